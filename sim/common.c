@@ -1,0 +1,58 @@
+#include "common.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+		err->code = code;
+	}
+	return -1;
+}
+
+void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *err)
+{
+	if (strlen(path) >= sizeof(af->path)) {
+		sim_error_set(err, EX_IOERR_, "%s: path too long", path);
+		return NULL;
+	}
+	strcpy(af->path, path);
+	snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.%ld", path, (long)getpid());
+	af->fp = fopen(af->tmp, "wb");
+	if (!af->fp)
+		sim_error_set(err, EX_IOERR_, "%s: cannot create: %s", af->tmp, strerror(errno));
+	return af->fp;
+}
+
+int atomic_commit(struct atomic_file *af, struct sim_error *err)
+{
+	FILE *fp = af->fp;
+	af->fp = NULL;
+	int bad = ferror(fp);
+	if (fclose(fp) != 0 || bad) {
+		remove(af->tmp);
+		return sim_error_set(err, EX_IOERR_, "%s: write failed", af->path);
+	}
+	if (rename(af->tmp, af->path) != 0) {
+		int e = errno;
+		remove(af->tmp);
+		return sim_error_set(err, EX_IOERR_, "%s: cannot rename: %s", af->path, strerror(e));
+	}
+	return 0;
+}
+
+void atomic_abort(struct atomic_file *af)
+{
+	if (af->fp) {
+		fclose(af->fp);
+		af->fp = NULL;
+	}
+	remove(af->tmp);
+}

@@ -1,0 +1,83 @@
+/* common.h — scalar units, error reporting and small helpers shared by every module.
+ *
+ * Glossary (kernel vocabulary is used throughout mmsim):
+ *   pfn         page frame number: index of a simulated 4 KiB page in the machine
+ *   order       log2 of a block's size in pages (0..MAX_PAGE_ORDER)
+ *   migratetype the mobility class of a page or pageblock (Unmovable, Movable, ...)
+ *   pageblock   2^pageblock_order pages sharing one migratetype (512 pages = 2 MiB)
+ *   sim_ns_t    simulated time in integer nanoseconds
+ */
+#ifndef MMSIM_COMMON_H
+#define MMSIM_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t sim_ns_t; /* simulated time, nanoseconds */
+typedef uint32_t pfn_t;    /* page frame number; 32 bits cover 16 TiB of 4 KiB pages */
+
+#define PFN_NONE UINT32_MAX
+#define PAGE_SIZE 4096u
+#define NSEC_PER_USEC 1000ull
+#define NSEC_PER_MSEC 1000000ull
+#define NSEC_PER_SEC 1000000000ull
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Exit codes from sysexits(3); only cli/ turns them into exit() calls. */
+enum sim_exit {
+	EX_OK_ = 0,
+	EX_USAGE_ = 64,       /* command line usage error */
+	EX_DATAERR_ = 65,     /* bad input data (trace, ftrace text) */
+	EX_NOINPUT_ = 66,     /* input file missing or unreadable */
+	EX_UNAVAILABLE_ = 69, /* optional feature not built in */
+	EX_SOFTWARE_ = 70,    /* internal error */
+	EX_IOERR_ = 74,       /* output could not be written */
+	EX_CONFIG_ = 78,      /* bad configuration */
+};
+
+/* An error with its cause and location, filled by the module that found it and
+ * printed by cli/.  code is a sysexits value; msg already names file:line:col or
+ * the trace record number. */
+struct sim_error {
+	int code;
+	char msg[512];
+};
+
+/* Format msg into err (if err is non-NULL) and return -1, for `return sim_error_set(...)`. */
+int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Assertion tiers (STYLE rule 8): MMSIM_DEBUG_LEVEL is set by -Ddebug_level.
+ *   1: cheap checks, 2: per-operation checks, 3: whole-structure validators. */
+#ifndef MMSIM_DEBUG_LEVEL
+#define MMSIM_DEBUG_LEVEL 1
+#endif
+#include <assert.h>
+#define sim_assert(x) assert(x)
+#if MMSIM_DEBUG_LEVEL >= 2
+#define sim_assert2(x) assert(x)
+#else
+#define sim_assert2(x) ((void)0)
+#endif
+#if MMSIM_DEBUG_LEVEL >= 3
+#define sim_assert3(x) assert(x)
+#else
+#define sim_assert3(x) ((void)0)
+#endif
+
+/* Atomic output (DESIGN §6): write to "<path>.tmp.<pid>", then rename over path. */
+struct atomic_file {
+	char path[4096];
+	char tmp[4200];
+	void *fp; /* FILE * */
+};
+void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *err);
+int atomic_commit(struct atomic_file *af, struct sim_error *err);
+void atomic_abort(struct atomic_file *af);
+
+#endif

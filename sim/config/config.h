@@ -1,0 +1,110 @@
+/* config.h — one run's configuration (DESIGN §6), loaded from YAML and `--set K=V`.
+ *
+ * Every settable field is described once in the key table (config_keys.c): its dotted
+ * YAML path, type, default and documentation.  The loader, `--set`, the defaults and the
+ * summary.json echo all walk that one table, so a new knob is one struct field plus one
+ * table row.
+ */
+#ifndef MMSIM_CONFIG_H
+#define MMSIM_CONFIG_H
+
+#include "../common.h"
+#include "../mm/mmtypes.h"
+
+#define CONFIG_MAX_CMA_REGIONS 8
+#define CONFIG_PATH_MAX 1024
+
+struct machine_config {
+	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
+	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
+	unsigned pageblock_order;          /* 9 on x86-64 */
+	uint64_t min_free_kbytes;          /* 0: computed as the kernel does at boot */
+	bool thp;                          /* THP enabled: raises min_free_kbytes (reference §3.1) */
+	unsigned watermark_scale_factor;   /* /10000 of a zone, default 10 */
+	unsigned watermark_boost_factor;   /* /10000 of high, default 15000; 0 disables */
+	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
+	bool pcp;                          /* model per-cpu page lists */
+	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
+};
+
+struct cma_region_config {
+	char name[32];
+	uint64_t base_pfn;   /* first pfn; placement. Must be pageblock aligned */
+	uint64_t pages;      /* size in pages (config accepts units: 512MiB) */
+	unsigned order_per_bit;
+};
+
+struct cma_policy_config {
+	enum cma_mode mode;
+	unsigned nr_regions;
+	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
+	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
+	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
+};
+
+struct policy_config {
+	struct cma_policy_config cma;
+	enum reclaim_policy reclaim;
+	unsigned swappiness;          /* 0..200, default 60 */
+	enum defrag_trigger defrag;
+	unsigned compaction_proactiveness; /* 0..100, default 20 */
+	unsigned extfrag_threshold;   /* default 500 */
+};
+
+struct device_config {
+	uint64_t disk_bandwidth_bps;  /* bytes per second */
+	sim_ns_t disk_latency_ns;
+	uint64_t swap_pages;          /* 0: no swap */
+	uint64_t swap_bandwidth_bps;
+	sim_ns_t swap_latency_ns;
+};
+
+struct cost_config {
+	sim_ns_t alloc_fast_ns;   /* fast-path allocation */
+	sim_ns_t free_ns;         /* one free */
+	sim_ns_t scan_page_ns;    /* reclaim/compaction: one page scanned */
+	sim_ns_t reclaim_page_ns; /* one page reclaimed */
+	sim_ns_t migrate_page_ns; /* one page copied */
+};
+
+struct workload_config {
+	char trace[CONFIG_PATH_MAX];     /* native trace to replay; or */
+	char generator[CONFIG_PATH_MAX]; /* workloads/*.yaml generated in-process */
+	enum replay_mode replay;
+};
+
+struct output_config {
+	char dir[CONFIG_PATH_MAX];
+	sim_ns_t sample_interval_ns; /* timeseries.tsv period; 0 disables */
+};
+
+struct config {
+	char source[CONFIG_PATH_MAX]; /* the YAML file it came from */
+	uint64_t seed;
+	struct machine_config machine;
+	struct policy_config policy;
+	struct device_config devices;
+	struct cost_config costs;
+	struct workload_config workload;
+	struct output_config output;
+};
+
+/* Fill *cfg with every key's default. */
+void config_defaults(struct config *cfg);
+/* Load PATH over the defaults. Unknown keys, wrong types, bad values: EX_CONFIG_ with
+ * "file:line:col: message". Relative paths inside (workload.trace, workload.generator)
+ * are resolved against the config file's directory. */
+int config_load(struct config *cfg, const char *path, struct sim_error *err);
+/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars). */
+int config_set(struct config *cfg, const char *assignment, struct sim_error *err);
+/* Cross-field validation (zones non-empty, CMA regions inside memory, ...). */
+int config_validate(const struct config *cfg, struct sim_error *err);
+/* Write the effective configuration as a JSON object (for summary.json). */
+void config_write_json(const struct config *cfg, void *fp /* FILE * */, int indent);
+
+/* Parse a size: "4096", "512KiB", "512MiB", "4GiB", "1G", "2M" (binary units) -> bytes. */
+int config_parse_size(const char *s, uint64_t *bytes);
+/* Parse a duration: "100ns", "5us", "2ms", "1s" -> ns. A bare number is ns. */
+int config_parse_duration(const char *s, sim_ns_t *ns);
+
+#endif

@@ -1,0 +1,21 @@
+#include "mmtypes.h"
+
+const char *const migratetype_names[NR_MIGRATETYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+_Static_assert(ARRAY_SIZE(migratetype_names) == NR_MIGRATETYPES, "names");
+
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "CMA" };
+_Static_assert(ARRAY_SIZE(zone_names) == MAX_NR_ZONES, "names");
+
+const char *const cma_mode_names[NR_CMA_MODES] = { "none", "migrate_cma", "sticky_movable", "zone_cma" };
+_Static_assert(ARRAY_SIZE(cma_mode_names) == NR_CMA_MODES, "names");
+
+const char *const reclaim_policy_names[NR_RECLAIM_POLICIES] = { "classic", "ereclaimable", "cflru" };
+_Static_assert(ARRAY_SIZE(reclaim_policy_names) == NR_RECLAIM_POLICIES, "names");
+
+const char *const defrag_trigger_names[NR_DEFRAG_TRIGGERS] = { "failure", "threshold", "proactive" };
+_Static_assert(ARRAY_SIZE(defrag_trigger_names) == NR_DEFRAG_TRIGGERS, "names");
+
+const char *const replay_mode_names[NR_REPLAY_MODES] = { "open", "closed" };
+_Static_assert(ARRAY_SIZE(replay_mode_names) == NR_REPLAY_MODES, "names");

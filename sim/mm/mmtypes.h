@@ -1,0 +1,52 @@
+/* mmtypes.h — the kernel's enumerations, shared by mm, config, stats and trace import.
+ * Values and names follow the kernel (reference §1.2, §1.3) so traces and /proc output match. */
+#ifndef MMSIM_MMTYPES_H
+#define MMSIM_MMTYPES_H
+
+#include "../common.h"
+
+#define MAX_PAGE_ORDER 10                   /* inclusive: largest buddy is 2^10 pages */
+#define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1) /* 11 free lists per zone */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+
+/* Migratetypes in the kernel's enum order (the numbers printed in traces). MIGRATE_CMA
+ * is always present in the model; /proc output omits the CMA column when no CMA is
+ * configured, as a CONFIG_CMA=n kernel does. */
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_HIGHATOMIC, /* == MIGRATE_PCPTYPES */
+	MIGRATE_CMA,
+	MIGRATE_ISOLATE,
+	NR_MIGRATETYPES
+};
+#define MIGRATE_PCPTYPES MIGRATE_HIGHATOMIC
+extern const char *const migratetype_names[NR_MIGRATETYPES]; /* pagetypeinfo labels */
+
+/* "mergeable" types may merge across pageblocks of different type (reference §2.9). */
+static inline bool migratetype_mergeable(enum migratetype mt) { return mt < MIGRATE_PCPTYPES; }
+
+enum zone_type {
+	ZONE_DMA,
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	ZONE_MOVABLE,
+	ZONE_CMA, /* only under the zone_cma policy (Joonsoo Kim's proposal) */
+	MAX_NR_ZONES
+};
+extern const char *const zone_names[MAX_NR_ZONES]; /* "DMA", "DMA32", "Normal", "Movable", "CMA" */
+
+enum cma_mode { CMA_NONE, CMA_MIGRATE_CMA, CMA_STICKY_MOVABLE, CMA_ZONE_CMA, NR_CMA_MODES };
+extern const char *const cma_mode_names[NR_CMA_MODES]; /* "none", "migrate_cma", "sticky_movable", "zone_cma" */
+
+enum reclaim_policy { RECLAIM_CLASSIC, RECLAIM_EASILY_RECLAIMABLE, RECLAIM_CFLRU, NR_RECLAIM_POLICIES };
+extern const char *const reclaim_policy_names[NR_RECLAIM_POLICIES]; /* "classic", "ereclaimable", "cflru" */
+
+enum defrag_trigger { DEFRAG_ON_FAILURE, DEFRAG_THRESHOLD, DEFRAG_PROACTIVE, NR_DEFRAG_TRIGGERS };
+extern const char *const defrag_trigger_names[NR_DEFRAG_TRIGGERS]; /* "failure", "threshold", "proactive" */
+
+enum replay_mode { REPLAY_OPEN, REPLAY_CLOSED, NR_REPLAY_MODES };
+extern const char *const replay_mode_names[NR_REPLAY_MODES]; /* "open", "closed" */
+
+#endif

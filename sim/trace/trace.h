@@ -1,0 +1,111 @@
+/* trace.h — the native mmsim trace: records of workload *intent* (DESIGN §2, §5).
+ *
+ * Two encodings of the same record stream:
+ *   *.mmt.gz   binary records in a zlib (gzip) stream, with a versioned header;
+ *   *.mmt.txt  one record a line, for hand-written tests.
+ * A trace carries only what the workload asked for: which pfn is used, reclaim,
+ * compaction and failures are the simulator's own decisions.
+ *
+ * Record fields by kind (unused fields are 0):
+ *   ALLOC        time, task, id, order, gfp            allocate 2^order pages for object id
+ *   FREE         time, task, id                        free object id
+ *   ACCESS       time, task, id                        touch id (LRU ageing, refault/swap-in)
+ *   DIRTY        time, task, id                        mark id dirty (needs writeback)
+ *   PIN          time, task, id, arg=pin kind          pin id (PIN_LONGTERM / PIN_SHORT)
+ *   UNPIN        time, task, id                        drop the pin
+ *   HINT         time, task, id, arg=hint kind         fadvise NOREUSE / volatile / DONTNEED / invalidate
+ *   CMA_ALLOC    time, task, id, count, arg=align order device contiguous allocation of count pages
+ *   CMA_RELEASE  time, task, id                        release device allocation id
+ *   COMPACT      time, task, arg=zone index or -1 (all), order in .order (or 0xff = whole zone)
+ *   SNAPSHOT     time, arg=tag                         write /proc-format snapshots now
+ */
+#ifndef MMSIM_TRACE_H
+#define MMSIM_TRACE_H
+
+#include "../common.h"
+
+#define TRACE_VERSION 1
+#define TRACE_MAGIC "MMSIMTRC"
+
+enum trace_kind {
+	TR_ALLOC,
+	TR_FREE,
+	TR_ACCESS,
+	TR_DIRTY,
+	TR_PIN,
+	TR_UNPIN,
+	TR_HINT,
+	TR_CMA_ALLOC,
+	TR_CMA_RELEASE,
+	TR_COMPACT,
+	TR_SNAPSHOT,
+	NR_TRACE_KINDS
+};
+/* Names as written in .mmt.txt: "alloc", "free", "access", "dirty", "pin", "unpin",
+ * "hint", "cma_alloc", "cma_release", "compact", "snapshot". */
+extern const char *const trace_kind_names[NR_TRACE_KINDS];
+
+enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, NR_PIN_KINDS };
+extern const char *const trace_pin_names[NR_PIN_KINDS]; /* "longterm", "short" */
+
+enum trace_hint_kind { HINT_NOREUSE, HINT_VOLATILE, HINT_DONTNEED, HINT_INVALIDATE, NR_HINT_KINDS };
+extern const char *const trace_hint_names[NR_HINT_KINDS]; /* "noreuse", "volatile", "dontneed", "invalidate" */
+
+#define TRACE_COMPACT_WHOLE_ZONE 0xff /* .order of a COMPACT record: compact_node, order -1 */
+
+struct trace_record {
+	sim_ns_t time_ns; /* non-decreasing within a trace */
+	uint64_t id;      /* object identity chosen by the workload or importer */
+	uint32_t gfp;     /* gfp bits, gfp.h numbering (kernel 6.18 x86-64) */
+	uint32_t task;    /* task (pid) that issued the record */
+	uint32_t count;   /* CMA_ALLOC: pages requested */
+	int32_t arg;      /* kind-specific: pin kind, hint kind, align order, zone, tag */
+	uint8_t kind;     /* enum trace_kind */
+	uint8_t order;    /* ALLOC: order; COMPACT: order or TRACE_COMPACT_WHOLE_ZONE */
+};
+
+/* One header key/value, e.g. provenance ("generator", "churn"), ("seed", "42"),
+ * ("importer", "ftrace"), ("source_sha256", ...), or observed kernel figures
+ * ("observed.compact_stall", "27").  Keys and values are printable, no newline. */
+struct trace_meta {
+	char key[64];
+	char value[192];
+};
+
+#define TRACE_MAX_META 256
+struct trace_header {
+	uint32_t version; /* TRACE_VERSION */
+	uint32_t nr_meta;
+	struct trace_meta meta[TRACE_MAX_META];
+};
+
+/* Header helpers. trace_meta_set replaces an existing key. */
+int trace_meta_set(struct trace_header *h, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *trace_meta_get(const struct trace_header *h, const char *key);
+
+struct trace_reader;
+struct trace_writer;
+
+/* Open PATH; the encoding is chosen by content (magic), not by name; "-" is stdin.
+ * Errors (missing file: EX_NOINPUT_, bad magic/version/corrupt: EX_DATAERR_) name the
+ * file and, for record errors, the 1-based record number (and line for .mmt.txt). */
+struct trace_reader *trace_open(const char *path, struct sim_error *err);
+const struct trace_header *trace_reader_header(const struct trace_reader *r);
+/* Returns 1 with *rec filled, 0 at a clean end of trace, -1 on error (err filled).
+ * Truncation, unknown kinds, out-of-range fields and time going backwards are errors. */
+int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+uint64_t trace_reader_records(const struct trace_reader *r); /* records returned so far */
+void trace_close(struct trace_reader *r);
+
+enum trace_encoding { TRACE_BINARY_GZ, TRACE_TEXT };
+/* Create PATH through a temporary name; nothing appears at PATH until trace_commit. */
+struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
+				  const struct trace_header *h, struct sim_error *err);
+int trace_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err);
+int trace_commit(struct trace_writer *w, struct sim_error *err); /* flush, rename, free */
+void trace_abort(struct trace_writer *w);                        /* remove temp, free */
+/* TRACE_TEXT for names ending ".txt", otherwise TRACE_BINARY_GZ. */
+enum trace_encoding trace_encoding_for(const char *path);
+
+#endif
