@@ -230,6 +230,17 @@ void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 		unsigned order = MAX_PAGE_ORDER;
 		while (order > 0 && ((pfn & ((1u << order) - 1)) || pfn + (1u << order) > end))
 			order--;
+		/* CMA areas are handed over pageblock by pageblock (cma_activate_area), so a
+		 * boot chunk never spans pageblocks of different types; merging then applies
+		 * the usual restrictions. */
+		while (order > mm->pageblock_order) {
+			bool same = true;
+			for (pfn_t q = pfn; q < pfn + (1u << order); q += mm->pageblock_nr_pages)
+				same &= zone_pageblock(mm, z, q)->mt == zone_pageblock(mm, z, pfn)->mt;
+			if (same)
+				break;
+			order = mm->pageblock_order;
+		}
 		mm->pages[pfn].flags = 0;
 		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, true);
 		pfn += 1u << order;
@@ -264,7 +275,13 @@ static bool fallback_page_allowed(struct mm *mm, struct zone *z, pfn_t pfn, enum
 {
 	if (start_mt == MIGRATE_MOVABLE)
 		return true;
-	return !(zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
+	/* A free block above pageblock order covers several pageblocks: none may be sticky. */
+	unsigned order = mm->pages[pfn].order;
+	pfn_t nr = order > mm->pageblock_order ? 1u << order : 1;
+	for (pfn_t q = pfn; q < pfn + nr; q += mm->pageblock_nr_pages)
+		if (zone_pageblock(mm, z, q)->bits & PB_STICKY)
+			return false;
+	return true;
 }
 
 /* First page on [order][fallback] usable by start_mt, for the first fallback type that has
