@@ -52,8 +52,13 @@ struct page_frame {
 	pfn_t next, prev; /* free list (PF_BUDDY head) or LRU links (PF_HEAD of LRU object) */
 	uint32_t owner;   /* PF_HEAD: object slot */
 	uint16_t flags;   /* enum page_flags */
-	uint8_t order;    /* PF_BUDDY / PF_HEAD: block order */
-	uint8_t mt;       /* PF_BUDDY: free-list migratetype; PF_HEAD: gfp migratetype */
+	uint8_t order;    /* PF_BUDDY / PF_HEAD / PFX_PCP: block order */
+	uint8_t mt : 4;   /* PF_BUDDY: free-list migratetype; PF_HEAD: gfp migratetype */
+	uint8_t xflags : 4; /* enum page_xflags */
+};
+
+enum page_xflags {
+	PFX_PCP = 1u << 0, /* head of a block on a per-cpu list: neither buddy-free nor owned */
 };
 _Static_assert(sizeof(struct page_frame) == 16, "page_frame must stay 16 bytes");
 
@@ -82,10 +87,21 @@ struct free_area {
 	uint64_t nr_free;                     /* blocks of this order, all types (buddyinfo) */
 };
 
+/* Per-cpu lists: 3 types x orders 0..3, plus the THP order's two lists (MOVABLE, and one
+ * shared by UNMOVABLE/RECLAIMABLE).  count == Σ pages on the lists. */
+#define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+#define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + 2)
+struct per_cpu_pages {
+	uint64_t count;
+	uint32_t high, batch, high_min, high_max;
+	pfn_t head[NR_PCP_LISTS], tail[NR_PCP_LISTS];
+};
+
 /* nr_free_pages == Σ_order free_area[order].nr_free << order
  * nr_free_cma   == Σ_order free_area[order].nr_free_mt[MIGRATE_CMA] << order
  * nr_free_highatomic == Σ_order nr_free_mt[MIGRATE_HIGHATOMIC] << order
- * managed == present (the model has no memmap/bootmem reservations inside a zone) */
+ * managed == present (the model has no memmap/bootmem reservations inside a zone)
+ * present == nr_free_pages + nr_alloc_pages + nr_pcp_pages */
 struct zone {
 	enum zone_type type;
 	const char *name;
@@ -110,6 +126,10 @@ struct zone {
 	struct pageblock *pageblocks; /* spanned >> pageblock_order entries */
 
 	bool boosted_wakeup; /* ZONE_BOOSTED_WATERMARK: wake kswapd after this rmqueue */
+
+	/* Per-cpu pagesets (reference §2.8), cfg->machine.nr_cpus of them when machine.pcp. */
+	struct per_cpu_pages *pcp;
+	uint64_t nr_pcp_pages; /* pages held on every pcp list of this zone */
 
 	/* compaction state (issue 4) */
 	pfn_t compact_cached_migrate_pfn[2];
@@ -193,6 +213,7 @@ struct mm {
 	struct mm_hooks hooks;
 
 	sim_ns_t stall_ns; /* slow-path cost accumulated by the current request */
+	unsigned cpu;      /* CPU of the current request (pcp list choice) */
 };
 
 /* One allocation request's context (the kernel's struct alloc_context). */
@@ -231,6 +252,19 @@ void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt)
 void mm_setup_watermarks(struct mm *mm);
 /* Default min_free_kbytes for this node (calculate_min_free_kbytes + THP raise). */
 uint64_t mm_default_min_free_kbytes(const struct mm *mm);
+
+/* Per-cpu pagesets (pcp.c). */
+bool pcp_allowed_order(const struct mm *mm, unsigned order);
+pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+void pcp_free(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+void mm_drain_all_pages(struct mm *mm);
+/* zone_batchsize and the high_min/high_max bounds (reference §2.8). */
+uint32_t pcp_batch_for(uint64_t managed);
+void pcp_setup_zone(struct mm *mm, struct zone *z);
+
+/* Buddy internals shared with pcp.c. */
+pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 
 /* Object table. */
 struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);

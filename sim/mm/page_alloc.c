@@ -217,6 +217,14 @@ void mm_free_pages(struct mm *mm, pfn_t pfn, unsigned order)
 	p->owner = 0;
 	z->nr_alloc_pages -= 1ull << order;
 	count_vm_events(mm, VM_PGFREE, 1ull << order);
+	if (pcp_allowed_order(mm, order))
+		pcp_free(mm, z, pfn, order);
+	else
+		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
+void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
 	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
 }
 
@@ -453,16 +461,25 @@ static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned orde
 	return rmqueue_steal(mm, z, order, mt);
 }
 
+pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
+{
+	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+}
+
 /* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for
  * requests that cannot block or are OOM victims (reference §2.7). */
 static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
 		     unsigned alloc_flags)
 {
 	pfn_t pfn = PFN_NONE;
-	if (order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
+	/* PCP-eligible orders try the per-cpu list first; its refill never touches
+	 * HIGHATOMIC (reference §2.7, §2.8). */
+	if (pcp_allowed_order(mm, order))
+		pfn = pcp_alloc(mm, z, order, mt, alloc_flags);
+	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
 		pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	if (pfn == PFN_NONE) {
-		pfn = rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+		pfn = buddy_rmqueue(mm, z, order, mt, alloc_flags);
 		if (pfn == PFN_NONE && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 			pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	}

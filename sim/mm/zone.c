@@ -215,6 +215,10 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	mm->min_free_kbytes = cfg->machine.min_free_kbytes ? cfg->machine.min_free_kbytes
 							    : mm_default_min_free_kbytes(mm);
 	mm_setup_watermarks(mm);
+	if (cfg->machine.pcp)
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			if (zone_populated(&mm->zones[i]))
+				pcp_setup_zone(mm, &mm->zones[i]);
 	mm->objs.cap = 0;
 	struct obj_slot *dummy = obj_insert(mm, 0); /* allocate the table, then drop the probe */
 	obj_remove(mm, dummy);
@@ -223,8 +227,10 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 
 void mm_destroy(struct mm *mm)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++)
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		free(mm->zones[i].pageblocks);
+		free(mm->zones[i].pcp);
+	}
 	free(mm->pages);
 	free(mm->objs.slots);
 	memset(mm, 0, sizeof(*mm));
