@@ -197,6 +197,14 @@ struct lruvec {
 	uint64_t nr_pages[NR_LRU_LISTS];
 };
 
+/* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact; the
+ * list is chosen from the page's flags, so change PF_ACTIVE etc. only while off the list.
+ * lru_replace puts new_pfn where old_pfn was (migration keeps LRU position). */
+enum lru_list lru_list_of(uint16_t flags);
+void lru_add(struct mm *mm, pfn_t pfn, bool tail);
+void lru_del(struct mm *mm, pfn_t pfn);
+void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
+
 /* ---- the node ------------------------------------------------------------------- */
 
 struct alloc_latency; /* stats side, filled through hooks */
