@@ -338,6 +338,9 @@ struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *e
 	} else if (avail > 0 && avail < 8 && !memcmp(p, magic, avail)) {
 		trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header");
 		goto err;
+	} else if (r->gz_cut) {
+		trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header (gzip stream cut short)");
+		goto err;
 	} else {
 		trace_reader_fail(r, err, EX_DATAERR_, "not an mmsim trace%s",
 				  avail ? "" : " (empty)");
