@@ -352,18 +352,21 @@ static void test_bin_text_bin(void)
 }
 
 /* The format spec by hand (FORMAT.md §3): header with one key, then
- *   1000 alloc id=7 order=2 gfp=0xcc0 task=12  → 10 | e8 07 | 0c | 0e | 02 | c0 19
- *        kind 0 + TASK bit; Δt 1000 = 0x3e8 → e8 07; task 12; zigzag(+7) = 14;
+ *   1000 alloc id=7 order=2 gfp=0xcc0 task=12  → 30 | e8 07 | 0c | 0e | 02 | c0 19
+ *        kind 0 + TASK + GFP bits; Δt 1000 = 0x3e8 → e8 07; task 12; zigzag(7 − 0) = 14;
  *        order 2; gfp 0xcc0 = 3264 = 25·128 + 64 → c0 19
- *   1000 free id=5  → 01 | 00 | 03        Δt 0; task unchanged (12); zigzag(5-7 = -2) = 3
- *   end marker      → 0f 02               two records
+ *   1000 free id=5 task=12  → 01 | 00 | 03     Δt 0; task unchanged; zigzag(5 − 7 = −2) = 3
+ *   2000 alloc id=8 order=0 gfp=0xcc0 task=12 → 00 | e8 07 | 02 | 00
+ *        same task, same gfp: no bits; id from the previous alloc: zigzag(8 − 7) = 2
+ *   end marker      → 0f 03               three records
  */
 static const unsigned char golden[] = {
 	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 1, 0, 0, 0, 1, 0, 0, 0,
 	4, 's', 'e', 'e', 'd', 2, '4', '2',
-	0x10, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19,
-	0x01, 0x00, 0x03,
-	0x0f, 0x02,
+	0x30, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19, /* offset 24 */
+	0x01, 0x00, 0x03,                               /* offset 32 */
+	0x00, 0xe8, 0x07, 0x02, 0x00,                   /* offset 35 */
+	0x0f, 0x03,                                     /* offset 40 */
 };
 
 static void test_golden_bytes(void)
@@ -375,8 +378,10 @@ static void test_golden_bytes(void)
 	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h, &err);
 	struct trace_record r1 = { .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 };
 	struct trace_record r2 = { .time_ns = 1000, .kind = TR_FREE, .id = 5, .task = 12 };
+	struct trace_record r3 = { .time_ns = 2000, .kind = TR_ALLOC, .id = 8, .gfp = 0xcc0, .task = 12 };
 	CHECK_EQ(trace_write(w, &r1, &err), 0);
 	CHECK_EQ(trace_write(w, &r2, &err), 0);
+	CHECK_EQ(trace_write(w, &r3, &err), 0);
 	CHECK_EQ(trace_commit(w, &err), 0);
 	size_t n;
 	unsigned char *d = gunzip(p, &n);
@@ -392,6 +397,8 @@ static void test_golden_bytes(void)
 	CHECK(rec_eq(&rec, &r1));
 	CHECK_EQ(trace_read(r, &rec, &err), 1);
 	CHECK(rec_eq(&rec, &r2));
+	CHECK_EQ(trace_read(r, &rec, &err), 1);
+	CHECK(rec_eq(&rec, &r3));
 	CHECK_EQ(trace_read(r, &rec, &err), 0);
 	trace_close(r);
 	remove(p);
@@ -444,9 +451,9 @@ static void test_truncation(void)
 	char want[64];
 	snprintf(want, sizeof(want), "truncated at record %zu", ARRAY_SIZE(extreme) + 1);
 	expect_error(cut, want);
-	/* A cut inside the third record of the golden stream (its last byte missing). */
+	/* A cut inside the third record of the golden stream (its order byte missing). */
 	write_file(cut, golden, sizeof(golden) - 3);
-	expect_error(cut, "truncated at record 2");
+	expect_error(cut, "truncated at record 3 (in order)");
 	free(d);
 	free(raw);
 	remove(p);
@@ -484,11 +491,13 @@ static void test_corruption(void)
 	} cases[] = {
 		{ 24, 0x0b, "record 1: unknown kind 11" },
 		{ 24, 0x0e, "record 1: unknown kind 14" },
-		{ 24, 0x30, "record 1: reserved bits" },
+		{ 24, 0x40, "record 1: reserved bits" },
+		{ 24, 0x80, "record 1: reserved bits" },
+		{ 32, 0x21, "record 2: free record with a gfp" },
 		{ 29, 11, "record 1: alloc order 11 > 10" },
 		{ 32, 0x1a, "record 2: snapshot record with a task" },
-		{ 36, 0x03, "end-of-trace marker says 3 records, read 2" },
-		{ 35, 0x1f, "record 3: unknown kind 15" }, /* the end marker with a task bit */
+		{ 41, 0x04, "record 4: end-of-trace marker says 4 records, read 3" },
+		{ 40, 0x1f, "record 4: unknown kind 15" }, /* the end marker with a task bit */
 		{ 12, 2, "truncated in the header" },      /* nr_meta 2, one given */
 		{ 17, ' ', "header key 1: bad header key" },
 	};
@@ -503,7 +512,7 @@ static void test_corruption(void)
 	memcpy(longer, golden, sizeof(golden));
 	longer[sizeof(golden)] = 0;
 	write_file(bad, longer, sizeof(longer));
-	expect_error(bad, "record 3: data after the end-of-trace marker");
+	expect_error(bad, "record 4: data after the end-of-trace marker");
 	/* A 10-byte varint whose last byte carries more than bit 63. */
 	static const unsigned char overflow[] = {
 		'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 1, 0, 0, 0, 0, 0, 0, 0,
@@ -683,6 +692,7 @@ static void test_pipe(void)
 	struct trace_reader *r = trace_open_fd(fds[0], "<pipe>", &err);
 	CHECK(r != NULL);
 	struct trace_record rec;
+	CHECK_EQ(trace_read(r, &rec, &err), 1);
 	CHECK_EQ(trace_read(r, &rec, &err), 1);
 	CHECK_EQ(trace_read(r, &rec, &err), 1);
 	CHECK_EQ(trace_read(r, &rec, &err), 0);

@@ -206,19 +206,28 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 	}
 	if (used & TRF_TASK)
 		rec->task = r->last_task;
+	if ((kb & TRB_GFP_BIT) && kind != TR_ALLOC)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": %s record with a gfp", recno, trace_kind_names[kind]);
 	if (used & TRF_ID) {
 		GET("id");
-		rec->id = r->last_id + (uint64_t)unzigzag(v);
+		/* Allocations count from the previous allocation (workloads number objects
+		 * sequentially), everything else from the previous id (frees of recent objects). */
+		rec->id = (kind == TR_ALLOC ? r->last_alloc_id : r->last_id) + (uint64_t)unzigzag(v);
 		r->last_id = rec->id;
 	}
 	switch (kind) {
 	case TR_ALLOC:
+		r->last_alloc_id = rec->id;
 		GET_BYTE("order");
 		rec->order = (uint8_t)v;
-		GET("gfp");
-		if (v > UINT32_MAX)
-			goto bad_field;
-		rec->gfp = (uint32_t)v;
+		if (kb & TRB_GFP_BIT) {
+			GET("gfp");
+			if (v > UINT32_MAX)
+				goto bad_field;
+			r->last_gfp = (uint32_t)v;
+		}
+		rec->gfp = r->last_gfp;
 		if (rec->order > MAX_PAGE_ORDER)
 			goto check;
 		break;
@@ -311,20 +320,26 @@ int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, stru
 	unsigned used = trace_kind_fields[rec->kind];
 	unsigned char *p = w->buf + w->len;
 	bool task = (used & TRF_TASK) && rec->task != w->last_task;
-	*p++ = (unsigned char)(rec->kind | (task ? TRB_TASK_BIT : 0));
+	bool gfp = rec->kind == TR_ALLOC && rec->gfp != w->last_gfp;
+	*p++ = (unsigned char)(rec->kind | (task ? TRB_TASK_BIT : 0) | (gfp ? TRB_GFP_BIT : 0));
 	p = put_uvarint(p, rec->time_ns - w->last_time_ns);
 	if (task) {
 		p = put_uvarint(p, rec->task);
 		w->last_task = rec->task;
 	}
 	if (used & TRF_ID) {
-		p = put_uvarint(p, zigzag((int64_t)(rec->id - w->last_id)));
+		uint64_t base = rec->kind == TR_ALLOC ? w->last_alloc_id : w->last_id;
+		p = put_uvarint(p, zigzag((int64_t)(rec->id - base)));
 		w->last_id = rec->id;
 	}
 	switch (rec->kind) {
 	case TR_ALLOC:
+		w->last_alloc_id = rec->id;
 		*p++ = rec->order;
-		p = put_uvarint(p, rec->gfp);
+		if (gfp) {
+			p = put_uvarint(p, rec->gfp);
+			w->last_gfp = rec->gfp;
+		}
 		break;
 	case TR_PIN:
 	case TR_HINT:

@@ -17,7 +17,8 @@
 /* Binary record layout (FORMAT.md §3). */
 #define TRB_KIND_MASK 0x0fu
 #define TRB_TASK_BIT 0x10u  /* a task varint follows the time delta */
-#define TRB_RESERVED 0xe0u  /* must be zero in version 1 */
+#define TRB_GFP_BIT 0x20u   /* ALLOC: a gfp varint follows the order (else the last alloc's gfp) */
+#define TRB_RESERVED 0xc0u  /* must be zero in version 1 */
 #define TRB_END 0x0fu       /* end-of-trace marker: kind byte, then uvarint record count */
 #define TRB_NONE_U8 0xffu   /* COMPACT zone -1 */
 /* Largest encoded record: kind 1 + time 10 + task 5 + id 10 + count 5 + align 1 (CMA_ALLOC)
@@ -49,8 +50,10 @@ struct trace_reader {
 
 	/* binary delta state: the previous record's values */
 	sim_ns_t last_time_ns;
-	uint64_t last_id;
-	uint32_t last_task;
+	uint64_t last_id;       /* id of the previous record that has one */
+	uint64_t last_alloc_id; /* id of the previous ALLOC */
+	uint32_t last_task;     /* the last task carried explicitly */
+	uint32_t last_gfp;      /* gfp of the previous ALLOC */
 
 	/* text position */
 	unsigned long line_no;
@@ -65,8 +68,8 @@ struct trace_writer {
 	uint64_t nr_records;
 	bool failed;
 	sim_ns_t last_time_ns;
-	uint64_t last_id;
-	uint32_t last_task;
+	uint64_t last_id, last_alloc_id;
+	uint32_t last_task, last_gfp;
 };
 
 /* Which trace_record fields a kind uses (FORMAT.md §2); the others must be zero. */
