@@ -730,6 +730,21 @@ static void test_large(void)
 	remove(p);
 }
 
+/* The checked-in example traces parse to a clean end. */
+static void test_examples(void)
+{
+	static const char *const names[] = { "example", "camera-burst", "compaction-test" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/traces/%s.mmt.txt", tl.srcdir, names[i]);
+		struct sim_error err = { 0 };
+		int ret = read_all(path, NULL, 0, &err);
+		if (ret)
+			fprintf(stderr, "%s\n", err.msg);
+		CHECK_EQ(ret, 0);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -752,6 +767,7 @@ int main(int argc, char **argv)
 	RUN(test_writer_atomic);
 	RUN(test_pipe);
 	RUN(test_large);
+	RUN(test_examples);
 	rmdir(tmpdir);
 	return TEST_END();
 }

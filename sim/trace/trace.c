@@ -104,9 +104,12 @@ int trace_header_add(struct trace_header *h, const char *key, size_t key_len,
 	m.key[key_len] = 0;
 	memcpy(m.value, value, value_len);
 	m.value[value_len] = 0;
-	if (strlen(m.key) != key_len || strlen(m.value) != value_len || !trace_meta_key_ok(m.key) ||
-	    !trace_meta_value_ok(m.value)) {
-		snprintf(why, why_len, "bad header key or value");
+	if (strlen(m.key) != key_len || !trace_meta_key_ok(m.key)) {
+		snprintf(why, why_len, "bad header key (letters, digits, '_', '.', '-')");
+		return -1;
+	}
+	if (strlen(m.value) != value_len || !trace_meta_value_ok(m.value)) {
+		snprintf(why, why_len, "bad header value for '%s' (printable ASCII only)", m.key);
 		return -1;
 	}
 	if (trace_meta_get(h, m.key)) {
