@@ -4,6 +4,7 @@
 #include "trace.h"
 
 #include "trace_int.h"
+#include "../mm/gfp.h"
 #include "../mm/mmtypes.h"
 
 #include <errno.h>
@@ -225,10 +226,13 @@ int trace_record_format(const struct trace_record *rec, char *buf, size_t len)
 	if (used & TRF_ID)
 		PUT(" id=%" PRIu64, rec->id);
 	switch (rec->kind) {
-	case TR_ALLOC:
-		/* TODO: gfp flag names once sim/mm/gfp.h (gfp_format) is in main. */
-		PUT(" order=%u gfp=0x%" PRIx32, rec->order, rec->gfp);
+	case TR_ALLOC: {
+		/* The kernel's own spelling (GFP_KERNEL|__GFP_COMP), as in mm_page_alloc events. */
+		char gfp[512];
+		gfp_format(rec->gfp, gfp, sizeof(gfp));
+		PUT(" order=%u gfp=%s", rec->order, gfp);
 		break;
+	}
 	case TR_PIN:
 		PUT(" kind=%s", rec->arg >= 0 && rec->arg < NR_PIN_KINDS ? trace_pin_names[rec->arg] : "?");
 		break;

@@ -121,7 +121,7 @@ enum trace_encoding trace_reader_encoding(const struct trace_reader *r);
 int trace_record_check(const struct trace_record *rec, struct sim_error *err);
 /* The record as one .mmt.txt line without the newline ("1000 alloc id=7 order=2 ...").
  * Returns the length snprintf would have written; TRACE_TEXT_LINE_MAX always suffices. */
-#define TRACE_TEXT_LINE_MAX 256
+#define TRACE_TEXT_LINE_MAX 1024
 int trace_record_format(const struct trace_record *rec, char *buf, size_t len);
 
 #endif

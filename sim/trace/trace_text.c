@@ -4,6 +4,7 @@
  * form, so a gzip-compressed text trace needs nothing special. */
 #include "trace_int.h"
 
+#include "../mm/gfp.h"
 #include "../mm/mmtypes.h"
 
 #include <inttypes.h>
@@ -320,13 +321,20 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 						 MAX_PAGE_ORDER, kind == TR_COMPACT ? " or whole" : "");
 			rec->order = (uint8_t)u;
 			break;
-		case TRF_GFP:
-			/* TODO: kernel flag names (GFP_KERNEL|__GFP_COMP) through gfp_parse() once
-			 * sim/mm/gfp.h is in main; until then only numbers. */
-			if (!parse_u64(v, vlen, UINT32_MAX, &u))
-				return text_fail(r, err, vcol, "gfp '%.*s' is not a number (0x... hex)", (int)vlen, v);
-			rec->gfp = (uint32_t)u;
+		case TRF_GFP: {
+			/* Kernel flag names joined by '|', "none", or hex (0x400cc0). */
+			size_t bad = 0;
+			gfp_t gfp;
+			if (vlen == 0 || gfp_parse(v, vlen, &gfp, &bad) < 0) {
+				size_t end = bad;
+				while (end < vlen && v[end] != '|')
+					end++;
+				return text_fail(r, err, vcol + bad, "unknown gfp flag '%.*s'", (int)(end - bad),
+						 v + bad);
+			}
+			rec->gfp = gfp;
 			break;
+		}
 		case TRF_COUNT:
 			if (!parse_u64(v, vlen, UINT32_MAX, &u) || u == 0)
 				return text_fail(r, err, vcol, "count '%.*s' not in 1..%" PRIu32, (int)vlen, v,
