@@ -2,6 +2,7 @@
  * highatomic reserve, watermark boost, the zonelist walk and the allocation paths.
  * Behaviour follows reference §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
 #include "mm.h"
+#include "vmscan.h"
 
 #include <string.h>
 
@@ -648,7 +649,12 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 				return pfn;
 		}
 	}
-	for (int retries = 0; mm->hooks.direct_reclaim && retries < 16; retries++) {
+	/* Retry loop (reference §4.1).  should_reclaim_retry: keep going while reclaim makes
+	 * progress (no_progress_loops reset, costly orders excepted) and, without progress,
+	 * while free + reclaimable could still pass the min watermark, for at most
+	 * MAX_RECLAIM_RETRIES loops; `loops` only bounds the model's work. */
+	int no_progress_loops = 0;
+	for (int loops = 0; mm->hooks.direct_reclaim && loops < 64; loops++) {
 		if ((flags & ALLOC_KSWAPD) && mm->hooks.wakeup_kswapd)
 			mm->hooks.wakeup_kswapd(mm, ac->order, ac->highest_zoneidx);
 		uint64_t progress = mm->hooks.direct_reclaim(mm, ac);
@@ -661,7 +667,13 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 			if (pfn != PFN_NONE)
 				return pfn;
 		}
-		if (!progress || (ac->gfp & __GFP_NORETRY) || (costly && !(ac->gfp & __GFP_RETRY_MAYFAIL)))
+		if ((ac->gfp & __GFP_NORETRY) || (costly && !(ac->gfp & __GFP_RETRY_MAYFAIL)))
+			break;
+		if (progress && !costly)
+			no_progress_loops = 0;
+		else
+			no_progress_loops++;
+		if (!reclaim_should_retry(mm, ac, no_progress_loops))
 			break;
 	}
 	return PFN_NONE;
@@ -720,9 +732,11 @@ bool mm_free(struct mm *mm, uint64_t id)
 	}
 	pfn_t pfn = s->pfn;
 	unsigned order = s->order;
-	obj_remove(mm, s);
+	/* page_freed runs while the head still names its object (reclaim keys its side
+	 * table and in-flight writes by object id); it must not change the object table. */
 	if (mm->hooks.page_freed)
 		mm->hooks.page_freed(mm, pfn, order);
+	obj_remove(mm, s);
 	mm_free_pages(mm, pfn, order);
 	return true;
 }
