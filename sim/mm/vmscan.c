@@ -29,7 +29,7 @@
  * PG_reclaim, nr_vmscan_immediate_reclaim, activate; only kswapd on a PG_reclaim page with
  * PGDAT_DIRTY pageouts it.  Anon pages get a swap slot and are written (nr_vmscan_write,
  * pswpout) and stay on the inactive list; writeback end rotates PG_reclaim pages to the
- * inactive tail (pgrotated) where the next scan frees them.  Clean pages are freed: file
+ * inactive tail, clearing PG_active (pgrotated) where the next scan frees them.  Clean pages are freed: file
  * -> OBJ_EVICTED with a shadow, anon (clean swap cache) -> OBJ_SWAPPED.  When every page
  * of a batch was dirty and unqueued the flusher is woken.
  *

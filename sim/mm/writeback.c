@@ -16,9 +16,9 @@
  * pages starts when the previous write's transfer ended, transfers n × 4 KiB at the
  * configured bandwidth, and completes latency_ns later.  One engine event per device is
  * pending at a time, at the head write's completion.  Completion clears PG_writeback
- * (nr_writeback, nr_written) and, for PG_reclaim pages still inactive, rotates them to the
- * inactive tail (pgrotated) — or, under ereclaimable with writeback_reclaim, moves them to
- * the easily-reclaimable list.  Reads (refaults, swap-ins) do not queue behind writes.
+ * (nr_writeback, nr_written) and rotates clean PG_reclaim pages to the inactive tail,
+ * clearing PG_active (pgrotated) — or, under ereclaimable with writeback_reclaim, moves
+ * them to the easily-reclaimable list.  Reads (refaults, swap-ins) do not queue behind writes.
  */
 #include "vmscan.h"
 
@@ -61,11 +61,12 @@ static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id
 	if (!(p->flags & PF_RECLAIM))
 		return;
 	p->flags &= (uint16_t)~PF_RECLAIM;
-	/* folio_rotate_reclaimable: only inactive, evictable pages on an LRU move. */
-	if (!(p->flags & PF_LRU) || (p->flags & (PF_ACTIVE | PF_UNEVICTABLE)) ||
-	    (p->flags & PF_DIRTY))
+	/* folio_rotate_reclaimable + lru_move_tail: a clean, evictable page on an LRU goes to
+	 * the inactive tail, losing PG_active (reclaim activated it when it met it dirty). */
+	if (!(p->flags & PF_LRU) || (p->flags & (PF_UNEVICTABLE | PF_DIRTY)))
 		return;
 	lru_del(mm, pfn);
+	p->flags &= (uint16_t)~PF_ACTIVE;
 	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE &&
 	    mm->cfg->policy.ereclaimable.writeback_reclaim)
 		p->flags |= PF_EASY;
