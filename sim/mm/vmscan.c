@@ -601,6 +601,23 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
 	return false;
 }
 
+/* consider_reclaim_throttle (6.x): a direct reclaimer that reclaimed nothing by priority
+ * 1 sleeps one jiffy (VMSCAN_THROTTLE_NOPROGRESS; HZ = 250 -> 4 ms) before the last pass.
+ * The request really sleeps: the engine runs to the end of the wait, so writes complete
+ * and kswapd works meanwhile, and the wait is charged to the request.  Trace records
+ * time-stamped inside the wait are replayed after it (the clock never goes back). */
+#define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
+static void throttle_noprogress(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	mm->stall_ns += RECLAIM_JIFFY_NS;
+	rs->stall_throttle_ns += RECLAIM_JIFFY_NS;
+	if (mm->engine)
+		engine_run_until(mm->engine, mm->engine->now_ns + RECLAIM_JIFFY_NS);
+	else
+		writeback_poll(mm);
+}
+
 static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 	VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_CMA,
 };
@@ -630,6 +647,8 @@ static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *a
 		vmscan_finish_node(mm, &sc);
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
+		if (sc.priority == 1 && !sc.nr_reclaimed)
+			throttle_noprogress(mm);
 		if (ac->order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(mm, &sc))
 			break;
 	}
@@ -637,18 +656,6 @@ static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *a
 	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
 	mm->stall_ns += cost;
 	rs->stall_direct_ns += cost;
-	/* Reclaim made no progress while pages are in flight: the reclaimer is throttled
-	 * (reclaim_throttle, VMSCAN_THROTTLE_WRITEBACK, at most HZ/10) until writes end. */
-	if (!sc.nr_reclaimed && rs->nr_writeback) {
-		sim_ns_t now = vmscan_now(mm), wait = 100 * NSEC_PER_MSEC;
-		const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
-		for (int i = 0; i < 2; i++)
-			if (devs[i]->len && devs[i]->q[devs[i]->head].done_ns > now)
-				wait = MIN(wait, devs[i]->q[devs[i]->head].done_ns - now);
-		mm->stall_ns += wait;
-		rs->stall_throttle_ns += wait;
-		count_vm_event(mm, VM_PGSCAN_DIRECT_THROTTLE);
-	}
 	return sc.nr_reclaimed;
 }
 
