@@ -116,7 +116,7 @@ static const struct config_key keys[] = {
 	K_BOOL("policy.cma.sticky_interleave", policy.cma.sticky_interleave, "false", "-",
 	       "sticky_movable: interleave CMA blocks in the slow path"),
 	{ .path = "policy.cma.regions[].name", .type = CFG_STRING, R_AT(name, _Generic(RFIELD(name), char *: 1, default: 0)),
-	  .def = "", .unit = "", .knob = "cma area name", .doc = "region name; empty = cma<index>" },
+	  .def = "", .unit = "", .knob = "cma area name", .doc = "region name; a new region is named cmaN (N = its index)" },
 	{ .path = "policy.cma.regions[].base", .type = CFG_PFN, R_AT(base_pfn, _Generic(RFIELD(base_pfn), uint64_t: 1, default: 0)),
 	  .min = 0, .max = MAX_PAGES, .def = "auto", .unit = "pfn", .knob = "cma=SIZE@BASE",
 	  .doc = "first pfn (bare integer) or byte address (with unit), pageblock aligned; auto = top of memory" },
@@ -162,7 +162,7 @@ static const struct config_key keys[] = {
 	K_STR("workload.trace", CFG_PATH, workload.trace, "", "-",
 	      "native trace (.mmt.gz / .mmt.txt) to replay, relative to this file"),
 	K_STR("workload.generator", CFG_PATH, workload.generator, "", "-",
-	      "workloads/*.yaml generated in-process instead of a trace, relative to this file"),
+	      "a workloads/ YAML file generated in-process instead of a trace, relative to this file"),
 	K_ENUM("workload.replay", workload.replay, replay_mode_names, NR_REPLAY_MODES, "open", "-",
 	       "open: keep trace timestamps; closed: delay a task by its stalls"),
 
@@ -220,6 +220,11 @@ void config_keys_markdown(FILE *fp)
 		fprintf(fp, "| `%s` | %s | `%s` | ", k->path, config_type_names[k->type],
 			*k->def ? k->def : "\"\"");
 		md_range(fp, k);
-		fprintf(fp, " | %s | %s | %s |\n", *k->unit ? k->unit : "-", k->knob, k->doc);
+		/* knobs are identifiers (__rmqueue, isolate_*_pages): code spans keep Markdown
+		 * from reading their underscores and stars as emphasis */
+		if (strcmp(k->knob, "-"))
+			fprintf(fp, " | %s | `%s` | %s |\n", *k->unit ? k->unit : "-", k->knob, k->doc);
+		else
+			fprintf(fp, " | %s | - | %s |\n", *k->unit ? k->unit : "-", k->doc);
 	}
 }
