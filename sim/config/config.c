@@ -297,7 +297,7 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 			return 0;
 		}
 		/* otherwise a pfn is written like a page count */
-		/* fall through */
+		__attribute__((fallthrough));
 	case CFG_PAGES:
 		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
 		if (st == NUM_OK && has_unit) {
@@ -775,8 +775,11 @@ int config_set(struct config *cfg, const char *assignment, struct sim_error *err
 	char value[CONFIG_PATH_MAX + 64];
 	long index;
 
-	snprintf(where, sizeof(where), "--set %.*s%s", PATH_BUF - 8, assignment,
-		 strlen(assignment) > PATH_BUF - 8 ? "..." : "");
+	/* messages quote the argument, shortened if it is very long */
+	size_t alen = strlen(assignment), shown = MIN(alen, (size_t)PATH_BUF - 8);
+	memcpy(where, "--set ", 6);
+	memcpy(where + 6, assignment, shown);
+	strcpy(where + 6 + shown, alen > shown ? "..." : "");
 	const char *eq = strchr(assignment, '=');
 	if (!eq)
 		return sim_error_set(err, EX_CONFIG_, "%s: expected KEY=VALUE", where);
