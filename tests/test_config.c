@@ -487,6 +487,13 @@ static void test_set(void)
 			 "(policy.cma.regions.0.size=...) or clear it with []");
 	CHECK_EQ(config_set(&c, "policy.cma.regions=[]", &err), 0);
 	CHECK_EQ(c.policy.cma.nr_regions, 0);
+
+	/* key and value apart, with the caller's location (a sweep plan) */
+	CHECK_EQ(config_set_value(&c, "policy.defrag", "proactive", "plan.yaml:3:9", &err), 0);
+	CHECK_EQ(c.policy.defrag, DEFRAG_PROACTIVE);
+	CHECK_EQ(config_set_value(&c, "policy.defrag", "never", "plan.yaml:3:9", &err), -1);
+	CHECK_STR(err.msg, "plan.yaml:3:9: policy.defrag: unknown value 'never' (expected one of: failure, threshold, "
+			   "proactive)");
 }
 
 static void test_validate(void)

@@ -769,11 +769,38 @@ static void trim(char *s)
 	memmove(s, s + start, len - start + 1);
 }
 
+int config_set_value(struct config *cfg, const char *key, const char *value, const char *where,
+		     struct sim_error *err)
+{
+	char norm[PATH_BUF];
+	long index;
+
+	if (normalize(key, norm, sizeof(norm), &index) < 0)
+		return unknown_key(err, where, key);
+	const struct config_key *row = config_key_find(norm);
+	if (row)
+		return assign(cfg, row, index, key, value, where, NULL, err);
+	const struct config_list *list = index < 0 ? list_find(norm) : NULL;
+	if (list) {
+		/* The only whole-list value a single assignment takes: empty it. */
+		if (!*value || !strcmp(value, "[]")) {
+			*(unsigned *)((char *)cfg + list->count_offset) = 0;
+			return 0;
+		}
+		return sim_error_set(err, EX_CONFIG_, "%s: %.200s is a list; set one field (%.200s.0.size=...) or clear it with []",
+				     where, key, key);
+	}
+	const struct config_key *first = section_first_key(norm);
+	if (first)
+		return sim_error_set(err, EX_CONFIG_, "%s: %.200s is a section; set one of its keys, e.g. %s", where, key,
+				     first->path);
+	return unknown_key(err, where, key);
+}
+
 int config_set(struct config *cfg, const char *assignment, struct sim_error *err)
 {
-	char where[PATH_BUF + 32], key[PATH_BUF], norm[PATH_BUF];
+	char where[PATH_BUF + 32], key[PATH_BUF];
 	char value[CONFIG_PATH_MAX + 64];
-	long index;
 
 	/* messages quote the argument, shortened if it is very long */
 	size_t alen = strlen(assignment), shown = MIN(alen, (size_t)PATH_BUF - 8);
@@ -792,27 +819,7 @@ int config_set(struct config *cfg, const char *assignment, struct sim_error *err
 	strcpy(value, eq + 1);
 	trim(key);
 	trim(value);
-
-	if (normalize(key, norm, sizeof(norm), &index) < 0)
-		return unknown_key(err, where, key);
-	const struct config_key *row = config_key_find(norm);
-	if (row)
-		return assign(cfg, row, index, key, value, where, NULL, err);
-	const struct config_list *list = index < 0 ? list_find(norm) : NULL;
-	if (list) {
-		/* The only whole-list value --set takes: empty it. */
-		if (!*value || !strcmp(value, "[]")) {
-			*(unsigned *)((char *)cfg + list->count_offset) = 0;
-			return 0;
-		}
-		return sim_error_set(err, EX_CONFIG_, "%s: %s is a list; set one field (%s.0.size=...) or clear it with []",
-				     where, key, key);
-	}
-	const struct config_key *first = section_first_key(norm);
-	if (first)
-		return sim_error_set(err, EX_CONFIG_, "%s: %s is a section; set one of its keys, e.g. %s", where, key,
-				     first->path);
-	return unknown_key(err, where, key);
+	return config_set_value(cfg, key, value, where, err);
 }
 
 void config_defaults(struct config *cfg)

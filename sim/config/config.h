@@ -99,8 +99,14 @@ void config_defaults(struct config *cfg);
  * "file:line:col: message". Relative paths inside (workload.trace, workload.generator)
  * are resolved against the config file's directory. */
 int config_load(struct config *cfg, const char *path, struct sim_error *err);
-/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars). */
+/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars).
+ * List fields take an index: policy.cma.regions.0.size=256MiB (index == count appends);
+ * policy.cma.regions=[] empties the list.  Messages start "--set <assignment>: ". */
 int config_set(struct config *cfg, const char *assignment, struct sim_error *err);
+/* The same with key and value apart and WHERE (e.g. "plan.yaml:12:7") opening any
+ * message, for sweep plans that carry overrides in their own YAML. */
+int config_set_value(struct config *cfg, const char *key, const char *value, const char *where,
+		     struct sim_error *err);
 /* Cross-field validation (zones non-empty, CMA regions inside memory, ...). */
 int config_validate(const struct config *cfg, struct sim_error *err);
 /* Write the effective configuration as a JSON object (for summary.json): every key of
