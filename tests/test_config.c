@@ -753,6 +753,8 @@ static void test_json(void)
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=2MiB", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.base=512", &err), 0);
 	CHECK_EQ(config_set(&c, "output.dir=tab\there", &err), 0);
+	/* characters YAML would fold or refuse raw are escaped; others stay UTF-8 (é) */
+	CHECK_EQ(config_set(&c, "workload.trace=nel\xc2\x85 ls\xe2\x80\xa8 c1\xc2\x80 bom\xef\xbb\xbf \xc3\xa9", &err), 0);
 	js = json_of(&c, 2);
 	CHECK(json_valid(js));
 	CHECK(strstr(js, "        \"regions\": [\n"
@@ -766,6 +768,7 @@ static void test_json(void)
 			 "            \"name\": \"cma1\",\n"
 			 "            \"base\": 512,\n"));
 	CHECK(strstr(js, "\"dir\": \"tab\\there\""));
+	CHECK(strstr(js, "\"trace\": \"nel\\u0085 ls\\u2028 c1\\u0080 bom\\ufeff \xc3\xa9\""));
 	CHECK(!strcmp(js + strlen(js) - 4, "\n  }")); /* closing brace at the given indent */
 	/* the echo is itself a config: load it back and compare every key */
 	CHECK_EQ(config_load_buffer(&back, "echo.json", js, strlen(js), &err), 0);
@@ -774,6 +777,13 @@ static void test_json(void)
 	CHECK(configs_equal(&c, &back, &which));
 	if (!configs_equal(&c, &back, &which))
 		fprintf(stderr, "differs at %s\n", which);
+	free(js);
+
+	/* a field filled directly with bytes that are not UTF-8 still echoes valid JSON */
+	snprintf(c.output.dir, sizeof(c.output.dir), "a\xff\xc3");
+	js = json_of(&c, 0);
+	CHECK(json_valid(js));
+	CHECK(strstr(js, "\"dir\": \"a\\ufffd\\ufffd\""));
 	free(js);
 }
 

@@ -1028,20 +1028,47 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 /* ------------------------------------------------------------------------------------
  * JSON echo.
  */
+/* Code points that must not appear raw in the echo: YAML (which reads the echo back)
+ * refuses C1 controls and U+FFFE/U+FFFF, and folds NEL, LS and PS as line breaks inside
+ * quoted scalars; a BOM mid-stream is dropped.  JSON allows all of them as \u escapes. */
+static bool json_needs_escape(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0xfeff || cp == 0xfffe || cp == 0xffff;
+}
+
 static void json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		/* Decode one code point.  Values set through the table are valid UTF-8;
+		 * a field another module filled directly may not be, and JSON has no
+		 * raw bytes: a broken sequence becomes U+FFFD. */
+		unsigned n = *p < 0x80 ? 0 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 : 3;
+		uint32_t cp = n ? *p & (0x3fu >> n) : *p;
+		bool broken = *p >= 0x80 && (*p < 0xc0 || *p >= 0xf8);
+		for (unsigned i = 1; i <= n && !broken; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				broken = true;
+			else
+				cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if (broken) {
+			fputs("\\ufffd", fp);
+			p++;
+			continue;
+		}
 		if (*p == '"' || *p == '\\')
 			fprintf(fp, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", fp);
 		else if (*p == '\t')
 			fputs("\\t", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u%04x", *p);
+		else if (json_needs_escape(cp))
+			fprintf(fp, "\\u%04x", (unsigned)cp);
 		else
-			fputc(*p, fp);
+			fwrite(p, 1, n + 1, fp);
+		p += n + 1;
 	}
 	fputc('"', fp);
 }
