@@ -822,10 +822,22 @@ static void test_json_roundtrip_random(void)
 					break;
 				case CFG_STRING:
 				case CFG_PATH: {
-					static const char alphabet[] = "ab/. \"\\:#{}[],&*!|>'%@`-\t\x01";
-					unsigned len = (unsigned)gsl_rng_uniform_int(r, MIN(k->size - 1, 30) + 1);
-					for (unsigned n = 0; n < len; n++)
-						val[n] = alphabet[gsl_rng_uniform_int(r, sizeof(alphabet) - 1)];
+					/* YAML and JSON specials, and UTF-8 that YAML folds or refuses raw */
+					static const char *const tokens[] = {
+						"a", "b", "/", ".", " ", "\"", "\\", ":", "#", "{", "}", "[", "]", ",",
+						"&", "*", "!", "|", ">", "'", "%", "@", "`", "-", "\t", "\x01", "\x7f",
+						"\xc3\xa9", "\xc2\x85", "\xc2\x80", "\xe2\x80\xa8", "\xef\xbb\xbf",
+						"\xef\xbf\xbf", "\xf0\x9f\x98\x80",
+					};
+					size_t limit = MIN(k->size - 1, 40), len = 0;
+					unsigned nr_tokens = (unsigned)gsl_rng_uniform_int(r, 16);
+					for (unsigned n = 0; n < nr_tokens; n++) {
+						const char *t = tokens[gsl_rng_uniform_int(r, ARRAY_SIZE(tokens))];
+						if (len + strlen(t) > limit)
+							break;
+						memcpy(val + len, t, strlen(t));
+						len += strlen(t);
+					}
 					val[len] = '\0';
 					/* --set trims blanks at the ends, so keep them inside */
 					if (len && (val[0] == ' ' || val[0] == '\t'))
