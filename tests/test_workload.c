@@ -1,0 +1,495 @@
+/* test_workload.c — sim/workload: determinism, alloc/free pairing, distributions, the
+ * footprint cap, YAML errors, and each generator kind's stream properties. */
+#include "workload/workload.h"
+#include "workload/wl_gfp.h"
+#include "testlib.h"
+
+#include <math.h>
+
+static struct workload *open_text(const char *text, const struct workload_overrides *ov,
+				  struct sim_error *err)
+{
+	return workload_open_mem("t.yaml", text, strlen(text), ov, err);
+}
+
+static struct workload *open_ok(const char *text, uint64_t seed)
+{
+	struct sim_error err = { 0 };
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(text, &ov, &err);
+	if (!w)
+		fprintf(stderr, "open failed: %s\n", err.msg);
+	CHECK(w != NULL);
+	return w;
+}
+
+static uint64_t fnv(uint64_t h, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		h = (h ^ ((v >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t hash_record(uint64_t h, const struct trace_record *r)
+{
+	h = fnv(h, r->time_ns);
+	h = fnv(h, r->id);
+	h = fnv(h, r->gfp);
+	h = fnv(h, r->task);
+	h = fnv(h, r->count);
+	h = fnv(h, (uint64_t)(uint32_t)r->arg);
+	h = fnv(h, r->kind);
+	return fnv(h, r->order);
+}
+
+/* Stream checker: ids, times and live pages as the simulator will see them. */
+#define MAX_IDS (1u << 22)
+struct stream_check {
+	uint8_t *state;     /* per id: 0 never seen, 1 live, 2 freed */
+	uint8_t *order;     /* per id: ALLOC order */
+	uint8_t *pinned;    /* per id: pin count */
+	uint64_t nr_records, nr_alloc, nr_free, nr_cma, nr_cma_rel, nr_pin, nr_unpin;
+	uint64_t nr_access, nr_dirty, nr_hint;
+	uint64_t nr_order[16];
+	uint64_t nr_gfp_movable, nr_gfp_kernel, nr_gfp_reclaimable;
+	uint64_t live_pages, peak_live_pages;
+	uint64_t bad; /* violations */
+	sim_ns_t last_ns;
+	uint64_t hash;
+};
+
+static void sc_init(struct stream_check *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->state = calloc(MAX_IDS, 1);
+	sc->order = calloc(MAX_IDS, 1);
+	sc->pinned = calloc(MAX_IDS, 1);
+	sc->hash = 0xcbf29ce484222325ull;
+}
+
+static void sc_free(struct stream_check *sc)
+{
+	free(sc->state);
+	free(sc->order);
+	free(sc->pinned);
+}
+
+static void sc_bad(struct stream_check *sc, const char *what, const struct trace_record *r)
+{
+	if (sc->bad++ < 5)
+		fprintf(stderr, "  stream violation: %s (record %llu, id %llu, t %llu)\n", what,
+			(unsigned long long)sc->nr_records, (unsigned long long)r->id,
+			(unsigned long long)r->time_ns);
+}
+
+static void sc_add(struct stream_check *sc, const struct trace_record *r)
+{
+	sc->nr_records++;
+	sc->hash = hash_record(sc->hash, r);
+	if (r->time_ns < sc->last_ns)
+		sc_bad(sc, "time goes backwards", r);
+	sc->last_ns = r->time_ns;
+	if (r->id >= MAX_IDS) {
+		sc_bad(sc, "id too large for the checker", r);
+		return;
+	}
+	switch (r->kind) {
+	case TR_ALLOC:
+	case TR_CMA_ALLOC:
+		if (sc->state[r->id])
+			sc_bad(sc, "id allocated twice", r);
+		sc->state[r->id] = 1;
+		if (r->kind == TR_ALLOC) {
+			sc->order[r->id] = r->order;
+			sc->nr_alloc++;
+			sc->nr_order[r->order & 15]++;
+			sc->live_pages += 1ull << r->order;
+			if ((r->gfp & GFP_HIGHUSER_MOVABLE) == GFP_HIGHUSER_MOVABLE)
+				sc->nr_gfp_movable++;
+			else if (r->gfp & __GFP_RECLAIMABLE)
+				sc->nr_gfp_reclaimable++;
+			else if ((r->gfp & GFP_KERNEL) == GFP_KERNEL)
+				sc->nr_gfp_kernel++;
+		} else {
+			sc->nr_cma++;
+			sc->order[r->id] = 0xff;
+			sc->live_pages += r->count;
+		}
+		if (sc->live_pages > sc->peak_live_pages)
+			sc->peak_live_pages = sc->live_pages;
+		break;
+	case TR_FREE:
+	case TR_CMA_RELEASE:
+		if (sc->state[r->id] != 1) {
+			sc_bad(sc, sc->state[r->id] ? "double free" : "free before alloc", r);
+			break;
+		}
+		if ((r->kind == TR_CMA_RELEASE) != (sc->order[r->id] == 0xff))
+			sc_bad(sc, "free/cma_release kind mismatch", r);
+		if (sc->pinned[r->id])
+			sc_bad(sc, "free of a pinned object", r);
+		sc->state[r->id] = 2;
+		if (r->kind == TR_FREE) {
+			sc->nr_free++;
+			sc->live_pages -= 1ull << sc->order[r->id];
+		} else {
+			sc->nr_cma_rel++;
+		}
+		break;
+	case TR_PIN:
+		if (sc->state[r->id] != 1)
+			sc_bad(sc, "pin of a dead object", r);
+		sc->pinned[r->id]++;
+		sc->nr_pin++;
+		break;
+	case TR_UNPIN:
+		if (!sc->pinned[r->id])
+			sc_bad(sc, "unpin without pin", r);
+		else
+			sc->pinned[r->id]--;
+		sc->nr_unpin++;
+		break;
+	case TR_ACCESS:
+	case TR_DIRTY:
+	case TR_HINT:
+		if (sc->state[r->id] != 1)
+			sc_bad(sc, "access/dirty/hint of a dead object", r);
+		if (r->kind == TR_ACCESS)
+			sc->nr_access++;
+		else if (r->kind == TR_DIRTY)
+			sc->nr_dirty++;
+		else
+			sc->nr_hint++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The CMA pages counted in live_pages cannot be subtracted on release without the count;
+ * keep it in a side table. */
+static uint64_t run_check(struct workload *w, struct stream_check *sc)
+{
+	struct trace_record r;
+	struct sim_error err = { 0 };
+	int rc;
+	uint64_t *cma_count = calloc(MAX_IDS, sizeof(uint64_t));
+	while ((rc = workload_next(w, &r, &err)) == 1) {
+		if (r.kind == TR_CMA_ALLOC && r.id < MAX_IDS)
+			cma_count[r.id] = r.count;
+		sc_add(sc, &r);
+		if (r.kind == TR_CMA_RELEASE && r.id < MAX_IDS)
+			sc->live_pages -= cma_count[r.id];
+	}
+	CHECK_EQ(rc, 0);
+	free(cma_count);
+	return sc->hash;
+}
+
+static uint64_t count_live(const struct stream_check *sc)
+{
+	uint64_t n = 0;
+	for (uint64_t i = 0; i < MAX_IDS; i++)
+		n += sc->state[i] == 1;
+	return n;
+}
+
+/* ---- churn --------------------------------------------------------------------------- */
+
+static const char churn_yaml[] =
+	"generator: churn\n"
+	"duration: 200ms\n"
+	"tasks: 8\n"
+	"rate: 200000\n"
+	"footprint: 64MiB\n"
+	"orders: [60, 20, 10, 5, 3, 2]\n"
+	"classes: { movable: 70, unmovable: 20, reclaimable: 10 }\n"
+	"lifetime:\n"
+	"  dist: lognormal\n"
+	"  mean: 20ms\n"
+	"  sigma: 1.5\n";
+
+static void test_churn_deterministic(void)
+{
+	uint64_t seed = tl_test_seed();
+	struct stream_check a, b, c;
+	sc_init(&a);
+	sc_init(&b);
+	sc_init(&c);
+	struct workload *w1 = open_ok(churn_yaml, seed);
+	struct workload *w2 = open_ok(churn_yaml, seed);
+	struct workload *w3 = open_ok(churn_yaml, seed + 1);
+	if (w1 && w2 && w3) {
+		uint64_t h1 = run_check(w1, &a), h2 = run_check(w2, &b), h3 = run_check(w3, &c);
+		CHECK(h1 == h2);
+		CHECK_EQ(a.nr_records, b.nr_records);
+		CHECK(h1 != h3);
+		/* 200 ms at 200k/s is ~40000 arrivals (Poisson sd 200) */
+		CHECK(a.nr_alloc > 30000 && a.nr_alloc < 41000);
+		CHECK_EQ(a.bad, 0);
+		CHECK_EQ(c.bad, 0);
+	}
+	workload_close(w1);
+	workload_close(w2);
+	workload_close(w3);
+	sc_free(&a);
+	sc_free(&b);
+	sc_free(&c);
+}
+
+static void test_churn_pairs_and_drain(void)
+{
+	uint64_t seed = tl_test_seed();
+	struct stream_check sc;
+	sc_init(&sc);
+	struct workload *w = open_ok(churn_yaml, seed);
+	if (w) {
+		run_check(w, &sc);
+		struct workload_stats st;
+		workload_get_stats(w, &st);
+		CHECK_EQ(sc.bad, 0);
+		/* drain: true is the default, so every alloc has exactly one free */
+		CHECK_EQ(sc.nr_free, sc.nr_alloc);
+		CHECK_EQ(count_live(&sc), 0);
+		CHECK_EQ(sc.live_pages, 0);
+		CHECK_EQ(st.live_pages, 0);
+		CHECK_EQ(st.nr_records, sc.nr_records);
+		CHECK_EQ(st.nr_by_kind[TR_ALLOC], sc.nr_alloc);
+		/* every record lies within the 200 ms duration (drained frees at the end) */
+		CHECK(sc.last_ns <= 200 * NSEC_PER_MSEC);
+		CHECK_EQ(st.end_ns, 200 * NSEC_PER_MSEC);
+	}
+	workload_close(w);
+	sc_free(&sc);
+
+	/* drain: false leaves the objects alive whose lifetime outlasts the run */
+	sc_init(&sc);
+	const char *sets[] = { "drain=false" };
+	struct workload_overrides ov = { .has_seed = true, .seed = seed, .sets = sets, .nr_sets = 1 };
+	struct sim_error err = { 0 };
+	w = open_text(churn_yaml, &ov, &err);
+	CHECK(w != NULL);
+	if (w) {
+		run_check(w, &sc);
+		CHECK_EQ(sc.bad, 0);
+		CHECK(sc.nr_free < sc.nr_alloc);
+		CHECK_EQ(count_live(&sc), sc.nr_alloc - sc.nr_free);
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* Orders drawn with weights 4:2:1:1 -> probabilities 1/2, 1/4, 1/8, 1/8 (weights over
+ * their sum 8).  No throttling (a footprint far above what can be live), n arrivals:
+ * each fraction is within 5 binomial standard deviations sqrt(p(1-p)/n). */
+static void test_churn_order_distribution(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: churn\nrecords: 400000\nrate: 1000000\nfootprint: 1TiB\n"
+			   "orders: [4, 2, 1, 1]\nlifetime: { mean: 1us }\n"
+			   "classes: { movable: 7, unmovable: 2, reclaimable: 1 }\n";
+	struct stream_check sc;
+	sc_init(&sc);
+	struct workload *w = open_ok(yaml, seed);
+	if (w) {
+		run_check(w, &sc);
+		CHECK_EQ(sc.bad, 0);
+		double n = (double)sc.nr_alloc;
+		CHECK(n >= 190000);
+		const double p[] = { 0.5, 0.25, 0.125, 0.125 };
+		for (int o = 0; o < 4; o++) {
+			double f = sc.nr_order[o] / n, sd = sqrt(p[o] * (1 - p[o]) / n);
+			if (fabs(f - p[o]) > 5 * sd)
+				fprintf(stderr, "  order %d: fraction %.5f, expected %.5f +- %.5f\n", o,
+					f, p[o], 5 * sd);
+			CHECK(fabs(f - p[o]) <= 5 * sd);
+		}
+		CHECK_EQ(sc.nr_order[4] + sc.nr_order[5], 0);
+		/* classes 7:2:1 -> 0.7, 0.2, 0.1 */
+		const double q[] = { 0.7, 0.2, 0.1 };
+		const uint64_t got[] = { sc.nr_gfp_movable, sc.nr_gfp_kernel, sc.nr_gfp_reclaimable };
+		for (int c = 0; c < 3; c++) {
+			double f = got[c] / n, sd = sqrt(q[c] * (1 - q[c]) / n);
+			CHECK(fabs(f - q[c]) <= 5 * sd);
+		}
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* 4 MiB = 1024 pages; arrivals of up to order 3 with 1 s lifetimes at 100k/s would put
+ * ~100000 objects alive, so the target is hit early and must hold throughout. */
+static void test_churn_footprint_cap(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: churn\nduration: 50ms\nrate: 100000\nfootprint: 4MiB\n"
+			   "orders: [1, 1, 1, 1]\nlifetime: { dist: exponential, mean: 1s }\n";
+	struct stream_check sc;
+	sc_init(&sc);
+	struct workload *w = open_ok(yaml, seed);
+	if (w) {
+		run_check(w, &sc);
+		struct workload_stats st;
+		workload_get_stats(w, &st);
+		CHECK_EQ(sc.bad, 0);
+		CHECK(sc.peak_live_pages <= 1024);
+		CHECK_EQ(st.peak_live_pages, sc.peak_live_pages);
+		/* the cap is reached within the largest request (8 pages) */
+		CHECK(sc.peak_live_pages > 1024 - 8);
+		CHECK(st.nr_throttled > 1000);
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* One stream per component: changing the order weights must not move any arrival time,
+ * task or lifetime (compare the (time, task) sequence of allocs and the free times). */
+static void test_churn_streams_independent(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *y1 = "generator: churn\nduration: 20ms\nfootprint: 1TiB\norders: [1, 1]\n";
+	const char *y2 = "generator: churn\nduration: 20ms\nfootprint: 1TiB\norders: [1, 0, 0, 5]\n";
+	struct workload *a = open_ok(y1, seed), *b = open_ok(y2, seed);
+	if (a && b) {
+		struct trace_record ra, rb;
+		struct sim_error err;
+		uint64_t n = 0, diff = 0, order_diff = 0;
+		while (workload_next(a, &ra, &err) == 1 && workload_next(b, &rb, &err) == 1) {
+			n++;
+			diff += ra.time_ns != rb.time_ns || ra.task != rb.task || ra.kind != rb.kind ||
+				ra.id != rb.id;
+			order_diff += ra.order != rb.order;
+		}
+		CHECK(n > 1000);
+		CHECK_EQ(diff, 0);
+		CHECK(order_diff > 100); /* the orders themselves did change */
+	}
+	workload_close(a);
+	workload_close(b);
+}
+
+static void test_records_budget(void)
+{
+	const char *yaml = "generator: churn\nrecords: 5000\ndrain: false\n";
+	struct workload *w = open_ok(yaml, 7);
+	struct stream_check sc;
+	sc_init(&sc);
+	if (w) {
+		run_check(w, &sc);
+		/* the budget is checked between arrivals; one arrival adds at most its alloc
+		 * plus the frees due before the next arrival */
+		CHECK(sc.nr_records >= 5000 && sc.nr_records < 5100);
+		CHECK_EQ(sc.bad, 0);
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* ---- YAML and --set errors ----------------------------------------------------------- */
+
+static void expect_error(const char *yaml, const char *set, int code, const char *want)
+{
+	struct sim_error err = { 0 };
+	const char *sets[] = { set };
+	struct workload_overrides ov = { .sets = sets, .nr_sets = set ? 1 : 0 };
+	struct workload *w = open_text(yaml, &ov, &err);
+	CHECK(w == NULL);
+	workload_close(w);
+	CHECK_EQ(err.code, code);
+	if (!strstr(err.msg, want))
+		fprintf(stderr, "  error '%s' lacks '%s'\n", err.msg, want);
+	CHECK(strstr(err.msg, want) != NULL);
+}
+
+static void test_yaml_errors(void)
+{
+	/* line:col are 1-based: the key 'tasksx' starts line 3 column 1 */
+	expect_error("generator: churn\nduration: 1s\ntasksx: 3\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: unknown key 'tasksx'");
+	/* the bad value '12q' starts at column 7 of line 2 ("rate: 12q") */
+	expect_error("generator: churn\nrate: 12q\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:2:7: rate: '12q' is not a number");
+	/* nested: "  mean: 5 parsecs" — value at line 3, column 9 */
+	expect_error("generator: churn\nlifetime:\n  mean: 5 parsecs\nduration: 1s\n", NULL,
+		     EX_CONFIG_, "t.yaml:3:9: lifetime.mean: '5 parsecs' is not a duration");
+	expect_error("generator: churn\nlifetime:\n  meen: 5ms\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:3: unknown key 'lifetime.meen'");
+	expect_error("duration: 1s\n", NULL, EX_CONFIG_, "t.yaml:1:1: missing key 'generator'");
+	expect_error("generator: bogus\n", NULL, EX_CONFIG_, "t.yaml:1:12: generator: unknown kind 'bogus'");
+	expect_error("generator: churn\nduration: 1s\nduration: 2s\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: duplicate key 'duration'");
+	expect_error("generator: churn\ntasks: [1, 2]\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:2:8: tasks: expects a single value, not a list");
+	expect_error("generator: churn\ntasks: 0\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:2:8: tasks: value out of range");
+	expect_error("generator: churn\nlifetime: { dist: gamma }\nduration: 1s\n", NULL,
+		     EX_CONFIG_, "t.yaml:2:19: lifetime.dist: 'gamma' is not one of: exponential");
+	expect_error("generator: churn\n", NULL, EX_CONFIG_, "set 'duration' or 'records'");
+	/* weights all zero: reported at the key */
+	expect_error("generator: churn\nduration: 1s\norders: [0, 0]\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: orders: weights must not all be 0");
+	/* syntax error: libyaml's position of the problem */
+	expect_error("generator: churn\nrate: [1, 2\n", NULL, EX_CONFIG_, "t.yaml:3:1:");
+	expect_error("generator: churn\nduration: 1s\n", "rate=fast", EX_CONFIG_,
+		     "--set rate: 'fast' is not a number");
+	expect_error("generator: churn\nduration: 1s\n", "nosuch=1", EX_CONFIG_,
+		     "--set nosuch: unknown key for generator churn");
+	expect_error("generator: churn\nduration: 1s\n", "tasks", EX_USAGE_, "expected KEY=VALUE");
+
+	struct sim_error err = { 0 };
+	CHECK(workload_open("/nonexistent/w.yaml", NULL, &err) == NULL);
+	CHECK_EQ(err.code, EX_NOINPUT_);
+}
+
+static void test_set_and_header(void)
+{
+	const char *sets[] = { "orders=0,0,1", "lifetime.mean=2ms", "classes.atomic=5" };
+	struct workload_overrides ov = { .has_seed = true, .seed = 99, .sets = sets, .nr_sets = 3 };
+	struct sim_error err = { 0 };
+	struct workload *w = open_text("generator: churn\nrecords: 1000\n", &ov, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_header *h = calloc(1, sizeof(*h));
+	workload_fill_header(w, h);
+	const char *gen = NULL, *seed = NULL, *orders = NULL, *mean = NULL;
+	for (uint32_t i = 0; i < h->nr_meta; i++) {
+		if (!strcmp(h->meta[i].key, "generator"))
+			gen = h->meta[i].value;
+		if (!strcmp(h->meta[i].key, "seed"))
+			seed = h->meta[i].value;
+		if (!strcmp(h->meta[i].key, "param.orders"))
+			orders = h->meta[i].value;
+		if (!strcmp(h->meta[i].key, "param.lifetime.mean"))
+			mean = h->meta[i].value;
+	}
+	CHECK_STR(gen, "churn");
+	CHECK_STR(seed, "99");
+	CHECK_STR(orders, "0,0,1");
+	CHECK_STR(mean, "2000000ns");
+	struct trace_record r;
+	uint64_t n = 0, order2 = 0;
+	while (workload_next(w, &r, &err) == 1)
+		if (r.kind == TR_ALLOC) {
+			n++;
+			order2 += r.order == 2;
+		}
+	CHECK(n > 0);
+	CHECK_EQ(order2, n); /* weights 0,0,1: only order 2 */
+	free(h);
+	workload_close(w);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_churn_deterministic);
+	RUN(test_churn_pairs_and_drain);
+	RUN(test_churn_order_distribution);
+	RUN(test_churn_footprint_cap);
+	RUN(test_churn_streams_independent);
+	RUN(test_records_budget);
+	RUN(test_yaml_errors);
+	RUN(test_set_and_header);
+	return TEST_END();
+}
