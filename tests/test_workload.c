@@ -1,7 +1,7 @@
 /* test_workload.c — sim/workload: determinism, alloc/free pairing, distributions, the
  * footprint cap, YAML errors, and each generator kind's stream properties. */
 #include "workload/workload.h"
-#include "workload/wl_gfp.h"
+#include "mm/gfp.h"
 #include "testlib.h"
 
 #include <math.h>
