@@ -480,6 +480,286 @@ static void test_set_and_header(void)
 	workload_close(w);
 }
 
+
+/* ---- the other kinds ----------------------------------------------------------------- */
+
+static void run_kind(const char *yaml, uint64_t seed, struct stream_check *sc,
+		     struct workload_stats *st)
+{
+	sc_init(sc);
+	struct workload *w = open_ok(yaml, seed);
+	if (w) {
+		run_check(w, sc);
+		workload_get_stats(w, st);
+	}
+	workload_close(w);
+	CHECK_EQ(sc->bad, 0);
+}
+
+static void test_kbuild(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: kbuild\nduration: 2s\njobs: 4\nop_rate: 5000\nfiles: 500\n"
+			   "thp_fraction: 0.05\njob: { mean: 200ms }\n";
+	struct stream_check sc;
+	struct workload_stats st;
+	run_kind(yaml, seed, &sc, &st);
+	CHECK(sc.nr_alloc > 10000);
+	CHECK(sc.nr_access > 0);       /* re-read files */
+	CHECK(sc.nr_dirty > 0);        /* object files */
+	CHECK(sc.nr_gfp_reclaimable > 0);
+	CHECK(sc.nr_gfp_kernel > 0);
+	CHECK(sc.nr_order[9] > 0);     /* THPs */
+	CHECK_EQ(count_live(&sc), 0);  /* drained */
+	CHECK_EQ(sc.live_pages, 0);
+	sc_free(&sc);
+}
+
+/* 2 writers x 4 MiB (1024 pages) x 2 passes at 100 MiB/s: one page per
+ * 4096 / (100 * 2^20) s = 39062.5 ns -> 39062 ns.  1 MiB bursts = 256 pages, 10 ms pause
+ * after each burst but the last: 2048 writes per writer, 7 pauses, so the last write is at
+ * 2047 * 39062 + 7 * 10 ms = 149959914 ns and the unlink one page later, 149998976 ns. */
+static void test_stream_write(void)
+{
+	const char *yaml = "generator: stream_write\nwriters: 2\nfile_size: 4MiB\n"
+			   "bandwidth: 100MiB\nburst: 1MiB\npause: 10ms\npasses: 2\nunlink: true\n"
+			   "noreuse: true\n";
+	struct stream_check sc;
+	struct workload_stats st;
+	run_kind(yaml, 1, &sc, &st);
+	CHECK_EQ(sc.nr_alloc, 2 * 1024);
+	CHECK_EQ(sc.nr_dirty, 2 * 2 * 1024);
+	CHECK_EQ(sc.nr_hint, 2 * 2 * 1024);
+	CHECK_EQ(sc.nr_free, 2 * 1024);
+	CHECK_EQ(sc.last_ns, 149998976);
+	CHECK_EQ(st.end_ns, 149998976);
+	CHECK_EQ(sc.peak_live_pages, 2048);
+	sc_free(&sc);
+}
+
+/* two_level: hot = first 25% of each task's 256 pages (ids are reserved per task:
+ * task 0 gets 1..256, task 1 257..512), receiving 90% of accesses. */
+static void test_anon_ws(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: anon_ws\nduration: 100ms\ntasks: 2\nwss: 1MiB\n"
+			   "fault_rate: 1000000\naccess_rate: 1000000\npattern: two_level\n"
+			   "hot: { fraction: 0.25, share: 0.9 }\nwrite_fraction: 0.5\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_alloc = 0, nr_access = 0, nr_hot = 0, nr_dirty = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		nr_alloc += r.kind == TR_ALLOC;
+		nr_dirty += r.kind == TR_DIRTY;
+		if (r.kind == TR_ACCESS) {
+			nr_access++;
+			nr_hot += (r.id - 1) % 256 < 64;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(nr_alloc, 512);
+	/* ~100 ms x 1e6/s x 2 tasks, less the ~0.26 ms of faulting */
+	CHECK(nr_access > 190000 && nr_access < 205000);
+	double f = (double)nr_hot / (double)nr_access, sd = sqrt(0.9 * 0.1 / (double)nr_access);
+	CHECK(fabs(f - 0.9) <= 5 * sd);
+	double d = (double)nr_dirty / (double)nr_access, sdd = sqrt(0.25 / (double)nr_access);
+	CHECK(fabs(d - 0.5) <= 5 * sdd);
+}
+
+/* 20 order-9 requests, the first at the end of the 100 ms warm-up, then every 5 ms:
+ * the last at 100 + 19 * 5 = 195 ms. */
+static void test_highalloc(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: highalloc\nbackground: { rate: 10000, footprint: 16MiB }\n"
+			   "warmup: 100ms\nallocs: 20\ninterval: 5ms\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_huge = 0;
+	sim_ns_t first = 0, last = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+						    __GFP_RETRY_MAYFAIL | __GFP_NOWARN)) {
+			CHECK_EQ(r.order, 9);
+			if (!nr_huge++)
+				first = r.time_ns;
+			last = r.time_ns;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(nr_huge, 20);
+	CHECK_EQ(first, 100 * NSEC_PER_MSEC);
+	CHECK_EQ(last, 195 * NSEC_PER_MSEC);
+	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* memory 64 MiB = 16384 pages, chunk 4 MiB = 1024 pages, fill 0.8: floor(13107.2 / 1024)
+ * = 12 chunks = 12288 faults at 1 us; odd chunks 1,3,..,11 = 6144 pages unmapped from
+ * (12288 - 1) us + 10 ms = 22287000 ns, 100 ns apart; hugepages = 16384 / 512 = 32, the
+ * first at 22287000 + 6143 * 100 + 10 ms = 32901300 ns. */
+static void test_compaction_test(void)
+{
+	const char *yaml = "generator: compaction_test\nmemory: 64MiB\nchunk: 4MiB\npinned: true\n";
+	struct sim_error err;
+	struct workload *w = open_text(yaml, NULL, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_huge = 0, frees_before_huge = 0;
+	sim_ns_t first_free = 0, first_huge = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_FREE && !nr_huge && !frees_before_huge++)
+			first_free = r.time_ns;
+		if (r.kind == TR_ALLOC && r.order == 9 && !nr_huge++)
+			first_huge = r.time_ns;
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(sc.nr_order[0], 12288);
+	CHECK_EQ(nr_huge, 32);
+	CHECK_EQ(frees_before_huge, 6144);
+	CHECK_EQ(first_free, 22287000);
+	CHECK_EQ(first_huge, 32901300);
+	CHECK_EQ(sc.nr_pin, 12288);
+	CHECK_EQ(sc.nr_unpin, 12288);
+	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* bursts at 2 s, 12 s, 22 s (period 10 s), 16 buffers 100 ms apart: the third burst's
+ * releases are due at 23.5 + 2 = 25.5 s, after the 25 s duration, so drained at 25 s.
+ * 8 MiB = 2048 pages per buffer; 16 MiB pinned = 4096 pages. */
+static void test_camera(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: camera\nduration: 25s\nbackground: { rate: 1000 }\n"
+			   "bdev: { rate: 200 }\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_bdev = 0, bad_cma = 0, nr_rel_at_end = 0;
+	sim_ns_t cma_times[64];
+	unsigned nr_cma = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_NOFS | __GFP_MOVABLE))
+			nr_bdev++;
+		if (r.kind == TR_CMA_ALLOC) {
+			bad_cma += r.count != 2048 || r.arg != 8;
+			if (nr_cma < 64)
+				cma_times[nr_cma] = r.time_ns;
+			nr_cma++;
+		}
+		if (r.kind == TR_CMA_RELEASE && r.time_ns == 25 * NSEC_PER_SEC)
+			nr_rel_at_end++;
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(nr_cma, 48);
+	CHECK_EQ(bad_cma, 0);
+	CHECK_EQ(sc.nr_cma_rel, 48);
+	CHECK_EQ(nr_rel_at_end, 16);
+	if (nr_cma == 48) {
+		CHECK_EQ(cma_times[0], 2 * NSEC_PER_SEC);
+		CHECK_EQ(cma_times[15], 3500 * NSEC_PER_MSEC);
+		CHECK_EQ(cma_times[16], 12 * NSEC_PER_SEC);
+		CHECK_EQ(cma_times[47], 23500 * NSEC_PER_MSEC);
+	}
+	CHECK_EQ(sc.nr_pin, 4096);
+	CHECK_EQ(sc.nr_unpin, 4096);
+	CHECK(nr_bdev > 4000); /* 200/s for 25 s */
+	CHECK(sc.nr_dirty >= nr_bdev);
+	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* Every kind: same seed -> same stream; a different seed -> a different one (except the
+ * deterministic compaction_test script). */
+static void test_all_kinds_deterministic(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yamls[] = {
+		"generator: kbuild\nrecords: 20000\njobs: 4\nfiles: 300\n",
+		"generator: stream_write\nrecords: 20000\nfile_size: 16MiB\nwriters: 3\n",
+		"generator: anon_ws\nrecords: 20000\nwss: 1MiB\n",
+		"generator: highalloc\nrecords: 20000\nwarmup: 10ms\nallocs: 1000\ninterval: 1ms\n",
+		"generator: camera\nrecords: 20000\ncma: { start: 1ms, spacing: 1ms, hold: 1ms, period: 100ms }\n",
+	};
+	for (size_t i = 0; i < sizeof(yamls) / sizeof(yamls[0]); i++) {
+		struct stream_check a, b, c;
+		struct workload_stats st;
+		run_kind(yamls[i], seed, &a, &st);
+		run_kind(yamls[i], seed, &b, &st);
+		run_kind(yamls[i], seed ^ 0x5555, &c, &st);
+		CHECK(a.hash == b.hash);
+		bool random_kind = strstr(yamls[i], "stream_write") == NULL;
+		if (random_kind)
+			CHECK(a.hash != c.hash);
+		if (a.nr_records < 20000)
+			fprintf(stderr, "  %s: only %llu records\n", yamls[i],
+				(unsigned long long)a.nr_records);
+		CHECK(a.nr_records >= 20000);
+		sc_free(&a);
+		sc_free(&b);
+		sc_free(&c);
+	}
+}
+
+/* The shipped workloads (workloads/NAME.yaml) load, and their first records form a valid stream. */
+static void test_shipped_workloads(void)
+{
+	const char *files[] = { "churn", "churn-10m", "kbuild", "stream_write", "anon_ws",
+				"highalloc", "compaction_test", "camera" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/workloads/%s.yaml", tl.srcdir, files[i]);
+		const char *sets[] = { "records=50000" };
+		struct workload_overrides ov = { .sets = sets, .nr_sets = 1 };
+		struct sim_error err = { 0 };
+		struct workload *w = workload_open(path, &ov, &err);
+		if (!w)
+			fprintf(stderr, "  %s: %s\n", path, err.msg);
+		CHECK(w != NULL);
+		if (!w)
+			continue;
+		struct stream_check sc;
+		sc_init(&sc);
+		run_check(w, &sc);
+		CHECK_EQ(sc.bad, 0);
+		CHECK(sc.nr_records >= 50000);
+		if (count_live(&sc))
+			fprintf(stderr, "  %s: live objects after drain\n", files[i]);
+		CHECK_EQ(count_live(&sc), 0);
+		workload_close(w);
+		sc_free(&sc);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -491,5 +771,13 @@ int main(int argc, char **argv)
 	RUN(test_records_budget);
 	RUN(test_yaml_errors);
 	RUN(test_set_and_header);
+	RUN(test_kbuild);
+	RUN(test_stream_write);
+	RUN(test_anon_ws);
+	RUN(test_highalloc);
+	RUN(test_compaction_test);
+	RUN(test_camera);
+	RUN(test_all_kinds_deterministic);
+	RUN(test_shipped_workloads);
 	return TEST_END();
 }

@@ -39,6 +39,7 @@ enum wl_param_type {
 	WLP_BOOL,     /* bool from true/false/yes/no */
 	WLP_ENUM,     /* unsigned index into names[] */
 	WLP_WEIGHTS,  /* struct wl_weights from a sequence [w0, w1, ...] or "w0,w1,..." */
+	WLP_BYTES,    /* double bytes from a size "200MiB" (a rate when the key says so) */
 	NR_WLP_TYPES
 };
 
@@ -81,6 +82,9 @@ sim_ns_t wl_now(const struct workload *w);
 /* A generator-owned GSL stream named for its component; seeded from (seed, name) only. */
 gsl_rng *wl_stream(struct workload *w, const char *component);
 uint64_t wl_new_id(struct workload *w);
+/* Reserve n consecutive ids (returns the first) for objects allocated later with
+ * wl_alloc_id_now, so a file's pages keep consecutive ids whatever interleaves. */
+uint64_t wl_reserve_ids(struct workload *w, uint64_t n);
 uint64_t wl_live_pages(const struct workload *w);
 void wl_count_throttled(struct workload *w);
 /* Schedule rec (rec->time_ns >= now).  live_delta_pages moves live_pages when the record
@@ -88,6 +92,7 @@ void wl_count_throttled(struct workload *w);
 void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t live_delta_pages);
 /* Shorthands: an ALLOC now (returns its id) and a FREE at time_ns. */
 uint64_t wl_alloc_now(struct workload *w, uint32_t task, unsigned order, uint32_t gfp);
+void wl_alloc_id_now(struct workload *w, uint64_t id, uint32_t task, unsigned order, uint32_t gfp);
 void wl_sched_simple(struct workload *w, enum trace_kind kind, sim_ns_t time_ns, uint32_t task,
 		     uint64_t id, int32_t arg);
 void wl_sched_free(struct workload *w, sim_ns_t time_ns, uint32_t task, uint64_t id,

@@ -146,6 +146,15 @@ int wl_parse_value(const struct wl_param *p, void *base, const char *text, char 
 			return -1;
 		*(uint64_t *)field = (uint64_t)v;
 		return 0;
+	case WLP_BYTES:
+		if (parse_size_bytes(text, &v)) {
+			snprintf(why, why_len, "'%s' is not a size (e.g. 4096, 512KiB, 200MiB)", text);
+			return -1;
+		}
+		if (check_range(p, v, why, why_len))
+			return -1;
+		*(double *)field = v;
+		return 0;
 	case WLP_DURATION:
 		if (parse_duration_ns(text, &v)) {
 			snprintf(why, why_len, "'%s' is not a duration (e.g. 500ns, 20us, 5ms, 2s)",
@@ -228,6 +237,9 @@ void wl_format_value(const struct wl_param *p, const void *base, char *buf, size
 		return;
 	case WLP_DOUBLE:
 		snprintf(buf, len, "%.17g", *(const double *)field);
+		return;
+	case WLP_BYTES:
+		snprintf(buf, len, "%.0f", *(const double *)field);
 		return;
 	case WLP_DURATION:
 		snprintf(buf, len, "%lluns", (unsigned long long)*(const sim_ns_t *)field);

@@ -12,7 +12,8 @@
 #include <yaml.h>
 
 static const struct wl_kind *const kinds[] = {
-	&wl_kind_churn,
+	&wl_kind_churn,     &wl_kind_kbuild,          &wl_kind_stream_write, &wl_kind_anon_ws,
+	&wl_kind_highalloc, &wl_kind_compaction_test, &wl_kind_camera,
 };
 
 /* Keys every workload has, whatever its generator. */
@@ -81,6 +82,13 @@ sim_ns_t wl_now(const struct workload *w)
 uint64_t wl_new_id(struct workload *w)
 {
 	return ++w->next_id;
+}
+
+uint64_t wl_reserve_ids(struct workload *w, uint64_t n)
+{
+	uint64_t first = w->next_id + 1;
+	w->next_id += n;
+	return first;
 }
 
 uint64_t wl_live_pages(const struct workload *w)
@@ -174,12 +182,18 @@ static void heap_pop(struct workload *w, struct wl_pending *out)
 		w->heap[i] = last;
 }
 
-uint64_t wl_alloc_now(struct workload *w, uint32_t task, unsigned order, uint32_t gfp)
+void wl_alloc_id_now(struct workload *w, uint64_t id, uint32_t task, unsigned order, uint32_t gfp)
 {
 	struct trace_record r = { .time_ns = w->now_ns, .kind = TR_ALLOC, .task = task,
-				  .id = wl_new_id(w), .order = (uint8_t)order, .gfp = gfp };
+				  .id = id, .order = (uint8_t)order, .gfp = gfp };
 	wl_schedule(w, &r, (int64_t)1 << order);
-	return r.id;
+}
+
+uint64_t wl_alloc_now(struct workload *w, uint32_t task, unsigned order, uint32_t gfp)
+{
+	uint64_t id = wl_new_id(w);
+	wl_alloc_id_now(w, id, task, order, gfp);
+	return id;
 }
 
 void wl_sched_simple(struct workload *w, enum trace_kind kind, sim_ns_t time_ns, uint32_t task,
