@@ -88,6 +88,8 @@ static void sc_add(struct stream_check *sc, const struct trace_record *r)
 	sc->hash = hash_record(sc->hash, r);
 	if (r->time_ns < sc->last_ns)
 		sc_bad(sc, "time goes backwards", r);
+	if (r->time_ns == UINT64_MAX)
+		sc_bad(sc, "a record held until the end came out with its placeholder time", r);
 	sc->last_ns = r->time_ns;
 	if (r->id >= MAX_IDS) {
 		sc_bad(sc, "id too large for the checker", r);
@@ -632,7 +634,13 @@ static void test_compaction_test(void)
 		if (r.kind == TR_ALLOC && r.order == 9 && !nr_huge++)
 			first_huge = r.time_ns;
 	}
+	struct workload_stats st;
+	workload_get_stats(w, &st);
 	workload_close(w);
+	/* ends by itself with the last request, 31 x 10 us after the first; the drain
+	 * frees everything at that time */
+	CHECK_EQ(st.end_ns, 32901300 + 31 * 10000);
+	CHECK_EQ(sc.last_ns, 32901300 + 31 * 10000);
 	CHECK_EQ(sc.bad, 0);
 	CHECK_EQ(sc.nr_order[0], 12288);
 	CHECK_EQ(nr_huge, 32);

@@ -58,6 +58,13 @@ struct workload {
 	gsl_rng *streams[WL_MAX_STREAMS];
 	unsigned nr_streams;
 
+	/* records scheduled at `now` by the current step, in order: every pending record due
+	 * at or before now was returned before the step, so these come next, ahead of the
+	 * heap, without paying for it (most records of access-heavy kinds are immediate). */
+	struct trace_record *fifo;
+	int64_t *fifo_delta;
+	size_t fifo_head, nr_fifo, cap_fifo;
+
 	/* pending heap: heap[0] is the earliest (time, seq) */
 	struct wl_pending *heap;
 	size_t nr_heap, cap_heap;
@@ -135,18 +142,39 @@ static bool pending_before(const struct wl_pending *a, const struct wl_pending *
 	return a->seq < b->seq;
 }
 
+static void out_of_memory(void)
+{
+	/* Out of memory is not a data error; there is no caller to hand it to from inside a
+	 * kind's step, so fail loudly as an assertion would. */
+	fprintf(stderr, "mmsim: workload: out of memory\n");
+	abort();
+}
+
 void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t live_delta_pages)
 {
 	sim_assert(rec->time_ns >= w->now_ns);
+	if (rec->time_ns == w->now_ns && !w->gen_done) {
+		if (w->fifo_head + w->nr_fifo == w->cap_fifo) {
+			size_t cap = w->cap_fifo ? w->cap_fifo * 2 : 1024;
+			struct trace_record *f = realloc(w->fifo, cap * sizeof(*f));
+			if (f)
+				w->fifo = f;
+			int64_t *d = f ? realloc(w->fifo_delta, cap * sizeof(*d)) : NULL;
+			if (!f || !d)
+				out_of_memory();
+			w->fifo_delta = d;
+			w->cap_fifo = cap;
+		}
+		size_t i = w->fifo_head + w->nr_fifo++;
+		w->fifo[i] = *rec;
+		w->fifo_delta[i] = live_delta_pages;
+		return;
+	}
 	if (w->nr_heap == w->cap_heap) {
 		size_t cap = w->cap_heap ? w->cap_heap * 2 : 1024;
 		struct wl_pending *h = realloc(w->heap, cap * sizeof(*h));
-		if (!h) {
-			/* Out of memory is not a data error; there is no caller to hand it to
-			 * from inside a kind's step, so fail loudly as an assertion would. */
-			fprintf(stderr, "mmsim: workload: out of memory\n");
-			abort();
-		}
+		if (!h)
+			out_of_memory();
 		w->heap = h;
 		w->cap_heap = cap;
 	}
@@ -605,8 +633,7 @@ static void finish_generation(struct workload *w, sim_ns_t end_ns)
 	w->st.end_ns = end_ns;
 }
 
-/* The kind ran out of things to do: its scheduled records still play out at their own
- * times; only records "held until the end" (time WL_NEVER) are left for the drain. */
+/* The latest time of a pending record that is not held until the end. */
 static sim_ns_t last_finite_time(const struct workload *w)
 {
 	sim_ns_t t = w->now_ns;
@@ -616,10 +643,36 @@ static sim_ns_t last_finite_time(const struct workload *w)
 	return t;
 }
 
+static int emit(struct workload *w, struct trace_record *rec, const struct trace_record *src,
+		int64_t live_delta)
+{
+	*rec = *src;
+	w->last_ns = rec->time_ns;
+	w->st.live_pages = (uint64_t)((int64_t)w->st.live_pages + live_delta);
+	if (w->st.live_pages > w->st.peak_live_pages)
+		w->st.peak_live_pages = w->st.live_pages;
+	w->st.nr_records++;
+	w->st.nr_by_kind[rec->kind]++;
+	return 1;
+}
+
 int workload_next(struct workload *w, struct trace_record *rec, struct sim_error *err)
 {
 	(void)err;
 	for (;;) {
+		if (w->nr_fifo) {
+			size_t i = w->fifo_head++;
+			if (--w->nr_fifo == 0)
+				w->fifo_head = 0;
+			return emit(w, rec, &w->fifo[i], w->fifo_delta[i]);
+		}
+		if (!w->gen_done && w->next_ns == WL_NEVER) {
+			/* The kind ran out of things to do: its scheduled records still play out
+			 * at their own times; only those held until the end (time WL_NEVER) are
+			 * left for the drain. */
+			finish_generation(w, MAX(last_finite_time(w), w->last_ns));
+			continue;
+		}
 		/* Records due up to the kind's next action (never past the duration) go first. */
 		sim_ns_t limit = w->next_ns;
 		if (w->c.duration_ns && limit > w->c.duration_ns)
@@ -639,14 +692,7 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 					continue;
 				p.rec.time_ns = w->end_ns;
 			}
-			*rec = p.rec;
-			w->last_ns = rec->time_ns;
-			w->st.live_pages = (uint64_t)((int64_t)w->st.live_pages + p.live_delta);
-			if (w->st.live_pages > w->st.peak_live_pages)
-				w->st.peak_live_pages = w->st.live_pages;
-			w->st.nr_records++;
-			w->st.nr_by_kind[rec->kind]++;
-			return 1;
+			return emit(w, rec, &p.rec, p.live_delta);
 		}
 		if (w->gen_done)
 			return 0;
@@ -657,10 +703,6 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 		}
 		if (w->c.max_records && w->st.nr_records >= w->c.max_records) {
 			finish_generation(w, MAX(w->now_ns, w->last_ns));
-			continue;
-		}
-		if (t == WL_NEVER) {
-			finish_generation(w, MAX(last_finite_time(w), w->last_ns));
 			continue;
 		}
 		w->now_ns = t;
@@ -728,6 +770,8 @@ void workload_close(struct workload *w)
 	for (unsigned i = 0; i < w->nr_streams; i++)
 		gsl_rng_free(w->streams[i]);
 	free(w->heap);
+	free(w->fifo);
+	free(w->fifo_delta);
 	free(w->state);
 	free(w->where);
 	free(w->is_set);
