@@ -65,6 +65,11 @@ struct workload {
 	int64_t *fifo_delta;
 	size_t fifo_head, nr_fifo, cap_fifo;
 
+	/* records held until the end (scheduled at WL_NEVER), in scheduling order: only the
+	 * drain ever returns them, after the heap, so they stay out of the heap's way */
+	struct wl_pending *held;
+	size_t nr_held, cap_held, held_next;
+
 	/* pending heap: heap[0] is the earliest (time, seq) */
 	struct wl_pending *heap;
 	size_t nr_heap, cap_heap;
@@ -168,6 +173,18 @@ void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t liv
 		size_t i = w->fifo_head + w->nr_fifo++;
 		w->fifo[i] = *rec;
 		w->fifo_delta[i] = live_delta_pages;
+		return;
+	}
+	if (rec->time_ns == WL_NEVER) {
+		if (w->nr_held == w->cap_held) {
+			size_t cap = w->cap_held ? w->cap_held * 2 : 1024;
+			struct wl_pending *h = realloc(w->held, cap * sizeof(*h));
+			if (!h)
+				out_of_memory();
+			w->held = h;
+			w->cap_held = cap;
+		}
+		w->held[w->nr_held++] = (struct wl_pending){ .rec = *rec, .live_delta = live_delta_pages };
 		return;
 	}
 	if (w->nr_heap == w->cap_heap) {
@@ -638,8 +655,7 @@ static sim_ns_t last_finite_time(const struct workload *w)
 {
 	sim_ns_t t = w->now_ns;
 	for (size_t i = 0; i < w->nr_heap; i++)
-		if (w->heap[i].rec.time_ns != WL_NEVER && w->heap[i].rec.time_ns > t)
-			t = w->heap[i].rec.time_ns;
+		t = MAX(t, w->heap[i].rec.time_ns);
 	return t;
 }
 
@@ -685,7 +701,7 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 				 * in scheduling order (unpin before free); other intents are moot. */
 				if (!w->c.drain) {
 					w->nr_heap = 0;
-					return 0;
+					continue;
 				}
 				if (p.rec.kind != TR_FREE && p.rec.kind != TR_UNPIN &&
 				    p.rec.kind != TR_CMA_RELEASE && p.rec.kind != TR_PIN)
@@ -694,8 +710,16 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 			}
 			return emit(w, rec, &p.rec, p.live_delta);
 		}
-		if (w->gen_done)
-			return 0;
+		if (w->gen_done) {
+			if (!w->c.drain || w->held_next == w->nr_held)
+				return 0;
+			struct wl_pending *p = &w->held[w->held_next++];
+			if (p->rec.kind != TR_FREE && p->rec.kind != TR_UNPIN &&
+			    p->rec.kind != TR_CMA_RELEASE && p->rec.kind != TR_PIN)
+				continue;
+			p->rec.time_ns = w->end_ns;
+			return emit(w, rec, &p->rec, p->live_delta);
+		}
 		sim_ns_t t = w->next_ns;
 		if (w->c.duration_ns && t >= w->c.duration_ns) {
 			finish_generation(w, w->c.duration_ns);
@@ -770,6 +794,7 @@ void workload_close(struct workload *w)
 	for (unsigned i = 0; i < w->nr_streams; i++)
 		gsl_rng_free(w->streams[i]);
 	free(w->heap);
+	free(w->held);
 	free(w->fifo);
 	free(w->fifo_delta);
 	free(w->state);
