@@ -476,6 +476,10 @@ static void test_set(void)
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.name=cam", &err), 0);
 	CHECK_STR(c.policy.cma.regions[0].name, "cam");
 	CHECK_EQ(c.policy.cma.nr_regions, 2);
+	EXPECT_SET_ERROR(&c, "policy.cma.regions.2.size=lots",
+			 "--set policy.cma.regions.2.size=lots: policy.cma.regions.2.size: 'lots' is not a page count, "
+			 "or bytes with a binary unit: 512MiB, 4GiB, 1G");
+	CHECK_EQ(c.policy.cma.nr_regions, 2); /* the bad value added no region */
 	EXPECT_SET_ERROR(&c, "policy.cma.regions.3.size=1",
 			 "--set policy.cma.regions.3.size=1: policy.cma.regions.3.size: index 3 is out of range "
 			 "(policy.cma.regions has 2 entries; index 2 adds one)");

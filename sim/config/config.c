@@ -580,13 +580,8 @@ static int assign(struct config *cfg, const struct config_key *row, long index, 
 					     where, raw, dir);
 		text = joined;
 	}
-	if (row->list) {
-		sim_assert(index >= 0);
-		base = list_elem(cfg, row->list, index, where, raw, err);
-		if (!base)
-			return -1;
-	}
-	/* Parse into scratch space first so a rejected value leaves the field untouched. */
+	/* Parse into scratch space first so a rejected value leaves the config untouched
+	 * (no field written, no list element added). */
 	union {
 		uint64_t u64;
 		unsigned u;
@@ -597,6 +592,12 @@ static int assign(struct config *cfg, const struct config_key *row, long index, 
 	sim_assert(row->size <= sizeof(tmp));
 	if (config_key_parse(row, text, &tmp, why, sizeof(why)) < 0)
 		return sim_error_set(err, EX_CONFIG_, "%s: %.200s: %s", where, raw, why);
+	if (row->list) {
+		sim_assert(index >= 0);
+		base = list_elem(cfg, row->list, index, where, raw, err);
+		if (!base)
+			return -1;
+	}
 	memcpy(base + row->offset, &tmp, row->type == CFG_STRING || row->type == CFG_PATH
 		       ? strlen(tmp.s) + 1 : row->size);
 	return 0;
