@@ -25,6 +25,10 @@
 struct engine;
 struct mm;
 struct alloc_context;
+struct obj_slot;
+struct reclaim_state;
+struct compact_state;
+struct cma_state;
 
 /* ---- page frames ---------------------------------------------------------------- */
 
@@ -158,13 +162,48 @@ struct obj_slot {
 };
 #define OBJ_EMPTY UINT64_MAX
 
-enum obj_kind { OBJ_PAGES, OBJ_CMA_DEVICE };
+enum obj_kind {
+	OBJ_PAGES,      /* resident pages */
+	OBJ_CMA_DEVICE, /* a cma_alloc'd range */
+	OBJ_SWAPPED,    /* anon object whose pages are in swap (pfn PFN_NONE) */
+	OBJ_EVICTED,    /* file object dropped by reclaim; a shadow entry remains (pfn PFN_NONE) */
+	NR_OBJ_KINDS
+};
 
 struct obj_table {
 	struct obj_slot *slots;
 	uint32_t cap; /* power of two */
 	uint32_t nr_live;
 };
+
+/* ---- LRU ------------------------------------------------------------------------- */
+
+/* Node LRU lists (reference §4.3) plus the easily-reclaimable list of the ereclaimable
+ * policy (§9.3).  Links are page_frame.next/prev of allocated heads (PF_LRU).
+ * nr_pages[l] == Σ 2^order over the heads on list l. */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	LRU_EASY,
+	NR_LRU_LISTS
+};
+extern const char *const lru_list_names[NR_LRU_LISTS];
+
+struct lruvec {
+	pfn_t head[NR_LRU_LISTS], tail[NR_LRU_LISTS];
+	uint64_t nr_pages[NR_LRU_LISTS];
+};
+
+/* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact; the
+ * list is chosen from the page's flags, so change PF_ACTIVE etc. only while off the list.
+ * lru_replace puts new_pfn where old_pfn was (migration keeps LRU position). */
+enum lru_list lru_list_of(uint16_t flags);
+void lru_add(struct mm *mm, pfn_t pfn, bool tail);
+void lru_del(struct mm *mm, pfn_t pfn);
+void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
 
 /* ---- the node ------------------------------------------------------------------- */
 
@@ -179,8 +218,14 @@ struct mm_hooks {
 	uint64_t (*direct_compact)(struct mm *mm, const struct alloc_context *ac, int prio);
 	/* direct reclaim; returns pages reclaimed. */
 	uint64_t (*direct_reclaim)(struct mm *mm, const struct alloc_context *ac);
+	/* A new object's pages were allocated (LRU insertion: sets PF_LRU etc.). When NULL,
+	 * movable allocations are simply flagged PF_LRU. */
+	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp);
 	/* freed-page notification (LRU removal etc.), called before the pages go to buddy. */
 	void (*page_freed)(struct mm *mm, pfn_t pfn, unsigned order);
+	/* An object that is not resident (swapped / evicted) is freed: drop its swap slot or
+	 * shadow entry. */
+	void (*free_nonresident)(struct mm *mm, struct obj_slot *s);
 	void *ctx;
 };
 
@@ -207,7 +252,13 @@ struct mm {
 	uint64_t totalcma_pages;
 
 	struct obj_table objs;
+	struct lruvec lruvec;
 	uint64_t vm_events[NR_VM_EVENTS];
+
+	/* Mechanism state owned by their modules (opaque here). */
+	struct reclaim_state *reclaim;   /* vmscan.c: kswapd, writeback, swap (issue 3) */
+	struct compact_state *compact;   /* compaction.c: kcompactd, deferral (issue 4) */
+	struct cma_state *cma;           /* cma.c: device allocations (issue 5) */
 	uint64_t alloc_fail_by_class[NR_ALLOC_CLASSES];
 
 	struct mm_hooks hooks;
@@ -265,6 +316,29 @@ void pcp_setup_zone(struct mm *mm, struct zone *z);
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+
+/* Record-level operations, one per trace record kind (DESIGN §2 intent). The reclaim,
+ * compaction and CMA modules implement them; until a mechanism exists they only update
+ * page state. Each returns false when the id is unknown (counted by the caller). */
+bool mm_access(struct mm *mm, uint64_t id);
+bool mm_dirty(struct mm *mm, uint64_t id);
+bool mm_hint(struct mm *mm, uint64_t id, int hint_kind);
+bool mm_pin(struct mm *mm, uint64_t id, int pin_kind);
+bool mm_unpin(struct mm *mm, uint64_t id);
+/* compact_node (order -1 / TRACE_COMPACT_WHOLE_ZONE) or for an order; zone -1 = all. */
+void mm_compact_request(struct mm *mm, int zone, int order);
+/* Device contiguous allocation (cma_alloc) of count pages aligned to 2^align_order. */
+bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order);
+bool mm_cma_release(struct mm *mm, uint64_t id);
+
+/* Module set-up, called by mm_init after the zones exist (each may install hooks and
+ * register engine handlers when mm->engine is non-NULL). */
+int reclaim_init(struct mm *mm, struct sim_error *err);
+void reclaim_destroy(struct mm *mm);
+int compaction_init(struct mm *mm, struct sim_error *err);
+void compaction_destroy(struct mm *mm);
+int cma_init(struct mm *mm, struct sim_error *err);
+void cma_destroy(struct mm *mm);
 
 /* Object table. */
 struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);

@@ -149,6 +149,11 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 			if (s->id == OBJ_EMPTY)
 				continue;
 			live++;
+			if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
+				if (s->pfn != PFN_NONE)
+					FAIL("non-resident object %llu still has pfn %#x", (unsigned long long)s->id, s->pfn);
+				continue;
+			}
 			if (s->pfn == PFN_NONE || s->pfn >= mm->nr_pages)
 				FAIL("object %llu has no pages", (unsigned long long)s->id);
 			const struct page_frame *p = &mm->pages[s->pfn];

@@ -694,23 +694,29 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	s->order = (uint8_t)order;
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = PF_HEAD;
-	/* Movable user and page-cache memory lives on the LRU: it counts as "movable" for
-	 * the claim rule until reclaim (issue 3) manages the lists itself. */
-	if (ac.mt == MIGRATE_MOVABLE)
-		p->flags |= PF_LRU;
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)ac.mt;
 	p->owner = (uint32_t)(s - mm->objs.slots);
 	p->next = p->prev = PFN_NONE;
+	if (mm->hooks.page_allocated)
+		mm->hooks.page_allocated(mm, pfn, gfp);
+	else if (ac.mt == MIGRATE_MOVABLE)
+		p->flags |= PF_LRU; /* user and page-cache memory: "movable" for the claim rule */
 	return pfn;
 }
 
 bool mm_free(struct mm *mm, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	if (!s || s->kind != OBJ_PAGES) {
+	if (!s || s->kind == OBJ_CMA_DEVICE) {
 		count_vm_event(mm, VM_MMSIM_FREE_UNKNOWN);
 		return false;
+	}
+	if (s->kind != OBJ_PAGES) { /* swapped or evicted: nothing resident to free */
+		if (mm->hooks.free_nonresident)
+			mm->hooks.free_nonresident(mm, s);
+		obj_remove(mm, s);
+		return true;
 	}
 	pfn_t pfn = s->pfn;
 	unsigned order = s->order;

@@ -222,11 +222,18 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	mm->objs.cap = 0;
 	struct obj_slot *dummy = obj_insert(mm, 0); /* allocate the table, then drop the probe */
 	obj_remove(mm, dummy);
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		mm->lruvec.head[l] = mm->lruvec.tail[l] = PFN_NONE;
+	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err))
+		return -1;
 	return 0;
 }
 
 void mm_destroy(struct mm *mm)
 {
+	cma_destroy(mm);
+	compaction_destroy(mm);
+	reclaim_destroy(mm);
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		free(mm->zones[i].pageblocks);
 		free(mm->zones[i].pcp);
