@@ -445,6 +445,7 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"nr_free_pages\": 4096") != NULL);
 	CHECK(strstr(buf, "\"mmsim_alloc_fail\": 3") != NULL);
 	CHECK(strstr(buf, "\"cma_alloc_fail\": 0") != NULL);
+	CHECK(strstr(buf, "\"mmsim_nr_easily_reclaimable\": 0") != NULL);
 	CHECK(strstr(buf, "\"atomic\": 2") != NULL);
 	/* movable 4..7: mean 5.5, p50 6, p90 = 4 + 3.6/4·3 = 6.7 -> 7, p99 -> 7, max 7 */
 	CHECK(strstr(buf, "\"movable\": {\"count\": 4, \"mean_ns\": 5.500, \"p50_ns\": 6, \"p90_ns\": 7, "
