@@ -425,6 +425,8 @@ static void test_summary(void)
 	meta("observed.hex", "0x10");
 	meta("observed.name", "a\"b\\c\td");
 	meta("observed.", "empty key");
+	meta("observed.huge", "1e999");
+	meta("observed.utf8", "caf\xc3\xa9 \xff");
 	struct summary_input in = {
 		.mm = &mm, .cfg = &cfg, .write_config = fake_config, .seed = 42,
 		.elapsed_ns = 123456789, .records = 1000, .latency = &lat, .trace = &hdr,
@@ -458,6 +460,9 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"hex\": \"0x10\"") != NULL);
 	CHECK(strstr(buf, "\"name\": \"a\\\"b\\\\c\\td\"") != NULL);
 	CHECK(strstr(buf, "\"\": \"empty key\"") != NULL);
+	CHECK(strstr(buf, "\"huge\": \"1e999\"") != NULL);
+	/* well-formed UTF-8 passes, a stray byte becomes U+FFFD */
+	CHECK(strstr(buf, "\"utf8\": \"caf\xc3\xa9 \\ufffd\"") != NULL);
 	CHECK(strstr(buf, "generator") == NULL);
 	free(buf);
 
