@@ -780,6 +780,42 @@ static void test_lru_figures(void)
 	mm_destroy(&mm);
 }
 
+/* zone_cma (Joonsoo Kim's ZONE_CMA): the CMA memory is a zone of its own, so zoneinfo
+ * shows it populated (Normal 4096 − 1024 = 3072 pages, CMA 1024), and the per-zone
+ * vmstat lines of that zone (pgalloc_cma, allocstall_cma, pgskip_cma) appear. */
+static void test_zone_cma_layout(void)
+{
+	struct config cfg;
+	struct mm mm;
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 4096, 128);
+	cfg.policy.cma.mode = CMA_ZONE_CMA;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 1024;
+	if (mm_init(&mm, &cfg, NULL, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		CHECK(0);
+		return;
+	}
+	char *z = mmtest_capture(procfs_write_zoneinfo, &mm);
+	char *v = mmtest_capture(procfs_write_vmstat, &mm);
+	static struct zoneinfo zi;
+	CHECK(parse_zoneinfo("zone_cma zoneinfo", z, &zi));
+	CHECK_STR(zi.zone[4].name, "CMA");
+	CHECK(zi.zone[4].populated);
+	CHECK_EQ(zi.zone[4].wm[ZI_PRESENT], 1024);
+	CHECK_EQ(zi.zone[2].wm[ZI_PRESENT], 3072);
+	static struct vmstat vs;
+	CHECK(parse_vmstat("zone_cma vmstat", v, &vs));
+	CHECK_EQ(vm_value(&vs, "pgalloc_cma"), 0);
+	CHECK_EQ(vm_value(&vs, "allocstall_cma"), 0);
+	CHECK_EQ(vm_value(&vs, "pgskip_cma"), 0);
+	CHECK_EQ(vm_value(&vs, "nr_free_pages"), 4096);
+	mm_destroy(&mm);
+	free(z);
+	free(v);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -792,6 +828,7 @@ int main(int argc, char **argv)
 	RUN(test_vmstat_counts);
 	RUN(test_cma_layout);
 	RUN(test_lru_figures);
+	RUN(test_zone_cma_layout);
 	if (big_ready)
 		mm_destroy(&big_mm);
 	return TEST_END();
