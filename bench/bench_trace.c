@@ -4,6 +4,8 @@
  * (DESIGN §9: ≥ 20 M records/s and ≤ 2× zcat).  Prints figures; never fails on them. */
 #include "trace/trace.h"
 
+#include "mm/gfp.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +53,8 @@ static uint64_t xorshift(uint64_t *s)
  * slab and page-cache churn), as kernel-build captures look. */
 static int write_churn(const char *path, uint64_t n, bool bursty, struct sim_error *err)
 {
-	static const uint32_t gfps[] = { 0xcc0, 0x140cca, 0x100cca, 0x800, 0x40dc0 };
+	static const uint32_t gfps[] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE | __GFP_COMP, GFP_HIGHUSER_MOVABLE,
+					 GFP_ATOMIC, GFP_KERNEL | __GFP_ZERO | __GFP_COMP };
 	struct trace_header h = { .version = TRACE_VERSION };
 	trace_meta_set(&h, "generator", "bench_trace");
 	struct trace_writer *w = trace_create(path, TRACE_BINARY_GZ, &h, err);
