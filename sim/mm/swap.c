@@ -22,14 +22,15 @@ void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages)
 	e->flags &= (uint8_t)~(NONRES_SWAPCACHE | NONRES_SWAPPED);
 }
 
-bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id)
+bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *e)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[head];
 	uint64_t nr = 1ull << p->order;
 	if (rs->swap_used + nr > rs->swap_pages)
 		return false;
-	struct nonres_entry *e = workingset_get(rs, id);
+	if (!e)
+		e = workingset_get(rs, id);
 	e->flags |= NONRES_SWAPCACHE;
 	e->order = p->order;
 	rs->swap_used += nr;

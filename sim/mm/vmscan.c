@@ -307,13 +307,14 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
 		return FATE_ROTATE_KEEP;
 	}
+	struct nonres_entry *e = NULL;
 	if (anon) {
-		struct nonres_entry *e = workingset_find(rs, id);
+		e = workingset_find(rs, id);
 		if (!e || !(e->flags & NONRES_SWAPCACHE)) {
 			/* add_to_swap + pageout: needs a slot and may_writepage. */
 			if (!sc->may_writepage)
 				return FATE_KEEP;
-			if (!swap_writeout(mm, pfn, id))
+			if (!swap_writeout(mm, pfn, id, e))
 				return FATE_ACTIVATE; /* swap full: activate_locked */
 			(*nr_writes) += nr;
 			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
@@ -336,7 +337,7 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	}
 	/* Clean: __remove_mapping and free. */
 	p->flags &= (uint16_t)~(PF_ISOLATED | PF_RECLAIM | PF_REFERENCED | PF_ACTIVE);
-	workingset_evict(mm, pfn);
+	workingset_evict(mm, pfn, e);
 	return FATE_FREED;
 }
 
@@ -603,19 +604,16 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
 
 /* consider_reclaim_throttle (6.x): a direct reclaimer that reclaimed nothing by priority
  * 1 sleeps one jiffy (VMSCAN_THROTTLE_NOPROGRESS; HZ = 250 -> 4 ms) before the last pass.
- * The request really sleeps: the engine runs to the end of the wait, so writes complete
- * and kswapd works meanwhile, and the wait is charged to the request.  Trace records
- * time-stamped inside the wait are replayed after it (the clock never goes back). */
+ * The wait is charged to the request, and writes that end within it complete now (their
+ * pages rotate to the inactive tail for the final pass).  The engine is not run from
+ * here: this may be reached from inside another module's event (migration targets). */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
 static void throttle_noprogress(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	mm->stall_ns += RECLAIM_JIFFY_NS;
 	rs->stall_throttle_ns += RECLAIM_JIFFY_NS;
-	if (mm->engine)
-		engine_run_until(mm->engine, mm->engine->now_ns + RECLAIM_JIFFY_NS);
-	else
-		writeback_poll(mm);
+	writeback_complete_until(mm, vmscan_now(mm) + RECLAIM_JIFFY_NS);
 }
 
 static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
@@ -637,6 +635,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *a
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
+	uint64_t writes0 = rs->nr_writes_completed;
 	uint64_t refill_before = mm->vm_events[VM_PGREFILL];
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		struct shrink_plan plan;
@@ -656,6 +655,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *a
 	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
 	mm->stall_ns += cost;
 	rs->stall_direct_ns += cost;
+	rs->direct_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
 	return sc.nr_reclaimed;
 }
 
@@ -677,6 +677,13 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 {
 	if (no_progress_loops > MAX_RECLAIM_RETRIES)
 		return false;
+	/* Model shortcut: the kernel would sleep and retry while writes complete; the model's
+	 * clock stands still inside a request, so once a pass freed nothing and no write
+	 * ended during its throttle, the remaining retries would repeat it in vain. */
+	if (mm->reclaim->direct_futile) {
+		mm->reclaim->nr_futile_fails++;
+		return false;
+	}
 	uint64_t reclaimable = reclaimable_pages(mm), allocated = 0;
 	for (int zi = 0; zi <= (int)ac->highest_zoneidx && zi < MAX_NR_ZONES; zi++)
 		allocated += mm->zones[zi].nr_alloc_pages;
@@ -754,7 +761,7 @@ static bool invalidate_page(struct mm *mm, pfn_t pfn)
 		return false;
 	lru_del(mm, pfn);
 	p->flags &= (uint16_t)~(PF_ACTIVE | PF_REFERENCED | PF_RECLAIM);
-	workingset_evict(mm, pfn); /* the caller drops the shadow */
+	workingset_evict(mm, pfn, NULL); /* the caller drops the shadow */
 	return true;
 }
 

@@ -160,6 +160,11 @@ struct reclaim_state {
 	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
+	uint64_t nr_writes_completed; /* writes ended, both devices */
+	/* The last direct reclaim freed nothing and no write ended while it throttled: the
+	 * model's clock does not move inside a request, so another pass cannot do better. */
+	bool direct_futile;
+	uint64_t nr_futile_fails;     /* requests failed early for that reason */
 
 	/* ereclaimable (§9.3): notification when free + easily-reclaimable drops below */
 	uint64_t notify_threshold_pages;
@@ -229,6 +234,8 @@ void writeback_destroy(struct mm *mm);
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages);
 /* Without an engine, complete every queued write now (see vmscan.c, "No engine"). */
 void writeback_poll(struct mm *mm);
+/* Complete every queued write that ends by time_ns (a throttled request waited that long). */
+void writeback_complete_until(struct mm *mm, sim_ns_t time_ns);
 void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id);
 /* Start writeback of one dirty file head (flusher or kswapd pageout). */
 void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id);
@@ -242,13 +249,13 @@ struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id); /* i
 void workingset_del(struct reclaim_state *rs, uint64_t id);
 void workingset_map_destroy(struct reclaim_state *rs);
 /* Reclaim frees a clean head: the object becomes OBJ_SWAPPED / OBJ_EVICTED with a shadow. */
-void workingset_evict(struct mm *mm, pfn_t head);
+void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e /* or NULL */);
 /* Refault test for a shadow: true when the page should start on the active list. */
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file);
 gfp_t workingset_default_gfp(bool anon, unsigned order);
 
 /* Swap: allocate a slot for a resident anon head and start its write. */
-bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id);
+bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *e /* or NULL */);
 /* Major fault on a non-resident object (swap-in or file refault). */
 bool swap_fault_in(struct mm *mm, struct obj_slot *s);
 void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages);

@@ -104,14 +104,15 @@ void workingset_map_destroy(struct reclaim_state *rs)
 
 /* __remove_mapping + workingset_eviction: the clean head (already off the LRU) is freed;
  * its object stays in the table as non-resident with a shadow of the current age. */
-void workingset_evict(struct mm *mm, pfn_t head)
+void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[head];
 	struct obj_slot *s = &mm->objs.slots[p->owner];
 	unsigned order = p->order;
 	bool anon = p->flags & PF_SWAPBACKED;
-	struct nonres_entry *e = workingset_get(rs, s->id);
+	if (!e)
+		e = workingset_get(rs, s->id);
 	if (!(e->flags & NONRES_GFP))
 		e->gfp = workingset_default_gfp(anon, order);
 	e->flags |= NONRES_GFP | NONRES_SHADOW;

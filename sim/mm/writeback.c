@@ -82,6 +82,7 @@ static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 		dev->len--;
 		if (io.id != OBJ_EMPTY)
 			end_page_writeback(mm, dev, io.id);
+		mm->reclaim->nr_writes_completed++;
 	}
 }
 
@@ -111,6 +112,14 @@ void writeback_poll(struct mm *mm)
 		return;
 	complete_until(mm, &rs->disk, UINT64_MAX);
 	complete_until(mm, &rs->swap, UINT64_MAX);
+}
+
+void writeback_complete_until(struct mm *mm, sim_ns_t time_ns)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	complete_until(mm, &rs->disk, time_ns);
+	complete_until(mm, &rs->swap, time_ns);
+	/* The pending event (if any) stays at the old head time and finds nothing or less. */
 }
 
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages)
