@@ -281,6 +281,33 @@ static void test_swap_out_and_refault(void)
 	stop();
 }
 
+/* kswapd_age_node: with swap and the anon inactive list low (0 × 1 < 12000 active),
+ * every balance round first deactivates SWAP_CLUSTER_MAX = 32 active anon pages
+ * (pgrefill, pgdeactivate), in the one zone, so nothing is skipped (pgskip 0).  Ids
+ * 1..12000 anon, touched twice (the second touch activates them), then file pages until
+ * kswapd wakes (16065 allocations in all, synchronous run as above). */
+static void test_kswapd_ages_anon(void)
+{
+	setup(false);
+	cfg.devices.swap_pages = 32768;
+	start();
+	CHECK_EQ(alloc_range(1, 12000, ANON_GFP), 12000);
+	for (uint64_t id = 1; id <= 12000; id++) {
+		mm_access(&mm, id);
+		mm_access(&mm, id);
+	}
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 12000);
+	CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 12000);
+	alloc_range(12001, 16065, FILE_GFP);
+	CHECK(mm.vm_events[VM_PAGEOUTRUN] >= 1);
+	CHECK(mm.vm_events[VM_PGREFILL] >= 32);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL] % 32, 0);
+	CHECK_EQ(mm.vm_events[VM_PGDEACTIVATE], mm.vm_events[VM_PGREFILL]);
+	CHECK_EQ(mm.vm_events[VM_PGSKIP_NORMAL], 0);
+	CHECK(check_ok());
+	stop();
+}
+
 /* File pages dropped by reclaim refault on access: workingset_refault_file, a read from
  * the disk (110 us) charged to the request. */
 static void test_file_refault(void)
@@ -502,6 +529,7 @@ int main(int argc, char **argv)
 	RUN(test_direct_reclaim_charged);
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
+	RUN(test_kswapd_ages_anon);
 	RUN(test_file_refault);
 	RUN(test_ereclaimable_takes_hinted_first);
 	RUN(test_ereclaimable_notification);

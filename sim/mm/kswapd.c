@@ -150,6 +150,7 @@ static void begin_round(struct mm *mm)
 		.may_writepage = !k->nr_boost_reclaim,
 		.may_swap = !k->nr_boost_reclaim,
 	};
+	vmscan_set_eligible(mm, sc);
 	k->raise_priority = true;
 	if (k->nr_boost_reclaim && k->priority == DEF_PRIORITY - 2)
 		k->raise_priority = false;

@@ -42,7 +42,7 @@
  * then sleeps (no nap); writes complete at the end of the batch that queued them.
  *
  * Policies.  ereclaimable: hint records (NOREUSE, VOLATILE, DONTNEED, INVALIDATE) move a
- * page to LRU_EASY, which shrink_node scans completely before the normal lists; pages on
+ * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely before the normal lists; pages on
  * it that cannot go yet (writeback, dirty) stay on it; an access returns a page to the
  * normal inactive list.  With policy.ereclaimable.writeback_reclaim, PG_reclaim pages go
  * to the easy list when their writeback ends.  The level free + easy is sampled at every
@@ -194,8 +194,8 @@ static void hook_page_freed(struct mm *mm, pfn_t pfn, unsigned order)
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[pfn];
 	(void)order;
-	if (!(p->flags & PF_LRU) && !(p->flags & (PF_DIRTY | PF_WRITEBACK)))
-		return; /* not an LRU page: nothing of ours */
+	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE)
+		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
 	uint64_t id = vmscan_object_id(mm, pfn);
 	if (p->flags & PF_WRITEBACK)
 		writeback_truncate(mm, pfn, id); /* truncate waits on writeback; clears the flag */
@@ -452,13 +452,9 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, enum lru_list 
 
 /* ---- get_scan_count and shrink_lruvec --------------------------------------------- */
 
-void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+/* eligible_end_pfn for sc->reclaim_idx: zones are laid out in zone order from pfn 0. */
+void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc)
 {
-	struct reclaim_state *rs = mm->reclaim;
-	const struct lruvec *v = &mm->lruvec;
-	memset(plan, 0, sizeof(*plan));
-	plan->active = true;
-	/* eligible_end_pfn: zones are laid out in zone order from pfn 0. */
 	sc->eligible_end_pfn = 0;
 	for (int zi = (int)sc->reclaim_idx; zi >= 0; zi--) {
 		if (zone_populated(&mm->zones[zi])) {
@@ -466,6 +462,15 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 			break;
 		}
 	}
+}
+
+void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	const struct lruvec *v = &mm->lruvec;
+	memset(plan, 0, sizeof(*plan));
+	plan->active = true;
+	vmscan_set_eligible(mm, sc);
 	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE)
 		plan->nr[LRU_EASY] = v->nr_pages[LRU_EASY]; /* the whole easy list, first */
 
@@ -777,7 +782,8 @@ bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))
 		return true;
 	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE) {
-		if (!(p->flags & PF_EASY)) {
+		/* Anon pages are easy to reclaim only when there is swap to put them in. */
+		if (!(p->flags & PF_EASY) && (!(p->flags & PF_SWAPBACKED) || mm->reclaim->swap_pages)) {
 			lru_del(mm, pfn);
 			p->flags = (uint16_t)((p->flags | PF_EASY) & ~(PF_ACTIVE | PF_REFERENCED));
 			lru_add(mm, pfn, false);
@@ -926,11 +932,9 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		uint16_t f = p->flags;
 		if (f & PF_BUDDY)
 			continue;
-		if ((f & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_ISOLATED)) && !(f & PF_HEAD))
+		if ((f & (PF_LRU | PF_DIRTY | PF_WRITEBACK)) && !(f & PF_HEAD))
 			CHECK_FAIL("pfn %#x: LRU/dirty/writeback flags on a page that is not an allocated head (flags %#x)",
 				   pfn, f);
-		if (f & PF_ISOLATED)
-			CHECK_FAIL("pfn %#x: still isolated outside reclaim", pfn);
 		if (f & PF_LRU)
 			lru_heads++;
 		if ((f & PF_DIRTY) && !(f & PF_SWAPBACKED))

@@ -211,6 +211,7 @@ void reclaim_flush_all(struct mm *mm);
 
 /* ---- internal interfaces between vmscan.c, kswapd.c, writeback.c, swap.c, workingset.c */
 
+void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc);
 void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan);
 /* One batch of the plan; returns false when the plan is done. */
 bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan);
