@@ -32,7 +32,6 @@ bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *
 	if (!e)
 		e = workingset_get(rs, id);
 	e->flags |= NONRES_SWAPCACHE;
-	e->order = p->order;
 	rs->swap_used += nr;
 	p->flags |= PF_WRITEBACK | PF_RECLAIM;
 	rs->nr_writeback += nr;

@@ -257,6 +257,8 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, enum lru_list lru,
 	while (pfn != PFN_NONE && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
 		struct page_frame *p = &mm->pages[pfn];
 		pfn_t prev = p->prev;
+		if (prev != PFN_NONE) /* the walk is a chain of cache misses: start the next one */
+			__builtin_prefetch(&mm->pages[prev]);
 		if (pfn >= sc->eligible_end_pfn) {
 			pfn_t *sk = scratch(rs, nr_skipped + 1);
 			sk[nr_skipped++] = pfn;

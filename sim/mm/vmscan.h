@@ -65,13 +65,16 @@ enum nonres_flags {
 /* An entry exists for every non-resident object and for resident objects that have a
  * non-default gfp or a swap slot; open addressing, backward-shift deletion.
  * nr_live <= cap * 7/10. */
+/* 16 bytes: the table is touched once per eviction and refault, at random.  The shadow
+ * keeps the low 32 bits of the age, as the kernel's shadow entries keep only some bits:
+ * refault distances are computed modulo 2^32 pages. */
 struct nonres_entry {
 	uint64_t id;         /* OBJ_EMPTY when free */
-	uint64_t shadow_age; /* rs->nonresident_age at eviction */
-	gfp_t gfp;
-	uint8_t flags;       /* enum nonres_flags */
-	uint8_t order;
+	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
+	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
+	uint32_t flags : 7;  /* enum nonres_flags */
 };
+_Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
 
 struct nonres_map {
 	struct nonres_entry *slots;

@@ -116,8 +116,7 @@ void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e)
 	if (!(e->flags & NONRES_GFP))
 		e->gfp = workingset_default_gfp(anon, order);
 	e->flags |= NONRES_GFP | NONRES_SHADOW;
-	e->order = (uint8_t)order;
-	e->shadow_age = rs->nonresident_age;
+	e->shadow_age = (uint32_t)rs->nonresident_age;
 	if (anon) {
 		/* The clean swap-cache copy is all that remains: the slot stays allocated. */
 		e->flags = (uint8_t)((e->flags & ~NONRES_SWAPCACHE) | NONRES_SWAPPED);
@@ -133,7 +132,7 @@ void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e)
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file)
 {
 	const struct lruvec *v = &mm->lruvec;
-	uint64_t distance = mm->reclaim->nonresident_age - e->shadow_age;
+	uint32_t distance = (uint32_t)mm->reclaim->nonresident_age - e->shadow_age;
 	uint64_t ws = v->nr_pages[LRU_ACTIVE_FILE];
 	if (!file)
 		ws += v->nr_pages[LRU_INACTIVE_FILE];
