@@ -167,6 +167,43 @@ static void test_kswapd_synchronous_without_engine(void)
 	stop();
 }
 
+/* Watermark boost (reference §3.5), synchronous kswapd.  A boost of 512 raises the
+ * effective high watermark to 384 + 512 = 896.
+ * (a) free 700: the node is unbalanced at the boosted mark, so the boost goal is dropped
+ *     and kswapd reclaims normally until free > 896, nr_to_reclaim = 896, list 15684:
+ *     12: 3 (703)  11: 15681>>11 = 7 (710)  10: 15674>>10 = 15 (725)  9: 15659>>9 = 30
+ *     (755)  8: 15629>>8 = 61 (816)  7: 15568>>7 = 121 (937 > 896: balanced) -> 237 pages.
+ *     At the end the boost seen at the start (512) is taken off: boost 0.
+ * (b) free 1000 (balanced even with the boost): woken because the zone is boosted;
+ *     boosted reclaim (no writeback, no swap) runs until 512 pages are reclaimed, its
+ *     priority held at DEF_PRIORITY − 2 = 10 where each round takes list >> 10 <= 15
+ *     pages: 512 <= reclaimed < 512 + 15.  Boost 0 afterwards. */
+static void test_kswapd_boost(void)
+{
+	for (int c = 0; c < 2; c++) {
+		setup(false);
+		start();
+		uint64_t free_target = c ? 1000 : 700;
+		CHECK_EQ(alloc_range(1, NORMAL_PAGES - free_target, FILE_GFP), NORMAL_PAGES - free_target);
+		CHECK_EQ(normal()->nr_free_pages, free_target);
+		CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 0);
+		mm.zones[ZONE_NORMAL].watermark_boost = 512;
+		mm.hooks.wakeup_kswapd(&mm, 0, ZONE_NORMAL);
+		CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+		uint64_t reclaimed = mm.vm_events[VM_PGSTEAL_KSWAPD];
+		if (c) {
+			CHECK(reclaimed >= 512);
+			CHECK(reclaimed < 512 + 15);
+		} else {
+			CHECK_EQ(reclaimed, 237);
+			CHECK_EQ(normal()->nr_free_pages, 937);
+		}
+		CHECK_EQ(normal()->watermark_boost, 0);
+		CHECK(check_ok());
+		stop();
+	}
+}
+
 /* Direct reclaim: the engine is never run, so kswapd never gets to work.  After the
  * wake (allocation 16065, free 320 -> 319) requests keep succeeding at min while
  * free > 256: allocations 16066..16128 take free to 256.  Allocation 16129 fails at min
@@ -609,6 +646,7 @@ int main(int argc, char **argv)
 	RUN(test_kswapd_wakes_below_low_stops_at_high);
 	RUN(test_kswapd_synchronous_without_engine);
 	RUN(test_direct_reclaim_charged);
+	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
 	RUN(test_kswapd_ages_anon);
