@@ -231,19 +231,38 @@ void wl_format_value(const struct wl_param *p, const void *base, char *buf, size
 	const void *field = (const char *)base + p->offset;
 	switch (p->type) {
 	case WLP_U64:
-	case WLP_PAGES:
-		snprintf(buf, len, "%llu%s", (unsigned long long)*(const uint64_t *)field,
-			 p->type == WLP_PAGES ? " pages" : "");
+		snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field);
 		return;
+	case WLP_PAGES: {
+		/* the largest exact binary unit, so the text parses back to the same value */
+		unsigned long long bytes = (unsigned long long)*(const uint64_t *)field * PAGE_SIZE;
+		static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+		int u = -1;
+		while (u < 3 && bytes && bytes % 1024 == 0) {
+			bytes /= 1024;
+			u++;
+		}
+		snprintf(buf, len, "%llu%s", bytes, u >= 0 ? units[u] : "");
+		return;
+	}
 	case WLP_DOUBLE:
-		snprintf(buf, len, "%.17g", *(const double *)field);
+		snprintf(buf, len, "%.15g", *(const double *)field);
 		return;
 	case WLP_BYTES:
 		snprintf(buf, len, "%.0f", *(const double *)field);
 		return;
-	case WLP_DURATION:
-		snprintf(buf, len, "%lluns", (unsigned long long)*(const sim_ns_t *)field);
+	case WLP_DURATION: {
+		unsigned long long ns = *(const sim_ns_t *)field;
+		if (ns && ns % NSEC_PER_SEC == 0)
+			snprintf(buf, len, "%llus", ns / NSEC_PER_SEC);
+		else if (ns && ns % NSEC_PER_MSEC == 0)
+			snprintf(buf, len, "%llums", ns / NSEC_PER_MSEC);
+		else if (ns && ns % NSEC_PER_USEC == 0)
+			snprintf(buf, len, "%lluus", ns / NSEC_PER_USEC);
+		else
+			snprintf(buf, len, "%lluns", ns);
 		return;
+	}
 	case WLP_BOOL:
 		snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
 		return;
@@ -255,7 +274,7 @@ void wl_format_value(const struct wl_param *p, const void *base, char *buf, size
 		size_t off = 0;
 		buf[0] = 0;
 		for (unsigned i = 0; i < wt->n && off < len; i++)
-			off += (size_t)snprintf(buf + off, len - off, "%s%.17g", i ? "," : "",
+			off += (size_t)snprintf(buf + off, len - off, "%s%.15g", i ? "," : "",
 						wt->w[i]);
 		return;
 	}
