@@ -71,7 +71,7 @@ static const struct wl_param kbuild_params[] = {
 	  "weight of kmalloc allocations" },
 	{ "thp_fraction", WLP_DOUBLE, OFF(thp_fraction), "0.001", 0, 1, NULL,
 	  "anon faults served by a THP" },
-	{ "files", WLP_U64, OFF(nr_files), "30000", 1, 1e8, NULL,
+	{ "files", WLP_U64, OFF(nr_files), "30000", 1, 2e6, NULL,
 	  "source and header files in the tree" },
 	{ "file_size.mean", WLP_PAGES, OFF(file_mean_pages), "16KiB", 1, 1e9, NULL,
 	  "mean file size (lognormal)" },
@@ -93,7 +93,7 @@ static const struct wl_param kbuild_params[] = {
 static sim_ns_t exp_gap(gsl_rng *r, double rate_per_s)
 {
 	double v = gsl_ran_exponential(r, 1e9 / rate_per_s);
-	return v < 1 ? 1 : (sim_ns_t)v;
+	return v < 1 ? 1 : v > 1e17 ? (sim_ns_t)1e17 : (sim_ns_t)v;
 }
 
 static void job_start(struct kbuild *k, struct kbuild_job *j, sim_ns_t now)

@@ -41,7 +41,7 @@ struct stream_write {
 static const struct wl_param stream_params[] = {
 	{ "writers", WLP_U64, OFF(nr_writers), "1", 1, 4096, NULL, "files written in parallel" },
 	{ "file_size", WLP_PAGES, OFF(file_pages), "1GiB", 1, 1e10, NULL, "size of each file" },
-	{ "bandwidth", WLP_BYTES, OFF(bandwidth_bps), "200MiB", 1, 1e13, NULL,
+	{ "bandwidth", WLP_BYTES, OFF(bandwidth_bps), "200MiB", 1024, 1e13, NULL,
 	  "write rate per writer while a burst lasts, bytes per second" },
 	{ "order", WLP_U64, OFF(order), "0", 0, MAX_PAGE_ORDER, NULL,
 	  "page-cache folio order (large folios)" },
@@ -64,7 +64,7 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 	struct stream_write *s = state;
 	s->nr_folios = MAX(s->file_pages >> s->order, 1u);
 	double folio_ns = (double)(PAGE_SIZE << s->order) / s->bandwidth_bps * 1e9;
-	s->folio_ns = folio_ns < 1 ? 1 : (sim_ns_t)folio_ns;
+	s->folio_ns = folio_ns < 1 ? 1 : folio_ns > 1e15 ? (sim_ns_t)1e15 : (sim_ns_t)folio_ns;
 	s->writers = calloc(s->nr_writers, sizeof(*s->writers));
 	if (!s->writers)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");

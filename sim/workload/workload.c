@@ -732,7 +732,7 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 		w->now_ns = t;
 		sim_ns_t next = w->kind->step(w, w->state);
 		sim_assert(next > t);
-		w->next_ns = next;
+		w->next_ns = next >= WL_TIME_MAX ? WL_NEVER : next;
 	}
 }
 
