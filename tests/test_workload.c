@@ -910,6 +910,24 @@ static void test_param_roundtrip(void)
 	CHECK_STR(t, "1536KiB");
 	CHECK_EQ(wl_parse_value(&pages, &v, "5000", why, sizeof(why)), 0);
 	CHECK_EQ(v, 2); /* 5000 bytes round up to 2 pages */
+	/* 64-bit seeds parse exactly: 2^53 + 1 is not a double */
+	const struct wl_param u64 = { "x", WLP_U64, 0, "0", 0, 18446744073709551615.0, NULL, "" };
+	CHECK_EQ(wl_parse_value(&u64, &v, "9007199254740993", why, sizeof(why)), 0);
+	CHECK(v == 9007199254740993ull);
+	CHECK_EQ(wl_parse_value(&u64, &v, "18446744073709551615", why, sizeof(why)), 0);
+	CHECK(v == UINT64_MAX);
+	CHECK_EQ(wl_parse_value(&u64, &v, "18446744073709551616", why, sizeof(why)), -1);
+	CHECK_EQ(wl_parse_value(&u64, &v, "1e6", why, sizeof(why)), 0);
+	CHECK_EQ(v, 1000000);
+	CHECK_EQ(wl_parse_value(&u64, &v, "2.5", why, sizeof(why)), -1);
+	/* a double that %.15g would round prints with 17 digits */
+	const struct wl_param dbl = { "x", WLP_DOUBLE, 0, "0", 0, 1, NULL, "" };
+	double d = 0.1 + 0.2;
+	wl_format_value(&dbl, &d, t, sizeof(t));
+	CHECK_STR(t, "0.30000000000000004");
+	d = 0.25;
+	wl_format_value(&dbl, &d, t, sizeof(t));
+	CHECK_STR(t, "0.25");
 	CHECK_EQ(wl_parse_value(&dur, &v, "1.5s", why, sizeof(why)), 0);
 	CHECK_EQ(v, 1500000000);
 	wl_format_value(&dur, &v, t, sizeof(t));

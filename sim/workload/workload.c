@@ -25,7 +25,7 @@ struct wl_common {
 };
 
 static const struct wl_param common_params[] = {
-	{ "seed", WLP_U64, offsetof(struct wl_common, seed), "1", 0, 18446744073709549568.0, NULL,
+	{ "seed", WLP_U64, offsetof(struct wl_common, seed), "1", 0, 18446744073709551615.0, NULL,
 	  "seed of every random stream (each component derives its own from it)" },
 	{ "duration", WLP_DURATION, offsetof(struct wl_common, duration_ns), "0", 0, 1e18, NULL,
 	  "stop generating at this simulated time; 0 = no limit" },
