@@ -14,6 +14,7 @@
 
 enum ws_pattern { WS_ZIPF, WS_TWO_LEVEL, WS_UNIFORM, NR_WS_PATTERNS };
 static const char *const ws_pattern_names[] = { "zipf", "two_level", "uniform", NULL };
+_Static_assert(ARRAY_SIZE(ws_pattern_names) == NR_WS_PATTERNS + 1, "names");
 
 struct ws_task {
 	uint32_t task;

@@ -18,6 +18,7 @@ static const uint32_t class_gfp[NR_CHURN_CLASSES] = {
 	[CHURN_RECLAIMABLE] = GFP_KERNEL | __GFP_RECLAIMABLE,
 	[CHURN_ATOMIC] = GFP_ATOMIC,
 };
+_Static_assert(ARRAY_SIZE(class_gfp) == NR_CHURN_CLASSES, "one gfp per class");
 
 int churn_init(struct workload *w, struct churn *c, const char *prefix, uint32_t task_base,
 	       struct sim_error *err)

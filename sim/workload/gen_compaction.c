@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-enum ct_phase { CT_FILL, CT_HUGE, CT_DONE };
+enum ct_phase { CT_FILL, CT_HUGE, CT_DONE, NR_CT_PHASES };
 
 struct compaction_test {
 	uint64_t memory_pages;

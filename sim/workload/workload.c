@@ -56,6 +56,13 @@ struct param_where {
 	int line, col; /* 1-based where the YAML set it; 0 = default; -1 = --set */
 };
 
+/* Invariants between calls of workload_next:
+ *   st.live_pages == Σ 2^order of ALLOCs returned − Σ of their FREEs returned
+ *                    (+ count of CMA_ALLOCs − of their CMA_RELEASEs)
+ *   st.nr_records == Σ_kind st.nr_by_kind[kind]
+ *   every pending record (fifo, heap, held) has time_ns >= now_ns, fifo ones == now_ns
+ *   !gen_done: every heap record with time_ns <= min(next_ns, duration) has been returned
+ *   before the kind steps at next_ns. */
 struct workload {
 	char source[1024];
 	const struct wl_kind *kind;
@@ -287,6 +294,7 @@ void wl_sched_free(struct workload *w, sim_ns_t time_ns, uint32_t task, uint64_t
 }
 
 const char *const wl_lifetime_names[] = { "exponential", "lognormal", "fixed", NULL };
+_Static_assert(ARRAY_SIZE(wl_lifetime_names) == NR_WL_LIFE_DISTS + 1, "names");
 
 sim_ns_t wl_draw_lifetime(gsl_rng *r, unsigned dist, sim_ns_t mean_ns, double sigma)
 {
