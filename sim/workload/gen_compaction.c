@@ -109,6 +109,7 @@ static sim_ns_t step(struct workload *w, void *state)
 		return WL_NEVER;
 	}
 	case CT_DONE:
+	case NR_CT_PHASES:
 		break;
 	}
 	return WL_NEVER;
