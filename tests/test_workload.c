@@ -603,7 +603,13 @@ static void test_highalloc(void)
 			last = r.time_ns;
 		}
 	}
+	struct workload_stats st;
+	workload_get_stats(w, &st);
 	workload_close(w);
+	/* the run ends the default 1 s tail after the last request: 1195 ms, the drain's
+	 * frees at that time */
+	CHECK_EQ(st.end_ns, 1195 * NSEC_PER_MSEC);
+	CHECK_EQ(sc.last_ns, 1195 * NSEC_PER_MSEC);
 	CHECK_EQ(sc.bad, 0);
 	CHECK_EQ(nr_huge, 20);
 	CHECK_EQ(first, 100 * NSEC_PER_MSEC);

@@ -688,15 +688,6 @@ static void finish_generation(struct workload *w, sim_ns_t end_ns)
 	w->st.end_ns = end_ns;
 }
 
-/* The latest time of a pending record that is not held until the end. */
-static sim_ns_t last_finite_time(const struct workload *w)
-{
-	sim_ns_t t = w->now_ns;
-	for (size_t i = 0; i < w->nr_heap; i++)
-		t = MAX(t, w->heap[i].time_ns);
-	return t;
-}
-
 static int emit(struct workload *w, struct trace_record *rec, const struct trace_record *src,
 		int64_t live_delta)
 {
@@ -721,10 +712,9 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 			return emit(w, rec, &w->fifo[i], w->fifo_delta[i]);
 		}
 		if (!w->gen_done && w->next_ns == WL_NEVER) {
-			/* The kind ran out of things to do: its scheduled records still play out
-			 * at their own times; only those held until the end (time WL_NEVER) are
-			 * left for the drain. */
-			finish_generation(w, MAX(last_finite_time(w), w->last_ns));
+			/* The kind's script is over: the run ends with its last action, and the
+			 * drain lets go of whatever is still pending, as at a duration's end. */
+			finish_generation(w, MAX(w->now_ns, w->last_ns));
 			continue;
 		}
 		/* Records due up to the kind's next action (never past the duration) go first. */
