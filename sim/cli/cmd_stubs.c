@@ -15,4 +15,3 @@ int cmd_sweep(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_merge(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_report(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_compare(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_bench(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
