@@ -929,7 +929,8 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* configs/default.yaml spells out every default: loading it changes nothing. */
+/* configs/default.yaml spells out every default: loading it changes nothing, except that
+ * it names the default workload (workloads/churn.yaml, resolved against configs/). */
 static void test_default_yaml(void)
 {
 	char path[1024];
@@ -943,6 +944,10 @@ static void test_default_yaml(void)
 	if (err.msg[0])
 		fprintf(stderr, "%s\n", err.msg);
 	config_defaults(&d);
+	char want[CONFIG_PATH_MAX];
+	snprintf(want, sizeof(want), "%s/configs/../workloads/churn.yaml", tl.srcdir);
+	CHECK_STR(c.workload.generator, want);
+	snprintf(d.workload.generator, sizeof(d.workload.generator), "%s", c.workload.generator);
 	CHECK(configs_equal(&c, &d, &which));
 	CHECK_EQ(config_validate(&c, &err), 0);
 	char *text = slurp(path);
