@@ -944,9 +944,9 @@ static void test_default_yaml(void)
 	if (err.msg[0])
 		fprintf(stderr, "%s\n", err.msg);
 	config_defaults(&d);
-	char want[CONFIG_PATH_MAX];
-	snprintf(want, sizeof(want), "%s/configs/../workloads/churn.yaml", tl.srcdir);
-	CHECK_STR(c.workload.generator, want);
+	char churn[CONFIG_PATH_MAX];
+	snprintf(churn, sizeof(churn), "%s/configs/../workloads/churn.yaml", tl.srcdir);
+	CHECK_STR(c.workload.generator, churn);
 	snprintf(d.workload.generator, sizeof(d.workload.generator), "%s", c.workload.generator);
 	CHECK(configs_equal(&c, &d, &which));
 	CHECK_EQ(config_validate(&c, &err), 0);
