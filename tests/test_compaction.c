@@ -488,6 +488,320 @@ static void test_invariants_after_every_compaction(void)
 	shutdown();
 }
 
+
+/* ---- scenarios (issue 4) ----------------------------------------------------------- */
+
+static const gfp_t GFP_HUGETLB = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+
+/* Fraction (percent) of the zone's free pages that sit in blocks of order >= lo. */
+static unsigned free_pct_at_or_above(const struct zone *z, unsigned lo)
+{
+	uint64_t part = 0;
+	for (unsigned o = lo; o < NR_PAGE_ORDERS; o++)
+		part += z->free_area[o].nr_free << o;
+	return z->nr_free_pages ? (unsigned)(part * 100 / z->nr_free_pages) : 0;
+}
+
+/* The kselftest compaction_test on a 1 GiB zone.  mem_free is the zone's free memory at
+ * the start (the test's MemFree).  It maps and locks 100 MB chunks while the remaining
+ * "fragmentable" memory (80% of MemFree) is > 0: ceil(0.8 * 262144 / 25600) = 9 chunks.
+ * Their pages are mlocked anon (unevictable, swap-backed).  The model faults the chunks
+ * in interleaved, page by page, standing for physical placement scattered by earlier use
+ * of the machine (allocated in sequence they would each be contiguous and freeing every
+ * other chunk would leave whole free 100 MB runs, needing no compaction).  It unmaps
+ * chunks 1, 3, 5, 7, 9 (the first of each pair), then asks for huge pages one at a time
+ * until one fails (set_max_huge_pages).  The test passes when huge pages cover >= 1/3 of
+ * mem_free: >= 262144/3/512 = 170.67, i.e. >= 171 huge pages.
+ * Movable chunks: compaction can gather the 5 freed chunks (500 MB = 250 huge pages) plus
+ * the never-used 124 MB (62 huge pages) -> far above 171.  Pinned chunks (long-term GUP)
+ * never move: only the untouched 124 MB at the top is contiguous -> 62 < 171, the bar
+ * fails. */
+static unsigned compaction_test_run(bool pinned, uint64_t *mem_free_out, uint64_t *stall_ns_out)
+{
+	start_zone(262144);
+	mmtest_config(&cfg, 0, 0, 262144, 0);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	boot();
+	mm.hooks.direct_reclaim = no_reclaim; /* every used page is mlocked: nothing to reclaim */
+	uint64_t mem_free = normal()->nr_free_pages;
+	const uint64_t chunk = 100ull * 1024 * 1024 / PAGE_SIZE;
+	int64_t fragmentable = (int64_t)(mem_free * 8 / 10);
+	unsigned nr_chunks = 0;
+	while (fragmentable > 0) {
+		nr_chunks++;
+		fragmentable -= (int64_t)chunk;
+	}
+	CHECK_EQ(nr_chunks, 9);
+	for (uint64_t i = 0; i < chunk; i++)
+		for (unsigned c = 0; c < nr_chunks; c++) {
+			uint64_t id = c * chunk + i + 1;
+			pfn_t pfn = mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0);
+			if (pfn == PFN_NONE)
+				continue;
+			mm.pages[pfn].flags |= PF_SWAPBACKED | PF_UNEVICTABLE;
+			if (pinned)
+				mm_pin(&mm, id, 0);
+		}
+	for (unsigned c = 0; c < nr_chunks; c += 2)
+		for (uint64_t i = 0; i < chunk; i++) {
+			uint64_t id = c * chunk + i + 1;
+			if (pinned)
+				mm_unpin(&mm, id);
+			mm_free(&mm, id);
+		}
+	unsigned hugepages = 0;
+	mm.stall_ns = 0;
+	for (uint64_t id = 10000000;; id++) {
+		if (mm_alloc(&mm, id, GFP_HUGETLB, 9) == PFN_NONE)
+			break;
+		hugepages++;
+	}
+	*mem_free_out = mem_free;
+	*stall_ns_out = mm.stall_ns;
+	check_all("compaction_test");
+	return hugepages;
+}
+
+static void test_scenario_compaction_test(void)
+{
+	uint64_t mem_free, stall_ns;
+	unsigned movable = compaction_test_run(false, &mem_free, &stall_ns);
+	uint64_t scanned = mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], migrated = mm.vm_events[VM_PGMIGRATE_SUCCESS];
+	uint64_t stalls = mm.vm_events[VM_COMPACT_STALL];
+	shutdown();
+	printf("     compaction_test: mem_free %llu pages, bar %llu huge pages; movable chunks: %u huge pages "
+	       "(%.1f%% of mem_free), compact_stall %llu, migrate_scanned %llu, pgmigrate_success %llu, "
+	       "stall %.1f ms\n",
+	       (unsigned long long)mem_free, (unsigned long long)((mem_free + 1535) / 1536), movable,
+	       100.0 * movable * 512 / (double)mem_free, (unsigned long long)stalls,
+	       (unsigned long long)scanned, (unsigned long long)migrated, stall_ns / 1e6);
+	CHECK((uint64_t)movable * 512 * 3 >= mem_free);
+	unsigned pinned = compaction_test_run(true, &mem_free, &stall_ns);
+	printf("     compaction_test: pinned chunks: %u huge pages (%.1f%% of mem_free), pgmigrate_success %llu\n",
+	       pinned, 100.0 * pinned * 512 / (double)mem_free,
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS]);
+	CHECK((uint64_t)pinned * 512 * 3 < mem_free);
+	/* Only the untouched top of the zone: 262144 - 9 * 25600 = 32000 pages -> <= 62. */
+	CHECK(pinned <= 62);
+	shutdown();
+}
+
+/* stress-highalloc on a 512 MiB zone.  A kernel-build-like load keeps ~70% of memory in
+ * use: anon (55% of allocations, short-lived), page cache (30%, long-lived), slab (10%,
+ * unmovable, orders 0-1) and dentries/inodes (5%, reclaimable).  Each pass asks for
+ * 90% of memory as order-9 hugetlb-style pages, one attempt per 64 load operations, holds
+ * what it got to the end of the pass, and reports the success rate and the latency
+ * (simulated slow-path time) of the attempts.  Passes 1 and 2 run under load; pass 3 "at
+ * rest" after the build exits (anon freed; page cache and slab stay).
+ * Bars, from the memory each pass can reach: under load at most the ~30% not in use can
+ * become huge pages, so success <= 40% of attempts; at rest only slab-polluted pageblocks
+ * are lost (slab is ~12% of the live pages, grouped by mobility into few blocks), so at
+ * least half of the attempts succeed, and more than under load. */
+struct highalloc_pass {
+	unsigned attempts, success;
+	double mean_ms, max_ms;
+};
+
+struct load {
+	uint64_t *ids;
+	uint8_t *kind; /* 0 anon, 1 page cache, 2 slab, 3 reclaimable */
+	size_t nr, cap;
+	uint64_t next_id, pages;
+	uint64_t rs;
+};
+
+static void load_op(struct load *l, uint64_t target_pages)
+{
+	uint64_t r = rng_next(&l->rs) % 100;
+	if (l->pages < target_pages && l->nr < l->cap) {
+		uint8_t kind = r < 55 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
+		static const gfp_t gfp[4] = { GFP_HIGHUSER_MOVABLE | __GFP_ZERO, GFP_HIGHUSER_MOVABLE,
+					      GFP_KERNEL, GFP_KERNEL | __GFP_RECLAIMABLE };
+		unsigned order = kind == 2 ? (unsigned)(rng_next(&l->rs) % 2) : 0;
+		uint64_t id = l->next_id++;
+		pfn_t pfn = mm_alloc(&mm, id, gfp[kind] | (order ? __GFP_COMP : 0), order);
+		if (pfn == PFN_NONE)
+			return;
+		if (kind == 0)
+			mm.pages[pfn].flags |= PF_SWAPBACKED;
+		l->ids[l->nr] = id;
+		l->kind[l->nr] = kind;
+		l->nr++;
+		l->pages += 1ull << order;
+		return;
+	}
+	/* Free one object; short-lived anon goes most often, page cache rarely. */
+	for (int tries = 0; tries < 8 && l->nr; tries++) {
+		size_t k = rng_next(&l->rs) % l->nr;
+		static const unsigned keep_pct[4] = { 0, 90, 50, 60 };
+		if (rng_next(&l->rs) % 100 < keep_pct[l->kind[k]])
+			continue;
+		struct obj_slot *s = obj_lookup(&mm.objs, l->ids[k]);
+		l->pages -= 1ull << s->order;
+		mm_free(&mm, l->ids[k]);
+		l->nr--;
+		l->ids[k] = l->ids[l->nr];
+		l->kind[k] = l->kind[l->nr];
+		return;
+	}
+}
+
+static void highalloc_pass(struct load *l, bool under_load, uint64_t target_pages, struct highalloc_pass *out)
+{
+	uint64_t zone_pages = normal()->present;
+	unsigned attempts = (unsigned)(zone_pages * 9 / 10 / 512);
+	uint64_t *got = calloc(attempts, sizeof(*got));
+	double sum_ms = 0, max_ms = 0;
+	unsigned success = 0;
+	for (unsigned a = 0; a < attempts; a++) {
+		if (under_load)
+			for (int k = 0; k < 64; k++)
+				load_op(l, target_pages);
+		mm.stall_ns = 0;
+		uint64_t id = 50000000 + a;
+		if (mm_alloc(&mm, id, GFP_HUGETLB, 9) != PFN_NONE)
+			got[success++] = id;
+		double ms = mm.stall_ns / 1e6;
+		sum_ms += ms;
+		max_ms = ms > max_ms ? ms : max_ms;
+	}
+	for (unsigned i = 0; i < success; i++)
+		mm_free(&mm, got[i]);
+	free(got);
+	*out = (struct highalloc_pass){ attempts, success, sum_ms / attempts, max_ms };
+}
+
+static void test_scenario_stress_highalloc(void)
+{
+	uint64_t seed = tl_test_seed();
+	mmtest_config(&cfg, 0, 0, 131072, 0);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	boot();
+	mm.hooks.direct_reclaim = no_reclaim;
+	struct load l = { .cap = 200000, .next_id = 1, .rs = seed };
+	l.ids = calloc(l.cap, sizeof(*l.ids));
+	l.kind = calloc(l.cap, 1);
+	uint64_t target = normal()->present * 7 / 10;
+	for (int i = 0; i < 400000; i++) /* warm-up: the build gets going */
+		load_op(&l, target);
+	struct highalloc_pass pass[3];
+	highalloc_pass(&l, true, target, &pass[0]);
+	highalloc_pass(&l, true, target, &pass[1]);
+	for (size_t k = 0; k < l.nr;) { /* the build exits: its anon memory goes */
+		if (l.kind[k] == 0) {
+			mm_free(&mm, l.ids[k]);
+			l.nr--;
+			l.ids[k] = l.ids[l.nr];
+			l.kind[k] = l.kind[l.nr];
+		} else {
+			k++;
+		}
+	}
+	/* What pass 3 can reach: the free memory above the low watermark, in 512-page units. */
+	uint64_t free_rest = normal()->nr_free_pages, low = zone_wmark(normal(), WMARK_LOW);
+	uint64_t capacity = free_rest > low ? (free_rest - low) / 512 : 0;
+	uint64_t slab_pages = 0, cache_pages = 0;
+	for (size_t k = 0; k < l.nr; k++) {
+		uint64_t n = 1ull << obj_lookup(&mm.objs, l.ids[k])->order;
+		if (l.kind[k] >= 2)
+			slab_pages += n;
+		else
+			cache_pages += n;
+	}
+	highalloc_pass(&l, false, target, &pass[2]);
+	static const char *const names[3] = { "pass 1 (load)", "pass 2 (load)", "at rest" };
+	for (int p = 0; p < 3; p++)
+		printf("     stress-highalloc %-14s %3u/%3u = %5.1f%% success, latency mean %.3f ms max %.3f ms\n",
+		       names[p], pass[p].success, pass[p].attempts, 100.0 * pass[p].success / pass[p].attempts,
+		       pass[p].mean_ms, pass[p].max_ms);
+	printf("     stress-highalloc counters: compact_stall %llu success %llu fail %llu, migrate_scanned %llu "
+	       "free_scanned %llu, pgmigrate_success %llu fail %llu\n",
+	       (unsigned long long)mm.vm_events[VM_COMPACT_STALL], (unsigned long long)mm.vm_events[VM_COMPACT_SUCCESS],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_FAIL],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_MIGRATE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_FREE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS], (unsigned long long)mm.vm_events[VM_PGMIGRATE_FAIL]);
+	printf("     stress-highalloc at rest: free %llu pages (%llu huge pages above low), page cache %llu, "
+	       "slab %llu pages in %llu unmovable/reclaimable pageblocks\n",
+	       (unsigned long long)free_rest, (unsigned long long)capacity, (unsigned long long)cache_pages,
+	       (unsigned long long)slab_pages,
+	       (unsigned long long)(normal()->nr_blocks_mt[MIGRATE_UNMOVABLE] + normal()->nr_blocks_mt[MIGRATE_RECLAIMABLE]));
+	for (int p = 0; p < 2; p++)
+		CHECK(pass[p].success * 100 <= pass[p].attempts * 40);
+	CHECK(pass[2].success * 100 >= capacity * 80);
+	CHECK(pass[2].success > pass[0].success);
+	CHECK(mm.vm_events[VM_COMPACT_STALL] > 0);
+	check_all("stress-highalloc");
+	free(l.ids);
+	free(l.kind);
+	shutdown();
+}
+
+/* manual-compact: a 256 MiB zone filled with movable objects of orders 0-3 (weights
+ * 60/20/12/8), each then freed with probability 1/2: the free memory is in many small
+ * blocks, as in the 2007 cover letter's "before" line.  One compact_node (the `compact`
+ * record, order -1, MIGRATE_SYNC, whole zone) moves every object above the scanners'
+ * meeting point, so below it the memory is free and merges to order 9-10: the free pages
+ * at order >= 8 go from almost none to most (>= 80%; only the holes left in the free
+ * scanner's last blocks stay small). */
+static void test_scenario_manual_compact(void)
+{
+	uint64_t seed = tl_test_seed();
+	uint64_t rs = seed;
+	mmtest_config(&cfg, 0, 0, 65536, 0);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	boot();
+	uint64_t nr_ids = 0;
+	for (uint64_t id = 1;; id++) {
+		uint64_t r = rng_next(&rs) % 100;
+		unsigned order = r < 60 ? 0 : r < 80 ? 1 : r < 92 ? 2 : 3;
+		if (mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0), order) == PFN_NONE) {
+			if (order == 0)
+				break;
+			continue;
+		}
+		nr_ids = id;
+	}
+	for (uint64_t id = 1; id <= nr_ids; id++)
+		if (rng_next(&rs) % 2)
+			mm_free(&mm, id);
+	char *before = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	unsigned before_hi = free_pct_at_or_above(normal(), 8);
+	unsigned before_lo = 100 - free_pct_at_or_above(normal(), 4);
+	mm.stall_ns = 0;
+	mm_compact_request(&mm, -1, -1);
+	char *after = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	unsigned after_hi = free_pct_at_or_above(normal(), 8);
+	printf("     manual-compact buddyinfo Normal (orders 0..10):\n       before: %s\n       after:  %s\n", before, after);
+	printf("     manual-compact: free at order>=8 %u%% -> %u%% (orders 0-3 before: %u%%), migrate_scanned %llu, "
+	       "free_scanned %llu, isolated %llu, pgmigrate_success %llu, fail %llu, took %.2f ms simulated\n",
+	       before_hi, after_hi, before_lo, (unsigned long long)mm.vm_events[VM_COMPACT_MIGRATE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_FREE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_ISOLATED],
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS], (unsigned long long)mm.vm_events[VM_PGMIGRATE_FAIL],
+	       mm.stall_ns / 1e6);
+	CHECK(before_hi < 5);
+	CHECK(before_lo >= 50);
+	CHECK(after_hi >= 80);
+	CHECK(normal()->free_area[10].nr_free > 0);
+	CHECK(mm.vm_events[VM_PGMIGRATE_SUCCESS] > 0);
+	/* The only failures allowed: no target left where the scanners met. */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], mm.vm_events[VM_MMSIM_MIGRATE_FAIL_NOMEM]);
+	free(before);
+	free(after);
+	check_all("manual-compact");
+	shutdown();
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -502,5 +816,8 @@ int main(int argc, char **argv)
 	RUN(test_proactive);
 	RUN(test_threshold_defrag);
 	RUN(test_invariants_after_every_compaction);
+	RUN(test_scenario_compaction_test);
+	RUN(test_scenario_stress_highalloc);
+	RUN(test_scenario_manual_compact);
 	return TEST_END();
 }

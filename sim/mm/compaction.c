@@ -243,6 +243,12 @@ static void update_cached_migrate(const struct compact_control *cc, pfn_t pfn)
 		z->compact_cached_migrate_pfn[1] = pfn;
 }
 
+/* compact_scanners_met: compared by pageblock. */
+static bool scanners_met(const struct mm *mm, const struct compact_control *cc)
+{
+	return (cc->free_pfn >> mm->pageblock_order) <= (cc->migrate_pfn >> mm->pageblock_order);
+}
+
 /* ---- the free scanner --------------------------------------------------------------- */
 
 static void push_freepage(struct mm *mm, struct compact_control *cc, pfn_t pfn, unsigned order)
@@ -342,12 +348,15 @@ static void isolate_freepages(struct mm *mm, struct compact_control *cc)
 }
 
 /* compaction_alloc: the smallest isolated block of at least `order`, split to size; the
- * free scanner runs once more when none is left. */
+ * free scanner runs again when none is left.  For order > 0 objects the kernel would split
+ * a large folio that found no target and retry its pages; the model cannot split an
+ * object, so the free scanner keeps going (while it makes progress) until it finds a block
+ * big enough or meets the migrate scanner. */
 static pfn_t compaction_alloc(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
 {
 	(void)src_pfn;
 	struct compact_control *cc = priv;
-	for (int attempt = 0; attempt < 2; attempt++) {
+	for (int attempt = 0;; attempt++) {
 		for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
 			pfn_t pfn = cc->freepages[o];
 			if (pfn == PFN_NONE)
@@ -362,10 +371,13 @@ static pfn_t compaction_alloc(struct mm *mm, pfn_t src_pfn, unsigned order, void
 			mm->pages[pfn].order = (uint8_t)order;
 			return pfn;
 		}
-		if (attempt == 0)
-			isolate_freepages(mm, cc);
+		if (attempt > 0 && (order == 0 || scanners_met(mm, cc)))
+			return PFN_NONE;
+		pfn_t before = cc->free_pfn;
+		isolate_freepages(mm, cc);
+		if (attempt > 0 && cc->free_pfn == before)
+			return PFN_NONE;
 	}
-	return PFN_NONE;
 }
 
 /* release_free_list; the free scanner's cache only moves back up, to the highest block
@@ -512,11 +524,6 @@ static enum isolate_migrate_t isolate_migratepages(struct mm *mm, struct compact
 	return ISOLATE_NONE;
 }
 
-/* compact_scanners_met: compared by pageblock. */
-static bool scanners_met(const struct mm *mm, const struct compact_control *cc)
-{
-	return (cc->free_pfn >> mm->pageblock_order) <= (cc->migrate_pfn >> mm->pageblock_order);
-}
 
 /* ---- the finish test (reference §5.5) --------------------------------------------- */
 
