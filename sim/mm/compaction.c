@@ -453,7 +453,7 @@ static bool can_isolate(const struct mm *mm, const struct compact_control *cc, c
 			return false;
 	}
 	/* Anon pages with more references than mappings are likely pinned: not isolated. */
-	if ((p->flags & PF_SWAPBACKED) && ((p->flags & PF_PINNED) || mm->objs.slots[p->owner].pins))
+	if ((p->flags & PF_SWAPBACKED) && (p->flags & PF_PINNED))
 		return false;
 	if ((p->flags & PF_UNEVICTABLE) && !mm->cfg->policy.compact_unevictable_allowed)
 		return false;
@@ -479,6 +479,9 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 		}
 		pfn_t next = pfn + (1u << p->order);
 		if (can_isolate(mm, cc, p)) {
+			/* The move will update the object's slot: a random place in a table that
+			 * outgrows the caches on big machines, so fetch it while the batch fills. */
+			__builtin_prefetch(&mm->objs.slots[p->owner], 1);
 			p->flags |= PF_ISOLATED;
 			cc->migratepages[cc->nr_migratepages++] = pfn;
 			cc->nr_migrate_pages_batch += 1ull << p->order;

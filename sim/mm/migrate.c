@@ -54,7 +54,7 @@ enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migr
 	if ((p->flags & PF_DIRTY) && !(p->flags & (PF_SWAPBACKED | PF_MOVABLE_OPS)) &&
 	    !mm->cfg->policy.migration_file_migrate_folio && mode != MIGRATE_SYNC)
 		return MFAIL_DIRTY;
-	if ((p->flags & PF_PINNED) || mm->objs.slots[p->owner].pins)
+	if (p->flags & PF_PINNED) /* pin.c: set exactly while the object has pins */
 		return MFAIL_AGAIN;
 	return MIGRATE_OK;
 }
