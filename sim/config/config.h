@@ -27,9 +27,15 @@ struct machine_config {
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 };
 
+/* base_pfn for "base: auto" (or 0, as the kernel's cma_declare_contiguous takes base 0
+ * for "anywhere"): placed as config_cma_region_base_pfn() says. */
+#define CONFIG_CMA_BASE_AUTO 0
+/* config_cma_region_base_pfn(): an auto region that does not fit */
+#define CONFIG_CMA_NO_FIT UINT64_MAX
+
 struct cma_region_config {
 	char name[32];
-	uint64_t base_pfn;   /* first pfn; placement. Must be pageblock aligned */
+	uint64_t base_pfn;   /* first pfn, pageblock aligned; CONFIG_CMA_BASE_AUTO (0) = auto */
 	uint64_t pages;      /* size in pages (config accepts units: 512MiB) */
 	unsigned order_per_bit;
 };
@@ -77,7 +83,7 @@ struct cost_config {
 
 struct workload_config {
 	char trace[CONFIG_PATH_MAX];     /* native trace to replay; or */
-	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML, generated in-process */
+	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML file, generated in-process */
 	enum replay_mode replay;
 };
 
@@ -99,16 +105,37 @@ struct config {
 
 /* Fill *cfg with every key's default. */
 void config_defaults(struct config *cfg);
-/* Load PATH over the defaults. Unknown keys, wrong types, bad values: EX_CONFIG_ with
+/* Fill *cfg with the defaults, then load PATH over them (sequences such as
+ * policy.cma.regions replace the default list). Unknown keys, wrong types, bad values: EX_CONFIG_ with
  * "file:line:col: message". Relative paths inside (workload.trace, workload.generator)
  * are resolved against the config file's directory. */
 int config_load(struct config *cfg, const char *path, struct sim_error *err);
-/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars). */
+/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars).
+ * List fields take an index: policy.cma.regions.0.size=256MiB (index == count appends);
+ * policy.cma.regions=[] empties the list.  Messages start "--set <assignment>: ". */
 int config_set(struct config *cfg, const char *assignment, struct sim_error *err);
+/* The same with key and value apart and WHERE (e.g. "plan.yaml:12:7") opening any
+ * message, for sweep plans that carry overrides in their own YAML. */
+int config_set_value(struct config *cfg, const char *key, const char *value, const char *where,
+		     struct sim_error *err);
 /* Cross-field validation (zones non-empty, CMA regions inside memory, ...). */
 int config_validate(const struct config *cfg, struct sim_error *err);
-/* Write the effective configuration as a JSON object (for summary.json). */
+/* Write the effective configuration as a JSON object (for summary.json): every key of
+ * the table, nested by its dots, numbers in the key's stored unit (pages, KiB, ns,
+ * bytes/s), so the output loads back as a config.  The opening brace is written where the
+ * stream stands, inner lines are indented by indent + 2 spaces, the closing brace by
+ * indent; no trailing newline. */
 void config_write_json(const struct config *cfg, void *fp /* FILE * */, int indent);
+
+/* Zone layout as mm_init builds it: zones back to back from pfn 0 in zone_type order,
+ * each spanning its pages rounded up to 2^MAX_PAGE_ORDER; under zone_cma the regions'
+ * pages move from Normal into ZONE_CMA (the last zone). */
+uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt);
+/* Region i's first pfn as mm places it: an explicit base as given; under zone_cma the
+ * regions packed in order from ZONE_CMA's start; otherwise "auto" regions packed in order
+ * downwards from the pageblock-aligned top of Normal.  CONFIG_CMA_NO_FIT if an auto region
+ * does not fit (config_validate reports it). */
+uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i);
 
 /* Parse a size: "4096", "512KiB", "512MiB", "4GiB", "1G", "2M" (binary units) -> bytes. */
 int config_parse_size(const char *s, uint64_t *bytes);
