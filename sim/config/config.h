@@ -63,6 +63,7 @@ struct policy_config {
 	 * of each order (counting larger blocks as 2^(o'-o) blocks); 0 = no target. */
 	uint64_t defrag_thresholds[NR_PAGE_ORDERS];
 	sim_ns_t defrag_interval_ns;        /* threshold check period, default 100ms */
+	sim_ns_t compact_node_at_ns;        /* > 0: echo 1 > /proc/sys/vm/compact_node at this time */
 };
 
 struct device_config {

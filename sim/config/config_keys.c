@@ -153,6 +153,8 @@ static const struct config_key keys[] = {
 #undef K_DEFRAG_ORDER
 	K_DUR("policy.defrag_interval", policy.defrag_interval_ns, NSEC_PER_MSEC, MAX_DUR, "100ms", "-",
 	      "defrag=threshold: how often the background defragmenter checks the targets"),
+	K_DUR("policy.compact_node_at", policy.compact_node_at_ns, 0, MAX_DUR, "0", "/proc/sys/vm/compact_node",
+	      "compact every zone (order -1, MIGRATE_SYNC, as a write to compact_node) at this simulated time; 0 = never"),
 
 	K_BW("devices.disk.bandwidth", devices.disk_bandwidth_bps, 1, MAX_BW, "500MB/s", "block device",
 	     "writeback and page-cache read bandwidth"),

@@ -980,6 +980,14 @@ void compaction_periodic(struct mm *mm)
 		defrag_tick(mm);
 }
 
+/* policy.compact_node_at: the --set equivalent of writing /proc/sys/vm/compact_node. */
+static void compact_node_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)now_ns;
+	(void)arg;
+	compaction_compact_node(ctx, -1, -1);
+}
+
 /* ---- set-up ----------------------------------------------------------------------- */
 
 int compaction_init(struct mm *mm, struct sim_error *err)
@@ -994,6 +1002,10 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 			reset_cached_positions(mm, &mm->zones[i]);
 	mm->hooks.direct_compact = direct_compact_hook;
 	if (mm->engine) {
+		if (mm->cfg->policy.compact_node_at_ns) {
+			unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
+			engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
+		}
 		cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
 		if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
 			cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
