@@ -235,6 +235,42 @@ static void test_nonlru_reclaim(void)
 	mm_destroy(&mm);
 }
 
+
+/* Long-term pins migrate out of CMA first (5.13+).  2048-page Normal zone with a 1536-page
+ * CMA area placed at the top (pfns 512..2047): free CMA (1536) is over half of all free
+ * memory (2048), so the 5.7 balancing rule serves the first movable page from CMA.  A
+ * long-term pin moves it to pageblock 0, now UNMOVABLE (the target is GFP_USER without
+ * __GFP_MOVABLE); a page already outside CMA stays. */
+static void test_longterm_pin_leaves_cma(void)
+{
+	mmtest_config(&cfg, 0, 0, 2048, 4);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 1536;
+	struct sim_error err;
+	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	pfn_t a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
+	CHECK(a >= 512);
+	CHECK_EQ(mm_pageblock(&mm, a)->mt, MIGRATE_CMA);
+	CHECK(migrate_longterm_pin(&mm, 1));
+	pfn_t moved = obj_lookup(&mm.objs, 1)->pfn;
+	CHECK(moved < 512);
+	CHECK_EQ(mm_pageblock(&mm, moved)->mt, MIGRATE_UNMOVABLE);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
+	CHECK(mm_pin(&mm, 1, 0));
+	/* Already outside CMA: nothing to do. */
+	CHECK(migrate_longterm_pin(&mm, 1));
+	CHECK_EQ(obj_lookup(&mm.objs, 1)->pfn, moved);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
+	CHECK(!migrate_longterm_pin(&mm, 999));
+	check_mm();
+	mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -243,5 +279,6 @@ int main(int argc, char **argv)
 	RUN(test_migrate_pages_reasons);
 	RUN(test_migrate_nomem);
 	RUN(test_nonlru_reclaim);
+	RUN(test_longterm_pin_leaves_cma);
 	return TEST_END();
 }

@@ -191,3 +191,48 @@ bool migrate_mark_nonlru_movable(struct mm *mm, uint64_t id)
 	mm->pages[s->pfn].flags |= PF_MOVABLE_OPS;
 	return true;
 }
+
+/* alloc_migration_target for a long-term pin: GFP_USER minus __GFP_MOVABLE, no CMA. */
+static pfn_t longterm_target(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
+{
+	(void)src_pfn;
+	(void)priv;
+	struct alloc_context ac = {
+		.gfp = GFP_USER | __GFP_NOWARN,
+		.order = order,
+		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(GFP_USER) : MIGRATE_UNMOVABLE,
+		.highest_zoneidx = gfp_zone(GFP_USER),
+		.no_cma = true,
+	};
+	pfn_t pfn = mm_alloc_pages(mm, &ac);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	/* Counted as allocated by the allocator; hand it over as an isolated target. */
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = PF_ISOLATED;
+	p->order = (uint8_t)order;
+	p->owner = 0;
+	p->next = p->prev = PFN_NONE;
+	return pfn;
+}
+
+bool migrate_longterm_pin(struct mm *mm, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return false;
+	pfn_t pfn = s->pfn;
+	struct zone *z = mm_pfn_zone(mm, pfn);
+	bool pinnable = z->type != ZONE_MOVABLE && z->type != ZONE_CMA &&
+			mm_pageblock(mm, pfn)->mt != MIGRATE_CMA;
+	if (pinnable)
+		return true;
+	/* Isolated while the target is allocated: a compaction entered from that allocation's
+	 * slow path must not move it under us. */
+	mm->pages[pfn].flags |= PF_ISOLATED;
+	struct migrate_result res = { 0 };
+	unsigned failed = migrate_pages(mm, &pfn, 1, longterm_target, NULL, NULL, MIGRATE_SYNC,
+					MR_LONGTERM_PIN, &res);
+	mm->stall_ns += res.cost_ns;
+	return failed == 0;
+}

@@ -93,6 +93,15 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
 		       migrate_put_fn put_new, void *priv, enum migrate_mode mode,
 		       enum migrate_reason reason, struct migrate_result *res);
 
+/* FOLL_LONGTERM pinning (check_and_migrate_movable_pages, 5.13+, reference §6.1): an object
+ * in ZONE_MOVABLE, ZONE_CMA or a MIGRATE_CMA pageblock is first migrated (MIGRATE_SYNC,
+ * reason longterm_pin) to memory allocated as GFP_USER without __GFP_MOVABLE (the pin scope
+ * drops it), i.e. into an unmovable pageblock of a normal zone.  Returns true when the
+ * object may now be pinned where it is (already pinnable, or moved); false when the id is
+ * unknown or the move failed (GUP would fail; the caller decides whether to pin anyway).
+ * Call it before mm_pin() for PIN_LONGTERM. */
+bool migrate_longterm_pin(struct mm *mm, uint64_t id);
+
 /* Mark the object id as non-LRU movable (a zsmalloc/zbud-like owner): off the LRU, flagged
  * PF_MOVABLE_OPS.  For workloads that allocate such pages.  False when id is unknown. */
 bool migrate_mark_nonlru_movable(struct mm *mm, uint64_t id);
