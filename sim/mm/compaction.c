@@ -970,6 +970,11 @@ static void defrag_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	engine_schedule(mm->engine, now_ns + interval, mm->compact->defrag_handler, 0);
 }
 
+sim_ns_t compaction_daemon_busy_ns(const struct mm *mm)
+{
+	return mm->compact ? mm->compact->kcompactd_busy_ns : 0;
+}
+
 void compaction_periodic(struct mm *mm)
 {
 	if (!mm->compact)

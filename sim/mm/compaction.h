@@ -9,6 +9,12 @@
  *   scanners met     the free scanner's pageblock <= the migrate scanner's pageblock
  *   skip bit         PB_SKIP: a block that isolated nothing; honoured unless ignore_skip_hint
  *   deferral         after failures a zone's compaction runs once every 2^defer_shift tries
+ *
+ * Triggers by policy.defrag: failure = direct compaction from the slow path plus kcompactd
+ * when woken (kswapd before it sleeps); proactive = that plus the 500 ms fragmentation-score
+ * check with policy.compaction_proactiveness (a stock 5.9+ kernel); threshold = that plus a
+ * background defragmenter keeping policy.defrag_thresholds.orderN free blocks per order.
+ * policy.compact_node_at and the trace's `compact` record run compact_node.
  */
 #ifndef MMSIM_COMPACTION_H
 #define MMSIM_COMPACTION_H
@@ -146,6 +152,10 @@ void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx);
  * ignoring skip hints, as /proc/sys/vm/compact_memory; order >= 0 compacts for that order
  * at SYNC_FULL.  (mm_compact_request in mm.h is the trace record's entry point.) */
 void compaction_compact_node(struct mm *mm, int zone, int order);
+
+/* Simulated time kcompactd, proactive and threshold runs have spent so far (ns): for the
+ * timeseries' kcompactd activity column (kcompactd runs in zero wall time in the model). */
+sim_ns_t compaction_daemon_busy_ns(const struct mm *mm);
 
 /* One periodic check of the defrag policy now (proactive score check or threshold
  * defragmenter); the engine runs it every 500 ms / policy.defrag_interval_ns. */
