@@ -3,9 +3,10 @@
  * movable pages of which every other one was freed (all free memory in order-0 holes), time
  * one compact_node (order -1, MIGRATE_SYNC, whole zone).  Reports pfns scanned by both
  * scanners, pages migrated, pfns scanned per second and the time ratio per doubling; the
- * budget is <= 2.2x per doubling.  Best of several runs per size (9 up to 2 GiB, then 5; process CPU time, as the
- * small sizes take a few ms and are the most exposed to other jobs) (each on a freshly built
- * zone).  Prints figures and a verdict; never fails on them (timing is the machine's). */
+ * budget is <= 2.2x per doubling.  Each size is built once, saved, and compacted 11 times
+ * from the restored state; the best run counts, in process CPU time (the small sizes take
+ * a few ms and are the most exposed to other jobs).  Prints figures and a verdict; never
+ * fails on them (timing is the machine's). */
 #include "mm/compaction.h"
 
 #include <stdio.h>
