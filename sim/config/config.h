@@ -132,6 +132,9 @@ void config_write_json(const struct config *cfg, void *fp /* FILE * */, int inde
  * each spanning its pages rounded up to 2^MAX_PAGE_ORDER; under zone_cma the regions'
  * pages move from Normal into ZONE_CMA (the last zone). */
 uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt);
+/* The zone CMA memory comes from: Normal, or DMA32 on a machine without Normal (a 1 GiB
+ * x86-64 VM).  Auto regions are placed at its top; zone_cma carves ZONE_CMA out of it. */
+enum zone_type config_cma_home_zone(const struct config *cfg);
 /* Region i's first pfn as mm places it: an explicit base as given; under zone_cma the
  * regions packed in order from ZONE_CMA's start; otherwise "auto" regions packed in order
  * downwards from the pageblock-aligned top of Normal.  CONFIG_CMA_NO_FIT if an auto region
