@@ -782,7 +782,7 @@ static void test_json(void)
 			   "    \"nr_cpus\": 2,\n";
 	CHECK(!strncmp(js, head, strlen(head)));
 	CHECK(strstr(js, "\n  \"policy\": {\n    \"cma\": {\n      \"mode\": \"none\",\n"));
-	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
+	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"pin_migrate\": true,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
 	CHECK(strstr(js, "\n  \"output\": {\n    \"dir\": \"\",\n    \"sample_interval\": 100000000\n  }\n}") != NULL);
 	CHECK(js[strlen(js) - 1] == '}');
 	free(js);

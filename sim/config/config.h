@@ -46,6 +46,7 @@ struct cma_policy_config {
 	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
 	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
 	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
+	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
 };
 
 struct policy_config {

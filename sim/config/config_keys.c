@@ -115,6 +115,8 @@ static const struct config_key keys[] = {
 	       "migrate_cma: take CMA first when free CMA > half of free memory (reference §7.1)"),
 	K_BOOL("policy.cma.sticky_interleave", policy.cma.sticky_interleave, "false", "-",
 	       "sticky_movable: interleave CMA blocks in the slow path"),
+	K_BOOL("policy.cma.pin_migrate", policy.cma.pin_migrate, "true", "FOLL_LONGTERM (5.13+)",
+	       "a long-term pin first migrates its page out of the CMA area and ZONE_MOVABLE (mainline since 5.13; Mel Gorman's option 8 for sticky blocks)"),
 	{ .path = "policy.cma.regions[].name", .type = CFG_STRING, R_AT(name, _Generic(RFIELD(name), char *: 1, default: 0)),
 	  .def = "", .unit = "", .knob = "cma area name", .doc = "region name; a new region is named cmaN (N = its index)" },
 	{ .path = "policy.cma.regions[].base", .type = CFG_PFN, R_AT(base_pfn, _Generic(RFIELD(base_pfn), uint64_t: 1, default: 0)),

@@ -223,8 +223,10 @@ bool migrate_longterm_pin(struct mm *mm, uint64_t id)
 		return false;
 	pfn_t pfn = s->pfn;
 	struct zone *z = mm_pfn_zone(mm, pfn);
+	/* The CMA area under every policy (MIGRATE_CMA blocks, sticky blocks, ZONE_CMA) carries
+	 * PB_CMA; pages there, and in ZONE_MOVABLE, are not long-term pinnable. */
 	bool pinnable = z->type != ZONE_MOVABLE && z->type != ZONE_CMA &&
-			mm_pageblock(mm, pfn)->mt != MIGRATE_CMA;
+			!(mm_pageblock(mm, pfn)->bits & PB_CMA);
 	if (pinnable)
 		return true;
 	/* Isolated while the target is allocated: a compaction entered from that allocation's

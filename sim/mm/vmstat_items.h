@@ -80,6 +80,7 @@
 	X(MMSIM_NOFRAGMENT_RETRY, "mmsim_nofragment_retries")                       \
 	X(MMSIM_FREE_UNKNOWN, "mmsim_free_unknown_id")                              \
 	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")                          \
+	X(MMSIM_LONGTERM_PIN_IN_CMA, "mmsim_longterm_pin_left_in_cma")              \
 	X(MMSIM_MIGRATE_FAIL_PINNED, "mmsim_migrate_fail_pinned")                   \
 	X(MMSIM_MIGRATE_FAIL_WRITEBACK, "mmsim_migrate_fail_writeback")             \
 	X(MMSIM_MIGRATE_FAIL_DIRTY, "mmsim_migrate_fail_dirty")                     \
