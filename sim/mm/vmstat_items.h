@@ -81,6 +81,12 @@
 	X(MMSIM_FREE_UNKNOWN, "mmsim_free_unknown_id")                              \
 	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")                          \
 	X(MMSIM_LONGTERM_PIN_IN_CMA, "mmsim_longterm_pin_left_in_cma")              \
+	X(MMSIM_CMA_BUSY_RETRY, "mmsim_cma_alloc_busy_retry")                       \
+	X(MMSIM_CMA_FAIL_PINNED, "mmsim_cma_fail_pinned")                           \
+	X(MMSIM_CMA_FAIL_UNMOVABLE, "mmsim_cma_fail_unmovable")                     \
+	X(MMSIM_CMA_FAIL_MIGRATE, "mmsim_cma_fail_migrate")                         \
+	X(MMSIM_CMA_FAIL_NOMEM, "mmsim_cma_fail_nomem")                             \
+	X(MMSIM_CMA_FAIL_NOSPACE, "mmsim_cma_fail_nospace")                         \
 	X(MMSIM_MIGRATE_FAIL_PINNED, "mmsim_migrate_fail_pinned")                   \
 	X(MMSIM_MIGRATE_FAIL_WRITEBACK, "mmsim_migrate_fail_writeback")             \
 	X(MMSIM_MIGRATE_FAIL_DIRTY, "mmsim_migrate_fail_dirty")                     \
