@@ -107,6 +107,11 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
 
 #define FTRACE_COMM_LEN 32
 
+/* pfn of an mm_page_alloc that failed: the kernel traces page NULL, which text prints as
+ * "page=(nil) pfn=0x0" and a .dat holds as pfn -1UL.  Both readers store this value
+ * (pfn 0 is the firmware page on x86 and never handed out). */
+#define FTRACE_PFN_NONE UINT64_MAX
+
 /* One event.  Which fields are meaningful depends on id (filled by ftrace_parse_payload);
  * the others are 0.  Field by event:
  *   PAGE_ALLOC           pfn order migratetype gfp

@@ -7,6 +7,7 @@
  */
 #include "ftrace.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -189,28 +190,34 @@ static bool is_boundary(char c)
 	return c == ' ' || c == ',' || c == '(' || c == '\t';
 }
 
-/* Find "name" (which ends with '=' or ' ') at a word boundary; return the value start. */
-static const char *find(struct payload *p, const char *name)
+/* Find "name" (which ends with '=' or ' ') at a word boundary; return the value start.
+ * A first-byte memchr then a compare: names are short and payloads ~100 bytes, where
+ * this beats memmem's setup. */
+static const char *scan(const char *s, const char *lim, const struct payload *p, const char *name,
+			size_t n)
 {
-	size_t n = strlen(name);
-	for (int pass = 0; pass < 2; pass++) {
-		const char *s = pass ? p->start : p->pos;
-		const char *lim = pass ? p->pos + n : p->end;
-		if (lim > p->end)
-			lim = p->end;
-		while (s < lim) {
-			const char *hit = memmem(s, (size_t)(lim - s), name, n);
-			if (!hit)
-				break;
-			if (hit == p->start || is_boundary(hit[-1])) {
-				p->pos = hit + n;
-				return hit + n;
-			}
-			s = hit + 1;
-		}
+	while (lim - s >= (ptrdiff_t)n) {
+		const char *hit = memchr(s, name[0], (size_t)(lim - s) - n + 1);
+		if (!hit)
+			return NULL;
+		if (!memcmp(hit + 1, name + 1, n - 1) && (hit == p->start || is_boundary(hit[-1])))
+			return hit;
+		s = hit + 1;
 	}
 	return NULL;
 }
+
+static const char *find_n(struct payload *p, const char *name, size_t n)
+{
+	const char *hit = scan(p->pos, p->end, p, name, n);
+	if (!hit && p->pos > p->start)
+		hit = scan(p->start, MIN(p->pos + n, p->end), p, name, n);
+	if (!hit)
+		return NULL;
+	p->pos = hit + n;
+	return hit + n;
+}
+#define find(p, name) find_n((p), (name), sizeof(name) - 1)
 
 static bool is_end(const struct payload *p, const char *s)
 {
@@ -260,7 +267,7 @@ static int snum(struct payload *p, const char *s, int64_t *out, const char *fiel
 /* Required unsigned field. */
 static int get_u(struct payload *p, const char *name, bool hex, uint64_t *out)
 {
-	const char *s = find(p, name);
+	const char *s = find_n(p, name, strlen(name));
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	return num(p, s, hex, out, name);
@@ -269,7 +276,7 @@ static int get_u(struct payload *p, const char *name, bool hex, uint64_t *out)
 /* Optional unsigned field: absent -> *out = dflt. */
 static int opt_u(struct payload *p, const char *name, uint64_t dflt, uint64_t *out)
 {
-	const char *s = find(p, name);
+	const char *s = find_n(p, name, strlen(name));
 	if (!s) {
 		*out = dflt;
 		return 0;
@@ -279,7 +286,7 @@ static int opt_u(struct payload *p, const char *name, uint64_t dflt, uint64_t *o
 
 static int get_i(struct payload *p, const char *name, int64_t *out)
 {
-	const char *s = find(p, name);
+	const char *s = find_n(p, name, strlen(name));
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	return snum(p, s, out, name);
@@ -306,7 +313,7 @@ static size_t token_len(const struct payload *p, const char *s)
 
 static int get_gfp(struct payload *p, const char *name, struct ftrace_event *ev)
 {
-	const char *s = find(p, name);
+	const char *s = find_n(p, name, strlen(name));
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	size_t n = token_len(p, s), bad = 0;
@@ -322,7 +329,7 @@ static int get_gfp(struct payload *p, const char *name, struct ftrace_event *ev)
 static int get_sym(struct payload *p, const char *name, const char *const *names, unsigned n,
 		   uint8_t *out)
 {
-	const char *s = find(p, name);
+	const char *s = find_n(p, name, strlen(name));
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	size_t len = token_len(p, s);
@@ -372,6 +379,8 @@ int ftrace_parse_payload(struct ftrace_event *ev, const char *payload, size_t le
 				return -1;
 			ev->migratetype = (int8_t)(i < -1 || i > 16 ? -1 : i);
 		}
+		if (ev->pfn == 0)
+			ev->pfn = FTRACE_PFN_NONE;
 		return get_gfp(&p, "gfp_flags=", ev);
 	case FEV_PAGE_FREE:
 		return get_u(&p, "pfn=", true, &ev->pfn) || get_order(&p, "order=", ev) ? -1 : 0;

@@ -59,6 +59,7 @@ const char *const import_obs_names[NR_IMPORT_OBS] = {
 	[OBS_THP_MIGRATION_SUCCESS] = "thp_migration_success",
 	[OBS_THP_MIGRATION_FAIL] = "thp_migration_fail",
 	[OBS_THP_MIGRATION_SPLIT] = "thp_migration_split",
+	[OBS_ALLOC_FAIL] = "alloc_fail",
 	[OBS_ALLOC_ZONE_LOCKED] = "alloc_zone_locked",
 	[OBS_PCPU_DRAIN] = "pcpu_drain",
 	[OBS_SETUP_WMARKS] = "setup_per_zone_wmarks",
@@ -114,6 +115,7 @@ static const uint8_t obs_source[NR_IMPORT_OBS] = {
 	[OBS_THP_MIGRATION_SUCCESS] = FEV_MIGRATE_PAGES,
 	[OBS_THP_MIGRATION_FAIL] = FEV_MIGRATE_PAGES,
 	[OBS_THP_MIGRATION_SPLIT] = FEV_MIGRATE_PAGES,
+	[OBS_ALLOC_FAIL] = FEV_PAGE_ALLOC,
 	[OBS_ALLOC_ZONE_LOCKED] = FEV_PAGE_ALLOC_ZONE_LOCKED,
 	[OBS_PCPU_DRAIN] = FEV_PAGE_PCPU_DRAIN,
 	[OBS_SETUP_WMARKS] = FEV_SETUP_PER_ZONE_WMARKS,
@@ -278,6 +280,9 @@ struct import {
 	struct map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
 	struct map pagecache; /* (ino, index) -> pfn of the page cache folio */
 	struct map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
+	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
+	 * never straddles one), so most tail lookups stop after one probe. */
+	struct map regions;
 };
 
 static bool before(const struct ftrace_event *a, const struct ftrace_event *b)
@@ -304,7 +309,7 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit, v
 	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
 	if (!im->ring || map_init(&im->pfns, 1u << 16) || map_init(&im->tasks, 1u << 10) ||
 	    map_init(&im->vpages, 1u << 10) || map_init(&im->pagecache, 1u << 10) ||
-	    map_init(&im->cma, 1u << 6))
+	    map_init(&im->cma, 1u << 6) || map_init(&im->regions, 1u << 10))
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
 	return im;
@@ -324,6 +329,7 @@ void import_free(struct import *im)
 	free(im->vpages.slots);
 	free(im->pagecache.slots);
 	free(im->cma.slots);
+	free(im->regions.slots);
 	free(im);
 }
 
@@ -344,21 +350,20 @@ static int emit(struct import *im, const struct trace_record *rec, struct sim_er
 	return im->emit(im->arg, rec, err);
 }
 
-static bool comm_is(const char *comm, const char *prefix)
-{
-	return !strncmp(comm, prefix, strlen(prefix));
-}
+#define comm_is(comm, prefix) (!strncmp((comm), (prefix), sizeof(prefix) - 1))
 
 /* Why this event is a mechanism's effect, or -1 when it is the workload's own. */
 static int effect_cause(struct import *im, const struct ftrace_event *ev)
 {
-	if (comm_is(ev->comm, "kswapd"))
-		return EFFECT_KSWAPD;
-	if (comm_is(ev->comm, "kcompactd"))
-		return EFFECT_KCOMPACTD;
-	if (comm_is(ev->comm, "khugepaged"))
-		return EFFECT_KHUGEPAGED;
-	if (comm_is(ev->comm, "oom_reaper"))
+	if (ev->comm[0] == 'k') {
+		if (comm_is(ev->comm, "kswapd"))
+			return EFFECT_KSWAPD;
+		if (comm_is(ev->comm, "kcompactd"))
+			return EFFECT_KCOMPACTD;
+		if (comm_is(ev->comm, "khugepaged"))
+			return EFFECT_KHUGEPAGED;
+	}
+	if (ev->comm[0] == 'o' && comm_is(ev->comm, "oom_reaper"))
 		return EFFECT_OOM_REAPER;
 	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
 	if (!t)
@@ -394,12 +399,28 @@ static int invalid(struct import *im, const struct ftrace_event *ev, const char 
 			     ftrace_event_names[ev->id], what);
 }
 
+/* Mark a block dead, keeping the region counts. */
+static void set_dead(struct import *im, struct map_slot *s)
+{
+	if (!(s->val & PS_LIVE))
+		return;
+	s->val &= ~PS_LIVE;
+	if (ps_order(s->val)) {
+		struct map_slot *r = map_find(&im->regions, s->a >> MAX_PAGE_ORDER, 0);
+		sim_assert(r && r->val);
+		if (r && !--r->val)
+			map_del(&im->regions, r);
+	}
+}
+
 /* The live object covering pfn (head or tail), or NULL. */
 static struct map_slot *covering(struct import *im, uint64_t pfn)
 {
 	struct map_slot *s = map_find(&im->pfns, pfn, 0);
 	if (s && (s->val & PS_LIVE))
 		return s;
+	if (!map_find(&im->regions, pfn >> MAX_PAGE_ORDER, 0))
+		return NULL;
 	for (unsigned o = 1; o <= MAX_PAGE_ORDER; o++) {
 		uint64_t head = pfn & ~((1ull << o) - 1);
 		if (head == pfn)
@@ -416,7 +437,7 @@ static struct map_slot *covering(struct import *im, uint64_t pfn)
 static int retire(struct import *im, struct map_slot *s, const struct ftrace_event *ev,
 		  struct sim_error *err)
 {
-	s->val &= ~PS_LIVE;
+	set_dead(im, s);
 	im->st.implied_free++;
 	if (s->val & PS_EFFECT)
 		return 0;
@@ -429,6 +450,13 @@ static int retire(struct import *im, struct map_slot *s, const struct ftrace_eve
 static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
+	if (ev->pfn == FTRACE_PFN_NONE) {
+		/* A failed request leaves nothing to free; the fallback that follows (e.g.
+		 * order 0 after a failed THP) is traced as its own allocation. */
+		st->alloc_failed++;
+		st->obs[OBS_ALLOC_FAIL]++;
+		return 0;
+	}
 	if (ev->pfn > UINT32_MAX - (1u << MAX_PAGE_ORDER))
 		return invalid(im, ev, "pfn out of range", err);
 	if (ev->order < 0 || ev->order > MAX_PAGE_ORDER)
@@ -461,6 +489,12 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		return oom(err);
 	uint64_t gen = (s->val & PS_GEN_MASK) + 1;
 	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE;
+	if (order) {
+		struct map_slot *r = map_get(&im->regions, ev->pfn >> MAX_PAGE_ORDER, 0);
+		if (!r)
+			return oom(err);
+		r->val++;
+	}
 	int cause = effect_cause(im, ev);
 	if (cause >= 0) {
 		s->val |= PS_EFFECT;
@@ -497,7 +531,7 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 	if (head_live) {
 		if ((unsigned)ev->order != ps_order(s->val))
 			st->free_order_mismatch++;
-		s->val &= ~PS_LIVE;
+		set_dead(im, s);
 	}
 	if (cause >= 0) {
 		/* The object (if we knew it) stays allocated in the native trace: reclaiming
@@ -857,7 +891,7 @@ int import_finish(struct import *im, struct sim_error *err)
 
 uint64_t import_dropped(const struct import_stats *s)
 {
-	uint64_t n = s->free_of_effect_alloc + s->observed + s->ignored + s->filemap +
+	uint64_t n = s->free_of_effect_alloc + s->alloc_failed + s->observed + s->ignored + s->filemap +
 		     s->fault_first_touch;
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		n += s->alloc_effect[i] + s->free_effect[i];
@@ -1028,6 +1062,7 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 			fprintf(fp, "    free by %-16s %10" PRIu64 "\n", import_effect_names[i], s->free_effect[i]);
 	}
 	fprintf(fp, "    free of effect alloc      %10" PRIu64 "\n", s->free_of_effect_alloc);
+	fprintf(fp, "    alloc failed (page NULL)  %10" PRIu64 "\n", s->alloc_failed);
 	fprintf(fp, "    observed (mechanism)      %10" PRIu64 "\n", s->observed);
 	fprintf(fp, "    ignored (slab-level)      %10" PRIu64 "\n", s->ignored);
 	fprintf(fp, "    page-cache mapping        %10" PRIu64 "\n", s->filemap);

@@ -19,7 +19,7 @@
  * Reconciliation (import_stats), which the summary prints and the tests check:
  *   events read = emitted_from_events + dropped + unmatched
  *   emitted     = emitted_from_events + implied (synthetic frees, see below)
- *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + observed
+ *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + alloc_failed + observed
  *                 + ignored + filemap + fault_first_touch
  *   unmatched   = free_unmatched + free_tail + dirty_unmapped + fault_unresolved
  *                 + cma_release_unmatched + invalid
@@ -65,7 +65,7 @@ enum import_obs {
 	OBS_EXTFRAG, OBS_EXTFRAG_FRAGMENTING, OBS_EXTFRAG_CHANGE_OWNERSHIP,
 	OBS_MIGRATE_PAGES, OBS_PGMIGRATE_SUCCESS, OBS_PGMIGRATE_FAIL,
 	OBS_THP_MIGRATION_SUCCESS, OBS_THP_MIGRATION_FAIL, OBS_THP_MIGRATION_SPLIT,
-	OBS_ALLOC_ZONE_LOCKED, OBS_PCPU_DRAIN, OBS_SETUP_WMARKS,
+	OBS_ALLOC_FAIL, OBS_ALLOC_ZONE_LOCKED, OBS_PCPU_DRAIN, OBS_SETUP_WMARKS,
 	OBS_WRITEBACK_START, OBS_WRITEBACK_WRITTEN, OBS_FOLIO_WAIT_WRITEBACK, OBS_GLOBAL_DIRTY_STATE,
 	OBS_CMA_ALLOC, OBS_CMA_ALLOC_FAIL, OBS_CMA_BUSY_RETRY, OBS_TEST_PAGES_ISOLATED,
 	NR_IMPORT_OBS
@@ -83,6 +83,7 @@ struct import_stats {
 	uint64_t alloc_effect[NR_IMPORT_EFFECTS];
 	uint64_t free_effect[NR_IMPORT_EFFECTS];
 	uint64_t free_of_effect_alloc;           /* free of a page whose allocation was an effect */
+	uint64_t alloc_failed;                   /* the kernel failed it (page NULL): no object */
 	uint64_t observed;                       /* mechanism events, kept as observed figures */
 	uint64_t ignored;                        /* slab-level events (kmalloc, ...): not page intent */
 	uint64_t filemap;                        /* page-cache add/delete: used to place DIRTY */
