@@ -26,6 +26,8 @@ static void usage(FILE *fp)
 		"  --summary          print the reconciliation on stdout (default: stderr)\n"
 		"  --lenient          skip malformed lines (counted) instead of failing\n"
 		"  --window-us N      reorder window for cross-CPU timestamps (default 10000)\n"
+		"  --usec             round timestamps to microseconds, as `trace-cmd report` prints\n"
+		"                     them (a .dat then imports exactly as its report text)\n"
 		"  --vmstat-before F, --vmstat-after F\n"
 		"                     record /proc/vmstat deltas as observed.vmstat.<name>\n"
 		"  --zoneinfo FILE    write a machine config (zones, min_free_kbytes) instead\n"
@@ -104,6 +106,7 @@ static int header_keys(struct trace_header *h, const char *in, enum ftrace_input
 	    (strcmp(in, "-") && trace_meta_set(h, "source_sha256", "%s", sha)) ||
 	    trace_meta_set(h, "source_format", "%s", kind == FTRACE_INPUT_DAT ? "trace-cmd-dat" : "ftrace-text") ||
 	    trace_meta_set(h, "import.window_ns", "%" PRIu64, io->window_ns) ||
+	    (io->round_ns && trace_meta_set(h, "import.time_round_ns", "%" PRIu64, io->round_ns)) ||
 	    trace_meta_set(h, "import.lines", "%" PRIu64, rs->nr_lines) ||
 	    trace_meta_set(h, "import.events_read", "%" PRIu64, s->nr_read) ||
 	    trace_meta_set(h, "import.emitted", "%" PRIu64, from_events) ||
@@ -142,6 +145,8 @@ int cmd_import(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--summary")) {
 			to_stdout = true;
+		} else if (!strcmp(a, "--usec")) {
+			io.round_ns = NSEC_PER_USEC;
 		} else if (!strcmp(a, "--lenient")) {
 			ro.lenient = io.lenient = true;
 		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && v) {

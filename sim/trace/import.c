@@ -853,6 +853,8 @@ int import_event(void *arg, const struct ftrace_event *in, struct sim_error *err
 	size_t i = im->nr++;
 	struct ftrace_event *slot = ring_at(im, i);
 	*slot = *in;
+	if (im->opts.round_ns > 1)
+		slot->time_ns = (slot->time_ns + im->opts.round_ns / 2) / im->opts.round_ns * im->opts.round_ns;
 	if (im->any_released && slot->time_ns < im->released_ns) {
 		/* Older than an event already processed: the window was too small. */
 		im->st.late++;
@@ -864,7 +866,7 @@ int import_event(void *arg, const struct ftrace_event *in, struct sim_error *err
 		*slot = tmp;
 		slot = ring_at(im, --i);
 	}
-	im->newest_ns = MAX(im->newest_ns, in->time_ns);
+	im->newest_ns = MAX(im->newest_ns, slot->time_ns);
 	im->st.max_window_held = MAX(im->st.max_window_held, im->nr);
 	while (im->nr && ring_at(im, 0)->time_ns + im->opts.window_ns < im->newest_ns)
 		if (release_one(im, err))

@@ -124,6 +124,8 @@ struct import_opts {
 	sim_ns_t window_ns;        /* reorder window; 0 = IMPORT_DEFAULT_WINDOW_NS */
 	size_t max_window_events;  /* most events held at once; 0 = 1 << 20 */
 	bool lenient;              /* count out-of-range values as invalid instead of failing */
+	sim_ns_t round_ns;         /* round timestamps to this (1000: as `trace-cmd report`
+	                            * prints them, so a .dat imports identically); 0 = keep */
 	const char *source;        /* input name for messages */
 };
 #define IMPORT_DEFAULT_WINDOW_NS (10 * NSEC_PER_MSEC)
