@@ -6,7 +6,9 @@
  *   decompress  gzread of the whole file, nothing else (the `zcat >/dev/null` baseline)
  *   parse       ftrace_read_text with a sink that drops every event
  *   import      parse + reorder window + intent/effect + records into memory
- * and prints lines/s for each plus the import/decompress ratio.  Best of 3 runs.
+ * and prints lines/s for each plus the import/decompress ratio.  Best of 5 runs, timed
+ * by this process's CPU clock (a shared machine's load does not count against it); the
+ * wall-clock figure for the import is printed too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +19,16 @@
 #include "trace/ftrace.h"
 #include "trace/import.h"
 
-static double now_s(void)
+static double clock_s(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static int drop_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
@@ -68,11 +75,11 @@ int main(int argc, char **argv)
 	}
 	fclose(probe);
 
-	double best_z = 1e9, best_p = 1e9, best_i = 1e9;
+	double best_z = 1e9, best_p = 1e9, best_i = 1e9, best_wall = 1e9;
 	uint64_t lines = 0, records = 0;
 	struct ftrace_read_stats rs;
 	struct sim_error err = { 0 };
-	for (int run = 0; run < 3; run++) {
+	for (int run = 0; run < 5; run++) {
 		double z = decompress(path, &lines);
 		best_z = z < best_z ? z : best_z;
 
@@ -88,6 +95,7 @@ int main(int argc, char **argv)
 		records = 0;
 		struct import_opts io = { .source = path };
 		t0 = now_s();
+		double w0 = clock_s(CLOCK_MONOTONIC);
 		struct import *im = import_new(&io, count_record, &records, &err);
 		if (!im || ftrace_read_text(path, NULL, import_event, im, &rs, &err) ||
 		    import_finish(im, &err)) {
@@ -95,8 +103,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		import_free(im);
-		double i = now_s() - t0;
+		double i = now_s() - t0, w = clock_s(CLOCK_MONOTONIC) - w0;
 		best_i = i < best_i ? i : best_i;
+		best_wall = w < best_wall ? w : best_wall;
 	}
 	double l = (double)rs.nr_lines;
 	printf("input        %s (%llu lines, %.1f MB text)\n", path, (unsigned long long)rs.nr_lines,
@@ -106,6 +115,7 @@ int main(int argc, char **argv)
 	printf("import       %.3f s  %6.2f M lines/s  (%llu records)  budget 1.5 M lines/s: %s\n",
 	       best_i, l / best_i / 1e6, (unsigned long long)records,
 	       l / best_i >= 1.5e6 ? "met" : "MISSED");
+	printf("import wall  %.3f s  %6.2f M lines/s\n", best_wall, l / best_wall / 1e6);
 	printf("import / decompress time ratio %.2f\n", best_i / best_z);
 	(void)lines;
 	return 0;

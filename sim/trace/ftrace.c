@@ -64,6 +64,14 @@ enum ftrace_line_kind ftrace_parse_line(const char *line, size_t len, struct ftr
 					const char **name, size_t *name_len,
 					struct ftrace_parse_error *perr)
 {
+	return ftrace_parse_line_cached(NULL, line, len, ev, name, name_len, perr);
+}
+
+enum ftrace_line_kind ftrace_parse_line_cached(struct ftrace_gfp_cache *gc, const char *line,
+					       size_t len, struct ftrace_event *ev,
+					       const char **name, size_t *name_len,
+					       struct ftrace_parse_error *perr)
+{
 	const char *s = line, *end = line + len;
 	if (end > s && end[-1] == '\r')
 		end--;
@@ -184,7 +192,7 @@ enum ftrace_line_kind ftrace_parse_line(const char *line, size_t len, struct ftr
 		}
 		return FTRACE_LINE_UNKNOWN;
 	}
-	if (ftrace_parse_payload(ev, payload, (size_t)(end - payload), perr)) {
+	if (ftrace_parse_payload_cached(gc, ev, payload, (size_t)(end - payload), perr)) {
 		if (perr)
 			perr->col += (size_t)(payload - line);
 		return FTRACE_LINE_ERROR;
@@ -218,6 +226,7 @@ struct text_read {
 	void *arg;
 	struct ftrace_read_stats *st;
 	struct ftrace_event ev;
+	struct ftrace_gfp_cache gc;
 };
 
 /* One line: 0 on, -1 stop (err filled). */
@@ -228,7 +237,7 @@ static int text_line(struct text_read *tr, const char *line, size_t len, struct 
 	const char *name = NULL;
 	size_t name_len = 0;
 	st->nr_lines++;
-	switch (ftrace_parse_line(line, len, &tr->ev, &name, &name_len, &pe)) {
+	switch (ftrace_parse_line_cached(&tr->gc, line, len, &tr->ev, &name, &name_len, &pe)) {
 	case FTRACE_LINE_EVENT:
 		st->nr_events++;
 		tr->ev.line = st->nr_lines;

@@ -167,17 +167,36 @@ struct ftrace_parse_error {
 	char reason[96];
 };
 
+/* Memo of gfp strings already parsed: a capture holds a few dozen distinct ones, and
+ * matching a flag name table per token was a tenth of the parse time.  Direct-mapped by
+ * a hash of the string; a reader owns one (zero-initialised = empty). */
+#define FTRACE_GFP_CACHE 64
+struct ftrace_gfp_cache {
+	struct {
+		uint32_t gfp;
+		uint8_t len; /* 0 = empty slot */
+		char s[119];
+	} slot[FTRACE_GFP_CACHE];
+};
+
 /* Parse one line (without its newline; a trailing '\r' is ignored).  On
- * FTRACE_LINE_UNKNOWN, *name / *name_len point at the event name inside line. */
+ * FTRACE_LINE_UNKNOWN, *name / *name_len point at the event name inside line.
+ * The _cached form takes an optional gfp memo (NULL = none); results are the same. */
 enum ftrace_line_kind ftrace_parse_line(const char *line, size_t len, struct ftrace_event *ev,
 					const char **name, size_t *name_len,
 					struct ftrace_parse_error *perr);
+enum ftrace_line_kind ftrace_parse_line_cached(struct ftrace_gfp_cache *gc, const char *line,
+					       size_t len, struct ftrace_event *ev,
+					       const char **name, size_t *name_len,
+					       struct ftrace_parse_error *perr);
 
 /* ftrace_events.c: the event-name lookup and the payload field extraction (shared by the
  * text parser and the .dat reader).  Returns 0, or -1 with perr->col relative to payload. */
 enum ftrace_event_id ftrace_event_lookup(const char *name, size_t len);
 int ftrace_parse_payload(struct ftrace_event *ev, const char *payload, size_t len,
 			 struct ftrace_parse_error *perr);
+int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event *ev,
+				const char *payload, size_t len, struct ftrace_parse_error *perr);
 
 /* Counts a reader keeps; the importer's reconciliation starts from them. */
 #define FTRACE_MAX_UNKNOWN_NAMES 32

@@ -173,6 +173,7 @@ struct payload {
 	const char *pos; /* where the next field search starts */
 	struct ftrace_parse_error *perr;
 	const char *event;
+	struct ftrace_gfp_cache *gc; /* optional */
 };
 
 static int fail(struct payload *p, const char *at, const char *what, const char *field)
@@ -265,18 +266,18 @@ static int snum(struct payload *p, const char *s, int64_t *out, const char *fiel
 }
 
 /* Required unsigned field. */
-static int get_u(struct payload *p, const char *name, bool hex, uint64_t *out)
+static int get_u_n(struct payload *p, const char *name, size_t n, bool hex, uint64_t *out)
 {
-	const char *s = find_n(p, name, strlen(name));
+	const char *s = find_n(p, name, n);
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	return num(p, s, hex, out, name);
 }
 
 /* Optional unsigned field: absent -> *out = dflt. */
-static int opt_u(struct payload *p, const char *name, uint64_t dflt, uint64_t *out)
+static int opt_u_n(struct payload *p, const char *name, size_t n, uint64_t dflt, uint64_t *out)
 {
-	const char *s = find_n(p, name, strlen(name));
+	const char *s = find_n(p, name, n);
 	if (!s) {
 		*out = dflt;
 		return 0;
@@ -284,18 +285,27 @@ static int opt_u(struct payload *p, const char *name, uint64_t dflt, uint64_t *o
 	return num(p, s, false, out, name);
 }
 
-static int get_i(struct payload *p, const char *name, int64_t *out)
+static int get_i_n(struct payload *p, const char *name, size_t n, int64_t *out)
 {
-	const char *s = find_n(p, name, strlen(name));
+	const char *s = find_n(p, name, n);
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	return snum(p, s, out, name);
 }
 
-static int get_order(struct payload *p, const char *name, struct ftrace_event *ev)
+/* The field names below are string literals: their length is a constant. */
+#define LIT_LEN(name) (sizeof("" name) - 1)
+#define get_u(p, name, hex, out) get_u_n((p), (name), LIT_LEN(name), (hex), (out))
+#define opt_u(p, name, dflt, out) opt_u_n((p), (name), LIT_LEN(name), (dflt), (out))
+#define get_i(p, name, out) get_i_n((p), (name), LIT_LEN(name), (out))
+#define get_order(p, name, ev) get_order_n((p), (name), LIT_LEN(name), (ev))
+#define get_gfp(p, name, ev) get_gfp_n((p), (name), LIT_LEN(name), (ev))
+#define get_sym(p, name, names, n, out) get_sym_n((p), (name), LIT_LEN(name), (names), (n), (out))
+
+static int get_order_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
 {
 	int64_t v;
-	if (get_i(p, name, &v))
+	if (get_i_n(p, name, nlen, &v))
 		return -1;
 	if (v < -1 || v > 64)
 		return fail(p, p->pos - 1, "order out of range in", name);
@@ -311,25 +321,43 @@ static size_t token_len(const struct payload *p, const char *s)
 	return (size_t)(q - s);
 }
 
-static int get_gfp(struct payload *p, const char *name, struct ftrace_event *ev)
+static int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
 {
-	const char *s = find_n(p, name, strlen(name));
+	const char *s = find_n(p, name, nlen);
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	size_t n = token_len(p, s), bad = 0;
 	gfp_t g;
+	unsigned h = 0;
+	if (p->gc && n < sizeof(p->gc->slot[0].s)) {
+		/* FNV-1a over the string: distinct gfp strings rarely share a slot */
+		uint32_t x = 2166136261u;
+		for (size_t i = 0; i < n; i++)
+			x = (x ^ (unsigned char)s[i]) * 16777619u;
+		h = (x ^ (x >> 16)) % FTRACE_GFP_CACHE;
+		if (p->gc->slot[h].len == n && !memcmp(p->gc->slot[h].s, s, n)) {
+			ev->gfp = p->gc->slot[h].gfp;
+			p->pos = s + n;
+			return 0;
+		}
+	}
 	if (n == 0 || gfp_parse(s, n, &g, &bad))
 		return fail(p, s + bad, "unknown gfp flag in", name);
+	if (p->gc && n < sizeof(p->gc->slot[0].s)) {
+		p->gc->slot[h].len = (uint8_t)n;
+		p->gc->slot[h].gfp = g;
+		memcpy(p->gc->slot[h].s, s, n);
+	}
 	ev->gfp = g;
 	p->pos = s + n;
 	return 0;
 }
 
 /* A string value matched against a names table; unknown strings map to n (OTHER). */
-static int get_sym(struct payload *p, const char *name, const char *const *names, unsigned n,
-		   uint8_t *out)
+static int get_sym_n(struct payload *p, const char *name, size_t nlen, const char *const *names,
+		     unsigned n, uint8_t *out)
 {
-	const char *s = find_n(p, name, strlen(name));
+	const char *s = find_n(p, name, nlen);
 	if (!s)
 		return fail(p, p->start, "no field", name);
 	size_t len = token_len(p, s);
@@ -363,8 +391,14 @@ static int devnum(struct payload *p, const char *s, uint32_t *out, const char *f
 int ftrace_parse_payload(struct ftrace_event *ev, const char *payload, size_t len,
 			 struct ftrace_parse_error *perr)
 {
+	return ftrace_parse_payload_cached(NULL, ev, payload, len, perr);
+}
+
+int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event *ev,
+				const char *payload, size_t len, struct ftrace_parse_error *perr)
+{
 	struct payload p = { .start = payload, .end = payload + len, .pos = payload, .perr = perr,
-			     .event = ftrace_event_names[ev->id] };
+			     .event = ftrace_event_names[ev->id], .gc = gc };
 	uint64_t u;
 	int64_t i;
 	const char *s;

@@ -32,6 +32,7 @@ struct dat_read {
 	const struct ftrace_read_opts *opts;
 	struct tep_handle *tep;
 	struct trace_seq seq;
+	struct ftrace_gfp_cache gc;
 	struct sim_error *err;
 	int failed;
 	/* tep event id -> our id, resolved once per event type: 0 unseen, else id + 1 */
@@ -136,7 +137,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 		trace_seq_reset(&dr->seq);
 		tep_print_event(dr->tep, &dr->seq, rec, "%s", TEP_PRINT_INFO);
 		trace_seq_terminate(&dr->seq);
-		bad = ftrace_parse_payload(&ev, dr->seq.buffer, dr->seq.len, &pe);
+		bad = ftrace_parse_payload_cached(&dr->gc, &ev, dr->seq.buffer, dr->seq.len, &pe);
 		break;
 	}
 	if (bad) {

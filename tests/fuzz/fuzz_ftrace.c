@@ -37,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!im)
 		return 0;
 	uint64_t lineno = 0;
+	struct ftrace_gfp_cache *gc = calloc(1, sizeof(*gc));
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -49,7 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ftrace_parse_error pe;
 		const char *name;
 		size_t name_len;
-		enum ftrace_line_kind k = ftrace_parse_line(line, len, &ev, &name, &name_len, &pe);
+		/* odd lines through the gfp memo, even ones without: both must agree */
+		enum ftrace_line_kind k = ftrace_parse_line_cached(lineno & 1 ? gc : NULL, line, len,
+								   &ev, &name, &name_len, &pe);
 		lineno++;
 		if (k == FTRACE_LINE_EVENT) {
 			ev.line = lineno;
@@ -64,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(line);
 		p += len + (nl != NULL);
 	}
+	free(gc);
 	import_finish(im, &err);
 	import_free(im);
 
