@@ -265,6 +265,30 @@ static void test_watermarks_live_example(void)
 	mm_destroy(&mm);
 }
 
+/* Per-cpu lists (reference §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
+ * (at least 1); a refill takes max(batch >> order, 2) = 2 blocks. Pages on a pcp list are
+ * neither in buddyinfo nor allocated. */
+static void test_pcp_refill_and_drain(void)
+{
+	setup(2048, 4);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	start();
+	CHECK_EQ(pcp_batch_for(2048), 1);
+	CHECK_EQ(pcp_batch_for(176128), 63); /* reference: 63 from ~688 MiB */
+	CHECK_EQ(pcp_batch_for(3840), 1);    /* a 15 MiB DMA zone */
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0), 0); /* refill took pfn 0 and 1 */
+	check_state("0 1 1 1 1 1 1 1 1 1 1");
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_pcp_pages, 1);
+	CHECK_EQ(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0), 1); /* served from the pcp list */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_pcp_pages, 0);
+	CHECK(mm_free(&mm, 1)); /* to the pcp list, not to buddy */
+	check_state("0 1 1 1 1 1 1 1 1 1 1");
+	mm_drain_all_pages(&mm);
+	check_state("1 1 1 1 1 1 1 1 1 1 1");
+	mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -273,6 +297,7 @@ int main(int argc, char **argv)
 	RUN(test_claim_threshold);
 	RUN(test_movable_claim_order_rule);
 	RUN(test_cma_merge_restriction);
+	RUN(test_pcp_refill_and_drain);
 	RUN(test_watermark_check);
 	RUN(test_watermarks_live_example);
 	return TEST_END();

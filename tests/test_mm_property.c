@@ -10,13 +10,14 @@ static const gfp_t gfps[] = {
 	GFP_NOWAIT, GFP_HIGHUSER_MOVABLE | __GFP_COMP, GFP_NOFS | __GFP_MOVABLE,
 };
 
-static void churn(enum cma_mode mode, uint64_t seed)
+static void churn(enum cma_mode mode, uint64_t seed, bool pcp)
 {
 	struct config cfg;
 	struct mm mm;
 	struct sim_error err;
 	mmtest_config(&cfg, 4096, 8192, 16384, 256);
 	cfg.policy.cma.mode = mode;
+	cfg.machine.pcp = pcp;
 	if (mode != CMA_NONE) {
 		cfg.policy.cma.nr_regions = 1;
 		cfg.policy.cma.regions[0].pages = 4096;
@@ -55,6 +56,7 @@ static void churn(enum cma_mode mode, uint64_t seed)
 	}
 	while (nr_live)
 		CHECK(mm_free(&mm, live[--nr_live]));
+	mm_drain_all_pages(&mm);
 	CHECK(mm_check(&mm, 2, msg, sizeof(msg)));
 	/* Everything free again: every present page is back on the free lists. */
 	for (int i = 0; i < MAX_NR_ZONES; i++)
@@ -65,9 +67,10 @@ static void churn(enum cma_mode mode, uint64_t seed)
 	mm_destroy(&mm);
 }
 
-static void test_churn_no_cma(void) { churn(CMA_NONE, tl_test_seed()); }
-static void test_churn_migrate_cma(void) { churn(CMA_MIGRATE_CMA, tl_test_seed() + 1); }
-static void test_churn_sticky(void) { churn(CMA_STICKY_MOVABLE, tl_test_seed() + 2); }
+static void test_churn_no_cma(void) { churn(CMA_NONE, tl_test_seed(), false); }
+static void test_churn_migrate_cma(void) { churn(CMA_MIGRATE_CMA, tl_test_seed() + 1, false); }
+static void test_churn_sticky(void) { churn(CMA_STICKY_MOVABLE, tl_test_seed() + 2, false); }
+static void test_churn_pcp(void) { churn(CMA_MIGRATE_CMA, tl_test_seed() + 3, true); }
 
 int main(int argc, char **argv)
 {
@@ -75,5 +78,6 @@ int main(int argc, char **argv)
 	RUN(test_churn_no_cma);
 	RUN(test_churn_migrate_cma);
 	RUN(test_churn_sticky);
+	RUN(test_churn_pcp);
 	return TEST_END();
 }

@@ -25,6 +25,10 @@
 struct engine;
 struct mm;
 struct alloc_context;
+struct obj_slot;
+struct reclaim_state;
+struct compact_state;
+struct cma_state;
 
 /* ---- page frames ---------------------------------------------------------------- */
 
@@ -52,8 +56,13 @@ struct page_frame {
 	pfn_t next, prev; /* free list (PF_BUDDY head) or LRU links (PF_HEAD of LRU object) */
 	uint32_t owner;   /* PF_HEAD: object slot */
 	uint16_t flags;   /* enum page_flags */
-	uint8_t order;    /* PF_BUDDY / PF_HEAD: block order */
-	uint8_t mt;       /* PF_BUDDY: free-list migratetype; PF_HEAD: gfp migratetype */
+	uint8_t order;    /* PF_BUDDY / PF_HEAD / PFX_PCP: block order */
+	uint8_t mt : 4;   /* PF_BUDDY: free-list migratetype; PF_HEAD: gfp migratetype */
+	uint8_t xflags : 4; /* enum page_xflags */
+};
+
+enum page_xflags {
+	PFX_PCP = 1u << 0, /* head of a block on a per-cpu list: neither buddy-free nor owned */
 };
 _Static_assert(sizeof(struct page_frame) == 16, "page_frame must stay 16 bytes");
 
@@ -82,10 +91,21 @@ struct free_area {
 	uint64_t nr_free;                     /* blocks of this order, all types (buddyinfo) */
 };
 
+/* Per-cpu lists: 3 types x orders 0..3, plus the THP order's two lists (MOVABLE, and one
+ * shared by UNMOVABLE/RECLAIMABLE).  count == Σ pages on the lists. */
+#define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+#define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + 2)
+struct per_cpu_pages {
+	uint64_t count;
+	uint32_t high, batch, high_min, high_max;
+	pfn_t head[NR_PCP_LISTS], tail[NR_PCP_LISTS];
+};
+
 /* nr_free_pages == Σ_order free_area[order].nr_free << order
  * nr_free_cma   == Σ_order free_area[order].nr_free_mt[MIGRATE_CMA] << order
  * nr_free_highatomic == Σ_order nr_free_mt[MIGRATE_HIGHATOMIC] << order
- * managed == present (the model has no memmap/bootmem reservations inside a zone) */
+ * managed == present (the model has no memmap/bootmem reservations inside a zone)
+ * present == nr_free_pages + nr_alloc_pages + nr_pcp_pages */
 struct zone {
 	enum zone_type type;
 	const char *name;
@@ -110,6 +130,10 @@ struct zone {
 	struct pageblock *pageblocks; /* spanned >> pageblock_order entries */
 
 	bool boosted_wakeup; /* ZONE_BOOSTED_WATERMARK: wake kswapd after this rmqueue */
+
+	/* Per-cpu pagesets (reference §2.8), cfg->machine.nr_cpus of them when machine.pcp. */
+	struct per_cpu_pages *pcp;
+	uint64_t nr_pcp_pages; /* pages held on every pcp list of this zone */
 
 	/* compaction state (issue 4) */
 	pfn_t compact_cached_migrate_pfn[2];
@@ -138,13 +162,60 @@ struct obj_slot {
 };
 #define OBJ_EMPTY UINT64_MAX
 
-enum obj_kind { OBJ_PAGES, OBJ_CMA_DEVICE };
+enum obj_kind {
+	OBJ_PAGES,      /* resident pages */
+	OBJ_CMA_DEVICE, /* a cma_alloc'd range */
+	OBJ_SWAPPED,    /* anon object whose pages are in swap (pfn PFN_NONE) */
+	OBJ_EVICTED,    /* file object dropped by reclaim; a shadow entry remains (pfn PFN_NONE) */
+	NR_OBJ_KINDS
+};
 
 struct obj_table {
 	struct obj_slot *slots;
 	uint32_t cap; /* power of two */
 	uint32_t nr_live;
 };
+
+/* ---- LRU ------------------------------------------------------------------------- */
+
+/* Node LRU lists (reference §4.3) plus the easily-reclaimable list of the ereclaimable
+ * policy (§9.3).  Links are page_frame.next/prev of allocated heads (PF_LRU).
+ * nr_pages[l] == Σ 2^order over the heads on list l. */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	LRU_EASY,
+	NR_LRU_LISTS
+};
+extern const char *const lru_list_names[NR_LRU_LISTS];
+
+struct lruvec {
+	pfn_t head[NR_LRU_LISTS], tail[NR_LRU_LISTS];
+	uint64_t nr_pages[NR_LRU_LISTS];
+};
+
+/* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact; the
+ * list is chosen from the page's flags, so change PF_ACTIVE etc. only while off the list.
+ * lru_replace puts new_pfn where old_pfn was (migration keeps LRU position). */
+enum lru_list lru_list_of(uint16_t flags);
+void lru_add(struct mm *mm, pfn_t pfn, bool tail);
+void lru_del(struct mm *mm, pfn_t pfn);
+void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
+
+/* ---- CMA policies (cma_policy.c) ------------------------------------------------------ */
+
+struct cma_policy_ops {
+	const char *name;
+	/* Shape a request before the zonelist walk: highest zone, CMA eligibility. */
+	void (*prepare)(const struct mm *mm, struct alloc_context *ac);
+	/* May a fallback for start_mt take the free block of `order` at pfn (claim or steal)? */
+	bool (*fallback_allowed)(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
+				 enum migratetype start_mt);
+};
+extern const struct cma_policy_ops cma_policies[NR_CMA_MODES];
 
 /* ---- the node ------------------------------------------------------------------- */
 
@@ -159,8 +230,14 @@ struct mm_hooks {
 	uint64_t (*direct_compact)(struct mm *mm, const struct alloc_context *ac, int prio);
 	/* direct reclaim; returns pages reclaimed. */
 	uint64_t (*direct_reclaim)(struct mm *mm, const struct alloc_context *ac);
+	/* A new object's pages were allocated (LRU insertion: sets PF_LRU etc.). When NULL,
+	 * movable allocations are simply flagged PF_LRU. */
+	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp);
 	/* freed-page notification (LRU removal etc.), called before the pages go to buddy. */
 	void (*page_freed)(struct mm *mm, pfn_t pfn, unsigned order);
+	/* An object that is not resident (swapped / evicted) is freed: drop its swap slot or
+	 * shadow entry. */
+	void (*free_nonresident)(struct mm *mm, struct obj_slot *s);
 	void *ctx;
 };
 
@@ -187,12 +264,20 @@ struct mm {
 	uint64_t totalcma_pages;
 
 	struct obj_table objs;
+	struct lruvec lruvec;
 	uint64_t vm_events[NR_VM_EVENTS];
+
+	/* Mechanism state owned by their modules (opaque here). */
+	struct reclaim_state *reclaim;   /* vmscan.c: kswapd, writeback, swap (issue 3) */
+	struct compact_state *compact;   /* compaction.c: kcompactd, deferral (issue 4) */
+	struct cma_state *cma;           /* cma.c: device allocations (issue 5) */
 	uint64_t alloc_fail_by_class[NR_ALLOC_CLASSES];
 
 	struct mm_hooks hooks;
+	const struct cma_policy_ops *cma_ops; /* &cma_policies[cfg->policy.cma.mode] */
 
 	sim_ns_t stall_ns; /* slow-path cost accumulated by the current request */
+	unsigned cpu;      /* CPU of the current request (pcp list choice) */
 };
 
 /* One allocation request's context (the kernel's struct alloc_context). */
@@ -231,6 +316,42 @@ void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt)
 void mm_setup_watermarks(struct mm *mm);
 /* Default min_free_kbytes for this node (calculate_min_free_kbytes + THP raise). */
 uint64_t mm_default_min_free_kbytes(const struct mm *mm);
+
+/* Per-cpu pagesets (pcp.c). */
+bool pcp_allowed_order(const struct mm *mm, unsigned order);
+pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+void pcp_free(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+void mm_drain_all_pages(struct mm *mm);
+/* zone_batchsize and the high_min/high_max bounds (reference §2.8). */
+uint32_t pcp_batch_for(uint64_t managed);
+void pcp_setup_zone(struct mm *mm, struct zone *z);
+
+/* Buddy internals shared with pcp.c. */
+pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+
+/* Record-level operations, one per trace record kind (DESIGN §2 intent). The reclaim,
+ * compaction and CMA modules implement them; until a mechanism exists they only update
+ * page state. Each returns false when the id is unknown (counted by the caller). */
+bool mm_access(struct mm *mm, uint64_t id);
+bool mm_dirty(struct mm *mm, uint64_t id);
+bool mm_hint(struct mm *mm, uint64_t id, int hint_kind);
+bool mm_pin(struct mm *mm, uint64_t id, int pin_kind);
+bool mm_unpin(struct mm *mm, uint64_t id);
+/* compact_node (order -1 / TRACE_COMPACT_WHOLE_ZONE) or for an order; zone -1 = all. */
+void mm_compact_request(struct mm *mm, int zone, int order);
+/* Device contiguous allocation (cma_alloc) of count pages aligned to 2^align_order. */
+bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order);
+bool mm_cma_release(struct mm *mm, uint64_t id);
+
+/* Module set-up, called by mm_init after the zones exist (each may install hooks and
+ * register engine handlers when mm->engine is non-NULL). */
+int reclaim_init(struct mm *mm, struct sim_error *err);
+void reclaim_destroy(struct mm *mm);
+int compaction_init(struct mm *mm, struct sim_error *err);
+void compaction_destroy(struct mm *mm);
+int cma_init(struct mm *mm, struct sim_error *err);
+void cma_destroy(struct mm *mm);
 
 /* Object table. */
 struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);

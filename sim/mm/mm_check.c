@@ -35,10 +35,18 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		     (unsigned long long)cma);
 	if (ha != z->nr_free_highatomic)
 		FAIL("zone %s: nr_free_highatomic mismatch", z->name);
-	if (z->nr_free_pages + z->nr_alloc_pages != z->present)
-		FAIL("zone %s: free %llu + allocated %llu != present %llu", z->name,
+	if (z->nr_free_pages + z->nr_alloc_pages + z->nr_pcp_pages != z->present)
+		FAIL("zone %s: free %llu + allocated %llu + pcp %llu != present %llu", z->name,
 		     (unsigned long long)z->nr_free_pages, (unsigned long long)z->nr_alloc_pages,
-		     (unsigned long long)z->present);
+		     (unsigned long long)z->nr_pcp_pages, (unsigned long long)z->present);
+	if (z->pcp) {
+		uint64_t pcp_pages = 0;
+		for (unsigned c = 0; c < mm->cfg->machine.nr_cpus; c++)
+			pcp_pages += z->pcp[c].count;
+		if (pcp_pages != z->nr_pcp_pages)
+			FAIL("zone %s: pcp counts %llu != nr_pcp_pages %llu", z->name,
+			     (unsigned long long)pcp_pages, (unsigned long long)z->nr_pcp_pages);
+	}
 	(void)mm;
 	return true;
 }
@@ -90,12 +98,16 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 			     migratetype_names[mt], (unsigned long long)z->nr_blocks_mt[mt]);
 	for (pfn_t pfn = z->start_pfn; pfn < z->start_pfn + z->present;) {
 		const struct page_frame *p = &mm->pages[pfn];
-		if (p->flags & (PF_BUDDY | PF_HEAD)) {
+		if (p->xflags & PFX_PCP) {
+			if (p->flags & (PF_BUDDY | PF_HEAD))
+				FAIL("pcp page %#x also free or allocated", pfn);
+			pfn += 1u << p->order;
+		} else if (p->flags & (PF_BUDDY | PF_HEAD)) {
 			if ((p->flags & PF_BUDDY) && (p->flags & PF_HEAD))
 				FAIL("pfn %#x both free and allocated", pfn);
 			unsigned n = 1u << p->order;
 			for (unsigned k = 1; k < n; k++)
-				if (mm->pages[pfn + k].flags & (PF_BUDDY | PF_HEAD))
+				if ((mm->pages[pfn + k].flags & (PF_BUDDY | PF_HEAD)) || mm->pages[pfn + k].xflags)
 					FAIL("pfn %#x inside block %#x order %u is itself a block head", pfn + k, pfn, p->order);
 			if (p->flags & PF_HEAD) {
 				const struct obj_slot *s = &mm->objs.slots[p->owner];
@@ -137,6 +149,11 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 			if (s->id == OBJ_EMPTY)
 				continue;
 			live++;
+			if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
+				if (s->pfn != PFN_NONE)
+					FAIL("non-resident object %llu still has pfn %#x", (unsigned long long)s->id, s->pfn);
+				continue;
+			}
 			if (s->pfn == PFN_NONE || s->pfn >= mm->nr_pages)
 				FAIL("object %llu has no pages", (unsigned long long)s->id);
 			const struct page_frame *p = &mm->pages[s->pfn];

@@ -217,6 +217,14 @@ void mm_free_pages(struct mm *mm, pfn_t pfn, unsigned order)
 	p->owner = 0;
 	z->nr_alloc_pages -= 1ull << order;
 	count_vm_events(mm, VM_PGFREE, 1ull << order);
+	if (pcp_allowed_order(mm, order))
+		pcp_free(mm, z, pfn, order);
+	else
+		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
+void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
 	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
 }
 
@@ -269,21 +277,6 @@ static const enum migratetype fallbacks[MIGRATE_PCPTYPES][2] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
-/* Sticky MOVABLE policy (reference §2.4, §9.2): UNMOVABLE/RECLAIMABLE never take a page
- * from a sticky block, neither by claim nor by steal. */
-static bool fallback_page_allowed(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype start_mt)
-{
-	if (start_mt == MIGRATE_MOVABLE)
-		return true;
-	/* A free block above pageblock order covers several pageblocks: none may be sticky. */
-	unsigned order = mm->pages[pfn].order;
-	pfn_t nr = order > mm->pageblock_order ? 1u << order : 1;
-	for (pfn_t q = pfn; q < pfn + nr; q += mm->pageblock_nr_pages)
-		if (zone_pageblock(mm, z, q)->bits & PB_STICKY)
-			return false;
-	return true;
-}
-
 /* First page on [order][fallback] usable by start_mt, for the first fallback type that has
  * one; *fallback_mt receives the type. */
 static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
@@ -292,7 +285,7 @@ static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
 	for (int i = 0; i < 2; i++) {
 		enum migratetype fmt = fallbacks[start_mt][i];
 		for (pfn_t pfn = z->free_area[order].head[fmt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
-			if (fallback_page_allowed(mm, z, pfn, start_mt)) {
+			if (mm->cma_ops->fallback_allowed(mm, z, pfn, order, start_mt)) {
 				*fallback_mt = fmt;
 				return pfn;
 			}
@@ -453,16 +446,25 @@ static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned orde
 	return rmqueue_steal(mm, z, order, mt);
 }
 
+pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
+{
+	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+}
+
 /* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for
  * requests that cannot block or are OOM victims (reference §2.7). */
 static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
 		     unsigned alloc_flags)
 {
 	pfn_t pfn = PFN_NONE;
-	if (order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
+	/* PCP-eligible orders try the per-cpu list first; its refill never touches
+	 * HIGHATOMIC (reference §2.7, §2.8). */
+	if (pcp_allowed_order(mm, order))
+		pfn = pcp_alloc(mm, z, order, mt, alloc_flags);
+	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
 		pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	if (pfn == PFN_NONE) {
-		pfn = rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+		pfn = buddy_rmqueue(mm, z, order, mt, alloc_flags);
 		if (pfn == PFN_NONE && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 			pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	}
@@ -665,6 +667,7 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	};
 	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
 		ac.mt = MIGRATE_UNMOVABLE;
+	mm->cma_ops->prepare(mm, &ac);
 	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
 	if (pfn == PFN_NONE) {
 		obj_remove(mm, s);
@@ -677,23 +680,29 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	s->order = (uint8_t)order;
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = PF_HEAD;
-	/* Movable user and page-cache memory lives on the LRU: it counts as "movable" for
-	 * the claim rule until reclaim (issue 3) manages the lists itself. */
-	if (ac.mt == MIGRATE_MOVABLE)
-		p->flags |= PF_LRU;
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)ac.mt;
 	p->owner = (uint32_t)(s - mm->objs.slots);
 	p->next = p->prev = PFN_NONE;
+	if (mm->hooks.page_allocated)
+		mm->hooks.page_allocated(mm, pfn, gfp);
+	else if (ac.mt == MIGRATE_MOVABLE)
+		p->flags |= PF_LRU; /* user and page-cache memory: "movable" for the claim rule */
 	return pfn;
 }
 
 bool mm_free(struct mm *mm, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	if (!s || s->kind != OBJ_PAGES) {
+	if (!s || s->kind == OBJ_CMA_DEVICE) {
 		count_vm_event(mm, VM_MMSIM_FREE_UNKNOWN);
 		return false;
+	}
+	if (s->kind != OBJ_PAGES) { /* swapped or evicted: nothing resident to free */
+		if (mm->hooks.free_nonresident)
+			mm->hooks.free_nonresident(mm, s);
+		obj_remove(mm, s);
+		return true;
 	}
 	pfn_t pfn = s->pfn;
 	unsigned order = s->order;

@@ -141,6 +141,9 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	memset(mm, 0, sizeof(*mm));
 	mm->cfg = cfg;
 	mm->engine = engine;
+	if ((unsigned)cfg->policy.cma.mode >= NR_CMA_MODES)
+		return sim_error_set(err, EX_CONFIG_, "policy.cma.mode out of range");
+	mm->cma_ops = &cma_policies[cfg->policy.cma.mode];
 	mm->pageblock_order = cfg->machine.pageblock_order;
 	if (mm->pageblock_order > MAX_PAGE_ORDER || mm->pageblock_order < 1)
 		return sim_error_set(err, EX_CONFIG_, "pageblock_order %u out of range 1..%d",
@@ -215,16 +218,29 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	mm->min_free_kbytes = cfg->machine.min_free_kbytes ? cfg->machine.min_free_kbytes
 							    : mm_default_min_free_kbytes(mm);
 	mm_setup_watermarks(mm);
+	if (cfg->machine.pcp)
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			if (zone_populated(&mm->zones[i]))
+				pcp_setup_zone(mm, &mm->zones[i]);
 	mm->objs.cap = 0;
 	struct obj_slot *dummy = obj_insert(mm, 0); /* allocate the table, then drop the probe */
 	obj_remove(mm, dummy);
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		mm->lruvec.head[l] = mm->lruvec.tail[l] = PFN_NONE;
+	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err))
+		return -1;
 	return 0;
 }
 
 void mm_destroy(struct mm *mm)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++)
+	cma_destroy(mm);
+	compaction_destroy(mm);
+	reclaim_destroy(mm);
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		free(mm->zones[i].pageblocks);
+		free(mm->zones[i].pcp);
+	}
 	free(mm->pages);
 	free(mm->objs.slots);
 	memset(mm, 0, sizeof(*mm));

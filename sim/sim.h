@@ -1,0 +1,73 @@
+/* sim.h — one simulation run: the engine, the node, the outputs, and the replay loop that
+ * streams trace records into them (DESIGN §1 data flow: trace/workload -> engine -> mm ->
+ * stats).  cli/cmd_run.c builds a struct sim from a config and a record source. */
+#ifndef MMSIM_SIM_H
+#define MMSIM_SIM_H
+
+#include "config/config.h"
+#include "engine/engine.h"
+#include "mm/mm.h"
+#include "stats/latency.h"
+#include "stats/timeseries.h"
+#include "trace/trace.h"
+
+/* A stream of trace records: a trace file or an in-process generator. */
+struct record_source {
+	int (*next)(void *ctx, struct trace_record *rec, struct sim_error *err); /* 1, 0 (end), -1 */
+	void *ctx;
+	const struct trace_header *header; /* provenance and observed.* figures, may be NULL */
+};
+
+/* Closed-loop replay (DESIGN §3): a task's later records are delayed by the stalls it
+ * suffered.  Records wait in a heap keyed by (raw time + the task's delay when queued);
+ * a popped record whose task has been delayed further since is re-queued.  A record is
+ * safe to apply once the source's next raw time is later than it (delays only grow). */
+struct pending_record {
+	sim_ns_t due_ns;
+	uint64_t seq;
+	struct trace_record rec;
+};
+
+struct task_delay {
+	uint32_t task;
+	sim_ns_t delay_ns;
+};
+
+struct sim {
+	struct config cfg;
+	struct engine engine;
+	struct mm mm;
+	struct alloc_latency latency;
+	struct timeseries ts;
+	bool ts_open;
+	char outdir[CONFIG_PATH_MAX];
+	int check_every;  /* run mm_check every N records (0: off) */
+
+	unsigned h_sample; /* engine handler: timeseries tick */
+	uint64_t nr_records;
+	uint64_t records_by_kind[NR_TRACE_KINDS];
+	uint64_t unknown_by_kind[NR_TRACE_KINDS]; /* records naming an id the node does not hold */
+	sim_ns_t first_ns, last_ns;
+	bool started, running;
+
+	/* closed loop */
+	struct pending_record *pending;
+	size_t nr_pending, cap_pending;
+	uint64_t pending_seq;
+	struct task_delay *delays; /* open addressing on task, cap_delays a power of two */
+	size_t nr_delays, cap_delays;
+	sim_ns_t total_delay_ns;
+};
+
+int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct sim_error *err);
+/* Replay every record of src; samples, snapshots and latencies go to the outputs. */
+int sim_run(struct sim *s, struct record_source *src, struct sim_error *err);
+/* Apply one record (exported for tests and benchmarks). */
+void sim_apply(struct sim *s, const struct trace_record *rec);
+/* Write the run directory (summary.json, /proc files, timeseries, latency). */
+int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *err);
+/* Simulated span of the run: last record's (delayed) time minus the first record's. */
+sim_ns_t sim_elapsed_ns(const struct sim *s);
+void sim_destroy(struct sim *s);
+
+#endif
