@@ -341,6 +341,28 @@ static void test_compile_thp(void)
 	import_free(im);
 }
 
+/* Prefill: present - free of each zone, read off the text: DMA 100 - 40, Normal 1000 - 900. */
+static void test_prefill(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone      DMA\n  pages free     40\n        min      1\n"
+		"        present  100\n        managed  90\n"
+		"Node 0, zone   Normal\n  pages free     900\n        min      2\n"
+		"        present  1000\n        managed  1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	struct recs rs = { 0 };
+	uint64_t n = 0;
+	CHECK_EQ(import_prefill(&zi, 77, collect, &rs, &n, &err), 0);
+	CHECK_EQ(n, 160);
+	CHECK_EQ(rs.nr, 160);
+	CHECK(rs.nr && rs.r[0].kind == TR_ALLOC && rs.r[0].time_ns == 77 && rs.r[0].task == 0 &&
+	      rs.r[0].order == 0 && rs.r[0].gfp == GFP_HIGHUSER_MOVABLE);
+	CHECK(rs.nr == 160 && rs.r[159].id == (IMPORT_PREFILL_ID_BIT | 160));
+	free(rs.r);
+}
+
 static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int run_cmd(const char *fmt, ...)
 {
@@ -526,6 +548,7 @@ int main(int argc, char **argv)
 	RUN(test_scenario);
 	RUN(test_reorder);
 	RUN(test_invalid);
+	RUN(test_prefill);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);
 	RUN(test_tracefs_small);

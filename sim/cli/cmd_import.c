@@ -24,7 +24,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: mmsim import INPUT [-o TRACE.mmt.gz] [--summary] [--lenient] [--window-us N]\n"
-		"                    [--vmstat-before FILE --vmstat-after FILE]\n"
+		"                    [--vmstat-before FILE --vmstat-after FILE] [--prefill ZONEINFO]\n"
 		"       mmsim import --zoneinfo ZONEINFO [-o CONFIG.yaml]\n"
 		"\n"
 		"INPUT: the tracefs `trace` file, `trace_pipe` output or `trace-cmd report` text\n"
@@ -38,6 +38,8 @@ static void usage(FILE *fp)
 		"                     them (a .dat then imports exactly as its report text)\n"
 		"  --vmstat-before F, --vmstat-after F\n"
 		"                     record /proc/vmstat deltas as observed.vmstat.<name>\n"
+		"  --prefill ZONEINFO start the trace with the memory in use at capture start:\n"
+		"                     present - free pages of each zone, as movable order-0 allocations\n"
 		"  --zoneinfo FILE    write a machine config (zones, min_free_kbytes) instead\n"
 		"Exit: 0 ok, 64 usage, 65 bad input, 66 missing input, 69 .dat without libtracecmd,\n"
 		"74 cannot write.\n");
@@ -63,6 +65,11 @@ static int collect(void *arg, const struct trace_record *rec, struct sim_error *
 	}
 	b->rec[b->nr++] = *rec;
 	return 0;
+}
+
+static int write_rec(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	return trace_write(arg, rec, err);
 }
 
 static void default_output(const char *in, char *out, size_t n)
@@ -142,6 +149,7 @@ static int header_keys(struct trace_header *h, const char *in, enum ftrace_input
 int cmd_import(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *zoneinfo = NULL, *vm_before = NULL, *vm_after = NULL;
+	const char *prefill = NULL;
 	bool to_stdout = false;
 	struct import_opts io = { .window_ns = IMPORT_DEFAULT_WINDOW_NS };
 	struct ftrace_read_opts ro = { 0 };
@@ -170,6 +178,8 @@ int cmd_import(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--zoneinfo") && v) {
 			zoneinfo = v, i++;
+		} else if (!strcmp(a, "--prefill") && v) {
+			prefill = v, i++;
 		} else if (!strcmp(a, "--vmstat-before") && v) {
 			vm_before = v, i++;
 		} else if (!strcmp(a, "--vmstat-after") && v) {
@@ -226,8 +236,23 @@ int cmd_import(int argc, char **argv)
 	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
 	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
 		goto err;
+	struct zoneinfo zi;
+	if (prefill && (zoneinfo_parse(prefill, &zi, &err) ||
+			trace_meta_set(h, "import.prefill_source", "%s", prefill)))
+		goto err;
+	/* The prefill count is known before writing: present - free per zone. */
+	uint64_t nr_prefill = 0;
+	for (int z = 0; prefill && z < MAX_NR_ZONES; z++)
+		nr_prefill += zi.zone[z].present - MIN(zi.zone[z].free, zi.zone[z].present);
+	if (prefill && trace_meta_set(h, "import.prefill_pages", "%" PRIu64, nr_prefill)) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
 	w = trace_create(out, trace_encoding_for(out), h, &err);
 	if (!w)
+		goto err;
+	if (prefill && import_prefill(&zi, buf.nr ? buf.rec[0].time_ns : s->first_ns, write_rec, w,
+				      &nr_prefill, &err))
 		goto err;
 	for (size_t i = 0; i < buf.nr; i++)
 		if (trace_write(w, &buf.rec[i], &err))
@@ -237,7 +262,11 @@ int cmd_import(int argc, char **argv)
 	if (rc)
 		goto err;
 	import_print_summary(s, &rs, to_stdout ? stdout : stderr);
-	fprintf(to_stdout ? stdout : stderr, "wrote %zu records to %s\n", buf.nr, out);
+	if (prefill)
+		fprintf(to_stdout ? stdout : stderr, "prefill: %" PRIu64 " pages in use at capture start (%s)\n",
+			nr_prefill, prefill);
+	fprintf(to_stdout ? stdout : stderr, "wrote %" PRIu64 " records to %s\n",
+		(uint64_t)buf.nr + nr_prefill, out);
 err:
 	if (w)
 		trace_abort(w);

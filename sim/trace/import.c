@@ -1100,6 +1100,23 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "\n");
 }
 
+int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
+		   uint64_t *nr_pages, struct sim_error *err)
+{
+	uint64_t n = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (zi->zone[z].present > zi->zone[z].free)
+			n += zi->zone[z].present - zi->zone[z].free;
+	*nr_pages = n;
+	for (uint64_t i = 1; i <= n; i++) {
+		struct trace_record r = { .time_ns = time_ns, .kind = TR_ALLOC, .task = 0,
+					  .id = IMPORT_PREFILL_ID_BIT | i, .gfp = GFP_HIGHUSER_MOVABLE };
+		if (emit_fn(arg, &r, err))
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- SHA-256 (FIPS 180-4), for the provenance key only. */
 
 struct sha256 {

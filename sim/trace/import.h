@@ -34,6 +34,7 @@
 #include "../mm/gfp.h"
 #include "ftrace.h"
 #include "trace.h"
+#include "zoneinfo.h"
 
 /* Who performed an effect (the reason an event is not workload intent). */
 enum import_effect {
@@ -149,6 +150,16 @@ int import_vmstat_meta(const char *before, const char *after, struct trace_heade
 /* The reconciliation, human-readable. */
 void import_print_summary(const struct import_stats *s, const struct ftrace_read_stats *rs,
 			  FILE *fp);
+
+/* The memory in use when the capture began (the capture cannot show it: e.g. the
+ * compile-thp capture's hog pinned all but ~900 MiB beforehand).  Emits, at time_ns and
+ * as task 0, one order-0 GFP_HIGHUSER_MOVABLE ALLOC per page of present - free in each
+ * zone of zi, ids 1 << 62 | n, so that the replay starts with as much free memory as the
+ * real machine had.  *nr_pages is the count.  An approximation: all of it movable, placed
+ * by the simulator. */
+#define IMPORT_PREFILL_ID_BIT (1ull << 62)
+int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
+		   uint64_t *nr_pages, struct sim_error *err);
 
 /* SHA-256 of a file, as 64 hex digits (provenance: "source_sha256"). */
 int import_file_sha256(const char *path, char hex[65], struct sim_error *err);
