@@ -221,6 +221,38 @@ static void test_every_event(void)
 	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].order, 4);
 }
 
+/* The gfp memo gives what the parser gives: every gfp string of the test files, twice
+ * through one small memo (so slots are reused and collide), against no memo. */
+static void test_gfp_cache(void)
+{
+	static const char *const files[] = { "every_event.report", "scenario.trace" };
+	struct ftrace_gfp_cache *gc = calloc(1, sizeof(*gc));
+	unsigned compared = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+			FILE *fp = fopen(data(files[f]), "r");
+			char line[1024];
+			while (fp && fgets(line, sizeof(line), fp)) {
+				struct ftrace_event a, b;
+				struct ftrace_parse_error pe;
+				size_t n = strcspn(line, "\n");
+				enum ftrace_line_kind ka = ftrace_parse_line(line, n, &a, NULL, NULL, &pe);
+				enum ftrace_line_kind kb = ftrace_parse_line_cached(gc, line, n, &b, NULL, NULL, &pe);
+				CHECK_EQ(ka, kb);
+				if (ka == FTRACE_LINE_EVENT && kb == FTRACE_LINE_EVENT) {
+					CHECK_EQ(a.gfp, b.gfp);
+					compared += a.gfp != 0;
+				}
+			}
+			if (fp)
+				fclose(fp);
+		}
+	/* gfp-bearing lines (grep gfp_): every_event 8 less kmalloc, kmem_cache_alloc (not parsed)
+	 * and wakeup_kswapd (none = 0) = 5; scenario 14 less kmalloc = 13; twice */
+	CHECK_EQ(compared, 2 * (5 + 13));
+	free(gc);
+}
+
 struct count_sink {
 	uint64_t n;
 	uint64_t last_line;
@@ -375,6 +407,7 @@ int main(int argc, char **argv)
 	RUN(test_header_lost_unknown);
 	RUN(test_malformed_lines);
 	RUN(test_every_event);
+	RUN(test_gfp_cache);
 	RUN(test_read_files);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);

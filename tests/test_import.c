@@ -512,6 +512,12 @@ static void test_cli(void)
 	CHECK(!exists(out));
 	CHECK_EQ(run_cmd("%s import %s/none -o %s 2>/dev/null", mmsim, dir, out), 66);
 	CHECK_EQ(run_cmd("%s import 2>/dev/null", mmsim), 64);
+	char dat[4096];
+	if (!HAVE_LIBTRACECMD && shared("compile-thp/trace.dat", dat, sizeof(dat))) {
+		/* a .dat without libtracecmd: 69, nothing written */
+		CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, dat, out), 69);
+		CHECK(!exists(out));
+	}
 	CHECK_EQ(run_cmd("%s import %s --window-us x 2>/dev/null", mmsim, in), 64);
 	/* lenient: written, with the malformed lines counted */
 	CHECK_EQ(run_cmd("%s import %s --lenient --summary -o %s > %s/sum.txt", mmsim, mal, out, dir), 0);
