@@ -504,6 +504,11 @@ static void test_cli(void)
 		CHECK_EQ(n, 15);
 		trace_close(r);
 	}
+	/* a native trace given as input: refused, wrong file type */
+	char again[4300];
+	snprintf(again, sizeof(again), "%s/again.mmt.gz", dir);
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, out, again), 65);
+	CHECK(!exists(again));
 	/* bad input: exit 65 with the line, nothing written */
 	snprintf(out, sizeof(out), "%s/bad.mmt.gz", dir);
 	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, mal, out), 65);

@@ -356,14 +356,16 @@ int ftrace_input_kind(const char *path, enum ftrace_input_kind *kind, struct sim
 		*kind = FTRACE_INPUT_DAT;
 		return 0;
 	}
-	if (n >= 8 && !memcmp(head, "MMSIMTRC", 8)) {
+	/* native traces: binary magic, or the text encoding's first line */
+	if ((n >= 8 && !memcmp(head, "MMSIMTRC", 8)) || (n >= 13 && !memcmp(head, "# mmsim-trace", 13))) {
 		*kind = FTRACE_INPUT_NATIVE;
 		return 0;
 	}
 	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
 		gzFile gz = gzopen(path, "rb");
-		char inner[8];
-		if (gz && gzread(gz, inner, 8) == 8 && !memcmp(inner, "MMSIMTRC", 8))
+		char inner[13];
+		if (gz && gzread(gz, inner, 13) == 13 &&
+		    (!memcmp(inner, "MMSIMTRC", 8) || !memcmp(inner, "# mmsim-trace", 13)))
 			*kind = FTRACE_INPUT_NATIVE;
 		if (gz)
 			gzclose(gz);
