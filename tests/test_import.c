@@ -154,6 +154,13 @@ static void test_scenario(void)
 	CHECK_EQ(st.nr_lines, st.nr_header + st.nr_lost_markers + st.nr_unknown + st.nr_errors + s->nr_read);
 	CHECK_EQ(s->gfp_mt_mismatch, 0);
 
+	/* Tasks by records: app 11 (records 1-9, 14, 15 above), cc 2, dev 2 (ties by pid). */
+	const struct import_task *tk;
+	CHECK_EQ(import_tasks(im, &tk), 3);
+	CHECK(tk[0].pid == 100 && tk[0].nr_records == 11 && !strcmp(tk[0].comm, "app"));
+	CHECK(tk[1].pid == 200 && tk[1].nr_records == 2 && !strcmp(tk[1].comm, "cc"));
+	CHECK(tk[2].pid == 400 && tk[2].nr_records == 2 && !strcmp(tk[2].comm, "dev"));
+
 	/* Observed figures, summed by hand from the lines. */
 	struct trace_header *h = calloc(1, sizeof(*h));
 	struct sim_error err = { 0 };
@@ -494,6 +501,8 @@ static void test_cli(void)
 		CHECK_STR(trace_meta_get(h, "import.emitted"), "14");
 		CHECK_STR(trace_meta_get(h, "import.dropped"), "39");
 		CHECK_STR(trace_meta_get(h, "import.unmatched"), "6");
+		CHECK_STR(trace_meta_get(h, "task.100"), "app");
+		CHECK_STR(trace_meta_get(h, "task.400"), "dev");
 		CHECK(trace_meta_get(h, "source_sha256") != NULL);
 		struct trace_record rec;
 		size_t n = 0;

@@ -236,6 +236,10 @@ int cmd_import(int argc, char **argv)
 	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
 	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
 		goto err;
+	/* Task names for the busiest tasks, leaving room for the prefill keys. */
+	unsigned room = TRACE_MAX_META - h->nr_meta > 8 ? TRACE_MAX_META - h->nr_meta - 8 : 0;
+	if (import_task_meta(im, h, MIN(room, 64u), &err))
+		goto err;
 	struct zoneinfo zi;
 	if (prefill && (zoneinfo_parse(prefill, &zi, &err) ||
 			trace_meta_set(h, "import.prefill_source", "%s", prefill)))

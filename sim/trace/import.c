@@ -283,6 +283,10 @@ struct import {
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
 	struct map regions;
+	/* tasks that issued records: pid -> index + 1 into names[] */
+	struct map task_idx;
+	struct import_task *names;
+	size_t nr_names, cap_names;
 };
 
 static bool before(const struct ftrace_event *a, const struct ftrace_event *b)
@@ -309,7 +313,8 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit, v
 	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
 	if (!im->ring || map_init(&im->pfns, 1u << 16) || map_init(&im->tasks, 1u << 10) ||
 	    map_init(&im->vpages, 1u << 10) || map_init(&im->pagecache, 1u << 10) ||
-	    map_init(&im->cma, 1u << 6) || map_init(&im->regions, 1u << 10))
+	    map_init(&im->cma, 1u << 6) || map_init(&im->regions, 1u << 10) ||
+	    map_init(&im->task_idx, 1u << 10))
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
 	return im;
@@ -330,6 +335,8 @@ void import_free(struct import *im)
 	free(im->pagecache.slots);
 	free(im->cma.slots);
 	free(im->regions.slots);
+	free(im->task_idx.slots);
+	free(im->names);
 	free(im);
 }
 
@@ -343,10 +350,38 @@ static int oom(struct sim_error *err)
 	return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 }
 
-static int emit(struct import *im, const struct trace_record *rec, struct sim_error *err)
+/* Count a record for its task, keeping the task's latest comm (exec renames it). */
+static int note_task(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *t = map_get(&im->task_idx, ev->pid, 0);
+	if (!t)
+		return oom(err);
+	if (!t->val) {
+		if (im->nr_names == im->cap_names) {
+			size_t cap = im->cap_names ? im->cap_names * 2 : 256;
+			struct import_task *n = realloc(im->names, cap * sizeof(*n));
+			if (!n)
+				return oom(err);
+			im->names = n;
+			im->cap_names = cap;
+		}
+		im->names[im->nr_names] = (struct import_task){ .pid = ev->pid };
+		t->val = ++im->nr_names;
+	}
+	struct import_task *tn = &im->names[t->val - 1];
+	tn->nr_records++;
+	if (strcmp(tn->comm, ev->comm))
+		memcpy(tn->comm, ev->comm, sizeof(tn->comm));
+	return 0;
+}
+
+static int emit(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
+		struct sim_error *err)
 {
 	im->st.nr_emitted++;
 	im->st.by_kind[rec->kind]++;
+	if (note_task(im, ev, err))
+		return -1;
 	return im->emit(im->arg, rec, err);
 }
 
@@ -444,7 +479,7 @@ static int retire(struct import *im, struct map_slot *s, const struct ftrace_eve
 	im->st.implied++;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
 				  .id = ps_id(s->a, s->val) };
-	return emit(im, &r, err);
+	return emit(im, ev, &r, err);
 }
 
 static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
@@ -517,7 +552,7 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid,
 				  .id = id, .order = (uint8_t)order, .gfp = gfp };
-	return emit(im, &r, err);
+	return emit(im, ev, &r, err);
 }
 
 static int handle_free(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
@@ -552,7 +587,7 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
 				  .id = ps_id(ev->pfn, s->val) };
-	return emit(im, &r, err);
+	return emit(im, ev, &r, err);
 }
 
 /* A user fault: ACCESS if the page is known; otherwise wait for the task's next user
@@ -581,7 +616,7 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 	t->val |= TS_FAULT_COUNTED;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
 				  .id = v->val };
-	return emit(im, &r, err);
+	return emit(im, ev, &r, err);
 }
 
 static int handle_filemap(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
@@ -613,7 +648,7 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
 				  .id = ps_id(m->val, s->val) };
-	return emit(im, &r, err);
+	return emit(im, ev, &r, err);
 }
 
 static int handle_cma(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
@@ -633,7 +668,7 @@ static int handle_cma(struct import *im, const struct ftrace_event *ev, struct s
 		c->val &= ~PS_LIVE;
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_CMA_RELEASE,
 					  .task = ev->pid, .id = CMA_ID_BIT | ps_id(ev->pfn, c->val) };
-		return emit(im, &r, err);
+		return emit(im, ev, &r, err);
 	}
 	/* cma_alloc_finish (or the old cma_alloc): the device asked for count pages.  The
 	 * request is intent whether or not the kernel managed it; a failed one is released
@@ -653,14 +688,14 @@ static int handle_cma(struct import *im, const struct ftrace_event *ev, struct s
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_CMA_ALLOC, .task = ev->pid,
 				  .id = id, .count = (uint32_t)MIN(ev->nr[0], UINT32_MAX),
 				  .arg = ev->order };
-	if (emit(im, &r, err))
+	if (emit(im, ev, &r, err))
 		return -1;
 	if (!failed)
 		return 0;
 	st->implied++;
 	r = (struct trace_record){ .time_ns = ev->time_ns, .kind = TR_CMA_RELEASE, .task = ev->pid,
 				   .id = id };
-	return emit(im, &r, err);
+	return emit(im, ev, &r, err);
 }
 
 static uint8_t result_index(uint8_t r, unsigned n)
@@ -954,6 +989,36 @@ int import_observed_meta(const struct import_stats *s, const struct ftrace_read_
 		return -1;
 	if (rs && rs->nr_lost_markers && meta_u64(h, "observed.lost_events", rs->nr_lost_events, err))
 		return -1;
+	return 0;
+}
+
+static int by_records(const void *a, const void *b)
+{
+	const struct import_task *x = a, *y = b;
+	if (x->nr_records != y->nr_records)
+		return x->nr_records > y->nr_records ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+size_t import_tasks(const struct import *im, const struct import_task **tasks)
+{
+	/* sorted on demand: most records first, ties by pid */
+	qsort(im->names, im->nr_names, sizeof(*im->names), by_records);
+	*tasks = im->names;
+	return im->nr_names;
+}
+
+int import_task_meta(const struct import *im, struct trace_header *h, unsigned max,
+		     struct sim_error *err)
+{
+	const struct import_task *t;
+	size_t n = import_tasks(im, &t);
+	char key[64];
+	for (size_t i = 0; i < n && i < max; i++) {
+		snprintf(key, sizeof(key), "task.%u", t[i].pid);
+		if (trace_meta_set(h, key, "%s", t[i].comm[0] ? t[i].comm : "?"))
+			return sim_error_set(err, EX_SOFTWARE_, "trace header full at key %s", key);
+	}
 	return 0;
 }
 

@@ -114,6 +114,13 @@ struct import_stats {
 	uint64_t migrate_reason[NR_MIGRATE_REASONS + 1];
 };
 
+/* A task that issued records: the native trace keeps only its pid, the header its name. */
+struct import_task {
+	uint32_t pid;
+	uint64_t nr_records;
+	char comm[FTRACE_COMM_LEN]; /* latest comm seen with a record */
+};
+
 /* Sums used by the reconciliation. */
 uint64_t import_dropped(const struct import_stats *s);
 uint64_t import_unmatched(const struct import_stats *s);
@@ -140,6 +147,13 @@ int import_event(void *im, const struct ftrace_event *ev, struct sim_error *err)
 int import_finish(struct import *im, struct sim_error *err);
 const struct import_stats *import_get_stats(const struct import *im);
 void import_free(struct import *im);
+
+/* The tasks that issued records, most records first (reorders an internal array). */
+struct import;
+size_t import_tasks(const struct import *im, const struct import_task **tasks);
+/* Add "task.<pid>" = comm for the (at most max) tasks with the most records. */
+int import_task_meta(const struct import *im, struct trace_header *h, unsigned max,
+		     struct sim_error *err);
 
 /* Add "observed.<name>" keys for every figure whose source event the capture holds. */
 int import_observed_meta(const struct import_stats *s, const struct ftrace_read_stats *rs,
