@@ -525,6 +525,7 @@ static void test_cli(void)
 	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, bin, out), 65);
 	CHECK(!exists(out));
 	CHECK_EQ(run_cmd("%s import %s/none -o %s 2>/dev/null", mmsim, dir, out), 66);
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, dir, out), 66);
 	CHECK_EQ(run_cmd("%s import 2>/dev/null", mmsim), 64);
 	char dat[4096];
 	if (!HAVE_LIBTRACECMD && shared("compile-thp/trace.dat", dat, sizeof(dat))) {

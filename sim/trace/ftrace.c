@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "mmsim-config.h"
@@ -347,6 +348,9 @@ int ftrace_input_kind(const char *path, enum ftrace_input_kind *kind, struct sim
 	*kind = FTRACE_INPUT_TEXT;
 	if (!strcmp(path, "-"))
 		return 0;
+	struct stat sb;
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return sim_error_set(err, EX_NOINPUT_, "%s: is a directory", path);
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
