@@ -46,10 +46,16 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 		if (!e)
 			e = end;
 		lineno++;
-		const char *s = p;
-		p = e + 1;
-		if (memchr(s, 0, (size_t)(e - s)))
+		if (memchr(p, 0, (size_t)(e - p)))
 			return sim_error_set(err, EX_DATAERR_, "%s:%u:1: binary data: not a /proc/zoneinfo", name, lineno);
+		/* A NUL-terminated copy for sscanf/strncmp; every line we read is short. */
+		char ln[256];
+		size_t n = MIN((size_t)(e - p), sizeof(ln) - 1);
+		memcpy(ln, p, n);
+		ln[n] = 0;
+		p = e + 1;
+		const char *s = ln;
+		e = ln + n;
 		while (s < e && *s == ' ')
 			s++;
 		if (s == e)
