@@ -1115,12 +1115,12 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	for (unsigned i = 1; i < NR_FTRACE_EVENTS; i++)
 		if (s->by_event[i])
 			fprintf(fp, "    %-36s %10" PRIu64 "\n", ftrace_event_names[i], s->by_event[i]);
-	fprintf(fp, "  emitted             %12" PRIu64 "\n", from_events);
+	fprintf(fp, "  emitted             %12" PRIu64 "  (+ %" PRIu64 " implied records: frees of "
+		"overlapped live objects, releases of failed cma_allocs)\n", from_events, s->implied);
+	fprintf(fp, "    records by kind, implied included:\n");
 	for (unsigned k = 0; k < NR_TRACE_KINDS; k++)
 		if (s->by_kind[k])
 			fprintf(fp, "    %-20s %10" PRIu64 "\n", trace_kind_names[k], s->by_kind[k]);
-	fprintf(fp, "    (of which implied  %9" PRIu64 ": %" PRIu64 " frees of overlapped live objects, "
-		"failed cma_alloc releases)\n", s->implied, s->implied_free);
 	fprintf(fp, "  dropped             %12" PRIu64 "\n", dropped);
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++) {
 		if (s->alloc_effect[i])
