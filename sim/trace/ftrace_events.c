@@ -329,7 +329,7 @@ static int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ft
 	size_t n = token_len(p, s), bad = 0;
 	gfp_t g;
 	unsigned h = 0;
-	if (p->gc && n < sizeof(p->gc->slot[0].s)) {
+	if (p->gc && n && n < sizeof(p->gc->slot[0].s)) {
 		/* FNV-1a over the string: distinct gfp strings rarely share a slot */
 		uint32_t x = 2166136261u;
 		for (size_t i = 0; i < n; i++)
@@ -343,7 +343,7 @@ static int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ft
 	}
 	if (n == 0 || gfp_parse(s, n, &g, &bad))
 		return fail(p, s + bad, "unknown gfp flag in", name);
-	if (p->gc && n < sizeof(p->gc->slot[0].s)) {
+	if (p->gc && n && n < sizeof(p->gc->slot[0].s)) {
 		p->gc->slot[h].len = (uint8_t)n;
 		p->gc->slot[h].gfp = g;
 		memcpy(p->gc->slot[h].s, s, n);
@@ -456,7 +456,7 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_WRITEBACK_DIRTY_FOLIO:
 	case FEV_FOLIO_WAIT_WRITEBACK:
 		/* "bdi %s: ino=%lu index=%lu": the bdi of a block device is named "MAJ:MIN". */
-		if ((s = find(&p, "bdi ")) && (unsigned)(*s - '0') < 10 && devnum(&p, s, &ev->dev, "bdi"))
+		if ((s = find(&p, "bdi ")) && s < p.end && (unsigned)(*s - '0') < 10 && devnum(&p, s, &ev->dev, "bdi"))
 			return -1;
 		return get_u(&p, "ino=", false, &ev->ino) || get_u(&p, "index=", false, &ev->index) ? -1 : 0;
 	case FEV_KSWAPD_WAKE:

@@ -1,6 +1,6 @@
 /* fuzz_ftrace.c — libFuzzer target for the ftrace text parser and the import behind it.
- * The input is split into lines; each goes through ftrace_parse_line and, when it is an
- * event, into a lenient import whose records are checked for time order.  The same bytes
+ * The input is split into lines; each goes through ftrace_parse_line (with and without
+ * the gfp memo, which must agree) and, when it is an event, into a lenient import whose records are checked for time order.  The same bytes
  * also go through the /proc/zoneinfo parser. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,9 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ftrace_parse_error pe;
 		const char *name;
 		size_t name_len;
-		/* odd lines through the gfp memo, even ones without: both must agree */
-		enum ftrace_line_kind k = ftrace_parse_line_cached(lineno & 1 ? gc : NULL, line, len,
-								   &ev, &name, &name_len, &pe);
+		/* with and without the gfp memo: both must agree */
+		struct ftrace_event ev2;
+		enum ftrace_line_kind k2 = ftrace_parse_line(line, len, &ev2, NULL, NULL, &pe);
+		enum ftrace_line_kind k = ftrace_parse_line_cached(gc, line, len, &ev, &name, &name_len, &pe);
+		if (k != k2 || (k == FTRACE_LINE_EVENT && ev.gfp != ev2.gfp))
+			abort();
 		lineno++;
 		if (k == FTRACE_LINE_EVENT) {
 			ev.line = lineno;
