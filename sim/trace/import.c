@@ -309,9 +309,9 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit, v
 		im->opts.source = "input";
 	im->emit = emit;
 	im->arg = arg;
-	im->ring_cap = 4096;
+	im->ring_cap = 256; /* grows; small so that short inputs (fuzzing) start fast */
 	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
-	if (!im->ring || map_init(&im->pfns, 1u << 16) || map_init(&im->tasks, 1u << 10) ||
+	if (!im->ring || map_init(&im->pfns, 1u << 10) || map_init(&im->tasks, 1u << 10) ||
 	    map_init(&im->vpages, 1u << 10) || map_init(&im->pagecache, 1u << 10) ||
 	    map_init(&im->cma, 1u << 6) || map_init(&im->regions, 1u << 10) ||
 	    map_init(&im->task_idx, 1u << 10))
