@@ -370,6 +370,14 @@ static void test_prefill(void)
 	free(rs.r);
 }
 
+static void test_meta_text(void)
+{
+	char b[12];
+	CHECK_STR(import_meta_text(b, sizeof(b), "  a\tb\x80 "), "a?b?");
+	CHECK_STR(import_meta_text(b, sizeof(b), "/very/long/path.gz"), ".../path.gz");
+	CHECK_STR(import_meta_text(b, sizeof(b), "12345678901"), "12345678901");
+}
+
 static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int run_cmd(const char *fmt, ...)
 {
@@ -570,6 +578,7 @@ int main(int argc, char **argv)
 	RUN(test_reorder);
 	RUN(test_invalid);
 	RUN(test_prefill);
+	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);
 	RUN(test_tracefs_small);

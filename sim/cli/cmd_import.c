@@ -116,8 +116,10 @@ static int header_keys(struct trace_header *h, const char *in, enum ftrace_input
 	if (strcmp(in, "-") && import_file_sha256(in, sha, err))
 		return -1;
 	uint64_t from_events = s->nr_emitted - s->implied;
+	char src[sizeof(h->meta[0].value)];
+	import_meta_text(src, sizeof(src), in);
 	if (trace_meta_set(h, "importer", "ftrace") ||
-	    trace_meta_set(h, "source", "%s", in) ||
+	    trace_meta_set(h, "source", "%s", src) ||
 	    (strcmp(in, "-") && trace_meta_set(h, "source_sha256", "%s", sha)) ||
 	    trace_meta_set(h, "source_format", "%s", kind == FTRACE_INPUT_DAT ? "trace-cmd-dat" : "ftrace-text") ||
 	    trace_meta_set(h, "import.window_ns", "%" PRIu64, io->window_ns) ||
@@ -241,9 +243,14 @@ int cmd_import(int argc, char **argv)
 	if (import_task_meta(im, h, MIN(room, 64u), &err))
 		goto err;
 	struct zoneinfo zi;
-	if (prefill && (zoneinfo_parse(prefill, &zi, &err) ||
-			trace_meta_set(h, "import.prefill_source", "%s", prefill)))
+	char pf[sizeof(h->meta[0].value)];
+	if (prefill && zoneinfo_parse(prefill, &zi, &err))
 		goto err;
+	if (prefill && trace_meta_set(h, "import.prefill_source", "%s",
+				      import_meta_text(pf, sizeof(pf), prefill))) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
 	/* The prefill count is known before writing: present - free per zone. */
 	uint64_t nr_prefill = 0;
 	for (int z = 0; prefill && z < MAX_NR_ZONES; z++)

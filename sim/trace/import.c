@@ -992,6 +992,28 @@ int import_observed_meta(const struct import_stats *s, const struct ftrace_read_
 	return 0;
 }
 
+char *import_meta_text(char *dst, size_t size, const char *src)
+{
+	sim_assert(size > 8);
+	while (*src == ' ')
+		src++;
+	size_t n = strlen(src);
+	while (n && src[n - 1] == ' ')
+		n--;
+	size_t skip = 0, o = 0;
+	if (n > size - 1) {
+		skip = n - (size - 1 - 3);
+		memcpy(dst, "...", 3);
+		o = 3;
+	}
+	for (size_t i = skip; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[o++] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
+	}
+	dst[o] = 0;
+	return dst;
+}
+
 static int by_records(const void *a, const void *b)
 {
 	const struct import_task *x = a, *y = b;
@@ -1015,8 +1037,10 @@ int import_task_meta(const struct import *im, struct trace_header *h, unsigned m
 	size_t n = import_tasks(im, &t);
 	char key[64];
 	for (size_t i = 0; i < n && i < max; i++) {
+		char comm[FTRACE_COMM_LEN];
 		snprintf(key, sizeof(key), "task.%u", t[i].pid);
-		if (trace_meta_set(h, key, "%s", t[i].comm[0] ? t[i].comm : "?"))
+		import_meta_text(comm, sizeof(comm), t[i].comm);
+		if (trace_meta_set(h, key, "%s", comm[0] ? comm : "?"))
 			return sim_error_set(err, EX_SOFTWARE_, "trace header full at key %s", key);
 	}
 	return 0;

@@ -175,6 +175,11 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
 		   uint64_t *nr_pages, struct sim_error *err);
 
+/* Text made fit for a header value: printable ASCII ('?' for other bytes), no spaces
+ * at either end, and at most size - 1 bytes, keeping the end (a path's file name) after
+ * "...".  Returns dst. */
+char *import_meta_text(char *dst, size_t size, const char *src);
+
 /* SHA-256 of a file, as 64 hex digits (provenance: "source_sha256"). */
 int import_file_sha256(const char *path, char hex[65], struct sim_error *err);
 
