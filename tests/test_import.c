@@ -255,6 +255,52 @@ static void test_reorder(void)
 	free(rs.r);
 }
 
+static struct ftrace_event cev(sim_ns_t t, uint16_t id, const char *comm, uint32_t pid, int order)
+{
+	struct ftrace_event ev = { .time_ns = t, .line = t, .pid = pid, .id = id, .order = (int16_t)order,
+				   .pfn = 0x100 + t, .gfp = GFP_KERNEL, .migratetype = -1 };
+	snprintf(ev.comm, sizeof(ev.comm), "%s", comm);
+	return ev;
+}
+
+/* `echo 1 > /proc/sys/vm/compact_memory`: compaction of every zone at order -1 by the
+ * writing task is one COMPACT record; kcompactd's proactive order -1 is not. */
+static void test_manual_compaction(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	const struct ftrace_event in[] = {
+		cev(1, FEV_COMPACTION_BEGIN, "sh", 5, 0),
+		cev(2, FEV_COMPACTION_FINISHED, "sh", 5, -1),  /* -> COMPACT at t=2 */
+		cev(3, FEV_COMPACTION_END, "sh", 5, 0),
+		cev(4, FEV_COMPACTION_BEGIN, "sh", 5, 0),      /* next zone, same trigger */
+		cev(5, FEV_COMPACTION_FINISHED, "sh", 5, -1),
+		cev(6, FEV_COMPACTION_END, "sh", 5, 0),
+		cev(7, FEV_PAGE_ALLOC, "sh", 5, 0),            /* ALLOC; ends the trigger */
+		cev(8, FEV_COMPACTION_SUITABLE, "sh", 5, -1),  /* a second trigger: COMPACT */
+		cev(9, FEV_COMPACTION_FINISHED, "kcompactd0", 36, -1),
+		cev(10, FEV_COMPACTION_FINISHED, "cc1", 7, 9), /* direct compaction: order 9 */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	CHECK_EQ(rs.nr, 3);
+	if (rs.nr == 3) {
+		CHECK(rs.r[0].kind == TR_COMPACT && rs.r[0].time_ns == 2 && rs.r[0].task == 5 &&
+		      rs.r[0].arg == -1 && rs.r[0].order == TRACE_COMPACT_WHOLE_ZONE);
+		CHECK(rs.r[1].kind == TR_ALLOC && rs.r[1].time_ns == 7);
+		CHECK(rs.r[2].kind == TR_COMPACT && rs.r[2].time_ns == 8);
+	}
+	const struct import_stats *s = import_get_stats(im);
+	CHECK_EQ(s->compact_trigger, 2);
+	CHECK_EQ(s->implied, 2);
+	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	import_free(im);
+	free(rs.r);
+}
+
 /* Out-of-range values: errors with the line, or counted as invalid under lenient. */
 static void test_invalid(void)
 {
@@ -339,6 +385,9 @@ static void test_compile_thp(void)
 	CHECK_EQ(s->obs[OBS_DIRECT_RECLAIM], 53);
 	CHECK_EQ(s->obs[OBS_COMPACT_BEGIN], 36);
 	CHECK_EQ(s->obs[OBS_EXTFRAG], 66);
+	/* README step: `echo 1 > /proc/sys/vm/compact_memory` once */
+	CHECK_EQ(s->compact_trigger, 1);
+	CHECK_EQ(s->by_kind[TR_COMPACT], 1);
 	/* records are in time order */
 	bool sorted = true;
 	for (size_t i = 1; i < rs.nr; i++)
@@ -576,6 +625,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_scenario);
 	RUN(test_reorder);
+	RUN(test_manual_compaction);
 	RUN(test_invalid);
 	RUN(test_prefill);
 	RUN(test_meta_text);

@@ -259,6 +259,7 @@ static uint64_t ps_id(uint64_t pfn, uint64_t v)
 #define TS_CMA (1ull << 59)
 #define TS_FAULT (1ull << 60)         /* a fault waits for its page allocation */
 #define TS_FAULT_COUNTED (1ull << 61) /* ... and was already emitted as ACCESS */
+#define TS_MANUAL_COMPACT (1ull << 62) /* a compact_memory write: COMPACT already emitted */
 #define TS_VPAGE_MASK ((1ull << 48) - 1)
 
 #define CMA_ID_BIT (1ull << 63)
@@ -482,9 +483,40 @@ static int retire(struct import *im, struct map_slot *s, const struct ftrace_eve
 	return emit(im, ev, &r, err);
 }
 
+/* A task's own page event outside a compaction window ends its manual compaction. */
+static void end_manual_compact(struct import *im, const struct ftrace_event *ev)
+{
+	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
+	if (t && (t->val & TS_MANUAL_COMPACT) && !(t->val & TS_COMPACT))
+		t->val &= ~TS_MANUAL_COMPACT;
+}
+
+/* Whole-zone compaction (order -1) by a task that is no kernel daemon is a write to
+ * /proc/sys/vm/compact_memory (or a node's compact file): the workload's explicit
+ * trigger, so intent.  One COMPACT record (all zones) per trigger, at the first such
+ * event; it is derived from a mechanism event, hence counted as implied. */
+static int manual_compact(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	if (ev->order != -1 || comm_is(ev->comm, "kcompactd") || comm_is(ev->comm, "kswapd") ||
+	    comm_is(ev->comm, "khugepaged"))
+		return 0;
+	struct map_slot *t = map_get(&im->tasks, ev->pid, 0);
+	if (!t)
+		return oom(err);
+	if (t->val & TS_MANUAL_COMPACT)
+		return 0;
+	t->val |= TS_MANUAL_COMPACT;
+	im->st.implied++;
+	im->st.compact_trigger++;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_COMPACT, .task = ev->pid,
+				  .arg = -1, .order = TRACE_COMPACT_WHOLE_ZONE };
+	return emit(im, ev, &r, err);
+}
+
 static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
+	end_manual_compact(im, ev);
 	if (ev->pfn == FTRACE_PFN_NONE) {
 		/* A failed request leaves nothing to free; the fallback that follows (e.g.
 		 * order 0 after a failed THP) is traced as its own allocation. */
@@ -558,6 +590,7 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 static int handle_free(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
+	end_manual_compact(im, ev);
 	if (ev->order < 0 || ev->order > MAX_PAGE_ORDER)
 		return invalid(im, ev, "order out of range", err);
 	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
@@ -769,10 +802,10 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 		break;
 	case FEV_COMPACTION_FINISHED:
 		st->compact_finished[result_index(ev->result, NR_COMPACT_RESULTS)]++;
-		break;
+		return manual_compact(im, ev, err);
 	case FEV_COMPACTION_SUITABLE:
 		st->compact_suitable[result_index(ev->result, NR_COMPACT_RESULTS)]++;
-		break;
+		return manual_compact(im, ev, err);
 	case FEV_COMPACTION_TRY_TO_COMPACT: o[OBS_COMPACT_TRY]++; break;
 	case FEV_COMPACTION_DEFERRED: o[OBS_COMPACT_DEFERRED]++; break;
 	case FEV_COMPACTION_DEFER_COMPACTION: o[OBS_COMPACT_DEFER]++; break;
@@ -1140,7 +1173,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		if (s->by_event[i])
 			fprintf(fp, "    %-36s %10" PRIu64 "\n", ftrace_event_names[i], s->by_event[i]);
 	fprintf(fp, "  emitted             %12" PRIu64 "  (+ %" PRIu64 " implied records: frees of "
-		"overlapped live objects, releases of failed cma_allocs)\n", from_events, s->implied);
+		"overlapped live objects, releases of failed cma_allocs, %" PRIu64 " compact_memory "
+		"triggers)\n", from_events, s->implied, s->compact_trigger);
 	fprintf(fp, "    records by kind, implied included:\n");
 	for (unsigned k = 0; k < NR_TRACE_KINDS; k++)
 		if (s->by_kind[k])

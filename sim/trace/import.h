@@ -8,6 +8,7 @@
  *     cma_alloc) are effects: dropped and counted by cause — the simulator makes its own;
  *   - user page faults become ACCESS records for the object the faulting page holds;
  *     writeback_dirty_folio becomes DIRTY for the page cache page at that file offset;
+ *   - whole-zone compaction by a task (a compact_memory write) becomes COMPACT;
  *   - mechanism events (kswapd wakes, reclaim, compaction, extfrag, migration) become
  *     observed figures ("observed.<name>" header keys) to compare with the simulation.
  * docs/import.md lists every rule.
@@ -79,7 +80,8 @@ struct import_stats {
 	/* emitted */
 	uint64_t nr_emitted;                     /* all records emitted, implied included */
 	uint64_t by_kind[NR_TRACE_KINDS];        /* records emitted, by native kind */
-	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE, see docs */
+	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE / COMPACT, see docs */
+	uint64_t compact_trigger;                /* COMPACT records: compact_memory writes */
 	/* dropped: effects and mechanism events */
 	uint64_t alloc_effect[NR_IMPORT_EFFECTS];
 	uint64_t free_effect[NR_IMPORT_EFFECTS];
