@@ -570,6 +570,11 @@ static void test_cli(void)
 		CHECK_EQ(n, 15);
 		trace_close(r);
 	}
+	/* trace_pipe style: no header, from stdin */
+	char piped[4300];
+	snprintf(piped, sizeof(piped), "%s/piped.mmt.gz", dir);
+	CHECK_EQ(run_cmd("grep -v '^#' %s | %s import - -o %s 2>/dev/null", data("scenario.trace"), mmsim, piped), 0);
+	CHECK(exists(piped));
 	/* a native trace given as input: refused, wrong file type */
 	char again[4300];
 	snprintf(again, sizeof(again), "%s/again.mmt.gz", dir);

@@ -28,7 +28,7 @@ static void usage(FILE *fp)
 		"       mmsim import --zoneinfo ZONEINFO [-o CONFIG.yaml]\n"
 		"\n"
 		"INPUT: the tracefs `trace` file, `trace_pipe` output or `trace-cmd report` text\n"
-		"(plain or gzip), or a trace-cmd .dat file (needs libtracecmd).\n"
+		"(plain or gzip), or a trace-cmd .dat file (needs libtracecmd); - reads text from stdin.\n"
 		"  -o PATH            output (default: INPUT's name with .mmt.gz, in the current dir);\n"
 		"                     *.mmt.txt writes the text encoding\n"
 		"  --summary          print the reconciliation on stdout (default: stderr)\n"
@@ -76,6 +76,8 @@ static void default_output(const char *in, char *out, size_t n)
 {
 	const char *base = strrchr(in, '/');
 	base = base ? base + 1 : in;
+	if (!strcmp(in, "-"))
+		base = "stdin";
 	char stem[512];
 	snprintf(stem, sizeof(stem), "%s", base);
 	static const char *const exts[] = { ".gz", ".txt", ".dat", ".trace" };
