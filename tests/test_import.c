@@ -609,6 +609,9 @@ static void test_cli(void)
 		fclose(fp);
 	}
 	CHECK(strstr(buf, "parse errors                   8  (first at line 3)") != NULL);
+	/* each malformed line listed with its column: line 3 lacks order=, line 4 is garbage */
+	CHECK(strstr(buf, "line 3:") != NULL && strstr(buf, "no field order=") != NULL);
+	CHECK(strstr(buf, "line 4:1: no [cpu] column") != NULL);
 	/* zoneinfo -> machine YAML */
 	snprintf(out, sizeof(out), "%s/machine.yaml", dir);
 	CHECK_EQ(run_cmd("%s import --zoneinfo %s -o %s", mmsim, zi, out), 0);

@@ -259,6 +259,12 @@ static int text_line(struct text_read *tr, const char *line, size_t len, struct 
 	}
 	if (!st->nr_errors++)
 		st->first_error_line = st->nr_lines;
+	if (st->nr_error_notes < ARRAY_SIZE(st->error_note)) {
+		unsigned k = st->nr_error_notes++;
+		st->error_note[k].line = st->nr_lines;
+		st->error_note[k].col = pe.col;
+		memcpy(st->error_note[k].reason, pe.reason, sizeof(pe.reason));
+	}
 	if (!tr->opts->lenient)
 		return sim_error_set(err, EX_DATAERR_, "%s:%llu:%zu: %s", tr->path,
 				     (unsigned long long)st->nr_lines, pe.col, pe.reason);

@@ -209,6 +209,12 @@ struct ftrace_read_stats {
 	uint64_t nr_lost_markers;  /* lost-events markers */
 	uint64_t nr_lost_events;   /* events the ring buffer lost, as the markers say */
 	uint64_t first_error_line; /* first malformed line, for the summary */
+	unsigned nr_error_notes;
+	struct {
+		uint64_t line;
+		size_t col;
+		char reason[96];
+	} error_note[8];           /* the first malformed lines (lenient), for the summary */
 	uint64_t bytes;            /* uncompressed bytes read */
 	unsigned nr_unknown_names;
 	struct {

@@ -1167,6 +1167,11 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		if (rs->nr_errors)
 			fprintf(fp, "  (first at line %" PRIu64 ")", rs->first_error_line);
 		fprintf(fp, "\n");
+		for (unsigned i = 0; i < rs->nr_error_notes; i++)
+			fprintf(fp, "    line %" PRIu64 ":%zu: %s\n", rs->error_note[i].line,
+				rs->error_note[i].col, rs->error_note[i].reason);
+		if (rs->nr_errors > rs->nr_error_notes)
+			fprintf(fp, "    ... and %" PRIu64 " more\n", rs->nr_errors - rs->nr_error_notes);
 	}
 	fprintf(fp, "events                %12" PRIu64 "\n", s->nr_read);
 	for (unsigned i = 1; i < NR_FTRACE_EVENTS; i++)

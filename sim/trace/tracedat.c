@@ -143,6 +143,12 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	if (bad) {
 		if (!st->nr_errors++)
 			st->first_error_line = st->nr_lines;
+		if (st->nr_error_notes < ARRAY_SIZE(st->error_note)) {
+			unsigned k = st->nr_error_notes++;
+			st->error_note[k].line = st->nr_lines;
+			st->error_note[k].col = 0;
+			memcpy(st->error_note[k].reason, pe.reason, sizeof(pe.reason));
+		}
 		if (!dr->opts->lenient || (dr->opts->max_errors && st->nr_errors > dr->opts->max_errors)) {
 			sim_error_set(dr->err, EX_DATAERR_, "%s: record %llu: %s", dr->path,
 				      (unsigned long long)st->nr_lines, pe.reason);
