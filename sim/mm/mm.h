@@ -329,6 +329,9 @@ void pcp_setup_zone(struct mm *mm, struct zone *z);
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+/* Free-page isolation for compaction/migration/CMA (page_alloc.c, reference §5.4). */
+bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 
 /* Record-level operations, one per trace record kind (DESIGN §2 intent). The reclaim,
  * compaction and CMA modules implement them; until a mechanism exists they only update
