@@ -10,7 +10,6 @@ static int not_yet(const char *name)
 	return EX_UNAVAILABLE_;
 }
 
-int cmd_import(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_sweep(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_merge(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_report(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
