@@ -1,0 +1,535 @@
+/* mmsim sweep PLAN [-o DIR] [-j N] [--shard I/N] [--list]
+ *
+ * Runs every unit (point x repeat) of a sweep plan in its own `mmsim run` process, N at a
+ * time.  A unit's run directory is written under a temporary name and renamed into place
+ * only when the run succeeded, so after a crash or kill -9 the same command finishes the
+ * rest: units whose directory exists are never rerun.  A failed unit is logged with its
+ * config and stderr under DIR/failed/ and does not stop the others.
+ *
+ * MMSIM_RUN_CMD, when set, replaces this binary as the program run as
+ * `$MMSIM_RUN_CMD run BASE -o TMPDIR --set K=V... --seed N` (tests use a stand-in).
+ */
+#include "cli.h"
+
+#include "../config/plan.h"
+#include "../stats/runset.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: mmsim sweep PLAN.yaml [-o DIR] [-j N] [--shard I/N] [--list]\n"
+		"  -o DIR       output directory (default: sweep-<plan name>)\n"
+		"  -j N         run N units at once (default: number of online CPUs)\n"
+		"  --shard I/N  run only units u with u %% N == I-1 (default from\n"
+		"               SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 / SLURM_ARRAY_TASK_COUNT)\n"
+		"  --list       print the units (unit, point, repeat, seed, sets) and exit\n"
+		"Rerunning the same command resumes: finished units are never rerun.\n"
+		"Exit: 0 all units of the shard done; the exit code of a failed unit (70 if\n"
+		"it had none in 64..78) when any failed; 64 usage; 78 bad plan.\n");
+}
+
+/* One running child. */
+struct sweep_slot {
+	pid_t pid;
+	unsigned unit;
+	char tmp[4300]; /* DIR/runs/<id>/r<k>.tmp.<pid-of-sweep> */
+	char log[4400]; /* TMP.stderr: the child's stdout and stderr */
+};
+
+/* One sweep invocation: the plan, where it goes, and progress counters.
+ * nr_done + nr_failed + |running| + |queue left| == nr_todo. */
+struct sweep_control {
+	struct plan plan;
+	const char *dir;
+	unsigned jobs;
+	unsigned shard_i, shard_n;
+	const char *run_cmd; /* program exec'd for each unit */
+	unsigned *todo;      /* units of this shard not yet finished */
+	unsigned nr_todo, next;
+	unsigned nr_done, nr_failed, nr_skipped;
+	int first_fail_code;
+	bool progress;       /* stderr is a terminal */
+	struct timespec start;
+};
+
+static void unit_paths(const struct sweep_control *sc, unsigned u, char *final, size_t n)
+{
+	const struct plan_unit *un = &sc->plan.units[u];
+	snprintf(final, n, "%s/runs/%s/r%u", sc->dir, sc->plan.points[un->point].id, un->repeat);
+}
+
+static void failed_log_path(const struct sweep_control *sc, unsigned u, char *buf, size_t n)
+{
+	const struct plan_unit *un = &sc->plan.units[u];
+	snprintf(buf, n, "%s/failed/%s.r%u.log", sc->dir, sc->plan.points[un->point].id, un->repeat);
+}
+
+static double elapsed_s(const struct sweep_control *sc)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - sc->start.tv_sec) + (double)(now.tv_nsec - sc->start.tv_nsec) / 1e9;
+}
+
+static void show_progress(const struct sweep_control *sc, bool final)
+{
+	if (!sc->progress)
+		return;
+	unsigned finished = sc->nr_done + sc->nr_failed;
+	double t = elapsed_s(sc);
+	char eta[32] = "--:--";
+	if (finished && finished < sc->nr_todo) {
+		unsigned long s = (unsigned long)(t / finished * (sc->nr_todo - finished) + 0.5);
+		snprintf(eta, sizeof(eta), "%lu:%02lu", s / 60, s % 60);
+	} else if (finished == sc->nr_todo) {
+		snprintf(eta, sizeof(eta), "0:00");
+	}
+	fprintf(stderr, "\r\033[K[sweep] %u/%u done (%u already), %u failed, ETA %s",
+		sc->nr_done + sc->nr_skipped, sc->nr_todo + sc->nr_skipped, sc->nr_skipped,
+		sc->nr_failed, eta);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* The child: exec `RUN_CMD run BASE -o TMP --set K=V... --seed N`, output to the log. */
+static void exec_unit(const struct sweep_control *sc, const struct sweep_slot *slot, pid_t parent)
+{
+	const struct plan_unit *un = &sc->plan.units[slot->unit];
+	const struct plan_point *pt = &sc->plan.points[un->point];
+	/* die with the sweep: a killed sweep must not leave runs writing behind its back */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	int fd = open(slot->log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	int null = open("/dev/null", O_RDONLY);
+	if (fd < 0 || null < 0)
+		_exit(127);
+	dup2(null, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+	close(null);
+	size_t argc = 0;
+	char **argv = calloc(8 + 2 * pt->nr_sets, sizeof(char *));
+	char seed[32];
+	if (!argv)
+		_exit(127);
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)un->seed);
+	argv[argc++] = (char *)sc->run_cmd;
+	argv[argc++] = "run";
+	argv[argc++] = (char *)sc->plan.base;
+	argv[argc++] = "-o";
+	argv[argc++] = (char *)slot->tmp;
+	for (unsigned i = 0; i < pt->nr_sets; i++) {
+		size_t n = strlen(pt->sets[i].key) + strlen(pt->sets[i].value) + 2;
+		char *kv = malloc(n);
+		if (!kv)
+			_exit(127);
+		snprintf(kv, n, "%s=%s", pt->sets[i].key, pt->sets[i].value);
+		argv[argc++] = "--set";
+		argv[argc++] = kv;
+	}
+	argv[argc++] = "--seed";
+	argv[argc++] = seed;
+	argv[argc] = NULL;
+	execvp(sc->run_cmd, argv);
+	fprintf(stderr, "mmsim sweep: cannot execute %s: %s\n", sc->run_cmd, strerror(errno));
+	_exit(127);
+}
+
+static int start_unit(struct sweep_control *sc, struct sweep_slot *slot, unsigned u,
+		      struct sim_error *err)
+{
+	char final[4200];
+	unit_paths(sc, u, final, sizeof(final));
+	slot->unit = u;
+	snprintf(slot->tmp, sizeof(slot->tmp), "%s.tmp.%ld", final, (long)getpid());
+	/* next to the temporary run dir, so stale-temporary cleanup catches it too */
+	snprintf(slot->log, sizeof(slot->log), "%s.stderr", slot->tmp);
+	runset_rm_rf(slot->tmp);
+	/* the run writes into an existing empty directory */
+	if (runset_mkdir_p(slot->tmp, err))
+		return -1;
+	pid_t parent = getpid();
+	fflush(NULL);
+	slot->pid = fork();
+	if (slot->pid < 0)
+		return sim_error_set(err, EX_SOFTWARE_, "fork: %s", strerror(errno));
+	if (slot->pid == 0)
+		exec_unit(sc, slot, parent);
+	return 0;
+}
+
+/* Write DIR/failed/<id>.r<k>.log: what was run, how it ended, and its output. */
+static void record_failure(struct sweep_control *sc, const struct sweep_slot *slot, int status,
+			   const char *why)
+{
+	const struct plan_unit *un = &sc->plan.units[slot->unit];
+	const struct plan_point *pt = &sc->plan.points[un->point];
+	char path[4300], exit_desc[64];
+	failed_log_path(sc, slot->unit, path, sizeof(path));
+	if (WIFEXITED(status))
+		snprintf(exit_desc, sizeof(exit_desc), "exit %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(exit_desc, sizeof(exit_desc), "signal %d", WTERMSIG(status));
+	else
+		snprintf(exit_desc, sizeof(exit_desc), "status %d", status);
+	size_t loglen = 0;
+	char *log = runset_read_file(slot->log, &loglen, NULL);
+	FILE *fp = fopen(path, "w");
+	if (fp) {
+		fprintf(fp, "# unit %u point %s repeat %u seed %llu: %s%s%s\n# command: %s run %s -o DIR",
+			slot->unit, pt->id, un->repeat, (unsigned long long)un->seed, exit_desc,
+			why ? ", " : "", why ? why : "", sc->run_cmd, sc->plan.base);
+		for (unsigned i = 0; i < pt->nr_sets; i++)
+			fprintf(fp, " --set %s=%s", pt->sets[i].key, pt->sets[i].value);
+		fprintf(fp, " --seed %llu\n# stderr:\n%s", (unsigned long long)un->seed, log ? log : "");
+		fclose(fp);
+	}
+	if (sc->progress)
+		fputc('\n', stderr);
+	fprintf(stderr, "mmsim sweep: point %s repeat %u failed (%s%s%s); config %s + sets; log %s\n",
+		pt->id, un->repeat, exit_desc, why ? ", " : "", why ? why : "", sc->plan.base, path);
+	/* the last lines of the child's stderr, so the cause shows without opening the log */
+	if (log && loglen) {
+		const char *tail = log + loglen;
+		for (int lines = 0; tail > log && lines < 6; tail--)
+			if (tail[-1] == '\n' && tail != log + loglen)
+				lines++;
+		fprintf(stderr, "  | %s%s", tail == log ? "" : "...\n  | ", tail);
+		if (log[loglen - 1] != '\n')
+			fputc('\n', stderr);
+	}
+	free(log);
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+	if (!sc->first_fail_code)
+		sc->first_fail_code = code >= 64 && code <= 78 ? code : EX_SOFTWARE_;
+}
+
+static void finish_unit(struct sweep_control *sc, struct sweep_slot *slot, int status)
+{
+	char final[4200], sum[4400], flog[4300];
+	unit_paths(sc, slot->unit, final, sizeof(final));
+	snprintf(sum, sizeof(sum), "%s/summary.json", slot->tmp);
+	failed_log_path(sc, slot->unit, flog, sizeof(flog));
+	const char *why = NULL;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (!runset_is_file(sum))
+			why = "exited 0 but wrote no summary.json";
+		else if (rename(slot->tmp, final) != 0)
+			why = "cannot rename the run directory into place";
+		if (!why) {
+			sc->nr_done++;
+			remove(slot->log);
+			remove(flog); /* an earlier failure of this unit is now history */
+			slot->pid = 0;
+			return;
+		}
+	}
+	record_failure(sc, slot, status, why);
+	sc->nr_failed++;
+	runset_rm_rf(slot->tmp);
+	remove(slot->log);
+	slot->pid = 0;
+}
+
+static int run_all(struct sweep_control *sc, struct sim_error *err)
+{
+	struct sweep_slot *slots = calloc(sc->jobs, sizeof(*slots));
+	unsigned running = 0;
+	int rc = 0;
+	if (!slots)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	show_progress(sc, false);
+	while (sc->next < sc->nr_todo || running) {
+		while (running < sc->jobs && sc->next < sc->nr_todo) {
+			struct sweep_slot *slot = NULL;
+			for (unsigned s = 0; s < sc->jobs && !slot; s++)
+				if (!slots[s].pid)
+					slot = &slots[s];
+			if (start_unit(sc, slot, sc->todo[sc->next++], err)) {
+				rc = -1;
+				goto drain;
+			}
+			running++;
+		}
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = sim_error_set(err, EX_SOFTWARE_, "waitpid: %s", strerror(errno));
+			break;
+		}
+		for (unsigned s = 0; s < sc->jobs; s++)
+			if (slots[s].pid == pid) {
+				finish_unit(sc, &slots[s], status);
+				running--;
+				show_progress(sc, false);
+			}
+	}
+	show_progress(sc, true);
+	free(slots);
+	return rc;
+drain:
+	/* could not start a unit: let the running ones finish so their work is kept */
+	while (running) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0 && errno != EINTR)
+			break;
+		for (unsigned s = 0; s < sc->jobs; s++)
+			if (pid > 0 && slots[s].pid == pid) {
+				finish_unit(sc, &slots[s], status);
+				running--;
+			}
+	}
+	free(slots);
+	return rc;
+}
+
+/* Copy the plan into DIR, or check that DIR was made by the same plan. */
+static int setup_dir(struct sweep_control *sc, struct sim_error *err)
+{
+	char path[4200];
+	size_t len, have_len;
+	char *text = runset_read_file(sc->plan.path, &len, err);
+	if (!text)
+		return -1;
+	int rc = -1;
+	snprintf(path, sizeof(path), "%s/runs", sc->dir);
+	if (runset_mkdir_p(path, err))
+		goto out;
+	snprintf(path, sizeof(path), "%s/failed", sc->dir);
+	if (runset_mkdir_p(path, err))
+		goto out;
+	snprintf(path, sizeof(path), "%s/plan.yaml", sc->dir);
+	char *have = runset_is_file(path) ? runset_read_file(path, &have_len, NULL) : NULL;
+	if (have) {
+		bool same = have_len == len && !memcmp(have, text, len);
+		free(have);
+		if (!same) {
+			sim_error_set(err, EX_USAGE_,
+				      "%s holds a sweep of a different plan (%s differs from %s); "
+				      "use another -o DIR",
+				      sc->dir, path, sc->plan.path);
+			goto out;
+		}
+	} else {
+		struct atomic_file af;
+		FILE *fp = atomic_open(&af, path, err);
+		if (!fp)
+			goto out;
+		fwrite(text, 1, len, fp);
+		if (atomic_commit(&af, err))
+			goto out;
+	}
+	/* the full unit list, the same for every shard */
+	snprintf(path, sizeof(path), "%s/points.tsv", sc->dir);
+	struct atomic_file af;
+	FILE *fp = atomic_open(&af, path, err);
+	if (!fp)
+		goto out;
+	fputs(RUNSET_POINTS_HEADER, fp);
+	for (unsigned u = 0; u < sc->plan.nr_units; u++) {
+		const struct plan_unit *un = &sc->plan.units[u];
+		const struct plan_point *pt = &sc->plan.points[un->point];
+		fprintf(fp, "%u\t%s\t%u\t%llu", u, pt->id, un->repeat, (unsigned long long)un->seed);
+		for (unsigned i = 0; i < pt->nr_sets; i++)
+			fprintf(fp, "\t%s=%s", pt->sets[i].key, pt->sets[i].value);
+		fputc('\n', fp);
+	}
+	rc = atomic_commit(&af, err);
+out:
+	free(text);
+	return rc;
+}
+
+/* Pick this shard's unfinished units; clear stale temporaries they left behind. */
+static int select_units(struct sweep_control *sc, struct sim_error *err)
+{
+	sc->todo = calloc(sc->plan.nr_units, sizeof(unsigned));
+	if (!sc->todo)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	char final[4200], sum[4600];
+	for (unsigned u = 0; u < sc->plan.nr_units; u++) {
+		if (!plan_unit_in_shard(u, sc->shard_i, sc->shard_n))
+			continue;
+		unit_paths(sc, u, final, sizeof(final));
+		snprintf(sum, sizeof(sum), "%s/summary.json", final);
+		if (runset_is_file(sum)) {
+			sc->nr_skipped++;
+			continue;
+		}
+		/* a directory without summary.json is not a finished run: redo it */
+		if (runset_is_dir(final))
+			runset_rm_rf(final);
+		sc->todo[sc->nr_todo++] = u;
+	}
+	/* stale r<k>.tmp.<pid> directories of a killed sweep */
+	for (unsigned p = 0; p < sc->plan.nr_points; p++) {
+		snprintf(final, sizeof(final), "%s/runs/%s", sc->dir, sc->plan.points[p].id);
+		if (runset_mkdir_p(final, err))
+			return -1;
+		char *cmd_dir = final;
+		struct dirent *e;
+		DIR *d = opendir(cmd_dir);
+		if (!d)
+			continue;
+		while ((e = readdir(d))) {
+			const char *t = strstr(e->d_name, ".tmp.");
+			if (!t || e->d_name[0] != 'r')
+				continue;
+			unsigned rep = (unsigned)atoi(e->d_name + 1);
+			unsigned u = p * sc->plan.repeat + rep;
+			if (rep < sc->plan.repeat && plan_unit_in_shard(u, sc->shard_i, sc->shard_n)) {
+				snprintf(sum, sizeof(sum), "%s/%s", cmd_dir, e->d_name);
+				runset_rm_rf(sum);
+			}
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+static int default_shard(unsigned *i, unsigned *n, struct sim_error *err)
+{
+	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
+	const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+	*i = *n = 1;
+	if (!id || !count)
+		return 0;
+	/* Slurm numbers tasks as the --array range says (0-3 or 1-4): normalise by the minimum */
+	long a = atol(id) - (min ? atol(min) : 0) + 1, b = atol(count);
+	if (a < 1 || b < 1 || a > b)
+		return sim_error_set(err, EX_USAGE_,
+				     "SLURM_ARRAY_TASK_ID=%s (MIN=%s) COUNT=%s is not a shard I/N "
+				     "(use a contiguous --array range, or --shard)",
+				     id, min ? min : "unset", count);
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_control sc = { .jobs = 0 };
+	struct sim_error err = { 0 };
+	const char *plan_path = NULL, *shard = NULL;
+	char default_dir[4096];
+	bool list = false;
+	long jobs = 0;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			sc.dir = argv[++i];
+		} else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+			char *end;
+			jobs = strtol(argv[++i], &end, 10);
+			if (*end || jobs < 1 || jobs > 4096) {
+				fprintf(stderr, "mmsim sweep: -j needs a number 1..4096\n");
+				return EX_USAGE_;
+			}
+		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
+			char *end;
+			jobs = strtol(argv[i] + 2, &end, 10);
+			if (*end || jobs < 1 || jobs > 4096) {
+				fprintf(stderr, "mmsim sweep: -j needs a number 1..4096\n");
+				return EX_USAGE_;
+			}
+		} else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
+			shard = argv[++i];
+		} else if (!strcmp(argv[i], "--list")) {
+			list = true;
+		} else if (argv[i][0] == '-' || plan_path) {
+			usage(stderr);
+			return EX_USAGE_;
+		} else {
+			plan_path = argv[i];
+		}
+	}
+	if (!plan_path) {
+		usage(stderr);
+		return EX_USAGE_;
+	}
+	if (shard) {
+		if (plan_parse_shard(shard, &sc.shard_i, &sc.shard_n)) {
+			fprintf(stderr, "mmsim sweep: --shard wants I/N with 1 <= I <= N, not '%s'\n", shard);
+			return EX_USAGE_;
+		}
+	} else if (default_shard(&sc.shard_i, &sc.shard_n, &err)) {
+		return cli_fail(&err);
+	}
+	if (plan_load(&sc.plan, plan_path, &err))
+		return cli_fail(&err);
+	int rc = 0;
+	if (list) {
+		for (unsigned u = 0; u < sc.plan.nr_units; u++) {
+			const struct plan_unit *un = &sc.plan.units[u];
+			const struct plan_point *pt = &sc.plan.points[un->point];
+			if (!plan_unit_in_shard(u, sc.shard_i, sc.shard_n))
+				continue;
+			printf("%u\t%s\t%u\t%llu", u, pt->id, un->repeat, (unsigned long long)un->seed);
+			for (unsigned s = 0; s < pt->nr_sets; s++)
+				printf("\t%s=%s", pt->sets[s].key, pt->sets[s].value);
+			putchar('\n');
+		}
+		goto out;
+	}
+	if (!sc.dir) {
+		char stem[256];
+		const char *b = strrchr(plan_path, '/');
+		snprintf(stem, sizeof(stem), "%s", b ? b + 1 : plan_path);
+		char *dot = strrchr(stem, '.');
+		if (dot && dot != stem)
+			*dot = 0;
+		snprintf(default_dir, sizeof(default_dir), "sweep-%s", stem);
+		sc.dir = default_dir;
+	}
+	if (!jobs) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		if (jobs < 1)
+			jobs = 1;
+	}
+	sc.jobs = (unsigned)jobs;
+	sc.run_cmd = getenv("MMSIM_RUN_CMD");
+	if (!sc.run_cmd || !*sc.run_cmd)
+		sc.run_cmd = cli_self_path();
+	sc.progress = isatty(2);
+	clock_gettime(CLOCK_MONOTONIC, &sc.start);
+	if (setup_dir(&sc, &err) || select_units(&sc, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (run_all(&sc, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (runset_write_results(sc.dir, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	fprintf(stderr, "mmsim sweep: %s: shard %u/%u: %u run, %u already done, %u failed; %s/results.tsv\n",
+		sc.dir, sc.shard_i, sc.shard_n, sc.nr_done, sc.nr_skipped, sc.nr_failed, sc.dir);
+	rc = sc.nr_failed ? sc.first_fail_code : 0;
+out:
+	free(sc.todo);
+	plan_free(&sc.plan);
+	return rc;
+}
