@@ -351,6 +351,9 @@ static int expand(struct plan *plan, struct sim_error *err)
 		for (unsigned q = 0; q < plan->nr_points; q++)
 			if (!strcmp(plan->points[q].id, pt->id)) {
 				free(odo);
+				free(pt->sets);
+				free(pt->canon);
+				memset(pt, 0, sizeof(*pt));
 				return sim_error_set(err, EX_CONFIG_,
 						     "%s: two points share the id '%s' (values differ only "
 						     "in characters unsafe for file names)",
