@@ -4,6 +4,7 @@
 # figures are a pure function of the sets and the seed.
 #   FAKE_RUN_SLEEP  seconds to sleep before writing (default 0)
 #   FAKE_RUN_LOG    file to which "start <sets> seed <n>" is appended
+#   FAKE_RUN_SPIN   iterations of a CPU-bound loop before writing (for bench/sweep_speedup.sh)
 # A set whose value is "boom" makes it fail with exit 78 and a message on stderr.
 set -eu
 [ "$1" = run ] || { echo "fake-mmsim-run: expected 'run'" >&2; exit 64; }
@@ -22,6 +23,7 @@ done
 [ -n "${FAKE_RUN_LOG:-}" ] && echo "start$sets seed $seed" >> "$FAKE_RUN_LOG"
 case "$sets " in *=boom\ *) echo "fake-mmsim-run: $config: bad value 'boom' in$sets" >&2; exit 78 ;; esac
 sleep "${FAKE_RUN_SLEEP:-0}"
+[ "${FAKE_RUN_SPIN:-0}" -gt 0 ] && awk -v n="$FAKE_RUN_SPIN" 'BEGIN { for (i = 0; i < n; i++) x += i % 7; exit x < 0 }'
 mkdir -p "$out"
 # level: a function of the sets only; noise: of the seed only (seeds are < 2^53, exact in awk)
 level=$(printf '%s' "$sets" | cksum | cut -d' ' -f1)

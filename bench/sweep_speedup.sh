@@ -1,0 +1,43 @@
+#!/bin/sh
+# sweep_speedup.sh — DESIGN §9 / issue 7 benchmark: a 32-point sweep with -j 2 against -j 1.
+# Target: speed-up >= 1.8 on 2 cores.  Uses the real `mmsim run` on configs/default.yaml
+# when this build has it, else the CPU-bound stand-in tests/data/fake-mmsim-run.sh
+# (FAKE_RUN_SPIN), which measures the sweep runner itself.
+# usage: bench/sweep_speedup.sh [MMSIM]   (env MMSIM also accepted)
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+mmsim=${1:-${MMSIM:-$src/build/sim/cli/mmsim}}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-speedup.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+if "$mmsim" run --help > /dev/null 2>&1 && [ -f "$src/configs/default.yaml" ]; then
+	what="real mmsim run ($src/configs/default.yaml)"
+	base=$src/configs/default.yaml
+	# 32 points: 4 CMA modes x 8 seeds' worth of repeats
+	matrix="  policy.cma.mode: [none, migrate_cma, sticky_movable, zone_cma]"
+	repeat=8
+else
+	what="CPU-bound stand-in (FAKE_RUN_SPIN=${FAKE_RUN_SPIN:=3000000})"
+	export MMSIM_RUN_CMD="$src/tests/data/fake-mmsim-run.sh" FAKE_RUN_SPIN
+	base=/dev/null
+	matrix="  a: [1, 2, 3, 4, 5, 6, 7, 8]
+  b: [1, 2, 3, 4]"
+	repeat=1
+fi
+cat > "$work/plan.yaml" <<PLAN
+base: $base
+matrix:
+$matrix
+repeat: $repeat
+PLAN
+[ "$("$mmsim" sweep "$work/plan.yaml" --list | wc -l)" = 32 ] || { echo "plan is not 32 units" >&2; exit 1; }
+now() { date +%s.%N; }
+t0=$(now); "$mmsim" sweep "$work/plan.yaml" -o "$work/j1" -j 1 2> /dev/null
+t1=$(now); "$mmsim" sweep "$work/plan.yaml" -o "$work/j2" -j 2 2> /dev/null
+t2=$(now)
+diff -r "$work/j1" "$work/j2" > /dev/null || { echo "-j1 and -j2 results differ" >&2; exit 1; }
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v what="$what" -v cpus="$(nproc)" 'BEGIN {
+	s1 = b - a; s2 = c - b
+	printf "sweep of 32 units, %s, %d CPUs online\n", what, cpus
+	printf "  -j 1: %.2f s\n  -j 2: %.2f s\n  speed-up: %.2fx (target >= 1.8)\n", s1, s2, s1 / s2
+	exit !(s1 / s2 >= 1.8)
+}'
