@@ -69,7 +69,7 @@ struct cost_config {
 
 struct workload_config {
 	char trace[CONFIG_PATH_MAX];     /* native trace to replay; or */
-	char generator[CONFIG_PATH_MAX]; /* workloads/*.yaml generated in-process */
+	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML, generated in-process */
 	enum replay_mode replay;
 };
 

@@ -1,0 +1,172 @@
+/* mm_check.c — the invariant checker (DESIGN §4). Returns false with the first violation
+ * described in msg; never changes state. */
+#include "mm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define FAIL(...)                                          \
+	do {                                               \
+		if (msg)                                   \
+			snprintf(msg, msg_size, __VA_ARGS__); \
+		return false;                              \
+	} while (0)
+
+static bool check_zone_counters(const struct mm *mm, const struct zone *z, char *msg, size_t msg_size)
+{
+	uint64_t free_pages = 0, cma = 0, ha = 0;
+	for (int o = 0; o < NR_PAGE_ORDERS; o++) {
+		const struct free_area *a = &z->free_area[o];
+		uint64_t sum = 0;
+		for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
+			sum += a->nr_free_mt[mt];
+		if (sum != a->nr_free)
+			FAIL("zone %s order %d: nr_free %llu != sum over types %llu", z->name, o,
+			     (unsigned long long)a->nr_free, (unsigned long long)sum);
+		free_pages += a->nr_free << o;
+		cma += a->nr_free_mt[MIGRATE_CMA] << o;
+		ha += a->nr_free_mt[MIGRATE_HIGHATOMIC] << o;
+	}
+	if (free_pages != z->nr_free_pages)
+		FAIL("zone %s: nr_free_pages %llu != Σ nr_free<<order %llu", z->name,
+		     (unsigned long long)z->nr_free_pages, (unsigned long long)free_pages);
+	if (cma != z->nr_free_cma)
+		FAIL("zone %s: nr_free_cma %llu != %llu", z->name, (unsigned long long)z->nr_free_cma,
+		     (unsigned long long)cma);
+	if (ha != z->nr_free_highatomic)
+		FAIL("zone %s: nr_free_highatomic mismatch", z->name);
+	if (z->nr_free_pages + z->nr_alloc_pages + z->nr_pcp_pages != z->present)
+		FAIL("zone %s: free %llu + allocated %llu + pcp %llu != present %llu", z->name,
+		     (unsigned long long)z->nr_free_pages, (unsigned long long)z->nr_alloc_pages,
+		     (unsigned long long)z->nr_pcp_pages, (unsigned long long)z->present);
+	if (z->pcp) {
+		uint64_t pcp_pages = 0;
+		for (unsigned c = 0; c < mm->cfg->machine.nr_cpus; c++)
+			pcp_pages += z->pcp[c].count;
+		if (pcp_pages != z->nr_pcp_pages)
+			FAIL("zone %s: pcp counts %llu != nr_pcp_pages %llu", z->name,
+			     (unsigned long long)pcp_pages, (unsigned long long)z->nr_pcp_pages);
+	}
+	(void)mm;
+	return true;
+}
+
+static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *msg, size_t msg_size)
+{
+	for (int o = 0; o < NR_PAGE_ORDERS; o++) {
+		for (int mt = 0; mt < NR_MIGRATETYPES; mt++) {
+			const struct free_area *a = &z->free_area[o];
+			uint64_t n = 0;
+			pfn_t prev = PFN_NONE;
+			for (pfn_t pfn = a->head[mt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+				const struct page_frame *p = &mm->pages[pfn];
+				if (pfn < z->start_pfn || pfn + (1u << o) > z->start_pfn + z->present)
+					FAIL("free block %#x order %d outside zone %s", pfn, o, z->name);
+				if (!(p->flags & PF_BUDDY) || p->order != o || p->mt != mt)
+					FAIL("pfn %#x on list [%d][%s] but flags %#x order %u mt %u", pfn, o,
+					     migratetype_names[mt], p->flags, p->order, p->mt);
+				if (pfn & ((1u << o) - 1))
+					FAIL("free block %#x order %d misaligned", pfn, o);
+				if (p->prev != prev)
+					FAIL("free list [%d][%s] back link broken at %#x", o, migratetype_names[mt], pfn);
+				/* Since 6.10 a free page sits on its pageblock's type (reference §2.1). */
+				pfn_t blk = pfn;
+				const struct pageblock *pb = &z->pageblocks[(blk - z->start_pfn) >> mm->pageblock_order];
+				if (pb->mt != mt)
+					FAIL("free block %#x order %d on %s list in a %s pageblock", pfn, o,
+					     migratetype_names[mt], migratetype_names[pb->mt]);
+				prev = pfn;
+				if (++n > z->spanned)
+					FAIL("free list [%d][%s] has a cycle", o, migratetype_names[mt]);
+			}
+			if (a->tail[mt] != prev)
+				FAIL("free list [%d][%s] tail mismatch", o, migratetype_names[mt]);
+			if (n != a->nr_free_mt[mt])
+				FAIL("free list [%d][%s]: %llu entries, counter %llu", o, migratetype_names[mt],
+				     (unsigned long long)n, (unsigned long long)a->nr_free_mt[mt]);
+		}
+	}
+	/* Walk the zone by blocks: every page is covered by exactly one free block, one
+	 * allocated block, or is reserved; CMA / sticky blocks hold no unmovable allocation. */
+	uint64_t blocks_mt[NR_MIGRATETYPES] = { 0 };
+	size_t nr_blocks = (z->present + mm->pageblock_nr_pages - 1) >> mm->pageblock_order;
+	for (size_t b = 0; b < nr_blocks; b++)
+		blocks_mt[z->pageblocks[b].mt]++;
+	for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
+		if (blocks_mt[mt] != z->nr_blocks_mt[mt])
+			FAIL("zone %s: %llu %s pageblocks, counter %llu", z->name, (unsigned long long)blocks_mt[mt],
+			     migratetype_names[mt], (unsigned long long)z->nr_blocks_mt[mt]);
+	for (pfn_t pfn = z->start_pfn; pfn < z->start_pfn + z->present;) {
+		const struct page_frame *p = &mm->pages[pfn];
+		if (p->xflags & PFX_PCP) {
+			if (p->flags & (PF_BUDDY | PF_HEAD))
+				FAIL("pcp page %#x also free or allocated", pfn);
+			pfn += 1u << p->order;
+		} else if (p->flags & (PF_BUDDY | PF_HEAD)) {
+			if ((p->flags & PF_BUDDY) && (p->flags & PF_HEAD))
+				FAIL("pfn %#x both free and allocated", pfn);
+			unsigned n = 1u << p->order;
+			for (unsigned k = 1; k < n; k++)
+				if ((mm->pages[pfn + k].flags & (PF_BUDDY | PF_HEAD)) || mm->pages[pfn + k].xflags)
+					FAIL("pfn %#x inside block %#x order %u is itself a block head", pfn + k, pfn, p->order);
+			if (p->flags & PF_HEAD) {
+				const struct obj_slot *s = &mm->objs.slots[p->owner];
+				if (p->owner >= mm->objs.cap || s->id == OBJ_EMPTY || s->pfn != pfn)
+					FAIL("allocated block %#x has no owning object", pfn);
+				const struct pageblock *pb = &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+				bool unmovable = !(p->flags & (PF_LRU | PF_MOVABLE_OPS)) && !(p->flags & PF_CMA_DEVICE);
+				if (unmovable && (pb->mt == MIGRATE_CMA || (pb->bits & PB_STICKY)))
+					FAIL("unmovable block %#x in a %s pageblock", pfn,
+					     pb->mt == MIGRATE_CMA ? "CMA" : "sticky");
+			}
+			pfn += n;
+		} else if (p->flags & PF_RESERVED) {
+			FAIL("reserved pfn %#x inside zone %s present range", pfn, z->name);
+		} else {
+			FAIL("pfn %#x is neither free, allocated nor reserved", pfn);
+		}
+	}
+	return true;
+}
+
+bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
+{
+	uint64_t alloc_total = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		if (!z->spanned)
+			continue;
+		if (!check_zone_counters(mm, z, msg, msg_size))
+			return false;
+		if (level >= 2 && !check_zone_lists(mm, z, msg, msg_size))
+			return false;
+		alloc_total += z->nr_alloc_pages;
+	}
+	if (level >= 2) {
+		uint64_t live = 0, pages = 0;
+		for (uint32_t i = 0; i < mm->objs.cap; i++) {
+			const struct obj_slot *s = &mm->objs.slots[i];
+			if (s->id == OBJ_EMPTY)
+				continue;
+			live++;
+			if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
+				if (s->pfn != PFN_NONE)
+					FAIL("non-resident object %llu still has pfn %#x", (unsigned long long)s->id, s->pfn);
+				continue;
+			}
+			if (s->pfn == PFN_NONE || s->pfn >= mm->nr_pages)
+				FAIL("object %llu has no pages", (unsigned long long)s->id);
+			const struct page_frame *p = &mm->pages[s->pfn];
+			if (!(p->flags & PF_HEAD) || p->owner != i)
+				FAIL("object %llu: head %#x does not point back (owner %u, slot %u)",
+				     (unsigned long long)s->id, s->pfn, p->owner, i);
+			pages += 1ull << p->order;
+		}
+		if (live != mm->objs.nr_live)
+			FAIL("object table: %llu live slots, counter %u", (unsigned long long)live, mm->objs.nr_live);
+		if (pages != alloc_total)
+			FAIL("objects hold %llu pages, zones count %llu allocated", (unsigned long long)pages,
+			     (unsigned long long)alloc_total);
+	}
+	return true;
+}

@@ -1,0 +1,728 @@
+/* page_alloc.c — the buddy allocator: free lists, split/merge, fallback claim and steal,
+ * highatomic reserve, watermark boost, the zonelist walk and the allocation paths.
+ * Behaviour follows reference §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
+#include "mm.h"
+
+#include <string.h>
+
+/* ---- free lists ------------------------------------------------------------------ */
+
+static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
+			     enum migratetype mt, bool tail)
+{
+	struct free_area *area = &z->free_area[order];
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = PF_BUDDY;
+	p->order = (uint8_t)order;
+	p->mt = (uint8_t)mt;
+	p->owner = 0;
+	if (tail) {
+		p->next = PFN_NONE;
+		p->prev = area->tail[mt];
+		if (area->tail[mt] != PFN_NONE)
+			mm->pages[area->tail[mt]].next = pfn;
+		else
+			area->head[mt] = pfn;
+		area->tail[mt] = pfn;
+	} else {
+		p->prev = PFN_NONE;
+		p->next = area->head[mt];
+		if (area->head[mt] != PFN_NONE)
+			mm->pages[area->head[mt]].prev = pfn;
+		else
+			area->tail[mt] = pfn;
+		area->head[mt] = pfn;
+	}
+	area->nr_free_mt[mt]++;
+	area->nr_free++;
+	uint64_t nr = 1ull << order;
+	z->nr_free_pages += nr;
+	if (mt == MIGRATE_CMA)
+		z->nr_free_cma += nr;
+	else if (mt == MIGRATE_HIGHATOMIC)
+		z->nr_free_highatomic += nr;
+}
+
+static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	enum migratetype mt = p->mt;
+	struct free_area *area = &z->free_area[order];
+	sim_assert2((p->flags & PF_BUDDY) && p->order == order);
+	if (p->prev != PFN_NONE)
+		mm->pages[p->prev].next = p->next;
+	else
+		area->head[mt] = p->next;
+	if (p->next != PFN_NONE)
+		mm->pages[p->next].prev = p->prev;
+	else
+		area->tail[mt] = p->prev;
+	p->flags &= (uint16_t)~PF_BUDDY;
+	p->next = p->prev = PFN_NONE;
+	area->nr_free_mt[mt]--;
+	area->nr_free--;
+	uint64_t nr = 1ull << order;
+	z->nr_free_pages -= nr;
+	if (mt == MIGRATE_CMA)
+		z->nr_free_cma -= nr;
+	else if (mt == MIGRATE_HIGHATOMIC)
+		z->nr_free_highatomic -= nr;
+}
+
+/* ---- pageblocks ------------------------------------------------------------------ */
+
+struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &mm->zones[i];
+		if (z->spanned && pfn >= z->start_pfn && pfn < zone_end_pfn(z))
+			return z;
+	}
+	return NULL;
+}
+
+struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
+{
+	struct zone *z = mm_pfn_zone(mm, pfn);
+	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+}
+
+static inline struct pageblock *zone_pageblock(struct mm *mm, struct zone *z, pfn_t pfn)
+{
+	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+}
+
+static void set_block_type(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype mt)
+{
+	struct pageblock *pb = zone_pageblock(mm, z, pfn);
+	z->nr_blocks_mt[pb->mt]--;
+	z->nr_blocks_mt[mt]++;
+	pb->mt = (uint8_t)mt;
+}
+
+/* Move every free block inside [start, start + nr) to mt's lists (6.10+: a free page is
+ * always on the list of its pageblock's current type). Returns pages moved. */
+static uint64_t move_freepages(struct mm *mm, struct zone *z, pfn_t start, pfn_t nr,
+			       enum migratetype mt)
+{
+	uint64_t moved = 0;
+	for (pfn_t pfn = start; pfn < start + nr;) {
+		struct page_frame *p = &mm->pages[pfn];
+		if (p->flags & PF_BUDDY) {
+			unsigned order = p->order;
+			if (p->mt != mt) {
+				del_from_free_list(mm, z, pfn, order);
+				add_to_free_list(mm, z, pfn, order, mt, true);
+			}
+			moved += 1ull << order;
+			pfn += 1u << order;
+		} else if (p->flags & PF_HEAD) {
+			pfn += 1u << p->order;
+		} else {
+			pfn++;
+		}
+	}
+	return moved;
+}
+
+void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt)
+{
+	struct zone *z = mm_pfn_zone(mm, pfn);
+	pfn_t start = pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
+	/* A free block larger than a pageblock would straddle blocks of two types: the
+	 * kernel splits it first; the model does the same. */
+	for (unsigned order = mm->pageblock_order + 1; order <= MAX_PAGE_ORDER; order++) {
+		pfn_t head = start & ~(pfn_t)((1u << order) - 1);
+		struct page_frame *p = &mm->pages[head];
+		if ((p->flags & PF_BUDDY) && p->order == order) {
+			del_from_free_list(mm, z, head, order);
+			for (pfn_t q = head; q < head + (1u << order); q += mm->pageblock_nr_pages)
+				add_to_free_list(mm, z, q, mm->pageblock_order, zone_pageblock(mm, z, q)->mt, true);
+			break;
+		}
+	}
+	set_block_type(mm, z, start, mt);
+	move_freepages(mm, z, start, mm->pageblock_nr_pages, mt);
+}
+
+/* Set every pageblock covered by a free/allocated block of `order` at pfn to mt. */
+static void change_pageblock_range(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
+				   enum migratetype mt)
+{
+	for (pfn_t q = pfn; q < pfn + (1u << order); q += mm->pageblock_nr_pages)
+		set_block_type(mm, z, q, mt);
+}
+
+/* ---- split and merge ------------------------------------------------------------- */
+
+/* Split a block of `high` order at pfn down to `low`, putting the upper halves back on
+ * mt's lists at orders high-1 .. low (reference §2.2 expand). */
+static void expand(struct mm *mm, struct zone *z, pfn_t pfn, unsigned low, unsigned high,
+		   enum migratetype mt)
+{
+	while (high > low) {
+		high--;
+		add_to_free_list(mm, z, pfn + (1u << high), high, mt, false);
+	}
+}
+
+static inline bool page_is_buddy(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order)
+{
+	if (pfn < z->start_pfn || pfn >= zone_end_pfn(z))
+		return false;
+	const struct page_frame *p = &mm->pages[pfn];
+	return (p->flags & PF_BUDDY) && p->order == order;
+}
+
+/* __free_one_page (reference §2.9): merge with free buddies; at order >= pageblock_order
+ * stop when the two blocks' types differ and either is not mergeable (CMA, ISOLATE,
+ * HIGHATOMIC); if both are mergeable the buddy's blocks take the freeing page's type. */
+static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
+			  enum migratetype mt, bool to_tail)
+{
+	while (order < MAX_PAGE_ORDER) {
+		pfn_t buddy = pfn ^ (1u << order);
+		if (!page_is_buddy(mm, z, buddy, order))
+			break;
+		if (order >= mm->pageblock_order) {
+			enum migratetype bmt = zone_pageblock(mm, z, buddy)->mt;
+			if (bmt != mt) {
+				if (!migratetype_mergeable(mt) || !migratetype_mergeable(bmt))
+					break;
+				del_from_free_list(mm, z, buddy, order);
+				change_pageblock_range(mm, z, buddy, order, mt);
+				pfn &= buddy;
+				order++;
+				continue;
+			}
+		}
+		del_from_free_list(mm, z, buddy, order);
+		pfn &= buddy;
+		order++;
+	}
+	/* buddy_merge_likely: when the next-higher buddy is free, put this block at the tail
+	 * so it is not handed out before that merge can happen. */
+	if (!to_tail && order < MAX_PAGE_ORDER - 1) {
+		pfn_t higher = (pfn & ~(pfn_t)(1u << order)) ^ (2u << order);
+		to_tail = page_is_buddy(mm, z, higher, order + 1);
+	}
+	add_to_free_list(mm, z, pfn, order, mt, to_tail);
+}
+
+void mm_free_pages(struct mm *mm, pfn_t pfn, unsigned order)
+{
+	struct zone *z = mm_pfn_zone(mm, pfn);
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = 0;
+	p->owner = 0;
+	z->nr_alloc_pages -= 1ull << order;
+	count_vm_events(mm, VM_PGFREE, 1ull << order);
+	if (pcp_allowed_order(mm, order))
+		pcp_free(mm, z, pfn, order);
+	else
+		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
+void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
+	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
+/* Boot: hand every present page to the buddy allocator at the largest aligned order,
+ * to the list tails (__free_pages_core uses FPI_TO_TAIL). */
+void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);
+void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
+{
+	pfn_t pfn = start;
+	while (pfn < end) {
+		unsigned order = MAX_PAGE_ORDER;
+		while (order > 0 && ((pfn & ((1u << order) - 1)) || pfn + (1u << order) > end))
+			order--;
+		/* CMA areas are handed over pageblock by pageblock (cma_activate_area), so a
+		 * boot chunk never spans pageblocks of different types; merging then applies
+		 * the usual restrictions. */
+		while (order > mm->pageblock_order) {
+			bool same = true;
+			for (pfn_t q = pfn; q < pfn + (1u << order); q += mm->pageblock_nr_pages)
+				same &= zone_pageblock(mm, z, q)->mt == zone_pageblock(mm, z, pfn)->mt;
+			if (same)
+				break;
+			order = mm->pageblock_order;
+		}
+		mm->pages[pfn].flags = 0;
+		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, true);
+		pfn += 1u << order;
+	}
+}
+
+/* ---- allocation from a zone -------------------------------------------------------- */
+
+static pfn_t rmqueue_smallest(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt)
+{
+	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
+		pfn_t pfn = z->free_area[o].head[mt];
+		if (pfn == PFN_NONE)
+			continue;
+		del_from_free_list(mm, z, pfn, o);
+		expand(mm, z, pfn, order, o, mt);
+		return pfn;
+	}
+	return PFN_NONE;
+}
+
+/* The fallback table (reference §2.4); HIGHATOMIC, CMA and ISOLATE have none. */
+static const enum migratetype fallbacks[MIGRATE_PCPTYPES][2] = {
+	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+/* Sticky MOVABLE policy (reference §2.4, §9.2): UNMOVABLE/RECLAIMABLE never take a page
+ * from a sticky block, neither by claim nor by steal. */
+static bool fallback_page_allowed(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype start_mt)
+{
+	if (start_mt == MIGRATE_MOVABLE)
+		return true;
+	/* A free block above pageblock order covers several pageblocks: none may be sticky. */
+	unsigned order = mm->pages[pfn].order;
+	pfn_t nr = order > mm->pageblock_order ? 1u << order : 1;
+	for (pfn_t q = pfn; q < pfn + nr; q += mm->pageblock_nr_pages)
+		if (zone_pageblock(mm, z, q)->bits & PB_STICKY)
+			return false;
+	return true;
+}
+
+/* First page on [order][fallback] usable by start_mt, for the first fallback type that has
+ * one; *fallback_mt receives the type. */
+static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
+				enum migratetype start_mt, enum migratetype *fallback_mt)
+{
+	for (int i = 0; i < 2; i++) {
+		enum migratetype fmt = fallbacks[start_mt][i];
+		for (pfn_t pfn = z->free_area[order].head[fmt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+			if (fallback_page_allowed(mm, z, pfn, start_mt)) {
+				*fallback_mt = fmt;
+				return pfn;
+			}
+		}
+	}
+	return PFN_NONE;
+}
+
+/* can_steal_fallback: judged on the order of the free page found (reference §2.5). */
+static bool can_claim_fallback(const struct mm *mm, unsigned current_order, enum migratetype start_mt)
+{
+	if (current_order >= mm->pageblock_order / 2)
+		return true;
+	if (start_mt == MIGRATE_RECLAIMABLE || start_mt == MIGRATE_UNMOVABLE)
+		return true;
+	return !mm->cfg->machine.mobility_grouping;
+}
+
+/* boost_watermark (reference §3.5): +1 pageblock, capped at max(pageblock,
+ * high * boost_factor / 10000). Skipped for tiny zones and before watermarks exist. */
+static bool boost_watermark(struct mm *mm, struct zone *z)
+{
+	unsigned factor = mm->cfg->machine.watermark_boost_factor;
+	if (!factor)
+		return false;
+	if (z->managed / mm->pageblock_nr_pages < 4)
+		return false;
+	uint64_t high = z->watermark[WMARK_HIGH];
+	if (!high)
+		return false;
+	uint64_t max_boost = high * factor / 10000;
+	max_boost = MAX(max_boost, (uint64_t)mm->pageblock_nr_pages);
+	z->watermark_boost = MIN(z->watermark_boost + mm->pageblock_nr_pages, max_boost);
+	count_vm_event(mm, VM_MMSIM_BOOSTS);
+	return true;
+}
+
+static void count_extfrag(struct mm *mm, unsigned fallback_order, bool change_ownership)
+{
+	count_vm_event(mm, VM_MMSIM_EXTFRAG);
+	if (fallback_order < mm->pageblock_order)
+		count_vm_event(mm, VM_MMSIM_EXTFRAG_FRAGMENTING);
+	if (change_ownership)
+		count_vm_event(mm, VM_MMSIM_EXTFRAG_CLAIM);
+}
+
+/* try_to_claim_block (reference §2.5). */
+static pfn_t try_to_claim_block(struct mm *mm, struct zone *z, pfn_t pfn, unsigned current_order,
+				unsigned order, enum migratetype start_mt,
+				enum migratetype block_mt, unsigned alloc_flags)
+{
+	if (zone_pageblock(mm, z, pfn)->mt == MIGRATE_HIGHATOMIC)
+		return PFN_NONE;
+	if (current_order >= mm->pageblock_order) {
+		del_from_free_list(mm, z, pfn, current_order);
+		change_pageblock_range(mm, z, pfn, current_order, start_mt);
+		expand(mm, z, pfn, order, current_order, start_mt);
+		count_vm_event(mm, VM_MMSIM_BLOCK_CLAIMS);
+		return pfn;
+	}
+	if (boost_watermark(mm, z) && (alloc_flags & ALLOC_KSWAPD))
+		z->boosted_wakeup = true;
+
+	pfn_t start = pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
+	if (start < z->start_pfn || start + mm->pageblock_nr_pages > z->start_pfn + z->present)
+		return PFN_NONE; /* block straddles the zone's end */
+	uint64_t free_pages = 0, movable = 0;
+	for (pfn_t q = start; q < start + mm->pageblock_nr_pages;) {
+		const struct page_frame *p = &mm->pages[q];
+		unsigned n = (p->flags & (PF_BUDDY | PF_HEAD)) ? 1u << p->order : 1u;
+		if (p->flags & PF_BUDDY)
+			free_pages += n;
+		else if ((p->flags & PF_HEAD) && (p->flags & (PF_LRU | PF_MOVABLE_OPS)))
+			movable += n;
+		q += n;
+	}
+	uint64_t alike;
+	if (start_mt == MIGRATE_MOVABLE)
+		alike = movable;
+	else if (block_mt == MIGRATE_MOVABLE)
+		alike = mm->pageblock_nr_pages - free_pages - movable;
+	else
+		alike = 0;
+	if (free_pages + alike >= mm->pageblock_nr_pages / 2 || !mm->cfg->machine.mobility_grouping) {
+		set_block_type(mm, z, start, start_mt);
+		move_freepages(mm, z, start, mm->pageblock_nr_pages, start_mt);
+		count_vm_event(mm, VM_MMSIM_BLOCK_CLAIMS);
+		return rmqueue_smallest(mm, z, order, start_mt);
+	}
+	return PFN_NONE;
+}
+
+/* __rmqueue_claim: from the largest order down; stop at the first order whose fallback page
+ * may not be claimed. */
+static pfn_t rmqueue_claim(struct mm *mm, struct zone *z, unsigned order, enum migratetype start_mt,
+			   unsigned alloc_flags)
+{
+	unsigned min_order = order;
+	if ((alloc_flags & ALLOC_NOFRAGMENT) && order < mm->pageblock_order)
+		min_order = mm->pageblock_order;
+	for (int co = MAX_PAGE_ORDER; co >= (int)min_order; co--) {
+		enum migratetype fmt;
+		pfn_t pfn = find_fallback_page(mm, z, (unsigned)co, start_mt, &fmt);
+		if (pfn == PFN_NONE)
+			continue;
+		if (!can_claim_fallback(mm, (unsigned)co, start_mt))
+			break;
+		pfn_t got = try_to_claim_block(mm, z, pfn, (unsigned)co, order, start_mt, fmt, alloc_flags);
+		if (got != PFN_NONE) {
+			count_extfrag(mm, (unsigned)co, true);
+			return got;
+		}
+	}
+	return PFN_NONE;
+}
+
+/* __rmqueue_steal: the smallest fallback page; the block keeps its type (mixed block). */
+static pfn_t rmqueue_steal(struct mm *mm, struct zone *z, unsigned order, enum migratetype start_mt)
+{
+	for (unsigned co = order; co <= MAX_PAGE_ORDER; co++) {
+		enum migratetype fmt;
+		pfn_t pfn = find_fallback_page(mm, z, co, start_mt, &fmt);
+		if (pfn == PFN_NONE)
+			continue;
+		del_from_free_list(mm, z, pfn, co);
+		expand(mm, z, pfn, order, co, fmt);
+		count_extfrag(mm, co, false);
+		return pfn;
+	}
+	return PFN_NONE;
+}
+
+/* __rmqueue (reference §2.3). */
+static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned order,
+				    enum migratetype mt, unsigned alloc_flags)
+{
+	pfn_t pfn;
+	/* 5.7 balancing: CMA first when more than half of the zone's free memory is CMA. */
+	if ((alloc_flags & ALLOC_CMA) && mm->cfg->policy.cma.balance_half_free &&
+	    z->nr_free_cma > z->nr_free_pages / 2) {
+		pfn = rmqueue_smallest(mm, z, order, MIGRATE_CMA);
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+	pfn = rmqueue_smallest(mm, z, order, mt);
+	if (pfn != PFN_NONE)
+		return pfn;
+	if (alloc_flags & ALLOC_CMA) {
+		pfn = rmqueue_smallest(mm, z, order, MIGRATE_CMA);
+		if (pfn != PFN_NONE)
+			return pfn;
+	}
+	if (mt >= MIGRATE_PCPTYPES)
+		return PFN_NONE;
+	pfn = rmqueue_claim(mm, z, order, mt, alloc_flags);
+	if (pfn != PFN_NONE || (alloc_flags & ALLOC_NOFRAGMENT))
+		return pfn;
+	return rmqueue_steal(mm, z, order, mt);
+}
+
+pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
+{
+	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+}
+
+/* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for
+ * requests that cannot block or are OOM victims (reference §2.7). */
+static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
+		     unsigned alloc_flags)
+{
+	pfn_t pfn = PFN_NONE;
+	/* PCP-eligible orders try the per-cpu list first; its refill never touches
+	 * HIGHATOMIC (reference §2.7, §2.8). */
+	if (pcp_allowed_order(mm, order))
+		pfn = pcp_alloc(mm, z, order, mt, alloc_flags);
+	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
+		pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
+	if (pfn == PFN_NONE) {
+		pfn = buddy_rmqueue(mm, z, order, mt, alloc_flags);
+		if (pfn == PFN_NONE && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+			pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
+	}
+	if (z->boosted_wakeup) {
+		/* ZONE_BOOSTED_WATERMARK: wake kswapd at order 0 for this zone. */
+		z->boosted_wakeup = false;
+		if (mm->hooks.wakeup_kswapd)
+			mm->hooks.wakeup_kswapd(mm, 0, z->type);
+	}
+	return pfn;
+}
+
+/* reserve_highatomic_pageblock (reference §2.7). */
+static void reserve_highatomic_pageblock(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
+	if (z->managed / 100 < mm->pageblock_nr_pages)
+		return;
+	uint64_t max_managed = (z->managed / 100 + mm->pageblock_nr_pages - 1) &
+			       ~(uint64_t)(mm->pageblock_nr_pages - 1);
+	if (z->nr_reserved_highatomic >= max_managed)
+		return;
+	enum migratetype mt = zone_pageblock(mm, z, pfn)->mt;
+	if (!migratetype_mergeable(mt))
+		return;
+	if (order < mm->pageblock_order) {
+		pfn_t start = pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
+		set_block_type(mm, z, start, MIGRATE_HIGHATOMIC);
+		move_freepages(mm, z, start, mm->pageblock_nr_pages, MIGRATE_HIGHATOMIC);
+		z->nr_reserved_highatomic += mm->pageblock_nr_pages;
+	} else {
+		change_pageblock_range(mm, z, pfn, order, MIGRATE_HIGHATOMIC);
+		z->nr_reserved_highatomic += 1ull << order;
+	}
+	count_vm_event(mm, VM_MMSIM_HIGHATOMIC_RESERVED);
+}
+
+/* ---- watermarks ------------------------------------------------------------------ */
+
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+{
+	int64_t free = (int64_t)free_pages - ((1ll << order) - 1);
+	int64_t min = (int64_t)mark;
+	if (!(alloc_flags & ALLOC_RESERVES))
+		free -= (int64_t)z->nr_free_highatomic;
+	if (!(alloc_flags & ALLOC_CMA))
+		free -= (int64_t)z->nr_free_cma; /* the CMA rule (reference §3.2, §3.4) */
+	if (alloc_flags & ALLOC_RESERVES) {
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+	if (free <= min + (int64_t)z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (order == 0)
+		return true;
+	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
+		const struct free_area *area = &z->free_area[o];
+		if (!area->nr_free)
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (area->nr_free_mt[mt])
+				return true;
+		if ((alloc_flags & ALLOC_CMA) && area->nr_free_mt[MIGRATE_CMA])
+			return true;
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) && area->nr_free_mt[MIGRATE_HIGHATOMIC])
+			return true;
+	}
+	return false;
+}
+
+/* ---- the zonelist walk and the allocation paths -------------------------------------- */
+
+static uint64_t zone_alloc_counter(enum zone_type t)
+{
+	static const enum vm_event_item items[MAX_NR_ZONES] = {
+		VM_PGALLOC_DMA, VM_PGALLOC_DMA32, VM_PGALLOC_NORMAL, VM_PGALLOC_MOVABLE, VM_PGALLOC_CMA,
+	};
+	return items[t];
+}
+
+/* Zones a request may use, highest first: every populated zone <= highest_zoneidx.
+ * ZONE_CMA sits above Movable and is reached only when the policy set highest_zoneidx
+ * to ZONE_CMA (GFP_HIGHUSER_MOVABLE under zone_cma). */
+static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, unsigned alloc_flags)
+{
+	for (;;) {
+		for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
+			struct zone *z = &mm->zones[zi];
+			if (!zone_populated(z))
+				continue;
+			uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
+			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+			    !zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags,
+					       z->nr_free_pages)) {
+				/* zone_watermark_fast: an order-0 __GFP_HIGH request retries at the
+				 * un-boosted min while the zone is boosted. */
+				if (!(ac->order == 0 && (alloc_flags & ALLOC_MIN_RESERVE) && z->watermark_boost &&
+				      (alloc_flags & ALLOC_WMARK_MASK) == ALLOC_WMARK_MIN &&
+				      zone_watermark_ok(z, 0, z->watermark[WMARK_MIN], ac->highest_zoneidx,
+							alloc_flags, z->nr_free_pages)))
+					continue;
+			}
+			pfn_t pfn = rmqueue(mm, z, ac->order, ac->mt, alloc_flags);
+			if (pfn == PFN_NONE)
+				continue;
+			if (alloc_flags & ALLOC_HIGHATOMIC)
+				reserve_highatomic_pageblock(mm, z, pfn, ac->order);
+			z->nr_alloc_pages += 1ull << ac->order;
+			count_vm_events(mm, (enum vm_event_item)zone_alloc_counter(z->type), 1ull << ac->order);
+			return pfn;
+		}
+		/* ALLOC_NOFRAGMENT found nothing: walk again allowing fragmenting fallbacks. */
+		if (!(alloc_flags & ALLOC_NOFRAGMENT))
+			return PFN_NONE;
+		alloc_flags &= ~(unsigned)ALLOC_NOFRAGMENT;
+		count_vm_event(mm, VM_MMSIM_NOFRAGMENT_RETRY);
+	}
+}
+
+/* Highest populated zone a request may use: the "preferred zone". */
+static struct zone *preferred_zone(struct mm *mm, const struct alloc_context *ac)
+{
+	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--)
+		if (zone_populated(&mm->zones[zi]))
+			return &mm->zones[zi];
+	return NULL;
+}
+
+pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+{
+	/* Fast path (reference §3.3): low watermark, ALLOC_CMA for movable requests,
+	 * ALLOC_KSWAPD, and ALLOC_NOFRAGMENT when the preferred zone is Normal. */
+	unsigned flags = ALLOC_WMARK_LOW;
+	if (ac->mt == MIGRATE_MOVABLE && !ac->no_cma)
+		flags |= ALLOC_CMA;
+	if (ac->gfp & __GFP_KSWAPD_RECLAIM)
+		flags |= ALLOC_KSWAPD;
+	struct zone *pz = preferred_zone(mm, ac);
+	if (pz && pz->type == ZONE_NORMAL && mm->cfg->machine.mobility_grouping)
+		flags |= ALLOC_NOFRAGMENT;
+	ac->alloc_flags = flags;
+	pfn_t pfn = get_page_from_freelist(mm, ac, flags);
+	if (pfn != PFN_NONE)
+		return pfn;
+
+	/* Slow path (reference §4.1). Reclaim and compaction plug in through mm->hooks. */
+	flags = gfp_to_alloc_flags(ac->gfp, ac->order);
+	if (ac->no_cma)
+		flags &= ~(unsigned)ALLOC_CMA;
+	ac->alloc_flags = flags;
+	if ((flags & ALLOC_KSWAPD) && mm->hooks.wakeup_kswapd)
+		mm->hooks.wakeup_kswapd(mm, ac->order, ac->highest_zoneidx);
+	pfn = get_page_from_freelist(mm, ac, flags);
+	if (pfn != PFN_NONE || !gfp_direct_reclaim(ac->gfp))
+		return pfn;
+	bool costly = ac->order > PAGE_ALLOC_COSTLY_ORDER;
+	if (mm->hooks.direct_compact && (costly || (ac->order > 0 && ac->mt != MIGRATE_MOVABLE))) {
+		if (mm->hooks.direct_compact(mm, ac, 2 /* COMPACT_PRIO_ASYNC */)) {
+			pfn = get_page_from_freelist(mm, ac, flags);
+			if (pfn != PFN_NONE)
+				return pfn;
+		}
+	}
+	for (int retries = 0; mm->hooks.direct_reclaim && retries < 16; retries++) {
+		if ((flags & ALLOC_KSWAPD) && mm->hooks.wakeup_kswapd)
+			mm->hooks.wakeup_kswapd(mm, ac->order, ac->highest_zoneidx);
+		uint64_t progress = mm->hooks.direct_reclaim(mm, ac);
+		pfn = get_page_from_freelist(mm, ac, flags);
+		if (pfn != PFN_NONE)
+			return pfn;
+		if (mm->hooks.direct_compact && ac->order > 0 &&
+		    mm->hooks.direct_compact(mm, ac, 1 /* COMPACT_PRIO_SYNC_LIGHT */)) {
+			pfn = get_page_from_freelist(mm, ac, flags);
+			if (pfn != PFN_NONE)
+				return pfn;
+		}
+		if (!progress || (ac->gfp & __GFP_NORETRY) || (costly && !(ac->gfp & __GFP_RETRY_MAYFAIL)))
+			break;
+	}
+	return PFN_NONE;
+}
+
+pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+{
+	struct obj_slot *s = obj_insert(mm, id);
+	if (!s) {
+		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
+		return PFN_NONE;
+	}
+	struct alloc_context ac = {
+		.gfp = gfp,
+		.order = order,
+		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE,
+		.highest_zoneidx = gfp_zone(gfp),
+	};
+	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
+		ac.mt = MIGRATE_UNMOVABLE;
+	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
+	if (pfn == PFN_NONE) {
+		obj_remove(mm, s);
+		count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
+		mm->alloc_fail_by_class[gfp_alloc_class(gfp, order)]++;
+		return PFN_NONE;
+	}
+	s = obj_lookup(&mm->objs, id); /* the table may not move here, but stay safe */
+	s->pfn = pfn;
+	s->order = (uint8_t)order;
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = PF_HEAD;
+	p->order = (uint8_t)order;
+	p->mt = (uint8_t)ac.mt;
+	p->owner = (uint32_t)(s - mm->objs.slots);
+	p->next = p->prev = PFN_NONE;
+	if (mm->hooks.page_allocated)
+		mm->hooks.page_allocated(mm, pfn, gfp);
+	else if (ac.mt == MIGRATE_MOVABLE)
+		p->flags |= PF_LRU; /* user and page-cache memory: "movable" for the claim rule */
+	return pfn;
+}
+
+bool mm_free(struct mm *mm, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind == OBJ_CMA_DEVICE) {
+		count_vm_event(mm, VM_MMSIM_FREE_UNKNOWN);
+		return false;
+	}
+	if (s->kind != OBJ_PAGES) { /* swapped or evicted: nothing resident to free */
+		if (mm->hooks.free_nonresident)
+			mm->hooks.free_nonresident(mm, s);
+		obj_remove(mm, s);
+		return true;
+	}
+	pfn_t pfn = s->pfn;
+	unsigned order = s->order;
+	obj_remove(mm, s);
+	if (mm->hooks.page_freed)
+		mm->hooks.page_freed(mm, pfn, order);
+	mm_free_pages(mm, pfn, order);
+	return true;
+}

@@ -1,0 +1,199 @@
+/* pcp.c — per-cpu pagesets (reference §2.8): small per-CPU caches of order 0..3 (and the
+ * THP order) pages in front of the buddy lists.  Pages on a pcp list are neither free in
+ * buddyinfo terms nor allocated, exactly as in the kernel, which is why NR_FREE_PAGES
+ * drops when a list is refilled.  Simplification: `high` stays at high_min (no 6.7
+ * auto-tuning) and a drain frees `batch` pages, oldest first. */
+#include "mm.h"
+
+#include <stdlib.h>
+
+static unsigned pcp_thp_order(const struct mm *mm)
+{
+	return mm->cfg->machine.thp ? mm->pageblock_order : UINT32_MAX;
+}
+
+bool pcp_allowed_order(const struct mm *mm, unsigned order)
+{
+	if (!mm->cfg->machine.pcp)
+		return false;
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pcp_thp_order(mm);
+}
+
+static unsigned order_to_pindex(enum migratetype mt, unsigned order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER) /* the THP order: MOVABLE, or the shared list */
+		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE ? 0 : 1);
+	return MIGRATE_PCPTYPES * order + mt;
+}
+
+static unsigned rounddown_pow_of_two(unsigned x)
+{
+	unsigned r = 1;
+	while (r * 2 <= x)
+		r *= 2;
+	return r;
+}
+
+uint32_t pcp_batch_for(uint64_t managed)
+{
+	/* zone_batchsize: b = min(managed >> 10, 1 MiB of pages) / 4, at least 1;
+	 * batch = rounddown_pow_of_two(b + b/2) - 1, at least 1. */
+	uint64_t b = MIN(managed >> 10, 256) / 4;
+	if (b < 1)
+		b = 1;
+	unsigned batch = rounddown_pow_of_two((unsigned)(b + b / 2)) - 1;
+	return batch ? batch : 1;
+}
+
+void pcp_setup_zone(struct mm *mm, struct zone *z)
+{
+	unsigned nr_cpus = mm->cfg->machine.nr_cpus ? mm->cfg->machine.nr_cpus : 1;
+	if (!z->pcp) {
+		z->pcp = calloc(nr_cpus, sizeof(*z->pcp));
+		if (!z->pcp)
+			abort();
+		for (unsigned c = 0; c < nr_cpus; c++)
+			for (int i = 0; i < NR_PCP_LISTS; i++)
+				z->pcp[c].head[i] = z->pcp[c].tail[i] = PFN_NONE;
+	}
+	uint32_t batch = pcp_batch_for(z->managed);
+	/* high_min = low watermark / local CPUs, high_max = managed/8 / local CPUs; both at
+	 * least 4 * batch. */
+	uint64_t high_min = MAX(z->watermark[WMARK_LOW] / nr_cpus, 4ull * batch);
+	uint64_t high_max = MAX(z->managed / 8 / nr_cpus, 4ull * batch);
+	for (unsigned c = 0; c < nr_cpus; c++) {
+		z->pcp[c].batch = batch;
+		z->pcp[c].high_min = (uint32_t)high_min;
+		z->pcp[c].high_max = (uint32_t)high_max;
+		z->pcp[c].high = (uint32_t)high_min;
+	}
+}
+
+static void pcp_list_add(struct mm *mm, struct per_cpu_pages *pcp, unsigned idx, pfn_t pfn, bool tail)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	if (tail) {
+		p->next = PFN_NONE;
+		p->prev = pcp->tail[idx];
+		if (pcp->tail[idx] != PFN_NONE)
+			mm->pages[pcp->tail[idx]].next = pfn;
+		else
+			pcp->head[idx] = pfn;
+		pcp->tail[idx] = pfn;
+	} else {
+		p->prev = PFN_NONE;
+		p->next = pcp->head[idx];
+		if (pcp->head[idx] != PFN_NONE)
+			mm->pages[pcp->head[idx]].prev = pfn;
+		else
+			pcp->tail[idx] = pfn;
+		pcp->head[idx] = pfn;
+	}
+}
+
+static void pcp_list_del(struct mm *mm, struct per_cpu_pages *pcp, unsigned idx, pfn_t pfn)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	if (p->prev != PFN_NONE)
+		mm->pages[p->prev].next = p->next;
+	else
+		pcp->head[idx] = p->next;
+	if (p->next != PFN_NONE)
+		mm->pages[p->next].prev = p->prev;
+	else
+		pcp->tail[idx] = p->prev;
+	p->next = p->prev = PFN_NONE;
+}
+
+static void pcp_hold(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, pfn_t pfn,
+		     unsigned order, unsigned idx, bool tail)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = 0;
+	p->xflags = PFX_PCP;
+	p->order = (uint8_t)order;
+	pcp_list_add(mm, pcp, idx, pfn, tail);
+	pcp->count += 1ull << order;
+	z->nr_pcp_pages += 1ull << order;
+}
+
+static void pcp_release(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, pfn_t pfn, unsigned idx)
+{
+	unsigned order = mm->pages[pfn].order;
+	pcp_list_del(mm, pcp, idx, pfn);
+	mm->pages[pfn].xflags = 0;
+	pcp->count -= 1ull << order;
+	z->nr_pcp_pages -= 1ull << order;
+}
+
+pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
+{
+	if (!z->pcp)
+		pcp_setup_zone(mm, z);
+	struct per_cpu_pages *pcp = &z->pcp[mm->cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
+	unsigned idx = order_to_pindex(mt, order);
+	if (pcp->head[idx] == PFN_NONE) {
+		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
+		unsigned nr = MAX(pcp->batch >> order, 2u);
+		if (order > PAGE_ALLOC_COSTLY_ORDER)
+			nr = 1;
+		for (unsigned i = 0; i < nr; i++) {
+			pfn_t pfn = buddy_rmqueue(mm, z, order, mt, alloc_flags);
+			if (pfn == PFN_NONE)
+				break;
+			pcp_hold(mm, z, pcp, pfn, order, idx, true);
+		}
+		if (pcp->head[idx] == PFN_NONE)
+			return PFN_NONE;
+	}
+	pfn_t pfn = pcp->head[idx];
+	pcp_release(mm, z, pcp, pfn, idx);
+	return pfn;
+}
+
+/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first, round-robin over lists. */
+static void pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr)
+{
+	unsigned idx = 0, empty_streak = 0;
+	while (nr && pcp->count && empty_streak < NR_PCP_LISTS) {
+		pfn_t pfn = pcp->tail[idx];
+		if (pfn == PFN_NONE) {
+			empty_streak++;
+		} else {
+			empty_streak = 0;
+			unsigned order = mm->pages[pfn].order;
+			pcp_release(mm, z, pcp, pfn, idx);
+			buddy_free_one(mm, z, pfn, order);
+			nr -= MIN(nr, 1ull << order);
+		}
+		idx = (idx + 1) % NR_PCP_LISTS;
+	}
+}
+
+void pcp_free(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
+	enum migratetype mt = mm_pageblock(mm, pfn)->mt;
+	if (mt == MIGRATE_ISOLATE) { /* isolated blocks skip the pcp lists */
+		buddy_free_one(mm, z, pfn, order);
+		return;
+	}
+	if (mt >= MIGRATE_PCPTYPES) /* CMA and HIGHATOMIC go on the MOVABLE list */
+		mt = MIGRATE_MOVABLE;
+	if (!z->pcp)
+		pcp_setup_zone(mm, z);
+	struct per_cpu_pages *pcp = &z->pcp[mm->cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
+	pcp_hold(mm, z, pcp, pfn, order, order_to_pindex(mt, order), false);
+	if (pcp->count >= pcp->high)
+		pcp_drain(mm, z, pcp, pcp->batch);
+}
+
+void mm_drain_all_pages(struct mm *mm)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &mm->zones[i];
+		if (!z->pcp)
+			continue;
+		for (unsigned c = 0; c < MAX(mm->cfg->machine.nr_cpus, 1u); c++)
+			pcp_drain(mm, z, &z->pcp[c], UINT64_MAX);
+	}
+}

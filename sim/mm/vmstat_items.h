@@ -1,0 +1,92 @@
+/* vmstat_items.h — event counters with the kernel's /proc/vmstat names (reference §8.4).
+ * X-macro: X(enum suffix, printed name).  The order is the kernel's vmstat order, so the
+ * vmstat writer prints in the order a developer expects.  Counters that the kernel does
+ * not have (simulator-only figures) are at the end and prefixed "mmsim_"; they go to
+ * summary.json only, never into the vmstat file. */
+#ifndef MMSIM_VMSTAT_ITEMS_H
+#define MMSIM_VMSTAT_ITEMS_H
+
+#define VM_EVENT_ITEMS(X)                                                            \
+	X(WORKINGSET_REFAULT_ANON, "workingset_refault_anon")                       \
+	X(WORKINGSET_REFAULT_FILE, "workingset_refault_file")                       \
+	X(WORKINGSET_ACTIVATE_ANON, "workingset_activate_anon")                     \
+	X(WORKINGSET_ACTIVATE_FILE, "workingset_activate_file")                     \
+	X(WORKINGSET_RESTORE_ANON, "workingset_restore_anon")                       \
+	X(WORKINGSET_RESTORE_FILE, "workingset_restore_file")                       \
+	X(NR_VMSCAN_WRITE, "nr_vmscan_write")                                       \
+	X(NR_VMSCAN_IMMEDIATE, "nr_vmscan_immediate_reclaim")                       \
+	X(NR_DIRTIED, "nr_dirtied")                                                 \
+	X(NR_WRITTEN, "nr_written")                                                 \
+	X(PGPGIN, "pgpgin")                                                         \
+	X(PGPGOUT, "pgpgout")                                                       \
+	X(PSWPIN, "pswpin")                                                         \
+	X(PSWPOUT, "pswpout")                                                       \
+	X(PGALLOC_DMA, "pgalloc_dma")                                               \
+	X(PGALLOC_DMA32, "pgalloc_dma32")                                           \
+	X(PGALLOC_NORMAL, "pgalloc_normal")                                         \
+	X(PGALLOC_MOVABLE, "pgalloc_movable")                                       \
+	X(PGALLOC_CMA, "pgalloc_cma")                                               \
+	X(ALLOCSTALL_DMA, "allocstall_dma")                                         \
+	X(ALLOCSTALL_DMA32, "allocstall_dma32")                                     \
+	X(ALLOCSTALL_NORMAL, "allocstall_normal")                                   \
+	X(ALLOCSTALL_MOVABLE, "allocstall_movable")                                 \
+	X(ALLOCSTALL_CMA, "allocstall_cma")                                         \
+	X(PGSKIP_DMA, "pgskip_dma")                                                 \
+	X(PGSKIP_DMA32, "pgskip_dma32")                                             \
+	X(PGSKIP_NORMAL, "pgskip_normal")                                           \
+	X(PGSKIP_MOVABLE, "pgskip_movable")                                         \
+	X(PGSKIP_CMA, "pgskip_cma")                                                 \
+	X(PGFREE, "pgfree")                                                         \
+	X(PGACTIVATE, "pgactivate")                                                 \
+	X(PGDEACTIVATE, "pgdeactivate")                                             \
+	X(PGFAULT, "pgfault")                                                       \
+	X(PGMAJFAULT, "pgmajfault")                                                 \
+	X(PGREFILL, "pgrefill")                                                     \
+	X(PGSTEAL_KSWAPD, "pgsteal_kswapd")                                         \
+	X(PGSTEAL_DIRECT, "pgsteal_direct")                                         \
+	X(PGSCAN_KSWAPD, "pgscan_kswapd")                                           \
+	X(PGSCAN_DIRECT, "pgscan_direct")                                           \
+	X(PGSCAN_DIRECT_THROTTLE, "pgscan_direct_throttle")                         \
+	X(PGSCAN_ANON, "pgscan_anon")                                               \
+	X(PGSCAN_FILE, "pgscan_file")                                               \
+	X(PGSTEAL_ANON, "pgsteal_anon")                                             \
+	X(PGSTEAL_FILE, "pgsteal_file")                                             \
+	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly")             \
+	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly")           \
+	X(PAGEOUTRUN, "pageoutrun")                                                 \
+	X(PGROTATED, "pgrotated")                                                   \
+	X(PGMIGRATE_SUCCESS, "pgmigrate_success")                                   \
+	X(PGMIGRATE_FAIL, "pgmigrate_fail")                                         \
+	X(COMPACT_MIGRATE_SCANNED, "compact_migrate_scanned")                       \
+	X(COMPACT_FREE_SCANNED, "compact_free_scanned")                             \
+	X(COMPACT_ISOLATED, "compact_isolated")                                     \
+	X(COMPACT_STALL, "compact_stall")                                           \
+	X(COMPACT_FAIL, "compact_fail")                                             \
+	X(COMPACT_SUCCESS, "compact_success")                                       \
+	X(COMPACT_DAEMON_WAKE, "compact_daemon_wake")                               \
+	X(COMPACT_DAEMON_MIGRATE_SCANNED, "compact_daemon_migrate_scanned")         \
+	X(COMPACT_DAEMON_FREE_SCANNED, "compact_daemon_free_scanned")               \
+	X(CMA_ALLOC_SUCCESS, "cma_alloc_success")                                   \
+	X(CMA_ALLOC_FAIL, "cma_alloc_fail")                                         \
+	X(MMSIM_FIRST_PRIVATE, "mmsim_first_private")                               \
+	X(MMSIM_ALLOC_FAIL, "mmsim_alloc_fail")                                     \
+	X(MMSIM_EXTFRAG, "mmsim_extfrag_events")                                    \
+	X(MMSIM_EXTFRAG_FRAGMENTING, "mmsim_extfrag_fragmenting")                   \
+	X(MMSIM_EXTFRAG_CLAIM, "mmsim_extfrag_change_ownership")                    \
+	X(MMSIM_BLOCK_CLAIMS, "mmsim_pageblock_claims")                             \
+	X(MMSIM_BOOSTS, "mmsim_watermark_boosts")                                   \
+	X(MMSIM_KSWAPD_WAKEUPS, "mmsim_kswapd_wakeups")                             \
+	X(MMSIM_HIGHATOMIC_RESERVED, "mmsim_highatomic_reserved_blocks")           \
+	X(MMSIM_NOFRAGMENT_RETRY, "mmsim_nofragment_retries")                       \
+	X(MMSIM_FREE_UNKNOWN, "mmsim_free_unknown_id")                              \
+	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")
+
+enum vm_event_item {
+#define VM_X(e, name) VM_##e,
+	VM_EVENT_ITEMS(VM_X)
+#undef VM_X
+	NR_VM_EVENTS
+};
+extern const char *const vm_event_names[NR_VM_EVENTS];
+
+#endif

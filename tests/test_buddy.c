@@ -1,0 +1,304 @@
+/* Buddy allocator: split, merge, fallback claim and steal, the claim thresholds, the CMA
+ * merge restriction, watermarks.  Every expected free-list state below is worked out by
+ * hand from reference §2 in the comment above it; none was copied from program output. */
+#include "mmtest.h"
+#include "testlib.h"
+
+static struct config cfg;
+static struct mm mm;
+
+static void setup(uint64_t normal_pages, uint64_t min_free_kbytes)
+{
+	mmtest_config(&cfg, 0, 0, normal_pages, min_free_kbytes);
+}
+
+static void start(void)
+{
+	struct sim_error err;
+	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void check_state(const char *want_buddy)
+{
+	char msg[256];
+	bool ok = mm_check(&mm, 2, msg, sizeof(msg));
+	if (!ok)
+		fprintf(stderr, "mm_check: %s\n", msg);
+	CHECK(ok);
+	char *got = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	CHECK_STR(got, want_buddy);
+	free(got);
+}
+
+/* 2048-page Normal zone (4 pageblocks, two order-10 blocks at pfn 0 and 1024). */
+static void test_split_claim_merge(void)
+{
+	setup(2048, 4);
+	start();
+	check_state("0 0 0 0 0 0 0 0 0 0 2");
+	/* Movable order 0: boot freed to the tails, so pfn 0's block is first; split 10->0
+	 * leaves one free block at each order 0..9 (pfns 1,2,4,...,512). */
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0), 0);
+	check_state("1 1 1 1 1 1 1 1 1 1 1");
+	/* Unmovable order 0 under ALLOC_NOFRAGMENT (preferred zone Normal): no unmovable
+	 * page; the claim walk starts at order 10, finds the movable block at 1024, may claim
+	 * (>= pageblock_order), so both of its pageblocks become Unmovable and the remainder
+	 * goes to the Unmovable lists at orders 9..0. */
+	CHECK_EQ(mm_alloc(&mm, 2, GFP_KERNEL, 0), 1024);
+	check_state("2 2 2 2 2 2 2 2 2 2 0");
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 2);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG_FRAGMENTING], 0); /* fallback order 10 >= 9 */
+	/* Free pfn 0: merges with 1, 2, 4, ... 256 and, at order 9, with the Movable block at
+	 * 512 (same type) -> one order-10 block again. */
+	CHECK(mm_free(&mm, 1));
+	check_state("1 1 1 1 1 1 1 1 1 1 1");
+	/* Unmovable order 0 now comes from the Unmovable order-0 list: pfn 1025. */
+	CHECK_EQ(mm_alloc(&mm, 3, GFP_KERNEL, 0), 1025);
+	check_state("0 1 1 1 1 1 1 1 1 1 1");
+	CHECK(mm_free(&mm, 2)); /* buddy 1025 is in use: stays order 0 */
+	check_state("1 1 1 1 1 1 1 1 1 1 1");
+	CHECK(mm_free(&mm, 3)); /* 1024..1025 merge all the way up: order 10 at 1024 */
+	check_state("0 0 0 0 0 0 0 0 0 0 2");
+	/* Block types survive frees: the second order-10 block is still Unmovable. */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 2);
+	char *pti = mmtest_capture(procfs_write_pagetypeinfo, &mm);
+	CHECK(strstr(pti, "Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0      0      0      0      1 \n") != NULL);
+	CHECK(strstr(pti, "Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0      0      0      0      1 \n") != NULL);
+	CHECK(strstr(pti, "Node 0, zone   Normal            2            2            0            0            0 \n") != NULL);
+	free(pti);
+	mm_destroy(&mm);
+}
+
+/* 1024-page zone. A movable request whose only fallback pages are below order 4 may not
+ * claim (can_steal_fallback judges the found page's order): it steals one page and the
+ * block keeps its type. */
+static void test_movable_steal(void)
+{
+	setup(1024, 4); /* min 1, low 2, high 3: watermarks out of the way */
+	start();
+	/* Unmovable order 0 claims the whole order-10 block (both pageblocks -> Unmovable). */
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_KERNEL, 0), 0);
+	check_state("1 1 1 1 1 1 1 1 1 1 0");
+	/* Use up orders 9..4 of the Unmovable remainder (512, 256, 128, 64, 32, 16). */
+	CHECK_EQ(mm_alloc(&mm, 2, GFP_KERNEL, 9), 512);
+	CHECK_EQ(mm_alloc(&mm, 3, GFP_KERNEL, 8), 256);
+	CHECK_EQ(mm_alloc(&mm, 4, GFP_KERNEL, 7), 128);
+	CHECK_EQ(mm_alloc(&mm, 5, GFP_KERNEL, 6), 64);
+	CHECK_EQ(mm_alloc(&mm, 6, GFP_KERNEL, 5), 32);
+	CHECK_EQ(mm_alloc(&mm, 7, GFP_KERNEL, 4), 16);
+	check_state("1 1 1 1 0 0 0 0 0 0 0");
+	uint64_t extfrag_before = mm.vm_events[VM_MMSIM_EXTFRAG];
+	/* Movable order 0: NOFRAGMENT finds nothing at >= 9, retry: the claim walk meets the
+	 * Unmovable order-3 page at 8 first and stops (3 < 4); steal takes the order-0 page 1. */
+	CHECK_EQ(mm_alloc(&mm, 8, GFP_HIGHUSER_MOVABLE, 0), 1);
+	check_state("0 1 1 1 0 0 0 0 0 0 0");
+	/* Movable order 1: steal the order-1 page at 2. */
+	CHECK_EQ(mm_alloc(&mm, 9, GFP_HIGHUSER_MOVABLE, 1), 2);
+	check_state("0 0 1 1 0 0 0 0 0 0 0");
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG] - extfrag_before, 2);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG_CLAIM], 1); /* only the first, whole-block claim */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 2);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_MOVABLE], 0);
+	/* Frees: 8 (pfn 1) cannot merge (pfn 0 in use) and goes to the head. Freeing 1 (pfn 0)
+	 * merges with 1 -> order 1 at 0; 2 is in use. Freeing 9 (pfn 2, order 1) merges with 0
+	 * and then with the free 4 (o2) and 8 (o3): order 4 at 0. */
+	CHECK(mm_free(&mm, 8));
+	check_state("1 0 1 1 0 0 0 0 0 0 0");
+	CHECK(mm_free(&mm, 1));
+	check_state("0 1 1 1 0 0 0 0 0 0 0");
+	CHECK(mm_free(&mm, 9));
+	check_state("0 0 0 0 1 0 0 0 0 0 0");
+	/* The rest merge up to one order-10 block: both halves are Unmovable blocks. */
+	for (uint64_t id = 7; id >= 2; id--)
+		CHECK(mm_free(&mm, id));
+	check_state("0 0 0 0 0 0 0 0 0 0 1");
+	mm_destroy(&mm);
+}
+
+/* A MOVABLE request may claim a fallback block only from a free page of order >= 4
+ * (pageblock_order / 2), however much of the block is free (reference §2.5). Block 0 is
+ * Unmovable with exactly 256 free pages — enough for a claim — scattered as order-0 pages
+ * (variant 0) or order-3 chunks (variant 1). The claim walk meets them first, may not claim
+ * and stops; the steal stage takes one piece and block 0 stays Unmovable. */
+static void test_movable_claim_order_rule(void)
+{
+	for (unsigned chunk_order = 0; chunk_order <= 3; chunk_order += 3) {
+		setup(1024, 4);
+		cfg.machine.watermark_scale_factor = 1; /* gap 1024/10000 = 0 */
+		start();
+		mm.min_free_kbytes = 0; /* min = low = high = 0: fill the zone to the last page */
+		mm_setup_watermarks(&mm);
+		unsigned n = 512 >> chunk_order;
+		for (unsigned i = 0; i < n; i++) /* the first claims the whole order-10 block */
+			CHECK_EQ(mm_alloc(&mm, 1 + i, GFP_KERNEL, chunk_order), i << chunk_order);
+		CHECK_EQ(mm_alloc(&mm, 10000, GFP_KERNEL, 9), 512);
+		for (unsigned i = 1; i < n; i += 2) /* odd chunks: neighbours in use, no merging */
+			CHECK(mm_free(&mm, 1 + i));
+		CHECK_EQ(mm.zones[ZONE_NORMAL].free_area[chunk_order].nr_free, n / 2);
+		/* The last chunk freed is at the list head: (n - 1) << chunk_order. */
+		CHECK_EQ(mm_alloc(&mm, 20000, GFP_HIGHUSER_MOVABLE, 0), (n - 1) << chunk_order);
+		CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 2);
+		CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_MOVABLE], 0);
+		/* An UNMOVABLE request may claim at any order, but this block is already its own. */
+		/* order 0: 256 free, one stolen. order 3: 32 chunks free, one split into o2+o1+o0. */
+		check_state(chunk_order == 0 ? "255 0 0 0 0 0 0 0 0 0 0" : "1 1 1 31 0 0 0 0 0 0 0");
+		mm_destroy(&mm);
+	}
+}
+
+/* The half-pageblock claim rule: an unmovable request may take over a Movable block only
+ * when free + alike >= 256 (alike = 512 - free - movable). */
+static void test_claim_threshold(void)
+{
+	for (int variant = 0; variant < 2; variant++) {
+		setup(1024, 4);
+		start();
+		CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 9), 0);   /* free: M o9 at 512 */
+		CHECK_EQ(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 8), 512); /* free: M o8 at 768 */
+		if (variant == 0) {
+			/* Block 1: free 256, movable 256 -> alike 0, 256 >= 256: claimed. The
+			 * request is served from the new Unmovable o8 at 768 split down to 0. */
+			CHECK_EQ(mm_alloc(&mm, 3, GFP_KERNEL, 0), 768);
+			check_state("1 1 1 1 1 1 1 1 0 0 0");
+			CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 1);
+		} else {
+			/* One more movable page (768) leaves free 255, movable 257: every claim
+			 * attempt at orders 7..0 fails, so the steal stage takes pfn 769 (the
+			 * Movable order-0 remainder) and block 1 stays Movable. */
+			CHECK_EQ(mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE, 0), 768);
+			check_state("1 1 1 1 1 1 1 1 0 0 0");
+			CHECK_EQ(mm_alloc(&mm, 4, GFP_KERNEL, 0), 769);
+			check_state("0 1 1 1 1 1 1 1 0 0 0");
+			CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 0);
+			CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG_CLAIM], 0);
+		}
+		mm_destroy(&mm);
+	}
+}
+
+/* A CMA pageblock never merges with a non-CMA buddy into an order-10 block (reference
+ * §2.9): a 1024-page zone whose top pageblock is CMA boots as two order-9 blocks. */
+static void test_cma_merge_restriction(void)
+{
+	setup(1024, 4);
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 512; /* base 0: placed at the top of Normal */
+	start();
+	check_state("0 0 0 0 0 0 0 0 0 2 0");
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_cma, 512);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].cma_pages, 512);
+	/* Unmovable requests cannot count or use CMA pages; movable ones take CMA first only
+	 * when free CMA > half of free (512 > 1024/2 is false), so the Movable block is used. */
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0), 0);
+	/* Now free CMA 512 > 1023/2: the 5.7 balancing rule takes CMA first. */
+	CHECK_EQ(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0), 512);
+	char *pti = mmtest_capture(procfs_write_pagetypeinfo, &mm);
+	CHECK(strstr(pti, "Unmovable      Movable  Reclaimable   HighAtomic          CMA      Isolate \n") != NULL);
+	free(pti);
+	CHECK(mm_free(&mm, 1));
+	CHECK(mm_free(&mm, 2));
+	check_state("0 0 0 0 0 0 0 0 0 2 0");
+	mm_destroy(&mm);
+}
+
+/* Watermark check arithmetic (reference §3.2), by hand on a zone with min 100. */
+static void test_watermark_check(void)
+{
+	setup(4096, 4);
+	start();
+	struct zone *z = &mm.zones[ZONE_NORMAL];
+	/* free 101 > min 100: ok at order 0; 100 is not (<=). */
+	CHECK(zone_watermark_ok(z, 0, 100, ZONE_NORMAL, 0, 101));
+	CHECK(!zone_watermark_ok(z, 0, 100, ZONE_NORMAL, 0, 100));
+	/* __GFP_HIGH: min - min/2 = 50; with NON_BLOCK also - 50/4 = 38 (GFP_ATOMIC = 3/8). */
+	CHECK(zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_MIN_RESERVE, 51));
+	CHECK(!zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_MIN_RESERVE, 50));
+	CHECK(zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 39));
+	CHECK(!zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 38));
+	/* order 2 subtracts 3 pages first: 104 - 3 = 101 > 100 passes the count; the zone has
+	 * an order-10 free block, so the high-order loop finds a page. */
+	CHECK(zone_watermark_ok(z, 2, 100, ZONE_NORMAL, 0, 104));
+	CHECK(!zone_watermark_ok(z, 2, 100, ZONE_NORMAL, 0, 103));
+	/* Free CMA pages are subtracted unless ALLOC_CMA. */
+	z->nr_free_cma = 50;
+	CHECK(!zone_watermark_ok(z, 0, 100, ZONE_NORMAL, 0, 120));
+	CHECK(zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_CMA, 120));
+	z->nr_free_cma = 0;
+	mm_destroy(&mm);
+}
+
+/* min_free_kbytes and watermarks of the reference's live example (§3.1): Normal
+ * min 14769 low 20163 high 25557 promo 30951; DMA32 2116/2888/3660; DMA 10/13/16;
+ * protection DMA (0, 3019, 24090, 24090, 24090). */
+static void test_watermarks_live_example(void)
+{
+	mmtest_config(&cfg, 3840, 772915, 5394266, 67584);
+	start();
+	const struct zone *n = &mm.zones[ZONE_NORMAL], *d32 = &mm.zones[ZONE_DMA32], *d = &mm.zones[ZONE_DMA];
+	CHECK_EQ(n->watermark[WMARK_MIN], 14769);
+	CHECK_EQ(n->watermark[WMARK_LOW], 20163);
+	CHECK_EQ(n->watermark[WMARK_HIGH], 25557);
+	CHECK_EQ(n->watermark[WMARK_PROMO], 30951);
+	CHECK_EQ(d32->watermark[WMARK_MIN], 2116);
+	CHECK_EQ(d32->watermark[WMARK_LOW], 2888);
+	CHECK_EQ(d32->watermark[WMARK_HIGH], 3660);
+	CHECK_EQ(d->watermark[WMARK_MIN], 10);
+	CHECK_EQ(d->watermark[WMARK_LOW], 13);
+	CHECK_EQ(d->watermark[WMARK_HIGH], 16);
+	CHECK_EQ(d->lowmem_reserve[ZONE_DMA32], 3019);
+	CHECK_EQ(d->lowmem_reserve[ZONE_NORMAL], 24090);
+	CHECK_EQ(d->lowmem_reserve[ZONE_MOVABLE], 24090);
+	CHECK_EQ(d32->lowmem_reserve[ZONE_NORMAL], 21071);
+	/* THP raise with 3 lowmem zones: 3 * 512 * 11 = 16896 pages = 67584 KiB. */
+	mm.min_free_kbytes = 0;
+	cfg.machine.thp = true;
+	CHECK_EQ(mm_default_min_free_kbytes(&mm), 67584);
+	cfg.machine.thp = false;
+	/* sqrt(16 * lowmem_kbytes): lowmem = 6171021 pages = 24684084 KiB -> sqrt(394945344) = 19873. */
+	CHECK_EQ(mm_default_min_free_kbytes(&mm), 19873);
+	mm_destroy(&mm);
+}
+
+/* Per-cpu lists (reference §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
+ * (at least 1); a refill takes max(batch >> order, 2) = 2 blocks. Pages on a pcp list are
+ * neither in buddyinfo nor allocated. */
+static void test_pcp_refill_and_drain(void)
+{
+	setup(2048, 4);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	start();
+	CHECK_EQ(pcp_batch_for(2048), 1);
+	CHECK_EQ(pcp_batch_for(176128), 63); /* reference: 63 from ~688 MiB */
+	CHECK_EQ(pcp_batch_for(3840), 1);    /* a 15 MiB DMA zone */
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0), 0); /* refill took pfn 0 and 1 */
+	check_state("0 1 1 1 1 1 1 1 1 1 1");
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_pcp_pages, 1);
+	CHECK_EQ(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0), 1); /* served from the pcp list */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_pcp_pages, 0);
+	CHECK(mm_free(&mm, 1)); /* to the pcp list, not to buddy */
+	check_state("0 1 1 1 1 1 1 1 1 1 1");
+	mm_drain_all_pages(&mm);
+	check_state("1 1 1 1 1 1 1 1 1 1 1");
+	mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_split_claim_merge);
+	RUN(test_movable_steal);
+	RUN(test_claim_threshold);
+	RUN(test_movable_claim_order_rule);
+	RUN(test_cma_merge_restriction);
+	RUN(test_pcp_refill_and_drain);
+	RUN(test_watermark_check);
+	RUN(test_watermarks_live_example);
+	return TEST_END();
+}
