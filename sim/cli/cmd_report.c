@@ -14,6 +14,8 @@
 #include "cli.h"
 
 #include "../config/plan.h"
+#include "../mm/gfp.h"
+#include "../mm/mmtypes.h"
 #include "../stats/compare.h"
 #include "../stats/stat.h"
 
@@ -28,9 +30,6 @@
 
 #define REPORT_MAX_CDF_GROUPS 12
 
-static const char *const zone_names[] = { "DMA", "DMA32", "Normal", "Movable", "CMA" };
-static const char *const latency_classes[] = { "movable", "unmovable", "atomic", "highorder",
-					       "cma_device" };
 /* Bar charts when neither --metric nor the plan's `metrics:` chooses: the figures the CMA
  * policy papers argue about (elapsed time, tail latencies, compaction and reclaim work). */
 static const char *const default_metrics[] = {
@@ -466,16 +465,16 @@ static void section_latency(struct report_control *rc)
 {
 	fprintf(rc->html, "<h2>Allocation latency CDFs</h2>\n");
 	fprintf(rc->md, "## Allocation latency CDFs\n\n");
-	for (size_t c = 0; c < ARRAY_SIZE(latency_classes); c++) {
+	for (size_t c = 0; c < NR_ALLOC_CLASSES; c++) {
 		char name[64], path[4300];
-		snprintf(name, sizeof(name), "latency-cdf-%s", latency_classes[c]);
+		snprintf(name, sizeof(name), "latency-cdf-%s", alloc_class_names[c]);
 		FILE *fp = open_data(rc, name, path, sizeof(path));
 		if (!fp)
 			continue;
 		unsigned blocks = 0;
 		for (size_t g = 0; g < rc->rs.nr_groups && blocks < REPORT_MAX_CDF_GROUPS; g++) {
 			double *up, *cnt, total = 0, cum = 0;
-			size_t n = latency_hist(&rc->rs.groups[g], latency_classes[c], &up, &cnt);
+			size_t n = latency_hist(&rc->rs.groups[g], alloc_class_names[c], &up, &cnt);
 			for (size_t i = 0; i < n; i++)
 				total += cnt[i];
 			if (total > 0) {
@@ -487,7 +486,9 @@ static void section_latency(struct report_control *rc)
 				fprintf(fp, "%s\"%s\"\n", blocks ? "\n\n" : "", lbl);
 				for (size_t i = 0; i < n; i++) {
 					cum += cnt[i];
-					fprintf(fp, "%.10g\t%.10g\n", up[i], cum / total);
+					/* bucket 0 (0 ns) counts but has no place on a log axis */
+					if (up[i] > 0)
+						fprintf(fp, "%.10g\t%.10g\n", up[i], cum / total);
 				}
 				blocks++;
 			}
@@ -501,8 +502,8 @@ static void section_latency(struct report_control *rc)
 		}
 		char extra[32], title[128];
 		snprintf(extra, sizeof(extra), "n=%u", blocks);
-		snprintf(title, sizeof(title), "%s%s allocation latency CDF", latency_classes[c],
-			 !strcmp(latency_classes[c], "cma_device") ? " (device cma_alloc)" : "");
+		snprintf(title, sizeof(title), "%s%s allocation latency CDF", alloc_class_names[c],
+			 !strcmp(alloc_class_names[c], "cma_device") ? " (device cma_alloc)" : "");
 		if (render(rc, "latency_cdf.gp", path, name, title, extra))
 			emit_figure(rc, name, title);
 	}
@@ -524,7 +525,7 @@ static void section_timeseries(struct report_control *rc)
 		compare_html_escape(rc->html, grp->label);
 		fprintf(rc->html, " (first repeat)</h3>\n");
 		fprintf(rc->md, "### %s (first repeat)\n\n", grp->label);
-		for (size_t z = 0; z < ARRAY_SIZE(zone_names) && tcol >= 0; z++) {
+		for (size_t z = 0; z < MAX_NR_ZONES && tcol >= 0; z++) {
 			char col[64];
 			const char *zn = zone_names[z];
 			long c[4];

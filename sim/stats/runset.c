@@ -116,6 +116,7 @@ static void group_collect(struct runset_group *g)
 		const struct json_value *e = json_get(s, "elapsed_ns");
 		json_each_number(json_get(s, "counters"), "counters", add_value, g);
 		json_each_number(json_get(s, "latency"), "latency", add_value, g);
+		json_each_number(json_get(s, "alloc_fail_by_class"), "alloc_fail_by_class", add_value, g);
 		if (e && e->type == JSON_NUMBER)
 			add_value("elapsed_ns", e->number, g);
 	}

@@ -12,8 +12,9 @@
  * Nothing in plan.yaml, points.tsv, runs/ or results.tsv depends on time, host or -j, so a
  * merge of shards is byte-identical to an unsharded sweep.
  *
- * A metric is a numeric leaf of summary.json under "counters" or "latency", or the
- * top-level "elapsed_ns", named by its dotted path ("latency.movable.p99_ns").
+ * A metric is a numeric leaf of summary.json under "counters", "latency" or
+ * "alloc_fail_by_class", or the top-level "elapsed_ns", named by its dotted path
+ * ("latency.movable.p99_ns").  ("observed" figures come from the trace, not the run.)
  */
 #ifndef MMSIM_RUNSET_H
 #define MMSIM_RUNSET_H

@@ -38,6 +38,8 @@ def write_run(d, mode, rep):
         cols += [f"free_{z}", f"min_{z}", f"low_{z}", f"high_{z}", f"nr_free_cma_{z}"]
         cols += [f"buddy_{z}_o{o}" for o in range(11)]
     cols += ["kswapd_active", "kcompactd_active", "cma_used_pages"]
+    for z in ZONES:
+        cols += [f"unusable_index_{z}_o9", f"frag_index_{z}_o9"]
     with open(os.path.join(d, "timeseries.tsv"), "w") as f:
         f.write("\t".join(cols) + "\n")
         for i in range(40):
@@ -51,14 +53,18 @@ def write_run(d, mode, rep):
                 for o in range(11):
                     row.append(max(0, int(free / (1 << o) / (2 + o) * (1 - i / 45) ** o)))
             row += [1 if i % 7 in (3, 4) else 0, 1 if i % 11 == 5 else 0, 100 * i]
+            for zi, z in enumerate(ZONES):
+                row += [min(1000, 20 * i), -1000 if i < 30 else 500]
             f.write("\t".join(str(x) for x in row) + "\n")
     with open(os.path.join(d, "latency.tsv"), "w") as f:
         f.write("class\tupper_ns\tcount\n")
+        # as sim/stats/latency.c writes it: bucket 0 holds 0 ns (upper 0), bucket b >= 1
+        # holds [2^(b-1), 2^b - 1]; every bucket from 0 up to the highest non-empty one
         for ci, c in enumerate(CLASSES):
             centre = 8 + ci + (1 if mode == "zone_cma" else 0)
-            for b in range(6, 22):
+            for b in range(0, centre + 6):
                 cnt = int(1000 * math.exp(-((b - centre) ** 2) / 4.0)) + (rep if b == centre else 0)
-                f.write(f"{c}\t{1 << b}\t{cnt}\n")
+                f.write(f"{c}\t{(1 << b) - 1}\t{cnt}\n")
     with open(os.path.join(d, "buddyinfo"), "w") as f:
         f.write("Node 0, zone    DMA32    100     50     25     12      6      3      1      1      0      0      0\n")
         f.write("Node 0, zone   Normal    200    100     50     25     12      6      3      1      1      0      0\n")
