@@ -175,6 +175,8 @@ static void test_errors(void)
 		{ "base: b\nset: {a: 1}\nmatrix: {a: [1]}\n", "dir/plan.yaml:1:1: key 'a' is both" },
 		{ "base: b\nmatrix: {a: [\"x/y\", \"x_y\"]}\n", "dir/plan.yaml: two points share the id" },
 		{ "- 1\n", "dir/plan.yaml:1:1: a sweep plan is a mapping" },
+		{ "base: b\nmatrix: {a: [1]}\nmatrix: {b: [1]}\n", "dir/plan.yaml:3:1: duplicate key 'matrix'" },
+		{ "base: b\nmatrix: {a: [1], a: [2]}\n", "dir/plan.yaml:2:18: duplicate matrix key 'a'" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct plan p;

@@ -237,6 +237,11 @@ static int cmp_kv(const void *a, const void *b)
 	return strcmp(((const struct plan_kv *)a)->key, ((const struct plan_kv *)b)->key);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void append(char **buf, size_t *len, size_t *cap, const char *s)
 {
 	size_t n = strlen(s);
@@ -303,8 +308,8 @@ static int expand(struct plan *plan, struct sim_error *err)
 	for (unsigned d = 0; d < plan->nr_dims; d++) {
 		total *= plan->dims[d].nr_values;
 		nr_matrix_keys += plan->dims[d].nr_keys;
-		if (total > 1000000)
-			return sim_error_set(err, EX_CONFIG_, "%s: matrix has more than 10^6 points",
+		if (total > 100000)
+			return sim_error_set(err, EX_CONFIG_, "%s: matrix has more than 10^5 points",
 					     plan->path);
 	}
 	plan->points = xcalloc(total, sizeof(struct plan_point));
@@ -348,31 +353,42 @@ static int expand(struct plan *plan, struct sim_error *err)
 		}
 		free(sorted);
 		make_id(pt, plan->nr_fixed);
-		for (unsigned q = 0; q < plan->nr_points; q++)
-			if (!strcmp(plan->points[q].id, pt->id)) {
-				free(odo);
-				free(pt->sets);
-				free(pt->canon);
-				memset(pt, 0, sizeof(*pt));
-				return sim_error_set(err, EX_CONFIG_,
-						     "%s: two points share the id '%s' (values differ only "
-						     "in characters unsafe for file names)",
-						     plan->path, pt->id);
-			}
 		plan->nr_points++;
 	}
 	free(odo);
 	if (plan->nr_points == 0)
 		return sim_error_set(err, EX_CONFIG_, "%s: every point is excluded", plan->path);
+	/* ids name directories: sort a copy to find duplicates in O(n log n) */
+	const char **ids = xcalloc(plan->nr_points, sizeof(char *));
+	for (unsigned q = 0; q < plan->nr_points; q++)
+		ids[q] = plan->points[q].id;
+	qsort(ids, plan->nr_points, sizeof(char *), cmp_str);
+	for (unsigned q = 1; q < plan->nr_points; q++)
+		if (!strcmp(ids[q - 1], ids[q])) {
+			sim_error_set(err, EX_CONFIG_,
+				      "%s: two points share the id '%s' (values differ only in characters "
+				      "unsafe for file names)",
+				      plan->path, ids[q]);
+			free(ids);
+			return -1;
+		}
+	free(ids);
+	/* keep the unit count (and points.tsv) well inside unsigned and memory */
+	if ((uint64_t)plan->nr_points * plan->repeat > 1000000)
+		return sim_error_set(err, EX_CONFIG_, "%s: %u points x %u repeats is more than 10^6 runs",
+				     plan->path, plan->nr_points, plan->repeat);
 	plan->nr_units = plan->nr_points * plan->repeat;
 	plan->units = xcalloc(plan->nr_units, sizeof(struct plan_unit));
-	for (unsigned p = 0, u = 0; p < plan->nr_points; p++)
+	for (unsigned p = 0, u = 0; p < plan->nr_points; p++) {
+		/* plan_seed() with the per-point hash taken once */
+		uint64_t x = plan_splitmix64(plan->seed ^ plan_fnv1a64(plan->points[p].canon));
 		for (unsigned r = 0; r < plan->repeat; r++, u++)
 			plan->units[u] = (struct plan_unit){
 				.point = p,
 				.repeat = r,
-				.seed = plan_seed(plan->seed, plan->points[p].canon, r),
+				.seed = plan_splitmix64(x + r) & ((1ull << 53) - 1),
 			};
+	}
 	return 0;
 }
 
@@ -413,6 +429,14 @@ int plan_parse(struct plan *plan, const char *name, const char *text, size_t len
 		perr(&pc, root, "a sweep plan is a mapping (base, matrix, repeat, ...)%s", "");
 		goto err;
 	}
+	/* a key given twice would be read twice (and matrix twice would overrun dims) */
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++)
+		for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < p; q++)
+			if (scalar(node(&pc, p->key)) && scalar(node(&pc, q->key)) &&
+			    !strcmp(scalar(node(&pc, p->key)), scalar(node(&pc, q->key)))) {
+				perr(&pc, node(&pc, p->key), "duplicate key '%s'", scalar(node(&pc, p->key)));
+				goto err;
+			}
 	/* matrix first: zip and exclude refer to its keys wherever they appear */
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++)
 		if (scalar(node(&pc, p->key)) && !strcmp(scalar(node(&pc, p->key)), "matrix") &&
