@@ -64,6 +64,15 @@ core)
 	cmp -s seeds1 seeds2 || fail "seeds differ between --list and the sweep"
 	pass "-j1 == -j2 byte for byte; seeds stable"
 
+	# progress line only on a terminal (script(1) provides one)
+	grep -q '\[sweep\]' A.log && fail "progress line written to a non-terminal"
+	if command -v script > /dev/null 2>&1; then
+		script -qec "'$mmsim' sweep plan.yaml -o T -j 2" /dev/null > tty.log 2>&1 || fail "sweep on a tty"
+		tr '\r' '\n' < tty.log | grep -q '^.*\[sweep\] 15/15 done (0 already), 0 failed, ETA 0:00' ||
+			fail "no progress line on a terminal: $(cat -v tty.log | head -5)"
+		pass "progress line (done/total, ETA) on a terminal only"
+	fi
+
 	# rerun of a finished sweep runs nothing
 	FAKE_RUN_LOG="$work/rerun.log" "$mmsim" sweep plan.yaml -o A -j 2 2> /dev/null || fail "rerun"
 	[ ! -s rerun.log ] || fail "a finished sweep reran units: $(cat rerun.log)"
