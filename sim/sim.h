@@ -7,6 +7,8 @@
 #include "config/config.h"
 #include "engine/engine.h"
 #include "mm/mm.h"
+#include "stats/latency.h"
+#include "stats/timeseries.h"
 #include "trace/trace.h"
 
 /* A stream of trace records: a trace file or an in-process generator. */
@@ -16,21 +18,45 @@ struct record_source {
 	const struct trace_header *header; /* provenance and observed.* figures, may be NULL */
 };
 
-struct sim_stats; /* outputs collected while running (stats/) */
+/* Closed-loop replay (DESIGN §3): a task's later records are delayed by the stalls it
+ * suffered.  Records wait in a heap keyed by (raw time + the task's delay when queued);
+ * a popped record whose task has been delayed further since is re-queued.  A record is
+ * safe to apply once the source's next raw time is later than it (delays only grow). */
+struct pending_record {
+	sim_ns_t due_ns;
+	uint64_t seq;
+	struct trace_record rec;
+};
+
+struct task_delay {
+	uint32_t task;
+	sim_ns_t delay_ns;
+};
 
 struct sim {
 	struct config cfg;
 	struct engine engine;
 	struct mm mm;
-	struct sim_stats *stats;
+	struct alloc_latency latency;
+	struct timeseries ts;
+	bool ts_open;
 	char outdir[CONFIG_PATH_MAX];
+	int check_every;  /* run mm_check every N records (0: off) */
 
 	unsigned h_sample; /* engine handler: timeseries tick */
 	uint64_t nr_records;
 	uint64_t records_by_kind[NR_TRACE_KINDS];
+	uint64_t unknown_by_kind[NR_TRACE_KINDS]; /* records naming an id the node does not hold */
 	sim_ns_t first_ns, last_ns;
-	sim_ns_t elapsed_ns; /* simulated span of the run, including closed-loop delays */
-	bool sampling;
+	bool started, running;
+
+	/* closed loop */
+	struct pending_record *pending;
+	size_t nr_pending, cap_pending;
+	uint64_t pending_seq;
+	struct task_delay *delays; /* open addressing on task, cap_delays a power of two */
+	size_t nr_delays, cap_delays;
+	sim_ns_t total_delay_ns;
 };
 
 int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct sim_error *err);
@@ -40,6 +66,8 @@ int sim_run(struct sim *s, struct record_source *src, struct sim_error *err);
 void sim_apply(struct sim *s, const struct trace_record *rec);
 /* Write the run directory (summary.json, /proc files, timeseries, latency). */
 int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *err);
+/* Simulated span of the run: last record's (delayed) time minus the first record's. */
+sim_ns_t sim_elapsed_ns(const struct sim *s);
 void sim_destroy(struct sim *s);
 
 #endif

@@ -10,8 +10,5 @@ static int not_yet(const char *name)
 	return EX_UNAVAILABLE_;
 }
 
-int cmd_run(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_gen(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_inspect(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_import(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_bench(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }

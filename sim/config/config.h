@@ -27,9 +27,12 @@ struct machine_config {
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 };
 
+/* base_pfn value for "base: auto": the region is placed by config_cma_region_base_pfn(). */
+#define CONFIG_CMA_BASE_AUTO UINT64_MAX
+
 struct cma_region_config {
 	char name[32];
-	uint64_t base_pfn;   /* first pfn; placement. Must be pageblock aligned */
+	uint64_t base_pfn;   /* first pfn, pageblock aligned, or CONFIG_CMA_BASE_AUTO */
 	uint64_t pages;      /* size in pages (config accepts units: 512MiB) */
 	unsigned order_per_bit;
 };
@@ -69,7 +72,7 @@ struct cost_config {
 
 struct workload_config {
 	char trace[CONFIG_PATH_MAX];     /* native trace to replay; or */
-	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML, generated in-process */
+	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML file, generated in-process */
 	enum replay_mode replay;
 };
 
@@ -91,7 +94,8 @@ struct config {
 
 /* Fill *cfg with every key's default. */
 void config_defaults(struct config *cfg);
-/* Load PATH over the defaults. Unknown keys, wrong types, bad values: EX_CONFIG_ with
+/* Fill *cfg with the defaults, then load PATH over them (sequences such as
+ * policy.cma.regions replace the default list). Unknown keys, wrong types, bad values: EX_CONFIG_ with
  * "file:line:col: message". Relative paths inside (workload.trace, workload.generator)
  * are resolved against the config file's directory. */
 int config_load(struct config *cfg, const char *path, struct sim_error *err);
@@ -99,8 +103,20 @@ int config_load(struct config *cfg, const char *path, struct sim_error *err);
 int config_set(struct config *cfg, const char *assignment, struct sim_error *err);
 /* Cross-field validation (zones non-empty, CMA regions inside memory, ...). */
 int config_validate(const struct config *cfg, struct sim_error *err);
-/* Write the effective configuration as a JSON object (for summary.json). */
+/* Write the effective configuration as a JSON object (for summary.json): every key of
+ * the table, nested by its dots, numbers in the key's stored unit (pages, KiB, ns,
+ * bytes/s), so the output loads back as a config.  The opening brace is written where the
+ * stream stands, inner lines are indented by indent + 2 spaces, the closing brace by
+ * indent; no trailing newline. */
 void config_write_json(const struct config *cfg, void *fp /* FILE * */, int indent);
+
+/* Zone layout the config describes: zones are laid out back to back from pfn 0 in
+ * zone_type order (DMA, DMA32, Normal, Movable); ZONE_CMA is carved by the policy. */
+uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt);
+/* Region i's first pfn, with "auto" resolved as the kernel's top-down memblock
+ * reservation does: the highest pageblock-aligned range inside one zone, below the
+ * regions placed before it.  CONFIG_CMA_BASE_AUTO if it does not fit (validate fails). */
+uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i);
 
 /* Parse a size: "4096", "512KiB", "512MiB", "4GiB", "1G", "2M" (binary units) -> bytes. */
 int config_parse_size(const char *s, uint64_t *bytes);

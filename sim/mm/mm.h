@@ -197,6 +197,26 @@ struct lruvec {
 	uint64_t nr_pages[NR_LRU_LISTS];
 };
 
+/* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact; the
+ * list is chosen from the page's flags, so change PF_ACTIVE etc. only while off the list.
+ * lru_replace puts new_pfn where old_pfn was (migration keeps LRU position). */
+enum lru_list lru_list_of(uint16_t flags);
+void lru_add(struct mm *mm, pfn_t pfn, bool tail);
+void lru_del(struct mm *mm, pfn_t pfn);
+void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
+
+/* ---- CMA policies (cma_policy.c) ------------------------------------------------------ */
+
+struct cma_policy_ops {
+	const char *name;
+	/* Shape a request before the zonelist walk: highest zone, CMA eligibility. */
+	void (*prepare)(const struct mm *mm, struct alloc_context *ac);
+	/* May a fallback for start_mt take the free block of `order` at pfn (claim or steal)? */
+	bool (*fallback_allowed)(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
+				 enum migratetype start_mt);
+};
+extern const struct cma_policy_ops cma_policies[NR_CMA_MODES];
+
 /* ---- the node ------------------------------------------------------------------- */
 
 struct alloc_latency; /* stats side, filled through hooks */
@@ -254,6 +274,7 @@ struct mm {
 	uint64_t alloc_fail_by_class[NR_ALLOC_CLASSES];
 
 	struct mm_hooks hooks;
+	const struct cma_policy_ops *cma_ops; /* &cma_policies[cfg->policy.cma.mode] */
 
 	sim_ns_t stall_ns; /* slow-path cost accumulated by the current request */
 	unsigned cpu;      /* CPU of the current request (pcp list choice) */

@@ -277,21 +277,6 @@ static const enum migratetype fallbacks[MIGRATE_PCPTYPES][2] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
-/* Sticky MOVABLE policy (reference §2.4, §9.2): UNMOVABLE/RECLAIMABLE never take a page
- * from a sticky block, neither by claim nor by steal. */
-static bool fallback_page_allowed(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype start_mt)
-{
-	if (start_mt == MIGRATE_MOVABLE)
-		return true;
-	/* A free block above pageblock order covers several pageblocks: none may be sticky. */
-	unsigned order = mm->pages[pfn].order;
-	pfn_t nr = order > mm->pageblock_order ? 1u << order : 1;
-	for (pfn_t q = pfn; q < pfn + nr; q += mm->pageblock_nr_pages)
-		if (zone_pageblock(mm, z, q)->bits & PB_STICKY)
-			return false;
-	return true;
-}
-
 /* First page on [order][fallback] usable by start_mt, for the first fallback type that has
  * one; *fallback_mt receives the type. */
 static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
@@ -300,7 +285,7 @@ static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
 	for (int i = 0; i < 2; i++) {
 		enum migratetype fmt = fallbacks[start_mt][i];
 		for (pfn_t pfn = z->free_area[order].head[fmt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
-			if (fallback_page_allowed(mm, z, pfn, start_mt)) {
+			if (mm->cma_ops->fallback_allowed(mm, z, pfn, order, start_mt)) {
 				*fallback_mt = fmt;
 				return pfn;
 			}
@@ -682,6 +667,7 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	};
 	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
 		ac.mt = MIGRATE_UNMOVABLE;
+	mm->cma_ops->prepare(mm, &ac);
 	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
 	if (pfn == PFN_NONE) {
 		obj_remove(mm, s);

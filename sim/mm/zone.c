@@ -141,6 +141,9 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	memset(mm, 0, sizeof(*mm));
 	mm->cfg = cfg;
 	mm->engine = engine;
+	if ((unsigned)cfg->policy.cma.mode >= NR_CMA_MODES)
+		return sim_error_set(err, EX_CONFIG_, "policy.cma.mode out of range");
+	mm->cma_ops = &cma_policies[cfg->policy.cma.mode];
 	mm->pageblock_order = cfg->machine.pageblock_order;
 	if (mm->pageblock_order > MAX_PAGE_ORDER || mm->pageblock_order < 1)
 		return sim_error_set(err, EX_CONFIG_, "pageblock_order %u out of range 1..%d",

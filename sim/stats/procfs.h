@@ -16,4 +16,12 @@ void procfs_write_zoneinfo(FILE *fp, const struct mm *mm);
 /* Whether /proc output shows the CMA migratetype (CONFIG_CMA=y): true when the run has CMA. */
 bool procfs_has_cma(const struct mm *mm);
 
+/* Visit vmstat figures (procfs_vmstat.c) in the kernel's order: PROCFS_STATS_VMSTAT is
+ * exactly the /proc/vmstat lines; _ALL adds mmsim_* and CMA counters (summary.json);
+ * _NODE is zoneinfo's "per-node stats" block; _ZONE the stat lines of zone z. */
+enum procfs_stats_set { PROCFS_STATS_VMSTAT, PROCFS_STATS_ALL, PROCFS_STATS_NODE, PROCFS_STATS_ZONE };
+typedef void (*procfs_stat_fn)(void *ctx, const char *name, uint64_t value);
+void procfs_visit_stats(const struct mm *mm, enum procfs_stats_set set, const struct zone *z,
+			procfs_stat_fn fn, void *ctx);
+
 #endif

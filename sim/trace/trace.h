@@ -98,14 +98,30 @@ int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_erro
 uint64_t trace_reader_records(const struct trace_reader *r); /* records returned so far */
 void trace_close(struct trace_reader *r);
 
-enum trace_encoding { TRACE_BINARY_GZ, TRACE_TEXT };
+/* TRACE_TEXT_GZ: the text encoding inside a gzip stream (*.mmt.txt.gz). */
+enum trace_encoding { TRACE_BINARY_GZ, TRACE_TEXT, TRACE_TEXT_GZ, NR_TRACE_ENCODINGS };
 /* Create PATH through a temporary name; nothing appears at PATH until trace_commit. */
 struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
 				  const struct trace_header *h, struct sim_error *err);
 int trace_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err);
 int trace_commit(struct trace_writer *w, struct sim_error *err); /* flush, rename, free */
 void trace_abort(struct trace_writer *w);                        /* remove temp, free */
-/* TRACE_TEXT for names ending ".txt", otherwise TRACE_BINARY_GZ. */
+/* TRACE_TEXT for names ending ".txt", TRACE_TEXT_GZ for ".txt.gz", otherwise TRACE_BINARY_GZ. */
 enum trace_encoding trace_encoding_for(const char *path);
+
+/* Like trace_open, on an open descriptor (taken over: trace_close closes it); name is
+ * used in messages.  Lets tests and fuzzers read from pipes and memfds. */
+struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *err);
+/* TRACE_BINARY_GZ or TRACE_TEXT (a gzip-compressed text trace reports TRACE_TEXT). */
+enum trace_encoding trace_reader_encoding(const struct trace_reader *r);
+
+/* The field rules of FORMAT.md §2 (ranges per kind, unused fields zero), as checked by
+ * readers and writers.  Returns 0, or -1 with err->msg saying why (no location; the
+ * caller adds it) and err->code EX_DATAERR_. */
+int trace_record_check(const struct trace_record *rec, struct sim_error *err);
+/* The record as one .mmt.txt line without the newline ("1000 alloc id=7 order=2 ...").
+ * Returns the length snprintf would have written; TRACE_TEXT_LINE_MAX always suffices. */
+#define TRACE_TEXT_LINE_MAX 1024
+int trace_record_format(const struct trace_record *rec, char *buf, size_t len);
 
 #endif

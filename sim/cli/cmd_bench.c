@@ -1,0 +1,224 @@
+/* mmsim bench [replay|state] [--records N] [--keep DIR]
+ *
+ * DESIGN §9 budgets, measured (never asserted: machines are shared and noisy, so the
+ * figures are medians of three runs and the zcat comparison is a ratio from the same run):
+ *   replay  native replay of the churn-10m workload on a 4 GiB machine: records/s,
+ *           ns/record, and the time ratio to `zcat` on the same file (budgets: >= 20 M
+ *           records/s, <= 2x zcat);
+ *   state   bytes of simulator state per simulated page, and the peak RSS of building a
+ *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../config/config.h"
+#include "../sim.h"
+#include "../workload/workload.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median3(double v[3])
+{
+	qsort(v, 3, sizeof(v[0]), cmp_double);
+	return v[1];
+}
+
+/* Write the workload's records to path (the same stream `mmsim gen` writes). */
+static int make_trace(const char *workload_path, const char *path, struct sim_error *err)
+{
+	struct workload *w = workload_open(workload_path, NULL, err);
+	if (!w)
+		return -1;
+	static struct trace_header h;
+	h.version = TRACE_VERSION;
+	workload_fill_header(w, &h);
+	struct trace_writer *tw = trace_create(path, TRACE_BINARY_GZ, &h, err);
+	int rc = tw ? 0 : -1;
+	struct trace_record rec;
+	int got;
+	while (tw && (got = workload_next(w, &rec, err)) == 1)
+		if (trace_write(tw, &rec, err)) {
+			rc = -1;
+			break;
+		}
+	if (tw && (got < 0 || rc)) {
+		trace_abort(tw);
+		rc = -1;
+	} else if (tw && trace_commit(tw, err)) {
+		rc = -1;
+	}
+	workload_close(w);
+	return rc;
+}
+
+static double time_zcat(const char *path)
+{
+	char cmd[4400];
+	snprintf(cmd, sizeof(cmd), "zcat '%s' > /dev/null", path);
+	double t0 = now_s();
+	int rc = system(cmd);
+	double t = now_s() - t0;
+	return rc == 0 ? t : -1;
+}
+
+/* Replay every record of path through a fresh node; returns seconds, records in *n. */
+static double time_replay(const struct config *cfg, const char *path, uint64_t *n, struct sim_error *err)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	struct trace_reader *r = trace_open(path, err);
+	double t = -1;
+	if (!s || !r || sim_init(s, cfg, NULL, err))
+		goto out;
+	struct trace_record rec;
+	int got;
+	double t0 = now_s();
+	while ((got = trace_read(r, &rec, err)) == 1)
+		sim_apply(s, &rec);
+	t = now_s() - t0;
+	if (got < 0)
+		t = -1;
+	*n = s->nr_records;
+	sim_destroy(s);
+out:
+	if (r)
+		trace_close(r);
+	free(s);
+	return t;
+}
+
+static const char *source_root(void)
+{
+	const char *r = getenv("MESON_SOURCE_ROOT");
+	return r ? r : ".";
+}
+
+static int bench_replay(const char *keep_dir)
+{
+	struct sim_error err = { 0 };
+	char dir[4096], trace[4200], wl[4200];
+	if (keep_dir) {
+		snprintf(dir, sizeof(dir), "%s", keep_dir);
+		mkdir(dir, 0777);
+	} else {
+		snprintf(dir, sizeof(dir), "/tmp/mmsim-bench-XXXXXX");
+		if (!mkdtemp(dir)) {
+			perror("mkdtemp");
+			return EX_IOERR_;
+		}
+	}
+	snprintf(trace, sizeof(trace), "%s/churn-10m.mmt.gz", dir);
+	snprintf(wl, sizeof(wl), "%s/workloads/churn-10m.yaml", source_root());
+	struct stat st;
+	if (stat(trace, &st) != 0) {
+		printf("replay: generating %s from %s ...\n", trace, wl);
+		fflush(stdout);
+		if (make_trace(wl, trace, &err))
+			return cli_fail(&err);
+		stat(trace, &st);
+	}
+	static struct config cfg;
+	config_defaults(&cfg); /* 4 GiB machine, no CMA */
+	cfg.output.sample_interval_ns = 0;
+	double tz[3], tr[3];
+	uint64_t n = 0;
+	for (int i = 0; i < 3; i++) {
+		tz[i] = time_zcat(trace);
+		tr[i] = time_replay(&cfg, trace, &n, &err);
+		if (tr[i] < 0)
+			return cli_fail(&err);
+	}
+	double z = median3(tz), r = median3(tr);
+	printf("replay: %llu records, %.1f MiB compressed, 4 GiB machine (median of 3)\n",
+	       (unsigned long long)n, (double)st.st_size / (1 << 20));
+	printf("replay: %.3f s  %.1f M records/s  %.1f ns/record   (budget >= 20 M records/s)\n", r,
+	       (double)n / r / 1e6, r * 1e9 / (double)n);
+	if (z > 0)
+		printf("replay: zcat %.3f s  replay/zcat = %.2f   (budget <= 2.0)\n", z, r / z);
+	if (!keep_dir) {
+		remove(trace);
+		rmdir(dir);
+	}
+	return 0;
+}
+
+static int bench_state(void)
+{
+	static struct config cfg;
+	config_defaults(&cfg);
+	/* 64 GiB: 16 MiB DMA, ~3 GiB DMA32, the rest Normal. */
+	cfg.machine.zone_pages[ZONE_NORMAL] = (64ull << 30) / PAGE_SIZE - cfg.machine.zone_pages[ZONE_DMA] -
+					     cfg.machine.zone_pages[ZONE_DMA32];
+	struct rusage ru0;
+	getrusage(RUSAGE_SELF, &ru0);
+	struct mm *mm = calloc(1, sizeof(*mm));
+	struct sim_error err;
+	if (mm_init(mm, &cfg, NULL, &err))
+		return cli_fail(&err);
+	uint64_t pages = 0, blocks = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		pages += mm->zones[i].present;
+		blocks += mm->zones[i].spanned >> mm->pageblock_order;
+	}
+	uint64_t bytes = (uint64_t)mm->nr_pages * sizeof(struct page_frame) + blocks * sizeof(struct pageblock) +
+			 (uint64_t)mm->objs.cap * sizeof(struct obj_slot);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("state: page_frame %zu B; per simulated page (frames + pageblocks + empty object table) %.2f B"
+	       "   (budget <= 16)\n",
+	       sizeof(struct page_frame), (double)bytes / (double)pages);
+	printf("state: object table %zu B per live allocation (at <= 70%% load: >= %.1f B)\n",
+	       sizeof(struct obj_slot), sizeof(struct obj_slot) / 0.7);
+	printf("state: 64 GiB machine (%llu pages): peak RSS %.1f MiB   (budget <= 512)\n",
+	       (unsigned long long)pages, (double)ru.ru_maxrss / 1024.0);
+	mm_destroy(mm);
+	free(mm);
+	return 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	const char *which = NULL, *keep = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			printf("usage: mmsim bench [replay|state] [--keep DIR]\n"
+			       "Runs the DESIGN §9 benchmarks and prints their figures (medians of 3).\n"
+			       "  --keep DIR  keep (and reuse) the generated churn-10m trace in DIR\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--keep") && i + 1 < argc) {
+			keep = argv[++i];
+		} else if (argv[i][0] != '-' && !which) {
+			which = argv[i];
+		} else {
+			fprintf(stderr, "mmsim bench: unexpected '%s'\n", argv[i]);
+			return EX_USAGE_;
+		}
+	}
+	int rc = 0;
+	if (!which || !strcmp(which, "state"))
+		rc |= bench_state();
+	if (!which || !strcmp(which, "replay"))
+		rc |= bench_replay(keep);
+	if (which && strcmp(which, "state") && strcmp(which, "replay")) {
+		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
+		return EX_USAGE_;
+	}
+	return rc;
+}

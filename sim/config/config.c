@@ -1,0 +1,1194 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_keys.h"
+#include "yamlutil.h"
+
+/* ------------------------------------------------------------------------------------
+ * Numbers with units.  Binary multiples (K, KiB, M, MiB, ...) follow the kernel's
+ * memparse() for sizes; decimal kB/MB/GB/TB exist only for bandwidths, where device
+ * vendors mean powers of ten.  Memory sizes reject MB rather than guess which one the
+ * user meant.  A fraction is allowed when the result is a whole number of the base unit
+ * ("1.5GiB", "2.5us").
+ */
+struct unit {
+	const char *suffix;
+	uint64_t mult;
+};
+
+static const struct unit size_units[] = {
+	{ "B", 1 },
+	{ "K", 1ull << 10 }, { "KiB", 1ull << 10 },
+	{ "M", 1ull << 20 }, { "MiB", 1ull << 20 },
+	{ "G", 1ull << 30 }, { "GiB", 1ull << 30 },
+	{ "T", 1ull << 40 }, { "TiB", 1ull << 40 },
+};
+
+static const struct unit duration_units[] = {
+	{ "ns", 1 },
+	{ "us", NSEC_PER_USEC }, { "\xc2\xb5s", NSEC_PER_USEC }, /* µs */
+	{ "ms", NSEC_PER_MSEC },
+	{ "s", NSEC_PER_SEC },
+};
+
+static const struct unit bandwidth_units[] = {
+	{ "B", 1 },
+	{ "K", 1ull << 10 }, { "KiB", 1ull << 10 }, { "kB", 1000 }, { "KB", 1000 },
+	{ "M", 1ull << 20 }, { "MiB", 1ull << 20 }, { "MB", 1000000 },
+	{ "G", 1ull << 30 }, { "GiB", 1ull << 30 }, { "GB", 1000000000 },
+	{ "T", 1ull << 40 }, { "TiB", 1ull << 40 }, { "TB", 1000000000000ull },
+};
+
+enum num_status { NUM_OK, NUM_SYNTAX, NUM_OVERFLOW, NUM_INEXACT };
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "<digits>[.<digits>][ ]<unit>" or "0x<hex>" -> *out in the base unit; *has_unit tells
+ * a bare number (whose meaning the caller decides: pages, KiB, ns) from one with a unit. */
+static enum num_status parse_number(const char *s, const struct unit *units, size_t nr_units,
+				    bool icase, uint64_t *out, bool *has_unit)
+{
+	uint64_t ip = 0, frac = 0, frac_scale = 1, mult = 1;
+	const char *p = s;
+
+	*has_unit = false;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		if (!*p)
+			return NUM_SYNTAX;
+		for (; *p; p++) {
+			int d = hex_value(*p);
+			if (d < 0)
+				return NUM_SYNTAX;
+			if (ip > (UINT64_MAX >> 4))
+				return NUM_OVERFLOW;
+			ip = ip << 4 | (uint64_t)d;
+		}
+		*out = ip;
+		return NUM_OK;
+	}
+	if (!is_digit(*p))
+		return NUM_SYNTAX;
+	for (; is_digit(*p); p++) {
+		uint64_t d = (uint64_t)(*p - '0');
+		if (ip > (UINT64_MAX - d) / 10)
+			return NUM_OVERFLOW;
+		ip = ip * 10 + d;
+	}
+	if (*p == '.') {
+		p++;
+		if (!is_digit(*p))
+			return NUM_SYNTAX;
+		for (; is_digit(*p); p++) {
+			if (frac_scale >= 1000000000000000000ull)
+				return NUM_INEXACT; /* more digits than any unit can make whole */
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			frac_scale *= 10;
+		}
+	}
+	if (*p == ' ')
+		p++;
+	if (*p) {
+		size_t i;
+		for (i = 0; i < nr_units; i++)
+			if (icase ? !strcasecmp(p, units[i].suffix) : !strcmp(p, units[i].suffix))
+				break;
+		if (i == nr_units)
+			return NUM_SYNTAX;
+		mult = units[i].mult;
+		*has_unit = true;
+	} else if (p > s && p[-1] == ' ') {
+		return NUM_SYNTAX; /* trailing blank without a unit */
+	}
+	if (ip && mult > UINT64_MAX / ip)
+		return NUM_OVERFLOW;
+	uint64_t v = ip * mult;
+	if (frac) {
+		if (mult > UINT64_MAX / frac)
+			return NUM_OVERFLOW;
+		uint64_t f = frac * mult;
+		if (f % frac_scale)
+			return NUM_INEXACT;
+		f /= frac_scale;
+		if (v > UINT64_MAX - f)
+			return NUM_OVERFLOW;
+		v += f;
+	}
+	*out = v;
+	return NUM_OK;
+}
+
+int config_parse_size(const char *s, uint64_t *bytes)
+{
+	bool has_unit;
+	return parse_number(s, size_units, ARRAY_SIZE(size_units), true, bytes, &has_unit) == NUM_OK ? 0 : -1;
+}
+
+int config_parse_duration(const char *s, sim_ns_t *ns)
+{
+	bool has_unit;
+	return parse_number(s, duration_units, ARRAY_SIZE(duration_units), false, ns, &has_unit) == NUM_OK ? 0 : -1;
+}
+
+/* Bandwidth: "<size>/s"; a bare number is bytes per second. */
+static enum num_status parse_bandwidth(const char *s, uint64_t *bps)
+{
+	char buf[64];
+	bool has_unit;
+	size_t len = strlen(s);
+	if (len >= 2 && !strcmp(s + len - 2, "/s")) {
+		if (len - 2 >= sizeof(buf))
+			return NUM_SYNTAX;
+		memcpy(buf, s, len - 2);
+		buf[len - 2] = '\0';
+		return parse_number(buf, bandwidth_units, ARRAY_SIZE(bandwidth_units), false, bps, &has_unit);
+	}
+	return parse_number(s, NULL, 0, false, bps, &has_unit);
+}
+
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned n;
+		uint32_t cp;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			return false;
+		}
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------------------------
+ * One value of one key.
+ */
+static const char *bare_unit_hint(enum config_type t)
+{
+	switch (t) {
+	case CFG_PAGES:
+		return "a page count, or bytes with a binary unit: 512MiB, 4GiB, 1G";
+	case CFG_PFN:
+		return "a pfn, a byte address with a binary unit (4GiB), or auto";
+	case CFG_KBYTES:
+		return "KiB, or bytes with a binary unit: 64MiB";
+	case CFG_DURATION:
+		return "a duration: 100ns, 5us, 2ms, 1s; a bare number is ns";
+	case CFG_BANDWIDTH:
+		return "a bandwidth: 500MB/s, 1GiB/s; a bare number is bytes/s";
+	default:
+		return "an unsigned integer";
+	}
+}
+
+static int parse_fail(char *why, size_t why_size, const struct config_key *row, const char *text,
+		      enum num_status st, const char *base_unit)
+{
+	switch (st) {
+	case NUM_OVERFLOW:
+		snprintf(why, why_size, "'%.64s' is too large", text);
+		break;
+	case NUM_INEXACT:
+		snprintf(why, why_size, "'%.64s' is not a whole number of %s", text, base_unit);
+		break;
+	default:
+		snprintf(why, why_size, "'%.64s' is not %s", text, bare_unit_hint(row->type));
+		break;
+	}
+	return -1;
+}
+
+int config_key_parse(const struct config_key *row, const char *text, void *field, char *why,
+		     size_t why_size)
+{
+	uint64_t v = 0;
+	bool has_unit = false;
+	enum num_status st;
+
+	switch (row->type) {
+	case CFG_BOOL: {
+		static const char *const yes[] = { "true", "yes", "on", "1" };
+		static const char *const no[] = { "false", "no", "off", "0" };
+		for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+			if (!strcasecmp(text, yes[i]) || !strcasecmp(text, no[i])) {
+				*(bool *)field = !strcasecmp(text, yes[i]);
+				return 0;
+			}
+		}
+		snprintf(why, why_size, "'%.64s' is not a boolean (true/false, yes/no, on/off, 1/0)", text);
+		return -1;
+	}
+	case CFG_ENUM: {
+		for (unsigned i = 0; i < row->nr_names; i++) {
+			if (!strcmp(text, row->names[i])) {
+				int e = (int)i;
+				memcpy(field, &e, sizeof(e));
+				return 0;
+			}
+		}
+		int n = snprintf(why, why_size, "unknown value '%.64s' (expected one of:", text);
+		for (unsigned i = 0; i < row->nr_names && n > 0 && (size_t)n < why_size; i++)
+			n += snprintf(why + n, why_size - (size_t)n, "%s %s", i ? "," : "", row->names[i]);
+		if (n > 0 && (size_t)n < why_size)
+			snprintf(why + n, why_size - (size_t)n, ")");
+		return -1;
+	}
+	case CFG_STRING:
+	case CFG_PATH:
+		if (strlen(text) >= row->size) {
+			snprintf(why, why_size, "'%.40s...' is longer than %zu bytes", text, row->size - 1);
+			return -1;
+		}
+		if (!utf8_valid(text)) {
+			snprintf(why, why_size, "value is not valid UTF-8");
+			return -1;
+		}
+		strcpy(field, text);
+		return 0;
+	case CFG_U64:
+	case CFG_UNSIGNED:
+		st = parse_number(text, NULL, 0, false, &v, &has_unit);
+		if (st != NUM_OK)
+			return parse_fail(why, why_size, row, text, st, "units");
+		break;
+	case CFG_PFN:
+		if (!strcmp(text, "auto")) {
+			*(uint64_t *)field = CONFIG_PFN_AUTO;
+			return 0;
+		}
+		/* otherwise a pfn is written like a page count */
+		__attribute__((fallthrough));
+	case CFG_PAGES:
+		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
+		if (st == NUM_OK && has_unit) {
+			if (v % PAGE_SIZE) {
+				snprintf(why, why_size, "'%.64s' is not a multiple of the 4 KiB page size", text);
+				return -1;
+			}
+			v /= PAGE_SIZE;
+		}
+		if (st != NUM_OK)
+			return parse_fail(why, why_size, row, text, st, "pages");
+		break;
+	case CFG_KBYTES:
+		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
+		if (st == NUM_OK && has_unit) {
+			if (v % 1024) {
+				snprintf(why, why_size, "'%.64s' is not a whole number of KiB", text);
+				return -1;
+			}
+			v /= 1024;
+		}
+		if (st != NUM_OK)
+			return parse_fail(why, why_size, row, text, st, "KiB");
+		break;
+	case CFG_DURATION:
+		st = parse_number(text, duration_units, ARRAY_SIZE(duration_units), false, &v, &has_unit);
+		if (st != NUM_OK)
+			return parse_fail(why, why_size, row, text, st, "ns");
+		break;
+	case CFG_BANDWIDTH:
+		st = parse_bandwidth(text, &v);
+		if (st != NUM_OK)
+			return parse_fail(why, why_size, row, text, st, "bytes/s");
+		break;
+	default:
+		sim_assert(!"config type");
+		return -1;
+	}
+
+	if (v < row->min || v > row->max) {
+		if (row->max == UINT64_MAX)
+			snprintf(why, why_size, "'%.64s' is out of range (minimum %" PRIu64 "%s%s)", text,
+				 row->min, *row->unit ? " " : "", row->unit);
+		else
+			snprintf(why, why_size, "'%.64s' is out of range %" PRIu64 "..%" PRIu64 "%s%s", text,
+				 row->min, row->max, *row->unit ? " " : "", row->unit);
+		return -1;
+	}
+	if (row->type == CFG_UNSIGNED) {
+		sim_assert(row->max <= UINT32_MAX);
+		*(unsigned *)field = (unsigned)v;
+	} else {
+		*(uint64_t *)field = v;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Key paths.  The table spells list fields "policy.cma.regions[].size"; users write
+ * "policy.cma.regions[0].size" (YAML sequences, --set) or "policy.cma.regions.0.size"
+ * (--set, easier to type in a shell).  normalize() maps both to the table form and
+ * returns the index.
+ */
+#define PATH_BUF 256
+#define MAX_INDEX 1000000L
+
+static int normalize(const char *raw, char *norm, size_t size, long *index)
+{
+	size_t n = 0;
+	const char *p = raw;
+	*index = -1;
+	if (strlen(raw) >= size)
+		return -1;
+	while (*p) {
+		const char *end = strchr(p, '.');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *br = memchr(p, '[', len);
+		if (!len)
+			return -1;
+		bool digits = true;
+		for (size_t i = 0; i < len; i++)
+			digits = digits && is_digit(p[i]);
+		if (digits || br) {
+			const char *d = digits ? p : br + 1;
+			const char *dend = digits ? p + len : p + len - 1;
+			if (*index >= 0 || !n || (br && (br == p || p[len - 1] != ']')))
+				return -1;
+			if (br) { /* copy "name" before "[i]" */
+				if (n + 1 + (size_t)(br - p) >= size)
+					return -1;
+				norm[n++] = '.';
+				memcpy(norm + n, p, (size_t)(br - p));
+				n += (size_t)(br - p);
+			}
+			if (d == dend)
+				return -1;
+			long v = 0;
+			for (const char *q = d; q < dend; q++) {
+				if (!is_digit(*q))
+					return -1;
+				v = v * 10 + (*q - '0');
+				if (v > MAX_INDEX)
+					v = MAX_INDEX;
+			}
+			*index = v;
+			if (n + 2 >= size)
+				return -1;
+			norm[n++] = '[';
+			norm[n++] = ']';
+		} else {
+			if (n + len + 1 >= size)
+				return -1;
+			if (n)
+				norm[n++] = '.';
+			memcpy(norm + n, p, len);
+			n += len;
+		}
+		p += len;
+		if (*p == '.') {
+			p++;
+			if (!*p)
+				return -1;
+		}
+	}
+	if (!n)
+		return -1;
+	norm[n] = '\0';
+	return 0;
+}
+
+/* Is NORM a section, i.e. a proper dotted prefix of some key? */
+static const struct config_key *section_first_key(const char *norm)
+{
+	size_t nr, len = strlen(norm);
+	const struct config_key *keys = config_keys(&nr);
+	for (size_t i = 0; i < nr; i++)
+		if (!strncmp(keys[i].path, norm, len) && keys[i].path[len] == '.')
+			return &keys[i];
+	return NULL;
+}
+
+static const struct config_list *list_find(const char *norm)
+{
+	size_t nr;
+	const struct config_key *keys = config_keys(&nr);
+	for (size_t i = 0; i < nr; i++)
+		if (keys[i].list && !strcmp(keys[i].list->path, norm))
+			return keys[i].list;
+	return NULL;
+}
+
+/* Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, so
+ * "mdoe" is one edit from "mode"). */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	enum { N = 128 };
+	unsigned d[3][N + 1];
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > N || lb > N)
+		return UINT32_MAX;
+	unsigned *prev2 = d[0], *prev = d[1], *cur = d[2];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cost = a[i - 1] != b[j - 1];
+			unsigned v = MIN(prev[j] + 1, cur[j - 1] + 1);
+			v = MIN(v, prev[j - 1] + cost);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+				v = MIN(v, prev2[j - 2] + 1);
+			cur[j] = v;
+		}
+		unsigned *t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+static void consider(const char *norm, const char *cand, size_t cand_len, unsigned *best, char *out,
+		     size_t out_size)
+{
+	char buf[PATH_BUF];
+	if (cand_len >= sizeof(buf))
+		return;
+	memcpy(buf, cand, cand_len);
+	buf[cand_len] = '\0';
+	unsigned d = edit_distance(norm, buf);
+	if (d < *best) {
+		*best = d;
+		snprintf(out, out_size, "%s", buf);
+	}
+}
+
+/* The key or section nearest to NORM, if near enough to be a typo. */
+static bool suggest(const char *norm, char *out, size_t out_size)
+{
+	size_t nr;
+	unsigned best = UINT32_MAX;
+	const struct config_key *keys = config_keys(&nr);
+	for (size_t i = 0; i < nr; i++) {
+		const char *path = keys[i].path;
+		consider(norm, path, strlen(path), &best, out, out_size);
+		for (const char *dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.'))
+			consider(norm, path, (size_t)(dot - path), &best, out, out_size);
+	}
+	size_t len = strlen(norm);
+	return best <= 3 && best * 3 <= len;
+}
+
+static int unknown_key(struct sim_error *err, const char *where, const char *raw)
+{
+	char norm[PATH_BUF], sug[PATH_BUF];
+	long index;
+	if (normalize(raw, norm, sizeof(norm), &index) == 0 && suggest(norm, sug, sizeof(sug)))
+		return sim_error_set(err, EX_CONFIG_, "%s: unknown key '%.200s' (did you mean '%s'?)", where,
+				     raw, sug);
+	return sim_error_set(err, EX_CONFIG_, "%s: unknown key '%.200s'", where, raw);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Assignment: shared by YAML scalars and --set.
+ */
+static void list_init_elem(const struct config_list *l, void *elem, unsigned index)
+{
+	size_t nr;
+	char why[128];
+	const struct config_key *keys = config_keys(&nr);
+	memset(elem, 0, l->elem_size);
+	for (size_t i = 0; i < nr; i++) {
+		if (keys[i].list != l)
+			continue;
+		int rc = config_key_parse(&keys[i], keys[i].def, (char *)elem + keys[i].offset, why, sizeof(why));
+		sim_assert(rc == 0);
+		(void)rc;
+	}
+	if (l->elem_name_prefix)
+		snprintf((char *)elem + l->elem_name_offset, l->elem_name_size, "%s%u", l->elem_name_prefix, index);
+}
+
+/* Element INDEX of list L: an existing one, or a new one (with defaults) when INDEX is
+ * the current count, so `--set policy.cma.regions.0.size=...` adds the first region. */
+static void *list_elem(struct config *cfg, const struct config_list *l, long index, const char *where,
+		       const char *raw, struct sim_error *err)
+{
+	unsigned *count = (unsigned *)((char *)cfg + l->count_offset);
+	char *array = (char *)cfg + l->array_offset;
+	if (index > (long)*count || index >= (long)l->max) {
+		if (index >= (long)l->max)
+			sim_error_set(err, EX_CONFIG_, "%s: %.200s: index %ld is out of range (at most %u entries)",
+				      where, raw, index, l->max);
+		else
+			sim_error_set(err, EX_CONFIG_,
+				      "%s: %.200s: index %ld is out of range (%s has %u entries; index %u adds one)",
+				      where, raw, index, l->path, *count, *count);
+		return NULL;
+	}
+	if (index == (long)*count) {
+		list_init_elem(l, array + (size_t)index * l->elem_size, (unsigned)index);
+		(*count)++;
+	}
+	return array + (size_t)index * l->elem_size;
+}
+
+/* Set the key RAW (whose row is ROW) from TEXT.  WHERE prefixes messages; DIR, when
+ * non-empty, is a directory with its trailing slash, prepended to relative CFG_PATH values. */
+static int assign(struct config *cfg, const struct config_key *row, long index, const char *raw,
+		  const char *text, const char *where, const char *dir, struct sim_error *err)
+{
+	char why[384];
+	char joined[CONFIG_PATH_MAX];
+	char *base = (char *)cfg;
+
+	if (row->type == CFG_PATH && dir && *dir && *text && *text != '/') {
+		int n = snprintf(joined, sizeof(joined), "%s%s", dir, text);
+		if (n < 0 || (size_t)n >= sizeof(joined))
+			return sim_error_set(err, EX_CONFIG_, "%s: %.200s: path too long after joining with '%.200s'",
+					     where, raw, dir);
+		text = joined;
+	}
+	if (row->list) {
+		sim_assert(index >= 0);
+		base = list_elem(cfg, row->list, index, where, raw, err);
+		if (!base)
+			return -1;
+	}
+	/* Parse into scratch space first so a rejected value leaves the field untouched. */
+	union {
+		uint64_t u64;
+		unsigned u;
+		bool b;
+		int e;
+		char s[CONFIG_PATH_MAX];
+	} tmp;
+	sim_assert(row->size <= sizeof(tmp));
+	if (config_key_parse(row, text, &tmp, why, sizeof(why)) < 0)
+		return sim_error_set(err, EX_CONFIG_, "%s: %.200s: %s", where, raw, why);
+	memcpy(base + row->offset, &tmp, row->type == CFG_STRING || row->type == CFG_PATH
+		       ? strlen(tmp.s) + 1 : row->size);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------
+ * YAML loading: nested mappings become dotted keys.
+ */
+struct load_ctx {
+	struct config *cfg;
+	yaml_document_t *doc;
+	const char *file; /* for messages */
+	const char *dir;  /* for relative paths; "" keeps them as written */
+	struct sim_error *err;
+};
+
+static int walk_mapping(struct load_ctx *lc, yaml_node_t *map, const char *prefix);
+
+#define yerr(lc, node, ...) yamlutil_error((lc)->err, EX_CONFIG_, (lc)->file, (node), __VA_ARGS__)
+
+static int walk_value(struct load_ctx *lc, const char *path, yaml_node_t *key, yaml_node_t *val)
+{
+	char norm[PATH_BUF], where[PATH_BUF + 64];
+	long index;
+	const struct config_key *row = NULL;
+	const struct config_list *list = NULL;
+
+	snprintf(where, sizeof(where), "%s:%u:%u", lc->file, yamlutil_line(key), yamlutil_col(key));
+	if (normalize(path, norm, sizeof(norm), &index) < 0)
+		return unknown_key(lc->err, where, path);
+	row = config_key_find(norm);
+	if (row) {
+		const char *text = yamlutil_scalar(val);
+		if (val->type != YAML_SCALAR_NODE)
+			return yerr(lc, val, "%s: expected a single value, got a %s", path, yamlutil_kind(val));
+		if (!text)
+			return yerr(lc, val, "%s: value contains a NUL character", path);
+		if (yamlutil_is_null(val)) {
+			if (row->type != CFG_STRING && row->type != CFG_PATH)
+				return yerr(lc, val, "%s: missing value", path);
+			text = "";
+		}
+		snprintf(where, sizeof(where), "%s:%u:%u", lc->file, yamlutil_line(val), yamlutil_col(val));
+		return assign(lc->cfg, row, index, path, text, where, lc->dir, lc->err);
+	}
+	list = index < 0 ? list_find(norm) : NULL;
+	if (list) {
+		unsigned *count = (unsigned *)((char *)lc->cfg + list->count_offset);
+		*count = 0; /* a sequence replaces the list */
+		if (yamlutil_is_null(val))
+			return 0;
+		if (val->type != YAML_SEQUENCE_NODE)
+			return yerr(lc, val, "%s: expected a sequence of mappings, got a %s", path,
+				    yamlutil_kind(val));
+		unsigned i = 0;
+		for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top;
+		     it++, i++) {
+			yaml_node_t *item = yaml_document_get_node(lc->doc, *it);
+			char prefix[PATH_BUF + 16];
+			snprintf(where, sizeof(where), "%s:%u:%u", lc->file, yamlutil_line(item), yamlutil_col(item));
+			snprintf(prefix, sizeof(prefix), "%s[%u]", path, i);
+			if (!list_elem(lc->cfg, list, i, where, prefix, lc->err))
+				return -1;
+			if (yamlutil_is_null(item))
+				continue;
+			if (item->type != YAML_MAPPING_NODE)
+				return yerr(lc, item, "%s: expected a mapping, got a %s", prefix, yamlutil_kind(item));
+			if (walk_mapping(lc, item, prefix) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (section_first_key(norm)) {
+		if (yamlutil_is_null(val))
+			return 0;
+		if (val->type != YAML_MAPPING_NODE)
+			return yerr(lc, val, "%s: is a section; expected a mapping, got a %s", path,
+				    yamlutil_kind(val));
+		return walk_mapping(lc, val, path);
+	}
+	return unknown_key(lc->err, where, path);
+}
+
+static int walk_mapping(struct load_ctx *lc, yaml_node_t *map, const char *prefix)
+{
+	yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
+	size_t nr = (size_t)(map->data.mapping.pairs.top - pairs);
+	for (size_t i = 0; i < nr; i++) {
+		yaml_node_t *key = yaml_document_get_node(lc->doc, pairs[i].key);
+		yaml_node_t *val = yaml_document_get_node(lc->doc, pairs[i].value);
+		const char *k = yamlutil_scalar(key);
+		char path[PATH_BUF];
+		if (!k || !*k)
+			return yerr(lc, key, "keys must be non-empty plain strings");
+		/* YAML forbids repeated keys but libyaml lets them through; a repeated key is
+		 * almost always an edit that was meant to replace the first. */
+		for (size_t j = 0; j < i; j++) {
+			yaml_node_t *prev = yaml_document_get_node(lc->doc, pairs[j].key);
+			const char *pk = yamlutil_scalar(prev);
+			if (pk && !strcmp(pk, k))
+				return yamlutil_error(lc->err, EX_CONFIG_, lc->file, key,
+						      "duplicate key '%.200s' (first at line %u)", k,
+						      yamlutil_line(prev));
+		}
+		int n = prefix ? snprintf(path, sizeof(path), "%s.%s", prefix, k)
+			       : snprintf(path, sizeof(path), "%s", k);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return yerr(lc, key, "unknown key '%.200s...'", path);
+		if (walk_value(lc, path, key, val) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int load_document(struct config *cfg, yaml_document_t *doc, const char *name, const char *dir,
+			 struct sim_error *err)
+{
+	struct load_ctx lc = { .cfg = cfg, .doc = doc, .file = name, .dir = dir, .err = err };
+	yaml_node_t *root = yaml_document_get_root_node(doc);
+	if (!root || yamlutil_is_null(root))
+		return 0; /* an empty file keeps every default */
+	if (root->type != YAML_MAPPING_NODE)
+		return yerr(&lc, root, "the top level must be a mapping (machine:, policy:, ...), got a %s",
+			    yamlutil_kind(root));
+	return walk_mapping(&lc, root, NULL);
+}
+
+int config_load_buffer(struct config *cfg, const char *name, const void *data, size_t len,
+		       struct sim_error *err)
+{
+	yaml_document_t doc;
+	config_defaults(cfg);
+	snprintf(cfg->source, sizeof(cfg->source), "%s", name);
+	if (yamlutil_load_string(&doc, name, data, len, err) < 0)
+		return -1;
+	int rc = load_document(cfg, &doc, name, "", err);
+	yaml_document_delete(&doc);
+	return rc;
+}
+
+int config_load(struct config *cfg, const char *path, struct sim_error *err)
+{
+	yaml_document_t doc;
+	char dir[CONFIG_PATH_MAX] = "";
+	config_defaults(cfg);
+	if (strlen(path) >= sizeof(cfg->source))
+		return sim_error_set(err, EX_NOINPUT_, "%.200s...: path too long", path);
+	strcpy(cfg->source, path);
+	/* Relative paths inside resolve against the file's directory, kept with its
+	 * trailing slash ("configs/", "/") so joining is plain concatenation. */
+	const char *slash = strrchr(path, '/');
+	if (slash) {
+		memcpy(dir, path, (size_t)(slash - path) + 1);
+		dir[slash - path + 1] = '\0';
+	}
+	if (yamlutil_load_file(&doc, path, err) < 0)
+		return -1;
+	int rc = load_document(cfg, &doc, path, dir, err);
+	yaml_document_delete(&doc);
+	return rc;
+}
+
+static void trim(char *s)
+{
+	size_t len = strlen(s), start = 0;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		s[--len] = '\0';
+	while (s[start] == ' ' || s[start] == '\t')
+		start++;
+	memmove(s, s + start, len - start + 1);
+}
+
+int config_set(struct config *cfg, const char *assignment, struct sim_error *err)
+{
+	char where[PATH_BUF + 32], key[PATH_BUF], norm[PATH_BUF];
+	char value[CONFIG_PATH_MAX + 64];
+	long index;
+
+	/* messages quote the argument, shortened if it is very long */
+	size_t alen = strlen(assignment), shown = MIN(alen, (size_t)PATH_BUF - 8);
+	memcpy(where, "--set ", 6);
+	memcpy(where + 6, assignment, shown);
+	strcpy(where + 6 + shown, alen > shown ? "..." : "");
+	const char *eq = strchr(assignment, '=');
+	if (!eq)
+		return sim_error_set(err, EX_CONFIG_, "%s: expected KEY=VALUE", where);
+	if ((size_t)(eq - assignment) >= sizeof(key))
+		return sim_error_set(err, EX_CONFIG_, "%s: key too long", where);
+	if (strlen(eq + 1) >= sizeof(value))
+		return sim_error_set(err, EX_CONFIG_, "%s: value too long", where);
+	memcpy(key, assignment, (size_t)(eq - assignment));
+	key[eq - assignment] = '\0';
+	strcpy(value, eq + 1);
+	trim(key);
+	trim(value);
+
+	if (normalize(key, norm, sizeof(norm), &index) < 0)
+		return unknown_key(err, where, key);
+	const struct config_key *row = config_key_find(norm);
+	if (row)
+		return assign(cfg, row, index, key, value, where, NULL, err);
+	const struct config_list *list = index < 0 ? list_find(norm) : NULL;
+	if (list) {
+		/* The only whole-list value --set takes: empty it. */
+		if (!*value || !strcmp(value, "[]")) {
+			*(unsigned *)((char *)cfg + list->count_offset) = 0;
+			return 0;
+		}
+		return sim_error_set(err, EX_CONFIG_, "%s: %s is a list; set one field (%s.0.size=...) or clear it with []",
+				     where, key, key);
+	}
+	const struct config_key *first = section_first_key(norm);
+	if (first)
+		return sim_error_set(err, EX_CONFIG_, "%s: %s is a section; set one of its keys, e.g. %s", where, key,
+				     first->path);
+	return unknown_key(err, where, key);
+}
+
+void config_defaults(struct config *cfg)
+{
+	size_t nr;
+	char why[128];
+	const struct config_key *keys = config_keys(&nr);
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < nr; i++) {
+		if (keys[i].list)
+			continue; /* lists start empty */
+		int rc = config_key_parse(&keys[i], keys[i].def, (char *)cfg + keys[i].offset, why, sizeof(why));
+		sim_assert(rc == 0);
+		(void)rc;
+	}
+}
+
+/* ------------------------------------------------------------------------------------
+ * Layout and cross-field validation.
+ */
+static uint64_t total_pages(const struct config *cfg)
+{
+	return config_zone_start_pfn(cfg, ZONE_CMA);
+}
+
+uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt)
+{
+	uint64_t pfn = 0;
+	for (int z = 0; z < (int)zt && z < ZONE_CMA; z++)
+		pfn += cfg->machine.zone_pages[z];
+	return pfn;
+}
+
+static uint64_t region_align_pages(const struct config *cfg, const struct cma_region_config *r)
+{
+	/* As cma_declare_contiguous: aligned to a pageblock and to the bitmap granule. */
+	unsigned order = MAX(cfg->machine.pageblock_order, r->order_per_bit);
+	return 1ull << MIN(order, 63u);
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
+
+static uint64_t place_auto(const struct config *cfg, unsigned i, uint64_t cursor)
+{
+	const struct cma_policy_config *cma = &cfg->policy.cma;
+	const struct cma_region_config *r = &cma->regions[i];
+	uint64_t align = region_align_pages(cfg, r);
+	for (int z = ZONE_MOVABLE; z >= ZONE_DMA; z--) {
+		uint64_t start = config_zone_start_pfn(cfg, (enum zone_type)z);
+		uint64_t end = MIN(start + cfg->machine.zone_pages[z], cursor);
+		while (end > start) {
+			uint64_t top = end & ~(align - 1);
+			if (top < start || top - start < r->pages)
+				break;
+			uint64_t base = (top - r->pages) & ~(align - 1);
+			if (base < start)
+				break;
+			/* Skip below any region given an explicit base, as memblock skips
+			 * ranges already reserved. */
+			uint64_t lowest = end;
+			for (unsigned j = 0; j < cma->nr_regions; j++) {
+				const struct cma_region_config *e = &cma->regions[j];
+				if (e->base_pfn != CONFIG_CMA_BASE_AUTO &&
+				    ranges_overlap(base, r->pages, e->base_pfn, e->pages))
+					lowest = MIN(lowest, e->base_pfn);
+			}
+			if (lowest == end)
+				return base;
+			end = lowest;
+		}
+	}
+	return CONFIG_CMA_BASE_AUTO;
+}
+
+uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i)
+{
+	const struct cma_policy_config *cma = &cfg->policy.cma;
+	sim_assert(i < cma->nr_regions);
+	if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO)
+		return cma->regions[i].base_pfn;
+	uint64_t cursor = total_pages(cfg), base = CONFIG_CMA_BASE_AUTO;
+	for (unsigned j = 0; j <= i; j++) {
+		if (cma->regions[j].base_pfn != CONFIG_CMA_BASE_AUTO || !cma->regions[j].pages)
+			continue;
+		base = place_auto(cfg, j, cursor);
+		if (base == CONFIG_CMA_BASE_AUTO)
+			return base;
+		cursor = base;
+	}
+	return base;
+}
+
+static int zone_of(const struct config *cfg, uint64_t pfn)
+{
+	for (int z = ZONE_DMA; z < ZONE_CMA; z++) {
+		uint64_t start = config_zone_start_pfn(cfg, (enum zone_type)z);
+		if (pfn >= start && pfn < start + cfg->machine.zone_pages[z])
+			return z;
+	}
+	return -1;
+}
+
+static int validate_cma(const struct config *cfg, const char *src, struct sim_error *err)
+{
+	const struct cma_policy_config *cma = &cfg->policy.cma;
+	uint64_t total = total_pages(cfg);
+	if (cma->mode != CMA_NONE && cma->nr_regions == 0)
+		return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.mode is %s but policy.cma.regions is empty",
+				     src, cma_mode_names[cma->mode]);
+	sim_assert(cma->nr_regions <= CONFIG_MAX_CMA_REGIONS);
+	for (unsigned i = 0; i < cma->nr_regions; i++) {
+		const struct cma_region_config *r = &cma->regions[i];
+		uint64_t align = region_align_pages(cfg, r);
+		if (!r->name[0])
+			return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.regions[%u].name is empty", src, i);
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(cma->regions[j].name, r->name))
+				return sim_error_set(err, EX_CONFIG_,
+						     "%s: policy.cma.regions[%u].name '%s' is also the name of regions[%u]",
+						     src, i, r->name, j);
+		if (!r->pages)
+			return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.regions[%u].size must be set and > 0", src, i);
+		if (r->pages % align)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u].size: %" PRIu64 " pages is not a multiple of %" PRIu64
+					     " pages (pageblock / order_per_bit alignment)", src, i, r->pages, align);
+		if (r->base_pfn != CONFIG_CMA_BASE_AUTO && r->base_pfn % align)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u].base: pfn %" PRIu64 " is not aligned to %" PRIu64
+					     " pages (pageblock / order_per_bit alignment)", src, i, r->base_pfn, align);
+		uint64_t base = config_cma_region_base_pfn(cfg, i);
+		if (base == CONFIG_CMA_BASE_AUTO)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in any zone "
+					     "(below the regions placed before it)", src, i, r->pages);
+		if (base >= total || r->pages > total - base)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
+					     " extend past the end of memory (pfn %" PRIu64 ")", src, i, base,
+					     base + r->pages - 1, total);
+		int z0 = zone_of(cfg, base), z1 = zone_of(cfg, base + r->pages - 1);
+		if (z0 != z1)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
+					     " span zones %s and %s; the kernel refuses a CMA area that crosses a zone"
+					     " (cma_activate_area)", src, i, base, base + r->pages - 1,
+					     zone_names[z0], zone_names[z1]);
+		for (unsigned j = 0; j < i; j++) {
+			uint64_t other = config_cma_region_base_pfn(cfg, j);
+			if (ranges_overlap(base, r->pages, other, cma->regions[j].pages))
+				return sim_error_set(err, EX_CONFIG_,
+						     "%s: policy.cma.regions[%u] (pfn %" PRIu64 "..%" PRIu64
+						     ") overlaps regions[%u] (pfn %" PRIu64 "..%" PRIu64 ")", src, i,
+						     base, base + r->pages - 1, j, other,
+						     other + cma->regions[j].pages - 1);
+		}
+	}
+	return 0;
+}
+
+int config_validate(const struct config *cfg, struct sim_error *err)
+{
+	const struct machine_config *m = &cfg->machine;
+	const char *src = cfg->source[0] ? cfg->source : "config";
+	uint64_t total = 0, lowmem = 0;
+	for (int z = ZONE_DMA; z < ZONE_CMA; z++) {
+		if (m->zone_pages[z] > UINT32_MAX)
+			return sim_error_set(err, EX_CONFIG_, "%s: machine.zones.%s is too large", src, zone_names[z]);
+		total += m->zone_pages[z];
+		if (z <= ZONE_NORMAL)
+			lowmem += m->zone_pages[z];
+	}
+	if (!total)
+		return sim_error_set(err, EX_CONFIG_, "%s: machine.zones: every zone is empty", src);
+	if (total >= PFN_NONE)
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: machine.zones: %" PRIu64 " pages exceed the 32-bit pfn space (%u pages)",
+				     src, total, PFN_NONE - 1);
+	if (!lowmem)
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: machine.zones: only ZONE_MOVABLE has memory; unmovable allocations need "
+				     "DMA, DMA32 or Normal", src);
+	if (m->pageblock_order > MAX_PAGE_ORDER)
+		return sim_error_set(err, EX_CONFIG_, "%s: machine.pageblock_order: %u > MAX_PAGE_ORDER (%d)", src,
+				     m->pageblock_order, MAX_PAGE_ORDER);
+	if (total < (1ull << m->pageblock_order))
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: machine.zones: %" PRIu64 " pages is less than one pageblock (%llu pages)",
+				     src, total, 1ull << m->pageblock_order);
+	/* min_free_kbytes is shared out over the lowmem zones (reference §3.1); more than
+	 * all of lowmem would leave every allocation failing the min watermark. */
+	if (m->min_free_kbytes / (PAGE_SIZE / 1024) >= lowmem)
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: machine.min_free_kbytes: %" PRIu64 " KiB is not below the %" PRIu64
+				     " KiB of DMA, DMA32 and Normal", src, m->min_free_kbytes,
+				     lowmem * (PAGE_SIZE / 1024));
+	if (cfg->workload.trace[0] && cfg->workload.generator[0])
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: workload.trace and workload.generator are both set; give one", src);
+	return validate_cma(cfg, src, err);
+}
+
+/* ------------------------------------------------------------------------------------
+ * JSON echo.
+ */
+static void json_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, "\\u%04x", *p);
+		else
+			fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+static void json_value(FILE *fp, const struct config_key *row, const char *field)
+{
+	uint64_t v;
+	int e;
+	switch (row->type) {
+	case CFG_BOOL:
+		fputs(*(const bool *)field ? "true" : "false", fp);
+		break;
+	case CFG_UNSIGNED:
+		fprintf(fp, "%u", *(const unsigned *)field);
+		break;
+	case CFG_ENUM:
+		memcpy(&e, field, sizeof(e));
+		sim_assert(e >= 0 && (unsigned)e < row->nr_names);
+		json_string(fp, row->names[e]);
+		break;
+	case CFG_STRING:
+	case CFG_PATH:
+		json_string(fp, field);
+		break;
+	default:
+		memcpy(&v, field, sizeof(v));
+		if (row->type == CFG_PFN && v == CONFIG_PFN_AUTO)
+			json_string(fp, "auto");
+		else
+			fprintf(fp, "%" PRIu64, v);
+		break;
+	}
+}
+
+static void json_indent(FILE *fp, int n)
+{
+	fprintf(fp, "%*s", n, "");
+}
+
+/* Component K (0-based) of a dotted path: returns its start, length in *len. */
+static const char *component(const char *path, unsigned k, size_t *len)
+{
+	const char *p = path;
+	for (unsigned i = 0; i < k && p; i++) {
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return NULL;
+	const char *end = strchr(p, '.');
+	*len = end ? (size_t)(end - p) : strlen(p);
+	return p;
+}
+
+static unsigned nr_components(const char *path)
+{
+	unsigned n = 1;
+	for (const char *p = strchr(path, '.'); p; p = strchr(p + 1, '.'))
+		n++;
+	return n;
+}
+
+/* The path used for nesting: list rows nest as their list ("policy.cma.regions"). */
+static const char *nest_path(const struct config_key *row)
+{
+	return row->list ? row->list->path : row->path;
+}
+
+void config_write_json(const struct config *cfg, void *fpv, int indent)
+{
+	FILE *fp = fpv;
+	size_t nr;
+	const struct config_key *keys = config_keys(&nr);
+	const char *open_path = ""; /* a row whose parents are the open objects */
+	unsigned depth = 0;         /* objects open below the top one */
+	bool first = true;
+
+	fputs("{", fp);
+	for (size_t i = 0; i < nr;) {
+		const struct config_key *row = &keys[i];
+		const char *path = nest_path(row);
+		unsigned parts = nr_components(path), common = 0;
+		/* shared leading components with the open objects */
+		while (common < depth && common + 1 < parts) {
+			size_t la, lb;
+			const char *a = component(open_path, common, &la), *b = component(path, common, &lb);
+			if (la != lb || memcmp(a, b, la))
+				break;
+			common++;
+		}
+		for (; depth > common; depth--) {
+			fputc('\n', fp);
+			json_indent(fp, indent + 2 * (int)depth);
+			fputc('}', fp);
+			first = false;
+		}
+		for (; depth + 1 < parts; depth++) {
+			size_t len;
+			const char *name = component(path, depth, &len);
+			fputs(first ? "\n" : ",\n", fp);
+			json_indent(fp, indent + 2 * ((int)depth + 1));
+			fprintf(fp, "\"%.*s\": {", (int)len, name);
+			first = true;
+		}
+		open_path = path;
+		size_t len;
+		const char *leaf = component(path, parts - 1, &len);
+		fputs(first ? "\n" : ",\n", fp);
+		json_indent(fp, indent + 2 * ((int)depth + 1));
+		fprintf(fp, "\"%.*s\": ", (int)len, leaf);
+		first = false;
+		if (!row->list) {
+			json_value(fp, row, (const char *)cfg + row->offset);
+			i++;
+			continue;
+		}
+		/* A list: every element with the run of rows that describe it. */
+		const struct config_list *l = row->list;
+		size_t end = i;
+		while (end < nr && keys[end].list == l)
+			end++;
+		unsigned count = *(const unsigned *)((const char *)cfg + l->count_offset);
+		int in = indent + 2 * ((int)depth + 1);
+		fputs(count ? "[" : "[]", fp);
+		for (unsigned e = 0; e < count; e++) {
+			const char *elem = (const char *)cfg + l->array_offset + e * l->elem_size;
+			fputs(e ? ",\n" : "\n", fp);
+			json_indent(fp, in + 2);
+			fputc('{', fp);
+			for (size_t k = i; k < end; k++) {
+				const char *name = strrchr(keys[k].path, '.') + 1;
+				fputs(k > i ? ",\n" : "\n", fp);
+				json_indent(fp, in + 4);
+				fprintf(fp, "\"%s\": ", name);
+				json_value(fp, &keys[k], elem + keys[k].offset);
+			}
+			fputc('\n', fp);
+			json_indent(fp, in + 2);
+			fputc('}', fp);
+		}
+		if (count) {
+			fputc('\n', fp);
+			json_indent(fp, in);
+			fputc(']', fp);
+		}
+		i = end;
+	}
+	for (; depth > 0; depth--) {
+		fputc('\n', fp);
+		json_indent(fp, indent + 2 * (int)depth);
+		fputc('}', fp);
+	}
+	fputc('\n', fp);
+	json_indent(fp, indent);
+	fputc('}', fp);
+}

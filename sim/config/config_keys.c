@@ -1,0 +1,230 @@
+#include "config_keys.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+const char *const config_type_names[NR_CONFIG_TYPES] = {
+	"u64", "unsigned", "bool", "size (pages)", "pfn", "kbytes", "duration", "bandwidth",
+	"enum", "string", "path",
+};
+_Static_assert(ARRAY_SIZE(config_type_names) == NR_CONFIG_TYPES, "names");
+
+/* Row builders.  Each one checks at compile time that the struct field has the C type
+ * its parser writes (a negative array size otherwise), so a row cannot scribble over a
+ * field of another width. */
+#define FIELD(f) (((struct config *)0)->f)
+#define TYPECHECK(ok) (0 * sizeof(char[(ok) ? 1 : -1]))
+#define IS_U64(f) _Generic(FIELD(f), uint64_t: 1, default: 0)
+#define IS_UINT(f) _Generic(FIELD(f), unsigned: 1, default: 0)
+#define IS_BOOL(f) _Generic(FIELD(f), bool: 1, default: 0)
+#define IS_CHARS(f) _Generic(FIELD(f), char *: 1, default: 0)
+#define AT(f, ok) .offset = offsetof(struct config, f), .size = sizeof(FIELD(f)) + TYPECHECK(ok)
+
+#define K_U64(p, f, lo, hi, d, u, k, doc_) \
+	{ .path = p, .type = CFG_U64, AT(f, IS_U64(f)), .min = lo, .max = hi, .def = d, .unit = u, .knob = k, .doc = doc_ }
+#define K_UINT(p, f, lo, hi, d, u, k, doc_) \
+	{ .path = p, .type = CFG_UNSIGNED, AT(f, IS_UINT(f)), .min = lo, .max = hi, .def = d, .unit = u, .knob = k, .doc = doc_ }
+#define K_BOOL(p, f, d, k, doc_) \
+	{ .path = p, .type = CFG_BOOL, AT(f, IS_BOOL(f)), .min = 0, .max = 1, .def = d, .unit = "", .knob = k, .doc = doc_ }
+#define K_PAGES(p, f, lo, hi, d, k, doc_) \
+	{ .path = p, .type = CFG_PAGES, AT(f, IS_U64(f)), .min = lo, .max = hi, .def = d, .unit = "pages", .knob = k, .doc = doc_ }
+#define K_KBYTES(p, f, lo, hi, d, k, doc_) \
+	{ .path = p, .type = CFG_KBYTES, AT(f, IS_U64(f)), .min = lo, .max = hi, .def = d, .unit = "KiB", .knob = k, .doc = doc_ }
+#define K_DUR(p, f, lo, hi, d, k, doc_) \
+	{ .path = p, .type = CFG_DURATION, AT(f, IS_U64(f)), .min = lo, .max = hi, .def = d, .unit = "ns", .knob = k, .doc = doc_ }
+#define K_BW(p, f, lo, hi, d, k, doc_) \
+	{ .path = p, .type = CFG_BANDWIDTH, AT(f, IS_U64(f)), .min = lo, .max = hi, .def = d, .unit = "bytes/s", .knob = k, .doc = doc_ }
+#define K_ENUM(p, f, tbl, n, d, k, doc_) \
+	{ .path = p, .type = CFG_ENUM, AT(f, sizeof(FIELD(f)) == sizeof(int)), .names = tbl, .nr_names = n, \
+	  .def = d, .unit = "", .knob = k, .doc = doc_ }
+#define K_STR(p, t, f, d, k, doc_) \
+	{ .path = p, .type = t, AT(f, IS_CHARS(f)), .def = d, .unit = "", .knob = k, .doc = doc_ }
+
+/* List rows address a field of one element (struct cma_region_config). */
+#define RFIELD(f) (((struct cma_region_config *)0)->f)
+#define R_AT(f, ok) .offset = offsetof(struct cma_region_config, f), .size = sizeof(RFIELD(f)) + TYPECHECK(ok), \
+	.list = &cma_regions_list
+
+static const struct config_list cma_regions_list = {
+	.path = "policy.cma.regions",
+	.array_offset = offsetof(struct config, policy.cma.regions),
+	.count_offset = offsetof(struct config, policy.cma.nr_regions),
+	.elem_size = sizeof(struct cma_region_config),
+	.max = CONFIG_MAX_CMA_REGIONS,
+	.elem_name_prefix = "cma", /* the kernel names areas without a name "cma%d" */
+	.elem_name_offset = offsetof(struct cma_region_config, name),
+	.elem_name_size = sizeof(RFIELD(name)),
+};
+_Static_assert(sizeof(FIELD(policy.cma.nr_regions)) == sizeof(unsigned), "list count is unsigned");
+
+/* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
+#define MAX_PAGES ((uint64_t)PFN_NONE - 1)
+#define MAX_DUR (3600 * NSEC_PER_SEC)
+#define MAX_BW (1ull << 50)
+
+/* Order matters: it is the JSON and README order, and rows sharing a prefix must be
+ * adjacent.  Kernel references are to /work/shared/reference/kernel-mm.md sections. */
+static const struct config_key keys[] = {
+	K_U64("seed", seed, 0, UINT64_MAX, "1", "", "-",
+	      "seed of the run; every subsystem derives its own GSL stream from it"),
+
+	/* Default machine: a 4 GiB x86-64 box.  DMA covers the first 16 MiB (less the
+	 * firmware-reserved pages: 4080 present here, 3999 on a real machine), DMA32 runs
+	 * up to the 3 GiB PCI hole, and the last 1 GiB is remapped above 4 GiB as Normal
+	 * (reference §1.3). */
+	K_PAGES("machine.zones.dma", machine.zone_pages[ZONE_DMA], 0, MAX_PAGES, "4080",
+		"ZONE_DMA present pages", "pages in ZONE_DMA (first 16 MiB on x86-64)"),
+	K_PAGES("machine.zones.dma32", machine.zone_pages[ZONE_DMA32], 0, MAX_PAGES, "3056MiB",
+		"ZONE_DMA32 present pages", "pages in ZONE_DMA32 (below 4 GiB)"),
+	K_PAGES("machine.zones.normal", machine.zone_pages[ZONE_NORMAL], 0, MAX_PAGES, "1GiB",
+		"ZONE_NORMAL present pages", "pages in ZONE_NORMAL"),
+	K_PAGES("machine.zones.movable", machine.zone_pages[ZONE_MOVABLE], 0, MAX_PAGES, "0",
+		"kernelcore= / movablecore=", "pages in ZONE_MOVABLE (GFP_HIGHUSER_MOVABLE only)"),
+	K_UINT("machine.nr_cpus", machine.nr_cpus, 1, 1024, "2", "cpus", "nr_cpu_ids",
+	       "CPUs, for per-cpu page list high/batch sizing"),
+	K_UINT("machine.pageblock_order", machine.pageblock_order, 1, MAX_PAGE_ORDER, "9", "order",
+	       "pageblock_order", "log2 pages per pageblock (9 = 2 MiB on x86-64, reference §1.1)"),
+	K_KBYTES("machine.min_free_kbytes", machine.min_free_kbytes, 0, 1ull << 40, "0",
+		 "vm.min_free_kbytes", "0 = computed as at boot: sqrt(16 x lowmem KiB), raised by THP (reference §3.1)"),
+	K_BOOL("machine.thp", machine.thp, "false", "transparent_hugepage/enabled",
+	       "THP enabled: raises min_free_kbytes to 5632 pages per lowmem zone (reference §3.1)"),
+	K_UINT("machine.watermark_scale_factor", machine.watermark_scale_factor, 1, 3000, "10",
+	       "1/10000 of zone", "vm.watermark_scale_factor", "gap between min, low and high watermarks"),
+	K_UINT("machine.watermark_boost_factor", machine.watermark_boost_factor, 0, INT_MAX, "15000",
+	       "1/10000 of high", "vm.watermark_boost_factor", "boost ceiling after a fallback; 0 disables (reference §3.5)"),
+	K_UINT("machine.lowmem_reserve_ratio.dma", machine.lowmem_reserve_ratio[ZONE_DMA], 0, INT_MAX,
+	       "256", "ratio", "vm.lowmem_reserve_ratio[0]", "DMA keeps (higher zones' pages / ratio) from higher-zone requests; 0 = none (reference §1.4)"),
+	K_UINT("machine.lowmem_reserve_ratio.dma32", machine.lowmem_reserve_ratio[ZONE_DMA32], 0, INT_MAX,
+	       "256", "ratio", "vm.lowmem_reserve_ratio[1]", "the same for DMA32"),
+	K_UINT("machine.lowmem_reserve_ratio.normal", machine.lowmem_reserve_ratio[ZONE_NORMAL], 0, INT_MAX,
+	       "32", "ratio", "vm.lowmem_reserve_ratio[2]", "the same for Normal"),
+	K_UINT("machine.lowmem_reserve_ratio.movable", machine.lowmem_reserve_ratio[ZONE_MOVABLE], 0, INT_MAX,
+	       "0", "ratio", "vm.lowmem_reserve_ratio[3]", "the same for Movable"),
+	K_UINT("machine.lowmem_reserve_ratio.cma", machine.lowmem_reserve_ratio[ZONE_CMA], 0, INT_MAX,
+	       "0", "ratio", "ZONE_CMA patches", "the same for the CMA zone (zone_cma policy only)"),
+	K_BOOL("machine.pcp", machine.pcp, "false", "per-cpu pagesets",
+	       "model per-cpu page lists (high/batch, reference §2.8)"),
+	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
+	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
+
+	K_ENUM("policy.cma.mode", policy.cma.mode, cma_mode_names, NR_CMA_MODES, "none", "CONFIG_CMA / ZONE_CMA / sticky",
+	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),
+	K_BOOL("policy.cma.balance_half_free", policy.cma.balance_half_free, "true", "5.7+ __rmqueue",
+	       "migrate_cma: take CMA first when free CMA > half of free memory (reference §7.1)"),
+	K_BOOL("policy.cma.sticky_interleave", policy.cma.sticky_interleave, "false", "-",
+	       "sticky_movable: interleave CMA blocks in the slow path"),
+	{ .path = "policy.cma.regions[].name", .type = CFG_STRING, R_AT(name, _Generic(RFIELD(name), char *: 1, default: 0)),
+	  .def = "", .unit = "", .knob = "cma area name", .doc = "region name; a new region is named cmaN (N = its index)" },
+	{ .path = "policy.cma.regions[].base", .type = CFG_PFN, R_AT(base_pfn, _Generic(RFIELD(base_pfn), uint64_t: 1, default: 0)),
+	  .min = 0, .max = MAX_PAGES, .def = "auto", .unit = "pfn", .knob = "cma=SIZE@BASE",
+	  .doc = "first pfn (bare integer) or byte address (with unit), pageblock aligned; auto = top of memory" },
+	{ .path = "policy.cma.regions[].size", .type = CFG_PAGES, R_AT(pages, _Generic(RFIELD(pages), uint64_t: 1, default: 0)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "cma=SIZE",
+	  .doc = "region size, a whole number of pageblocks" },
+	{ .path = "policy.cma.regions[].order_per_bit", .type = CFG_UNSIGNED,
+	  R_AT(order_per_bit, _Generic(RFIELD(order_per_bit), unsigned: 1, default: 0)),
+	  .min = 0, .max = MAX_PAGE_ORDER, .def = "0", .unit = "order", .knob = "cma->order_per_bit",
+	  .doc = "allocation bitmap granularity: one bit per 2^order pages" },
+	K_ENUM("policy.reclaim", policy.reclaim, reclaim_policy_names, NR_RECLAIM_POLICIES, "classic", "-",
+	       "LRU list policy: classic, ereclaimable (easily-reclaimable list), cflru (clean-first)"),
+	K_UINT("policy.swappiness", policy.swappiness, 0, 200, "60", "", "vm.swappiness",
+	       "anon vs file reclaim balance"),
+	K_ENUM("policy.defrag", policy.defrag, defrag_trigger_names, NR_DEFRAG_TRIGGERS, "failure", "-",
+	       "compaction trigger: on allocation failure, per-order thresholds, or proactive"),
+	K_UINT("policy.compaction_proactiveness", policy.compaction_proactiveness, 0, 100, "20", "",
+	       "vm.compaction_proactiveness", "proactive compaction target (score thresholds 80/90 at 20, reference §5.7)"),
+	K_UINT("policy.extfrag_threshold", policy.extfrag_threshold, 0, 1000, "500", "",
+	       "vm.extfrag_threshold", "fragmentation index above which compaction is preferred to reclaim"),
+
+	K_BW("devices.disk.bandwidth", devices.disk_bandwidth_bps, 1, MAX_BW, "500MB/s", "block device",
+	     "writeback and page-cache read bandwidth"),
+	K_DUR("devices.disk.latency", devices.disk_latency_ns, 0, MAX_DUR, "100us", "block device",
+	      "per-I/O latency of the disk"),
+	K_PAGES("devices.swap.size", devices.swap_pages, 0, MAX_PAGES, "0", "swapon",
+		"swap space; 0 = no swap"),
+	K_BW("devices.swap.bandwidth", devices.swap_bandwidth_bps, 1, MAX_BW, "500MB/s", "swap device",
+	     "swap-out / swap-in bandwidth"),
+	K_DUR("devices.swap.latency", devices.swap_latency_ns, 0, MAX_DUR, "100us", "swap device",
+	      "per-I/O latency of the swap device"),
+
+	K_DUR("costs.alloc_fast", costs.alloc_fast_ns, 0, MAX_DUR, "200ns", "get_page_from_freelist",
+	      "simulated time of a fast-path allocation"),
+	K_DUR("costs.free", costs.free_ns, 0, MAX_DUR, "100ns", "__free_pages", "simulated time of one free"),
+	K_DUR("costs.scan_page", costs.scan_page_ns, 0, MAX_DUR, "50ns", "isolate_*_pages",
+	      "reclaim or compaction: one page scanned"),
+	K_DUR("costs.reclaim_page", costs.reclaim_page_ns, 0, MAX_DUR, "300ns", "shrink_folio_list",
+	      "one page reclaimed"),
+	K_DUR("costs.migrate_page", costs.migrate_page_ns, 0, MAX_DUR, "2us", "migrate_pages",
+	      "one page migrated (copy and remap)"),
+
+	K_STR("workload.trace", CFG_PATH, workload.trace, "", "-",
+	      "native trace (.mmt.gz / .mmt.txt) to replay, relative to this file"),
+	K_STR("workload.generator", CFG_PATH, workload.generator, "", "-",
+	      "a workloads/ YAML file generated in-process instead of a trace, relative to this file"),
+	K_ENUM("workload.replay", workload.replay, replay_mode_names, NR_REPLAY_MODES, "open", "-",
+	       "open: keep trace timestamps; closed: delay a task by its stalls"),
+
+	K_STR("output.dir", CFG_STRING, output.dir, "", "-",
+	      "run directory (relative to the working directory; mmsim run -o overrides)"),
+	K_DUR("output.sample_interval", output.sample_interval_ns, 0, UINT64_MAX, "100ms", "-",
+	      "timeseries.tsv sampling period; 0 disables"),
+};
+
+const struct config_key *config_keys(size_t *nr)
+{
+	*nr = ARRAY_SIZE(keys);
+	return keys;
+}
+
+const struct config_key *config_key_find(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].path, path))
+			return &keys[i];
+	return NULL;
+}
+
+static void md_range(FILE *fp, const struct config_key *k)
+{
+	switch (k->type) {
+	case CFG_BOOL:
+		fputs("true, false", fp);
+		break;
+	case CFG_ENUM:
+		for (unsigned i = 0; i < k->nr_names; i++)
+			fprintf(fp, "%s`%s`", i ? ", " : "", k->names[i]);
+		break;
+	case CFG_STRING:
+	case CFG_PATH:
+		fprintf(fp, "< %zu bytes", k->size);
+		break;
+	default:
+		if (k->max == UINT64_MAX)
+			fprintf(fp, "%" PRIu64 "..", k->min);
+		else
+			fprintf(fp, "%" PRIu64 "..%" PRIu64, k->min, k->max);
+		if (k->type == CFG_PFN)
+			fputs(", auto", fp);
+		break;
+	}
+}
+
+void config_keys_markdown(FILE *fp)
+{
+	fputs("| key | type | default | range | unit | kernel knob | meaning |\n", fp);
+	fputs("|---|---|---|---|---|---|---|\n", fp);
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct config_key *k = &keys[i];
+		fprintf(fp, "| `%s` | %s | `%s` | ", k->path, config_type_names[k->type],
+			*k->def ? k->def : "\"\"");
+		md_range(fp, k);
+		/* knobs are identifiers (__rmqueue, isolate_*_pages): code spans keep Markdown
+		 * from reading their underscores and stars as emphasis */
+		if (strcmp(k->knob, "-"))
+			fprintf(fp, " | %s | `%s` | %s |\n", *k->unit ? k->unit : "-", k->knob, k->doc);
+		else
+			fprintf(fp, " | %s | - | %s |\n", *k->unit ? k->unit : "-", k->doc);
+	}
+}

@@ -1,0 +1,80 @@
+/* lru.c — the node's LRU list primitives (reference §4.3). Policy (which list, ageing,
+ * scanning) lives in vmscan.c; this file only keeps the lists and their counts exact.
+ * A head page is on the list lru_list_of(flags) exactly when it has PF_LRU. */
+#include "mm.h"
+
+enum lru_list lru_list_of(uint16_t flags)
+{
+	if (flags & PF_UNEVICTABLE)
+		return LRU_UNEVICTABLE;
+	if (flags & PF_EASY)
+		return LRU_EASY;
+	bool anon = flags & PF_SWAPBACKED;
+	bool active = flags & PF_ACTIVE;
+	return anon ? (active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON)
+		    : (active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE);
+}
+
+void lru_add(struct mm *mm, pfn_t pfn, bool tail)
+{
+	struct lruvec *v = &mm->lruvec;
+	struct page_frame *p = &mm->pages[pfn];
+	enum lru_list l = lru_list_of(p->flags);
+	sim_assert2(!(p->flags & PF_LRU));
+	p->flags |= PF_LRU;
+	if (tail) {
+		p->next = PFN_NONE;
+		p->prev = v->tail[l];
+		if (v->tail[l] != PFN_NONE)
+			mm->pages[v->tail[l]].next = pfn;
+		else
+			v->head[l] = pfn;
+		v->tail[l] = pfn;
+	} else {
+		p->prev = PFN_NONE;
+		p->next = v->head[l];
+		if (v->head[l] != PFN_NONE)
+			mm->pages[v->head[l]].prev = pfn;
+		else
+			v->tail[l] = pfn;
+		v->head[l] = pfn;
+	}
+	v->nr_pages[l] += 1ull << p->order;
+}
+
+void lru_del(struct mm *mm, pfn_t pfn)
+{
+	struct lruvec *v = &mm->lruvec;
+	struct page_frame *p = &mm->pages[pfn];
+	sim_assert2(p->flags & PF_LRU);
+	enum lru_list l = lru_list_of(p->flags);
+	if (p->prev != PFN_NONE)
+		mm->pages[p->prev].next = p->next;
+	else
+		v->head[l] = p->next;
+	if (p->next != PFN_NONE)
+		mm->pages[p->next].prev = p->prev;
+	else
+		v->tail[l] = p->prev;
+	p->next = p->prev = PFN_NONE;
+	p->flags &= (uint16_t)~PF_LRU;
+	v->nr_pages[l] -= 1ull << p->order;
+}
+
+void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
+{
+	struct lruvec *v = &mm->lruvec;
+	struct page_frame *o = &mm->pages[old_pfn], *n = &mm->pages[new_pfn];
+	enum lru_list l = lru_list_of(o->flags);
+	n->next = o->next;
+	n->prev = o->prev;
+	if (o->prev != PFN_NONE)
+		mm->pages[o->prev].next = new_pfn;
+	else
+		v->head[l] = new_pfn;
+	if (o->next != PFN_NONE)
+		mm->pages[o->next].prev = new_pfn;
+	else
+		v->tail[l] = new_pfn;
+	o->next = o->prev = PFN_NONE;
+}

@@ -1,0 +1,294 @@
+/* sim.c — one run: streams intent records into the node, lets the engine run the
+ * mechanisms in between, samples the outputs, and writes the run directory. */
+#include "sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/procfs.h"
+#include "stats/rundir.h"
+
+static void sample_tick(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)arg;
+	struct sim *s = ctx;
+	if (s->ts_open)
+		timeseries_sample(&s->ts, &s->mm, now_ns);
+	if (s->running && s->cfg.output.sample_interval_ns)
+		engine_schedule(&s->engine, now_ns + s->cfg.output.sample_interval_ns, s->h_sample, 0);
+}
+
+int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct sim_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	engine_init(&s->engine);
+	latency_init(&s->latency);
+	if (mm_init(&s->mm, &s->cfg, &s->engine, err))
+		return -1;
+	s->h_sample = engine_register(&s->engine, "sample", sample_tick, s);
+	if (outdir) {
+		snprintf(s->outdir, sizeof(s->outdir), "%s", outdir);
+		if (rundir_create(outdir, err) || rundir_timeseries_open(&s->ts, outdir, &s->mm, err))
+			return -1;
+		s->ts_open = true;
+	}
+	return 0;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (s->ts_open)
+		timeseries_abort(&s->ts);
+	mm_destroy(&s->mm);
+	engine_destroy(&s->engine);
+	free(s->pending);
+	free(s->delays);
+}
+
+/* ---- closed-loop task delays ------------------------------------------------------ */
+
+static struct task_delay *task_delay(struct sim *s, uint32_t task)
+{
+	if ((s->nr_delays + 1) * 2 > s->cap_delays) {
+		size_t cap = s->cap_delays ? s->cap_delays * 2 : 64;
+		struct task_delay *nd = calloc(cap, sizeof(*nd));
+		if (!nd)
+			abort();
+		for (size_t i = 0; i < cap; i++)
+			nd[i].task = UINT32_MAX;
+		for (size_t k = 0; k < s->cap_delays; k++) {
+			if (s->delays[k].task == UINT32_MAX)
+				continue;
+			size_t i = (s->delays[k].task * 2654435761u) & (cap - 1);
+			while (nd[i].task != UINT32_MAX)
+				i = (i + 1) & (cap - 1);
+			nd[i] = s->delays[k];
+		}
+		free(s->delays);
+		s->delays = nd;
+		s->cap_delays = cap;
+	}
+	size_t i = (task * 2654435761u) & (s->cap_delays - 1);
+	while (s->delays[i].task != UINT32_MAX && s->delays[i].task != task)
+		i = (i + 1) & (s->cap_delays - 1);
+	if (s->delays[i].task == UINT32_MAX) {
+		s->delays[i] = (struct task_delay){ .task = task };
+		s->nr_delays++;
+	}
+	return &s->delays[i];
+}
+
+static bool pending_before(const struct pending_record *a, const struct pending_record *b)
+{
+	return a->due_ns < b->due_ns || (a->due_ns == b->due_ns && a->seq < b->seq);
+}
+
+static void pending_push(struct sim *s, const struct trace_record *rec, sim_ns_t due_ns)
+{
+	if (s->nr_pending == s->cap_pending) {
+		s->cap_pending = s->cap_pending ? 2 * s->cap_pending : 256;
+		s->pending = realloc(s->pending, s->cap_pending * sizeof(*s->pending));
+		if (!s->pending)
+			abort();
+	}
+	struct pending_record pr = { .due_ns = due_ns, .seq = s->pending_seq++, .rec = *rec };
+	size_t i = s->nr_pending++;
+	while (i > 0 && pending_before(&pr, &s->pending[(i - 1) / 2])) {
+		s->pending[i] = s->pending[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->pending[i] = pr;
+}
+
+static struct pending_record pending_pop(struct sim *s)
+{
+	struct pending_record top = s->pending[0], last = s->pending[--s->nr_pending];
+	size_t i = 0, n = s->nr_pending;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && pending_before(&s->pending[c + 1], &s->pending[c]))
+			c++;
+		if (!pending_before(&s->pending[c], &last))
+			break;
+		s->pending[i] = s->pending[c];
+		i = c;
+	}
+	if (n)
+		s->pending[i] = last;
+	return top;
+}
+
+/* ---- applying records ------------------------------------------------------------- */
+
+/* Apply one record at the current engine time; returns the stall it cost its task. */
+static sim_ns_t apply(struct sim *s, const struct trace_record *rec)
+{
+	struct mm *mm = &s->mm;
+	sim_ns_t now = s->engine.now_ns;
+	mm->stall_ns = 0;
+	mm->cpu = rec->task % MAX(s->cfg.machine.nr_cpus, 1u);
+	bool known = true;
+	switch ((enum trace_kind)rec->kind) {
+	case TR_ALLOC: {
+		mm_alloc(mm, rec->id, rec->gfp, rec->order);
+		sim_ns_t lat = s->cfg.costs.alloc_fast_ns + mm->stall_ns;
+		latency_record(&s->latency, gfp_alloc_class(rec->gfp, rec->order), lat);
+		break;
+	}
+	case TR_FREE:
+		known = mm_free(mm, rec->id);
+		break;
+	case TR_ACCESS:
+		known = mm_access(mm, rec->id);
+		break;
+	case TR_DIRTY:
+		known = mm_dirty(mm, rec->id);
+		break;
+	case TR_PIN:
+		known = mm_pin(mm, rec->id, rec->arg);
+		break;
+	case TR_UNPIN:
+		known = mm_unpin(mm, rec->id);
+		break;
+	case TR_HINT:
+		known = mm_hint(mm, rec->id, rec->arg);
+		break;
+	case TR_CMA_ALLOC: {
+		mm_cma_alloc(mm, rec->id, rec->count, (unsigned)rec->arg);
+		latency_record(&s->latency, ACLASS_CMA_DEVICE, mm->stall_ns);
+		break;
+	}
+	case TR_CMA_RELEASE:
+		known = mm_cma_release(mm, rec->id);
+		break;
+	case TR_COMPACT:
+		mm_compact_request(mm, rec->arg, rec->order == TRACE_COMPACT_WHOLE_ZONE ? -1 : rec->order);
+		break;
+	case TR_SNAPSHOT:
+		if (s->outdir[0]) {
+			char tag[32];
+			struct sim_error err;
+			snprintf(tag, sizeof(tag), "%d", rec->arg);
+			if (rundir_snapshot(s->outdir, tag, now, mm, &err))
+				fprintf(stderr, "mmsim: snapshot: %s\n", err.msg);
+		}
+		break;
+	case NR_TRACE_KINDS:
+		break;
+	}
+	if (!known)
+		s->unknown_by_kind[rec->kind]++;
+	s->nr_records++;
+	s->records_by_kind[rec->kind]++;
+	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0) {
+		char msg[512];
+		if (!mm_check(mm, 2, msg, sizeof(msg))) {
+			fprintf(stderr, "mmsim: invariant violated after record %llu: %s\n",
+				(unsigned long long)s->nr_records, msg);
+			abort();
+		}
+	}
+	return mm->stall_ns;
+}
+
+void sim_apply(struct sim *s, const struct trace_record *rec)
+{
+	if (!s->started) {
+		s->started = s->running = true;
+		s->first_ns = rec->time_ns;
+		engine_advance(&s->engine, rec->time_ns);
+		if (s->cfg.output.sample_interval_ns)
+			engine_schedule(&s->engine, rec->time_ns, s->h_sample, 0);
+	}
+	engine_run_until(&s->engine, rec->time_ns);
+	apply(s, rec);
+	if (rec->time_ns > s->last_ns)
+		s->last_ns = rec->time_ns;
+}
+
+/* Closed loop: apply every pending record due no later than horizon_ns. */
+static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
+{
+	while (s->nr_pending && s->pending[0].due_ns <= horizon_ns) {
+		struct pending_record pr = pending_pop(s);
+		struct task_delay *td = task_delay(s, pr.rec.task);
+		sim_ns_t due = pr.rec.time_ns + td->delay_ns;
+		if (due > pr.due_ns) { /* the task stalled since this was queued */
+			pending_push(s, &pr.rec, due);
+			continue;
+		}
+		struct trace_record rec = pr.rec;
+		rec.time_ns = due;
+		if (!s->started) {
+			s->started = s->running = true;
+			s->first_ns = due;
+			engine_advance(&s->engine, due);
+			if (s->cfg.output.sample_interval_ns)
+				engine_schedule(&s->engine, due, s->h_sample, 0);
+		}
+		engine_run_until(&s->engine, due);
+		sim_ns_t stall = apply(s, &rec);
+		td = task_delay(s, rec.task); /* the table may have grown */
+		td->delay_ns += stall;
+		s->total_delay_ns += stall;
+		if (due > s->last_ns)
+			s->last_ns = due;
+	}
+}
+
+int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
+{
+	struct trace_record rec;
+	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
+	int rc;
+	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+		if (!closed) {
+			sim_apply(s, &rec);
+			continue;
+		}
+		/* Everything due before this record's raw time is safe to run now. */
+		if (rec.time_ns > 0)
+			drain_pending(s, rec.time_ns - 1);
+		pending_push(s, &rec, rec.time_ns + task_delay(s, rec.task)->delay_ns);
+	}
+	if (rc < 0)
+		return -1;
+	if (closed)
+		drain_pending(s, UINT64_MAX);
+	s->running = false;
+	/* Let in-flight mechanism work (writeback completions, kswapd) finish within a
+	 * bounded tail so the final state is settled but a run never spins forever. */
+	engine_run_until(&s->engine, s->last_ns + NSEC_PER_SEC);
+	return 0;
+}
+
+sim_ns_t sim_elapsed_ns(const struct sim *s)
+{
+	return s->started ? s->last_ns - s->first_ns : 0;
+}
+
+int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *err)
+{
+	if (!s->outdir[0])
+		return 0;
+	if (s->ts_open && s->started)
+		timeseries_sample(&s->ts, &s->mm, s->engine.now_ns); /* the final state */
+	struct rundir_output out = {
+		.dir = s->outdir,
+		.mm = &s->mm,
+		.cfg = &s->cfg,
+		.write_config = config_write_json,
+		.seed = s->cfg.seed,
+		.elapsed_ns = sim_elapsed_ns(s),
+		.records = s->nr_records,
+		.latency = &s->latency,
+		.trace = h,
+		.ts = s->ts_open ? &s->ts : NULL,
+	};
+	s->ts_open = false; /* rundir_write commits or aborts it */
+	return rundir_write(&out, err);
+}

@@ -1,0 +1,86 @@
+/* latency.c — log2 latency histograms and their quantiles. */
+#include "latency.h"
+
+void latency_hist_init(struct latency_hist *h)
+{
+	*h = (struct latency_hist){ .min_ns = UINT64_MAX };
+}
+
+void latency_init(struct alloc_latency *lat)
+{
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++)
+		latency_hist_init(&lat->cls[c]);
+}
+
+unsigned latency_bucket(sim_ns_t ns)
+{
+	/* bit length: 0 -> 0, 1 -> 1, 2..3 -> 2, 4..7 -> 3, ... */
+	return ns ? 64u - (unsigned)__builtin_clzll(ns) : 0u;
+}
+
+uint64_t latency_bucket_lower_ns(unsigned b)
+{
+	return b ? (uint64_t)1 << (b - 1) : 0;
+}
+
+uint64_t latency_bucket_upper_ns(unsigned b)
+{
+	return b == 0 ? 0 : b >= 64 ? UINT64_MAX : ((uint64_t)1 << b) - 1;
+}
+
+void latency_hist_add(struct latency_hist *h, sim_ns_t ns)
+{
+	h->bucket[latency_bucket(ns)]++;
+	h->count++;
+	h->sum_ns = h->sum_ns > UINT64_MAX - ns ? UINT64_MAX : h->sum_ns + ns;
+	h->min_ns = MIN(h->min_ns, ns);
+	h->max_ns = MAX(h->max_ns, ns);
+}
+
+double latency_mean_ns(const struct latency_hist *h)
+{
+	return h->count ? (double)h->sum_ns / (double)h->count : 0.0;
+}
+
+/* The sample of rank t = q·count (t in [0, count]) lies in the first bucket whose
+ * cumulative count reaches t.  Inside it the n samples are taken as spread evenly over
+ * [lo, hi] — the bucket's bounds narrowed to the observed [min_ns, max_ns], which makes
+ * the result exact when every sample is equal and keeps p0 = min, p100 = max — so the
+ * answer is lo + (t − before)/n · (hi − lo), rounded to the nearest ns. */
+uint64_t latency_quantile_ns(const struct latency_hist *h, double q)
+{
+	if (!h->count)
+		return 0;
+	q = q < 0 ? 0 : q > 1 ? 1 : q;
+	double t = q * (double)h->count;
+	uint64_t before = 0;
+	for (unsigned b = 0; b < LATENCY_NR_BUCKETS; b++) {
+		uint64_t n = h->bucket[b];
+		if (!n || (double)(before + n) < t) {
+			before += n;
+			continue;
+		}
+		uint64_t lo_ns = MAX(latency_bucket_lower_ns(b), h->min_ns);
+		uint64_t hi_ns = MIN(latency_bucket_upper_ns(b), h->max_ns);
+		double v = (double)lo_ns + ((t - (double)before) / (double)n) * (double)(hi_ns - lo_ns);
+		if (v >= (double)hi_ns)
+			return hi_ns; /* also keeps huge values out of an overflowing cast */
+		return (uint64_t)(v + 0.5);
+	}
+	return h->max_ns; /* not reached: t <= count */
+}
+
+void latency_write_tsv(FILE *fp, const struct alloc_latency *lat)
+{
+	fputs("class\tupper_ns\tcount\n", fp);
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		const struct latency_hist *h = &lat->cls[c];
+		if (!h->count)
+			continue;
+		unsigned top = latency_bucket(h->max_ns);
+		for (unsigned b = 0; b <= top; b++)
+			fprintf(fp, "%s\t%llu\t%llu\n", alloc_class_names[c],
+				(unsigned long long)latency_bucket_upper_ns(b),
+				(unsigned long long)h->bucket[b]);
+	}
+}

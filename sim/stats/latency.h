@@ -1,0 +1,55 @@
+/* latency.h — allocation latency distributions per allocation class (DESIGN §3, §7).
+ *
+ * Each class keeps a log2 histogram: bucket 0 holds 0 ns, bucket b ≥ 1 holds
+ * [2^(b-1), 2^b − 1] ns, so 65 buckets cover all of uint64_t with a bounded error and
+ * constant memory, whatever the run length.  Exact count, sum, min and max ride along.
+ *
+ * Invariants, per class:  count == Σ_b bucket[b];  count == 0 || min_ns <= sum_ns/count <= max_ns.
+ */
+#ifndef MMSIM_LATENCY_H
+#define MMSIM_LATENCY_H
+
+#include <stdio.h>
+
+#include "../common.h"
+#include "../mm/gfp.h"
+
+#define LATENCY_NR_BUCKETS 65
+
+struct latency_hist {
+	uint64_t bucket[LATENCY_NR_BUCKETS];
+	uint64_t count;
+	uint64_t sum_ns; /* saturates at UINT64_MAX */
+	uint64_t min_ns; /* UINT64_MAX while count == 0 */
+	uint64_t max_ns;
+};
+
+/* The struct mm.h forward-declares: one histogram per enum alloc_class. */
+struct alloc_latency {
+	struct latency_hist cls[NR_ALLOC_CLASSES];
+};
+
+void latency_init(struct alloc_latency *lat);
+void latency_hist_init(struct latency_hist *h);
+void latency_hist_add(struct latency_hist *h, sim_ns_t ns);
+static inline void latency_record(struct alloc_latency *lat, enum alloc_class c, sim_ns_t ns)
+{
+	latency_hist_add(&lat->cls[c], ns);
+}
+
+/* Bucket of a value, and the inclusive bounds of a bucket. */
+unsigned latency_bucket(sim_ns_t ns);
+uint64_t latency_bucket_lower_ns(unsigned b);
+uint64_t latency_bucket_upper_ns(unsigned b);
+
+/* Mean (0 when empty). */
+double latency_mean_ns(const struct latency_hist *h);
+/* Quantile q in [0, 1] (0 when empty): linear interpolation inside the bucket that holds
+ * rank q·count, between the bucket's bounds narrowed to [min_ns, max_ns]; see latency.c. */
+uint64_t latency_quantile_ns(const struct latency_hist *h, double q);
+
+/* latency.tsv: a "class\tupper_ns\tcount" header, then for each class every bucket from 0
+ * up to its highest non-empty one (so CDFs can be drawn), upper_ns inclusive. */
+void latency_write_tsv(FILE *fp, const struct alloc_latency *lat);
+
+#endif

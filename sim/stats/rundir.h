@@ -1,0 +1,50 @@
+/* rundir.h — a run's output directory (DESIGN §7):
+ *   DIR/summary.json  buddyinfo  pagetypeinfo  vmstat  zoneinfo  timeseries.tsv  latency.tsv
+ *   DIR/snapshots/<tag>-<time_ns>/{buddyinfo,pagetypeinfo,vmstat,zoneinfo}
+ * Every file is written under a temporary name and renamed when complete (atomic_open /
+ * atomic_commit), so a reader never sees half a file and a killed run leaves no stale
+ * final file behind.
+ *
+ * Use:  rundir_create(dir) ; rundir_timeseries_open(&ts, dir, mm) ;
+ *       ... timeseries_sample(&ts, mm, now) ... rundir_snapshot(dir, "tag", now, mm) ...
+ *       rundir_write(&(struct rundir_output){ .dir = dir, .mm = mm, .ts = &ts, ... })
+ */
+#ifndef MMSIM_RUNDIR_H
+#define MMSIM_RUNDIR_H
+
+#include "../config/config.h"
+#include "../mm/mm.h"
+#include "../trace/trace.h"
+#include "latency.h"
+#include "timeseries.h"
+
+/* Everything the final directory is made of; NULL pointers mean "absent". */
+struct rundir_output {
+	const char *dir;
+	const struct mm *mm;
+	const struct config *cfg;            /* echoed in summary.json by write_config */
+	/* Pass config_write_json (sim/config).  A hook rather than a direct call so that stats
+	 * links without the YAML module (tests); NULL writes "config": null. */
+	void (*write_config)(const struct config *cfg, void *fp, int indent);
+	uint64_t seed;
+	sim_ns_t elapsed_ns;
+	uint64_t records;
+	const struct alloc_latency *latency; /* NULL: empty latency.tsv and zero latencies */
+	const struct trace_header *trace;    /* observed.* figures for summary.json */
+	/* Open sampler (rundir_timeseries_open): committed here.  NULL: timeseries.tsv gets
+	 * the header and one row for the final state at elapsed_ns. */
+	struct timeseries *ts;
+};
+
+/* mkdir -p DIR. */
+int rundir_create(const char *dir, struct sim_error *err);
+/* Start DIR/timeseries.tsv (DIR must exist). */
+int rundir_timeseries_open(struct timeseries *ts, const char *dir, const struct mm *mm,
+			   struct sim_error *err);
+/* The four /proc files of mm now, into DIR/snapshots/<tag>-<now_ns>/ (created). */
+int rundir_snapshot(const char *dir, const char *tag, sim_ns_t now_ns, const struct mm *mm,
+		    struct sim_error *err);
+/* Write every final file (creating DIR).  On error the open timeseries is aborted. */
+int rundir_write(const struct rundir_output *out, struct sim_error *err);
+
+#endif

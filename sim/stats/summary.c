@@ -1,0 +1,164 @@
+/* summary.c — summary.json writer (layout in summary.h). */
+#include "summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfs.h"
+
+#ifndef MMSIM_VERSION
+#define MMSIM_VERSION "unknown"
+#endif
+
+void summary_json_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				fputc(*p, fp); /* UTF-8 passes through unchanged */
+		}
+	}
+	fputc('"', fp);
+}
+
+/* Whether s is a number by the JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool is_json_number(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return false;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* An observed figure: the text as is when it is a JSON number; other numeric spellings
+ * ("+5", "007", " 12", "1.") normalised; anything else (hex, inf, words) a string. */
+static void json_value_text(FILE *fp, const char *s)
+{
+	if (is_json_number(s)) {
+		fputs(s, fp);
+		return;
+	}
+	char *end;
+	double d = strtod(s, &end);
+	bool decimal = *s && !strpbrk(s, "xXnNiI"); /* no hex, nan, inf */
+	if (decimal && end != s && *end == '\0' && isfinite(d))
+		fprintf(fp, "%.17g", d);
+	else
+		summary_json_string(fp, s);
+}
+
+struct counters_ctx {
+	FILE *fp;
+	bool first;
+};
+
+static void counter(void *ctx, const char *name, uint64_t value)
+{
+	struct counters_ctx *c = ctx;
+	fprintf(c->fp, "%s\n    ", c->first ? "" : ",");
+	summary_json_string(c->fp, name);
+	fprintf(c->fp, ": %llu", (unsigned long long)value);
+	c->first = false;
+}
+
+static void write_latency(FILE *fp, const struct alloc_latency *lat)
+{
+	fputs("{", fp);
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		struct latency_hist empty;
+		latency_hist_init(&empty);
+		const struct latency_hist *h = lat ? &lat->cls[c] : &empty;
+		fprintf(fp, "%s\n    ", c ? "," : "");
+		summary_json_string(fp, alloc_class_names[c]);
+		fprintf(fp, ": {\"count\": %llu, \"mean_ns\": %.3f, \"p50_ns\": %llu, \"p90_ns\": %llu, "
+			    "\"p99_ns\": %llu, \"max_ns\": %llu}",
+			(unsigned long long)h->count, latency_mean_ns(h),
+			(unsigned long long)latency_quantile_ns(h, 0.50),
+			(unsigned long long)latency_quantile_ns(h, 0.90),
+			(unsigned long long)latency_quantile_ns(h, 0.99), (unsigned long long)h->max_ns);
+	}
+	fputs("\n  }", fp);
+}
+
+static void write_observed(FILE *fp, const struct trace_header *th)
+{
+	static const char prefix[] = "observed.";
+	bool first = true;
+	fputs("{", fp);
+	for (uint32_t i = 0; th && i < th->nr_meta && i < TRACE_MAX_META; i++) {
+		const struct trace_meta *m = &th->meta[i];
+		if (strncmp(m->key, prefix, sizeof(prefix) - 1))
+			continue;
+		fprintf(fp, "%s\n    ", first ? "" : ",");
+		/* The fixed arrays may be unterminated in a corrupt header: bound the copies. */
+		char key[sizeof(m->key) + 1], value[sizeof(m->value) + 1];
+		snprintf(key, sizeof(key), "%.*s", (int)(sizeof(m->key) - (sizeof(prefix) - 1)),
+			 m->key + sizeof(prefix) - 1);
+		snprintf(value, sizeof(value), "%.*s", (int)sizeof(m->value), m->value);
+		summary_json_string(fp, key);
+		fputs(": ", fp);
+		json_value_text(fp, value);
+		first = false;
+	}
+	fputs(first ? "}" : "\n  }", fp);
+}
+
+void summary_write(FILE *fp, const struct summary_input *in)
+{
+	const struct mm *mm = in->mm;
+	fputs("{\n  \"mmsim_version\": ", fp);
+	summary_json_string(fp, MMSIM_VERSION);
+	fprintf(fp, ",\n  \"seed\": %llu,\n  \"config\": ", (unsigned long long)in->seed);
+	if (in->write_config && in->cfg)
+		in->write_config(in->cfg, fp, 2);
+	else
+		fputs("null", fp);
+	fprintf(fp, ",\n  \"elapsed_ns\": %llu,\n  \"records\": %llu,\n  \"counters\": {",
+		(unsigned long long)in->elapsed_ns, (unsigned long long)in->records);
+	struct counters_ctx cc = { .fp = fp, .first = true };
+	procfs_visit_stats(mm, PROCFS_STATS_ALL, NULL, counter, &cc);
+	fputs("\n  },\n  \"alloc_fail_by_class\": {", fp);
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		fprintf(fp, "%s\n    ", c ? "," : "");
+		summary_json_string(fp, alloc_class_names[c]);
+		fprintf(fp, ": %llu", (unsigned long long)mm->alloc_fail_by_class[c]);
+	}
+	fputs("\n  },\n  \"latency\": ", fp);
+	write_latency(fp, in->latency);
+	fputs(",\n  \"observed\": ", fp);
+	write_observed(fp, in->trace);
+	fputs("\n}\n", fp);
+}

@@ -1,0 +1,185 @@
+/* timeseries.c — timeseries.tsv rows (see timeseries.h for the columns). */
+#include "timeseries.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* The order the two fragmentation columns report: a THP / pageblock-sized request. */
+#define TS_FRAG_ORDER 9
+
+/* One pass over the columns serves both the header and the rows, so the two can never
+ * disagree: in header mode col() prints the name, otherwise the value. */
+struct row_ctx {
+	FILE *fp;
+	bool header;
+	unsigned nr_columns;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void col(struct row_ctx *c, int64_t value, const char *name_fmt, ...)
+{
+	if (c->nr_columns++)
+		fputc('\t', c->fp);
+	if (c->header) {
+		va_list ap;
+		va_start(ap, name_fmt);
+		vfprintf(c->fp, name_fmt, ap);
+		va_end(ap);
+	} else {
+		fprintf(c->fp, "%lld", (long long)value);
+	}
+}
+
+/* Free pages in [base, end) of CMA memory, by walking its blocks.  Starting from a
+ * MAX_PAGE_ORDER-aligned pfn every step lands on a block head, because buddy blocks are
+ * aligned to their size; free blocks may straddle the area ends, so only the overlap counts. */
+static uint64_t free_pages_in(const struct mm *mm, pfn_t base, pfn_t end)
+{
+	uint64_t nr = 0;
+	pfn_t pfn = base & ~(pfn_t)((1u << MAX_PAGE_ORDER) - 1);
+	while (pfn < end && pfn < mm->nr_pages) {
+		const struct page_frame *pf = &mm->pages[pfn];
+		pfn_t len = 1;
+		if (pf->flags & (PF_BUDDY | PF_HEAD))
+			len = (pfn_t)1 << pf->order;
+		if (pf->flags & PF_BUDDY) {
+			pfn_t lo = MAX(pfn, base), hi = MIN(pfn + len, end);
+			if (hi > lo)
+				nr += hi - lo;
+		}
+		pfn += len;
+	}
+	return nr;
+}
+
+uint64_t timeseries_cma_used_pages(const struct mm *mm)
+{
+	switch (mm->cfg->policy.cma.mode) {
+	case CMA_MIGRATE_CMA: {
+		/* Since 6.10 a free page sits on its pageblock's list: free CMA == free on CMA lists. */
+		uint64_t free_cma = 0;
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			free_cma += mm->zones[i].nr_free_cma;
+		return mm->totalcma_pages - MIN(free_cma, mm->totalcma_pages);
+	}
+	case CMA_ZONE_CMA: {
+		const struct zone *z = &mm->zones[ZONE_CMA];
+		return z->present - MIN(z->nr_free_pages, z->present);
+	}
+	case CMA_STICKY_MOVABLE: {
+		/* Sticky blocks are ordinary MOVABLE ones: no counter, so walk the areas. */
+		uint64_t used = 0;
+		for (unsigned a = 0; a < mm->nr_cma_areas; a++) {
+			const struct cma_area *ca = &mm->cma_areas[a];
+			pfn_t end = ca->base_pfn + (pfn_t)ca->pages;
+			used += ca->pages - free_pages_in(mm, ca->base_pfn, end);
+		}
+		return used;
+	}
+	case CMA_NONE:
+	case NR_CMA_MODES:
+		break;
+	}
+	return 0;
+}
+
+/* free_pages, blocks_total and blocks_suitable of reference §5.3 for one zone and order. */
+struct frag_info {
+	uint64_t free_pages;
+	uint64_t blocks_total;
+	uint64_t blocks_suitable; /* blocks of 2^order the free space could satisfy */
+};
+
+static struct frag_info frag_info(const struct zone *z, unsigned order)
+{
+	struct frag_info fi = { 0 };
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		uint64_t n = z->free_area[o].nr_free;
+		fi.free_pages += n << o;
+		fi.blocks_total += n;
+		if (o >= order)
+			fi.blocks_suitable += n << (o - order);
+	}
+	return fi;
+}
+
+int64_t timeseries_unusable_index(const struct zone *z, unsigned order)
+{
+	struct frag_info fi = frag_info(z, order);
+	if (!fi.free_pages)
+		return 1000;
+	return (int64_t)((fi.free_pages - (fi.blocks_suitable << order)) * 1000 / fi.free_pages);
+}
+
+int64_t timeseries_frag_index(const struct zone *z, unsigned order)
+{
+	struct frag_info fi = frag_info(z, order);
+	if (!fi.blocks_total)
+		return 0;
+	if (fi.blocks_suitable)
+		return -1000;
+	return 1000 - (int64_t)((1000 + fi.free_pages * 1000 / ((uint64_t)1 << order)) / fi.blocks_total);
+}
+
+static void columns(struct row_ctx *c, const struct timeseries *ts, const struct mm *mm, sim_ns_t now_ns)
+{
+	col(c, (int64_t)now_ns, "time_ns");
+	for (unsigned i = 0; i < ts->nr_zones; i++) {
+		const struct zone *z = &mm->zones[ts->zones[i]];
+		col(c, (int64_t)z->nr_free_pages, "free_%s", z->name);
+		col(c, (int64_t)zone_wmark(z, WMARK_MIN), "min_%s", z->name);
+		col(c, (int64_t)zone_wmark(z, WMARK_LOW), "low_%s", z->name);
+		col(c, (int64_t)zone_wmark(z, WMARK_HIGH), "high_%s", z->name);
+		col(c, (int64_t)z->nr_free_cma, "nr_free_cma_%s", z->name);
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+			col(c, (int64_t)z->free_area[o].nr_free, "buddy_%s_o%u", z->name, o);
+	}
+	/* kswapd and kcompactd are not modelled yet (issues 3, 4): 0 until mm carries them. */
+	col(c, 0, "kswapd_active");
+	col(c, 0, "kcompactd_active");
+	col(c, (int64_t)timeseries_cma_used_pages(mm), "cma_used_pages");
+	for (unsigned i = 0; i < ts->nr_zones; i++) {
+		const struct zone *z = &mm->zones[ts->zones[i]];
+		col(c, timeseries_unusable_index(z, TS_FRAG_ORDER), "unusable_index_%s_o%d", z->name, TS_FRAG_ORDER);
+		col(c, timeseries_frag_index(z, TS_FRAG_ORDER), "frag_index_%s_o%d", z->name, TS_FRAG_ORDER);
+	}
+	/* Later issues: append columns here. */
+	fputc('\n', c->fp);
+}
+
+int timeseries_open(struct timeseries *ts, const char *path, const struct mm *mm, struct sim_error *err)
+{
+	*ts = (struct timeseries){ 0 };
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (zone_populated(&mm->zones[i]))
+			ts->zones[ts->nr_zones++] = (enum zone_type)i;
+	ts->fp = atomic_open(&ts->af, path, err);
+	if (!ts->fp)
+		return -1;
+	struct row_ctx c = { .fp = ts->fp, .header = true };
+	columns(&c, ts, mm, 0);
+	ts->nr_columns = c.nr_columns;
+	return 0;
+}
+
+void timeseries_sample(struct timeseries *ts, const struct mm *mm, sim_ns_t now_ns)
+{
+	struct row_ctx c = { .fp = ts->fp, .header = false };
+	columns(&c, ts, mm, now_ns);
+	sim_assert(c.nr_columns == ts->nr_columns);
+	ts->nr_rows++;
+}
+
+int timeseries_commit(struct timeseries *ts, struct sim_error *err)
+{
+	ts->fp = NULL;
+	return atomic_commit(&ts->af, err);
+}
+
+void timeseries_abort(struct timeseries *ts)
+{
+	if (!ts->fp)
+		return;
+	atomic_abort(&ts->af);
+	ts->fp = NULL;
+}

@@ -1,0 +1,564 @@
+/* trace.c — what both encodings share: names, header meta, the per-kind field rules,
+ * the text form of one record, and the reader/writer life cycle that dispatches to
+ * trace_bin.c or trace_text.c.  The encodings themselves are specified in FORMAT.md. */
+#include "trace.h"
+
+#include "trace_int.h"
+#include "../mm/gfp.h"
+#include "../mm/mmtypes.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *const trace_kind_names[NR_TRACE_KINDS] = {
+	[TR_ALLOC] = "alloc",
+	[TR_FREE] = "free",
+	[TR_ACCESS] = "access",
+	[TR_DIRTY] = "dirty",
+	[TR_PIN] = "pin",
+	[TR_UNPIN] = "unpin",
+	[TR_HINT] = "hint",
+	[TR_CMA_ALLOC] = "cma_alloc",
+	[TR_CMA_RELEASE] = "cma_release",
+	[TR_COMPACT] = "compact",
+	[TR_SNAPSHOT] = "snapshot",
+};
+_Static_assert(ARRAY_SIZE(trace_kind_names) == NR_TRACE_KINDS, "trace_kind_names");
+/* The binary kind byte keeps the kind in 4 bits, with 15 reserved for the end marker. */
+_Static_assert(NR_TRACE_KINDS <= TRB_END, "kinds fit the kind nibble");
+
+const char *const trace_pin_names[NR_PIN_KINDS] = {
+	[PIN_LONGTERM] = "longterm",
+	[PIN_SHORT] = "short",
+};
+_Static_assert(ARRAY_SIZE(trace_pin_names) == NR_PIN_KINDS, "trace_pin_names");
+
+const char *const trace_hint_names[NR_HINT_KINDS] = {
+	[HINT_NOREUSE] = "noreuse",
+	[HINT_VOLATILE] = "volatile",
+	[HINT_DONTNEED] = "dontneed",
+	[HINT_INVALIDATE] = "invalidate",
+};
+_Static_assert(ARRAY_SIZE(trace_hint_names) == NR_HINT_KINDS, "trace_hint_names");
+
+const uint8_t trace_kind_fields[NR_TRACE_KINDS] = {
+	[TR_ALLOC] = TRF_TASK | TRF_ID | TRF_ORDER | TRF_GFP,
+	[TR_FREE] = TRF_TASK | TRF_ID,
+	[TR_ACCESS] = TRF_TASK | TRF_ID,
+	[TR_DIRTY] = TRF_TASK | TRF_ID,
+	[TR_PIN] = TRF_TASK | TRF_ID | TRF_ARG,
+	[TR_UNPIN] = TRF_TASK | TRF_ID,
+	[TR_HINT] = TRF_TASK | TRF_ID | TRF_ARG,
+	[TR_CMA_ALLOC] = TRF_TASK | TRF_ID | TRF_COUNT | TRF_ARG,
+	[TR_CMA_RELEASE] = TRF_TASK | TRF_ID,
+	[TR_COMPACT] = TRF_TASK | TRF_ORDER | TRF_ARG,
+	[TR_SNAPSHOT] = TRF_ARG,
+};
+
+/* ---- header meta ---------------------------------------------------------------- */
+
+/* Keys are identifiers with dots ("observed.compact_stall") so that the text header
+ * line "# key: value" splits unambiguously at the first ':'. */
+bool trace_meta_key_ok(const char *key)
+{
+	size_t n = strlen(key);
+	if (n == 0 || n >= sizeof(((struct trace_meta *)0)->key))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Printable ASCII without leading or trailing blanks, so that a value survives the text
+ * header (which trims blanks) byte for byte. */
+bool trace_meta_value_ok(const char *value)
+{
+	size_t n = strlen(value);
+	if (n >= sizeof(((struct trace_meta *)0)->value))
+		return false;
+	if (n && (value[0] == ' ' || value[n - 1] == ' '))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (value[i] < 0x20 || value[i] > 0x7e)
+			return false;
+	return true;
+}
+
+int trace_header_add(struct trace_header *h, const char *key, size_t key_len,
+		     const char *value, size_t value_len, char *why, size_t why_len)
+{
+	struct trace_meta m;
+	if (key_len >= sizeof(m.key) || value_len >= sizeof(m.value)) {
+		snprintf(why, why_len, "header key or value too long");
+		return -1;
+	}
+	memcpy(m.key, key, key_len);
+	m.key[key_len] = 0;
+	memcpy(m.value, value, value_len);
+	m.value[value_len] = 0;
+	if (strlen(m.key) != key_len || !trace_meta_key_ok(m.key)) {
+		snprintf(why, why_len, "bad header key (letters, digits, '_', '.', '-')");
+		return -1;
+	}
+	if (strlen(m.value) != value_len || !trace_meta_value_ok(m.value)) {
+		snprintf(why, why_len, "bad header value for '%s' (printable ASCII only)", m.key);
+		return -1;
+	}
+	if (trace_meta_get(h, m.key)) {
+		snprintf(why, why_len, "duplicate header key '%s'", m.key);
+		return -1;
+	}
+	if (h->nr_meta >= TRACE_MAX_META) {
+		snprintf(why, why_len, "more than %d header keys", TRACE_MAX_META);
+		return -1;
+	}
+	h->meta[h->nr_meta++] = m;
+	return 0;
+}
+
+int trace_meta_set(struct trace_header *h, const char *key, const char *fmt, ...)
+{
+	char value[sizeof(((struct trace_meta *)0)->value)];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(value) || !trace_meta_key_ok(key) ||
+	    !trace_meta_value_ok(value))
+		return -1;
+	for (uint32_t i = 0; i < h->nr_meta; i++) {
+		if (!strcmp(h->meta[i].key, key)) {
+			strcpy(h->meta[i].value, value);
+			return 0;
+		}
+	}
+	if (h->nr_meta >= TRACE_MAX_META)
+		return -1;
+	snprintf(h->meta[h->nr_meta].key, sizeof(h->meta[0].key), "%s", key);
+	strcpy(h->meta[h->nr_meta].value, value);
+	h->nr_meta++;
+	return 0;
+}
+
+const char *trace_meta_get(const struct trace_header *h, const char *key)
+{
+	for (uint32_t i = 0; i < h->nr_meta; i++)
+		if (!strcmp(h->meta[i].key, key))
+			return h->meta[i].value;
+	return NULL;
+}
+
+/* ---- records -------------------------------------------------------------------- */
+
+int trace_record_check(const struct trace_record *rec, struct sim_error *err)
+{
+	if (rec->kind >= NR_TRACE_KINDS)
+		return sim_error_set(err, EX_DATAERR_, "unknown record kind %u", rec->kind);
+	const char *kn = trace_kind_names[rec->kind];
+	unsigned used = trace_kind_fields[rec->kind];
+	if (!(used & TRF_TASK) && rec->task)
+		return sim_error_set(err, EX_DATAERR_, "%s has no task", kn);
+	if (!(used & TRF_ID) && rec->id)
+		return sim_error_set(err, EX_DATAERR_, "%s has no id", kn);
+	if (!(used & TRF_ORDER) && rec->order)
+		return sim_error_set(err, EX_DATAERR_, "%s has no order", kn);
+	if (!(used & TRF_GFP) && rec->gfp)
+		return sim_error_set(err, EX_DATAERR_, "%s has no gfp", kn);
+	if (!(used & TRF_COUNT) && rec->count)
+		return sim_error_set(err, EX_DATAERR_, "%s has no count", kn);
+	if (!(used & TRF_ARG) && rec->arg)
+		return sim_error_set(err, EX_DATAERR_, "%s has no argument", kn);
+
+	switch (rec->kind) {
+	case TR_ALLOC:
+		/* The kernel refuses order > MAX_PAGE_ORDER outright (WARN, NULL). */
+		if (rec->order > MAX_PAGE_ORDER)
+			return sim_error_set(err, EX_DATAERR_, "alloc order %u > %d", rec->order,
+					     MAX_PAGE_ORDER);
+		break;
+	case TR_PIN:
+		if (rec->arg < 0 || rec->arg >= NR_PIN_KINDS)
+			return sim_error_set(err, EX_DATAERR_, "pin kind %d unknown", rec->arg);
+		break;
+	case TR_HINT:
+		if (rec->arg < 0 || rec->arg >= NR_HINT_KINDS)
+			return sim_error_set(err, EX_DATAERR_, "hint kind %d unknown", rec->arg);
+		break;
+	case TR_CMA_ALLOC:
+		/* cma_alloc() returns NULL at once for count 0: no intent to replay. */
+		if (rec->count == 0)
+			return sim_error_set(err, EX_DATAERR_, "cma_alloc count 0");
+		if (rec->arg < 0 || rec->arg > 31)
+			return sim_error_set(err, EX_DATAERR_, "cma_alloc align %d not in 0..31",
+					     rec->arg);
+		break;
+	case TR_COMPACT:
+		if (rec->arg < -1 || rec->arg >= MAX_NR_ZONES)
+			return sim_error_set(err, EX_DATAERR_, "compact zone %d not in -1..%d",
+					     rec->arg, MAX_NR_ZONES - 1);
+		if (rec->order > MAX_PAGE_ORDER && rec->order != TRACE_COMPACT_WHOLE_ZONE)
+			return sim_error_set(err, EX_DATAERR_, "compact order %u not 0..%d or whole",
+					     rec->order, MAX_PAGE_ORDER);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int trace_record_format(const struct trace_record *rec, char *buf, size_t len)
+{
+	char tmp[TRACE_TEXT_LINE_MAX];
+	int n = 0;
+#define PUT(...) (n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, __VA_ARGS__))
+	PUT("%" PRIu64 " %s", rec->time_ns,
+	    rec->kind < NR_TRACE_KINDS ? trace_kind_names[rec->kind] : "?");
+	unsigned used = rec->kind < NR_TRACE_KINDS ? trace_kind_fields[rec->kind] : 0;
+	if (used & TRF_ID)
+		PUT(" id=%" PRIu64, rec->id);
+	switch (rec->kind) {
+	case TR_ALLOC: {
+		/* The kernel's own spelling (GFP_KERNEL|__GFP_COMP), as in mm_page_alloc events. */
+		char gfp[512];
+		gfp_format(rec->gfp, gfp, sizeof(gfp));
+		PUT(" order=%u gfp=%s", rec->order, gfp);
+		break;
+	}
+	case TR_PIN:
+		PUT(" kind=%s", rec->arg >= 0 && rec->arg < NR_PIN_KINDS ? trace_pin_names[rec->arg] : "?");
+		break;
+	case TR_HINT:
+		PUT(" kind=%s", rec->arg >= 0 && rec->arg < NR_HINT_KINDS ? trace_hint_names[rec->arg] : "?");
+		break;
+	case TR_CMA_ALLOC:
+		PUT(" count=%" PRIu32 " align=%" PRId32, rec->count, rec->arg);
+		break;
+	case TR_COMPACT:
+		if (rec->order == TRACE_COMPACT_WHOLE_ZONE)
+			PUT(" zone=%" PRId32 " order=whole", rec->arg);
+		else
+			PUT(" zone=%" PRId32 " order=%u", rec->arg, rec->order);
+		break;
+	case TR_SNAPSHOT:
+		PUT(" tag=%" PRId32, rec->arg);
+		break;
+	default:
+		break;
+	}
+	if ((used & TRF_TASK) && rec->task)
+		PUT(" task=%" PRIu32, rec->task);
+#undef PUT
+	if (len)
+		snprintf(buf, len, "%s", tmp);
+	return n;
+}
+
+/* ---- reader --------------------------------------------------------------------- */
+
+int trace_reader_fail(struct trace_reader *r, struct sim_error *err, int code,
+		      const char *fmt, ...)
+{
+	char msg[sizeof(r->saved.msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sim_error_set(&r->saved, code, "%s: %s", r->name, msg);
+	r->failed = true;
+	if (err)
+		*err = r->saved;
+	return -1;
+}
+
+int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err)
+{
+	if (r->len - r->pos >= need || r->eof)
+		return 0;
+	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+	r->len -= r->pos;
+	r->pos = 0;
+	while (r->len < need && !r->eof) {
+		int n = gzread(r->gz, r->buf + r->len, (unsigned)(TRACE_BUF_SIZE - r->len));
+		int errnum = Z_OK;
+		const char *zmsg = gzerror(r->gz, &errnum);
+		if (n < 0 || (errnum != Z_OK && errnum != Z_BUF_ERROR)) {
+			if (errnum == Z_ERRNO)
+				return trace_reader_fail(r, err, EX_IOERR_, "read error at record %" PRIu64 ": %s",
+							 r->nr_records + 1, strerror(errno));
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "corrupt gzip stream at record %" PRIu64 ": %s",
+						 r->nr_records + 1, zmsg);
+		}
+		/* zlib reports a stream cut short (no trailer) as Z_BUF_ERROR, not as a
+		 * failed read: remember it, or a .gz cut inside its trailer would look
+		 * complete.  The codecs report it where the decoded bytes run out. */
+		if (errnum == Z_BUF_ERROR)
+			r->gz_cut = true;
+		if (n <= 0 || r->gz_cut)
+			r->eof = true;
+		r->len += (size_t)n;
+	}
+	return 0;
+}
+
+struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *err)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		close(fd);
+		sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", name);
+		return NULL;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->buf = malloc(TRACE_BUF_SIZE);
+	r->gz = r->buf ? gzdopen(fd, "rb") : NULL;
+	if (!r->gz) {
+		close(fd);
+		sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", name);
+		goto err;
+	}
+	/* zlib inflates straight into our window when a request is at least twice its
+	 * buffer size, and through its own buffer plus a memcpy otherwise: 64 KiB reads
+	 * keep every 256 KiB refill on the direct path. */
+	gzbuffer(r->gz, TRACE_BUF_SIZE / 4);
+	r->hdr.version = TRACE_VERSION;
+	if (trace_fill(r, TRB_HEADER_FIXED, err) < 0)
+		goto err;
+	const unsigned char *p = r->buf;
+	size_t avail = r->len;
+	static const char magic[] = TRACE_MAGIC;
+	if (avail >= 8 && !memcmp(p, magic, 8)) {
+		r->enc = TRACE_BINARY_GZ;
+		if (trace_bin_open(r, err) < 0)
+			goto err;
+	} else if (avail >= 1 && p[0] == '#') {
+		r->enc = TRACE_TEXT;
+		if (trace_text_open(r, err) < 0)
+			goto err;
+	} else if (avail > 0 && avail < 8 && !memcmp(p, magic, avail)) {
+		trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header");
+		goto err;
+	} else if (r->gz_cut) {
+		trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header (gzip stream cut short)");
+		goto err;
+	} else {
+		trace_reader_fail(r, err, EX_DATAERR_, "not an mmsim trace%s",
+				  avail ? "" : " (empty)");
+		goto err;
+	}
+	return r;
+err:
+	trace_close(r);
+	return NULL;
+}
+
+struct trace_reader *trace_open(const char *path, struct sim_error *err)
+{
+	if (!strcmp(path, "-")) {
+		int fd = dup(0);
+		if (fd < 0) {
+			sim_error_set(err, EX_NOINPUT_, "<stdin>: %s", strerror(errno));
+			return NULL;
+		}
+		return trace_open_fd(fd, "<stdin>", err);
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	return trace_open_fd(fd, path, err);
+}
+
+const struct trace_header *trace_reader_header(const struct trace_reader *r)
+{
+	return &r->hdr;
+}
+
+enum trace_encoding trace_reader_encoding(const struct trace_reader *r)
+{
+	return r->enc;
+}
+
+int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
+	if (r->failed) {
+		if (err)
+			*err = r->saved;
+		return -1;
+	}
+	if (r->done)
+		return 0;
+	if (r->enc == TRACE_BINARY_GZ)
+		return trace_bin_read(r, rec, err);
+	return trace_text_read(r, rec, err);
+}
+
+uint64_t trace_reader_records(const struct trace_reader *r)
+{
+	return r->nr_records;
+}
+
+void trace_close(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	if (r->gz)
+		gzclose(r->gz);
+	free(r->buf);
+	free(r);
+}
+
+/* ---- writer --------------------------------------------------------------------- */
+
+enum trace_encoding trace_encoding_for(const char *path)
+{
+	size_t n = strlen(path);
+	if (n >= 4 && !strcmp(path + n - 4, ".txt"))
+		return TRACE_TEXT;
+	if (n >= 7 && !strcmp(path + n - 7, ".txt.gz"))
+		return TRACE_TEXT_GZ;
+	return TRACE_BINARY_GZ;
+}
+
+int trace_writer_put(struct trace_writer *w, const void *p, size_t n, struct sim_error *err)
+{
+	if (!n)
+		return 0;
+	if (w->gz) {
+		if (gzwrite(w->gz, p, (unsigned)n) != (int)n) {
+			int errnum;
+			const char *msg = gzerror(w->gz, &errnum);
+			w->failed = true;
+			return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path,
+					     errnum == Z_ERRNO ? strerror(errno) : msg);
+		}
+		return 0;
+	}
+	if (fwrite(p, 1, n, w->af.fp) != n) {
+		w->failed = true;
+		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path,
+				     strerror(errno));
+	}
+	return 0;
+}
+
+struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
+				  const struct trace_header *h, struct sim_error *err)
+{
+	sim_assert(enc < NR_TRACE_ENCODINGS);
+	for (uint32_t i = 0; i < h->nr_meta; i++) {
+		if (h->nr_meta > TRACE_MAX_META || !trace_meta_key_ok(h->meta[i].key) ||
+		    !trace_meta_value_ok(h->meta[i].value)) {
+			sim_error_set(err, EX_SOFTWARE_, "%s: bad header key or value #%u", path, i + 1);
+			return NULL;
+		}
+	}
+	struct trace_writer *w = calloc(1, sizeof(*w));
+	if (!w) {
+		sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+		return NULL;
+	}
+	w->enc = enc;
+	w->buf = malloc(TRACE_BUF_SIZE);
+	if (!w->buf) {
+		sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+		free(w);
+		return NULL;
+	}
+	FILE *fp = atomic_open(&w->af, path, err);
+	if (!fp) {
+		free(w->buf);
+		free(w);
+		return NULL;
+	}
+	if (enc != TRACE_TEXT) {
+		/* Level 1: on churn traces level 6 is 2.5× slower to write for 4 % smaller
+		 * files, and inflate runs as fast on either.  deflate writes straight to the temporary file's descriptor (nothing goes
+		 * through fp, whose fclose in atomic_commit then only closes and renames). */
+		int fd = dup(fileno(fp));
+		w->gz = fd >= 0 ? gzdopen(fd, "wb1") : NULL;
+		if (!w->gz) {
+			if (fd >= 0)
+				close(fd);
+			sim_error_set(err, EX_IOERR_, "%s: cannot start gzip stream", path);
+			goto err;
+		}
+		gzbuffer(w->gz, 128u << 10);
+	}
+	if ((enc == TRACE_BINARY_GZ ? trace_bin_begin(w, h, err) : trace_text_begin(w, h, err)) < 0)
+		goto err;
+	return w;
+err:
+	trace_abort(w);
+	return NULL;
+}
+
+int trace_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err)
+{
+	if (w->failed)
+		return sim_error_set(err, EX_SOFTWARE_, "%s: write after a failed write", w->af.path);
+	struct sim_error why;
+	if (trace_record_check(rec, &why) < 0) {
+		w->failed = true;
+		return sim_error_set(err, EX_DATAERR_, "%s: record %" PRIu64 ": %s", w->af.path,
+				     w->nr_records + 1, why.msg);
+	}
+	if (rec->time_ns < w->last_time_ns) {
+		w->failed = true;
+		return sim_error_set(err, EX_DATAERR_,
+				     "%s: record %" PRIu64 ": time %" PRIu64 " before previous %" PRIu64,
+				     w->af.path, w->nr_records + 1, rec->time_ns, w->last_time_ns);
+	}
+	int ret = w->enc == TRACE_BINARY_GZ ? trace_bin_write(w, rec, err) : trace_text_write(w, rec, err);
+	if (ret < 0)
+		return -1;
+	w->last_time_ns = rec->time_ns;
+	w->nr_records++;
+	return 0;
+}
+
+int trace_commit(struct trace_writer *w, struct sim_error *err)
+{
+	if (w->failed) {
+		sim_error_set(err, EX_SOFTWARE_, "%s: not committed after a failed write", w->af.path);
+		goto err;
+	}
+	if (w->enc == TRACE_BINARY_GZ && trace_bin_finish(w, err) < 0)
+		goto err;
+	if (w->gz) {
+		int ret = gzclose(w->gz);
+		w->gz = NULL;
+		if (ret != Z_OK) {
+			sim_error_set(err, EX_IOERR_, "%s: write failed (gzip close %d)", w->af.path, ret);
+			goto err;
+		}
+	}
+	int ret = atomic_commit(&w->af, err);
+	free(w->buf);
+	free(w);
+	return ret;
+err:
+	trace_abort(w);
+	return -1;
+}
+
+void trace_abort(struct trace_writer *w)
+{
+	if (!w)
+		return;
+	if (w->gz)
+		gzclose(w->gz);
+	atomic_abort(&w->af);
+	free(w->buf);
+	free(w);
+}

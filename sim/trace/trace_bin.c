@@ -1,0 +1,375 @@
+/* trace_bin.c — the binary record codec of *.mmt.gz (FORMAT.md §3).
+ *
+ * Replay speed is the point of this encoding (DESIGN §9: ≥ 20 M records/s, within 2× of
+ * zcat), so a record is a kind byte and a few varints, deltas keep them one byte long
+ * in the common case, and the decoder works on a 256 KiB window of inflated bytes with
+ * no per-record calls into zlib. */
+#include "trace_int.h"
+
+#include "../mm/mmtypes.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+enum { VI_OK, VI_SHORT, VI_BAD };
+
+/* LEB128, least significant group first; at most 10 bytes for 64 bits. */
+static inline int get_uvarint(const unsigned char **pp, const unsigned char *end, uint64_t *v)
+{
+	const unsigned char *p = *pp;
+	if (p < end && *p < 0x80) {
+		*v = *p;
+		*pp = p + 1;
+		return VI_OK;
+	}
+	uint64_t x = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (p == end)
+			return VI_SHORT;
+		uint64_t b = *p++;
+		/* The tenth byte holds bit 63 only; more is an overflow. */
+		if (shift == 63 && b > 1)
+			return VI_BAD;
+		x |= (b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			*pp = p;
+			return VI_OK;
+		}
+	}
+	return VI_BAD;
+}
+
+static inline unsigned char *put_uvarint(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+/* Zigzag maps small signed deltas to small unsigned numbers: 0,-1,1,-2 → 0,1,2,3. */
+static inline uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static unsigned char *put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+	return p + 4;
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+int trace_bin_open(struct trace_reader *r, struct sim_error *err)
+{
+	if (r->len - r->pos < TRB_HEADER_FIXED)
+		return trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header");
+	const unsigned char *p = r->buf + r->pos;
+	uint32_t version = get_le32(p + 8);
+	if (version != TRACE_VERSION)
+		return trace_reader_fail(r, err, EX_DATAERR_, "version %" PRIu32 ", this mmsim reads %d",
+					 version, TRACE_VERSION);
+	uint32_t nr_meta = get_le32(p + 12);
+	if (nr_meta > TRACE_MAX_META)
+		return trace_reader_fail(r, err, EX_DATAERR_, "header has %" PRIu32 " keys, at most %d",
+					 nr_meta, TRACE_MAX_META);
+	r->hdr.version = version;
+	r->pos += TRB_HEADER_FIXED;
+	for (uint32_t i = 0; i < nr_meta; i++) {
+		/* u8 key length, key, u8 value length, value: at most 2 + 255 + 255 bytes */
+		if (trace_fill(r, 512, err) < 0)
+			return -1;
+		const unsigned char *q = r->buf + r->pos, *end = r->buf + r->len;
+		if (q == end)
+			goto short_hdr;
+		size_t klen = *q++;
+		if ((size_t)(end - q) < klen + 1)
+			goto short_hdr;
+		const char *key = (const char *)q;
+		q += klen;
+		size_t vlen = *q++;
+		if ((size_t)(end - q) < vlen)
+			goto short_hdr;
+		char why[128];
+		if (trace_header_add(&r->hdr, key, klen, (const char *)q, vlen, why, sizeof(why)) < 0)
+			return trace_reader_fail(r, err, EX_DATAERR_, "header key %" PRIu32 ": %s", i + 1, why);
+		r->pos = (size_t)(q + vlen - r->buf);
+	}
+	return 0;
+short_hdr:
+	return trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header");
+}
+
+/* The end-of-trace marker: the count it carries must match, and nothing may follow. */
+static int read_end(struct trace_reader *r, const unsigned char *p, const unsigned char *end,
+		    struct sim_error *err)
+{
+	uint64_t recno = r->nr_records + 1;
+	uint64_t count;
+	int rc = get_uvarint(&p, end, &count);
+	if (rc == VI_SHORT)
+		return trace_reader_fail(r, err, EX_DATAERR_, "truncated at record %" PRIu64
+					 " (in the end-of-trace marker)", recno);
+	if (rc == VI_BAD)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": bad varint in the end-of-trace marker", recno);
+	if (count != r->nr_records)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": end-of-trace marker says %" PRIu64 " records, read %" PRIu64,
+					 recno, count, r->nr_records);
+	r->pos = (size_t)(p - r->buf);
+	/* Inflate to the end: this also makes zlib verify the gzip trailer's CRC. */
+	if (trace_fill(r, 1, err) < 0)
+		return -1;
+	if (r->len != r->pos)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": data after the end-of-trace marker", recno);
+	if (r->gz_cut)
+		return trace_reader_fail(r, err, EX_DATAERR_, "truncated at record %" PRIu64
+					 " (gzip stream cut short)", recno);
+	r->done = true;
+	return 0;
+}
+
+int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
+	if (r->len - r->pos < TRB_MAX_RECORD && trace_fill(r, TRB_MAX_RECORD, err) < 0)
+		return -1;
+	const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
+	uint64_t recno = r->nr_records + 1;
+	const char *what = "";
+	int rc;
+	uint64_t v;
+
+	if (p == end)
+		return trace_reader_fail(r, err, EX_DATAERR_, "truncated at record %" PRIu64 "%s", recno,
+					 r->gz_cut ? " (gzip stream cut short)" : " (no end-of-trace marker)");
+	unsigned kb = *p++;
+	unsigned kind = kb & TRB_KIND_MASK;
+	if (kb & TRB_RESERVED)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": reserved bits in kind byte 0x%02x", recno, kb);
+	if (kb == TRB_END)
+		return read_end(r, p, end, err);
+	if (kind >= NR_TRACE_KINDS)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": unknown kind %u",
+					 recno, kind);
+	unsigned used = trace_kind_fields[kind];
+
+#define GET(field)                                     \
+	do {                                           \
+		what = field;                          \
+		rc = get_uvarint(&p, end, &v);         \
+		if (__builtin_expect(rc != VI_OK, 0))  \
+			goto bad_varint;               \
+	} while (0)
+#define GET_BYTE(field)                   \
+	do {                              \
+		what = field;             \
+		if (p == end) {           \
+			rc = VI_SHORT;    \
+			goto bad_varint;  \
+		}                         \
+		v = *p++;                 \
+	} while (0)
+
+	*rec = (struct trace_record){ .kind = (uint8_t)kind };
+	GET("time");
+	rec->time_ns = r->last_time_ns + v;
+	if (rec->time_ns < r->last_time_ns)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": time overflows", recno);
+	if (kb & TRB_TASK_BIT) {
+		if (!(used & TRF_TASK))
+			return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+						 ": %s record with a task", recno, trace_kind_names[kind]);
+		GET("task");
+		if (v > UINT32_MAX)
+			goto bad_field;
+		r->last_task = (uint32_t)v;
+	}
+	if (used & TRF_TASK)
+		rec->task = r->last_task;
+	if ((kb & TRB_GFP_BIT) && kind != TR_ALLOC)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": %s record with a gfp", recno, trace_kind_names[kind]);
+	if (used & TRF_ID) {
+		GET("id");
+		/* Allocations count from the previous allocation (workloads number objects
+		 * sequentially), everything else from the previous id (frees of recent objects). */
+		rec->id = (kind == TR_ALLOC ? r->last_alloc_id : r->last_id) + (uint64_t)unzigzag(v);
+		r->last_id = rec->id;
+	}
+	switch (kind) {
+	case TR_ALLOC:
+		r->last_alloc_id = rec->id;
+		GET_BYTE("order");
+		rec->order = (uint8_t)v;
+		if (kb & TRB_GFP_BIT) {
+			GET("gfp");
+			if (v > UINT32_MAX)
+				goto bad_field;
+			r->last_gfp = (uint32_t)v;
+		}
+		rec->gfp = r->last_gfp;
+		if (rec->order > MAX_PAGE_ORDER)
+			goto check;
+		break;
+	case TR_PIN:
+	case TR_HINT:
+		GET_BYTE("kind");
+		rec->arg = (int32_t)v;
+		goto check;
+	case TR_CMA_ALLOC:
+		GET("count");
+		if (v > UINT32_MAX)
+			goto bad_field;
+		rec->count = (uint32_t)v;
+		GET_BYTE("align");
+		rec->arg = (int32_t)v;
+		goto check;
+	case TR_COMPACT:
+		GET_BYTE("zone");
+		rec->arg = v == TRB_NONE_U8 ? -1 : (int32_t)v;
+		GET_BYTE("order");
+		rec->order = (uint8_t)v;
+		goto check;
+	case TR_SNAPSHOT: {
+		GET("tag");
+		int64_t tag = unzigzag(v);
+		if (tag < INT32_MIN || tag > INT32_MAX)
+			goto bad_field;
+		rec->arg = (int32_t)tag;
+		break;
+	}
+	default:
+		break;
+	}
+#undef GET
+#undef GET_BYTE
+done:
+	r->last_time_ns = rec->time_ns;
+	r->pos = (size_t)(p - r->buf);
+	r->nr_records++;
+	return 1;
+
+check: {
+	struct sim_error why;
+	if (trace_record_check(rec, &why) < 0)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": %s", recno, why.msg);
+	goto done;
+}
+bad_field:
+	return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": %s %" PRIu64 " out of range",
+				 recno, what, v);
+bad_varint:
+	if (rc == VI_SHORT)
+		return trace_reader_fail(r, err, EX_DATAERR_, "truncated at record %" PRIu64 " (in %s)",
+					 recno, what);
+	return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": bad varint in %s", recno, what);
+}
+
+/* ---- writing -------------------------------------------------------------------- */
+
+static int flush(struct trace_writer *w, struct sim_error *err)
+{
+	int ret = trace_writer_put(w, w->buf, w->len, err);
+	w->len = 0;
+	return ret;
+}
+
+int trace_bin_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err)
+{
+	unsigned char *p = w->buf;
+	memcpy(p, TRACE_MAGIC, 8);
+	p = put_le32(p + 8, TRACE_VERSION);
+	p = put_le32(p, h->nr_meta);
+	for (uint32_t i = 0; i < h->nr_meta; i++) {
+		size_t klen = strlen(h->meta[i].key), vlen = strlen(h->meta[i].value);
+		*p++ = (unsigned char)klen;
+		memcpy(p, h->meta[i].key, klen);
+		p += klen;
+		*p++ = (unsigned char)vlen;
+		memcpy(p, h->meta[i].value, vlen);
+		p += vlen;
+	}
+	w->len = (size_t)(p - w->buf);
+	return flush(w, err);
+}
+
+int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err)
+{
+	if (w->len > TRACE_BUF_SIZE - TRB_MAX_RECORD && flush(w, err) < 0)
+		return -1;
+	unsigned used = trace_kind_fields[rec->kind];
+	unsigned char *p = w->buf + w->len;
+	bool task = (used & TRF_TASK) && rec->task != w->last_task;
+	bool gfp = rec->kind == TR_ALLOC && rec->gfp != w->last_gfp;
+	*p++ = (unsigned char)(rec->kind | (task ? TRB_TASK_BIT : 0) | (gfp ? TRB_GFP_BIT : 0));
+	p = put_uvarint(p, rec->time_ns - w->last_time_ns);
+	if (task) {
+		p = put_uvarint(p, rec->task);
+		w->last_task = rec->task;
+	}
+	if (used & TRF_ID) {
+		uint64_t base = rec->kind == TR_ALLOC ? w->last_alloc_id : w->last_id;
+		p = put_uvarint(p, zigzag((int64_t)(rec->id - base)));
+		w->last_id = rec->id;
+	}
+	switch (rec->kind) {
+	case TR_ALLOC:
+		w->last_alloc_id = rec->id;
+		*p++ = rec->order;
+		if (gfp) {
+			p = put_uvarint(p, rec->gfp);
+			w->last_gfp = rec->gfp;
+		}
+		break;
+	case TR_PIN:
+	case TR_HINT:
+		*p++ = (unsigned char)rec->arg;
+		break;
+	case TR_CMA_ALLOC:
+		p = put_uvarint(p, rec->count);
+		*p++ = (unsigned char)rec->arg;
+		break;
+	case TR_COMPACT:
+		*p++ = rec->arg < 0 ? TRB_NONE_U8 : (unsigned char)rec->arg;
+		*p++ = rec->order;
+		break;
+	case TR_SNAPSHOT:
+		p = put_uvarint(p, zigzag(rec->arg));
+		break;
+	default:
+		break;
+	}
+	w->len = (size_t)(p - w->buf);
+	return 0;
+}
+
+int trace_bin_finish(struct trace_writer *w, struct sim_error *err)
+{
+	if (w->len > TRACE_BUF_SIZE - TRB_MAX_RECORD && flush(w, err) < 0)
+		return -1;
+	unsigned char *p = w->buf + w->len;
+	*p++ = TRB_END;
+	p = put_uvarint(p, w->nr_records);
+	w->len = (size_t)(p - w->buf);
+	return flush(w, err);
+}

@@ -1,0 +1,113 @@
+/* trace_int.h — internals shared by trace.c (names, header, validation, dispatch),
+ * trace_bin.c (the .mmt.gz record codec) and trace_text.c (the .mmt.txt codec).
+ * Not for other modules: they use trace.h.  The byte layout is specified in FORMAT.md.
+ *
+ * Glossary:
+ *   record number  1-based index of a record in the stream; the end-of-trace marker
+ *                  is numbered nr_records + 1 when reporting an error in it
+ *   buffer window  buf[pos, len): decompressed bytes not yet decoded
+ */
+#ifndef MMSIM_TRACE_INT_H
+#define MMSIM_TRACE_INT_H
+
+#include "trace.h"
+
+#include <zlib.h>
+
+/* Binary record layout (FORMAT.md §3). */
+#define TRB_KIND_MASK 0x0fu
+#define TRB_TASK_BIT 0x10u  /* a task varint follows the time delta */
+#define TRB_GFP_BIT 0x20u   /* ALLOC: a gfp varint follows the order (else the last alloc's gfp) */
+#define TRB_RESERVED 0xc0u  /* must be zero in version 1 */
+#define TRB_END 0x0fu       /* end-of-trace marker: kind byte, then uvarint record count */
+#define TRB_NONE_U8 0xffu   /* COMPACT zone -1 */
+/* Largest encoded record: kind 1 + time 10 + task 5 + id 10 + count 5 + align 1 (CMA_ALLOC)
+ * or order 1 + gfp 5 (ALLOC); rounded up.  The decoder refills whenever fewer bytes than
+ * this remain, so a record never straddles a refill except at end of stream. */
+#define TRB_MAX_RECORD 48u
+#define TRB_HEADER_FIXED 16u /* magic 8 + version 4 + nr_meta 4 */
+
+#define TRACE_BUF_SIZE (256u << 10) /* decompressed bytes per gzread */
+#define TRACE_TEXT_MAX_LINE 4096u
+
+/* Reader state.  Invariant: pos <= len <= TRACE_BUF_SIZE; eof means gzread has
+ * returned 0 (no more input) and the gzip trailer was checked. */
+struct trace_reader {
+	gzFile gz;
+	enum trace_encoding enc;
+	char name[1024]; /* for messages: the path, or "<stdin>" */
+	struct trace_header hdr;
+
+	unsigned char *buf;
+	size_t pos, len;
+	bool eof;
+	bool gz_cut; /* the gzip stream ended without its trailer (CRC unchecked) */
+
+	uint64_t nr_records; /* records returned so far */
+	bool done;           /* clean end reached: trace_read returns 0 from now on */
+	bool failed;         /* an error was returned: repeat it */
+	struct sim_error saved;
+
+	/* binary delta state: the previous record's values */
+	sim_ns_t last_time_ns;
+	uint64_t last_id;       /* id of the previous record that has one */
+	uint64_t last_alloc_id; /* id of the previous ALLOC */
+	uint32_t last_task;     /* the last task carried explicitly */
+	uint32_t last_gfp;      /* gfp of the previous ALLOC */
+
+	/* text position */
+	unsigned long line_no;
+};
+
+struct trace_writer {
+	struct atomic_file af;
+	enum trace_encoding enc;
+	gzFile gz;          /* binary and text.gz: deflate into a dup of af's descriptor */
+	unsigned char *buf; /* binary records, or text lines, before gzwrite/fwrite */
+	size_t len;
+	uint64_t nr_records;
+	bool failed;
+	sim_ns_t last_time_ns;
+	uint64_t last_id, last_alloc_id;
+	uint32_t last_task, last_gfp;
+};
+
+/* Which trace_record fields a kind uses (FORMAT.md §2); the others must be zero. */
+enum trace_field {
+	TRF_TASK = 1u << 0,
+	TRF_ID = 1u << 1,
+	TRF_ORDER = 1u << 2,
+	TRF_GFP = 1u << 3,
+	TRF_COUNT = 1u << 4,
+	TRF_ARG = 1u << 5,
+};
+extern const uint8_t trace_kind_fields[NR_TRACE_KINDS];
+
+/* trace.c */
+int trace_reader_fail(struct trace_reader *r, struct sim_error *err, int code,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Make at least `need` bytes available in buf[pos..len) unless the input ends first.
+ * Returns 0 (check len - pos), -1 on a gzip error (err filled, reader failed). */
+int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err);
+bool trace_meta_key_ok(const char *key);
+bool trace_meta_value_ok(const char *value);
+int trace_header_add(struct trace_header *h, const char *key, size_t key_len,
+		     const char *value, size_t value_len, char *why, size_t why_len);
+
+/* trace_bin.c */
+int trace_bin_open(struct trace_reader *r, struct sim_error *err);
+int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+int trace_bin_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err);
+int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err);
+int trace_bin_finish(struct trace_writer *w, struct sim_error *err);
+
+/* trace_text.c */
+int trace_text_open(struct trace_reader *r, struct sim_error *err);
+int trace_text_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+int trace_text_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err);
+int trace_text_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err);
+
+/* Write bytes to the writer's output (gz or plain file). */
+int trace_writer_put(struct trace_writer *w, const void *p, size_t n, struct sim_error *err);
+
+#endif

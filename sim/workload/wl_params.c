@@ -1,0 +1,266 @@
+/* wl_params.c — parse and print generator parameter values.  Defaults in the tables are
+ * text run through the same parser as YAML scalars and --set values, so a default can
+ * never be a value the user could not write. */
+#include "wl_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int parse_double(const char *s, double *v, const char **rest)
+{
+	char *end;
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || errno || !isfinite(*v))
+		return -1;
+	*rest = end;
+	return 0;
+}
+
+/* Binary units as the kernel documentation and config sizes use them: K = KiB. */
+static int parse_size_bytes(const char *s, double *bytes)
+{
+	const char *u;
+	double v;
+	if (parse_double(s, &v, &u) || v < 0)
+		return -1;
+	static const struct { const char *suffix; double mult; } units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "K", 1024.0 }, { "KB", 1024.0 }, { "KiB", 1024.0 },
+		{ "M", 1048576.0 }, { "MB", 1048576.0 }, { "MiB", 1048576.0 },
+		{ "G", 1073741824.0 }, { "GB", 1073741824.0 }, { "GiB", 1073741824.0 },
+		{ "T", 1099511627776.0 }, { "TB", 1099511627776.0 }, { "TiB", 1099511627776.0 },
+	};
+	while (*u == ' ')
+		u++;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(u, units[i].suffix)) {
+			*bytes = v * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_duration_ns(const char *s, double *ns)
+{
+	const char *u;
+	double v;
+	if (parse_double(s, &v, &u) || v < 0)
+		return -1;
+	static const struct { const char *suffix; double mult; } units[] = {
+		{ "", 1 }, { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "min", 60e9 },
+	};
+	while (*u == ' ')
+		u++;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(u, units[i].suffix)) {
+			*ns = v * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
+static int check_range(const struct wl_param *p, double v, char *why, size_t why_len)
+{
+	if (v < p->min || v > p->max) {
+		snprintf(why, why_len, "value out of range [%g, %g]", p->min, p->max);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_one_weight(const struct wl_param *p, const char *s, double *v, char *why,
+			    size_t why_len)
+{
+	const char *rest;
+	while (*s == ' ')
+		s++;
+	if (parse_double(s, v, &rest)) {
+		snprintf(why, why_len, "'%s' is not a number", s);
+		return -1;
+	}
+	while (*rest == ' ')
+		rest++;
+	if (*rest) {
+		snprintf(why, why_len, "'%s' is not a number", s);
+		return -1;
+	}
+	return check_range(p, *v, why, why_len);
+}
+
+int wl_parse_weights_seq(const struct wl_param *p, void *base, const char *const *items,
+			 unsigned n, char *why, size_t why_len)
+{
+	struct wl_weights *wt = (struct wl_weights *)((char *)base + p->offset);
+	struct wl_weights tmp = { .n = n };
+	if (n == 0 || n > WL_MAX_WEIGHTS) {
+		snprintf(why, why_len, "expected 1..%d weights, got %u", WL_MAX_WEIGHTS, n);
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (parse_one_weight(p, items[i], &tmp.w[i], why, why_len))
+			return -1;
+	*wt = tmp;
+	return 0;
+}
+
+int wl_parse_value(const struct wl_param *p, void *base, const char *text, char *why,
+		   size_t why_len)
+{
+	void *field = (char *)base + p->offset;
+	double v;
+	const char *rest;
+	switch (p->type) {
+	case WLP_U64:
+		if (parse_double(text, &v, &rest) || *rest || v != floor(v)) {
+			snprintf(why, why_len, "'%s' is not an integer", text);
+			return -1;
+		}
+		if (check_range(p, v, why, why_len))
+			return -1;
+		*(uint64_t *)field = (uint64_t)v;
+		return 0;
+	case WLP_DOUBLE:
+		if (parse_double(text, &v, &rest) || *rest) {
+			snprintf(why, why_len, "'%s' is not a number", text);
+			return -1;
+		}
+		if (check_range(p, v, why, why_len))
+			return -1;
+		*(double *)field = v;
+		return 0;
+	case WLP_PAGES:
+		if (parse_size_bytes(text, &v)) {
+			snprintf(why, why_len, "'%s' is not a size (e.g. 4096, 512KiB, 2MiB, 4GiB)",
+				 text);
+			return -1;
+		}
+		v = ceil(v / PAGE_SIZE);
+		if (check_range(p, v, why, why_len))
+			return -1;
+		*(uint64_t *)field = (uint64_t)v;
+		return 0;
+	case WLP_BYTES:
+		if (parse_size_bytes(text, &v)) {
+			snprintf(why, why_len, "'%s' is not a size (e.g. 4096, 512KiB, 200MiB)", text);
+			return -1;
+		}
+		if (check_range(p, v, why, why_len))
+			return -1;
+		*(double *)field = v;
+		return 0;
+	case WLP_DURATION:
+		if (parse_duration_ns(text, &v)) {
+			snprintf(why, why_len, "'%s' is not a duration (e.g. 500ns, 20us, 5ms, 2s)",
+				 text);
+			return -1;
+		}
+		v = floor(v + 0.5);
+		if (check_range(p, v, why, why_len))
+			return -1;
+		*(sim_ns_t *)field = (sim_ns_t)v;
+		return 0;
+	case WLP_BOOL:
+		if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1")) {
+			*(bool *)field = true;
+			return 0;
+		}
+		if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0")) {
+			*(bool *)field = false;
+			return 0;
+		}
+		snprintf(why, why_len, "'%s' is not a boolean (true/false)", text);
+		return -1;
+	case WLP_ENUM:
+		for (unsigned i = 0; p->names[i]; i++)
+			if (!strcmp(text, p->names[i])) {
+				*(unsigned *)field = i;
+				return 0;
+			}
+		{
+			size_t off = (size_t)snprintf(why, why_len, "'%s' is not one of:", text);
+			for (unsigned i = 0; p->names[i] && off < why_len; i++)
+				off += (size_t)snprintf(why + off, why_len - off, " %s", p->names[i]);
+		}
+		return -1;
+	case WLP_WEIGHTS: {
+		/* "[1, 2, 3]" or "1,2,3" (the --set form) */
+		char buf[512];
+		const char *items[WL_MAX_WEIGHTS + 1];
+		unsigned n = 0;
+		size_t len = strlen(text);
+		if (len >= sizeof(buf)) {
+			snprintf(why, why_len, "weight list too long");
+			return -1;
+		}
+		memcpy(buf, text, len + 1);
+		char *s = buf;
+		if (*s == '[') {
+			s++;
+			char *close = strrchr(s, ']');
+			if (!close || close[1]) {
+				snprintf(why, why_len, "unterminated '['");
+				return -1;
+			}
+			*close = 0;
+		}
+		for (char *tok = s; tok && n <= WL_MAX_WEIGHTS;) {
+			char *comma = strchr(tok, ',');
+			if (comma)
+				*comma = 0;
+			items[n++] = tok;
+			tok = comma ? comma + 1 : NULL;
+		}
+		return wl_parse_weights_seq(p, base, items, n, why, why_len);
+	}
+	case NR_WLP_TYPES:
+		break;
+	}
+	snprintf(why, why_len, "internal: bad parameter type");
+	return -1;
+}
+
+void wl_format_value(const struct wl_param *p, const void *base, char *buf, size_t len)
+{
+	const void *field = (const char *)base + p->offset;
+	switch (p->type) {
+	case WLP_U64:
+	case WLP_PAGES:
+		snprintf(buf, len, "%llu%s", (unsigned long long)*(const uint64_t *)field,
+			 p->type == WLP_PAGES ? " pages" : "");
+		return;
+	case WLP_DOUBLE:
+		snprintf(buf, len, "%.17g", *(const double *)field);
+		return;
+	case WLP_BYTES:
+		snprintf(buf, len, "%.0f", *(const double *)field);
+		return;
+	case WLP_DURATION:
+		snprintf(buf, len, "%lluns", (unsigned long long)*(const sim_ns_t *)field);
+		return;
+	case WLP_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
+		return;
+	case WLP_ENUM:
+		snprintf(buf, len, "%s", p->names[*(const unsigned *)field]);
+		return;
+	case WLP_WEIGHTS: {
+		const struct wl_weights *wt = field;
+		size_t off = 0;
+		buf[0] = 0;
+		for (unsigned i = 0; i < wt->n && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, "%s%.17g", i ? "," : "",
+						wt->w[i]);
+		return;
+	}
+	case NR_WLP_TYPES:
+		break;
+	}
+	snprintf(buf, len, "?");
+}

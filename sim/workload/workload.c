@@ -1,0 +1,832 @@
+/* workload.c — the generator framework: YAML parameters, seeded streams, the pending-record
+ * heap and the pull loop that merges a kind's actions with its scheduled records. */
+#include "workload.h"
+
+#include "wl_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <yaml.h>
+
+static const struct wl_kind *const kinds[] = {
+	&wl_kind_churn,     &wl_kind_kbuild,          &wl_kind_stream_write, &wl_kind_anon_ws,
+	&wl_kind_highalloc, &wl_kind_compaction_test, &wl_kind_camera,
+};
+
+/* Keys every workload has, whatever its generator. */
+struct wl_common {
+	uint64_t seed;
+	sim_ns_t duration_ns; /* 0: no time limit */
+	uint64_t max_records; /* 0: no record budget */
+	bool drain;
+};
+
+static const struct wl_param common_params[] = {
+	{ "seed", WLP_U64, offsetof(struct wl_common, seed), "1", 0, 18446744073709549568.0, NULL,
+	  "seed of every random stream (each component derives its own from it)" },
+	{ "duration", WLP_DURATION, offsetof(struct wl_common, duration_ns), "0", 0, 1e18, NULL,
+	  "stop generating at this simulated time; 0 = no limit" },
+	{ "records", WLP_U64, offsetof(struct wl_common, max_records), "0", 0, 1e15, NULL,
+	  "stop generating once this many records are out (drain frees come on top); 0 = no limit" },
+	{ "drain", WLP_BOOL, offsetof(struct wl_common, drain), "true", 0, 0, NULL,
+	  "at the end, free (and unpin, release) every live object at the end time" },
+};
+#define NR_COMMON ARRAY_SIZE(common_params)
+
+/* A record waiting for its time.  Heap order: (rec.time_ns, seq). */
+struct wl_pending {
+	struct trace_record rec;
+	uint64_t seq;
+	int64_t live_delta; /* pages added to live_pages when returned */
+};
+
+struct param_where {
+	int line, col; /* 1-based where the YAML set it; 0 = default; -1 = --set */
+};
+
+struct workload {
+	char source[1024];
+	const struct wl_kind *kind;
+	void *state;
+	struct wl_common c;
+	struct param_where *where; /* [NR_COMMON + kind->nr_params] */
+	bool *is_set;
+
+	gsl_rng *streams[WL_MAX_STREAMS];
+	unsigned nr_streams;
+
+	/* records scheduled at `now` by the current step, in order: every pending record due
+	 * at or before now was returned before the step, so these come next, ahead of the
+	 * heap, without paying for it (most records of access-heavy kinds are immediate). */
+	struct trace_record *fifo;
+	int64_t *fifo_delta;
+	size_t fifo_head, nr_fifo, cap_fifo;
+
+	/* records held until the end (scheduled at WL_NEVER), in scheduling order: only the
+	 * drain ever returns them, after the heap, so they stay out of the heap's way */
+	struct wl_pending *held;
+	size_t nr_held, cap_held, held_next;
+
+	/* pending heap: heap[0] is the earliest (time, seq) */
+	struct wl_pending *heap;
+	size_t nr_heap, cap_heap;
+	uint64_t next_seq;
+
+	sim_ns_t now_ns;  /* time of the kind's current/last step */
+	sim_ns_t next_ns; /* kind's next action time */
+	sim_ns_t end_ns;  /* valid when gen_done */
+	sim_ns_t last_ns; /* time of the last record returned */
+	bool gen_done;
+	uint64_t next_id;
+	struct workload_stats st;
+};
+
+/* ---- services for kinds -------------------------------------------------------------- */
+
+sim_ns_t wl_now(const struct workload *w)
+{
+	return w->now_ns;
+}
+
+uint64_t wl_new_id(struct workload *w)
+{
+	return ++w->next_id;
+}
+
+uint64_t wl_reserve_ids(struct workload *w, uint64_t n)
+{
+	uint64_t first = w->next_id + 1;
+	w->next_id += n;
+	return first;
+}
+
+uint64_t wl_live_pages(const struct workload *w)
+{
+	return w->st.live_pages;
+}
+
+void wl_count_throttled(struct workload *w)
+{
+	w->st.nr_throttled++;
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* One stream per component (ROSS-style): its seed depends on the workload seed and the
+ * component's name only, so adding or changing another component cannot shift it. */
+gsl_rng *wl_stream(struct workload *w, const char *component)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the name */
+	for (const char *p = component; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	uint64_t s = splitmix64(w->c.seed ^ splitmix64(h));
+	unsigned long s32 = (unsigned long)(s & 0xffffffffu);
+	sim_assert(w->nr_streams < WL_MAX_STREAMS);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!r)
+		return NULL;
+	/* mt19937 takes 32 bits of seed; 0 would select GSL's default seed 4357. */
+	gsl_rng_set(r, s32 ? s32 : 1);
+	w->streams[w->nr_streams++] = r;
+	return r;
+}
+
+static bool pending_before(const struct wl_pending *a, const struct wl_pending *b)
+{
+	if (a->rec.time_ns != b->rec.time_ns)
+		return a->rec.time_ns < b->rec.time_ns;
+	return a->seq < b->seq;
+}
+
+static void out_of_memory(void)
+{
+	/* Out of memory is not a data error; there is no caller to hand it to from inside a
+	 * kind's step, so fail loudly as an assertion would. */
+	fprintf(stderr, "mmsim: workload: out of memory\n");
+	abort();
+}
+
+void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t live_delta_pages)
+{
+	sim_assert(rec->time_ns >= w->now_ns);
+	if (rec->time_ns == w->now_ns && !w->gen_done) {
+		if (w->fifo_head + w->nr_fifo == w->cap_fifo) {
+			size_t cap = w->cap_fifo ? w->cap_fifo * 2 : 1024;
+			struct trace_record *f = realloc(w->fifo, cap * sizeof(*f));
+			if (f)
+				w->fifo = f;
+			int64_t *d = f ? realloc(w->fifo_delta, cap * sizeof(*d)) : NULL;
+			if (!f || !d)
+				out_of_memory();
+			w->fifo_delta = d;
+			w->cap_fifo = cap;
+		}
+		size_t i = w->fifo_head + w->nr_fifo++;
+		w->fifo[i] = *rec;
+		w->fifo_delta[i] = live_delta_pages;
+		return;
+	}
+	if (rec->time_ns == WL_NEVER) {
+		if (w->nr_held == w->cap_held) {
+			size_t cap = w->cap_held ? w->cap_held * 2 : 1024;
+			struct wl_pending *h = realloc(w->held, cap * sizeof(*h));
+			if (!h)
+				out_of_memory();
+			w->held = h;
+			w->cap_held = cap;
+		}
+		w->held[w->nr_held++] = (struct wl_pending){ .rec = *rec, .live_delta = live_delta_pages };
+		return;
+	}
+	if (w->nr_heap == w->cap_heap) {
+		size_t cap = w->cap_heap ? w->cap_heap * 2 : 1024;
+		struct wl_pending *h = realloc(w->heap, cap * sizeof(*h));
+		if (!h)
+			out_of_memory();
+		w->heap = h;
+		w->cap_heap = cap;
+	}
+	struct wl_pending p = { .rec = *rec, .seq = w->next_seq++, .live_delta = live_delta_pages };
+	size_t i = w->nr_heap++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (!pending_before(&p, &w->heap[parent]))
+			break;
+		w->heap[i] = w->heap[parent];
+		i = parent;
+	}
+	w->heap[i] = p;
+}
+
+static void heap_pop(struct workload *w, struct wl_pending *out)
+{
+	*out = w->heap[0];
+	struct wl_pending last = w->heap[--w->nr_heap];
+	size_t n = w->nr_heap, i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && pending_before(&w->heap[c + 1], &w->heap[c]))
+			c++;
+		if (!pending_before(&w->heap[c], &last))
+			break;
+		w->heap[i] = w->heap[c];
+		i = c;
+	}
+	if (n)
+		w->heap[i] = last;
+}
+
+void wl_alloc_id_now(struct workload *w, uint64_t id, uint32_t task, unsigned order, uint32_t gfp)
+{
+	struct trace_record r = { .time_ns = w->now_ns, .kind = TR_ALLOC, .task = task,
+				  .id = id, .order = (uint8_t)order, .gfp = gfp };
+	wl_schedule(w, &r, (int64_t)1 << order);
+}
+
+uint64_t wl_alloc_now(struct workload *w, uint32_t task, unsigned order, uint32_t gfp)
+{
+	uint64_t id = wl_new_id(w);
+	wl_alloc_id_now(w, id, task, order, gfp);
+	return id;
+}
+
+void wl_sched_simple(struct workload *w, enum trace_kind kind, sim_ns_t time_ns, uint32_t task,
+		     uint64_t id, int32_t arg)
+{
+	struct trace_record r = { .time_ns = time_ns, .kind = (uint8_t)kind, .task = task,
+				  .id = id, .arg = arg };
+	wl_schedule(w, &r, 0);
+}
+
+void wl_sched_free(struct workload *w, sim_ns_t time_ns, uint32_t task, uint64_t id,
+		   unsigned order)
+{
+	struct trace_record r = { .time_ns = time_ns, .kind = TR_FREE, .task = task, .id = id };
+	wl_schedule(w, &r, -((int64_t)1 << order));
+}
+
+const char *const wl_lifetime_names[] = { "exponential", "lognormal", "fixed", NULL };
+
+sim_ns_t wl_draw_lifetime(gsl_rng *r, unsigned dist, sim_ns_t mean_ns, double sigma)
+{
+	double v;
+	switch (dist) {
+	case WL_LIFE_EXPONENTIAL:
+		v = gsl_ran_exponential(r, (double)mean_ns);
+		break;
+	case WL_LIFE_LOGNORMAL:
+		/* E[X] = exp(zeta + sigma^2/2) = mean  =>  zeta = ln(mean) - sigma^2/2 */
+		v = gsl_ran_lognormal(r, log((double)(mean_ns ? mean_ns : 1)) - sigma * sigma / 2,
+				      sigma);
+		break;
+	default:
+		v = (double)mean_ns;
+		break;
+	}
+	if (v < 1)
+		v = 1; /* a free strictly after its alloc */
+	if (v > 1e17)
+		v = 1e17;
+	return (sim_ns_t)v;
+}
+
+gsl_ran_discrete_t *wl_discrete(struct workload *w, const struct wl_weights *wt, const char *key,
+				struct sim_error *err)
+{
+	double sum = 0;
+	for (unsigned i = 0; i < wt->n; i++)
+		sum += wt->w[i];
+	if (!(sum > 0)) {
+		wl_param_error(w, err, key, "weights must not all be 0");
+		return NULL;
+	}
+	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc(wt->n, wt->w);
+	if (!t)
+		sim_error_set(err, EX_SOFTWARE_, "%s: %s: cannot build distribution", w->source, key);
+	return t;
+}
+
+/* ---- parameters --------------------------------------------------------------------- */
+
+static const struct wl_param *param_at(const struct workload *w, unsigned idx, void **base)
+{
+	if (idx < NR_COMMON) {
+		if (base)
+			*base = (void *)&w->c;
+		return &common_params[idx];
+	}
+	if (base)
+		*base = w->state;
+	return &w->kind->params[idx - NR_COMMON];
+}
+
+static unsigned nr_params(const struct workload *w)
+{
+	return (unsigned)NR_COMMON + w->kind->nr_params;
+}
+
+static int find_param(const struct workload *w, const char *key)
+{
+	for (unsigned i = 0; i < nr_params(w); i++)
+		if (!strcmp(param_at(w, i, NULL)->key, key))
+			return (int)i;
+	return -1;
+}
+
+/* True when some parameter lives under "prefix." (so prefix wants a mapping). */
+static bool is_section(const struct workload *w, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (unsigned i = 0; i < nr_params(w); i++) {
+		const char *k = param_at(w, i, NULL)->key;
+		if (!strncmp(k, prefix, n) && k[n] == '.')
+			return true;
+	}
+	return false;
+}
+
+int wl_param_error(struct workload *w, struct sim_error *err, const char *key, const char *fmt,
+		   ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	int i = find_param(w, key);
+	if (i >= 0 && w->where[i].line > 0)
+		return sim_error_set(err, EX_CONFIG_, "%s:%d:%d: %s: %s", w->source,
+				     w->where[i].line, w->where[i].col, key, msg);
+	if (i >= 0 && w->where[i].line < 0)
+		return sim_error_set(err, EX_CONFIG_, "--set %s: %s", key, msg);
+	return sim_error_set(err, EX_CONFIG_, "%s: %s: %s", w->source, key, msg);
+}
+
+struct loader {
+	struct workload *w;
+	yaml_document_t *doc;
+	struct sim_error *err;
+};
+
+static int node_error(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int node_error(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sim_error_set(L->err, EX_CONFIG_, "%s:%lu:%lu: %s", L->w->source,
+			     (unsigned long)n->start_mark.line + 1,
+			     (unsigned long)n->start_mark.column + 1, msg);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int apply_mapping(struct loader *L, yaml_node_t *map, const char *prefix)
+{
+	struct workload *w = L->w;
+	for (yaml_node_pair_t *pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(L->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(L->doc, pair->value);
+		if (!k || !v || k->type != YAML_SCALAR_NODE)
+			return node_error(L, k ? k : map, "keys must be plain names");
+		char key[256];
+		if (snprintf(key, sizeof(key), "%s%s", prefix, scalar(k)) >= (int)sizeof(key))
+			return node_error(L, k, "key '%s%s' too long", prefix, scalar(k));
+		if (!*prefix && !strcmp(key, "generator"))
+			continue; /* read first, by load_tree */
+		if (v->type == YAML_MAPPING_NODE) {
+			if (!is_section(w, key))
+				return node_error(L, k, "unknown key '%s'%s", key,
+						  find_param(w, key) >= 0 ? " (expects a value, not a mapping)" : "");
+			char sub[260];
+			snprintf(sub, sizeof(sub), "%s.", key);
+			if (apply_mapping(L, v, sub))
+				return -1;
+			continue;
+		}
+		int idx = find_param(w, key);
+		if (idx < 0)
+			return node_error(L, k, "unknown key '%s'%s", key,
+					  is_section(w, key) ? " (expects a mapping)" : "");
+		if (w->is_set[idx] && w->where[idx].line > 0)
+			return node_error(L, k, "duplicate key '%s'", key);
+		void *base;
+		const struct wl_param *p = param_at(w, (unsigned)idx, &base);
+		char why[256];
+		int rc;
+		if (v->type == YAML_SEQUENCE_NODE) {
+			if (p->type != WLP_WEIGHTS)
+				return node_error(L, v, "%s: expects a single value, not a list", key);
+			const char *items[WL_MAX_WEIGHTS + 1];
+			unsigned n = 0;
+			for (yaml_node_item_t *it = v->data.sequence.items.start;
+			     it < v->data.sequence.items.top; it++) {
+				yaml_node_t *e = yaml_document_get_node(L->doc, *it);
+				if (!e || e->type != YAML_SCALAR_NODE)
+					return node_error(L, e ? e : v, "%s: list entries must be numbers", key);
+				if (n > WL_MAX_WEIGHTS)
+					return node_error(L, e, "%s: too many entries", key);
+				items[n++] = scalar(e);
+			}
+			rc = wl_parse_weights_seq(p, base, items, n, why, sizeof(why));
+		} else {
+			if (!*scalar(v) && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+				return node_error(L, v, "%s: missing value", key);
+			rc = wl_parse_value(p, base, scalar(v), why, sizeof(why));
+		}
+		if (rc)
+			return node_error(L, v, "%s: %s", key, why);
+		w->is_set[idx] = true;
+		w->where[idx].line = (int)k->start_mark.line + 1;
+		w->where[idx].col = (int)k->start_mark.column + 1;
+	}
+	return 0;
+}
+
+static int alloc_kind(struct workload *w, const struct wl_kind *kind, struct sim_error *err)
+{
+	w->kind = kind;
+	w->state = calloc(1, kind->state_size);
+	unsigned n = nr_params(w);
+	w->where = calloc(n, sizeof(*w->where));
+	w->is_set = calloc(n, sizeof(*w->is_set));
+	if (!w->state || !w->where || !w->is_set)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	for (unsigned i = 0; i < n; i++) {
+		void *base;
+		const struct wl_param *p = param_at(w, i, &base);
+		char why[256];
+		if (wl_parse_value(p, base, p->def, why, sizeof(why)))
+			return sim_error_set(err, EX_SOFTWARE_, "internal: default of %s.%s: %s",
+					     kind->name, p->key, why);
+	}
+	return 0;
+}
+
+static int load_yaml(struct workload *w, const char *text, size_t len, struct sim_error *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int rc = -1;
+	bool have_doc = false;
+	if (!yaml_parser_initialize(&parser))
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		sim_error_set(err, EX_CONFIG_, "%s:%lu:%lu: %s", w->source,
+			      (unsigned long)parser.problem_mark.line + 1,
+			      (unsigned long)parser.problem_mark.column + 1,
+			      parser.problem ? parser.problem : "YAML syntax error");
+		goto err;
+	}
+	have_doc = true;
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		sim_error_set(err, EX_CONFIG_, "%s:1:1: empty workload (expected 'generator: KIND')",
+			      w->source);
+		goto err;
+	}
+	struct loader L = { .w = w, .doc = &doc, .err = err };
+	if (root->type != YAML_MAPPING_NODE) {
+		node_error(&L, root, "expected a mapping of keys");
+		goto err;
+	}
+	/* The generator decides which keys exist, so read it before anything else. */
+	const struct wl_kind *kind = NULL;
+	for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
+	     pair < root->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, pair->value);
+		if (!k || k->type != YAML_SCALAR_NODE || strcmp(scalar(k), "generator"))
+			continue;
+		if (kind) {
+			node_error(&L, k, "duplicate key 'generator'");
+			goto err;
+		}
+		if (!v || v->type != YAML_SCALAR_NODE) {
+			node_error(&L, v ? v : k, "generator: expects a name");
+			goto err;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (!strcmp(kinds[i]->name, scalar(v)))
+				kind = kinds[i];
+		if (!kind) {
+			char names[256];
+			size_t off = 0;
+			for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+				off += (size_t)snprintf(names + off, sizeof(names) - off, " %s",
+							kinds[i]->name);
+			node_error(&L, v, "generator: unknown kind '%s'; known:%s", scalar(v), names);
+			goto err;
+		}
+	}
+	if (!kind) {
+		node_error(&L, root, "missing key 'generator'");
+		goto err;
+	}
+	if (alloc_kind(w, kind, err))
+		goto err;
+	if (apply_mapping(&L, root, ""))
+		goto err;
+	rc = 0;
+err:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static int apply_set(struct workload *w, const char *assignment, struct sim_error *err)
+{
+	const char *eq = strchr(assignment, '=');
+	if (!eq || eq == assignment)
+		return sim_error_set(err, EX_USAGE_, "--set %s: expected KEY=VALUE", assignment);
+	char key[256];
+	size_t klen = (size_t)(eq - assignment);
+	if (klen >= sizeof(key))
+		return sim_error_set(err, EX_USAGE_, "--set %s: key too long", assignment);
+	memcpy(key, assignment, klen);
+	key[klen] = 0;
+	if (!strcmp(key, "generator"))
+		return sim_error_set(err, EX_CONFIG_,
+				     "--set generator: the generator kind cannot be overridden");
+	int idx = find_param(w, key);
+	if (idx < 0)
+		return sim_error_set(err, EX_CONFIG_, "--set %s: unknown key for generator %s", key,
+				     w->kind->name);
+	void *base;
+	const struct wl_param *p = param_at(w, (unsigned)idx, &base);
+	char why[256];
+	if (wl_parse_value(p, base, eq + 1, why, sizeof(why)))
+		return sim_error_set(err, EX_CONFIG_, "--set %s: %s", key, why);
+	w->is_set[idx] = true;
+	w->where[idx].line = -1;
+	return 0;
+}
+
+static struct workload *open_common(const char *name, const char *text, size_t len,
+				    const struct workload_overrides *ov, struct sim_error *err)
+{
+	struct workload *w = calloc(1, sizeof(*w));
+	if (!w) {
+		sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		return NULL;
+	}
+	snprintf(w->source, sizeof(w->source), "%s", name);
+	if (load_yaml(w, text, len, err))
+		goto err;
+	for (unsigned i = 0; ov && i < ov->nr_sets; i++)
+		if (apply_set(w, ov->sets[i], err))
+			goto err;
+	if (ov && ov->has_seed) {
+		w->c.seed = ov->seed;
+		w->where[0].line = -1;
+	}
+	if (!w->c.duration_ns && !w->c.max_records)
+		if (!w->kind->ends_by_itself) {
+			sim_error_set(err, EX_CONFIG_, "%s: set 'duration' or 'records' (or both)",
+				      w->source);
+			goto err;
+		}
+	if (w->kind->init(w, w->state, err))
+		goto err;
+	w->next_ns = 0;
+	return w;
+err:
+	workload_close(w);
+	return NULL;
+}
+
+struct workload *workload_open_mem(const char *name, const char *text, size_t len,
+				   const struct workload_overrides *ov, struct sim_error *err)
+{
+	return open_common(name, text, len, ov, err);
+}
+
+struct workload *workload_open(const char *path, const struct workload_overrides *ov,
+			       struct sim_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s",
+			      path, strerror(errno));
+		return NULL;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len + 4096 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(fp);
+				sim_error_set(err, EX_SOFTWARE_, "out of memory");
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t n = fread(buf + len, 1, cap - len, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		free(buf);
+		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
+		return NULL;
+	}
+	struct workload *w = open_common(path, buf, len, ov, err);
+	free(buf);
+	return w;
+}
+
+/* ---- the pull loop ------------------------------------------------------------------- */
+
+static void finish_generation(struct workload *w, sim_ns_t end_ns)
+{
+	w->gen_done = true;
+	w->end_ns = end_ns;
+	w->st.end_ns = end_ns;
+}
+
+/* The latest time of a pending record that is not held until the end. */
+static sim_ns_t last_finite_time(const struct workload *w)
+{
+	sim_ns_t t = w->now_ns;
+	for (size_t i = 0; i < w->nr_heap; i++)
+		t = MAX(t, w->heap[i].rec.time_ns);
+	return t;
+}
+
+static int emit(struct workload *w, struct trace_record *rec, const struct trace_record *src,
+		int64_t live_delta)
+{
+	*rec = *src;
+	w->last_ns = rec->time_ns;
+	w->st.live_pages = (uint64_t)((int64_t)w->st.live_pages + live_delta);
+	if (w->st.live_pages > w->st.peak_live_pages)
+		w->st.peak_live_pages = w->st.live_pages;
+	w->st.nr_records++;
+	w->st.nr_by_kind[rec->kind]++;
+	return 1;
+}
+
+int workload_next(struct workload *w, struct trace_record *rec, struct sim_error *err)
+{
+	(void)err;
+	for (;;) {
+		if (w->nr_fifo) {
+			size_t i = w->fifo_head++;
+			if (--w->nr_fifo == 0)
+				w->fifo_head = 0;
+			return emit(w, rec, &w->fifo[i], w->fifo_delta[i]);
+		}
+		if (!w->gen_done && w->next_ns == WL_NEVER) {
+			/* The kind ran out of things to do: its scheduled records still play out
+			 * at their own times; only those held until the end (time WL_NEVER) are
+			 * left for the drain. */
+			finish_generation(w, MAX(last_finite_time(w), w->last_ns));
+			continue;
+		}
+		/* Records due up to the kind's next action (never past the duration) go first. */
+		sim_ns_t limit = w->next_ns;
+		if (w->c.duration_ns && limit > w->c.duration_ns)
+			limit = w->c.duration_ns;
+		if (w->nr_heap && (w->gen_done || w->heap[0].rec.time_ns <= limit)) {
+			struct wl_pending p;
+			heap_pop(w, &p);
+			if (w->gen_done && p.rec.time_ns > w->end_ns) {
+				/* Past the end: with drain, every object is let go at the end time,
+				 * in scheduling order (unpin before free); other intents are moot. */
+				if (!w->c.drain) {
+					w->nr_heap = 0;
+					continue;
+				}
+				if (p.rec.kind != TR_FREE && p.rec.kind != TR_UNPIN &&
+				    p.rec.kind != TR_CMA_RELEASE && p.rec.kind != TR_PIN)
+					continue;
+				p.rec.time_ns = w->end_ns;
+			}
+			return emit(w, rec, &p.rec, p.live_delta);
+		}
+		if (w->gen_done) {
+			if (!w->c.drain || w->held_next == w->nr_held)
+				return 0;
+			struct wl_pending *p = &w->held[w->held_next++];
+			if (p->rec.kind != TR_FREE && p->rec.kind != TR_UNPIN &&
+			    p->rec.kind != TR_CMA_RELEASE && p->rec.kind != TR_PIN)
+				continue;
+			p->rec.time_ns = w->end_ns;
+			return emit(w, rec, &p->rec, p->live_delta);
+		}
+		sim_ns_t t = w->next_ns;
+		if (w->c.duration_ns && t >= w->c.duration_ns) {
+			finish_generation(w, w->c.duration_ns);
+			continue;
+		}
+		if (w->c.max_records && w->st.nr_records >= w->c.max_records) {
+			finish_generation(w, MAX(w->now_ns, w->last_ns));
+			continue;
+		}
+		w->now_ns = t;
+		sim_ns_t next = w->kind->step(w, w->state);
+		sim_assert(next > t);
+		w->next_ns = next;
+	}
+}
+
+/* ---- info ---------------------------------------------------------------------------- */
+
+static void meta_add(struct trace_header *h, const char *key, const char *value)
+{
+	for (uint32_t i = 0; i < h->nr_meta; i++)
+		if (!strcmp(h->meta[i].key, key)) {
+			snprintf(h->meta[i].value, sizeof(h->meta[i].value), "%s", value);
+			return;
+		}
+	if (h->nr_meta >= TRACE_MAX_META)
+		return;
+	snprintf(h->meta[h->nr_meta].key, sizeof(h->meta[0].key), "%s", key);
+	snprintf(h->meta[h->nr_meta].value, sizeof(h->meta[0].value), "%s", value);
+	h->nr_meta++;
+}
+
+void workload_fill_header(const struct workload *w, struct trace_header *h)
+{
+	char buf[192], key[64];
+	meta_add(h, "generator", w->kind->name);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)w->c.seed);
+	meta_add(h, "seed", buf);
+	meta_add(h, "workload", w->source);
+	for (unsigned i = 0; i < nr_params(w); i++) {
+		void *base;
+		const struct wl_param *p = param_at(w, i, &base);
+		if (i == 0)
+			continue; /* the seed, above */
+		wl_format_value(p, base, buf, sizeof(buf));
+		snprintf(key, sizeof(key), "param.%s", p->key);
+		meta_add(h, key, buf);
+	}
+}
+
+void workload_get_stats(const struct workload *w, struct workload_stats *st)
+{
+	*st = w->st;
+}
+
+const char *workload_generator_name(const struct workload *w)
+{
+	return w->kind->name;
+}
+
+uint64_t workload_seed(const struct workload *w)
+{
+	return w->c.seed;
+}
+
+void workload_close(struct workload *w)
+{
+	if (!w)
+		return;
+	if (w->kind && w->kind->fini && w->state)
+		w->kind->fini(w->state);
+	for (unsigned i = 0; i < w->nr_streams; i++)
+		gsl_rng_free(w->streams[i]);
+	free(w->heap);
+	free(w->held);
+	free(w->fifo);
+	free(w->fifo_delta);
+	free(w->state);
+	free(w->where);
+	free(w->is_set);
+	free(w);
+}
+
+static void print_params(FILE *fp, const struct wl_param *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		char def[160];
+		snprintf(def, sizeof(def), "%s", p[i].def);
+		fprintf(fp, "    %-24s %-14s %s", p[i].key, def, p[i].doc);
+		if (p[i].type == WLP_ENUM) {
+			fprintf(fp, " (");
+			for (unsigned k = 0; p[i].names[k]; k++)
+				fprintf(fp, "%s%s", k ? ", " : "", p[i].names[k]);
+			fprintf(fp, ")");
+		}
+		fprintf(fp, "\n");
+	}
+}
+
+void workload_print_help(void *fpv)
+{
+	FILE *fp = fpv;
+	fprintf(fp, "keys of every workload:\n");
+	fprintf(fp, "    %-24s %-14s %s\n", "generator", "(required)", "the generator kind below");
+	print_params(fp, common_params, NR_COMMON);
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		fprintf(fp, "\ngenerator: %s — %s\n", kinds[i]->name, kinds[i]->doc);
+		print_params(fp, kinds[i]->params, kinds[i]->nr_params);
+	}
+}

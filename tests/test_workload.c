@@ -1,0 +1,791 @@
+/* test_workload.c — sim/workload: determinism, alloc/free pairing, distributions, the
+ * footprint cap, YAML errors, and each generator kind's stream properties. */
+#include "workload/workload.h"
+#include "mm/gfp.h"
+#include "testlib.h"
+
+#include <math.h>
+
+static struct workload *open_text(const char *text, const struct workload_overrides *ov,
+				  struct sim_error *err)
+{
+	return workload_open_mem("t.yaml", text, strlen(text), ov, err);
+}
+
+static struct workload *open_ok(const char *text, uint64_t seed)
+{
+	struct sim_error err = { 0 };
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(text, &ov, &err);
+	if (!w)
+		fprintf(stderr, "open failed: %s\n", err.msg);
+	CHECK(w != NULL);
+	return w;
+}
+
+static uint64_t fnv(uint64_t h, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		h = (h ^ ((v >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t hash_record(uint64_t h, const struct trace_record *r)
+{
+	h = fnv(h, r->time_ns);
+	h = fnv(h, r->id);
+	h = fnv(h, r->gfp);
+	h = fnv(h, r->task);
+	h = fnv(h, r->count);
+	h = fnv(h, (uint64_t)(uint32_t)r->arg);
+	h = fnv(h, r->kind);
+	return fnv(h, r->order);
+}
+
+/* Stream checker: ids, times and live pages as the simulator will see them. */
+#define MAX_IDS (1u << 22)
+struct stream_check {
+	uint8_t *state;     /* per id: 0 never seen, 1 live, 2 freed */
+	uint8_t *order;     /* per id: ALLOC order */
+	uint8_t *pinned;    /* per id: pin count */
+	uint64_t nr_records, nr_alloc, nr_free, nr_cma, nr_cma_rel, nr_pin, nr_unpin;
+	uint64_t nr_access, nr_dirty, nr_hint;
+	uint64_t nr_order[16];
+	uint64_t nr_gfp_movable, nr_gfp_kernel, nr_gfp_reclaimable;
+	uint64_t live_pages, peak_live_pages;
+	uint64_t bad; /* violations */
+	sim_ns_t last_ns;
+	uint64_t hash;
+};
+
+static void sc_init(struct stream_check *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->state = calloc(MAX_IDS, 1);
+	sc->order = calloc(MAX_IDS, 1);
+	sc->pinned = calloc(MAX_IDS, 1);
+	sc->hash = 0xcbf29ce484222325ull;
+}
+
+static void sc_free(struct stream_check *sc)
+{
+	free(sc->state);
+	free(sc->order);
+	free(sc->pinned);
+}
+
+static void sc_bad(struct stream_check *sc, const char *what, const struct trace_record *r)
+{
+	if (sc->bad++ < 5)
+		fprintf(stderr, "  stream violation: %s (record %llu, id %llu, t %llu)\n", what,
+			(unsigned long long)sc->nr_records, (unsigned long long)r->id,
+			(unsigned long long)r->time_ns);
+}
+
+static void sc_add(struct stream_check *sc, const struct trace_record *r)
+{
+	sc->nr_records++;
+	sc->hash = hash_record(sc->hash, r);
+	if (r->time_ns < sc->last_ns)
+		sc_bad(sc, "time goes backwards", r);
+	if (r->time_ns == UINT64_MAX)
+		sc_bad(sc, "a record held until the end came out with its placeholder time", r);
+	sc->last_ns = r->time_ns;
+	if (r->id >= MAX_IDS) {
+		sc_bad(sc, "id too large for the checker", r);
+		return;
+	}
+	switch (r->kind) {
+	case TR_ALLOC:
+	case TR_CMA_ALLOC:
+		if (sc->state[r->id])
+			sc_bad(sc, "id allocated twice", r);
+		sc->state[r->id] = 1;
+		if (r->kind == TR_ALLOC) {
+			sc->order[r->id] = r->order;
+			sc->nr_alloc++;
+			sc->nr_order[r->order & 15]++;
+			sc->live_pages += 1ull << r->order;
+			if ((r->gfp & GFP_HIGHUSER_MOVABLE) == GFP_HIGHUSER_MOVABLE)
+				sc->nr_gfp_movable++;
+			else if (r->gfp & __GFP_RECLAIMABLE)
+				sc->nr_gfp_reclaimable++;
+			else if ((r->gfp & GFP_KERNEL) == GFP_KERNEL)
+				sc->nr_gfp_kernel++;
+		} else {
+			sc->nr_cma++;
+			sc->order[r->id] = 0xff;
+			sc->live_pages += r->count;
+		}
+		if (sc->live_pages > sc->peak_live_pages)
+			sc->peak_live_pages = sc->live_pages;
+		break;
+	case TR_FREE:
+	case TR_CMA_RELEASE:
+		if (sc->state[r->id] != 1) {
+			sc_bad(sc, sc->state[r->id] ? "double free" : "free before alloc", r);
+			break;
+		}
+		if ((r->kind == TR_CMA_RELEASE) != (sc->order[r->id] == 0xff))
+			sc_bad(sc, "free/cma_release kind mismatch", r);
+		if (sc->pinned[r->id])
+			sc_bad(sc, "free of a pinned object", r);
+		sc->state[r->id] = 2;
+		if (r->kind == TR_FREE) {
+			sc->nr_free++;
+			sc->live_pages -= 1ull << sc->order[r->id];
+		} else {
+			sc->nr_cma_rel++;
+		}
+		break;
+	case TR_PIN:
+		if (sc->state[r->id] != 1)
+			sc_bad(sc, "pin of a dead object", r);
+		sc->pinned[r->id]++;
+		sc->nr_pin++;
+		break;
+	case TR_UNPIN:
+		if (!sc->pinned[r->id])
+			sc_bad(sc, "unpin without pin", r);
+		else
+			sc->pinned[r->id]--;
+		sc->nr_unpin++;
+		break;
+	case TR_ACCESS:
+	case TR_DIRTY:
+	case TR_HINT:
+		if (sc->state[r->id] != 1)
+			sc_bad(sc, "access/dirty/hint of a dead object", r);
+		if (r->kind == TR_ACCESS)
+			sc->nr_access++;
+		else if (r->kind == TR_DIRTY)
+			sc->nr_dirty++;
+		else
+			sc->nr_hint++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The CMA pages counted in live_pages cannot be subtracted on release without the count;
+ * keep it in a side table. */
+static uint64_t run_check(struct workload *w, struct stream_check *sc)
+{
+	struct trace_record r;
+	struct sim_error err = { 0 };
+	int rc;
+	uint64_t *cma_count = calloc(MAX_IDS, sizeof(uint64_t));
+	while ((rc = workload_next(w, &r, &err)) == 1) {
+		if (r.kind == TR_CMA_ALLOC && r.id < MAX_IDS)
+			cma_count[r.id] = r.count;
+		sc_add(sc, &r);
+		if (r.kind == TR_CMA_RELEASE && r.id < MAX_IDS)
+			sc->live_pages -= cma_count[r.id];
+	}
+	CHECK_EQ(rc, 0);
+	free(cma_count);
+	return sc->hash;
+}
+
+static uint64_t count_live(const struct stream_check *sc)
+{
+	uint64_t n = 0;
+	for (uint64_t i = 0; i < MAX_IDS; i++)
+		n += sc->state[i] == 1;
+	return n;
+}
+
+/* ---- churn --------------------------------------------------------------------------- */
+
+static const char churn_yaml[] =
+	"generator: churn\n"
+	"duration: 200ms\n"
+	"tasks: 8\n"
+	"rate: 200000\n"
+	"footprint: 64MiB\n"
+	"orders: [60, 20, 10, 5, 3, 2]\n"
+	"classes: { movable: 70, unmovable: 20, reclaimable: 10 }\n"
+	"lifetime:\n"
+	"  dist: lognormal\n"
+	"  mean: 20ms\n"
+	"  sigma: 1.5\n";
+
+static void test_churn_deterministic(void)
+{
+	uint64_t seed = tl_test_seed();
+	struct stream_check a, b, c;
+	sc_init(&a);
+	sc_init(&b);
+	sc_init(&c);
+	struct workload *w1 = open_ok(churn_yaml, seed);
+	struct workload *w2 = open_ok(churn_yaml, seed);
+	struct workload *w3 = open_ok(churn_yaml, seed + 1);
+	if (w1 && w2 && w3) {
+		uint64_t h1 = run_check(w1, &a), h2 = run_check(w2, &b), h3 = run_check(w3, &c);
+		CHECK(h1 == h2);
+		CHECK_EQ(a.nr_records, b.nr_records);
+		CHECK(h1 != h3);
+		/* 200 ms at 200k/s is ~40000 arrivals (Poisson sd 200) */
+		CHECK(a.nr_alloc > 30000 && a.nr_alloc < 41000);
+		CHECK_EQ(a.bad, 0);
+		CHECK_EQ(c.bad, 0);
+	}
+	workload_close(w1);
+	workload_close(w2);
+	workload_close(w3);
+	sc_free(&a);
+	sc_free(&b);
+	sc_free(&c);
+}
+
+static void test_churn_pairs_and_drain(void)
+{
+	uint64_t seed = tl_test_seed();
+	struct stream_check sc;
+	sc_init(&sc);
+	struct workload *w = open_ok(churn_yaml, seed);
+	if (w) {
+		run_check(w, &sc);
+		struct workload_stats st;
+		workload_get_stats(w, &st);
+		CHECK_EQ(sc.bad, 0);
+		/* drain: true is the default, so every alloc has exactly one free */
+		CHECK_EQ(sc.nr_free, sc.nr_alloc);
+		CHECK_EQ(count_live(&sc), 0);
+		CHECK_EQ(sc.live_pages, 0);
+		CHECK_EQ(st.live_pages, 0);
+		CHECK_EQ(st.nr_records, sc.nr_records);
+		CHECK_EQ(st.nr_by_kind[TR_ALLOC], sc.nr_alloc);
+		/* every record lies within the 200 ms duration (drained frees at the end) */
+		CHECK(sc.last_ns <= 200 * NSEC_PER_MSEC);
+		CHECK_EQ(st.end_ns, 200 * NSEC_PER_MSEC);
+	}
+	workload_close(w);
+	sc_free(&sc);
+
+	/* drain: false leaves the objects alive whose lifetime outlasts the run */
+	sc_init(&sc);
+	const char *sets[] = { "drain=false" };
+	struct workload_overrides ov = { .has_seed = true, .seed = seed, .sets = sets, .nr_sets = 1 };
+	struct sim_error err = { 0 };
+	w = open_text(churn_yaml, &ov, &err);
+	CHECK(w != NULL);
+	if (w) {
+		run_check(w, &sc);
+		CHECK_EQ(sc.bad, 0);
+		CHECK(sc.nr_free < sc.nr_alloc);
+		CHECK_EQ(count_live(&sc), sc.nr_alloc - sc.nr_free);
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* Orders drawn with weights 4:2:1:1 -> probabilities 1/2, 1/4, 1/8, 1/8 (weights over
+ * their sum 8).  No throttling (a footprint far above what can be live), n arrivals:
+ * each fraction is within 5 binomial standard deviations sqrt(p(1-p)/n). */
+static void test_churn_order_distribution(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: churn\nrecords: 400000\nrate: 1000000\nfootprint: 1TiB\n"
+			   "orders: [4, 2, 1, 1]\nlifetime: { mean: 1us }\n"
+			   "classes: { movable: 7, unmovable: 2, reclaimable: 1 }\n";
+	struct stream_check sc;
+	sc_init(&sc);
+	struct workload *w = open_ok(yaml, seed);
+	if (w) {
+		run_check(w, &sc);
+		CHECK_EQ(sc.bad, 0);
+		double n = (double)sc.nr_alloc;
+		CHECK(n >= 190000);
+		const double p[] = { 0.5, 0.25, 0.125, 0.125 };
+		for (int o = 0; o < 4; o++) {
+			double f = sc.nr_order[o] / n, sd = sqrt(p[o] * (1 - p[o]) / n);
+			if (fabs(f - p[o]) > 5 * sd)
+				fprintf(stderr, "  order %d: fraction %.5f, expected %.5f +- %.5f\n", o,
+					f, p[o], 5 * sd);
+			CHECK(fabs(f - p[o]) <= 5 * sd);
+		}
+		CHECK_EQ(sc.nr_order[4] + sc.nr_order[5], 0);
+		/* classes 7:2:1 -> 0.7, 0.2, 0.1 */
+		const double q[] = { 0.7, 0.2, 0.1 };
+		const uint64_t got[] = { sc.nr_gfp_movable, sc.nr_gfp_kernel, sc.nr_gfp_reclaimable };
+		for (int c = 0; c < 3; c++) {
+			double f = got[c] / n, sd = sqrt(q[c] * (1 - q[c]) / n);
+			CHECK(fabs(f - q[c]) <= 5 * sd);
+		}
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* 4 MiB = 1024 pages; arrivals of up to order 3 with 1 s lifetimes at 100k/s would put
+ * ~100000 objects alive, so the target is hit early and must hold throughout. */
+static void test_churn_footprint_cap(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: churn\nduration: 50ms\nrate: 100000\nfootprint: 4MiB\n"
+			   "orders: [1, 1, 1, 1]\nlifetime: { dist: exponential, mean: 1s }\n";
+	struct stream_check sc;
+	sc_init(&sc);
+	struct workload *w = open_ok(yaml, seed);
+	if (w) {
+		run_check(w, &sc);
+		struct workload_stats st;
+		workload_get_stats(w, &st);
+		CHECK_EQ(sc.bad, 0);
+		CHECK(sc.peak_live_pages <= 1024);
+		CHECK_EQ(st.peak_live_pages, sc.peak_live_pages);
+		/* the cap is reached within the largest request (8 pages) */
+		CHECK(sc.peak_live_pages > 1024 - 8);
+		CHECK(st.nr_throttled > 1000);
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* One stream per component: changing the order weights must not move any arrival time,
+ * task or lifetime (compare the (time, task) sequence of allocs and the free times). */
+static void test_churn_streams_independent(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *y1 = "generator: churn\nduration: 20ms\nfootprint: 1TiB\norders: [1, 1]\n";
+	const char *y2 = "generator: churn\nduration: 20ms\nfootprint: 1TiB\norders: [1, 0, 0, 5]\n";
+	struct workload *a = open_ok(y1, seed), *b = open_ok(y2, seed);
+	if (a && b) {
+		struct trace_record ra, rb;
+		struct sim_error err;
+		uint64_t n = 0, diff = 0, order_diff = 0;
+		while (workload_next(a, &ra, &err) == 1 && workload_next(b, &rb, &err) == 1) {
+			n++;
+			diff += ra.time_ns != rb.time_ns || ra.task != rb.task || ra.kind != rb.kind ||
+				ra.id != rb.id;
+			order_diff += ra.order != rb.order;
+		}
+		CHECK(n > 1000);
+		CHECK_EQ(diff, 0);
+		CHECK(order_diff > 100); /* the orders themselves did change */
+	}
+	workload_close(a);
+	workload_close(b);
+}
+
+static void test_records_budget(void)
+{
+	const char *yaml = "generator: churn\nrecords: 5000\ndrain: false\n";
+	struct workload *w = open_ok(yaml, 7);
+	struct stream_check sc;
+	sc_init(&sc);
+	if (w) {
+		run_check(w, &sc);
+		/* the budget is checked between arrivals; one arrival adds at most its alloc
+		 * plus the frees due before the next arrival */
+		CHECK(sc.nr_records >= 5000 && sc.nr_records < 5100);
+		CHECK_EQ(sc.bad, 0);
+	}
+	workload_close(w);
+	sc_free(&sc);
+}
+
+/* ---- YAML and --set errors ----------------------------------------------------------- */
+
+static void expect_error(const char *yaml, const char *set, int code, const char *want)
+{
+	struct sim_error err = { 0 };
+	const char *sets[] = { set };
+	struct workload_overrides ov = { .sets = sets, .nr_sets = set ? 1 : 0 };
+	struct workload *w = open_text(yaml, &ov, &err);
+	CHECK(w == NULL);
+	workload_close(w);
+	CHECK_EQ(err.code, code);
+	if (!strstr(err.msg, want))
+		fprintf(stderr, "  error '%s' lacks '%s'\n", err.msg, want);
+	CHECK(strstr(err.msg, want) != NULL);
+}
+
+static void test_yaml_errors(void)
+{
+	/* line:col are 1-based: the key 'tasksx' starts line 3 column 1 */
+	expect_error("generator: churn\nduration: 1s\ntasksx: 3\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: unknown key 'tasksx'");
+	/* the bad value '12q' starts at column 7 of line 2 ("rate: 12q") */
+	expect_error("generator: churn\nrate: 12q\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:2:7: rate: '12q' is not a number");
+	/* nested: "  mean: 5 parsecs" — value at line 3, column 9 */
+	expect_error("generator: churn\nlifetime:\n  mean: 5 parsecs\nduration: 1s\n", NULL,
+		     EX_CONFIG_, "t.yaml:3:9: lifetime.mean: '5 parsecs' is not a duration");
+	expect_error("generator: churn\nlifetime:\n  meen: 5ms\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:3: unknown key 'lifetime.meen'");
+	expect_error("duration: 1s\n", NULL, EX_CONFIG_, "t.yaml:1:1: missing key 'generator'");
+	expect_error("generator: bogus\n", NULL, EX_CONFIG_, "t.yaml:1:12: generator: unknown kind 'bogus'");
+	expect_error("generator: churn\nduration: 1s\nduration: 2s\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: duplicate key 'duration'");
+	expect_error("generator: churn\ntasks: [1, 2]\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:2:8: tasks: expects a single value, not a list");
+	expect_error("generator: churn\ntasks: 0\nduration: 1s\n", NULL, EX_CONFIG_,
+		     "t.yaml:2:8: tasks: value out of range");
+	expect_error("generator: churn\nlifetime: { dist: gamma }\nduration: 1s\n", NULL,
+		     EX_CONFIG_, "t.yaml:2:19: lifetime.dist: 'gamma' is not one of: exponential");
+	expect_error("generator: churn\n", NULL, EX_CONFIG_, "set 'duration' or 'records'");
+	/* weights all zero: reported at the key */
+	expect_error("generator: churn\nduration: 1s\norders: [0, 0]\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: orders: weights must not all be 0");
+	/* syntax error: libyaml's position of the problem */
+	expect_error("generator: churn\nrate: [1, 2\n", NULL, EX_CONFIG_, "t.yaml:3:1:");
+	expect_error("generator: churn\nduration: 1s\n", "rate=fast", EX_CONFIG_,
+		     "--set rate: 'fast' is not a number");
+	expect_error("generator: churn\nduration: 1s\n", "nosuch=1", EX_CONFIG_,
+		     "--set nosuch: unknown key for generator churn");
+	expect_error("generator: churn\nduration: 1s\n", "tasks", EX_USAGE_, "expected KEY=VALUE");
+
+	struct sim_error err = { 0 };
+	CHECK(workload_open("/nonexistent/w.yaml", NULL, &err) == NULL);
+	CHECK_EQ(err.code, EX_NOINPUT_);
+}
+
+static void test_set_and_header(void)
+{
+	const char *sets[] = { "orders=0,0,1", "lifetime.mean=2ms", "classes.atomic=5" };
+	struct workload_overrides ov = { .has_seed = true, .seed = 99, .sets = sets, .nr_sets = 3 };
+	struct sim_error err = { 0 };
+	struct workload *w = open_text("generator: churn\nrecords: 1000\n", &ov, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_header *h = calloc(1, sizeof(*h));
+	workload_fill_header(w, h);
+	const char *gen = NULL, *seed = NULL, *orders = NULL, *mean = NULL;
+	for (uint32_t i = 0; i < h->nr_meta; i++) {
+		if (!strcmp(h->meta[i].key, "generator"))
+			gen = h->meta[i].value;
+		if (!strcmp(h->meta[i].key, "seed"))
+			seed = h->meta[i].value;
+		if (!strcmp(h->meta[i].key, "param.orders"))
+			orders = h->meta[i].value;
+		if (!strcmp(h->meta[i].key, "param.lifetime.mean"))
+			mean = h->meta[i].value;
+	}
+	CHECK_STR(gen, "churn");
+	CHECK_STR(seed, "99");
+	CHECK_STR(orders, "0,0,1");
+	CHECK_STR(mean, "2000000ns");
+	struct trace_record r;
+	uint64_t n = 0, order2 = 0;
+	while (workload_next(w, &r, &err) == 1)
+		if (r.kind == TR_ALLOC) {
+			n++;
+			order2 += r.order == 2;
+		}
+	CHECK(n > 0);
+	CHECK_EQ(order2, n); /* weights 0,0,1: only order 2 */
+	free(h);
+	workload_close(w);
+}
+
+
+/* ---- the other kinds ----------------------------------------------------------------- */
+
+static void run_kind(const char *yaml, uint64_t seed, struct stream_check *sc,
+		     struct workload_stats *st)
+{
+	sc_init(sc);
+	struct workload *w = open_ok(yaml, seed);
+	if (w) {
+		run_check(w, sc);
+		workload_get_stats(w, st);
+	}
+	workload_close(w);
+	CHECK_EQ(sc->bad, 0);
+}
+
+static void test_kbuild(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: kbuild\nduration: 2s\njobs: 4\nop_rate: 5000\nfiles: 500\n"
+			   "thp_fraction: 0.05\njob: { mean: 200ms }\n";
+	struct stream_check sc;
+	struct workload_stats st;
+	run_kind(yaml, seed, &sc, &st);
+	CHECK(sc.nr_alloc > 10000);
+	CHECK(sc.nr_access > 0);       /* re-read files */
+	CHECK(sc.nr_dirty > 0);        /* object files */
+	CHECK(sc.nr_gfp_reclaimable > 0);
+	CHECK(sc.nr_gfp_kernel > 0);
+	CHECK(sc.nr_order[9] > 0);     /* THPs */
+	CHECK_EQ(count_live(&sc), 0);  /* drained */
+	CHECK_EQ(sc.live_pages, 0);
+	sc_free(&sc);
+}
+
+/* 2 writers x 4 MiB (1024 pages) x 2 passes at 100 MiB/s: one page per
+ * 4096 / (100 * 2^20) s = 39062.5 ns -> 39062 ns.  1 MiB bursts = 256 pages, 10 ms pause
+ * after each burst but the last: 2048 writes per writer, 7 pauses, so the last write is at
+ * 2047 * 39062 + 7 * 10 ms = 149959914 ns and the unlink one page later, 149998976 ns. */
+static void test_stream_write(void)
+{
+	const char *yaml = "generator: stream_write\nwriters: 2\nfile_size: 4MiB\n"
+			   "bandwidth: 100MiB\nburst: 1MiB\npause: 10ms\npasses: 2\nunlink: true\n"
+			   "noreuse: true\n";
+	struct stream_check sc;
+	struct workload_stats st;
+	run_kind(yaml, 1, &sc, &st);
+	CHECK_EQ(sc.nr_alloc, 2 * 1024);
+	CHECK_EQ(sc.nr_dirty, 2 * 2 * 1024);
+	CHECK_EQ(sc.nr_hint, 2 * 2 * 1024);
+	CHECK_EQ(sc.nr_free, 2 * 1024);
+	CHECK_EQ(sc.last_ns, 149998976);
+	CHECK_EQ(st.end_ns, 149998976);
+	CHECK_EQ(sc.peak_live_pages, 2048);
+	sc_free(&sc);
+}
+
+/* two_level: hot = first 25% of each task's 256 pages (ids are reserved per task:
+ * task 0 gets 1..256, task 1 257..512), receiving 90% of accesses. */
+static void test_anon_ws(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: anon_ws\nduration: 100ms\ntasks: 2\nwss: 1MiB\n"
+			   "fault_rate: 1000000\naccess_rate: 1000000\npattern: two_level\n"
+			   "hot: { fraction: 0.25, share: 0.9 }\nwrite_fraction: 0.5\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_alloc = 0, nr_access = 0, nr_hot = 0, nr_dirty = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		nr_alloc += r.kind == TR_ALLOC;
+		nr_dirty += r.kind == TR_DIRTY;
+		if (r.kind == TR_ACCESS) {
+			nr_access++;
+			nr_hot += (r.id - 1) % 256 < 64;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(nr_alloc, 512);
+	/* ~100 ms x 1e6/s x 2 tasks, less the ~0.26 ms of faulting */
+	CHECK(nr_access > 190000 && nr_access < 205000);
+	double f = (double)nr_hot / (double)nr_access, sd = sqrt(0.9 * 0.1 / (double)nr_access);
+	CHECK(fabs(f - 0.9) <= 5 * sd);
+	double d = (double)nr_dirty / (double)nr_access, sdd = sqrt(0.25 / (double)nr_access);
+	CHECK(fabs(d - 0.5) <= 5 * sdd);
+}
+
+/* 20 order-9 requests, the first at the end of the 100 ms warm-up, then every 5 ms:
+ * the last at 100 + 19 * 5 = 195 ms. */
+static void test_highalloc(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: highalloc\nbackground: { rate: 10000, footprint: 16MiB }\n"
+			   "warmup: 100ms\nallocs: 20\ninterval: 5ms\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_huge = 0;
+	sim_ns_t first = 0, last = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+						    __GFP_RETRY_MAYFAIL | __GFP_NOWARN)) {
+			CHECK_EQ(r.order, 9);
+			if (!nr_huge++)
+				first = r.time_ns;
+			last = r.time_ns;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(nr_huge, 20);
+	CHECK_EQ(first, 100 * NSEC_PER_MSEC);
+	CHECK_EQ(last, 195 * NSEC_PER_MSEC);
+	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* memory 64 MiB = 16384 pages, chunk 4 MiB = 1024 pages, fill 0.8: floor(13107.2 / 1024)
+ * = 12 chunks = 12288 faults at 1 us; odd chunks 1,3,..,11 = 6144 pages unmapped from
+ * (12288 - 1) us + 10 ms = 22287000 ns, 100 ns apart; hugepages = 16384 / 512 = 32, the
+ * first at 22287000 + 6143 * 100 + 10 ms = 32901300 ns. */
+static void test_compaction_test(void)
+{
+	const char *yaml = "generator: compaction_test\nmemory: 64MiB\nchunk: 4MiB\npinned: true\n";
+	struct sim_error err;
+	struct workload *w = open_text(yaml, NULL, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_huge = 0, frees_before_huge = 0;
+	sim_ns_t first_free = 0, first_huge = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_FREE && !nr_huge && !frees_before_huge++)
+			first_free = r.time_ns;
+		if (r.kind == TR_ALLOC && r.order == 9 && !nr_huge++)
+			first_huge = r.time_ns;
+	}
+	struct workload_stats st;
+	workload_get_stats(w, &st);
+	workload_close(w);
+	/* ends by itself with the last request, 31 x 10 us after the first; the drain
+	 * frees everything at that time */
+	CHECK_EQ(st.end_ns, 32901300 + 31 * 10000);
+	CHECK_EQ(sc.last_ns, 32901300 + 31 * 10000);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(sc.nr_order[0], 12288);
+	CHECK_EQ(nr_huge, 32);
+	CHECK_EQ(frees_before_huge, 6144);
+	CHECK_EQ(first_free, 22287000);
+	CHECK_EQ(first_huge, 32901300);
+	CHECK_EQ(sc.nr_pin, 12288);
+	CHECK_EQ(sc.nr_unpin, 12288);
+	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* bursts at 2 s, 12 s, 22 s (period 10 s), 16 buffers 100 ms apart: the third burst's
+ * releases are due at 23.5 + 2 = 25.5 s, after the 25 s duration, so drained at 25 s.
+ * 8 MiB = 2048 pages per buffer; 16 MiB pinned = 4096 pages. */
+static void test_camera(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: camera\nduration: 25s\nbackground: { rate: 1000 }\n"
+			   "bdev: { rate: 200 }\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t nr_bdev = 0, bad_cma = 0, nr_rel_at_end = 0;
+	sim_ns_t cma_times[64];
+	unsigned nr_cma = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_NOFS | __GFP_MOVABLE))
+			nr_bdev++;
+		if (r.kind == TR_CMA_ALLOC) {
+			bad_cma += r.count != 2048 || r.arg != 8;
+			if (nr_cma < 64)
+				cma_times[nr_cma] = r.time_ns;
+			nr_cma++;
+		}
+		if (r.kind == TR_CMA_RELEASE && r.time_ns == 25 * NSEC_PER_SEC)
+			nr_rel_at_end++;
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(nr_cma, 48);
+	CHECK_EQ(bad_cma, 0);
+	CHECK_EQ(sc.nr_cma_rel, 48);
+	CHECK_EQ(nr_rel_at_end, 16);
+	if (nr_cma == 48) {
+		CHECK_EQ(cma_times[0], 2 * NSEC_PER_SEC);
+		CHECK_EQ(cma_times[15], 3500 * NSEC_PER_MSEC);
+		CHECK_EQ(cma_times[16], 12 * NSEC_PER_SEC);
+		CHECK_EQ(cma_times[47], 23500 * NSEC_PER_MSEC);
+	}
+	CHECK_EQ(sc.nr_pin, 4096);
+	CHECK_EQ(sc.nr_unpin, 4096);
+	CHECK(nr_bdev > 4000); /* 200/s for 25 s */
+	CHECK(sc.nr_dirty >= nr_bdev);
+	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* Every kind: same seed -> same stream; a different seed -> a different one (except the
+ * deterministic compaction_test script). */
+static void test_all_kinds_deterministic(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yamls[] = {
+		"generator: kbuild\nrecords: 20000\njobs: 4\nfiles: 300\n",
+		"generator: stream_write\nrecords: 20000\nfile_size: 16MiB\nwriters: 3\n",
+		"generator: anon_ws\nrecords: 20000\nwss: 1MiB\n",
+		"generator: highalloc\nrecords: 20000\nwarmup: 10ms\nallocs: 1000\ninterval: 1ms\n",
+		"generator: camera\nrecords: 20000\ncma: { start: 1ms, spacing: 1ms, hold: 1ms, period: 100ms }\n",
+	};
+	for (size_t i = 0; i < sizeof(yamls) / sizeof(yamls[0]); i++) {
+		struct stream_check a, b, c;
+		struct workload_stats st;
+		run_kind(yamls[i], seed, &a, &st);
+		run_kind(yamls[i], seed, &b, &st);
+		run_kind(yamls[i], seed ^ 0x5555, &c, &st);
+		CHECK(a.hash == b.hash);
+		bool random_kind = strstr(yamls[i], "stream_write") == NULL;
+		if (random_kind)
+			CHECK(a.hash != c.hash);
+		if (a.nr_records < 20000)
+			fprintf(stderr, "  %s: only %llu records\n", yamls[i],
+				(unsigned long long)a.nr_records);
+		CHECK(a.nr_records >= 20000);
+		sc_free(&a);
+		sc_free(&b);
+		sc_free(&c);
+	}
+}
+
+/* The shipped workloads (workloads/NAME.yaml) load, and their first records form a valid stream. */
+static void test_shipped_workloads(void)
+{
+	const char *files[] = { "churn", "churn-10m", "kbuild", "stream_write", "anon_ws",
+				"highalloc", "compaction_test", "camera" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/workloads/%s.yaml", tl.srcdir, files[i]);
+		const char *sets[] = { "records=50000" };
+		struct workload_overrides ov = { .sets = sets, .nr_sets = 1 };
+		struct sim_error err = { 0 };
+		struct workload *w = workload_open(path, &ov, &err);
+		if (!w)
+			fprintf(stderr, "  %s: %s\n", path, err.msg);
+		CHECK(w != NULL);
+		if (!w)
+			continue;
+		struct stream_check sc;
+		sc_init(&sc);
+		run_check(w, &sc);
+		CHECK_EQ(sc.bad, 0);
+		CHECK(sc.nr_records >= 50000);
+		if (count_live(&sc))
+			fprintf(stderr, "  %s: live objects after drain\n", files[i]);
+		CHECK_EQ(count_live(&sc), 0);
+		workload_close(w);
+		sc_free(&sc);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_churn_deterministic);
+	RUN(test_churn_pairs_and_drain);
+	RUN(test_churn_order_distribution);
+	RUN(test_churn_footprint_cap);
+	RUN(test_churn_streams_independent);
+	RUN(test_records_budget);
+	RUN(test_yaml_errors);
+	RUN(test_set_and_header);
+	RUN(test_kbuild);
+	RUN(test_stream_write);
+	RUN(test_anon_ws);
+	RUN(test_highalloc);
+	RUN(test_compaction_test);
+	RUN(test_camera);
+	RUN(test_all_kinds_deterministic);
+	RUN(test_shipped_workloads);
+	return TEST_END();
+}
