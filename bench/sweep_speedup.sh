@@ -10,21 +10,29 @@ mmsim=${1:-${MMSIM:-$src/build/sim/cli/mmsim}}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-speedup.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 if "$mmsim" run --help > /dev/null 2>&1 && [ -f "$src/configs/default.yaml" ]; then
-	what="real mmsim run ($src/configs/default.yaml)"
+	what="real mmsim run (configs/default.yaml + workloads/churn.yaml, 1.5 GiB)"
 	base=$src/configs/default.yaml
-	# 32 points: 4 CMA modes x 8 seeds' worth of repeats
+	# 32 units: 4 CMA modes x 8 repeats of the churn generator (~2 s each)
+	fixed="set:
+  workload.generator: $src/workloads/churn.yaml
+  machine.zones.dma32: 1GiB
+  machine.zones.normal: 512MiB
+  policy.cma.regions.0.size: 64MiB
+  policy.cma.regions.0.base: 1280MiB"
 	matrix="  policy.cma.mode: [none, migrate_cma, sticky_movable, zone_cma]"
 	repeat=8
 else
 	what="CPU-bound stand-in (FAKE_RUN_SPIN=${FAKE_RUN_SPIN:=3000000})"
 	export MMSIM_RUN_CMD="$src/tests/data/fake-mmsim-run.sh" FAKE_RUN_SPIN
 	base=/dev/null
+	fixed=
 	matrix="  a: [1, 2, 3, 4, 5, 6, 7, 8]
   b: [1, 2, 3, 4]"
 	repeat=1
 fi
 cat > "$work/plan.yaml" <<PLAN
 base: $base
+$fixed
 matrix:
 $matrix
 repeat: $repeat

@@ -154,17 +154,27 @@ core)
 	# the real simulator, once `mmsim run` exists in this build
 	if "$mmsim" run --help > /dev/null 2>&1 && [ -f "$src/configs/default.yaml" ]; then
 		unset MMSIM_RUN_CMD
+		# a tiny trace on a small machine; a CMA region inside Normal for the CMA modes
 		cat > real.yaml <<EOF
 base: $src/configs/default.yaml
+set:
+  workload.trace: $src/traces/camera-burst.mmt.txt
+  machine.zones.dma32: 64MiB
+  machine.zones.normal: 256MiB
+  policy.cma.regions.0.size: 32MiB
+  policy.cma.regions.0.base: 128MiB
 matrix:
-  policy.cma.mode: [none, migrate_cma]
+  policy.cma.mode: [none, migrate_cma, sticky_movable, zone_cma]
 repeat: 2
 EOF
 		"$mmsim" sweep real.yaml -o REAL -j 2 2> real.log || { cat real.log; fail "real sweep"; }
-		[ "$(done_runs REAL)" = 4 ] || fail "real sweep finished $(done_runs REAL) of 4"
+		[ "$(done_runs REAL)" = 8 ] || fail "real sweep finished $(done_runs REAL) of 8"
 		"$mmsim" sweep real.yaml -o REAL2 -j 1 2> /dev/null || fail "real sweep -j1"
 		diff -r REAL REAL2 > /dev/null || fail "real runs differ between -j2 and -j1"
-		pass "real mmsim run: 2 points x 2 repeats, -j1 == -j2"
+		"$mmsim" compare REAL > /dev/null || fail "compare of the real sweep"
+		command -v gnuplot > /dev/null 2>&1 && { "$mmsim" report REAL -o REALREP > /dev/null 2>&1 ||
+			fail "report of the real sweep"; }
+		pass "real mmsim run: 4 CMA modes x 2 repeats, -j1 == -j2, compare, report"
 	else
 		echo "skip real mmsim run (not in this build yet)"
 	fi
