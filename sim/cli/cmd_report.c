@@ -475,9 +475,13 @@ static void section_latency(struct report_control *rc)
 		for (size_t g = 0; g < rc->rs.nr_groups && blocks < REPORT_MAX_CDF_GROUPS; g++) {
 			double *up, *cnt, total = 0, cum = 0;
 			size_t n = latency_hist(&rc->rs.groups[g], alloc_class_names[c], &up, &cnt);
-			for (size_t i = 0; i < n; i++)
+			size_t nr_plottable = 0;
+			for (size_t i = 0; i < n; i++) {
 				total += cnt[i];
-			if (total > 0) {
+				nr_plottable += up[i] > 0;
+			}
+			/* a class whose every latency is 0 ns has nothing to draw on a log axis */
+			if (total > 0 && nr_plottable > 0) {
 				char lbl[256];
 				short_label(rc->rs.groups[g].label, lbl, sizeof(lbl));
 				for (char *q = lbl; *q; q++)
