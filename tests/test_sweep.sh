@@ -154,11 +154,14 @@ core)
 	# the real simulator, once `mmsim run` exists in this build
 	if "$mmsim" run --help > /dev/null 2>&1 && [ -f "$src/configs/default.yaml" ]; then
 		unset MMSIM_RUN_CMD
-		# a tiny trace on a small machine; a CMA region inside Normal for the CMA modes
+		# a tiny trace on a small machine; a CMA region inside Normal for the CMA modes.
+		# The trace path is relative to the plan, and the sweep starts elsewhere.
+		mkdir -p traces elsewhere
+		cp "$src/traces/camera-burst.mmt.txt" traces/
 		cat > real.yaml <<EOF
 base: $src/configs/default.yaml
 set:
-  workload.trace: $src/traces/camera-burst.mmt.txt
+  workload.trace: traces/camera-burst.mmt.txt
   machine.zones.dma32: 64MiB
   machine.zones.normal: 256MiB
   policy.cma.regions.0.size: 32MiB
@@ -167,14 +170,15 @@ matrix:
   policy.cma.mode: [none, migrate_cma, sticky_movable, zone_cma]
 repeat: 2
 EOF
-		"$mmsim" sweep real.yaml -o REAL -j 2 2> real.log || { cat real.log; fail "real sweep"; }
+		(cd elsewhere && "$mmsim" sweep ../real.yaml -o ../REAL -j 2) 2> real.log ||
+			{ cat real.log; fail "real sweep"; }
 		[ "$(done_runs REAL)" = 8 ] || fail "real sweep finished $(done_runs REAL) of 8"
 		"$mmsim" sweep real.yaml -o REAL2 -j 1 2> /dev/null || fail "real sweep -j1"
 		diff -r REAL REAL2 > /dev/null || fail "real runs differ between -j2 and -j1"
 		"$mmsim" compare REAL > /dev/null || fail "compare of the real sweep"
 		command -v gnuplot > /dev/null 2>&1 && { "$mmsim" report REAL -o REALREP > /dev/null 2>&1 ||
 			fail "report of the real sweep"; }
-		pass "real mmsim run: 4 CMA modes x 2 repeats, -j1 == -j2, compare, report"
+		pass "real mmsim run: 4 CMA modes x 2 repeats, plan-relative paths, -j1 == -j2, compare, report"
 	else
 		echo "skip real mmsim run (not in this build yet)"
 	fi

@@ -6,6 +6,10 @@
  * rest: units whose directory exists are never rerun.  A failed unit is logged with its
  * config and stderr under DIR/failed/ and does not stop the others.
  *
+ * Each run starts in the plan file's directory, so relative paths in the plan's values
+ * (workload.generator: ../../workloads/churn.yaml) mean the same wherever the sweep is
+ * started, as relative paths inside a config file do; base and -o are passed absolute.
+ *
  * MMSIM_RUN_CMD, when set, replaces this binary as the program run as
  * `$MMSIM_RUN_CMD run BASE -o TMPDIR --set K=V... --seed N` (tests use a stand-in).
  */
@@ -46,6 +50,7 @@ struct sweep_slot {
 	pid_t pid;
 	unsigned unit;
 	char tmp[4300]; /* DIR/runs/<id>/r<k>.tmp.<pid-of-sweep> */
+	char tmp_abs[4400]; /* the same, absolute, for the child (it runs in the plan's dir) */
 	char log[4400]; /* TMP.stderr: the child's stdout and stderr */
 };
 
@@ -57,6 +62,10 @@ struct sweep_control {
 	unsigned jobs;
 	unsigned shard_i, shard_n;
 	const char *run_cmd; /* program exec'd for each unit */
+	char run_cmd_abs[4096];
+	char dir_abs[4096];  /* realpath of dir */
+	char base_abs[4096]; /* realpath of the plan's base config */
+	char plan_dir_abs[4096]; /* where each run starts */
 	unsigned *todo;      /* units of this shard not yet finished */
 	unsigned nr_todo, next;
 	unsigned nr_done, nr_failed, nr_skipped;
@@ -114,6 +123,7 @@ static void exec_unit(const struct sweep_control *sc, const struct sweep_slot *s
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
+	/* the log path is relative to the sweep's cwd: open it before moving */
 	int fd = open(slot->log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	int null = open("/dev/null", O_RDONLY);
 	if (fd < 0 || null < 0)
@@ -123,6 +133,10 @@ static void exec_unit(const struct sweep_control *sc, const struct sweep_slot *s
 	dup2(fd, 2);
 	close(fd);
 	close(null);
+	if (chdir(sc->plan_dir_abs)) {
+		fprintf(stderr, "mmsim sweep: cannot enter %s: %s\n", sc->plan_dir_abs, strerror(errno));
+		_exit(127);
+	}
 	size_t argc = 0;
 	char **argv = calloc(8 + 2 * pt->nr_sets, sizeof(char *));
 	char seed[32];
@@ -131,9 +145,9 @@ static void exec_unit(const struct sweep_control *sc, const struct sweep_slot *s
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)un->seed);
 	argv[argc++] = (char *)sc->run_cmd;
 	argv[argc++] = "run";
-	argv[argc++] = (char *)sc->plan.base;
+	argv[argc++] = (char *)sc->base_abs;
 	argv[argc++] = "-o";
-	argv[argc++] = (char *)slot->tmp;
+	argv[argc++] = (char *)slot->tmp_abs;
 	for (unsigned i = 0; i < pt->nr_sets; i++) {
 		size_t n = strlen(pt->sets[i].key) + strlen(pt->sets[i].value) + 2;
 		char *kv = malloc(n);
@@ -158,6 +172,9 @@ static int start_unit(struct sweep_control *sc, struct sweep_slot *slot, unsigne
 	unit_paths(sc, u, final, sizeof(final));
 	slot->unit = u;
 	snprintf(slot->tmp, sizeof(slot->tmp), "%s.tmp.%ld", final, (long)getpid());
+	const struct plan_unit *un = &sc->plan.units[u];
+	snprintf(slot->tmp_abs, sizeof(slot->tmp_abs), "%s/runs/%s/r%u.tmp.%ld", sc->dir_abs,
+		 sc->plan.points[un->point].id, un->repeat, (long)getpid());
 	/* next to the temporary run dir, so stale-temporary cleanup catches it too */
 	snprintf(slot->log, sizeof(slot->log), "%s.stderr", slot->tmp);
 	runset_rm_rf(slot->tmp);
@@ -406,6 +423,29 @@ static int select_units(struct sweep_control *sc, struct sim_error *err)
 	return 0;
 }
 
+/* Absolute base config and plan directory, checked before anything is written. */
+static int resolve_paths(struct sweep_control *sc, struct sim_error *err)
+{
+	char dir[4096];
+	if (!realpath(sc->plan.base, sc->base_abs))
+		return sim_error_set(err, EX_NOINPUT_, "%s: base config %s: %s", sc->plan.path,
+				     sc->plan.base, strerror(errno));
+	snprintf(dir, sizeof(dir), "%s", sc->plan.path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	if (!realpath(slash ? (dir[0] ? dir : "/") : ".", sc->plan_dir_abs))
+		return sim_error_set(err, EX_NOINPUT_, "%s: %s", sc->plan.path, strerror(errno));
+	return 0;
+}
+
+static int dir_realpath(struct sweep_control *sc, struct sim_error *err)
+{
+	if (!realpath(sc->dir, sc->dir_abs))
+		return sim_error_set(err, EX_IOERR_, "%s: %s", sc->dir, strerror(errno));
+	return 0;
+}
+
 static int default_shard(unsigned *i, unsigned *n, struct sim_error *err)
 {
 	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
@@ -511,9 +551,13 @@ int cmd_sweep(int argc, char **argv)
 	sc.run_cmd = getenv("MMSIM_RUN_CMD");
 	if (!sc.run_cmd || !*sc.run_cmd)
 		sc.run_cmd = cli_self_path();
+	/* runs start in the plan's directory: a relative program path must not move with it */
+	if (strchr(sc.run_cmd, '/') && realpath(sc.run_cmd, sc.run_cmd_abs))
+		sc.run_cmd = sc.run_cmd_abs;
 	sc.progress = isatty(2);
 	clock_gettime(CLOCK_MONOTONIC, &sc.start);
-	if (setup_dir(&sc, &err) || select_units(&sc, &err)) {
+	if (resolve_paths(&sc, &err) || setup_dir(&sc, &err) || select_units(&sc, &err) ||
+	    dir_realpath(&sc, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
