@@ -89,7 +89,14 @@ core)
 	SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_COUNT=2 \
 		"$mmsim" sweep plan.yaml -o L2 2> /dev/null || fail "slurm shard"
 	diff -r S2 L2 > /dev/null || fail "SLURM_ARRAY_TASK_ID=1 (of 0-1) is not shard 2/2"
-	pass "shard 1/2 + 2/2 merged == unsharded; Slurm array variables"
+	# shards may also share one directory (a shared file system), at the same time
+	"$mmsim" sweep plan.yaml -o SH --shard 1/2 -j 1 2> /dev/null &
+	p1=$!
+	"$mmsim" sweep plan.yaml -o SH --shard 2/2 -j 1 2> /dev/null || fail "shared shard 2/2"
+	wait $p1 || fail "shared shard 1/2"
+	"$mmsim" merge SH 2> /dev/null || fail "merge of one directory"
+	diff -r A SH > /dev/null || fail "shards sharing a directory differ from the unsharded sweep"
+	pass "shard 1/2 + 2/2 merged == unsharded; Slurm array variables; shards sharing a dir"
 
 	# kill -9 halfway, rerun: finishes the rest, nothing lost, nothing run twice
 	FAKE_RUN_SLEEP=0.3 FAKE_RUN_LOG="$work/run1.log" "$mmsim" sweep plan.yaml -o R -j 2 2> /dev/null &
