@@ -2,6 +2,8 @@
  * in the comments. */
 #include "stats/json.h"
 #include "stats/stat.h"
+#include "stats/compare.h"
+#include "stats/runset.h"
 
 #include "testlib.h"
 
@@ -147,6 +149,67 @@ static void test_json(void)
 	CHECK(v == NULL);
 }
 
+static void test_runset_compare(void)
+{
+	/* tests/data/runs/{migrate_cma,zone_cma}/r0..r2 (make-fixtures.py): movable p99 is
+	 * 1000 + 22j and 1200 + 22j for j = -1, 0, 1: means 1000 and 1200, sd 22 each.
+	 * Welch: t = -200 / √(2·22²/3) = -11.134044, df = 4 (equal n and variance), and with
+	 * 4 df p = 1 - sinθ(1 + cos²θ/2), θ = atan(11.134044/2): p = 3.702864e-4.
+	 * 95% CI of the first: 1000 ± t_{0.975,2}·22/√3 = 1000 ± 4.302653·12.701706
+	 * = [945.348967, 1054.651033]. */
+	char a[4200], b[4200];
+	struct runset rs = { 0 };
+	struct sim_error err = { 0 };
+	snprintf(a, sizeof(a), "%s/tests/data/runs/migrate_cma", tl.srcdir);
+	snprintf(b, sizeof(b), "%s/tests/data/runs/zone_cma", tl.srcdir);
+	CHECK_EQ(runset_add(&rs, a, &err), 0);
+	CHECK_EQ(runset_add(&rs, b, &err), 0);
+	if (rs.nr_groups != 2) {
+		fprintf(stderr, "%s\n", err.msg);
+		CHECK_EQ(rs.nr_groups, 2);
+		runset_free(&rs);
+		return;
+	}
+	CHECK_STR(rs.groups[0].label, "migrate_cma");
+	CHECK_EQ(rs.groups[1].nr_runs, 3);
+	long m = runset_metric_index(&rs.groups[0], "latency.movable.p99_ns");
+	CHECK(m >= 0);
+	struct stat_summary s0, s1;
+	struct stat_welch w;
+	stat_summarize(rs.groups[0].metric_values[m], rs.groups[0].nr_values[m], &s0);
+	m = runset_metric_index(&rs.groups[1], "latency.movable.p99_ns");
+	stat_summarize(rs.groups[1].metric_values[m], rs.groups[1].nr_values[m], &s1);
+	CHECK_NEAR(s0.mean, 1000, 1e-9);
+	CHECK_NEAR(s0.stddev, 22, 1e-9);
+	CHECK_NEAR(s0.ci_lo, 945.348967, 1e-5);
+	CHECK_NEAR(s0.ci_hi, 1054.651033, 1e-5);
+	stat_welch(&s0, &s1, &w);
+	CHECK_NEAR(w.t, -11.134044, 1e-5);
+	CHECK_NEAR(w.df, 4, 1e-9);
+	CHECK_NEAR(w.p, 3.702864e-4, 1e-9);
+
+	/* the TSV table carries the same figures; rows restricted by prefix */
+	char *filters[] = { "latency.movable.p99" };
+	struct compare_control cc = { .rs = &rs, .base = 0, .nr_filters = 1, .filters = filters,
+				      .format = COMPARE_TSV };
+	char buf[2048] = "";
+	FILE *fp = fmemopen(buf, sizeof(buf) - 1, "w");
+	CHECK_EQ(compare_write(&cc, fp), 1);
+	fclose(fp);
+	CHECK_STR(buf, "metric\tgroup\tn\tmean\tstddev\tpct_change\tt\tdf\tp\tmark\n"
+		       "latency.movable.p99_ns\tmigrate_cma\t3\t1000\t22\t0\t\t\t\t\n"
+		       "latency.movable.p99_ns\tzone_cma\t3\t1200\t22\t20\t-11.13404429\t4\t"
+		       "0.0003702863797\t**\n");
+	/* selections need a sweep directory; missing directories are EX_NOINPUT_ */
+	CHECK_EQ(runset_add(&rs, "/nonexistent/dir", &err), -1);
+	CHECK_EQ(err.code, EX_NOINPUT_);
+	snprintf(a, sizeof(a), "%s/tests/data/runs/zone_cma:mode=x", tl.srcdir);
+	CHECK_EQ(runset_add(&rs, a, &err), -1);
+	CHECK_EQ(err.code, EX_USAGE_);
+	CHECK_EQ(rs.nr_groups, 2);
+	runset_free(&rs);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -154,5 +217,6 @@ int main(int argc, char **argv)
 	RUN(test_welch);
 	RUN(test_pct);
 	RUN(test_json);
+	RUN(test_runset_compare);
 	return TEST_END();
 }
