@@ -225,7 +225,10 @@ report)
 		[ -s "REP/$r" ] || fail "index.html references missing $r"
 	done
 	grep -q '<table class="cmp">' REP/index.html || fail "no comparison table"
-	grep -q 'latency.movable.p99_ns.*\*\*' REP/report.md || fail "p99 difference not marked significant"
+	grep -q -F '| `latency.movable.p99_ns` | 1000.00 ± 22.00 | 1200.00 | +20.00% \*\* |' REP/report.md ||
+		fail "p99 difference not marked significant in report.md"
+	grep -q 'latency.movable.p99_ns</td><td>1000.00 ± 22.00</td><td>1200.00</td><td class="sig">+20.00% \*\*</td>' \
+		REP/index.html || fail "p99 difference not marked significant in index.html"
 	for r in $(grep -o -E '\]\([^)]*\)' REP/report.md | sed -E 's/^\]\(//; s/\)$//'); do
 		[ -s "REP/$r" ] || fail "report.md references missing $r"
 	done

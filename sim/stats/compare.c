@@ -205,8 +205,10 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 				fprintf(fp, "  %29s", cell);
 				break;
 			case COMPARE_MARKDOWN:
+				/* a bare "**" would open bold text */
 				if (have_o)
-					fprintf(fp, " %.2f | %s %s |", o.mean, pcts, mark);
+					fprintf(fp, " %.2f | %s %s |", o.mean, pcts,
+						!strcmp(mark, "**") ? "\\*\\*" : !strcmp(mark, "*") ? "\\*" : "");
 				else
 					fprintf(fp, " - | |");
 				break;
