@@ -207,7 +207,7 @@ report)
 	[ "$(cat rep.out)" = REP/index.html ] || fail "report should print the index path"
 	[ -s REP/index.html ] && [ -s REP/report.md ] || fail "index.html / report.md missing"
 	# every gnuplot script renders a non-empty PNG (8-byte PNG signature) from fixture data
-	for kind in bars latency-cdf watermarks buddyinfo; do
+	for kind in bars latency-cdf watermarks buddyinfo cma-used; do
 		f=$(ls REP/fig/*"$kind"*.png 2> /dev/null | head -1)
 		[ -n "$f" ] || fail "no $kind figure"
 		[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$f is not a PNG"

@@ -7,6 +7,7 @@
  *                         histograms summed over repeats)
  *   watermarks.gp         per group and zone, free pages against min/low/high over time
  *   buddyinfo_heatmap.gp  per group and zone, free blocks per order over time
+ *   group_lines.gp        CMA pages in use over time, one line per group (when any is used)
  * Time-series figures use each group's first repeat.  Pages reference only files that
  * were written (a figure gnuplot failed to render is left out and reported).  Nothing in
  * the report depends on the time it was made.
@@ -513,6 +514,53 @@ static void section_latency(struct report_control *rc)
 	}
 }
 
+/* CMA utilisation: how much of the CMA areas holds pages over time, per group; the figure
+ * the CMA policies are compared on (DESIGN §4, reference §7). First repeats only. */
+static void section_cma_used(struct report_control *rc)
+{
+	char name[] = "cma-used", path[4300];
+	FILE *fp = open_data(rc, name, path, sizeof(path));
+	unsigned blocks = 0;
+	bool any = false;
+	if (!fp)
+		return;
+	for (size_t g = 0; g < rc->rs.nr_groups && blocks < REPORT_MAX_CDF_GROUPS; g++) {
+		const struct runset_group *grp = &rc->rs.groups[g];
+		char ts_path[4300], lbl[256];
+		struct tsv t;
+		snprintf(ts_path, sizeof(ts_path), "%s/timeseries.tsv", grp->runs[0].dir);
+		if (tsv_load(&t, ts_path))
+			continue;
+		long tc = tsv_col(&t, "time_ns"), uc = tsv_col(&t, "cma_used_pages");
+		if (tc >= 0 && uc >= 0 && t.nr_rows) {
+			short_label(grp->label, lbl, sizeof(lbl));
+			for (char *q = lbl; *q; q++)
+				if (*q == '"')
+					*q = '\'';
+			fprintf(fp, "%s\"%s\"\n", blocks ? "\n\n" : "", lbl);
+			for (size_t r = 0; r < t.nr_rows; r++) {
+				double used = t.v[r * t.nr_cols + uc];
+				any |= used != 0;
+				fprintf(fp, "%.9g\t%.10g\n", t.v[r * t.nr_cols + tc] / 1e9, used);
+			}
+			blocks++;
+		}
+		tsv_free(&t);
+	}
+	fclose(fp);
+	if (!any) {
+		remove(path);
+		return;
+	}
+	fprintf(rc->html, "<h2>CMA utilisation</h2>\n");
+	fprintf(rc->md, "## CMA utilisation\n\n");
+	char extra[64];
+	snprintf(extra, sizeof(extra), "n=%u; ylabel='CMA pages in use'", blocks);
+	const char *title = "CMA pages in use over time (first repeat of each group)";
+	if (render(rc, "group_lines.gp", path, name, title, extra))
+		emit_figure(rc, name, title);
+}
+
 static void section_timeseries(struct report_control *rc)
 {
 	fprintf(rc->html, "<h2>Free memory, watermarks and buddyinfo over time</h2>\n");
@@ -700,6 +748,7 @@ static int write_report(struct report_control *rc, struct sim_error *err)
 	section_table(rc);
 	section_bars(rc);
 	section_latency(rc);
+	section_cma_used(rc);
 	section_timeseries(rc);
 	fprintf(rc->html, "</body>\n</html>\n");
 	if (atomic_commit(&md_af, err)) {
