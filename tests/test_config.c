@@ -476,6 +476,10 @@ static void test_set(void)
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.name=cam", &err), 0);
 	CHECK_STR(c.policy.cma.regions[0].name, "cam");
 	CHECK_EQ(c.policy.cma.nr_regions, 2);
+	EXPECT_SET_ERROR(&c, "policy.cma.regions.2.size=lots",
+			 "--set policy.cma.regions.2.size=lots: policy.cma.regions.2.size: 'lots' is not a page count, "
+			 "or bytes with a binary unit: 512MiB, 4GiB, 1G");
+	CHECK_EQ(c.policy.cma.nr_regions, 2); /* the bad value added no region */
 	EXPECT_SET_ERROR(&c, "policy.cma.regions.3.size=1",
 			 "--set policy.cma.regions.3.size=1: policy.cma.regions.3.size: index 3 is out of range "
 			 "(policy.cma.regions has 2 entries; index 2 adds one)");
@@ -487,6 +491,13 @@ static void test_set(void)
 			 "(policy.cma.regions.0.size=...) or clear it with []");
 	CHECK_EQ(config_set(&c, "policy.cma.regions=[]", &err), 0);
 	CHECK_EQ(c.policy.cma.nr_regions, 0);
+
+	/* key and value apart, with the caller's location (a sweep plan) */
+	CHECK_EQ(config_set_value(&c, "policy.defrag", "proactive", "plan.yaml:3:9", &err), 0);
+	CHECK_EQ(c.policy.defrag, DEFRAG_PROACTIVE);
+	CHECK_EQ(config_set_value(&c, "policy.defrag", "never", "plan.yaml:3:9", &err), -1);
+	CHECK_STR(err.msg, "plan.yaml:3:9: policy.defrag: unknown value 'never' (expected one of: failure, threshold, "
+			   "proactive)");
 }
 
 static void test_validate(void)
@@ -504,6 +515,10 @@ static void test_validate(void)
 	c.machine.zone_pages[ZONE_NORMAL] = 100;
 	c.machine.zone_pages[ZONE_MOVABLE] = 0;
 	EXPECT_VALIDATE_ERROR(&c, "m.yaml: machine.zones: 100 pages is less than one pageblock (512 pages)");
+
+	config_defaults(&c); /* 4080 + 782336 + 4294967294 pages overflow 32-bit pfns */
+	CHECK_EQ(config_set(&c, "machine.zones.normal=4294967294", &err), 0);
+	EXPECT_VALIDATE_ERROR(&c, "config: machine.zones: 4295753710 pages exceed the 32-bit pfn space");
 
 	config_defaults(&c); /* lowmem = 4080 + 782336 + 262144 = 1048560 pages = 4194240 KiB */
 	CHECK_EQ(config_set(&c, "machine.min_free_kbytes=4194240", &err), 0);
@@ -529,28 +544,36 @@ static void test_validate(void)
 				  "(pageblock / order_per_bit alignment)");
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=2MiB", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=100", &err), 0);
-	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0].base: pfn 100 is not aligned to 512 pages "
-				  "(pageblock / order_per_bit alignment)");
-	/* order_per_bit 10 raises the alignment to 1024 pages */
-	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=0", &err), 0);
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0].base: pfn 100 is not aligned to a 512-page pageblock");
+	/* order_per_bit 10 raises the size granule to 1024 pages */
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=auto", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.order_per_bit=10", &err), 0);
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0].size: 512 pages is not a multiple of 1024 pages "
 				  "(pageblock / order_per_bit alignment)");
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.order_per_bit=0", &err), 0);
-	/* pfn 0..511 lies inside DMA (0..4079) */
 	CHECK_EQ(config_validate(&c, &err), 0);
-	/* DMA32 ends at 4080 + 782336 = 786416; 785920 + 1024 pages crosses it */
+	/* Layout as mm builds it, zones rounded up to 1024-page blocks: DMA 0..4079 (span
+	 * to 4095), DMA32 4096..786431, Normal 786432..1048575.  785920 + 1024 pages
+	 * crosses from DMA32 into Normal. */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=785920", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=1024", &err), 0);
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: pfns 785920..786943 span zones DMA32 and Normal; "
 				  "the kernel refuses a CMA area that crosses a zone (cma_activate_area)");
-	/* memory ends at pfn 1048560; 1048064 + 1024 runs past it */
+	/* 3584..4095 ends in DMA's hole (4080..4095) */
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=3584", &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=512", &err), 0);
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: pfns 3584..4095 reach into the hole after a zone's "
+				  "present pages (zones span whole 1024-page blocks)");
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=3072", &err), 0); /* 3072..3583: inside DMA */
+	CHECK_EQ(config_validate(&c, &err), 0);
+	/* memory ends at pfn 1048576; 1048064 + 1024 runs past it */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=1048064", &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=1024", &err), 0);
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: pfns 1048064..1049087 extend past the end of "
-				  "memory (pfn 1048560)");
+				  "memory (pfn 1048576)");
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=4GiB", &err), 0); /* pfn 1048576 */
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: pfns 1048576..1049599 extend past the end of "
-				  "memory (pfn 1048560)");
+				  "memory (pfn 1048576)");
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=1040384", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.base=1039872", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=1024", &err), 0);
@@ -560,47 +583,70 @@ static void test_validate(void)
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[1].name 'x' is also the name of regions[0]");
 }
 
-/* Automatic placement, top-down inside one zone, worked out on the default machine:
- * memory ends at pfn 1048560, pageblock-aligned down to 1048064; Normal starts at
- * 4080 + 782336 = 786416. */
+/* Placement as mm does it, worked out on the default machine: Normal holds pfns
+ * 786432..1048575 (DMA 4080 pages spans 4096, DMA32 782336 pages spans 782336). */
 static void test_auto_placement(void)
 {
 	struct config c;
 	struct sim_error err = { 0 };
 	config_defaults(&c);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_DMA), 0);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_DMA32), 4096);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_NORMAL), 786432);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_MOVABLE), 1048576);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_CMA), 1048576);
+
+	/* auto regions pack down from the top of Normal, in order */
 	CHECK_EQ(config_set(&c, "policy.cma.mode=migrate_cma", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=256MiB", &err), 0); /* 65536 pages */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=512MiB", &err), 0); /* 131072 */
-	CHECK_EQ(config_set(&c, "policy.cma.regions.2.size=1GiB", &err), 0);   /* 262144 */
-	/* 1048064 - 65536 = 982528 (= 1919 * 512) */
-	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 982528);
-	/* 982528 - 131072 = 851456, still >= 786416 */
-	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 851456);
-	/* 851456 - 262144 = 589312 < 786416: falls to DMA32, whose end 786416 aligns down
-	 * to 785920; 785920 - 262144 = 523776 (= 1023 * 512) */
-	CHECK_EQ(config_cma_region_base_pfn(&c, 2), 523776);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.2.size=64MiB", &err), 0);  /* 16384 */
+	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 983040); /* 1048576 - 65536 */
+	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 851968); /* 983040 - 131072 */
+	CHECK_EQ(config_cma_region_base_pfn(&c, 2), 835584); /* 851968 - 16384 */
 	CHECK_EQ(config_validate(&c, &err), 0);
+	/* what is left of Normal: 835584 - 786432 = 49152 pages fit exactly, then nothing */
+	CHECK_EQ(config_set(&c, "policy.cma.regions.3.size=49152", &err), 0);
+	CHECK_EQ(config_cma_region_base_pfn(&c, 3), 786432);
+	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.4.size=512", &err), 0);
+	CHECK_EQ(config_cma_region_base_pfn(&c, 4), CONFIG_CMA_NO_FIT);
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[4]: 512 pages do not fit in zone Normal (base: auto "
+				  "packs regions down from its top)");
 
-	/* an explicit region is stepped over: 982528..1048063 would overlap region 0 at
-	 * 1040384..1040895, so the auto region goes below it: 1040384 - 65536 = 974848 */
+	/* auto placement does not step around an explicit region: overlap is an error */
 	config_defaults(&c);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=1040384", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=512", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=65536", &err), 0);
 	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 1040384);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 974848);
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 983040);
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[1] (pfn 983040..1048575) overlaps regions[0] (pfn "
+				  "1040384..1040895)");
 
-	/* 8 GiB cannot fit in any zone of a 4 GiB machine */
+	/* zone_cma: 65536 + 512 pages leave Normal with 196096 present pages, spanning
+	 * 196608 (192 blocks of 1024); Movable is empty, so ZONE_CMA starts at
+	 * 786432 + 196608 = 983040 and the regions are packed there, bases ignored */
+	config_defaults(&c);
+	CHECK_EQ(config_set(&c, "policy.cma.mode=zone_cma", &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=65536", &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=512", &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.1.base=1024", &err), 0);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_MOVABLE), 983040);
+	CHECK_EQ(config_zone_start_pfn(&c, ZONE_CMA), 983040);
+	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 983040);
+	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 1048576);
+	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=1GiB", &err), 0); /* 262144 + 512 > 262144 */
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions: 262656 pages in all exceed the 262144 pages of "
+				  "zone Normal, from which zone_cma carves ZONE_CMA");
+
+	/* 8 GiB cannot fit */
 	config_defaults(&c);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=8GiB", &err), 0);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 0), CONFIG_CMA_BASE_AUTO);
-	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: 2097152 pages do not fit in any zone (below the "
-				  "regions placed before it)");
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_DMA), 0);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_DMA32), 4080);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_NORMAL), 786416);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_MOVABLE), 1048560);
+	CHECK_EQ(config_cma_region_base_pfn(&c, 0), CONFIG_CMA_NO_FIT);
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: 2097152 pages do not fit in zone Normal (base: auto "
+				  "packs regions down from its top)");
 }
 
 /* A minimal JSON syntax checker (RFC 8259 values), enough to prove the echo parses. */
@@ -746,6 +792,8 @@ static void test_json(void)
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=2MiB", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.base=512", &err), 0);
 	CHECK_EQ(config_set(&c, "output.dir=tab\there", &err), 0);
+	/* characters YAML would fold or refuse raw are escaped; others stay UTF-8 (é) */
+	CHECK_EQ(config_set(&c, "workload.trace=nel\xc2\x85 ls\xe2\x80\xa8 c1\xc2\x80 bom\xef\xbb\xbf \xc3\xa9", &err), 0);
 	js = json_of(&c, 2);
 	CHECK(json_valid(js));
 	CHECK(strstr(js, "        \"regions\": [\n"
@@ -759,6 +807,7 @@ static void test_json(void)
 			 "            \"name\": \"cma1\",\n"
 			 "            \"base\": 512,\n"));
 	CHECK(strstr(js, "\"dir\": \"tab\\there\""));
+	CHECK(strstr(js, "\"trace\": \"nel\\u0085 ls\\u2028 c1\\u0080 bom\\ufeff \xc3\xa9\""));
 	CHECK(!strcmp(js + strlen(js) - 4, "\n  }")); /* closing brace at the given indent */
 	/* the echo is itself a config: load it back and compare every key */
 	CHECK_EQ(config_load_buffer(&back, "echo.json", js, strlen(js), &err), 0);
@@ -767,6 +816,13 @@ static void test_json(void)
 	CHECK(configs_equal(&c, &back, &which));
 	if (!configs_equal(&c, &back, &which))
 		fprintf(stderr, "differs at %s\n", which);
+	free(js);
+
+	/* a field filled directly with bytes that are not UTF-8 still echoes valid JSON */
+	snprintf(c.output.dir, sizeof(c.output.dir), "a\xff\xc3");
+	js = json_of(&c, 0);
+	CHECK(json_valid(js));
+	CHECK(strstr(js, "\"dir\": \"a\\ufffd\\ufffd\""));
 	free(js);
 }
 
@@ -805,10 +861,22 @@ static void test_json_roundtrip_random(void)
 					break;
 				case CFG_STRING:
 				case CFG_PATH: {
-					static const char alphabet[] = "ab/. \"\\:#{}[],&*!|>'%@`-\t\x01";
-					unsigned len = (unsigned)gsl_rng_uniform_int(r, MIN(k->size - 1, 30) + 1);
-					for (unsigned n = 0; n < len; n++)
-						val[n] = alphabet[gsl_rng_uniform_int(r, sizeof(alphabet) - 1)];
+					/* YAML and JSON specials, and UTF-8 that YAML folds or refuses raw */
+					static const char *const tokens[] = {
+						"a", "b", "/", ".", " ", "\"", "\\", ":", "#", "{", "}", "[", "]", ",",
+						"&", "*", "!", "|", ">", "'", "%", "@", "`", "-", "\t", "\x01", "\x7f",
+						"\xc3\xa9", "\xc2\x85", "\xc2\x80", "\xe2\x80\xa8", "\xef\xbb\xbf",
+						"\xef\xbf\xbf", "\xf0\x9f\x98\x80",
+					};
+					size_t limit = MIN(k->size - 1, 40), len = 0;
+					unsigned nr_tokens = (unsigned)gsl_rng_uniform_int(r, 16);
+					for (unsigned n = 0; n < nr_tokens; n++) {
+						const char *t = tokens[gsl_rng_uniform_int(r, ARRAY_SIZE(tokens))];
+						if (len + strlen(t) > limit)
+							break;
+						memcpy(val + len, t, strlen(t));
+						len += strlen(t);
+					}
 					val[len] = '\0';
 					/* --set trims blanks at the ends, so keep them inside */
 					if (len && (val[0] == ' ' || val[0] == '\t'))
@@ -861,7 +929,8 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* configs/default.yaml spells out every default: loading it changes nothing. */
+/* configs/default.yaml spells out every default: loading it changes nothing, except that
+ * it names the default workload (workloads/churn.yaml, resolved against configs/). */
 static void test_default_yaml(void)
 {
 	char path[1024];
@@ -875,6 +944,10 @@ static void test_default_yaml(void)
 	if (err.msg[0])
 		fprintf(stderr, "%s\n", err.msg);
 	config_defaults(&d);
+	char want[CONFIG_PATH_MAX];
+	snprintf(want, sizeof(want), "%s/configs/../workloads/churn.yaml", tl.srcdir);
+	CHECK_STR(c.workload.generator, want);
+	snprintf(d.workload.generator, sizeof(d.workload.generator), "%s", c.workload.generator);
 	CHECK(configs_equal(&c, &d, &which));
 	CHECK_EQ(config_validate(&c, &err), 0);
 	char *text = slurp(path);

@@ -10,5 +10,4 @@ static int not_yet(const char *name)
 	return EX_UNAVAILABLE_;
 }
 
-int cmd_gen(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
 int cmd_import(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }

@@ -580,13 +580,8 @@ static int assign(struct config *cfg, const struct config_key *row, long index, 
 					     where, raw, dir);
 		text = joined;
 	}
-	if (row->list) {
-		sim_assert(index >= 0);
-		base = list_elem(cfg, row->list, index, where, raw, err);
-		if (!base)
-			return -1;
-	}
-	/* Parse into scratch space first so a rejected value leaves the field untouched. */
+	/* Parse into scratch space first so a rejected value leaves the config untouched
+	 * (no field written, no list element added). */
 	union {
 		uint64_t u64;
 		unsigned u;
@@ -597,6 +592,12 @@ static int assign(struct config *cfg, const struct config_key *row, long index, 
 	sim_assert(row->size <= sizeof(tmp));
 	if (config_key_parse(row, text, &tmp, why, sizeof(why)) < 0)
 		return sim_error_set(err, EX_CONFIG_, "%s: %.200s: %s", where, raw, why);
+	if (row->list) {
+		sim_assert(index >= 0);
+		base = list_elem(cfg, row->list, index, where, raw, err);
+		if (!base)
+			return -1;
+	}
 	memcpy(base + row->offset, &tmp, row->type == CFG_STRING || row->type == CFG_PATH
 		       ? strlen(tmp.s) + 1 : row->size);
 	return 0;
@@ -769,11 +770,38 @@ static void trim(char *s)
 	memmove(s, s + start, len - start + 1);
 }
 
+int config_set_value(struct config *cfg, const char *key, const char *value, const char *where,
+		     struct sim_error *err)
+{
+	char norm[PATH_BUF];
+	long index;
+
+	if (normalize(key, norm, sizeof(norm), &index) < 0)
+		return unknown_key(err, where, key);
+	const struct config_key *row = config_key_find(norm);
+	if (row)
+		return assign(cfg, row, index, key, value, where, NULL, err);
+	const struct config_list *list = index < 0 ? list_find(norm) : NULL;
+	if (list) {
+		/* The only whole-list value a single assignment takes: empty it. */
+		if (!*value || !strcmp(value, "[]")) {
+			*(unsigned *)((char *)cfg + list->count_offset) = 0;
+			return 0;
+		}
+		return sim_error_set(err, EX_CONFIG_, "%s: %.200s is a list; set one field (%.200s.0.size=...) or clear it with []",
+				     where, key, key);
+	}
+	const struct config_key *first = section_first_key(norm);
+	if (first)
+		return sim_error_set(err, EX_CONFIG_, "%s: %.200s is a section; set one of its keys, e.g. %s", where, key,
+				     first->path);
+	return unknown_key(err, where, key);
+}
+
 int config_set(struct config *cfg, const char *assignment, struct sim_error *err)
 {
-	char where[PATH_BUF + 32], key[PATH_BUF], norm[PATH_BUF];
+	char where[PATH_BUF + 32], key[PATH_BUF];
 	char value[CONFIG_PATH_MAX + 64];
-	long index;
 
 	/* messages quote the argument, shortened if it is very long */
 	size_t alen = strlen(assignment), shown = MIN(alen, (size_t)PATH_BUF - 8);
@@ -792,27 +820,7 @@ int config_set(struct config *cfg, const char *assignment, struct sim_error *err
 	strcpy(value, eq + 1);
 	trim(key);
 	trim(value);
-
-	if (normalize(key, norm, sizeof(norm), &index) < 0)
-		return unknown_key(err, where, key);
-	const struct config_key *row = config_key_find(norm);
-	if (row)
-		return assign(cfg, row, index, key, value, where, NULL, err);
-	const struct config_list *list = index < 0 ? list_find(norm) : NULL;
-	if (list) {
-		/* The only whole-list value --set takes: empty it. */
-		if (!*value || !strcmp(value, "[]")) {
-			*(unsigned *)((char *)cfg + list->count_offset) = 0;
-			return 0;
-		}
-		return sim_error_set(err, EX_CONFIG_, "%s: %s is a list; set one field (%s.0.size=...) or clear it with []",
-				     where, key, key);
-	}
-	const struct config_key *first = section_first_key(norm);
-	if (first)
-		return sim_error_set(err, EX_CONFIG_, "%s: %s is a section; set one of its keys, e.g. %s", where, key,
-				     first->path);
-	return unknown_key(err, where, key);
+	return config_set_value(cfg, key, value, where, err);
 }
 
 void config_defaults(struct config *cfg)
@@ -833,24 +841,89 @@ void config_defaults(struct config *cfg)
 /* ------------------------------------------------------------------------------------
  * Layout and cross-field validation.
  */
-static uint64_t total_pages(const struct config *cfg)
+/* The zone layout, as mm_init lays it out (sim/mm/zone.c): zones back to back from pfn 0
+ * in zone_type order, each spanning its present pages rounded up to a MAX_PAGE_ORDER
+ * block (so every buddy block lies in one zone); under zone_cma the CMA regions' pages
+ * move from the top of Normal into ZONE_CMA, the last zone (Joonsoo Kim's proposal).
+ * Keep the two in step: config checks what mm will build.
+ *   start[z + 1] == start[z] + roundup(present[z], 2^MAX_PAGE_ORDER) */
+struct zone_layout {
+	uint64_t start[MAX_NR_ZONES + 1]; /* start[MAX_NR_ZONES] = end of the last span */
+	uint64_t present[MAX_NR_ZONES];
+};
+
+static uint64_t cma_total_pages(const struct config *cfg)
 {
-	return config_zone_start_pfn(cfg, ZONE_CMA);
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < cfg->policy.cma.nr_regions; i++)
+		sum += cfg->policy.cma.regions[i].pages;
+	return sum;
+}
+
+enum zone_type config_cma_home_zone(const struct config *cfg)
+{
+	return cfg->machine.zone_pages[ZONE_NORMAL] ? ZONE_NORMAL : ZONE_DMA32;
+}
+
+static void zone_layout(const struct config *cfg, struct zone_layout *l)
+{
+	const uint64_t align = 1ull << MAX_PAGE_ORDER;
+	enum zone_type home = config_cma_home_zone(cfg);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		l->present[z] = z == ZONE_CMA ? 0 : cfg->machine.zone_pages[z];
+	if (cfg->policy.cma.mode == CMA_ZONE_CMA) {
+		uint64_t cma = MIN(cma_total_pages(cfg), l->present[home]);
+		l->present[home] -= cma;
+		l->present[ZONE_CMA] = cma;
+	}
+	l->start[0] = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		l->start[z + 1] = l->start[z] + (l->present[z] + align - 1) / align * align;
 }
 
 uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt)
 {
-	uint64_t pfn = 0;
-	for (int z = 0; z < (int)zt && z < ZONE_CMA; z++)
-		pfn += cfg->machine.zone_pages[z];
-	return pfn;
+	struct zone_layout l;
+	sim_assert(zt < MAX_NR_ZONES);
+	zone_layout(cfg, &l);
+	return l.start[zt];
 }
 
-static uint64_t region_align_pages(const struct config *cfg, const struct cma_region_config *r)
+static uint64_t pageblock_roundup(const struct config *cfg, uint64_t pages)
 {
-	/* As cma_declare_contiguous: aligned to a pageblock and to the bitmap granule. */
-	unsigned order = MAX(cfg->machine.pageblock_order, r->order_per_bit);
-	return 1ull << MIN(order, 63u);
+	uint64_t pb = 1ull << cfg->machine.pageblock_order;
+	return (pages + pb - 1) / pb * pb;
+}
+
+uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i)
+{
+	const struct cma_policy_config *cma = &cfg->policy.cma;
+	struct zone_layout l;
+	sim_assert(i < cma->nr_regions);
+	zone_layout(cfg, &l);
+	if (cma->mode == CMA_ZONE_CMA) {
+		/* the regions are ZONE_CMA, packed in order; their bases do not apply */
+		uint64_t base = l.start[ZONE_CMA];
+		for (unsigned j = 0; j < i; j++)
+			base += pageblock_roundup(cfg, cma->regions[j].pages);
+		return base;
+	}
+	if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO)
+		return cma->regions[i].base_pfn;
+	/* auto: packed downwards from the pageblock-aligned top of the home zone, in order */
+	uint64_t pb = 1ull << cfg->machine.pageblock_order;
+	enum zone_type home = config_cma_home_zone(cfg);
+	uint64_t bottom = l.start[home];
+	uint64_t top = (bottom + l.present[home]) & ~(pb - 1);
+	for (unsigned j = 0; j <= i; j++) {
+		if (cma->regions[j].base_pfn != CONFIG_CMA_BASE_AUTO)
+			continue;
+		uint64_t pages = pageblock_roundup(cfg, cma->regions[j].pages);
+		if (top < bottom || pages > top - bottom)
+			return CONFIG_CMA_NO_FIT;
+		top -= pages;
+	}
+	return top;
 }
 
 static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
@@ -858,77 +931,31 @@ static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
 	return a < b + bn && b < a + an;
 }
 
-static uint64_t place_auto(const struct config *cfg, unsigned i, uint64_t cursor)
+/* The zone whose present pages hold PFN, or -1 (a hole at the end of a zone's span). */
+static int zone_of(const struct zone_layout *l, uint64_t pfn)
 {
-	const struct cma_policy_config *cma = &cfg->policy.cma;
-	const struct cma_region_config *r = &cma->regions[i];
-	uint64_t align = region_align_pages(cfg, r);
-	for (int z = ZONE_MOVABLE; z >= ZONE_DMA; z--) {
-		uint64_t start = config_zone_start_pfn(cfg, (enum zone_type)z);
-		uint64_t end = MIN(start + cfg->machine.zone_pages[z], cursor);
-		while (end > start) {
-			uint64_t top = end & ~(align - 1);
-			if (top < start || top - start < r->pages)
-				break;
-			uint64_t base = (top - r->pages) & ~(align - 1);
-			if (base < start)
-				break;
-			/* Skip below any region given an explicit base, as memblock skips
-			 * ranges already reserved. */
-			uint64_t lowest = end;
-			for (unsigned j = 0; j < cma->nr_regions; j++) {
-				const struct cma_region_config *e = &cma->regions[j];
-				if (e->base_pfn != CONFIG_CMA_BASE_AUTO &&
-				    ranges_overlap(base, r->pages, e->base_pfn, e->pages))
-					lowest = MIN(lowest, e->base_pfn);
-			}
-			if (lowest == end)
-				return base;
-			end = lowest;
-		}
-	}
-	return CONFIG_CMA_BASE_AUTO;
-}
-
-uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i)
-{
-	const struct cma_policy_config *cma = &cfg->policy.cma;
-	sim_assert(i < cma->nr_regions);
-	if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO)
-		return cma->regions[i].base_pfn;
-	uint64_t cursor = total_pages(cfg), base = CONFIG_CMA_BASE_AUTO;
-	for (unsigned j = 0; j <= i; j++) {
-		if (cma->regions[j].base_pfn != CONFIG_CMA_BASE_AUTO || !cma->regions[j].pages)
-			continue;
-		base = place_auto(cfg, j, cursor);
-		if (base == CONFIG_CMA_BASE_AUTO)
-			return base;
-		cursor = base;
-	}
-	return base;
-}
-
-static int zone_of(const struct config *cfg, uint64_t pfn)
-{
-	for (int z = ZONE_DMA; z < ZONE_CMA; z++) {
-		uint64_t start = config_zone_start_pfn(cfg, (enum zone_type)z);
-		if (pfn >= start && pfn < start + cfg->machine.zone_pages[z])
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (pfn >= l->start[z] && pfn < l->start[z] + l->present[z])
 			return z;
-	}
 	return -1;
 }
 
 static int validate_cma(const struct config *cfg, const char *src, struct sim_error *err)
 {
 	const struct cma_policy_config *cma = &cfg->policy.cma;
-	uint64_t total = total_pages(cfg);
+	struct zone_layout l;
+	zone_layout(cfg, &l);
 	if (cma->mode != CMA_NONE && cma->nr_regions == 0)
 		return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.mode is %s but policy.cma.regions is empty",
 				     src, cma_mode_names[cma->mode]);
 	sim_assert(cma->nr_regions <= CONFIG_MAX_CMA_REGIONS);
+	/* Regions are checked under every mode (none ignores them), so a sweep over modes
+	 * fails on its first point rather than its last. */
 	for (unsigned i = 0; i < cma->nr_regions; i++) {
 		const struct cma_region_config *r = &cma->regions[i];
-		uint64_t align = region_align_pages(cfg, r);
+		uint64_t pb = 1ull << cfg->machine.pageblock_order;
+		/* As cma_declare_contiguous: whole pageblocks and whole bitmap granules. */
+		uint64_t align = MAX(pb, 1ull << r->order_per_bit);
 		if (!r->name[0])
 			return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.regions[%u].name is empty", src, i);
 		for (unsigned j = 0; j < i; j++)
@@ -942,35 +969,55 @@ static int validate_cma(const struct config *cfg, const char *src, struct sim_er
 			return sim_error_set(err, EX_CONFIG_,
 					     "%s: policy.cma.regions[%u].size: %" PRIu64 " pages is not a multiple of %" PRIu64
 					     " pages (pageblock / order_per_bit alignment)", src, i, r->pages, align);
-		if (r->base_pfn != CONFIG_CMA_BASE_AUTO && r->base_pfn % align)
+		if (r->base_pfn % pb)
 			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u].base: pfn %" PRIu64 " is not aligned to %" PRIu64
-					     " pages (pageblock / order_per_bit alignment)", src, i, r->base_pfn, align);
+					     "%s: policy.cma.regions[%u].base: pfn %" PRIu64 " is not aligned to a %" PRIu64
+					     "-page pageblock", src, i, r->base_pfn, pb);
+	}
+	if (cma->mode == CMA_ZONE_CMA) {
+		enum zone_type home = config_cma_home_zone(cfg);
+		uint64_t total = cma_total_pages(cfg), avail = cfg->machine.zone_pages[home];
+		if (total > avail)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions: %" PRIu64 " pages in all exceed the %" PRIu64
+					     " pages of zone %s, from which zone_cma carves ZONE_CMA", src, total, avail,
+					     zone_names[home]);
+		return 0;
+	}
+	uint64_t mem_end = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (l.present[z])
+			mem_end = l.start[z] + l.present[z];
+	for (unsigned i = 0; i < cma->nr_regions; i++) {
+		const struct cma_region_config *r = &cma->regions[i];
 		uint64_t base = config_cma_region_base_pfn(cfg, i);
-		if (base == CONFIG_CMA_BASE_AUTO)
+		if (base == CONFIG_CMA_NO_FIT)
 			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in any zone "
-					     "(below the regions placed before it)", src, i, r->pages);
-		if (base >= total || r->pages > total - base)
+					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in zone %s "
+					     "(base: auto packs regions down from its top)", src, i, r->pages, zone_names[config_cma_home_zone(cfg)]);
+		uint64_t last = base + r->pages - 1;
+		if (last >= mem_end)
 			return sim_error_set(err, EX_CONFIG_,
 					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
-					     " extend past the end of memory (pfn %" PRIu64 ")", src, i, base,
-					     base + r->pages - 1, total);
-		int z0 = zone_of(cfg, base), z1 = zone_of(cfg, base + r->pages - 1);
-		if (z0 != z1)
+					     " extend past the end of memory (pfn %" PRIu64 ")", src, i, base, last, mem_end);
+		int z0 = zone_of(&l, base), z1 = zone_of(&l, last);
+		if (z0 != z1 && z0 >= 0 && z1 >= 0)
 			return sim_error_set(err, EX_CONFIG_,
 					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
 					     " span zones %s and %s; the kernel refuses a CMA area that crosses a zone"
-					     " (cma_activate_area)", src, i, base, base + r->pages - 1,
-					     zone_names[z0], zone_names[z1]);
+					     " (cma_activate_area)", src, i, base, last, zone_names[z0], zone_names[z1]);
+		if (z0 != z1 || z0 < 0)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
+					     " reach into the hole after a zone's present pages (zones span whole "
+					     "%d-page blocks)", src, i, base, last, 1 << MAX_PAGE_ORDER);
 		for (unsigned j = 0; j < i; j++) {
 			uint64_t other = config_cma_region_base_pfn(cfg, j);
 			if (ranges_overlap(base, r->pages, other, cma->regions[j].pages))
 				return sim_error_set(err, EX_CONFIG_,
 						     "%s: policy.cma.regions[%u] (pfn %" PRIu64 "..%" PRIu64
 						     ") overlaps regions[%u] (pfn %" PRIu64 "..%" PRIu64 ")", src, i,
-						     base, base + r->pages - 1, j, other,
-						     other + cma->regions[j].pages - 1);
+						     base, last, j, other, other + cma->regions[j].pages - 1);
 		}
 	}
 	return 0;
@@ -990,10 +1037,13 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 	}
 	if (!total)
 		return sim_error_set(err, EX_CONFIG_, "%s: machine.zones: every zone is empty", src);
-	if (total >= PFN_NONE)
+	/* mm rounds every zone up to a MAX_PAGE_ORDER block and keeps one block of pfn
+	 * space spare below PFN_NONE */
+	struct zone_layout l;
+	zone_layout(cfg, &l);
+	if (l.start[MAX_NR_ZONES] > (uint64_t)UINT32_MAX - (1u << MAX_PAGE_ORDER))
 		return sim_error_set(err, EX_CONFIG_,
-				     "%s: machine.zones: %" PRIu64 " pages exceed the 32-bit pfn space (%u pages)",
-				     src, total, PFN_NONE - 1);
+				     "%s: machine.zones: %" PRIu64 " pages exceed the 32-bit pfn space", src, total);
 	if (!lowmem)
 		return sim_error_set(err, EX_CONFIG_,
 				     "%s: machine.zones: only ZONE_MOVABLE has memory; unmovable allocations need "
@@ -1021,20 +1071,47 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 /* ------------------------------------------------------------------------------------
  * JSON echo.
  */
+/* Code points that must not appear raw in the echo: YAML (which reads the echo back)
+ * refuses C1 controls and U+FFFE/U+FFFF, and folds NEL, LS and PS as line breaks inside
+ * quoted scalars; a BOM mid-stream is dropped.  JSON allows all of them as \u escapes. */
+static bool json_needs_escape(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0xfeff || cp == 0xfffe || cp == 0xffff;
+}
+
 static void json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		/* Decode one code point.  Values set through the table are valid UTF-8;
+		 * a field another module filled directly may not be, and JSON has no
+		 * raw bytes: a broken sequence becomes U+FFFD. */
+		unsigned n = *p < 0x80 ? 0 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 : 3;
+		uint32_t cp = n ? *p & (0x3fu >> n) : *p;
+		bool broken = *p >= 0x80 && (*p < 0xc0 || *p >= 0xf8);
+		for (unsigned i = 1; i <= n && !broken; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				broken = true;
+			else
+				cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if (broken) {
+			fputs("\\ufffd", fp);
+			p++;
+			continue;
+		}
 		if (*p == '"' || *p == '\\')
 			fprintf(fp, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", fp);
 		else if (*p == '\t')
 			fputs("\\t", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u%04x", *p);
+		else if (json_needs_escape(cp))
+			fprintf(fp, "\\u%04x", (unsigned)cp);
 		else
-			fputc(*p, fp);
+			fwrite(p, 1, n + 1, fp);
+		p += n + 1;
 	}
 	fputc('"', fp);
 }

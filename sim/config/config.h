@@ -27,12 +27,15 @@ struct machine_config {
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 };
 
-/* base_pfn value for "base: auto": the region is placed by config_cma_region_base_pfn(). */
-#define CONFIG_CMA_BASE_AUTO UINT64_MAX
+/* base_pfn for "base: auto" (or 0, as the kernel's cma_declare_contiguous takes base 0
+ * for "anywhere"): placed as config_cma_region_base_pfn() says. */
+#define CONFIG_CMA_BASE_AUTO 0
+/* config_cma_region_base_pfn(): an auto region that does not fit */
+#define CONFIG_CMA_NO_FIT UINT64_MAX
 
 struct cma_region_config {
 	char name[32];
-	uint64_t base_pfn;   /* first pfn, pageblock aligned, or CONFIG_CMA_BASE_AUTO */
+	uint64_t base_pfn;   /* first pfn, pageblock aligned; CONFIG_CMA_BASE_AUTO (0) = auto */
 	uint64_t pages;      /* size in pages (config accepts units: 512MiB) */
 	unsigned order_per_bit;
 };
@@ -99,8 +102,14 @@ void config_defaults(struct config *cfg);
  * "file:line:col: message". Relative paths inside (workload.trace, workload.generator)
  * are resolved against the config file's directory. */
 int config_load(struct config *cfg, const char *path, struct sim_error *err);
-/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars). */
+/* Apply one "dotted.key=value" override (same parser and checks as YAML scalars).
+ * List fields take an index: policy.cma.regions.0.size=256MiB (index == count appends);
+ * policy.cma.regions=[] empties the list.  Messages start "--set <assignment>: ". */
 int config_set(struct config *cfg, const char *assignment, struct sim_error *err);
+/* The same with key and value apart and WHERE (e.g. "plan.yaml:12:7") opening any
+ * message, for sweep plans that carry overrides in their own YAML. */
+int config_set_value(struct config *cfg, const char *key, const char *value, const char *where,
+		     struct sim_error *err);
 /* Cross-field validation (zones non-empty, CMA regions inside memory, ...). */
 int config_validate(const struct config *cfg, struct sim_error *err);
 /* Write the effective configuration as a JSON object (for summary.json): every key of
@@ -110,12 +119,17 @@ int config_validate(const struct config *cfg, struct sim_error *err);
  * indent; no trailing newline. */
 void config_write_json(const struct config *cfg, void *fp /* FILE * */, int indent);
 
-/* Zone layout the config describes: zones are laid out back to back from pfn 0 in
- * zone_type order (DMA, DMA32, Normal, Movable); ZONE_CMA is carved by the policy. */
+/* Zone layout as mm_init builds it: zones back to back from pfn 0 in zone_type order,
+ * each spanning its pages rounded up to 2^MAX_PAGE_ORDER; under zone_cma the regions'
+ * pages move from Normal into ZONE_CMA (the last zone). */
 uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt);
-/* Region i's first pfn, with "auto" resolved as the kernel's top-down memblock
- * reservation does: the highest pageblock-aligned range inside one zone, below the
- * regions placed before it.  CONFIG_CMA_BASE_AUTO if it does not fit (validate fails). */
+/* The zone CMA memory comes from: Normal, or DMA32 on a machine without Normal (a 1 GiB
+ * x86-64 VM).  Auto regions are placed at its top; zone_cma carves ZONE_CMA out of it. */
+enum zone_type config_cma_home_zone(const struct config *cfg);
+/* Region i's first pfn as mm places it: an explicit base as given; under zone_cma the
+ * regions packed in order from ZONE_CMA's start; otherwise "auto" regions packed in order
+ * downwards from the pageblock-aligned top of Normal.  CONFIG_CMA_NO_FIT if an auto region
+ * does not fit (config_validate reports it). */
 uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i);
 
 /* Parse a size: "4096", "512KiB", "512MiB", "4GiB", "1G", "2M" (binary units) -> bytes. */

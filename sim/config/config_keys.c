@@ -119,7 +119,7 @@ static const struct config_key keys[] = {
 	  .def = "", .unit = "", .knob = "cma area name", .doc = "region name; a new region is named cmaN (N = its index)" },
 	{ .path = "policy.cma.regions[].base", .type = CFG_PFN, R_AT(base_pfn, _Generic(RFIELD(base_pfn), uint64_t: 1, default: 0)),
 	  .min = 0, .max = MAX_PAGES, .def = "auto", .unit = "pfn", .knob = "cma=SIZE@BASE",
-	  .doc = "first pfn (bare integer) or byte address (with unit), pageblock aligned; auto = top of memory" },
+	  .doc = "first pfn (bare integer) or byte address (with unit), pageblock aligned; auto (= 0, as cma=SIZE without @BASE) packs regions down from the top of Normal; ignored under zone_cma" },
 	{ .path = "policy.cma.regions[].size", .type = CFG_PAGES, R_AT(pages, _Generic(RFIELD(pages), uint64_t: 1, default: 0)),
 	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "cma=SIZE",
 	  .doc = "region size, a whole number of pageblocks" },

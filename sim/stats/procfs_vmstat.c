@@ -12,8 +12,9 @@
 #include <string.h>
 
 enum item_scope {
-	ITEM_ZONE, /* per zone; node/vmstat value = Σ zones */
-	ITEM_NODE, /* per node (the "per-node stats" block of zoneinfo) */
+	ITEM_ZONE,     /* per zone (zoneinfo stat lines); the node value is the zones' sum */
+	ITEM_NODE,     /* per node (the "per-node stats" block of zoneinfo) */
+	ITEM_SIM_NODE, /* simulator-only node figure: summary.json, never /proc */
 };
 
 /* A state item: a figure the kernel computes from state, not an event counter. */
@@ -21,38 +22,119 @@ struct state_item {
 	const char *name;
 	enum item_scope scope;
 	enum vm_event_item before; /* printed just before this event, as the kernel orders them */
-	uint64_t (*value)(const struct mm *mm, const struct zone *z); /* z NULL for ITEM_NODE */
+	uint64_t (*value)(const struct mm *mm, const struct zone *z); /* z NULL: whole node */
 };
 
 static uint64_t zero(const struct mm *mm, const struct zone *z)
 {
-	/* The LRU, mlock, zsmalloc and slab state is not in mm yet (reclaim: issue 3); the
-	 * kernel prints these lines regardless, so they read 0 until it lands. */
+	/* Not modelled (slab, shmem, mapped files, zsmalloc, mlock, isolation counts): the
+	 * kernel prints these lines regardless, so they read 0. */
 	(void)mm;
 	(void)z;
 	return 0;
 }
 
-static uint64_t free_pages(const struct mm *mm, const struct zone *z)
+static bool in_zone(const struct zone *z, pfn_t pfn)
 {
-	(void)mm;
+	return !z || (pfn >= z->start_pfn && pfn < zone_end_pfn(z));
+}
+
+/* Pages on LRU list l (in zone z).  The node keeps one lruvec, as the kernel has since
+ * 4.8 (node-based LRU); the kernel also keeps per-zone counts, which we derive here by
+ * walking the list instead — only output time pays for it. */
+static uint64_t lru_pages(const struct mm *mm, const struct zone *z, enum lru_list l)
+{
+	if (!z)
+		return mm->lruvec.nr_pages[l];
+	uint64_t n = 0;
+	for (pfn_t pfn = mm->lruvec.head[l]; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
+		if (in_zone(z, pfn))
+			n += (uint64_t)1 << mm->pages[pfn].order;
+	return n;
+}
+
+/* Pages of LRU objects (in zone z) whose head carries any of flags. */
+static uint64_t lru_flag_pages(const struct mm *mm, const struct zone *z, uint16_t flags)
+{
+	uint64_t n = 0;
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		for (pfn_t pfn = mm->lruvec.head[l]; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
+			if ((mm->pages[pfn].flags & flags) && in_zone(z, pfn))
+				n += (uint64_t)1 << mm->pages[pfn].order;
+	return n;
+}
+
+static uint64_t inactive_anon(const struct mm *mm, const struct zone *z) { return lru_pages(mm, z, LRU_INACTIVE_ANON); }
+static uint64_t active_anon(const struct mm *mm, const struct zone *z) { return lru_pages(mm, z, LRU_ACTIVE_ANON); }
+static uint64_t inactive_file(const struct mm *mm, const struct zone *z) { return lru_pages(mm, z, LRU_INACTIVE_FILE); }
+static uint64_t active_file(const struct mm *mm, const struct zone *z) { return lru_pages(mm, z, LRU_ACTIVE_FILE); }
+static uint64_t unevictable(const struct mm *mm, const struct zone *z) { return lru_pages(mm, z, LRU_UNEVICTABLE); }
+static uint64_t easy(const struct mm *mm, const struct zone *z) { return lru_pages(mm, z, LRU_EASY); }
+
+/* NR_ANON_MAPPED: the anon LRU pages; NR_FILE_PAGES: the page cache, which under the
+ * ereclaimable policy includes the easily-reclaimable list. */
+static uint64_t anon_pages(const struct mm *mm, const struct zone *z)
+{
+	return inactive_anon(mm, z) + active_anon(mm, z);
+}
+
+static uint64_t file_pages(const struct mm *mm, const struct zone *z)
+{
+	return inactive_file(mm, z) + active_file(mm, z) + easy(mm, z);
+}
+
+static uint64_t dirty(const struct mm *mm, const struct zone *z) { return lru_flag_pages(mm, z, PF_DIRTY); }
+static uint64_t writeback(const struct mm *mm, const struct zone *z) { return lru_flag_pages(mm, z, PF_WRITEBACK); }
+
+/* NR_ZONE_WRITE_PENDING: dirty or under writeback. */
+static uint64_t write_pending(const struct mm *mm, const struct zone *z)
+{
+	return lru_flag_pages(mm, z, PF_DIRTY | PF_WRITEBACK);
+}
+
+static uint64_t sum_zones(const struct mm *mm, uint64_t (*fn)(const struct zone *z, unsigned pb_order))
+{
+	uint64_t n = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		n += fn(&mm->zones[i], mm->pageblock_order);
+	return n;
+}
+
+static uint64_t zone_free(const struct zone *z, unsigned pb_order)
+{
+	(void)pb_order;
 	return z->nr_free_pages;
 }
 
 /* NR_FREE_PAGES_BLOCKS (6.15+): free pages sitting in blocks of at least pageblock order,
  * i.e. whole free pageblocks.  The real DMA zone shows 3840 free, 3584 = 7 × 512 here. */
-static uint64_t free_pages_blocks(const struct mm *mm, const struct zone *z)
+static uint64_t zone_free_blocks(const struct zone *z, unsigned pb_order)
 {
 	uint64_t n = 0;
-	for (unsigned o = mm->pageblock_order; o < NR_PAGE_ORDERS; o++)
+	for (unsigned o = pb_order; o < NR_PAGE_ORDERS; o++)
 		n += z->free_area[o].nr_free << o;
 	return n;
 }
 
+static uint64_t zone_free_cma(const struct zone *z, unsigned pb_order)
+{
+	(void)pb_order;
+	return z->nr_free_cma;
+}
+
+static uint64_t free_pages(const struct mm *mm, const struct zone *z)
+{
+	return z ? zone_free(z, mm->pageblock_order) : sum_zones(mm, zone_free);
+}
+
+static uint64_t free_pages_blocks(const struct mm *mm, const struct zone *z)
+{
+	return z ? zone_free_blocks(z, mm->pageblock_order) : sum_zones(mm, zone_free_blocks);
+}
+
 static uint64_t free_cma(const struct mm *mm, const struct zone *z)
 {
-	(void)mm;
-	return z->nr_free_cma;
+	return z ? zone_free_cma(z, mm->pageblock_order) : sum_zones(mm, zone_free_cma);
 }
 
 /* Sorted by .before (the writers flush items in one pass over the events). */
@@ -60,32 +142,34 @@ static const struct state_item state_items[] = {
 	/* zone_stat_item order (6.18); numa_* are left out: the model is one node. */
 	{ "nr_free_pages", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, free_pages },
 	{ "nr_free_pages_blocks", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, free_pages_blocks },
-	{ "nr_zone_inactive_anon", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_zone_active_anon", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_zone_inactive_file", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_zone_active_file", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_zone_unevictable", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_zone_write_pending", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
+	{ "nr_zone_inactive_anon", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, inactive_anon },
+	{ "nr_zone_active_anon", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, active_anon },
+	{ "nr_zone_inactive_file", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, inactive_file },
+	{ "nr_zone_active_file", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, active_file },
+	{ "nr_zone_unevictable", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, unevictable },
+	{ "nr_zone_write_pending", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, write_pending },
 	{ "nr_mlock", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
 	{ "nr_zspages", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, zero },
 	{ "nr_free_cma", ITEM_ZONE, VM_WORKINGSET_REFAULT_ANON, free_cma },
 	/* node_stat_item order: LRU and isolation, then workingset_* (events here) ... */
-	{ "nr_inactive_anon", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_active_anon", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_inactive_file", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_active_file", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
-	{ "nr_unevictable", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
+	{ "nr_inactive_anon", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, inactive_anon },
+	{ "nr_active_anon", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, active_anon },
+	{ "nr_inactive_file", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, inactive_file },
+	{ "nr_active_file", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, active_file },
+	{ "nr_unevictable", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, unevictable },
 	{ "nr_slab_reclaimable", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
 	{ "nr_slab_unreclaimable", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
 	{ "nr_isolated_anon", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
 	{ "nr_isolated_file", ITEM_NODE, VM_WORKINGSET_REFAULT_ANON, zero },
 	/* ... page counts, then nr_vmscan_write .. nr_written (events here). */
-	{ "nr_anon_pages", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
+	{ "nr_anon_pages", ITEM_NODE, VM_NR_VMSCAN_WRITE, anon_pages },
 	{ "nr_mapped", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
-	{ "nr_file_pages", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
-	{ "nr_dirty", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
-	{ "nr_writeback", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
+	{ "nr_file_pages", ITEM_NODE, VM_NR_VMSCAN_WRITE, file_pages },
+	{ "nr_dirty", ITEM_NODE, VM_NR_VMSCAN_WRITE, dirty },
+	{ "nr_writeback", ITEM_NODE, VM_NR_VMSCAN_WRITE, writeback },
 	{ "nr_shmem", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
+	/* Simulator-only state, after every event (summary.json). */
+	{ "mmsim_nr_easily_reclaimable", ITEM_SIM_NODE, NR_VM_EVENTS, easy },
 };
 
 /* Events before pgpgin are node_stat_items in the kernel: zoneinfo's per-node block. */
@@ -109,18 +193,6 @@ static bool event_in_vmstat(const struct mm *mm, enum vm_event_item e)
 	return true;
 }
 
-static uint64_t item_value(const struct mm *mm, const struct state_item *it, const struct zone *z)
-{
-	if (it->scope == ITEM_NODE)
-		return it->value(mm, NULL);
-	if (z)
-		return it->value(mm, z);
-	uint64_t sum = 0;
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		sum += it->value(mm, &mm->zones[i]);
-	return sum;
-}
-
 void procfs_visit_stats(const struct mm *mm, enum procfs_stats_set set, const struct zone *z,
 			procfs_stat_fn fn, void *ctx)
 {
@@ -128,11 +200,12 @@ void procfs_visit_stats(const struct mm *mm, enum procfs_stats_set set, const st
 	for (int e = 0; e <= NR_VM_EVENTS; e++) {
 		for (; next < ARRAY_SIZE(state_items) && (e == NR_VM_EVENTS || (int)state_items[next].before == e); next++) {
 			const struct state_item *it = &state_items[next];
-			if (set == PROCFS_STATS_NODE && it->scope != ITEM_NODE)
-				continue;
-			if (set == PROCFS_STATS_ZONE && it->scope != ITEM_ZONE)
-				continue;
-			fn(ctx, it->name, item_value(mm, it, set == PROCFS_STATS_ZONE ? z : NULL));
+			bool shown = set == PROCFS_STATS_ALL ||
+				     (set == PROCFS_STATS_VMSTAT && it->scope != ITEM_SIM_NODE) ||
+				     (set == PROCFS_STATS_NODE && it->scope == ITEM_NODE) ||
+				     (set == PROCFS_STATS_ZONE && it->scope == ITEM_ZONE);
+			if (shown)
+				fn(ctx, it->name, it->value(mm, set == PROCFS_STATS_ZONE ? z : NULL));
 		}
 		if (e == NR_VM_EVENTS)
 			break;

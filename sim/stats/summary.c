@@ -11,10 +11,35 @@
 #define MMSIM_VERSION "unknown"
 #endif
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, surrogates or
+ * code points past U+10FFFF), 0 if malformed. */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void summary_json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		switch (*p) {
 		case '"': fputs("\\\"", fp); break;
 		case '\\': fputs("\\\\", fp); break;
@@ -22,11 +47,21 @@ void summary_json_string(FILE *fp, const char *s)
 		case '\t': fputs("\\t", fp); break;
 		case '\r': fputs("\\r", fp); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp); /* UTF-8 passes through unchanged */
+			} else {
+				/* JSON text is UTF-8: pass well-formed sequences, replace stray bytes. */
+				size_t n = utf8_len(p);
+				if (!n) {
+					fputs("\\ufffd", fp);
+					break;
+				}
+				fwrite(p, 1, n, fp);
+				p += n;
+				continue;
+			}
 		}
+		p++;
 	}
 	fputc('"', fp);
 }
@@ -67,12 +102,12 @@ static bool is_json_number(const char *s)
  * ("+5", "007", " 12", "1.") normalised; anything else (hex, inf, words) a string. */
 static void json_value_text(FILE *fp, const char *s)
 {
-	if (is_json_number(s)) {
+	char *end;
+	double d = strtod(s, &end);
+	if (is_json_number(s) && isfinite(d)) { /* 1e999 is grammatical but overflows readers */
 		fputs(s, fp);
 		return;
 	}
-	char *end;
-	double d = strtod(s, &end);
 	bool decimal = *s && !strpbrk(s, "xXnNiI"); /* no hex, nan, inf */
 	if (decimal && end != s && *end == '\0' && isfinite(d))
 		fprintf(fp, "%.17g", d);

@@ -26,7 +26,16 @@ static void col(struct row_ctx *c, int64_t value, const char *name_fmt, ...)
 		vfprintf(c->fp, name_fmt, ap);
 		va_end(ap);
 	} else {
-		fprintf(c->fp, "%lld", (long long)value);
+		/* Rows are most of a long run's output: format by hand rather than via printf. */
+		char buf[24], *p = buf + sizeof(buf);
+		uint64_t u = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (value < 0)
+			*--p = '-';
+		fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), c->fp);
 	}
 }
 

@@ -456,9 +456,13 @@ struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
 				  const struct trace_header *h, struct sim_error *err)
 {
 	sim_assert(enc < NR_TRACE_ENCODINGS);
+	if (h->nr_meta > TRACE_MAX_META) {
+		sim_error_set(err, EX_SOFTWARE_, "%s: %u header keys, at most %d", path, h->nr_meta,
+			      TRACE_MAX_META);
+		return NULL;
+	}
 	for (uint32_t i = 0; i < h->nr_meta; i++) {
-		if (h->nr_meta > TRACE_MAX_META || !trace_meta_key_ok(h->meta[i].key) ||
-		    !trace_meta_value_ok(h->meta[i].value)) {
+		if (!trace_meta_key_ok(h->meta[i].key) || !trace_meta_value_ok(h->meta[i].value)) {
 			sim_error_set(err, EX_SOFTWARE_, "%s: bad header key or value #%u", path, i + 1);
 			return NULL;
 		}

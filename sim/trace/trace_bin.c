@@ -8,19 +8,36 @@
 
 #include "../mm/mmtypes.h"
 
+#include <endian.h>
 #include <inttypes.h>
 #include <string.h>
 
 enum { VI_OK, VI_SHORT, VI_BAD };
 
-/* LEB128, least significant group first; at most 10 bytes for 64 bits. */
+/* LEB128, least significant group first; at most 10 bytes for 64 bits.
+ * Varint lengths vary record to record (a free's id delta takes 1-3 bytes at random), so
+ * a byte loop mispredicts; with 8 bytes in reach the length comes from the first clear
+ * stop bit and the 7-bit groups are packed with three mask-and-shift steps, no branch on
+ * the data.  Longer varints (over 56 bits) and the last bytes of input take the loop. */
 static inline int get_uvarint(const unsigned char **pp, const unsigned char *end, uint64_t *v)
 {
 	const unsigned char *p = *pp;
-	if (p < end && *p < 0x80) {
-		*v = *p;
-		*pp = p + 1;
-		return VI_OK;
+	if (__builtin_expect(end - p >= 8, 1)) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		x = le64toh(x);
+		uint64_t stop = ~x & 0x8080808080808080ull;
+		if (__builtin_expect(stop != 0, 1)) {
+			unsigned nbits = (unsigned)__builtin_ctzll(stop) + 1; /* 8, 16, ... 64 */
+			x &= nbits == 64 ? ~0ull : (1ull << nbits) - 1;
+			x &= 0x7f7f7f7f7f7f7f7full;
+			x = ((x & 0x7f007f007f007f00ull) >> 1) | (x & 0x007f007f007f007full);
+			x = ((x & 0x3fff00003fff0000ull) >> 2) | (x & 0x00003fff00003fffull);
+			x = ((x & 0x0fffffff00000000ull) >> 4) | (x & 0x000000000fffffffull);
+			*v = x;
+			*pp = p + nbits / 8;
+			return VI_OK;
+		}
 	}
 	uint64_t x = 0;
 	for (unsigned shift = 0; shift < 64; shift += 7) {

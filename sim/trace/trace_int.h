@@ -30,8 +30,9 @@
 #define TRACE_BUF_SIZE (256u << 10) /* decompressed bytes per gzread */
 #define TRACE_TEXT_MAX_LINE 4096u
 
-/* Reader state.  Invariant: pos <= len <= TRACE_BUF_SIZE; eof means gzread has
- * returned 0 (no more input) and the gzip trailer was checked. */
+/* Reader state.  Invariant: pos <= len <= TRACE_BUF_SIZE; nr_records == records
+ * returned with 1; eof means no more input will come, and then the gzip trailer was
+ * verified unless gz_cut. */
 struct trace_reader {
 	gzFile gz;
 	enum trace_encoding enc;
@@ -59,6 +60,9 @@ struct trace_reader {
 	unsigned long line_no;
 };
 
+/* Writer state.  Invariant: nr_records == records accepted by trace_write, all of them
+ * encoded into buf[0, len) or already handed to gz / af.fp; len <= TRACE_BUF_SIZE;
+ * once failed, only trace_abort (or a refusing trace_commit) may follow. */
 struct trace_writer {
 	struct atomic_file af;
 	enum trace_encoding enc;

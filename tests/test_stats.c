@@ -1,0 +1,609 @@
+/* Run outputs: latency histograms and quantiles, the timeseries sampler and its
+ * fragmentation columns, summary.json (validated by a small JSON parser), and the run
+ * directory (atomic files, snapshots).  Expected values are worked by hand in comments. */
+#include "mmtest.h"
+#include "testlib.h"
+
+#include <ctype.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stats/latency.h"
+#include "stats/rundir.h"
+#include "stats/summary.h"
+#include "stats/timeseries.h"
+
+/* ---- a minimal JSON validator (RFC 8259 grammar, no semantics) ------------------------ */
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_value(const char *p);
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (; *p != '"'; p++) {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+				return NULL;
+			}
+		}
+	}
+	return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (isdigit((unsigned char)*p))
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return p;
+}
+
+static const char *json_value(const char *p)
+{
+	p = json_ws(p);
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		p = json_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (close == '}') {
+				p = json_string(json_ws(p));
+				if (!p || *(p = json_ws(p)) != ':')
+					return NULL;
+				p++;
+			}
+			p = json_value(p);
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	if (*p == '"')
+		return json_string(p);
+	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	return json_number(p);
+}
+
+static bool json_valid(const char *text)
+{
+	const char *end = json_value(text);
+	return end && *json_ws(end) == '\0';
+}
+
+static void test_json_validator(void)
+{
+	/* The validator itself must reject what JSON forbids. */
+	CHECK(json_valid("{\"a\": [1, -2.5e3, \"x\\n\", true, null, {}]}"));
+	CHECK(!json_valid("{\"a\": 01}"));
+	CHECK(!json_valid("{\"a\": nan}"));
+	CHECK(!json_valid("{\"a\": \"tab\there\"}"));
+	CHECK(!json_valid("{\"a\": 1,}"));
+	CHECK(!json_valid("{\"a\": 1} x"));
+}
+
+/* ---- latency -------------------------------------------------------------------------- */
+
+static void test_latency_buckets(void)
+{
+	/* bucket = bit length: 0 -> 0, 1 -> 1, 2..3 -> 2, 4..7 -> 3, 1023 -> 10, 1024 -> 11 */
+	CHECK_EQ(latency_bucket(0), 0);
+	CHECK_EQ(latency_bucket(1), 1);
+	CHECK_EQ(latency_bucket(3), 2);
+	CHECK_EQ(latency_bucket(4), 3);
+	CHECK_EQ(latency_bucket(1023), 10);
+	CHECK_EQ(latency_bucket(1024), 11);
+	CHECK_EQ(latency_bucket(UINT64_MAX), 64);
+	CHECK_EQ(latency_bucket_lower_ns(11), 1024);
+	CHECK_EQ(latency_bucket_upper_ns(10), 1023);
+	CHECK_EQ(latency_bucket_upper_ns(0), 0);
+	CHECK(latency_bucket_upper_ns(64) == UINT64_MAX);
+}
+
+static void test_latency_quantiles(void)
+{
+	struct latency_hist h;
+	latency_hist_init(&h);
+	CHECK_EQ(latency_quantile_ns(&h, 0.5), 0); /* empty */
+	CHECK(latency_mean_ns(&h) == 0.0);
+	/* 4, 5, 6, 7 all fall in bucket 3 = [4, 7], already the observed [min, max]:
+	 * p50: rank 2 of 4 -> 4 + 2/4·3 = 5.5 -> 6 (nearest, halves up); p0 = min 4;
+	 * p100 = max 7; mean 22/4 = 5.5. */
+	for (sim_ns_t v = 4; v <= 7; v++)
+		latency_hist_add(&h, v);
+	CHECK_EQ(h.count, 4);
+	CHECK_EQ(h.min_ns, 4);
+	CHECK_EQ(h.max_ns, 7);
+	CHECK_EQ(latency_quantile_ns(&h, 0.5), 6);
+	CHECK_EQ(latency_quantile_ns(&h, 0.0), 4);
+	CHECK_EQ(latency_quantile_ns(&h, 1.0), 7);
+	CHECK(latency_mean_ns(&h) == 5.5);
+
+	/* 100 × 1000 ns (bucket 10 = [512, 1023]) and 1 × 5000 ns (bucket 13 = [4096, 8191]).
+	 * p50: rank 50.5 in bucket 10, bounds narrowed to [min 1000, 1023]:
+	 *      1000 + 50.5/100·23 = 1011.6 -> 1012.
+	 * p99: rank 99.99 -> 1000 + 0.9999·23 = 1022.998 -> 1023.
+	 * p100: rank 101, bucket 13 narrowed to [4096, max 5000] -> 5000. */
+	latency_hist_init(&h);
+	for (int i = 0; i < 100; i++)
+		latency_hist_add(&h, 1000);
+	latency_hist_add(&h, 5000);
+	CHECK_EQ(latency_quantile_ns(&h, 0.5), 1012);
+	CHECK_EQ(latency_quantile_ns(&h, 0.99), 1023);
+	CHECK_EQ(latency_quantile_ns(&h, 1.0), 5000);
+	CHECK_EQ(h.sum_ns, 105000);
+
+	/* A single value: every quantile is that value (bounds narrow to a point). */
+	latency_hist_init(&h);
+	latency_hist_add(&h, 123456);
+	CHECK_EQ(latency_quantile_ns(&h, 0.5), 123456);
+	CHECK_EQ(latency_quantile_ns(&h, 0.99), 123456);
+
+	/* Zero-ns samples live in bucket 0. */
+	latency_hist_init(&h);
+	latency_hist_add(&h, 0);
+	latency_hist_add(&h, 0);
+	CHECK_EQ(h.bucket[0], 2);
+	CHECK_EQ(latency_quantile_ns(&h, 0.9), 0);
+}
+
+/* Quantiles stay within [min, max] and are monotone in q, for random data. */
+static void test_latency_random(void)
+{
+	uint64_t s = tl_test_seed() | 1;
+	struct latency_hist h;
+	latency_hist_init(&h);
+	for (int i = 0; i < 10000; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
+		latency_hist_add(&h, s >> (s & 63));
+	}
+	uint64_t last = 0;
+	for (int k = 0; k <= 100; k++) {
+		uint64_t q = latency_quantile_ns(&h, k / 100.0);
+		CHECK(q >= h.min_ns && q <= h.max_ns);
+		CHECK(q >= last);
+		last = q;
+	}
+	uint64_t total = 0;
+	for (int b = 0; b < LATENCY_NR_BUCKETS; b++)
+		total += h.bucket[b];
+	CHECK_EQ(total, h.count);
+}
+
+static void test_latency_tsv(void)
+{
+	struct alloc_latency lat;
+	latency_init(&lat);
+	/* movable: 4..7 (bucket 3); atomic: one 0 ns.  Each class prints buckets 0 up to its
+	 * highest non-empty one, upper bounds 0, 1, 3, 7; empty classes print nothing. */
+	for (sim_ns_t v = 4; v <= 7; v++)
+		latency_record(&lat, ACLASS_MOVABLE, v);
+	latency_record(&lat, ACLASS_ATOMIC, 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	fp = open_memstream(&buf, &len);
+	latency_write_tsv(fp, &lat);
+	fclose(fp);
+	CHECK_STR(buf, "class\tupper_ns\tcount\n"
+		       "movable\t0\t0\n"
+		       "movable\t1\t0\n"
+		       "movable\t3\t0\n"
+		       "movable\t7\t4\n"
+		       "atomic\t0\t1\n");
+	free(buf);
+}
+
+/* ---- timeseries ------------------------------------------------------------------------ */
+
+static void small_mm(struct config *cfg, struct mm *mm, enum cma_mode mode, uint64_t cma_pages)
+{
+	struct sim_error err;
+	/* Normal only, 4096 pages = 4 order-10 blocks; min_free_kbytes 128 -> pages_min 32,
+	 * all of it Normal's: min 32, gap max(32/4 = 8, 4096·10/10000 = 4) = 8, low 40, high 48. */
+	mmtest_config(cfg, 0, 0, 4096, 128);
+	cfg->policy.cma.mode = mode;
+	if (mode != CMA_NONE) {
+		cfg->policy.cma.nr_regions = 1;
+		cfg->policy.cma.regions[0].pages = cma_pages;
+	}
+	if (mm_init(mm, cfg, NULL, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static char tmpdir[256];
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int c;
+	while ((c = fgetc(fp)) != EOF)
+		fputc(c, out);
+	fclose(fp);
+	fclose(out);
+	return buf;
+}
+
+static void test_timeseries_rows(void)
+{
+	struct config cfg;
+	struct mm mm;
+	small_mm(&cfg, &mm, CMA_NONE, 0);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/ts.tsv", tmpdir);
+	struct timeseries ts;
+	struct sim_error err;
+	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
+	/* 1 + 5 + 11 + 3 + 2 columns with the one populated zone. */
+	CHECK_EQ(ts.nr_columns, 22);
+	timeseries_sample(&ts, &mm, 0);
+	/* One order-0 movable page: the first order-10 block splits, leaving one free block
+	 * at each of orders 0..9 and three at order 10: free 4095. */
+	CHECK(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE);
+	timeseries_sample(&ts, &mm, 1000000);
+	/* Rows go to the temporary file as they are taken; the final name appears at commit. */
+	CHECK(access(path, F_OK) != 0);
+	CHECK(access(ts.af.tmp, F_OK) == 0);
+	CHECK_EQ(timeseries_commit(&ts, &err), 0);
+	CHECK(access(ts.af.tmp, F_OK) != 0);
+	char *text = slurp(path);
+	/* Row 1: 4096 free in four order-10 blocks; order-9 view: 8 suitable blocks cover all
+	 * free memory -> unusable 0, frag -1000.  Row 2: suitable = 1 (order 9) + 3·2 = 7
+	 * blocks = 3584 pages; unusable = (4095 − 3584)·1000/4095 = 124 (124.8). */
+	CHECK_STR(text,
+		  "time_ns\tfree_Normal\tmin_Normal\tlow_Normal\thigh_Normal\tnr_free_cma_Normal"
+		  "\tbuddy_Normal_o0\tbuddy_Normal_o1\tbuddy_Normal_o2\tbuddy_Normal_o3\tbuddy_Normal_o4"
+		  "\tbuddy_Normal_o5\tbuddy_Normal_o6\tbuddy_Normal_o7\tbuddy_Normal_o8\tbuddy_Normal_o9"
+		  "\tbuddy_Normal_o10\tkswapd_active\tkcompactd_active\tcma_used_pages"
+		  "\tunusable_index_Normal_o9\tfrag_index_Normal_o9\n"
+		  "0\t4096\t32\t40\t48\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t4\t0\t0\t0\t0\t-1000\n"
+		  "1000000\t4095\t32\t40\t48\t0\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t3\t0\t0\t0\t124\t-1000\n");
+	free(text);
+	remove(path);
+	mm_destroy(&mm);
+}
+
+static void test_timeseries_abort(void)
+{
+	struct config cfg;
+	struct mm mm;
+	small_mm(&cfg, &mm, CMA_NONE, 0);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/aborted.tsv", tmpdir);
+	struct timeseries ts;
+	struct sim_error err;
+	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
+	timeseries_sample(&ts, &mm, 5);
+	timeseries_abort(&ts);
+	timeseries_abort(&ts); /* harmless twice */
+	CHECK(access(path, F_OK) != 0);
+	CHECK(access(ts.af.tmp, F_OK) != 0);
+	mm_destroy(&mm);
+}
+
+static void test_frag_indices(void)
+{
+	struct zone z;
+	memset(&z, 0, sizeof(z));
+	/* Nothing free: unusable 1000, fragmentation index 0 (reference §5.3). */
+	CHECK_EQ(timeseries_unusable_index(&z, 9), 1000);
+	CHECK_EQ(timeseries_frag_index(&z, 9), 0);
+	/* 100 order-0 + 10 order-3 blocks: free 180 pages, 110 blocks, none of order 9.
+	 * frag = 1000 − (1000 + 180·1000/512)/110 = 1000 − (1000 + 351)/110 = 1000 − 12 = 988;
+	 * unusable = 180·1000/180 = 1000. */
+	z.free_area[0].nr_free = 100;
+	z.free_area[3].nr_free = 10;
+	CHECK_EQ(timeseries_frag_index(&z, 9), 988);
+	CHECK_EQ(timeseries_unusable_index(&z, 9), 1000);
+	/* Plus one order-10 block: two order-9 blocks possible -> frag −1000;
+	 * unusable = (1204 − 2·512)·1000/1204 = 180000/1204 = 149. */
+	z.free_area[10].nr_free = 1;
+	CHECK_EQ(timeseries_frag_index(&z, 9), -1000);
+	CHECK_EQ(timeseries_unusable_index(&z, 9), 149);
+}
+
+static void test_cma_used(void)
+{
+	struct config cfg;
+	struct mm mm;
+	/* migrate_cma: one 1024-page area at the top of Normal (pfns 3072..4095).  Three
+	 * order-10 movable allocations take the three non-CMA blocks (CMA is the movable
+	 * last resort; free_cma 1024 is never more than half of free 4096/3072/2048), the
+	 * next order-0 one must come from CMA: used 1. */
+	small_mm(&cfg, &mm, CMA_MIGRATE_CMA, 1024);
+	CHECK_EQ(timeseries_cma_used_pages(&mm), 0);
+	for (uint64_t id = 1; id <= 3; id++)
+		CHECK(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 10) < 3072);
+	CHECK_EQ(timeseries_cma_used_pages(&mm), 0);
+	CHECK(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE, 0) >= 3072);
+	CHECK_EQ(timeseries_cma_used_pages(&mm), 1);
+	mm_destroy(&mm);
+
+	/* sticky_movable: a 512-page area (3584..4095) inside the order-10 free block at 3072;
+	 * the walk counts only the overlap, so used 0 at boot.  After seven order-9
+	 * allocations one pageblock stays free: used is 0 if it is the area's, else 512. */
+	small_mm(&cfg, &mm, CMA_STICKY_MOVABLE, 512);
+	CHECK_EQ(timeseries_cma_used_pages(&mm), 0);
+	for (uint64_t id = 1; id <= 7; id++)
+		CHECK(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 9) != PFN_NONE);
+	const struct zone *z = &mm.zones[ZONE_NORMAL];
+	CHECK_EQ(z->nr_free_pages, 512);
+	pfn_t left = PFN_NONE;
+	for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
+		if (z->free_area[9].head[mt] != PFN_NONE)
+			left = z->free_area[9].head[mt];
+	CHECK_EQ(timeseries_cma_used_pages(&mm), left == 3584 ? 0 : 512);
+	mm_destroy(&mm);
+}
+
+/* ---- summary.json ---------------------------------------------------------------------- */
+
+static void fake_config(const struct config *cfg, void *fp, int indent)
+{
+	(void)indent;
+	fprintf(fp, "{\"seed\": %llu, \"note\": \"stand-in for config_write_json\"}",
+		(unsigned long long)cfg->seed);
+}
+
+static struct trace_header hdr;
+
+static void meta(const char *key, const char *value)
+{
+	struct trace_meta *m = &hdr.meta[hdr.nr_meta++];
+	snprintf(m->key, sizeof(m->key), "%s", key);
+	snprintf(m->value, sizeof(m->value), "%s", value);
+}
+
+static void test_summary(void)
+{
+	struct config cfg;
+	struct mm mm;
+	small_mm(&cfg, &mm, CMA_NONE, 0);
+	mm.vm_events[VM_MMSIM_ALLOC_FAIL] = 3;
+	mm.alloc_fail_by_class[ACLASS_ATOMIC] = 2;
+	struct alloc_latency lat;
+	latency_init(&lat);
+	for (sim_ns_t v = 4; v <= 7; v++)
+		latency_record(&lat, ACLASS_MOVABLE, v);
+	memset(&hdr, 0, sizeof(hdr));
+	meta("generator", "churn");
+	meta("observed.compact_stall", "27");
+	meta("observed.ratio", "0.5");
+	meta("observed.plus", "+5");
+	meta("observed.hex", "0x10");
+	meta("observed.name", "a\"b\\c\td");
+	meta("observed.", "empty key");
+	meta("observed.huge", "1e999");
+	meta("observed.utf8", "caf\xc3\xa9 \xff");
+	struct summary_input in = {
+		.mm = &mm, .cfg = &cfg, .write_config = fake_config, .seed = 42,
+		.elapsed_ns = 123456789, .records = 1000, .latency = &lat, .trace = &hdr,
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	fp = open_memstream(&buf, &len);
+	summary_write(fp, &in);
+	fclose(fp);
+	CHECK(json_valid(buf));
+	CHECK(strstr(buf, "\"mmsim_version\": \"") != NULL);
+	CHECK(strstr(buf, "\"seed\": 42,") != NULL);
+	CHECK(strstr(buf, "\"config\": {\"seed\": 1, \"note\"") != NULL);
+	CHECK(strstr(buf, "\"elapsed_ns\": 123456789,") != NULL);
+	CHECK(strstr(buf, "\"records\": 1000,") != NULL);
+	/* counters: state items, kernel events and simulator-only ones, node-wide */
+	CHECK(strstr(buf, "\"nr_free_pages\": 4096") != NULL);
+	CHECK(strstr(buf, "\"mmsim_alloc_fail\": 3") != NULL);
+	CHECK(strstr(buf, "\"cma_alloc_fail\": 0") != NULL);
+	CHECK(strstr(buf, "\"mmsim_nr_easily_reclaimable\": 0") != NULL);
+	CHECK(strstr(buf, "\"atomic\": 2") != NULL);
+	/* movable 4..7: mean 5.5, p50 6, p90 = 4 + 3.6/4·3 = 6.7 -> 7, p99 -> 7, max 7 */
+	CHECK(strstr(buf, "\"movable\": {\"count\": 4, \"mean_ns\": 5.500, \"p50_ns\": 6, \"p90_ns\": 7, "
+			  "\"p99_ns\": 7, \"max_ns\": 7}") != NULL);
+	CHECK(strstr(buf, "\"cma_device\": {\"count\": 0, \"mean_ns\": 0.000, \"p50_ns\": 0") != NULL);
+	/* observed: prefix stripped, numbers as numbers, the rest as escaped strings */
+	CHECK(strstr(buf, "\"compact_stall\": 27") != NULL);
+	CHECK(strstr(buf, "\"ratio\": 0.5") != NULL);
+	CHECK(strstr(buf, "\"plus\": 5") != NULL);
+	CHECK(strstr(buf, "\"hex\": \"0x10\"") != NULL);
+	CHECK(strstr(buf, "\"name\": \"a\\\"b\\\\c\\td\"") != NULL);
+	CHECK(strstr(buf, "\"\": \"empty key\"") != NULL);
+	CHECK(strstr(buf, "\"huge\": \"1e999\"") != NULL);
+	/* well-formed UTF-8 passes, a stray byte becomes U+FFFD */
+	CHECK(strstr(buf, "\"utf8\": \"caf\xc3\xa9 \\ufffd\"") != NULL);
+	CHECK(strstr(buf, "generator") == NULL);
+	free(buf);
+
+	/* Absent inputs still give valid JSON. */
+	struct summary_input bare = { .mm = &mm };
+	fp = open_memstream(&buf, &len);
+	summary_write(fp, &bare);
+	fclose(fp);
+	CHECK(json_valid(buf));
+	CHECK(strstr(buf, "\"config\": null") != NULL);
+	CHECK(strstr(buf, "\"observed\": {}") != NULL);
+	free(buf);
+	mm_destroy(&mm);
+}
+
+/* ---- run directory --------------------------------------------------------------------- */
+
+static int count_tmp;
+
+static int visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (strstr(path, ".tmp."))
+		count_tmp++;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+static void test_rundir(void)
+{
+	struct config cfg;
+	struct mm mm;
+	small_mm(&cfg, &mm, CMA_NONE, 0);
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/a/b/run", tmpdir);
+	struct sim_error err;
+	CHECK_EQ(rundir_create(dir, &err), 0);
+	CHECK_EQ(rundir_create(dir, &err), 0); /* mkdir -p: existing is fine */
+	struct timeseries ts;
+	CHECK_EQ(rundir_timeseries_open(&ts, dir, &mm, &err), 0);
+	timeseries_sample(&ts, &mm, 0);
+	CHECK_EQ(rundir_snapshot(dir, "../x y", 5000, &mm, &err), 0);
+	timeseries_sample(&ts, &mm, 10000);
+	struct alloc_latency lat;
+	latency_init(&lat);
+	latency_record(&lat, ACLASS_UNMOVABLE, 100);
+	struct rundir_output out = {
+		.dir = dir, .mm = &mm, .cfg = &cfg, .write_config = fake_config, .seed = 7,
+		.elapsed_ns = 10000, .records = 2, .latency = &lat, .ts = &ts,
+	};
+	CHECK_EQ(rundir_write(&out, &err), 0);
+	static const char *const files[] = { "summary.json", "buddyinfo", "pagetypeinfo", "vmstat",
+					     "zoneinfo", "timeseries.tsv", "latency.tsv" };
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		CHECK(exists_in(dir, files[i]));
+	/* The tag is kept to one path component: "../x y" -> "_._x_y" ('.' only after the
+	 * first character, '/' and ' ' become '_'). */
+	char snap[600];
+	snprintf(snap, sizeof(snap), "%s/snapshots/_._x_y-5000", dir);
+	CHECK(exists_in(snap, "buddyinfo"));
+	CHECK(exists_in(snap, "zoneinfo"));
+	CHECK(exists_in(snap, "vmstat"));
+	CHECK(exists_in(snap, "pagetypeinfo"));
+	count_tmp = 0;
+	nftw(tmpdir, visit, 16, FTW_PHYS);
+	CHECK_EQ(count_tmp, 0); /* every file renamed into place */
+
+	char path[700];
+	snprintf(path, sizeof(path), "%s/timeseries.tsv", dir);
+	char *text = slurp(path);
+	int rows = 0;
+	for (char *p = text; p && *p; p++)
+		rows += *p == '\n';
+	CHECK_EQ(rows, 3); /* header + two samples */
+	free(text);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	text = slurp(path);
+	CHECK(text && json_valid(text));
+	free(text);
+	snprintf(path, sizeof(path), "%s/latency.tsv", dir);
+	text = slurp(path);
+	/* 100 ns: bucket 7 = [64, 127]; lines for buckets 0..7 */
+	CHECK(text && strstr(text, "unmovable\t127\t1\n") != NULL);
+	free(text);
+
+	/* Without a sampler, timeseries.tsv holds the header and the final state. */
+	struct rundir_output bare = { .dir = dir, .mm = &mm, .elapsed_ns = 99 };
+	CHECK_EQ(rundir_write(&bare, &err), 0);
+	snprintf(path, sizeof(path), "%s/timeseries.tsv", dir);
+	text = slurp(path);
+	CHECK(text && strstr(text, "\n99\t4096\t") != NULL);
+	free(text);
+	snprintf(path, sizeof(path), "%s/latency.tsv", dir);
+	text = slurp(path);
+	CHECK_STR(text, "class\tupper_ns\tcount\n");
+	free(text);
+
+	/* An unwritable place is an I/O error with the path in the message. */
+	snprintf(path, sizeof(path), "%s/summary.json/sub", dir);
+	struct rundir_output bad = { .dir = path, .mm = &mm };
+	CHECK_EQ(rundir_write(&bad, &err), -1);
+	CHECK_EQ(err.code, EX_IOERR_);
+	CHECK(strstr(err.msg, "summary.json") != NULL);
+	mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mmsim-test-stats-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_json_validator);
+	RUN(test_latency_buckets);
+	RUN(test_latency_quantiles);
+	RUN(test_latency_random);
+	RUN(test_latency_tsv);
+	RUN(test_timeseries_rows);
+	RUN(test_timeseries_abort);
+	RUN(test_frag_indices);
+	RUN(test_cma_used);
+	RUN(test_summary);
+	RUN(test_rundir);
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return TEST_END();
+}
