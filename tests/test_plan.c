@@ -103,6 +103,13 @@ static void test_zip_exclude(void)
 	CHECK_STR(p.base, "dir/b.yaml");
 	plan_free(&p);
 
+	/* an empty value is an override too (clears a default path) */
+	rc = parse(&p, "base: b.yaml\nset: {workload.generator: \"\"}\nmatrix: {a: [x, '']}\n", &err);
+	CHECK_EQ(rc, 0);
+	CHECK_STR(sets_str(&p.points[1]), "workload.generator= a=");
+	CHECK_STR(p.points[1].id, "a=");
+	plan_free(&p);
+
 	/* unsafe characters in ids */
 	rc = parse(&p, "base: b.yaml\nmatrix: {workload.trace: [traces/a b.mmt.gz]}\n", &err);
 	CHECK_EQ(rc, 0);

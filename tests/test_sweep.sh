@@ -20,7 +20,8 @@ export MMSIM_RUN_CMD="$src/tests/data/fake-mmsim-run.sh"
 nr_pass=0
 fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
 pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
-done_runs() { find "$1/runs" -name summary.json 2>/dev/null | wc -l; }
+# finished units: r<k>/summary.json, not the summary a killed run left in its r<k>.tmp.<pid>
+done_runs() { find "$1/runs" -name summary.json 2>/dev/null | grep -v '\.tmp\.' | wc -l; }
 
 cd "$work"
 # 3 modes x 2 sizes minus (none, 128MiB) = 5 points; x 3 repeats = 15 units
@@ -112,7 +113,7 @@ core)
 	sleep 0.5 # children die with the sweep (PR_SET_PDEATHSIG); let the kernel reap them
 	before=$(done_runs R)
 	[ "$before" -lt 15 ] || fail "the sweep finished before it was killed"
-	find R/runs -name summary.json | sed 's|^R/runs/||; s|/summary.json$||' | sort > finished1
+	find R/runs -name summary.json | grep -v '\.tmp\.' | sed 's|^R/runs/||; s|/summary.json$||' | sort > finished1
 	FAKE_RUN_LOG="$work/run2.log" "$mmsim" sweep plan.yaml -o R -j 2 2> /dev/null || fail "resume"
 	[ "$(done_runs R)" = 15 ] || fail "resume finished $(done_runs R) of 15"
 	started2=$(wc -l < run2.log)
@@ -169,6 +170,7 @@ core)
 base: $src/configs/default.yaml
 set:
   workload.trace: traces/camera-burst.mmt.txt
+  workload.generator: ""
   machine.zones.dma32: 64MiB
   machine.zones.normal: 256MiB
   policy.cma.regions.0.size: 32MiB

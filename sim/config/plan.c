@@ -54,8 +54,9 @@ static int check_text(struct plan_parse_ctx *pc, const yaml_node_t *n, bool is_k
 	const char *s = scalar(n);
 	if (!s)
 		return perr(pc, n, "expected a scalar%s", "");
-	if (!*s)
-		return perr(pc, n, "empty %s", is_key ? "key" : "value");
+	/* an empty value is a real override ("workload.generator: ''" clears the default) */
+	if (!*s && is_key)
+		return perr(pc, n, "empty %s", "key");
 	if (strpbrk(s, "\t\n\r") || (is_key && strpbrk(s, "= ,")))
 		return perr(pc, n, "'%s' contains a character not allowed here", s);
 	return 0;
