@@ -157,7 +157,16 @@ core)
 	rc=0
 	"$mmsim" sweep broken.yaml -o X 2> err.txt || rc=$?
 	[ $rc = 78 ] && grep -q 'broken.yaml:2:' err.txt || fail "bad plan: exit $rc, $(cat err.txt)"
-	pass "usage and plan errors"
+	# a directory made by another plan is not mixed with this one
+	sed 's/repeat: 3/repeat: 4/' plan.yaml > plan4.yaml
+	rc=0
+	"$mmsim" sweep plan4.yaml -o A 2> err.txt || rc=$?
+	[ $rc = 64 ] && grep -q 'different plan' err.txt || fail "other plan into A: exit $rc, $(cat err.txt)"
+	rc=0
+	sed 's/^base: base.yaml/base: missing.yaml/' plan.yaml > nobase.yaml
+	"$mmsim" sweep nobase.yaml -o NB 2> err.txt || rc=$?
+	[ $rc = 66 ] && [ ! -e NB ] || fail "missing base: exit $rc (expected 66, nothing written)"
+	pass "usage and plan errors; another plan's directory refused; missing base caught first"
 
 	# the real simulator, once `mmsim run` exists in this build
 	if "$mmsim" run --help > /dev/null 2>&1 && [ -f "$src/configs/default.yaml" ]; then
