@@ -47,6 +47,11 @@ static void test_matrix(void)
 	CHECK_STR(sets_str(&p.points[2]), "policy.cma.mode=none machine.zones.normal=4GiB");
 	CHECK_STR(sets_str(&p.points[3]), "policy.cma.mode=migrate_cma machine.zones.normal=1GiB");
 	CHECK_STR(p.points[5].id, "policy.cma.mode=migrate_cma,machine.zones.normal=4GiB");
+	/* each set knows where its value is written: "4GiB" is line 4, column 36 */
+	CHECK_EQ(p.points[5].sets[1].line, 4);
+	CHECK_EQ(p.points[5].sets[1].col, 36);
+	CHECK_EQ(p.points[5].sets[0].line, 3);
+	CHECK_EQ(p.points[5].sets[0].col, 26);
 	/* canonical form sorts keys: machine.* before policy.* */
 	CHECK_STR(p.points[0].canon, "machine.zones.normal=1GiB\npolicy.cma.mode=none\n");
 	CHECK_EQ(p.units[3].point, 1);

@@ -197,6 +197,20 @@ EOF
 		command -v gnuplot > /dev/null 2>&1 && { "$mmsim" report REAL -o REALREP > /dev/null 2>&1 ||
 			fail "report of the real sweep"; }
 		pass "real mmsim run: 4 CMA modes x 2 repeats, plan-relative paths, -j1 == -j2, compare, report"
+		# an invalid point is caught in-process, named by its place in the plan, not run;
+		# the others run.  The expected line:col is where 'bogus' stands in the plan.
+		sed 's/\[none, migrate_cma, sticky_movable, zone_cma\]/[none, migrate_cma, bogus]/' real.yaml > bogus.yaml
+		rc=0
+		FAKE_RUN_LOG= "$mmsim" sweep bogus.yaml -o BOGUS -j 2 2> bogus.log || rc=$?
+		[ $rc = 78 ] || fail "invalid point: exit $rc, expected 78"
+		line=$(grep -n 'policy.cma.mode:' bogus.yaml | cut -d: -f1)
+		col=$(sed -n "${line}p" bogus.yaml | awk '{ print index($0, "bogus") }')
+		grep -q "point policy.cma.mode=bogus not run: bogus.yaml:$line:$col: policy.cma.mode: unknown value 'bogus'" \
+			bogus.log || fail "invalid point not reported at bogus.yaml:$line:$col: $(cat bogus.log)"
+		[ "$(grep -c 'not run' bogus.log)" = 1 ] || fail "an invalid point should be reported once"
+		[ "$(done_runs BOGUS)" = 4 ] && [ "$(ls BOGUS/failed | wc -l)" = 2 ] ||
+			fail "the valid points should run (4 runs) and the invalid one fail unrun (2 logs)"
+		pass "invalid point caught before running, at its plan line:col; the others run"
 	else
 		echo "skip real mmsim run (not in this build yet)"
 	fi

@@ -15,6 +15,7 @@
  */
 #include "cli.h"
 
+#include "../config/config.h"
 #include "../config/plan.h"
 #include "../stats/runset.h"
 
@@ -71,6 +72,8 @@ struct sweep_control {
 	unsigned nr_done, nr_failed, nr_skipped;
 	int first_fail_code;
 	bool progress;       /* stderr is a terminal */
+	bool preflight;      /* check point configs in-process (the real mmsim run only) */
+	char **point_error;  /* per point: why its config is invalid, or NULL */
 	struct timespec start;
 };
 
@@ -376,6 +379,73 @@ out:
 	return rc;
 }
 
+/* Check every point's configuration in-process before anything is spawned: the base is
+ * loaded once, then each point's sets are applied with config_set_value naming their
+ * place in the plan (plan.yaml:line:col) and the result goes through config_validate, as
+ * `mmsim run` would do.  A typo thus shows once, where it is written, instead of as one
+ * identical failure per repeat; a bad point's units are marked failed without running and
+ * the other points run.  A bad base config stops the sweep: no point could run. */
+static int preflight(struct sweep_control *sc, struct sim_error *err)
+{
+	struct config *base = malloc(sizeof(*base)), *cfg = malloc(sizeof(*cfg));
+	int rc = -1;
+	sc->point_error = calloc(sc->plan.nr_points, sizeof(char *));
+	if (!base || !cfg || !sc->point_error) {
+		sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		goto out;
+	}
+	if (config_load(base, sc->base_abs, err))
+		goto out;
+	for (unsigned p = 0; p < sc->plan.nr_points; p++) {
+		const struct plan_point *pt = &sc->plan.points[p];
+		struct sim_error perr = { 0 };
+		bool bad = false;
+		memcpy(cfg, base, sizeof(*cfg));
+		for (unsigned i = 0; i < pt->nr_sets && !bad; i++) {
+			char where[4200];
+			snprintf(where, sizeof(where), "%s:%u:%u", sc->plan.path, pt->sets[i].line,
+				 pt->sets[i].col);
+			bad = config_set_value(cfg, pt->sets[i].key, pt->sets[i].value, where, &perr) != 0;
+		}
+		if (!bad)
+			bad = config_validate(cfg, &perr) != 0;
+		if (bad && !(sc->point_error[p] = strdup(perr.msg))) {
+			sim_error_set(err, EX_SOFTWARE_, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(base);
+	free(cfg);
+	return rc;
+}
+
+/* A unit of an invalid point: log it as failed without running it. */
+static void fail_unrun(struct sweep_control *sc, unsigned u)
+{
+	const struct plan_unit *un = &sc->plan.units[u];
+	const struct plan_point *pt = &sc->plan.points[un->point];
+	const char *msg = sc->point_error[un->point];
+	char path[4300];
+	failed_log_path(sc, u, path, sizeof(path));
+	FILE *fp = fopen(path, "w");
+	if (fp) {
+		fprintf(fp, "# unit %u point %s repeat %u seed %llu: not run: invalid configuration\n%s\n",
+			u, pt->id, un->repeat, (unsigned long long)un->seed, msg);
+		fclose(fp);
+	}
+	/* say it once per point: at the point's first unit in this shard */
+	unsigned first = un->point * sc->plan.repeat;
+	while (!plan_unit_in_shard(first, sc->shard_i, sc->shard_n))
+		first++;
+	if (u == first)
+		fprintf(stderr, "mmsim sweep: point %s not run: %s\n", pt->id, msg);
+	sc->nr_failed++;
+	if (!sc->first_fail_code)
+		sc->first_fail_code = EX_CONFIG_;
+}
+
 /* Pick this shard's unfinished units; clear stale temporaries they left behind. */
 static int select_units(struct sweep_control *sc, struct sim_error *err)
 {
@@ -395,6 +465,10 @@ static int select_units(struct sweep_control *sc, struct sim_error *err)
 		/* a directory without summary.json is not a finished run: redo it */
 		if (runset_is_dir(final))
 			runset_rm_rf(final);
+		if (sc->point_error && sc->point_error[sc->plan.units[u].point]) {
+			fail_unrun(sc, u);
+			continue;
+		}
 		sc->todo[sc->nr_todo++] = u;
 	}
 	/* stale r<k>.tmp.<pid> directories of a killed sweep */
@@ -549,14 +623,16 @@ int cmd_sweep(int argc, char **argv)
 	}
 	sc.jobs = (unsigned)jobs;
 	sc.run_cmd = getenv("MMSIM_RUN_CMD");
-	if (!sc.run_cmd || !*sc.run_cmd)
+	sc.preflight = !sc.run_cmd || !*sc.run_cmd;
+	if (sc.preflight)
 		sc.run_cmd = cli_self_path();
 	/* runs start in the plan's directory: a relative program path must not move with it */
 	if (strchr(sc.run_cmd, '/') && realpath(sc.run_cmd, sc.run_cmd_abs))
 		sc.run_cmd = sc.run_cmd_abs;
 	sc.progress = isatty(2);
 	clock_gettime(CLOCK_MONOTONIC, &sc.start);
-	if (resolve_paths(&sc, &err) || setup_dir(&sc, &err) || select_units(&sc, &err) ||
+	if (resolve_paths(&sc, &err) || (sc.preflight && preflight(&sc, &err)) ||
+	    setup_dir(&sc, &err) || select_units(&sc, &err) ||
 	    dir_realpath(&sc, &err)) {
 		rc = cli_fail(&err);
 		goto out;
@@ -573,6 +649,9 @@ int cmd_sweep(int argc, char **argv)
 		sc.dir, sc.shard_i, sc.shard_n, sc.nr_done, sc.nr_skipped, sc.nr_failed, sc.dir);
 	rc = sc.nr_failed ? sc.first_fail_code : 0;
 out:
+	for (unsigned p = 0; sc.point_error && p < sc.plan.nr_points; p++)
+		free(sc.point_error[p]);
+	free(sc.point_error);
 	free(sc.todo);
 	plan_free(&sc.plan);
 	return rc;

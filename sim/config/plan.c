@@ -115,10 +115,14 @@ static int parse_matrix(struct plan *plan, struct plan_parse_ctx *pc, yaml_node_
 		d->keys = xcalloc(1, sizeof(char *));
 		d->keys[0] = xstrdup(scalar(k));
 		d->values = xcalloc(nv, sizeof(char *));
+		d->lines = xcalloc(nv, sizeof(unsigned));
+		d->cols = xcalloc(nv, sizeof(unsigned));
 		for (size_t i = 0; i < nv; i++) {
 			yaml_node_t *item = node(pc, v->data.sequence.items.start[i]);
 			if (check_text(pc, item, false))
 				return -1;
+			d->lines[d->nr_values] = (unsigned)item->start_mark.line + 1;
+			d->cols[d->nr_values] = (unsigned)item->start_mark.column + 1;
 			d->values[d->nr_values++] = xstrdup(scalar(item));
 		}
 	}
@@ -167,15 +171,23 @@ static int parse_zip_group(struct plan *plan, struct plan_parse_ctx *pc, yaml_no
 	struct plan_dim z = { .nr_keys = (unsigned)nk, .nr_values = plan->dims[dims[0]].nr_values };
 	z.keys = xcalloc(nk, sizeof(char *));
 	z.values = xcalloc(nk * z.nr_values, sizeof(char *));
+	z.lines = xcalloc(nk * z.nr_values, sizeof(unsigned));
+	z.cols = xcalloc(nk * z.nr_values, sizeof(unsigned));
 	for (size_t i = 0; i < nk; i++) {
 		struct plan_dim *d = &plan->dims[dims[i]];
 		z.keys[i] = d->keys[0];
-		for (unsigned r = 0; r < z.nr_values; r++)
+		for (unsigned r = 0; r < z.nr_values; r++) {
 			z.values[r * nk + i] = d->values[r];
+			z.lines[r * nk + i] = d->lines[r];
+			z.cols[r * nk + i] = d->cols[r];
+		}
 		free(d->keys);
 		free(d->values);
+		free(d->lines);
+		free(d->cols);
 		d->keys = NULL;
 		d->values = NULL;
+		d->lines = d->cols = NULL;
 		d->nr_keys = 0; /* marks the slot for removal */
 	}
 	plan->dims[first] = z;
@@ -204,6 +216,8 @@ static int parse_kv_map(struct plan_parse_ctx *pc, yaml_node_t *m, struct plan_k
 			return -1;
 		(*out)[*nr].key = xstrdup(scalar(k));
 		(*out)[*nr].value = xstrdup(scalar(v));
+		(*out)[*nr].line = (unsigned)v->start_mark.line + 1;
+		(*out)[*nr].col = (unsigned)v->start_mark.column + 1;
 		(*nr)++;
 	}
 	return 0;
@@ -323,11 +337,15 @@ static int expand(struct plan *plan, struct sim_error *err)
 		for (unsigned i = 0; i < plan->nr_fixed; i++)
 			pt->sets[s++] = plan->fixed[i];
 		for (unsigned d = 0; d < plan->nr_dims; d++)
-			for (unsigned k = 0; k < plan->dims[d].nr_keys; k++)
+			for (unsigned k = 0; k < plan->dims[d].nr_keys; k++) {
+				unsigned at = odo[d] * plan->dims[d].nr_keys + k;
 				pt->sets[s++] = (struct plan_kv){
 					.key = plan->dims[d].keys[k],
-					.value = plan->dims[d].values[odo[d] * plan->dims[d].nr_keys + k],
+					.value = plan->dims[d].values[at],
+					.line = plan->dims[d].lines[at],
+					.col = plan->dims[d].cols[at],
 				};
+			}
 		/* advance the odometer: last dimension fastest */
 		for (unsigned d = plan->nr_dims; d-- > 0;) {
 			if (++odo[d] < plan->dims[d].nr_values)
@@ -572,6 +590,8 @@ void plan_free(struct plan *plan)
 			free(plan->dims[d].values[v]);
 		free(plan->dims[d].keys);
 		free(plan->dims[d].values);
+		free(plan->dims[d].lines);
+		free(plan->dims[d].cols);
 	}
 	free(plan->dims);
 	for (unsigned e = 0; e < plan->nr_excludes; e++) {

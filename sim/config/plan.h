@@ -32,6 +32,7 @@
 struct plan_kv {
 	char *key;
 	char *value;
+	unsigned line, col; /* of the value in the plan file (1-based; 0 when unknown) */
 };
 
 /* A dimension: nr_keys keys (1, or a zip group), nr_values rows of nr_keys values.
@@ -41,6 +42,7 @@ struct plan_dim {
 	char **keys;
 	unsigned nr_values;
 	char **values;
+	unsigned *lines, *cols; /* where each value is in the plan, indexed as values */
 };
 
 struct plan_point {
