@@ -47,11 +47,14 @@ static void test_matrix(void)
 	CHECK_STR(sets_str(&p.points[2]), "policy.cma.mode=none machine.zones.normal=4GiB");
 	CHECK_STR(sets_str(&p.points[3]), "policy.cma.mode=migrate_cma machine.zones.normal=1GiB");
 	CHECK_STR(p.points[5].id, "policy.cma.mode=migrate_cma,machine.zones.normal=4GiB");
-	/* each set knows where its value is written: "4GiB" is line 4, column 36 */
+	/* each set knows where its value is written.  Line 4 is
+	 * "  machine.zones.normal: [1GiB, 2GiB, 4GiB]": 2 spaces + 20-char key + ": [" puts
+	 * 1GiB at column 26, 2GiB at 32, 4GiB at 38.  Line 3 "  policy.cma.mode: [none, ...":
+	 * 2 + 15 + 3 puts none at 21 and migrate_cma (after "none, ") at 27. */
 	CHECK_EQ(p.points[5].sets[1].line, 4);
-	CHECK_EQ(p.points[5].sets[1].col, 36);
+	CHECK_EQ(p.points[5].sets[1].col, 38);
 	CHECK_EQ(p.points[5].sets[0].line, 3);
-	CHECK_EQ(p.points[5].sets[0].col, 26);
+	CHECK_EQ(p.points[5].sets[0].col, 27);
 	/* canonical form sorts keys: machine.* before policy.* */
 	CHECK_STR(p.points[0].canon, "machine.zones.normal=1GiB\npolicy.cma.mode=none\n");
 	CHECK_EQ(p.units[3].point, 1);
