@@ -782,7 +782,7 @@ static void test_json(void)
 			   "    \"nr_cpus\": 2,\n";
 	CHECK(!strncmp(js, head, strlen(head)));
 	CHECK(strstr(js, "\n  \"policy\": {\n    \"cma\": {\n      \"mode\": \"none\",\n"));
-	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
+	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"pin_migrate\": true,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
 	CHECK(strstr(js, "\n  \"output\": {\n    \"dir\": \"\",\n    \"sample_interval\": 100000000\n  }\n}") != NULL);
 	CHECK(js[strlen(js) - 1] == '}');
 	free(js);
@@ -944,9 +944,9 @@ static void test_default_yaml(void)
 	if (err.msg[0])
 		fprintf(stderr, "%s\n", err.msg);
 	config_defaults(&d);
-	char want[CONFIG_PATH_MAX];
-	snprintf(want, sizeof(want), "%s/configs/../workloads/churn.yaml", tl.srcdir);
-	CHECK_STR(c.workload.generator, want);
+	char churn[CONFIG_PATH_MAX];
+	snprintf(churn, sizeof(churn), "%s/configs/../workloads/churn.yaml", tl.srcdir);
+	CHECK_STR(c.workload.generator, churn);
 	snprintf(d.workload.generator, sizeof(d.workload.generator), "%s", c.workload.generator);
 	CHECK(configs_equal(&c, &d, &which));
 	CHECK_EQ(config_validate(&c, &err), 0);

@@ -46,6 +46,7 @@ struct cma_policy_config {
 	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
 	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
 	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
+	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
 };
 
 struct policy_config {
@@ -55,6 +56,15 @@ struct policy_config {
 	enum defrag_trigger defrag;
 	unsigned compaction_proactiveness; /* 0..100, default 20 */
 	unsigned extfrag_threshold;   /* default 500 */
+	/* Compaction and migration (issue 4, sim/mm/compaction.c, migrate.c). */
+	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
+	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
+	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */
+	/* defrag=threshold: the background defragmenter keeps at least this many free blocks
+	 * of each order (counting larger blocks as 2^(o'-o) blocks); 0 = no target. */
+	uint64_t defrag_thresholds[NR_PAGE_ORDERS];
+	sim_ns_t defrag_interval_ns;        /* threshold check period, default 100ms */
+	sim_ns_t compact_node_at_ns;        /* > 0: echo 1 > /proc/sys/vm/compact_node at this time */
 };
 
 struct device_config {
