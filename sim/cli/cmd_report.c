@@ -245,7 +245,8 @@ static void emit_figure(struct report_control *rc, const char *name, const char 
 		fprintf(rc->html, "<a href=\"fig/%s.svg\">", name);
 	fprintf(rc->html, "<img src=\"fig/%s.png\" alt=\"", name);
 	compare_html_escape(rc->html, caption);
-	fprintf(rc->html, "\" width=\"900\" height=\"520\">");
+	/* shown at 2/3 size, two to a row; the link opens the full-size SVG */
+	fprintf(rc->html, "\" width=\"600\" height=\"347\">");
 	if (have_svg)
 		fprintf(rc->html, "</a>");
 	fprintf(rc->html, "<figcaption>");
