@@ -31,6 +31,23 @@ static void check_ok(void)
 
 static uint64_t area_base(void) { return mm.cma_areas[0].base_pfn; }
 
+struct stat_probe { const char *name; uint64_t value; bool found; };
+static void probe_fn(void *ctx, const char *name, uint64_t value)
+{
+	struct stat_probe *p = ctx;
+	if (!strcmp(name, p->name)) {
+		p->value = value;
+		p->found = true;
+	}
+}
+static uint64_t stat_of(const char *name)
+{
+	struct stat_probe p = { .name = name };
+	procfs_visit_stats(&mm, PROCFS_STATS_ALL, NULL, probe_fn, &p);
+	CHECK(p.found);
+	return p.value;
+}
+
 /* An idle area: the whole range is free, nothing to migrate. */
 static void idle(enum cma_mode mode)
 {
@@ -44,6 +61,13 @@ static void idle(enum cma_mode mode)
 	/* 512 pages at the area's first window are the device's: one order-9 chunk there. */
 	CHECK(mm.pages[area_base()].flags & PF_CMA_DEVICE);
 	CHECK_EQ(mm.pages[area_base()].order, 9);
+	/* The area: 1024 pages, 512 given to the device, the other 512 one free order-9 block. */
+	CHECK_EQ(stat_of("mmsim_cma_total_pages"), 1024);
+	CHECK_EQ(stat_of("mmsim_cma_device_pages"), 512);
+	CHECK_EQ(stat_of("mmsim_cma_area_free_pages"), 512);
+	CHECK_EQ(stat_of("mmsim_cma_area_free_highorder_pages"), 512);
+	/* Outside the area 3072 free pages, all in high-order blocks (nothing else allocated). */
+	CHECK_EQ(stat_of("mmsim_noncma_free_highorder_pages"), 3072);
 	/* A second window of 512 takes the other block; a third finds no space. */
 	CHECK(mm_cma_alloc(&mm, 2, 512, 9));
 	CHECK(!mm_cma_alloc(&mm, 3, 512, 9));
