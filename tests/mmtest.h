@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mm/mm.h"
+#include "trace/trace.h"
 #include "stats/procfs.h"
 
 /* A machine with the given zone sizes and the kernel's defaults for every other knob. */

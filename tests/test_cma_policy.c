@@ -115,6 +115,31 @@ static void test_mainline_watermark_subtraction(void)
 	mm_destroy(&mm);
 }
 
+/* A 1 GiB x86-64 VM has no Normal zone: CMA comes from the top of DMA32 (auto placement),
+ * and zone_cma carves ZONE_CMA out of DMA32. */
+static void test_home_zone_dma32(void)
+{
+	struct config cfg;
+	struct mm mm;
+	struct sim_error err;
+	for (int mode = CMA_MIGRATE_CMA; mode <= CMA_ZONE_CMA; mode += CMA_ZONE_CMA - CMA_MIGRATE_CMA) {
+		mmtest_config(&cfg, 4080, 258048, 0, 4);
+		cfg.policy.cma.mode = (enum cma_mode)mode;
+		cfg.policy.cma.nr_regions = 1;
+		cfg.policy.cma.regions[0].pages = 131072; /* 512 MiB */
+		CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+		if (mode == CMA_MIGRATE_CMA) {
+			/* DMA32 starts at 4096 and holds 258048 pages: top 262144, area from 131072. */
+			CHECK_EQ(mm.cma_areas[0].base_pfn, 131072);
+			CHECK_EQ(mm.zones[ZONE_DMA32].cma_pages, 131072);
+		} else {
+			CHECK_EQ(mm.zones[ZONE_DMA32].present, 258048 - 131072);
+			CHECK_EQ(mm.zones[ZONE_CMA].present, 131072);
+		}
+		mm_destroy(&mm);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -122,6 +147,7 @@ int main(int argc, char **argv)
 	RUN(test_sticky_movable);
 	RUN(test_zone_cma);
 	RUN(test_zone_cma_layout);
+	RUN(test_home_zone_dma32);
 	RUN(test_mainline_watermark_subtraction);
 	return TEST_END();
 }

@@ -611,7 +611,7 @@ static void test_auto_placement(void)
 	CHECK_EQ(config_validate(&c, &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.4.size=512", &err), 0);
 	CHECK_EQ(config_cma_region_base_pfn(&c, 4), CONFIG_CMA_NO_FIT);
-	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[4]: 512 pages do not fit in ZONE_NORMAL (base: auto "
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[4]: 512 pages do not fit in zone Normal (base: auto "
 				  "packs regions down from its top)");
 
 	/* auto placement does not step around an explicit region: overlap is an error */
@@ -639,13 +639,13 @@ static void test_auto_placement(void)
 	CHECK_EQ(config_validate(&c, &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=1GiB", &err), 0); /* 262144 + 512 > 262144 */
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions: 262656 pages in all exceed the 262144 pages of "
-				  "ZONE_NORMAL, from which zone_cma carves ZONE_CMA");
+				  "zone Normal, from which zone_cma carves ZONE_CMA");
 
 	/* 8 GiB cannot fit */
 	config_defaults(&c);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=8GiB", &err), 0);
 	CHECK_EQ(config_cma_region_base_pfn(&c, 0), CONFIG_CMA_NO_FIT);
-	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: 2097152 pages do not fit in ZONE_NORMAL (base: auto "
+	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: 2097152 pages do not fit in zone Normal (base: auto "
 				  "packs regions down from its top)");
 }
 
@@ -782,7 +782,7 @@ static void test_json(void)
 			   "    \"nr_cpus\": 2,\n";
 	CHECK(!strncmp(js, head, strlen(head)));
 	CHECK(strstr(js, "\n  \"policy\": {\n    \"cma\": {\n      \"mode\": \"none\",\n"));
-	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
+	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"pin_migrate\": true,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
 	CHECK(strstr(js, "\n  \"output\": {\n    \"dir\": \"\",\n    \"sample_interval\": 100000000\n  }\n}") != NULL);
 	CHECK(js[strlen(js) - 1] == '}');
 	free(js);
@@ -929,7 +929,8 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* configs/default.yaml spells out every default: loading it changes nothing. */
+/* configs/default.yaml spells out every default: loading it changes nothing, except that
+ * it names the default workload (workloads/churn.yaml, resolved against configs/). */
 static void test_default_yaml(void)
 {
 	char path[1024];
@@ -943,6 +944,10 @@ static void test_default_yaml(void)
 	if (err.msg[0])
 		fprintf(stderr, "%s\n", err.msg);
 	config_defaults(&d);
+	char churn[CONFIG_PATH_MAX];
+	snprintf(churn, sizeof(churn), "%s/configs/../workloads/churn.yaml", tl.srcdir);
+	CHECK_STR(c.workload.generator, churn);
+	snprintf(d.workload.generator, sizeof(d.workload.generator), "%s", c.workload.generator);
 	CHECK(configs_equal(&c, &d, &which));
 	CHECK_EQ(config_validate(&c, &err), 0);
 	char *text = slurp(path);

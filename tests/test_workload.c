@@ -1,10 +1,12 @@
 /* test_workload.c — sim/workload: determinism, alloc/free pairing, distributions, the
  * footprint cap, YAML errors, and each generator kind's stream properties. */
 #include "workload/workload.h"
+#include "workload/wl_internal.h"
 #include "mm/gfp.h"
 #include "testlib.h"
 
 #include <math.h>
+#include <sys/wait.h>
 
 static struct workload *open_text(const char *text, const struct workload_overrides *ov,
 				  struct sim_error *err)
@@ -468,7 +470,7 @@ static void test_set_and_header(void)
 	CHECK_STR(gen, "churn");
 	CHECK_STR(seed, "99");
 	CHECK_STR(orders, "0,0,1");
-	CHECK_STR(mean, "2000000ns");
+	CHECK_STR(mean, "2ms");
 	struct trace_record r;
 	uint64_t n = 0, order2 = 0;
 	while (workload_next(w, &r, &err) == 1)
@@ -601,7 +603,13 @@ static void test_highalloc(void)
 			last = r.time_ns;
 		}
 	}
+	struct workload_stats st;
+	workload_get_stats(w, &st);
 	workload_close(w);
+	/* the run ends the default 1 s tail after the last request: 1195 ms, the drain's
+	 * frees at that time */
+	CHECK_EQ(st.end_ns, 1195 * NSEC_PER_MSEC);
+	CHECK_EQ(sc.last_ns, 1195 * NSEC_PER_MSEC);
 	CHECK_EQ(sc.bad, 0);
 	CHECK_EQ(nr_huge, 20);
 	CHECK_EQ(first, 100 * NSEC_PER_MSEC);
@@ -768,6 +776,170 @@ static void test_shipped_workloads(void)
 	}
 }
 
+/* ---- the trace file and `mmsim gen` -------------------------------------------------- */
+
+/* Generated records survive the native trace writer and reader unchanged, in both
+ * encodings, and the header carries the provenance. */
+static void test_trace_roundtrip(void)
+{
+	const char *yaml = "generator: camera\nrecords: 30000\n"
+			   "cma: { start: 1ms, spacing: 1ms, hold: 1ms, period: 100ms }\n";
+	const char *paths[] = { "test_workload_rt.mmt.gz", "test_workload_rt.mmt.txt" };
+	for (int e = 0; e < 2; e++) {
+		struct sim_error err = { 0 };
+		struct workload *w = open_ok(yaml, 5);
+		if (!w)
+			return;
+		struct trace_header *h = calloc(1, sizeof(*h));
+		h->version = TRACE_VERSION;
+		workload_fill_header(w, h);
+		struct trace_writer *tw = trace_create(paths[e], trace_encoding_for(paths[e]), h, &err);
+		CHECK(tw != NULL);
+		struct trace_record r;
+		uint64_t hw = 0xcbf29ce484222325ull, n = 0;
+		while (tw && workload_next(w, &r, &err) == 1) {
+			hw = hash_record(hw, &r);
+			n++;
+			if (trace_write(tw, &r, &err)) {
+				fprintf(stderr, "  write: %s\n", err.msg);
+				CHECK(0);
+				break;
+			}
+		}
+		CHECK(tw && trace_commit(tw, &err) == 0);
+		workload_close(w);
+		struct trace_reader *tr = trace_open(paths[e], &err);
+		CHECK(tr != NULL);
+		uint64_t hr = 0xcbf29ce484222325ull, m = 0;
+		int rc;
+		while (tr && (rc = trace_read(tr, &r, &err)) == 1) {
+			hr = hash_record(hr, &r);
+			m++;
+		}
+		if (tr) {
+			const struct trace_header *rh = trace_reader_header(tr);
+			CHECK_STR(trace_meta_get(rh, "generator"), "camera");
+			CHECK_STR(trace_meta_get(rh, "seed"), "5");
+			CHECK_STR(trace_meta_get(rh, "param.cma.buffers"), "16");
+			trace_close(tr);
+		}
+		CHECK_EQ(m, n);
+		CHECK(hr == hw);
+		remove(paths[e]);
+		free(h);
+	}
+}
+
+static int run_mmsim(const char *args)
+{
+	const char *mmsim = getenv("MMSIM");
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", mmsim, args);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Exit codes of `mmsim gen` (sysexits): usage 64, missing input 66, bad config 78. */
+static void test_cmd_gen(void)
+{
+	if (!getenv("MMSIM")) {
+		printf("     (MMSIM not set: skipped)\n");
+		return;
+	}
+	char args[4096];
+	CHECK_EQ(run_mmsim("gen --help >/dev/null"), 0);
+	CHECK_EQ(run_mmsim("gen"), 64);
+	CHECK_EQ(run_mmsim("gen --bogus x.yaml"), 64);
+	CHECK_EQ(run_mmsim("gen /nonexistent/x.yaml -o x.mmt.gz"), 66);
+	snprintf(args, sizeof(args), "gen %s/workloads/churn.yaml --set nosuch=1 -o t_gen.mmt.gz",
+		 tl.srcdir);
+	CHECK_EQ(run_mmsim(args), 78);
+	snprintf(args, sizeof(args), "gen %s/workloads/churn.yaml --seed x -o t_gen.mmt.gz",
+		 tl.srcdir);
+	CHECK_EQ(run_mmsim(args), 64);
+	FILE *fp = fopen("t_gen.mmt.gz", "rb");
+	CHECK(fp == NULL); /* failures leave nothing behind */
+	if (fp)
+		fclose(fp);
+	snprintf(args, sizeof(args),
+		 "gen %s/workloads/churn.yaml --seed 3 --set records=1000 -o t_gen.mmt.txt", tl.srcdir);
+	CHECK_EQ(run_mmsim(args), 0);
+	struct sim_error err = { 0 };
+	struct trace_reader *tr = trace_open("t_gen.mmt.txt", &err);
+	CHECK(tr != NULL);
+	if (tr) {
+		CHECK_STR(trace_meta_get(trace_reader_header(tr), "seed"), "3");
+		struct trace_record r;
+		uint64_t n = 0;
+		while (trace_read(tr, &r, &err) == 1)
+			n++;
+		CHECK(n >= 1000);
+		trace_close(tr);
+	}
+	remove("t_gen.mmt.txt");
+}
+
+/* Every default parses, and its printed form (the trace header's param.* values) parses
+ * back to the same value: the header is a faithful, re-runnable record of the workload. */
+static void test_param_roundtrip(void)
+{
+	const struct wl_kind *kinds[] = { &wl_kind_churn, &wl_kind_kbuild, &wl_kind_stream_write,
+					  &wl_kind_anon_ws, &wl_kind_highalloc,
+					  &wl_kind_compaction_test, &wl_kind_camera };
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		void *a = calloc(1, kinds[k]->state_size), *b = calloc(1, kinds[k]->state_size);
+		for (unsigned i = 0; i < kinds[k]->nr_params; i++) {
+			const struct wl_param *p = &kinds[k]->params[i];
+			char why[256], t1[512], t2[512];
+			CHECK_EQ(wl_parse_value(p, a, p->def, why, sizeof(why)), 0);
+			wl_format_value(p, a, t1, sizeof(t1));
+			CHECK_EQ(wl_parse_value(p, b, t1, why, sizeof(why)), 0);
+			wl_format_value(p, b, t2, sizeof(t2));
+			CHECK_STR(t2, t1);
+		}
+		free(a);
+		free(b);
+	}
+	/* hand-checked forms: 100MiB = 25600 pages prints back as 100MiB; 1536 KiB = 384
+	 * pages is not a whole MiB, so 1536KiB; a bare 5000 is bytes, rounded up to 2 pages;
+	 * 1.5 s is not whole seconds, so 1500ms */
+	const struct wl_param pages = { "x", WLP_PAGES, 0, "0", 0, 1e12, NULL, "" };
+	const struct wl_param dur = { "x", WLP_DURATION, 0, "0", 0, 1e18, NULL, "" };
+	uint64_t v = 0;
+	char why[128], t[64];
+	CHECK_EQ(wl_parse_value(&pages, &v, "100MiB", why, sizeof(why)), 0);
+	CHECK_EQ(v, 25600);
+	wl_format_value(&pages, &v, t, sizeof(t));
+	CHECK_STR(t, "100MiB");
+	CHECK_EQ(wl_parse_value(&pages, &v, "1536KiB", why, sizeof(why)), 0);
+	wl_format_value(&pages, &v, t, sizeof(t));
+	CHECK_STR(t, "1536KiB");
+	CHECK_EQ(wl_parse_value(&pages, &v, "5000", why, sizeof(why)), 0);
+	CHECK_EQ(v, 2); /* 5000 bytes round up to 2 pages */
+	/* 64-bit seeds parse exactly: 2^53 + 1 is not a double */
+	const struct wl_param u64 = { "x", WLP_U64, 0, "0", 0, 18446744073709551615.0, NULL, "" };
+	CHECK_EQ(wl_parse_value(&u64, &v, "9007199254740993", why, sizeof(why)), 0);
+	CHECK(v == 9007199254740993ull);
+	CHECK_EQ(wl_parse_value(&u64, &v, "18446744073709551615", why, sizeof(why)), 0);
+	CHECK(v == UINT64_MAX);
+	CHECK_EQ(wl_parse_value(&u64, &v, "18446744073709551616", why, sizeof(why)), -1);
+	CHECK_EQ(wl_parse_value(&u64, &v, "1e6", why, sizeof(why)), 0);
+	CHECK_EQ(v, 1000000);
+	CHECK_EQ(wl_parse_value(&u64, &v, "2.5", why, sizeof(why)), -1);
+	/* a double that %.15g would round prints with 17 digits */
+	const struct wl_param dbl = { "x", WLP_DOUBLE, 0, "0", 0, 1, NULL, "" };
+	double d = 0.1 + 0.2;
+	wl_format_value(&dbl, &d, t, sizeof(t));
+	CHECK_STR(t, "0.30000000000000004");
+	d = 0.25;
+	wl_format_value(&dbl, &d, t, sizeof(t));
+	CHECK_STR(t, "0.25");
+	CHECK_EQ(wl_parse_value(&dur, &v, "1.5s", why, sizeof(why)), 0);
+	CHECK_EQ(v, 1500000000);
+	wl_format_value(&dur, &v, t, sizeof(t));
+	CHECK_STR(t, "1500ms");
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -779,6 +951,7 @@ int main(int argc, char **argv)
 	RUN(test_records_budget);
 	RUN(test_yaml_errors);
 	RUN(test_set_and_header);
+	RUN(test_param_roundtrip);
 	RUN(test_kbuild);
 	RUN(test_stream_write);
 	RUN(test_anon_ws);
@@ -787,5 +960,7 @@ int main(int argc, char **argv)
 	RUN(test_camera);
 	RUN(test_all_kinds_deterministic);
 	RUN(test_shipped_workloads);
+	RUN(test_trace_roundtrip);
+	RUN(test_cmd_gen);
 	return TEST_END();
 }

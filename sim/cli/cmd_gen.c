@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../trace/trace.h"
 #include "../workload/workload.h"
@@ -125,9 +126,17 @@ int cmd_gen(int argc, char **argv)
 		goto err;
 	struct trace_record rec;
 	int got;
-	while ((got = workload_next(w, &rec, &err)) == 1)
+	uint64_t nr = 0;
+	bool progress = isatty(STDERR_FILENO); /* progress only for a person watching */
+	while ((got = workload_next(w, &rec, &err)) == 1) {
 		if (trace_write(tw, &rec, &err))
 			goto err;
+		if (progress && (++nr & ((1u << 20) - 1)) == 0)
+			fprintf(stderr, "\rmmsim gen: %" PRIu64 " M records, %.3f s simulated ",
+				nr >> 20, (double)rec.time_ns / 1e9);
+	}
+	if (progress && nr >= (1u << 20))
+		fprintf(stderr, "\r\033[K");
 	if (got < 0)
 		goto err;
 	struct trace_writer *done = tw;

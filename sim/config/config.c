@@ -860,14 +860,20 @@ static uint64_t cma_total_pages(const struct config *cfg)
 	return sum;
 }
 
+enum zone_type config_cma_home_zone(const struct config *cfg)
+{
+	return cfg->machine.zone_pages[ZONE_NORMAL] ? ZONE_NORMAL : ZONE_DMA32;
+}
+
 static void zone_layout(const struct config *cfg, struct zone_layout *l)
 {
 	const uint64_t align = 1ull << MAX_PAGE_ORDER;
+	enum zone_type home = config_cma_home_zone(cfg);
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		l->present[z] = z == ZONE_CMA ? 0 : cfg->machine.zone_pages[z];
 	if (cfg->policy.cma.mode == CMA_ZONE_CMA) {
-		uint64_t cma = MIN(cma_total_pages(cfg), l->present[ZONE_NORMAL]);
-		l->present[ZONE_NORMAL] -= cma;
+		uint64_t cma = MIN(cma_total_pages(cfg), l->present[home]);
+		l->present[home] -= cma;
 		l->present[ZONE_CMA] = cma;
 	}
 	l->start[0] = 0;
@@ -904,10 +910,11 @@ uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i)
 	}
 	if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO)
 		return cma->regions[i].base_pfn;
-	/* auto: packed downwards from the pageblock-aligned top of Normal, in order */
+	/* auto: packed downwards from the pageblock-aligned top of the home zone, in order */
 	uint64_t pb = 1ull << cfg->machine.pageblock_order;
-	uint64_t bottom = l.start[ZONE_NORMAL];
-	uint64_t top = (bottom + l.present[ZONE_NORMAL]) & ~(pb - 1);
+	enum zone_type home = config_cma_home_zone(cfg);
+	uint64_t bottom = l.start[home];
+	uint64_t top = (bottom + l.present[home]) & ~(pb - 1);
 	for (unsigned j = 0; j <= i; j++) {
 		if (cma->regions[j].base_pfn != CONFIG_CMA_BASE_AUTO)
 			continue;
@@ -968,11 +975,13 @@ static int validate_cma(const struct config *cfg, const char *src, struct sim_er
 					     "-page pageblock", src, i, r->base_pfn, pb);
 	}
 	if (cma->mode == CMA_ZONE_CMA) {
-		uint64_t total = cma_total_pages(cfg), normal = cfg->machine.zone_pages[ZONE_NORMAL];
-		if (total > normal)
+		enum zone_type home = config_cma_home_zone(cfg);
+		uint64_t total = cma_total_pages(cfg), avail = cfg->machine.zone_pages[home];
+		if (total > avail)
 			return sim_error_set(err, EX_CONFIG_,
 					     "%s: policy.cma.regions: %" PRIu64 " pages in all exceed the %" PRIu64
-					     " pages of ZONE_NORMAL, from which zone_cma carves ZONE_CMA", src, total, normal);
+					     " pages of zone %s, from which zone_cma carves ZONE_CMA", src, total, avail,
+					     zone_names[home]);
 		return 0;
 	}
 	uint64_t mem_end = 0;
@@ -984,8 +993,8 @@ static int validate_cma(const struct config *cfg, const char *src, struct sim_er
 		uint64_t base = config_cma_region_base_pfn(cfg, i);
 		if (base == CONFIG_CMA_NO_FIT)
 			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in ZONE_NORMAL "
-					     "(base: auto packs regions down from its top)", src, i, r->pages);
+					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in zone %s "
+					     "(base: auto packs regions down from its top)", src, i, r->pages, zone_names[config_cma_home_zone(cfg)]);
 		uint64_t last = base + r->pages - 1;
 		if (last >= mem_end)
 			return sim_error_set(err, EX_CONFIG_,

@@ -46,6 +46,7 @@ struct cma_policy_config {
 	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
 	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
 	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
+	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
 };
 
 struct policy_config {
@@ -67,6 +68,15 @@ struct policy_config {
 	enum defrag_trigger defrag;
 	unsigned compaction_proactiveness; /* 0..100, default 20 */
 	unsigned extfrag_threshold;   /* default 500 */
+	/* Compaction and migration (issue 4, sim/mm/compaction.c, migrate.c). */
+	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
+	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
+	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */
+	/* defrag=threshold: the background defragmenter keeps at least this many free blocks
+	 * of each order (counting larger blocks as 2^(o'-o) blocks); 0 = no target. */
+	uint64_t defrag_thresholds[NR_PAGE_ORDERS];
+	sim_ns_t defrag_interval_ns;        /* threshold check period, default 100ms */
+	sim_ns_t compact_node_at_ns;        /* > 0: echo 1 > /proc/sys/vm/compact_node at this time */
 };
 
 struct device_config {
@@ -135,6 +145,9 @@ void config_write_json(const struct config *cfg, void *fp /* FILE * */, int inde
  * each spanning its pages rounded up to 2^MAX_PAGE_ORDER; under zone_cma the regions'
  * pages move from Normal into ZONE_CMA (the last zone). */
 uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt);
+/* The zone CMA memory comes from: Normal, or DMA32 on a machine without Normal (a 1 GiB
+ * x86-64 VM).  Auto regions are placed at its top; zone_cma carves ZONE_CMA out of it. */
+enum zone_type config_cma_home_zone(const struct config *cfg);
 /* Region i's first pfn as mm places it: an explicit base as given; under zone_cma the
  * regions packed in order from ZONE_CMA's start; otherwise "auto" regions packed in order
  * downwards from the pageblock-aligned top of Normal.  CONFIG_CMA_NO_FIT if an auto region

@@ -115,6 +115,8 @@ static const struct config_key keys[] = {
 	       "migrate_cma: take CMA first when free CMA > half of free memory (reference §7.1)"),
 	K_BOOL("policy.cma.sticky_interleave", policy.cma.sticky_interleave, "false", "-",
 	       "sticky_movable: interleave CMA blocks in the slow path"),
+	K_BOOL("policy.cma.pin_migrate", policy.cma.pin_migrate, "true", "FOLL_LONGTERM (5.13+)",
+	       "a long-term pin first migrates its page out of the CMA area and ZONE_MOVABLE (mainline since 5.13; Mel Gorman's option 8 for sticky blocks)"),
 	{ .path = "policy.cma.regions[].name", .type = CFG_STRING, R_AT(name, _Generic(RFIELD(name), char *: 1, default: 0)),
 	  .def = "", .unit = "", .knob = "cma area name", .doc = "region name; a new region is named cmaN (N = its index)" },
 	{ .path = "policy.cma.regions[].base", .type = CFG_PFN, R_AT(base_pfn, _Generic(RFIELD(base_pfn), uint64_t: 1, default: 0)),
@@ -147,6 +149,24 @@ static const struct config_key keys[] = {
 	       "vm.compaction_proactiveness", "proactive compaction target (score thresholds 80/90 at 20, reference §5.7)"),
 	K_UINT("policy.extfrag_threshold", policy.extfrag_threshold, 0, 1000, "500", "",
 	       "vm.extfrag_threshold", "fragmentation index above which compaction is preferred to reclaim"),
+	K_BOOL("policy.compact_unevictable_allowed", policy.compact_unevictable_allowed, "true",
+	       "vm.compact_unevictable_allowed", "compaction may move unevictable (mlocked) pages (reference §5.4)"),
+	K_ENUM("policy.migration.nonlru", policy.migration_nonlru, nonlru_migration_names, NR_NONLRU_MIGRATIONS,
+	       "handler", "movable_operations", "non-LRU movable pages (zsmalloc/zbud-like): handler = the owner "
+	       "migrates them, reclaim = dropped when compaction wants to move them, pin = never move"),
+	K_BOOL("policy.migration.file_migrate_folio", policy.migration_file_migrate_folio, "true",
+	       "a_ops->migrate_folio", "file mappings migrate dirty pages without writeback (ext4/xfs); false: "
+	       "dirty file pages move only in MIGRATE_SYNC (fallback_migrate_folio, reference §6.2)"),
+#define K_DEFRAG_ORDER(o) \
+	K_U64("policy.defrag_thresholds.order" #o, policy.defrag_thresholds[o], 0, UINT32_MAX, "0", "blocks", "-", \
+	      "defrag=threshold: keep at least this many free order-" #o " blocks (larger blocks count as several); 0 = no target")
+	K_DEFRAG_ORDER(1), K_DEFRAG_ORDER(2), K_DEFRAG_ORDER(3), K_DEFRAG_ORDER(4), K_DEFRAG_ORDER(5),
+	K_DEFRAG_ORDER(6), K_DEFRAG_ORDER(7), K_DEFRAG_ORDER(8), K_DEFRAG_ORDER(9), K_DEFRAG_ORDER(10),
+#undef K_DEFRAG_ORDER
+	K_DUR("policy.defrag_interval", policy.defrag_interval_ns, NSEC_PER_MSEC, MAX_DUR, "100ms", "-",
+	      "defrag=threshold: how often the background defragmenter checks the targets"),
+	K_DUR("policy.compact_node_at", policy.compact_node_at_ns, 0, MAX_DUR, "0", "/proc/sys/vm/compact_node",
+	      "compact every zone (order -1, MIGRATE_SYNC, as a write to compact_node) at this simulated time; 0 = never"),
 
 	K_BW("devices.disk.bandwidth", devices.disk_bandwidth_bps, 1, MAX_BW, "500MB/s", "block device",
 	     "writeback and page-cache read bandwidth"),

@@ -1,7 +1,1077 @@
-/* compaction.c — compaction, migration and kcompactd (issue 4). Until that lands a
- * compaction request does nothing. */
-#include "mm.h"
+/* compaction.c — memory compaction (reference §5): compact_zone with its migrate and free
+ * scanners, suitability, deferral, and the triggers — direct compaction from the slow path,
+ * kcompactd, proactive compaction, compact_node and the threshold defragmenter policy.
+ * Migration itself is migrate.c. */
+#include "compaction.h"
 
-int compaction_init(struct mm *mm, struct sim_error *err) { (void)mm; (void)err; return 0; }
-void compaction_destroy(struct mm *mm) { (void)mm; }
-void mm_compact_request(struct mm *mm, int zone, int order) { (void)mm; (void)zone; (void)order; }
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../engine/engine.h"
+
+const char *const compact_result_names[NR_COMPACT_RESULTS] = {
+	"not_suitable_zone", "skipped", "deferred", "no_suitable_page", "continue",
+	"complete", "partial_skipped", "contended", "success",
+};
+_Static_assert(ARRAY_SIZE(compact_result_names) == NR_COMPACT_RESULTS, "names");
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static inline pfn_t pb_start(const struct mm *mm, pfn_t pfn)
+{
+	return pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
+}
+
+static inline pfn_t pb_end(const struct mm *mm, pfn_t pfn)
+{
+	return pb_start(mm, pfn) + mm->pageblock_nr_pages;
+}
+
+static inline bool pb_aligned(const struct mm *mm, pfn_t pfn)
+{
+	return (pfn & (mm->pageblock_nr_pages - 1)) == 0;
+}
+
+static inline pfn_t zone_present_end(const struct zone *z)
+{
+	return z->start_pfn + (pfn_t)z->present;
+}
+
+static inline struct pageblock *zone_pb(const struct mm *mm, const struct zone *z, pfn_t pfn)
+{
+	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+}
+
+static inline pfn_t zone_last_block(const struct mm *mm, const struct zone *z)
+{
+	return pb_start(mm, zone_present_end(z) - 1);
+}
+
+/* ---- fragmentation indices (reference §5.3) ------------------------------------------ */
+
+struct contig_page_info {
+	uint64_t free_pages;           /* Σ nr_free[o] << o */
+	uint64_t free_blocks_total;    /* Σ nr_free[o] */
+	uint64_t free_blocks_suitable; /* Σ_{o >= order} nr_free[o] << (o - order) */
+};
+
+static void fill_contig_page_info(const struct zone *z, unsigned order, struct contig_page_info *info)
+{
+	*info = (struct contig_page_info){ 0 };
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		uint64_t blocks = z->free_area[o].nr_free;
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << o;
+		if (o >= order)
+			info->free_blocks_suitable += blocks << (o - order);
+	}
+}
+
+int compaction_fragmentation_index(const struct zone *z, unsigned order)
+{
+	struct contig_page_info info;
+	fill_contig_page_info(z, order, &info);
+	if (!info.free_blocks_total)
+		return 0;
+	if (info.free_blocks_suitable)
+		return -1000;
+	return 1000 - (int)((1000 + info.free_pages * 1000 / (1ull << order)) / info.free_blocks_total);
+}
+
+int compaction_unusable_index(const struct zone *z, unsigned order)
+{
+	struct contig_page_info info;
+	fill_contig_page_info(z, order, &info);
+	if (!info.free_pages)
+		return 1000;
+	return (int)((info.free_pages - (info.free_blocks_suitable << order)) * 1000 / info.free_pages);
+}
+
+unsigned compaction_extfrag_for_order(const struct zone *z, unsigned order)
+{
+	struct contig_page_info info;
+	fill_contig_page_info(z, order, &info);
+	if (!info.free_pages)
+		return 0;
+	return (unsigned)((info.free_pages - (info.free_blocks_suitable << order)) * 100 / info.free_pages);
+}
+
+unsigned compaction_node_score(const struct mm *mm)
+{
+	uint64_t node_present = 0, score = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		node_present += mm->zones[i].present;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		if (zone_populated(z))
+			score += z->present * compaction_extfrag_for_order(z, COMPACTION_HPAGE_ORDER) / (node_present + 1);
+	}
+	return (unsigned)score;
+}
+
+/* fragmentation_score_wmark: low = max(100 - proactiveness, 5), high = min(low + 10, 100). */
+static unsigned score_wmark(const struct mm *mm, bool low)
+{
+	unsigned p = mm->cfg->policy.compaction_proactiveness;
+	unsigned wmark_low = p >= 95 ? 5 : 100 - p;
+	return low ? wmark_low : MIN(wmark_low + 10, 100u);
+}
+
+/* ---- suitability (reference §5.3) ---------------------------------------------------- */
+
+bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
+			 enum zone_type highest_zoneidx)
+{
+	/* Order-0 free above the watermark (low for costly orders, min otherwise) plus
+	 * compact_gap = 2 << order, counting free CMA (ALLOC_CMA). */
+	uint64_t mark = zone_wmark(z, order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN);
+	mark += 2ull << order;
+	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, ALLOC_CMA, z->nr_free_pages))
+		return false;
+	/* Costly orders: a low fragmentation index means the failure is lack of memory. */
+	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fragindex = compaction_fragmentation_index(z, (unsigned)order);
+		if (fragindex >= 0 && fragindex <= (int)mm->cfg->policy.extfrag_threshold)
+			return false;
+	}
+	return true;
+}
+
+enum compact_result compaction_suit_allocation_order(const struct mm *mm, const struct zone *z,
+						     int order, enum zone_type highest_zoneidx,
+						     unsigned alloc_flags)
+{
+	uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
+	if (zone_watermark_ok(z, (unsigned)order, mark, highest_zoneidx, alloc_flags, z->nr_free_pages))
+		return COMPACT_SUCCESS;
+	if (!compaction_suitable(mm, z, order, highest_zoneidx))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+
+/* ---- deferral (reference §5.6) ------------------------------------------------------- */
+
+void defer_compaction(struct zone *z, int order)
+{
+	z->compact_considered = 0;
+	z->compact_defer_shift++;
+	if (order < (int)z->compact_order_failed)
+		z->compact_order_failed = (unsigned)order;
+	if (z->compact_defer_shift > COMPACT_MAX_DEFER_SHIFT)
+		z->compact_defer_shift = COMPACT_MAX_DEFER_SHIFT;
+}
+
+bool compaction_deferred(struct zone *z, int order)
+{
+	unsigned limit = 1u << z->compact_defer_shift;
+	if (order < (int)z->compact_order_failed)
+		return false;
+	if (++z->compact_considered >= limit) {
+		z->compact_considered = limit;
+		return false;
+	}
+	return true;
+}
+
+void compaction_defer_reset(struct zone *z, int order, bool alloc_success)
+{
+	if (alloc_success) {
+		z->compact_considered = 0;
+		z->compact_defer_shift = 0;
+	}
+	if (order >= (int)z->compact_order_failed)
+		z->compact_order_failed = (unsigned)order + 1;
+}
+
+bool compaction_restarting(const struct zone *z, int order)
+{
+	if (order < (int)z->compact_order_failed)
+		return false;
+	return z->compact_defer_shift == COMPACT_MAX_DEFER_SHIFT &&
+	       z->compact_considered >= 1u << z->compact_defer_shift;
+}
+
+/* ---- skip bits and cached scanner positions ---------------------------------------- */
+
+static void reset_cached_positions(const struct mm *mm, struct zone *z)
+{
+	z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = z->start_pfn;
+	z->compact_cached_free_pfn = zone_last_block(mm, z);
+}
+
+void compaction_reset_zone_skip(struct mm *mm, struct zone *z)
+{
+	if (!zone_populated(z))
+		return;
+	size_t nr_blocks = z->spanned >> mm->pageblock_order;
+	for (size_t b = 0; b < nr_blocks; b++)
+		z->pageblocks[b].bits &= (uint8_t)~PB_SKIP;
+	reset_cached_positions(mm, z);
+	if (mm->compact)
+		mm->compact->compact_blockskip_flush[z->type] = false;
+}
+
+void compaction_kswapd_reset_skip(struct mm *mm)
+{
+	if (!mm->compact)
+		return;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (mm->compact->compact_blockskip_flush[i])
+			compaction_reset_zone_skip(mm, &mm->zones[i]);
+}
+
+static bool isolation_suitable(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
+{
+	return cc->ignore_skip_hint || !(zone_pb(mm, cc->zone, pfn)->bits & PB_SKIP);
+}
+
+static void set_pageblock_skip(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
+{
+	if (!cc->no_set_skip_hint)
+		zone_pb(mm, cc->zone, pfn)->bits |= PB_SKIP;
+}
+
+/* update_cached_migrate: async and sync runs restart where the last one got to. */
+static void update_cached_migrate(const struct compact_control *cc, pfn_t pfn)
+{
+	struct zone *z = cc->zone;
+	if (cc->no_set_skip_hint)
+		return;
+	if (pfn > z->compact_cached_migrate_pfn[0])
+		z->compact_cached_migrate_pfn[0] = pfn;
+	if (cc->mode != MIGRATE_ASYNC && pfn > z->compact_cached_migrate_pfn[1])
+		z->compact_cached_migrate_pfn[1] = pfn;
+}
+
+/* compact_scanners_met: compared by pageblock. */
+static bool scanners_met(const struct mm *mm, const struct compact_control *cc)
+{
+	return (cc->free_pfn >> mm->pageblock_order) <= (cc->migrate_pfn >> mm->pageblock_order);
+}
+
+/* ---- the free scanner --------------------------------------------------------------- */
+
+static void push_freepage(struct mm *mm, struct compact_control *cc, pfn_t pfn, unsigned order)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = PF_ISOLATED;
+	p->order = (uint8_t)order;
+	p->next = cc->freepages[order];
+	cc->freepages[order] = pfn;
+	cc->nr_freepages += 1ull << order;
+}
+
+/* suitable_migration_target: not a block whose first page is already a free block of the
+ * wanted size, and (unless SYNC_FULL) a MOVABLE or CMA block.  Isolated blocks belong to
+ * alloc_contig_range and are never targets. */
+static bool suitable_migration_target(const struct mm *mm, const struct compact_control *cc, pfn_t block)
+{
+	const struct page_frame *p = &mm->pages[block];
+	if (p->flags & PF_BUDDY) {
+		unsigned order = cc->order > 0 ? (unsigned)cc->order : mm->pageblock_order;
+		if (p->order >= order)
+			return false;
+	}
+	enum migratetype mt = zone_pb(mm, cc->zone, block)->mt;
+	if (mt == MIGRATE_ISOLATE)
+		return false;
+	if (cc->ignore_block_suitable)
+		return true;
+	return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA;
+}
+
+/* isolate_freepages_block (non-strict): take free blocks from *start up to end until the
+ * isolated pages cover the migrate batch; *start records how far it got. */
+static uint64_t isolate_freepages_block(struct mm *mm, struct compact_control *cc, pfn_t *start,
+					pfn_t end, uint64_t *nr_scanned)
+{
+	uint64_t nr_isolated = 0;
+	pfn_t pfn = *start;
+	while (pfn < end) {
+		const struct page_frame *p = &mm->pages[pfn];
+		(*nr_scanned)++;
+		if (p->flags & PF_BUDDY) {
+			unsigned order = p->order;
+			if (!buddy_isolate_free_page(mm, cc->zone, pfn, order))
+				break; /* the zone is at its min watermark */
+			push_freepage(mm, cc, pfn, order);
+			nr_isolated += 1ull << order;
+			pfn += 1u << order;
+			if (cc->nr_freepages >= cc->nr_migrate_pages_batch)
+				break;
+			continue;
+		}
+		/* Allocated or pcp blocks are skipped whole, as compound pages are. */
+		pfn += ((p->flags & PF_HEAD) || (p->xflags & PFX_PCP)) ? 1u << p->order : 1u;
+	}
+	*start = MIN(pfn, end);
+	return nr_isolated;
+}
+
+/* isolate_freepages: from cc->free_pfn down, a pageblock at a time, never into the block the
+ * migrate scanner is in. */
+static void isolate_freepages(struct mm *mm, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+	const pfn_t nr_pb = mm->pageblock_nr_pages;
+	pfn_t low_pfn = pb_end(mm, cc->migrate_pfn);
+	pfn_t zend = zone_present_end(z);
+	pfn_t block_start = pb_start(mm, cc->free_pfn);
+	pfn_t isolate_start = cc->free_pfn;
+	uint64_t nr_scanned = 0, nr_isolated = 0;
+
+	/* low_pfn >= zone start + one block, so block_start never goes below the zone. */
+	while (block_start >= low_pfn) {
+		pfn_t block_end = MIN(block_start + nr_pb, zend);
+		if (suitable_migration_target(mm, cc, block_start) && isolation_suitable(mm, cc, block_start)) {
+			nr_isolated += isolate_freepages_block(mm, cc, &isolate_start, block_end, &nr_scanned);
+			if (isolate_start == block_end) {
+				/* The whole block was scanned: its free pages are taken. */
+				set_pageblock_skip(mm, cc, block_start);
+				if (!cc->no_set_skip_hint && block_start < z->compact_cached_free_pfn)
+					z->compact_cached_free_pfn = block_start;
+			}
+			if (cc->nr_freepages >= cc->nr_migrate_pages_batch) {
+				if (isolate_start >= block_end)
+					isolate_start = block_start - nr_pb;
+				break;
+			}
+		}
+		block_start -= nr_pb;
+		isolate_start = block_start;
+	}
+	cc->free_pfn = isolate_start;
+	cc->total_free_scanned += nr_scanned;
+	cc->nr_isolated += nr_isolated;
+	count_vm_events(mm, VM_COMPACT_FREE_SCANNED, nr_scanned);
+	count_vm_events(mm, VM_COMPACT_ISOLATED, nr_isolated);
+}
+
+/* compaction_alloc: the smallest isolated block of at least `order`, split to size; the
+ * free scanner runs again when none is left.  For order > 0 objects the kernel would split
+ * a large folio that found no target and retry its pages; the model cannot split an
+ * object, so the free scanner keeps going (while it makes progress) until it finds a block
+ * big enough or meets the migrate scanner. */
+static pfn_t compaction_alloc(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
+{
+	(void)src_pfn;
+	struct compact_control *cc = priv;
+	for (int attempt = 0;; attempt++) {
+		for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
+			pfn_t pfn = cc->freepages[o];
+			if (pfn == PFN_NONE)
+				continue;
+			cc->freepages[o] = mm->pages[pfn].next;
+			mm->pages[pfn].next = PFN_NONE;
+			cc->nr_freepages -= 1ull << o;
+			while (o > order) {
+				o--;
+				push_freepage(mm, cc, pfn + (1u << o), o);
+			}
+			mm->pages[pfn].order = (uint8_t)order;
+			return pfn;
+		}
+		if (attempt > 0 && (order == 0 || scanners_met(mm, cc)))
+			return PFN_NONE;
+		pfn_t before = cc->free_pfn;
+		isolate_freepages(mm, cc);
+		if (attempt > 0 && cc->free_pfn == before)
+			return PFN_NONE;
+	}
+}
+
+/* release_free_list; the free scanner's cache only moves back up, to the highest block
+ * handed back, so no returned page is left behind for the next run. */
+static void release_freepages(struct mm *mm, struct compact_control *cc)
+{
+	pfn_t highest = 0;
+	bool any = false;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		while (cc->freepages[o] != PFN_NONE) {
+			pfn_t pfn = cc->freepages[o];
+			cc->freepages[o] = mm->pages[pfn].next;
+			mm->pages[pfn].next = PFN_NONE;
+			buddy_putback_isolated(mm, cc->zone, pfn, o);
+			highest = MAX(highest, pfn);
+			any = true;
+		}
+	}
+	cc->nr_freepages = 0;
+	if (any && !cc->no_set_skip_hint) {
+		pfn_t block = pb_start(mm, highest);
+		if (block > cc->zone->compact_cached_free_pfn)
+			cc->zone->compact_cached_free_pfn = block;
+	}
+}
+
+/* ---- the migrate scanner ------------------------------------------------------------ */
+
+enum isolate_migrate_t { ISOLATE_NONE, ISOLATE_SUCCESS };
+
+/* skip_isolation_on_order: compound pages at or above the target order (or a pageblock)
+ * are not worth moving for this request. */
+static bool skip_isolation_on_order(const struct mm *mm, unsigned order, int target_order)
+{
+	if (target_order >= 0 && (int)order >= target_order)
+		return true;
+	return order >= mm->pageblock_order;
+}
+
+/* suitable_migration_source: async direct compaction only empties blocks of the request's
+ * own type (MOVABLE requests: MOVABLE or CMA); a block filled by one huge page never. */
+static bool suitable_migration_source(const struct mm *mm, const struct compact_control *cc, pfn_t block)
+{
+	const struct page_frame *p = &mm->pages[block];
+	if ((p->flags & PF_HEAD) && p->order >= mm->pageblock_order)
+		return false;
+	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
+		return true;
+	enum migratetype mt = zone_pb(mm, cc->zone, block)->mt;
+	if (cc->migratetype == MIGRATE_MOVABLE)
+		return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA;
+	return mt == cc->migratetype;
+}
+
+/* May the migrate scanner isolate this allocated head (isolate_migratepages_block)? */
+static bool can_isolate(const struct mm *mm, const struct compact_control *cc, const struct page_frame *p)
+{
+	if (p->order > 0 && skip_isolation_on_order(mm, p->order, cc->order))
+		return false;
+	if (p->flags & PF_ISOLATED)
+		return false;
+	if (p->flags & PF_MOVABLE_OPS)
+		return true; /* isolate_movable_page; migrate.c applies the non-LRU policy */
+	if (!(p->flags & PF_LRU))
+		return false; /* unmovable kernel memory */
+	if (cc->mode == MIGRATE_ASYNC) {
+		/* ISOLATE_ASYNC_MIGRATE: no writeback, no dirty file pages that would need
+		 * writing out (no migrate_folio). */
+		if (p->flags & PF_WRITEBACK)
+			return false;
+		if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED) &&
+		    !mm->cfg->policy.migration_file_migrate_folio)
+			return false;
+	}
+	/* Anon pages with more references than mappings are likely pinned: not isolated. */
+	if ((p->flags & PF_SWAPBACKED) && (p->flags & PF_PINNED))
+		return false;
+	if ((p->flags & PF_UNEVICTABLE) && !mm->cfg->policy.compact_unevictable_allowed)
+		return false;
+	return true;
+}
+
+/* isolate_migratepages_block: scan [low, end) collecting up to COMPACT_CLUSTER_MAX objects;
+ * returns where it stopped. */
+static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *cc, pfn_t low, pfn_t end)
+{
+	uint64_t nr_scanned = 0, nr_isolated = 0;
+	pfn_t pfn = low;
+	while (pfn < end) {
+		struct page_frame *p = &mm->pages[pfn];
+		nr_scanned++;
+		if ((p->flags & PF_BUDDY) || (p->xflags & PFX_PCP)) {
+			pfn += 1u << p->order; /* free: jump over the whole buddy */
+			continue;
+		}
+		if (!(p->flags & PF_HEAD)) {
+			pfn++;
+			continue;
+		}
+		pfn_t next = pfn + (1u << p->order);
+		if (can_isolate(mm, cc, p)) {
+			/* The move will update the object's slot: a random place in a table that
+			 * outgrows the caches on big machines, so fetch it while the batch fills. */
+			__builtin_prefetch(&mm->objs.slots[p->owner], 1);
+			p->flags |= PF_ISOLATED;
+			cc->migratepages[cc->nr_migratepages++] = pfn;
+			cc->nr_migrate_pages_batch += 1ull << p->order;
+			nr_isolated += 1ull << p->order;
+		}
+		pfn = next;
+		if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
+			break;
+	}
+	if (pfn > end)
+		pfn = end;
+	if (pfn == end) {
+		if (!nr_isolated)
+			set_pageblock_skip(mm, cc, pb_start(mm, end - 1));
+		update_cached_migrate(cc, end);
+	}
+	cc->total_migrate_scanned += nr_scanned;
+	cc->nr_isolated += nr_isolated;
+	count_vm_events(mm, VM_COMPACT_MIGRATE_SCANNED, nr_scanned);
+	count_vm_events(mm, VM_COMPACT_ISOLATED, nr_isolated);
+	return pfn;
+}
+
+/* isolate_migratepages: the next suitable pageblock below the free scanner; one block per
+ * call (the caller migrates what was found, then calls again). */
+static enum isolate_migrate_t isolate_migratepages(struct mm *mm, struct compact_control *cc)
+{
+	pfn_t low = cc->migrate_pfn;
+	pfn_t block_start = MAX(pb_start(mm, low), cc->zone->start_pfn);
+	pfn_t block_end = pb_start(mm, low) + mm->pageblock_nr_pages;
+	for (; block_end <= cc->free_pfn; block_start = block_end, block_end += mm->pageblock_nr_pages, low = block_start) {
+		cc->migrate_pfn = low;
+		if (!isolation_suitable(mm, cc, block_start))
+			continue;
+		if (!suitable_migration_source(mm, cc, block_start)) {
+			update_cached_migrate(cc, block_end);
+			continue;
+		}
+		cc->migrate_pfn = isolate_migratepages_block(mm, cc, low, block_end);
+		return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
+	}
+	cc->migrate_pfn = low;
+	return ISOLATE_NONE;
+}
+
+
+/* ---- the finish test (reference §5.5) --------------------------------------------- */
+
+static const enum migratetype fallback_types[MIGRATE_PCPTYPES][2] = {
+	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+static uint64_t blocks_of_order(const struct zone *z, unsigned order)
+{
+	struct contig_page_info info;
+	fill_contig_page_info(z, order, &info);
+	return info.free_blocks_suitable;
+}
+
+static enum compact_result compact_finished(struct mm *mm, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+	if (scanners_met(mm, cc)) {
+		reset_cached_positions(mm, z);
+		if (cc->direct_compaction && mm->compact)
+			mm->compact->compact_blockskip_flush[z->type] = true;
+		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
+	}
+	if (cc->proactive_compaction)
+		return compaction_extfrag_for_order(z, COMPACTION_HPAGE_ORDER) > score_wmark(mm, true)
+			       ? COMPACT_CONTINUE : COMPACT_SUCCESS;
+	if (cc->defrag_target)
+		return blocks_of_order(z, (unsigned)cc->order) >= cc->defrag_target ? COMPACT_SUCCESS
+										       : COMPACT_CONTINUE;
+	if (cc->order < 0)
+		return COMPACT_CONTINUE; /* compact_node: until the scanners meet */
+	if (!pb_aligned(mm, cc->migrate_pfn))
+		return COMPACT_CONTINUE; /* finish the pageblock first */
+	enum migratetype mt = cc->migratetype;
+	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
+		const struct free_area *area = &z->free_area[o];
+		if (area->nr_free_mt[mt])
+			return COMPACT_SUCCESS;
+		if (mt == MIGRATE_MOVABLE && area->nr_free_mt[MIGRATE_CMA])
+			return COMPACT_SUCCESS;
+		if (mt >= MIGRATE_PCPTYPES)
+			continue;
+		/* A fallback the request would be allowed to claim (can_steal_fallback). */
+		bool can_claim = o >= mm->pageblock_order / 2 || mt != MIGRATE_MOVABLE ||
+				 !mm->cfg->machine.mobility_grouping;
+		if (can_claim && (area->nr_free_mt[fallback_types[mt][0]] || area->nr_free_mt[fallback_types[mt][1]]))
+			return COMPACT_SUCCESS;
+	}
+	return COMPACT_NO_SUITABLE_PAGE;
+}
+
+/* ---- compact_zone ----------------------------------------------------------------- */
+
+enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+	enum compact_result ret;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		cc->freepages[o] = PFN_NONE;
+	cc->nr_freepages = 0;
+	cc->nr_migratepages = 0;
+	cc->nr_migrate_pages_batch = 0;
+
+	if (!zone_populated(z) || z->present < mm->pageblock_nr_pages)
+		return COMPACT_SKIPPED;
+	if (cc->order >= 0 && !cc->proactive_compaction) {
+		if (cc->defrag_target) {
+			if (!compaction_suitable(mm, z, cc->order, cc->highest_zoneidx))
+				return COMPACT_SKIPPED;
+		} else {
+			ret = compaction_suit_allocation_order(mm, z, cc->order, cc->highest_zoneidx, cc->alloc_flags);
+			if (ret != COMPACT_CONTINUE)
+				return ret;
+		}
+	}
+	count_vm_event(mm, VM_MMSIM_COMPACT_RUNS);
+	/* At the deepest deferral, a zone that is finally compacted again starts clean. */
+	if (cc->order >= 0 && compaction_restarting(z, cc->order))
+		compaction_reset_zone_skip(mm, z);
+
+	pfn_t zend = zone_present_end(z);
+	if (cc->whole_zone) {
+		cc->migrate_pfn = z->start_pfn;
+		cc->free_pfn = zone_last_block(mm, z);
+	} else {
+		bool sync = cc->mode != MIGRATE_ASYNC;
+		cc->migrate_pfn = z->compact_cached_migrate_pfn[sync];
+		cc->free_pfn = z->compact_cached_free_pfn;
+		if (cc->free_pfn < z->start_pfn || cc->free_pfn >= zend) {
+			cc->free_pfn = zone_last_block(mm, z);
+			z->compact_cached_free_pfn = cc->free_pfn;
+		}
+		if (cc->migrate_pfn < z->start_pfn || cc->migrate_pfn >= zend) {
+			cc->migrate_pfn = z->start_pfn;
+			z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = z->start_pfn;
+		}
+		if (cc->migrate_pfn == z->start_pfn)
+			cc->whole_zone = true; /* compact_init_migrate_pfn */
+	}
+
+	for (;;) {
+		ret = compact_finished(mm, cc);
+		if (ret == COMPACT_NO_SUITABLE_PAGE)
+			ret = COMPACT_CONTINUE;
+		if (ret != COMPACT_CONTINUE)
+			break;
+		if (isolate_migratepages(mm, cc) == ISOLATE_NONE)
+			continue; /* the scanner moved on by at least one block */
+		struct migrate_result res = { 0 };
+		unsigned failed = migrate_pages(mm, cc->migratepages, cc->nr_migratepages, compaction_alloc,
+						NULL, cc, cc->mode, MR_COMPACTION, &res);
+		cc->nr_migratepages = 0;
+		cc->nr_migrate_pages_batch = 0;
+		cc->nr_migrated += res.nr_succeeded;
+		cc->nr_failed += res.nr_failed;
+		cc->cost_ns += res.cost_ns;
+		if (res.nomem && !scanners_met(mm, cc)) {
+			ret = COMPACT_CONTENDED;
+			break;
+		}
+		/* Async and sync-light give up on a pageblock once a page in it failed, and mark
+		 * it skip so the next run does not revisit it (finish_pageblock). */
+		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
+		    cc->mode < MIGRATE_SYNC) {
+			pfn_t end = pb_end(mm, cc->migrate_pfn);
+			set_pageblock_skip(mm, cc, pb_start(mm, cc->migrate_pfn));
+			cc->migrate_pfn = end;
+			update_cached_migrate(cc, end);
+		}
+	}
+	release_freepages(mm, cc);
+	cc->cost_ns += (cc->total_migrate_scanned + cc->total_free_scanned) * mm->cfg->costs.scan_page_ns;
+	count_vm_events(mm, VM_MMSIM_COMPACT_NS, cc->cost_ns);
+	if (mm->compact)
+		mm->compact->nr_compact_runs[ret]++;
+	return ret;
+}
+
+/* ---- direct compaction ------------------------------------------------------------ */
+
+uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio)
+{
+	int order = (int)ac->order;
+	/* gfp_compaction_allowed: compaction needs __GFP_IO. */
+	if (order == 0 || !(ac->gfp & __GFP_IO))
+		return 0;
+	enum compact_result rc = COMPACT_SKIPPED;
+	sim_ns_t cost_ns = 0;
+	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		if (prio > COMPACT_PRIO_SYNC_FULL && compaction_deferred(z, order)) {
+			rc = MAX(rc, COMPACT_DEFERRED);
+			count_vm_event(mm, VM_MMSIM_COMPACT_DEFERRED);
+			continue;
+		}
+		struct compact_control cc = {
+			.zone = z,
+			.order = order,
+			.migratetype = ac->mt,
+			.alloc_flags = ac->alloc_flags,
+			.highest_zoneidx = ac->highest_zoneidx,
+			.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT,
+			.whole_zone = prio == COMPACT_PRIO_SYNC_FULL,
+			.ignore_skip_hint = prio == COMPACT_PRIO_SYNC_FULL,
+			.ignore_block_suitable = prio == COMPACT_PRIO_SYNC_FULL,
+			.direct_compaction = true,
+		};
+		enum compact_result status = compact_zone(mm, &cc);
+		rc = MAX(rc, status);
+		cost_ns += cc.cost_ns;
+		if (status == COMPACT_SUCCESS) {
+			compaction_defer_reset(z, order, false);
+			break;
+		}
+		/* Only a sync run that went through the whole zone defers it. */
+		if (prio != COMPACT_PRIO_ASYNC && (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
+			defer_compaction(z, order);
+	}
+	mm->stall_ns += cost_ns;
+	if (rc == COMPACT_SKIPPED)
+		return 0;
+	count_vm_event(mm, VM_COMPACT_STALL);
+	/* Would get_page_from_freelist now succeed?  Then this counts as compact_success
+	 * and the zone's deferral is reset (the allocation succeeded). */
+	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		uint64_t mark = zone_wmark(z, (enum zone_watermark)(ac->alloc_flags & ALLOC_WMARK_MASK));
+		if (zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, ac->alloc_flags, z->nr_free_pages)) {
+			compaction_defer_reset(z, order, true);
+			count_vm_event(mm, VM_COMPACT_SUCCESS);
+			return 1ull << order;
+		}
+	}
+	count_vm_event(mm, VM_COMPACT_FAIL);
+	return 0;
+}
+
+static uint64_t direct_compact_hook(struct mm *mm, const struct alloc_context *ac, int prio)
+{
+	return compaction_direct(mm, ac, prio);
+}
+
+/* ---- kcompactd (reference §5.7) ------------------------------------------------------- */
+
+static bool kcompactd_node_suitable(const struct mm *mm, int order, enum zone_type highest)
+{
+	for (int zi = 0; zi <= (int)highest; zi++) {
+		const struct zone *z = &mm->zones[zi];
+		if (zone_populated(z) &&
+		    compaction_suit_allocation_order(mm, z, order, highest, ALLOC_WMARK_MIN) == COMPACT_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
+static void account_daemon(struct mm *mm, const struct compact_control *cc)
+{
+	count_vm_events(mm, VM_COMPACT_DAEMON_MIGRATE_SCANNED, cc->total_migrate_scanned);
+	count_vm_events(mm, VM_COMPACT_DAEMON_FREE_SCANNED, cc->total_free_scanned);
+	mm->compact->kcompactd_busy_ns += cc->cost_ns;
+}
+
+static void kcompactd_do_work(struct mm *mm)
+{
+	struct compact_state *cs = mm->compact;
+	int order = cs->kcompactd_max_order;
+	enum zone_type highest = cs->kcompactd_highest_zoneidx;
+	count_vm_event(mm, VM_COMPACT_DAEMON_WAKE);
+	for (int zi = 0; zi <= (int)highest; zi++) {
+		struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		if (compaction_deferred(z, order))
+			continue;
+		if (compaction_suit_allocation_order(mm, z, order, highest, ALLOC_WMARK_MIN) != COMPACT_CONTINUE)
+			continue;
+		/* kcompactd compacts for a GFP_KERNEL request: its type is UNMOVABLE, so any
+		 * free block of the order (claimable as a fallback) finishes the run. */
+		struct compact_control cc = {
+			.zone = z,
+			.order = order,
+			.migratetype = MIGRATE_UNMOVABLE,
+			.alloc_flags = ALLOC_WMARK_MIN,
+			.highest_zoneidx = highest,
+			.mode = MIGRATE_SYNC_LIGHT,
+		};
+		enum compact_result status = compact_zone(mm, &cc);
+		account_daemon(mm, &cc);
+		if (status == COMPACT_SUCCESS) {
+			compaction_defer_reset(z, order, false);
+		} else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE) {
+			/* Freed pages may be stranded on pcp lists; then back off. */
+			mm_drain_all_pages(mm);
+			defer_compaction(z, order);
+		}
+	}
+	if (cs->kcompactd_max_order <= order)
+		cs->kcompactd_max_order = 0;
+	cs->kcompactd_highest_zoneidx = mm->highest_populated;
+}
+
+static void kcompactd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)now_ns;
+	(void)arg;
+	struct mm *mm = ctx;
+	mm->compact->kcompactd_pending = false;
+	kcompactd_do_work(mm);
+}
+
+void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx)
+{
+	struct compact_state *cs = mm->compact;
+	if (!cs || order <= 0)
+		return;
+	if (cs->kcompactd_max_order < order)
+		cs->kcompactd_max_order = order;
+	if (cs->kcompactd_highest_zoneidx > highest_zoneidx)
+		cs->kcompactd_highest_zoneidx = highest_zoneidx;
+	if (!kcompactd_node_suitable(mm, cs->kcompactd_max_order, cs->kcompactd_highest_zoneidx))
+		return;
+	if (!mm->engine) {
+		kcompactd_do_work(mm);
+		return;
+	}
+	if (cs->kcompactd_pending)
+		return;
+	cs->kcompactd_pending = true;
+	engine_schedule(mm->engine, mm->engine->now_ns, cs->kcompactd_handler, 0);
+}
+
+/* ---- compact_node, proactive compaction, the threshold defragmenter ------------------ */
+
+/* compact_node for one zone: order -1 in `mode`, whole zone, ignoring skip hints. */
+static enum compact_result compact_zone_whole(struct mm *mm, struct zone *z, enum migrate_mode mode,
+					      bool proactive, struct compact_control *out)
+{
+	*out = (struct compact_control){
+		.zone = z,
+		.order = -1,
+		.migratetype = MIGRATE_UNMOVABLE,
+		.alloc_flags = ALLOC_WMARK_MIN,
+		.highest_zoneidx = z->type,
+		.mode = mode,
+		.whole_zone = true,
+		.ignore_skip_hint = true,
+		.proactive_compaction = proactive,
+	};
+	return compact_zone(mm, out);
+}
+
+void compaction_compact_node(struct mm *mm, int zone, int order)
+{
+	count_vm_event(mm, VM_MMSIM_COMPACT_MANUAL);
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &mm->zones[zi];
+		if ((zone >= 0 && zi != zone) || !zone_populated(z))
+			continue;
+		struct compact_control cc;
+		if (order < 0 || order > MAX_PAGE_ORDER) {
+			compact_zone_whole(mm, z, MIGRATE_SYNC, false, &cc);
+		} else {
+			/* For an order: the slow path's strongest effort (SYNC_FULL) for a movable
+			 * request, in MIGRATE_SYNC as the write to compact_memory would be. */
+			cc = (struct compact_control){
+				.zone = z,
+				.order = order,
+				.migratetype = MIGRATE_MOVABLE,
+				.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+				.highest_zoneidx = z->type,
+				.mode = MIGRATE_SYNC,
+				.whole_zone = true,
+				.ignore_skip_hint = true,
+				.ignore_block_suitable = true,
+			};
+			compact_zone(mm, &cc);
+		}
+		mm->stall_ns += cc.cost_ns; /* the writer of compact_memory waits for it */
+	}
+}
+
+void mm_compact_request(struct mm *mm, int zone, int order)
+{
+	compaction_compact_node(mm, zone, order);
+}
+
+/* proactive_compact_node: every zone whose score is above the low watermark, until it is
+ * at or below it. */
+static void proactive_compact_node(struct mm *mm)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		if (compaction_extfrag_for_order(z, COMPACTION_HPAGE_ORDER) <= score_wmark(mm, true))
+			continue;
+		struct compact_control cc;
+		compact_zone_whole(mm, z, MIGRATE_SYNC_LIGHT, true, &cc);
+		account_daemon(mm, &cc);
+		count_vm_event(mm, VM_MMSIM_COMPACT_PROACTIVE);
+	}
+}
+
+/* One 500 ms check (kcompactd's timeout path).  kswapd_is_running is not visible here
+ * (the reclaim module owns kswapd), so the check is score-only. */
+static void proactive_tick(struct mm *mm)
+{
+	struct compact_state *cs = mm->compact;
+	if (!mm->cfg->policy.compaction_proactiveness)
+		return;
+	if (cs->proactive_defer) {
+		cs->proactive_defer--;
+		return;
+	}
+	unsigned prev = compaction_node_score(mm);
+	if (prev <= score_wmark(mm, false))
+		return;
+	proactive_compact_node(mm);
+	unsigned score = compaction_node_score(mm);
+	/* No progress: back off 2^COMPACT_MAX_DEFER_SHIFT checks. */
+	if (score > MIN(prev, score_wmark(mm, false)))
+		cs->proactive_defer = 1u << COMPACT_MAX_DEFER_SHIFT;
+}
+
+static void proactive_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)arg;
+	struct mm *mm = ctx;
+	proactive_tick(mm);
+	engine_schedule(mm->engine, now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS, mm->compact->proactive_handler, 0);
+}
+
+/* The threshold defragmenter (policy.defrag = threshold): for each order with a target,
+ * when the zone holds fewer free blocks of that order than the target, compact (sync-light,
+ * honouring skip bits and deferral, like kcompactd) until it holds the target. */
+static void defrag_tick(struct mm *mm)
+{
+	const uint64_t *target = mm->cfg->policy.defrag_thresholds;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		for (int o = MAX_PAGE_ORDER; o >= 1; o--) {
+			if (!target[o] || blocks_of_order(z, (unsigned)o) >= target[o])
+				continue;
+			if (compaction_deferred(z, o))
+				continue;
+			struct compact_control cc = {
+				.zone = z,
+				.order = o,
+				.migratetype = MIGRATE_MOVABLE,
+				.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+				.highest_zoneidx = z->type,
+				.mode = MIGRATE_SYNC_LIGHT,
+				.defrag_target = target[o],
+			};
+			enum compact_result status = compact_zone(mm, &cc);
+			account_daemon(mm, &cc);
+			count_vm_event(mm, VM_MMSIM_COMPACT_DEFRAG_RUNS);
+			if (status == COMPACT_SUCCESS)
+				compaction_defer_reset(z, o, true);
+			else if (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED)
+				defer_compaction(z, o);
+		}
+	}
+}
+
+static void defrag_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)arg;
+	struct mm *mm = ctx;
+	defrag_tick(mm);
+	sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
+							       : 100 * NSEC_PER_MSEC;
+	engine_schedule(mm->engine, now_ns + interval, mm->compact->defrag_handler, 0);
+}
+
+sim_ns_t compaction_daemon_busy_ns(const struct mm *mm)
+{
+	return mm->compact ? mm->compact->kcompactd_busy_ns : 0;
+}
+
+void compaction_periodic(struct mm *mm)
+{
+	if (!mm->compact)
+		return;
+	if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE)
+		proactive_tick(mm);
+	else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD)
+		defrag_tick(mm);
+}
+
+/* policy.compact_node_at: the --set equivalent of writing /proc/sys/vm/compact_node. */
+static void compact_node_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)now_ns;
+	(void)arg;
+	compaction_compact_node(ctx, -1, -1);
+}
+
+/* ---- set-up ----------------------------------------------------------------------- */
+
+int compaction_init(struct mm *mm, struct sim_error *err)
+{
+	struct compact_state *cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory (compaction state)");
+	mm->compact = cs;
+	cs->kcompactd_highest_zoneidx = mm->highest_populated;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (zone_populated(&mm->zones[i]))
+			reset_cached_positions(mm, &mm->zones[i]);
+	mm->hooks.direct_compact = direct_compact_hook;
+	if (mm->engine) {
+		if (mm->cfg->policy.compact_node_at_ns) {
+			unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
+			engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
+		}
+		cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
+		if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
+			cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
+			engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,
+					cs->proactive_handler, 0);
+		} else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
+			sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
+									       : 100 * NSEC_PER_MSEC;
+			cs->defrag_handler = engine_register(mm->engine, "defrag", defrag_event, mm);
+			engine_schedule(mm->engine, mm->engine->now_ns + interval, cs->defrag_handler, 0);
+		}
+	}
+	return 0;
+}
+
+void compaction_destroy(struct mm *mm)
+{
+	free(mm->compact);
+	mm->compact = NULL;
+}
+
+/* ---- invariant checker -------------------------------------------------------------- */
+
+#define FAIL(...)                                          \
+	do {                                               \
+		if (msg)                                   \
+			snprintf(msg, msg_size, __VA_ARGS__); \
+		return false;                              \
+	} while (0)
+
+bool compaction_check(const struct mm *mm, char *msg, size_t msg_size)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		if (!zone_populated(z))
+			continue;
+		pfn_t zend = zone_present_end(z);
+		for (int s = 0; s < 2; s++)
+			if (z->compact_cached_migrate_pfn[s] < z->start_pfn || z->compact_cached_migrate_pfn[s] > zend)
+				FAIL("zone %s: cached migrate pfn %#x outside [%#x, %#x]", z->name,
+				     z->compact_cached_migrate_pfn[s], z->start_pfn, zend);
+		if (z->compact_cached_free_pfn < z->start_pfn || z->compact_cached_free_pfn >= zend ||
+		    !pb_aligned(mm, z->compact_cached_free_pfn))
+			FAIL("zone %s: cached free pfn %#x not a pageblock of the zone", z->name,
+			     z->compact_cached_free_pfn);
+		if (z->compact_defer_shift > COMPACT_MAX_DEFER_SHIFT)
+			FAIL("zone %s: defer shift %u > %d", z->name, z->compact_defer_shift, COMPACT_MAX_DEFER_SHIFT);
+		if (z->compact_considered > 1u << z->compact_defer_shift)
+			FAIL("zone %s: considered %u > limit %u", z->name, z->compact_considered,
+			     1u << z->compact_defer_shift);
+		if (z->compact_order_failed > MAX_PAGE_ORDER + 1)
+			FAIL("zone %s: order_failed %u", z->name, z->compact_order_failed);
+		size_t nr_blocks = z->spanned >> mm->pageblock_order;
+		for (size_t b = 0; b < nr_blocks; b++) {
+			pfn_t start = z->start_pfn + (pfn_t)(b << mm->pageblock_order);
+			if ((z->pageblocks[b].bits & PB_SKIP) && start >= zend)
+				FAIL("zone %s: skip bit on pageblock %#x beyond the present pages", z->name, start);
+		}
+		for (pfn_t pfn = z->start_pfn; pfn < zend; pfn++)
+			if (mm->pages[pfn].flags & PF_ISOLATED)
+				FAIL("pfn %#x still isolated after compaction", pfn);
+	}
+	return true;
+}

@@ -262,6 +262,7 @@ struct mm {
 	} cma_areas[CONFIG_MAX_CMA_REGIONS];
 	unsigned nr_cma_areas;
 	uint64_t totalcma_pages;
+	uint64_t nr_device_pages; /* pages held by device (cma_alloc) allocations */
 
 	struct obj_table objs;
 	struct lruvec lruvec;
@@ -329,6 +330,9 @@ void pcp_setup_zone(struct mm *mm, struct zone *z);
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+/* Free-page isolation for compaction/migration/CMA (page_alloc.c, reference §5.4). */
+bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 
 /* Record-level operations, one per trace record kind (DESIGN §2 intent). The reclaim,
  * compaction and CMA modules implement them; until a mechanism exists they only update
@@ -343,6 +347,7 @@ void mm_compact_request(struct mm *mm, int zone, int order);
 /* Device contiguous allocation (cma_alloc) of count pages aligned to 2^align_order. */
 bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order);
 bool mm_cma_release(struct mm *mm, uint64_t id);
+uint64_t cma_device_pages(const struct mm *mm);
 
 /* Module set-up, called by mm_init after the zones exist (each may install hooks and
  * register engine handlers when mm->engine is non-NULL). */

@@ -110,7 +110,7 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 			for (unsigned k = 1; k < n; k++)
 				if ((mm->pages[pfn + k].flags & (PF_BUDDY | PF_HEAD)) || mm->pages[pfn + k].xflags)
 					FAIL("pfn %#x inside block %#x order %u is itself a block head", pfn + k, pfn, p->order);
-			if (p->flags & PF_HEAD) {
+			if ((p->flags & PF_HEAD) && !(p->flags & PF_CMA_DEVICE)) {
 				const struct obj_slot *s = &mm->objs.slots[p->owner];
 				if (p->owner >= mm->objs.cap || s->id == OBJ_EMPTY || s->pfn != pfn)
 					FAIL("allocated block %#x has no owning object", pfn);
@@ -165,8 +165,9 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 		}
 		if (live != mm->objs.nr_live)
 			FAIL("object table: %llu live slots, counter %u", (unsigned long long)live, mm->objs.nr_live);
+		pages += mm->nr_device_pages;
 		if (pages != alloc_total)
-			FAIL("objects hold %llu pages, zones count %llu allocated", (unsigned long long)pages,
+			FAIL("objects + device allocations hold %llu pages, zones count %llu allocated", (unsigned long long)pages,
 			     (unsigned long long)alloc_total);
 	}
 	if (level >= 2 && mm->reclaim && !reclaim_check(mm, msg, msg_size))

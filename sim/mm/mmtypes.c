@@ -17,5 +17,8 @@ _Static_assert(ARRAY_SIZE(reclaim_policy_names) == NR_RECLAIM_POLICIES, "names")
 const char *const defrag_trigger_names[NR_DEFRAG_TRIGGERS] = { "failure", "threshold", "proactive" };
 _Static_assert(ARRAY_SIZE(defrag_trigger_names) == NR_DEFRAG_TRIGGERS, "names");
 
+const char *const nonlru_migration_names[NR_NONLRU_MIGRATIONS] = { "handler", "reclaim", "pin" };
+_Static_assert(ARRAY_SIZE(nonlru_migration_names) == NR_NONLRU_MIGRATIONS, "names");
+
 const char *const replay_mode_names[NR_REPLAY_MODES] = { "open", "closed" };
 _Static_assert(ARRAY_SIZE(replay_mode_names) == NR_REPLAY_MODES, "names");

@@ -46,6 +46,11 @@ extern const char *const reclaim_policy_names[NR_RECLAIM_POLICIES]; /* "classic"
 enum defrag_trigger { DEFRAG_ON_FAILURE, DEFRAG_THRESHOLD, DEFRAG_PROACTIVE, NR_DEFRAG_TRIGGERS };
 extern const char *const defrag_trigger_names[NR_DEFRAG_TRIGGERS]; /* "failure", "threshold", "proactive" */
 
+/* What migration does with a non-LRU movable page (zsmalloc/zbud-like): move it through
+ * its owner's migrate handler, reclaim (drop) it, or treat it as pinned. */
+enum nonlru_migration { NONLRU_HANDLER, NONLRU_RECLAIM, NONLRU_PIN, NR_NONLRU_MIGRATIONS };
+extern const char *const nonlru_migration_names[NR_NONLRU_MIGRATIONS]; /* "handler", "reclaim", "pin" */
+
 enum replay_mode { REPLAY_OPEN, REPLAY_CLOSED, NR_REPLAY_MODES };
 extern const char *const replay_mode_names[NR_REPLAY_MODES]; /* "open", "closed" */
 

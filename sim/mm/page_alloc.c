@@ -229,6 +229,48 @@ void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
 	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
 }
 
+/* ---- free-page isolation for compaction, migration and CMA (issue 4) ------------------ */
+
+/* __isolate_free_page (reference §5.4): take the free block at pfn off its list as a
+ * migration target.  While isolated it counts as allocated (nr_alloc_pages, so
+ * present == free + allocated + pcp still holds) and its head carries PF_ISOLATED.  As the
+ * kernel: refuse when the zone's order-0 free would drop below min + the block (checked
+ * with ALLOC_CMA), except inside MIGRATE_ISOLATE blocks; a block of order >=
+ * pageblock_order - 1 turns its mergeable pageblock(s) MOVABLE. */
+bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	sim_assert((p->flags & PF_BUDDY) && p->order == order);
+	enum migratetype mt = zone_pageblock(mm, z, pfn)->mt;
+	if (mt != MIGRATE_ISOLATE &&
+	    !zone_watermark_ok(z, 0, z->watermark[WMARK_MIN] + (1ull << order), 0, ALLOC_CMA, z->nr_free_pages))
+		return false;
+	del_from_free_list(mm, z, pfn, order);
+	p->flags = PF_ISOLATED;
+	p->order = (uint8_t)order;
+	p->next = p->prev = PFN_NONE;
+	z->nr_alloc_pages += 1ull << order;
+	if (order + 1 >= mm->pageblock_order) {
+		for (pfn_t q = pfn; q < pfn + (1u << order); q += mm->pageblock_nr_pages) {
+			enum migratetype bmt = zone_pageblock(mm, z, q)->mt;
+			if (migratetype_mergeable(bmt) && bmt != MIGRATE_MOVABLE)
+				mm_set_pageblock_migratetype(mm, q, MIGRATE_MOVABLE);
+		}
+	}
+	return true;
+}
+
+/* Hand an isolated block (or a piece of one) back to the buddy lists, merging as a free
+ * would (release_free_list). */
+void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = 0;
+	p->owner = 0;
+	z->nr_alloc_pages -= 1ull << order;
+	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
 /* Boot: hand every present page to the buddy allocator at the largest aligned order,
  * to the list tails (__free_pages_core uses FPI_TO_TAIL). */
 void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);

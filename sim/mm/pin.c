@@ -2,12 +2,22 @@
  * above what migration expects, so it can never move or be reclaimed (reference §6.1, §6.2). */
 #include "mm.h"
 
+#include "../trace/trace.h"
+#include "migrate.h"
+
 bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)
 {
-	(void)pin_kind;
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != OBJ_PAGES)
 		return false;
+	/* FOLL_LONGTERM first moves the page out of CMA / ZONE_MOVABLE (reference §6.1); if
+	 * that fails the pin still happens in place (the kernel would fail the GUP: the
+	 * workload's pin is intent, so the model keeps it and counts the failure). */
+	if (pin_kind == PIN_LONGTERM && mm->cfg->policy.cma.pin_migrate && !s->pins) {
+		if (!migrate_longterm_pin(mm, id))
+			count_vm_event(mm, VM_MMSIM_LONGTERM_PIN_IN_CMA);
+		s = obj_lookup(&mm->objs, id);
+	}
 	if (s->pins < UINT16_MAX)
 		s->pins++;
 	mm->pages[s->pfn].flags |= PF_PINNED;

@@ -818,6 +818,55 @@ bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 	return true;
 }
 
+/* ---- helpers for tools and tests ------------------------------------------------------ */
+
+bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES || !(mm->pages[s->pfn].flags & PF_LRU))
+		return false;
+	if (lock)
+		reclaim_set_page_flags(mm, s->pfn, PF_UNEVICTABLE, PF_EASY);
+	else
+		reclaim_set_page_flags(mm, s->pfn, 0, PF_UNEVICTABLE);
+	return true;
+}
+
+bool reclaim_writeback_object(struct mm *mm, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return false;
+	struct page_frame *p = &mm->pages[s->pfn];
+	if (!(p->flags & PF_LRU) || (p->flags & PF_SWAPBACKED))
+		return false;
+	if (p->flags & PF_WRITEBACK)
+		return true;
+	if (!(p->flags & PF_DIRTY))
+		writeback_dirty_page(mm, s->pfn, id);
+	writeback_start_page(mm, s->pfn, id);
+	return (p->flags & PF_WRITEBACK) != 0;
+}
+
+void reclaim_set_page_flags(struct mm *mm, pfn_t head, uint16_t set, uint16_t clear)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[head];
+	sim_assert(!((set | clear) & (PF_WRITEBACK | PF_LRU | PF_HEAD)));
+	bool on_list = p->flags & PF_LRU;
+	bool was_dirty_file = (p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED);
+	if (on_list)
+		lru_del(mm, head);
+	p->flags = (uint16_t)((p->flags | set) & ~clear);
+	bool dirty_file = (p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED);
+	if (dirty_file && !was_dirty_file)
+		rs->nr_dirty += head_pages(p);
+	else if (!dirty_file && was_dirty_file)
+		rs->nr_dirty -= head_pages(p);
+	if (on_list)
+		lru_add(mm, head, false);
+}
+
 /* ---- module set-up and outputs ---------------------------------------------------- */
 
 int reclaim_init(struct mm *mm, struct sim_error *err)

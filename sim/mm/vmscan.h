@@ -212,6 +212,19 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 /* Run the flusher now: write back every dirty file page (sync/"vmscan" reason). */
 void reclaim_flush_all(struct mm *mm);
 
+/* mlock / munlock a resident LRU object: it moves to (or leaves) the unevictable list,
+ * which reclaim never scans.  False when id is not a resident LRU object. */
+bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock);
+/* Start writeback of a resident file object now (sync_file_range), dirtying it first if
+ * clean; the write completes through the device model (without an engine: at the next
+ * reclaim batch or flush).  False when id is not a resident file LRU object. */
+bool reclaim_writeback_object(struct mm *mm, uint64_t id);
+/* Change list-determining or state flags of an LRU head consistently (for tools and tests
+ * that build scenarios by hand): the page leaves its list, flags change, it rejoins the
+ * head of its new list; nr_dirty follows PF_DIRTY on file pages.  PF_WRITEBACK, PF_LRU
+ * and PF_HEAD may not be changed this way. */
+void reclaim_set_page_flags(struct mm *mm, pfn_t head, uint16_t set, uint16_t clear);
+
 /* ---- internal interfaces between vmscan.c, kswapd.c, writeback.c, swap.c, workingset.c */
 
 void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc);

@@ -79,7 +79,27 @@
 	X(MMSIM_HIGHATOMIC_RESERVED, "mmsim_highatomic_reserved_blocks")           \
 	X(MMSIM_NOFRAGMENT_RETRY, "mmsim_nofragment_retries")                       \
 	X(MMSIM_FREE_UNKNOWN, "mmsim_free_unknown_id")                              \
-	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")
+	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")                          \
+	X(MMSIM_LONGTERM_PIN_IN_CMA, "mmsim_longterm_pin_left_in_cma")              \
+	X(MMSIM_CMA_BUSY_RETRY, "mmsim_cma_alloc_busy_retry")                       \
+	X(MMSIM_CMA_FAIL_PINNED, "mmsim_cma_fail_pinned")                           \
+	X(MMSIM_CMA_FAIL_UNMOVABLE, "mmsim_cma_fail_unmovable")                     \
+	X(MMSIM_CMA_FAIL_MIGRATE, "mmsim_cma_fail_migrate")                         \
+	X(MMSIM_CMA_FAIL_NOMEM, "mmsim_cma_fail_nomem")                             \
+	X(MMSIM_CMA_FAIL_NOSPACE, "mmsim_cma_fail_nospace")                         \
+	X(MMSIM_MIGRATE_FAIL_PINNED, "mmsim_migrate_fail_pinned")                   \
+	X(MMSIM_MIGRATE_FAIL_WRITEBACK, "mmsim_migrate_fail_writeback")             \
+	X(MMSIM_MIGRATE_FAIL_DIRTY, "mmsim_migrate_fail_dirty")                     \
+	X(MMSIM_MIGRATE_FAIL_NONLRU, "mmsim_migrate_fail_nonlru")                   \
+	X(MMSIM_MIGRATE_FAIL_UNMOVABLE, "mmsim_migrate_fail_unmovable")             \
+	X(MMSIM_MIGRATE_FAIL_NOMEM, "mmsim_migrate_fail_nomem")                     \
+	X(MMSIM_MIGRATE_NONLRU_RECLAIMED, "mmsim_migrate_nonlru_reclaimed")         \
+	X(MMSIM_COMPACT_DEFERRED, "mmsim_compact_deferred")                         \
+	X(MMSIM_COMPACT_RUNS, "mmsim_compact_runs")                                 \
+	X(MMSIM_COMPACT_MANUAL, "mmsim_compact_manual")                             \
+	X(MMSIM_COMPACT_PROACTIVE, "mmsim_compact_proactive_runs")                  \
+	X(MMSIM_COMPACT_DEFRAG_RUNS, "mmsim_compact_defrag_runs")                   \
+	X(MMSIM_COMPACT_NS, "mmsim_compact_ns")
 
 enum vm_event_item {
 #define VM_X(e, name) VM_##e,

@@ -94,25 +94,15 @@ static int place_cma_areas(struct mm *mm, struct sim_error *err)
 	const struct cma_policy_config *cma = &mm->cfg->policy.cma;
 	if (cma->mode == CMA_NONE)
 		return 0;
-	struct zone *normal = &mm->zones[ZONE_NORMAL];
-	pfn_t auto_top = normal->start_pfn + (pfn_t)normal->present;
-	auto_top &= ~(pfn_t)(mm->pageblock_nr_pages - 1);
-	pfn_t cma_zone_next = mm->zones[ZONE_CMA].start_pfn;
 	for (unsigned r = 0; r < cma->nr_regions; r++) {
 		struct cma_area *a = &mm->cma_areas[mm->nr_cma_areas++];
 		snprintf(a->name, sizeof(a->name), "%s", cma->regions[r].name[0] ? cma->regions[r].name : "cma");
 		a->pages = (cma->regions[r].pages + mm->pageblock_nr_pages - 1) & ~(uint64_t)(mm->pageblock_nr_pages - 1);
-		if (cma->mode == CMA_ZONE_CMA) {
-			a->base_pfn = cma_zone_next;
-			cma_zone_next += (pfn_t)a->pages;
-		} else if (cma->regions[r].base_pfn) {
-			a->base_pfn = (pfn_t)cma->regions[r].base_pfn;
-		} else {
-			if (a->pages > auto_top - normal->start_pfn)
-				return sim_error_set(err, EX_CONFIG_, "CMA area %s does not fit in Normal", a->name);
-			auto_top -= (pfn_t)a->pages;
-			a->base_pfn = auto_top;
-		}
+		/* One placement rule for config validation and the model (config.c). */
+		uint64_t base = config_cma_region_base_pfn(mm->cfg, r);
+		if (base == CONFIG_CMA_NO_FIT)
+			return sim_error_set(err, EX_CONFIG_, "CMA area %s does not fit", a->name);
+		a->base_pfn = (pfn_t)base;
 		struct zone *z = mm_pfn_zone(mm, a->base_pfn);
 		struct zone *zl = mm_pfn_zone(mm, a->base_pfn + (pfn_t)a->pages - 1);
 		if (!z || z != zl || a->base_pfn % mm->pageblock_nr_pages ||
@@ -155,14 +145,15 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	zone_pages[ZONE_CMA] = 0;
 	if (cfg->policy.cma.mode == CMA_ZONE_CMA) {
 		/* ZONE_CMA (Joonsoo Kim): the CMA memory becomes a zone of its own, taken from
-		 * the top of the memory it would otherwise have been in (Normal). */
+		 * the top of the zone it would otherwise have been in. */
+		enum zone_type home = config_cma_home_zone(cfg);
 		uint64_t cma = 0;
 		for (unsigned r = 0; r < cfg->policy.cma.nr_regions; r++)
 			cma += cfg->policy.cma.regions[r].pages;
-		if (cma > zone_pages[ZONE_NORMAL])
-			return sim_error_set(err, EX_CONFIG_, "zone_cma: CMA regions (%llu pages) larger than Normal",
-					     (unsigned long long)cma);
-		zone_pages[ZONE_NORMAL] -= cma;
+		if (cma > zone_pages[home])
+			return sim_error_set(err, EX_CONFIG_, "zone_cma: CMA regions (%llu pages) larger than %s",
+					     (unsigned long long)cma, zone_names[home]);
+		zone_pages[home] -= cma;
 		zone_pages[ZONE_CMA] = cma;
 	}
 

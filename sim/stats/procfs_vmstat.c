@@ -137,6 +137,40 @@ static uint64_t free_cma(const struct mm *mm, const struct zone *z)
 	return z ? zone_free_cma(z, mm->pageblock_order) : sum_zones(mm, zone_free_cma);
 }
 
+/* Free pages inside / outside the CMA area, optionally only in free blocks of at least
+ * `min_order` (the CMA experiments: high-order memory that unmovable requests can or
+ * cannot use).  The area is the PB_CMA pageblocks under every policy. */
+static uint64_t free_in_area(const struct mm *mm, bool inside, unsigned min_order)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		for (unsigned o = min_order; o < NR_PAGE_ORDERS; o++)
+			for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
+				for (pfn_t pfn = z->free_area[o].head[mt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+					const struct pageblock *pb = &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+					if (!!(pb->bits & PB_CMA) == inside)
+						n += 1ull << o;
+				}
+	}
+	return n;
+}
+
+static uint64_t cma_total(const struct mm *mm, const struct zone *z) { (void)z; return mm->totalcma_pages; }
+static uint64_t cma_device(const struct mm *mm, const struct zone *z) { (void)z; return mm->nr_device_pages; }
+static uint64_t cma_area_free(const struct mm *mm, const struct zone *z) { (void)z; return free_in_area(mm, true, 0); }
+/* "High order" here is order >= 4 (PAGE_ALLOC_COSTLY_ORDER + 1). */
+static uint64_t cma_area_free_high(const struct mm *mm, const struct zone *z)
+{
+	(void)z;
+	return free_in_area(mm, true, PAGE_ALLOC_COSTLY_ORDER + 1);
+}
+static uint64_t noncma_free_high(const struct mm *mm, const struct zone *z)
+{
+	(void)z;
+	return free_in_area(mm, false, PAGE_ALLOC_COSTLY_ORDER + 1);
+}
+
 /* Sorted by .before (the writers flush items in one pass over the events). */
 static const struct state_item state_items[] = {
 	/* zone_stat_item order (6.18); numa_* are left out: the model is one node. */
@@ -170,6 +204,11 @@ static const struct state_item state_items[] = {
 	{ "nr_shmem", ITEM_NODE, VM_NR_VMSCAN_WRITE, zero },
 	/* Simulator-only state, after every event (summary.json). */
 	{ "mmsim_nr_easily_reclaimable", ITEM_SIM_NODE, NR_VM_EVENTS, easy },
+	{ "mmsim_cma_total_pages", ITEM_SIM_NODE, NR_VM_EVENTS, cma_total },
+	{ "mmsim_cma_device_pages", ITEM_SIM_NODE, NR_VM_EVENTS, cma_device },
+	{ "mmsim_cma_area_free_pages", ITEM_SIM_NODE, NR_VM_EVENTS, cma_area_free },
+	{ "mmsim_cma_area_free_highorder_pages", ITEM_SIM_NODE, NR_VM_EVENTS, cma_area_free_high },
+	{ "mmsim_noncma_free_highorder_pages", ITEM_SIM_NODE, NR_VM_EVENTS, noncma_free_high },
 };
 
 /* Events before pgpgin are node_stat_items in the kernel: zoneinfo's per-node block. */

@@ -14,6 +14,7 @@
 
 enum ws_pattern { WS_ZIPF, WS_TWO_LEVEL, WS_UNIFORM, NR_WS_PATTERNS };
 static const char *const ws_pattern_names[] = { "zipf", "two_level", "uniform", NULL };
+_Static_assert(ARRAY_SIZE(ws_pattern_names) == NR_WS_PATTERNS + 1, "names");
 
 struct ws_task {
 	uint32_t task;
@@ -44,7 +45,7 @@ struct anon_ws {
 #define OFF(f) offsetof(struct anon_ws, f)
 static const struct wl_param anon_ws_params[] = {
 	{ "tasks", WLP_U64, OFF(nr_tasks), "4", 1, 4096, NULL, "processes, each with its own set" },
-	{ "wss", WLP_PAGES, OFF(wss_pages), "256MiB", 1, 1e10, NULL, "working set per task" },
+	{ "wss", WLP_PAGES, OFF(wss_pages), "256MiB", 1, 16777216, NULL, "working set per task" },
 	{ "thp", WLP_BOOL, OFF(thp), "false", 0, 0, NULL,
 	  "fault THPs (order 9, GFP_TRANSHUGE) instead of 4 KiB pages" },
 	{ "fault_rate", WLP_DOUBLE, OFF(fault_rate_per_s), "200000", 1e-3, 1e10, NULL,
@@ -98,7 +99,7 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 static sim_ns_t gap(gsl_rng *r, double rate_per_s)
 {
 	double v = gsl_ran_exponential(r, 1e9 / rate_per_s);
-	return v < 1 ? 1 : (sim_ns_t)v;
+	return v < 1 ? 1 : v > 1e17 ? (sim_ns_t)1e17 : (sim_ns_t)v;
 }
 
 static uint64_t pick_unit(struct anon_ws *a)

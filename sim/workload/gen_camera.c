@@ -46,13 +46,13 @@ static const struct wl_param camera_params[] = {
 	  "anonymous memory pinned long-term from the start" },
 	{ "cma.start", WLP_DURATION, OFF(cma_start_ns), "2s", 0, 1e17, NULL,
 	  "first burst (after the background warmed up)" },
-	{ "cma.buffers", WLP_U64, OFF(cma_buffers), "16", 1, 1e6, NULL,
+	{ "cma.buffers", WLP_U64, OFF(cma_buffers), "16", 1, 4096, NULL,
 	  "device allocations per burst" },
-	{ "cma.buffer_size", WLP_PAGES, OFF(cma_buffer_pages), "8MiB", 1, 1e9, NULL,
+	{ "cma.buffer_size", WLP_PAGES, OFF(cma_buffer_pages), "8MiB", 1, 2147483648.0, NULL,
 	  "size of each device allocation" },
 	{ "cma.align", WLP_U64, OFF(cma_align_order), "8", 0, 20, NULL,
 	  "alignment order (dma_alloc: min(get_order(size), CONFIG_CMA_ALIGNMENT=8))" },
-	{ "cma.spacing", WLP_DURATION, OFF(cma_spacing_ns), "100ms", 1, 1e15, NULL,
+	{ "cma.spacing", WLP_DURATION, OFF(cma_spacing_ns), "100ms", 1, 1e12, NULL,
 	  "time between allocations in a burst" },
 	{ "cma.hold", WLP_DURATION, OFF(cma_hold_ns), "2s", 0, 1e15, NULL,
 	  "buffers are released this long after the burst's last allocation" },
@@ -92,7 +92,7 @@ static sim_ns_t bdev_step(struct workload *w, struct camera *c)
 	wl_sched_free(w, now + wl_draw_lifetime(c->r_bdev, WL_LIFE_EXPONENTIAL, c->bdev_life_ns, 0),
 		      CAMERA_TASK_BDEV, id, 0);
 	c->bdev_t_ns += gsl_ran_exponential(c->r_bdev, 1e9 / c->bdev_rate_per_s);
-	sim_ns_t next = (sim_ns_t)c->bdev_t_ns;
+	sim_ns_t next = wl_ns_from_double(c->bdev_t_ns);
 	if (next <= now) {
 		next = now + 1;
 		c->bdev_t_ns = (double)next;

@@ -18,6 +18,7 @@ static const uint32_t class_gfp[NR_CHURN_CLASSES] = {
 	[CHURN_RECLAIMABLE] = GFP_KERNEL | __GFP_RECLAIMABLE,
 	[CHURN_ATOMIC] = GFP_ATOMIC,
 };
+_Static_assert(ARRAY_SIZE(class_gfp) == NR_CHURN_CLASSES, "one gfp per class");
 
 int churn_init(struct workload *w, struct churn *c, const char *prefix, uint32_t task_base,
 	       struct sim_error *err)
@@ -74,7 +75,7 @@ sim_ns_t churn_step(struct workload *w, struct churn *c)
 	double gap_ns = gsl_ran_exponential(c->r_arrival, 1e9 / c->rate_per_s);
 	sim_ns_t now = wl_now(w);
 	c->t_ns += gap_ns;
-	sim_ns_t next = (sim_ns_t)c->t_ns;
+	sim_ns_t next = wl_ns_from_double(c->t_ns);
 	/* Arrivals closer than 1 ns share no timestamp with the previous step: the framework
 	 * needs strictly increasing action times. */
 	if (next <= now) {

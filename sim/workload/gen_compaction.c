@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-enum ct_phase { CT_FILL, CT_HUGE, CT_DONE };
+enum ct_phase { CT_FILL, CT_HUGE, CT_DONE, NR_CT_PHASES };
 
 struct compaction_test {
 	uint64_t memory_pages;
@@ -32,19 +32,19 @@ struct compaction_test {
 
 #define OFF(f) offsetof(struct compaction_test, f)
 static const struct wl_param compaction_params[] = {
-	{ "memory", WLP_PAGES, OFF(memory_pages), "4GiB", 1, 1e10, NULL,
+	{ "memory", WLP_PAGES, OFF(memory_pages), "4GiB", 1, 4294967296.0, NULL,
 	  "machine memory the test sizes itself against (its MemFree)" },
-	{ "chunk", WLP_PAGES, OFF(chunk_pages), "100MiB", 1, 1e10, NULL, "mmap chunk size" },
+	{ "chunk", WLP_PAGES, OFF(chunk_pages), "100MiB", 1, 4294967296.0, NULL, "mmap chunk size" },
 	{ "fill", WLP_DOUBLE, OFF(fill), "0.8", 0.01, 1, NULL, "fraction of memory mapped" },
-	{ "fault_time", WLP_DURATION, OFF(fault_ns), "1us", 1, 1e12, NULL,
+	{ "fault_time", WLP_DURATION, OFF(fault_ns), "1us", 1, 1e9, NULL,
 	  "time per page fault while filling" },
-	{ "free_time", WLP_DURATION, OFF(free_ns), "100ns", 1, 1e12, NULL,
+	{ "free_time", WLP_DURATION, OFF(free_ns), "100ns", 1, 1e9, NULL,
 	  "time per page while unmapping" },
 	{ "pinned", WLP_BOOL, OFF(pinned), "false", 0, 0, NULL,
 	  "pin (long-term) every page of the chunks" },
 	{ "hugepages", WLP_U64, OFF(nr_huge), "0", 0, 1e8, NULL,
 	  "order-9 requests; 0 = memory / 2 MiB, as writing a huge nr_hugepages does" },
-	{ "hugepage_time", WLP_DURATION, OFF(huge_ns), "10us", 1, 1e12, NULL,
+	{ "hugepage_time", WLP_DURATION, OFF(huge_ns), "10us", 1, 1e9, NULL,
 	  "time between hugepage requests" },
 	{ "phase_gap", WLP_DURATION, OFF(gap_ns), "10ms", 1, 1e12, NULL, "pause between phases" },
 };
@@ -109,6 +109,7 @@ static sim_ns_t step(struct workload *w, void *state)
 		return WL_NEVER;
 	}
 	case CT_DONE:
+	case NR_CT_PHASES:
 		break;
 	}
 	return WL_NEVER;

@@ -5,7 +5,7 @@
  * (GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_RETRY_MAYFAIL|__GFP_NOWARN) arrive at a fixed
  * interval and are kept, the way the benchmark fills a pool of huge pages.  The
  * simulator's success rate and latency of these requests is the figure of merit.  The
- * workload ends by itself after the last request; the background's frees then play out.
+ * workload ends by itself `tail` after the last request (then the drain frees all).
  */
 #include "wl_churn.h"
 
@@ -16,9 +16,11 @@ struct highalloc {
 	sim_ns_t interval_ns;
 	uint64_t order;
 	sim_ns_t hold_ns;   /* 0: keep until the end */
+	sim_ns_t tail_ns;   /* background keeps running this long after the last request */
 
 	uint64_t nr_done;
 	sim_ns_t bg_next_ns, hi_next_ns;
+	sim_ns_t end_ns;    /* set at the last request: last + tail */
 };
 
 #define OFF(f) offsetof(struct highalloc, f)
@@ -32,6 +34,8 @@ static const struct wl_param highalloc_params[] = {
 	{ "order", WLP_U64, OFF(order), "9", 1, MAX_PAGE_ORDER, NULL, "order of the requests" },
 	{ "hold", WLP_DURATION, OFF(hold_ns), "0", 0, 1e15, NULL,
 	  "free each request after this long; 0 = keep until the end" },
+	{ "tail", WLP_DURATION, OFF(tail_ns), "1s", 0, 1e15, NULL,
+	  "background after the last request; then the run ends (drain)" },
 };
 #undef OFF
 
@@ -56,12 +60,17 @@ static sim_ns_t step(struct workload *w, void *state)
 		uint64_t id = wl_alloc_now(w, task, order, WL_GFP_HUGETLB);
 		wl_sched_free(w, h->hold_ns ? now + h->hold_ns : WL_NEVER, task, id, order);
 		h->hi_next_ns = ++h->nr_done < h->nr_allocs ? now + h->interval_ns : WL_NEVER;
+		if (h->hi_next_ns == WL_NEVER)
+			h->end_ns = now + h->tail_ns;
 	}
-	if (h->hi_next_ns == WL_NEVER)
-		return WL_NEVER; /* the run is over with the last request */
+	if (h->hi_next_ns == WL_NEVER && now >= h->end_ns)
+		return WL_NEVER; /* the run is over: the tail has passed */
 	if (h->bg_next_ns == now)
 		h->bg_next_ns = churn_step(w, &h->bg);
-	return MIN(h->bg_next_ns, h->hi_next_ns);
+	sim_ns_t next = MIN(h->bg_next_ns, h->hi_next_ns);
+	if (h->hi_next_ns == WL_NEVER && next > h->end_ns)
+		next = h->end_ns; /* wake at the tail's end to finish */
+	return next;
 }
 
 static void fini(void *state)

@@ -61,17 +61,17 @@ static const struct wl_param kbuild_params[] = {
 	  "sigma of ln(job lifetime)" },
 	{ "op_rate", WLP_DOUBLE, OFF(op_rate_per_s), "40000", 1, 1e9, NULL,
 	  "operations per second per job" },
-	{ "mix.anon", WLP_DOUBLE, OFF(op_w[OP_ANON]), "60", 0, 1e9, NULL,
+	{ "mix.anon", WLP_DOUBLE, OFF(op_w[OP_ANON]), "80", 0, 1e9, NULL,
 	  "weight of anonymous page faults" },
 	{ "mix.read", WLP_DOUBLE, OFF(op_w[OP_READ]), "5", 0, 1e9, NULL,
 	  "weight of file reads (whole file through the page cache)" },
-	{ "mix.slab_reclaimable", WLP_DOUBLE, OFF(op_w[OP_SLAB_RECLAIMABLE]), "20", 0, 1e9, NULL,
+	{ "mix.slab_reclaimable", WLP_DOUBLE, OFF(op_w[OP_SLAB_RECLAIMABLE]), "3", 0, 1e9, NULL,
 	  "weight of dentry/inode slab allocations" },
-	{ "mix.slab_unmovable", WLP_DOUBLE, OFF(op_w[OP_SLAB_UNMOVABLE]), "15", 0, 1e9, NULL,
+	{ "mix.slab_unmovable", WLP_DOUBLE, OFF(op_w[OP_SLAB_UNMOVABLE]), "12", 0, 1e9, NULL,
 	  "weight of kmalloc allocations" },
 	{ "thp_fraction", WLP_DOUBLE, OFF(thp_fraction), "0.001", 0, 1, NULL,
 	  "anon faults served by a THP" },
-	{ "files", WLP_U64, OFF(nr_files), "30000", 1, 1e8, NULL,
+	{ "files", WLP_U64, OFF(nr_files), "30000", 1, 2e6, NULL,
 	  "source and header files in the tree" },
 	{ "file_size.mean", WLP_PAGES, OFF(file_mean_pages), "16KiB", 1, 1e9, NULL,
 	  "mean file size (lognormal)" },
@@ -79,7 +79,7 @@ static const struct wl_param kbuild_params[] = {
 	  "sigma of ln(file size)" },
 	{ "zipf_s", WLP_DOUBLE, OFF(zipf_s), "1.0", 0, 5, NULL,
 	  "file popularity exponent (headers are read by every job)" },
-	{ "slab_reclaimable.lifetime", WLP_DURATION, OFF(slab_reclaimable_mean_ns), "5s", 1,
+	{ "slab_reclaimable.lifetime", WLP_DURATION, OFF(slab_reclaimable_mean_ns), "2s", 1,
 	  1e17, NULL, "mean lifetime of dentries/inodes (exponential)" },
 	{ "slab_unmovable.lifetime", WLP_DURATION, OFF(slab_unmovable_mean_ns), "20ms", 1, 1e17,
 	  NULL, "mean lifetime of kmalloc objects (exponential)" },
@@ -93,7 +93,7 @@ static const struct wl_param kbuild_params[] = {
 static sim_ns_t exp_gap(gsl_rng *r, double rate_per_s)
 {
 	double v = gsl_ran_exponential(r, 1e9 / rate_per_s);
-	return v < 1 ? 1 : (sim_ns_t)v;
+	return v < 1 ? 1 : v > 1e17 ? (sim_ns_t)1e17 : (sim_ns_t)v;
 }
 
 static void job_start(struct kbuild *k, struct kbuild_job *j, sim_ns_t now)

@@ -15,7 +15,7 @@ struct stream_writer {
 	uint32_t task;
 	uint64_t first_id;    /* folio i of the file is id first_id + i */
 	uint64_t nr_written;  /* folios written in this pass */
-	uint64_t pass;
+	uint64_t pass;        /* == nr_passes: written; the next step unlinks */
 	uint64_t burst_left;  /* folios left in the current burst */
 	sim_ns_t next_ns;     /* WL_NEVER when done */
 };
@@ -41,7 +41,7 @@ struct stream_write {
 static const struct wl_param stream_params[] = {
 	{ "writers", WLP_U64, OFF(nr_writers), "1", 1, 4096, NULL, "files written in parallel" },
 	{ "file_size", WLP_PAGES, OFF(file_pages), "1GiB", 1, 1e10, NULL, "size of each file" },
-	{ "bandwidth", WLP_BYTES, OFF(bandwidth_bps), "200MiB", 1, 1e13, NULL,
+	{ "bandwidth", WLP_BYTES, OFF(bandwidth_bps), "200MiB", 1024, 1e13, NULL,
 	  "write rate per writer while a burst lasts, bytes per second" },
 	{ "order", WLP_U64, OFF(order), "0", 0, MAX_PAGE_ORDER, NULL,
 	  "page-cache folio order (large folios)" },
@@ -64,7 +64,7 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 	struct stream_write *s = state;
 	s->nr_folios = MAX(s->file_pages >> s->order, 1u);
 	double folio_ns = (double)(PAGE_SIZE << s->order) / s->bandwidth_bps * 1e9;
-	s->folio_ns = folio_ns < 1 ? 1 : (sim_ns_t)folio_ns;
+	s->folio_ns = folio_ns < 1 ? 1 : folio_ns > 1e15 ? (sim_ns_t)1e15 : (sim_ns_t)folio_ns;
 	s->writers = calloc(s->nr_writers, sizeof(*s->writers));
 	if (!s->writers)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
@@ -82,6 +82,12 @@ static void writer_step(struct workload *w, struct stream_write *s, struct strea
 {
 	sim_ns_t now = wl_now(w);
 	uint64_t id;
+	if (wr->pass == s->nr_passes) {
+		for (uint64_t i = 0; i < s->nr_folios; i++)
+			wl_sched_free(w, now, wr->task, wr->first_id + i, (unsigned)s->order);
+		wr->next_ns = WL_NEVER;
+		return;
+	}
 	if (wr->pass == 0) {
 		id = wr->first_id + wr->nr_written;
 		wl_alloc_id_now(w, id, wr->task, (unsigned)s->order,
@@ -100,11 +106,8 @@ static void writer_step(struct workload *w, struct stream_write *s, struct strea
 	if (wr->nr_written == s->nr_folios) {
 		wr->nr_written = 0;
 		if (++wr->pass == s->nr_passes) {
-			if (s->unlink)
-				for (uint64_t i = 0; i < s->nr_folios; i++)
-					wl_sched_free(w, next, wr->task, wr->first_id + i,
-						      (unsigned)s->order);
-			wr->next_ns = WL_NEVER;
+			/* unlink after the last write's time has passed */
+			wr->next_ns = s->unlink ? next : WL_NEVER;
 			return;
 		}
 	}

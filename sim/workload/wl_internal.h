@@ -27,6 +27,7 @@
 #include "wl_gfp.h"
 
 #define WL_NEVER UINT64_MAX   /* action time of a kind with nothing more to do */
+#define WL_TIME_MAX 10000000000000000000ull /* ~317 years: later action times end the kind */
 #define WL_MAX_WEIGHTS 16     /* orders 0..10 need 11 */
 #define WL_MAX_STREAMS 32
 #define WL_TASK_BASE 1000u    /* task ids are WL_TASK_BASE + index: plausible pids */
@@ -101,6 +102,12 @@ void wl_sched_free(struct workload *w, sim_ns_t time_ns, uint32_t task, uint64_t
  * or "file: key: ..." for a default). Returns -1. */
 int wl_param_error(struct workload *w, struct sim_error *err, const char *key, const char *fmt,
 		   ...) __attribute__((format(printf, 4, 5)));
+
+/* A double time in ns as sim_ns_t: WL_NEVER at or past WL_TIME_MAX (no UB, no wrap). */
+static inline sim_ns_t wl_ns_from_double(double ns)
+{
+	return ns >= (double)WL_TIME_MAX ? WL_NEVER : ns < 0 ? 0 : (sim_ns_t)ns;
+}
 
 /* Lifetime distributions, shared by kinds. */
 enum wl_lifetime_dist { WL_LIFE_EXPONENTIAL, WL_LIFE_LOGNORMAL, WL_LIFE_FIXED, NR_WL_LIFE_DISTS };

@@ -117,15 +117,40 @@ int wl_parse_value(const struct wl_param *p, void *base, const char *text, char 
 	double v;
 	const char *rest;
 	switch (p->type) {
-	case WLP_U64:
+	case WLP_U64: {
+		/* Plain digits exactly (seeds use all 64 bits; a double keeps only 53), other
+		 * forms ("1e6") through strtod. */
+		const char *d = text;
+		while (*d >= '0' && *d <= '9')
+			d++;
+		if (d != text && !*d) {
+			char *end;
+			errno = 0;
+			unsigned long long u = strtoull(text, &end, 10);
+			if (errno) {
+				snprintf(why, why_len, "'%s' is too large", text);
+				return -1;
+			}
+			if ((double)u < p->min || (p->max < 18446744073709551615.0 && (double)u > p->max)) {
+				snprintf(why, why_len, "value out of range [%g, %g]", p->min, p->max);
+				return -1;
+			}
+			*(uint64_t *)field = u;
+			return 0;
+		}
 		if (parse_double(text, &v, &rest) || *rest || v != floor(v)) {
 			snprintf(why, why_len, "'%s' is not an integer", text);
 			return -1;
 		}
 		if (check_range(p, v, why, why_len))
 			return -1;
+		if (v >= 18446744073709551615.0) {
+			snprintf(why, why_len, "'%s' is too large", text);
+			return -1;
+		}
 		*(uint64_t *)field = (uint64_t)v;
 		return 0;
+	}
 	case WLP_DOUBLE:
 		if (parse_double(text, &v, &rest) || *rest) {
 			snprintf(why, why_len, "'%s' is not a number", text);
@@ -226,24 +251,51 @@ int wl_parse_value(const struct wl_param *p, void *base, const char *text, char 
 	return -1;
 }
 
+/* Shortest of %.15g / %.17g that reads back as the same double. */
+static void format_double(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, len, "%.17g", v);
+}
+
 void wl_format_value(const struct wl_param *p, const void *base, char *buf, size_t len)
 {
 	const void *field = (const char *)base + p->offset;
 	switch (p->type) {
 	case WLP_U64:
-	case WLP_PAGES:
-		snprintf(buf, len, "%llu%s", (unsigned long long)*(const uint64_t *)field,
-			 p->type == WLP_PAGES ? " pages" : "");
+		snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field);
 		return;
+	case WLP_PAGES: {
+		/* the largest exact binary unit, so the text parses back to the same value */
+		unsigned long long bytes = (unsigned long long)*(const uint64_t *)field * PAGE_SIZE;
+		static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+		int u = -1;
+		while (u < 3 && bytes && bytes % 1024 == 0) {
+			bytes /= 1024;
+			u++;
+		}
+		snprintf(buf, len, "%llu%s", bytes, u >= 0 ? units[u] : "");
+		return;
+	}
 	case WLP_DOUBLE:
-		snprintf(buf, len, "%.17g", *(const double *)field);
+		format_double(buf, len, *(const double *)field);
 		return;
 	case WLP_BYTES:
 		snprintf(buf, len, "%.0f", *(const double *)field);
 		return;
-	case WLP_DURATION:
-		snprintf(buf, len, "%lluns", (unsigned long long)*(const sim_ns_t *)field);
+	case WLP_DURATION: {
+		unsigned long long ns = *(const sim_ns_t *)field;
+		if (ns && ns % NSEC_PER_SEC == 0)
+			snprintf(buf, len, "%llus", ns / NSEC_PER_SEC);
+		else if (ns && ns % NSEC_PER_MSEC == 0)
+			snprintf(buf, len, "%llums", ns / NSEC_PER_MSEC);
+		else if (ns && ns % NSEC_PER_USEC == 0)
+			snprintf(buf, len, "%lluus", ns / NSEC_PER_USEC);
+		else
+			snprintf(buf, len, "%lluns", ns);
 		return;
+	}
 	case WLP_BOOL:
 		snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
 		return;
@@ -254,9 +306,11 @@ void wl_format_value(const struct wl_param *p, const void *base, char *buf, size
 		const struct wl_weights *wt = field;
 		size_t off = 0;
 		buf[0] = 0;
-		for (unsigned i = 0; i < wt->n && off < len; i++)
-			off += (size_t)snprintf(buf + off, len - off, "%s%.17g", i ? "," : "",
-						wt->w[i]);
+		for (unsigned i = 0; i < wt->n && off < len; i++) {
+			char one[40];
+			format_double(one, sizeof(one), wt->w[i]);
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "", one);
+		}
 		return;
 	}
 	case NR_WLP_TYPES:

@@ -25,7 +25,7 @@ struct wl_common {
 };
 
 static const struct wl_param common_params[] = {
-	{ "seed", WLP_U64, offsetof(struct wl_common, seed), "1", 0, 18446744073709549568.0, NULL,
+	{ "seed", WLP_U64, offsetof(struct wl_common, seed), "1", 0, 18446744073709551615.0, NULL,
 	  "seed of every random stream (each component derives its own from it)" },
 	{ "duration", WLP_DURATION, offsetof(struct wl_common, duration_ns), "0", 0, 1e18, NULL,
 	  "stop generating at this simulated time; 0 = no limit" },
@@ -36,17 +36,33 @@ static const struct wl_param common_params[] = {
 };
 #define NR_COMMON ARRAY_SIZE(common_params)
 
-/* A record waiting for its time.  Heap order: (rec.time_ns, seq). */
+/* A record waiting for its time. */
 struct wl_pending {
 	struct trace_record rec;
-	uint64_t seq;
 	int64_t live_delta; /* pages added to live_pages when returned */
 };
+
+/* The heap orders small keys, (time_ns, seq), and points into the slot array holding the
+ * records, so sifting moves 24 bytes, not a whole record: generation of kinds with many
+ * long-lived objects is bound by the heap's cache misses. */
+struct wl_heap_key {
+	sim_ns_t time_ns;
+	uint64_t seq;  /* scheduling order: ties come out first-scheduled first */
+	uint32_t slot; /* index into slots[] */
+};
+#define WL_HEAP_ARITY 4 /* shallower than binary; a node's children share cache lines */
 
 struct param_where {
 	int line, col; /* 1-based where the YAML set it; 0 = default; -1 = --set */
 };
 
+/* Invariants between calls of workload_next:
+ *   st.live_pages == Σ 2^order of ALLOCs returned − Σ of their FREEs returned
+ *                    (+ count of CMA_ALLOCs − of their CMA_RELEASEs)
+ *   st.nr_records == Σ_kind st.nr_by_kind[kind]
+ *   every pending record (fifo, heap, held) has time_ns >= now_ns, fifo ones == now_ns
+ *   !gen_done: every heap record with time_ns <= min(next_ns, duration) has been returned
+ *   before the kind steps at next_ns. */
 struct workload {
 	char source[1024];
 	const struct wl_kind *kind;
@@ -70,9 +86,13 @@ struct workload {
 	struct wl_pending *held;
 	size_t nr_held, cap_held, held_next;
 
-	/* pending heap: heap[0] is the earliest (time, seq) */
-	struct wl_pending *heap;
+	/* pending heap: heap[0] is the earliest (time, seq); a 4-ary min-heap.
+	 * Invariant: nr_heap + nr_free_slots == nr_slots. */
+	struct wl_heap_key *heap;
 	size_t nr_heap, cap_heap;
+	struct wl_pending *slots;
+	uint32_t *free_slots;
+	size_t nr_slots, cap_slots, nr_free_slots;
 	uint64_t next_seq;
 
 	sim_ns_t now_ns;  /* time of the kind's current/last step */
@@ -140,10 +160,10 @@ gsl_rng *wl_stream(struct workload *w, const char *component)
 	return r;
 }
 
-static bool pending_before(const struct wl_pending *a, const struct wl_pending *b)
+static bool key_before(const struct wl_heap_key *a, const struct wl_heap_key *b)
 {
-	if (a->rec.time_ns != b->rec.time_ns)
-		return a->rec.time_ns < b->rec.time_ns;
+	if (a->time_ns != b->time_ns)
+		return a->time_ns < b->time_ns;
 	return a->seq < b->seq;
 }
 
@@ -155,19 +175,42 @@ static void out_of_memory(void)
 	abort();
 }
 
+static void *grow(void *p, size_t *cap, size_t elem)
+{
+	size_t n = *cap ? *cap * 2 : 1024;
+	void *q = realloc(p, n * elem);
+	if (!q)
+		out_of_memory();
+	*cap = n;
+	return q;
+}
+
+static uint32_t slot_get(struct workload *w)
+{
+	if (w->nr_free_slots)
+		return w->free_slots[--w->nr_free_slots];
+	if (w->nr_slots == w->cap_slots) {
+		size_t cap = w->cap_slots;
+		w->slots = grow(w->slots, &cap, sizeof(*w->slots));
+		w->free_slots = realloc(w->free_slots, cap * sizeof(*w->free_slots));
+		if (!w->free_slots)
+			out_of_memory();
+		w->cap_slots = cap;
+	}
+	sim_assert(w->nr_slots < UINT32_MAX);
+	return (uint32_t)w->nr_slots++;
+}
+
 void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t live_delta_pages)
 {
 	sim_assert(rec->time_ns >= w->now_ns);
 	if (rec->time_ns == w->now_ns && !w->gen_done) {
 		if (w->fifo_head + w->nr_fifo == w->cap_fifo) {
-			size_t cap = w->cap_fifo ? w->cap_fifo * 2 : 1024;
-			struct trace_record *f = realloc(w->fifo, cap * sizeof(*f));
-			if (f)
-				w->fifo = f;
-			int64_t *d = f ? realloc(w->fifo_delta, cap * sizeof(*d)) : NULL;
-			if (!f || !d)
+			size_t cap = w->cap_fifo;
+			w->fifo = grow(w->fifo, &cap, sizeof(*w->fifo));
+			w->fifo_delta = realloc(w->fifo_delta, cap * sizeof(*w->fifo_delta));
+			if (!w->fifo_delta)
 				out_of_memory();
-			w->fifo_delta = d;
 			w->cap_fifo = cap;
 		}
 		size_t i = w->fifo_head + w->nr_fifo++;
@@ -176,52 +219,46 @@ void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t liv
 		return;
 	}
 	if (rec->time_ns == WL_NEVER) {
-		if (w->nr_held == w->cap_held) {
-			size_t cap = w->cap_held ? w->cap_held * 2 : 1024;
-			struct wl_pending *h = realloc(w->held, cap * sizeof(*h));
-			if (!h)
-				out_of_memory();
-			w->held = h;
-			w->cap_held = cap;
-		}
+		if (w->nr_held == w->cap_held)
+			w->held = grow(w->held, &w->cap_held, sizeof(*w->held));
 		w->held[w->nr_held++] = (struct wl_pending){ .rec = *rec, .live_delta = live_delta_pages };
 		return;
 	}
-	if (w->nr_heap == w->cap_heap) {
-		size_t cap = w->cap_heap ? w->cap_heap * 2 : 1024;
-		struct wl_pending *h = realloc(w->heap, cap * sizeof(*h));
-		if (!h)
-			out_of_memory();
-		w->heap = h;
-		w->cap_heap = cap;
-	}
-	struct wl_pending p = { .rec = *rec, .seq = w->next_seq++, .live_delta = live_delta_pages };
+	if (w->nr_heap == w->cap_heap)
+		w->heap = grow(w->heap, &w->cap_heap, sizeof(*w->heap));
+	uint32_t slot = slot_get(w);
+	w->slots[slot] = (struct wl_pending){ .rec = *rec, .live_delta = live_delta_pages };
+	struct wl_heap_key k = { .time_ns = rec->time_ns, .seq = w->next_seq++, .slot = slot };
 	size_t i = w->nr_heap++;
 	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		if (!pending_before(&p, &w->heap[parent]))
+		size_t parent = (i - 1) / WL_HEAP_ARITY;
+		if (!key_before(&k, &w->heap[parent]))
 			break;
 		w->heap[i] = w->heap[parent];
 		i = parent;
 	}
-	w->heap[i] = p;
+	w->heap[i] = k;
 }
 
 static void heap_pop(struct workload *w, struct wl_pending *out)
 {
-	*out = w->heap[0];
-	struct wl_pending last = w->heap[--w->nr_heap];
+	uint32_t slot = w->heap[0].slot;
+	*out = w->slots[slot];
+	w->free_slots[w->nr_free_slots++] = slot;
+	struct wl_heap_key last = w->heap[--w->nr_heap];
 	size_t n = w->nr_heap, i = 0;
 	for (;;) {
-		size_t c = 2 * i + 1;
+		size_t c = WL_HEAP_ARITY * i + 1, best = c;
 		if (c >= n)
 			break;
-		if (c + 1 < n && pending_before(&w->heap[c + 1], &w->heap[c]))
-			c++;
-		if (!pending_before(&w->heap[c], &last))
+		size_t end = MIN(c + WL_HEAP_ARITY, n);
+		for (size_t j = c + 1; j < end; j++)
+			if (key_before(&w->heap[j], &w->heap[best]))
+				best = j;
+		if (!key_before(&w->heap[best], &last))
 			break;
-		w->heap[i] = w->heap[c];
-		i = c;
+		w->heap[i] = w->heap[best];
+		i = best;
 	}
 	if (n)
 		w->heap[i] = last;
@@ -257,6 +294,7 @@ void wl_sched_free(struct workload *w, sim_ns_t time_ns, uint32_t task, uint64_t
 }
 
 const char *const wl_lifetime_names[] = { "exponential", "lognormal", "fixed", NULL };
+_Static_assert(ARRAY_SIZE(wl_lifetime_names) == NR_WL_LIFE_DISTS + 1, "names");
 
 sim_ns_t wl_draw_lifetime(gsl_rng *r, unsigned dist, sim_ns_t mean_ns, double sigma)
 {
@@ -650,15 +688,6 @@ static void finish_generation(struct workload *w, sim_ns_t end_ns)
 	w->st.end_ns = end_ns;
 }
 
-/* The latest time of a pending record that is not held until the end. */
-static sim_ns_t last_finite_time(const struct workload *w)
-{
-	sim_ns_t t = w->now_ns;
-	for (size_t i = 0; i < w->nr_heap; i++)
-		t = MAX(t, w->heap[i].rec.time_ns);
-	return t;
-}
-
 static int emit(struct workload *w, struct trace_record *rec, const struct trace_record *src,
 		int64_t live_delta)
 {
@@ -683,17 +712,16 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 			return emit(w, rec, &w->fifo[i], w->fifo_delta[i]);
 		}
 		if (!w->gen_done && w->next_ns == WL_NEVER) {
-			/* The kind ran out of things to do: its scheduled records still play out
-			 * at their own times; only those held until the end (time WL_NEVER) are
-			 * left for the drain. */
-			finish_generation(w, MAX(last_finite_time(w), w->last_ns));
+			/* The kind's script is over: the run ends with its last action, and the
+			 * drain lets go of whatever is still pending, as at a duration's end. */
+			finish_generation(w, MAX(w->now_ns, w->last_ns));
 			continue;
 		}
 		/* Records due up to the kind's next action (never past the duration) go first. */
 		sim_ns_t limit = w->next_ns;
 		if (w->c.duration_ns && limit > w->c.duration_ns)
 			limit = w->c.duration_ns;
-		if (w->nr_heap && (w->gen_done || w->heap[0].rec.time_ns <= limit)) {
+		if (w->nr_heap && (w->gen_done || w->heap[0].time_ns <= limit)) {
 			struct wl_pending p;
 			heap_pop(w, &p);
 			if (w->gen_done && p.rec.time_ns > w->end_ns) {
@@ -732,7 +760,7 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 		w->now_ns = t;
 		sim_ns_t next = w->kind->step(w, w->state);
 		sim_assert(next > t);
-		w->next_ns = next;
+		w->next_ns = next >= WL_TIME_MAX ? WL_NEVER : next;
 	}
 }
 
@@ -794,6 +822,8 @@ void workload_close(struct workload *w)
 	for (unsigned i = 0; i < w->nr_streams; i++)
 		gsl_rng_free(w->streams[i]);
 	free(w->heap);
+	free(w->slots);
+	free(w->free_slots);
 	free(w->held);
 	free(w->fifo);
 	free(w->fifo_delta);

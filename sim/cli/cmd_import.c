@@ -1,0 +1,290 @@
+/* cmd_import.c — `mmsim import`: a kernel trace capture -> native trace (DESIGN §5),
+ * or a captured /proc/zoneinfo -> machine config YAML. */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../trace/ftrace.h"
+#include "../trace/import.h"
+#include "../trace/trace.h"
+#include "../trace/zoneinfo.h"
+
+/* LeakSanitizer hook (unused without -fsanitize): libtraceevent keeps a few bytes of a
+ * parsed event format past tracecmd_close; not ours to free. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libtraceevent.so\n";
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: mmsim import INPUT [-o TRACE.mmt.gz] [--summary] [--lenient] [--window-us N]\n"
+		"                    [--vmstat-before FILE --vmstat-after FILE] [--prefill ZONEINFO]\n"
+		"       mmsim import --zoneinfo ZONEINFO [-o CONFIG.yaml]\n"
+		"\n"
+		"INPUT: the tracefs `trace` file, `trace_pipe` output or `trace-cmd report` text\n"
+		"(plain or gzip), or a trace-cmd .dat file (needs libtracecmd); - reads text from stdin.\n"
+		"  -o PATH            output (default: INPUT's name with .mmt.gz, in the current dir);\n"
+		"                     *.mmt.txt writes the text encoding\n"
+		"  --summary          print the reconciliation on stdout (default: stderr)\n"
+		"  --lenient          skip malformed lines (counted) instead of failing\n"
+		"  --window-us N      reorder window for cross-CPU timestamps (default 10000)\n"
+		"  --usec             round timestamps to microseconds, as `trace-cmd report` prints\n"
+		"                     them (a .dat then imports exactly as its report text)\n"
+		"  --vmstat-before F, --vmstat-after F\n"
+		"                     record /proc/vmstat deltas as observed.vmstat.<name>\n"
+		"  --prefill ZONEINFO start the trace with the memory in use at capture start:\n"
+		"                     present - free pages of each zone, as movable order-0 allocations\n"
+		"  --zoneinfo FILE    write a machine config (zones, min_free_kbytes) instead\n"
+		"Exit: 0 ok, 64 usage, 65 bad input, 66 missing input, 69 .dat without libtracecmd,\n"
+		"74 cannot write.\n");
+}
+
+/* Records are held until the end: the observed figures go into the header, which the
+ * native format writes first. */
+struct record_buf {
+	struct trace_record *rec;
+	size_t nr, cap;
+};
+
+static int collect(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	struct record_buf *b = arg;
+	if (b->nr == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 1u << 16;
+		struct trace_record *n = realloc(b->rec, cap * sizeof(*n));
+		if (!n)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		b->rec = n;
+		b->cap = cap;
+	}
+	b->rec[b->nr++] = *rec;
+	return 0;
+}
+
+static int write_rec(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	return trace_write(arg, rec, err);
+}
+
+static void default_output(const char *in, char *out, size_t n)
+{
+	const char *base = strrchr(in, '/');
+	base = base ? base + 1 : in;
+	if (!strcmp(in, "-"))
+		base = "stdin";
+	char stem[512];
+	snprintf(stem, sizeof(stem), "%s", base);
+	static const char *const exts[] = { ".gz", ".txt", ".dat", ".trace" };
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t l = strlen(stem), e = strlen(exts[i]);
+		if (l > e && !strcmp(stem + l - e, exts[i]))
+			stem[l - e] = 0;
+	}
+	snprintf(out, n, "%s.mmt.gz", stem);
+}
+
+static int do_zoneinfo(const char *in, const char *out)
+{
+	struct sim_error err = { 0 };
+	struct zoneinfo zi;
+	struct zoneinfo_machine m;
+	if (zoneinfo_parse(in, &zi, &err) || zoneinfo_machine(&zi, &m, &err))
+		return cli_fail(&err);
+	if (!out || !strcmp(out, "-"))
+		return zoneinfo_write_yaml(&zi, &m, in, stdout) ? EX_IOERR_ : 0;
+	struct atomic_file af;
+	FILE *fp = atomic_open(&af, out, &err);
+	if (!fp)
+		return cli_fail(&err);
+	if (zoneinfo_write_yaml(&zi, &m, in, fp)) {
+		atomic_abort(&af);
+		sim_error_set(&err, EX_IOERR_, "%s: write failed", out);
+		return cli_fail(&err);
+	}
+	return atomic_commit(&af, &err) ? cli_fail(&err) : 0;
+}
+
+static int header_keys(struct trace_header *h, const char *in, enum ftrace_input_kind kind,
+		       const struct import_opts *io, const struct import_stats *s,
+		       const struct ftrace_read_stats *rs, struct sim_error *err)
+{
+	char sha[65];
+	if (strcmp(in, "-") && import_file_sha256(in, sha, err))
+		return -1;
+	uint64_t from_events = s->nr_emitted - s->implied;
+	char src[sizeof(h->meta[0].value)];
+	import_meta_text(src, sizeof(src), in);
+	if (trace_meta_set(h, "importer", "ftrace") ||
+	    trace_meta_set(h, "source", "%s", src) ||
+	    (strcmp(in, "-") && trace_meta_set(h, "source_sha256", "%s", sha)) ||
+	    trace_meta_set(h, "source_format", "%s", kind == FTRACE_INPUT_DAT ? "trace-cmd-dat" : "ftrace-text") ||
+	    trace_meta_set(h, "import.window_ns", "%" PRIu64, io->window_ns) ||
+	    (io->round_ns && trace_meta_set(h, "import.time_round_ns", "%" PRIu64, io->round_ns)) ||
+	    trace_meta_set(h, "import.lines", "%" PRIu64, rs->nr_lines) ||
+	    trace_meta_set(h, "import.events_read", "%" PRIu64, s->nr_read) ||
+	    trace_meta_set(h, "import.emitted", "%" PRIu64, from_events) ||
+	    trace_meta_set(h, "import.implied", "%" PRIu64, s->implied) ||
+	    trace_meta_set(h, "import.dropped", "%" PRIu64, import_dropped(s)) ||
+	    trace_meta_set(h, "import.unmatched", "%" PRIu64, import_unmatched(s)) ||
+	    trace_meta_set(h, "import.skipped_unknown", "%" PRIu64, rs->nr_unknown) ||
+	    trace_meta_set(h, "import.parse_errors", "%" PRIu64, rs->nr_errors))
+		return sim_error_set(err, EX_SOFTWARE_, "trace header full");
+	char key[64];
+	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++) {
+		snprintf(key, sizeof(key), "import.dropped.alloc_by.%s", import_effect_names[i]);
+		if (s->alloc_effect[i] && trace_meta_set(h, key, "%" PRIu64, s->alloc_effect[i]))
+			return sim_error_set(err, EX_SOFTWARE_, "trace header full");
+		snprintf(key, sizeof(key), "import.dropped.free_by.%s", import_effect_names[i]);
+		if (s->free_effect[i] && trace_meta_set(h, key, "%" PRIu64, s->free_effect[i]))
+			return sim_error_set(err, EX_SOFTWARE_, "trace header full");
+	}
+	if (trace_meta_set(h, "import.unmatched.free", "%" PRIu64, s->free_unmatched + s->free_tail) ||
+	    trace_meta_set(h, "import.gfp_migratetype_mismatch", "%" PRIu64, s->gfp_mt_mismatch))
+		return sim_error_set(err, EX_SOFTWARE_, "trace header full");
+	return import_observed_meta(s, rs, h, err);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL, *zoneinfo = NULL, *vm_before = NULL, *vm_after = NULL;
+	const char *prefill = NULL;
+	bool to_stdout = false;
+	struct import_opts io = { .window_ns = IMPORT_DEFAULT_WINDOW_NS };
+	struct ftrace_read_opts ro = { 0 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (cli_is_help(a)) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--summary")) {
+			to_stdout = true;
+		} else if (!strcmp(a, "--usec")) {
+			io.round_ns = NSEC_PER_USEC;
+		} else if (!strcmp(a, "--lenient")) {
+			ro.lenient = io.lenient = true;
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && v) {
+			out = v, i++;
+		} else if (!strcmp(a, "--window-us") && v) {
+			char *end;
+			unsigned long long us = strtoull(v, &end, 10);
+			if (*end || !*v || us == 0 || us > 3600ull * 1000000) {
+				fprintf(stderr, "mmsim import: --window-us wants 1..3600000000, not '%s'\n", v);
+				return EX_USAGE_;
+			}
+			io.window_ns = us * NSEC_PER_USEC;
+			i++;
+		} else if (!strcmp(a, "--zoneinfo") && v) {
+			zoneinfo = v, i++;
+		} else if (!strcmp(a, "--prefill") && v) {
+			prefill = v, i++;
+		} else if (!strcmp(a, "--vmstat-before") && v) {
+			vm_before = v, i++;
+		} else if (!strcmp(a, "--vmstat-after") && v) {
+			vm_after = v, i++;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "mmsim import: unknown option or missing value: %s\n", a);
+			usage(stderr);
+			return EX_USAGE_;
+		} else if (!in) {
+			in = a;
+		} else {
+			fprintf(stderr, "mmsim import: more than one INPUT\n");
+			return EX_USAGE_;
+		}
+	}
+	if (zoneinfo) {
+		if (in) {
+			fprintf(stderr, "mmsim import: --zoneinfo takes no trace INPUT (run it separately)\n");
+			return EX_USAGE_;
+		}
+		return do_zoneinfo(zoneinfo, out);
+	}
+	if (!in || (!vm_before != !vm_after)) {
+		usage(stderr);
+		return EX_USAGE_;
+	}
+	char outbuf[1024];
+	if (!out) {
+		default_output(in, outbuf, sizeof(outbuf));
+		out = outbuf;
+	}
+	io.source = in;
+
+	struct sim_error err = { 0 };
+	struct record_buf buf = { 0 };
+	struct ftrace_read_stats rs;
+	struct trace_header *h = NULL;
+	struct trace_writer *w = NULL;
+	struct import *im = NULL;
+	enum ftrace_input_kind kind;
+	int rc = -1;
+	if (ftrace_input_kind(in, &kind, &err))
+		goto err;
+	im = import_new(&io, collect, &buf, &err);
+	if (!im || ftrace_read(in, &ro, import_event, im, &rs, &err) || import_finish(im, &err))
+		goto err;
+	const struct import_stats *s = import_get_stats(im);
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		sim_error_set(&err, EX_SOFTWARE_, "out of memory");
+		goto err;
+	}
+	h->version = TRACE_VERSION;
+	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
+	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
+		goto err;
+	/* Task names for the busiest tasks, leaving room for the prefill keys. */
+	unsigned room = TRACE_MAX_META - h->nr_meta > 8 ? TRACE_MAX_META - h->nr_meta - 8 : 0;
+	if (import_task_meta(im, h, MIN(room, 64u), &err))
+		goto err;
+	struct zoneinfo zi;
+	char pf[sizeof(h->meta[0].value)];
+	if (prefill && zoneinfo_parse(prefill, &zi, &err))
+		goto err;
+	if (prefill && trace_meta_set(h, "import.prefill_source", "%s",
+				      import_meta_text(pf, sizeof(pf), prefill))) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
+	/* The prefill count is known before writing: present - free per zone. */
+	uint64_t nr_prefill = 0;
+	for (int z = 0; prefill && z < MAX_NR_ZONES; z++)
+		nr_prefill += zi.zone[z].present - MIN(zi.zone[z].free, zi.zone[z].present);
+	if (prefill && trace_meta_set(h, "import.prefill_pages", "%" PRIu64, nr_prefill)) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
+	w = trace_create(out, trace_encoding_for(out), h, &err);
+	if (!w)
+		goto err;
+	if (prefill && import_prefill(&zi, buf.nr ? buf.rec[0].time_ns : s->first_ns, write_rec, w,
+				      &nr_prefill, &err))
+		goto err;
+	for (size_t i = 0; i < buf.nr; i++)
+		if (trace_write(w, &buf.rec[i], &err))
+			goto err;
+	rc = trace_commit(w, &err);
+	w = NULL;
+	if (rc)
+		goto err;
+	import_print_summary(s, &rs, to_stdout ? stdout : stderr);
+	if (prefill)
+		fprintf(to_stdout ? stdout : stderr, "prefill: %" PRIu64 " pages in use at capture start (%s)\n",
+			nr_prefill, prefill);
+	fprintf(to_stdout ? stdout : stderr, "wrote %" PRIu64 " records to %s\n",
+		(uint64_t)buf.nr + nr_prefill, out);
+err:
+	if (w)
+		trace_abort(w);
+	free(h);
+	free(buf.rec);
+	import_free(im);
+	return rc ? cli_fail(&err) : 0;
+}

@@ -1,0 +1,109 @@
+/* plan.h — sweep plans (DESIGN §6): a base config, a matrix over dotted keys, zip groups,
+ * exclusions and repeats, expanded into the list of runs a sweep performs.
+ *
+ * Glossary:
+ *   dimension  one axis of the cartesian product: a single matrix key, or a zip group of
+ *              matrix keys whose value lists advance together
+ *   point      one combination of dimension values (after exclusions): base + K=V sets
+ *   unit       one (point, repeat) pair: what one `mmsim run` process executes
+ *   point id   a file-name-safe, human-readable name of a point, stable across runs
+ *
+ * Plan file (YAML):
+ *   base: ../default.yaml              # config, relative to the plan file
+ *   set: {machine.zones.normal: 64MiB} # optional, applied to every point first
+ *   matrix: {policy.cma.mode: [none, migrate_cma], machine.zones.normal: [1GiB, 2GiB]}
+ *   zip: [[keyA, keyB]]                # optional: keyA[i] goes with keyB[i]
+ *   exclude: [{policy.cma.mode: none, machine.zones.normal: 2GiB}]
+ *   repeat: 5                          # default 1
+ *   seed: 1                            # default 1
+ *   metrics: [counters.compact_stall]  # optional, for reports
+ *
+ * Expansion order: dimensions in the order their first key appears under matrix; the first
+ * dimension is outermost (varies slowest).  Units are ordered point-major, then repeat.
+ * Invariant: nr_units == nr_points * repeat.
+ */
+#ifndef MMSIM_PLAN_H
+#define MMSIM_PLAN_H
+
+#include "../common.h"
+
+#define PLAN_MAX_ID 200 /* longer ids fall back to "p" + 16 hex digits of the hash */
+
+struct plan_kv {
+	char *key;
+	char *value;
+	unsigned line, col; /* of the value in the plan file (1-based; 0 when unknown) */
+};
+
+/* A dimension: nr_keys keys (1, or a zip group), nr_values rows of nr_keys values.
+ * values[row * nr_keys + k] is key k's value in that row. */
+struct plan_dim {
+	unsigned nr_keys;
+	char **keys;
+	unsigned nr_values;
+	char **values;
+	unsigned *lines, *cols; /* where each value is in the plan, indexed as values */
+};
+
+struct plan_point {
+	char id[PLAN_MAX_ID + 20];
+	char *canon;           /* "k=v\n" lines, sorted by key: what the seed hashes */
+	unsigned nr_sets;      /* fixed sets followed by the matrix sets */
+	struct plan_kv *sets;  /* borrowed strings: owned by the plan */
+};
+
+struct plan_unit {
+	unsigned point;  /* index into points[] */
+	unsigned repeat; /* 0 .. repeat-1 */
+	uint64_t seed;   /* plan_seed(plan seed, point canon, repeat) */
+};
+
+struct plan {
+	char path[4096];      /* the plan file */
+	char base[4096];      /* base config, resolved against the plan's directory */
+	char base_raw[1024];  /* base as written in the plan */
+	uint64_t seed;
+	unsigned repeat;
+	unsigned nr_fixed;
+	struct plan_kv *fixed;
+	unsigned nr_dims;
+	struct plan_dim *dims;
+	unsigned nr_excludes;
+	unsigned *exclude_len;        /* per exclude entry: number of pairs */
+	struct plan_kv **excludes;
+	unsigned nr_metrics;
+	char **metrics;
+	/* expansion */
+	unsigned nr_points;
+	struct plan_point *points;
+	unsigned nr_units;
+	struct plan_unit *units;
+};
+
+/* Parse PATH and expand it. Errors are EX_CONFIG_ "file:line:col: msg" (EX_NOINPUT_ when
+ * the file cannot be read). On error *plan is left freed. */
+int plan_load(struct plan *plan, const char *path, struct sim_error *err);
+/* Parse from memory; NAME is used in messages and to resolve `base`. */
+int plan_parse(struct plan *plan, const char *name, const char *text, size_t len,
+	       struct sim_error *err);
+void plan_free(struct plan *plan);
+
+/* The seed of one repeat of a point: splitmix64 over (plan seed ^ FNV-1a-64(canon)),
+ * then again with the repeat index added, masked to 53 bits so it survives a JSON double.
+ * Depends on nothing else, so it is the same across runs, -j and shards. */
+uint64_t plan_seed(uint64_t plan_seed, const char *canon, unsigned repeat);
+uint64_t plan_fnv1a64(const char *s);
+uint64_t plan_splitmix64(uint64_t x);
+
+/* Shard selection: unit u belongs to shard i of n (1-based) when u % n == i - 1
+ * (round-robin, so shards get similar mixes of points). */
+bool plan_unit_in_shard(unsigned unit, unsigned shard_i, unsigned shard_n);
+/* Parse "I/N" with 1 <= I <= N. */
+int plan_parse_shard(const char *s, unsigned *i, unsigned *n);
+
+/* Do the sets hold every key=value of the selection "k=v[,k=v...]"? A selection key
+ * matches a set key equal to it or ending in "." + it (so "mode=none" selects
+ * policy.cma.mode=none); values compare as strings. */
+bool plan_sets_match(const struct plan_kv *sets, unsigned nr_sets, const char *selection);
+
+#endif

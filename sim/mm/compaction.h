@@ -1,0 +1,168 @@
+/* compaction.h — memory compaction (reference §5, DESIGN §4): the two scanners of
+ * compact_zone, suitability and the fragmentation index, deferral, direct compaction,
+ * kcompactd, proactive compaction, compact_node and the background defragmenter.
+ *
+ * Glossary
+ *   migrate scanner  walks up from the zone start a pageblock at a time, isolating movable
+ *                    objects (at most COMPACT_CLUSTER_MAX per batch)
+ *   free scanner     walks down from the zone end, isolating free blocks as targets
+ *   scanners met     the free scanner's pageblock <= the migrate scanner's pageblock
+ *   skip bit         PB_SKIP: a block that isolated nothing; honoured unless ignore_skip_hint
+ *   deferral         after failures a zone's compaction runs once every 2^defer_shift tries
+ *
+ * Triggers by policy.defrag: failure = direct compaction from the slow path plus kcompactd
+ * when woken (kswapd before it sleeps); proactive = that plus the 500 ms fragmentation-score
+ * check with policy.compaction_proactiveness (a stock 5.9+ kernel); threshold = that plus a
+ * background defragmenter keeping policy.defrag_thresholds.orderN free blocks per order.
+ * policy.compact_node_at and the trace's `compact` record run compact_node.
+ */
+#ifndef MMSIM_COMPACTION_H
+#define MMSIM_COMPACTION_H
+
+#include "migrate.h"
+
+#define COMPACT_CLUSTER_MAX 32     /* objects isolated per migrate batch (SWAP_CLUSTER_MAX) */
+#define COMPACT_MAX_DEFER_SHIFT 6  /* deferral limit: 1 try in 64 */
+#define COMPACTION_HPAGE_ORDER 9   /* order the proactive score is computed for */
+#define HPAGE_FRAG_CHECK_INTERVAL_NS (500 * NSEC_PER_MSEC)
+
+/* Priorities (reference §5.1): lower value = more effort. */
+enum compact_priority {
+	COMPACT_PRIO_SYNC_FULL,  /* whole zone, ignores skip hints, block suitability, deferral */
+	COMPACT_PRIO_SYNC_LIGHT, /* start of the slow path's retry loop */
+	COMPACT_PRIO_ASYNC,      /* first try in the slow path */
+	NR_COMPACT_PRIORITIES
+};
+
+/* Results, in the kernel's order and with its trace strings (reference §5.2). */
+enum compact_result {
+	COMPACT_NOT_SUITABLE_ZONE,
+	COMPACT_SKIPPED,
+	COMPACT_DEFERRED,
+	COMPACT_NO_SUITABLE_PAGE,
+	COMPACT_CONTINUE,
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
+	COMPACT_CONTENDED,
+	COMPACT_SUCCESS,
+	NR_COMPACT_RESULTS
+};
+extern const char *const compact_result_names[NR_COMPACT_RESULTS];
+
+/* One compaction run of one zone (the kernel's struct compact_control).
+ *
+ * Invariants while running:
+ *   zone->start_pfn <= migrate_pfn;  free_pfn < zone->start_pfn + zone->present
+ *   nr_freepages == Σ_o (blocks on freepages[o]) << o   (isolated targets, PF_ISOLATED)
+ *   nr_migratepages <= COMPACT_CLUSTER_MAX
+ *   after compact_zone returns: nr_freepages == nr_migratepages == 0 */
+struct compact_control {
+	struct zone *zone;
+	int order;                      /* request order; -1 = compact_node (whole zone) */
+	enum migratetype migratetype;   /* the request's type (finish test, async source) */
+	unsigned alloc_flags;           /* watermark the request is judged at */
+	enum zone_type highest_zoneidx;
+	enum migrate_mode mode;
+	bool whole_zone;                /* start at the zone's ends, not the cached pfns */
+	bool ignore_skip_hint;          /* scan blocks marked skip (SYNC_FULL, compact_node) */
+	bool no_set_skip_hint;          /* never set skip bits (alloc_contig_range) */
+	bool ignore_block_suitable;     /* any block may receive migrated pages (SYNC_FULL) */
+	bool direct_compaction;         /* async source filter applies */
+	bool proactive_compaction;      /* finish when the zone's score <= the low wmark */
+	uint64_t defrag_target;         /* > 0: finish when blocks of `order` >= this */
+
+	pfn_t migrate_pfn;              /* next pfn the migrate scanner looks at */
+	pfn_t free_pfn;                 /* next pfn (going down) the free scanner looks at */
+
+	pfn_t freepages[NR_PAGE_ORDERS]; /* isolated free blocks, stacks linked by .next */
+	uint64_t nr_freepages;          /* pages on freepages[] */
+	pfn_t migratepages[COMPACT_CLUSTER_MAX];
+	unsigned nr_migratepages;
+	uint64_t nr_migrate_pages_batch; /* pages in migratepages[]: the free scanner's goal */
+
+	/* Results. */
+	uint64_t total_migrate_scanned; /* pfns looked at by each scanner */
+	uint64_t total_free_scanned;
+	uint64_t nr_isolated;           /* compact_isolated: objects + free pages isolated */
+	uint64_t nr_migrated;           /* pages moved */
+	uint64_t nr_failed;             /* pages that failed to move */
+	sim_ns_t cost_ns;               /* scanned * scan_page_ns + copy time */
+};
+
+/* Node-wide compaction state (mm->compact): kcompactd and the proactive timer.
+ * kcompactd_pending => a kcompactd event is queued (or runs at once without an engine). */
+struct compact_state {
+	unsigned kcompactd_handler, proactive_handler, defrag_handler;
+	bool kcompactd_pending;
+	int kcompactd_max_order;
+	enum zone_type kcompactd_highest_zoneidx;
+	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
+	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
+	sim_ns_t kcompactd_busy_ns;     /* simulated time spent by kcompactd / proactive runs */
+	uint64_t nr_compact_runs[NR_COMPACT_RESULTS]; /* compact_zone outcomes */
+};
+
+/* ---- the zone run and its pieces ------------------------------------------------ */
+
+enum compact_result compact_zone(struct mm *mm, struct compact_control *cc);
+
+/* compaction_suitable: enough order-0 free above the watermark plus 2<<order, and for
+ * costly orders a fragmentation index above extfrag_threshold (or -1000). */
+bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
+			 enum zone_type highest_zoneidx);
+/* SUCCESS (already satisfiable at the request's watermark), SKIPPED, or CONTINUE. */
+enum compact_result compaction_suit_allocation_order(const struct mm *mm, const struct zone *z,
+						     int order, enum zone_type highest_zoneidx,
+						     unsigned alloc_flags);
+
+/* Indices from the zone's free lists (reference §5.3), in thousandths.  The fragmentation
+ * index is -1000 when the order is already available, 0 with nothing free. */
+int compaction_fragmentation_index(const struct zone *z, unsigned order);
+int compaction_unusable_index(const struct zone *z, unsigned order);
+/* extfrag_for_order, 0..100; the proactive score of a zone is this at order 9. */
+unsigned compaction_extfrag_for_order(const struct zone *z, unsigned order);
+/* Node score: Σ zone score × zone present / (node present + 1). */
+unsigned compaction_node_score(const struct mm *mm);
+
+/* Deferral (reference §5.6). */
+void defer_compaction(struct zone *z, int order);
+bool compaction_deferred(struct zone *z, int order);
+void compaction_defer_reset(struct zone *z, int order, bool alloc_success);
+bool compaction_restarting(const struct zone *z, int order);
+
+/* Clear every skip bit of the zone and reset its scanner caches (__reset_isolation_suitable). */
+void compaction_reset_zone_skip(struct mm *mm, struct zone *z);
+/* kswapd before it naps (reset_isolation_suitable): clear the skip bits of zones whose
+ * direct-compaction scanners met since. */
+void compaction_kswapd_reset_skip(struct mm *mm);
+
+/* ---- triggers --------------------------------------------------------------------- */
+
+/* try_to_compact_pages for the slow path (installed as mm->hooks.direct_compact): every
+ * eligible zone at prio; counts compact_stall/success/fail; charges mm->stall_ns.
+ * Returns the pages of the requested order made available (0: try reclaim). */
+uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio);
+
+/* Wake kcompactd for (order, highest zone): kswapd calls this before it sleeps, and
+ * boosted-watermark handling at pageblock_order.  Order 0 is ignored; the daemon runs only
+ * if some zone is suitable.  Without an engine it runs at once. */
+void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx);
+
+/* compact_node for one zone (or all with zone < 0): order -1 = whole zone in MIGRATE_SYNC
+ * ignoring skip hints, as /proc/sys/vm/compact_memory; order >= 0 compacts for that order
+ * at SYNC_FULL.  (mm_compact_request in mm.h is the trace record's entry point.) */
+void compaction_compact_node(struct mm *mm, int zone, int order);
+
+/* Simulated time kcompactd, proactive and threshold runs have spent so far (ns): for the
+ * timeseries' kcompactd activity column (kcompactd runs in zero wall time in the model). */
+sim_ns_t compaction_daemon_busy_ns(const struct mm *mm);
+
+/* One periodic check of the defrag policy now (proactive score check or threshold
+ * defragmenter); the engine runs it every 500 ms / policy.defrag_interval_ns. */
+void compaction_periodic(struct mm *mm);
+
+/* Invariant checker: no page left isolated, no free block with PF_ISOLATED, scanner caches
+ * inside their zone, deferral state in range, skip bits only inside the zone. */
+bool compaction_check(const struct mm *mm, char *msg, size_t msg_size);
+
+#endif

@@ -1,0 +1,240 @@
+/* migrate.c — page migration (reference §6): the per-object rules of what may move, the
+ * move itself, and migrate_pages with the kernel's async-then-sync retry passes. */
+#include "migrate.h"
+
+const char *const migrate_mode_names[NR_MIGRATE_MODES] = {
+	"MIGRATE_ASYNC", "MIGRATE_SYNC_LIGHT", "MIGRATE_SYNC",
+};
+_Static_assert(ARRAY_SIZE(migrate_mode_names) == NR_MIGRATE_MODES, "names");
+
+const char *const migrate_reason_names[NR_MIGRATE_REASONS] = {
+	"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset", "mempolicy_mbind",
+	"numa_misplaced", "contig_range", "longterm_pin", "demotion", "damon",
+};
+_Static_assert(ARRAY_SIZE(migrate_reason_names) == NR_MIGRATE_REASONS, "names");
+
+const char *const migrate_status_names[NR_MIGRATE_STATUS] = {
+	"ok", "again", "pinned", "writeback", "dirty", "nonlru", "unmovable", "nomem",
+};
+_Static_assert(ARRAY_SIZE(migrate_status_names) == NR_MIGRATE_STATUS, "names");
+
+/* vm_events counter for each permanent failure reason. */
+static const enum vm_event_item fail_counter[NR_MIGRATE_STATUS] = {
+	[MFAIL_PINNED] = VM_MMSIM_MIGRATE_FAIL_PINNED,
+	[MFAIL_WRITEBACK] = VM_MMSIM_MIGRATE_FAIL_WRITEBACK,
+	[MFAIL_DIRTY] = VM_MMSIM_MIGRATE_FAIL_DIRTY,
+	[MFAIL_NONLRU] = VM_MMSIM_MIGRATE_FAIL_NONLRU,
+	[MFAIL_UNMOVABLE] = VM_MMSIM_MIGRATE_FAIL_UNMOVABLE,
+	[MFAIL_NOMEM] = VM_MMSIM_MIGRATE_FAIL_NOMEM,
+};
+
+enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migrate_mode mode)
+{
+	const struct page_frame *p = &mm->pages[pfn];
+	if (!(p->flags & PF_HEAD))
+		return MFAIL_UNMOVABLE;
+	if (p->flags & PF_MOVABLE_OPS) {
+		/* __PageMovable: only the owner's migrate handler can move it. */
+		switch (mm->cfg->policy.migration_nonlru) {
+		case NONLRU_RECLAIM:
+			return MIGRATE_OK;
+		case NONLRU_PIN:
+			return MFAIL_NONLRU;
+		case NONLRU_HANDLER:
+		case NR_NONLRU_MIGRATIONS:
+			break;
+		}
+	} else if (!(p->flags & PF_LRU)) {
+		return MFAIL_UNMOVABLE; /* slab, page tables, device memory: never migrate */
+	}
+	/* Unmap stage order (reference §6.2): writeback first, then a dirty file folio that
+	 * needs fallback_migrate_folio, then the refcount check that pins fail. */
+	if ((p->flags & PF_WRITEBACK) && mode != MIGRATE_SYNC)
+		return MFAIL_WRITEBACK;
+	if ((p->flags & PF_DIRTY) && !(p->flags & (PF_SWAPBACKED | PF_MOVABLE_OPS)) &&
+	    !mm->cfg->policy.migration_file_migrate_folio && mode != MIGRATE_SYNC)
+		return MFAIL_DIRTY;
+	if (p->flags & PF_PINNED) /* pin.c: set exactly while the object has pins */
+		return MFAIL_AGAIN;
+	return MIGRATE_OK;
+}
+
+/* PF_LRU without list membership happens when no reclaim module installed the
+ * page_allocated hook (mm_alloc then only flags movable pages PF_LRU). */
+static bool on_lru_list(const struct mm *mm, pfn_t pfn)
+{
+	const struct page_frame *p = &mm->pages[pfn];
+	if (!(p->flags & PF_LRU))
+		return false;
+	return p->prev != PFN_NONE || mm->lruvec.head[lru_list_of(p->flags)] == pfn;
+}
+
+/* The old block goes back to buddy (and counts as a free, as the kernel's folio_put). */
+static void release_block(struct mm *mm, pfn_t pfn, unsigned order)
+{
+	struct zone *z = mm_pfn_zone(mm, pfn);
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = 0;
+	p->owner = 0;
+	p->next = p->prev = PFN_NONE;
+	z->nr_alloc_pages -= 1ull << order;
+	count_vm_events(mm, VM_PGFREE, 1ull << order);
+	buddy_free_one(mm, z, pfn, order);
+}
+
+void migrate_move_object(struct mm *mm, pfn_t src_pfn, pfn_t dst_pfn)
+{
+	struct page_frame *s = &mm->pages[src_pfn], *d = &mm->pages[dst_pfn];
+	sim_assert((s->flags & PF_HEAD) && (d->flags & PF_ISOLATED) && d->order == s->order);
+	unsigned order = s->order;
+	d->flags = (uint16_t)(s->flags & ~PF_ISOLATED);
+	d->order = s->order;
+	d->mt = s->mt;
+	d->xflags = 0;
+	d->owner = s->owner;
+	if (on_lru_list(mm, src_pfn)) {
+		lru_replace(mm, src_pfn, dst_pfn);
+	} else {
+		d->next = d->prev = PFN_NONE;
+	}
+	mm->objs.slots[s->owner].pfn = dst_pfn;
+	release_block(mm, src_pfn, order);
+}
+
+void migrate_reclaim_nonlru(struct mm *mm, pfn_t pfn)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	struct obj_slot *slot = &mm->objs.slots[p->owner];
+	unsigned order = p->order;
+	if (on_lru_list(mm, pfn))
+		lru_del(mm, pfn);
+	slot->kind = OBJ_EVICTED;
+	slot->pfn = PFN_NONE;
+	release_block(mm, pfn, order);
+	count_vm_events(mm, VM_MMSIM_MIGRATE_NONLRU_RECLAIMED, 1ull << order);
+}
+
+/* The outcome of the kernel's passes for one object.  Within one call nothing else runs,
+ * so a pass can only repeat the previous pass's answer: an -EAGAIN (pin) stays -EAGAIN for
+ * all of a phase's passes.  Sync modes first try the batch async (3 passes) and retry what
+ * failed, permanently or not, one by one in the requested mode (7 passes). */
+static enum migrate_status passes_outcome(const struct mm *mm, pfn_t pfn, enum migrate_mode mode)
+{
+	enum migrate_status st = migrate_page_check(mm, pfn, MIGRATE_ASYNC);
+	if (st == MIGRATE_OK || mode == MIGRATE_ASYNC)
+		return st == MFAIL_AGAIN ? MFAIL_PINNED : st;
+	st = migrate_page_check(mm, pfn, mode);
+	return st == MFAIL_AGAIN ? MFAIL_PINNED : st;
+}
+
+unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_new_fn get_new,
+		       migrate_put_fn put_new, void *priv, enum migrate_mode mode,
+		       enum migrate_reason reason, struct migrate_result *res)
+{
+	(void)reason;
+	(void)put_new; /* a target is only taken once the object is known to move */
+	unsigned nr_failed = 0;
+	unsigned i = 0;
+	for (; i < nr; i++) {
+		pfn_t pfn = pfns[i];
+		struct page_frame *p = &mm->pages[pfn];
+		unsigned order = p->order;
+		uint64_t nr_pages = 1ull << order;
+		enum migrate_status st = passes_outcome(mm, pfn, mode);
+		if (st == MIGRATE_OK && (p->flags & PF_MOVABLE_OPS) &&
+		    mm->cfg->policy.migration_nonlru == NONLRU_RECLAIM) {
+			migrate_reclaim_nonlru(mm, pfn);
+			res->nr_reclaimed += nr_pages;
+			continue;
+		}
+		pfn_t dst = PFN_NONE;
+		if (st == MIGRATE_OK) {
+			dst = get_new(mm, pfn, order, priv);
+			if (dst == PFN_NONE)
+				st = MFAIL_NOMEM;
+		}
+		if (st != MIGRATE_OK) {
+			p->flags &= (uint16_t)~PF_ISOLATED;
+			res->nr_failed += nr_pages;
+			res->nr_fail_by[st] += nr_pages;
+			count_vm_events(mm, VM_PGMIGRATE_FAIL, nr_pages);
+			count_vm_events(mm, fail_counter[st], nr_pages);
+			nr_failed++;
+			if (st == MFAIL_NOMEM) {
+				res->nomem = true;
+				i++;
+				break;
+			}
+			continue;
+		}
+		migrate_move_object(mm, pfn, dst);
+		res->nr_succeeded += nr_pages;
+		res->cost_ns += nr_pages * mm->cfg->costs.migrate_page_ns;
+		count_vm_events(mm, VM_PGMIGRATE_SUCCESS, nr_pages);
+	}
+	/* -ENOMEM: the rest go back untouched (putback_movable_pages). */
+	for (; i < nr; i++) {
+		mm->pages[pfns[i]].flags &= (uint16_t)~PF_ISOLATED;
+		nr_failed++;
+	}
+	return nr_failed;
+}
+
+bool migrate_mark_nonlru_movable(struct mm *mm, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return false;
+	if (on_lru_list(mm, s->pfn))
+		lru_del(mm, s->pfn);
+	mm->pages[s->pfn].flags &= (uint16_t)~PF_LRU;
+	mm->pages[s->pfn].flags |= PF_MOVABLE_OPS;
+	return true;
+}
+
+/* alloc_migration_target for a long-term pin: GFP_USER minus __GFP_MOVABLE, no CMA. */
+static pfn_t longterm_target(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
+{
+	(void)src_pfn;
+	(void)priv;
+	struct alloc_context ac = {
+		.gfp = GFP_USER | __GFP_NOWARN,
+		.order = order,
+		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(GFP_USER) : MIGRATE_UNMOVABLE,
+		.highest_zoneidx = gfp_zone(GFP_USER),
+		.no_cma = true,
+	};
+	pfn_t pfn = mm_alloc_pages(mm, &ac);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	/* Counted as allocated by the allocator; hand it over as an isolated target. */
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = PF_ISOLATED;
+	p->order = (uint8_t)order;
+	p->owner = 0;
+	p->next = p->prev = PFN_NONE;
+	return pfn;
+}
+
+bool migrate_longterm_pin(struct mm *mm, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return false;
+	pfn_t pfn = s->pfn;
+	struct zone *z = mm_pfn_zone(mm, pfn);
+	/* The CMA area under every policy (MIGRATE_CMA blocks, sticky blocks, ZONE_CMA) carries
+	 * PB_CMA; pages there, and in ZONE_MOVABLE, are not long-term pinnable. */
+	bool pinnable = z->type != ZONE_MOVABLE && z->type != ZONE_CMA &&
+			!(mm_pageblock(mm, pfn)->bits & PB_CMA);
+	if (pinnable)
+		return true;
+	/* Isolated while the target is allocated: a compaction entered from that allocation's
+	 * slow path must not move it under us. */
+	mm->pages[pfn].flags |= PF_ISOLATED;
+	struct migrate_result res = { 0 };
+	unsigned failed = migrate_pages(mm, &pfn, 1, longterm_target, NULL, NULL, MIGRATE_SYNC,
+					MR_LONGTERM_PIN, &res);
+	mm->stall_ns += res.cost_ns;
+	return failed == 0;
+}

@@ -1,0 +1,564 @@
+/* ftrace_events.c — event names and per-event field extraction, by field name.
+ *
+ * The payload formats are the TP_printk texts of reference §8.6.  Fields are found by
+ * scanning for "name=" at a word boundary, starting where the previous field ended (the
+ * kernel prints them in a fixed order, so the common case is one forward scan) and
+ * falling back to the whole payload.  No regex, no allocation: this runs once per line.
+ */
+#include "ftrace.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../mm/gfp.h"
+
+const char *const ftrace_event_names[NR_FTRACE_EVENTS] = {
+	[FEV_UNKNOWN] = "unknown",
+	[FEV_PAGE_ALLOC] = "mm_page_alloc",
+	[FEV_PAGE_FREE] = "mm_page_free",
+	[FEV_PAGE_FREE_BATCHED] = "mm_page_free_batched",
+	[FEV_PAGE_ALLOC_ZONE_LOCKED] = "mm_page_alloc_zone_locked",
+	[FEV_PAGE_PCPU_DRAIN] = "mm_page_pcpu_drain",
+	[FEV_PAGE_ALLOC_EXTFRAG] = "mm_page_alloc_extfrag",
+	[FEV_SETUP_PER_ZONE_WMARKS] = "mm_setup_per_zone_wmarks",
+	[FEV_KMALLOC] = "kmalloc",
+	[FEV_KFREE] = "kfree",
+	[FEV_KMEM_CACHE_ALLOC] = "kmem_cache_alloc",
+	[FEV_KMEM_CACHE_FREE] = "kmem_cache_free",
+	[FEV_RSS_STAT] = "rss_stat",
+	[FEV_FILEMAP_ADD] = "mm_filemap_add_to_page_cache",
+	[FEV_FILEMAP_DELETE] = "mm_filemap_delete_from_page_cache",
+	[FEV_KSWAPD_WAKE] = "mm_vmscan_kswapd_wake",
+	[FEV_KSWAPD_SLEEP] = "mm_vmscan_kswapd_sleep",
+	[FEV_WAKEUP_KSWAPD] = "mm_vmscan_wakeup_kswapd",
+	[FEV_DIRECT_RECLAIM_BEGIN] = "mm_vmscan_direct_reclaim_begin",
+	[FEV_DIRECT_RECLAIM_END] = "mm_vmscan_direct_reclaim_end",
+	[FEV_MEMCG_RECLAIM_BEGIN] = "mm_vmscan_memcg_reclaim_begin",
+	[FEV_MEMCG_RECLAIM_END] = "mm_vmscan_memcg_reclaim_end",
+	[FEV_NODE_RECLAIM_BEGIN] = "mm_vmscan_node_reclaim_begin",
+	[FEV_NODE_RECLAIM_END] = "mm_vmscan_node_reclaim_end",
+	[FEV_LRU_ISOLATE] = "mm_vmscan_lru_isolate",
+	[FEV_LRU_SHRINK_INACTIVE] = "mm_vmscan_lru_shrink_inactive",
+	[FEV_LRU_SHRINK_ACTIVE] = "mm_vmscan_lru_shrink_active",
+	[FEV_WRITE_FOLIO] = "mm_vmscan_write_folio",
+	[FEV_THROTTLED] = "mm_vmscan_throttled",
+	[FEV_COMPACTION_BEGIN] = "mm_compaction_begin",
+	[FEV_COMPACTION_END] = "mm_compaction_end",
+	[FEV_COMPACTION_ISOLATE_MIGRATEPAGES] = "mm_compaction_isolate_migratepages",
+	[FEV_COMPACTION_ISOLATE_FREEPAGES] = "mm_compaction_isolate_freepages",
+	[FEV_COMPACTION_FAST_ISOLATE_FREEPAGES] = "mm_compaction_fast_isolate_freepages",
+	[FEV_COMPACTION_MIGRATEPAGES] = "mm_compaction_migratepages",
+	[FEV_COMPACTION_FINISHED] = "mm_compaction_finished",
+	[FEV_COMPACTION_SUITABLE] = "mm_compaction_suitable",
+	[FEV_COMPACTION_TRY_TO_COMPACT] = "mm_compaction_try_to_compact_pages",
+	[FEV_COMPACTION_DEFERRED] = "mm_compaction_deferred",
+	[FEV_COMPACTION_DEFER_COMPACTION] = "mm_compaction_defer_compaction",
+	[FEV_COMPACTION_DEFER_RESET] = "mm_compaction_defer_reset",
+	[FEV_COMPACTION_WAKEUP_KCOMPACTD] = "mm_compaction_wakeup_kcompactd",
+	[FEV_COMPACTION_KCOMPACTD_WAKE] = "mm_compaction_kcompactd_wake",
+	[FEV_COMPACTION_KCOMPACTD_SLEEP] = "mm_compaction_kcompactd_sleep",
+	[FEV_MIGRATE_PAGES] = "mm_migrate_pages",
+	[FEV_MIGRATE_PAGES_START] = "mm_migrate_pages_start",
+	[FEV_WRITEBACK_DIRTY_FOLIO] = "writeback_dirty_folio",
+	[FEV_FOLIO_WAIT_WRITEBACK] = "folio_wait_writeback",
+	[FEV_WRITEBACK_START] = "writeback_start",
+	[FEV_WRITEBACK_WRITTEN] = "writeback_written",
+	[FEV_GLOBAL_DIRTY_STATE] = "global_dirty_state",
+	[FEV_PAGE_FAULT_USER] = "page_fault_user",
+	[FEV_PAGE_FAULT_KERNEL] = "page_fault_kernel",
+	[FEV_CMA_ALLOC_START] = "cma_alloc_start",
+	[FEV_CMA_ALLOC_FINISH] = "cma_alloc_finish",
+	[FEV_CMA_ALLOC_BUSY_RETRY] = "cma_alloc_busy_retry",
+	[FEV_CMA_RELEASE] = "cma_release",
+	[FEV_CMA_ALLOC_OLD] = "cma_alloc",
+	[FEV_TEST_PAGES_ISOLATED] = "test_pages_isolated",
+};
+_Static_assert(ARRAY_SIZE(ftrace_event_names) == NR_FTRACE_EVENTS, "event names");
+
+const char *const ftrace_event_systems[NR_FTRACE_EVENTS] = {
+	[FEV_UNKNOWN] = "",
+	[FEV_PAGE_ALLOC] = "kmem",
+	[FEV_PAGE_FREE] = "kmem",
+	[FEV_PAGE_FREE_BATCHED] = "kmem",
+	[FEV_PAGE_ALLOC_ZONE_LOCKED] = "kmem",
+	[FEV_PAGE_PCPU_DRAIN] = "kmem",
+	[FEV_PAGE_ALLOC_EXTFRAG] = "kmem",
+	[FEV_SETUP_PER_ZONE_WMARKS] = "kmem",
+	[FEV_KMALLOC] = "kmem",
+	[FEV_KFREE] = "kmem",
+	[FEV_KMEM_CACHE_ALLOC] = "kmem",
+	[FEV_KMEM_CACHE_FREE] = "kmem",
+	[FEV_RSS_STAT] = "kmem",
+	[FEV_FILEMAP_ADD] = "filemap",
+	[FEV_FILEMAP_DELETE] = "filemap",
+	[FEV_KSWAPD_WAKE] = "vmscan",
+	[FEV_KSWAPD_SLEEP] = "vmscan",
+	[FEV_WAKEUP_KSWAPD] = "vmscan",
+	[FEV_DIRECT_RECLAIM_BEGIN] = "vmscan",
+	[FEV_DIRECT_RECLAIM_END] = "vmscan",
+	[FEV_MEMCG_RECLAIM_BEGIN] = "vmscan",
+	[FEV_MEMCG_RECLAIM_END] = "vmscan",
+	[FEV_NODE_RECLAIM_BEGIN] = "vmscan",
+	[FEV_NODE_RECLAIM_END] = "vmscan",
+	[FEV_LRU_ISOLATE] = "vmscan",
+	[FEV_LRU_SHRINK_INACTIVE] = "vmscan",
+	[FEV_LRU_SHRINK_ACTIVE] = "vmscan",
+	[FEV_WRITE_FOLIO] = "vmscan",
+	[FEV_THROTTLED] = "vmscan",
+	[FEV_COMPACTION_BEGIN] = "compaction",
+	[FEV_COMPACTION_END] = "compaction",
+	[FEV_COMPACTION_ISOLATE_MIGRATEPAGES] = "compaction",
+	[FEV_COMPACTION_ISOLATE_FREEPAGES] = "compaction",
+	[FEV_COMPACTION_FAST_ISOLATE_FREEPAGES] = "compaction",
+	[FEV_COMPACTION_MIGRATEPAGES] = "compaction",
+	[FEV_COMPACTION_FINISHED] = "compaction",
+	[FEV_COMPACTION_SUITABLE] = "compaction",
+	[FEV_COMPACTION_TRY_TO_COMPACT] = "compaction",
+	[FEV_COMPACTION_DEFERRED] = "compaction",
+	[FEV_COMPACTION_DEFER_COMPACTION] = "compaction",
+	[FEV_COMPACTION_DEFER_RESET] = "compaction",
+	[FEV_COMPACTION_WAKEUP_KCOMPACTD] = "compaction",
+	[FEV_COMPACTION_KCOMPACTD_WAKE] = "compaction",
+	[FEV_COMPACTION_KCOMPACTD_SLEEP] = "compaction",
+	[FEV_MIGRATE_PAGES] = "migrate",
+	[FEV_MIGRATE_PAGES_START] = "migrate",
+	[FEV_WRITEBACK_DIRTY_FOLIO] = "writeback",
+	[FEV_FOLIO_WAIT_WRITEBACK] = "writeback",
+	[FEV_WRITEBACK_START] = "writeback",
+	[FEV_WRITEBACK_WRITTEN] = "writeback",
+	[FEV_GLOBAL_DIRTY_STATE] = "writeback",
+	[FEV_PAGE_FAULT_USER] = "exceptions",
+	[FEV_PAGE_FAULT_KERNEL] = "exceptions",
+	[FEV_CMA_ALLOC_START] = "cma",
+	[FEV_CMA_ALLOC_FINISH] = "cma",
+	[FEV_CMA_ALLOC_BUSY_RETRY] = "cma",
+	[FEV_CMA_RELEASE] = "cma",
+	[FEV_CMA_ALLOC_OLD] = "cma",
+	[FEV_TEST_PAGES_ISOLATED] = "page_isolation",
+};
+_Static_assert(ARRAY_SIZE(ftrace_event_systems) == NR_FTRACE_EVENTS, "event systems");
+
+const char *const ftrace_compact_result_names[NR_COMPACT_RESULTS] = {
+	"not_suitable_zone", "skipped", "deferred", "no_suitable_page", "continue",
+	"complete", "partial_skipped", "contended", "success",
+};
+
+/* enum migrate_reason, in the kernel's order (MIGRATE_REASON in include/trace/events/migrate.h). */
+const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS] = {
+	"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
+	"mempolicy_mbind", "numa_misplaced", "contig_range", "longterm_pin", "demotion",
+};
+
+enum ftrace_event_id ftrace_event_lookup(const char *name, size_t len)
+{
+	/* The three page events are ~94% of a real capture: test them first. */
+	if (len == 13 && !memcmp(name, "mm_page_alloc", 13))
+		return FEV_PAGE_ALLOC;
+	if (len == 12 && !memcmp(name, "mm_page_free", 12))
+		return FEV_PAGE_FREE;
+	if (len == 20 && !memcmp(name, "mm_page_free_batched", 20))
+		return FEV_PAGE_FREE_BATCHED;
+	for (unsigned i = 1; i < NR_FTRACE_EVENTS; i++) {
+		const char *n = ftrace_event_names[i];
+		if (strlen(n) == len && !memcmp(n, name, len))
+			return (enum ftrace_event_id)i;
+	}
+	return FEV_UNKNOWN;
+}
+
+/* A cursor over one payload; every helper records where a problem was found. */
+struct payload {
+	const char *start, *end;
+	const char *pos; /* where the next field search starts */
+	struct ftrace_parse_error *perr;
+	const char *event;
+	struct ftrace_gfp_cache *gc; /* optional */
+};
+
+static int fail(struct payload *p, const char *at, const char *what, const char *field)
+{
+	if (p->perr) {
+		p->perr->col = (size_t)(at - p->start) + 1;
+		snprintf(p->perr->reason, sizeof(p->perr->reason), "%s: %s %s", p->event, what,
+			 field);
+	}
+	return -1;
+}
+
+static bool is_boundary(char c)
+{
+	return c == ' ' || c == ',' || c == '(' || c == '\t';
+}
+
+/* Find "name" (which ends with '=' or ' ') at a word boundary; return the value start.
+ * A first-byte memchr then a compare: names are short and payloads ~100 bytes, where
+ * this beats memmem's setup. */
+static const char *scan(const char *s, const char *lim, const struct payload *p, const char *name,
+			size_t n)
+{
+	while (lim - s >= (ptrdiff_t)n) {
+		const char *hit = memchr(s, name[0], (size_t)(lim - s) - n + 1);
+		if (!hit)
+			return NULL;
+		if (!memcmp(hit + 1, name + 1, n - 1) && (hit == p->start || is_boundary(hit[-1])))
+			return hit;
+		s = hit + 1;
+	}
+	return NULL;
+}
+
+static const char *find_n(struct payload *p, const char *name, size_t n)
+{
+	const char *hit = scan(p->pos, p->end, p, name, n);
+	if (!hit && p->pos > p->start)
+		hit = scan(p->start, MIN(p->pos + n, p->end), p, name, n);
+	if (!hit)
+		return NULL;
+	p->pos = hit + n;
+	return hit + n;
+}
+#define find(p, name) find_n((p), (name), sizeof(name) - 1)
+
+static bool is_end(const struct payload *p, const char *s)
+{
+	return s >= p->end || *s == ' ' || *s == ',' || *s == ')' || *s == '\t';
+}
+
+/* Unsigned number: "0x"-prefixed hex or decimal; hex_default for fields printed %lx. */
+static int num(struct payload *p, const char *s, bool hex_default, uint64_t *out, const char *field)
+{
+	uint64_t v = 0;
+	const char *d = s;
+	bool hex = hex_default;
+	if (p->end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		hex = true;
+		d = s + 2;
+	}
+	const char *q = d;
+	for (; q < p->end; q++) {
+		unsigned c = (unsigned char)*q, dv;
+		if (c - '0' < 10)
+			dv = c - '0';
+		else if (hex && (c | 0x20) - 'a' < 6)
+			dv = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX >> 4))
+			return fail(p, q, "number too large in", field);
+		v = hex ? (v << 4) | dv : v * 10 + dv;
+	}
+	if (q == d || !is_end(p, q))
+		return fail(p, s, "bad number in", field);
+	p->pos = q;
+	*out = v;
+	return 0;
+}
+
+static int snum(struct payload *p, const char *s, int64_t *out, const char *field)
+{
+	bool neg = s < p->end && *s == '-';
+	uint64_t v;
+	if (num(p, s + neg, false, &v, field))
+		return -1;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+/* Required unsigned field. */
+static int get_u_n(struct payload *p, const char *name, size_t n, bool hex, uint64_t *out)
+{
+	const char *s = find_n(p, name, n);
+	if (!s)
+		return fail(p, p->start, "no field", name);
+	return num(p, s, hex, out, name);
+}
+
+/* Optional unsigned field: absent -> *out = dflt. */
+static int opt_u_n(struct payload *p, const char *name, size_t n, uint64_t dflt, uint64_t *out)
+{
+	const char *s = find_n(p, name, n);
+	if (!s) {
+		*out = dflt;
+		return 0;
+	}
+	return num(p, s, false, out, name);
+}
+
+static int get_i_n(struct payload *p, const char *name, size_t n, int64_t *out)
+{
+	const char *s = find_n(p, name, n);
+	if (!s)
+		return fail(p, p->start, "no field", name);
+	return snum(p, s, out, name);
+}
+
+/* The field names below are string literals: their length is a constant. */
+#define LIT_LEN(name) (sizeof("" name) - 1)
+#define get_u(p, name, hex, out) get_u_n((p), (name), LIT_LEN(name), (hex), (out))
+#define opt_u(p, name, dflt, out) opt_u_n((p), (name), LIT_LEN(name), (dflt), (out))
+#define get_i(p, name, out) get_i_n((p), (name), LIT_LEN(name), (out))
+#define get_order(p, name, ev) get_order_n((p), (name), LIT_LEN(name), (ev))
+#define get_gfp(p, name, ev) get_gfp_n((p), (name), LIT_LEN(name), (ev))
+#define get_sym(p, name, names, n, out) get_sym_n((p), (name), LIT_LEN(name), (names), (n), (out))
+
+static int get_order_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
+{
+	int64_t v;
+	if (get_i_n(p, name, nlen, &v))
+		return -1;
+	if (v < -1 || v > 64)
+		return fail(p, p->pos - 1, "order out of range in", name);
+	ev->order = (int16_t)v;
+	return 0;
+}
+
+static size_t token_len(const struct payload *p, const char *s)
+{
+	const char *q = s;
+	while (q < p->end && *q != ' ' && *q != '\t')
+		q++;
+	return (size_t)(q - s);
+}
+
+static int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
+{
+	const char *s = find_n(p, name, nlen);
+	if (!s)
+		return fail(p, p->start, "no field", name);
+	size_t n = token_len(p, s), bad = 0;
+	gfp_t g;
+	unsigned h = 0;
+	if (p->gc && n && n < sizeof(p->gc->slot[0].s)) {
+		/* FNV-1a over the string: distinct gfp strings rarely share a slot */
+		uint32_t x = 2166136261u;
+		for (size_t i = 0; i < n; i++)
+			x = (x ^ (unsigned char)s[i]) * 16777619u;
+		h = (x ^ (x >> 16)) % FTRACE_GFP_CACHE;
+		if (p->gc->slot[h].len == n && !memcmp(p->gc->slot[h].s, s, n)) {
+			ev->gfp = p->gc->slot[h].gfp;
+			p->pos = s + n;
+			return 0;
+		}
+	}
+	if (n == 0 || gfp_parse(s, n, &g, &bad))
+		return fail(p, s + bad, "unknown gfp flag in", name);
+	if (p->gc && n && n < sizeof(p->gc->slot[0].s)) {
+		p->gc->slot[h].len = (uint8_t)n;
+		p->gc->slot[h].gfp = g;
+		memcpy(p->gc->slot[h].s, s, n);
+	}
+	ev->gfp = g;
+	p->pos = s + n;
+	return 0;
+}
+
+/* A string value matched against a names table; unknown strings map to n (OTHER). */
+static int get_sym_n(struct payload *p, const char *name, size_t nlen, const char *const *names,
+		     unsigned n, uint8_t *out)
+{
+	const char *s = find_n(p, name, nlen);
+	if (!s)
+		return fail(p, p->start, "no field", name);
+	size_t len = token_len(p, s);
+	*out = (uint8_t)n;
+	for (unsigned i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
+			*out = (uint8_t)i;
+	p->pos = s + len;
+	return 0;
+}
+
+/* "MAJ:MIN" into the kernel's dev_t layout (MINORBITS = 20). */
+static int devnum(struct payload *p, const char *s, uint32_t *out, const char *field)
+{
+	uint64_t maj = 0, mn = 0;
+	const char *q = s;
+	while (q < p->end && (unsigned)(*q - '0') < 10)
+		maj = maj * 10 + (uint64_t)(*q++ - '0');
+	if (q == s || q >= p->end || *q != ':')
+		return fail(p, s, "bad device in", field);
+	const char *m = ++q;
+	while (q < p->end && (unsigned)(*q - '0') < 10)
+		mn = mn * 10 + (uint64_t)(*q++ - '0');
+	if (q == m || maj >= (1u << 12) || mn >= (1u << 20))
+		return fail(p, s, "bad device in", field);
+	*out = (uint32_t)(maj << 20 | mn);
+	p->pos = q;
+	return 0;
+}
+
+int ftrace_parse_payload(struct ftrace_event *ev, const char *payload, size_t len,
+			 struct ftrace_parse_error *perr)
+{
+	return ftrace_parse_payload_cached(NULL, ev, payload, len, perr);
+}
+
+int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event *ev,
+				const char *payload, size_t len, struct ftrace_parse_error *perr)
+{
+	struct payload p = { .start = payload, .end = payload + len, .pos = payload, .perr = perr,
+			     .event = ftrace_event_names[ev->id], .gc = gc };
+	uint64_t u;
+	int64_t i;
+	const char *s;
+
+	ev->migratetype = -1;
+	switch ((enum ftrace_event_id)ev->id) {
+	case FEV_PAGE_ALLOC:
+		if (get_u(&p, "pfn=", true, &ev->pfn) || get_order(&p, "order=", ev))
+			return -1;
+		if ((s = find(&p, "migratetype="))) {
+			if (snum(&p, s, &i, "migratetype="))
+				return -1;
+			ev->migratetype = (int8_t)(i < -1 || i > 16 ? -1 : i);
+		}
+		if (ev->pfn == 0)
+			ev->pfn = FTRACE_PFN_NONE;
+		return get_gfp(&p, "gfp_flags=", ev);
+	case FEV_PAGE_FREE:
+		return get_u(&p, "pfn=", true, &ev->pfn) || get_order(&p, "order=", ev) ? -1 : 0;
+	case FEV_PAGE_FREE_BATCHED:
+		/* order=0 always (older kernels printed "cold=" instead of order). */
+		ev->order = 0;
+		return get_u(&p, "pfn=", true, &ev->pfn);
+	case FEV_PAGE_ALLOC_ZONE_LOCKED:
+	case FEV_PAGE_PCPU_DRAIN:
+		if (get_u(&p, "pfn=", true, &ev->pfn) || get_order(&p, "order=", ev) ||
+		    get_i(&p, "migratetype=", &i))
+			return -1;
+		ev->migratetype = (int8_t)i;
+		return 0;
+	case FEV_PAGE_ALLOC_EXTFRAG:
+		if (get_u(&p, "pfn=", true, &ev->pfn) || get_order(&p, "alloc_order=", ev) ||
+		    get_u(&p, "fallback_order=", false, &ev->nr[0]) ||
+		    get_u(&p, "pageblock_order=", false, &ev->nr[1]) ||
+		    get_i(&p, "alloc_migratetype=", &i) ||
+		    get_u(&p, "fallback_migratetype=", false, &ev->nr[2]) ||
+		    opt_u(&p, "change_ownership=", 0, &ev->nr[3]))
+			return -1;
+		ev->migratetype = (int8_t)i;
+		return 0;
+	case FEV_FILEMAP_ADD:
+	case FEV_FILEMAP_DELETE:
+		/* "dev %d:%d ino %lx pfn=0x%lx ofs=%lu order=%u" (order since 6.x; optional). */
+		if (!(s = find(&p, "dev ")) || devnum(&p, s, &ev->dev, "dev"))
+			return s ? -1 : fail(&p, p.start, "no field", "dev");
+		if (!(s = find(&p, "ino ")))
+			return fail(&p, p.start, "no field", "ino");
+		if (num(&p, s, true, &ev->ino, "ino") || get_u(&p, "pfn=", true, &ev->pfn) ||
+		    get_u(&p, "ofs=", false, &u) || opt_u(&p, "order=", 0, &ev->nr[0]))
+			return -1;
+		ev->index = u / PAGE_SIZE;
+		ev->order = (int16_t)MIN(ev->nr[0], 64);
+		ev->nr[0] = 0;
+		return 0;
+	case FEV_WRITEBACK_DIRTY_FOLIO:
+	case FEV_FOLIO_WAIT_WRITEBACK:
+		/* "bdi %s: ino=%lu index=%lu": the bdi of a block device is named "MAJ:MIN". */
+		if ((s = find(&p, "bdi ")) && s < p.end && (unsigned)(*s - '0') < 10 && devnum(&p, s, &ev->dev, "bdi"))
+			return -1;
+		return get_u(&p, "ino=", false, &ev->ino) || get_u(&p, "index=", false, &ev->index) ? -1 : 0;
+	case FEV_KSWAPD_WAKE:
+		return get_order(&p, "order=", ev);
+	case FEV_WAKEUP_KSWAPD:
+	case FEV_DIRECT_RECLAIM_BEGIN:
+	case FEV_MEMCG_RECLAIM_BEGIN:
+		return get_order(&p, "order=", ev) || get_gfp(&p, "gfp_flags=", ev) ? -1 : 0;
+	case FEV_NODE_RECLAIM_BEGIN:
+		return get_order(&p, "order=", ev) || get_gfp(&p, "gfp_flags=", ev) ? -1 : 0;
+	case FEV_DIRECT_RECLAIM_END:
+	case FEV_MEMCG_RECLAIM_END:
+	case FEV_NODE_RECLAIM_END:
+		return get_u(&p, "nr_reclaimed=", false, &ev->nr[0]);
+	case FEV_LRU_SHRINK_INACTIVE:
+		return get_u(&p, "nr_scanned=", false, &ev->nr[0]) ||
+		       get_u(&p, "nr_reclaimed=", false, &ev->nr[1]) ? -1 : 0;
+	case FEV_COMPACTION_END:
+		return get_sym(&p, "status=", ftrace_compact_result_names, NR_COMPACT_RESULTS,
+			       &ev->result);
+	case FEV_COMPACTION_FINISHED:
+	case FEV_COMPACTION_SUITABLE:
+		return get_order(&p, "order=", ev) ||
+		       get_sym(&p, "ret=", ftrace_compact_result_names, NR_COMPACT_RESULTS,
+			       &ev->result) ? -1 : 0;
+	case FEV_COMPACTION_ISOLATE_MIGRATEPAGES:
+	case FEV_COMPACTION_ISOLATE_FREEPAGES:
+	case FEV_COMPACTION_FAST_ISOLATE_FREEPAGES:
+		return get_u(&p, "nr_scanned=", false, &ev->nr[0]) ||
+		       get_u(&p, "nr_taken=", false, &ev->nr[1]) ? -1 : 0;
+	case FEV_COMPACTION_MIGRATEPAGES:
+		return get_u(&p, "nr_migrated=", false, &ev->nr[0]) ||
+		       get_u(&p, "nr_failed=", false, &ev->nr[1]) ? -1 : 0;
+	case FEV_COMPACTION_TRY_TO_COMPACT:
+		return get_order(&p, "order=", ev) || get_gfp(&p, "gfp_mask=", ev) ? -1 : 0;
+	case FEV_COMPACTION_DEFERRED:
+	case FEV_COMPACTION_DEFER_COMPACTION:
+	case FEV_COMPACTION_DEFER_RESET:
+	case FEV_COMPACTION_WAKEUP_KCOMPACTD:
+	case FEV_COMPACTION_KCOMPACTD_WAKE:
+		return get_order(&p, "order=", ev);
+	case FEV_MIGRATE_PAGES:
+		if (get_u(&p, "nr_succeeded=", false, &ev->nr[0]) ||
+		    get_u(&p, "nr_failed=", false, &ev->nr[1]) ||
+		    opt_u(&p, "nr_thp_succeeded=", 0, &ev->nr[2]) ||
+		    opt_u(&p, "nr_thp_failed=", 0, &ev->nr[3]) ||
+		    opt_u(&p, "nr_thp_split=", 0, &ev->nr[4]))
+			return -1;
+		return get_sym(&p, "reason=", ftrace_migrate_reason_names, NR_MIGRATE_REASONS,
+			       &ev->result);
+	case FEV_MIGRATE_PAGES_START:
+		return get_sym(&p, "reason=", ftrace_migrate_reason_names, NR_MIGRATE_REASONS,
+			       &ev->result);
+	case FEV_PAGE_FAULT_USER:
+	case FEV_PAGE_FAULT_KERNEL:
+		/* address=%ps prints a symbol for kernel text; only a raw 0x address names a
+		 * user page, anything else leaves addr 0 (the importer counts it unresolved). */
+		if (!(s = find(&p, "address=")))
+			return fail(&p, p.start, "no field", "address=");
+		if (p.end - s > 2 && s[0] == '0' && s[1] == 'x' && num(&p, s, true, &ev->addr, "address="))
+			return -1;
+		return opt_u(&p, "error_code=", 0, &ev->nr[0]);
+	case FEV_CMA_ALLOC_FINISH:
+	case FEV_CMA_ALLOC_OLD:
+		if (get_u(&p, "pfn=", true, &ev->pfn) || get_u(&p, "count=", false, &ev->nr[0]) ||
+		    get_u(&p, "align=", false, &u))
+			return -1;
+		ev->order = (int16_t)MIN(u, 64);
+		if ((s = find(&p, "errorno=")) && snum(&p, s, &i, "errorno="))
+			return -1;
+		ev->nr[1] = s ? (uint64_t)i : 0;
+		return 0;
+	case FEV_CMA_ALLOC_START:
+		if (get_u(&p, "count=", false, &ev->nr[0]) || get_u(&p, "align=", false, &u))
+			return -1;
+		ev->order = (int16_t)MIN(u, 64);
+		return 0;
+	case FEV_CMA_RELEASE:
+		return get_u(&p, "pfn=", true, &ev->pfn) || get_u(&p, "count=", false, &ev->nr[0]) ? -1 : 0;
+	case FEV_SETUP_PER_ZONE_WMARKS:
+	case FEV_KMALLOC:
+	case FEV_KFREE:
+	case FEV_KMEM_CACHE_ALLOC:
+	case FEV_KMEM_CACHE_FREE:
+	case FEV_RSS_STAT:
+	case FEV_KSWAPD_SLEEP:
+	case FEV_LRU_ISOLATE:
+	case FEV_LRU_SHRINK_ACTIVE:
+	case FEV_WRITE_FOLIO:
+	case FEV_THROTTLED:
+	case FEV_COMPACTION_BEGIN:
+	case FEV_COMPACTION_KCOMPACTD_SLEEP:
+	case FEV_WRITEBACK_START:
+	case FEV_WRITEBACK_WRITTEN:
+	case FEV_GLOBAL_DIRTY_STATE:
+	case FEV_CMA_ALLOC_BUSY_RETRY:
+	case FEV_TEST_PAGES_ISOLATED:
+		/* Counted by name only: no field of theirs feeds the import. */
+		return 0;
+	case FEV_UNKNOWN:
+	case NR_FTRACE_EVENTS:
+		break;
+	}
+	return fail(&p, p.start, "no parser for", "event");
+}

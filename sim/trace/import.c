@@ -1,0 +1,1344 @@
+/* import.c — reorder window, intent/effect separation, reconciliation, observed figures.
+ * The rules are documented in docs/import.md; import.h has the reconciliation equations.
+ */
+#include "import.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const import_effect_names[NR_IMPORT_EFFECTS] = {
+	[EFFECT_KSWAPD] = "kswapd",
+	[EFFECT_KCOMPACTD] = "kcompactd",
+	[EFFECT_KHUGEPAGED] = "khugepaged",
+	[EFFECT_OOM_REAPER] = "oom_reaper",
+	[EFFECT_DIRECT_RECLAIM] = "direct_reclaim",
+	[EFFECT_COMPACTION] = "compaction",
+	[EFFECT_MIGRATION] = "migration",
+	[EFFECT_CMA] = "cma_alloc",
+};
+_Static_assert(ARRAY_SIZE(import_effect_names) == NR_IMPORT_EFFECTS, "effect names");
+
+const char *const import_obs_names[NR_IMPORT_OBS] = {
+	[OBS_KSWAPD_WAKE] = "kswapd_wake",
+	[OBS_KSWAPD_SLEEP] = "kswapd_sleep",
+	[OBS_WAKEUP_KSWAPD] = "wakeup_kswapd",
+	[OBS_DIRECT_RECLAIM] = "direct_reclaim",
+	[OBS_DIRECT_RECLAIM_END] = "direct_reclaim_end",
+	[OBS_DIRECT_RECLAIM_NR_RECLAIMED] = "direct_reclaim_nr_reclaimed",
+	[OBS_MEMCG_RECLAIM] = "memcg_reclaim",
+	[OBS_NODE_RECLAIM] = "node_reclaim",
+	[OBS_PGSCAN] = "pgscan",
+	[OBS_PGSTEAL] = "pgsteal",
+	[OBS_LRU_ISOLATE] = "lru_isolate",
+	[OBS_LRU_SHRINK_ACTIVE] = "lru_shrink_active",
+	[OBS_VMSCAN_WRITE] = "vmscan_write",
+	[OBS_VMSCAN_THROTTLED] = "vmscan_throttled",
+	[OBS_COMPACT_TRY] = "compact_try",
+	[OBS_COMPACT_BEGIN] = "compact_begin",
+	[OBS_COMPACT_END] = "compact_end",
+	[OBS_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
+	[OBS_COMPACT_FREE_SCANNED] = "compact_free_scanned",
+	[OBS_COMPACT_ISOLATED_MIGRATE] = "compact_isolated_migrate",
+	[OBS_COMPACT_ISOLATED_FREE] = "compact_isolated_free",
+	[OBS_COMPACT_MIGRATED] = "compact_migrated",
+	[OBS_COMPACT_MIGRATE_FAILED] = "compact_migrate_failed",
+	[OBS_COMPACT_DEFERRED] = "compact_deferred",
+	[OBS_COMPACT_DEFER] = "compact_defer",
+	[OBS_COMPACT_DEFER_RESET] = "compact_defer_reset",
+	[OBS_KCOMPACTD_WAKE] = "kcompactd_wake",
+	[OBS_WAKEUP_KCOMPACTD] = "wakeup_kcompactd",
+	[OBS_KCOMPACTD_SLEEP] = "kcompactd_sleep",
+	[OBS_EXTFRAG] = "extfrag",
+	[OBS_EXTFRAG_FRAGMENTING] = "extfrag_fragmenting",
+	[OBS_EXTFRAG_CHANGE_OWNERSHIP] = "extfrag_change_ownership",
+	[OBS_MIGRATE_PAGES] = "migrate_pages",
+	[OBS_PGMIGRATE_SUCCESS] = "pgmigrate_success",
+	[OBS_PGMIGRATE_FAIL] = "pgmigrate_fail",
+	[OBS_THP_MIGRATION_SUCCESS] = "thp_migration_success",
+	[OBS_THP_MIGRATION_FAIL] = "thp_migration_fail",
+	[OBS_THP_MIGRATION_SPLIT] = "thp_migration_split",
+	[OBS_ALLOC_FAIL] = "alloc_fail",
+	[OBS_ALLOC_ZONE_LOCKED] = "alloc_zone_locked",
+	[OBS_PCPU_DRAIN] = "pcpu_drain",
+	[OBS_SETUP_WMARKS] = "setup_per_zone_wmarks",
+	[OBS_WRITEBACK_START] = "writeback_start",
+	[OBS_WRITEBACK_WRITTEN] = "writeback_written",
+	[OBS_FOLIO_WAIT_WRITEBACK] = "folio_wait_writeback",
+	[OBS_GLOBAL_DIRTY_STATE] = "global_dirty_state",
+	[OBS_CMA_ALLOC] = "cma_alloc",
+	[OBS_CMA_ALLOC_FAIL] = "cma_alloc_fail",
+	[OBS_CMA_BUSY_RETRY] = "cma_alloc_busy_retry",
+	[OBS_TEST_PAGES_ISOLATED] = "test_pages_isolated",
+};
+_Static_assert(ARRAY_SIZE(import_obs_names) == NR_IMPORT_OBS, "observed names");
+
+/* The event each observed figure comes from: a figure is written only when the capture
+ * enabled (and saw) its event, so a 0 means "the kernel did this 0 times". */
+static const uint8_t obs_source[NR_IMPORT_OBS] = {
+	[OBS_KSWAPD_WAKE] = FEV_KSWAPD_WAKE,
+	[OBS_KSWAPD_SLEEP] = FEV_KSWAPD_SLEEP,
+	[OBS_WAKEUP_KSWAPD] = FEV_WAKEUP_KSWAPD,
+	[OBS_DIRECT_RECLAIM] = FEV_DIRECT_RECLAIM_BEGIN,
+	[OBS_DIRECT_RECLAIM_END] = FEV_DIRECT_RECLAIM_END,
+	[OBS_DIRECT_RECLAIM_NR_RECLAIMED] = FEV_DIRECT_RECLAIM_END,
+	[OBS_MEMCG_RECLAIM] = FEV_MEMCG_RECLAIM_BEGIN,
+	[OBS_NODE_RECLAIM] = FEV_NODE_RECLAIM_BEGIN,
+	[OBS_PGSCAN] = FEV_LRU_SHRINK_INACTIVE,
+	[OBS_PGSTEAL] = FEV_LRU_SHRINK_INACTIVE,
+	[OBS_LRU_ISOLATE] = FEV_LRU_ISOLATE,
+	[OBS_LRU_SHRINK_ACTIVE] = FEV_LRU_SHRINK_ACTIVE,
+	[OBS_VMSCAN_WRITE] = FEV_WRITE_FOLIO,
+	[OBS_VMSCAN_THROTTLED] = FEV_THROTTLED,
+	[OBS_COMPACT_TRY] = FEV_COMPACTION_TRY_TO_COMPACT,
+	[OBS_COMPACT_BEGIN] = FEV_COMPACTION_BEGIN,
+	[OBS_COMPACT_END] = FEV_COMPACTION_END,
+	[OBS_COMPACT_MIGRATE_SCANNED] = FEV_COMPACTION_ISOLATE_MIGRATEPAGES,
+	[OBS_COMPACT_FREE_SCANNED] = FEV_COMPACTION_ISOLATE_FREEPAGES,
+	[OBS_COMPACT_ISOLATED_MIGRATE] = FEV_COMPACTION_ISOLATE_MIGRATEPAGES,
+	[OBS_COMPACT_ISOLATED_FREE] = FEV_COMPACTION_ISOLATE_FREEPAGES,
+	[OBS_COMPACT_MIGRATED] = FEV_COMPACTION_MIGRATEPAGES,
+	[OBS_COMPACT_MIGRATE_FAILED] = FEV_COMPACTION_MIGRATEPAGES,
+	[OBS_COMPACT_DEFERRED] = FEV_COMPACTION_DEFERRED,
+	[OBS_COMPACT_DEFER] = FEV_COMPACTION_DEFER_COMPACTION,
+	[OBS_COMPACT_DEFER_RESET] = FEV_COMPACTION_DEFER_RESET,
+	[OBS_KCOMPACTD_WAKE] = FEV_COMPACTION_KCOMPACTD_WAKE,
+	[OBS_WAKEUP_KCOMPACTD] = FEV_COMPACTION_WAKEUP_KCOMPACTD,
+	[OBS_KCOMPACTD_SLEEP] = FEV_COMPACTION_KCOMPACTD_SLEEP,
+	[OBS_EXTFRAG] = FEV_PAGE_ALLOC_EXTFRAG,
+	[OBS_EXTFRAG_FRAGMENTING] = FEV_PAGE_ALLOC_EXTFRAG,
+	[OBS_EXTFRAG_CHANGE_OWNERSHIP] = FEV_PAGE_ALLOC_EXTFRAG,
+	[OBS_MIGRATE_PAGES] = FEV_MIGRATE_PAGES,
+	[OBS_PGMIGRATE_SUCCESS] = FEV_MIGRATE_PAGES,
+	[OBS_PGMIGRATE_FAIL] = FEV_MIGRATE_PAGES,
+	[OBS_THP_MIGRATION_SUCCESS] = FEV_MIGRATE_PAGES,
+	[OBS_THP_MIGRATION_FAIL] = FEV_MIGRATE_PAGES,
+	[OBS_THP_MIGRATION_SPLIT] = FEV_MIGRATE_PAGES,
+	[OBS_ALLOC_FAIL] = FEV_PAGE_ALLOC,
+	[OBS_ALLOC_ZONE_LOCKED] = FEV_PAGE_ALLOC_ZONE_LOCKED,
+	[OBS_PCPU_DRAIN] = FEV_PAGE_PCPU_DRAIN,
+	[OBS_SETUP_WMARKS] = FEV_SETUP_PER_ZONE_WMARKS,
+	[OBS_WRITEBACK_START] = FEV_WRITEBACK_START,
+	[OBS_WRITEBACK_WRITTEN] = FEV_WRITEBACK_WRITTEN,
+	[OBS_FOLIO_WAIT_WRITEBACK] = FEV_FOLIO_WAIT_WRITEBACK,
+	[OBS_GLOBAL_DIRTY_STATE] = FEV_GLOBAL_DIRTY_STATE,
+	[OBS_CMA_ALLOC] = FEV_CMA_ALLOC_START,
+	[OBS_CMA_ALLOC_FAIL] = FEV_CMA_ALLOC_FINISH,
+	[OBS_CMA_BUSY_RETRY] = FEV_CMA_ALLOC_BUSY_RETRY,
+	[OBS_TEST_PAGES_ISOLATED] = FEV_TEST_PAGES_ISOLATED,
+};
+
+/* ---- an open-addressing map from a two-word key to a u64 (linear probing,
+ * backward-shift deletion).  nr_used <= mask * 3/4; an empty slot has a == MAP_EMPTY. */
+#define MAP_EMPTY UINT64_MAX
+
+struct map_slot {
+	uint64_t a, b, val;
+};
+
+struct map {
+	struct map_slot *slots;
+	size_t mask, nr_used;
+};
+
+static uint64_t mix(uint64_t a, uint64_t b)
+{
+	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+	return h ^ (h >> 29);
+}
+
+static int map_init(struct map *m, size_t cap)
+{
+	m->slots = malloc(cap * sizeof(*m->slots));
+	if (!m->slots)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		m->slots[i].a = MAP_EMPTY;
+	m->mask = cap - 1;
+	m->nr_used = 0;
+	return 0;
+}
+
+static struct map_slot *map_find(const struct map *m, uint64_t a, uint64_t b)
+{
+	for (size_t i = mix(a, b) & m->mask;; i = (i + 1) & m->mask) {
+		struct map_slot *s = &m->slots[i];
+		if (s->a == MAP_EMPTY)
+			return NULL;
+		if (s->a == a && s->b == b)
+			return s;
+	}
+}
+
+static int map_grow(struct map *m)
+{
+	struct map old = *m;
+	if (map_init(m, (old.mask + 1) * 2)) {
+		*m = old;
+		return -1;
+	}
+	for (size_t i = 0; i <= old.mask; i++) {
+		struct map_slot *s = &old.slots[i];
+		if (s->a == MAP_EMPTY)
+			continue;
+		size_t j = mix(s->a, s->b) & m->mask;
+		while (m->slots[j].a != MAP_EMPTY)
+			j = (j + 1) & m->mask;
+		m->slots[j] = *s;
+		m->nr_used++;
+	}
+	free(old.slots);
+	return 0;
+}
+
+/* The slot for key, inserted with val 0 if absent; NULL when out of memory. */
+static struct map_slot *map_get(struct map *m, uint64_t a, uint64_t b)
+{
+	if ((m->nr_used + 1) * 4 > (m->mask + 1) * 3 && map_grow(m))
+		return NULL;
+	size_t i = mix(a, b) & m->mask;
+	for (;; i = (i + 1) & m->mask) {
+		struct map_slot *s = &m->slots[i];
+		if (s->a == a && s->b == b)
+			return s;
+		if (s->a == MAP_EMPTY) {
+			*s = (struct map_slot){ .a = a, .b = b, .val = 0 };
+			m->nr_used++;
+			return s;
+		}
+	}
+}
+
+static void map_del(struct map *m, struct map_slot *s)
+{
+	size_t i = (size_t)(s - m->slots);
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & m->mask;
+		struct map_slot *t = &m->slots[j];
+		if (t->a == MAP_EMPTY)
+			break;
+		size_t home = mix(t->a, t->b) & m->mask;
+		/* Move t back into the hole at i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			m->slots[i] = *t;
+			i = j;
+		}
+	}
+	m->slots[i].a = MAP_EMPTY;
+	m->nr_used--;
+}
+
+/* ---- per-pfn state: one u64 per pfn ever seen.
+ *   bits  0..31 generation (allocations seen at this pfn; the id's high half)
+ *   bits 32..39 order of the live block
+ *   bit  40     live: allocated and not yet freed
+ *   bit  41     effect: the allocation was an effect, no id was emitted */
+#define PS_GEN_MASK 0xffffffffull
+#define PS_ORDER_SHIFT 32
+#define PS_LIVE (1ull << 40)
+#define PS_EFFECT (1ull << 41)
+
+static unsigned ps_order(uint64_t v)
+{
+	return (unsigned)(v >> PS_ORDER_SHIFT) & 0xff;
+}
+
+static uint64_t ps_id(uint64_t pfn, uint64_t v)
+{
+	return (v & PS_GEN_MASK) << 32 | pfn;
+}
+
+/* ---- per-task state (key: pid).  Windows the task is inside, and a pending fault.
+ *   bits  0..47 pending fault's virtual page number
+ *   bits 56..63 TS_* flags */
+#define TS_RECLAIM (1ull << 56)
+#define TS_COMPACT (1ull << 57)
+#define TS_MIGRATE (1ull << 58)
+#define TS_CMA (1ull << 59)
+#define TS_FAULT (1ull << 60)         /* a fault waits for its page allocation */
+#define TS_FAULT_COUNTED (1ull << 61) /* ... and was already emitted as ACCESS */
+#define TS_MANUAL_COMPACT (1ull << 62) /* a compact_memory write: COMPACT already emitted */
+#define TS_VPAGE_MASK ((1ull << 48) - 1)
+
+#define CMA_ID_BIT (1ull << 63)
+#define USER_ADDR_LIMIT (1ull << 47) /* x86-64 user space ends below 0x0000800000000000 */
+
+struct import {
+	struct import_opts opts;
+	import_emit_fn emit;
+	void *arg;
+	struct import_stats st;
+	/* reorder window: a ring of events sorted by (time, line); head..head+nr-1 */
+	struct ftrace_event *ring;
+	size_t ring_cap, head, nr;
+	sim_ns_t newest_ns;   /* latest time received */
+	sim_ns_t released_ns; /* time of the last event processed */
+	bool any_released;
+	struct map pfns;      /* pfn -> PS_* */
+	struct map tasks;     /* pid -> TS_* */
+	struct map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
+	struct map pagecache; /* (ino, index) -> pfn of the page cache folio */
+	struct map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
+	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
+	 * never straddles one), so most tail lookups stop after one probe. */
+	struct map regions;
+	/* tasks that issued records: pid -> index + 1 into names[] */
+	struct map task_idx;
+	struct import_task *names;
+	size_t nr_names, cap_names;
+};
+
+static bool before(const struct ftrace_event *a, const struct ftrace_event *b)
+{
+	return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->line < b->line);
+}
+
+struct import *import_new(const struct import_opts *opts, import_emit_fn emit, void *arg,
+			  struct sim_error *err)
+{
+	struct import *im = calloc(1, sizeof(*im));
+	if (!im)
+		goto oom;
+	im->opts = *opts;
+	if (!im->opts.window_ns)
+		im->opts.window_ns = IMPORT_DEFAULT_WINDOW_NS;
+	if (!im->opts.max_window_events)
+		im->opts.max_window_events = 1u << 20;
+	if (!im->opts.source)
+		im->opts.source = "input";
+	im->emit = emit;
+	im->arg = arg;
+	im->ring_cap = 256; /* grows; small so that short inputs (fuzzing) start fast */
+	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
+	if (!im->ring || map_init(&im->pfns, 1u << 10) || map_init(&im->tasks, 1u << 10) ||
+	    map_init(&im->vpages, 1u << 10) || map_init(&im->pagecache, 1u << 10) ||
+	    map_init(&im->cma, 1u << 6) || map_init(&im->regions, 1u << 10) ||
+	    map_init(&im->task_idx, 1u << 10))
+		goto oom;
+	im->st.first_ns = UINT64_MAX;
+	return im;
+oom:
+	import_free(im);
+	sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	return NULL;
+}
+
+void import_free(struct import *im)
+{
+	if (!im)
+		return;
+	free(im->ring);
+	free(im->pfns.slots);
+	free(im->tasks.slots);
+	free(im->vpages.slots);
+	free(im->pagecache.slots);
+	free(im->cma.slots);
+	free(im->regions.slots);
+	free(im->task_idx.slots);
+	free(im->names);
+	free(im);
+}
+
+const struct import_stats *import_get_stats(const struct import *im)
+{
+	return &im->st;
+}
+
+static int oom(struct sim_error *err)
+{
+	return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+}
+
+/* Count a record for its task, keeping the task's latest comm (exec renames it). */
+static int note_task(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *t = map_get(&im->task_idx, ev->pid, 0);
+	if (!t)
+		return oom(err);
+	if (!t->val) {
+		if (im->nr_names == im->cap_names) {
+			size_t cap = im->cap_names ? im->cap_names * 2 : 256;
+			struct import_task *n = realloc(im->names, cap * sizeof(*n));
+			if (!n)
+				return oom(err);
+			im->names = n;
+			im->cap_names = cap;
+		}
+		im->names[im->nr_names] = (struct import_task){ .pid = ev->pid };
+		t->val = ++im->nr_names;
+	}
+	struct import_task *tn = &im->names[t->val - 1];
+	tn->nr_records++;
+	if (strcmp(tn->comm, ev->comm))
+		memcpy(tn->comm, ev->comm, sizeof(tn->comm));
+	return 0;
+}
+
+static int emit(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
+		struct sim_error *err)
+{
+	im->st.nr_emitted++;
+	im->st.by_kind[rec->kind]++;
+	if (note_task(im, ev, err))
+		return -1;
+	return im->emit(im->arg, rec, err);
+}
+
+#define comm_is(comm, prefix) (!strncmp((comm), (prefix), sizeof(prefix) - 1))
+
+/* Why this event is a mechanism's effect, or -1 when it is the workload's own. */
+static int effect_cause(struct import *im, const struct ftrace_event *ev)
+{
+	if (ev->comm[0] == 'k') {
+		if (comm_is(ev->comm, "kswapd"))
+			return EFFECT_KSWAPD;
+		if (comm_is(ev->comm, "kcompactd"))
+			return EFFECT_KCOMPACTD;
+		if (comm_is(ev->comm, "khugepaged"))
+			return EFFECT_KHUGEPAGED;
+	}
+	if (ev->comm[0] == 'o' && comm_is(ev->comm, "oom_reaper"))
+		return EFFECT_OOM_REAPER;
+	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
+	if (!t)
+		return -1;
+	if (t->val & TS_RECLAIM)
+		return EFFECT_DIRECT_RECLAIM;
+	if (t->val & TS_COMPACT)
+		return EFFECT_COMPACTION;
+	if (t->val & TS_MIGRATE)
+		return EFFECT_MIGRATION;
+	if (t->val & TS_CMA)
+		return EFFECT_CMA;
+	return -1;
+}
+
+static int task_flag(struct import *im, uint32_t pid, uint64_t flag, bool on, struct sim_error *err)
+{
+	struct map_slot *t = on ? map_get(&im->tasks, pid, 0) : map_find(&im->tasks, pid, 0);
+	if (on && !t)
+		return oom(err);
+	if (t)
+		t->val = on ? t->val | flag : t->val & ~flag;
+	return 0;
+}
+
+static int invalid(struct import *im, const struct ftrace_event *ev, const char *what,
+		   struct sim_error *err)
+{
+	im->st.invalid++;
+	if (im->opts.lenient)
+		return 0;
+	return sim_error_set(err, EX_DATAERR_, "%s:%" PRIu64 ": %s: %s", im->opts.source, ev->line,
+			     ftrace_event_names[ev->id], what);
+}
+
+/* Mark a block dead, keeping the region counts. */
+static void set_dead(struct import *im, struct map_slot *s)
+{
+	if (!(s->val & PS_LIVE))
+		return;
+	s->val &= ~PS_LIVE;
+	if (ps_order(s->val)) {
+		struct map_slot *r = map_find(&im->regions, s->a >> MAX_PAGE_ORDER, 0);
+		sim_assert(r && r->val);
+		if (r && !--r->val)
+			map_del(&im->regions, r);
+	}
+}
+
+/* The live object covering pfn (head or tail), or NULL. */
+static struct map_slot *covering(struct import *im, uint64_t pfn)
+{
+	struct map_slot *s = map_find(&im->pfns, pfn, 0);
+	if (s && (s->val & PS_LIVE))
+		return s;
+	if (!map_find(&im->regions, pfn >> MAX_PAGE_ORDER, 0))
+		return NULL;
+	for (unsigned o = 1; o <= MAX_PAGE_ORDER; o++) {
+		uint64_t head = pfn & ~((1ull << o) - 1);
+		if (head == pfn)
+			continue;
+		s = map_find(&im->pfns, head, 0);
+		if (s && (s->val & PS_LIVE) && ps_order(s->val) >= o)
+			return s;
+	}
+	return NULL;
+}
+
+/* The kernel cannot hand out a page that is still allocated: a live object overlapping
+ * a new allocation was freed without our seeing it.  Free it now (an implied FREE). */
+static int retire(struct import *im, struct map_slot *s, const struct ftrace_event *ev,
+		  struct sim_error *err)
+{
+	set_dead(im, s);
+	im->st.implied_free++;
+	if (s->val & PS_EFFECT)
+		return 0;
+	im->st.implied++;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
+				  .id = ps_id(s->a, s->val) };
+	return emit(im, ev, &r, err);
+}
+
+/* A task's own page event outside a compaction window ends its manual compaction. */
+static void end_manual_compact(struct import *im, const struct ftrace_event *ev)
+{
+	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
+	if (t && (t->val & TS_MANUAL_COMPACT) && !(t->val & TS_COMPACT))
+		t->val &= ~TS_MANUAL_COMPACT;
+}
+
+/* Whole-zone compaction (order -1) by a task that is no kernel daemon is a write to
+ * /proc/sys/vm/compact_memory (or a node's compact file): the workload's explicit
+ * trigger, so intent.  One COMPACT record (all zones) per trigger, at the first such
+ * event; it is derived from a mechanism event, hence counted as implied. */
+static int manual_compact(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	if (ev->order != -1 || comm_is(ev->comm, "kcompactd") || comm_is(ev->comm, "kswapd") ||
+	    comm_is(ev->comm, "khugepaged"))
+		return 0;
+	struct map_slot *t = map_get(&im->tasks, ev->pid, 0);
+	if (!t)
+		return oom(err);
+	if (t->val & TS_MANUAL_COMPACT)
+		return 0;
+	t->val |= TS_MANUAL_COMPACT;
+	im->st.implied++;
+	im->st.compact_trigger++;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_COMPACT, .task = ev->pid,
+				  .arg = -1, .order = TRACE_COMPACT_WHOLE_ZONE };
+	return emit(im, ev, &r, err);
+}
+
+static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct import_stats *st = &im->st;
+	end_manual_compact(im, ev);
+	if (ev->pfn == FTRACE_PFN_NONE) {
+		/* A failed request leaves nothing to free; the fallback that follows (e.g.
+		 * order 0 after a failed THP) is traced as its own allocation. */
+		st->alloc_failed++;
+		st->obs[OBS_ALLOC_FAIL]++;
+		return 0;
+	}
+	if (ev->pfn > UINT32_MAX - (1u << MAX_PAGE_ORDER))
+		return invalid(im, ev, "pfn out of range", err);
+	if (ev->order < 0 || ev->order > MAX_PAGE_ORDER)
+		return invalid(im, ev, "order out of range", err);
+	unsigned order = (unsigned)ev->order;
+	gfp_t gfp = ev->gfp;
+
+	/* Retire every live object the new block overlaps. */
+	struct map_slot *c = covering(im, ev->pfn);
+	if (c && retire(im, c, ev, err))
+		return -1;
+	for (uint64_t p = ev->pfn + 1; order && p < ev->pfn + (1ull << order); p++) {
+		struct map_slot *s = map_find(&im->pfns, p, 0);
+		if (s && (s->val & PS_LIVE) && retire(im, s, ev, err))
+			return -1;
+	}
+
+	/* The trace's migratetype= is the pcp list or block the page came from: a cross-check
+	 * of our gfp -> migratetype mapping, not an input to it (reference §8.7). */
+	enum migratetype want = gfp_migratetype(gfp);
+	if (ev->migratetype >= 0 && ev->migratetype != (int)want) {
+		if (!st->gfp_mt_mismatch++)
+			st->gfp_mt_mismatch_first_line = ev->line;
+		if (ev->migratetype < NR_MIGRATETYPES && want < NR_MIGRATETYPES)
+			st->mt_pair[want][ev->migratetype]++;
+	}
+
+	struct map_slot *s = map_get(&im->pfns, ev->pfn, 0);
+	if (!s)
+		return oom(err);
+	uint64_t gen = (s->val & PS_GEN_MASK) + 1;
+	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE;
+	if (order) {
+		struct map_slot *r = map_get(&im->regions, ev->pfn >> MAX_PAGE_ORDER, 0);
+		if (!r)
+			return oom(err);
+		r->val++;
+	}
+	int cause = effect_cause(im, ev);
+	if (cause >= 0) {
+		s->val |= PS_EFFECT;
+		st->alloc_effect[cause]++;
+		return 0;
+	}
+	uint64_t id = ps_id(ev->pfn, s->val);
+	st->alloc_class[gfp_alloc_class(gfp, order)]++;
+
+	/* A user page allocated after a fault of this task is that fault's page. */
+	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
+	if (t && (t->val & TS_FAULT) && (gfp & (__GFP_MOVABLE | __GFP_HIGHMEM))) {
+		struct map_slot *v = map_get(&im->vpages, ev->pid, t->val & TS_VPAGE_MASK);
+		if (!v)
+			return oom(err);
+		v->val = id;
+		if (!(t->val & TS_FAULT_COUNTED))
+			st->fault_first_touch++;
+		t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
+	}
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid,
+				  .id = id, .order = (uint8_t)order, .gfp = gfp };
+	return emit(im, ev, &r, err);
+}
+
+static int handle_free(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct import_stats *st = &im->st;
+	end_manual_compact(im, ev);
+	if (ev->order < 0 || ev->order > MAX_PAGE_ORDER)
+		return invalid(im, ev, "order out of range", err);
+	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+	bool head_live = s && (s->val & PS_LIVE);
+	int cause = effect_cause(im, ev);
+	if (head_live) {
+		if ((unsigned)ev->order != ps_order(s->val))
+			st->free_order_mismatch++;
+		set_dead(im, s);
+	}
+	if (cause >= 0) {
+		/* The object (if we knew it) stays allocated in the native trace: reclaiming
+		 * or migrating it is the simulator's decision. */
+		st->free_effect[cause]++;
+		return 0;
+	}
+	if (!head_live) {
+		if (covering(im, ev->pfn))
+			st->free_tail++;
+		else
+			st->free_unmatched++;
+		return 0;
+	}
+	if (s->val & PS_EFFECT) {
+		st->free_of_effect_alloc++;
+		return 0;
+	}
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
+				  .id = ps_id(ev->pfn, s->val) };
+	return emit(im, ev, &r, err);
+}
+
+/* A user fault: ACCESS if the page is known; otherwise wait for the task's next user
+ * page allocation, which then stands for the fault (first touch). */
+static int handle_fault(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct import_stats *st = &im->st;
+	if (!ev->addr || ev->addr >= USER_ADDR_LIMIT) {
+		st->fault_unresolved++;
+		return 0;
+	}
+	uint64_t vpage = ev->addr / PAGE_SIZE;
+	struct map_slot *t = map_get(&im->tasks, ev->pid, 0);
+	if (!t)
+		return oom(err);
+	if ((t->val & TS_FAULT) && !(t->val & TS_FAULT_COUNTED))
+		st->fault_unresolved++;
+	t->val = (t->val & ~(TS_FAULT_COUNTED | TS_VPAGE_MASK)) | TS_FAULT | vpage;
+	struct map_slot *v = map_find(&im->vpages, ev->pid, vpage);
+	if (!v)
+		return 0;
+	uint64_t pfn = v->val & PS_GEN_MASK;
+	struct map_slot *s = map_find(&im->pfns, pfn, 0);
+	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT) || ps_id(pfn, s->val) != v->val)
+		return 0;
+	t->val |= TS_FAULT_COUNTED;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
+				  .id = v->val };
+	return emit(im, ev, &r, err);
+}
+
+static int handle_filemap(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	im->st.filemap++;
+	if (ev->id == FEV_FILEMAP_ADD) {
+		struct map_slot *m = map_get(&im->pagecache, ev->ino, ev->index);
+		if (!m)
+			return oom(err);
+		m->val = ev->pfn;
+	} else {
+		struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
+		if (m && m->val == ev->pfn)
+			map_del(&im->pagecache, m);
+	}
+	return 0;
+}
+
+/* writeback_dirty_folio names (bdi, ino, index); the page cache add named (dev, ino, ofs)
+ * and its pfn.  The bdi is the whole disk while dev is the partition, so the key is
+ * (ino, index) alone. */
+static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
+	struct map_slot *s = m ? map_find(&im->pfns, m->val, 0) : NULL;
+	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT)) {
+		im->st.dirty_unmapped++;
+		return 0;
+	}
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
+				  .id = ps_id(m->val, s->val) };
+	return emit(im, ev, &r, err);
+}
+
+static int handle_cma(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct import_stats *st = &im->st;
+	if (ev->id == FEV_CMA_ALLOC_START) {
+		st->obs[OBS_CMA_ALLOC]++;
+		st->observed++;
+		return task_flag(im, ev->pid, TS_CMA, true, err);
+	}
+	if (ev->id == FEV_CMA_RELEASE) {
+		struct map_slot *c = map_find(&im->cma, ev->pfn, 0);
+		if (!c || !(c->val & PS_LIVE)) {
+			st->cma_release_unmatched++;
+			return 0;
+		}
+		c->val &= ~PS_LIVE;
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_CMA_RELEASE,
+					  .task = ev->pid, .id = CMA_ID_BIT | ps_id(ev->pfn, c->val) };
+		return emit(im, ev, &r, err);
+	}
+	/* cma_alloc_finish (or the old cma_alloc): the device asked for count pages.  The
+	 * request is intent whether or not the kernel managed it; a failed one is released
+	 * at once (implied), since the device never held the memory. */
+	if (task_flag(im, ev->pid, TS_CMA, false, err))
+		return -1;
+	if (ev->pfn > UINT32_MAX)
+		return invalid(im, ev, "pfn out of range", err);
+	bool failed = ev->nr[1] != 0;
+	if (failed)
+		st->obs[OBS_CMA_ALLOC_FAIL]++;
+	struct map_slot *c = map_get(&im->cma, ev->pfn, 0);
+	if (!c)
+		return oom(err);
+	c->val = ((c->val & PS_GEN_MASK) + 1) | (failed ? 0 : PS_LIVE);
+	uint64_t id = CMA_ID_BIT | ps_id(ev->pfn, c->val);
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_CMA_ALLOC, .task = ev->pid,
+				  .id = id, .count = (uint32_t)MIN(ev->nr[0], UINT32_MAX),
+				  .arg = ev->order };
+	if (emit(im, ev, &r, err))
+		return -1;
+	if (!failed)
+		return 0;
+	st->implied++;
+	r = (struct trace_record){ .time_ns = ev->time_ns, .kind = TR_CMA_RELEASE, .task = ev->pid,
+				   .id = id };
+	return emit(im, ev, &r, err);
+}
+
+static uint8_t result_index(uint8_t r, unsigned n)
+{
+	return r > n ? (uint8_t)n : r;
+}
+
+/* Mechanism events: observed figures only (and the windows they open and close). */
+static int handle_observed(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct import_stats *st = &im->st;
+	uint64_t *o = st->obs;
+	st->observed++;
+	switch ((enum ftrace_event_id)ev->id) {
+	case FEV_PAGE_ALLOC_ZONE_LOCKED: o[OBS_ALLOC_ZONE_LOCKED]++; break;
+	case FEV_PAGE_PCPU_DRAIN: o[OBS_PCPU_DRAIN]++; break;
+	case FEV_SETUP_PER_ZONE_WMARKS: o[OBS_SETUP_WMARKS]++; break;
+	case FEV_PAGE_ALLOC_EXTFRAG:
+		o[OBS_EXTFRAG]++;
+		/* As the kernel's tracepoint meant it: fragmenting when the fallback block is
+		 * smaller than a pageblock (some kernels print the order instead of a bool). */
+		o[OBS_EXTFRAG_FRAGMENTING] += ev->nr[0] < ev->nr[1];
+		o[OBS_EXTFRAG_CHANGE_OWNERSHIP] += ev->nr[3] != 0;
+		break;
+	case FEV_KSWAPD_WAKE: o[OBS_KSWAPD_WAKE]++; break;
+	case FEV_KSWAPD_SLEEP: o[OBS_KSWAPD_SLEEP]++; break;
+	case FEV_WAKEUP_KSWAPD: o[OBS_WAKEUP_KSWAPD]++; break;
+	case FEV_DIRECT_RECLAIM_BEGIN:
+		o[OBS_DIRECT_RECLAIM]++;
+		return task_flag(im, ev->pid, TS_RECLAIM, true, err);
+	case FEV_MEMCG_RECLAIM_BEGIN:
+		o[OBS_MEMCG_RECLAIM]++;
+		return task_flag(im, ev->pid, TS_RECLAIM, true, err);
+	case FEV_NODE_RECLAIM_BEGIN:
+		o[OBS_NODE_RECLAIM]++;
+		return task_flag(im, ev->pid, TS_RECLAIM, true, err);
+	case FEV_DIRECT_RECLAIM_END:
+		o[OBS_DIRECT_RECLAIM_END]++;
+		o[OBS_DIRECT_RECLAIM_NR_RECLAIMED] += ev->nr[0];
+		return task_flag(im, ev->pid, TS_RECLAIM, false, err);
+	case FEV_MEMCG_RECLAIM_END:
+	case FEV_NODE_RECLAIM_END:
+		return task_flag(im, ev->pid, TS_RECLAIM, false, err);
+	case FEV_LRU_ISOLATE: o[OBS_LRU_ISOLATE]++; break;
+	case FEV_LRU_SHRINK_INACTIVE:
+		o[OBS_PGSCAN] += ev->nr[0];
+		o[OBS_PGSTEAL] += ev->nr[1];
+		break;
+	case FEV_LRU_SHRINK_ACTIVE: o[OBS_LRU_SHRINK_ACTIVE]++; break;
+	case FEV_WRITE_FOLIO: o[OBS_VMSCAN_WRITE]++; break;
+	case FEV_THROTTLED: o[OBS_VMSCAN_THROTTLED]++; break;
+	case FEV_COMPACTION_BEGIN:
+		o[OBS_COMPACT_BEGIN]++;
+		return task_flag(im, ev->pid, TS_COMPACT, true, err);
+	case FEV_COMPACTION_END:
+		o[OBS_COMPACT_END]++;
+		st->compact_end[result_index(ev->result, NR_COMPACT_RESULTS)]++;
+		return task_flag(im, ev->pid, TS_COMPACT, false, err);
+	case FEV_COMPACTION_ISOLATE_MIGRATEPAGES:
+		o[OBS_COMPACT_MIGRATE_SCANNED] += ev->nr[0];
+		o[OBS_COMPACT_ISOLATED_MIGRATE] += ev->nr[1];
+		break;
+	case FEV_COMPACTION_ISOLATE_FREEPAGES:
+	case FEV_COMPACTION_FAST_ISOLATE_FREEPAGES:
+		o[OBS_COMPACT_FREE_SCANNED] += ev->nr[0];
+		o[OBS_COMPACT_ISOLATED_FREE] += ev->nr[1];
+		break;
+	case FEV_COMPACTION_MIGRATEPAGES:
+		o[OBS_COMPACT_MIGRATED] += ev->nr[0];
+		o[OBS_COMPACT_MIGRATE_FAILED] += ev->nr[1];
+		break;
+	case FEV_COMPACTION_FINISHED:
+		st->compact_finished[result_index(ev->result, NR_COMPACT_RESULTS)]++;
+		return manual_compact(im, ev, err);
+	case FEV_COMPACTION_SUITABLE:
+		st->compact_suitable[result_index(ev->result, NR_COMPACT_RESULTS)]++;
+		return manual_compact(im, ev, err);
+	case FEV_COMPACTION_TRY_TO_COMPACT: o[OBS_COMPACT_TRY]++; break;
+	case FEV_COMPACTION_DEFERRED: o[OBS_COMPACT_DEFERRED]++; break;
+	case FEV_COMPACTION_DEFER_COMPACTION: o[OBS_COMPACT_DEFER]++; break;
+	case FEV_COMPACTION_DEFER_RESET: o[OBS_COMPACT_DEFER_RESET]++; break;
+	case FEV_COMPACTION_WAKEUP_KCOMPACTD: o[OBS_WAKEUP_KCOMPACTD]++; break;
+	case FEV_COMPACTION_KCOMPACTD_WAKE: o[OBS_KCOMPACTD_WAKE]++; break;
+	case FEV_COMPACTION_KCOMPACTD_SLEEP: o[OBS_KCOMPACTD_SLEEP]++; break;
+	case FEV_MIGRATE_PAGES:
+		o[OBS_MIGRATE_PAGES]++;
+		o[OBS_PGMIGRATE_SUCCESS] += ev->nr[0];
+		o[OBS_PGMIGRATE_FAIL] += ev->nr[1];
+		o[OBS_THP_MIGRATION_SUCCESS] += ev->nr[2];
+		o[OBS_THP_MIGRATION_FAIL] += ev->nr[3];
+		o[OBS_THP_MIGRATION_SPLIT] += ev->nr[4];
+		st->migrate_reason[result_index(ev->result, NR_MIGRATE_REASONS)]++;
+		return task_flag(im, ev->pid, TS_MIGRATE, false, err);
+	case FEV_MIGRATE_PAGES_START:
+		return task_flag(im, ev->pid, TS_MIGRATE, true, err);
+	case FEV_WRITEBACK_START: o[OBS_WRITEBACK_START]++; break;
+	case FEV_WRITEBACK_WRITTEN: o[OBS_WRITEBACK_WRITTEN]++; break;
+	case FEV_FOLIO_WAIT_WRITEBACK: o[OBS_FOLIO_WAIT_WRITEBACK]++; break;
+	case FEV_GLOBAL_DIRTY_STATE: o[OBS_GLOBAL_DIRTY_STATE]++; break;
+	case FEV_CMA_ALLOC_BUSY_RETRY: o[OBS_CMA_BUSY_RETRY]++; break;
+	case FEV_TEST_PAGES_ISOLATED: o[OBS_TEST_PAGES_ISOLATED]++; break;
+	default:
+		sim_assert(!"not an observed event");
+		break;
+	}
+	return 0;
+}
+
+/* One event in time order. */
+static int process(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct import_stats *st = &im->st;
+	st->first_ns = MIN(st->first_ns, ev->time_ns);
+	st->last_ns = MAX(st->last_ns, ev->time_ns);
+	switch ((enum ftrace_event_id)ev->id) {
+	case FEV_PAGE_ALLOC:
+		return handle_alloc(im, ev, err);
+	case FEV_PAGE_FREE:
+	case FEV_PAGE_FREE_BATCHED:
+		return handle_free(im, ev, err);
+	case FEV_PAGE_FAULT_USER:
+	case FEV_PAGE_FAULT_KERNEL:
+		return handle_fault(im, ev, err);
+	case FEV_FILEMAP_ADD:
+	case FEV_FILEMAP_DELETE:
+		return handle_filemap(im, ev, err);
+	case FEV_WRITEBACK_DIRTY_FOLIO:
+		return handle_dirty(im, ev, err);
+	case FEV_CMA_ALLOC_START:
+	case FEV_CMA_ALLOC_FINISH:
+	case FEV_CMA_ALLOC_OLD:
+	case FEV_CMA_RELEASE:
+		return handle_cma(im, ev, err);
+	case FEV_KMALLOC:
+	case FEV_KFREE:
+	case FEV_KMEM_CACHE_ALLOC:
+	case FEV_KMEM_CACHE_FREE:
+	case FEV_RSS_STAT:
+		/* Slab objects live inside pages whose mm_page_alloc we already see. */
+		st->ignored++;
+		return 0;
+	case FEV_UNKNOWN:
+	case NR_FTRACE_EVENTS:
+		return sim_error_set(err, EX_SOFTWARE_, "import: event id %u", ev->id);
+	default:
+		return handle_observed(im, ev, err);
+	}
+}
+
+static struct ftrace_event *ring_at(struct import *im, size_t i)
+{
+	return &im->ring[(im->head + i) & (im->ring_cap - 1)];
+}
+
+static int release_one(struct import *im, struct sim_error *err)
+{
+	struct ftrace_event *ev = ring_at(im, 0);
+	im->head = (im->head + 1) & (im->ring_cap - 1);
+	im->nr--;
+	im->released_ns = ev->time_ns;
+	im->any_released = true;
+	return process(im, ev, err);
+}
+
+static int ring_grow(struct import *im, struct sim_error *err)
+{
+	size_t cap = im->ring_cap * 2;
+	struct ftrace_event *n = malloc(cap * sizeof(*n));
+	if (!n)
+		return oom(err);
+	for (size_t i = 0; i < im->nr; i++)
+		n[i] = *ring_at(im, i);
+	free(im->ring);
+	im->ring = n;
+	im->ring_cap = cap;
+	im->head = 0;
+	return 0;
+}
+
+int import_event(void *arg, const struct ftrace_event *in, struct sim_error *err)
+{
+	struct import *im = arg;
+	im->st.nr_read++;
+	im->st.by_event[in->id < NR_FTRACE_EVENTS ? in->id : 0]++;
+	if (im->nr == im->opts.max_window_events && release_one(im, err))
+		return -1;
+	if (im->nr == im->ring_cap && ring_grow(im, err))
+		return -1;
+	/* Insertion from the tail: O(1) for the (usual) already-sorted input. */
+	size_t i = im->nr++;
+	struct ftrace_event *slot = ring_at(im, i);
+	*slot = *in;
+	if (im->opts.round_ns > 1)
+		slot->time_ns = (slot->time_ns + im->opts.round_ns / 2) / im->opts.round_ns * im->opts.round_ns;
+	if (im->any_released && slot->time_ns < im->released_ns) {
+		/* Older than an event already processed: the window was too small. */
+		im->st.late++;
+		slot->time_ns = im->released_ns;
+	}
+	while (i > 0 && before(slot, ring_at(im, i - 1))) {
+		struct ftrace_event tmp = *ring_at(im, i - 1);
+		*ring_at(im, i - 1) = *slot;
+		*slot = tmp;
+		slot = ring_at(im, --i);
+	}
+	im->newest_ns = MAX(im->newest_ns, slot->time_ns);
+	im->st.max_window_held = MAX(im->st.max_window_held, im->nr);
+	while (im->nr && ring_at(im, 0)->time_ns + im->opts.window_ns < im->newest_ns)
+		if (release_one(im, err))
+			return -1;
+	return 0;
+}
+
+int import_finish(struct import *im, struct sim_error *err)
+{
+	while (im->nr)
+		if (release_one(im, err))
+			return -1;
+	for (size_t i = 0; i <= im->tasks.mask; i++) {
+		struct map_slot *t = &im->tasks.slots[i];
+		if (t->a != MAP_EMPTY && (t->val & TS_FAULT) && !(t->val & TS_FAULT_COUNTED))
+			im->st.fault_unresolved++;
+		if (t->a != MAP_EMPTY)
+			t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
+	}
+	if (im->st.first_ns == UINT64_MAX)
+		im->st.first_ns = 0;
+	return 0;
+}
+
+uint64_t import_dropped(const struct import_stats *s)
+{
+	uint64_t n = s->free_of_effect_alloc + s->alloc_failed + s->observed + s->ignored + s->filemap +
+		     s->fault_first_touch;
+	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
+		n += s->alloc_effect[i] + s->free_effect[i];
+	return n;
+}
+
+uint64_t import_unmatched(const struct import_stats *s)
+{
+	return s->free_unmatched + s->free_tail + s->dirty_unmapped + s->fault_unresolved +
+	       s->cma_release_unmatched + s->invalid;
+}
+
+/* ---- header keys */
+
+static int meta_u64(struct trace_header *h, const char *key, uint64_t v, struct sim_error *err)
+{
+	if (trace_meta_set(h, key, "%" PRIu64, v))
+		return sim_error_set(err, EX_SOFTWARE_, "trace header full at key %s", key);
+	return 0;
+}
+
+static int meta_results(struct trace_header *h, const char *prefix, const uint64_t *counts,
+			const char *const *names, unsigned n, struct sim_error *err)
+{
+	char key[64];
+	for (unsigned i = 0; i <= n; i++) {
+		if (!counts[i])
+			continue;
+		snprintf(key, sizeof(key), "observed.%s.%s", prefix, i < n ? names[i] : "other");
+		if (meta_u64(h, key, counts[i], err))
+			return -1;
+	}
+	return 0;
+}
+
+int import_observed_meta(const struct import_stats *s, const struct ftrace_read_stats *rs,
+			 struct trace_header *h, struct sim_error *err)
+{
+	char key[64];
+	for (unsigned i = 0; i < NR_IMPORT_OBS; i++) {
+		if (!s->by_event[obs_source[i]] && !s->obs[i])
+			continue;
+		snprintf(key, sizeof(key), "observed.%s", import_obs_names[i]);
+		if (meta_u64(h, key, s->obs[i], err))
+			return -1;
+	}
+	if (meta_results(h, "compaction_end", s->compact_end, ftrace_compact_result_names,
+			 NR_COMPACT_RESULTS, err) ||
+	    meta_results(h, "compaction_suitable", s->compact_suitable, ftrace_compact_result_names,
+			 NR_COMPACT_RESULTS, err) ||
+	    meta_results(h, "compaction_finished", s->compact_finished, ftrace_compact_result_names,
+			 NR_COMPACT_RESULTS, err) ||
+	    meta_results(h, "migrate_reason", s->migrate_reason, ftrace_migrate_reason_names,
+			 NR_MIGRATE_REASONS, err))
+		return -1;
+	if (meta_u64(h, "observed.trace_start_ns", s->first_ns, err) ||
+	    meta_u64(h, "observed.trace_duration_ns", s->last_ns - s->first_ns, err))
+		return -1;
+	if (rs && rs->nr_lost_markers && meta_u64(h, "observed.lost_events", rs->nr_lost_events, err))
+		return -1;
+	return 0;
+}
+
+char *import_meta_text(char *dst, size_t size, const char *src)
+{
+	sim_assert(size > 8);
+	while (*src == ' ')
+		src++;
+	size_t n = strlen(src);
+	while (n && src[n - 1] == ' ')
+		n--;
+	size_t skip = 0, o = 0;
+	if (n > size - 1) {
+		skip = n - (size - 1 - 3);
+		memcpy(dst, "...", 3);
+		o = 3;
+	}
+	for (size_t i = skip; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[o++] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
+	}
+	dst[o] = 0;
+	return dst;
+}
+
+static int by_records(const void *a, const void *b)
+{
+	const struct import_task *x = a, *y = b;
+	if (x->nr_records != y->nr_records)
+		return x->nr_records > y->nr_records ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+size_t import_tasks(const struct import *im, const struct import_task **tasks)
+{
+	/* sorted on demand: most records first, ties by pid */
+	qsort(im->names, im->nr_names, sizeof(*im->names), by_records);
+	*tasks = im->names;
+	return im->nr_names;
+}
+
+int import_task_meta(const struct import *im, struct trace_header *h, unsigned max,
+		     struct sim_error *err)
+{
+	const struct import_task *t;
+	size_t n = import_tasks(im, &t);
+	char key[64];
+	for (size_t i = 0; i < n && i < max; i++) {
+		char comm[FTRACE_COMM_LEN];
+		snprintf(key, sizeof(key), "task.%u", t[i].pid);
+		import_meta_text(comm, sizeof(comm), t[i].comm);
+		if (trace_meta_set(h, key, "%s", comm[0] ? comm : "?"))
+			return sim_error_set(err, EX_SOFTWARE_, "trace header full at key %s", key);
+	}
+	return 0;
+}
+
+/* ---- vmstat deltas */
+
+struct vmstat {
+	size_t nr;
+	struct {
+		char name[56];
+		uint64_t value;
+	} item[512];
+};
+
+static int read_vmstat(const char *path, struct vmstat *v, struct sim_error *err)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	char line[256];
+	unsigned lineno = 0;
+	v->nr = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		lineno++;
+		char name[56];
+		unsigned long long val;
+		if (line[0] == '\n')
+			continue;
+		if (sscanf(line, "%55s %llu", name, &val) != 2 || v->nr == ARRAY_SIZE(v->item)) {
+			fclose(fp);
+			return sim_error_set(err, EX_DATAERR_, "%s:%u:1: not a /proc/vmstat line", path, lineno);
+		}
+		snprintf(v->item[v->nr].name, sizeof(v->item[v->nr].name), "%s", name);
+		v->item[v->nr++].value = val;
+	}
+	fclose(fp);
+	return 0;
+}
+
+int import_vmstat_meta(const char *before, const char *after, struct trace_header *h,
+		       struct sim_error *err)
+{
+	int rc = -1;
+	struct vmstat *b = malloc(sizeof(*b)), *a = malloc(sizeof(*a));
+	if (!a || !b) {
+		oom(err);
+		goto err;
+	}
+	if (read_vmstat(before, b, err) || read_vmstat(after, a, err))
+		goto err;
+	for (size_t i = 0; i < a->nr; i++) {
+		for (size_t j = 0; j < b->nr; j++) {
+			if (strcmp(a->item[i].name, b->item[j].name))
+				continue;
+			/* Gauges (nr_*) may fall: the delta is signed. */
+			int64_t d = (int64_t)(a->item[i].value - b->item[j].value);
+			char key[64];
+			if (d && snprintf(key, sizeof(key), "observed.vmstat.%s", a->item[i].name) <
+					 (int)sizeof(key) &&
+			    trace_meta_set(h, key, "%" PRId64, d)) {
+				sim_error_set(err, EX_SOFTWARE_, "trace header full at key %s", key);
+				goto err;
+			}
+			break;
+		}
+	}
+	rc = 0;
+err:
+	free(a);
+	free(b);
+	return rc;
+}
+
+/* ---- summary */
+
+void import_print_summary(const struct import_stats *s, const struct ftrace_read_stats *rs,
+			  FILE *fp)
+{
+	uint64_t from_events = s->nr_emitted - s->implied;
+	uint64_t dropped = import_dropped(s), unmatched = import_unmatched(s);
+	if (rs) {
+		fprintf(fp, "lines read            %12" PRIu64 "\n", rs->nr_lines);
+		fprintf(fp, "  header/comment      %12" PRIu64 "\n", rs->nr_header);
+		fprintf(fp, "  lost-event markers  %12" PRIu64 "  (%" PRIu64 " events lost by the ring buffer)\n",
+			rs->nr_lost_markers, rs->nr_lost_events);
+		fprintf(fp, "  skipped (unknown)   %12" PRIu64 "\n", rs->nr_unknown);
+		for (unsigned i = 0; i < rs->nr_unknown_names; i++)
+			fprintf(fp, "    %-32s %10" PRIu64 "\n", rs->unknown[i].name, rs->unknown[i].count);
+		fprintf(fp, "  parse errors        %12" PRIu64, rs->nr_errors);
+		if (rs->nr_errors)
+			fprintf(fp, "  (first at line %" PRIu64 ")", rs->first_error_line);
+		fprintf(fp, "\n");
+		for (unsigned i = 0; i < rs->nr_error_notes; i++)
+			fprintf(fp, "    line %" PRIu64 ":%zu: %s\n", rs->error_note[i].line,
+				rs->error_note[i].col, rs->error_note[i].reason);
+		if (rs->nr_errors > rs->nr_error_notes)
+			fprintf(fp, "    ... and %" PRIu64 " more\n", rs->nr_errors - rs->nr_error_notes);
+	}
+	fprintf(fp, "events                %12" PRIu64 "\n", s->nr_read);
+	for (unsigned i = 1; i < NR_FTRACE_EVENTS; i++)
+		if (s->by_event[i])
+			fprintf(fp, "    %-36s %10" PRIu64 "\n", ftrace_event_names[i], s->by_event[i]);
+	fprintf(fp, "  emitted             %12" PRIu64 "  (+ %" PRIu64 " implied records: frees of "
+		"overlapped live objects, releases of failed cma_allocs, %" PRIu64 " compact_memory "
+		"triggers)\n", from_events, s->implied, s->compact_trigger);
+	fprintf(fp, "    records by kind, implied included:\n");
+	for (unsigned k = 0; k < NR_TRACE_KINDS; k++)
+		if (s->by_kind[k])
+			fprintf(fp, "    %-20s %10" PRIu64 "\n", trace_kind_names[k], s->by_kind[k]);
+	fprintf(fp, "  dropped             %12" PRIu64 "\n", dropped);
+	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++) {
+		if (s->alloc_effect[i])
+			fprintf(fp, "    alloc by %-15s %10" PRIu64 "\n", import_effect_names[i], s->alloc_effect[i]);
+		if (s->free_effect[i])
+			fprintf(fp, "    free by %-16s %10" PRIu64 "\n", import_effect_names[i], s->free_effect[i]);
+	}
+	fprintf(fp, "    free of effect alloc      %10" PRIu64 "\n", s->free_of_effect_alloc);
+	fprintf(fp, "    alloc failed (page NULL)  %10" PRIu64 "\n", s->alloc_failed);
+	fprintf(fp, "    observed (mechanism)      %10" PRIu64 "\n", s->observed);
+	fprintf(fp, "    ignored (slab-level)      %10" PRIu64 "\n", s->ignored);
+	fprintf(fp, "    page-cache mapping        %10" PRIu64 "\n", s->filemap);
+	fprintf(fp, "    fault = its allocation    %10" PRIu64 "\n", s->fault_first_touch);
+	fprintf(fp, "  unmatched           %12" PRIu64 "\n", unmatched);
+	fprintf(fp, "    free, never allocated     %10" PRIu64 "\n", s->free_unmatched);
+	fprintf(fp, "    free of a tail page       %10" PRIu64 "\n", s->free_tail);
+	fprintf(fp, "    dirty, page unknown       %10" PRIu64 "\n", s->dirty_unmapped);
+	fprintf(fp, "    fault, page unknown       %10" PRIu64 "\n", s->fault_unresolved);
+	fprintf(fp, "    cma_release unknown       %10" PRIu64 "\n", s->cma_release_unmatched);
+	fprintf(fp, "    invalid values            %10" PRIu64 "\n", s->invalid);
+	bool ok = s->nr_read == from_events + dropped + unmatched;
+	fprintf(fp, "reconciliation: %" PRIu64 " read = %" PRIu64 " emitted + %" PRIu64 " dropped + %" PRIu64
+		" unmatched%s\n", s->nr_read, from_events, dropped, unmatched, ok ? "" : "  ** DOES NOT ADD UP **");
+	if (rs && rs->nr_lines != rs->nr_header + rs->nr_lost_markers + rs->nr_unknown + rs->nr_errors + s->nr_read)
+		fprintf(fp, "reconciliation: lines do not add up\n");
+	fprintf(fp, "notes: %" PRIu64 " freed with another order than allocated; %" PRIu64
+		" events later than the reorder window; at most %" PRIu64 " events held\n",
+		s->free_order_mismatch, s->late, s->max_window_held);
+	fprintf(fp, "gfp cross-check: %" PRIu64 " allocations whose migratetype= differs from the gfp's",
+		s->gfp_mt_mismatch);
+	if (s->gfp_mt_mismatch)
+		fprintf(fp, " (first at line %" PRIu64 ")", s->gfp_mt_mismatch_first_line);
+	fprintf(fp, "\n");
+	for (unsigned g = 0; g < NR_MIGRATETYPES; g++)
+		for (unsigned t = 0; t < NR_MIGRATETYPES; t++)
+			if (s->mt_pair[g][t])
+				fprintf(fp, "    gfp %s, trace %s: %" PRIu64 "\n", migratetype_names[g],
+					migratetype_names[t], s->mt_pair[g][t]);
+	fprintf(fp, "allocation classes:");
+	for (unsigned c = 0; c < NR_ALLOC_CLASSES; c++)
+		fprintf(fp, " %s %" PRIu64, alloc_class_names[c], s->alloc_class[c]);
+	fprintf(fp, "\n");
+}
+
+int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
+		   uint64_t *nr_pages, struct sim_error *err)
+{
+	uint64_t n = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (zi->zone[z].present > zi->zone[z].free)
+			n += zi->zone[z].present - zi->zone[z].free;
+	*nr_pages = n;
+	for (uint64_t i = 1; i <= n; i++) {
+		struct trace_record r = { .time_ns = time_ns, .kind = TR_ALLOC, .task = 0,
+					  .id = IMPORT_PREFILL_ID_BIT | i, .gfp = GFP_HIGHUSER_MOVABLE };
+		if (emit_fn(arg, &r, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- SHA-256 (FIPS 180-4), for the provenance key only. */
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t nbuf;
+};
+
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror(uint32_t x, unsigned n)
+{
+	return x >> n | x << (32 - n);
+}
+
+static void sha_block(struct sha256 *c, const unsigned char *p)
+{
+	uint32_t w[64], v[8];
+	for (unsigned i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (unsigned i = 16; i < 64; i++) {
+		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(v, c->h, sizeof(v));
+	for (unsigned i = 0; i < 64; i++) {
+		uint32_t t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
+			      ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha_k[i] + w[i];
+		uint32_t t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
+			      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof(v[0]));
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (unsigned i = 0; i < 8; i++)
+		c->h[i] += v[i];
+}
+
+static void sha_update(struct sha256 *c, const unsigned char *p, size_t n)
+{
+	c->len += n;
+	while (n) {
+		if (c->nbuf == 0 && n >= 64) {
+			sha_block(c, p);
+			p += 64;
+			n -= 64;
+			continue;
+		}
+		size_t k = MIN(n, 64 - c->nbuf);
+		memcpy(c->buf + c->nbuf, p, k);
+		c->nbuf += k;
+		p += k;
+		n -= k;
+		if (c->nbuf == 64) {
+			sha_block(c, c->buf);
+			c->nbuf = 0;
+		}
+	}
+}
+
+int import_file_sha256(const char *path, char hex[65], struct sim_error *err)
+{
+	struct sha256 c = { .h = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f,
+				   0x9b05688c, 0x1f83d9ab, 0x5be0cd19 } };
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	unsigned char buf[1 << 16];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sha_update(&c, buf, n);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad)
+		return sim_error_set(err, EX_IOERR_, "%s: read error", path);
+	uint64_t bits = c.len * 8;
+	unsigned char pad[72] = { 0x80 };
+	size_t padlen = (c.nbuf < 56 ? 56 : 120) - c.nbuf;
+	for (unsigned i = 0; i < 8; i++)
+		pad[padlen + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha_update(&c, pad, padlen + 8);
+	for (unsigned i = 0; i < 8; i++)
+		snprintf(hex + 8 * i, 9, "%08x", c.h[i]);
+	return 0;
+}

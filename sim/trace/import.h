@@ -1,0 +1,188 @@
+/* import.h — turning a kernel trace capture into native intent records (DESIGN §2, §5).
+ *
+ * Events from ftrace.h pass a bounded reorder window (so CPUs' interleavings are merged
+ * by timestamp), then intent is separated from effect:
+ *   - allocations and frees the workload caused become ALLOC / FREE records;
+ *   - frees and allocations done by a kernel mechanism (kswapd, kcompactd, khugepaged,
+ *     the OOM reaper, or the task while inside direct reclaim, compaction, migration or
+ *     cma_alloc) are effects: dropped and counted by cause — the simulator makes its own;
+ *   - user page faults become ACCESS records for the object the faulting page holds;
+ *     writeback_dirty_folio becomes DIRTY for the page cache page at that file offset;
+ *   - whole-zone compaction by a task (a compact_memory write) becomes COMPACT;
+ *   - mechanism events (kswapd wakes, reclaim, compaction, extfrag, migration) become
+ *     observed figures ("observed.<name>" header keys) to compare with the simulation.
+ * docs/import.md lists every rule.
+ *
+ * Object ids: id = (generation << 32) | head pfn, where the generation counts allocations
+ * at that pfn, so a reused pfn gets a new id.  CMA device allocations use the same scheme
+ * with bit 63 set.
+ *
+ * Reconciliation (import_stats), which the summary prints and the tests check:
+ *   events read = emitted_from_events + dropped + unmatched
+ *   emitted     = emitted_from_events + implied (synthetic frees, see below)
+ *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + alloc_failed + observed
+ *                 + ignored + filemap + fault_first_touch
+ *   unmatched   = free_unmatched + free_tail + dirty_unmapped + fault_unresolved
+ *                 + cma_release_unmatched + invalid
+ * and for the whole input: lines = header + lost markers + unknown (skipped) + parse
+ * errors + events read.
+ */
+#ifndef MMSIM_IMPORT_H
+#define MMSIM_IMPORT_H
+
+#include <stdio.h>
+
+#include "../mm/gfp.h"
+#include "ftrace.h"
+#include "trace.h"
+#include "zoneinfo.h"
+
+/* Who performed an effect (the reason an event is not workload intent). */
+enum import_effect {
+	EFFECT_KSWAPD,         /* comm kswapd*: background reclaim */
+	EFFECT_KCOMPACTD,      /* comm kcompactd*: background compaction */
+	EFFECT_KHUGEPAGED,     /* comm khugepaged: THP collapse (alloc huge, free small) */
+	EFFECT_OOM_REAPER,     /* comm oom_reaper: OOM is the simulator's decision */
+	EFFECT_DIRECT_RECLAIM, /* inside direct/memcg/node reclaim begin..end of the task */
+	EFFECT_COMPACTION,     /* inside mm_compaction_begin..end of the task */
+	EFFECT_MIGRATION,      /* inside mm_migrate_pages_start..mm_migrate_pages of the task */
+	EFFECT_CMA,            /* inside cma_alloc_start..finish (alloc_contig_range) */
+	NR_IMPORT_EFFECTS
+};
+extern const char *const import_effect_names[NR_IMPORT_EFFECTS];
+
+/* Observed kernel figures with fixed names (the "observed.<name>" keys). */
+enum import_obs {
+	OBS_KSWAPD_WAKE, OBS_KSWAPD_SLEEP, OBS_WAKEUP_KSWAPD,
+	OBS_DIRECT_RECLAIM, OBS_DIRECT_RECLAIM_END, OBS_DIRECT_RECLAIM_NR_RECLAIMED,
+	OBS_MEMCG_RECLAIM, OBS_NODE_RECLAIM,
+	OBS_PGSCAN, OBS_PGSTEAL, OBS_LRU_ISOLATE, OBS_LRU_SHRINK_ACTIVE, OBS_VMSCAN_WRITE,
+	OBS_VMSCAN_THROTTLED,
+	OBS_COMPACT_TRY, OBS_COMPACT_BEGIN, OBS_COMPACT_END,
+	OBS_COMPACT_MIGRATE_SCANNED, OBS_COMPACT_FREE_SCANNED,
+	OBS_COMPACT_ISOLATED_MIGRATE, OBS_COMPACT_ISOLATED_FREE,
+	OBS_COMPACT_MIGRATED, OBS_COMPACT_MIGRATE_FAILED,
+	OBS_COMPACT_DEFERRED, OBS_COMPACT_DEFER, OBS_COMPACT_DEFER_RESET,
+	OBS_KCOMPACTD_WAKE, OBS_WAKEUP_KCOMPACTD, OBS_KCOMPACTD_SLEEP,
+	OBS_EXTFRAG, OBS_EXTFRAG_FRAGMENTING, OBS_EXTFRAG_CHANGE_OWNERSHIP,
+	OBS_MIGRATE_PAGES, OBS_PGMIGRATE_SUCCESS, OBS_PGMIGRATE_FAIL,
+	OBS_THP_MIGRATION_SUCCESS, OBS_THP_MIGRATION_FAIL, OBS_THP_MIGRATION_SPLIT,
+	OBS_ALLOC_FAIL, OBS_ALLOC_ZONE_LOCKED, OBS_PCPU_DRAIN, OBS_SETUP_WMARKS,
+	OBS_WRITEBACK_START, OBS_WRITEBACK_WRITTEN, OBS_FOLIO_WAIT_WRITEBACK, OBS_GLOBAL_DIRTY_STATE,
+	OBS_CMA_ALLOC, OBS_CMA_ALLOC_FAIL, OBS_CMA_BUSY_RETRY, OBS_TEST_PAGES_ISOLATED,
+	NR_IMPORT_OBS
+};
+extern const char *const import_obs_names[NR_IMPORT_OBS];
+
+struct import_stats {
+	uint64_t nr_read;                        /* events received (after the reader) */
+	uint64_t by_event[NR_FTRACE_EVENTS];     /* events received, by event */
+	/* emitted */
+	uint64_t nr_emitted;                     /* all records emitted, implied included */
+	uint64_t by_kind[NR_TRACE_KINDS];        /* records emitted, by native kind */
+	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE / COMPACT, see docs */
+	uint64_t compact_trigger;                /* COMPACT records: compact_memory writes */
+	/* dropped: effects and mechanism events */
+	uint64_t alloc_effect[NR_IMPORT_EFFECTS];
+	uint64_t free_effect[NR_IMPORT_EFFECTS];
+	uint64_t free_of_effect_alloc;           /* free of a page whose allocation was an effect */
+	uint64_t alloc_failed;                   /* the kernel failed it (page NULL): no object */
+	uint64_t observed;                       /* mechanism events, kept as observed figures */
+	uint64_t ignored;                        /* slab-level events (kmalloc, ...): not page intent */
+	uint64_t filemap;                        /* page-cache add/delete: used to place DIRTY */
+	uint64_t fault_first_touch;              /* fault whose page allocation record stands for it */
+	/* unmatched */
+	uint64_t free_unmatched;                 /* free of a pfn never seen allocated */
+	uint64_t free_tail;                      /* free of a tail page inside a live block */
+	uint64_t dirty_unmapped;                 /* dirty folio with no known page (no filemap event) */
+	uint64_t fault_unresolved;               /* fault that named no known object and allocated none */
+	uint64_t cma_release_unmatched;
+	uint64_t invalid;                        /* out-of-range pfn/order (lenient only) */
+	/* notes, outside the reconciliation */
+	uint64_t implied_free;                   /* live object overlapped by a new allocation */
+	uint64_t free_order_mismatch;            /* freed with another order than allocated */
+	uint64_t gfp_mt_mismatch;                /* migratetype= differs from gfp_migratetype(gfp) */
+	uint64_t gfp_mt_mismatch_first_line;
+	uint64_t mt_pair[NR_MIGRATETYPES][NR_MIGRATETYPES]; /* [gfp's][trace's] for mismatches */
+	uint64_t alloc_class[NR_ALLOC_CLASSES];  /* emitted ALLOCs by simulator class */
+	uint64_t late;                           /* events older than the window: time clamped */
+	uint64_t max_window_held;                /* most events held in the reorder window */
+	sim_ns_t first_ns, last_ns;              /* time span of the events */
+	/* observed kernel figures */
+	uint64_t obs[NR_IMPORT_OBS];
+	uint64_t compact_end[NR_COMPACT_RESULTS + 1];
+	uint64_t compact_suitable[NR_COMPACT_RESULTS + 1];
+	uint64_t compact_finished[NR_COMPACT_RESULTS + 1];
+	uint64_t migrate_reason[NR_MIGRATE_REASONS + 1];
+};
+
+/* A task that issued records: the native trace keeps only its pid, the header its name. */
+struct import_task {
+	uint32_t pid;
+	uint64_t nr_records;
+	char comm[FTRACE_COMM_LEN]; /* latest comm seen with a record */
+};
+
+/* Sums used by the reconciliation. */
+uint64_t import_dropped(const struct import_stats *s);
+uint64_t import_unmatched(const struct import_stats *s);
+
+/* Receives each native record, in non-decreasing time order. */
+typedef int (*import_emit_fn)(void *arg, const struct trace_record *rec, struct sim_error *err);
+
+struct import_opts {
+	sim_ns_t window_ns;        /* reorder window; 0 = IMPORT_DEFAULT_WINDOW_NS */
+	size_t max_window_events;  /* most events held at once; 0 = 1 << 20 */
+	bool lenient;              /* count out-of-range values as invalid instead of failing */
+	sim_ns_t round_ns;         /* round timestamps to this (1000: as `trace-cmd report`
+	                            * prints them, so a .dat imports identically); 0 = keep */
+	const char *source;        /* input name for messages */
+};
+#define IMPORT_DEFAULT_WINDOW_NS (10 * NSEC_PER_MSEC)
+
+struct import;
+struct import *import_new(const struct import_opts *opts, import_emit_fn emit, void *arg,
+			  struct sim_error *err);
+/* Feed one event (any order within the window); an ftrace_sink_fn, arg = the import. */
+int import_event(void *im, const struct ftrace_event *ev, struct sim_error *err);
+/* Drain the window and close open state (pending faults). */
+int import_finish(struct import *im, struct sim_error *err);
+const struct import_stats *import_get_stats(const struct import *im);
+void import_free(struct import *im);
+
+/* The tasks that issued records, most records first (reorders an internal array). */
+struct import;
+size_t import_tasks(const struct import *im, const struct import_task **tasks);
+/* Add "task.<pid>" = comm for the (at most max) tasks with the most records. */
+int import_task_meta(const struct import *im, struct trace_header *h, unsigned max,
+		     struct sim_error *err);
+
+/* Add "observed.<name>" keys for every figure whose source event the capture holds. */
+int import_observed_meta(const struct import_stats *s, const struct ftrace_read_stats *rs,
+			 struct trace_header *h, struct sim_error *err);
+/* Add "observed.vmstat.<name>" = after - before for every key that changed. */
+int import_vmstat_meta(const char *before, const char *after, struct trace_header *h,
+		       struct sim_error *err);
+/* The reconciliation, human-readable. */
+void import_print_summary(const struct import_stats *s, const struct ftrace_read_stats *rs,
+			  FILE *fp);
+
+/* The memory in use when the capture began (the capture cannot show it: e.g. the
+ * compile-thp capture's hog pinned all but ~900 MiB beforehand).  Emits, at time_ns and
+ * as task 0, one order-0 GFP_HIGHUSER_MOVABLE ALLOC per page of present - free in each
+ * zone of zi, ids 1 << 62 | n, so that the replay starts with as much free memory as the
+ * real machine had.  *nr_pages is the count.  An approximation: all of it movable, placed
+ * by the simulator. */
+#define IMPORT_PREFILL_ID_BIT (1ull << 62)
+int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
+		   uint64_t *nr_pages, struct sim_error *err);
+
+/* Text made fit for a header value: printable ASCII ('?' for other bytes), no spaces
+ * at either end, and at most size - 1 bytes, keeping the end (a path's file name) after
+ * "...".  Returns dst. */
+char *import_meta_text(char *dst, size_t size, const char *src);
+
+/* SHA-256 of a file, as 64 hex digits (provenance: "source_sha256"). */
+int import_file_sha256(const char *path, char hex[65], struct sim_error *err);
+
+#endif

@@ -1,0 +1,247 @@
+/* zoneinfo.c — parse /proc/zoneinfo and recover the machine parameters from it. */
+#include "zoneinfo.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int zone_index(const char *name, size_t len)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (strlen(zone_names[z]) == len && !memcmp(zone_names[z], name, len))
+			return z;
+	return -1; /* Device, HighMem (32-bit): not modelled */
+}
+
+/* "key value" on one line: the first word and the unsigned number after it. */
+static bool key_value(const char *s, const char *e, const char *key, uint64_t *v)
+{
+	size_t n = strlen(key);
+	if ((size_t)(e - s) <= n || memcmp(s, key, n) || (s[n] != ' ' && s[n] != ':'))
+		return false;
+	s += n;
+	while (s < e && (*s == ' ' || *s == ':'))
+		s++;
+	uint64_t x = 0;
+	const char *d = s;
+	while (s < e && (unsigned)(*s - '0') < 10 && x < UINT64_MAX / 10)
+		x = x * 10 + (uint64_t)(*s++ - '0');
+	if (s == d)
+		return false;
+	*v = x;
+	return true;
+}
+
+int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
+		       struct sim_error *err)
+{
+	memset(zi, 0, sizeof(*zi));
+	const char *p = buf, *end = buf + len;
+	unsigned lineno = 0, first_node = ~0u;
+	struct zoneinfo_zone cur = { 0 }, *acc = NULL;
+	bool in_first_zone = false, any = false;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		lineno++;
+		if (memchr(p, 0, (size_t)(e - p)))
+			return sim_error_set(err, EX_DATAERR_, "%s:%u:1: binary data: not a /proc/zoneinfo", name, lineno);
+		/* A NUL-terminated copy for sscanf/strncmp; every line we read is short. */
+		char ln[256];
+		size_t n = MIN((size_t)(e - p), sizeof(ln) - 1);
+		memcpy(ln, p, n);
+		ln[n] = 0;
+		p = e + 1;
+		const char *s = ln;
+		e = ln + n;
+		while (s < e && *s == ' ')
+			s++;
+		if (s == e)
+			continue;
+		unsigned node;
+		char zname[32];
+		if (!strncmp(s, "Node ", 5)) {
+			if (sscanf(s, "Node %u, zone %31s", &node, zname) != 2)
+				return sim_error_set(err, EX_DATAERR_, "%s:%u:1: bad zone header", name, lineno);
+			if (acc && cur.seen) {
+				acc->free += cur.free, acc->boost += cur.boost, acc->min += cur.min;
+				acc->low += cur.low, acc->high += cur.high, acc->spanned += cur.spanned;
+				acc->present += cur.present, acc->managed += cur.managed;
+				if (!acc->seen)
+					acc->start_pfn = cur.start_pfn;
+				acc->seen = true;
+			}
+			int z = zone_index(zname, strlen(zname));
+			acc = z >= 0 ? &zi->zone[z] : NULL;
+			memset(&cur, 0, sizeof(cur));
+			cur.seen = true;
+			if (first_node == ~0u)
+				first_node = node, in_first_zone = true;
+			else
+				in_first_zone = false;
+			if (node + 1 > zi->nr_nodes)
+				zi->nr_nodes = node + 1;
+			any = true;
+			continue;
+		}
+		if (!any)
+			return sim_error_set(err, EX_DATAERR_, "%s:%u:1: expected \"Node N, zone NAME\": not a /proc/zoneinfo",
+					     name, lineno);
+		uint64_t v;
+		if (key_value(s, e, "pages free", &v))
+			cur.free = v;
+		else if (key_value(s, e, "boost", &v))
+			cur.boost = v;
+		else if (key_value(s, e, "min", &v))
+			cur.min = v;
+		else if (key_value(s, e, "low", &v))
+			cur.low = v;
+		else if (key_value(s, e, "high", &v) && s[4] == ' ')
+			cur.high = v;
+		else if (key_value(s, e, "spanned", &v))
+			cur.spanned = v;
+		else if (key_value(s, e, "present", &v))
+			cur.present = v;
+		else if (key_value(s, e, "managed", &v))
+			cur.managed = v;
+		else if (key_value(s, e, "start_pfn", &v))
+			cur.start_pfn = v;
+		else if (in_first_zone && !strncmp(s, "cpu:", 4))
+			zi->nr_cpus++;
+	}
+	if (acc && cur.seen) {
+		acc->free += cur.free, acc->boost += cur.boost, acc->min += cur.min;
+		acc->low += cur.low, acc->high += cur.high, acc->spanned += cur.spanned;
+		acc->present += cur.present, acc->managed += cur.managed;
+		if (!acc->seen)
+			acc->start_pfn = cur.start_pfn;
+		acc->seen = true;
+	}
+	if (!any)
+		return sim_error_set(err, EX_DATAERR_, "%s: no zone found: not a /proc/zoneinfo", name);
+	return 0;
+}
+
+int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	size_t n;
+	while (buf && (n = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *nb = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+			if (!nb) {
+				free(buf);
+				fclose(fp);
+				return sim_error_set(err, EX_DATAERR_, "%s: too large for a /proc/zoneinfo", path);
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(fp);
+	if (!buf)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	int rc = zoneinfo_parse_buf(buf, len, path, zi, err);
+	free(buf);
+	return rc;
+}
+
+/* The kernel's __setup_per_zone_wmarks (reference §3.1) gives each lowmem zone
+ *   min_z = pages_min * managed_z / Σ managed  (integer division)
+ * so Σ min_z lies in (pages_min - nr_lowmem, pages_min].  We try every pages_min in that
+ * range and keep the first that reproduces every zone's min exactly; printed watermarks
+ * include the boost, which is subtracted first.  min_free_kbytes = pages_min * 4 KiB.
+ * The gap low - min = max(min/4, managed * watermark_scale_factor / 10000): a zone where
+ * the scale factor wins tells the factor. */
+int zoneinfo_machine(const struct zoneinfo *zi, struct zoneinfo_machine *m, struct sim_error *err)
+{
+	memset(m, 0, sizeof(*m));
+	uint64_t total = 0, sum_min = 0;
+	unsigned nr_low = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		m->zone_pages[z] = zi->zone[z].present;
+	for (int z = 0; z <= ZONE_NORMAL; z++) {
+		const struct zoneinfo_zone *zz = &zi->zone[z];
+		if (!zz->managed)
+			continue;
+		total += zz->managed;
+		sum_min += zz->min - MIN(zz->boost, zz->min);
+		nr_low++;
+	}
+	if (!total)
+		return sim_error_set(err, EX_DATAERR_, "zoneinfo: no populated DMA/DMA32/Normal zone");
+	uint64_t pages_min = sum_min;
+	for (uint64_t p = sum_min; p <= sum_min + nr_low; p++) {
+		bool ok = true;
+		for (int z = 0; z <= ZONE_NORMAL && ok; z++) {
+			const struct zoneinfo_zone *zz = &zi->zone[z];
+			if (zz->managed)
+				ok = p * zz->managed / total == zz->min - MIN(zz->boost, zz->min);
+		}
+		if (ok) {
+			pages_min = p;
+			m->min_free_exact = true;
+			break;
+		}
+	}
+	m->min_free_kbytes = pages_min * (PAGE_SIZE / 1024);
+	for (int z = ZONE_NORMAL; z >= 0 && !m->watermark_scale_factor; z--) {
+		const struct zoneinfo_zone *zz = &zi->zone[z];
+		uint64_t min = zz->min - MIN(zz->boost, zz->min), gap = zz->low - MIN(zz->low, zz->min);
+		if (!zz->managed || gap <= min / 4 || gap == 0)
+			continue;
+		uint64_t wsf = (gap * 10000 + zz->managed / 2) / zz->managed;
+		for (uint64_t f = wsf ? wsf - 1 : 0; f <= wsf + 1; f++)
+			if (f >= 1 && f <= 3000 && zz->managed * f / 10000 == gap) {
+				m->watermark_scale_factor = (unsigned)f;
+				break;
+			}
+	}
+	m->nr_cpus = zi->nr_cpus;
+	return 0;
+}
+
+void zoneinfo_apply(const struct zoneinfo_machine *m, struct machine_config *mc)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (z != ZONE_CMA)
+			mc->zone_pages[z] = m->zone_pages[z];
+	mc->min_free_kbytes = m->min_free_kbytes;
+	if (m->watermark_scale_factor)
+		mc->watermark_scale_factor = m->watermark_scale_factor;
+	if (m->nr_cpus)
+		mc->nr_cpus = m->nr_cpus;
+}
+
+int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine *m,
+			const char *source, FILE *fp)
+{
+	static const char *const keys[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", NULL };
+	fprintf(fp, "# machine from a captured /proc/zoneinfo: %s (%u node%s, summed)\n", source,
+		zi->nr_nodes, zi->nr_nodes == 1 ? "" : "s");
+	fprintf(fp, "machine:\n  zones:\n");
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		if (!keys[z])
+			continue;
+		const struct zoneinfo_zone *zz = &zi->zone[z];
+		fprintf(fp, "    %s: %" PRIu64 "  # present pages; managed %" PRIu64 ", spanned %" PRIu64
+			", start_pfn %" PRIu64 ", min/low/high %" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
+			keys[z], m->zone_pages[z], zz->managed, zz->spanned, zz->start_pfn, zz->min,
+			zz->low, zz->high);
+	}
+	fprintf(fp, "  min_free_kbytes: %" PRIu64 "  # %s from the zones' min watermarks\n",
+		m->min_free_kbytes, m->min_free_exact ? "recovered exactly" : "approximated (sum)");
+	if (m->watermark_scale_factor)
+		fprintf(fp, "  watermark_scale_factor: %u  # from the low - min gap\n",
+			m->watermark_scale_factor);
+	if (m->nr_cpus)
+		fprintf(fp, "  nr_cpus: %u\n", m->nr_cpus);
+	return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,51 @@
+/* zoneinfo.h — a captured /proc/zoneinfo as a machine configuration (reference §8.3).
+ *
+ * Replaying a real capture on the real machine's zone layout needs the zone sizes and
+ * the watermarks the kernel set.  The simulator is single-node: zones of the same type
+ * on several nodes are added up.
+ */
+#ifndef MMSIM_ZONEINFO_H
+#define MMSIM_ZONEINFO_H
+
+#include <stdio.h>
+
+#include "../common.h"
+#include "../config/config.h"
+#include "../mm/mmtypes.h"
+
+/* One zone's lines, as printed ("pages free", "min", ..., "start_pfn:"). */
+struct zoneinfo_zone {
+	uint64_t free, boost, min, low, high, spanned, present, managed, start_pfn;
+	bool seen;
+};
+
+/* zone[] is indexed by enum zone_type; zones the model lacks (Device) are skipped. */
+struct zoneinfo {
+	struct zoneinfo_zone zone[MAX_NR_ZONES];
+	unsigned nr_nodes;
+	unsigned nr_cpus;   /* "cpu:" entries under the first zone's pagesets */
+};
+
+/* What the machine config takes from it. */
+struct zoneinfo_machine {
+	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages */
+	uint64_t min_free_kbytes;          /* pages_min * 4, pages_min recovered from min watermarks */
+	bool min_free_exact;               /* every zone's min reproduces with that pages_min */
+	unsigned watermark_scale_factor;   /* 0 when the gaps do not tell (min/4 wins everywhere) */
+	unsigned nr_cpus;
+};
+
+/* Parse PATH.  Errors: EX_NOINPUT_, EX_DATAERR_ "path:line:col: ...". */
+int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err);
+/* Same from a buffer (tests, fuzzing); name is used in messages. */
+int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
+		       struct sim_error *err);
+/* Derive the machine parameters (see zoneinfo.c for the arithmetic). */
+int zoneinfo_machine(const struct zoneinfo *zi, struct zoneinfo_machine *m, struct sim_error *err);
+/* Store them into a machine config (for a config key naming a zoneinfo capture). */
+void zoneinfo_apply(const struct zoneinfo_machine *m, struct machine_config *mc);
+/* Write them as a config YAML fragment (machine.zones.*, min_free_kbytes, ...). */
+int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine *m,
+			const char *source, FILE *fp);
+
+#endif

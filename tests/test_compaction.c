@@ -1,0 +1,828 @@
+/* Compaction (reference §5): indices, deferral, the scanners on hand-built zones, pins and
+ * writeback, kcompactd / proactive / threshold triggers, the invariant checkers after every
+ * compaction under random churn, and the three scenarios of issue 4 (compaction_test,
+ * stress-highalloc, manual-compact) with asserted outcomes.  Expected values are derived
+ * by hand in the comments; scenario figures are printed for the report. */
+#include "mm/compaction.h"
+#include "mm/vmscan.h"
+#include "mmtest.h"
+#include "testlib.h"
+
+static struct config cfg;
+static struct mm mm;
+static uint64_t *id_at; /* id of the object allocated at each pfn by fill() (0: none) */
+
+static void start_zone(uint64_t normal_pages)
+{
+	mmtest_config(&cfg, 0, 0, normal_pages, 4);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.policy.compaction_proactiveness = 20;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+}
+
+static void boot(void)
+{
+	struct sim_error err;
+	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	id_at = calloc(mm.nr_pages, sizeof(*id_at));
+	/* Compaction on its own: no reclaim, so fill() runs until the zone refuses (with
+	 * reclaim, page cache would be evicted and the fill never end). */
+	mm.hooks.wakeup_kswapd = NULL;
+	mm.hooks.direct_reclaim = NULL;
+}
+
+static void shutdown(void)
+{
+	mm_destroy(&mm);
+	free(id_at);
+	id_at = NULL;
+}
+
+static void check_all(const char *when)
+{
+	char msg[256];
+	bool ok = mm_check(&mm, 2, msg, sizeof(msg));
+	if (!ok)
+		fprintf(stderr, "%s: mm_check: %s\n", when, msg);
+	CHECK(ok);
+	ok = compaction_check(&mm, msg, sizeof(msg));
+	if (!ok)
+		fprintf(stderr, "%s: compaction_check: %s\n", when, msg);
+	CHECK(ok);
+}
+
+/* Allocate order-0 pages of gfp until the zone refuses; returns the count. */
+static uint64_t fill(gfp_t gfp, uint64_t first_id)
+{
+	uint64_t n = 0;
+	for (uint64_t id = first_id;; id++) {
+		pfn_t pfn = mm_alloc(&mm, id, gfp, 0);
+		if (pfn == PFN_NONE)
+			break;
+		id_at[pfn] = id;
+		n++;
+	}
+	return n;
+}
+
+static void free_odd_pfns(void)
+{
+	for (pfn_t pfn = 1; pfn < mm.nr_pages; pfn += 2)
+		if (id_at[pfn]) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+}
+
+static struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
+
+static enum compact_result run_cc(int order, enum migrate_mode mode, bool whole)
+{
+	struct compact_control cc = {
+		.zone = normal(),
+		.order = order,
+		.migratetype = MIGRATE_MOVABLE,
+		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+		.highest_zoneidx = ZONE_NORMAL,
+		.mode = mode,
+		.whole_zone = whole,
+		.ignore_skip_hint = whole,
+	};
+	return compact_zone(&mm, &cc);
+}
+
+/* splitmix64: the tests' own deterministic stream. */
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* ---- indices ------------------------------------------------------------------------ */
+
+/* The 2007 cover letter's "before" buddyinfo: free_pages = Σ n<<o = 57859 in 15663 blocks.
+ * Order 9: one order-9 block -> fragmentation index -1000; unusable = (57859-512)*1000/57859
+ * = 991.  Order 10: nothing suitable -> 1000 - (1000 + 57859000/1024)/15663 = 1000 - 3 = 997;
+ * unusable 1000.  Order 4: suitable = 758+245*2+34*4+3*8+1*32 = 1440 blocks; unusable =
+ * (57859 - 1440*16)*1000/57859 = 601; extfrag_for_order = 60. */
+static void test_indices(void)
+{
+	static const uint64_t before[NR_PAGE_ORDERS] = { 7901, 3005, 2205, 1511, 758, 245, 34, 3, 0, 1, 0 };
+	struct zone z = { 0 };
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		z.free_area[o].nr_free = before[o];
+	CHECK_EQ(compaction_fragmentation_index(&z, 9), -1000);
+	CHECK_EQ(compaction_unusable_index(&z, 9), 991);
+	CHECK_EQ(compaction_fragmentation_index(&z, 10), 997);
+	CHECK_EQ(compaction_unusable_index(&z, 10), 1000);
+	CHECK_EQ(compaction_unusable_index(&z, 4), 601);
+	CHECK_EQ(compaction_extfrag_for_order(&z, 4), 60);
+	/* Nothing free: fragmentation index 0 (lack of memory), unusable 1000, score 0. */
+	struct zone empty = { 0 };
+	CHECK_EQ(compaction_fragmentation_index(&empty, 9), 0);
+	CHECK_EQ(compaction_unusable_index(&empty, 9), 1000);
+	CHECK_EQ(compaction_extfrag_for_order(&empty, 9), 0);
+}
+
+/* ---- deferral ------------------------------------------------------------------------ */
+
+/* defer_compaction k times -> 2^k - 1 deferred tries, then one allowed; the shift stops at
+ * 6 (63 deferred); lower orders are never deferred; a reset on success clears it. */
+static void test_deferral_backoff_and_reset(void)
+{
+	struct zone z = { .compact_order_failed = MAX_PAGE_ORDER + 1 };
+	CHECK(!compaction_deferred(&z, 9)); /* never failed */
+	for (unsigned k = 1; k <= 7; k++) {
+		defer_compaction(&z, 9);
+		unsigned expect = 1u << MIN(k, COMPACT_MAX_DEFER_SHIFT);
+		unsigned deferred = 0;
+		while (compaction_deferred(&z, 9) && deferred < 1000)
+			deferred++;
+		CHECK_EQ(deferred, expect - 1);
+		CHECK(!compaction_deferred(&z, 8)); /* below order_failed = 9 */
+	}
+	CHECK_EQ(z.compact_defer_shift, COMPACT_MAX_DEFER_SHIFT);
+	CHECK_EQ(z.compact_order_failed, 9);
+	/* At the limit with the quota used up, the next compaction restarts clean. */
+	CHECK(compaction_restarting(&z, 9));
+	CHECK(!compaction_restarting(&z, 8));
+	/* An allocation succeeded after compaction at order 9. */
+	compaction_defer_reset(&z, 9, true);
+	CHECK_EQ(z.compact_defer_shift, 0);
+	CHECK_EQ(z.compact_considered, 0);
+	CHECK_EQ(z.compact_order_failed, 10);
+	CHECK(!compaction_deferred(&z, 9));
+	CHECK(!compaction_deferred(&z, 10)); /* limit 1<<0: allowed at once */
+}
+
+/* Through the slow path: a 4096-page zone of unmovable pages with every other page free
+ * can never give an order-9 block.  With a reclaim stand-in that reclaims nothing, each
+ * failed allocation tries ASYNC (consults deferral, never defers) then SYNC_LIGHT (defers
+ * after COMPLETE).  Runs per allocation, by the rule "after k failures run once in 2^k":
+ *   alloc 1: async runs, sync runs -> shift 1           (2 runs)
+ *   alloc 2: async deferred (1<2), sync runs (2>=2) -> shift 2   (1)
+ *   alloc 3: async 1<4, sync 2<4: both deferred         (0)
+ *   alloc 4: async 3<4 deferred, sync 4>=4 runs -> shift 3       (1)
+ * compact_stall counts every attempt that was not skipped: 2 per allocation. */
+static uint64_t no_reclaim(struct mm *m, const struct alloc_context *ac)
+{
+	(void)m;
+	(void)ac;
+	return 0;
+}
+
+static void test_deferral_in_slow_path(void)
+{
+	start_zone(4096);
+	boot();
+	fill(GFP_KERNEL, 1);
+	free_odd_pfns();
+	mm.hooks.direct_reclaim = no_reclaim;
+	static const uint64_t runs_after[4] = { 2, 3, 3, 4 };
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(mm_alloc(&mm, 1000000 + (uint64_t)i, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 9), PFN_NONE);
+		CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_RUNS], runs_after[i]);
+	}
+	CHECK_EQ(normal()->compact_defer_shift, 3);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], 8);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FAIL], 8);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_SUCCESS], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 0);
+	check_all("deferral slow path");
+	shutdown();
+}
+
+/* ---- scanners on hand-built zones ----------------------------------------------------- */
+
+/* 2048-page zone = pageblocks B0..B3.  Fill with movable order-0 pages (ascending pfns),
+ * free every odd pfn: each block holds 256 objects and 256 holes.  A whole-zone sync run
+ * moves B0's objects into B3's holes and B1's into B2's; the scanners meet at the B1/B2
+ * border.  So: every object ends at pfn >= 1024, exactly the objects that were below 1024
+ * moved, and B0+B1 merge into one free order-10 block at pfn 0. */
+static void test_scanners_meet(void)
+{
+	start_zone(2048);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	uint64_t nr_low = 0;
+	for (pfn_t pfn = 0; pfn < 1024; pfn++)
+		nr_low += id_at[pfn] != 0;
+	CHECK_EQ(nr_low, 512);
+	struct compact_control cc = {
+		.zone = normal(), .order = -1, .migratetype = MIGRATE_MOVABLE, .alloc_flags = ALLOC_WMARK_MIN,
+		.highest_zoneidx = ZONE_NORMAL, .mode = MIGRATE_SYNC, .whole_zone = true, .ignore_skip_hint = true,
+	};
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_COMPLETE);
+	CHECK_EQ(cc.nr_migrated, nr_low);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], nr_low);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	/* Scanners met by pageblock. */
+	CHECK((cc.free_pfn >> 9) <= (cc.migrate_pfn >> 9));
+	CHECK_EQ(normal()->free_area[10].nr_free, 1);
+	CHECK_EQ(normal()->free_area[10].head[MIGRATE_MOVABLE], 0);
+	bool all_high = true;
+	for (uint32_t i = 0; i < mm.objs.cap; i++)
+		if (mm.objs.slots[i].id != OBJ_EMPTY && mm.objs.slots[i].pfn < 1024)
+			all_high = false;
+	CHECK(all_high);
+	/* Caches reset when the scanners met. */
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[0], 0);
+	CHECK_EQ(normal()->compact_cached_free_pfn, 1536);
+	/* compact_isolated counts both sides: 512 sources + at least 512 target pages. */
+	CHECK(mm.vm_events[VM_COMPACT_ISOLATED] >= 1024);
+	check_all("scanners meet");
+	/* A second run finds nothing to do in the emptied half and terminates. */
+	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_COMPLETE);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], nr_low);
+	check_all("second run");
+	shutdown();
+}
+
+/* Unmovable pages never move: the same pattern with GFP_KERNEL makes every block
+ * UNMOVABLE (claimed on the first fallback), so the free scanner has no target block and is
+ * never needed; the migrate scanner walks B0..B2 (it stops below the free scanner's block
+ * B3), one iteration per pfn because every page is an order-0 object or order-0 hole:
+ * 3 * 512 = 1536 pfns scanned, nothing isolated, and B0..B2 get their skip bits. */
+static void test_unmovable_zone_terminates(void)
+{
+	start_zone(2048);
+	boot();
+	fill(GFP_KERNEL, 1);
+	free_odd_pfns();
+	char *before = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	compaction_compact_node(&mm, ZONE_NORMAL, -1);
+	char *after = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	CHECK_STR(after, before);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 1536);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 0);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_ISOLATED], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS] + mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	for (int b = 0; b < 3; b++)
+		CHECK(normal()->pageblocks[b].bits & PB_SKIP);
+	CHECK(!(normal()->pageblocks[3].bits & PB_SKIP));
+	/* Skip bits are honoured by a non-whole-zone run: it scans nothing. */
+	compaction_reset_zone_skip(&mm, normal());
+	CHECK(!(normal()->pageblocks[0].bits & PB_SKIP));
+	free(before);
+	free(after);
+	check_all("unmovable zone");
+	shutdown();
+}
+
+/* One pinned page in B0 (pfn 100) keeps B0 from becoming free: the rest of B0 and all of
+ * B1 still move, B1 becomes a free order-9 block, but B0+B1 cannot merge to order 10.
+ * The object is a file page (not anon), so it is isolated and fails after the retries:
+ * one mmsim_migrate_fail_pinned page. */
+static void test_pinned_page_blocks_pageblock(void)
+{
+	start_zone(2048);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	uint64_t pinned_id = id_at[100];
+	CHECK(mm_pin(&mm, pinned_id, 0));
+	compaction_compact_node(&mm, ZONE_NORMAL, -1);
+	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 1);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 511);
+	CHECK(!((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order >= 9));
+	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
+	CHECK_EQ(normal()->free_area[10].nr_free, 0);
+	check_all("pinned");
+	shutdown();
+
+	/* An anon pinned page is not even isolated (refcount above mapcount). */
+	start_zone(2048);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	pinned_id = id_at[100];
+	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
+	CHECK(mm_pin(&mm, pinned_id, 0));
+	compaction_compact_node(&mm, ZONE_NORMAL, -1);
+	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 0);
+	CHECK_EQ(normal()->free_area[10].nr_free, 0);
+	check_all("pinned anon");
+	shutdown();
+}
+
+/* B0's 256 objects are under writeback.  Async: not isolated (ISOLATE_ASYNC_MIGRATE), they
+ * stay and nothing fails; B1 is emptied into B3.  Sync-light: isolated, all 256 fail with
+ * -EBUSY (writeback).  MIGRATE_SYNC: they move, into B2's holes. */
+static void test_writeback_moves_only_in_sync(void)
+{
+	start_zone(2048);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
+		CHECK(reclaim_writeback_object(&mm, id_at[pfn])); /* in flight until polled */
+	run_cc(-1, MIGRATE_ASYNC, true);
+	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
+		if (!(mm.pages[pfn].flags & PF_HEAD) || obj_lookup(&mm.objs, id_at[pfn])->pfn != pfn) {
+			CHECK(!"writeback page moved in async mode");
+			break;
+		}
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 256); /* B1 */
+	check_all("async");
+
+	run_cc(-1, MIGRATE_SYNC_LIGHT, true);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 256);
+	check_all("sync-light");
+
+	run_cc(-1, MIGRATE_SYNC, true);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 512);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
+	for (pfn_t pfn = 0; pfn < 512; pfn += 2) {
+		struct obj_slot *s = obj_lookup(&mm.objs, id_at[pfn]);
+		if (s->pfn < 1024 || !(mm.pages[s->pfn].flags & PF_WRITEBACK)) {
+			CHECK(!"writeback page not moved (or lost its flag) in sync mode");
+			break;
+		}
+	}
+	CHECK_EQ(normal()->free_area[10].nr_free, 1);
+	check_all("sync");
+	shutdown();
+}
+
+/* ---- triggers ---------------------------------------------------------------------- */
+
+/* kcompactd (no engine: runs at the wake-up).  Order 0 is ignored.  A fragmented movable
+ * 4096-page zone has no order-9 block; after kcompactd for order 9 it has one. */
+static void test_kcompactd(void)
+{
+	start_zone(4096);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	wakeup_kcompactd(&mm, 0, ZONE_NORMAL);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 0);
+	CHECK_EQ(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 0);
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
+	CHECK(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free >= 1);
+	CHECK(mm.vm_events[VM_COMPACT_DAEMON_MIGRATE_SCANNED] > 0);
+	CHECK(mm.vm_events[VM_COMPACT_DAEMON_FREE_SCANNED] > 0);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_MIGRATE_SCANNED], mm.vm_events[VM_COMPACT_MIGRATE_SCANNED]);
+	/* Success resets nothing but order_failed; no deferral. */
+	CHECK_EQ(normal()->compact_defer_shift, 0);
+	/* Nothing to do at order 9 now: the wake-up finds no suitable zone. */
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
+	check_all("kcompactd");
+	shutdown();
+}
+
+/* Proactive (proactiveness 20: low 80, high 90).  With every free page at order 0 the
+ * zone's score is 100 > 90: one proactive run brings it to <= 80.  The next check sees
+ * <= 90 and does nothing. */
+static void test_proactive(void)
+{
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	CHECK_EQ(compaction_extfrag_for_order(normal(), 9), 100);
+	compaction_periodic(&mm);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	CHECK(compaction_extfrag_for_order(normal(), 9) <= 80);
+	compaction_periodic(&mm);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	check_all("proactive");
+	shutdown();
+}
+
+/* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone has 0; one
+ * check compacts until it has at least 3 (the zone's 2048 free pages allow 4). */
+static void test_threshold_defrag(void)
+{
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_THRESHOLD;
+	cfg.policy.defrag_thresholds[9] = 3;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	compaction_periodic(&mm);
+	uint64_t blocks9 = normal()->free_area[9].nr_free + 2 * normal()->free_area[10].nr_free;
+	CHECK(blocks9 >= 3);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_DEFRAG_RUNS], 1);
+	/* Target met: the next check does nothing. */
+	compaction_periodic(&mm);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_DEFRAG_RUNS], 1);
+	check_all("threshold");
+	shutdown();
+}
+
+/* ---- invariants under random churn ------------------------------------------------------ */
+
+/* Random allocations (orders 0..3, movable / unmovable / reclaimable), frees, pins,
+ * writeback flags, and every kind of compaction; mm_check(2) and compaction_check after
+ * each compaction. */
+static void test_invariants_after_every_compaction(void)
+{
+	uint64_t seed = tl_test_seed();
+	uint64_t rs = seed;
+	start_zone(8192);
+	boot();
+	mm.hooks.direct_reclaim = no_reclaim;
+	uint64_t next_id = 1;
+	uint64_t *live = calloc(20000, sizeof(*live));
+	size_t nr_live = 0;
+	int nr_checks = 0;
+	static const gfp_t gfps[4] = { GFP_HIGHUSER_MOVABLE, GFP_HIGHUSER_MOVABLE, GFP_KERNEL,
+				       GFP_KERNEL | __GFP_RECLAIMABLE };
+	for (int step = 0; step < 40000; step++) {
+		uint64_t r = rng_next(&rs);
+		if (r % 100 < 55 && nr_live < 20000) {
+			unsigned order = (unsigned)(rng_next(&rs) % 4);
+			if (rng_next(&rs) % 50 == 0)
+				order = 9;
+			gfp_t gfp = gfps[rng_next(&rs) % 4] | (order ? __GFP_COMP : 0);
+			if (mm_alloc(&mm, next_id, gfp, order) != PFN_NONE) {
+				live[nr_live++] = next_id;
+				struct obj_slot *s = obj_lookup(&mm.objs, next_id);
+				uint64_t f = rng_next(&rs) % 20;
+				if (f == 0)
+					mm_pin(&mm, next_id, 0);
+				else if (f == 1 && (mm.pages[s->pfn].flags & PF_LRU))
+					reclaim_writeback_object(&mm, next_id);
+				else if (f == 2 && (mm.pages[s->pfn].flags & PF_LRU))
+					reclaim_set_page_flags(&mm, s->pfn, PF_SWAPBACKED, 0);
+			}
+			next_id++;
+		} else if (nr_live) {
+			size_t k = rng_next(&rs) % nr_live;
+			CHECK(mm_free(&mm, live[k]));
+			live[k] = live[--nr_live];
+		}
+		if (step % 1000 == 999) {
+			switch ((step / 1000) % 4) {
+			case 0: compaction_compact_node(&mm, -1, -1); break;
+			case 1: run_cc(-1, MIGRATE_ASYNC, false); break;
+			case 2: wakeup_kcompactd(&mm, 9, ZONE_NORMAL); break;
+			default: compaction_compact_node(&mm, ZONE_NORMAL, 9); break;
+			}
+			char msg[256];
+			bool ok = mm_check(&mm, 2, msg, sizeof(msg)) && compaction_check(&mm, msg, sizeof(msg));
+			if (!ok) {
+				fprintf(stderr, "step %d: %s\n", step, msg);
+				CHECK(ok);
+				break;
+			}
+			nr_checks++;
+		}
+	}
+	CHECK_EQ(nr_checks, 40);
+	CHECK(mm.vm_events[VM_PGMIGRATE_SUCCESS] > 0);
+	printf("     churn: %d compactions checked, pgmigrate_success %llu, pgmigrate_fail %llu, compact_stall %llu\n",
+	       nr_checks, (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS],
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_FAIL], (unsigned long long)mm.vm_events[VM_COMPACT_STALL]);
+	free(live);
+	shutdown();
+}
+
+
+/* ---- scenarios (issue 4) ----------------------------------------------------------- */
+
+static const gfp_t GFP_HUGETLB = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+
+/* Fraction (percent) of the zone's free pages that sit in blocks of order >= lo. */
+static unsigned free_pct_at_or_above(const struct zone *z, unsigned lo)
+{
+	uint64_t part = 0;
+	for (unsigned o = lo; o < NR_PAGE_ORDERS; o++)
+		part += z->free_area[o].nr_free << o;
+	return z->nr_free_pages ? (unsigned)(part * 100 / z->nr_free_pages) : 0;
+}
+
+/* The kselftest compaction_test on a 1 GiB zone.  mem_free is the zone's free memory at
+ * the start (the test's MemFree).  It maps and locks 100 MB chunks while the remaining
+ * "fragmentable" memory (80% of MemFree) is > 0: ceil(0.8 * 262144 / 25600) = 9 chunks.
+ * Their pages are mlocked anon (unevictable, swap-backed).  The model faults the chunks
+ * in interleaved, page by page, standing for physical placement scattered by earlier use
+ * of the machine (allocated in sequence they would each be contiguous and freeing every
+ * other chunk would leave whole free 100 MB runs, needing no compaction).  It unmaps
+ * chunks 1, 3, 5, 7, 9 (the first of each pair), then asks for huge pages one at a time
+ * until one fails (set_max_huge_pages).  The test passes when huge pages cover >= 1/3 of
+ * mem_free: >= 262144/3/512 = 170.67, i.e. >= 171 huge pages.
+ * Movable chunks: compaction can gather the 5 freed chunks (500 MB = 250 huge pages) plus
+ * the never-used 124 MB (62 huge pages) -> far above 171.  Pinned chunks (long-term GUP)
+ * never move: only the untouched 124 MB at the top is contiguous -> 62 < 171, the bar
+ * fails. */
+static unsigned compaction_test_run(bool pinned, uint64_t *mem_free_out, uint64_t *stall_ns_out)
+{
+	start_zone(262144);
+	mmtest_config(&cfg, 0, 0, 262144, 0);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	boot();
+	mm.hooks.direct_reclaim = no_reclaim; /* every used page is mlocked: nothing to reclaim */
+	uint64_t mem_free = normal()->nr_free_pages;
+	const uint64_t chunk = 100ull * 1024 * 1024 / PAGE_SIZE;
+	int64_t fragmentable = (int64_t)(mem_free * 8 / 10);
+	unsigned nr_chunks = 0;
+	while (fragmentable > 0) {
+		nr_chunks++;
+		fragmentable -= (int64_t)chunk;
+	}
+	CHECK_EQ(nr_chunks, 9);
+	for (uint64_t i = 0; i < chunk; i++)
+		for (unsigned c = 0; c < nr_chunks; c++) {
+			uint64_t id = c * chunk + i + 1;
+			pfn_t pfn = mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0);
+			if (pfn == PFN_NONE)
+				continue;
+			reclaim_set_page_flags(&mm, pfn, PF_SWAPBACKED | PF_UNEVICTABLE, 0);
+			if (pinned)
+				mm_pin(&mm, id, 0);
+		}
+	for (unsigned c = 0; c < nr_chunks; c += 2)
+		for (uint64_t i = 0; i < chunk; i++) {
+			uint64_t id = c * chunk + i + 1;
+			if (pinned)
+				mm_unpin(&mm, id);
+			mm_free(&mm, id);
+		}
+	unsigned hugepages = 0;
+	mm.stall_ns = 0;
+	for (uint64_t id = 10000000;; id++) {
+		if (mm_alloc(&mm, id, GFP_HUGETLB, 9) == PFN_NONE)
+			break;
+		hugepages++;
+	}
+	*mem_free_out = mem_free;
+	*stall_ns_out = mm.stall_ns;
+	check_all("compaction_test");
+	return hugepages;
+}
+
+static void test_scenario_compaction_test(void)
+{
+	uint64_t mem_free, stall_ns;
+	unsigned movable = compaction_test_run(false, &mem_free, &stall_ns);
+	uint64_t scanned = mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], migrated = mm.vm_events[VM_PGMIGRATE_SUCCESS];
+	uint64_t stalls = mm.vm_events[VM_COMPACT_STALL];
+	shutdown();
+	printf("     compaction_test: mem_free %llu pages, bar %llu huge pages; movable chunks: %u huge pages "
+	       "(%.1f%% of mem_free), compact_stall %llu, migrate_scanned %llu, pgmigrate_success %llu, "
+	       "stall %.1f ms\n",
+	       (unsigned long long)mem_free, (unsigned long long)((mem_free + 1535) / 1536), movable,
+	       100.0 * movable * 512 / (double)mem_free, (unsigned long long)stalls,
+	       (unsigned long long)scanned, (unsigned long long)migrated, stall_ns / 1e6);
+	CHECK((uint64_t)movable * 512 * 3 >= mem_free);
+	unsigned pinned = compaction_test_run(true, &mem_free, &stall_ns);
+	printf("     compaction_test: pinned chunks: %u huge pages (%.1f%% of mem_free), pgmigrate_success %llu\n",
+	       pinned, 100.0 * pinned * 512 / (double)mem_free,
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS]);
+	CHECK((uint64_t)pinned * 512 * 3 < mem_free);
+	/* Only the untouched top of the zone: 262144 - 9 * 25600 = 32000 pages -> <= 62. */
+	CHECK(pinned <= 62);
+	shutdown();
+}
+
+/* stress-highalloc on a 512 MiB zone.  A kernel-build-like load keeps ~70% of memory in
+ * use: anon (55% of allocations, short-lived), page cache (30%, long-lived), slab (10%,
+ * unmovable, orders 0-1) and dentries/inodes (5%, reclaimable).  Each pass asks for
+ * 90% of memory as order-9 hugetlb-style pages, one attempt per 64 load operations, holds
+ * what it got to the end of the pass, and reports the success rate and the latency
+ * (simulated slow-path time) of the attempts.  Passes 1 and 2 run under load; pass 3 "at
+ * rest" after the build exits (anon freed; page cache and slab stay).
+ * Bars, from the memory each pass can reach: under load at most the ~30% not in use can
+ * become huge pages, so success <= 40% of attempts; at rest only slab-polluted pageblocks
+ * are lost (slab is ~12% of the live pages, grouped by mobility into few blocks), so at
+ * least half of the attempts succeed, and more than under load. */
+struct highalloc_pass {
+	unsigned attempts, success;
+	double mean_ms, max_ms;
+};
+
+struct load {
+	uint64_t *ids;
+	uint8_t *kind; /* 0 anon, 1 page cache, 2 slab, 3 reclaimable */
+	size_t nr, cap;
+	uint64_t next_id, pages;
+	uint64_t rs;
+};
+
+static void load_op(struct load *l, uint64_t target_pages)
+{
+	uint64_t r = rng_next(&l->rs) % 100;
+	if (l->pages < target_pages && l->nr < l->cap) {
+		uint8_t kind = r < 55 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
+		static const gfp_t gfp[4] = { GFP_HIGHUSER_MOVABLE | __GFP_ZERO, GFP_HIGHUSER_MOVABLE,
+					      GFP_KERNEL, GFP_KERNEL | __GFP_RECLAIMABLE };
+		unsigned order = kind == 2 ? (unsigned)(rng_next(&l->rs) % 2) : 0;
+		uint64_t id = l->next_id++;
+		pfn_t pfn = mm_alloc(&mm, id, gfp[kind] | (order ? __GFP_COMP : 0), order);
+		if (pfn == PFN_NONE)
+			return;
+		if (kind == 0)
+			mm.pages[pfn].flags |= PF_SWAPBACKED;
+		l->ids[l->nr] = id;
+		l->kind[l->nr] = kind;
+		l->nr++;
+		l->pages += 1ull << order;
+		return;
+	}
+	/* Free one object; short-lived anon goes most often, page cache rarely. */
+	for (int tries = 0; tries < 8 && l->nr; tries++) {
+		size_t k = rng_next(&l->rs) % l->nr;
+		static const unsigned keep_pct[4] = { 0, 90, 50, 60 };
+		if (rng_next(&l->rs) % 100 < keep_pct[l->kind[k]])
+			continue;
+		struct obj_slot *s = obj_lookup(&mm.objs, l->ids[k]);
+		l->pages -= 1ull << s->order;
+		mm_free(&mm, l->ids[k]);
+		l->nr--;
+		l->ids[k] = l->ids[l->nr];
+		l->kind[k] = l->kind[l->nr];
+		return;
+	}
+}
+
+static void highalloc_pass(struct load *l, bool under_load, uint64_t target_pages, struct highalloc_pass *out)
+{
+	uint64_t zone_pages = normal()->present;
+	unsigned attempts = (unsigned)(zone_pages * 9 / 10 / 512);
+	uint64_t *got = calloc(attempts, sizeof(*got));
+	double sum_ms = 0, max_ms = 0;
+	unsigned success = 0;
+	for (unsigned a = 0; a < attempts; a++) {
+		if (under_load)
+			for (int k = 0; k < 64; k++)
+				load_op(l, target_pages);
+		mm.stall_ns = 0;
+		uint64_t id = 50000000 + a;
+		if (mm_alloc(&mm, id, GFP_HUGETLB, 9) != PFN_NONE)
+			got[success++] = id;
+		double ms = mm.stall_ns / 1e6;
+		sum_ms += ms;
+		max_ms = ms > max_ms ? ms : max_ms;
+	}
+	for (unsigned i = 0; i < success; i++)
+		mm_free(&mm, got[i]);
+	free(got);
+	*out = (struct highalloc_pass){ attempts, success, sum_ms / attempts, max_ms };
+}
+
+static void test_scenario_stress_highalloc(void)
+{
+	uint64_t seed = tl_test_seed();
+	mmtest_config(&cfg, 0, 0, 131072, 0);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	boot();
+	mm.hooks.direct_reclaim = no_reclaim;
+	struct load l = { .cap = 200000, .next_id = 1, .rs = seed };
+	l.ids = calloc(l.cap, sizeof(*l.ids));
+	l.kind = calloc(l.cap, 1);
+	uint64_t target = normal()->present * 7 / 10;
+	for (int i = 0; i < 400000; i++) /* warm-up: the build gets going */
+		load_op(&l, target);
+	struct highalloc_pass pass[3];
+	highalloc_pass(&l, true, target, &pass[0]);
+	highalloc_pass(&l, true, target, &pass[1]);
+	for (size_t k = 0; k < l.nr;) { /* the build exits: its anon memory goes */
+		if (l.kind[k] == 0) {
+			mm_free(&mm, l.ids[k]);
+			l.nr--;
+			l.ids[k] = l.ids[l.nr];
+			l.kind[k] = l.kind[l.nr];
+		} else {
+			k++;
+		}
+	}
+	/* What pass 3 can reach: the free memory above the low watermark, in 512-page units. */
+	uint64_t free_rest = normal()->nr_free_pages, low = zone_wmark(normal(), WMARK_LOW);
+	uint64_t capacity = free_rest > low ? (free_rest - low) / 512 : 0;
+	uint64_t slab_pages = 0, cache_pages = 0;
+	for (size_t k = 0; k < l.nr; k++) {
+		uint64_t n = 1ull << obj_lookup(&mm.objs, l.ids[k])->order;
+		if (l.kind[k] >= 2)
+			slab_pages += n;
+		else
+			cache_pages += n;
+	}
+	highalloc_pass(&l, false, target, &pass[2]);
+	static const char *const names[3] = { "pass 1 (load)", "pass 2 (load)", "at rest" };
+	for (int p = 0; p < 3; p++)
+		printf("     stress-highalloc %-14s %3u/%3u = %5.1f%% success, latency mean %.3f ms max %.3f ms\n",
+		       names[p], pass[p].success, pass[p].attempts, 100.0 * pass[p].success / pass[p].attempts,
+		       pass[p].mean_ms, pass[p].max_ms);
+	printf("     stress-highalloc counters: compact_stall %llu success %llu fail %llu, migrate_scanned %llu "
+	       "free_scanned %llu, pgmigrate_success %llu fail %llu\n",
+	       (unsigned long long)mm.vm_events[VM_COMPACT_STALL], (unsigned long long)mm.vm_events[VM_COMPACT_SUCCESS],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_FAIL],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_MIGRATE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_FREE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS], (unsigned long long)mm.vm_events[VM_PGMIGRATE_FAIL]);
+	printf("     stress-highalloc at rest: free %llu pages (%llu huge pages above low), page cache %llu, "
+	       "slab %llu pages in %llu unmovable/reclaimable pageblocks\n",
+	       (unsigned long long)free_rest, (unsigned long long)capacity, (unsigned long long)cache_pages,
+	       (unsigned long long)slab_pages,
+	       (unsigned long long)(normal()->nr_blocks_mt[MIGRATE_UNMOVABLE] + normal()->nr_blocks_mt[MIGRATE_RECLAIMABLE]));
+	for (int p = 0; p < 2; p++)
+		CHECK(pass[p].success * 100 <= pass[p].attempts * 40);
+	CHECK(pass[2].success * 100 >= capacity * 80);
+	CHECK(pass[2].success > pass[0].success);
+	CHECK(mm.vm_events[VM_COMPACT_STALL] > 0);
+	check_all("stress-highalloc");
+	free(l.ids);
+	free(l.kind);
+	shutdown();
+}
+
+/* manual-compact: a 256 MiB zone filled with movable objects of orders 0-3 (weights
+ * 60/20/12/8), each then freed with probability 1/2: the free memory is in many small
+ * blocks, as in the 2007 cover letter's "before" line.  One compact_node (the `compact`
+ * record, order -1, MIGRATE_SYNC, whole zone) moves every object above the scanners'
+ * meeting point, so below it the memory is free and merges to order 9-10: the free pages
+ * at order >= 8 go from almost none to most (>= 80%; only the holes left in the free
+ * scanner's last blocks stay small). */
+static void test_scenario_manual_compact(void)
+{
+	uint64_t seed = tl_test_seed();
+	uint64_t rs = seed;
+	mmtest_config(&cfg, 0, 0, 65536, 0);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	boot();
+	uint64_t nr_ids = 0;
+	for (uint64_t id = 1;; id++) {
+		uint64_t r = rng_next(&rs) % 100;
+		unsigned order = r < 60 ? 0 : r < 80 ? 1 : r < 92 ? 2 : 3;
+		if (mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0), order) == PFN_NONE) {
+			if (order == 0)
+				break;
+			continue;
+		}
+		nr_ids = id;
+	}
+	for (uint64_t id = 1; id <= nr_ids; id++)
+		if (rng_next(&rs) % 2)
+			mm_free(&mm, id);
+	char *before = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	unsigned before_hi = free_pct_at_or_above(normal(), 8);
+	unsigned before_lo = 100 - free_pct_at_or_above(normal(), 4);
+	mm.stall_ns = 0;
+	mm_compact_request(&mm, -1, -1);
+	char *after = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	unsigned after_hi = free_pct_at_or_above(normal(), 8);
+	printf("     manual-compact buddyinfo Normal (orders 0..10):\n       before: %s\n       after:  %s\n", before, after);
+	printf("     manual-compact: free at order>=8 %u%% -> %u%% (orders 0-3 before: %u%%), migrate_scanned %llu, "
+	       "free_scanned %llu, isolated %llu, pgmigrate_success %llu, fail %llu, took %.2f ms simulated\n",
+	       before_hi, after_hi, before_lo, (unsigned long long)mm.vm_events[VM_COMPACT_MIGRATE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_FREE_SCANNED],
+	       (unsigned long long)mm.vm_events[VM_COMPACT_ISOLATED],
+	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS], (unsigned long long)mm.vm_events[VM_PGMIGRATE_FAIL],
+	       mm.stall_ns / 1e6);
+	CHECK(before_hi < 5);
+	CHECK(before_lo >= 50);
+	CHECK(after_hi >= 80);
+	CHECK(normal()->free_area[10].nr_free > 0);
+	CHECK(mm.vm_events[VM_PGMIGRATE_SUCCESS] > 0);
+	/* The only failures allowed: no target left where the scanners met. */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], mm.vm_events[VM_MMSIM_MIGRATE_FAIL_NOMEM]);
+	free(before);
+	free(after);
+	check_all("manual-compact");
+	shutdown();
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_indices);
+	RUN(test_deferral_backoff_and_reset);
+	RUN(test_deferral_in_slow_path);
+	RUN(test_scanners_meet);
+	RUN(test_unmovable_zone_terminates);
+	RUN(test_pinned_page_blocks_pageblock);
+	RUN(test_writeback_moves_only_in_sync);
+	RUN(test_kcompactd);
+	RUN(test_proactive);
+	RUN(test_threshold_defrag);
+	RUN(test_invariants_after_every_compaction);
+	RUN(test_scenario_compaction_test);
+	RUN(test_scenario_stress_highalloc);
+	RUN(test_scenario_manual_compact);
+	return TEST_END();
+}

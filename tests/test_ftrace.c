@@ -1,0 +1,417 @@
+/* test_ftrace.c — the ftrace text line parser, payload fields, readers, zoneinfo.
+ * Expected values are read off the hand-written input lines (reference §8.5, §8.6), not
+ * taken from the program's output. */
+#include "trace/ftrace.h"
+
+#include "mm/gfp.h"
+#include "mmsim-config.h"
+#include "testlib.h"
+#include "trace/zoneinfo.h"
+
+static char path_buf[4096];
+static const char *data(const char *name)
+{
+	snprintf(path_buf, sizeof(path_buf), "%s/tests/data/ftrace/%s", tl.srcdir, name);
+	return path_buf;
+}
+
+static enum ftrace_line_kind parse(const char *line, struct ftrace_event *ev,
+				   struct ftrace_parse_error *pe)
+{
+	return ftrace_parse_line(line, strlen(line), ev, NULL, NULL, pe);
+}
+
+static void test_tracefs_line(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	/* reference §8.5's own example line */
+	const char *l = "       some-task-6885    [001] .....   286.692074: mm_page_alloc: page=0000000057dc10be "
+			"pfn=0x103263 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP";
+	CHECK_EQ(parse(l, &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_EQ(ev.id, FEV_PAGE_ALLOC);
+	CHECK_STR(ev.comm, "some-task");
+	CHECK_EQ(ev.pid, 6885);
+	CHECK_EQ(ev.cpu, 1);
+	CHECK_EQ(ev.time_ns, 286692074000ull);
+	CHECK_EQ(ev.pfn, 0x103263);
+	CHECK_EQ(ev.order, 0);
+	CHECK_EQ(ev.migratetype, 1);
+	CHECK_EQ(ev.gfp, GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_COMP);
+}
+
+static void test_layout_variants(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	/* trace-cmd report: no flags column; comm with a space */
+	CHECK_EQ(parse("  Web Content-1234  [001]   100.000001: mm_page_free: page=0x1 pfn=0x1234 order=3",
+		       &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_STR(ev.comm, "Web Content");
+	CHECK_EQ(ev.pid, 1234);
+	CHECK_EQ(ev.pfn, 0x1234);
+	CHECK_EQ(ev.order, 3);
+	/* tgid column "(  123)", nanosecond timestamp, CRLF */
+	CHECK_EQ(parse("bash-9850 (   9850) [002] d..2. 855.672459123: mm_page_free: pfn=0x10 order=1\r",
+		       &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_EQ(ev.pid, 9850);
+	CHECK_EQ(ev.cpu, 2);
+	CHECK_EQ(ev.time_ns, 855672459123ull);
+	CHECK_EQ(ev.order, 1);
+	/* a comm holding dashes and brackets: pid after the last dash */
+	CHECK_EQ(parse("kworker/u8:2-ev[x]-77 [000] 1.5: mm_page_free_batched: page=0x1 pfn=0x2 order=0",
+		       &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_STR(ev.comm, "kworker/u8:2-ev[x]");
+	CHECK_EQ(ev.pid, 77);
+	CHECK_EQ(ev.time_ns, 1500000000ull);
+	/* fields found by name whatever their order; page= ignored */
+	CHECK_EQ(parse("a-1 [000] 1.000001: mm_page_alloc: gfp_flags=GFP_KERNEL order=2 pfn=0x99 page=0x5",
+		       &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_EQ(ev.pfn, 0x99);
+	CHECK_EQ(ev.order, 2);
+	CHECK_EQ(ev.migratetype, -1);
+	CHECK_EQ(ev.gfp, GFP_KERNEL);
+	/* a failed allocation: page NULL prints pfn 0 */
+	CHECK_EQ(parse("hog-1 [001] 1.000001: mm_page_alloc: page=(nil) pfn=0x0 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
+		       &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK(ev.pfn == FTRACE_PFN_NONE);
+}
+
+static void test_header_lost_unknown(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	const char *name = NULL;
+	size_t n = 0;
+	CHECK_EQ(parse("# tracer: nop", &ev, &pe), FTRACE_LINE_HEADER);
+	CHECK_EQ(parse("", &ev, &pe), FTRACE_LINE_HEADER);
+	CHECK_EQ(parse("   ", &ev, &pe), FTRACE_LINE_HEADER);
+	CHECK_EQ(parse("cpus=2", &ev, &pe), FTRACE_LINE_HEADER);
+	CHECK_EQ(parse("version = 6", &ev, &pe), FTRACE_LINE_HEADER);
+	CHECK_EQ(parse("CPU:1 [LOST 123 EVENTS]", &ev, &pe), FTRACE_LINE_LOST);
+	CHECK_EQ(ev.nr[0], 123);
+	CHECK_EQ(parse("CPU:0 [45 EVENTS DROPPED]", &ev, &pe), FTRACE_LINE_LOST);
+	CHECK_EQ(ev.nr[0], 45);
+	const char *l = "app-1 [000] 1.000001: sched_switch: prev_comm=a prev_pid=1";
+	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, &name, &n, &pe), FTRACE_LINE_UNKNOWN);
+	CHECK_EQ(n, 12);
+	CHECK(name && !memcmp(name, "sched_switch", 12));
+}
+
+/* Each malformed line: an error, and the 1-based column where it was found. */
+static void test_malformed_lines(void)
+{
+	static const struct {
+		const char *line;
+		size_t col;
+	} cases[] = {
+		{ "@@@@ garbage", 1 },                                              /* no [cpu] */
+		{ "app-10x0 [000] 1.000001: mm_page_free: pfn=0x1 order=0", 7 },     /* pid digits */
+		{ "app [000] 1.000001: mm_page_free: pfn=0x1 order=0", 1 },          /* no comm-pid */
+		{ "app-1 [000] 1.00x001: mm_page_free: pfn=0x1 order=0", 13 },       /* timestamp */
+		{ "app-1 [000] 1.1234567890: mm_page_free: pfn=0x1 order=0", 13 },   /* 10 digits */
+		{ "app-1 [000] 1.000001:", 22 },                                     /* no event name */
+		{ "app-1 [000] 1.000001: mm_page_free: pfn=0xZZ order=0", 41 },      /* bad number */
+		{ "app-1 [000] 1.000001: mm_page_free: pfn=0x1", 37 },               /* truncated */
+		{ "app-1 [000] 1.000001: mm_page_alloc: pfn=0x1 order=0 gfp_flags=GFP_KERNEL|GFP_BOGUS", 75 },
+		{ "app-1 [000] 1.000001: mm_page_alloc: pfn=0x1 order=99 gfp_flags=GFP_KERNEL", 53 },
+		{ "app-1 [000] 1.000001: mm_page_free: pfn=0x1ffffffffffffffff order=0", 59 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ftrace_event ev;
+		struct ftrace_parse_error pe = { 0 };
+		enum ftrace_line_kind k = parse(cases[i].line, &ev, &pe);
+		CHECK_EQ(k, FTRACE_LINE_ERROR);
+		if (pe.col != cases[i].col)
+			fprintf(stderr, "case %zu: col %zu (%s), expected %zu\n", i, pe.col, pe.reason,
+				cases[i].col);
+		CHECK_EQ(pe.col, cases[i].col);
+	}
+	/* a NUL byte anywhere: binary data */
+	static const char nul[] = "app-1 [000] 1.000001: mm_page_free: pfn=\0x1 order=0";
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	CHECK_EQ(ftrace_parse_line(nul, sizeof(nul) - 1, &ev, NULL, NULL, &pe), FTRACE_LINE_ERROR);
+	CHECK_EQ(pe.col, 41);
+}
+
+/* every_event.report holds one line per recognised event, in enum order. */
+static void test_every_event(void)
+{
+	FILE *fp = fopen(data("every_event.report"), "r");
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	char line[1024];
+	unsigned id = 0;
+	struct ftrace_event evs[NR_FTRACE_EVENTS];
+	while (fgets(line, sizeof(line), fp)) {
+		struct ftrace_parse_error pe = { 0 };
+		struct ftrace_event ev;
+		line[strcspn(line, "\n")] = 0;
+		enum ftrace_line_kind k = parse(line, &ev, &pe);
+		if (id == 0) {
+			CHECK_EQ(k, FTRACE_LINE_HEADER); /* cpus=2 */
+			id++;
+			continue;
+		}
+		if (k != FTRACE_LINE_EVENT)
+			fprintf(stderr, "line for %s: col %zu %s\n", ftrace_event_names[id], pe.col, pe.reason);
+		CHECK_EQ(k, FTRACE_LINE_EVENT);
+		CHECK_EQ(ev.id, id);
+		if (id < NR_FTRACE_EVENTS)
+			evs[id] = ev;
+		id++;
+	}
+	fclose(fp);
+	CHECK_EQ(id, NR_FTRACE_EVENTS);
+	if (id != NR_FTRACE_EVENTS)
+		return;
+	/* Field values, read off the lines. */
+	CHECK_STR(evs[FEV_PAGE_FREE].comm, "kworker/u8:2-events");
+	CHECK_EQ(evs[FEV_PAGE_FREE].pid, 77);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC].gfp, GFP_KERNEL | __GFP_COMP);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC].order, 3);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC_ZONE_LOCKED].migratetype, 2);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC_EXTFRAG].order, 3);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC_EXTFRAG].nr[0], 10);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC_EXTFRAG].nr[1], 9);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC_EXTFRAG].nr[2], 1);
+	CHECK_EQ(evs[FEV_PAGE_ALLOC_EXTFRAG].nr[3], 1);
+	/* dev 254:1 -> 254 << 20 | 1; ino 0x3c9a0; ofs 12288 -> index 3 */
+	CHECK_EQ(evs[FEV_FILEMAP_ADD].dev, (254u << 20) | 1);
+	CHECK_EQ(evs[FEV_FILEMAP_ADD].ino, 0x3c9a0);
+	CHECK_EQ(evs[FEV_FILEMAP_ADD].index, 3);
+	CHECK_EQ(evs[FEV_FILEMAP_ADD].order, 2);
+	CHECK_EQ(evs[FEV_FILEMAP_DELETE].dev, (8u << 20) | 17);
+	CHECK_EQ(evs[FEV_KSWAPD_WAKE].order, 2);
+	CHECK_EQ(evs[FEV_WAKEUP_KSWAPD].gfp, 0);
+	CHECK_EQ(evs[FEV_DIRECT_RECLAIM_BEGIN].gfp,
+		 GFP_NOFS | __GFP_RECLAIMABLE | __GFP_NOWARN | __GFP_NORETRY | __GFP_COMP);
+	CHECK_EQ(evs[FEV_DIRECT_RECLAIM_END].nr[0], 32);
+	CHECK_EQ(evs[FEV_MEMCG_RECLAIM_END].nr[0], 7);
+	CHECK_EQ(evs[FEV_LRU_SHRINK_INACTIVE].nr[0], 32);
+	CHECK_EQ(evs[FEV_LRU_SHRINK_INACTIVE].nr[1], 31);
+	CHECK_EQ(evs[FEV_COMPACTION_END].result, 7);       /* contended */
+	CHECK_EQ(evs[FEV_COMPACTION_FINISHED].result, 3);  /* no_suitable_page */
+	CHECK_EQ(evs[FEV_COMPACTION_SUITABLE].result, 1);  /* skipped */
+	CHECK_EQ(evs[FEV_COMPACTION_ISOLATE_FREEPAGES].nr[0], 512);
+	CHECK_EQ(evs[FEV_COMPACTION_ISOLATE_FREEPAGES].nr[1], 64);
+	CHECK_EQ(evs[FEV_COMPACTION_MIGRATEPAGES].nr[1], 1);
+	CHECK_EQ(evs[FEV_COMPACTION_TRY_TO_COMPACT].gfp, GFP_TRANSHUGE | __GFP_NORETRY | __GFP_THISNODE);
+	CHECK_EQ(evs[FEV_COMPACTION_DEFER_RESET].order, 8);
+	CHECK_EQ(evs[FEV_MIGRATE_PAGES].nr[0], 468);
+	CHECK_EQ(evs[FEV_MIGRATE_PAGES].nr[1], 2);
+	CHECK_EQ(evs[FEV_MIGRATE_PAGES].nr[2], 1);
+	CHECK_EQ(evs[FEV_MIGRATE_PAGES].nr[4], 3);
+	CHECK_EQ(evs[FEV_MIGRATE_PAGES].result, 0);        /* compaction */
+	CHECK_EQ(evs[FEV_MIGRATE_PAGES_START].result, 5);  /* numa_misplaced */
+	CHECK_EQ(evs[FEV_WRITEBACK_DIRTY_FOLIO].dev, 254u << 20);
+	CHECK_EQ(evs[FEV_WRITEBACK_DIRTY_FOLIO].ino, 10952740);
+	CHECK_EQ(evs[FEV_WRITEBACK_DIRTY_FOLIO].index, 11363);
+	CHECK_EQ(evs[FEV_PAGE_FAULT_USER].addr, 0x7ffd894e9d08ull);
+	CHECK_EQ(evs[FEV_PAGE_FAULT_USER].nr[0], 7);
+	CHECK_EQ(evs[FEV_PAGE_FAULT_KERNEL].addr, 0); /* a symbol, not an address */
+	CHECK_EQ(evs[FEV_CMA_ALLOC_START].nr[0], 256);
+	CHECK_EQ(evs[FEV_CMA_ALLOC_START].order, 8);
+	CHECK_EQ(evs[FEV_CMA_ALLOC_FINISH].pfn, 0x40000);
+	CHECK_EQ((int64_t)evs[FEV_CMA_ALLOC_FINISH].nr[1], -16);
+	CHECK_EQ(evs[FEV_CMA_RELEASE].nr[0], 256);
+	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].pfn, 0x40100); /* "pfn=%lx" without 0x */
+	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].order, 4);
+}
+
+/* The gfp memo gives what the parser gives: every gfp string of the test files, twice
+ * through one small memo (so slots are reused and collide), against no memo. */
+static void test_gfp_cache(void)
+{
+	static const char *const files[] = { "every_event.report", "scenario.trace" };
+	struct ftrace_gfp_cache *gc = calloc(1, sizeof(*gc));
+	unsigned compared = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+			FILE *fp = fopen(data(files[f]), "r");
+			char line[1024];
+			while (fp && fgets(line, sizeof(line), fp)) {
+				struct ftrace_event a, b;
+				struct ftrace_parse_error pe;
+				size_t n = strcspn(line, "\n");
+				enum ftrace_line_kind ka = ftrace_parse_line(line, n, &a, NULL, NULL, &pe);
+				enum ftrace_line_kind kb = ftrace_parse_line_cached(gc, line, n, &b, NULL, NULL, &pe);
+				CHECK_EQ(ka, kb);
+				if (ka == FTRACE_LINE_EVENT && kb == FTRACE_LINE_EVENT) {
+					CHECK_EQ(a.gfp, b.gfp);
+					compared += a.gfp != 0;
+				}
+			}
+			if (fp)
+				fclose(fp);
+		}
+	/* gfp-bearing lines (grep gfp_): every_event 8 less kmalloc, kmem_cache_alloc (not parsed)
+	 * and wakeup_kswapd (none = 0) = 5; scenario 14 less kmalloc = 13; twice */
+	CHECK_EQ(compared, 2 * (5 + 13));
+	free(gc);
+}
+
+struct count_sink {
+	uint64_t n;
+	uint64_t last_line;
+};
+
+static int count_events(void *arg, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct count_sink *c = arg;
+	(void)err;
+	c->n++;
+	c->last_line = ev->line;
+	return 0;
+}
+
+static void test_read_files(void)
+{
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	/* scenario.trace: 67 lines = 6 header + 1 lost marker + 1 unknown + 59 events */
+	CHECK_EQ(ftrace_read(data("scenario.trace"), NULL, count_events, &c, &st, &err), 0);
+	CHECK_EQ(st.nr_lines, 67);
+	CHECK_EQ(st.nr_header, 6);
+	CHECK_EQ(st.nr_lost_markers, 1);
+	CHECK_EQ(st.nr_lost_events, 5);
+	CHECK_EQ(st.nr_unknown, 1);
+	CHECK_STR(st.unknown[0].name, "sched_switch");
+	CHECK_EQ(st.nr_events, 59);
+	CHECK_EQ(c.n, 59);
+	CHECK_EQ(c.last_line, 67);
+	/* the same file gzip-compressed */
+	struct ftrace_read_stats st2;
+	c.n = 0;
+	CHECK_EQ(ftrace_read(data("scenario.trace.gz"), NULL, count_events, &c, &st2, &err), 0);
+	CHECK_EQ(st2.nr_events, 59);
+	CHECK_EQ(st2.bytes, st.bytes);
+}
+
+static void test_read_errors(void)
+{
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	/* malformed.trace: line 2 good, lines 3..10 malformed, line 11 good */
+	CHECK_EQ(ftrace_read(data("malformed.trace"), NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	CHECK(strstr(err.msg, "malformed.trace:3:") != NULL);
+	struct ftrace_read_opts lenient = { .lenient = true };
+	c.n = 0;
+	memset(&err, 0, sizeof(err));
+	CHECK_EQ(ftrace_read(data("malformed.trace"), &lenient, count_events, &c, &st, &err), 0);
+	CHECK_EQ(st.nr_errors, 8);
+	CHECK_EQ(st.first_error_line, 3);
+	CHECK_EQ(st.nr_events, 2);
+	CHECK_EQ(st.nr_header, 1);
+	struct ftrace_read_opts capped = { .lenient = true, .max_errors = 3 };
+	CHECK_EQ(ftrace_read(data("malformed.trace"), &capped, count_events, &c, &st, &err), -1);
+	CHECK(strstr(err.msg, "malformed.trace:6:") != NULL);
+	/* binary junk: an error even when lenient, since nothing is an event */
+	CHECK_EQ(ftrace_read(data("not_a_trace.bin"), &lenient, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	CHECK_EQ(ftrace_read(data("not_a_trace.bin"), NULL, count_events, &c, &st, &err), -1);
+	CHECK(strstr(err.msg, "not_a_trace.bin:1:") != NULL);
+	/* truncated gzip */
+	CHECK_EQ(ftrace_read(data("truncated.trace.gz"), NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	/* missing file */
+	CHECK_EQ(ftrace_read(data("no-such-file"), NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, EX_NOINPUT_);
+}
+
+static void test_dat_availability(void)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/../shared/data/real/compile-thp/trace.dat", tl.srcdir);
+	FILE *fp = fopen(p, "rb");
+	if (!fp) {
+		printf("     (shared capture absent: .dat check skipped)\n");
+		return;
+	}
+	fclose(fp);
+	enum ftrace_input_kind kind;
+	struct sim_error err = { 0 };
+	CHECK_EQ(ftrace_input_kind(p, &kind, &err), 0);
+	CHECK_EQ(kind, FTRACE_INPUT_DAT);
+#if !HAVE_LIBTRACECMD
+	struct ftrace_read_stats st;
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(p, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, EX_UNAVAILABLE_);
+	CHECK(strstr(err.msg, "libtracecmd-dev") != NULL);
+#endif
+}
+
+static void test_zoneinfo_small(void)
+{
+	struct zoneinfo zi;
+	struct zoneinfo_machine m;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse(data("zoneinfo.small"), &zi, &err), 0);
+	CHECK_EQ(zoneinfo_machine(&zi, &m, &err), 0);
+	CHECK_EQ(m.zone_pages[ZONE_DMA], 3998);
+	CHECK_EQ(m.zone_pages[ZONE_DMA32], 782336);
+	CHECK_EQ(m.zone_pages[ZONE_NORMAL], 5505024);
+	CHECK_EQ(m.zone_pages[ZONE_MOVABLE], 0);
+	CHECK_EQ(zi.zone[ZONE_DMA].start_pfn, 1);
+	CHECK_EQ(zi.zone[ZONE_DMA32].high, 3660); /* zone high, not the pagesets' "high:" */
+	/* reference §3.1: pages_min 16896 shares to DMA 10, DMA32 2116, Normal 14769 (+100
+	 * boost here); 16896 pages * 4 KiB = 67584 KiB.  Normal's gap 5394 = 5394266 * 10 / 10000. */
+	CHECK_EQ(m.min_free_kbytes, 67584);
+	CHECK(m.min_free_exact);
+	CHECK_EQ(m.watermark_scale_factor, 10);
+	CHECK_EQ(m.nr_cpus, 2);
+	struct machine_config mc = { 0 };
+	zoneinfo_apply(&m, &mc);
+	CHECK_EQ(mc.zone_pages[ZONE_NORMAL], 5505024);
+	CHECK_EQ(mc.min_free_kbytes, 67584);
+	/* not a zoneinfo */
+	CHECK_EQ(zoneinfo_parse(data("scenario.trace"), &zi, &err), -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	CHECK(strstr(err.msg, "scenario.trace:1:") != NULL);
+	CHECK_EQ(zoneinfo_parse(data("nope"), &zi, &err), -1);
+	CHECK_EQ(err.code, EX_NOINPUT_);
+}
+
+static void test_zoneinfo_capture(void)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/../shared/data/real/compile-thp/before.zoneinfo", tl.srcdir);
+	FILE *fp = fopen(p, "r");
+	if (!fp) {
+		printf("     (shared capture absent: skipped)\n");
+		return;
+	}
+	fclose(fp);
+	struct zoneinfo zi;
+	struct zoneinfo_machine m;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse(p, &zi, &err), 0);
+	CHECK_EQ(zoneinfo_machine(&zi, &m, &err), 0);
+	/* README: a 6.18 machine with THP madvise: min_free_kbytes 67584 (reference §3.1) */
+	CHECK_EQ(m.min_free_kbytes, 67584);
+	CHECK_EQ(m.zone_pages[ZONE_NORMAL], 5505024);
+	CHECK_EQ(m.nr_cpus, 2);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_tracefs_line);
+	RUN(test_layout_variants);
+	RUN(test_header_lost_unknown);
+	RUN(test_malformed_lines);
+	RUN(test_every_event);
+	RUN(test_gfp_cache);
+	RUN(test_read_files);
+	RUN(test_read_errors);
+	RUN(test_dat_availability);
+	RUN(test_zoneinfo_small);
+	RUN(test_zoneinfo_capture);
+	return TEST_END();
+}

@@ -1,0 +1,645 @@
+/* test_import.c — intent/effect separation, ids, reorder window, reconciliation and
+ * observed figures; the shared real captures; `mmsim import` end to end.
+ * Expected values are derived by hand from the input lines (see the comments). */
+#include "trace/import.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mmsim-config.h"
+#include "testlib.h"
+
+/* LeakSanitizer hook: libtraceevent keeps a few bytes of a parsed format (not ours). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libtraceevent.so\n";
+}
+
+static char path_buf[4096];
+static const char *data(const char *name)
+{
+	snprintf(path_buf, sizeof(path_buf), "%s/tests/data/ftrace/%s", tl.srcdir, name);
+	return path_buf;
+}
+
+static bool shared(const char *rel, char *out, size_t n)
+{
+	snprintf(out, n, "%s/../shared/data/real/%s", tl.srcdir, rel);
+	return access(out, R_OK) == 0;
+}
+
+struct recs {
+	struct trace_record *r;
+	size_t nr, cap;
+};
+
+static int collect(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	struct recs *b = arg;
+	(void)err;
+	if (b->nr == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->r = realloc(b->r, b->cap * sizeof(*b->r));
+		if (!b->r)
+			abort();
+	}
+	b->r[b->nr++] = *rec;
+	return 0;
+}
+
+/* Import path into recs; returns the import (caller frees) or NULL. */
+static struct import *run_import(const char *path, struct recs *out, struct ftrace_read_stats *rs,
+				 bool lenient)
+{
+	struct sim_error err = { 0 };
+	struct import_opts io = { .source = path, .lenient = lenient };
+	struct ftrace_read_opts ro = { .lenient = lenient };
+	memset(out, 0, sizeof(*out));
+	struct import *im = import_new(&io, collect, out, &err);
+	if (!im || ftrace_read(path, &ro, import_event, im, rs, &err) || import_finish(im, &err)) {
+		fprintf(stderr, "import %s: %s\n", path, err.msg);
+		import_free(im);
+		return NULL;
+	}
+	return im;
+}
+
+#define ID(gen, pfn) (((uint64_t)(gen) << 32) | (pfn))
+#define T(us) (10 * NSEC_PER_SEC + (us) * NSEC_PER_USEC)
+
+static void test_scenario(void)
+{
+	struct recs rs;
+	struct ftrace_read_stats st;
+	struct import *im = run_import(data("scenario.trace"), &rs, &st, false);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	/* The records, line by line of scenario.trace (line numbers in brackets). */
+	const struct trace_record want[] = {
+		/* [7] alloc, [8] its free, [9] pfn reused: generation 2 */
+		{ .time_ns = T(1), .kind = TR_ALLOC, .task = 100, .id = ID(1, 0x1000), .order = 0,
+		  .gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_COMP },
+		{ .time_ns = T(2), .kind = TR_FREE, .task = 100, .id = ID(1, 0x1000) },
+		{ .time_ns = T(3), .kind = TR_ALLOC, .task = 100, .id = ID(2, 0x1000), .gfp = GFP_KERNEL },
+		/* [10] kswapd frees it (dropped), [11] so the app's free is unmatched;
+		 * [12..15] alloc inside direct reclaim is an effect, and so its free. */
+		{ .time_ns = T(10), .kind = TR_ALLOC, .task = 100, .id = ID(1, 0x3000), .order = 9,
+		  .gfp = GFP_TRANSHUGE },
+		/* [17] tail free; [18] a new page inside the live THP: implied free, then alloc */
+		{ .time_ns = T(12), .kind = TR_FREE, .task = 100, .id = ID(1, 0x3000) },
+		{ .time_ns = T(12), .kind = TR_ALLOC, .task = 100, .id = ID(1, 0x3100),
+		  .gfp = GFP_HIGHUSER_MOVABLE },
+		/* [19..24] kcompactd's and compaction's frees dropped; [25] fault pending;
+		 * [26] page table (kernel gfp) is not the fault's page; [27] is */
+		{ .time_ns = T(20), .kind = TR_ALLOC, .task = 100, .id = ID(1, 0x5000),
+		  .gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO },
+		{ .time_ns = T(21), .kind = TR_ALLOC, .task = 100, .id = ID(1, 0x5001),
+		  .gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO },
+		/* [28] the same virtual page faults again: access */
+		{ .time_ns = T(22), .kind = TR_ACCESS, .task = 100, .id = ID(1, 0x5001) },
+		/* [30] page cache page, [31] mapped at (ino 0x1a, index 2), [32] dirtied */
+		{ .time_ns = T(24), .kind = TR_ALLOC, .task = 200, .id = ID(1, 0x6000),
+		  .gfp = GFP_HIGHUSER_MOVABLE },
+		{ .time_ns = T(26), .kind = TR_DIRTY, .task = 200, .id = ID(1, 0x6000) },
+		/* [58] device allocation, [59] its release */
+		{ .time_ns = T(52), .kind = TR_CMA_ALLOC, .task = 400, .id = (1ull << 63) | ID(1, 0x20000),
+		  .count = 16, .arg = 4 },
+		{ .time_ns = T(53), .kind = TR_CMA_RELEASE, .task = 400, .id = (1ull << 63) | ID(1, 0x20000) },
+		/* [66], [67] */
+		{ .time_ns = T(59), .kind = TR_FREE, .task = 100, .id = ID(1, 0x5000) },
+		{ .time_ns = T(60), .kind = TR_FREE, .task = 100, .id = ID(1, 0x5001) },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		const struct trace_record *g = &rs.r[i], *w = &want[i];
+		bool same = g->time_ns == w->time_ns && g->kind == w->kind && g->task == w->task &&
+			    g->id == w->id && g->order == w->order && g->gfp == w->gfp &&
+			    g->count == w->count && g->arg == w->arg;
+		if (!same)
+			fprintf(stderr, "record %zu: got t=%llu %s id=%#llx task=%u order=%u gfp=%#x\n", i,
+				(unsigned long long)g->time_ns, trace_kind_names[g->kind],
+				(unsigned long long)g->id, g->task, g->order, g->gfp);
+		CHECK(same);
+	}
+	const struct import_stats *s = import_get_stats(im);
+	/* 59 events: 14 emitted (+1 implied free), 39 dropped, 6 unmatched */
+	CHECK_EQ(s->nr_read, 59);
+	CHECK_EQ(s->nr_emitted, 15);
+	CHECK_EQ(s->implied, 1);
+	CHECK_EQ(s->free_effect[EFFECT_KSWAPD], 1);
+	CHECK_EQ(s->free_effect[EFFECT_KCOMPACTD], 1);
+	CHECK_EQ(s->free_effect[EFFECT_COMPACTION], 1);
+	CHECK_EQ(s->free_effect[EFFECT_MIGRATION], 1);
+	CHECK_EQ(s->free_effect[EFFECT_CMA], 1);
+	CHECK_EQ(s->free_effect[EFFECT_OOM_REAPER], 1);
+	CHECK_EQ(s->alloc_effect[EFFECT_DIRECT_RECLAIM], 1);
+	CHECK_EQ(s->alloc_effect[EFFECT_KHUGEPAGED], 1);
+	CHECK_EQ(s->free_of_effect_alloc, 1);
+	CHECK_EQ(s->alloc_failed, 1);
+	CHECK_EQ(s->observed, 25);
+	CHECK_EQ(s->ignored, 1);
+	CHECK_EQ(s->filemap, 2);
+	CHECK_EQ(s->fault_first_touch, 1);
+	CHECK_EQ(import_dropped(s), 39);
+	CHECK_EQ(s->free_unmatched, 1);
+	CHECK_EQ(s->free_tail, 1);
+	CHECK_EQ(s->dirty_unmapped, 2);
+	CHECK_EQ(s->fault_unresolved, 1);
+	CHECK_EQ(s->cma_release_unmatched, 1);
+	CHECK_EQ(import_unmatched(s), 6);
+	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	CHECK_EQ(st.nr_lines, st.nr_header + st.nr_lost_markers + st.nr_unknown + st.nr_errors + s->nr_read);
+	CHECK_EQ(s->gfp_mt_mismatch, 0);
+
+	/* Tasks by records: app 11 (records 1-9, 14, 15 above), cc 2, dev 2 (ties by pid). */
+	const struct import_task *tk;
+	CHECK_EQ(import_tasks(im, &tk), 3);
+	CHECK(tk[0].pid == 100 && tk[0].nr_records == 11 && !strcmp(tk[0].comm, "app"));
+	CHECK(tk[1].pid == 200 && tk[1].nr_records == 2 && !strcmp(tk[1].comm, "cc"));
+	CHECK(tk[2].pid == 400 && tk[2].nr_records == 2 && !strcmp(tk[2].comm, "dev"));
+
+	/* Observed figures, summed by hand from the lines. */
+	struct trace_header *h = calloc(1, sizeof(*h));
+	struct sim_error err = { 0 };
+	CHECK_EQ(import_observed_meta(s, &st, h, &err), 0);
+	static const struct {
+		const char *key, *value;
+	} obs[] = {
+		{ "observed.kswapd_wake", "1" },
+		{ "observed.wakeup_kswapd", "1" },
+		{ "observed.direct_reclaim", "1" },
+		{ "observed.direct_reclaim_nr_reclaimed", "32" },
+		{ "observed.compact_begin", "2" },
+		{ "observed.compaction_end.success", "1" },
+		{ "observed.compaction_end.partial_skipped", "1" },
+		{ "observed.compaction_suitable.continue", "1" },
+		{ "observed.compaction_finished.no_suitable_page", "1" },
+		{ "observed.extfrag", "1" },
+		{ "observed.extfrag_fragmenting", "1" },        /* fallback 3 < pageblock 9 */
+		{ "observed.extfrag_change_ownership", "0" },
+		{ "observed.migrate_pages", "2" },
+		{ "observed.pgmigrate_success", "6" },           /* 5 + 1 */
+		{ "observed.pgmigrate_fail", "1" },
+		{ "observed.migrate_reason.compaction", "1" },
+		{ "observed.migrate_reason.syscall_or_cpuset", "1" },
+		{ "observed.compact_migrate_scanned", "44" },
+		{ "observed.compact_free_scanned", "107" },      /* 100 + 7 */
+		{ "observed.compact_isolated_free", "11" },
+		{ "observed.compact_migrated", "32" },
+		{ "observed.compact_try", "1" },
+		{ "observed.compact_defer_reset", "1" },
+		{ "observed.kcompactd_wake", "1" },
+		{ "observed.wakeup_kcompactd", "1" },
+		{ "observed.kcompactd_sleep", "1" },
+		{ "observed.pgscan", "32" },
+		{ "observed.pgsteal", "30" },
+		{ "observed.alloc_fail", "1" },
+		{ "observed.cma_alloc", "1" },
+		{ "observed.cma_alloc_fail", "0" },
+		{ "observed.lost_events", "5" },
+		{ "observed.trace_duration_ns", "59000" },       /* 10.000060 - 10.000001 s */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(obs); i++) {
+		const char *v = trace_meta_get(h, obs[i].key);
+		if (!v || strcmp(v, obs[i].value))
+			fprintf(stderr, "%s = %s, expected %s\n", obs[i].key, v ? v : "(absent)", obs[i].value);
+		CHECK(v && !strcmp(v, obs[i].value));
+	}
+	/* no event of these kinds in the scenario: no key */
+	CHECK(trace_meta_get(h, "observed.vmscan_throttled") == NULL);
+	CHECK(trace_meta_get(h, "observed.compact_deferred") == NULL);
+	free(h);
+	free(rs.r);
+	import_free(im);
+}
+
+static struct ftrace_event mkev(sim_ns_t t, uint64_t line, uint64_t pfn, bool alloc)
+{
+	struct ftrace_event ev = { .time_ns = t, .line = line, .pfn = pfn, .pid = 1,
+				   .id = alloc ? FEV_PAGE_ALLOC : FEV_PAGE_FREE, .gfp = GFP_KERNEL,
+				   .migratetype = -1 };
+	strcpy(ev.comm, "app");
+	return ev;
+}
+
+/* Two CPUs interleaved out of order within the window come out sorted by time (ties by
+ * input order); an event older than what was already released is clamped and counted. */
+static void test_reorder(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1000 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	/* input (time, pfn): (100,1) (300,3) (200,2) (200,4) (5000,5) (150,6) */
+	struct ftrace_event in[] = {
+		mkev(100, 1, 1, true), mkev(300, 2, 3, true), mkev(200, 3, 2, true),
+		mkev(200, 4, 4, true), mkev(5000, 5, 5, true), mkev(150, 6, 6, true),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	/* (5000) releases everything older than 4000: 1,2,4,3 in time order; then 6 arrives
+	 * at 150 < 300 released: clamped to 300, before 5000. */
+	const uint64_t want_pfn[] = { 1, 2, 4, 3, 6, 5 };
+	const sim_ns_t want_t[] = { 100, 200, 200, 300, 300, 5000 };
+	CHECK_EQ(rs.nr, 6);
+	for (size_t i = 0; i < MIN(rs.nr, 6); i++) {
+		CHECK_EQ(rs.r[i].id & 0xffffffff, want_pfn[i]);
+		CHECK_EQ(rs.r[i].time_ns, want_t[i]);
+	}
+	CHECK_EQ(import_get_stats(im)->late, 1);
+	import_free(im);
+	free(rs.r);
+}
+
+static struct ftrace_event cev(sim_ns_t t, uint16_t id, const char *comm, uint32_t pid, int order)
+{
+	struct ftrace_event ev = { .time_ns = t, .line = t, .pid = pid, .id = id, .order = (int16_t)order,
+				   .pfn = 0x100 + t, .gfp = GFP_KERNEL, .migratetype = -1 };
+	snprintf(ev.comm, sizeof(ev.comm), "%s", comm);
+	return ev;
+}
+
+/* `echo 1 > /proc/sys/vm/compact_memory`: compaction of every zone at order -1 by the
+ * writing task is one COMPACT record; kcompactd's proactive order -1 is not. */
+static void test_manual_compaction(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	const struct ftrace_event in[] = {
+		cev(1, FEV_COMPACTION_BEGIN, "sh", 5, 0),
+		cev(2, FEV_COMPACTION_FINISHED, "sh", 5, -1),  /* -> COMPACT at t=2 */
+		cev(3, FEV_COMPACTION_END, "sh", 5, 0),
+		cev(4, FEV_COMPACTION_BEGIN, "sh", 5, 0),      /* next zone, same trigger */
+		cev(5, FEV_COMPACTION_FINISHED, "sh", 5, -1),
+		cev(6, FEV_COMPACTION_END, "sh", 5, 0),
+		cev(7, FEV_PAGE_ALLOC, "sh", 5, 0),            /* ALLOC; ends the trigger */
+		cev(8, FEV_COMPACTION_SUITABLE, "sh", 5, -1),  /* a second trigger: COMPACT */
+		cev(9, FEV_COMPACTION_FINISHED, "kcompactd0", 36, -1),
+		cev(10, FEV_COMPACTION_FINISHED, "cc1", 7, 9), /* direct compaction: order 9 */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	CHECK_EQ(rs.nr, 3);
+	if (rs.nr == 3) {
+		CHECK(rs.r[0].kind == TR_COMPACT && rs.r[0].time_ns == 2 && rs.r[0].task == 5 &&
+		      rs.r[0].arg == -1 && rs.r[0].order == TRACE_COMPACT_WHOLE_ZONE);
+		CHECK(rs.r[1].kind == TR_ALLOC && rs.r[1].time_ns == 7);
+		CHECK(rs.r[2].kind == TR_COMPACT && rs.r[2].time_ns == 8);
+	}
+	const struct import_stats *s = import_get_stats(im);
+	CHECK_EQ(s->compact_trigger, 2);
+	CHECK_EQ(s->implied, 2);
+	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	import_free(im);
+	free(rs.r);
+}
+
+/* Out-of-range values: errors with the line, or counted as invalid under lenient. */
+static void test_invalid(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .source = "x" };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	struct ftrace_event ev = mkev(1, 42, 1ull << 40, true);
+	CHECK_EQ(import_event(im, &ev, &err), 0); /* held in the window */
+	CHECK_EQ(import_finish(im, &err), -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	CHECK(strstr(err.msg, "x:42:") != NULL);
+	import_free(im);
+	io.lenient = true;
+	im = import_new(&io, collect, &rs, &err);
+	CHECK_EQ(import_event(im, &ev, &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	CHECK_EQ(import_get_stats(im)->invalid, 1);
+	import_free(im);
+	free(rs.r);
+}
+
+/* The real capture: counts from its README, and the reconciliation. */
+static void test_compile_thp(void)
+{
+	char p[4096];
+	if (!shared("compile-thp/report.txt.gz", p, sizeof(p))) {
+		printf("     (shared capture absent: skipped)\n");
+		return;
+	}
+	struct recs rs;
+	struct ftrace_read_stats st;
+	struct import *im = run_import(p, &rs, &st, false);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	const struct import_stats *s = import_get_stats(im);
+	/* README: 654,574 lines including the cpus=2 header; its event table */
+	CHECK_EQ(st.nr_lines, 654574);
+	CHECK_EQ(st.nr_header, 1);
+	CHECK_EQ(st.nr_errors, 0);
+	CHECK_EQ(st.nr_unknown, 0);
+	CHECK_EQ(s->by_event[FEV_PAGE_FREE], 232080);
+	CHECK_EQ(s->by_event[FEV_PAGE_ALLOC], 205380);
+	CHECK_EQ(s->by_event[FEV_PAGE_FREE_BATCHED], 176243);
+	CHECK_EQ(s->by_event[FEV_WRITEBACK_DIRTY_FOLIO], 25213);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_ISOLATE_FREEPAGES], 11993);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_FAST_ISOLATE_FREEPAGES], 1289);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_SUITABLE], 638);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_FINISHED], 304);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_ISOLATE_MIGRATEPAGES], 292);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_TRY_TO_COMPACT], 198);
+	CHECK_EQ(s->by_event[FEV_MIGRATE_PAGES], 192);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_MIGRATEPAGES], 192);
+	CHECK_EQ(s->by_event[FEV_WAKEUP_KSWAPD], 117);
+	CHECK_EQ(s->by_event[FEV_KSWAPD_WAKE], 117);
+	CHECK_EQ(s->by_event[FEV_PAGE_ALLOC_EXTFRAG], 66);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_DEFER_RESET], 54);
+	CHECK_EQ(s->by_event[FEV_DIRECT_RECLAIM_BEGIN], 53);
+	CHECK_EQ(s->by_event[FEV_DIRECT_RECLAIM_END], 53);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_BEGIN], 36);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_END], 36);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_KCOMPACTD_SLEEP], 14);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_KCOMPACTD_WAKE], 7);
+	CHECK_EQ(s->by_event[FEV_COMPACTION_WAKEUP_KCOMPACTD], 6);
+	/* every allocation event is an ALLOC record, an effect, or a failure */
+	uint64_t alloc_effects = 0, free_effects = 0;
+	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
+		alloc_effects += s->alloc_effect[i], free_effects += s->free_effect[i];
+	CHECK_EQ(s->by_kind[TR_ALLOC] + alloc_effects + s->alloc_failed, 205380);
+	/* every free event is a FREE record, an effect, or unmatched */
+	CHECK_EQ(s->by_kind[TR_FREE] - s->implied_free + free_effects + s->free_of_effect_alloc +
+			 s->free_unmatched + s->free_tail,
+		 232080 + 176243);
+	/* no filemap events in this capture: every dirty folio is unmapped */
+	CHECK_EQ(s->dirty_unmapped, 25213);
+	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	CHECK_EQ(st.nr_lines, st.nr_header + st.nr_lost_markers + st.nr_unknown + st.nr_errors + s->nr_read);
+	/* the kernel's own migratetype= agrees with gfp_migratetype for every allocation */
+	CHECK_EQ(s->gfp_mt_mismatch, 0);
+	CHECK_EQ(s->obs[OBS_KSWAPD_WAKE], 117);
+	CHECK_EQ(s->obs[OBS_DIRECT_RECLAIM], 53);
+	CHECK_EQ(s->obs[OBS_COMPACT_BEGIN], 36);
+	CHECK_EQ(s->obs[OBS_EXTFRAG], 66);
+	/* README step: `echo 1 > /proc/sys/vm/compact_memory` once */
+	CHECK_EQ(s->compact_trigger, 1);
+	CHECK_EQ(s->by_kind[TR_COMPACT], 1);
+	/* records are in time order */
+	bool sorted = true;
+	for (size_t i = 1; i < rs.nr; i++)
+		sorted &= rs.r[i].time_ns >= rs.r[i - 1].time_ns;
+	CHECK(sorted);
+	free(rs.r);
+	import_free(im);
+}
+
+/* Prefill: present - free of each zone, read off the text: DMA 100 - 40, Normal 1000 - 900. */
+static void test_prefill(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone      DMA\n  pages free     40\n        min      1\n"
+		"        present  100\n        managed  90\n"
+		"Node 0, zone   Normal\n  pages free     900\n        min      2\n"
+		"        present  1000\n        managed  1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	struct recs rs = { 0 };
+	uint64_t n = 0;
+	CHECK_EQ(import_prefill(&zi, 77, collect, &rs, &n, &err), 0);
+	CHECK_EQ(n, 160);
+	CHECK_EQ(rs.nr, 160);
+	CHECK(rs.nr && rs.r[0].kind == TR_ALLOC && rs.r[0].time_ns == 77 && rs.r[0].task == 0 &&
+	      rs.r[0].order == 0 && rs.r[0].gfp == GFP_HIGHUSER_MOVABLE);
+	CHECK(rs.nr == 160 && rs.r[159].id == (IMPORT_PREFILL_ID_BIT | 160));
+	free(rs.r);
+}
+
+static void test_meta_text(void)
+{
+	char b[12];
+	CHECK_STR(import_meta_text(b, sizeof(b), "  a\tb\x80 "), "a?b?");
+	CHECK_STR(import_meta_text(b, sizeof(b), "/very/long/path.gz"), ".../path.gz");
+	CHECK_STR(import_meta_text(b, sizeof(b), "12345678901"), "12345678901");
+}
+
+static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run_cmd(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The .dat and the report text of the same capture give the same records; report
+ * prints microseconds (rounded), the .dat holds nanoseconds, so times compare rounded. */
+static void test_dat_equals_report(void)
+{
+	char pr[4096], pd[4096];
+	if (!HAVE_LIBTRACECMD || !shared("compile-thp/report.txt.gz", pr, sizeof(pr)) ||
+	    !shared("compile-thp/trace.dat", pd, sizeof(pd))) {
+		printf("     (libtracecmd or shared capture absent: skipped)\n");
+		return;
+	}
+	struct recs a, b;
+	struct ftrace_read_stats sa, sb;
+	struct import *ia = run_import(pr, &a, &sa, false);
+	struct import *ib = run_import(pd, &b, &sb, false);
+	CHECK(ia && ib);
+	if (!ia || !ib)
+		goto out;
+	CHECK_EQ(a.nr, b.nr);
+	size_t diff = 0;
+	for (size_t i = 0; i < MIN(a.nr, b.nr); i++) {
+		const struct trace_record *x = &a.r[i], *y = &b.r[i];
+		bool same = x->time_ns == (y->time_ns + 500) / 1000 * 1000 && x->kind == y->kind &&
+			    x->id == y->id && x->task == y->task && x->order == y->order &&
+			    x->gfp == y->gfp && x->count == y->count && x->arg == y->arg;
+		if (!same && diff++ < 3)
+			fprintf(stderr, "record %zu differs: %s id %#llx vs %s id %#llx\n", i,
+				trace_kind_names[x->kind], (unsigned long long)x->id,
+				trace_kind_names[y->kind], (unsigned long long)y->id);
+	}
+	CHECK_EQ(diff, 0);
+	CHECK_EQ(sa.nr_events, sb.nr_events);
+	CHECK_EQ(memcmp(import_get_stats(ia)->obs, import_get_stats(ib)->obs,
+			sizeof(import_get_stats(ia)->obs)), 0);
+	/* End to end: with --usec both give the same .mmt.txt, provenance keys aside. */
+	const char *mmsim = getenv("MMSIM");
+	if (mmsim) {
+		char dir[] = "/tmp/mmsim-dat-XXXXXX";
+		CHECK(mkdtemp(dir) != NULL);
+		CHECK_EQ(run_cmd("%s import --usec %s -o %s/r.mmt.txt 2>/dev/null", mmsim, pr, dir), 0);
+		CHECK_EQ(run_cmd("%s import --usec %s -o %s/d.mmt.txt 2>/dev/null", mmsim, pd, dir), 0);
+		CHECK_EQ(run_cmd("cd %s && grep -v -e source -e import.lines r.mmt.txt > r && "
+				 "grep -v -e source -e import.lines d.mmt.txt > d && cmp -s r d", dir), 0);
+		run_cmd("rm -rf %s", dir);
+	}
+out:
+	free(a.r);
+	free(b.r);
+	import_free(ia);
+	import_free(ib);
+}
+
+/* The tracefs `trace` capture: faults and page-cache writeback are placed. */
+static void test_tracefs_small(void)
+{
+	char p[4096];
+	if (!shared("tracefs-small/trace.txt.gz", p, sizeof(p))) {
+		printf("     (shared capture absent: skipped)\n");
+		return;
+	}
+	struct recs rs;
+	struct ftrace_read_stats st;
+	struct import *im = run_import(p, &rs, &st, false);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	const struct import_stats *s = import_get_stats(im);
+	/* README: 61,447 events, none dropped; page events as counted by grep */
+	CHECK_EQ(st.nr_errors, 0);
+	CHECK_EQ(st.nr_unknown, 0);
+	CHECK_EQ(s->nr_read, 61447);
+	CHECK_EQ(s->by_event[FEV_PAGE_ALLOC], 19735);
+	CHECK_EQ(s->by_event[FEV_PAGE_FAULT_USER], 11971);
+	CHECK_EQ(s->by_event[FEV_FILEMAP_ADD], 9165);
+	CHECK_EQ(s->by_event[FEV_WRITEBACK_DIRTY_FOLIO], 33);
+	/* each fault is an ACCESS, a first touch, or unresolved; each dirty a DIRTY or unmapped */
+	CHECK_EQ(s->by_kind[TR_ACCESS] + s->fault_first_touch + s->fault_unresolved, 11971);
+	CHECK_EQ(s->by_kind[TR_DIRTY] + s->dirty_unmapped, 33);
+	CHECK(s->by_kind[TR_DIRTY] > 0);
+	CHECK(s->fault_first_touch > 0);
+	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	free(rs.r);
+	import_free(im);
+}
+
+static bool exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0;
+}
+
+static void test_cli(void)
+{
+	const char *mmsim = getenv("MMSIM");
+	if (!mmsim) {
+		printf("     (MMSIM not set: skipped)\n");
+		return;
+	}
+	char dir[] = "/tmp/mmsim-import-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char out[4200], in[4096], zi[4096], mal[4096], bin[4096];
+	snprintf(in, sizeof(in), "%s", data("scenario.trace.gz"));
+	snprintf(zi, sizeof(zi), "%s", data("zoneinfo.small"));
+	snprintf(mal, sizeof(mal), "%s", data("malformed.trace"));
+	snprintf(bin, sizeof(bin), "%s", data("not_a_trace.bin"));
+	snprintf(out, sizeof(out), "%s/s.mmt.txt", dir);
+
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, in, out), 0);
+	CHECK(exists(out));
+	struct sim_error err = { 0 };
+	struct trace_reader *r = trace_open(out, &err);
+	CHECK(r != NULL);
+	if (r) {
+		const struct trace_header *h = trace_reader_header(r);
+		CHECK_STR(trace_meta_get(h, "importer"), "ftrace");
+		CHECK_STR(trace_meta_get(h, "observed.kswapd_wake"), "1");
+		CHECK_STR(trace_meta_get(h, "import.events_read"), "59");
+		CHECK_STR(trace_meta_get(h, "import.emitted"), "14");
+		CHECK_STR(trace_meta_get(h, "import.dropped"), "39");
+		CHECK_STR(trace_meta_get(h, "import.unmatched"), "6");
+		CHECK_STR(trace_meta_get(h, "task.100"), "app");
+		CHECK_STR(trace_meta_get(h, "task.400"), "dev");
+		CHECK(trace_meta_get(h, "source_sha256") != NULL);
+		struct trace_record rec;
+		size_t n = 0;
+		int rc;
+		while ((rc = trace_read(r, &rec, &err)) == 1)
+			n++;
+		CHECK_EQ(rc, 0);
+		CHECK_EQ(n, 15);
+		trace_close(r);
+	}
+	/* trace_pipe style: no header, from stdin */
+	char piped[4300];
+	snprintf(piped, sizeof(piped), "%s/piped.mmt.gz", dir);
+	CHECK_EQ(run_cmd("grep -v '^#' %s | %s import - -o %s 2>/dev/null", data("scenario.trace"), mmsim, piped), 0);
+	CHECK(exists(piped));
+	/* a native trace given as input: refused, wrong file type */
+	char again[4300];
+	snprintf(again, sizeof(again), "%s/again.mmt.gz", dir);
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, out, again), 65);
+	CHECK(!exists(again));
+	/* bad input: exit 65 with the line, nothing written */
+	snprintf(out, sizeof(out), "%s/bad.mmt.gz", dir);
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, mal, out), 65);
+	CHECK(!exists(out));
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, bin, out), 65);
+	CHECK(!exists(out));
+	CHECK_EQ(run_cmd("%s import %s/none -o %s 2>/dev/null", mmsim, dir, out), 66);
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, dir, out), 66);
+	CHECK_EQ(run_cmd("%s import 2>/dev/null", mmsim), 64);
+	char dat[4096];
+	if (!HAVE_LIBTRACECMD && shared("compile-thp/trace.dat", dat, sizeof(dat))) {
+		/* a .dat without libtracecmd: 69, nothing written */
+		CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, dat, out), 69);
+		CHECK(!exists(out));
+	}
+	CHECK_EQ(run_cmd("%s import %s --window-us x 2>/dev/null", mmsim, in), 64);
+	/* lenient: written, with the malformed lines counted */
+	CHECK_EQ(run_cmd("%s import %s --lenient --summary -o %s > %s/sum.txt", mmsim, mal, out, dir), 0);
+	CHECK(exists(out));
+	char sum[4200];
+	snprintf(sum, sizeof(sum), "%s/sum.txt", dir);
+	FILE *fp = fopen(sum, "r");
+	char buf[8192] = { 0 };
+	if (fp) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+		buf[n] = 0;
+		fclose(fp);
+	}
+	CHECK(strstr(buf, "parse errors                   8  (first at line 3)") != NULL);
+	/* each malformed line listed with its column: line 3 lacks order=, line 4 is garbage */
+	CHECK(strstr(buf, "line 3:") != NULL && strstr(buf, "no field order=") != NULL);
+	CHECK(strstr(buf, "line 4:1: no [cpu] column") != NULL);
+	/* zoneinfo -> machine YAML */
+	snprintf(out, sizeof(out), "%s/machine.yaml", dir);
+	CHECK_EQ(run_cmd("%s import --zoneinfo %s -o %s", mmsim, zi, out), 0);
+	fp = fopen(out, "r");
+	memset(buf, 0, sizeof(buf));
+	if (fp) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+		buf[n] = 0;
+		fclose(fp);
+	}
+	CHECK(strstr(buf, "min_free_kbytes: 67584") != NULL);
+	CHECK(strstr(buf, "normal: 5505024") != NULL);
+	CHECK(strstr(buf, "dma32: 782336") != NULL);
+	run_cmd("rm -rf %s", dir);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_scenario);
+	RUN(test_reorder);
+	RUN(test_manual_compaction);
+	RUN(test_invalid);
+	RUN(test_prefill);
+	RUN(test_meta_text);
+	RUN(test_compile_thp);
+	RUN(test_dat_equals_report);
+	RUN(test_tracefs_small);
+	RUN(test_cli);
+	return TEST_END();
+}

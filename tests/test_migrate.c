@@ -1,0 +1,285 @@
+/* Migration (reference §6): what may move in which mode, the move primitive (object slot,
+ * owner, flags, LRU position), migrate_pages failure reasons and counters, the non-LRU
+ * policy.  Expected values are derived by hand in the comments. */
+#include "mm/migrate.h"
+#include "mm/vmscan.h"
+#include "mmtest.h"
+#include "testlib.h"
+
+static struct config cfg;
+static struct mm mm;
+
+static void start(enum nonlru_migration nonlru, bool file_migrate_folio)
+{
+	mmtest_config(&cfg, 0, 0, 2048, 4);
+	cfg.policy.migration_nonlru = nonlru;
+	cfg.policy.migration_file_migrate_folio = file_migrate_folio;
+	cfg.policy.compact_unevictable_allowed = true;
+	cfg.costs.migrate_page_ns = 2000;
+	struct sim_error err;
+	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void check_mm(void)
+{
+	char msg[256];
+	bool ok = mm_check(&mm, 2, msg, sizeof(msg));
+	if (!ok)
+		fprintf(stderr, "mm_check: %s\n", msg);
+	CHECK(ok);
+}
+
+/* Target for tests: the first free block of `order` or larger, isolated and split down. */
+static pfn_t take_target(unsigned order)
+{
+	struct zone *z = &mm.zones[ZONE_NORMAL];
+	for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
+		pfn_t pfn = z->free_area[o].head[MIGRATE_MOVABLE];
+		if (pfn == PFN_NONE)
+			continue;
+		if (!buddy_isolate_free_page(&mm, z, pfn, o))
+			return PFN_NONE;
+		/* Hand the upper halves back: only `order` stays isolated. */
+		while (o > order) {
+			o--;
+			mm.pages[pfn + (1u << o)].flags = PF_ISOLATED;
+			mm.pages[pfn + (1u << o)].order = (uint8_t)o;
+			buddy_putback_isolated(&mm, z, pfn + (1u << o), o);
+		}
+		mm.pages[pfn].order = (uint8_t)order;
+		return pfn;
+	}
+	return PFN_NONE;
+}
+
+static pfn_t get_new(struct mm *m, pfn_t src, unsigned order, void *priv)
+{
+	(void)m;
+	(void)src;
+	int *budget = priv;
+	if (budget && (*budget)-- <= 0)
+		return PFN_NONE;
+	return take_target(order);
+}
+
+/* The rules of migrate_page_check, one flag at a time, from reference §6.1-6.2. */
+static void test_page_check_rules(void)
+{
+	start(NONLRU_HANDLER, false);
+	pfn_t a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
+	pfn_t k = mm_alloc(&mm, 2, GFP_KERNEL, 0);
+	struct page_frame *p = &mm.pages[a];
+	CHECK(p->flags & PF_LRU); /* no reclaim hook: movable pages are flagged LRU */
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_ASYNC), MIGRATE_OK);
+	/* Kernel (slab-like) pages never move. */
+	CHECK_EQ(migrate_page_check(&mm, k, MIGRATE_SYNC), MFAIL_UNMOVABLE);
+	/* Writeback: -EBUSY unless MIGRATE_SYNC. */
+	p->flags |= PF_WRITEBACK;
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_ASYNC), MFAIL_WRITEBACK);
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC_LIGHT), MFAIL_WRITEBACK);
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC), MIGRATE_OK);
+	p->flags &= (uint16_t)~PF_WRITEBACK;
+	/* Dirty file page, mapping without migrate_folio (this config): only MIGRATE_SYNC. */
+	p->flags |= PF_DIRTY;
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC_LIGHT), MFAIL_DIRTY);
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC), MIGRATE_OK);
+	/* Dirty anon pages need no writeout. */
+	p->flags |= PF_SWAPBACKED;
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_ASYNC), MIGRATE_OK);
+	p->flags &= (uint16_t)~(PF_DIRTY | PF_SWAPBACKED);
+	/* A pin: -EAGAIN in every mode (the refcount never matches). */
+	CHECK(mm_pin(&mm, 1, 0));
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC), MFAIL_AGAIN);
+	CHECK(mm_unpin(&mm, 1));
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC), MIGRATE_OK);
+	/* Non-LRU movable with a handler moves. */
+	CHECK(migrate_mark_nonlru_movable(&mm, 1));
+	CHECK(!(p->flags & PF_LRU));
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_ASYNC), MIGRATE_OK);
+	check_mm();
+	mm_destroy(&mm);
+	/* ... and with policy pin it does not. */
+	start(NONLRU_PIN, true);
+	a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
+	CHECK(migrate_mark_nonlru_movable(&mm, 1));
+	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC), MFAIL_NONLRU);
+	/* With migrate_folio (the default), a dirty file page moves in any mode. */
+	pfn_t b = mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0);
+	mm.pages[b].flags |= PF_DIRTY;
+	CHECK_EQ(migrate_page_check(&mm, b, MIGRATE_ASYNC), MIGRATE_OK);
+	mm_destroy(&mm);
+}
+
+/* migrate_move_object: the object follows, its old block is freed, LRU order is kept. */
+static void test_move_object(void)
+{
+	start(NONLRU_HANDLER, true);
+	/* Fresh 2048-page zone: ids 1..3 take pfns 0, 1, 2 (sequential split from pfn 0, as
+	 * in test_buddy).  Put them on the inactive file list in order 1, 2, 3. */
+	pfn_t p1 = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
+	pfn_t p2 = mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0);
+	pfn_t p3 = mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE, 0);
+	CHECK_EQ(p1, 0);
+	CHECK_EQ(p2, 1);
+	CHECK_EQ(p3, 2);
+	reclaim_set_page_flags(&mm, p2, PF_DIRTY | PF_REFERENCED, 0);
+	for (pfn_t p = 0; p < 3; p++) {
+		lru_del(&mm, p); /* reclaim's hook put each at the head */
+		lru_add(&mm, p, true);
+	}
+	/* The first free order-0 block after that is pfn 3. */
+	pfn_t dst = take_target(0);
+	CHECK_EQ(dst, 3);
+	uint64_t free_before = mm.zones[ZONE_NORMAL].nr_free_pages;
+	migrate_move_object(&mm, p2, dst);
+	struct obj_slot *s = obj_lookup(&mm.objs, 2);
+	CHECK_EQ(s->pfn, 3);
+	CHECK_EQ(mm.pages[3].owner, (uint32_t)(s - mm.objs.slots));
+	CHECK_EQ(mm.pages[3].flags, PF_HEAD | PF_LRU | PF_DIRTY | PF_REFERENCED);
+	CHECK(mm.pages[1].flags & PF_BUDDY);
+	/* The old page (1) is freed: +1 free page. */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, free_before + 1);
+	/* LRU order 0, 3, 2 (the moved page kept its place). */
+	struct lruvec *v = &mm.lruvec;
+	CHECK_EQ(v->head[LRU_INACTIVE_FILE], 0);
+	CHECK_EQ(mm.pages[0].next, 3);
+	CHECK_EQ(mm.pages[3].next, 2);
+	CHECK_EQ(v->tail[LRU_INACTIVE_FILE], 2);
+	CHECK_EQ(mm.pages[2].prev, 3);
+	CHECK_EQ(v->nr_pages[LRU_INACTIVE_FILE], 3);
+	check_mm();
+	mm_destroy(&mm);
+}
+
+/* migrate_pages: 4 objects — movable, pinned, writeback, kernel — in sync-light mode.
+ * Hand count: 1 page succeeds; pinned, writeback, unmovable fail one page each. */
+static void test_migrate_pages_reasons(void)
+{
+	start(NONLRU_HANDLER, true);
+	pfn_t p[5];
+	p[0] = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
+	p[1] = mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0);
+	p[2] = mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE, 0);
+	p[3] = mm_alloc(&mm, 4, GFP_KERNEL, 0);
+	p[4] = mm_alloc(&mm, 5, GFP_HIGHUSER_MOVABLE, 1); /* an order-1 object: 2 pages */
+	CHECK(mm_pin(&mm, 2, 0));
+	CHECK(reclaim_writeback_object(&mm, 3)); /* in flight: no engine, nothing polls */
+	struct migrate_result res = { 0 };
+	unsigned failed = migrate_pages(&mm, p, 5, get_new, NULL, NULL, MIGRATE_SYNC_LIGHT, MR_COMPACTION, &res);
+	CHECK_EQ(failed, 3);
+	CHECK_EQ(res.nr_succeeded, 1 + 2);
+	CHECK_EQ(res.nr_failed, 3);
+	CHECK_EQ(res.nr_fail_by[MFAIL_PINNED], 1);
+	CHECK_EQ(res.nr_fail_by[MFAIL_WRITEBACK], 1);
+	CHECK_EQ(res.nr_fail_by[MFAIL_UNMOVABLE], 1);
+	CHECK_EQ(res.cost_ns, 3 * 2000);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 3);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 3);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_UNMOVABLE], 1);
+	/* The pinned, writeback and kernel objects did not move. */
+	CHECK_EQ(obj_lookup(&mm.objs, 2)->pfn, p[1]);
+	CHECK_EQ(obj_lookup(&mm.objs, 3)->pfn, p[2]);
+	CHECK_EQ(obj_lookup(&mm.objs, 4)->pfn, p[3]);
+	CHECK(obj_lookup(&mm.objs, 1)->pfn != p[0]);
+	CHECK(obj_lookup(&mm.objs, 5)->pfn != p[4]);
+	CHECK_EQ(mm.pages[obj_lookup(&mm.objs, 5)->pfn].order, 1);
+	/* The same writeback page moves in MIGRATE_SYNC. */
+	struct migrate_result res2 = { 0 };
+	CHECK_EQ(migrate_pages(&mm, &p[2], 1, get_new, NULL, NULL, MIGRATE_SYNC, MR_COMPACTION, &res2), 0);
+	CHECK(obj_lookup(&mm.objs, 3)->pfn != p[2]);
+	check_mm();
+	mm_destroy(&mm);
+}
+
+/* -ENOMEM: the first object without a target fails (nomem), the rest are put back. */
+static void test_migrate_nomem(void)
+{
+	start(NONLRU_HANDLER, true);
+	pfn_t p[3];
+	for (int i = 0; i < 3; i++)
+		p[i] = mm_alloc(&mm, (uint64_t)i + 1, GFP_HIGHUSER_MOVABLE, 0);
+	int budget = 1;
+	struct migrate_result res = { 0 };
+	unsigned failed = migrate_pages(&mm, p, 3, get_new, NULL, &budget, MIGRATE_ASYNC, MR_COMPACTION, &res);
+	/* 1 moved, the 2nd found no target (counted), the 3rd was never tried. */
+	CHECK_EQ(failed, 2);
+	CHECK(res.nomem);
+	CHECK_EQ(res.nr_succeeded, 1);
+	CHECK_EQ(res.nr_fail_by[MFAIL_NOMEM], 1);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 1);
+	CHECK(!(mm.pages[p[2]].flags & PF_ISOLATED));
+	check_mm();
+	mm_destroy(&mm);
+}
+
+/* policy.migration.nonlru = reclaim: the page is dropped, not copied. */
+static void test_nonlru_reclaim(void)
+{
+	start(NONLRU_RECLAIM, true);
+	pfn_t a = mm_alloc(&mm, 7, GFP_HIGHUSER_MOVABLE, 2); /* a 4-page zsmalloc-like zspage */
+	CHECK(migrate_mark_nonlru_movable(&mm, 7));
+	uint64_t free_before = mm.zones[ZONE_NORMAL].nr_free_pages;
+	struct migrate_result res = { 0 };
+	CHECK_EQ(migrate_pages(&mm, &a, 1, get_new, NULL, NULL, MIGRATE_SYNC_LIGHT, MR_COMPACTION, &res), 0);
+	CHECK_EQ(res.nr_reclaimed, 4);
+	CHECK_EQ(res.nr_succeeded, 0);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_NONLRU_RECLAIMED], 4);
+	struct obj_slot *s = obj_lookup(&mm.objs, 7);
+	CHECK(s && s->kind == OBJ_EVICTED && s->pfn == PFN_NONE);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, free_before + 4);
+	check_mm();
+	mm_destroy(&mm);
+}
+
+
+/* Long-term pins migrate out of CMA first (5.13+).  2048-page Normal zone with a 1536-page
+ * CMA area placed at the top (pfns 512..2047): free CMA (1536) is over half of all free
+ * memory (2048), so the 5.7 balancing rule serves the first movable page from CMA.  A
+ * long-term pin moves it to pageblock 0, now UNMOVABLE (the target is GFP_USER without
+ * __GFP_MOVABLE); a page already outside CMA stays. */
+static void test_longterm_pin_leaves_cma(void)
+{
+	mmtest_config(&cfg, 0, 0, 2048, 4);
+	cfg.policy.migration_file_migrate_folio = true;
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 1536;
+	struct sim_error err;
+	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	pfn_t a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
+	CHECK(a >= 512);
+	CHECK_EQ(mm_pageblock(&mm, a)->mt, MIGRATE_CMA);
+	CHECK(migrate_longterm_pin(&mm, 1));
+	pfn_t moved = obj_lookup(&mm.objs, 1)->pfn;
+	CHECK(moved < 512);
+	CHECK_EQ(mm_pageblock(&mm, moved)->mt, MIGRATE_UNMOVABLE);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
+	CHECK(mm_pin(&mm, 1, 0));
+	/* Already outside CMA: nothing to do. */
+	CHECK(migrate_longterm_pin(&mm, 1));
+	CHECK_EQ(obj_lookup(&mm.objs, 1)->pfn, moved);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
+	CHECK(!migrate_longterm_pin(&mm, 999));
+	check_mm();
+	mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_page_check_rules);
+	RUN(test_move_object);
+	RUN(test_migrate_pages_reasons);
+	RUN(test_migrate_nomem);
+	RUN(test_nonlru_reclaim);
+	RUN(test_longterm_pin_leaves_cma);
+	return TEST_END();
+}

@@ -1,0 +1,339 @@
+#!/bin/sh
+# End-to-end tests of mmsim sweep / merge / compare / report.
+#   test_sweep.sh core      expansion, seeds stable across runs and -j, resume after kill -9,
+#                           shard 1/2 + 2/2 merged == unsharded (byte for byte), Slurm env,
+#                           failing points, compare; the real `mmsim run` when it exists
+#   test_sweep.sh parallel  the GNU parallel line of docs/sweeps.md, two local job slots
+#   test_sweep.sh report    report on fixture runs: every gnuplot script renders a PNG, the
+#                           HTML references only files that exist
+#   test_sweep.sh chromium  the report opens in headless Chromium with no missing resources
+# Exit 77 (meson: skipped) when parallel / gnuplot / chromium is absent.
+# Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
+set -eu
+mode=${1:-core}
+src=${MESON_SOURCE_ROOT:?}
+mmsim=${MMSIM:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-sweep-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export MMSIM_PLOTS_DIR="$src/plots"
+export MMSIM_RUN_CMD="$src/tests/data/fake-mmsim-run.sh"
+nr_pass=0
+fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
+pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
+# finished units: r<k>/summary.json, not the summary a killed run left in its r<k>.tmp.<pid>
+done_runs() { find "$1/runs" -name summary.json 2>/dev/null | grep -v '\.tmp\.' | wc -l; }
+
+cd "$work"
+# 3 modes x 2 sizes minus (none, 128MiB) = 5 points; x 3 repeats = 15 units
+cat > plan.yaml <<'EOF'
+base: base.yaml
+matrix:
+  policy.cma.mode: [none, migrate_cma, sticky_movable]
+  machine.zones.normal: [64MiB, 128MiB]
+exclude:
+  - {policy.cma.mode: none, machine.zones.normal: 128MiB}
+repeat: 3
+seed: 42
+metrics: [counters.pgalloc_normal, latency.movable.p99_ns]
+EOF
+: > base.yaml
+
+unsharded() {
+	"$mmsim" sweep plan.yaml -o A -j 1 2> A.log || { cat A.log; fail "unsharded sweep"; }
+}
+
+case $mode in
+core)
+	n=$("$mmsim" sweep plan.yaml --list | wc -l)
+	[ "$n" = 15 ] || fail "expected 15 units, got $n"
+	n1=$("$mmsim" sweep plan.yaml --list --shard 1/2 | wc -l)
+	n2=$("$mmsim" sweep plan.yaml --list --shard 2/2 | wc -l)
+	[ "$n1" = 8 ] && [ "$n2" = 7 ] || fail "shards of 15 units should be 8 + 7, got $n1 + $n2"
+	"$mmsim" sweep plan.yaml --list | cut -f2 | sort -u | grep -q '^policy.cma.mode=none,machine.zones.normal=128MiB$' &&
+		fail "excluded point listed"
+	pass "expansion: 5 points x 3 repeats, shards 8 + 7, exclusion"
+
+	unsharded
+	[ "$(done_runs A)" = 15 ] || fail "unsharded sweep finished $(done_runs A) of 15"
+	for f in plan.yaml points.tsv results.tsv; do [ -s "A/$f" ] || fail "A/$f missing"; done
+	cmp -s plan.yaml A/plan.yaml || fail "plan.yaml not copied verbatim"
+	"$mmsim" sweep plan.yaml -o B -j 2 2> B.log || { cat B.log; fail "sweep -j2"; }
+	diff -r A B > /dev/null || fail "-j1 and -j2 outputs differ"
+	# seeds are a function of the plan only: the list is the same in a fresh process
+	"$mmsim" sweep plan.yaml --list | cut -f1-4 > seeds1
+	grep -v '^#' A/points.tsv | cut -f1-4 > seeds2
+	cmp -s seeds1 seeds2 || fail "seeds differ between --list and the sweep"
+	pass "-j1 == -j2 byte for byte; seeds stable"
+
+	# progress line only on a terminal (script(1) provides one)
+	grep -q '\[sweep\]' A.log && fail "progress line written to a non-terminal"
+	if command -v script > /dev/null 2>&1; then
+		script -qec "'$mmsim' sweep plan.yaml -o T -j 2" /dev/null > tty.log 2>&1 || fail "sweep on a tty"
+		tr '\r' '\n' < tty.log | grep -q '^.*\[sweep\] 15/15 done (0 already), 0 failed, ETA 0:00' ||
+			fail "no progress line on a terminal: $(cat -v tty.log | head -5)"
+		pass "progress line (done/total, ETA) on a terminal only"
+	fi
+
+	# rerun of a finished sweep runs nothing
+	FAKE_RUN_LOG="$work/rerun.log" "$mmsim" sweep plan.yaml -o A -j 2 2> /dev/null || fail "rerun"
+	[ ! -s rerun.log ] || fail "a finished sweep reran units: $(cat rerun.log)"
+	pass "finished units are never rerun"
+
+	"$mmsim" sweep plan.yaml -o S1 --shard 1/2 2> /dev/null || fail "shard 1/2"
+	"$mmsim" sweep plan.yaml -o S2 --shard 2/2 2> /dev/null || fail "shard 2/2"
+	[ "$(done_runs S1)" = 8 ] && [ "$(done_runs S2)" = 7 ] || fail "shard sizes"
+	"$mmsim" merge -o M S1 S2 2> /dev/null || fail "merge"
+	diff -r A M || fail "merged shards differ from the unsharded sweep"
+	# merging into the first shard directory gives the same
+	"$mmsim" merge S1 S2 2> /dev/null || fail "merge into S1"
+	diff -r A S1 > /dev/null || fail "merge into the first shard differs"
+	SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_COUNT=2 \
+		"$mmsim" sweep plan.yaml -o L2 2> /dev/null || fail "slurm shard"
+	diff -r S2 L2 > /dev/null || fail "SLURM_ARRAY_TASK_ID=1 (of 0-1) is not shard 2/2"
+	# shards may also share one directory (a shared file system), at the same time
+	"$mmsim" sweep plan.yaml -o SH --shard 1/2 -j 1 2> /dev/null &
+	p1=$!
+	"$mmsim" sweep plan.yaml -o SH --shard 2/2 -j 1 2> /dev/null || fail "shared shard 2/2"
+	wait $p1 || fail "shared shard 1/2"
+	"$mmsim" merge SH 2> /dev/null || fail "merge of one directory"
+	diff -r A SH > /dev/null || fail "shards sharing a directory differ from the unsharded sweep"
+	pass "shard 1/2 + 2/2 merged == unsharded; Slurm array variables; shards sharing a dir"
+
+	# kill -9 halfway, rerun: finishes the rest, nothing lost, nothing run twice
+	FAKE_RUN_SLEEP=0.3 FAKE_RUN_LOG="$work/run1.log" "$mmsim" sweep plan.yaml -o R -j 2 2> /dev/null &
+	pid=$!
+	i=0
+	while [ "$(done_runs R)" -lt 5 ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "sweep made no progress"
+		sleep 0.05
+	done
+	kill -9 $pid
+	wait $pid 2> /dev/null || true
+	sleep 0.5 # children die with the sweep (PR_SET_PDEATHSIG); let the kernel reap them
+	before=$(done_runs R)
+	[ "$before" -lt 15 ] || fail "the sweep finished before it was killed"
+	find R/runs -name summary.json | grep -v '\.tmp\.' | sed 's|^R/runs/||; s|/summary.json$||' | sort > finished1
+	FAKE_RUN_LOG="$work/run2.log" "$mmsim" sweep plan.yaml -o R -j 2 2> /dev/null || fail "resume"
+	[ "$(done_runs R)" = 15 ] || fail "resume finished $(done_runs R) of 15"
+	started2=$(wc -l < run2.log)
+	[ "$started2" = $((15 - before)) ] || fail "resume started $started2 units, expected $((15 - before))"
+	# no unit finished before the kill was started again: compare by (sets, seed)
+	while read -r d; do
+		seed=$(sed -n 's/.*"seed": \([0-9]*\).*/\1/p' "R/runs/$d/summary.json")
+		grep -q " seed $seed\$" run2.log && fail "unit $d finished before the kill and was rerun"
+	done < finished1
+	diff -r A R || fail "resumed sweep differs from an uninterrupted one"
+	pass "kill -9 after $before of 15 units; resume ran the other $started2; identical result"
+
+	# a failing point is reported with its config and stderr and does not stop the others
+	sed 's/sticky_movable/boom/' plan.yaml > bad.yaml
+	rc=0
+	"$mmsim" sweep bad.yaml -o F -j 2 2> F.log || rc=$?
+	[ $rc = 78 ] || fail "sweep with failing points exited $rc, expected the runs' 78"
+	[ "$(done_runs F)" = 9 ] || fail "other points should finish: $(done_runs F) of 9"
+	[ "$(ls F/failed | wc -l)" = 6 ] || fail "expected 6 failure logs"
+	grep -q "bad value 'boom'" F.log || fail "stderr of the failed run not shown"
+	log=$(ls F/failed/*.log | head -1)
+	grep -q -- "--set policy.cma.mode=boom" "$log" && grep -q "bad value 'boom'" "$log" ||
+		fail "failure log lacks config or stderr"
+	FAKE_RUN_LOG="$work/fail2.log" "$mmsim" sweep bad.yaml -o F -j 2 2> /dev/null || true
+	[ "$(wc -l < fail2.log)" = 6 ] || fail "a rerun should retry only the 6 failed units"
+	pass "failing points logged with config + stderr, others finish, rerun retries only them"
+
+	"$mmsim" compare A:mode=none A:mode=migrate_cma > cmp.txt || fail "compare"
+	grep -q '^counters.pgalloc_normal ' cmp.txt || fail "compare table lacks a metric row"
+	grep -q '^\[2\]: ' cmp.txt || fail "compare should have base + 2 others"
+	"$mmsim" compare A > /dev/null || fail "compare of a whole sweep"
+	rc=0
+	"$mmsim" compare A:mode=nothing A > /dev/null 2>&1 || rc=$?
+	[ $rc = 66 ] || fail "compare of an empty selection exited $rc, expected 66"
+	pass "compare over sweep selections"
+
+	rc=0
+	"$mmsim" sweep plan.yaml --shard 3/2 > /dev/null 2>&1 || rc=$?
+	[ $rc = 64 ] || fail "--shard 3/2 exited $rc, expected 64"
+	printf 'base: b\nmatrix: {a: 1}\n' > broken.yaml
+	rc=0
+	"$mmsim" sweep broken.yaml -o X 2> err.txt || rc=$?
+	[ $rc = 78 ] && grep -q 'broken.yaml:2:' err.txt || fail "bad plan: exit $rc, $(cat err.txt)"
+	# a directory made by another plan is not mixed with this one
+	sed 's/repeat: 3/repeat: 4/' plan.yaml > plan4.yaml
+	rc=0
+	"$mmsim" sweep plan4.yaml -o A 2> err.txt || rc=$?
+	[ $rc = 64 ] && grep -q 'different plan' err.txt || fail "other plan into A: exit $rc, $(cat err.txt)"
+	rc=0
+	sed 's/^base: base.yaml/base: missing.yaml/' plan.yaml > nobase.yaml
+	"$mmsim" sweep nobase.yaml -o NB 2> err.txt || rc=$?
+	[ $rc = 66 ] && [ ! -e NB ] || fail "missing base: exit $rc (expected 66, nothing written)"
+	pass "usage and plan errors; another plan's directory refused; missing base caught first"
+
+	# the real simulator, once `mmsim run` exists in this build
+	if "$mmsim" run --help > /dev/null 2>&1 && [ -f "$src/configs/default.yaml" ]; then
+		unset MMSIM_RUN_CMD
+		# a tiny trace on a small machine; a CMA region inside Normal for the CMA modes.
+		# The trace path is relative to the plan, and the sweep starts elsewhere.
+		mkdir -p traces elsewhere
+		cp "$src/traces/camera-burst.mmt.txt" traces/
+		cat > real.yaml <<EOF
+base: $src/configs/default.yaml
+set:
+  workload.trace: traces/camera-burst.mmt.txt
+  workload.generator: ""
+  machine.zones.dma32: 64MiB
+  machine.zones.normal: 256MiB
+  policy.cma.regions.0.size: 32MiB
+  policy.cma.regions.0.base: 128MiB
+matrix:
+  policy.cma.mode: [none, migrate_cma, sticky_movable, zone_cma]
+repeat: 2
+EOF
+		(cd elsewhere && "$mmsim" sweep ../real.yaml -o ../REAL -j 2) 2> real.log ||
+			{ cat real.log; fail "real sweep"; }
+		[ "$(done_runs REAL)" = 8 ] || fail "real sweep finished $(done_runs REAL) of 8"
+		"$mmsim" sweep real.yaml -o REAL2 -j 1 2> /dev/null || fail "real sweep -j1"
+		diff -r REAL REAL2 > /dev/null || fail "real runs differ between -j2 and -j1"
+		"$mmsim" compare REAL > /dev/null || fail "compare of the real sweep"
+		command -v gnuplot > /dev/null 2>&1 && { "$mmsim" report REAL -o REALREP > /dev/null 2>&1 ||
+			fail "report of the real sweep"; }
+		pass "real mmsim run: 4 CMA modes x 2 repeats, plan-relative paths, -j1 == -j2, compare, report"
+		# an invalid point is caught in-process, named by its place in the plan, not run;
+		# the others run.  The expected line:col is where 'bogus' stands in the plan.
+		sed 's/\[none, migrate_cma, sticky_movable, zone_cma\]/[none, migrate_cma, bogus]/' real.yaml > bogus.yaml
+		rc=0
+		FAKE_RUN_LOG= "$mmsim" sweep bogus.yaml -o BOGUS -j 2 2> bogus.log || rc=$?
+		[ $rc = 78 ] || fail "invalid point: exit $rc, expected 78"
+		line=$(grep -n 'policy.cma.mode:' bogus.yaml | cut -d: -f1)
+		col=$(sed -n "${line}p" bogus.yaml | awk '{ print index($0, "bogus") }')
+		grep -q "point policy.cma.mode=bogus not run: bogus.yaml:$line:$col: policy.cma.mode: unknown value 'bogus'" \
+			bogus.log || fail "invalid point not reported at bogus.yaml:$line:$col: $(cat bogus.log)"
+		[ "$(grep -c 'not run' bogus.log)" = 1 ] || fail "an invalid point should be reported once"
+		[ "$(done_runs BOGUS)" = 4 ] && [ "$(ls BOGUS/failed | wc -l)" = 2 ] ||
+			fail "the valid points should run (4 runs) and the invalid one fail unrun (2 logs)"
+		pass "invalid point caught before running, at its plan line:col; the others run"
+	else
+		echo "skip real mmsim run (not in this build yet)"
+	fi
+	;;
+parallel)
+	command -v parallel > /dev/null 2>&1 || { echo "GNU parallel not installed"; exit 77; }
+	unsharded
+	# the line documented in docs/sweeps.md, with two local job slots
+	parallel --will-cite -j2 "$mmsim" sweep plan.yaml -o out.{} --shard {}/2 ::: 1 2 2> par.log ||
+		{ cat par.log; fail "parallel"; }
+	"$mmsim" merge -o out out.1 out.2 2> /dev/null || fail "merge"
+	diff -r A out || fail "GNU parallel shards merged differ from the unsharded sweep"
+	pass "GNU parallel -j2 shards + merge == unsharded"
+	;;
+report)
+	command -v gnuplot > /dev/null 2>&1 || { echo "gnuplot not installed"; exit 77; }
+	"$mmsim" report "$src/tests/data/runs/migrate_cma" "$src/tests/data/runs/zone_cma" -o REP \
+		> rep.out 2> rep.log || { cat rep.log; fail "report"; }
+	[ "$(cat rep.out)" = REP/index.html ] || fail "report should print the index path"
+	[ -s REP/index.html ] && [ -s REP/report.md ] || fail "index.html / report.md missing"
+	# every gnuplot script renders a non-empty PNG (8-byte PNG signature) from fixture data
+	for kind in bars latency-cdf watermarks buddyinfo cma-used; do
+		f=$(ls REP/fig/*"$kind"*.png 2> /dev/null | head -1)
+		[ -n "$f" ] || fail "no $kind figure"
+		[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$f is not a PNG"
+		[ -s "${f%.png}.svg" ] || fail "no SVG next to $f"
+	done
+	pass "each plots/*.gp script renders PNG + SVG"
+	# the page references only files that exist, and embeds the comparison table
+	refs=$(grep -o -E '(src|href)="[^"]*"' REP/index.html | sed -E 's/^(src|href)="//; s/"$//')
+	[ -n "$refs" ] || fail "index.html references nothing"
+	for r in $refs; do
+		case $r in
+		data:*) continue ;; # inline, nothing to load
+		http:* | https:* | /*) fail "non-local reference $r" ;;
+		esac
+		[ -s "REP/$r" ] || fail "index.html references missing $r"
+	done
+	grep -q '<table class="cmp">' REP/index.html || fail "no comparison table"
+	grep -q -F '| `latency.movable.p99_ns` | 1000.00 ± 22.00 | 1200.00 | +20.00% \*\* |' REP/report.md ||
+		fail "p99 difference not marked significant in report.md"
+	grep -q 'latency.movable.p99_ns</td><td>1000.00 ± 22.00</td><td>1200.00</td><td class="sig">+20.00% \*\*</td>' \
+		REP/index.html || fail "p99 difference not marked significant in index.html"
+	for r in $(grep -o -E '\]\([^)]*\)' REP/report.md | sed -E 's/^\]\(//; s/\)$//'); do
+		[ -s "REP/$r" ] || fail "report.md references missing $r"
+	done
+	pass "index.html and report.md reference only existing files ($(echo "$refs" | wc -l) refs)"
+	# a sweep directory (no time series) and a build without gnuplot still give a valid page
+	unsharded
+	"$mmsim" report A -o REP2 > /dev/null 2>&1 || fail "report of a sweep"
+	grep -q 'bars-0.png' REP2/index.html || fail "sweep report lacks the plan-metric bar chart"
+	MMSIM_GNUPLOT=/nonexistent/gnuplot "$mmsim" report A -o REP3 > /dev/null 2>&1 || fail "no gnuplot"
+	grep -q '<img' REP3/index.html && fail "figures referenced without gnuplot"
+	pass "sweep report; report without gnuplot references no figures"
+	;;
+chromium)
+	browser=
+	for b in chromium chromium-browser google-chrome headless_shell; do
+		command -v $b > /dev/null 2>&1 && { browser=$b; break; }
+	done
+	[ -n "$browser" ] || { echo "no chromium"; exit 77; }
+	command -v gnuplot > /dev/null 2>&1 || { echo "gnuplot not installed"; exit 77; }
+	"$mmsim" report "$src/tests/data/runs/migrate_cma" "$src/tests/data/runs/zone_cma" -o REP \
+		> /dev/null 2>&1 || fail "report"
+	# A copy of the page with a test-only script that, once everything has loaded, counts
+	# the images that failed and also loads every linked SVG, then writes the verdict into
+	# the DOM; --dump-dom prints it (--virtual-time-budget lets the loads finish first).
+	cat > inject.js <<'JS'
+<script>
+window.addEventListener('load', function () {
+	var bad = [], total = 0, pending;
+	function done() {
+		var p = document.createElement('p');
+		p.id = 'loadcheck';
+		p.textContent = 'LOADCHECK total=' + total + ' missing=' + bad.length + ' ' + bad.join(' ');
+		document.body.appendChild(p);
+	}
+	document.querySelectorAll('img').forEach(function (img) {
+		total++;
+		if (!img.complete || img.naturalWidth === 0) bad.push(img.getAttribute('src'));
+	});
+	var svgs = document.querySelectorAll('a[href$=".svg"]');
+	pending = svgs.length;
+	if (!pending) return done();
+	svgs.forEach(function (a) {
+		var im = new Image();
+		total++;
+		function settle(ok) {
+			if (!ok || im.naturalWidth === 0) bad.push(a.getAttribute('href'));
+			if (--pending === 0) done();
+		}
+		im.onload = function () { settle(true); };
+		im.onerror = function () { settle(false); };
+		im.src = a.getAttribute('href');
+	});
+});
+</script>
+JS
+	awk -v f=inject.js '/<\/body>/ { while ((getline l < f) > 0) print l } { print }' \
+		REP/index.html > REP/check.html
+	check_page() {
+		timeout 120 $browser --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" \
+			--virtual-time-budget=20000 --dump-dom "file://$work/REP/check.html" 2> chrome.log |
+			grep -o 'LOADCHECK total=[0-9][^<]*' || true
+	}
+	verdict=$(check_page)
+	case $verdict in
+	"LOADCHECK total="*" missing=0 ") ;;
+	*) cat chrome.log; fail "page did not load cleanly: ${verdict:-no verdict}" ;;
+	esac
+	total=$(echo "$verdict" | sed 's/.*total=\([0-9]*\).*/\1/')
+	[ "$total" -ge 20 ] || fail "only $total images and SVGs on the page"
+	# the check itself must see a missing file
+	rm REP/fig/bars-0.png
+	case $(check_page) in
+	*"missing=1 fig/bars-0.png"*) ;;
+	*) fail "the load check did not notice a missing image" ;;
+	esac
+	pass "headless $browser: $total images and SVGs load, none missing (and a removed one is caught)"
+	;;
+*)
+	echo "usage: test_sweep.sh core|parallel|report|chromium" >&2
+	exit 64
+	;;
+esac
+echo "$nr_pass passed, 0 failed"
