@@ -23,13 +23,18 @@
  * reduced by what it was at the start.  A run that reclaims nothing counts a
  * kswapd_failure; 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
- * write completes (at most HZ/10).  kcompactd is not woken from here (compaction's hook).
+ * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
+ * run and for the allocation order when kswapd is ready to sleep; only with an engine
+ * (without one kcompactd would run inside the allocation that woke kswapd).  The wake of
+ * kcompactd instead of kswapd for balanced nodes and non-blocking requests is not modelled
+ * (the hook carries no gfp).
  */
 #include "vmscan.h"
 
 #include <string.h>
 
 #include "../engine/engine.h"
+#include "compaction.h"
 
 const char *const kswapd_state_names[NR_KSWAPD_STATES] = { "sleeping", "running", "napping" };
 _Static_assert(ARRAY_SIZE(kswapd_state_names) == NR_KSWAPD_STATES, "names");
@@ -77,7 +82,7 @@ static void schedule_slice(struct mm *mm, sim_ns_t delay_ns)
 static void start_balance(struct mm *mm)
 {
 	struct kswapd *k = &mm->reclaim->kswapd;
-	k->order = k->req_order;
+	k->order = k->alloc_order = k->req_order;
 	if (k->req_highest != MAX_NR_ZONES)
 		k->highest_zoneidx = k->req_highest;
 	k->req_order = 0;
@@ -116,11 +121,16 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 	k->plan.active = false;
 	if (!k->nr_reclaimed)
 		k->failures++;
+	bool boosted = false;
 	for (unsigned zi = 0; zi < MAX_NR_ZONES; zi++) {
 		struct zone *z = &mm->zones[zi];
-		if (k->zone_boosts[zi])
+		if (k->zone_boosts[zi]) {
 			z->watermark_boost -= MIN(z->watermark_boost, k->zone_boosts[zi]);
+			boosted = true;
+		}
 	}
+	if (boosted && mm->engine) /* defragment what the boost was raised for */
+		wakeup_kcompactd(mm, (int)mm->pageblock_order, (enum zone_type)k->highest_zoneidx);
 	if (!ready_to_sleep(mm, k->order)) {
 		count_vm_event(mm, VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
 		start_balance(mm);
@@ -128,6 +138,8 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 		return;
 	}
 	rs->pgdat_dirty = rs->pgdat_writeback = false;
+	if (mm->engine && k->alloc_order) /* kswapd_try_to_sleep: kcompactd for the request */
+		wakeup_kcompactd(mm, (int)k->alloc_order, (enum zone_type)k->highest_zoneidx);
 	if (!mm->engine) {
 		go_to_sleep(mm);
 		return;

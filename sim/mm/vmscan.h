@@ -118,6 +118,7 @@ struct kswapd {
 	unsigned failures;     /* kswapd_failures: >= 16 means node_unreclaimable */
 	/* balance_pgdat in progress */
 	unsigned order, highest_zoneidx;
+	unsigned alloc_order;   /* order the run was started for (order may fall to 0) */
 	int priority;
 	uint64_t nr_boost_reclaim;
 	uint64_t zone_boosts[MAX_NR_ZONES];
