@@ -95,6 +95,32 @@ static uint64_t count_resident(uint64_t first, uint64_t last)
 	return n;
 }
 
+/* Which list an allocation joins (vmscan.c header): anon by __GFP_ZERO or a THP's
+ * __GFP_NOMEMALLOC; hugetlbfs pool pages unevictable; slab not on the LRU; only a gfp
+ * that changes how a refault is served is kept in the side table (the THP's
+ * GFP_TRANSHUGE and block-device page cache's GFP_NOFS|__GFP_MOVABLE: 2 entries), not
+ * __GFP_COMP on an order-0 anon fault nor __GFP_WRITE on page cache. */
+static void test_lru_placement(void)
+{
+	setup(false);
+	start();
+	CHECK(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_COMP, 0) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 2, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 9) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE | __GFP_WRITE, 0) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 5, GFP_NOFS | __GFP_MOVABLE, 0) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 6, GFP_KERNEL | __GFP_RECLAIMABLE, 0) != PFN_NONE);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 1 + 512);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 512);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 2);
+	CHECK(!(mm.pages[obj_lookup(&mm.objs, 6)->pfn].flags & PF_LRU));
+	CHECK_EQ(mm.reclaim->map.nr_live, 2);
+	CHECK(workingset_find(mm.reclaim, 2) != NULL);
+	CHECK(workingset_find(mm.reclaim, 5) != NULL);
+	CHECK(check_ok());
+	stop();
+}
+
 static void test_watermarks(void)
 {
 	setup(false);
@@ -643,6 +669,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_watermarks);
+	RUN(test_lru_placement);
 	RUN(test_kswapd_wakes_below_low_stops_at_high);
 	RUN(test_kswapd_synchronous_without_engine);
 	RUN(test_direct_reclaim_charged);

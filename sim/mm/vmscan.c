@@ -6,8 +6,10 @@
  * Which pages are on the LRU.  An allocation is an LRU page when its gfp migratetype is
  * MOVABLE: anon faults (6.18: GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP), page cache
  * (GFP_HIGHUSER_MOVABLE|__GFP_COMP, |__GFP_WRITE) and block-device cache
- * (GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE…).  __GFP_ZERO marks anon (PF_SWAPBACKED); every
- * other movable allocation is file.  __GFP_RECLAIMABLE slab is not on the LRU (no shrinker
+ * (GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE…).  __GFP_ZERO marks anon (PF_SWAPBACKED), as
+ * does __GFP_NOMEMALLOC on a THP (GFP_TRANSHUGE*); every other movable allocation is
+ * file, except hugetlbfs pool pages (__GFP_RETRY_MAYFAIL|__GFP_COMP, order > 0), which go
+ * to the unevictable list: never reclaimed, still migratable.  __GFP_RECLAIMABLE slab is not on the LRU (no shrinker
  * model).  New pages enter the inactive head (6.x); a refault whose distance is within the
  * workingset enters the active list.  A gfp differing from the default for its kind is kept
  * in the side table so a refault re-allocates with the original gfp.
@@ -175,12 +177,23 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp)
 	rs->refault_activate = false;
 	if (gfp_migratetype(gfp) != MIGRATE_MOVABLE)
 		return;
-	bool anon = gfp & __GFP_ZERO;
+	/* THP faults (GFP_TRANSHUGE*: __GFP_NOMEMALLOC) are anon without __GFP_ZERO (the
+	 * kernel clears them itself); hugetlbfs pool pages (mmtests' GFP_ALLOC_LIKE_HUGETLBFS:
+	 * __GFP_RETRY_MAYFAIL|__GFP_COMP) are never reclaimed but migrate: the unevictable
+	 * list gives them exactly that. */
+	bool hugetlb = p->order && (gfp & (__GFP_RETRY_MAYFAIL | __GFP_COMP)) == (__GFP_RETRY_MAYFAIL | __GFP_COMP) &&
+		       !(gfp & (__GFP_ZERO | __GFP_NOMEMALLOC));
+	bool anon = (gfp & __GFP_ZERO) || (p->order && (gfp & __GFP_NOMEMALLOC));
 	if (anon)
 		p->flags |= PF_SWAPBACKED;
+	if (hugetlb)
+		p->flags |= PF_UNEVICTABLE;
 	if (activate)
 		p->flags |= PF_ACTIVE;
-	if ((gfp & ~(gfp_t)__GFP_WRITE) != workingset_default_gfp(anon, p->order)) {
+	/* Bits that do not change how the allocator serves a request are not kept. */
+	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
+			      __GFP_NO_OBJ_EXT;
+	if (!hugetlb && (gfp & ~ignored) != (workingset_default_gfp(anon, p->order) & ~ignored)) {
 		struct nonres_entry *e = workingset_get(rs, vmscan_object_id(mm, pfn));
 		e->gfp = gfp;
 		e->flags |= NONRES_GFP;
@@ -1057,9 +1070,13 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		const struct obj_slot *s = &mm->objs.slots[i];
 		if (s->id == OBJ_EMPTY || (s->kind != OBJ_SWAPPED && s->kind != OBJ_EVICTED))
 			continue;
+		/* OBJ_EVICTED without an entry: dropped by someone else (migration's non-LRU
+		 * reclaim), no shadow; its next access is a plain read. */
 		const struct nonres_entry *e = workingset_find((struct reclaim_state *)rs, s->id);
+		if (!e && s->kind == OBJ_EVICTED)
+			continue;
 		if (!e)
-			CHECK_FAIL("non-resident object %llu has no side entry", (unsigned long long)s->id);
+			CHECK_FAIL("swapped object %llu has no side entry", (unsigned long long)s->id);
 		if (s->kind == OBJ_SWAPPED && !(e->flags & NONRES_SWAPPED))
 			CHECK_FAIL("swapped object %llu holds no swap slot", (unsigned long long)s->id);
 	}
