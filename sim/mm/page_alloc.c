@@ -713,6 +713,18 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
 		return PFN_NONE;
 	}
+	pfn_t pfn = mm_alloc_slot(mm, id, gfp, order);
+	if (pfn == PFN_NONE)
+		obj_remove(mm, obj_lookup(&mm->objs, id));
+	return pfn;
+}
+
+/* The allocation proper for object id, whose slot exists (a new object, or a non-resident
+ * one faulting back in: reclaim's swap-in and refault).  On failure the slot is left as
+ * it was and the failure is counted. */
+pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+{
+	struct obj_slot *s;
 	struct alloc_context ac = {
 		.gfp = gfp,
 		.order = order,
@@ -724,7 +736,6 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	mm->cma_ops->prepare(mm, &ac);
 	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
 	if (pfn == PFN_NONE) {
-		obj_remove(mm, s);
 		count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
 		mm->alloc_fail_by_class[gfp_alloc_class(gfp, order)]++;
 		return PFN_NONE;
@@ -732,6 +743,7 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	s = obj_lookup(&mm->objs, id); /* the table may not move here, but stay safe */
 	s->pfn = pfn;
 	s->order = (uint8_t)order;
+	s->kind = OBJ_PAGES;
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = PF_HEAD;
 	p->order = (uint8_t)order;

@@ -55,17 +55,11 @@ bool swap_fault_in(struct mm *mm, struct obj_slot *s)
 	bool shadow = e && (e->flags & NONRES_SHADOW);
 	bool activate = shadow && workingset_test_recent(mm, e, !anon);
 
-	obj_remove(mm, s);
 	rs->refault_activate = activate;
-	pfn_t pfn = mm_alloc(mm, id, gfp, order);
+	pfn_t pfn = mm_alloc_slot(mm, id, gfp, order);
 	rs->refault_activate = false;
-	if (pfn == PFN_NONE) {
-		/* Not resident still; mm_alloc counted the failure. */
-		struct obj_slot *again = obj_insert(mm, id);
-		again->kind = (uint8_t)kind;
-		again->order = (uint8_t)order;
-		return false;
-	}
+	if (pfn == PFN_NONE)
+		return false; /* still not resident; the failure was counted */
 
 	struct wb_device *dev = anon ? &rs->swap : &rs->disk;
 	sim_ns_t lat = dev->latency_ns + writeback_transfer_ns(dev, nr);
