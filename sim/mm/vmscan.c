@@ -8,11 +8,12 @@
  * (GFP_HIGHUSER_MOVABLE|__GFP_COMP, |__GFP_WRITE) and block-device cache
  * (GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE…).  __GFP_ZERO marks anon (PF_SWAPBACKED), as
  * does __GFP_NOMEMALLOC on a THP (GFP_TRANSHUGE*); every other movable allocation is
- * file, except hugetlbfs pool pages (__GFP_RETRY_MAYFAIL|__GFP_COMP, order > 0), which go
- * to the unevictable list: never reclaimed, still migratable.  __GFP_RECLAIMABLE slab is not on the LRU (no shrinker
- * model).  New pages enter the inactive head (6.x); a refault whose distance is within the
- * workingset enters the active list.  A gfp differing from the default for its kind is kept
- * in the side table so a refault re-allocates with the original gfp.
+ * file, except hugetlbfs pool pages (__GFP_RETRY_MAYFAIL|__GFP_COMP, order > 0), which
+ * go to the unevictable list: never reclaimed, still migratable.  __GFP_RECLAIMABLE slab
+ * is not on the LRU (no shrinker model).  New pages enter the inactive head (6.x); a
+ * refault whose distance is within the workingset enters the active list.  A gfp that
+ * would be served differently from the default for its kind is kept in the side table,
+ * so a refault re-allocates with the original gfp.
  *
  * Ageing.  One page flag carries both the PTE young bit and PG_referenced.  An `access`
  * record acts as folio_mark_accessed: inactive+unreferenced -> referenced; inactive+
@@ -23,7 +24,8 @@
  * ratio = int_sqrt(10 × GiB of the pair).  The anon/file split is get_scan_count's
  * SCAN_FRACT with swappiness and lru costs (refaults + rotations + writes), SCAN_FILE
  * without swap or while kswapd is boosted, cache-trim mode when the inactive file list is
- * large and file pages are not refaulting, SCAN_EQUAL at priority 0.
+ * large and file pages are not refaulting, SCAN_EQUAL at priority 0.  Workingset restore
+ * (PG_workingset) is not modelled: workingset_restore_* stay 0.
  *
  * shrink_folio_list (§4.4).  Pinned pages fail to unmap and are activated.  Under
  * writeback: kswapd with PG_reclaim and PGDAT_WRITEBACK counts nr_immediate; otherwise
@@ -31,24 +33,33 @@
  * PG_reclaim, nr_vmscan_immediate_reclaim, activate; only kswapd on a PG_reclaim page with
  * PGDAT_DIRTY pageouts it.  Anon pages get a swap slot and are written (nr_vmscan_write,
  * pswpout) and stay on the inactive list; writeback end rotates PG_reclaim pages to the
- * inactive tail, clearing PG_active (pgrotated) where the next scan frees them.  Clean pages are freed: file
- * -> OBJ_EVICTED with a shadow, anon (clean swap cache) -> OBJ_SWAPPED.  When every page
- * of a batch was dirty and unqueued the flusher is woken.
+ * inactive tail, clearing PG_active (pgrotated), where the next scan frees them.  Clean
+ * pages are freed: file -> OBJ_EVICTED with a shadow, anon (clean swap cache) ->
+ * OBJ_SWAPPED.  When every page of a batch was dirty and unqueued the flusher is woken.
  *
  * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
  * next after the batch's simulated cost.  Direct reclaim runs the same plan synchronously
- * (priority 12 -> 0, nr_to_reclaim 32) and charges its cost to mm->stall_ns.
+ * (priority 12 -> 0, nr_to_reclaim 32) and charges its cost (scans, pgrefill, frees) to
+ * mm->stall_ns.  A direct reclaimer that has freed nothing by priority 1 throttles one
+ * jiffy (4 ms, charged): the writes that end within it complete at once.  The allocator
+ * retries as should_reclaim_retry says, except that a pass which freed nothing while no
+ * write ended ends the retries (model shortcut: time does not move inside a request, so
+ * the remaining passes would repeat it; counted in nr_futile_fails).  Other stalls
+ * charged to the request: swap-in / refault reads, truncating a page under writeback
+ * (waits for the write), writers above dirty_ratio (balance_dirty_pages pause).
  *
  * No engine (unit tests): kswapd runs a whole balance_pgdat synchronously when woken and
- * then sleeps (no nap); writes complete at the end of the batch that queued them.
+ * then sleeps (no nap, no kcompactd); writes complete at the end of the batch that queued
+ * them.
  *
  * Policies.  ereclaimable: hint records (NOREUSE, VOLATILE, DONTNEED, INVALIDATE) move a
- * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely before the normal lists; pages on
- * it that cannot go yet (writeback, dirty) stay on it; an access returns a page to the
- * normal inactive list.  With policy.ereclaimable.writeback_reclaim, PG_reclaim pages go
- * to the easy list when their writeback ends.  The level free + easy is sampled at every
- * LRU allocation and reclaim pass; a notification is counted each time it drops below the
+ * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely
+ * before the normal lists; pages on it that cannot go yet (writeback, dirty) stay on it;
+ * an access returns a page to the normal inactive list.  With
+ * policy.ereclaimable.writeback_reclaim, PG_reclaim pages go to the easy list when their
+ * writeback ends.  The level free + easy is sampled at every LRU allocation, hint, write
+ * completion and reclaim pass; a notification is counted each time it drops below the
  * threshold.  classic: NOREUSE and VOLATILE are ignored (NOREUSE was a no-op before 6.3;
  * volatile ranges were never merged); DONTNEED / INVALIDATE drop clean unmapped file
  * pages (no shadow: the next access is a read, not a workingset refault) and deactivate
@@ -942,6 +953,7 @@ void reclaim_node_stat(const struct mm *mm, struct reclaim_node_stat *out)
 	out->stall_writeback_ns = rs->stall_writeback_ns;
 	out->stall_throttle_ns = rs->stall_throttle_ns;
 	out->nr_direct_reclaims = rs->nr_direct_reclaims;
+	out->nr_futile_fails = rs->nr_futile_fails;
 	out->nr_lowmem_notifications = rs->nr_notifications;
 	out->lowmem_level_pages = total_free(mm) + mm->lruvec.nr_pages[LRU_EASY];
 }

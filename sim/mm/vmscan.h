@@ -194,6 +194,7 @@ struct reclaim_node_stat {
 	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
+	uint64_t nr_futile_fails;         /* direct reclaim retries cut short (vmscan.c) */
 	uint64_t nr_lowmem_notifications; /* ereclaimable: free + easy crossed the threshold */
 	uint64_t lowmem_level_pages;      /* free + easily-reclaimable now */
 };
