@@ -4,6 +4,7 @@
  * stress-highalloc, manual-compact) with asserted outcomes.  Expected values are derived
  * by hand in the comments; scenario figures are printed for the report. */
 #include "mm/compaction.h"
+#include "mm/vmscan.h"
 #include "mmtest.h"
 #include "testlib.h"
 
@@ -29,6 +30,10 @@ static void boot(void)
 		exit(1);
 	}
 	id_at = calloc(mm.nr_pages, sizeof(*id_at));
+	/* Compaction on its own: no reclaim, so fill() runs until the zone refuses (with
+	 * reclaim, page cache would be evicted and the fill never end). */
+	mm.hooks.wakeup_kswapd = NULL;
+	mm.hooks.direct_reclaim = NULL;
 }
 
 static void shutdown(void)
@@ -300,7 +305,7 @@ static void test_pinned_page_blocks_pageblock(void)
 	fill(GFP_HIGHUSER_MOVABLE, 1);
 	free_odd_pfns();
 	pinned_id = id_at[100];
-	mm.pages[100].flags |= PF_SWAPBACKED;
+	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
 	CHECK(mm_pin(&mm, pinned_id, 0));
 	compaction_compact_node(&mm, ZONE_NORMAL, -1);
 	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
@@ -320,7 +325,7 @@ static void test_writeback_moves_only_in_sync(void)
 	fill(GFP_HIGHUSER_MOVABLE, 1);
 	free_odd_pfns();
 	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
-		mm.pages[pfn].flags |= PF_WRITEBACK;
+		CHECK(reclaim_writeback_object(&mm, id_at[pfn])); /* in flight until polled */
 	run_cc(-1, MIGRATE_ASYNC, true);
 	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
 		if (!(mm.pages[pfn].flags & PF_HEAD) || obj_lookup(&mm.objs, id_at[pfn])->pfn != pfn) {
@@ -452,9 +457,9 @@ static void test_invariants_after_every_compaction(void)
 				if (f == 0)
 					mm_pin(&mm, next_id, 0);
 				else if (f == 1 && (mm.pages[s->pfn].flags & PF_LRU))
-					mm.pages[s->pfn].flags |= PF_WRITEBACK;
+					reclaim_writeback_object(&mm, next_id);
 				else if (f == 2 && (mm.pages[s->pfn].flags & PF_LRU))
-					mm.pages[s->pfn].flags |= PF_SWAPBACKED;
+					reclaim_set_page_flags(&mm, s->pfn, PF_SWAPBACKED, 0);
 			}
 			next_id++;
 		} else if (nr_live) {
@@ -541,7 +546,7 @@ static unsigned compaction_test_run(bool pinned, uint64_t *mem_free_out, uint64_
 			pfn_t pfn = mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0);
 			if (pfn == PFN_NONE)
 				continue;
-			mm.pages[pfn].flags |= PF_SWAPBACKED | PF_UNEVICTABLE;
+			reclaim_set_page_flags(&mm, pfn, PF_SWAPBACKED | PF_UNEVICTABLE, 0);
 			if (pinned)
 				mm_pin(&mm, id, 0);
 		}

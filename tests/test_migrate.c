@@ -2,6 +2,7 @@
  * owner, flags, LRU position), migrate_pages failure reasons and counters, the non-LRU
  * policy.  Expected values are derived by hand in the comments. */
 #include "mm/migrate.h"
+#include "mm/vmscan.h"
 #include "mmtest.h"
 #include "testlib.h"
 
@@ -124,11 +125,11 @@ static void test_move_object(void)
 	CHECK_EQ(p1, 0);
 	CHECK_EQ(p2, 1);
 	CHECK_EQ(p3, 2);
+	reclaim_set_page_flags(&mm, p2, PF_DIRTY | PF_REFERENCED, 0);
 	for (pfn_t p = 0; p < 3; p++) {
-		mm.pages[p].flags &= (uint16_t)~PF_LRU;
+		lru_del(&mm, p); /* reclaim's hook put each at the head */
 		lru_add(&mm, p, true);
 	}
-	mm.pages[p2].flags |= PF_DIRTY | PF_REFERENCED;
 	/* The first free order-0 block after that is pfn 3. */
 	pfn_t dst = take_target(0);
 	CHECK_EQ(dst, 3);
@@ -165,7 +166,7 @@ static void test_migrate_pages_reasons(void)
 	p[3] = mm_alloc(&mm, 4, GFP_KERNEL, 0);
 	p[4] = mm_alloc(&mm, 5, GFP_HIGHUSER_MOVABLE, 1); /* an order-1 object: 2 pages */
 	CHECK(mm_pin(&mm, 2, 0));
-	mm.pages[p[2]].flags |= PF_WRITEBACK;
+	CHECK(reclaim_writeback_object(&mm, 3)); /* in flight: no engine, nothing polls */
 	struct migrate_result res = { 0 };
 	unsigned failed = migrate_pages(&mm, p, 5, get_new, NULL, NULL, MIGRATE_SYNC_LIGHT, MR_COMPACTION, &res);
 	CHECK_EQ(failed, 3);

@@ -712,7 +712,8 @@ static pfn_t lru_object(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order, u
 	pfn_t pfn = mm_alloc(mm, id, gfp, order);
 	if (pfn == PFN_NONE)
 		return pfn;
-	mm->pages[pfn].flags &= (uint16_t)~PF_LRU; /* the default hook only flags it */
+	if (mm->pages[pfn].flags & PF_LRU) /* reclaim's hook put it on its list */
+		lru_del(mm, pfn);
 	mm->pages[pfn].flags |= flags;
 	lru_add(mm, pfn, true);
 	return pfn;

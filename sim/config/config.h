@@ -53,6 +53,18 @@ struct policy_config {
 	struct cma_policy_config cma;
 	enum reclaim_policy reclaim;
 	unsigned swappiness;          /* 0..200, default 60 */
+	/* ereclaimable (reference §9.3): also feed the easy list with pages whose writeback
+	 * ended with PG_reclaim; low-memory notification when free + easily-reclaimable
+	 * drops below notify_threshold pages (0: the sum of the zones' high watermarks). */
+	struct {
+		bool writeback_reclaim;
+		uint64_t notify_threshold;
+	} ereclaimable;
+	struct {
+		uint64_t window; /* pages at the inactive file tail searched for clean pages; 0: 256 */
+	} cflru;
+	unsigned dirty_background_ratio; /* vm.dirty_background_ratio, % of dirtyable; 0: 10 */
+	unsigned dirty_ratio;            /* vm.dirty_ratio: writers pause above it; 0: 20 */
 	enum defrag_trigger defrag;
 	unsigned compaction_proactiveness; /* 0..100, default 20 */
 	unsigned extfrag_threshold;   /* default 500 */

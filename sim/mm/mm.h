@@ -301,6 +301,8 @@ void mm_destroy(struct mm *mm);
 /* Allocate 2^order pages for object id.  Returns the head pfn or PFN_NONE (counted as a
  * failure).  Duplicate ids are counted and rejected. */
 pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order);
+/* mm_alloc for an id whose slot already exists (reclaim's swap-in / refault). */
+pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order);
 /* Free object id; false when the id is unknown (counted). */
 bool mm_free(struct mm *mm, uint64_t id);
 

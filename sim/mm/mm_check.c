@@ -1,6 +1,7 @@
 /* mm_check.c — the invariant checker (DESIGN §4). Returns false with the first violation
  * described in msg; never changes state. */
 #include "mm.h"
+#include "vmscan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,5 +170,7 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 			FAIL("objects + device allocations hold %llu pages, zones count %llu allocated", (unsigned long long)pages,
 			     (unsigned long long)alloc_total);
 	}
+	if (level >= 2 && mm->reclaim && !reclaim_check(mm, msg, msg_size))
+		return false; /* LRU lists, dirty/writeback, swap slots (vmscan.c) */
 	return true;
 }

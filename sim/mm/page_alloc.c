@@ -2,6 +2,7 @@
  * highatomic reserve, watermark boost, the zonelist walk and the allocation paths.
  * Behaviour follows reference §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
 #include "mm.h"
+#include "vmscan.h"
 
 #include <string.h>
 
@@ -675,7 +676,12 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 				return pfn;
 		}
 	}
-	for (int retries = 0; mm->hooks.direct_reclaim && retries < 16; retries++) {
+	/* Retry loop (reference §4.1).  should_reclaim_retry: keep going while reclaim makes
+	 * progress (no_progress_loops reset, costly orders excepted) and, without progress,
+	 * while free + reclaimable could still pass the min watermark, for at most
+	 * MAX_RECLAIM_RETRIES loops; `loops` only bounds the model's work. */
+	int no_progress_loops = 0;
+	for (int loops = 0; mm->hooks.direct_reclaim && loops < 64; loops++) {
 		if ((flags & ALLOC_KSWAPD) && mm->hooks.wakeup_kswapd)
 			mm->hooks.wakeup_kswapd(mm, ac->order, ac->highest_zoneidx);
 		uint64_t progress = mm->hooks.direct_reclaim(mm, ac);
@@ -688,7 +694,13 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 			if (pfn != PFN_NONE)
 				return pfn;
 		}
-		if (!progress || (ac->gfp & __GFP_NORETRY) || (costly && !(ac->gfp & __GFP_RETRY_MAYFAIL)))
+		if ((ac->gfp & __GFP_NORETRY) || (costly && !(ac->gfp & __GFP_RETRY_MAYFAIL)))
+			break;
+		if (progress && !costly)
+			no_progress_loops = 0;
+		else
+			no_progress_loops++;
+		if (!reclaim_should_retry(mm, ac, no_progress_loops))
 			break;
 	}
 	return PFN_NONE;
@@ -701,6 +713,18 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
 		return PFN_NONE;
 	}
+	pfn_t pfn = mm_alloc_slot(mm, id, gfp, order);
+	if (pfn == PFN_NONE)
+		obj_remove(mm, obj_lookup(&mm->objs, id));
+	return pfn;
+}
+
+/* The allocation proper for object id, whose slot exists (a new object, or a non-resident
+ * one faulting back in: reclaim's swap-in and refault).  On failure the slot is left as
+ * it was and the failure is counted. */
+pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+{
+	struct obj_slot *s;
 	struct alloc_context ac = {
 		.gfp = gfp,
 		.order = order,
@@ -712,7 +736,6 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	mm->cma_ops->prepare(mm, &ac);
 	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
 	if (pfn == PFN_NONE) {
-		obj_remove(mm, s);
 		count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
 		mm->alloc_fail_by_class[gfp_alloc_class(gfp, order)]++;
 		return PFN_NONE;
@@ -720,6 +743,7 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	s = obj_lookup(&mm->objs, id); /* the table may not move here, but stay safe */
 	s->pfn = pfn;
 	s->order = (uint8_t)order;
+	s->kind = OBJ_PAGES;
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = PF_HEAD;
 	p->order = (uint8_t)order;
@@ -748,9 +772,11 @@ bool mm_free(struct mm *mm, uint64_t id)
 	}
 	pfn_t pfn = s->pfn;
 	unsigned order = s->order;
-	obj_remove(mm, s);
+	/* page_freed runs while the head still names its object (reclaim keys its side
+	 * table and in-flight writes by object id); it must not change the object table. */
 	if (mm->hooks.page_freed)
 		mm->hooks.page_freed(mm, pfn, order);
+	obj_remove(mm, s);
 	mm_free_pages(mm, pfn, order);
 	return true;
 }

@@ -1,39 +1,1084 @@
-/* vmscan.c — reclaim, kswapd, writeback and swap (issue 3). Until that lands: no reclaim;
- * access/dirty/hint records only update page flags. */
-#include "mm.h"
+/* vmscan.c — LRU placement and ageing, shrink_node, direct reclaim, the ereclaimable and
+ * CFLRU policies, and the record-level operations access / dirty / hint (issue 3).
+ *
+ * Modelling decisions (reference §3.5, §4, §9.3; DESIGN §2–4)
+ *
+ * Which pages are on the LRU.  An allocation is an LRU page when its gfp migratetype is
+ * MOVABLE: anon faults (6.18: GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP), page cache
+ * (GFP_HIGHUSER_MOVABLE|__GFP_COMP, |__GFP_WRITE) and block-device cache
+ * (GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE…).  __GFP_ZERO marks anon (PF_SWAPBACKED), as
+ * does __GFP_NOMEMALLOC on a THP (GFP_TRANSHUGE*); every other movable allocation is
+ * file, except hugetlbfs pool pages (__GFP_RETRY_MAYFAIL|__GFP_COMP, order > 0), which go
+ * to the unevictable list: never reclaimed, still migratable.  __GFP_RECLAIMABLE slab is not on the LRU (no shrinker
+ * model).  New pages enter the inactive head (6.x); a refault whose distance is within the
+ * workingset enters the active list.  A gfp differing from the default for its kind is kept
+ * in the side table so a refault re-allocates with the original gfp.
+ *
+ * Ageing.  One page flag carries both the PTE young bit and PG_referenced.  An `access`
+ * record acts as folio_mark_accessed: inactive+unreferenced -> referenced; inactive+
+ * referenced -> activate now (pgactivate); active -> referenced.  shrink_inactive keeps a
+ * referenced page for another trip (clears the bit, rotates to the head);
+ * shrink_active_list deactivates every scanned page (non-exec pages are demoted even when
+ * referenced; exec mappings are not modelled).  inactive_is_low uses
+ * ratio = int_sqrt(10 × GiB of the pair).  The anon/file split is get_scan_count's
+ * SCAN_FRACT with swappiness and lru costs (refaults + rotations + writes), SCAN_FILE
+ * without swap or while kswapd is boosted, cache-trim mode when the inactive file list is
+ * large and file pages are not refaulting, SCAN_EQUAL at priority 0.
+ *
+ * shrink_folio_list (§4.4).  Pinned pages fail to unmap and are activated.  Under
+ * writeback: kswapd with PG_reclaim and PGDAT_WRITEBACK counts nr_immediate; otherwise
+ * PG_reclaim is set; both activate.  Dirty file pages are not written by direct reclaim:
+ * PG_reclaim, nr_vmscan_immediate_reclaim, activate; only kswapd on a PG_reclaim page with
+ * PGDAT_DIRTY pageouts it.  Anon pages get a swap slot and are written (nr_vmscan_write,
+ * pswpout) and stay on the inactive list; writeback end rotates PG_reclaim pages to the
+ * inactive tail, clearing PG_active (pgrotated) where the next scan frees them.  Clean pages are freed: file
+ * -> OBJ_EVICTED with a shadow, anon (clean swap cache) -> OBJ_SWAPPED.  When every page
+ * of a batch was dirty and unqueued the flusher is woken.
+ *
+ * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
+ * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
+ * next after the batch's simulated cost.  Direct reclaim runs the same plan synchronously
+ * (priority 12 -> 0, nr_to_reclaim 32) and charges its cost to mm->stall_ns.
+ *
+ * No engine (unit tests): kswapd runs a whole balance_pgdat synchronously when woken and
+ * then sleeps (no nap); writes complete at the end of the batch that queued them.
+ *
+ * Policies.  ereclaimable: hint records (NOREUSE, VOLATILE, DONTNEED, INVALIDATE) move a
+ * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely before the normal lists; pages on
+ * it that cannot go yet (writeback, dirty) stay on it; an access returns a page to the
+ * normal inactive list.  With policy.ereclaimable.writeback_reclaim, PG_reclaim pages go
+ * to the easy list when their writeback ends.  The level free + easy is sampled at every
+ * LRU allocation and reclaim pass; a notification is counted each time it drops below the
+ * threshold.  classic: NOREUSE and VOLATILE are ignored (NOREUSE was a no-op before 6.3;
+ * volatile ranges were never merged); DONTNEED / INVALIDATE drop clean unmapped file
+ * pages (no shadow: the next access is a read, not a workingset refault) and deactivate
+ * what they cannot drop (lru_deactivate_file; anon: MADV_COLD-like deactivation).
+ * cflru: the inactive file list is first searched within a window at its tail for clean,
+ * unreferenced, unpinned pages, which are reclaimed before the normal scan; file pages are
+ * taken as unmapped (the model has no mapcount).
+ */
+#include "vmscan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/engine.h"
+#include "../trace/trace.h"
 
 const char *const lru_list_names[NR_LRU_LISTS] = {
 	"inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable", "easily_reclaimable",
 };
 _Static_assert(ARRAY_SIZE(lru_list_names) == NR_LRU_LISTS, "names");
 
-int reclaim_init(struct mm *mm, struct sim_error *err) { (void)mm; (void)err; return 0; }
-void reclaim_destroy(struct mm *mm) { (void)mm; }
+/* ---- small helpers --------------------------------------------------------------- */
 
-static struct obj_slot *resident(struct mm *mm, uint64_t id)
+sim_ns_t vmscan_now(const struct mm *mm)
 {
-	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	return s && s->kind == OBJ_PAGES ? s : NULL;
+	return mm->engine ? mm->engine->now_ns : 0;
 }
+
+uint64_t vmscan_object_id(const struct mm *mm, pfn_t head)
+{
+	return mm->objs.slots[mm->pages[head].owner].id;
+}
+
+sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed)
+{
+	return scanned * mm->cfg->costs.scan_page_ns + reclaimed * mm->cfg->costs.reclaim_page_ns;
+}
+
+static inline uint64_t head_pages(const struct page_frame *p) { return 1ull << p->order; }
+
+static inline bool is_file_lru(enum lru_list l) { return l == LRU_INACTIVE_FILE || l == LRU_ACTIVE_FILE; }
+
+static uint64_t isqrt64(uint64_t x)
+{
+	uint64_t r = 0, bit = 1ull << 62;
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+bool vmscan_can_swap(const struct mm *mm)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	return rs->swap_pages > rs->swap_used;
+}
+
+/* inactive_is_low (reference §4.3): inactive × ratio < active, ratio = int_sqrt(10 × GiB). */
+bool vmscan_inactive_is_low(const struct mm *mm, bool file)
+{
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t inactive = v->nr_pages[file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON];
+	uint64_t active = v->nr_pages[file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON];
+	uint64_t gb = (inactive + active) >> (30 - 12);
+	uint64_t ratio = gb ? isqrt64(10 * gb) : 1;
+	return inactive * ratio < active;
+}
+
+/* Page moves that keep nonresident_age (the workingset clock) ticking on activation. */
+static void activate_page(struct mm *mm, pfn_t pfn)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	lru_del(mm, pfn);
+	p->flags = (uint16_t)((p->flags | PF_ACTIVE) & ~PF_REFERENCED);
+	lru_add(mm, pfn, false);
+	count_vm_events(mm, VM_PGACTIVATE, head_pages(p));
+	mm->reclaim->nonresident_age += head_pages(p);
+}
+
+/* ---- ereclaimable low-memory level ---------------------------------------------- */
+
+static uint64_t total_free(const struct mm *mm)
+{
+	uint64_t f = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		f += mm->zones[i].nr_free_pages;
+	return f;
+}
+
+void vmscan_sample_lowmem(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	if (mm->cfg->policy.reclaim != RECLAIM_EASILY_RECLAIMABLE)
+		return;
+	uint64_t level = total_free(mm) + mm->lruvec.nr_pages[LRU_EASY];
+	if (level < rs->min_easy_level)
+		rs->min_easy_level = level;
+	bool below = level < rs->notify_threshold_pages;
+	if (below && !rs->notify_below)
+		rs->nr_notifications++; /* one notification per downward crossing */
+	rs->notify_below = below;
+}
+
+/* ---- hooks: allocation and free --------------------------------------------------- */
+
+gfp_t workingset_default_gfp(bool anon, unsigned order)
+{
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0);
+	return anon ? gfp | __GFP_ZERO : gfp;
+}
+
+static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[pfn];
+	bool activate = rs->refault_activate;
+	rs->refault_activate = false;
+	if (gfp_migratetype(gfp) != MIGRATE_MOVABLE)
+		return;
+	/* THP faults (GFP_TRANSHUGE*: __GFP_NOMEMALLOC) are anon without __GFP_ZERO (the
+	 * kernel clears them itself); hugetlbfs pool pages (mmtests' GFP_ALLOC_LIKE_HUGETLBFS:
+	 * __GFP_RETRY_MAYFAIL|__GFP_COMP) are never reclaimed but migrate: the unevictable
+	 * list gives them exactly that. */
+	bool hugetlb = p->order && (gfp & (__GFP_RETRY_MAYFAIL | __GFP_COMP)) == (__GFP_RETRY_MAYFAIL | __GFP_COMP) &&
+		       !(gfp & (__GFP_ZERO | __GFP_NOMEMALLOC));
+	bool anon = (gfp & __GFP_ZERO) || (p->order && (gfp & __GFP_NOMEMALLOC));
+	if (anon)
+		p->flags |= PF_SWAPBACKED;
+	if (hugetlb)
+		p->flags |= PF_UNEVICTABLE;
+	if (activate)
+		p->flags |= PF_ACTIVE;
+	/* Bits that do not change how the allocator serves a request are not kept. */
+	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
+			      __GFP_NO_OBJ_EXT;
+	if (!hugetlb && (gfp & ~ignored) != (workingset_default_gfp(anon, p->order) & ~ignored)) {
+		struct nonres_entry *e = workingset_get(rs, vmscan_object_id(mm, pfn));
+		e->gfp = gfp;
+		e->flags |= NONRES_GFP;
+	}
+	lru_add(mm, pfn, false);
+	vmscan_sample_lowmem(mm);
+}
+
+static void hook_page_freed(struct mm *mm, pfn_t pfn, unsigned order)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[pfn];
+	(void)order;
+	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE)
+		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
+	uint64_t id = vmscan_object_id(mm, pfn);
+	if (p->flags & PF_WRITEBACK)
+		writeback_truncate(mm, pfn, id); /* truncate waits on writeback; clears the flag */
+	if (p->flags & PF_DIRTY) {
+		p->flags &= (uint16_t)~PF_DIRTY;
+		rs->nr_dirty -= head_pages(p);
+	}
+	if (p->flags & PF_LRU)
+		lru_del(mm, pfn);
+	struct nonres_entry *e = workingset_find(rs, id);
+	if (e) {
+		if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
+			swap_drop_slot(mm, e, head_pages(p));
+		workingset_del(rs, id);
+	}
+}
+
+static void hook_free_nonresident(struct mm *mm, struct obj_slot *s)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct nonres_entry *e = workingset_find(rs, s->id);
+	if (!e)
+		return;
+	if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
+		swap_drop_slot(mm, e, 1ull << s->order);
+	workingset_del(rs, s->id);
+}
+
+/* ---- isolation ------------------------------------------------------------------- */
+
+static pfn_t *scratch(struct reclaim_state *rs, size_t n)
+{
+	if (n > rs->scratch_cap) {
+		size_t cap = MAX(n, rs->scratch_cap * 2);
+		pfn_t *s = realloc(rs->scratch, cap * sizeof(*s));
+		if (!s)
+			abort();
+		rs->scratch = s;
+		rs->scratch_cap = cap;
+	}
+	return rs->scratch;
+}
+
+static const enum vm_event_item pgskip_items[MAX_NR_ZONES] = {
+	VM_PGSKIP_DMA, VM_PGSKIP_DMA32, VM_PGSKIP_NORMAL, VM_PGSKIP_MOVABLE, VM_PGSKIP_CMA,
+};
+
+/* isolate_lru_folios: take heads from the tail of lru until nr_to_scan pages are taken.
+ * Heads in zones above reclaim_idx are skipped (pgskip_*), put back at the head and not
+ * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads). */
+static size_t isolate(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr_to_scan,
+		      pfn_t *out, uint64_t *nr_scanned)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct lruvec *v = &mm->lruvec;
+	size_t n = 0, nr_skipped = 0;
+	uint64_t scanned = 0;
+	pfn_t pfn = v->tail[lru];
+	while (pfn != PFN_NONE && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
+		struct page_frame *p = &mm->pages[pfn];
+		pfn_t prev = p->prev;
+		if (prev != PFN_NONE) /* the walk is a chain of cache misses: start the next one */
+			__builtin_prefetch(&mm->pages[prev]);
+		if (pfn >= sc->eligible_end_pfn) {
+			pfn_t *sk = scratch(rs, nr_skipped + 1);
+			sk[nr_skipped++] = pfn;
+			count_vm_events(mm, pgskip_items[mm_pfn_zone(mm, pfn)->type], head_pages(p));
+			lru_del(mm, pfn);
+		} else {
+			lru_del(mm, pfn);
+			p->flags |= PF_ISOLATED;
+			out[n++] = pfn;
+			scanned += head_pages(p);
+		}
+		pfn = prev;
+	}
+	for (size_t i = nr_skipped; i-- > 0;)
+		lru_add(mm, rs->scratch[i], false); /* skipped pages go back to the head */
+	*nr_scanned = scanned;
+	return n;
+}
+
+/* ---- shrink_folio_list ----------------------------------------------------------- */
+
+enum folio_fate { FATE_KEEP, FATE_ACTIVATE, FATE_ROTATE_KEEP, FATE_FREED };
+
+static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t pfn, bool easy,
+				  uint64_t *nr_writes)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[pfn];
+	uint64_t nr = head_pages(p);
+	bool anon = p->flags & PF_SWAPBACKED;
+	uint64_t id = vmscan_object_id(mm, pfn);
+
+	sc->nr.nr_taken += nr;
+	if (!anon)
+		sc->nr.nr_file_taken += nr;
+	if (p->flags & PF_PINNED)
+		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
+	if (p->flags & PF_WRITEBACK) {
+		sc->nr.nr_writeback += nr;
+		if (sc->is_kswapd && (p->flags & PF_RECLAIM) && rs->pgdat_writeback) {
+			sc->nr.nr_immediate += nr; /* case 1: kswapd throttles */
+			return FATE_ACTIVATE;
+		}
+		p->flags |= PF_RECLAIM; /* case 2: reclaim it when the write ends */
+		return FATE_ACTIVATE;
+	}
+	if ((p->flags & PF_REFERENCED) && !easy) {
+		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
+		return FATE_ROTATE_KEEP;
+	}
+	struct nonres_entry *e = NULL;
+	if (anon) {
+		e = workingset_find(rs, id);
+		if (!e || !(e->flags & NONRES_SWAPCACHE)) {
+			/* add_to_swap + pageout: needs a slot and may_writepage. */
+			if (!sc->may_writepage)
+				return FATE_KEEP;
+			if (!swap_writeout(mm, pfn, id, e))
+				return FATE_ACTIVATE; /* swap full: activate_locked */
+			(*nr_writes) += nr;
+			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
+		}
+	} else if (p->flags & PF_DIRTY) {
+		sc->nr.nr_unqueued_dirty += nr;
+		if (!sc->is_kswapd || !(p->flags & PF_RECLAIM) || !rs->pgdat_dirty) {
+			count_vm_events(mm, VM_NR_VMSCAN_IMMEDIATE, nr);
+			p->flags |= PF_RECLAIM;
+			return FATE_ACTIVATE;
+		}
+		if (!sc->may_writepage)
+			return FATE_KEEP;
+		/* kswapd pageout() of a dirty file page. */
+		count_vm_events(mm, VM_NR_VMSCAN_WRITE, nr);
+		writeback_start_page(mm, pfn, id);
+		p->flags |= PF_RECLAIM;
+		(*nr_writes) += nr;
+		return FATE_KEEP;
+	}
+	/* Clean: __remove_mapping and free. */
+	p->flags &= (uint16_t)~(PF_ISOLATED | PF_RECLAIM | PF_REFERENCED | PF_ACTIVE);
+	workingset_evict(mm, pfn, e);
+	return FATE_FREED;
+}
+
+/* shrink_inactive_list for lru (an inactive list or the easy list): pages taken from
+ * its tail; returns pages reclaimed. */
+static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru_list lru,
+				uint64_t nr_to_scan, pfn_t *taken, size_t n_taken, uint64_t scanned)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	bool easy = lru == LRU_EASY;
+	uint64_t reclaimed = 0, reclaimed_anon = 0, scanned_anon = 0, writes = 0, activated[2] = { 0, 0 };
+	uint64_t unqueued_before = sc->nr.nr_unqueued_dirty, taken_before = sc->nr.nr_taken;
+	(void)nr_to_scan;
+	for (size_t i = 0; i < n_taken; i++) {
+		pfn_t pfn = taken[i];
+		struct page_frame *p = &mm->pages[pfn];
+		uint64_t nr = head_pages(p);
+		bool anon = p->flags & PF_SWAPBACKED;
+		if (anon)
+			scanned_anon += nr;
+		enum folio_fate fate = shrink_one(mm, sc, pfn, easy, &writes);
+		if (fate == FATE_FREED) {
+			reclaimed += nr;
+			if (anon)
+				reclaimed_anon += nr;
+			continue;
+		}
+		p->flags &= (uint16_t)~PF_ISOLATED;
+		if (fate == FATE_ACTIVATE && !easy && !(p->flags & PF_UNEVICTABLE)) {
+			p->flags = (uint16_t)((p->flags | PF_ACTIVE) & ~PF_REFERENCED);
+			activated[!anon] += nr;
+			count_vm_events(mm, VM_PGACTIVATE, nr);
+			rs->nonresident_age += nr;
+		}
+		lru_add(mm, pfn, false); /* putback: head of its list */
+	}
+	sc->nr_scanned += scanned;
+	sc->nr_reclaimed += reclaimed;
+	count_vm_events(mm, sc->is_kswapd ? VM_PGSCAN_KSWAPD : VM_PGSCAN_DIRECT, scanned);
+	count_vm_events(mm, sc->is_kswapd ? VM_PGSTEAL_KSWAPD : VM_PGSTEAL_DIRECT, reclaimed);
+	count_vm_events(mm, VM_PGSCAN_ANON, scanned_anon);
+	count_vm_events(mm, VM_PGSCAN_FILE, scanned - scanned_anon);
+	count_vm_events(mm, VM_PGSTEAL_ANON, reclaimed_anon);
+	count_vm_events(mm, VM_PGSTEAL_FILE, reclaimed - reclaimed_anon);
+	/* lru_note_cost: rotations and IO make a type more expensive to reclaim. */
+	rs->anon_cost += activated[0];
+	rs->file_cost += activated[1];
+	if (lru == LRU_INACTIVE_ANON)
+		rs->anon_cost += writes;
+	else
+		rs->file_cost += writes;
+	uint64_t taken_now = sc->nr.nr_taken - taken_before;
+	if (taken_now && sc->nr.nr_unqueued_dirty - unqueued_before == taken_now)
+		writeback_wake_flusher(mm, rs->nr_dirty); /* WB_REASON_VMSCAN */
+	writeback_poll(mm);
+	return reclaimed;
+}
+
+static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, enum lru_list lru,
+				     uint64_t nr_to_scan)
+{
+	pfn_t taken[SWAP_CLUSTER_MAX];
+	uint64_t scanned;
+	size_t n = isolate(mm, sc, lru, nr_to_scan, taken, &scanned);
+	return shrink_inactive(mm, sc, lru, nr_to_scan, taken, n, scanned);
+}
+
+/* CFLRU: within `window` pages at the inactive file tail, take clean, unreferenced,
+ * unpinned pages (up to nr_to_scan) and reclaim them before the normal scan. */
+static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint64_t nr_to_scan)
+{
+	uint64_t window = mm->cfg->policy.cflru.window ? mm->cfg->policy.cflru.window : 256;
+	pfn_t taken[SWAP_CLUSTER_MAX];
+	size_t n = 0;
+	uint64_t seen = 0, scanned = 0;
+	pfn_t pfn = mm->lruvec.tail[LRU_INACTIVE_FILE];
+	while (pfn != PFN_NONE && seen < window && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
+		struct page_frame *p = &mm->pages[pfn];
+		pfn_t prev = p->prev;
+		seen += head_pages(p);
+		if (pfn < sc->eligible_end_pfn &&
+		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED))) {
+			lru_del(mm, pfn);
+			p->flags |= PF_ISOLATED;
+			taken[n++] = pfn;
+			scanned += head_pages(p);
+		}
+		pfn = prev;
+	}
+	/* The dirty pages passed over were looked at too: they cost scan time. */
+	sc->nr_scanned += seen - scanned;
+	return shrink_inactive(mm, sc, LRU_INACTIVE_FILE, nr_to_scan, taken, n, scanned);
+}
+
+/* shrink_active_list: demote scanned pages to the inactive head (pgrefill,
+ * pgdeactivate). */
+void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr_to_scan)
+{
+	pfn_t taken[SWAP_CLUSTER_MAX];
+	uint64_t scanned;
+	size_t n = isolate(mm, sc, lru, nr_to_scan, taken, &scanned);
+	for (size_t i = 0; i < n; i++) {
+		struct page_frame *p = &mm->pages[taken[i]];
+		p->flags &= (uint16_t)~(PF_ISOLATED | PF_ACTIVE | PF_REFERENCED);
+		lru_add(mm, taken[i], false);
+		count_vm_events(mm, VM_PGDEACTIVATE, head_pages(p));
+	}
+	/* Costed by the callers from the pgrefill delta (not part of sc->nr_scanned, which
+	 * is the inactive-list figure behind pgscan_*). */
+	count_vm_events(mm, VM_PGREFILL, scanned);
+}
+
+/* ---- get_scan_count and shrink_lruvec --------------------------------------------- */
+
+/* eligible_end_pfn for sc->reclaim_idx: zones are laid out in zone order from pfn 0. */
+void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc)
+{
+	sc->eligible_end_pfn = 0;
+	for (int zi = (int)sc->reclaim_idx; zi >= 0; zi--) {
+		if (zone_populated(&mm->zones[zi])) {
+			sc->eligible_end_pfn = zone_end_pfn(&mm->zones[zi]);
+			break;
+		}
+	}
+}
+
+void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	const struct lruvec *v = &mm->lruvec;
+	memset(plan, 0, sizeof(*plan));
+	plan->active = true;
+	vmscan_set_eligible(mm, sc);
+	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE)
+		plan->nr[LRU_EASY] = v->nr_pages[LRU_EASY]; /* the whole easy list, first */
+
+	enum { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE } balance;
+	unsigned swappiness = mm->cfg->policy.swappiness;
+	uint64_t file_inactive = v->nr_pages[LRU_INACTIVE_FILE];
+	bool refaulting = mm->vm_events[VM_WORKINGSET_REFAULT_FILE] != rs->refaults_file_seen;
+	rs->refaults_file_seen = mm->vm_events[VM_WORKINGSET_REFAULT_FILE];
+	if (!sc->may_swap || !vmscan_can_swap(mm))
+		balance = SCAN_FILE;
+	else if (!sc->priority && swappiness)
+		balance = SCAN_EQUAL;
+	else if ((file_inactive >> sc->priority) && !vmscan_inactive_is_low(mm, true) && !refaulting)
+		balance = SCAN_FILE; /* cache trim mode */
+	else
+		balance = SCAN_FRACT;
+
+	/* SCAN_FRACT weights (get_scan_count): ap = swappiness × (total+1)/(anon+1),
+	 * fp = (200 − swappiness) × (total+1)/(file+1).  Costs decay as the kernel's
+	 * lru_note_cost halves them once they exceed a quarter of the LRU size. */
+	uint64_t lru_total = v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON] +
+			     v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE];
+	if (rs->anon_cost + rs->file_cost > lru_total / 4) {
+		rs->anon_cost /= 2;
+		rs->file_cost /= 2;
+	}
+	uint64_t total_cost = rs->anon_cost + rs->file_cost;
+	uint64_t ap = (uint64_t)swappiness * (total_cost + 1) / (rs->anon_cost + 1);
+	uint64_t fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (rs->file_cost + 1);
+	uint64_t denom = ap + fp;
+
+	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++) {
+		bool file = is_file_lru((enum lru_list)l);
+		uint64_t scan = v->nr_pages[l] >> sc->priority;
+		switch (balance) {
+		case SCAN_EQUAL:
+			break;
+		case SCAN_FRACT:
+			scan = denom ? (scan * (file ? fp : ap) + denom - 1) / denom : 0;
+			break;
+		case SCAN_FILE:
+			if (!file)
+				scan = 0;
+			break;
+		case SCAN_ANON:
+			if (file)
+				scan = 0;
+			break;
+		}
+		plan->nr[l] = scan;
+	}
+}
+
+static void shrink_list(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr)
+{
+	if (lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE) {
+		/* may_deactivate: only when the inactive list of that type is low. */
+		if (vmscan_inactive_is_low(mm, lru == LRU_ACTIVE_FILE))
+			vmscan_shrink_active(mm, sc, lru, nr);
+		return;
+	}
+	if (lru == LRU_INACTIVE_FILE && mm->cfg->policy.reclaim == RECLAIM_CFLRU) {
+		uint64_t before = sc->nr_reclaimed;
+		shrink_cflru_window(mm, sc, nr);
+		if (sc->nr_reclaimed > before)
+			return;
+	}
+	shrink_inactive_list(mm, sc, lru, nr);
+}
+
+bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+{
+	if (!plan->active)
+		return false;
+	if (sc->nr_reclaimed >= sc->nr_to_reclaim) {
+		plan->active = false;
+		return false;
+	}
+	/* ereclaimable: the easy list is worked through before any normal list. */
+	if (plan->nr[LRU_EASY]) {
+		uint64_t n = MIN(plan->nr[LRU_EASY], (uint64_t)SWAP_CLUSTER_MAX);
+		plan->nr[LRU_EASY] -= n;
+		if (!mm->lruvec.nr_pages[LRU_EASY])
+			plan->nr[LRU_EASY] = 0;
+		else
+			shrink_inactive_list(mm, sc, LRU_EASY, n);
+		return true;
+	}
+	if (!(plan->nr[LRU_INACTIVE_ANON] || plan->nr[LRU_ACTIVE_FILE] || plan->nr[LRU_INACTIVE_FILE])) {
+		plan->active = false;
+		return false;
+	}
+	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++) {
+		if (!plan->nr[l])
+			continue;
+		uint64_t n = MIN(plan->nr[l], (uint64_t)SWAP_CLUSTER_MAX);
+		plan->nr[l] -= n;
+		shrink_list(mm, sc, (enum lru_list)l, n);
+	}
+	return true;
+}
+
+void vmscan_finish_node(struct mm *mm, struct scan_control *sc)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	/* End of shrink_lruvec: age the anon active list when its inactive list is low. */
+	if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
+		vmscan_shrink_active(mm, sc, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+	if (sc->is_kswapd) {
+		if (sc->nr.nr_writeback && sc->nr.nr_writeback == sc->nr.nr_taken)
+			rs->pgdat_writeback = true;
+		if (sc->nr.nr_unqueued_dirty == sc->nr.nr_file_taken)
+			rs->pgdat_dirty = true;
+	}
+	if (sc->nr_reclaimed)
+		rs->kswapd.failures = 0;
+	vmscan_sample_lowmem(mm);
+}
+
+/* ---- direct reclaim --------------------------------------------------------------- */
+
+static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
+{
+	for (int zi = 0; zi <= (int)sc->reclaim_idx && zi < MAX_NR_ZONES; zi++) {
+		const struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		if (zone_watermark_ok(z, sc->order, zone_wmark(z, WMARK_MIN), sc->reclaim_idx, 0, z->nr_free_pages))
+			return true;
+		uint64_t mark = zone_wmark(z, WMARK_HIGH) + (2ull << sc->order); /* compact_gap */
+		if (zone_watermark_ok(z, 0, mark, sc->reclaim_idx, 0, z->nr_free_pages))
+			return true;
+	}
+	return false;
+}
+
+/* consider_reclaim_throttle (6.x): a direct reclaimer that reclaimed nothing by priority
+ * 1 sleeps one jiffy (VMSCAN_THROTTLE_NOPROGRESS; HZ = 250 -> 4 ms) before the last pass.
+ * The wait is charged to the request, and writes that end within it complete now (their
+ * pages rotate to the inactive tail for the final pass).  The engine is not run from
+ * here: this may be reached from inside another module's event (migration targets). */
+#define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
+static void throttle_noprogress(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	mm->stall_ns += RECLAIM_JIFFY_NS;
+	rs->stall_throttle_ns += RECLAIM_JIFFY_NS;
+	writeback_complete_until(mm, vmscan_now(mm) + RECLAIM_JIFFY_NS);
+}
+
+static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
+	VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_CMA,
+};
+
+/* try_to_free_pages (reference §4.1): priority 12 -> 0, stop at 32 pages reclaimed or,
+ * for costly orders, once compaction could run.  Cost goes to the allocating request. */
+static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *ac)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct scan_control sc = {
+		.nr_to_reclaim = SWAP_CLUSTER_MAX,
+		.reclaim_idx = ac->highest_zoneidx,
+		.order = ac->order,
+		.is_kswapd = false,
+		.may_writepage = true, /* no laptop mode */
+		.may_swap = true,
+	};
+	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
+	rs->nr_direct_reclaims++;
+	uint64_t writes0 = rs->nr_writes_completed;
+	uint64_t refill_before = mm->vm_events[VM_PGREFILL];
+	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+		struct shrink_plan plan;
+		sc.nr = (struct reclaim_stat){ 0 };
+		vmscan_plan(mm, &sc, &plan);
+		while (vmscan_plan_step(mm, &sc, &plan))
+			;
+		vmscan_finish_node(mm, &sc);
+		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+			break;
+		if (sc.priority == 1 && !sc.nr_reclaimed)
+			throttle_noprogress(mm);
+		if (ac->order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(mm, &sc))
+			break;
+	}
+	uint64_t refilled = mm->vm_events[VM_PGREFILL] - refill_before;
+	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
+	mm->stall_ns += cost;
+	rs->stall_direct_ns += cost;
+	rs->direct_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
+	return sc.nr_reclaimed;
+}
+
+/* zone_reclaimable_pages: file LRU, plus anon when swap has room. */
+static uint64_t reclaimable_pages(const struct mm *mm)
+{
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t n = v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE] + v->nr_pages[LRU_EASY];
+	if (vmscan_can_swap(mm))
+		n += v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON];
+	return n;
+}
+
+/* should_reclaim_retry: retry while some eligible zone could pass the min watermark with
+ * its free pages plus the reclaimable ones, the latter discounted by the failed loops.
+ * The node LRU is shared, so its pages are credited to each zone in proportion to the
+ * zone's allocated pages. */
+bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_progress_loops)
+{
+	if (no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	/* Model shortcut: the kernel would sleep and retry while writes complete; the model's
+	 * clock stands still inside a request, so once a pass freed nothing and no write
+	 * ended during its throttle, the remaining retries would repeat it in vain. */
+	if (mm->reclaim->direct_futile) {
+		mm->reclaim->nr_futile_fails++;
+		return false;
+	}
+	uint64_t reclaimable = reclaimable_pages(mm), allocated = 0;
+	for (int zi = 0; zi <= (int)ac->highest_zoneidx && zi < MAX_NR_ZONES; zi++)
+		allocated += mm->zones[zi].nr_alloc_pages;
+	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
+		const struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		uint64_t share = allocated ? reclaimable * z->nr_alloc_pages / allocated : 0;
+		uint64_t available = share + z->nr_free_pages;
+		available -= (available * (uint64_t)no_progress_loops + MAX_RECLAIM_RETRIES - 1) / MAX_RECLAIM_RETRIES;
+		if (zone_watermark_ok(z, ac->order, zone_wmark(z, WMARK_MIN), ac->highest_zoneidx,
+				      ac->alloc_flags, available))
+			return true;
+	}
+	return false;
+}
+
+/* ---- record-level operations ------------------------------------------------------ */
 
 bool mm_access(struct mm *mm, uint64_t id)
 {
-	struct obj_slot *s = resident(mm, id);
-	if (s)
-		mm->pages[s->pfn].flags |= PF_REFERENCED;
-	return s != NULL;
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s)
+		return false;
+	if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
+		swap_fault_in(mm, s); /* failure is counted as an allocation failure */
+		return true;
+	}
+	if (s->kind != OBJ_PAGES)
+		return true;
+	pfn_t pfn = s->pfn;
+	struct page_frame *p = &mm->pages[pfn];
+	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE)) {
+		p->flags |= PF_REFERENCED;
+		return true;
+	}
+	if (p->flags & PF_EASY) {
+		/* Used again: no longer easy to reclaim; back to the normal inactive list. */
+		lru_del(mm, pfn);
+		p->flags = (uint16_t)((p->flags & ~PF_EASY) | PF_REFERENCED);
+		lru_add(mm, pfn, false);
+		return true;
+	}
+	/* folio_mark_accessed */
+	if (!(p->flags & PF_ACTIVE) && (p->flags & PF_REFERENCED))
+		activate_page(mm, pfn);
+	else
+		p->flags |= PF_REFERENCED;
+	return true;
 }
 
 bool mm_dirty(struct mm *mm, uint64_t id)
 {
-	struct obj_slot *s = resident(mm, id);
-	if (s)
-		mm->pages[s->pfn].flags |= PF_DIRTY;
-	return s != NULL;
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s)
+		return false;
+	if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
+		/* A write to a non-resident page faults it in first. */
+		if (!swap_fault_in(mm, s))
+			return true;
+		s = obj_lookup(&mm->objs, id);
+	}
+	if (s->kind != OBJ_PAGES)
+		return true;
+	writeback_dirty_page(mm, s->pfn, id);
+	return true;
+}
+
+/* Drop a clean, idle file page now (invalidate_mapping_pages): no shadow entry. */
+static bool invalidate_page(struct mm *mm, pfn_t pfn)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	if ((p->flags & (PF_DIRTY | PF_WRITEBACK | PF_PINNED | PF_SWAPBACKED | PF_UNEVICTABLE)) ||
+	    !(p->flags & PF_LRU))
+		return false;
+	lru_del(mm, pfn);
+	p->flags &= (uint16_t)~(PF_ACTIVE | PF_REFERENCED | PF_RECLAIM);
+	workingset_evict(mm, pfn, NULL); /* the caller drops the shadow */
+	return true;
 }
 
 bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 {
-	(void)hint_kind;
-	return resident(mm, id) != NULL;
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s)
+		return false;
+	if (s->kind != OBJ_PAGES)
+		return true;
+	pfn_t pfn = s->pfn;
+	struct page_frame *p = &mm->pages[pfn];
+	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))
+		return true;
+	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE) {
+		/* Anon pages are easy to reclaim only when there is swap to put them in. */
+		if (!(p->flags & PF_EASY) && (!(p->flags & PF_SWAPBACKED) || mm->reclaim->swap_pages)) {
+			lru_del(mm, pfn);
+			p->flags = (uint16_t)((p->flags | PF_EASY) & ~(PF_ACTIVE | PF_REFERENCED));
+			lru_add(mm, pfn, false);
+		}
+		vmscan_sample_lowmem(mm);
+		return true;
+	}
+	if (hint_kind == HINT_NOREUSE || hint_kind == HINT_VOLATILE)
+		return true;
+	/* DONTNEED / INVALIDATE */
+	if (!(p->flags & PF_SWAPBACKED)) {
+		if (p->flags & PF_DIRTY)
+			writeback_start_page(mm, pfn, id); /* fadvise DONTNEED starts writeout */
+		if (invalidate_page(mm, pfn)) {
+			struct nonres_entry *e = workingset_find(mm->reclaim, id);
+			if (e)
+				e->flags &= (uint8_t)~NONRES_SHADOW;
+			return true;
+		}
+	}
+	/* lru_deactivate_file / MADV_COLD: to the inactive list; the tail when clean. */
+	lru_del(mm, pfn);
+	bool busy = p->flags & (PF_DIRTY | PF_WRITEBACK);
+	if (busy && !(p->flags & PF_SWAPBACKED))
+		p->flags |= PF_RECLAIM;
+	if (p->flags & PF_ACTIVE)
+		count_vm_events(mm, VM_PGDEACTIVATE, head_pages(p));
+	p->flags &= (uint16_t)~(PF_ACTIVE | PF_REFERENCED);
+	lru_add(mm, pfn, !busy);
+	return true;
+}
+
+/* ---- helpers for tools and tests ------------------------------------------------------ */
+
+bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES || !(mm->pages[s->pfn].flags & PF_LRU))
+		return false;
+	if (lock)
+		reclaim_set_page_flags(mm, s->pfn, PF_UNEVICTABLE, PF_EASY);
+	else
+		reclaim_set_page_flags(mm, s->pfn, 0, PF_UNEVICTABLE);
+	return true;
+}
+
+bool reclaim_writeback_object(struct mm *mm, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return false;
+	struct page_frame *p = &mm->pages[s->pfn];
+	if (!(p->flags & PF_LRU) || (p->flags & PF_SWAPBACKED))
+		return false;
+	if (p->flags & PF_WRITEBACK)
+		return true;
+	if (!(p->flags & PF_DIRTY))
+		writeback_dirty_page(mm, s->pfn, id);
+	writeback_start_page(mm, s->pfn, id);
+	return (p->flags & PF_WRITEBACK) != 0;
+}
+
+void reclaim_set_page_flags(struct mm *mm, pfn_t head, uint16_t set, uint16_t clear)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[head];
+	sim_assert(!((set | clear) & (PF_WRITEBACK | PF_LRU | PF_HEAD)));
+	bool on_list = p->flags & PF_LRU;
+	bool was_dirty_file = (p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED);
+	if (on_list)
+		lru_del(mm, head);
+	p->flags = (uint16_t)((p->flags | set) & ~clear);
+	bool dirty_file = (p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED);
+	if (dirty_file && !was_dirty_file)
+		rs->nr_dirty += head_pages(p);
+	else if (!dirty_file && was_dirty_file)
+		rs->nr_dirty -= head_pages(p);
+	if (on_list)
+		lru_add(mm, head, false);
+}
+
+/* ---- module set-up and outputs ---------------------------------------------------- */
+
+int reclaim_init(struct mm *mm, struct sim_error *err)
+{
+	struct reclaim_state *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	mm->reclaim = rs;
+	rs->mm = mm;
+	const struct config *cfg = mm->cfg;
+	rs->swap_pages = cfg->devices.swap_pages;
+	rs->dirty_background_ratio = cfg->policy.dirty_background_ratio ? cfg->policy.dirty_background_ratio : 10;
+	rs->dirty_ratio = cfg->policy.dirty_ratio ? cfg->policy.dirty_ratio : 20;
+	rs->notify_threshold_pages = cfg->policy.ereclaimable.notify_threshold;
+	if (!rs->notify_threshold_pages)
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			rs->notify_threshold_pages += mm->zones[i].watermark[WMARK_HIGH];
+	rs->min_easy_level = UINT64_MAX;
+	if (writeback_init(mm, err) || kswapd_init(mm, err)) {
+		reclaim_destroy(mm);
+		return -1;
+	}
+	mm->hooks.wakeup_kswapd = kswapd_wakeup;
+	mm->hooks.direct_reclaim = hook_direct_reclaim;
+	mm->hooks.page_allocated = hook_page_allocated;
+	mm->hooks.page_freed = hook_page_freed;
+	mm->hooks.free_nonresident = hook_free_nonresident;
+	return 0;
+}
+
+void reclaim_destroy(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	if (!rs)
+		return;
+	writeback_destroy(mm);
+	workingset_map_destroy(rs);
+	free(rs->scratch);
+	free(rs);
+	mm->reclaim = NULL;
+}
+
+void reclaim_node_stat(const struct mm *mm, struct reclaim_node_stat *out)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	memset(out, 0, sizeof(*out));
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		out->nr_lru[l] = mm->lruvec.nr_pages[l];
+	out->nr_dirty = rs->nr_dirty;
+	out->nr_writeback = rs->nr_writeback;
+	out->swap_total_pages = rs->swap_pages;
+	out->swap_used_pages = rs->swap_used;
+	out->kswapd_active = rs->kswapd.state != KSWAPD_SLEEPING;
+	out->kswapd_failures = rs->kswapd.failures;
+	out->node_unreclaimable = rs->kswapd.failures >= MAX_KSWAPD_FAILURES;
+	out->kswapd_busy_ns = rs->kswapd.busy_ns;
+	out->stall_direct_ns = rs->stall_direct_ns;
+	out->stall_refault_ns = rs->stall_refault_ns;
+	out->stall_swapin_ns = rs->stall_swapin_ns;
+	out->stall_writeback_ns = rs->stall_writeback_ns;
+	out->stall_throttle_ns = rs->stall_throttle_ns;
+	out->nr_direct_reclaims = rs->nr_direct_reclaims;
+	out->nr_lowmem_notifications = rs->nr_notifications;
+	out->lowmem_level_pages = total_free(mm) + mm->lruvec.nr_pages[LRU_EASY];
+}
+
+uint64_t reclaim_nr_dirty(const struct mm *mm) { return mm->reclaim->nr_dirty; }
+uint64_t reclaim_nr_writeback(const struct mm *mm) { return mm->reclaim->nr_writeback; }
+uint64_t reclaim_swap_used(const struct mm *mm) { return mm->reclaim->swap_used; }
+bool reclaim_kswapd_active(const struct mm *mm) { return mm->reclaim->kswapd.state != KSWAPD_SLEEPING; }
+bool reclaim_node_unreclaimable(const struct mm *mm)
+{
+	return mm->reclaim->kswapd.failures >= MAX_KSWAPD_FAILURES;
+}
+
+/* ---- invariant checks --------------------------------------------------------------- */
+
+#define CHECK_FAIL(...)                                    \
+	do {                                               \
+		if (msg)                                   \
+			snprintf(msg, msg_size, __VA_ARGS__); \
+		return false;                              \
+	} while (0)
+
+bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t heads_on_lists = 0;
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		uint64_t pages = 0;
+		pfn_t prev = PFN_NONE;
+		for (pfn_t pfn = v->head[l]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+			const struct page_frame *p = &mm->pages[pfn];
+			if (pfn >= mm->nr_pages)
+				CHECK_FAIL("lru %s: pfn %#x out of range", lru_list_names[l], pfn);
+			if (!(p->flags & PF_HEAD) || !(p->flags & PF_LRU))
+				CHECK_FAIL("lru %s: pfn %#x is not an LRU head (flags %#x)", lru_list_names[l], pfn, p->flags);
+			if ((int)lru_list_of(p->flags) != l)
+				CHECK_FAIL("lru %s: pfn %#x belongs on %s", lru_list_names[l], pfn,
+					   lru_list_names[lru_list_of(p->flags)]);
+			if (p->prev != prev)
+				CHECK_FAIL("lru %s: pfn %#x prev link %#x, expected %#x", lru_list_names[l], pfn, p->prev, prev);
+			if (++heads_on_lists > mm->nr_pages)
+				CHECK_FAIL("lru %s: cycle", lru_list_names[l]);
+			pages += 1ull << p->order;
+			prev = pfn;
+		}
+		if (prev != v->tail[l])
+			CHECK_FAIL("lru %s: tail %#x, last walked %#x", lru_list_names[l], v->tail[l], prev);
+		if (pages != v->nr_pages[l])
+			CHECK_FAIL("lru %s: nr_pages %llu, lists hold %llu", lru_list_names[l],
+				   (unsigned long long)v->nr_pages[l], (unsigned long long)pages);
+	}
+	uint64_t lru_heads = 0, dirty = 0, writeback = 0;
+	for (pfn_t pfn = 0; pfn < mm->nr_pages; pfn++) {
+		const struct page_frame *p = &mm->pages[pfn];
+		uint16_t f = p->flags;
+		if (f & PF_BUDDY)
+			continue;
+		if ((f & (PF_LRU | PF_DIRTY | PF_WRITEBACK)) && !(f & PF_HEAD))
+			CHECK_FAIL("pfn %#x: LRU/dirty/writeback flags on a page that is not an allocated head (flags %#x)",
+				   pfn, f);
+		if (f & PF_LRU)
+			lru_heads++;
+		if ((f & PF_DIRTY) && !(f & PF_SWAPBACKED))
+			dirty += 1ull << p->order;
+		if (f & PF_WRITEBACK)
+			writeback += 1ull << p->order;
+	}
+	if (lru_heads != heads_on_lists)
+		CHECK_FAIL("%llu heads flagged PF_LRU, %llu on lists", (unsigned long long)lru_heads,
+			   (unsigned long long)heads_on_lists);
+	if (dirty != rs->nr_dirty)
+		CHECK_FAIL("nr_dirty %llu, dirty file pages %llu", (unsigned long long)rs->nr_dirty,
+			   (unsigned long long)dirty);
+	if (writeback != rs->nr_writeback)
+		CHECK_FAIL("nr_writeback %llu, pages under writeback %llu", (unsigned long long)rs->nr_writeback,
+			   (unsigned long long)writeback);
+	/* Every queued write names a resident object still under writeback: no page was
+	 * freed (or reused) while its write was in flight. */
+	uint64_t inflight = 0;
+	const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; i < devs[d]->len; i++) {
+			const struct wb_io *io = &devs[d]->q[(devs[d]->head + i) % devs[d]->cap];
+			if (io->id == OBJ_EMPTY)
+				continue;
+			const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, io->id);
+			if (!s || s->kind != OBJ_PAGES)
+				CHECK_FAIL("%s write of object %llu in flight but the object has no pages", devs[d]->name,
+					   (unsigned long long)io->id);
+			const struct page_frame *p = &mm->pages[s->pfn];
+			if (!(p->flags & PF_WRITEBACK))
+				CHECK_FAIL("%s write of object %llu in flight but its head is not under writeback",
+					   devs[d]->name, (unsigned long long)io->id);
+			inflight += 1ull << p->order;
+		}
+	}
+	if (inflight != rs->nr_writeback)
+		CHECK_FAIL("in-flight writes hold %llu pages, nr_writeback %llu", (unsigned long long)inflight,
+			   (unsigned long long)rs->nr_writeback);
+	/* Swap slots and shadows. */
+	uint64_t swap = 0;
+	for (uint32_t i = 0; i < rs->map.cap; i++) {
+		const struct nonres_entry *e = &rs->map.slots[i];
+		if (e->id == OBJ_EMPTY)
+			continue;
+		const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, e->id);
+		if (!s)
+			CHECK_FAIL("side entry for object %llu that does not exist", (unsigned long long)e->id);
+		if (e->flags & NONRES_SWAPPED) {
+			if (s->kind != OBJ_SWAPPED)
+				CHECK_FAIL("object %llu: swap slot marked swapped but object kind %u", (unsigned long long)e->id,
+					   s->kind);
+			swap += 1ull << s->order;
+		}
+		if (e->flags & NONRES_SWAPCACHE) {
+			if (s->kind != OBJ_PAGES)
+				CHECK_FAIL("object %llu: swap cache but not resident", (unsigned long long)e->id);
+			swap += 1ull << s->order;
+		}
+	}
+	if (swap != rs->swap_used || rs->swap_used > rs->swap_pages)
+		CHECK_FAIL("swap_used %llu of %llu, slots held %llu", (unsigned long long)rs->swap_used,
+			   (unsigned long long)rs->swap_pages, (unsigned long long)swap);
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+		const struct obj_slot *s = &mm->objs.slots[i];
+		if (s->id == OBJ_EMPTY || (s->kind != OBJ_SWAPPED && s->kind != OBJ_EVICTED))
+			continue;
+		/* OBJ_EVICTED without an entry: dropped by someone else (migration's non-LRU
+		 * reclaim), no shadow; its next access is a plain read. */
+		const struct nonres_entry *e = workingset_find((struct reclaim_state *)rs, s->id);
+		if (!e && s->kind == OBJ_EVICTED)
+			continue;
+		if (!e)
+			CHECK_FAIL("swapped object %llu has no side entry", (unsigned long long)s->id);
+		if (s->kind == OBJ_SWAPPED && !(e->flags & NONRES_SWAPPED))
+			CHECK_FAIL("swapped object %llu holds no swap slot", (unsigned long long)s->id);
+	}
+	return true;
 }

@@ -9,6 +9,8 @@
  */
 #include "procfs.h"
 
+#include "../mm/vmscan.h"
+
 /* The kernel's fls(): 1-based index of the highest set bit, 0 for 0. */
 static unsigned fls_u64(uint64_t x)
 {
@@ -98,8 +100,8 @@ static void write_zone(FILE *fp, const struct mm *mm, const struct zone *z, bool
 		fprintf(fp, "              high_max: %lu\n", (unsigned long)v.high_max);
 		fprintf(fp, "  vm stats threshold: %u\n", stat_threshold(mm, z));
 	}
-	/* node_unreclaimable: kswapd_failures >= MAX_RECLAIM_RETRIES; no kswapd yet. */
-	fprintf(fp, "  node_unreclaimable:  %u\n", 0u);
+	/* node_unreclaimable: kswapd_failures >= MAX_RECLAIM_RETRIES (16). */
+	fprintf(fp, "  node_unreclaimable:  %u\n", mm->reclaim ? (unsigned)reclaim_node_unreclaimable(mm) : 0u);
 	fprintf(fp, "  start_pfn:           %lu\n", (unsigned long)z->start_pfn);
 }
 

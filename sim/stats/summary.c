@@ -1,6 +1,8 @@
 /* summary.c — summary.json writer (layout in summary.h). */
 #include "summary.h"
 
+#include "../mm/vmscan.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,45 @@ static void counter(void *ctx, const char *name, uint64_t value)
 	summary_json_string(c->fp, name);
 	fprintf(c->fp, ": %llu", (unsigned long long)value);
 	c->first = false;
+}
+
+/* Reclaim state that is not a vmstat counter (vmscan.h reclaim_node_stat): swap use,
+ * kswapd, the stall components charged to requests, ereclaimable notifications. */
+static void write_reclaim(FILE *fp, const struct mm *mm)
+{
+	if (!mm->reclaim) {
+		fputs("null", fp);
+		return;
+	}
+	struct reclaim_node_stat st;
+	reclaim_node_stat(mm, &st);
+	const struct {
+		const char *name;
+		uint64_t value;
+	} items[] = {
+		{ "swap_total_pages", st.swap_total_pages },
+		{ "swap_used_pages", st.swap_used_pages },
+		{ "nr_dirty", st.nr_dirty },
+		{ "nr_writeback", st.nr_writeback },
+		{ "kswapd_failures", st.kswapd_failures },
+		{ "node_unreclaimable", st.node_unreclaimable },
+		{ "kswapd_busy_ns", st.kswapd_busy_ns },
+		{ "nr_direct_reclaims", st.nr_direct_reclaims },
+		{ "stall_direct_reclaim_ns", st.stall_direct_ns },
+		{ "stall_refault_ns", st.stall_refault_ns },
+		{ "stall_swapin_ns", st.stall_swapin_ns },
+		{ "stall_writeback_ns", st.stall_writeback_ns },
+		{ "stall_throttle_ns", st.stall_throttle_ns },
+		{ "lowmem_notifications", st.nr_lowmem_notifications },
+		{ "lowmem_level_pages", st.lowmem_level_pages },
+	};
+	fputs("{", fp);
+	for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
+		fprintf(fp, "%s\n    ", i ? "," : "");
+		summary_json_string(fp, items[i].name);
+		fprintf(fp, ": %llu", (unsigned long long)items[i].value);
+	}
+	fputs("\n  }", fp);
 }
 
 static void write_latency(FILE *fp, const struct alloc_latency *lat)
@@ -272,7 +313,9 @@ void summary_write(FILE *fp, const struct summary_input *in)
 		summary_json_string(fp, alloc_class_names[c]);
 		fprintf(fp, ": %llu", (unsigned long long)mm->alloc_fail_by_class[c]);
 	}
-	fputs("\n  },\n  \"latency\": ", fp);
+	fputs("\n  },\n  \"reclaim\": ", fp);
+	write_reclaim(fp, mm);
+	fputs(",\n  \"latency\": ", fp);
 	write_latency(fp, in->latency);
 	fputs(",\n  \"observed\": ", fp);
 	write_observed(fp, in->trace);

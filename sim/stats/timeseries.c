@@ -1,6 +1,8 @@
 /* timeseries.c — timeseries.tsv rows (see timeseries.h for the columns). */
 #include "timeseries.h"
 
+#include "../mm/vmscan.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -143,8 +145,8 @@ static void columns(struct row_ctx *c, const struct timeseries *ts, const struct
 		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
 			col(c, (int64_t)z->free_area[o].nr_free, "buddy_%s_o%u", z->name, o);
 	}
-	/* kswapd and kcompactd are not modelled yet (issues 3, 4): 0 until mm carries them. */
-	col(c, 0, "kswapd_active");
+	/* kcompactd is not wired yet (issue 4): 0 until mm carries it. */
+	col(c, mm->reclaim && reclaim_kswapd_active(mm), "kswapd_active");
 	col(c, 0, "kcompactd_active");
 	col(c, (int64_t)timeseries_cma_used_pages(mm), "cma_used_pages");
 	for (unsigned i = 0; i < ts->nr_zones; i++) {

@@ -1,0 +1,317 @@
+/* kswapd.c — the per-node reclaim daemon (reference §4.2, boost §3.5) as an engine state
+ * machine:
+ *
+ *   SLEEPING --wakeup_kswapd (unbalanced or boosted, failures < 16)--> RUNNING
+ *   RUNNING  --one batch per event: SWAP_CLUSTER_MAX pages per list of the current
+ *              balance_pgdat round, next event after the batch's simulated cost-->
+ *   RUNNING  --balanced (or priority exhausted)--> kswapd_try_to_sleep:
+ *              ready (balanced for the reclaim order, or node unreclaimable) -> NAPPING
+ *              for HZ/10; not ready -> kswapd_high_wmark_hit_quickly, balance again
+ *   NAPPING  --woken (only when unbalanced)--> kswapd_low_wmark_hit_quickly, RUNNING
+ *   NAPPING  --nap over, still ready--> SLEEPING; not ready -> high_wmark_hit_quickly
+ *
+ * balance_pgdat: pageoutrun per run; priority 12 down to 1; each round stops early when
+ * the node is balanced (pgdat_balanced: any zone <= highest_zoneidx passes
+ * zone_watermark_ok(order, high incl. boost, highest_zoneidx, flags 0) — flags 0 means free
+ * CMA pages do NOT count, the mainline-CMA effect of reference §3.4); nr_to_reclaim is
+ * Σ max(high, 32) over eligible zones; the priority drops unless the round scanned that
+ * much, and always after a round that reclaimed nothing; order falls to 0 once
+ * compact_gap(order) = 2 << order pages were reclaimed.  Boost (§3.5): the run starts with
+ * nr_boost_reclaim = Σ boosts; while boosting, no writeback and no swap and the priority
+ * stops at DEF_PRIORITY − 2; an unbalanced node drops the boost goal and restarts; a
+ * boosted round that reclaims nothing ends the run; at the end each zone's boost is
+ * reduced by what it was at the start.  A run that reclaims nothing counts a
+ * kswapd_failure; 16 make the node unreclaimable until some reclaim succeeds.  Rounds
+ * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
+ * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
+ * run and for the allocation order when kswapd is ready to sleep; only with an engine
+ * (without one kcompactd would run inside the allocation that woke kswapd).  The wake of
+ * kcompactd instead of kswapd for balanced nodes and non-blocking requests is not modelled
+ * (the hook carries no gfp).
+ */
+#include "vmscan.h"
+
+#include <string.h>
+
+#include "../engine/engine.h"
+#include "compaction.h"
+
+const char *const kswapd_state_names[NR_KSWAPD_STATES] = { "sleeping", "running", "napping" };
+_Static_assert(ARRAY_SIZE(kswapd_state_names) == NR_KSWAPD_STATES, "names");
+
+#define KSWAPD_NAP_NS (100 * NSEC_PER_MSEC) /* HZ/10 */
+#define SYNC_MAX_SLICES (1ull << 24)        /* no-engine mode: a safety bound only */
+
+bool kswapd_pgdat_balanced(struct mm *mm, unsigned order, unsigned highest_zoneidx)
+{
+	bool any = false;
+	for (unsigned zi = 0; zi <= highest_zoneidx && zi < MAX_NR_ZONES; zi++) {
+		const struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		any = true;
+		if (zone_watermark_ok(z, order, zone_wmark(z, WMARK_HIGH), (enum zone_type)highest_zoneidx, 0,
+				      z->nr_free_pages))
+			return true;
+	}
+	return !any; /* no eligible zone: nothing to balance */
+}
+
+static bool pgdat_watermark_boosted(const struct mm *mm, unsigned highest_zoneidx)
+{
+	for (unsigned zi = 0; zi <= highest_zoneidx && zi < MAX_NR_ZONES; zi++)
+		if (mm->zones[zi].watermark_boost)
+			return true;
+	return false;
+}
+
+static unsigned highest_populated(const struct mm *mm)
+{
+	for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--)
+		if (zone_populated(&mm->zones[zi]))
+			return (unsigned)zi;
+	return 0;
+}
+
+static void schedule_slice(struct mm *mm, sim_ns_t delay_ns)
+{
+	if (mm->engine)
+		engine_schedule(mm->engine, mm->engine->now_ns + delay_ns, mm->reclaim->kswapd.handler, 0);
+}
+
+static void start_balance(struct mm *mm)
+{
+	struct kswapd *k = &mm->reclaim->kswapd;
+	k->order = k->alloc_order = k->req_order;
+	if (k->req_highest != MAX_NR_ZONES)
+		k->highest_zoneidx = k->req_highest;
+	k->req_order = 0;
+	k->req_highest = MAX_NR_ZONES;
+	count_vm_event(mm, VM_PAGEOUTRUN);
+	k->nr_boost_reclaim = 0;
+	for (unsigned zi = 0; zi < MAX_NR_ZONES; zi++) {
+		k->zone_boosts[zi] = zi <= k->highest_zoneidx ? mm->zones[zi].watermark_boost : 0;
+		k->nr_boost_reclaim += k->zone_boosts[zi];
+	}
+	k->priority = DEF_PRIORITY;
+	k->nr_reclaimed = 0;
+	k->plan.active = false;
+	k->state = KSWAPD_RUNNING;
+}
+
+static bool ready_to_sleep(struct mm *mm, unsigned order)
+{
+	struct kswapd *k = &mm->reclaim->kswapd;
+	return k->failures >= MAX_KSWAPD_FAILURES || kswapd_pgdat_balanced(mm, order, k->highest_zoneidx);
+}
+
+static void go_to_sleep(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	rs->kswapd.state = KSWAPD_SLEEPING;
+	rs->pgdat_dirty = rs->pgdat_writeback = false; /* clear_pgdat_congested */
+}
+
+/* End of balance_pgdat, then kswapd_try_to_sleep. Returns the delay before the next
+ * event (the nap) or 0. */
+static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct kswapd *k = &rs->kswapd;
+	k->plan.active = false;
+	if (!k->nr_reclaimed)
+		k->failures++;
+	bool boosted = false;
+	for (unsigned zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &mm->zones[zi];
+		if (k->zone_boosts[zi]) {
+			z->watermark_boost -= MIN(z->watermark_boost, k->zone_boosts[zi]);
+			boosted = true;
+		}
+	}
+	if (boosted && mm->engine) /* defragment what the boost was raised for */
+		wakeup_kcompactd(mm, (int)mm->pageblock_order, (enum zone_type)k->highest_zoneidx);
+	if (!ready_to_sleep(mm, k->order)) {
+		count_vm_event(mm, VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+		start_balance(mm);
+		schedule_slice(mm, cost_ns);
+		return;
+	}
+	rs->pgdat_dirty = rs->pgdat_writeback = false;
+	if (mm->engine && k->alloc_order) /* kswapd_try_to_sleep: kcompactd for the request */
+		wakeup_kcompactd(mm, (int)k->alloc_order, (enum zone_type)k->highest_zoneidx);
+	if (!mm->engine) {
+		go_to_sleep(mm);
+		return;
+	}
+	k->state = KSWAPD_NAPPING;
+	k->nap_gen++;
+	engine_schedule(mm->engine, mm->engine->now_ns + cost_ns + KSWAPD_NAP_NS, k->handler, (k->nap_gen << 1) | 1);
+}
+
+static void begin_round(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct kswapd *k = &rs->kswapd;
+	struct scan_control *sc = &k->sc;
+	*sc = (struct scan_control){
+		.reclaim_idx = (enum zone_type)k->highest_zoneidx,
+		.priority = k->priority,
+		.order = k->order,
+		.is_kswapd = true,
+		.may_writepage = !k->nr_boost_reclaim,
+		.may_swap = !k->nr_boost_reclaim,
+	};
+	vmscan_set_eligible(mm, sc);
+	k->raise_priority = true;
+	if (k->nr_boost_reclaim && k->priority == DEF_PRIORITY - 2)
+		k->raise_priority = false;
+	/* kswapd_age_node: keep the anon inactive list from running dry. */
+	if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
+		vmscan_shrink_active(mm, sc, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+	for (unsigned zi = 0; zi <= k->highest_zoneidx && zi < MAX_NR_ZONES; zi++) {
+		const struct zone *z = &mm->zones[zi];
+		if (zone_populated(z))
+			sc->nr_to_reclaim += MAX(zone_wmark(z, WMARK_HIGH), (uint64_t)SWAP_CLUSTER_MAX);
+	}
+	vmscan_plan(mm, sc, &k->plan);
+}
+
+/* One engine event of kswapd's work. */
+static void kswapd_slice(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct kswapd *k = &rs->kswapd;
+	struct scan_control *sc = &k->sc;
+	uint64_t refill0 = mm->vm_events[VM_PGREFILL];
+	uint64_t scanned0 = 0, reclaimed0 = 0;
+
+	if (!k->plan.active) {
+		/* Top of balance_pgdat's loop. */
+		bool balanced = kswapd_pgdat_balanced(mm, k->order, k->highest_zoneidx);
+		if (!balanced && k->nr_boost_reclaim) {
+			k->nr_boost_reclaim = 0; /* imbalanced: ignore boosting, restart */
+			k->priority = DEF_PRIORITY;
+		}
+		if (!k->nr_boost_reclaim && balanced) {
+			finish_balance(mm, 0);
+			return;
+		}
+		begin_round(mm);
+	} else {
+		scanned0 = sc->nr_scanned;
+		reclaimed0 = sc->nr_reclaimed;
+	}
+	bool more = vmscan_plan_step(mm, sc, &k->plan);
+	sim_ns_t cost = vmscan_cost_ns(mm, sc->nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
+				       sc->nr_reclaimed - reclaimed0);
+	k->busy_ns += cost;
+	k->nr_slices++;
+	if (more) {
+		schedule_slice(mm, cost);
+		return;
+	}
+
+	/* End of the round (kswapd_shrink_node returned). */
+	vmscan_finish_node(mm, sc);
+	k->nr_reclaimed += sc->nr_reclaimed;
+	if (k->order && k->nr_reclaimed >= (2ull << k->order))
+		k->order = 0; /* let kcompactd finish the high-order job */
+	if (sc->nr_scanned >= sc->nr_to_reclaim)
+		k->raise_priority = false;
+	k->nr_boost_reclaim -= MIN(k->nr_boost_reclaim, sc->nr_reclaimed);
+	if (k->nr_boost_reclaim && !sc->nr_reclaimed) {
+		finish_balance(mm, cost);
+		return;
+	}
+	if (k->raise_priority || !sc->nr_reclaimed)
+		k->priority--;
+	if (k->priority < 1) {
+		finish_balance(mm, cost);
+		return;
+	}
+	sim_ns_t delay = cost;
+	if (sc->nr.nr_immediate && mm->engine) {
+		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10. */
+		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
+		const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
+		for (int i = 0; i < 2; i++)
+			if (devs[i]->len && devs[i]->q[devs[i]->head].done_ns > now + cost)
+				wait = MIN(wait, devs[i]->q[devs[i]->head].done_ns - now - cost);
+		delay += wait;
+	}
+	schedule_slice(mm, delay);
+}
+
+static void kswapd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	struct mm *mm = ctx;
+	struct kswapd *k = &mm->reclaim->kswapd;
+	(void)now_ns;
+	if (!(arg & 1)) {
+		if (k->state == KSWAPD_RUNNING)
+			kswapd_slice(mm);
+		return;
+	}
+	/* Nap over. */
+	if (k->state != KSWAPD_NAPPING || (arg >> 1) != k->nap_gen)
+		return; /* stale: woken during the nap */
+	if (ready_to_sleep(mm, k->order)) {
+		go_to_sleep(mm);
+		return;
+	}
+	count_vm_event(mm, VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	start_balance(mm);
+	schedule_slice(mm, 0);
+}
+
+/* wakeup_kswapd (reference §4.2). */
+void kswapd_wakeup(struct mm *mm, unsigned order, enum zone_type highest_zoneidx)
+{
+	struct kswapd *k = &mm->reclaim->kswapd;
+	if (!zone_populated(&mm->zones[highest_zoneidx])) {
+		/* The caller's preferred zone: use the highest populated one below it. */
+		int zi = (int)highest_zoneidx;
+		while (zi > 0 && !zone_populated(&mm->zones[zi]))
+			zi--;
+		highest_zoneidx = (enum zone_type)zi;
+	}
+	k->req_order = MAX(k->req_order, order);
+	k->req_highest = k->req_highest == MAX_NR_ZONES ? (unsigned)highest_zoneidx
+						       : MAX(k->req_highest, (unsigned)highest_zoneidx);
+	if (k->state == KSWAPD_RUNNING)
+		return; /* not on the wait queue */
+	if (k->failures >= MAX_KSWAPD_FAILURES ||
+	    (kswapd_pgdat_balanced(mm, order, highest_zoneidx) && !pgdat_watermark_boosted(mm, highest_zoneidx)))
+		return;
+	count_vm_event(mm, VM_MMSIM_KSWAPD_WAKEUPS);
+	if (k->state == KSWAPD_NAPPING) {
+		count_vm_event(mm, VM_KSWAPD_LOW_WMARK_HIT_QUICKLY);
+		k->nap_gen++;
+	}
+	start_balance(mm);
+	if (mm->engine) {
+		schedule_slice(mm, 0);
+		return;
+	}
+	/* No engine: the whole run happens now. */
+	for (uint64_t n = 0; k->state == KSWAPD_RUNNING && n < SYNC_MAX_SLICES; n++)
+		kswapd_slice(mm);
+	if (k->state == KSWAPD_RUNNING)
+		go_to_sleep(mm);
+}
+
+int kswapd_init(struct mm *mm, struct sim_error *err)
+{
+	struct kswapd *k = &mm->reclaim->kswapd;
+	memset(k, 0, sizeof(*k));
+	k->state = KSWAPD_SLEEPING;
+	k->req_highest = MAX_NR_ZONES;
+	k->highest_zoneidx = highest_populated(mm);
+	if (mm->engine) {
+		if (mm->engine->nr_handlers + 1 > ENGINE_MAX_HANDLERS)
+			return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for kswapd");
+		k->handler = engine_register(mm->engine, "kswapd", kswapd_event, mm);
+	}
+	return 0;
+}

@@ -1,0 +1,282 @@
+/* vmscan.h — reclaim, kswapd, writeback and swap state (issue 3; reference §3.5, §4, §9.3).
+ *
+ * Glossary
+ *   scan_control     one reclaim pass: who (kswapd / direct), how far (reclaim_idx, priority),
+ *                    how much (nr_to_reclaim), what it may do (write, swap)
+ *   shrink plan      the per-list scan targets of one shrink_node (get_scan_count); kswapd
+ *                    works through it one SWAP_CLUSTER_MAX batch per engine event
+ *   nonres entry     side record per object id: the gfp to re-allocate it with, its shadow
+ *                    (eviction age) and whether it holds a swap slot
+ *   wb_device        a block device (disk or swap): FIFO of in-flight writes with a
+ *                    bandwidth + latency model; completions are engine events
+ *
+ * Everything here hangs off mm->reclaim; the only globals are const tables.
+ */
+#ifndef MMSIM_VMSCAN_H
+#define MMSIM_VMSCAN_H
+
+#include "mm.h"
+
+#define DEF_PRIORITY 12
+#define SWAP_CLUSTER_MAX 32u
+#define MAX_RECLAIM_RETRIES 16
+#define MAX_KSWAPD_FAILURES 16
+
+/* ---- one reclaim pass (the kernel's struct scan_control) --------------------------- */
+
+/* Per-shrink_node tallies that drive the PGDAT_* flags and the flusher wake (§4.4). */
+struct reclaim_stat {
+	uint64_t nr_taken;          /* pages isolated from inactive lists */
+	uint64_t nr_file_taken;
+	uint64_t nr_writeback;      /* taken while under writeback */
+	uint64_t nr_unqueued_dirty; /* taken dirty and not under writeback */
+	uint64_t nr_immediate;      /* kswapd met PG_reclaim + PGDAT_WRITEBACK */
+};
+
+struct scan_control {
+	uint64_t nr_to_reclaim;       /* pages; stop once reclaimed */
+	enum zone_type reclaim_idx;   /* pages in higher zones are skipped (pgskip_*) */
+	pfn_t eligible_end_pfn;       /* end pfn of the highest populated zone <= reclaim_idx */
+	int priority;                 /* DEF_PRIORITY .. 0: lists are scanned size >> priority */
+	unsigned order;
+	bool is_kswapd;
+	bool may_writepage;           /* pageout() allowed (kswapd: not while boosted) */
+	bool may_swap;                /* anon may be scanned */
+	uint64_t nr_scanned, nr_reclaimed; /* pages, inactive lists (incl. the easy list) */
+	struct reclaim_stat nr;
+};
+
+/* Scan targets left in the current shrink_node, pages per list.
+ * Invariant while active: Σ nr[] decreases by at most SWAP_CLUSTER_MAX per list per step. */
+struct shrink_plan {
+	uint64_t nr[NR_LRU_LISTS];
+	bool active;
+};
+
+/* ---- side table: object id -> re-allocation gfp, shadow, swap slot ------------------- */
+
+enum nonres_flags {
+	NONRES_GFP = 1u << 0,       /* .gfp differs from the default for the page's kind */
+	NONRES_SHADOW = 1u << 1,    /* .shadow_age valid: evicted by reclaim (workingset) */
+	NONRES_SWAPCACHE = 1u << 2, /* resident anon page holding a swap slot (clean copy) */
+	NONRES_SWAPPED = 1u << 3,   /* non-resident anon object: its data is in swap */
+};
+
+/* An entry exists for every non-resident object and for resident objects that have a
+ * non-default gfp or a swap slot; open addressing, backward-shift deletion.
+ * nr_live <= cap * 7/10. */
+/* 16 bytes: the table is touched once per eviction and refault, at random.  The shadow
+ * keeps the low 32 bits of the age, as the kernel's shadow entries keep only some bits:
+ * refault distances are computed modulo 2^32 pages. */
+struct nonres_entry {
+	uint64_t id;         /* OBJ_EMPTY when free */
+	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
+	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
+	uint32_t flags : 7;  /* enum nonres_flags */
+};
+_Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
+
+struct nonres_map {
+	struct nonres_entry *slots;
+	uint32_t cap, nr_live;
+};
+
+/* ---- block devices (writeback and swap) ------------------------------------------ */
+
+/* A write of one object; id OBJ_EMPTY is a tombstone (object truncated meanwhile). */
+struct wb_io {
+	uint64_t id;
+	sim_ns_t done_ns;
+};
+
+/* FIFO device: a write starts when the previous one finished transferring; it completes
+ * latency_ns after its transfer ends.  done_ns is non-decreasing along the queue.
+ * Invariant: nr_inflight pages == Σ pages of non-tombstone entries. */
+struct wb_device {
+	const char *name;
+	uint64_t bandwidth_bps;
+	sim_ns_t latency_ns;
+	sim_ns_t busy_until_ns;
+	struct wb_io *q; /* ring */
+	size_t head, len, cap;
+	unsigned handler;   /* engine handler id */
+	bool event_pending; /* one completion event at q[head].done_ns */
+	bool is_swap;
+};
+
+/* ---- kswapd ---------------------------------------------------------------------- */
+
+enum kswapd_state { KSWAPD_SLEEPING, KSWAPD_RUNNING, KSWAPD_NAPPING, NR_KSWAPD_STATES };
+extern const char *const kswapd_state_names[NR_KSWAPD_STATES];
+
+struct kswapd {
+	enum kswapd_state state;
+	/* Requests since the last balance start (pgdat->kswapd_order / _highest_zoneidx);
+	 * req_highest == MAX_NR_ZONES means "none". */
+	unsigned req_order;
+	unsigned req_highest;
+	unsigned failures;     /* kswapd_failures: >= 16 means node_unreclaimable */
+	/* balance_pgdat in progress */
+	unsigned order, highest_zoneidx;
+	unsigned alloc_order;   /* order the run was started for (order may fall to 0) */
+	int priority;
+	uint64_t nr_boost_reclaim;
+	uint64_t zone_boosts[MAX_NR_ZONES];
+	uint64_t nr_reclaimed;  /* whole balance run */
+	uint64_t round_scanned0, round_reclaimed0; /* sc totals at the round's start */
+	bool raise_priority;
+	struct scan_control sc;
+	struct shrink_plan plan;
+	uint64_t nap_gen;      /* stale nap-end events carry an older generation */
+	unsigned handler;
+	sim_ns_t busy_ns;      /* simulated time spent working */
+	uint64_t nr_slices;
+};
+
+/* ---- the module state ------------------------------------------------------------ */
+
+/* nr_dirty    == Σ pages of file heads with PF_DIRTY
+ * nr_writeback == Σ pages of heads with PF_WRITEBACK == disk + swap in-flight pages
+ * swap_used   == Σ pages of objects with NONRES_SWAPCACHE or NONRES_SWAPPED <= swap_pages */
+struct reclaim_state {
+	struct mm *mm;
+	struct nonres_map map;
+
+	uint64_t nr_dirty, nr_writeback;
+	uint64_t swap_pages, swap_used;
+	uint64_t nonresident_age; /* workingset clock: evictions + activations, pages */
+	uint64_t anon_cost, file_cost; /* lru_note_cost: recent IO + rotations per type */
+	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
+	uint64_t refaults_file_seen; /* workingset_refault_file at the last cache-trim check */
+
+	struct kswapd kswapd;
+	struct wb_device disk, swap;
+
+	/* flusher: ids in dirtying order (entries go stale; checked when popped) */
+	uint64_t *dirty_fifo;
+	size_t dirty_head, dirty_len, dirty_cap;
+	unsigned dirty_background_ratio, dirty_ratio; /* percent of dirtyable memory */
+
+	/* the allocation being refaulted in (page_allocated places it active) */
+	bool refault_activate;
+
+	/* stall components charged to requests (all also added to mm->stall_ns) */
+	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
+		stall_throttle_ns;
+	uint64_t nr_direct_reclaims;
+	uint64_t nr_writes_completed; /* writes ended, both devices */
+	/* The last direct reclaim freed nothing and no write ended while it throttled: the
+	 * model's clock does not move inside a request, so another pass cannot do better. */
+	bool direct_futile;
+	uint64_t nr_futile_fails;     /* requests failed early for that reason */
+
+	/* ereclaimable (§9.3): notification when free + easily-reclaimable drops below */
+	uint64_t notify_threshold_pages;
+	bool notify_below;
+	uint64_t nr_notifications;
+	uint64_t min_easy_level; /* lowest sampled free + easy */
+
+	/* scratch for isolation */
+	pfn_t *scratch;
+	size_t scratch_cap;
+};
+
+/* ---- accessors for the outputs (stats writers) ----------------------------------- */
+
+struct reclaim_node_stat {
+	uint64_t nr_lru[NR_LRU_LISTS]; /* pages per list, lru_list_names order */
+	uint64_t nr_dirty, nr_writeback;
+	uint64_t swap_total_pages, swap_used_pages;
+	bool kswapd_active;            /* running or napping */
+	unsigned kswapd_failures;
+	bool node_unreclaimable;       /* zoneinfo "node_unreclaimable" */
+	sim_ns_t kswapd_busy_ns;
+	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
+		stall_throttle_ns;
+	uint64_t nr_direct_reclaims;
+	uint64_t nr_lowmem_notifications; /* ereclaimable: free + easy crossed the threshold */
+	uint64_t lowmem_level_pages;      /* free + easily-reclaimable now */
+};
+void reclaim_node_stat(const struct mm *mm, struct reclaim_node_stat *out);
+uint64_t reclaim_nr_dirty(const struct mm *mm);
+uint64_t reclaim_nr_writeback(const struct mm *mm);
+uint64_t reclaim_swap_used(const struct mm *mm);
+bool reclaim_kswapd_active(const struct mm *mm);
+bool reclaim_node_unreclaimable(const struct mm *mm);
+
+/* Invariant checks of this module (LRU lists, dirty/writeback counts, in-flight I/O,
+ * swap slots); false with the first violation in msg. O(pages). */
+bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size);
+
+/* should_reclaim_retry (reference §4.1) for the allocator's retry loop. */
+bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_progress_loops);
+
+/* Run the flusher now: write back every dirty file page (sync/"vmscan" reason). */
+void reclaim_flush_all(struct mm *mm);
+
+/* mlock / munlock a resident LRU object: it moves to (or leaves) the unevictable list,
+ * which reclaim never scans.  False when id is not a resident LRU object. */
+bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock);
+/* Start writeback of a resident file object now (sync_file_range), dirtying it first if
+ * clean; the write completes through the device model (without an engine: at the next
+ * reclaim batch or flush).  False when id is not a resident file LRU object. */
+bool reclaim_writeback_object(struct mm *mm, uint64_t id);
+/* Change list-determining or state flags of an LRU head consistently (for tools and tests
+ * that build scenarios by hand): the page leaves its list, flags change, it rejoins the
+ * head of its new list; nr_dirty follows PF_DIRTY on file pages.  PF_WRITEBACK, PF_LRU
+ * and PF_HEAD may not be changed this way. */
+void reclaim_set_page_flags(struct mm *mm, pfn_t head, uint16_t set, uint16_t clear);
+
+/* ---- internal interfaces between vmscan.c, kswapd.c, writeback.c, swap.c, workingset.c */
+
+void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc);
+void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan);
+/* One batch of the plan; returns false when the plan is done. */
+bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan);
+/* End of shrink_node: anon ageing, PGDAT flags, kswapd_failures reset. */
+void vmscan_finish_node(struct mm *mm, struct scan_control *sc);
+void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr_to_scan);
+bool vmscan_inactive_is_low(const struct mm *mm, bool file);
+bool vmscan_can_swap(const struct mm *mm);
+sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed);
+void vmscan_sample_lowmem(struct mm *mm);
+sim_ns_t vmscan_now(const struct mm *mm);
+uint64_t vmscan_object_id(const struct mm *mm, pfn_t head);
+
+int kswapd_init(struct mm *mm, struct sim_error *err);
+void kswapd_wakeup(struct mm *mm, unsigned order, enum zone_type highest_zoneidx);
+bool kswapd_pgdat_balanced(struct mm *mm, unsigned order, unsigned highest_zoneidx);
+
+int writeback_init(struct mm *mm, struct sim_error *err);
+void writeback_destroy(struct mm *mm);
+/* Queue a write of object id (pages) on dev; the head must already carry PF_WRITEBACK. */
+void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages);
+/* Without an engine, complete every queued write now (see vmscan.c, "No engine"). */
+void writeback_poll(struct mm *mm);
+/* Complete every queued write that ends by time_ns (a throttled request waited that long). */
+void writeback_complete_until(struct mm *mm, sim_ns_t time_ns);
+void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id);
+/* Start writeback of one dirty file head (flusher or kswapd pageout). */
+void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id);
+void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages);
+/* A resident object is freed while under writeback: truncate waits for the I/O. */
+void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id);
+sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
+
+struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
+struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id); /* insert if absent */
+void workingset_del(struct reclaim_state *rs, uint64_t id);
+void workingset_map_destroy(struct reclaim_state *rs);
+/* Reclaim frees a clean head: the object becomes OBJ_SWAPPED / OBJ_EVICTED with a shadow. */
+void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e /* or NULL */);
+/* Refault test for a shadow: true when the page should start on the active list. */
+bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file);
+gfp_t workingset_default_gfp(bool anon, unsigned order);
+
+/* Swap: allocate a slot for a resident anon head and start its write. */
+bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *e /* or NULL */);
+/* Major fault on a non-resident object (swap-in or file refault). */
+bool swap_fault_in(struct mm *mm, struct obj_slot *s);
+void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages);
+
+#endif

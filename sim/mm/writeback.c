@@ -1,0 +1,317 @@
+/* writeback.c — dirty page accounting, the flusher, and the block-device model.
+ *
+ * Dirty pages (reference §4.4, §8.4 nr_dirty / nr_dirtied / nr_written): a `dirty` record
+ * on a file page sets PG_dirty (nr_dirty, nr_dirtied) and queues the object on the
+ * flusher's FIFO in dirtying order (the kernel's b_dirty list ordered by dirtied_when).
+ * On an anon page it only drops a clean swap-cache copy (the slot no longer matches).
+ *
+ * Flusher: background writeback starts when nr_dirty exceeds dirty_background_ratio % of
+ * dirtyable memory (free + file LRU) and writes the oldest dirty pages until it is below
+ * again; reclaim wakes it to write everything (WB_REASON_VMSCAN).  Writers above
+ * dirty_ratio % pause (balance_dirty_pages) for the time the device needs to write the
+ * excess, at most 200 ms (MAX_PAUSE); the pause is charged to the request.  The 30 s
+ * dirty_expire periodic writeback is not modelled.
+ *
+ * Devices: a FIFO queue per device (disk for file pages, swap for anon).  A write of n
+ * pages starts when the previous write's transfer ended, transfers n × 4 KiB at the
+ * configured bandwidth, and completes latency_ns later.  One engine event per device is
+ * pending at a time, at the head write's completion.  Completion clears PG_writeback
+ * (nr_writeback, nr_written) and rotates clean PG_reclaim pages to the inactive tail,
+ * clearing PG_active (pgrotated) — or, under ereclaimable with writeback_reclaim, moves
+ * them to the easily-reclaimable list.  Reads (refaults, swap-ins) do not queue behind writes.
+ */
+#include "vmscan.h"
+
+#include <stdlib.h>
+
+#include "../engine/engine.h"
+
+static inline uint64_t head_pages(const struct page_frame *p) { return 1ull << p->order; }
+static void fifo_push(struct reclaim_state *rs, uint64_t id);
+
+sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
+{
+	if (!dev->bandwidth_bps)
+		return 0;
+	/* bytes × 1e9 overflows 64 bits for large writes: split into whole seconds and rest. */
+	uint64_t bytes = pages * PAGE_SIZE;
+	uint64_t secs = bytes / dev->bandwidth_bps, rest = bytes % dev->bandwidth_bps;
+	return secs * NSEC_PER_SEC + (sim_ns_t)((double)rest * (double)NSEC_PER_SEC / (double)dev->bandwidth_bps);
+}
+
+/* ---- completion --------------------------------------------------------------------- */
+
+static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return;
+	pfn_t pfn = s->pfn;
+	struct page_frame *p = &mm->pages[pfn];
+	if (!(p->flags & PF_WRITEBACK))
+		return;
+	uint64_t nr = head_pages(p);
+	p->flags &= (uint16_t)~PF_WRITEBACK;
+	rs->nr_writeback -= nr;
+	if (!dev->is_swap)
+		count_vm_events(mm, VM_NR_WRITTEN, nr);
+	if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED))
+		fifo_push(rs, id); /* dirtied again while in flight: back on the flusher's queue */
+	if (!(p->flags & PF_RECLAIM))
+		return;
+	p->flags &= (uint16_t)~PF_RECLAIM;
+	/* folio_rotate_reclaimable + lru_move_tail: a clean, evictable page on an LRU goes to
+	 * the inactive tail, losing PG_active (reclaim activated it when it met it dirty). */
+	if (!(p->flags & PF_LRU) || (p->flags & (PF_UNEVICTABLE | PF_DIRTY)))
+		return;
+	lru_del(mm, pfn);
+	p->flags &= (uint16_t)~PF_ACTIVE;
+	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE &&
+	    mm->cfg->policy.ereclaimable.writeback_reclaim)
+		p->flags |= PF_EASY;
+	lru_add(mm, pfn, true);
+	count_vm_events(mm, VM_PGROTATED, nr);
+}
+
+static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
+{
+	while (dev->len && dev->q[dev->head].done_ns <= now) {
+		struct wb_io io = dev->q[dev->head];
+		dev->head = (dev->head + 1) % dev->cap;
+		dev->len--;
+		if (io.id != OBJ_EMPTY)
+			end_page_writeback(mm, dev, io.id);
+		mm->reclaim->nr_writes_completed++;
+	}
+}
+
+static void schedule_head(struct mm *mm, struct wb_device *dev)
+{
+	if (!mm->engine || dev->event_pending || !dev->len)
+		return;
+	engine_schedule(mm->engine, dev->q[dev->head].done_ns, dev->handler, dev->is_swap);
+	dev->event_pending = true;
+}
+
+static void io_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	struct mm *mm = ctx;
+	struct reclaim_state *rs = mm->reclaim;
+	struct wb_device *dev = arg ? &rs->swap : &rs->disk;
+	dev->event_pending = false;
+	complete_until(mm, dev, now_ns);
+	schedule_head(mm, dev);
+	vmscan_sample_lowmem(mm);
+}
+
+void writeback_poll(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	if (mm->engine)
+		return;
+	complete_until(mm, &rs->disk, UINT64_MAX);
+	complete_until(mm, &rs->swap, UINT64_MAX);
+}
+
+void writeback_complete_until(struct mm *mm, sim_ns_t time_ns)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	complete_until(mm, &rs->disk, time_ns);
+	complete_until(mm, &rs->swap, time_ns);
+	/* The pending event (if any) stays at the old head time and finds nothing or less. */
+}
+
+void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages)
+{
+	if (dev->len == dev->cap) {
+		size_t cap = dev->cap ? dev->cap * 2 : 256;
+		struct wb_io *q = malloc(cap * sizeof(*q));
+		if (!q)
+			abort();
+		for (size_t i = 0; i < dev->len; i++)
+			q[i] = dev->q[(dev->head + i) % dev->cap];
+		free(dev->q);
+		dev->q = q;
+		dev->head = 0;
+		dev->cap = cap;
+	}
+	sim_ns_t now = vmscan_now(mm);
+	sim_ns_t start = MAX(now, dev->busy_until_ns);
+	dev->busy_until_ns = start + writeback_transfer_ns(dev, pages);
+	dev->q[(dev->head + dev->len) % dev->cap] = (struct wb_io){
+		.id = id,
+		.done_ns = dev->busy_until_ns + dev->latency_ns,
+	};
+	dev->len++;
+	schedule_head(mm, dev);
+}
+
+/* truncate_inode_pages on a page in flight waits for it: the request is charged until
+ * the write completes, and the write is forgotten (its queue entry becomes a tombstone). */
+void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[head];
+	struct wb_device *dev = (p->flags & PF_SWAPBACKED) ? &rs->swap : &rs->disk;
+	sim_ns_t now = vmscan_now(mm);
+	for (size_t i = 0; i < dev->len; i++) {
+		struct wb_io *io = &dev->q[(dev->head + i) % dev->cap];
+		if (io->id != id)
+			continue;
+		io->id = OBJ_EMPTY;
+		if (io->done_ns > now && !(p->flags & PF_SWAPBACKED)) {
+			mm->stall_ns += io->done_ns - now;
+			rs->stall_writeback_ns += io->done_ns - now;
+		}
+	}
+	p->flags &= (uint16_t)~(PF_WRITEBACK | PF_RECLAIM);
+	rs->nr_writeback -= head_pages(p);
+}
+
+/* ---- dirtying and the flusher --------------------------------------------------------- */
+
+static void fifo_push(struct reclaim_state *rs, uint64_t id)
+{
+	if (rs->dirty_len == rs->dirty_cap) {
+		size_t cap = rs->dirty_cap ? rs->dirty_cap * 2 : 1024;
+		uint64_t *q = malloc(cap * sizeof(*q));
+		if (!q)
+			abort();
+		for (size_t i = 0; i < rs->dirty_len; i++)
+			q[i] = rs->dirty_fifo[(rs->dirty_head + i) % rs->dirty_cap];
+		free(rs->dirty_fifo);
+		rs->dirty_fifo = q;
+		rs->dirty_head = 0;
+		rs->dirty_cap = cap;
+	}
+	rs->dirty_fifo[(rs->dirty_head + rs->dirty_len) % rs->dirty_cap] = id;
+	rs->dirty_len++;
+}
+
+static bool fifo_pop(struct reclaim_state *rs, uint64_t *id)
+{
+	if (!rs->dirty_len)
+		return false;
+	*id = rs->dirty_fifo[rs->dirty_head];
+	rs->dirty_head = (rs->dirty_head + 1) % rs->dirty_cap;
+	rs->dirty_len--;
+	return true;
+}
+
+void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[head];
+	uint64_t nr = head_pages(p);
+	if (!(p->flags & PF_DIRTY) || (p->flags & PF_WRITEBACK))
+		return;
+	p->flags = (uint16_t)((p->flags & ~PF_DIRTY) | PF_WRITEBACK);
+	rs->nr_dirty -= nr;
+	rs->nr_writeback += nr;
+	count_vm_events(mm, VM_PGPGOUT, nr * (PAGE_SIZE / 1024));
+	writeback_submit(mm, &rs->disk, id, nr);
+}
+
+/* Write up to nr_pages dirty pages, oldest dirtied first. */
+void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	uint64_t done = 0, id;
+	while (done < nr_pages && rs->nr_dirty && fifo_pop(rs, &id)) {
+		struct obj_slot *s = obj_lookup(&mm->objs, id);
+		if (!s || s->kind != OBJ_PAGES)
+			continue;
+		struct page_frame *p = &mm->pages[s->pfn];
+		if (!(p->flags & PF_DIRTY) || (p->flags & (PF_WRITEBACK | PF_SWAPBACKED)))
+			continue; /* stale entry; redirtied in-flight pages come back at completion */
+		done += head_pages(p);
+		writeback_start_page(mm, s->pfn, id);
+	}
+	writeback_poll(mm);
+}
+
+void reclaim_flush_all(struct mm *mm)
+{
+	writeback_wake_flusher(mm, UINT64_MAX);
+}
+
+static uint64_t dirtyable_pages(const struct mm *mm)
+{
+	uint64_t n = mm->lruvec.nr_pages[LRU_INACTIVE_FILE] + mm->lruvec.nr_pages[LRU_ACTIVE_FILE];
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		n += mm->zones[i].nr_free_pages;
+	return n;
+}
+
+void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct page_frame *p = &mm->pages[head];
+	if (p->flags & PF_SWAPBACKED) {
+		struct nonres_entry *e = workingset_find(rs, id);
+		if (e && (e->flags & NONRES_SWAPCACHE) && !(p->flags & PF_WRITEBACK))
+			swap_drop_slot(mm, e, head_pages(p));
+		return;
+	}
+	if (!(p->flags & PF_LRU) && !(p->flags & PF_ISOLATED))
+		return; /* not page cache */
+	if (!(p->flags & PF_DIRTY)) {
+		p->flags |= PF_DIRTY;
+		rs->nr_dirty += head_pages(p);
+		count_vm_events(mm, VM_NR_DIRTIED, head_pages(p));
+		fifo_push(rs, id);
+	}
+	/* Drop stale FIFO entries when they outnumber live dirty pages. */
+	if (rs->dirty_len > 2 * rs->nr_dirty + 1024) {
+		size_t n = rs->dirty_len;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t x = 0;
+			fifo_pop(rs, &x);
+			struct obj_slot *s = obj_lookup(&mm->objs, x);
+			if (s && s->kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_DIRTY))
+				fifo_push(rs, x);
+		}
+	}
+	uint64_t dirtyable = dirtyable_pages(mm);
+	uint64_t bg_thresh = dirtyable * rs->dirty_background_ratio / 100;
+	uint64_t thresh = dirtyable * rs->dirty_ratio / 100;
+	if (rs->nr_dirty > bg_thresh)
+		writeback_wake_flusher(mm, rs->nr_dirty - bg_thresh);
+	if (rs->nr_dirty + rs->nr_writeback > thresh) {
+		/* balance_dirty_pages: pause for the excess to drain, at most MAX_PAUSE. */
+		sim_ns_t pause = writeback_transfer_ns(&rs->disk, rs->nr_dirty + rs->nr_writeback - thresh);
+		pause = MIN(pause, 200 * NSEC_PER_MSEC);
+		mm->stall_ns += pause;
+		rs->stall_writeback_ns += pause;
+	}
+}
+
+/* ---- set-up ---------------------------------------------------------------------------- */
+
+int writeback_init(struct mm *mm, struct sim_error *err)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	const struct device_config *d = &mm->cfg->devices;
+	rs->disk = (struct wb_device){ .name = "disk", .bandwidth_bps = d->disk_bandwidth_bps,
+				       .latency_ns = d->disk_latency_ns };
+	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
+				       .latency_ns = d->swap_latency_ns, .is_swap = true };
+	if (mm->engine) {
+		if (mm->engine->nr_handlers + 2 > ENGINE_MAX_HANDLERS)
+			return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
+		rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
+		rs->swap.handler = engine_register(mm->engine, "writeback_swap", io_event, mm);
+	}
+	return 0;
+}
+
+void writeback_destroy(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	free(rs->disk.q);
+	free(rs->swap.q);
+	free(rs->dirty_fifo);
+	rs->disk.q = rs->swap.q = NULL;
+	rs->dirty_fifo = NULL;
+}

@@ -1,0 +1,688 @@
+/* Reclaim: kswapd wake/stop against hand-computed watermarks, direct reclaim and its
+ * charge, swap-out / swap-in / refault, `swap: none`, the ereclaimable and CFLRU
+ * policies, pinned and unevictable pages.
+ *
+ * The machine in every test: one Normal zone of 16384 pages, min_free_kbytes = 1024
+ * (reference §3.1):
+ *   min  = 1024 KiB / 4 = 256 pages
+ *   gap  = max(256 / 4, 16384 × 10 / 10000) = max(64, 16) = 64
+ *   low  = 320, high = 384
+ * GFP_HIGHUSER_MOVABLE asks for highest zone Movable (unpopulated): lowmem_reserve of
+ * Normal for Movable is 0 pages, so the checks are plain free > mark.
+ * Fast path (low): an order-0 request passes while free > 320, i.e. the first
+ * 16384 − 320 = 16064 allocations; the 16065th enters the slow path (free = 320), wakes
+ * kswapd and succeeds at min.  Fresh pages are unreferenced, clean, on the inactive head;
+ * reclaim takes them from the tail, i.e. oldest id first.
+ */
+#include "engine/engine.h"
+#include "sim.h"
+#include "workload/workload.h"
+#include "mm/vmscan.h"
+#include "trace/trace.h"
+#include "mmtest.h"
+#include "testlib.h"
+
+#define NORMAL_PAGES 16384
+#define FILE_GFP GFP_HIGHUSER_MOVABLE
+#define ANON_GFP (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)
+
+static struct config cfg;
+static struct mm mm;
+static struct engine eng;
+static bool with_engine;
+
+static void setup(bool engine)
+{
+	mmtest_config(&cfg, 0, 0, NORMAL_PAGES, 1024);
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.reclaim_page_ns = 300;
+	cfg.devices.disk_bandwidth_bps = 409600000; /* 4 KiB in exactly 10 us */
+	cfg.devices.disk_latency_ns = 100000;
+	cfg.devices.swap_bandwidth_bps = 409600000;
+	cfg.devices.swap_latency_ns = 100000;
+	with_engine = engine;
+}
+
+static void start(void)
+{
+	struct sim_error err;
+	if (with_engine)
+		engine_init(&eng);
+	if (mm_init(&mm, &cfg, with_engine ? &eng : NULL, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void stop(void)
+{
+	mm_destroy(&mm);
+	if (with_engine)
+		engine_destroy(&eng);
+}
+
+static bool check_ok(void)
+{
+	char msg[256];
+	bool ok = mm_check(&mm, 2, msg, sizeof(msg));
+	if (!ok)
+		fprintf(stderr, "mm_check: %s\n", msg);
+	return ok;
+}
+
+static const struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
+
+static bool resident(uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&mm.objs, id);
+	return s && s->kind == OBJ_PAGES;
+}
+
+/* Allocate ids first..last (order 0) with gfp; returns how many succeeded. */
+static uint64_t alloc_range(uint64_t first, uint64_t last, gfp_t gfp)
+{
+	uint64_t ok = 0;
+	for (uint64_t id = first; id <= last; id++)
+		ok += mm_alloc(&mm, id, gfp, 0) != PFN_NONE;
+	return ok;
+}
+
+static uint64_t count_resident(uint64_t first, uint64_t last)
+{
+	uint64_t n = 0;
+	for (uint64_t id = first; id <= last; id++)
+		n += resident(id);
+	return n;
+}
+
+/* Which list an allocation joins (vmscan.c header): anon by __GFP_ZERO or a THP's
+ * __GFP_NOMEMALLOC; hugetlbfs pool pages unevictable; slab not on the LRU; only a gfp
+ * that changes how a refault is served is kept in the side table (the THP's
+ * GFP_TRANSHUGE and block-device page cache's GFP_NOFS|__GFP_MOVABLE: 2 entries), not
+ * __GFP_COMP on an order-0 anon fault nor __GFP_WRITE on page cache. */
+static void test_lru_placement(void)
+{
+	setup(false);
+	start();
+	CHECK(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_COMP, 0) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 2, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 9) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE | __GFP_WRITE, 0) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 5, GFP_NOFS | __GFP_MOVABLE, 0) != PFN_NONE);
+	CHECK(mm_alloc(&mm, 6, GFP_KERNEL | __GFP_RECLAIMABLE, 0) != PFN_NONE);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 1 + 512);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 512);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 2);
+	CHECK(!(mm.pages[obj_lookup(&mm.objs, 6)->pfn].flags & PF_LRU));
+	CHECK_EQ(mm.reclaim->map.nr_live, 2);
+	CHECK(workingset_find(mm.reclaim, 2) != NULL);
+	CHECK(workingset_find(mm.reclaim, 5) != NULL);
+	CHECK(check_ok());
+	stop();
+}
+
+static void test_watermarks(void)
+{
+	setup(false);
+	start();
+	CHECK_EQ(normal()->watermark[WMARK_MIN], 256);
+	CHECK_EQ(normal()->watermark[WMARK_LOW], 320);
+	CHECK_EQ(normal()->watermark[WMARK_HIGH], 384);
+	stop();
+}
+
+/* With the engine: kswapd is woken by allocation 16065 and runs when the engine runs.
+ * At wake-up the inactive file list holds 16065 pages and free = 319 (the waking request
+ * was served at min).  No swap: file lists only (SCAN_FILE); each round scans
+ * list >> priority from the tail and reclaims all of it; nr_to_reclaim = max(384, 32):
+ *   prio 12: 16065 >> 12 = 3  -> free 322, list 16062
+ *   prio 11: 16062 >> 11 = 7  -> free 329, list 16055
+ *   prio 10: 16055 >> 10 = 15 -> free 344, list 16040
+ *   prio  9: 16040 >> 9  = 31 -> free 375, list 16009   (375 <= high: unbalanced)
+ *   prio  8: 16009 >> 8  = 62 -> free 437, list 15947   (437 > 384: balanced, stop)
+ * Every round scanned less than 384, so the priority drops each time. 118 pages in all;
+ * ids 1..118 (the oldest) are evicted. */
+static void test_kswapd_wakes_below_low_stops_at_high(void)
+{
+	setup(true);
+	start();
+	CHECK_EQ(alloc_range(1, 16064, FILE_GFP), 16064);
+	CHECK_EQ(normal()->nr_free_pages, 320);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_KSWAPD_WAKEUPS], 0);
+	CHECK(!reclaim_kswapd_active(&mm));
+	CHECK_EQ(alloc_range(16065, 16065, FILE_GFP), 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_KSWAPD_WAKEUPS], 1);
+	CHECK(reclaim_kswapd_active(&mm));
+	CHECK_EQ(normal()->nr_free_pages, 319);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* well before the 100 ms nap ends */
+	CHECK_EQ(normal()->nr_free_pages, 437);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 118);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 118);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_FILE], 118);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 15947);
+	CHECK_EQ(count_resident(1, 118), 0);
+	CHECK_EQ(count_resident(119, 16065), 16065 - 118);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
+	/* kswapd's work took simulated time: 118 scans × 50 + 118 reclaims × 300 ns. */
+	CHECK_EQ(mm.reclaim->kswapd.busy_ns, 118 * 350);
+	engine_run_until(&eng, 200 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_SLEEPING); /* balanced after the nap: sleep */
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_LOW_WMARK_HIT_QUICKLY], 0);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY], 0);
+	/* Balanced node: a further slow-path wake does nothing (free 437 > high). */
+	mm.hooks.wakeup_kswapd(&mm, 0, ZONE_MOVABLE);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_KSWAPD_WAKEUPS], 1);
+	CHECK(check_ok());
+	stop();
+}
+
+/* Without an engine kswapd runs synchronously inside the waking request, before its
+ * min-watermark attempt: list 16064, free 320:
+ *   12: 3 (323, 16061)  11: 7 (330, 16054)  10: 15 (345, 16039)  9: 31 (376, 16008)
+ *    8: 16008 >> 8 = 62 (438, 15946) -> balanced; then the request takes one: 437. */
+static void test_kswapd_synchronous_without_engine(void)
+{
+	setup(false);
+	start();
+	CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065);
+	CHECK_EQ(normal()->nr_free_pages, 437);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 118);
+	CHECK(!reclaim_kswapd_active(&mm));
+	CHECK(check_ok());
+	stop();
+}
+
+/* Watermark boost (reference §3.5), synchronous kswapd.  A boost of 512 raises the
+ * effective high watermark to 384 + 512 = 896.
+ * (a) free 700: the node is unbalanced at the boosted mark, so the boost goal is dropped
+ *     and kswapd reclaims normally until free > 896, nr_to_reclaim = 896, list 15684:
+ *     12: 3 (703)  11: 15681>>11 = 7 (710)  10: 15674>>10 = 15 (725)  9: 15659>>9 = 30
+ *     (755)  8: 15629>>8 = 61 (816)  7: 15568>>7 = 121 (937 > 896: balanced) -> 237 pages.
+ *     At the end the boost seen at the start (512) is taken off: boost 0.
+ * (b) free 1000 (balanced even with the boost): woken because the zone is boosted;
+ *     boosted reclaim (no writeback, no swap) runs until 512 pages are reclaimed, its
+ *     priority held at DEF_PRIORITY − 2 = 10 where each round takes list >> 10 <= 15
+ *     pages: 512 <= reclaimed < 512 + 15.  Boost 0 afterwards. */
+static void test_kswapd_boost(void)
+{
+	for (int c = 0; c < 2; c++) {
+		setup(false);
+		start();
+		uint64_t free_target = c ? 1000 : 700;
+		CHECK_EQ(alloc_range(1, NORMAL_PAGES - free_target, FILE_GFP), NORMAL_PAGES - free_target);
+		CHECK_EQ(normal()->nr_free_pages, free_target);
+		CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 0);
+		mm.zones[ZONE_NORMAL].watermark_boost = 512;
+		mm.hooks.wakeup_kswapd(&mm, 0, ZONE_NORMAL);
+		CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+		uint64_t reclaimed = mm.vm_events[VM_PGSTEAL_KSWAPD];
+		if (c) {
+			CHECK(reclaimed >= 512);
+			CHECK(reclaimed < 512 + 15);
+		} else {
+			CHECK_EQ(reclaimed, 237);
+			CHECK_EQ(normal()->nr_free_pages, 937);
+		}
+		CHECK_EQ(normal()->watermark_boost, 0);
+		CHECK(check_ok());
+		stop();
+	}
+}
+
+/* Direct reclaim: the engine is never run, so kswapd never gets to work.  After the
+ * wake (allocation 16065, free 320 -> 319) requests keep succeeding at min while
+ * free > 256: allocations 16066..16128 take free to 256.  Allocation 16129 fails at min
+ * and direct-reclaims: nr_to_reclaim 32, list 16128:
+ *   12: 16128 >> 12 = 3   11: 16125 >> 11 = 7   10: 16118 >> 10 = 15   9: 16103 >> 9 = 31
+ *   -> 56 >= 32: stop.  free 256 + 56 = 312; the retry succeeds: 311.
+ * Charge: 56 × 50 + 56 × 300 = 19600 ns; allocstall_movable (gfp_zone = Movable). */
+static void test_direct_reclaim_charged(void)
+{
+	setup(true);
+	start();
+	CHECK_EQ(alloc_range(1, 16128, FILE_GFP), 16128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 0);
+	mm.stall_ns = 0;
+	CHECK(mm_alloc(&mm, 16129, FILE_GFP, 0) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 56);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 56);
+	CHECK_EQ(normal()->nr_free_pages, 311);
+	CHECK_EQ(mm.stall_ns, 19600);
+	CHECK_EQ(count_resident(1, 56), 0);
+	CHECK(resident(57));
+	CHECK(check_ok());
+	stop();
+}
+
+/* `swap: none`: anon is never reclaimed.  Without reclaimable pages the requests succeed
+ * at min until free = 256 (16384 − 256 = 16128 successes); the next one finds nothing to
+ * reclaim, should_reclaim_retry sees free + reclaimable = 256 which cannot pass min, and
+ * the allocation fails cleanly (counted, object not created). */
+static void test_swap_none_anon_stays(void)
+{
+	setup(false);
+	cfg.devices.swap_pages = 0;
+	start();
+	CHECK_EQ(alloc_range(1, 16128, ANON_GFP), 16128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	CHECK(mm_alloc(&mm, 16129, ANON_GFP, 0) == PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 1);
+	CHECK_EQ(mm.alloc_fail_by_class[ACLASS_MOVABLE], 1);
+	CHECK(obj_lookup(&mm.objs, 16129) == NULL);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD] + mm.vm_events[VM_PGSTEAL_DIRECT], 0);
+	CHECK_EQ(count_resident(1, 16128), 16128);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 16128);
+	struct reclaim_node_stat st;
+	reclaim_node_stat(&mm, &st);
+	CHECK(st.node_unreclaimable); /* 16 kswapd runs reclaimed nothing */
+	CHECK_EQ(st.kswapd_failures, MAX_KSWAPD_FAILURES);
+	CHECK(check_ok());
+	stop();
+}
+
+/* Working set 1.5 × memory with swap: anon pages are swapped out (pswpout), a second pass
+ * over the set swaps them back in (pswpin, pgmajfault, workingset_refault_anon), and
+ * every swap-in is charged latency 100 us + 4 KiB / (409.6 MB/s) = 10 us. */
+static void test_swap_out_and_refault(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 32768;
+	start();
+	const uint64_t n = NORMAL_PAGES * 3 / 2;
+	sim_ns_t t = 0;
+	uint64_t ok = 0;
+	for (uint64_t id = 1; id <= n; id++) {
+		t += 20000; /* one page every 20 us: the swap device (10 us/page) keeps up */
+		engine_run_until(&eng, t);
+		ok += mm_alloc(&mm, id, ANON_GFP, 0) != PFN_NONE;
+	}
+	CHECK_EQ(ok, n);
+	CHECK(mm.vm_events[VM_PSWPOUT] > 0);
+	CHECK(reclaim_swap_used(&mm) > 0);
+	CHECK(check_ok());
+	uint64_t majflt0 = mm.vm_events[VM_PGMAJFAULT];
+	sim_ns_t swapin_stall = 0;
+	uint64_t swapins = 0;
+	for (uint64_t id = 1; id <= n; id++) {
+		t += 20000;
+		engine_run_until(&eng, t);
+		uint64_t pswpin0 = mm.vm_events[VM_PSWPIN];
+		mm.stall_ns = 0;
+		sim_ns_t swapin0 = mm.reclaim->stall_swapin_ns;
+		CHECK(mm_access(&mm, id));
+		if (mm.vm_events[VM_PSWPIN] != pswpin0) {
+			swapins++;
+			swapin_stall += mm.reclaim->stall_swapin_ns - swapin0;
+		}
+	}
+	CHECK(swapins > 0);
+	CHECK_EQ(mm.vm_events[VM_PSWPIN], swapins);
+	CHECK_EQ(mm.vm_events[VM_PGMAJFAULT] - majflt0, swapins);
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_ANON], swapins);
+	CHECK_EQ(swapin_stall, swapins * 110000);
+	CHECK(check_ok());
+	/* Plenty of memory again: one swap-in costs exactly 110 us and nothing else. */
+	uint64_t victim = 0;
+	for (uint64_t id = 1; id <= n && !victim; id++) {
+		struct obj_slot *s = obj_lookup(&mm.objs, id);
+		if (s->kind == OBJ_SWAPPED)
+			victim = id;
+	}
+	CHECK(victim != 0);
+	for (uint64_t id = 1; id <= n; id++)
+		if (id != victim)
+			mm_free(&mm, id);
+	engine_run_until(&eng, t + NSEC_PER_SEC);
+	mm.stall_ns = 0;
+	CHECK(mm_access(&mm, victim));
+	CHECK(resident(victim));
+	CHECK_EQ(mm.stall_ns, 110000);
+	CHECK_EQ(reclaim_swap_used(&mm), 0);
+	CHECK(check_ok());
+	stop();
+}
+
+/* kswapd_age_node: with swap and the anon inactive list low (0 × 1 < 12000 active),
+ * every balance round first deactivates SWAP_CLUSTER_MAX = 32 active anon pages
+ * (pgrefill, pgdeactivate), in the one zone, so nothing is skipped (pgskip 0).  Ids
+ * 1..12000 anon, touched twice (the second touch activates them), then file pages until
+ * kswapd wakes (16065 allocations in all, synchronous run as above). */
+static void test_kswapd_ages_anon(void)
+{
+	setup(false);
+	cfg.devices.swap_pages = 32768;
+	start();
+	CHECK_EQ(alloc_range(1, 12000, ANON_GFP), 12000);
+	for (uint64_t id = 1; id <= 12000; id++) {
+		mm_access(&mm, id);
+		mm_access(&mm, id);
+	}
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 12000);
+	CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 12000);
+	alloc_range(12001, 16065, FILE_GFP);
+	CHECK(mm.vm_events[VM_PAGEOUTRUN] >= 1);
+	CHECK(mm.vm_events[VM_PGREFILL] >= 32);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL] % 32, 0);
+	CHECK_EQ(mm.vm_events[VM_PGDEACTIVATE], mm.vm_events[VM_PGREFILL]);
+	CHECK_EQ(mm.vm_events[VM_PGSKIP_NORMAL], 0);
+	CHECK(check_ok());
+	stop();
+}
+
+/* File pages dropped by reclaim refault on access: workingset_refault_file, a read from
+ * the disk (110 us) charged to the request. */
+static void test_file_refault(void)
+{
+	setup(false);
+	start();
+	CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065); /* kswapd evicts ids 1..118 */
+	CHECK(!resident(1));
+	CHECK_EQ(obj_lookup(&mm.objs, 1)->kind, OBJ_EVICTED);
+	mm.stall_ns = 0;
+	CHECK(mm_access(&mm, 1));
+	CHECK(resident(1));
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_FILE], 1);
+	CHECK_EQ(mm.vm_events[VM_PGMAJFAULT], 1);
+	CHECK_EQ(mm.stall_ns, 110000);
+	/* Distance: 118 evictions since id 1's shadow was taken (117 after it); the
+	 * workingset for a file refault without swap is active_file = 0 pages: not
+	 * activated, it goes to the inactive list. */
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_FILE], 0);
+	CHECK(!(mm.pages[obj_lookup(&mm.objs, 1)->pfn].flags & PF_ACTIVE));
+	CHECK(check_ok());
+	stop();
+}
+
+/* ereclaimable: ids 1..1000 plain file pages (the oldest), 1001..2000 hinted NOREUSE,
+ * then more plain pages until kswapd wakes (allocation 16065, synchronous).
+ * classic ignores NOREUSE: kswapd evicts the 118 oldest, ids 1..118 (as above).
+ * ereclaimable: the easy list (1000 pages) is scanned first, 32 at a time, until
+ * nr_to_reclaim = 384 pages: ids 1001..1384 go (12 batches); free 320 + 384 = 704 > high
+ * ends the run after the first round and no plain page is touched.  Re-reading ids
+ * 1..118 afterwards then refaults 118 times under classic (free 437: the refaults fit
+ * before the next wake) and never under ereclaimable. */
+static void run_policy(enum reclaim_policy pol, uint64_t *plain_evicted, uint64_t *hinted_evicted,
+		       uint64_t *refaults)
+{
+	setup(false);
+	cfg.policy.reclaim = pol;
+	start();
+	alloc_range(1, 2000, FILE_GFP);
+	for (uint64_t id = 1001; id <= 2000; id++)
+		CHECK(mm_hint(&mm, id, HINT_NOREUSE));
+	CHECK_EQ(alloc_range(2001, 16065, FILE_GFP), 16065 - 2000);
+	*plain_evicted = 1000 - count_resident(1, 1000);
+	*hinted_evicted = 1000 - count_resident(1001, 2000);
+	if (pol == RECLAIM_EASILY_RECLAIMABLE) /* the oldest hinted go first: 1001..1384 */
+		CHECK_EQ(count_resident(1001, 1384), 0);
+	CHECK(check_ok());
+	for (uint64_t id = 1; id <= 118; id++)
+		mm_access(&mm, id);
+	*refaults = mm.vm_events[VM_WORKINGSET_REFAULT_FILE];
+	CHECK(check_ok());
+	stop();
+}
+
+static void test_ereclaimable_takes_hinted_first(void)
+{
+	uint64_t plain, hinted, refaults;
+	run_policy(RECLAIM_CLASSIC, &plain, &hinted, &refaults);
+	CHECK_EQ(plain, 118);
+	CHECK_EQ(hinted, 0);
+	CHECK_EQ(refaults, 118);
+	run_policy(RECLAIM_EASILY_RECLAIMABLE, &plain, &hinted, &refaults);
+	CHECK_EQ(plain, 0);
+	CHECK_EQ(hinted, 384);
+	CHECK_EQ(refaults, 0);
+}
+
+/* ereclaimable low-memory notification: threshold 1500 pages; level = free + easy.
+ * With the 1000 hinted pages on the easy list the level falls below 1500 when free < 500,
+ * once; after kswapd the level is 704 + 616 = 1320, still below: one notification. */
+static void test_ereclaimable_notification(void)
+{
+	setup(false);
+	cfg.policy.reclaim = RECLAIM_EASILY_RECLAIMABLE;
+	cfg.policy.ereclaimable.notify_threshold = 1500;
+	start();
+	alloc_range(1, 2000, FILE_GFP);
+	for (uint64_t id = 1001; id <= 2000; id++)
+		mm_hint(&mm, id, HINT_NOREUSE);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_EASY], 1000);
+	alloc_range(2001, 16065, FILE_GFP);
+	struct reclaim_node_stat st;
+	reclaim_node_stat(&mm, &st);
+	CHECK_EQ(st.nr_lowmem_notifications, 1);
+	CHECK_EQ(st.lowmem_level_pages, 703 + 616); /* free 704 − the waking request's page */
+	/* An access takes a page off the easy list. */
+	CHECK(mm_access(&mm, 1500));
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_EASY], 615);
+	CHECK(check_ok());
+	stop();
+}
+
+/* CFLRU: ids 1..64 dirty (the inactive tail), the rest clean.  classic's first kswapd
+ * round (prio 12, 3 pages) meets 3 dirty pages: nr_vmscan_immediate_reclaim 3, they are
+ * activated.  cflru searches the 256-page tail window for clean pages instead: no dirty
+ * page is touched, and none of ids 1..64 is evicted. */
+static void test_cflru_clean_first(void)
+{
+	for (int pol = 0; pol < 2; pol++) {
+		setup(false);
+		cfg.policy.reclaim = pol ? RECLAIM_CFLRU : RECLAIM_CLASSIC;
+		start();
+		alloc_range(1, 64, FILE_GFP);
+		for (uint64_t id = 1; id <= 64; id++)
+			mm_dirty(&mm, id);
+		CHECK_EQ(reclaim_nr_dirty(&mm), 64);
+		alloc_range(65, 16065, FILE_GFP);
+		if (pol) {
+			CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], 0);
+			CHECK_EQ(count_resident(1, 64), 64);
+			CHECK(mm.vm_events[VM_PGSTEAL_KSWAPD] > 0);
+			CHECK_EQ(reclaim_nr_dirty(&mm), 64);
+		} else {
+			CHECK(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE] >= 3);
+		}
+		CHECK(normal()->nr_free_pages > 384);
+		CHECK(check_ok());
+		stop();
+	}
+}
+
+/* Pinned and unevictable pages are never reclaimed. Ids 1..10 pinned (the inactive tail),
+ * 11..20 moved to the unevictable list (never scanned).  At the wake the inactive file
+ * list holds 16064 − 10 = 16054 pages:
+ *   12: 3 scanned = pinned 1..3, activated (unmap fails), none reclaimed
+ *   11: 16051 >> 11 = 7 = pinned 4..10, activated
+ *   10: 16044 >> 10 = 15 reclaimed (ids 21..35) -> free 335
+ *    9: 16029 >> 9 = 31 -> 366     8: 15998 >> 8 = 62 -> 428 > 384: balanced.
+ * 108 pages reclaimed. */
+static void test_pinned_and_unevictable_stay(void)
+{
+	setup(false);
+	start();
+	alloc_range(1, 20, FILE_GFP);
+	for (uint64_t id = 1; id <= 10; id++)
+		CHECK(mm_pin(&mm, id, PIN_LONGTERM));
+	for (uint64_t id = 11; id <= 20; id++) {
+		pfn_t pfn = obj_lookup(&mm.objs, id)->pfn;
+		lru_del(&mm, pfn);
+		mm.pages[pfn].flags |= PF_UNEVICTABLE;
+		lru_add(&mm, pfn, false);
+	}
+	alloc_range(21, 16065, FILE_GFP);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 108);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 118);
+	CHECK_EQ(count_resident(1, 20), 20);
+	CHECK_EQ(count_resident(21, 128), 0);
+	CHECK(!resident(21));
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 10);
+	CHECK(check_ok());
+	stop();
+}
+
+/* Freeing objects keeps the side table and lists exact (randomized churn). */
+static void test_churn_invariants(void)
+{
+	uint64_t seed = tl_test_seed();
+	setup(true);
+	cfg.devices.swap_pages = 8192;
+	cfg.policy.reclaim = (enum reclaim_policy)(seed % NR_RECLAIM_POLICIES);
+	cfg.policy.ereclaimable.writeback_reclaim = true;
+	start();
+	uint64_t x = seed | 1;
+	sim_ns_t t = 0;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t id = 1 + (x >> 8) % 30000;
+		t += 5000;
+		engine_run_until(&eng, t);
+		switch ((x >> 40) % 8) {
+		case 0:
+		case 1:
+			mm_alloc(&mm, id, (x >> 50) & 1 ? ANON_GFP : FILE_GFP, 0);
+			break;
+		case 2:
+			mm_free(&mm, id);
+			break;
+		case 3:
+		case 4:
+			mm_access(&mm, id);
+			break;
+		case 5:
+			mm_dirty(&mm, id);
+			break;
+		case 6:
+			mm_hint(&mm, id, (int)((x >> 20) % NR_HINT_KINDS));
+			break;
+		default:
+			mm_alloc(&mm, id, GFP_KERNEL, 0);
+			break;
+		}
+		if (i % 20000 == 0 && !check_ok()) {
+			CHECK(false);
+			break;
+		}
+	}
+	engine_run_until(&eng, t + 10 * NSEC_PER_SEC);
+	CHECK(check_ok());
+	/* 30000 ids on 16384 pages: the churn must have put the node under pressure. */
+	CHECK(mm.vm_events[VM_PGSTEAL_KSWAPD] + mm.vm_events[VM_PGSTEAL_DIRECT] > 0);
+	printf("     policy %s: pgsteal kswapd %llu direct %llu, pswpout %llu, pswpin %llu, refault file %llu, "
+	       "nr_written %llu, pgrotated %llu, immediate %llu, alloc failures %llu\n",
+	       reclaim_policy_names[cfg.policy.reclaim], (unsigned long long)mm.vm_events[VM_PGSTEAL_KSWAPD],
+	       (unsigned long long)mm.vm_events[VM_PGSTEAL_DIRECT], (unsigned long long)mm.vm_events[VM_PSWPOUT],
+	       (unsigned long long)mm.vm_events[VM_PSWPIN], (unsigned long long)mm.vm_events[VM_WORKINGSET_REFAULT_FILE],
+	       (unsigned long long)mm.vm_events[VM_NR_WRITTEN], (unsigned long long)mm.vm_events[VM_PGROTATED],
+	       (unsigned long long)mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], (unsigned long long)mm.vm_events[VM_MMSIM_ALLOC_FAIL]);
+	stop();
+}
+
+/* End to end through the replay loop (sim.c) with the anon_ws generator: one task faults
+ * in a 128 MiB working set (twice the 64 MiB node) and then reads and writes it with a
+ * Zipf popularity.  With 256 MiB of swap: pages go out and come back (pswpout, pswpin,
+ * workingset_refault_anon), the invariants hold every 20000 records, and closed-loop
+ * replay takes longer than open-loop (the task waits for its swap-ins and reclaim) and
+ * fails no allocation.  (Open loop, faults arrive every 5 us while a swap write takes
+ * 8.2 us: memory fills with pages in flight and some requests fail; that is reported.)  With `swap: none` anon never leaves memory: nothing is swapped or stolen,
+ * every resident object stays, and the requests past the min watermark fail cleanly
+ * (counted as movable allocation failures). */
+static const char anon_ws_yaml[] = "generator: anon_ws\nseed: 7\nduration: 1s\ntasks: 1\nwss: 128MiB\n"
+				   "thp: false\nfault_rate: 200000\naccess_rate: 200000\npattern: zipf\n"
+				   "zipf_s: 0.8\nwrite_fraction: 0.3\n";
+
+static int next_workload(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	return workload_next(ctx, rec, err);
+}
+
+static bool run_anon_ws(uint64_t swap_pages, enum replay_mode replay, struct sim *s)
+{
+	struct config c;
+	struct sim_error err;
+	config_defaults(&c);
+	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+	c.machine.zone_pages[ZONE_NORMAL] = NORMAL_PAGES;
+	c.devices.swap_pages = swap_pages;
+	c.workload.replay = replay;
+	struct workload *w = workload_open_mem("anon_ws", anon_ws_yaml, sizeof(anon_ws_yaml) - 1, NULL, &err);
+	if (!w || sim_init(s, &c, NULL, &err)) {
+		fprintf(stderr, "run_anon_ws: %s\n", err.msg);
+		if (w)
+			workload_close(w);
+		return false;
+	}
+	s->check_every = 20000;
+	struct record_source src = { .next = next_workload, .ctx = w };
+	int rc = sim_run(s, &src, &err);
+	workload_close(w);
+	if (rc)
+		fprintf(stderr, "sim_run: %s\n", err.msg);
+	return rc == 0;
+}
+
+static void test_end_to_end_anon_ws(void)
+{
+	static struct sim open_s, closed_s, none_s;
+	if (!run_anon_ws(65536, REPLAY_OPEN, &open_s) || !run_anon_ws(65536, REPLAY_CLOSED, &closed_s) ||
+	    !run_anon_ws(0, REPLAY_OPEN, &none_s)) {
+		CHECK(false);
+		return;
+	}
+	const uint64_t *ev = open_s.mm.vm_events;
+	CHECK(ev[VM_PSWPOUT] > 0);
+	CHECK(ev[VM_PSWPIN] > 0);
+	CHECK_EQ(ev[VM_WORKINGSET_REFAULT_ANON], ev[VM_PSWPIN]);
+	CHECK(closed_s.mm.vm_events[VM_PSWPIN] > 0);
+	CHECK_EQ(closed_s.mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
+	CHECK(sim_elapsed_ns(&closed_s) > sim_elapsed_ns(&open_s));
+	printf("     swap: pswpout %llu pswpin %llu, open-loop failures %llu (faults outrun the swap device), "
+	       "elapsed open %.3f s closed %.3f s\n",
+	       (unsigned long long)ev[VM_PSWPOUT], (unsigned long long)ev[VM_PSWPIN],
+	       (unsigned long long)ev[VM_MMSIM_ALLOC_FAIL],
+	       (double)sim_elapsed_ns(&open_s) / 1e9, (double)sim_elapsed_ns(&closed_s) / 1e9);
+	ev = none_s.mm.vm_events;
+	CHECK_EQ(ev[VM_PSWPOUT], 0);
+	CHECK_EQ(ev[VM_PGSTEAL_KSWAPD] + ev[VM_PGSTEAL_DIRECT], 0);
+	CHECK(ev[VM_MMSIM_ALLOC_FAIL] > 0);
+	CHECK_EQ(none_s.mm.alloc_fail_by_class[ACLASS_MOVABLE], ev[VM_MMSIM_ALLOC_FAIL]);
+	uint64_t nonresident = 0;
+	for (uint32_t i = 0; i < none_s.mm.objs.cap; i++) {
+		const struct obj_slot *o = &none_s.mm.objs.slots[i];
+		nonresident += o->id != OBJ_EMPTY && o->kind != OBJ_PAGES;
+	}
+	CHECK_EQ(nonresident, 0);
+	printf("     swap none: %llu allocation failures\n", (unsigned long long)ev[VM_MMSIM_ALLOC_FAIL]);
+	sim_destroy(&open_s);
+	sim_destroy(&closed_s);
+	sim_destroy(&none_s);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_watermarks);
+	RUN(test_lru_placement);
+	RUN(test_kswapd_wakes_below_low_stops_at_high);
+	RUN(test_kswapd_synchronous_without_engine);
+	RUN(test_direct_reclaim_charged);
+	RUN(test_kswapd_boost);
+	RUN(test_swap_none_anon_stays);
+	RUN(test_swap_out_and_refault);
+	RUN(test_kswapd_ages_anon);
+	RUN(test_file_refault);
+	RUN(test_ereclaimable_takes_hinted_first);
+	RUN(test_ereclaimable_notification);
+	RUN(test_cflru_clean_first);
+	RUN(test_pinned_and_unevictable_stay);
+	RUN(test_churn_invariants);
+	RUN(test_end_to_end_anon_ws);
+	return TEST_END();
+}
