@@ -427,6 +427,15 @@ static void test_summary(void)
 	meta("observed.", "empty key");
 	meta("observed.huge", "1e999");
 	meta("observed.utf8", "caf\xc3\xa9 \xff");
+	/* observed figures with simulated counterparts */
+	meta("observed.vmstat.compact_stall", "27");
+	meta("observed.vmstat.nr_free_pages", "-6651"); /* a state item, not an event: no pair */
+	meta("observed.kswapd_wake", "117");
+	meta("observed.direct_reclaim", "53");
+	mm.vm_events[VM_COMPACT_STALL] = 5;
+	mm.vm_events[VM_PAGEOUTRUN] = 11;
+	mm.vm_events[VM_ALLOCSTALL_NORMAL] = 2;
+	mm.vm_events[VM_ALLOCSTALL_MOVABLE] = 3;
 	struct summary_input in = {
 		.mm = &mm, .cfg = &cfg, .write_config = fake_config, .seed = 42,
 		.elapsed_ns = 123456789, .records = 1000, .latency = &lat, .trace = &hdr,
@@ -464,6 +473,11 @@ static void test_summary(void)
 	/* well-formed UTF-8 passes, a stray byte becomes U+FFFD */
 	CHECK(strstr(buf, "\"utf8\": \"caf\xc3\xa9 \\ufffd\"") != NULL);
 	CHECK(strstr(buf, "generator") == NULL);
+	/* pairs: vmstat deltas by name, kswapd_wake <-> pageoutrun, direct reclaim <-> Σ allocstall */
+	CHECK(strstr(buf, "\"vmstat.compact_stall\": {\"observed\": 27, \"simulated\": 5}") != NULL);
+	CHECK(strstr(buf, "\"vmstat.nr_free_pages\": {") == NULL);
+	CHECK(strstr(buf, "\"kswapd_wake\": {\"observed\": 117, \"simulated\": 11}") != NULL);
+	CHECK(strstr(buf, "\"direct_reclaim\": {\"observed\": 53, \"simulated\": 5}") != NULL);
 	free(buf);
 
 	/* Absent inputs still give valid JSON. */

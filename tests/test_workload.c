@@ -940,6 +940,53 @@ static void test_param_roundtrip(void)
 	CHECK_STR(t, "1500ms");
 }
 
+/* phases: two scripted phases, times worked out from start + k / rate. */
+static void test_phases(void)
+{
+	const char *text = "generator: phases\n"
+			   "phase1: { start: 0, count: 3, rate: 1000, order: 0, class: movable }\n"
+			   "phase2: { start: 5ms, count: 2, rate: 100, order: 1, class: atomic, lifetime: 1ms }\n";
+	struct sim_error err = { 0 };
+	struct workload *w = workload_open_mem("t.yaml", text, strlen(text), NULL, &err);
+	CHECK(w != NULL);
+	if (!w) {
+		fprintf(stderr, "%s\n", err.msg);
+		return;
+	}
+	/* phase 1 (task 1000): allocs at 0, 1 ms, 2 ms; phase 2 (task 1001): order-1 GFP_ATOMIC
+	 * at 5 ms and 15 ms, each freed 1 ms later.  The workload ends with its last action
+	 * (15 ms): the drain releases what is still live at that time, the second atomic
+	 * allocation first (its free is due first), then phase 1's three. */
+	static const struct { sim_ns_t t; uint8_t kind; uint32_t task; uint8_t order; uint32_t gfp; } want[] = {
+		{ 0, TR_ALLOC, 1000, 0, GFP_HIGHUSER_MOVABLE },
+		{ 1000000, TR_ALLOC, 1000, 0, GFP_HIGHUSER_MOVABLE },
+		{ 2000000, TR_ALLOC, 1000, 0, GFP_HIGHUSER_MOVABLE },
+		{ 5000000, TR_ALLOC, 1001, 1, GFP_ATOMIC },
+		{ 6000000, TR_FREE, 1001, 0, 0 },
+		{ 15000000, TR_ALLOC, 1001, 1, GFP_ATOMIC },
+		{ 15000000, TR_FREE, 1001, 0, 0 },
+	};
+	struct trace_record rec;
+	size_t i = 0;
+	int rc;
+	while ((rc = workload_next(w, &rec, &err)) == 1 && i < ARRAY_SIZE(want)) {
+		CHECK_EQ(rec.time_ns, want[i].t);
+		CHECK_EQ(rec.kind, want[i].kind);
+		CHECK_EQ(rec.task, want[i].task);
+		if (rec.kind == TR_ALLOC) {
+			CHECK_EQ(rec.order, want[i].order);
+			CHECK_EQ(rec.gfp, want[i].gfp);
+		}
+		i++;
+	}
+	CHECK_EQ(i, ARRAY_SIZE(want));
+	unsigned drained = rc == 1 ? 1 : 0;
+	while (workload_next(w, &rec, &err) == 1)
+		drained++;
+	CHECK_EQ(drained, 3); /* phase 1's three objects, freed by the drain */
+	workload_close(w);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -958,6 +1005,7 @@ int main(int argc, char **argv)
 	RUN(test_highalloc);
 	RUN(test_compaction_test);
 	RUN(test_camera);
+	RUN(test_phases);
 	RUN(test_all_kinds_deterministic);
 	RUN(test_shipped_workloads);
 	RUN(test_trace_roundtrip);

@@ -74,6 +74,9 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	if (rs.nr_groups < 2) {
+		/* One run of an imported trace: the kernel's figures beside the simulator's. */
+		if (compare_write_observed(&cc, stdout))
+			goto out;
 		fprintf(stderr, "mmsim compare: need at least two groups of runs to compare, got %zu\n",
 			rs.nr_groups);
 		rc = EX_USAGE_;
@@ -81,6 +84,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (compare_write(&cc, stdout) == 0)
 		fprintf(stderr, "mmsim compare: no metric matched\n");
+	if (cc.format == COMPARE_TEXT || cc.format == COMPARE_MARKDOWN)
+		compare_write_observed(&cc, stdout);
 out:
 	runset_free(&rs);
 	free(filters);

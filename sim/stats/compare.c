@@ -8,6 +8,9 @@
 
 static bool wanted(const struct compare_control *cc, const char *name)
 {
+	/* observed-vs-simulated pairs have their own table (compare_write_observed) */
+	if (!strncmp(name, COMPARE_OBSERVED_PREFIX ".", sizeof(COMPARE_OBSERVED_PREFIX)))
+		return false;
 	if (!cc->nr_filters)
 		return true;
 	for (size_t i = 0; i < cc->nr_filters; i++)
@@ -258,4 +261,56 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 	}
 	free(names);
 	return nr;
+}
+
+size_t compare_write_observed(const struct compare_control *cc, FILE *fp)
+{
+	const struct runset *rs = cc->rs;
+	static const char suffix[] = ".observed";
+	const size_t plen = sizeof(COMPARE_OBSERVED_PREFIX);
+	size_t rows = 0;
+	const struct runset_group *g0 = &rs->groups[cc->base];
+	for (size_t m = 0; m < g0->nr_metrics; m++) {
+		const char *name = g0->metric_names[m];
+		size_t len = strlen(name);
+		if (strncmp(name, COMPARE_OBSERVED_PREFIX ".", plen) || len < plen + sizeof(suffix) ||
+		    strcmp(name + len - (sizeof(suffix) - 1), suffix))
+			continue;
+		char fig[256], sim_name[300];
+		snprintf(fig, sizeof(fig), "%.*s", (int)(len - plen - (sizeof(suffix) - 1)), name + plen);
+		snprintf(sim_name, sizeof(sim_name), COMPARE_OBSERVED_PREFIX ".%s.simulated", fig);
+		struct stat_summary obs;
+		summarize(g0, name, &obs);
+		if (rows++ == 0) {
+			if (cc->format == COMPARE_MARKDOWN) {
+				fprintf(fp, "\n| figure | observed (real kernel) |");
+				for (size_t g = 0; g < rs->nr_groups; g++)
+					fprintf(fp, " %s simulated |", rs->groups[g].label);
+				fprintf(fp, "\n|---|---:|");
+				for (size_t g = 0; g < rs->nr_groups; g++)
+					fprintf(fp, "---:|");
+				fputc('\n', fp);
+			} else {
+				fprintf(fp, "\nobserved (real kernel, from the imported trace) vs simulated\n%-28s %14s",
+					"figure", "observed");
+				for (size_t g = 0; g < rs->nr_groups; g++)
+					fprintf(fp, "  %14s", rs->nr_groups > 1 ? rs->groups[g].label : "simulated");
+				fputc('\n', fp);
+			}
+		}
+		if (cc->format == COMPARE_MARKDOWN)
+			fprintf(fp, "| `%s` | %.0f |", fig, obs.mean);
+		else
+			fprintf(fp, "%-28s %14.0f", fig, obs.mean);
+		for (size_t g = 0; g < rs->nr_groups; g++) {
+			struct stat_summary sim;
+			summarize(&rs->groups[g], sim_name, &sim);
+			if (cc->format == COMPARE_MARKDOWN)
+				fprintf(fp, " %.0f |", sim.mean);
+			else
+				fprintf(fp, "  %14.0f", sim.mean);
+		}
+		fputc('\n', fp);
+	}
+	return rows;
 }

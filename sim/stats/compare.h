@@ -34,6 +34,10 @@ size_t compare_write(const struct compare_control *cc, FILE *fp);
 /* Metric names in table order (base's first-seen order, then others'); caller frees the
  * array, not the strings (they belong to the run set). */
 size_t compare_metrics(const struct compare_control *cc, const char ***names);
+/* For runs of imported traces: each figure the real kernel counted (summary.json
+ * observed_vs_simulated) beside each group's simulated mean, text or Markdown.  Returns
+ * the number of rows (0: no run has observed figures, nothing written). */
+size_t compare_write_observed(const struct compare_control *cc, FILE *fp);
 /* Write S with HTML special characters escaped. */
 void compare_html_escape(FILE *fp, const char *s);
 

@@ -117,6 +117,7 @@ static void group_collect(struct runset_group *g)
 		json_each_number(json_get(s, "counters"), "counters", add_value, g);
 		json_each_number(json_get(s, "latency"), "latency", add_value, g);
 		json_each_number(json_get(s, "alloc_fail_by_class"), "alloc_fail_by_class", add_value, g);
+		json_each_number(json_get(s, "observed_vs_simulated"), COMPARE_OBSERVED_PREFIX, add_value, g);
 		if (e && e->type == JSON_NUMBER)
 			add_value("elapsed_ns", e->number, g);
 	}

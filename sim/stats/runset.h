@@ -43,6 +43,10 @@ struct runset_group {
 	double **metric_values;
 };
 
+/* Metrics loaded from summary.json "observed_vs_simulated" (imported traces):
+ * "observed_vs_simulated.<figure>.observed" and "....simulated". */
+#define COMPARE_OBSERVED_PREFIX "observed_vs_simulated"
+
 struct runset {
 	size_t nr_groups;
 	struct runset_group *groups;

@@ -213,6 +213,87 @@ static void write_observed(FILE *fp, const struct trace_header *th)
 	fputs(first ? "}" : "\n  }", fp);
 }
 
+/* What the real kernel did (trace header observed.*, from `mmsim import`) next to what the
+ * simulator did on the same intent: each observed figure and its simulated counterpart.
+ * Counterparts are events that count the same thing:
+ *   observed.vmstat.<event>   the kernel's own vmstat delta  <-> counters.<event>
+ *   kswapd_wake (mm_vmscan_kswapd_wake, once per balance_pgdat) <-> pageoutrun
+ *   direct_reclaim (mm_vmscan_direct_reclaim_begin)  <-> Σ allocstall_<zone>
+ *   compact_*_scanned, pgmigrate_*                   <-> the vmstat events of that name
+ *   compact_migrated (mm_compaction_migratepages)    <-> pgmigrate_success
+ *   kcompactd_wake                                   <-> compact_daemon_wake
+ *   extfrag* (mm_page_alloc_extfrag)                 <-> mmsim_extfrag_*
+ *   alloc_fail (mm_page_alloc with page NULL)        <-> mmsim_alloc_fail */
+static const struct {
+	const char *observed;
+	const char *simulated[5]; /* summed */
+} counterparts[] = {
+	{ "kswapd_wake", { "pageoutrun" } },
+	{ "direct_reclaim", { "allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_movable", "allocstall_cma" } },
+	{ "compact_migrate_scanned", { "compact_migrate_scanned" } },
+	{ "compact_free_scanned", { "compact_free_scanned" } },
+	{ "compact_migrated", { "pgmigrate_success" } },
+	{ "kcompactd_wake", { "compact_daemon_wake" } },
+	{ "extfrag", { "mmsim_extfrag_events" } },
+	{ "extfrag_fragmenting", { "mmsim_extfrag_fragmenting" } },
+	{ "extfrag_change_ownership", { "mmsim_extfrag_change_ownership" } },
+	{ "pgmigrate_success", { "pgmigrate_success" } },
+	{ "pgmigrate_fail", { "pgmigrate_fail" } },
+	{ "alloc_fail", { "mmsim_alloc_fail" } },
+};
+
+static int event_index(const char *name)
+{
+	for (int e = 0; e < NR_VM_EVENTS; e++)
+		if (!strcmp(vm_event_names[e], name))
+			return e;
+	return -1;
+}
+
+static void write_pair(FILE *fp, bool *first, const char *name, const char *observed, uint64_t simulated)
+{
+	fprintf(fp, "%s\n    ", *first ? "" : ",");
+	summary_json_string(fp, name);
+	fputs(": {\"observed\": ", fp);
+	json_value_text(fp, observed);
+	fprintf(fp, ", \"simulated\": %llu}", (unsigned long long)simulated);
+	*first = false;
+}
+
+static void write_observed_vs_simulated(FILE *fp, const struct mm *mm, const struct trace_header *th)
+{
+	bool first = true;
+	fputs("{", fp);
+	for (uint32_t i = 0; th && i < th->nr_meta && i < TRACE_MAX_META; i++) {
+		char key[sizeof(th->meta[i].key) + 1], value[sizeof(th->meta[i].value) + 1];
+		snprintf(key, sizeof(key), "%.*s", (int)sizeof(th->meta[i].key), th->meta[i].key);
+		snprintf(value, sizeof(value), "%.*s", (int)sizeof(th->meta[i].value), th->meta[i].value);
+		if (!strncmp(key, "observed.vmstat.", 16)) {
+			int e = event_index(key + 16);
+			if (e >= 0) {
+				char name[96];
+				snprintf(name, sizeof(name), "vmstat.%s", key + 16);
+				write_pair(fp, &first, name, value, mm->vm_events[e]);
+			}
+			continue;
+		}
+		if (strncmp(key, "observed.", 9))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(counterparts); k++) {
+			if (strcmp(key + 9, counterparts[k].observed))
+				continue;
+			uint64_t sum = 0;
+			for (int j = 0; j < 5 && counterparts[k].simulated[j]; j++) {
+				int e = event_index(counterparts[k].simulated[j]);
+				if (e >= 0)
+					sum += mm->vm_events[e];
+			}
+			write_pair(fp, &first, key + 9, value, sum);
+		}
+	}
+	fputs(first ? "}" : "\n  }", fp);
+}
+
 void summary_write(FILE *fp, const struct summary_input *in)
 {
 	const struct mm *mm = in->mm;
@@ -239,5 +320,7 @@ void summary_write(FILE *fp, const struct summary_input *in)
 	write_latency(fp, in->latency);
 	fputs(",\n  \"observed\": ", fp);
 	write_observed(fp, in->trace);
+	fputs(",\n  \"observed_vs_simulated\": ", fp);
+	write_observed_vs_simulated(fp, mm, in->trace);
 	fputs("\n}\n", fp);
 }

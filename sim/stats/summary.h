@@ -7,7 +7,8 @@
  *   "counters": { every vm_event (mmsim_* included) and every vmstat state item, node-wide },
  *   "alloc_fail_by_class": { "<class>": N, ... },
  *   "latency": { "<class>": {"count", "mean_ns", "p50_ns", "p90_ns", "p99_ns", "max_ns"}, ... },
- *   "observed": { trace header meta "observed.<k>" as "<k>": number (when numeric) or string }
+ *   "observed": { trace header meta "observed.<k>" as "<k>": number (when numeric) or string },
+ *   "observed_vs_simulated": { "<figure>": {"observed": N, "simulated": N} } (summary.c lists the pairs)
  * }
  * Strings are JSON-escaped; the output is valid JSON whatever the inputs hold.
  */

@@ -165,8 +165,11 @@ int zoneinfo_machine(const struct zoneinfo *zi, struct zoneinfo_machine *m, stru
 	memset(m, 0, sizeof(*m));
 	uint64_t total = 0, sum_min = 0;
 	unsigned nr_low = 0;
+	/* The model's zones have managed == present (no memmap or bootmem inside), and the
+	 * kernel's watermarks, lowmem_reserve and pcp sizes are computed from managed pages:
+	 * the managed count is the size that reproduces them. */
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		m->zone_pages[z] = zi->zone[z].present;
+		m->zone_pages[z] = zi->zone[z].managed;
 	for (int z = 0; z <= ZONE_NORMAL; z++) {
 		const struct zoneinfo_zone *zz = &zi->zone[z];
 		if (!zz->managed)
@@ -231,9 +234,9 @@ int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine
 		if (!keys[z])
 			continue;
 		const struct zoneinfo_zone *zz = &zi->zone[z];
-		fprintf(fp, "    %s: %" PRIu64 "  # present pages; managed %" PRIu64 ", spanned %" PRIu64
+		fprintf(fp, "    %s: %" PRIu64 "  # managed pages; present %" PRIu64 ", spanned %" PRIu64
 			", start_pfn %" PRIu64 ", min/low/high %" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
-			keys[z], m->zone_pages[z], zz->managed, zz->spanned, zz->start_pfn, zz->min,
+			keys[z], m->zone_pages[z], zz->present, zz->spanned, zz->start_pfn, zz->min,
 			zz->low, zz->high);
 	}
 	fprintf(fp, "  min_free_kbytes: %" PRIu64 "  # %s from the zones' min watermarks\n",
