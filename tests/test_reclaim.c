@@ -494,6 +494,37 @@ static void test_cflru_clean_first(void)
 	}
 }
 
+/* mmsim_pgsteal_cma_area counts the reclaimed pages that lay inside the CMA area: with
+ * an 8192-page area in the 16384-page zone (migrate_cma), the file pages kswapd evicts
+ * are the oldest ids; the counter must equal how many of them had a pfn inside the area
+ * (pfns noted at allocation), and both kinds occur (the 5.7 rule alternates the two). */
+static void test_pgsteal_cma_area(void)
+{
+	setup(false);
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 8192;
+	start();
+	CHECK_EQ(mm.nr_cma_areas, 1);
+	static pfn_t pfn_of[16066];
+	for (uint64_t id = 1; id <= 16065; id++)
+		pfn_of[id] = mm_alloc(&mm, id, FILE_GFP, 0);
+	uint64_t evicted = 0, in_area = 0;
+	for (uint64_t id = 1; id <= 16065; id++) {
+		if (pfn_of[id] == PFN_NONE || resident(id))
+			continue;
+		evicted++;
+		pfn_t base = mm.cma_areas[0].base_pfn;
+		in_area += pfn_of[id] >= base && pfn_of[id] < base + mm.cma_areas[0].pages;
+	}
+	CHECK(evicted > 0);
+	CHECK_EQ(evicted, mm.vm_events[VM_PGSTEAL_KSWAPD] + mm.vm_events[VM_PGSTEAL_DIRECT]);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_PGSTEAL_CMA_AREA], in_area);
+	CHECK(in_area > 0 && in_area < evicted);
+	CHECK(check_ok());
+	stop();
+}
+
 /* Pinned and unevictable pages are never reclaimed. Ids 1..10 pinned (the inactive tail),
  * 11..20 moved to the unevictable list (never scanned).  At the wake the inactive file
  * list holds 16064 − 10 = 16054 pages:
@@ -682,6 +713,7 @@ int main(int argc, char **argv)
 	RUN(test_ereclaimable_notification);
 	RUN(test_cflru_clean_first);
 	RUN(test_pinned_and_unevictable_stay);
+	RUN(test_pgsteal_cma_area);
 	RUN(test_churn_invariants);
 	RUN(test_end_to_end_anon_ws);
 	return TEST_END();
