@@ -178,6 +178,31 @@ static void test_device_timing(void)
 	stop();
 }
 
+/* Periodic writeback: a page dirtied at t = 0 (below every dirty threshold) is written by
+ * the flusher tick that finds it older than 30 s — the ticks run every 5 s from the first
+ * dirtying, so at 5, 10, ..., 30 s; the 30 s tick writes it (0 + 30 s <= 30 s) and the
+ * write completes 10 us + 100 us later. */
+static void test_periodic_writeback(void)
+{
+	setup();
+	start();
+	mm_alloc(&mm, 1, FILE_GFP, 0);
+	mm_dirty(&mm, 1);
+	engine_run_until(&eng, 30 * NSEC_PER_SEC - 1);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 1);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	engine_run_until(&eng, 30 * NSEC_PER_SEC);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 0);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 1);
+	engine_run_until(&eng, 30 * NSEC_PER_SEC + 109999);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 0);
+	engine_run_until(&eng, 30 * NSEC_PER_SEC + 110000);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 1);
+	CHECK(!mm.reclaim->kupdate_pending); /* nothing dirty: the timer stops */
+	CHECK(check_ok());
+	stop();
+}
+
 /* Freeing (truncating) a page in flight waits for its write: written at t = 0, it
  * completes at 110 us; the free at t = 40 us is charged 70 us.  The queued write is
  * forgotten, so its completion touches nothing. */
@@ -282,6 +307,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_device_timing);
+	RUN(test_periodic_writeback);
 	RUN(test_truncate_waits_for_writeback);
 	RUN(test_redirty_in_flight);
 	RUN(test_dontneed);

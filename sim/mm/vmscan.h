@@ -153,8 +153,13 @@ struct reclaim_state {
 	struct wb_device disk, swap;
 
 	/* flusher: ids in dirtying order (entries go stale; checked when popped) */
-	uint64_t *dirty_fifo;
+	struct dirty_entry {
+		uint64_t id;
+		sim_ns_t dirtied_ns;
+	} *dirty_fifo;
 	size_t dirty_head, dirty_len, dirty_cap;
+	unsigned kupdate_handler; /* periodic writeback of expired dirty pages */
+	bool kupdate_pending;
 	unsigned dirty_background_ratio, dirty_ratio; /* percent of dirtyable memory */
 
 	/* the allocation being refaulted in (page_allocated places it active) */

@@ -9,8 +9,10 @@
  * dirtyable memory (free + file LRU) and writes the oldest dirty pages until it is below
  * again; reclaim wakes it to write everything (WB_REASON_VMSCAN).  Writers above
  * dirty_ratio % pause (balance_dirty_pages) for the time the device needs to write the
- * excess, at most 200 ms (MAX_PAUSE); the pause is charged to the request.  The 30 s
- * dirty_expire periodic writeback is not modelled.
+ * excess, at most 200 ms (MAX_PAUSE); the pause is charged to the request.  Every 5 s
+ * (dirty_writeback_centisecs) the flusher also writes the pages dirtied more than 30 s
+ * ago (dirty_expire_centisecs), as the kernel's kupdate-style writeback; with an engine
+ * only.
  *
  * Devices: a FIFO queue per device (disk for file pages, swap for anon).  A write of n
  * pages starts when the previous write's transfer ended, transfers n × 4 KiB at the
@@ -26,8 +28,11 @@
 
 #include "../engine/engine.h"
 
+#define DIRTY_WRITEBACK_INTERVAL_NS (5 * NSEC_PER_SEC) /* dirty_writeback_centisecs 500 */
+#define DIRTY_EXPIRE_NS (30 * NSEC_PER_SEC)            /* dirty_expire_centisecs 3000 */
+
 static inline uint64_t head_pages(const struct page_frame *p) { return 1ull << p->order; }
-static void fifo_push(struct reclaim_state *rs, uint64_t id);
+static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns);
 
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
 {
@@ -57,7 +62,7 @@ static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id
 	if (!dev->is_swap)
 		count_vm_events(mm, VM_NR_WRITTEN, nr);
 	if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED))
-		fifo_push(rs, id); /* dirtied again while in flight: back on the flusher's queue */
+		fifo_push(rs, id, vmscan_now(mm)); /* dirtied again in flight: back on the queue */
 	if (!(p->flags & PF_RECLAIM))
 		return;
 	p->flags &= (uint16_t)~PF_RECLAIM;
@@ -171,11 +176,11 @@ void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id)
 
 /* ---- dirtying and the flusher --------------------------------------------------------- */
 
-static void fifo_push(struct reclaim_state *rs, uint64_t id)
+static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns)
 {
 	if (rs->dirty_len == rs->dirty_cap) {
 		size_t cap = rs->dirty_cap ? rs->dirty_cap * 2 : 1024;
-		uint64_t *q = malloc(cap * sizeof(*q));
+		struct dirty_entry *q = malloc(cap * sizeof(*q));
 		if (!q)
 			abort();
 		for (size_t i = 0; i < rs->dirty_len; i++)
@@ -185,17 +190,31 @@ static void fifo_push(struct reclaim_state *rs, uint64_t id)
 		rs->dirty_head = 0;
 		rs->dirty_cap = cap;
 	}
-	rs->dirty_fifo[(rs->dirty_head + rs->dirty_len) % rs->dirty_cap] = id;
+	rs->dirty_fifo[(rs->dirty_head + rs->dirty_len) % rs->dirty_cap] =
+		(struct dirty_entry){ .id = id, .dirtied_ns = dirtied_ns };
 	rs->dirty_len++;
 }
 
-static bool fifo_pop(struct reclaim_state *rs, uint64_t *id)
+static bool fifo_pop(struct reclaim_state *rs, struct dirty_entry *e)
 {
 	if (!rs->dirty_len)
 		return false;
-	*id = rs->dirty_fifo[rs->dirty_head];
+	*e = rs->dirty_fifo[rs->dirty_head];
 	rs->dirty_head = (rs->dirty_head + 1) % rs->dirty_cap;
 	rs->dirty_len--;
+	return true;
+}
+
+/* The FIFO entry names a resident dirty page cache head that is not in flight. */
+static bool writable(struct mm *mm, uint64_t id, pfn_t *pfn)
+{
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (!s || s->kind != OBJ_PAGES)
+		return false;
+	const struct page_frame *p = &mm->pages[s->pfn];
+	if (!(p->flags & PF_DIRTY) || (p->flags & (PF_WRITEBACK | PF_SWAPBACKED)))
+		return false; /* stale; redirtied in-flight pages come back at completion */
+	*pfn = s->pfn;
 	return true;
 }
 
@@ -217,16 +236,14 @@ void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id)
 void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	uint64_t done = 0, id;
-	while (done < nr_pages && rs->nr_dirty && fifo_pop(rs, &id)) {
-		struct obj_slot *s = obj_lookup(&mm->objs, id);
-		if (!s || s->kind != OBJ_PAGES)
+	uint64_t done = 0;
+	struct dirty_entry e;
+	while (done < nr_pages && rs->nr_dirty && fifo_pop(rs, &e)) {
+		pfn_t pfn;
+		if (!writable(mm, e.id, &pfn))
 			continue;
-		struct page_frame *p = &mm->pages[s->pfn];
-		if (!(p->flags & PF_DIRTY) || (p->flags & (PF_WRITEBACK | PF_SWAPBACKED)))
-			continue; /* stale entry; redirtied in-flight pages come back at completion */
-		done += head_pages(p);
-		writeback_start_page(mm, s->pfn, id);
+		done += head_pages(&mm->pages[pfn]);
+		writeback_start_page(mm, pfn, e.id);
 	}
 	writeback_poll(mm);
 }
@@ -260,17 +277,22 @@ void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id)
 		p->flags |= PF_DIRTY;
 		rs->nr_dirty += head_pages(p);
 		count_vm_events(mm, VM_NR_DIRTIED, head_pages(p));
-		fifo_push(rs, id);
+		fifo_push(rs, id, vmscan_now(mm));
+		if (mm->engine && !rs->kupdate_pending) {
+			engine_schedule(mm->engine, mm->engine->now_ns + DIRTY_WRITEBACK_INTERVAL_NS,
+					rs->kupdate_handler, 0);
+			rs->kupdate_pending = true;
+		}
 	}
 	/* Drop stale FIFO entries when they outnumber live dirty pages. */
 	if (rs->dirty_len > 2 * rs->nr_dirty + 1024) {
 		size_t n = rs->dirty_len;
 		for (size_t i = 0; i < n; i++) {
-			uint64_t x = 0;
+			struct dirty_entry x = { 0 };
+			pfn_t pfn;
 			fifo_pop(rs, &x);
-			struct obj_slot *s = obj_lookup(&mm->objs, x);
-			if (s && s->kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_DIRTY))
-				fifo_push(rs, x);
+			if (writable(mm, x.id, &pfn))
+				fifo_push(rs, x.id, x.dirtied_ns);
 		}
 	}
 	uint64_t dirtyable = dirtyable_pages(mm);
@@ -287,6 +309,27 @@ void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id)
 	}
 }
 
+/* wb_workfn for_kupdate: every dirty_writeback_centisecs (5 s) the flusher writes the
+ * pages dirtied more than dirty_expire_centisecs (30 s) ago. */
+static void kupdate_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	struct mm *mm = ctx;
+	struct reclaim_state *rs = mm->reclaim;
+	(void)arg;
+	rs->kupdate_pending = false;
+	while (rs->dirty_len && rs->dirty_fifo[rs->dirty_head].dirtied_ns + DIRTY_EXPIRE_NS <= now_ns) {
+		struct dirty_entry e;
+		pfn_t pfn;
+		fifo_pop(rs, &e);
+		if (writable(mm, e.id, &pfn))
+			writeback_start_page(mm, pfn, e.id);
+	}
+	if (rs->nr_dirty) {
+		engine_schedule(mm->engine, now_ns + DIRTY_WRITEBACK_INTERVAL_NS, rs->kupdate_handler, 0);
+		rs->kupdate_pending = true;
+	}
+}
+
 /* ---- set-up ---------------------------------------------------------------------------- */
 
 int writeback_init(struct mm *mm, struct sim_error *err)
@@ -298,10 +341,11 @@ int writeback_init(struct mm *mm, struct sim_error *err)
 	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
 				       .latency_ns = d->swap_latency_ns, .is_swap = true };
 	if (mm->engine) {
-		if (mm->engine->nr_handlers + 2 > ENGINE_MAX_HANDLERS)
+		if (mm->engine->nr_handlers + 3 > ENGINE_MAX_HANDLERS)
 			return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
 		rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
 		rs->swap.handler = engine_register(mm->engine, "writeback_swap", io_event, mm);
+		rs->kupdate_handler = engine_register(mm->engine, "writeback_kupdate", kupdate_event, mm);
 	}
 	return 0;
 }
