@@ -402,6 +402,10 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 				count_vm_events(mm, VM_MMSIM_PGSTEAL_CMA_AREA, nr);
 			if (anon)
 				reclaimed_anon += nr;
+			/* Reclaim cannot tell CMA pages apart (ZONE_CMA v2 claim 2): count what it
+			 * freed inside the CMA area, useless to requests that cannot use CMA. */
+			if (mm_pageblock(mm, pfn)->bits & PB_CMA)
+				count_vm_events(mm, VM_MMSIM_PGSTEAL_CMA_AREA, nr);
 			continue;
 		}
 		p->flags &= (uint16_t)~PF_ISOLATED;

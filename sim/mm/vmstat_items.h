@@ -82,6 +82,7 @@
 	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")                          \
 	X(MMSIM_LONGTERM_PIN_IN_CMA, "mmsim_longterm_pin_left_in_cma")              \
 	X(MMSIM_CMA_BUSY_RETRY, "mmsim_cma_alloc_busy_retry")                       \
+	X(MMSIM_PGSTEAL_CMA_AREA, "mmsim_pgsteal_cma_area")                         \
 	X(MMSIM_CMA_FAIL_PINNED, "mmsim_cma_fail_pinned")                           \
 	X(MMSIM_CMA_FAIL_UNMOVABLE, "mmsim_cma_fail_unmovable")                     \
 	X(MMSIM_CMA_FAIL_MIGRATE, "mmsim_cma_fail_migrate")                         \

@@ -17,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kbuild_op { OP_ANON, OP_READ, OP_SLAB_RECLAIMABLE, OP_SLAB_UNMOVABLE, NR_KBUILD_OPS };
+enum kbuild_op { OP_ANON, OP_READ, OP_SLAB_RECLAIMABLE, OP_SLAB_UNMOVABLE, OP_ANON_TOUCH, NR_KBUILD_OPS };
 
 struct kbuild_job {
 	uint32_t task;
 	sim_ns_t next_ns; /* next operation or exit */
 	sim_ns_t exit_ns;
+	uint64_t *anon_ids; /* this process's order-0 anon pages, for re-touches */
+	uint32_t nr_anon, cap_anon;
 };
 
 /* Invariant: file_pages[f] > 0  <=>  file f's pages are cached as ids
@@ -63,6 +65,8 @@ static const struct wl_param kbuild_params[] = {
 	  "operations per second per job" },
 	{ "mix.anon", WLP_DOUBLE, OFF(op_w[OP_ANON]), "80", 0, 1e9, NULL,
 	  "weight of anonymous page faults" },
+	{ "mix.anon_touch", WLP_DOUBLE, OFF(op_w[OP_ANON_TOUCH]), "0", 0, 1e9, NULL,
+	  "weight of accesses to the process's own earlier anon pages (its working set: a swapped page refaults)" },
 	{ "mix.read", WLP_DOUBLE, OFF(op_w[OP_READ]), "5", 0, 1e9, NULL,
 	  "weight of file reads (whole file through the page cache)" },
 	{ "mix.slab_reclaimable", WLP_DOUBLE, OFF(op_w[OP_SLAB_RECLAIMABLE]), "3", 0, 1e9, NULL,
@@ -163,6 +167,7 @@ static void job_exit(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 		wl_sched_simple(w, TR_DIRTY, now, j->task, id, 0);
 		wl_sched_free(w, WL_NEVER, j->task, id, 0);
 	}
+	j->nr_anon = 0; /* the process exited: its heap is gone */
 	job_start(k, j, now);
 }
 
@@ -178,6 +183,15 @@ static void job_op(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 		/* the exit time is known from the start: the process's anonymous memory goes
 		 * when it exits (scheduled now, so a run cut short still drains it) */
 		wl_sched_free(w, j->exit_ns, j->task, id, order);
+		if (!thp && k->op_w[OP_ANON_TOUCH] > 0) {
+			if (j->nr_anon == j->cap_anon) {
+				j->cap_anon = j->cap_anon ? 2 * j->cap_anon : 1024;
+				j->anon_ids = realloc(j->anon_ids, j->cap_anon * sizeof(*j->anon_ids));
+				if (!j->anon_ids)
+					abort();
+			}
+			j->anon_ids[j->nr_anon++] = id;
+		}
 		break;
 	}
 	case OP_READ: {
@@ -205,6 +219,12 @@ static void job_op(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 			      j->task, id, 0);
 		break;
 	}
+	case OP_ANON_TOUCH:
+		/* the compiler walks its own heap: touch one of its earlier pages at random */
+		if (j->nr_anon)
+			wl_sched_simple(w, TR_ACCESS, now, j->task,
+					j->anon_ids[gsl_rng_uniform_int(k->r_anon, j->nr_anon)], 0);
+		break;
 	default: {
 		unsigned order = (unsigned)gsl_ran_discrete(k->r_slab, k->slab_order_table);
 		uint64_t id = wl_alloc_now(w, j->task, order,
@@ -238,6 +258,8 @@ static sim_ns_t step(struct workload *w, void *state)
 static void fini(void *state)
 {
 	struct kbuild *k = state;
+	for (uint64_t i = 0; k->jobs && i < k->nr_jobs; i++)
+		free(k->jobs[i].anon_ids);
 	free(k->jobs);
 	free(k->file_first_id);
 	free(k->file_pages);
