@@ -248,16 +248,6 @@ static void hook_free_nonresident(struct mm *mm, struct obj_slot *s)
 	workingset_del(rs, s->id);
 }
 
-/* A page inside one of the node's CMA areas (any CMA policy: the areas are placed the
- * same way; under zone_cma they make up ZONE_CMA). */
-static bool in_cma_area(const struct mm *mm, pfn_t pfn)
-{
-	for (unsigned a = 0; a < mm->nr_cma_areas; a++)
-		if (pfn >= mm->cma_areas[a].base_pfn && pfn - mm->cma_areas[a].base_pfn < mm->cma_areas[a].pages)
-			return true;
-	return false;
-}
-
 /* ---- isolation ------------------------------------------------------------------- */
 
 static pfn_t *scratch(struct reclaim_state *rs, size_t n)
@@ -394,12 +384,9 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		bool anon = p->flags & PF_SWAPBACKED;
 		if (anon)
 			scanned_anon += nr;
-		bool cma = mm->nr_cma_areas && in_cma_area(mm, pfn);
 		enum folio_fate fate = shrink_one(mm, sc, pfn, easy, &writes);
 		if (fate == FATE_FREED) {
 			reclaimed += nr;
-			if (cma) /* reclaim work spent inside a CMA area (CMA experiment 2) */
-				count_vm_events(mm, VM_MMSIM_PGSTEAL_CMA_AREA, nr);
 			if (anon)
 				reclaimed_anon += nr;
 			/* Reclaim cannot tell CMA pages apart (ZONE_CMA v2 claim 2): count what it

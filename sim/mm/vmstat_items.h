@@ -100,8 +100,7 @@
 	X(MMSIM_COMPACT_MANUAL, "mmsim_compact_manual")                             \
 	X(MMSIM_COMPACT_PROACTIVE, "mmsim_compact_proactive_runs")                  \
 	X(MMSIM_COMPACT_DEFRAG_RUNS, "mmsim_compact_defrag_runs")                   \
-	X(MMSIM_COMPACT_NS, "mmsim_compact_ns")                                     \
-	X(MMSIM_PGSTEAL_CMA_AREA, "mmsim_pgsteal_cma_area")
+	X(MMSIM_COMPACT_NS, "mmsim_compact_ns")
 
 enum vm_event_item {
 #define VM_X(e, name) VM_##e,
