@@ -17,6 +17,7 @@ static const uint32_t class_gfp[NR_CHURN_CLASSES] = {
 	[CHURN_UNMOVABLE] = GFP_KERNEL,
 	[CHURN_RECLAIMABLE] = GFP_KERNEL | __GFP_RECLAIMABLE,
 	[CHURN_ATOMIC] = GFP_ATOMIC,
+	[CHURN_ANON] = GFP_HIGHUSER_MOVABLE | __GFP_ZERO,
 };
 _Static_assert(ARRAY_SIZE(class_gfp) == NR_CHURN_CLASSES, "one gfp per class");
 

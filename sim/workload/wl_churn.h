@@ -6,7 +6,7 @@
 
 #include "wl_internal.h"
 
-enum churn_class { CHURN_MOVABLE, CHURN_UNMOVABLE, CHURN_RECLAIMABLE, CHURN_ATOMIC, NR_CHURN_CLASSES };
+enum churn_class { CHURN_MOVABLE, CHURN_UNMOVABLE, CHURN_RECLAIMABLE, CHURN_ATOMIC, CHURN_ANON, NR_CHURN_CLASSES };
 
 /* Invariant, at every step:  Σ live objects' 2^order <= footprint_pages  (frees come out
  * of the framework heap before the step that might allocate, so the check is exact). */
@@ -52,6 +52,9 @@ struct churn {
 	{ PREFIX "classes.atomic", WLP_DOUBLE,                                                 \
 	  (BASE) + offsetof(struct churn, class_w) + CHURN_ATOMIC * sizeof(double), "0", 0,    \
 	  1e12, NULL, "weight of GFP_ATOMIC" },                                                \
+	{ PREFIX "classes.anon", WLP_DOUBLE,                                                   \
+	  (BASE) + offsetof(struct churn, class_w) + CHURN_ANON * sizeof(double), "0", 0,      \
+	  1e12, NULL, "weight of anonymous faults, GFP_HIGHUSER_MOVABLE|__GFP_ZERO (swap-backed)" }, \
 	{ PREFIX "lifetime.dist", WLP_ENUM, (BASE) + offsetof(struct churn, lifetime_dist),    \
 	  "exponential", 0, 0, wl_lifetime_names, "lifetime distribution" },                   \
 	{ PREFIX "lifetime.mean", WLP_DURATION,                                                \
