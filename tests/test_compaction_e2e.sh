@@ -3,7 +3,8 @@
 #  manual-compact: the snapshot before the `compact` record has most free memory in small
 #    blocks; the one after has most of it at order >= 8 (the 2007 cover letter's shape).
 #  compaction_test: the kselftest bar -- huge pages cover >= 1/3 of the memory free at the
-#    start (the generator asks for memory / 2 MiB = 2048 of them on the 4 GiB machine).
+#    start (the generator asks for memory / 2 MiB = 2048 of them on the 4 GiB machine);
+#    with the chunks pinned the bar must fail.
 # Needs MMSIM (the built binary) and MESON_SOURCE_ROOT (both set by tests/meson.build).
 set -eu
 : "${MMSIM:?}" "${MESON_SOURCE_ROOT:?}"
@@ -37,6 +38,15 @@ present=$(awk '/^ *present/ { s += $2 } END { print s }' "$out/ct/zoneinfo")
 got=$((2048 - failed))
 echo "     compaction_test: $got huge pages of 2048 requested; bar $present / 3 pages"
 [ $((got * 512 * 3)) -ge "$present" ]; check "compaction_test: >= 1/3 of memory as order-9" $?
+
+# The pinned variant: every chunk page is pinned, and the chunks are faulted two at a time
+# (neighbouring pages belong to different chunks), so the freed chunks leave single free
+# pages between pinned ones that compaction cannot move: the bar must fail.
+"$MMSIM" run "$MESON_SOURCE_ROOT/configs/compaction_test-pinned.yaml" -o "$out/ctp" >/dev/null
+failed=$(tr -d ' \n' < "$out/ctp/summary.json" | sed 's/.*"alloc_fail_by_class":{[^}]*"highorder":\([0-9]*\).*/\1/')
+gotp=$((2048 - failed))
+echo "     compaction_test pinned: $gotp huge pages of 2048 requested; bar $present / 3 pages"
+[ $((gotp * 512 * 3)) -lt "$present" ]; check "compaction_test pinned: misses the 1/3 bar" $?
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -20,6 +20,7 @@ struct compaction_test {
 	sim_ns_t fault_ns;    /* per page */
 	sim_ns_t free_ns;     /* per page while unmapping */
 	bool pinned;
+	uint64_t interleave;  /* chunks faulted together, page by page (1: one after another) */
 	uint64_t nr_huge;     /* 0: enough to cover memory */
 	sim_ns_t huge_ns;     /* between hugepage requests */
 	sim_ns_t gap_ns;      /* between phases */
@@ -42,6 +43,9 @@ static const struct wl_param compaction_params[] = {
 	  "time per page while unmapping" },
 	{ "pinned", WLP_BOOL, OFF(pinned), "false", 0, 0, NULL,
 	  "pin (long-term) every page of the chunks" },
+	{ "interleave", WLP_U64, OFF(interleave), "1", 1, 64, NULL,
+	  "fault this many chunks at once, a page of each in turn (threads faulting side by side), "
+	  "so neighbouring pages belong to different chunks; 1 = one chunk after another" },
 	{ "hugepages", WLP_U64, OFF(nr_huge), "0", 0, 1e8, NULL,
 	  "order-9 requests; 0 = memory / 2 MiB, as writing a huge nr_hugepages does" },
 	{ "hugepage_time", WLP_DURATION, OFF(huge_ns), "10us", 1, 1e9, NULL,
@@ -54,8 +58,9 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 {
 	struct compaction_test *c = state;
 	c->nr_chunks = (uint64_t)(c->fill * (double)c->memory_pages) / c->chunk_pages;
+	c->nr_chunks -= c->nr_chunks % c->interleave; /* whole groups of interleaved chunks */
 	if (c->nr_chunks == 0)
-		return wl_param_error(w, err, "chunk", "larger than fill * memory");
+		return wl_param_error(w, err, "chunk", "larger than fill * memory (in groups of interleave)");
 	if (!c->nr_huge)
 		c->nr_huge = MAX(c->memory_pages >> 9, 1u);
 	c->first_id = wl_reserve_ids(w, c->nr_chunks * c->chunk_pages);
@@ -79,15 +84,19 @@ static sim_ns_t step(struct workload *w, void *state)
 	uint32_t task = WL_TASK_BASE;
 	switch (c->phase) {
 	case CT_FILL: {
-		uint64_t id = c->first_id + c->pos;
+		/* Fault number pos touches page `page` of chunk `chunk`: within a group of
+		 * `interleave` chunks the faults take a page of each chunk in turn. */
+		uint64_t k = c->interleave, group_pages = k * c->chunk_pages;
+		uint64_t r = c->pos % group_pages;
+		uint64_t chunk = (c->pos / group_pages) * k + r % k, page = r / k;
+		uint64_t id = c->first_id + chunk * c->chunk_pages + page;
 		/* mlock()ed anonymous memory: movable, unevictable */
 		wl_alloc_id_now(w, id, task, 0, GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
 		if (c->pinned)
 			wl_sched_simple(w, TR_PIN, now, task, id, PIN_LONGTERM);
-		uint64_t chunk = c->pos / c->chunk_pages;
 		sim_ns_t free_ns = WL_NEVER; /* even chunks stay mapped until the test exits */
 		if (chunk & 1 && chunk < (c->nr_chunks / 2) * 2) {
-			uint64_t j = (chunk / 2) * c->chunk_pages + c->pos % c->chunk_pages;
+			uint64_t j = (chunk / 2) * c->chunk_pages + page;
 			free_ns = free_start_ns(c) + j * c->free_ns;
 		}
 		if (c->pinned)
