@@ -13,6 +13,11 @@
 
 enum ct_phase { CT_FILL, CT_HUGE, CT_DONE, NR_CT_PHASES };
 
+/* Who asks in the last phase: hugetlbfs (the selftest), or a kernel user (GFP_KERNEL,
+ * unmovable: CMA experiment 4). */
+enum ct_class { CT_HUGETLB, CT_KERNEL, NR_CT_CLASSES };
+static const char *const ct_class_names[] = { "hugetlb", "kernel", NULL };
+
 struct compaction_test {
 	uint64_t memory_pages;
 	uint64_t chunk_pages;
@@ -22,6 +27,8 @@ struct compaction_test {
 	bool pinned;
 	uint64_t interleave;  /* chunks faulted together, page by page (1: one after another) */
 	uint64_t nr_huge;     /* 0: enough to cover memory */
+	uint64_t req_order;   /* order of the requests (9: huge pages) */
+	unsigned req_class;   /* enum ct_class */
 	sim_ns_t huge_ns;     /* between hugepage requests */
 	sim_ns_t gap_ns;      /* between phases */
 
@@ -48,6 +55,10 @@ static const struct wl_param compaction_params[] = {
 	  "so neighbouring pages belong to different chunks; 1 = one chunk after another" },
 	{ "hugepages", WLP_U64, OFF(nr_huge), "0", 0, 1e8, NULL,
 	  "order-9 requests; 0 = memory / 2 MiB, as writing a huge nr_hugepages does" },
+	{ "request_order", WLP_U64, OFF(req_order), "9", 0, MAX_PAGE_ORDER, NULL,
+	  "order of the requests of the last phase" },
+	{ "request_class", WLP_ENUM, OFF(req_class), "hugetlb", 0, 0, ct_class_names,
+	  "hugetlb (GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_RETRY_MAYFAIL|__GFP_NOWARN) or kernel (GFP_KERNEL|__GFP_COMP)" },
 	{ "hugepage_time", WLP_DURATION, OFF(huge_ns), "10us", 1, 1e9, NULL,
 	  "time between hugepage requests" },
 	{ "phase_gap", WLP_DURATION, OFF(gap_ns), "10ms", 1, 1e12, NULL, "pause between phases" },
@@ -110,8 +121,10 @@ static sim_ns_t step(struct workload *w, void *state)
 		return free_start_ns(c) + (nr_odd ? nr_odd - 1 : 0) * c->free_ns + c->gap_ns;
 	}
 	case CT_HUGE: {
-		uint64_t id = wl_alloc_now(w, task, 9, WL_GFP_HUGETLB);
-		wl_sched_free(w, WL_NEVER, task, id, 9);
+		unsigned order = (unsigned)c->req_order;
+		uint32_t gfp = c->req_class == CT_KERNEL ? GFP_KERNEL | __GFP_COMP : WL_GFP_HUGETLB;
+		uint64_t id = wl_alloc_now(w, task, order, gfp);
+		wl_sched_free(w, WL_NEVER, task, id, order);
 		if (++c->pos < c->nr_huge)
 			return now + c->huge_ns;
 		c->phase = CT_DONE;
