@@ -35,6 +35,11 @@ for exp in "${exps[@]}"; do
 	md=$here/$exp.md
 	[ -f "$plan" ] && [ -f "$md" ] || { echo "run.sh: unknown experiment '$exp'" >&2; exit 64; }
 	dir=$out/$exp
+	# A finished sweep is resumed; one of an older version of the plan is started afresh.
+	if [ -f "$dir/plan.yaml" ] && ! cmp -s "$dir/plan.yaml" "$plan"; then
+		echo "== $exp: the plan changed since $dir was run: starting it afresh" >&2
+		rm -rf "$dir" "$dir-report"
+	fi
 	echo "== $exp: sweep $plan -> $dir" >&2
 	"$mmsim" sweep "$plan" -o "$dir" -j "$jobs"
 	"$mmsim" report "$dir" -o "$dir-report" >/dev/null
