@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,45 @@ int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
 		err->code = code;
 	}
 	return -1;
+}
+
+char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4096 > cap) {
+			cap = (n + 4096) * 2;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(fp);
+				sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		free(buf);
+		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
+		return NULL;
+	}
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
 }
 
 void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *err)

@@ -70,6 +70,10 @@ int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
 #define sim_assert3(x) ((void)0)
 #endif
 
+/* Read a whole file into a malloc'd, NUL-terminated buffer (*len, if non-NULL, excludes the
+ * NUL). NULL with err filled: EX_NOINPUT_ (cannot open / read), EX_SOFTWARE_ (memory). */
+char *sim_read_file(const char *path, size_t *len, struct sim_error *err);
+
 /* Atomic output (DESIGN §6): write to "<path>.tmp.<pid>", then rename over path. */
 struct atomic_file {
 	char path[4096];

@@ -334,37 +334,10 @@ err:
 
 struct json_value *json_load(const char *path, struct sim_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	if (!fp) {
-		sim_error_set(err, EX_NOINPUT_, "%s: %s", path, strerror(errno));
+	size_t len;
+	char *buf = sim_read_file(path, &len, err);
+	if (!buf)
 		return NULL;
-	}
-	for (;;) {
-		if (len + 4096 > cap) {
-			cap = (len + 4096) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		free(buf);
-		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
-		return NULL;
-	}
 	struct json_value *v = json_parse(path, buf, len, err);
 	free(buf);
 	return v;

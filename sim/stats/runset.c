@@ -51,34 +51,7 @@ bool runset_is_file(const char *path)
 
 char *runset_read_file(const char *path, size_t *len, struct sim_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	if (!fp) {
-		sim_error_set(err, EX_NOINPUT_, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n + 4096 > cap) {
-			cap = (n + 4096) * 2;
-			buf = xrealloc(buf, cap);
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		free(buf);
-		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
-		return NULL;
-	}
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
+	return sim_read_file(path, len, err);
 }
 
 /* ---- groups and metrics ---- */

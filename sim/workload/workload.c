@@ -642,38 +642,10 @@ struct workload *workload_open_mem(const char *name, const char *text, size_t le
 struct workload *workload_open(const char *path, const struct workload_overrides *ov,
 			       struct sim_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s",
-			      path, strerror(errno));
+	size_t len;
+	char *buf = sim_read_file(path, &len, err);
+	if (!buf)
 		return NULL;
-	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				sim_error_set(err, EX_SOFTWARE_, "out of memory");
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		free(buf);
-		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
-		return NULL;
-	}
 	struct workload *w = open_common(path, buf, len, ov, err);
 	free(buf);
 	return w;
