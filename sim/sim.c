@@ -195,15 +195,21 @@ static sim_ns_t apply(struct sim *s, const struct trace_record *rec)
 	return mm->stall_ns;
 }
 
+/* The first record starts the clock and the sampling ticks. */
+static void start_run(struct sim *s, sim_ns_t t_ns)
+{
+	if (s->started)
+		return;
+	s->started = s->running = true;
+	s->first_ns = t_ns;
+	engine_advance(&s->engine, t_ns);
+	if (s->cfg.output.sample_interval_ns)
+		engine_schedule(&s->engine, t_ns, s->h_sample, 0);
+}
+
 void sim_apply(struct sim *s, const struct trace_record *rec)
 {
-	if (!s->started) {
-		s->started = s->running = true;
-		s->first_ns = rec->time_ns;
-		engine_advance(&s->engine, rec->time_ns);
-		if (s->cfg.output.sample_interval_ns)
-			engine_schedule(&s->engine, rec->time_ns, s->h_sample, 0);
-	}
+	start_run(s, rec->time_ns);
 	engine_run_until(&s->engine, rec->time_ns);
 	apply(s, rec);
 	if (rec->time_ns > s->last_ns)
@@ -223,13 +229,7 @@ static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 		}
 		struct trace_record rec = pr.rec;
 		rec.time_ns = due;
-		if (!s->started) {
-			s->started = s->running = true;
-			s->first_ns = due;
-			engine_advance(&s->engine, due);
-			if (s->cfg.output.sample_interval_ns)
-				engine_schedule(&s->engine, due, s->h_sample, 0);
-		}
+		start_run(s, due);
 		engine_run_until(&s->engine, due);
 		sim_ns_t stall = apply(s, &rec);
 		td = task_delay(s, rec.task); /* the table may have grown */

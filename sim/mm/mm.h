@@ -329,6 +329,8 @@ void mm_drain_all_pages(struct mm *mm);
 uint32_t pcp_batch_for(uint64_t managed);
 void pcp_setup_zone(struct mm *mm, struct zone *z);
 
+/* Boot: hand [start, end) of zone z to the buddy lists (zone.c calls it from mm_init). */
+void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);

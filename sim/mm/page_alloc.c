@@ -273,7 +273,6 @@ void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned o
 
 /* Boot: hand every present page to the buddy allocator at the largest aligned order,
  * to the list tails (__free_pages_core uses FPI_TO_TAIL). */
-void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);
 void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 {
 	pfn_t pfn = start;

@@ -84,8 +84,6 @@ void mm_setup_watermarks(struct mm *mm)
 	}
 }
 
-void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);
-
 /* Place the CMA areas (base 0 = automatic: packed downwards from the top of Normal, or
  * the whole CMA zone under zone_cma) and mark their pageblocks per policy: MIGRATE_CMA
  * (mainline) or sticky MOVABLE (Mel's proposal).  Bases are pageblock aligned. */
