@@ -4,7 +4,7 @@
  * (DESIGN §9: ≥ 20 M records/s and ≤ 2× zcat).  Prints figures; never fails on them. */
 #include "trace/trace.h"
 
-#include "mm/gfp.h"
+#include "kernel/gfp.h"
 
 #include <inttypes.h>
 #include <stdio.h>

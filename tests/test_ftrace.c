@@ -3,7 +3,7 @@
  * taken from the program's output. */
 #include "trace/ftrace.h"
 
-#include "mm/gfp.h"
+#include "kernel/gfp.h"
 #include "mmsim-config.h"
 #include "testlib.h"
 #include "trace/zoneinfo.h"

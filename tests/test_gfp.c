@@ -1,4 +1,4 @@
-#include "mm/gfp.h"
+#include "kernel/gfp.h"
 #include "testlib.h"
 
 /* Values from reference §8.7's composite table (worked from the bit numbers). */

@@ -3,7 +3,7 @@
  * every truncation, corruption, wrong version / magic, backwards time and text error
  * (with its exact line:col), and atomic output (nothing left behind after abort). */
 #include "trace/trace.h"
-#include "mm/mmtypes.h"
+#include "kernel/mmtypes.h"
 
 #include "testlib.h"
 

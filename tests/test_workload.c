@@ -2,7 +2,7 @@
  * footprint cap, YAML errors, and each generator kind's stream properties. */
 #include "workload/workload.h"
 #include "workload/wl_internal.h"
-#include "mm/gfp.h"
+#include "kernel/gfp.h"
 #include "testlib.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * to its end (so a corrupt or truncated trace fails here exactly as it would in a run). */
 #include "cli.h"
 
-#include "../mm/mmtypes.h"
+#include "../kernel/mmtypes.h"
 #include "../trace/trace.h"
 
 #include <inttypes.h>

@@ -15,8 +15,8 @@
 #include "cli.h"
 
 #include "../config/plan.h"
-#include "../mm/gfp.h"
-#include "../mm/mmtypes.h"
+#include "../kernel/gfp.h"
+#include "../kernel/mmtypes.h"
 #include "../stats/compare.h"
 #include "../stats/stat.h"
 

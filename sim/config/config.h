@@ -9,7 +9,7 @@
 #define MMSIM_CONFIG_H
 
 #include "../common.h"
-#include "../mm/mmtypes.h"
+#include "../kernel/mmtypes.h"
 
 #define CONFIG_MAX_CMA_REGIONS 8
 #define CONFIG_PATH_MAX 1024

@@ -18,9 +18,9 @@
 
 #include "../common.h"
 #include "../config/config.h"
-#include "gfp.h"
-#include "mmtypes.h"
-#include "vmstat_items.h"
+#include "../kernel/gfp.h"
+#include "../kernel/mmtypes.h"
+#include "../kernel/vmstat_items.h"
 
 struct engine;
 struct mm;

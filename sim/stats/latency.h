@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "../common.h"
-#include "../mm/gfp.h"
+#include "../kernel/gfp.h"
 
 #define LATENCY_NR_BUCKETS 65
 

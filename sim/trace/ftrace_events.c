@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../mm/gfp.h"
+#include "../kernel/gfp.h"
 
 const char *const ftrace_event_names[NR_FTRACE_EVENTS] = {
 	[FEV_UNKNOWN] = "unknown",

@@ -32,7 +32,7 @@
 
 #include <stdio.h>
 
-#include "../mm/gfp.h"
+#include "../kernel/gfp.h"
 #include "ftrace.h"
 #include "trace.h"
 #include "zoneinfo.h"

@@ -4,8 +4,8 @@
 #include "trace.h"
 
 #include "trace_int.h"
-#include "../mm/gfp.h"
-#include "../mm/mmtypes.h"
+#include "../kernel/gfp.h"
+#include "../kernel/mmtypes.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
  * no per-record calls into zlib. */
 #include "trace_int.h"
 
-#include "../mm/mmtypes.h"
+#include "../kernel/mmtypes.h"
 
 #include <endian.h>
 #include <inttypes.h>

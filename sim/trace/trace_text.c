@@ -4,8 +4,8 @@
  * form, so a gzip-compressed text trace needs nothing special. */
 #include "trace_int.h"
 
-#include "../mm/gfp.h"
-#include "../mm/mmtypes.h"
+#include "../kernel/gfp.h"
+#include "../kernel/mmtypes.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 
 #include "../common.h"
 #include "../config/config.h"
-#include "../mm/mmtypes.h"
+#include "../kernel/mmtypes.h"
 
 /* One zone's lines, as printed ("pages free", "min", ..., "start_pfn:"). */
 struct zoneinfo_zone {

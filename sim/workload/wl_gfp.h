@@ -1,9 +1,9 @@
-/* wl_gfp.h — gfp masks the generators emit beyond the kernel's named ones (sim/mm/gfp.h
+/* wl_gfp.h — gfp masks the generators emit beyond the kernel's named ones (sim/kernel/gfp.h
  * holds the kernel 6.18 x86-64 bits, reference §8.7). */
 #ifndef MMSIM_WL_GFP_H
 #define MMSIM_WL_GFP_H
 
-#include "../mm/gfp.h"
+#include "../kernel/gfp.h"
 
 /* hugetlbfs pool page / stress-highalloc request: mmtests' GFP_ALLOC_LIKE_HUGETLBFS,
  * GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN. */

@@ -23,7 +23,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "../mm/mmtypes.h"
+#include "../kernel/mmtypes.h"
 #include "wl_gfp.h"
 
 #define WL_NEVER UINT64_MAX   /* action time of a kind with nothing more to do */
