@@ -33,6 +33,18 @@ static bool key_value(const char *s, const char *e, const char *key, uint64_t *v
 	return true;
 }
 
+/* A zone's figures summed over the nodes (a multi-node capture replays as one node); the
+ * first node's start_pfn is kept. */
+static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zone *cur)
+{
+	acc->free += cur->free, acc->boost += cur->boost, acc->min += cur->min;
+	acc->low += cur->low, acc->high += cur->high, acc->spanned += cur->spanned;
+	acc->present += cur->present, acc->managed += cur->managed;
+	if (!acc->seen)
+		acc->start_pfn = cur->start_pfn;
+	acc->seen = true;
+}
+
 int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
 		       struct sim_error *err)
 {
@@ -65,14 +77,8 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 		if (!strncmp(s, "Node ", 5)) {
 			if (sscanf(s, "Node %u, zone %31s", &node, zname) != 2)
 				return sim_error_set(err, EX_DATAERR_, "%s:%u:1: bad zone header", name, lineno);
-			if (acc && cur.seen) {
-				acc->free += cur.free, acc->boost += cur.boost, acc->min += cur.min;
-				acc->low += cur.low, acc->high += cur.high, acc->spanned += cur.spanned;
-				acc->present += cur.present, acc->managed += cur.managed;
-				if (!acc->seen)
-					acc->start_pfn = cur.start_pfn;
-				acc->seen = true;
-			}
+			if (acc && cur.seen)
+				zone_accumulate(acc, &cur);
 			int z = zone_index(zname, strlen(zname));
 			acc = z >= 0 ? &zi->zone[z] : NULL;
 			memset(&cur, 0, sizeof(cur));
@@ -111,14 +117,8 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 		else if (in_first_zone && !strncmp(s, "cpu:", 4))
 			zi->nr_cpus++;
 	}
-	if (acc && cur.seen) {
-		acc->free += cur.free, acc->boost += cur.boost, acc->min += cur.min;
-		acc->low += cur.low, acc->high += cur.high, acc->spanned += cur.spanned;
-		acc->present += cur.present, acc->managed += cur.managed;
-		if (!acc->seen)
-			acc->start_pfn = cur.start_pfn;
-		acc->seen = true;
-	}
+	if (acc && cur.seen)
+		zone_accumulate(acc, &cur);
 	if (!any)
 		return sim_error_set(err, EX_DATAERR_, "%s: no zone found: not a /proc/zoneinfo", name);
 	return 0;
