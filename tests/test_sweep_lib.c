@@ -149,8 +149,17 @@ static void test_errors(void)
 	CHECK_EQ(sweep_run(&sc, &err), -1);
 	CHECK_EQ(err.code, EX_NOINPUT_);
 	CHECK(!exists(dir, ""));
-	/* the output directory of another plan is refused */
+	/* a shard beyond the count and a missing program are the caller's mistakes */
 	snprintf(plan, sizeof(plan), "%s/bad.yaml", work);
+	struct sweep_control shard = { .plan_path = plan, .dir = dir, .shard_i = 3, .shard_n = 2,
+				       .run_cmd = mmsim };
+	memset(&err, 0, sizeof(err));
+	CHECK_EQ(sweep_run(&shard, &err), -1);
+	CHECK_EQ(err.code, EX_USAGE_);
+	struct sweep_control noprog = { .plan_path = plan, .dir = dir };
+	CHECK_EQ(sweep_run(&noprog, &err), -1);
+	CHECK_EQ(err.code, EX_USAGE_);
+	/* the output directory of another plan is refused */
 	snprintf(dir, sizeof(dir), "%s/out", work);
 	struct sweep_control other = { .plan_path = plan, .dir = dir, .jobs = 1, .run_cmd = mmsim,
 				       .preflight = true };

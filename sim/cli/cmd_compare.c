@@ -17,6 +17,7 @@ int cmd_compare(int argc, char **argv)
 {
 	/* in the order of enum compare_format */
 	static const char *const formats[] = { "text", "markdown", "html", "tsv", NULL };
+	_Static_assert(ARRAY_SIZE(formats) == NR_COMPARE_FORMATS + 1, "a name per compare_format");
 	struct runset rs = { 0 };
 	struct sim_error err = { 0 };
 	struct cli_list filters;

@@ -558,6 +558,14 @@ int sweep_run(struct sweep_control *ctl, struct sim_error *err)
 	sc->dir = ctl->dir_used;
 	sc->shard_i = ctl->shard_i ? ctl->shard_i : 1;
 	sc->shard_n = ctl->shard_n ? ctl->shard_n : 1;
+	if (sc->shard_i > sc->shard_n) {
+		sim_error_set(err, EX_USAGE_, "shard %u/%u: want 1 <= I <= N", sc->shard_i, sc->shard_n);
+		goto out_free;
+	}
+	if (!ctl->run_cmd || !*ctl->run_cmd) {
+		sim_error_set(err, EX_USAGE_, "sweep: no program to run the units with");
+		goto out_free;
+	}
 	long jobs = ctl->jobs;
 	if (!jobs) {
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
