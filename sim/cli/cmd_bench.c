@@ -8,6 +8,7 @@
  *   state   bytes of simulator state per simulated page, and the peak RSS of building a
  *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB). */
 #include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,21 +216,20 @@ static int bench_state(void)
 int cmd_bench(int argc, char **argv)
 {
 	const char *which = NULL, *keep = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			printf("usage: mmsim bench [replay|state] [--keep DIR]\n"
-			       "Runs the DESIGN §9 benchmarks and prints their figures (medians of 3).\n"
-			       "  --keep DIR  keep (and reuse) the generated churn-10m trace in DIR\n");
-			return 0;
-		} else if (!strcmp(argv[i], "--keep") && i + 1 < argc) {
-			keep = argv[++i];
-		} else if (argv[i][0] != '-' && !which) {
-			which = argv[i];
-		} else {
-			fprintf(stderr, "mmsim bench: unexpected '%s'\n", argv[i]);
-			return EX_USAGE_;
-		}
-	}
+	struct cli_opt opts[] = {
+		{ "keep", 0, CLI_STR, &keep, "DIR", "keep (and reuse) the generated churn-10m trace in DIR" },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "bench", .synopsis = "[replay|state]", .nr_pos_max = 1, .opts = opts,
+		.about = "Runs the DESIGN §9 benchmarks and prints their figures (medians of 3).\n",
+	};
+	struct cli_args pos;
+	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (stop >= 0)
+		return stop;
+	which = pos.nr ? pos.v[0] : NULL;
+	cli_free(&spec, &pos); /* which points into argv */
 	int rc = 0;
 	if (!which || !strcmp(which, "state"))
 		rc |= bench_state();

@@ -5,6 +5,7 @@
  * every point; the first group overall is the base.
  */
 #include "cli.h"
+#include "opts.h"
 
 #include "../stats/compare.h"
 
@@ -12,67 +13,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: mmsim compare [--metric PREFIX]... [--all] [--format text|markdown|html|tsv]\n"
-		"                     BASE OTHER...\n"
-		"  each argument: a run dir, a point dir (r0/ r1/ ...), a sweep dir, or SWEEP:k=v[,k=v]\n"
-		"  (selection keys may be abbreviated to their last components: mode=none)\n"
-		"  --metric PREFIX  only metrics starting with PREFIX (repeatable)\n"
-		"  --all            also rows whose means are all zero\n"
-		"marks: * p<0.05, ** p<0.01 (Welch's t-test, two-sided, across repeats)\n");
-}
-
 int cmd_compare(int argc, char **argv)
 {
+	/* in the order of enum compare_format */
+	static const char *const formats[] = { "text", "markdown", "html", "tsv", NULL };
+	_Static_assert(ARRAY_SIZE(formats) == NR_COMPARE_FORMATS + 1, "a name per compare_format");
 	struct runset rs = { 0 };
 	struct sim_error err = { 0 };
-	char **filters = calloc((size_t)argc, sizeof(char *));
-	struct compare_control cc = { .rs = &rs, .format = COMPARE_TEXT, .filters = filters };
-	int rc = 0, nr_args = 0;
-	if (!filters)
-		return EX_SOFTWARE_;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
+	struct cli_list filters;
+	int format = 0;
+	bool all = false;
+	struct cli_opt opts[] = {
+		{ "metric", 0, CLI_LIST, &filters, "PREFIX", "only metrics starting with PREFIX" },
+		{ "all", 0, CLI_FLAG, &all, NULL, "also rows whose means are all zero" },
+		{ "format", 0, CLI_CHOICE, &format, "FORMAT", "table format", .def = "text", .choices = formats },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "compare", .synopsis = "BASE OTHER...", .nr_pos_min = 1, .opts = opts,
+		.about = "Each argument: a run dir, a point dir (r0/ r1/ ...), a sweep dir, or SWEEP:k=v[,k=v]\n"
+			 "(selection keys may be abbreviated to their last components: mode=none).\n",
+		.epilog = "marks: * p<0.05, ** p<0.01 (Welch's t-test, two-sided, across repeats)\n",
+	};
+	struct cli_args pos;
+	int rc = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (rc >= 0)
+		return rc;
+	rc = 0;
+	struct compare_control cc = { .rs = &rs, .format = (enum compare_format)format,
+				      .filters = (char **)filters.v, .nr_filters = filters.nr,
+				      .all = all };
+	for (size_t i = 0; i < pos.nr; i++)
+		if (runset_add(&rs, pos.v[i], &err)) {
+			rc = cli_fail(&err);
 			goto out;
-		} else if (!strcmp(argv[i], "--metric") && i + 1 < argc) {
-			filters[cc.nr_filters++] = argv[++i];
-		} else if (!strcmp(argv[i], "--all")) {
-			cc.all = true;
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (!strcmp(f, "text"))
-				cc.format = COMPARE_TEXT;
-			else if (!strcmp(f, "markdown"))
-				cc.format = COMPARE_MARKDOWN;
-			else if (!strcmp(f, "html"))
-				cc.format = COMPARE_HTML;
-			else if (!strcmp(f, "tsv"))
-				cc.format = COMPARE_TSV;
-			else {
-				usage(stderr);
-				rc = EX_USAGE_;
-				goto out;
-			}
-		} else if (argv[i][0] == '-') {
-			usage(stderr);
-			rc = EX_USAGE_;
-			goto out;
-		} else {
-			nr_args++;
-			if (runset_add(&rs, argv[i], &err)) {
-				rc = cli_fail(&err);
-				goto out;
-			}
 		}
-	}
-	if (nr_args == 0) {
-		usage(stderr);
-		rc = EX_USAGE_;
-		goto out;
-	}
 	if (rs.nr_groups < 2) {
 		/* One run of an imported trace: the kernel's figures beside the simulator's. */
 		if (compare_write_observed(&cc, stdout))
@@ -88,6 +63,6 @@ int cmd_compare(int argc, char **argv)
 		compare_write_observed(&cc, stdout);
 out:
 	runset_free(&rs);
-	free(filters);
+	cli_free(&spec, &pos);
 	return rc;
 }

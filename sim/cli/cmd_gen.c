@@ -1,6 +1,7 @@
 /* cmd_gen.c — `mmsim gen WORKLOAD.yaml [-o TRACE] [--seed N] [--set K=V]...`:
  * run a synthetic workload generator and write its records as a native trace. */
 #include "cli.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,27 +12,6 @@
 
 #include "../trace/trace.h"
 #include "../workload/workload.h"
-
-#define GEN_MAX_SETS 64
-
-static void gen_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: mmsim gen WORKLOAD.yaml [-o TRACE] [--seed N] [--set KEY=VALUE]...\n"
-		"\n"
-		"Generate a synthetic trace from a workload definition (workloads/*.yaml).\n"
-		"The encoding follows TRACE's name: *.mmt.txt is text, anything else is the\n"
-		"binary gzip format.  Default TRACE: the workload's name with .mmt.gz, in the\n"
-		"current directory.  The file appears only when complete.\n"
-		"\n"
-		"  -o, --output TRACE   where to write the trace\n"
-		"  --seed N             override the workload's seed\n"
-		"  --set KEY=VALUE      override a workload key (dotted: lifetime.mean=5ms)\n"
-		"  -h, --help           this help, with every generator and its keys\n"
-		"\n"
-		"A one-line summary (records per kind) goes to stderr.\n\n");
-	workload_print_help(fp);
-}
 
 static int default_output(const char *workload, char *out, size_t len)
 {
@@ -47,65 +27,47 @@ static int default_output(const char *workload, char *out, size_t len)
 
 int cmd_gen(int argc, char **argv)
 {
-	const char *input = NULL, *output = NULL;
-	const char *sets[GEN_MAX_SETS];
-	struct workload_overrides ov = { .sets = sets };
+	const char *output = NULL;
+	struct cli_list sets;
+	struct workload_overrides ov = { 0 };
 	struct sim_error err = { 0 };
 	struct workload *w = NULL;
 	struct trace_writer *tw = NULL;
 	struct trace_header *h = NULL;
 	char outbuf[4096];
 	int rc = EX_OK_;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (cli_is_help(a)) {
-			gen_usage(stdout);
-			return EX_OK_;
-		}
-		if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--seed") ||
-		    !strcmp(a, "--set")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "mmsim gen: %s needs a value\n", a);
-				return EX_USAGE_;
-			}
-			const char *v = argv[++i];
-			if (a[1] == 'o' || !strcmp(a, "--output")) {
-				output = v;
-			} else if (!strcmp(a, "--seed")) {
-				char *end;
-				errno = 0;
-				ov.seed = strtoull(v, &end, 0);
-				if (errno || end == v || *end || *v == '-') {
-					fprintf(stderr, "mmsim gen: --seed '%s' is not an unsigned integer\n", v);
-					return EX_USAGE_;
-				}
-				ov.has_seed = true;
-			} else {
-				if (ov.nr_sets == GEN_MAX_SETS) {
-					fprintf(stderr, "mmsim gen: too many --set (max %d)\n", GEN_MAX_SETS);
-					return EX_USAGE_;
-				}
-				sets[ov.nr_sets++] = v;
-			}
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "mmsim gen: unknown option '%s'\n", a);
-			gen_usage(stderr);
-			return EX_USAGE_;
-		} else if (!input) {
-			input = a;
-		} else {
-			fprintf(stderr, "mmsim gen: one workload only ('%s' is extra)\n", a);
-			return EX_USAGE_;
-		}
+	struct cli_opt opts[] = {
+		{ "output", 'o', CLI_STR, &output, "TRACE",
+		  "where to write the trace (default: the workload's name with .mmt.gz)" },
+		{ "seed", 0, CLI_U64, &ov.seed, "N", "override the workload's seed" },
+		{ "set", 0, CLI_LIST, &sets, "KEY=VALUE", "override a workload key (dotted: lifetime.mean=5ms)" },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "gen", .synopsis = "WORKLOAD.yaml", .nr_pos_min = 1, .nr_pos_max = 1, .opts = opts,
+		.about = "Generate a synthetic trace from a workload definition (workloads/*.yaml).\n"
+			 "The encoding follows TRACE's name: *.mmt.txt is text, anything else is the\n"
+			 "binary gzip format.  Default TRACE: the workload's name with .mmt.gz, in the\n"
+			 "current directory.  The file appears only when complete.\n",
+		.epilog = "A one-line summary (records per kind) goes to stderr.\n",
+	};
+	struct cli_args pos;
+	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (stop == EX_OK_) {
+		/* the help goes on with every generator and its keys */
+		fputc('\n', stdout);
+		workload_print_help(stdout);
 	}
-	if (!input) {
-		fprintf(stderr, "mmsim gen: missing WORKLOAD.yaml (mmsim gen --help)\n");
-		return EX_USAGE_;
-	}
+	if (stop >= 0)
+		return stop;
+	const char *input = pos.v[0];
+	ov.has_seed = cli_seen(&spec, "seed") > 0;
+	ov.sets = sets.v;
+	ov.nr_sets = (unsigned)sets.nr;
 	if (!output) {
 		if (default_output(input, outbuf, sizeof(outbuf))) {
 			fprintf(stderr, "mmsim gen: workload name too long\n");
+			cli_free(&spec, &pos);
 			return EX_USAGE_;
 		}
 		output = outbuf;
@@ -166,5 +128,6 @@ err:
 out:
 	free(h);
 	workload_close(w);
+	cli_free(&spec, &pos);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* cmd_import.c — `mmsim import`: a kernel trace capture -> native trace (DESIGN §5),
  * or a captured /proc/zoneinfo -> machine config YAML. */
 #include "cli.h"
+#include "opts.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,31 +19,6 @@ const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libtraceevent.so\n";
-}
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: mmsim import INPUT [-o TRACE.mmt.gz] [--summary] [--lenient] [--window-us N]\n"
-		"                    [--vmstat-before FILE --vmstat-after FILE] [--prefill ZONEINFO]\n"
-		"       mmsim import --zoneinfo ZONEINFO [-o CONFIG.yaml]\n"
-		"\n"
-		"INPUT: the tracefs `trace` file, `trace_pipe` output or `trace-cmd report` text\n"
-		"(plain or gzip), or a trace-cmd .dat file (needs libtracecmd); - reads text from stdin.\n"
-		"  -o PATH            output (default: INPUT's name with .mmt.gz, in the current dir);\n"
-		"                     *.mmt.txt writes the text encoding\n"
-		"  --summary          print the reconciliation on stdout (default: stderr)\n"
-		"  --lenient          skip malformed lines (counted) instead of failing\n"
-		"  --window-us N      reorder window for cross-CPU timestamps (default 10000)\n"
-		"  --usec             round timestamps to microseconds, as `trace-cmd report` prints\n"
-		"                     them (a .dat then imports exactly as its report text)\n"
-		"  --vmstat-before F, --vmstat-after F\n"
-		"                     record /proc/vmstat deltas as observed.vmstat.<name>\n"
-		"  --prefill ZONEINFO start the trace with the memory in use at capture start:\n"
-		"                     present - free pages of each zone, as movable order-0 allocations\n"
-		"  --zoneinfo FILE    write a machine config (zones, min_free_kbytes) instead\n"
-		"Exit: 0 ok, 64 usage, 65 bad input, 66 missing input, 69 .dat without libtracecmd,\n"
-		"74 cannot write.\n");
 }
 
 /* Records are held until the end: the observed figures go into the header, which the
@@ -154,51 +130,51 @@ int cmd_import(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *zoneinfo = NULL, *vm_before = NULL, *vm_after = NULL;
 	const char *prefill = NULL;
-	bool to_stdout = false;
+	bool to_stdout = false, usec = false, lenient = false;
+	uint64_t window_us = 0;
 	struct import_opts io = { .window_ns = IMPORT_DEFAULT_WINDOW_NS };
 	struct ftrace_read_opts ro = { 0 };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (cli_is_help(a)) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--summary")) {
-			to_stdout = true;
-		} else if (!strcmp(a, "--usec")) {
-			io.round_ns = NSEC_PER_USEC;
-		} else if (!strcmp(a, "--lenient")) {
-			ro.lenient = io.lenient = true;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && v) {
-			out = v, i++;
-		} else if (!strcmp(a, "--window-us") && v) {
-			char *end;
-			unsigned long long us = strtoull(v, &end, 10);
-			if (*end || !*v || us == 0 || us > 3600ull * 1000000) {
-				fprintf(stderr, "mmsim import: --window-us wants 1..3600000000, not '%s'\n", v);
-				return EX_USAGE_;
-			}
-			io.window_ns = us * NSEC_PER_USEC;
-			i++;
-		} else if (!strcmp(a, "--zoneinfo") && v) {
-			zoneinfo = v, i++;
-		} else if (!strcmp(a, "--prefill") && v) {
-			prefill = v, i++;
-		} else if (!strcmp(a, "--vmstat-before") && v) {
-			vm_before = v, i++;
-		} else if (!strcmp(a, "--vmstat-after") && v) {
-			vm_after = v, i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "mmsim import: unknown option or missing value: %s\n", a);
-			usage(stderr);
-			return EX_USAGE_;
-		} else if (!in) {
-			in = a;
-		} else {
-			fprintf(stderr, "mmsim import: more than one INPUT\n");
-			return EX_USAGE_;
-		}
-	}
+	struct cli_opt opts[] = {
+		{ "output", 'o', CLI_STR, &out, "PATH",
+		  "output (default: INPUT's name with .mmt.gz, in the current dir);\n"
+		  "*.mmt.txt writes the text encoding" },
+		{ "summary", 0, CLI_FLAG, &to_stdout, NULL, "print the reconciliation on stdout (default: stderr)" },
+		{ "lenient", 0, CLI_FLAG, &lenient, NULL, "skip malformed lines (counted) instead of failing" },
+		{ "window-us", 0, CLI_U64, &window_us, "N", "reorder window for cross-CPU timestamps",
+		  .def = "10000", .min = 1, .max = 3600ull * 1000000 },
+		{ "usec", 0, CLI_FLAG, &usec, NULL,
+		  "round timestamps to microseconds, as `trace-cmd report` prints\n"
+		  "them (a .dat then imports exactly as its report text)" },
+		{ "vmstat-before", 0, CLI_STR, &vm_before, "FILE",
+		  "/proc/vmstat before the capture; with --vmstat-after, records\n"
+		  "the deltas as observed.vmstat.<name>" },
+		{ "vmstat-after", 0, CLI_STR, &vm_after, "FILE", "/proc/vmstat after the capture" },
+		{ "prefill", 0, CLI_STR, &prefill, "ZONEINFO",
+		  "start the trace with the memory in use at capture start:\n"
+		  "present - free pages of each zone, as movable order-0 allocations" },
+		{ "zoneinfo", 0, CLI_STR, &zoneinfo, "FILE",
+		  "write a machine config (zones, min_free_kbytes) instead" },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "import", .synopsis = "INPUT", .nr_pos_min = 0, .nr_pos_max = 1, .opts = opts,
+		.about = "or:    mmsim import --zoneinfo ZONEINFO [-o CONFIG.yaml]\n"
+			 "\n"
+			 "INPUT: the tracefs `trace` file, `trace_pipe` output or `trace-cmd report` text\n"
+			 "(plain or gzip), or a trace-cmd .dat file (needs libtracecmd); - reads text from stdin.\n",
+		.epilog = "Exit: 0 ok, 64 usage, 65 bad input, 66 missing input, 69 .dat without libtracecmd,\n"
+			  "74 cannot write.\n",
+	};
+	struct cli_args pos;
+	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (stop >= 0)
+		return stop;
+	in = pos.nr ? pos.v[0] : NULL;
+	cli_free(&spec, &pos); /* in points into argv, not into pos */
+	io.window_ns = window_us * NSEC_PER_USEC;
+	if (usec)
+		io.round_ns = NSEC_PER_USEC;
+	ro.lenient = io.lenient = lenient;
 	if (zoneinfo) {
 		if (in) {
 			fprintf(stderr, "mmsim import: --zoneinfo takes no trace INPUT (run it separately)\n");
@@ -206,8 +182,12 @@ int cmd_import(int argc, char **argv)
 		}
 		return do_zoneinfo(zoneinfo, out);
 	}
-	if (!in || (!vm_before != !vm_after)) {
-		usage(stderr);
+	if (!in) {
+		fprintf(stderr, "mmsim import: missing INPUT\n(mmsim import --help lists the options)\n");
+		return EX_USAGE_;
+	}
+	if (!vm_before != !vm_after) {
+		fprintf(stderr, "mmsim import: --vmstat-before and --vmstat-after go together\n");
 		return EX_USAGE_;
 	}
 	char outbuf[1024];

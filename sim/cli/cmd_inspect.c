@@ -1,6 +1,7 @@
 /* cmd_inspect.c — `mmsim inspect TRACE [--records N]`: what a native trace holds, read
  * to its end (so a corrupt or truncated trace fails here exactly as it would in a run). */
 #include "cli.h"
+#include "opts.h"
 
 #include "../kernel/mmtypes.h"
 #include "../trace/trace.h"
@@ -9,19 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void usage(FILE *fp)
-{
-	fprintf(fp, "usage: mmsim inspect TRACE [--records N]\n"
-		    "\n"
-		    "Print a native trace's header, record counts per kind, time span, distinct\n"
-		    "ids and tasks, and the order histogram of its allocations.  TRACE is a\n"
-		    ".mmt.gz or .mmt.txt file (the encoding is found from the content), or - for stdin.\n"
-		    "\n"
-		    "  --records N   also print the first N records in text form\n"
-		    "\n"
-		    "Exit status 65 if the trace is corrupt, truncated or otherwise invalid.\n");
-}
 
 /* A set of 64-bit values by open addressing.  Invariant: nr_used < nr_slots / 2, and
  * slot value 0 means empty (the value 0 itself is kept in has_zero). */
@@ -81,45 +69,24 @@ struct inspect_stats {
 
 int cmd_inspect(int argc, char **argv)
 {
-	const char *path = NULL;
 	uint64_t nr_print = 0;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			return EX_OK_;
-		}
-		const char *val = NULL;
-		if (!strcmp(argv[i], "--records")) {
-			if (i + 1 == argc) {
-				fprintf(stderr, "mmsim inspect: --records needs a number\n");
-				return EX_USAGE_;
-			}
-			val = argv[++i];
-		} else if (!strncmp(argv[i], "--records=", 10)) {
-			val = argv[i] + 10;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "mmsim inspect: unknown option '%s'\n", argv[i]);
-			usage(stderr);
-			return EX_USAGE_;
-		} else if (path) {
-			fprintf(stderr, "mmsim inspect: one trace at a time\n");
-			return EX_USAGE_;
-		} else {
-			path = argv[i];
-		}
-		if (val) {
-			char *end;
-			nr_print = strtoull(val, &end, 10);
-			if (!*val || *end || val[0] == '-') {
-				fprintf(stderr, "mmsim inspect: --records '%s' is not a count\n", val);
-				return EX_USAGE_;
-			}
-		}
-	}
-	if (!path) {
-		usage(stderr);
-		return EX_USAGE_;
-	}
+	struct cli_opt opts[] = {
+		{ "records", 0, CLI_U64, &nr_print, "N", "also print the first N records in text form" },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "inspect", .synopsis = "TRACE", .nr_pos_min = 1, .nr_pos_max = 1, .opts = opts,
+		.about = "Print a native trace's header, record counts per kind, time span, distinct\n"
+			 "ids and tasks, and the order histogram of its allocations.  TRACE is a\n"
+			 ".mmt.gz or .mmt.txt file (the encoding is found from the content), or - for stdin.\n",
+		.epilog = "Exit status 65 if the trace is corrupt, truncated or otherwise invalid.\n",
+	};
+	struct cli_args pos;
+	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (stop >= 0)
+		return stop;
+	const char *path = pos.v[0];
+	cli_free(&spec, &pos); /* path points into argv */
 
 	struct sim_error err = { 0 };
 	struct trace_reader *r = trace_open(path, &err);

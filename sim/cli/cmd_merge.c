@@ -8,6 +8,7 @@
  * into the first DIR.  Merging is idempotent and may be repeated as more shards finish.
  */
 #include "cli.h"
+#include "opts.h"
 
 #include "../stats/runset.h"
 
@@ -16,12 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void usage(FILE *fp)
-{
-	fprintf(fp, "usage: mmsim merge [-o OUT] SHARD_DIR...\n"
-		    "  Join sharded sweep outputs of one plan into OUT (default: the first DIR).\n");
-}
 
 /* One merge: destination, sources, and counts for the closing line. */
 struct merge_control {
@@ -183,32 +178,23 @@ int cmd_merge(int argc, char **argv)
 {
 	struct merge_control mc = { 0 };
 	struct sim_error err = { 0 };
-	char **src = calloc((size_t)argc, sizeof(char *));
-	int rc = 0;
-	if (!src)
-		return EX_SOFTWARE_;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			goto out;
-		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-			mc.out = argv[++i];
-		} else if (argv[i][0] == '-') {
-			usage(stderr);
-			rc = EX_USAGE_;
-			goto out;
-		} else {
-			src[mc.nr_src++] = argv[i];
-		}
-	}
-	if (mc.nr_src == 0) {
-		usage(stderr);
-		rc = EX_USAGE_;
-		goto out;
-	}
-	mc.src = src;
+	struct cli_opt opts[] = {
+		{ "output", 'o', CLI_STR, &mc.out, "OUT", "merged sweep directory (default: the first DIR)" },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "merge", .synopsis = "SHARD_DIR...", .nr_pos_min = 1, .opts = opts,
+		.about = "Join sharded sweep outputs of one plan into OUT (default: the first DIR).\n",
+	};
+	struct cli_args pos;
+	int rc = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (rc >= 0)
+		return rc;
+	rc = 0;
+	mc.src = pos.v;
+	mc.nr_src = (int)pos.nr;
 	if (!mc.out)
-		mc.out = src[0];
+		mc.out = mc.src[0];
 	if (merge_all(&mc, &err)) {
 		rc = cli_fail(&err);
 		goto out;
@@ -216,6 +202,6 @@ int cmd_merge(int argc, char **argv)
 	fprintf(stderr, "mmsim merge: %s: %u runs copied, %u already there, %u unfinished\n", mc.out,
 		mc.nr_copied, mc.nr_present, mc.nr_missing);
 out:
-	free(src);
+	cli_free(&spec, &pos);
 	return rc;
 }

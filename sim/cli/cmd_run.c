@@ -1,6 +1,8 @@
-/* mmsim run CONFIG [-o DIR] [--set K=V]... [--seed N] [--check N] */
+/* mmsim run CONFIG [-o DIR] [--set K=V]... [--seed N] [--check N]: one simulation. */
 #include "cli.h"
+#include "opts.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,22 +10,6 @@
 
 #include "../sim.h"
 #include "../workload/workload.h"
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: mmsim run CONFIG [-o DIR] [--set KEY=VALUE]... [--seed N] [--check N]\n"
-		"\n"
-		"Simulate one configuration: replay its workload (workload.trace, a native trace,\n"
-		"or workload.generator, a workloads/ YAML generated in-process with the run's seed)\n"
-		"and write the run directory DIR (default: output.dir, else results/run):\n"
-		"summary.json, buddyinfo, pagetypeinfo, vmstat, zoneinfo, timeseries.tsv, latency.tsv.\n"
-		"\n"
-		"  -o DIR            output directory\n"
-		"  --set KEY=VALUE   override any config key (configs/README.md lists them)\n"
-		"  --seed N          run seed (also seeds an in-process generator)\n"
-		"  --check N         run the full invariant checker every N records (debug)\n");
-}
 
 struct trace_src {
 	struct trace_reader *r;
@@ -41,53 +27,30 @@ static int next_workload(void *ctx, struct trace_record *rec, struct sim_error *
 
 int cmd_run(int argc, char **argv)
 {
-	const char *cfg_path = NULL, *outdir = NULL;
-	const char **sets = calloc((size_t)argc, sizeof(*sets));
-	unsigned nr_sets = 0;
-	bool has_seed = false;
-	uint64_t seed = 0;
-	int check_every = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (cli_is_help(a)) {
-			usage(stdout);
-			free(sets);
-			return 0;
-		} else if (!strcmp(a, "-o") && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (!strcmp(a, "--set") && i + 1 < argc) {
-			sets[nr_sets++] = argv[++i];
-		} else if (!strncmp(a, "--set=", 6)) {
-			sets[nr_sets++] = a + 6;
-		} else if (!strcmp(a, "--seed") && i + 1 < argc) {
-			char *end;
-			seed = strtoull(argv[++i], &end, 0);
-			if (*end) {
-				fprintf(stderr, "mmsim run: --seed wants a number, not '%s'\n", argv[i]);
-				free(sets);
-				return EX_USAGE_;
-			}
-			has_seed = true;
-		} else if (!strcmp(a, "--check") && i + 1 < argc) {
-			check_every = atoi(argv[++i]);
-		} else if (a[0] == '-' ) {
-			fprintf(stderr, "mmsim run: unknown option '%s'\n", a);
-			usage(stderr);
-			free(sets);
-			return EX_USAGE_;
-		} else if (!cfg_path) {
-			cfg_path = a;
-		} else {
-			fprintf(stderr, "mmsim run: one CONFIG only ('%s')\n", a);
-			free(sets);
-			return EX_USAGE_;
-		}
-	}
-	if (!cfg_path) {
-		usage(stderr);
-		free(sets);
-		return EX_USAGE_;
-	}
+	const char *outdir = NULL;
+	struct cli_list sets;
+	uint64_t seed = 0, check_every = 0;
+	struct cli_opt opts[] = {
+		{ "output", 'o', CLI_STR, &outdir, "DIR", "output directory (default: output.dir, else results/run)" },
+		{ "set", 0, CLI_LIST, &sets, "KEY=VALUE", "override any config key (configs/README.md lists them)" },
+		{ "seed", 0, CLI_U64, &seed, "N", "run seed (also seeds an in-process generator)" },
+		{ "check", 0, CLI_U64, &check_every, "N",
+		  "run the full invariant checker every N records (debug; 0: off)", .max = INT_MAX },
+		{ 0 },
+	};
+	struct cli_spec spec = {
+		.name = "run", .synopsis = "CONFIG", .nr_pos_min = 1, .nr_pos_max = 1, .opts = opts,
+		.about = "Simulate one configuration: replay its workload (workload.trace, a native trace,\n"
+			 "or workload.generator, a workloads/ YAML generated in-process with the run's seed)\n"
+			 "and write the run directory DIR (default: output.dir, else results/run):\n"
+			 "summary.json, buddyinfo, pagetypeinfo, vmstat, zoneinfo, timeseries.tsv, latency.tsv.\n",
+	};
+	struct cli_args pos;
+	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
+	if (stop >= 0)
+		return stop;
+	const char *cfg_path = pos.v[0];
+	bool has_seed = cli_seen(&spec, "seed") > 0;
 
 	struct sim_error err = { 0 };
 	static struct config cfg;
@@ -98,8 +61,8 @@ int cmd_run(int argc, char **argv)
 	int rc = 0;
 	if (config_load(&cfg, cfg_path, &err))
 		goto fail;
-	for (unsigned k = 0; k < nr_sets; k++)
-		if (config_set(&cfg, sets[k], &err))
+	for (size_t k = 0; k < sets.nr; k++)
+		if (config_set(&cfg, sets.v[k], &err))
 			goto fail;
 	if (has_seed)
 		cfg.seed = seed;
@@ -131,7 +94,7 @@ int cmd_run(int argc, char **argv)
 	s = calloc(1, sizeof(*s));
 	if (!s || sim_init(s, &cfg, outdir, &err))
 		goto fail;
-	s->check_every = check_every;
+	s->check_every = (int)check_every;
 	if (sim_run(s, &src, &err))
 		goto fail;
 	if (sim_finish(s, hdr, &err))
@@ -151,6 +114,6 @@ out:
 	if (w)
 		workload_close(w);
 	free(hdr);
-	free(sets);
+	cli_free(&spec, &pos);
 	return rc;
 }

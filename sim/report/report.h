@@ -1,0 +1,42 @@
+/* report.h — the report builder: an HTML page (index.html) and a Markdown summary
+ * (report.md) with gnuplot figures and comparison tables for runs and sweeps.
+ *
+ * Figures (scripts in plots/, each rendered as PNG via pngcairo and as SVG):
+ *   compare_bars.gp       each selected metric across groups: mean with 95% CI whiskers
+ *   latency_cdf.gp        per allocation class, the latency CDF of every group (latency.tsv
+ *                         histograms summed over repeats)
+ *   watermarks.gp         per group and zone, free pages against min/low/high over time
+ *   buddyinfo_heatmap.gp  per group and zone, free blocks per order over time
+ *   group_lines.gp        CMA pages in use over time, one line per group (when any is used)
+ * Time-series figures use each group's first repeat.  Pages reference only files that
+ * were written (a figure gnuplot failed to render is left out and reported).  Nothing in
+ * the report depends on the time it was made.
+ */
+#ifndef MMSIM_REPORT_H
+#define MMSIM_REPORT_H
+
+#include "../common.h"
+
+/* One report.  The caller fills the inputs; report_build() fills the outputs. */
+struct report_control {
+	/* inputs */
+	const char *const *inputs; /* run, point or sweep dirs, or SWEEP:k=v selections; */
+	size_t nr_inputs;          /* the first group is the comparison base */
+	const char *out;           /* output directory; NULL: "report" */
+	const char *const *metrics; /* bar-chart metrics; none: the plan's, else defaults */
+	size_t nr_metrics;
+	size_t max_series;         /* time-series figures for the first max_series groups */
+	const char *gnuplot;       /* gnuplot program (PATH is searched); NULL: "gnuplot" */
+	const char *plots_dir;     /* gnuplot scripts; NULL: looked for next to exe_path */
+	const char *exe_path;      /* the running mmsim binary (build tree or installed) */
+	/* outputs */
+	unsigned nr_figs, nr_failed_figs;
+	bool have_figures;         /* gnuplot and its scripts were found */
+};
+
+/* Write OUT/index.html, OUT/report.md, OUT/fig/, OUT/data/.  A missing gnuplot or
+ * script directory is not an error (the pages say so and have no figures); a failed
+ * rendering is counted and left out.  Errors: unreadable inputs, unwritable OUT. */
+int report_build(struct report_control *rc, struct sim_error *err);
+
+#endif

@@ -1,0 +1,169 @@
+/* The report builder called as a library (report/report.c) on the fixture runs in
+ * tests/data/runs/ (make-fixtures.py: migrate_cma and zone_cma, 3 repeats each; the p99
+ * movable latency is 1000 +- 22 ns against 1200 ns, a +20% difference significant at 1%).
+ * Without gnuplot the pages keep every section and reference no figure; with gnuplot
+ * (when installed) every figure kind is rendered. */
+#include "report/report.h"
+
+#include "stats/runset.h"
+
+#include "testlib.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char work[256];
+
+static char *slurp(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return runset_read_file(path, NULL, NULL);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char path[1024];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static bool has(const char *text, const char *want)
+{
+	if (text && strstr(text, want))
+		return true;
+	fprintf(stderr, "  missing: %s\n", want);
+	return false;
+}
+
+static void fixture_inputs(char in[2][512])
+{
+	snprintf(in[0], 512, "%s/tests/data/runs/migrate_cma", tl.srcdir);
+	snprintf(in[1], 512, "%s/tests/data/runs/zone_cma", tl.srcdir);
+}
+
+static void test_sections_without_gnuplot(void)
+{
+	char in[2][512], out[512];
+	fixture_inputs(in);
+	const char *inputs[] = { in[0], in[1] };
+	snprintf(out, sizeof(out), "%s/nognuplot", work);
+	struct report_control rc = { .inputs = inputs, .nr_inputs = 2, .out = out, .max_series = 6,
+				     .gnuplot = "/nonexistent/gnuplot" };
+	struct sim_error err = { 0 };
+	CHECK_EQ(report_build(&rc, &err), 0);
+	CHECK(!rc.have_figures);
+	CHECK_EQ(rc.nr_figs, 0);
+	CHECK_EQ(rc.nr_failed_figs, 0);
+	char *html = slurp(out, "index.html"), *md = slurp(out, "report.md");
+	CHECK(has(html, "<!DOCTYPE html>"));
+	CHECK(has(html, "2 group(s); the first is the base"));
+	CHECK(has(html, "gnuplot was not found: figures are omitted."));
+	CHECK(has(html, "<h2>Inputs</h2>"));
+	CHECK(has(html, "<tr><td>0 (base)</td>"));
+	CHECK(has(html, "<h2>Comparison against the base</h2>"));
+	CHECK(has(html, "<table class=\"cmp\">"));
+	CHECK(has(html, "latency.movable.p99_ns</td><td>1000.00 ± 22.00</td><td>1200.00</td>"
+			"<td class=\"sig\">+20.00% **</td>"));
+	CHECK(has(html, "<h2>Comparison of means (95% confidence intervals)</h2>"));
+	CHECK(has(html, "<h2>Allocation latency CDFs</h2>"));
+	CHECK(has(html, "<h2>CMA utilisation</h2>"));
+	CHECK(has(html, "<h2>Free memory, watermarks and buddyinfo over time</h2>"));
+	CHECK(has(html, " (first repeat)</h3>"));
+	CHECK(html && !strstr(html, "<img"));
+	CHECK(has(html, "</body>\n</html>\n"));
+	CHECK(has(md, "# mmsim report\n"));
+	CHECK(has(md, "## Inputs\n"));
+	CHECK(has(md, "| `latency.movable.p99_ns` | 1000.00 ± 22.00 | 1200.00 | +20.00% \\*\\* |"));
+	CHECK(md && !strstr(md, "!["));
+	/* the data behind the bar charts is written even without gnuplot */
+	CHECK(exists(out, "data/bars-0.dat"));
+	free(html);
+	free(md);
+}
+
+static void test_single_group_summary(void)
+{
+	char in[2][512], out[512];
+	fixture_inputs(in);
+	const char *inputs[] = { in[1] };
+	const char *metrics[] = { "latency.movable.p99_ns" };
+	snprintf(out, sizeof(out), "%s/single", work);
+	struct report_control rc = { .inputs = inputs, .nr_inputs = 1, .out = out, .metrics = metrics,
+				     .nr_metrics = 1, .gnuplot = "/nonexistent/gnuplot" };
+	struct sim_error err = { 0 };
+	CHECK_EQ(report_build(&rc, &err), 0);
+	char *html = slurp(out, "index.html");
+	/* one group: a summary table instead of a comparison, and no time series (max 0) */
+	CHECK(has(html, "<h2>Summary</h2>"));
+	CHECK(html && !strstr(html, "<h2>Comparison against the base</h2>"));
+	CHECK(html && !strstr(html, "<h3>"));
+	CHECK(exists(out, "data/bars-0.dat"));
+	CHECK(!exists(out, "data/bars-1.dat"));
+	free(html);
+}
+
+static void test_errors(void)
+{
+	char out[512];
+	struct sim_error err = { 0 };
+	snprintf(out, sizeof(out), "%s/err", work);
+	struct report_control none = { .out = out, .gnuplot = "/nonexistent/gnuplot" };
+	CHECK_EQ(report_build(&none, &err), -1);
+	CHECK_EQ(err.code, EX_USAGE_);
+	const char *missing[] = { "/nonexistent/run" };
+	struct report_control rc = { .inputs = missing, .nr_inputs = 1, .out = out,
+				     .gnuplot = "/nonexistent/gnuplot" };
+	memset(&err, 0, sizeof(err));
+	CHECK_EQ(report_build(&rc, &err), -1);
+	CHECK(err.code != 0);
+	CHECK(strstr(err.msg, "/nonexistent/run") != NULL);
+	CHECK(!exists(out, "index.html"));
+}
+
+static void test_figures(void)
+{
+	char in[2][512], out[512], plots[512];
+	fixture_inputs(in);
+	const char *inputs[] = { in[0], in[1] };
+	snprintf(out, sizeof(out), "%s/fig", work);
+	snprintf(plots, sizeof(plots), "%s/plots", tl.srcdir);
+	struct report_control rc = { .inputs = inputs, .nr_inputs = 2, .out = out, .max_series = 1,
+				     .plots_dir = plots };
+	struct sim_error err = { 0 };
+	CHECK_EQ(report_build(&rc, &err), 0);
+	if (!rc.have_figures) {
+		printf("gnuplot not installed: figures not checked\n");
+		return;
+	}
+	CHECK(rc.nr_figs > 0);
+	CHECK_EQ(rc.nr_failed_figs, 0);
+	char *html = slurp(out, "index.html");
+	CHECK(has(html, "<img src=\"fig/bars-0.png\""));
+	CHECK(has(html, "<img src=\"fig/latency-cdf-movable.png\""));
+	CHECK(has(html, "<img src=\"fig/cma-used.png\""));
+	CHECK(has(html, "<img src=\"fig/g0-Normal-buddyinfo.png\""));
+	CHECK(has(html, "<img src=\"fig/g0-Normal-watermarks.png\""));
+	/* max_series 1: the second group has no time-series figures */
+	CHECK(html && !strstr(html, "fig/g1-"));
+	CHECK(exists(out, "fig/bars-0.png"));
+	CHECK(exists(out, "fig/bars-0.svg"));
+	free(html);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	snprintf(work, sizeof(work), "%s/mmsim-report.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(work)) {
+		perror(work);
+		return 1;
+	}
+	RUN(test_sections_without_gnuplot);
+	RUN(test_single_group_summary);
+	RUN(test_errors);
+	RUN(test_figures);
+	runset_rm_rf(work);
+	return TEST_END();
+}
