@@ -1,4 +1,4 @@
-/* bench_reclaim.c — reclaim-heavy replay against a no-pressure churn (issue 3 benchmark):
+/* bench_reclaim.c — reclaim-heavy replay against a no-pressure churn:
  * `bench_reclaim [RECORDS] [NORMAL_PAGES]`.
  *
  * Both replays drive the memory model directly through an engine, as `mmsim run` does

@@ -1,6 +1,6 @@
 /* import_bench.c — ftrace import throughput (DESIGN §9: ≥ 1.5 M lines/s).
  *
- * usage: import_bench [CAPTURE]   (default $MESON_SOURCE_ROOT/../shared/data/real/
+ * usage: import_bench [CAPTURE]   (default $MESON_SOURCE_ROOT/tests/data/real/
  *                                  compile-thp/report.txt.gz; exit 77 if absent)
  * Measures, on the same input in the same run:
  *   decompress  gzread of the whole file, nothing else (the `zcat >/dev/null` baseline)
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 {
 	char def[4096];
 	const char *root = getenv("MESON_SOURCE_ROOT");
-	snprintf(def, sizeof(def), "%s/../shared/data/real/compile-thp/report.txt.gz", root ? root : ".");
+	snprintf(def, sizeof(def), "%s/tests/data/real/compile-thp/report.txt.gz", root ? root : ".");
 	const char *path = argc > 1 ? argv[1] : def;
 	FILE *probe = fopen(path, "rb");
 	if (!probe) {

@@ -1,6 +1,6 @@
 /* Compaction (reference §5): indices, deferral, the scanners on hand-built zones, pins and
  * writeback, kcompactd / proactive / threshold triggers, the invariant checkers after every
- * compaction under random churn, and the three scenarios of issue 4 (compaction_test,
+ * compaction under random churn, and the three scenarios of configs/ (compaction_test,
  * stress-highalloc, manual-compact) with asserted outcomes.  Expected values are derived
  * by hand in the comments; scenario figures are printed for the report. */
 #include "mm/compaction.h"
@@ -494,7 +494,7 @@ static void test_invariants_after_every_compaction(void)
 }
 
 
-/* ---- scenarios (issue 4) ----------------------------------------------------------- */
+/* ---- scenarios: compaction_test, stress-highalloc, manual-compact ------------------- */
 
 static const gfp_t GFP_HUGETLB = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
 

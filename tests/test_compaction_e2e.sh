@@ -1,5 +1,5 @@
 #!/bin/sh
-# End-to-end compaction scenarios through `mmsim run` (issue 4).
+# End-to-end compaction scenarios through `mmsim run`.
 #  manual-compact: the snapshot before the `compact` record has most free memory in small
 #    blocks; the one after has most of it at order >= 8 (the 2007 cover letter's shape).
 #  compaction_test: the kselftest bar -- huge pages cover >= 1/3 of the memory free at the

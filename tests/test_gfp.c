@@ -14,7 +14,7 @@ static void test_composites(void)
 	CHECK_EQ(GFP_TRANSHUGE, 0x1c24ca);
 }
 
-/* Every gfp string seen in shared/data/real/compile-thp/report.txt.gz, with the zone,
+/* Every gfp string seen in tests/data/real/compile-thp/report.txt.gz, with the zone,
  * migratetype and class worked out by hand from the bits. */
 static const struct {
 	const char *s;

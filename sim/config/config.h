@@ -68,7 +68,7 @@ struct policy_config {
 	enum defrag_trigger defrag;
 	unsigned compaction_proactiveness; /* 0..100, default 20 */
 	unsigned extfrag_threshold;   /* default 500 */
-	/* Compaction and migration (issue 4, sim/mm/compaction.c, migrate.c). */
+	/* Compaction and migration (sim/mm/compaction.c, migrate.c). */
 	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
 	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
 	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */

@@ -65,7 +65,7 @@ _Static_assert(sizeof(FIELD(policy.cma.nr_regions)) == sizeof(unsigned), "list c
 #define MAX_BW (1ull << 50)
 
 /* Order matters: it is the JSON and README order, and rows sharing a prefix must be
- * adjacent.  Kernel references are to /work/shared/reference/kernel-mm.md sections. */
+ * adjacent.  Kernel references (§x.y) are to sections of docs/model.md. */
 static const struct config_key keys[] = {
 	K_U64("seed", seed, 0, UINT64_MAX, "1", "", "-",
 	      "seed of the run; every subsystem derives its own GSL stream from it"),

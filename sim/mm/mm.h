@@ -135,7 +135,7 @@ struct zone {
 	struct per_cpu_pages *pcp;
 	uint64_t nr_pcp_pages; /* pages held on every pcp list of this zone */
 
-	/* compaction state (issue 4) */
+	/* compaction state: cached scanner positions and deferral, as in struct zone */
 	pfn_t compact_cached_migrate_pfn[2];
 	pfn_t compact_cached_free_pfn;
 	unsigned compact_considered, compact_defer_shift, compact_order_failed;
@@ -221,8 +221,8 @@ extern const struct cma_policy_ops cma_policies[NR_CMA_MODES];
 
 struct alloc_latency; /* stats side, filled through hooks */
 
-/* Points where later mechanisms plug in (reclaim: issue 3, compaction: issue 4,
- * CMA policies: issue 5).  Every hook may be NULL; mm_init installs the defaults. */
+/* Points where reclaim, compaction and the CMA policies plug into the allocator, so each
+ * can be replaced or left out.  Every hook may be NULL; mm_init installs the defaults. */
 struct mm_hooks {
 	/* kswapd: wake for (order, highest zone). */
 	void (*wakeup_kswapd)(struct mm *mm, unsigned order, enum zone_type highest_zoneidx);
@@ -269,9 +269,9 @@ struct mm {
 	uint64_t vm_events[NR_VM_EVENTS];
 
 	/* Mechanism state owned by their modules (opaque here). */
-	struct reclaim_state *reclaim;   /* vmscan.c: kswapd, writeback, swap (issue 3) */
-	struct compact_state *compact;   /* compaction.c: kcompactd, deferral (issue 4) */
-	struct cma_state *cma;           /* cma.c: device allocations (issue 5) */
+	struct reclaim_state *reclaim;   /* vmscan.c: kswapd, writeback, swap */
+	struct compact_state *compact;   /* compaction.c: kcompactd, deferral */
+	struct cma_state *cma;           /* cma.c: device allocations */
 	uint64_t alloc_fail_by_class[NR_ALLOC_CLASSES];
 
 	struct mm_hooks hooks;

@@ -229,7 +229,7 @@ void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
 	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
 }
 
-/* ---- free-page isolation for compaction, migration and CMA (issue 4) ------------------ */
+/* ---- free-page isolation for compaction, migration and CMA ---------------------------- */
 
 /* __isolate_free_page (reference §5.4): take the free block at pfn off its list as a
  * migration target.  While isolated it counts as allocated (nr_alloc_pages, so

@@ -1,5 +1,5 @@
 /* vmscan.c — LRU placement and ageing, shrink_node, direct reclaim, the ereclaimable and
- * CFLRU policies, and the record-level operations access / dirty / hint (issue 3).
+ * CFLRU policies, and the record-level operations access / dirty / hint.
  *
  * Modelling decisions (reference §3.5, §4, §9.3; DESIGN §2–4)
  *

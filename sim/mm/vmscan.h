@@ -1,4 +1,4 @@
-/* vmscan.h — reclaim, kswapd, writeback and swap state (issue 3; reference §3.5, §4, §9.3).
+/* vmscan.h — reclaim, kswapd, writeback and swap state (reference §3.5, §4, §9.3).
  *
  * Glossary
  *   scan_control     one reclaim pass: who (kswapd / direct), how far (reclaim_idx, priority),

@@ -1,5 +1,5 @@
 /* procfs_zoneinfo.c — /proc/zoneinfo in the 6.18 layout (reference §8.3; compare with
- * shared/data/real/compile-thp/before.zoneinfo).
+ * tests/data/real/compile-thp/before.zoneinfo).
  *
  * Every zone of the node is printed, as the kernel does: an unpopulated zone (Movable
  * without kernelcore=, our CMA zone outside the zone_cma policy) gets only the lines up

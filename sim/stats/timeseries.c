@@ -145,7 +145,8 @@ static void columns(struct row_ctx *c, const struct timeseries *ts, const struct
 		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
 			col(c, (int64_t)z->free_area[o].nr_free, "buddy_%s_o%u", z->name, o);
 	}
-	/* kcompactd is not wired yet (issue 4): 0 until mm carries it. */
+	/* kcompactd_active stays 0: the model runs kcompactd to completion inside one event, so
+	 * no sample ever falls inside a run. */
 	col(c, mm->reclaim && reclaim_kswapd_active(mm), "kswapd_active");
 	col(c, 0, "kcompactd_active");
 	col(c, (int64_t)timeseries_cma_used_pages(mm), "cma_used_pages");
@@ -154,7 +155,7 @@ static void columns(struct row_ctx *c, const struct timeseries *ts, const struct
 		col(c, timeseries_unusable_index(z, TS_FRAG_ORDER), "unusable_index_%s_o%d", z->name, TS_FRAG_ORDER);
 		col(c, timeseries_frag_index(z, TS_FRAG_ORDER), "frag_index_%s_o%d", z->name, TS_FRAG_ORDER);
 	}
-	/* Later issues: append columns here. */
+	/* New columns go last, so existing column numbers in plot scripts stay valid. */
 	fputc('\n', c->fp);
 }
 
