@@ -46,9 +46,9 @@ enum trace_kind {
  * "hint", "cma_alloc", "cma_release", "compact", "snapshot". */
 extern const char *const trace_kind_names[NR_TRACE_KINDS];
 
-/* enum trace_pin_kind, enum trace_hint_kind, TRACE_COMPACT_WHOLE_ZONE: kernel/intent.h */
+/* Text spellings of the intent kinds (enum trace_pin_kind, enum trace_hint_kind and
+ * TRACE_COMPACT_WHOLE_ZONE are in kernel/intent.h, shared with mm). */
 extern const char *const trace_pin_names[NR_PIN_KINDS]; /* "longterm", "short" */
-
 extern const char *const trace_hint_names[NR_HINT_KINDS]; /* "noreuse", "volatile", "dontneed", "invalidate" */
 
 struct trace_record {
