@@ -19,6 +19,14 @@ static void sample_tick(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		engine_schedule(&s->engine, now_ns + s->cfg.output.sample_interval_ns, s->h_sample, 0);
 }
 
+int sim_validate(const struct config *cfg, struct sim_error *err)
+{
+	struct mm_layout layout;
+	if (config_validate(cfg, err))
+		return -1;
+	return mm_layout_check(cfg, &layout, err);
+}
+
 int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct sim_error *err)
 {
 	memset(s, 0, sizeof(*s));

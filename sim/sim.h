@@ -59,6 +59,9 @@ struct sim {
 	sim_ns_t total_delay_ns;
 };
 
+/* Everything a run checks before it starts: the keys (config_validate), then where the
+ * zones and CMA areas land (mm_layout_check).  EX_CONFIG_ with the offending key. */
+int sim_validate(const struct config *cfg, struct sim_error *err);
 int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct sim_error *err);
 /* Replay every record of src; samples, snapshots and latencies go to the outputs. */
 int sim_run(struct sim *s, struct record_source *src, struct sim_error *err);

@@ -140,6 +140,149 @@ static void test_home_zone_dma32(void)
 	}
 }
 
+/* ---- the policy object ------------------------------------------------------------------ */
+
+/* Every mode has a policy with every hook; the /proc switches follow the kernels modelled:
+ * CONFIG_CMA=n for none, CONFIG_CMA=y for the three others, ZONE_CMA lines only in Joonsoo
+ * Kim's kernel. */
+static void test_registry_complete(void)
+{
+	for (int m = 0; m < NR_CMA_MODES; m++) {
+		const struct cma_policy_ops *ops = cma_policy_of((enum cma_mode)m);
+		CHECK(ops != NULL);
+		if (!ops)
+			continue;
+		CHECK(ops == cma_policies[m]);
+		CHECK(ops->prepare && ops->fallback_allowed && ops->watermark_unusable &&
+		      ops->watermark_high_order && ops->used_pages);
+		CHECK_EQ(ops->mark_pageblock != NULL, ops->has_area);
+		CHECK_EQ(ops->has_area, m != CMA_NONE);
+		CHECK_EQ(ops->proc_cma, m != CMA_NONE);
+		CHECK_EQ(ops->proc_zone_cma, m == CMA_ZONE_CMA);
+		CHECK_EQ(ops->own_zone, m == CMA_ZONE_CMA);
+	}
+	CHECK(cma_policy_of(NR_CMA_MODES) == NULL);
+}
+
+/* Boot marking on a Normal-only machine of 4096 pages (pfns 0..4095, 8 pageblocks): a
+ * 1024-page auto region is packed at the top, pfns 3072..4095 = pageblocks 6 and 7.
+ * migrate_cma turns them MIGRATE_CMA; sticky_movable keeps them MOVABLE and sticky;
+ * zone_cma moves them into ZONE_CMA (Normal keeps 3072 pages) and marks nothing else;
+ * none builds no area. */
+static void test_boot_marking(void)
+{
+	for (int m = 0; m < NR_CMA_MODES; m++) {
+		struct config cfg;
+		struct mm mm;
+		struct sim_error err;
+		mmtest_config(&cfg, 0, 0, 4096, 4);
+		cfg.policy.cma.mode = (enum cma_mode)m;
+		cfg.policy.cma.nr_regions = 1;
+		cfg.policy.cma.regions[0].pages = 1024;
+		CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+		const struct zone *n = &mm.zones[ZONE_NORMAL];
+		unsigned sticky = 0, cma_bit = 0;
+		for (const struct zone *z = mm.zones; z < mm.zones + MAX_NR_ZONES; z++)
+			for (uint64_t b = 0; b < z->spanned >> mm.pageblock_order; b++) {
+				sticky += !!(z->pageblocks[b].bits & PB_STICKY);
+				cma_bit += !!(z->pageblocks[b].bits & PB_CMA);
+			}
+		CHECK_EQ(mm.nr_cma_areas, m == CMA_NONE ? 0u : 1u);
+		CHECK_EQ(mm.totalcma_pages, m == CMA_NONE ? 0u : 1024u);
+		CHECK_EQ(cma_bit, m == CMA_NONE ? 0u : 2u);
+		CHECK_EQ(sticky, m == CMA_STICKY_MOVABLE ? 2u : 0u);
+		CHECK_EQ(n->nr_blocks_mt[MIGRATE_CMA], m == CMA_MIGRATE_CMA ? 2u : 0u);
+		CHECK_EQ(n->cma_pages, m == CMA_MIGRATE_CMA ? 1024u : 0u);
+		CHECK_EQ(n->nr_free_cma, m == CMA_MIGRATE_CMA ? 1024u : 0u);
+		CHECK_EQ(n->present, m == CMA_ZONE_CMA ? 3072u : 4096u);
+		CHECK_EQ(mm.zones[ZONE_CMA].present, m == CMA_ZONE_CMA ? 1024u : 0u);
+		if (m == CMA_MIGRATE_CMA || m == CMA_STICKY_MOVABLE)
+			CHECK_EQ(mm.cma_areas[0].base_pfn, 3072);
+		if (m == CMA_ZONE_CMA) /* Normal spans 3072 rounded up to 1024: ZONE_CMA at 3072 */
+			CHECK_EQ(mm.cma_areas[0].base_pfn, 3072);
+		/* Nothing allocated yet: no area page in use under any policy. */
+		CHECK_EQ(mm.cma_ops->used_pages(&mm), 0);
+		/* Unmovable pages never land in the area; then 512 movable pages: the policy's
+		 * figure is the number of them the area took, counted independently. */
+		uint64_t id = 1, in = 0;
+		while (mm_alloc(&mm, id, GFP_KERNEL, 0) != PFN_NONE)
+			id++;
+		for (unsigned k = 0; k < 512; k++, id++) {
+			pfn_t pfn = mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0);
+			in += pfn != PFN_NONE && in_area(&mm, pfn);
+		}
+		CHECK(m == CMA_NONE ? in == 0 : in > 0);
+		CHECK_EQ(mm.cma_ops->used_pages(&mm), in);
+		char msg[256];
+		CHECK(mm_check(&mm, 2, msg, sizeof(msg)));
+		mm_destroy(&mm);
+	}
+}
+
+/* The shared watermark pieces, by hand: 50 free pages on MIGRATE_CMA lists are unusable
+ * without ALLOC_CMA, and a free MIGRATE_CMA block satisfies a high-order check only with it. */
+static void test_watermark_pieces(void)
+{
+	struct zone z;
+	memset(&z, 0, sizeof(z));
+	z.nr_free_cma = 50;
+	CHECK_EQ(cma_watermark_unusable_cma_lists(&z, 0), 50);
+	CHECK_EQ(cma_watermark_unusable_cma_lists(&z, ALLOC_CMA), 0);
+	struct free_area area;
+	memset(&area, 0, sizeof(area));
+	CHECK(!cma_watermark_high_order_cma_lists(&area, ALLOC_CMA));
+	area.nr_free_mt[MIGRATE_CMA] = 1;
+	CHECK(cma_watermark_high_order_cma_lists(&area, ALLOC_CMA));
+	CHECK(!cma_watermark_high_order_cma_lists(&area, 0));
+}
+
+/* Layout errors come from mm_init itself (EX_CONFIG_, naming the key), so a caller that
+ * skipped config validation still cannot build an impossible node.  Machine: Normal only,
+ * 4096 pages. */
+static void expect_init_error(struct config *cfg, const char *want, int line)
+{
+	struct mm mm;
+	struct sim_error err = { 0 };
+	int rc = mm_init(&mm, cfg, NULL, &err);
+	tl.checks++;
+	if (rc != -1 || err.code != EX_CONFIG_ || strcmp(err.msg, want)) {
+		tl.failed_checks++;
+		fprintf(stderr, "%s:%d: %s: rc %d code %d\n--- got ---\n%s\n--- expected ---\n%s\n", __FILE__,
+			line, tl.current, rc, err.code, err.msg, want);
+	}
+	if (rc == 0)
+		mm_destroy(&mm);
+}
+#define EXPECT_INIT_ERROR(cfg, want) expect_init_error(cfg, want, __LINE__)
+
+static void test_layout_errors_from_mm_init(void)
+{
+	struct config cfg;
+	mmtest_config(&cfg, 0, 0, 4096, 4);
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	EXPECT_INIT_ERROR(&cfg, "config: policy.cma.mode is migrate_cma but policy.cma.regions is empty");
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 8192;
+	EXPECT_INIT_ERROR(&cfg, "config: policy.cma.regions[0]: 8192 pages do not fit in zone Normal (base: auto "
+				"packs regions down from its top)");
+	cfg.policy.cma.mode = CMA_ZONE_CMA;
+	EXPECT_INIT_ERROR(&cfg, "config: policy.cma.regions: 8192 pages in all exceed the 4096 pages of zone "
+				"Normal, from which zone_cma carves ZONE_CMA");
+	/* explicit base 3584 + 1024 pages runs past pfn 4096, the end of memory */
+	cfg.policy.cma.mode = CMA_STICKY_MOVABLE;
+	cfg.policy.cma.regions[0].pages = 1024;
+	cfg.policy.cma.regions[0].base_pfn = 3584;
+	EXPECT_INIT_ERROR(&cfg, "config: policy.cma.regions[0]: pfns 3584..4607 extend past the end of memory "
+				"(pfn 4096)");
+	/* two regions on the same pfns */
+	cfg.policy.cma.nr_regions = 2;
+	cfg.policy.cma.regions[0].base_pfn = 2048;
+	cfg.policy.cma.regions[1].base_pfn = 2560;
+	cfg.policy.cma.regions[1].pages = 512;
+	EXPECT_INIT_ERROR(&cfg, "config: policy.cma.regions[1] (pfn 2560..3071) overlaps regions[0] (pfn "
+				"2048..3071)");
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -149,5 +292,9 @@ int main(int argc, char **argv)
 	RUN(test_zone_cma_layout);
 	RUN(test_home_zone_dma32);
 	RUN(test_mainline_watermark_subtraction);
+	RUN(test_registry_complete);
+	RUN(test_boot_marking);
+	RUN(test_watermark_pieces);
+	RUN(test_layout_errors_from_mm_init);
 	return TEST_END();
 }

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "config/config_keys.h"
 #include "config/yamlutil.h"
+#include "sim.h"
 #include "testlib.h"
 
 #include <gsl/gsl_rng.h>
@@ -69,7 +70,7 @@ static void expect_set_error(struct config *cfg, const char *assignment, const c
 static void expect_validate_error(const struct config *cfg, const char *want, int line)
 {
 	struct sim_error err = { 0 };
-	int rc = config_validate(cfg, &err);
+	int rc = sim_validate(cfg, &err); /* the keys, then the layout, as `mmsim run` */
 	tl.checks++;
 	if (rc != -1 || err.code != EX_CONFIG_ || strcmp(err.msg, want)) {
 		tl.failed_checks++;
@@ -156,7 +157,7 @@ static void test_defaults(void)
 	CHECK_STR(c.output.dir, "");
 	CHECK_EQ(c.output.sample_interval_ns, 100000000);
 	CHECK_EQ(c.seed, 1);
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 }
 
 /* The invariants config_keys.h promises. */
@@ -525,7 +526,7 @@ static void test_validate(void)
 	EXPECT_VALIDATE_ERROR(&c, "config: machine.min_free_kbytes: 4194240 KiB is not below the 4194240 KiB of DMA, "
 				  "DMA32 and Normal");
 	CHECK_EQ(config_set(&c, "machine.min_free_kbytes=4194236", &err), 0); /* 1048559 pages */
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 
 	config_defaults(&c);
 	CHECK_EQ(config_set(&c, "workload.trace=a", &err), 0);
@@ -551,7 +552,7 @@ static void test_validate(void)
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0].size: 512 pages is not a multiple of 1024 pages "
 				  "(pageblock / order_per_bit alignment)");
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.order_per_bit=0", &err), 0);
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 	/* Layout as mm builds it, zones rounded up to 1024-page blocks: DMA 0..4079 (span
 	 * to 4095), DMA32 4096..786431, Normal 786432..1048575.  785920 + 1024 pages
 	 * crosses from DMA32 into Normal. */
@@ -565,7 +566,7 @@ static void test_validate(void)
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: pfns 3584..4095 reach into the hole after a zone's "
 				  "present pages (zones span whole 1024-page blocks)");
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=3072", &err), 0); /* 3072..3583: inside DMA */
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 	/* memory ends at pfn 1048576; 1048064 + 1024 runs past it */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=1048064", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=1024", &err), 0);
@@ -583,6 +584,21 @@ static void test_validate(void)
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[1].name 'x' is also the name of regions[0]");
 }
 
+/* The layout mm_init builds (sim/mm/zone.c), one figure at a time. */
+static uint64_t zone_start_pfn(const struct config *c, enum zone_type zt)
+{
+	struct mm_layout l;
+	mm_layout_compute(c, &l);
+	return l.start[zt];
+}
+
+static uint64_t cma_region_base_pfn(const struct config *c, unsigned i)
+{
+	struct mm_layout l;
+	mm_layout_compute(c, &l);
+	return l.cma_base[i];
+}
+
 /* Placement as mm does it, worked out on the default machine: Normal holds pfns
  * 786432..1048575 (DMA 4080 pages spans 4096, DMA32 782336 pages spans 782336). */
 static void test_auto_placement(void)
@@ -590,27 +606,27 @@ static void test_auto_placement(void)
 	struct config c;
 	struct sim_error err = { 0 };
 	config_defaults(&c);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_DMA), 0);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_DMA32), 4096);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_NORMAL), 786432);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_MOVABLE), 1048576);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_CMA), 1048576);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_DMA), 0);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_DMA32), 4096);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_NORMAL), 786432);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_MOVABLE), 1048576);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_CMA), 1048576);
 
 	/* auto regions pack down from the top of Normal, in order */
 	CHECK_EQ(config_set(&c, "policy.cma.mode=migrate_cma", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=256MiB", &err), 0); /* 65536 pages */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=512MiB", &err), 0); /* 131072 */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.2.size=64MiB", &err), 0);  /* 16384 */
-	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 983040); /* 1048576 - 65536 */
-	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 851968); /* 983040 - 131072 */
-	CHECK_EQ(config_cma_region_base_pfn(&c, 2), 835584); /* 851968 - 16384 */
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(cma_region_base_pfn(&c, 0), 983040); /* 1048576 - 65536 */
+	CHECK_EQ(cma_region_base_pfn(&c, 1), 851968); /* 983040 - 131072 */
+	CHECK_EQ(cma_region_base_pfn(&c, 2), 835584); /* 851968 - 16384 */
+	CHECK_EQ(sim_validate(&c, &err), 0);
 	/* what is left of Normal: 835584 - 786432 = 49152 pages fit exactly, then nothing */
 	CHECK_EQ(config_set(&c, "policy.cma.regions.3.size=49152", &err), 0);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 3), 786432);
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(cma_region_base_pfn(&c, 3), 786432);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.4.size=512", &err), 0);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 4), CONFIG_CMA_NO_FIT);
+	CHECK_EQ(cma_region_base_pfn(&c, 4), MM_CMA_NO_FIT);
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[4]: 512 pages do not fit in zone Normal (base: auto "
 				  "packs regions down from its top)");
 
@@ -619,8 +635,8 @@ static void test_auto_placement(void)
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.base=1040384", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=512", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=65536", &err), 0);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 1040384);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 983040);
+	CHECK_EQ(cma_region_base_pfn(&c, 0), 1040384);
+	CHECK_EQ(cma_region_base_pfn(&c, 1), 983040);
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[1] (pfn 983040..1048575) overlaps regions[0] (pfn "
 				  "1040384..1040895)");
 
@@ -632,11 +648,11 @@ static void test_auto_placement(void)
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=65536", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.size=512", &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.1.base=1024", &err), 0);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_MOVABLE), 983040);
-	CHECK_EQ(config_zone_start_pfn(&c, ZONE_CMA), 983040);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 0), 983040);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 1), 1048576);
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_MOVABLE), 983040);
+	CHECK_EQ(zone_start_pfn(&c, ZONE_CMA), 983040);
+	CHECK_EQ(cma_region_base_pfn(&c, 0), 983040);
+	CHECK_EQ(cma_region_base_pfn(&c, 1), 1048576);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=1GiB", &err), 0); /* 262144 + 512 > 262144 */
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions: 262656 pages in all exceed the 262144 pages of "
 				  "zone Normal, from which zone_cma carves ZONE_CMA");
@@ -644,7 +660,7 @@ static void test_auto_placement(void)
 	/* 8 GiB cannot fit */
 	config_defaults(&c);
 	CHECK_EQ(config_set(&c, "policy.cma.regions.0.size=8GiB", &err), 0);
-	CHECK_EQ(config_cma_region_base_pfn(&c, 0), CONFIG_CMA_NO_FIT);
+	CHECK_EQ(cma_region_base_pfn(&c, 0), MM_CMA_NO_FIT);
 	EXPECT_VALIDATE_ERROR(&c, "config: policy.cma.regions[0]: 2097152 pages do not fit in zone Normal (base: auto "
 				  "packs regions down from its top)");
 }
@@ -949,7 +965,7 @@ static void test_default_yaml(void)
 	CHECK_STR(c.workload.generator, churn);
 	snprintf(d.workload.generator, sizeof(d.workload.generator), "%s", c.workload.generator);
 	CHECK(configs_equal(&c, &d, &which));
-	CHECK_EQ(config_validate(&c, &err), 0);
+	CHECK_EQ(sim_validate(&c, &err), 0);
 	char *text = slurp(path);
 	CHECK(text != NULL);
 	for (size_t i = 0; text && i < nr; i++) {

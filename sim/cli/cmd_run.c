@@ -66,7 +66,7 @@ int cmd_run(int argc, char **argv)
 			goto fail;
 	if (has_seed)
 		cfg.seed = seed;
-	if (config_validate(&cfg, &err))
+	if (sim_validate(&cfg, &err))
 		goto fail;
 	if (!outdir)
 		outdir = cfg.output.dir[0] ? cfg.output.dir : "results/run";

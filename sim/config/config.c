@@ -839,115 +839,13 @@ void config_defaults(struct config *cfg)
 }
 
 /* ------------------------------------------------------------------------------------
- * Layout and cross-field validation.
+ * Cross-field validation.  Only what the keys say on their own is checked here; where the
+ * zones and CMA areas land (regions fitting, crossing zones, overlapping) is the model's
+ * layout, checked by mm_layout_check() (sim/mm/zone.c) when the run is set up.
  */
-/* The zone layout, as mm_init lays it out (sim/mm/zone.c): zones back to back from pfn 0
- * in zone_type order, each spanning its present pages rounded up to a MAX_PAGE_ORDER
- * block (so every buddy block lies in one zone); under zone_cma the CMA regions' pages
- * move from the top of Normal into ZONE_CMA, the last zone (Joonsoo Kim's proposal).
- * Keep the two in step: config checks what mm will build.
- *   start[z + 1] == start[z] + roundup(present[z], 2^MAX_PAGE_ORDER) */
-struct zone_layout {
-	uint64_t start[MAX_NR_ZONES + 1]; /* start[MAX_NR_ZONES] = end of the last span */
-	uint64_t present[MAX_NR_ZONES];
-};
-
-static uint64_t cma_total_pages(const struct config *cfg)
-{
-	uint64_t sum = 0;
-	for (unsigned i = 0; i < cfg->policy.cma.nr_regions; i++)
-		sum += cfg->policy.cma.regions[i].pages;
-	return sum;
-}
-
-enum zone_type config_cma_home_zone(const struct config *cfg)
-{
-	return cfg->machine.zone_pages[ZONE_NORMAL] ? ZONE_NORMAL : ZONE_DMA32;
-}
-
-static void zone_layout(const struct config *cfg, struct zone_layout *l)
-{
-	const uint64_t align = 1ull << MAX_PAGE_ORDER;
-	enum zone_type home = config_cma_home_zone(cfg);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		l->present[z] = z == ZONE_CMA ? 0 : cfg->machine.zone_pages[z];
-	if (cfg->policy.cma.mode == CMA_ZONE_CMA) {
-		uint64_t cma = MIN(cma_total_pages(cfg), l->present[home]);
-		l->present[home] -= cma;
-		l->present[ZONE_CMA] = cma;
-	}
-	l->start[0] = 0;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		l->start[z + 1] = l->start[z] + (l->present[z] + align - 1) / align * align;
-}
-
-uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt)
-{
-	struct zone_layout l;
-	sim_assert(zt < MAX_NR_ZONES);
-	zone_layout(cfg, &l);
-	return l.start[zt];
-}
-
-static uint64_t pageblock_roundup(const struct config *cfg, uint64_t pages)
-{
-	uint64_t pb = 1ull << cfg->machine.pageblock_order;
-	return (pages + pb - 1) / pb * pb;
-}
-
-uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i)
-{
-	const struct cma_policy_config *cma = &cfg->policy.cma;
-	struct zone_layout l;
-	sim_assert(i < cma->nr_regions);
-	zone_layout(cfg, &l);
-	if (cma->mode == CMA_ZONE_CMA) {
-		/* the regions are ZONE_CMA, packed in order; their bases do not apply */
-		uint64_t base = l.start[ZONE_CMA];
-		for (unsigned j = 0; j < i; j++)
-			base += pageblock_roundup(cfg, cma->regions[j].pages);
-		return base;
-	}
-	if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO)
-		return cma->regions[i].base_pfn;
-	/* auto: packed downwards from the pageblock-aligned top of the home zone, in order */
-	uint64_t pb = 1ull << cfg->machine.pageblock_order;
-	enum zone_type home = config_cma_home_zone(cfg);
-	uint64_t bottom = l.start[home];
-	uint64_t top = (bottom + l.present[home]) & ~(pb - 1);
-	for (unsigned j = 0; j <= i; j++) {
-		if (cma->regions[j].base_pfn != CONFIG_CMA_BASE_AUTO)
-			continue;
-		uint64_t pages = pageblock_roundup(cfg, cma->regions[j].pages);
-		if (top < bottom || pages > top - bottom)
-			return CONFIG_CMA_NO_FIT;
-		top -= pages;
-	}
-	return top;
-}
-
-static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
-{
-	return a < b + bn && b < a + an;
-}
-
-/* The zone whose present pages hold PFN, or -1 (a hole at the end of a zone's span). */
-static int zone_of(const struct zone_layout *l, uint64_t pfn)
-{
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (pfn >= l->start[z] && pfn < l->start[z] + l->present[z])
-			return z;
-	return -1;
-}
-
 static int validate_cma(const struct config *cfg, const char *src, struct sim_error *err)
 {
 	const struct cma_policy_config *cma = &cfg->policy.cma;
-	struct zone_layout l;
-	zone_layout(cfg, &l);
-	if (cma->mode != CMA_NONE && cma->nr_regions == 0)
-		return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.mode is %s but policy.cma.regions is empty",
-				     src, cma_mode_names[cma->mode]);
 	sim_assert(cma->nr_regions <= CONFIG_MAX_CMA_REGIONS);
 	/* Regions are checked under every mode (none ignores them), so a sweep over modes
 	 * fails on its first point rather than its last. */
@@ -974,52 +872,6 @@ static int validate_cma(const struct config *cfg, const char *src, struct sim_er
 					     "%s: policy.cma.regions[%u].base: pfn %" PRIu64 " is not aligned to a %" PRIu64
 					     "-page pageblock", src, i, r->base_pfn, pb);
 	}
-	if (cma->mode == CMA_ZONE_CMA) {
-		enum zone_type home = config_cma_home_zone(cfg);
-		uint64_t total = cma_total_pages(cfg), avail = cfg->machine.zone_pages[home];
-		if (total > avail)
-			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions: %" PRIu64 " pages in all exceed the %" PRIu64
-					     " pages of zone %s, from which zone_cma carves ZONE_CMA", src, total, avail,
-					     zone_names[home]);
-		return 0;
-	}
-	uint64_t mem_end = 0;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (l.present[z])
-			mem_end = l.start[z] + l.present[z];
-	for (unsigned i = 0; i < cma->nr_regions; i++) {
-		const struct cma_region_config *r = &cma->regions[i];
-		uint64_t base = config_cma_region_base_pfn(cfg, i);
-		if (base == CONFIG_CMA_NO_FIT)
-			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in zone %s "
-					     "(base: auto packs regions down from its top)", src, i, r->pages, zone_names[config_cma_home_zone(cfg)]);
-		uint64_t last = base + r->pages - 1;
-		if (last >= mem_end)
-			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
-					     " extend past the end of memory (pfn %" PRIu64 ")", src, i, base, last, mem_end);
-		int z0 = zone_of(&l, base), z1 = zone_of(&l, last);
-		if (z0 != z1 && z0 >= 0 && z1 >= 0)
-			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
-					     " span zones %s and %s; the kernel refuses a CMA area that crosses a zone"
-					     " (cma_activate_area)", src, i, base, last, zone_names[z0], zone_names[z1]);
-		if (z0 != z1 || z0 < 0)
-			return sim_error_set(err, EX_CONFIG_,
-					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
-					     " reach into the hole after a zone's present pages (zones span whole "
-					     "%d-page blocks)", src, i, base, last, 1 << MAX_PAGE_ORDER);
-		for (unsigned j = 0; j < i; j++) {
-			uint64_t other = config_cma_region_base_pfn(cfg, j);
-			if (ranges_overlap(base, r->pages, other, cma->regions[j].pages))
-				return sim_error_set(err, EX_CONFIG_,
-						     "%s: policy.cma.regions[%u] (pfn %" PRIu64 "..%" PRIu64
-						     ") overlaps regions[%u] (pfn %" PRIu64 "..%" PRIu64 ")", src, i,
-						     base, last, j, other, other + cma->regions[j].pages - 1);
-		}
-	}
 	return 0;
 }
 
@@ -1038,10 +890,12 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 	if (!total)
 		return sim_error_set(err, EX_CONFIG_, "%s: machine.zones: every zone is empty", src);
 	/* mm rounds every zone up to a MAX_PAGE_ORDER block and keeps one block of pfn
-	 * space spare below PFN_NONE */
-	struct zone_layout l;
-	zone_layout(cfg, &l);
-	if (l.start[MAX_NR_ZONES] > (uint64_t)UINT32_MAX - (1u << MAX_PAGE_ORDER))
+	 * space spare below PFN_NONE; mm_layout_check repeats this on the zones as the CMA
+	 * policy carves them. */
+	uint64_t span = 0;
+	for (int z = ZONE_DMA; z < ZONE_CMA; z++)
+		span += (m->zone_pages[z] + (1u << MAX_PAGE_ORDER) - 1) >> MAX_PAGE_ORDER << MAX_PAGE_ORDER;
+	if (span > (uint64_t)UINT32_MAX - (1u << MAX_PAGE_ORDER))
 		return sim_error_set(err, EX_CONFIG_,
 				     "%s: machine.zones: %" PRIu64 " pages exceed the 32-bit pfn space", src, total);
 	if (!lowmem)

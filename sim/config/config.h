@@ -10,112 +10,7 @@
 
 #include "../common.h"
 #include "../kernel/mmtypes.h"
-
-#define CONFIG_MAX_CMA_REGIONS 8
-#define CONFIG_PATH_MAX 1024
-
-struct machine_config {
-	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
-	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
-	unsigned pageblock_order;          /* 9 on x86-64 */
-	uint64_t min_free_kbytes;          /* 0: computed as the kernel does at boot */
-	bool thp;                          /* THP enabled: raises min_free_kbytes (reference §3.1) */
-	unsigned watermark_scale_factor;   /* /10000 of a zone, default 10 */
-	unsigned watermark_boost_factor;   /* /10000 of high, default 15000; 0 disables */
-	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
-	bool pcp;                          /* model per-cpu page lists */
-	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
-};
-
-/* base_pfn for "base: auto" (or 0, as the kernel's cma_declare_contiguous takes base 0
- * for "anywhere"): placed as config_cma_region_base_pfn() says. */
-#define CONFIG_CMA_BASE_AUTO 0
-/* config_cma_region_base_pfn(): an auto region that does not fit */
-#define CONFIG_CMA_NO_FIT UINT64_MAX
-
-struct cma_region_config {
-	char name[32];
-	uint64_t base_pfn;   /* first pfn, pageblock aligned; CONFIG_CMA_BASE_AUTO (0) = auto */
-	uint64_t pages;      /* size in pages (config accepts units: 512MiB) */
-	unsigned order_per_bit;
-};
-
-struct cma_policy_config {
-	enum cma_mode mode;
-	unsigned nr_regions;
-	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
-	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
-	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
-	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
-};
-
-struct policy_config {
-	struct cma_policy_config cma;
-	enum reclaim_policy reclaim;
-	unsigned swappiness;          /* 0..200, default 60 */
-	/* ereclaimable (reference §9.3): also feed the easy list with pages whose writeback
-	 * ended with PG_reclaim; low-memory notification when free + easily-reclaimable
-	 * drops below notify_threshold pages (0: the sum of the zones' high watermarks). */
-	struct {
-		bool writeback_reclaim;
-		uint64_t notify_threshold;
-	} ereclaimable;
-	struct {
-		uint64_t window; /* pages at the inactive file tail searched for clean pages; 0: 256 */
-	} cflru;
-	unsigned dirty_background_ratio; /* vm.dirty_background_ratio, % of dirtyable; 0: 10 */
-	unsigned dirty_ratio;            /* vm.dirty_ratio: writers pause above it; 0: 20 */
-	enum defrag_trigger defrag;
-	unsigned compaction_proactiveness; /* 0..100, default 20 */
-	unsigned extfrag_threshold;   /* default 500 */
-	/* Compaction and migration (sim/mm/compaction.c, migrate.c). */
-	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
-	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
-	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */
-	/* defrag=threshold: the background defragmenter keeps at least this many free blocks
-	 * of each order (counting larger blocks as 2^(o'-o) blocks); 0 = no target. */
-	uint64_t defrag_thresholds[NR_PAGE_ORDERS];
-	sim_ns_t defrag_interval_ns;        /* threshold check period, default 100ms */
-	sim_ns_t compact_node_at_ns;        /* > 0: echo 1 > /proc/sys/vm/compact_node at this time */
-};
-
-struct device_config {
-	uint64_t disk_bandwidth_bps;  /* bytes per second */
-	sim_ns_t disk_latency_ns;
-	uint64_t swap_pages;          /* 0: no swap */
-	uint64_t swap_bandwidth_bps;
-	sim_ns_t swap_latency_ns;
-};
-
-struct cost_config {
-	sim_ns_t alloc_fast_ns;   /* fast-path allocation */
-	sim_ns_t free_ns;         /* one free */
-	sim_ns_t scan_page_ns;    /* reclaim/compaction: one page scanned */
-	sim_ns_t reclaim_page_ns; /* one page reclaimed */
-	sim_ns_t migrate_page_ns; /* one page copied */
-};
-
-struct workload_config {
-	char trace[CONFIG_PATH_MAX];     /* native trace to replay; or */
-	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML file, generated in-process */
-	enum replay_mode replay;
-};
-
-struct output_config {
-	char dir[CONFIG_PATH_MAX];
-	sim_ns_t sample_interval_ns; /* timeseries.tsv period; 0 disables */
-};
-
-struct config {
-	char source[CONFIG_PATH_MAX]; /* the YAML file it came from */
-	uint64_t seed;
-	struct machine_config machine;
-	struct policy_config policy;
-	struct device_config devices;
-	struct cost_config costs;
-	struct workload_config workload;
-	struct output_config output;
-};
+#include "../kernel/params.h" /* struct config and its parts */
 
 /* Fill *cfg with every key's default. */
 void config_defaults(struct config *cfg);
@@ -132,7 +27,8 @@ int config_set(struct config *cfg, const char *assignment, struct sim_error *err
  * message, for sweep plans that carry overrides in their own YAML. */
 int config_set_value(struct config *cfg, const char *key, const char *value, const char *where,
 		     struct sim_error *err);
-/* Cross-field validation (zones non-empty, CMA regions inside memory, ...). */
+/* Cross-field validation of the keys (zones non-empty, CMA regions named, sized and
+ * aligned, ...).  Where the regions land is checked by mm_layout_check (sim/mm). */
 int config_validate(const struct config *cfg, struct sim_error *err);
 /* Write the effective configuration as a JSON object (for summary.json): every key of
  * the table, nested by its dots, numbers in the key's stored unit (pages, KiB, ns,
@@ -140,19 +36,6 @@ int config_validate(const struct config *cfg, struct sim_error *err);
  * stream stands, inner lines are indented by indent + 2 spaces, the closing brace by
  * indent; no trailing newline. */
 void config_write_json(const struct config *cfg, void *fp /* FILE * */, int indent);
-
-/* Zone layout as mm_init builds it: zones back to back from pfn 0 in zone_type order,
- * each spanning its pages rounded up to 2^MAX_PAGE_ORDER; under zone_cma the regions'
- * pages move from Normal into ZONE_CMA (the last zone). */
-uint64_t config_zone_start_pfn(const struct config *cfg, enum zone_type zt);
-/* The zone CMA memory comes from: Normal, or DMA32 on a machine without Normal (a 1 GiB
- * x86-64 VM).  Auto regions are placed at its top; zone_cma carves ZONE_CMA out of it. */
-enum zone_type config_cma_home_zone(const struct config *cfg);
-/* Region i's first pfn as mm places it: an explicit base as given; under zone_cma the
- * regions packed in order from ZONE_CMA's start; otherwise "auto" regions packed in order
- * downwards from the pageblock-aligned top of Normal.  CONFIG_CMA_NO_FIT if an auto region
- * does not fit (config_validate reports it). */
-uint64_t config_cma_region_base_pfn(const struct config *cfg, unsigned i);
 
 /* Parse a size: "4096", "512KiB", "512MiB", "4GiB", "1G", "2M" (binary units) -> bytes. */
 int config_parse_size(const char *s, uint64_t *bytes);

@@ -1,67 +1,73 @@
-/* cma_policy.c — the three ways of managing CMA memory (reference §7, §9), plus none, as
- * one ops table selected by policy.cma.mode.  Each policy decides two things the buddy
- * allocator asks about: which zones and CMA memory a request may use, and whether an
- * UNMOVABLE/RECLAIMABLE fallback may take a page from a given pageblock.
+/* cma_policy.c — the registry of CMA policies, and the pieces several of them share.
  *
- *   none            no CMA area: the memory is ordinary.
- *   migrate_cma     mainline: MIGRATE_CMA pageblocks, used only by requests whose gfp
- *                   migratetype is MOVABLE (ALLOC_CMA, any __GFP_MOVABLE, so block-device
- *                   page cache too), as a last resort or first under the 5.7 balance rule;
- *                   free CMA pages subtracted in non-movable watermark checks (page_alloc.c).
- *   sticky_movable  Mel Gorman's proposal: the area is MOVABLE pageblocks flagged sticky;
- *                   UNMOVABLE/RECLAIMABLE may never claim or steal from them; no watermark
- *                   special case.
- *   zone_cma        Joonsoo Kim's proposal: the area is its own zone above Movable, reached
- *                   only by requests that may use ZONE_MOVABLE (GFP_HIGHUSER_MOVABLE-like:
- *                   __GFP_HIGHMEM|__GFP_MOVABLE), so block-device page cache stays out; the
- *                   zone has its own watermarks and compaction stays within it.
+ * Each policy is one struct cma_policy_ops in its own file (cma_none.c, cma_migrate.c,
+ * cma_sticky.c, cma_zone.c); mm_init picks cma_policies[policy.cma.mode] and nothing else
+ * in the simulator tests the mode.  A new policy is a new cma_<name>.c, its name in
+ * cma_mode_names (sim/kernel/mmtypes.c, which the config parser reads), its enum value,
+ * and one line here.
  */
 #include "mm.h"
 
-static void prepare_none(const struct mm *mm, struct alloc_context *ac)
+const struct cma_policy_ops *const cma_policies[NR_CMA_MODES] = {
+	[CMA_NONE] = &cma_policy_none,
+	[CMA_MIGRATE_CMA] = &cma_policy_migrate,
+	[CMA_STICKY_MOVABLE] = &cma_policy_sticky,
+	[CMA_ZONE_CMA] = &cma_policy_zone,
+};
+
+const struct cma_policy_ops *cma_policy_of(enum cma_mode mode)
+{
+	return (unsigned)mode < NR_CMA_MODES ? cma_policies[mode] : NULL;
+}
+
+/* ALLOC_CMA follows the gfp migratetype, as gfp_to_alloc_flags_cma() in 6.12: every
+ * request whose migratetype is MOVABLE may use CMA memory (page_alloc.c sets the flag). */
+void cma_prepare_by_migratetype(const struct mm *mm, struct alloc_context *ac)
 {
 	(void)mm;
-	ac->no_cma = true;
+	(void)ac;
 }
 
-static void prepare_migrate_cma(const struct mm *mm, struct alloc_context *ac)
-{
-	(void)mm;
-	(void)ac; /* ALLOC_CMA follows the gfp migratetype (gfp_to_alloc_flags) */
-}
-
-static void prepare_zone_cma(const struct mm *mm, struct alloc_context *ac)
-{
-	ac->no_cma = true; /* no MIGRATE_CMA pageblocks exist under this policy */
-	if (ac->highest_zoneidx == ZONE_MOVABLE && zone_populated(&mm->zones[ZONE_CMA]))
-		ac->highest_zoneidx = ZONE_CMA;
-}
-
-static bool fallback_any(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
-			 enum migratetype start_mt)
+bool cma_fallback_any(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
+		      enum migratetype start_mt)
 {
 	(void)mm; (void)z; (void)pfn; (void)order; (void)start_mt;
 	return true;
 }
 
-/* Sticky blocks never serve an UNMOVABLE/RECLAIMABLE fallback (claim or steal). A free
- * block above pageblock order covers several pageblocks: none may be sticky. */
-static bool fallback_not_sticky(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
-				enum migratetype start_mt)
+/* As __zone_watermark_unusable_free() in 6.12: without ALLOC_CMA the free pages on
+ * MIGRATE_CMA lists cannot serve the request.  A policy without MIGRATE_CMA pageblocks has
+ * none there, so the subtraction is 0 for it and the check's arithmetic stays one rule. */
+uint64_t cma_watermark_unusable_cma_lists(const struct zone *z, unsigned alloc_flags)
 {
-	if (start_mt == MIGRATE_MOVABLE)
-		return true;
-	pfn_t nr = order > mm->pageblock_order ? 1u << order : 1;
-	for (pfn_t q = pfn; q < pfn + nr; q += mm->pageblock_nr_pages)
-		if (z->pageblocks[(q - z->start_pfn) >> mm->pageblock_order].bits & PB_STICKY)
-			return false;
-	return true;
+	return (alloc_flags & ALLOC_CMA) ? 0 : z->nr_free_cma;
 }
 
-const struct cma_policy_ops cma_policies[NR_CMA_MODES] = {
-	[CMA_NONE] = { .name = "none", .prepare = prepare_none, .fallback_allowed = fallback_any },
-	[CMA_MIGRATE_CMA] = { .name = "migrate_cma", .prepare = prepare_migrate_cma, .fallback_allowed = fallback_any },
-	[CMA_STICKY_MOVABLE] = { .name = "sticky_movable", .prepare = prepare_migrate_cma,
-				 .fallback_allowed = fallback_not_sticky },
-	[CMA_ZONE_CMA] = { .name = "zone_cma", .prepare = prepare_zone_cma, .fallback_allowed = fallback_any },
-};
+/* As __zone_watermark_ok() in 6.12: a free MIGRATE_CMA block counts for a high-order
+ * check only with ALLOC_CMA. */
+bool cma_watermark_high_order_cma_lists(const struct free_area *area, unsigned alloc_flags)
+{
+	return (alloc_flags & ALLOC_CMA) && area->nr_free_mt[MIGRATE_CMA];
+}
+
+/* Free pages in [base, end), by walking its blocks.  Starting from a MAX_PAGE_ORDER-aligned
+ * pfn every step lands on a block head, because buddy blocks are aligned to their size;
+ * free blocks may straddle the range ends, so only the overlap counts. */
+uint64_t cma_free_pages_in(const struct mm *mm, pfn_t base, pfn_t end)
+{
+	uint64_t nr = 0;
+	pfn_t pfn = base & ~(pfn_t)((1u << MAX_PAGE_ORDER) - 1);
+	while (pfn < end && pfn < mm->nr_pages) {
+		const struct page_frame *pf = &mm->pages[pfn];
+		pfn_t len = 1;
+		if (pf->flags & (PF_BUDDY | PF_HEAD))
+			len = (pfn_t)1 << pf->order;
+		if (pf->flags & PF_BUDDY) {
+			pfn_t lo = MAX(pfn, base), hi = MIN(pfn + len, end);
+			if (hi > lo)
+				nr += hi - lo;
+		}
+		pfn += len;
+	}
+	return nr;
+}

@@ -17,7 +17,8 @@
 #define MMSIM_MM_H
 
 #include "../common.h"
-#include "../config/config.h"
+#include "../kernel/intent.h"
+#include "../kernel/params.h"
 #include "../kernel/gfp.h"
 #include "../kernel/mmtypes.h"
 #include "../kernel/vmstat_items.h"
@@ -131,6 +132,9 @@ struct zone {
 
 	bool boosted_wakeup; /* ZONE_BOOSTED_WATERMARK: wake kswapd after this rmqueue */
 
+	/* The node's CMA policy (== mm->cma_ops), here so zone_watermark_ok needs no mm. */
+	const struct cma_policy_ops *cma_ops;
+
 	/* Per-cpu pagesets (reference §2.8), cfg->machine.nr_cpus of them when machine.pcp. */
 	struct per_cpu_pages *pcp;
 	uint64_t nr_pcp_pages; /* pages held on every pcp list of this zone */
@@ -205,17 +209,52 @@ void lru_add(struct mm *mm, pfn_t pfn, bool tail);
 void lru_del(struct mm *mm, pfn_t pfn);
 void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
 
-/* ---- CMA policies (cma_policy.c) ------------------------------------------------------ */
+/* ---- CMA policies (cma_policy.c registry, one cma_<name>.c per policy) ---------------- */
 
+/* Everything that differs between the ways of managing CMA memory, so that the allocator,
+ * boot, /proc and the time series ask the policy instead of testing policy.cma.mode.
+ * Boot (mm_init), in order: the layout asks own_zone, place_cma_areas() asks has_area and
+ * calls mark_pageblock for each pageblock of each area.  Allocation: prepare before the
+ * zonelist walk, fallback_allowed in the fallback search, watermark_unusable and
+ * watermark_high_order inside zone_watermark_ok(). */
 struct cma_policy_ops {
-	const char *name;
+	/* false: the regions stay ordinary memory and no CMA area exists (CONFIG_CMA=n). */
+	bool has_area;
+	/* The area is ZONE_CMA: carved from the top of the CMA home zone, regions packed from
+	 * its start in order, their configured bases ignored (mm_layout_compute). */
+	bool own_zone;
+	/* /proc shows the CMA migratetype column and the cma_* vmstat lines (CONFIG_CMA=y). */
+	bool proc_cma;
+	/* /proc/vmstat has the per-zone lines of ZONE_CMA (pgalloc_cma, allocstall_cma, ...). */
+	bool proc_zone_cma;
+	/* Boot: one pageblock of an area (PB_CMA already set) becomes what the policy wants. */
+	void (*mark_pageblock)(struct mm *mm, struct zone *z, struct pageblock *pb);
 	/* Shape a request before the zonelist walk: highest zone, CMA eligibility. */
 	void (*prepare)(const struct mm *mm, struct alloc_context *ac);
 	/* May a fallback for start_mt take the free block of `order` at pfn (claim or steal)? */
 	bool (*fallback_allowed)(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
 				 enum migratetype start_mt);
+	/* Free pages of z the request cannot use, subtracted before the watermark compare. */
+	uint64_t (*watermark_unusable)(const struct zone *z, unsigned alloc_flags);
+	/* Does a free block on area's non-PCP-type lists satisfy a high-order check? */
+	bool (*watermark_high_order)(const struct free_area *area, unsigned alloc_flags);
+	/* Pages of the CMA areas in use (allocated or on pcp lists): timeseries cma_used_pages. */
+	uint64_t (*used_pages)(const struct mm *mm);
 };
-extern const struct cma_policy_ops cma_policies[NR_CMA_MODES];
+/* The registry, indexed by policy.cma.mode; every hook is set (mark_pageblock only when
+ * has_area). */
+extern const struct cma_policy_ops *const cma_policies[NR_CMA_MODES];
+/* The policy for mode, or NULL when mode is out of range. */
+const struct cma_policy_ops *cma_policy_of(enum cma_mode mode);
+extern const struct cma_policy_ops cma_policy_none, cma_policy_migrate, cma_policy_sticky, cma_policy_zone;
+/* Shared pieces the policy files combine (cma_policy.c). */
+void cma_prepare_by_migratetype(const struct mm *mm, struct alloc_context *ac);
+bool cma_fallback_any(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
+		      enum migratetype start_mt);
+uint64_t cma_watermark_unusable_cma_lists(const struct zone *z, unsigned alloc_flags);
+bool cma_watermark_high_order_cma_lists(const struct free_area *area, unsigned alloc_flags);
+/* Free pages in [base, end) by walking the blocks (no counter covers an arbitrary range). */
+uint64_t cma_free_pages_in(const struct mm *mm, pfn_t base, pfn_t end);
 
 /* ---- the node ------------------------------------------------------------------- */
 
@@ -275,7 +314,7 @@ struct mm {
 	uint64_t alloc_fail_by_class[NR_ALLOC_CLASSES];
 
 	struct mm_hooks hooks;
-	const struct cma_policy_ops *cma_ops; /* &cma_policies[cfg->policy.cma.mode] */
+	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
 
 	sim_ns_t stall_ns; /* slow-path cost accumulated by the current request */
 	unsigned cpu;      /* CPU of the current request (pcp list choice) */
@@ -292,6 +331,31 @@ struct alloc_context {
 };
 
 /* ---- API ------------------------------------------------------------------------ */
+
+/* Where mm_init puts every zone and CMA area, from the configuration alone (zone.c): zones
+ * back to back from pfn 0 in zone_type order, each spanning its present pages rounded up to
+ * 2^MAX_PAGE_ORDER (so no buddy crosses a zone); a policy with own_zone moves the regions'
+ * pages from the top of the CMA home zone into ZONE_CMA, the last zone.
+ *   start[z + 1] == start[z] + roundup(present[z], 2^MAX_PAGE_ORDER)
+ *   Σ_z present[z] == Σ_z machine.zone_pages[z]  (when the carve fits)
+ * cma_base[i] is region i's first pfn: under own_zone packed in order from ZONE_CMA's
+ * start; otherwise an explicit base as given, and "auto" regions packed in order downwards
+ * from the pageblock-aligned top of the home zone (MM_CMA_NO_FIT: does not fit).  Regions
+ * are placed under every policy, none included, so a bad region fails every point of a
+ * sweep over policies alike. */
+#define MM_CMA_NO_FIT UINT64_MAX
+struct mm_layout {
+	uint64_t start[MAX_NR_ZONES + 1]; /* start[MAX_NR_ZONES] = end of the last span */
+	uint64_t present[MAX_NR_ZONES];
+	enum zone_type cma_home; /* Normal, or DMA32 on a machine without Normal (1 GiB VM) */
+	uint64_t cma_base[CONFIG_MAX_CMA_REGIONS];
+};
+void mm_layout_compute(const struct config *cfg, struct mm_layout *l);
+/* mm_layout_compute, then the checks the kernel makes when it reserves and activates the
+ * areas (cma_declare_contiguous_nid, cma_activate_area in 6.12) and the 32-bit pfn space:
+ * EX_CONFIG_ with "<config source>: <key>: ..." naming the offending key. */
+int mm_layout_check(const struct config *cfg, struct mm_layout *l, struct sim_error *err);
+
 
 /* Build the node from cfg: zones, pageblocks (all MOVABLE at boot), CMA regions,
  * watermarks, lowmem_reserve; every present page starts free. */

@@ -552,8 +552,8 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 	int64_t min = (int64_t)mark;
 	if (!(alloc_flags & ALLOC_RESERVES))
 		free -= (int64_t)z->nr_free_highatomic;
-	if (!(alloc_flags & ALLOC_CMA))
-		free -= (int64_t)z->nr_free_cma; /* the CMA rule (reference §3.2, §3.4) */
+	/* The CMA part of __zone_watermark_unusable_free() in 6.12, as the policy counts it. */
+	free -= (int64_t)z->cma_ops->watermark_unusable(z, alloc_flags);
 	if (alloc_flags & ALLOC_RESERVES) {
 		if (alloc_flags & ALLOC_MIN_RESERVE) {
 			min -= min / 2;
@@ -574,7 +574,7 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 			if (area->nr_free_mt[mt])
 				return true;
-		if ((alloc_flags & ALLOC_CMA) && area->nr_free_mt[MIGRATE_CMA])
+		if (z->cma_ops->watermark_high_order(area, alloc_flags))
 			return true;
 		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) && area->nr_free_mt[MIGRATE_HIGHATOMIC])
 			return true;

@@ -2,7 +2,6 @@
  * above what migration expects, so it can never move or be reclaimed (reference §6.1, §6.2). */
 #include "mm.h"
 
-#include "../trace/trace.h"
 #include "migrate.h"
 
 bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)

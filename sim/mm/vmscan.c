@@ -75,7 +75,6 @@
 #include <string.h>
 
 #include "../engine/engine.h"
-#include "../trace/trace.h"
 
 const char *const lru_list_names[NR_LRU_LISTS] = {
 	"inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable", "easily_reclaimable",

@@ -2,6 +2,7 @@
  * watermarks and lowmem_reserve (reference §1.3–1.4, §3.1, §7.1). */
 #include "mm.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,23 +85,180 @@ void mm_setup_watermarks(struct mm *mm)
 	}
 }
 
-/* Place the CMA areas (base 0 = automatic: packed downwards from the top of Normal, or
- * the whole CMA zone under zone_cma) and mark their pageblocks per policy: MIGRATE_CMA
- * (mainline) or sticky MOVABLE (Mel's proposal).  Bases are pageblock aligned. */
-static int place_cma_areas(struct mm *mm, struct sim_error *err)
+/* ---- layout ----------------------------------------------------------------------- */
+
+static uint64_t pageblock_roundup(const struct config *cfg, uint64_t pages)
+{
+	uint64_t pb = 1ull << cfg->machine.pageblock_order;
+	return (pages + pb - 1) / pb * pb;
+}
+
+static uint64_t cma_total_pages(const struct config *cfg)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < cfg->policy.cma.nr_regions; i++)
+		sum += cfg->policy.cma.regions[i].pages;
+	return sum;
+}
+
+static const struct cma_policy_ops *layout_policy(const struct config *cfg)
+{
+	const struct cma_policy_ops *ops = cma_policy_of(cfg->policy.cma.mode);
+	return ops ? ops : &cma_policy_none;
+}
+
+void mm_layout_compute(const struct config *cfg, struct mm_layout *l)
+{
+	const struct cma_policy_config *cma = &cfg->policy.cma;
+	const uint64_t align = 1ull << MAX_PAGE_ORDER;
+	bool own_zone = layout_policy(cfg)->own_zone;
+	memset(l, 0, sizeof(*l));
+	/* As arch/x86 CMA reservation: memory for the areas comes from the highest lowmem zone. */
+	l->cma_home = cfg->machine.zone_pages[ZONE_NORMAL] ? ZONE_NORMAL : ZONE_DMA32;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		l->present[z] = z == ZONE_CMA ? 0 : cfg->machine.zone_pages[z];
+	if (own_zone) {
+		/* ZONE_CMA (Joonsoo Kim's proposal): the area is a zone of its own, taken from
+		 * the top of the zone it would otherwise have been in.  mm_layout_check reports a
+		 * carve larger than the home zone. */
+		uint64_t carve = MIN(cma_total_pages(cfg), l->present[l->cma_home]);
+		l->present[l->cma_home] -= carve;
+		l->present[ZONE_CMA] = carve;
+	}
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		l->start[z + 1] = l->start[z] + (l->present[z] + align - 1) / align * align;
+
+	unsigned nr = MIN(cma->nr_regions, CONFIG_MAX_CMA_REGIONS);
+	if (own_zone) {
+		/* the regions are ZONE_CMA, packed in order; their bases do not apply */
+		uint64_t base = l->start[ZONE_CMA];
+		for (unsigned i = 0; i < nr; i++) {
+			l->cma_base[i] = base;
+			base += pageblock_roundup(cfg, cma->regions[i].pages);
+		}
+		return;
+	}
+	/* As cma_declare_contiguous_nid() with base 0: the highest fitting range below the
+	 * limit, here packed downwards from the pageblock-aligned top of the home zone. */
+	uint64_t pb = 1ull << cfg->machine.pageblock_order;
+	uint64_t bottom = l->start[l->cma_home];
+	uint64_t top = (bottom + l->present[l->cma_home]) & ~(pb - 1);
+	bool fits = true;
+	for (unsigned i = 0; i < nr; i++) {
+		if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO) {
+			l->cma_base[i] = cma->regions[i].base_pfn;
+			continue;
+		}
+		uint64_t pages = pageblock_roundup(cfg, cma->regions[i].pages);
+		if (!fits || top < bottom || pages > top - bottom) {
+			fits = false; /* every later auto region is stacked on this one */
+			l->cma_base[i] = MM_CMA_NO_FIT;
+			continue;
+		}
+		top -= pages;
+		l->cma_base[i] = top;
+	}
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
+
+/* The zone whose present pages hold PFN, or -1 (a hole at the end of a zone's span). */
+static int layout_zone_of(const struct mm_layout *l, uint64_t pfn)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (pfn >= l->start[z] && pfn < l->start[z] + l->present[z])
+			return z;
+	return -1;
+}
+
+int mm_layout_check(const struct config *cfg, struct mm_layout *l, struct sim_error *err)
+{
+	const struct cma_policy_config *cma = &cfg->policy.cma;
+	const char *src = cfg->source[0] ? cfg->source : "config";
+	const struct cma_policy_ops *ops = layout_policy(cfg);
+	mm_layout_compute(cfg, l);
+	if (ops->has_area && cma->nr_regions == 0)
+		return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.mode is %s but policy.cma.regions is empty",
+				     src, cma_mode_names[cma->mode]);
+	/* mm rounds every zone up to a MAX_PAGE_ORDER block and keeps one block of pfn space
+	 * spare below PFN_NONE */
+	if (l->start[MAX_NR_ZONES] > (uint64_t)UINT32_MAX - (1u << MAX_PAGE_ORDER)) {
+		uint64_t total = 0;
+		for (int z = ZONE_DMA; z < ZONE_CMA; z++)
+			total += cfg->machine.zone_pages[z];
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: machine.zones: %" PRIu64 " pages exceed the 32-bit pfn space", src, total);
+	}
+	if (cma->nr_regions > CONFIG_MAX_CMA_REGIONS)
+		return sim_error_set(err, EX_CONFIG_, "%s: policy.cma.regions: more than %d regions", src,
+				     CONFIG_MAX_CMA_REGIONS);
+	if (ops->own_zone) {
+		uint64_t total = cma_total_pages(cfg), avail = cfg->machine.zone_pages[l->cma_home];
+		if (total > avail)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions: %" PRIu64 " pages in all exceed the %" PRIu64
+					     " pages of zone %s, from which %s carves ZONE_CMA", src, total, avail,
+					     zone_names[l->cma_home], cma_mode_names[cma->mode]);
+		return 0;
+	}
+	uint64_t mem_end = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (l->present[z])
+			mem_end = l->start[z] + l->present[z];
+	for (unsigned i = 0; i < cma->nr_regions; i++) {
+		const struct cma_region_config *r = &cma->regions[i];
+		uint64_t base = l->cma_base[i];
+		if (base == MM_CMA_NO_FIT)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in zone %s "
+					     "(base: auto packs regions down from its top)", src, i, r->pages,
+					     zone_names[l->cma_home]);
+		uint64_t last = base + r->pages - 1;
+		if (last >= mem_end)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
+					     " extend past the end of memory (pfn %" PRIu64 ")", src, i, base, last, mem_end);
+		int z0 = layout_zone_of(l, base), z1 = layout_zone_of(l, last);
+		if (z0 != z1 && z0 >= 0 && z1 >= 0)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
+					     " span zones %s and %s; the kernel refuses a CMA area that crosses a zone"
+					     " (cma_activate_area)", src, i, base, last, zone_names[z0], zone_names[z1]);
+		if (z0 != z1 || z0 < 0)
+			return sim_error_set(err, EX_CONFIG_,
+					     "%s: policy.cma.regions[%u]: pfns %" PRIu64 "..%" PRIu64
+					     " reach into the hole after a zone's present pages (zones span whole "
+					     "%d-page blocks)", src, i, base, last, 1 << MAX_PAGE_ORDER);
+		for (unsigned j = 0; j < i; j++) {
+			uint64_t other = l->cma_base[j];
+			if (ranges_overlap(base, r->pages, other, cma->regions[j].pages))
+				return sim_error_set(err, EX_CONFIG_,
+						     "%s: policy.cma.regions[%u] (pfn %" PRIu64 "..%" PRIu64
+						     ") overlaps regions[%u] (pfn %" PRIu64 "..%" PRIu64 ")", src, i,
+						     base, last, j, other, other + cma->regions[j].pages - 1);
+		}
+	}
+	return 0;
+}
+
+/* ---- building the node ------------------------------------------------------------- */
+
+/* Activate the CMA areas at the bases the layout chose (cma_activate_area() in 6.12): each
+ * pageblock gets PB_CMA, then whatever the policy makes of it (MIGRATE_CMA, sticky MOVABLE,
+ * nothing for ZONE_CMA).  Bases are pageblock aligned. */
+static int place_cma_areas(struct mm *mm, const struct mm_layout *l, struct sim_error *err)
 {
 	const struct cma_policy_config *cma = &mm->cfg->policy.cma;
-	if (cma->mode == CMA_NONE)
+	if (!mm->cma_ops->has_area)
 		return 0;
 	for (unsigned r = 0; r < cma->nr_regions; r++) {
 		struct cma_area *a = &mm->cma_areas[mm->nr_cma_areas++];
 		snprintf(a->name, sizeof(a->name), "%s", cma->regions[r].name[0] ? cma->regions[r].name : "cma");
 		a->pages = (cma->regions[r].pages + mm->pageblock_nr_pages - 1) & ~(uint64_t)(mm->pageblock_nr_pages - 1);
-		/* One placement rule for config validation and the model (config.c). */
-		uint64_t base = config_cma_region_base_pfn(mm->cfg, r);
-		if (base == CONFIG_CMA_NO_FIT)
-			return sim_error_set(err, EX_CONFIG_, "CMA area %s does not fit", a->name);
-		a->base_pfn = (pfn_t)base;
+		a->base_pfn = (pfn_t)l->cma_base[r];
 		struct zone *z = mm_pfn_zone(mm, a->base_pfn);
 		struct zone *zl = mm_pfn_zone(mm, a->base_pfn + (pfn_t)a->pages - 1);
 		if (!z || z != zl || a->base_pfn % mm->pageblock_nr_pages ||
@@ -111,14 +269,7 @@ static int place_cma_areas(struct mm *mm, struct sim_error *err)
 		for (pfn_t pfn = a->base_pfn; pfn < a->base_pfn + a->pages; pfn += mm->pageblock_nr_pages) {
 			struct pageblock *pb = &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
 			pb->bits |= PB_CMA;
-			if (cma->mode == CMA_MIGRATE_CMA) {
-				z->nr_blocks_mt[pb->mt]--;
-				pb->mt = MIGRATE_CMA;
-				z->nr_blocks_mt[MIGRATE_CMA]++;
-				z->cma_pages += mm->pageblock_nr_pages;
-			} else if (cma->mode == CMA_STICKY_MOVABLE) {
-				pb->bits |= PB_STICKY;
-			}
+			mm->cma_ops->mark_pageblock(mm, z, pb);
 		}
 	}
 	return 0;
@@ -129,42 +280,27 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	memset(mm, 0, sizeof(*mm));
 	mm->cfg = cfg;
 	mm->engine = engine;
-	if ((unsigned)cfg->policy.cma.mode >= NR_CMA_MODES)
+	mm->cma_ops = cma_policy_of(cfg->policy.cma.mode);
+	if (!mm->cma_ops)
 		return sim_error_set(err, EX_CONFIG_, "policy.cma.mode out of range");
-	mm->cma_ops = &cma_policies[cfg->policy.cma.mode];
 	mm->pageblock_order = cfg->machine.pageblock_order;
 	if (mm->pageblock_order > MAX_PAGE_ORDER || mm->pageblock_order < 1)
 		return sim_error_set(err, EX_CONFIG_, "pageblock_order %u out of range 1..%d",
 				     mm->pageblock_order, MAX_PAGE_ORDER);
 	mm->pageblock_nr_pages = 1u << mm->pageblock_order;
 
-	uint64_t zone_pages[MAX_NR_ZONES];
-	memcpy(zone_pages, cfg->machine.zone_pages, sizeof(zone_pages));
-	zone_pages[ZONE_CMA] = 0;
-	if (cfg->policy.cma.mode == CMA_ZONE_CMA) {
-		/* ZONE_CMA (Joonsoo Kim): the CMA memory becomes a zone of its own, taken from
-		 * the top of the zone it would otherwise have been in. */
-		enum zone_type home = config_cma_home_zone(cfg);
-		uint64_t cma = 0;
-		for (unsigned r = 0; r < cfg->policy.cma.nr_regions; r++)
-			cma += cfg->policy.cma.regions[r].pages;
-		if (cma > zone_pages[home])
-			return sim_error_set(err, EX_CONFIG_, "zone_cma: CMA regions (%llu pages) larger than %s",
-					     (unsigned long long)cma, zone_names[home]);
-		zone_pages[home] -= cma;
-		zone_pages[ZONE_CMA] = cma;
-	}
-
+	struct mm_layout lay;
+	if (mm_layout_check(cfg, &lay, err))
+		return -1;
 	const uint64_t align = 1u << MAX_PAGE_ORDER;
-	uint64_t pfn = 0;
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &mm->zones[i];
 		z->type = (enum zone_type)i;
 		z->name = zone_names[i];
-		z->start_pfn = (pfn_t)pfn;
-		z->present = z->managed = zone_pages[i];
-		z->spanned = (zone_pages[i] + align - 1) / align * align;
-		pfn += z->spanned;
+		z->cma_ops = mm->cma_ops;
+		z->start_pfn = (pfn_t)lay.start[i];
+		z->present = z->managed = lay.present[i];
+		z->spanned = lay.start[i + 1] - lay.start[i];
 		for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
 			for (int o = 0; o < NR_PAGE_ORDERS; o++)
 				z->free_area[o].head[mt] = z->free_area[o].tail[mt] = PFN_NONE;
@@ -172,6 +308,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		if (z->present)
 			mm->highest_populated = z->type;
 	}
+	uint64_t pfn = lay.start[MAX_NR_ZONES];
 	if (pfn == 0 || pfn > UINT32_MAX - align)
 		return sim_error_set(err, EX_CONFIG_, "machine size %llu pages out of range",
 				     (unsigned long long)pfn);
@@ -197,7 +334,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		z->nr_blocks_mt[MIGRATE_MOVABLE] = (z->present + mm->pageblock_nr_pages - 1) >> mm->pageblock_order;
 		/* Trailing blocks wholly in the hole are not counted by pagetypeinfo. */
 	}
-	if (place_cma_areas(mm, err))
+	if (place_cma_areas(mm, &lay, err))
 		return -1;
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &mm->zones[i];

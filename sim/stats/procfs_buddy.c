@@ -3,7 +3,7 @@
 
 bool procfs_has_cma(const struct mm *mm)
 {
-	return mm->cfg->policy.cma.mode != CMA_NONE;
+	return mm->cma_ops->proc_cma;
 }
 
 void procfs_write_buddyinfo(FILE *fp, const struct mm *mm)

@@ -227,7 +227,7 @@ static bool event_in_vmstat(const struct mm *mm, enum vm_event_item e)
 		return false; /* a CONFIG_CMA=n kernel has no cma_alloc_* lines */
 	/* The per-zone lines of ZONE_CMA exist only in a kernel with Joonsoo Kim's ZONE_CMA. */
 	if ((e == VM_PGALLOC_CMA || e == VM_ALLOCSTALL_CMA || e == VM_PGSKIP_CMA) &&
-	    mm->cfg->policy.cma.mode != CMA_ZONE_CMA)
+	    !mm->cma_ops->proc_zone_cma)
 		return false;
 	return true;
 }

@@ -41,57 +41,10 @@ static void col(struct row_ctx *c, int64_t value, const char *name_fmt, ...)
 	}
 }
 
-/* Free pages in [base, end) of CMA memory, by walking its blocks.  Starting from a
- * MAX_PAGE_ORDER-aligned pfn every step lands on a block head, because buddy blocks are
- * aligned to their size; free blocks may straddle the area ends, so only the overlap counts. */
-static uint64_t free_pages_in(const struct mm *mm, pfn_t base, pfn_t end)
-{
-	uint64_t nr = 0;
-	pfn_t pfn = base & ~(pfn_t)((1u << MAX_PAGE_ORDER) - 1);
-	while (pfn < end && pfn < mm->nr_pages) {
-		const struct page_frame *pf = &mm->pages[pfn];
-		pfn_t len = 1;
-		if (pf->flags & (PF_BUDDY | PF_HEAD))
-			len = (pfn_t)1 << pf->order;
-		if (pf->flags & PF_BUDDY) {
-			pfn_t lo = MAX(pfn, base), hi = MIN(pfn + len, end);
-			if (hi > lo)
-				nr += hi - lo;
-		}
-		pfn += len;
-	}
-	return nr;
-}
-
+/* Each policy knows how to count its area's pages in use (cma_policy_ops.used_pages). */
 uint64_t timeseries_cma_used_pages(const struct mm *mm)
 {
-	switch (mm->cfg->policy.cma.mode) {
-	case CMA_MIGRATE_CMA: {
-		/* Since 6.10 a free page sits on its pageblock's list: free CMA == free on CMA lists. */
-		uint64_t free_cma = 0;
-		for (int i = 0; i < MAX_NR_ZONES; i++)
-			free_cma += mm->zones[i].nr_free_cma;
-		return mm->totalcma_pages - MIN(free_cma, mm->totalcma_pages);
-	}
-	case CMA_ZONE_CMA: {
-		const struct zone *z = &mm->zones[ZONE_CMA];
-		return z->present - MIN(z->nr_free_pages, z->present);
-	}
-	case CMA_STICKY_MOVABLE: {
-		/* Sticky blocks are ordinary MOVABLE ones: no counter, so walk the areas. */
-		uint64_t used = 0;
-		for (unsigned a = 0; a < mm->nr_cma_areas; a++) {
-			const struct cma_area *ca = &mm->cma_areas[a];
-			pfn_t end = ca->base_pfn + (pfn_t)ca->pages;
-			used += ca->pages - free_pages_in(mm, ca->base_pfn, end);
-		}
-		return used;
-	}
-	case CMA_NONE:
-	case NR_CMA_MODES:
-		break;
-	}
-	return 0;
+	return mm->cma_ops->used_pages(mm);
 }
 
 /* free_pages, blocks_total and blocks_suitable of reference §5.3 for one zone and order. */

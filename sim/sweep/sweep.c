@@ -4,6 +4,7 @@
 
 #include "../config/config.h"
 #include "../config/plan.h"
+#include "../sim.h"
 #include "../stats/runset.h"
 
 #include <dirent.h>
@@ -354,7 +355,7 @@ out:
 
 /* Check every point's configuration in-process before anything is spawned: the base is
  * loaded once, then each point's sets are applied with config_set_value naming their
- * place in the plan (plan.yaml:line:col) and the result goes through config_validate, as
+ * place in the plan (plan.yaml:line:col) and the result goes through sim_validate, as
  * `mmsim run` would do.  A typo thus shows once, where it is written, instead of as one
  * identical failure per repeat; a bad point's units are marked failed without running and
  * the other points run.  A bad base config stops the sweep: no point could run. */
@@ -381,7 +382,7 @@ static int preflight(struct sweep_state *sc, struct sim_error *err)
 			bad = config_set_value(cfg, pt->sets[i].key, pt->sets[i].value, where, &perr) != 0;
 		}
 		if (!bad)
-			bad = config_validate(cfg, &perr) != 0;
+			bad = sim_validate(cfg, &perr) != 0;
 		if (bad && !(sc->point_error[p] = strdup(perr.msg))) {
 			sim_error_set(err, EX_SOFTWARE_, "out of memory");
 			goto out;

@@ -23,6 +23,7 @@
 #define MMSIM_TRACE_H
 
 #include "../common.h"
+#include "../kernel/intent.h"
 
 #define TRACE_VERSION 1
 #define TRACE_MAGIC "MMSIMTRC"
@@ -45,13 +46,10 @@ enum trace_kind {
  * "hint", "cma_alloc", "cma_release", "compact", "snapshot". */
 extern const char *const trace_kind_names[NR_TRACE_KINDS];
 
-enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, NR_PIN_KINDS };
+/* Text spellings of the intent kinds (enum trace_pin_kind, enum trace_hint_kind and
+ * TRACE_COMPACT_WHOLE_ZONE are in kernel/intent.h, shared with mm). */
 extern const char *const trace_pin_names[NR_PIN_KINDS]; /* "longterm", "short" */
-
-enum trace_hint_kind { HINT_NOREUSE, HINT_VOLATILE, HINT_DONTNEED, HINT_INVALIDATE, NR_HINT_KINDS };
 extern const char *const trace_hint_names[NR_HINT_KINDS]; /* "noreuse", "volatile", "dontneed", "invalidate" */
-
-#define TRACE_COMPACT_WHOLE_ZONE 0xff /* .order of a COMPACT record: compact_node, order -1 */
 
 struct trace_record {
 	sim_ns_t time_ns; /* non-decreasing within a trace */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "../common.h"
-#include "../config/config.h"
+#include "../kernel/params.h"
 #include "../kernel/mmtypes.h"
 
 /* One zone's lines, as printed ("pages free", "min", ..., "start_pfn:"). */

@@ -1,0 +1,22 @@
+/* intent.h — the workload-intent kinds a trace record carries and mm acts on: pin kinds
+ * (FOLL_LONGTERM GUP vs a short I/O pin), page-cache hints (fadvise/madvise) and the
+ * compact_node marker.  Both the trace encodings (sim/trace) and the model (sim/mm) speak
+ * them, so they live below both; the text spellings stay with the trace format. */
+#ifndef MMSIM_INTENT_H
+#define MMSIM_INTENT_H
+
+#include "../common.h"
+
+/* A PIN record's kind: FOLL_LONGTERM (pin_user_pages with migration out of CMA / Movable
+ * first, as check_and_migrate_movable_folios() in 6.12) or a short pin held during I/O. */
+enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, NR_PIN_KINDS };
+
+/* A HINT record's kind: POSIX_FADV_NOREUSE, MADV_FREE-like volatile ranges,
+ * POSIX_FADV_DONTNEED, and invalidate_mapping_pages(). */
+enum trace_hint_kind { HINT_NOREUSE, HINT_VOLATILE, HINT_DONTNEED, HINT_INVALIDATE, NR_HINT_KINDS };
+
+/* .order of a COMPACT record asking for compact_node() (order -1, as writing 1 to
+ * /proc/sys/vm/compact_memory), not for one order. */
+#define TRACE_COMPACT_WHOLE_ZONE 0xff
+
+#endif

@@ -1,0 +1,115 @@
+/* params.h — one run's parameters as plain data: the machine, the policies, the devices,
+ * the costs, the workload and the output.  The model (sim/mm) reads them through mm->cfg;
+ * the loader that fills them from YAML and `--set` is sim/config/config.h, which includes
+ * this header.  No functions here: this is the data every layer may see. */
+#ifndef MMSIM_PARAMS_H
+#define MMSIM_PARAMS_H
+
+#include "../common.h"
+#include "mmtypes.h"
+
+#define CONFIG_MAX_CMA_REGIONS 8
+#define CONFIG_PATH_MAX 1024
+
+struct machine_config {
+	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
+	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
+	unsigned pageblock_order;          /* 9 on x86-64 */
+	uint64_t min_free_kbytes;          /* 0: computed as the kernel does at boot */
+	bool thp;                          /* THP enabled: raises min_free_kbytes (reference §3.1) */
+	unsigned watermark_scale_factor;   /* /10000 of a zone, default 10 */
+	unsigned watermark_boost_factor;   /* /10000 of high, default 15000; 0 disables */
+	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
+	bool pcp;                          /* model per-cpu page lists */
+	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
+};
+
+/* base_pfn for "base: auto" (or 0, as cma_declare_contiguous() takes base 0 for
+ * "anywhere"): placed by mm_layout_compute() (sim/mm/zone.c). */
+#define CONFIG_CMA_BASE_AUTO 0
+
+struct cma_region_config {
+	char name[32];
+	uint64_t base_pfn;   /* first pfn, pageblock aligned; CONFIG_CMA_BASE_AUTO (0) = auto */
+	uint64_t pages;      /* size in pages (config accepts units: 512MiB) */
+	unsigned order_per_bit;
+};
+
+struct cma_policy_config {
+	enum cma_mode mode;
+	unsigned nr_regions;
+	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
+	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
+	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
+	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
+};
+
+struct policy_config {
+	struct cma_policy_config cma;
+	enum reclaim_policy reclaim;
+	unsigned swappiness;          /* 0..200, default 60 */
+	/* ereclaimable (reference §9.3): also feed the easy list with pages whose writeback
+	 * ended with PG_reclaim; low-memory notification when free + easily-reclaimable
+	 * drops below notify_threshold pages (0: the sum of the zones' high watermarks). */
+	struct {
+		bool writeback_reclaim;
+		uint64_t notify_threshold;
+	} ereclaimable;
+	struct {
+		uint64_t window; /* pages at the inactive file tail searched for clean pages; 0: 256 */
+	} cflru;
+	unsigned dirty_background_ratio; /* vm.dirty_background_ratio, % of dirtyable; 0: 10 */
+	unsigned dirty_ratio;            /* vm.dirty_ratio: writers pause above it; 0: 20 */
+	enum defrag_trigger defrag;
+	unsigned compaction_proactiveness; /* 0..100, default 20 */
+	unsigned extfrag_threshold;   /* default 500 */
+	/* Compaction and migration (sim/mm/compaction.c, migrate.c). */
+	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
+	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
+	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */
+	/* defrag=threshold: the background defragmenter keeps at least this many free blocks
+	 * of each order (counting larger blocks as 2^(o'-o) blocks); 0 = no target. */
+	uint64_t defrag_thresholds[NR_PAGE_ORDERS];
+	sim_ns_t defrag_interval_ns;        /* threshold check period, default 100ms */
+	sim_ns_t compact_node_at_ns;        /* > 0: echo 1 > /proc/sys/vm/compact_node at this time */
+};
+
+struct device_config {
+	uint64_t disk_bandwidth_bps;  /* bytes per second */
+	sim_ns_t disk_latency_ns;
+	uint64_t swap_pages;          /* 0: no swap */
+	uint64_t swap_bandwidth_bps;
+	sim_ns_t swap_latency_ns;
+};
+
+struct cost_config {
+	sim_ns_t alloc_fast_ns;   /* fast-path allocation */
+	sim_ns_t free_ns;         /* one free */
+	sim_ns_t scan_page_ns;    /* reclaim/compaction: one page scanned */
+	sim_ns_t reclaim_page_ns; /* one page reclaimed */
+	sim_ns_t migrate_page_ns; /* one page copied */
+};
+
+struct workload_config {
+	char trace[CONFIG_PATH_MAX];     /* native trace to replay; or */
+	char generator[CONFIG_PATH_MAX]; /* a workloads/ YAML file, generated in-process */
+	enum replay_mode replay;
+};
+
+struct output_config {
+	char dir[CONFIG_PATH_MAX];
+	sim_ns_t sample_interval_ns; /* timeseries.tsv period; 0 disables */
+};
+
+struct config {
+	char source[CONFIG_PATH_MAX]; /* the YAML file it came from */
+	uint64_t seed;
+	struct machine_config machine;
+	struct policy_config policy;
+	struct device_config devices;
+	struct cost_config costs;
+	struct workload_config workload;
+	struct output_config output;
+};
+
+#endif
