@@ -7,162 +7,26 @@
 #include <strings.h>
 
 #include "config_keys.h"
+#include "../lib/units.h"
 #include "yamlutil.h"
-
-/* ------------------------------------------------------------------------------------
- * Numbers with units.  Binary multiples (K, KiB, M, MiB, ...) follow the kernel's
- * memparse() for sizes; decimal kB/MB/GB/TB exist only for bandwidths, where device
- * vendors mean powers of ten.  Memory sizes reject MB rather than guess which one the
- * user meant.  A fraction is allowed when the result is a whole number of the base unit
- * ("1.5GiB", "2.5us").
- */
-struct unit {
-	const char *suffix;
-	uint64_t mult;
-};
-
-static const struct unit size_units[] = {
-	{ "B", 1 },
-	{ "K", 1ull << 10 }, { "KiB", 1ull << 10 },
-	{ "M", 1ull << 20 }, { "MiB", 1ull << 20 },
-	{ "G", 1ull << 30 }, { "GiB", 1ull << 30 },
-	{ "T", 1ull << 40 }, { "TiB", 1ull << 40 },
-};
-
-static const struct unit duration_units[] = {
-	{ "ns", 1 },
-	{ "us", NSEC_PER_USEC }, { "\xc2\xb5s", NSEC_PER_USEC }, /* µs */
-	{ "ms", NSEC_PER_MSEC },
-	{ "s", NSEC_PER_SEC },
-};
-
-static const struct unit bandwidth_units[] = {
-	{ "B", 1 },
-	{ "K", 1ull << 10 }, { "KiB", 1ull << 10 }, { "kB", 1000 }, { "KB", 1000 },
-	{ "M", 1ull << 20 }, { "MiB", 1ull << 20 }, { "MB", 1000000 },
-	{ "G", 1ull << 30 }, { "GiB", 1ull << 30 }, { "GB", 1000000000 },
-	{ "T", 1ull << 40 }, { "TiB", 1ull << 40 }, { "TB", 1000000000000ull },
-};
-
-enum num_status { NUM_OK, NUM_SYNTAX, NUM_OVERFLOW, NUM_INEXACT };
 
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* "<digits>[.<digits>][ ]<unit>" or "0x<hex>" -> *out in the base unit; *has_unit tells
- * a bare number (whose meaning the caller decides: pages, KiB, ns) from one with a unit. */
-static enum num_status parse_number(const char *s, const struct unit *units, size_t nr_units,
-				    bool icase, uint64_t *out, bool *has_unit)
-{
-	uint64_t ip = 0, frac = 0, frac_scale = 1, mult = 1;
-	const char *p = s;
-
-	*has_unit = false;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		p += 2;
-		if (!*p)
-			return NUM_SYNTAX;
-		for (; *p; p++) {
-			int d = hex_value(*p);
-			if (d < 0)
-				return NUM_SYNTAX;
-			if (ip > (UINT64_MAX >> 4))
-				return NUM_OVERFLOW;
-			ip = ip << 4 | (uint64_t)d;
-		}
-		*out = ip;
-		return NUM_OK;
-	}
-	if (!is_digit(*p))
-		return NUM_SYNTAX;
-	for (; is_digit(*p); p++) {
-		uint64_t d = (uint64_t)(*p - '0');
-		if (ip > (UINT64_MAX - d) / 10)
-			return NUM_OVERFLOW;
-		ip = ip * 10 + d;
-	}
-	if (*p == '.') {
-		p++;
-		if (!is_digit(*p))
-			return NUM_SYNTAX;
-		for (; is_digit(*p); p++) {
-			if (frac_scale >= 1000000000000000000ull)
-				return NUM_INEXACT; /* more digits than any unit can make whole */
-			frac = frac * 10 + (uint64_t)(*p - '0');
-			frac_scale *= 10;
-		}
-	}
-	if (*p == ' ')
-		p++;
-	if (*p) {
-		size_t i;
-		for (i = 0; i < nr_units; i++)
-			if (icase ? !strcasecmp(p, units[i].suffix) : !strcmp(p, units[i].suffix))
-				break;
-		if (i == nr_units)
-			return NUM_SYNTAX;
-		mult = units[i].mult;
-		*has_unit = true;
-	} else if (p > s && p[-1] == ' ') {
-		return NUM_SYNTAX; /* trailing blank without a unit */
-	}
-	if (ip && mult > UINT64_MAX / ip)
-		return NUM_OVERFLOW;
-	uint64_t v = ip * mult;
-	if (frac) {
-		if (mult > UINT64_MAX / frac)
-			return NUM_OVERFLOW;
-		uint64_t f = frac * mult;
-		if (f % frac_scale)
-			return NUM_INEXACT;
-		f /= frac_scale;
-		if (v > UINT64_MAX - f)
-			return NUM_OVERFLOW;
-		v += f;
-	}
-	*out = v;
-	return NUM_OK;
-}
-
+/* Numbers with units are read by sim/lib/units.c, the one grammar shared with workloads
+ * and sweep plans. */
 int config_parse_size(const char *s, uint64_t *bytes)
 {
 	bool has_unit;
-	return parse_number(s, size_units, ARRAY_SIZE(size_units), true, bytes, &has_unit) == NUM_OK ? 0 : -1;
+	return units_parse_size(s, bytes, &has_unit) == UNITS_OK ? 0 : -1;
 }
 
 int config_parse_duration(const char *s, sim_ns_t *ns)
 {
 	bool has_unit;
-	return parse_number(s, duration_units, ARRAY_SIZE(duration_units), false, ns, &has_unit) == NUM_OK ? 0 : -1;
-}
-
-/* Bandwidth: "<size>/s"; a bare number is bytes per second. */
-static enum num_status parse_bandwidth(const char *s, uint64_t *bps)
-{
-	char buf[64];
-	bool has_unit;
-	size_t len = strlen(s);
-	if (len >= 2 && !strcmp(s + len - 2, "/s")) {
-		if (len - 2 >= sizeof(buf))
-			return NUM_SYNTAX;
-		memcpy(buf, s, len - 2);
-		buf[len - 2] = '\0';
-		return parse_number(buf, bandwidth_units, ARRAY_SIZE(bandwidth_units), false, bps, &has_unit);
-	}
-	return parse_number(s, NULL, 0, false, bps, &has_unit);
+	return units_parse_duration(s, ns, &has_unit) == UNITS_OK ? 0 : -1;
 }
 
 static bool utf8_valid(const char *s)
@@ -222,13 +86,13 @@ static const char *bare_unit_hint(enum config_type t)
 }
 
 static int parse_fail(char *why, size_t why_size, const struct config_key *row, const char *text,
-		      enum num_status st, const char *base_unit)
+		      enum units_status st, const char *base_unit)
 {
 	switch (st) {
-	case NUM_OVERFLOW:
+	case UNITS_OVERFLOW:
 		snprintf(why, why_size, "'%.64s' is too large", text);
 		break;
-	case NUM_INEXACT:
+	case UNITS_INEXACT:
 		snprintf(why, why_size, "'%.64s' is not a whole number of %s", text, base_unit);
 		break;
 	default:
@@ -243,7 +107,7 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 {
 	uint64_t v = 0;
 	bool has_unit = false;
-	enum num_status st;
+	enum units_status st;
 
 	switch (row->type) {
 	case CFG_BOOL: {
@@ -287,8 +151,8 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 		return 0;
 	case CFG_U64:
 	case CFG_UNSIGNED:
-		st = parse_number(text, NULL, 0, false, &v, &has_unit);
-		if (st != NUM_OK)
+		st = units_parse_count(text, &v);
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "units");
 		break;
 	case CFG_PFN:
@@ -299,37 +163,37 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 		/* otherwise a pfn is written like a page count */
 		__attribute__((fallthrough));
 	case CFG_PAGES:
-		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
-		if (st == NUM_OK && has_unit) {
+		st = units_parse_size(text, &v, &has_unit);
+		if (st == UNITS_OK && has_unit) {
 			if (v % PAGE_SIZE) {
 				snprintf(why, why_size, "'%.64s' is not a multiple of the 4 KiB page size", text);
 				return -1;
 			}
 			v /= PAGE_SIZE;
 		}
-		if (st != NUM_OK)
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "pages");
 		break;
 	case CFG_KBYTES:
-		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
-		if (st == NUM_OK && has_unit) {
+		st = units_parse_size(text, &v, &has_unit);
+		if (st == UNITS_OK && has_unit) {
 			if (v % 1024) {
 				snprintf(why, why_size, "'%.64s' is not a whole number of KiB", text);
 				return -1;
 			}
 			v /= 1024;
 		}
-		if (st != NUM_OK)
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "KiB");
 		break;
 	case CFG_DURATION:
-		st = parse_number(text, duration_units, ARRAY_SIZE(duration_units), false, &v, &has_unit);
-		if (st != NUM_OK)
+		st = units_parse_duration(text, &v, &has_unit);
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "ns");
 		break;
 	case CFG_BANDWIDTH:
-		st = parse_bandwidth(text, &v);
-		if (st != NUM_OK)
+		st = units_parse_bandwidth(text, &v);
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "bytes/s");
 		break;
 	default:
