@@ -192,6 +192,8 @@ static void test_errors(void)
 		{ "- 1\n", "dir/plan.yaml:1:1: a sweep plan is a mapping" },
 		{ "base: b\nmatrix: {a: [1]}\nmatrix: {b: [1]}\n", "dir/plan.yaml:3:1: duplicate key 'matrix'" },
 		{ "base: b\nmatrix: {a: [1], a: [2]}\n", "dir/plan.yaml:2:18: duplicate matrix key 'a'" },
+		/* loaded through yamlutil, as configs and workloads are: one document only */
+		{ "base: b\n---\nbase: c\n", "dir/plan.yaml:2:1: only one YAML document is allowed" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct plan p;

@@ -3,7 +3,6 @@
 #include "workload.h"
 
 #include "wl_internal.h"
-#include "../lib/pqueue.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +10,9 @@
 #include <string.h>
 #include <math.h>
 #include <yaml.h>
+
+#include "../config/yamlutil.h"
+#include "../lib/pqueue.h"
 
 static const struct wl_kind *const kinds[] = {
 	&wl_kind_churn,     &wl_kind_kbuild,          &wl_kind_stream_write, &wl_kind_anon_ws,
@@ -428,20 +430,12 @@ static int alloc_kind(struct workload *w, const struct wl_kind *kind, struct sim
 
 static int load_yaml(struct workload *w, const char *text, size_t len, struct sim_error *err)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc = -1;
 	bool have_doc = false;
-	if (!yaml_parser_initialize(&parser))
-		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		sim_error_set(err, EX_CONFIG_, "%s:%lu:%lu: %s", w->source,
-			      (unsigned long)parser.problem_mark.line + 1,
-			      (unsigned long)parser.problem_mark.column + 1,
-			      parser.problem ? parser.problem : "YAML syntax error");
+	/* the same size limit, one-document rule and message form as configs and plans */
+	if (yamlutil_load_string(&doc, w->source, text, len, err))
 		goto err;
-	}
 	have_doc = true;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
@@ -495,7 +489,6 @@ static int load_yaml(struct workload *w, const char *text, size_t len, struct si
 err:
 	if (have_doc)
 		yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return rc;
 }
 
