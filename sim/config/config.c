@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "config_keys.h"
+#include "../lib/jsonw.h"
 #include "../lib/units.h"
 #include "yamlutil.h"
 
@@ -935,84 +936,35 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 /* ------------------------------------------------------------------------------------
  * JSON echo.
  */
-/* Code points that must not appear raw in the echo: YAML (which reads the echo back)
- * refuses C1 controls and U+FFFE/U+FFFF, and folds NEL, LS and PS as line breaks inside
- * quoted scalars; a BOM mid-stream is dropped.  JSON allows all of them as \u escapes. */
-static bool json_needs_escape(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-	       cp == 0xfeff || cp == 0xfffe || cp == 0xffff;
-}
-
-static void json_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		/* Decode one code point.  Values set through the table are valid UTF-8;
-		 * a field another module filled directly may not be, and JSON has no
-		 * raw bytes: a broken sequence becomes U+FFFD. */
-		unsigned n = *p < 0x80 ? 0 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 : 3;
-		uint32_t cp = n ? *p & (0x3fu >> n) : *p;
-		bool broken = *p >= 0x80 && (*p < 0xc0 || *p >= 0xf8);
-		for (unsigned i = 1; i <= n && !broken; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				broken = true;
-			else
-				cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if (broken) {
-			fputs("\\ufffd", fp);
-			p++;
-			continue;
-		}
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (json_needs_escape(cp))
-			fprintf(fp, "\\u%04x", (unsigned)cp);
-		else
-			fwrite(p, 1, n + 1, fp);
-		p += n + 1;
-	}
-	fputc('"', fp);
-}
-
-static void json_value(FILE *fp, const struct config_key *row, const char *field)
+/* Strings are escaped by sim/lib/jsonw.c so that the echo also loads back as YAML. */
+static void json_value(struct jsonw *w, const struct config_key *row, const char *field)
 {
 	uint64_t v;
 	int e;
 	switch (row->type) {
 	case CFG_BOOL:
-		fputs(*(const bool *)field ? "true" : "false", fp);
+		jsonw_bool(w, *(const bool *)field);
 		break;
 	case CFG_UNSIGNED:
-		fprintf(fp, "%u", *(const unsigned *)field);
+		jsonw_u64(w, *(const unsigned *)field);
 		break;
 	case CFG_ENUM:
 		memcpy(&e, field, sizeof(e));
 		sim_assert(e >= 0 && (unsigned)e < row->nr_names);
-		json_string(fp, row->names[e]);
+		jsonw_string(w, row->names[e]);
 		break;
 	case CFG_STRING:
 	case CFG_PATH:
-		json_string(fp, field);
+		jsonw_string(w, field);
 		break;
 	default:
 		memcpy(&v, field, sizeof(v));
 		if (row->type == CFG_PFN && v == CONFIG_PFN_AUTO)
-			json_string(fp, "auto");
+			jsonw_string(w, "auto");
 		else
-			fprintf(fp, "%" PRIu64, v);
+			jsonw_u64(w, v);
 		break;
 	}
-}
-
-static void json_indent(FILE *fp, int n)
-{
-	fprintf(fp, "%*s", n, "");
 }
 
 /* Component K (0-based) of a dotted path: returns its start, length in *len. */
@@ -1047,14 +999,14 @@ static const char *nest_path(const struct config_key *row)
 
 void config_write_json(const struct config *cfg, void *fpv, int indent)
 {
-	FILE *fp = fpv;
+	struct jsonw w;
 	size_t nr;
 	const struct config_key *keys = config_keys(&nr);
 	const char *open_path = ""; /* a row whose parents are the open objects */
 	unsigned depth = 0;         /* objects open below the top one */
-	bool first = true;
 
-	fputs("{", fp);
+	jsonw_init(&w, fpv, indent);
+	jsonw_object(&w);
 	for (size_t i = 0; i < nr;) {
 		const struct config_key *row = &keys[i];
 		const char *path = nest_path(row);
@@ -1067,29 +1019,20 @@ void config_write_json(const struct config *cfg, void *fpv, int indent)
 				break;
 			common++;
 		}
-		for (; depth > common; depth--) {
-			fputc('\n', fp);
-			json_indent(fp, indent + 2 * (int)depth);
-			fputc('}', fp);
-			first = false;
-		}
+		for (; depth > common; depth--)
+			jsonw_end(&w);
 		for (; depth + 1 < parts; depth++) {
 			size_t len;
 			const char *name = component(path, depth, &len);
-			fputs(first ? "\n" : ",\n", fp);
-			json_indent(fp, indent + 2 * ((int)depth + 1));
-			fprintf(fp, "\"%.*s\": {", (int)len, name);
-			first = true;
+			jsonw_keyn(&w, name, len);
+			jsonw_object(&w);
 		}
 		open_path = path;
 		size_t len;
 		const char *leaf = component(path, parts - 1, &len);
-		fputs(first ? "\n" : ",\n", fp);
-		json_indent(fp, indent + 2 * ((int)depth + 1));
-		fprintf(fp, "\"%.*s\": ", (int)len, leaf);
-		first = false;
+		jsonw_keyn(&w, leaf, len);
 		if (!row->list) {
-			json_value(fp, row, (const char *)cfg + row->offset);
+			json_value(&w, row, (const char *)cfg + row->offset);
 			i++;
 			continue;
 		}
@@ -1099,37 +1042,20 @@ void config_write_json(const struct config *cfg, void *fpv, int indent)
 		while (end < nr && keys[end].list == l)
 			end++;
 		unsigned count = *(const unsigned *)((const char *)cfg + l->count_offset);
-		int in = indent + 2 * ((int)depth + 1);
-		fputs(count ? "[" : "[]", fp);
+		jsonw_array(&w);
 		for (unsigned e = 0; e < count; e++) {
 			const char *elem = (const char *)cfg + l->array_offset + e * l->elem_size;
-			fputs(e ? ",\n" : "\n", fp);
-			json_indent(fp, in + 2);
-			fputc('{', fp);
+			jsonw_object(&w);
 			for (size_t k = i; k < end; k++) {
-				const char *name = strrchr(keys[k].path, '.') + 1;
-				fputs(k > i ? ",\n" : "\n", fp);
-				json_indent(fp, in + 4);
-				fprintf(fp, "\"%s\": ", name);
-				json_value(fp, &keys[k], elem + keys[k].offset);
+				jsonw_key(&w, strrchr(keys[k].path, '.') + 1);
+				json_value(&w, &keys[k], elem + keys[k].offset);
 			}
-			fputc('\n', fp);
-			json_indent(fp, in + 2);
-			fputc('}', fp);
+			jsonw_end(&w);
 		}
-		if (count) {
-			fputc('\n', fp);
-			json_indent(fp, in);
-			fputc(']', fp);
-		}
+		jsonw_end(&w);
 		i = end;
 	}
-	for (; depth > 0; depth--) {
-		fputc('\n', fp);
-		json_indent(fp, indent + 2 * (int)depth);
-		fputc('}', fp);
-	}
-	fputc('\n', fp);
-	json_indent(fp, indent);
-	fputc('}', fp);
+	for (; depth > 0; depth--)
+		jsonw_end(&w);
+	jsonw_end(&w);
 }
