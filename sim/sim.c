@@ -33,6 +33,7 @@ int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct
 	s->cfg = *cfg;
 	engine_init(&s->engine);
 	latency_init(&s->latency);
+	pqueue_init(&s->pending, sizeof(struct trace_record));
 	if (mm_init(&s->mm, &s->cfg, &s->engine, err))
 		return -1;
 	s->h_sample = engine_register(&s->engine, "sample", sample_tick, s);
@@ -51,7 +52,7 @@ void sim_destroy(struct sim *s)
 		timeseries_abort(&s->ts);
 	mm_destroy(&s->mm);
 	engine_destroy(&s->engine);
-	free(s->pending);
+	pqueue_destroy(&s->pending);
 	free(s->delays);
 }
 
@@ -88,46 +89,9 @@ static struct task_delay *task_delay(struct sim *s, uint32_t task)
 	return &s->delays[i];
 }
 
-static bool pending_before(const struct pending_record *a, const struct pending_record *b)
-{
-	return a->due_ns < b->due_ns || (a->due_ns == b->due_ns && a->seq < b->seq);
-}
-
 static void pending_push(struct sim *s, const struct trace_record *rec, sim_ns_t due_ns)
 {
-	if (s->nr_pending == s->cap_pending) {
-		s->cap_pending = s->cap_pending ? 2 * s->cap_pending : 256;
-		s->pending = realloc(s->pending, s->cap_pending * sizeof(*s->pending));
-		if (!s->pending)
-			abort();
-	}
-	struct pending_record pr = { .due_ns = due_ns, .seq = s->pending_seq++, .rec = *rec };
-	size_t i = s->nr_pending++;
-	while (i > 0 && pending_before(&pr, &s->pending[(i - 1) / 2])) {
-		s->pending[i] = s->pending[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	s->pending[i] = pr;
-}
-
-static struct pending_record pending_pop(struct sim *s)
-{
-	struct pending_record top = s->pending[0], last = s->pending[--s->nr_pending];
-	size_t i = 0, n = s->nr_pending;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && pending_before(&s->pending[c + 1], &s->pending[c]))
-			c++;
-		if (!pending_before(&s->pending[c], &last))
-			break;
-		s->pending[i] = s->pending[c];
-		i = c;
-	}
-	if (n)
-		s->pending[i] = last;
-	return top;
+	pqueue_push_payload(&s->pending, due_ns, rec);
 }
 
 /* ---- applying records ------------------------------------------------------------- */
@@ -227,15 +191,16 @@ void sim_apply(struct sim *s, const struct trace_record *rec)
 /* Closed loop: apply every pending record due no later than horizon_ns. */
 static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 {
-	while (s->nr_pending && s->pending[0].due_ns <= horizon_ns) {
-		struct pending_record pr = pending_pop(s);
-		struct task_delay *td = task_delay(s, pr.rec.task);
-		sim_ns_t due = pr.rec.time_ns + td->delay_ns;
-		if (due > pr.due_ns) { /* the task stalled since this was queued */
-			pending_push(s, &pr.rec, due);
+	while (pqueue_len(&s->pending) && pqueue_min_time(&s->pending) <= horizon_ns) {
+		struct pqueue_entry queued;
+		struct trace_record rec;
+		pqueue_pop(&s->pending, &queued, &rec);
+		struct task_delay *td = task_delay(s, rec.task);
+		sim_ns_t due = rec.time_ns + td->delay_ns;
+		if (due > queued.time_ns) { /* the task stalled since this was queued */
+			pending_push(s, &rec, due);
 			continue;
 		}
-		struct trace_record rec = pr.rec;
 		rec.time_ns = due;
 		start_run(s, due);
 		engine_run_until(&s->engine, due);

@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "lib/pqueue.h"
 #include "mm/mm.h"
 #include "stats/latency.h"
 #include "stats/timeseries.h"
@@ -16,16 +17,6 @@ struct record_source {
 	int (*next)(void *ctx, struct trace_record *rec, struct sim_error *err); /* 1, 0 (end), -1 */
 	void *ctx;
 	const struct trace_header *header; /* provenance and observed.* figures, may be NULL */
-};
-
-/* Closed-loop replay (DESIGN §3): a task's later records are delayed by the stalls it
- * suffered.  Records wait in a heap keyed by (raw time + the task's delay when queued);
- * a popped record whose task has been delayed further since is re-queued.  A record is
- * safe to apply once the source's next raw time is later than it (delays only grow). */
-struct pending_record {
-	sim_ns_t due_ns;
-	uint64_t seq;
-	struct trace_record rec;
 };
 
 struct task_delay {
@@ -50,10 +41,12 @@ struct sim {
 	sim_ns_t first_ns, last_ns;
 	bool started, running;
 
-	/* closed loop */
-	struct pending_record *pending;
-	size_t nr_pending, cap_pending;
-	uint64_t pending_seq;
+	/* Closed-loop replay (DESIGN §3): a task's later records are delayed by the stalls it
+	 * suffered.  Records wait in a queue keyed by (raw time + the task's delay when
+	 * queued); a popped record whose task has been delayed further since is re-queued.
+	 * A record is safe to apply once the source's next raw time is later than it (delays
+	 * only grow). */
+	struct pqueue pending; /* of struct trace_record, due time as the key */
 	struct task_delay *delays; /* open addressing on task, cap_delays a power of two */
 	size_t nr_delays, cap_delays;
 	sim_ns_t total_delay_ns;

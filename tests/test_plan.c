@@ -192,6 +192,8 @@ static void test_errors(void)
 		{ "- 1\n", "dir/plan.yaml:1:1: a sweep plan is a mapping" },
 		{ "base: b\nmatrix: {a: [1]}\nmatrix: {b: [1]}\n", "dir/plan.yaml:3:1: duplicate key 'matrix'" },
 		{ "base: b\nmatrix: {a: [1], a: [2]}\n", "dir/plan.yaml:2:18: duplicate matrix key 'a'" },
+		/* loaded through yamlutil, as configs and workloads are: one document only */
+		{ "base: b\n---\nbase: c\n", "dir/plan.yaml:2:1: only one YAML document is allowed" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct plan p;
@@ -206,6 +208,19 @@ static void test_errors(void)
 	struct sim_error err = { 0 };
 	CHECK_EQ(plan_load(&p, "/nonexistent/plan.yaml", &err), -1);
 	CHECK_EQ(err.code, EX_NOINPUT_);
+	/* yamlutil's depth limit: the plan's mapping is level 1, so 63 nested lists load (and
+	 * fail later) and 64 do not; the 64th '[' is at column 9 + 63 of line 2 */
+	char deep[256];
+	for (int levels = 63; levels <= 64; levels++) {
+		int n = snprintf(deep, sizeof(deep), "base: b\nmatrix: ");
+		for (int i = 0; i < levels; i++)
+			deep[n++] = '[';
+		for (int i = 0; i < levels; i++)
+			deep[n++] = ']';
+		deep[n] = 0;
+		CHECK_EQ(parse(&p, deep, &err), -1);
+		CHECK_EQ(!strcmp(err.msg, "dir/plan.yaml:2:72: nested deeper than 64 levels"), levels == 64);
+	}
 }
 
 int main(int argc, char **argv)

@@ -419,6 +419,15 @@ static void test_yaml_errors(void)
 	expect_error("generator: churn\nlifetime:\n  meen: 5ms\nduration: 1s\n", NULL, EX_CONFIG_,
 		     "t.yaml:3:3: unknown key 'lifetime.meen'");
 	expect_error("duration: 1s\n", NULL, EX_CONFIG_, "t.yaml:1:1: missing key 'generator'");
+	/* loaded through yamlutil, as configs and plans are: one document only */
+	expect_error("generator: churn\nduration: 1s\n---\nrate: 5\n", NULL, EX_CONFIG_,
+		     "t.yaml:3:1: only one YAML document is allowed");
+	/* yamlutil's depth limit: the top mapping is level 1, the 64th '[' (column 6 + 64)
+	 * level 65 */
+	char deep[512] = "generator: churn\nrate: ";
+	for (int i = 0; i < 64; i++)
+		strcat(deep, "[");
+	expect_error(deep, NULL, EX_CONFIG_, "t.yaml:2:70: nested deeper than 64 levels");
 	expect_error("generator: bogus\n", NULL, EX_CONFIG_, "t.yaml:1:12: generator: unknown kind 'bogus'");
 	expect_error("generator: churn\nduration: 1s\nduration: 2s\n", NULL, EX_CONFIG_,
 		     "t.yaml:3:1: duplicate key 'duration'");

@@ -7,162 +7,27 @@
 #include <strings.h>
 
 #include "config_keys.h"
+#include "../lib/jsonw.h"
+#include "../lib/units.h"
 #include "yamlutil.h"
-
-/* ------------------------------------------------------------------------------------
- * Numbers with units.  Binary multiples (K, KiB, M, MiB, ...) follow the kernel's
- * memparse() for sizes; decimal kB/MB/GB/TB exist only for bandwidths, where device
- * vendors mean powers of ten.  Memory sizes reject MB rather than guess which one the
- * user meant.  A fraction is allowed when the result is a whole number of the base unit
- * ("1.5GiB", "2.5us").
- */
-struct unit {
-	const char *suffix;
-	uint64_t mult;
-};
-
-static const struct unit size_units[] = {
-	{ "B", 1 },
-	{ "K", 1ull << 10 }, { "KiB", 1ull << 10 },
-	{ "M", 1ull << 20 }, { "MiB", 1ull << 20 },
-	{ "G", 1ull << 30 }, { "GiB", 1ull << 30 },
-	{ "T", 1ull << 40 }, { "TiB", 1ull << 40 },
-};
-
-static const struct unit duration_units[] = {
-	{ "ns", 1 },
-	{ "us", NSEC_PER_USEC }, { "\xc2\xb5s", NSEC_PER_USEC }, /* µs */
-	{ "ms", NSEC_PER_MSEC },
-	{ "s", NSEC_PER_SEC },
-};
-
-static const struct unit bandwidth_units[] = {
-	{ "B", 1 },
-	{ "K", 1ull << 10 }, { "KiB", 1ull << 10 }, { "kB", 1000 }, { "KB", 1000 },
-	{ "M", 1ull << 20 }, { "MiB", 1ull << 20 }, { "MB", 1000000 },
-	{ "G", 1ull << 30 }, { "GiB", 1ull << 30 }, { "GB", 1000000000 },
-	{ "T", 1ull << 40 }, { "TiB", 1ull << 40 }, { "TB", 1000000000000ull },
-};
-
-enum num_status { NUM_OK, NUM_SYNTAX, NUM_OVERFLOW, NUM_INEXACT };
 
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* "<digits>[.<digits>][ ]<unit>" or "0x<hex>" -> *out in the base unit; *has_unit tells
- * a bare number (whose meaning the caller decides: pages, KiB, ns) from one with a unit. */
-static enum num_status parse_number(const char *s, const struct unit *units, size_t nr_units,
-				    bool icase, uint64_t *out, bool *has_unit)
-{
-	uint64_t ip = 0, frac = 0, frac_scale = 1, mult = 1;
-	const char *p = s;
-
-	*has_unit = false;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		p += 2;
-		if (!*p)
-			return NUM_SYNTAX;
-		for (; *p; p++) {
-			int d = hex_value(*p);
-			if (d < 0)
-				return NUM_SYNTAX;
-			if (ip > (UINT64_MAX >> 4))
-				return NUM_OVERFLOW;
-			ip = ip << 4 | (uint64_t)d;
-		}
-		*out = ip;
-		return NUM_OK;
-	}
-	if (!is_digit(*p))
-		return NUM_SYNTAX;
-	for (; is_digit(*p); p++) {
-		uint64_t d = (uint64_t)(*p - '0');
-		if (ip > (UINT64_MAX - d) / 10)
-			return NUM_OVERFLOW;
-		ip = ip * 10 + d;
-	}
-	if (*p == '.') {
-		p++;
-		if (!is_digit(*p))
-			return NUM_SYNTAX;
-		for (; is_digit(*p); p++) {
-			if (frac_scale >= 1000000000000000000ull)
-				return NUM_INEXACT; /* more digits than any unit can make whole */
-			frac = frac * 10 + (uint64_t)(*p - '0');
-			frac_scale *= 10;
-		}
-	}
-	if (*p == ' ')
-		p++;
-	if (*p) {
-		size_t i;
-		for (i = 0; i < nr_units; i++)
-			if (icase ? !strcasecmp(p, units[i].suffix) : !strcmp(p, units[i].suffix))
-				break;
-		if (i == nr_units)
-			return NUM_SYNTAX;
-		mult = units[i].mult;
-		*has_unit = true;
-	} else if (p > s && p[-1] == ' ') {
-		return NUM_SYNTAX; /* trailing blank without a unit */
-	}
-	if (ip && mult > UINT64_MAX / ip)
-		return NUM_OVERFLOW;
-	uint64_t v = ip * mult;
-	if (frac) {
-		if (mult > UINT64_MAX / frac)
-			return NUM_OVERFLOW;
-		uint64_t f = frac * mult;
-		if (f % frac_scale)
-			return NUM_INEXACT;
-		f /= frac_scale;
-		if (v > UINT64_MAX - f)
-			return NUM_OVERFLOW;
-		v += f;
-	}
-	*out = v;
-	return NUM_OK;
-}
-
+/* Numbers with units are read by sim/lib/units.c, the one grammar shared with workloads
+ * and sweep plans. */
 int config_parse_size(const char *s, uint64_t *bytes)
 {
 	bool has_unit;
-	return parse_number(s, size_units, ARRAY_SIZE(size_units), true, bytes, &has_unit) == NUM_OK ? 0 : -1;
+	return units_parse_size(s, bytes, &has_unit) == UNITS_OK ? 0 : -1;
 }
 
 int config_parse_duration(const char *s, sim_ns_t *ns)
 {
 	bool has_unit;
-	return parse_number(s, duration_units, ARRAY_SIZE(duration_units), false, ns, &has_unit) == NUM_OK ? 0 : -1;
-}
-
-/* Bandwidth: "<size>/s"; a bare number is bytes per second. */
-static enum num_status parse_bandwidth(const char *s, uint64_t *bps)
-{
-	char buf[64];
-	bool has_unit;
-	size_t len = strlen(s);
-	if (len >= 2 && !strcmp(s + len - 2, "/s")) {
-		if (len - 2 >= sizeof(buf))
-			return NUM_SYNTAX;
-		memcpy(buf, s, len - 2);
-		buf[len - 2] = '\0';
-		return parse_number(buf, bandwidth_units, ARRAY_SIZE(bandwidth_units), false, bps, &has_unit);
-	}
-	return parse_number(s, NULL, 0, false, bps, &has_unit);
+	return units_parse_duration(s, ns, &has_unit) == UNITS_OK ? 0 : -1;
 }
 
 static bool utf8_valid(const char *s)
@@ -222,13 +87,13 @@ static const char *bare_unit_hint(enum config_type t)
 }
 
 static int parse_fail(char *why, size_t why_size, const struct config_key *row, const char *text,
-		      enum num_status st, const char *base_unit)
+		      enum units_status st, const char *base_unit)
 {
 	switch (st) {
-	case NUM_OVERFLOW:
+	case UNITS_OVERFLOW:
 		snprintf(why, why_size, "'%.64s' is too large", text);
 		break;
-	case NUM_INEXACT:
+	case UNITS_INEXACT:
 		snprintf(why, why_size, "'%.64s' is not a whole number of %s", text, base_unit);
 		break;
 	default:
@@ -243,7 +108,7 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 {
 	uint64_t v = 0;
 	bool has_unit = false;
-	enum num_status st;
+	enum units_status st;
 
 	switch (row->type) {
 	case CFG_BOOL: {
@@ -287,8 +152,8 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 		return 0;
 	case CFG_U64:
 	case CFG_UNSIGNED:
-		st = parse_number(text, NULL, 0, false, &v, &has_unit);
-		if (st != NUM_OK)
+		st = units_parse_count(text, &v);
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "units");
 		break;
 	case CFG_PFN:
@@ -299,37 +164,37 @@ int config_key_parse(const struct config_key *row, const char *text, void *field
 		/* otherwise a pfn is written like a page count */
 		__attribute__((fallthrough));
 	case CFG_PAGES:
-		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
-		if (st == NUM_OK && has_unit) {
+		st = units_parse_size(text, &v, &has_unit);
+		if (st == UNITS_OK && has_unit) {
 			if (v % PAGE_SIZE) {
 				snprintf(why, why_size, "'%.64s' is not a multiple of the 4 KiB page size", text);
 				return -1;
 			}
 			v /= PAGE_SIZE;
 		}
-		if (st != NUM_OK)
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "pages");
 		break;
 	case CFG_KBYTES:
-		st = parse_number(text, size_units, ARRAY_SIZE(size_units), true, &v, &has_unit);
-		if (st == NUM_OK && has_unit) {
+		st = units_parse_size(text, &v, &has_unit);
+		if (st == UNITS_OK && has_unit) {
 			if (v % 1024) {
 				snprintf(why, why_size, "'%.64s' is not a whole number of KiB", text);
 				return -1;
 			}
 			v /= 1024;
 		}
-		if (st != NUM_OK)
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "KiB");
 		break;
 	case CFG_DURATION:
-		st = parse_number(text, duration_units, ARRAY_SIZE(duration_units), false, &v, &has_unit);
-		if (st != NUM_OK)
+		st = units_parse_duration(text, &v, &has_unit);
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "ns");
 		break;
 	case CFG_BANDWIDTH:
-		st = parse_bandwidth(text, &v);
-		if (st != NUM_OK)
+		st = units_parse_bandwidth(text, &v);
+		if (st != UNITS_OK)
 			return parse_fail(why, why_size, row, text, st, "bytes/s");
 		break;
 	default:
@@ -925,84 +790,35 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 /* ------------------------------------------------------------------------------------
  * JSON echo.
  */
-/* Code points that must not appear raw in the echo: YAML (which reads the echo back)
- * refuses C1 controls and U+FFFE/U+FFFF, and folds NEL, LS and PS as line breaks inside
- * quoted scalars; a BOM mid-stream is dropped.  JSON allows all of them as \u escapes. */
-static bool json_needs_escape(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-	       cp == 0xfeff || cp == 0xfffe || cp == 0xffff;
-}
-
-static void json_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		/* Decode one code point.  Values set through the table are valid UTF-8;
-		 * a field another module filled directly may not be, and JSON has no
-		 * raw bytes: a broken sequence becomes U+FFFD. */
-		unsigned n = *p < 0x80 ? 0 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 : 3;
-		uint32_t cp = n ? *p & (0x3fu >> n) : *p;
-		bool broken = *p >= 0x80 && (*p < 0xc0 || *p >= 0xf8);
-		for (unsigned i = 1; i <= n && !broken; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				broken = true;
-			else
-				cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if (broken) {
-			fputs("\\ufffd", fp);
-			p++;
-			continue;
-		}
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (json_needs_escape(cp))
-			fprintf(fp, "\\u%04x", (unsigned)cp);
-		else
-			fwrite(p, 1, n + 1, fp);
-		p += n + 1;
-	}
-	fputc('"', fp);
-}
-
-static void json_value(FILE *fp, const struct config_key *row, const char *field)
+/* Strings are escaped by sim/lib/jsonw.c so that the echo also loads back as YAML. */
+static void json_value(struct jsonw *w, const struct config_key *row, const char *field)
 {
 	uint64_t v;
 	int e;
 	switch (row->type) {
 	case CFG_BOOL:
-		fputs(*(const bool *)field ? "true" : "false", fp);
+		jsonw_bool(w, *(const bool *)field);
 		break;
 	case CFG_UNSIGNED:
-		fprintf(fp, "%u", *(const unsigned *)field);
+		jsonw_u64(w, *(const unsigned *)field);
 		break;
 	case CFG_ENUM:
 		memcpy(&e, field, sizeof(e));
 		sim_assert(e >= 0 && (unsigned)e < row->nr_names);
-		json_string(fp, row->names[e]);
+		jsonw_string(w, row->names[e]);
 		break;
 	case CFG_STRING:
 	case CFG_PATH:
-		json_string(fp, field);
+		jsonw_string(w, field);
 		break;
 	default:
 		memcpy(&v, field, sizeof(v));
 		if (row->type == CFG_PFN && v == CONFIG_PFN_AUTO)
-			json_string(fp, "auto");
+			jsonw_string(w, "auto");
 		else
-			fprintf(fp, "%" PRIu64, v);
+			jsonw_u64(w, v);
 		break;
 	}
-}
-
-static void json_indent(FILE *fp, int n)
-{
-	fprintf(fp, "%*s", n, "");
 }
 
 /* Component K (0-based) of a dotted path: returns its start, length in *len. */
@@ -1037,14 +853,14 @@ static const char *nest_path(const struct config_key *row)
 
 void config_write_json(const struct config *cfg, void *fpv, int indent)
 {
-	FILE *fp = fpv;
+	struct jsonw w;
 	size_t nr;
 	const struct config_key *keys = config_keys(&nr);
 	const char *open_path = ""; /* a row whose parents are the open objects */
 	unsigned depth = 0;         /* objects open below the top one */
-	bool first = true;
 
-	fputs("{", fp);
+	jsonw_init(&w, fpv, indent);
+	jsonw_object(&w);
 	for (size_t i = 0; i < nr;) {
 		const struct config_key *row = &keys[i];
 		const char *path = nest_path(row);
@@ -1057,29 +873,20 @@ void config_write_json(const struct config *cfg, void *fpv, int indent)
 				break;
 			common++;
 		}
-		for (; depth > common; depth--) {
-			fputc('\n', fp);
-			json_indent(fp, indent + 2 * (int)depth);
-			fputc('}', fp);
-			first = false;
-		}
+		for (; depth > common; depth--)
+			jsonw_end(&w);
 		for (; depth + 1 < parts; depth++) {
 			size_t len;
 			const char *name = component(path, depth, &len);
-			fputs(first ? "\n" : ",\n", fp);
-			json_indent(fp, indent + 2 * ((int)depth + 1));
-			fprintf(fp, "\"%.*s\": {", (int)len, name);
-			first = true;
+			jsonw_keyn(&w, name, len);
+			jsonw_object(&w);
 		}
 		open_path = path;
 		size_t len;
 		const char *leaf = component(path, parts - 1, &len);
-		fputs(first ? "\n" : ",\n", fp);
-		json_indent(fp, indent + 2 * ((int)depth + 1));
-		fprintf(fp, "\"%.*s\": ", (int)len, leaf);
-		first = false;
+		jsonw_keyn(&w, leaf, len);
 		if (!row->list) {
-			json_value(fp, row, (const char *)cfg + row->offset);
+			json_value(&w, row, (const char *)cfg + row->offset);
 			i++;
 			continue;
 		}
@@ -1089,37 +896,20 @@ void config_write_json(const struct config *cfg, void *fpv, int indent)
 		while (end < nr && keys[end].list == l)
 			end++;
 		unsigned count = *(const unsigned *)((const char *)cfg + l->count_offset);
-		int in = indent + 2 * ((int)depth + 1);
-		fputs(count ? "[" : "[]", fp);
+		jsonw_array(&w);
 		for (unsigned e = 0; e < count; e++) {
 			const char *elem = (const char *)cfg + l->array_offset + e * l->elem_size;
-			fputs(e ? ",\n" : "\n", fp);
-			json_indent(fp, in + 2);
-			fputc('{', fp);
+			jsonw_object(&w);
 			for (size_t k = i; k < end; k++) {
-				const char *name = strrchr(keys[k].path, '.') + 1;
-				fputs(k > i ? ",\n" : "\n", fp);
-				json_indent(fp, in + 4);
-				fprintf(fp, "\"%s\": ", name);
-				json_value(fp, &keys[k], elem + keys[k].offset);
+				jsonw_key(&w, strrchr(keys[k].path, '.') + 1);
+				json_value(&w, &keys[k], elem + keys[k].offset);
 			}
-			fputc('\n', fp);
-			json_indent(fp, in + 2);
-			fputc('}', fp);
+			jsonw_end(&w);
 		}
-		if (count) {
-			fputc('\n', fp);
-			json_indent(fp, in);
-			fputc(']', fp);
-		}
+		jsonw_end(&w);
 		i = end;
 	}
-	for (; depth > 0; depth--) {
-		fputc('\n', fp);
-		json_indent(fp, indent + 2 * (int)depth);
-		fputc('}', fp);
-	}
-	fputc('\n', fp);
-	json_indent(fp, indent);
-	fputc('}', fp);
+	for (; depth > 0; depth--)
+		jsonw_end(&w);
+	jsonw_end(&w);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "yamlutil.h"
+
 /* Parsing context: the loaded YAML document and the name used in messages. */
 struct plan_parse_ctx {
 	yaml_document_t *doc;
@@ -429,19 +431,12 @@ int plan_parse(struct plan *plan, const char *name, const char *text, size_t len
 	plan->seed = 1;
 	plan->repeat = 1;
 
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct plan_parse_ctx pc = { .doc = &doc, .name = name, .err = err };
 	bool have_doc = false, have_base = false;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		sim_error_set(err, EX_CONFIG_, "%s:%lu:%lu: %s", name,
-			      (unsigned long)parser.problem_mark.line + 1,
-			      (unsigned long)parser.problem_mark.column + 1,
-			      parser.problem ? parser.problem : "YAML syntax error");
+	/* the same size limit, one-document rule and message form as configs */
+	if (yamlutil_load_string(&doc, name, text, len, err))
 		goto err;
-	}
 	have_doc = true;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root || root->type != YAML_MAPPING_NODE) {
@@ -535,42 +530,20 @@ int plan_parse(struct plan *plan, const char *name, const char *text, size_t len
 	if (expand(plan, err))
 		goto err;
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return 0;
 err:
 	if (have_doc)
 		yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	plan_free(plan);
 	return -1;
 }
 
 int plan_load(struct plan *plan, const char *path, struct sim_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	if (!fp)
-		return sim_error_set(err, EX_NOINPUT_, "%s: %s", path, strerror(errno));
-	for (;;) {
-		if (len + 4096 > cap) {
-			cap = (len + 4096) * 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		size_t n = fread(buf + len, 1, cap - len - 1, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		free(buf);
-		return sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
-	}
-	buf[len] = 0;
+	size_t len;
+	char *buf = sim_read_file(path, &len, err);
+	if (!buf)
+		return -1;
 	int rc = plan_parse(plan, path, buf, len, err);
 	free(buf);
 	return rc;

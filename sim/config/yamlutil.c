@@ -44,6 +44,39 @@ static int parser_error(struct sim_error *err, const char *name, const yaml_pars
 			     (unsigned long)p->problem_mark.column + 1, problem);
 }
 
+/* Refuse collections nested deeper than YAMLUTIL_MAX_DEPTH before building the document:
+ * libyaml has no limit of its own, and loading a deeply nested document costs time
+ * quadratic in its depth.  Streaming events stops at the first level too deep.  A
+ * syntax error ends the check quietly; the load then reports it with its position. */
+static int check_depth(const char *name, const void *data, size_t len, struct sim_error *err)
+{
+	yaml_parser_t parser;
+	unsigned depth = 0;
+	int rc = 0;
+	if (!yaml_parser_initialize(&parser))
+		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", name);
+	yaml_parser_set_input_string(&parser, data, len);
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		yaml_event_type_t type = ev.type;
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (++depth > YAMLUTIL_MAX_DEPTH)
+				rc = sim_error_set(err, EX_CONFIG_, "%s:%lu:%lu: nested deeper than %u levels",
+						   name, (unsigned long)ev.start_mark.line + 1,
+						   (unsigned long)ev.start_mark.column + 1, YAMLUTIL_MAX_DEPTH);
+		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (rc || type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int yamlutil_load_string(yaml_document_t *doc, const char *name, const void *data, size_t len,
 			 struct sim_error *err)
 {
@@ -54,6 +87,8 @@ int yamlutil_load_string(yaml_document_t *doc, const char *name, const void *dat
 	if (len > YAMLUTIL_MAX_BYTES)
 		return sim_error_set(err, EX_CONFIG_, "%s: %zu bytes is too large for a YAML file (limit %u)",
 				     name, len, YAMLUTIL_MAX_BYTES);
+	if (check_depth(name, data, len, err))
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", name);
 	yaml_parser_set_input_string(&parser, data, len);

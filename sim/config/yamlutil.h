@@ -25,10 +25,14 @@
 /* Largest YAML file accepted; a config or plan is a few KiB, so anything bigger is a
  * mistake (a trace passed as a config) that would otherwise be parsed for a long time. */
 #define YAMLUTIL_MAX_BYTES (16u << 20)
+/* Deepest nesting of mappings and sequences accepted; configs, plans and workloads use
+ * a handful of levels. */
+#define YAMLUTIL_MAX_DEPTH 64u
 
 /* Load the first (only) document of PATH into *doc.
- * Missing/unreadable file: EX_NOINPUT_; syntax errors, several documents or a file over
- * YAMLUTIL_MAX_BYTES: EX_CONFIG_ with "path:line:col: message" from libyaml.
+ * Missing/unreadable file: EX_NOINPUT_; syntax errors, several documents, a file over
+ * YAMLUTIL_MAX_BYTES or nesting deeper than YAMLUTIL_MAX_DEPTH: EX_CONFIG_ with
+ * "path:line:col: message".
  * On success the caller owns *doc (yaml_document_delete); on failure nothing is held. */
 int yamlutil_load_file(yaml_document_t *doc, const char *path, struct sim_error *err);
 

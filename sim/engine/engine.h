@@ -7,20 +7,20 @@
  * events at the same time run in the order they were scheduled and every run is
  * bit-for-bit reproducible.
  *
- * Invariant: heap[i].(time_ns, seq) <= heap[2i+1], heap[2i+2];  now_ns <= heap[0].time_ns.
+ * Invariant: now_ns <= pqueue_min_time(&queue).
  */
 #ifndef MMSIM_ENGINE_H
 #define MMSIM_ENGINE_H
 
 #include "../common.h"
+#include "../lib/pqueue.h"
 
 typedef void (*engine_handler_fn)(void *ctx, sim_ns_t now_ns, uint64_t arg);
 
 #define ENGINE_MAX_HANDLERS 32
 
+/* The payload of one queued event; its (time_ns, seq) are the queue's key. */
 struct engine_event {
-	sim_ns_t time_ns;
-	uint64_t seq;
 	uint64_t arg;
 	uint32_t handler;
 };
@@ -33,10 +33,8 @@ struct engine_handler {
 
 struct engine {
 	sim_ns_t now_ns;
-	uint64_t next_seq;
 	uint64_t nr_dispatched;
-	struct engine_event *heap;
-	size_t nr_events, cap_events;
+	struct pqueue queue; /* of struct engine_event */
 	struct engine_handler handlers[ENGINE_MAX_HANDLERS];
 	unsigned nr_handlers;
 };

@@ -3,140 +3,28 @@
 
 #include "../mm/vmscan.h"
 
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "procfs.h"
+#include "../lib/jsonw.h"
 
 #ifndef MMSIM_VERSION
 #define MMSIM_VERSION "unknown"
 #endif
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, surrogates or
- * code points past U+10FFFF), 0 if malformed. */
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void summary_json_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		switch (*p) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				fprintf(fp, "\\u%04x", *p);
-			} else {
-				/* JSON text is UTF-8: pass well-formed sequences, replace stray bytes. */
-				size_t n = utf8_len(p);
-				if (!n) {
-					fputs("\\ufffd", fp);
-					break;
-				}
-				fwrite(p, 1, n, fp);
-				p += n;
-				continue;
-			}
-		}
-		p++;
-	}
-	fputc('"', fp);
-}
-
-/* Whether s is a number by the JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static bool is_json_number(const char *s)
-{
-	const char *p = s;
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
-	else
-		return false;
-	if (*p == '.') {
-		p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
-}
-
-/* An observed figure: the text as is when it is a JSON number; other numeric spellings
- * ("+5", "007", " 12", "1.") normalised; anything else (hex, inf, words) a string. */
-static void json_value_text(FILE *fp, const char *s)
-{
-	char *end;
-	double d = strtod(s, &end);
-	if (is_json_number(s) && isfinite(d)) { /* 1e999 is grammatical but overflows readers */
-		fputs(s, fp);
-		return;
-	}
-	bool decimal = *s && !strpbrk(s, "xXnNiI"); /* no hex, nan, inf */
-	if (decimal && end != s && *end == '\0' && isfinite(d))
-		fprintf(fp, "%.17g", d);
-	else
-		summary_json_string(fp, s);
-}
-
-struct counters_ctx {
-	FILE *fp;
-	bool first;
-};
-
 static void counter(void *ctx, const char *name, uint64_t value)
 {
-	struct counters_ctx *c = ctx;
-	fprintf(c->fp, "%s\n    ", c->first ? "" : ",");
-	summary_json_string(c->fp, name);
-	fprintf(c->fp, ": %llu", (unsigned long long)value);
-	c->first = false;
+	struct jsonw *w = ctx;
+	jsonw_key(w, name);
+	jsonw_u64(w, value);
 }
 
 /* Reclaim state that is not a vmstat counter (vmscan.h reclaim_node_stat): swap use,
  * kswapd, the stall components charged to requests, ereclaimable notifications. */
-static void write_reclaim(FILE *fp, const struct mm *mm)
+static void write_reclaim(struct jsonw *w, const struct mm *mm)
 {
 	if (!mm->reclaim) {
-		fputs("null", fp);
+		jsonw_null(w);
 		return;
 	}
 	struct reclaim_node_stat st;
@@ -162,55 +50,57 @@ static void write_reclaim(FILE *fp, const struct mm *mm)
 		{ "lowmem_notifications", st.nr_lowmem_notifications },
 		{ "lowmem_level_pages", st.lowmem_level_pages },
 	};
-	fputs("{", fp);
+	jsonw_object(w);
 	for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
-		fprintf(fp, "%s\n    ", i ? "," : "");
-		summary_json_string(fp, items[i].name);
-		fprintf(fp, ": %llu", (unsigned long long)items[i].value);
+		jsonw_key(w, items[i].name);
+		jsonw_u64(w, items[i].value);
 	}
-	fputs("\n  }", fp);
+	jsonw_end(w);
 }
 
-static void write_latency(FILE *fp, const struct alloc_latency *lat)
+static void write_latency(struct jsonw *w, const struct alloc_latency *lat)
 {
-	fputs("{", fp);
+	jsonw_object(w);
 	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
 		struct latency_hist empty;
 		latency_hist_init(&empty);
 		const struct latency_hist *h = lat ? &lat->cls[c] : &empty;
-		fprintf(fp, "%s\n    ", c ? "," : "");
-		summary_json_string(fp, alloc_class_names[c]);
-		fprintf(fp, ": {\"count\": %llu, \"mean_ns\": %.3f, \"p50_ns\": %llu, \"p90_ns\": %llu, "
-			    "\"p99_ns\": %llu, \"max_ns\": %llu}",
-			(unsigned long long)h->count, latency_mean_ns(h),
-			(unsigned long long)latency_quantile_ns(h, 0.50),
-			(unsigned long long)latency_quantile_ns(h, 0.90),
-			(unsigned long long)latency_quantile_ns(h, 0.99), (unsigned long long)h->max_ns);
+		jsonw_key(w, alloc_class_names[c]);
+		jsonw_object_inline(w);
+		jsonw_key(w, "count");
+		jsonw_u64(w, h->count);
+		jsonw_key(w, "mean_ns");
+		jsonw_printf(w, "%.3f", latency_mean_ns(h));
+		jsonw_key(w, "p50_ns");
+		jsonw_u64(w, latency_quantile_ns(h, 0.50));
+		jsonw_key(w, "p90_ns");
+		jsonw_u64(w, latency_quantile_ns(h, 0.90));
+		jsonw_key(w, "p99_ns");
+		jsonw_u64(w, latency_quantile_ns(h, 0.99));
+		jsonw_key(w, "max_ns");
+		jsonw_u64(w, h->max_ns);
+		jsonw_end(w);
 	}
-	fputs("\n  }", fp);
+	jsonw_end(w);
 }
 
-static void write_observed(FILE *fp, const struct trace_header *th)
+static void write_observed(struct jsonw *w, const struct trace_header *th)
 {
 	static const char prefix[] = "observed.";
-	bool first = true;
-	fputs("{", fp);
+	jsonw_object(w);
 	for (uint32_t i = 0; th && i < th->nr_meta && i < TRACE_MAX_META; i++) {
 		const struct trace_meta *m = &th->meta[i];
 		if (strncmp(m->key, prefix, sizeof(prefix) - 1))
 			continue;
-		fprintf(fp, "%s\n    ", first ? "" : ",");
 		/* The fixed arrays may be unterminated in a corrupt header: bound the copies. */
 		char key[sizeof(m->key) + 1], value[sizeof(m->value) + 1];
 		snprintf(key, sizeof(key), "%.*s", (int)(sizeof(m->key) - (sizeof(prefix) - 1)),
 			 m->key + sizeof(prefix) - 1);
 		snprintf(value, sizeof(value), "%.*s", (int)sizeof(m->value), m->value);
-		summary_json_string(fp, key);
-		fputs(": ", fp);
-		json_value_text(fp, value);
-		first = false;
+		jsonw_key(w, key);
+		jsonw_number_text(w, value);
 	}
-	fputs(first ? "}" : "\n  }", fp);
+	jsonw_end(w);
 }
 
 /* What the real kernel did (trace header observed.*, from `mmsim import`) next to what the
@@ -250,20 +140,20 @@ static int event_index(const char *name)
 	return -1;
 }
 
-static void write_pair(FILE *fp, bool *first, const char *name, const char *observed, uint64_t simulated)
+static void write_pair(struct jsonw *w, const char *name, const char *observed, uint64_t simulated)
 {
-	fprintf(fp, "%s\n    ", *first ? "" : ",");
-	summary_json_string(fp, name);
-	fputs(": {\"observed\": ", fp);
-	json_value_text(fp, observed);
-	fprintf(fp, ", \"simulated\": %llu}", (unsigned long long)simulated);
-	*first = false;
+	jsonw_key(w, name);
+	jsonw_object_inline(w);
+	jsonw_key(w, "observed");
+	jsonw_number_text(w, observed);
+	jsonw_key(w, "simulated");
+	jsonw_u64(w, simulated);
+	jsonw_end(w);
 }
 
-static void write_observed_vs_simulated(FILE *fp, const struct mm *mm, const struct trace_header *th)
+static void write_observed_vs_simulated(struct jsonw *w, const struct mm *mm, const struct trace_header *th)
 {
-	bool first = true;
-	fputs("{", fp);
+	jsonw_object(w);
 	for (uint32_t i = 0; th && i < th->nr_meta && i < TRACE_MAX_META; i++) {
 		char key[sizeof(th->meta[i].key) + 1], value[sizeof(th->meta[i].value) + 1];
 		snprintf(key, sizeof(key), "%.*s", (int)sizeof(th->meta[i].key), th->meta[i].key);
@@ -273,7 +163,7 @@ static void write_observed_vs_simulated(FILE *fp, const struct mm *mm, const str
 			if (e >= 0) {
 				char name[96];
 				snprintf(name, sizeof(name), "vmstat.%s", key + 16);
-				write_pair(fp, &first, name, value, mm->vm_events[e]);
+				write_pair(w, name, value, mm->vm_events[e]);
 			}
 			continue;
 		}
@@ -288,39 +178,53 @@ static void write_observed_vs_simulated(FILE *fp, const struct mm *mm, const str
 				if (e >= 0)
 					sum += mm->vm_events[e];
 			}
-			write_pair(fp, &first, key + 9, value, sum);
+			write_pair(w, key + 9, value, sum);
 		}
 	}
-	fputs(first ? "}" : "\n  }", fp);
+	jsonw_end(w);
 }
 
 void summary_write(FILE *fp, const struct summary_input *in)
 {
 	const struct mm *mm = in->mm;
-	fputs("{\n  \"mmsim_version\": ", fp);
-	summary_json_string(fp, MMSIM_VERSION);
-	fprintf(fp, ",\n  \"seed\": %llu,\n  \"config\": ", (unsigned long long)in->seed);
-	if (in->write_config && in->cfg)
-		in->write_config(in->cfg, fp, 2);
-	else
-		fputs("null", fp);
-	fprintf(fp, ",\n  \"elapsed_ns\": %llu,\n  \"records\": %llu,\n  \"counters\": {",
-		(unsigned long long)in->elapsed_ns, (unsigned long long)in->records);
-	struct counters_ctx cc = { .fp = fp, .first = true };
-	procfs_visit_stats(mm, PROCFS_STATS_ALL, NULL, counter, &cc);
-	fputs("\n  },\n  \"alloc_fail_by_class\": {", fp);
-	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
-		fprintf(fp, "%s\n    ", c ? "," : "");
-		summary_json_string(fp, alloc_class_names[c]);
-		fprintf(fp, ": %llu", (unsigned long long)mm->alloc_fail_by_class[c]);
+	struct jsonw w;
+	jsonw_init(&w, fp, 0);
+	jsonw_object(&w);
+	jsonw_key(&w, "mmsim_version");
+	jsonw_string(&w, MMSIM_VERSION);
+	jsonw_key(&w, "seed");
+	jsonw_u64(&w, in->seed);
+	jsonw_key(&w, "config");
+	if (in->write_config && in->cfg) {
+		int indent;
+		FILE *out = jsonw_external(&w, &indent);
+		in->write_config(in->cfg, out, indent);
+	} else {
+		jsonw_null(&w);
 	}
-	fputs("\n  },\n  \"reclaim\": ", fp);
-	write_reclaim(fp, mm);
-	fputs(",\n  \"latency\": ", fp);
-	write_latency(fp, in->latency);
-	fputs(",\n  \"observed\": ", fp);
-	write_observed(fp, in->trace);
-	fputs(",\n  \"observed_vs_simulated\": ", fp);
-	write_observed_vs_simulated(fp, mm, in->trace);
-	fputs("\n}\n", fp);
+	jsonw_key(&w, "elapsed_ns");
+	jsonw_u64(&w, in->elapsed_ns);
+	jsonw_key(&w, "records");
+	jsonw_u64(&w, in->records);
+	jsonw_key(&w, "counters");
+	jsonw_object(&w);
+	procfs_visit_stats(mm, PROCFS_STATS_ALL, NULL, counter, &w);
+	jsonw_end(&w);
+	jsonw_key(&w, "alloc_fail_by_class");
+	jsonw_object(&w);
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		jsonw_key(&w, alloc_class_names[c]);
+		jsonw_u64(&w, mm->alloc_fail_by_class[c]);
+	}
+	jsonw_end(&w);
+	jsonw_key(&w, "reclaim");
+	write_reclaim(&w, mm);
+	jsonw_key(&w, "latency");
+	write_latency(&w, in->latency);
+	jsonw_key(&w, "observed");
+	write_observed(&w, in->trace);
+	jsonw_key(&w, "observed_vs_simulated");
+	write_observed_vs_simulated(&w, mm, in->trace);
+	jsonw_end(&w);
+	fputc('\n', fp);
 }

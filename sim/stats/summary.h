@@ -38,7 +38,4 @@ struct summary_input {
 
 void summary_write(FILE *fp, const struct summary_input *in);
 
-/* JSON string literal (with quotes) for s, escaping quotes, backslashes and controls. */
-void summary_json_string(FILE *fp, const char *s);
-
 #endif

@@ -35,12 +35,12 @@
 enum wl_param_type {
 	WLP_U64,      /* uint64_t, integer in [min, max] */
 	WLP_DOUBLE,   /* double in [min, max] */
-	WLP_PAGES,    /* uint64_t pages from a size "512MiB" (rounded up to pages) */
+	WLP_PAGES,    /* uint64_t pages from a size "512MiB" (bare: bytes; rounded up to pages) */
 	WLP_DURATION, /* sim_ns_t from "100ms"; a bare number is ns */
 	WLP_BOOL,     /* bool from true/false/yes/no */
 	WLP_ENUM,     /* unsigned index into names[] */
 	WLP_WEIGHTS,  /* struct wl_weights from a sequence [w0, w1, ...] or "w0,w1,..." */
-	WLP_BYTES,    /* double bytes from a size "200MiB" (a rate when the key says so) */
+	WLP_BYTES,    /* double bytes/s from a bandwidth: "200MiB", "500MB/s" (sim/lib/units.h) */
 	NR_WLP_TYPES
 };
 

@@ -2,6 +2,7 @@
  * text run through the same parser as YAML scalars and --set values, so a default can
  * never be a value the user could not write. */
 #include "wl_internal.h"
+#include "../lib/units.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,47 +23,18 @@ static int parse_double(const char *s, double *v, const char **rest)
 	return 0;
 }
 
-/* Binary units as the kernel documentation and config sizes use them: K = KiB. */
-static int parse_size_bytes(const char *s, double *bytes)
+/* Sizes, durations and bandwidths are read by sim/lib/units.c, the grammar configs use,
+ * so "500MB" is refused here exactly as in a config, and "500MB/s" is 500*10^6 bytes/s
+ * in both.  A failed parse leaves its reason in why. */
+static int units_fail(enum units_status st, const char *text, const char *base_unit,
+		      const char *hint, char *why, size_t why_len)
 {
-	const char *u;
-	double v;
-	if (parse_double(s, &v, &u) || v < 0)
-		return -1;
-	static const struct { const char *suffix; double mult; } units[] = {
-		{ "", 1 }, { "B", 1 },
-		{ "K", 1024.0 }, { "KB", 1024.0 }, { "KiB", 1024.0 },
-		{ "M", 1048576.0 }, { "MB", 1048576.0 }, { "MiB", 1048576.0 },
-		{ "G", 1073741824.0 }, { "GB", 1073741824.0 }, { "GiB", 1073741824.0 },
-		{ "T", 1099511627776.0 }, { "TB", 1099511627776.0 }, { "TiB", 1099511627776.0 },
-	};
-	while (*u == ' ')
-		u++;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (!strcmp(u, units[i].suffix)) {
-			*bytes = v * units[i].mult;
-			return 0;
-		}
-	return -1;
-}
-
-static int parse_duration_ns(const char *s, double *ns)
-{
-	const char *u;
-	double v;
-	if (parse_double(s, &v, &u) || v < 0)
-		return -1;
-	static const struct { const char *suffix; double mult; } units[] = {
-		{ "", 1 }, { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		{ "min", 60e9 },
-	};
-	while (*u == ' ')
-		u++;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (!strcmp(u, units[i].suffix)) {
-			*ns = v * units[i].mult;
-			return 0;
-		}
+	if (st == UNITS_OVERFLOW)
+		snprintf(why, why_len, "'%s' is too large", text);
+	else if (st == UNITS_INEXACT)
+		snprintf(why, why_len, "'%s' is not a whole number of %s", text, base_unit);
+	else
+		snprintf(why, why_len, "'%s' is not %s", text, hint);
 	return -1;
 }
 
@@ -160,37 +132,46 @@ int wl_parse_value(const struct wl_param *p, void *base, const char *text, char 
 			return -1;
 		*(double *)field = v;
 		return 0;
-	case WLP_PAGES:
-		if (parse_size_bytes(text, &v)) {
-			snprintf(why, why_len, "'%s' is not a size (e.g. 4096, 512KiB, 2MiB, 4GiB)",
-				 text);
-			return -1;
-		}
-		v = ceil(v / PAGE_SIZE);
+	case WLP_PAGES: {
+		uint64_t bytes;
+		bool has_unit;
+		enum units_status st = units_parse_size(text, &bytes, &has_unit);
+		if (st != UNITS_OK)
+			return units_fail(st, text, "bytes", "a size (e.g. 4096, 512KiB, 2MiB, 4GiB)",
+					  why, why_len);
+		/* a bare number is bytes; a size that is not whole pages rounds up */
+		v = (double)(bytes / PAGE_SIZE + (bytes % PAGE_SIZE != 0));
 		if (check_range(p, v, why, why_len))
 			return -1;
 		*(uint64_t *)field = (uint64_t)v;
 		return 0;
-	case WLP_BYTES:
-		if (parse_size_bytes(text, &v)) {
-			snprintf(why, why_len, "'%s' is not a size (e.g. 4096, 512KiB, 200MiB)", text);
-			return -1;
-		}
+	}
+	case WLP_BYTES: {
+		uint64_t bytes;
+		enum units_status st = units_parse_bandwidth(text, &bytes);
+		if (st != UNITS_OK)
+			return units_fail(st, text, "bytes/s",
+					  "a bandwidth (e.g. 200MiB, 500MB/s, 1GiB/s; a bare number is bytes/s)",
+					  why, why_len);
+		v = (double)bytes;
 		if (check_range(p, v, why, why_len))
 			return -1;
 		*(double *)field = v;
 		return 0;
-	case WLP_DURATION:
-		if (parse_duration_ns(text, &v)) {
-			snprintf(why, why_len, "'%s' is not a duration (e.g. 500ns, 20us, 5ms, 2s)",
-				 text);
-			return -1;
-		}
-		v = floor(v + 0.5);
+	}
+	case WLP_DURATION: {
+		sim_ns_t ns;
+		bool has_unit;
+		enum units_status st = units_parse_duration(text, &ns, &has_unit);
+		if (st != UNITS_OK)
+			return units_fail(st, text, "ns", "a duration (e.g. 500ns, 20us, 5ms, 2s)", why,
+					  why_len);
+		v = (double)ns;
 		if (check_range(p, v, why, why_len))
 			return -1;
-		*(sim_ns_t *)field = (sim_ns_t)v;
+		*(sim_ns_t *)field = ns;
 		return 0;
+	}
 	case WLP_BOOL:
 		if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1")) {
 			*(bool *)field = true;

@@ -11,6 +11,9 @@
 #include <math.h>
 #include <yaml.h>
 
+#include "../config/yamlutil.h"
+#include "../lib/pqueue.h"
+
 static const struct wl_kind *const kinds[] = {
 	&wl_kind_churn,     &wl_kind_kbuild,          &wl_kind_stream_write, &wl_kind_anon_ws,
 	&wl_kind_highalloc, &wl_kind_compaction_test, &wl_kind_camera, &wl_kind_phases,
@@ -41,16 +44,6 @@ struct wl_pending {
 	struct trace_record rec;
 	int64_t live_delta; /* pages added to live_pages when returned */
 };
-
-/* The heap orders small keys, (time_ns, seq), and points into the slot array holding the
- * records, so sifting moves 24 bytes, not a whole record: generation of kinds with many
- * long-lived objects is bound by the heap's cache misses. */
-struct wl_heap_key {
-	sim_ns_t time_ns;
-	uint64_t seq;  /* scheduling order: ties come out first-scheduled first */
-	uint32_t slot; /* index into slots[] */
-};
-#define WL_HEAP_ARITY 4 /* shallower than binary; a node's children share cache lines */
 
 struct param_where {
 	int line, col; /* 1-based where the YAML set it; 0 = default; -1 = --set */
@@ -86,14 +79,9 @@ struct workload {
 	struct wl_pending *held;
 	size_t nr_held, cap_held, held_next;
 
-	/* pending heap: heap[0] is the earliest (time, seq); a 4-ary min-heap.
-	 * Invariant: nr_heap + nr_free_slots == nr_slots. */
-	struct wl_heap_key *heap;
-	size_t nr_heap, cap_heap;
-	struct wl_pending *slots;
-	uint32_t *free_slots;
-	size_t nr_slots, cap_slots, nr_free_slots;
-	uint64_t next_seq;
+	/* pending records of struct wl_pending, earliest (time, seq) first: ties come out
+	 * first-scheduled first */
+	struct pqueue heap;
 
 	sim_ns_t now_ns;  /* time of the kind's current/last step */
 	sim_ns_t next_ns; /* kind's next action time */
@@ -160,13 +148,6 @@ gsl_rng *wl_stream(struct workload *w, const char *component)
 	return r;
 }
 
-static bool key_before(const struct wl_heap_key *a, const struct wl_heap_key *b)
-{
-	if (a->time_ns != b->time_ns)
-		return a->time_ns < b->time_ns;
-	return a->seq < b->seq;
-}
-
 static void out_of_memory(void)
 {
 	/* Out of memory is not a data error; there is no caller to hand it to from inside a
@@ -183,22 +164,6 @@ static void *grow(void *p, size_t *cap, size_t elem)
 		out_of_memory();
 	*cap = n;
 	return q;
-}
-
-static uint32_t slot_get(struct workload *w)
-{
-	if (w->nr_free_slots)
-		return w->free_slots[--w->nr_free_slots];
-	if (w->nr_slots == w->cap_slots) {
-		size_t cap = w->cap_slots;
-		w->slots = grow(w->slots, &cap, sizeof(*w->slots));
-		w->free_slots = realloc(w->free_slots, cap * sizeof(*w->free_slots));
-		if (!w->free_slots)
-			out_of_memory();
-		w->cap_slots = cap;
-	}
-	sim_assert(w->nr_slots < UINT32_MAX);
-	return (uint32_t)w->nr_slots++;
 }
 
 void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t live_delta_pages)
@@ -224,44 +189,8 @@ void wl_schedule(struct workload *w, const struct trace_record *rec, int64_t liv
 		w->held[w->nr_held++] = (struct wl_pending){ .rec = *rec, .live_delta = live_delta_pages };
 		return;
 	}
-	if (w->nr_heap == w->cap_heap)
-		w->heap = grow(w->heap, &w->cap_heap, sizeof(*w->heap));
-	uint32_t slot = slot_get(w);
-	w->slots[slot] = (struct wl_pending){ .rec = *rec, .live_delta = live_delta_pages };
-	struct wl_heap_key k = { .time_ns = rec->time_ns, .seq = w->next_seq++, .slot = slot };
-	size_t i = w->nr_heap++;
-	while (i > 0) {
-		size_t parent = (i - 1) / WL_HEAP_ARITY;
-		if (!key_before(&k, &w->heap[parent]))
-			break;
-		w->heap[i] = w->heap[parent];
-		i = parent;
-	}
-	w->heap[i] = k;
-}
-
-static void heap_pop(struct workload *w, struct wl_pending *out)
-{
-	uint32_t slot = w->heap[0].slot;
-	*out = w->slots[slot];
-	w->free_slots[w->nr_free_slots++] = slot;
-	struct wl_heap_key last = w->heap[--w->nr_heap];
-	size_t n = w->nr_heap, i = 0;
-	for (;;) {
-		size_t c = WL_HEAP_ARITY * i + 1, best = c;
-		if (c >= n)
-			break;
-		size_t end = MIN(c + WL_HEAP_ARITY, n);
-		for (size_t j = c + 1; j < end; j++)
-			if (key_before(&w->heap[j], &w->heap[best]))
-				best = j;
-		if (!key_before(&w->heap[best], &last))
-			break;
-		w->heap[i] = w->heap[best];
-		i = best;
-	}
-	if (n)
-		w->heap[i] = last;
+	struct wl_pending p = { .rec = *rec, .live_delta = live_delta_pages };
+	pqueue_push_payload(&w->heap, rec->time_ns, &p);
 }
 
 void wl_alloc_id_now(struct workload *w, uint64_t id, uint32_t task, unsigned order, uint32_t gfp)
@@ -501,20 +430,12 @@ static int alloc_kind(struct workload *w, const struct wl_kind *kind, struct sim
 
 static int load_yaml(struct workload *w, const char *text, size_t len, struct sim_error *err)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc = -1;
 	bool have_doc = false;
-	if (!yaml_parser_initialize(&parser))
-		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		sim_error_set(err, EX_CONFIG_, "%s:%lu:%lu: %s", w->source,
-			      (unsigned long)parser.problem_mark.line + 1,
-			      (unsigned long)parser.problem_mark.column + 1,
-			      parser.problem ? parser.problem : "YAML syntax error");
+	/* the same size limit, one-document rule and message form as configs and plans */
+	if (yamlutil_load_string(&doc, w->source, text, len, err))
 		goto err;
-	}
 	have_doc = true;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
@@ -568,7 +489,6 @@ static int load_yaml(struct workload *w, const char *text, size_t len, struct si
 err:
 	if (have_doc)
 		yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return rc;
 }
 
@@ -608,6 +528,7 @@ static struct workload *open_common(const char *name, const char *text, size_t l
 		sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		return NULL;
 	}
+	pqueue_init(&w->heap, sizeof(struct wl_pending));
 	snprintf(w->source, sizeof(w->source), "%s", name);
 	if (load_yaml(w, text, len, err))
 		goto err;
@@ -693,14 +614,14 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 		sim_ns_t limit = w->next_ns;
 		if (w->c.duration_ns && limit > w->c.duration_ns)
 			limit = w->c.duration_ns;
-		if (w->nr_heap && (w->gen_done || w->heap[0].time_ns <= limit)) {
+		if (pqueue_len(&w->heap) && (w->gen_done || pqueue_min_time(&w->heap) <= limit)) {
 			struct wl_pending p;
-			heap_pop(w, &p);
+			pqueue_pop(&w->heap, NULL, &p);
 			if (w->gen_done && p.rec.time_ns > w->end_ns) {
 				/* Past the end: with drain, every object is let go at the end time,
 				 * in scheduling order (unpin before free); other intents are moot. */
 				if (!w->c.drain) {
-					w->nr_heap = 0;
+					pqueue_clear(&w->heap);
 					continue;
 				}
 				if (p.rec.kind != TR_FREE && p.rec.kind != TR_UNPIN &&
@@ -793,9 +714,7 @@ void workload_close(struct workload *w)
 		w->kind->fini(w->state);
 	for (unsigned i = 0; i < w->nr_streams; i++)
 		gsl_rng_free(w->streams[i]);
-	free(w->heap);
-	free(w->slots);
-	free(w->free_slots);
+	pqueue_destroy(&w->heap);
 	free(w->held);
 	free(w->fifo);
 	free(w->fifo_delta);

@@ -1,0 +1,80 @@
+/* pqueue.h — a min-priority queue of timed entries, ordered by (time_ns, seq).
+ *
+ * seq is the queue's own insertion counter, so (time_ns, seq) is a total order: two
+ * entries due at the same time come out in the order they were pushed, and the pop order
+ * does not depend on the heap's shape, its arity or its growth.  Every queue in the
+ * simulator (engine events, closed-loop pending records, workload scheduling) is one of
+ * these, so a run stays bit-for-bit reproducible.
+ *
+ * An entry carries either a u64 value (payload_size 0) or a copy of payload_size bytes.
+ * Payloads live in a slot array and the heap sifts only 24-byte keys, so a large payload
+ * (a trace record) costs one copy in and one copy out, not one per heap level.
+ *
+ * Invariants:
+ *   heap[i].(time_ns, seq) < heap[PQ_ARITY*i + k].(time_ns, seq), k = 1..PQ_ARITY
+ *   payload_size > 0:  nr + nr_free_slots == nr_slots
+ *
+ * Use:
+ *	struct pqueue q;
+ *	pqueue_init(&q, sizeof(struct trace_record));
+ *	pqueue_push_payload(&q, due_ns, &rec);
+ *	while (pqueue_min_time(&q) <= horizon_ns) {
+ *		struct pqueue_entry e;
+ *		pqueue_pop(&q, &e, &rec);
+ *	}
+ *	pqueue_destroy(&q);
+ */
+#ifndef MMSIM_LIB_PQUEUE_H
+#define MMSIM_LIB_PQUEUE_H
+
+#include "../common.h"
+
+struct pqueue_key {
+	sim_ns_t time_ns;
+	uint64_t seq;
+	uint64_t value; /* the entry's value, or its slot when the queue has payloads */
+};
+
+/* One popped entry. */
+struct pqueue_entry {
+	sim_ns_t time_ns;
+	uint64_t seq;
+	uint64_t value; /* 0 for a payload queue */
+};
+
+struct pqueue {
+	struct pqueue_key *heap;
+	size_t nr, cap;
+	uint64_t next_seq;
+	size_t payload_size;
+	unsigned char *slots; /* [cap_slots * payload_size] */
+	uint32_t *free_slots;
+	size_t nr_slots, cap_slots, nr_free_slots;
+};
+
+/* An empty queue whose entries carry payload_size bytes each (0: a u64 value). */
+void pqueue_init(struct pqueue *q, size_t payload_size);
+void pqueue_destroy(struct pqueue *q);
+/* Drop every entry; seq keeps counting, so order across the clear is still by push. */
+void pqueue_clear(struct pqueue *q);
+
+/* Push an entry with a u64 value (payload_size 0); returns its seq. */
+uint64_t pqueue_push(struct pqueue *q, sim_ns_t time_ns, uint64_t value);
+/* Push a copy of payload (payload_size bytes); returns its seq. */
+uint64_t pqueue_push_payload(struct pqueue *q, sim_ns_t time_ns, const void *payload);
+/* Pop the earliest entry into *out (may be NULL) and, for a payload queue, its payload
+ * into payload (may be NULL); false when the queue is empty. */
+bool pqueue_pop(struct pqueue *q, struct pqueue_entry *out, void *payload);
+
+static inline size_t pqueue_len(const struct pqueue *q)
+{
+	return q->nr;
+}
+
+/* Time of the earliest entry, or UINT64_MAX when the queue is empty. */
+static inline sim_ns_t pqueue_min_time(const struct pqueue *q)
+{
+	return q->nr ? q->heap[0].time_ns : UINT64_MAX;
+}
+
+#endif

@@ -1,0 +1,117 @@
+/* test_pqueue.c — the (time, seq) priority queue every scheduler in the simulator uses. */
+#include "lib/pqueue.h"
+#include "testlib.h"
+
+/* Hand-ordered: times 30, 10, 20, 10, 30, 10 pushed with values 0..5 come out by time and,
+ * within a time, in push order: (10,1) (10,3) (10,5) (20,2) (30,0) (30,4). */
+static void test_order_and_ties(void)
+{
+	struct pqueue q;
+	pqueue_init(&q, 0);
+	static const sim_ns_t t[] = { 30, 10, 20, 10, 30, 10 };
+	for (uint64_t i = 0; i < ARRAY_SIZE(t); i++)
+		CHECK_EQ(pqueue_push(&q, t[i], i), i); /* seq is the push index */
+	CHECK_EQ(pqueue_len(&q), 6);
+	CHECK_EQ(pqueue_min_time(&q), 10);
+	static const uint64_t want_v[] = { 1, 3, 5, 2, 0, 4 };
+	static const sim_ns_t want_t[] = { 10, 10, 10, 20, 30, 30 };
+	struct pqueue_entry e;
+	for (size_t i = 0; i < ARRAY_SIZE(want_v); i++) {
+		CHECK(pqueue_pop(&q, &e, NULL));
+		CHECK_EQ(e.value, want_v[i]);
+		CHECK_EQ(e.seq, want_v[i]);
+		CHECK_EQ(e.time_ns, want_t[i]);
+	}
+	CHECK(!pqueue_pop(&q, &e, NULL));
+	CHECK_EQ(pqueue_min_time(&q), UINT64_MAX);
+	pqueue_destroy(&q);
+}
+
+struct big {
+	uint64_t id;
+	char pad[100]; /* a payload larger than a key, as a trace record is */
+};
+
+/* Payload entries come back intact, and slots freed by pops are reused without mixing
+ * payloads; a clear drops everything but keeps seq counting. */
+static void test_payload_and_clear(void)
+{
+	struct pqueue q;
+	pqueue_init(&q, sizeof(struct big));
+	struct big b = { 0 };
+	for (uint64_t i = 0; i < 5; i++) {
+		b.id = i;
+		b.pad[99] = (char)('a' + i);
+		pqueue_push_payload(&q, 100 - i, &b);
+	}
+	struct pqueue_entry e;
+	CHECK(pqueue_pop(&q, &e, &b)); /* time 96: id 4 */
+	CHECK_EQ(b.id, 4);
+	CHECK_EQ(b.pad[99], 'e');
+	CHECK_EQ(e.time_ns, 96);
+	CHECK_EQ(e.seq, 4);
+	b.id = 9;
+	b.pad[99] = 'z';
+	pqueue_push_payload(&q, 97, &b); /* ties with id 3 at 97, pushed later */
+	CHECK(pqueue_pop(&q, &e, &b));
+	CHECK_EQ(b.id, 3);
+	CHECK(pqueue_pop(&q, &e, &b));
+	CHECK_EQ(b.id, 9);
+	CHECK_EQ(b.pad[99], 'z');
+	CHECK_EQ(e.seq, 5);
+	pqueue_clear(&q);
+	CHECK_EQ(pqueue_len(&q), 0);
+	CHECK_EQ(pqueue_push_payload(&q, 1, &b), 6);
+	CHECK(pqueue_pop(&q, NULL, &b));
+	CHECK_EQ(b.id, 9);
+	pqueue_destroy(&q);
+}
+
+/* Randomized against the definition: interleaved pushes and pops, few distinct times so
+ * ties are common; every pop must be the (time, seq)-least entry still queued. */
+static void test_random_against_scan(void)
+{
+	uint64_t x = tl_test_seed() | 1;
+	enum { N = 4000 };
+	static sim_ns_t times[N];
+	static bool popped[N];
+	uint64_t nr_pushed = 0;
+	struct pqueue q;
+	pqueue_init(&q, sizeof(uint64_t));
+	memset(popped, 0, sizeof(popped));
+	for (int step = 0; step < 3 * N; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		bool push = nr_pushed < N && (pqueue_len(&q) == 0 || x % 3 != 0);
+		if (push) {
+			times[nr_pushed] = (x >> 8) % 50;
+			CHECK_EQ(pqueue_push_payload(&q, times[nr_pushed], &nr_pushed), nr_pushed);
+			nr_pushed++;
+			continue;
+		}
+		if (!pqueue_len(&q))
+			break;
+		uint64_t best = UINT64_MAX;
+		for (uint64_t i = 0; i < nr_pushed; i++)
+			if (!popped[i] && (best == UINT64_MAX || times[i] < times[best]))
+				best = i; /* first index among equal times = smallest seq */
+		uint64_t got;
+		struct pqueue_entry e;
+		CHECK(pqueue_pop(&q, &e, &got));
+		CHECK_EQ(got, best);
+		CHECK_EQ(e.seq, best);
+		CHECK_EQ(e.time_ns, times[best]);
+		popped[best] = true;
+	}
+	pqueue_destroy(&q);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_order_and_ties);
+	RUN(test_payload_and_clear);
+	RUN(test_random_against_scan);
+	return TEST_END();
+}
