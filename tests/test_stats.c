@@ -2,6 +2,7 @@
  * fragmentation columns, summary.json (validated by a small JSON parser), and the run
  * directory (atomic files, snapshots).  Expected values are worked by hand in comments. */
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 #include <ctype.h>
@@ -252,7 +253,7 @@ static void small_mm(struct config *cfg, struct mm *mm, enum cma_mode mode, uint
 		cfg->policy.cma.nr_regions = 1;
 		cfg->policy.cma.regions[0].pages = cma_pages;
 	}
-	if (mm_init(mm, cfg, NULL, &err)) {
+	if (mmtest_mm_init(mm, cfg, &err)) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -312,7 +313,7 @@ static void test_timeseries_rows(void)
 		  "1000000\t4095\t32\t40\t48\t0\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t3\t0\t0\t0\t124\t-1000\n");
 	free(text);
 	remove(path);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_timeseries_abort(void)
@@ -330,7 +331,7 @@ static void test_timeseries_abort(void)
 	timeseries_abort(&ts); /* harmless twice */
 	CHECK(access(path, F_OK) != 0);
 	CHECK(access(ts.af.tmp, F_OK) != 0);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_frag_indices(void)
@@ -369,7 +370,7 @@ static void test_cma_used(void)
 	CHECK_EQ(timeseries_cma_used_pages(&mm), 0);
 	CHECK(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE, 0) >= 3072);
 	CHECK_EQ(timeseries_cma_used_pages(&mm), 1);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 
 	/* sticky_movable: a 512-page area (3584..4095) inside the order-10 free block at 3072;
 	 * the walk counts only the overlap, so used 0 at boot.  After seven order-9
@@ -385,7 +386,7 @@ static void test_cma_used(void)
 		if (z->free_area[9].head[mt] != PFN_NONE)
 			left = z->free_area[9].head[mt];
 	CHECK_EQ(timeseries_cma_used_pages(&mm), left == 3584 ? 0 : 512);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* ---- summary.json ---------------------------------------------------------------------- */
@@ -489,7 +490,7 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"config\": null") != NULL);
 	CHECK(strstr(buf, "\"observed\": {}") != NULL);
 	free(buf);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* ---- run directory --------------------------------------------------------------------- */
@@ -596,7 +597,7 @@ static void test_rundir(void)
 	CHECK_EQ(rundir_write(&bad, &err), -1);
 	CHECK_EQ(err.code, EX_IOERR_);
 	CHECK(strstr(err.msg, "summary.json") != NULL);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 int main(int argc, char **argv)

@@ -814,10 +814,6 @@ void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx)
 		cs->kcompactd_highest_zoneidx = highest_zoneidx;
 	if (!kcompactd_node_suitable(mm, cs->kcompactd_max_order, cs->kcompactd_highest_zoneidx))
 		return;
-	if (!mm->engine) {
-		kcompactd_do_work(mm);
-		return;
-	}
 	if (cs->kcompactd_pending)
 		return;
 	cs->kcompactd_pending = true;
@@ -1006,22 +1002,20 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 		if (zone_populated(&mm->zones[i]))
 			reset_cached_positions(mm, &mm->zones[i]);
 	mm->hooks.direct_compact = direct_compact_hook;
-	if (mm->engine) {
-		if (mm->cfg->policy.compact_node_at_ns) {
-			unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
-			engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
-		}
-		cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
-		if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
-			cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
-			engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,
-					cs->proactive_handler, 0);
-		} else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
-			sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
-									       : 100 * NSEC_PER_MSEC;
-			cs->defrag_handler = engine_register(mm->engine, "defrag", defrag_event, mm);
-			engine_schedule(mm->engine, mm->engine->now_ns + interval, cs->defrag_handler, 0);
-		}
+	if (mm->cfg->policy.compact_node_at_ns) {
+		unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
+		engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
+	}
+	cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
+	if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
+		cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
+		engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,
+				cs->proactive_handler, 0);
+	} else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
+		sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
+								       : 100 * NSEC_PER_MSEC;
+		cs->defrag_handler = engine_register(mm->engine, "defrag", defrag_event, mm);
+		engine_schedule(mm->engine, mm->engine->now_ns + interval, cs->defrag_handler, 0);
 	}
 	return 0;
 }

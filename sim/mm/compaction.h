@@ -90,7 +90,7 @@ struct compact_control {
 };
 
 /* Node-wide compaction state (mm->compact): kcompactd and the proactive timer.
- * kcompactd_pending => a kcompactd event is queued (or runs at once without an engine). */
+ * kcompactd_pending => a kcompactd event is queued. */
 struct compact_state {
 	unsigned kcompactd_handler, proactive_handler, defrag_handler;
 	bool kcompactd_pending;
@@ -145,7 +145,7 @@ uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int pr
 
 /* Wake kcompactd for (order, highest zone): kswapd calls this before it sleeps, and
  * boosted-watermark handling at pageblock_order.  Order 0 is ignored; the daemon runs only
- * if some zone is suitable.  Without an engine it runs at once. */
+ * if some zone is suitable, as an engine event at the current time. */
 void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx);
 
 /* compact_node for one zone (or all with zone < 0): order -1 = whole zone in MIGRATE_SYNC

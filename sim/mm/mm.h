@@ -354,7 +354,7 @@ bool mm_cma_release(struct mm *mm, uint64_t id);
 uint64_t cma_device_pages(const struct mm *mm);
 
 /* Module set-up, called by mm_init after the zones exist (each may install hooks and
- * register engine handlers when mm->engine is non-NULL). */
+ * register engine handlers on mm->engine, which mm_init requires). */
 int reclaim_init(struct mm *mm, struct sim_error *err);
 void reclaim_destroy(struct mm *mm);
 int compaction_init(struct mm *mm, struct sim_error *err);

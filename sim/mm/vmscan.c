@@ -49,10 +49,6 @@
  * charged to the request: swap-in / refault reads, truncating a page under writeback
  * (waits for the write), writers above dirty_ratio (balance_dirty_pages pause).
  *
- * No engine (unit tests): kswapd runs a whole balance_pgdat synchronously when woken and
- * then sleeps (no nap, no kcompactd); writes complete at the end of the batch that queued
- * them.
- *
  * Policies.  ereclaimable: hint records (NOREUSE, VOLATILE, DONTNEED, INVALIDATE) move a
  * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely
  * before the normal lists; pages on it that cannot go yet (writeback, dirty) stay on it;
@@ -86,7 +82,7 @@ _Static_assert(ARRAY_SIZE(lru_list_names) == NR_LRU_LISTS, "names");
 
 sim_ns_t vmscan_now(const struct mm *mm)
 {
-	return mm->engine ? mm->engine->now_ns : 0;
+	return mm->engine->now_ns;
 }
 
 uint64_t vmscan_object_id(const struct mm *mm, pfn_t head)
@@ -422,7 +418,6 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	uint64_t taken_now = sc->nr.nr_taken - taken_before;
 	if (taken_now && sc->nr.nr_unqueued_dirty - unqueued_before == taken_now)
 		writeback_wake_flusher(mm, rs->nr_dirty); /* WB_REASON_VMSCAN */
-	writeback_poll(mm);
 	return reclaimed;
 }
 
