@@ -172,7 +172,7 @@ static void test_deferral_backoff_and_reset(void)
  *   alloc 3: async 1<4, sync 2<4: both deferred         (0)
  *   alloc 4: async 3<4 deferred, sync 4>=4 runs -> shift 3       (1)
  * compact_stall counts every attempt that was not skipped: 2 per allocation. */
-static uint64_t no_reclaim(struct mm *m, const struct alloc_context *ac)
+static uint64_t no_reclaim(struct mm *m, struct alloc_context *ac)
 {
 	(void)m;
 	(void)ac;

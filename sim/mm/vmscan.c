@@ -652,7 +652,7 @@ static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 
 /* try_to_free_pages (reference §4.1): priority 12 -> 0, stop at 32 pages reclaimed or,
  * for costly orders, once compaction could run.  Cost goes to the allocating request. */
-static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *ac)
+static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct scan_control sc = {
@@ -685,7 +685,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *a
 	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
 	mm->stall_ns += cost;
 	rs->stall_direct_ns += cost;
-	rs->direct_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
+	ac->reclaim_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
 	return sc.nr_reclaimed;
 }
 
@@ -710,7 +710,7 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 	/* Model shortcut: the kernel would sleep and retry while writes complete; the model's
 	 * clock stands still inside a request, so once a pass freed nothing and no write
 	 * ended during its throttle, the remaining retries would repeat it in vain. */
-	if (mm->reclaim->direct_futile) {
+	if (ac->reclaim_futile) {
 		mm->reclaim->nr_futile_fails++;
 		return false;
 	}

@@ -170,10 +170,7 @@ struct reclaim_state {
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
 	uint64_t nr_writes_completed; /* writes ended, both devices */
-	/* The last direct reclaim freed nothing and no write ended while it throttled: the
-	 * model's clock does not move inside a request, so another pass cannot do better. */
-	bool direct_futile;
-	uint64_t nr_futile_fails;     /* requests failed early for that reason */
+	uint64_t nr_futile_fails;     /* requests failed early: alloc_context.reclaim_futile */
 
 	/* ereclaimable (§9.3): notification when free + easily-reclaimable drops below */
 	uint64_t notify_threshold_pages;
