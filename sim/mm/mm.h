@@ -355,7 +355,6 @@ void mm_compact_request(struct mm *mm, int zone, int order);
 /* Device contiguous allocation (cma_alloc) of count pages aligned to 2^align_order. */
 bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order);
 bool mm_cma_release(struct mm *mm, uint64_t id);
-uint64_t cma_device_pages(const struct mm *mm);
 
 /* Module set-up, called by mm_init after the zones exist (each may install hooks and
  * register engine handlers on mm->engine, which mm_init requires). */

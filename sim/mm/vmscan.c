@@ -843,18 +843,6 @@ bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 
 /* ---- helpers for tools and tests ------------------------------------------------------ */
 
-bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock)
-{
-	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	if (!s || s->kind != OBJ_PAGES || !(mm->pages[s->pfn].flags & PF_LRU))
-		return false;
-	if (lock)
-		reclaim_set_page_flags(mm, s->pfn, PF_UNEVICTABLE, PF_EASY);
-	else
-		reclaim_set_page_flags(mm, s->pfn, 0, PF_UNEVICTABLE);
-	return true;
-}
-
 bool reclaim_writeback_object(struct mm *mm, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);

@@ -217,9 +217,6 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 /* Run the flusher now: write back every dirty file page (sync/"vmscan" reason). */
 void reclaim_flush_all(struct mm *mm);
 
-/* mlock / munlock a resident LRU object: it moves to (or leaves) the unevictable list,
- * which reclaim never scans.  False when id is not a resident LRU object. */
-bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock);
 /* Start writeback of a resident file object now (sync_file_range), dirtying it first if
  * clean; the write completes as a device event on the engine.  False when id is not a resident file LRU object. */
 bool reclaim_writeback_object(struct mm *mm, uint64_t id);
