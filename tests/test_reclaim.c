@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "sim.h"
 #include "workload/workload.h"
+#include "mm/compaction.h"
 #include "mm/vmscan.h"
 #include "trace/trace.h"
 #include "mmtest.h"
@@ -190,6 +191,32 @@ static void test_kswapd_run_then_sleep(void)
 	CHECK(!reclaim_kswapd_active(&mm));
 	CHECK(check_ok());
 	stop();
+}
+
+/* kswapd_try_to_sleep's reset_isolation_suitable: when kswapd is ready to sleep, the
+ * skip bits of a zone whose direct-compaction scanners met (compact_blockskip_flush) are
+ * cleared, and the flag with them; a zone without the flag keeps its bits.  Skip bits on
+ * Normal's pageblocks 3 and 7 by hand; the waking allocation 16065 (as above) starts a
+ * run that balances at free 437 and naps: the reset happens at the nap, before 50 ms. */
+static void test_kswapd_sleep_resets_skip(void)
+{
+	for (int flush = 0; flush < 2; flush++) {
+		setup(false);
+		start();
+		struct zone *z = &mm.zones[ZONE_NORMAL];
+		z->pageblocks[3].bits |= PB_SKIP;
+		z->pageblocks[7].bits |= PB_SKIP;
+		mm.compact->compact_blockskip_flush[ZONE_NORMAL] = flush;
+		CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065);
+		CHECK(z->pageblocks[3].bits & PB_SKIP); /* kswapd has not run yet */
+		engine_run_until(&eng, 50 * NSEC_PER_MSEC);
+		CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
+		CHECK_EQ(!!(z->pageblocks[3].bits & PB_SKIP), !flush);
+		CHECK_EQ(!!(z->pageblocks[7].bits & PB_SKIP), !flush);
+		CHECK(!mm.compact->compact_blockskip_flush[ZONE_NORMAL]);
+		CHECK(check_ok());
+		stop();
+	}
 }
 
 /* Watermark boost (reference §3.5), synchronous kswapd.  A boost of 512 raises the
@@ -711,6 +738,7 @@ int main(int argc, char **argv)
 	RUN(test_lru_placement);
 	RUN(test_kswapd_wakes_below_low_stops_at_high);
 	RUN(test_kswapd_run_then_sleep);
+	RUN(test_kswapd_sleep_resets_skip);
 	RUN(test_direct_reclaim_charged);
 	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mm/compaction.h"
 #include "stats/latency.h"
 #include "stats/rundir.h"
 #include "stats/summary.h"
@@ -316,6 +317,64 @@ static void test_timeseries_rows(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* kcompactd_active (timeseries.h): 1 while a wake-up is queued at the sample or kcompactd
+ * did work since the previous row, else 0.  The fragmented zone: every page allocated
+ * movable, odd pfns freed, so no order-9 block and compaction is suitable.  Rows: t=0
+ * idle -> 0; woken for order 9, not yet run -> 1 (queued); run -> 1 (worked since the
+ * last row); nothing since -> 0. */
+static int64_t kcompactd_col(struct timeseries *ts, struct mm *mm, sim_ns_t t)
+{
+	timeseries_sample(ts, mm, t);
+	fflush(ts->fp);
+	char *text = slurp(ts->af.tmp);
+	/* Last line, column 19 (time, 16 of Normal's, kswapd_active, kcompactd_active). */
+	char *last = text, *p;
+	for (p = text; *p; p++)
+		if (*p == '\n' && p[1])
+			last = p + 1;
+	int64_t v = -1;
+	char *f = last;
+	for (int i = 0; i < 18 && f; i++) {
+		f = strchr(f, '\t');
+		if (f)
+			f++;
+	}
+	if (f)
+		v = strtoll(f, NULL, 10);
+	free(text);
+	return v;
+}
+
+static void test_timeseries_kcompactd_active(void)
+{
+	struct config cfg;
+	struct mm mm;
+	small_mm(&cfg, &mm, CMA_NONE, 0);
+	mm.hooks.direct_reclaim = NULL; /* fill to the brim: nothing may be reclaimed */
+	for (uint64_t id = 1;; id++)
+		if (mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0) == PFN_NONE)
+			break;
+	for (pfn_t pfn = 1; pfn < mm.nr_pages; pfn += 2)
+		if (mm.pages[pfn].flags & PF_HEAD)
+			mm_free(&mm, mm.objs.slots[mm.pages[pfn].owner].id);
+	mmtest_run_until(&mm, 0); /* whatever the fill woke has run */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/ts-kcompactd.tsv", tmpdir);
+	struct timeseries ts;
+	struct sim_error err;
+	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 0), 0);
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 0), 1);
+	uint64_t wakes = mm.vm_events[VM_COMPACT_DAEMON_WAKE];
+	mmtest_run_until(&mm, 1000);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], wakes + 1);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 1000), 1);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 2000), 0);
+	timeseries_abort(&ts);
+	mmtest_mm_destroy(&mm);
+}
+
 static void test_timeseries_abort(void)
 {
 	struct config cfg;
@@ -615,6 +674,7 @@ int main(int argc, char **argv)
 	RUN(test_latency_tsv);
 	RUN(test_timeseries_rows);
 	RUN(test_timeseries_abort);
+	RUN(test_timeseries_kcompactd_active);
 	RUN(test_frag_indices);
 	RUN(test_cma_used);
 	RUN(test_summary);

@@ -752,7 +752,7 @@ static void account_daemon(struct mm *mm, const struct compact_control *cc)
 {
 	count_vm_events(mm, VM_COMPACT_DAEMON_MIGRATE_SCANNED, cc->total_migrate_scanned);
 	count_vm_events(mm, VM_COMPACT_DAEMON_FREE_SCANNED, cc->total_free_scanned);
-	mm->compact->kcompactd_busy_ns += cc->cost_ns;
+	mm->compact->kcompactd_work++;
 }
 
 static void kcompactd_do_work(struct mm *mm)
@@ -761,6 +761,7 @@ static void kcompactd_do_work(struct mm *mm)
 	int order = cs->kcompactd_max_order;
 	enum zone_type highest = cs->kcompactd_highest_zoneidx;
 	count_vm_event(mm, VM_COMPACT_DAEMON_WAKE);
+	cs->kcompactd_work++;
 	for (int zi = 0; zi <= (int)highest; zi++) {
 		struct zone *z = &mm->zones[zi];
 		if (!zone_populated(z))
@@ -966,9 +967,14 @@ static void defrag_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	engine_schedule(mm->engine, now_ns + interval, mm->compact->defrag_handler, 0);
 }
 
-sim_ns_t compaction_daemon_busy_ns(const struct mm *mm)
+uint64_t compaction_kcompactd_work(const struct mm *mm)
 {
-	return mm->compact ? mm->compact->kcompactd_busy_ns : 0;
+	return mm->compact ? mm->compact->kcompactd_work : 0;
+}
+
+bool compaction_kcompactd_pending(const struct mm *mm)
+{
+	return mm->compact && mm->compact->kcompactd_pending;
 }
 
 void compaction_periodic(struct mm *mm)

@@ -24,7 +24,8 @@
  * kswapd_failure; 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
  * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
- * run and for the allocation order when kswapd is ready to sleep.  The wake of
+ * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
+ * scanners met are cleared and kcompactd is woken for the allocation order.  The wake of
  * kcompactd instead of kswapd for balanced nodes and non-blocking requests is not modelled
  * (the hook carries no gfp).
  */
@@ -135,7 +136,12 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 		return;
 	}
 	rs->pgdat_dirty = rs->pgdat_writeback = false;
-	if (k->alloc_order) /* kswapd_try_to_sleep: kcompactd for the request */
+	/* As kswapd_try_to_sleep() in 6.12 once prepare_kswapd_sleep() passes: memory was
+	 * freed, so compaction may now succeed in the pageblocks its scanners marked skip;
+	 * reset_isolation_suitable() clears them in zones where a direct compaction's
+	 * scanners met, then kcompactd is woken for the request's order. */
+	compaction_kswapd_reset_skip(mm);
+	if (k->alloc_order)
 		wakeup_kcompactd(mm, (int)k->alloc_order, (enum zone_type)k->highest_zoneidx);
 	k->state = KSWAPD_NAPPING;
 	k->nap_gen++;
