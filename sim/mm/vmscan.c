@@ -279,6 +279,13 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, enum lru_list lru,
 		pfn_t prev = p->prev;
 		if (prev != PFN_NONE) /* the walk is a chain of cache misses: start the next one */
 			__builtin_prefetch(&mm->pages[prev]);
+		if (p->flags & PF_ISOLATED) {
+			/* Being migrated (a long-term pin's move out of CMA allocates its target
+			 * and may reclaim): the kernel took it off the LRU, so reclaim never
+			 * sees it (isolate_lru_folios walks only what is on the list). */
+			pfn = prev;
+			continue;
+		}
 		if (pfn >= sc->eligible_end_pfn) {
 			pfn_t *sk = scratch(rs, nr_skipped + 1);
 			sk[nr_skipped++] = pfn;
@@ -444,7 +451,7 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint
 		pfn_t prev = p->prev;
 		seen += head_pages(p);
 		if (pfn < sc->eligible_end_pfn &&
-		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED))) {
+		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED | PF_ISOLATED))) {
 			lru_del(mm, pfn);
 			p->flags |= PF_ISOLATED;
 			taken[n++] = pfn;
