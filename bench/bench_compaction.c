@@ -7,6 +7,7 @@
  * from the restored state; the best run counts, in process CPU time (the small sizes take
  * a few ms and are the most exposed to other jobs).  Prints figures and a verdict; never
  * fails on them (timing is the machine's). */
+#include "engine/engine.h"
 #include "mm/compaction.h"
 
 #include <stdio.h>
@@ -99,9 +100,11 @@ static int run_size(uint64_t pages, int reps, struct sample *best)
 {
 	struct config cfg;
 	struct mm mm;
+	struct engine eng;
 	struct sim_error err;
 	bench_config(&cfg, pages);
-	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+	engine_init(&eng);
+	if (mm_init(&mm, &cfg, &eng, &err) != 0) {
 		fprintf(stderr, "bench_compaction: %s\n", err.msg);
 		return -1;
 	}
@@ -129,6 +132,7 @@ static int run_size(uint64_t pages, int reps, struct sample *best)
 	restore(&mm, &sv);
 	release(&sv);
 	mm_destroy(&mm);
+	engine_destroy(&eng);
 	return 0;
 }
 

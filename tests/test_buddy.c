@@ -2,6 +2,7 @@
  * merge restriction, watermarks.  Every expected free-list state below is worked out by
  * hand from reference §2 in the comment above it; none was copied from program output. */
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 static struct config cfg;
@@ -15,7 +16,7 @@ static void setup(uint64_t normal_pages, uint64_t min_free_kbytes)
 static void start(void)
 {
 	struct sim_error err;
-	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -71,7 +72,7 @@ static void test_split_claim_merge(void)
 	CHECK(strstr(pti, "Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0      0      0      0      1 \n") != NULL);
 	CHECK(strstr(pti, "Node 0, zone   Normal            2            2            0            0            0 \n") != NULL);
 	free(pti);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* 1024-page zone. A movable request whose only fallback pages are below order 4 may not
@@ -117,7 +118,7 @@ static void test_movable_steal(void)
 	for (uint64_t id = 7; id >= 2; id--)
 		CHECK(mm_free(&mm, id));
 	check_state("0 0 0 0 0 0 0 0 0 0 1");
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* A MOVABLE request may claim a fallback block only from a free page of order >= 4
@@ -147,7 +148,7 @@ static void test_movable_claim_order_rule(void)
 		/* An UNMOVABLE request may claim at any order, but this block is already its own. */
 		/* order 0: 256 free, one stolen. order 3: 32 chunks free, one split into o2+o1+o0. */
 		check_state(chunk_order == 0 ? "255 0 0 0 0 0 0 0 0 0 0" : "1 1 1 31 0 0 0 0 0 0 0");
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 
@@ -177,7 +178,7 @@ static void test_claim_threshold(void)
 			CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_UNMOVABLE], 0);
 			CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG_CLAIM], 0);
 		}
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 
@@ -204,7 +205,7 @@ static void test_cma_merge_restriction(void)
 	CHECK(mm_free(&mm, 1));
 	CHECK(mm_free(&mm, 2));
 	check_state("0 0 0 0 0 0 0 0 0 2 0");
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* Watermark check arithmetic (reference §3.2), by hand on a zone with min 100. */
@@ -230,7 +231,7 @@ static void test_watermark_check(void)
 	CHECK(!zone_watermark_ok(z, 0, 100, ZONE_NORMAL, 0, 120));
 	CHECK(zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_CMA, 120));
 	z->nr_free_cma = 0;
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* min_free_kbytes and watermarks of the reference's live example (§3.1): Normal
@@ -262,7 +263,7 @@ static void test_watermarks_live_example(void)
 	cfg.machine.thp = false;
 	/* sqrt(16 * lowmem_kbytes): lowmem = 6171021 pages = 24684084 KiB -> sqrt(394945344) = 19873. */
 	CHECK_EQ(mm_default_min_free_kbytes(&mm), 19873);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* Per-cpu lists (reference §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
@@ -286,7 +287,7 @@ static void test_pcp_refill_and_drain(void)
 	check_state("0 1 1 1 1 1 1 1 1 1 1");
 	mm_drain_all_pages(&mm);
 	check_state("1 1 1 1 1 1 1 1 1 1 1");
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 int main(int argc, char **argv)

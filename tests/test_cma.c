@@ -1,6 +1,7 @@
 /* cma_alloc / alloc_contig_range / cma_release (reference §7.2, §7.3) under each policy.
  * Machine: Normal 4096 pages, one 1024-page CMA area (two pageblocks) at the top. */
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 static struct config cfg;
@@ -14,7 +15,7 @@ static void start(enum cma_mode mode)
 	cfg.policy.cma.balance_half_free = true;
 	cfg.policy.cma.nr_regions = 1;
 	cfg.policy.cma.regions[0].pages = 1024;
-	if (mm_init(&mm, &cfg, NULL, &err)) {
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(1);
 	}
@@ -80,7 +81,7 @@ static void idle(enum cma_mode mode)
 	CHECK_STR(after, before); /* released pages merge back into the same free blocks */
 	free(before);
 	free(after);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_idle_migrate_cma(void) { idle(CMA_MIGRATE_CMA); }
@@ -124,7 +125,7 @@ static void test_migrates_movable(void)
 		check_ok();
 		CHECK(mm_cma_release(&mm, 9000));
 		check_ok();
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 
@@ -154,7 +155,7 @@ static void test_pinned_every_window(void)
 	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_CMA], 2);
 	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_ISOLATE], 0);
 	check_ok();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* A long-term pin migrates its page out of the area first (5.13+), so it cannot block a
@@ -173,7 +174,7 @@ static void test_longterm_pin_migrates_out(void)
 		CHECK_EQ(outside, migrate);
 		CHECK_EQ(mm_cma_alloc(&mm, 9000, 1024, 9), migrate);
 		check_ok();
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 

@@ -3,6 +3,7 @@
  * gfp migratetype is MOVABLE in (so block-device page cache GFP_NOFS|__GFP_MOVABLE too);
  * ZONE_CMA only requests that may use ZONE_MOVABLE (__GFP_HIGHMEM|__GFP_MOVABLE). */
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 static const struct {
@@ -42,7 +43,7 @@ static void check_mode(enum cma_mode mode)
 		cfg.policy.cma.mode = mode;
 		cfg.policy.cma.nr_regions = 1;
 		cfg.policy.cma.regions[0].pages = 1024;
-		CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+		CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
 		uint64_t id = 1;
 		while (mm_alloc(&mm, id, GFP_KERNEL, 0) != PFN_NONE) {
 			CHECK(!in_area(&mm, obj_lookup(&mm.objs, id)->pfn));
@@ -59,7 +60,7 @@ static void check_mode(enum cma_mode mode)
 		CHECK_EQ(used, want);
 		char msg[256];
 		CHECK(mm_check(&mm, 2, msg, sizeof(msg)));
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 
@@ -77,7 +78,7 @@ static void test_zone_cma_layout(void)
 	cfg.policy.cma.mode = CMA_ZONE_CMA;
 	cfg.policy.cma.nr_regions = 1;
 	cfg.policy.cma.regions[0].pages = 1024;
-	CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+	CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
 	CHECK_EQ(mm.zones[ZONE_NORMAL].present, 3072);
 	CHECK_EQ(mm.zones[ZONE_CMA].present, 1024);
 	CHECK_EQ(mm.cma_areas[0].base_pfn, mm.zones[ZONE_CMA].start_pfn);
@@ -86,7 +87,7 @@ static void test_zone_cma_layout(void)
 	char *bi = mmtest_capture(procfs_write_buddyinfo, &mm);
 	CHECK(strstr(bi, "Node 0, zone      CMA      0      0      0      0      0      0      0      0      0      0      1 \n") != NULL);
 	free(bi);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* Mainline's watermark rule: with the non-CMA part at its low watermark and plenty of free
@@ -100,7 +101,7 @@ static void test_mainline_watermark_subtraction(void)
 	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
 	cfg.policy.cma.nr_regions = 1;
 	cfg.policy.cma.regions[0].pages = 2048;
-	CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+	CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
 	const struct zone *z = &mm.zones[ZONE_NORMAL];
 	/* min_free_kbytes 4 -> min 1; gap max(0, 4096*10/10000 = 4) -> low 5, high 9. */
 	CHECK_EQ(z->watermark[WMARK_LOW], 5);
@@ -112,7 +113,7 @@ static void test_mainline_watermark_subtraction(void)
 	CHECK_EQ(z->nr_free_cma, 2048);
 	CHECK(!zone_watermark_ok(z, 0, z->watermark[WMARK_LOW], ZONE_NORMAL, 0, z->nr_free_pages));
 	CHECK(zone_watermark_ok(z, 0, z->watermark[WMARK_LOW], ZONE_NORMAL, ALLOC_CMA, z->nr_free_pages));
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* A 1 GiB x86-64 VM has no Normal zone: CMA comes from the top of DMA32 (auto placement),
@@ -127,7 +128,7 @@ static void test_home_zone_dma32(void)
 		cfg.policy.cma.mode = (enum cma_mode)mode;
 		cfg.policy.cma.nr_regions = 1;
 		cfg.policy.cma.regions[0].pages = 131072; /* 512 MiB */
-		CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+		CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
 		if (mode == CMA_MIGRATE_CMA) {
 			/* DMA32 starts at 4096 and holds 258048 pages: top 262144, area from 131072. */
 			CHECK_EQ(mm.cma_areas[0].base_pfn, 131072);
@@ -136,7 +137,7 @@ static void test_home_zone_dma32(void)
 			CHECK_EQ(mm.zones[ZONE_DMA32].present, 258048 - 131072);
 			CHECK_EQ(mm.zones[ZONE_CMA].present, 131072);
 		}
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 
@@ -179,7 +180,7 @@ static void test_boot_marking(void)
 		cfg.policy.cma.mode = (enum cma_mode)m;
 		cfg.policy.cma.nr_regions = 1;
 		cfg.policy.cma.regions[0].pages = 1024;
-		CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+		CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
 		const struct zone *n = &mm.zones[ZONE_NORMAL];
 		unsigned sticky = 0, cma_bit = 0;
 		for (const struct zone *z = mm.zones; z < mm.zones + MAX_NR_ZONES; z++)
@@ -215,7 +216,7 @@ static void test_boot_marking(void)
 		CHECK_EQ(mm.cma_ops->used_pages(&mm), in);
 		char msg[256];
 		CHECK(mm_check(&mm, 2, msg, sizeof(msg)));
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 	}
 }
 
@@ -243,7 +244,7 @@ static void expect_init_error(struct config *cfg, const char *want, int line)
 {
 	struct mm mm;
 	struct sim_error err = { 0 };
-	int rc = mm_init(&mm, cfg, NULL, &err);
+	int rc = mmtest_mm_init(&mm, cfg, &err);
 	tl.checks++;
 	if (rc != -1 || err.code != EX_CONFIG_ || strcmp(err.msg, want)) {
 		tl.failed_checks++;
@@ -251,7 +252,7 @@ static void expect_init_error(struct config *cfg, const char *want, int line)
 			line, tl.current, rc, err.code, err.msg, want);
 	}
 	if (rc == 0)
-		mm_destroy(&mm);
+		mmtest_mm_destroy(&mm);
 }
 #define EXPECT_INIT_ERROR(cfg, want) expect_init_error(cfg, want, __LINE__)
 

@@ -6,6 +6,7 @@
 #include "mm/compaction.h"
 #include "mm/vmscan.h"
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 static struct config cfg;
@@ -25,7 +26,7 @@ static void start_zone(uint64_t normal_pages)
 static void boot(void)
 {
 	struct sim_error err;
-	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -38,7 +39,7 @@ static void boot(void)
 
 static void shutdown(void)
 {
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 	free(id_at);
 	id_at = NULL;
 }
@@ -171,7 +172,7 @@ static void test_deferral_backoff_and_reset(void)
  *   alloc 3: async 1<4, sync 2<4: both deferred         (0)
  *   alloc 4: async 3<4 deferred, sync 4>=4 runs -> shift 3       (1)
  * compact_stall counts every attempt that was not skipped: 2 per allocation. */
-static uint64_t no_reclaim(struct mm *m, const struct alloc_context *ac)
+static uint64_t no_reclaim(struct mm *m, struct alloc_context *ac)
 {
 	(void)m;
 	(void)ac;
@@ -358,7 +359,7 @@ static void test_writeback_moves_only_in_sync(void)
 
 /* ---- triggers ---------------------------------------------------------------------- */
 
-/* kcompactd (no engine: runs at the wake-up).  Order 0 is ignored.  A fragmented movable
+/* kcompactd (an engine event at the wake-up's time, run here at once).  Order 0 is ignored.  A fragmented movable
  * 4096-page zone has no order-9 block; after kcompactd for order 9 it has one. */
 static void test_kcompactd(void)
 {
@@ -367,9 +368,11 @@ static void test_kcompactd(void)
 	fill(GFP_HIGHUSER_MOVABLE, 1);
 	free_odd_pfns();
 	wakeup_kcompactd(&mm, 0, ZONE_NORMAL);
+	mmtest_run_until(&mm, 0);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 0);
 	CHECK_EQ(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 0);
 	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	mmtest_run_until(&mm, 0);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
 	CHECK(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free >= 1);
 	CHECK(mm.vm_events[VM_COMPACT_DAEMON_MIGRATE_SCANNED] > 0);
@@ -379,6 +382,7 @@ static void test_kcompactd(void)
 	CHECK_EQ(normal()->compact_defer_shift, 0);
 	/* Nothing to do at order 9 now: the wake-up finds no suitable zone. */
 	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	mmtest_run_until(&mm, 0);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
 	check_all("kcompactd");
 	shutdown();

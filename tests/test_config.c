@@ -135,7 +135,6 @@ static void test_defaults(void)
 	CHECK_EQ(c.policy.cma.mode, CMA_NONE);
 	CHECK_EQ(c.policy.cma.nr_regions, 0);
 	CHECK(c.policy.cma.balance_half_free);
-	CHECK(!c.policy.cma.sticky_interleave);
 	CHECK_EQ(c.policy.reclaim, RECLAIM_CLASSIC);
 	CHECK_EQ(c.policy.swappiness, 60);
 	CHECK_EQ(c.policy.defrag, DEFRAG_ON_FAILURE);
@@ -147,7 +146,6 @@ static void test_defaults(void)
 	CHECK_EQ(c.devices.swap_bandwidth_bps, 500000000);
 	CHECK_EQ(c.devices.swap_latency_ns, 100000);
 	CHECK_EQ(c.costs.alloc_fast_ns, 200);
-	CHECK_EQ(c.costs.free_ns, 100);
 	CHECK_EQ(c.costs.scan_page_ns, 50);
 	CHECK_EQ(c.costs.reclaim_page_ns, 300);
 	CHECK_EQ(c.costs.migrate_page_ns, 2000);
@@ -299,7 +297,7 @@ static void test_load_values(void)
 		"    size: 1G\n"
 		"    bandwidth: 200MB/s\n"
 		"costs:\n"
-		"  free: 1s\n"
+		"  scan_page: 1s\n"
 		"workload:\n"
 		"  trace: traces/t.mmt.gz\n"
 		"  generator: \"\"\n"
@@ -334,7 +332,7 @@ static void test_load_values(void)
 	CHECK_EQ(c.devices.disk_latency_ns, 2500000);
 	CHECK_EQ(c.devices.swap_pages, 262144);
 	CHECK_EQ(c.devices.swap_bandwidth_bps, 200000000);
-	CHECK_EQ(c.costs.free_ns, 1000000000);
+	CHECK_EQ(c.costs.scan_page_ns, 1000000000);
 	CHECK_EQ(c.costs.alloc_fast_ns, 200);
 	snprintf(want, sizeof(want), "%s/traces/t.mmt.gz", tmpdir); /* relative to the file */
 	CHECK_STR(c.workload.trace, want);
@@ -381,9 +379,9 @@ static void test_load_errors(void)
 			  "3:13: machine.zones.normal: '20TiB' is out of range 0..4294967294 pages");
 	EXPECT_LOAD_ERROR("machine:\n  min_free_kbytes: 1.5K\n",
 			  "2:20: machine.min_free_kbytes: '1.5K' is not a whole number of KiB");
-	EXPECT_LOAD_ERROR("costs:\n  free: 5 minutes\n",
-			  "2:9: costs.free: '5 minutes' is not a duration: 100ns, 5us, 2ms, 1s; a bare number is ns");
-	EXPECT_LOAD_ERROR("costs:\n  free: 1.5ns\n", "2:9: costs.free: '1.5ns' is not a whole number of ns");
+	EXPECT_LOAD_ERROR("costs:\n  scan_page: 5 minutes\n",
+			  "2:14: costs.scan_page: '5 minutes' is not a duration: 100ns, 5us, 2ms, 1s; a bare number is ns");
+	EXPECT_LOAD_ERROR("costs:\n  scan_page: 1.5ns\n", "2:14: costs.scan_page: '1.5ns' is not a whole number of ns");
 	EXPECT_LOAD_ERROR("devices:\n  disk:\n    bandwidth: fast\n",
 			  "3:16: devices.disk.bandwidth: 'fast' is not a bandwidth: 500MB/s, 1GiB/s; a bare number "
 			  "is bytes/s");
@@ -798,7 +796,7 @@ static void test_json(void)
 			   "    \"nr_cpus\": 2,\n";
 	CHECK(!strncmp(js, head, strlen(head)));
 	CHECK(strstr(js, "\n  \"policy\": {\n    \"cma\": {\n      \"mode\": \"none\",\n"));
-	CHECK(strstr(js, "      \"sticky_interleave\": false,\n      \"pin_migrate\": true,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
+	CHECK(strstr(js, "      \"pin_migrate\": true,\n      \"regions\": []\n    },\n    \"reclaim\": \"classic\","));
 	CHECK(strstr(js, "\n  \"output\": {\n    \"dir\": \"\",\n    \"sample_interval\": 100000000\n  }\n}") != NULL);
 	CHECK(js[strlen(js) - 1] == '}');
 	free(js);

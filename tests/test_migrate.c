@@ -4,6 +4,7 @@
 #include "mm/migrate.h"
 #include "mm/vmscan.h"
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 static struct config cfg;
@@ -17,7 +18,7 @@ static void start(enum nonlru_migration nonlru, bool file_migrate_folio)
 	cfg.policy.compact_unevictable_allowed = true;
 	cfg.costs.migrate_page_ns = 2000;
 	struct sim_error err;
-	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -100,7 +101,7 @@ static void test_page_check_rules(void)
 	CHECK(!(p->flags & PF_LRU));
 	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_ASYNC), MIGRATE_OK);
 	check_mm();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 	/* ... and with policy pin it does not. */
 	start(NONLRU_PIN, true);
 	a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
@@ -110,7 +111,7 @@ static void test_page_check_rules(void)
 	pfn_t b = mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0);
 	mm.pages[b].flags |= PF_DIRTY;
 	CHECK_EQ(migrate_page_check(&mm, b, MIGRATE_ASYNC), MIGRATE_OK);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* migrate_move_object: the object follows, its old block is freed, LRU order is kept. */
@@ -151,7 +152,7 @@ static void test_move_object(void)
 	CHECK_EQ(mm.pages[2].prev, 3);
 	CHECK_EQ(v->nr_pages[LRU_INACTIVE_FILE], 3);
 	check_mm();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* migrate_pages: 4 objects — movable, pinned, writeback, kernel — in sync-light mode.
@@ -166,7 +167,7 @@ static void test_migrate_pages_reasons(void)
 	p[3] = mm_alloc(&mm, 4, GFP_KERNEL, 0);
 	p[4] = mm_alloc(&mm, 5, GFP_HIGHUSER_MOVABLE, 1); /* an order-1 object: 2 pages */
 	CHECK(mm_pin(&mm, 2, 0));
-	CHECK(reclaim_writeback_object(&mm, 3)); /* in flight: no engine, nothing polls */
+	CHECK(reclaim_writeback_object(&mm, 3)); /* in flight: the engine is not run */
 	struct migrate_result res = { 0 };
 	unsigned failed = migrate_pages(&mm, p, 5, get_new, NULL, NULL, MIGRATE_SYNC_LIGHT, MR_COMPACTION, &res);
 	CHECK_EQ(failed, 3);
@@ -193,7 +194,7 @@ static void test_migrate_pages_reasons(void)
 	CHECK_EQ(migrate_pages(&mm, &p[2], 1, get_new, NULL, NULL, MIGRATE_SYNC, MR_COMPACTION, &res2), 0);
 	CHECK(obj_lookup(&mm.objs, 3)->pfn != p[2]);
 	check_mm();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* -ENOMEM: the first object without a target fails (nomem), the rest are put back. */
@@ -214,7 +215,7 @@ static void test_migrate_nomem(void)
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 1);
 	CHECK(!(mm.pages[p[2]].flags & PF_ISOLATED));
 	check_mm();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* policy.migration.nonlru = reclaim: the page is dropped, not copied. */
@@ -233,7 +234,7 @@ static void test_nonlru_reclaim(void)
 	CHECK(s && s->kind == OBJ_EVICTED && s->pfn == PFN_NONE);
 	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, free_before + 4);
 	check_mm();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 
@@ -250,7 +251,7 @@ static void test_longterm_pin_leaves_cma(void)
 	cfg.policy.cma.nr_regions = 1;
 	cfg.policy.cma.regions[0].pages = 1536;
 	struct sim_error err;
-	if (mm_init(&mm, &cfg, NULL, &err) != 0) {
+	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -269,7 +270,7 @@ static void test_longterm_pin_leaves_cma(void)
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
 	CHECK(!migrate_longterm_pin(&mm, 999));
 	check_mm();
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 static const gfp_t gfps[] = {
@@ -22,7 +23,7 @@ static void churn(enum cma_mode mode, uint64_t seed, bool pcp)
 		cfg.policy.cma.nr_regions = 1;
 		cfg.policy.cma.regions[0].pages = 4096;
 	}
-	CHECK_EQ(mm_init(&mm, &cfg, NULL, &err), 0);
+	CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
 	gsl_rng_set(r, seed);
 	uint64_t *live = calloc(100000, sizeof(*live));
@@ -64,7 +65,7 @@ static void churn(enum cma_mode mode, uint64_t seed, bool pcp)
 	CHECK(fails > 0); /* the churn did reach memory pressure */
 	free(live);
 	gsl_rng_free(r);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_churn_no_cma(void) { churn(CMA_NONE, tl_test_seed(), false); }

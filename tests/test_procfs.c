@@ -10,6 +10,7 @@
  *     below — which are also the figures the real before.zoneinfo shows.
  */
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 #include <ctype.h>
@@ -456,7 +457,7 @@ static void big_machine(void)
 {
 	mmtest_config(&big_cfg, 3840, 772915, 5394266, 67584);
 	struct sim_error err;
-	if (mm_init(&big_mm, &big_cfg, NULL, &err)) {
+	if (mmtest_mm_init(&big_mm, &big_cfg, &err)) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -682,7 +683,7 @@ static void test_cma_layout(void)
 	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
 	cfg.policy.cma.nr_regions = 1;
 	cfg.policy.cma.regions[0].pages = 1024;
-	if (mm_init(&mm, &cfg, NULL, &err)) {
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		CHECK(0);
 		return;
@@ -709,7 +710,7 @@ static void test_cma_layout(void)
 	CHECK_EQ(vm_value(&vs, "cma_alloc_success"), 0);
 	CHECK_EQ(vm_value(&vs, "cma_alloc_fail"), 0);
 	CHECK_EQ(vm_value(&vs, "pgalloc_cma"), ~0ul); /* no ZONE_CMA outside zone_cma */
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 	free(p);
 	free(z);
 	free(v);
@@ -751,7 +752,7 @@ static void test_lru_figures(void)
 	struct mm mm;
 	struct sim_error err;
 	mmtest_config(&cfg, 0, 4096, 4096, 128);
-	if (mm_init(&mm, &cfg, NULL, &err)) {
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
 		CHECK(0);
 		return;
 	}
@@ -788,7 +789,7 @@ static void test_lru_figures(void)
 		if (s)
 			lru_del(&mm, s->pfn);
 	}
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* zone_cma (Joonsoo Kim's ZONE_CMA): the CMA memory is a zone of its own, so zoneinfo
@@ -803,7 +804,7 @@ static void test_zone_cma_layout(void)
 	cfg.policy.cma.mode = CMA_ZONE_CMA;
 	cfg.policy.cma.nr_regions = 1;
 	cfg.policy.cma.regions[0].pages = 1024;
-	if (mm_init(&mm, &cfg, NULL, &err)) {
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		CHECK(0);
 		return;
@@ -822,7 +823,7 @@ static void test_zone_cma_layout(void)
 	CHECK_EQ(vm_value(&vs, "allocstall_cma"), 0);
 	CHECK_EQ(vm_value(&vs, "pgskip_cma"), 0);
 	CHECK_EQ(vm_value(&vs, "nr_free_pages"), 4096);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 	free(z);
 	free(v);
 }
@@ -841,7 +842,7 @@ int main(int argc, char **argv)
 	RUN(test_lru_figures);
 	RUN(test_zone_cma_layout);
 	if (big_ready)
-		mm_destroy(&big_mm);
+		mmtest_mm_destroy(&big_mm);
 	int rc = TEST_END();
 	if (nr_skipped)
 		printf("%lu skipped (SKIP lines above)\n", nr_skipped);

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "sim.h"
 #include "workload/workload.h"
+#include "mm/compaction.h"
 #include "mm/vmscan.h"
 #include "trace/trace.h"
 #include "mmtest.h"
@@ -46,9 +47,8 @@ static void setup(bool engine)
 static void start(void)
 {
 	struct sim_error err;
-	if (with_engine)
-		engine_init(&eng);
-	if (mm_init(&mm, &cfg, with_engine ? &eng : NULL, &err) != 0) {
+	engine_init(&eng);
+	if (mm_init(&mm, &cfg, &eng, &err) != 0) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -57,8 +57,7 @@ static void start(void)
 static void stop(void)
 {
 	mm_destroy(&mm);
-	if (with_engine)
-		engine_destroy(&eng);
+	engine_destroy(&eng);
 }
 
 static bool check_ok(void)
@@ -177,20 +176,47 @@ static void test_kswapd_wakes_below_low_stops_at_high(void)
 	stop();
 }
 
-/* Without an engine kswapd runs synchronously inside the waking request, before its
- * min-watermark attempt: list 16064, free 320:
- *   12: 3 (323, 16061)  11: 7 (330, 16054)  10: 15 (345, 16039)  9: 31 (376, 16008)
- *    8: 16008 >> 8 = 62 (438, 15946) -> balanced; then the request takes one: 437. */
-static void test_kswapd_synchronous_without_engine(void)
+/* The whole kswapd run, nap included, happens in engine events after the waking request
+ * (which was served at min: free 319, list 16065), as in the test above:
+ *   12: 3 (322)  11: 7 (329)  10: 15 (344)  9: 31 (375)  8: 62 (437) -> balanced, 118 pages;
+ * after the 100 ms nap the node is still balanced and kswapd sleeps. */
+static void test_kswapd_run_then_sleep(void)
 {
 	setup(false);
 	start();
 	CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065);
+	engine_run_until(&eng, 200 * NSEC_PER_MSEC);
 	CHECK_EQ(normal()->nr_free_pages, 437);
 	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 118);
 	CHECK(!reclaim_kswapd_active(&mm));
 	CHECK(check_ok());
 	stop();
+}
+
+/* kswapd_try_to_sleep's reset_isolation_suitable: when kswapd is ready to sleep, the
+ * skip bits of a zone whose direct-compaction scanners met (compact_blockskip_flush) are
+ * cleared, and the flag with them; a zone without the flag keeps its bits.  Skip bits on
+ * Normal's pageblocks 3 and 7 by hand; the waking allocation 16065 (as above) starts a
+ * run that balances at free 437 and naps: the reset happens at the nap, before 50 ms. */
+static void test_kswapd_sleep_resets_skip(void)
+{
+	for (int flush = 0; flush < 2; flush++) {
+		setup(false);
+		start();
+		struct zone *z = &mm.zones[ZONE_NORMAL];
+		z->pageblocks[3].bits |= PB_SKIP;
+		z->pageblocks[7].bits |= PB_SKIP;
+		mm.compact->compact_blockskip_flush[ZONE_NORMAL] = flush;
+		CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065);
+		CHECK(z->pageblocks[3].bits & PB_SKIP); /* kswapd has not run yet */
+		engine_run_until(&eng, 50 * NSEC_PER_MSEC);
+		CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
+		CHECK_EQ(!!(z->pageblocks[3].bits & PB_SKIP), !flush);
+		CHECK_EQ(!!(z->pageblocks[7].bits & PB_SKIP), !flush);
+		CHECK(!mm.compact->compact_blockskip_flush[ZONE_NORMAL]);
+		CHECK(check_ok());
+		stop();
+	}
 }
 
 /* Watermark boost (reference §3.5), synchronous kswapd.  A boost of 512 raises the
@@ -215,6 +241,7 @@ static void test_kswapd_boost(void)
 		CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 0);
 		mm.zones[ZONE_NORMAL].watermark_boost = 512;
 		mm.hooks.wakeup_kswapd(&mm, 0, ZONE_NORMAL);
+		engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* the run, not the nap's end */
 		CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
 		uint64_t reclaimed = mm.vm_events[VM_PGSTEAL_KSWAPD];
 		if (c) {
@@ -269,6 +296,7 @@ static void test_swap_none_anon_stays(void)
 	CHECK_EQ(alloc_range(1, 16128, ANON_GFP), 16128);
 	CHECK_EQ(normal()->nr_free_pages, 256);
 	CHECK(mm_alloc(&mm, 16129, ANON_GFP, 0) == PFN_NONE);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* kswapd's runs */
 	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 1);
 	CHECK_EQ(mm.alloc_fail_by_class[ACLASS_MOVABLE], 1);
 	CHECK(obj_lookup(&mm.objs, 16129) == NULL);
@@ -364,6 +392,7 @@ static void test_kswapd_ages_anon(void)
 	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 12000);
 	CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 12000);
 	alloc_range(12001, 16065, FILE_GFP);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	CHECK(mm.vm_events[VM_PAGEOUTRUN] >= 1);
 	CHECK(mm.vm_events[VM_PGREFILL] >= 32);
 	CHECK_EQ(mm.vm_events[VM_PGREFILL] % 32, 0);
@@ -379,7 +408,8 @@ static void test_file_refault(void)
 {
 	setup(false);
 	start();
-	CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065); /* kswapd evicts ids 1..118 */
+	CHECK_EQ(alloc_range(1, 16065, FILE_GFP), 16065);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* kswapd evicts ids 1..118 */
 	CHECK(!resident(1));
 	CHECK_EQ(obj_lookup(&mm.objs, 1)->kind, OBJ_EVICTED);
 	mm.stall_ns = 0;
@@ -415,6 +445,7 @@ static void run_policy(enum reclaim_policy pol, uint64_t *plain_evicted, uint64_
 	for (uint64_t id = 1001; id <= 2000; id++)
 		CHECK(mm_hint(&mm, id, HINT_NOREUSE));
 	CHECK_EQ(alloc_range(2001, 16065, FILE_GFP), 16065 - 2000);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	*plain_evicted = 1000 - count_resident(1, 1000);
 	*hinted_evicted = 1000 - count_resident(1001, 2000);
 	if (pol == RECLAIM_EASILY_RECLAIMABLE) /* the oldest hinted go first: 1001..1384 */
@@ -454,6 +485,7 @@ static void test_ereclaimable_notification(void)
 		mm_hint(&mm, id, HINT_NOREUSE);
 	CHECK_EQ(mm.lruvec.nr_pages[LRU_EASY], 1000);
 	alloc_range(2001, 16065, FILE_GFP);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	struct reclaim_node_stat st;
 	reclaim_node_stat(&mm, &st);
 	CHECK_EQ(st.nr_lowmem_notifications, 1);
@@ -480,6 +512,7 @@ static void test_cflru_clean_first(void)
 			mm_dirty(&mm, id);
 		CHECK_EQ(reclaim_nr_dirty(&mm), 64);
 		alloc_range(65, 16065, FILE_GFP);
+		engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 		if (pol) {
 			CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], 0);
 			CHECK_EQ(count_resident(1, 64), 64);
@@ -509,6 +542,7 @@ static void test_pgsteal_cma_area(void)
 	static pfn_t pfn_of[16066];
 	for (uint64_t id = 1; id <= 16065; id++)
 		pfn_of[id] = mm_alloc(&mm, id, FILE_GFP, 0);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	uint64_t evicted = 0, in_area = 0;
 	for (uint64_t id = 1; id <= 16065; id++) {
 		if (pfn_of[id] == PFN_NONE || resident(id))
@@ -547,6 +581,7 @@ static void test_pinned_and_unevictable_stay(void)
 		lru_add(&mm, pfn, false);
 	}
 	alloc_range(21, 16065, FILE_GFP);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 108);
 	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 118);
 	CHECK_EQ(count_resident(1, 20), 20);
@@ -702,7 +737,8 @@ int main(int argc, char **argv)
 	RUN(test_watermarks);
 	RUN(test_lru_placement);
 	RUN(test_kswapd_wakes_below_low_stops_at_high);
-	RUN(test_kswapd_synchronous_without_engine);
+	RUN(test_kswapd_run_then_sleep);
+	RUN(test_kswapd_sleep_resets_skip);
 	RUN(test_direct_reclaim_charged);
 	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);

@@ -2,6 +2,7 @@
  * fragmentation columns, summary.json (validated by a small JSON parser), and the run
  * directory (atomic files, snapshots).  Expected values are worked by hand in comments. */
 #include "mmtest.h"
+#include "mmtest_engine.h"
 #include "testlib.h"
 
 #include <ctype.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mm/compaction.h"
 #include "stats/latency.h"
 #include "stats/rundir.h"
 #include "stats/summary.h"
@@ -252,7 +254,7 @@ static void small_mm(struct config *cfg, struct mm *mm, enum cma_mode mode, uint
 		cfg->policy.cma.nr_regions = 1;
 		cfg->policy.cma.regions[0].pages = cma_pages;
 	}
-	if (mm_init(mm, cfg, NULL, &err)) {
+	if (mmtest_mm_init(mm, cfg, &err)) {
 		fprintf(stderr, "mm_init: %s\n", err.msg);
 		exit(1);
 	}
@@ -312,7 +314,65 @@ static void test_timeseries_rows(void)
 		  "1000000\t4095\t32\t40\t48\t0\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t3\t0\t0\t0\t124\t-1000\n");
 	free(text);
 	remove(path);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
+}
+
+/* kcompactd_active (timeseries.h): 1 while a wake-up is queued at the sample or kcompactd
+ * did work since the previous row, else 0.  The fragmented zone: every page allocated
+ * movable, odd pfns freed, so no order-9 block and compaction is suitable.  Rows: t=0
+ * idle -> 0; woken for order 9, not yet run -> 1 (queued); run -> 1 (worked since the
+ * last row); nothing since -> 0. */
+static int64_t kcompactd_col(struct timeseries *ts, struct mm *mm, sim_ns_t t)
+{
+	timeseries_sample(ts, mm, t);
+	fflush(ts->fp);
+	char *text = slurp(ts->af.tmp);
+	/* Last line, column 19 (time, 16 of Normal's, kswapd_active, kcompactd_active). */
+	char *last = text, *p;
+	for (p = text; *p; p++)
+		if (*p == '\n' && p[1])
+			last = p + 1;
+	int64_t v = -1;
+	char *f = last;
+	for (int i = 0; i < 18 && f; i++) {
+		f = strchr(f, '\t');
+		if (f)
+			f++;
+	}
+	if (f)
+		v = strtoll(f, NULL, 10);
+	free(text);
+	return v;
+}
+
+static void test_timeseries_kcompactd_active(void)
+{
+	struct config cfg;
+	struct mm mm;
+	small_mm(&cfg, &mm, CMA_NONE, 0);
+	mm.hooks.direct_reclaim = NULL; /* fill to the brim: nothing may be reclaimed */
+	for (uint64_t id = 1;; id++)
+		if (mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0) == PFN_NONE)
+			break;
+	for (pfn_t pfn = 1; pfn < mm.nr_pages; pfn += 2)
+		if (mm.pages[pfn].flags & PF_HEAD)
+			mm_free(&mm, mm.objs.slots[mm.pages[pfn].owner].id);
+	mmtest_run_until(&mm, 0); /* whatever the fill woke has run */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/ts-kcompactd.tsv", tmpdir);
+	struct timeseries ts;
+	struct sim_error err;
+	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 0), 0);
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 0), 1);
+	uint64_t wakes = mm.vm_events[VM_COMPACT_DAEMON_WAKE];
+	mmtest_run_until(&mm, 1000);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], wakes + 1);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 1000), 1);
+	CHECK_EQ(kcompactd_col(&ts, &mm, 2000), 0);
+	timeseries_abort(&ts);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_timeseries_abort(void)
@@ -330,7 +390,7 @@ static void test_timeseries_abort(void)
 	timeseries_abort(&ts); /* harmless twice */
 	CHECK(access(path, F_OK) != 0);
 	CHECK(access(ts.af.tmp, F_OK) != 0);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_frag_indices(void)
@@ -369,7 +429,7 @@ static void test_cma_used(void)
 	CHECK_EQ(timeseries_cma_used_pages(&mm), 0);
 	CHECK(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE, 0) >= 3072);
 	CHECK_EQ(timeseries_cma_used_pages(&mm), 1);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 
 	/* sticky_movable: a 512-page area (3584..4095) inside the order-10 free block at 3072;
 	 * the walk counts only the overlap, so used 0 at boot.  After seven order-9
@@ -385,7 +445,7 @@ static void test_cma_used(void)
 		if (z->free_area[9].head[mt] != PFN_NONE)
 			left = z->free_area[9].head[mt];
 	CHECK_EQ(timeseries_cma_used_pages(&mm), left == 3584 ? 0 : 512);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* ---- summary.json ---------------------------------------------------------------------- */
@@ -489,7 +549,7 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"config\": null") != NULL);
 	CHECK(strstr(buf, "\"observed\": {}") != NULL);
 	free(buf);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 /* ---- run directory --------------------------------------------------------------------- */
@@ -596,7 +656,7 @@ static void test_rundir(void)
 	CHECK_EQ(rundir_write(&bad, &err), -1);
 	CHECK_EQ(err.code, EX_IOERR_);
 	CHECK(strstr(err.msg, "summary.json") != NULL);
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 int main(int argc, char **argv)
@@ -614,6 +674,7 @@ int main(int argc, char **argv)
 	RUN(test_latency_tsv);
 	RUN(test_timeseries_rows);
 	RUN(test_timeseries_abort);
+	RUN(test_timeseries_kcompactd_active);
 	RUN(test_frag_indices);
 	RUN(test_cma_used);
 	RUN(test_summary);

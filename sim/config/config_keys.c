@@ -113,8 +113,6 @@ static const struct config_key keys[] = {
 	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),
 	K_BOOL("policy.cma.balance_half_free", policy.cma.balance_half_free, "true", "5.7+ __rmqueue",
 	       "migrate_cma: take CMA first when free CMA > half of free memory (reference §7.1)"),
-	K_BOOL("policy.cma.sticky_interleave", policy.cma.sticky_interleave, "false", "-",
-	       "sticky_movable: interleave CMA blocks in the slow path"),
 	K_BOOL("policy.cma.pin_migrate", policy.cma.pin_migrate, "true", "FOLL_LONGTERM (5.13+)",
 	       "a long-term pin first migrates its page out of the CMA area and ZONE_MOVABLE (mainline since 5.13; Mel Gorman's option 8 for sticky blocks)"),
 	{ .path = "policy.cma.regions[].name", .type = CFG_STRING, R_AT(name, _Generic(RFIELD(name), char *: 1, default: 0)),
@@ -181,7 +179,6 @@ static const struct config_key keys[] = {
 
 	K_DUR("costs.alloc_fast", costs.alloc_fast_ns, 0, MAX_DUR, "200ns", "get_page_from_freelist",
 	      "simulated time of a fast-path allocation"),
-	K_DUR("costs.free", costs.free_ns, 0, MAX_DUR, "100ns", "__free_pages", "simulated time of one free"),
 	K_DUR("costs.scan_page", costs.scan_page_ns, 0, MAX_DUR, "50ns", "isolate_*_pages",
 	      "reclaim or compaction: one page scanned"),
 	K_DUR("costs.reclaim_page", costs.reclaim_page_ns, 0, MAX_DUR, "300ns", "shrink_folio_list",

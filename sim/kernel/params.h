@@ -40,7 +40,6 @@ struct cma_policy_config {
 	unsigned nr_regions;
 	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
 	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
-	bool sticky_interleave;  /* sticky_movable: interleave in slow path */
 	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
 };
 
@@ -84,7 +83,6 @@ struct device_config {
 
 struct cost_config {
 	sim_ns_t alloc_fast_ns;   /* fast-path allocation */
-	sim_ns_t free_ns;         /* one free */
 	sim_ns_t scan_page_ns;    /* reclaim/compaction: one page scanned */
 	sim_ns_t reclaim_page_ns; /* one page reclaimed */
 	sim_ns_t migrate_page_ns; /* one page copied */

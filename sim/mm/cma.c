@@ -336,8 +336,3 @@ bool mm_cma_release(struct mm *mm, uint64_t id)
 	}
 	return false;
 }
-
-uint64_t cma_device_pages(const struct mm *mm)
-{
-	return mm->nr_device_pages;
-}

@@ -752,7 +752,7 @@ static void account_daemon(struct mm *mm, const struct compact_control *cc)
 {
 	count_vm_events(mm, VM_COMPACT_DAEMON_MIGRATE_SCANNED, cc->total_migrate_scanned);
 	count_vm_events(mm, VM_COMPACT_DAEMON_FREE_SCANNED, cc->total_free_scanned);
-	mm->compact->kcompactd_busy_ns += cc->cost_ns;
+	mm->compact->kcompactd_work++;
 }
 
 static void kcompactd_do_work(struct mm *mm)
@@ -761,6 +761,7 @@ static void kcompactd_do_work(struct mm *mm)
 	int order = cs->kcompactd_max_order;
 	enum zone_type highest = cs->kcompactd_highest_zoneidx;
 	count_vm_event(mm, VM_COMPACT_DAEMON_WAKE);
+	cs->kcompactd_work++;
 	for (int zi = 0; zi <= (int)highest; zi++) {
 		struct zone *z = &mm->zones[zi];
 		if (!zone_populated(z))
@@ -814,10 +815,6 @@ void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx)
 		cs->kcompactd_highest_zoneidx = highest_zoneidx;
 	if (!kcompactd_node_suitable(mm, cs->kcompactd_max_order, cs->kcompactd_highest_zoneidx))
 		return;
-	if (!mm->engine) {
-		kcompactd_do_work(mm);
-		return;
-	}
 	if (cs->kcompactd_pending)
 		return;
 	cs->kcompactd_pending = true;
@@ -970,9 +967,14 @@ static void defrag_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	engine_schedule(mm->engine, now_ns + interval, mm->compact->defrag_handler, 0);
 }
 
-sim_ns_t compaction_daemon_busy_ns(const struct mm *mm)
+uint64_t compaction_kcompactd_work(const struct mm *mm)
 {
-	return mm->compact ? mm->compact->kcompactd_busy_ns : 0;
+	return mm->compact ? mm->compact->kcompactd_work : 0;
+}
+
+bool compaction_kcompactd_pending(const struct mm *mm)
+{
+	return mm->compact && mm->compact->kcompactd_pending;
 }
 
 void compaction_periodic(struct mm *mm)
@@ -1006,22 +1008,20 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 		if (zone_populated(&mm->zones[i]))
 			reset_cached_positions(mm, &mm->zones[i]);
 	mm->hooks.direct_compact = direct_compact_hook;
-	if (mm->engine) {
-		if (mm->cfg->policy.compact_node_at_ns) {
-			unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
-			engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
-		}
-		cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
-		if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
-			cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
-			engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,
-					cs->proactive_handler, 0);
-		} else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
-			sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
-									       : 100 * NSEC_PER_MSEC;
-			cs->defrag_handler = engine_register(mm->engine, "defrag", defrag_event, mm);
-			engine_schedule(mm->engine, mm->engine->now_ns + interval, cs->defrag_handler, 0);
-		}
+	if (mm->cfg->policy.compact_node_at_ns) {
+		unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
+		engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
+	}
+	cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
+	if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
+		cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
+		engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,
+				cs->proactive_handler, 0);
+	} else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
+		sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
+								       : 100 * NSEC_PER_MSEC;
+		cs->defrag_handler = engine_register(mm->engine, "defrag", defrag_event, mm);
+		engine_schedule(mm->engine, mm->engine->now_ns + interval, cs->defrag_handler, 0);
 	}
 	return 0;
 }

@@ -90,7 +90,9 @@ struct compact_control {
 };
 
 /* Node-wide compaction state (mm->compact): kcompactd and the proactive timer.
- * kcompactd_pending => a kcompactd event is queued (or runs at once without an engine). */
+ * kcompactd_pending => a kcompactd event is queued.
+ * kcompactd_work == wake-ups kcompactd served + compact_zone runs of its timeout path
+ * (proactive compaction, the threshold defragmenter); it only grows. */
 struct compact_state {
 	unsigned kcompactd_handler, proactive_handler, defrag_handler;
 	bool kcompactd_pending;
@@ -98,7 +100,7 @@ struct compact_state {
 	enum zone_type kcompactd_highest_zoneidx;
 	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
 	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
-	sim_ns_t kcompactd_busy_ns;     /* simulated time spent by kcompactd / proactive runs */
+	uint64_t kcompactd_work;
 	uint64_t nr_compact_runs[NR_COMPACT_RESULTS]; /* compact_zone outcomes */
 };
 
@@ -145,7 +147,7 @@ uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int pr
 
 /* Wake kcompactd for (order, highest zone): kswapd calls this before it sleeps, and
  * boosted-watermark handling at pageblock_order.  Order 0 is ignored; the daemon runs only
- * if some zone is suitable.  Without an engine it runs at once. */
+ * if some zone is suitable, as an engine event at the current time. */
 void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx);
 
 /* compact_node for one zone (or all with zone < 0): order -1 = whole zone in MIGRATE_SYNC
@@ -153,9 +155,11 @@ void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx);
  * at SYNC_FULL.  (mm_compact_request in mm.h is the trace record's entry point.) */
 void compaction_compact_node(struct mm *mm, int zone, int order);
 
-/* Simulated time kcompactd, proactive and threshold runs have spent so far (ns): for the
- * timeseries' kcompactd activity column (kcompactd runs in zero wall time in the model). */
-sim_ns_t compaction_daemon_busy_ns(const struct mm *mm);
+/* kcompactd's activity for the timeseries: the kcompactd_work count (grows whenever
+ * kcompactd serves a wake-up or its timeout path compacts a zone) and whether a wake-up
+ * is queued now.  kcompactd runs in zero simulated time, so "busy" means one of these. */
+uint64_t compaction_kcompactd_work(const struct mm *mm);
+bool compaction_kcompactd_pending(const struct mm *mm);
 
 /* One periodic check of the defrag policy now (proactive score check or threshold
  * defragmenter); the engine runs it every 500 ms / policy.defrag_interval_ns. */

@@ -24,8 +24,8 @@
  * kswapd_failure; 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
  * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
- * run and for the allocation order when kswapd is ready to sleep; only with an engine
- * (without one kcompactd would run inside the allocation that woke kswapd).  The wake of
+ * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
+ * scanners met are cleared and kcompactd is woken for the allocation order.  The wake of
  * kcompactd instead of kswapd for balanced nodes and non-blocking requests is not modelled
  * (the hook carries no gfp).
  */
@@ -40,7 +40,6 @@ const char *const kswapd_state_names[NR_KSWAPD_STATES] = { "sleeping", "running"
 _Static_assert(ARRAY_SIZE(kswapd_state_names) == NR_KSWAPD_STATES, "names");
 
 #define KSWAPD_NAP_NS (100 * NSEC_PER_MSEC) /* HZ/10 */
-#define SYNC_MAX_SLICES (1ull << 24)        /* no-engine mode: a safety bound only */
 
 bool kswapd_pgdat_balanced(struct mm *mm, unsigned order, unsigned highest_zoneidx)
 {
@@ -75,8 +74,7 @@ static unsigned highest_populated(const struct mm *mm)
 
 static void schedule_slice(struct mm *mm, sim_ns_t delay_ns)
 {
-	if (mm->engine)
-		engine_schedule(mm->engine, mm->engine->now_ns + delay_ns, mm->reclaim->kswapd.handler, 0);
+	engine_schedule(mm->engine, mm->engine->now_ns + delay_ns, mm->reclaim->kswapd.handler, 0);
 }
 
 static void start_balance(struct mm *mm)
@@ -129,7 +127,7 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 			boosted = true;
 		}
 	}
-	if (boosted && mm->engine) /* defragment what the boost was raised for */
+	if (boosted) /* defragment what the boost was raised for */
 		wakeup_kcompactd(mm, (int)mm->pageblock_order, (enum zone_type)k->highest_zoneidx);
 	if (!ready_to_sleep(mm, k->order)) {
 		count_vm_event(mm, VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
@@ -138,12 +136,13 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 		return;
 	}
 	rs->pgdat_dirty = rs->pgdat_writeback = false;
-	if (mm->engine && k->alloc_order) /* kswapd_try_to_sleep: kcompactd for the request */
+	/* As kswapd_try_to_sleep() in 6.12 once prepare_kswapd_sleep() passes: memory was
+	 * freed, so compaction may now succeed in the pageblocks its scanners marked skip;
+	 * reset_isolation_suitable() clears them in zones where a direct compaction's
+	 * scanners met, then kcompactd is woken for the request's order. */
+	compaction_kswapd_reset_skip(mm);
+	if (k->alloc_order)
 		wakeup_kcompactd(mm, (int)k->alloc_order, (enum zone_type)k->highest_zoneidx);
-	if (!mm->engine) {
-		go_to_sleep(mm);
-		return;
-	}
 	k->state = KSWAPD_NAPPING;
 	k->nap_gen++;
 	engine_schedule(mm->engine, mm->engine->now_ns + cost_ns + KSWAPD_NAP_NS, k->handler, (k->nap_gen << 1) | 1);
@@ -231,7 +230,7 @@ static void kswapd_slice(struct mm *mm)
 		return;
 	}
 	sim_ns_t delay = cost;
-	if (sc->nr.nr_immediate && mm->engine) {
+	if (sc->nr.nr_immediate) {
 		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10. */
 		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
 		const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
@@ -290,15 +289,7 @@ void kswapd_wakeup(struct mm *mm, unsigned order, enum zone_type highest_zoneidx
 		k->nap_gen++;
 	}
 	start_balance(mm);
-	if (mm->engine) {
-		schedule_slice(mm, 0);
-		return;
-	}
-	/* No engine: the whole run happens now. */
-	for (uint64_t n = 0; k->state == KSWAPD_RUNNING && n < SYNC_MAX_SLICES; n++)
-		kswapd_slice(mm);
-	if (k->state == KSWAPD_RUNNING)
-		go_to_sleep(mm);
+	schedule_slice(mm, 0);
 }
 
 int kswapd_init(struct mm *mm, struct sim_error *err)
@@ -308,10 +299,8 @@ int kswapd_init(struct mm *mm, struct sim_error *err)
 	k->state = KSWAPD_SLEEPING;
 	k->req_highest = MAX_NR_ZONES;
 	k->highest_zoneidx = highest_populated(mm);
-	if (mm->engine) {
-		if (mm->engine->nr_handlers + 1 > ENGINE_MAX_HANDLERS)
-			return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for kswapd");
-		k->handler = engine_register(mm->engine, "kswapd", kswapd_event, mm);
-	}
+	if (mm->engine->nr_handlers + 1 > ENGINE_MAX_HANDLERS)
+		return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for kswapd");
+	k->handler = engine_register(mm->engine, "kswapd", kswapd_event, mm);
 	return 0;
 }

@@ -267,8 +267,8 @@ struct mm_hooks {
 	void (*wakeup_kswapd)(struct mm *mm, unsigned order, enum zone_type highest_zoneidx);
 	/* direct compaction for the request; returns pages it made available (0: nothing). */
 	uint64_t (*direct_compact)(struct mm *mm, const struct alloc_context *ac, int prio);
-	/* direct reclaim; returns pages reclaimed. */
-	uint64_t (*direct_reclaim)(struct mm *mm, const struct alloc_context *ac);
+	/* direct reclaim; returns pages reclaimed (and may set ac->reclaim_futile). */
+	uint64_t (*direct_reclaim)(struct mm *mm, struct alloc_context *ac);
 	/* A new object's pages were allocated (LRU insertion: sets PF_LRU etc.). When NULL,
 	 * movable allocations are simply flagged PF_LRU. */
 	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp);
@@ -328,6 +328,10 @@ struct alloc_context {
 	enum zone_type highest_zoneidx; /* gfp_zone, possibly clamped by policy */
 	unsigned alloc_flags;
 	bool no_cma;                    /* policy veto on CMA memory */
+	/* The last direct reclaim of this request freed nothing and no write ended while it
+	 * throttled: the model's clock does not move inside a request, so another pass
+	 * cannot do better (vmscan.c, reclaim_should_retry). */
+	bool reclaim_futile;
 };
 
 /* ---- API ------------------------------------------------------------------------ */
@@ -415,10 +419,9 @@ void mm_compact_request(struct mm *mm, int zone, int order);
 /* Device contiguous allocation (cma_alloc) of count pages aligned to 2^align_order. */
 bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order);
 bool mm_cma_release(struct mm *mm, uint64_t id);
-uint64_t cma_device_pages(const struct mm *mm);
 
 /* Module set-up, called by mm_init after the zones exist (each may install hooks and
- * register engine handlers when mm->engine is non-NULL). */
+ * register engine handlers on mm->engine, which mm_init requires). */
 int reclaim_init(struct mm *mm, struct sim_error *err);
 void reclaim_destroy(struct mm *mm);
 int compaction_init(struct mm *mm, struct sim_error *err);

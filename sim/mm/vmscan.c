@@ -49,10 +49,6 @@
  * charged to the request: swap-in / refault reads, truncating a page under writeback
  * (waits for the write), writers above dirty_ratio (balance_dirty_pages pause).
  *
- * No engine (unit tests): kswapd runs a whole balance_pgdat synchronously when woken and
- * then sleeps (no nap, no kcompactd); writes complete at the end of the batch that queued
- * them.
- *
  * Policies.  ereclaimable: hint records (NOREUSE, VOLATILE, DONTNEED, INVALIDATE) move a
  * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely
  * before the normal lists; pages on it that cannot go yet (writeback, dirty) stay on it;
@@ -85,7 +81,7 @@ _Static_assert(ARRAY_SIZE(lru_list_names) == NR_LRU_LISTS, "names");
 
 sim_ns_t vmscan_now(const struct mm *mm)
 {
-	return mm->engine ? mm->engine->now_ns : 0;
+	return mm->engine->now_ns;
 }
 
 uint64_t vmscan_object_id(const struct mm *mm, pfn_t head)
@@ -282,6 +278,13 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, enum lru_list lru,
 		pfn_t prev = p->prev;
 		if (prev != PFN_NONE) /* the walk is a chain of cache misses: start the next one */
 			__builtin_prefetch(&mm->pages[prev]);
+		if (p->flags & PF_ISOLATED) {
+			/* Being migrated (a long-term pin's move out of CMA allocates its target
+			 * and may reclaim): the kernel took it off the LRU, so reclaim never
+			 * sees it (isolate_lru_folios walks only what is on the list). */
+			pfn = prev;
+			continue;
+		}
 		if (pfn >= sc->eligible_end_pfn) {
 			pfn_t *sk = scratch(rs, nr_skipped + 1);
 			sk[nr_skipped++] = pfn;
@@ -421,7 +424,6 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	uint64_t taken_now = sc->nr.nr_taken - taken_before;
 	if (taken_now && sc->nr.nr_unqueued_dirty - unqueued_before == taken_now)
 		writeback_wake_flusher(mm, rs->nr_dirty); /* WB_REASON_VMSCAN */
-	writeback_poll(mm);
 	return reclaimed;
 }
 
@@ -448,7 +450,7 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint
 		pfn_t prev = p->prev;
 		seen += head_pages(p);
 		if (pfn < sc->eligible_end_pfn &&
-		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED))) {
+		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED | PF_ISOLATED))) {
 			lru_del(mm, pfn);
 			p->flags |= PF_ISOLATED;
 			taken[n++] = pfn;
@@ -656,7 +658,7 @@ static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 
 /* try_to_free_pages (reference §4.1): priority 12 -> 0, stop at 32 pages reclaimed or,
  * for costly orders, once compaction could run.  Cost goes to the allocating request. */
-static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *ac)
+static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct scan_control sc = {
@@ -689,7 +691,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, const struct alloc_context *a
 	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
 	mm->stall_ns += cost;
 	rs->stall_direct_ns += cost;
-	rs->direct_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
+	ac->reclaim_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
 	return sc.nr_reclaimed;
 }
 
@@ -714,7 +716,7 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 	/* Model shortcut: the kernel would sleep and retry while writes complete; the model's
 	 * clock stands still inside a request, so once a pass freed nothing and no write
 	 * ended during its throttle, the remaining retries would repeat it in vain. */
-	if (mm->reclaim->direct_futile) {
+	if (ac->reclaim_futile) {
 		mm->reclaim->nr_futile_fails++;
 		return false;
 	}
@@ -846,18 +848,6 @@ bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 }
 
 /* ---- helpers for tools and tests ------------------------------------------------------ */
-
-bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock)
-{
-	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	if (!s || s->kind != OBJ_PAGES || !(mm->pages[s->pfn].flags & PF_LRU))
-		return false;
-	if (lock)
-		reclaim_set_page_flags(mm, s->pfn, PF_UNEVICTABLE, PF_EASY);
-	else
-		reclaim_set_page_flags(mm, s->pfn, 0, PF_UNEVICTABLE);
-	return true;
-}
 
 bool reclaim_writeback_object(struct mm *mm, uint64_t id)
 {

@@ -170,10 +170,7 @@ struct reclaim_state {
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
 	uint64_t nr_writes_completed; /* writes ended, both devices */
-	/* The last direct reclaim freed nothing and no write ended while it throttled: the
-	 * model's clock does not move inside a request, so another pass cannot do better. */
-	bool direct_futile;
-	uint64_t nr_futile_fails;     /* requests failed early for that reason */
+	uint64_t nr_futile_fails;     /* requests failed early: alloc_context.reclaim_futile */
 
 	/* ereclaimable (§9.3): notification when free + easily-reclaimable drops below */
 	uint64_t notify_threshold_pages;
@@ -220,12 +217,8 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 /* Run the flusher now: write back every dirty file page (sync/"vmscan" reason). */
 void reclaim_flush_all(struct mm *mm);
 
-/* mlock / munlock a resident LRU object: it moves to (or leaves) the unevictable list,
- * which reclaim never scans.  False when id is not a resident LRU object. */
-bool reclaim_mlock(struct mm *mm, uint64_t id, bool lock);
 /* Start writeback of a resident file object now (sync_file_range), dirtying it first if
- * clean; the write completes through the device model (without an engine: at the next
- * reclaim batch or flush).  False when id is not a resident file LRU object. */
+ * clean; the write completes as a device event on the engine.  False when id is not a resident file LRU object. */
 bool reclaim_writeback_object(struct mm *mm, uint64_t id);
 /* Change list-determining or state flags of an LRU head consistently (for tools and tests
  * that build scenarios by hand): the page leaves its list, flags change, it rejoins the
@@ -257,8 +250,6 @@ int writeback_init(struct mm *mm, struct sim_error *err);
 void writeback_destroy(struct mm *mm);
 /* Queue a write of object id (pages) on dev; the head must already carry PF_WRITEBACK. */
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages);
-/* Without an engine, complete every queued write now (see vmscan.c, "No engine"). */
-void writeback_poll(struct mm *mm);
 /* Complete every queued write that ends by time_ns (a throttled request waited that long). */
 void writeback_complete_until(struct mm *mm, sim_ns_t time_ns);
 void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id);

@@ -93,7 +93,7 @@ static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 
 static void schedule_head(struct mm *mm, struct wb_device *dev)
 {
-	if (!mm->engine || dev->event_pending || !dev->len)
+	if (dev->event_pending || !dev->len)
 		return;
 	engine_schedule(mm->engine, dev->q[dev->head].done_ns, dev->handler, dev->is_swap);
 	dev->event_pending = true;
@@ -108,15 +108,6 @@ static void io_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	complete_until(mm, dev, now_ns);
 	schedule_head(mm, dev);
 	vmscan_sample_lowmem(mm);
-}
-
-void writeback_poll(struct mm *mm)
-{
-	struct reclaim_state *rs = mm->reclaim;
-	if (mm->engine)
-		return;
-	complete_until(mm, &rs->disk, UINT64_MAX);
-	complete_until(mm, &rs->swap, UINT64_MAX);
 }
 
 void writeback_complete_until(struct mm *mm, sim_ns_t time_ns)
@@ -245,7 +236,6 @@ void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages)
 		done += head_pages(&mm->pages[pfn]);
 		writeback_start_page(mm, pfn, e.id);
 	}
-	writeback_poll(mm);
 }
 
 void reclaim_flush_all(struct mm *mm)
@@ -278,7 +268,7 @@ void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id)
 		rs->nr_dirty += head_pages(p);
 		count_vm_events(mm, VM_NR_DIRTIED, head_pages(p));
 		fifo_push(rs, id, vmscan_now(mm));
-		if (mm->engine && !rs->kupdate_pending) {
+		if (!rs->kupdate_pending) {
 			engine_schedule(mm->engine, mm->engine->now_ns + DIRTY_WRITEBACK_INTERVAL_NS,
 					rs->kupdate_handler, 0);
 			rs->kupdate_pending = true;
@@ -340,13 +330,11 @@ int writeback_init(struct mm *mm, struct sim_error *err)
 				       .latency_ns = d->disk_latency_ns };
 	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
 				       .latency_ns = d->swap_latency_ns, .is_swap = true };
-	if (mm->engine) {
-		if (mm->engine->nr_handlers + 3 > ENGINE_MAX_HANDLERS)
-			return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
-		rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
-		rs->swap.handler = engine_register(mm->engine, "writeback_swap", io_event, mm);
-		rs->kupdate_handler = engine_register(mm->engine, "writeback_kupdate", kupdate_event, mm);
-	}
+	if (mm->engine->nr_handlers + 3 > ENGINE_MAX_HANDLERS)
+		return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
+	rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
+	rs->swap.handler = engine_register(mm->engine, "writeback_swap", io_event, mm);
+	rs->kupdate_handler = engine_register(mm->engine, "writeback_kupdate", kupdate_event, mm);
 	return 0;
 }
 

@@ -277,6 +277,7 @@ static int place_cma_areas(struct mm *mm, const struct mm_layout *l, struct sim_
 
 int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, struct sim_error *err)
 {
+	sim_assert(engine); /* the mechanisms (kswapd, writeback, kcompactd) are engine events */
 	memset(mm, 0, sizeof(*mm));
 	mm->cfg = cfg;
 	mm->engine = engine;

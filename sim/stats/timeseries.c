@@ -1,6 +1,7 @@
 /* timeseries.c — timeseries.tsv rows (see timeseries.h for the columns). */
 #include "timeseries.h"
 
+#include "../mm/compaction.h"
 #include "../mm/vmscan.h"
 
 #include <stdarg.h>
@@ -98,10 +99,9 @@ static void columns(struct row_ctx *c, const struct timeseries *ts, const struct
 		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
 			col(c, (int64_t)z->free_area[o].nr_free, "buddy_%s_o%u", z->name, o);
 	}
-	/* kcompactd_active stays 0: the model runs kcompactd to completion inside one event, so
-	 * no sample ever falls inside a run. */
 	col(c, mm->reclaim && reclaim_kswapd_active(mm), "kswapd_active");
-	col(c, 0, "kcompactd_active");
+	col(c, compaction_kcompactd_pending(mm) || compaction_kcompactd_work(mm) != ts->kcompactd_work,
+	    "kcompactd_active");
 	col(c, (int64_t)timeseries_cma_used_pages(mm), "cma_used_pages");
 	for (unsigned i = 0; i < ts->nr_zones; i++) {
 		const struct zone *z = &mm->zones[ts->zones[i]];
@@ -121,6 +121,7 @@ int timeseries_open(struct timeseries *ts, const char *path, const struct mm *mm
 	ts->fp = atomic_open(&ts->af, path, err);
 	if (!ts->fp)
 		return -1;
+	ts->kcompactd_work = compaction_kcompactd_work(mm);
 	struct row_ctx c = { .fp = ts->fp, .header = true };
 	columns(&c, ts, mm, 0);
 	ts->nr_columns = c.nr_columns;
@@ -132,6 +133,7 @@ void timeseries_sample(struct timeseries *ts, const struct mm *mm, sim_ns_t now_
 	struct row_ctx c = { .fp = ts->fp, .header = false };
 	columns(&c, ts, mm, now_ns);
 	sim_assert(c.nr_columns == ts->nr_columns);
+	ts->kcompactd_work = compaction_kcompactd_work(mm);
 	ts->nr_rows++;
 }
 

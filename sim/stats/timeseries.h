@@ -7,6 +7,10 @@
  *   per populated zone Z: free_Z min_Z low_Z high_Z nr_free_cma_Z buddy_Z_o0 .. buddy_Z_o10
  *   kswapd_active kcompactd_active cma_used_pages
  *   per populated zone Z: unusable_index_Z_o9 frag_index_Z_o9
+ * kcompactd_active is 1 when kcompactd did work since the previous row (served a wake-up,
+ * or its timeout path — proactive compaction, the threshold defragmenter — compacted a
+ * zone; the first row looks back to the open) or a wake-up is queued at the sample time;
+ * kcompactd runs in zero simulated time, so this is the model's "was busy in the interval".
  * Watermarks include the boost (what the allocator compares against); the two indices are
  * in thousandths (reference §5.3; frag_index −1000 means an order-9 block is free).
  * Later columns are appended at the end of the list in timeseries.c (one place).
@@ -25,6 +29,7 @@ struct timeseries {
 	enum zone_type zones[MAX_NR_ZONES]; /* populated zones at open, in zone order */
 	unsigned nr_columns;
 	uint64_t nr_rows;
+	uint64_t kcompactd_work; /* compaction_kcompactd_work at the previous row (or the open) */
 };
 
 /* Create the temporary file for PATH and write the header line. */

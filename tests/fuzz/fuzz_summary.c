@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "mm/mm.h"
 #include "stats/summary.h"
 
@@ -143,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	static struct config cfg;
 	static struct mm mm;
+	static struct engine eng;
 	static bool ready;
 	if (!ready) {
 		struct sim_error err;
@@ -152,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.machine.pageblock_order = 9;
 		cfg.machine.min_free_kbytes = 128;
 		cfg.machine.watermark_scale_factor = 10;
-		if (mm_init(&mm, &cfg, NULL, &err))
+		engine_init(&eng);
+		if (mm_init(&mm, &cfg, &eng, &err))
 			abort();
 		ready = true;
 	}
