@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "lib/u64map.h"
 #include "mm/mm.h"
 #include "stats/latency.h"
 #include "stats/timeseries.h"
@@ -29,7 +30,7 @@ struct pending_record {
 };
 
 struct task_delay {
-	uint32_t task;
+	uint64_t task; /* the u64map key */
 	sim_ns_t delay_ns;
 };
 
@@ -54,8 +55,7 @@ struct sim {
 	struct pending_record *pending;
 	size_t nr_pending, cap_pending;
 	uint64_t pending_seq;
-	struct task_delay *delays; /* open addressing on task, cap_delays a power of two */
-	size_t nr_delays, cap_delays;
+	struct u64map delays; /* task -> struct task_delay (lib/u64map.h) */
 	sim_ns_t total_delay_ns;
 };
 
