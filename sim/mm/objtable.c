@@ -1,7 +1,6 @@
 /* objtable.c — trace object id -> slot (head pfn, pins, order, kind), a u64map.
  * The map moves a slot only when it grows or when a deletion shifts a probe run back;
- * obj_moved follows each move, so page_frame.owner == slot index holds for live heads
- * (the kernel's analogue is the xarray entry a page's mapping/index names). */
+ * obj_moved follows each move, so page_frame.owner == slot index holds for live heads. */
 #include "mm.h"
 
 #include <stdlib.h>
