@@ -53,40 +53,24 @@ void sim_destroy(struct sim *s)
 	mm_destroy(&s->mm);
 	engine_destroy(&s->engine);
 	pqueue_destroy(&s->pending);
-	free(s->delays);
+	u64map_destroy(&s->delays);
 }
 
 /* ---- closed-loop task delays ------------------------------------------------------ */
 
+static const struct u64map_type task_delay_type = {
+	.slot_size = sizeof(struct task_delay),
+	.key_words = 1,
+	.min_cap = 64,
+};
+
 static struct task_delay *task_delay(struct sim *s, uint32_t task)
 {
-	if ((s->nr_delays + 1) * 2 > s->cap_delays) {
-		size_t cap = s->cap_delays ? s->cap_delays * 2 : 64;
-		struct task_delay *nd = calloc(cap, sizeof(*nd));
-		if (!nd)
-			abort();
-		for (size_t i = 0; i < cap; i++)
-			nd[i].task = UINT32_MAX;
-		for (size_t k = 0; k < s->cap_delays; k++) {
-			if (s->delays[k].task == UINT32_MAX)
-				continue;
-			size_t i = (s->delays[k].task * 2654435761u) & (cap - 1);
-			while (nd[i].task != UINT32_MAX)
-				i = (i + 1) & (cap - 1);
-			nd[i] = s->delays[k];
-		}
-		free(s->delays);
-		s->delays = nd;
-		s->cap_delays = cap;
-	}
-	size_t i = (task * 2654435761u) & (s->cap_delays - 1);
-	while (s->delays[i].task != UINT32_MAX && s->delays[i].task != task)
-		i = (i + 1) & (s->cap_delays - 1);
-	if (s->delays[i].task == UINT32_MAX) {
-		s->delays[i] = (struct task_delay){ .task = task };
-		s->nr_delays++;
-	}
-	return &s->delays[i];
+	bool added;
+	uint32_t i = u64map_get(&s->delays, &task_delay_type, task, &added, NULL);
+	if (i == U64MAP_NONE)
+		abort();
+	return u64map_slot(&s->delays, &task_delay_type, i);
 }
 
 static void pending_push(struct sim *s, const struct trace_record *rec, sim_ns_t due_ns)

@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "engine/engine.h"
 #include "lib/pqueue.h"
+#include "lib/u64map.h"
 #include "mm/mm.h"
 #include "stats/latency.h"
 #include "stats/timeseries.h"
@@ -20,7 +21,7 @@ struct record_source {
 };
 
 struct task_delay {
-	uint32_t task;
+	uint64_t task; /* the u64map key */
 	sim_ns_t delay_ns;
 };
 
@@ -41,14 +42,13 @@ struct sim {
 	sim_ns_t first_ns, last_ns;
 	bool started, running;
 
-	/* Closed-loop replay (DESIGN §3): a task's later records are delayed by the stalls it
-	 * suffered.  Records wait in a queue keyed by (raw time + the task's delay when
-	 * queued); a popped record whose task has been delayed further since is re-queued.
-	 * A record is safe to apply once the source's next raw time is later than it (delays
-	 * only grow). */
+	/* Closed-loop replay (architecture.md §3): a task's later records are delayed by the
+	 * stalls it suffered.  Records wait in a queue keyed by (raw time + the task's delay
+	 * when queued); a popped record whose task has been delayed further since is
+	 * re-queued.  A record is safe to apply once the source's next raw time is later than
+	 * it (delays only grow). */
 	struct pqueue pending; /* of struct trace_record, due time as the key */
-	struct task_delay *delays; /* open addressing on task, cap_delays a power of two */
-	size_t nr_delays, cap_delays;
+	struct u64map delays;  /* task -> struct task_delay (lib/u64map.h) */
 	sim_ns_t total_delay_ns;
 };
 

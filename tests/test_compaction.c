@@ -228,7 +228,7 @@ static void test_scanners_meet(void)
 	/* Scanners met by pageblock. */
 	CHECK((cc.free_pfn >> 9) <= (cc.migrate_pfn >> 9));
 	CHECK_EQ(normal()->free_area[10].nr_free, 1);
-	CHECK_EQ(normal()->free_area[10].head[MIGRATE_MOVABLE], 0);
+	CHECK_EQ(normal()->free_area[10].free_list[MIGRATE_MOVABLE].head, 0);
 	bool all_high = true;
 	for (uint32_t i = 0; i < mm.objs.cap; i++)
 		if (mm.objs.slots[i].id != OBJ_EMPTY && mm.objs.slots[i].pfn < 1024)

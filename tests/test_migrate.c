@@ -38,7 +38,7 @@ static pfn_t take_target(unsigned order)
 {
 	struct zone *z = &mm.zones[ZONE_NORMAL];
 	for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
-		pfn_t pfn = z->free_area[o].head[MIGRATE_MOVABLE];
+		pfn_t pfn = z->free_area[o].free_list[MIGRATE_MOVABLE].head;
 		if (pfn == PFN_NONE)
 			continue;
 		if (!buddy_isolate_free_page(&mm, z, pfn, o))
@@ -145,10 +145,10 @@ static void test_move_object(void)
 	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, free_before + 1);
 	/* LRU order 0, 3, 2 (the moved page kept its place). */
 	struct lruvec *v = &mm.lruvec;
-	CHECK_EQ(v->head[LRU_INACTIVE_FILE], 0);
+	CHECK_EQ(v->lists[LRU_INACTIVE_FILE].head, 0);
 	CHECK_EQ(mm.pages[0].next, 3);
 	CHECK_EQ(mm.pages[3].next, 2);
-	CHECK_EQ(v->tail[LRU_INACTIVE_FILE], 2);
+	CHECK_EQ(v->lists[LRU_INACTIVE_FILE].tail, 2);
 	CHECK_EQ(mm.pages[2].prev, 3);
 	CHECK_EQ(v->nr_pages[LRU_INACTIVE_FILE], 3);
 	check_mm();

@@ -442,8 +442,8 @@ static void test_cma_used(void)
 	CHECK_EQ(z->nr_free_pages, 512);
 	pfn_t left = PFN_NONE;
 	for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
-		if (z->free_area[9].head[mt] != PFN_NONE)
-			left = z->free_area[9].head[mt];
+		if (z->free_area[9].free_list[mt].head != PFN_NONE)
+			left = z->free_area[9].free_list[mt].head;
 	CHECK_EQ(timeseries_cma_used_pages(&mm), left == 3584 ? 0 : 512);
 	mmtest_mm_destroy(&mm);
 }

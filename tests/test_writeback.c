@@ -276,7 +276,7 @@ static void test_dontneed(void)
 	CHECK(head_of(2)->flags & PF_RECLAIM);
 	engine_run_until(&eng, NSEC_PER_MSEC);
 	CHECK_EQ(mm.vm_events[VM_PGROTATED], 1);
-	CHECK_EQ(mm.lruvec.tail[LRU_INACTIVE_FILE], obj_lookup(&mm.objs, 2)->pfn);
+	CHECK_EQ(mm.lruvec.lists[LRU_INACTIVE_FILE].tail, obj_lookup(&mm.objs, 2)->pfn);
 	CHECK(check_ok());
 	stop();
 }

@@ -22,23 +22,7 @@ void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 	enum lru_list l = lru_list_of(p->flags);
 	sim_assert2(!(p->flags & PF_LRU));
 	p->flags |= PF_LRU;
-	if (tail) {
-		p->next = PFN_NONE;
-		p->prev = v->tail[l];
-		if (v->tail[l] != PFN_NONE)
-			mm->pages[v->tail[l]].next = pfn;
-		else
-			v->head[l] = pfn;
-		v->tail[l] = pfn;
-	} else {
-		p->prev = PFN_NONE;
-		p->next = v->head[l];
-		if (v->head[l] != PFN_NONE)
-			mm->pages[v->head[l]].prev = pfn;
-		else
-			v->tail[l] = pfn;
-		v->head[l] = pfn;
-	}
+	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
 }
 
@@ -48,15 +32,7 @@ void lru_del(struct mm *mm, pfn_t pfn)
 	struct page_frame *p = &mm->pages[pfn];
 	sim_assert2(p->flags & PF_LRU);
 	enum lru_list l = lru_list_of(p->flags);
-	if (p->prev != PFN_NONE)
-		mm->pages[p->prev].next = p->next;
-	else
-		v->head[l] = p->next;
-	if (p->next != PFN_NONE)
-		mm->pages[p->next].prev = p->prev;
-	else
-		v->tail[l] = p->prev;
-	p->next = p->prev = PFN_NONE;
+	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_LRU;
 	v->nr_pages[l] -= 1ull << p->order;
 }
@@ -64,17 +40,6 @@ void lru_del(struct mm *mm, pfn_t pfn)
 void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 {
 	struct lruvec *v = &mm->lruvec;
-	struct page_frame *o = &mm->pages[old_pfn], *n = &mm->pages[new_pfn];
-	enum lru_list l = lru_list_of(o->flags);
-	n->next = o->next;
-	n->prev = o->prev;
-	if (o->prev != PFN_NONE)
-		mm->pages[o->prev].next = new_pfn;
-	else
-		v->head[l] = new_pfn;
-	if (o->next != PFN_NONE)
-		mm->pages[o->next].prev = new_pfn;
-	else
-		v->tail[l] = new_pfn;
-	o->next = o->prev = PFN_NONE;
+	const struct page_frame *o = &mm->pages[old_pfn];
+	pfn_list_replace(&v->lists[lru_list_of(o->flags)], page_links(mm->pages), old_pfn, new_pfn);
 }

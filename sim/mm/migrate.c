@@ -66,7 +66,7 @@ static bool on_lru_list(const struct mm *mm, pfn_t pfn)
 	const struct page_frame *p = &mm->pages[pfn];
 	if (!(p->flags & PF_LRU))
 		return false;
-	return p->prev != PFN_NONE || mm->lruvec.head[lru_list_of(p->flags)] == pfn;
+	return p->prev != PFN_NONE || mm->lruvec.lists[lru_list_of(p->flags)].head == pfn;
 }
 
 /* The old block goes back to buddy (and counts as a free, as the kernel's folio_put). */

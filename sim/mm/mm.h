@@ -22,6 +22,8 @@
 #include "../kernel/gfp.h"
 #include "../kernel/mmtypes.h"
 #include "../kernel/vmstat_items.h"
+#include "../lib/pfnlist.h"
+#include "../lib/u64map.h"
 
 struct engine;
 struct mm;
@@ -66,6 +68,14 @@ enum page_xflags {
 	PFX_PCP = 1u << 0, /* head of a block on a per-cpu list: neither buddy-free nor owned */
 };
 _Static_assert(sizeof(struct page_frame) == 16, "page_frame must stay 16 bytes");
+_Static_assert(offsetof(struct page_frame, next) == 0 && offsetof(struct page_frame, prev) == sizeof(pfn_t),
+	       "page_frame begins with the links of a pfn_list (lib/pfnlist.h)");
+
+/* next/prev as the links of the free, per-cpu and LRU pfn_lists. */
+static inline struct pfn_links page_links(struct page_frame *pages)
+{
+	return (struct pfn_links){ .base = (char *)pages, .stride = sizeof(*pages) };
+}
 
 /* ---- pageblocks ------------------------------------------------------------------ */
 
@@ -84,10 +94,9 @@ struct pageblock {
 
 enum zone_watermark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
-/* nr_free == Σ_mt nr_free_mt[mt];  nr_free_mt[mt] == length of list[mt] */
+/* nr_free == Σ_mt nr_free_mt[mt];  nr_free_mt[mt] == length of free_list[mt] */
 struct free_area {
-	pfn_t head[NR_MIGRATETYPES];
-	pfn_t tail[NR_MIGRATETYPES];
+	struct pfn_list free_list[NR_MIGRATETYPES];
 	uint64_t nr_free_mt[NR_MIGRATETYPES]; /* blocks (not pages) on each list */
 	uint64_t nr_free;                     /* blocks of this order, all types (buddyinfo) */
 };
@@ -99,7 +108,7 @@ struct free_area {
 struct per_cpu_pages {
 	uint64_t count;
 	uint32_t high, batch, high_min, high_max;
-	pfn_t head[NR_PCP_LISTS], tail[NR_PCP_LISTS];
+	struct pfn_list lists[NR_PCP_LISTS];
 };
 
 /* nr_free_pages == Σ_order free_area[order].nr_free << order
@@ -154,9 +163,9 @@ static inline uint64_t zone_wmark(const struct zone *z, enum zone_watermark w)
 
 /* ---- objects (trace ids) ----------------------------------------------------------- */
 
-/* Open-addressing table id -> slot; slot holds the head pfn. Linear probing with
- * backward-shift deletion; page_frame.owner == slot for every live object's head page.
- * nr_live <= cap * 7/10. */
+/* Table id -> slot (a u64map, lib/u64map.h); slot holds the head pfn.  The map moves slots
+ * only on growth and backward-shift deletion, and objtable.c follows every move, so
+ * page_frame.owner == slot for every live object's head page. */
 struct obj_slot {
 	uint64_t id;   /* OBJ_EMPTY when free */
 	pfn_t pfn;
@@ -174,10 +183,12 @@ enum obj_kind {
 	NR_OBJ_KINDS
 };
 
+/* slots and cap are map's, typed for the readers that walk or index the table:
+ *   slots == map.slots, cap == map.cap (refreshed by objtable.c after every insertion) */
 struct obj_table {
 	struct obj_slot *slots;
 	uint32_t cap; /* power of two */
-	uint32_t nr_live;
+	struct u64map map;
 };
 
 /* ---- LRU ------------------------------------------------------------------------- */
@@ -197,7 +208,7 @@ enum lru_list {
 extern const char *const lru_list_names[NR_LRU_LISTS];
 
 struct lruvec {
-	pfn_t head[NR_LRU_LISTS], tail[NR_LRU_LISTS];
+	struct pfn_list lists[NR_LRU_LISTS];
 	uint64_t nr_pages[NR_LRU_LISTS];
 };
 

@@ -59,7 +59,7 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 			const struct free_area *a = &z->free_area[o];
 			uint64_t n = 0;
 			pfn_t prev = PFN_NONE;
-			for (pfn_t pfn = a->head[mt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+			for (pfn_t pfn = a->free_list[mt].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 				const struct page_frame *p = &mm->pages[pfn];
 				if (pfn < z->start_pfn || pfn + (1u << o) > z->start_pfn + z->present)
 					FAIL("free block %#x order %d outside zone %s", pfn, o, z->name);
@@ -80,7 +80,7 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 				if (++n > z->spanned)
 					FAIL("free list [%d][%s] has a cycle", o, migratetype_names[mt]);
 			}
-			if (a->tail[mt] != prev)
+			if (a->free_list[mt].tail != prev)
 				FAIL("free list [%d][%s] tail mismatch", o, migratetype_names[mt]);
 			if (n != a->nr_free_mt[mt])
 				FAIL("free list [%d][%s]: %llu entries, counter %llu", o, migratetype_names[mt],
@@ -163,8 +163,8 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 				     (unsigned long long)s->id, s->pfn, p->owner, i);
 			pages += 1ull << p->order;
 		}
-		if (live != mm->objs.nr_live)
-			FAIL("object table: %llu live slots, counter %u", (unsigned long long)live, mm->objs.nr_live);
+		if (live != mm->objs.map.nr_live)
+			FAIL("object table: %llu live slots, counter %u", (unsigned long long)live, mm->objs.map.nr_live);
 		pages += mm->nr_device_pages;
 		if (pages != alloc_total)
 			FAIL("objects + device allocations hold %llu pages, zones count %llu allocated", (unsigned long long)pages,

@@ -17,23 +17,7 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)mt;
 	p->owner = 0;
-	if (tail) {
-		p->next = PFN_NONE;
-		p->prev = area->tail[mt];
-		if (area->tail[mt] != PFN_NONE)
-			mm->pages[area->tail[mt]].next = pfn;
-		else
-			area->head[mt] = pfn;
-		area->tail[mt] = pfn;
-	} else {
-		p->prev = PFN_NONE;
-		p->next = area->head[mt];
-		if (area->head[mt] != PFN_NONE)
-			mm->pages[area->head[mt]].prev = pfn;
-		else
-			area->tail[mt] = pfn;
-		area->head[mt] = pfn;
-	}
+	pfn_list_add(&area->free_list[mt], page_links(mm->pages), pfn, tail);
 	area->nr_free_mt[mt]++;
 	area->nr_free++;
 	uint64_t nr = 1ull << order;
@@ -50,16 +34,8 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 	enum migratetype mt = p->mt;
 	struct free_area *area = &z->free_area[order];
 	sim_assert2((p->flags & PF_BUDDY) && p->order == order);
-	if (p->prev != PFN_NONE)
-		mm->pages[p->prev].next = p->next;
-	else
-		area->head[mt] = p->next;
-	if (p->next != PFN_NONE)
-		mm->pages[p->next].prev = p->prev;
-	else
-		area->tail[mt] = p->prev;
+	pfn_list_del(&area->free_list[mt], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_BUDDY;
-	p->next = p->prev = PFN_NONE;
 	area->nr_free_mt[mt]--;
 	area->nr_free--;
 	uint64_t nr = 1ull << order;
@@ -302,7 +278,7 @@ void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 static pfn_t rmqueue_smallest(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt)
 {
 	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
-		pfn_t pfn = z->free_area[o].head[mt];
+		pfn_t pfn = z->free_area[o].free_list[mt].head;
 		if (pfn == PFN_NONE)
 			continue;
 		del_from_free_list(mm, z, pfn, o);
@@ -326,7 +302,7 @@ static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
 {
 	for (int i = 0; i < 2; i++) {
 		enum migratetype fmt = fallbacks[start_mt][i];
-		for (pfn_t pfn = z->free_area[order].head[fmt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+		for (pfn_t pfn = z->free_area[order].free_list[fmt].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 			if (mm->cma_ops->fallback_allowed(mm, z, pfn, order, start_mt)) {
 				*fallback_mt = fmt;
 				return pfn;

@@ -54,7 +54,7 @@ void pcp_setup_zone(struct mm *mm, struct zone *z)
 			abort();
 		for (unsigned c = 0; c < nr_cpus; c++)
 			for (int i = 0; i < NR_PCP_LISTS; i++)
-				z->pcp[c].head[i] = z->pcp[c].tail[i] = PFN_NONE;
+				pfn_list_init(&z->pcp[c].lists[i]);
 	}
 	uint32_t batch = pcp_batch_for(z->managed);
 	/* high_min = low watermark / local CPUs, high_max = managed/8 / local CPUs; both at
@@ -69,42 +69,6 @@ void pcp_setup_zone(struct mm *mm, struct zone *z)
 	}
 }
 
-static void pcp_list_add(struct mm *mm, struct per_cpu_pages *pcp, unsigned idx, pfn_t pfn, bool tail)
-{
-	struct page_frame *p = &mm->pages[pfn];
-	if (tail) {
-		p->next = PFN_NONE;
-		p->prev = pcp->tail[idx];
-		if (pcp->tail[idx] != PFN_NONE)
-			mm->pages[pcp->tail[idx]].next = pfn;
-		else
-			pcp->head[idx] = pfn;
-		pcp->tail[idx] = pfn;
-	} else {
-		p->prev = PFN_NONE;
-		p->next = pcp->head[idx];
-		if (pcp->head[idx] != PFN_NONE)
-			mm->pages[pcp->head[idx]].prev = pfn;
-		else
-			pcp->tail[idx] = pfn;
-		pcp->head[idx] = pfn;
-	}
-}
-
-static void pcp_list_del(struct mm *mm, struct per_cpu_pages *pcp, unsigned idx, pfn_t pfn)
-{
-	struct page_frame *p = &mm->pages[pfn];
-	if (p->prev != PFN_NONE)
-		mm->pages[p->prev].next = p->next;
-	else
-		pcp->head[idx] = p->next;
-	if (p->next != PFN_NONE)
-		mm->pages[p->next].prev = p->prev;
-	else
-		pcp->tail[idx] = p->prev;
-	p->next = p->prev = PFN_NONE;
-}
-
 static void pcp_hold(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, pfn_t pfn,
 		     unsigned order, unsigned idx, bool tail)
 {
@@ -112,7 +76,7 @@ static void pcp_hold(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, p
 	p->flags = 0;
 	p->xflags = PFX_PCP;
 	p->order = (uint8_t)order;
-	pcp_list_add(mm, pcp, idx, pfn, tail);
+	pfn_list_add(&pcp->lists[idx], page_links(mm->pages), pfn, tail);
 	pcp->count += 1ull << order;
 	z->nr_pcp_pages += 1ull << order;
 }
@@ -120,7 +84,7 @@ static void pcp_hold(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, p
 static void pcp_release(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, pfn_t pfn, unsigned idx)
 {
 	unsigned order = mm->pages[pfn].order;
-	pcp_list_del(mm, pcp, idx, pfn);
+	pfn_list_del(&pcp->lists[idx], page_links(mm->pages), pfn);
 	mm->pages[pfn].xflags = 0;
 	pcp->count -= 1ull << order;
 	z->nr_pcp_pages -= 1ull << order;
@@ -132,7 +96,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype 
 		pcp_setup_zone(mm, z);
 	struct per_cpu_pages *pcp = &z->pcp[mm->cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
 	unsigned idx = order_to_pindex(mt, order);
-	if (pcp->head[idx] == PFN_NONE) {
+	if (pfn_list_empty(&pcp->lists[idx])) {
 		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
 		unsigned nr = MAX(pcp->batch >> order, 2u);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
@@ -143,10 +107,10 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype 
 				break;
 			pcp_hold(mm, z, pcp, pfn, order, idx, true);
 		}
-		if (pcp->head[idx] == PFN_NONE)
+		if (pfn_list_empty(&pcp->lists[idx]))
 			return PFN_NONE;
 	}
-	pfn_t pfn = pcp->head[idx];
+	pfn_t pfn = pcp->lists[idx].head;
 	pcp_release(mm, z, pcp, pfn, idx);
 	return pfn;
 }
@@ -156,7 +120,7 @@ static void pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, 
 {
 	unsigned idx = 0, empty_streak = 0;
 	while (nr && pcp->count && empty_streak < NR_PCP_LISTS) {
-		pfn_t pfn = pcp->tail[idx];
+		pfn_t pfn = pcp->lists[idx].tail;
 		if (pfn == PFN_NONE) {
 			empty_streak++;
 		} else {

@@ -272,7 +272,7 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, enum lru_list lru,
 	struct lruvec *v = &mm->lruvec;
 	size_t n = 0, nr_skipped = 0;
 	uint64_t scanned = 0;
-	pfn_t pfn = v->tail[lru];
+	pfn_t pfn = v->lists[lru].tail;
 	while (pfn != PFN_NONE && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
 		struct page_frame *p = &mm->pages[pfn];
 		pfn_t prev = p->prev;
@@ -444,7 +444,7 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	size_t n = 0;
 	uint64_t seen = 0, scanned = 0;
-	pfn_t pfn = mm->lruvec.tail[LRU_INACTIVE_FILE];
+	pfn_t pfn = mm->lruvec.lists[LRU_INACTIVE_FILE].tail;
 	while (pfn != PFN_NONE && seen < window && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
 		struct page_frame *p = &mm->pages[pfn];
 		pfn_t prev = p->prev;
@@ -977,7 +977,7 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		uint64_t pages = 0;
 		pfn_t prev = PFN_NONE;
-		for (pfn_t pfn = v->head[l]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+		for (pfn_t pfn = v->lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 			const struct page_frame *p = &mm->pages[pfn];
 			if (pfn >= mm->nr_pages)
 				CHECK_FAIL("lru %s: pfn %#x out of range", lru_list_names[l], pfn);
@@ -993,8 +993,8 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 			pages += 1ull << p->order;
 			prev = pfn;
 		}
-		if (prev != v->tail[l])
-			CHECK_FAIL("lru %s: tail %#x, last walked %#x", lru_list_names[l], v->tail[l], prev);
+		if (prev != v->lists[l].tail)
+			CHECK_FAIL("lru %s: tail %#x, last walked %#x", lru_list_names[l], v->lists[l].tail, prev);
 		if (pages != v->nr_pages[l])
 			CHECK_FAIL("lru %s: nr_pages %llu, lists hold %llu", lru_list_names[l],
 				   (unsigned long long)v->nr_pages[l], (unsigned long long)pages);
@@ -1050,7 +1050,7 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 	/* Swap slots and shadows. */
 	uint64_t swap = 0;
 	for (uint32_t i = 0; i < rs->map.cap; i++) {
-		const struct nonres_entry *e = &rs->map.slots[i];
+		const struct nonres_entry *e = workingset_at(rs, i);
 		if (e->id == OBJ_EMPTY)
 			continue;
 		const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, e->id);

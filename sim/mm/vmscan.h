@@ -63,8 +63,7 @@ enum nonres_flags {
 };
 
 /* An entry exists for every non-resident object and for resident objects that have a
- * non-default gfp or a swap slot; open addressing, backward-shift deletion.
- * nr_live <= cap * 7/10. */
+ * non-default gfp or a swap slot; the table is a u64map keyed by id (lib/u64map.h). */
 /* 16 bytes: the table is touched once per eviction and refault, at random.  The shadow
  * keeps the low 32 bits of the age, as the kernel's shadow entries keep only some bits:
  * refault distances are computed modulo 2^32 pages. */
@@ -75,11 +74,6 @@ struct nonres_entry {
 	uint32_t flags : 7;  /* enum nonres_flags */
 };
 _Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
-
-struct nonres_map {
-	struct nonres_entry *slots;
-	uint32_t cap, nr_live;
-};
 
 /* ---- block devices (writeback and swap) ------------------------------------------ */
 
@@ -140,7 +134,7 @@ struct kswapd {
  * swap_used   == Σ pages of objects with NONRES_SWAPCACHE or NONRES_SWAPPED <= swap_pages */
 struct reclaim_state {
 	struct mm *mm;
-	struct nonres_map map;
+	struct u64map map; /* id -> struct nonres_entry (workingset.c) */
 
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
@@ -261,6 +255,7 @@ void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id);
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
+struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i); /* slot i < map.cap */
 struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id); /* insert if absent */
 void workingset_del(struct reclaim_state *rs, uint64_t id);
 void workingset_map_destroy(struct reclaim_state *rs);

@@ -13,93 +13,44 @@
 
 #include <stdlib.h>
 
-static inline uint32_t id_hash(uint64_t id, uint32_t mask)
-{
-	id ^= id >> 31;
-	id *= 0x9e3779b97f4a7c15ull;
-	id ^= id >> 29;
-	return (uint32_t)id & mask;
-}
+static const struct u64map_type nonres_map_type = {
+	.slot_size = sizeof(struct nonres_entry),
+	.key_words = 1,
+	.min_cap = 1024,
+};
+_Static_assert(offsetof(struct nonres_entry, id) == 0 && OBJ_EMPTY == U64MAP_EMPTY,
+	       "nonres_entry is keyed by id");
 
-static void map_grow(struct nonres_map *m)
+struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i)
 {
-	uint32_t old_cap = m->cap;
-	struct nonres_entry *old = m->slots;
-	m->cap = old_cap ? old_cap * 2 : 1024;
-	m->slots = malloc((size_t)m->cap * sizeof(*m->slots));
-	if (!m->slots)
-		abort();
-	for (uint32_t i = 0; i < m->cap; i++)
-		m->slots[i].id = OBJ_EMPTY;
-	uint32_t mask = m->cap - 1;
-	for (uint32_t k = 0; k < old_cap; k++) {
-		if (old[k].id == OBJ_EMPTY)
-			continue;
-		uint32_t i = id_hash(old[k].id, mask);
-		while (m->slots[i].id != OBJ_EMPTY)
-			i = (i + 1) & mask;
-		m->slots[i] = old[k];
-	}
-	free(old);
+	return u64map_slot(&rs->map, &nonres_map_type, i);
 }
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id)
 {
-	struct nonres_map *m = &rs->map;
-	if (!m->cap)
-		return NULL;
-	uint32_t mask = m->cap - 1;
-	for (uint32_t i = id_hash(id, mask);; i = (i + 1) & mask) {
-		if (m->slots[i].id == id)
-			return &m->slots[i];
-		if (m->slots[i].id == OBJ_EMPTY)
-			return NULL;
-	}
+	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
+	return i == U64MAP_NONE ? NULL : workingset_at(rs, i);
 }
 
 struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id)
 {
-	struct nonres_entry *e = workingset_find(rs, id);
-	if (e)
-		return e;
-	struct nonres_map *m = &rs->map;
-	if ((uint64_t)(m->nr_live + 1) * 10 > (uint64_t)m->cap * 7)
-		map_grow(m);
-	uint32_t mask = m->cap - 1;
-	uint32_t i = id_hash(id, mask);
-	while (m->slots[i].id != OBJ_EMPTY)
-		i = (i + 1) & mask;
-	m->slots[i] = (struct nonres_entry){ .id = id };
-	m->nr_live++;
-	return &m->slots[i];
+	bool added;
+	uint32_t i = u64map_get(&rs->map, &nonres_map_type, id, &added, NULL);
+	if (i == U64MAP_NONE)
+		abort();
+	return workingset_at(rs, i);
 }
 
 void workingset_del(struct reclaim_state *rs, uint64_t id)
 {
-	struct nonres_map *m = &rs->map;
-	struct nonres_entry *e = workingset_find(rs, id);
-	if (!e)
-		return;
-	uint32_t mask = m->cap - 1;
-	uint32_t hole = (uint32_t)(e - m->slots);
-	m->slots[hole].id = OBJ_EMPTY;
-	m->nr_live--;
-	for (uint32_t i = (hole + 1) & mask; m->slots[i].id != OBJ_EMPTY; i = (i + 1) & mask) {
-		uint32_t home = id_hash(m->slots[i].id, mask);
-		bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
-		if (stays)
-			continue;
-		m->slots[hole] = m->slots[i];
-		m->slots[i].id = OBJ_EMPTY;
-		hole = i;
-	}
+	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
+	if (i != U64MAP_NONE)
+		u64map_remove(&rs->map, &nonres_map_type, i, NULL);
 }
 
 void workingset_map_destroy(struct reclaim_state *rs)
 {
-	free(rs->map.slots);
-	rs->map.slots = NULL;
-	rs->map.cap = rs->map.nr_live = 0;
+	u64map_destroy(&rs->map);
 }
 
 /* __remove_mapping + workingset_eviction: the clean head (already off the LRU) is freed;

@@ -304,7 +304,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		z->spanned = lay.start[i + 1] - lay.start[i];
 		for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
 			for (int o = 0; o < NR_PAGE_ORDERS; o++)
-				z->free_area[o].head[mt] = z->free_area[o].tail[mt] = PFN_NONE;
+				pfn_list_init(&z->free_area[o].free_list[mt]);
 		z->compact_order_failed = MAX_PAGE_ORDER + 1;
 		if (z->present)
 			mm->highest_populated = z->type;
@@ -353,7 +353,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	struct obj_slot *dummy = obj_insert(mm, 0); /* allocate the table, then drop the probe */
 	obj_remove(mm, dummy);
 	for (int l = 0; l < NR_LRU_LISTS; l++)
-		mm->lruvec.head[l] = mm->lruvec.tail[l] = PFN_NONE;
+		pfn_list_init(&mm->lruvec.lists[l]);
 	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err))
 		return -1;
 	return 0;

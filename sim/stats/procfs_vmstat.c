@@ -47,7 +47,7 @@ static uint64_t lru_pages(const struct mm *mm, const struct zone *z, enum lru_li
 	if (!z)
 		return mm->lruvec.nr_pages[l];
 	uint64_t n = 0;
-	for (pfn_t pfn = mm->lruvec.head[l]; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
+	for (pfn_t pfn = mm->lruvec.lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
 		if (in_zone(z, pfn))
 			n += (uint64_t)1 << mm->pages[pfn].order;
 	return n;
@@ -58,7 +58,7 @@ static uint64_t lru_flag_pages(const struct mm *mm, const struct zone *z, uint16
 {
 	uint64_t n = 0;
 	for (int l = 0; l < NR_LRU_LISTS; l++)
-		for (pfn_t pfn = mm->lruvec.head[l]; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
+		for (pfn_t pfn = mm->lruvec.lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
 			if ((mm->pages[pfn].flags & flags) && in_zone(z, pfn))
 				n += (uint64_t)1 << mm->pages[pfn].order;
 	return n;
@@ -147,7 +147,7 @@ static uint64_t free_in_area(const struct mm *mm, bool inside, unsigned min_orde
 		const struct zone *z = &mm->zones[i];
 		for (unsigned o = min_order; o < NR_PAGE_ORDERS; o++)
 			for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
-				for (pfn_t pfn = z->free_area[o].head[mt]; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+				for (pfn_t pfn = z->free_area[o].free_list[mt].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 					const struct pageblock *pb = &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
 					if (!!(pb->bits & PB_CMA) == inside)
 						n += 1ull << o;

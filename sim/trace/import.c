@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/u64map.h"
+
 const char *const import_effect_names[NR_IMPORT_EFFECTS] = {
 	[EFFECT_KSWAPD] = "kswapd",
 	[EFFECT_KCOMPACTD] = "kcompactd",
@@ -131,105 +133,35 @@ static const uint8_t obs_source[NR_IMPORT_OBS] = {
 	[OBS_TEST_PAGES_ISOLATED] = FEV_TEST_PAGES_ISOLATED,
 };
 
-/* ---- an open-addressing map from a two-word key to a u64 (linear probing,
- * backward-shift deletion).  nr_used <= mask * 3/4; an empty slot has a == MAP_EMPTY. */
-#define MAP_EMPTY UINT64_MAX
-
+/* ---- maps from a two-word key to a u64 (a u64map; one-word keys pass b = 0).  A slot
+ * pointer stays valid until the next map_get or map_del on the same map. */
 struct map_slot {
 	uint64_t a, b, val;
 };
 
-struct map {
-	struct map_slot *slots;
-	size_t mask, nr_used;
+static const struct u64map_type map_type = {
+	.slot_size = sizeof(struct map_slot),
+	.key_words = 2,
+	.min_cap = 1u << 10,
 };
 
-static uint64_t mix(uint64_t a, uint64_t b)
+static struct map_slot *map_find(const struct u64map *m, uint64_t a, uint64_t b)
 {
-	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
-	return h ^ (h >> 29);
-}
-
-static int map_init(struct map *m, size_t cap)
-{
-	m->slots = malloc(cap * sizeof(*m->slots));
-	if (!m->slots)
-		return -1;
-	for (size_t i = 0; i < cap; i++)
-		m->slots[i].a = MAP_EMPTY;
-	m->mask = cap - 1;
-	m->nr_used = 0;
-	return 0;
-}
-
-static struct map_slot *map_find(const struct map *m, uint64_t a, uint64_t b)
-{
-	for (size_t i = mix(a, b) & m->mask;; i = (i + 1) & m->mask) {
-		struct map_slot *s = &m->slots[i];
-		if (s->a == MAP_EMPTY)
-			return NULL;
-		if (s->a == a && s->b == b)
-			return s;
-	}
-}
-
-static int map_grow(struct map *m)
-{
-	struct map old = *m;
-	if (map_init(m, (old.mask + 1) * 2)) {
-		*m = old;
-		return -1;
-	}
-	for (size_t i = 0; i <= old.mask; i++) {
-		struct map_slot *s = &old.slots[i];
-		if (s->a == MAP_EMPTY)
-			continue;
-		size_t j = mix(s->a, s->b) & m->mask;
-		while (m->slots[j].a != MAP_EMPTY)
-			j = (j + 1) & m->mask;
-		m->slots[j] = *s;
-		m->nr_used++;
-	}
-	free(old.slots);
-	return 0;
+	uint32_t i = u64map_find2(m, &map_type, a, b);
+	return i == U64MAP_NONE ? NULL : u64map_slot(m, &map_type, i);
 }
 
 /* The slot for key, inserted with val 0 if absent; NULL when out of memory. */
-static struct map_slot *map_get(struct map *m, uint64_t a, uint64_t b)
+static struct map_slot *map_get(struct u64map *m, uint64_t a, uint64_t b)
 {
-	if ((m->nr_used + 1) * 4 > (m->mask + 1) * 3 && map_grow(m))
-		return NULL;
-	size_t i = mix(a, b) & m->mask;
-	for (;; i = (i + 1) & m->mask) {
-		struct map_slot *s = &m->slots[i];
-		if (s->a == a && s->b == b)
-			return s;
-		if (s->a == MAP_EMPTY) {
-			*s = (struct map_slot){ .a = a, .b = b, .val = 0 };
-			m->nr_used++;
-			return s;
-		}
-	}
+	bool added;
+	uint32_t i = u64map_get2(m, &map_type, a, b, &added, NULL);
+	return i == U64MAP_NONE ? NULL : u64map_slot(m, &map_type, i);
 }
 
-static void map_del(struct map *m, struct map_slot *s)
+static void map_del(struct u64map *m, struct map_slot *s)
 {
-	size_t i = (size_t)(s - m->slots);
-	size_t j = i;
-	for (;;) {
-		j = (j + 1) & m->mask;
-		struct map_slot *t = &m->slots[j];
-		if (t->a == MAP_EMPTY)
-			break;
-		size_t home = mix(t->a, t->b) & m->mask;
-		/* Move t back into the hole at i unless its home lies cyclically in (i, j]. */
-		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-			m->slots[i] = *t;
-			i = j;
-		}
-	}
-	m->slots[i].a = MAP_EMPTY;
-	m->nr_used--;
+	u64map_remove(m, &map_type, (uint32_t)(s - (struct map_slot *)m->slots), NULL);
 }
 
 /* ---- per-pfn state: one u64 per pfn ever seen.
@@ -278,16 +210,16 @@ struct import {
 	sim_ns_t newest_ns;   /* latest time received */
 	sim_ns_t released_ns; /* time of the last event processed */
 	bool any_released;
-	struct map pfns;      /* pfn -> PS_* */
-	struct map tasks;     /* pid -> TS_* */
-	struct map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
-	struct map pagecache; /* (ino, index) -> pfn of the page cache folio */
-	struct map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
+	struct u64map pfns;      /* pfn -> PS_* */
+	struct u64map tasks;     /* pid -> TS_* */
+	struct u64map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
+	struct u64map pagecache; /* (ino, index) -> pfn of the page cache folio */
+	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
-	struct map regions;
+	struct u64map regions;
 	/* tasks that issued records: pid -> index + 1 into names[] */
-	struct map task_idx;
+	struct u64map task_idx;
 	struct import_task *names;
 	size_t nr_names, cap_names;
 };
@@ -314,10 +246,7 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit, v
 	im->arg = arg;
 	im->ring_cap = 256; /* grows; small so that short inputs (fuzzing) start fast */
 	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
-	if (!im->ring || map_init(&im->pfns, 1u << 10) || map_init(&im->tasks, 1u << 10) ||
-	    map_init(&im->vpages, 1u << 10) || map_init(&im->pagecache, 1u << 10) ||
-	    map_init(&im->cma, 1u << 6) || map_init(&im->regions, 1u << 10) ||
-	    map_init(&im->task_idx, 1u << 10))
+	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
 	return im;
@@ -332,13 +261,13 @@ void import_free(struct import *im)
 	if (!im)
 		return;
 	free(im->ring);
-	free(im->pfns.slots);
-	free(im->tasks.slots);
-	free(im->vpages.slots);
-	free(im->pagecache.slots);
-	free(im->cma.slots);
-	free(im->regions.slots);
-	free(im->task_idx.slots);
+	u64map_destroy(&im->pfns);
+	u64map_destroy(&im->tasks);
+	u64map_destroy(&im->vpages);
+	u64map_destroy(&im->pagecache);
+	u64map_destroy(&im->cma);
+	u64map_destroy(&im->regions);
+	u64map_destroy(&im->task_idx);
 	free(im->names);
 	free(im);
 }
@@ -949,12 +878,13 @@ int import_finish(struct import *im, struct sim_error *err)
 	while (im->nr)
 		if (release_one(im, err))
 			return -1;
-	for (size_t i = 0; i <= im->tasks.mask; i++) {
-		struct map_slot *t = &im->tasks.slots[i];
-		if (t->a != MAP_EMPTY && (t->val & TS_FAULT) && !(t->val & TS_FAULT_COUNTED))
+	for (uint32_t i = 0; i < im->tasks.cap; i++) {
+		struct map_slot *t = u64map_slot(&im->tasks, &map_type, i);
+		if (t->a == U64MAP_EMPTY)
+			continue;
+		if ((t->val & TS_FAULT) && !(t->val & TS_FAULT_COUNTED))
 			im->st.fault_unresolved++;
-		if (t->a != MAP_EMPTY)
-			t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
+		t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
 	}
 	if (im->st.first_ns == UINT64_MAX)
 		im->st.first_ns = 0;
