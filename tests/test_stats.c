@@ -398,20 +398,20 @@ static void test_frag_indices(void)
 	struct zone z;
 	memset(&z, 0, sizeof(z));
 	/* Nothing free: unusable 1000, fragmentation index 0 (reference §5.3). */
-	CHECK_EQ(timeseries_unusable_index(&z, 9), 1000);
-	CHECK_EQ(timeseries_frag_index(&z, 9), 0);
+	CHECK_EQ(compaction_unusable_index(&z, 9), 1000);
+	CHECK_EQ(compaction_fragmentation_index(&z, 9), 0);
 	/* 100 order-0 + 10 order-3 blocks: free 180 pages, 110 blocks, none of order 9.
 	 * frag = 1000 − (1000 + 180·1000/512)/110 = 1000 − (1000 + 351)/110 = 1000 − 12 = 988;
 	 * unusable = 180·1000/180 = 1000. */
 	z.free_area[0].nr_free = 100;
 	z.free_area[3].nr_free = 10;
-	CHECK_EQ(timeseries_frag_index(&z, 9), 988);
-	CHECK_EQ(timeseries_unusable_index(&z, 9), 1000);
+	CHECK_EQ(compaction_fragmentation_index(&z, 9), 988);
+	CHECK_EQ(compaction_unusable_index(&z, 9), 1000);
 	/* Plus one order-10 block: two order-9 blocks possible -> frag −1000;
 	 * unusable = (1204 − 2·512)·1000/1204 = 180000/1204 = 149. */
 	z.free_area[10].nr_free = 1;
-	CHECK_EQ(timeseries_frag_index(&z, 9), -1000);
-	CHECK_EQ(timeseries_unusable_index(&z, 9), 149);
+	CHECK_EQ(compaction_fragmentation_index(&z, 9), -1000);
+	CHECK_EQ(compaction_unusable_index(&z, 9), 149);
 }
 
 static void test_cma_used(void)

@@ -4,6 +4,7 @@
 #include "opts.h"
 
 #include "../kernel/mmtypes.h"
+#include "../lib/u64map.h"
 #include "../trace/trace.h"
 
 #include <inttypes.h>
@@ -11,51 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A set of 64-bit values by open addressing.  Invariant: nr_used < nr_slots / 2, and
- * slot value 0 means empty (the value 0 itself is kept in has_zero). */
+/* Distinct values counted with the project's u64 table; UINT64_MAX (the table's empty
+ * key) is remembered apart. */
 struct u64_set {
-	uint64_t *slots;
-	size_t nr_slots; /* a power of two */
-	size_t nr_used;
-	bool has_zero;
+	struct u64map map;
+	bool has_max;
 };
 
-static size_t set_slot(const struct u64_set *s, uint64_t v)
-{
-	return (size_t)((v * 0x9e3779b97f4a7c15ull) >> 20) & (s->nr_slots - 1);
-}
+static const struct u64map_type set_type = { .slot_size = sizeof(uint64_t), .key_words = 1, .min_cap = 1024 };
 
 static int set_add(struct u64_set *s, uint64_t v)
 {
-	if (!v) {
-		s->has_zero = true;
+	bool added;
+	if (v == U64MAP_EMPTY) {
+		s->has_max = true;
 		return 0;
 	}
-	if (2 * (s->nr_used + 1) >= s->nr_slots) {
-		struct u64_set n = { .nr_slots = s->nr_slots ? 2 * s->nr_slots : 1024, .has_zero = s->has_zero };
-		n.slots = calloc(n.nr_slots, sizeof(*n.slots));
-		if (!n.slots)
-			return -1;
-		for (size_t i = 0; i < s->nr_slots; i++)
-			if (s->slots[i])
-				set_add(&n, s->slots[i]);
-		free(s->slots);
-		*s = n;
-	}
-	for (size_t i = set_slot(s, v);; i = (i + 1) & (s->nr_slots - 1)) {
-		if (s->slots[i] == v)
-			return 0;
-		if (!s->slots[i]) {
-			s->slots[i] = v;
-			s->nr_used++;
-			return 0;
-		}
-	}
+	return u64map_get(&s->map, &set_type, v, &added, NULL) == U64MAP_NONE ? -1 : 0;
 }
 
 static uint64_t set_count(const struct u64_set *s)
 {
-	return s->nr_used + (s->has_zero ? 1 : 0);
+	return s->map.nr_live + (s->has_max ? 1 : 0);
 }
 
 struct inspect_stats {
@@ -148,16 +126,16 @@ int cmd_inspect(int argc, char **argv)
 			if (st.nr_order[o])
 				printf("  order %-2d %" PRIu64 "\n", o, st.nr_order[o]);
 	}
-	free(st.ids.slots);
-	free(st.tasks.slots);
+	u64map_destroy(&st.ids.map);
+	u64map_destroy(&st.tasks.map);
 	return fflush(stdout) == 0 ? EX_OK_ : EX_IOERR_;
 
 nomem:
 	sim_error_set(&err, EX_SOFTWARE_, "inspect: out of memory");
 fail:
 	trace_close(r);
-	free(st.ids.slots);
-	free(st.tasks.slots);
+	u64map_destroy(&st.ids.map);
+	u64map_destroy(&st.tasks.map);
 	fflush(stdout);
 	return cli_fail(&err);
 }

@@ -48,44 +48,6 @@ uint64_t timeseries_cma_used_pages(const struct mm *mm)
 	return mm->cma_ops->used_pages(mm);
 }
 
-/* free_pages, blocks_total and blocks_suitable of reference §5.3 for one zone and order. */
-struct frag_info {
-	uint64_t free_pages;
-	uint64_t blocks_total;
-	uint64_t blocks_suitable; /* blocks of 2^order the free space could satisfy */
-};
-
-static struct frag_info frag_info(const struct zone *z, unsigned order)
-{
-	struct frag_info fi = { 0 };
-	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
-		uint64_t n = z->free_area[o].nr_free;
-		fi.free_pages += n << o;
-		fi.blocks_total += n;
-		if (o >= order)
-			fi.blocks_suitable += n << (o - order);
-	}
-	return fi;
-}
-
-int64_t timeseries_unusable_index(const struct zone *z, unsigned order)
-{
-	struct frag_info fi = frag_info(z, order);
-	if (!fi.free_pages)
-		return 1000;
-	return (int64_t)((fi.free_pages - (fi.blocks_suitable << order)) * 1000 / fi.free_pages);
-}
-
-int64_t timeseries_frag_index(const struct zone *z, unsigned order)
-{
-	struct frag_info fi = frag_info(z, order);
-	if (!fi.blocks_total)
-		return 0;
-	if (fi.blocks_suitable)
-		return -1000;
-	return 1000 - (int64_t)((1000 + fi.free_pages * 1000 / ((uint64_t)1 << order)) / fi.blocks_total);
-}
-
 static void columns(struct row_ctx *c, const struct timeseries *ts, const struct mm *mm, sim_ns_t now_ns)
 {
 	col(c, (int64_t)now_ns, "time_ns");
@@ -105,8 +67,8 @@ static void columns(struct row_ctx *c, const struct timeseries *ts, const struct
 	col(c, (int64_t)timeseries_cma_used_pages(mm), "cma_used_pages");
 	for (unsigned i = 0; i < ts->nr_zones; i++) {
 		const struct zone *z = &mm->zones[ts->zones[i]];
-		col(c, timeseries_unusable_index(z, TS_FRAG_ORDER), "unusable_index_%s_o%d", z->name, TS_FRAG_ORDER);
-		col(c, timeseries_frag_index(z, TS_FRAG_ORDER), "frag_index_%s_o%d", z->name, TS_FRAG_ORDER);
+		col(c, compaction_unusable_index(z, TS_FRAG_ORDER), "unusable_index_%s_o%d", z->name, TS_FRAG_ORDER);
+		col(c, compaction_fragmentation_index(z, TS_FRAG_ORDER), "frag_index_%s_o%d", z->name, TS_FRAG_ORDER);
 	}
 	/* New columns go last, so existing column numbers in plot scripts stay valid. */
 	fputc('\n', c->fp);

@@ -41,12 +41,6 @@ int timeseries_commit(struct timeseries *ts, struct sim_error *err);
 /* Drop the temporary file. Safe on a closed struct. */
 void timeseries_abort(struct timeseries *ts);
 
-/* Statistics the columns are made of, exported for tests and reports. */
-/* Unusable free space index at order (thousandths, reference §5.3): 1000 when nothing is free. */
-int64_t timeseries_unusable_index(const struct zone *z, unsigned order);
-/* Fragmentation index at order (thousandths): 0 with no free blocks, −1000 when a block of
- * the order is free, else 1000 − (1000 + free·1000/2^order) / blocks. */
-int64_t timeseries_frag_index(const struct zone *z, unsigned order);
 /* Pages of the CMA areas that are not free (0 with no CMA). */
 uint64_t timeseries_cma_used_pages(const struct mm *mm);
 

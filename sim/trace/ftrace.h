@@ -112,7 +112,7 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
  * (pfn 0 is the firmware page on x86 and never handed out). */
 #define FTRACE_PFN_NONE UINT64_MAX
 
-/* One event.  Which fields are meaningful depends on id (filled by ftrace_parse_payload);
+/* One event.  Which fields are meaningful depends on id (filled by ftrace_parse_payload_cached);
  * the others are 0.  Field by event:
  *   PAGE_ALLOC           pfn order migratetype gfp
  *   PAGE_FREE(_BATCHED)  pfn order                       (batched: order 0)
@@ -193,8 +193,6 @@ enum ftrace_line_kind ftrace_parse_line_cached(struct ftrace_gfp_cache *gc, cons
 /* ftrace_events.c: the event-name lookup and the payload field extraction (shared by the
  * text parser and the .dat reader).  Returns 0, or -1 with perr->col relative to payload. */
 enum ftrace_event_id ftrace_event_lookup(const char *name, size_t len);
-int ftrace_parse_payload(struct ftrace_event *ev, const char *payload, size_t len,
-			 struct ftrace_parse_error *perr);
 int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event *ev,
 				const char *payload, size_t len, struct ftrace_parse_error *perr);
 

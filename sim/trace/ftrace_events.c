@@ -388,12 +388,6 @@ static int devnum(struct payload *p, const char *s, uint32_t *out, const char *f
 	return 0;
 }
 
-int ftrace_parse_payload(struct ftrace_event *ev, const char *payload, size_t len,
-			 struct ftrace_parse_error *perr)
-{
-	return ftrace_parse_payload_cached(NULL, ev, payload, len, perr);
-}
-
 int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event *ev,
 				const char *payload, size_t len, struct ftrace_parse_error *perr)
 {
