@@ -178,6 +178,53 @@ static void test_longterm_pin_migrates_out(void)
 	}
 }
 
+/* order_per_bit = 4: the bitmap has one bit per 16 pages (cma_alloc in 6.12).  Worked by
+ * hand on the idle 1024-page area at base B:
+ *   alloc 10 pages, align 0   -> bits 0     -> [B, B+10), 16 pages reserved
+ *   alloc 10 pages, align 0   -> bit 1      -> B+16 (not B+10)
+ *   alloc 40 pages, align 5   -> 3 bits at a 32-page boundary: B+32 is free -> [B+32, B+72)
+ *   release the first; alloc 20 pages, align 0 -> 2 bits: bit 0 alone is free, so the
+ *   first two-bit run is bits 5-6 -> B+80
+ *   an allocation of 1009 pages needs 64 bits = the whole area: refused (no space). */
+static void test_order_per_bit(void)
+{
+	mmtest_config(&cfg, 0, 0, 4096, 4);
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 1024;
+	cfg.policy.cma.regions[0].order_per_bit = 4;
+	struct sim_error err;
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		exit(1);
+	}
+	uint64_t b = area_base();
+	CHECK(mm_cma_alloc(&mm, 1, 10, 0));
+	CHECK(mm_cma_alloc(&mm, 2, 10, 0));
+	CHECK(mm_cma_alloc(&mm, 3, 40, 5));
+	CHECK(mm_cma_release(&mm, 1));
+	CHECK(mm_cma_alloc(&mm, 4, 20, 0));
+	CHECK(!mm_cma_alloc(&mm, 5, 1009, 0));
+	CHECK_EQ(mm.nr_device_pages, 10 + 40 + 20);
+	/* a device range is held as aligned pieces whose heads are PF_CMA_DEVICE */
+	bool dev[1024] = { 0 };
+	for (uint64_t q = 0; q < 1024; q++)
+		if (mm.pages[b + q].flags & PF_CMA_DEVICE)
+			for (uint64_t k = 0; k < (1u << mm.pages[b + q].order) && q + k < 1024; k++)
+				dev[q + k] = true;
+	CHECK(dev[16]);
+	CHECK(!dev[26]);
+	CHECK(dev[32]);
+	CHECK(dev[71]);
+	CHECK(!dev[72]);
+	CHECK(!dev[0]);
+	CHECK(dev[80]);
+	CHECK(dev[99]);
+	CHECK(!dev[100]);
+	check_ok();
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -187,5 +234,6 @@ int main(int argc, char **argv)
 	RUN(test_migrates_movable);
 	RUN(test_pinned_every_window);
 	RUN(test_longterm_pin_migrates_out);
+	RUN(test_order_per_bit);
 	return TEST_END();
 }

@@ -11,7 +11,7 @@
  * hugetlbfs-like (unevictable, order 1) pages past
  * the size of memory (kswapd, direct reclaim, writeback, swap when there is swap), dirty
  * pages, accesses, hints, long-term pins, fragmenting frees, order-3/4/9 requests
- * (compaction), a device cma_alloc, then refaults and a second wave of pressure.
+ * (compaction), device cma_allocs, then refaults and a second wave of pressure.
  * Needs the mmsim binary ($MMSIM); without it the test is skipped (77).
  */
 #include <stdio.h>
@@ -57,6 +57,7 @@ static const struct key_change changes[] = {
 	{ "policy.cma.pin_migrate", "policy.cma.pin_migrate=false", CMA_ENV },
 	{ "policy.cma.regions[].base", "policy.cma.regions.0.base=2048", CMA_ENV },
 	{ "policy.cma.regions[].size", "policy.cma.regions.0.size=4096", CMA_ENV },
+	{ "policy.cma.regions[].order_per_bit", "policy.cma.regions.0.order_per_bit=6", CMA_ENV },
 	{ "policy.reclaim", "policy.reclaim=cflru", NULL },
 	{ "policy.swappiness", "policy.swappiness=200", SWAP_ENV },
 	{ "policy.ereclaimable.writeback_reclaim", "policy.ereclaimable.writeback_reclaim=true",
@@ -100,7 +101,6 @@ static const struct {
 	{ "seed", "seeds generators; a replayed trace has no randomness to seed" },
 	{ "machine.lowmem_reserve_ratio.cma", "ZONE_CMA is the highest zone: no higher zone's request is held back by it" },
 	{ "policy.cma.regions[].name", "a label in outputs, no behaviour" },
-	{ "policy.cma.regions[].order_per_bit", "only checked against the region's alignment: cma_alloc does not model the bitmap granularity" },
 	{ "policy.migration.nonlru", "no record kind creates non-LRU movable (zsmalloc-like) pages yet" },
 	{ "workload.trace", "selects the input, which this test fixes" },
 	{ "workload.generator", "selects the input, which this test fixes" },
@@ -121,6 +121,12 @@ static void write_trace(const char *path)
 	fprintf(fp, "# mmsim-trace v1\n# generator: test_keys\n#\n");
 	sim_ns_t t = 0;
 #define REC(...) (fprintf(fp, "%llu ", (unsigned long long)(t += 10000)), fprintf(fp, __VA_ARGS__), fputc('\n', fp))
+	/* On the idle machine: 300 + 200 pages fit a 512-page area only when its bitmap has a
+	 * bit per page; with 64-page bits (order_per_bit 6) they need 320 + 256. */
+	REC("cma_alloc id=320000 count=300 align=0 task=500");
+	REC("cma_alloc id=330000 count=200 align=0 task=500");
+	REC("cma_release id=320000 task=500");
+	REC("cma_release id=330000 task=500");
 	for (unsigned wave = 0; wave < 2; wave++) {
 		unsigned base = wave * 20000;
 		for (unsigned i = 1; i <= 15000; i++) {

@@ -258,6 +258,13 @@ static const enum vm_event_item fail_counters[NR_CMAF] = {
 	VM_MMSIM_CMA_FAIL_NOMEM, VM_MMSIM_CMA_FAIL_NOSPACE,
 };
 
+/* Pages of the area's bitmap that count pages occupy: whole bits of 2^order_per_bit pages. */
+static uint64_t bitmap_pages(const struct cma_area *area, uint64_t count)
+{
+	uint64_t bit = 1ull << area->order_per_bit;
+	return (count + bit - 1) & ~(bit - 1);
+}
+
 bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order)
 {
 	struct cma_state *cs = mm->cma;
@@ -273,22 +280,26 @@ bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_ord
 			count_vm_event(mm, VM_CMA_ALLOC_FAIL);
 			return false;
 		}
-	pfn_t align = 1u << MIN(align_order, 31u);
 	for (unsigned a = 0; a < mm->nr_cma_areas; a++) {
 		const struct cma_area *area = &mm->cma_areas[a];
-		if (count > area->pages)
+		/* As cma_alloc() in 6.12: the bitmap has one bit per 2^order_per_bit pages, so a
+		 * request takes whole bits (cma_bitmap_pages_to_bits) and starts on a bit; the
+		 * window steps by the larger of the alignment and one bit (the aligned mask). */
+		pfn_t align = 1u << MAX(MIN(align_order, 31u), area->order_per_bit);
+		uint64_t reserved = bitmap_pages(area, count);
+		if (reserved > area->pages)
 			continue;
 		pfn_t start = (area->base_pfn + align - 1) & ~(align - 1);
-		while (start + count <= area->base_pfn + area->pages) {
+		while (start + reserved <= area->base_pfn + area->pages) {
 			/* next free run in the bitmap */
 			uint64_t off = start - area->base_pfn, k = 0;
-			while (k < count && !cs->bitmap[a][off + k])
+			while (k < reserved && !cs->bitmap[a][off + k])
 				k++;
-			if (k < count) {
+			if (k < reserved) {
 				start = (area->base_pfn + (pfn_t)(off + k + 1) + align - 1) & ~(align - 1);
 				continue;
 			}
-			memset(cs->bitmap[a] + off, 1, count);
+			memset(cs->bitmap[a] + off, 1, reserved);
 			enum cma_error rc = alloc_contig_range(mm, start, count, &why);
 			if (rc == CMA_OK) {
 				if (cs->nr_allocs == cs->cap_allocs) {
@@ -302,7 +313,7 @@ bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_ord
 				count_vm_event(mm, VM_CMA_ALLOC_SUCCESS);
 				return true;
 			}
-			memset(cs->bitmap[a] + off, 0, count);
+			memset(cs->bitmap[a] + off, 0, reserved);
 			count_vm_event(mm, VM_MMSIM_CMA_BUSY_RETRY);
 			if (rc != CMA_EBUSY)
 				goto fail;
@@ -329,7 +340,8 @@ bool mm_cma_release(struct mm *mm, uint64_t id)
 			mm_free_pages(mm, q, order);
 			q += 1u << order;
 		}
-		memset(cs->bitmap[d.area] + (d.pfn - mm->cma_areas[d.area].base_pfn), 0, d.count);
+		const struct cma_area *area = &mm->cma_areas[d.area];
+		memset(cs->bitmap[d.area] + (d.pfn - area->base_pfn), 0, bitmap_pages(area, d.count));
 		mm->nr_device_pages -= d.count;
 		cs->allocs[i] = cs->allocs[--cs->nr_allocs];
 		return true;

@@ -309,6 +309,7 @@ struct mm {
 		char name[32];
 		pfn_t base_pfn;
 		uint64_t pages;
+		unsigned order_per_bit; /* allocation bitmap: one bit per 2^order_per_bit pages */
 	} cma_areas[CONFIG_MAX_CMA_REGIONS];
 	unsigned nr_cma_areas;
 	uint64_t totalcma_pages;

@@ -259,6 +259,7 @@ static int place_cma_areas(struct mm *mm, const struct mm_layout *l, struct sim_
 		snprintf(a->name, sizeof(a->name), "%s", cma->regions[r].name[0] ? cma->regions[r].name : "cma");
 		a->pages = (cma->regions[r].pages + mm->pageblock_nr_pages - 1) & ~(uint64_t)(mm->pageblock_nr_pages - 1);
 		a->base_pfn = (pfn_t)l->cma_base[r];
+		a->order_per_bit = cma->regions[r].order_per_bit;
 		struct zone *z = mm_pfn_zone(mm, a->base_pfn);
 		struct zone *zl = mm_pfn_zone(mm, a->base_pfn + (pfn_t)a->pages - 1);
 		if (!z || z != zl || a->base_pfn % mm->pageblock_nr_pages ||
