@@ -17,6 +17,21 @@ static void newline(struct jsonw *w, unsigned depth)
 	fprintf(w->fp, "\n%*s", w->indent + 2 * (int)depth, "");
 }
 
+/* The separator before the next member of the innermost container: ", " inline, else ","
+ * and a new line at the container's indent. */
+static void next_member(struct jsonw *w)
+{
+	unsigned nr = w->level[w->depth - 1].nr++;
+	if (w->level[w->depth - 1].is_inline) {
+		if (nr)
+			fputs(", ", w->fp);
+	} else {
+		if (nr)
+			fputc(',', w->fp);
+		newline(w, w->depth);
+	}
+}
+
 /* Separator before a value: nothing after a key; in an array, the element separator. */
 static void before_value(struct jsonw *w)
 {
@@ -27,15 +42,7 @@ static void before_value(struct jsonw *w)
 	if (!w->depth)
 		return;
 	sim_assert(w->level[w->depth - 1].close == ']');
-	unsigned nr = w->level[w->depth - 1].nr++;
-	if (w->level[w->depth - 1].is_inline) {
-		if (nr)
-			fputs(", ", w->fp);
-	} else {
-		if (nr)
-			fputc(',', w->fp);
-		newline(w, w->depth);
-	}
+	next_member(w);
 }
 
 static void open_container(struct jsonw *w, char open, char close, bool is_inline)
@@ -76,15 +83,7 @@ void jsonw_end(struct jsonw *w)
 void jsonw_keyn(struct jsonw *w, const char *key, size_t len)
 {
 	sim_assert(w->depth > 0 && w->level[w->depth - 1].close == '}' && !w->key_pending);
-	unsigned nr = w->level[w->depth - 1].nr++;
-	if (w->level[w->depth - 1].is_inline) {
-		if (nr)
-			fputs(", ", w->fp);
-	} else {
-		if (nr)
-			fputc(',', w->fp);
-		newline(w, w->depth);
-	}
+	next_member(w);
 	char *k = malloc(len + 1);
 	if (!k)
 		abort(); /* out of host memory while writing output */
