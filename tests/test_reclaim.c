@@ -271,13 +271,13 @@ static void test_direct_reclaim_charged(void)
 	CHECK_EQ(alloc_range(1, 16128, FILE_GFP), 16128);
 	CHECK_EQ(normal()->nr_free_pages, 256);
 	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 0);
-	mm.stall_ns = 0;
-	CHECK(mm_alloc(&mm, 16129, FILE_GFP, 0) != PFN_NONE);
+	struct mm_request req = { 0 };
+	CHECK(mm_alloc_req(&mm, &req, 16129, FILE_GFP, 0) != PFN_NONE);
 	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
 	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 56);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 56);
 	CHECK_EQ(normal()->nr_free_pages, 311);
-	CHECK_EQ(mm.stall_ns, 19600);
+	CHECK_EQ(req.stall_ns, 19600);
 	CHECK_EQ(count_resident(1, 56), 0);
 	CHECK(resident(57));
 	CHECK(check_ok());
@@ -339,7 +339,6 @@ static void test_swap_out_and_refault(void)
 		t += 20000;
 		engine_run_until(&eng, t);
 		uint64_t pswpin0 = mm.vm_events[VM_PSWPIN];
-		mm.stall_ns = 0;
 		sim_ns_t swapin0 = mm.reclaim->stall_swapin_ns;
 		CHECK(mm_access(&mm, id));
 		if (mm.vm_events[VM_PSWPIN] != pswpin0) {
@@ -365,10 +364,10 @@ static void test_swap_out_and_refault(void)
 		if (id != victim)
 			mm_free(&mm, id);
 	engine_run_until(&eng, t + NSEC_PER_SEC);
-	mm.stall_ns = 0;
-	CHECK(mm_access(&mm, victim));
+	struct mm_request req = { 0 };
+	CHECK(mm_access_req(&mm, &req, victim));
 	CHECK(resident(victim));
-	CHECK_EQ(mm.stall_ns, 110000);
+	CHECK_EQ(req.stall_ns, 110000);
 	CHECK_EQ(reclaim_swap_used(&mm), 0);
 	CHECK(check_ok());
 	stop();
@@ -412,12 +411,12 @@ static void test_file_refault(void)
 	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* kswapd evicts ids 1..118 */
 	CHECK(!resident(1));
 	CHECK_EQ(obj_lookup(&mm.objs, 1)->kind, OBJ_EVICTED);
-	mm.stall_ns = 0;
-	CHECK(mm_access(&mm, 1));
+	struct mm_request req = { 0 };
+	CHECK(mm_access_req(&mm, &req, 1));
 	CHECK(resident(1));
 	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_FILE], 1);
 	CHECK_EQ(mm.vm_events[VM_PGMAJFAULT], 1);
-	CHECK_EQ(mm.stall_ns, 110000);
+	CHECK_EQ(req.stall_ns, 110000);
 	/* Distance: 118 evictions since id 1's shadow was taken (117 after it); the
 	 * workingset for a file refault without swap is active_file = 0 pages: not
 	 * activated, it goes to the inactive list. */
