@@ -284,6 +284,31 @@ static void test_direct_reclaim_charged(void)
 	stop();
 }
 
+/* Stall belongs to the request that incurred it.  As test_direct_reclaim_charged,
+ * request A (CPU 0) allocates 16129, direct-reclaims 56 pages and is charged
+ * 56 × 50 + 56 × 300 = 19600 ns.  Request B (CPU 1) then allocates 16130: free is
+ * 311 > min 256, so it succeeds at min in the slow path without reclaiming (free 310)
+ * and its stall is 0; A's stays 19600.  The free of id 57 (clean, never written) by B
+ * waits for nothing either. */
+static void test_stall_charged_to_own_request(void)
+{
+	setup(true);
+	start();
+	CHECK_EQ(alloc_range(1, 16128, FILE_GFP), 16128);
+	struct mm_request a = { .cpu = 0 }, b = { .cpu = 1 };
+	CHECK(mm_alloc_req(&mm, &a, 16129, FILE_GFP, 0) != PFN_NONE);
+	CHECK_EQ(a.stall_ns, 19600);
+	CHECK_EQ(b.stall_ns, 0);
+	CHECK(mm_alloc_req(&mm, &b, 16130, FILE_GFP, 0) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
+	CHECK_EQ(normal()->nr_free_pages, 310);
+	CHECK(mm_free_req(&mm, &b, 57));
+	CHECK_EQ(b.stall_ns, 0);
+	CHECK_EQ(a.stall_ns, 19600);
+	CHECK(check_ok());
+	stop();
+}
+
 /* `swap: none`: anon is never reclaimed.  Without reclaimable pages the requests succeed
  * at min until free = 256 (16384 − 256 = 16128 successes); the next one finds nothing to
  * reclaim, should_reclaim_retry sees free + reclaimable = 256 which cannot pass min, and
@@ -739,6 +764,7 @@ int main(int argc, char **argv)
 	RUN(test_kswapd_run_then_sleep);
 	RUN(test_kswapd_sleep_resets_skip);
 	RUN(test_direct_reclaim_charged);
+	RUN(test_stall_charged_to_own_request);
 	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
