@@ -331,10 +331,12 @@ struct mm {
 
 /* One trace record's request: the task's CPU and the time it stalls in the slow paths
  * (direct reclaim and compaction, throttling, swap-in, dirty throttling, migration for a
- * pin or a device allocation).  Owned by the caller for the length of one record; the
- * allocator carries it in alloc_context, reclaim in scan_control.  Work with no request
- * behind it (kswapd, kcompactd, flusher, migration targets of daemon work) passes NULL:
- * it runs on CPU 0 and its stall is charged to nobody.
+ * pin or a device allocation).  The kernel keeps this with the running task (current,
+ * smp_processor_id()), never in the node, so it lives here rather than in struct mm.
+ * Owned by the caller for the length of one record; the allocator carries it in
+ * alloc_context, reclaim in scan_control, migration in its target callback's priv.  Work
+ * with no request behind it (kswapd, kcompactd, the flusher, policy.compact_node_at)
+ * passes NULL: it runs on CPU 0 and its stall is charged to nobody.
  *   stall_ns == Σ slow-path costs charged while this request was being applied */
 struct mm_request {
 	unsigned cpu;      /* task % nr_cpus: the per-cpu pageset it allocates from and frees to */
@@ -459,15 +461,24 @@ bool mm_cma_release_req(struct mm *mm, struct mm_request *req, uint64_t id);
 
 /* For tests and tools: the record operations as a request on CPU 0 whose stall is
  * discarded (the simulator itself passes each record's own request). */
-static inline pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order) { return mm_alloc_req(mm, NULL, id, gfp, order); }
-static inline bool mm_free(struct mm *mm, uint64_t id) { return mm_free_req(mm, NULL, id); }
-static inline bool mm_access(struct mm *mm, uint64_t id) { return mm_access_req(mm, NULL, id); }
-static inline bool mm_dirty(struct mm *mm, uint64_t id) { return mm_dirty_req(mm, NULL, id); }
-static inline bool mm_hint(struct mm *mm, uint64_t id, int hint_kind) { return mm_hint_req(mm, NULL, id, hint_kind); }
-static inline bool mm_pin(struct mm *mm, uint64_t id, int pin_kind) { return mm_pin_req(mm, NULL, id, pin_kind); }
-static inline void mm_compact_request(struct mm *mm, int zone, int order) { mm_compact_request_req(mm, NULL, zone, order); }
-static inline bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order) { return mm_cma_alloc_req(mm, NULL, id, count, align_order); }
-static inline bool mm_cma_release(struct mm *mm, uint64_t id) { return mm_cma_release_req(mm, NULL, id); }
+static inline pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+{ return mm_alloc_req(mm, NULL, id, gfp, order); }
+static inline bool mm_free(struct mm *mm, uint64_t id)
+{ return mm_free_req(mm, NULL, id); }
+static inline bool mm_access(struct mm *mm, uint64_t id)
+{ return mm_access_req(mm, NULL, id); }
+static inline bool mm_dirty(struct mm *mm, uint64_t id)
+{ return mm_dirty_req(mm, NULL, id); }
+static inline bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
+{ return mm_hint_req(mm, NULL, id, hint_kind); }
+static inline bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)
+{ return mm_pin_req(mm, NULL, id, pin_kind); }
+static inline void mm_compact_request(struct mm *mm, int zone, int order)
+{ mm_compact_request_req(mm, NULL, zone, order); }
+static inline bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order)
+{ return mm_cma_alloc_req(mm, NULL, id, count, align_order); }
+static inline bool mm_cma_release(struct mm *mm, uint64_t id)
+{ return mm_cma_release_req(mm, NULL, id); }
 
 /* Module set-up, called by mm_init after the zones exist (each may install hooks and
  * register engine handlers on mm->engine, which mm_init requires). */
