@@ -121,7 +121,7 @@ static int run_size(uint64_t pages, int reps, struct sample *best)
 	for (int rep = 0; rep < reps; rep++) {
 		restore(&mm, &sv);
 		double t0 = now_s();
-		compaction_compact_node(&mm, ZONE_NORMAL, -1);
+		compaction_compact_node(&mm, NULL, ZONE_NORMAL, -1);
 		double t1 = now_s();
 		if (t1 - t0 < best->seconds) {
 			best->seconds = t1 - t0;

@@ -140,7 +140,6 @@ static int replay(const struct config *cfg, const struct rec *r, uint64_t n, str
 	double t0 = now_s();
 	for (uint64_t i = 0; i < n; i++) {
 		engine_run_until(&eng, r[i].t);
-		mm.stall_ns = 0;
 		switch (r[i].op) {
 		case OP_ALLOC_ANON:
 			mm_alloc(&mm, r[i].id, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);

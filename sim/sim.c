@@ -85,44 +85,43 @@ static sim_ns_t apply(struct sim *s, const struct trace_record *rec)
 {
 	struct mm *mm = &s->mm;
 	sim_ns_t now = s->engine.now_ns;
-	mm->stall_ns = 0;
-	mm->cpu = rec->task % MAX(s->cfg.machine.nr_cpus, 1u);
+	struct mm_request req = { .cpu = rec->task % MAX(s->cfg.machine.nr_cpus, 1u) };
 	bool known = true;
 	switch ((enum trace_kind)rec->kind) {
 	case TR_ALLOC: {
-		mm_alloc(mm, rec->id, rec->gfp, rec->order);
-		sim_ns_t lat = s->cfg.costs.alloc_fast_ns + mm->stall_ns;
+		mm_alloc_req(mm, &req, rec->id, rec->gfp, rec->order);
+		sim_ns_t lat = s->cfg.costs.alloc_fast_ns + req.stall_ns;
 		latency_record(&s->latency, gfp_alloc_class(rec->gfp, rec->order), lat);
 		break;
 	}
 	case TR_FREE:
-		known = mm_free(mm, rec->id);
+		known = mm_free_req(mm, &req, rec->id);
 		break;
 	case TR_ACCESS:
-		known = mm_access(mm, rec->id);
+		known = mm_access_req(mm, &req, rec->id);
 		break;
 	case TR_DIRTY:
-		known = mm_dirty(mm, rec->id);
+		known = mm_dirty_req(mm, &req, rec->id);
 		break;
 	case TR_PIN:
-		known = mm_pin(mm, rec->id, rec->arg);
+		known = mm_pin_req(mm, &req, rec->id, rec->arg);
 		break;
 	case TR_UNPIN:
 		known = mm_unpin(mm, rec->id);
 		break;
 	case TR_HINT:
-		known = mm_hint(mm, rec->id, rec->arg);
+		known = mm_hint_req(mm, &req, rec->id, rec->arg);
 		break;
 	case TR_CMA_ALLOC: {
-		mm_cma_alloc(mm, rec->id, rec->count, (unsigned)rec->arg);
-		latency_record(&s->latency, ACLASS_CMA_DEVICE, mm->stall_ns);
+		mm_cma_alloc_req(mm, &req, rec->id, rec->count, (unsigned)rec->arg);
+		latency_record(&s->latency, ACLASS_CMA_DEVICE, req.stall_ns);
 		break;
 	}
 	case TR_CMA_RELEASE:
-		known = mm_cma_release(mm, rec->id);
+		known = mm_cma_release_req(mm, &req, rec->id);
 		break;
 	case TR_COMPACT:
-		mm_compact_request(mm, rec->arg, rec->order == TRACE_COMPACT_WHOLE_ZONE ? -1 : rec->order);
+		mm_compact_request_req(mm, &req, rec->arg, rec->order == TRACE_COMPACT_WHOLE_ZONE ? -1 : rec->order);
 		break;
 	case TR_SNAPSHOT:
 		if (s->outdir[0]) {
@@ -148,7 +147,7 @@ static sim_ns_t apply(struct sim *s, const struct trace_record *rec)
 			abort();
 		}
 	}
-	return mm->stall_ns;
+	return req.stall_ns;
 }
 
 /* The first record starts the clock and the sampling ticks. */

@@ -290,6 +290,43 @@ static void test_pcp_refill_and_drain(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* Each request uses its own CPU's pcp list (reference §2.8).  As above, batch 1: a refill
+ * takes 2 order-0 blocks from buddy, hands out the lower and keeps the other.
+ *   A (CPU 0) allocs id 1: refill takes pfn 0, 1 -> gets 0; CPU 0 holds {1}.
+ *   B (CPU 1) allocs id 2: its list is empty, so it refills from buddy (the order-1 block
+ *     at 2 splits) -> gets 2; CPU 1 holds {3}.  It must not take pfn 1 from CPU 0.
+ *   A allocs id 3 -> 1 (CPU 0 now empty); B allocs id 4 -> 3 (CPU 1 now empty).
+ *   B frees id 1 (pfn 0): onto CPU 1's list.  A NULL request (the test wrapper) frees
+ *     id 2 (pfn 2) onto CPU 0's list: work without a request runs on CPU 0.
+ *   A allocs id 5 -> 2, B allocs id 6 -> 0: each from its own list again. */
+static void test_pcp_per_request_cpu(void)
+{
+	setup(2048, 4);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 2;
+	start();
+	struct mm_request a = { .cpu = 0 }, b = { .cpu = 1 };
+	const struct zone *z = &mm.zones[ZONE_NORMAL];
+	CHECK_EQ(mm_alloc_req(&mm, &a, 1, GFP_HIGHUSER_MOVABLE, 0), 0);
+	CHECK_EQ(mm_alloc_req(&mm, &b, 2, GFP_HIGHUSER_MOVABLE, 0), 2);
+	CHECK_EQ(z->pcp[0].count, 1);
+	CHECK_EQ(z->pcp[1].count, 1);
+	CHECK_EQ(mm_alloc_req(&mm, &a, 3, GFP_HIGHUSER_MOVABLE, 0), 1);
+	CHECK_EQ(mm_alloc_req(&mm, &b, 4, GFP_HIGHUSER_MOVABLE, 0), 3);
+	CHECK_EQ(z->nr_pcp_pages, 0);
+	CHECK(mm_free_req(&mm, &b, 1));
+	CHECK_EQ(z->pcp[1].count, 1);
+	CHECK(mm_free(&mm, 2));
+	CHECK_EQ(z->pcp[0].count, 1);
+	CHECK_EQ(mm_alloc_req(&mm, &a, 5, GFP_HIGHUSER_MOVABLE, 0), 2);
+	CHECK_EQ(mm_alloc_req(&mm, &b, 6, GFP_HIGHUSER_MOVABLE, 0), 0);
+	CHECK_EQ(z->nr_pcp_pages, 0);
+	CHECK_EQ(a.stall_ns + b.stall_ns, 0);
+	char msg[256];
+	CHECK(mm_check(&mm, 2, msg, sizeof(msg)));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -299,6 +336,7 @@ int main(int argc, char **argv)
 	RUN(test_movable_claim_order_rule);
 	RUN(test_cma_merge_restriction);
 	RUN(test_pcp_refill_and_drain);
+	RUN(test_pcp_per_request_cpu);
 	RUN(test_watermark_check);
 	RUN(test_watermarks_live_example);
 	return TEST_END();

@@ -259,7 +259,7 @@ static void test_unmovable_zone_terminates(void)
 	fill(GFP_KERNEL, 1);
 	free_odd_pfns();
 	char *before = mmtest_buddy_counts(&mm, ZONE_NORMAL);
-	compaction_compact_node(&mm, ZONE_NORMAL, -1);
+	compaction_compact_node(&mm, NULL, ZONE_NORMAL, -1);
 	char *after = mmtest_buddy_counts(&mm, ZONE_NORMAL);
 	CHECK_STR(after, before);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 1536);
@@ -290,7 +290,7 @@ static void test_pinned_page_blocks_pageblock(void)
 	free_odd_pfns();
 	uint64_t pinned_id = id_at[100];
 	CHECK(mm_pin(&mm, pinned_id, 0));
-	compaction_compact_node(&mm, ZONE_NORMAL, -1);
+	compaction_compact_node(&mm, NULL, ZONE_NORMAL, -1);
 	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 1);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 511);
@@ -308,7 +308,7 @@ static void test_pinned_page_blocks_pageblock(void)
 	pinned_id = id_at[100];
 	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
 	CHECK(mm_pin(&mm, pinned_id, 0));
-	compaction_compact_node(&mm, ZONE_NORMAL, -1);
+	compaction_compact_node(&mm, NULL, ZONE_NORMAL, -1);
 	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 0);
 	CHECK_EQ(normal()->free_area[10].nr_free, 0);
@@ -473,10 +473,10 @@ static void test_invariants_after_every_compaction(void)
 		}
 		if (step % 1000 == 999) {
 			switch ((step / 1000) % 4) {
-			case 0: compaction_compact_node(&mm, -1, -1); break;
+			case 0: compaction_compact_node(&mm, NULL, -1, -1); break;
 			case 1: run_cc(-1, MIGRATE_ASYNC, false); break;
 			case 2: wakeup_kcompactd(&mm, 9, ZONE_NORMAL); break;
-			default: compaction_compact_node(&mm, ZONE_NORMAL, 9); break;
+			default: compaction_compact_node(&mm, NULL, ZONE_NORMAL, 9); break;
 			}
 			char msg[256];
 			bool ok = mm_check(&mm, 2, msg, sizeof(msg)) && compaction_check(&mm, msg, sizeof(msg));
@@ -562,14 +562,14 @@ static unsigned compaction_test_run(bool pinned, uint64_t *mem_free_out, uint64_
 			mm_free(&mm, id);
 		}
 	unsigned hugepages = 0;
-	mm.stall_ns = 0;
+	struct mm_request req = { 0 }; /* one task's stall over the whole run of allocations */
 	for (uint64_t id = 10000000;; id++) {
-		if (mm_alloc(&mm, id, GFP_HUGETLB, 9) == PFN_NONE)
+		if (mm_alloc_req(&mm, &req, id, GFP_HUGETLB, 9) == PFN_NONE)
 			break;
 		hugepages++;
 	}
 	*mem_free_out = mem_free;
-	*stall_ns_out = mm.stall_ns;
+	*stall_ns_out = req.stall_ns;
 	check_all("compaction_test");
 	return hugepages;
 }
@@ -669,11 +669,11 @@ static void highalloc_pass(struct load *l, bool under_load, uint64_t target_page
 		if (under_load)
 			for (int k = 0; k < 64; k++)
 				load_op(l, target_pages);
-		mm.stall_ns = 0;
+		struct mm_request req = { 0 };
 		uint64_t id = 50000000 + a;
-		if (mm_alloc(&mm, id, GFP_HUGETLB, 9) != PFN_NONE)
+		if (mm_alloc_req(&mm, &req, id, GFP_HUGETLB, 9) != PFN_NONE)
 			got[success++] = id;
-		double ms = mm.stall_ns / 1e6;
+		double ms = req.stall_ns / 1e6;
 		sum_ms += ms;
 		max_ms = ms > max_ms ? ms : max_ms;
 	}
@@ -786,8 +786,8 @@ static void test_scenario_manual_compact(void)
 	char *before = mmtest_buddy_counts(&mm, ZONE_NORMAL);
 	unsigned before_hi = free_pct_at_or_above(normal(), 8);
 	unsigned before_lo = 100 - free_pct_at_or_above(normal(), 4);
-	mm.stall_ns = 0;
-	mm_compact_request(&mm, -1, -1);
+	struct mm_request req = { 0 };
+	mm_compact_request_req(&mm, &req, -1, -1);
 	char *after = mmtest_buddy_counts(&mm, ZONE_NORMAL);
 	unsigned after_hi = free_pct_at_or_above(normal(), 8);
 	printf("     manual-compact buddyinfo Normal (orders 0..10):\n       before: %s\n       after:  %s\n", before, after);
@@ -797,7 +797,7 @@ static void test_scenario_manual_compact(void)
 	       (unsigned long long)mm.vm_events[VM_COMPACT_FREE_SCANNED],
 	       (unsigned long long)mm.vm_events[VM_COMPACT_ISOLATED],
 	       (unsigned long long)mm.vm_events[VM_PGMIGRATE_SUCCESS], (unsigned long long)mm.vm_events[VM_PGMIGRATE_FAIL],
-	       mm.stall_ns / 1e6);
+	       req.stall_ns / 1e6);
 	CHECK(before_hi < 5);
 	CHECK(before_lo >= 50);
 	CHECK(after_hi >= 80);

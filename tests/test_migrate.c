@@ -258,17 +258,17 @@ static void test_longterm_pin_leaves_cma(void)
 	pfn_t a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
 	CHECK(a >= 512);
 	CHECK_EQ(mm_pageblock(&mm, a)->mt, MIGRATE_CMA);
-	CHECK(migrate_longterm_pin(&mm, 1));
+	CHECK(migrate_longterm_pin(&mm, NULL, 1));
 	pfn_t moved = obj_lookup(&mm.objs, 1)->pfn;
 	CHECK(moved < 512);
 	CHECK_EQ(mm_pageblock(&mm, moved)->mt, MIGRATE_UNMOVABLE);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
 	CHECK(mm_pin(&mm, 1, 0));
 	/* Already outside CMA: nothing to do. */
-	CHECK(migrate_longterm_pin(&mm, 1));
+	CHECK(migrate_longterm_pin(&mm, NULL, 1));
 	CHECK_EQ(obj_lookup(&mm.objs, 1)->pfn, moved);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
-	CHECK(!migrate_longterm_pin(&mm, 999));
+	CHECK(!migrate_longterm_pin(&mm, NULL, 999));
 	check_mm();
 	mmtest_mm_destroy(&mm);
 }

@@ -271,15 +271,40 @@ static void test_direct_reclaim_charged(void)
 	CHECK_EQ(alloc_range(1, 16128, FILE_GFP), 16128);
 	CHECK_EQ(normal()->nr_free_pages, 256);
 	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 0);
-	mm.stall_ns = 0;
-	CHECK(mm_alloc(&mm, 16129, FILE_GFP, 0) != PFN_NONE);
+	struct mm_request req = { 0 };
+	CHECK(mm_alloc_req(&mm, &req, 16129, FILE_GFP, 0) != PFN_NONE);
 	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
 	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 56);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 56);
 	CHECK_EQ(normal()->nr_free_pages, 311);
-	CHECK_EQ(mm.stall_ns, 19600);
+	CHECK_EQ(req.stall_ns, 19600);
 	CHECK_EQ(count_resident(1, 56), 0);
 	CHECK(resident(57));
+	CHECK(check_ok());
+	stop();
+}
+
+/* Stall belongs to the request that incurred it.  As test_direct_reclaim_charged,
+ * request A (CPU 0) allocates 16129, direct-reclaims 56 pages and is charged
+ * 56 × 50 + 56 × 300 = 19600 ns.  Request B (CPU 1) then allocates 16130: free is
+ * 311 > min 256, so it succeeds at min in the slow path without reclaiming (free 310)
+ * and its stall is 0; A's stays 19600.  The free of id 57 (clean, never written) by B
+ * waits for nothing either. */
+static void test_stall_charged_to_own_request(void)
+{
+	setup(true);
+	start();
+	CHECK_EQ(alloc_range(1, 16128, FILE_GFP), 16128);
+	struct mm_request a = { .cpu = 0 }, b = { .cpu = 1 };
+	CHECK(mm_alloc_req(&mm, &a, 16129, FILE_GFP, 0) != PFN_NONE);
+	CHECK_EQ(a.stall_ns, 19600);
+	CHECK_EQ(b.stall_ns, 0);
+	CHECK(mm_alloc_req(&mm, &b, 16130, FILE_GFP, 0) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
+	CHECK_EQ(normal()->nr_free_pages, 310);
+	CHECK(mm_free_req(&mm, &b, 57));
+	CHECK_EQ(b.stall_ns, 0);
+	CHECK_EQ(a.stall_ns, 19600);
 	CHECK(check_ok());
 	stop();
 }
@@ -339,7 +364,6 @@ static void test_swap_out_and_refault(void)
 		t += 20000;
 		engine_run_until(&eng, t);
 		uint64_t pswpin0 = mm.vm_events[VM_PSWPIN];
-		mm.stall_ns = 0;
 		sim_ns_t swapin0 = mm.reclaim->stall_swapin_ns;
 		CHECK(mm_access(&mm, id));
 		if (mm.vm_events[VM_PSWPIN] != pswpin0) {
@@ -365,10 +389,10 @@ static void test_swap_out_and_refault(void)
 		if (id != victim)
 			mm_free(&mm, id);
 	engine_run_until(&eng, t + NSEC_PER_SEC);
-	mm.stall_ns = 0;
-	CHECK(mm_access(&mm, victim));
+	struct mm_request req = { 0 };
+	CHECK(mm_access_req(&mm, &req, victim));
 	CHECK(resident(victim));
-	CHECK_EQ(mm.stall_ns, 110000);
+	CHECK_EQ(req.stall_ns, 110000);
 	CHECK_EQ(reclaim_swap_used(&mm), 0);
 	CHECK(check_ok());
 	stop();
@@ -412,12 +436,12 @@ static void test_file_refault(void)
 	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* kswapd evicts ids 1..118 */
 	CHECK(!resident(1));
 	CHECK_EQ(obj_lookup(&mm.objs, 1)->kind, OBJ_EVICTED);
-	mm.stall_ns = 0;
-	CHECK(mm_access(&mm, 1));
+	struct mm_request req = { 0 };
+	CHECK(mm_access_req(&mm, &req, 1));
 	CHECK(resident(1));
 	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_FILE], 1);
 	CHECK_EQ(mm.vm_events[VM_PGMAJFAULT], 1);
-	CHECK_EQ(mm.stall_ns, 110000);
+	CHECK_EQ(req.stall_ns, 110000);
 	/* Distance: 118 evictions since id 1's shadow was taken (117 after it); the
 	 * workingset for a file refault without swap is active_file = 0 pages: not
 	 * activated, it goes to the inactive list. */
@@ -740,6 +764,7 @@ int main(int argc, char **argv)
 	RUN(test_kswapd_run_then_sleep);
 	RUN(test_kswapd_sleep_resets_skip);
 	RUN(test_direct_reclaim_charged);
+	RUN(test_stall_charged_to_own_request);
 	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);

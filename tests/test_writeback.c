@@ -82,14 +82,14 @@ static void test_streaming_write(void)
 	for (uint64_t id = 1; id <= nw + nr; id++) {
 		t += 5000;
 		engine_run_until(&eng, t);
-		mm.stall_ns = 0;
-		if (mm_alloc(&mm, id, FILE_GFP | (id <= nw ? __GFP_WRITE : 0), 0) == PFN_NONE) {
+		struct mm_request req = { 0 };
+		if (mm_alloc_req(&mm, &req, id, FILE_GFP | (id <= nw ? __GFP_WRITE : 0), 0) == PFN_NONE) {
 			failures++;
 			continue;
 		}
 		if (id <= nw)
-			mm_dirty(&mm, id);
-		t += mm.stall_ns;
+			mm_dirty_req(&mm, &req, id);
+		t += req.stall_ns;
 		max_writeback = MAX(max_writeback, reclaim_nr_writeback(&mm));
 		if (id % 1000 == 0 && ok)
 			ok = check_ok();
@@ -215,9 +215,9 @@ static void test_truncate_waits_for_writeback(void)
 	reclaim_flush_all(&mm);
 	CHECK(head_of(1)->flags & PF_WRITEBACK);
 	engine_run_until(&eng, 40000);
-	mm.stall_ns = 0;
-	CHECK(mm_free(&mm, 1));
-	CHECK_EQ(mm.stall_ns, 70000);
+	struct mm_request req = { 0 };
+	CHECK(mm_free_req(&mm, &req, 1));
+	CHECK_EQ(req.stall_ns, 70000);
 	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
 	CHECK(check_ok());
 	mm_alloc(&mm, 2, FILE_GFP, 0); /* may reuse the pfn: the old write must not touch it */
@@ -266,11 +266,11 @@ static void test_dontneed(void)
 	mm_dirty(&mm, 2);
 	CHECK(mm_hint(&mm, 1, HINT_DONTNEED));
 	CHECK_EQ(obj_lookup(&mm.objs, 1)->kind, OBJ_EVICTED);
-	mm.stall_ns = 0;
-	CHECK(mm_access(&mm, 1));
+	struct mm_request req = { 0 };
+	CHECK(mm_access_req(&mm, &req, 1));
 	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_FILE], 0);
 	CHECK_EQ(mm.vm_events[VM_PGMAJFAULT], 1);
-	CHECK_EQ(mm.stall_ns, 110000);
+	CHECK_EQ(req.stall_ns, 110000);
 	CHECK(mm_hint(&mm, 2, HINT_DONTNEED));
 	CHECK(head_of(2)->flags & PF_WRITEBACK);
 	CHECK(head_of(2)->flags & PF_RECLAIM);

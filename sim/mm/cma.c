@@ -9,7 +9,7 @@
  * contig_range, up to 5 attempts while the same pages keep failing), check that the range
  * is now free, take it, undo the isolation.  -EBUSY moves on to the next window; anything
  * else ends the call.  One cma_alloc_success / cma_alloc_fail per call; its simulated
- * latency (pfns scanned + pages copied) is charged to mm->stall_ns.
+ * latency (pfns scanned + pages copied) is charged to the request (struct mm_request).
  *
  * Simplifications, documented: free pages on isolated blocks still count in NR_FREE_PAGES
  * during the (instantaneous, single-threaded) isolation window; writeback pages migrate in
@@ -94,12 +94,12 @@ static bool block_has_unmovable(const struct mm *mm, pfn_t start)
 static pfn_t contig_target(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
 {
 	(void)src_pfn;
-	(void)priv;
 	struct alloc_context ac = {
 		.gfp = GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
 		.order = order,
 		.mt = MIGRATE_MOVABLE,
 		.highest_zoneidx = gfp_zone(GFP_HIGHUSER_MOVABLE),
+		.req = priv, /* the cma_alloc request */
 	};
 	mm->cma_ops->prepare(mm, &ac);
 	pfn_t pfn = mm_alloc_pages(mm, &ac);
@@ -173,7 +173,8 @@ static void take_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 }
 
 /* alloc_contig_range on [start, start + count) of area a. */
-static enum cma_error alloc_contig_range(struct mm *mm, pfn_t start, uint64_t count, enum cma_fail_reason *why)
+static enum cma_error alloc_contig_range(struct mm *mm, struct mm_request *req, pfn_t start, uint64_t count,
+					 enum cma_fail_reason *why)
 {
 	pfn_t end = start + (pfn_t)count;
 	struct zone *z = mm_pfn_zone(mm, start);
@@ -214,9 +215,9 @@ static enum cma_error alloc_contig_range(struct mm *mm, pfn_t start, uint64_t co
 			struct migrate_result res = { 0 };
 			for (unsigned i = 0; i < n; i++)
 				mm->pages[busy[i]].flags |= PF_ISOLATED;
-			unsigned failed = migrate_pages(mm, busy, n, contig_target, NULL, NULL, MIGRATE_SYNC,
+			unsigned failed = migrate_pages(mm, busy, n, contig_target, NULL, req, MIGRATE_SYNC,
 							MR_CONTIG_RANGE, &res);
-			mm->stall_ns += res.cost_ns;
+			mm_request_charge(req, res.cost_ns);
 			if (res.nomem) {
 				*why = CMAF_NOMEM;
 				rc = CMA_ENOMEM;
@@ -249,7 +250,7 @@ static enum cma_error alloc_contig_range(struct mm *mm, pfn_t start, uint64_t co
 	for (unsigned b = 0; b < isolated; b++)
 		mm_set_pageblock_migratetype(mm, first + b * mm->pageblock_nr_pages, (enum migratetype)old_mt[b]);
 	free(old_mt);
-	mm->stall_ns += scanned * mm->cfg->costs.scan_page_ns;
+	mm_request_charge(req, scanned * mm->cfg->costs.scan_page_ns);
 	return rc;
 }
 
@@ -265,7 +266,8 @@ static uint64_t bitmap_pages(const struct cma_area *area, uint64_t count)
 	return (count + bit - 1) & ~(bit - 1);
 }
 
-bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order)
+bool mm_cma_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, uint64_t count,
+		      unsigned align_order)
 {
 	struct cma_state *cs = mm->cma;
 	enum cma_fail_reason why = CMAF_NOSPACE;
@@ -300,7 +302,7 @@ bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_ord
 				continue;
 			}
 			memset(cs->bitmap[a] + off, 1, reserved);
-			enum cma_error rc = alloc_contig_range(mm, start, count, &why);
+			enum cma_error rc = alloc_contig_range(mm, req, start, count, &why);
 			if (rc == CMA_OK) {
 				if (cs->nr_allocs == cs->cap_allocs) {
 					cs->cap_allocs = cs->cap_allocs ? cs->cap_allocs * 2 : 16;
@@ -326,7 +328,7 @@ fail:
 	return false;
 }
 
-bool mm_cma_release(struct mm *mm, uint64_t id)
+bool mm_cma_release_req(struct mm *mm, struct mm_request *req, uint64_t id)
 {
 	struct cma_state *cs = mm->cma;
 	if (!cs)
@@ -337,7 +339,7 @@ bool mm_cma_release(struct mm *mm, uint64_t id)
 			continue;
 		for (pfn_t q = d.pfn; q < d.pfn + d.count;) {
 			unsigned order = mm->pages[q].order;
-			mm_free_pages(mm, q, order);
+			mm_free_pages(mm, req, q, order);
 			q += 1u << order;
 		}
 		const struct cma_area *area = &mm->cma_areas[d.area];

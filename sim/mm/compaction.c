@@ -709,7 +709,7 @@ uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int pr
 		if (prio != COMPACT_PRIO_ASYNC && (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
 			defer_compaction(z, order);
 	}
-	mm->stall_ns += cost_ns;
+	mm_request_charge(ac->req, cost_ns);
 	if (rc == COMPACT_SKIPPED)
 		return 0;
 	count_vm_event(mm, VM_COMPACT_STALL);
@@ -841,7 +841,7 @@ static enum compact_result compact_zone_whole(struct mm *mm, struct zone *z, enu
 	return compact_zone(mm, out);
 }
 
-void compaction_compact_node(struct mm *mm, int zone, int order)
+void compaction_compact_node(struct mm *mm, struct mm_request *req, int zone, int order)
 {
 	count_vm_event(mm, VM_MMSIM_COMPACT_MANUAL);
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
@@ -867,13 +867,13 @@ void compaction_compact_node(struct mm *mm, int zone, int order)
 			};
 			compact_zone(mm, &cc);
 		}
-		mm->stall_ns += cc.cost_ns; /* the writer of compact_memory waits for it */
+		mm_request_charge(req, cc.cost_ns); /* the writer of compact_memory waits for it */
 	}
 }
 
-void mm_compact_request(struct mm *mm, int zone, int order)
+void mm_compact_request_req(struct mm *mm, struct mm_request *req, int zone, int order)
 {
-	compaction_compact_node(mm, zone, order);
+	compaction_compact_node(mm, req, zone, order);
 }
 
 /* proactive_compact_node: every zone whose score is above the low watermark, until it is
@@ -992,7 +992,7 @@ static void compact_node_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	(void)now_ns;
 	(void)arg;
-	compaction_compact_node(ctx, -1, -1);
+	compaction_compact_node(ctx, NULL, -1, -1);
 }
 
 /* ---- set-up ----------------------------------------------------------------------- */

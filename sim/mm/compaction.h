@@ -141,7 +141,7 @@ void compaction_kswapd_reset_skip(struct mm *mm);
 /* ---- triggers --------------------------------------------------------------------- */
 
 /* try_to_compact_pages for the slow path (installed as mm->hooks.direct_compact): every
- * eligible zone at prio; counts compact_stall/success/fail; charges mm->stall_ns.
+ * eligible zone at prio; counts compact_stall/success/fail; charges ac->req.
  * Returns the pages of the requested order made available (0: try reclaim). */
 uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio);
 
@@ -152,8 +152,10 @@ void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx);
 
 /* compact_node for one zone (or all with zone < 0): order -1 = whole zone in MIGRATE_SYNC
  * ignoring skip hints, as /proc/sys/vm/compact_memory; order >= 0 compacts for that order
- * at SYNC_FULL.  (mm_compact_request in mm.h is the trace record's entry point.) */
-void compaction_compact_node(struct mm *mm, int zone, int order);
+ * at SYNC_FULL.  The cost is charged to req (the writer of compact_memory waits; NULL for
+ * the timed policy.compact_node_at).  (mm_compact_request_req in mm.h is the trace
+ * record's entry point.) */
+void compaction_compact_node(struct mm *mm, struct mm_request *req, int zone, int order);
 
 /* kcompactd's activity for the timeseries: the kcompactd_work count (grows whenever
  * kcompactd serves a wake-up or its timeout path compacts a zone) and whether a wake-up

@@ -196,13 +196,13 @@ bool migrate_mark_nonlru_movable(struct mm *mm, uint64_t id)
 static pfn_t longterm_target(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
 {
 	(void)src_pfn;
-	(void)priv;
 	struct alloc_context ac = {
 		.gfp = GFP_USER | __GFP_NOWARN,
 		.order = order,
 		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(GFP_USER) : MIGRATE_UNMOVABLE,
 		.highest_zoneidx = gfp_zone(GFP_USER),
 		.no_cma = true,
+		.req = priv, /* the pinning request */
 	};
 	pfn_t pfn = mm_alloc_pages(mm, &ac);
 	if (pfn == PFN_NONE)
@@ -216,7 +216,7 @@ static pfn_t longterm_target(struct mm *mm, pfn_t src_pfn, unsigned order, void 
 	return pfn;
 }
 
-bool migrate_longterm_pin(struct mm *mm, uint64_t id)
+bool migrate_longterm_pin(struct mm *mm, struct mm_request *req, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != OBJ_PAGES)
@@ -233,8 +233,8 @@ bool migrate_longterm_pin(struct mm *mm, uint64_t id)
 	 * slow path must not move it under us. */
 	mm->pages[pfn].flags |= PF_ISOLATED;
 	struct migrate_result res = { 0 };
-	unsigned failed = migrate_pages(mm, &pfn, 1, longterm_target, NULL, NULL, MIGRATE_SYNC,
+	unsigned failed = migrate_pages(mm, &pfn, 1, longterm_target, NULL, req, MIGRATE_SYNC,
 					MR_LONGTERM_PIN, &res);
-	mm->stall_ns += res.cost_ns;
+	mm_request_charge(req, res.cost_ns);
 	return failed == 0;
 }

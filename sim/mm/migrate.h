@@ -100,7 +100,7 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
  * object may now be pinned where it is (already pinnable, or moved); false when the id is
  * unknown or the move failed (GUP would fail; the caller decides whether to pin anyway).
  * Call it before mm_pin() for PIN_LONGTERM. */
-bool migrate_longterm_pin(struct mm *mm, uint64_t id);
+bool migrate_longterm_pin(struct mm *mm, struct mm_request *req, uint64_t id);
 
 /* Mark the object id as non-LRU movable (a zsmalloc/zbud-like owner): off the LRU, flagged
  * PF_MOVABLE_OPS.  For workloads that allocate such pages.  False when id is unknown. */

@@ -32,6 +32,7 @@ struct obj_slot;
 struct reclaim_state;
 struct compact_state;
 struct cma_state;
+struct mm_request;
 
 /* ---- page frames ---------------------------------------------------------------- */
 
@@ -284,7 +285,7 @@ struct mm_hooks {
 	 * movable allocations are simply flagged PF_LRU. */
 	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp);
 	/* freed-page notification (LRU removal etc.), called before the pages go to buddy. */
-	void (*page_freed)(struct mm *mm, pfn_t pfn, unsigned order);
+	void (*page_freed)(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order);
 	/* An object that is not resident (swapped / evicted) is freed: drop its swap slot or
 	 * shadow entry. */
 	void (*free_nonresident)(struct mm *mm, struct obj_slot *s);
@@ -327,10 +328,32 @@ struct mm {
 
 	struct mm_hooks hooks;
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
-
-	sim_ns_t stall_ns; /* slow-path cost accumulated by the current request */
-	unsigned cpu;      /* CPU of the current request (pcp list choice) */
 };
+
+/* One trace record's request: the task's CPU and the time it stalls in the slow paths
+ * (direct reclaim and compaction, throttling, swap-in, dirty throttling, migration for a
+ * pin or a device allocation).  The kernel keeps this with the running task (current,
+ * smp_processor_id()), never in the node, so it lives here rather than in struct mm.
+ * Owned by the caller for the length of one record; the allocator carries it in
+ * alloc_context, reclaim in scan_control, migration in its target callback's priv.  Work
+ * with no request behind it (kswapd, kcompactd, the flusher, policy.compact_node_at)
+ * passes NULL: it runs on CPU 0 and its stall is charged to nobody.
+ *   stall_ns == Σ slow-path costs charged while this request was being applied */
+struct mm_request {
+	unsigned cpu;      /* task % nr_cpus: the per-cpu pageset it allocates from and frees to */
+	sim_ns_t stall_ns; /* slow-path cost accumulated by this request */
+};
+/* The CPU whose pcp lists req uses (CPU 0 for NULL, as the daemons). */
+static inline unsigned mm_request_cpu(const struct mm_request *req)
+{
+	return req ? req->cpu : 0;
+}
+/* Charge ns of stall to req; work without a request (NULL) stalls nobody. */
+static inline void mm_request_charge(struct mm_request *req, sim_ns_t ns)
+{
+	if (req)
+		req->stall_ns += ns;
+}
 
 /* One allocation request's context (the kernel's struct alloc_context). */
 struct alloc_context {
@@ -340,6 +363,7 @@ struct alloc_context {
 	enum zone_type highest_zoneidx; /* gfp_zone, possibly clamped by policy */
 	unsigned alloc_flags;
 	bool no_cma;                    /* policy veto on CMA memory */
+	struct mm_request *req;         /* CPU and stall of the request; NULL for daemon work */
 	/* The last direct reclaim of this request freed nothing and no write ended while it
 	 * throttled: the model's clock does not move inside a request, so another pass
 	 * cannot do better (vmscan.c, reclaim_should_retry). */
@@ -378,17 +402,19 @@ int mm_layout_check(const struct config *cfg, struct mm_layout *l, struct sim_er
 int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, struct sim_error *err);
 void mm_destroy(struct mm *mm);
 
-/* Allocate 2^order pages for object id.  Returns the head pfn or PFN_NONE (counted as a
+/* Allocate 2^order pages for object id on behalf of req (its CPU's pcp lists; slow-path
+ * cost charged to req->stall_ns).  Returns the head pfn or PFN_NONE (counted as a
  * failure).  Duplicate ids are counted and rejected. */
-pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order);
-/* mm_alloc for an id whose slot already exists (reclaim's swap-in / refault). */
-pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order);
-/* Free object id; false when the id is unknown (counted). */
-bool mm_free(struct mm *mm, uint64_t id);
+pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order);
+/* mm_alloc_req for an id whose slot already exists (reclaim's swap-in / refault). */
+pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order);
+/* Free object id (to req's CPU's pcp lists); false when the id is unknown (counted). */
+bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id);
 
 /* Lower-level pieces, exported for reclaim/compaction/CMA and for the tests. */
 pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac);
-void mm_free_pages(struct mm *mm, pfn_t pfn, unsigned order);
+/* Free 2^order pages at pfn; pcp orders go to the lists of mm_request_cpu(req). */
+void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order);
 bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages);
 struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn);
@@ -402,8 +428,9 @@ uint64_t mm_default_min_free_kbytes(const struct mm *mm);
 
 /* Per-cpu pagesets (pcp.c). */
 bool pcp_allowed_order(const struct mm *mm, unsigned order);
-pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
-void pcp_free(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
+pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
+		unsigned alloc_flags);
+void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order);
 void mm_drain_all_pages(struct mm *mm);
 /* zone_batchsize and the high_min/high_max bounds (reference §2.8). */
 uint32_t pcp_batch_for(uint64_t managed);
@@ -419,18 +446,40 @@ bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 
 /* Record-level operations, one per trace record kind (DESIGN §2 intent). The reclaim,
- * compaction and CMA modules implement them; until a mechanism exists they only update
- * page state. Each returns false when the id is unknown (counted by the caller). */
-bool mm_access(struct mm *mm, uint64_t id);
-bool mm_dirty(struct mm *mm, uint64_t id);
-bool mm_hint(struct mm *mm, uint64_t id, int hint_kind);
-bool mm_pin(struct mm *mm, uint64_t id, int pin_kind);
+ * compaction and CMA modules implement them; each runs on behalf of req (see struct
+ * mm_request) and returns false when the id is unknown (counted by the caller). */
+bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id);
+bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id);
+bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_kind);
+bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind);
 bool mm_unpin(struct mm *mm, uint64_t id);
 /* compact_node (order -1 / TRACE_COMPACT_WHOLE_ZONE) or for an order; zone -1 = all. */
-void mm_compact_request(struct mm *mm, int zone, int order);
+void mm_compact_request_req(struct mm *mm, struct mm_request *req, int zone, int order);
 /* Device contiguous allocation (cma_alloc) of count pages aligned to 2^align_order. */
-bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order);
-bool mm_cma_release(struct mm *mm, uint64_t id);
+bool mm_cma_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, uint64_t count,
+		      unsigned align_order);
+bool mm_cma_release_req(struct mm *mm, struct mm_request *req, uint64_t id);
+
+/* For tests and tools: the record operations as a request on CPU 0 whose stall is
+ * discarded (the simulator itself passes each record's own request). */
+static inline pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+{ return mm_alloc_req(mm, NULL, id, gfp, order); }
+static inline bool mm_free(struct mm *mm, uint64_t id)
+{ return mm_free_req(mm, NULL, id); }
+static inline bool mm_access(struct mm *mm, uint64_t id)
+{ return mm_access_req(mm, NULL, id); }
+static inline bool mm_dirty(struct mm *mm, uint64_t id)
+{ return mm_dirty_req(mm, NULL, id); }
+static inline bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
+{ return mm_hint_req(mm, NULL, id, hint_kind); }
+static inline bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)
+{ return mm_pin_req(mm, NULL, id, pin_kind); }
+static inline void mm_compact_request(struct mm *mm, int zone, int order)
+{ mm_compact_request_req(mm, NULL, zone, order); }
+static inline bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_order)
+{ return mm_cma_alloc_req(mm, NULL, id, count, align_order); }
+static inline bool mm_cma_release(struct mm *mm, uint64_t id)
+{ return mm_cma_release_req(mm, NULL, id); }
 
 /* Module set-up, called by mm_init after the zones exist (each may install hooks and
  * register engine handlers on mm->engine, which mm_init requires). */

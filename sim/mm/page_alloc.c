@@ -186,7 +186,7 @@ static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned ord
 	add_to_free_list(mm, z, pfn, order, mt, to_tail);
 }
 
-void mm_free_pages(struct mm *mm, pfn_t pfn, unsigned order)
+void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
 {
 	struct zone *z = mm_pfn_zone(mm, pfn);
 	struct page_frame *p = &mm->pages[pfn];
@@ -195,7 +195,7 @@ void mm_free_pages(struct mm *mm, pfn_t pfn, unsigned order)
 	z->nr_alloc_pages -= 1ull << order;
 	count_vm_events(mm, VM_PGFREE, 1ull << order);
 	if (pcp_allowed_order(mm, order))
-		pcp_free(mm, z, pfn, order);
+		pcp_free(mm, z, mm_request_cpu(req), pfn, order);
 	else
 		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
 }
@@ -471,14 +471,14 @@ pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratet
 
 /* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for
  * requests that cannot block or are OOM victims (reference §2.7). */
-static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
+static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		     unsigned alloc_flags)
 {
 	pfn_t pfn = PFN_NONE;
 	/* PCP-eligible orders try the per-cpu list first; its refill never touches
 	 * HIGHATOMIC (reference §2.7, §2.8). */
 	if (pcp_allowed_order(mm, order))
-		pfn = pcp_alloc(mm, z, order, mt, alloc_flags);
+		pfn = pcp_alloc(mm, z, cpu, order, mt, alloc_flags);
 	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
 		pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	if (pfn == PFN_NONE) {
@@ -590,7 +590,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 							alloc_flags, z->nr_free_pages)))
 					continue;
 			}
-			pfn_t pfn = rmqueue(mm, z, ac->order, ac->mt, alloc_flags);
+			pfn_t pfn = rmqueue(mm, z, mm_request_cpu(ac->req), ac->order, ac->mt, alloc_flags);
 			if (pfn == PFN_NONE)
 				continue;
 			if (alloc_flags & ALLOC_HIGHATOMIC)
@@ -681,14 +681,14 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 	return PFN_NONE;
 }
 
-pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
 	struct obj_slot *s = obj_insert(mm, id);
 	if (!s) {
 		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
 		return PFN_NONE;
 	}
-	pfn_t pfn = mm_alloc_slot(mm, id, gfp, order);
+	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order);
 	if (pfn == PFN_NONE)
 		obj_remove(mm, obj_lookup(&mm->objs, id));
 	return pfn;
@@ -697,7 +697,7 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 /* The allocation proper for object id, whose slot exists (a new object, or a non-resident
  * one faulting back in: reclaim's swap-in and refault).  On failure the slot is left as
  * it was and the failure is counted. */
-pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
+pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
 	struct obj_slot *s;
 	struct alloc_context ac = {
@@ -705,6 +705,7 @@ pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 		.order = order,
 		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE,
 		.highest_zoneidx = gfp_zone(gfp),
+		.req = req,
 	};
 	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
 		ac.mt = MIGRATE_UNMOVABLE;
@@ -732,7 +733,7 @@ pfn_t mm_alloc_slot(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	return pfn;
 }
 
-bool mm_free(struct mm *mm, uint64_t id)
+bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind == OBJ_CMA_DEVICE) {
@@ -750,8 +751,8 @@ bool mm_free(struct mm *mm, uint64_t id)
 	/* page_freed runs while the head still names its object (reclaim keys its side
 	 * table and in-flight writes by object id); it must not change the object table. */
 	if (mm->hooks.page_freed)
-		mm->hooks.page_freed(mm, pfn, order);
+		mm->hooks.page_freed(mm, req, pfn, order);
 	obj_remove(mm, s);
-	mm_free_pages(mm, pfn, order);
+	mm_free_pages(mm, req, pfn, order);
 	return true;
 }

@@ -90,11 +90,12 @@ static void pcp_release(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp
 	z->nr_pcp_pages -= 1ull << order;
 }
 
-pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
+pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
+		unsigned alloc_flags)
 {
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
-	struct per_cpu_pages *pcp = &z->pcp[mm->cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
+	struct per_cpu_pages *pcp = &z->pcp[cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
 	unsigned idx = order_to_pindex(mt, order);
 	if (pfn_list_empty(&pcp->lists[idx])) {
 		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
@@ -134,7 +135,7 @@ static void pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, 
 	}
 }
 
-void pcp_free(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order)
 {
 	enum migratetype mt = mm_pageblock(mm, pfn)->mt;
 	if (mt == MIGRATE_ISOLATE) { /* isolated blocks skip the pcp lists */
@@ -145,7 +146,7 @@ void pcp_free(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
 		mt = MIGRATE_MOVABLE;
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
-	struct per_cpu_pages *pcp = &z->pcp[mm->cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
+	struct per_cpu_pages *pcp = &z->pcp[cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
 	pcp_hold(mm, z, pcp, pfn, order, order_to_pindex(mt, order), false);
 	if (pcp->count >= pcp->high)
 		pcp_drain(mm, z, pcp, pcp->batch);

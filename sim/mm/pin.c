@@ -4,7 +4,7 @@
 
 #include "migrate.h"
 
-bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)
+bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != OBJ_PAGES)
@@ -13,7 +13,7 @@ bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)
 	 * that fails the pin still happens in place (the kernel would fail the GUP: the
 	 * workload's pin is intent, so the model keeps it and counts the failure). */
 	if (pin_kind == PIN_LONGTERM && mm->cfg->policy.cma.pin_migrate && !s->pins) {
-		if (!migrate_longterm_pin(mm, id))
+		if (!migrate_longterm_pin(mm, req, id))
 			count_vm_event(mm, VM_MMSIM_LONGTERM_PIN_IN_CMA);
 		s = obj_lookup(&mm->objs, id);
 	}

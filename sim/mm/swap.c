@@ -5,7 +5,7 @@
  * page keeps its slot as a clean swap-cache copy until the next scan frees it, and then
  * the object is OBJ_SWAPPED.  An access to it is a major fault: the pages are allocated
  * again through mm_alloc with the original gfp, the read (latency + size / bandwidth of the
- * swap device) is charged to the request (mm->stall_ns), pswpin and pgmajfault count, and
+ * swap device) is charged to the request (struct mm_request), pswpin and pgmajfault count, and
  * the slot is released at once (the model always frees the swap slot on swap-in, as
  * do_swap_page does for exclusive write faults and whenever swap is half full).
  * A file object dropped by reclaim (OBJ_EVICTED) refaults the same way from the disk.
@@ -42,7 +42,7 @@ bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *
 	return true;
 }
 
-bool swap_fault_in(struct mm *mm, struct obj_slot *s)
+bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	uint64_t id = s->id;
@@ -56,14 +56,14 @@ bool swap_fault_in(struct mm *mm, struct obj_slot *s)
 	bool activate = shadow && workingset_test_recent(mm, e, !anon);
 
 	rs->refault_activate = activate;
-	pfn_t pfn = mm_alloc_slot(mm, id, gfp, order);
+	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order);
 	rs->refault_activate = false;
 	if (pfn == PFN_NONE)
 		return false; /* still not resident; the failure was counted */
 
 	struct wb_device *dev = anon ? &rs->swap : &rs->disk;
 	sim_ns_t lat = dev->latency_ns + writeback_transfer_ns(dev, nr);
-	mm->stall_ns += lat;
+	mm_request_charge(req, lat);
 	count_vm_event(mm, VM_PGMAJFAULT);
 	count_vm_events(mm, VM_PGPGIN, nr * (PAGE_SIZE / 1024));
 	if (anon) {

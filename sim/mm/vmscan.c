@@ -41,8 +41,8 @@
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
  * next after the batch's simulated cost.  Direct reclaim runs the same plan synchronously
  * (priority 12 -> 0, nr_to_reclaim 32) and charges its cost (scans, pgrefill, frees) to
- * mm->stall_ns.  A direct reclaimer that has freed nothing by priority 1 throttles one
- * jiffy (4 ms, charged): the writes that end within it complete at once.  The allocator
+ * the allocating request (struct mm_request).  A direct reclaimer that has freed nothing
+ * by priority 1 throttles one jiffy (4 ms, charged): the writes that end within it complete at once.  The allocator
  * retries as should_reclaim_retry says, except that a pass which freed nothing while no
  * write ended ends the retries (model shortcut: time does not move inside a request, so
  * the remaining passes would repeat it; counted in nr_futile_fails).  Other stalls
@@ -208,7 +208,7 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp)
 	vmscan_sample_lowmem(mm);
 }
 
-static void hook_page_freed(struct mm *mm, pfn_t pfn, unsigned order)
+static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[pfn];
@@ -217,7 +217,7 @@ static void hook_page_freed(struct mm *mm, pfn_t pfn, unsigned order)
 		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
 	uint64_t id = vmscan_object_id(mm, pfn);
 	if (p->flags & PF_WRITEBACK)
-		writeback_truncate(mm, pfn, id); /* truncate waits on writeback; clears the flag */
+		writeback_truncate(mm, req, pfn, id); /* truncate waits on writeback; clears the flag */
 	if (p->flags & PF_DIRTY) {
 		p->flags &= (uint16_t)~PF_DIRTY;
 		rs->nr_dirty -= head_pages(p);
@@ -365,7 +365,7 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	}
 	/* Clean: __remove_mapping and free. */
 	p->flags &= (uint16_t)~(PF_ISOLATED | PF_RECLAIM | PF_REFERENCED | PF_ACTIVE);
-	workingset_evict(mm, pfn, e);
+	workingset_evict(mm, sc->req, pfn, e);
 	return FATE_FREED;
 }
 
@@ -644,10 +644,10 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
  * pages rotate to the inactive tail for the final pass).  The engine is not run from
  * here: this may be reached from inside another module's event (migration targets). */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
-static void throttle_noprogress(struct mm *mm)
+static void throttle_noprogress(struct mm *mm, struct mm_request *req)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	mm->stall_ns += RECLAIM_JIFFY_NS;
+	mm_request_charge(req, RECLAIM_JIFFY_NS);
 	rs->stall_throttle_ns += RECLAIM_JIFFY_NS;
 	writeback_complete_until(mm, vmscan_now(mm) + RECLAIM_JIFFY_NS);
 }
@@ -668,6 +668,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		.is_kswapd = false,
 		.may_writepage = true, /* no laptop mode */
 		.may_swap = true,
+		.req = ac->req,
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
@@ -683,13 +684,13 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
 		if (sc.priority == 1 && !sc.nr_reclaimed)
-			throttle_noprogress(mm);
+			throttle_noprogress(mm, ac->req);
 		if (ac->order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(mm, &sc))
 			break;
 	}
 	uint64_t refilled = mm->vm_events[VM_PGREFILL] - refill_before;
 	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
-	mm->stall_ns += cost;
+	mm_request_charge(ac->req, cost);
 	rs->stall_direct_ns += cost;
 	ac->reclaim_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
 	return sc.nr_reclaimed;
@@ -739,13 +740,13 @@ bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_
 
 /* ---- record-level operations ------------------------------------------------------ */
 
-bool mm_access(struct mm *mm, uint64_t id)
+bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s)
 		return false;
 	if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
-		swap_fault_in(mm, s); /* failure is counted as an allocation failure */
+		swap_fault_in(mm, req, s); /* failure is counted as an allocation failure */
 		return true;
 	}
 	if (s->kind != OBJ_PAGES)
@@ -771,25 +772,25 @@ bool mm_access(struct mm *mm, uint64_t id)
 	return true;
 }
 
-bool mm_dirty(struct mm *mm, uint64_t id)
+bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s)
 		return false;
 	if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED) {
 		/* A write to a non-resident page faults it in first. */
-		if (!swap_fault_in(mm, s))
+		if (!swap_fault_in(mm, req, s))
 			return true;
 		s = obj_lookup(&mm->objs, id);
 	}
 	if (s->kind != OBJ_PAGES)
 		return true;
-	writeback_dirty_page(mm, s->pfn, id);
+	writeback_dirty_page(mm, req, s->pfn, id);
 	return true;
 }
 
 /* Drop a clean, idle file page now (invalidate_mapping_pages): no shadow entry. */
-static bool invalidate_page(struct mm *mm, pfn_t pfn)
+static bool invalidate_page(struct mm *mm, struct mm_request *req, pfn_t pfn)
 {
 	struct page_frame *p = &mm->pages[pfn];
 	if ((p->flags & (PF_DIRTY | PF_WRITEBACK | PF_PINNED | PF_SWAPBACKED | PF_UNEVICTABLE)) ||
@@ -797,11 +798,11 @@ static bool invalidate_page(struct mm *mm, pfn_t pfn)
 		return false;
 	lru_del(mm, pfn);
 	p->flags &= (uint16_t)~(PF_ACTIVE | PF_REFERENCED | PF_RECLAIM);
-	workingset_evict(mm, pfn, NULL); /* the caller drops the shadow */
+	workingset_evict(mm, req, pfn, NULL); /* the caller drops the shadow */
 	return true;
 }
 
-bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
+bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_kind)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s)
@@ -828,7 +829,7 @@ bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 	if (!(p->flags & PF_SWAPBACKED)) {
 		if (p->flags & PF_DIRTY)
 			writeback_start_page(mm, pfn, id); /* fadvise DONTNEED starts writeout */
-		if (invalidate_page(mm, pfn)) {
+		if (invalidate_page(mm, req, pfn)) {
 			struct nonres_entry *e = workingset_find(mm->reclaim, id);
 			if (e)
 				e->flags &= (uint8_t)~NONRES_SHADOW;
@@ -860,7 +861,7 @@ bool reclaim_writeback_object(struct mm *mm, uint64_t id)
 	if (p->flags & PF_WRITEBACK)
 		return true;
 	if (!(p->flags & PF_DIRTY))
-		writeback_dirty_page(mm, s->pfn, id);
+		writeback_dirty_page(mm, NULL, s->pfn, id);
 	writeback_start_page(mm, s->pfn, id);
 	return (p->flags & PF_WRITEBACK) != 0;
 }

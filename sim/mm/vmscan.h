@@ -42,6 +42,7 @@ struct scan_control {
 	bool is_kswapd;
 	bool may_writepage;           /* pageout() allowed (kswapd: not while boosted) */
 	bool may_swap;                /* anon may be scanned */
+	struct mm_request *req;       /* direct reclaim's request (frees go to its CPU); NULL: kswapd */
 	uint64_t nr_scanned, nr_reclaimed; /* pages, inactive lists (incl. the easy list) */
 	struct reclaim_stat nr;
 };
@@ -159,7 +160,7 @@ struct reclaim_state {
 	/* the allocation being refaulted in (page_allocated places it active) */
 	bool refault_activate;
 
-	/* stall components charged to requests (all also added to mm->stall_ns) */
+	/* stall components charged to requests (each also charged to its struct mm_request) */
 	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
@@ -246,12 +247,12 @@ void writeback_destroy(struct mm *mm);
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages);
 /* Complete every queued write that ends by time_ns (a throttled request waited that long). */
 void writeback_complete_until(struct mm *mm, sim_ns_t time_ns);
-void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id);
+void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id);
 /* Start writeback of one dirty file head (flusher or kswapd pageout). */
 void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id);
 void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages);
 /* A resident object is freed while under writeback: truncate waits for the I/O. */
-void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id);
+void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id);
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
@@ -260,7 +261,8 @@ struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id); /* i
 void workingset_del(struct reclaim_state *rs, uint64_t id);
 void workingset_map_destroy(struct reclaim_state *rs);
 /* Reclaim frees a clean head: the object becomes OBJ_SWAPPED / OBJ_EVICTED with a shadow. */
-void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e /* or NULL */);
+void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head,
+		      struct nonres_entry *e /* or NULL */);
 /* Refault test for a shadow: true when the page should start on the active list. */
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file);
 gfp_t workingset_default_gfp(bool anon, unsigned order);
@@ -268,7 +270,7 @@ gfp_t workingset_default_gfp(bool anon, unsigned order);
 /* Swap: allocate a slot for a resident anon head and start its write. */
 bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *e /* or NULL */);
 /* Major fault on a non-resident object (swap-in or file refault). */
-bool swap_fault_in(struct mm *mm, struct obj_slot *s);
+bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s);
 void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages);
 
 #endif

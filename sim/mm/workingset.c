@@ -55,7 +55,7 @@ void workingset_map_destroy(struct reclaim_state *rs)
 
 /* __remove_mapping + workingset_eviction: the clean head (already off the LRU) is freed;
  * its object stays in the table as non-resident with a shadow of the current age. */
-void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e)
+void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct nonres_entry *e)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[head];
@@ -77,7 +77,7 @@ void workingset_evict(struct mm *mm, pfn_t head, struct nonres_entry *e)
 	}
 	s->pfn = PFN_NONE;
 	rs->nonresident_age += 1ull << order;
-	mm_free_pages(mm, head, order);
+	mm_free_pages(mm, req, head, order);
 }
 
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file)

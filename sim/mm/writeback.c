@@ -145,7 +145,7 @@ void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_
 
 /* truncate_inode_pages on a page in flight waits for it: the request is charged until
  * the write completes, and the write is forgotten (its queue entry becomes a tombstone). */
-void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id)
+void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[head];
@@ -157,7 +157,7 @@ void writeback_truncate(struct mm *mm, pfn_t head, uint64_t id)
 			continue;
 		io->id = OBJ_EMPTY;
 		if (io->done_ns > now && !(p->flags & PF_SWAPBACKED)) {
-			mm->stall_ns += io->done_ns - now;
+			mm_request_charge(req, io->done_ns - now);
 			rs->stall_writeback_ns += io->done_ns - now;
 		}
 	}
@@ -251,7 +251,7 @@ static uint64_t dirtyable_pages(const struct mm *mm)
 	return n;
 }
 
-void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id)
+void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[head];
@@ -294,7 +294,7 @@ void writeback_dirty_page(struct mm *mm, pfn_t head, uint64_t id)
 		/* balance_dirty_pages: pause for the excess to drain, at most MAX_PAUSE. */
 		sim_ns_t pause = writeback_transfer_ns(&rs->disk, rs->nr_dirty + rs->nr_writeback - thresh);
 		pause = MIN(pause, 200 * NSEC_PER_MSEC);
-		mm->stall_ns += pause;
+		mm_request_charge(req, pause);
 		rs->stall_writeback_ns += pause;
 	}
 }
