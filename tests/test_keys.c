@@ -73,6 +73,7 @@ static const struct key_change changes[] = {
 	{ "policy.compaction_proactiveness", "policy.compaction_proactiveness=0", "--set policy.defrag=proactive" },
 	{ "policy.extfrag_threshold", "policy.extfrag_threshold=1000", NULL },
 	{ "policy.compact_unevictable_allowed", "policy.compact_unevictable_allowed=false", NULL },
+	{ "policy.migration.nonlru", "policy.migration.nonlru=pin", NULL },
 	{ "policy.migration.file_migrate_folio", "policy.migration.file_migrate_folio=false", NULL },
 #define DEFRAG_ORDER(o)                                                                            \
 	{ "policy.defrag_thresholds.order" #o, "policy.defrag_thresholds.order" #o "=1000",        \
@@ -101,7 +102,6 @@ static const struct {
 	{ "seed", "seeds generators; a replayed trace has no randomness to seed" },
 	{ "machine.lowmem_reserve_ratio.cma", "ZONE_CMA is the highest zone: no higher zone's request is held back by it" },
 	{ "policy.cma.regions[].name", "a label in outputs, no behaviour" },
-	{ "policy.migration.nonlru", "no record kind creates non-LRU movable (zsmalloc-like) pages yet" },
 	{ "workload.trace", "selects the input, which this test fixes" },
 	{ "workload.generator", "selects the input, which this test fixes" },
 	{ "output.dir", "where outputs go" },
@@ -148,6 +148,8 @@ static void write_trace(const char *path)
 				REC("access id=%u task=%u", id, task);
 			if (i % 13 == 0)
 				REC("hint id=%u kind=noreuse task=%u", id, task);
+			if (i % 17 == 0) /* zsmalloc-like pages (movable allocations only) */
+				REC("hint id=%u kind=movable_ops task=%u", id, task);
 			if (i % 97 == 0)
 				REC("pin id=%u kind=longterm task=%u", id, task);
 			if (i % 1000 == 0) { /* high-order requests: slab, THP, hugetlb-like */

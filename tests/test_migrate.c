@@ -105,7 +105,8 @@ static void test_page_check_rules(void)
 	/* ... and with policy pin it does not. */
 	start(NONLRU_PIN, true);
 	a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 0);
-	CHECK(migrate_mark_nonlru_movable(&mm, 1));
+	CHECK(mm_hint(&mm, 1, HINT_MOVABLE_OPS)); /* the trace's way: hint kind=movable_ops */
+	CHECK(mm.pages[a].flags & PF_MOVABLE_OPS);
 	CHECK_EQ(migrate_page_check(&mm, a, MIGRATE_SYNC), MFAIL_NONLRU);
 	/* With migrate_folio (the default), a dirty file page moves in any mode. */
 	pfn_t b = mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0);

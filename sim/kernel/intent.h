@@ -12,8 +12,17 @@
 enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, NR_PIN_KINDS };
 
 /* A HINT record's kind: POSIX_FADV_NOREUSE, MADV_FREE-like volatile ranges,
- * POSIX_FADV_DONTNEED, and invalidate_mapping_pages(). */
-enum trace_hint_kind { HINT_NOREUSE, HINT_VOLATILE, HINT_DONTNEED, HINT_INVALIDATE, NR_HINT_KINDS };
+ * POSIX_FADV_DONTNEED, invalidate_mapping_pages(), and movable_ops: the owner of a
+ * just-allocated object (a zsmalloc / zbud-like driver) registers movable_operations for
+ * its pages (__SetPageMovable / set_movable_ops in 6.12), so they are non-LRU movable. */
+enum trace_hint_kind {
+	HINT_NOREUSE,
+	HINT_VOLATILE,
+	HINT_DONTNEED,
+	HINT_INVALIDATE,
+	HINT_MOVABLE_OPS,
+	NR_HINT_KINDS
+};
 
 /* .order of a COMPACT record asking for compact_node() (order -1, as writing 1 to
  * /proc/sys/vm/compact_memory), not for one order. */

@@ -65,6 +65,7 @@
  * taken as unmapped (the model has no mapcount).
  */
 #include "vmscan.h"
+#include "migrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -809,6 +810,11 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 		return false;
 	if (s->kind != OBJ_PAGES)
 		return true;
+	if (hint_kind == HINT_MOVABLE_OPS) { /* drivers do it for __GFP_MOVABLE allocations only */
+		if (mm->pages[s->pfn].mt == MIGRATE_MOVABLE)
+			migrate_mark_nonlru_movable(mm, id);
+		return true;
+	}
 	pfn_t pfn = s->pfn;
 	struct page_frame *p = &mm->pages[pfn];
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))

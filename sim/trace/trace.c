@@ -43,6 +43,7 @@ const char *const trace_hint_names[NR_HINT_KINDS] = {
 	[HINT_VOLATILE] = "volatile",
 	[HINT_DONTNEED] = "dontneed",
 	[HINT_INVALIDATE] = "invalidate",
+	[HINT_MOVABLE_OPS] = "movable_ops",
 };
 _Static_assert(ARRAY_SIZE(trace_hint_names) == NR_HINT_KINDS, "trace_hint_names");
 
