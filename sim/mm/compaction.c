@@ -78,22 +78,25 @@ int compaction_fragmentation_index(const struct zone *z, unsigned order)
 	return 1000 - (int)((1000 + info.free_pages * 1000 / (1ull << order)) / info.free_blocks_total);
 }
 
+/* Free pages that cannot serve order, in 1/scale of the free pages (__fragmentation_index's
+ * sibling unusable_free_index(), and extfrag_for_order() at scale 100). */
+static unsigned unusable_free(const struct contig_page_info *info, unsigned order, unsigned scale)
+{
+	return (unsigned)((info->free_pages - (info->free_blocks_suitable << order)) * scale / info->free_pages);
+}
+
 int compaction_unusable_index(const struct zone *z, unsigned order)
 {
 	struct contig_page_info info;
 	fill_contig_page_info(z, order, &info);
-	if (!info.free_pages)
-		return 1000;
-	return (int)((info.free_pages - (info.free_blocks_suitable << order)) * 1000 / info.free_pages);
+	return info.free_pages ? (int)unusable_free(&info, order, 1000) : 1000;
 }
 
 unsigned compaction_extfrag_for_order(const struct zone *z, unsigned order)
 {
 	struct contig_page_info info;
 	fill_contig_page_info(z, order, &info);
-	if (!info.free_pages)
-		return 0;
-	return (unsigned)((info.free_pages - (info.free_blocks_suitable << order)) * 100 / info.free_pages);
+	return info.free_pages ? unusable_free(&info, order, 100) : 0;
 }
 
 unsigned compaction_node_score(const struct mm *mm)
@@ -1034,12 +1037,7 @@ void compaction_destroy(struct mm *mm)
 
 /* ---- invariant checker -------------------------------------------------------------- */
 
-#define FAIL(...)                                          \
-	do {                                               \
-		if (msg)                                   \
-			snprintf(msg, msg_size, __VA_ARGS__); \
-		return false;                              \
-	} while (0)
+#define FAIL(...) return mm_check_fail(msg, msg_size, __VA_ARGS__)
 
 bool compaction_check(const struct mm *mm, char *msg, size_t msg_size)
 {

@@ -499,6 +499,9 @@ void obj_remove(struct mm *mm, struct obj_slot *s);
  * writes the first violation to msg. level 1: counters; level 2: + every free list walked,
  * alignment, list type == pageblock type, no free page owned, objects ↔ heads. */
 bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size);
+/* Write a violation to msg (when non-NULL) and return false: `return mm_check_fail(...)`
+ * in every module's checker. */
+bool mm_check_fail(char *msg, size_t msg_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static inline void count_vm_event(struct mm *mm, enum vm_event_item item) { mm->vm_events[item]++; }
 static inline void count_vm_events(struct mm *mm, enum vm_event_item item, uint64_t n)

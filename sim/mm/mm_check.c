@@ -3,15 +3,22 @@
 #include "mm.h"
 #include "vmscan.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define FAIL(...)                                          \
-	do {                                               \
-		if (msg)                                   \
-			snprintf(msg, msg_size, __VA_ARGS__); \
-		return false;                              \
-	} while (0)
+#define FAIL(...) return mm_check_fail(msg, msg_size, __VA_ARGS__)
+
+bool mm_check_fail(char *msg, size_t msg_size, const char *fmt, ...)
+{
+	if (msg) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, msg_size, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
 
 static bool check_zone_counters(const struct mm *mm, const struct zone *z, char *msg, size_t msg_size)
 {
