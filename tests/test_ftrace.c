@@ -11,7 +11,7 @@
 static char path_buf[4096];
 static const char *data(const char *name)
 {
-	snprintf(path_buf, sizeof(path_buf), "%s/tests/data/ftrace/%s", tl.srcdir, name);
+	snprintf(path_buf, sizeof(path_buf), "%s/tests/data/ftrace/%s", tl_srcdir(), name);
 	return path_buf;
 }
 
@@ -327,7 +327,7 @@ static void test_read_errors(void)
 static void test_dat_availability(void)
 {
 	char p[4096];
-	snprintf(p, sizeof(p), "%s/../shared/data/real/compile-thp/trace.dat", tl.srcdir);
+	snprintf(p, sizeof(p), "%s/../shared/data/real/compile-thp/trace.dat", tl_srcdir());
 	FILE *fp = fopen(p, "rb");
 	if (!fp) {
 		printf("     (shared capture absent: .dat check skipped)\n");
@@ -382,7 +382,7 @@ static void test_zoneinfo_small(void)
 static void test_zoneinfo_capture(void)
 {
 	char p[4096];
-	snprintf(p, sizeof(p), "%s/../shared/data/real/compile-thp/before.zoneinfo", tl.srcdir);
+	snprintf(p, sizeof(p), "%s/../shared/data/real/compile-thp/before.zoneinfo", tl_srcdir());
 	FILE *fp = fopen(p, "r");
 	if (!fp) {
 		printf("     (shared capture absent: skipped)\n");

@@ -20,13 +20,13 @@ const char *__lsan_default_suppressions(void)
 static char path_buf[4096];
 static const char *data(const char *name)
 {
-	snprintf(path_buf, sizeof(path_buf), "%s/tests/data/ftrace/%s", tl.srcdir, name);
+	snprintf(path_buf, sizeof(path_buf), "%s/tests/data/ftrace/%s", tl_srcdir(), name);
 	return path_buf;
 }
 
 static bool shared(const char *rel, char *out, size_t n)
 {
-	snprintf(out, n, "%s/../shared/data/real/%s", tl.srcdir, rel);
+	snprintf(out, n, "%s/../shared/data/real/%s", tl_srcdir(), rel);
 	return access(out, R_OK) == 0;
 }
 
@@ -475,13 +475,13 @@ static void test_dat_equals_report(void)
 	/* End to end: with --usec both give the same .mmt.txt, provenance keys aside. */
 	const char *mmsim = getenv("MMSIM");
 	if (mmsim) {
-		char dir[] = "/tmp/mmsim-dat-XXXXXX";
-		CHECK(mkdtemp(dir) != NULL);
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s/dat", tl_tmpdir());
+		CHECK(mkdir(dir, 0777) == 0);
 		CHECK_EQ(run_cmd("%s import --usec %s -o %s/r.mmt.txt 2>/dev/null", mmsim, pr, dir), 0);
 		CHECK_EQ(run_cmd("%s import --usec %s -o %s/d.mmt.txt 2>/dev/null", mmsim, pd, dir), 0);
 		CHECK_EQ(run_cmd("cd %s && grep -v -e source -e import.lines r.mmt.txt > r && "
 				 "grep -v -e source -e import.lines d.mmt.txt > d && cmp -s r d", dir), 0);
-		run_cmd("rm -rf %s", dir);
 	}
 out:
 	free(a.r);
@@ -536,8 +536,9 @@ static void test_cli(void)
 		printf("     (MMSIM not set: skipped)\n");
 		return;
 	}
-	char dir[] = "/tmp/mmsim-import-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL);
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/cli", tl_tmpdir());
+	CHECK(mkdir(dir, 0777) == 0);
 	char out[4200], in[4096], zi[4096], mal[4096], bin[4096];
 	snprintf(in, sizeof(in), "%s", data("scenario.trace.gz"));
 	snprintf(zi, sizeof(zi), "%s", data("zoneinfo.small"));
@@ -625,7 +626,6 @@ static void test_cli(void)
 	CHECK(strstr(buf, "min_free_kbytes: 67584") != NULL);
 	CHECK(strstr(buf, "normal: 5394266") != NULL); /* managed pages */
 	CHECK(strstr(buf, "dma32: 772915") != NULL);
-	run_cmd("rm -rf %s", dir);
 }
 
 int main(int argc, char **argv)

@@ -48,28 +48,11 @@ static void free_lines(struct lines *l)
 	free(l->buf);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		fwrite(chunk, 1, n, out);
-	fclose(fp);
-	fclose(out);
-	return buf;
-}
-
 static char *real_file(const char *name)
 {
 	char path[1024];
-	snprintf(path, sizeof(path), "%s/../shared/data/real/compile-thp/%s", tl.srcdir, name);
-	return read_file(path);
+	snprintf(path, sizeof(path), "%s/../shared/data/real/compile-thp/%s", tl_srcdir(), name);
+	return tl_read_file(path, NULL);
 }
 
 /* Report a line that does not re-print identically. */
@@ -461,7 +444,7 @@ static void test_real_files_parse(void)
 	char *b = real_file("before.buddyinfo"), *p = real_file("before.pagetypeinfo");
 	char *z = real_file("before.zoneinfo"), *v = real_file("before.vmstat");
 	if (!b || !p || !z || !v) {
-		printf("     real captures not found under %s/../shared: skipped\n", tl.srcdir);
+		printf("     real captures not found under %s/../shared: skipped\n", tl_srcdir());
 		goto out;
 	}
 	struct buddy_row rows[8];
