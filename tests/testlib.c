@@ -228,8 +228,12 @@ bool tl_golden(const char *rel, const char *actual, size_t len)
 		size_t line = line_of(want, off, &ws);
 		line_of(actual, off, &as);
 		fprintf(stderr, "%s: %s differs (rerun with --update or MMSIM_UPDATE=1 to accept)\n"
-				"--- %s\n+++ actual\n@@ -%zu +%zu @@\n",
-			tl.current, path, path, line > 1 ? line - 1 : 1, line > 1 ? line - 1 : 1);
+				"--- %s\n+++ actual\n",
+			tl.current, path, path);
+		if (line > 1)
+			fprintf(stderr, "@@ -%zu,2 +%zu,2 @@\n", line - 1, line - 1);
+		else
+			fprintf(stderr, "@@ -1 +1 @@\n");
 		if (line > 1) {
 			size_t prev;
 			line_of(want, ws - 1, &prev);
