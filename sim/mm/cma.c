@@ -300,6 +300,7 @@ bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_ord
 				cs->allocs[cs->nr_allocs++] = (struct cma_device_alloc){ id, a, start, count };
 				mm->nr_device_pages += count;
 				count_vm_event(mm, VM_CMA_ALLOC_SUCCESS);
+				sim_assert3(mm_check_full(mm));
 				return true;
 			}
 			memset(cs->bitmap[a] + off, 0, count);
@@ -312,6 +313,7 @@ bool mm_cma_alloc(struct mm *mm, uint64_t id, uint64_t count, unsigned align_ord
 fail:
 	count_vm_event(mm, VM_CMA_ALLOC_FAIL);
 	count_vm_event(mm, fail_counters[why]);
+	sim_assert3(mm_check_full(mm));
 	return false;
 }
 
@@ -332,6 +334,7 @@ bool mm_cma_release(struct mm *mm, uint64_t id)
 		memset(cs->bitmap[d.area] + (d.pfn - mm->cma_areas[d.area].base_pfn), 0, d.count);
 		mm->nr_device_pages -= d.count;
 		cs->allocs[i] = cs->allocs[--cs->nr_allocs];
+		sim_assert3(mm_check_full(mm));
 		return true;
 	}
 	return false;

@@ -664,6 +664,7 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 	count_vm_events(mm, VM_MMSIM_COMPACT_NS, cc->cost_ns);
 	if (mm->compact)
 		mm->compact->nr_compact_runs[ret]++;
+	sim_assert3(mm_check_full(mm));
 	return ret;
 }
 

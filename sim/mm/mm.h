@@ -371,6 +371,9 @@ void obj_remove(struct mm *mm, struct obj_slot *s);
  * writes the first violation to msg. level 1: counters; level 2: + every free list walked,
  * alignment, list type == pageblock type, no free page owned, objects ↔ heads. */
 bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size);
+/* mm_check at its full level, the first violation printed on stderr: the level-3 assertion
+ * tier's validator, sim_assert3(mm_check_full(mm)) at the end of each mm entry point. */
+bool mm_check_full(const struct mm *mm);
 
 static inline void count_vm_event(struct mm *mm, enum vm_event_item item) { mm->vm_events[item]++; }
 static inline void count_vm_events(struct mm *mm, enum vm_event_item item, uint64_t n)

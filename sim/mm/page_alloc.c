@@ -715,6 +715,7 @@ pfn_t mm_alloc(struct mm *mm, uint64_t id, gfp_t gfp, unsigned order)
 	pfn_t pfn = mm_alloc_slot(mm, id, gfp, order);
 	if (pfn == PFN_NONE)
 		obj_remove(mm, obj_lookup(&mm->objs, id));
+	sim_assert3(mm_check_full(mm));
 	return pfn;
 }
 
@@ -777,5 +778,6 @@ bool mm_free(struct mm *mm, uint64_t id)
 		mm->hooks.page_freed(mm, pfn, order);
 	obj_remove(mm, s);
 	mm_free_pages(mm, pfn, order);
+	sim_assert3(mm_check_full(mm));
 	return true;
 }
