@@ -83,6 +83,7 @@ void tl_run(const char *name, void (*fn)(void))
 	} else {
 		printf("ok   %s\n", name);
 	}
+	tl.current = "main";
 }
 
 bool tl_check(bool ok, const char *file, int line, const char *fmt, ...)
@@ -251,7 +252,7 @@ bool tl_golden(const char *rel, const char *actual, size_t len)
 
 _Noreturn void tl_skip(const char *reason)
 {
-	printf("SKIP %s: %s\n", tl.current, reason);
+	printf("SKIP: %s\n", reason);
 	fflush(stdout);
 	tl_cleanup();
 	exit(77);
