@@ -64,8 +64,10 @@ test)
 	meson test -C "$BUILD" --num-processes 2 --print-errorlogs "$@"
 	rc=$?
 	set -e
-	# One plain closing line for humans and CI, from meson's own log.
-	python3 - "$BUILD/meson-logs/testlog.json" <<'PY' || true
+	# One plain closing line for humans and CI, from meson's own log (testlog-<setup>.json
+	# under --setup: the newest one is this run's).
+	log=$(ls -t "$BUILD"/meson-logs/testlog*.json | head -n 1)
+	python3 - "$log" <<'PY' || true
 import json, sys
 ok = fail = skip = 0
 for line in open(sys.argv[1]):
