@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mmsim: one entry point.
 #   ./run.sh          install what is missing, build, run the flagship experiment, print where
-#   ./run.sh test     the same set-up, then the whole test suite
+#   ./run.sh test     the same set-up, then the whole test suite (arguments go to meson test,
+#                     e.g. --suite unit, --setup valgrind)
 #   ./run.sh build    set-up and build only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,14 +56,18 @@ build)
 	say "built $BUILD/sim/cli/mmsim"
 	;;
 test)
-	build
 	shift || true
+	# valgrind only for `./run.sh test --setup valgrind` (tests/README.md).
+	case " $* " in *" --setup valgrind "* | *" --setup=valgrind "*) PKGS+=(valgrind) ;; esac
+	build
 	set +e
 	meson test -C "$BUILD" --num-processes 2 --print-errorlogs "$@"
 	rc=$?
 	set -e
-	# One plain closing line for humans and CI, from meson's own log.
-	python3 - "$BUILD/meson-logs/testlog.json" <<'PY' || true
+	# One plain closing line for humans and CI, from meson's own log (testlog-<setup>.json
+	# under --setup: the newest one is this run's).
+	log=$(ls -t "$BUILD"/meson-logs/testlog*.json | head -n 1)
+	python3 - "$log" <<'PY' || true
 import json, sys
 ok = fail = skip = 0
 for line in open(sys.argv[1]):

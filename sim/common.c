@@ -18,6 +18,12 @@ int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
 	return -1;
 }
 
+void sim_assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+	fprintf(stderr, "mmsim: %s:%d: %s: assertion `%s' failed\n", file, line, func, expr);
+	abort();
+}
+
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
 {
 	FILE *fp = fopen(path, "rb");

@@ -52,22 +52,37 @@ struct sim_error {
 int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Assertion tiers (STYLE rule 8): MMSIM_DEBUG_LEVEL is set by -Ddebug_level.
- *   1: cheap checks, 2: per-operation checks, 3: whole-structure validators. */
+/* Assertion tiers (STYLE rule 8): MMSIM_DEBUG_LEVEL is set by -Ddebug_level and alone
+ * decides which checks exist (NDEBUG plays no part):
+ *   0: none — every sim_assert* compiles to nothing, but its expression is still
+ *      type-checked inside sizeof (never evaluated), as the kernel's VM_BUG_ON does
+ *      through BUILD_BUG_ON_INVALID when CONFIG_DEBUG_VM is off;
+ *   1: sim_assert, cheap checks (the default);
+ *   2: + sim_assert2, per-operation checks (a page's flags on each list move);
+ *   3: + sim_assert3, whole-structure validators after every operation (mm_check at its
+ *      full level; mimalloc's mi_assert_expensive plays the same part).
+ * An assertion must not have side effects: at level 0 it is not evaluated. */
 #ifndef MMSIM_DEBUG_LEVEL
 #define MMSIM_DEBUG_LEVEL 1
 #endif
-#include <assert.h>
-#define sim_assert(x) assert(x)
-#if MMSIM_DEBUG_LEVEL >= 2
-#define sim_assert2(x) assert(x)
+/* Print "file:line: func: assertion `expr' failed" and abort(). */
+_Noreturn void sim_assert_fail(const char *expr, const char *file, int line, const char *func);
+#define sim_assert_on_(x) ((x) ? (void)0 : sim_assert_fail(#x, __FILE__, __LINE__, __func__))
+#define sim_assert_off_(x) ((void)sizeof((x) ? 1 : 0))
+#if MMSIM_DEBUG_LEVEL >= 1
+#define sim_assert(x) sim_assert_on_(x)
 #else
-#define sim_assert2(x) ((void)0)
+#define sim_assert(x) sim_assert_off_(x)
+#endif
+#if MMSIM_DEBUG_LEVEL >= 2
+#define sim_assert2(x) sim_assert_on_(x)
+#else
+#define sim_assert2(x) sim_assert_off_(x)
 #endif
 #if MMSIM_DEBUG_LEVEL >= 3
-#define sim_assert3(x) assert(x)
+#define sim_assert3(x) sim_assert_on_(x)
 #else
-#define sim_assert3(x) ((void)0)
+#define sim_assert3(x) sim_assert_off_(x)
 #endif
 
 /* Read a whole file into a malloc'd, NUL-terminated buffer (*len, if non-NULL, excludes the

@@ -6,30 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "mm/mm.h"
 #include "trace/trace.h"
 #include "stats/procfs.h"
 
-/* A machine with the given zone sizes and the kernel's defaults for every other knob. */
+/* A machine with the given zone sizes and config_defaults() for every other knob, so a new
+ * key gets its real default in unit tests too, never a silent 0. */
 static inline void mmtest_config(struct config *cfg, uint64_t dma, uint64_t dma32, uint64_t normal,
 				 uint64_t min_free_kbytes)
 {
-	memset(cfg, 0, sizeof(*cfg));
+	config_defaults(cfg);
+	memset(cfg->machine.zone_pages, 0, sizeof(cfg->machine.zone_pages));
 	cfg->machine.zone_pages[ZONE_DMA] = dma;
 	cfg->machine.zone_pages[ZONE_DMA32] = dma32;
 	cfg->machine.zone_pages[ZONE_NORMAL] = normal;
 	cfg->machine.nr_cpus = 2;
-	cfg->machine.pageblock_order = 9;
 	cfg->machine.min_free_kbytes = min_free_kbytes;
-	cfg->machine.watermark_scale_factor = 10;
-	cfg->machine.watermark_boost_factor = 15000;
-	unsigned ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
-	memcpy(cfg->machine.lowmem_reserve_ratio, ratio, sizeof(ratio));
-	cfg->machine.mobility_grouping = true;
-	cfg->policy.cma.mode = CMA_NONE;
-	cfg->policy.cma.balance_half_free = true;
-	cfg->policy.swappiness = 60;
-	cfg->policy.extfrag_threshold = 500;
 	cfg->seed = 1;
 }
 

@@ -245,12 +245,8 @@ static void expect_init_error(struct config *cfg, const char *want, int line)
 	struct mm mm;
 	struct sim_error err = { 0 };
 	int rc = mmtest_mm_init(&mm, cfg, &err);
-	tl.checks++;
-	if (rc != -1 || err.code != EX_CONFIG_ || strcmp(err.msg, want)) {
-		tl.failed_checks++;
-		fprintf(stderr, "%s:%d: %s: rc %d code %d\n--- got ---\n%s\n--- expected ---\n%s\n", __FILE__,
-			line, tl.current, rc, err.code, err.msg, want);
-	}
+	tl_check(rc == -1 && err.code == EX_CONFIG_ && !strcmp(err.msg, want), __FILE__, line,
+		 "rc %d code %d\n--- got ---\n%s\n--- expected ---\n%s", rc, err.code, err.msg, want);
 	if (rc == 0)
 		mmtest_mm_destroy(&mm);
 }

@@ -213,7 +213,7 @@ static char *run(const char *sets)
 		 "'%s' run '%s/configs/default.yaml' -o '%s' --set machine.zones.dma=1024 "
 		 "--set machine.zones.dma32=4096 --set machine.zones.normal=8192 --set workload.generator= "
 		 "--set workload.trace=%s/keys.mmt.txt %s >/dev/null 2>'%s.err'",
-		 mmsim, tl.srcdir, dir, tmpdir, sets, dir);
+		 mmsim, tl_srcdir(), dir, tmpdir, sets, dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "run failed: %s\n", cmd);
 		snprintf(cmd, sizeof(cmd), "cat '%s.err' >&2", dir);

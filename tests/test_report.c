@@ -39,8 +39,8 @@ static bool has(const char *text, const char *want)
 
 static void fixture_inputs(char in[2][512])
 {
-	snprintf(in[0], 512, "%s/tests/data/runs/migrate_cma", tl.srcdir);
-	snprintf(in[1], 512, "%s/tests/data/runs/zone_cma", tl.srcdir);
+	snprintf(in[0], 512, "%s/tests/data/runs/migrate_cma", tl_srcdir());
+	snprintf(in[1], 512, "%s/tests/data/runs/zone_cma", tl_srcdir());
 }
 
 static void test_sections_without_gnuplot(void)
@@ -128,7 +128,7 @@ static void test_figures(void)
 	fixture_inputs(in);
 	const char *inputs[] = { in[0], in[1] };
 	snprintf(out, sizeof(out), "%s/fig", work);
-	snprintf(plots, sizeof(plots), "%s/plots", tl.srcdir);
+	snprintf(plots, sizeof(plots), "%s/plots", tl_srcdir());
 	struct report_control rc = { .inputs = inputs, .nr_inputs = 2, .out = out, .max_series = 1,
 				     .plots_dir = plots };
 	struct sim_error err = { 0 };

@@ -160,8 +160,8 @@ static void test_runset_compare(void)
 	char a[4200], b[4200];
 	struct runset rs = { 0 };
 	struct sim_error err = { 0 };
-	snprintf(a, sizeof(a), "%s/tests/data/runs/migrate_cma", tl.srcdir);
-	snprintf(b, sizeof(b), "%s/tests/data/runs/zone_cma", tl.srcdir);
+	snprintf(a, sizeof(a), "%s/tests/data/runs/migrate_cma", tl_srcdir());
+	snprintf(b, sizeof(b), "%s/tests/data/runs/zone_cma", tl_srcdir());
 	CHECK_EQ(runset_add(&rs, a, &err), 0);
 	CHECK_EQ(runset_add(&rs, b, &err), 0);
 	if (rs.nr_groups != 2) {
@@ -203,7 +203,7 @@ static void test_runset_compare(void)
 	/* selections need a sweep directory; missing directories are EX_NOINPUT_ */
 	CHECK_EQ(runset_add(&rs, "/nonexistent/dir", &err), -1);
 	CHECK_EQ(err.code, EX_NOINPUT_);
-	snprintf(a, sizeof(a), "%s/tests/data/runs/zone_cma:mode=x", tl.srcdir);
+	snprintf(a, sizeof(a), "%s/tests/data/runs/zone_cma:mode=x", tl_srcdir());
 	CHECK_EQ(runset_add(&rs, a, &err), -1);
 	CHECK_EQ(err.code, EX_USAGE_);
 	CHECK_EQ(rs.nr_groups, 2);

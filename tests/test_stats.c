@@ -260,31 +260,13 @@ static void small_mm(struct config *cfg, struct mm *mm, enum cma_mode mode, uint
 	}
 }
 
-static char tmpdir[256];
-
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(fp)) != EOF)
-		fputc(c, out);
-	fclose(fp);
-	fclose(out);
-	return buf;
-}
-
 static void test_timeseries_rows(void)
 {
 	struct config cfg;
 	struct mm mm;
 	small_mm(&cfg, &mm, CMA_NONE, 0);
 	char path[512];
-	snprintf(path, sizeof(path), "%s/ts.tsv", tmpdir);
+	snprintf(path, sizeof(path), "%s/ts.tsv", tl_tmpdir());
 	struct timeseries ts;
 	struct sim_error err;
 	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
@@ -300,7 +282,7 @@ static void test_timeseries_rows(void)
 	CHECK(access(ts.af.tmp, F_OK) == 0);
 	CHECK_EQ(timeseries_commit(&ts, &err), 0);
 	CHECK(access(ts.af.tmp, F_OK) != 0);
-	char *text = slurp(path);
+	char *text = tl_read_file(path, NULL);
 	/* Row 1: 4096 free in four order-10 blocks; order-9 view: 8 suitable blocks cover all
 	 * free memory -> unusable 0, frag -1000.  Row 2: suitable = 1 (order 9) + 3·2 = 7
 	 * blocks = 3584 pages; unusable = (4095 − 3584)·1000/4095 = 124 (124.8). */
@@ -326,7 +308,7 @@ static int64_t kcompactd_col(struct timeseries *ts, struct mm *mm, sim_ns_t t)
 {
 	timeseries_sample(ts, mm, t);
 	fflush(ts->fp);
-	char *text = slurp(ts->af.tmp);
+	char *text = tl_read_file(ts->af.tmp, NULL);
 	/* Last line, column 19 (time, 16 of Normal's, kswapd_active, kcompactd_active). */
 	char *last = text, *p;
 	for (p = text; *p; p++)
@@ -359,7 +341,7 @@ static void test_timeseries_kcompactd_active(void)
 			mm_free(&mm, mm.objs.slots[mm.pages[pfn].owner].id);
 	mmtest_run_until(&mm, 0); /* whatever the fill woke has run */
 	char path[512];
-	snprintf(path, sizeof(path), "%s/ts-kcompactd.tsv", tmpdir);
+	snprintf(path, sizeof(path), "%s/ts-kcompactd.tsv", tl_tmpdir());
 	struct timeseries ts;
 	struct sim_error err;
 	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
@@ -381,7 +363,7 @@ static void test_timeseries_abort(void)
 	struct mm mm;
 	small_mm(&cfg, &mm, CMA_NONE, 0);
 	char path[512];
-	snprintf(path, sizeof(path), "%s/aborted.tsv", tmpdir);
+	snprintf(path, sizeof(path), "%s/aborted.tsv", tl_tmpdir());
 	struct timeseries ts;
 	struct sim_error err;
 	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
@@ -566,14 +548,6 @@ static int visit(const char *path, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static bool exists_in(const char *dir, const char *name)
 {
 	char path[1024];
@@ -587,7 +561,7 @@ static void test_rundir(void)
 	struct mm mm;
 	small_mm(&cfg, &mm, CMA_NONE, 0);
 	char dir[512];
-	snprintf(dir, sizeof(dir), "%s/a/b/run", tmpdir);
+	snprintf(dir, sizeof(dir), "%s/a/b/run", tl_tmpdir());
 	struct sim_error err;
 	CHECK_EQ(rundir_create(dir, &err), 0);
 	CHECK_EQ(rundir_create(dir, &err), 0); /* mkdir -p: existing is fine */
@@ -617,23 +591,23 @@ static void test_rundir(void)
 	CHECK(exists_in(snap, "vmstat"));
 	CHECK(exists_in(snap, "pagetypeinfo"));
 	count_tmp = 0;
-	nftw(tmpdir, visit, 16, FTW_PHYS);
+	nftw(tl_tmpdir(), visit, 16, FTW_PHYS);
 	CHECK_EQ(count_tmp, 0); /* every file renamed into place */
 
 	char path[700];
 	snprintf(path, sizeof(path), "%s/timeseries.tsv", dir);
-	char *text = slurp(path);
+	char *text = tl_read_file(path, NULL);
 	int rows = 0;
 	for (char *p = text; p && *p; p++)
 		rows += *p == '\n';
 	CHECK_EQ(rows, 3); /* header + two samples */
 	free(text);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	text = slurp(path);
+	text = tl_read_file(path, NULL);
 	CHECK(text && json_valid(text));
 	free(text);
 	snprintf(path, sizeof(path), "%s/latency.tsv", dir);
-	text = slurp(path);
+	text = tl_read_file(path, NULL);
 	/* 100 ns: bucket 7 = [64, 127]; lines for buckets 0..7 */
 	CHECK(text && strstr(text, "unmovable\t127\t1\n") != NULL);
 	free(text);
@@ -642,11 +616,11 @@ static void test_rundir(void)
 	struct rundir_output bare = { .dir = dir, .mm = &mm, .elapsed_ns = 99 };
 	CHECK_EQ(rundir_write(&bare, &err), 0);
 	snprintf(path, sizeof(path), "%s/timeseries.tsv", dir);
-	text = slurp(path);
+	text = tl_read_file(path, NULL);
 	CHECK(text && strstr(text, "\n99\t4096\t") != NULL);
 	free(text);
 	snprintf(path, sizeof(path), "%s/latency.tsv", dir);
-	text = slurp(path);
+	text = tl_read_file(path, NULL);
 	CHECK_STR(text, "class\tupper_ns\tcount\n");
 	free(text);
 
@@ -662,11 +636,6 @@ static void test_rundir(void)
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mmsim-test-stats-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	RUN(test_json_validator);
 	RUN(test_latency_buckets);
 	RUN(test_latency_quantiles);
@@ -679,6 +648,5 @@ int main(int argc, char **argv)
 	RUN(test_cma_used);
 	RUN(test_summary);
 	RUN(test_rundir);
-	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return TEST_END();
 }

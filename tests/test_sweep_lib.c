@@ -51,7 +51,7 @@ static void write_plan(void)
 		"matrix:\n"
 		"  machine.zones.normal: [256MiB, 512MiB]\n"
 		"seed: 5\n",
-		tl.srcdir, tl.srcdir);
+		tl_srcdir(), tl_srcdir());
 	fclose(fp);
 }
 
@@ -126,7 +126,7 @@ static void test_bad_point(void)
 		"set: {workload.generator: \"\", workload.trace: %s/traces/example.mmt.txt}\n"
 		"matrix:\n"
 		"  policy.cma.mode: [none, bogus]\n",
-		tl.srcdir, tl.srcdir);
+		tl_srcdir(), tl_srcdir());
 	fclose(fp);
 	struct sweep_control sc = { .plan_path = plan, .dir = dir, .jobs = 1, .run_cmd = mmsim,
 				    .preflight = true };
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	mmsim = getenv("MMSIM");
 	if (!mmsim || access(mmsim, X_OK)) {
 		printf("MMSIM (the mmsim binary) not set: sweep runs skipped\n");
-		return tl.failed_checks ? TEST_END() : 77;
+		return tl_failed_checks() ? TEST_END() : 77;
 	}
 	snprintf(work, sizeof(work), "%s/mmsim-sweep-lib.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(work)) {

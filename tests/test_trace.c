@@ -14,14 +14,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static char tmpdir[256];
-
 static const char *tpath(const char *name)
 {
 	static char buf[4][512];
 	static int next;
 	char *p = buf[next++ & 3];
-	snprintf(p, 512, "%s/%s", tmpdir, name);
+	snprintf(p, 512, "%s/%s", tl_tmpdir(), name);
 	return p;
 }
 
@@ -33,7 +31,7 @@ static bool exists(const char *path)
 
 static int nr_files_in_tmpdir(void)
 {
-	DIR *d = opendir(tmpdir);
+	DIR *d = opendir(tl_tmpdir());
 	int n = 0;
 	struct dirent *e;
 	while (d && (e = readdir(d)))
@@ -52,25 +50,6 @@ static void write_file(const char *path, const void *p, size_t n)
 		return;
 	CHECK_EQ(fwrite(p, 1, n, fp), n);
 	fclose(fp);
-}
-
-/* Whole file into a malloc'd buffer. */
-static unsigned char *slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	*n = 0;
-	if (!fp)
-		return NULL;
-	size_t cap = 1 << 16;
-	unsigned char *b = malloc(cap);
-	size_t got;
-	while ((got = fread(b + *n, 1, cap - *n, fp)) > 0) {
-		*n += got;
-		if (*n == cap)
-			b = realloc(b, cap *= 2);
-	}
-	fclose(fp);
-	return b;
 }
 
 /* Decompressed content of a gzip file. */
@@ -248,7 +227,7 @@ static void test_roundtrip(void)
 	/* A gzip-compressed text file is a gzip stream; a plain text one starts with '#'. */
 	CHECK_EQ(write_trace(paths[2], TRACE_TEXT_GZ, extreme, 1), 0);
 	size_t len;
-	unsigned char *b = slurp(paths[2], &len);
+	unsigned char *b = (unsigned char *)tl_read_file(paths[2], &len);
 	CHECK(len > 2 && b[0] == 0x1f && b[1] == 0x8b);
 	free(b);
 	remove(paths[2]);
@@ -336,7 +315,7 @@ static void test_bin_text_bin(void)
 	CHECK_EQ(convert(a, t, TRACE_TEXT), 0);
 	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
 	size_t na, nb;
-	unsigned char *da = slurp(a, &na), *db = slurp(b, &nb);
+	unsigned char *da = (unsigned char *)tl_read_file(a, &na), *db = (unsigned char *)tl_read_file(b, &nb);
 	CHECK(na > 0);
 	CHECK(na == nb && !memcmp(da, db, na)); /* byte for byte, gzip framing included */
 	free(da);
@@ -344,8 +323,8 @@ static void test_bin_text_bin(void)
 	/* And text → binary → text is the same text. */
 	const char *t2 = tpath("b.mmt.txt");
 	CHECK_EQ(convert(b, t2, TRACE_TEXT), 0);
-	da = slurp(t, &na);
-	db = slurp(t2, &nb);
+	da = (unsigned char *)tl_read_file(t, &na);
+	db = (unsigned char *)tl_read_file(t2, &nb);
 	CHECK(na > 0 && na == nb && !memcmp(da, db, na));
 	free(da);
 	free(db);
@@ -422,7 +401,7 @@ static void test_truncation(void)
 	const char *p = tpath("t.mmt.gz"), *cut = tpath("cut.mmt.gz");
 	CHECK_EQ(write_trace(p, TRACE_BINARY_GZ, extreme, ARRAY_SIZE(extreme)), 0);
 	size_t n, raw_n;
-	unsigned char *d = slurp(p, &n);
+	unsigned char *d = (unsigned char *)tl_read_file(p, &n);
 	unsigned char *raw = gunzip(p, &raw_n);
 	/* The compressed file cut at every byte: always an error (the cut inside the 8-byte
 	 * gzip trailer included), never a clean end. */
@@ -466,7 +445,7 @@ static void test_corruption(void)
 	const char *p = tpath("c.mmt.gz"), *bad = tpath("bad.mmt.gz");
 	CHECK_EQ(write_trace(p, TRACE_BINARY_GZ, extreme, ARRAY_SIZE(extreme)), 0);
 	size_t n;
-	unsigned char *d = slurp(p, &n);
+	unsigned char *d = (unsigned char *)tl_read_file(p, &n);
 	/* Every byte after the 10-byte gzip header (whose mtime/xfl/os gzip itself does not
 	 * check) flipped: inflate or the CRC/length trailer must catch it. */
 	unsigned long nr_errors = 0;
@@ -740,7 +719,7 @@ static void test_examples(void)
 	static const char *const names[] = { "example", "camera-burst", "compaction-test" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char path[1024];
-		snprintf(path, sizeof(path), "%s/traces/%s.mmt.txt", tl.srcdir, names[i]);
+		snprintf(path, sizeof(path), "%s/traces/%s.mmt.txt", tl_srcdir(), names[i]);
 		struct sim_error err = { 0 };
 		int ret = read_all(path, NULL, 0, &err);
 		if (ret)
@@ -768,12 +747,12 @@ static int run_inspect(const char *args, char *out, size_t len)
 static void test_inspect_cli(void)
 {
 	if (!getenv("MMSIM")) {
-		printf("     (MMSIM not set: skipped)\n");
+		tl_skip_test("MMSIM (the mmsim binary) not set; run through meson test");
 		return;
 	}
 	static char out[16384];
 	char args[1024];
-	snprintf(args, sizeof(args), "'%s/traces/example.mmt.txt' --records 2", tl.srcdir);
+	snprintf(args, sizeof(args), "'%s/traces/example.mmt.txt' --records 2", tl_srcdir());
 	CHECK_EQ(run_inspect(args, out, sizeof(out)), 0);
 	CHECK(strstr(out, "encoding: text\n") != NULL);
 	CHECK(strstr(out, "  generator: hand\n") != NULL);
@@ -786,7 +765,7 @@ static void test_inspect_cli(void)
 	CHECK(strstr(out, "time: 1000 .. 10000 ns (span 0.000009000 s)\n") != NULL);
 	CHECK(strstr(out, "distinct ids: 4\ndistinct tasks: 3\n") != NULL);
 	CHECK(strstr(out, "alloc orders (6 pages):\n  order 0  2\n  order 2  1\n") != NULL);
-	if (tl.failed_checks)
+	if (tl_failed_checks())
 		fputs(out, stderr);
 	/* bad trace: 65 and the message; usage: 64; missing: 66 */
 	const char *bad = tpath("bad.mmt.txt");
@@ -806,12 +785,6 @@ static void test_inspect_cli(void)
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_trace.XXXXXX", base ? base : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	RUN(test_names);
 	RUN(test_meta);
 	RUN(test_roundtrip);
@@ -827,6 +800,5 @@ int main(int argc, char **argv)
 	RUN(test_large);
 	RUN(test_examples);
 	RUN(test_inspect_cli);
-	rmdir(tmpdir);
 	return TEST_END();
 }

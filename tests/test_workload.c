@@ -762,7 +762,7 @@ static void test_shipped_workloads(void)
 				"highalloc", "compaction_test", "camera" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[4096];
-		snprintf(path, sizeof(path), "%s/workloads/%s.yaml", tl.srcdir, files[i]);
+		snprintf(path, sizeof(path), "%s/workloads/%s.yaml", tl_srcdir(), files[i]);
 		const char *sets[] = { "records=50000" };
 		struct workload_overrides ov = { .sets = sets, .nr_sets = 1 };
 		struct sim_error err = { 0 };
@@ -852,7 +852,7 @@ static int run_mmsim(const char *args)
 static void test_cmd_gen(void)
 {
 	if (!getenv("MMSIM")) {
-		printf("     (MMSIM not set: skipped)\n");
+		tl_skip_test("MMSIM (the mmsim binary) not set; run through meson test");
 		return;
 	}
 	char args[4096];
@@ -861,17 +861,17 @@ static void test_cmd_gen(void)
 	CHECK_EQ(run_mmsim("gen --bogus x.yaml"), 64);
 	CHECK_EQ(run_mmsim("gen /nonexistent/x.yaml -o x.mmt.gz"), 66);
 	snprintf(args, sizeof(args), "gen %s/workloads/churn.yaml --set nosuch=1 -o t_gen.mmt.gz",
-		 tl.srcdir);
+		 tl_srcdir());
 	CHECK_EQ(run_mmsim(args), 78);
 	snprintf(args, sizeof(args), "gen %s/workloads/churn.yaml --seed x -o t_gen.mmt.gz",
-		 tl.srcdir);
+		 tl_srcdir());
 	CHECK_EQ(run_mmsim(args), 64);
 	FILE *fp = fopen("t_gen.mmt.gz", "rb");
 	CHECK(fp == NULL); /* failures leave nothing behind */
 	if (fp)
 		fclose(fp);
 	snprintf(args, sizeof(args),
-		 "gen %s/workloads/churn.yaml --seed 3 --set records=1000 -o t_gen.mmt.txt", tl.srcdir);
+		 "gen %s/workloads/churn.yaml --seed 3 --set records=1000 -o t_gen.mmt.txt", tl_srcdir());
 	CHECK_EQ(run_mmsim(args), 0);
 	struct sim_error err = { 0 };
 	struct trace_reader *tr = trace_open("t_gen.mmt.txt", &err);

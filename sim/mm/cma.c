@@ -313,6 +313,7 @@ bool mm_cma_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, uint64
 				cs->allocs[cs->nr_allocs++] = (struct cma_device_alloc){ id, a, start, count };
 				mm->nr_device_pages += count;
 				count_vm_event(mm, VM_CMA_ALLOC_SUCCESS);
+				sim_assert3(mm_check_full(mm));
 				return true;
 			}
 			memset(cs->bitmap[a] + off, 0, reserved);
@@ -325,6 +326,7 @@ bool mm_cma_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, uint64
 fail:
 	count_vm_event(mm, VM_CMA_ALLOC_FAIL);
 	count_vm_event(mm, fail_counters[why]);
+	sim_assert3(mm_check_full(mm));
 	return false;
 }
 
@@ -346,6 +348,7 @@ bool mm_cma_release_req(struct mm *mm, struct mm_request *req, uint64_t id)
 		memset(cs->bitmap[d.area] + (d.pfn - area->base_pfn), 0, bitmap_pages(area, d.count));
 		mm->nr_device_pages -= d.count;
 		cs->allocs[i] = cs->allocs[--cs->nr_allocs];
+		sim_assert3(mm_check_full(mm));
 		return true;
 	}
 	return false;

@@ -805,6 +805,7 @@ static void kcompactd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	struct mm *mm = ctx;
 	mm->compact->kcompactd_pending = false;
 	kcompactd_do_work(mm);
+	sim_assert3(mm_check_full(mm));
 }
 
 void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx)
@@ -872,6 +873,7 @@ void compaction_compact_node(struct mm *mm, struct mm_request *req, int zone, in
 		}
 		mm_request_charge(req, cc.cost_ns); /* the writer of compact_memory waits for it */
 	}
+	sim_assert3(mm_check_full(mm));
 }
 
 void mm_compact_request_req(struct mm *mm, struct mm_request *req, int zone, int order)
@@ -922,6 +924,7 @@ static void proactive_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	(void)arg;
 	struct mm *mm = ctx;
 	proactive_tick(mm);
+	sim_assert3(mm_check_full(mm));
 	engine_schedule(mm->engine, now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS, mm->compact->proactive_handler, 0);
 }
 
@@ -965,6 +968,7 @@ static void defrag_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	(void)arg;
 	struct mm *mm = ctx;
 	defrag_tick(mm);
+	sim_assert3(mm_check_full(mm));
 	sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
 							       : 100 * NSEC_PER_MSEC;
 	engine_schedule(mm->engine, now_ns + interval, mm->compact->defrag_handler, 0);

@@ -502,6 +502,9 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size);
 /* Write a violation to msg (when non-NULL) and return false: `return mm_check_fail(...)`
  * in every module's checker. */
 bool mm_check_fail(char *msg, size_t msg_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* mm_check at its full level, the first violation printed on stderr: the level-3 assertion
+ * tier's validator, sim_assert3(mm_check_full(mm)) at the end of each mm entry point. */
+bool mm_check_full(const struct mm *mm);
 
 static inline void count_vm_event(struct mm *mm, enum vm_event_item item) { mm->vm_events[item]++; }
 static inline void count_vm_events(struct mm *mm, enum vm_event_item item, uint64_t n)

@@ -181,3 +181,12 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 		return false; /* LRU lists, dirty/writeback, swap slots (vmscan.c) */
 	return true;
 }
+
+bool mm_check_full(const struct mm *mm)
+{
+	char msg[512];
+	if (mm_check(mm, 2, msg, sizeof(msg)))
+		return true;
+	fprintf(stderr, "mm_check: %s\n", msg);
+	return false;
+}

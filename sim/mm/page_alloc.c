@@ -691,6 +691,7 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order);
 	if (pfn == PFN_NONE)
 		obj_remove(mm, obj_lookup(&mm->objs, id));
+	sim_assert3(mm_check_full(mm));
 	return pfn;
 }
 
@@ -754,5 +755,6 @@ bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 		mm->hooks.page_freed(mm, req, pfn, order);
 	obj_remove(mm, s);
 	mm_free_pages(mm, req, pfn, order);
+	sim_assert3(mm_check_full(mm));
 	return true;
 }

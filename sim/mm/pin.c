@@ -20,6 +20,7 @@ bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind
 	if (s->pins < UINT16_MAX)
 		s->pins++;
 	mm->pages[s->pfn].flags |= PF_PINNED;
+	sim_assert3(mm_check_full(mm));
 	return true;
 }
 
