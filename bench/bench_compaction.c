@@ -1,4 +1,4 @@
-/* bench_compaction.c — compaction cost against zone size (DESIGN §9):
+/* bench_compaction.c — compaction cost against zone size (architecture.md §9):
  * `bench_compaction [MAX_GIB]`.  For a 1, 2, 4, 8 GiB Normal zone filled with order-0
  * movable pages of which every other one was freed (all free memory in order-0 holes), time
  * one compact_node (order -1, MIGRATE_SYNC, whole zone).  Reports pfns scanned by both

@@ -1,7 +1,7 @@
 /* bench_trace.c — native trace replay speed, by hand: `bench_trace [N] [PATH] [random|bursty]`.
  * Writes N alloc/free churn records (default 10 M) to PATH, then reports the best of
  * three full reads through trace_read against the best of three `zcat PATH > /dev/null`
- * (DESIGN §9: ≥ 20 M records/s and ≤ 2× zcat).  Prints figures; never fails on them. */
+ * (architecture.md §9: ≥ 20 M records/s and ≤ 2× zcat).  Prints figures; never fails on them. */
 #include "trace/trace.h"
 
 #include "kernel/gfp.h"

@@ -1,4 +1,4 @@
-/* import_bench.c — ftrace import throughput (DESIGN §9: ≥ 1.5 M lines/s).
+/* import_bench.c — ftrace import throughput (architecture.md §9: ≥ 1.5 M lines/s).
  *
  * usage: import_bench [CAPTURE]   (default $MESON_SOURCE_ROOT/tests/data/real/
  *                                  compile-thp/report.txt.gz; exit 77 if absent)

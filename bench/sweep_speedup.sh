@@ -1,5 +1,5 @@
 #!/bin/sh
-# sweep_speedup.sh — DESIGN §9 benchmark: a 32-point sweep with -j 2 against -j 1.
+# sweep_speedup.sh — architecture.md §9 benchmark: a 32-point sweep with -j 2 against -j 1.
 # Target: speed-up >= 1.8 on 2 cores.  Uses the real `mmsim run` on configs/default.yaml
 # when this build has it, else the CPU-bound stand-in tests/data/fake-mmsim-run.sh
 # (FAKE_RUN_SPIN), which measures the sweep runner itself.

@@ -52,7 +52,7 @@ struct sim_error {
 int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Assertion tiers (STYLE rule 8): MMSIM_DEBUG_LEVEL is set by -Ddebug_level and alone
+/* Assertion tiers (style.md rule 8): MMSIM_DEBUG_LEVEL is set by -Ddebug_level and alone
  * decides which checks exist (NDEBUG plays no part):
  *   0: none — every sim_assert* compiles to nothing, but its expression is still
  *      type-checked inside sizeof (never evaluated), as the kernel's VM_BUG_ON does
@@ -89,7 +89,7 @@ _Noreturn void sim_assert_fail(const char *expr, const char *file, int line, con
  * NUL). NULL with err filled: EX_NOINPUT_ (cannot open / read), EX_SOFTWARE_ (memory). */
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err);
 
-/* Atomic output (DESIGN §6): write to "<path>.tmp.<pid>", then rename over path. */
+/* Atomic output (architecture.md §6): write to "<path>.tmp.<pid>", then rename over path. */
 struct atomic_file {
 	char path[4096];
 	char tmp[4200];

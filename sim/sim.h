@@ -1,5 +1,5 @@
 /* sim.h — one simulation run: the engine, the node, the outputs, and the replay loop that
- * streams trace records into them (DESIGN §1 data flow: trace/workload -> engine -> mm ->
+ * streams trace records into them (architecture.md §1 data flow: trace/workload -> engine -> mm ->
  * stats).  cli/cmd_run.c builds a struct sim from a config and a record source. */
 #ifndef MMSIM_SIM_H
 #define MMSIM_SIM_H

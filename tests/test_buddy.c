@@ -1,6 +1,6 @@
 /* Buddy allocator: split, merge, fallback claim and steal, the claim thresholds, the CMA
  * merge restriction, watermarks.  Every expected free-list state below is worked out by
- * hand from reference §2 in the comment above it; none was copied from program output. */
+ * hand from model.md §2 in the comment above it; none was copied from program output. */
 #include "mmtest.h"
 #include "mmtest_engine.h"
 #include "testlib.h"
@@ -122,7 +122,7 @@ static void test_movable_steal(void)
 }
 
 /* A MOVABLE request may claim a fallback block only from a free page of order >= 4
- * (pageblock_order / 2), however much of the block is free (reference §2.5). Block 0 is
+ * (pageblock_order / 2), however much of the block is free (model.md §2.5). Block 0 is
  * Unmovable with exactly 256 free pages — enough for a claim — scattered as order-0 pages
  * (variant 0) or order-3 chunks (variant 1). The claim walk meets them first, may not claim
  * and stops; the steal stage takes one piece and block 0 stays Unmovable. */
@@ -208,7 +208,7 @@ static void test_cma_merge_restriction(void)
 	mmtest_mm_destroy(&mm);
 }
 
-/* Watermark check arithmetic (reference §3.2), by hand on a zone with min 100. */
+/* Watermark check arithmetic (model.md §3.2), by hand on a zone with min 100. */
 static void test_watermark_check(void)
 {
 	setup(4096, 4);
@@ -266,7 +266,7 @@ static void test_watermarks_live_example(void)
 	mmtest_mm_destroy(&mm);
 }
 
-/* Per-cpu lists (reference §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
+/* Per-cpu lists (model.md §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
  * (at least 1); a refill takes max(batch >> order, 2) = 2 blocks. Pages on a pcp list are
  * neither in buddyinfo nor allocated. */
 static void test_pcp_refill_and_drain(void)
@@ -290,7 +290,7 @@ static void test_pcp_refill_and_drain(void)
 	mmtest_mm_destroy(&mm);
 }
 
-/* Each request uses its own CPU's pcp list (reference §2.8).  As above, batch 1: a refill
+/* Each request uses its own CPU's pcp list (model.md §2.8).  As above, batch 1: a refill
  * takes 2 order-0 blocks from buddy, hands out the lower and keeps the other.
  *   A (CPU 0) allocs id 1: refill takes pfn 0, 1 -> gets 0; CPU 0 holds {1}.
  *   B (CPU 1) allocs id 2: its list is empty, so it refills from buddy (the order-1 block

@@ -1,4 +1,4 @@
-/* cma_alloc / alloc_contig_range / cma_release (reference §7.2, §7.3) under each policy.
+/* cma_alloc / alloc_contig_range / cma_release (model.md §7.2, §7.3) under each policy.
  * Machine: Normal 4096 pages, one 1024-page CMA area (two pageblocks) at the top. */
 #include "mmtest.h"
 #include "mmtest_engine.h"

@@ -1,4 +1,4 @@
-/* Which requests may use CMA memory under each policy (reference §7.1, §9.1, §9.2).
+/* Which requests may use CMA memory under each policy (model.md §7.1, §9.1, §9.2).
  * Expectations by hand from the gfp bits: mainline and sticky let every request whose
  * gfp migratetype is MOVABLE in (so block-device page cache GFP_NOFS|__GFP_MOVABLE too);
  * ZONE_CMA only requests that may use ZONE_MOVABLE (__GFP_HIGHMEM|__GFP_MOVABLE). */

@@ -1,4 +1,4 @@
-/* Compaction (reference §5): indices, deferral, the scanners on hand-built zones, pins and
+/* Compaction (model.md §5): indices, deferral, the scanners on hand-built zones, pins and
  * writeback, kcompactd / proactive / threshold triggers, the invariant checkers after every
  * compaction under random churn, and the three scenarios of configs/ (compaction_test,
  * stress-highalloc, manual-compact) with asserted outcomes.  Expected values are derived

@@ -1,5 +1,5 @@
 /* test_ftrace.c — the ftrace text line parser, payload fields, readers, zoneinfo.
- * Expected values are read off the hand-written input lines (reference §8.5, §8.6), not
+ * Expected values are read off the hand-written input lines (model.md §8.5, §8.6), not
  * taken from the program's output. */
 #include "trace/ftrace.h"
 
@@ -25,7 +25,7 @@ static void test_tracefs_line(void)
 {
 	struct ftrace_event ev;
 	struct ftrace_parse_error pe;
-	/* reference §8.5's own example line */
+	/* model.md §8.5's own example line */
 	const char *l = "       some-task-6885    [001] .....   286.692074: mm_page_alloc: page=0000000057dc10be "
 			"pfn=0x103263 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP";
 	CHECK_EQ(parse(l, &ev, &pe), FTRACE_LINE_EVENT);
@@ -361,7 +361,7 @@ static void test_zoneinfo_small(void)
 	CHECK_EQ(m.zone_pages[ZONE_MOVABLE], 0);
 	CHECK_EQ(zi.zone[ZONE_DMA].start_pfn, 1);
 	CHECK_EQ(zi.zone[ZONE_DMA32].high, 3660); /* zone high, not the pagesets' "high:" */
-	/* reference §3.1: pages_min 16896 shares to DMA 10, DMA32 2116, Normal 14769 (+100
+	/* model.md §3.1: pages_min 16896 shares to DMA 10, DMA32 2116, Normal 14769 (+100
 	 * boost here); 16896 pages * 4 KiB = 67584 KiB.  Normal's gap 5394 = 5394266 * 10 / 10000. */
 	CHECK_EQ(m.min_free_kbytes, 67584);
 	CHECK(m.min_free_exact);
@@ -394,7 +394,7 @@ static void test_zoneinfo_capture(void)
 	struct sim_error err = { 0 };
 	CHECK_EQ(zoneinfo_parse(p, &zi, &err), 0);
 	CHECK_EQ(zoneinfo_machine(&zi, &m, &err), 0);
-	/* README: a 6.18 machine with THP madvise: min_free_kbytes 67584 (reference §3.1) */
+	/* README: a 6.18 machine with THP madvise: min_free_kbytes 67584 (model.md §3.1) */
 	CHECK_EQ(m.min_free_kbytes, 67584);
 	CHECK_EQ(m.zone_pages[ZONE_NORMAL], 5394266);
 	CHECK_EQ(m.nr_cpus, 2);

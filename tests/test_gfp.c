@@ -1,7 +1,7 @@
 #include "kernel/gfp.h"
 #include "testlib.h"
 
-/* Values from reference §8.7's composite table (worked from the bit numbers). */
+/* Values from model.md §8.7's composite table (worked from the bit numbers). */
 static void test_composites(void)
 {
 	CHECK_EQ(GFP_KERNEL, 0xcc0);
@@ -84,7 +84,7 @@ static void test_parse_errors_and_hex(void)
 	CHECK_STR(buf, "GFP_KERNEL|0x2000000");
 }
 
-/* gfp_to_alloc_flags by hand from reference §3.3. */
+/* gfp_to_alloc_flags by hand from model.md §3.3. */
 static void test_alloc_flags(void)
 {
 	CHECK_EQ(gfp_to_alloc_flags(GFP_KERNEL, 0), ALLOC_CPUSET | ALLOC_KSWAPD);

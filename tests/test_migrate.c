@@ -1,4 +1,4 @@
-/* Migration (reference §6): what may move in which mode, the move primitive (object slot,
+/* Migration (model.md §6): what may move in which mode, the move primitive (object slot,
  * owner, flags, LRU position), migrate_pages failure reasons and counters, the non-LRU
  * policy.  Expected values are derived by hand in the comments. */
 #include "mm/migrate.h"
@@ -66,7 +66,7 @@ static pfn_t get_new(struct mm *m, pfn_t src, unsigned order, void *priv)
 	return take_target(order);
 }
 
-/* The rules of migrate_page_check, one flag at a time, from reference §6.1-6.2. */
+/* The rules of migrate_page_check, one flag at a time, from model.md §6.1-6.2. */
 static void test_page_check_rules(void)
 {
 	start(NONLRU_HANDLER, false);

@@ -1,11 +1,11 @@
 /* /proc writers: layout and arithmetic.
  *
  * (1) Format: one small parser per file reads a file, re-prints every field with the
- *     kernel's column rules (reference §8.1–8.4) and demands the same bytes back.  It is
+ *     kernel's column rules (model.md §8.1–8.4) and demands the same bytes back.  It is
  *     first run on the real 6.18 captures in tests/data/real/compile-thp/ (so the parser
  *     is known to encode the kernel's layout), then on our output.  Key order is checked
  *     against the real files too.
- * (2) Arithmetic: the live machine of reference §3.1 (DMA 3840, DMA32 772915, Normal
+ * (2) Arithmetic: the live machine of model.md §3.1 (DMA 3840, DMA32 772915, Normal
  *     5394266 pages, min_free_kbytes 67584, 2 CPUs) must print the figures derived by hand
  *     below — which are also the figures the real before.zoneinfo shows.
  */
@@ -420,7 +420,7 @@ static unsigned long vm_value(const struct vmstat *vs, const char *name)
 	return ~0ul;
 }
 
-/* ---- the reference §3.1 machine -------------------------------------------------------- */
+/* ---- the model.md §3.1 machine -------------------------------------------------------- */
 
 static struct config big_cfg;
 static struct mm big_mm;
@@ -530,7 +530,7 @@ static void test_key_order(void)
 	}
 }
 
-/* Reference §3.1, worked by hand:
+/* model.md §3.1, worked by hand:
  *   pages_min = 67584 KiB / 4 = 16896; lowmem managed = 3840 + 772915 + 5394266 = 6171021.
  *   Normal: min = 16896·5394266/6171021 = 14769 (14769.3); gap = max(14769/4 = 3692,
  *           5394266·10/10000 = 5394) = 5394 -> low 20163, high 25557, promo 30951.

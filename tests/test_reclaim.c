@@ -3,7 +3,7 @@
  * policies, pinned and unevictable pages.
  *
  * The machine in every test: one Normal zone of 16384 pages, min_free_kbytes = 1024
- * (reference §3.1):
+ * (model.md §3.1):
  *   min  = 1024 KiB / 4 = 256 pages
  *   gap  = max(256 / 4, 16384 × 10 / 10000) = max(64, 16) = 64
  *   low  = 320, high = 384
@@ -219,7 +219,7 @@ static void test_kswapd_sleep_resets_skip(void)
 	}
 }
 
-/* Watermark boost (reference §3.5), synchronous kswapd.  A boost of 512 raises the
+/* Watermark boost (model.md §3.5), synchronous kswapd.  A boost of 512 raises the
  * effective high watermark to 384 + 512 = 896.
  * (a) free 700: the node is unbalanced at the boosted mark, so the boost goal is dropped
  *     and kswapd reclaims normally until free > 896, nr_to_reclaim = 896, list 15684:

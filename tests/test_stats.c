@@ -379,7 +379,7 @@ static void test_frag_indices(void)
 {
 	struct zone z;
 	memset(&z, 0, sizeof(z));
-	/* Nothing free: unusable 1000, fragmentation index 0 (reference §5.3). */
+	/* Nothing free: unusable 1000, fragmentation index 0 (model.md §5.3). */
 	CHECK_EQ(compaction_unusable_index(&z, 9), 1000);
 	CHECK_EQ(compaction_fragmentation_index(&z, 9), 0);
 	/* 100 order-0 + 10 order-3 blocks: free 180 pages, 110 blocks, none of order 9.

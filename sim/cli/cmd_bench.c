@@ -1,6 +1,6 @@
 /* mmsim bench [replay|state] [--records N] [--keep DIR]
  *
- * DESIGN §9 budgets, measured (never asserted: machines are shared and noisy, so the
+ * architecture.md §9 budgets, measured (never asserted: machines are shared and noisy, so the
  * figures are medians of three runs and the zcat comparison is a ratio from the same run):
  *   replay  native replay of the churn-10m workload on a 4 GiB machine: records/s,
  *           ns/record, and the time ratio to `zcat` on the same file (budgets: >= 20 M
@@ -222,7 +222,7 @@ int cmd_bench(int argc, char **argv)
 	};
 	struct cli_spec spec = {
 		.name = "bench", .synopsis = "[replay|state]", .nr_pos_max = 1, .opts = opts,
-		.about = "Runs the DESIGN §9 benchmarks and prints their figures (medians of 3).\n",
+		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n",
 	};
 	struct cli_args pos;
 	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);

@@ -1,4 +1,4 @@
-/* cmd_import.c — `mmsim import`: a kernel trace capture -> native trace (DESIGN §5),
+/* cmd_import.c — `mmsim import`: a kernel trace capture -> native trace (architecture.md §5),
  * or a captured /proc/zoneinfo -> machine config YAML. */
 #include "cli.h"
 #include "opts.h"

@@ -774,7 +774,7 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 		return sim_error_set(err, EX_CONFIG_,
 				     "%s: machine.zones: %" PRIu64 " pages is less than one pageblock (%llu pages)",
 				     src, total, 1ull << m->pageblock_order);
-	/* min_free_kbytes is shared out over the lowmem zones (reference §3.1); more than
+	/* min_free_kbytes is shared out over the lowmem zones (model.md §3.1); more than
 	 * all of lowmem would leave every allocation failing the min watermark. */
 	if (m->min_free_kbytes / (PAGE_SIZE / 1024) >= lowmem)
 		return sim_error_set(err, EX_CONFIG_,

@@ -1,4 +1,4 @@
-/* config.h — one run's configuration (DESIGN §6), loaded from YAML and `--set K=V`.
+/* config.h — one run's configuration (architecture.md §6), loaded from YAML and `--set K=V`.
  *
  * Every settable field is described once in the key table (config_keys.c): its dotted
  * YAML path, type, default and documentation.  The loader, `--set`, the defaults and the

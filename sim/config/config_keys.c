@@ -73,7 +73,7 @@ static const struct config_key keys[] = {
 	/* Default machine: a 4 GiB x86-64 box.  DMA covers the first 16 MiB (less the
 	 * firmware-reserved pages: 4080 present here, 3999 on a real machine), DMA32 runs
 	 * up to the 3 GiB PCI hole, and the last 1 GiB is remapped above 4 GiB as Normal
-	 * (reference §1.3). */
+	 * (model.md §1.3). */
 	K_PAGES("machine.zones.dma", machine.zone_pages[ZONE_DMA], 0, MAX_PAGES, "4080",
 		"ZONE_DMA present pages", "pages in ZONE_DMA (first 16 MiB on x86-64)"),
 	K_PAGES("machine.zones.dma32", machine.zone_pages[ZONE_DMA32], 0, MAX_PAGES, "3056MiB",
@@ -85,17 +85,17 @@ static const struct config_key keys[] = {
 	K_UINT("machine.nr_cpus", machine.nr_cpus, 1, 1024, "2", "cpus", "nr_cpu_ids",
 	       "CPUs, for per-cpu page list high/batch sizing"),
 	K_UINT("machine.pageblock_order", machine.pageblock_order, 1, MAX_PAGE_ORDER, "9", "order",
-	       "pageblock_order", "log2 pages per pageblock (9 = 2 MiB on x86-64, reference §1.1)"),
+	       "pageblock_order", "log2 pages per pageblock (9 = 2 MiB on x86-64, model.md §1.1)"),
 	K_KBYTES("machine.min_free_kbytes", machine.min_free_kbytes, 0, 1ull << 40, "0",
-		 "vm.min_free_kbytes", "0 = computed as at boot: sqrt(16 x lowmem KiB), raised by THP (reference §3.1)"),
+		 "vm.min_free_kbytes", "0 = computed as at boot: sqrt(16 x lowmem KiB), raised by THP (model.md §3.1)"),
 	K_BOOL("machine.thp", machine.thp, "false", "transparent_hugepage/enabled",
-	       "THP enabled: raises min_free_kbytes to 5632 pages per lowmem zone (reference §3.1)"),
+	       "THP enabled: raises min_free_kbytes to 5632 pages per lowmem zone (model.md §3.1)"),
 	K_UINT("machine.watermark_scale_factor", machine.watermark_scale_factor, 1, 3000, "10",
 	       "1/10000 of zone", "vm.watermark_scale_factor", "gap between min, low and high watermarks"),
 	K_UINT("machine.watermark_boost_factor", machine.watermark_boost_factor, 0, INT_MAX, "15000",
-	       "1/10000 of high", "vm.watermark_boost_factor", "boost ceiling after a fallback; 0 disables (reference §3.5)"),
+	       "1/10000 of high", "vm.watermark_boost_factor", "boost ceiling after a fallback; 0 disables (model.md §3.5)"),
 	K_UINT("machine.lowmem_reserve_ratio.dma", machine.lowmem_reserve_ratio[ZONE_DMA], 0, INT_MAX,
-	       "256", "ratio", "vm.lowmem_reserve_ratio[0]", "DMA keeps (higher zones' pages / ratio) from higher-zone requests; 0 = none (reference §1.4)"),
+	       "256", "ratio", "vm.lowmem_reserve_ratio[0]", "DMA keeps (higher zones' pages / ratio) from higher-zone requests; 0 = none (model.md §1.4)"),
 	K_UINT("machine.lowmem_reserve_ratio.dma32", machine.lowmem_reserve_ratio[ZONE_DMA32], 0, INT_MAX,
 	       "256", "ratio", "vm.lowmem_reserve_ratio[1]", "the same for DMA32"),
 	K_UINT("machine.lowmem_reserve_ratio.normal", machine.lowmem_reserve_ratio[ZONE_NORMAL], 0, INT_MAX,
@@ -105,14 +105,14 @@ static const struct config_key keys[] = {
 	K_UINT("machine.lowmem_reserve_ratio.cma", machine.lowmem_reserve_ratio[ZONE_CMA], 0, INT_MAX,
 	       "0", "ratio", "ZONE_CMA patches", "the same for the CMA zone (zone_cma policy only)"),
 	K_BOOL("machine.pcp", machine.pcp, "false", "per-cpu pagesets",
-	       "model per-cpu page lists (high/batch, reference §2.8)"),
+	       "model per-cpu page lists (high/batch, model.md §2.8)"),
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
 
 	K_ENUM("policy.cma.mode", policy.cma.mode, cma_mode_names, NR_CMA_MODES, "none", "CONFIG_CMA / ZONE_CMA / sticky",
 	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),
 	K_BOOL("policy.cma.balance_half_free", policy.cma.balance_half_free, "true", "5.7+ __rmqueue",
-	       "migrate_cma: take CMA first when free CMA > half of free memory (reference §7.1)"),
+	       "migrate_cma: take CMA first when free CMA > half of free memory (model.md §7.1)"),
 	K_BOOL("policy.cma.pin_migrate", policy.cma.pin_migrate, "true", "FOLL_LONGTERM (5.13+)",
 	       "a long-term pin first migrates its page out of the CMA area and ZONE_MOVABLE (mainline since 5.13; Mel Gorman's option 8 for sticky blocks)"),
 	{ .path = "policy.cma.regions[].name", .type = CFG_STRING, R_AT(name, _Generic(RFIELD(name), char *: 1, default: 0)),
@@ -132,7 +132,7 @@ static const struct config_key keys[] = {
 	K_UINT("policy.swappiness", policy.swappiness, 0, 200, "60", "", "vm.swappiness",
 	       "anon vs file reclaim balance"),
 	K_BOOL("policy.ereclaimable.writeback_reclaim", policy.ereclaimable.writeback_reclaim, "false", "-",
-	       "ereclaimable: pages whose writeback ends with PG_reclaim join the easily-reclaimable list (reference §9.3)"),
+	       "ereclaimable: pages whose writeback ends with PG_reclaim join the easily-reclaimable list (model.md §9.3)"),
 	K_PAGES("policy.ereclaimable.notify_threshold", policy.ereclaimable.notify_threshold, 0, MAX_PAGES, "0", "-",
 		"ereclaimable: count a low-memory notification when free + easily-reclaimable drops below this; 0 = sum of high watermarks"),
 	K_PAGES("policy.cflru.window", policy.cflru.window, 1, MAX_PAGES, "256", "-",
@@ -144,17 +144,17 @@ static const struct config_key keys[] = {
 	K_ENUM("policy.defrag", policy.defrag, defrag_trigger_names, NR_DEFRAG_TRIGGERS, "failure", "-",
 	       "compaction trigger: on allocation failure, per-order thresholds, or proactive"),
 	K_UINT("policy.compaction_proactiveness", policy.compaction_proactiveness, 0, 100, "20", "",
-	       "vm.compaction_proactiveness", "proactive compaction target (score thresholds 80/90 at 20, reference §5.7)"),
+	       "vm.compaction_proactiveness", "proactive compaction target (score thresholds 80/90 at 20, model.md §5.7)"),
 	K_UINT("policy.extfrag_threshold", policy.extfrag_threshold, 0, 1000, "500", "",
 	       "vm.extfrag_threshold", "fragmentation index above which compaction is preferred to reclaim"),
 	K_BOOL("policy.compact_unevictable_allowed", policy.compact_unevictable_allowed, "true",
-	       "vm.compact_unevictable_allowed", "compaction may move unevictable (mlocked) pages (reference §5.4)"),
+	       "vm.compact_unevictable_allowed", "compaction may move unevictable (mlocked) pages (model.md §5.4)"),
 	K_ENUM("policy.migration.nonlru", policy.migration_nonlru, nonlru_migration_names, NR_NONLRU_MIGRATIONS,
 	       "handler", "movable_operations", "non-LRU movable pages (zsmalloc/zbud-like): handler = the owner "
 	       "migrates them, reclaim = dropped when compaction wants to move them, pin = never move"),
 	K_BOOL("policy.migration.file_migrate_folio", policy.migration_file_migrate_folio, "true",
 	       "a_ops->migrate_folio", "file mappings migrate dirty pages without writeback (ext4/xfs); false: "
-	       "dirty file pages move only in MIGRATE_SYNC (fallback_migrate_folio, reference §6.2)"),
+	       "dirty file pages move only in MIGRATE_SYNC (fallback_migrate_folio, model.md §6.2)"),
 #define K_DEFRAG_ORDER(o) \
 	K_U64("policy.defrag_thresholds.order" #o, policy.defrag_thresholds[o], 0, UINT32_MAX, "0", "blocks", "-", \
 	      "defrag=threshold: keep at least this many free order-" #o " blocks (larger blocks count as several); 0 = no target")

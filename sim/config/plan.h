@@ -1,4 +1,4 @@
-/* plan.h — sweep plans (DESIGN §6): a base config, a matrix over dotted keys, zip groups,
+/* plan.h — sweep plans (architecture.md §6): a base config, a matrix over dotted keys, zip groups,
  * exclusions and repeats, expanded into the list of runs a sweep performs.
  *
  * Glossary:

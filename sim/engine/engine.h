@@ -1,6 +1,6 @@
 /* engine.h — discrete-event core: a simulated clock and an event queue.
  *
- * The engine knows events and handlers, not memory (STYLE rule 6).  Trace records are
+ * The engine knows events and handlers, not memory (style.md rule 6).  Trace records are
  * streamed by the caller and never queued; only internal activity (kswapd slices,
  * writeback completions, kcompactd, sampling ticks) goes through the queue, so it stays
  * small.  Events are ordered by (time_ns, seq): seq is a global insertion counter, so two

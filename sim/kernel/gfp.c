@@ -9,7 +9,7 @@ struct gfp_name {
 	const char *name;
 };
 
-/* __print_flags order (reference §8.7): composites first, each printed when all of its
+/* __print_flags order (model.md §8.7): composites first, each printed when all of its
  * bits are present, then single bits. */
 static const struct gfp_name gfp_names[] = {
 	{ GFP_TRANSHUGE, "GFP_TRANSHUGE" },
@@ -148,7 +148,7 @@ unsigned gfp_to_alloc_flags(gfp_t gfp, unsigned order)
 	if (gfp & __GFP_KSWAPD_RECLAIM)
 		flags |= ALLOC_KSWAPD;
 	if (!gfp_direct_reclaim(gfp) && !(gfp & __GFP_NOMEMALLOC)) {
-		/* Cannot block: may dip further (reference §3.3); high-order atomic may use and
+		/* Cannot block: may dip further (model.md §3.3); high-order atomic may use and
 		 * create the highatomic reserve. A non-blocking __GFP_HIGH drops cpuset. */
 		flags |= ALLOC_NON_BLOCK;
 		if (order > 0 && (flags & ALLOC_MIN_RESERVE))

@@ -1,6 +1,6 @@
 /* gfp.h — gfp flag bits, their kernel names, and what they mean to the allocator.
  *
- * Bit numbering is the observed 6.18 x86-64 kernel's (reference §8.7); composite names
+ * Bit numbering is the observed 6.18 x86-64 kernel's (model.md §8.7); composite names
  * (GFP_KERNEL, GFP_HIGHUSER_MOVABLE, ...) are the kernel's. gfp_format() prints exactly as
  * the kernel's __print_flags does, so strings round-trip with real traces.
  */
@@ -58,19 +58,19 @@ int gfp_parse(const char *s, size_t len, gfp_t *out, size_t *bad_col);
 /* Kernel-style string into buf (always NUL-terminated); returns the length. */
 size_t gfp_format(gfp_t gfp, char *buf, size_t size);
 
-/* gfp_migratetype: (gfp & (MOVABLE|RECLAIMABLE)) >> 3 (reference §8.7). */
+/* gfp_migratetype: (gfp & (MOVABLE|RECLAIMABLE)) >> 3 (model.md §8.7). */
 static inline enum migratetype gfp_migratetype(gfp_t gfp)
 {
 	return (enum migratetype)((gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE)) >> 3);
 }
 
-/* gfp_zone: the highest zone the request may use (reference §1.3, 64-bit: no HighMem).
+/* gfp_zone: the highest zone the request may use (model.md §1.3, 64-bit: no HighMem).
  * HIGHMEM|MOVABLE -> Movable; DMA -> DMA; DMA32 -> DMA32; otherwise Normal. */
 enum zone_type gfp_zone(gfp_t gfp);
 
 static inline bool gfp_direct_reclaim(gfp_t gfp) { return gfp & __GFP_DIRECT_RECLAIM; }
 
-/* Allocation flags (reference §3.3); values as the kernel's so traces can be compared. */
+/* Allocation flags (model.md §3.3); values as the kernel's so traces can be compared. */
 enum alloc_flags {
 	ALLOC_WMARK_MIN = 0x0,
 	ALLOC_WMARK_LOW = 0x1,
@@ -93,7 +93,7 @@ enum alloc_flags {
  * ALLOC_CMA later (mm/cma_policy). */
 unsigned gfp_to_alloc_flags(gfp_t gfp, unsigned order);
 
-/* Allocation classes for latency accounting (DESIGN §3). */
+/* Allocation classes for latency accounting (architecture.md §3). */
 enum alloc_class {
 	ACLASS_MOVABLE,
 	ACLASS_UNMOVABLE, /* unmovable and reclaimable, can block */

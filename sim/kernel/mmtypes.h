@@ -1,5 +1,5 @@
 /* mmtypes.h — the kernel's enumerations, shared by mm, config, stats and trace import.
- * Values and names follow the kernel (reference §1.2, §1.3) so traces and /proc output match. */
+ * Values and names follow the kernel (model.md §1.2, §1.3) so traces and /proc output match. */
 #ifndef MMSIM_MMTYPES_H
 #define MMSIM_MMTYPES_H
 
@@ -24,7 +24,7 @@ enum migratetype {
 #define MIGRATE_PCPTYPES MIGRATE_HIGHATOMIC
 extern const char *const migratetype_names[NR_MIGRATETYPES]; /* pagetypeinfo labels */
 
-/* "mergeable" types may merge across pageblocks of different type (reference §2.9). */
+/* "mergeable" types may merge across pageblocks of different type (model.md §2.9). */
 static inline bool migratetype_mergeable(enum migratetype mt) { return mt < MIGRATE_PCPTYPES; }
 
 enum zone_type {

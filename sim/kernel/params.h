@@ -16,7 +16,7 @@ struct machine_config {
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
 	unsigned pageblock_order;          /* 9 on x86-64 */
 	uint64_t min_free_kbytes;          /* 0: computed as the kernel does at boot */
-	bool thp;                          /* THP enabled: raises min_free_kbytes (reference §3.1) */
+	bool thp;                          /* THP enabled: raises min_free_kbytes (model.md §3.1) */
 	unsigned watermark_scale_factor;   /* /10000 of a zone, default 10 */
 	unsigned watermark_boost_factor;   /* /10000 of high, default 15000; 0 disables */
 	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
@@ -47,7 +47,7 @@ struct policy_config {
 	struct cma_policy_config cma;
 	enum reclaim_policy reclaim;
 	unsigned swappiness;          /* 0..200, default 60 */
-	/* ereclaimable (reference §9.3): also feed the easy list with pages whose writeback
+	/* ereclaimable (model.md §9.3): also feed the easy list with pages whose writeback
 	 * ended with PG_reclaim; low-memory notification when free + easily-reclaimable
 	 * drops below notify_threshold pages (0: the sum of the zones' high watermarks). */
 	struct {

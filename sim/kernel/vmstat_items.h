@@ -1,4 +1,4 @@
-/* vmstat_items.h — event counters with the kernel's /proc/vmstat names (reference §8.4).
+/* vmstat_items.h — event counters with the kernel's /proc/vmstat names (model.md §8.4).
  * X-macro: X(enum suffix, printed name).  The order is the kernel's vmstat order, so the
  * vmstat writer prints in the order a developer expects.  Counters that the kernel does
  * not have (simulator-only figures) are at the end and prefixed "mmsim_"; they go to

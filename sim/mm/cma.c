@@ -1,5 +1,5 @@
 /* cma.c — device contiguous allocations: cma_alloc / alloc_contig_range / cma_release
- * (reference §7.2, §7.3), the same under every CMA policy: only where the area lives
+ * (model.md §7.2, §7.3), the same under every CMA policy: only where the area lives
  * differs (MIGRATE_CMA blocks, sticky MOVABLE blocks, or ZONE_CMA).
  *
  * cma_alloc(count, align): find the next free run of count pages at the alignment in the

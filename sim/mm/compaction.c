@@ -1,4 +1,4 @@
-/* compaction.c — memory compaction (reference §5): compact_zone with its migrate and free
+/* compaction.c — memory compaction (model.md §5): compact_zone with its migrate and free
  * scanners, suitability, deferral, and the triggers — direct compaction from the slow path,
  * kcompactd, proactive compaction, compact_node and the threshold defragmenter policy.
  * Migration itself is migrate.c. */
@@ -47,7 +47,7 @@ static inline pfn_t zone_last_block(const struct mm *mm, const struct zone *z)
 	return pb_start(mm, zone_present_end(z) - 1);
 }
 
-/* ---- fragmentation indices (reference §5.3) ------------------------------------------ */
+/* ---- fragmentation indices (model.md §5.3) ------------------------------------------ */
 
 struct contig_page_info {
 	uint64_t free_pages;           /* Σ nr_free[o] << o */
@@ -120,7 +120,7 @@ static unsigned score_wmark(const struct mm *mm, bool low)
 	return low ? wmark_low : MIN(wmark_low + 10, 100u);
 }
 
-/* ---- suitability (reference §5.3) ---------------------------------------------------- */
+/* ---- suitability (model.md §5.3) ---------------------------------------------------- */
 
 bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
 			 enum zone_type highest_zoneidx)
@@ -152,7 +152,7 @@ enum compact_result compaction_suit_allocation_order(const struct mm *mm, const 
 	return COMPACT_CONTINUE;
 }
 
-/* ---- deferral (reference §5.6) ------------------------------------------------------- */
+/* ---- deferral (model.md §5.6) ------------------------------------------------------- */
 
 void defer_compaction(struct zone *z, int order)
 {
@@ -531,7 +531,7 @@ static enum isolate_migrate_t isolate_migratepages(struct mm *mm, struct compact
 }
 
 
-/* ---- the finish test (reference §5.5) --------------------------------------------- */
+/* ---- the finish test (model.md §5.5) --------------------------------------------- */
 
 static const enum migratetype fallback_types[MIGRATE_PCPTYPES][2] = {
 	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
@@ -738,7 +738,7 @@ static uint64_t direct_compact_hook(struct mm *mm, const struct alloc_context *a
 	return compaction_direct(mm, ac, prio);
 }
 
-/* ---- kcompactd (reference §5.7) ------------------------------------------------------- */
+/* ---- kcompactd (model.md §5.7) ------------------------------------------------------- */
 
 static bool kcompactd_node_suitable(const struct mm *mm, int order, enum zone_type highest)
 {

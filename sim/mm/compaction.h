@@ -1,4 +1,4 @@
-/* compaction.h — memory compaction (reference §5, DESIGN §4): the two scanners of
+/* compaction.h — memory compaction (model.md §5, architecture.md §4): the two scanners of
  * compact_zone, suitability and the fragmentation index, deferral, direct compaction,
  * kcompactd, proactive compaction, compact_node and the background defragmenter.
  *
@@ -26,7 +26,7 @@
 #define COMPACTION_HPAGE_ORDER 9   /* order the proactive score is computed for */
 #define HPAGE_FRAG_CHECK_INTERVAL_NS (500 * NSEC_PER_MSEC)
 
-/* Priorities (reference §5.1): lower value = more effort. */
+/* Priorities (model.md §5.1): lower value = more effort. */
 enum compact_priority {
 	COMPACT_PRIO_SYNC_FULL,  /* whole zone, ignores skip hints, block suitability, deferral */
 	COMPACT_PRIO_SYNC_LIGHT, /* start of the slow path's retry loop */
@@ -34,7 +34,7 @@ enum compact_priority {
 	NR_COMPACT_PRIORITIES
 };
 
-/* Results, in the kernel's order and with its trace strings (reference §5.2). */
+/* Results, in the kernel's order and with its trace strings (model.md §5.2). */
 enum compact_result {
 	COMPACT_NOT_SUITABLE_ZONE,
 	COMPACT_SKIPPED,
@@ -117,7 +117,7 @@ enum compact_result compaction_suit_allocation_order(const struct mm *mm, const 
 						     int order, enum zone_type highest_zoneidx,
 						     unsigned alloc_flags);
 
-/* Indices from the zone's free lists (reference §5.3), in thousandths.  The fragmentation
+/* Indices from the zone's free lists (model.md §5.3), in thousandths.  The fragmentation
  * index is -1000 when the order is already available, 0 with nothing free. */
 int compaction_fragmentation_index(const struct zone *z, unsigned order);
 int compaction_unusable_index(const struct zone *z, unsigned order);
@@ -126,7 +126,7 @@ unsigned compaction_extfrag_for_order(const struct zone *z, unsigned order);
 /* Node score: Σ zone score × zone present / (node present + 1). */
 unsigned compaction_node_score(const struct mm *mm);
 
-/* Deferral (reference §5.6). */
+/* Deferral (model.md §5.6). */
 void defer_compaction(struct zone *z, int order);
 bool compaction_deferred(struct zone *z, int order);
 void compaction_defer_reset(struct zone *z, int order, bool alloc_success);

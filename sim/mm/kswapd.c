@@ -1,4 +1,4 @@
-/* kswapd.c — the per-node reclaim daemon (reference §4.2, boost §3.5) as an engine state
+/* kswapd.c — the per-node reclaim daemon (model.md §4.2, boost §3.5) as an engine state
  * machine:
  *
  *   SLEEPING --wakeup_kswapd (unbalanced or boosted, failures < 16)--> RUNNING
@@ -13,7 +13,7 @@
  * balance_pgdat: pageoutrun per run; priority 12 down to 1; each round stops early when
  * the node is balanced (pgdat_balanced: any zone <= highest_zoneidx passes
  * zone_watermark_ok(order, high incl. boost, highest_zoneidx, flags 0) — flags 0 means free
- * CMA pages do NOT count, the mainline-CMA effect of reference §3.4); nr_to_reclaim is
+ * CMA pages do NOT count, the mainline-CMA effect of model.md §3.4); nr_to_reclaim is
  * Σ max(high, 32) over eligible zones; the priority drops unless the round scanned that
  * much, and always after a round that reclaimed nothing; order falls to 0 once
  * compact_gap(order) = 2 << order pages were reclaimed.  Boost (§3.5): the run starts with
@@ -264,7 +264,7 @@ static void kswapd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	schedule_slice(mm, 0);
 }
 
-/* wakeup_kswapd (reference §4.2). */
+/* wakeup_kswapd (model.md §4.2). */
 void kswapd_wakeup(struct mm *mm, unsigned order, enum zone_type highest_zoneidx)
 {
 	struct kswapd *k = &mm->reclaim->kswapd;

@@ -1,4 +1,4 @@
-/* lru.c — the node's LRU list primitives (reference §4.3). Policy (which list, ageing,
+/* lru.c — the node's LRU list primitives (model.md §4.3). Policy (which list, ageing,
  * scanning) lives in vmscan.c; this file only keeps the lists and their counts exact.
  * A head page is on the list lru_list_of(flags) exactly when it has PF_LRU. */
 #include "mm.h"

@@ -1,4 +1,4 @@
-/* migrate.c — page migration (reference §6): the per-object rules of what may move, the
+/* migrate.c — page migration (model.md §6): the per-object rules of what may move, the
  * move itself, and migrate_pages with the kernel's async-then-sync retry passes. */
 #include "migrate.h"
 
@@ -47,7 +47,7 @@ enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migr
 	} else if (!(p->flags & PF_LRU)) {
 		return MFAIL_UNMOVABLE; /* slab, page tables, device memory: never migrate */
 	}
-	/* Unmap stage order (reference §6.2): writeback first, then a dirty file folio that
+	/* Unmap stage order (model.md §6.2): writeback first, then a dirty file folio that
 	 * needs fallback_migrate_folio, then the refcount check that pins fail. */
 	if ((p->flags & PF_WRITEBACK) && mode != MIGRATE_SYNC)
 		return MFAIL_WRITEBACK;

@@ -1,4 +1,4 @@
-/* migrate.h — page migration (reference §6): what can move, moving one object from its
+/* migrate.h — page migration (model.md §6): what can move, moving one object from its
  * pfn to a target block, and migrate_pages with the kernel's retry passes.
  *
  * Used by compaction (compaction.c) and by alloc_contig_range (cma.c).  A target block is
@@ -11,11 +11,11 @@
 
 #include "mm.h"
 
-/* Migrate modes as the kernel prints them (reference §5.1). */
+/* Migrate modes as the kernel prints them (model.md §5.1). */
 enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC, NR_MIGRATE_MODES };
 extern const char *const migrate_mode_names[NR_MIGRATE_MODES];
 
-/* Migration reasons in the kernel's order (reference §6.2). */
+/* Migration reasons in the kernel's order (model.md §6.2). */
 enum migrate_reason {
 	MR_COMPACTION,
 	MR_MEMORY_FAILURE,
@@ -46,7 +46,7 @@ enum migrate_status {
 };
 extern const char *const migrate_status_names[NR_MIGRATE_STATUS];
 
-/* Retry passes (reference §6.2). */
+/* Retry passes (model.md §6.2). */
 #define NR_MAX_MIGRATE_PAGES_RETRY 10
 #define NR_MAX_MIGRATE_ASYNC_RETRY 3
 #define NR_MAX_MIGRATE_SYNC_RETRY 7
@@ -93,7 +93,7 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
 		       migrate_put_fn put_new, void *priv, enum migrate_mode mode,
 		       enum migrate_reason reason, struct migrate_result *res);
 
-/* FOLL_LONGTERM pinning (check_and_migrate_movable_pages, 5.13+, reference §6.1): an object
+/* FOLL_LONGTERM pinning (check_and_migrate_movable_pages, 5.13+, model.md §6.1): an object
  * in ZONE_MOVABLE, ZONE_CMA or a MIGRATE_CMA pageblock is first migrated (MIGRATE_SYNC,
  * reason longterm_pin) to memory allocated as GFP_USER without __GFP_MOVABLE (the pin scope
  * drops it), i.e. into an unmovable pageblock of a normal zone.  Returns true when the

@@ -1,4 +1,4 @@
-/* mm.h — the memory model's data structures (DESIGN §4).
+/* mm.h — the memory model's data structures (architecture.md §4).
  *
  * Glossary
  *   page_frame   16-byte record per simulated 4 KiB page (pfn = its index)
@@ -55,7 +55,7 @@ enum page_flags {
 	PF_CMA_DEVICE = 1u << 15,/* part of a device (cma_alloc) allocation */
 };
 
-/* 16 bytes (DESIGN §4 budget): links are pfn indices, PFN_NONE terminates. */
+/* 16 bytes (architecture.md §4 budget): links are pfn indices, PFN_NONE terminates. */
 struct page_frame {
 	pfn_t next, prev; /* free list (PF_BUDDY head) or LRU links (PF_HEAD of LRU object) */
 	uint32_t owner;   /* PF_HEAD: object slot */
@@ -145,7 +145,7 @@ struct zone {
 	/* The node's CMA policy (== mm->cma_ops), here so zone_watermark_ok needs no mm. */
 	const struct cma_policy_ops *cma_ops;
 
-	/* Per-cpu pagesets (reference §2.8), cfg->machine.nr_cpus of them when machine.pcp. */
+	/* Per-cpu pagesets (model.md §2.8), cfg->machine.nr_cpus of them when machine.pcp. */
 	struct per_cpu_pages *pcp;
 	uint64_t nr_pcp_pages; /* pages held on every pcp list of this zone */
 
@@ -194,7 +194,7 @@ struct obj_table {
 
 /* ---- LRU ------------------------------------------------------------------------- */
 
-/* Node LRU lists (reference §4.3) plus the easily-reclaimable list of the ereclaimable
+/* Node LRU lists (model.md §4.3) plus the easily-reclaimable list of the ereclaimable
  * policy (§9.3).  Links are page_frame.next/prev of allocated heads (PF_LRU).
  * nr_pages[l] == Σ 2^order over the heads on list l. */
 enum lru_list {
@@ -305,7 +305,7 @@ struct mm {
 	enum zone_type highest_populated;
 	uint64_t min_free_kbytes; /* effective */
 
-	/* CMA areas after placement: [base_pfn, base_pfn + pages) (reference §7.1). */
+	/* CMA areas after placement: [base_pfn, base_pfn + pages) (model.md §7.1). */
 	struct cma_area {
 		char name[32];
 		pfn_t base_pfn;
@@ -432,7 +432,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 		unsigned alloc_flags);
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order);
 void mm_drain_all_pages(struct mm *mm);
-/* zone_batchsize and the high_min/high_max bounds (reference §2.8). */
+/* zone_batchsize and the high_min/high_max bounds (model.md §2.8). */
 uint32_t pcp_batch_for(uint64_t managed);
 void pcp_setup_zone(struct mm *mm, struct zone *z);
 
@@ -441,11 +441,11 @@ void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
-/* Free-page isolation for compaction/migration/CMA (page_alloc.c, reference §5.4). */
+/* Free-page isolation for compaction/migration/CMA (page_alloc.c, model.md §5.4). */
 bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 
-/* Record-level operations, one per trace record kind (DESIGN §2 intent). The reclaim,
+/* Record-level operations, one per trace record kind (architecture.md §2 intent). The reclaim,
  * compaction and CMA modules implement them; each runs on behalf of req (see struct
  * mm_request) and returns false when the id is unknown (counted by the caller). */
 bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id);
@@ -495,7 +495,7 @@ struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
 void obj_remove(struct mm *mm, struct obj_slot *s);
 
-/* Invariant checker (DESIGN §4).  Returns true when every invariant holds; on failure
+/* Invariant checker (architecture.md §4).  Returns true when every invariant holds; on failure
  * writes the first violation to msg. level 1: counters; level 2: + every free list walked,
  * alignment, list type == pageblock type, no free page owned, objects ↔ heads. */
 bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size);

@@ -1,4 +1,4 @@
-/* mm_check.c — the invariant checker (DESIGN §4). Returns false with the first violation
+/* mm_check.c — the invariant checker (architecture.md §4). Returns false with the first violation
  * described in msg; never changes state. */
 #include "mm.h"
 #include "vmscan.h"
@@ -77,7 +77,7 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 					FAIL("free block %#x order %d misaligned", pfn, o);
 				if (p->prev != prev)
 					FAIL("free list [%d][%s] back link broken at %#x", o, migratetype_names[mt], pfn);
-				/* Since 6.10 a free page sits on its pageblock's type (reference §2.1). */
+				/* Since 6.10 a free page sits on its pageblock's type (model.md §2.1). */
 				pfn_t blk = pfn;
 				const struct pageblock *pb = &z->pageblocks[(blk - z->start_pfn) >> mm->pageblock_order];
 				if (pb->mt != mt)

@@ -1,6 +1,6 @@
 /* page_alloc.c — the buddy allocator: free lists, split/merge, fallback claim and steal,
  * highatomic reserve, watermark boost, the zonelist walk and the allocation paths.
- * Behaviour follows reference §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
+ * Behaviour follows model.md §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
 #include "mm.h"
 #include "vmscan.h"
 
@@ -133,7 +133,7 @@ static void change_pageblock_range(struct mm *mm, struct zone *z, pfn_t pfn, uns
 /* ---- split and merge ------------------------------------------------------------- */
 
 /* Split a block of `high` order at pfn down to `low`, putting the upper halves back on
- * mt's lists at orders high-1 .. low (reference §2.2 expand). */
+ * mt's lists at orders high-1 .. low (model.md §2.2 expand). */
 static void expand(struct mm *mm, struct zone *z, pfn_t pfn, unsigned low, unsigned high,
 		   enum migratetype mt)
 {
@@ -151,7 +151,7 @@ static inline bool page_is_buddy(const struct mm *mm, const struct zone *z, pfn_
 	return (p->flags & PF_BUDDY) && p->order == order;
 }
 
-/* __free_one_page (reference §2.9): merge with free buddies; at order >= pageblock_order
+/* __free_one_page (model.md §2.9): merge with free buddies; at order >= pageblock_order
  * stop when the two blocks' types differ and either is not mergeable (CMA, ISOLATE,
  * HIGHATOMIC); if both are mergeable the buddy's blocks take the freeing page's type. */
 static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
@@ -207,7 +207,7 @@ void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
 
 /* ---- free-page isolation for compaction, migration and CMA ---------------------------- */
 
-/* __isolate_free_page (reference §5.4): take the free block at pfn off its list as a
+/* __isolate_free_page (model.md §5.4): take the free block at pfn off its list as a
  * migration target.  While isolated it counts as allocated (nr_alloc_pages, so
  * present == free + allocated + pcp still holds) and its head carries PF_ISOLATED.  As the
  * kernel: refuse when the zone's order-0 free would drop below min + the block (checked
@@ -288,7 +288,7 @@ static pfn_t rmqueue_smallest(struct mm *mm, struct zone *z, unsigned order, enu
 	return PFN_NONE;
 }
 
-/* The fallback table (reference §2.4); HIGHATOMIC, CMA and ISOLATE have none. */
+/* The fallback table (model.md §2.4); HIGHATOMIC, CMA and ISOLATE have none. */
 static const enum migratetype fallbacks[MIGRATE_PCPTYPES][2] = {
 	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
 	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
@@ -312,7 +312,7 @@ static pfn_t find_fallback_page(struct mm *mm, struct zone *z, unsigned order,
 	return PFN_NONE;
 }
 
-/* can_steal_fallback: judged on the order of the free page found (reference §2.5). */
+/* can_steal_fallback: judged on the order of the free page found (model.md §2.5). */
 static bool can_claim_fallback(const struct mm *mm, unsigned current_order, enum migratetype start_mt)
 {
 	if (current_order >= mm->pageblock_order / 2)
@@ -322,7 +322,7 @@ static bool can_claim_fallback(const struct mm *mm, unsigned current_order, enum
 	return !mm->cfg->machine.mobility_grouping;
 }
 
-/* boost_watermark (reference §3.5): +1 pageblock, capped at max(pageblock,
+/* boost_watermark (model.md §3.5): +1 pageblock, capped at max(pageblock,
  * high * boost_factor / 10000). Skipped for tiny zones and before watermarks exist. */
 static bool boost_watermark(struct mm *mm, struct zone *z)
 {
@@ -350,7 +350,7 @@ static void count_extfrag(struct mm *mm, unsigned fallback_order, bool change_ow
 		count_vm_event(mm, VM_MMSIM_EXTFRAG_CLAIM);
 }
 
-/* try_to_claim_block (reference §2.5). */
+/* try_to_claim_block (model.md §2.5). */
 static pfn_t try_to_claim_block(struct mm *mm, struct zone *z, pfn_t pfn, unsigned current_order,
 				unsigned order, enum migratetype start_mt,
 				enum migratetype block_mt, unsigned alloc_flags)
@@ -436,7 +436,7 @@ static pfn_t rmqueue_steal(struct mm *mm, struct zone *z, unsigned order, enum m
 	return PFN_NONE;
 }
 
-/* __rmqueue (reference §2.3). */
+/* __rmqueue (model.md §2.3). */
 static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned order,
 				    enum migratetype mt, unsigned alloc_flags)
 {
@@ -470,13 +470,13 @@ pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratet
 }
 
 /* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for
- * requests that cannot block or are OOM victims (reference §2.7). */
+ * requests that cannot block or are OOM victims (model.md §2.7). */
 static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		     unsigned alloc_flags)
 {
 	pfn_t pfn = PFN_NONE;
 	/* PCP-eligible orders try the per-cpu list first; its refill never touches
-	 * HIGHATOMIC (reference §2.7, §2.8). */
+	 * HIGHATOMIC (model.md §2.7, §2.8). */
 	if (pcp_allowed_order(mm, order))
 		pfn = pcp_alloc(mm, z, cpu, order, mt, alloc_flags);
 	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
@@ -495,7 +495,7 @@ static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order
 	return pfn;
 }
 
-/* reserve_highatomic_pageblock (reference §2.7). */
+/* reserve_highatomic_pageblock (model.md §2.7). */
 static void reserve_highatomic_pageblock(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
 {
 	if (z->managed / 100 < mm->pageblock_nr_pages)
@@ -618,7 +618,7 @@ static struct zone *preferred_zone(struct mm *mm, const struct alloc_context *ac
 
 pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 {
-	/* Fast path (reference §3.3): low watermark, ALLOC_CMA for movable requests,
+	/* Fast path (model.md §3.3): low watermark, ALLOC_CMA for movable requests,
 	 * ALLOC_KSWAPD, and ALLOC_NOFRAGMENT when the preferred zone is Normal. */
 	unsigned flags = ALLOC_WMARK_LOW;
 	if (ac->mt == MIGRATE_MOVABLE && !ac->no_cma)
@@ -633,7 +633,7 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 	if (pfn != PFN_NONE)
 		return pfn;
 
-	/* Slow path (reference §4.1). Reclaim and compaction plug in through mm->hooks. */
+	/* Slow path (model.md §4.1). Reclaim and compaction plug in through mm->hooks. */
 	flags = gfp_to_alloc_flags(ac->gfp, ac->order);
 	if (ac->no_cma)
 		flags &= ~(unsigned)ALLOC_CMA;
@@ -651,7 +651,7 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 				return pfn;
 		}
 	}
-	/* Retry loop (reference §4.1).  should_reclaim_retry: keep going while reclaim makes
+	/* Retry loop (model.md §4.1).  should_reclaim_retry: keep going while reclaim makes
 	 * progress (no_progress_loops reset, costly orders excepted) and, without progress,
 	 * while free + reclaimable could still pass the min watermark, for at most
 	 * MAX_RECLAIM_RETRIES loops; `loops` only bounds the model's work. */

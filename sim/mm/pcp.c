@@ -1,4 +1,4 @@
-/* pcp.c — per-cpu pagesets (reference §2.8): small per-CPU caches of order 0..3 (and the
+/* pcp.c — per-cpu pagesets (model.md §2.8): small per-CPU caches of order 0..3 (and the
  * THP order) pages in front of the buddy lists.  Pages on a pcp list are neither free in
  * buddyinfo terms nor allocated, exactly as in the kernel, which is why NR_FREE_PAGES
  * drops when a list is refilled.  Simplification: `high` stays at high_min (no 6.7

@@ -1,5 +1,5 @@
 /* pin.c — pins on objects (long-term GUP, short I/O pins): a pinned page's refcount is
- * above what migration expects, so it can never move or be reclaimed (reference §6.1, §6.2). */
+ * above what migration expects, so it can never move or be reclaimed (model.md §6.1, §6.2). */
 #include "mm.h"
 
 #include "migrate.h"
@@ -9,7 +9,7 @@ bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != OBJ_PAGES)
 		return false;
-	/* FOLL_LONGTERM first moves the page out of CMA / ZONE_MOVABLE (reference §6.1); if
+	/* FOLL_LONGTERM first moves the page out of CMA / ZONE_MOVABLE (model.md §6.1); if
 	 * that fails the pin still happens in place (the kernel would fail the GUP: the
 	 * workload's pin is intent, so the model keeps it and counts the failure). */
 	if (pin_kind == PIN_LONGTERM && mm->cfg->policy.cma.pin_migrate && !s->pins) {

@@ -1,7 +1,7 @@
 /* vmscan.c — LRU placement and ageing, shrink_node, direct reclaim, the ereclaimable and
  * CFLRU policies, and the record-level operations access / dirty / hint.
  *
- * Modelling decisions (reference §3.5, §4, §9.3; DESIGN §2–4)
+ * Modelling decisions (model.md §3.5, §4, §9.3; architecture.md §2–4)
  *
  * Which pages are on the LRU.  An allocation is an LRU page when its gfp migratetype is
  * MOVABLE: anon faults (6.18: GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP), page cache
@@ -122,7 +122,7 @@ bool vmscan_can_swap(const struct mm *mm)
 	return rs->swap_pages > rs->swap_used;
 }
 
-/* inactive_is_low (reference §4.3): inactive × ratio < active, ratio = int_sqrt(10 × GiB). */
+/* inactive_is_low (model.md §4.3): inactive × ratio < active, ratio = int_sqrt(10 × GiB). */
 bool vmscan_inactive_is_low(const struct mm *mm, bool file)
 {
 	const struct lruvec *v = &mm->lruvec;
@@ -657,7 +657,7 @@ static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 	VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_CMA,
 };
 
-/* try_to_free_pages (reference §4.1): priority 12 -> 0, stop at 32 pages reclaimed or,
+/* try_to_free_pages (model.md §4.1): priority 12 -> 0, stop at 32 pages reclaimed or,
  * for costly orders, once compaction could run.  Cost goes to the allocating request. */
 static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 {

@@ -1,4 +1,4 @@
-/* vmscan.h — reclaim, kswapd, writeback and swap state (reference §3.5, §4, §9.3).
+/* vmscan.h — reclaim, kswapd, writeback and swap state (model.md §3.5, §4, §9.3).
  *
  * Glossary
  *   scan_control     one reclaim pass: who (kswapd / direct), how far (reclaim_idx, priority),
@@ -206,7 +206,7 @@ bool reclaim_node_unreclaimable(const struct mm *mm);
  * swap slots); false with the first violation in msg. O(pages). */
 bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size);
 
-/* should_reclaim_retry (reference §4.1) for the allocator's retry loop. */
+/* should_reclaim_retry (model.md §4.1) for the allocator's retry loop. */
 bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_progress_loops);
 
 /* Run the flusher now: write back every dirty file page (sync/"vmscan" reason). */

@@ -1,4 +1,4 @@
-/* workingset.c — shadow entries and refault detection (reference §4.3 "Workingset"), and
+/* workingset.c — shadow entries and refault detection (model.md §4.3 "Workingset"), and
  * the side table that holds them: object id -> {gfp, shadow age, swap slot}.
  *
  * The kernel keeps a shadow entry in the page-cache / swap-cache slot of an evicted page,

@@ -1,6 +1,6 @@
 /* writeback.c — dirty page accounting, the flusher, and the block-device model.
  *
- * Dirty pages (reference §4.4, §8.4 nr_dirty / nr_dirtied / nr_written): a `dirty` record
+ * Dirty pages (model.md §4.4, §8.4 nr_dirty / nr_dirtied / nr_written): a `dirty` record
  * on a file page sets PG_dirty (nr_dirty, nr_dirtied) and queues the object on the
  * flusher's FIFO in dirtying order (the kernel's b_dirty list ordered by dirtied_when).
  * On an anon page it only drops a clean swap-cache copy (the slot no longer matches).

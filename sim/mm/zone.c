@@ -1,5 +1,5 @@
 /* zone.c — building the node: zone layout, pageblocks, CMA regions, min_free_kbytes,
- * watermarks and lowmem_reserve (reference §1.3–1.4, §3.1, §7.1). */
+ * watermarks and lowmem_reserve (model.md §1.3–1.4, §3.1, §7.1). */
 #include "mm.h"
 
 #include <inttypes.h>

@@ -493,7 +493,7 @@ static void section_latency(struct report_state *rc)
 }
 
 /* CMA utilisation: how much of the CMA areas holds pages over time, per group; the figure
- * the CMA policies are compared on (DESIGN §4, reference §7). First repeats only. */
+ * the CMA policies are compared on (architecture.md §4, model.md §7). First repeats only. */
 static void section_cma_used(struct report_state *rc)
 {
 	char name[] = "cma-used", path[4300];

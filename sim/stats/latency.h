@@ -1,4 +1,4 @@
-/* latency.h — allocation latency distributions per allocation class (DESIGN §3, §7).
+/* latency.h — allocation latency distributions per allocation class (architecture.md §3, §7).
  *
  * Each class keeps a log2 histogram: bucket 0 holds 0 ns, bucket b ≥ 1 holds
  * [2^(b-1), 2^b − 1] ns, so 65 buckets cover all of uint64_t with a bounded error and

@@ -1,4 +1,4 @@
-/* procfs.h — /proc files in the kernel's exact text formats (reference §8.1–8.4).
+/* procfs.h — /proc files in the kernel's exact text formats (model.md §8.1–8.4).
  * Each writer prints the node's current state; a CONFIG_CMA=n kernel's layout is used
  * (no CMA column) unless the run configured CMA, as the real files differ the same way. */
 #ifndef MMSIM_PROCFS_H

@@ -1,4 +1,4 @@
-/* procfs_buddy.c — /proc/buddyinfo and /proc/pagetypeinfo (reference §8.1, §8.2). */
+/* procfs_buddy.c — /proc/buddyinfo and /proc/pagetypeinfo (model.md §8.1, §8.2). */
 #include "procfs.h"
 
 bool procfs_has_cma(const struct mm *mm)

@@ -1,5 +1,5 @@
 /* procfs_vmstat.c — /proc/vmstat and the vmstat figures shared with zoneinfo and
- * summary.json (reference §8.3, §8.4).
+ * summary.json (model.md §8.3, §8.4).
  *
  * The kernel prints, in this order: zone state items (summed over zones), node state
  * items, then events.  Some of our vm_events[] are node *state* items in the kernel
@@ -271,7 +271,7 @@ static void print_line(void *ctx, const char *name, uint64_t value)
 	fprintf(ctx, "%s %lu\n", name, (unsigned long)value);
 }
 
-/* /proc/vmstat (reference §8.4): "name value" lines. */
+/* /proc/vmstat (model.md §8.4): "name value" lines. */
 void procfs_write_vmstat(FILE *fp, const struct mm *mm)
 {
 	procfs_visit_stats(mm, PROCFS_STATS_VMSTAT, NULL, print_line, fp);

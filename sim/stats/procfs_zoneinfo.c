@@ -1,10 +1,10 @@
-/* procfs_zoneinfo.c — /proc/zoneinfo in the 6.18 layout (reference §8.3; compare with
+/* procfs_zoneinfo.c — /proc/zoneinfo in the 6.18 layout (model.md §8.3; compare with
  * tests/data/real/compile-thp/before.zoneinfo).
  *
  * Every zone of the node is printed, as the kernel does: an unpopulated zone (Movable
  * without kernelcore=, our CMA zone outside the zone_cma policy) gets only the lines up
  * to "protection:".  The pagesets are the model's per-CPU lists when
- * machine.pcp is on, else the kernel's boot-time figures (reference §2.8) for
+ * machine.pcp is on, else the kernel's boot-time figures (model.md §2.8) for
  * cfg->machine.nr_cpus CPUs.
  */
 #include "procfs.h"

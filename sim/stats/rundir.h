@@ -1,4 +1,4 @@
-/* rundir.h — a run's output directory (DESIGN §7):
+/* rundir.h — a run's output directory (architecture.md §7):
  *   DIR/summary.json  buddyinfo  pagetypeinfo  vmstat  zoneinfo  timeseries.tsv  latency.tsv
  *   DIR/snapshots/<tag>-<time_ns>/{buddyinfo,pagetypeinfo,vmstat,zoneinfo}
  * Every file is written under a temporary name and renamed when complete (atomic_open /

@@ -1,4 +1,4 @@
-/* summary.h — summary.json, the machine-readable result of one run (DESIGN §7).
+/* summary.h — summary.json, the machine-readable result of one run (architecture.md §7).
  *
  * {
  *   "mmsim_version": "0.1.0", "seed": 42,

@@ -1,4 +1,4 @@
-/* timeseries.h — timeseries.tsv: one row of node state per sampling tick (DESIGN §7).
+/* timeseries.h — timeseries.tsv: one row of node state per sampling tick (architecture.md §7).
  *
  * Rows go straight to a temporary file next to the final path (atomic_open), so a long
  * run holds no rows in memory; timeseries_commit renames it into place.  The column set
@@ -12,7 +12,7 @@
  * zone; the first row looks back to the open) or a wake-up is queued at the sample time;
  * kcompactd runs in zero simulated time, so this is the model's "was busy in the interval".
  * Watermarks include the boost (what the allocator compares against); the two indices are
- * in thousandths (reference §5.3; frag_index −1000 means an order-9 block is free).
+ * in thousandths (model.md §5.3; frag_index −1000 means an order-9 block is free).
  * Later columns are appended at the end of the list in timeseries.c (one place).
  */
 #ifndef MMSIM_TIMESERIES_H

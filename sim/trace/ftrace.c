@@ -1,7 +1,7 @@
 /* ftrace.c — the text line parser (tracefs `trace`, `trace_pipe`, `trace-cmd report`),
  * the buffered plain/gzip reader, and input-kind sniffing.
  *
- * Speed matters (DESIGN §9: ≥ 1.5 M lines/s): lines are split in a large buffer with
+ * Speed matters (architecture.md §9: ≥ 1.5 M lines/s): lines are split in a large buffer with
  * memchr, nothing is allocated per line, and fields are found by name with memmem
  * (ftrace_events.c).
  */

@@ -1,6 +1,6 @@
 /* ftrace.h — reading kernel trace captures into a stream of typed events.
  *
- * Inputs (reference §8.5, §8.6): the tracefs `trace` file (with its `#` header and a
+ * Inputs (model.md §8.5, §8.6): the tracefs `trace` file (with its `#` header and a
  * latency-flags column), `trace_pipe` output (same lines, no header), `trace-cmd report`
  * text (a `cpus=N` header, no flags column), each plain or gzip-compressed; and trace-cmd
  * `.dat` files through libtracecmd (tracedat.c, optional).  Every source yields the same
@@ -14,7 +14,7 @@
  * Parsing rules: the task is "comm-pid" (comm may hold spaces and dashes: the pid is the
  * digits after the last dash), the CPU is "[NNN]", optional columns (latency flags
  * "d..2.", tgid "( 123)") are skipped, the timestamp is "secs.frac:" with 1..9 fractional
- * digits.  `page=` is never read: it is a hashed pointer (reference §8.5).
+ * digits.  `page=` is never read: it is a hashed pointer (model.md §8.5).
  */
 #ifndef MMSIM_FTRACE_H
 #define MMSIM_FTRACE_H
@@ -95,7 +95,7 @@ enum ftrace_event_id {
 extern const char *const ftrace_event_names[NR_FTRACE_EVENTS];
 extern const char *const ftrace_event_systems[NR_FTRACE_EVENTS];
 
-/* Names of the compaction status / ret strings, in compact_result order (reference §5.2). */
+/* Names of the compaction status / ret strings, in compact_result order (model.md §5.2). */
 #define NR_COMPACT_RESULTS 9
 extern const char *const ftrace_compact_result_names[NR_COMPACT_RESULTS];
 #define FTRACE_RESULT_OTHER NR_COMPACT_RESULTS /* a string this table does not know */

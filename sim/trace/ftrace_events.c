@@ -1,6 +1,6 @@
 /* ftrace_events.c — event names and per-event field extraction, by field name.
  *
- * The payload formats are the TP_printk texts of reference §8.6.  Fields are found by
+ * The payload formats are the TP_printk texts of model.md §8.6.  Fields are found by
  * scanning for "name=" at a word boundary, starting where the previous field ended (the
  * kernel prints them in a fixed order, so the common case is one forward scan) and
  * falling back to the whole payload.  No regex, no allocation: this runs once per line.

@@ -473,7 +473,7 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 	}
 
 	/* The trace's migratetype= is the pcp list or block the page came from: a cross-check
-	 * of our gfp -> migratetype mapping, not an input to it (reference §8.7). */
+	 * of our gfp -> migratetype mapping, not an input to it (model.md §8.7). */
 	enum migratetype want = gfp_migratetype(gfp);
 	if (ev->migratetype >= 0 && ev->migratetype != (int)want) {
 		if (!st->gfp_mt_mismatch++)

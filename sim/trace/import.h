@@ -1,4 +1,4 @@
-/* import.h — turning a kernel trace capture into native intent records (DESIGN §2, §5).
+/* import.h — turning a kernel trace capture into native intent records (architecture.md §2, §5).
  *
  * Events from ftrace.h pass a bounded reorder window (so CPUs' interleavings are merged
  * by timestamp), then intent is separated from effect:

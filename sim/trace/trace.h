@@ -1,4 +1,4 @@
-/* trace.h — the native mmsim trace: records of workload *intent* (DESIGN §2, §5).
+/* trace.h — the native mmsim trace: records of workload *intent* (architecture.md §2, §5).
  *
  * Two encodings of the same record stream:
  *   *.mmt.gz   binary records in a zlib (gzip) stream, with a versioned header;

@@ -1,6 +1,6 @@
 /* trace_bin.c — the binary record codec of *.mmt.gz (FORMAT.md §3).
  *
- * Replay speed is the point of this encoding (DESIGN §9: ≥ 20 M records/s, within 2× of
+ * Replay speed is the point of this encoding (architecture.md §9: ≥ 20 M records/s, within 2× of
  * zcat), so a record is a kind byte and a few varints, deltas keep them one byte long
  * in the common case, and the decoder works on a 256 KiB window of inflated bytes with
  * no per-record calls into zlib. */

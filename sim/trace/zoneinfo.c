@@ -153,7 +153,7 @@ int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
 	return rc;
 }
 
-/* The kernel's __setup_per_zone_wmarks (reference §3.1) gives each lowmem zone
+/* The kernel's __setup_per_zone_wmarks (model.md §3.1) gives each lowmem zone
  *   min_z = pages_min * managed_z / Σ managed  (integer division)
  * so Σ min_z lies in (pages_min - nr_lowmem, pages_min].  We try every pages_min in that
  * range and keep the first that reproduces every zone's min exactly; printed watermarks

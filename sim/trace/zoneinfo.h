@@ -1,4 +1,4 @@
-/* zoneinfo.h — a captured /proc/zoneinfo as a machine configuration (reference §8.3).
+/* zoneinfo.h — a captured /proc/zoneinfo as a machine configuration (model.md §8.3).
  *
  * Replaying a real capture on the real machine's zone layout needs the zone sizes and
  * the watermarks the kernel set.  The simulator is single-node: zones of the same type

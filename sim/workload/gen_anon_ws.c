@@ -1,4 +1,4 @@
-/* gen_anon_ws.c — anonymous working sets with hot/cold accesses (DESIGN §5).
+/* gen_anon_ws.c — anonymous working sets with hot/cold accesses (architecture.md §5).
  *
  * Each task faults in its working set at a fault rate (4 KiB pages, or THPs), then touches
  * it at an access rate with a skewed distribution: Zipf over the pages (weight

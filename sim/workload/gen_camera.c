@@ -1,4 +1,4 @@
-/* gen_camera.c — an Android-like camera burst (DESIGN §5; the CMA policy comparison).
+/* gen_camera.c — an Android-like camera burst (architecture.md §5; the CMA policy comparison).
  *
  * Background: app churn (the churn component under "background."), and block-device page
  * cache written by the storage stack — GFP_NOFS|__GFP_MOVABLE, movable but not

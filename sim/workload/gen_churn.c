@@ -1,4 +1,4 @@
-/* gen_churn.c — mixed movable / unmovable / reclaimable allocation churn (DESIGN §5).
+/* gen_churn.c — mixed movable / unmovable / reclaimable allocation churn (architecture.md §5).
  *
  * Allocations arrive as a Poisson process; each draws a task, a class, an order and a
  * lifetime from its own stream, and its free is scheduled at alloc time + lifetime.  Above

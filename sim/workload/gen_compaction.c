@@ -1,5 +1,5 @@
 /* gen_compaction.c — the kselftest compaction_test pattern (tools/testing/selftests/mm),
- * DESIGN §5.
+ * architecture.md §5.
  *
  * The test mmaps and mlocks 100 MB chunks until about 80% of memory is used, unmaps every
  * other chunk, then asks hugetlbfs for as many huge pages as it can get and checks that a

@@ -1,4 +1,4 @@
-/* gen_highalloc.c — stress-highalloc-like (mmtests), DESIGN §5.
+/* gen_highalloc.c — stress-highalloc-like (mmtests), architecture.md §5.
  *
  * A background churn (the churn component under "background.") loads and fragments
  * memory; after a warm-up, order-9 movable requests as hugetlbfs makes them

@@ -1,4 +1,4 @@
-/* gen_kbuild.c — a kernel-build-like mix (`make -jN`), DESIGN §5.
+/* gen_kbuild.c — a kernel-build-like mix (`make -jN`), architecture.md §5.
  *
  * `jobs` compiler processes run at once; each lives a lognormal time and, as a Poisson
  * stream of operations, faults anonymous memory (mostly 4 KiB, some THPs), reads source
@@ -9,7 +9,7 @@
  * A new job starts in the slot at once, with a new pid, keeping -j parallelism.
  *
  * Page cache is never freed by the trace: dropping it is reclaim, the simulator's effect
- * (DESIGN §2); an ACCESS to a page the simulator reclaimed is a refault.
+ * (architecture.md §2); an ACCESS to a page the simulator reclaimed is a refault.
  */
 #include "wl_internal.h"
 

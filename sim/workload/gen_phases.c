@@ -1,5 +1,5 @@
 /* gen_phases.c — scripted phases of one allocation class each, for experiments that need
- * a sequence ("a burst of movable allocations, then GFP_ATOMIC unmovable ones"), DESIGN §5.
+ * a sequence ("a burst of movable allocations, then GFP_ATOMIC unmovable ones"), architecture.md §5.
  *
  * Up to four phases, phaseN.{start, count, rate, order, class, lifetime}: phase N issues
  * `count` allocations of `order` and `class` at `rate` per second from `start`, one task

@@ -1,4 +1,4 @@
-/* gen_stream.c — large files written through the page cache (DESIGN §5).
+/* gen_stream.c — large files written through the page cache (architecture.md §5).
  *
  * Each writer writes its file sequentially at a bandwidth, one folio at a time: the first
  * pass allocates page cache (GFP_HIGHUSER_MOVABLE|__GFP_WRITE) and dirties it, later passes

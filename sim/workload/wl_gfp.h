@@ -1,5 +1,5 @@
 /* wl_gfp.h — gfp masks the generators emit beyond the kernel's named ones (sim/kernel/gfp.h
- * holds the kernel 6.18 x86-64 bits, reference §8.7). */
+ * holds the kernel 6.18 x86-64 bits, model.md §8.7). */
 #ifndef MMSIM_WL_GFP_H
 #define MMSIM_WL_GFP_H
 

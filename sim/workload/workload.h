@@ -1,4 +1,4 @@
-/* workload.h — synthetic workload generators (DESIGN §5 "Generators").
+/* workload.h — synthetic workload generators (architecture.md §5 "Generators").
  *
  * A workload YAML names `generator: <kind>` plus that kind's parameters, a `seed`, and a
  * `duration` and/or a `records` budget.  The generator produces a stream of trace records
