@@ -24,10 +24,7 @@ static void start(void)
 
 static void check_state(const char *want_buddy)
 {
-	char msg[256];
-	bool ok = mm_check(&mm, 2, msg, sizeof(msg));
-	if (!ok)
-		fprintf(stderr, "mm_check: %s\n", msg);
+	bool ok = mm_check_full(&mm); /* prints the first violation */
 	CHECK(ok);
 	char *got = mmtest_buddy_counts(&mm, ZONE_NORMAL);
 	CHECK_STR(got, want_buddy);

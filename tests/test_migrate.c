@@ -26,10 +26,7 @@ static void start(enum nonlru_migration nonlru, bool file_migrate_folio)
 
 static void check_mm(void)
 {
-	char msg[256];
-	bool ok = mm_check(&mm, 2, msg, sizeof(msg));
-	if (!ok)
-		fprintf(stderr, "mm_check: %s\n", msg);
+	bool ok = mm_check_full(&mm); /* prints the first violation */
 	CHECK(ok);
 }
 
