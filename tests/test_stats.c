@@ -3,6 +3,7 @@
  * directory (atomic files, snapshots).  Expected values are worked by hand in comments. */
 #include "mmtest.h"
 #include "mmtest_engine.h"
+#include "json_check.h"
 #include "testlib.h"
 
 #include <ctype.h>
@@ -18,115 +19,15 @@
 
 /* ---- a minimal JSON validator (RFC 8259 grammar, no semantics) ------------------------ */
 
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *json_value(const char *p);
-
-static const char *json_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (; *p != '"'; p++) {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)p[i]))
-						return NULL;
-				p += 4;
-			} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
-				return NULL;
-			}
-		}
-	}
-	return p + 1;
-}
-
-static const char *json_number(const char *p)
-{
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (isdigit((unsigned char)*p))
-		while (isdigit((unsigned char)*p))
-			p++;
-	else
-		return NULL;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)*++p))
-			return NULL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!isdigit((unsigned char)*p))
-			return NULL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	return p;
-}
-
-static const char *json_value(const char *p)
-{
-	p = json_ws(p);
-	if (*p == '{' || *p == '[') {
-		char close = *p == '{' ? '}' : ']';
-		p = json_ws(p + 1);
-		if (*p == close)
-			return p + 1;
-		for (;;) {
-			if (close == '}') {
-				p = json_string(json_ws(p));
-				if (!p || *(p = json_ws(p)) != ':')
-					return NULL;
-				p++;
-			}
-			p = json_value(p);
-			if (!p)
-				return NULL;
-			p = json_ws(p);
-			if (*p == close)
-				return p + 1;
-			if (*p++ != ',')
-				return NULL;
-		}
-	}
-	if (*p == '"')
-		return json_string(p);
-	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	return json_number(p);
-}
-
-static bool json_valid(const char *text)
-{
-	const char *end = json_value(text);
-	return end && *json_ws(end) == '\0';
-}
-
 static void test_json_validator(void)
 {
 	/* The validator itself must reject what JSON forbids. */
-	CHECK(json_valid("{\"a\": [1, -2.5e3, \"x\\n\", true, null, {}]}"));
-	CHECK(!json_valid("{\"a\": 01}"));
-	CHECK(!json_valid("{\"a\": nan}"));
-	CHECK(!json_valid("{\"a\": \"tab\there\"}"));
-	CHECK(!json_valid("{\"a\": 1,}"));
-	CHECK(!json_valid("{\"a\": 1} x"));
+	CHECK(json_check_valid("{\"a\": [1, -2.5e3, \"x\\n\", true, null, {}]}"));
+	CHECK(!json_check_valid("{\"a\": 01}"));
+	CHECK(!json_check_valid("{\"a\": nan}"));
+	CHECK(!json_check_valid("{\"a\": \"tab\there\"}"));
+	CHECK(!json_check_valid("{\"a\": 1,}"));
+	CHECK(!json_check_valid("{\"a\": 1} x"));
 }
 
 /* ---- latency -------------------------------------------------------------------------- */
@@ -488,7 +389,7 @@ static void test_summary(void)
 	fp = open_memstream(&buf, &len);
 	summary_write(fp, &in);
 	fclose(fp);
-	CHECK(json_valid(buf));
+	CHECK(json_check_valid(buf));
 	CHECK(strstr(buf, "\"mmsim_version\": \"") != NULL);
 	CHECK(strstr(buf, "\"seed\": 42,") != NULL);
 	CHECK(strstr(buf, "\"config\": {\"seed\": 1, \"note\"") != NULL);
@@ -527,7 +428,7 @@ static void test_summary(void)
 	fp = open_memstream(&buf, &len);
 	summary_write(fp, &bare);
 	fclose(fp);
-	CHECK(json_valid(buf));
+	CHECK(json_check_valid(buf));
 	CHECK(strstr(buf, "\"config\": null") != NULL);
 	CHECK(strstr(buf, "\"observed\": {}") != NULL);
 	free(buf);
@@ -604,7 +505,7 @@ static void test_rundir(void)
 	free(text);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	text = tl_read_file(path, NULL);
-	CHECK(text && json_valid(text));
+	CHECK(text && json_check_valid(text));
 	free(text);
 	snprintf(path, sizeof(path), "%s/latency.tsv", dir);
 	text = tl_read_file(path, NULL);

@@ -10,113 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../json_check.h"
 #include "engine/engine.h"
 #include "mm/mm.h"
 #include "stats/summary.h"
-
-static const char *ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *value(const char *p, int depth);
-
-static const char *string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	while (*p != '"') {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x20)
-			return NULL;
-		if (c == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)p[i]))
-						return NULL;
-				p += 5;
-			} else if (*p && strchr("\"\\/bfnrt", *p)) {
-				p++;
-			} else {
-				return NULL;
-			}
-			continue;
-		}
-		size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-		if (!n)
-			return NULL;
-		for (size_t i = 1; i < n; i++)
-			if (((unsigned char)p[i] & 0xc0) != 0x80)
-				return NULL;
-		p += n;
-	}
-	return p + 1;
-}
-
-static const char *number(const char *p)
-{
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (isdigit((unsigned char)*p))
-		while (isdigit((unsigned char)*p))
-			p++;
-	else
-		return NULL;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)*++p))
-			return NULL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!isdigit((unsigned char)*p))
-			return NULL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	return p;
-}
-
-static const char *value(const char *p, int depth)
-{
-	p = ws(p);
-	if (depth > 32)
-		return NULL;
-	if (*p == '{' || *p == '[') {
-		char close = *p == '{' ? '}' : ']';
-		p = ws(p + 1);
-		if (*p == close)
-			return p + 1;
-		for (;;) {
-			if (close == '}') {
-				p = string(ws(p));
-				if (!p || *(p = ws(p)) != ':')
-					return NULL;
-				p++;
-			}
-			if (!(p = value(p, depth + 1)))
-				return NULL;
-			p = ws(p);
-			if (*p == close)
-				return p + 1;
-			if (*p++ != ',')
-				return NULL;
-		}
-	}
-	if (*p == '"')
-		return string(p);
-	if (!strncmp(p, "null", 4))
-		return p + 4;
-	return number(p);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -165,8 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct summary_input in = { .mm = &mm, .trace = &hdr };
 	summary_write(fp, &in);
 	fclose(fp);
-	const char *end = value(buf, 0);
-	if (!end || *ws(end)) {
+	if (!json_check_valid(buf)) {
 		fprintf(stderr, "invalid JSON:\n%s\n", buf);
 		abort();
 	}
