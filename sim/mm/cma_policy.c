@@ -8,6 +8,9 @@
  */
 #include "mm.h"
 
+/* Each policy file defines one of these; a new policy adds its line here and in the table. */
+extern const struct cma_policy_ops cma_policy_none, cma_policy_migrate, cma_policy_sticky, cma_policy_zone;
+
 const struct cma_policy_ops *const cma_policies[NR_CMA_MODES] = {
 	[CMA_NONE] = &cma_policy_none,
 	[CMA_MIGRATE_CMA] = &cma_policy_migrate,

@@ -258,7 +258,6 @@ struct cma_policy_ops {
 extern const struct cma_policy_ops *const cma_policies[NR_CMA_MODES];
 /* The policy for mode, or NULL when mode is out of range. */
 const struct cma_policy_ops *cma_policy_of(enum cma_mode mode);
-extern const struct cma_policy_ops cma_policy_none, cma_policy_migrate, cma_policy_sticky, cma_policy_zone;
 /* Shared pieces the policy files combine (cma_policy.c). */
 void cma_prepare_by_migratetype(const struct mm *mm, struct alloc_context *ac);
 bool cma_fallback_any(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,

@@ -104,7 +104,7 @@ static uint64_t cma_total_pages(const struct config *cfg)
 static const struct cma_policy_ops *layout_policy(const struct config *cfg)
 {
 	const struct cma_policy_ops *ops = cma_policy_of(cfg->policy.cma.mode);
-	return ops ? ops : &cma_policy_none;
+	return ops ? ops : cma_policies[CMA_NONE];
 }
 
 void mm_layout_compute(const struct config *cfg, struct mm_layout *l)
