@@ -400,6 +400,42 @@ static void test_zoneinfo_capture(void)
 	CHECK_EQ(m.nr_cpus, 2);
 }
 
+/* Eight bytes overwritten in the middle of the real capture: libtracecmd stops reading
+ * CPU 0 there (~211k of its 290k records) and reports success; the read must fail, naming
+ * the file, the CPU and the offset.  The intact file still reads whole. */
+static void test_dat_corrupt(void)
+{
+#if !HAVE_LIBTRACECMD
+	tl_skip_test("built without libtracecmd");
+#else
+	char src[4096], dst[4096];
+	snprintf(src, sizeof(src), "%s/tests/data/real/compile-thp/trace.dat", tl_srcdir());
+	size_t n;
+	char *all = tl_read_file(src, &n);
+	if (!all) {
+		tl_skip_test("tests/data/real/compile-thp/trace.dat is missing");
+		return;
+	}
+	struct ftrace_read_stats st;
+	struct count_sink c = { 0 };
+	struct sim_error err = { 0 };
+	CHECK_EQ(ftrace_read(src, NULL, count_events, &c, &st, &err), 0);
+	CHECK_EQ(st.nr_lines, 654573);
+	memset(all + n / 2, 0xff, 8);
+	snprintf(dst, sizeof(dst), "%s/corrupt.dat", tl_tmpdir());
+	FILE *fp = fopen(dst, "wb");
+	CHECK(fp && fwrite(all, 1, n, fp) == n);
+	if (fp)
+		fclose(fp);
+	free(all);
+	memset(&c, 0, sizeof(c));
+	CHECK_EQ(ftrace_read(dst, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	CHECK(strstr(err.msg, "corrupt.dat: CPU 0: records stop at offset ") != NULL);
+	CHECK(strstr(err.msg, "corrupt or truncated") != NULL);
+#endif
+}
+
 /* Write the first LEN bytes of zoneinfo.small to the temp dir as NAME. */
 static const char *zoneinfo_cut(const char *name, size_t len)
 {
@@ -475,6 +511,7 @@ int main(int argc, char **argv)
 	RUN(test_read_files);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);
+	RUN(test_dat_corrupt);
 	RUN(test_zoneinfo_small);
 	RUN(test_zoneinfo_capture);
 	RUN(test_zoneinfo_truncated);
