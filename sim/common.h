@@ -37,6 +37,7 @@ enum sim_exit {
 	EX_UNAVAILABLE_ = 69, /* optional feature not built in */
 	EX_SOFTWARE_ = 70,    /* internal error */
 	EX_IOERR_ = 74,       /* output could not be written */
+	EX_TEMPFAIL_ = 75,    /* busy: try again later (a sweep directory in use) */
 	EX_CONFIG_ = 78,      /* bad configuration */
 };
 

@@ -210,6 +210,90 @@ static void test_runset_compare(void)
 	runset_free(&rs);
 }
 
+/* Write DIR/summary.json with counters NAME0..NAME<n-1> = 1..n (and C0.. when c_too). */
+static void write_many(const char *dir, const char *name, unsigned n, bool c_too)
+{
+	char path[4300];
+	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
+	CHECK_EQ(system(path), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	FILE *fp = fopen(path, "w");
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	fprintf(fp, "{\"elapsed_ns\": 1, \"counters\": {");
+	for (unsigned i = 0; i < n; i++)
+		fprintf(fp, "%s\"%s%u\": %u", i ? ", " : "", name, i, i + 1);
+	for (unsigned i = 0; c_too && i < n / 2; i++)
+		fprintf(fp, ", \"c%u\": %u", i, 2 * (i + 1));
+	fprintf(fp, "}}\n");
+	fclose(fp);
+}
+
+/* 20000 metrics per run: lookups are hashed, and the table's union (base's metrics in its
+ * order, then the 10000 only the other has) is right.  A: c0..c19999 = i + 1;
+ * B: d0..d19999 = i + 1 and c0..c9999 = 2(i + 1). */
+static void test_many_metrics(void)
+{
+	char a[4200], b[4200];
+	snprintf(a, sizeof(a), "%s/many/A", tl_tmpdir());
+	snprintf(b, sizeof(b), "%s/many/B", tl_tmpdir());
+	write_many(a, "c", 20000, false);
+	write_many(b, "d", 20000, true);
+	struct runset rs = { 0 };
+	struct sim_error err = { 0 };
+	CHECK_EQ(runset_add(&rs, a, &err), 0);
+	CHECK_EQ(runset_add(&rs, b, &err), 0);
+	if (rs.nr_groups != 2) {
+		CHECK_EQ(rs.nr_groups, 2);
+		runset_free(&rs);
+		return;
+	}
+	CHECK_EQ(rs.groups[0].nr_metrics, 20001); /* + elapsed_ns */
+	CHECK_EQ(rs.groups[1].nr_metrics, 30001);
+	/* the index invariant (runset.h): a table at most half full, every metric in it */
+	for (size_t g = 0; g < 2; g++) {
+		const struct runset_group *gr = &rs.groups[g];
+		size_t live = 0;
+		for (size_t i = 0; i < gr->metric_hash_cap; i++)
+			live += gr->metric_hash[i] != 0;
+		CHECK(gr->metric_hash_cap >= 2 * gr->nr_metrics);
+		CHECK_EQ(live, gr->nr_metrics);
+	}
+	long m = runset_metric_index(&rs.groups[0], "counters.c12345");
+	CHECK(m >= 0 && rs.groups[0].nr_values[m] == 1 && rs.groups[0].metric_values[m][0] == 12346);
+	m = runset_metric_index(&rs.groups[1], "counters.c9999");
+	CHECK(m >= 0 && rs.groups[1].metric_values[m][0] == 20000);
+	m = runset_metric_index(&rs.groups[1], "counters.d19999");
+	CHECK(m >= 0 && rs.groups[1].metric_values[m][0] == 20000);
+	CHECK_EQ(runset_metric_index(&rs.groups[1], "counters.c10000"), -1);
+	CHECK_EQ(runset_metric_index(&rs.groups[0], "counters.d0"), -1);
+	CHECK_EQ(runset_metric_index(&rs.groups[0], "counters.c"), -1);
+	const char **names = NULL;
+	struct compare_control cc = { .rs = &rs, .base = 0, .format = COMPARE_TSV };
+	size_t n = compare_metrics(&cc, &names);
+	CHECK_EQ(n, 40001);
+	if (n == 40001) {
+		CHECK_STR(names[0], "counters.c0");
+		CHECK_STR(names[19999], "counters.c19999");
+		CHECK_STR(names[20000], "elapsed_ns");
+		CHECK_STR(names[20001], "counters.d0");
+		CHECK_STR(names[40000], "counters.d19999");
+	}
+	free(names);
+	/* B as base: its order first, then A's c10000.. */
+	cc.base = 1;
+	n = compare_metrics(&cc, &names);
+	CHECK_EQ(n, 40001);
+	if (n == 40001) {
+		CHECK_STR(names[0], "counters.d0");
+		CHECK_STR(names[20000], "counters.c0");
+		CHECK_STR(names[30001], "counters.c10000");
+	}
+	free(names);
+	runset_free(&rs);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -218,5 +302,6 @@ int main(int argc, char **argv)
 	RUN(test_pct);
 	RUN(test_json);
 	RUN(test_runset_compare);
+	RUN(test_many_metrics);
 	return TEST_END();
 }

@@ -996,6 +996,34 @@ static void test_phases(void)
 	workload_close(w);
 }
 
+/* A footprint of 3 pages under 9 M arrivals/s and 1 s lifetimes skips ~9 M arrivals per
+ * record: generation is refused (65, naming the workload) instead of running for days. */
+static void test_throttle_bound(void)
+{
+	struct sim_error err = { 0 };
+	struct workload *w = open_text("generator: churn\nseed: 1\nrecords: 3\nfootprint: 3\n"
+				"rate: 9000000\nlifetime:\n  mean: 1s\n", NULL, &err);
+	CHECK(w != NULL);
+	struct trace_record rec;
+	int got = 0;
+	uint64_t n = 0;
+	while (w && (got = workload_next(w, &rec, &err)) == 1)
+		n++;
+	CHECK_EQ(got, -1);
+	CHECK_EQ(err.code, EX_DATAERR_);
+	CHECK(strstr(err.msg, "t.yaml: generator churn: 100000 arrivals in a row skipped") != NULL);
+	workload_close(w);
+	/* the same rate with room for its lifetimes runs to its budget */
+	w = open_text("generator: churn\nseed: 1\nrecords: 1000\nfootprint: 64MiB\n"
+	       "rate: 9000000\nlifetime:\n  mean: 1ms\n", NULL, &err);
+	n = 0;
+	while (w && (got = workload_next(w, &rec, &err)) == 1)
+		n++;
+	CHECK_EQ(got, 0);
+	CHECK(n >= 1000);
+	workload_close(w);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -1019,5 +1047,6 @@ int main(int argc, char **argv)
 	RUN(test_shipped_workloads);
 	RUN(test_trace_roundtrip);
 	RUN(test_cmd_gen);
+	RUN(test_throttle_bound);
 	return TEST_END();
 }

@@ -29,14 +29,19 @@ int cmd_sweep(int argc, char **argv)
 		  "run only units u with u % N == I-1 (default from\n"
 		  "SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 / SLURM_ARRAY_TASK_COUNT)" },
 		{ "list", 0, CLI_FLAG, &list, NULL, "print the units (unit, point, repeat, seed, sets) and exit" },
+		{ "rerun-stale", 0, CLI_FLAG, &sc.rerun_stale, NULL,
+		  "rerun finished units whose config, workload or trace file or\n"
+		  "mmsim version changed (without it such a resume is refused)" },
 		{ 0 },
 	};
 	struct cli_spec spec = {
 		.name = "sweep", .synopsis = "PLAN.yaml", .nr_pos_min = 1, .nr_pos_max = 1, .opts = opts,
 		.about = "Run every unit (point x repeat) of a sweep plan in its own `mmsim run` process.\n",
-		.epilog = "Rerunning the same command resumes: finished units are never rerun.\n"
+		.epilog = "Rerunning the same command resumes: finished units are never rerun, and\n"
+			  "a resume whose inputs changed is refused (see --rerun-stale).\n"
 			  "Exit: 0 all units of the shard done; the exit code of a failed unit (70 if\n"
-			  "it had none in 64..78) when any failed; 64 usage; 78 bad plan.\n",
+			  "it had none in 64..78) when any failed; 64 usage; 65 finished units of\n"
+			  "other inputs; 75 another sweep holds the directory; 78 bad plan.\n",
 	};
 	struct cli_args pos;
 	int rc = cli_parse_or_exit(&spec, argc, argv, &pos);

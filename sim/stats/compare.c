@@ -43,9 +43,11 @@ size_t compare_metrics(const struct compare_control *cc, const char ***names)
 		const struct runset_group *g = &rs->groups[gi];
 		for (size_t m = 0; m < g->nr_metrics; m++) {
 			const char *name = g->metric_names[m];
-			bool dup = false;
-			for (size_t i = 0; i < n && !dup; i++)
-				dup = !strcmp(out[i], name);
+			/* listed already iff a group visited before this one has it (names are
+			 * unique within a group): O(groups) hashed lookups, not O(metrics) */
+			bool dup = k > 0 && runset_metric_index(&rs->groups[cc->base], name) >= 0;
+			for (size_t j = 0; j + 1 < k && !dup; j++)
+				dup = j != cc->base && runset_metric_index(&rs->groups[j], name) >= 0;
 			if (dup || !wanted(cc, name))
 				continue;
 			if (!cc->all) {

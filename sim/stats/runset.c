@@ -56,12 +56,55 @@ char *runset_read_file(const char *path, size_t *len, struct sim_error *err)
 
 /* ---- groups and metrics ---- */
 
+/* FNV-1a over the name: metric names are short dotted paths, not adversarial keys. */
+static size_t metric_hash(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot holding NAME, or the empty slot where it would go (cap > 0). */
+static size_t metric_slot(const struct runset_group *g, const char *name)
+{
+	size_t mask = g->metric_hash_cap - 1, i = metric_hash(name) & mask;
+	while (g->metric_hash[i] && strcmp(g->metric_names[g->metric_hash[i] - 1], name))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Make room for one more metric: keep the table at most half full. */
+static void metric_hash_reserve(struct runset_group *g)
+{
+	if (2 * (g->nr_metrics + 1) <= g->metric_hash_cap)
+		return;
+	size_t cap = g->metric_hash_cap ? 2 * g->metric_hash_cap : 64;
+	free(g->metric_hash);
+	g->metric_hash = xrealloc(NULL, cap * sizeof(size_t));
+	memset(g->metric_hash, 0, cap * sizeof(size_t));
+	g->metric_hash_cap = cap;
+	for (size_t m = 0; m < g->nr_metrics; m++)
+		g->metric_hash[metric_slot(g, g->metric_names[m])] = m + 1;
+}
+
+long runset_metric_index(const struct runset_group *g, const char *metric)
+{
+	if (!g->metric_hash_cap)
+		return -1;
+	size_t m = g->metric_hash[metric_slot(g, metric)];
+	return m ? (long)m - 1 : -1;
+}
+
 static void add_value(const char *name, double v, void *arg)
 {
 	struct runset_group *g = arg;
 	long m = runset_metric_index(g, name);
 	if (m < 0) {
+		metric_hash_reserve(g);
+		size_t slot = metric_slot(g, name);
 		m = (long)g->nr_metrics++;
+		g->metric_hash[slot] = (size_t)m + 1;
 		g->metric_names = xrealloc(g->metric_names, g->nr_metrics * sizeof(char *));
 		g->nr_values = xrealloc(g->nr_values, g->nr_metrics * sizeof(size_t));
 		g->metric_values = xrealloc(g->metric_values, g->nr_metrics * sizeof(double *));
@@ -70,14 +113,6 @@ static void add_value(const char *name, double v, void *arg)
 		g->metric_values[m] = xrealloc(NULL, g->nr_runs * sizeof(double));
 	}
 	g->metric_values[m][g->nr_values[m]++] = v;
-}
-
-long runset_metric_index(const struct runset_group *g, const char *metric)
-{
-	for (size_t i = 0; i < g->nr_metrics; i++)
-		if (!strcmp(g->metric_names[i], metric))
-			return (long)i;
-	return -1;
 }
 
 /* Collect the metrics of every run once all runs are loaded (so value arrays can be sized
@@ -127,6 +162,7 @@ static void drop_last_group(struct runset *rs)
 	free(g->metric_names);
 	free(g->nr_values);
 	free(g->metric_values);
+	free(g->metric_hash);
 	rs->nr_groups--;
 }
 

@@ -30,7 +30,9 @@ struct runset_run {
 };
 
 /* One point: the repeats of one configuration.
- * Invariant: metric_values[m] holds one value per run that has metric m (<= nr_runs). */
+ * Invariants: metric_values[m] holds one value per run that has metric m (<= nr_runs);
+ *   metric_hash has metric_hash_cap slots (0 or a power of two >= 2 * nr_metrics), each 0
+ *   (empty) or m + 1 for metric m, placed by linear probing from the hash of its name. */
 struct runset_group {
 	char *label;   /* point id, or the directory's base name */
 	char *path;    /* what the user named, or DIR/runs/<id> */
@@ -41,6 +43,8 @@ struct runset_group {
 	char **metric_names;   /* first-seen order over the runs */
 	size_t *nr_values;
 	double **metric_values;
+	size_t *metric_hash;   /* name -> index + 1, so lookups stay O(1) at 10^5 metrics */
+	size_t metric_hash_cap;
 };
 
 /* Metrics loaded from summary.json "observed_vs_simulated" (imported traces):
@@ -58,7 +62,7 @@ struct runset {
  * whose sets match (plan_sets_match).  EX_NOINPUT_ when nothing is found there. */
 int runset_add(struct runset *rs, const char *arg, struct sim_error *err);
 void runset_free(struct runset *rs);
-/* Index of METRIC in G, or -1. */
+/* Index of METRIC in G, or -1.  O(1) expected. */
 long runset_metric_index(const struct runset_group *g, const char *metric);
 
 /* Recompute DIR/results.tsv from DIR/points.tsv and the finished runs (atomically). */

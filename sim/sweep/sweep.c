@@ -4,6 +4,7 @@
 
 #include "../config/config.h"
 #include "../config/plan.h"
+#include "../lib/sha256.h"
 #include "../sim.h"
 #include "../stats/runset.h"
 
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,8 +50,16 @@ struct sweep_state {
 	bool progress;       /* stderr is a terminal */
 	bool preflight;      /* check point configs in-process (the real mmsim run only) */
 	char **point_error;  /* per point: why its config is invalid, or NULL */
+	char **fingerprint;  /* per point: SWEEP_FINGERPRINT's text (see point_fingerprint) */
+	bool rerun_stale;
+	int lock_fd, shard_lock_fd; /* -1: not held */
+	char lock_path[4200], shard_lock_path[4200];
 	struct timespec start;
 };
+
+/* A finished unit's record of its inputs, inside its run directory. */
+#define SWEEP_FINGERPRINT "sweep.fingerprint"
+
 
 static void unit_paths(const struct sweep_state *sc, unsigned u, char *final, size_t n)
 {
@@ -214,6 +224,19 @@ static void record_failure(struct sweep_state *sc, const struct sweep_slot *slot
 		sc->first_fail_code = code >= 64 && code <= 78 ? code : EX_SOFTWARE_;
 }
 
+/* The unit's fingerprint into its temporary run directory: it is renamed into place with
+ * the run, so a finished unit always has one. */
+static int write_fingerprint(const struct sweep_state *sc, const struct sweep_slot *slot)
+{
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/" SWEEP_FINGERPRINT, slot->tmp);
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return -1;
+	fputs(sc->fingerprint[sc->plan.units[slot->unit].point], fp);
+	return fclose(fp) ? -1 : 0;
+}
+
 static void finish_unit(struct sweep_state *sc, struct sweep_slot *slot, int status)
 {
 	char final[4200], sum[4400], flog[4300];
@@ -224,6 +247,8 @@ static void finish_unit(struct sweep_state *sc, struct sweep_slot *slot, int sta
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		if (!runset_is_file(sum))
 			why = "exited 0 but wrote no summary.json";
+		else if (write_fingerprint(sc, slot))
+			why = "cannot write " SWEEP_FINGERPRINT;
 		else if (rename(slot->tmp, final) != 0)
 			why = "cannot rename the run directory into place";
 		if (!why) {
@@ -420,6 +445,262 @@ static void fail_unrun(struct sweep_state *sc, unsigned u)
 		sc->first_fail_code = EX_CONFIG_;
 }
 
+/* sha256 of the file at PATH (relative to the plan's directory, where the runs start),
+ * "size <n> sha256 <hex>", or "missing (<reason>)": the run will fail on it anyway. */
+static void file_identity(const struct sweep_state *sc, const char *path, char *out, size_t n)
+{
+	char full[8300];
+	if (path[0] == '/')
+		snprintf(full, sizeof(full), "%s", path);
+	else
+		snprintf(full, sizeof(full), "%s/%s", sc->plan_dir_abs, path);
+	FILE *fp = fopen(full, "rb");
+	if (!fp) {
+		snprintf(out, n, "missing (%s)", strerror(errno));
+		return;
+	}
+	struct sha256 c;
+	sha256_init(&c);
+	unsigned char buf[1 << 16];
+	size_t got;
+	uint64_t size = 0;
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		sha256_update(&c, buf, got);
+		size += got;
+	}
+	bool bad = ferror(fp);
+	fclose(fp);
+	char hex[SHA256_HEX_SIZE];
+	sha256_final_hex(&c, hex);
+	if (bad)
+		snprintf(out, n, "unreadable");
+	else
+		snprintf(out, n, "size %llu sha256 %s", (unsigned long long)size, hex);
+}
+
+/* What a point's result depends on besides its seed, one "what value" a line:
+ *   mmsim <version>
+ *   config sha256 <hex of config_write_json of the base with the point's sets applied>
+ *   workload <file_identity of workload.generator, or "none">
+ *   trace <file_identity of workload.trace, or "none">
+ * No paths, times or hosts: sweeps of one plan in two directories, or merged shards, keep
+ * byte-identical run directories.  BASE is the loaded base config, NULL when it does not
+ * load (a stand-in run command may accept what mmsim would not): its bytes stand in. */
+static char *point_fingerprint(const struct sweep_state *sc, unsigned p, const struct config *base,
+			       struct config *cfg)
+{
+	const struct plan_point *pt = &sc->plan.points[p];
+	char cfg_hex[SHA256_HEX_SIZE] = "", wl[200] = "none", tr[200] = "none";
+	bool ok = base != NULL;
+	if (ok) {
+		memcpy(cfg, base, sizeof(*cfg));
+		for (unsigned i = 0; i < pt->nr_sets && ok; i++)
+			ok = !config_set_value(cfg, pt->sets[i].key, pt->sets[i].value, "", NULL);
+	}
+	if (ok) {
+		char *json = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&json, &len);
+		if (!mem)
+			return NULL;
+		config_write_json(cfg, mem, 0);
+		if (fclose(mem)) {
+			free(json);
+			return NULL;
+		}
+		struct sha256 c;
+		sha256_init(&c);
+		sha256_update(&c, json, len);
+		sha256_final_hex(&c, cfg_hex);
+		free(json);
+		if (cfg->workload.generator[0])
+			file_identity(sc, cfg->workload.generator, wl, sizeof(wl));
+		if (cfg->workload.trace[0])
+			file_identity(sc, cfg->workload.trace, tr, sizeof(tr));
+	} else {
+		/* the base file's bytes and the sets as written */
+		char base_id[200];
+		file_identity(sc, sc->base_abs, base_id, sizeof(base_id));
+		struct sha256 c;
+		sha256_init(&c);
+		sha256_update(&c, base_id, strlen(base_id));
+		for (unsigned i = 0; i < pt->nr_sets; i++) {
+			sha256_update(&c, pt->sets[i].key, strlen(pt->sets[i].key) + 1);
+			sha256_update(&c, pt->sets[i].value, strlen(pt->sets[i].value) + 1);
+		}
+		sha256_final_hex(&c, cfg_hex);
+	}
+	size_t n = 64 + sizeof(cfg_hex) + sizeof(wl) + sizeof(tr) + sizeof(MMSIM_VERSION);
+	char *text = malloc(n);
+	if (text)
+		snprintf(text, n, "mmsim %s\nconfig sha256 %s%s\nworkload %s\ntrace %s\n", MMSIM_VERSION,
+			 cfg_hex, ok ? "" : " (unresolved: base file and sets)", wl, tr);
+	return text;
+}
+
+static int compute_fingerprints(struct sweep_state *sc, struct sim_error *err)
+{
+	struct config *base = malloc(sizeof(*base)), *cfg = malloc(sizeof(*cfg));
+	int rc = -1;
+	sc->fingerprint = calloc(sc->plan.nr_points, sizeof(char *));
+	if (!base || !cfg || !sc->fingerprint) {
+		sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		goto out;
+	}
+	bool have_base = config_load(base, sc->base_abs, NULL) == 0;
+	for (unsigned p = 0; p < sc->plan.nr_points; p++)
+		if (!(sc->fingerprint[p] = point_fingerprint(sc, p, have_base ? base : NULL, cfg))) {
+			sim_error_set(err, EX_SOFTWARE_, "out of memory");
+			goto out;
+		}
+	rc = 0;
+out:
+	free(base);
+	free(cfg);
+	return rc;
+}
+
+/* The first line of fingerprint WANT that HAVE lacks, for the message ("config sha256 ..."). */
+static const char *fingerprint_change(const char *have, const char *want, char *buf, size_t n)
+{
+	for (const char *l = want; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l);
+		const char *h = have;
+		bool found = false;
+		while (h && *h && !found) {
+			const char *he = strchr(h, '\n');
+			size_t hl = he ? (size_t)(he - h) : strlen(h);
+			found = hl == len && !memcmp(h, l, len);
+			h = he ? he + 1 : NULL;
+		}
+		if (!found) {
+			/* the word before the value says what changed */
+			size_t w = strcspn(l, " \n");
+			snprintf(buf, n, "%.*s (now: %.*s)", (int)w, l, (int)len, l);
+			return buf;
+		}
+		l = e ? e + 1 : l + len;
+	}
+	snprintf(buf, n, "its fingerprint");
+	return buf;
+}
+
+/* Take LOCK (LOCK_EX or LOCK_SH) on PATH, created if missing.  A lock file is unlinked by
+ * its last holder while locked, so after locking, the file must still be the one at PATH;
+ * a holder between its release and its unlink is waited for briefly. */
+static int lock_file(const char *path, int how, int *fdp)
+{
+	for (int attempt = 0; attempt < 40; attempt++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, how | LOCK_NB)) {
+			int e = errno;
+			close(fd);
+			if (e != EWOULDBLOCK)
+				return errno = e, -1;
+			struct timespec ts = { 0, 25 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		struct stat a, b;
+		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			*fdp = fd;
+			return 0;
+		}
+		close(fd); /* unlinked by its last holder meanwhile: take the new one */
+	}
+	errno = EWOULDBLOCK;
+	return -1;
+}
+
+/* An unsharded sweep locks DIR/.lock exclusively; shard I/N locks it shared and
+ * DIR/.lock.<I>of<N> exclusively: shards run side by side, anything else on the same
+ * units is refused. */
+static int lock_dir(struct sweep_state *sc, struct sim_error *err)
+{
+	if (runset_mkdir_p(sc->dir, err))
+		return -1;
+	bool sharded = sc->shard_n > 1;
+	snprintf(sc->lock_path, sizeof(sc->lock_path), "%s/.lock", sc->dir);
+	if (lock_file(sc->lock_path, sharded ? LOCK_SH : LOCK_EX, &sc->lock_fd)) {
+		sc->lock_fd = -1;
+		if (errno == EWOULDBLOCK)
+			return sim_error_set(err, EX_TEMPFAIL_,
+					     "%s: another sweep is running in this directory (%s is "
+					     "locked%s); wait for it, or use another -o DIR",
+					     sc->dir, sc->lock_path,
+					     sharded ? " by an unsharded sweep" : "");
+		return sim_error_set(err, EX_IOERR_, "%s: cannot lock: %s", sc->lock_path,
+				     strerror(errno));
+	}
+	if (!sharded)
+		return 0;
+	snprintf(sc->shard_lock_path, sizeof(sc->shard_lock_path), "%s/.lock.%uof%u", sc->dir,
+		 sc->shard_i, sc->shard_n);
+	if (lock_file(sc->shard_lock_path, LOCK_EX, &sc->shard_lock_fd)) {
+		sc->shard_lock_fd = -1;
+		if (errno == EWOULDBLOCK)
+			return sim_error_set(err, EX_TEMPFAIL_,
+					     "%s: shard %u/%u is already running in this directory "
+					     "(%s is locked)",
+					     sc->dir, sc->shard_i, sc->shard_n, sc->shard_lock_path);
+		return sim_error_set(err, EX_IOERR_, "%s: cannot lock: %s", sc->shard_lock_path,
+				     strerror(errno));
+	}
+	return 0;
+}
+
+/* Release the locks; whoever can take DIR/.lock exclusively at the end is its last holder
+ * and removes it (a shard first drops its shared lock, so of shards ending together one
+ * always can). */
+static void unlock_dir(struct sweep_state *sc)
+{
+	if (sc->shard_lock_fd >= 0) {
+		unlink(sc->shard_lock_path);
+		close(sc->shard_lock_fd);
+	}
+	if (sc->lock_fd >= 0) {
+		if (sc->shard_n > 1)
+			flock(sc->lock_fd, LOCK_UN);
+		if (sc->shard_n == 1 || !flock(sc->lock_fd, LOCK_EX | LOCK_NB))
+			unlink(sc->lock_path);
+		close(sc->lock_fd);
+	}
+	sc->lock_fd = sc->shard_lock_fd = -1;
+}
+
+/* A finished unit whose fingerprint differs from its point's now: 0 to keep it, 1 when it
+ * is to be rerun (rerun_stale; its directory is gone), -1 refused. */
+static int check_finished(struct sweep_state *sc, unsigned u, const char *final,
+			  struct sim_error *err)
+{
+	const struct plan_unit *un = &sc->plan.units[u];
+	char path[4400], what[300];
+	snprintf(path, sizeof(path), "%s/" SWEEP_FINGERPRINT, final);
+	size_t len;
+	char *have = runset_is_file(path) ? runset_read_file(path, &len, NULL) : NULL;
+	const char *want = sc->fingerprint[un->point];
+	if (have && !strcmp(have, want)) {
+		free(have);
+		return 0;
+	}
+	if (have)
+		fingerprint_change(have, want, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "no " SWEEP_FINGERPRINT " (made by an older mmsim)");
+	free(have);
+	if (sc->rerun_stale) {
+		runset_rm_rf(final);
+		return 1;
+	}
+	return sim_error_set(err, EX_DATAERR_,
+			     "%s: point %s repeat %u was run with other inputs than now: %s; "
+			     "rerun with --rerun-stale to redo the stale units, or use another -o DIR",
+			     sc->dir, sc->plan.points[un->point].id, un->repeat, what);
+}
+
 /* Pick this shard's unfinished units; clear stale temporaries they left behind. */
 static int select_units(struct sweep_state *sc, struct sim_error *err)
 {
@@ -433,8 +714,13 @@ static int select_units(struct sweep_state *sc, struct sim_error *err)
 		unit_paths(sc, u, final, sizeof(final));
 		snprintf(sum, sizeof(sum), "%s/summary.json", final);
 		if (runset_is_file(sum)) {
-			sc->nr_skipped++;
-			continue;
+			int stale = check_finished(sc, u, final, err);
+			if (stale < 0)
+				return -1;
+			if (!stale) {
+				sc->nr_skipped++;
+				continue;
+			}
 		}
 		/* a directory without summary.json is not a finished run: redo it */
 		if (runset_is_dir(final))
@@ -577,6 +863,8 @@ int sweep_run(struct sweep_control *ctl, struct sim_error *err)
 	sc->run_cmd = ctl->run_cmd;
 	sc->preflight = ctl->preflight;
 	sc->progress = ctl->progress;
+	sc->rerun_stale = ctl->rerun_stale;
+	sc->lock_fd = sc->shard_lock_fd = -1;
 	if (plan_load(&sc->plan, ctl->plan_path, err))
 		goto out_free;
 	/* runs start in the plan's directory: a relative program path must not move with it */
@@ -584,7 +872,8 @@ int sweep_run(struct sweep_control *ctl, struct sim_error *err)
 		sc->run_cmd = sc->run_cmd_abs;
 	clock_gettime(CLOCK_MONOTONIC, &sc->start);
 	if (resolve_paths(sc, err) || (sc->preflight && preflight(sc, err)) ||
-	    setup_dir(sc, err) || select_units(sc, err) || dir_realpath(sc, err))
+	    compute_fingerprints(sc, err) || lock_dir(sc, err) || setup_dir(sc, err) ||
+	    select_units(sc, err) || dir_realpath(sc, err))
 		goto out;
 	if (run_all(sc, err))
 		goto out;
@@ -596,9 +885,13 @@ out:
 	ctl->nr_skipped = sc->nr_skipped;
 	ctl->nr_failed = sc->nr_failed;
 	ctl->first_fail_code = sc->first_fail_code;
+	unlock_dir(sc);
 	for (unsigned p = 0; sc->point_error && p < sc->plan.nr_points; p++)
 		free(sc->point_error[p]);
 	free(sc->point_error);
+	for (unsigned p = 0; sc->fingerprint && p < sc->plan.nr_points; p++)
+		free(sc->fingerprint[p]);
+	free(sc->fingerprint);
 	free(sc->todo);
 	plan_free(&sc->plan);
 out_free:

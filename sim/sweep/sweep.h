@@ -6,6 +6,17 @@
  * units whose directory exists are never rerun.  A failed unit is logged with its config
  * and stderr under DIR/failed/ and does not stop the others.
  *
+ * Each finished unit holds DIR/runs/<id>/r<k>/sweep.fingerprint: what its result depends
+ * on (mmsim version, sha256 of the effective config after the point's sets, of the workload
+ * file and of the trace file with its size).  A resume compares it with the current one and
+ * refuses (EX_DATAERR_, naming the point and what changed) unless rerun_stale, which reruns
+ * those units instead.
+ *
+ * The sweep holds a lock for its whole run: flock(2) on DIR/.lock, exclusive for an
+ * unsharded sweep, shared for a shard, which also holds DIR/.lock.<i>of<n> exclusively, so
+ * shards of one plan share a directory and a second sweep of the same units exits
+ * EX_TEMPFAIL_ at once.  The lock files are removed when the last holder ends.
+ *
  * Each run starts in the plan file's directory, so relative paths in the plan's values
  * (workload.generator: ../../workloads/churn.yaml) mean the same wherever the sweep is
  * started, as relative paths inside a config file do; base and -o are passed absolute.
@@ -32,6 +43,7 @@ struct sweep_control {
 	const char *run_cmd;
 	bool preflight;          /* run_cmd is mmsim itself: check point configs in-process first */
 	bool progress;           /* a progress line with an ETA on stderr (for a terminal) */
+	bool rerun_stale;        /* rerun finished units whose fingerprint changed (else refuse) */
 	/* outputs */
 	char dir_used[4096];     /* dir, or the default chosen */
 	unsigned nr_done, nr_skipped, nr_failed;
@@ -40,7 +52,8 @@ struct sweep_control {
 
 /* Run the shard's unfinished units and write DIR/results.tsv.  Returns 0 when the sweep
  * ran (units may have failed: see nr_failed), -1 with err when it could not: bad plan
- * (EX_CONFIG_), a DIR of another plan (EX_USAGE_), unreadable base (EX_NOINPUT_), I/O. */
+ * (EX_CONFIG_), a DIR of another plan (EX_USAGE_), unreadable base (EX_NOINPUT_), I/O,
+ * DIR in use by another sweep (EX_TEMPFAIL_), finished units of other inputs (EX_DATAERR_). */
 int sweep_run(struct sweep_control *sc, struct sim_error *err);
 
 /* Print the shard's units of the plan, one a line: unit, point, repeat, seed, sets. */

@@ -9,6 +9,7 @@
  */
 #include "ftrace.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,19 @@
 
 #include "mmsim-config.h"
 
+/* Exported by libtracecmd 1.x but declared only in its private header (trace-cmd-private.h):
+ * the flyrecord section's per-CPU data size, which is all that tells a CPU's stream that
+ * stopped early from one that ended. */
+int tracecmd_cpus(struct tracecmd_input *handle);
+int tracecmd_page_size(struct tracecmd_input *handle);
+unsigned long long tracecmd_get_cpu_file_size(struct tracecmd_input *handle, int cpu);
+
+/* Where one CPU's records were read, in the (uncompressed) offsets of tep_record.offset. */
+struct dat_cpu {
+	uint64_t first, last; /* offsets of the first and last record read */
+	uint64_t nr;          /* records read */
+};
+
 /* One control struct for the whole read. */
 struct dat_read {
 	const char *path;
@@ -35,6 +49,8 @@ struct dat_read {
 	struct ftrace_gfp_cache gc;
 	struct sim_error *err;
 	int failed;
+	struct dat_cpu *cpu; /* [nr_cpus] */
+	int nr_cpus;
 	/* tep event id -> our id, resolved once per event type: 0 unseen, else id + 1 */
 	int cache_id[4096];
 	uint16_t cache_val[4096];
@@ -84,6 +100,12 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	struct ftrace_event ev;
 	(void)h;
 	st->nr_lines++;
+	if (cpu >= 0 && cpu < dr->nr_cpus) {
+		struct dat_cpu *c = &dr->cpu[cpu];
+		if (!c->nr++)
+			c->first = rec->offset;
+		c->last = rec->offset;
+	}
 	if (rec->missed_events) {
 		st->nr_lost_markers++;
 		st->nr_lost_events += rec->missed_events > 0 ? (uint64_t)rec->missed_events : 0;
@@ -165,6 +187,37 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	return 0;
 }
 
+/* Every CPU's records must run to the last page of its data.  When a page header or an
+ * event length is corrupt, libtracecmd (3.1, trace-input.c) stops reading that CPU and
+ * tracecmd_iterate_events() still returns success: the rest of the CPU's pages are lost
+ * without a word.  A CPU's data is file_size bytes of whole pages starting at the page of
+ * its first record; the last record read must lie on the last of them. */
+static int check_cpus_complete(struct dat_read *dr, struct tracecmd_input *h)
+{
+	uint64_t ps = (uint64_t)tracecmd_page_size(h);
+	if (!ps)
+		return 0;
+	for (int cpu = 0; cpu < dr->nr_cpus; cpu++) {
+		const struct dat_cpu *c = &dr->cpu[cpu];
+		uint64_t size = tracecmd_get_cpu_file_size(h, cpu);
+		if (size < ps)
+			continue;
+		if (!c->nr)
+			return sim_error_set(dr->err, EX_DATAERR_,
+					     "%s: CPU %d: no record readable in its %" PRIu64
+					     " bytes of data: the file is corrupt", dr->path, cpu, size);
+		uint64_t start = c->first / ps * ps, last_page = start + size - ps;
+		if (c->last / ps * ps < last_page)
+			return sim_error_set(dr->err, EX_DATAERR_,
+					     "%s: CPU %d: records stop at offset %" PRIu64 " after %" PRIu64
+					     " records, %" PRIu64 " bytes before the end of its data "
+					     "[%" PRIu64 ", %" PRIu64 "): the file is corrupt or truncated",
+					     dr->path, cpu, c->last, c->nr, start + size - c->last, start,
+					     start + size);
+	}
+	return 0;
+}
+
 int ftrace_read_dat(const char *path, const struct ftrace_read_opts *opts, ftrace_sink_fn sink,
 		    void *arg, struct ftrace_read_stats *st, struct sim_error *err)
 {
@@ -182,10 +235,21 @@ int ftrace_read_dat(const char *path, const struct ftrace_read_opts *opts, ftrac
 	}
 	*dr = (struct dat_read){ .path = path, .sink = sink, .arg = arg, .st = st,
 				 .opts = opts ? opts : &dflt, .tep = tracecmd_get_tep(h), .err = err };
+	int nr_cpus = tracecmd_cpus(h);
+	dr->cpu = nr_cpus > 0 ? calloc((size_t)nr_cpus, sizeof(*dr->cpu)) : NULL;
+	dr->nr_cpus = dr->cpu ? nr_cpus : 0;
+	if (nr_cpus > 0 && !dr->cpu) {
+		free(dr);
+		tracecmd_close(h);
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	}
 	trace_seq_init(&dr->seq);
 	int rc = tracecmd_iterate_events(h, NULL, 0, on_record, dr);
 	int failed = dr->failed;
+	if (!failed && rc >= 0 && check_cpus_complete(dr, h))
+		failed = 1;
 	trace_seq_destroy(&dr->seq);
+	free(dr->cpu);
 	free(dr);
 	tracecmd_close(h);
 	if (failed)

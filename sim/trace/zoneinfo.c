@@ -33,6 +33,31 @@ static bool key_value(const char *s, const char *e, const char *key, uint64_t *v
 	return true;
 }
 
+/* The lines zoneinfo_show_print() (mm/vmstat.c, 6.12) prints for every zone, populated or
+ * not; a block without one of them was cut short. */
+enum {
+	ZI_FREE = 1 << 0, ZI_MIN = 1 << 1, ZI_LOW = 1 << 2, ZI_HIGH = 1 << 3,
+	ZI_SPANNED = 1 << 4, ZI_PRESENT = 1 << 5, ZI_MANAGED = 1 << 6, ZI_REQUIRED = (1 << 7) - 1,
+};
+
+static const char *const zi_field_names[] = {
+	"pages free", "min", "low", "high", "spanned", "present", "managed",
+};
+
+/* Note the first incomplete block: the zone header at HDR, the block ending at LAST. */
+static void zone_check_complete(struct zoneinfo *zi, unsigned seen, const char *zname,
+				unsigned node, unsigned hdr, unsigned last)
+{
+	if (zi->incomplete_line || (seen & ZI_REQUIRED) == ZI_REQUIRED)
+		return;
+	unsigned f = 0;
+	while (seen & (1u << f))
+		f++;
+	zi->incomplete_line = last;
+	snprintf(zi->incomplete_what, sizeof(zi->incomplete_what),
+		 "node %u zone %s (line %u) has no \"%s\" line", node, zname, hdr, zi_field_names[f]);
+}
+
 /* A zone's figures summed over the nodes (a multi-node capture replays as one node); the
  * first node's start_pfn is kept. */
 static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zone *cur)
@@ -53,6 +78,8 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 	unsigned lineno = 0, first_node = ~0u;
 	struct zoneinfo_zone cur = { 0 }, *acc = NULL;
 	bool in_first_zone = false, any = false;
+	unsigned cur_seen = 0, cur_node = 0, cur_hdr = 0, last_line = 0;
+	char cur_name[32] = "";
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		if (!e)
@@ -72,6 +99,7 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 			s++;
 		if (s == e)
 			continue;
+		last_line = lineno;
 		unsigned node;
 		char zname[32];
 		if (!strncmp(s, "Node ", 5)) {
@@ -79,6 +107,10 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 				return sim_error_set(err, EX_DATAERR_, "%s:%u:1: bad zone header", name, lineno);
 			if (acc && cur.seen)
 				zone_accumulate(acc, &cur);
+			if (any)
+				zone_check_complete(zi, cur_seen, cur_name, cur_node, cur_hdr, lineno - 1);
+			cur_seen = 0, cur_node = node, cur_hdr = lineno;
+			snprintf(cur_name, sizeof(cur_name), "%s", zname);
 			int z = zone_index(zname, strlen(zname));
 			acc = z >= 0 ? &zi->zone[z] : NULL;
 			memset(&cur, 0, sizeof(cur));
@@ -97,21 +129,21 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 					     name, lineno);
 		uint64_t v;
 		if (key_value(s, e, "pages free", &v))
-			cur.free = v;
+			cur.free = v, cur_seen |= ZI_FREE;
 		else if (key_value(s, e, "boost", &v))
 			cur.boost = v;
 		else if (key_value(s, e, "min", &v))
-			cur.min = v;
+			cur.min = v, cur_seen |= ZI_MIN;
 		else if (key_value(s, e, "low", &v))
-			cur.low = v;
+			cur.low = v, cur_seen |= ZI_LOW;
 		else if (key_value(s, e, "high", &v) && s[4] == ' ')
-			cur.high = v;
+			cur.high = v, cur_seen |= ZI_HIGH;
 		else if (key_value(s, e, "spanned", &v))
-			cur.spanned = v;
+			cur.spanned = v, cur_seen |= ZI_SPANNED;
 		else if (key_value(s, e, "present", &v))
-			cur.present = v;
+			cur.present = v, cur_seen |= ZI_PRESENT;
 		else if (key_value(s, e, "managed", &v))
-			cur.managed = v;
+			cur.managed = v, cur_seen |= ZI_MANAGED;
 		else if (key_value(s, e, "start_pfn", &v))
 			cur.start_pfn = v;
 		else if (in_first_zone && !strncmp(s, "cpu:", 4))
@@ -121,6 +153,13 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 		zone_accumulate(acc, &cur);
 	if (!any)
 		return sim_error_set(err, EX_DATAERR_, "%s: no zone found: not a /proc/zoneinfo", name);
+	zone_check_complete(zi, cur_seen, cur_name, cur_node, cur_hdr, last_line);
+	/* The kernel ends every line with a newline; a last line without one was cut. */
+	if (!zi->incomplete_line && len && buf[len - 1] != '\n') {
+		zi->incomplete_line = lineno;
+		snprintf(zi->incomplete_what, sizeof(zi->incomplete_what),
+			 "last line has no newline");
+	}
 	return 0;
 }
 
@@ -150,6 +189,11 @@ int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	int rc = zoneinfo_parse_buf(buf, len, path, zi, err);
 	free(buf);
+	/* A cut capture would give zone sizes of 0 and a min_free_kbytes from the zones that
+	 * remain, which zoneinfo_machine() cannot tell from a real machine's. */
+	if (!rc && zi->incomplete_line)
+		rc = sim_error_set(err, EX_DATAERR_, "%s:%u:1: truncated /proc/zoneinfo: %s", path,
+				   zi->incomplete_line, zi->incomplete_what);
 	return rc;
 }
 

@@ -24,6 +24,11 @@ struct zoneinfo {
 	struct zoneinfo_zone zone[MAX_NR_ZONES];
 	unsigned nr_nodes;
 	unsigned nr_cpus;   /* "cpu:" entries under the first zone's pagesets */
+	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
+	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
+	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
+	unsigned incomplete_line;
+	char incomplete_what[96];
 };
 
 /* What the machine config takes from it. */
@@ -35,9 +40,11 @@ struct zoneinfo_machine {
 	unsigned nr_cpus;
 };
 
-/* Parse PATH.  Errors: EX_NOINPUT_, EX_DATAERR_ "path:line:col: ...". */
+/* Parse PATH.  Errors: EX_NOINPUT_, EX_DATAERR_ "path:line:col: ...", including a capture
+ * cut short (see incomplete_line): its zone sizes and watermarks would be wrong. */
 int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err);
-/* Same from a buffer (tests, fuzzing); name is used in messages. */
+/* Same from a buffer (tests, fuzzing); name is used in messages.  Partial zone blocks are
+ * accepted here (hand-written fragments) and noted in incomplete_line. */
 int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
 		       struct sim_error *err);
 /* Derive the machine parameters (see zoneinfo.c for the arithmetic). */

@@ -89,6 +89,7 @@ struct workload {
 	sim_ns_t last_ns; /* time of the last record returned */
 	bool gen_done;
 	uint64_t next_id;
+	uint64_t throttled_run; /* arrivals throttled since the last record returned */
 	struct workload_stats st;
 };
 
@@ -119,6 +120,7 @@ uint64_t wl_live_pages(const struct workload *w)
 void wl_count_throttled(struct workload *w)
 {
 	w->st.nr_throttled++;
+	w->throttled_run++;
 }
 
 static uint64_t splitmix64(uint64_t x)
@@ -591,12 +593,18 @@ static int emit(struct workload *w, struct trace_record *rec, const struct trace
 		w->st.peak_live_pages = w->st.live_pages;
 	w->st.nr_records++;
 	w->st.nr_by_kind[rec->kind]++;
+	w->throttled_run = 0;
 	return 1;
 }
 
+/* Arrivals a footprint throttle may skip in a row, with no record returned between, before
+ * generation is refused: the shipped workloads skip at most a few dozen; a footprint a
+ * few pages wide under millions of arrivals a second skips ~10^6 per record and would run
+ * for days (every arrival still draws from every stream). */
+#define WL_MAX_THROTTLED_RUN 100000u
+
 int workload_next(struct workload *w, struct trace_record *rec, struct sim_error *err)
 {
-	(void)err;
 	for (;;) {
 		if (w->nr_fifo) {
 			size_t i = w->fifo_head++;
@@ -654,6 +662,14 @@ int workload_next(struct workload *w, struct trace_record *rec, struct sim_error
 		sim_ns_t next = w->kind->step(w, w->state);
 		sim_assert(next > t);
 		w->next_ns = next >= WL_TIME_MAX ? WL_NEVER : next;
+		if (w->throttled_run > WL_MAX_THROTTLED_RUN)
+			return sim_error_set(err, EX_DATAERR_,
+					     "%s: generator %s: %u arrivals in a row skipped at the footprint "
+					     "target with no record between (at %.6f s): generation would "
+					     "practically never end; raise footprint, or lower rate or "
+					     "lifetime.mean",
+					     w->source, w->kind->name, WL_MAX_THROTTLED_RUN,
+					     (double)t / 1e9);
 	}
 }
 
