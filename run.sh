@@ -86,7 +86,8 @@ experiment)
 	plan=configs/sweeps/flagship.yaml
 	[ -f "$plan" ] || plan=configs/sweeps/churn.yaml
 	say "running the flagship sweep $plan into $out/flagship"
-	"$mmsim" sweep "$plan" -o "$out/flagship"
+	# --rerun-stale: points finished by an older mmsim or with other inputs run again
+	"$mmsim" sweep "$plan" -o "$out/flagship" --rerun-stale
 	"$mmsim" report "$out/flagship" -o "$out/report"
 	say "results:  $out/flagship"
 	say "report:   $out/report/index.html"

@@ -41,7 +41,7 @@ for exp in "${exps[@]}"; do
 		rm -rf "$dir" "$dir-report"
 	fi
 	echo "== $exp: sweep $plan -> $dir" >&2
-	"$mmsim" sweep "$plan" -o "$dir" -j "$jobs"
+	"$mmsim" sweep "$plan" -o "$dir" -j "$jobs" --rerun-stale # points with changed inputs run again
 	"$mmsim" report "$dir" -o "$dir-report" >/dev/null
 	metrics=()
 	while read -r m; do metrics+=(--metric "$m"); done < <(sed -n '/^metrics:/,$p' "$plan" | sed -n 's/^ *- *//p')

@@ -187,11 +187,16 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	return 0;
 }
 
-/* Every CPU's records must run to the last page of its data.  When a page header or an
+/* Every CPU's records must run to (near) the end of its data.  When a page header or an
  * event length is corrupt, libtracecmd (3.1, trace-input.c) stops reading that CPU and
  * tracecmd_iterate_events() still returns success: the rest of the CPU's pages are lost
  * without a word.  A CPU's data is file_size bytes of whole pages starting at the page of
- * its first record; the last record read must lie on the last of them. */
+ * its first record.  Real captures may end a CPU with a page or two that hold no event
+ * (padding, a page the ring buffer committed empty), and the first page may be one of them,
+ * so only a tail of more than two pages and more than 1% of the CPU's data is taken for a
+ * cut stream. */
+#define DAT_TAIL_SLACK_PAGES 2
+
 static int check_cpus_complete(struct dat_read *dr, struct tracecmd_input *h)
 {
 	uint64_t ps = (uint64_t)tracecmd_page_size(h);
@@ -200,20 +205,22 @@ static int check_cpus_complete(struct dat_read *dr, struct tracecmd_input *h)
 	for (int cpu = 0; cpu < dr->nr_cpus; cpu++) {
 		const struct dat_cpu *c = &dr->cpu[cpu];
 		uint64_t size = tracecmd_get_cpu_file_size(h, cpu);
-		if (size < ps)
+		if (size <= DAT_TAIL_SLACK_PAGES * ps)
 			continue;
 		if (!c->nr)
 			return sim_error_set(dr->err, EX_DATAERR_,
 					     "%s: CPU %d: no record readable in its %" PRIu64
 					     " bytes of data: the file is corrupt", dr->path, cpu, size);
-		uint64_t start = c->first / ps * ps, last_page = start + size - ps;
-		if (c->last / ps * ps < last_page)
+		uint64_t start = c->first / ps * ps, end = start + size, read_end = c->last / ps * ps + ps;
+		if (read_end >= end)
+			continue;
+		uint64_t tail = end - read_end;
+		if (tail > DAT_TAIL_SLACK_PAGES * ps && tail > size / 100)
 			return sim_error_set(dr->err, EX_DATAERR_,
 					     "%s: CPU %d: records stop at offset %" PRIu64 " after %" PRIu64
 					     " records, %" PRIu64 " bytes before the end of its data "
 					     "[%" PRIu64 ", %" PRIu64 "): the file is corrupt or truncated",
-					     dr->path, cpu, c->last, c->nr, start + size - c->last, start,
-					     start + size);
+					     dr->path, cpu, c->last, c->nr, end - c->last, start, end);
 	}
 	return 0;
 }
