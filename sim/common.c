@@ -1,9 +1,11 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int sim_error_set(struct sim_error *err, int code, const char *fmt, ...)
@@ -63,17 +65,64 @@ char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
 	return buf;
 }
 
+/* 0 if path is absent or a regular file; otherwise -1 with EX_CANTCREAT_ (what is there is
+ * not ours to replace: rename() would swap a device node, FIFO or symlink for our file). */
+static int atomic_check_target(const char *path, struct sim_error *err)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return sim_error_set(err, EX_CANTCREAT_, "%s: cannot inspect output: %s", path, strerror(errno));
+	}
+	if (S_ISREG(st.st_mode))
+		return 0;
+	const char *what = S_ISLNK(st.st_mode)	 ? "a symbolic link"
+			   : S_ISDIR(st.st_mode) ? "a directory"
+			   : S_ISFIFO(st.st_mode) ? "a FIFO"
+			   : S_ISCHR(st.st_mode) ? "a character device"
+			   : S_ISBLK(st.st_mode) ? "a block device"
+			   : S_ISSOCK(st.st_mode) ? "a socket"
+						 : "not a regular file";
+	return sim_error_set(err, EX_CANTCREAT_, "%s: output exists and is %s; refusing to replace it",
+			     path, what);
+}
+
 void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *err)
 {
+	af->fp = NULL;
 	if (strlen(path) >= sizeof(af->path)) {
 		sim_error_set(err, EX_IOERR_, "%s: path too long", path);
 		return NULL;
 	}
 	strcpy(af->path, path);
 	snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.%ld", path, (long)getpid());
-	af->fp = fopen(af->tmp, "wb");
-	if (!af->fp)
+	af->tmp_made = false;
+	if (atomic_check_target(path, err))
+		return NULL;
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(af->tmp, flags, 0666);
+	if (fd < 0 && errno == EEXIST) {
+		/* A leftover of an earlier process with our pid: remove it only if it is a
+		 * regular file (never a node or link someone placed there). */
+		struct stat st;
+		if (lstat(af->tmp, &st) == 0 && S_ISREG(st.st_mode) && unlink(af->tmp) == 0)
+			fd = open(af->tmp, flags, 0666);
+		else
+			errno = EEXIST;
+	}
+	if (fd < 0) {
+		sim_error_set(err, errno == EEXIST ? EX_CANTCREAT_ : EX_IOERR_, "%s: cannot create: %s",
+			      af->tmp, strerror(errno));
+		return NULL;
+	}
+	af->tmp_made = true;
+	af->fp = fdopen(fd, "wb");
+	if (!af->fp) {
 		sim_error_set(err, EX_IOERR_, "%s: cannot create: %s", af->tmp, strerror(errno));
+		close(fd);
+		atomic_abort(af);
+	}
 	return af->fp;
 }
 
@@ -81,16 +130,28 @@ int atomic_commit(struct atomic_file *af, struct sim_error *err)
 {
 	FILE *fp = af->fp;
 	af->fp = NULL;
-	int bad = ferror(fp);
-	if (fclose(fp) != 0 || bad) {
-		remove(af->tmp);
-		return sim_error_set(err, EX_IOERR_, "%s: write failed", af->path);
+	/* fflush first so a failed write's errno (ENOSPC, EIO) is still ours to report. */
+	int e = 0;
+	if (fflush(fp) != 0)
+		e = errno;
+	bool bad = ferror(fp);
+	if (fclose(fp) != 0 && !e)
+		e = errno;
+	if (bad || e) {
+		atomic_abort(af);
+		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", af->path,
+				     strerror(e ? e : EIO));
+	}
+	if (atomic_check_target(af->path, err)) {
+		atomic_abort(af);
+		return -1;
 	}
 	if (rename(af->tmp, af->path) != 0) {
-		int e = errno;
-		remove(af->tmp);
+		e = errno;
+		atomic_abort(af);
 		return sim_error_set(err, EX_IOERR_, "%s: cannot rename: %s", af->path, strerror(e));
 	}
+	af->tmp_made = false;
 	return 0;
 }
 
@@ -100,5 +161,8 @@ void atomic_abort(struct atomic_file *af)
 		fclose(af->fp);
 		af->fp = NULL;
 	}
-	remove(af->tmp);
+	/* Remove only what atomic_open created: a refused open leaves others' files alone. */
+	if (af->tmp_made)
+		unlink(af->tmp);
+	af->tmp_made = false;
 }

@@ -36,6 +36,7 @@ enum sim_exit {
 	EX_NOINPUT_ = 66,     /* input file missing or unreadable */
 	EX_UNAVAILABLE_ = 69, /* optional feature not built in */
 	EX_SOFTWARE_ = 70,    /* internal error */
+	EX_CANTCREAT_ = 73,   /* output path is not a regular file mmsim may replace */
 	EX_IOERR_ = 74,       /* output could not be written */
 	EX_CONFIG_ = 78,      /* bad configuration */
 };
@@ -89,11 +90,16 @@ _Noreturn void sim_assert_fail(const char *expr, const char *file, int line, con
  * NUL). NULL with err filled: EX_NOINPUT_ (cannot open / read), EX_SOFTWARE_ (memory). */
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err);
 
-/* Atomic output (architecture.md §6): write to "<path>.tmp.<pid>", then rename over path. */
+/* Atomic output: write to "<path>.tmp.<pid>", then rename over path.  Only a regular file
+ * (or nothing) at path is ever replaced: a device node, FIFO, symlink, socket or directory
+ * there is refused with EX_CANTCREAT_, both when opening and again just before the rename,
+ * so `-o /dev/null` can never turn /dev/null into a regular file.  The temporary file is
+ * created O_EXCL|O_NOFOLLOW, so it never writes through a planted link either. */
 struct atomic_file {
 	char path[4096];
 	char tmp[4200];
-	void *fp; /* FILE * */
+	void *fp;      /* FILE * */
+	bool tmp_made; /* tmp exists and is ours to remove */
 };
 void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *err);
 int atomic_commit(struct atomic_file *af, struct sim_error *err);

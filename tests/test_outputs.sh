@@ -1,0 +1,59 @@
+#!/bin/sh
+# Outputs never replace anything but a regular file or a directory mmsim made
+# (sim/common.c atomic_open/atomic_commit; sim/stats/rundir.c; sim/report/).
+# Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.  Device-node cases need root
+# (mknod); without it they are skipped and the rest still runs.
+set -eu
+src=${MESON_SOURCE_ROOT:?}
+mmsim=${MMSIM:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-outputs-test.XXXXXX")
+mnt=""
+cleanup() { [ -n "$mnt" ] && umount "$mnt" 2> /dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work"
+nr_pass=0
+fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
+pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
+root=false
+[ "$(id -u)" = 0 ] && root=true
+
+# expect CODE WANT CMD...: CMD exits CODE and its stderr contains WANT
+expect() {
+	code=$1 want=$2
+	shift 2
+	rc=0
+	"$mmsim" "$@" > out.txt 2> err.txt || rc=$?
+	[ "$rc" = "$code" ] || fail "mmsim $*: exit $rc, expected $code; stderr: $(cat err.txt)"
+	grep -q -F -e "$want" err.txt || fail "mmsim $*: stderr lacks '$want': $(cat err.txt)"
+}
+wl=$src/workloads/churn.yaml
+gen() { "$mmsim" gen "$wl" --set records=50 --seed 1 "$@"; }
+ftrace=$src/tests/data/ftrace/scenario.trace
+
+# -- item: gen -o / import -o onto a node, link or FIFO is refused, the node untouched --
+gen -o plain.mmt.txt 2> /dev/null || fail "gen onto a fresh path"
+gen -o plain.mmt.txt 2> /dev/null || fail "gen over its own regular file"
+echo keep > target
+ln -s target link
+expect 73 "is a symbolic link" gen "$wl" --set records=50 -o link
+[ -L link ] && [ "$(cat target)" = keep ] || fail "gen -o link replaced the link or its target"
+expect 73 "is a symbolic link" import "$ftrace" -o link
+[ -L link ] || fail "import -o link replaced the link"
+mkfifo fifo
+expect 73 "is a FIFO" gen "$wl" --set records=50 -o fifo
+expect 73 "is a FIFO" import "$ftrace" -o fifo
+[ -p fifo ] || fail "the FIFO was replaced"
+mkdir adir
+expect 73 "is a directory" gen "$wl" --set records=50 -o adir
+[ -d adir ] || fail "the directory was replaced"
+ls ./*.tmp.* > /dev/null 2>&1 && fail "a refused output left a temporary file"
+pass "gen/import -o onto a symlink, FIFO or directory: exit 73, left as it was"
+if $root && mknod null c 1 3 2> /dev/null; then
+	expect 73 "is a character device" gen "$wl" --set records=50 -o null
+	expect 73 "is a character device" import "$ftrace" -o null
+	[ -c null ] || fail "the device node was replaced by a regular file"
+	pass "gen/import -o onto a character device node: exit 73, node intact"
+else
+	echo "skip device-node case (needs root and mknod)"
+fi
+echo "$nr_pass passed"
