@@ -50,6 +50,10 @@ struct sim {
 	struct pqueue pending; /* of struct trace_record, due time as the key */
 	struct u64map delays;  /* task -> struct task_delay (lib/u64map.h) */
 	sim_ns_t total_delay_ns;
+
+	/* The first failure writing an output during the run (timeseries row, snapshot);
+	 * code == 0 while none.  sim_run stops and returns it (EX_IOERR_ with the errno text). */
+	struct sim_error out_err;
 };
 
 /* Everything a run checks before it starts: the keys (config_validate), then where the

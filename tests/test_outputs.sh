@@ -56,4 +56,26 @@ if $root && mknod null c 1 3 2> /dev/null; then
 else
 	echo "skip device-node case (needs root and mknod)"
 fi
+
+# -- item: times near 2^64 end the sampling instead of wrapping it; they print unsigned --
+cfg=$src/configs/default.yaml
+run() { t=$1 o=$2; shift 2; "$mmsim" run "$cfg" --set workload.generator= --set "workload.trace=$t" -o "$o" "$@"; }
+printf '# mmsim-trace v1\n18446744073709551000 alloc id=8 order=0 gfp=GFP_HIGHUSER_MOVABLE task=12\n18446744073709551615 free id=8 task=12\n' > big.mmt.txt
+# A wrapped tick samples forever: the file-size limit stops that within a few MB (SIGXFSZ).
+rc=0
+(ulimit -f 8192; run big.mmt.txt big > /dev/null 2> err.txt) || rc=$?
+[ "$rc" = 0 ] || fail "run with records at 2^64-616 and 2^64-1: exit $rc: $(cat err.txt)"
+[ "$(cut -f1 big/timeseries.tsv | tr '\n' ' ')" = "time_ns 18446744073709551000 18446744073709551615 " ] ||
+	fail "timeseries times near 2^64: $(cut -f1 big/timeseries.tsv | tr '\n' ' ')"
+pass "records at 2^64-616 and 2^64-1: the run ends, times print unsigned"
+
+# -- item: a write error during a run stops it with exit 74 and the errno text ---------
+# With SIGXFSZ ignored (inherited across exec), writing past ulimit -f fails with EFBIG.
+rc=0
+(trap '' XFSZ; ulimit -f 64; run "$src/traces/example.mmt.txt" efbig --set output.sample_interval=1ns \
+	> /dev/null 2> err.txt) || rc=$?
+[ "$rc" = 74 ] || fail "run past the file-size limit: exit $rc, expected 74: $(cat err.txt)"
+grep -q "timeseries.tsv: write failed: File too large" err.txt || fail "run write error message: $(cat err.txt)"
+pass "a timeseries write error stops the run: exit 74 naming the file and the errno text"
+
 echo "$nr_pass passed"
