@@ -66,8 +66,14 @@ int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct
 		return -1;
 	s->h_sample = engine_register(&s->engine, "sample", sample_tick, s);
 	if (outdir) {
-		snprintf(s->outdir, sizeof(s->outdir), "%s", outdir);
-		if (rundir_create(outdir, err) || rundir_timeseries_open(&s->ts, outdir, &s->mm, err))
+		/* Everything goes to outdir.tmp.<pid> (s->outdir); sim_finish renames it. */
+		snprintf(s->final_dir, sizeof(s->final_dir), "%s", outdir);
+		if (strlen(outdir) >= sizeof(s->final_dir))
+			return sim_error_set(err, EX_IOERR_, "%s: path too long", outdir);
+		if (rundir_begin(outdir, s->outdir, sizeof(s->outdir), err))
+			return -1;
+		s->dir_open = true;
+		if (rundir_timeseries_open(&s->ts, s->outdir, &s->mm, err))
 			return -1;
 		s->ts_open = true;
 	}
@@ -78,6 +84,8 @@ void sim_destroy(struct sim *s)
 {
 	if (s->ts_open)
 		timeseries_abort(&s->ts);
+	if (s->dir_open)
+		rundir_abort(s->outdir);
 	mm_destroy(&s->mm);
 	engine_destroy(&s->engine);
 	pqueue_destroy(&s->pending);
@@ -284,5 +292,8 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		.ts = s->ts_open ? &s->ts : NULL,
 	};
 	s->ts_open = false; /* rundir_write commits or aborts it */
-	return rundir_write(&out, err);
+	if (rundir_write(&out, err) || rundir_commit(s->outdir, s->final_dir, err))
+		return -1; /* sim_destroy removes the temporary directory */
+	s->dir_open = false;
+	return 0;
 }

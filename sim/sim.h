@@ -32,7 +32,9 @@ struct sim {
 	struct alloc_latency latency;
 	struct timeseries ts;
 	bool ts_open;
-	char outdir[CONFIG_PATH_MAX];
+	char outdir[CONFIG_PATH_MAX];    /* where files go: final_dir.tmp.<pid> until sim_finish */
+	char final_dir[CONFIG_PATH_MAX]; /* the run directory asked for */
+	bool dir_open;                   /* outdir exists and is not yet renamed to final_dir */
 	int check_every;  /* run mm_check every N records (0: off) */
 
 	unsigned h_sample; /* engine handler: timeseries tick */

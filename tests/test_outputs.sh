@@ -78,4 +78,40 @@ rc=0
 grep -q "timeseries.tsv: write failed: File too large" err.txt || fail "run write error message: $(cat err.txt)"
 pass "a timeseries write error stops the run: exit 74 naming the file and the errno text"
 
+# -- item: a run directory appears complete or not at all; a rerun replaces it whole -----
+ex=$src/traces/example.mmt.txt
+run "$ex" rd/run 2> /dev/null || fail "run into a fresh rd/run"
+mkdir rd/run/snapshots/stale-0
+run "$ex" rd/run 2> /dev/null || fail "rerun into rd/run"
+[ ! -e rd/run/snapshots/stale-0 ] || fail "a rerun kept the previous run's snapshots/stale-0"
+[ -f rd/run/summary.json ] && [ -d rd/run/snapshots/3-7000 ] || fail "the rerun's files are missing"
+ls rd | grep -q tmp && fail "a finished run left a temporary directory: $(ls rd)"
+printf '# mmsim-trace v1\n1000 alloc id=7 order=2 gfp=GFP_KERNEL task=12\n2000 bogus x\n' > bad.mmt.txt
+rc=0
+run bad.mmt.txt rd/bad 2> err.txt || rc=$?
+[ "$rc" = 65 ] || fail "run on a corrupt trace: exit $rc, expected 65: $(cat err.txt)"
+[ "$(ls rd)" = run ] || fail "a run that failed on a corrupt trace left: $(ls rd)"
+rc=0
+(trap '' XFSZ; ulimit -f 64; run "$ex" rd/run --set output.sample_interval=1ns > /dev/null 2> err.txt) || rc=$?
+[ "$rc" = 74 ] || fail "failed rerun: exit $rc, expected 74: $(cat err.txt)"
+[ -d rd/run/snapshots/3-7000 ] && [ "$(ls rd)" = run ] || fail "a failed rerun damaged the previous run: $(ls rd)"
+mkdir mine && echo data > mine/notes.txt
+expect 73 "holds 'notes.txt'" run "$cfg" --set workload.generator= --set "workload.trace=$ex" -o mine
+[ "$(ls mine)" = notes.txt ] || fail "run -o into a directory it did not make changed it: $(ls mine)"
+pass "run: failed runs leave no directory, reruns replace it whole, foreign directories refused (73)"
+
+# -- disk full (a small tmpfs; root only): no run directory that looks finished ----------
+if $root && mkdir mnt && mount -t tmpfs -o size=192k tmpfs mnt 2> /dev/null; then
+	mnt=$work/mnt
+	rc=0
+	run "$ex" mnt/run --set output.sample_interval=1ns > /dev/null 2> err.txt || rc=$?
+	[ "$rc" = 74 ] || fail "run on a full disk: exit $rc, expected 74: $(cat err.txt)"
+	grep -q "No space left on device" err.txt || fail "full disk: no errno text: $(cat err.txt)"
+	[ -z "$(ls mnt)" ] || fail "a run on a full disk left: $(ls -R mnt)"
+	umount mnt && mnt=""
+	pass "run on a full tmpfs: exit 74 with the errno text, nothing left behind"
+else
+	echo "skip disk-full case (needs root and a tmpfs mount)"
+fi
+
 echo "$nr_pass passed"

@@ -2,12 +2,17 @@
  *   DIR/summary.json  buddyinfo  pagetypeinfo  vmstat  zoneinfo  timeseries.tsv  latency.tsv
  *   DIR/snapshots/<tag>-<time_ns>/{buddyinfo,pagetypeinfo,vmstat,zoneinfo}
  * Every file is written under a temporary name and renamed when complete (atomic_open /
- * atomic_commit), so a reader never sees half a file and a killed run leaves no stale
- * final file behind.
+ * atomic_commit), so a reader never sees half a file.  `mmsim run` also builds the whole
+ * directory as DIR.tmp.<pid> and renames it into place only when every file is written
+ * (rundir_begin / rundir_commit), so DIR is complete or absent: a failed or killed run
+ * leaves no summary.json, no empty DIR, and a rerun replaces DIR whole (no stale
+ * snapshots/).  Only an absent DIR or one holding nothing but run-directory files is
+ * ever replaced.
  *
- * Use:  rundir_create(dir) ; rundir_timeseries_open(&ts, dir, mm) ;
- *       ... timeseries_sample(&ts, mm, now) ... rundir_snapshot(dir, "tag", now, mm) ...
- *       rundir_write(&(struct rundir_output){ .dir = dir, .mm = mm, .ts = &ts, ... })
+ * Use:  rundir_begin(dir, tmp) ; rundir_timeseries_open(&ts, tmp, mm) ;
+ *       ... timeseries_sample(&ts, mm, now) ... rundir_snapshot(tmp, "tag", now, mm) ...
+ *       rundir_write(&(struct rundir_output){ .dir = tmp, .mm = mm, .ts = &ts, ... }) ;
+ *       rundir_commit(tmp, dir)  — or rundir_abort(tmp) on any failure.
  */
 #ifndef MMSIM_RUNDIR_H
 #define MMSIM_RUNDIR_H
@@ -36,6 +41,13 @@ struct rundir_output {
 	struct timeseries *ts;
 };
 
+/* Check that DIR may be replaced (absent, or only run-directory files in it: else
+ * EX_CANTCREAT_), create its parents, and make the empty DIR.tmp.<pid>, named in tmp. */
+int rundir_begin(const char *dir, char *tmp, size_t tmp_size, struct sim_error *err);
+/* Rename the finished tmp to DIR, replacing a previous run directory whole. */
+int rundir_commit(const char *tmp, const char *dir, struct sim_error *err);
+/* Remove tmp and everything in it. */
+void rundir_abort(const char *tmp);
 /* mkdir -p DIR. */
 int rundir_create(const char *dir, struct sim_error *err);
 /* Start DIR/timeseries.tsv (DIR must exist). */
