@@ -1,7 +1,9 @@
 #include "common.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,4 +167,137 @@ void atomic_abort(struct atomic_file *af)
 	if (af->tmp_made)
 		unlink(af->tmp);
 	af->tmp_made = false;
+}
+
+/* ---- atomic output directories ------------------------------------------------------ */
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+int sim_remove_tree(const char *path)
+{
+	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool own_name(const char *name, const char *const *own)
+{
+	if (!strcmp(name, ".") || !strcmp(name, "..") || strstr(name, ".tmp."))
+		return true;
+	for (; own && *own; own++)
+		if (!strcmp(name, *own))
+			return true;
+	return false;
+}
+
+/* 0 if path is absent or a directory holding only own names; else EX_CANTCREAT_. */
+static int atomic_dir_check(const char *path, const char *const *own, struct sim_error *err)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return sim_error_set(err, EX_CANTCREAT_, "%s: cannot inspect output directory: %s", path,
+				     strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode))
+		return sim_error_set(err, EX_CANTCREAT_, "%s: exists and is not a directory; refusing to replace it",
+				     path);
+	DIR *d = opendir(path);
+	if (!d)
+		return sim_error_set(err, EX_CANTCREAT_, "%s: cannot read output directory: %s", path,
+				     strerror(errno));
+	int rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (!own_name(e->d_name, own)) {
+			rc = sim_error_set(err, EX_CANTCREAT_,
+					   "%s: holds '%s', which mmsim did not write; refusing to replace the directory",
+					   path, e->d_name);
+			break;
+		}
+	closedir(d);
+	return rc;
+}
+
+/* mkdir -p of path's parent directories. */
+static int make_parents(const char *path, struct sim_error *err)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			return sim_error_set(err, EX_IOERR_, "%s: cannot create directory: %s", p, strerror(errno));
+		*s = '/';
+	}
+	return 0;
+}
+
+int atomic_dir_open(struct atomic_dir *ad, const char *path, const char *const *own, struct sim_error *err)
+{
+	size_t len = strlen(path);
+	ad->tmp_made = false;
+	ad->own = own;
+	ad->tmp[0] = '\0';
+	while (len > 1 && path[len - 1] == '/')
+		len--; /* "out/" names the directory out */
+	if (!len || len >= sizeof(ad->path) - 32)
+		return sim_error_set(err, EX_IOERR_, "%s: bad output directory name", path);
+	memcpy(ad->path, path, len);
+	ad->path[len] = '\0';
+	snprintf(ad->tmp, sizeof(ad->tmp), "%s.tmp.%ld", ad->path, (long)getpid());
+	if (atomic_dir_check(ad->path, own, err) || make_parents(ad->path, err))
+		return -1;
+	struct stat st;
+	if (lstat(ad->tmp, &st) == 0 && S_ISDIR(st.st_mode))
+		sim_remove_tree(ad->tmp); /* left by an earlier process that had our pid */
+	if (mkdir(ad->tmp, 0777) != 0)
+		return sim_error_set(err, EX_IOERR_, "%s: cannot create directory: %s", ad->tmp, strerror(errno));
+	ad->tmp_made = true;
+	return 0;
+}
+
+int atomic_dir_commit(struct atomic_dir *ad, struct sim_error *err)
+{
+	if (renameat2(AT_FDCWD, ad->tmp, AT_FDCWD, ad->path, RENAME_NOREPLACE) == 0)
+		goto done;
+	if (errno != EEXIST && errno != ENOTEMPTY && errno != EINVAL && errno != ENOSYS)
+		goto fail;
+	/* Something is there: check again (it may have changed meanwhile), then swap the whole
+	 * directory in at once; the old one, now at tmp, is removed after. */
+	if (atomic_dir_check(ad->path, ad->own, err))
+		return -1;
+	if (renameat2(AT_FDCWD, ad->tmp, AT_FDCWD, ad->path, RENAME_EXCHANGE) == 0) {
+		sim_remove_tree(ad->tmp);
+		goto done;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		goto fail;
+	/* A file system without the exchange: move the old one aside, then ours in. */
+	char old[4300];
+	snprintf(old, sizeof(old), "%s.old", ad->tmp);
+	if (rename(ad->path, old) != 0 && errno != ENOENT)
+		goto fail;
+	if (rename(ad->tmp, ad->path) != 0)
+		goto fail;
+	sim_remove_tree(old);
+done:
+	ad->tmp_made = false;
+	return 0;
+fail:
+	return sim_error_set(err, EX_IOERR_, "%s: cannot rename %s into place: %s", ad->path, ad->tmp,
+			     strerror(errno));
+}
+
+void atomic_dir_abort(struct atomic_dir *ad)
+{
+	if (ad->tmp_made)
+		sim_remove_tree(ad->tmp);
+	ad->tmp_made = false;
 }

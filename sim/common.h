@@ -105,4 +105,26 @@ void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *er
 int atomic_commit(struct atomic_file *af, struct sim_error *err);
 void atomic_abort(struct atomic_file *af);
 
+/* Atomic output directory: built as "<path>.tmp.<pid>" and renamed into place whole when
+ * complete, so path is complete or absent (or the previous complete one) at every instant.
+ * Only an absent path, or a directory holding nothing but names from own (a
+ * NULL-terminated list: what mmsim writes there) and "*.tmp.*" leftovers, is ever replaced;
+ * anything else is refused with EX_CANTCREAT_, at open and again at commit.
+ *   atomic_dir_open(&ad, "out", names) ; ... write into ad.tmp ... ;
+ *   atomic_dir_commit(&ad)  — or atomic_dir_abort(&ad) on any failure. */
+struct atomic_dir {
+	char path[4096]; /* without trailing slashes */
+	char tmp[4200];
+	const char *const *own;
+	bool tmp_made; /* tmp exists and is ours to remove */
+};
+/* Check path, create its parent directories, and make the empty tmp. */
+int atomic_dir_open(struct atomic_dir *ad, const char *path, const char *const *own, struct sim_error *err);
+/* Rename tmp to path, replacing a previous directory of ours whole. */
+int atomic_dir_commit(struct atomic_dir *ad, struct sim_error *err);
+/* Remove tmp and everything in it (nothing if it was never made). */
+void atomic_dir_abort(struct atomic_dir *ad);
+/* rm -rf path, never following symbolic links. */
+int sim_remove_tree(const char *path);
+
 #endif

@@ -67,12 +67,13 @@ int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct
 	s->h_sample = engine_register(&s->engine, "sample", sample_tick, s);
 	if (outdir) {
 		/* Everything goes to outdir.tmp.<pid> (s->outdir); sim_finish renames it. */
-		snprintf(s->final_dir, sizeof(s->final_dir), "%s", outdir);
-		if (strlen(outdir) >= sizeof(s->final_dir))
-			return sim_error_set(err, EX_IOERR_, "%s: path too long", outdir);
-		if (rundir_begin(outdir, s->outdir, sizeof(s->outdir), err))
+		if (rundir_begin(&s->rundir, outdir, err))
 			return -1;
-		s->dir_open = true;
+		if (strlen(s->rundir.tmp) >= sizeof(s->outdir)) {
+			atomic_dir_abort(&s->rundir);
+			return sim_error_set(err, EX_IOERR_, "%s: path too long", outdir);
+		}
+		strcpy(s->outdir, s->rundir.tmp);
 		if (rundir_timeseries_open(&s->ts, s->outdir, &s->mm, err))
 			return -1;
 		s->ts_open = true;
@@ -84,8 +85,7 @@ void sim_destroy(struct sim *s)
 {
 	if (s->ts_open)
 		timeseries_abort(&s->ts);
-	if (s->dir_open)
-		rundir_abort(s->outdir);
+	atomic_dir_abort(&s->rundir);
 	mm_destroy(&s->mm);
 	engine_destroy(&s->engine);
 	pqueue_destroy(&s->pending);
@@ -292,8 +292,7 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		.ts = s->ts_open ? &s->ts : NULL,
 	};
 	s->ts_open = false; /* rundir_write commits or aborts it */
-	if (rundir_write(&out, err) || rundir_commit(s->outdir, s->final_dir, err))
+	if (rundir_write(&out, err))
 		return -1; /* sim_destroy removes the temporary directory */
-	s->dir_open = false;
-	return 0;
+	return atomic_dir_commit(&s->rundir, err);
 }

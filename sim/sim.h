@@ -32,9 +32,8 @@ struct sim {
 	struct alloc_latency latency;
 	struct timeseries ts;
 	bool ts_open;
-	char outdir[CONFIG_PATH_MAX];    /* where files go: final_dir.tmp.<pid> until sim_finish */
-	char final_dir[CONFIG_PATH_MAX]; /* the run directory asked for */
-	bool dir_open;                   /* outdir exists and is not yet renamed to final_dir */
+	char outdir[CONFIG_PATH_MAX]; /* where files go: rundir.tmp until sim_finish commits it */
+	struct atomic_dir rundir;     /* the run directory asked for, built at rundir.tmp */
 	int check_every;  /* run mm_check every N records (0: off) */
 
 	unsigned h_sample; /* engine handler: timeseries tick */

@@ -100,6 +100,37 @@ expect 73 "holds 'notes.txt'" run "$cfg" --set workload.generator= --set "worklo
 [ "$(ls mine)" = notes.txt ] || fail "run -o into a directory it did not make changed it: $(ls mine)"
 pass "run: failed runs leave no directory, reruns replace it whole, foreign directories refused (73)"
 
+# -- item: a report appears complete or not at all ----------------------------------------
+runs="$src/tests/data/runs/migrate_cma $src/tests/data/runs/zone_cma"
+# A gnuplot that exits 0 leaving a truncated PNG (what a nearly full disk does to it).
+cat > fakeplot <<'GP'
+#!/bin/sh
+out=$(printf '%s' "$2" | sed -n "s/.*out='\([^']*\)'.*/\1/p")
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR truncated' > "$out"
+GP
+chmod +x fakeplot
+rc=0
+MMSIM_GNUPLOT=$work/fakeplot "$mmsim" report $runs -o rep1 > /dev/null 2> err.txt || rc=$?
+[ "$rc" = 74 ] || fail "report with truncated figures: exit $rc, expected 74: $(cat err.txt)"
+grep -q "figure rendering(s) failed; no report written" err.txt || fail "report failure message: $(cat err.txt)"
+[ ! -e rep1 ] && ! ls -d rep1.* > /dev/null 2>&1 || fail "a failed report left: $(ls -d rep1*)"
+printf '#!/bin/sh\nexit 1\n' > failplot && chmod +x failplot
+rc=0
+MMSIM_GNUPLOT=$work/failplot "$mmsim" report $runs -o rep1 > /dev/null 2> err.txt || rc=$?
+[ "$rc" = 74 ] && [ ! -e rep1 ] || fail "report whose figures fail: exit $rc, expected 74 and no rep1"
+pass "report: truncated or failed figures -> exit 74, no partial report"
+if command -v gnuplot > /dev/null 2>&1; then
+	"$mmsim" report $runs -o rep2 > /dev/null 2>&1 || fail "report into rep2"
+	touch rep2/fig/stale.png
+	"$mmsim" report $runs -o rep2 > /dev/null 2>&1 || fail "report again into rep2"
+	[ ! -e rep2/fig/stale.png ] && [ -s rep2/index.html ] || fail "a rerun of report did not replace rep2 whole"
+	ls | grep -q 'rep2\.' && fail "a finished report left a temporary directory"
+	expect 73 "holds 'notes.txt'" report $runs -o mine
+	pass "report: a rerun replaces the report whole; a foreign directory is refused (73)"
+else
+	echo "skip report rerun case (no gnuplot)"
+fi
+
 # -- disk full (a small tmpfs; root only): no run directory that looks finished ----------
 if $root && mkdir mnt && mount -t tmpfs -o size=192k tmpfs mnt 2> /dev/null; then
 	mnt=$work/mnt
@@ -108,8 +139,14 @@ if $root && mkdir mnt && mount -t tmpfs -o size=192k tmpfs mnt 2> /dev/null; the
 	[ "$rc" = 74 ] || fail "run on a full disk: exit $rc, expected 74: $(cat err.txt)"
 	grep -q "No space left on device" err.txt || fail "full disk: no errno text: $(cat err.txt)"
 	[ -z "$(ls mnt)" ] || fail "a run on a full disk left: $(ls -R mnt)"
+	if command -v gnuplot > /dev/null 2>&1; then
+		rc=0
+		"$mmsim" report $runs -o mnt/rep > /dev/null 2> err.txt || rc=$?
+		[ "$rc" = 74 ] || fail "report on a full disk: exit $rc, expected 74: $(cat err.txt)"
+		[ -z "$(ls mnt)" ] || fail "a report on a full disk left: $(ls -R mnt)"
+	fi
 	umount mnt && mnt=""
-	pass "run on a full tmpfs: exit 74 with the errno text, nothing left behind"
+	pass "run and report on a full tmpfs: exit 74 with the errno text, nothing left behind"
 else
 	echo "skip disk-full case (needs root and a tmpfs mount)"
 fi

@@ -1,16 +1,12 @@
 /* rundir.c — writing a run directory, every file atomically (layout in rundir.h). */
 #include "rundir.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "procfs.h"
-#include "runset.h"
 #include "summary.h"
 
 int rundir_create(const char *dir, struct sim_error *err)
@@ -38,123 +34,16 @@ int rundir_create(const char *dir, struct sim_error *err)
 	return 0;
 }
 
-/* Is name something a run (finished, failed or killed) leaves in its directory? */
-static bool rundir_own_name(const char *name)
-{
-	static const char *const names[] = {
-		"summary.json", "buddyinfo", "pagetypeinfo", "vmstat", "zoneinfo",
-		"timeseries.tsv", "latency.tsv", "snapshots",
-	};
-	if (!strcmp(name, ".") || !strcmp(name, "..") || strstr(name, ".tmp."))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return true;
-	return false;
-}
+/* What a run (finished, failed or killed) leaves in its directory: a directory holding
+ * only these (and *.tmp.* leftovers) is one mmsim made and may be replaced whole. */
+static const char *const rundir_names[] = {
+	"summary.json", "buddyinfo", "pagetypeinfo", "vmstat", "zoneinfo",
+	"timeseries.tsv", "latency.tsv", "snapshots", NULL,
+};
 
-/* 0 if dir is absent or a directory holding nothing but run-directory files (one mmsim
- * made, or an empty one); otherwise EX_CANTCREAT_: it is not ours to replace. */
-static int rundir_replaceable(const char *dir, struct sim_error *err)
+int rundir_begin(struct atomic_dir *ad, const char *dir, struct sim_error *err)
 {
-	struct stat st;
-	if (lstat(dir, &st) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		return sim_error_set(err, EX_CANTCREAT_, "%s: cannot inspect output directory: %s", dir,
-				     strerror(errno));
-	}
-	if (!S_ISDIR(st.st_mode))
-		return sim_error_set(err, EX_CANTCREAT_, "%s: exists and is not a directory; refusing to replace it",
-				     dir);
-	DIR *d = opendir(dir);
-	if (!d)
-		return sim_error_set(err, EX_CANTCREAT_, "%s: cannot read output directory: %s", dir,
-				     strerror(errno));
-	int rc = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (!rundir_own_name(e->d_name)) {
-			rc = sim_error_set(err, EX_CANTCREAT_,
-					   "%s: holds '%s', which no run writes; refusing to replace the directory",
-					   dir, e->d_name);
-			break;
-		}
-	closedir(d);
-	return rc;
-}
-
-int rundir_begin(const char *dir, char *tmp, size_t tmp_size, struct sim_error *err)
-{
-	char path[4096];
-	size_t len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		len--; /* "out/" names the directory out */
-	if (!len || len >= sizeof(path))
-		return sim_error_set(err, EX_IOERR_, "%s: bad output directory name", dir);
-	memcpy(path, dir, len);
-	path[len] = '\0';
-	if ((size_t)snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid()) >= tmp_size)
-		return sim_error_set(err, EX_IOERR_, "%s: path too long", dir);
-	if (rundir_replaceable(path, err))
-		return -1;
-	char *slash = strrchr(path, '/');
-	if (slash && slash != path) {
-		*slash = '\0';
-		if (rundir_create(path, err))
-			return -1;
-	}
-	struct stat st;
-	if (lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode))
-		runset_rm_rf(tmp); /* left by an earlier process that had our pid */
-	if (mkdir(tmp, 0777) != 0)
-		return sim_error_set(err, EX_IOERR_, "%s: cannot create directory: %s", tmp, strerror(errno));
-	return 0;
-}
-
-int rundir_commit(const char *tmp, const char *dir, struct sim_error *err)
-{
-	char path[4096];
-	size_t len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	if (len >= sizeof(path))
-		return sim_error_set(err, EX_IOERR_, "%s: path too long", dir);
-	memcpy(path, dir, len);
-	path[len] = '\0';
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EEXIST && errno != EINVAL && errno != ENOSYS)
-		return sim_error_set(err, EX_IOERR_, "%s: cannot rename %s into place: %s", path, tmp,
-				     strerror(errno));
-	/* Something is there: check again (it may have changed during the run), then swap
-	 * the whole directory in at once; the old one, now at tmp, is removed after. */
-	if (rundir_replaceable(path, err))
-		return -1;
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
-		runset_rm_rf(tmp);
-		return 0;
-	}
-	if (errno != EINVAL && errno != ENOSYS) /* e.g. a file system without the exchange */
-		return sim_error_set(err, EX_IOERR_, "%s: cannot rename %s into place: %s", path, tmp,
-				     strerror(errno));
-	char old[4200];
-	snprintf(old, sizeof(old), "%s.old", tmp);
-	if (rename(path, old) != 0 && errno != ENOENT)
-		return sim_error_set(err, EX_IOERR_, "%s: cannot move the previous run aside: %s", path,
-				     strerror(errno));
-	if (rename(tmp, path) != 0)
-		return sim_error_set(err, EX_IOERR_, "%s: cannot rename %s into place: %s", path, tmp,
-				     strerror(errno));
-	runset_rm_rf(old);
-	return 0;
-}
-
-void rundir_abort(const char *tmp)
-{
-	struct stat st;
-	if (lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode))
-		runset_rm_rf(tmp);
+	return atomic_dir_open(ad, dir, rundir_names, err);
 }
 
 /* A writer of one file's content. */

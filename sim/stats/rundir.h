@@ -9,10 +9,10 @@
  * snapshots/).  Only an absent DIR or one holding nothing but run-directory files is
  * ever replaced.
  *
- * Use:  rundir_begin(dir, tmp) ; rundir_timeseries_open(&ts, tmp, mm) ;
+ * Use:  rundir_begin(&ad, dir) ; tmp = ad.tmp ; rundir_timeseries_open(&ts, tmp, mm) ;
  *       ... timeseries_sample(&ts, mm, now) ... rundir_snapshot(tmp, "tag", now, mm) ...
  *       rundir_write(&(struct rundir_output){ .dir = tmp, .mm = mm, .ts = &ts, ... }) ;
- *       rundir_commit(tmp, dir)  — or rundir_abort(tmp) on any failure.
+ *       atomic_dir_commit(&ad)  — or atomic_dir_abort(&ad) on any failure.
  */
 #ifndef MMSIM_RUNDIR_H
 #define MMSIM_RUNDIR_H
@@ -41,13 +41,9 @@ struct rundir_output {
 	struct timeseries *ts;
 };
 
-/* Check that DIR may be replaced (absent, or only run-directory files in it: else
- * EX_CANTCREAT_), create its parents, and make the empty DIR.tmp.<pid>, named in tmp. */
-int rundir_begin(const char *dir, char *tmp, size_t tmp_size, struct sim_error *err);
-/* Rename the finished tmp to DIR, replacing a previous run directory whole. */
-int rundir_commit(const char *tmp, const char *dir, struct sim_error *err);
-/* Remove tmp and everything in it. */
-void rundir_abort(const char *tmp);
+/* atomic_dir_open of DIR for a run: DIR may be replaced when absent or holding only
+ * run-directory files (else EX_CANTCREAT_); files go to ad->tmp until atomic_dir_commit. */
+int rundir_begin(struct atomic_dir *ad, const char *dir, struct sim_error *err);
 /* mkdir -p DIR. */
 int rundir_create(const char *dir, struct sim_error *err);
 /* Start DIR/timeseries.tsv (DIR must exist). */
