@@ -43,7 +43,8 @@ static void sample_tick(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	 * t >= 2^64 - sample_interval would otherwise wrap the tick to t itself and
 	 * sample forever at one instant. */
 	sim_ns_t iv = s->cfg.output.sample_interval_ns;
-	if (s->running && iv && now_ns <= UINT64_MAX - iv)
+	bool stopping = s->stop && *s->stop;
+	if (s->running && iv && now_ns <= UINT64_MAX - iv && !stopping)
 		engine_schedule(&s->engine, now_ns + iv, s->h_sample, 0);
 }
 
@@ -238,6 +239,8 @@ int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
 	int rc;
 	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+		if (s->stop && *s->stop)
+			return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
 		if (!closed) {
 			sim_apply(s, &rec);
 			if (s->out_err.code)

@@ -4,6 +4,8 @@
 #ifndef MMSIM_SIM_H
 #define MMSIM_SIM_H
 
+#include <signal.h>
+
 #include "config/config.h"
 #include "engine/engine.h"
 #include "lib/pqueue.h"
@@ -55,6 +57,9 @@ struct sim {
 	/* The first failure writing an output during the run (timeseries row, snapshot);
 	 * code == 0 while none.  sim_run stops and returns it (EX_IOERR_ with the errno text). */
 	struct sim_error out_err;
+	/* Set (non-zero, the signal number) by the caller's SIGINT/SIGTERM handler; sim_run
+	 * stops at the next record and the sampling tick stops rescheduling.  NULL: never. */
+	volatile sig_atomic_t *stop;
 };
 
 /* Everything a run checks before it starts: the keys (config_validate), then where the
