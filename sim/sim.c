@@ -34,7 +34,7 @@ static void sample_tick(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		 * its cause, as nothing but this row's stdio calls ran since. */
 		if (ferror((FILE *)s->ts.fp)) {
 			struct sim_error e;
-			sim_error_set(&e, EX_IOERR_, "%s/timeseries.tsv: write failed: %s", s->outdir,
+			sim_error_set(&e, EX_IOERR_, "%s/timeseries.tsv: write failed: %s", s->rundir.path,
 				      strerror(errno ? errno : EIO));
 			output_failed(s, &e);
 		}
