@@ -36,6 +36,7 @@ enum sim_exit {
 	EX_NOINPUT_ = 66,     /* input file missing or unreadable */
 	EX_UNAVAILABLE_ = 69, /* optional feature not built in */
 	EX_SOFTWARE_ = 70,    /* internal error */
+	EX_CANTCREAT_ = 73,   /* output path is not a regular file mmsim may replace */
 	EX_IOERR_ = 74,       /* output could not be written */
 	EX_TEMPFAIL_ = 75,    /* busy: try again later (a sweep directory in use) */
 	EX_CONFIG_ = 78,      /* bad configuration */
@@ -90,14 +91,41 @@ _Noreturn void sim_assert_fail(const char *expr, const char *file, int line, con
  * NUL). NULL with err filled: EX_NOINPUT_ (cannot open / read), EX_SOFTWARE_ (memory). */
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err);
 
-/* Atomic output (architecture.md §6): write to "<path>.tmp.<pid>", then rename over path. */
+/* Atomic output: write to "<path>.tmp.<pid>", then rename over path.  Only a regular file
+ * (or nothing) at path is ever replaced: a device node, FIFO, symlink, socket or directory
+ * there is refused with EX_CANTCREAT_, both when opening and again just before the rename,
+ * so `-o /dev/null` can never turn /dev/null into a regular file.  The temporary file is
+ * created O_EXCL|O_NOFOLLOW, so it never writes through a planted link either. */
 struct atomic_file {
 	char path[4096];
 	char tmp[4200];
-	void *fp; /* FILE * */
+	void *fp;      /* FILE * */
+	bool tmp_made; /* tmp exists and is ours to remove */
 };
 void *atomic_open(struct atomic_file *af, const char *path, struct sim_error *err);
 int atomic_commit(struct atomic_file *af, struct sim_error *err);
 void atomic_abort(struct atomic_file *af);
+
+/* Atomic output directory: built as "<path>.tmp.<pid>" and renamed into place whole when
+ * complete, so path is complete or absent (or the previous complete one) at every instant.
+ * Only an absent path, or a directory holding nothing but names from own (a
+ * NULL-terminated list: what mmsim writes there) and "*.tmp.*" leftovers, is ever replaced;
+ * anything else is refused with EX_CANTCREAT_, at open and again at commit.
+ *   atomic_dir_open(&ad, "out", names) ; ... write into ad.tmp ... ;
+ *   atomic_dir_commit(&ad)  — or atomic_dir_abort(&ad) on any failure. */
+struct atomic_dir {
+	char path[4096]; /* without trailing slashes */
+	char tmp[4200];
+	const char *const *own;
+	bool tmp_made; /* tmp exists and is ours to remove */
+};
+/* Check path, create its parent directories, and make the empty tmp. */
+int atomic_dir_open(struct atomic_dir *ad, const char *path, const char *const *own, struct sim_error *err);
+/* Rename tmp to path, replacing a previous directory of ours whole. */
+int atomic_dir_commit(struct atomic_dir *ad, struct sim_error *err);
+/* Remove tmp and everything in it (nothing if it was never made). */
+void atomic_dir_abort(struct atomic_dir *ad);
+/* rm -rf path, never following symbolic links. */
+int sim_remove_tree(const char *path);
 
 #endif

@@ -2,6 +2,7 @@
  * mechanisms in between, samples the outputs, and writes the run directory. */
 #include "sim.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,42 @@
 #include "stats/procfs.h"
 #include "stats/rundir.h"
 
+/* a + b, or UINT64_MAX where the sum would wrap: simulated time saturates at the end of
+ * the representable range instead of wrapping back to the start. */
+static sim_ns_t time_add_sat(sim_ns_t a, sim_ns_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Remember the first output failure of the run; sim_run stops at the next record. */
+static void output_failed(struct sim *s, const struct sim_error *err)
+{
+	if (!s->out_err.code)
+		s->out_err = *err;
+}
+
 static void sample_tick(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	(void)arg;
 	struct sim *s = ctx;
-	if (s->ts_open)
+	if (s->ts_open && !s->out_err.code) {
 		timeseries_sample(&s->ts, &s->mm, now_ns);
-	if (s->running && s->cfg.output.sample_interval_ns)
-		engine_schedule(&s->engine, now_ns + s->cfg.output.sample_interval_ns, s->h_sample, 0);
+		/* A failed write (ENOSPC, EIO) sets the stream's error flag; errno still holds
+		 * its cause, as nothing but this row's stdio calls ran since. */
+		if (ferror((FILE *)s->ts.fp)) {
+			struct sim_error e;
+			sim_error_set(&e, EX_IOERR_, "%s/timeseries.tsv: write failed: %s", s->rundir.path,
+				      strerror(errno ? errno : EIO));
+			output_failed(s, &e);
+		}
+	}
+	/* The next tick is only scheduled while it is representable: a record at
+	 * t >= 2^64 - sample_interval would otherwise wrap the tick to t itself and
+	 * sample forever at one instant. */
+	sim_ns_t iv = s->cfg.output.sample_interval_ns;
+	bool stopping = s->stop && *s->stop;
+	if (s->running && iv && now_ns <= UINT64_MAX - iv && !stopping)
+		engine_schedule(&s->engine, now_ns + iv, s->h_sample, 0);
 }
 
 int sim_validate(const struct config *cfg, struct sim_error *err)
@@ -38,8 +67,15 @@ int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct
 		return -1;
 	s->h_sample = engine_register(&s->engine, "sample", sample_tick, s);
 	if (outdir) {
-		snprintf(s->outdir, sizeof(s->outdir), "%s", outdir);
-		if (rundir_create(outdir, err) || rundir_timeseries_open(&s->ts, outdir, &s->mm, err))
+		/* Everything goes to outdir.tmp.<pid> (s->outdir); sim_finish renames it. */
+		if (rundir_begin(&s->rundir, outdir, err))
+			return -1;
+		if (strlen(s->rundir.tmp) >= sizeof(s->outdir)) {
+			atomic_dir_abort(&s->rundir);
+			return sim_error_set(err, EX_IOERR_, "%s: path too long", outdir);
+		}
+		strcpy(s->outdir, s->rundir.tmp);
+		if (rundir_timeseries_open(&s->ts, s->outdir, &s->mm, err))
 			return -1;
 		s->ts_open = true;
 	}
@@ -50,6 +86,7 @@ void sim_destroy(struct sim *s)
 {
 	if (s->ts_open)
 		timeseries_abort(&s->ts);
+	atomic_dir_abort(&s->rundir);
 	mm_destroy(&s->mm);
 	engine_destroy(&s->engine);
 	pqueue_destroy(&s->pending);
@@ -129,7 +166,7 @@ static sim_ns_t apply(struct sim *s, const struct trace_record *rec)
 			struct sim_error err;
 			snprintf(tag, sizeof(tag), "%d", rec->arg);
 			if (rundir_snapshot(s->outdir, tag, now, mm, &err))
-				fprintf(stderr, "mmsim: snapshot: %s\n", err.msg);
+				output_failed(s, &err);
 		}
 		break;
 	case NR_TRACE_KINDS:
@@ -179,7 +216,7 @@ static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 		struct trace_record rec;
 		pqueue_pop(&s->pending, &queued, &rec);
 		struct task_delay *td = task_delay(s, rec.task);
-		sim_ns_t due = rec.time_ns + td->delay_ns;
+		sim_ns_t due = time_add_sat(rec.time_ns, td->delay_ns);
 		if (due > queued.time_ns) { /* the task stalled since this was queued */
 			pending_push(s, &rec, due);
 			continue;
@@ -202,23 +239,35 @@ int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
 	int rc;
 	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+		if (s->stop && *s->stop)
+			return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
 		if (!closed) {
 			sim_apply(s, &rec);
+			if (s->out_err.code)
+				break;
 			continue;
 		}
 		/* Everything due before this record's raw time is safe to run now. */
 		if (rec.time_ns > 0)
 			drain_pending(s, rec.time_ns - 1);
-		pending_push(s, &rec, rec.time_ns + task_delay(s, rec.task)->delay_ns);
+		pending_push(s, &rec, time_add_sat(rec.time_ns, task_delay(s, rec.task)->delay_ns));
+		if (s->out_err.code)
+			break;
 	}
 	if (rc < 0)
 		return -1;
-	if (closed)
+	if (!s->out_err.code && closed)
 		drain_pending(s, UINT64_MAX);
 	s->running = false;
 	/* Let in-flight mechanism work (writeback completions, kswapd) finish within a
 	 * bounded tail so the final state is settled but a run never spins forever. */
-	engine_run_until(&s->engine, s->last_ns + NSEC_PER_SEC);
+	if (!s->out_err.code)
+		engine_run_until(&s->engine, time_add_sat(s->last_ns, NSEC_PER_SEC));
+	if (s->out_err.code) {
+		if (err)
+			*err = s->out_err;
+		return -1;
+	}
 	return 0;
 }
 
@@ -246,5 +295,7 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		.ts = s->ts_open ? &s->ts : NULL,
 	};
 	s->ts_open = false; /* rundir_write commits or aborts it */
-	return rundir_write(&out, err);
+	if (rundir_write(&out, err))
+		return -1; /* sim_destroy removes the temporary directory */
+	return atomic_dir_commit(&s->rundir, err);
 }

@@ -4,6 +4,8 @@
 #ifndef MMSIM_SIM_H
 #define MMSIM_SIM_H
 
+#include <signal.h>
+
 #include "config/config.h"
 #include "engine/engine.h"
 #include "lib/pqueue.h"
@@ -32,7 +34,8 @@ struct sim {
 	struct alloc_latency latency;
 	struct timeseries ts;
 	bool ts_open;
-	char outdir[CONFIG_PATH_MAX];
+	char outdir[CONFIG_PATH_MAX]; /* where files go: rundir.tmp until sim_finish commits it */
+	struct atomic_dir rundir;     /* the run directory asked for, built at rundir.tmp */
 	int check_every;  /* run mm_check every N records (0: off) */
 
 	unsigned h_sample; /* engine handler: timeseries tick */
@@ -50,6 +53,13 @@ struct sim {
 	struct pqueue pending; /* of struct trace_record, due time as the key */
 	struct u64map delays;  /* task -> struct task_delay (lib/u64map.h) */
 	sim_ns_t total_delay_ns;
+
+	/* The first failure writing an output during the run (timeseries row, snapshot);
+	 * code == 0 while none.  sim_run stops and returns it (EX_IOERR_ with the errno text). */
+	struct sim_error out_err;
+	/* Set (non-zero, the signal number) by the caller's SIGINT/SIGTERM handler; sim_run
+	 * stops at the next record and the sampling tick stops rescheduling.  NULL: never. */
+	volatile sig_atomic_t *stop;
 };
 
 /* Everything a run checks before it starts: the keys (config_validate), then where the

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,25 @@
 
 #include "../trace/trace.h"
 #include "../workload/workload.h"
+
+/* The temporary trace ("<TRACE>.tmp.<pid>", as atomic_open names it) while it is being
+ * written, for the SIGINT/SIGTERM handler: the one mutable global, as a handler can reach
+ * nothing else.  The generator may run long between records, so the handler itself
+ * removes the file and exits, with async-signal-safe calls only. */
+static char gen_tmp[4200];
+
+static void on_stop_signal(int sig)
+{
+	static const char msg_int[] = "mmsim gen: interrupted by SIGINT; no trace written\n";
+	static const char msg_term[] = "mmsim gen: interrupted by SIGTERM; no trace written\n";
+	if (gen_tmp[0])
+		unlink(gen_tmp);
+	if (sig == SIGINT)
+		(void)!write(STDERR_FILENO, msg_int, sizeof(msg_int) - 1);
+	else
+		(void)!write(STDERR_FILENO, msg_term, sizeof(msg_term) - 1);
+	_exit(128 + sig);
+}
 
 static int default_output(const char *workload, char *out, size_t len)
 {
@@ -83,9 +103,20 @@ int cmd_gen(int argc, char **argv)
 	}
 	h->version = TRACE_VERSION;
 	workload_fill_header(w, h);
+	struct sigaction sa = { .sa_handler = on_stop_signal }, old;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	static const int sigs[] = { SIGINT, SIGTERM };
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		/* one started with the signal ignored (nohup, `cmd &` in a script) keeps ignoring it */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 	tw = trace_create(output, trace_encoding_for(output), h, &err);
 	if (!tw)
 		goto err;
+	/* only now is the temporary file ours to remove */
+	snprintf(gen_tmp, sizeof(gen_tmp), "%s.tmp.%ld", output, (long)getpid());
 	struct trace_record rec;
 	int got;
 	uint64_t nr = 0;
@@ -103,6 +134,14 @@ int cmd_gen(int argc, char **argv)
 		goto err;
 	struct trace_writer *done = tw;
 	tw = NULL;
+	/* From the rename on the trace is written whatever comes: SIGINT/SIGTERM stay blocked
+	 * to the end, so the handler never reports a finished trace as interrupted. */
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	gen_tmp[0] = '\0';
 	if (trace_commit(done, &err))
 		goto err;
 

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "opts.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,8 +80,9 @@ static int do_zoneinfo(const char *in, const char *out)
 	if (!fp)
 		return cli_fail(&err);
 	if (zoneinfo_write_yaml(&zi, &m, in, fp)) {
+		int e = errno ? errno : EIO; /* the failed write's cause */
 		atomic_abort(&af);
-		sim_error_set(&err, EX_IOERR_, "%s: write failed", out);
+		sim_error_set(&err, EX_IOERR_, "%s: write failed: %s", out, strerror(e));
 		return cli_fail(&err);
 	}
 	return atomic_commit(&af, &err) ? cli_fail(&err) : 0;

@@ -3,6 +3,7 @@
 #include "opts.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,27 @@
 
 #include "../sim.h"
 #include "../workload/workload.h"
+
+/* The signal that asked the run to stop (0: none).  The one mutable global: a signal
+ * handler can reach nothing else.  The run stops at its next record and sim_destroy
+ * removes the temporary run directory; a second signal kills at once (SA_RESETHAND). */
+static volatile sig_atomic_t run_stop;
+
+static void on_stop_signal(int sig)
+{
+	run_stop = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND }, old;
+	sigemptyset(&sa.sa_mask);
+	static const int sigs[] = { SIGINT, SIGTERM };
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		/* one started with the signal ignored (nohup, `cmd &` in a script) keeps ignoring it */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
 
 struct trace_src {
 	struct trace_reader *r;
@@ -95,6 +117,8 @@ int cmd_run(int argc, char **argv)
 	if (!s || sim_init(s, &cfg, outdir, &err))
 		goto fail;
 	s->check_every = (int)check_every;
+	s->stop = &run_stop;
+	catch_stop_signals();
 	if (sim_run(s, &src, &err))
 		goto fail;
 	if (sim_finish(s, hdr, &err))
@@ -104,7 +128,13 @@ int cmd_run(int argc, char **argv)
 			(unsigned long long)s->nr_records, (double)sim_elapsed_ns(s) / 1e9, outdir);
 	goto out;
 fail:
-	rc = cli_fail(&err);
+	if (run_stop) {
+		fprintf(stderr, "mmsim run: interrupted by %s; no run directory written\n",
+			run_stop == SIGINT ? "SIGINT" : "SIGTERM");
+		rc = 128 + run_stop;
+	} else {
+		rc = cli_fail(&err);
+	}
 out:
 	if (s)
 		sim_destroy(s);

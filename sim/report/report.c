@@ -42,6 +42,7 @@ struct report_state {
 	size_t max_series;
 	FILE *html, *md;
 	unsigned nr_figs, nr_failed_figs;
+	struct sim_error io_err; /* the first data file that could not be written (code 0: none) */
 };
 
 /* ---- small helpers ---- */
@@ -145,6 +146,39 @@ static bool nonempty_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
+/* Is the rendering at path whole?  gnuplot on a full disk can exit 0 leaving a truncated
+ * file, so a PNG must start with the signature and end with the IEND chunk (PNG spec
+ * 5.2, 11.2.5), and an SVG must end with its closing tag. */
+static bool complete_figure(const char *path, const char *fmt)
+{
+	static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char png_iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	unsigned char head[8], tail[64];
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return false;
+	bool ok = false;
+	long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
+	size_t nt = size > 0 ? (size_t)MIN(size, (long)sizeof(tail)) : 0;
+	if (size >= (long)(sizeof(head) + sizeof(png_iend)) || (!strcmp(fmt, "svg") && size > 0)) {
+		if (fseek(fp, size - (long)nt, SEEK_SET) == 0 && fread(tail, 1, nt, fp) == nt) {
+			if (!strcmp(fmt, "png")) {
+				ok = memcmp(tail + nt - sizeof(png_iend), png_iend, sizeof(png_iend)) == 0 &&
+				     fseek(fp, 0, SEEK_SET) == 0 && fread(head, 1, sizeof(head), fp) == sizeof(head) &&
+				     memcmp(head, png_sig, sizeof(png_sig)) == 0;
+			} else {
+				/* "</svg>" then at most whitespace */
+				size_t end = nt;
+				while (end && (tail[end - 1] == '\n' || tail[end - 1] == ' ' || tail[end - 1] == '\r'))
+					end--;
+				ok = end >= 6 && memcmp(tail + end - 6, "</svg>", 6) == 0;
+			}
+		}
+	}
+	fclose(fp);
+	return ok;
+}
+
 /* Run `gnuplot -e VARS SCRIPT` with output to REPORT/data/gnuplot.log; true on success. */
 static bool run_gnuplot(struct report_state *rc, const char *vars, const char *script)
 {
@@ -196,12 +230,11 @@ static bool render(struct report_state *rc, const char *script, const char *data
 		snprintf(vars, sizeof(vars), "dir=%s; data=%s; out=%s; fmt='%s'; title=%s%s%s", q_dir,
 			 q_data, q_out, fmts[f], q_title, extra ? "; " : "", extra ? extra : "");
 		remove(out);
-		bool ok = run_gnuplot(rc, vars, spath) && nonempty_file(out);
+		bool ok = run_gnuplot(rc, vars, spath) && complete_figure(out, fmts[f]);
 		if (!ok) {
 			remove(out);
 			rc->nr_failed_figs++;
-			fprintf(stderr, "mmsim report: gnuplot could not render %s (see %s/data/gnuplot.log)\n",
-				out, rc->out);
+			fprintf(stderr, "mmsim report: gnuplot could not render fig/%s.%s\n", name, fmts[f]);
 		}
 		if (f == 0)
 			ok_png = ok;
@@ -236,9 +269,23 @@ static FILE *open_data(struct report_state *rc, const char *name, char *path, si
 {
 	snprintf(path, n, "%s/data/%s.dat", rc->out, name);
 	FILE *fp = fopen(path, "w");
-	if (!fp)
-		fprintf(stderr, "mmsim report: %s: %s\n", path, strerror(errno));
+	if (!fp && !rc->io_err.code)
+		sim_error_set(&rc->io_err, EX_IOERR_, "%s: cannot create: %s", path, strerror(errno));
 	return fp;
+}
+
+/* Close a data file; false (and the report fails) if any write to it failed. */
+static bool close_data(struct report_state *rc, FILE *fp, const char *path)
+{
+	int e = fflush(fp) != 0 ? errno : 0;
+	bool bad = ferror(fp);
+	if (fclose(fp) != 0 && !e)
+		e = errno;
+	if (!bad && !e)
+		return true;
+	if (!rc->io_err.code)
+		sim_error_set(&rc->io_err, EX_IOERR_, "%s: write failed: %s", path, strerror(e ? e : EIO));
+	return false;
 }
 
 /* ---- tables read from run directories ---- */
@@ -380,8 +427,7 @@ static void section_bars(struct report_state *rc)
 					*c = '\'';
 			fprintf(fp, "%zu\t\"%s\"\t%.10g\t%.10g\t%.10g\n", rows++, lbl, s.mean, s.ci_lo, s.ci_hi);
 		}
-		fclose(fp);
-		if (!rows)
+		if (!close_data(rc, fp, path) || !rows)
 			continue;
 		char extra[512], q[400];
 		gp_quote(q, sizeof(q), rc->metrics[m]);
@@ -478,7 +524,8 @@ static void section_latency(struct report_state *rc)
 			free(up);
 			free(cnt);
 		}
-		fclose(fp);
+		if (!close_data(rc, fp, path))
+			continue;
 		if (!blocks) {
 			remove(path);
 			continue;
@@ -525,7 +572,8 @@ static void section_cma_used(struct report_state *rc)
 		}
 		tsv_free(&t);
 	}
-	fclose(fp);
+	if (!close_data(rc, fp, path))
+		return;
 	if (!any) {
 		remove(path);
 		return;
@@ -577,7 +625,8 @@ static void section_timeseries(struct report_state *rc)
 						fprintf(fp, "%.9g\t%.10g\t%.10g\t%.10g\t%.10g\n", row[tcol] / 1e9,
 							row[c[0]], row[c[1]], row[c[2]], row[c[3]]);
 					}
-					fclose(fp);
+					if (!close_data(rc, fp, dpath))
+						continue;
 					snprintf(title, sizeof(title), "%s: zone %s free pages vs watermarks",
 						 grp->label, zn);
 					if (render(rc, "watermarks.gp", dpath, name, title, NULL))
@@ -612,7 +661,8 @@ static void section_timeseries(struct report_state *rc)
 						row[oc[o < nr_orders ? o : nr_orders - 1]]);
 				fputc('\n', fp);
 			}
-			fclose(fp);
+			if (!close_data(rc, fp, dpath))
+				continue;
 			snprintf(title, sizeof(title), "%s: zone %s buddyinfo (free blocks per order)",
 				 grp->label, zn);
 			if (render(rc, "buddyinfo_heatmap.gp", dpath, name, title, NULL))
@@ -686,7 +736,7 @@ static const char css[] =
 
 static int write_report(struct report_state *rc, struct sim_error *err)
 {
-	char path[4200];
+	char path[4300];
 	struct atomic_file html_af, md_af;
 	snprintf(path, sizeof(path), "%s/fig", rc->out);
 	if (runset_mkdir_p(path, err))
@@ -736,15 +786,35 @@ static int write_report(struct report_state *rc, struct sim_error *err)
 	return atomic_commit(&html_af, err);
 }
 
+/* What a report directory holds: one holding only these is one mmsim made. */
+static const char *const report_names[] = { "index.html", "report.md", "fig", "data", NULL };
+
+/* The end of gnuplot's log, to stderr: the report directory holding it is removed. */
+static void print_gnuplot_log(const char *dir)
+{
+	char path[4300];
+	size_t len;
+	snprintf(path, sizeof(path), "%s/data/gnuplot.log", dir);
+	char *log = sim_read_file(path, &len, NULL);
+	if (!log || !len) {
+		free(log);
+		return;
+	}
+	const char *p = log + (len > 2000 ? len - 2000 : 0);
+	fprintf(stderr, "mmsim report: the end of gnuplot's output:\n%s%s", p, log[len - 1] == '\n' ? "" : "\n");
+	free(log);
+}
+
 int report_build(struct report_control *ctl, struct sim_error *err)
 {
 	struct report_state *rc = calloc(1, sizeof(*rc));
+	struct atomic_dir ad = { 0 };
+	const char *out = ctl->out ? ctl->out : "report";
 	int ret = -1;
 	if (!rc)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	ctl->nr_figs = ctl->nr_failed_figs = 0;
 	ctl->have_figures = false;
-	rc->out = ctl->out ? ctl->out : "report";
 	rc->max_series = ctl->max_series;
 	rc->plots_env = ctl->plots_dir;
 	rc->exe_path = ctl->exe_path;
@@ -766,10 +836,28 @@ int report_build(struct report_control *ctl, struct sim_error *err)
 	}
 	ctl->have_figures = rc->have_gnuplot;
 	pick_metrics(rc, ctl->metrics, ctl->nr_metrics);
+	/* The report is built in OUT.tmp.<pid> and renamed into place only when every page,
+	 * data file and figure is whole: OUT is complete or absent, never partial. */
+	if (atomic_dir_open(&ad, out, report_names, err))
+		goto out;
+	rc->out = ad.tmp;
 	if (write_report(rc, err))
+		goto out;
+	if (rc->io_err.code) {
+		*err = rc->io_err;
+		goto out;
+	}
+	if (rc->nr_failed_figs) {
+		print_gnuplot_log(rc->out);
+		sim_error_set(err, EX_IOERR_, "%s: %u figure rendering(s) failed; no report written", out,
+			      rc->nr_failed_figs);
+		goto out;
+	}
+	if (atomic_dir_commit(&ad, err))
 		goto out;
 	ret = 0;
 out:
+	atomic_dir_abort(&ad);
 	ctl->nr_figs = rc->nr_figs;
 	ctl->nr_failed_figs = rc->nr_failed_figs;
 	free(rc->metrics);

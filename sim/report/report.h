@@ -8,9 +8,10 @@
  *   watermarks.gp         per group and zone, free pages against min/low/high over time
  *   buddyinfo_heatmap.gp  per group and zone, free blocks per order over time
  *   group_lines.gp        CMA pages in use over time, one line per group (when any is used)
- * Time-series figures use each group's first repeat.  Pages reference only files that
- * were written (a figure gnuplot failed to render is left out and reported).  Nothing in
- * the report depends on the time it was made.
+ * Time-series figures use each group's first repeat.  The report is built in
+ * OUT.tmp.<pid> and renamed into place whole, so OUT is complete or absent: a figure that
+ * gnuplot failed to render, or left truncated, and any data file that could not be
+ * written fail the whole report.  Nothing in the report depends on the time it was made.
  */
 #ifndef MMSIM_REPORT_H
 #define MMSIM_REPORT_H
@@ -35,8 +36,10 @@ struct report_control {
 };
 
 /* Write OUT/index.html, OUT/report.md, OUT/fig/, OUT/data/.  A missing gnuplot or
- * script directory is not an error (the pages say so and have no figures); a failed
- * rendering is counted and left out.  Errors: unreadable inputs, unwritable OUT. */
+ * script directory is not an error (the pages say so and have no figures).  Errors:
+ * unreadable inputs; EX_IOERR_ for a failed or truncated rendering (counted in
+ * nr_failed_figs) or a failed write; EX_CANTCREAT_ when OUT exists and holds anything
+ * a report does not.  On error OUT is left as it was. */
 int report_build(struct report_control *rc, struct sim_error *err);
 
 #endif

@@ -34,6 +34,18 @@ int rundir_create(const char *dir, struct sim_error *err)
 	return 0;
 }
 
+/* What a run (finished, failed or killed) leaves in its directory: a directory holding
+ * only these (and *.tmp.* leftovers) is one mmsim made and may be replaced whole. */
+static const char *const rundir_names[] = {
+	"summary.json", "buddyinfo", "pagetypeinfo", "vmstat", "zoneinfo",
+	"timeseries.tsv", "latency.tsv", "snapshots", NULL,
+};
+
+int rundir_begin(struct atomic_dir *ad, const char *dir, struct sim_error *err)
+{
+	return atomic_dir_open(ad, dir, rundir_names, err);
+}
+
 /* A writer of one file's content. */
 struct file_writer {
 	void (*fn)(FILE *fp, const void *arg);

@@ -2,12 +2,17 @@
  *   DIR/summary.json  buddyinfo  pagetypeinfo  vmstat  zoneinfo  timeseries.tsv  latency.tsv
  *   DIR/snapshots/<tag>-<time_ns>/{buddyinfo,pagetypeinfo,vmstat,zoneinfo}
  * Every file is written under a temporary name and renamed when complete (atomic_open /
- * atomic_commit), so a reader never sees half a file and a killed run leaves no stale
- * final file behind.
+ * atomic_commit), so a reader never sees half a file.  `mmsim run` also builds the whole
+ * directory as DIR.tmp.<pid> and renames it into place only when every file is written
+ * (rundir_begin / rundir_commit), so DIR is complete or absent: a failed or killed run
+ * leaves no summary.json, no empty DIR, and a rerun replaces DIR whole (no stale
+ * snapshots/).  Only an absent DIR or one holding nothing but run-directory files is
+ * ever replaced.
  *
- * Use:  rundir_create(dir) ; rundir_timeseries_open(&ts, dir, mm) ;
- *       ... timeseries_sample(&ts, mm, now) ... rundir_snapshot(dir, "tag", now, mm) ...
- *       rundir_write(&(struct rundir_output){ .dir = dir, .mm = mm, .ts = &ts, ... })
+ * Use:  rundir_begin(&ad, dir) ; tmp = ad.tmp ; rundir_timeseries_open(&ts, tmp, mm) ;
+ *       ... timeseries_sample(&ts, mm, now) ... rundir_snapshot(tmp, "tag", now, mm) ...
+ *       rundir_write(&(struct rundir_output){ .dir = tmp, .mm = mm, .ts = &ts, ... }) ;
+ *       atomic_dir_commit(&ad)  — or atomic_dir_abort(&ad) on any failure.
  */
 #ifndef MMSIM_RUNDIR_H
 #define MMSIM_RUNDIR_H
@@ -36,6 +41,9 @@ struct rundir_output {
 	struct timeseries *ts;
 };
 
+/* atomic_dir_open of DIR for a run: DIR may be replaced when absent or holding only
+ * run-directory files (else EX_CANTCREAT_); files go to ad->tmp until atomic_dir_commit. */
+int rundir_begin(struct atomic_dir *ad, const char *dir, struct sim_error *err);
 /* mkdir -p DIR. */
 int rundir_create(const char *dir, struct sim_error *err);
 /* Start DIR/timeseries.tsv (DIR must exist). */

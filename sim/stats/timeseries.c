@@ -18,28 +18,44 @@ struct row_ctx {
 	unsigned nr_columns;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void col(struct row_ctx *c, int64_t value, const char *name_fmt, ...)
+/* One cell: in header mode the formatted name, otherwise -mag when neg, else mag. */
+static void vcol(struct row_ctx *c, bool neg, uint64_t mag, const char *name_fmt, va_list ap)
 {
 	if (c->nr_columns++)
 		fputc('\t', c->fp);
 	if (c->header) {
-		va_list ap;
-		va_start(ap, name_fmt);
 		vfprintf(c->fp, name_fmt, ap);
-		va_end(ap);
 	} else {
 		/* Rows are most of a long run's output: format by hand rather than via printf. */
 		char buf[24], *p = buf + sizeof(buf);
-		uint64_t u = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
 		do {
-			*--p = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (value < 0)
+			*--p = (char)('0' + mag % 10);
+			mag /= 10;
+		} while (mag);
+		if (neg)
 			*--p = '-';
 		fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), c->fp);
 	}
+}
+
+__attribute__((format(printf, 3, 4)))
+static void col(struct row_ctx *c, int64_t value, const char *name_fmt, ...)
+{
+	va_list ap;
+	va_start(ap, name_fmt);
+	vcol(c, value < 0, value < 0 ? 0 - (uint64_t)value : (uint64_t)value, name_fmt, ap);
+	va_end(ap);
+}
+
+/* An unsigned column: times span the whole of 0..2^64-1 (FORMAT.md), so none prints
+ * negative. */
+__attribute__((format(printf, 3, 4)))
+static void col_u64(struct row_ctx *c, uint64_t value, const char *name_fmt, ...)
+{
+	va_list ap;
+	va_start(ap, name_fmt);
+	vcol(c, false, value, name_fmt, ap);
+	va_end(ap);
 }
 
 /* Each policy knows how to count its area's pages in use (cma_policy_ops.used_pages). */
@@ -50,7 +66,7 @@ uint64_t timeseries_cma_used_pages(const struct mm *mm)
 
 static void columns(struct row_ctx *c, const struct timeseries *ts, const struct mm *mm, sim_ns_t now_ns)
 {
-	col(c, (int64_t)now_ns, "time_ns");
+	col_u64(c, now_ns, "time_ns");
 	for (unsigned i = 0; i < ts->nr_zones; i++) {
 		const struct zone *z = &mm->zones[ts->zones[i]];
 		col(c, (int64_t)z->nr_free_pages, "free_%s", z->name);
