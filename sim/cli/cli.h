@@ -23,6 +23,10 @@ int cmd_bench(int argc, char **argv);
 
 /* Print "mmsim: <msg>" for err on stderr and return its code. */
 int cli_fail(const struct sim_error *err);
+/* rc, or EX_IOERR_ after "mmsim: stdout: <reason>" when flushing stdout fails or an
+ * earlier write to it failed (a full disk, a closed pipe): every command's results on
+ * stdout pass through here before main() returns. */
+int cli_stdout_done(int rc);
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);
 /* Path of the running mmsim binary (for sweeps that spawn `mmsim run`). */

@@ -128,7 +128,7 @@ int cmd_inspect(int argc, char **argv)
 	}
 	u64map_destroy(&st.ids.map);
 	u64map_destroy(&st.tasks.map);
-	return fflush(stdout) == 0 ? EX_OK_ : EX_IOERR_;
+	return cli_stdout_done(EX_OK_);
 
 nomem:
 	sim_error_set(&err, EX_SOFTWARE_, "inspect: out of memory");

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,20 @@ int cli_fail(const struct sim_error *err)
 	return err->code ? err->code : EX_SOFTWARE_;
 }
 
+int cli_stdout_done(int rc)
+{
+	/* Results go through stdio's buffer: a full disk or a closed pipe shows only at the
+	 * flush, or as the stream's error flag from an earlier write. */
+	errno = 0;
+	bool bad = fflush(stdout) != 0;
+	int e = errno;
+	if (!bad && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "mmsim: stdout: %s\n", e ? strerror(e) : "write error");
+	clearerr(stdout);
+	return rc ? rc : EX_IOERR_;
+}
+
 bool cli_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
@@ -55,15 +70,15 @@ int main(int argc, char **argv)
 	}
 	if (cli_is_help(argv[1])) {
 		usage(stdout);
-		return 0;
+		return cli_stdout_done(0);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("mmsim %s\n", MMSIM_VERSION);
-		return 0;
+		return cli_stdout_done(0);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return cli_stdout_done(commands[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "mmsim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EX_USAGE_;

