@@ -55,4 +55,11 @@ else
 	echo "skip /dev/full cases (no writable /dev/full)"
 fi
 
+# -- an empty point directory: no runs, and no qsort(NULL, 0) (UBSan) on the way ---------
+mkdir empty
+expect 66 "empty: no finished runs" compare empty "$runs/zone_cma"
+expect 66 "empty: no finished runs" report empty -o rep
+[ ! -e rep ] || fail "report of an empty directory left rep/"
+pass "compare/report of an empty directory: exit 66 'no finished runs'"
+
 echo "$nr_pass passed, 0 failed"

@@ -217,7 +217,8 @@ static int add_point_dir(struct runset *rs, const char *dir, struct sim_error *e
 		names[nr++] = xstrdup(n);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(char *), cmp_repeat);
+	if (nr) /* qsort(NULL, 0, ...) is undefined: an empty directory has no names array */
+		qsort(names, nr, sizeof(char *), cmp_repeat);
 	struct runset_group *g = new_group(rs, base_name(dir, label, sizeof(label)), dir, "");
 	for (size_t i = 0; i < nr; i++) {
 		char *run = path_join(dir, names[i]);
