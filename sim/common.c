@@ -49,16 +49,19 @@ char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
 			}
 			buf = nb;
 		}
+		errno = 0;
 		size_t got = fread(buf + n, 1, cap - n - 1, fp);
 		n += got;
 		if (got == 0)
 			break;
 	}
+	/* errno is that of the last fread(), the one that returned 0 */
+	int e = errno;
 	bool bad = ferror(fp);
 	fclose(fp);
 	if (bad) {
 		free(buf);
-		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
+		sim_error_set(err, EX_NOINPUT_, "%s: read error: %s", path, e ? strerror(e) : "I/O error");
 		return NULL;
 	}
 	buf[n] = 0;

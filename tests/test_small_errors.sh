@@ -62,4 +62,10 @@ expect 66 "empty: no finished runs" report empty -o rep
 [ ! -e rep ] || fail "report of an empty directory left rep/"
 pass "compare/report of an empty directory: exit 66 'no finished runs'"
 
+# -- sim_read_file() says why a read failed ------------------------------------------------
+mkdir adir
+expect 66 "adir: read error: Is a directory" sweep adir
+expect 66 "adir: read error: Is a directory" gen adir
+pass "sweep/gen of a directory: 'read error: Is a directory'"
+
 echo "$nr_pass passed, 0 failed"
