@@ -68,4 +68,12 @@ expect 66 "adir: read error: Is a directory" sweep adir
 expect 66 "adir: read error: Is a directory" gen adir
 pass "sweep/gen of a directory: 'read error: Is a directory'"
 
+# -- a file where a run, point or sweep directory is wanted: "not a directory" -------------
+echo x > afile
+expect 66 "afile: not a directory" compare afile "$runs/zone_cma"
+expect 66 "afile: not a directory" compare "afile:mode=none" "$runs/zone_cma"
+expect 66 "afile: not a directory" report afile -o rep
+expect 66 "nothere: no such directory" compare nothere "$runs/zone_cma"
+pass "compare/report of a file: 'not a directory'; of nothing: 'no such directory'"
+
 echo "$nr_pass passed, 0 failed"

@@ -377,8 +377,16 @@ int runset_add(struct runset *rs, const char *arg, struct sim_error *err)
 			*colon = 0;
 			selection = arg + (colon - dir) + 1;
 		}
-		if (!colon || !runset_is_dir(dir))
+		if (!colon || !runset_is_dir(dir)) {
+			/* Something is there but it is not a directory (a file given as a run
+			 * directory, or as the SWEEP of SWEEP:k=v): say that, not "no such". */
+			struct stat st;
+			if (stat(arg, &st) == 0)
+				return sim_error_set(err, EX_NOINPUT_, "%s: not a directory", arg);
+			if (colon && stat(dir, &st) == 0)
+				return sim_error_set(err, EX_NOINPUT_, "%s: not a directory", dir);
 			return sim_error_set(err, EX_NOINPUT_, "%s: no such directory", arg);
+		}
 	}
 	char *sum = path_join(dir, "summary.json"), *pts = path_join(dir, "points.tsv");
 	bool is_run = runset_is_file(sum), is_sweep = runset_is_file(pts);
