@@ -76,4 +76,25 @@ expect 66 "afile: not a directory" report afile -o rep
 expect 66 "nothere: no such directory" compare nothere "$runs/zone_cma"
 pass "compare/report of a file: 'not a directory'; of nothing: 'no such directory'"
 
+# -- SLURM_ARRAY_* must be whole decimal numbers (atol() read "x" as 0) ------------------
+slurm() { env SLURM_ARRAY_TASK_ID="$1" SLURM_ARRAY_TASK_COUNT="$2" SLURM_ARRAY_TASK_MIN="$3" \
+	"$mmsim" sweep plan.yaml --list > out.txt 2> err.txt || echo $? > rc.txt; }
+for bad in "x 2 1:SLURM_ARRAY_TASK_ID='x'" "1x 2 1:SLURM_ARRAY_TASK_ID='1x'" \
+	"-1 2 0:SLURM_ARRAY_TASK_ID='-1'" "1 two 1:SLURM_ARRAY_TASK_COUNT='two'" \
+	"1 2 y:SLURM_ARRAY_TASK_MIN='y'" "1 2 :SLURM_ARRAY_TASK_MIN=''" \
+	"1 99999999999999999999 1:SLURM_ARRAY_TASK_COUNT='99999999999999999999'"; do
+	want=${bad#*:}
+	set -- ${bad%%:*}
+	[ $# = 3 ] || set -- "$1" "$2" ""
+	rm -f rc.txt
+	slurm "$@"
+	[ "$(cat rc.txt 2> /dev/null)" = 64 ] || fail "SLURM ($*): exit $(cat rc.txt 2> /dev/null || echo 0), expected 64"
+	grep -q -F -e "$want" err.txt || fail "SLURM ($*): stderr lacks \"$want\": $(cat err.txt)"
+done
+rm -f rc.txt
+slurm 3 2 2
+[ ! -e rc.txt ] || fail "SLURM ID=3 COUNT=2 MIN=2 (shard 2/2) refused: $(cat err.txt)"
+[ "$(cut -f1 out.txt | tr '\n' ' ')" = "1 3 " ] || fail "SLURM shard 2/2 listed units $(cut -f1 out.txt)"
+pass "SLURM_ARRAY_TASK_ID/COUNT/MIN: junk, signs, overflow exit 64 naming the variable"
+
 echo "$nr_pass passed, 0 failed"

@@ -780,15 +780,35 @@ static int dir_realpath(struct sweep_state *sc, struct sim_error *err)
 	return 0;
 }
 
+/* A SLURM_ARRAY_* value: all of it a decimal number (atol() read "x" or "3x" as 0 or 3). */
+static int shard_env_number(const char *name, const char *value, long long *out, struct sim_error *err)
+{
+	char *end = NULL;
+	unsigned long long v = 0;
+	errno = 0;
+	if (value[0] >= '0' && value[0] <= '9') /* strtoull() would take a sign or blanks */
+		v = strtoull(value, &end, 10);
+	if (!end || *end || errno == ERANGE || v > UINT32_MAX)
+		return sim_error_set(err, EX_USAGE_, "%s='%s' is not a task number (a decimal up to %u)", name,
+				     value, (unsigned)UINT32_MAX);
+	*out = (long long)v;
+	return 0;
+}
+
 int sweep_shard_from_env(unsigned *i, unsigned *n, struct sim_error *err)
 {
 	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
 	const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+	long long vid, vcount, vmin = 0;
 	*i = *n = 1;
 	if (!id || !count)
 		return 0;
+	if (shard_env_number("SLURM_ARRAY_TASK_ID", id, &vid, err) ||
+	    shard_env_number("SLURM_ARRAY_TASK_COUNT", count, &vcount, err) ||
+	    (min && shard_env_number("SLURM_ARRAY_TASK_MIN", min, &vmin, err)))
+		return -1;
 	/* Slurm numbers tasks as the --array range says (0-3 or 1-4): normalise by the minimum */
-	long a = atol(id) - (min ? atol(min) : 0) + 1, b = atol(count);
+	long long a = vid - vmin + 1, b = vcount;
 	if (a < 1 || b < 1 || a > b)
 		return sim_error_set(err, EX_USAGE_,
 				     "SLURM_ARRAY_TASK_ID=%s (MIN=%s) COUNT=%s is not a shard I/N "
