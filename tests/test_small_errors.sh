@@ -79,7 +79,7 @@ pass "compare/report of a file: 'not a directory'; of nothing: 'no such director
 # -- SLURM_ARRAY_* must be whole decimal numbers (atol() read "x" as 0) ------------------
 slurm() { env SLURM_ARRAY_TASK_ID="$1" SLURM_ARRAY_TASK_COUNT="$2" SLURM_ARRAY_TASK_MIN="$3" \
 	"$mmsim" sweep plan.yaml --list > out.txt 2> err.txt || echo $? > rc.txt; }
-for bad in "x 2 1:SLURM_ARRAY_TASK_ID='x'" "1x 2 1:SLURM_ARRAY_TASK_ID='1x'" \
+for bad in "x 2 0:SLURM_ARRAY_TASK_ID='x'" "1x 2 1:SLURM_ARRAY_TASK_ID='1x'" \
 	"-1 2 0:SLURM_ARRAY_TASK_ID='-1'" "1 two 1:SLURM_ARRAY_TASK_COUNT='two'" \
 	"1 2 y:SLURM_ARRAY_TASK_MIN='y'" "1 2 :SLURM_ARRAY_TASK_MIN=''" \
 	"1 99999999999999999999 1:SLURM_ARRAY_TASK_COUNT='99999999999999999999'"; do
