@@ -122,6 +122,33 @@ static void test_errors(void)
 	CHECK(!exists(out, "index.html"));
 }
 
+/* An unknown --metric is refused (64) naming it and the names sharing its longest prefix. */
+static void test_unknown_metric(void)
+{
+	char in[2][512], out[512];
+	fixture_inputs(in);
+	const char *inputs[] = { in[0], in[1] };
+	snprintf(out, sizeof(out), "%s/unknown-metric", work);
+	const char *typo[] = { "latency.movable.p99_ns", "latency.movable.p9" };
+	struct report_control rc = { .inputs = inputs, .nr_inputs = 2, .out = out, .metrics = typo,
+				     .nr_metrics = 2, .gnuplot = "/nonexistent/gnuplot" };
+	struct sim_error err = { 0 };
+	CHECK_EQ(report_build(&rc, &err), -1);
+	CHECK_EQ(err.code, EX_USAGE_);
+	CHECK(strstr(err.msg, "'latency.movable.p9'") != NULL);
+	/* every name sharing the longest prefix "latency.movable.p9", in first-seen order */
+	CHECK(strstr(err.msg, "close names: latency.movable.p90_ns, latency.movable.p99_ns") != NULL);
+	CHECK(!exists(out, "index.html"));
+	const char *bogus[] = { "zzz" };
+	rc.metrics = bogus;
+	rc.nr_metrics = 1;
+	memset(&err, 0, sizeof(err));
+	CHECK_EQ(report_build(&rc, &err), -1);
+	CHECK_EQ(err.code, EX_USAGE_);
+	CHECK(strstr(err.msg, "'zzz' is in no run") != NULL);
+	CHECK(!exists(out, "index.html"));
+}
+
 static void test_figures(void)
 {
 	char in[2][512], out[512], plots[512];
@@ -163,6 +190,7 @@ int main(int argc, char **argv)
 	RUN(test_sections_without_gnuplot);
 	RUN(test_single_group_summary);
 	RUN(test_errors);
+	RUN(test_unknown_metric);
 	RUN(test_figures);
 	runset_rm_rf(work);
 	return TEST_END();

@@ -97,4 +97,10 @@ slurm 3 2 2
 [ "$(cut -f1 out.txt | tr '\n' ' ')" = "1 3 " ] || fail "SLURM shard 2/2 listed units $(cut -f1 out.txt)"
 pass "SLURM_ARRAY_TASK_ID/COUNT/MIN: junk, signs, overflow exit 64 naming the variable"
 
+# -- report --metric of a name no run has: refused, not an empty chart ---------------------
+MMSIM_GNUPLOT=/nonexistent/gnuplot expect 64 "close names: counters.compact_stall" \
+	report "$runs/migrate_cma" "$runs/zone_cma" -o rep --metric counters.compact
+[ ! -e rep ] || fail "report --metric of an unknown name left rep/"
+pass "report --metric counters.compact: exit 64 naming the close name counters.compact_stall"
+
 echo "$nr_pass passed, 0 failed"

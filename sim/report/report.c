@@ -356,6 +356,64 @@ static int tsv_load(struct tsv *t, const char *path)
 
 /* ---- sections ---- */
 
+/* Longest common prefix of a and b. */
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* 0 when some group has every --metric name; else EX_USAGE_ naming the first unknown one
+ * with up to REPORT_MAX_HINTS metric names sharing its longest prefix (a chart of an
+ * unknown name would be empty, not an error anyone sees). */
+#define REPORT_MAX_HINTS 5
+static int check_cli_metrics(const struct runset *rs, const char *const *names, size_t nr,
+			     struct sim_error *err)
+{
+	for (size_t i = 0; i < nr; i++) {
+		const char *want = names[i];
+		const char *hint[REPORT_MAX_HINTS];
+		size_t nr_hint = 0, best = 1; /* a shared first character at least */
+		bool found = false;
+		for (size_t g = 0; g < rs->nr_groups && !found; g++)
+			found = runset_metric_index(&rs->groups[g], want) >= 0;
+		if (found)
+			continue;
+		for (size_t g = 0; g < rs->nr_groups; g++) {
+			const struct runset_group *grp = &rs->groups[g];
+			for (size_t m = 0; m < grp->nr_metrics; m++) {
+				const char *name = grp->metric_names[m];
+				size_t l = common_prefix(want, name);
+				if (l < best)
+					continue;
+				if (l > best) {
+					best = l;
+					nr_hint = 0;
+				}
+				bool dup = false;
+				for (size_t h = 0; h < nr_hint && !dup; h++)
+					dup = !strcmp(hint[h], name);
+				if (!dup && nr_hint < REPORT_MAX_HINTS)
+					hint[nr_hint++] = name;
+			}
+		}
+		char list[384] = "";
+		size_t off = 0;
+		for (size_t h = 0; h < nr_hint && off < sizeof(list); h++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", h ? ", " : "",
+						hint[h]);
+		if (nr_hint)
+			return sim_error_set(err, EX_USAGE_, "report: --metric '%s' is in no run; close names: %s",
+					     want, list);
+		return sim_error_set(err, EX_USAGE_,
+				     "report: --metric '%s' is in no run (`mmsim compare --format tsv` "
+				     "lists the metrics)", want);
+	}
+	return 0;
+}
+
 static size_t pick_metrics(struct report_state *rc, const char *const *cli_metrics, size_t nr_cli)
 {
 	size_t cap = nr_cli + ARRAY_SIZE(default_metrics) + 64;
@@ -825,6 +883,8 @@ int report_build(struct report_control *ctl, struct sim_error *err)
 	for (size_t i = 0; i < ctl->nr_inputs; i++)
 		if (runset_add(&rc->rs, ctl->inputs[i], err))
 			goto out;
+	if (check_cli_metrics(&rc->rs, ctl->metrics, ctl->nr_metrics, err))
+		goto out;
 	rc->gnuplot = ctl->gnuplot && *ctl->gnuplot ? ctl->gnuplot : "gnuplot";
 	rc->have_gnuplot = find_in_path(rc->gnuplot);
 	if (!rc->have_gnuplot)
