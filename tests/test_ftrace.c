@@ -300,6 +300,32 @@ static void test_read_files(void)
 	CHECK_EQ(st2.bytes, st.bytes);
 }
 
+/* Lost-event counts saturate at UINT64_MAX: one marker past it, and a sum of two at it. */
+static void test_lost_saturates(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	CHECK_EQ(parse("CPU:1 [LOST 99999999999999999999999 EVENTS]", &ev, &pe), FTRACE_LINE_LOST);
+	CHECK(ev.nr[0] == UINT64_MAX);
+	CHECK_EQ(parse("CPU:1 [LOST 18446744073709551615 EVENTS]", &ev, &pe), FTRACE_LINE_LOST);
+	CHECK(ev.nr[0] == UINT64_MAX);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/lost.trace", tl_tmpdir());
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("CPU:0 [LOST 18446744073709551615 EVENTS]\nCPU:1 [LOST 2 EVENTS]\n", f);
+	fclose(f);
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	struct ftrace_read_opts lenient = { .lenient = true };
+	ftrace_read(path, &lenient, count_events, &c, &st, &err);
+	CHECK_EQ(st.nr_lost_markers, 2);
+	CHECK(st.nr_lost_events == UINT64_MAX);
+}
+
 static void test_read_errors(void)
 {
 	struct ftrace_read_stats st;
@@ -518,6 +544,7 @@ int main(int argc, char **argv)
 	RUN(test_every_event);
 	RUN(test_gfp_cache);
 	RUN(test_read_files);
+	RUN(test_lost_saturates);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);
 	RUN(test_dat_corrupt);

@@ -54,8 +54,11 @@ static bool lost_marker(const char *s, const char *end, uint64_t *nr)
 	*nr = 0;
 	for (const char *q = b; q < end; q++)
 		if (is_digit(*q)) {
-			while (q < end && is_digit(*q))
-				*nr = *nr * 10 + (uint64_t)(*q++ - '0');
+			/* saturate: a count past UINT64_MAX is reported as UINT64_MAX, not wrapped */
+			while (q < end && is_digit(*q)) {
+				uint64_t d = (uint64_t)(*q++ - '0');
+				*nr = *nr > (UINT64_MAX - d) / 10 ? UINT64_MAX : *nr * 10 + d;
+			}
 			break;
 		}
 	return true;
@@ -252,7 +255,8 @@ static int text_line(struct text_read *tr, const char *line, size_t len, struct 
 		return 0;
 	case FTRACE_LINE_LOST:
 		st->nr_lost_markers++;
-		st->nr_lost_events += tr->ev.nr[0];
+		st->nr_lost_events = tr->ev.nr[0] > UINT64_MAX - st->nr_lost_events
+					     ? UINT64_MAX : st->nr_lost_events + tr->ev.nr[0];
 		return 0;
 	case FTRACE_LINE_ERROR:
 		break;
