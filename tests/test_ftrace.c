@@ -321,9 +321,32 @@ static void test_lost_saturates(void)
 	struct sim_error err = { 0 };
 	struct count_sink c = { 0 };
 	struct ftrace_read_opts lenient = { .lenient = true };
-	ftrace_read(path, &lenient, count_events, &c, &st, &err);
+	CHECK_EQ(ftrace_read(path, &lenient, count_events, &c, &st, &err), -1);
 	CHECK_EQ(st.nr_lost_markers, 2);
 	CHECK(st.nr_lost_events == UINT64_MAX);
+}
+
+/* An input with no event -- empty, or only headers and lost markers -- is an error (65). */
+static void test_no_events(void)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/empty.trace", tl_tmpdir());
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fclose(f);
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(path, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, 65);
+	CHECK(strstr(err.msg, "empty.trace: no events") != NULL);
+	f = fopen(path, "w");
+	fputs("# tracer: nop\nCPU:0 [LOST 3 EVENTS]\n", f);
+	fclose(f);
+	CHECK_EQ(ftrace_read(path, NULL, count_events, &c, &st, &err), -1);
+	CHECK(strstr(err.msg, "empty.trace: no events") != NULL);
 }
 
 static void test_read_errors(void)
@@ -545,6 +568,7 @@ int main(int argc, char **argv)
 	RUN(test_gfp_cache);
 	RUN(test_read_files);
 	RUN(test_lost_saturates);
+	RUN(test_no_events);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);
 	RUN(test_dat_corrupt);

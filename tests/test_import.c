@@ -592,6 +592,17 @@ static void test_cli(void)
 	CHECK(!exists(out));
 	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, bin, out), 65);
 	CHECK(!exists(out));
+	/* an empty input: "no events", exit 65, nothing written */
+	char empty[4300];
+	snprintf(empty, sizeof(empty), "%s/empty.trace", dir);
+	FILE *ef = fopen(empty, "w");
+	CHECK(ef != NULL);
+	if (ef)
+		fclose(ef);
+	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, empty, out), 65);
+	CHECK(!exists(out));
+	CHECK_EQ(run_cmd(": | %s import - -o %s 2>/dev/null", mmsim, out), 65);
+	CHECK(!exists(out));
 	CHECK_EQ(run_cmd("%s import %s/none -o %s 2>/dev/null", mmsim, dir, out), 66);
 	CHECK_EQ(run_cmd("%s import %s -o %s 2>/dev/null", mmsim, dir, out), 66);
 	CHECK_EQ(run_cmd("%s import 2>/dev/null", mmsim), 64);

@@ -343,6 +343,9 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 		sim_error_set(err, EX_DATAERR_, "%s:%llu: no event recognised (%llu malformed lines): not an ftrace text file",
 			      path, (unsigned long long)st->first_error_line,
 			      (unsigned long long)st->nr_errors);
+	else if (st->nr_events == 0)
+		/* empty, or only headers, lost markers and unknown events: nothing to import */
+		sim_error_set(err, EX_DATAERR_, "%s: no events", path);
 	else
 		rc = 0;
 err:
@@ -410,7 +413,11 @@ int ftrace_read(const char *path, const struct ftrace_read_opts *opts, ftrace_si
 		return -1;
 	switch (kind) {
 	case FTRACE_INPUT_DAT:
-		return ftrace_read_dat(path, opts, sink, arg, st, err);
+		if (ftrace_read_dat(path, opts, sink, arg, st, err))
+			return -1;
+		if (st->nr_events == 0)
+			return sim_error_set(err, EX_DATAERR_, "%s: no events", path);
+		return 0;
 	case FTRACE_INPUT_NATIVE:
 		return sim_error_set(err, EX_DATAERR_,
 				     "%s: this is already a native mmsim trace, not an ftrace capture "
