@@ -989,8 +989,10 @@ static int by_records(const void *a, const void *b)
 
 size_t import_tasks(const struct import *im, const struct import_task **tasks)
 {
-	/* sorted on demand: most records first, ties by pid */
-	qsort(im->names, im->nr_names, sizeof(*im->names), by_records);
+	/* sorted on demand: most records first, ties by pid; qsort()'s base must not be
+	 * NULL even for zero elements (C11 7.22.5p1), and an empty import has no table */
+	if (im->nr_names)
+		qsort(im->names, im->nr_names, sizeof(*im->names), by_records);
 	*tasks = im->names;
 	return im->nr_names;
 }
