@@ -3,6 +3,9 @@
  * taken from the program's output. */
 #include "trace/ftrace.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "kernel/gfp.h"
 #include "mmsim-config.h"
 #include "testlib.h"
@@ -349,6 +352,50 @@ static void test_no_events(void)
 	CHECK(strstr(err.msg, "empty.trace: no events") != NULL);
 }
 
+/* A gzip error names the input once, as given ("-" for stdin), never as zlib's "<fd:0>". */
+static void test_gz_error_names_file(void)
+{
+	size_t n;
+	unsigned char *d = (unsigned char *)tl_read_file(data("scenario.trace.gz"), &n);
+	CHECK(d != NULL && n > 8);
+	if (!d)
+		return;
+	d[n - 8] ^= 1; /* the CRC-32 */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/crc.trace.gz", tl_tmpdir());
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (!f) {
+		free(d);
+		return;
+	}
+	fwrite(d, 1, n, f);
+	fclose(f);
+	free(d);
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(path, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, 65);
+	const char *first = strstr(err.msg, "crc.trace.gz");
+	CHECK(first != NULL && !strstr(first + 1, "crc.trace.gz"));
+	CHECK(strstr(err.msg, "incorrect data check") != NULL);
+	/* the same on stdin */
+	int saved = dup(0);
+	int fd = open(path, O_RDONLY);
+	CHECK(saved >= 0 && fd >= 0);
+	if (saved < 0 || fd < 0)
+		return;
+	dup2(fd, 0);
+	close(fd);
+	CHECK_EQ(ftrace_read("-", NULL, count_events, &c, &st, &err), -1);
+	dup2(saved, 0);
+	close(saved);
+	CHECK(strstr(err.msg, "<fd:") == NULL);
+	CHECK(!strncmp(err.msg, "-: ", 3));
+	CHECK(strstr(err.msg, "incorrect data check") != NULL);
+}
+
 static void test_read_errors(void)
 {
 	struct ftrace_read_stats st;
@@ -569,6 +616,7 @@ int main(int argc, char **argv)
 	RUN(test_read_files);
 	RUN(test_lost_saturates);
 	RUN(test_no_events);
+	RUN(test_gz_error_names_file);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);
 	RUN(test_dat_corrupt);

@@ -279,6 +279,20 @@ static int text_line(struct text_read *tr, const char *line, size_t len, struct 
 	return 0;
 }
 
+/* zlib's gzerror() text is "NAME: reason", NAME being the path or "<fd:N>" for a
+ * descriptor; messages here name the file themselves, so keep only the reason (zlib's
+ * reasons and strerror() texts hold no ": "). */
+static const char *gz_reason(const char *m)
+{
+	const char *c = m ? strstr(m, ": ") : NULL;
+	const char *last = NULL;
+	while (c) {
+		last = c;
+		c = strstr(c + 2, ": ");
+	}
+	return last ? last + 2 : m ? m : "unknown zlib error";
+}
+
 int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftrace_sink_fn sink,
 		     void *arg, struct ftrace_read_stats *st, struct sim_error *err)
 {
@@ -307,7 +321,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 			sim_error_set(err, zerr == Z_ERRNO ? EX_IOERR_ : EX_DATAERR_,
 				      "%s: after line %llu: %s", path,
 				      (unsigned long long)st->nr_lines,
-				      zerr == Z_ERRNO ? strerror(errno) : m);
+				      zerr == Z_ERRNO ? strerror(errno) : gz_reason(m));
 			goto err;
 		}
 		st->bytes += (uint64_t)n;
@@ -336,7 +350,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	const char *m = gzerror(gz, &zerr);
 	if (zerr != Z_OK && zerr != Z_STREAM_END) {
 		sim_error_set(err, EX_DATAERR_, "%s: after line %llu: truncated or corrupt gzip: %s",
-			      path, (unsigned long long)st->nr_lines, m);
+			      path, (unsigned long long)st->nr_lines, gz_reason(m));
 		goto err;
 	}
 	if (st->nr_events == 0 && st->nr_errors)
