@@ -4,11 +4,14 @@
 #include "trace/ftrace.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernel/gfp.h"
 #include "mmsim-config.h"
 #include "testlib.h"
+#include "trace/trace.h"
 #include "trace/zoneinfo.h"
 
 /* libtraceevent 1.7 leaks a few bytes of every .dat's event formats (tep_parse_event, under
@@ -396,6 +399,57 @@ static void test_gz_error_names_file(void)
 	CHECK(strstr(err.msg, "incorrect data check") != NULL);
 }
 
+/* A FIFO as input: with no writer it fails within TRACE_INPUT_WAIT_S seconds (66, "no
+ * writer") instead of blocking in open(); with a writer it is read like any text input. */
+static void test_fifo_input(void)
+{
+	char fifo[4096];
+	snprintf(fifo, sizeof(fifo), "%s/in.fifo", tl_tmpdir());
+	if (mkfifo(fifo, 0600) < 0) {
+		tl_skip_test("mkfifo failed in the temporary directory");
+		return;
+	}
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(fifo, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, 66);
+	CHECK(strstr(err.msg, "in.fifo: no writer") != NULL);
+	struct trace_reader *r = trace_open(fifo, &err);
+	CHECK(r == NULL);
+	CHECK_EQ(err.code, 66);
+	CHECK(strstr(err.msg, "in.fifo: no writer") != NULL);
+	trace_close(r);
+	/* a writer that sends scenario.trace */
+	size_t n;
+	char *text = tl_read_file(data("scenario.trace"), &n);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(fifo, O_WRONLY);
+		size_t off = 0;
+		while (fd >= 0 && off < n) {
+			ssize_t w = write(fd, text + off, n - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		_exit(off == n ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	c.n = 0;
+	CHECK_EQ(ftrace_read(fifo, NULL, count_events, &c, &st, &err), 0);
+	CHECK_EQ(c.n, 59);
+	int status = 0;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(text);
+}
+
 static void test_read_errors(void)
 {
 	struct ftrace_read_stats st;
@@ -617,6 +671,7 @@ int main(int argc, char **argv)
 	RUN(test_lost_saturates);
 	RUN(test_no_events);
 	RUN(test_gz_error_names_file);
+	RUN(test_fifo_input);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);
 	RUN(test_dat_corrupt);

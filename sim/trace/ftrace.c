@@ -6,12 +6,14 @@
  * (ftrace_events.c).
  */
 #include "ftrace.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "mmsim-config.h"
@@ -302,10 +304,14 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	char *buf = NULL;
 	int rc = -1;
 	memset(st, 0, sizeof(*st));
-	gzFile gz = strcmp(path, "-") ? gzopen(path, "rb") : gzdopen(0, "rb");
-	if (!gz)
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path,
-				     errno ? strerror(errno) : "out of memory");
+	int fd = strcmp(path, "-") ? trace_input_open(path, err) : dup(0);
+	if (fd < 0)
+		return strcmp(path, "-") ? -1 : sim_error_set(err, EX_NOINPUT_, "-: %s", strerror(errno));
+	gzFile gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+	}
 	gzbuffer(gz, 1u << 18);
 	buf = malloc(READ_BUF);
 	if (!buf) {
@@ -378,6 +384,9 @@ int ftrace_input_kind(const char *path, enum ftrace_input_kind *kind, struct sim
 	struct stat sb;
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return sim_error_set(err, EX_NOINPUT_, "%s: is a directory", path);
+	/* a FIFO or device is read once, like stdin: text (perhaps gzip), no peeking */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return 0;
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
