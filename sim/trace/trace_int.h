@@ -27,7 +27,7 @@
 #define TRB_MAX_RECORD 48u
 #define TRB_HEADER_FIXED 16u /* magic 8 + version 4 + nr_meta 4 */
 
-#define TRACE_BUF_SIZE (256u << 10) /* decompressed bytes per gzread */
+#define TRACE_BUF_SIZE (256u << 10) /* decompressed bytes held; each refill inflates into it */
 #define TRACE_TEXT_MAX_LINE 4096u
 
 /* Reader state.  Invariant: pos <= len <= TRACE_BUF_SIZE; nr_records == records
