@@ -403,6 +403,15 @@ static void test_load_errors(void)
 	EXPECT_LOAD_ERROR("policy:\n  cma:\n    regions: [{}, {}, {}, {}, {}, {}, {}, {}, {}]\n",
 			  "3:47: policy.cma.regions[8]: index 8 is out of range (at most 8 entries)");
 	EXPECT_LOAD_ERROR("seed: 1\nseed: 2\n", "2:1: duplicate key 'seed' (first at line 1)");
+	/* the same key nested and flat, in either order, and a list element both ways */
+	EXPECT_LOAD_ERROR("policy: {swappiness: 10}\npolicy.swappiness: 20\n",
+			  "2:1: key policy.swappiness given twice (first at 1:10)");
+	EXPECT_LOAD_ERROR("policy.swappiness: 20\npolicy:\n  swappiness: 10\n",
+			  "3:3: key policy.swappiness given twice (first at 1:1)");
+	EXPECT_LOAD_ERROR("policy:\n  cma:\n    regions: [{size: 4MiB}]\npolicy.cma.regions.0.size: 8MiB\n",
+			  "4:1: key policy.cma.regions.0.size given twice (first at 3:16)");
+	EXPECT_LOAD_ERROR("policy:\n  cma:\n    regions: []\npolicy.cma.regions: []\n",
+			  "4:1: key policy.cma.regions given twice (first at 3:5)");
 	EXPECT_LOAD_ERROR("- 1\n", "1:1: the top level must be a mapping (machine:, policy:, ...), got a sequence");
 	EXPECT_LOAD_ERROR("? [a]\n: 1\n", "1:3: keys must be non-empty plain strings");
 	EXPECT_LOAD_ERROR("seed: 1\n---\nseed: 2\n", "2:1: only one YAML document is allowed");

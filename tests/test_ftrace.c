@@ -3,9 +3,15 @@
  * taken from the program's output. */
 #include "trace/ftrace.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "kernel/gfp.h"
 #include "mmsim-config.h"
 #include "testlib.h"
+#include "trace/trace.h"
 #include "trace/zoneinfo.h"
 
 /* libtraceevent 1.7 leaks a few bytes of every .dat's event formats (tep_parse_event, under
@@ -300,6 +306,150 @@ static void test_read_files(void)
 	CHECK_EQ(st2.bytes, st.bytes);
 }
 
+/* Lost-event counts saturate at UINT64_MAX: one marker past it, and a sum of two at it. */
+static void test_lost_saturates(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	CHECK_EQ(parse("CPU:1 [LOST 99999999999999999999999 EVENTS]", &ev, &pe), FTRACE_LINE_LOST);
+	CHECK(ev.nr[0] == UINT64_MAX);
+	CHECK_EQ(parse("CPU:1 [LOST 18446744073709551615 EVENTS]", &ev, &pe), FTRACE_LINE_LOST);
+	CHECK(ev.nr[0] == UINT64_MAX);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/lost.trace", tl_tmpdir());
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("CPU:0 [LOST 18446744073709551615 EVENTS]\nCPU:1 [LOST 2 EVENTS]\n", f);
+	fclose(f);
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	struct ftrace_read_opts lenient = { .lenient = true };
+	CHECK_EQ(ftrace_read(path, &lenient, count_events, &c, &st, &err), -1);
+	CHECK_EQ(st.nr_lost_markers, 2);
+	CHECK(st.nr_lost_events == UINT64_MAX);
+}
+
+/* An input with no event -- empty, or only headers and lost markers -- is an error (65). */
+static void test_no_events(void)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/empty.trace", tl_tmpdir());
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fclose(f);
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(path, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, 65);
+	CHECK(strstr(err.msg, "empty.trace: no events") != NULL);
+	f = fopen(path, "w");
+	fputs("# tracer: nop\nCPU:0 [LOST 3 EVENTS]\n", f);
+	fclose(f);
+	CHECK_EQ(ftrace_read(path, NULL, count_events, &c, &st, &err), -1);
+	CHECK(strstr(err.msg, "empty.trace: no events") != NULL);
+}
+
+/* A gzip error names the input once, as given ("-" for stdin), never as zlib's "<fd:0>". */
+static void test_gz_error_names_file(void)
+{
+	size_t n;
+	unsigned char *d = (unsigned char *)tl_read_file(data("scenario.trace.gz"), &n);
+	CHECK(d != NULL && n > 8);
+	if (!d)
+		return;
+	d[n - 8] ^= 1; /* the CRC-32 */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/crc.trace.gz", tl_tmpdir());
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (!f) {
+		free(d);
+		return;
+	}
+	fwrite(d, 1, n, f);
+	fclose(f);
+	free(d);
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(path, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, 65);
+	const char *first = strstr(err.msg, "crc.trace.gz");
+	CHECK(first != NULL && !strstr(first + 1, "crc.trace.gz"));
+	CHECK(strstr(err.msg, "incorrect data check") != NULL);
+	/* the same on stdin */
+	int saved = dup(0);
+	int fd = open(path, O_RDONLY);
+	CHECK(saved >= 0 && fd >= 0);
+	if (saved < 0 || fd < 0)
+		return;
+	dup2(fd, 0);
+	close(fd);
+	CHECK_EQ(ftrace_read("-", NULL, count_events, &c, &st, &err), -1);
+	dup2(saved, 0);
+	close(saved);
+	CHECK(strstr(err.msg, "<fd:") == NULL);
+	CHECK(!strncmp(err.msg, "-: ", 3));
+	CHECK(strstr(err.msg, "incorrect data check") != NULL);
+}
+
+/* A FIFO as input: with no writer it fails within TRACE_INPUT_WAIT_S seconds (66, "no
+ * writer") instead of blocking in open(); with a writer it is read like any text input. */
+static void test_fifo_input(void)
+{
+	char fifo[4096];
+	snprintf(fifo, sizeof(fifo), "%s/in.fifo", tl_tmpdir());
+	if (mkfifo(fifo, 0600) < 0) {
+		tl_skip_test("mkfifo failed in the temporary directory");
+		return;
+	}
+	struct ftrace_read_stats st;
+	struct sim_error err = { 0 };
+	struct count_sink c = { 0 };
+	CHECK_EQ(ftrace_read(fifo, NULL, count_events, &c, &st, &err), -1);
+	CHECK_EQ(err.code, 66);
+	CHECK(strstr(err.msg, "in.fifo: no writer") != NULL);
+	struct trace_reader *r = trace_open(fifo, &err);
+	CHECK(r == NULL);
+	CHECK_EQ(err.code, 66);
+	CHECK(strstr(err.msg, "in.fifo: no writer") != NULL);
+	trace_close(r);
+	/* a writer that sends scenario.trace */
+	size_t n;
+	char *text = tl_read_file(data("scenario.trace"), &n);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(fifo, O_WRONLY);
+		size_t off = 0;
+		while (fd >= 0 && off < n) {
+			ssize_t w = write(fd, text + off, n - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		_exit(off == n ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	c.n = 0;
+	CHECK_EQ(ftrace_read(fifo, NULL, count_events, &c, &st, &err), 0);
+	CHECK_EQ(c.n, 59);
+	int status = 0;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(text);
+}
+
 static void test_read_errors(void)
 {
 	struct ftrace_read_stats st;
@@ -518,6 +668,10 @@ int main(int argc, char **argv)
 	RUN(test_every_event);
 	RUN(test_gfp_cache);
 	RUN(test_read_files);
+	RUN(test_lost_saturates);
+	RUN(test_no_events);
+	RUN(test_gz_error_names_file);
+	RUN(test_fifo_input);
 	RUN(test_read_errors);
 	RUN(test_dat_availability);
 	RUN(test_dat_corrupt);

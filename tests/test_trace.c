@@ -513,6 +513,56 @@ static void test_corruption(void)
 	remove(bad);
 }
 
+/* What follows the gzip data, and its trailer: another member is read on (RFC 1952 2.2),
+ * anything else is an error naming the byte offset where it starts; a bad CRC-32 or
+ * ISIZE is reported at the end of the file with its offset, under the file's own name. */
+static void test_gzip_tail(void)
+{
+	const char *p = tpath("g.mmt.gz"), *bad = tpath("tail.mmt.gz");
+	CHECK_EQ(write_trace(p, TRACE_BINARY_GZ, extreme, ARRAY_SIZE(extreme)), 0);
+	size_t n;
+	unsigned char *d = (unsigned char *)tl_read_file(p, &n);
+	CHECK(d != NULL && n > 20);
+	if (!d)
+		return;
+	unsigned char *buf = malloc(2 * n + 32);
+	char want[128];
+	struct sim_error err = { 0 };
+	/* junk, and a single stray byte */
+	memcpy(buf, d, n);
+	memcpy(buf + n, "junk!", 5);
+	write_file(bad, buf, n + 5);
+	snprintf(want, sizeof(want), "tail.mmt.gz: junk after the gzip data at byte offset %zu", n);
+	expect_error(bad, want);
+	write_file(bad, buf, n + 1);
+	expect_error(bad, want);
+	/* an empty second member: the same decoded bytes, accepted */
+	static const unsigned char empty_member[20] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0 };
+	memcpy(buf + n, empty_member, sizeof(empty_member));
+	write_file(bad, buf, n + sizeof(empty_member));
+	CHECK_EQ(read_all(bad, extreme, ARRAY_SIZE(extreme), &err), 0);
+	/* the whole trace twice: records after the end-of-trace marker */
+	memcpy(buf + n, d, n);
+	write_file(bad, buf, 2 * n);
+	snprintf(want, sizeof(want), "record %zu: data after the end-of-trace marker", ARRAY_SIZE(extreme) + 1);
+	expect_error(bad, want);
+	/* the trailer: CRC-32 at n - 8, ISIZE at n - 4 */
+	memcpy(buf, d, n);
+	buf[n - 8] ^= 1;
+	write_file(bad, buf, n);
+	snprintf(want, sizeof(want), "tail.mmt.gz: at end of file: gzip CRC mismatch at byte offset %zu", n - 8);
+	expect_error(bad, want);
+	buf[n - 8] ^= 1;
+	buf[n - 4] ^= 1;
+	write_file(bad, buf, n);
+	snprintf(want, sizeof(want), "tail.mmt.gz: at end of file: gzip length mismatch at byte offset %zu", n - 4);
+	expect_error(bad, want);
+	free(buf);
+	free(d);
+	remove(p);
+	remove(bad);
+}
+
 static void test_version_magic(void)
 {
 	const char *p = tpath("v.mmt.gz");
@@ -791,6 +841,7 @@ int main(int argc, char **argv)
 	RUN(test_roundtrip_random);
 	RUN(test_bin_text_bin);
 	RUN(test_golden_bytes);
+	RUN(test_gzip_tail);
 	RUN(test_truncation);
 	RUN(test_corruption);
 	RUN(test_version_magic);

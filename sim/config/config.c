@@ -8,6 +8,7 @@
 
 #include "config_keys.h"
 #include "../lib/jsonw.h"
+#include "../lib/u64map.h"
 #include "../lib/units.h"
 #include "yamlutil.h"
 
@@ -471,13 +472,46 @@ static int assign(struct config *cfg, const struct config_key *row, long index, 
 /* ------------------------------------------------------------------------------------
  * YAML loading: nested mappings become dotted keys.
  */
+/* Every key set so far in one document, by (table row or list, element index + 1), with
+ * where it was given: the same key can be spelled nested (`policy: {swappiness: 10}`) and
+ * flat (`policy.swappiness: 20`) in different mappings, which the per-mapping duplicate
+ * check cannot see. */
+struct seen_key {
+	uint64_t what;  /* (uintptr_t) of the config_key row or config_list */
+	uint64_t index; /* element index + 1; 0 outside lists */
+	unsigned line, col;
+	uint32_t pad;
+};
+static const struct u64map_type seen_type = {
+	.slot_size = sizeof(struct seen_key), .key_words = 2, .min_cap = 64,
+};
+
 struct load_ctx {
 	struct config *cfg;
 	yaml_document_t *doc;
 	const char *file; /* for messages */
 	const char *dir;  /* for relative paths; "" keeps them as written */
 	struct sim_error *err;
+	struct u64map seen; /* of struct seen_key */
 };
+
+/* Record that KEY (spelled PATH) sets WHAT[index]; an error if an earlier key did. */
+static int seen_once(struct load_ctx *lc, const void *what, long index, const char *path,
+		     yaml_node_t *key)
+{
+	bool added;
+	uint32_t i = u64map_get2(&lc->seen, &seen_type, (uint64_t)(uintptr_t)what,
+				 (uint64_t)(index + 1), &added, NULL);
+	if (i == U64MAP_NONE)
+		return sim_error_set(lc->err, EX_SOFTWARE_, "%s: out of memory", lc->file);
+	struct seen_key *sk = u64map_slot(&lc->seen, &seen_type, i);
+	if (!added)
+		return sim_error_set(lc->err, EX_CONFIG_, "%s:%u:%u: key %.200s given twice (first at %u:%u)",
+				     lc->file, yamlutil_line(key), yamlutil_col(key), path, sk->line, sk->col);
+	sk->line = yamlutil_line(key);
+	sk->col = yamlutil_col(key);
+	return 0;
+}
 
 static int walk_mapping(struct load_ctx *lc, yaml_node_t *map, const char *prefix);
 
@@ -495,6 +529,8 @@ static int walk_value(struct load_ctx *lc, const char *path, yaml_node_t *key, y
 		return unknown_key(lc->err, where, path);
 	row = config_key_find(norm);
 	if (row) {
+		if (seen_once(lc, row, index, path, key) < 0)
+			return -1;
 		const char *text = yamlutil_scalar(val);
 		if (val->type != YAML_SCALAR_NODE)
 			return yerr(lc, val, "%s: expected a single value, got a %s", path, yamlutil_kind(val));
@@ -510,6 +546,8 @@ static int walk_value(struct load_ctx *lc, const char *path, yaml_node_t *key, y
 	}
 	list = index < 0 ? list_find(norm) : NULL;
 	if (list) {
+		if (seen_once(lc, list, -1, path, key) < 0)
+			return -1;
 		unsigned *count = (unsigned *)((char *)lc->cfg + list->count_offset);
 		*count = 0; /* a sequence replaces the list */
 		if (yamlutil_is_null(val))
@@ -587,7 +625,9 @@ static int load_document(struct config *cfg, yaml_document_t *doc, const char *n
 	if (root->type != YAML_MAPPING_NODE)
 		return yerr(&lc, root, "the top level must be a mapping (machine:, policy:, ...), got a %s",
 			    yamlutil_kind(root));
-	return walk_mapping(&lc, root, NULL);
+	int rc = walk_mapping(&lc, root, NULL);
+	u64map_destroy(&lc.seen);
+	return rc;
 }
 
 int config_load_buffer(struct config *cfg, const char *name, const void *data, size_t len,

@@ -6,12 +6,14 @@
  * (ftrace_events.c).
  */
 #include "ftrace.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "mmsim-config.h"
@@ -54,8 +56,11 @@ static bool lost_marker(const char *s, const char *end, uint64_t *nr)
 	*nr = 0;
 	for (const char *q = b; q < end; q++)
 		if (is_digit(*q)) {
-			while (q < end && is_digit(*q))
-				*nr = *nr * 10 + (uint64_t)(*q++ - '0');
+			/* saturate: a count past UINT64_MAX is reported as UINT64_MAX, not wrapped */
+			while (q < end && is_digit(*q)) {
+				uint64_t d = (uint64_t)(*q++ - '0');
+				*nr = *nr > (UINT64_MAX - d) / 10 ? UINT64_MAX : *nr * 10 + d;
+			}
 			break;
 		}
 	return true;
@@ -252,7 +257,8 @@ static int text_line(struct text_read *tr, const char *line, size_t len, struct 
 		return 0;
 	case FTRACE_LINE_LOST:
 		st->nr_lost_markers++;
-		st->nr_lost_events += tr->ev.nr[0];
+		st->nr_lost_events = tr->ev.nr[0] > UINT64_MAX - st->nr_lost_events
+					     ? UINT64_MAX : st->nr_lost_events + tr->ev.nr[0];
 		return 0;
 	case FTRACE_LINE_ERROR:
 		break;
@@ -275,6 +281,20 @@ static int text_line(struct text_read *tr, const char *line, size_t len, struct 
 	return 0;
 }
 
+/* zlib's gzerror() text is "NAME: reason", NAME being the path or "<fd:N>" for a
+ * descriptor; messages here name the file themselves, so keep only the reason (zlib's
+ * reasons and strerror() texts hold no ": "). */
+static const char *gz_reason(const char *m)
+{
+	const char *c = m ? strstr(m, ": ") : NULL;
+	const char *last = NULL;
+	while (c) {
+		last = c;
+		c = strstr(c + 2, ": ");
+	}
+	return last ? last + 2 : m ? m : "unknown zlib error";
+}
+
 int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftrace_sink_fn sink,
 		     void *arg, struct ftrace_read_stats *st, struct sim_error *err)
 {
@@ -284,10 +304,14 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	char *buf = NULL;
 	int rc = -1;
 	memset(st, 0, sizeof(*st));
-	gzFile gz = strcmp(path, "-") ? gzopen(path, "rb") : gzdopen(0, "rb");
-	if (!gz)
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path,
-				     errno ? strerror(errno) : "out of memory");
+	int fd = strcmp(path, "-") ? trace_input_open(path, err) : dup(0);
+	if (fd < 0)
+		return strcmp(path, "-") ? -1 : sim_error_set(err, EX_NOINPUT_, "-: %s", strerror(errno));
+	gzFile gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+	}
 	gzbuffer(gz, 1u << 18);
 	buf = malloc(READ_BUF);
 	if (!buf) {
@@ -303,7 +327,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 			sim_error_set(err, zerr == Z_ERRNO ? EX_IOERR_ : EX_DATAERR_,
 				      "%s: after line %llu: %s", path,
 				      (unsigned long long)st->nr_lines,
-				      zerr == Z_ERRNO ? strerror(errno) : m);
+				      zerr == Z_ERRNO ? strerror(errno) : gz_reason(m));
 			goto err;
 		}
 		st->bytes += (uint64_t)n;
@@ -332,13 +356,16 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	const char *m = gzerror(gz, &zerr);
 	if (zerr != Z_OK && zerr != Z_STREAM_END) {
 		sim_error_set(err, EX_DATAERR_, "%s: after line %llu: truncated or corrupt gzip: %s",
-			      path, (unsigned long long)st->nr_lines, m);
+			      path, (unsigned long long)st->nr_lines, gz_reason(m));
 		goto err;
 	}
 	if (st->nr_events == 0 && st->nr_errors)
 		sim_error_set(err, EX_DATAERR_, "%s:%llu: no event recognised (%llu malformed lines): not an ftrace text file",
 			      path, (unsigned long long)st->first_error_line,
 			      (unsigned long long)st->nr_errors);
+	else if (st->nr_events == 0)
+		/* empty, or only headers, lost markers and unknown events: nothing to import */
+		sim_error_set(err, EX_DATAERR_, "%s: no events", path);
 	else
 		rc = 0;
 err:
@@ -357,6 +384,9 @@ int ftrace_input_kind(const char *path, enum ftrace_input_kind *kind, struct sim
 	struct stat sb;
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return sim_error_set(err, EX_NOINPUT_, "%s: is a directory", path);
+	/* a FIFO or device is read once, like stdin: text (perhaps gzip), no peeking */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return 0;
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
@@ -406,7 +436,11 @@ int ftrace_read(const char *path, const struct ftrace_read_opts *opts, ftrace_si
 		return -1;
 	switch (kind) {
 	case FTRACE_INPUT_DAT:
-		return ftrace_read_dat(path, opts, sink, arg, st, err);
+		if (ftrace_read_dat(path, opts, sink, arg, st, err))
+			return -1;
+		if (st->nr_events == 0)
+			return sim_error_set(err, EX_DATAERR_, "%s: no events", path);
+		return 0;
 	case FTRACE_INPUT_NATIVE:
 		return sim_error_set(err, EX_DATAERR_,
 				     "%s: this is already a native mmsim trace, not an ftrace capture "

@@ -2,6 +2,7 @@
  * The rules are documented in docs/import.md; import.h has the reconciliation equations.
  */
 #include "import.h"
+#include "trace.h"
 
 #include "../lib/sha256.h"
 
@@ -9,6 +10,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../lib/u64map.h"
 
@@ -989,8 +992,10 @@ static int by_records(const void *a, const void *b)
 
 size_t import_tasks(const struct import *im, const struct import_task **tasks)
 {
-	/* sorted on demand: most records first, ties by pid */
-	qsort(im->names, im->nr_names, sizeof(*im->names), by_records);
+	/* sorted on demand: most records first, ties by pid; qsort()'s base must not be
+	 * NULL even for zero elements (C11 7.22.5p1), and an empty import has no table */
+	if (im->nr_names)
+		qsort(im->names, im->nr_names, sizeof(*im->names), by_records);
 	*tasks = im->names;
 	return im->nr_names;
 }
@@ -1023,9 +1028,14 @@ struct vmstat {
 
 static int read_vmstat(const char *path, struct vmstat *v, struct sim_error *err)
 {
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	int fd = trace_input_open(path, err);
+	if (fd < 0)
+		return -1;
+	FILE *fp = fdopen(fd, "r");
+	if (!fp) {
+		close(fd);
+		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+	}
 	char line[256];
 	unsigned lineno = 0;
 	v->nr = 0;
@@ -1183,6 +1193,12 @@ int import_file_sha256(const char *path, char hex[65], struct sim_error *err)
 {
 	struct sha256 c;
 	sha256_init(&c);
+	/* A FIFO or device cannot be read a second time after the import consumed it, and
+	 * reopening it would wait for a writer that has gone: only regular files are hashed. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return sim_error_set(err, EX_NOINPUT_, "%s: not a regular file, so its contents cannot be "
+				     "recorded (source_sha256); give it on stdin as '-' instead", path);
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));

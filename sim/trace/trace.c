@@ -12,7 +12,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *const trace_kind_names[NR_TRACE_KINDS] = {
@@ -280,6 +282,113 @@ int trace_reader_fail(struct trace_reader *r, struct sim_error *err, int code,
 	return -1;
 }
 
+/* More input into zs.next_in/avail_in (keeping KEEP unconsumed bytes in front); 0 with
+ * in_eof set at end of file. */
+static int in_more(struct trace_reader *r, struct sim_error *err)
+{
+	size_t keep = r->zs.avail_in;
+	if (keep)
+		memmove(r->in, r->zs.next_in, keep);
+	r->zs.next_in = r->in;
+	for (;;) {
+		ssize_t n = read(r->fd, r->in + keep, TRACE_IN_SIZE - keep);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return trace_reader_fail(r, err, EX_IOERR_, "read error at byte offset %" PRIu64 ": %s",
+						 r->in_off, strerror(errno));
+		if (n == 0)
+			r->in_eof = true;
+		r->in_off += (uint64_t)n;
+		r->zs.avail_in = (uInt)(keep + (size_t)n);
+		return 0;
+	}
+}
+
+/* Up to CAP decoded bytes into OUT: the number, 0 at the end of the input, -1 on error.
+ * A file is gzip when it starts with the magic 1f 8b and plain bytes otherwise.  As
+ * gzip(1) does, a member may be followed by another (RFC 1952 2.2); unlike gzread(),
+ * anything else after a member is an error. */
+static long in_decode(struct trace_reader *r, unsigned char *out, size_t cap, struct sim_error *err)
+{
+	for (;;) {
+		uint64_t off = r->in_off - r->zs.avail_in;
+		switch (r->in_mode) {
+		case TRACE_IN_LOOK:
+			while (r->zs.avail_in < 2 && !r->in_eof)
+				if (in_more(r, err) < 0)
+					return -1;
+			if (r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1f && r->zs.next_in[1] == 0x8b) {
+				int zrc = r->zs_init ? inflateReset(&r->zs)
+						     : inflateInit2(&r->zs, 16 + MAX_WBITS);
+				if (zrc != Z_OK)
+					return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+				r->zs_init = true;
+				r->in_mode = TRACE_IN_GZIP;
+				continue;
+			}
+			if (!r->member_seen) {
+				r->in_mode = TRACE_IN_PLAIN;
+				continue;
+			}
+			if (!r->zs.avail_in)
+				return 0;
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "junk after the gzip data at byte offset %" PRIu64, off);
+		case TRACE_IN_PLAIN:
+			if (!r->zs.avail_in) {
+				if (r->in_eof)
+					return 0;
+				if (in_more(r, err) < 0)
+					return -1;
+				continue;
+			}
+			{
+				size_t n = r->zs.avail_in < cap ? r->zs.avail_in : cap;
+				memcpy(out, r->zs.next_in, n);
+				r->zs.next_in += n;
+				r->zs.avail_in -= (uInt)n;
+				return (long)n;
+			}
+		case TRACE_IN_GZIP:
+			break;
+		}
+		if (!r->zs.avail_in && !r->in_eof && in_more(r, err) < 0)
+			return -1;
+		if (!r->zs.avail_in && r->in_eof) {
+			/* cut short: no trailer, CRC unchecked; the codecs report it */
+			r->gz_cut = true;
+			return 0;
+		}
+		r->zs.next_out = out;
+		r->zs.avail_out = (uInt)cap;
+		int zrc = inflate(&r->zs, Z_NO_FLUSH);
+		size_t got = cap - r->zs.avail_out;
+		if (zrc == Z_STREAM_END) {
+			r->member_seen = true;
+			r->in_mode = TRACE_IN_LOOK;
+		} else if (zrc == Z_DATA_ERROR && r->zs.msg &&
+			   (!strcmp(r->zs.msg, "incorrect data check") ||
+			    !strcmp(r->zs.msg, "incorrect length check"))) {
+			/* zlib checks the trailer once every byte was decoded: the failing 4-byte
+			 * field (CRC-32 or ISIZE) is the last input consumed */
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "at end of file: gzip %s mismatch at byte offset %" PRIu64,
+						 r->zs.msg[10] == 'd' ? "CRC" : "length",
+						 r->in_off - r->zs.avail_in - 4);
+		} else if (zrc == Z_MEM_ERROR) {
+			return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "corrupt gzip stream at record %" PRIu64 " (byte offset %" PRIu64 "): %s",
+						 r->nr_records + 1, r->in_off - r->zs.avail_in,
+						 r->zs.msg ? r->zs.msg : "inflate failed");
+		}
+		if (got)
+			return (long)got;
+	}
+}
+
 int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err)
 {
 	if (r->len - r->pos >= need || r->eof)
@@ -288,23 +397,10 @@ int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err)
 	r->len -= r->pos;
 	r->pos = 0;
 	while (r->len < need && !r->eof) {
-		int n = gzread(r->gz, r->buf + r->len, (unsigned)(TRACE_BUF_SIZE - r->len));
-		int errnum = Z_OK;
-		const char *zmsg = gzerror(r->gz, &errnum);
-		if (n < 0 || (errnum != Z_OK && errnum != Z_BUF_ERROR)) {
-			if (errnum == Z_ERRNO)
-				return trace_reader_fail(r, err, EX_IOERR_, "read error at record %" PRIu64 ": %s",
-							 r->nr_records + 1, strerror(errno));
-			return trace_reader_fail(r, err, EX_DATAERR_,
-						 "corrupt gzip stream at record %" PRIu64 ": %s",
-						 r->nr_records + 1, zmsg);
-		}
-		/* zlib reports a stream cut short (no trailer) as Z_BUF_ERROR, not as a
-		 * failed read: remember it, or a .gz cut inside its trailer would look
-		 * complete.  The codecs report it where the decoded bytes run out. */
-		if (errnum == Z_BUF_ERROR)
-			r->gz_cut = true;
-		if (n <= 0 || r->gz_cut)
+		long n = in_decode(r, r->buf + r->len, TRACE_BUF_SIZE - r->len, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
 			r->eof = true;
 		r->len += (size_t)n;
 	}
@@ -320,17 +416,13 @@ struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *e
 		return NULL;
 	}
 	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->fd = fd;
 	r->buf = malloc(TRACE_BUF_SIZE);
-	r->gz = r->buf ? gzdopen(fd, "rb") : NULL;
-	if (!r->gz) {
-		close(fd);
+	r->in = malloc(TRACE_IN_SIZE);
+	if (!r->buf || !r->in) {
 		sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", name);
 		goto err;
 	}
-	/* zlib inflates straight into our window when a request is at least twice its
-	 * buffer size, and through its own buffer plus a memcpy otherwise: 64 KiB reads
-	 * keep every 256 KiB refill on the direct path. */
-	gzbuffer(r->gz, TRACE_BUF_SIZE / 4);
 	r->hdr.version = TRACE_VERSION;
 	if (trace_fill(r, TRB_HEADER_FIXED, err) < 0)
 		goto err;
@@ -362,6 +454,40 @@ err:
 	return NULL;
 }
 
+int trace_input_open(const char *path, struct sim_error *err)
+{
+	/* O_NONBLOCK: open(2) of a FIFO for reading otherwise waits for a writer */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
+				    S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode))) {
+		/* Ready means data, or a writer came and went (POLLHUP: read then sees the
+		 * end); Linux reports neither for a FIFO no writer has opened yet. */
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int n;
+		do
+			n = poll(&pfd, 1, TRACE_INPUT_WAIT_S * 1000);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0) {
+			int e = errno;
+			close(fd);
+			if (n < 0)
+				return sim_error_set(err, EX_NOINPUT_, "%s: cannot read: %s", path, strerror(e));
+			return sim_error_set(err, EX_NOINPUT_, "%s: no writer (nothing to read after %d s)",
+					     path, TRACE_INPUT_WAIT_S);
+		}
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(e));
+	}
+	return fd;
+}
+
 struct trace_reader *trace_open(const char *path, struct sim_error *err)
 {
 	if (!strcmp(path, "-")) {
@@ -372,11 +498,9 @@ struct trace_reader *trace_open(const char *path, struct sim_error *err)
 		}
 		return trace_open_fd(fd, "<stdin>", err);
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	int fd = trace_input_open(path, err);
+	if (fd < 0)
 		return NULL;
-	}
 	return trace_open_fd(fd, path, err);
 }
 
@@ -413,8 +537,11 @@ void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
-	if (r->gz)
-		gzclose(r->gz);
+	if (r->zs_init)
+		inflateEnd(&r->zs);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->in);
 	free(r->buf);
 	free(r);
 }

@@ -27,14 +27,28 @@
 #define TRB_MAX_RECORD 48u
 #define TRB_HEADER_FIXED 16u /* magic 8 + version 4 + nr_meta 4 */
 
-#define TRACE_BUF_SIZE (256u << 10) /* decompressed bytes per gzread */
+#define TRACE_BUF_SIZE (256u << 10) /* decompressed bytes held; each refill inflates into it */
 #define TRACE_TEXT_MAX_LINE 4096u
 
 /* Reader state.  Invariant: pos <= len <= TRACE_BUF_SIZE; nr_records == records
  * returned with 1; eof means no more input will come, and then the gzip trailer was
  * verified unless gz_cut. */
+/* The input side: the file's bytes are inflated here rather than through gzread(), which
+ * skips anything after a gzip member that does not start another one and names the file
+ * "<fd:N>" in its messages.  in_off - zs.avail_in is the byte offset of the next
+ * unconsumed input byte; in_mode says how the bytes at that offset are taken. */
+enum trace_in_mode { TRACE_IN_LOOK, TRACE_IN_GZIP, TRACE_IN_PLAIN };
+#define TRACE_IN_SIZE (64u << 10)
+
 struct trace_reader {
-	gzFile gz;
+	int fd;
+	z_stream zs;
+	bool zs_init;        /* inflateInit2 done: inflateEnd on close */
+	enum trace_in_mode in_mode;
+	bool member_seen;    /* a whole gzip member was read: what follows must be another */
+	bool in_eof;         /* read() returned 0 */
+	uint64_t in_off;     /* bytes read from fd so far */
+	unsigned char *in;   /* TRACE_IN_SIZE bytes of input */
 	enum trace_encoding enc;
 	char name[1024]; /* for messages: the path, or "<stdin>" */
 	struct trace_header hdr;

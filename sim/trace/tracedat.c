@@ -108,7 +108,10 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	}
 	if (rec->missed_events) {
 		st->nr_lost_markers++;
-		st->nr_lost_events += rec->missed_events > 0 ? (uint64_t)rec->missed_events : 0;
+		uint64_t missed = rec->missed_events > 0 ? (uint64_t)rec->missed_events : 0;
+		/* saturate rather than wrap the running total */
+		st->nr_lost_events = missed > UINT64_MAX - st->nr_lost_events
+				     ? UINT64_MAX : st->nr_lost_events + missed;
 	}
 	struct tep_event *e = tep_find_event_by_record(dr->tep, rec);
 	if (!e) {

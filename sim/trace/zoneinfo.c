@@ -1,10 +1,12 @@
 /* zoneinfo.c — parse /proc/zoneinfo and recover the machine parameters from it. */
 #include "zoneinfo.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int zone_index(const char *name, size_t len)
 {
@@ -165,9 +167,14 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 
 int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	int fd = trace_input_open(path, err);
+	if (fd < 0)
+		return -1;
+	FILE *fp = fdopen(fd, "rb");
+	if (!fp) {
+		close(fd);
+		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+	}
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
 	size_t n;
