@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,58 @@ void sim_assert_fail(const char *expr, const char *file, int line, const char *f
 	abort();
 }
 
-char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
+int sim_open_input(const char *path, struct sim_error *err)
 {
-	FILE *fp = fopen(path, "rb");
+	/* O_NONBLOCK: open(2) of a FIFO for reading otherwise waits for a writer */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
+				    S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode))) {
+		/* Ready means data, or a writer came and went (POLLHUP: read then sees the
+		 * end); Linux reports neither for a FIFO no writer has opened yet. */
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int n;
+		do
+			n = poll(&pfd, 1, SIM_INPUT_WAIT_S * 1000);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0) {
+			int e = errno;
+			close(fd);
+			if (n < 0)
+				return sim_error_set(err, EX_NOINPUT_, "%s: cannot read: %s", path, strerror(e));
+			return sim_error_set(err, EX_NOINPUT_, "%s: no writer (nothing to read after %d s)",
+					     path, SIM_INPUT_WAIT_S);
+		}
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(e));
+	}
+	return fd;
+}
+
+FILE *sim_fopen_input(const char *path, struct sim_error *err)
+{
+	int fd = sim_open_input(path, err);
+	if (fd < 0)
+		return NULL;
+	FILE *fp = fdopen(fd, "rb");
 	if (!fp) {
 		sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
+		close(fd);
 	}
+	return fp;
+}
+
+char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
+{
+	FILE *fp = sim_fopen_input(path, err);
+	if (!fp)
+		return NULL;
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	for (;;) {

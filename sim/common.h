@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef uint64_t sim_ns_t; /* simulated time, nanoseconds */
 typedef uint32_t pfn_t;    /* page frame number; 32 bits cover 16 TiB of 4 KiB pages */
@@ -90,6 +91,17 @@ _Noreturn void sim_assert_fail(const char *expr, const char *file, int line, con
 /* Read a whole file into a malloc'd, NUL-terminated buffer (*len, if non-NULL, excludes the
  * NUL). NULL with err filled: EX_NOINPUT_ (cannot open / read), EX_SOFTWARE_ (memory). */
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err);
+
+/* Every input file is opened through these, so none waits forever.  A regular file (or
+ * anything but a FIFO, socket or device) opens as usual.  A FIFO, socket or device opens
+ * without blocking and must have data (or a writer that closed) within SIM_INPUT_WAIT_S
+ * seconds, or it fails with EX_NOINPUT_ "PATH: no writer"; after that it is read normally
+ * (blocking).  Returns the descriptor (O_CLOEXEC) / stream, or -1 / NULL with err filled
+ * (EX_NOINPUT_ "PATH: cannot open: reason"). */
+#define SIM_INPUT_WAIT_S 5
+int sim_open_input(const char *path, struct sim_error *err);
+FILE *sim_fopen_input(const char *path, struct sim_error *err);
+
 
 /* Atomic output: write to "<path>.tmp.<pid>", then rename over path.  Only a regular file
  * (or nothing) at path is ever replaced: a device node, FIFO, symlink, socket or directory

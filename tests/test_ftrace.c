@@ -399,7 +399,7 @@ static void test_gz_error_names_file(void)
 	CHECK(strstr(err.msg, "incorrect data check") != NULL);
 }
 
-/* A FIFO as input: with no writer it fails within TRACE_INPUT_WAIT_S seconds (66, "no
+/* A FIFO as input: with no writer it fails within SIM_INPUT_WAIT_S seconds (66, "no
  * writer") instead of blocking in open(); with a writer it is read like any text input. */
 static void test_fifo_input(void)
 {

@@ -2,7 +2,7 @@
 # Small error paths: a failed write to stdout is an error (exit 74 naming stdout and the
 # reason), bad SLURM_ARRAY_* values and unknown report metrics are refused with 64, an
 # empty point directory is a plain "no finished runs", a file given as a directory is
-# "not a directory".
+# "not a directory", a config FIFO with no writer fails instead of blocking.
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
 set -eu
 src=${MESON_SOURCE_ROOT:?}
@@ -102,5 +102,13 @@ MMSIM_GNUPLOT=/nonexistent/gnuplot expect 64 "close names: counters.compact_stal
 	report "$runs/migrate_cma" "$runs/zone_cma" -o rep --metric counters.compact
 [ ! -e rep ] || fail "report --metric of an unknown name left rep/"
 pass "report --metric counters.compact: exit 64 naming the close name counters.compact_stall"
+
+# -- a config that is a FIFO with no writer: refused after SIM_INPUT_WAIT_S (5 s), not a hang ---
+mkfifo cfg.fifo
+rc=0
+timeout 30 "$mmsim" run cfg.fifo -o fifo-run > out.txt 2> err.txt || rc=$?
+[ "$rc" = 66 ] || fail "run on a config FIFO with no writer: exit $rc, expected 66: $(cat err.txt)"
+grep -q -F "cfg.fifo: no writer" err.txt || fail "run on a config FIFO: stderr lacks 'no writer': $(cat err.txt)"
+pass "run on a config FIFO with no writer: exit 66 'no writer'"
 
 echo "$nr_pass passed, 0 failed"

@@ -125,9 +125,9 @@ int yamlutil_load_file(yaml_document_t *doc, const char *path, struct sim_error 
 	unsigned char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int rc = -1;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = sim_fopen_input(path, err);
 	if (!fp)
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
 	for (;;) {
 		if (len == cap) {
 			if (cap > YAMLUTIL_MAX_BYTES) {
@@ -150,7 +150,7 @@ int yamlutil_load_file(yaml_document_t *doc, const char *path, struct sim_error 
 			break;
 	}
 	if (ferror(fp)) {
-		sim_error_set(err, EX_NOINPUT_, "%s: read error", path);
+		sim_error_set(err, EX_NOINPUT_, "%s: read error: %s", path, errno ? strerror(errno) : "I/O error");
 		goto err;
 	}
 	rc = yamlutil_load_string(doc, path, buf, len, err);

@@ -304,7 +304,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	char *buf = NULL;
 	int rc = -1;
 	memset(st, 0, sizeof(*st));
-	int fd = strcmp(path, "-") ? trace_input_open(path, err) : dup(0);
+	int fd = strcmp(path, "-") ? sim_open_input(path, err) : dup(0);
 	if (fd < 0)
 		return strcmp(path, "-") ? -1 : sim_error_set(err, EX_NOINPUT_, "-: %s", strerror(errno));
 	gzFile gz = gzdopen(fd, "rb");

@@ -1028,7 +1028,7 @@ struct vmstat {
 
 static int read_vmstat(const char *path, struct vmstat *v, struct sim_error *err)
 {
-	int fd = trace_input_open(path, err);
+	int fd = sim_open_input(path, err);
 	if (fd < 0)
 		return -1;
 	FILE *fp = fdopen(fd, "r");
@@ -1204,12 +1204,13 @@ int import_file_sha256(const char *path, char hex[65], struct sim_error *err)
 		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
 	unsigned char buf[1 << 16];
 	size_t n;
+	errno = 0;
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		sha256_update(&c, buf, n);
-	int bad = ferror(fp);
+	int bad = ferror(fp), e = errno;
 	fclose(fp);
 	if (bad)
-		return sim_error_set(err, EX_IOERR_, "%s: read error", path);
+		return sim_error_set(err, EX_IOERR_, "%s: read error: %s", path, e ? strerror(e) : "I/O error");
 	sha256_final_hex(&c, hex);
 	return 0;
 }

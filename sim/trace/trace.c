@@ -12,7 +12,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -454,40 +453,6 @@ err:
 	return NULL;
 }
 
-int trace_input_open(const char *path, struct sim_error *err)
-{
-	/* O_NONBLOCK: open(2) of a FIFO for reading otherwise waits for a writer */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(errno));
-	struct stat sb;
-	if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
-				    S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode))) {
-		/* Ready means data, or a writer came and went (POLLHUP: read then sees the
-		 * end); Linux reports neither for a FIFO no writer has opened yet. */
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int n;
-		do
-			n = poll(&pfd, 1, TRACE_INPUT_WAIT_S * 1000);
-		while (n < 0 && errno == EINTR);
-		if (n <= 0) {
-			int e = errno;
-			close(fd);
-			if (n < 0)
-				return sim_error_set(err, EX_NOINPUT_, "%s: cannot read: %s", path, strerror(e));
-			return sim_error_set(err, EX_NOINPUT_, "%s: no writer (nothing to read after %d s)",
-					     path, TRACE_INPUT_WAIT_S);
-		}
-	}
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		int e = errno;
-		close(fd);
-		return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", path, strerror(e));
-	}
-	return fd;
-}
-
 struct trace_reader *trace_open(const char *path, struct sim_error *err)
 {
 	if (!strcmp(path, "-")) {
@@ -498,7 +463,7 @@ struct trace_reader *trace_open(const char *path, struct sim_error *err)
 		}
 		return trace_open_fd(fd, "<stdin>", err);
 	}
-	int fd = trace_input_open(path, err);
+	int fd = sim_open_input(path, err);
 	if (fd < 0)
 		return NULL;
 	return trace_open_fd(fd, path, err);

@@ -90,14 +90,6 @@ struct trace_writer;
  * file and, for record errors, the 1-based record number (and line for .mmt.txt). */
 struct trace_reader *trace_open(const char *path, struct sim_error *err);
 
-/* Every input file under sim/trace/ is opened here, so none waits forever.  A regular
- * file (or anything but a FIFO, socket or device) opens as usual.  A FIFO, socket or
- * device opens without blocking and must have data (or a writer that closed) within
- * TRACE_INPUT_WAIT_S seconds, or it fails with EX_NOINPUT_ "PATH: no writer"; after
- * that it is read normally (blocking).  Returns the descriptor (O_CLOEXEC), or -1 with
- * err filled (EX_NOINPUT_ "PATH: cannot open: reason" as before). */
-#define TRACE_INPUT_WAIT_S 5
-int trace_input_open(const char *path, struct sim_error *err);
 const struct trace_header *trace_reader_header(const struct trace_reader *r);
 /* Returns 1 with *rec filled, 0 at a clean end of trace, -1 on error (err filled).
  * Truncation, unknown kinds, out-of-range fields and time going backwards are errors. */

@@ -167,7 +167,7 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 
 int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
 {
-	int fd = trace_input_open(path, err);
+	int fd = sim_open_input(path, err);
 	if (fd < 0)
 		return -1;
 	FILE *fp = fdopen(fd, "rb");
