@@ -111,4 +111,15 @@ timeout 30 "$mmsim" run cfg.fifo -o fifo-run > out.txt 2> err.txt || rc=$?
 grep -q -F "cfg.fifo: no writer" err.txt || fail "run on a config FIFO: stderr lacks 'no writer': $(cat err.txt)"
 pass "run on a config FIFO with no writer: exit 66 'no writer'"
 
+# -- an ftrace capture on a FIFO with a writer imports (no source_sha256: it cannot be reread)
+mkfifo cap.fifo
+gzip -dc "$src/tests/data/real/tracefs-small/trace.txt.gz" > cap.fifo &
+rc=0
+timeout 60 "$mmsim" import cap.fifo -o cap.mmt.gz > out.txt 2> err.txt || rc=$?
+wait
+[ "$rc" = 0 ] || fail "import from a FIFO with a writer: exit $rc: $(cat err.txt)"
+"$mmsim" inspect cap.mmt.gz > ins.txt || fail "inspect of the FIFO import"
+grep -q "source_sha256" ins.txt && fail "import from a FIFO claims a source_sha256"
+pass "import from a FIFO with a writer: imported, no source_sha256"
+
 echo "$nr_pass passed, 0 failed"

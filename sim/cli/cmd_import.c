@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../trace/ftrace.h"
 #include "../trace/import.h"
@@ -92,15 +93,18 @@ static int header_keys(struct trace_header *h, const char *in, enum ftrace_input
 		       const struct import_opts *io, const struct import_stats *s,
 		       const struct ftrace_read_stats *rs, struct sim_error *err)
 {
+	/* A capture read once from a pipe (stdin, a FIFO) cannot be read again to hash it. */
+	struct stat sb;
+	bool hashable = strcmp(in, "-") && stat(in, &sb) == 0 && S_ISREG(sb.st_mode);
 	char sha[65];
-	if (strcmp(in, "-") && import_file_sha256(in, sha, err))
+	if (hashable && import_file_sha256(in, sha, err))
 		return -1;
 	uint64_t from_events = s->nr_emitted - s->implied;
 	char src[sizeof(h->meta[0].value)];
 	import_meta_text(src, sizeof(src), in);
 	if (trace_meta_set(h, "importer", "ftrace") ||
 	    trace_meta_set(h, "source", "%s", src) ||
-	    (strcmp(in, "-") && trace_meta_set(h, "source_sha256", "%s", sha)) ||
+	    (hashable && trace_meta_set(h, "source_sha256", "%s", sha)) ||
 	    trace_meta_set(h, "source_format", "%s", kind == FTRACE_INPUT_DAT ? "trace-cmd-dat" : "ftrace-text") ||
 	    trace_meta_set(h, "import.window_ns", "%" PRIu64, io->window_ns) ||
 	    (io->round_ns && trace_meta_set(h, "import.time_round_ns", "%" PRIu64, io->round_ns)) ||
