@@ -3,25 +3,9 @@
 # missing or bad values exit 64 naming the option; --set=K=V is --set K=V, -j2 is -j 2,
 # --long=value is --long value; --help lists every option of the subcommand's table.
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
-set -eu
-src=${MESON_SOURCE_ROOT:?}
-mmsim=${MMSIM:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-cli-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+test_name=cli
+. "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
 cd "$work"
-nr_pass=0
-fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
-pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
-
-# expect CODE WANT CMD...: CMD exits CODE and its stderr contains WANT
-expect() {
-	code=$1 want=$2
-	shift 2
-	rc=0
-	"$mmsim" "$@" > out.txt 2> err.txt || rc=$?
-	[ "$rc" = "$code" ] || fail "mmsim $*: exit $rc, expected $code; stderr: $(cat err.txt)"
-	grep -q -F -e "$want" err.txt || fail "mmsim $*: stderr lacks '$want': $(cat err.txt)"
-}
 
 trace=$src/traces/example.mmt.txt
 cfg=$src/configs/default.yaml

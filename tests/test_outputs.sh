@@ -3,29 +3,13 @@
 # (sim/common.c atomic_open/atomic_commit; sim/stats/rundir.c; sim/report/).
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.  Device-node cases need root
 # (mknod); without it they are skipped and the rest still runs.
-set -eu
-src=${MESON_SOURCE_ROOT:?}
-mmsim=${MMSIM:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-outputs-test.XXXXXX")
+test_name=outputs
+. "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
 mnt=""
-cleanup() { [ -n "$mnt" ] && umount "$mnt" 2> /dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+cleanup() { [ -n "$mnt" ] && umount "$mnt" 2> /dev/null; cleanup_work; }
 cd "$work"
-nr_pass=0
-fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
-pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
 root=false
 [ "$(id -u)" = 0 ] && root=true
-
-# expect CODE WANT CMD...: CMD exits CODE and its stderr contains WANT
-expect() {
-	code=$1 want=$2
-	shift 2
-	rc=0
-	"$mmsim" "$@" > out.txt 2> err.txt || rc=$?
-	[ "$rc" = "$code" ] || fail "mmsim $*: exit $rc, expected $code; stderr: $(cat err.txt)"
-	grep -q -F -e "$want" err.txt || fail "mmsim $*: stderr lacks '$want': $(cat err.txt)"
-}
 wl=$src/workloads/churn.yaml
 gen() { "$mmsim" gen "$wl" --set records=50 --seed 1 "$@"; }
 ftrace=$src/tests/data/ftrace/scenario.trace

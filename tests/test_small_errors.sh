@@ -4,25 +4,9 @@
 # empty point directory is a plain "no finished runs", a file given as a directory is
 # "not a directory", a config FIFO with no writer fails instead of blocking.
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
-set -eu
-src=${MESON_SOURCE_ROOT:?}
-mmsim=${MMSIM:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-small-errors-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+test_name=small-errors
+. "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
 cd "$work"
-nr_pass=0
-fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
-pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
-
-# expect CODE WANT CMD...: CMD exits CODE and its stderr contains WANT
-expect() {
-	code=$1 want=$2
-	shift 2
-	rc=0
-	"$mmsim" "$@" > out.txt 2> err.txt || rc=$?
-	[ "$rc" = "$code" ] || fail "mmsim $*: exit $rc, expected $code; stderr: $(cat err.txt)"
-	grep -q -F -e "$want" err.txt || fail "mmsim $*: stderr lacks '$want': $(cat err.txt)"
-}
 # expect_full CMD...: CMD with stdout on /dev/full exits 74 saying why
 expect_full() {
 	rc=0

@@ -9,19 +9,11 @@
 #   test_sweep.sh chromium  the report opens in headless Chromium with no missing resources
 # Exit 77 (meson: skipped) when parallel / gnuplot / chromium is absent.
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
-set -eu
 mode=${1:-core}
-src=${MESON_SOURCE_ROOT:?}
-mmsim=${MMSIM:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-sweep-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+test_name=sweep-$mode
+. "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
 export MMSIM_PLOTS_DIR="$src/plots"
 export MMSIM_RUN_CMD="$src/tests/data/fake-mmsim-run.sh"
-nr_pass=0
-fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
-pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
-# finished units: r<k>/summary.json, not the summary a killed run left in its r<k>.tmp.<pid>
-done_runs() { find "$1/runs" -name summary.json 2>/dev/null | grep -v '\.tmp\.' | wc -l; }
 
 cd "$work"
 # 3 modes x 2 sizes minus (none, 128MiB) = 5 points; x 3 repeats = 15 units

@@ -6,17 +6,11 @@
 #   - a second sweep on a directory in use exits 75 at once, without touching it; the same
 #     shard twice likewise; two shards of one plan still share a directory
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
-set -eu
-src=${MESON_SOURCE_ROOT:?}
-mmsim=${MMSIM:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-sweep-guard.XXXXXX")
+test_name=sweep-guard
+. "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
 bg=
-trap '[ -n "$bg" ] && kill $bg 2> /dev/null; rm -rf "$work"' EXIT
+cleanup() { [ -n "$bg" ] && kill $bg 2> /dev/null; cleanup_work; }
 export MMSIM_RUN_CMD="$src/tests/data/fake-mmsim-run.sh"
-nr_pass=0
-fail() { echo "FAIL: $*"; echo "$nr_pass passed, 1 failed"; exit 1; }
-pass() { echo "ok   $*"; nr_pass=$((nr_pass + 1)); }
-done_runs() { find "$1/runs" -name summary.json 2>/dev/null | grep -v '\.tmp\.' | wc -l; }
 
 cd "$work"
 cp "$src/workloads/churn.yaml" wl.yaml
