@@ -378,47 +378,23 @@ out:
 	return rc;
 }
 
-/* Check every point's configuration in-process before anything is spawned: the base is
- * loaded once, then each point's sets are applied with config_set_value naming their
- * place in the plan (plan.yaml:line:col) and the result goes through sim_validate, as
- * `mmsim run` would do.  A typo thus shows once, where it is written, instead of as one
- * identical failure per repeat; a bad point's units are marked failed without running and
- * the other points run.  A bad base config stops the sweep: no point could run. */
-static int preflight(struct sweep_state *sc, struct sim_error *err)
+/* Point p's configuration: BASE with the point's sets applied in order, each named by its
+ * place in the plan (plan.yaml:line:col) in any error.  0, or -1 with perr filled (when
+ * non-NULL) at the first set that does not apply. */
+static int point_config(const struct sweep_state *sc, unsigned p, const struct config *base,
+			struct config *cfg, struct sim_error *perr)
 {
-	struct config *base = malloc(sizeof(*base)), *cfg = malloc(sizeof(*cfg));
-	int rc = -1;
-	sc->point_error = calloc(sc->plan.nr_points, sizeof(char *));
-	if (!base || !cfg || !sc->point_error) {
-		sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		goto out;
+	const struct plan_point *pt = &sc->plan.points[p];
+	memcpy(cfg, base, sizeof(*cfg));
+	for (unsigned i = 0; i < pt->nr_sets; i++) {
+		char where[4200];
+		snprintf(where, sizeof(where), "%s:%u:%u", sc->plan.path, pt->sets[i].line, pt->sets[i].col);
+		if (config_set_value(cfg, pt->sets[i].key, pt->sets[i].value, where, perr))
+			return -1;
 	}
-	if (config_load(base, sc->base_abs, err))
-		goto out;
-	for (unsigned p = 0; p < sc->plan.nr_points; p++) {
-		const struct plan_point *pt = &sc->plan.points[p];
-		struct sim_error perr = { 0 };
-		bool bad = false;
-		memcpy(cfg, base, sizeof(*cfg));
-		for (unsigned i = 0; i < pt->nr_sets && !bad; i++) {
-			char where[4200];
-			snprintf(where, sizeof(where), "%s:%u:%u", sc->plan.path, pt->sets[i].line,
-				 pt->sets[i].col);
-			bad = config_set_value(cfg, pt->sets[i].key, pt->sets[i].value, where, &perr) != 0;
-		}
-		if (!bad)
-			bad = sim_validate(cfg, &perr) != 0;
-		if (bad && !(sc->point_error[p] = strdup(perr.msg))) {
-			sim_error_set(err, EX_SOFTWARE_, "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	free(base);
-	free(cfg);
-	return rc;
+	return 0;
 }
+
 
 /* A unit of an invalid point: log it as failed without running it. */
 static void fail_unrun(struct sweep_state *sc, unsigned u)
@@ -492,11 +468,8 @@ static char *point_fingerprint(const struct sweep_state *sc, unsigned p, const s
 	const struct plan_point *pt = &sc->plan.points[p];
 	char cfg_hex[SHA256_HEX_SIZE] = "", wl[200] = "none", tr[200] = "none";
 	bool ok = base != NULL;
-	if (ok) {
-		memcpy(cfg, base, sizeof(*cfg));
-		for (unsigned i = 0; i < pt->nr_sets && ok; i++)
-			ok = !config_set_value(cfg, pt->sets[i].key, pt->sets[i].value, "", NULL);
-	}
+	if (ok)
+		ok = !point_config(sc, p, base, cfg, NULL);
 	if (ok) {
 		char *json = NULL;
 		size_t len = 0;
@@ -538,21 +511,46 @@ static char *point_fingerprint(const struct sweep_state *sc, unsigned p, const s
 	return text;
 }
 
-static int compute_fingerprints(struct sweep_state *sc, struct sim_error *err)
+/* One pass over the points before anything is spawned, the base config loaded once:
+ * - every point's fingerprint (point_fingerprint; a base that does not load stands in by
+ *   its bytes, since a stand-in run command may accept what mmsim would not);
+ * - with sc->preflight (the real mmsim run), every point's configuration checked as
+ *   `mmsim run` would (point_config, then sim_validate), so a typo shows once, where it is
+ *   written, instead of as one identical failure per repeat; a bad point's units are
+ *   marked failed without running and the other points run.  A bad base config stops the
+ *   sweep: no point could run. */
+static int check_points(struct sweep_state *sc, struct sim_error *err)
 {
 	struct config *base = malloc(sizeof(*base)), *cfg = malloc(sizeof(*cfg));
 	int rc = -1;
 	sc->fingerprint = calloc(sc->plan.nr_points, sizeof(char *));
-	if (!base || !cfg || !sc->fingerprint) {
+	if (sc->preflight)
+		sc->point_error = calloc(sc->plan.nr_points, sizeof(char *));
+	if (!base || !cfg || !sc->fingerprint || (sc->preflight && !sc->point_error)) {
 		sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		goto out;
 	}
-	bool have_base = config_load(base, sc->base_abs, NULL) == 0;
-	for (unsigned p = 0; p < sc->plan.nr_points; p++)
+	struct sim_error berr = { 0 };
+	bool have_base = config_load(base, sc->base_abs, &berr) == 0;
+	if (sc->preflight && !have_base) {
+		if (err)
+			*err = berr;
+		goto out;
+	}
+	for (unsigned p = 0; p < sc->plan.nr_points; p++) {
 		if (!(sc->fingerprint[p] = point_fingerprint(sc, p, have_base ? base : NULL, cfg))) {
 			sim_error_set(err, EX_SOFTWARE_, "out of memory");
 			goto out;
 		}
+		if (!sc->preflight)
+			continue;
+		struct sim_error perr = { 0 };
+		bool bad = point_config(sc, p, base, cfg, &perr) || sim_validate(cfg, &perr);
+		if (bad && !(sc->point_error[p] = strdup(perr.msg))) {
+			sim_error_set(err, EX_SOFTWARE_, "out of memory");
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	free(base);
@@ -891,8 +889,7 @@ int sweep_run(struct sweep_control *ctl, struct sim_error *err)
 	if (strchr(sc->run_cmd, '/') && realpath(sc->run_cmd, sc->run_cmd_abs))
 		sc->run_cmd = sc->run_cmd_abs;
 	clock_gettime(CLOCK_MONOTONIC, &sc->start);
-	if (resolve_paths(sc, err) || (sc->preflight && preflight(sc, err)) ||
-	    compute_fingerprints(sc, err) || lock_dir(sc, err) || setup_dir(sc, err) ||
+	if (resolve_paths(sc, err) || check_points(sc, err) || lock_dir(sc, err) || setup_dir(sc, err) ||
 	    select_units(sc, err) || dir_realpath(sc, err))
 		goto out;
 	if (run_all(sc, err))
