@@ -320,7 +320,7 @@ static void test_swap_none_anon_stays(void)
 	CHECK(mm_alloc(&mm, 16129, ANON_GFP, 0) == PFN_NONE);
 	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* kswapd's runs */
 	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 1);
-	CHECK_EQ(mm.alloc_fail_by_class[ACLASS_MOVABLE], 1);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_MOVABLE][AOUT_FAIL_NOWAIT], 1) /* WIP */;
 	CHECK(obj_lookup(&mm.objs, 16129) == NULL);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD] + mm.vm_events[VM_PGSTEAL_DIRECT], 0);
@@ -739,7 +739,7 @@ static void test_end_to_end_anon_ws(void)
 	CHECK_EQ(ev[VM_PSWPOUT], 0);
 	CHECK_EQ(ev[VM_PGSTEAL_KSWAPD] + ev[VM_PGSTEAL_DIRECT], 0);
 	CHECK(ev[VM_MMSIM_ALLOC_FAIL] > 0);
-	CHECK_EQ(none_s.mm.alloc_fail_by_class[ACLASS_MOVABLE], ev[VM_MMSIM_ALLOC_FAIL]);
+	CHECK_EQ(none_s.mm.alloc_outcome[ACLASS_MOVABLE][AOUT_FAIL_NOWAIT], ev[VM_MMSIM_ALLOC_FAIL]);
 	uint64_t nonresident = 0;
 	for (uint32_t i = 0; i < none_s.mm.objs.cap; i++) {
 		const struct obj_slot *o = &none_s.mm.objs.slots[i];

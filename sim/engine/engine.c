@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "actor.h"
 
 #include <string.h>
 
@@ -10,6 +11,7 @@ void engine_init(struct engine *e)
 
 void engine_destroy(struct engine *e)
 {
+	actor_pool_destroy(e);
 	pqueue_destroy(&e->queue);
 }
 

@@ -19,6 +19,8 @@ typedef void (*engine_handler_fn)(void *ctx, sim_ns_t now_ns, uint64_t arg);
 
 #define ENGINE_MAX_HANDLERS 32
 
+struct actor_pool;
+
 /* The payload of one queued event; its (time_ns, seq) are the queue's key. */
 struct engine_event {
 	uint64_t arg;
@@ -37,6 +39,7 @@ struct engine {
 	struct pqueue queue; /* of struct engine_event */
 	struct engine_handler handlers[ENGINE_MAX_HANDLERS];
 	unsigned nr_handlers;
+	struct actor_pool *actors; /* actor.c, created by the first actor_run */
 };
 
 void engine_init(struct engine *e);

@@ -57,6 +57,21 @@ const char *const alloc_class_names[NR_ALLOC_CLASSES] = {
 };
 _Static_assert(ARRAY_SIZE(alloc_class_names) == NR_ALLOC_CLASSES, "names");
 
+const char *const alloc_outcome_names[NR_ALLOC_OUTCOMES] = {
+	[AOUT_SATISFIED] = "satisfied",
+	[AOUT_FAIL_ORDER] = "fail_order",
+	[AOUT_FAIL_NOWAIT] = "fail_nowait",
+	[AOUT_FAIL_NORETRY] = "fail_noretry",
+	[AOUT_FAIL_COSTLY] = "fail_costly",
+	[AOUT_FAIL_RETRY_MAYFAIL] = "fail_retry_mayfail",
+	[AOUT_FAIL_LOWMEM] = "fail_lowmem",
+	[AOUT_FAIL_NO_VICTIM] = "fail_no_victim",
+	[AOUT_FAIL_CMA_BUSY] = "fail_cma_busy",
+	[AOUT_KILLED] = "killed",
+	[AOUT_UNFINISHED] = "unfinished",
+};
+_Static_assert(ARRAY_SIZE(alloc_outcome_names) == NR_ALLOC_OUTCOMES, "names");
+
 int gfp_parse(const char *s, size_t len, gfp_t *out, size_t *bad_col)
 {
 	gfp_t gfp = 0;

@@ -105,4 +105,26 @@ enum alloc_class {
 extern const char *const alloc_class_names[NR_ALLOC_CLASSES];
 enum alloc_class gfp_alloc_class(gfp_t gfp, unsigned order);
 
+/* How an allocation request ended (model.md §4.1).  Every request ends as exactly one:
+ *   Σ_outcome alloc_outcome[class][outcome] == allocation requests of class
+ * Failures are named by the kernel rule that fails them in __alloc_pages_slowpath (6.12);
+ * there is no other way for a request to fail. */
+enum alloc_outcome {
+	AOUT_SATISFIED,
+	AOUT_FAIL_ORDER,        /* order > MAX_PAGE_ORDER: refused before any attempt */
+	AOUT_FAIL_NOWAIT,       /* no __GFP_DIRECT_RECLAIM (GFP_ATOMIC, GFP_NOWAIT): fails
+				 * after the reserves its alloc flags allow */
+	AOUT_FAIL_NORETRY,      /* __GFP_NORETRY: after one reclaim and compaction round */
+	AOUT_FAIL_COSTLY,       /* order > PAGE_ALLOC_COSTLY_ORDER: the OOM killer does not
+				 * help it; fails when reclaim/compaction retries end */
+	AOUT_FAIL_RETRY_MAYFAIL,/* __GFP_RETRY_MAYFAIL: retries exhausted, no OOM kill */
+	AOUT_FAIL_LOWMEM,       /* highest zone below Normal: no OOM kill for lowmem */
+	AOUT_FAIL_NO_VICTIM,    /* OOM with no killable task (the kernel panics here) */
+	AOUT_FAIL_CMA_BUSY,     /* device allocation: no range of the area could be taken */
+	AOUT_KILLED,            /* the requesting task was OOM-killed before it was served */
+	AOUT_UNFINISHED,        /* still blocked in the allocator when the run ended */
+	NR_ALLOC_OUTCOMES
+};
+extern const char *const alloc_outcome_names[NR_ALLOC_OUTCOMES];
+
 #endif

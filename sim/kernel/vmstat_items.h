@@ -55,6 +55,7 @@
 	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly")           \
 	X(PAGEOUTRUN, "pageoutrun")                                                 \
 	X(PGROTATED, "pgrotated")                                                   \
+	X(OOM_KILL, "oom_kill")                                                     \
 	X(PGMIGRATE_SUCCESS, "pgmigrate_success")                                   \
 	X(PGMIGRATE_FAIL, "pgmigrate_fail")                                         \
 	X(COMPACT_MIGRATE_SCANNED, "compact_migrate_scanned")                       \

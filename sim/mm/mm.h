@@ -32,6 +32,7 @@ struct obj_slot;
 struct reclaim_state;
 struct compact_state;
 struct cma_state;
+struct oom_state;
 struct mm_request;
 
 /* ---- page frames ---------------------------------------------------------------- */
@@ -173,6 +174,7 @@ struct obj_slot {
 	uint16_t pins; /* active pin records */
 	uint8_t order;
 	uint8_t kind;  /* enum obj_kind */
+	uint32_t task; /* the task that allocated it (OOM badness, oom.c) */
 };
 #define OBJ_EMPTY UINT64_MAX
 
@@ -323,36 +325,72 @@ struct mm {
 	struct reclaim_state *reclaim;   /* vmscan.c: kswapd, writeback, swap */
 	struct compact_state *compact;   /* compaction.c: kcompactd, deferral */
 	struct cma_state *cma;           /* cma.c: device allocations */
-	uint64_t alloc_fail_by_class[NR_ALLOC_CLASSES];
+	struct oom_state *oom;           /* oom.c: victims, killed tasks */
+	/* Σ_o alloc_outcome[c][o] == allocation requests of class c (gfp.h) */
+	uint64_t alloc_outcome[NR_ALLOC_CLASSES][NR_ALLOC_OUTCOMES];
 
 	struct mm_hooks hooks;
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
 };
 
-/* One trace record's request: the task's CPU and the time it stalls in the slow paths
- * (direct reclaim and compaction, throttling, swap-in, dirty throttling, migration for a
- * pin or a device allocation).  The kernel keeps this with the running task (current,
- * smp_processor_id()), never in the node, so it lives here rather than in struct mm.
- * Owned by the caller for the length of one record; the allocator carries it in
- * alloc_context, reclaim in scan_control, migration in its target callback's priv.  Work
- * with no request behind it (kswapd, kcompactd, the flusher, policy.compact_node_at)
+/* One trace record's request: its task, the task's CPU, and the time it stalls in the slow
+ * paths (direct reclaim and compaction, throttling, swap-in, dirty throttling, migration
+ * for a pin or a device allocation).  The kernel keeps this with the running task
+ * (current, smp_processor_id()), never in the node, so it lives here rather than in
+ * struct mm.  Owned by the caller for the length of one record; the allocator carries it
+ * in alloc_context, reclaim in scan_control, migration in its target callback's priv.
+ * Work with no request behind it (kswapd, kcompactd, the flusher, policy.compact_node_at)
  * passes NULL: it runs on CPU 0 and its stall is charged to nobody.
- *   stall_ns == Σ slow-path costs charged while this request was being applied */
+ *
+ * How time passes for it depends on mode (model.md §4.1, architecture.md §2):
+ *   REQ_ACTOR  the request runs as an engine actor (engine/actor.h): at its sleep points
+ *              (mm_request_yield, mm_request_wait) the clock moves on while kswapd,
+ *              writeback, kcompactd and other tasks' records run, and it resumes in the
+ *              world as it is then.
+ *   REQ_DEFER  an operation that would have to sleep (an allocation whose fast path
+ *              fails, a fault on a page that is not resident) does nothing and sets
+ *              deferred; the caller runs it again as an actor.
+ *   REQ_SYNC   (tests, tools) nothing sleeps: costs are charged while the clock stands.
+ *   slept_ns <= stall_ns;  stall_ns - slept_ns is the stall still to be slept (the task
+ *   is blocked that much longer after the operation returns). */
+enum mm_request_mode { REQ_SYNC, REQ_DEFER, REQ_ACTOR };
 struct mm_request {
-	unsigned cpu;      /* task % nr_cpus: the per-cpu pageset it allocates from and frees to */
-	sim_ns_t stall_ns; /* slow-path cost accumulated by this request */
+	unsigned cpu;       /* task % nr_cpus: the per-cpu pageset it allocates from and frees to */
+	uint32_t task;      /* the trace's task: owner of what it allocates, OOM accounting */
+	enum mm_request_mode mode;
+	bool deferred;      /* REQ_DEFER out: the operation must be run again as an actor */
+	bool fast_failed;   /* the allocation fast path already failed (deferred alloc) */
+	sim_ns_t stall_ns;  /* slow-path cost and waits accumulated by this request */
+	sim_ns_t slept_ns;  /* part of stall_ns already slept with the clock moving */
 };
 /* The CPU whose pcp lists req uses (CPU 0 for NULL, as the daemons). */
 static inline unsigned mm_request_cpu(const struct mm_request *req)
 {
 	return req ? req->cpu : 0;
 }
-/* Charge ns of stall to req; work without a request (NULL) stalls nobody. */
+/* Charge ns of stall to req; work without a request (NULL) stalls nobody.  The time is
+ * slept at the request's next sleep point (or after its operation returns). */
 static inline void mm_request_charge(struct mm_request *req, sim_ns_t ns)
 {
 	if (req)
 		req->stall_ns += ns;
 }
+static inline bool mm_request_can_sleep(const struct mm_request *req)
+{
+	return req && req->mode == REQ_ACTOR;
+}
+/* REQ_DEFER: the operation needs to sleep; flag it (true: the caller must stop now). */
+static inline bool mm_request_defer(struct mm_request *req)
+{
+	if (!req || req->mode != REQ_DEFER)
+		return false;
+	req->deferred = true;
+	return true;
+}
+/* A sleep point: an actor sleeps off the stall charged so far, so the world moves on by
+ * that much before it continues (no-op for other modes).  Must not be called while the
+ * caller holds isolated pages or other state another request could trip over. */
+void mm_request_yield(struct mm *mm, struct mm_request *req);
 
 /* One allocation request's context (the kernel's struct alloc_context). */
 struct alloc_context {

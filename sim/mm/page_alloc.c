@@ -714,7 +714,7 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
 	if (pfn == PFN_NONE) {
 		count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
-		mm->alloc_fail_by_class[gfp_alloc_class(gfp, order)]++;
+		mm->alloc_outcome[gfp_alloc_class(gfp, order)][AOUT_FAIL_NOWAIT]++; /* WIP */
 		return PFN_NONE;
 	}
 	s = obj_lookup(&mm->objs, id); /* the table may not move here, but stay safe */

@@ -58,6 +58,34 @@ static void write_reclaim(struct jsonw *w, const struct mm *mm)
 	jsonw_end(w);
 }
 
+/* Per class: requests, satisfied, failed (every fail_* reason summed), then each outcome:
+ *   requests == satisfied + failed + killed + unfinished */
+static void write_outcomes(struct jsonw *w, const struct mm *mm)
+{
+	jsonw_object(w);
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		const uint64_t *o = mm->alloc_outcome[c];
+		uint64_t requests = 0, failed = 0;
+		for (int k = 0; k < NR_ALLOC_OUTCOMES; k++) {
+			requests += o[k];
+			if (k != AOUT_SATISFIED && k != AOUT_KILLED && k != AOUT_UNFINISHED)
+				failed += o[k];
+		}
+		jsonw_key(w, alloc_class_names[c]);
+		jsonw_object_inline(w);
+		jsonw_key(w, "requests");
+		jsonw_u64(w, requests);
+		jsonw_key(w, "failed");
+		jsonw_u64(w, failed);
+		for (int k = 0; k < NR_ALLOC_OUTCOMES; k++) {
+			jsonw_key(w, alloc_outcome_names[k]);
+			jsonw_u64(w, o[k]);
+		}
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+}
+
 static void write_latency(struct jsonw *w, const struct alloc_latency *lat)
 {
 	jsonw_object(w);
@@ -210,13 +238,8 @@ void summary_write(FILE *fp, const struct summary_input *in)
 	jsonw_object(&w);
 	procfs_visit_stats(mm, PROCFS_STATS_ALL, NULL, counter, &w);
 	jsonw_end(&w);
-	jsonw_key(&w, "alloc_fail_by_class");
-	jsonw_object(&w);
-	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
-		jsonw_key(&w, alloc_class_names[c]);
-		jsonw_u64(&w, mm->alloc_fail_by_class[c]);
-	}
-	jsonw_end(&w);
+	jsonw_key(&w, "alloc_outcome");
+	write_outcomes(&w, mm);
 	jsonw_key(&w, "reclaim");
 	write_reclaim(&w, mm);
 	jsonw_key(&w, "latency");
