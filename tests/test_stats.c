@@ -355,7 +355,9 @@ static void test_summary(void)
 	struct mm mm;
 	small_mm(&cfg, &mm, CMA_NONE, 0);
 	mm.vm_events[VM_MMSIM_ALLOC_FAIL] = 3;
-	mm.alloc_fail_by_class[ACLASS_ATOMIC] = 2;
+	mm.alloc_outcome[ACLASS_ATOMIC][AOUT_FAIL_NOWAIT] = 2;
+	mm.alloc_outcome[ACLASS_ATOMIC][AOUT_SATISFIED] = 5;
+	mm.alloc_outcome[ACLASS_ATOMIC][AOUT_KILLED] = 1;
 	struct alloc_latency lat;
 	latency_init(&lat);
 	for (sim_ns_t v = 4; v <= 7; v++)
@@ -400,7 +402,10 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"mmsim_alloc_fail\": 3") != NULL);
 	CHECK(strstr(buf, "\"cma_alloc_fail\": 0") != NULL);
 	CHECK(strstr(buf, "\"mmsim_nr_easily_reclaimable\": 0") != NULL);
-	CHECK(strstr(buf, "\"atomic\": 2") != NULL);
+	/* atomic: 5 satisfied + 2 failed (nowait) + 1 killed = 8 requests */
+	CHECK(strstr(buf, "\"atomic\": {\"requests\": 8, \"failed\": 2, \"satisfied\": 5, \"fail_order\": 0, "
+			  "\"fail_nowait\": 2,") != NULL);
+	CHECK(strstr(buf, "\"killed\": 1, \"unfinished\": 0}") != NULL);
 	/* movable 4..7: mean 5.5, p50 6, p90 = 4 + 3.6/4·3 = 6.7 -> 7, p99 -> 7, max 7 */
 	CHECK(strstr(buf, "\"movable\": {\"count\": 4, \"mean_ns\": 5.500, \"p50_ns\": 6, \"p90_ns\": 7, "
 			  "\"p99_ns\": 7, \"max_ns\": 7}") != NULL);
