@@ -22,9 +22,23 @@ struct record_source {
 	const struct trace_header *header; /* provenance and observed.* figures, may be NULL */
 };
 
-struct task_delay {
-	uint64_t task; /* the u64map key */
-	sim_ns_t delay_ns;
+/* One task of the trace as the replay sees it (replay.c).  A task is a sequential actor:
+ * while one of its records is in progress (asleep in the allocator, or serving a stall)
+ * it is blocked and its later records wait in its backlog.
+ *   blocked == (a record of it is in progress);  nr_blocked == Σ blocked */
+struct sim_task {
+	struct sim *sim;
+	uint32_t task;
+	uint32_t after;          /* closed: index + 1 of the task whose delay it inherits until
+				  * its first record starts (a `task ... after` record); 0: none */
+	bool blocked;
+	bool in_actor;           /* the record in progress runs as an engine actor */
+	sim_ns_t delay_ns;       /* closed: how far its records are shifted (its stalls) */
+	sim_ns_t issue_ns;       /* when the record in progress was issued */
+	struct trace_record cur; /* the record in progress */
+	struct mm_request req;   /* its request */
+	struct trace_record *backlog; /* FIFO: [bl_head, bl_head + bl_len) */
+	uint32_t bl_head, bl_len, bl_cap;
 };
 
 struct sim {
@@ -45,13 +59,22 @@ struct sim {
 	sim_ns_t first_ns, last_ns;
 	bool started, running;
 
+	/* Tasks (replay.c): task + 1 -> index into tasks[] (entries never move: actors hold
+	 * them while they sleep). */
+	struct u64map task_index;
+	struct sim_task **tasks;
+	uint32_t nr_tasks, cap_tasks;
+	uint32_t nr_blocked;
+	unsigned h_wake; /* engine handler: a blocked task's record completes */
+	uint64_t records_skipped_killed; /* records of OOM-killed tasks, not applied */
+	uint64_t records_unissued;       /* records still waiting when the run ended */
+
 	/* Closed-loop replay (architecture.md §3): a task's later records are delayed by the
 	 * stalls it suffered.  Records wait in a queue keyed by (raw time + the task's delay
 	 * when queued); a popped record whose task has been delayed further since is
-	 * re-queued.  A record is safe to apply once the source's next raw time is later than
-	 * it (delays only grow). */
+	 * re-queued, one whose task is blocked waits in its backlog.  A record is safe to
+	 * apply once the source's next raw time is later than it (delays only grow). */
 	struct pqueue pending; /* of struct trace_record, due time as the key */
-	struct u64map delays;  /* task -> struct task_delay (lib/u64map.h) */
 	sim_ns_t total_delay_ns;
 
 	/* The first failure writing an output during the run (timeseries row, snapshot);
@@ -68,11 +91,16 @@ int sim_validate(const struct config *cfg, struct sim_error *err);
 int sim_init(struct sim *s, const struct config *cfg, const char *outdir, struct sim_error *err);
 /* Replay every record of src; samples, snapshots and latencies go to the outputs. */
 int sim_run(struct sim *s, struct record_source *src, struct sim_error *err);
-/* Apply one record (exported for tests and benchmarks). */
+/* Open replay of one record at its time (exported for tests and benchmarks): the engine
+ * runs up to it, then it is issued, or queued behind its task's record in progress. */
 void sim_apply(struct sim *s, const struct trace_record *rec);
+/* replay.c internals shared with sim.c. */
+void replay_init(struct sim *s);
+void replay_destroy(struct sim *s);
 /* Write the run directory (summary.json, /proc files, timeseries, latency). */
 int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *err);
-/* Simulated span of the run: last record's (delayed) time minus the first record's. */
+/* Simulated span of the run: from the first record to the end of the last one (its
+ * completion, stalls included). */
 sim_ns_t sim_elapsed_ns(const struct sim *s);
 void sim_destroy(struct sim *s);
 

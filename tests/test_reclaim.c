@@ -260,7 +260,9 @@ static void test_kswapd_boost(void)
  * and direct-reclaims: nr_to_reclaim 32, list 16128:
  *   12: 16128 >> 12 = 3   11: 16125 >> 11 = 7   10: 16118 >> 10 = 15   9: 16103 >> 9 = 31
  *   -> 56 >= 32: stop.  free 256 + 56 = 312; the retry succeeds: 311.
- * Charge: 56 × 50 + 56 × 300 = 19600 ns; allocstall_movable (gfp_zone = Movable). */
+ * Charge: the slow path tries the free lists three times (at entry, at the top of the retry
+ * loop, after reclaim) at alloc_fast_ns = 200 each, and reclaim costs 56 × 50 + 56 × 300 =
+ * 19600 ns: 20200 ns; allocstall_movable (gfp_zone = Movable). */
 static void test_direct_reclaim_charged(void)
 {
 	setup(true);
@@ -274,7 +276,7 @@ static void test_direct_reclaim_charged(void)
 	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 56);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 56);
 	CHECK_EQ(normal()->nr_free_pages, 311);
-	CHECK_EQ(req.stall_ns, 19600);
+	CHECK_EQ(req.stall_ns, 20200);
 	CHECK_EQ(count_resident(1, 56), 0);
 	CHECK(resident(57));
 	CHECK(check_ok());
@@ -283,10 +285,10 @@ static void test_direct_reclaim_charged(void)
 
 /* Stall belongs to the request that incurred it.  As test_direct_reclaim_charged,
  * request A (CPU 0) allocates 16129, direct-reclaims 56 pages and is charged
- * 56 × 50 + 56 × 300 = 19600 ns.  Request B (CPU 1) then allocates 16130: free is
- * 311 > min 256, so it succeeds at min in the slow path without reclaiming (free 310)
- * and its stall is 0; A's stays 19600.  The free of id 57 (clean, never written) by B
- * waits for nothing either. */
+ * 3 × 200 + 56 × 50 + 56 × 300 = 20200 ns.  Request B (CPU 1) then allocates 16130: free
+ * is 311 > min 256, so it succeeds at min at its first slow-path attempt without
+ * reclaiming (free 310) and its stall is that attempt, 200; A's stays 20200.  The free of
+ * id 57 (clean, never written) by B waits for nothing. */
 static void test_stall_charged_to_own_request(void)
 {
 	setup(true);
@@ -294,14 +296,15 @@ static void test_stall_charged_to_own_request(void)
 	CHECK_EQ(alloc_range(1, 16128, FILE_GFP), 16128);
 	struct mm_request a = { .cpu = 0 }, b = { .cpu = 1 };
 	CHECK(mm_alloc_req(&mm, &a, 16129, FILE_GFP, 0) != PFN_NONE);
-	CHECK_EQ(a.stall_ns, 19600);
+	CHECK_EQ(a.stall_ns, 20200);
 	CHECK_EQ(b.stall_ns, 0);
 	CHECK(mm_alloc_req(&mm, &b, 16130, FILE_GFP, 0) != PFN_NONE);
 	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
 	CHECK_EQ(normal()->nr_free_pages, 310);
+	CHECK_EQ(b.stall_ns, 200);
 	CHECK(mm_free_req(&mm, &b, 57));
-	CHECK_EQ(b.stall_ns, 0);
-	CHECK_EQ(a.stall_ns, 19600);
+	CHECK_EQ(b.stall_ns, 200);
+	CHECK_EQ(a.stall_ns, 20200);
 	CHECK(check_ok());
 	stop();
 }
@@ -309,7 +312,8 @@ static void test_stall_charged_to_own_request(void)
 /* `swap: none`: anon is never reclaimed.  Without reclaimable pages the requests succeed
  * at min until free = 256 (16384 − 256 = 16128 successes); the next one finds nothing to
  * reclaim, should_reclaim_retry sees free + reclaimable = 256 which cannot pass min, and
- * the allocation fails cleanly (counted, object not created). */
+ * the OOM killer finds no victim (every object belongs to task 0, the kernel): the
+ * allocation fails as fail_no_victim (counted, object not created). */
 static void test_swap_none_anon_stays(void)
 {
 	setup(false);
@@ -320,7 +324,8 @@ static void test_swap_none_anon_stays(void)
 	CHECK(mm_alloc(&mm, 16129, ANON_GFP, 0) == PFN_NONE);
 	engine_run_until(&eng, 50 * NSEC_PER_MSEC); /* kswapd's runs */
 	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 1);
-	CHECK_EQ(mm.alloc_outcome[ACLASS_MOVABLE][AOUT_FAIL_NOWAIT], 1) /* WIP */;
+	CHECK_EQ(mm.alloc_outcome[ACLASS_MOVABLE][AOUT_FAIL_NO_VICTIM], 1);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_MOVABLE][AOUT_SATISFIED], 16128);
 	CHECK(obj_lookup(&mm.objs, 16129) == NULL);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD] + mm.vm_events[VM_PGSTEAL_DIRECT], 0);

@@ -99,10 +99,17 @@ static pfn_t contig_target(struct mm *mm, pfn_t src_pfn, unsigned order, void *p
 		.order = order,
 		.mt = MIGRATE_MOVABLE,
 		.highest_zoneidx = gfp_zone(GFP_HIGHUSER_MOVABLE),
-		.req = priv, /* the cma_alloc request */
 	};
+	/* Targets are taken while the sources are isolated, so the request may not sleep here
+	 * (others would meet the isolated pages half-moved): its slow path runs with the
+	 * clock standing, on a copy whose cost goes to the request. */
+	struct mm_request *req = priv;
+	struct mm_request sync = { .cpu = mm_request_cpu(req), .task = req ? req->task : 0, .mode = REQ_SYNC,
+				   .alloc_class = -1 };
+	ac.req = &sync;
 	mm->cma_ops->prepare(mm, &ac);
 	pfn_t pfn = mm_alloc_pages(mm, &ac);
+	mm_request_charge(req, sync.stall_ns);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
 	struct page_frame *p = &mm->pages[pfn];

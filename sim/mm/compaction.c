@@ -3,6 +3,7 @@
  * kcompactd, proactive compaction, compact_node and the threshold defragmenter policy.
  * Migration itself is migrate.c. */
 #include "compaction.h"
+#include "vmscan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,22 +123,41 @@ static unsigned score_wmark(const struct mm *mm, bool low)
 
 /* ---- suitability (model.md §5.3) ---------------------------------------------------- */
 
-bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
-			 enum zone_type highest_zoneidx)
+/* __compaction_suitable with free_pages as the order-0 free count: order-0 free above the
+ * watermark (low for costly orders, min otherwise) plus compact_gap = 2 << order, counting
+ * free CMA (ALLOC_CMA); for costly orders also a fragmentation index above
+ * extfrag_threshold (a low index means the failure is lack of memory). */
+static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
+			  enum zone_type highest_zoneidx, uint64_t free_pages)
 {
-	/* Order-0 free above the watermark (low for costly orders, min otherwise) plus
-	 * compact_gap = 2 << order, counting free CMA (ALLOC_CMA). */
 	uint64_t mark = zone_wmark(z, order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN);
 	mark += 2ull << order;
-	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, ALLOC_CMA, z->nr_free_pages))
+	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, ALLOC_CMA, free_pages))
 		return false;
-	/* Costly orders: a low fragmentation index means the failure is lack of memory. */
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = compaction_fragmentation_index(z, (unsigned)order);
 		if (fragindex >= 0 && fragindex <= (int)mm->cfg->policy.extfrag_threshold)
 			return false;
 	}
 	return true;
+}
+
+bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
+			 enum zone_type highest_zoneidx)
+{
+	return suitable_with(mm, z, order, highest_zoneidx, z->nr_free_pages);
+}
+
+bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac)
+{
+	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
+		const struct zone *z = &mm->zones[zi];
+		if (zone_populated(z) &&
+		    suitable_with(mm, z, (int)ac->order, ac->highest_zoneidx,
+				  z->nr_free_pages + reclaim_zone_reclaimable(mm, z)))
+			return true;
+	}
+	return false;
 }
 
 enum compact_result compaction_suit_allocation_order(const struct mm *mm, const struct zone *z,
@@ -672,12 +692,12 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 
 /* ---- direct compaction ------------------------------------------------------------ */
 
-uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio)
+enum compact_result compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio)
 {
 	int order = (int)ac->order;
 	/* gfp_compaction_allowed: compaction needs __GFP_IO. */
 	if (order == 0 || !(ac->gfp & __GFP_IO))
-		return 0;
+		return COMPACT_SKIPPED;
 	enum compact_result rc = COMPACT_SKIPPED;
 	sim_ns_t cost_ns = 0;
 	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
@@ -713,29 +733,12 @@ uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int pr
 			defer_compaction(z, order);
 	}
 	mm_request_charge(ac->req, cost_ns);
-	if (rc == COMPACT_SKIPPED)
-		return 0;
-	count_vm_event(mm, VM_COMPACT_STALL);
-	/* Would get_page_from_freelist now succeed?  Then this counts as compact_success
-	 * and the zone's deferral is reset (the allocation succeeded). */
-	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
-		struct zone *z = &mm->zones[zi];
-		if (!zone_populated(z))
-			continue;
-		uint64_t mark = zone_wmark(z, (enum zone_watermark)(ac->alloc_flags & ALLOC_WMARK_MASK));
-		if (zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, ac->alloc_flags, z->nr_free_pages)) {
-			compaction_defer_reset(z, order, true);
-			count_vm_event(mm, VM_COMPACT_SUCCESS);
-			return 1ull << order;
-		}
-	}
-	count_vm_event(mm, VM_COMPACT_FAIL);
-	return 0;
+	return rc;
 }
 
-static uint64_t direct_compact_hook(struct mm *mm, const struct alloc_context *ac, int prio)
+static int direct_compact_hook(struct mm *mm, const struct alloc_context *ac, int prio)
 {
-	return compaction_direct(mm, ac, prio);
+	return (int)compaction_direct(mm, ac, prio);
 }
 
 /* ---- kcompactd (model.md §5.7) ------------------------------------------------------- */

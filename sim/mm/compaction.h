@@ -140,10 +140,14 @@ void compaction_kswapd_reset_skip(struct mm *mm);
 
 /* ---- triggers --------------------------------------------------------------------- */
 
-/* try_to_compact_pages for the slow path (installed as mm->hooks.direct_compact): every
- * eligible zone at prio; counts compact_stall/success/fail; charges ac->req.
- * Returns the pages of the requested order made available (0: try reclaim). */
-uint64_t compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio);
+/* try_to_compact_pages (6.12) for the slow path (installed as mm->hooks.direct_compact):
+ * every eligible zone at prio, cost charged to ac->req.  Returns the highest result over
+ * the zones (COMPACT_SKIPPED when no zone ran).  compact_stall/success/fail are counted by
+ * the allocator, which knows whether the page was then obtained. */
+enum compact_result compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio);
+/* compaction_zonelist_suitable (6.12): would compaction be suitable in some eligible zone
+ * if every reclaimable page were reclaimed?  (should_compact_retry after COMPACT_SKIPPED) */
+bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac);
 
 /* Wake kcompactd for (order, highest zone): kswapd calls this before it sleeps, and
  * boosted-watermark handling at pageblock_order.  Order 0 is ignored; the daemon runs only

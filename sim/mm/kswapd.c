@@ -107,7 +107,7 @@ static void go_to_sleep(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	rs->kswapd.state = KSWAPD_SLEEPING;
-	rs->pgdat_dirty = rs->pgdat_writeback = false; /* clear_pgdat_congested */
+	rs->pgdat_dirty = rs->pgdat_writeback = rs->node_congested = false; /* clear_pgdat_congested */
 }
 
 /* End of balance_pgdat, then kswapd_try_to_sleep. Returns the delay before the next
@@ -135,7 +135,7 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 		schedule_slice(mm, cost_ns);
 		return;
 	}
-	rs->pgdat_dirty = rs->pgdat_writeback = false;
+	rs->pgdat_dirty = rs->pgdat_writeback = rs->node_congested = false;
 	/* As kswapd_try_to_sleep() in 6.12 once prepare_kswapd_sleep() passes: memory was
 	 * freed, so compaction may now succeed in the pageblocks its scanners marked skip;
 	 * reset_isolation_suitable() clears them in zones where a direct compaction's

@@ -192,19 +192,28 @@ bool migrate_mark_nonlru_movable(struct mm *mm, uint64_t id)
 	return true;
 }
 
-/* alloc_migration_target for a long-term pin: GFP_USER minus __GFP_MOVABLE, no CMA. */
+/* alloc_migration_target for a long-term pin: GFP_USER minus __GFP_MOVABLE, no CMA.  The
+ * model adds __GFP_RETRY_MAYFAIL: it never OOM-kills from inside a migration, whose
+ * isolated source pages could belong to the victim (the kernel's GFP_USER target may). */
 static pfn_t longterm_target(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
 {
 	(void)src_pfn;
 	struct alloc_context ac = {
-		.gfp = GFP_USER | __GFP_NOWARN,
+		.gfp = GFP_USER | __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
 		.order = order,
 		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(GFP_USER) : MIGRATE_UNMOVABLE,
 		.highest_zoneidx = gfp_zone(GFP_USER),
 		.no_cma = true,
-		.req = priv, /* the pinning request */
 	};
+	/* Targets are taken while the sources are isolated, so the request may not sleep here
+	 * (others would meet the isolated pages half-moved): its slow path runs with the
+	 * clock standing, on a copy whose cost goes to the request. */
+	struct mm_request *req = priv;
+	struct mm_request sync = { .cpu = mm_request_cpu(req), .task = req ? req->task : 0, .mode = REQ_SYNC,
+				   .alloc_class = -1 };
+	ac.req = &sync;
 	pfn_t pfn = mm_alloc_pages(mm, &ac);
+	mm_request_charge(req, sync.stall_ns);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
 	/* Counted as allocated by the allocator; hand it over as an isolated target. */

@@ -183,6 +183,8 @@ enum obj_kind {
 	OBJ_CMA_DEVICE, /* a cma_alloc'd range */
 	OBJ_SWAPPED,    /* anon object whose pages are in swap (pfn PFN_NONE) */
 	OBJ_EVICTED,    /* file object dropped by reclaim; a shadow entry remains (pfn PFN_NONE) */
+	OBJ_PENDING,    /* being allocated by a request asleep in the slow path (pfn PFN_NONE):
+			 * not an object yet, so records naming it find no object */
 	NR_OBJ_KINDS
 };
 
@@ -278,13 +280,15 @@ struct alloc_latency; /* stats side, filled through hooks */
 struct mm_hooks {
 	/* kswapd: wake for (order, highest zone). */
 	void (*wakeup_kswapd)(struct mm *mm, unsigned order, enum zone_type highest_zoneidx);
-	/* direct compaction for the request; returns pages it made available (0: nothing). */
-	uint64_t (*direct_compact)(struct mm *mm, const struct alloc_context *ac, int prio);
-	/* direct reclaim; returns pages reclaimed (and may set ac->reclaim_futile). */
+	/* direct compaction for the request at a priority (compaction.h enum compact_priority);
+	 * returns its enum compact_result. */
+	int (*direct_compact)(struct mm *mm, const struct alloc_context *ac, int prio);
+	/* direct reclaim; returns pages reclaimed. */
 	uint64_t (*direct_reclaim)(struct mm *mm, struct alloc_context *ac);
-	/* A new object's pages were allocated (LRU insertion: sets PF_LRU etc.). When NULL,
-	 * movable allocations are simply flagged PF_LRU. */
-	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp);
+	/* A new object's pages were allocated (LRU insertion: sets PF_LRU etc.; activate: a
+	 * refault within the workingset). When NULL, movable allocations are simply flagged
+	 * PF_LRU. */
+	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activate);
 	/* freed-page notification (LRU removal etc.), called before the pages go to buddy. */
 	void (*page_freed)(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order);
 	/* An object that is not resident (swapped / evicted) is freed: drop its swap slot or
@@ -360,6 +364,7 @@ struct mm_request {
 	enum mm_request_mode mode;
 	bool deferred;      /* REQ_DEFER out: the operation must be run again as an actor */
 	bool fast_failed;   /* the allocation fast path already failed (deferred alloc) */
+	int alloc_class;    /* enum alloc_class of the allocation in progress, -1 when none */
 	sim_ns_t stall_ns;  /* slow-path cost and waits accumulated by this request */
 	sim_ns_t slept_ns;  /* part of stall_ns already slept with the clock moving */
 };
@@ -401,10 +406,7 @@ struct alloc_context {
 	unsigned alloc_flags;
 	bool no_cma;                    /* policy veto on CMA memory */
 	struct mm_request *req;         /* CPU and stall of the request; NULL for daemon work */
-	/* The last direct reclaim of this request freed nothing and no write ended while it
-	 * throttled: the model's clock does not move inside a request, so another pass
-	 * cannot do better (vmscan.c, reclaim_should_retry). */
-	bool reclaim_futile;
+	enum alloc_outcome outcome;     /* how the slow path ended it (set on failure) */
 };
 
 /* ---- API ------------------------------------------------------------------------ */
@@ -443,8 +445,10 @@ void mm_destroy(struct mm *mm);
  * cost charged to req->stall_ns).  Returns the head pfn or PFN_NONE (counted as a
  * failure).  Duplicate ids are counted and rejected. */
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order);
-/* mm_alloc_req for an id whose slot already exists (reclaim's swap-in / refault). */
-pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order);
+/* mm_alloc_req for an id whose slot already exists (reclaim's swap-in / refault; activate:
+ * the refault is within the workingset, the page starts active). */
+pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order,
+		    bool activate);
 /* Free object id (to req's CPU's pcp lists); false when the id is unknown (counted). */
 bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id);
 
@@ -526,6 +530,24 @@ int compaction_init(struct mm *mm, struct sim_error *err);
 void compaction_destroy(struct mm *mm);
 int cma_init(struct mm *mm, struct sim_error *err);
 void cma_destroy(struct mm *mm);
+
+/* The OOM killer (oom.c, out_of_memory in 6.12, model.md §4.5).  oom_kill chooses the
+ * task with the highest badness (its resident anon pages plus its swapped ones) among the
+ * tasks owning memory, task 0 (the kernel) excepted, and kills it: its anon objects are
+ * freed (resident pages and swap slots), its page cache stays, and every later record of
+ * it is skipped by the caller (mm_task_killed).  False when there is no victim. */
+struct oom_victim {
+	uint32_t task;
+	sim_ns_t time_ns;
+	uint64_t points;      /* badness: anon resident + swapped pages */
+	uint64_t pages_freed; /* resident pages it held that went back to the buddy */
+	uint32_t requester;   /* the task whose allocation invoked the killer */
+};
+bool oom_kill(struct mm *mm, struct mm_request *req);
+bool mm_task_killed(const struct mm *mm, uint32_t task);
+const struct oom_victim *oom_victims(const struct mm *mm, size_t *nr);
+int oom_init(struct mm *mm, struct sim_error *err);
+void oom_destroy(struct mm *mm);
 
 /* Object table. */
 struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);

@@ -38,8 +38,13 @@ struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 	t->cap = t->map.cap;
 	if (!added)
 		return NULL;
-	t->slots[i].pfn = PFN_NONE;
-	return &t->slots[i];
+	struct obj_slot *s = &t->slots[i];
+	s->pfn = PFN_NONE;
+	s->pins = 0;
+	s->order = 0;
+	s->kind = OBJ_PAGES;
+	s->task = 0;
+	return s;
 }
 
 void obj_remove(struct mm *mm, struct obj_slot *s)

@@ -2,6 +2,7 @@
  * highatomic reserve, watermark boost, the zonelist walk and the allocation paths.
  * Behaviour follows model.md §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
 #include "mm.h"
+#include "compaction.h"
 #include "vmscan.h"
 
 #include <string.h>
@@ -616,10 +617,10 @@ static struct zone *preferred_zone(struct mm *mm, const struct alloc_context *ac
 	return NULL;
 }
 
-pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+/* The fast path (get_page_from_freelist at the low watermark, model.md §3.3): ALLOC_CMA for
+ * movable requests, ALLOC_KSWAPD, and ALLOC_NOFRAGMENT when the preferred zone is Normal. */
+static pfn_t alloc_fast(struct mm *mm, struct alloc_context *ac)
 {
-	/* Fast path (model.md §3.3): low watermark, ALLOC_CMA for movable requests,
-	 * ALLOC_KSWAPD, and ALLOC_NOFRAGMENT when the preferred zone is Normal. */
 	unsigned flags = ALLOC_WMARK_LOW;
 	if (ac->mt == MIGRATE_MOVABLE && !ac->no_cma)
 		flags |= ALLOC_CMA;
@@ -629,78 +630,293 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 	if (pz && pz->type == ZONE_NORMAL && mm->cfg->machine.mobility_grouping)
 		flags |= ALLOC_NOFRAGMENT;
 	ac->alloc_flags = flags;
-	pfn_t pfn = get_page_from_freelist(mm, ac, flags);
+	return get_page_from_freelist(mm, ac, flags);
+}
+
+/* The locals of __alloc_pages_slowpath (6.12) for one request. */
+struct slowpath {
+	struct alloc_context *ac;
+	bool costly;                  /* order > PAGE_ALLOC_COSTLY_ORDER */
+	bool can_compact;             /* gfp_compaction_allowed: __GFP_IO, and compaction exists */
+	int compact_priority;         /* enum compact_priority: ASYNC -> SYNC_LIGHT -> SYNC_FULL */
+	int compaction_retries;
+	int no_progress_loops;
+	int compact_result;           /* enum compact_result of the last direct compaction */
+};
+
+/* A slow-path attempt at the free lists: its cost is a fast-path allocation's, so every
+ * retry round moves the request's clock forward even when reclaim finds nothing. */
+static pfn_t slow_attempt(struct mm *mm, struct slowpath *sp, unsigned flags)
+{
+	mm_request_charge(sp->ac->req, MAX(mm->cfg->costs.alloc_fast_ns, (sim_ns_t)1));
+	return get_page_from_freelist(mm, sp->ac, flags);
+}
+
+/* __alloc_pages_direct_compact (6.12): compact at prio, then try the free lists.
+ * compact_stall counts a run that was not skipped in every zone; compact_success when the
+ * page was then obtained (resetting that zone's deferral), compact_fail otherwise. */
+static pfn_t direct_compact(struct mm *mm, struct slowpath *sp, int prio)
+{
+	struct alloc_context *ac = sp->ac;
+	sp->compact_result = COMPACT_SKIPPED;
+	if (!ac->order || !sp->can_compact)
+		return PFN_NONE;
+	sp->compact_result = mm->hooks.direct_compact(mm, ac, prio);
+	mm_request_yield(mm, ac->req);
+	if (sp->compact_result == COMPACT_SKIPPED)
+		return PFN_NONE;
+	count_vm_event(mm, VM_COMPACT_STALL);
+	pfn_t pfn = slow_attempt(mm, sp, ac->alloc_flags);
+	if (pfn != PFN_NONE) {
+		compaction_defer_reset(mm_pfn_zone(mm, pfn), (int)ac->order, true);
+		count_vm_event(mm, VM_COMPACT_SUCCESS);
+		return pfn;
+	}
+	count_vm_event(mm, VM_COMPACT_FAIL);
+	return PFN_NONE;
+}
+
+/* __alloc_pages_direct_reclaim (6.12): reclaim, then try the free lists, draining the
+ * per-cpu lists once if that fails.  *progress = pages reclaimed. */
+static pfn_t direct_reclaim(struct mm *mm, struct slowpath *sp, uint64_t *progress)
+{
+	struct alloc_context *ac = sp->ac;
+	*progress = mm->hooks.direct_reclaim(mm, ac);
+	mm_request_yield(mm, ac->req);
+	if (!*progress)
+		return PFN_NONE;
+	pfn_t pfn = slow_attempt(mm, sp, ac->alloc_flags);
+	if (pfn == PFN_NONE && mm->cfg->machine.pcp) {
+		mm_drain_all_pages(mm);
+		pfn = slow_attempt(mm, sp, ac->alloc_flags);
+	}
+	return pfn;
+}
+
+/* should_reclaim_retry (6.12): progress resets the no-progress count, except for costly
+ * orders (progress need not make their order available); after MAX_RECLAIM_RETRIES
+ * loops without progress, or when no zone could pass its min watermark even with every
+ * reclaimable page freed, reclaim has failed. */
+static bool should_reclaim_retry(struct mm *mm, struct slowpath *sp, bool progress)
+{
+	if (progress && !sp->costly)
+		sp->no_progress_loops = 0;
+	else
+		sp->no_progress_loops++;
+	if (sp->no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	return reclaim_should_retry(mm, sp->ac);
+}
+
+/* should_compact_retry (6.12): after COMPACT_SKIPPED, retry if reclaim could make
+ * compaction suitable; after COMPACT_SUCCESS (the page was taken by someone else) retry
+ * up to MAX_COMPACT_RETRIES times (a quarter for costly orders); otherwise escalate the
+ * priority (ASYNC -> SYNC_LIGHT -> SYNC_FULL; costly orders stop at SYNC_LIGHT). */
+#define MAX_COMPACT_RETRIES 16
+static bool should_compact_retry(struct mm *mm, struct slowpath *sp)
+{
+	struct alloc_context *ac = sp->ac;
+	if (!ac->order)
+		return false;
+	if (sp->compact_result == COMPACT_SKIPPED)
+		return compaction_zonelist_suitable(mm, ac);
+	if (sp->compact_result == COMPACT_SUCCESS) {
+		int max_retries = sp->costly ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES;
+		if (++sp->compaction_retries <= max_retries)
+			return true;
+	}
+	int min_priority = sp->costly ? COMPACT_PRIO_SYNC_LIGHT : COMPACT_PRIO_SYNC_FULL;
+	if (sp->compact_priority > min_priority) {
+		sp->compact_priority--;
+		sp->compaction_retries = 0;
+		return true;
+	}
+	return false;
+}
+
+static bool task_killed(const struct mm *mm, const struct mm_request *req)
+{
+	return req && mm_task_killed(mm, req->task);
+}
+
+/* __alloc_pages_may_oom (6.12): one last attempt at the high watermark (a parallel kill
+ * may have freed memory), then the rules that keep the OOM killer out, then
+ * out_of_memory.  Returns the page, or PFN_NONE with *outcome the reason the request
+ * must fail, or AOUT_SATISFIED meaning "progress: retry" (a task was killed, or the
+ * request cannot use the OOM killer but must not fail: !__GFP_FS pretends progress). */
+static pfn_t may_oom(struct mm *mm, struct slowpath *sp, enum alloc_outcome *outcome)
+{
+	struct alloc_context *ac = sp->ac;
+	*outcome = AOUT_SATISFIED;
+	pfn_t pfn = slow_attempt(mm, sp, ALLOC_WMARK_HIGH | (ac->alloc_flags & ALLOC_CMA));
 	if (pfn != PFN_NONE)
 		return pfn;
+	if (sp->costly) /* the OOM killer does not help higher orders */
+		*outcome = AOUT_FAIL_COSTLY;
+	else if (ac->gfp & __GFP_RETRY_MAYFAIL)
+		*outcome = AOUT_FAIL_RETRY_MAYFAIL;
+	else if (ac->highest_zoneidx < ZONE_NORMAL) /* no kills for lowmem */
+		*outcome = AOUT_FAIL_LOWMEM;
+	else if (!(ac->gfp & __GFP_FS)) {
+		/* out_of_memory does not kill for IO-less reclaim: the request retries until
+		 * another task frees memory.  One whose clock stands (tests, migration targets)
+		 * would wait forever, so it ends as unfinished. */
+		if (!mm_request_can_sleep(ac->req))
+			*outcome = AOUT_UNFINISHED;
+	} else if (!oom_kill(mm, ac->req))
+		*outcome = AOUT_FAIL_NO_VICTIM;
+	return PFN_NONE;
+}
 
-	/* Slow path (model.md §4.1). Reclaim and compaction plug in through mm->hooks. */
-	flags = gfp_to_alloc_flags(ac->gfp, ac->order);
+/* __alloc_pages_slowpath (6.12, model.md §4.1) for a request that can enter it.  Every
+ * exit sets ac->outcome (AOUT_SATISFIED with a page).  An actor sleeps at each direct
+ * reclaim and compaction and each retry round; a request whose task was OOM-killed while
+ * it slept gives up at its next sleep point (the kernel's victim fails with
+ * fatal_signal_pending or gets ALLOC_OOM and exits; either way its task is gone). */
+static pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
+{
+	struct slowpath sp = {
+		.ac = ac,
+		.costly = ac->order > PAGE_ALLOC_COSTLY_ORDER,
+		.can_compact = mm->hooks.direct_compact && (ac->gfp & __GFP_IO),
+		.compact_priority = COMPACT_PRIO_ASYNC,
+		.compact_result = COMPACT_SKIPPED,
+	};
+	bool can_direct_reclaim = gfp_direct_reclaim(ac->gfp);
+	unsigned flags = gfp_to_alloc_flags(ac->gfp, ac->order);
 	if (ac->no_cma)
 		flags &= ~(unsigned)ALLOC_CMA;
 	ac->alloc_flags = flags;
 	if ((flags & ALLOC_KSWAPD) && mm->hooks.wakeup_kswapd)
 		mm->hooks.wakeup_kswapd(mm, ac->order, ac->highest_zoneidx);
-	pfn = get_page_from_freelist(mm, ac, flags);
-	if (pfn != PFN_NONE || !gfp_direct_reclaim(ac->gfp))
-		return pfn;
-	bool costly = ac->order > PAGE_ALLOC_COSTLY_ORDER;
-	if (mm->hooks.direct_compact && (costly || (ac->order > 0 && ac->mt != MIGRATE_MOVABLE))) {
-		if (mm->hooks.direct_compact(mm, ac, 2 /* COMPACT_PRIO_ASYNC */)) {
-			pfn = get_page_from_freelist(mm, ac, flags);
-			if (pfn != PFN_NONE)
-				return pfn;
+	pfn_t pfn = slow_attempt(mm, &sp, flags);
+	if (pfn != PFN_NONE)
+		goto got_pg;
+
+	/* Costly orders, and non-movable high orders (so compaction keeps blocks of one type
+	 * together), try async compaction before any reclaim. */
+	if (can_direct_reclaim && sp.can_compact && (sp.costly || (ac->order > 0 && ac->mt != MIGRATE_MOVABLE))) {
+		pfn = direct_compact(mm, &sp, COMPACT_PRIO_ASYNC);
+		if (pfn != PFN_NONE)
+			goto got_pg;
+		if (task_killed(mm, ac->req))
+			goto killed;
+		if (sp.costly && (ac->gfp & __GFP_NORETRY)) {
+			/* Whole pageblocks that compaction skipped or deferred: reclaim would be
+			 * expensive and unlikely to help; fail now. */
+			if (sp.compact_result == COMPACT_SKIPPED || sp.compact_result == COMPACT_DEFERRED) {
+				ac->outcome = AOUT_FAIL_NORETRY;
+				return PFN_NONE;
+			}
+			sp.compact_priority = COMPACT_PRIO_ASYNC; /* keep compaction cheap */
 		}
 	}
-	/* Retry loop (model.md §4.1).  should_reclaim_retry: keep going while reclaim makes
-	 * progress (no_progress_loops reset, costly orders excepted) and, without progress,
-	 * while free + reclaimable could still pass the min watermark, for at most
-	 * MAX_RECLAIM_RETRIES loops; `loops` only bounds the model's work. */
-	int no_progress_loops = 0;
-	for (int loops = 0; mm->hooks.direct_reclaim && loops < 64; loops++) {
+
+	for (;;) { /* retry: */
 		if ((flags & ALLOC_KSWAPD) && mm->hooks.wakeup_kswapd)
 			mm->hooks.wakeup_kswapd(mm, ac->order, ac->highest_zoneidx);
-		uint64_t progress = mm->hooks.direct_reclaim(mm, ac);
-		pfn = get_page_from_freelist(mm, ac, flags);
+		pfn = slow_attempt(mm, &sp, flags);
+		if (pfn != PFN_NONE)
+			goto got_pg;
+		if (!can_direct_reclaim || !mm->hooks.direct_reclaim) {
+			ac->outcome = AOUT_FAIL_NOWAIT;
+			return PFN_NONE;
+		}
+		uint64_t progress;
+		pfn = direct_reclaim(mm, &sp, &progress);
+		if (pfn != PFN_NONE)
+			goto got_pg;
+		if (task_killed(mm, ac->req))
+			goto killed;
+		pfn = direct_compact(mm, &sp, sp.compact_priority);
+		if (pfn != PFN_NONE)
+			goto got_pg;
+		if (task_killed(mm, ac->req))
+			goto killed;
+		if (ac->gfp & __GFP_NORETRY) {
+			ac->outcome = AOUT_FAIL_NORETRY;
+			return PFN_NONE;
+		}
+		if (sp.costly && (!sp.can_compact || !(ac->gfp & __GFP_RETRY_MAYFAIL))) {
+			ac->outcome = AOUT_FAIL_COSTLY;
+			return PFN_NONE;
+		}
+		if (should_reclaim_retry(mm, &sp, progress > 0))
+			continue;
+		if (progress > 0 && sp.can_compact && should_compact_retry(mm, &sp))
+			continue;
+		enum alloc_outcome why;
+		pfn = may_oom(mm, &sp, &why);
+		if (pfn != PFN_NONE)
+			goto got_pg;
+		if (task_killed(mm, ac->req)) /* it chose the requester itself */
+			goto killed;
+		if (why != AOUT_SATISFIED) {
+			ac->outcome = why;
+			return PFN_NONE;
+		}
+		sp.no_progress_loops = 0; /* the OOM killer made progress */
+		mm_request_yield(mm, ac->req);
+		if (task_killed(mm, ac->req))
+			goto killed;
+	}
+got_pg:
+	ac->outcome = AOUT_SATISFIED;
+	return pfn;
+killed:
+	ac->outcome = AOUT_KILLED;
+	return PFN_NONE;
+}
+
+pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+{
+	struct mm_request *req = ac->req;
+	ac->outcome = AOUT_SATISFIED;
+	if (!req || !req->fast_failed) {
+		pfn_t pfn = alloc_fast(mm, ac);
 		if (pfn != PFN_NONE)
 			return pfn;
-		if (mm->hooks.direct_compact && ac->order > 0 &&
-		    mm->hooks.direct_compact(mm, ac, 1 /* COMPACT_PRIO_SYNC_LIGHT */)) {
-			pfn = get_page_from_freelist(mm, ac, flags);
-			if (pfn != PFN_NONE)
-				return pfn;
+		/* A request that may not sleep here comes back as an actor (mm.h). */
+		if (mm_request_defer(req)) {
+			req->fast_failed = true;
+			return PFN_NONE;
 		}
-		if ((ac->gfp & __GFP_NORETRY) || (costly && !(ac->gfp & __GFP_RETRY_MAYFAIL)))
-			break;
-		if (progress && !costly)
-			no_progress_loops = 0;
-		else
-			no_progress_loops++;
-		if (!reclaim_should_retry(mm, ac, no_progress_loops))
-			break;
 	}
-	return PFN_NONE;
+	return alloc_slowpath(mm, ac);
 }
 
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
-	struct obj_slot *s = obj_insert(mm, id);
-	if (!s) {
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	if (s && !(req && req->fast_failed && s->kind == OBJ_PENDING && s->task == req->task)) {
 		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
 		return PFN_NONE;
 	}
-	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order);
-	if (pfn == PFN_NONE)
-		obj_remove(mm, obj_lookup(&mm->objs, id));
+	if (!s) {
+		s = obj_insert(mm, id);
+		s->kind = OBJ_PENDING; /* not an object yet: its request may sleep */
+		s->task = req ? req->task : 0;
+		s->order = (uint8_t)order;
+		s->pins = 0;
+	}
+	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order, false);
+	if (req && req->deferred)
+		return PFN_NONE; /* the slot stays pending for the actor that finishes it */
+	s = obj_lookup(&mm->objs, id);
+	if (pfn == PFN_NONE && s && s->kind == OBJ_PENDING)
+		obj_remove(mm, s);
 	sim_assert3(mm_check_full(mm));
 	return pfn;
 }
 
-/* The allocation proper for object id, whose slot exists (a new object, or a non-resident
- * one faulting back in: reclaim's swap-in and refault).  On failure the slot is left as
- * it was and the failure is counted. */
-pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
+/* The allocation proper for object id, whose slot exists: a new object (OBJ_PENDING), or
+ * a non-resident one faulting back in (reclaim's swap-in and refault; activate: the
+ * refault was within the workingset).  Counts the request's outcome.  If the slot changed
+ * while the request slept (another task freed the object, or faulted it in first), the
+ * pages go back and PFN_NONE is returned; the request itself was still satisfied. */
+pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order,
+		    bool activate)
 {
-	struct obj_slot *s;
 	struct alloc_context ac = {
 		.gfp = gfp,
 		.order = order,
@@ -710,17 +926,38 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	};
 	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
 		ac.mt = MIGRATE_UNMOVABLE;
-	mm->cma_ops->prepare(mm, &ac);
-	pfn_t pfn = order <= MAX_PAGE_ORDER ? mm_alloc_pages(mm, &ac) : PFN_NONE;
+	enum alloc_class cls = gfp_alloc_class(gfp, order);
+	struct obj_slot *s = obj_lookup(&mm->objs, id);
+	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
+	pfn_t pfn = PFN_NONE;
+	if (order > MAX_PAGE_ORDER) {
+		ac.outcome = AOUT_FAIL_ORDER;
+	} else {
+		mm->cma_ops->prepare(mm, &ac);
+		if (req)
+			req->alloc_class = (int)cls;
+		pfn = mm_alloc_pages(mm, &ac);
+		if (req)
+			req->alloc_class = -1;
+		if (req && req->deferred)
+			return PFN_NONE; /* not an outcome yet: it is run again as an actor */
+	}
+	mm->alloc_outcome[cls][ac.outcome]++;
 	if (pfn == PFN_NONE) {
-		count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
-		mm->alloc_outcome[gfp_alloc_class(gfp, order)][AOUT_FAIL_NOWAIT]++; /* WIP */
+		if (ac.outcome != AOUT_KILLED)
+			count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
 		return PFN_NONE;
 	}
-	s = obj_lookup(&mm->objs, id); /* the table may not move here, but stay safe */
+	s = obj_lookup(&mm->objs, id); /* the table may have moved while the request slept */
+	if (!s || s->kind != kind0) {
+		mm_free_pages(mm, req, pfn, order);
+		return PFN_NONE;
+	}
 	s->pfn = pfn;
 	s->order = (uint8_t)order;
 	s->kind = OBJ_PAGES;
+	if (req)
+		s->task = req->task;
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = PF_HEAD;
 	p->order = (uint8_t)order;
@@ -728,7 +965,7 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	p->owner = (uint32_t)(s - mm->objs.slots);
 	p->next = p->prev = PFN_NONE;
 	if (mm->hooks.page_allocated)
-		mm->hooks.page_allocated(mm, pfn, gfp);
+		mm->hooks.page_allocated(mm, pfn, gfp, activate);
 	else if (ac.mt == MIGRATE_MOVABLE)
 		p->flags |= PF_LRU; /* user and page-cache memory: "movable" for the claim rule */
 	return pfn;
@@ -737,7 +974,7 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	if (!s || s->kind == OBJ_CMA_DEVICE) {
+	if (!s || s->kind == OBJ_CMA_DEVICE || s->kind == OBJ_PENDING) {
 		count_vm_event(mm, VM_MMSIM_FREE_UNKNOWN);
 		return false;
 	}

@@ -55,9 +55,7 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	bool shadow = e && (e->flags & NONRES_SHADOW);
 	bool activate = shadow && workingset_test_recent(mm, e, !anon);
 
-	rs->refault_activate = activate;
-	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order);
-	rs->refault_activate = false;
+	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order, activate);
 	if (pfn == PFN_NONE)
 		return false; /* still not resident; the failure was counted */
 

@@ -176,12 +176,10 @@ gfp_t workingset_default_gfp(bool anon, unsigned order)
 	return anon ? gfp | __GFP_ZERO : gfp;
 }
 
-static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp)
+static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activate)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[pfn];
-	bool activate = rs->refault_activate;
-	rs->refault_activate = false;
 	if (gfp_migratetype(gfp) != MIGRATE_MOVABLE)
 		return;
 	/* THP faults (GFP_TRANSHUGE*: __GFP_NOMEMALLOC) are anon without __GFP_ZERO (the
@@ -323,8 +321,12 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		sc->nr.nr_file_taken += nr;
 	if (p->flags & PF_PINNED)
 		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
+	if (p->flags & (PF_DIRTY | PF_WRITEBACK))
+		sc->nr.nr_dirty += nr; /* folio_check_dirty_writeback */
 	if (p->flags & PF_WRITEBACK) {
 		sc->nr.nr_writeback += nr;
+		if (p->flags & PF_RECLAIM)
+			sc->nr.nr_congested += nr; /* met again before its write ended */
 		if (sc->is_kswapd && (p->flags & PF_RECLAIM) && rs->pgdat_writeback) {
 			sc->nr.nr_immediate += nr; /* case 1: kswapd throttles */
 			return FATE_ACTIVATE;
@@ -616,6 +618,10 @@ void vmscan_finish_node(struct mm *mm, struct scan_control *sc)
 			rs->pgdat_writeback = true;
 		if (sc->nr.nr_unqueued_dirty == sc->nr.nr_file_taken)
 			rs->pgdat_dirty = true;
+		/* shrink_node (6.12): tag the node congested when every dirty page kswapd took
+		 * was already marked for immediate reclaim and still under writeback. */
+		if (sc->nr.nr_dirty && sc->nr.nr_dirty == sc->nr.nr_congested)
+			rs->node_congested = true;
 	}
 	if (sc->nr_reclaimed)
 		rs->kswapd.failures = 0;
@@ -639,26 +645,66 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
 	return false;
 }
 
-/* consider_reclaim_throttle (6.x): a direct reclaimer that reclaimed nothing by priority
- * 1 sleeps one jiffy (VMSCAN_THROTTLE_NOPROGRESS; HZ = 250 -> 4 ms) before the last pass.
- * The wait is charged to the request, and writes that end within it complete now (their
- * pages rotate to the inactive tail for the final pass).  The engine is not run from
- * here: this may be reached from inside another module's event (migration targets). */
+/* reclaim_throttle (6.12) for a direct reclaimer: sleep on q for at most one jiffy
+ * (VMSCAN_THROTTLE_NOPROGRESS and _CONGESTED; HZ = 250 -> 4 ms), or until woken.  Only a
+ * request running as an actor sleeps; other callers (tests, tools) do not wait.  The
+ * cost charged so far is slept first, so the wait starts when the pass ends. */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
-static void throttle_noprogress(struct mm *mm, struct mm_request *req)
+static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq *q)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	mm_request_charge(req, RECLAIM_JIFFY_NS);
-	rs->stall_throttle_ns += RECLAIM_JIFFY_NS;
-	writeback_complete_until(mm, vmscan_now(mm) + RECLAIM_JIFFY_NS);
+	if (!mm_request_can_sleep(req))
+		return;
+	mm_request_yield(mm, req);
+	sim_ns_t t0 = vmscan_now(mm);
+	rs->nr_throttled++;
+	actor_wait(mm->engine, q, RECLAIM_JIFFY_NS);
+	sim_ns_t waited = vmscan_now(mm) - t0;
+	req->stall_ns += waited;
+	req->slept_ns += waited;
+	rs->stall_throttle_ns += waited;
+}
+
+/* skip_throttle_noprogress (6.12): no NOPROGRESS sleep once kswapd has given up on the
+ * node, or while write_pending pages are at most half of the reclaimable ones (throttling
+ * then happens when the pages under writeback cycle round the LRU). */
+static bool skip_throttle_noprogress(const struct mm *mm)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	if (rs->kswapd.failures >= MAX_RECLAIM_RETRIES)
+		return true;
+	uint64_t reclaimable = 0;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		if (zone_populated(&mm->zones[zi]))
+			reclaimable += reclaim_zone_reclaimable(mm, &mm->zones[zi]);
+	return 2 * (rs->nr_dirty + rs->nr_writeback) <= reclaimable;
+}
+
+/* consider_reclaim_throttle (6.12), after each priority's shrink_zones: a pass that
+ * reclaimed more than 1/8 of what it scanned wakes the NOPROGRESS sleepers; one that
+ * reclaimed nothing by priority 1 sleeps with them. */
+static void consider_reclaim_throttle(struct mm *mm, struct scan_control *sc)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	if (sc->nr_reclaimed > (sc->nr_scanned >> 3)) {
+		if (rs->throttle_noprogress.nr)
+			waitq_wake_all(mm->engine, &rs->throttle_noprogress);
+		return;
+	}
+	if (sc->priority == 1 && !sc->nr_reclaimed && !skip_throttle_noprogress(mm))
+		reclaim_throttle(mm, sc->req, &rs->throttle_noprogress);
 }
 
 static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 	VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_CMA,
 };
 
-/* try_to_free_pages (model.md §4.1): priority 12 -> 0, stop at 32 pages reclaimed or,
- * for costly orders, once compaction could run.  Cost goes to the allocating request. */
+/* try_to_free_pages -> do_try_to_free_pages (6.12, model.md §4.1): priority 12 -> 0, each
+ * a shrink_node of the eligible zones; stop at 32 pages reclaimed or, for costly orders,
+ * once compaction could run.  The CPU cost of each priority's scanning is charged to the
+ * request and slept before the next (the world moves on meanwhile); a node kswapd marked
+ * congested throttles each pass (VMSCAN_THROTTLE_CONGESTED), and no progress by priority 1
+ * throttles once (consider_reclaim_throttle). */
 static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -673,65 +719,54 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
-	uint64_t writes0 = rs->nr_writes_completed;
-	uint64_t refill_before = mm->vm_events[VM_PGREFILL];
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		struct shrink_plan plan;
+		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
+		uint64_t refill0 = mm->vm_events[VM_PGREFILL];
 		sc.nr = (struct reclaim_stat){ 0 };
 		vmscan_plan(mm, &sc, &plan);
 		while (vmscan_plan_step(mm, &sc, &plan))
 			;
 		vmscan_finish_node(mm, &sc);
+		sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
+					       sc.nr_reclaimed - reclaimed0);
+		mm_request_charge(ac->req, cost);
+		rs->stall_direct_ns += cost;
+		if (rs->node_congested)
+			reclaim_throttle(mm, ac->req, &rs->throttle_congested);
+		consider_reclaim_throttle(mm, &sc);
+		mm_request_yield(mm, ac->req);
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
-		if (sc.priority == 1 && !sc.nr_reclaimed)
-			throttle_noprogress(mm, ac->req);
 		if (ac->order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(mm, &sc))
 			break;
 	}
-	uint64_t refilled = mm->vm_events[VM_PGREFILL] - refill_before;
-	sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned + refilled, sc.nr_reclaimed);
-	mm_request_charge(ac->req, cost);
-	rs->stall_direct_ns += cost;
-	ac->reclaim_futile = !sc.nr_reclaimed && rs->nr_writes_completed == writes0;
 	return sc.nr_reclaimed;
 }
 
-/* zone_reclaimable_pages: file LRU, plus anon when swap has room. */
-static uint64_t reclaimable_pages(const struct mm *mm)
+uint64_t reclaim_zone_reclaimable(const struct mm *mm, const struct zone *z)
 {
 	const struct lruvec *v = &mm->lruvec;
-	uint64_t n = v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE] + v->nr_pages[LRU_EASY];
+	uint64_t reclaimable = v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE] + v->nr_pages[LRU_EASY];
 	if (vmscan_can_swap(mm))
-		n += v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON];
-	return n;
+		reclaimable += v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON];
+	uint64_t allocated = 0;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		allocated += mm->zones[zi].nr_alloc_pages;
+	/* Both factors are page counts below 2^32 (pfn_t), so the product fits. */
+	return allocated ? reclaimable * z->nr_alloc_pages / allocated : 0;
 }
 
-/* should_reclaim_retry: retry while some eligible zone could pass the min watermark with
- * its free pages plus the reclaimable ones, the latter discounted by the failed loops.
- * The node LRU is shared, so its pages are credited to each zone in proportion to the
- * zone's allocated pages. */
-bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_progress_loops)
+/* should_reclaim_retry (6.12), the zone part: free plus reclaimable pages against the min
+ * watermark at the request's order and alloc flags.  (The no-progress count and
+ * MAX_RECLAIM_RETRIES are the allocator's, page_alloc.c.) */
+bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac)
 {
-	if (no_progress_loops > MAX_RECLAIM_RETRIES)
-		return false;
-	/* Model shortcut: the kernel would sleep and retry while writes complete; the model's
-	 * clock stands still inside a request, so once a pass freed nothing and no write
-	 * ended during its throttle, the remaining retries would repeat it in vain. */
-	if (ac->reclaim_futile) {
-		mm->reclaim->nr_futile_fails++;
-		return false;
-	}
-	uint64_t reclaimable = reclaimable_pages(mm), allocated = 0;
-	for (int zi = 0; zi <= (int)ac->highest_zoneidx && zi < MAX_NR_ZONES; zi++)
-		allocated += mm->zones[zi].nr_alloc_pages;
 	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
 		const struct zone *z = &mm->zones[zi];
 		if (!zone_populated(z))
 			continue;
-		uint64_t share = allocated ? reclaimable * z->nr_alloc_pages / allocated : 0;
-		uint64_t available = share + z->nr_free_pages;
-		available -= (available * (uint64_t)no_progress_loops + MAX_RECLAIM_RETRIES - 1) / MAX_RECLAIM_RETRIES;
+		uint64_t available = reclaim_zone_reclaimable(mm, z) + z->nr_free_pages;
 		if (zone_watermark_ok(z, ac->order, zone_wmark(z, WMARK_MIN), ac->highest_zoneidx,
 				      ac->alloc_flags, available))
 			return true;
@@ -953,7 +988,7 @@ void reclaim_node_stat(const struct mm *mm, struct reclaim_node_stat *out)
 	out->stall_writeback_ns = rs->stall_writeback_ns;
 	out->stall_throttle_ns = rs->stall_throttle_ns;
 	out->nr_direct_reclaims = rs->nr_direct_reclaims;
-	out->nr_futile_fails = rs->nr_futile_fails;
+	out->nr_throttled = rs->nr_throttled;
 	out->nr_lowmem_notifications = rs->nr_notifications;
 	out->lowmem_level_pages = total_free(mm) + mm->lruvec.nr_pages[LRU_EASY];
 }

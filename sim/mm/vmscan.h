@@ -16,6 +16,7 @@
 #define MMSIM_VMSCAN_H
 
 #include "mm.h"
+#include "../engine/actor.h"
 
 #define DEF_PRIORITY 12
 #define SWAP_CLUSTER_MAX 32u
@@ -31,6 +32,8 @@ struct reclaim_stat {
 	uint64_t nr_writeback;      /* taken while under writeback */
 	uint64_t nr_unqueued_dirty; /* taken dirty and not under writeback */
 	uint64_t nr_immediate;      /* kswapd met PG_reclaim + PGDAT_WRITEBACK */
+	uint64_t nr_dirty;          /* taken dirty or under writeback */
+	uint64_t nr_congested;      /* taken under writeback with PG_reclaim: cycling round */
 };
 
 struct scan_control {
@@ -142,6 +145,10 @@ struct reclaim_state {
 	uint64_t nonresident_age; /* workingset clock: evictions + activations, pages */
 	uint64_t anon_cost, file_cost; /* lru_note_cost: recent IO + rotations per type */
 	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
+	bool node_congested; /* LRUVEC_NODE_CONGESTED: set by kswapd, cleared when balanced */
+	/* reclaim_throttle's wait queues (pgdat->reclaim_wait[]): direct reclaimers sleep on
+	 * them with a timeout of one jiffy (model.md §4.2). */
+	struct waitq throttle_noprogress, throttle_congested;
 	uint64_t refaults_file_seen; /* workingset_refault_file at the last cache-trim check */
 
 	struct kswapd kswapd;
@@ -157,15 +164,13 @@ struct reclaim_state {
 	bool kupdate_pending;
 	unsigned dirty_background_ratio, dirty_ratio; /* percent of dirtyable memory */
 
-	/* the allocation being refaulted in (page_allocated places it active) */
-	bool refault_activate;
 
 	/* stall components charged to requests (each also charged to its struct mm_request) */
 	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
 	uint64_t nr_writes_completed; /* writes ended, both devices */
-	uint64_t nr_futile_fails;     /* requests failed early: alloc_context.reclaim_futile */
+	uint64_t nr_throttled;        /* direct reclaimers put to sleep by reclaim_throttle */
 
 	/* ereclaimable (§9.3): notification when free + easily-reclaimable drops below */
 	uint64_t notify_threshold_pages;
@@ -191,7 +196,7 @@ struct reclaim_node_stat {
 	sim_ns_t stall_direct_ns, stall_refault_ns, stall_swapin_ns, stall_writeback_ns,
 		stall_throttle_ns;
 	uint64_t nr_direct_reclaims;
-	uint64_t nr_futile_fails;         /* direct reclaim retries cut short (vmscan.c) */
+	uint64_t nr_throttled;            /* direct reclaimers slept in reclaim_throttle */
 	uint64_t nr_lowmem_notifications; /* ereclaimable: free + easy crossed the threshold */
 	uint64_t lowmem_level_pages;      /* free + easily-reclaimable now */
 };
@@ -206,8 +211,12 @@ bool reclaim_node_unreclaimable(const struct mm *mm);
  * swap slots); false with the first violation in msg. O(pages). */
 bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size);
 
-/* should_reclaim_retry (model.md §4.1) for the allocator's retry loop. */
-bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac, int no_progress_loops);
+/* should_reclaim_retry's zone test (model.md §4.1): could some eligible zone pass its min
+ * watermark if every reclaimable page were reclaimed? */
+bool reclaim_should_retry(struct mm *mm, const struct alloc_context *ac);
+/* zone_reclaimable_pages: the node LRU's reclaimable pages credited to z in proportion to
+ * its allocated pages (the model keeps one LRU per node, not per zone). */
+uint64_t reclaim_zone_reclaimable(const struct mm *mm, const struct zone *z);
 
 /* Run the flusher now: write back every dirty file page (sync/"vmscan" reason). */
 void reclaim_flush_all(struct mm *mm);
@@ -245,8 +254,6 @@ int writeback_init(struct mm *mm, struct sim_error *err);
 void writeback_destroy(struct mm *mm);
 /* Queue a write of object id (pages) on dev; the head must already carry PF_WRITEBACK. */
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages);
-/* Complete every queued write that ends by time_ns (a throttled request waited that long). */
-void writeback_complete_until(struct mm *mm, sim_ns_t time_ns);
 void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id);
 /* Start writeback of one dirty file head (flusher or kswapd pageout). */
 void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id);

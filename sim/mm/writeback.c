@@ -110,14 +110,6 @@ static void io_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	vmscan_sample_lowmem(mm);
 }
 
-void writeback_complete_until(struct mm *mm, sim_ns_t time_ns)
-{
-	struct reclaim_state *rs = mm->reclaim;
-	complete_until(mm, &rs->disk, time_ns);
-	complete_until(mm, &rs->swap, time_ns);
-	/* The pending event (if any) stays at the old head time and finds nothing or less. */
-}
-
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages)
 {
 	if (dev->len == dev->cap) {

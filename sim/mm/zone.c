@@ -355,13 +355,14 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	obj_remove(mm, dummy);
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		pfn_list_init(&mm->lruvec.lists[l]);
-	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err))
+	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err) || oom_init(mm, err))
 		return -1;
 	return 0;
 }
 
 void mm_destroy(struct mm *mm)
 {
+	oom_destroy(mm);
 	cma_destroy(mm);
 	compaction_destroy(mm);
 	reclaim_destroy(mm);

@@ -41,7 +41,7 @@ static void write_reclaim(struct jsonw *w, const struct mm *mm)
 		{ "node_unreclaimable", st.node_unreclaimable },
 		{ "kswapd_busy_ns", st.kswapd_busy_ns },
 		{ "nr_direct_reclaims", st.nr_direct_reclaims },
-		{ "nr_futile_reclaim_fails", st.nr_futile_fails },
+		{ "nr_reclaim_throttled", st.nr_throttled },
 		{ "stall_direct_reclaim_ns", st.stall_direct_ns },
 		{ "stall_refault_ns", st.stall_refault_ns },
 		{ "stall_swapin_ns", st.stall_swapin_ns },

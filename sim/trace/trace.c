@@ -28,6 +28,7 @@ const char *const trace_kind_names[NR_TRACE_KINDS] = {
 	[TR_CMA_RELEASE] = "cma_release",
 	[TR_COMPACT] = "compact",
 	[TR_SNAPSHOT] = "snapshot",
+	[TR_TASK] = "task",
 };
 _Static_assert(ARRAY_SIZE(trace_kind_names) == NR_TRACE_KINDS, "trace_kind_names");
 /* The binary kind byte keeps the kind in 4 bits, with 15 reserved for the end marker. */

@@ -40,6 +40,7 @@ enum trace_kind {
 	TR_CMA_RELEASE,
 	TR_COMPACT,
 	TR_SNAPSHOT,
+	TR_TASK,
 	NR_TRACE_KINDS
 };
 /* Names as written in .mmt.txt: "alloc", "free", "access", "dirty", "pin", "unpin",

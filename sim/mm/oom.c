@@ -1,0 +1,167 @@
+/* oom.c — the OOM killer (out_of_memory / select_bad_process / oom_kill_process, 6.12;
+ * model.md §4.5).
+ *
+ * Badness (oom_badness without oom_score_adj): a task's resident anon pages plus its
+ * swapped-out ones — the model's RSS and swap entries; page tables are not modelled and
+ * file pages are taken as unmapped, so neither counts.  The task with the highest badness
+ * is chosen; on a tie the later task in pid order wins, as select_bad_process lets an
+ * equal later candidate replace the chosen one.  Task 0 stands for the kernel and is never
+ * chosen.  The victim's anon memory is freed at once (the oom_reaper and exit_mmap,
+ * without their delay): resident anon objects go back to the buddy, swapped ones release
+ * their slots.  Its page cache stays (it belongs to the files, not the task).
+ */
+#include "mm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/engine.h"
+
+struct task_points {
+	uint64_t task; /* key: task + 1 (0 is a valid task id; U64MAP_EMPTY is not) */
+	uint64_t points;
+};
+static const struct u64map_type points_type = {
+	.slot_size = sizeof(struct task_points),
+	.key_words = 1,
+	.min_cap = 64,
+};
+
+/* killed == every oom_victim's task; nr victims == vm_events[VM_OOM_KILL] */
+struct oom_state {
+	struct u64map killed; /* of struct task_points (points unused) */
+	struct oom_victim *v;
+	size_t nr, cap;
+};
+
+int oom_init(struct mm *mm, struct sim_error *err)
+{
+	(void)err;
+	mm->oom = calloc(1, sizeof(*mm->oom));
+	if (!mm->oom)
+		abort();
+	return 0;
+}
+
+void oom_destroy(struct mm *mm)
+{
+	if (!mm->oom)
+		return;
+	u64map_destroy(&mm->oom->killed);
+	free(mm->oom->v);
+	free(mm->oom);
+	mm->oom = NULL;
+}
+
+bool mm_task_killed(const struct mm *mm, uint32_t task)
+{
+	return mm->oom && mm->oom->killed.nr_live &&
+	       u64map_find(&mm->oom->killed, &points_type, (uint64_t)task + 1) != U64MAP_NONE;
+}
+
+const struct oom_victim *oom_victims(const struct mm *mm, size_t *nr)
+{
+	*nr = mm->oom ? mm->oom->nr : 0;
+	return mm->oom ? mm->oom->v : NULL;
+}
+
+/* Pages of object s that count towards its task's badness. */
+static uint64_t anon_pages(const struct mm *mm, const struct obj_slot *s)
+{
+	if (s->kind == OBJ_SWAPPED)
+		return 1ull << s->order;
+	if (s->kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_SWAPBACKED))
+		return 1ull << s->order;
+	return 0;
+}
+
+/* select_bad_process: the task with the highest badness; false when none has any. */
+static bool select_victim(const struct mm *mm, uint32_t *task, uint64_t *points)
+{
+	struct u64map pts = { 0 };
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+		const struct obj_slot *s = &mm->objs.slots[i];
+		uint64_t n;
+		if (s->id == OBJ_EMPTY || s->task == 0 || !(n = anon_pages(mm, s)))
+			continue;
+		bool added;
+		uint32_t k = u64map_get(&pts, &points_type, (uint64_t)s->task + 1, &added, NULL);
+		struct task_points *tp = u64map_slot(&pts, &points_type, k);
+		if (added)
+			tp->points = 0;
+		tp->points += n;
+	}
+	bool found = false;
+	for (uint32_t k = 0; k < pts.cap; k++) {
+		if (!u64map_live(&pts, &points_type, k))
+			continue;
+		const struct task_points *tp = u64map_slot(&pts, &points_type, k);
+		uint32_t t = (uint32_t)(tp->task - 1);
+		if (!found || tp->points > *points || (tp->points == *points && t > *task)) {
+			*task = t;
+			*points = tp->points;
+			found = true;
+		}
+	}
+	u64map_destroy(&pts);
+	return found;
+}
+
+bool oom_kill(struct mm *mm, struct mm_request *req)
+{
+	struct oom_state *os = mm->oom;
+	uint32_t victim = 0;
+	uint64_t points = 0;
+	if (!select_victim(mm, &victim, &points))
+		return false;
+	/* The victim's anon object ids first: freeing moves slots of the table. */
+	size_t nr = 0, cap = 64;
+	uint64_t *ids = malloc(cap * sizeof(*ids));
+	if (!ids)
+		abort();
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+		const struct obj_slot *s = &mm->objs.slots[i];
+		if (s->id == OBJ_EMPTY || s->task != victim || !anon_pages(mm, s))
+			continue;
+		if (nr == cap) {
+			cap *= 2;
+			uint64_t *n = realloc(ids, cap * sizeof(*ids));
+			if (!n)
+				abort();
+			ids = n;
+		}
+		ids[nr++] = s->id;
+	}
+	uint64_t freed = 0;
+	for (size_t i = 0; i < nr; i++) {
+		struct obj_slot *s = obj_lookup(&mm->objs, ids[i]);
+		if (s->kind == OBJ_PAGES) {
+			freed += 1ull << s->order;
+			/* Its pins die with it (the task's GUP references are dropped at exit). */
+			if (s->pins)
+				mm->pages[s->pfn].flags &= (uint16_t)~PF_PINNED;
+			s->pins = 0;
+		}
+		mm_free_req(mm, NULL, ids[i]);
+	}
+	free(ids);
+	bool added;
+	u64map_get(&os->killed, &points_type, (uint64_t)victim + 1, &added, NULL);
+	if (os->nr == os->cap) {
+		os->cap = os->cap ? os->cap * 2 : 8;
+		struct oom_victim *v = realloc(os->v, os->cap * sizeof(*v));
+		if (!v)
+			abort();
+		os->v = v;
+	}
+	os->v[os->nr++] = (struct oom_victim){
+		.task = victim,
+		.time_ns = mm->engine->now_ns,
+		.points = points,
+		.pages_freed = freed,
+		.requester = req ? req->task : 0,
+	};
+	count_vm_event(mm, VM_OOM_KILL);
+	return true;
+}

@@ -1,0 +1,458 @@
+/* replay.c — records become requests of sequential tasks (architecture.md §3).
+ *
+ * A task issues one record at a time.  A record whose operation cannot finish at once — an
+ * allocation whose fast path fails, a fault on a page that is not resident, a pin, a device
+ * allocation, a compaction request — runs as an engine actor (engine/actor.h): it sleeps in
+ * the slow path while kswapd, writeback, kcompactd and the other tasks' records go on, and
+ * resumes in the world as it is then.  A record that only costs time (a dirty-throttle
+ * pause, a truncate that waits for its write) finishes its work at once and blocks its task
+ * for the cost.  While a task is blocked its later records wait in its backlog:
+ *   open    (trace times are arrival times) they are issued as soon as the task is free,
+ *           overdue ones at once, in order;
+ *   closed  (trace times include think time) every later record of the task is shifted by
+ *           the time the task spent blocked; a `task T after P` record makes T inherit P's
+ *           shift until T starts, so a chain of jobs in one make slot is one sequential
+ *           actor and the run's elapsed is the critical path.
+ * Records of a task the OOM killer chose are skipped (counted).  Everything is ordered by
+ * the engine's (time, seq), so a run is deterministic for a seed.
+ */
+#include "sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/actor.h"
+#include "stats/rundir.h"
+
+/* a + b, saturating at the end of the representable range. */
+static sim_ns_t time_add_sat(sim_ns_t a, sim_ns_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* ---- the task table ------------------------------------------------------------------ */
+
+struct task_key {
+	uint64_t key; /* task + 1 */
+	uint64_t index;
+};
+static const struct u64map_type task_key_type = {
+	.slot_size = sizeof(struct task_key),
+	.key_words = 1,
+	.min_cap = 64,
+};
+
+static struct sim_task *task_get(struct sim *s, uint32_t task)
+{
+	bool added;
+	uint32_t i = u64map_get(&s->task_index, &task_key_type, (uint64_t)task + 1, &added, NULL);
+	if (i == U64MAP_NONE)
+		abort();
+	struct task_key *k = u64map_slot(&s->task_index, &task_key_type, i);
+	if (!added)
+		return s->tasks[k->index];
+	if (s->nr_tasks == s->cap_tasks) {
+		uint32_t cap = s->cap_tasks ? s->cap_tasks * 2 : 64;
+		struct sim_task **v = realloc(s->tasks, cap * sizeof(*v));
+		if (!v)
+			abort();
+		s->tasks = v;
+		s->cap_tasks = cap;
+	}
+	struct sim_task *t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	t->sim = s;
+	t->task = task;
+	k->index = s->nr_tasks;
+	s->tasks[s->nr_tasks++] = t;
+	return t;
+}
+
+static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
+{
+	uint32_t i = u64map_find(&s->task_index, &task_key_type, (uint64_t)t->task + 1);
+	return (uint32_t)((const struct task_key *)u64map_slot(&s->task_index, &task_key_type, i))->index;
+}
+
+static void backlog_push(struct sim_task *t, const struct trace_record *rec)
+{
+	if (t->bl_head + t->bl_len == t->bl_cap) {
+		if (t->bl_head) { /* slide down before growing */
+			memmove(t->backlog, t->backlog + t->bl_head, t->bl_len * sizeof(*t->backlog));
+			t->bl_head = 0;
+		}
+		if (t->bl_len == t->bl_cap) {
+			uint32_t cap = t->bl_cap ? t->bl_cap * 2 : 8;
+			struct trace_record *b = realloc(t->backlog, cap * sizeof(*b));
+			if (!b)
+				abort();
+			t->backlog = b;
+			t->bl_cap = cap;
+		}
+	}
+	t->backlog[t->bl_head + t->bl_len++] = *rec;
+}
+
+static bool backlog_pop(struct sim_task *t, struct trace_record *rec)
+{
+	if (!t->bl_len)
+		return false;
+	*rec = t->backlog[t->bl_head++];
+	if (!--t->bl_len)
+		t->bl_head = 0;
+	return true;
+}
+
+/* Closed loop: the shift of t's records — its own, plus, until it starts, that of the
+ * predecessor chain it waits for. */
+static sim_ns_t task_delay(const struct sim *s, const struct sim_task *t)
+{
+	sim_ns_t d = 0;
+	for (;;) {
+		d = time_add_sat(d, t->delay_ns);
+		if (!t->after)
+			return d;
+		t = s->tasks[t->after - 1];
+	}
+}
+
+/* The first task along t's predecessor chain that is blocked (t itself included), or NULL:
+ * a closed-loop record cannot be placed in time until that one's stall is known. */
+static struct sim_task *blocking_task(struct sim *s, struct sim_task *t)
+{
+	for (;;) {
+		if (t->blocked)
+			return t;
+		if (!t->after)
+			return NULL;
+		t = s->tasks[t->after - 1];
+	}
+}
+
+/* ---- one record ---------------------------------------------------------------------- */
+
+/* Kinds whose operation may sleep partway (migration, compaction): always an actor. */
+static bool runs_as_actor(enum trace_kind kind)
+{
+	return kind == TR_PIN || kind == TR_CMA_ALLOC || kind == TR_CMA_RELEASE || kind == TR_COMPACT;
+}
+
+/* Apply rec on behalf of req.  In REQ_DEFER mode an operation that would sleep sets
+ * req->deferred and does nothing; it is then applied again as an actor. */
+static void apply_record(struct sim *s, const struct trace_record *rec, struct mm_request *req)
+{
+	struct mm *mm = &s->mm;
+	bool known = true;
+	switch ((enum trace_kind)rec->kind) {
+	case TR_ALLOC:
+		mm_alloc_req(mm, req, rec->id, rec->gfp, rec->order);
+		break;
+	case TR_FREE:
+		known = mm_free_req(mm, req, rec->id);
+		break;
+	case TR_ACCESS:
+		known = mm_access_req(mm, req, rec->id);
+		break;
+	case TR_DIRTY:
+		known = mm_dirty_req(mm, req, rec->id);
+		break;
+	case TR_PIN:
+		known = mm_pin_req(mm, req, rec->id, rec->arg);
+		break;
+	case TR_UNPIN:
+		known = mm_unpin(mm, rec->id);
+		break;
+	case TR_HINT:
+		known = mm_hint_req(mm, req, rec->id, rec->arg);
+		break;
+	case TR_CMA_ALLOC:
+		mm_cma_alloc_req(mm, req, rec->id, rec->count, (unsigned)rec->arg);
+		break;
+	case TR_CMA_RELEASE:
+		known = mm_cma_release_req(mm, req, rec->id);
+		break;
+	case TR_COMPACT:
+		mm_compact_request_req(mm, req, rec->arg, rec->order == TRACE_COMPACT_WHOLE_ZONE ? -1 : rec->order);
+		break;
+	case TR_SNAPSHOT:
+		if (s->outdir[0]) {
+			char tag[32];
+			struct sim_error err;
+			snprintf(tag, sizeof(tag), "%d", rec->arg);
+			if (rundir_snapshot(s->outdir, tag, s->engine.now_ns, mm, &err) && !s->out_err.code)
+				s->out_err = err;
+		}
+		break;
+	case TR_TASK: /* only orders the closed loop (sim_run, issue) */
+	case NR_TRACE_KINDS:
+		break;
+	}
+	if (!known && !req->deferred)
+		s->unknown_by_kind[rec->kind]++;
+}
+
+/* The record in progress of t ended at end_ns: latency, the closed-loop shift, checks. */
+static void complete(struct sim *s, struct sim_task *t, sim_ns_t end_ns)
+{
+	const struct trace_record *rec = &t->cur;
+	sim_ns_t took = end_ns - t->issue_ns;
+	if (rec->kind == TR_ALLOC)
+		latency_record(&s->latency, gfp_alloc_class(rec->gfp, rec->order), s->cfg.costs.alloc_fast_ns + took);
+	else if (rec->kind == TR_CMA_ALLOC)
+		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
+	t->delay_ns = time_add_sat(t->delay_ns, took);
+	s->total_delay_ns = time_add_sat(s->total_delay_ns, took);
+	if (end_ns > s->last_ns)
+		s->last_ns = end_ns;
+	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0) {
+		char msg[512];
+		if (!mm_check(&s->mm, 2, msg, sizeof(msg))) {
+			fprintf(stderr, "mmsim: invariant violated after record %llu: %s\n",
+				(unsigned long long)s->nr_records, msg);
+			abort();
+		}
+	}
+}
+
+static void task_actor(void *arg)
+{
+	struct sim_task *t = arg;
+	struct sim *s = t->sim;
+	apply_record(s, &t->cur, &t->req);
+	mm_request_yield(&s->mm, &t->req); /* the stall still owed: the task stays blocked */
+	complete(s, t, s->engine.now_ns);
+	t->in_actor = false;
+	/* The backlog is issued from the main stack (an actor never starts another). */
+	engine_schedule(&s->engine, s->engine.now_ns, s->h_wake, task_idx(s, t));
+}
+
+#define WAKE_STALL (1ull << 32) /* wake arg: a stall (not an actor) ended */
+
+/* Issue rec for t now (t not blocked). */
+static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
+{
+	if (mm_task_killed(&s->mm, rec->task)) {
+		s->records_skipped_killed++;
+		return;
+	}
+	sim_ns_t now = s->engine.now_ns;
+	s->nr_records++;
+	s->records_by_kind[rec->kind]++;
+	t->cur = *rec;
+	t->issue_ns = now;
+	t->req = (struct mm_request){
+		.cpu = rec->task % MAX(s->cfg.machine.nr_cpus, 1u),
+		.task = rec->task,
+		.mode = REQ_DEFER,
+		.alloc_class = -1,
+	};
+	if (t->after) { /* it starts: its predecessor's shift becomes its own */
+		t->delay_ns = task_delay(s, t);
+		t->after = 0;
+	}
+	if (!runs_as_actor((enum trace_kind)rec->kind)) {
+		apply_record(s, rec, &t->req);
+		if (!t->req.deferred) {
+			if (!t->req.stall_ns) {
+				complete(s, t, now);
+				return;
+			}
+			t->blocked = true;
+			s->nr_blocked++;
+			engine_schedule(&s->engine, time_add_sat(now, t->req.stall_ns), s->h_wake,
+					WAKE_STALL | task_idx(s, t));
+			return;
+		}
+		t->req.deferred = false;
+	}
+	t->req.mode = REQ_ACTOR;
+	t->blocked = true;
+	t->in_actor = true;
+	s->nr_blocked++;
+	actor_run(&s->engine, task_actor, t);
+}
+
+static void pending_push(struct sim *s, const struct trace_record *rec)
+{
+	struct sim_task *t = task_get(s, rec->task);
+	pqueue_push_payload(&s->pending, time_add_sat(rec->time_ns, task_delay(s, t)), rec);
+}
+
+/* Engine handler: t's record in progress is over (its stall served, or its actor done);
+ * the task takes up its backlog. */
+static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	struct sim *s = ctx;
+	struct sim_task *t = s->tasks[(uint32_t)arg];
+	if (arg & WAKE_STALL)
+		complete(s, t, now_ns);
+	t->blocked = false;
+	s->nr_blocked--;
+	struct trace_record rec;
+	if (s->cfg.workload.replay == REPLAY_CLOSED) {
+		while (backlog_pop(t, &rec))
+			pending_push(s, &rec); /* placed again with the shift now known */
+		return;
+	}
+	while (!t->blocked && backlog_pop(t, &rec))
+		issue(s, t, &rec);
+}
+
+void replay_init(struct sim *s)
+{
+	s->h_wake = engine_register(&s->engine, "task-wake", handle_wake, s);
+}
+
+void replay_destroy(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		free(s->tasks[i]->backlog);
+		free(s->tasks[i]);
+	}
+	free(s->tasks);
+	u64map_destroy(&s->task_index);
+}
+
+/* ---- the two replay modes ------------------------------------------------------------- */
+
+/* The first record starts the clock and the sampling ticks. */
+static void start_run(struct sim *s, sim_ns_t t_ns)
+{
+	if (s->started)
+		return;
+	s->started = s->running = true;
+	s->first_ns = s->last_ns = t_ns;
+	engine_advance(&s->engine, t_ns);
+	if (s->cfg.output.sample_interval_ns)
+		engine_schedule(&s->engine, t_ns, s->h_sample, 0);
+}
+
+void sim_apply(struct sim *s, const struct trace_record *rec)
+{
+	start_run(s, rec->time_ns);
+	engine_run_until(&s->engine, rec->time_ns);
+	if (rec->time_ns > s->last_ns)
+		s->last_ns = rec->time_ns;
+	struct sim_task *t = task_get(s, rec->task);
+	if (t->blocked)
+		backlog_push(t, rec);
+	else
+		issue(s, t, rec);
+}
+
+/* Closed loop: apply every pending record due no later than horizon_ns. */
+static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
+{
+	while (pqueue_len(&s->pending) && pqueue_min_time(&s->pending) <= horizon_ns) {
+		struct pqueue_entry queued;
+		struct trace_record rec;
+		pqueue_pop(&s->pending, &queued, &rec);
+		struct sim_task *t = task_get(s, rec.task);
+		struct sim_task *b = blocking_task(s, t);
+		if (b) { /* placed again when b's record in progress ends */
+			backlog_push(b, &rec);
+			continue;
+		}
+		sim_ns_t due = time_add_sat(rec.time_ns, task_delay(s, t));
+		if (due > queued.time_ns) { /* the task stalled since this was queued */
+			pqueue_push_payload(&s->pending, due, &rec);
+			continue;
+		}
+		start_run(s, due);
+		engine_run_until(&s->engine, due);
+		/* The engine ran up to `due`: its events may have blocked t's chain again. */
+		b = blocking_task(s, t);
+		if (b) {
+			backlog_push(b, &rec);
+			continue;
+		}
+		due = time_add_sat(rec.time_ns, task_delay(s, t));
+		if (due > s->engine.now_ns) {
+			pqueue_push_payload(&s->pending, due, &rec);
+			continue;
+		}
+		rec.time_ns = due;
+		if (due > s->last_ns)
+			s->last_ns = due;
+		issue(s, t, &rec);
+	}
+}
+
+/* After the input: let blocked tasks finish (their backlogs included) while the world
+ * keeps running, until one second of simulated time passes with nothing completing. */
+static void finish_blocked(struct sim *s, bool closed)
+{
+	for (;;) {
+		if (s->stop && *s->stop)
+			return;
+		if (closed)
+			drain_pending(s, UINT64_MAX);
+		if (!s->nr_blocked)
+			return;
+		sim_ns_t next = engine_next_time(&s->engine);
+		if (next == UINT64_MAX || next > time_add_sat(s->last_ns, NSEC_PER_SEC))
+			return;
+		engine_step(&s->engine);
+	}
+}
+
+/* Requests still asleep in the allocator when the run ends, and records never issued. */
+static void count_unfinished(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		struct sim_task *t = s->tasks[i];
+		if (t->blocked && t->in_actor && t->req.alloc_class >= 0)
+			s->mm.alloc_outcome[t->req.alloc_class][AOUT_UNFINISHED]++;
+		s->records_unissued += t->bl_len;
+	}
+	s->records_unissued += pqueue_len(&s->pending);
+}
+
+int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
+{
+	struct trace_record rec;
+	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
+	int rc;
+	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+		if (s->stop && *s->stop)
+			return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
+		if (rec.kind == TR_TASK) {
+			/* `task T after P`: until T starts, it inherits P's shift (closed loop). */
+			struct sim_task *t = task_get(s, rec.task);
+			if (closed && rec.arg && (uint32_t)rec.arg != rec.task)
+				t->after = task_idx(s, task_get(s, (uint32_t)rec.arg)) + 1;
+		}
+		if (!closed) {
+			sim_apply(s, &rec);
+			if (s->out_err.code)
+				break;
+			continue;
+		}
+		/* Everything due before this record's raw time is safe to run now. */
+		if (rec.time_ns > 0)
+			drain_pending(s, rec.time_ns - 1);
+		pending_push(s, &rec);
+		if (s->out_err.code)
+			break;
+	}
+	if (rc < 0)
+		return -1;
+	if (!s->out_err.code)
+		finish_blocked(s, closed);
+	if (s->stop && *s->stop)
+		return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
+	count_unfinished(s);
+	s->running = false;
+	/* Let in-flight mechanism work (writeback completions, kswapd) finish within a
+	 * bounded tail so the final state is settled but a run never spins forever. */
+	if (!s->out_err.code)
+		engine_run_until(&s->engine, time_add_sat(s->last_ns, NSEC_PER_SEC));
+	if (s->out_err.code) {
+		if (err)
+			*err = s->out_err;
+		return -1;
+	}
+	return 0;
+}
