@@ -169,6 +169,8 @@ static sim_ns_t apply(struct sim *s, const struct trace_record *rec)
 				output_failed(s, &err);
 		}
 		break;
+	case TR_TASK:
+		break;
 	case NR_TRACE_KINDS:
 		break;
 	}
