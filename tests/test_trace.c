@@ -914,7 +914,7 @@ static void test_large(void)
 /* The checked-in example traces parse to a clean end. */
 static void test_examples(void)
 {
-	static const char *const names[] = { "example", "camera-burst", "compaction-test" };
+	static const char *const names[] = { "example", "camera-burst", "compaction-test", "task-chain" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char path[1024];
 		snprintf(path, sizeof(path), "%s/traces/%s.mmt.txt", tl_srcdir(), names[i]);
