@@ -97,6 +97,9 @@ static const struct trace_record extreme[] = {
 	{ .time_ns = 1ull << 44, .kind = TR_COMPACT, .arg = -1, .order = TRACE_COMPACT_WHOLE_ZONE },
 	{ .time_ns = 1ull << 44, .kind = TR_COMPACT, .arg = MAX_NR_ZONES - 1, .order = MAX_PAGE_ORDER, .task = 3 },
 	{ .time_ns = 1ull << 44, .kind = TR_COMPACT, .arg = 0, .order = 0 },
+	{ .time_ns = 1ull << 45, .kind = TR_TASK, .task = UINT32_MAX, .arg = (int32_t)(UINT32_MAX - 1) },
+	{ .time_ns = 1ull << 45, .kind = TR_TASK, .task = 1, .arg = 0 },
+	{ .time_ns = 1ull << 45, .kind = TR_TASK, .task = UINT32_MAX - 1, .arg = (int32_t)UINT32_MAX },
 	{ .time_ns = UINT64_MAX - 1, .kind = TR_SNAPSHOT, .arg = INT32_MIN },
 	{ .time_ns = UINT64_MAX, .kind = TR_SNAPSHOT, .arg = INT32_MAX },
 	{ .time_ns = UINT64_MAX, .kind = TR_SNAPSHOT, .arg = 0 },
@@ -274,10 +277,16 @@ static void test_roundtrip_random(void)
 		default:
 			break;
 		}
-		if (r->kind != TR_COMPACT && r->kind != TR_SNAPSHOT)
+		if (r->kind != TR_COMPACT && r->kind != TR_SNAPSHOT && r->kind != TR_TASK)
 			r->id = y & 1 ? y >> (y % 64) : (uint64_t)i;
 		if (r->kind != TR_SNAPSHOT)
 			r->task = x & 4 ? (uint32_t)(y >> 50) : 1;
+		if (r->kind == TR_TASK) {
+			/* a real task (not 0), after none, a nearby pid or any other */
+			r->task += r->task == 0;
+			uint32_t after = y & 2 ? 0 : y & 8 ? r->task - 1 : (uint32_t)(y >> 24);
+			r->arg = (int32_t)(after == r->task ? after + 1 : after);
+		}
 	}
 	struct sim_error err = { 0 };
 	CHECK_EQ(write_trace(tpath("rnd.mmt.gz"), TRACE_BINARY_GZ, recs, N), 0);
@@ -341,7 +350,7 @@ static void test_bin_text_bin(void)
  *   end marker      → 0f 03               three records
  */
 static const unsigned char golden[] = {
-	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 1, 0, 0, 0, 1, 0, 0, 0,
+	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 2, 0, 0, 0, 1, 0, 0, 0,
 	4, 's', 'e', 'e', 'd', 2, '4', '2',
 	0x30, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19, /* offset 24 */
 	0x01, 0x00, 0x03,                               /* offset 32 */
@@ -381,7 +390,112 @@ static void test_golden_bytes(void)
 	CHECK(rec_eq(&rec, &r3));
 	CHECK_EQ(trace_read(r, &rec, &err), 0);
 	trace_close(r);
+	/* A version-1 stream (the same bytes, version 1) still reads, as version 1. */
+	unsigned char v1[sizeof(golden)];
+	memcpy(v1, golden, sizeof(v1));
+	v1[8] = 1;
+	write_file(p, v1, sizeof(v1));
+	r = trace_open(p, &err);
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_EQ(trace_reader_header(r)->version, 1);
+		CHECK_EQ(trace_read(r, &rec, &err), 1);
+		CHECK(rec_eq(&rec, &r1));
+		CHECK_EQ(trace_read(r, &rec, &err), 1);
+		CHECK_EQ(trace_read(r, &rec, &err), 1);
+		CHECK(rec_eq(&rec, &r3));
+		CHECK_EQ(trace_read(r, &rec, &err), 0);
+		trace_close(r);
+	}
 	remove(p);
+}
+
+static void expect_error(const char *path, const char *want);
+
+/* A task record by hand (FORMAT.md §3): the golden stream, then
+ *   3000 task after=12 task=13  → 1b | e8 07 | 0d | 0c
+ *        kind 11 + TASK bit (13 is not the last task, 12); Δt 1000; task 13; after 12
+ *   end marker                  → 0f 04
+ */
+static const unsigned char golden_task[] = {
+	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 2, 0, 0, 0, 1, 0, 0, 0,
+	4, 's', 'e', 'e', 'd', 2, '4', '2',
+	0x30, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19,
+	0x01, 0x00, 0x03,
+	0x00, 0xe8, 0x07, 0x02, 0x00,
+	0x1b, 0xe8, 0x07, 0x0d, 0x0c, /* offset 40 */
+	0x0f, 0x04,                   /* offset 45 */
+};
+
+static void test_task_golden(void)
+{
+	const char *p = tpath("task.mmt.gz"), *t = tpath("task.mmt.txt");
+	struct trace_header h = { .version = TRACE_VERSION };
+	trace_meta_set(&h, "seed", "42");
+	struct sim_error err = { 0 };
+	const struct trace_record recs[] = {
+		{ .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 },
+		{ .time_ns = 1000, .kind = TR_FREE, .id = 5, .task = 12 },
+		{ .time_ns = 2000, .kind = TR_ALLOC, .id = 8, .gfp = 0xcc0, .task = 12 },
+		{ .time_ns = 3000, .kind = TR_TASK, .task = 13, .arg = 12 },
+	};
+	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
+		CHECK_EQ(trace_write(w, &recs[i], &err), 0);
+	CHECK_EQ(trace_commit(w, &err), 0);
+	size_t n;
+	unsigned char *d = gunzip(p, &n);
+	CHECK_EQ(n, sizeof(golden_task));
+	CHECK(n == sizeof(golden_task) && !memcmp(d, golden_task, n));
+	free(d);
+	/* its text line, and the text form read back to the same record */
+	char line[TRACE_TEXT_LINE_MAX];
+	trace_record_format(&recs[3], line, sizeof(line));
+	CHECK_STR(line, "3000 task after=12 task=13");
+	CHECK_EQ(trace_task_after(&recs[3]), 12);
+	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
+	struct trace_reader *r = trace_open(t, &err);
+	CHECK(r != NULL);
+	struct trace_record rec;
+	size_t nr = 0;
+	while (r && trace_read(r, &rec, &err) == 1) {
+		CHECK(nr < ARRAY_SIZE(recs) && rec_eq(&rec, &recs[nr]));
+		nr++;
+	}
+	CHECK_EQ(nr, ARRAY_SIZE(recs));
+	trace_close(r);
+	/* rejects in the binary form */
+	unsigned char g[sizeof(golden_task)];
+	struct {
+		size_t off;
+		unsigned char byte;
+		const char *want;
+	} cases[] = {
+		{ 44, 0x0d, "record 4: task 13 after itself" },
+		{ 43, 0x0c, "record 4: task 12 after itself" },
+		{ 43, 0x00, "record 4: task record of task 0 (0 is no task)" },
+		{ 8, 1, "record 4: unknown kind 11 in a version 1 trace" },
+	};
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		memcpy(g, golden_task, sizeof(g));
+		g[cases[c].off] = cases[c].byte;
+		write_file(p, g, sizeof(g));
+		expect_error(p, cases[c].want);
+	}
+	/* after beyond 32 bits: 2^32 = 80 80 80 80 10 */
+	unsigned char big[sizeof(golden_task) + 4];
+	memcpy(big, golden_task, 44);
+	memcpy(big + 44, (const unsigned char[]){ 0x80, 0x80, 0x80, 0x80, 0x10, 0x0f, 0x04 }, 7);
+	write_file(p, big, 51);
+	expect_error(p, "record 4: after 4294967296 out of range");
+	/* cut before the after varint */
+	write_file(p, golden_task, 44);
+	expect_error(p, "truncated at record 4 (in after)");
+	remove(p);
+	remove(t);
 }
 
 /* Expect path to fail on open or read with code 65 and a message containing want. */
@@ -469,7 +583,8 @@ static void test_corruption(void)
 		unsigned char byte;
 		const char *want;
 	} cases[] = {
-		{ 24, 0x0b, "record 1: unknown kind 11" },
+		{ 24, 0x0b, "record 1: task record of task 0 (0 is no task)" }, /* kind 11: task */
+		{ 24, 0x0c, "record 1: unknown kind 12" },
 		{ 24, 0x0e, "record 1: unknown kind 14" },
 		{ 24, 0x40, "record 1: reserved bits" },
 		{ 24, 0x80, "record 1: reserved bits" },
@@ -495,7 +610,7 @@ static void test_corruption(void)
 	expect_error(bad, "record 4: data after the end-of-trace marker");
 	/* A 10-byte varint whose last byte carries more than bit 63. */
 	static const unsigned char overflow[] = {
-		'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 1, 0, 0, 0, 0, 0, 0, 0,
+		'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 2, 0, 0, 0, 0, 0, 0, 0,
 		0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x0f, 0x01,
 	};
 	write_file(bad, overflow, sizeof(overflow));
@@ -568,14 +683,18 @@ static void test_version_magic(void)
 	const char *p = tpath("v.mmt.gz");
 	unsigned char g[sizeof(golden)];
 	memcpy(g, golden, sizeof(g));
-	g[8] = 2;
+	g[8] = 3;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 2, this mmsim reads 1");
+	expect_error(p, "version 3, this mmsim reads 1 to 2");
+	g[8] = 0;
+	write_file(p, g, sizeof(g));
+	expect_error(p, "version 0, this mmsim reads 1 to 2");
+	g[8] = 3;
 	/* The same inside gzip. */
 	gzFile gz = gzopen(p, "wb");
 	gzwrite(gz, g, sizeof(g));
 	gzclose(gz);
-	expect_error(p, "version 2, this mmsim reads 1");
+	expect_error(p, "version 3, this mmsim reads 1 to 2");
 	memcpy(g, golden, sizeof(g));
 	g[0] = 'X';
 	write_file(p, g, sizeof(g));
@@ -585,7 +704,9 @@ static void test_version_magic(void)
 	write_file(p, "MMSIM", 5);
 	expect_error(p, "truncated in the header");
 	write_file(p, "# mmsim-trace v7\n", 17);
-	expect_error(p, "version 7, this mmsim reads 1");
+	expect_error(p, "version 7, this mmsim reads 1 to 2");
+	write_file(p, "# mmsim-trace v0\n", 17);
+	expect_error(p, "version 0, this mmsim reads 1 to 2");
 	write_file(p, "# some other file\n", 18);
 	expect_error(p, "not an mmsim trace");
 	write_file(p, "\x1f\x8b\x08\x00garbage", 11);
@@ -630,6 +751,15 @@ static void test_text_errors(void)
 		{ "# mmsim-trace v1\n10\n", "2:1: expected TIME KIND" },
 		{ "# mmsim-trace v1\n# a: 1\n# a: 2\n", "3:3: duplicate header key 'a'" },
 		{ "# mmsim-trace v1\n20000000000s free id=1\n", "2:1: bad time" },
+		{ "# mmsim-trace v2\n10 task task=7 after=7\n", "2:22: task 7 after itself" },
+		{ "# mmsim-trace v2\n10 task after=7 task=0\n", "2:22: task record of task 0 (0 is no task)" },
+		{ "# mmsim-trace v2\n10 task after=1\n", "2:4: task needs task=" },
+		{ "# mmsim-trace v2\n10 task task=1 after=-1\n", "2:22: bad after '-1'" },
+		{ "# mmsim-trace v2\n10 task task=1 after=4294967296\n", "2:22: bad after '4294967296'" },
+		{ "# mmsim-trace v2\n10 task task=1 id=3\n", "2:16: task has no field 'id'" },
+		{ "# mmsim-trace v2\n10 task task=1 after=2 after=3\n", "2:24: field 'after' given twice" },
+		{ "# mmsim-trace v1\n10 task task=2 after=1\n", "2:4: unknown record kind 'task' in a version 1 trace" },
+		{ "# mmsim-trace v2\n10 free id=1 after=3\n", "2:14: free has no field 'after'" },
 	};
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		write_file(p, cases[c].text, strlen(cases[c].text));
@@ -666,6 +796,24 @@ static void test_text_errors(void)
 	CHECK(rec_eq(&rec, &(struct trace_record){ .time_ns = NSEC_PER_SEC, .kind = TR_CMA_ALLOC, .id = 1, .count = 7 }));
 	CHECK_EQ(trace_read(r, &rec, &err), 0);
 	CHECK_EQ(trace_reader_records(r), 4);
+	CHECK_EQ(trace_reader_header(r)->version, 1);
+	trace_close(r);
+	/* Version 2: after= defaults to 0 (no predecessor), takes hex and the full pid range. */
+	static const char ok2[] = "# mmsim-trace v2\n5 task task=9\n6 task task=10 after=0x9\n"
+				  "7 task task=1 after=4294967295\n";
+	write_file(p, ok2, strlen(ok2));
+	r = trace_open(p, &err);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	CHECK_EQ(trace_reader_header(r)->version, 2);
+	CHECK_EQ(trace_read(r, &rec, &err), 1);
+	CHECK(rec_eq(&rec, &(struct trace_record){ .time_ns = 5, .kind = TR_TASK, .task = 9 }));
+	CHECK_EQ(trace_read(r, &rec, &err), 1);
+	CHECK(rec_eq(&rec, &(struct trace_record){ .time_ns = 6, .kind = TR_TASK, .task = 10, .arg = 9 }));
+	CHECK_EQ(trace_read(r, &rec, &err), 1);
+	CHECK_EQ(trace_task_after(&rec), UINT32_MAX);
+	CHECK_EQ(trace_read(r, &rec, &err), 0);
 	trace_close(r);
 	remove(p);
 }
@@ -766,7 +914,7 @@ static void test_large(void)
 /* The checked-in example traces parse to a clean end. */
 static void test_examples(void)
 {
-	static const char *const names[] = { "example", "camera-burst", "compaction-test" };
+	static const char *const names[] = { "example", "camera-burst", "compaction-test", "task-chain" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char path[1024];
 		snprintf(path, sizeof(path), "%s/traces/%s.mmt.txt", tl_srcdir(), names[i]);
@@ -841,6 +989,7 @@ int main(int argc, char **argv)
 	RUN(test_roundtrip_random);
 	RUN(test_bin_text_bin);
 	RUN(test_golden_bytes);
+	RUN(test_task_golden);
 	RUN(test_gzip_tail);
 	RUN(test_truncation);
 	RUN(test_corruption);

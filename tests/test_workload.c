@@ -528,6 +528,163 @@ static void test_kbuild(void)
 	sc_free(&sc);
 }
 
+/* kbuild's tasks, with hand-set sizes: shell 2 pages (task 1000, ids 1-2), make 4 pages
+ * (task 1001, ids 3-6), no ld; then 2 make slots whose first jobs are tasks 1002, 1003.
+ * No file reads and no random anon touches, so every ACCESS is a heap re-read of a job
+ * or a long-lived task's touch.  Checked, record by record:
+ *   - the first records: t=0 task 1000 after 0, alloc 1, 2; task 1001 after 0, alloc 3-6;
+ *     task 1002 after 0; task 1003 after 0;
+ *   - every task's first record is its TASK record; exactly 2 tasks (the slots' first
+ *     jobs) and the long-lived ones name no predecessor; every other job names a job
+ *     that exited exactly then (its object file's last DIRTY is at the successor's start)
+ *     and that no other job names, so the jobs form 2 chains;
+ *   - an ACCESS names a live object of the accessing task;
+ *   - a job re-reads every 10 ms of its life, ceil(0.5 x its live anon pages) at a time;
+ *   - long-lived touches every 100 ms, half their pages as a wrapping window: make reads
+ *     3,4 at 100 ms, 5,6 at 200 ms, 3,4 at 300 ms, ...; shell 1, 2, 1, ...; the last touch
+ *     is at 900 ms (the run ends at 1 s, before a touch there);
+ *   - the long-lived objects live to the end: freed only by the drain, at 1 s. */
+static void test_kbuild_slots(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: kbuild\nduration: 1s\njobs: 2\nop_rate: 2000\nfiles: 50\n"
+			   "job: { mean: 40ms }\nmix: { anon: 80, read: 0 }\n"
+			   "heap: { reread_interval: 10ms, reread_fraction: 0.5 }\n"
+			   "longlived: { shell: 8KiB, make: 16KiB, ld: 0, touch_period: 100ms, "
+			   "touch_fraction: 0.5 }\n";
+	enum { MAXT = 4096, MAXID = 1 << 20 };
+	struct task_state {
+		bool seen, is_task_rec_first, named;
+		sim_ns_t start_ns, last_dirty_ns, last_access_ns;
+		uint32_t live_anon, burst; /* accesses at last_access_ns */
+	} *ts = calloc(MAXT, sizeof(*ts));
+	uint32_t *owner = calloc(MAXID, sizeof(*owner));
+	uint8_t *live = calloc(MAXID, 1), *anon = calloc(MAXID, 1);
+	struct workload *w = open_ok(yaml, seed);
+	if (!w || !ts || !owner || !live || !anon)
+		goto out;
+	static const struct { uint8_t kind; uint32_t task; uint64_t id; int32_t arg; } first[] = {
+		{ TR_TASK, 1000, 0, 0 }, { TR_ALLOC, 1000, 1, 0 }, { TR_ALLOC, 1000, 2, 0 },
+		{ TR_TASK, 1001, 0, 0 }, { TR_ALLOC, 1001, 3, 0 }, { TR_ALLOC, 1001, 4, 0 },
+		{ TR_ALLOC, 1001, 5, 0 }, { TR_ALLOC, 1001, 6, 0 }, { TR_TASK, 1002, 0, 0 },
+		{ TR_TASK, 1003, 0, 0 },
+	};
+	uint64_t make_touch[3] = { 0 }, shell_touch[3] = { 0 }, nr_make = 0, nr_shell = 0;
+	uint64_t n = 0, bad_first = 0, bad_chain = 0, bad_access = 0, bad_burst = 0, bad_time = 0;
+	uint64_t heads = 0, successors = 0, ll_frees = 0, bad_ll_free = 0, nr_rereads = 0;
+	uint32_t max_task = 0;
+	struct trace_record r;
+	struct sim_error err = { 0 };
+	/* closes task t's access burst at t_ns: ceil(0.5 x live anon) accesses */
+#define CLOSE_BURST(t)                                                                   	do {                                                                             		if (ts[t].burst && (t) >= 1002 && ts[t].burst != (ts[t].live_anon + 1) / 2) 			bad_burst++;                                                     		ts[t].burst = 0;                                                         	} while (0)
+	while (workload_next(w, &r, &err) == 1) {
+		if (n < ARRAY_SIZE(first)) {
+			CHECK_EQ(r.time_ns, 0);
+			CHECK_EQ(r.kind, first[n].kind);
+			CHECK_EQ(r.task, first[n].task);
+			CHECK_EQ(r.id, first[n].id);
+			CHECK_EQ(r.arg, first[n].arg);
+		}
+		n++;
+		uint32_t t = r.task;
+		if (t >= MAXT || r.id >= MAXID) {
+			CHECK(0);
+			break;
+		}
+		max_task = MAX(max_task, t);
+		if (!ts[t].seen) {
+			ts[t].seen = true;
+			if (r.kind != TR_TASK)
+				bad_first++;
+		}
+		if (ts[t].burst && r.time_ns != ts[t].last_access_ns)
+			CLOSE_BURST(t);
+		switch (r.kind) {
+		case TR_TASK: {
+			ts[t].start_ns = r.time_ns;
+			uint32_t after = trace_task_after(&r);
+			if (!after) {
+				heads += t >= 1002;
+				break;
+			}
+			successors++;
+			/* the predecessor is a job, exited now, named once */
+			if (after < 1002 || after >= t || ts[after].named ||
+			    ts[after].last_dirty_ns != r.time_ns)
+				bad_chain++;
+			ts[after].named = true;
+			break;
+		}
+		case TR_ALLOC:
+			owner[r.id] = t;
+			live[r.id] = 1;
+			anon[r.id] = (r.gfp & __GFP_ZERO) || r.order == 9;
+			if (anon[r.id])
+				ts[t].live_anon++;
+			break;
+		case TR_FREE:
+			live[r.id] = 0;
+			if (anon[r.id])
+				ts[owner[r.id]].live_anon--;
+			if (t < 1002) {
+				ll_frees++;
+				bad_ll_free += r.time_ns != NSEC_PER_SEC;
+			}
+			break;
+		case TR_DIRTY:
+			ts[t].last_dirty_ns = r.time_ns;
+			break;
+		case TR_ACCESS:
+			if (!live[r.id] || owner[r.id] != t || !anon[r.id])
+				bad_access++;
+			if (t == 1001 && nr_make < 3 * 2)
+				make_touch[nr_make / 2] = make_touch[nr_make / 2] * 10 + r.id;
+			if (t == 1000 && nr_shell < 3)
+				shell_touch[nr_shell] = r.id;
+			nr_make += t == 1001;
+			nr_shell += t == 1000;
+			if (t == 1000 || t == 1001) {
+				bad_time += r.time_ns % (100 * NSEC_PER_MSEC) != 0;
+			} else {
+				bad_time += (r.time_ns - ts[t].start_ns) % (10 * NSEC_PER_MSEC) != 0;
+				nr_rereads += !ts[t].burst;
+			}
+			ts[t].burst++;
+			ts[t].last_access_ns = r.time_ns;
+			break;
+		default:
+			break;
+		}
+	}
+#undef CLOSE_BURST
+	CHECK(n > 1000);
+	CHECK_EQ(bad_first, 0);
+	CHECK_EQ(heads, 2);
+	CHECK_EQ(successors, max_task - 1003); /* every job after the first two has one */
+	CHECK(successors > 20);                /* 1 s of 40 ms jobs in 2 slots */
+	CHECK_EQ(bad_chain, 0);
+	CHECK_EQ(bad_access, 0);
+	CHECK_EQ(bad_burst, 0);
+	CHECK_EQ(bad_time, 0);
+	CHECK(nr_rereads > 20);
+	CHECK_EQ(nr_make, 9 * 2);
+	CHECK_EQ(nr_shell, 9);
+	CHECK_EQ(make_touch[0], 34);
+	CHECK_EQ(make_touch[1], 56);
+	CHECK_EQ(make_touch[2], 34);
+	CHECK_EQ(shell_touch[0], 1);
+	CHECK_EQ(shell_touch[1], 2);
+	CHECK_EQ(shell_touch[2], 1);
+	CHECK_EQ(ll_frees, 6);
+	CHECK_EQ(bad_ll_free, 0);
+out:
+	workload_close(w);
+	free(ts);
+	free(owner);
+	free(live);
+	free(anon);
+}
+
 /* 2 writers x 4 MiB (1024 pages) x 2 passes at 100 MiB/s: one page per
  * 4096 / (100 * 2^20) s = 39062.5 ns -> 39062 ns.  1 MiB bursts = 256 pages, 10 ms pause
  * after each burst but the last: 2048 writes per writer, 7 pauses, so the last write is at
@@ -729,7 +886,7 @@ static void test_all_kinds_deterministic(void)
 {
 	uint64_t seed = tl_test_seed();
 	const char *yamls[] = {
-		"generator: kbuild\nrecords: 20000\njobs: 4\nfiles: 300\n",
+		"generator: kbuild\nrecords: 20000\njobs: 4\nfiles: 300\nlonglived: { make: 1MiB, ld: 0 }\n",
 		"generator: stream_write\nrecords: 20000\nfile_size: 16MiB\nwriters: 3\n",
 		"generator: anon_ws\nrecords: 20000\nwss: 1MiB\n",
 		"generator: highalloc\nrecords: 20000\nwarmup: 10ms\nallocs: 1000\ninterval: 1ms\n",
@@ -1037,6 +1194,7 @@ int main(int argc, char **argv)
 	RUN(test_set_and_header);
 	RUN(test_param_roundtrip);
 	RUN(test_kbuild);
+	RUN(test_kbuild_slots);
 	RUN(test_stream_write);
 	RUN(test_anon_ws);
 	RUN(test_highalloc);

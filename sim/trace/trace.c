@@ -61,7 +61,14 @@ const uint8_t trace_kind_fields[NR_TRACE_KINDS] = {
 	[TR_CMA_RELEASE] = TRF_TASK | TRF_ID,
 	[TR_COMPACT] = TRF_TASK | TRF_ORDER | TRF_ARG,
 	[TR_SNAPSHOT] = TRF_ARG,
+	[TR_TASK] = TRF_TASK | TRF_ARG,
 };
+
+/* Version 1 fixed the first eleven kinds; version 2 added TASK. */
+unsigned trace_kind_since(enum trace_kind kind)
+{
+	return kind == TR_TASK ? 2 : 1;
+}
 
 /* ---- header meta ---------------------------------------------------------------- */
 
@@ -212,6 +219,14 @@ int trace_record_check(const struct trace_record *rec, struct sim_error *err)
 			return sim_error_set(err, EX_DATAERR_, "compact order %u not 0..%d or whole",
 					     rec->order, MAX_PAGE_ORDER);
 		break;
+	case TR_TASK:
+		/* after = 0 means "no predecessor", so task 0 could never be one: a chain
+		 * names real tasks only. */
+		if (rec->task == 0)
+			return sim_error_set(err, EX_DATAERR_, "task record of task 0 (0 is no task)");
+		if (trace_task_after(rec) == rec->task)
+			return sim_error_set(err, EX_DATAERR_, "task %" PRIu32 " after itself", rec->task);
+		break;
 	default:
 		break;
 	}
@@ -253,6 +268,9 @@ int trace_record_format(const struct trace_record *rec, char *buf, size_t len)
 		break;
 	case TR_SNAPSHOT:
 		PUT(" tag=%" PRId32, rec->arg);
+		break;
+	case TR_TASK:
+		PUT(" after=%" PRIu32, trace_task_after(rec));
 		break;
 	default:
 		break;

@@ -18,6 +18,8 @@
  *   CMA_RELEASE  time, task, id                        release device allocation id
  *   COMPACT      time, task, arg=zone index or -1 (all), order in .order (or 0xff = whole zone)
  *   SNAPSHOT     time, arg=tag                         write /proc-format snapshots now
+ *   TASK         time, task, arg=after pid (0: none)   first record of task; in closed replay
+ *                                                      it starts when task `after` ended (v2)
  */
 #ifndef MMSIM_TRACE_H
 #define MMSIM_TRACE_H
@@ -25,7 +27,10 @@
 #include "../common.h"
 #include "../kernel/intent.h"
 
-#define TRACE_VERSION 1
+/* Writers write TRACE_VERSION; readers accept TRACE_VERSION_MIN..TRACE_VERSION.  Each
+ * version fixes the record vocabulary: version 1 has every kind but TASK. */
+#define TRACE_VERSION 2
+#define TRACE_VERSION_MIN 1
 #define TRACE_MAGIC "MMSIMTRC"
 
 enum trace_kind {
@@ -44,7 +49,7 @@ enum trace_kind {
 	NR_TRACE_KINDS
 };
 /* Names as written in .mmt.txt: "alloc", "free", "access", "dirty", "pin", "unpin",
- * "hint", "cma_alloc", "cma_release", "compact", "snapshot". */
+ * "hint", "cma_alloc", "cma_release", "compact", "snapshot", "task". */
 extern const char *const trace_kind_names[NR_TRACE_KINDS];
 
 /* Text spellings of the intent kinds (enum trace_pin_kind, enum trace_hint_kind and
@@ -58,10 +63,21 @@ struct trace_record {
 	uint32_t gfp;     /* gfp bits, gfp.h numbering (kernel 6.18 x86-64) */
 	uint32_t task;    /* task (pid) that issued the record */
 	uint32_t count;   /* CMA_ALLOC: pages requested */
-	int32_t arg;      /* kind-specific: pin kind, hint kind, align order, zone, tag */
+	int32_t arg;      /* kind-specific: pin kind, hint kind, align order, zone, tag, after */
 	uint8_t kind;     /* enum trace_kind */
 	uint8_t order;    /* ALLOC: order; COMPACT: order or TRACE_COMPACT_WHOLE_ZONE */
 };
+
+/* TASK: the task (pid) that must end before rec->task starts, 0 for none.  A pid is
+ * 32-bit unsigned like .task, so arg holds it bit for bit. */
+static inline uint32_t trace_task_after(const struct trace_record *rec)
+{
+	return (uint32_t)rec->arg;
+}
+
+/* The trace version that introduced kind (1, or 2 for TASK): a trace of an older
+ * version holding such a record is rejected. */
+unsigned trace_kind_since(enum trace_kind kind);
 
 /* One header key/value, e.g. provenance ("generator", "churn"), ("seed", "42"),
  * ("importer", "ftrace"), ("source_sha256", ...), or observed kernel figures
@@ -73,7 +89,7 @@ struct trace_meta {
 
 #define TRACE_MAX_META 256
 struct trace_header {
-	uint32_t version; /* TRACE_VERSION */
+	uint32_t version; /* read: the file's (TRACE_VERSION_MIN..TRACE_VERSION); written: TRACE_VERSION */
 	uint32_t nr_meta;
 	struct trace_meta meta[TRACE_MAX_META];
 };

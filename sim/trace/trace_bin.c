@@ -100,9 +100,9 @@ int trace_bin_open(struct trace_reader *r, struct sim_error *err)
 		return trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header");
 	const unsigned char *p = r->buf + r->pos;
 	uint32_t version = get_le32(p + 8);
-	if (version != TRACE_VERSION)
-		return trace_reader_fail(r, err, EX_DATAERR_, "version %" PRIu32 ", this mmsim reads %d",
-					 version, TRACE_VERSION);
+	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION)
+		return trace_reader_fail(r, err, EX_DATAERR_, "version %" PRIu32 ", this mmsim reads %d to %d",
+					 version, TRACE_VERSION_MIN, TRACE_VERSION);
 	uint32_t nr_meta = get_le32(p + 12);
 	if (nr_meta > TRACE_MAX_META)
 		return trace_reader_fail(r, err, EX_DATAERR_, "header has %" PRIu32 " keys, at most %d",
@@ -188,6 +188,10 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 	if (kind >= NR_TRACE_KINDS)
 		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": unknown kind %u",
 					 recno, kind);
+	if (trace_kind_since(kind) > r->hdr.version)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": unknown kind %u in a version %" PRIu32 " trace", recno, kind,
+					 r->hdr.version);
 	unsigned used = trace_kind_fields[kind];
 
 #define GET(field)                                     \
@@ -275,6 +279,12 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 		rec->arg = (int32_t)tag;
 		break;
 	}
+	case TR_TASK:
+		GET("after");
+		if (v > UINT32_MAX)
+			goto bad_field;
+		rec->arg = (int32_t)(uint32_t)v;
+		goto check;
 	default:
 		break;
 	}
@@ -372,6 +382,9 @@ int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, stru
 		break;
 	case TR_SNAPSHOT:
 		p = put_uvarint(p, zigzag(rec->arg));
+		break;
+	case TR_TASK:
+		p = put_uvarint(p, trace_task_after(rec));
 		break;
 	default:
 		break;

@@ -18,7 +18,7 @@
 #define TRB_KIND_MASK 0x0fu
 #define TRB_TASK_BIT 0x10u  /* a task varint follows the time delta */
 #define TRB_GFP_BIT 0x20u   /* ALLOC: a gfp varint follows the order (else the last alloc's gfp) */
-#define TRB_RESERVED 0xc0u  /* must be zero in version 1 */
+#define TRB_RESERVED 0xc0u  /* must be zero (versions 1 and 2) */
 #define TRB_END 0x0fu       /* end-of-trace marker: kind byte, then uvarint record count */
 #define TRB_NONE_U8 0xffu   /* COMPACT zone -1 */
 /* Largest encoded record: kind 1 + time 10 + task 5 + id 10 + count 5 + align 1 (CMA_ALLOC)

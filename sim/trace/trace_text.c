@@ -96,9 +96,10 @@ int trace_text_open(struct trace_reader *r, struct sim_error *err)
 			return trace_reader_fail(r, err, EX_DATAERR_, "not an mmsim trace");
 		version = version * 10 + (unsigned long)(l.s[i] - '0');
 	}
-	if (version != TRACE_VERSION)
-		return trace_reader_fail(r, err, EX_DATAERR_, "version %lu, this mmsim reads %d", version,
-					 TRACE_VERSION);
+	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION)
+		return trace_reader_fail(r, err, EX_DATAERR_, "version %lu, this mmsim reads %d to %d",
+					 version, TRACE_VERSION_MIN, TRACE_VERSION);
+	r->hdr.version = (uint32_t)version;
 	consume_line(r, &l);
 
 	/* "# key: value" lines up to the first record are the header; other '#' lines are
@@ -259,18 +260,24 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 	int kind = name_index(trace_kind_names, NR_TRACE_KINDS, tok[1].s, tok[1].len);
 	if (kind < 0)
 		return text_fail(r, err, tok[1].col, "unknown record kind '%.*s'", (int)tok[1].len, tok[1].s);
+	if (trace_kind_since((enum trace_kind)kind) > r->hdr.version)
+		return text_fail(r, err, tok[1].col, "unknown record kind '%.*s' in a version %" PRIu32 " trace",
+				 (int)tok[1].len, tok[1].s, r->hdr.version);
 	rec->kind = (uint8_t)kind;
 	const char *kn = trace_kind_names[kind];
 	unsigned used = trace_kind_fields[kind];
 
 	/* Field names: task, id, order, gfp, count as named; the kind-specific argument is
-	 * spelt kind= (pin, hint), align= (cma_alloc), zone= (compact), tag= (snapshot). */
+	 * spelt kind= (pin, hint), align= (cma_alloc), zone= (compact), tag= (snapshot),
+	 * after= (task). */
 	const char *arg_name = kind == TR_PIN || kind == TR_HINT ? "kind"
 			       : kind == TR_CMA_ALLOC		  ? "align"
 			       : kind == TR_COMPACT		  ? "zone"
 			       : kind == TR_SNAPSHOT		  ? "tag"
+			       : kind == TR_TASK		  ? "after"
 								  : NULL;
 	unsigned seen = 0;
+	size_t arg_col = tok[1].col, task_col = tok[1].col; /* their values' columns, once given */
 	for (size_t i = 2; i < nr_tok; i++) {
 		const struct token *t = &tok[i];
 		const char *eq = memchr(t->s, '=', t->len);
@@ -303,6 +310,7 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 		int64_t s = 0;
 		switch (f) {
 		case TRF_TASK:
+			task_col = vcol;
 			if (!parse_u64(v, vlen, UINT32_MAX, &u))
 				goto bad_value;
 			rec->task = (uint32_t)u;
@@ -342,6 +350,7 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 			rec->count = (uint32_t)u;
 			break;
 		case TRF_ARG:
+			arg_col = vcol;
 			if (kind == TR_PIN || kind == TR_HINT) {
 				int nr = kind == TR_PIN ? NR_PIN_KINDS : NR_HINT_KINDS;
 				const char *const *names = kind == TR_PIN ? trace_pin_names : trace_hint_names;
@@ -361,6 +370,11 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 					return text_fail(r, err, vcol, "zone '%.*s' not in -1..%d or a zone name",
 							 (int)vlen, v, MAX_NR_ZONES - 1);
 				rec->arg = (int32_t)s;
+			} else if (kind == TR_TASK) {
+				/* a pid, as task= is: 32-bit unsigned, held bit for bit in arg */
+				if (!parse_u64(v, vlen, UINT32_MAX, &u))
+					goto bad_value;
+				rec->arg = (int32_t)(uint32_t)u;
 			} else {
 				if (!parse_i64(v, vlen, INT32_MIN, INT32_MAX, &s))
 					goto bad_value;
@@ -374,23 +388,30 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 	bad_value:
 		return text_fail(r, err, vcol, "bad %.*s '%.*s'", (int)nlen, t->s, (int)vlen, v);
 	}
-	/* Required fields: everything the kind uses except task (default 0), cma_alloc's
-	 * align (default 0) and snapshot's tag (default 0). */
+	/* Required fields: everything the kind uses except task (default 0; but a task
+	 * record is about its task), cma_alloc's align, snapshot's tag and task's after
+	 * (default 0: no predecessor). */
 	unsigned required = used & ~(unsigned)TRF_TASK;
-	if (kind == TR_CMA_ALLOC || kind == TR_SNAPSHOT)
+	if (kind == TR_CMA_ALLOC || kind == TR_SNAPSHOT || kind == TR_TASK)
 		required &= ~(unsigned)TRF_ARG;
+	if (kind == TR_TASK)
+		required |= TRF_TASK;
 	unsigned missing = required & ~seen;
 	if (missing) {
 		const char *fname = missing & TRF_ID ? "id"
 				    : missing & TRF_ORDER ? "order"
 				    : missing & TRF_GFP ? "gfp"
 				    : missing & TRF_COUNT ? "count"
+				    : missing & TRF_TASK ? "task"
 							  : arg_name;
 		return text_fail(r, err, tok[1].col, "%s needs %s=", kn, fname);
 	}
 	struct sim_error why;
-	if (trace_record_check(rec, &why) < 0)
-		return text_fail(r, err, tok[1].col, "%s", why.msg);
+	if (trace_record_check(rec, &why) < 0) {
+		/* a task record's rules are about one value: point at it */
+		size_t col = kind != TR_TASK ? tok[1].col : rec->task ? arg_col : task_col;
+		return text_fail(r, err, col, "%s", why.msg);
+	}
 	if (rec->time_ns < r->last_time_ns)
 		return text_fail(r, err, tok[0].col, "time %" PRIu64 " before previous %" PRIu64,
 				 rec->time_ns, r->last_time_ns);

@@ -1,15 +1,35 @@
 /* gen_kbuild.c — a kernel-build-like mix (`make -jN`), architecture.md §5.
  *
- * `jobs` compiler processes run at once; each lives a lognormal time and, as a Poisson
- * stream of operations, faults anonymous memory (mostly 4 KiB, some THPs), reads source
- * and header files through the page cache (a shared tree of files with Zipf popularity:
- * the first read of a file allocates its pages, later reads access them), and allocates
- * slab (dentries/inodes: reclaimable, long-lived; kmalloc: unmovable, short-lived).  At
- * exit it frees its anonymous memory and writes its object file (page cache, dirty).
- * A new job starts in the slot at once, with a new pid, keeping -j parallelism.
+ * `jobs` make slots each run one compiler process after another.  A job lives a lognormal
+ * time and, as a Poisson stream of operations, faults anonymous memory (mostly 4 KiB,
+ * some THPs), reads source and header files through the page cache (a shared tree of
+ * files with Zipf popularity: the first read of a file allocates its pages, later reads
+ * access them), and allocates slab (dentries/inodes: reclaimable, long-lived; kmalloc:
+ * unmovable, short-lived).  At exit it frees its anonymous memory and writes its object
+ * file (page cache, dirty).
  *
- * Page cache is never freed by the trace: dropping it is reclaim, the simulator's effect
- * (architecture.md §2); an ACCESS to a page the simulator reclaimed is a refault.
+ * Slots.  The next job of a slot starts, with a new pid, when the previous one exits; its
+ * first record is a TASK record naming that previous job as `after` (the first job of a
+ * slot names none).  Closed-loop replay then runs a slot as one sequential actor: a job
+ * that stalls delays every later job of its slot, and the build's elapsed time is its
+ * critical path (trace/FORMAT.md §2).
+ *
+ * Heap re-reads.  A compiler walks its own data structures (ASTs, symbol tables) for its
+ * whole life, so every `heap.reread_interval` a job ACCESSes `heap.reread_fraction` of its
+ * anonymous pages: a window that continues where the previous re-read stopped and wraps,
+ * so successive re-reads sweep the whole heap.  A page swapped out meanwhile is faulted
+ * back in (a refault), as in a real build under memory pressure.  Interval 0: none.
+ *
+ * Long-lived tasks.  The shell, make and the linker (ld, standing for the link steps that
+ * run throughout a build) hold anonymous memory for the whole build (`longlived.shell`,
+ * `.make`, `.ld`; 0 = no such task): they fault it in at the start, free it only at the
+ * end (the drain), and every `longlived.touch_period` each ACCESSes
+ * `longlived.touch_fraction` of it, again as a wrapping window.  Their pids come first
+ * (shell, make, ld, those present), then the jobs'.
+ *
+ * Every task's first record is its TASK record.  Page cache is never freed by the trace:
+ * dropping it is reclaim, the simulator's effect (architecture.md §2); an ACCESS to a page
+ * the simulator reclaimed is a refault.
  */
 #include "wl_internal.h"
 
@@ -19,12 +39,26 @@
 
 enum kbuild_op { OP_ANON, OP_READ, OP_SLAB_RECLAIMABLE, OP_SLAB_UNMOVABLE, OP_ANON_TOUCH, NR_KBUILD_OPS };
 
+/* Invariant: anon_ids[0, nr_anon) are the job's live anonymous objects (all freed at
+ * exit_ns), in fault order; reread_pos < nr_anon when nr_anon > 0. */
 struct kbuild_job {
 	uint32_t task;
-	sim_ns_t next_ns; /* next operation or exit */
+	sim_ns_t next_ns;   /* next operation, or exit_ns */
+	sim_ns_t reread_ns; /* next heap re-read (WL_NEVER: none) */
 	sim_ns_t exit_ns;
-	uint64_t *anon_ids; /* this process's order-0 anon pages, for re-touches */
+	uint64_t *anon_ids; /* this process's anon objects, for re-touches and re-reads */
 	uint32_t nr_anon, cap_anon;
+	uint32_t reread_pos; /* where the next re-read window starts */
+};
+
+enum kbuild_longlived { LL_SHELL, LL_MAKE, LL_LD, NR_LONGLIVED };
+
+/* A long-lived task: ids first_id .. first_id + pages - 1, live from 0 to the end;
+ * touch_pos < pages is where the next touch window starts. */
+struct kbuild_longlived_task {
+	uint32_t task;
+	uint64_t first_id;
+	uint64_t touch_pos;
 };
 
 /* Invariant: file_pages[f] > 0  <=>  file f's pages are cached as ids
@@ -44,8 +78,16 @@ struct kbuild {
 	sim_ns_t slab_unmovable_mean_ns;
 	struct wl_weights slab_orders; /* kmalloc orders */
 	uint64_t output_mean_pages;
+	sim_ns_t reread_interval_ns; /* 0: jobs never re-read their heap */
+	double reread_fraction;
+	uint64_t ll_pages[NR_LONGLIVED]; /* 0: no such task */
+	sim_ns_t ll_touch_period_ns;     /* 0: never touched after the start */
+	double ll_touch_fraction;
 
+	bool started;
 	struct kbuild_job *jobs;
+	struct kbuild_longlived_task ll[NR_LONGLIVED];
+	sim_ns_t ll_touch_ns; /* next touch of the long-lived tasks (WL_NEVER: none) */
 	uint32_t next_task;
 	uint64_t *file_first_id;
 	uint32_t *file_pages;
@@ -91,6 +133,20 @@ static const struct wl_param kbuild_params[] = {
 	  "weights of kmalloc orders 0.." },
 	{ "output.mean", WLP_PAGES, OFF(output_mean_pages), "64KiB", 1, 1e9, NULL,
 	  "mean object file written at exit (exponential)" },
+	{ "heap.reread_interval", WLP_DURATION, OFF(reread_interval_ns), "100ms", 0, 1e15, NULL,
+	  "a job re-reads part of its heap this often (0 = never)" },
+	{ "heap.reread_fraction", WLP_DOUBLE, OFF(reread_fraction), "0.25", 0, 1, NULL,
+	  "share of its anon pages a re-read accesses (a window sweeping the heap)" },
+	{ "longlived.shell", WLP_PAGES, OFF(ll_pages[LL_SHELL]), "4MiB", 0, 16777216, NULL,
+	  "anon memory of the shell, held for the whole build (0 = no such task)" },
+	{ "longlived.make", WLP_PAGES, OFF(ll_pages[LL_MAKE]), "64MiB", 0, 16777216, NULL,
+	  "anon memory of make (the dependency graph), held for the whole build" },
+	{ "longlived.ld", WLP_PAGES, OFF(ll_pages[LL_LD]), "128MiB", 0, 16777216, NULL,
+	  "anon memory of the linker, held for the whole build" },
+	{ "longlived.touch_period", WLP_DURATION, OFF(ll_touch_period_ns), "500ms", 0, 1e15, NULL,
+	  "the long-lived tasks re-touch their memory this often (0 = never)" },
+	{ "longlived.touch_fraction", WLP_DOUBLE, OFF(ll_touch_fraction), "0.25", 0, 1, NULL,
+	  "share of its memory each long-lived task accesses per touch (a sweeping window)" },
 };
 #undef OFF
 
@@ -100,12 +156,87 @@ static sim_ns_t exp_gap(gsl_rng *r, double rate_per_s)
 	return v < 1 ? 1 : v > 1e17 ? (sim_ns_t)1e17 : (sim_ns_t)v;
 }
 
-static void job_start(struct kbuild *k, struct kbuild_job *j, sim_ns_t now)
+/* Start a job in slot j at `now`, after task `after` (0: the slot's first job). */
+static void job_start(struct workload *w, struct kbuild *k, struct kbuild_job *j,
+		      uint32_t after)
 {
+	sim_ns_t now = wl_now(w);
 	j->task = k->next_task++;
+	wl_sched_simple(w, TR_TASK, now, j->task, 0, (int32_t)after);
 	j->exit_ns = now + wl_draw_lifetime(k->r_job, WL_LIFE_LOGNORMAL, k->job_mean_ns,
 					    k->job_sigma);
-	j->next_ns = MIN(now + exp_gap(k->r_op, k->op_rate_per_s), j->exit_ns);
+	sim_ns_t gap = exp_gap(k->r_op, k->op_rate_per_s); /* once: MIN evaluates twice */
+	j->next_ns = MIN(now + gap, j->exit_ns);
+	j->reread_ns = k->reread_interval_ns ? now + k->reread_interval_ns : WL_NEVER;
+	j->nr_anon = 0;
+	j->reread_pos = 0;
+}
+
+/* ACCESS n objects of ids[] (or of first_id + i when ids is NULL), a window of `total`
+ * starting at *pos and wrapping; *pos moves past it. */
+static void touch_window(struct workload *w, uint32_t task, const uint64_t *ids,
+			 uint64_t first_id, uint64_t total, uint64_t n, uint64_t *pos)
+{
+	sim_ns_t now = wl_now(w);
+	uint64_t p = *pos;
+	for (uint64_t i = 0; i < n; i++) {
+		wl_sched_simple(w, TR_ACCESS, now, task, ids ? ids[p] : first_id + p, 0);
+		if (++p == total)
+			p = 0;
+	}
+	*pos = p;
+}
+
+/* ceil(fraction * total): any positive fraction of a non-empty heap touches a page. */
+static uint64_t window_len(double fraction, uint64_t total)
+{
+	uint64_t n = (uint64_t)ceil(fraction * (double)total);
+	return MIN(n, total);
+}
+
+static void job_reread(struct workload *w, struct kbuild *k, struct kbuild_job *j)
+{
+	if (j->nr_anon) {
+		uint64_t pos = j->reread_pos % j->nr_anon;
+		touch_window(w, j->task, j->anon_ids, 0, j->nr_anon,
+			     window_len(k->reread_fraction, j->nr_anon), &pos);
+		j->reread_pos = (uint32_t)pos;
+	}
+	j->reread_ns = wl_now(w) + k->reread_interval_ns;
+}
+
+/* The build starts: the long-lived tasks fault in their memory, the slots their first jobs. */
+static void build_start(struct workload *w, struct kbuild *k)
+{
+	sim_ns_t now = wl_now(w);
+	for (unsigned t = 0; t < NR_LONGLIVED; t++) {
+		if (!k->ll_pages[t])
+			continue;
+		struct kbuild_longlived_task *ll = &k->ll[t];
+		ll->task = k->next_task++;
+		wl_sched_simple(w, TR_TASK, now, ll->task, 0, 0);
+		ll->first_id = wl_reserve_ids(w, k->ll_pages[t]);
+		for (uint64_t p = 0; p < k->ll_pages[t]; p++) {
+			wl_alloc_id_now(w, ll->first_id + p, ll->task, 0,
+					GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+			wl_sched_free(w, WL_NEVER, ll->task, ll->first_id + p, 0);
+		}
+	}
+	k->ll_touch_ns = k->ll_touch_period_ns ? now + k->ll_touch_period_ns : WL_NEVER;
+	for (uint64_t i = 0; i < k->nr_jobs; i++)
+		job_start(w, k, &k->jobs[i], 0);
+	k->started = true;
+}
+
+static void longlived_touch(struct workload *w, struct kbuild *k)
+{
+	for (unsigned t = 0; t < NR_LONGLIVED; t++) {
+		struct kbuild_longlived_task *ll = &k->ll[t];
+		if (k->ll_pages[t])
+			touch_window(w, ll->task, NULL, ll->first_id, k->ll_pages[t],
+				     window_len(k->ll_touch_fraction, k->ll_pages[t]), &ll->touch_pos);
+	}
+	k->ll_touch_ns = wl_now(w) + k->ll_touch_period_ns;
 }
 
 static int init(struct workload *w, void *state, struct sim_error *err)
@@ -151,8 +282,6 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 		k->file_size_pages[f] = (uint32_t)MIN(MAX(ceil(pages), 1.0), 65536.0);
 	}
 	k->next_task = WL_TASK_BASE;
-	for (uint64_t i = 0; i < k->nr_jobs; i++)
-		job_start(k, &k->jobs[i], 0);
 	return 0;
 }
 
@@ -167,8 +296,8 @@ static void job_exit(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 		wl_sched_simple(w, TR_DIRTY, now, j->task, id, 0);
 		wl_sched_free(w, WL_NEVER, j->task, id, 0);
 	}
-	j->nr_anon = 0; /* the process exited: its heap is gone */
-	job_start(k, j, now);
+	/* the process exited (its heap is gone): the slot's next job follows it */
+	job_start(w, k, j, j->task);
 }
 
 static void job_op(struct workload *w, struct kbuild *k, struct kbuild_job *j)
@@ -183,7 +312,7 @@ static void job_op(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 		/* the exit time is known from the start: the process's anonymous memory goes
 		 * when it exits (scheduled now, so a run cut short still drains it) */
 		wl_sched_free(w, j->exit_ns, j->task, id, order);
-		if (!thp && k->op_w[OP_ANON_TOUCH] > 0) {
+		if (k->op_w[OP_ANON_TOUCH] > 0 || k->reread_interval_ns) {
 			if (j->nr_anon == j->cap_anon) {
 				j->cap_anon = j->cap_anon ? 2 * j->cap_anon : 1024;
 				j->anon_ids = realloc(j->anon_ids, j->cap_anon * sizeof(*j->anon_ids));
@@ -235,22 +364,32 @@ static void job_op(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 		break;
 	}
 	}
-	j->next_ns = MIN(now + exp_gap(k->r_op, k->op_rate_per_s), j->exit_ns);
+	sim_ns_t gap = exp_gap(k->r_op, k->op_rate_per_s);
+	j->next_ns = MIN(now + gap, j->exit_ns);
 }
 
+/* At exit_ns a job exits (its re-read and operation due then are moot); before, a re-read
+ * due now comes ahead of an operation due now. */
 static sim_ns_t step(struct workload *w, void *state)
 {
 	struct kbuild *k = state;
 	sim_ns_t now = wl_now(w), next = WL_NEVER;
+	if (!k->started)
+		build_start(w, k);
+	if (k->ll_touch_ns == now)
+		longlived_touch(w, k);
+	next = MIN(next, k->ll_touch_ns);
 	for (uint64_t i = 0; i < k->nr_jobs; i++) {
 		struct kbuild_job *j = &k->jobs[i];
-		if (j->next_ns == now) {
-			if (now >= j->exit_ns)
-				job_exit(w, k, j);
-			else
+		if (now >= j->exit_ns) {
+			job_exit(w, k, j);
+		} else {
+			if (j->reread_ns == now)
+				job_reread(w, k, j);
+			if (j->next_ns == now)
 				job_op(w, k, j);
 		}
-		next = MIN(next, j->next_ns);
+		next = MIN(next, MIN(j->next_ns, j->reread_ns));
 	}
 	return next;
 }
@@ -274,7 +413,8 @@ static void fini(void *state)
 
 const struct wl_kind wl_kind_kbuild = {
 	.name = "kbuild",
-	.doc = "make -jN: short-lived anon, page-cache reads with accesses, slab, object files",
+	.doc = "make -jN: slots of chained jobs (task records) with short-lived anon re-read while "
+	       "they run, page-cache reads, slab, object files; long-lived shell, make and ld",
 	.params = kbuild_params,
 	.nr_params = ARRAY_SIZE(kbuild_params),
 	.state_size = sizeof(struct kbuild),
