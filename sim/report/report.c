@@ -789,7 +789,7 @@ static void row_end(struct report_state *rc)
 	fprintf(rc->md, " |\n");
 }
 
-/* Per group and class with any request: requests = satisfied + failed + OOM-killed +
+/* Per class any group asked for, and group: requests = satisfied + failed + OOM-killed +
  * unfinished, the failures split by the rule that ended them (gfp.h alloc_outcome). */
 static void section_outcomes(struct report_state *rc)
 {
@@ -812,29 +812,34 @@ static void section_outcomes(struct report_state *rc)
 		return;
 	}
 	static const char note[] =
-		"Per group and allocation class with any request: the median over the repeats, "
+		"Per allocation class that any group asked for, and group: the median over the repeats, "
 		"[min–max] when they differ. requests = satisfied + failed + OOM-killed + unfinished "
 		"(still blocked when the run ended); failed is split by the rule that failed the "
 		"request.";
-	fprintf(rc->html, "<p class=\"note\">%s</p>\n<table>\n<tr><th>group</th><th>class</th>"
+	fprintf(rc->html, "<p class=\"note\">%s</p>\n<table>\n<tr><th>class</th><th>group</th>"
 			  "<th>requests</th><th>satisfied</th><th>failed</th><th>failed by reason</th>"
 			  "<th>OOM-killed</th><th>unfinished</th></tr>\n", note);
-	fprintf(rc->md, "%s\n\n| group | class | requests | satisfied | failed | failed by reason "
+	fprintf(rc->md, "%s\n\n| class | group | requests | satisfied | failed | failed by reason "
 			"| OOM-killed | unfinished |\n|---|---|---:|---:|---:|---|---:|---:|\n", note);
 	size_t rows = 0;
-	for (size_t g = 0; g < rc->rs.nr_groups; g++) {
-		const struct runset_group *grp = &rc->rs.groups[g];
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		const char *cls = alloc_class_names[c];
 		char lbl[256], path[128], buf[128];
-		short_label(grp->label, lbl, sizeof(lbl));
-		for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
-			const char *cls = alloc_class_names[c];
-			snprintf(path, sizeof(path), "alloc_outcome.%s.requests", cls);
-			size_t n = run_values(grp, path, v);
-			if (!n || v[n - 1] == 0)
-				continue;
+		/* a class any group asked for gets a row in every group, so the groups line up */
+		snprintf(path, sizeof(path), "alloc_outcome.%s.requests", cls);
+		bool asked = false;
+		for (size_t g = 0; g < rc->rs.nr_groups && !asked; g++) {
+			size_t n = run_values(&rc->rs.groups[g], path, v);
+			asked = n && v[n - 1] > 0;
+		}
+		if (!asked)
+			continue;
+		for (size_t g = 0; g < rc->rs.nr_groups; g++) {
+			const struct runset_group *grp = &rc->rs.groups[g];
+			short_label(grp->label, lbl, sizeof(lbl));
 			rows++;
-			cell(rc, lbl, true);
-			cell(rc, cls, false);
+			cell(rc, cls, true);
+			cell(rc, lbl, false);
 			static const char *const cols[] = { "requests", "satisfied", "failed" };
 			for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
 				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, cols[k]);
