@@ -33,7 +33,7 @@ grep -q '"compact_migrate_scanned": [1-9]' "$out/mc/summary.json"; check "manual
 grep -q '"pgmigrate_success": [1-9]' "$out/mc/summary.json"; check "manual-compact migrated" $?
 
 "$MMSIM" run "$MESON_SOURCE_ROOT/configs/compaction_test.yaml" -o "$out/ct" >/dev/null
-failed=$(tr -d ' \n' < "$out/ct/summary.json" | sed 's/.*"alloc_fail_by_class":{[^}]*"highorder":\([0-9]*\).*/\1/')
+failed=$(tr -d ' \n' < "$out/ct/summary.json" | sed 's/.*"alloc_outcome":{.*"highorder":{"requests":[0-9]*,"failed":\([0-9]*\).*/\1/')
 present=$(awk '/^ *present/ { s += $2 } END { print s }' "$out/ct/zoneinfo")
 got=$((2048 - failed))
 echo "     compaction_test: $got huge pages of 2048 requested; bar $present / 3 pages"
@@ -43,7 +43,7 @@ echo "     compaction_test: $got huge pages of 2048 requested; bar $present / 3 
 # (neighbouring pages belong to different chunks), so the freed chunks leave single free
 # pages between pinned ones that compaction cannot move: the bar must fail.
 "$MMSIM" run "$MESON_SOURCE_ROOT/configs/compaction_test-pinned.yaml" -o "$out/ctp" >/dev/null
-failed=$(tr -d ' \n' < "$out/ctp/summary.json" | sed 's/.*"alloc_fail_by_class":{[^}]*"highorder":\([0-9]*\).*/\1/')
+failed=$(tr -d ' \n' < "$out/ctp/summary.json" | sed 's/.*"alloc_outcome":{.*"highorder":{"requests":[0-9]*,"failed":\([0-9]*\).*/\1/')
 gotp=$((2048 - failed))
 echo "     compaction_test pinned: $gotp huge pages of 2048 requested; bar $present / 3 pages"
 [ $((gotp * 512 * 3)) -lt "$present" ]; check "compaction_test pinned: misses the 1/3 bar" $?

@@ -1,6 +1,8 @@
 /* The report builder called as a library (report/report.c) on the fixture runs in
  * tests/data/runs/ (make-fixtures.py: migrate_cma and zone_cma, 3 repeats each; the p99
- * movable latency is 1000 +- 22 ns against 1200 ns, a +20% difference significant at 1%).
+ * movable latency is 1000 +- 22 ns against 1200 ns, a +20% difference significant at 1%;
+ * atomic requests fail 3, 5, 7 times under migrate_cma, and zone_cma's third repeat, seed
+ * 102, has one OOM kill that took 4 movable requests and 37 records with it).
  * Without gnuplot the pages keep every section and reference no figure; with gnuplot
  * (when installed) every figure kind is rendered. */
 #include "report/report.h"
@@ -83,6 +85,65 @@ static void test_sections_without_gnuplot(void)
 	free(md);
 }
 
+/* The outcome table: per class any group asked for (movable, atomic; never unmovable),
+ * one row per group, medians over the 3 repeats with [min–max] where they differ:
+ *   migrate_cma atomic: failed 3, 5, 7 -> 5 [3–7], satisfied 497, 495, 493 -> 495 [493–497]
+ *   zone_cma movable:   killed 0, 0, 4 -> 0 [0–4], unfinished 0 [0–1], satisfied 995..1000
+ * then the OOM kills: the one victim of seed 102 at 1.5 s. */
+static void test_outcome_table(void)
+{
+	char in[2][512], out[512];
+	fixture_inputs(in);
+	const char *inputs[] = { in[0], in[1] };
+	snprintf(out, sizeof(out), "%s/outcomes", work);
+	struct report_control rc = { .inputs = inputs, .nr_inputs = 2, .out = out,
+				     .gnuplot = "/nonexistent/gnuplot" };
+	struct sim_error err = { 0 };
+	CHECK_EQ(report_build(&rc, &err), 0);
+	char *html = slurp(out, "index.html"), *md = slurp(out, "report.md");
+	CHECK(has(md, "## Allocation outcomes\n"));
+	CHECK(has(md, "| class | group | requests | satisfied | failed | failed by reason | OOM-killed "
+		      "| unfinished |\n|---|---|---:|---:|---:|---|---:|---:|\n"
+		      "| movable | migrate_cma | 1000 | 1000 | 0 | – | 0 | 0 |\n"
+		      "| movable | zone_cma | 1000 | 1000 [995–1000] | 0 | – | 0 [0–4] | 0 [0–1] |\n"
+		      "| atomic | migrate_cma | 500 | 495 [493–497] | 5 [3–7] | fail_nowait 5 [3–7] | 0 | 0 |\n"
+		      "| atomic | zone_cma | 500 | 500 | 0 | – | 0 | 0 |\n\n"));
+	CHECK(md && !strstr(md, "| unmovable |"));
+	CHECK(has(md, "### OOM kills\n"));
+	CHECK(has(md, "| migrate_cma | 0 | 0 | none |\n"));
+	CHECK(has(md, "| zone_cma | 0 [0–1] | 0 [0–37] | seed 102: task 9 at 1.500000 s (812 points, "
+		      "2048 pages freed, for task 4) |\n"));
+	CHECK(has(html, "<h2>Allocation outcomes</h2>"));
+	CHECK(has(html, "<tr><td>atomic</td><td>migrate_cma</td><td>500</td><td>495 [493–497]</td>"
+			"<td>5 [3–7]</td><td>fail_nowait 5 [3–7]</td><td>0</td><td>0</td></tr>"));
+	/* nested objects are metrics by their dotted path, in the comparison too; a share
+	 * keeps three significant digits: mean of 0.002251126, 0.0025, 0.002748626 */
+	CHECK(has(md, "| `alloc_outcome.atomic.failed` | 5.00 ± 2.00 | 0.00 |"));
+	CHECK(has(md, "| `alloc_outcome.movable.killed` | 0.00 ± 0.00 | 1.33 |"));
+	CHECK(has(md, "| `daemons.kswapd_cpu_share` | 0.0025 ± 0.000249 |"));
+	CHECK(has(md, "| `records_skipped_killed` | 0.00 ± 0.00 | 12.33 |"));
+	free(html);
+	free(md);
+
+	/* --metric by a nested path draws its bars; a wrong leaf is refused with its siblings */
+	const char *metrics[] = { "alloc_outcome.atomic.fail_nowait" };
+	snprintf(out, sizeof(out), "%s/outcome-metric", work);
+	rc = (struct report_control){ .inputs = inputs, .nr_inputs = 2, .out = out, .metrics = metrics,
+				      .nr_metrics = 1, .gnuplot = "/nonexistent/gnuplot" };
+	CHECK_EQ(report_build(&rc, &err), 0);
+	char *bars = slurp(out, "data/bars-0.dat");
+	CHECK(has(bars, "migrate_cma"));
+	free(bars);
+	const char *typo[] = { "alloc_outcome.atomic.fail_no" };
+	snprintf(out, sizeof(out), "%s/outcome-typo", work);
+	rc.metrics = typo;
+	rc.out = out;
+	memset(&err, 0, sizeof(err));
+	CHECK_EQ(report_build(&rc, &err), -1);
+	CHECK(strstr(err.msg, "close names: alloc_outcome.atomic.fail_nowait, alloc_outcome.atomic.fail_noretry")
+	      != NULL);
+}
+
 static void test_single_group_summary(void)
 {
 	char in[2][512], out[512];
@@ -98,7 +159,8 @@ static void test_single_group_summary(void)
 	/* one group: a summary table instead of a comparison, and no time series (max 0) */
 	CHECK(has(html, "<h2>Summary</h2>"));
 	CHECK(html && !strstr(html, "<h2>Comparison against the base</h2>"));
-	CHECK(html && !strstr(html, "<h3>"));
+	CHECK(html && !strstr(html, " (first repeat)</h3>"));
+	CHECK(has(html, "<h2>Allocation outcomes</h2>"));
 	CHECK(exists(out, "data/bars-0.dat"));
 	CHECK(!exists(out, "data/bars-1.dat"));
 	free(html);
@@ -188,6 +250,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	RUN(test_sections_without_gnuplot);
+	RUN(test_outcome_table);
 	RUN(test_single_group_summary);
 	RUN(test_errors);
 	RUN(test_unknown_metric);

@@ -381,9 +381,18 @@ static void test_summary(void)
 	mm.vm_events[VM_PAGEOUTRUN] = 11;
 	mm.vm_events[VM_ALLOCSTALL_NORMAL] = 2;
 	mm.vm_events[VM_ALLOCSTALL_MOVABLE] = 3;
+	/* Two OOM kills, in time order as oom_victims() gives them. */
+	const struct oom_victim victims[] = {
+		{ .task = 7, .time_ns = 1500000, .points = 812, .pages_freed = 2048, .requester = 3 },
+		{ .task = 3, .time_ns = 2500000, .points = 90, .pages_freed = 256, .requester = 3 },
+	};
+	/* kcompactd busy 24691358 ns of 123456789 ns on 2 CPUs (mmtest_config): share
+	 * 24691358 / 246913578 = 0.10000000081 -> 0.100000001 (9 decimals). */
+	mm.compact->kcompactd_busy_ns = 24691358;
 	struct summary_input in = {
 		.mm = &mm, .cfg = &cfg, .write_config = fake_config, .seed = 42,
 		.elapsed_ns = 123456789, .records = 1000, .latency = &lat, .trace = &hdr,
+		.records_skipped_killed = 17, .oom_victims = victims, .nr_oom_victims = 2,
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -406,6 +415,17 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"atomic\": {\"requests\": 8, \"failed\": 2, \"satisfied\": 5, \"fail_order\": 0, "
 			  "\"fail_nowait\": 2,") != NULL);
 	CHECK(strstr(buf, "\"killed\": 1, \"unfinished\": 0}") != NULL);
+	/* every class is present, with the same keys even when nothing was asked */
+	CHECK(strstr(buf, "\"cma_device\": {\"requests\": 0, \"failed\": 0, \"satisfied\": 0,") != NULL);
+	CHECK(strstr(buf, "\"records_skipped_killed\": 17,") != NULL);
+	CHECK(strstr(buf, "\"oom_kills\": [\n"
+			  "    {\"task\": 7, \"time_ns\": 1500000, \"points\": 812, \"pages_freed\": 2048, "
+			  "\"requester\": 3},\n"
+			  "    {\"task\": 3, \"time_ns\": 2500000, \"points\": 90, \"pages_freed\": 256, "
+			  "\"requester\": 3}\n  ],") != NULL);
+	/* no reclaim module in this mm: kswapd did nothing */
+	CHECK(strstr(buf, "\"daemons\": {\n    \"kswapd_busy_ns\": 0,\n    \"kcompactd_busy_ns\": 24691358,\n"
+			  "    \"kswapd_cpu_share\": 0.000000000,\n    \"kcompactd_cpu_share\": 0.100000001\n  }") != NULL);
 	/* movable 4..7: mean 5.5, p50 6, p90 = 4 + 3.6/4·3 = 6.7 -> 7, p99 -> 7, max 7 */
 	CHECK(strstr(buf, "\"movable\": {\"count\": 4, \"mean_ns\": 5.500, \"p50_ns\": 6, \"p90_ns\": 7, "
 			  "\"p99_ns\": 7, \"max_ns\": 7}") != NULL);
@@ -436,7 +456,93 @@ static void test_summary(void)
 	CHECK(json_check_valid(buf));
 	CHECK(strstr(buf, "\"config\": null") != NULL);
 	CHECK(strstr(buf, "\"observed\": {}") != NULL);
+	CHECK(strstr(buf, "\"oom_kills\": [],") != NULL);
+	CHECK(strstr(buf, "\"records_skipped_killed\": 0,") != NULL);
+	CHECK(strstr(buf, "\"kcompactd_cpu_share\": 0.000000000") != NULL); /* elapsed 0 */
 	free(buf);
+	mmtest_mm_destroy(&mm);
+}
+
+/* summary.json "daemons" after a kswapd run of known cost: the scenario of test_reclaim.c
+ * (one Normal zone of 16384 pages, min_free_kbytes 1024: min 256, low 320, high 384; scan
+ * 50 ns and reclaim 300 ns a page).  16065 page-cache pages leave free 319 < low and wake
+ * kswapd; balance_pgdat reclaims 3 + 7 + 15 + 31 + 62 = 118 pages at priorities 12..8,
+ * each scanned once: busy 118 × (50 + 300) = 41300 ns.  Over 200 ms on 2 CPUs the share
+ * is 41300 / 400000000 = 0.00010325.  kswapd reclaimed for order 0, so kcompactd was not
+ * woken: 0 ns. */
+static void test_summary_daemons_kswapd(void)
+{
+	struct config cfg;
+	struct mm mm;
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.reclaim_page_ns = 300;
+	CHECK_EQ(cfg.machine.nr_cpus, 2);
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	for (uint64_t id = 1; id <= 16065; id++)
+		CHECK(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE);
+	mmtest_run_until(&mm, 200 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 118);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	struct summary_input in = { .mm = &mm, .elapsed_ns = 200 * NSEC_PER_MSEC };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	summary_write(fp, &in);
+	fclose(fp);
+	CHECK(json_check_valid(buf));
+	CHECK(strstr(buf, "\"kswapd_busy_ns\": 41300,") != NULL);
+	CHECK(strstr(buf, "\"kcompactd_busy_ns\": 0,") != NULL);
+	CHECK(strstr(buf, "\"kswapd_cpu_share\": 0.000103250,") != NULL);
+	CHECK(strstr(buf, "\"kcompactd_cpu_share\": 0.000000000") != NULL);
+	/* the same figure as the reclaim section's */
+	CHECK(strstr(buf, "\"reclaim\": {") != NULL);
+	free(buf);
+	mmtest_mm_destroy(&mm);
+}
+
+/* kcompactd's busy time is the cost of its compact_zone runs: every page its scanners
+ * looked at (scan 50 ns) and every page it migrated (2000 ns).  Every other page of a full
+ * zone freed, then kcompactd woken for order 9: it scans and migrates, and nothing else
+ * compacts, so busy == (daemon migrate + free scanned) × 50 + pgmigrate_success × 2000,
+ * the figure a request never waits for (no stall is charged). */
+static void test_summary_daemons_kcompactd(void)
+{
+	struct config cfg;
+	struct mm mm;
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 4096, 128);
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.migrate_page_ns = 2000;
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	mm.hooks.direct_reclaim = NULL;
+	for (uint64_t id = 1;; id++)
+		if (mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0) == PFN_NONE)
+			break;
+	for (pfn_t pfn = 1; pfn < mm.nr_pages; pfn += 2)
+		if (mm.pages[pfn].flags & PF_HEAD)
+			mm_free(&mm, mm.objs.slots[mm.pages[pfn].owner].id);
+	mmtest_run_until(&mm, 0);
+	uint64_t ns0 = compaction_kcompactd_busy_ns(&mm), mig0 = mm.vm_events[VM_PGMIGRATE_SUCCESS];
+	uint64_t ms0 = mm.vm_events[VM_COMPACT_DAEMON_MIGRATE_SCANNED];
+	uint64_t fs0 = mm.vm_events[VM_COMPACT_DAEMON_FREE_SCANNED];
+	uint64_t direct0 = mm.vm_events[VM_COMPACT_STALL];
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	mmtest_run_until(&mm, 1000);
+	uint64_t scanned = mm.vm_events[VM_COMPACT_DAEMON_MIGRATE_SCANNED] - ms0 +
+			   mm.vm_events[VM_COMPACT_DAEMON_FREE_SCANNED] - fs0;
+	uint64_t migrated = mm.vm_events[VM_PGMIGRATE_SUCCESS] - mig0;
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], direct0);
+	CHECK(scanned > 0);
+	CHECK(migrated > 0);
+	CHECK_EQ(compaction_kcompactd_busy_ns(&mm) - ns0, scanned * 50 + migrated * 2000);
 	mmtest_mm_destroy(&mm);
 }
 
@@ -481,7 +587,7 @@ static void test_rundir(void)
 	latency_record(&lat, ACLASS_UNMOVABLE, 100);
 	struct rundir_output out = {
 		.dir = dir, .mm = &mm, .cfg = &cfg, .write_config = fake_config, .seed = 7,
-		.elapsed_ns = 10000, .records = 2, .latency = &lat, .ts = &ts,
+		.elapsed_ns = 10000, .records = 2, .records_skipped_killed = 5, .latency = &lat, .ts = &ts,
 	};
 	CHECK_EQ(rundir_write(&out, &err), 0);
 	static const char *const files[] = { "summary.json", "buddyinfo", "pagetypeinfo", "vmstat",
@@ -511,6 +617,9 @@ static void test_rundir(void)
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	text = tl_read_file(path, NULL);
 	CHECK(text && json_check_valid(text));
+	/* the skipped records as the run passed them; the victims from oom_victims(mm) */
+	CHECK(text && strstr(text, "\"records_skipped_killed\": 5,") != NULL);
+	CHECK(text && strstr(text, "\"oom_kills\": [") != NULL);
 	free(text);
 	snprintf(path, sizeof(path), "%s/latency.tsv", dir);
 	text = tl_read_file(path, NULL);
@@ -553,6 +662,8 @@ int main(int argc, char **argv)
 	RUN(test_frag_indices);
 	RUN(test_cma_used);
 	RUN(test_summary);
+	RUN(test_summary_daemons_kswapd);
+	RUN(test_summary_daemons_kcompactd);
 	RUN(test_rundir);
 	return TEST_END();
 }

@@ -26,7 +26,7 @@ exclude:
   - {policy.cma.mode: none, machine.zones.normal: 128MiB}
 repeat: 3
 seed: 42
-metrics: [counters.pgalloc_normal, latency.movable.p99_ns]
+metrics: [counters.pgalloc_normal, latency.movable.p99_ns, alloc_outcome.highorder.failed]
 EOF
 : > base.yaml
 
@@ -49,6 +49,9 @@ core)
 	[ "$(done_runs A)" = 15 ] || fail "unsharded sweep finished $(done_runs A) of 15"
 	for f in plan.yaml points.tsv results.tsv; do [ -s "A/$f" ] || fail "A/$f missing"; done
 	cmp -s plan.yaml A/plan.yaml || fail "plan.yaml not copied verbatim"
+	# a metric inside nested objects (alloc_outcome.<class>.<outcome>): per point, n = 3
+	[ "$(awk -F'\t' '$2 == "alloc_outcome.highorder.failed" && $3 == 3' A/results.tsv | wc -l)" = 5 ] ||
+		fail "results.tsv lacks alloc_outcome.highorder.failed for the 5 points"
 	"$mmsim" sweep plan.yaml -o B -j 2 2> B.log || { cat B.log; fail "sweep -j2"; }
 	diff -r A B > /dev/null || fail "-j1 and -j2 outputs differ"
 	# seeds are a function of the plan only: the list is the same in a fresh process
@@ -135,6 +138,7 @@ core)
 
 	"$mmsim" compare A:mode=none A:mode=migrate_cma > cmp.txt || fail "compare"
 	grep -q '^counters.pgalloc_normal ' cmp.txt || fail "compare table lacks a metric row"
+	grep -q '^alloc_outcome.highorder.fail_costly ' cmp.txt || fail "compare table lacks a nested outcome row"
 	grep -q '^\[2\]: ' cmp.txt || fail "compare should have base + 2 others"
 	"$mmsim" compare A > /dev/null || fail "compare of a whole sweep"
 	rc=0
@@ -186,6 +190,12 @@ EOF
 		"$mmsim" sweep real.yaml -o REAL2 -j 1 2> /dev/null || fail "real sweep -j1"
 		diff -r REAL REAL2 > /dev/null || fail "real runs differ between -j2 and -j1"
 		"$mmsim" compare REAL > /dev/null || fail "compare of the real sweep"
+		# summary.json's nested sections reach results.tsv by their dotted paths
+		for m in alloc_outcome.movable.requests alloc_outcome.cma_device.fail_cma_busy \
+			daemons.kswapd_cpu_share records_skipped_killed; do
+			[ "$(awk -F'\t' -v m="$m" '$2 == m' REAL/results.tsv | wc -l)" = 4 ] ||
+				fail "REAL/results.tsv: $m not there for each of the 4 points"
+		done
 		command -v gnuplot > /dev/null 2>&1 && { "$mmsim" report REAL -o REALREP > /dev/null 2>&1 ||
 			fail "report of the real sweep"; }
 		pass "real mmsim run: 4 CMA modes x 2 repeats, plan-relative paths, -j1 == -j2, compare, report"

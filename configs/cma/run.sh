@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the CMA experiments (configs/cma/*.yaml, plans configs/sweeps/cma-*.yaml): for each,
 # the sweep over the four modes, the HTML report, and the "Measured" section of
-# configs/cma/EXP.md regenerated from the results (never written by hand).
+# configs/cma/EXP.md regenerated from the results (never written by hand): the plan's
+# metrics compared, the allocation outcomes and OOM kills per mode, mean free memory.
 #
 #   configs/cma/run.sh [-o OUTDIR] [-j N] [EXP...]     EXP: utilisation reclaim-waste atomic
 #                                                           compaction camera (default: all)
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) out=$2; shift 2 ;;
 	-j) jobs=$2; shift 2 ;;
-	-h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,9p' "$0"; exit 0 ;;
 	*) exps+=("$1"); shift ;;
 	esac
 done
@@ -28,6 +29,12 @@ mean_free_mib() {
 	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^free_/) col[i] = 1; next }
 		{ s = 0; for (i in col) s += $i; tot += s; n++ }
 		END { if (n) printf "%.0f", tot / n * 4096 / 1048576; else printf "n/a" }' "$1"
+}
+
+# The "## Allocation outcomes" section of a report.md (up to the next level-2 heading),
+# every heading one level deeper.
+outcome_section() {
+	awk '/^## / { on = ($0 == "## Allocation outcomes") } on' "$1" | sed 's/^#/##/; ${/^$/d}'
 }
 
 for exp in "${exps[@]}"; do
@@ -54,6 +61,10 @@ for exp in "${exps[@]}"; do
 		done
 		free_rows="$free_rows| $mode |$vals |"$'\n'
 	done
+	# The report's allocation-outcome section (requests, satisfied, failures by reason,
+	# OOM-killed, unfinished per mode and class; then the OOM kills and their victims),
+	# one heading level down to sit under the page's "## Measured".
+	outcomes=$(outcome_section "$dir-report/report.md")
 	tmp=$(mktemp)
 	{
 		sed '/<!-- measured:begin -->/q' "$md"
@@ -62,6 +73,8 @@ for exp in "${exps[@]}"; do
 		echo "(mmsim $("$mmsim" --version | cut -d' ' -f2), $(grep -c . "$dir/points.tsv" 2>/dev/null || echo '?') points incl. header; report: \`$dir-report/index.html\`)."
 		echo
 		echo "$table"
+		echo
+		echo "$outcomes"
 		echo
 		echo "Mean free memory over the run (MiB, all zones; one value per seed):"
 		echo

@@ -754,11 +754,15 @@ static bool kcompactd_node_suitable(const struct mm *mm, int order, enum zone_ty
 	return false;
 }
 
+/* One compact_zone run of kcompactd (wake-up, proactive or defragmenter path): the
+ * compact_daemon_* scan counters of kcompactd_do_work() in 6.12, and its CPU time, which
+ * no request waits for. */
 static void account_daemon(struct mm *mm, const struct compact_control *cc)
 {
 	count_vm_events(mm, VM_COMPACT_DAEMON_MIGRATE_SCANNED, cc->total_migrate_scanned);
 	count_vm_events(mm, VM_COMPACT_DAEMON_FREE_SCANNED, cc->total_free_scanned);
 	mm->compact->kcompactd_work++;
+	mm->compact->kcompactd_busy_ns += cc->cost_ns;
 }
 
 static void kcompactd_do_work(struct mm *mm)
@@ -985,6 +989,11 @@ uint64_t compaction_kcompactd_work(const struct mm *mm)
 bool compaction_kcompactd_pending(const struct mm *mm)
 {
 	return mm->compact && mm->compact->kcompactd_pending;
+}
+
+sim_ns_t compaction_kcompactd_busy_ns(const struct mm *mm)
+{
+	return mm->compact ? mm->compact->kcompactd_busy_ns : 0;
 }
 
 void compaction_periodic(struct mm *mm)

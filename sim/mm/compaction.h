@@ -92,7 +92,8 @@ struct compact_control {
 /* Node-wide compaction state (mm->compact): kcompactd and the proactive timer.
  * kcompactd_pending => a kcompactd event is queued.
  * kcompactd_work == wake-ups kcompactd served + compact_zone runs of its timeout path
- * (proactive compaction, the threshold defragmenter); it only grows. */
+ * (proactive compaction, the threshold defragmenter); it only grows.
+ * kcompactd_busy_ns == Σ cost_ns of the compact_zone runs counted in kcompactd_work. */
 struct compact_state {
 	unsigned kcompactd_handler, proactive_handler, defrag_handler;
 	bool kcompactd_pending;
@@ -101,6 +102,7 @@ struct compact_state {
 	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
 	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
 	uint64_t kcompactd_work;
+	sim_ns_t kcompactd_busy_ns;     /* CPU time of kcompactd's compact_zone runs */
 	uint64_t nr_compact_runs[NR_COMPACT_RESULTS]; /* compact_zone outcomes */
 };
 
@@ -166,6 +168,9 @@ void compaction_compact_node(struct mm *mm, struct mm_request *req, int zone, in
  * is queued now.  kcompactd runs in zero simulated time, so "busy" means one of these. */
 uint64_t compaction_kcompactd_work(const struct mm *mm);
 bool compaction_kcompactd_pending(const struct mm *mm);
+/* The simulated CPU time kcompactd spent in compact_zone (scans and migrations at
+ * cfg->costs), over the run: the daemon's work is not charged to any request. */
+sim_ns_t compaction_kcompactd_busy_ns(const struct mm *mm);
 
 /* One periodic check of the defrag policy now (proactive score check or threshold
  * defragmenter); the engine runs it every 500 ms / policy.defrag_interval_ns. */

@@ -730,6 +730,230 @@ static void section_timeseries(struct report_state *rc)
 	}
 }
 
+/* ---- allocation outcomes and OOM kills (summary.json "alloc_outcome", "oom_kills") ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The value at dotted PATH in each run of G that has it, sorted; how many. */
+static size_t run_values(const struct runset_group *g, const char *path, double *v)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < g->nr_runs; r++) {
+		const struct json_value *x = json_path(g->runs[r].summary, path);
+		if (x && x->type == JSON_NUMBER)
+			v[n++] = x->number;
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n;
+}
+
+/* "median", or "median [min–max]" when the repeats differ; "n/a" without values.  The
+ * median because the figures are counts: one seed with a storm of failures should show as
+ * a range, not lift a mean. */
+static void fmt_spread(const double *v, size_t n, char *buf, size_t len)
+{
+	if (!n) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	if (v[0] == v[n - 1])
+		snprintf(buf, len, "%.10g", med);
+	else
+		snprintf(buf, len, "%.10g [%.10g–%.10g]", med, v[0], v[n - 1]);
+}
+
+static bool group_has(const struct runset_group *g, const char *path)
+{
+	for (size_t r = 0; r < g->nr_runs; r++)
+		if (json_path(g->runs[r].summary, path))
+			return true;
+	return false;
+}
+
+/* One row cell in both pages; html-escaped in the HTML one. */
+static void cell(struct report_state *rc, const char *text, bool first)
+{
+	fprintf(rc->html, "%s", first ? "<tr><td>" : "</td><td>");
+	compare_html_escape(rc->html, text);
+	fprintf(rc->md, "%s%s", first ? "| " : " | ", text);
+}
+
+static void row_end(struct report_state *rc)
+{
+	fprintf(rc->html, "</td></tr>\n");
+	fprintf(rc->md, " |\n");
+}
+
+/* Per class any group asked for, and group: requests = satisfied + failed + OOM-killed +
+ * unfinished, the failures split by the rule that ended them (gfp.h alloc_outcome). */
+static void section_outcomes(struct report_state *rc)
+{
+	size_t max_runs = 1;
+	for (size_t g = 0; g < rc->rs.nr_groups; g++)
+		max_runs = MAX(max_runs, rc->rs.groups[g].nr_runs);
+	double *v = calloc(max_runs, sizeof(double));
+	if (!v)
+		return;
+	fprintf(rc->html, "<h2>Allocation outcomes</h2>\n");
+	fprintf(rc->md, "## Allocation outcomes\n\n");
+	bool any_outcomes = false;
+	for (size_t g = 0; g < rc->rs.nr_groups && !any_outcomes; g++)
+		any_outcomes = group_has(&rc->rs.groups[g], "alloc_outcome");
+	if (!any_outcomes) {
+		fprintf(rc->html, "<p class=\"note\">No run has allocation outcomes (summary.json "
+				  "without \"alloc_outcome\").</p>\n");
+		fprintf(rc->md, "No run has allocation outcomes (summary.json without `alloc_outcome`).\n\n");
+		free(v);
+		return;
+	}
+	static const char note[] =
+		"Per allocation class that any group asked for, and group: the median over the repeats, "
+		"[min–max] when they differ. requests = satisfied + failed + OOM-killed + unfinished "
+		"(still blocked when the run ended); failed is split by the rule that failed the "
+		"request.";
+	fprintf(rc->html, "<p class=\"note\">%s</p>\n<table>\n<tr><th>class</th><th>group</th>"
+			  "<th>requests</th><th>satisfied</th><th>failed</th><th>failed by reason</th>"
+			  "<th>OOM-killed</th><th>unfinished</th></tr>\n", note);
+	fprintf(rc->md, "%s\n\n| class | group | requests | satisfied | failed | failed by reason "
+			"| OOM-killed | unfinished |\n|---|---|---:|---:|---:|---|---:|---:|\n", note);
+	size_t rows = 0;
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
+		const char *cls = alloc_class_names[c];
+		char lbl[256], path[128], buf[128];
+		/* a class any group asked for gets a row in every group, so the groups line up */
+		snprintf(path, sizeof(path), "alloc_outcome.%s.requests", cls);
+		bool asked = false;
+		for (size_t g = 0; g < rc->rs.nr_groups && !asked; g++) {
+			size_t n = run_values(&rc->rs.groups[g], path, v);
+			asked = n && v[n - 1] > 0;
+		}
+		if (!asked)
+			continue;
+		for (size_t g = 0; g < rc->rs.nr_groups; g++) {
+			const struct runset_group *grp = &rc->rs.groups[g];
+			short_label(grp->label, lbl, sizeof(lbl));
+			rows++;
+			cell(rc, cls, true);
+			cell(rc, lbl, false);
+			static const char *const cols[] = { "requests", "satisfied", "failed" };
+			for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
+				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, cols[k]);
+				fmt_spread(v, run_values(grp, path, v), buf, sizeof(buf));
+				cell(rc, buf, false);
+			}
+			char reasons[1024] = "";
+			size_t off = 0;
+			for (int o = 0; o < NR_ALLOC_OUTCOMES; o++) {
+				const char *name = alloc_outcome_names[o];
+				if (strncmp(name, "fail_", 5))
+					continue;
+				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, name);
+				size_t k = run_values(grp, path, v);
+				if (!k || v[k - 1] == 0)
+					continue;
+				fmt_spread(v, k, buf, sizeof(buf));
+				if (off < sizeof(reasons))
+					off += (size_t)snprintf(reasons + off, sizeof(reasons) - off, "%s%s %s",
+								off ? ", " : "", name, buf);
+			}
+			cell(rc, off ? reasons : "–", false);
+			static const char *const tail[] = { "killed", "unfinished" };
+			for (size_t k = 0; k < ARRAY_SIZE(tail); k++) {
+				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, tail[k]);
+				fmt_spread(v, run_values(grp, path, v), buf, sizeof(buf));
+				cell(rc, buf, false);
+			}
+			row_end(rc);
+		}
+	}
+	if (!rows) {
+		cell(rc, "(no allocation request in any run)", true);
+		for (int k = 0; k < 7; k++)
+			cell(rc, "", false);
+		row_end(rc);
+	}
+	fprintf(rc->html, "</table>\n");
+	fprintf(rc->md, "\n");
+	free(v);
+}
+
+#define REPORT_MAX_VICTIMS 8 /* listed per run; the rest are counted */
+
+/* Per group: the oom_kill counter, the records dropped because their task was killed, and
+ * each run's victims (summary.json "oom_kills"). */
+static void section_oom(struct report_state *rc)
+{
+	size_t max_runs = 1;
+	for (size_t g = 0; g < rc->rs.nr_groups; g++)
+		max_runs = MAX(max_runs, rc->rs.groups[g].nr_runs);
+	double *v = calloc(max_runs, sizeof(double));
+	if (!v)
+		return;
+	fprintf(rc->html, "<h3>OOM kills</h3>\n<p class=\"note\">oom_kill and records skipped: "
+			  "median over the repeats [min–max]. Victims per repeat: task, time, badness "
+			  "points, pages its exit freed, and the task whose allocation invoked the "
+			  "killer.</p>\n<table>\n<tr><th>group</th><th>oom_kill</th><th>records skipped "
+			  "(task killed)</th><th>victims</th></tr>\n");
+	fprintf(rc->md, "### OOM kills\n\noom_kill and records skipped: median over the repeats "
+			"[min–max]. Victims per repeat: task, time, badness points, pages its exit "
+			"freed, and the task whose allocation invoked the killer.\n\n"
+			"| group | oom_kill | records skipped (task killed) | victims |\n|---|---:|---:|---|\n");
+	for (size_t g = 0; g < rc->rs.nr_groups; g++) {
+		const struct runset_group *grp = &rc->rs.groups[g];
+		char lbl[256], buf[128];
+		short_label(grp->label, lbl, sizeof(lbl));
+		cell(rc, lbl, true);
+		fmt_spread(v, run_values(grp, "counters.oom_kill", v), buf, sizeof(buf));
+		cell(rc, buf, false);
+		fmt_spread(v, run_values(grp, "records_skipped_killed", v), buf, sizeof(buf));
+		cell(rc, buf, false);
+		char list[4096] = "";
+		size_t off = 0;
+		for (size_t r = 0; r < grp->nr_runs; r++) {
+			const struct json_value *s = grp->runs[r].summary;
+			const struct json_value *kills = json_get(s, "oom_kills");
+			const struct json_value *seed = json_get(s, "seed");
+			if (!kills || kills->type != JSON_ARRAY || !kills->nr_children)
+				continue;
+			char who[64];
+			if (seed && seed->type == JSON_NUMBER)
+				snprintf(who, sizeof(who), "seed %.0f", seed->number);
+			else
+				snprintf(who, sizeof(who), "run %zu", r);
+			if (off < sizeof(list))
+				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s: ", off ? "; " : "", who);
+			for (size_t k = 0; k < kills->nr_children && k < REPORT_MAX_VICTIMS; k++) {
+				const struct json_value *x = &kills->children[k];
+				const struct json_value *f[5];
+				static const char *const keys[5] = { "task", "time_ns", "points", "pages_freed", "requester" };
+				double d[5];
+				for (int j = 0; j < 5; j++) {
+					f[j] = json_get(x, keys[j]);
+					d[j] = f[j] && f[j]->type == JSON_NUMBER ? f[j]->number : 0;
+				}
+				if (off < sizeof(list))
+					off += (size_t)snprintf(list + off, sizeof(list) - off,
+								"%stask %.0f at %.6f s (%.0f points, %.0f pages freed, "
+								"for task %.0f)", k ? ", " : "", d[0], d[1] / 1e9, d[2],
+								d[3], d[4]);
+			}
+			if (kills->nr_children > REPORT_MAX_VICTIMS && off < sizeof(list))
+				off += (size_t)snprintf(list + off, sizeof(list) - off, ", and %zu more",
+							kills->nr_children - REPORT_MAX_VICTIMS);
+		}
+		cell(rc, off ? list : "none", false);
+		row_end(rc);
+	}
+	fprintf(rc->html, "</table>\n");
+	fprintf(rc->md, "\n");
+	free(v);
+}
+
 static void section_inputs(struct report_state *rc)
 {
 	fprintf(rc->html, "<h2>Inputs</h2>\n<table>\n<tr><th>#</th><th>group</th><th>repeats</th>"
@@ -762,13 +986,17 @@ static void section_table(struct report_state *rc)
 		for (size_t m = 0; m < g->nr_metrics; m++) {
 			struct stat_summary s;
 			stat_summarize(g->metric_values[m], g->nr_values[m], &s);
+			char f[6][32];
+			const double x[6] = { s.mean, s.stddev, s.min, s.max, s.ci_lo, s.ci_hi };
+			for (int k = 0; k < 6; k++)
+				compare_fmt_value(f[k], sizeof(f[k]), x[k]);
 			fprintf(rc->html, "<tr><td>");
 			compare_html_escape(rc->html, g->metric_names[m]);
-			fprintf(rc->html, "</td><td>%zu</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td>"
-					  "<td>[%.2f, %.2f]</td></tr>\n",
-				s.n, s.mean, s.stddev, s.min, s.max, s.ci_lo, s.ci_hi);
-			fprintf(rc->md, "| `%s` | %zu | %.2f | %.2f | %.2f | %.2f | [%.2f, %.2f] |\n",
-				g->metric_names[m], s.n, s.mean, s.stddev, s.min, s.max, s.ci_lo, s.ci_hi);
+			fprintf(rc->html, "</td><td>%zu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+					  "<td>[%s, %s]</td></tr>\n",
+				s.n, f[0], f[1], f[2], f[3], f[4], f[5]);
+			fprintf(rc->md, "| `%s` | %zu | %s | %s | %s | %s | [%s, %s] |\n",
+				g->metric_names[m], s.n, f[0], f[1], f[2], f[3], f[4], f[5]);
 		}
 		fprintf(rc->html, "</table>\n");
 		fprintf(rc->md, "\n");
@@ -832,6 +1060,8 @@ static int write_report(struct report_state *rc, struct sim_error *err)
 	}
 	section_inputs(rc);
 	section_table(rc);
+	section_outcomes(rc);
+	section_oom(rc);
 	section_bars(rc);
 	section_latency(rc);
 	section_cma_used(rc);

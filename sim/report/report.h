@@ -8,6 +8,10 @@
  *   watermarks.gp         per group and zone, free pages against min/low/high over time
  *   buddyinfo_heatmap.gp  per group and zone, free blocks per order over time
  *   group_lines.gp        CMA pages in use over time, one line per group (when any is used)
+ * Tables: the inputs; every metric (one group: summary; more: comparison against the
+ * first); the allocation outcomes per class and group (summary.json "alloc_outcome":
+ * requests, satisfied, failed by reason, OOM-killed, unfinished; median over the repeats
+ * with [min–max]); the OOM kills (oom_kill, records skipped, each run's victims).
  * Time-series figures use each group's first repeat.  The report is built in
  * OUT.tmp.<pid> and renamed into place whole, so OUT is complete or absent: a figure that
  * gnuplot failed to render, or left truncated, and any data file that could not be

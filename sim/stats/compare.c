@@ -86,6 +86,23 @@ void compare_html_escape(FILE *fp, const char *s)
 	}
 }
 
+void compare_fmt_value(char *buf, size_t n, double v)
+{
+	if (v != 0 && fabs(v) < 0.1)
+		snprintf(buf, n, "%.3g", v);
+	else
+		snprintf(buf, n, "%.2f", v);
+}
+
+/* "mean ± sd" of S. */
+static void fmt_mean_sd(char *buf, size_t n, const struct stat_summary *s)
+{
+	char m[32], d[32];
+	compare_fmt_value(m, sizeof(m), s->mean);
+	compare_fmt_value(d, sizeof(d), s->stddev);
+	snprintf(buf, n, "%s ± %s", m, d);
+}
+
 static void fmt_pct(char *buf, size_t n, double pct)
 {
 	if (isnan(pct))
@@ -159,11 +176,13 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 	for (size_t i = 0; i < nr; i++) {
 		struct stat_summary b;
 		bool have_b = summarize(base, names[i], &b);
-		char cell[64];
+		char cell[96], msd[72];
+		if (have_b)
+			fmt_mean_sd(msd, sizeof(msd), &b);
 		switch (cc->format) {
 		case COMPARE_TEXT:
 			if (have_b)
-				snprintf(cell, sizeof(cell), "%.2f ± %.2f", b.mean, b.stddev);
+				snprintf(cell, sizeof(cell), "%s", msd);
 			else
 				snprintf(cell, sizeof(cell), "-");
 			fprintf(fp, "%-*s  %26s", (int)width, names[i], cell);
@@ -171,7 +190,7 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 		case COMPARE_MARKDOWN:
 			fprintf(fp, "| `%s` | ", names[i]);
 			if (have_b)
-				fprintf(fp, "%.2f ± %.2f |", b.mean, b.stddev);
+				fprintf(fp, "%s |", msd);
 			else
 				fprintf(fp, "- |");
 			break;
@@ -179,7 +198,7 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 			fprintf(fp, "<tr><td>");
 			compare_html_escape(fp, names[i]);
 			if (have_b)
-				fprintf(fp, "</td><td>%.2f ± %.2f</td>", b.mean, b.stddev);
+				fprintf(fp, "</td><td>%s</td>", msd);
 			else
 				fprintf(fp, "</td><td>-</td>");
 			break;
@@ -199,12 +218,13 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 			stat_welch(&b, &o, &w);
 			double pct = have_b && have_o ? stat_pct_change(b.mean, o.mean) : NAN;
 			const char *mark = have_b && have_o ? stat_mark(w.p) : "";
-			char pcts[32];
+			char pcts[32], mean[32];
 			fmt_pct(pcts, sizeof(pcts), pct);
+			compare_fmt_value(mean, sizeof(mean), have_o ? o.mean : 0);
 			switch (cc->format) {
 			case COMPARE_TEXT:
 				if (have_o)
-					snprintf(cell, sizeof(cell), "%.2f (%9s) %-2s", o.mean, pcts, mark);
+					snprintf(cell, sizeof(cell), "%s (%9s) %-2s", mean, pcts, mark);
 				else
 					snprintf(cell, sizeof(cell), "-");
 				fprintf(fp, "  %29s", cell);
@@ -212,14 +232,14 @@ size_t compare_write(const struct compare_control *cc, FILE *fp)
 			case COMPARE_MARKDOWN:
 				/* a bare "**" would open bold text */
 				if (have_o)
-					fprintf(fp, " %.2f | %s %s |", o.mean, pcts,
+					fprintf(fp, " %s | %s %s |", mean, pcts,
 						!strcmp(mark, "**") ? "\\*\\*" : !strcmp(mark, "*") ? "\\*" : "");
 				else
 					fprintf(fp, " - | |");
 				break;
 			case COMPARE_HTML:
 				if (have_o)
-					fprintf(fp, "<td>%.2f</td><td class=\"%s\">%s %s</td>", o.mean,
+					fprintf(fp, "<td>%s</td><td class=\"%s\">%s %s</td>", mean,
 						*mark ? "sig" : "", pcts, mark);
 				else
 					fprintf(fp, "<td>-</td><td></td>");

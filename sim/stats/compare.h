@@ -40,5 +40,8 @@ size_t compare_metrics(const struct compare_control *cc, const char ***names);
 size_t compare_write_observed(const struct compare_control *cc, FILE *fp);
 /* Write S with HTML special characters escaped. */
 void compare_html_escape(FILE *fp, const char *s);
+/* A metric value for a table: two decimals, or three significant digits below 0.1 so a
+ * small fraction (daemons.*_cpu_share) does not read as 0.00. */
+void compare_fmt_value(char *buf, size_t n, double v);
 
 #endif

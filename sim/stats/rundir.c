@@ -132,6 +132,8 @@ int rundir_snapshot(const char *dir, const char *tag, sim_ns_t now_ns, const str
 
 int rundir_write(const struct rundir_output *out, struct sim_error *err)
 {
+	size_t nr_victims = 0;
+	const struct oom_victim *victims = oom_victims(out->mm, &nr_victims);
 	const struct summary_input in = {
 		.mm = out->mm,
 		.cfg = out->cfg,
@@ -139,6 +141,9 @@ int rundir_write(const struct rundir_output *out, struct sim_error *err)
 		.seed = out->seed,
 		.elapsed_ns = out->elapsed_ns,
 		.records = out->records,
+		.records_skipped_killed = out->records_skipped_killed,
+		.oom_victims = victims,
+		.nr_oom_victims = nr_victims,
 		.latency = out->latency,
 		.trace = out->trace,
 	};

@@ -121,13 +121,16 @@ static void group_collect(struct runset_group *g)
 {
 	for (size_t r = 0; r < g->nr_runs; r++) {
 		const struct json_value *s = g->runs[r].summary;
-		const struct json_value *e = json_get(s, "elapsed_ns");
-		json_each_number(json_get(s, "counters"), "counters", add_value, g);
-		json_each_number(json_get(s, "latency"), "latency", add_value, g);
-		json_each_number(json_get(s, "alloc_fail_by_class"), "alloc_fail_by_class", add_value, g);
+		static const char *const sections[] = { "counters", "latency", "alloc_outcome", "daemons" };
+		static const char *const scalars[] = { "elapsed_ns", "records_skipped_killed" };
+		for (size_t k = 0; k < ARRAY_SIZE(sections); k++)
+			json_each_number(json_get(s, sections[k]), sections[k], add_value, g);
 		json_each_number(json_get(s, "observed_vs_simulated"), COMPARE_OBSERVED_PREFIX, add_value, g);
-		if (e && e->type == JSON_NUMBER)
-			add_value("elapsed_ns", e->number, g);
+		for (size_t k = 0; k < ARRAY_SIZE(scalars); k++) {
+			const struct json_value *e = json_get(s, scalars[k]);
+			if (e && e->type == JSON_NUMBER)
+				add_value(scalars[k], e->number, g);
+		}
 	}
 }
 

@@ -12,9 +12,11 @@
  * Nothing in plan.yaml, points.tsv, runs/ or results.tsv depends on time, host or -j, so a
  * merge of shards is byte-identical to an unsharded sweep.
  *
- * A metric is a numeric leaf of summary.json under "counters", "latency" or
- * "alloc_fail_by_class", or the top-level "elapsed_ns", named by its dotted path
- * ("latency.movable.p99_ns").  ("observed" figures come from the trace, not the run.)
+ * A metric is a numeric leaf of summary.json under "counters", "latency", "alloc_outcome"
+ * or "daemons", or the top-level "elapsed_ns" or "records_skipped_killed", named by its
+ * dotted path through the nested objects ("latency.movable.p99_ns",
+ * "alloc_outcome.highorder.failed", "daemons.kswapd_cpu_share").  ("observed" figures come
+ * from the trace, not the run.)
  */
 #ifndef MMSIM_RUNSET_H
 #define MMSIM_RUNSET_H

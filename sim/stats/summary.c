@@ -1,6 +1,7 @@
 /* summary.c — summary.json writer (layout in summary.h). */
 #include "summary.h"
 
+#include "../mm/compaction.h"
 #include "../mm/vmscan.h"
 
 #include <string.h>
@@ -83,6 +84,55 @@ static void write_outcomes(struct jsonw *w, const struct mm *mm)
 		}
 		jsonw_end(w);
 	}
+	jsonw_end(w);
+}
+
+/* Each OOM kill as the kernel's oom_kill_process() logs it: victim, badness points, the
+ * memory its exit freed, and the task whose allocation invoked the killer. */
+static void write_oom_kills(struct jsonw *w, const struct oom_victim *v, size_t nr)
+{
+	jsonw_array(w);
+	for (size_t i = 0; v && i < nr; i++) {
+		jsonw_object_inline(w);
+		jsonw_key(w, "task");
+		jsonw_u64(w, v[i].task);
+		jsonw_key(w, "time_ns");
+		jsonw_u64(w, v[i].time_ns);
+		jsonw_key(w, "points");
+		jsonw_u64(w, v[i].points);
+		jsonw_key(w, "pages_freed");
+		jsonw_u64(w, v[i].pages_freed);
+		jsonw_key(w, "requester");
+		jsonw_u64(w, v[i].requester);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+}
+
+/* The CPU time of the two reclaim daemons: kswapd's batches and kcompactd's compact_zone
+ * runs at their simulated cost.  Neither is charged to a request, so this is what the
+ * background work costs the machine: share = busy / (elapsed × nr_cpus). */
+static void write_daemons(struct jsonw *w, const struct summary_input *in)
+{
+	const struct mm *mm = in->mm;
+	sim_ns_t kswapd = 0;
+	if (mm->reclaim) {
+		struct reclaim_node_stat st;
+		reclaim_node_stat(mm, &st);
+		kswapd = st.kswapd_busy_ns;
+	}
+	sim_ns_t kcompactd = compaction_kcompactd_busy_ns(mm);
+	unsigned nr_cpus = mm->cfg && mm->cfg->machine.nr_cpus ? mm->cfg->machine.nr_cpus : 1;
+	double cpu_ns = (double)in->elapsed_ns * nr_cpus;
+	jsonw_object(w);
+	jsonw_key(w, "kswapd_busy_ns");
+	jsonw_u64(w, kswapd);
+	jsonw_key(w, "kcompactd_busy_ns");
+	jsonw_u64(w, kcompactd);
+	jsonw_key(w, "kswapd_cpu_share");
+	jsonw_printf(w, "%.9f", cpu_ns > 0 ? (double)kswapd / cpu_ns : 0.0);
+	jsonw_key(w, "kcompactd_cpu_share");
+	jsonw_printf(w, "%.9f", cpu_ns > 0 ? (double)kcompactd / cpu_ns : 0.0);
 	jsonw_end(w);
 }
 
@@ -234,12 +284,18 @@ void summary_write(FILE *fp, const struct summary_input *in)
 	jsonw_u64(&w, in->elapsed_ns);
 	jsonw_key(&w, "records");
 	jsonw_u64(&w, in->records);
+	jsonw_key(&w, "records_skipped_killed");
+	jsonw_u64(&w, in->records_skipped_killed);
 	jsonw_key(&w, "counters");
 	jsonw_object(&w);
 	procfs_visit_stats(mm, PROCFS_STATS_ALL, NULL, counter, &w);
 	jsonw_end(&w);
 	jsonw_key(&w, "alloc_outcome");
 	write_outcomes(&w, mm);
+	jsonw_key(&w, "oom_kills");
+	write_oom_kills(&w, in->oom_victims, in->nr_oom_victims);
+	jsonw_key(&w, "daemons");
+	write_daemons(&w, in);
 	jsonw_key(&w, "reclaim");
 	write_reclaim(&w, mm);
 	jsonw_key(&w, "latency");

@@ -3,9 +3,15 @@
  * {
  *   "mmsim_version": "0.1.0", "seed": 42,
  *   "config": { ...config_write_json... },
- *   "elapsed_ns": N, "records": N,
+ *   "elapsed_ns": N, "records": N, "records_skipped_killed": N,
  *   "counters": { every vm_event (mmsim_* included) and every vmstat state item, node-wide },
- *   "alloc_fail_by_class": { "<class>": N, ... },
+ *   "alloc_outcome": { "<class>": {"requests", "failed", then every alloc_outcome_names
+ *                      entry}, ... }  with requests == satisfied + failed + killed + unfinished
+ *                      and failed == Σ fail_*,
+ *   "oom_kills": [ {"task", "time_ns", "points", "pages_freed", "requester"}, ... ] (time order),
+ *   "daemons": {"kswapd_busy_ns", "kcompactd_busy_ns", "kswapd_cpu_share", "kcompactd_cpu_share"}
+ *              share = busy_ns / (elapsed_ns × machine.nr_cpus) to 9 decimals, 0 when elapsed is 0,
+ *   "reclaim": { vmscan.h reclaim_node_stat } or null without the reclaim module,
  *   "latency": { "<class>": {"count", "mean_ns", "p50_ns", "p90_ns", "p99_ns", "max_ns"}, ... },
  *   "observed": { trace header meta "observed.<k>" as "<k>": number (when numeric) or string },
  *   "observed_vs_simulated": { "<figure>": {"observed": N, "simulated": N} } (summary.c lists the pairs)
@@ -21,6 +27,7 @@
 #include "../mm/mm.h"
 #include "../trace/trace.h"
 #include "latency.h"
+#include "oom_stub.h" /* TEMPORARY: mm.h declares struct oom_victim once sim/mm/oom.c lands */
 
 /* What one summary is made of; designated initializers, NULL pointers mean "absent". */
 struct summary_input {
@@ -32,6 +39,9 @@ struct summary_input {
 	uint64_t seed;
 	sim_ns_t elapsed_ns;                 /* simulated time at the end of the run */
 	uint64_t records;                    /* trace records replayed */
+	uint64_t records_skipped_killed;     /* records not replayed: their task was OOM-killed */
+	const struct oom_victim *oom_victims; /* nr_oom_victims kills, time order (oom_victims()) */
+	size_t nr_oom_victims;
 	const struct alloc_latency *latency; /* NULL: every class empty */
 	const struct trace_header *trace;    /* NULL: "observed" is {} */
 };

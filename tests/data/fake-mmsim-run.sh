@@ -32,6 +32,8 @@ awk -v level="$level" -v seed="$seed" -v sets="$sets" 'BEGIN {
 	printf "{\"mmsim_version\": \"0.1.0\", \"seed\": %d, \"config\": {\"sets\": \"%s\"},\n", seed, sets
 	printf " \"elapsed_ns\": %d, \"records\": 1000,\n", 1000000 + base * 10 + noise
 	printf " \"counters\": {\"nr_free_pages\": %d, \"pgalloc_normal\": %d, \"compact_stall\": %d},\n", base * 3, base + noise, noise % 7
+	# one class of alloc_outcome: nested objects, as summary.c writes them
+	printf " \"alloc_outcome\": {\"highorder\": {\"requests\": 20, \"failed\": %d, \"satisfied\": %d, \"fail_costly\": %d, \"killed\": 0, \"unfinished\": 0}},\n", noise % 5, 20 - noise % 5, noise % 5
 	printf " \"latency\": {\"movable\": {\"count\": 1000, \"mean_ns\": %.1f, \"p50_ns\": %d, \"p99_ns\": %d, \"max_ns\": %d}}}\n", base / 2 + noise, base / 2, base * 4, base * 9
 }' > "$out/summary.json.tmp"
 mv "$out/summary.json.tmp" "$out/summary.json"
