@@ -421,8 +421,8 @@ int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
 		if (rec.kind == TR_TASK) {
 			/* `task T after P`: until T starts, it inherits P's shift (closed loop). */
 			struct sim_task *t = task_get(s, rec.task);
-			if (closed && rec.arg && (uint32_t)rec.arg != rec.task)
-				t->after = task_idx(s, task_get(s, (uint32_t)rec.arg)) + 1;
+			if (closed && trace_task_after(&rec) && trace_task_after(&rec) != rec.task)
+				t->after = task_idx(s, task_get(s, trace_task_after(&rec))) + 1;
 		}
 		if (!closed) {
 			sim_apply(s, &rec);

@@ -106,6 +106,7 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		.seed = s->cfg.seed,
 		.elapsed_ns = sim_elapsed_ns(s),
 		.records = s->nr_records,
+		.records_skipped_killed = s->records_skipped_killed,
 		.latency = &s->latency,
 		.trace = h,
 		.ts = s->ts_open ? &s->ts : NULL,

@@ -27,7 +27,6 @@
 #include "../mm/mm.h"
 #include "../trace/trace.h"
 #include "latency.h"
-#include "oom_stub.h" /* TEMPORARY: mm.h declares struct oom_victim once sim/mm/oom.c lands */
 
 /* What one summary is made of; designated initializers, NULL pointers mean "absent". */
 struct summary_input {
