@@ -274,10 +274,14 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 	actor_run(&s->engine, task_actor, t);
 }
 
-static void pending_push(struct sim *s, const struct trace_record *rec)
+/* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
+static void queue_head(struct sim *s, struct sim_task *t)
 {
-	struct sim_task *t = task_get(s, rec->task);
+	if (t->queued || t->blocked || t->waiting || !t->bl_len)
+		return;
+	const struct trace_record *rec = &t->backlog[t->bl_head];
 	pqueue_push_payload(&s->pending, time_add_sat(rec->time_ns, task_delay(s, t)), rec);
+	t->queued = true;
 }
 
 /* Engine handler: t's record in progress is over (its stall served, or its actor done);
@@ -290,12 +294,20 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		complete(s, t, now_ns);
 	t->blocked = false;
 	s->nr_blocked--;
-	struct trace_record rec;
 	if (s->cfg.workload.replay == REPLAY_CLOSED) {
-		while (backlog_pop(t, &rec))
-			pending_push(s, &rec); /* placed again with the shift now known */
+		/* Its shift is known now: its next record, and those of the tasks waiting for
+		 * it to start, can be placed in time. */
+		queue_head(s, t);
+		while (t->waiters) {
+			struct sim_task *w = s->tasks[t->waiters - 1];
+			t->waiters = w->next_waiter;
+			w->next_waiter = 0;
+			w->waiting = false;
+			queue_head(s, w);
+		}
 		return;
 	}
+	struct trace_record rec;
 	while (!t->blocked && backlog_pop(t, &rec))
 		issue(s, t, &rec);
 }
@@ -342,7 +354,7 @@ void sim_apply(struct sim *s, const struct trace_record *rec)
 		issue(s, t, rec);
 }
 
-/* Closed loop: apply every pending record due no later than horizon_ns. */
+/* Closed loop: apply every queued record due no later than horizon_ns. */
 static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 {
 	while (pqueue_len(&s->pending) && pqueue_min_time(&s->pending) <= horizon_ns) {
@@ -350,33 +362,27 @@ static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 		struct trace_record rec;
 		pqueue_pop(&s->pending, &queued, &rec);
 		struct sim_task *t = task_get(s, rec.task);
+		t->queued = false;
 		struct sim_task *b = blocking_task(s, t);
-		if (b) { /* placed again when b's record in progress ends */
-			backlog_push(b, &rec);
+		if (b) { /* its predecessor's stall is not known yet: placed when it ends */
+			t->waiting = true;
+			t->next_waiter = b->waiters;
+			b->waiters = task_idx(s, t) + 1;
 			continue;
 		}
 		sim_ns_t due = time_add_sat(rec.time_ns, task_delay(s, t));
 		if (due > queued.time_ns) { /* the task stalled since this was queued */
-			pqueue_push_payload(&s->pending, due, &rec);
+			queue_head(s, t);
 			continue;
 		}
 		start_run(s, due);
 		engine_run_until(&s->engine, due);
-		/* The engine ran up to `due`: its events may have blocked t's chain again. */
-		b = blocking_task(s, t);
-		if (b) {
-			backlog_push(b, &rec);
-			continue;
-		}
-		due = time_add_sat(rec.time_ns, task_delay(s, t));
-		if (due > s->engine.now_ns) {
-			pqueue_push_payload(&s->pending, due, &rec);
-			continue;
-		}
+		backlog_pop(t, &rec);
 		rec.time_ns = due;
 		if (due > s->last_ns)
 			s->last_ns = due;
 		issue(s, t, &rec);
+		queue_head(s, t);
 	}
 }
 
@@ -407,7 +413,6 @@ static void count_unfinished(struct sim *s)
 			s->mm.alloc_outcome[t->req.alloc_class][AOUT_UNFINISHED]++;
 		s->records_unissued += t->bl_len;
 	}
-	s->records_unissued += pqueue_len(&s->pending);
 }
 
 int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
@@ -433,7 +438,9 @@ int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
 		/* Everything due before this record's raw time is safe to run now. */
 		if (rec.time_ns > 0)
 			drain_pending(s, rec.time_ns - 1);
-		pending_push(s, &rec);
+		struct sim_task *t = task_get(s, rec.task);
+		backlog_push(t, &rec);
+		queue_head(s, t);
 		if (s->out_err.code)
 			break;
 	}

@@ -33,11 +33,16 @@ struct sim_task {
 				  * its first record starts (a `task ... after` record); 0: none */
 	bool blocked;
 	bool in_actor;           /* the record in progress runs as an engine actor */
+	bool queued;             /* closed: its next record is in sim.pending */
+	bool waiting;            /* closed: its next record waits for a blocked predecessor */
+	uint32_t waiters;        /* closed: index + 1 of the first task waiting for it */
+	uint32_t next_waiter;    /* closed: the next task on the same waiters list */
 	sim_ns_t delay_ns;       /* closed: how far its records are shifted (its stalls) */
 	sim_ns_t issue_ns;       /* when the record in progress was issued */
 	struct trace_record cur; /* the record in progress */
 	struct mm_request req;   /* its request */
-	struct trace_record *backlog; /* FIFO: [bl_head, bl_head + bl_len) */
+	struct trace_record *backlog; /* FIFO: [bl_head, bl_head + bl_len); closed replay keeps
+				       * every read record of the task here until issued */
 	uint32_t bl_head, bl_len, bl_cap;
 };
 
@@ -70,10 +75,12 @@ struct sim {
 	uint64_t records_unissued;       /* records still waiting when the run ended */
 
 	/* Closed-loop replay (architecture.md §3): a task's later records are delayed by the
-	 * stalls it suffered.  Records wait in a queue keyed by (raw time + the task's delay
-	 * when queued); a popped record whose task has been delayed further since is
-	 * re-queued, one whose task is blocked waits in its backlog.  A record is safe to
-	 * apply once the source's next raw time is later than it (delays only grow). */
+	 * stalls it suffered.  Each task's records wait in its backlog; the next one of each
+	 * task that is neither blocked nor waiting for a predecessor sits in a queue keyed by
+	 * (raw time + the task's delay when queued); a popped record whose task has been
+	 * delayed further since is re-queued.  A record is safe to apply once the source's
+	 * next raw time is later than it (delays only grow).
+	 *   tasks with queued set == records in pending (one each) */
 	struct pqueue pending; /* of struct trace_record, due time as the key */
 	sim_ns_t total_delay_ns;
 

@@ -740,18 +740,32 @@ static void test_end_to_end_anon_ws(void)
 	       (unsigned long long)ev[VM_PSWPOUT], (unsigned long long)ev[VM_PSWPIN],
 	       (unsigned long long)ev[VM_MMSIM_ALLOC_FAIL],
 	       (double)sim_elapsed_ns(&open_s) / 1e9, (double)sim_elapsed_ns(&closed_s) / 1e9);
+	/* Without swap the working set cannot fit: anon is never reclaimed, so reclaim makes
+	 * no progress, the OOM killer kills the task that owns the anon memory, and the rest
+	 * of its records are skipped; nothing is left non-resident. */
 	ev = none_s.mm.vm_events;
 	CHECK_EQ(ev[VM_PSWPOUT], 0);
 	CHECK_EQ(ev[VM_PGSTEAL_KSWAPD] + ev[VM_PGSTEAL_DIRECT], 0);
-	CHECK(ev[VM_MMSIM_ALLOC_FAIL] > 0);
-	CHECK_EQ(none_s.mm.alloc_outcome[ACLASS_MOVABLE][AOUT_FAIL_NOWAIT], ev[VM_MMSIM_ALLOC_FAIL]);
+	CHECK(ev[VM_OOM_KILL] > 0);
+	CHECK(none_s.records_skipped_killed > 0);
+	const uint64_t *mo = none_s.mm.alloc_outcome[ACLASS_MOVABLE];
+	CHECK(mo[AOUT_KILLED] > 0);
+	CHECK_EQ(mo[AOUT_FAIL_NOWAIT] + mo[AOUT_FAIL_NO_VICTIM] + mo[AOUT_UNFINISHED], 0);
+	size_t nr_victims;
+	const struct oom_victim *v = oom_victims(&none_s.mm, &nr_victims);
+	CHECK_EQ(nr_victims, ev[VM_OOM_KILL]);
+	CHECK(nr_victims && v[0].points > 0 && v[0].pages_freed == v[0].points);
 	uint64_t nonresident = 0;
 	for (uint32_t i = 0; i < none_s.mm.objs.cap; i++) {
 		const struct obj_slot *o = &none_s.mm.objs.slots[i];
 		nonresident += o->id != OBJ_EMPTY && o->kind != OBJ_PAGES;
 	}
 	CHECK_EQ(nonresident, 0);
-	printf("     swap none: %llu allocation failures\n", (unsigned long long)ev[VM_MMSIM_ALLOC_FAIL]);
+	printf("     swap none: %llu OOM kills (first: task %u, %llu pages), %llu records skipped, "
+	       "%llu satisfied, %llu killed\n",
+	       (unsigned long long)ev[VM_OOM_KILL], nr_victims ? v[0].task : 0,
+	       (unsigned long long)(nr_victims ? v[0].points : 0), (unsigned long long)none_s.records_skipped_killed,
+	       (unsigned long long)mo[AOUT_SATISFIED], (unsigned long long)mo[AOUT_KILLED]);
 	sim_destroy(&open_s);
 	sim_destroy(&closed_s);
 	sim_destroy(&none_s);
