@@ -341,8 +341,25 @@ static void start_run(struct sim *s, sim_ns_t t_ns)
 		engine_schedule(&s->engine, t_ns, s->h_sample, 0);
 }
 
+/* A snapshot belongs to no task: it is taken at its trace time in both modes. */
+static void snapshot(struct sim *s, const struct trace_record *rec)
+{
+	struct mm_request req = { .mode = REQ_SYNC, .alloc_class = -1 };
+	start_run(s, rec->time_ns);
+	engine_run_until(&s->engine, rec->time_ns);
+	if (rec->time_ns > s->last_ns)
+		s->last_ns = rec->time_ns;
+	s->nr_records++;
+	s->records_by_kind[rec->kind]++;
+	apply_record(s, rec, &req);
+}
+
 void sim_apply(struct sim *s, const struct trace_record *rec)
 {
+	if (rec->kind == TR_SNAPSHOT) {
+		snapshot(s, rec);
+		return;
+	}
 	start_run(s, rec->time_ns);
 	engine_run_until(&s->engine, rec->time_ns);
 	if (rec->time_ns > s->last_ns)
@@ -438,6 +455,10 @@ int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
 		/* Everything due before this record's raw time is safe to run now. */
 		if (rec.time_ns > 0)
 			drain_pending(s, rec.time_ns - 1);
+		if (rec.kind == TR_SNAPSHOT) {
+			snapshot(s, &rec);
+			continue;
+		}
 		struct sim_task *t = task_get(s, rec.task);
 		backlog_push(t, &rec);
 		queue_head(s, t);
