@@ -303,11 +303,11 @@ bool actor_wait(struct engine *e, struct waitq *q, sim_ns_t timeout_ns)
 	return a->woken;
 }
 
-unsigned waitq_wake_all(struct engine *e, struct waitq *q)
+unsigned waitq_wake(struct engine *e, struct waitq *q, unsigned max)
 {
 	struct actor_pool *p = e->actors;
 	unsigned n = 0;
-	while (q->head) {
+	while (q->head && n < max) {
 		uint32_t id = q->head;
 		struct actor *a = actor_of(p, id);
 		wq_unlink(p, q, id);

@@ -37,8 +37,13 @@ bool actor_running(const struct engine *e);
 void actor_sleep(struct engine *e, sim_ns_t ns);
 /* Sleep on q until woken or timeout_ns passed; true when woken (inside an actor). */
 bool actor_wait(struct engine *e, struct waitq *q, sim_ns_t timeout_ns);
-/* Wake every actor sleeping on q, in the order they went to sleep; returns how many. */
-unsigned waitq_wake_all(struct engine *e, struct waitq *q);
+/* Wake the first n actors sleeping on q (in the order they went to sleep); returns how
+ * many were woken.  waitq_wake_all wakes every one. */
+unsigned waitq_wake(struct engine *e, struct waitq *q, unsigned n);
+static inline unsigned waitq_wake_all(struct engine *e, struct waitq *q)
+{
+	return waitq_wake(e, q, UINT32_MAX);
+}
 /* Actors started and not yet returned (sleeping ones). */
 unsigned actor_nr_live(const struct engine *e);
 /* engine_destroy: free every actor; sleeping ones are abandoned where they sleep. */

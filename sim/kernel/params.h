@@ -79,6 +79,9 @@ struct device_config {
 	uint64_t swap_pages;          /* 0: no swap */
 	uint64_t swap_bandwidth_bps;
 	sim_ns_t swap_latency_ns;
+	/* Writes in flight on a device at most (the block layer's request tags, nr_requests);
+	 * a writer that finds the queue full waits for a completion.  0 = unbounded. */
+	unsigned disk_queue_depth, swap_queue_depth;
 };
 
 struct cost_config {

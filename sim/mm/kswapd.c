@@ -230,8 +230,10 @@ static void kswapd_slice(struct mm *mm)
 		return;
 	}
 	sim_ns_t delay = cost;
-	if (sc->nr.nr_immediate) {
-		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10. */
+	if (sc->nr.nr_immediate || sc->write_blocked) {
+		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10.  A
+		 * full device queue waits the same way (kswapd would sleep for a request tag). */
+		sc->write_blocked = NULL;
 		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
 		const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
 		for (int i = 0; i < 2; i++)

@@ -345,6 +345,12 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			/* add_to_swap + pageout: needs a slot and may_writepage. */
 			if (!sc->may_writepage)
 				return FATE_KEEP;
+			if (writeback_queue_full(&rs->swap)) {
+				/* The kernel's writer would sleep for a request tag in submit_bio;
+				 * the model ends the pass here and waits between passes. */
+				sc->write_blocked = &rs->swap;
+				return FATE_KEEP;
+			}
 			if (!swap_writeout(mm, pfn, id, e))
 				return FATE_ACTIVATE; /* swap full: activate_locked */
 			(*nr_writes) += nr;
@@ -359,6 +365,10 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		}
 		if (!sc->may_writepage)
 			return FATE_KEEP;
+		if (writeback_queue_full(&rs->disk)) {
+			sc->write_blocked = &rs->disk;
+			return FATE_KEEP;
+		}
 		/* kswapd pageout() of a dirty file page. */
 		count_vm_events(mm, VM_NR_VMSCAN_WRITE, nr);
 		writeback_start_page(mm, pfn, id);
@@ -579,7 +589,7 @@ bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan
 {
 	if (!plan->active)
 		return false;
-	if (sc->nr_reclaimed >= sc->nr_to_reclaim) {
+	if (sc->nr_reclaimed >= sc->nr_to_reclaim || sc->write_blocked) {
 		plan->active = false;
 		return false;
 	}
@@ -650,7 +660,8 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
  * request running as an actor sleeps; other callers (tests, tools) do not wait.  The
  * cost charged so far is slept first, so the wait starts when the pass ends. */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
-static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq *q)
+#define RECLAIM_WRITEBACK_NS (100 * NSEC_PER_MSEC) /* HZ/10 */
+static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq *q, sim_ns_t timeout_ns)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	if (!mm_request_can_sleep(req))
@@ -658,7 +669,7 @@ static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq
 	mm_request_yield(mm, req);
 	sim_ns_t t0 = vmscan_now(mm);
 	rs->nr_throttled++;
-	actor_wait(mm->engine, q, RECLAIM_JIFFY_NS);
+	actor_wait(mm->engine, q, timeout_ns);
 	sim_ns_t waited = vmscan_now(mm) - t0;
 	req->stall_ns += waited;
 	req->slept_ns += waited;
@@ -692,7 +703,7 @@ static void consider_reclaim_throttle(struct mm *mm, struct scan_control *sc)
 		return;
 	}
 	if (sc->priority == 1 && !sc->nr_reclaimed && !skip_throttle_noprogress(mm))
-		reclaim_throttle(mm, sc->req, &rs->throttle_noprogress);
+		reclaim_throttle(mm, sc->req, &rs->throttle_noprogress, RECLAIM_JIFFY_NS);
 }
 
 static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
@@ -733,7 +744,20 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		mm_request_charge(ac->req, cost);
 		rs->stall_direct_ns += cost;
 		if (rs->node_congested)
-			reclaim_throttle(mm, ac->req, &rs->throttle_congested);
+			reclaim_throttle(mm, ac->req, &rs->throttle_congested, RECLAIM_JIFFY_NS);
+		if (sc.write_blocked) {
+			/* A full device queue ended the pass: wait for a request slot (at most
+			 * HZ/10), then scan this priority again. */
+			struct wb_device *dev = sc.write_blocked;
+			sc.write_blocked = NULL;
+			if (mm_request_can_sleep(ac->req) && writeback_queue_full(dev)) {
+				reclaim_throttle(mm, ac->req, &dev->wait, RECLAIM_WRITEBACK_NS);
+				if (sc.nr_reclaimed < sc.nr_to_reclaim) {
+					sc.priority++;
+					continue;
+				}
+			}
+		}
 		consider_reclaim_throttle(mm, &sc);
 		mm_request_yield(mm, ac->req);
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)

@@ -46,6 +46,7 @@ struct scan_control {
 	bool may_writepage;           /* pageout() allowed (kswapd: not while boosted) */
 	bool may_swap;                /* anon may be scanned */
 	struct mm_request *req;       /* direct reclaim's request (frees go to its CPU); NULL: kswapd */
+	struct wb_device *write_blocked; /* a write found this device's queue full: pass ends */
 	uint64_t nr_scanned, nr_reclaimed; /* pages, inactive lists (incl. the easy list) */
 	struct reclaim_stat nr;
 };
@@ -100,7 +101,14 @@ struct wb_device {
 	unsigned handler;   /* engine handler id */
 	bool event_pending; /* one completion event at q[head].done_ns */
 	bool is_swap;
+	unsigned depth;     /* writes in flight at most (0: unbounded); len counts them */
+	struct waitq wait;  /* reclaimers waiting for a request slot (a completion) */
 };
+/* The device has no free request slot: reclaim may not submit a write to it now. */
+static inline bool writeback_queue_full(const struct wb_device *dev)
+{
+	return dev->depth && dev->len >= dev->depth;
+}
 
 /* ---- kswapd ---------------------------------------------------------------------- */
 

@@ -81,7 +81,9 @@ static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id
 
 static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 {
+	unsigned freed = 0;
 	while (dev->len && dev->q[dev->head].done_ns <= now) {
+		freed++;
 		struct wb_io io = dev->q[dev->head];
 		dev->head = (dev->head + 1) % dev->cap;
 		dev->len--;
@@ -89,6 +91,10 @@ static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 			end_page_writeback(mm, dev, io.id);
 		mm->reclaim->nr_writes_completed++;
 	}
+	/* Each finished request frees a tag for one waiting writer (blk-mq's sbitmap queue
+	 * wakes waiters as tags are freed, not all at once). */
+	if (dev->wait.nr && freed)
+		waitq_wake(mm->engine, &dev->wait, freed);
 }
 
 static void schedule_head(struct mm *mm, struct wb_device *dev)
@@ -319,9 +325,10 @@ int writeback_init(struct mm *mm, struct sim_error *err)
 	struct reclaim_state *rs = mm->reclaim;
 	const struct device_config *d = &mm->cfg->devices;
 	rs->disk = (struct wb_device){ .name = "disk", .bandwidth_bps = d->disk_bandwidth_bps,
-				       .latency_ns = d->disk_latency_ns };
+				       .latency_ns = d->disk_latency_ns, .depth = d->disk_queue_depth };
 	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
-				       .latency_ns = d->swap_latency_ns, .is_swap = true };
+				       .latency_ns = d->swap_latency_ns, .is_swap = true,
+				       .depth = d->swap_queue_depth };
 	if (mm->engine->nr_handlers + 3 > ENGINE_MAX_HANDLERS)
 		return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
 	rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
