@@ -206,6 +206,8 @@ static void complete(struct sim *s, struct sim_task *t, sim_ns_t end_ns)
 	s->total_delay_ns = time_add_sat(s->total_delay_ns, took);
 	if (end_ns > s->last_ns)
 		s->last_ns = end_ns;
+	if (s->on_complete)
+		s->on_complete(s->observer_ctx, rec, end_ns);
 	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0) {
 		char msg[512];
 		if (!mm_check(&s->mm, 2, msg, sizeof(msg))) {
@@ -240,6 +242,8 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 	sim_ns_t now = s->engine.now_ns;
 	s->nr_records++;
 	s->records_by_kind[rec->kind]++;
+	if (s->on_issue)
+		s->on_issue(s->observer_ctx, rec, now);
 	t->cur = *rec;
 	t->issue_ns = now;
 	t->req = (struct mm_request){
@@ -351,6 +355,8 @@ static void snapshot(struct sim *s, const struct trace_record *rec)
 		s->last_ns = rec->time_ns;
 	s->nr_records++;
 	s->records_by_kind[rec->kind]++;
+	if (s->on_issue)
+		s->on_issue(s->observer_ctx, rec, s->engine.now_ns);
 	apply_record(s, rec, &req);
 }
 

@@ -87,6 +87,12 @@ struct sim {
 	/* The first failure writing an output during the run (timeseries row, snapshot);
 	 * code == 0 while none.  sim_run stops and returns it (EX_IOERR_ with the errno text). */
 	struct sim_error out_err;
+	/* Observers for tests and tools (may be NULL): a record issued at now_ns, and the
+	 * record of a task finished at end_ns (its stall served).  Snapshots are issued only. */
+	void (*on_issue)(void *ctx, const struct trace_record *rec, sim_ns_t now_ns);
+	void (*on_complete)(void *ctx, const struct trace_record *rec, sim_ns_t end_ns);
+	void *observer_ctx;
+
 	/* Set (non-zero, the signal number) by the caller's SIGINT/SIGTERM handler; sim_run
 	 * stops at the next record and the sampling tick stops rescheduling.  NULL: never. */
 	volatile sig_atomic_t *stop;
