@@ -1,0 +1,238 @@
+/* The allocator's slow path with time (page_alloc.c, __alloc_pages_slowpath in 6.12): a
+ * request that sleeps while writeback completes, the kernel's rules that fail a request,
+ * and the OOM killer.  Expected values are worked by hand in the comment above each test.
+ *
+ * Machine: one Normal zone of 16384 pages, min_free_kbytes 1024 -> min/low/high
+ * 256/320/384.  Disk: 409.6 MB/s (one 4 KiB page transfers in exactly 10 us), latency
+ * 100 us.  kswapd is unhooked where a test needs the request to be alone.
+ */
+#include "engine/actor.h"
+#include "engine/engine.h"
+#include "mm/vmscan.h"
+#include "mmtest.h"
+#include "mmtest_engine.h"
+#include "testlib.h"
+
+#define FILE_GFP GFP_HIGHUSER_MOVABLE
+#define ANON_GFP (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)
+
+static struct config cfg;
+static struct mm mm;
+static struct engine eng;
+
+static void setup(void)
+{
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	cfg.devices.disk_bandwidth_bps = 409600000;
+	cfg.devices.disk_latency_ns = 100000;
+	cfg.devices.swap_pages = 0;
+	cfg.policy.dirty_background_ratio = 100; /* the flusher writes only when told */
+	cfg.policy.dirty_ratio = 100;
+}
+
+static void start(void)
+{
+	struct sim_error err;
+	engine_init(&eng);
+	if (mm_init(&mm, &cfg, &eng, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	mm.hooks.wakeup_kswapd = NULL; /* the requests below are alone with the flusher */
+}
+
+static void stop(void)
+{
+	mm_destroy(&mm);
+	engine_destroy(&eng);
+}
+
+static struct zone *normal(void)
+{
+	return &mm.zones[ZONE_NORMAL];
+}
+
+/* Allocate ids [first, first + n) for task on behalf of a request with the clock standing. */
+static uint64_t alloc_task(uint32_t task, uint64_t first, uint64_t n, gfp_t gfp, unsigned order)
+{
+	uint64_t ok = 0;
+	for (uint64_t id = first; id < first + n; id++) {
+		struct mm_request req = { .task = task, .mode = REQ_SYNC, .alloc_class = -1 };
+		ok += mm_alloc_req(&mm, &req, id, gfp, order) != PFN_NONE;
+	}
+	return ok;
+}
+
+/* A request that meets only pages under writeback sleeps until they can go.
+ *
+ * 16128 file pages fill the zone to min (free 256); all are dirtied and written at t = 0
+ * (reclaim_flush_all): write k (oldest first) completes at 100 us + 10 us × k.  Costs:
+ * scanning and reclaiming are free, each slow-path attempt at the free lists costs
+ * alloc_fast = 1000 ns.  The request (an actor) at t = 0:
+ *   - fast path fails (free 256 < low 320); the slow path's attempt at min fails (256 is
+ *     not > 256) and so does the first attempt of the retry loop: 2000 ns charged;
+ *   - direct reclaim, priority 12: every page met is under writeback -> PG_reclaim,
+ *     activated; the pass is free, then the request sleeps off its 2000 ns (t = 2000);
+ *     priorities 11..2 likewise reclaim nothing, at t = 2000;
+ *   - priority 1 reclaimed nothing, and write_pending (16128) is more than half of the
+ *     reclaimable pages (16128): reclaim_throttle(NOPROGRESS) sleeps one jiffy, 4 ms, to
+ *     t = 4,002,000 (nobody makes progress to wake it early);
+ *   - meanwhile writes 1..390 end (100 us + 10 us × 390 = 4,000,000 <= 4,002,000; write
+ *     391 ends at 4,010,000); they were all met by the scans above (Σ_{p=12..2} 16128 >> p
+ *     = 8057 pages from the tail, the oldest first), so each rotates to the inactive tail,
+ *     clean: pgrotated 390;
+ *   - priority 0 takes 32 of them from the tail and frees them (nr_to_reclaim 32): free
+ *     288; the attempt after reclaim (1000 ns) succeeds at min: free 287;
+ *   - the request sleeps off that last 1000 ns: it ends at 4,003,000, its whole stall. */
+static void test_blocks_until_writeback_completes(void)
+{
+	setup();
+	cfg.costs.scan_page_ns = 0;
+	cfg.costs.reclaim_page_ns = 0;
+	cfg.costs.alloc_fast_ns = 1000;
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, FILE_GFP, 0), 16128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	for (uint64_t id = 1; id <= 16128; id++)
+		mm_dirty(&mm, id);
+	reclaim_flush_all(&mm);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 16128);
+
+	struct mmtest_alloc a = {
+		.mm = &mm,
+		.req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
+		.id = 100000,
+		.gfp = FILE_GFP,
+		.order = 0,
+	};
+	CHECK(!actor_run(&eng, mmtest_alloc_body, &a)); /* it sleeps */
+	engine_run_until(&eng, 4001999);
+	CHECK(!a.done);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 390);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 0);
+	CHECK_EQ(mm.reclaim->nr_throttled, 1);
+	engine_run_until(&eng, 4002999);
+	CHECK(!a.done);
+	engine_run_until(&eng, 4003000);
+	CHECK(a.done);
+	CHECK(a.pfn != PFN_NONE);
+	CHECK_EQ(a.req.stall_ns, 4003000);
+	CHECK_EQ(a.req.slept_ns, 4003000);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 32);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 390);
+	CHECK_EQ(normal()->nr_free_pages, 287);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
+	CHECK_EQ(mm.reclaim->stall_throttle_ns, 4000000);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_MOVABLE][AOUT_SATISFIED], 16129);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
+/* GFP_ATOMIC never enters reclaim and uses the reserves its flags allow.  At free 256
+ * (min): ALLOC_MIN_RESERVE halves min to 128 and ALLOC_NON_BLOCK takes a quarter off:
+ * 96.  Order-0 requests pass while free > 96: 256 - 96 = 160 succeed, the 161st fails
+ * as fail_nowait, and nothing was scanned, stalled or compacted. */
+static void test_atomic_never_reclaims(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, FILE_GFP, 0), 16128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	CHECK_EQ(alloc_task(3, 100000, 161, GFP_ATOMIC, 0), 160);
+	CHECK_EQ(normal()->nr_free_pages, 96);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_ATOMIC][AOUT_SATISFIED], 160);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_ATOMIC][AOUT_FAIL_NOWAIT], 1);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_NORMAL] + mm.vm_events[VM_ALLOCSTALL_MOVABLE], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 0);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], 0);
+	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 0);
+	stop();
+}
+
+/* Fill with unmovable order-0 pages to min and free every other one: 8064 free pages whose
+ * buddies are all allocated, plus the 256 never-used pages above them, which the fill left
+ * as one order-8 block; an order-8 request takes that block.  Now all 8064 free pages are
+ * of order 0.  An order-4 GFP_KERNEL request (costly) can be helped by neither reclaim (no
+ * LRU pages) nor compaction (unmovable pages do not move): it fails as fail_costly after
+ * one reclaim round (costly orders without __GFP_RETRY_MAYFAIL do not loop), and the OOM
+ * killer is never asked (it does not help orders above PAGE_ALLOC_COSTLY_ORDER).  With
+ * __GFP_RETRY_MAYFAIL it loops only while reclaim or compaction could help — neither can
+ * — and fails the same way. */
+static void test_costly_fails_after_retries(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, GFP_KERNEL, 0), 16128);
+	for (uint64_t id = 1; id <= 16128; id += 2)
+		mm_free(&mm, id);
+	CHECK_EQ(normal()->nr_free_pages, 8320);
+	CHECK_EQ(normal()->free_area[8].nr_free, 1);
+	CHECK_EQ(alloc_task(1, 20000, 1, GFP_KERNEL, 8), 1);
+	CHECK_EQ(normal()->nr_free_pages, 8064);
+	CHECK_EQ(normal()->free_area[0].nr_free, 8064);
+	CHECK_EQ(alloc_task(5, 100000, 1, GFP_KERNEL, 4), 0);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_HIGHORDER][AOUT_FAIL_COSTLY], 1);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_NORMAL], 1);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_SUCCESS], 0);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], mm.vm_events[VM_COMPACT_FAIL]);
+	CHECK_EQ(alloc_task(5, 100001, 1, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 4), 0);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_HIGHORDER][AOUT_FAIL_COSTLY], 2);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_NORMAL], 2);
+	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 0);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
+/* No swap; task 7 holds 10000 anon pages, task 9 6128: the zone is at min (free 256)
+ * and nothing is reclaimable.
+ *   - task 8's GFP_KERNEL|__GFP_RETRY_MAYFAIL order-0 request: reclaim finds nothing,
+ *     should_reclaim_retry sees free + reclaimable = 256, which cannot pass min; the OOM
+ *     killer is not used for __GFP_RETRY_MAYFAIL: fail_retry_mayfail, nothing killed.
+ *   - task 8's GFP_KERNEL request: the same, then out_of_memory: badness 10000 (task 7)
+ *     against 6128 (task 9): task 7 is killed, its 10000 pages freed; the retry succeeds.
+ *   - task 7 is dead, task 9 untouched; a killed task's ids are gone. */
+static void test_oom_kills_largest_never_for_mayfail(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(7, 1, 10000, ANON_GFP, 0), 10000);
+	CHECK_EQ(alloc_task(9, 20000, 6128, ANON_GFP, 0), 6128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+
+	CHECK_EQ(alloc_task(8, 50000, 1, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0), 0);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_UNMOVABLE][AOUT_FAIL_RETRY_MAYFAIL], 1);
+	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 0);
+	CHECK(!mm_task_killed(&mm, 7));
+	CHECK(obj_lookup(&mm.objs, 1) != NULL);
+
+	CHECK_EQ(alloc_task(8, 50001, 1, GFP_KERNEL, 0), 1);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_UNMOVABLE][AOUT_SATISFIED], 1);
+	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 1);
+	size_t nr;
+	const struct oom_victim *v = oom_victims(&mm, &nr);
+	CHECK_EQ(nr, 1);
+	if (nr == 1) {
+		CHECK_EQ(v[0].task, 7);
+		CHECK_EQ(v[0].points, 10000);
+		CHECK_EQ(v[0].pages_freed, 10000);
+		CHECK_EQ(v[0].requester, 8);
+	}
+	CHECK(mm_task_killed(&mm, 7));
+	CHECK(!mm_task_killed(&mm, 9));
+	CHECK(obj_lookup(&mm.objs, 1) == NULL);
+	CHECK(obj_lookup(&mm.objs, 10000) == NULL);
+	CHECK(obj_lookup(&mm.objs, 20000) != NULL);
+	CHECK_EQ(normal()->nr_free_pages, 256 + 10000 - 1);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_blocks_until_writeback_completes);
+	RUN(test_atomic_never_reclaims);
+	RUN(test_costly_fails_after_retries);
+	RUN(test_oom_kills_largest_never_for_mayfail);
+	return TEST_END();
+}
