@@ -1,4 +1,5 @@
-/* mmsim bench [replay|state] [--records N] [--keep DIR]
+/* mmsim bench [replay|state|pressure|overcommit|anon-2x] [--keep DIR] [--quick] [--duration T]
+ *             [--churn-records N] [--timeout S] [--set KEY=VALUE]...
  *
  * architecture.md §9 budgets, measured (never asserted: machines are shared and noisy, so the
  * figures are medians of three runs and the zcat comparison is a ratio from the same run):
@@ -6,7 +7,10 @@
  *           ns/record, and the time ratio to `zcat` on the same file (budgets: >= 20 M
  *           records/s, <= 2x zcat);
  *   state   bytes of simulator state per simulated page, and the peak RSS of building a
- *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB). */
+ *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB);
+ *   pressure  replay cost of the overcommit and anon-2x cases against the churn reference,
+ *           and pages scanned per page reclaimed (budgets: <= 3x churn's ns/record, <= 4);
+ *           bench/README.md. */
 #include "cli.h"
 #include "opts.h"
 
@@ -61,7 +65,8 @@ static int make_trace(const char *workload_path, const struct workload_overrides
 	struct workload *w = workload_open(workload_path, ov, err);
 	if (!w)
 		return -1;
-	static struct trace_header h;
+	static struct trace_header h; /* large; workload_fill_header appends, so start empty */
+	memset(&h, 0, sizeof(h));
 	h.version = TRACE_VERSION;
 	workload_fill_header(w, &h);
 	struct trace_writer *tw = trace_create(path, TRACE_BINARY_GZ, &h, err);
@@ -394,9 +399,7 @@ static int pressure_setup(struct pressure_case *c, int k, const struct pressure_
 			  struct sim_error *err)
 {
 	sim_ns_t dur = 0;
-	if (config_parse_duration(o->duration, &dur) || dur == 0)
-		return sim_error_set(err, EX_USAGE_, "mmsim bench: --duration %s: not a duration such as 3s or 100ms",
-				     o->duration);
+	config_parse_duration(o->duration, &dur); /* checked by cmd_bench */
 	config_defaults(&c->cfg); /* 4 GiB machine, no CMA, no swap */
 	c->cfg.output.sample_interval_ns = 0;
 	if (k != CASE_CHURN) {
@@ -675,6 +678,13 @@ int cmd_bench(int argc, char **argv)
 	which = pos.nr ? pos.v[0] : NULL;
 	bool all = !which;
 	int rc = 0;
+	sim_ns_t dur;
+	if (config_parse_duration(po.duration, &dur) || dur == 0) {
+		fprintf(stderr, "mmsim bench: --duration %s: not a positive duration such as 3s or 100ms\n",
+			po.duration);
+		rc = EX_USAGE_;
+		goto out;
+	}
 	if (all || !strcmp(which, "pressure"))
 		po.mask = 1u << CASE_OVERCOMMIT | 1u << CASE_ANON_2X;
 	for (int k = CASE_OVERCOMMIT; which && k < NR_CASES; k++)
