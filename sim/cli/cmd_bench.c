@@ -1,4 +1,5 @@
-/* mmsim bench [replay|state] [--records N] [--keep DIR]
+/* mmsim bench [replay|state|pressure|overcommit|anon-2x] [--keep DIR] [--quick] [--duration T]
+ *             [--churn-records N] [--timeout S] [--set KEY=VALUE]...
  *
  * architecture.md §9 budgets, measured (never asserted: machines are shared and noisy, so the
  * figures are medians of three runs and the zcat comparison is a ratio from the same run):
@@ -6,13 +7,18 @@
  *           ns/record, and the time ratio to `zcat` on the same file (budgets: >= 20 M
  *           records/s, <= 2x zcat);
  *   state   bytes of simulator state per simulated page, and the peak RSS of building a
- *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB). */
+ *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB);
+ *   pressure  replay cost of the overcommit and anon-2x cases against the churn reference,
+ *           and pages scanned per page reclaimed (budgets: <= 3x churn's ns/record, <= 4);
+ *           bench/README.md. */
 #include "cli.h"
 #include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -51,13 +57,16 @@ static double median3(double v[3])
 	return v[1];
 }
 
-/* Write the workload's records to path (the same stream `mmsim gen` writes). */
-static int make_trace(const char *workload_path, const char *path, struct sim_error *err)
+/* Write the workload's records to path (the same stream `mmsim gen` writes with the same
+ * --seed and --set; ov may be NULL). */
+static int make_trace(const char *workload_path, const struct workload_overrides *ov, const char *path,
+		      struct sim_error *err)
 {
-	struct workload *w = workload_open(workload_path, NULL, err);
+	struct workload *w = workload_open(workload_path, ov, err);
 	if (!w)
 		return -1;
-	static struct trace_header h;
+	static struct trace_header h; /* large; workload_fill_header appends, so start empty */
+	memset(&h, 0, sizeof(h));
 	h.version = TRACE_VERSION;
 	workload_fill_header(w, &h);
 	struct trace_writer *tw = trace_create(path, TRACE_BINARY_GZ, &h, err);
@@ -147,7 +156,7 @@ static int bench_replay(const char *keep_dir)
 	if (stat(trace, &st) != 0) {
 		printf("replay: generating %s from %s ...\n", trace, wl);
 		fflush(stdout);
-		if (make_trace(wl, trace, &err))
+		if (make_trace(wl, NULL, trace, &err))
 			return cli_fail(&err);
 		stat(trace, &st);
 	}
@@ -213,31 +222,486 @@ static int bench_state(void)
 	return 0;
 }
 
+/* ---- pressure: replay cost under memory pressure (bench/README.md) ----
+ *
+ * Each case is a trace replayed in a child process that is killed after a wall-clock limit:
+ * a model that livelocks under pressure (retrying against a world that cannot change) must
+ * show up as "did not finish", not hang the benchmark.  The churn reference is replayed the
+ * same way in the same invocation, so the ratio compares like with like on a shared machine. */
+
+#define PRESSURE_RATIO_BUDGET 3.0 /* ns/record under pressure, as a multiple of churn's */
+#define PRESSURE_SCAN_BUDGET 4.0  /* pages scanned per page reclaimed over the whole run */
+#define PRESSURE_RUNS 3
+#define PUBLISH_EVERY 4096        /* records between two progress reports of a child */
+
+/* alloc_outcome summed over the classes, the fail_* reasons together (as summary.json's
+ * "failed"): requests == satisfied + failed + killed + unfinished. */
+enum { OUT_SATISFIED, OUT_FAILED, OUT_KILLED, OUT_UNFINISHED, NR_OUT };
+static const char *const out_names[NR_OUT] = { "satisfied", "failed", "killed", "unfinished" };
+
+/* What a replaying child leaves for its parent, in memory shared across fork().  The child
+ * refreshes it every PUBLISH_EVERY records, so a run killed at the limit still shows how far
+ * it got; the parent reads it only after reaping the child. */
+struct replay_figures {
+	uint64_t records;   /* records applied */
+	uint64_t scanned;   /* pgscan_kswapd + pgscan_direct */
+	uint64_t reclaimed; /* pgsteal_kswapd + pgsteal_direct */
+	uint64_t oom_kill;
+	uint64_t outcome[NR_OUT];
+	double cpu_s, wall_s; /* of sim_run when done; of the whole child when killed */
+	int done;             /* sim_run returned 0 */
+};
+
+static void publish(struct replay_figures *f, const struct sim *s)
+{
+	const uint64_t *ev = s->mm.vm_events;
+	f->records = s->nr_records;
+	f->scanned = ev[VM_PGSCAN_KSWAPD] + ev[VM_PGSCAN_DIRECT];
+	f->reclaimed = ev[VM_PGSTEAL_KSWAPD] + ev[VM_PGSTEAL_DIRECT];
+	f->oom_kill = ev[VM_OOM_KILL];
+	memset(f->outcome, 0, sizeof(f->outcome));
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++)
+		for (int k = 0; k < NR_ALLOC_OUTCOMES; k++) {
+			int o = k == AOUT_SATISFIED ? OUT_SATISFIED
+				: k == AOUT_KILLED   ? OUT_KILLED
+				: k == AOUT_UNFINISHED ? OUT_UNFINISHED
+						       : OUT_FAILED;
+			f->outcome[o] += s->mm.alloc_outcome[c][k];
+		}
+}
+
+struct child_source {
+	struct trace_reader *r;
+	const struct sim *s;
+	struct replay_figures *f;
+	uint64_t n;
+};
+
+static int next_child_record(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	struct child_source *c = ctx;
+	if (++c->n % PUBLISH_EVERY == 0)
+		publish(c->f, c->s);
+	return trace_read(c->r, rec, err);
+}
+
+/* The child's side: replay path through a fresh node; returns its exit code. */
+static int child_replay(const struct config *cfg, const char *path, struct replay_figures *f)
+{
+	struct sim_error err = { 0 };
+	struct sim *s = calloc(1, sizeof(*s));
+	struct trace_reader *r = s ? trace_open(path, &err) : NULL;
+	int rc;
+	if (!s) {
+		sim_error_set(&err, EX_SOFTWARE_, "out of memory");
+		rc = cli_fail(&err);
+	} else if (!r || sim_init(s, cfg, NULL, &err)) {
+		rc = cli_fail(&err);
+	} else {
+		struct child_source cs = { .r = r, .s = s, .f = f };
+		struct record_source src = { .next = next_child_record, .ctx = &cs };
+		double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
+		int got = sim_run(s, &src, &err);
+		f->cpu_s = cpu_s(RUSAGE_SELF) - c0;
+		f->wall_s = now_s() - t0;
+		publish(f, s);
+		f->done = got == 0;
+		rc = got == 0 ? 0 : cli_fail(&err);
+		sim_destroy(s);
+	}
+	if (r)
+		trace_close(r);
+	free(s);
+	return rc;
+}
+
+/* Replay path on cfg in a child process killed after limit_s seconds of wall time.
+ * Returns 1 when it finished (figures in *f), 0 when it was killed at the limit (the
+ * figures it had published, its whole CPU time), -1 when it failed (message printed). */
+static int replay_limited(const struct config *cfg, const char *path, double limit_s,
+			  struct replay_figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	fflush(NULL); /* the child must not write the parent's buffered output again */
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("mmsim bench: fork");
+		return -1;
+	}
+	if (pid == 0)
+		_exit(child_replay(cfg, path, f));
+	double t0 = now_s();
+	int st = 0;
+	struct rusage ru;
+	pid_t got;
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	while ((got = wait4(pid, &st, WNOHANG, &ru)) == 0 && now_s() - t0 < limit_s)
+		nanosleep(&tick, NULL);
+	bool killed = got == 0;
+	if (killed) {
+		kill(pid, SIGKILL);
+		got = wait4(pid, &st, 0, &ru);
+	}
+	if (got < 0) {
+		perror("mmsim bench: wait4");
+		return -1;
+	}
+	if (f->done && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 1; /* also when it finished as the limit struck */
+	if (killed) {
+		f->cpu_s = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+		f->wall_s = now_s() - t0;
+		return 0;
+	}
+	if (WIFSIGNALED(st))
+		fprintf(stderr, "mmsim bench: the replay of %s died of signal %d\n", path, WTERMSIG(st));
+	else
+		fprintf(stderr, "mmsim bench: the replay of %s exited %d\n", path, WEXITSTATUS(st));
+	return -1;
+}
+
+enum pressure_kind { CASE_CHURN, CASE_OVERCOMMIT, CASE_ANON_2X, NR_CASES };
+static const char *const case_names[NR_CASES] = { "churn", "overcommit", "anon-2x" };
+
+/* The pressure cases' machine: 16 MiB DMA + 512 MiB DMA32, 1 GiB of swap. */
+static const char *const pressure_machine[] = {
+	"machine.zones.dma32=512MiB",
+	"machine.zones.normal=0",
+	"devices.swap.size=1GiB",
+};
+
+struct pressure_opts {
+	const char *keep;       /* directory for the traces, kept and reused; NULL: a temporary one */
+	const char *duration;   /* simulated time of the kbuild and anon_ws workloads */
+	uint64_t churn_records; /* records of the churn reference */
+	uint64_t limit_s;       /* wall-clock limit of one replay */
+	const struct cli_list *sets; /* over the pressure cases' machine */
+	unsigned mask;          /* 1 << case; the churn reference always runs */
+};
+
+struct pressure_case {
+	char what[512];    /* the workload and the machine, one line */
+	char workload[4200];
+	char trace[4400];
+	char wl_sets[2][64];
+	const char *sets[2];
+	struct workload_overrides ov;
+	struct config cfg;
+	int nr_runs;       /* finished runs */
+	int outcome;       /* of the last run: 1 finished, 0 killed at the limit, -1 failed */
+	double cpu[PRESSURE_RUNS], wall[PRESSURE_RUNS];
+	struct replay_figures f; /* of the last run (replays are deterministic) */
+};
+
+/* Fill c for case k: its workload, trace name in dir and machine config. */
+static int pressure_setup(struct pressure_case *c, int k, const struct pressure_opts *o, const char *dir,
+			  struct sim_error *err)
+{
+	sim_ns_t dur = 0;
+	config_parse_duration(o->duration, &dur); /* checked by cmd_bench */
+	config_defaults(&c->cfg); /* 4 GiB machine, no CMA, no swap */
+	c->cfg.output.sample_interval_ns = 0;
+	if (k != CASE_CHURN) {
+		for (size_t i = 0; i < ARRAY_SIZE(pressure_machine); i++)
+			if (config_set(&c->cfg, pressure_machine[i], err))
+				return -1;
+		for (size_t i = 0; i < o->sets->nr; i++)
+			if (config_set(&c->cfg, o->sets->v[i], err))
+				return -1;
+	}
+	if (sim_validate(&c->cfg, err))
+		return -1;
+	uint64_t machine_pages = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		machine_pages += c->cfg.machine.zone_pages[z];
+	c->ov.sets = c->sets;
+	switch (k) {
+	case CASE_CHURN:
+		snprintf(c->workload, sizeof(c->workload), "%s/workloads/churn-10m.yaml", source_root());
+		snprintf(c->wl_sets[0], sizeof(c->wl_sets[0]), "records=%llu", (unsigned long long)o->churn_records);
+		c->ov.nr_sets = 1;
+		if (o->churn_records == 10000000) /* the replay bench's trace, shared through --keep */
+			snprintf(c->trace, sizeof(c->trace), "%s/churn-10m.mmt.gz", dir);
+		else
+			snprintf(c->trace, sizeof(c->trace), "%s/churn-10m-%llu.mmt.gz", dir,
+				 (unsigned long long)o->churn_records);
+		snprintf(c->what, sizeof(c->what), "workloads/churn-10m.yaml %s; default 4 GiB machine, no swap",
+			 c->wl_sets[0]);
+		break;
+	case CASE_OVERCOMMIT:
+		snprintf(c->workload, sizeof(c->workload), "%s/workloads/kbuild.yaml", source_root());
+		snprintf(c->wl_sets[0], sizeof(c->wl_sets[0]), "duration=%s", o->duration);
+		c->ov.nr_sets = 1;
+		c->ov.has_seed = true;
+		c->ov.seed = 3;
+		snprintf(c->trace, sizeof(c->trace), "%s/kbuild-seed3-%lluns.mmt.gz", dir, (unsigned long long)dur);
+		snprintf(c->what, sizeof(c->what), "workloads/kbuild.yaml --seed 3 --set %s", c->wl_sets[0]);
+		break;
+	case CASE_ANON_2X: {
+		/* four tasks whose sets add up to twice the machine's present pages */
+		unsigned long long kib = machine_pages * 2 / 4 * (PAGE_SIZE / 1024);
+		snprintf(c->workload, sizeof(c->workload), "%s/workloads/anon_ws_2x.yaml", source_root());
+		snprintf(c->wl_sets[0], sizeof(c->wl_sets[0]), "wss=%lluKiB", kib);
+		snprintf(c->wl_sets[1], sizeof(c->wl_sets[1]), "duration=%s", o->duration);
+		c->ov.nr_sets = 2;
+		snprintf(c->trace, sizeof(c->trace), "%s/anon_ws_2x-%lluKiB-%lluns.mmt.gz", dir, kib,
+			 (unsigned long long)dur);
+		snprintf(c->what, sizeof(c->what), "workloads/anon_ws_2x.yaml --set tasks=4 --set %s --set %s",
+			 c->wl_sets[0], c->wl_sets[1]);
+		break;
+	}
+	}
+	for (unsigned i = 0; i < c->ov.nr_sets; i++)
+		c->sets[i] = c->wl_sets[i];
+	if (k != CASE_CHURN) {
+		size_t len = strlen(c->what);
+		snprintf(c->what + len, sizeof(c->what) - len, "; %.1f MiB machine (%s, %s), swap %s",
+			 (double)machine_pages * PAGE_SIZE / (1 << 20), pressure_machine[0], pressure_machine[1],
+			 pressure_machine[2]);
+		for (size_t i = 0; i < o->sets->nr; i++) {
+			len = strlen(c->what);
+			snprintf(c->what + len, sizeof(c->what) - len, ", %s", o->sets->v[i]);
+		}
+	}
+	return 0;
+}
+
+/* Up to PRESSURE_RUNS replays of c, stopping at the first that does not finish. */
+static void pressure_measure(struct pressure_case *c, const struct pressure_opts *o, const char *name,
+			     struct replay_figures *shared)
+{
+	c->nr_runs = 0;
+	for (int i = 0; i < PRESSURE_RUNS; i++) {
+		printf("pressure: %s run %d of %d ...\n", name, i + 1, PRESSURE_RUNS);
+		fflush(stdout);
+		c->outcome = replay_limited(&c->cfg, c->trace, (double)o->limit_s, shared);
+		c->f = *shared;
+		if (c->outcome != 1)
+			return;
+		c->cpu[i] = c->f.cpu_s;
+		c->wall[i] = c->f.wall_s;
+		c->nr_runs++;
+	}
+}
+
+static const char *verdict(bool met)
+{
+	return met ? "met" : "NOT MET";
+}
+
+/* Median CPU ns per record of a case that finished every run, else 0. */
+static double case_ns(const struct pressure_case *c)
+{
+	if (c->nr_runs != PRESSURE_RUNS || !c->f.records)
+		return 0;
+	double cv[PRESSURE_RUNS];
+	memcpy(cv, c->cpu, sizeof(cv));
+	return median3(cv) * 1e9 / (double)c->f.records;
+}
+
+/* Every field of one case; ref_ns is churn's ns/record (0: unknown). */
+static void pressure_print(const struct pressure_case *c, const char *name, const struct pressure_opts *o,
+			   double ref_ns)
+{
+	const struct replay_figures *f = &c->f;
+	bool finished = c->nr_runs == PRESSURE_RUNS;
+	double cpu = f->cpu_s, wall = f->wall_s;
+	if (finished) {
+		double cv[PRESSURE_RUNS], wv[PRESSURE_RUNS];
+		memcpy(cv, c->cpu, sizeof(cv));
+		memcpy(wv, c->wall, sizeof(wv));
+		cpu = median3(cv);
+		wall = median3(wv);
+	}
+	const char *partial = finished ? "" : "  (up to the limit)";
+	double ns = f->records ? cpu * 1e9 / (double)f->records : 0;
+	printf("pressure: %-10s %-22s %s\n", name, "case", c->what);
+	if (finished)
+		printf("pressure: %-10s %-22s yes (%d of %d runs, limit %llu s wall each)\n", name, "finished",
+		       c->nr_runs, PRESSURE_RUNS, (unsigned long long)o->limit_s);
+	else if (c->outcome == 0)
+		printf("pressure: %-10s %-22s no: did not finish in %llu s (run %d of %d)\n", name, "finished",
+		       (unsigned long long)o->limit_s, c->nr_runs + 1, PRESSURE_RUNS);
+	else
+		printf("pressure: %-10s %-22s no: the replay failed (run %d of %d)\n", name, "finished",
+		       c->nr_runs + 1, PRESSURE_RUNS);
+	printf("pressure: %-10s %-22s %llu%s\n", name, "records", (unsigned long long)f->records, partial);
+	if (finished)
+		printf("pressure: %-10s %-22s %.3f  (median of %d; wall %.3f)\n", name, "cpu_s", cpu, PRESSURE_RUNS,
+		       wall);
+	else
+		printf("pressure: %-10s %-22s %.3f  (whole child; wall %.3f)%s\n", name, "cpu_s", cpu, wall, partial);
+	if (ns > 0) {
+		printf("pressure: %-10s %-22s %.0f  (%.3f M)%s\n", name, "records_per_s", 1e9 / ns, 1e3 / ns, partial);
+		printf("pressure: %-10s %-22s %.1f%s\n", name, "ns_per_record", ns, partial);
+	} else {
+		printf("pressure: %-10s %-22s n/a\n", name, "records_per_s");
+		printf("pressure: %-10s %-22s n/a\n", name, "ns_per_record");
+	}
+	double ratio = ref_ns > 0 && ns > 0 ? ns / ref_ns : 0;
+	if (ratio > 0)
+		printf("pressure: %-10s %-22s %.2f%s\n", name, "ratio_to_churn", ratio, partial);
+	else
+		printf("pressure: %-10s %-22s n/a\n", name, "ratio_to_churn");
+	if (f->reclaimed)
+		printf("pressure: %-10s %-22s %.2f  (scanned %llu / reclaimed %llu)%s\n", name, "scanned_per_reclaimed",
+		       (double)f->scanned / (double)f->reclaimed, (unsigned long long)f->scanned,
+		       (unsigned long long)f->reclaimed, partial);
+	else
+		printf("pressure: %-10s %-22s n/a  (scanned %llu / reclaimed 0)%s\n", name, "scanned_per_reclaimed",
+		       (unsigned long long)f->scanned, partial);
+	printf("pressure: %-10s %-22s", name, "alloc_outcome");
+	for (int i = 0; i < NR_OUT; i++)
+		printf(" %s %llu", out_names[i], (unsigned long long)f->outcome[i]);
+	printf("%s\n", partial);
+	printf("pressure: %-10s %-22s %llu%s\n", name, "oom_kill", (unsigned long long)f->oom_kill, partial);
+	if (!strcmp(name, case_names[CASE_CHURN]))
+		return; /* the reference has no budgets */
+	/* A case that did not finish misses the time budget whatever its rate so far. */
+	bool ratio_met = finished && ratio > 0 && ratio <= PRESSURE_RATIO_BUDGET;
+	bool scan_met = f->reclaimed ? (double)f->scanned <= PRESSURE_SCAN_BUDGET * (double)f->reclaimed
+				     : f->scanned == 0;
+	printf("pressure: %-10s %-22s ratio_to_churn <= %.1f: %s%s\n", name, "budget", PRESSURE_RATIO_BUDGET,
+	       verdict(ratio_met), finished ? "" : " (did not finish)");
+	printf("pressure: %-10s %-22s scanned_per_reclaimed <= %.1f: %s%s\n", name, "budget", PRESSURE_SCAN_BUDGET,
+	       verdict(scan_met), partial);
+}
+
+static int bench_pressure(const struct pressure_opts *o)
+{
+	struct sim_error err = { 0 };
+	char dir[4096];
+	if (o->keep) {
+		snprintf(dir, sizeof(dir), "%s", o->keep);
+		mkdir(dir, 0777);
+	} else {
+		snprintf(dir, sizeof(dir), "/tmp/mmsim-bench-XXXXXX");
+		if (!mkdtemp(dir)) {
+			perror("mkdtemp");
+			return EX_IOERR_;
+		}
+	}
+	struct pressure_case *cases = calloc(NR_CASES, sizeof(*cases));
+	/* the one block the children write into */
+	struct replay_figures *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+					     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int rc = 0;
+	if (!cases || shared == MAP_FAILED) {
+		sim_error_set(&err, EX_SOFTWARE_, "out of memory");
+		rc = cli_fail(&err);
+		goto out;
+	}
+	unsigned mask = o->mask | 1u << CASE_CHURN;
+	for (int k = 0; k < NR_CASES; k++) {
+		if (!(mask & 1u << k))
+			continue;
+		struct pressure_case *c = &cases[k];
+		struct stat st;
+		if (pressure_setup(c, k, o, dir, &err)) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+		if (stat(c->trace, &st) != 0) {
+			printf("pressure: generating %s (%s) ...\n", c->trace, c->what);
+			fflush(stdout);
+			if (make_trace(c->workload, &c->ov, c->trace, &err)) {
+				rc = cli_fail(&err);
+				goto out;
+			}
+		}
+	}
+	printf("pressure: CPU time of the replay alone (trace read + simulation), median of %d runs, each a child "
+	       "process killed after %llu s of wall time\n",
+	       PRESSURE_RUNS, (unsigned long long)o->limit_s);
+	for (int k = 0; k < NR_CASES; k++)
+		if (mask & 1u << k)
+			pressure_measure(&cases[k], o, case_names[k], shared);
+	double ref_ns = case_ns(&cases[CASE_CHURN]);
+	for (int k = 0; k < NR_CASES; k++) {
+		if (!(mask & 1u << k))
+			continue;
+		pressure_print(&cases[k], case_names[k], o, ref_ns);
+		if (cases[k].outcome < 0)
+			rc = EX_SOFTWARE_;
+	}
+out:
+	if (shared != MAP_FAILED)
+		munmap(shared, sizeof(*shared));
+	if (!o->keep && cases) {
+		for (int k = 0; k < NR_CASES; k++)
+			if (cases[k].trace[0])
+				remove(cases[k].trace);
+		rmdir(dir);
+	}
+	free(cases);
+	return rc;
+}
+
 int cmd_bench(int argc, char **argv)
 {
-	const char *which = NULL, *keep = NULL;
+	const char *which = NULL, *keep = NULL, *duration = NULL;
+	bool quick = false;
+	uint64_t churn_records = 0, limit_s = 0;
+	struct cli_list sets;
 	struct cli_opt opts[] = {
-		{ "keep", 0, CLI_STR, &keep, "DIR", "keep (and reuse) the generated churn-10m trace in DIR" },
+		{ "keep", 0, CLI_STR, &keep, "DIR", "keep (and reuse) the generated traces in DIR" },
+		{ "quick", 0, CLI_FLAG, &quick, NULL,
+		  "pressure: small sizes for a smoke test (--duration 100ms --churn-records 100000\n"
+		  "--timeout 60 unless given)" },
+		{ "duration", 0, CLI_STR, &duration, "T", "pressure: simulated time of the kbuild and anon_ws workloads (3s)" },
+		{ "churn-records", 0, CLI_U64, &churn_records, "N", "pressure: records of the churn reference (10000000)",
+		  .min = 1 },
+		{ "timeout", 0, CLI_U64, &limit_s, "S", "pressure: wall-clock limit of one replay, in seconds (120)",
+		  .min = 1, .max = 86400 },
+		{ "set", 0, CLI_LIST, &sets, "KEY=VALUE", "pressure: override a config key of the pressure machine" },
 		{ 0 },
 	};
 	struct cli_spec spec = {
-		.name = "bench", .synopsis = "[replay|state]", .nr_pos_max = 1, .opts = opts,
-		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n",
+		.name = "bench", .synopsis = "[replay|state|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
+		.opts = opts,
+		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n"
+			 "pressure runs the churn reference, overcommit and anon-2x (bench/README.md);\n"
+			 "overcommit or anon-2x runs that case and the reference.  Without a name: all.\n",
 	};
 	struct cli_args pos;
 	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
 	if (stop >= 0)
 		return stop;
+	struct pressure_opts po = {
+		.keep = keep,
+		.duration = duration ? duration : quick ? "100ms" : "3s",
+		.churn_records = cli_seen(&spec, "churn-records") ? churn_records : quick ? 100000 : 10000000,
+		.limit_s = cli_seen(&spec, "timeout") ? limit_s : quick ? 60 : 120,
+		.sets = &sets,
+	};
 	which = pos.nr ? pos.v[0] : NULL;
-	cli_free(&spec, &pos); /* which points into argv */
+	bool all = !which;
 	int rc = 0;
-	if (!which || !strcmp(which, "state"))
-		rc |= bench_state();
-	if (!which || !strcmp(which, "replay"))
-		rc |= bench_replay(keep);
-	if (which && strcmp(which, "state") && strcmp(which, "replay")) {
-		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
-		return EX_USAGE_;
+	sim_ns_t dur;
+	if (config_parse_duration(po.duration, &dur) || dur == 0) {
+		fprintf(stderr, "mmsim bench: --duration %s: not a positive duration such as 3s or 100ms\n",
+			po.duration);
+		rc = EX_USAGE_;
+		goto out;
 	}
+	if (all || !strcmp(which, "pressure"))
+		po.mask = 1u << CASE_OVERCOMMIT | 1u << CASE_ANON_2X;
+	for (int k = CASE_OVERCOMMIT; which && k < NR_CASES; k++)
+		if (!strcmp(which, case_names[k]))
+			po.mask = 1u << k;
+	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay")) {
+		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
+		rc = EX_USAGE_;
+		goto out;
+	}
+	if (all || !strcmp(which, "state"))
+		rc |= bench_state();
+	if (all || !strcmp(which, "replay"))
+		rc |= bench_replay(keep);
+	if (po.mask)
+		rc |= bench_pressure(&po);
+out:
+	cli_free(&spec, &pos); /* which and the options point into its lists */
 	return rc;
 }
