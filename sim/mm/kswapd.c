@@ -230,10 +230,24 @@ static void kswapd_slice(struct mm *mm)
 		return;
 	}
 	sim_ns_t delay = cost;
-	if (sc->nr.nr_immediate || sc->write_blocked) {
-		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10.  A
-		 * full device queue waits the same way (kswapd would sleep for a request tag). */
+	if (sc->write_blocked) {
+		/* A full device queue: kswapd would sleep for a request tag; it goes on once the
+		 * write that brings the queue below its depth has ended (at most HZ/10). */
+		const struct wb_device *dev = sc->write_blocked;
 		sc->write_blocked = NULL;
+		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
+		if (writeback_queue_full(dev)) {
+			sim_ns_t done = dev->q[(dev->head + dev->len - dev->depth) % dev->cap].done_ns;
+			if (done > now + cost)
+				wait = MIN(wait, done - now - cost);
+			else
+				wait = 0;
+		} else {
+			wait = 0;
+		}
+		delay += wait;
+	} else if (sc->nr.nr_immediate) {
+		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10. */
 		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
 		const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
 		for (int i = 0; i < 2; i++)

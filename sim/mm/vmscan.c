@@ -345,12 +345,12 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			/* add_to_swap + pageout: needs a slot and may_writepage. */
 			if (!sc->may_writepage)
 				return FATE_KEEP;
-			if (writeback_queue_full(&rs->swap)) {
-				/* The kernel's writer would sleep for a request tag in submit_bio;
-				 * the model ends the pass here and waits between passes. */
+			/* A full queue: the kernel's writer sleeps for a request tag in
+			 * submit_bio and then writes.  The model writes the page now and ends
+			 * the pass after this batch, and the reclaimer then waits for a free
+			 * slot, so the queue overshoots by at most one batch per reclaimer. */
+			if (writeback_queue_full(&rs->swap))
 				sc->write_blocked = &rs->swap;
-				return FATE_KEEP;
-			}
 			if (!swap_writeout(mm, pfn, id, e))
 				return FATE_ACTIVATE; /* swap full: activate_locked */
 			(*nr_writes) += nr;
@@ -365,10 +365,8 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		}
 		if (!sc->may_writepage)
 			return FATE_KEEP;
-		if (writeback_queue_full(&rs->disk)) {
-			sc->write_blocked = &rs->disk;
-			return FATE_KEEP;
-		}
+		if (writeback_queue_full(&rs->disk))
+			sc->write_blocked = &rs->disk; /* as for swap above */
 		/* kswapd pageout() of a dirty file page. */
 		count_vm_events(mm, VM_NR_VMSCAN_WRITE, nr);
 		writeback_start_page(mm, pfn, id);
@@ -751,7 +749,10 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 			struct wb_device *dev = sc.write_blocked;
 			sc.write_blocked = NULL;
 			if (mm_request_can_sleep(ac->req) && writeback_queue_full(dev)) {
-				reclaim_throttle(mm, ac->req, &dev->wait, RECLAIM_WRITEBACK_NS);
+				/* Each completion wakes one waiter: sleep again while the queue
+				 * is still full (others' writes may have taken the slot). */
+				while (writeback_queue_full(dev))
+					reclaim_throttle(mm, ac->req, &dev->wait, RECLAIM_WRITEBACK_NS);
 				if (sc.nr_reclaimed < sc.nr_to_reclaim) {
 					sc.priority++;
 					continue;
