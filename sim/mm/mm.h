@@ -346,7 +346,7 @@ struct mm {
  * Work with no request behind it (kswapd, kcompactd, the flusher, policy.compact_node_at)
  * passes NULL: it runs on CPU 0 and its stall is charged to nobody.
  *
- * How time passes for it depends on mode (model.md §4.1, architecture.md §2):
+ * How time passes for it depends on mode (model.md §4.1, architecture.md §3):
  *   REQ_ACTOR  the request runs as an engine actor (engine/actor.h): at its sleep points
  *              (mm_request_yield, mm_request_wait) the clock moves on while kswapd,
  *              writeback, kcompactd and other tasks' records run, and it resumes in the
@@ -531,7 +531,7 @@ void compaction_destroy(struct mm *mm);
 int cma_init(struct mm *mm, struct sim_error *err);
 void cma_destroy(struct mm *mm);
 
-/* The OOM killer (oom.c, out_of_memory in 6.12, model.md §4.5).  oom_kill chooses the
+/* The OOM killer (oom.c, out_of_memory in 6.12, model.md §4.6).  oom_kill chooses the
  * task with the highest badness (its resident anon pages plus its swapped ones) among the
  * tasks owning memory, task 0 (the kernel) excepted, and kills it: its anon objects are
  * freed (resident pages and swap slots), its page cache stays, and every later record of

@@ -1,5 +1,5 @@
 /* oom.c — the OOM killer (out_of_memory / select_bad_process / oom_kill_process, 6.12;
- * model.md §4.5).
+ * model.md §4.6).
  *
  * Badness (oom_badness without oom_score_adj): a task's resident anon pages plus its
  * swapped-out ones — the model's RSS and swap entries; page tables are not modelled and

@@ -155,7 +155,7 @@ struct reclaim_state {
 	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
 	bool node_congested; /* LRUVEC_NODE_CONGESTED: set by kswapd, cleared when balanced */
 	/* reclaim_throttle's wait queues (pgdat->reclaim_wait[]): direct reclaimers sleep on
-	 * them with a timeout of one jiffy (model.md §4.2). */
+	 * them with a timeout of one jiffy (model.md §4.1). */
 	struct waitq throttle_noprogress, throttle_congested;
 	uint64_t refaults_file_seen; /* workingset_refault_file at the last cache-trim check */
 
