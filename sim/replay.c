@@ -237,6 +237,7 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 {
 	if (mm_task_killed(&s->mm, rec->task)) {
 		s->records_skipped_killed++;
+		oom_note_skipped(&s->mm, rec->task);
 		return;
 	}
 	sim_ns_t now = s->engine.now_ns;

@@ -542,8 +542,11 @@ struct oom_victim {
 	uint64_t points;      /* badness: anon resident + swapped pages */
 	uint64_t pages_freed; /* resident pages it held that went back to the buddy */
 	uint32_t requester;   /* the task whose allocation invoked the killer */
+	uint64_t records_skipped; /* its later trace records, not applied (oom_note_skipped) */
 };
 bool oom_kill(struct mm *mm, struct mm_request *req);
+/* A record of killed task `task` was skipped: counted on its victim entry. */
+void oom_note_skipped(struct mm *mm, uint32_t task);
 bool mm_task_killed(const struct mm *mm, uint32_t task);
 const struct oom_victim *oom_victims(const struct mm *mm, size_t *nr);
 int oom_init(struct mm *mm, struct sim_error *err);

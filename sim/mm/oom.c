@@ -60,6 +60,16 @@ bool mm_task_killed(const struct mm *mm, uint32_t task)
 	       u64map_find(&mm->oom->killed, &points_type, (uint64_t)task + 1) != U64MAP_NONE;
 }
 
+void oom_note_skipped(struct mm *mm, uint32_t task)
+{
+	struct oom_state *os = mm->oom;
+	for (size_t i = os->nr; i-- > 0;) /* a task is killed once: one entry */
+		if (os->v[i].task == task) {
+			os->v[i].records_skipped++;
+			return;
+		}
+}
+
 const struct oom_victim *oom_victims(const struct mm *mm, size_t *nr)
 {
 	*nr = mm->oom ? mm->oom->nr : 0;

@@ -104,6 +104,8 @@ static void write_oom_kills(struct jsonw *w, const struct oom_victim *v, size_t 
 		jsonw_u64(w, v[i].pages_freed);
 		jsonw_key(w, "requester");
 		jsonw_u64(w, v[i].requester);
+		jsonw_key(w, "records_skipped");
+		jsonw_u64(w, v[i].records_skipped);
 		jsonw_end(w);
 	}
 	jsonw_end(w);
