@@ -383,8 +383,8 @@ static void test_summary(void)
 	mm.vm_events[VM_ALLOCSTALL_MOVABLE] = 3;
 	/* Two OOM kills, in time order as oom_victims() gives them. */
 	const struct oom_victim victims[] = {
-		{ .task = 7, .time_ns = 1500000, .points = 812, .pages_freed = 2048, .requester = 3 },
-		{ .task = 3, .time_ns = 2500000, .points = 90, .pages_freed = 256, .requester = 3 },
+		{ .task = 7, .time_ns = 1500000, .points = 812, .pages_freed = 2048, .requester = 3, .records_skipped = 12 },
+		{ .task = 3, .time_ns = 2500000, .points = 90, .pages_freed = 256, .requester = 3, .records_skipped = 5 },
 	};
 	/* kcompactd busy 24691358 ns of 123456789 ns on 2 CPUs (mmtest_config): share
 	 * 24691358 / 246913578 = 0.10000000081 -> 0.100000001 (9 decimals). */
@@ -420,9 +420,9 @@ static void test_summary(void)
 	CHECK(strstr(buf, "\"records_skipped_killed\": 17,") != NULL);
 	CHECK(strstr(buf, "\"oom_kills\": [\n"
 			  "    {\"task\": 7, \"time_ns\": 1500000, \"points\": 812, \"pages_freed\": 2048, "
-			  "\"requester\": 3},\n"
+			  "\"requester\": 3, \"records_skipped\": 12},\n"
 			  "    {\"task\": 3, \"time_ns\": 2500000, \"points\": 90, \"pages_freed\": 256, "
-			  "\"requester\": 3}\n  ],") != NULL);
+			  "\"requester\": 3, \"records_skipped\": 5}\n  ],") != NULL);
 	/* no reclaim module in this mm: kswapd did nothing */
 	CHECK(strstr(buf, "\"daemons\": {\n    \"kswapd_busy_ns\": 0,\n    \"kcompactd_busy_ns\": 24691358,\n"
 			  "    \"kswapd_cpu_share\": 0.000000000,\n    \"kcompactd_cpu_share\": 0.100000001\n  }") != NULL);
