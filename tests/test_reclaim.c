@@ -755,6 +755,8 @@ static void test_end_to_end_anon_ws(void)
 	const struct oom_victim *v = oom_victims(&none_s.mm, &nr_victims);
 	CHECK_EQ(nr_victims, ev[VM_OOM_KILL]);
 	CHECK(nr_victims && v[0].points > 0 && v[0].pages_freed == v[0].points);
+	if (nr_victims == 1)
+		CHECK_EQ(v[0].records_skipped, none_s.records_skipped_killed);
 	uint64_t nonresident = 0;
 	for (uint32_t i = 0; i < none_s.mm.objs.cap; i++) {
 		const struct obj_slot *o = &none_s.mm.objs.slots[i];

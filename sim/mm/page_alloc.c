@@ -638,7 +638,8 @@ struct slowpath {
 	struct alloc_context *ac;
 	bool costly;                  /* order > PAGE_ALLOC_COSTLY_ORDER */
 	bool can_compact;             /* gfp_compaction_allowed: __GFP_IO, and compaction exists */
-	int compact_priority;         /* enum compact_priority: ASYNC -> SYNC_LIGHT -> SYNC_FULL */
+	int compact_priority;         /* enum compact_priority of the retry loop's compaction:
+				       * DEF_COMPACT_PRIORITY (SYNC_LIGHT), raised to SYNC_FULL */
 	int compaction_retries;
 	int no_progress_loops;
 	int compact_result;           /* enum compact_result of the last direct compaction */
@@ -710,8 +711,8 @@ static bool should_reclaim_retry(struct mm *mm, struct slowpath *sp, bool progre
 
 /* should_compact_retry (6.12): after COMPACT_SKIPPED, retry if reclaim could make
  * compaction suitable; after COMPACT_SUCCESS (the page was taken by someone else) retry
- * up to MAX_COMPACT_RETRIES times (a quarter for costly orders); otherwise escalate the
- * priority (ASYNC -> SYNC_LIGHT -> SYNC_FULL; costly orders stop at SYNC_LIGHT). */
+ * up to MAX_COMPACT_RETRIES times (a quarter for costly orders); otherwise raise the
+ * priority by one (towards SYNC_FULL; costly orders stop at SYNC_LIGHT). */
 #define MAX_COMPACT_RETRIES 16
 static bool should_compact_retry(struct mm *mm, struct slowpath *sp)
 {
@@ -779,7 +780,7 @@ static pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
 		.ac = ac,
 		.costly = ac->order > PAGE_ALLOC_COSTLY_ORDER,
 		.can_compact = mm->hooks.direct_compact && (ac->gfp & __GFP_IO),
-		.compact_priority = COMPACT_PRIO_ASYNC,
+		.compact_priority = COMPACT_PRIO_SYNC_LIGHT, /* DEF_COMPACT_PRIORITY */
 		.compact_result = COMPACT_SKIPPED,
 	};
 	bool can_direct_reclaim = gfp_direct_reclaim(ac->gfp);
