@@ -378,10 +378,21 @@ void sim_apply(struct sim *s, const struct trace_record *rec)
 		issue(s, t, rec);
 }
 
-/* Closed loop: apply every queued record due no later than horizon_ns. */
+/* Closed loop: apply every queued record due no later than horizon_ns.  Engine events due
+ * before the next queued record run first: one may end a task's stall and queue that
+ * task's next record earlier than anything queued so far. */
 static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 {
-	while (pqueue_len(&s->pending) && pqueue_min_time(&s->pending) <= horizon_ns) {
+	for (;;) {
+		sim_ns_t next_rec = pqueue_len(&s->pending) ? pqueue_min_time(&s->pending) : UINT64_MAX;
+		sim_ns_t limit = MIN(next_rec, horizon_ns);
+		/* With nothing queued and no horizon, finish_blocked steps the engine instead. */
+		if (s->started && limit != UINT64_MAX && engine_next_time(&s->engine) <= limit) {
+			engine_step(&s->engine);
+			continue;
+		}
+		if (!pqueue_len(&s->pending) || next_rec > horizon_ns)
+			return;
 		struct pqueue_entry queued;
 		struct trace_record rec;
 		pqueue_pop(&s->pending, &queued, &rec);
