@@ -345,11 +345,17 @@ static unsigned edit_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
+#define SUGGEST_MAX_DISTANCE 3
+
 static void consider(const char *norm, const char *cand, size_t cand_len, unsigned *best, char *out,
 		     size_t out_size)
 {
 	char buf[PATH_BUF];
-	if (cand_len >= sizeof(buf))
+	size_t norm_len = strlen(norm);
+	/* The distance is at least the length difference, and suggest() takes nothing
+	 * beyond SUGGEST_MAX_DISTANCE: skip the quadratic work for such candidates. */
+	if (cand_len >= sizeof(buf) || cand_len > norm_len + SUGGEST_MAX_DISTANCE ||
+	    norm_len > cand_len + SUGGEST_MAX_DISTANCE)
 		return;
 	memcpy(buf, cand, cand_len);
 	buf[cand_len] = '\0';
@@ -373,7 +379,7 @@ static bool suggest(const char *norm, char *out, size_t out_size)
 			consider(norm, path, (size_t)(dot - path), &best, out, out_size);
 	}
 	size_t len = strlen(norm);
-	return best <= 3 && best * 3 <= len;
+	return best <= SUGGEST_MAX_DISTANCE && best * 3 <= len;
 }
 
 static int unknown_key(struct sim_error *err, const char *where, const char *raw)

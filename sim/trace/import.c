@@ -150,6 +150,10 @@ static const struct u64map_type map_type = {
 
 static struct map_slot *map_find(const struct u64map *m, uint64_t a, uint64_t b)
 {
+	/* U64MAP_EMPTY marks a free slot, so it is never a stored key; probing for it (a
+	 * pfn or ino of all ones in the trace) would match a free slot and its stale bytes. */
+	if (a == U64MAP_EMPTY)
+		return NULL;
 	uint32_t i = u64map_find2(m, &map_type, a, b);
 	return i == U64MAP_NONE ? NULL : u64map_slot(m, &map_type, i);
 }
@@ -588,6 +592,8 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 
 static int handle_filemap(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
+	if (ev->id == FEV_FILEMAP_ADD && ev->ino == U64MAP_EMPTY)
+		return invalid(im, ev, "ino out of range", err);
 	im->st.filemap++;
 	if (ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *m = map_get(&im->pagecache, ev->ino, ev->index);
