@@ -1,7 +1,11 @@
 /* actor.c — coroutines resumed by engine events (actor.h).
  *
- * Each actor has an mmap'd stack with a guard page below it and a ucontext; the main stack
- * (whoever called engine_run_until) keeps one ucontext in the pool.  Switching:
+ * Each actor has an mmap'd stack with a guard page below it and a saved context; the main
+ * stack (whoever called engine_run_until) keeps one in the pool.  On x86-64 a context is
+ * just a stack pointer: the switch pushes the callee-saved registers, the SSE and x87
+ * control words, swaps stack pointers and pops them (no system call, unlike glibc's
+ * swapcontext, which saves the signal mask every time); elsewhere it is a ucontext.
+ * Switching:
  *   main -> actor   actor_run (first entry) and the "actor" event handler (resume)
  *   actor -> main   actor_sleep / actor_wait, and the end of the actor's function
  * A resume event carries (gen << 32 | id); gen changes at every sleep and every wake, so
@@ -15,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#if !defined(__x86_64__)
 #include <ucontext.h>
+#endif
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -32,8 +38,117 @@
 #define ACTOR_STACK (256u << 10)
 #endif
 
+/* ---- saved contexts -------------------------------------------------------------------- */
+
+typedef void (*ctx_entry_fn)(void *arg);
+
+#if defined(__x86_64__)
+struct actor_ctx {
+	void *sp;
+};
+/* Save the callee-saved state on the current stack and its pointer in *save_sp, then
+ * continue on load_sp (System V AMD64: rbx, rbp, r12-r15, MXCSR, x87 control word). */
+void mmsim_ctx_switch(void **save_sp, void *load_sp);
+/* First entry of a new context: call r13(r12); a context function never returns. */
+void mmsim_ctx_entry(void);
+__asm__(".text\n"
+	".p2align 4\n"
+	".globl mmsim_ctx_switch\n"
+	".hidden mmsim_ctx_switch\n"
+	".type mmsim_ctx_switch, @function\n"
+	"mmsim_ctx_switch:\n"
+	"	pushq %rbp\n"
+	"	pushq %rbx\n"
+	"	pushq %r12\n"
+	"	pushq %r13\n"
+	"	pushq %r14\n"
+	"	pushq %r15\n"
+	"	subq $8, %rsp\n"
+	"	stmxcsr (%rsp)\n"
+	"	fnstcw 4(%rsp)\n"
+	"	movq %rsp, (%rdi)\n"
+	"	movq %rsi, %rsp\n"
+	"	ldmxcsr (%rsp)\n"
+	"	fldcw 4(%rsp)\n"
+	"	addq $8, %rsp\n"
+	"	popq %r15\n"
+	"	popq %r14\n"
+	"	popq %r13\n"
+	"	popq %r12\n"
+	"	popq %rbx\n"
+	"	popq %rbp\n"
+	"	ret\n"
+	".size mmsim_ctx_switch, .-mmsim_ctx_switch\n"
+	".p2align 4\n"
+	".globl mmsim_ctx_entry\n"
+	".hidden mmsim_ctx_entry\n"
+	".type mmsim_ctx_entry, @function\n"
+	"mmsim_ctx_entry:\n"
+	"	movq %r12, %rdi\n"
+	"	call *%r13\n"
+	"	ud2\n"
+	".size mmsim_ctx_entry, .-mmsim_ctx_entry\n");
+
+static __attribute__((noinline)) void ctx_swap(struct actor_ctx *from, const struct actor_ctx *to)
+{
+	mmsim_ctx_switch(&from->sp, to->sp);
+}
+
+/* A new context that starts fn(arg) on [stack, stack + size): the frame mmsim_ctx_switch
+ * pops, with mmsim_ctx_entry as its return address, the stack 16-byte aligned once it has
+ * returned there (so the call into fn sees the ABI's alignment). */
+static void ctx_init(struct actor_ctx *c, char *stack, size_t size, ctx_entry_fn fn, void *arg)
+{
+	uint64_t *top = (uint64_t *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
+	uint64_t *sp = top - 8;
+	sp[0] = 0x037Full << 32 | 0x1F80; /* x87 control word, MXCSR: their reset values */
+	sp[1] = 0;                        /* r15 */
+	sp[2] = 0;                        /* r14 */
+	sp[3] = (uint64_t)(uintptr_t)fn;  /* r13 */
+	sp[4] = (uint64_t)(uintptr_t)arg; /* r12 */
+	sp[5] = 0;                        /* rbx */
+	sp[6] = 0;                        /* rbp */
+	sp[7] = (uint64_t)(uintptr_t)mmsim_ctx_entry;
+	c->sp = sp;
+}
+#else
+struct actor_ctx {
+	ucontext_t uc;
+};
+
+/* The only calls that return twice live in these two, so no caller's locals can be
+ * clobbered by them. */
+static __attribute__((noinline)) void ctx_swap(struct actor_ctx *from, const struct actor_ctx *to)
+{
+	if (swapcontext(&from->uc, &to->uc))
+		abort();
+}
+
+static void ctx_start(unsigned fn_lo, unsigned fn_hi, unsigned arg_lo, unsigned arg_hi)
+{
+	ctx_entry_fn fn = (ctx_entry_fn)(((uintptr_t)fn_hi << 32) | (uintptr_t)fn_lo);
+	fn((void *)(((uintptr_t)arg_hi << 32) | (uintptr_t)arg_lo));
+	abort();
+}
+
+static __attribute__((noinline)) void ctx_init(struct actor_ctx *c, char *stack, size_t size, ctx_entry_fn fn,
+					       void *arg)
+{
+	if (getcontext(&c->uc))
+		abort();
+	c->uc.uc_stack.ss_sp = stack;
+	c->uc.uc_stack.ss_size = size;
+	c->uc.uc_link = NULL;
+	uintptr_t f = (uintptr_t)fn, a = (uintptr_t)arg;
+	makecontext(&c->uc, (void (*)(void))ctx_start, 4, (unsigned)(f & 0xffffffffu), (unsigned)(f >> 32),
+		    (unsigned)(a & 0xffffffffu), (unsigned)(a >> 32));
+}
+#endif
+
+/* ---- actors ---------------------------------------------------------------------------- */
+
 struct actor {
-	ucontext_t ctx;
+	struct actor_ctx ctx;
 	char *map;         /* guard page + stack */
 	size_t map_size;
 	actor_fn fn;
@@ -47,13 +162,13 @@ struct actor {
 };
 
 struct actor_pool {
-	struct actor **v; /* id - 1 -> actor; actors never move (ucontext points into itself) */
+	struct actor **v; /* id - 1 -> actor; actors never move (a ucontext points into itself) */
 	uint32_t nr, cap;
 	uint32_t free_head; /* dead actors whose stacks are reused */
 	uint32_t current;   /* running actor, 0 = main stack */
 	unsigned live;
 	unsigned handler;
-	ucontext_t main_ctx;
+	struct actor_ctx main_ctx;
 	void *main_fake_stack;
 	const void *main_bottom;
 	size_t main_size;
@@ -91,27 +206,6 @@ static void asan_finish(void *save, const void **bottom, size_t *size)
 
 static void handle_resume(void *ctx, sim_ns_t now_ns, uint64_t arg);
 
-/* The only calls that return twice live in these two, so no caller's locals can be
- * clobbered by them. */
-static __attribute__((noinline)) void do_swap(ucontext_t *from, const ucontext_t *to)
-{
-	if (swapcontext(from, to))
-		fatal("mmsim: swapcontext");
-}
-
-static void trampoline(unsigned lo, unsigned hi);
-
-static __attribute__((noinline)) void prepare_context(struct actor_pool *p, struct actor *a, size_t page)
-{
-	if (getcontext(&a->ctx))
-		fatal("mmsim: getcontext");
-	a->ctx.uc_stack.ss_sp = a->map + page;
-	a->ctx.uc_stack.ss_size = a->map_size - page;
-	a->ctx.uc_link = NULL;
-	uintptr_t pp = (uintptr_t)p;
-	makecontext(&a->ctx, (void (*)(void))trampoline, 2, (unsigned)(pp & 0xffffffffu), (unsigned)(pp >> 32));
-}
-
 static struct actor_pool *pool(struct engine *e)
 {
 	if (!e->actors) {
@@ -132,7 +226,7 @@ static void switch_to_actor(struct actor_pool *p, uint32_t id)
 	sim_assert(p->current == 0);
 	p->current = id;
 	asan_start(&p->main_fake_stack, a->map + sysconf(_SC_PAGESIZE), a->map_size - (size_t)sysconf(_SC_PAGESIZE));
-	do_swap(&p->main_ctx, &a->ctx);
+	ctx_swap(&p->main_ctx, &a->ctx);
 	asan_finish(p->main_fake_stack, NULL, NULL);
 	p->current = 0;
 	if (a->done) { /* returned: its stack goes back to the pool */
@@ -147,13 +241,13 @@ static void switch_to_main(struct actor_pool *p, struct actor *a)
 {
 	/* A finished actor's fake stack is released (NULL), a sleeping one's kept. */
 	asan_start(a->done ? NULL : &a->fake_stack, p->main_bottom, p->main_size);
-	do_swap(&a->ctx, &p->main_ctx);
+	ctx_swap(&a->ctx, &p->main_ctx);
 	asan_finish(a->fake_stack, &p->main_bottom, &p->main_size);
 }
 
-static void trampoline(unsigned lo, unsigned hi)
+static void trampoline(void *arg)
 {
-	struct actor_pool *p = (struct actor_pool *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
+	struct actor_pool *p = arg;
 	struct actor *a = actor_of(p, p->current);
 	asan_finish(NULL, &p->main_bottom, &p->main_size);
 	a->fn(a->arg);
@@ -210,7 +304,7 @@ bool actor_run(struct engine *e, actor_fn fn, void *arg)
 	a->fake_stack = NULL;
 	a->gen++;
 	p->live++;
-	prepare_context(p, a, page);
+	ctx_init(&a->ctx, a->map + page, a->map_size - page, trampoline, p);
 	switch_to_actor(p, id);
 	return a->done || !a->live;
 }
