@@ -545,11 +545,16 @@ struct oom_victim {
 	uint64_t records_skipped; /* its later trace records, not applied (oom_note_skipped) */
 };
 bool oom_kill(struct mm *mm, struct mm_request *req);
+/* Object s (anon pages of its task count as badness) comes (add) or goes (!add); called
+ * by the allocator once the new object's pages are placed and before a free removes it. */
+void oom_account(struct mm *mm, const struct obj_slot *s, bool add);
 /* A record of killed task `task` was skipped: counted on its victim entry. */
 void oom_note_skipped(struct mm *mm, uint32_t task);
 bool mm_task_killed(const struct mm *mm, uint32_t task);
 const struct oom_victim *oom_victims(const struct mm *mm, size_t *nr);
 int oom_init(struct mm *mm, struct sim_error *err);
+/* Every task's badness equals the anon pages its objects hold (O(objects)). */
+bool oom_check(const struct mm *mm, char *msg, size_t msg_size);
 void oom_destroy(struct mm *mm);
 
 /* Object table. */

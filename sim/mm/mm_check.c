@@ -177,6 +177,8 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 			FAIL("objects + device allocations hold %llu pages, zones count %llu allocated", (unsigned long long)pages,
 			     (unsigned long long)alloc_total);
 	}
+	if (level >= 2 && mm->oom && !oom_check(mm, msg, msg_size))
+		return false;
 	if (level >= 2 && mm->reclaim && !reclaim_check(mm, msg, msg_size))
 		return false; /* LRU lists, dirty/writeback, swap slots (vmscan.c) */
 	return true;

@@ -28,9 +28,11 @@ static const struct u64map_type points_type = {
 	.min_cap = 64,
 };
 
-/* killed == every oom_victim's task; nr victims == vm_events[VM_OOM_KILL] */
+/* killed == every oom_victim's task; nr victims == vm_events[VM_OOM_KILL]
+ * points[t] == Σ anon_pages(o) over the objects o of task t (kept as objects come and go) */
 struct oom_state {
 	struct u64map killed; /* of struct task_points (points unused) */
+	struct u64map points; /* task + 1 -> its badness */
 	struct oom_victim *v;
 	size_t nr, cap;
 };
@@ -49,6 +51,7 @@ void oom_destroy(struct mm *mm)
 	if (!mm->oom)
 		return;
 	u64map_destroy(&mm->oom->killed);
+	u64map_destroy(&mm->oom->points);
 	free(mm->oom->v);
 	free(mm->oom);
 	mm->oom = NULL;
@@ -86,35 +89,75 @@ static uint64_t anon_pages(const struct mm *mm, const struct obj_slot *s)
 	return 0;
 }
 
-/* select_bad_process: the task with the highest badness; false when none has any. */
-static bool select_victim(const struct mm *mm, uint32_t *task, uint64_t *points)
+void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
 {
-	struct u64map pts = { 0 };
+	uint64_t n = anon_pages(mm, s);
+	if (!mm->oom || !n || s->task == 0)
+		return;
+	bool added;
+	uint32_t k = u64map_get(&mm->oom->points, &points_type, (uint64_t)s->task + 1, &added, NULL);
+	if (k == U64MAP_NONE)
+		abort();
+	struct task_points *tp = u64map_slot(&mm->oom->points, &points_type, k);
+	if (added)
+		tp->points = 0;
+	sim_assert(add || tp->points >= n);
+	tp->points = add ? tp->points + n : tp->points - n;
+}
+
+bool oom_check(const struct mm *mm, char *msg, size_t msg_size)
+{
+	struct u64map sum = { 0 };
+	bool ok = true;
 	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct obj_slot *s = &mm->objs.slots[i];
 		uint64_t n;
 		if (s->id == OBJ_EMPTY || s->task == 0 || !(n = anon_pages(mm, s)))
 			continue;
 		bool added;
-		uint32_t k = u64map_get(&pts, &points_type, (uint64_t)s->task + 1, &added, NULL);
-		struct task_points *tp = u64map_slot(&pts, &points_type, k);
-		if (added)
-			tp->points = 0;
-		tp->points += n;
+		uint32_t k = u64map_get(&sum, &points_type, (uint64_t)s->task + 1, &added, NULL);
+		struct task_points *tp = u64map_slot(&sum, &points_type, k);
+		tp->points = (added ? 0 : tp->points) + n;
 	}
-	bool found = false;
-	for (uint32_t k = 0; k < pts.cap; k++) {
-		if (!u64map_live(&pts, &points_type, k))
+	const struct u64map *pts = &mm->oom->points;
+	for (uint32_t k = 0; ok && k < pts->cap; k++) {
+		if (!u64map_live(pts, &points_type, k))
 			continue;
-		const struct task_points *tp = u64map_slot(&pts, &points_type, k);
+		const struct task_points *tp = u64map_slot(pts, &points_type, k);
+		uint32_t j = u64map_find(&sum, &points_type, tp->task);
+		uint64_t want = j == U64MAP_NONE ? 0 : ((const struct task_points *)u64map_slot(&sum, &points_type, j))->points;
+		if (tp->points != want)
+			ok = mm_check_fail(msg, msg_size, "oom: task %llu badness %llu, its objects hold %llu anon pages",
+					   (unsigned long long)(tp->task - 1), (unsigned long long)tp->points,
+					   (unsigned long long)want);
+	}
+	for (uint32_t k = 0; ok && k < sum.cap; k++) /* every task holding anon is accounted */
+		if (u64map_live(&sum, &points_type, k) &&
+		    u64map_find(pts, &points_type, *u64map_key(&sum, &points_type, k)) == U64MAP_NONE)
+			ok = mm_check_fail(msg, msg_size, "oom: task %llu holds anon pages but has no badness",
+					   (unsigned long long)(*u64map_key(&sum, &points_type, k) - 1));
+	u64map_destroy(&sum);
+	return ok;
+}
+
+/* select_bad_process: the task with the highest badness; false when none has any. */
+static bool select_victim(const struct mm *mm, uint32_t *task, uint64_t *points)
+{
+	const struct u64map *pts = &mm->oom->points;
+	bool found = false;
+	for (uint32_t k = 0; k < pts->cap; k++) {
+		if (!u64map_live(pts, &points_type, k))
+			continue;
+		const struct task_points *tp = u64map_slot(pts, &points_type, k);
 		uint32_t t = (uint32_t)(tp->task - 1);
+		if (!tp->points)
+			continue;
 		if (!found || tp->points > *points || (tp->points == *points && t > *task)) {
 			*task = t;
 			*points = tp->points;
 			found = true;
 		}
 	}
-	u64map_destroy(&pts);
 	return found;
 }
 

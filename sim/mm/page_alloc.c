@@ -969,6 +969,8 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 		mm->hooks.page_allocated(mm, pfn, gfp, activate);
 	else if (ac.mt == MIGRATE_MOVABLE)
 		p->flags |= PF_LRU; /* user and page-cache memory: "movable" for the claim rule */
+	if (kind0 == OBJ_PENDING) /* a new object (a fault-in was counted when it was new) */
+		oom_account(mm, s, true);
 	return pfn;
 }
 
@@ -979,6 +981,7 @@ bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 		count_vm_event(mm, VM_MMSIM_FREE_UNKNOWN);
 		return false;
 	}
+	oom_account(mm, s, false);
 	if (s->kind != OBJ_PAGES) { /* swapped or evicted: nothing resident to free */
 		if (mm->hooks.free_nonresident)
 			mm->hooks.free_nonresident(mm, s);
