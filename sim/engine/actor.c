@@ -390,7 +390,8 @@ bool actor_wait(struct engine *e, struct waitq *q, sim_ns_t timeout_ns)
 	q->tail = id;
 	q->nr++;
 	a->gen++;
-	engine_schedule(e, after(e, timeout_ns), p->handler, resume_arg(id, a->gen));
+	if (timeout_ns != ACTOR_NO_TIMEOUT)
+		engine_schedule(e, after(e, timeout_ns), p->handler, resume_arg(id, a->gen));
 	switch_to_main(p, a);
 	if (!a->woken && a->wq) /* timed out: still on the queue */
 		wq_unlink(p, a->wq, id);

@@ -35,7 +35,9 @@ bool actor_run(struct engine *e, actor_fn fn, void *arg);
 bool actor_running(const struct engine *e);
 /* Sleep ns of simulated time (inside an actor). */
 void actor_sleep(struct engine *e, sim_ns_t ns);
-/* Sleep on q until woken or timeout_ns passed; true when woken (inside an actor). */
+/* Sleep on q until woken or timeout_ns passed; true when woken (inside an actor).  With
+ * ACTOR_NO_TIMEOUT only a wake ends the sleep (the caller guarantees one comes). */
+#define ACTOR_NO_TIMEOUT UINT64_MAX
 bool actor_wait(struct engine *e, struct waitq *q, sim_ns_t timeout_ns);
 /* Wake the first n actors sleeping on q (in the order they went to sleep); returns how
  * many were woken.  waitq_wake_all wakes every one. */

@@ -658,7 +658,6 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
  * request running as an actor sleeps; other callers (tests, tools) do not wait.  The
  * cost charged so far is slept first, so the wait starts when the pass ends. */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
-#define RECLAIM_WRITEBACK_NS (100 * NSEC_PER_MSEC) /* HZ/10 */
 static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq *q, sim_ns_t timeout_ns)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -744,15 +743,15 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		if (rs->node_congested)
 			reclaim_throttle(mm, ac->req, &rs->throttle_congested, RECLAIM_JIFFY_NS);
 		if (sc.write_blocked) {
-			/* A full device queue ended the pass: wait for a request slot (at most
-			 * HZ/10), then scan this priority again. */
+			/* A full device queue ended the pass: wait for a request slot (no
+			 * timeout, as for a block-layer tag), then scan this priority again. */
 			struct wb_device *dev = sc.write_blocked;
 			sc.write_blocked = NULL;
 			if (mm_request_can_sleep(ac->req) && writeback_queue_full(dev)) {
 				/* Each completion wakes one waiter: sleep again while the queue
 				 * is still full (others' writes may have taken the slot). */
 				while (writeback_queue_full(dev))
-					reclaim_throttle(mm, ac->req, &dev->wait, RECLAIM_WRITEBACK_NS);
+					reclaim_throttle(mm, ac->req, &dev->wait, ACTOR_NO_TIMEOUT);
 				if (sc.nr_reclaimed < sc.nr_to_reclaim) {
 					sc.priority++;
 					continue;

@@ -92,9 +92,10 @@ static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 		mm->reclaim->nr_writes_completed++;
 	}
 	/* Each finished request frees a tag for one waiting writer (blk-mq's sbitmap queue
-	 * wakes waiters as tags are freed, not all at once). */
+	 * wakes waiters as tags are freed, not all at once).  The writers wait without a
+	 * timeout, as for a tag, so an idle device wakes every one left. */
 	if (dev->wait.nr && freed)
-		waitq_wake(mm->engine, &dev->wait, freed);
+		waitq_wake(mm->engine, &dev->wait, dev->len ? freed : UINT32_MAX);
 }
 
 static void schedule_head(struct mm *mm, struct wb_device *dev)
