@@ -132,7 +132,7 @@ static const struct wl_param kbuild_params[] = {
 	{ "slab_unmovable.orders", WLP_WEIGHTS, OFF(slab_orders), "[80, 10, 6, 4]", 0, 1e12, NULL,
 	  "weights of kmalloc orders 0.." },
 	{ "output.mean", WLP_PAGES, OFF(output_mean_pages), "64KiB", 1, 1e9, NULL,
-	  "mean object file written at exit (exponential)" },
+	  "mean object file written at exit (exponential, each at most 256 MiB)" },
 	{ "heap.reread_interval", WLP_DURATION, OFF(reread_interval_ns), "100ms", 0, 1e15, NULL,
 	  "a job re-reads part of its heap this often (0 = never)" },
 	{ "heap.reread_fraction", WLP_DOUBLE, OFF(reread_fraction), "0.25", 0, 1, NULL,
@@ -288,9 +288,11 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 static void job_exit(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 {
 	sim_ns_t now = wl_now(w);
-	/* The object file: written, so dirty, and kept in the page cache. */
-	uint64_t pages = (uint64_t)ceil(gsl_ran_exponential(k->r_out, (double)k->output_mean_pages));
-	pages = MAX(pages, 1u);
+	/* The object file: written, so dirty, and kept in the page cache.  At most 256 MiB, as
+	 * an input file: every page is scheduled at once, so the draw bounds the generator's
+	 * memory (an unbounded exponential of a 4 TiB mean would need hundreds of GB). */
+	double drawn = ceil(gsl_ran_exponential(k->r_out, (double)k->output_mean_pages));
+	uint64_t pages = (uint64_t)MIN(MAX(drawn, 1.0), 65536.0);
 	for (uint64_t p = 0; p < pages; p++) {
 		uint64_t id = wl_alloc_now(w, j->task, 0, WL_GFP_PAGECACHE_WRITE);
 		wl_sched_simple(w, TR_DIRTY, now, j->task, id, 0);
