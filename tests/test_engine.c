@@ -1,3 +1,4 @@
+#include "engine/actor.h"
 #include "engine/engine.h"
 #include "testlib.h"
 
@@ -57,10 +58,108 @@ static void test_heap_random(void)
 	engine_destroy(&e);
 }
 
+/* ---- actors ---------------------------------------------------------------------------- */
+
+/* What the actors of one test did: (actor, step, time) in the order it happened. */
+struct trail {
+	struct engine *e;
+	struct waitq q;
+	int who[64], step[64];
+	sim_ns_t at[64];
+	bool woken[64];
+	int n;
+};
+struct actor_arg {
+	struct trail *t;
+	int id;
+};
+
+static void note(struct trail *t, int id, int step, bool woken)
+{
+	t->who[t->n] = id;
+	t->step[t->n] = step;
+	t->woken[t->n] = woken;
+	t->at[t->n++] = t->e->now_ns;
+}
+
+/* Sleeps 100 ns, then 50 ns, then returns. */
+static void sleeper(void *arg)
+{
+	struct actor_arg *a = arg;
+	note(a->t, a->id, 0, false);
+	actor_sleep(a->t->e, 100);
+	note(a->t, a->id, 1, false);
+	actor_sleep(a->t->e, 50);
+	note(a->t, a->id, 2, false);
+}
+
+/* Waits on the queue with a 1000 ns timeout. */
+static void waiter(void *arg)
+{
+	struct actor_arg *a = arg;
+	note(a->t, a->id, 0, false);
+	bool w = actor_wait(a->t->e, &a->t->q, 1000);
+	note(a->t, a->id, 1, w);
+}
+
+/* Engine event: wake one waiter of the queue. */
+static void wake_one(void *ctx, sim_ns_t now, uint64_t arg)
+{
+	(void)now;
+	(void)arg;
+	struct trail *t = ctx;
+	waitq_wake(t->e, &t->q, 1);
+}
+
+/* Sleepers A (started at 0) and B (started at 30) each resume at their own times: A at 100
+ * and 150, B at 130 and 180.  Waiter w1 (first on the queue) is woken by an event at 500,
+ * before its 1000 ns timeout; w2 times out at 30 + 1000 = 1030; w1's stale timeout, also
+ * at 1030, does nothing.  Ties at one time run in the order they were scheduled. */
+static void test_actor_sleep_and_wait(void)
+{
+	struct engine e;
+	engine_init(&e);
+	struct trail t = { .e = &e };
+	struct actor_arg a = { &t, 1 }, b = { &t, 2 }, w1 = { &t, 3 }, w2 = { &t, 4 };
+	CHECK(!actor_run(&e, sleeper, &a)); /* it sleeps: not finished */
+	CHECK_EQ(actor_nr_live(&e), 1);
+	engine_run_until(&e, 30);
+	CHECK(!actor_run(&e, sleeper, &b));
+	CHECK(!actor_run(&e, waiter, &w1)); /* first on the queue: woken at 500 */
+	CHECK(!actor_run(&e, waiter, &w2)); /* times out at 30 + 1000 */
+	CHECK_EQ(t.q.nr, 2);
+	unsigned h = engine_register(&e, "wake", wake_one, &t);
+	engine_schedule(&e, 500, h, 0);
+	engine_run_until(&e, 10000);
+	CHECK_EQ(actor_nr_live(&e), 0);
+	CHECK_EQ(t.q.nr, 0);
+	static const int who[] = { 1, 2, 3, 4, 1, 2, 1, 2, 3, 4 };
+	static const int step[] = { 0, 0, 0, 0, 1, 1, 2, 2, 1, 1 };
+	static const sim_ns_t at[] = { 0, 30, 30, 30, 100, 130, 150, 180, 500, 1030 };
+	CHECK_EQ(t.n, 10);
+	for (int i = 0; i < 10 && i < t.n; i++) {
+		CHECK_EQ(t.who[i], who[i]);
+		CHECK_EQ(t.step[i], step[i]);
+		CHECK_EQ(t.at[i], at[i]);
+	}
+	CHECK(t.woken[8]);   /* w1: woken by the event */
+	CHECK(!t.woken[9]);  /* w2: timed out */
+	/* A waiter woken by waitq_wake_all resumes at the wake time, on a reused stack. */
+	struct trail t2 = { .e = &e };
+	CHECK(actor_run(&e, waiter, &(struct actor_arg){ &t2, 5 }) == false);
+	CHECK_EQ(waitq_wake_all(&e, &t2.q), 1);
+	engine_run_until(&e, 10001);
+	CHECK_EQ(t2.n, 2);
+	CHECK(t2.woken[1]);
+	CHECK_EQ(t2.at[1], 10000);
+	engine_destroy(&e);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_order_and_ties);
 	RUN(test_heap_random);
+	RUN(test_actor_sleep_and_wait);
 	return TEST_END();
 }
