@@ -735,7 +735,7 @@ static void test_end_to_end_anon_ws(void)
 	CHECK(closed_s.mm.vm_events[VM_PSWPIN] > 0);
 	CHECK_EQ(closed_s.mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
 	CHECK(sim_elapsed_ns(&closed_s) > sim_elapsed_ns(&open_s));
-	printf("     swap: pswpout %llu pswpin %llu, open-loop failures %llu (faults outrun the swap device), "
+	printf("     swap: pswpout %llu pswpin %llu, open-loop failures %llu, "
 	       "elapsed open %.3f s closed %.3f s\n",
 	       (unsigned long long)ev[VM_PSWPOUT], (unsigned long long)ev[VM_PSWPIN],
 	       (unsigned long long)ev[VM_MMSIM_ALLOC_FAIL],

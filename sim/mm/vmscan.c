@@ -39,15 +39,16 @@
  *
  * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
- * next after the batch's simulated cost.  Direct reclaim runs the same plan synchronously
- * (priority 12 -> 0, nr_to_reclaim 32) and charges its cost (scans, pgrefill, frees) to
- * the allocating request (struct mm_request).  A direct reclaimer that has freed nothing
- * by priority 1 throttles one jiffy (4 ms, charged): the writes that end within it complete at once.  The allocator
- * retries as should_reclaim_retry says, except that a pass which freed nothing while no
- * write ended ends the retries (model shortcut: time does not move inside a request, so
- * the remaining passes would repeat it; counted in nr_futile_fails).  Other stalls
- * charged to the request: swap-in / refault reads, truncating a page under writeback
- * (waits for the write), writers above dirty_ratio (balance_dirty_pages pause).
+ * next after the batch's simulated cost.  Direct reclaim runs the same plan (priority 12 ->
+ * 0, nr_to_reclaim 32) and charges each priority's cost (scans, pgrefill, frees) to the
+ * allocating request (struct mm_request), which sleeps it off before the next priority
+ * while the world goes on.  It throttles as reclaim_throttle does (one jiffy while kswapd
+ * has flagged the node congested; one jiffy when nothing was reclaimed by priority 1,
+ * woken early by a reclaimer making progress), and a write that finds the device's request
+ * queue full ends the pass and waits for a slot.  The allocator retries as
+ * should_reclaim_retry says (page_alloc.c).  Other stalls charged to the request: swap-in /
+ * refault reads, truncating a page under writeback (waits for the write), writers above
+ * dirty_ratio (balance_dirty_pages pause).
  *
  * Policies.  ereclaimable: hint records (NOREUSE, VOLATILE, DONTNEED, INVALIDATE) move a
  * page (anon only when there is swap) to LRU_EASY, which shrink_node scans completely
