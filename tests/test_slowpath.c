@@ -227,6 +227,45 @@ static void test_oom_kills_largest_never_for_mayfail(void)
 	stop();
 }
 
+/* machine.cpu_contention on one CPU: request A charges 1000 ns of CPU work and sleeps it
+ * off alone (1 on the CPU: 1000 ns, ends at 1000); request B starts at 0 while A works, so
+ * two share the CPU: its 1000 ns take 1000 × 2 / 1 = 2000 (ends at 2000).  B then waits
+ * 500 ns for I/O, which is not stretched (ends at 2500).  Without the switch B's CPU work
+ * ends at 1000 and its I/O at 1500. */
+struct work {
+	struct mm_request req;
+	sim_ns_t cpu, io, end;
+};
+static void do_work(void *arg)
+{
+	struct work *w = arg;
+	mm_request_charge(&w->req, w->cpu);
+	mm_request_charge_io(&w->req, w->io);
+	mm_request_yield(&mm, &w->req);
+	w->end = eng.now_ns;
+}
+
+static void test_cpu_contention(void)
+{
+	for (int on = 0; on <= 1; on++) {
+		setup();
+		cfg.machine.nr_cpus = 1;
+		cfg.machine.cpu_contention = on;
+		start();
+		struct work a = { .req = { .mode = REQ_ACTOR, .alloc_class = -1 }, .cpu = 1000 };
+		struct work b = { .req = { .task = 1, .mode = REQ_ACTOR, .alloc_class = -1 }, .cpu = 1000, .io = 500 };
+		actor_run(&eng, do_work, &a);
+		actor_run(&eng, do_work, &b);
+		engine_run_until(&eng, 10000);
+		CHECK_EQ(a.end, 1000);
+		CHECK_EQ(b.end, on ? 2500 : 1500);
+		CHECK_EQ(b.req.stall_ns, on ? 2500 : 1500);
+		CHECK_EQ(b.req.slept_ns, b.req.stall_ns);
+		CHECK_EQ(mm.nr_on_cpu, 0);
+		stop();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -234,5 +273,6 @@ int main(int argc, char **argv)
 	RUN(test_atomic_never_reclaims);
 	RUN(test_costly_fails_after_retries);
 	RUN(test_oom_kills_largest_never_for_mayfail);
+	RUN(test_cpu_contention);
 	return TEST_END();
 }

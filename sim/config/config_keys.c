@@ -84,6 +84,10 @@ static const struct config_key keys[] = {
 		"kernelcore= / movablecore=", "pages in ZONE_MOVABLE (GFP_HIGHUSER_MOVABLE only)"),
 	K_UINT("machine.nr_cpus", machine.nr_cpus, 1, 1024, "2", "cpus", "nr_cpu_ids",
 	       "CPUs, for per-cpu page list high/batch sizing"),
+	K_BOOL("machine.cpu_contention", machine.cpu_contention, "false", "-",
+	       "slow-path CPU work (direct reclaim, compaction, migration) shares machine.nr_cpus with the other "
+	       "requests doing such work and with kswapd and kcompactd while they run: with more of them than "
+	       "CPUs each takes proportionally longer (I/O waits are not stretched)"),
 	K_UINT("machine.pageblock_order", machine.pageblock_order, 1, MAX_PAGE_ORDER, "9", "order",
 	       "pageblock_order", "log2 pages per pageblock (9 = 2 MiB on x86-64, model.md §1.1)"),
 	K_KBYTES("machine.min_free_kbytes", machine.min_free_kbytes, 0, 1ull << 40, "0",

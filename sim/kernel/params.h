@@ -14,6 +14,7 @@
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
+	bool cpu_contention;               /* slow-path CPU work shares nr_cpus (request.c) */
 	unsigned pageblock_order;          /* 9 on x86-64 */
 	uint64_t min_free_kbytes;          /* 0: computed as the kernel does at boot */
 	bool thp;                          /* THP enabled: raises min_free_kbytes (model.md §3.1) */

@@ -335,6 +335,7 @@ struct mm {
 
 	struct mm_hooks hooks;
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
+	unsigned nr_on_cpu; /* actors sleeping off slow-path CPU work now (request.c) */
 };
 
 /* One trace record's request: its task, the task's CPU, and the time it stalls in the slow
@@ -367,6 +368,8 @@ struct mm_request {
 	int alloc_class;    /* enum alloc_class of the allocation in progress, -1 when none */
 	sim_ns_t stall_ns;  /* slow-path cost and waits accumulated by this request */
 	sim_ns_t slept_ns;  /* part of stall_ns already slept with the clock moving */
+	sim_ns_t io_ns;     /* part of stall_ns spent waiting for I/O, not on a CPU */
+	sim_ns_t io_slept_ns; /* part of io_ns already slept;  io_slept_ns <= io_ns <= stall_ns */
 };
 /* The CPU whose pcp lists req uses (CPU 0 for NULL, as the daemons). */
 static inline unsigned mm_request_cpu(const struct mm_request *req)
@@ -379,6 +382,15 @@ static inline void mm_request_charge(struct mm_request *req, sim_ns_t ns)
 {
 	if (req)
 		req->stall_ns += ns;
+}
+/* Charge ns of waiting for I/O (a read, a write to end, a dirty-throttle pause): time, but
+ * no CPU, so machine.cpu_contention does not stretch it. */
+static inline void mm_request_charge_io(struct mm_request *req, sim_ns_t ns)
+{
+	if (req) {
+		req->stall_ns += ns;
+		req->io_ns += ns;
+	}
 }
 static inline bool mm_request_can_sleep(const struct mm_request *req)
 {

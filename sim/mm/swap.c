@@ -61,7 +61,7 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 
 	struct wb_device *dev = anon ? &rs->swap : &rs->disk;
 	sim_ns_t lat = dev->latency_ns + writeback_transfer_ns(dev, nr);
-	mm_request_charge(req, lat);
+	mm_request_charge_io(req, lat);
 	count_vm_event(mm, VM_PGMAJFAULT);
 	count_vm_events(mm, VM_PGPGIN, nr * (PAGE_SIZE / 1024));
 	if (anon) {

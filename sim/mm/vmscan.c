@@ -1022,6 +1022,7 @@ uint64_t reclaim_nr_dirty(const struct mm *mm) { return mm->reclaim->nr_dirty; }
 uint64_t reclaim_nr_writeback(const struct mm *mm) { return mm->reclaim->nr_writeback; }
 uint64_t reclaim_swap_used(const struct mm *mm) { return mm->reclaim->swap_used; }
 bool reclaim_kswapd_active(const struct mm *mm) { return mm->reclaim->kswapd.state != KSWAPD_SLEEPING; }
+bool reclaim_kswapd_running(const struct mm *mm) { return mm->reclaim && mm->reclaim->kswapd.state == KSWAPD_RUNNING; }
 bool reclaim_node_unreclaimable(const struct mm *mm)
 {
 	return mm->reclaim->kswapd.failures >= MAX_KSWAPD_FAILURES;

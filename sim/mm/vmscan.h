@@ -213,6 +213,7 @@ uint64_t reclaim_nr_dirty(const struct mm *mm);
 uint64_t reclaim_nr_writeback(const struct mm *mm);
 uint64_t reclaim_swap_used(const struct mm *mm);
 bool reclaim_kswapd_active(const struct mm *mm);
+bool reclaim_kswapd_running(const struct mm *mm); /* in a balance run (not napping) */
 bool reclaim_node_unreclaimable(const struct mm *mm);
 
 /* Invariant checks of this module (LRU lists, dirty/writeback counts, in-flight I/O,

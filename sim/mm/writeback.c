@@ -156,7 +156,7 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 			continue;
 		io->id = OBJ_EMPTY;
 		if (io->done_ns > now && !(p->flags & PF_SWAPBACKED)) {
-			mm_request_charge(req, io->done_ns - now);
+			mm_request_charge_io(req, io->done_ns - now);
 			rs->stall_writeback_ns += io->done_ns - now;
 		}
 	}
@@ -293,7 +293,7 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 		/* balance_dirty_pages: pause for the excess to drain, at most MAX_PAUSE. */
 		sim_ns_t pause = writeback_transfer_ns(&rs->disk, rs->nr_dirty + rs->nr_writeback - thresh);
 		pause = MIN(pause, 200 * NSEC_PER_MSEC);
-		mm_request_charge(req, pause);
+		mm_request_charge_io(req, pause);
 		rs->stall_writeback_ns += pause;
 	}
 }
