@@ -29,6 +29,23 @@
 #include "../sim.h"
 #include "../workload/workload.h"
 
+/* Where a benchmark keeps its traces: the --keep directory (made if missing, reused as is)
+ * or a fresh temporary one.  -1 (after perror) when it cannot be made. */
+static int bench_dir(char *dir, size_t size, const char *keep)
+{
+	if (keep) {
+		snprintf(dir, size, "%s", keep);
+		mkdir(dir, 0777);
+		return 0;
+	}
+	snprintf(dir, size, "/tmp/mmsim-bench-XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -140,16 +157,8 @@ static int bench_replay(const char *keep_dir)
 {
 	struct sim_error err = { 0 };
 	char dir[4096], trace[4200], wl[4200];
-	if (keep_dir) {
-		snprintf(dir, sizeof(dir), "%s", keep_dir);
-		mkdir(dir, 0777);
-	} else {
-		snprintf(dir, sizeof(dir), "/tmp/mmsim-bench-XXXXXX");
-		if (!mkdtemp(dir)) {
-			perror("mkdtemp");
-			return EX_IOERR_;
-		}
-	}
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
 	snprintf(trace, sizeof(trace), "%s/churn-10m.mmt.gz", dir);
 	snprintf(wl, sizeof(wl), "%s/workloads/churn-10m.yaml", source_root());
 	struct stat st;
@@ -572,16 +581,8 @@ static int bench_pressure(const struct pressure_opts *o)
 {
 	struct sim_error err = { 0 };
 	char dir[4096];
-	if (o->keep) {
-		snprintf(dir, sizeof(dir), "%s", o->keep);
-		mkdir(dir, 0777);
-	} else {
-		snprintf(dir, sizeof(dir), "/tmp/mmsim-bench-XXXXXX");
-		if (!mkdtemp(dir)) {
-			perror("mkdtemp");
-			return EX_IOERR_;
-		}
-	}
+	if (bench_dir(dir, sizeof(dir), o->keep))
+		return EX_IOERR_;
 	struct pressure_case *cases = calloc(NR_CASES, sizeof(*cases));
 	/* the one block the children write into */
 	struct replay_figures *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,

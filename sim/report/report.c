@@ -789,14 +789,20 @@ static void row_end(struct report_state *rc)
 	fprintf(rc->md, " |\n");
 }
 
-/* Per class any group asked for, and group: requests = satisfied + failed + OOM-killed +
- * unfinished, the failures split by the rule that ended them (gfp.h alloc_outcome). */
-static void section_outcomes(struct report_state *rc)
+/* Room for one value per run of the largest group (NULL when out of memory). */
+static double *per_run_buffer(const struct report_state *rc)
 {
 	size_t max_runs = 1;
 	for (size_t g = 0; g < rc->rs.nr_groups; g++)
 		max_runs = MAX(max_runs, rc->rs.groups[g].nr_runs);
-	double *v = calloc(max_runs, sizeof(double));
+	return calloc(max_runs, sizeof(double));
+}
+
+/* Per class any group asked for, and group: requests = satisfied + failed + OOM-killed +
+ * unfinished, the failures split by the rule that ended them (gfp.h alloc_outcome). */
+static void section_outcomes(struct report_state *rc)
+{
+	double *v = per_run_buffer(rc);
 	if (!v)
 		return;
 	fprintf(rc->html, "<h2>Allocation outcomes</h2>\n");
@@ -888,10 +894,7 @@ static void section_outcomes(struct report_state *rc)
  * each run's victims (summary.json "oom_kills"). */
 static void section_oom(struct report_state *rc)
 {
-	size_t max_runs = 1;
-	for (size_t g = 0; g < rc->rs.nr_groups; g++)
-		max_runs = MAX(max_runs, rc->rs.groups[g].nr_runs);
-	double *v = calloc(max_runs, sizeof(double));
+	double *v = per_run_buffer(rc);
 	if (!v)
 		return;
 	fprintf(rc->html, "<h3>OOM kills</h3>\n<p class=\"note\">oom_kill and records skipped: "
