@@ -148,21 +148,26 @@ static void test_home_zone_dma32(void)
  * Kim's kernel. */
 static void test_registry_complete(void)
 {
-	for (int m = 0; m < NR_CMA_MODES; m++) {
-		const struct cma_policy_ops *ops = cma_policy_of((enum cma_mode)m);
+	for (int m = 0; m < NR_CMA_MODES; m++)
+		for (int r = 0; r < NR_STICKY_READINGS; r++) {
+		struct cma_policy_config cfg = { .mode = (enum cma_mode)m, .sticky = (enum sticky_reading)r };
+		const struct cma_policy_ops *ops = cma_policy_of(&cfg);
 		CHECK(ops != NULL);
 		if (!ops)
 			continue;
-		CHECK(ops == cma_policies[m]);
+		/* the registry holds each mode's default (sticky: accounted) */
+		CHECK_EQ(ops == cma_policies[m], m != CMA_STICKY_MOVABLE || r == STICKY_ACCOUNTED);
 		CHECK(ops->prepare && ops->fallback_allowed && ops->watermark_unusable &&
-		      ops->watermark_high_order && ops->used_pages);
+		      ops->watermark_high_order && ops->movable_unusable_blocks && ops->suitability_flags &&
+		      ops->used_pages);
 		CHECK_EQ(ops->mark_pageblock != NULL, ops->has_area);
 		CHECK_EQ(ops->has_area, m != CMA_NONE);
 		CHECK_EQ(ops->proc_cma, m != CMA_NONE);
 		CHECK_EQ(ops->proc_zone_cma, m == CMA_ZONE_CMA);
 		CHECK_EQ(ops->own_zone, m == CMA_ZONE_CMA);
-	}
-	CHECK(cma_policy_of(NR_CMA_MODES) == NULL);
+		}
+	struct cma_policy_config bad = { .mode = NR_CMA_MODES };
+	CHECK(cma_policy_of(&bad) == NULL);
 }
 
 /* Boot marking on a Normal-only machine of 4096 pages (pfns 0..4095, 8 pageblocks): a

@@ -11,6 +11,12 @@ _Static_assert(ARRAY_SIZE(zone_names) == MAX_NR_ZONES, "names");
 const char *const cma_mode_names[NR_CMA_MODES] = { "none", "migrate_cma", "sticky_movable", "zone_cma" };
 _Static_assert(ARRAY_SIZE(cma_mode_names) == NR_CMA_MODES, "names");
 
+const char *const sticky_reading_names[NR_STICKY_READINGS] = { "literal", "accounted" };
+_Static_assert(ARRAY_SIZE(sticky_reading_names) == NR_STICKY_READINGS, "names");
+
+const char *const cma_placement_names[NR_CMA_PLACEMENTS] = { "high", "low" };
+_Static_assert(ARRAY_SIZE(cma_placement_names) == NR_CMA_PLACEMENTS, "names");
+
 const char *const reclaim_policy_names[NR_RECLAIM_POLICIES] = { "classic", "ereclaimable", "cflru" };
 _Static_assert(ARRAY_SIZE(reclaim_policy_names) == NR_RECLAIM_POLICIES, "names");
 

@@ -40,6 +40,16 @@ extern const char *const zone_names[MAX_NR_ZONES]; /* "DMA", "DMA32", "Normal", 
 enum cma_mode { CMA_NONE, CMA_MIGRATE_CMA, CMA_STICKY_MOVABLE, CMA_ZONE_CMA, NR_CMA_MODES };
 extern const char *const cma_mode_names[NR_CMA_MODES]; /* "none", "migrate_cma", "sticky_movable", "zone_cma" */
 
+/* Two readings of sticky MOVABLE: as literally proposed (fallback refusal only) or with the
+ * free-sticky accounting a mergeable version needs (subtracted like free CMA). */
+enum sticky_reading { STICKY_LITERAL, STICKY_ACCOUNTED, NR_STICKY_READINGS };
+extern const char *const sticky_reading_names[NR_STICKY_READINGS]; /* "literal", "accounted" */
+
+/* Where "base: auto" regions go in their home zone: packed down from its top (as
+ * cma_declare_contiguous() with base 0) or up from its bottom. */
+enum cma_placement { CMA_PLACE_HIGH, CMA_PLACE_LOW, NR_CMA_PLACEMENTS };
+extern const char *const cma_placement_names[NR_CMA_PLACEMENTS]; /* "high", "low" */
+
 enum reclaim_policy { RECLAIM_CLASSIC, RECLAIM_EASILY_RECLAIMABLE, RECLAIM_CFLRU, NR_RECLAIM_POLICIES };
 extern const char *const reclaim_policy_names[NR_RECLAIM_POLICIES]; /* "classic", "ereclaimable", "cflru" */
 

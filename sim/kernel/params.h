@@ -41,6 +41,8 @@ struct cma_policy_config {
 	unsigned nr_regions;
 	struct cma_region_config regions[CONFIG_MAX_CMA_REGIONS];
 	bool balance_half_free;  /* 5.7 rule: CMA first when free_cma > free/2 */
+	enum sticky_reading sticky;      /* sticky_movable: literal or accounted */
+	enum cma_placement placement;    /* where auto regions sit in the home zone */
 	bool pin_migrate;        /* FOLL_LONGTERM migrates pages out of the CMA area first */
 };
 

@@ -33,5 +33,7 @@ const struct cma_policy_ops cma_policy_migrate = {
 	.fallback_allowed = cma_fallback_any,
 	.watermark_unusable = cma_watermark_unusable_cma_lists,
 	.watermark_high_order = cma_watermark_high_order_cma_lists,
+	.movable_unusable_blocks = cma_movable_all_usable,
+	.suitability_flags = cma_suitability_always_cma,
 	.used_pages = used_migrate_cma,
 };

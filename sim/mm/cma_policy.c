@@ -8,8 +8,11 @@
  */
 #include "mm.h"
 
-/* Each policy file defines one of these; a new policy adds its line here and in the table. */
+/* Each policy file defines one of these; a new policy adds its line here and in the table
+ * (sticky_movable's literal reading is a second ops of cma_sticky.c, chosen by
+ * policy.cma.sticky). */
 extern const struct cma_policy_ops cma_policy_none, cma_policy_migrate, cma_policy_sticky, cma_policy_zone;
+extern const struct cma_policy_ops cma_policy_sticky_literal;
 
 const struct cma_policy_ops *const cma_policies[NR_CMA_MODES] = {
 	[CMA_NONE] = &cma_policy_none,
@@ -18,9 +21,13 @@ const struct cma_policy_ops *const cma_policies[NR_CMA_MODES] = {
 	[CMA_ZONE_CMA] = &cma_policy_zone,
 };
 
-const struct cma_policy_ops *cma_policy_of(enum cma_mode mode)
+const struct cma_policy_ops *cma_policy_of(const struct cma_policy_config *cma)
 {
-	return (unsigned)mode < NR_CMA_MODES ? cma_policies[mode] : NULL;
+	if ((unsigned)cma->mode >= NR_CMA_MODES)
+		return NULL;
+	if (cma->mode == CMA_STICKY_MOVABLE && cma->sticky == STICKY_LITERAL)
+		return &cma_policy_sticky_literal;
+	return cma_policies[cma->mode];
 }
 
 /* ALLOC_CMA follows the gfp migratetype, as gfp_to_alloc_flags_cma() in 6.12: every
@@ -51,6 +58,21 @@ uint64_t cma_watermark_unusable_cma_lists(const struct zone *z, unsigned alloc_f
 bool cma_watermark_high_order_cma_lists(const struct free_area *area, unsigned alloc_flags)
 {
 	return (alloc_flags & ALLOC_CMA) && area->nr_free_mt[MIGRATE_CMA];
+}
+
+/* Every free MOVABLE block is usable by every request (no sticky blocks to skip). */
+uint64_t cma_movable_all_usable(const struct free_area *area, unsigned alloc_flags)
+{
+	(void)area;
+	(void)alloc_flags;
+	return 0;
+}
+
+/* As __compaction_suitable() in 6.12: the order-0 check always passes ALLOC_CMA. */
+unsigned cma_suitability_always_cma(unsigned alloc_flags)
+{
+	(void)alloc_flags;
+	return ALLOC_CMA;
 }
 
 /* Free pages in [base, end), by walking its blocks.  Starting from a MAX_PAGE_ORDER-aligned

@@ -125,14 +125,15 @@ static unsigned score_wmark(const struct mm *mm, bool low)
 
 /* __compaction_suitable with free_pages as the order-0 free count: order-0 free above the
  * watermark (low for costly orders, min otherwise) plus compact_gap = 2 << order, counting
- * free CMA (ALLOC_CMA); for costly orders also a fragmentation index above
+ * free CMA (ALLOC_CMA; the policy's suitability_flags: sticky accounted counts its area only
+ * for requests that may use it); for costly orders also a fragmentation index above
  * extfrag_threshold (a low index means the failure is lack of memory). */
 static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
-			  enum zone_type highest_zoneidx, uint64_t free_pages)
+			  enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
 {
 	uint64_t mark = zone_wmark(z, order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN);
 	mark += 2ull << order;
-	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, ALLOC_CMA, free_pages))
+	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, z->cma_ops->suitability_flags(alloc_flags), free_pages))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = compaction_fragmentation_index(z, (unsigned)order);
@@ -143,9 +144,9 @@ static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
 }
 
 bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
-			 enum zone_type highest_zoneidx)
+			 enum zone_type highest_zoneidx, unsigned alloc_flags)
 {
-	return suitable_with(mm, z, order, highest_zoneidx, z->nr_free_pages);
+	return suitable_with(mm, z, order, highest_zoneidx, alloc_flags, z->nr_free_pages);
 }
 
 bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac)
@@ -153,7 +154,7 @@ bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_contex
 	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
 		const struct zone *z = &mm->zones[zi];
 		if (zone_populated(z) &&
-		    suitable_with(mm, z, (int)ac->order, ac->highest_zoneidx,
+		    suitable_with(mm, z, (int)ac->order, ac->highest_zoneidx, ac->alloc_flags,
 				  z->nr_free_pages + reclaim_zone_reclaimable(mm, z)))
 			return true;
 	}
@@ -167,7 +168,7 @@ enum compact_result compaction_suit_allocation_order(const struct mm *mm, const 
 	uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
 	if (zone_watermark_ok(z, (unsigned)order, mark, highest_zoneidx, alloc_flags, z->nr_free_pages))
 		return COMPACT_SUCCESS;
-	if (!compaction_suitable(mm, z, order, highest_zoneidx))
+	if (!compaction_suitable(mm, z, order, highest_zoneidx, alloc_flags))
 		return COMPACT_SKIPPED;
 	return COMPACT_CONTINUE;
 }
@@ -597,8 +598,16 @@ static enum compact_result compact_finished(struct mm *mm, struct compact_contro
 		/* A fallback the request would be allowed to claim (can_steal_fallback). */
 		bool can_claim = o >= mm->pageblock_order / 2 || mt != MIGRATE_MOVABLE ||
 				 !mm->cfg->machine.mobility_grouping;
-		if (can_claim && (area->nr_free_mt[fallback_types[mt][0]] || area->nr_free_mt[fallback_types[mt][1]]))
-			return COMPACT_SUCCESS;
+		/* sticky_movable accounted: sticky blocks on the MOVABLE list are no fallback for a
+		 * non-movable request (free_area_movable_usable). */
+		if (!can_claim)
+			continue;
+		for (int f = 0; f < 2; f++) {
+			enum migratetype fmt = fallback_types[mt][f];
+			if (fmt == MIGRATE_MOVABLE ? free_area_movable_usable(z, area, cc->alloc_flags) > 0
+						   : area->nr_free_mt[fmt] > 0)
+				return COMPACT_SUCCESS;
+		}
 	}
 	return COMPACT_NO_SUITABLE_PAGE;
 }
@@ -619,7 +628,7 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		return COMPACT_SKIPPED;
 	if (cc->order >= 0 && !cc->proactive_compaction) {
 		if (cc->defrag_target) {
-			if (!compaction_suitable(mm, z, cc->order, cc->highest_zoneidx))
+			if (!compaction_suitable(mm, z, cc->order, cc->highest_zoneidx, cc->alloc_flags))
 				return COMPACT_SKIPPED;
 		} else {
 			ret = compaction_suit_allocation_order(mm, z, cc->order, cc->highest_zoneidx, cc->alloc_flags);

@@ -111,9 +111,10 @@ struct compact_state {
 enum compact_result compact_zone(struct mm *mm, struct compact_control *cc);
 
 /* compaction_suitable: enough order-0 free above the watermark plus 2<<order, and for
- * costly orders a fragmentation index above extfrag_threshold (or -1000). */
+ * costly orders a fragmentation index above extfrag_threshold (or -1000).  alloc_flags
+ * are the request's (the policy decides whether its ALLOC_CMA matters here). */
 bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
-			 enum zone_type highest_zoneidx);
+			 enum zone_type highest_zoneidx, unsigned alloc_flags);
 /* SUCCESS (already satisfiable at the request's watermark), SKIPPED, or CONTINUE. */
 enum compact_result compaction_suit_allocation_order(const struct mm *mm, const struct zone *z,
 						     int order, enum zone_type highest_zoneidx,

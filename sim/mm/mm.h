@@ -101,6 +101,7 @@ struct free_area {
 	struct pfn_list free_list[NR_MIGRATETYPES];
 	uint64_t nr_free_mt[NR_MIGRATETYPES]; /* blocks (not pages) on each list */
 	uint64_t nr_free;                     /* blocks of this order, all types (buddyinfo) */
+	uint64_t nr_free_sticky;              /* of nr_free_mt[MOVABLE]: blocks in sticky pageblocks */
 };
 
 /* Per-cpu lists: 3 types x orders 0..3, plus the THP order's two lists (MOVABLE, and one
@@ -116,6 +117,9 @@ struct per_cpu_pages {
 /* nr_free_pages == Σ_order free_area[order].nr_free << order
  * nr_free_cma   == Σ_order free_area[order].nr_free_mt[MIGRATE_CMA] << order
  * nr_free_highatomic == Σ_order nr_free_mt[MIGRATE_HIGHATOMIC] << order
+ * nr_free_sticky == Σ_order free_area[order].nr_free_sticky << order
+ *                == free pages on MOVABLE lists inside PB_STICKY pageblocks (a free block
+ *                   never spans sticky and ordinary pageblocks: merging stops there)
  * managed == present (the model has no memmap/bootmem reservations inside a zone)
  * present == nr_free_pages + nr_alloc_pages + nr_pcp_pages */
 struct zone {
@@ -135,6 +139,7 @@ struct zone {
 	uint64_t nr_free_pages;
 	uint64_t nr_free_cma;
 	uint64_t nr_free_highatomic;
+	uint64_t nr_free_sticky;
 	uint64_t nr_reserved_highatomic; /* pages in HIGHATOMIC pageblocks */
 	uint64_t nr_alloc_pages;         /* allocated pages (present - free - reserved) */
 	uint64_t nr_blocks_mt[NR_MIGRATETYPES]; /* pageblocks of each type (pagetypeinfo) */
@@ -254,20 +259,35 @@ struct cma_policy_ops {
 	uint64_t (*watermark_unusable)(const struct zone *z, unsigned alloc_flags);
 	/* Does a free block on area's non-PCP-type lists satisfy a high-order check? */
 	bool (*watermark_high_order)(const struct free_area *area, unsigned alloc_flags);
+	/* Blocks on area's MOVABLE list the request cannot use (the high-order part of the
+	 * watermark check and the compaction finish test skip them). */
+	uint64_t (*movable_unusable_blocks)(const struct free_area *area, unsigned alloc_flags);
+	/* The ALLOC_CMA bit compaction suitability judges a request with (alloc_flags is the
+	 * request's; mainline's __compaction_suitable always counts the area). */
+	unsigned (*suitability_flags)(unsigned alloc_flags);
 	/* Pages of the CMA areas in use (allocated or on pcp lists): timeseries cma_used_pages. */
 	uint64_t (*used_pages)(const struct mm *mm);
 };
 /* The registry, indexed by policy.cma.mode; every hook is set (mark_pageblock only when
  * has_area). */
 extern const struct cma_policy_ops *const cma_policies[NR_CMA_MODES];
-/* The policy for mode, or NULL when mode is out of range. */
-const struct cma_policy_ops *cma_policy_of(enum cma_mode mode);
+/* The policy for mode, or NULL when mode is out of range; sticky_movable's ops depend on the
+ * reading (policy.cma.sticky), so the whole CMA config is passed. */
+const struct cma_policy_ops *cma_policy_of(const struct cma_policy_config *cma);
 /* Shared pieces the policy files combine (cma_policy.c). */
 void cma_prepare_by_migratetype(const struct mm *mm, struct alloc_context *ac);
 bool cma_fallback_any(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order,
 		      enum migratetype start_mt);
 uint64_t cma_watermark_unusable_cma_lists(const struct zone *z, unsigned alloc_flags);
 bool cma_watermark_high_order_cma_lists(const struct free_area *area, unsigned alloc_flags);
+uint64_t cma_movable_all_usable(const struct free_area *area, unsigned alloc_flags);
+unsigned cma_suitability_always_cma(unsigned alloc_flags);
+/* Free blocks on area's MOVABLE list that a request with alloc_flags may count. */
+static inline uint64_t free_area_movable_usable(const struct zone *z, const struct free_area *area,
+						unsigned alloc_flags)
+{
+	return area->nr_free_mt[MIGRATE_MOVABLE] - z->cma_ops->movable_unusable_blocks(area, alloc_flags);
+}
 /* Free pages in [base, end) by walking the blocks (no counter covers an arbitrary range). */
 uint64_t cma_free_pages_in(const struct mm *mm, pfn_t base, pfn_t end);
 
@@ -431,7 +451,8 @@ struct alloc_context {
  *   Σ_z present[z] == Σ_z machine.zone_pages[z]  (when the carve fits)
  * cma_base[i] is region i's first pfn: under own_zone packed in order from ZONE_CMA's
  * start; otherwise an explicit base as given, and "auto" regions packed in order downwards
- * from the pageblock-aligned top of the home zone (MM_CMA_NO_FIT: does not fit).  Regions
+ * from the pageblock-aligned top of the home zone (policy.cma.placement high) or upwards
+ * from its bottom (low) (MM_CMA_NO_FIT: does not fit).  Regions
  * are placed under every policy, none included, so a bad region fails every point of a
  * sweep over policies alike. */
 #define MM_CMA_NO_FIT UINT64_MAX

@@ -22,7 +22,7 @@ bool mm_check_fail(char *msg, size_t msg_size, const char *fmt, ...)
 
 static bool check_zone_counters(const struct mm *mm, const struct zone *z, char *msg, size_t msg_size)
 {
-	uint64_t free_pages = 0, cma = 0, ha = 0;
+	uint64_t free_pages = 0, cma = 0, ha = 0, sticky = 0;
 	for (int o = 0; o < NR_PAGE_ORDERS; o++) {
 		const struct free_area *a = &z->free_area[o];
 		uint64_t sum = 0;
@@ -34,7 +34,11 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		free_pages += a->nr_free << o;
 		cma += a->nr_free_mt[MIGRATE_CMA] << o;
 		ha += a->nr_free_mt[MIGRATE_HIGHATOMIC] << o;
+		sticky += a->nr_free_sticky << o;
 	}
+	if (sticky != z->nr_free_sticky)
+		FAIL("zone %s: nr_free_sticky %llu != Σ nr_free_sticky<<order %llu", z->name,
+		     (unsigned long long)z->nr_free_sticky, (unsigned long long)sticky);
 	if (free_pages != z->nr_free_pages)
 		FAIL("zone %s: nr_free_pages %llu != Σ nr_free<<order %llu", z->name,
 		     (unsigned long long)z->nr_free_pages, (unsigned long long)free_pages);
@@ -64,7 +68,7 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 	for (int o = 0; o < NR_PAGE_ORDERS; o++) {
 		for (int mt = 0; mt < NR_MIGRATETYPES; mt++) {
 			const struct free_area *a = &z->free_area[o];
-			uint64_t n = 0;
+			uint64_t n = 0, sticky = 0;
 			pfn_t prev = PFN_NONE;
 			for (pfn_t pfn = a->free_list[mt].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 				const struct page_frame *p = &mm->pages[pfn];
@@ -83,6 +87,8 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 				if (pb->mt != mt)
 					FAIL("free block %#x order %d on %s list in a %s pageblock", pfn, o,
 					     migratetype_names[mt], migratetype_names[pb->mt]);
+				if (mt == MIGRATE_MOVABLE && (pb->bits & PB_STICKY))
+					sticky++;
 				prev = pfn;
 				if (++n > z->spanned)
 					FAIL("free list [%d][%s] has a cycle", o, migratetype_names[mt]);
@@ -92,6 +98,9 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 			if (n != a->nr_free_mt[mt])
 				FAIL("free list [%d][%s]: %llu entries, counter %llu", o, migratetype_names[mt],
 				     (unsigned long long)n, (unsigned long long)a->nr_free_mt[mt]);
+			if (mt == MIGRATE_MOVABLE && sticky != a->nr_free_sticky)
+				FAIL("order %d: %llu free sticky blocks, counter %llu", o, (unsigned long long)sticky,
+				     (unsigned long long)a->nr_free_sticky);
 		}
 	}
 	/* Walk the zone by blocks: every page is covered by exactly one free block, one
@@ -100,6 +109,13 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 	size_t nr_blocks = (z->present + mm->pageblock_nr_pages - 1) >> mm->pageblock_order;
 	for (size_t b = 0; b < nr_blocks; b++)
 		blocks_mt[z->pageblocks[b].mt]++;
+	/* A sticky block is never retyped: MOVABLE, or ISOLATE inside a contiguous allocation. */
+	for (size_t b = 0; b < nr_blocks; b++)
+		if ((z->pageblocks[b].bits & PB_STICKY) && z->pageblocks[b].mt != MIGRATE_MOVABLE &&
+		    z->pageblocks[b].mt != MIGRATE_ISOLATE)
+			FAIL("sticky pageblock at pfn %#llx retyped to %s",
+			     (unsigned long long)(z->start_pfn + ((pfn_t)b << mm->pageblock_order)),
+			     migratetype_names[z->pageblocks[b].mt]);
 	for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
 		if (blocks_mt[mt] != z->nr_blocks_mt[mt])
 			FAIL("zone %s: %llu %s pageblocks, counter %llu", z->name, (unsigned long long)blocks_mt[mt],
@@ -114,6 +130,11 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 			if ((p->flags & PF_BUDDY) && (p->flags & PF_HEAD))
 				FAIL("pfn %#x both free and allocated", pfn);
 			unsigned n = 1u << p->order;
+			if ((p->flags & PF_BUDDY) && p->order > mm->pageblock_order)
+				for (pfn_t q = pfn; q < pfn + n; q += mm->pageblock_nr_pages)
+					if ((z->pageblocks[(q - z->start_pfn) >> mm->pageblock_order].bits ^
+					     z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order].bits) & PB_STICKY)
+						FAIL("free block %#x order %u spans sticky and ordinary pageblocks", pfn, p->order);
 			for (unsigned k = 1; k < n; k++)
 				if ((mm->pages[pfn + k].flags & (PF_BUDDY | PF_HEAD)) || mm->pages[pfn + k].xflags)
 					FAIL("pfn %#x inside block %#x order %u is itself a block head", pfn + k, pfn, p->order);

@@ -9,6 +9,15 @@
 
 /* ---- free lists ------------------------------------------------------------------ */
 
+static inline struct pageblock *zone_pageblock(struct mm *mm, struct zone *z, pfn_t pfn);
+
+/* A free block on the MOVABLE list inside a sticky pageblock (counted for the accounted
+ * reading of sticky_movable; a free block never spans sticky and ordinary pageblocks). */
+static inline bool free_block_sticky(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype mt)
+{
+	return mt == MIGRATE_MOVABLE && (zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
+}
+
 static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
 			     enum migratetype mt, bool tail)
 {
@@ -27,6 +36,10 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 		z->nr_free_cma += nr;
 	else if (mt == MIGRATE_HIGHATOMIC)
 		z->nr_free_highatomic += nr;
+	else if (free_block_sticky(mm, z, pfn, mt)) {
+		area->nr_free_sticky++;
+		z->nr_free_sticky += nr;
+	}
 }
 
 static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
@@ -45,6 +58,10 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 		z->nr_free_cma -= nr;
 	else if (mt == MIGRATE_HIGHATOMIC)
 		z->nr_free_highatomic -= nr;
+	else if (free_block_sticky(mm, z, pfn, mt)) {
+		area->nr_free_sticky--;
+		z->nr_free_sticky -= nr;
+	}
 }
 
 /* ---- pageblocks ------------------------------------------------------------------ */
@@ -154,7 +171,10 @@ static inline bool page_is_buddy(const struct mm *mm, const struct zone *z, pfn_
 
 /* __free_one_page (model.md §2.9): merge with free buddies; at order >= pageblock_order
  * stop when the two blocks' types differ and either is not mergeable (CMA, ISOLATE,
- * HIGHATOMIC); if both are mergeable the buddy's blocks take the freeing page's type. */
+ * HIGHATOMIC); if both are mergeable the buddy's blocks take the freeing page's type.
+ * A sticky pageblock is treated as its own type here (the kernel never merges across a
+ * MIGRATE_CMA boundary for the same reason): merging stops where one side is sticky and the
+ * other is not, so no merge retypes a sticky block. */
 static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
 			  enum migratetype mt, bool to_tail)
 {
@@ -163,6 +183,8 @@ static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned ord
 		if (!page_is_buddy(mm, z, buddy, order))
 			break;
 		if (order >= mm->pageblock_order) {
+			if ((zone_pageblock(mm, z, buddy)->bits ^ zone_pageblock(mm, z, pfn)->bits) & PB_STICKY)
+				break;
 			enum migratetype bmt = zone_pageblock(mm, z, buddy)->mt;
 			if (bmt != mt) {
 				if (!migratetype_mergeable(mt) || !migratetype_mergeable(bmt))
@@ -263,7 +285,8 @@ void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 		while (order > mm->pageblock_order) {
 			bool same = true;
 			for (pfn_t q = pfn; q < pfn + (1u << order); q += mm->pageblock_nr_pages)
-				same &= zone_pageblock(mm, z, q)->mt == zone_pageblock(mm, z, pfn)->mt;
+				same &= zone_pageblock(mm, z, q)->mt == zone_pageblock(mm, z, pfn)->mt &&
+					!((zone_pageblock(mm, z, q)->bits ^ zone_pageblock(mm, z, pfn)->bits) & PB_STICKY);
 			if (same)
 				break;
 			order = mm->pageblock_order;
@@ -508,6 +531,9 @@ static void reserve_highatomic_pageblock(struct mm *mm, struct zone *z, pfn_t pf
 	enum migratetype mt = zone_pageblock(mm, z, pfn)->mt;
 	if (!migratetype_mergeable(mt))
 		return;
+	/* A sticky block is never reserved: it would leave the area (cma_sticky.c). */
+	if (zone_pageblock(mm, z, pfn)->bits & PB_STICKY)
+		return;
 	if (order < mm->pageblock_order) {
 		pfn_t start = pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
 		set_block_type(mm, z, start, MIGRATE_HIGHATOMIC);
@@ -548,9 +574,11 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		const struct free_area *area = &z->free_area[o];
 		if (!area->nr_free)
 			continue;
-		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (area->nr_free_mt[mt])
-				return true;
+		if (area->nr_free_mt[MIGRATE_UNMOVABLE] || area->nr_free_mt[MIGRATE_RECLAIMABLE])
+			return true;
+		/* sticky_movable accounted: free sticky blocks do not count without ALLOC_CMA. */
+		if (free_area_movable_usable(z, area, alloc_flags))
+			return true;
 		if (z->cma_ops->watermark_high_order(area, alloc_flags))
 			return true;
 		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) && area->nr_free_mt[MIGRATE_HIGHATOMIC])

@@ -103,7 +103,7 @@ static uint64_t cma_total_pages(const struct config *cfg)
 
 static const struct cma_policy_ops *layout_policy(const struct config *cfg)
 {
-	const struct cma_policy_ops *ops = cma_policy_of(cfg->policy.cma.mode);
+	const struct cma_policy_ops *ops = cma_policy_of(&cfg->policy.cma);
 	return ops ? ops : cma_policies[CMA_NONE];
 }
 
@@ -138,12 +138,14 @@ void mm_layout_compute(const struct config *cfg, struct mm_layout *l)
 		}
 		return;
 	}
-	/* As cma_declare_contiguous_nid() with base 0: the highest fitting range below the
-	 * limit, here packed downwards from the pageblock-aligned top of the home zone. */
+	/* placement high: as cma_declare_contiguous_nid() with base 0, the highest fitting range
+	 * below the limit, here packed downwards from the pageblock-aligned top of the home
+	 * zone.  placement low: packed upwards from its bottom (zones start MAX_PAGE_ORDER
+	 * aligned), the other end of the zone for the same boot free lists. */
 	uint64_t pb = 1ull << cfg->machine.pageblock_order;
 	uint64_t bottom = l->start[l->cma_home];
 	uint64_t top = (bottom + l->present[l->cma_home]) & ~(pb - 1);
-	bool fits = true;
+	bool fits = true, low = cma->placement == CMA_PLACE_LOW;
 	for (unsigned i = 0; i < nr; i++) {
 		if (cma->regions[i].base_pfn != CONFIG_CMA_BASE_AUTO) {
 			l->cma_base[i] = cma->regions[i].base_pfn;
@@ -155,8 +157,13 @@ void mm_layout_compute(const struct config *cfg, struct mm_layout *l)
 			l->cma_base[i] = MM_CMA_NO_FIT;
 			continue;
 		}
-		top -= pages;
-		l->cma_base[i] = top;
+		if (low) {
+			l->cma_base[i] = bottom;
+			bottom += pages;
+		} else {
+			top -= pages;
+			l->cma_base[i] = top;
+		}
 	}
 }
 
@@ -214,8 +221,8 @@ int mm_layout_check(const struct config *cfg, struct mm_layout *l, struct sim_er
 		if (base == MM_CMA_NO_FIT)
 			return sim_error_set(err, EX_CONFIG_,
 					     "%s: policy.cma.regions[%u]: %" PRIu64 " pages do not fit in zone %s "
-					     "(base: auto packs regions down from its top)", src, i, r->pages,
-					     zone_names[l->cma_home]);
+					     "(base: auto packs regions %s)", src, i, r->pages, zone_names[l->cma_home],
+					     cma->placement == CMA_PLACE_LOW ? "up from its bottom" : "down from its top");
 		uint64_t last = base + r->pages - 1;
 		if (last >= mem_end)
 			return sim_error_set(err, EX_CONFIG_,
@@ -282,7 +289,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	memset(mm, 0, sizeof(*mm));
 	mm->cfg = cfg;
 	mm->engine = engine;
-	mm->cma_ops = cma_policy_of(cfg->policy.cma.mode);
+	mm->cma_ops = cma_policy_of(&cfg->policy.cma);
 	if (!mm->cma_ops)
 		return sim_error_set(err, EX_CONFIG_, "policy.cma.mode out of range");
 	mm->pageblock_order = cfg->machine.pageblock_order;
