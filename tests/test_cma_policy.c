@@ -3,6 +3,8 @@
  * gfp migratetype is MOVABLE in (so block-device page cache GFP_NOFS|__GFP_MOVABLE too);
  * ZONE_CMA only requests that may use ZONE_MOVABLE (__GFP_HIGHMEM|__GFP_MOVABLE). */
 #include "mmtest.h"
+#include "mm/compaction.h"
+#include "mm/vmscan.h"
 #include "mmtest_engine.h"
 #include "testlib.h"
 
@@ -113,6 +115,143 @@ static void test_mainline_watermark_subtraction(void)
 	CHECK_EQ(z->nr_free_cma, 2048);
 	CHECK(!zone_watermark_ok(z, 0, z->watermark[WMARK_LOW], ZONE_NORMAL, 0, z->nr_free_pages));
 	CHECK(zone_watermark_ok(z, 0, z->watermark[WMARK_LOW], ZONE_NORMAL, ALLOC_CMA, z->nr_free_pages));
+	mmtest_mm_destroy(&mm);
+}
+
+/* Sticky accounting on the same 4096-page Normal zone (min 1, low 5, high 9) with a
+ * 2048-page sticky area at the top (pfns 2048..4095), filled with GFP_KERNEL order-0 pages
+ * until one fails.
+ *   literal:   the fast-path check sees 2048 free sticky pages as usable, so the fill
+ *              continues until the 2048 ordinary pages are all gone (free - sticky = 0);
+ *              the UNMOVABLE low check still passes (2048 > 5 + 0) and so does kswapd's
+ *              balance check: kswapd is never woken.  Joonsoo's blind spot.
+ *   accounted: free sticky pages are subtracted like free CMA: the fill stops with one
+ *              ordinary page left (free - sticky = 1 <= min in the slow path, as mainline
+ *              stops in test_mainline_watermark_subtraction), the UNMOVABLE low check
+ *              fails (1 <= 5), passes with ALLOC_CMA (2049 > 5), and kswapd is woken. */
+static void test_sticky_accounting(void)
+{
+	for (int r = 0; r < NR_STICKY_READINGS; r++) {
+		struct config cfg;
+		struct mm mm;
+		struct sim_error err;
+		mmtest_config(&cfg, 0, 0, 4096, 4);
+		cfg.policy.cma.mode = CMA_STICKY_MOVABLE;
+		cfg.policy.cma.sticky = (enum sticky_reading)r;
+		cfg.policy.cma.nr_regions = 1;
+		cfg.policy.cma.regions[0].pages = 2048;
+		CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
+		const struct zone *z = &mm.zones[ZONE_NORMAL];
+		CHECK_EQ(z->watermark[WMARK_MIN], 1);
+		CHECK_EQ(z->watermark[WMARK_LOW], 5);
+		CHECK_EQ(z->nr_free_sticky, 2048);
+		uint64_t id = 1;
+		while (mm_alloc(&mm, id, GFP_KERNEL, 0) != PFN_NONE)
+			id++;
+		bool accounted = r == STICKY_ACCOUNTED;
+		CHECK_EQ(z->nr_free_sticky, 2048);
+		CHECK_EQ(z->nr_free_pages - z->nr_free_sticky, accounted ? 1 : 0);
+		CHECK_EQ(zone_watermark_ok(z, 0, z->watermark[WMARK_LOW], ZONE_NORMAL, 0, z->nr_free_pages), !accounted);
+		CHECK(zone_watermark_ok(z, 0, z->watermark[WMARK_LOW], ZONE_NORMAL, ALLOC_CMA, z->nr_free_pages));
+		/* high-order part: the free order-10 blocks are all sticky */
+		CHECK_EQ(zone_watermark_ok(z, 3, 0, ZONE_NORMAL, 0, z->nr_free_pages), !accounted);
+		CHECK(zone_watermark_ok(z, 3, 0, ZONE_NORMAL, ALLOC_CMA, z->nr_free_pages));
+		CHECK_EQ(kswapd_pgdat_balanced(&mm, 0, ZONE_NORMAL), !accounted);
+		CHECK_EQ(mm.vm_events[VM_MMSIM_KSWAPD_WAKEUPS] > 0, accounted);
+		/* compaction: an UNMOVABLE order-3 request finds no suitable zone when only
+		 * sticky memory is free (accounted); literal counts the sticky pages */
+		CHECK_EQ(compaction_suitable(&mm, z, 3, ZONE_NORMAL, ALLOC_WMARK_MIN), !accounted);
+		char msg[256];
+		CHECK(mm_check(&mm, 2, msg, sizeof(msg)));
+		mmtest_mm_destroy(&mm);
+	}
+}
+
+/* No merge, free or highatomic reservation ever retypes a sticky pageblock: random
+ * allocations of every migratetype, order 0..10, with non-blocking movable ones (highatomic
+ * reservations may land in sticky blocks), freed in random order, with the checker (level 2: sticky blocks stay
+ * MOVABLE, no free block spans a sticky boundary, the sticky counters match) after every
+ * step.  Seed printed. */
+static void test_sticky_never_retyped(void)
+{
+	uint64_t seed = tl_test_seed();
+	uint64_t x = seed;
+	static const char *const gfps[] = { "GFP_KERNEL", "GFP_HIGHUSER_MOVABLE", "GFP_ATOMIC",
+					    "GFP_KERNEL|__GFP_RECLAIMABLE", "GFP_NOWAIT",
+					    "GFP_ATOMIC|__GFP_MOVABLE", "GFP_ATOMIC|__GFP_MOVABLE",
+					    "GFP_NOWAIT|__GFP_MOVABLE" };
+	for (int rp = 0; rp < NR_STICKY_READINGS * NR_CMA_PLACEMENTS; rp++) {
+		int r = rp % NR_STICKY_READINGS;
+		struct config cfg;
+		struct mm mm;
+		struct sim_error err;
+		/* 65536 pages: 1 % of the zone exceeds a pageblock, so the highatomic reserve
+		 * exists (reserve_highatomic_pageblock) */
+		mmtest_config(&cfg, 0, 0, 65536, 4);
+		cfg.policy.cma.mode = CMA_STICKY_MOVABLE;
+		cfg.policy.cma.sticky = (enum sticky_reading)r;
+		cfg.policy.cma.nr_regions = 1;
+		/* three pageblocks: the area's last (low) or first (high) block has an ordinary
+		 * buddy at order 9, so frees there meet the boundary */
+		cfg.policy.cma.regions[0].pages = 1536;
+		cfg.policy.cma.placement = (enum cma_placement)(rp / NR_STICKY_READINGS);
+		CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
+		/* fill to just above the low watermark first, so that the random phase runs in
+		 * the slow path, where non-blocking high-order requests reserve highatomic blocks */
+		static uint64_t live[70000];
+		unsigned nr_live = 0;
+		uint64_t next_id = 1;
+		const struct zone *z = &mm.zones[ZONE_NORMAL];
+		while (z->nr_free_pages > z->watermark[WMARK_LOW] + 256 &&
+		       mm_alloc(&mm, next_id, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE)
+			live[nr_live++] = next_id++;
+		for (int step = 0; step < 2000; step++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned v = (unsigned)(x >> 33);
+			if (nr_live < ARRAY_SIZE(live) && (v & 1) != 0) {
+				gfp_t gfp;
+				const char *g = gfps[(v >> 2) % ARRAY_SIZE(gfps)];
+				CHECK_EQ(gfp_parse(g, strlen(g), &gfp, NULL), 0);
+				unsigned order = (v >> 8) % 11;
+				if (order > 3 && (v >> 12) % 4)
+					order = (v >> 14) % 4; /* mostly small */
+				if (mm_alloc(&mm, next_id, gfp, order) != PFN_NONE)
+					live[nr_live++] = next_id;
+				next_id++;
+			} else if (nr_live) {
+				unsigned k = (v >> 2) % nr_live;
+				mm_free(&mm, live[k]);
+				live[k] = live[--nr_live];
+			}
+			char msg[256];
+			if ((step % 20 == 19 || step == 1999) && !mm_check(&mm, 2, msg, sizeof(msg))) {
+				fprintf(stderr, "seed %llu step %d: %s\n", (unsigned long long)seed, step, msg);
+				CHECK(false);
+				break;
+			}
+		}
+		mmtest_mm_destroy(&mm);
+	}
+}
+
+/* placement low packs an auto region up from the bottom of its home zone: a 1 GiB VM's
+ * DMA32 starts at pfn 4096, so a 512 MiB area is pfns 4096..135167; high puts it at the
+ * top (131072.., test_home_zone_dma32). */
+static void test_placement_low(void)
+{
+	struct config cfg;
+	struct mm mm;
+	struct sim_error err;
+	mmtest_config(&cfg, 4080, 258048, 0, 4);
+	cfg.policy.cma.mode = CMA_MIGRATE_CMA;
+	cfg.policy.cma.placement = CMA_PLACE_LOW;
+	cfg.policy.cma.nr_regions = 1;
+	cfg.policy.cma.regions[0].pages = 131072;
+	CHECK_EQ(mmtest_mm_init(&mm, &cfg, &err), 0);
+	CHECK_EQ(mm.cma_areas[0].base_pfn, 4096);
+	CHECK_EQ(mm.zones[ZONE_DMA32].cma_pages, 131072);
+	CHECK_EQ(mm_pageblock(&mm, 4096)->mt, MIGRATE_CMA);
+	CHECK_EQ(mm_pageblock(&mm, 4096 + 131072)->mt, MIGRATE_MOVABLE);
 	mmtest_mm_destroy(&mm);
 }
 
@@ -294,6 +433,9 @@ int main(int argc, char **argv)
 	RUN(test_zone_cma_layout);
 	RUN(test_home_zone_dma32);
 	RUN(test_mainline_watermark_subtraction);
+	RUN(test_sticky_accounting);
+	RUN(test_sticky_never_retyped);
+	RUN(test_placement_low);
 	RUN(test_registry_complete);
 	RUN(test_boot_marking);
 	RUN(test_watermark_pieces);
