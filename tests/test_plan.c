@@ -169,6 +169,42 @@ static void test_shard(void)
 	CHECK(plan_unit_in_shard(7, 2, 3));
 }
 
+/* A named dimension: labels set several keys (or leave one to the base); ids show
+ * name=label; excludes name the dimension and a label.  3 labels x 2 b values = 6, minus
+ * (v=off, b=q) = 5 points, in order v outer, b inner. */
+static void test_named_dims(void)
+{
+	struct plan p;
+	struct sim_error err = { 0 };
+	int rc = parse(&p, "base: /abs/base.yaml\n"
+			   "matrix:\n"
+			   "  v:\n"
+			   "    off: {mode: none}\n"
+			   "    pre-5.7: {mode: cma, half: false}\n"
+			   "    5.7+: {mode: cma, half: true}\n"
+			   "  b: [p, q]\n"
+			   "exclude: [{v: off, b: q}]\n", &err);
+	CHECK_EQ(rc, 0);
+	if (rc) {
+		fprintf(stderr, "%s\n", err.msg);
+		return;
+	}
+	CHECK_EQ(p.nr_dims, 2);
+	CHECK_EQ(p.nr_points, 5);
+	CHECK_STR(p.points[0].id, "v=off,b=p");
+	CHECK_STR(sets_str(&p.points[0]), "mode=none b=p");
+	CHECK_STR(p.points[1].id, "v=pre-5.7,b=p");
+	CHECK_STR(sets_str(&p.points[1]), "mode=cma half=false b=p");
+	CHECK_STR(p.points[4].id, "v=5.7+,b=q");
+	CHECK_STR(sets_str(&p.points[4]), "mode=cma half=true b=q");
+	CHECK_EQ(p.points[4].nr_labels, 1);
+	CHECK_STR(p.points[4].labels[0].key, "v");
+	CHECK_STR(p.points[4].labels[0].value, "5.7+");
+	/* the seed hashes the sets, not the label */
+	CHECK(p.units[1].seed == plan_seed(1, p.points[1].canon, 0));
+	plan_free(&p);
+}
+
 static void test_errors(void)
 {
 	struct {
@@ -192,6 +228,13 @@ static void test_errors(void)
 		{ "- 1\n", "dir/plan.yaml:1:1: a sweep plan is a mapping" },
 		{ "base: b\nmatrix: {a: [1]}\nmatrix: {b: [1]}\n", "dir/plan.yaml:3:1: duplicate key 'matrix'" },
 		{ "base: b\nmatrix: {a: [1], a: [2]}\n", "dir/plan.yaml:2:18: duplicate matrix key 'a'" },
+		{ "base: b\nmatrix: {v: {}}\n", "dir/plan.yaml:2:13: matrix key 'v' has no labels" },
+		{ "base: b\nmatrix: {v: {x: {}}}\n", "dir/plan.yaml:2:17: label 'x' sets no key" },
+		{ "base: b\nmatrix: {v: {x: {a: 1}, x: {a: 2}}}\n", "dir/plan.yaml:2:25: label 'x' listed twice" },
+		{ "base: b\nmatrix: {a: [1], v: {x: {a: 1}}}\n", "dir/plan.yaml:2:21: key 'a' is also a plain matrix key" },
+		{ "base: b\nmatrix: {v: {x: {a: 1}}, w: [1]}\nzip: [[v, w]]\n", "dir/plan.yaml:3:8: zip key 'v' is not" },
+		{ "base: b\nmatrix: {v: {x: {a: 1}}}\nexclude: [{v: y}]\n", "dir/plan.yaml:3:15: 'y' is not a label of 'v'" },
+		{ "base: b\nset: {a: 1}\nmatrix: {v: {x: {a: 2}}}\n", "dir/plan.yaml:1:1: key 'a' is both" },
 		/* loaded through yamlutil, as configs and workloads are: one document only */
 		{ "base: b\n---\nbase: c\n", "dir/plan.yaml:2:1: only one YAML document is allowed" },
 	};
@@ -228,6 +271,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_matrix);
 	RUN(test_zip_exclude);
+	RUN(test_named_dims);
 	RUN(test_seed_stability);
 	RUN(test_shard);
 	RUN(test_errors);

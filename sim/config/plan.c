@@ -83,15 +83,102 @@ static yaml_node_t *node(struct plan_parse_ctx *pc, int idx)
 	return yaml_document_get_node(pc->doc, idx);
 }
 
+/* A plain matrix key (named dimensions' keys are not: zip and exclude name the dimension). */
 static int find_dim_key(const struct plan *plan, const char *key, unsigned *dim)
 {
 	for (unsigned d = 0; d < plan->nr_dims; d++)
-		for (unsigned k = 0; k < plan->dims[d].nr_keys; k++)
+		for (unsigned k = 0; k < plan->dims[d].nr_keys && !plan->dims[d].name; k++)
 			if (!strcmp(plan->dims[d].keys[k], key)) {
 				*dim = d;
 				return (int)k;
 			}
 	return -1;
+}
+
+static int find_named_dim(const struct plan *plan, const char *name)
+{
+	for (unsigned d = 0; d < plan->nr_dims; d++)
+		if (plan->dims[d].name && !strcmp(plan->dims[d].name, name))
+			return (int)d;
+	return -1;
+}
+
+static int parse_kv_map(struct plan_parse_ctx *pc, yaml_node_t *m, struct plan_kv **out,
+			unsigned *nr, const char *what);
+
+/* A named dimension: NAME: {label: {key: value, ...}, ...}. */
+static int parse_named_dim(struct plan *plan, struct plan_parse_ctx *pc, yaml_node_t *k, yaml_node_t *v)
+{
+	size_t nv = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	if (nv == 0)
+		return perr(pc, v, "matrix key '%s' has no labels", scalar(k));
+	struct plan_dim *d = &plan->dims[plan->nr_dims++];
+	d->name = xstrdup(scalar(k));
+	d->labels = xcalloc(nv, sizeof(char *));
+	/* rows first, then the union of their keys */
+	struct plan_kv **rows = xcalloc(nv, sizeof(*rows));
+	unsigned *nr_row = xcalloc(nv, sizeof(unsigned));
+	size_t max_keys = 0;
+	int rc = -1;
+	for (size_t i = 0; i < nv; i++) {
+		yaml_node_pair_t *p = &v->data.mapping.pairs.start[i];
+		yaml_node_t *lk = node(pc, p->key), *lv = node(pc, p->value);
+		if (check_text(pc, lk, true))
+			goto out;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(d->labels[j], scalar(lk))) {
+				perr(pc, lk, "label '%s' listed twice", scalar(lk));
+				goto out;
+			}
+		d->labels[i] = xstrdup(scalar(lk));
+		d->nr_values = (unsigned)i + 1;
+		if (parse_kv_map(pc, lv, &rows[i], &nr_row[i], "a label"))
+			goto out;
+		if (nr_row[i] == 0) {
+			perr(pc, lv, "label '%s' sets no key", d->labels[i]);
+			goto out;
+		}
+		max_keys += nr_row[i];
+	}
+	d->keys = xcalloc(max_keys, sizeof(char *));
+	for (size_t i = 0; i < nv; i++)
+		for (unsigned j = 0; j < nr_row[i]; j++) {
+			unsigned k2 = 0, dummy;
+			while (k2 < d->nr_keys && strcmp(d->keys[k2], rows[i][j].key))
+				k2++;
+			if (k2 == d->nr_keys) {
+				if (find_dim_key(plan, rows[i][j].key, &dummy) >= 0) {
+					perr(pc, v, "key '%s' is also a plain matrix key", rows[i][j].key);
+					goto out;
+				}
+				d->keys[d->nr_keys++] = xstrdup(rows[i][j].key);
+			}
+		}
+	d->values = xcalloc((size_t)d->nr_keys * nv, sizeof(char *));
+	d->lines = xcalloc((size_t)d->nr_keys * nv, sizeof(unsigned));
+	d->cols = xcalloc((size_t)d->nr_keys * nv, sizeof(unsigned));
+	for (size_t i = 0; i < nv; i++)
+		for (unsigned j = 0; j < nr_row[i]; j++)
+			for (unsigned k2 = 0; k2 < d->nr_keys; k2++)
+				if (!strcmp(d->keys[k2], rows[i][j].key)) {
+					size_t at = i * d->nr_keys + k2;
+					d->values[at] = rows[i][j].value;
+					d->lines[at] = rows[i][j].line;
+					d->cols[at] = rows[i][j].col;
+					rows[i][j].value = NULL; /* moved */
+				}
+	rc = 0;
+out:
+	for (size_t i = 0; i < nv; i++) {
+		for (unsigned j = 0; rows[i] && j < nr_row[i]; j++) {
+			free(rows[i][j].key);
+			free(rows[i][j].value);
+		}
+		free(rows[i]);
+	}
+	free(rows);
+	free(nr_row);
+	return rc;
 }
 
 static int parse_matrix(struct plan *plan, struct plan_parse_ctx *pc, yaml_node_t *m)
@@ -105,8 +192,13 @@ static int parse_matrix(struct plan *plan, struct plan_parse_ctx *pc, yaml_node_
 		if (check_text(pc, k, true))
 			return -1;
 		unsigned dummy;
-		if (find_dim_key(plan, scalar(k), &dummy) >= 0)
+		if (find_dim_key(plan, scalar(k), &dummy) >= 0 || find_named_dim(plan, scalar(k)) >= 0)
 			return perr(pc, k, "duplicate matrix key '%s'", scalar(k));
+		if (v->type == YAML_MAPPING_NODE) {
+			if (parse_named_dim(plan, pc, k, v))
+				return -1;
+			continue;
+		}
 		if (v->type != YAML_SEQUENCE_NODE)
 			return perr(pc, v, "matrix key '%s' needs a list of values", scalar(k));
 		size_t nv = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -241,9 +333,16 @@ static int parse_excludes(struct plan *plan, struct plan_parse_ctx *pc, yaml_nod
 		yaml_node_pair_t *p = e->data.mapping.pairs.start;
 		for (unsigned j = 0; j < plan->exclude_len[idx]; j++, p++) {
 			unsigned d;
-			if (find_dim_key(plan, plan->excludes[idx][j].key, &d) < 0)
+			int nd = find_named_dim(plan, plan->excludes[idx][j].key);
+			if (find_dim_key(plan, plan->excludes[idx][j].key, &d) < 0 && nd < 0)
 				return perr(pc, node(pc, p->key), "exclude key '%s' is not a matrix key",
 					    plan->excludes[idx][j].key);
+			bool known = nd < 0;
+			for (unsigned r = 0; nd >= 0 && r < plan->dims[nd].nr_values; r++)
+				known |= !strcmp(plan->dims[nd].labels[r], plan->excludes[idx][j].value);
+			if (!known)
+				return perr(pc, node(pc, p->value), "'%s' is not a label of '%s'",
+					    plan->excludes[idx][j].value, plan->excludes[idx][j].key);
 		}
 	}
 	return 0;
@@ -272,19 +371,29 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
 	*len += n;
 }
 
-/* Point id: "key=value,key=value" over the matrix sets, with anything but [A-Za-z0-9._=,+-]
+/* Point id: "key=value,key=value" over the dimensions in order (a named dimension shows
+ * as name=label, the others as their keys' sets), with anything but [A-Za-z0-9._=,+-]
  * turned into '_' so it is a safe directory name; too long ids become a hash. */
-static void make_id(struct plan_point *pt, unsigned nr_fixed)
+static void make_id(struct plan_point *pt, const struct plan *plan, const unsigned *odo)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	append(&buf, &len, &cap, "");
-	for (unsigned i = nr_fixed; i < pt->nr_sets; i++) {
-		if (i > nr_fixed)
-			append(&buf, &len, &cap, ",");
-		append(&buf, &len, &cap, pt->sets[i].key);
-		append(&buf, &len, &cap, "=");
-		append(&buf, &len, &cap, pt->sets[i].value);
+	for (unsigned d = 0; d < plan->nr_dims; d++) {
+		const struct plan_dim *dim = &plan->dims[d];
+		if (dim->name) {
+			append(&buf, &len, &cap, len ? "," : "");
+			append(&buf, &len, &cap, dim->name);
+			append(&buf, &len, &cap, "=");
+			append(&buf, &len, &cap, dim->labels[odo[d]]);
+			continue;
+		}
+		for (unsigned k = 0; k < dim->nr_keys; k++) {
+			append(&buf, &len, &cap, len ? "," : "");
+			append(&buf, &len, &cap, dim->keys[k]);
+			append(&buf, &len, &cap, "=");
+			append(&buf, &len, &cap, dim->values[odo[d] * dim->nr_keys + k]);
+		}
 	}
 	if (len == 0)
 		snprintf(pt->id, sizeof(pt->id), "base");
@@ -310,6 +419,10 @@ static bool excluded(const struct plan *plan, const struct plan_point *pt)
 				if (!strcmp(pt->sets[s].key, plan->excludes[e][j].key) &&
 				    !strcmp(pt->sets[s].value, plan->excludes[e][j].value))
 					hit = true;
+			for (unsigned l = 0; l < pt->nr_labels; l++)
+				if (!strcmp(pt->labels[l].key, plan->excludes[e][j].key) &&
+				    !strcmp(pt->labels[l].value, plan->excludes[e][j].value))
+					hit = true;
 			all = hit;
 		}
 		if (all)
@@ -321,10 +434,11 @@ static bool excluded(const struct plan *plan, const struct plan_point *pt)
 static int expand(struct plan *plan, struct sim_error *err)
 {
 	size_t total = 1;
-	unsigned nr_matrix_keys = 0;
+	unsigned nr_matrix_keys = 0, nr_named = 0;
 	for (unsigned d = 0; d < plan->nr_dims; d++) {
 		total *= plan->dims[d].nr_values;
 		nr_matrix_keys += plan->dims[d].nr_keys;
+		nr_named += plan->dims[d].name != NULL;
 		if (total > 100000)
 			return sim_error_set(err, EX_CONFIG_, "%s: matrix has more than 10^5 points",
 					     plan->path);
@@ -333,14 +447,19 @@ static int expand(struct plan *plan, struct sim_error *err)
 	unsigned *odo = xcalloc(plan->nr_dims + 1, sizeof(unsigned));
 	for (size_t t = 0; t < total; t++) {
 		struct plan_point *pt = &plan->points[plan->nr_points];
-		pt->nr_sets = plan->nr_fixed + nr_matrix_keys;
-		pt->sets = xcalloc(pt->nr_sets, sizeof(struct plan_kv));
+		pt->sets = xcalloc(plan->nr_fixed + nr_matrix_keys, sizeof(struct plan_kv));
+		pt->labels = nr_named ? xcalloc(nr_named, sizeof(struct plan_kv)) : NULL;
 		unsigned s = 0;
 		for (unsigned i = 0; i < plan->nr_fixed; i++)
 			pt->sets[s++] = plan->fixed[i];
-		for (unsigned d = 0; d < plan->nr_dims; d++)
+		for (unsigned d = 0; d < plan->nr_dims; d++) {
+			if (plan->dims[d].name)
+				pt->labels[pt->nr_labels++] = (struct plan_kv){
+					.key = plan->dims[d].name, .value = plan->dims[d].labels[odo[d]] };
 			for (unsigned k = 0; k < plan->dims[d].nr_keys; k++) {
 				unsigned at = odo[d] * plan->dims[d].nr_keys + k;
+				if (!plan->dims[d].values[at])
+					continue; /* a label that leaves this key to the base */
 				pt->sets[s++] = (struct plan_kv){
 					.key = plan->dims[d].keys[k],
 					.value = plan->dims[d].values[at],
@@ -348,6 +467,9 @@ static int expand(struct plan *plan, struct sim_error *err)
 					.col = plan->dims[d].cols[at],
 				};
 			}
+		}
+		pt->nr_sets = s;
+		make_id(pt, plan, odo);
 		/* advance the odometer: last dimension fastest */
 		for (unsigned d = plan->nr_dims; d-- > 0;) {
 			if (++odo[d] < plan->dims[d].nr_values)
@@ -356,6 +478,7 @@ static int expand(struct plan *plan, struct sim_error *err)
 		}
 		if (excluded(plan, pt)) {
 			free(pt->sets);
+			free(pt->labels);
 			memset(pt, 0, sizeof(*pt));
 			continue;
 		}
@@ -373,7 +496,6 @@ static int expand(struct plan *plan, struct sim_error *err)
 			append(&pt->canon, &len, &cap, "\n");
 		}
 		free(sorted);
-		make_id(pt, plan->nr_fixed);
 		plan->nr_points++;
 	}
 	free(odo);
@@ -522,7 +644,11 @@ int plan_parse(struct plan *plan, const char *name, const char *text, size_t len
 	}
 	for (unsigned i = 0; i < plan->nr_fixed; i++) {
 		unsigned d;
-		if (find_dim_key(plan, plan->fixed[i].key, &d) >= 0) {
+		bool in_named = false;
+		for (d = 0; d < plan->nr_dims; d++)
+			for (unsigned k = 0; plan->dims[d].name && k < plan->dims[d].nr_keys; k++)
+				in_named |= !strcmp(plan->dims[d].keys[k], plan->fixed[i].key);
+		if (in_named || find_dim_key(plan, plan->fixed[i].key, &d) >= 0) {
 			perr(&pc, root, "key '%s' is both in set and in matrix", plan->fixed[i].key);
 			goto err;
 		}
@@ -559,8 +685,12 @@ void plan_free(struct plan *plan)
 	for (unsigned d = 0; d < plan->nr_dims; d++) {
 		for (unsigned k = 0; k < plan->dims[d].nr_keys; k++)
 			free(plan->dims[d].keys[k]);
-		for (unsigned v = 0; v < plan->dims[d].nr_values * plan->dims[d].nr_keys; v++)
+		for (unsigned v = 0; plan->dims[d].values && v < plan->dims[d].nr_values * plan->dims[d].nr_keys; v++)
 			free(plan->dims[d].values[v]);
+		for (unsigned v = 0; plan->dims[d].labels && v < plan->dims[d].nr_values; v++)
+			free(plan->dims[d].labels[v]);
+		free(plan->dims[d].labels);
+		free(plan->dims[d].name);
 		free(plan->dims[d].keys);
 		free(plan->dims[d].values);
 		free(plan->dims[d].lines);
@@ -581,6 +711,7 @@ void plan_free(struct plan *plan)
 	free(plan->metrics);
 	for (unsigned p = 0; p < plan->nr_points; p++) {
 		free(plan->points[p].sets);
+		free(plan->points[p].labels);
 		free(plan->points[p].canon);
 	}
 	free(plan->points);

@@ -13,6 +13,9 @@
  *   set: {machine.zones.normal: 64MiB} # optional, applied to every point first
  *   matrix: {policy.cma.mode: [none, migrate_cma], machine.zones.normal: [1GiB, 2GiB]}
  *   zip: [[keyA, keyB]]                # optional: keyA[i] goes with keyB[i]
+ *   # a named dimension: each value is a label with the keys it sets (a key a label leaves
+ *   # out keeps the base's value); point ids show name=label
+ *   matrix: {cma: {pre-5.7: {policy.cma.balance_half_free: false}, 5.7+: {...}}}
  *   exclude: [{policy.cma.mode: none, machine.zones.normal: 2GiB}]
  *   repeat: 5                          # default 1
  *   seed: 1                            # default 1
@@ -36,8 +39,12 @@ struct plan_kv {
 };
 
 /* A dimension: nr_keys keys (1, or a zip group), nr_values rows of nr_keys values.
- * values[row * nr_keys + k] is key k's value in that row. */
+ * values[row * nr_keys + k] is key k's value in that row.  A named dimension (name != NULL)
+ * has one label per row (labels[row]) and the union of its rows' keys; a row that does not
+ * set key k has values[row * nr_keys + k] == NULL. */
 struct plan_dim {
+	char *name;     /* named dimension: its name (not a config key); NULL otherwise */
+	char **labels;  /* named dimension: nr_values labels */
 	unsigned nr_keys;
 	char **keys;
 	unsigned nr_values;
@@ -50,6 +57,8 @@ struct plan_point {
 	char *canon;           /* "k=v\n" lines, sorted by key: what the seed hashes */
 	unsigned nr_sets;      /* fixed sets followed by the matrix sets */
 	struct plan_kv *sets;  /* borrowed strings: owned by the plan */
+	unsigned nr_labels;    /* one per named dimension: key = its name, value = the label */
+	struct plan_kv *labels;
 };
 
 struct plan_unit {

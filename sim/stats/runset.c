@@ -320,6 +320,18 @@ static int load_unit(char **f, size_t nf, void *arg)
 		size_t used = strlen(sets);
 		snprintf(sets + used, sizeof(sets) - used, "%s%s=%s", used ? " " : "", f[i], eq + 1);
 	}
+	/* the id's own name=value parts too, so a named dimension's label selects
+	 * ("cma=sticky-literal") as a matrix key's value does */
+	char idparts[PLAN_MAX_ID + 20];
+	snprintf(idparts, sizeof(idparts), "%s", id);
+	for (char *save = NULL, *part = strtok_r(idparts, ",", &save); part && nkv < POINTS_MAX_FIELDS;
+	     part = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(part, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		kv[nkv++] = (struct plan_kv){ .key = part, .value = eq + 1 };
+	}
 	if (sl->selection && !plan_sets_match(kv, (unsigned)nkv, sl->selection))
 		return 0;
 	struct runset_group *g = NULL;
