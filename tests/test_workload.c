@@ -1153,6 +1153,43 @@ static void test_phases(void)
 	workload_close(w);
 }
 
+/* phases with arrivals: poisson take the seed: 2000 arrivals at 1000/s from 0 end near
+ * 2 s (mean gap 1 ms; the sum of 2000 exponential gaps has sd sqrt(2000) ms ~ 45 ms, so
+ * 1.8..2.2 s is over 4 sd), the same seed repeats the sequence and another seed does not. */
+static sim_ns_t phases_poisson_last(uint64_t seed, uint64_t *sum_out)
+{
+	const char *text = "generator: phases\n"
+			   "phase1: { start: 0, count: 2000, rate: 1000, order: 0, class: movable, arrivals: poisson }\n";
+	struct sim_error err = { 0 };
+	struct workload_overrides o = { .seed = seed, .has_seed = true };
+	struct workload *w = workload_open_mem("t.yaml", text, strlen(text), &o, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return 0;
+	struct trace_record rec;
+	sim_ns_t last = 0;
+	uint64_t sum = 0;
+	while (workload_next(w, &rec, &err) == 1)
+		if (rec.kind == TR_ALLOC) {
+			last = rec.time_ns;
+			sum = sum * 31 + rec.time_ns;
+		}
+	workload_close(w);
+	*sum_out = sum;
+	return last;
+}
+
+static void test_phases_poisson(void)
+{
+	uint64_t a, b, c;
+	sim_ns_t la = phases_poisson_last(1, &a), lb = phases_poisson_last(1, &b);
+	phases_poisson_last(2, &c);
+	CHECK(la > 1800000000ull && la < 2200000000ull);
+	CHECK_EQ(la, lb);
+	CHECK_EQ(a, b);
+	CHECK(a != c);
+}
+
 /* A footprint of 3 pages under 9 M arrivals/s and 1 s lifetimes skips ~9 M arrivals per
  * record: generation is refused (65, naming the workload) instead of running for days. */
 static void test_throttle_bound(void)
@@ -1201,6 +1238,7 @@ int main(int argc, char **argv)
 	RUN(test_compaction_test);
 	RUN(test_camera);
 	RUN(test_phases);
+	RUN(test_phases_poisson);
 	RUN(test_all_kinds_deterministic);
 	RUN(test_shipped_workloads);
 	RUN(test_trace_roundtrip);
