@@ -34,6 +34,8 @@ struct report_control {
 	const char *gnuplot;       /* gnuplot program (PATH is searched); NULL: "gnuplot" */
 	const char *plots_dir;     /* gnuplot scripts; NULL: looked for next to exe_path */
 	const char *exe_path;      /* the running mmsim binary (build tree or installed) */
+	const char *compare_old;   /* --compare OLD NEW: two sweep directories of one plan */
+	const char *compare_new;   /* (then inputs must be empty) */
 	/* outputs */
 	unsigned nr_figs, nr_failed_figs;
 	bool have_figures;         /* gnuplot and its scripts were found */
