@@ -77,8 +77,8 @@ static void test_sections_without_gnuplot(void)
 	 * against 1178, 1200, 1222 ns -> median 1 µs, +0.2 µs (+20.0%), the same +200 ns in
 	 * every pair: deterministic, so no test, and the cell says why */
 	CHECK(has(html, "<th>latency.movable.p99_ns (µs)</th>"));
-	CHECK(has(html, "<td><b>1.2 µs</b><br><small>95% CI [1.145 µs, 1.255 µs]</small><br>+0.2 µs "
-			"(+20.0%); paired Δ 95% CI [0.2 µs, 0.2 µs]<br><small>no test: every pair differs "
+	CHECK(has(html, "<td><b>1.2 µs</b><br><small>95% CI [1.145 µs, 1.255 µs]</small><br><span class=\"chg\">+0.2 µs "
+			"(+20.0%); paired Δ 95% CI [0.2 µs, 0.2 µs]</span><br><small>no test: every pair differs "
 			"by the same amount</small></td>"));
 	/* elapsed is lower-is-better by default: +20% in every seed is worse */
 	CHECK(has(html, "<th>elapsed_ns (s)<br><small>lower is better</small></th>"));

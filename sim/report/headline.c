@@ -214,7 +214,7 @@ static void headline_cell(struct report_state *rc, size_t g, const struct report
 	if (n >= 2)
 		fprintf(rc->html, "<br><small>95%% CI [%s, %s]</small>", lo, hi);
 	if (c.have) {
-		fprintf(rc->html, "<br>%s", change);
+		fprintf(rc->html, "<br><span class=\"chg\">%s</span>", change);
 		if (!isnan(c.p))
 			fprintf(rc->html, "<br><small>%s %s</small>", p, stat_mark(c.p));
 		else

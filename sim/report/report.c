@@ -571,8 +571,8 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:1em 0;font-size:90%}"
 	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
 	"td:first-child,th:first-child{text-align:left}"
-	"td.sig{font-weight:bold;color:#a00}td.better{color:#060;font-weight:bold}"
-	"td.worse{color:#a00;font-weight:bold}small{color:#555}"
+	"td.sig{font-weight:bold;color:#a00}td.better .chg{color:#060;font-weight:bold}"
+	"td.worse .chg{color:#a00;font-weight:bold}small{color:#555}"
 	"table.headline td{vertical-align:top}table.headline{font-size:100%}"
 	"p.question{font-size:120%;border-left:4px solid #4c72b0;padding-left:0.6em}"
 	"details{margin:1em 0}summary{cursor:pointer;font-weight:bold}"
@@ -622,12 +622,12 @@ static int write_report(struct report_state *rc, struct sim_error *err)
 		report_section_regression(rc);
 	report_section_headline(rc);
 	report_section_outcomes(rc);
+	report_section_oom(rc);
 	report_section_published(rc);
 	report_section_headline_figures(rc);
 	report_section_cma_used(rc);
 	report_section_latency(rc);
 	report_section_timeseries(rc);
-	report_section_oom(rc);
 	section_inputs(rc);
 	report_section_counters(rc);
 	fprintf(rc->html, "</body>\n</html>\n");
