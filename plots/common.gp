@@ -4,9 +4,9 @@
 # underscores (migrate_cma) that enhanced text would turn into subscripts.  Legends stand
 # outside the plot area so they never cover data.
 if (fmt eq 'svg') {
-	set terminal svg size 900,520 dynamic noenhanced font 'sans,11' background rgb 'white'
+	set terminal svg size 900,520 dynamic noenhanced font 'sans,14' background rgb 'white'
 } else {
-	set terminal pngcairo size 900,520 noenhanced font 'sans,10' background rgb 'white'
+	set terminal pngcairo size 900,520 noenhanced font 'sans,13' background rgb 'white'
 }
 set output out
 set title title noenhanced

@@ -184,6 +184,13 @@ static void headline_cell(struct report_state *rc, size_t g, const struct report
 	}
 	struct stat_summary s;
 	stat_summarize(a, n, &s);
+	/* a count or a time is never negative: a t interval reaching below 0 says only that
+	 * the seeds disagree, so it stops at 0 */
+	bool nonneg = true;
+	for (size_t k = 0; k < n; k++)
+		nonneg &= a[k] >= 0;
+	if (nonneg && s.ci_lo < 0)
+		s.ci_lo = 0;
 	report_fmt_unit(med, sizeof(med), median_of(a, n, tmp), u);
 	report_fmt_unit(lo, sizeof(lo), s.ci_lo, u);
 	report_fmt_unit(hi, sizeof(hi), s.ci_hi, u);
@@ -302,9 +309,9 @@ void report_section_headline(struct report_state *rc)
 		fprintf(rc->md, "> %s\n\n", q);
 	} else {
 		fprintf(rc->html, "(The plan asks no question: add <code>question:</code> and "
-				  "<code>headline:</code> to it, configs/README.md.)");
+				  "<code>headline:</code> to it, docs/sweeps.md.)");
 		fprintf(rc->md, "(The plan asks no question: add `question:` and `headline:` to it, "
-				"configs/README.md.)\n\n");
+				"docs/sweeps.md.)\n\n");
 	}
 	fprintf(rc->html, "</p>\n<h2>Headline</h2>\n");
 	fprintf(rc->md, "## Headline\n\n");
@@ -452,14 +459,14 @@ void report_section_published(struct report_state *rc)
 			double mg = group_median(rc, g, f->metric, v, tmp, &n), measured = NAN;
 			if (f->has_ratio) {
 				double mb = group_median(rc, rc->base_of[g], f->metric, v, tmp, &nb);
-				snprintf(pub, sizeof(pub), "%.3g×", f->value);
+				snprintf(pub, sizeof(pub), "%.4g×", f->value);
 				if (rc->base_of[g] == g)
 					snprintf(meas, sizeof(meas), "n/a (the group is the base)");
 				else if (!n || !nb || mb == 0)
 					snprintf(meas, sizeof(meas), "n/a (no runs or a zero base)");
 				else {
 					measured = mg / mb;
-					snprintf(meas, sizeof(meas), "%.3g×", measured);
+					snprintf(meas, sizeof(meas), "%.4g×", measured);
 				}
 				report_short_label(rc->rs.groups[rc->base_of[g]].label, lbl, sizeof(lbl));
 				snprintf(what, sizeof(what), "%s (ratio to %s)", f->metric, lbl);

@@ -241,8 +241,8 @@ void report_figure(struct report_state *rc, const char *name, const char *captio
 		fprintf(rc->html, "<a href=\"fig/%s.svg\">", name);
 	fprintf(rc->html, "<img src=\"fig/%s.png\" alt=\"", name);
 	compare_html_escape(rc->html, alt ? alt : caption);
-	/* shown at 2/3 size, two to a row; the link opens the full-size SVG */
-	fprintf(rc->html, "\" width=\"600\" height=\"347\">");
+	/* shown at 0.65 size, two to a row; the link opens the full-size SVG */
+	fprintf(rc->html, "\" width=\"585\" height=\"338\">");
 	if (have_svg)
 		fprintf(rc->html, "</a>");
 	fprintf(rc->html, "<figcaption>");
@@ -567,13 +567,14 @@ static void section_inputs(struct report_state *rc)
 }
 
 static const char css[] =
-	"body{font-family:sans-serif;margin:2em;max-width:1200px}"
+	"body{font-family:sans-serif;margin:2em;max-width:1240px}"
 	"table{border-collapse:collapse;margin:1em 0;font-size:90%}"
 	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
 	"td:first-child,th:first-child{text-align:left}"
 	"td.sig{font-weight:bold;color:#a00}td.better .chg{color:#060;font-weight:bold}"
 	"td.worse .chg{color:#a00;font-weight:bold}small{color:#555}"
 	"table.headline td{vertical-align:top}table.headline{font-size:100%}"
+	"table.headline small,table.headline .chg{white-space:nowrap}"
 	"p.question{font-size:120%;border-left:4px solid #4c72b0;padding-left:0.6em}"
 	"details{margin:1em 0}summary{cursor:pointer;font-weight:bold}"
 	".wide{overflow-x:auto}ul.constant{columns:3;font-size:85%}"

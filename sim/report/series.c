@@ -343,6 +343,12 @@ static void watermark_figure(struct report_state *rc, size_t g, const struct gro
 	if (!report_close_data(rc, fp, dpath))
 		return;
 	snprintf(title, sizeof(title), "%s: zone %s free memory vs watermarks", rc->rs.groups[g].label, zn);
+	/* the labels stand at the lines' last values, at least 4.5% of the axis apart so that
+	 * watermarks close together (as they are beside a large zone's free memory) stay
+	 * readable */
+	double gap = 0.045 * max * u.factor;
+	last[1] = MAX(last[1], last[0] + gap);
+	last[2] = MAX(last[2], last[1] + gap);
 	snprintf(extra, sizeof(extra), "ylabel='free memory (%s)'; minv=%.10g; lowv=%.10g; highv=%.10g",
 		 u.label, last[0], last[1], last[2]);
 	char alt[600];
