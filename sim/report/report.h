@@ -28,9 +28,9 @@
 struct report_control {
 	/* inputs */
 	const char *const *inputs; /* run, point or sweep dirs, or SWEEP:k=v selections; */
-	size_t nr_inputs;          /* the first group is the comparison base */
+	size_t nr_inputs;          /* the base: the plan's baseline, else the first group */
 	const char *out;           /* output directory; NULL: "report" */
-	const char *const *metrics; /* bar-chart metrics; none: the plan's, else defaults */
+	const char *const *metrics; /* headline metrics; none: the plan's, else defaults */
 	size_t nr_metrics;
 	size_t max_series;         /* time-series figures for the first max_series groups */
 	const char *gnuplot;       /* gnuplot program (PATH is searched); NULL: "gnuplot" */
