@@ -426,6 +426,18 @@ static double group_median(const struct report_state *rc, size_t g, const char *
 	return *n ? median_of(v, *n, tmp) : NAN;
 }
 
+/* The group a published ratio of G is measured against: its base, except under --compare,
+ * where each run (old, new) has its own baseline point (groups alternate old, new). */
+static size_t ratio_base(const struct report_state *rc, size_t g)
+{
+	if (!rc->regress)
+		return rc->base_of[g];
+	for (size_t b = g % 2; b < rc->rs.nr_groups; b += 2)
+		if (!rc->plan.baseline || report_group_matches(rc, b, rc->plan.baseline))
+			return b;
+	return g;
+}
+
 void report_section_published(struct report_state *rc)
 {
 	if (!rc->have_plan || !rc->plan.nr_published)
@@ -458,17 +470,20 @@ void report_section_published(struct report_state *rc)
 			size_t n, nb;
 			double mg = group_median(rc, g, f->metric, v, tmp, &n), measured = NAN;
 			if (f->has_ratio) {
-				double mb = group_median(rc, rc->base_of[g], f->metric, v, tmp, &nb);
+				size_t base = ratio_base(rc, g);
+				double mb = group_median(rc, base, f->metric, v, tmp, &nb);
 				snprintf(pub, sizeof(pub), "%.4g×", f->value);
-				if (rc->base_of[g] == g)
+				if (base == g)
 					snprintf(meas, sizeof(meas), "n/a (the group is the base)");
-				else if (!n || !nb || mb == 0)
-					snprintf(meas, sizeof(meas), "n/a (no runs or a zero base)");
+				else if (!n || !nb)
+					snprintf(meas, sizeof(meas), "n/a (no runs)");
+				else if (mb == 0)
+					snprintf(meas, sizeof(meas), "n/a (the base's median is 0)");
 				else {
 					measured = mg / mb;
 					snprintf(meas, sizeof(meas), "%.4g×", measured);
 				}
-				report_short_label(rc->rs.groups[rc->base_of[g]].label, lbl, sizeof(lbl));
+				report_short_label(rc->rs.groups[base].label, lbl, sizeof(lbl));
 				snprintf(what, sizeof(what), "%s (ratio to %s)", f->metric, lbl);
 			} else {
 				double k = convert(unit_of(rc, f->metric), f->unit);
