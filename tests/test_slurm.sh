@@ -22,8 +22,12 @@ t0=$(date +%s)
 d=$work/slurm
 mkdir -p "$d/state" "$d/spool" "$d/munge"
 chmod 700 "$d/munge"
+# Each daemon runs under timeout(1), so even a test killed outright leaves none behind for
+# longer than its own meson timeout; $! is timeout's pid, and timeout passes a TERM on.
 pids=
+daemon() { timeout -k 5 300 "$@" & pids="$pids $!"; }
 cleanup() {
+	set +e
 	# the daemons by the pids this test started (slurmstepd children die with slurmd)
 	for p in $pids; do kill "$p" 2> /dev/null || true; done
 	for p in $pids; do
@@ -33,6 +37,7 @@ cleanup() {
 	done
 	cleanup_work
 }
+trap 'exit 1' INT TERM HUP
 show_logs() {
 	for f in "$d"/*.log "$d"/munge/*.log; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done
 }
@@ -40,10 +45,9 @@ show_logs() {
 # munge: a fresh key, the daemon on a socket in the private directory
 dd if=/dev/urandom of="$d/munge/munge.key" bs=1024 count=1 2> /dev/null
 chmod 400 "$d/munge/munge.key"
-munged --foreground --force --key-file="$d/munge/munge.key" --socket="$d/munge/munge.sock" \
+daemon munged --foreground --force --key-file="$d/munge/munge.key" --socket="$d/munge/munge.sock" \
 	--pid-file="$d/munge/munged.pid" --log-file="$d/munge/munged.log" \
-	--seed-file="$d/munge/munged.seed" > /dev/null 2>&1 &
-pids="$pids $!"
+	--seed-file="$d/munge/munged.seed" > /dev/null 2>&1
 i=0
 while [ ! -S "$d/munge/munge.sock" ]; do
 	i=$((i + 1))
@@ -91,10 +95,8 @@ NodeName=$node NodeHostname=$(hostname) NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$d/slurm.conf"
-slurmctld -D -i -f "$SLURM_CONF" > "$d/slurmctld.out" 2>&1 &
-pids="$pids $!"
-slurmd -D -N $node -f "$SLURM_CONF" > "$d/slurmd.out" 2>&1 &
-pids="$pids $!"
+daemon slurmctld -D -i -f "$SLURM_CONF" > "$d/slurmctld.out" 2>&1
+daemon slurmd -D -N $node -f "$SLURM_CONF" > "$d/slurmd.out" 2>&1
 i=0
 until sinfo -h -N -o '%t' 2> /dev/null | grep -q -E '^(idle|mix|alloc)'; do
 	i=$((i + 1))
