@@ -11,6 +11,9 @@ BUILD=${MMSIM_BUILD_DIR:-build}
 # Debian 12 packages the build and the tests need.
 PKGS=(meson ninja-build pkg-config gcc libc6-dev libyaml-dev zlib1g-dev libgsl-dev gnuplot-nox
       libtracecmd-dev libtracefs-dev libtraceevent-dev parallel python3)
+# What only `./run.sh test` needs: a real browser for the report test, a one-node Slurm
+# cluster for the job-array test.  Installed when possible; the tests skip without them.
+TEST_PKGS=(chromium slurm-wlm munge)
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 
@@ -41,6 +44,13 @@ install_deps() {
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The test-only packages: best effort, so a machine without them still runs the rest.
+install_test_deps() {
+	command -v dpkg-query >/dev/null 2>&1 || return 0
+	local PKGS=("${TEST_PKGS[@]}")
+	( install_deps ) || say "could not install ${TEST_PKGS[*]}: the browser and Slurm tests will skip"
+}
+
 build() {
 	install_deps
 	if [ ! -f "$BUILD/build.ninja" ]; then
@@ -60,6 +70,7 @@ test)
 	# valgrind only for `./run.sh test --setup valgrind` (tests/README.md).
 	case " $* " in *" --setup valgrind "* | *" --setup=valgrind "*) PKGS+=(valgrind) ;; esac
 	build
+	install_test_deps
 	set +e
 	meson test -C "$BUILD" --num-processes 2 --print-errorlogs "$@"
 	rc=$?

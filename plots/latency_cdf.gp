@@ -10,5 +10,4 @@ set format x '%.0s%c'
 set xlabel 'latency (ns, log2 buckets)'
 set ylabel 'fraction of allocations <= x'
 set yrange [0:1.02]
-set key inside right bottom
-plot for [i=0:n-1] data index i using 1:2 with linespoints lw 2 pt 7 ps 0.6 title columnheader(1)
+plot for [i=0:n-1] data index i using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb C[i % 8 + 1] title columnheader(1)

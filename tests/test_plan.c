@@ -205,6 +205,100 @@ static void test_named_dims(void)
 	plan_free(&p);
 }
 
+/* seeds: common gives repeat r of every point the seed plan_seed(seed, "", r): equal across
+ * points, distinct across repeats; the default stays per point. */
+static void test_common_seeds(void)
+{
+	struct plan p;
+	struct sim_error err = { 0 };
+	int rc = parse(&p, "base: b\nmatrix: {a: [x, y, z]}\nrepeat: 3\nseed: 5\nseeds: common\n", &err);
+	CHECK_EQ(rc, 0);
+	if (rc)
+		return;
+	CHECK(p.common_seeds);
+	CHECK_EQ(p.nr_units, 9);
+	for (unsigned u = 0; u < p.nr_units; u++)
+		CHECK(p.units[u].seed == plan_seed(5, "", p.units[u].repeat));
+	/* units 0, 3, 6 are repeat 0 of points x, y, z */
+	CHECK(p.units[0].seed == p.units[3].seed && p.units[3].seed == p.units[6].seed);
+	CHECK(p.units[0].seed != p.units[1].seed && p.units[1].seed != p.units[2].seed);
+	plan_free(&p);
+	rc = parse(&p, "base: b\nmatrix: {a: [x, y]}\nrepeat: 2\nseed: 5\nseeds: per-point\n", &err);
+	CHECK_EQ(rc, 0);
+	if (rc)
+		return;
+	CHECK(!p.common_seeds);
+	CHECK(p.units[0].seed == plan_seed(5, p.points[0].canon, 0));
+	CHECK(p.units[0].seed != p.units[2].seed);
+	plan_free(&p);
+}
+
+/* The report keys: question, baseline, headline (defaults: unit count, label = metric,
+ * no direction) and published (value with unit, or ratio). */
+static void test_report_keys(void)
+{
+	struct plan p;
+	struct sim_error err = { 0 };
+	int rc = parse(&p, "base: b\nmatrix: {policy.cma.mode: [none, zone_cma]}\n"
+			   "question: Is it fast?\nbaseline: mode=none\n"
+			   "headline:\n"
+			   "  - {metric: elapsed_ns, unit: ns, better: lower, label: build time}\n"
+			   "  - {metric: counters.pswpout}\n"
+			   "published:\n"
+			   "  - {metric: elapsed_ns, group: mode=zone_cma, ratio: 1.011, source: v2}\n"
+			   "  - {metric: elapsed_ns, group: mode=none, value: 92.4, unit: s}\n", &err);
+	CHECK_EQ(rc, 0);
+	if (rc) {
+		fprintf(stderr, "%s\n", err.msg);
+		return;
+	}
+	CHECK_STR(p.question, "Is it fast?");
+	CHECK_STR(p.baseline, "mode=none");
+	CHECK_EQ(p.nr_headline, 2);
+	CHECK_STR(p.headline[0].metric, "elapsed_ns");
+	CHECK_STR(p.headline[0].unit, "ns");
+	CHECK_STR(p.headline[0].label, "build time");
+	CHECK_EQ(p.headline[0].better, PLAN_BETTER_LOWER);
+	CHECK_STR(p.headline[1].unit, "count");
+	CHECK_STR(p.headline[1].label, "counters.pswpout");
+	CHECK_EQ(p.headline[1].better, PLAN_BETTER_NONE);
+	CHECK_EQ(p.nr_published, 2);
+	CHECK(p.published[0].has_ratio && !p.published[0].has_value);
+	CHECK(p.published[0].value == 1.011);
+	CHECK_STR(p.published[0].source, "v2");
+	CHECK(p.published[1].has_value && p.published[1].value == 92.4);
+	CHECK_STR(p.published[1].unit, "s");
+	CHECK_STR(p.published[1].group, "mode=none");
+	plan_free(&p);
+	struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "seeds: same\n", "dir/plan.yaml:2:8: seeds is common or per-point, not 'same'" },
+		{ "headline: [{metric: e, unit: furlongs}]\n",
+		  "dir/plan.yaml:2:30: unit 'furlongs' is not one of" },
+		{ "headline: [{metric: e, better: faster}]\n",
+		  "dir/plan.yaml:2:32: better is lower or higher, not 'faster'" },
+		{ "headline: [{unit: ns}]\n", "dir/plan.yaml:2:12: a headline entry needs a metric" },
+		{ "headline: [{metric: e, colour: red}]\n", "dir/plan.yaml:2:24: unknown key 'colour'" },
+		{ "published: [{metric: e, group: a=x, value: 1, ratio: 2}]\n",
+		  "dir/plan.yaml:2:13: a published entry has either value (with unit) or ratio" },
+		{ "published: [{metric: e, group: a=x, ratio: 2, unit: s}]\n",
+		  "dir/plan.yaml:2:53: a ratio has no unit" },
+		{ "published: [{metric: e, group: a=x, ratio: two}]\n", "dir/plan.yaml:2:44: 'two' is not a number" },
+		{ "published: [{metric: e, group: a=w, ratio: 2}]\n",
+		  "dir/plan.yaml:2:13: published group 'a=w' selects no point" },
+		{ "baseline: a=w\n", "dir/plan.yaml:2:11: baseline 'a=w' selects no point" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char text[512];
+		snprintf(text, sizeof(text), "base: b\n%smatrix: {a: [x, y]}\n", cases[i].text);
+		rc = parse(&p, text, &err);
+		CHECK_EQ(rc, -1);
+		if (strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)))
+			CHECK_STR(err.msg, cases[i].msg);
+	}
+}
+
 static void test_errors(void)
 {
 	struct {
@@ -274,6 +368,8 @@ int main(int argc, char **argv)
 	RUN(test_named_dims);
 	RUN(test_seed_stability);
 	RUN(test_shard);
+	RUN(test_common_seeds);
+	RUN(test_report_keys);
 	RUN(test_errors);
 	return TEST_END();
 }

@@ -6,7 +6,9 @@
 #   test_sweep.sh parallel  the GNU parallel line of docs/sweeps.md, two local job slots
 #   test_sweep.sh report    report on fixture runs: every gnuplot script renders a PNG, the
 #                           HTML references only files that exist
-#   test_sweep.sh chromium  the report opens in headless Chromium with no missing resources
+#   test_sweep.sh chromium  the report of a sweep with a plan's headline opens in headless
+#                           Chromium: no console error, no image or SVG that fails to load,
+#                           the headline table there; a screenshot kept under the build dir
 # Exit 77 (meson: skipped) when parallel / gnuplot / chromium is absent.
 # Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
 mode=${1:-core}
@@ -251,11 +253,10 @@ report)
 		esac
 		[ -s "REP/$r" ] || fail "index.html references missing $r"
 	done
-	grep -q '<table class="cmp">' REP/index.html || fail "no comparison table"
-	grep -q -F '| `latency.movable.p99_ns` | 1000.00 ± 22.00 | 1200.00 | +20.00% \*\* |' REP/report.md ||
-		fail "p99 difference not marked significant in report.md"
-	grep -q 'latency.movable.p99_ns</td><td>1000.00 ± 22.00</td><td>1200.00</td><td class="sig">+20.00% \*\*</td>' \
-		REP/index.html || fail "p99 difference not marked significant in index.html"
+	grep -q '<table class="headline" id="headline">' REP/index.html || fail "no headline table"
+	# the fixtures share seeds: paired, and a shift equal in every seed is not "tested"
+	grep -q -F '| zone_cma | migrate_cma | 3 | 2.4 s [2.398 s, 2.402 s]; +0.4 s (+20.0%); paired Δ 95% CI [0.4 s, 0.4 s]; no test: every pair differs by the same amount (worse) |' \
+		REP/report.md || fail "headline row of zone_cma not in report.md"
 	for r in $(grep -o -E '\]\([^)]*\)' REP/report.md | sed -E 's/^\]\(//; s/\)$//'); do
 		[ -s "REP/$r" ] || fail "report.md references missing $r"
 	done
@@ -267,6 +268,14 @@ report)
 	MMSIM_GNUPLOT=/nonexistent/gnuplot "$mmsim" report A -o REP3 > /dev/null 2>&1 || fail "no gnuplot"
 	grep -q '<img' REP3/index.html && fail "figures referenced without gnuplot"
 	pass "sweep report; report without gnuplot references no figures"
+	# a regression report of a sweep against itself: nothing moved
+	"$mmsim" report --compare A A -o REG > /dev/null 2>&1 || fail "report --compare"
+	grep -q '^\*\*0 of 15\*\* headline figures moved beyond their noise.$' REG/report.md ||
+		fail "a sweep compared with itself should move nothing: $(grep 'moved beyond' REG/report.md)"
+	rc=0
+	"$mmsim" report --compare A -o REG2 > /dev/null 2>&1 || rc=$?
+	[ $rc = 64 ] || fail "report --compare with one directory exited $rc, expected 64"
+	pass "report --compare: a sweep against itself moved nothing; one directory is a usage error"
 	;;
 chromium)
 	browser=
@@ -275,63 +284,127 @@ chromium)
 	done
 	[ -n "$browser" ] || { echo "no chromium"; exit 77; }
 	command -v gnuplot > /dev/null 2>&1 || { echo "gnuplot not installed"; exit 77; }
-	"$mmsim" report "$src/tests/data/runs/migrate_cma" "$src/tests/data/runs/zone_cma" -o REP \
-		> /dev/null 2>&1 || fail "report"
-	# A copy of the page with a test-only script that, once everything has loaded, counts
-	# the images that failed and also loads every linked SVG, then writes the verdict into
-	# the DOM; --dump-dom prints it (--virtual-time-budget lets the loads finish first).
+	# a sweep directory of the fixture runs, with a plan that asks a question and
+	# declares its headline and a published figure (as configs/sweeps/cma-*.yaml do)
+	mkdir -p S/runs
+	cp -r "$src/tests/data/runs/migrate_cma" "S/runs/policy.cma.mode=migrate_cma"
+	cp -r "$src/tests/data/runs/zone_cma" "S/runs/policy.cma.mode=zone_cma"
+	cat > S/plan.yaml <<'PLAN'
+base: base.yaml
+matrix: {policy.cma.mode: [migrate_cma, zone_cma]}
+repeat: 3
+seeds: common
+question: Does zone_cma keep the p99 movable latency of migrate_cma?
+baseline: mode=migrate_cma
+headline:
+  - {metric: elapsed_ns, unit: ns, better: lower, label: elapsed}
+  - {metric: latency.movable.p99_ns, unit: ns, better: lower, label: p99 movable latency}
+published:
+  - {metric: elapsed_ns, group: mode=zone_cma, ratio: 1.011, source: "ZONE_CMA v2 cover letter"}
+PLAN
+	{
+		printf '# unit\tpoint\trepeat\tseed\tsets...\n'
+		u=0
+		for m in migrate_cma zone_cma; do
+			for r in 0 1 2; do
+				printf '%s\tpolicy.cma.mode=%s\t%s\t%s\tpolicy.cma.mode=%s\n' $u $m $r $((100 + r)) $m
+				u=$((u + 1))
+			done
+		done
+	} > S/points.tsv
+	"$mmsim" report S -o REP > /dev/null 2> rep.log || { cat rep.log; fail "report"; }
+	# A copy of the page with a test-only script at the top of <head>: it records every
+	# uncaught error, console.error and resource that fails to load (capture phase, so
+	# <img> errors count), then, once everything has loaded, also loads every linked SVG,
+	# counts the headline table's rows and writes the verdict into the DOM; --dump-dom
+	# prints it (--virtual-time-budget lets the loads finish first).  Chromium's own log
+	# (--enable-logging=stderr) must show no console message from the page either.
 	cat > inject.js <<'JS'
 <script>
-window.addEventListener('load', function () {
-	var bad = [], total = 0, pending;
-	function done() {
-		var p = document.createElement('p');
-		p.id = 'loadcheck';
-		p.textContent = 'LOADCHECK total=' + total + ' missing=' + bad.length + ' ' + bad.join(' ');
-		document.body.appendChild(p);
-	}
-	document.querySelectorAll('img').forEach(function (img) {
-		total++;
-		if (!img.complete || img.naturalWidth === 0) bad.push(img.getAttribute('src'));
-	});
-	var svgs = document.querySelectorAll('a[href$=".svg"]');
-	pending = svgs.length;
-	if (!pending) return done();
-	svgs.forEach(function (a) {
-		var im = new Image();
-		total++;
-		function settle(ok) {
-			if (!ok || im.naturalWidth === 0) bad.push(a.getAttribute('href'));
-			if (--pending === 0) done();
+(function () {
+	var errors = [];
+	window.addEventListener('error', function (e) {
+		var t = e.target;
+		errors.push(t && t !== window ? 'load:' + (t.getAttribute('src') || t.getAttribute('href')) : 'error:' + e.message);
+	}, true);
+	var ce = console.error;
+	console.error = function () { errors.push('console:' + Array.prototype.join.call(arguments, ' ')); ce.apply(console, arguments); };
+	window.addEventListener('load', function () {
+		var bad = [], total = 0, pending;
+		function done() {
+			var h = document.getElementById('headline');
+			var rows = h ? h.querySelectorAll('tr').length : 0;
+			var p = document.createElement('p');
+			p.id = 'loadcheck';
+			p.textContent = 'LOADCHECK total=' + total + ' missing=' + bad.length + ' errors=' + errors.length +
+				' headline_rows=' + rows + ' ' + bad.join(' ') + ' ' + errors.join(' ');
+			document.body.appendChild(p);
 		}
-		im.onload = function () { settle(true); };
-		im.onerror = function () { settle(false); };
-		im.src = a.getAttribute('href');
+		document.querySelectorAll('img').forEach(function (img) {
+			total++;
+			if (!img.complete || img.naturalWidth === 0) bad.push(img.getAttribute('src'));
+		});
+		var svgs = document.querySelectorAll('a[href$=".svg"]');
+		pending = svgs.length;
+		if (!pending) return done();
+		svgs.forEach(function (a) {
+			var im = new Image();
+			total++;
+			function settle(ok) {
+				if (!ok || im.naturalWidth === 0) bad.push(a.getAttribute('href'));
+				if (--pending === 0) done();
+			}
+			im.onload = function () { settle(true); };
+			im.onerror = function () { settle(false); };
+			im.src = a.getAttribute('href');
+		});
 	});
-});
+})();
 </script>
 JS
-	awk -v f=inject.js '/<\/body>/ { while ((getline l < f) > 0) print l } { print }' \
+	awk -v f=inject.js '{ print } /<head>/ { while ((getline l < f) > 0) print l }' \
 		REP/index.html > REP/check.html
+	chrome() {
+		timeout 120 $browser --headless --no-sandbox --disable-gpu --no-first-run \
+			--user-data-dir="$work/profile" --enable-logging=stderr --v=0 "$@" 2> chrome.log
+	}
 	check_page() {
-		timeout 120 $browser --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" \
-			--virtual-time-budget=20000 --dump-dom "file://$work/REP/check.html" 2> chrome.log |
+		chrome --virtual-time-budget=20000 --dump-dom "file://$work/REP/check.html" |
 			grep -o 'LOADCHECK total=[0-9][^<]*' || true
 	}
+	t0=$(date +%s)
 	verdict=$(check_page)
 	case $verdict in
-	"LOADCHECK total="*" missing=0 ") ;;
+	"LOADCHECK total="*" missing=0 errors=0 headline_rows=3 "*) ;;
 	*) cat chrome.log; fail "page did not load cleanly: ${verdict:-no verdict}" ;;
 	esac
+	if grep -a 'CONSOLE' chrome.log; then fail "the page wrote to the console"; fi
 	total=$(echo "$verdict" | sed 's/.*total=\([0-9]*\).*/\1/')
 	[ "$total" -ge 20 ] || fail "only $total images and SVGs on the page"
-	# the check itself must see a missing file
+	pass "headless $browser: $total images and SVGs load, no console error, headline table of 2 groups"
+	# a screenshot of the real page, kept in the build directory for people to look at
+	shots=${MMSIM_SCREENSHOT_DIR:-$work}
+	mkdir -p "$shots"
+	rm -f "$shots/report-headline.png"
+	chrome --virtual-time-budget=20000 --hide-scrollbars --window-size=1280,1600 \
+		--screenshot="$shots/report-headline.png" "file://$work/REP/index.html" > /dev/null || true
+	[ "$(head -c 8 "$shots/report-headline.png" 2> /dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+		{ cat chrome.log; fail "no screenshot"; }
+	pass "screenshot: $shots/report-headline.png ($(($(date +%s) - t0)) s in the browser)"
+	# the check itself must see a missing file and a script error
 	rm REP/fig/bars-0.png
-	case $(check_page) in
-	*"missing=1 fig/bars-0.png"*) ;;
-	*) fail "the load check did not notice a missing image" ;;
+	v=$(check_page)
+	case $v in
+	*"missing=1 errors=1 "*"fig/bars-0.png"*) ;;
+	*) fail "the load check did not notice a missing image: $v" ;;
 	esac
-	pass "headless $browser: $total images and SVGs load, none missing (and a removed one is caught)"
+	sed -i 's|</body>|<script>undefined_function();</script></body>|' REP/check.html
+	v=$(check_page)
+	case $v in
+	*"error:Uncaught ReferenceError"*) ;;
+	*) fail "the load check did not notice a script error: $v" ;;
+	esac
+	pass "a removed image and a script error are both caught"
 	;;
 *)
 	echo "usage: test_sweep.sh core|parallel|report|chromium" >&2

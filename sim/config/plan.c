@@ -348,6 +348,144 @@ static int parse_excludes(struct plan *plan, struct plan_parse_ctx *pc, yaml_nod
 	return 0;
 }
 
+const char *const plan_units[] = { "ns", "pages", "bytes", "count", "share", NULL };
+
+static yaml_node_t *map_get(struct plan_parse_ctx *pc, yaml_node_t *m, const char *key)
+{
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++)
+		if (scalar(node(pc, p->key)) && !strcmp(scalar(node(pc, p->key)), key))
+			return node(pc, p->value);
+	return NULL;
+}
+
+/* Every key of mapping M is one of ALLOWED (NULL-terminated): a misspelt key is an error,
+ * not a silently missing figure. */
+static int check_keys(struct plan_parse_ctx *pc, yaml_node_t *m, const char *const *allowed,
+		      const char *what)
+{
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		const char *k = scalar(node(pc, p->key));
+		bool ok = false;
+		for (size_t i = 0; k && allowed[i] && !ok; i++)
+			ok = !strcmp(k, allowed[i]);
+		if (!ok)
+			return perr(pc, node(pc, p->key), "unknown key '%s' in %s", k ? k : "?", what);
+	}
+	return 0;
+}
+
+static int parse_number(struct plan_parse_ctx *pc, const yaml_node_t *n, double *out)
+{
+	const char *s = scalar(n);
+	char *end;
+	if (!s || !*s)
+		return perr(pc, n, "expected a number%s", "");
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno || *end || !(*out == *out))
+		return perr(pc, n, "'%s' is not a number", s);
+	return 0;
+}
+
+/* headline: [{metric: M, unit: U, better: lower|higher, label: L}] */
+static int parse_headline(struct plan *plan, struct plan_parse_ctx *pc, yaml_node_t *l)
+{
+	static const char *const keys[] = { "metric", "unit", "better", "label", NULL };
+	if (l->type != YAML_SEQUENCE_NODE)
+		return perr(pc, l, "headline is a list of {metric, unit, better, label}%s", "");
+	size_t n = (size_t)(l->data.sequence.items.top - l->data.sequence.items.start);
+	plan->headline = xcalloc(n, sizeof(*plan->headline));
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *e = node(pc, l->data.sequence.items.start[i]);
+		if (e->type != YAML_MAPPING_NODE)
+			return perr(pc, e, "a headline entry is a mapping {metric: ..., unit: ...}%s", "");
+		if (check_keys(pc, e, keys, "a headline entry"))
+			return -1;
+		struct plan_headline *h = &plan->headline[plan->nr_headline++];
+		yaml_node_t *m = map_get(pc, e, "metric"), *u = map_get(pc, e, "unit"),
+			    *b = map_get(pc, e, "better"), *lb = map_get(pc, e, "label");
+		if (!m)
+			return perr(pc, e, "a headline entry needs a metric%s", "");
+		if (check_text(pc, m, true))
+			return -1;
+		h->metric = xstrdup(scalar(m));
+		const char *unit = u ? scalar(u) : "count";
+		bool known = false;
+		for (size_t k = 0; unit && plan_units[k] && !known; k++)
+			known = !strcmp(unit, plan_units[k]);
+		if (!known)
+			return perr(pc, u, "unit '%s' is not one of ns, pages, bytes, count, share",
+				    unit ? unit : "?");
+		h->unit = xstrdup(unit);
+		if (b) {
+			const char *bs = scalar(b);
+			if (bs && !strcmp(bs, "lower"))
+				h->better = PLAN_BETTER_LOWER;
+			else if (bs && !strcmp(bs, "higher"))
+				h->better = PLAN_BETTER_HIGHER;
+			else
+				return perr(pc, b, "better is lower or higher, not '%s'", bs ? bs : "?");
+		}
+		if (lb && !scalar(lb))
+			return perr(pc, lb, "label is text%s", "");
+		h->label = xstrdup(lb ? scalar(lb) : h->metric);
+	}
+	return 0;
+}
+
+/* published: [{metric: M, group: SEL, value: V, unit: U | ratio: R, source: S}] */
+static int parse_published(struct plan *plan, struct plan_parse_ctx *pc, yaml_node_t *l)
+{
+	static const char *const keys[] = { "metric", "group", "value", "unit", "ratio", "source", NULL };
+	if (l->type != YAML_SEQUENCE_NODE)
+		return perr(pc, l, "published is a list of {metric, group, value|ratio, source}%s", "");
+	size_t n = (size_t)(l->data.sequence.items.top - l->data.sequence.items.start);
+	plan->published = xcalloc(n, sizeof(*plan->published));
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *e = node(pc, l->data.sequence.items.start[i]);
+		if (e->type != YAML_MAPPING_NODE)
+			return perr(pc, e, "a published entry is a mapping {metric: ..., group: ...}%s", "");
+		if (check_keys(pc, e, keys, "a published entry"))
+			return -1;
+		struct plan_published *f = &plan->published[plan->nr_published++];
+		f->line = (unsigned)e->start_mark.line + 1;
+		f->col = (unsigned)e->start_mark.column + 1;
+		yaml_node_t *m = map_get(pc, e, "metric"), *g = map_get(pc, e, "group"),
+			    *v = map_get(pc, e, "value"), *r = map_get(pc, e, "ratio"),
+			    *u = map_get(pc, e, "unit"), *s = map_get(pc, e, "source");
+		if (!m || !g)
+			return perr(pc, e, "a published entry needs metric and group%s", "");
+		if (check_text(pc, m, true) || check_text(pc, g, false))
+			return -1;
+		if (!v == !r)
+			return perr(pc, e, "a published entry has either value (with unit) or ratio%s", "");
+		if (r && u)
+			return perr(pc, u, "a ratio has no unit%s", "");
+		if (parse_number(pc, v ? v : r, &f->value))
+			return -1;
+		f->has_value = v != NULL;
+		f->has_ratio = r != NULL;
+		f->metric = xstrdup(scalar(m));
+		f->group = xstrdup(scalar(g));
+		if (u && !scalar(u))
+			return perr(pc, u, "unit is text%s", "");
+		f->unit = u ? xstrdup(scalar(u)) : NULL;
+		if (s && !scalar(s))
+			return perr(pc, s, "source is text%s", "");
+		f->source = xstrdup(s ? scalar(s) : "");
+	}
+	return 0;
+}
+
+/* Does the selection name at least one point? */
+static bool selects_a_point(const struct plan *plan, const char *sel)
+{
+	for (unsigned p = 0; p < plan->nr_points; p++)
+		if (plan_point_matches(&plan->points[p], sel))
+			return true;
+	return false;
+}
+
 static int cmp_kv(const void *a, const void *b)
 {
 	return strcmp(((const struct plan_kv *)a)->key, ((const struct plan_kv *)b)->key);
@@ -524,7 +662,8 @@ static int expand(struct plan *plan, struct sim_error *err)
 	plan->units = xcalloc(plan->nr_units, sizeof(struct plan_unit));
 	for (unsigned p = 0, u = 0; p < plan->nr_points; p++) {
 		/* plan_seed() with the per-point hash taken once */
-		uint64_t x = plan_splitmix64(plan->seed ^ plan_fnv1a64(plan->points[p].canon));
+		const char *canon = plan->common_seeds ? "" : plan->points[p].canon;
+		uint64_t x = plan_splitmix64(plan->seed ^ plan_fnv1a64(canon));
 		for (unsigned r = 0; r < plan->repeat; r++, u++)
 			plan->units[u] = (struct plan_unit){
 				.point = p,
@@ -632,9 +771,35 @@ int plan_parse(struct plan *plan, const char *name, const char *text, size_t len
 					goto err;
 				plan->metrics[plan->nr_metrics++] = xstrdup(scalar(m));
 			}
+		} else if (!strcmp(key, "seeds")) {
+			const char *sv = scalar(v);
+			if (sv && !strcmp(sv, "common"))
+				plan->common_seeds = true;
+			else if (!sv || strcmp(sv, "per-point")) {
+				perr(&pc, v, "seeds is common or per-point, not '%s'", sv ? sv : "?");
+				goto err;
+			}
+		} else if (!strcmp(key, "question")) {
+			if (!scalar(v)) {
+				perr(&pc, v, "question is text%s", "");
+				goto err;
+			}
+			plan->question = xstrdup(scalar(v));
+		} else if (!strcmp(key, "baseline")) {
+			if (check_text(&pc, v, false))
+				goto err;
+			plan->baseline = xstrdup(scalar(v));
+			plan->baseline_line = (unsigned)v->start_mark.line + 1;
+			plan->baseline_col = (unsigned)v->start_mark.column + 1;
+		} else if (!strcmp(key, "headline")) {
+			if (parse_headline(plan, &pc, v))
+				goto err;
+		} else if (!strcmp(key, "published")) {
+			if (parse_published(plan, &pc, v))
+				goto err;
 		} else {
 			perr(&pc, k, "unknown plan key '%s' (base, set, matrix, zip, exclude, repeat, "
-				     "seed, metrics)", key);
+				     "seed, seeds, metrics, question, baseline, headline, published)", key);
 			goto err;
 		}
 	}
@@ -655,6 +820,19 @@ int plan_parse(struct plan *plan, const char *name, const char *text, size_t len
 	}
 	if (expand(plan, err))
 		goto err;
+	/* a selection naming no point would leave the report without its base or figure */
+	if (plan->baseline && !selects_a_point(plan, plan->baseline)) {
+		sim_error_set(err, EX_CONFIG_, "%s:%u:%u: baseline '%s' selects no point", name,
+			      plan->baseline_line, plan->baseline_col, plan->baseline);
+		goto err;
+	}
+	for (unsigned i = 0; i < plan->nr_published; i++)
+		if (!selects_a_point(plan, plan->published[i].group)) {
+			sim_error_set(err, EX_CONFIG_, "%s:%u:%u: published group '%s' selects no point",
+				      name, plan->published[i].line, plan->published[i].col,
+				      plan->published[i].group);
+			goto err;
+		}
 	yaml_document_delete(&doc);
 	return 0;
 err:
@@ -709,6 +887,21 @@ void plan_free(struct plan *plan)
 	for (unsigned m = 0; m < plan->nr_metrics; m++)
 		free(plan->metrics[m]);
 	free(plan->metrics);
+	free(plan->question);
+	free(plan->baseline);
+	for (unsigned h = 0; h < plan->nr_headline; h++) {
+		free(plan->headline[h].metric);
+		free(plan->headline[h].unit);
+		free(plan->headline[h].label);
+	}
+	free(plan->headline);
+	for (unsigned i = 0; i < plan->nr_published; i++) {
+		free(plan->published[i].metric);
+		free(plan->published[i].group);
+		free(plan->published[i].unit);
+		free(plan->published[i].source);
+	}
+	free(plan->published);
 	for (unsigned p = 0; p < plan->nr_points; p++) {
 		free(plan->points[p].sets);
 		free(plan->points[p].labels);
@@ -771,6 +964,18 @@ static bool key_matches(const char *set_key, const char *sel_key, size_t sel_len
 		return true;
 	return n > sel_len && set_key[n - sel_len - 1] == '.' &&
 	       !memcmp(set_key + n - sel_len, sel_key, sel_len);
+}
+
+bool plan_point_matches(const struct plan_point *pt, const char *selection)
+{
+	if (!pt->nr_labels)
+		return plan_sets_match(pt->sets, pt->nr_sets, selection);
+	struct plan_kv *all = xcalloc(pt->nr_sets + pt->nr_labels, sizeof(*all));
+	memcpy(all, pt->sets, pt->nr_sets * sizeof(*all));
+	memcpy(all + pt->nr_sets, pt->labels, pt->nr_labels * sizeof(*all));
+	bool hit = plan_sets_match(all, pt->nr_sets + pt->nr_labels, selection);
+	free(all);
+	return hit;
 }
 
 bool plan_sets_match(const struct plan_kv *sets, unsigned nr_sets, const char *selection)

@@ -20,6 +20,20 @@
  *   repeat: 5                          # default 1
  *   seed: 1                            # default 1
  *   metrics: [counters.compact_stall]  # optional, for reports
+ *   seeds: common                      # default per-point (below)
+ *   question: "Does ZONE_CMA keep the build as fast as no CMA?"   # report keys:
+ *   baseline: mode=none                # the group others are compared against
+ *   headline:                          # the metrics that answer the question
+ *     - {metric: elapsed_ns, unit: ns, better: lower, label: build time}
+ *   published:                         # figures from a paper, shown beside the measured
+ *     - {metric: elapsed_ns, group: mode=zone_cma, ratio: 1.011, source: "ZONE_CMA v2"}
+ *     - {metric: elapsed_ns, group: mode=none, value: 92.4, unit: s, source: "..."}
+ *
+ * Seeds: per-point (default) gives every unit its own seed, plan_seed(seed, canon, repeat),
+ * so points are independent samples.  `seeds: common` gives repeat r of every point the
+ * same seed, plan_seed(seed, "", r): the points then see the same workload draws (common
+ * random numbers), and reports compare them pairwise by seed, which cancels the seed's
+ * share of the variance.
  *
  * Expansion order: dimensions in the order their first key appears under matrix; the first
  * dimension is outermost (varies slowest).  Units are ordered point-major, then repeat.
@@ -64,8 +78,34 @@ struct plan_point {
 struct plan_unit {
 	unsigned point;  /* index into points[] */
 	unsigned repeat; /* 0 .. repeat-1 */
-	uint64_t seed;   /* plan_seed(plan seed, point canon, repeat) */
+	uint64_t seed;   /* plan_seed(plan seed, point canon or "" when seeds are common, repeat) */
 };
+
+/* Which way a headline metric is better. */
+enum plan_better { PLAN_BETTER_NONE, PLAN_BETTER_LOWER, PLAN_BETTER_HIGHER };
+
+/* A metric that answers the plan's question; strings owned by the plan. */
+struct plan_headline {
+	char *metric;  /* a runset metric name (runset.h) */
+	char *unit;    /* the metric's unit: ns, pages, bytes, count, share (plan_units) */
+	char *label;   /* for people; the metric name when not given */
+	enum plan_better better;
+};
+
+/* A published figure: either an absolute value (in unit) of one group, or the ratio of a
+ * group's value to the baseline group's.  Invariant: exactly one of has_value, has_ratio. */
+struct plan_published {
+	char *metric;
+	char *group;   /* a selection (plan_sets_match) naming one point */
+	char *unit;    /* of value: "s", "ms", "MiB", ... or the headline unit; NULL for ratios */
+	char *source;  /* citation, free text */
+	double value;
+	bool has_value, has_ratio;
+	unsigned line, col;  /* of the entry in the plan file */
+};
+
+/* Units a headline may name; reports scale them for people (s, ms, MiB). */
+extern const char *const plan_units[];
 
 struct plan {
 	char path[4096];      /* the plan file */
@@ -82,6 +122,14 @@ struct plan {
 	struct plan_kv **excludes;
 	unsigned nr_metrics;
 	char **metrics;
+	bool common_seeds;            /* seeds: common */
+	char *question;               /* NULL when not given */
+	char *baseline;               /* selection of the comparison base; NULL: first point */
+	unsigned baseline_line, baseline_col;
+	unsigned nr_headline;
+	struct plan_headline *headline;
+	unsigned nr_published;
+	struct plan_published *published;
 	/* expansion */
 	unsigned nr_points;
 	struct plan_point *points;
@@ -99,7 +147,8 @@ void plan_free(struct plan *plan);
 
 /* The seed of one repeat of a point: splitmix64 over (plan seed ^ FNV-1a-64(canon)),
  * then again with the repeat index added, masked to 53 bits so it survives a JSON double.
- * Depends on nothing else, so it is the same across runs, -j and shards. */
+ * Depends on nothing else, so it is the same across runs, -j and shards.  With common
+ * seeds the plan passes canon "" for every point. */
 uint64_t plan_seed(uint64_t plan_seed, const char *canon, unsigned repeat);
 uint64_t plan_fnv1a64(const char *s);
 uint64_t plan_splitmix64(uint64_t x);
@@ -114,5 +163,7 @@ int plan_parse_shard(const char *s, unsigned *i, unsigned *n);
  * matches a set key equal to it or ending in "." + it (so "mode=none" selects
  * policy.cma.mode=none); values compare as strings. */
 bool plan_sets_match(const struct plan_kv *sets, unsigned nr_sets, const char *selection);
+/* The same over a point's sets and its named dimensions' labels ("cma=zone_cma"). */
+bool plan_point_matches(const struct plan_point *pt, const char *selection);
 
 #endif

@@ -1,13 +1,9 @@
-/* report.c — the report builder (report.h): sections of index.html and report.md, each
- * figure's data in data/NAME.dat rendered by a gnuplot script from plots/. */
+/* report.c — the report builder (report.h): inputs and their plan, the pages and their
+ * order, each figure's data in data/NAME.dat rendered by a gnuplot script from plots/. */
 #include "report.h"
+#include "report_int.h"
 
-#include "../config/plan.h"
-#include "../kernel/gfp.h"
-#include "../kernel/mmtypes.h"
 #include "../stats/compare.h"
-#include "../stats/runset.h"
-#include "../stats/stat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,31 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define REPORT_MAX_CDF_GROUPS 12
-
-/* Bar charts when neither --metric nor the plan's `metrics:` chooses: the figures the CMA
+/* Headline metrics when neither --metric nor the plan's `headline:` or `metrics:` chooses: the figures the CMA
  * policy papers argue about (elapsed time, tail latencies, compaction and reclaim work). */
 static const char *const default_metrics[] = {
 	"elapsed_ns", "latency.movable.p99_ns", "latency.cma_device.p99_ns",
 	"latency.highorder.p99_ns", "latency.unmovable.p99_ns", "counters.compact_stall",
 	"counters.allocstall_normal", "counters.pgscan_kswapd", "counters.pgmigrate_success",
-};
-
-/* One report being written: inputs, where scripts and gnuplot are, the pages. */
-struct report_state {
-	struct runset rs;
-	const char *plots_env; /* report_control.plots_dir */
-	const char *exe_path;
-	const char *out;
-	char plots_dir[4096];
-	const char *gnuplot;
-	bool have_gnuplot;
-	size_t nr_metrics;
-	const char **metrics;
-	size_t max_series;
-	FILE *html, *md;
-	unsigned nr_figs, nr_failed_figs;
-	struct sim_error io_err; /* the first data file that could not be written (code 0: none) */
 };
 
 /* ---- small helpers ---- */
@@ -100,7 +77,7 @@ static bool find_plots_dir(struct report_state *rc)
 
 /* "policy.cma.mode=none,machine.zones.normal=1GiB" -> "none,1GiB": ids are long, values
  * are what tell points apart on an axis. */
-static void short_label(const char *label, char *buf, size_t n)
+void report_short_label(const char *label, char *buf, size_t n)
 {
 	if (!strchr(label, '=')) {
 		snprintf(buf, n, "%s", label);
@@ -124,8 +101,16 @@ static void short_label(const char *label, char *buf, size_t n)
 	}
 }
 
+void report_data_label(const char *label, char *buf, size_t n)
+{
+	report_short_label(label, buf, n);
+	for (char *c = buf; *c; c++)
+		if (*c == '"')
+			*c = '\'';
+}
+
 /* gnuplot single-quoted string: a quote is written twice. */
-static void gp_quote(char *buf, size_t n, const char *s)
+void report_gp_quote(char *buf, size_t n, const char *s)
 {
 	size_t o = 0;
 	if (o < n)
@@ -209,7 +194,7 @@ static bool run_gnuplot(struct report_state *rc, const char *vars, const char *s
 
 /* Render SCRIPT on DATA into fig/NAME.png and fig/NAME.svg; EXTRA adds gnuplot variables.
  * Returns true when the PNG exists (the page shows the PNG and links the SVG). */
-static bool render(struct report_state *rc, const char *script, const char *data,
+bool report_render(struct report_state *rc, const char *script, const char *data,
 		   const char *name, const char *title, const char *extra)
 {
 	static const char *const fmts[] = { "png", "svg" };
@@ -223,10 +208,10 @@ static bool render(struct report_state *rc, const char *script, const char *data
 		snprintf(spath, sizeof(spath), "%s/%s", rc->plots_dir, script);
 		char dir_slash[4200];
 		snprintf(dir_slash, sizeof(dir_slash), "%s/", rc->plots_dir);
-		gp_quote(q_dir, sizeof(q_dir), dir_slash);
-		gp_quote(q_data, sizeof(q_data), data);
-		gp_quote(q_out, sizeof(q_out), out);
-		gp_quote(q_title, sizeof(q_title), title);
+		report_gp_quote(q_dir, sizeof(q_dir), dir_slash);
+		report_gp_quote(q_data, sizeof(q_data), data);
+		report_gp_quote(q_out, sizeof(q_out), out);
+		report_gp_quote(q_title, sizeof(q_title), title);
 		snprintf(vars, sizeof(vars), "dir=%s; data=%s; out=%s; fmt='%s'; title=%s%s%s", q_dir,
 			 q_data, q_out, fmts[f], q_title, extra ? "; " : "", extra ? extra : "");
 		remove(out);
@@ -244,8 +229,9 @@ static bool render(struct report_state *rc, const char *script, const char *data
 	return ok_png;
 }
 
-/* Emit a rendered figure into both pages. */
-static void emit_figure(struct report_state *rc, const char *name, const char *caption)
+/* Emit a rendered figure into both pages: CAPTION under it, ALT (what the figure shows,
+ * for readers who cannot see it) as its text alternative. */
+void report_figure(struct report_state *rc, const char *name, const char *caption, const char *alt)
 {
 	char svg[4300];
 	snprintf(svg, sizeof(svg), "%s/fig/%s.svg", rc->out, name);
@@ -254,18 +240,18 @@ static void emit_figure(struct report_state *rc, const char *name, const char *c
 	if (have_svg)
 		fprintf(rc->html, "<a href=\"fig/%s.svg\">", name);
 	fprintf(rc->html, "<img src=\"fig/%s.png\" alt=\"", name);
-	compare_html_escape(rc->html, caption);
-	/* shown at 2/3 size, two to a row; the link opens the full-size SVG */
-	fprintf(rc->html, "\" width=\"600\" height=\"347\">");
+	compare_html_escape(rc->html, alt ? alt : caption);
+	/* shown at 0.65 size, two to a row; the link opens the full-size SVG */
+	fprintf(rc->html, "\" width=\"585\" height=\"338\">");
 	if (have_svg)
 		fprintf(rc->html, "</a>");
 	fprintf(rc->html, "<figcaption>");
 	compare_html_escape(rc->html, caption);
 	fprintf(rc->html, "</figcaption></figure>\n");
-	fprintf(rc->md, "![%s](fig/%s.png)\n\n", caption, name);
+	fprintf(rc->md, "![%s](fig/%s.png)\n\n", alt ? alt : caption, name);
 }
 
-static FILE *open_data(struct report_state *rc, const char *name, char *path, size_t n)
+FILE *report_open_data(struct report_state *rc, const char *name, char *path, size_t n)
 {
 	snprintf(path, n, "%s/data/%s.dat", rc->out, name);
 	FILE *fp = fopen(path, "w");
@@ -275,7 +261,7 @@ static FILE *open_data(struct report_state *rc, const char *name, char *path, si
 }
 
 /* Close a data file; false (and the report fails) if any write to it failed. */
-static bool close_data(struct report_state *rc, FILE *fp, const char *path)
+bool report_close_data(struct report_state *rc, FILE *fp, const char *path)
 {
 	int e = fflush(fp) != 0 ? errno : 0;
 	bool bad = ferror(fp);
@@ -288,73 +274,85 @@ static bool close_data(struct report_state *rc, FILE *fp, const char *path)
 	return false;
 }
 
-/* ---- tables read from run directories ---- */
-
-/* A numeric TSV (timeseries.tsv): column names and rows of doubles.
- * Invariant: every row has nr_cols values. */
-struct tsv {
-	size_t nr_cols, nr_rows;
-	char **cols;
-	double *v; /* v[row * nr_cols + col] */
-};
-
-static void tsv_free(struct tsv *t)
+static int cmp_double(const void *a, const void *b)
 {
-	for (size_t i = 0; i < t->nr_cols; i++)
-		free(t->cols[i]);
-	free(t->cols);
-	free(t->v);
-	memset(t, 0, sizeof(*t));
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
 }
 
-static long tsv_col(const struct tsv *t, const char *name)
+/* The value at dotted PATH in each run of G that has it, sorted; how many. */
+size_t report_run_values(const struct runset_group *g, const char *path, double *v)
 {
-	for (size_t i = 0; i < t->nr_cols; i++)
-		if (!strcmp(t->cols[i], name))
-			return (long)i;
-	return -1;
+	size_t n = 0;
+	for (size_t r = 0; r < g->nr_runs; r++) {
+		const struct json_value *x = json_path(g->runs[r].summary, path);
+		if (x && x->type == JSON_NUMBER)
+			v[n++] = x->number;
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n;
 }
 
-static int tsv_load(struct tsv *t, const char *path)
+/* "median", or "median [min–max]" when the repeats differ; "n/a" without values.  The
+ * median because the figures are counts: one seed with a storm of failures should show as
+ * a range, not lift a mean. */
+void report_fmt_spread(const double *v, size_t n, char *buf, size_t len)
 {
-	memset(t, 0, sizeof(*t));
-	char *text = runset_read_file(path, NULL, NULL);
-	if (!text)
-		return -1;
-	char *save = NULL, *line = strtok_r(text, "\n", &save);
-	if (!line) {
-		free(text);
-		return -1;
+	if (!n) {
+		snprintf(buf, len, "n/a");
+		return;
 	}
-	for (char *f = line;;) {
-		char *tab = strchr(f, '\t');
-		if (tab)
-			*tab = 0;
-		t->cols = realloc(t->cols, (t->nr_cols + 1) * sizeof(char *));
-		t->cols[t->nr_cols++] = strdup(f);
-		if (!tab)
-			break;
-		f = tab + 1;
-	}
-	size_t cap = 0;
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (t->nr_rows == cap) {
-			cap = cap ? 2 * cap : 64;
-			t->v = realloc(t->v, cap * t->nr_cols * sizeof(double));
+	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	if (v[0] == v[n - 1])
+		snprintf(buf, len, "%.10g", med);
+	else
+		snprintf(buf, len, "%.10g [%.10g–%.10g]", med, v[0], v[n - 1]);
+}
+
+
+/* One row cell in both pages; html-escaped in the HTML one. */
+void report_cell(struct report_state *rc, const char *text, bool first)
+{
+	fprintf(rc->html, "%s", first ? "<tr><td>" : "</td><td>");
+	compare_html_escape(rc->html, text);
+	fprintf(rc->md, "%s%s", first ? "| " : " | ", text);
+}
+
+void report_row_end(struct report_state *rc)
+{
+	fprintf(rc->html, "</td></tr>\n");
+	fprintf(rc->md, " |\n");
+}
+
+/* Room for one value per run of the largest group (NULL when out of memory). */
+double *report_per_run_buffer(const struct report_state *rc)
+{
+	size_t max_runs = 1;
+	for (size_t g = 0; g < rc->rs.nr_groups; g++)
+		max_runs = MAX(max_runs, rc->rs.groups[g].nr_runs);
+	return calloc(max_runs, sizeof(double));
+}
+
+bool report_paired(const struct report_state *rc, size_t g)
+{
+	const struct runset_group *a = &rc->rs.groups[rc->base_of[g]], *b = &rc->rs.groups[g];
+	if (a == b || !a->nr_runs || a->nr_runs != b->nr_runs)
+		return false;
+	/* every run of G has a twin with its seed in the base */
+	for (size_t i = 0; i < b->nr_runs; i++) {
+		const struct json_value *s = json_get(b->runs[i].summary, "seed");
+		bool twin = false;
+		for (size_t j = 0; s && s->type == JSON_NUMBER && j < a->nr_runs && !twin; j++) {
+			const struct json_value *t = json_get(a->runs[j].summary, "seed");
+			twin = t && t->type == JSON_NUMBER && t->number == s->number;
 		}
-		char *p = line;
-		for (size_t c = 0; c < t->nr_cols; c++) {
-			char *end;
-			t->v[t->nr_rows * t->nr_cols + c] = strtod(p, &end);
-			p = *end ? end + 1 : end;
-		}
-		t->nr_rows++;
+		if (!twin)
+			return false;
 	}
-	free(text);
-	return 0;
+	return true;
 }
 
-/* ---- sections ---- */
+/* ---- inputs: metrics, plan, bases ---- */
 
 /* Longest common prefix of a and b. */
 static size_t common_prefix(const char *a, const char *b)
@@ -414,39 +412,48 @@ static int check_cli_metrics(const struct runset *rs, const char *const *names, 
 	return 0;
 }
 
-static size_t pick_metrics(struct report_state *rc, const char *const *cli_metrics, size_t nr_cli)
+static void add_head(struct report_state *rc, const char *name, const char *unit,
+		     const char *label, enum plan_better better)
 {
-	size_t cap = nr_cli + ARRAY_SIZE(default_metrics) + 64;
-	rc->metrics = calloc(cap, sizeof(char *));
-	if (!rc->metrics)
-		return 0;
-	for (size_t i = 0; i < nr_cli; i++)
-		rc->metrics[rc->nr_metrics++] = cli_metrics[i];
-	if (rc->nr_metrics)
-		return rc->nr_metrics;
-	/* the plan's metrics: of the first sweep directory among the inputs that has some */
-	for (size_t g = 0; g < rc->rs.nr_groups && !rc->nr_metrics; g++) {
-		char plan_path[4200];
-		snprintf(plan_path, sizeof(plan_path), "%s/../../plan.yaml", rc->rs.groups[g].path);
-		struct plan plan;
-		if (!runset_is_file(plan_path) || plan_load(&plan, plan_path, NULL))
-			continue;
-		for (unsigned m = 0; m < plan.nr_metrics && rc->nr_metrics < cap; m++) {
-			/* the plan's strings die with it: point at the run set's own copy */
-			const char *name = NULL;
-			for (size_t gg = 0; gg < rc->rs.nr_groups && !name; gg++) {
-				long idx = runset_metric_index(&rc->rs.groups[gg], plan.metrics[m]);
-				if (idx >= 0)
-					name = rc->rs.groups[gg].metric_names[idx];
-			}
-			if (name)
-				rc->metrics[rc->nr_metrics++] = name;
-		}
-		plan_free(&plan);
+	rc->head[rc->nr_head++] = (struct report_metric){
+		.name = name, .unit = unit ? unit : report_unit_guess(name),
+		.label = label ? label : name, .better = better,
+	};
+}
+
+/* The run set's own copy of a metric name (plan strings die with the plan), or NULL. */
+static const char *metric_in_runs(const struct report_state *rc, const char *name)
+{
+	for (size_t g = 0; g < rc->rs.nr_groups; g++) {
+		long idx = runset_metric_index(&rc->rs.groups[g], name);
+		if (idx >= 0)
+			return rc->rs.groups[g].metric_names[idx];
 	}
-	if (rc->nr_metrics)
-		return rc->nr_metrics;
-	for (size_t d = 0; d < ARRAY_SIZE(default_metrics); d++) {
+	return NULL;
+}
+
+/* The headline metrics: --metric; else the plan's headline; else its metrics; else the
+ * defaults some run has non-zero.  elapsed_ns is lower-is-better wherever it comes from. */
+static void pick_headline(struct report_state *rc, const char *const *cli_metrics, size_t nr_cli)
+{
+	size_t cap = nr_cli + ARRAY_SIZE(default_metrics) + (rc->have_plan ? rc->plan.nr_headline + rc->plan.nr_metrics : 0) + 1;
+	rc->head = calloc(cap, sizeof(*rc->head));
+	if (!rc->head)
+		return;
+	for (size_t i = 0; i < nr_cli; i++)
+		add_head(rc, cli_metrics[i], NULL, NULL, PLAN_BETTER_NONE);
+	if (!rc->nr_head && rc->have_plan)
+		for (unsigned h = 0; h < rc->plan.nr_headline; h++)
+			add_head(rc, rc->plan.headline[h].metric, rc->plan.headline[h].unit,
+				 rc->plan.headline[h].label, rc->plan.headline[h].better);
+	if (!rc->nr_head && rc->have_plan)
+		for (unsigned m = 0; m < rc->plan.nr_metrics; m++) {
+			const char *name = metric_in_runs(rc, rc->plan.metrics[m]);
+			if (name)
+				add_head(rc, name, NULL, NULL, PLAN_BETTER_NONE);
+		}
+	bool chosen = rc->nr_head > 0;
+	for (size_t d = 0; d < ARRAY_SIZE(default_metrics) && !chosen; d++) {
 		bool nonzero = false;
 		for (size_t g = 0; g < rc->rs.nr_groups && !nonzero; g++) {
 			long idx = runset_metric_index(&rc->rs.groups[g], default_metrics[d]);
@@ -454,574 +461,130 @@ static size_t pick_metrics(struct report_state *rc, const char *const *cli_metri
 				nonzero |= rc->rs.groups[g].metric_values[idx][k] != 0;
 		}
 		if (nonzero)
-			rc->metrics[rc->nr_metrics++] = default_metrics[d];
+			add_head(rc, default_metrics[d], NULL, NULL, PLAN_BETTER_NONE);
 	}
-	return rc->nr_metrics;
+	for (size_t i = 0; i < rc->nr_head; i++)
+		if (!strcmp(rc->head[i].name, "elapsed_ns") && rc->head[i].better == PLAN_BETTER_NONE)
+			rc->head[i].better = PLAN_BETTER_LOWER;
 }
 
-static void section_bars(struct report_state *rc)
+/* The plan of the first input that is in a sweep directory (DIR/runs/<id>). */
+static void load_plan(struct report_state *rc)
 {
-	fprintf(rc->html, "<h2>Comparison of means (95%% confidence intervals)</h2>\n");
-	fprintf(rc->md, "## Comparison of means (95%% confidence intervals)\n\n");
-	for (size_t m = 0; m < rc->nr_metrics; m++) {
-		char name[64], path[4300];
-		snprintf(name, sizeof(name), "bars-%zu", m);
-		FILE *fp = open_data(rc, name, path, sizeof(path));
-		if (!fp)
-			continue;
-		fprintf(fp, "index\tlabel\tmean\tci95_lo\tci95_hi\n");
-		size_t rows = 0;
-		for (size_t g = 0; g < rc->rs.nr_groups; g++) {
-			const struct runset_group *grp = &rc->rs.groups[g];
-			long idx = runset_metric_index(grp, rc->metrics[m]);
-			if (idx < 0)
-				continue;
-			struct stat_summary s;
-			stat_summarize(grp->metric_values[idx], grp->nr_values[idx], &s);
-			char lbl[256];
-			short_label(grp->label, lbl, sizeof(lbl));
-			for (char *c = lbl; *c; c++)
-				if (*c == '"')
-					*c = '\'';
-			fprintf(fp, "%zu\t\"%s\"\t%.10g\t%.10g\t%.10g\n", rows++, lbl, s.mean, s.ci_lo, s.ci_hi);
-		}
-		if (!close_data(rc, fp, path) || !rows)
-			continue;
-		char extra[512], q[400];
-		gp_quote(q, sizeof(q), rc->metrics[m]);
-		snprintf(extra, sizeof(extra), "ylabel=%s", q);
-		char caption[512];
-		snprintf(caption, sizeof(caption), "%s: mean over repeats, 95%% CI", rc->metrics[m]);
-		if (render(rc, "compare_bars.gp", path, name, rc->metrics[m], extra))
-			emit_figure(rc, name, caption);
+	for (size_t g = 0; g < rc->rs.nr_groups && !rc->have_plan; g++) {
+		char plan_path[4200];
+		snprintf(plan_path, sizeof(plan_path), "%s/../../plan.yaml", rc->rs.groups[g].path);
+		rc->have_plan = runset_is_file(plan_path) && plan_load(&rc->plan, plan_path, NULL) == 0;
 	}
 }
 
-/* Sum the latency histograms of group G for CLASS over repeats into (upper_ns, count). */
-static size_t latency_hist(const struct runset_group *g, const char *cls, double **upper,
-			   double **count)
+static const struct plan_point *point_of(const struct report_state *rc, const struct runset_group *g)
 {
-	size_t n = 0;
-	*upper = NULL;
-	*count = NULL;
-	for (size_t r = 0; r < g->nr_runs; r++) {
-		char path[4200];
-		snprintf(path, sizeof(path), "%s/latency.tsv", g->runs[r].dir);
-		char *text = runset_read_file(path, NULL, NULL);
-		if (!text)
-			continue;
-		char *save = NULL;
-		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *tab = strchr(line, '\t');
-			if (!tab || strncmp(line, cls, (size_t)(tab - line)) || strlen(cls) != (size_t)(tab - line))
-				continue;
-			char *end;
-			double up = strtod(tab + 1, &end), c = strtod(end, NULL);
-			size_t i = 0;
-			while (i < n && (*upper)[i] != up)
-				i++;
-			if (i == n) {
-				*upper = realloc(*upper, (n + 1) * sizeof(double));
-				*count = realloc(*count, (n + 1) * sizeof(double));
-				(*upper)[n] = up;
-				(*count)[n] = 0;
-				n++;
+	/* --compare labels are "<id>,run=old" and "<id>,run=new" */
+	size_t len = strlen(g->label);
+	const char *comma = rc->regress ? strrchr(g->label, ',') : NULL;
+	if (comma && !strncmp(comma, ",run=", 5))
+		len = (size_t)(comma - g->label);
+	for (unsigned p = 0; rc->have_plan && p < rc->plan.nr_points; p++)
+		if (strlen(rc->plan.points[p].id) == len && !strncmp(rc->plan.points[p].id, g->label, len))
+			return &rc->plan.points[p];
+	return NULL;
+}
+
+bool report_group_matches(const struct report_state *rc, size_t g, const char *sel)
+{
+	const struct plan_point *pt = point_of(rc, &rc->rs.groups[g]);
+	return pt && plan_point_matches(pt, sel);
+}
+
+/* How many sets of A agree with B's set of the same key (points of a named dimension set
+ * different keys, so match by key, not by position). */
+static unsigned agreeing_sets(const struct plan_point *a, const struct plan_point *b)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->nr_sets; i++)
+		for (unsigned j = 0; j < b->nr_sets; j++)
+			if (!strcmp(a->sets[i].key, b->sets[j].key)) {
+				n += !strcmp(a->sets[i].value, b->sets[j].value);
+				break;
 			}
-			(*count)[i] += c;
-		}
-		free(text);
-	}
-	/* buckets in increasing order (insertion sort: a few dozen buckets) */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && (*upper)[j - 1] > (*upper)[j]; j--) {
-			double t = (*upper)[j];
-			(*upper)[j] = (*upper)[j - 1];
-			(*upper)[j - 1] = t;
-			t = (*count)[j];
-			(*count)[j] = (*count)[j - 1];
-			(*count)[j - 1] = t;
-		}
 	return n;
 }
 
-static void section_latency(struct report_state *rc)
+/* Each group's base: the plan's baseline point that agrees with it on the most other
+ * keys (so in a mode x size matrix each size is compared with the baseline mode at that
+ * size), else the first group.  --compare sets the bases itself. */
+static int pick_bases(struct report_state *rc)
 {
-	fprintf(rc->html, "<h2>Allocation latency CDFs</h2>\n");
-	fprintf(rc->md, "## Allocation latency CDFs\n\n");
-	for (size_t c = 0; c < NR_ALLOC_CLASSES; c++) {
-		char name[64], path[4300];
-		snprintf(name, sizeof(name), "latency-cdf-%s", alloc_class_names[c]);
-		FILE *fp = open_data(rc, name, path, sizeof(path));
-		if (!fp)
-			continue;
-		unsigned blocks = 0;
-		for (size_t g = 0; g < rc->rs.nr_groups && blocks < REPORT_MAX_CDF_GROUPS; g++) {
-			double *up, *cnt, total = 0, cum = 0;
-			size_t n = latency_hist(&rc->rs.groups[g], alloc_class_names[c], &up, &cnt);
-			size_t nr_plottable = 0;
-			for (size_t i = 0; i < n; i++) {
-				total += cnt[i];
-				nr_plottable += up[i] > 0;
-			}
-			/* a class whose every latency is 0 ns has nothing to draw on a log axis */
-			if (total > 0 && nr_plottable > 0) {
-				char lbl[256];
-				short_label(rc->rs.groups[g].label, lbl, sizeof(lbl));
-				for (char *q = lbl; *q; q++)
-					if (*q == '"')
-						*q = '\'';
-				fprintf(fp, "%s\"%s\"\n", blocks ? "\n\n" : "", lbl);
-				for (size_t i = 0; i < n; i++) {
-					cum += cnt[i];
-					/* bucket 0 (0 ns) counts but has no place on a log axis */
-					if (up[i] > 0)
-						fprintf(fp, "%.10g\t%.10g\n", up[i], cum / total);
-				}
-				blocks++;
-			}
-			free(up);
-			free(cnt);
-		}
-		if (!close_data(rc, fp, path))
-			continue;
-		if (!blocks) {
-			remove(path);
-			continue;
-		}
-		char extra[32], title[128];
-		snprintf(extra, sizeof(extra), "n=%u", blocks);
-		snprintf(title, sizeof(title), "%s%s allocation latency CDF", alloc_class_names[c],
-			 !strcmp(alloc_class_names[c], "cma_device") ? " (device cma_alloc)" : "");
-		if (render(rc, "latency_cdf.gp", path, name, title, extra))
-			emit_figure(rc, name, title);
+	rc->base_of = calloc(rc->rs.nr_groups ? rc->rs.nr_groups : 1, sizeof(size_t));
+	if (!rc->base_of)
+		return -1;
+	if (rc->regress) {
+		for (size_t g = 0; g < rc->rs.nr_groups; g++)
+			rc->base_of[g] = g & ~(size_t)1;
+		return 0;
 	}
-}
-
-/* CMA utilisation: how much of the CMA areas holds pages over time, per group; the figure
- * the CMA policies are compared on (architecture.md §4, model.md §7). First repeats only. */
-static void section_cma_used(struct report_state *rc)
-{
-	char name[] = "cma-used", path[4300];
-	FILE *fp = open_data(rc, name, path, sizeof(path));
-	unsigned blocks = 0;
-	bool any = false;
-	if (!fp)
-		return;
-	for (size_t g = 0; g < rc->rs.nr_groups && blocks < REPORT_MAX_CDF_GROUPS; g++) {
-		const struct runset_group *grp = &rc->rs.groups[g];
-		char ts_path[4300], lbl[256];
-		struct tsv t;
-		snprintf(ts_path, sizeof(ts_path), "%s/timeseries.tsv", grp->runs[0].dir);
-		if (tsv_load(&t, ts_path))
-			continue;
-		long tc = tsv_col(&t, "time_ns"), uc = tsv_col(&t, "cma_used_pages");
-		if (tc >= 0 && uc >= 0 && t.nr_rows) {
-			short_label(grp->label, lbl, sizeof(lbl));
-			for (char *q = lbl; *q; q++)
-				if (*q == '"')
-					*q = '\'';
-			fprintf(fp, "%s\"%s\"\n", blocks ? "\n\n" : "", lbl);
-			for (size_t r = 0; r < t.nr_rows; r++) {
-				double used = t.v[r * t.nr_cols + uc];
-				any |= used != 0;
-				fprintf(fp, "%.9g\t%.10g\n", t.v[r * t.nr_cols + tc] / 1e9, used);
-			}
-			blocks++;
-		}
-		tsv_free(&t);
-	}
-	if (!close_data(rc, fp, path))
-		return;
-	if (!any) {
-		remove(path);
-		return;
-	}
-	fprintf(rc->html, "<h2>CMA utilisation</h2>\n");
-	fprintf(rc->md, "## CMA utilisation\n\n");
-	char extra[64];
-	snprintf(extra, sizeof(extra), "n=%u; ylabel='CMA pages in use'", blocks);
-	const char *title = "CMA pages in use over time (first repeat of each group)";
-	if (render(rc, "group_lines.gp", path, name, title, extra))
-		emit_figure(rc, name, title);
-}
-
-static void section_timeseries(struct report_state *rc)
-{
-	fprintf(rc->html, "<h2>Free memory, watermarks and buddyinfo over time</h2>\n");
-	fprintf(rc->md, "## Free memory, watermarks and buddyinfo over time\n\n");
-	for (size_t g = 0; g < rc->rs.nr_groups && g < rc->max_series; g++) {
-		const struct runset_group *grp = &rc->rs.groups[g];
-		char path[4300];
-		struct tsv t;
-		snprintf(path, sizeof(path), "%s/timeseries.tsv", grp->runs[0].dir);
-		if (tsv_load(&t, path))
-			continue;
-		long tcol = tsv_col(&t, "time_ns");
-		fprintf(rc->html, "<h3>");
-		compare_html_escape(rc->html, grp->label);
-		fprintf(rc->html, " (first repeat)</h3>\n");
-		fprintf(rc->md, "### %s (first repeat)\n\n", grp->label);
-		for (size_t z = 0; z < MAX_NR_ZONES && tcol >= 0; z++) {
-			char col[64];
-			const char *zn = zone_names[z];
-			long c[4];
-			const char *wm[4] = { "free", "min", "low", "high" };
-			bool all = true;
-			for (int k = 0; k < 4; k++) {
-				snprintf(col, sizeof(col), "%s_%s", wm[k], zn);
-				c[k] = tsv_col(&t, col);
-				all &= c[k] >= 0;
-			}
-			if (all) {
-				char name[64], dpath[4300], title[512];
-				snprintf(name, sizeof(name), "g%zu-%s-watermarks", g, zn);
-				FILE *fp = open_data(rc, name, dpath, sizeof(dpath));
-				if (fp) {
-					fprintf(fp, "time_s\tfree\tmin\tlow\thigh\n");
-					for (size_t r = 0; r < t.nr_rows; r++) {
-						const double *row = &t.v[r * t.nr_cols];
-						fprintf(fp, "%.9g\t%.10g\t%.10g\t%.10g\t%.10g\n", row[tcol] / 1e9,
-							row[c[0]], row[c[1]], row[c[2]], row[c[3]]);
-					}
-					if (!close_data(rc, fp, dpath))
-						continue;
-					snprintf(title, sizeof(title), "%s: zone %s free pages vs watermarks",
-						 grp->label, zn);
-					if (render(rc, "watermarks.gp", dpath, name, title, NULL))
-						emit_figure(rc, name, title);
-				}
-			}
-			/* buddyinfo heatmap: orders present as buddy_<zone>_o<k> */
-			long oc[16];
-			size_t nr_orders = 0;
-			for (; nr_orders < ARRAY_SIZE(oc); nr_orders++) {
-				snprintf(col, sizeof(col), "buddy_%s_o%zu", zn, nr_orders);
-				oc[nr_orders] = tsv_col(&t, col);
-				if (oc[nr_orders] < 0)
-					break;
-			}
-			if (nr_orders == 0 || t.nr_rows == 0)
-				continue;
-			char name[64], dpath[4300], title[512];
-			snprintf(name, sizeof(name), "g%zu-%s-buddyinfo", g, zn);
-			FILE *fp = open_data(rc, name, dpath, sizeof(dpath));
-			if (!fp)
-				continue;
-			/* pm3d colours each cell by its lower-left corner (corners2color c1), so
-			 * one extra order row and one extra time column close the last cells */
-			double dt = t.nr_rows > 1 ? (t.v[t.nr_cols + tcol] - t.v[tcol]) / 1e9 : 1;
-			for (size_t r = 0; r <= t.nr_rows; r++) {
-				size_t src = r < t.nr_rows ? r : t.nr_rows - 1;
-				const double *row = &t.v[src * t.nr_cols];
-				double ts = row[tcol] / 1e9 + (r < t.nr_rows ? 0 : dt);
-				for (size_t o = 0; o <= nr_orders; o++)
-					fprintf(fp, "%.9g\t%zu\t%.10g\n", ts, o,
-						row[oc[o < nr_orders ? o : nr_orders - 1]]);
-				fputc('\n', fp);
-			}
-			if (!close_data(rc, fp, dpath))
-				continue;
-			snprintf(title, sizeof(title), "%s: zone %s buddyinfo (free blocks per order)",
-				 grp->label, zn);
-			if (render(rc, "buddyinfo_heatmap.gp", dpath, name, title, NULL))
-				emit_figure(rc, name, title);
-		}
-		tsv_free(&t);
-	}
-}
-
-/* ---- allocation outcomes and OOM kills (summary.json "alloc_outcome", "oom_kills") ---- */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The value at dotted PATH in each run of G that has it, sorted; how many. */
-static size_t run_values(const struct runset_group *g, const char *path, double *v)
-{
-	size_t n = 0;
-	for (size_t r = 0; r < g->nr_runs; r++) {
-		const struct json_value *x = json_path(g->runs[r].summary, path);
-		if (x && x->type == JSON_NUMBER)
-			v[n++] = x->number;
-	}
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n;
-}
-
-/* "median", or "median [min–max]" when the repeats differ; "n/a" without values.  The
- * median because the figures are counts: one seed with a storm of failures should show as
- * a range, not lift a mean. */
-static void fmt_spread(const double *v, size_t n, char *buf, size_t len)
-{
-	if (!n) {
-		snprintf(buf, len, "n/a");
-		return;
-	}
-	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	if (v[0] == v[n - 1])
-		snprintf(buf, len, "%.10g", med);
-	else
-		snprintf(buf, len, "%.10g [%.10g–%.10g]", med, v[0], v[n - 1]);
-}
-
-static bool group_has(const struct runset_group *g, const char *path)
-{
-	for (size_t r = 0; r < g->nr_runs; r++)
-		if (json_path(g->runs[r].summary, path))
-			return true;
-	return false;
-}
-
-/* One row cell in both pages; html-escaped in the HTML one. */
-static void cell(struct report_state *rc, const char *text, bool first)
-{
-	fprintf(rc->html, "%s", first ? "<tr><td>" : "</td><td>");
-	compare_html_escape(rc->html, text);
-	fprintf(rc->md, "%s%s", first ? "| " : " | ", text);
-}
-
-static void row_end(struct report_state *rc)
-{
-	fprintf(rc->html, "</td></tr>\n");
-	fprintf(rc->md, " |\n");
-}
-
-/* Room for one value per run of the largest group (NULL when out of memory). */
-static double *per_run_buffer(const struct report_state *rc)
-{
-	size_t max_runs = 1;
-	for (size_t g = 0; g < rc->rs.nr_groups; g++)
-		max_runs = MAX(max_runs, rc->rs.groups[g].nr_runs);
-	return calloc(max_runs, sizeof(double));
-}
-
-/* Per class any group asked for, and group: requests = satisfied + failed + OOM-killed +
- * unfinished, the failures split by the rule that ended them (gfp.h alloc_outcome). */
-static void section_outcomes(struct report_state *rc)
-{
-	double *v = per_run_buffer(rc);
-	if (!v)
-		return;
-	fprintf(rc->html, "<h2>Allocation outcomes</h2>\n");
-	fprintf(rc->md, "## Allocation outcomes\n\n");
-	bool any_outcomes = false;
-	for (size_t g = 0; g < rc->rs.nr_groups && !any_outcomes; g++)
-		any_outcomes = group_has(&rc->rs.groups[g], "alloc_outcome");
-	if (!any_outcomes) {
-		fprintf(rc->html, "<p class=\"note\">No run has allocation outcomes (summary.json "
-				  "without \"alloc_outcome\").</p>\n");
-		fprintf(rc->md, "No run has allocation outcomes (summary.json without `alloc_outcome`).\n\n");
-		free(v);
-		return;
-	}
-	static const char note[] =
-		"Per allocation class that any group asked for, and group: the median over the repeats, "
-		"[min–max] when they differ. requests = satisfied + failed + OOM-killed + unfinished "
-		"(still blocked when the run ended); failed is split by the rule that failed the "
-		"request.";
-	fprintf(rc->html, "<p class=\"note\">%s</p>\n<table>\n<tr><th>class</th><th>group</th>"
-			  "<th>requests</th><th>satisfied</th><th>failed</th><th>failed by reason</th>"
-			  "<th>OOM-killed</th><th>unfinished</th></tr>\n", note);
-	fprintf(rc->md, "%s\n\n| class | group | requests | satisfied | failed | failed by reason "
-			"| OOM-killed | unfinished |\n|---|---|---:|---:|---:|---|---:|---:|\n", note);
-	size_t rows = 0;
-	for (int c = 0; c < NR_ALLOC_CLASSES; c++) {
-		const char *cls = alloc_class_names[c];
-		char lbl[256], path[128], buf[128];
-		/* a class any group asked for gets a row in every group, so the groups line up */
-		snprintf(path, sizeof(path), "alloc_outcome.%s.requests", cls);
-		bool asked = false;
-		for (size_t g = 0; g < rc->rs.nr_groups && !asked; g++) {
-			size_t n = run_values(&rc->rs.groups[g], path, v);
-			asked = n && v[n - 1] > 0;
-		}
-		if (!asked)
-			continue;
-		for (size_t g = 0; g < rc->rs.nr_groups; g++) {
-			const struct runset_group *grp = &rc->rs.groups[g];
-			short_label(grp->label, lbl, sizeof(lbl));
-			rows++;
-			cell(rc, cls, true);
-			cell(rc, lbl, false);
-			static const char *const cols[] = { "requests", "satisfied", "failed" };
-			for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
-				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, cols[k]);
-				fmt_spread(v, run_values(grp, path, v), buf, sizeof(buf));
-				cell(rc, buf, false);
-			}
-			char reasons[1024] = "";
-			size_t off = 0;
-			for (int o = 0; o < NR_ALLOC_OUTCOMES; o++) {
-				const char *name = alloc_outcome_names[o];
-				if (strncmp(name, "fail_", 5))
-					continue;
-				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, name);
-				size_t k = run_values(grp, path, v);
-				if (!k || v[k - 1] == 0)
-					continue;
-				fmt_spread(v, k, buf, sizeof(buf));
-				if (off < sizeof(reasons))
-					off += (size_t)snprintf(reasons + off, sizeof(reasons) - off, "%s%s %s",
-								off ? ", " : "", name, buf);
-			}
-			cell(rc, off ? reasons : "–", false);
-			static const char *const tail[] = { "killed", "unfinished" };
-			for (size_t k = 0; k < ARRAY_SIZE(tail); k++) {
-				snprintf(path, sizeof(path), "alloc_outcome.%s.%s", cls, tail[k]);
-				fmt_spread(v, run_values(grp, path, v), buf, sizeof(buf));
-				cell(rc, buf, false);
-			}
-			row_end(rc);
-		}
-	}
-	if (!rows) {
-		cell(rc, "(no allocation request in any run)", true);
-		for (int k = 0; k < 7; k++)
-			cell(rc, "", false);
-		row_end(rc);
-	}
-	fprintf(rc->html, "</table>\n");
-	fprintf(rc->md, "\n");
-	free(v);
-}
-
-#define REPORT_MAX_VICTIMS 8 /* listed per run; the rest are counted */
-
-/* Per group: the oom_kill counter, the records dropped because their task was killed, and
- * each run's victims (summary.json "oom_kills"). */
-static void section_oom(struct report_state *rc)
-{
-	double *v = per_run_buffer(rc);
-	if (!v)
-		return;
-	fprintf(rc->html, "<h3>OOM kills</h3>\n<p class=\"note\">oom_kill and records skipped: "
-			  "median over the repeats [min–max]. Victims per repeat: task, time, badness "
-			  "points, pages its exit freed, and the task whose allocation invoked the "
-			  "killer.</p>\n<table>\n<tr><th>group</th><th>oom_kill</th><th>records skipped "
-			  "(task killed)</th><th>victims</th></tr>\n");
-	fprintf(rc->md, "### OOM kills\n\noom_kill and records skipped: median over the repeats "
-			"[min–max]. Victims per repeat: task, time, badness points, pages its exit "
-			"freed, and the task whose allocation invoked the killer.\n\n"
-			"| group | oom_kill | records skipped (task killed) | victims |\n|---|---:|---:|---|\n");
+	const char *sel = rc->have_plan ? rc->plan.baseline : NULL;
 	for (size_t g = 0; g < rc->rs.nr_groups; g++) {
-		const struct runset_group *grp = &rc->rs.groups[g];
-		char lbl[256], buf[128];
-		short_label(grp->label, lbl, sizeof(lbl));
-		cell(rc, lbl, true);
-		fmt_spread(v, run_values(grp, "counters.oom_kill", v), buf, sizeof(buf));
-		cell(rc, buf, false);
-		fmt_spread(v, run_values(grp, "records_skipped_killed", v), buf, sizeof(buf));
-		cell(rc, buf, false);
-		char list[4096] = "";
-		size_t off = 0;
-		for (size_t r = 0; r < grp->nr_runs; r++) {
-			const struct json_value *s = grp->runs[r].summary;
-			const struct json_value *kills = json_get(s, "oom_kills");
-			const struct json_value *seed = json_get(s, "seed");
-			if (!kills || kills->type != JSON_ARRAY || !kills->nr_children)
+		const struct plan_point *pg = point_of(rc, &rc->rs.groups[g]);
+		unsigned best = 0;
+		bool found = false;
+		for (size_t b = 0; sel && pg && b < rc->rs.nr_groups; b++) {
+			const struct plan_point *pb = point_of(rc, &rc->rs.groups[b]);
+			if (!pb || !plan_point_matches(pb, sel))
 				continue;
-			char who[64];
-			if (seed && seed->type == JSON_NUMBER)
-				snprintf(who, sizeof(who), "seed %.0f", seed->number);
-			else
-				snprintf(who, sizeof(who), "run %zu", r);
-			if (off < sizeof(list))
-				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s: ", off ? "; " : "", who);
-			for (size_t k = 0; k < kills->nr_children && k < REPORT_MAX_VICTIMS; k++) {
-				const struct json_value *x = &kills->children[k];
-				const struct json_value *f[5];
-				static const char *const keys[5] = { "task", "time_ns", "points", "pages_freed", "requester" };
-				double d[5];
-				for (int j = 0; j < 5; j++) {
-					f[j] = json_get(x, keys[j]);
-					d[j] = f[j] && f[j]->type == JSON_NUMBER ? f[j]->number : 0;
-				}
-				if (off < sizeof(list))
-					off += (size_t)snprintf(list + off, sizeof(list) - off,
-								"%stask %.0f at %.6f s (%.0f points, %.0f pages freed, "
-								"for task %.0f)", k ? ", " : "", d[0], d[1] / 1e9, d[2],
-								d[3], d[4]);
+			unsigned agree = agreeing_sets(pg, pb);
+			if (!found || agree > best) {
+				rc->base_of[g] = b;
+				best = agree;
+				found = true;
 			}
-			if (kills->nr_children > REPORT_MAX_VICTIMS && off < sizeof(list))
-				off += (size_t)snprintf(list + off, sizeof(list) - off, ", and %zu more",
-							kills->nr_children - REPORT_MAX_VICTIMS);
 		}
-		cell(rc, off ? list : "none", false);
-		row_end(rc);
 	}
-	fprintf(rc->html, "</table>\n");
-	fprintf(rc->md, "\n");
-	free(v);
+	return 0;
 }
 
 static void section_inputs(struct report_state *rc)
 {
 	fprintf(rc->html, "<h2>Inputs</h2>\n<table>\n<tr><th>#</th><th>group</th><th>repeats</th>"
-			  "<th>directory</th><th>sets</th></tr>\n");
-	fprintf(rc->md, "## Inputs\n\n| # | group | repeats | directory | sets |\n|---|---|---:|---|---|\n");
+			  "<th>compared with</th><th>directory</th><th>sets</th></tr>\n");
+	fprintf(rc->md, "## Inputs\n\n| # | group | repeats | compared with | directory | sets |\n"
+			"|---|---|---:|---|---|---|\n");
 	for (size_t g = 0; g < rc->rs.nr_groups; g++) {
 		const struct runset_group *grp = &rc->rs.groups[g];
-		fprintf(rc->html, "<tr><td>%zu%s</td><td>", g, g == 0 ? " (base)" : "");
+		char with[300];
+		if (rc->base_of[g] == g)
+			snprintf(with, sizeof(with), "(base)");
+		else
+			snprintf(with, sizeof(with), "%zu%s", rc->base_of[g], report_paired(rc, g) ? ", paired by seed" : "");
+		fprintf(rc->html, "<tr><td>%zu</td><td>", g);
 		compare_html_escape(rc->html, grp->label);
-		fprintf(rc->html, "</td><td>%zu</td><td><code>", grp->nr_runs);
+		fprintf(rc->html, "</td><td>%zu</td><td>%s</td><td><code>", grp->nr_runs, with);
 		compare_html_escape(rc->html, grp->path);
 		fprintf(rc->html, "</code></td><td>");
 		compare_html_escape(rc->html, grp->sets);
 		fprintf(rc->html, "</td></tr>\n");
-		fprintf(rc->md, "| %zu%s | %s | %zu | `%s` | %s |\n", g, g == 0 ? " (base)" : "",
-			grp->label, grp->nr_runs, grp->path, grp->sets);
+		fprintf(rc->md, "| %zu | %s | %zu | %s | `%s` | %s |\n", g, grp->label, grp->nr_runs, with,
+			grp->path, grp->sets);
 	}
 	fprintf(rc->html, "</table>\n");
 	fprintf(rc->md, "\n");
 }
 
-static void section_table(struct report_state *rc)
-{
-	if (rc->rs.nr_groups < 2) {
-		fprintf(rc->html, "<h2>Summary</h2>\n<table>\n<tr><th>metric</th><th>n</th><th>mean</th>"
-				  "<th>stddev</th><th>min</th><th>max</th><th>95%% CI</th></tr>\n");
-		fprintf(rc->md, "## Summary\n\n| metric | n | mean | stddev | min | max | 95%% CI |\n"
-				"|---|---:|---:|---:|---:|---:|---|\n");
-		const struct runset_group *g = &rc->rs.groups[0];
-		for (size_t m = 0; m < g->nr_metrics; m++) {
-			struct stat_summary s;
-			stat_summarize(g->metric_values[m], g->nr_values[m], &s);
-			char f[6][32];
-			const double x[6] = { s.mean, s.stddev, s.min, s.max, s.ci_lo, s.ci_hi };
-			for (int k = 0; k < 6; k++)
-				compare_fmt_value(f[k], sizeof(f[k]), x[k]);
-			fprintf(rc->html, "<tr><td>");
-			compare_html_escape(rc->html, g->metric_names[m]);
-			fprintf(rc->html, "</td><td>%zu</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-					  "<td>[%s, %s]</td></tr>\n",
-				s.n, f[0], f[1], f[2], f[3], f[4], f[5]);
-			fprintf(rc->md, "| `%s` | %zu | %s | %s | %s | %s | [%s, %s] |\n",
-				g->metric_names[m], s.n, f[0], f[1], f[2], f[3], f[4], f[5]);
-		}
-		fprintf(rc->html, "</table>\n");
-		fprintf(rc->md, "\n");
-		return;
-	}
-	fprintf(rc->html, "<h2>Comparison against the base</h2>\n");
-	fprintf(rc->md, "## Comparison against the base\n\n");
-	struct compare_control cc = { .rs = &rc->rs, .base = 0, .format = COMPARE_HTML };
-	compare_write(&cc, rc->html);
-	cc.format = COMPARE_MARKDOWN;
-	compare_write(&cc, rc->md);
-	fprintf(rc->md, "\n");
-}
-
 static const char css[] =
-	"body{font-family:sans-serif;margin:2em;max-width:1200px}"
+	"body{font-family:sans-serif;margin:2em;max-width:1240px}"
 	"table{border-collapse:collapse;margin:1em 0;font-size:90%}"
 	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
 	"td:first-child,th:first-child{text-align:left}"
-	"td.sig{font-weight:bold;color:#a00}"
-	"figure{display:inline-block;margin:0.5em}img{max-width:100%;height:auto}"
-	"figcaption{font-size:85%;color:#444}.note{font-size:85%;color:#444}";
+	"td.sig{font-weight:bold;color:#a00}td.better .chg{color:#060;font-weight:bold}"
+	"td.worse .chg{color:#a00;font-weight:bold}small{color:#555}"
+	"table.headline td{vertical-align:top}table.headline{font-size:100%}"
+	"table.headline small,table.headline .chg{white-space:nowrap}"
+	"p.question{font-size:120%;border-left:4px solid #4c72b0;padding-left:0.6em}"
+	"details{margin:1em 0}summary{cursor:pointer;font-weight:bold}"
+	".wide{overflow-x:auto}ul.constant{columns:3;font-size:85%}"
+	"figure{display:inline-block;margin:0.5em;vertical-align:top}img{max-width:100%;height:auto}"
+	"figcaption{font-size:85%;color:#444;max-width:600px}.note{font-size:85%;color:#444}";
 
 static int write_report(struct report_state *rc, struct sim_error *err)
 {
@@ -1049,26 +612,30 @@ static int write_report(struct report_state *rc, struct sim_error *err)
 	fprintf(rc->html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			  "<title>mmsim report</title>\n<link rel=\"icon\" href=\"data:,\">\n"
 			  "<style>%s</style>\n</head>\n<body>\n"
-			  "<h1>mmsim report</h1>\n<p>mmsim %s; %zu group(s); the first is the base. "
-			  "Means are over repeats; %% change and significance against the base "
-			  "(Welch's t-test: * p&lt;0.05, ** p&lt;0.01). Figures link to SVG.</p>\n",
-		css, MMSIM_VERSION, rc->rs.nr_groups);
-	fprintf(rc->md, "# mmsim report\n\nmmsim %s; %zu group(s); the first is the base. Means are over "
-			"repeats; significance from Welch's t-test (\\* p<0.05, \\*\\* p<0.01). "
-			"Open index.html for the figures as SVG.\n\n",
-		MMSIM_VERSION, rc->rs.nr_groups);
+			  "<h1>%s</h1>\n<p class=\"note\">mmsim %s; %zu group(s). Figures link to "
+			  "SVG.</p>\n",
+		css, rc->regress ? "mmsim regression report" : "mmsim report", MMSIM_VERSION,
+		rc->rs.nr_groups);
+	fprintf(rc->md, "# %s\n\nmmsim %s; %zu group(s). Open index.html for the figures as SVG.\n\n",
+		rc->regress ? "mmsim regression report" : "mmsim report", MMSIM_VERSION, rc->rs.nr_groups);
 	if (!rc->have_gnuplot) {
 		fprintf(rc->html, "<p><b>gnuplot was not found: figures are omitted.</b></p>\n");
 		fprintf(rc->md, "**gnuplot was not found: figures are omitted.**\n\n");
 	}
+	/* what a reader needs first: the question and its answer; then how sure, then the
+	 * rest, collapsed */
+	if (rc->regress)
+		report_section_regression(rc);
+	report_section_headline(rc);
+	report_section_outcomes(rc);
+	report_section_oom(rc);
+	report_section_published(rc);
+	report_section_headline_figures(rc);
+	report_section_cma_used(rc);
+	report_section_latency(rc);
+	report_section_timeseries(rc);
 	section_inputs(rc);
-	section_table(rc);
-	section_outcomes(rc);
-	section_oom(rc);
-	section_bars(rc);
-	section_latency(rc);
-	section_cma_used(rc);
-	section_timeseries(rc);
+	report_section_counters(rc);
 	fprintf(rc->html, "</body>\n</html>\n");
 	if (atomic_commit(&md_af, err)) {
 		atomic_abort(&html_af);
@@ -1109,15 +676,33 @@ int report_build(struct report_control *ctl, struct sim_error *err)
 	rc->max_series = ctl->max_series;
 	rc->plots_env = ctl->plots_dir;
 	rc->exe_path = ctl->exe_path;
-	if (!ctl->nr_inputs) {
-		sim_error_set(err, EX_USAGE_, "report: no run, point or sweep directory to report on");
-		goto out;
-	}
-	for (size_t i = 0; i < ctl->nr_inputs; i++)
-		if (runset_add(&rc->rs, ctl->inputs[i], err))
+	if (ctl->compare_old || ctl->compare_new) {
+		rc->regress = true;
+		rc->old_dir = ctl->compare_old;
+		rc->new_dir = ctl->compare_new;
+		if (!rc->old_dir || !rc->new_dir || ctl->nr_inputs) {
+			sim_error_set(err, EX_USAGE_, "report: --compare takes two sweep directories, OLD NEW, "
+						      "and nothing else");
 			goto out;
+		}
+		if (report_regress_load(rc, err))
+			goto out;
+	} else {
+		if (!ctl->nr_inputs) {
+			sim_error_set(err, EX_USAGE_, "report: no run, point or sweep directory to report on");
+			goto out;
+		}
+		for (size_t i = 0; i < ctl->nr_inputs; i++)
+			if (runset_add(&rc->rs, ctl->inputs[i], err))
+				goto out;
+	}
 	if (check_cli_metrics(&rc->rs, ctl->metrics, ctl->nr_metrics, err))
 		goto out;
+	load_plan(rc);
+	if (pick_bases(rc)) {
+		sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		goto out;
+	}
 	rc->gnuplot = ctl->gnuplot && *ctl->gnuplot ? ctl->gnuplot : "gnuplot";
 	rc->have_gnuplot = find_in_path(rc->gnuplot);
 	if (!rc->have_gnuplot)
@@ -1128,7 +713,7 @@ int report_build(struct report_control *ctl, struct sim_error *err)
 		rc->have_gnuplot = false;
 	}
 	ctl->have_figures = rc->have_gnuplot;
-	pick_metrics(rc, ctl->metrics, ctl->nr_metrics);
+	pick_headline(rc, ctl->metrics, ctl->nr_metrics);
 	/* The report is built in OUT.tmp.<pid> and renamed into place only when every page,
 	 * data file and figure is whole: OUT is complete or absent, never partial. */
 	if (atomic_dir_open(&ad, out, report_names, err))
@@ -1153,7 +738,10 @@ out:
 	atomic_dir_abort(&ad);
 	ctl->nr_figs = rc->nr_figs;
 	ctl->nr_failed_figs = rc->nr_failed_figs;
-	free(rc->metrics);
+	free(rc->head);
+	free(rc->base_of);
+	if (rc->have_plan)
+		plan_free(&rc->plan);
 	runset_free(&rc->rs);
 	free(rc);
 	return ret;

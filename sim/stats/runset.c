@@ -3,6 +3,9 @@
 #include "../config/plan.h"
 #include "stat.h"
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -546,4 +549,131 @@ int runset_copy_tree(const char *src, const char *dst, struct sim_error *err)
 	}
 	closedir(d);
 	return rc;
+}
+
+/* ---- paired comparisons ---- */
+
+static double run_seed(const struct runset_run *r)
+{
+	const struct json_value *s = json_get(r->summary, "seed");
+	return s && s->type == JSON_NUMBER ? s->number : NAN;
+}
+
+size_t runset_pair_by_seed(const struct runset_group *a, const struct runset_group *b,
+			   const char *metric, double *va, double *vb, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nr_runs && n < cap; i++) {
+		double seed = run_seed(&a->runs[i]);
+		const struct json_value *x = json_path(a->runs[i].summary, metric);
+		if (isnan(seed) || !x || x->type != JSON_NUMBER)
+			continue;
+		for (size_t j = 0; j < b->nr_runs; j++) {
+			const struct json_value *y = json_path(b->runs[j].summary, metric);
+			if (run_seed(&b->runs[j]) != seed || !y || y->type != JSON_NUMBER)
+				continue;
+			va[n] = x->number;
+			vb[n] = y->number;
+			n++;
+			break;
+		}
+	}
+	return n;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double runset_median(double *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_dbl);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Exact two-sided p of the signed-rank statistic over the m non-zero differences D. */
+static double wilcoxon_exact(const double *d, size_t m)
+{
+	/* ranks of |d| doubled, so mid-ranks of ties stay integers */
+	double *abs_d = xrealloc(NULL, m * sizeof(double));
+	unsigned *rank2 = xrealloc(NULL, m * sizeof(unsigned));
+	for (size_t i = 0; i < m; i++)
+		abs_d[i] = fabs(d[i]);
+	unsigned total = 0, w_obs = 0;
+	for (size_t i = 0; i < m; i++) {
+		size_t below = 0, equal = 0;
+		for (size_t j = 0; j < m; j++) {
+			below += abs_d[j] < abs_d[i];
+			equal += abs_d[j] == abs_d[i];
+		}
+		/* mid-rank (below + 1 + below + equal) / 2, doubled */
+		rank2[i] = (unsigned)(2 * below + 1 + equal);
+		total += rank2[i];
+		if (d[i] > 0)
+			w_obs += rank2[i];
+	}
+	/* count[s]: sign assignments whose positive doubled ranks sum to s */
+	double *count = xrealloc(NULL, (total + 1) * sizeof(double));
+	memset(count, 0, (total + 1) * sizeof(double));
+	count[0] = 1;
+	for (size_t i = 0; i < m; i++)
+		for (unsigned s = total; s >= rank2[i]; s--) {
+			count[s] += count[s - rank2[i]];
+			if (s == rank2[i])
+				break;
+		}
+	/* two-sided: assignments at least as far from the centre total/2 as the observed */
+	double dev = fabs((double)w_obs - total / 2.0), extreme = 0, all = 0;
+	for (unsigned s = 0; s <= total; s++) {
+		all += count[s];
+		if (fabs((double)s - total / 2.0) >= dev - 1e-9)
+			extreme += count[s];
+	}
+	free(abs_d);
+	free(rank2);
+	free(count);
+	return MIN(1.0, extreme / all);
+}
+
+#define RUNSET_MAX_EXACT 60 /* pairs; 2^60 assignments are counted, never enumerated */
+
+void runset_paired_stats(const double *a, const double *b, size_t n, struct runset_paired *out)
+{
+	*out = (struct runset_paired){ .n = n, .t_p = NAN, .wilcoxon_p = NAN };
+	if (!n) {
+		out->why = "no pairs (the runs share no seed)";
+		return;
+	}
+	double *d = xrealloc(NULL, n * sizeof(double));
+	for (size_t i = 0; i < n; i++)
+		d[i] = b[i] - a[i];
+	out->mean = gsl_stats_mean(d, 1, n);
+	out->ci_lo = out->ci_hi = out->mean;
+	double sd = n > 1 ? gsl_stats_sd_m(d, 1, n, out->mean) : 0;
+	if (n > 1 && sd > 0) {
+		double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
+		out->ci_lo = out->mean - half;
+		out->ci_hi = out->mean + half;
+	}
+	if (n < 3)
+		out->why = "fewer than 3 pairs";
+	else if (sd == 0)
+		out->why = out->mean == 0 ? "identical in every pair" : "every pair differs by the same amount";
+	else {
+		double t = out->mean / (sd / sqrt((double)n));
+		out->t_p = MIN(1.0, 2 * gsl_cdf_tdist_Q(fabs(t), (double)(n - 1)));
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (d[i] != 0)
+				d[m++] = d[i];
+		out->wilcoxon_p = m == 0 ? 1 : m <= RUNSET_MAX_EXACT ? wilcoxon_exact(d, m) : NAN;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = b[i] - a[i];
+	out->median = runset_median(d, n);
+	free(d);
 }

@@ -67,6 +67,32 @@ void runset_free(struct runset *rs);
 /* Index of METRIC in G, or -1.  O(1) expected. */
 long runset_metric_index(const struct runset_group *g, const char *metric);
 
+/* The values of METRIC in the runs of A and B that share a seed (summary.json "seed"),
+ * pairs in A's run order: a[i] and b[i] come from runs with one seed.  With a plan's
+ * `seeds: common` every repeat of one point has its twin in every other point.  Returns
+ * the number of pairs (at most CAP). */
+size_t runset_pair_by_seed(const struct runset_group *a, const struct runset_group *b,
+			   const char *metric, double *va, double *vb, size_t cap);
+
+/* A paired comparison of B against A (d_i = b_i - a_i over n pairs):
+ *   mean, 95% CI   mean(d) ± t_{0.975, n-1} · sd(d) / √n
+ *   paired t       t = mean(d) / (sd(d) / √n), df = n - 1, p two-sided (GSL)
+ *   Wilcoxon       signed-rank test, zero differences dropped, tied |d| get mid-ranks,
+ *                  exact two-sided p from the permutation distribution of W+ (all 2^m sign
+ *                  assignments, counted by rank-sum dynamic programming)
+ * p values are NaN when the test has nothing to say: n < 3, or sd(d) == 0 (every pair
+ * differs by the same amount, so the difference is deterministic, not noise) — `why`
+ * then says which. */
+struct runset_paired {
+	size_t n;
+	double mean, median, ci_lo, ci_hi;
+	double t_p, wilcoxon_p;
+	const char *why; /* NULL when the tests ran */
+};
+void runset_paired_stats(const double *a, const double *b, size_t n, struct runset_paired *out);
+/* The median of N values (sorted in place); 0 when N is 0. */
+double runset_median(double *v, size_t n);
+
 /* Recompute DIR/results.tsv from DIR/points.tsv and the finished runs (atomically). */
 int runset_write_results(const char *sweep_dir, struct sim_error *err);
 
