@@ -171,8 +171,8 @@ static void test_timeseries_rows(void)
 	struct timeseries ts;
 	struct sim_error err;
 	CHECK_EQ(timeseries_open(&ts, path, &mm, &err), 0);
-	/* 1 + 5 + 11 + 3 + 2 columns with the one populated zone. */
-	CHECK_EQ(ts.nr_columns, 22);
+	/* 1 + 5 + 11 + 3 + 2 + 1 columns with the one populated zone. */
+	CHECK_EQ(ts.nr_columns, 23);
 	timeseries_sample(&ts, &mm, 0);
 	/* One order-0 movable page: the first order-10 block splits, leaving one free block
 	 * at each of orders 0..9 and three at order 10: free 4095. */
@@ -192,9 +192,9 @@ static void test_timeseries_rows(void)
 		  "\tbuddy_Normal_o0\tbuddy_Normal_o1\tbuddy_Normal_o2\tbuddy_Normal_o3\tbuddy_Normal_o4"
 		  "\tbuddy_Normal_o5\tbuddy_Normal_o6\tbuddy_Normal_o7\tbuddy_Normal_o8\tbuddy_Normal_o9"
 		  "\tbuddy_Normal_o10\tkswapd_active\tkcompactd_active\tcma_used_pages"
-		  "\tunusable_index_Normal_o9\tfrag_index_Normal_o9\n"
-		  "0\t4096\t32\t40\t48\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t4\t0\t0\t0\t0\t-1000\n"
-		  "1000000\t4095\t32\t40\t48\t0\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t3\t0\t0\t0\t124\t-1000\n");
+		  "\tunusable_index_Normal_o9\tfrag_index_Normal_o9\tnr_free_sticky_Normal\n"
+		  "0\t4096\t32\t40\t48\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t4\t0\t0\t0\t0\t-1000\t0\n"
+		  "1000000\t4095\t32\t40\t48\t0\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t3\t0\t0\t0\t124\t-1000\t0\n");
 	free(text);
 	remove(path);
 	mmtest_mm_destroy(&mm);

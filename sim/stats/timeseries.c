@@ -86,6 +86,11 @@ static void columns(struct row_ctx *c, const struct timeseries *ts, const struct
 		col(c, compaction_unusable_index(z, TS_FRAG_ORDER), "unusable_index_%s_o%d", z->name, TS_FRAG_ORDER);
 		col(c, compaction_fragmentation_index(z, TS_FRAG_ORDER), "frag_index_%s_o%d", z->name, TS_FRAG_ORDER);
 	}
+	/* Free pages in sticky_movable blocks (MOVABLE lists), the counterpart of nr_free_cma. */
+	for (unsigned i = 0; i < ts->nr_zones; i++) {
+		const struct zone *z = &mm->zones[ts->zones[i]];
+		col(c, (int64_t)z->nr_free_sticky, "nr_free_sticky_%s", z->name);
+	}
 	/* New columns go last, so existing column numbers in plot scripts stay valid. */
 	fputc('\n', c->fp);
 }
