@@ -940,6 +940,41 @@ static void test_camera_pins(void)
 	sc_free(&sc);
 }
 
+/* kbuild with the pin component on: records stay consistent (no pin of a dead object, no
+ * free of a pinned one), every pin is dropped, and long-term sessions come after time 0. */
+static void test_kbuild_pins(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *on = "generator: kbuild\nduration: 1s\njobs: 4\nfiles: 200\nlonglived: { make: 1MiB, ld: 0 }\n"
+			 "pins: { io: { rate: 2000, size: 8KiB, buffers: 256KiB }, longterm: { rate: 20, size: 16KiB, hold: 100ms } }\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(on, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t lt = 0, io = 0;
+	sim_ns_t first_lt = UINT64_MAX;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_PIN && r.arg == PIN_LONGTERM) {
+			lt++;
+			first_lt = MIN(first_lt, r.time_ns);
+		} else if (r.kind == TR_PIN) {
+			io++;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(sc.nr_pin, sc.nr_unpin);
+	CHECK_EQ(count_live(&sc), 0);
+	CHECK(io > 2000 && lt > 0 && lt % 4 == 0 && first_lt > 0);
+	sc_free(&sc);
+}
+
 /* Every kind: same seed -> same stream; a different seed -> a different one (except the
  * deterministic compaction_test script). */
 static void test_all_kinds_deterministic(void)
@@ -1261,6 +1296,7 @@ int main(int argc, char **argv)
 	RUN(test_compaction_test);
 	RUN(test_camera);
 	RUN(test_camera_pins);
+	RUN(test_kbuild_pins);
 	RUN(test_phases);
 	RUN(test_all_kinds_deterministic);
 	RUN(test_shipped_workloads);
