@@ -20,8 +20,9 @@
  *      b. reclaim_clean_pages_from_list: clean, unpinned file pages are dropped (with a
  *         shadow entry, as reclaim drops them), not migrated;
  *      c. a page under writeback: MIGRATE_SYNC waits in folio_wait_writeback, so the
- *         request sleeps until the write completes (writeback_done_ns) and the round
- *         starts over;
+ *         request sleeps until the write completes (writeback_done_ns); the next round
+ *         migrates what it waited for (the kernel waits inside migrate_pages, after
+ *         reclaim_clean_pages_from_list has passed the page by);
  *      d. migrate_pages(MIGRATE_SYNC, MR_CONTIG_RANGE) on the rest.  A page with a short
  *         pin (an I/O in flight, buffer heads the journal holds) fails every pass with
  *         -EAGAIN; each of migrate_pages' NR_MAX_MIGRATE_PAGES_RETRY passes costs the
@@ -34,8 +35,8 @@
  * page, as the kernel sleeps there holding MIGRATE_ISOLATE blocks (their free pages are on
  * the isolated lists, so nothing else allocates them; pages freed meanwhile join them).
  *
- * Per call: one cma_alloc_success / cma_alloc_fail, one mmsim_cma_fail_<reason>, and an
- * alloc_outcome of class cma_device (satisfied or fail_cma_busy); its latency (scans,
+ * Per call: one cma_alloc_success, or one cma_alloc_fail and one mmsim_cma_fail_<reason>;
+ * and one alloc_outcome of class cma_device (satisfied or fail_cma_busy); its latency (scans,
  * drops, copies, target allocations, the waits and the mutex) is the replay's cma_device
  * latency class.
  *
