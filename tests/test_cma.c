@@ -381,7 +381,7 @@ static void unpin_body(void *arg)
  *   Y = X + 50 us: W moves (2 us), P fails 10 passes (20 us): sleep to X + 22;
  *     rounds at X + 22 and X + 42 fail again (20 us each) -> X + 62 >= Y: P moves
  *     (2 us) -> done at T0 + X + 64 us; 3 failing rounds, 3 x 10 failed passes. */
-static void waits(sim_ns_t y_ns, sim_ns_t expect_ns, uint64_t fails)
+static void waits(sim_ns_t y_ns, sim_ns_t expect_ns, uint64_t fails, bool second)
 {
 	const sim_ns_t x_ns = 1000000;
 	mmtest_config(&cfg, 0, 0, 4096, 4);
@@ -422,10 +422,22 @@ static void waits(sim_ns_t y_ns, sim_ns_t expect_ns, uint64_t fails)
 	struct cma_call c = { .mm = &mm, .req = { .task = 1, .mode = REQ_ACTOR, .alloc_class = -1 },
 			      .id = 9000, .count = 512, .align = 9 };
 	actor_run(mm.engine, cma_call_body, &c);
-	while (!c.done && engine_step(mm.engine))
+	struct cma_call c2 = { .mm = &mm, .req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
+			       .id = 9001, .count = 512, .align = 9 };
+	if (second)
+		actor_run(mm.engine, cma_call_body, &c2);
+	while ((!c.done || (second && !c2.done)) && engine_step(mm.engine))
 		;
 	CHECK(c.done && c.ok);
 	CHECK_EQ(c.end_ns - t0, x_ns + expect_ns);
+	if (second) {
+		/* cma_mutex: the second call (the empty second window, nothing to do) waits
+		 * until the first leaves alloc_contig_range at T0 + X + its last round, whose
+		 * copy cost (4 us) the first sleeps off only after unlocking */
+		CHECK(c2.done && c2.ok);
+		CHECK_EQ(c2.end_ns - t0, x_ns + expect_ns - 4000);
+		CHECK(mm.pages[area_base() + 512].flags & PF_CMA_DEVICE);
+	}
 	CHECK_EQ(mm.vm_events[VM_MMSIM_CMA_WAIT_WRITEBACK], 1);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_CMA_RECLAIM_CLEAN], 0);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 2);
@@ -433,8 +445,9 @@ static void waits(sim_ns_t y_ns, sim_ns_t expect_ns, uint64_t fails)
 	check_ok();
 	mmtest_mm_destroy(&mm);
 }
-static void test_waits_writeback_then_pin_gone(void) { waits(500000, 4000, 0); }
-static void test_waits_writeback_and_short_pin(void) { waits(1050000, 64000, 3); }
+static void test_waits_writeback_then_pin_gone(void) { waits(500000, 4000, 0, false); }
+static void test_waits_writeback_and_short_pin(void) { waits(1050000, 64000, 3, false); }
+static void test_cma_mutex(void) { waits(500000, 4000, 0, true); }
 
 /* ---- randomized ---------------------------------------------------------------------- */
 
@@ -607,6 +620,7 @@ int main(int argc, char **argv)
 	RUN(test_window_retry_short_pin);
 	RUN(test_waits_writeback_then_pin_gone);
 	RUN(test_waits_writeback_and_short_pin);
+	RUN(test_cma_mutex);
 	RUN(test_random_contig);
 	return TEST_END();
 }
