@@ -880,6 +880,101 @@ static void test_camera(void)
 	sc_free(&sc);
 }
 
+/* The pin component inside camera, 20 s: 500 I/Os/s of 16 KiB (4 pages) held ~2 ms
+ * (lognormal), long-term sessions of 64 KiB (16 pages) at 2/s held ~3 s, and a tenth of
+ * the 1000 block-device pages/s held by the journal ~1 s.  Expected counts (Poisson):
+ * short I/O pins 500 x 20 x 4 = 40000 (sd 4 x 100), long-term pins 2 x 20 x 16 = 640
+ * (sd 16 x 6.3), journal pins 2000 (sd 45); the mean I/O hold within 10 % of 2 ms (its
+ * estimate's sd is ~1.3 %); the long-term pins are taken and dropped during the run. */
+static void test_camera_pins(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: camera\nduration: 20s\nbackground: { rate: 1000 }\n"
+			   "bdev: { rate: 1000, metadata: 0.1, journal_hold: 1s }\npinned: 0\n"
+			   "pins:\n  io: { rate: 500, size: 16KiB, buffers: 1MiB, hold: 2ms }\n"
+			   "  longterm: { rate: 2, size: 64KiB, hold: 3s }\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(yaml, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t io_pins = 0, lt_pins = 0, journal_pins = 0, lt_unpins_early = 0;
+	double io_pin_sum = 0, io_unpin_sum = 0;
+	sim_ns_t first_lt = UINT64_MAX, last_lt = 0;
+	const uint32_t bdev = WL_TASK_BASE + 901, io = WL_TASK_BASE + 903, lt = WL_TASK_BASE + 904;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_PIN && r.task == io && r.arg == PIN_SHORT) {
+			io_pins++;
+			io_pin_sum += (double)r.time_ns;
+		} else if (r.kind == TR_UNPIN && r.task == io) {
+			io_unpin_sum += (double)r.time_ns;
+		} else if (r.kind == TR_PIN && r.task == lt && r.arg == PIN_LONGTERM) {
+			lt_pins++;
+			first_lt = MIN(first_lt, r.time_ns);
+			last_lt = MAX(last_lt, r.time_ns);
+		} else if (r.kind == TR_UNPIN && r.task == lt && r.time_ns < 19 * NSEC_PER_SEC) {
+			lt_unpins_early++;
+		} else if (r.kind == TR_PIN && r.task == bdev && r.arg == PIN_SHORT) {
+			journal_pins++;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(sc.nr_pin, sc.nr_unpin);
+	CHECK_EQ(count_live(&sc), 0);
+	CHECK(io_pins >= 38000 && io_pins <= 42000);
+	double mean_hold = (io_unpin_sum - io_pin_sum) / (double)io_pins;
+	CHECK(mean_hold > 1.8e6 && mean_hold < 2.2e6);
+	CHECK(lt_pins >= 300 && lt_pins <= 1000 && lt_pins % 16 == 0);
+	CHECK(first_lt > 0 && last_lt > 10 * NSEC_PER_SEC);
+	CHECK(lt_unpins_early > 0);
+	CHECK(journal_pins >= 1700 && journal_pins <= 2300);
+	printf("     io pins %llu (mean hold %.0f ns), long-term %llu (%.2f..%.2f s), journal %llu\n",
+	       (unsigned long long)io_pins, mean_hold, (unsigned long long)lt_pins, first_lt / 1e9,
+	       last_lt / 1e9, (unsigned long long)journal_pins);
+	sc_free(&sc);
+}
+
+/* kbuild with the pin component on: records stay consistent (no pin of a dead object, no
+ * free of a pinned one), every pin is dropped, and long-term sessions come after time 0. */
+static void test_kbuild_pins(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *on = "generator: kbuild\nduration: 1s\njobs: 4\nfiles: 200\nlonglived: { make: 1MiB, ld: 0 }\n"
+			 "pins: { io: { rate: 2000, size: 8KiB, buffers: 256KiB }, longterm: { rate: 20, size: 16KiB, hold: 100ms } }\n";
+	struct sim_error err;
+	struct workload_overrides ov = { .has_seed = true, .seed = seed };
+	struct workload *w = open_text(on, &ov, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct trace_record r;
+	uint64_t lt = 0, io = 0;
+	sim_ns_t first_lt = UINT64_MAX;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_PIN && r.arg == PIN_LONGTERM) {
+			lt++;
+			first_lt = MIN(first_lt, r.time_ns);
+		} else if (r.kind == TR_PIN) {
+			io++;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(sc.nr_pin, sc.nr_unpin);
+	CHECK_EQ(count_live(&sc), 0);
+	CHECK(io > 2000 && lt > 0 && lt % 4 == 0 && first_lt > 0);
+	sc_free(&sc);
+}
+
 /* Every kind: same seed -> same stream; a different seed -> a different one (except the
  * deterministic compaction_test script). */
 static void test_all_kinds_deterministic(void)
@@ -1237,6 +1332,8 @@ int main(int argc, char **argv)
 	RUN(test_highalloc);
 	RUN(test_compaction_test);
 	RUN(test_camera);
+	RUN(test_camera_pins);
+	RUN(test_kbuild_pins);
 	RUN(test_phases);
 	RUN(test_phases_poisson);
 	RUN(test_all_kinds_deterministic);

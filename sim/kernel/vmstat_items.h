@@ -89,6 +89,9 @@
 	X(MMSIM_CMA_FAIL_MIGRATE, "mmsim_cma_fail_migrate")                         \
 	X(MMSIM_CMA_FAIL_NOMEM, "mmsim_cma_fail_nomem")                             \
 	X(MMSIM_CMA_FAIL_NOSPACE, "mmsim_cma_fail_nospace")                         \
+	X(MMSIM_CMA_FAIL_BUSY, "mmsim_cma_fail_busy")                               \
+	X(MMSIM_CMA_RECLAIM_CLEAN, "mmsim_cma_reclaim_clean")                       \
+	X(MMSIM_CMA_WAIT_WRITEBACK, "mmsim_cma_wait_writeback")                     \
 	X(MMSIM_MIGRATE_FAIL_PINNED, "mmsim_migrate_fail_pinned")                   \
 	X(MMSIM_MIGRATE_FAIL_WRITEBACK, "mmsim_migrate_fail_writeback")             \
 	X(MMSIM_MIGRATE_FAIL_DIRTY, "mmsim_migrate_fail_dirty")                     \

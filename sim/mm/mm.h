@@ -180,6 +180,7 @@ struct obj_slot {
 	uint8_t order;
 	uint8_t kind;  /* enum obj_kind */
 	uint32_t task; /* the task that allocated it (OOM badness, oom.c) */
+	uint16_t longterm_pins; /* of pins, the FOLL_LONGTERM ones (pin.c): <= pins */
 };
 #define OBJ_EMPTY UINT64_MAX
 

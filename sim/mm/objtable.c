@@ -41,6 +41,7 @@ struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 	struct obj_slot *s = &t->slots[i];
 	s->pfn = PFN_NONE;
 	s->pins = 0;
+	s->longterm_pins = 0;
 	s->order = 0;
 	s->kind = OBJ_PAGES;
 	s->task = 0;

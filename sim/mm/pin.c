@@ -1,5 +1,13 @@
 /* pin.c — pins on objects (long-term GUP, short I/O pins): a pinned page's refcount is
- * above what migration expects, so it can never move or be reclaimed (model.md §6.1, §6.2). */
+ * above what migration expects, so it can never move or be reclaimed (model.md §6.1, §6.2).
+ *
+ * The kinds differ in what waits for them: a short pin (an O_DIRECT or network buffer in
+ * flight, buffer heads the journal holds on a block-device page) is dropped by its holder
+ * soon, so alloc_contig_range retries the page (-EAGAIN); a FOLL_LONGTERM pin stays for as
+ * long as its owner likes, so alloc_contig_range gives the range up at once (cma.c).
+ *   0 <= longterm_pins <= pins;  PF_PINNED on the head <=> pins > 0
+ * An unpin record names no kind: it drops a short pin while the object holds one (those
+ * end first), else a long-term one. */
 #include "mm.h"
 
 #include "migrate.h"
@@ -17,8 +25,11 @@ bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind
 			count_vm_event(mm, VM_MMSIM_LONGTERM_PIN_IN_CMA);
 		s = obj_lookup(&mm->objs, id);
 	}
-	if (s->pins < UINT16_MAX)
+	if (s->pins < UINT16_MAX) {
 		s->pins++;
+		if (pin_kind == PIN_LONGTERM)
+			s->longterm_pins++;
+	}
 	mm->pages[s->pfn].flags |= PF_PINNED;
 	sim_assert3(mm_check_full(mm));
 	return true;
@@ -29,6 +40,8 @@ bool mm_unpin(struct mm *mm, uint64_t id)
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != OBJ_PAGES || !s->pins)
 		return false;
+	if (s->longterm_pins == s->pins)
+		s->longterm_pins--;
 	if (--s->pins == 0)
 		mm->pages[s->pfn].flags &= (uint16_t)~PF_PINNED;
 	return true;

@@ -270,6 +270,8 @@ void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages);
 /* A resident object is freed while under writeback: truncate waits for the I/O. */
 void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id);
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
+/* Completion time of the in-flight write of object id at head (0: none in flight). */
+sim_ns_t writeback_done_ns(const struct mm *mm, pfn_t head, uint64_t id);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
 struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i); /* slot i < map.cap */

@@ -164,6 +164,24 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 	rs->nr_writeback -= head_pages(p);
 }
 
+/* When the write of object id (head under PF_WRITEBACK) completes: its queue entry's
+ * done_ns; 0 when no write of it is in flight.  For waiters in MIGRATE_SYNC
+ * (folio_wait_writeback), who sleep until then. */
+sim_ns_t writeback_done_ns(const struct mm *mm, pfn_t head, uint64_t id)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	if (!rs || !(mm->pages[head].flags & PF_WRITEBACK))
+		return 0;
+	const struct wb_device *dev = (mm->pages[head].flags & PF_SWAPBACKED) ? &rs->swap : &rs->disk;
+	sim_ns_t done = 0;
+	for (size_t i = 0; i < dev->len; i++) {
+		const struct wb_io *io = &dev->q[(dev->head + i) % dev->cap];
+		if (io->id == id)
+			done = MAX(done, io->done_ns);
+	}
+	return done;
+}
+
 /* ---- dirtying and the flusher --------------------------------------------------------- */
 
 static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns)

@@ -27,11 +27,16 @@
  * `longlived.touch_fraction` of it, again as a wrapping window.  Their pids come first
  * (shell, make, ld, those present), then the jobs'.
  *
+ * Pins.  The pin component (wl_pins.h, keys under "pins.", off by default) adds short
+ * pins of I/O buffers and long-term pin sessions; when on, its two tasks come after the
+ * long-lived ones.
+ *
  * Every task's first record is its TASK record.  Page cache is never freed by the trace:
  * dropping it is reclaim, the simulator's effect (architecture.md §2); an ACCESS to a page
  * the simulator reclaimed is a refault.
  */
 #include "wl_internal.h"
+#include "wl_pins.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -83,8 +88,10 @@ struct kbuild {
 	uint64_t ll_pages[NR_LONGLIVED]; /* 0: no such task */
 	sim_ns_t ll_touch_period_ns;     /* 0: never touched after the start */
 	double ll_touch_fraction;
+	struct pins pins;
 
 	bool started;
+	sim_ns_t pins_next_ns; /* WL_NEVER: the pin component is off */
 	struct kbuild_job *jobs;
 	struct kbuild_longlived_task ll[NR_LONGLIVED];
 	sim_ns_t ll_touch_ns; /* next touch of the long-lived tasks (WL_NEVER: none) */
@@ -147,6 +154,7 @@ static const struct wl_param kbuild_params[] = {
 	  "the long-lived tasks re-touch their memory this often (0 = never)" },
 	{ "longlived.touch_fraction", WLP_DOUBLE, OFF(ll_touch_fraction), "0.25", 0, 1, NULL,
 	  "share of its memory each long-lived task accesses per touch (a sweeping window)" },
+	PINS_PARAMS("pins.", OFF(pins)),
 };
 #undef OFF
 
@@ -223,6 +231,14 @@ static void build_start(struct workload *w, struct kbuild *k)
 		}
 	}
 	k->ll_touch_ns = k->ll_touch_period_ns ? now + k->ll_touch_period_ns : WL_NEVER;
+	k->pins_next_ns = WL_NEVER;
+	if (k->pins.io_rate_per_s > 0 || k->pins.lt_rate_per_s > 0) {
+		k->pins.io_task = k->next_task++;
+		wl_sched_simple(w, TR_TASK, now, k->pins.io_task, 0, 0);
+		k->pins.lt_task = k->next_task++;
+		wl_sched_simple(w, TR_TASK, now, k->pins.lt_task, 0, 0);
+		k->pins_next_ns = MAX(MIN(k->pins.io_next_ns, k->pins.lt_next_ns), now + 1);
+	}
 	for (uint64_t i = 0; i < k->nr_jobs; i++)
 		job_start(w, k, &k->jobs[i], 0);
 	k->started = true;
@@ -282,6 +298,9 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 		k->file_size_pages[f] = (uint32_t)MIN(MAX(ceil(pages), 1.0), 65536.0);
 	}
 	k->next_task = WL_TASK_BASE;
+	if (pins_init(w, &k->pins, "pins.", 0, 0, err))
+		return -1;
+	k->pins_next_ns = WL_NEVER;
 	return 0;
 }
 
@@ -381,6 +400,9 @@ static sim_ns_t step(struct workload *w, void *state)
 	if (k->ll_touch_ns == now)
 		longlived_touch(w, k);
 	next = MIN(next, k->ll_touch_ns);
+	if (k->pins_next_ns <= now)
+		k->pins_next_ns = pins_step(w, &k->pins);
+	next = MIN(next, k->pins_next_ns);
 	for (uint64_t i = 0; i < k->nr_jobs; i++) {
 		struct kbuild_job *j = &k->jobs[i];
 		if (now >= j->exit_ns) {
@@ -399,6 +421,7 @@ static sim_ns_t step(struct workload *w, void *state)
 static void fini(void *state)
 {
 	struct kbuild *k = state;
+	pins_fini(&k->pins);
 	for (uint64_t i = 0; k->jobs && i < k->nr_jobs; i++)
 		free(k->jobs[i].anon_ids);
 	free(k->jobs);
