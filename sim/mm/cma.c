@@ -38,10 +38,8 @@
  * Per call: one cma_alloc_success, or one cma_alloc_fail and one mmsim_cma_fail_<reason>;
  * and one alloc_outcome of class cma_device (satisfied or fail_cma_busy); its latency (scans,
  * drops, copies, target allocations, the waits and the mutex) is the replay's cma_device
- * latency class.
- *
- * Simplification, documented: free pages on isolated blocks still count in NR_FREE_PAGES
- * while the range is isolated.
+ * latency class.  Free pages on the isolated blocks leave NR_FREE_PAGES while the range is
+ * isolated (account_freepages() since 6.10; zone->nr_free_isolated).
  */
 #include "mm.h"
 

@@ -23,7 +23,8 @@ static void prepare_zone_cma(const struct mm *mm, struct alloc_context *ac)
 static uint64_t used_zone_cma(const struct mm *mm)
 {
 	const struct zone *z = &mm->zones[ZONE_CMA];
-	return z->present - MIN(z->nr_free_pages, z->present);
+	uint64_t free = z->nr_free_pages + z->nr_free_isolated;
+	return z->present - MIN(free, z->present);
 }
 
 const struct cma_policy_ops cma_policy_zone = {

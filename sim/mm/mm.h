@@ -114,14 +114,15 @@ struct per_cpu_pages {
 	struct pfn_list lists[NR_PCP_LISTS];
 };
 
-/* nr_free_pages == Σ_order free_area[order].nr_free << order
+/* nr_free_pages + nr_free_isolated == Σ_order free_area[order].nr_free << order
+ * nr_free_isolated == Σ_order free_area[order].nr_free_mt[MIGRATE_ISOLATE] << order
  * nr_free_cma   == Σ_order free_area[order].nr_free_mt[MIGRATE_CMA] << order
  * nr_free_highatomic == Σ_order nr_free_mt[MIGRATE_HIGHATOMIC] << order
  * nr_free_sticky == Σ_order free_area[order].nr_free_sticky << order
  *                == free pages on MOVABLE lists inside PB_STICKY pageblocks (a free block
  *                   never spans sticky and ordinary pageblocks: merging stops there)
  * managed == present (the model has no memmap/bootmem reservations inside a zone)
- * present == nr_free_pages + nr_alloc_pages + nr_pcp_pages */
+ * present == nr_free_pages + nr_free_isolated + nr_alloc_pages + nr_pcp_pages */
 struct zone {
 	enum zone_type type;
 	const char *name;
@@ -136,7 +137,8 @@ struct zone {
 	uint64_t lowmem_reserve[MAX_NR_ZONES];
 
 	struct free_area free_area[NR_PAGE_ORDERS];
-	uint64_t nr_free_pages;
+	uint64_t nr_free_pages;    /* NR_FREE_PAGES: free pages not on MIGRATE_ISOLATE lists */
+	uint64_t nr_free_isolated; /* free pages on MIGRATE_ISOLATE lists (a contiguous allocation) */
 	uint64_t nr_free_cma;
 	uint64_t nr_free_highatomic;
 	uint64_t nr_free_sticky;

@@ -22,7 +22,7 @@ bool mm_check_fail(char *msg, size_t msg_size, const char *fmt, ...)
 
 static bool check_zone_counters(const struct mm *mm, const struct zone *z, char *msg, size_t msg_size)
 {
-	uint64_t free_pages = 0, cma = 0, ha = 0, sticky = 0;
+	uint64_t free_pages = 0, cma = 0, ha = 0, sticky = 0, isolated = 0;
 	for (int o = 0; o < NR_PAGE_ORDERS; o++) {
 		const struct free_area *a = &z->free_area[o];
 		uint64_t sum = 0;
@@ -34,22 +34,28 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		free_pages += a->nr_free << o;
 		cma += a->nr_free_mt[MIGRATE_CMA] << o;
 		ha += a->nr_free_mt[MIGRATE_HIGHATOMIC] << o;
+		isolated += a->nr_free_mt[MIGRATE_ISOLATE] << o;
 		sticky += a->nr_free_sticky << o;
 	}
 	if (sticky != z->nr_free_sticky)
 		FAIL("zone %s: nr_free_sticky %llu != Σ nr_free_sticky<<order %llu", z->name,
 		     (unsigned long long)z->nr_free_sticky, (unsigned long long)sticky);
-	if (free_pages != z->nr_free_pages)
-		FAIL("zone %s: nr_free_pages %llu != Σ nr_free<<order %llu", z->name,
-		     (unsigned long long)z->nr_free_pages, (unsigned long long)free_pages);
+	if (isolated != z->nr_free_isolated)
+		FAIL("zone %s: nr_free_isolated %llu != %llu", z->name, (unsigned long long)z->nr_free_isolated,
+		     (unsigned long long)isolated);
+	if (free_pages != z->nr_free_pages + z->nr_free_isolated)
+		FAIL("zone %s: nr_free_pages %llu + isolated %llu != Σ nr_free<<order %llu", z->name,
+		     (unsigned long long)z->nr_free_pages, (unsigned long long)z->nr_free_isolated,
+		     (unsigned long long)free_pages);
 	if (cma != z->nr_free_cma)
 		FAIL("zone %s: nr_free_cma %llu != %llu", z->name, (unsigned long long)z->nr_free_cma,
 		     (unsigned long long)cma);
 	if (ha != z->nr_free_highatomic)
 		FAIL("zone %s: nr_free_highatomic mismatch", z->name);
-	if (z->nr_free_pages + z->nr_alloc_pages + z->nr_pcp_pages != z->present)
-		FAIL("zone %s: free %llu + allocated %llu + pcp %llu != present %llu", z->name,
-		     (unsigned long long)z->nr_free_pages, (unsigned long long)z->nr_alloc_pages,
+	if (z->nr_free_pages + z->nr_free_isolated + z->nr_alloc_pages + z->nr_pcp_pages != z->present)
+		FAIL("zone %s: free %llu + isolated %llu + allocated %llu + pcp %llu != present %llu", z->name,
+		     (unsigned long long)z->nr_free_pages, (unsigned long long)z->nr_free_isolated,
+		     (unsigned long long)z->nr_alloc_pages,
 		     (unsigned long long)z->nr_pcp_pages, (unsigned long long)z->present);
 	if (z->pcp) {
 		uint64_t pcp_pages = 0;

@@ -31,7 +31,12 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 	area->nr_free_mt[mt]++;
 	area->nr_free++;
 	uint64_t nr = 1ull << order;
-	z->nr_free_pages += nr;
+	/* As account_freepages() since 6.10: free pages on MIGRATE_ISOLATE lists are not in
+	 * NR_FREE_PAGES, so no watermark check counts a range being taken for a device. */
+	if (mt == MIGRATE_ISOLATE)
+		z->nr_free_isolated += nr;
+	else
+		z->nr_free_pages += nr;
 	if (mt == MIGRATE_CMA)
 		z->nr_free_cma += nr;
 	else if (mt == MIGRATE_HIGHATOMIC)
@@ -53,7 +58,10 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 	area->nr_free_mt[mt]--;
 	area->nr_free--;
 	uint64_t nr = 1ull << order;
-	z->nr_free_pages -= nr;
+	if (mt == MIGRATE_ISOLATE)
+		z->nr_free_isolated -= nr;
+	else
+		z->nr_free_pages -= nr;
 	if (mt == MIGRATE_CMA)
 		z->nr_free_cma -= nr;
 	else if (mt == MIGRATE_HIGHATOMIC)
