@@ -11,6 +11,7 @@
 #define MMSIM_TRACE_INT_H
 
 #include "trace.h"
+#include "trace_block.h"
 
 #include <zlib.h>
 
@@ -37,8 +38,11 @@
  * skips anything after a gzip member that does not start another one and names the file
  * "<fd:N>" in its messages.  in_off - zs.avail_in is the byte offset of the next
  * unconsumed input byte; in_mode says how the bytes at that offset are taken. */
-enum trace_in_mode { TRACE_IN_LOOK, TRACE_IN_GZIP, TRACE_IN_PLAIN };
-#define TRACE_IN_SIZE (64u << 10)
+/* TRACE_IN_BLOCK: a whole member of a blocked trace is at next_in (blk says its size);
+ * TRACE_IN_DRAIN: an inflated block is being handed out of blk_buf. */
+enum trace_in_mode { TRACE_IN_LOOK, TRACE_IN_GZIP, TRACE_IN_PLAIN, TRACE_IN_BLOCK, TRACE_IN_DRAIN };
+/* Holds the largest member of a blocked trace with room to read on. */
+#define TRACE_IN_SIZE (TRACE_BLOCK_MAX_MEMBER + (64u << 10))
 
 struct trace_reader {
 	int fd;
@@ -49,6 +53,20 @@ struct trace_reader {
 	bool in_eof;         /* read() returned 0 */
 	uint64_t in_off;     /* bytes read from fd so far */
 	unsigned char *in;   /* TRACE_IN_SIZE bytes of input */
+	/* Blocked input (FORMAT.md §3.1).  Invariant: blk_pos <= blk_len <= TRACE_BLOCK_MAX;
+	 * index_next == the sum of the nr fields of the blocks so far, and a block naming
+	 * another first record makes the trace fail at its end, unless something else fails first. */
+	struct trace_inflater *inf; /* made at the first blocked member */
+	struct trace_block blk;     /* the member at next_in (TRACE_IN_BLOCK) */
+	unsigned char *blk_buf;     /* a block that did not fit the window's free room */
+	size_t blk_pos, blk_len;
+	uint64_t index_next;
+	uint64_t index_bad_off;     /* first block whose first record is not index_next ... */
+	uint64_t index_bad_first;   /* ... and what it says (index_bad_off: UINT64_MAX if none) */
+	uint64_t index_bad_want;
+	uint64_t nr_blocks;         /* blocked members read */
+	uint64_t nr_members;        /* gzip members of any kind started */
+	struct trace_pipe *pipe;    /* reader thread (trace_pipe.c); NULL: read on the caller's */
 	enum trace_encoding enc;
 	char name[1024]; /* for messages: the path, or "<stdin>" */
 	struct trace_header hdr;
@@ -74,15 +92,21 @@ struct trace_reader {
 	unsigned long line_no;
 };
 
-/* Writer state.  Invariant: nr_records == records accepted by trace_write, all of them
- * encoded into buf[0, len) or already handed to gz / af.fp; len <= TRACE_BUF_SIZE;
- * once failed, only trace_abort (or a refusing trace_commit) may follow. */
+/* Invariant: nr_records == records accepted by trace_write, all of them encoded into
+ * buf[0, len) or already written; len <= TRACE_BLOCK_SIZE; once failed, only trace_abort
+ * (or a refusing trace_commit) may follow. */
+/* Writer state.  buf holds one block (TRACE_BLOCK_SIZE bytes) before it is deflated into
+ * a member (binary and text.gz) or written as it is (text); a block starts at a record
+ * boundary unless the header alone overflows one.  block_first == records in the blocks
+ * already written. */
 struct trace_writer {
 	struct atomic_file af;
 	enum trace_encoding enc;
-	gzFile gz;          /* binary and text.gz: deflate into a dup of af's descriptor */
-	unsigned char *buf; /* binary records, or text lines, before gzwrite/fwrite */
+	struct trace_deflater *dz; /* binary and text.gz */
+	unsigned char *zbuf;       /* one member, trace_block_bound(TRACE_BLOCK_SIZE) bytes */
+	unsigned char *buf; /* binary records, or text lines, of the current block */
 	size_t len;
+	uint64_t block_first;
 	uint64_t nr_records;
 	bool failed;
 	sim_ns_t last_time_ns;
@@ -125,7 +149,21 @@ int trace_text_read(struct trace_reader *r, struct trace_record *rec, struct sim
 int trace_text_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err);
 int trace_text_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err);
 
-/* Write bytes to the writer's output (gz or plain file). */
+/* Append bytes to the current block, writing out full blocks. */
 int trace_writer_put(struct trace_writer *w, const void *p, size_t n, struct sim_error *err);
+/* Write out the current block if fewer than `room` bytes are free in it. */
+int trace_writer_room(struct trace_writer *w, size_t room, struct sim_error *err);
+
+/* trace.c: the records on the caller's thread, as trace_read without a reader thread. */
+int trace_read_direct(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+
+/* trace_pipe.c: the reader thread.  trace_pipe_start hands everything but hdr, name and
+ * enc over to a thread that runs trace_read_direct into a ring of record batches;
+ * trace_pipe_read takes them in order, with the same results (an error after the records
+ * before it); trace_pipe_stop ends and joins the thread. */
+int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_error *err);
+int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+uint64_t trace_pipe_records(const struct trace_reader *r);
+void trace_pipe_stop(struct trace_reader *r);
 
 #endif
