@@ -1,11 +1,12 @@
 /* ftrace.c — the text line parser (tracefs `trace`, `trace_pipe`, `trace-cmd report`),
- * the buffered plain/gzip reader, and input-kind sniffing.
+ * the buffered plain/gzip reader (gzip inflated ahead on a thread: gzpipe.c), and input-kind sniffing.
  *
  * Speed matters (architecture.md §9: ≥ 1.5 M lines/s): lines are split in a large buffer with
  * memchr, nothing is allocated per line, and fields are found by name with memmem
  * (ftrace_events.c).
  */
 #include "ftrace.h"
+#include "gzpipe.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -307,12 +308,9 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	int fd = strcmp(path, "-") ? sim_open_input(path, err) : dup(0);
 	if (fd < 0)
 		return strcmp(path, "-") ? -1 : sim_error_set(err, EX_NOINPUT_, "-: %s", strerror(errno));
-	gzFile gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
+	struct gzpipe *gz = gzpipe_open(fd);
+	if (!gz)
 		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
-	}
-	gzbuffer(gz, 1u << 18);
 	buf = malloc(READ_BUF);
 	if (!buf) {
 		sim_error_set(err, EX_SOFTWARE_, "out of memory");
@@ -320,10 +318,10 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	}
 	size_t have = 0;
 	for (;;) {
-		int n = gzread(gz, buf + have, (unsigned)(READ_BUF - have));
+		int n = gzpipe_read(gz, buf + have, (unsigned)(READ_BUF - have));
 		if (n < 0) {
 			int zerr;
-			const char *m = gzerror(gz, &zerr);
+			const char *m = gzpipe_error(gz, &zerr);
 			sim_error_set(err, zerr == Z_ERRNO ? EX_IOERR_ : EX_DATAERR_,
 				      "%s: after line %llu: %s", path,
 				      (unsigned long long)st->nr_lines,
@@ -353,7 +351,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 		memmove(buf, p, have);
 	}
 	int zerr = Z_OK;
-	const char *m = gzerror(gz, &zerr);
+	const char *m = gzpipe_error(gz, &zerr);
 	if (zerr != Z_OK && zerr != Z_STREAM_END) {
 		sim_error_set(err, EX_DATAERR_, "%s: after line %llu: truncated or corrupt gzip: %s",
 			      path, (unsigned long long)st->nr_lines, gz_reason(m));
@@ -370,7 +368,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 		rc = 0;
 err:
 	free(buf);
-	gzclose(gz);
+	gzpipe_close(gz);
 	return rc;
 }
 

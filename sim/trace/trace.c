@@ -528,8 +528,8 @@ int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err)
 	return 0;
 }
 
-/* MMSIM_TRACE_THREADS: 0 reads on the caller's thread; 1 (the default) on a reader
- * thread; N > 1 adds N - 1 threads that inflate the members of a blocked trace ahead of the
+/* MMSIM_TRACE_THREADS: 0 reads on the caller's thread; 1 (the default) a regular file
+ * on a reader thread; N > 1 adds N - 1 threads that inflate the members of a blocked trace ahead of the
  * reader thread.  The records are the same whichever is chosen. */
 static unsigned reader_threads(void)
 {
@@ -585,8 +585,10 @@ struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *e
 				  avail ? "" : " (empty)");
 		goto err;
 	}
+	/* Only a regular file: a pipe's writer may stall, and trace_close must not wait for it. */
+	struct stat sb;
 	unsigned threads = reader_threads();
-	if (threads && trace_pipe_start(r, threads - 1, err) < 0)
+	if (threads && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && trace_pipe_start(r, threads - 1, err) < 0)
 		goto err;
 	return r;
 err:

@@ -128,6 +128,9 @@ enum trace_encoding trace_encoding_for(const char *path);
 /* Like trace_open, on an open descriptor (taken over: trace_close closes it); name is
  * used in messages.  Lets tests and fuzzers read from pipes and memfds. */
 struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *err);
+/* Which library inflates the blocks of a blocked trace (FORMAT.md §3.1): "libdeflate" where
+ * it was found at build time, else "zlib". */
+const char *trace_block_inflater_name(void);
 /* TRACE_BINARY_GZ or TRACE_TEXT (a gzip-compressed text trace reports TRACE_TEXT). */
 enum trace_encoding trace_reader_encoding(const struct trace_reader *r);
 

@@ -3,6 +3,7 @@
  * found at build time (it inflates these blocks in about 60 % of zlib's time) and zlib
  * otherwise.  Both produce and accept the same bytes: the format is RFC 1952. */
 #include "trace_block.h"
+#include "trace.h"
 
 #include "mmsim-config.h"
 

@@ -68,7 +68,4 @@ size_t trace_block_bound(size_t n);
 size_t trace_block_deflate(struct trace_deflater *z, const unsigned char *in, size_t n, uint64_t first,
 			   uint32_t nr, unsigned char *out, size_t cap);
 
-/* Which inflater trace_block_inflate uses: "libdeflate" or "zlib". */
-const char *trace_block_inflater_name(void);
-
 #endif
