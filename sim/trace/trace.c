@@ -345,9 +345,98 @@ static int look_block(struct trace_reader *r, struct sim_error *err)
 	}
 }
 
+/* One block inflated (rc 0) or not (rc -1, crc and why from trace_block_inflate): the index
+ * noted, the error reported, or its bytes handed out.  data: where they are when not yet
+ * at out (inflated into out when in_place). */
+static long block_finish(struct trace_reader *r, const struct trace_block *b, uint64_t off, int rc, bool crc,
+			 const char *why, const unsigned char *data, bool in_place, unsigned char *out,
+			 size_t cap, struct sim_error *err)
+{
+	/* Reported at the end of the trace (trace_bin.c read_end): the records themselves say
+	 * more about a damaged file, e.g. one trace appended to another. */
+	if (b->first != r->index_next && r->index_bad_off == UINT64_MAX) {
+		r->index_bad_off = off;
+		r->index_bad_first = b->first;
+		r->index_bad_want = r->index_next;
+	}
+	if (rc < 0) {
+		if (crc)
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "record %" PRIu64 ": %s at byte offset %" PRIu64
+						 " (the gzip block of records %" PRIu64 "..%" PRIu64 ")",
+						 r->nr_records + 1, why, off + b->bsize - (strstr(why, "CRC") ? 8u : 4u),
+						 b->first + 1, b->first + b->nr);
+		return trace_reader_fail(r, err, EX_DATAERR_,
+					 "corrupt gzip stream at record %" PRIu64 " (gzip block at byte offset %" PRIu64
+					 "): %s",
+					 r->nr_records + 1, off, why);
+	}
+	r->index_next += b->nr;
+	r->nr_blocks++;
+	r->member_seen = true;
+	r->in_mode = TRACE_IN_LOOK;
+	if (in_place)
+		return (long)b->usize;
+	if (b->usize <= cap) {
+		memcpy(out, data, b->usize);
+		return (long)b->usize;
+	}
+	if (data != r->blk_buf) {
+		if (!r->blk_buf && !(r->blk_buf = malloc(TRACE_BLOCK_MAX)))
+			return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+		memcpy(r->blk_buf, data, b->usize);
+	}
+	r->blk_pos = 0;
+	r->blk_len = b->usize;
+	r->in_mode = TRACE_IN_DRAIN;
+	return 0;
+}
+
+/* Queue the whole blocked members that follow in the input for the inflate threads, until
+ * the queue is full or something else comes (left to TRACE_IN_LOOK, in its turn). */
+static int block_prefetch(struct trace_reader *r, struct sim_error *err)
+{
+	while (!trace_zpool_full(r->zpool)) {
+		struct trace_block b;
+		size_t need;
+		char why[128];
+		int rc;
+		while ((rc = trace_block_parse(r->zs.next_in, r->zs.avail_in, &b, &need, why, sizeof(why))) == -2 &&
+		       !r->in_eof)
+			if (in_more(r, err) < 0)
+				return -1;
+		if (rc != 1)
+			return 0;
+		while (r->zs.avail_in < b.bsize && !r->in_eof)
+			if (in_more(r, err) < 0)
+				return -1;
+		if (r->zs.avail_in < b.bsize)
+			return 0;
+		if (trace_zpool_push(r->zpool, r->zs.next_in, &b, r->in_off - r->zs.avail_in) < 0)
+			return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+		r->zs.next_in += b.bsize;
+		r->zs.avail_in -= b.bsize;
+		r->nr_members++;
+	}
+	return 0;
+}
+
+/* The oldest queued member, inflated by a worker (or now, by this thread). */
+static long block_pool_take(struct trace_reader *r, unsigned char *out, size_t cap, struct sim_error *err)
+{
+	if (block_prefetch(r, err) < 0)
+		return -1;
+	struct trace_zblock zb;
+	trace_zpool_take(r->zpool, &zb);
+	long n = block_finish(r, &zb.b, zb.off, zb.rc, zb.crc, zb.why, zb.data, false, out, cap, err);
+	trace_zpool_release(r->zpool);
+	return n;
+}
+
 /* The member at next_in (TRACE_IN_BLOCK), inflated whole: into out when it fits, else
- * into blk_buf to be drained.  Returns the bytes put at out (0 for an empty block, or a
- * member cut short, gz_cut set), -1 on error. */
+ * into blk_buf to be drained; with inflate threads, queued with the members after it.
+ * Returns the bytes put at out (0 for an empty block, a block to drain, or a member cut
+ * short, gz_cut set), -1 on error. */
 static long block_take(struct trace_reader *r, unsigned char *out, size_t cap, struct sim_error *err)
 {
 	const struct trace_block *b = &r->blk;
@@ -362,46 +451,24 @@ static long block_take(struct trace_reader *r, unsigned char *out, size_t cap, s
 		r->in_mode = TRACE_IN_LOOK;
 		return 0;
 	}
-	/* Reported at the end of the trace (trace_bin.c read_end): the records themselves say
-	 * more about a damaged file, e.g. one trace appended to another. */
-	if (b->first != r->index_next && r->index_bad_off == UINT64_MAX) {
-		r->index_bad_off = off;
-		r->index_bad_first = b->first;
-		r->index_bad_want = r->index_next;
+	if (r->zpool) {
+		/* counted as a member by TRACE_IN_LOOK already; block_prefetch counts the rest */
+		r->nr_members--;
+		if (block_prefetch(r, err) < 0)
+			return -1;
+		return block_pool_take(r, out, cap, err);
 	}
 	if (!r->inf && !(r->inf = trace_inflater_new()))
 		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
-	bool into_out = b->usize <= cap;
-	if (!into_out && !r->blk_buf && !(r->blk_buf = malloc(TRACE_BLOCK_MAX)))
+	bool in_place = b->usize <= cap;
+	if (!in_place && !r->blk_buf && !(r->blk_buf = malloc(TRACE_BLOCK_MAX)))
 		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
-	unsigned char *dst = into_out ? out : r->blk_buf;
 	char why[128];
 	bool crc;
-	if (trace_block_inflate(r->inf, r->zs.next_in, b, dst, &crc, why, sizeof(why)) < 0) {
-		if (crc)
-			return trace_reader_fail(r, err, EX_DATAERR_,
-						 "record %" PRIu64 ": %s at byte offset %" PRIu64
-						 " (the gzip block of records %" PRIu64 "..%" PRIu64 ")",
-						 r->nr_records + 1, why, off + b->bsize - (strstr(why, "CRC") ? 8u : 4u),
-						 b->first + 1, b->first + b->nr);
-		return trace_reader_fail(r, err, EX_DATAERR_,
-					 "corrupt gzip stream at record %" PRIu64 " (gzip block at byte offset %" PRIu64
-					 "): %s",
-					 r->nr_records + 1, off, why);
-	}
+	int rc = trace_block_inflate(r->inf, r->zs.next_in, b, in_place ? out : r->blk_buf, &crc, why, sizeof(why));
 	r->zs.next_in += b->bsize;
 	r->zs.avail_in -= b->bsize;
-	r->index_next += b->nr;
-	r->nr_blocks++;
-	r->member_seen = true;
-	if (into_out) {
-		r->in_mode = TRACE_IN_LOOK;
-		return (long)b->usize;
-	}
-	r->blk_pos = 0;
-	r->blk_len = b->usize;
-	r->in_mode = TRACE_IN_DRAIN;
-	return 0;
+	return block_finish(r, b, off, rc, crc, why, r->blk_buf, in_place, out, cap, err);
 }
 
 /* Up to CAP decoded bytes into OUT: the number, 0 at the end of the input, -1 on error.
@@ -414,6 +481,12 @@ static long in_decode(struct trace_reader *r, unsigned char *out, size_t cap, st
 		uint64_t off = r->in_off - r->zs.avail_in;
 		switch (r->in_mode) {
 		case TRACE_IN_LOOK:
+			if (r->zpool && trace_zpool_pending(r->zpool)) {
+				long n = block_pool_take(r, out, cap, err);
+				if (n != 0)
+					return n;
+				continue;
+			}
 			while (r->zs.avail_in < 2 && !r->in_eof)
 				if (in_more(r, err) < 0)
 					return -1;
@@ -654,6 +727,7 @@ void trace_close(struct trace_reader *r)
 		return;
 	if (r->pipe)
 		trace_pipe_stop(r);
+	trace_zpool_free(r->zpool);
 	trace_inflater_free(r->inf);
 	free(r->blk_buf);
 	if (r->zs_init)

@@ -67,6 +67,7 @@ struct trace_reader {
 	uint64_t nr_blocks;         /* blocked members read */
 	uint64_t nr_members;        /* gzip members of any kind started */
 	struct trace_pipe *pipe;    /* reader thread (trace_pipe.c); NULL: read on the caller's */
+	struct trace_zpool *zpool;  /* inflate threads for blocked members; NULL: none */
 	enum trace_encoding enc;
 	char name[1024]; /* for messages: the path, or "<stdin>" */
 	struct trace_header hdr;
@@ -165,5 +166,25 @@ int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_erro
 int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
 uint64_t trace_pipe_records(const struct trace_reader *r);
 void trace_pipe_stop(struct trace_reader *r);
+
+/* trace_pipe.c: worker threads inflating queued members of a blocked trace.  The reader
+ * pushes whole members (copied) while the pool is not full and takes them back inflated in
+ * the order pushed (take, then release once the block's bytes were copied). */
+struct trace_zblock {
+	struct trace_block b;
+	uint64_t off;              /* the member's byte offset in the file */
+	const unsigned char *data; /* b.usize bytes when rc == 0 */
+	int rc;                    /* of trace_block_inflate: 0, or -1 with crc and why */
+	bool crc;
+	char why[128];
+};
+struct trace_zpool *trace_zpool_new(unsigned workers);
+void trace_zpool_free(struct trace_zpool *z);
+bool trace_zpool_full(const struct trace_zpool *z);
+unsigned trace_zpool_pending(const struct trace_zpool *z);
+int trace_zpool_push(struct trace_zpool *z, const unsigned char *member, const struct trace_block *b,
+		     uint64_t off);
+const struct trace_zblock *trace_zpool_take(struct trace_zpool *z, struct trace_zblock *out);
+void trace_zpool_release(struct trace_zpool *z);
 
 #endif

@@ -78,7 +78,8 @@ static void *pipe_main(void *arg)
 
 int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_error *err)
 {
-	(void)inflaters;
+	if (inflaters && !(r->zpool = trace_zpool_new(inflaters)))
+		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
 	struct trace_pipe *p = calloc(1, sizeof(*p));
 	if (p)
 		p->ring = malloc(PIPE_RING * sizeof(*p->ring));
@@ -167,4 +168,196 @@ void trace_pipe_stop(struct trace_reader *r)
 	free(p->ring);
 	free(p);
 	r->pipe = NULL;
+}
+
+/* ---- inflate threads for blocked traces ------------------------------------------
+ *
+ * The reader thread takes whole members of a blocked trace off its input (their size is in
+ * their header, FORMAT.md §3.1) and queues them here; worker threads inflate them in any
+ * order, and the reader takes them back in queue order, inflating one itself when no worker
+ * has started it.  The reader checks the index and reports errors in that order, so what it
+ * decodes, and every message, is what it would be inflating the members itself. */
+
+#define ZPOOL_SLOTS 8u
+
+enum zslot_state { ZS_FREE, ZS_QUEUED, ZS_BUSY, ZS_DONE };
+
+struct zslot {
+	enum zslot_state state;
+	struct trace_block b;
+	uint64_t off;          /* byte offset of the member in the file */
+	unsigned char *in;     /* the member, in_cap bytes allocated */
+	unsigned char *out;    /* its block, out_cap bytes allocated */
+	size_t in_cap, out_cap;
+	int rc;                /* of trace_block_inflate */
+	bool crc;
+	char why[128];
+};
+
+/* Invariant (under mu): slots seq tail .. head - 1 (mod ZPOOL_SLOTS) are in use, in queue
+ * order; head - tail <= ZPOOL_SLOTS. */
+struct trace_zpool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	bool stop;
+	uint64_t head, tail;
+	struct zslot slot[ZPOOL_SLOTS];
+	unsigned nr_workers;
+	pthread_t worker[16];
+	struct trace_inflater *inf[16 + 1]; /* one per worker; inf[nr_workers] the reader's */
+};
+
+static void zslot_inflate(struct zslot *s, struct trace_inflater *inf)
+{
+	s->rc = trace_block_inflate(inf, s->in, &s->b, s->out, &s->crc, s->why, sizeof(s->why));
+}
+
+static void *zpool_main(void *arg)
+{
+	struct trace_zpool *z = arg;
+	pthread_mutex_lock(&z->mu);
+	unsigned me = 0;
+	while (me < z->nr_workers && !pthread_equal(z->worker[me], pthread_self()))
+		me++;
+	for (;;) {
+		struct zslot *s = NULL;
+		while (!z->stop) {
+			for (uint64_t q = z->tail; q < z->head && !s; q++)
+				if (z->slot[q % ZPOOL_SLOTS].state == ZS_QUEUED)
+					s = &z->slot[q % ZPOOL_SLOTS];
+			if (s)
+				break;
+			pthread_cond_wait(&z->work, &z->mu);
+		}
+		if (z->stop)
+			break;
+		s->state = ZS_BUSY;
+		pthread_mutex_unlock(&z->mu);
+		zslot_inflate(s, z->inf[me]);
+		pthread_mutex_lock(&z->mu);
+		s->state = ZS_DONE;
+		pthread_cond_broadcast(&z->done);
+	}
+	pthread_mutex_unlock(&z->mu);
+	return NULL;
+}
+
+struct trace_zpool *trace_zpool_new(unsigned workers)
+{
+	if (workers > 16)
+		workers = 16;
+	struct trace_zpool *z = calloc(1, sizeof(*z));
+	if (!z)
+		return NULL;
+	pthread_mutex_init(&z->mu, NULL);
+	pthread_cond_init(&z->work, NULL);
+	pthread_cond_init(&z->done, NULL);
+	for (unsigned i = 0; i <= workers; i++)
+		if (!(z->inf[i] = trace_inflater_new())) {
+			trace_zpool_free(z);
+			return NULL;
+		}
+	/* started under mu: a worker finds its index once every handle is written */
+	pthread_mutex_lock(&z->mu);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < workers; i++) {
+		if (pthread_create(&z->worker[z->nr_workers], NULL, zpool_main, z) != 0)
+			break;
+		z->nr_workers++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_mutex_unlock(&z->mu);
+	return z; /* the reader inflates with inf[nr_workers] */
+}
+
+void trace_zpool_free(struct trace_zpool *z)
+{
+	if (!z)
+		return;
+	pthread_mutex_lock(&z->mu);
+	z->stop = true;
+	pthread_cond_broadcast(&z->work);
+	pthread_mutex_unlock(&z->mu);
+	for (unsigned i = 0; i < z->nr_workers; i++)
+		pthread_join(z->worker[i], NULL);
+	for (unsigned i = 0; i < ARRAY_SIZE(z->inf); i++)
+		trace_inflater_free(z->inf[i]);
+	for (unsigned i = 0; i < ZPOOL_SLOTS; i++) {
+		free(z->slot[i].in);
+		free(z->slot[i].out);
+	}
+	pthread_cond_destroy(&z->done);
+	pthread_cond_destroy(&z->work);
+	pthread_mutex_destroy(&z->mu);
+	free(z);
+}
+
+unsigned trace_zpool_pending(const struct trace_zpool *z)
+{
+	return (unsigned)(z->head - z->tail); /* only the reader changes head and tail */
+}
+
+static int grow(unsigned char **p, size_t *cap, size_t need)
+{
+	if (*cap >= need)
+		return 0;
+	unsigned char *n = realloc(*p, need);
+	if (!n)
+		return -1;
+	*p = n;
+	*cap = need;
+	return 0;
+}
+
+int trace_zpool_push(struct trace_zpool *z, const unsigned char *member, const struct trace_block *b,
+		     uint64_t off)
+{
+	sim_assert(z->head - z->tail < ZPOOL_SLOTS);
+	struct zslot *s = &z->slot[z->head % ZPOOL_SLOTS];
+	if (grow(&s->in, &s->in_cap, b->bsize) < 0 || grow(&s->out, &s->out_cap, b->usize ? b->usize : 1) < 0)
+		return -1;
+	memcpy(s->in, member, b->bsize);
+	s->b = *b;
+	s->off = off;
+	pthread_mutex_lock(&z->mu);
+	s->state = ZS_QUEUED;
+	z->head++;
+	pthread_cond_signal(&z->work);
+	pthread_mutex_unlock(&z->mu);
+	return 0;
+}
+
+const struct trace_zblock *trace_zpool_take(struct trace_zpool *z, struct trace_zblock *out)
+{
+	sim_assert(z->head > z->tail);
+	struct zslot *s = &z->slot[z->tail % ZPOOL_SLOTS];
+	pthread_mutex_lock(&z->mu);
+	if (s->state == ZS_QUEUED) {
+		s->state = ZS_BUSY;
+		pthread_mutex_unlock(&z->mu);
+		zslot_inflate(s, z->inf[z->nr_workers]);
+		pthread_mutex_lock(&z->mu);
+		s->state = ZS_DONE;
+	}
+	while (s->state != ZS_DONE)
+		pthread_cond_wait(&z->done, &z->mu);
+	pthread_mutex_unlock(&z->mu);
+	*out = (struct trace_zblock){ .b = s->b, .off = s->off, .data = s->out, .rc = s->rc, .crc = s->crc };
+	memcpy(out->why, s->why, sizeof(out->why));
+	return out;
+}
+
+void trace_zpool_release(struct trace_zpool *z)
+{
+	pthread_mutex_lock(&z->mu);
+	z->slot[z->tail % ZPOOL_SLOTS].state = ZS_FREE;
+	z->tail++;
+	pthread_mutex_unlock(&z->mu);
+}
+
+bool trace_zpool_full(const struct trace_zpool *z)
+{
+	return z->head - z->tail == ZPOOL_SLOTS;
 }
