@@ -841,7 +841,8 @@ static void test_blocked(void)
 		{ n / 3, SIZE_MAX, 0, "(gzip stream cut short)" },
 		{ at_mid, SIZE_MAX, 0, "(no end-of-trace marker)" },
 		{ n - 1, SIZE_MAX, 0, "(gzip stream cut short)" },
-		{ n, at_mid + b[mid].hdr_len + 100, 0, "corrupt gzip stream at record" },
+		/* deflate data: invalid, or valid with other bytes the CRC-32 catches */
+		{ n, at_mid + b[mid].hdr_len + 100, 0, "gzip " },
 		{ n, n / 2, 0, "record" },
 		{ n, at_mid + b[mid].bsize - 8, 0, "gzip CRC mismatch at byte offset" },
 		{ n, SIZE_MAX, 1, "says it starts at record" },
