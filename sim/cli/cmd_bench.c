@@ -811,9 +811,19 @@ static int bench_read_trace(const char *keep_dir, const char *given)
 	struct read_times m[NR_READ];
 	for (int k = 0; k < NR_READ; k++)
 		m[k] = read_median(v[k]);
-	printf("read: %s: %llu records, %.1f MiB compressed; inflater %s; median of 3; first figure: CPU time of\n"
-	       "read: the calling thread (the critical path), x zcat / x gzip -dc: over their CPU time\n",
-	       trace, (unsigned long long)n, (double)st.st_size / (1 << 20), trace_block_inflater_name());
+	/* blocked (FORMAT.md §3.1) when the first member carries the "MB" subfield */
+	unsigned char head[16] = { 0 };
+	FILE *fp = fopen(trace, "rb");
+	if (fp) {
+		if (fread(head, 1, sizeof(head), fp) != sizeof(head))
+			memset(head, 0, sizeof(head));
+		fclose(fp);
+	}
+	bool blocked = !memcmp(head, "\x1f\x8b\x08\x04", 4) && head[12] == 'M' && head[13] == 'B';
+	printf("read: %s: %llu records, %.1f MiB compressed, %s; inflater %s; median of 3; first figure:\n"
+	       "read: CPU time of the calling thread (the critical path), x zcat / x gzip -dc: over their CPU time\n",
+	       trace, (unsigned long long)n, (double)st.st_size / (1 << 20),
+	       blocked ? "blocked gzip" : "one gzip stream", trace_block_inflater_name());
 	printf("read: %-24s %.3f s  [wall %.3f s]\n", "zcat", m[ZCAT].process_s, m[ZCAT].wall_s);
 	printf("read: %-24s %.3f s  [wall %.3f s]\n", "gzip -dc", m[GZIP].process_s, m[GZIP].wall_s);
 	read_print("read only, one thread", n, &m[READ0], &m[ZCAT], &m[GZIP]);
