@@ -2,6 +2,7 @@
  * the thread) and for a pipe (read on the caller's), the bytes, the end and the errors are
  * gzread's: plain bytes, one member, several members, a member cut short,
  * a bad CRC, junk after a member. */
+#include "trace/ftrace.h"
 #include "trace/gzpipe.h"
 
 #include "testlib.h"
@@ -165,9 +166,66 @@ static void test_same_as_gzread(void)
 	free(text);
 }
 
+static int count_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
+{
+	(void)ev, (void)err;
+	++*(uint64_t *)arg;
+	return 0;
+}
+
+/* ftrace_read_text parses lines where gzpipe hands them out and joins a line split between
+ * two of its stretches (256 KiB each): events on both sides of long lines and of every
+ * boundary, and the 1 MiB line limit exactly (a line of 2^20 - 1 bytes is parsed, one of 2^20
+ * is too long), from a file and, gzip-compressed, through the thread. */
+static void test_ftrace_long_lines(void)
+{
+	static const char ev[] = "app-1 [000] 1.000001: mm_page_free: page=0x0 pfn=0x1 order=0\n";
+	const size_t evlen = sizeof(ev) - 1;
+	size_t longs[] = { 300000, 600000, (1u << 20) - 1, 1u << 20 };
+	char path[512], gz[512];
+	snprintf(path, sizeof(path), "%s/long.trace", tl_tmpdir());
+	snprintf(gz, sizeof(gz), "%s/long.trace.gz", tl_tmpdir());
+	for (size_t k = 0; k < sizeof(longs) / sizeof(longs[0]); k++) {
+		/* 5000 events, a comment line of longs[k] bytes, 5000 events */
+		size_t n = 10000 * evlen + longs[k] + 1;
+		char *t = malloc(n), *q = t;
+		for (int i = 0; i < 5000; i++, q += evlen)
+			memcpy(q, ev, evlen);
+		q[0] = '#';
+		memset(q + 1, 'x', longs[k] - 1);
+		q[longs[k]] = '\n';
+		q += longs[k] + 1;
+		for (int i = 0; i < 5000; i++, q += evlen)
+			memcpy(q, ev, evlen);
+		write_bytes(path, t, n);
+		gzFile w = gzopen(gz, "wb1");
+		gzwrite(w, t, (unsigned)n);
+		gzclose(w);
+		const char *files[] = { path, gz };
+		for (int f = 0; f < 2; f++) {
+			struct ftrace_read_stats st;
+			struct sim_error err = { 0 };
+			uint64_t events = 0;
+			int rc = ftrace_read_text(files[f], NULL, count_event, &events, &st, &err);
+			if (longs[k] < (1u << 20)) {
+				CHECK_EQ(rc, 0);
+				CHECK_EQ(events, 10000);
+				CHECK_EQ(st.nr_lines, 10001);
+			} else {
+				CHECK_EQ(rc, -1);
+				CHECK(strstr(err.msg, ":5001: line longer than 1048576 bytes") != NULL);
+			}
+		}
+		free(t);
+	}
+	remove(path);
+	remove(gz);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_same_as_gzread);
+	RUN(test_ftrace_long_lines);
 	return TEST_END();
 }

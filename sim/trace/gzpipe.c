@@ -154,6 +154,51 @@ int gzpipe_read(struct gzpipe *g, void *buf, unsigned len)
 	}
 }
 
+long gzpipe_next(struct gzpipe *g, const unsigned char **p)
+{
+	if (!g->threaded) {
+		/* the caller's thread: gzread into a chunk of our own */
+		if (!g->ring && !(g->ring = malloc(sizeof(*g->ring)))) {
+			errno = ENOMEM;
+			g->zerr = Z_MEM_ERROR;
+			snprintf(g->msg, sizeof(g->msg), "out of memory");
+			return -1;
+		}
+		int n = gzread(g->gz, g->ring->data, GZP_CHUNK);
+		*p = g->ring->data;
+		return n;
+	}
+	for (;;) {
+		if (!g->cur) {
+			pthread_mutex_lock(&g->mu);
+			while (g->count == 0)
+				pthread_cond_wait(&g->filled, &g->mu);
+			g->cur = &g->ring[g->head];
+			pthread_mutex_unlock(&g->mu);
+			g->pos = 0;
+		}
+		struct gzp_chunk *c = g->cur;
+		if (g->pos < c->n) {
+			*p = c->data + g->pos;
+			long n = (long)(c->n - g->pos);
+			g->pos = c->n; /* handed out whole: released at the next call */
+			return n;
+		}
+		g->zerr = c->zerr;
+		memcpy(g->msg, c->msg, sizeof(g->msg));
+		if (c->status != 1) {
+			errno = c->errnum;
+			return c->status;
+		}
+		pthread_mutex_lock(&g->mu);
+		g->head = (g->head + 1) % GZP_RING;
+		g->count--;
+		pthread_cond_signal(&g->freed);
+		pthread_mutex_unlock(&g->mu);
+		g->cur = NULL;
+	}
+}
+
 const char *gzpipe_error(struct gzpipe *g, int *errnum)
 {
 	if (!g->threaded)

@@ -17,7 +17,10 @@ struct gzpipe;
 struct gzpipe *gzpipe_open(int fd);
 /* As gzread: up to len bytes into buf, 0 at the end, -1 on error (errno as gzread left it). */
 int gzpipe_read(struct gzpipe *g, void *buf, unsigned len);
-/* As gzerror, for the state after the last gzpipe_read. */
+/* The next stretch of bytes without a copy: *p points to the returned number of bytes,
+ * valid until the next gzpipe_next or gzpipe_read; 0 at the end, -1 on error (as gzread). */
+long gzpipe_next(struct gzpipe *g, const unsigned char **p);
+/* As gzerror, for the state after the last gzpipe_read or gzpipe_next. */
 const char *gzpipe_error(struct gzpipe *g, int *errnum);
 void gzpipe_close(struct gzpipe *g);
 
