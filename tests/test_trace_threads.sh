@@ -4,7 +4,8 @@
 # (MMSIM_TRACE_THREADS=0), on the reader thread (1, the default) and with inflate threads (3),
 # and rewritten as one ordinary gzip member, gives the same run directory byte for byte; a
 # truncated or corrupted trace fails the same way (exit 65, the same message naming the record)
-# however it is read; what the writers make is gzip for gzip(1) and zcat.
+# however it is read; what the writers make is gzip for gzip(1) and zcat, the same bytes
+# whether they deflate on a thread of their own or not, and a write error fails them cleanly.
 test_name=trace_threads; . "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
 cd "$work"
 command -v gzip >/dev/null 2>&1 || { echo "SKIP: no gzip"; exit 77; }
@@ -24,6 +25,19 @@ while i < len(d):
 print(n)' t.mmt.gz) || fail "the members of t.mmt.gz do not chain by their sizes"
 [ "$members" -gt 2 ] || fail "only $members gzip members: not blocked"
 pass "gen writes $members blocked gzip members; gzip -t accepts them"
+MMSIM_TRACE_THREADS=0 "$mmsim" gen "$src/workloads/kbuild.yaml" --set duration=150ms -o t0.mmt.gz 2> /dev/null
+cmp -s t.mmt.gz t0.mmt.gz || fail "gen writes other bytes deflating on its own thread"
+pass "gen writes the same bytes with and without its deflate thread"
+# A write error (past ulimit -f, SIGXFSZ ignored: EFBIG) stops gen with exit 74, no file left.
+for th in 0 1; do
+	rc=0
+	(trap '' XFSZ; ulimit -f 64; MMSIM_TRACE_THREADS=$th "$mmsim" gen "$src/workloads/kbuild.yaml" \
+		--set duration=150ms -o big$th.mmt.gz > /dev/null 2> err.txt) || rc=$?
+	[ "$rc" = 74 ] || fail "gen past the file-size limit, MMSIM_TRACE_THREADS=$th: exit $rc: $(cat err.txt)"
+	grep -q "big$th.mmt.gz: write failed: File too large" err.txt || fail "gen write error: $(cat err.txt)"
+	[ -z "$(ls | grep "^big$th")" ] || fail "gen left $(ls | grep "^big$th")"
+done
+pass "a write error stops gen with exit 74 naming the file, nothing left, with or without the thread"
 zcat t.mmt.gz | gzip -c > single.mmt.gz
 [ "$(zcat t.mmt.gz | md5sum)" = "$(zcat single.mmt.gz | md5sum)" ] || fail "zcat differs"
 pass "zcat reads the same bytes from the blocked and the single-member file"

@@ -601,9 +601,10 @@ int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err)
 	return 0;
 }
 
-/* MMSIM_TRACE_THREADS: 0 reads on the caller's thread; 1 (the default) a regular file
- * on a reader thread; N > 1 adds N - 1 threads that inflate the members of a blocked trace ahead of the
- * reader thread.  The records are the same whichever is chosen. */
+/* MMSIM_TRACE_THREADS: 0 reads on the caller's thread; 1 (the default) a regular file on a
+ * reader thread; N > 1 adds N - 1 threads that inflate the members of a blocked trace ahead
+ * of the reader thread.  The records are the same whichever is chosen.  Writers deflate on
+ * a thread of their own unless it is 0, to the same bytes. */
 static unsigned reader_threads(void)
 {
 	const char *s = getenv("MMSIM_TRACE_THREADS");
@@ -751,27 +752,34 @@ enum trace_encoding trace_encoding_for(const char *path)
 	return TRACE_BINARY_GZ;
 }
 
+int trace_writer_block(struct trace_writer *w, const unsigned char *buf, size_t len, uint64_t first,
+		       uint32_t nr, struct sim_error *err)
+{
+	const unsigned char *p = buf;
+	size_t n = len;
+	if (w->dz) {
+		n = trace_block_deflate(w->dz, buf, len, first, nr, w->zbuf, trace_block_bound(TRACE_BLOCK_SIZE));
+		if (!n)
+			return sim_error_set(err, EX_SOFTWARE_, "%s: deflate failed", w->af.path);
+		p = w->zbuf;
+	}
+	if (fwrite(p, 1, n, w->af.fp) != n)
+		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path, strerror(errno));
+	return 0;
+}
+
 /* Write out buf[0, len) as one block: a gzip member (FORMAT.md §3.1) or, for plain text,
- * the bytes themselves. */
+ * the bytes themselves; with the deflate thread, handed over to it. */
 static int writer_emit(struct trace_writer *w, struct sim_error *err)
 {
 	if (!w->len)
 		return 0;
-	const unsigned char *p = w->buf;
-	size_t n = w->len;
-	if (w->dz) {
-		n = trace_block_deflate(w->dz, w->buf, w->len, w->block_first,
-					(uint32_t)(w->nr_records - w->block_first), w->zbuf,
-					trace_block_bound(TRACE_BLOCK_SIZE));
-		if (!n) {
-			w->failed = true;
-			return sim_error_set(err, EX_SOFTWARE_, "%s: deflate failed", w->af.path);
-		}
-		p = w->zbuf;
-	}
-	if (fwrite(p, 1, n, w->af.fp) != n) {
+	int rc = w->wpipe ? trace_wpipe_push(w, err)
+			  : trace_writer_block(w, w->buf, w->len, w->block_first,
+					       (uint32_t)(w->nr_records - w->block_first), err);
+	if (rc < 0) {
 		w->failed = true;
-		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path, strerror(errno));
+		return -1;
 	}
 	w->block_first = w->nr_records;
 	w->len = 0;
@@ -844,6 +852,10 @@ struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
 		free(w);
 		return NULL;
 	}
+	/* Deflate on a thread of its own; without one (none to be had, MMSIM_TRACE_THREADS=0)
+	 * here, to the same bytes. */
+	if (w->dz && reader_threads())
+		trace_wpipe_start(w);
 	if ((enc == TRACE_BINARY_GZ ? trace_bin_begin(w, h, err) : trace_text_begin(w, h, err)) < 0)
 		goto err;
 	return w;
@@ -889,6 +901,8 @@ int trace_commit(struct trace_writer *w, struct sim_error *err)
 		goto err;
 	if (writer_emit(w, err) < 0)
 		goto err;
+	if (w->wpipe && trace_wpipe_finish(w, err) < 0)
+		goto err;
 	int ret = atomic_commit(&w->af, err);
 	trace_deflater_free(w->dz);
 	free(w->zbuf);
@@ -904,6 +918,8 @@ void trace_abort(struct trace_writer *w)
 {
 	if (!w)
 		return;
+	if (w->wpipe)
+		trace_wpipe_finish(w, NULL);
 	atomic_abort(&w->af);
 	trace_deflater_free(w->dz);
 	free(w->zbuf);

@@ -104,6 +104,7 @@ struct trace_writer {
 	struct atomic_file af;
 	enum trace_encoding enc;
 	struct trace_deflater *dz; /* binary and text.gz */
+	struct trace_wpipe *wpipe; /* deflate thread (trace_pipe.c); NULL: deflate here */
 	unsigned char *zbuf;       /* one member, trace_block_bound(TRACE_BLOCK_SIZE) bytes */
 	unsigned char *buf; /* binary records, or text lines, of the current block */
 	size_t len;
@@ -154,6 +155,18 @@ int trace_text_write(struct trace_writer *w, const struct trace_record *rec, str
 int trace_writer_put(struct trace_writer *w, const void *p, size_t n, struct sim_error *err);
 /* Write out the current block if fewer than `room` bytes are free in it. */
 int trace_writer_room(struct trace_writer *w, size_t room, struct sim_error *err);
+/* One block, deflated into a member (binary, text.gz) or as it is (text), to af.fp. */
+int trace_writer_block(struct trace_writer *w, const unsigned char *buf, size_t len, uint64_t first,
+		       uint32_t nr, struct sim_error *err);
+
+/* trace_pipe.c: the writer's deflate thread.  trace_wpipe_start (0, or -1 with no thread:
+ * deflate on the caller's) hands dz, zbuf and af.fp to a thread; trace_wpipe_push hands it
+ * the current block (w->buf is swapped for an empty one); trace_wpipe_finish waits for every
+ * block to be written and ends the thread.  A write error is returned by the next push or
+ * by finish. */
+int trace_wpipe_start(struct trace_writer *w);
+int trace_wpipe_push(struct trace_writer *w, struct sim_error *err);
+int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err);
 
 /* trace.c: the records on the caller's thread, as trace_read without a reader thread. */
 int trace_read_direct(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);

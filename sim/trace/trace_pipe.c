@@ -361,3 +361,142 @@ bool trace_zpool_full(const struct trace_zpool *z)
 {
 	return z->head - z->tail == ZPOOL_SLOTS;
 }
+
+/* ---- the writer's deflate thread -------------------------------------------------
+ *
+ * Writing a trace is mostly deflate; on a second core it overlaps the generator or the
+ * importer.  A full block is handed over by swapping buffers (no copy) into a ring of
+ * WPIPE_SLOTS; the thread deflates the blocks in order into members and writes them.  A
+ * write error is kept and returned by the next hand-over or by trace_wpipe_finish, so a
+ * failed trace is never committed (trace_commit refuses it). */
+
+#define WPIPE_SLOTS 4u
+
+struct wslot {
+	unsigned char *buf; /* TRACE_BLOCK_SIZE bytes */
+	size_t len;
+	uint64_t first;
+	uint32_t nr;
+};
+
+/* Invariant (under mu): slot[head .. head + count) (mod WPIPE_SLOTS) wait for the thread;
+ * failed once set stays set, with err. */
+struct trace_wpipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	unsigned head, count;
+	bool stop, failed;
+	struct sim_error err;
+	struct wslot slot[WPIPE_SLOTS];
+	struct trace_writer *w; /* the thread uses w->dz, w->zbuf, w->af.fp and w->af.path only */
+};
+
+static void *wpipe_main(void *arg)
+{
+	struct trace_wpipe *p = arg;
+	struct trace_writer *w = p->w;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->count == 0 && !p->stop)
+			pthread_cond_wait(&p->filled, &p->mu);
+		if (p->count == 0)
+			break; /* stop, and everything written */
+		struct wslot *s = &p->slot[p->head];
+		bool failed = p->failed;
+		pthread_mutex_unlock(&p->mu);
+		struct sim_error err = { 0 };
+		int rc = failed ? 0 : trace_writer_block(w, s->buf, s->len, s->first, s->nr, &err);
+		pthread_mutex_lock(&p->mu);
+		if (rc < 0 && !p->failed) {
+			p->failed = true;
+			p->err = err;
+		}
+		p->head = (p->head + 1) % WPIPE_SLOTS;
+		p->count--;
+		pthread_cond_signal(&p->freed);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int trace_wpipe_start(struct trace_writer *w)
+{
+	struct trace_wpipe *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+		if (!(p->slot[i].buf = malloc(TRACE_BLOCK_SIZE)))
+			goto fail;
+	p->w = w;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&p->thread, NULL, wpipe_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&p->freed);
+		pthread_cond_destroy(&p->filled);
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	w->wpipe = p;
+	return 0;
+fail:
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+		free(p->slot[i].buf);
+	free(p);
+	return -1;
+}
+
+int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
+{
+	struct trace_wpipe *p = w->wpipe;
+	pthread_mutex_lock(&p->mu);
+	while (p->count == WPIPE_SLOTS)
+		pthread_cond_wait(&p->freed, &p->mu);
+	if (p->failed) {
+		if (err)
+			*err = p->err;
+		pthread_mutex_unlock(&p->mu);
+		return -1;
+	}
+	struct wslot *s = &p->slot[(p->head + p->count) % WPIPE_SLOTS];
+	unsigned char *spare = s->buf;
+	s->buf = w->buf;
+	s->len = w->len;
+	s->first = w->block_first;
+	s->nr = (uint32_t)(w->nr_records - w->block_first);
+	w->buf = spare;
+	p->count++;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err)
+{
+	struct trace_wpipe *p = w->wpipe;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	int rc = 0;
+	if (p->failed) {
+		if (err)
+			*err = p->err;
+		rc = -1;
+	}
+	pthread_cond_destroy(&p->freed);
+	pthread_cond_destroy(&p->filled);
+	pthread_mutex_destroy(&p->mu);
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+		free(p->slot[i].buf);
+	free(p);
+	w->wpipe = NULL;
+	return rc;
+}
