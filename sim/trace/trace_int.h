@@ -1,5 +1,6 @@
-/* trace_int.h — internals shared by trace.c (names, header, validation, dispatch),
- * trace_bin.c (the .mmt.gz record codec) and trace_text.c (the .mmt.txt codec).
+/* trace_int.h — internals shared by trace.c (names, header, validation, dispatch, the
+ * input and output of gzip blocks), trace_bin.c (the .mmt.gz record codec), trace_text.c
+ * (the .mmt.txt codec) and trace_pipe.c (the reader, inflate and deflate threads).
  * Not for other modules: they use trace.h.  The byte layout is specified in FORMAT.md.
  *
  * Glossary:
@@ -93,13 +94,13 @@ struct trace_reader {
 	unsigned long line_no;
 };
 
-/* Invariant: nr_records == records accepted by trace_write, all of them encoded into
- * buf[0, len) or already written; len <= TRACE_BLOCK_SIZE; once failed, only trace_abort
- * (or a refusing trace_commit) may follow. */
 /* Writer state.  buf holds one block (TRACE_BLOCK_SIZE bytes) before it is deflated into
  * a member (binary and text.gz) or written as it is (text); a block starts at a record
- * boundary unless the header alone overflows one.  block_first == records in the blocks
- * already written. */
+ * boundary unless the header alone overflows one.
+ * Invariant: nr_records == records accepted by trace_write, all of them encoded into
+ * buf[0, len) or already handed out; block_first == records in the blocks handed out;
+ * len <= TRACE_BLOCK_SIZE; once failed, only trace_abort (or a refusing trace_commit) may
+ * follow. */
 struct trace_writer {
 	struct atomic_file af;
 	enum trace_encoding enc;
