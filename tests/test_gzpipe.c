@@ -65,9 +65,9 @@ static const char *reason(const char *m)
 }
 
 /* What gzpipe gives from path, through the thread and through a pipe, against gzread: at a
- * clean end the same bytes; at an error the same error after a prefix of the content
- * (how much of the failing stretch gzread hands out depends on the size of the read, for
- * gzread itself too). */
+ * clean end the same bytes (the content); at an error the same error after the bytes gzread
+ * gave, as far as both went (how much of the failing stretch gzread hands out depends on the
+ * size of the read, for gzread itself too). */
 static void same(const char *path, const char *what, const unsigned char *content)
 {
 	static const unsigned steps[] = { 1u << 20, 4096, 777 };
@@ -103,7 +103,12 @@ static void same(const char *path, const char *what, const unsigned char *conten
 			CHECK_EQ(got[g]->last, want.last);
 			CHECK_EQ(got[g]->zerr, want.zerr);
 			CHECK_STR(reason(got[g]->msg), reason(want.msg));
-			CHECK(memcmp(got[g]->bytes, content, got[g]->n) == 0);
+			/* Corrupt deflate data may inflate to other bytes before zlib notices:
+			 * those of gzread, as far as both went. */
+			size_t both = got[g]->n < want.n ? got[g]->n : want.n;
+			CHECK(memcmp(got[g]->bytes, want.bytes, both) == 0);
+			if (want.last == 0)
+				CHECK(memcmp(got[g]->bytes, content, got[g]->n) == 0);
 			free(got[g]->bytes);
 		}
 		free(want.bytes);
