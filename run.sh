@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 BUILD=${MMSIM_BUILD_DIR:-build}
 # Debian 12 packages the build and the tests need.
 PKGS=(meson ninja-build pkg-config gcc libc6-dev libyaml-dev zlib1g-dev libgsl-dev gnuplot-nox
-      libtracecmd-dev libtracefs-dev libtraceevent-dev parallel python3)
+      libtracecmd-dev libtracefs-dev libtraceevent-dev parallel python3 libdeflate-dev)
 # What only `./run.sh test` needs: a real browser for the report test, a one-node Slurm
 # cluster for the job-array test.  Installed when possible; the tests skip without them.
 TEST_PKGS=(chromium slurm-wlm munge)

@@ -3,6 +3,7 @@
  * every truncation, corruption, wrong version / magic, backwards time and text error
  * (with its exact line:col), and atomic output (nothing left behind after abort). */
 #include "trace/trace.h"
+#include "trace/trace_block.h"
 #include "kernel/mmtypes.h"
 
 #include "testlib.h"
@@ -68,6 +69,19 @@ static unsigned char *gunzip(const char *path, size_t *n)
 	CHECK(got == 0);
 	gzclose(gz);
 	return b;
+}
+
+/* The trace at from rewritten as one ordinary gzip member (the form before blocked
+ * traces), at to. */
+static void single_member(const char *from, const char *to)
+{
+	size_t n;
+	unsigned char *raw = gunzip(from, &n);
+	gzFile gz = gzopen(to, "wb6");
+	CHECK(gz != NULL);
+	CHECK_EQ(gzwrite(gz, raw, (unsigned)n), (int)n);
+	gzclose(gz);
+	free(raw);
 }
 
 static bool rec_eq(const struct trace_record *a, const struct trace_record *b)
@@ -237,13 +251,11 @@ static void test_roundtrip(void)
 }
 
 /* Randomized records of every kind, through both encodings. */
-static void test_roundtrip_random(void)
+/* n records of every kind with random fields, from seed s (odd). */
+static void fill_random(struct trace_record *recs, int n, uint64_t s)
 {
-	uint64_t s = tl_test_seed() | 1;
-	enum { N = 5000 };
-	struct trace_record *recs = calloc(N, sizeof(*recs));
 	sim_ns_t t = 0;
-	for (int i = 0; i < N; i++) {
+	for (int i = 0; i < n; i++) {
 		/* xorshift64: cheap, and reproducible from the printed seed */
 		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
 		uint64_t x = s;
@@ -288,6 +300,13 @@ static void test_roundtrip_random(void)
 			r->arg = (int32_t)(after == r->task ? after + 1 : after);
 		}
 	}
+}
+
+static void test_roundtrip_random(void)
+{
+	enum { N = 5000 };
+	struct trace_record *recs = calloc(N, sizeof(*recs));
+	fill_random(recs, N, tl_test_seed() | 1);
 	struct sim_error err = { 0 };
 	CHECK_EQ(write_trace(tpath("rnd.mmt.gz"), TRACE_BINARY_GZ, recs, N), 0);
 	CHECK_EQ(read_all(tpath("rnd.mmt.gz"), recs, N, &err), 0);
@@ -562,8 +581,20 @@ static void test_corruption(void)
 	unsigned char *d = (unsigned char *)tl_read_file(p, &n);
 	/* Every byte after the 10-byte gzip header (whose mtime/xfl/os gzip itself does not
 	 * check) flipped: inflate or the CRC/length trailer must catch it. */
-	unsigned long nr_errors = 0;
+	unsigned long nr_errors = 0, nr_skipped = 0;
 	for (size_t i = 10; i < n; i++) {
+		/* Bytes 12-13 name the block index subfield (FORMAT.md §3.1): under another
+		 * name it is a subfield gzip ignores, and the member is read as an ordinary one,
+		 * to the same records. */
+		if (i == 12 || i == 13) {
+			nr_skipped++;
+			d[i] ^= 0x55;
+			write_file(bad, d, n);
+			d[i] ^= 0x55;
+			struct sim_error err = { 0 };
+			CHECK_EQ(read_all(bad, extreme, ARRAY_SIZE(extreme), &err), 0);
+			continue;
+		}
 		d[i] ^= 0x55;
 		write_file(bad, d, n);
 		d[i] ^= 0x55;
@@ -573,7 +604,7 @@ static void test_corruption(void)
 		else
 			fprintf(stderr, "flip at %zu: not an error\n", i);
 	}
-	CHECK_EQ(nr_errors, n - 10);
+	CHECK_EQ(nr_errors, n - 10 - nr_skipped);
 	free(d);
 
 	/* Corrupt record bytes in the golden stream (offset 24 is record 1's kind byte). */
@@ -631,17 +662,16 @@ static void test_corruption(void)
 /* What follows the gzip data, and its trailer: another member is read on (RFC 1952 2.2),
  * anything else is an error naming the byte offset where it starts; a bad CRC-32 or
  * ISIZE is reported at the end of the file with its offset, under the file's own name. */
-static void test_gzip_tail(void)
+static void gzip_tail(const char *p, bool blocked)
 {
-	const char *p = tpath("g.mmt.gz"), *bad = tpath("tail.mmt.gz");
-	CHECK_EQ(write_trace(p, TRACE_BINARY_GZ, extreme, ARRAY_SIZE(extreme)), 0);
+	const char *bad = tpath("tail.mmt.gz");
 	size_t n;
 	unsigned char *d = (unsigned char *)tl_read_file(p, &n);
 	CHECK(d != NULL && n > 20);
 	if (!d)
 		return;
 	unsigned char *buf = malloc(2 * n + 32);
-	char want[128];
+	char want[160];
 	struct sim_error err = { 0 };
 	/* junk, and a single stray byte */
 	memcpy(buf, d, n);
@@ -661,21 +691,253 @@ static void test_gzip_tail(void)
 	write_file(bad, buf, 2 * n);
 	snprintf(want, sizeof(want), "record %zu: data after the end-of-trace marker", ARRAY_SIZE(extreme) + 1);
 	expect_error(bad, want);
-	/* the trailer: CRC-32 at n - 8, ISIZE at n - 4 */
+	/* the trailer: CRC-32 at n - 8, ISIZE at n - 4.  A single member is checked once all
+	 * of it was inflated, at the end; a block before its first record is decoded. */
 	memcpy(buf, d, n);
 	buf[n - 8] ^= 1;
 	write_file(bad, buf, n);
-	snprintf(want, sizeof(want), "tail.mmt.gz: at end of file: gzip CRC mismatch at byte offset %zu", n - 8);
+	if (blocked)
+		snprintf(want, sizeof(want), "tail.mmt.gz: record 1: gzip CRC mismatch at byte offset %zu"
+			 " (the gzip block of records 1..%zu)", n - 8, ARRAY_SIZE(extreme));
+	else
+		snprintf(want, sizeof(want), "tail.mmt.gz: at end of file: gzip CRC mismatch at byte offset %zu", n - 8);
 	expect_error(bad, want);
 	buf[n - 8] ^= 1;
 	buf[n - 4] ^= 1;
 	write_file(bad, buf, n);
-	snprintf(want, sizeof(want), "tail.mmt.gz: at end of file: gzip length mismatch at byte offset %zu", n - 4);
+	if (blocked)
+		snprintf(want, sizeof(want), "tail.mmt.gz: record 1: gzip length mismatch at byte offset %zu", n - 4);
+	else
+		snprintf(want, sizeof(want), "tail.mmt.gz: at end of file: gzip length mismatch at byte offset %zu", n - 4);
 	expect_error(bad, want);
 	free(buf);
 	free(d);
-	remove(p);
 	remove(bad);
+}
+
+/* What follows the gzip data, and its trailer: another member is read on (RFC 1952 2.2),
+ * anything else is an error naming the byte offset where it starts; a bad CRC-32 or
+ * ISIZE is reported with its offset, under the file's own name.  Both for the blocked
+ * form writers make and for a single ordinary gzip member. */
+static void test_gzip_tail(void)
+{
+	const char *p = tpath("g.mmt.gz"), *single = tpath("g1.mmt.gz");
+	CHECK_EQ(write_trace(p, TRACE_BINARY_GZ, extreme, ARRAY_SIZE(extreme)), 0);
+	single_member(p, single);
+	gzip_tail(p, true);
+	gzip_tail(single, false);
+	remove(p);
+	remove(single);
+}
+
+/* How a read of path ends with MMSIM_TRACE_THREADS=threads: the last trace_read value,
+ * the records before it, the message. */
+struct outcome {
+	int ret;
+	uint64_t nr;
+	char msg[sizeof(((struct sim_error *)0)->msg)];
+};
+
+static struct outcome read_outcome(const char *path, const char *threads)
+{
+	struct outcome o = { 0 };
+	struct sim_error err = { 0 };
+	setenv("MMSIM_TRACE_THREADS", threads, 1);
+	struct trace_reader *r = trace_open(path, &err);
+	unsetenv("MMSIM_TRACE_THREADS");
+	if (!r) {
+		o.ret = -2;
+		snprintf(o.msg, sizeof(o.msg), "%s", err.msg);
+		return o;
+	}
+	struct trace_record rec;
+	while ((o.ret = trace_read(r, &rec, &err)) == 1)
+		o.nr++;
+	CHECK_EQ(trace_reader_records(r), o.nr);
+	if (o.ret < 0) {
+		snprintf(o.msg, sizeof(o.msg), "%s", err.msg);
+		/* an error stays */
+		struct sim_error again = { 0 };
+		CHECK_EQ(trace_read(r, &rec, &again), -1);
+		CHECK_STR(again.msg, err.msg);
+	}
+	trace_close(r);
+	return o;
+}
+
+/* The members of a blocked file, chained by their sizes: their number (0 if they do not
+ * chain), with their "MB" fields in b[0..max). */
+static size_t blocks_of(const unsigned char *d, size_t n, struct trace_block *b, size_t max)
+{
+	size_t k = 0, off = 0;
+	while (off < n && k < max) {
+		size_t need;
+		char why[128];
+		if (trace_block_parse(d + off, n - off, &b[k], &need, why, sizeof(why)) != 1)
+			return 0;
+		off += b[k++].bsize;
+	}
+	return off == n ? k : 0;
+}
+
+/* Blocked gzip (FORMAT.md §3.1): writers cut whole records into members of bounded size
+ * whose index chains; the records, the end and every error are the same read on the
+ * caller's thread, on the reader thread and with inflate threads, and from the same bytes as
+ * one ordinary gzip member. */
+static void test_blocked(void)
+{
+	enum { N = 200000, MAXB = 4096 };
+	uint64_t seed = tl_test_seed() | 1;
+	struct trace_record *recs = calloc(N, sizeof(*recs));
+	fill_random(recs, N, seed);
+	const char *p = tpath("blk.mmt.gz"), *one = tpath("blk1.mmt.gz"), *txt = tpath("blk.mmt.txt.gz"),
+		   *bad = tpath("blkbad.mmt.gz");
+	CHECK_EQ(write_trace(p, TRACE_BINARY_GZ, recs, N), 0);
+	CHECK_EQ(write_trace(txt, TRACE_TEXT_GZ, recs, N), 0);
+	single_member(p, one);
+	size_t n;
+	unsigned char *d = (unsigned char *)tl_read_file(p, &n);
+	struct trace_block *b = calloc(MAXB, sizeof(*b));
+	size_t nb = blocks_of(d, n, b, MAXB);
+	CHECK(nb > 10);
+	uint64_t sum = 0;
+	for (size_t i = 0; i < nb; i++) {
+		CHECK_EQ(b[i].first, sum);
+		CHECK(b[i].usize <= TRACE_BLOCK_SIZE);
+		sum += b[i].nr;
+	}
+	CHECK_EQ(sum, N);
+	size_t tn;
+	unsigned char *td = (unsigned char *)tl_read_file(txt, &tn);
+	struct trace_block *tb = calloc(MAXB, sizeof(*tb));
+	size_t ntb = blocks_of(td, tn, tb, MAXB);
+	CHECK(ntb > 10);
+	CHECK_EQ(tb[ntb - 1].first + tb[ntb - 1].nr, N);
+	free(tb);
+	free(td);
+
+	static const char *const threads[] = { "0", "1", "3" };
+	for (size_t t = 0; t < ARRAY_SIZE(threads); t++) {
+		struct sim_error err = { 0 };
+		setenv("MMSIM_TRACE_THREADS", threads[t], 1);
+		CHECK_EQ(read_all(p, recs, N, &err), 0);
+		CHECK_EQ(read_all(one, recs, N, &err), 0);
+		CHECK_EQ(read_all(txt, recs, N, &err), 0);
+		unsetenv("MMSIM_TRACE_THREADS");
+	}
+
+	/* Damage: cuts (inside a member, at a member boundary), flipped bytes, a block whose
+	 * index names the wrong first record or the wrong count.  Read every way, the same
+	 * records come before the same error, which names a record. */
+	unsigned char *c = malloc(n);
+	size_t mid = nb / 2, at_mid = 0;
+	for (size_t i = 0; i < mid; i++)
+		at_mid += b[i].bsize;
+	struct {
+		size_t len, flip;
+		int field; /* 0 none, 1 "first" of the middle block, 2 "nr" of the last */
+		const char *want;
+	} cases[] = {
+		{ n / 3, SIZE_MAX, 0, "(gzip stream cut short)" },
+		{ at_mid, SIZE_MAX, 0, "(no end-of-trace marker)" },
+		{ n - 1, SIZE_MAX, 0, "(gzip stream cut short)" },
+		/* deflate data: invalid, or valid with other bytes the CRC-32 catches */
+		{ n, at_mid + b[mid].hdr_len + 100, 0, "gzip " },
+		{ n, n / 2, 0, "record" },
+		{ n, at_mid + b[mid].bsize - 8, 0, "gzip CRC mismatch at byte offset" },
+		{ n, SIZE_MAX, 1, "says it starts at record" },
+		{ n, SIZE_MAX, 2, "the gzip blocks' index counts" },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		memcpy(c, d, n);
+		if (cases[k].flip != SIZE_MAX)
+			c[cases[k].flip] ^= 0x55;
+		if (cases[k].field == 1)
+			c[at_mid + 24] ^= 1; /* the low byte of "first" (FORMAT.md §3.1) */
+		if (cases[k].field == 2)
+			c[n - b[nb - 1].bsize + 32] ^= 1; /* the low byte of "nr" */
+		write_file(bad, c, cases[k].len);
+		struct outcome o[ARRAY_SIZE(threads)];
+		for (size_t t = 0; t < ARRAY_SIZE(threads); t++) {
+			o[t] = read_outcome(bad, threads[t]);
+			CHECK_EQ(o[t].ret, -1);
+			CHECK(strstr(o[t].msg, cases[k].want) != NULL);
+			CHECK(strstr(o[t].msg, "record ") != NULL);
+			if (t) {
+				CHECK_EQ(o[t].nr, o[0].nr);
+				CHECK_STR(o[t].msg, o[0].msg);
+			}
+		}
+		if (o[0].ret != -1 || !strstr(o[0].msg, cases[k].want))
+			fprintf(stderr, "case %zu: %s\n", k, o[0].msg);
+	}
+
+	/* Closing early, with the reader thread blocked on a full ring: no wait, no leak. */
+	setenv("MMSIM_TRACE_THREADS", "1", 1);
+	struct sim_error err = { 0 };
+	struct trace_reader *r = trace_open(p, &err);
+	CHECK(r != NULL);
+	struct trace_record rec;
+	for (int i = 0; r && i < 10; i++)
+		CHECK_EQ(trace_read(r, &rec, &err), 1);
+	usleep(20000);
+	trace_close(r);
+	r = trace_open(p, &err); /* closed before the first record */
+	trace_close(r);
+	unsetenv("MMSIM_TRACE_THREADS");
+
+	free(c);
+	free(b);
+	free(d);
+	free(recs);
+	remove(p);
+	remove(one);
+	remove(txt);
+	remove(bad);
+}
+
+/* The parser of one member header on hand-made bytes. */
+static void test_block_parse(void)
+{
+	unsigned char m[64] = { 0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255, 28, 0, 'M', 'B', 24, 0 };
+	struct trace_block b;
+	size_t need = 0;
+	char why[128];
+	m[16] = 100;        /* bsize 100 */
+	m[20] = 50;         /* usize 50 */
+	m[24] = 7;          /* first 7 */
+	m[32] = 3;          /* nr 3 */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), 1);
+	CHECK_EQ(b.bsize, 100);
+	CHECK_EQ(b.usize, 50);
+	CHECK_EQ(b.first, 7);
+	CHECK_EQ(b.nr, 3);
+	CHECK_EQ(b.hdr_len, 40);
+	CHECK_EQ(trace_block_parse(m, 11, &b, &need, why, sizeof(why)), -2);
+	CHECK_EQ(need, 12);
+	CHECK_EQ(trace_block_parse(m, 39, &b, &need, why, sizeof(why)), -2);
+	CHECK_EQ(need, 40);
+	m[36] = 1; /* reserved */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), -1);
+	CHECK(strstr(why, "reserved") != NULL);
+	m[36] = 0;
+	m[32] = 60; /* nr > usize */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), -1);
+	m[32] = 3;
+	m[16] = 47; /* bsize below header + trailer */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), -1);
+	m[16] = 100;
+	m[14] = 25; /* subfield length: the extra field no longer tiles */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), -1);
+	CHECK(strstr(why, "malformed gzip extra field") != NULL);
+	m[14] = 24;
+	m[12] = 'X'; /* another subfield: an ordinary member */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), 0);
+	m[12] = 'M';
+	m[3] = 0; /* no FEXTRA */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), 0);
+	m[3] = 4 | 8; /* with a file name */
+	CHECK_EQ(trace_block_parse(m, 40, &b, &need, why, sizeof(why)), 0);
 }
 
 static void test_version_magic(void)
@@ -991,6 +1253,8 @@ int main(int argc, char **argv)
 	RUN(test_golden_bytes);
 	RUN(test_task_golden);
 	RUN(test_gzip_tail);
+	RUN(test_blocked);
+	RUN(test_block_parse);
 	RUN(test_truncation);
 	RUN(test_corruption);
 	RUN(test_version_magic);

@@ -1,5 +1,5 @@
-/* mmsim bench [replay|state|pressure|overcommit|anon-2x] [--keep DIR] [--quick] [--duration T]
- *             [--churn-records N] [--timeout S] [--set KEY=VALUE]...
+/* mmsim bench [replay|state|read|pressure|overcommit|anon-2x] [--keep DIR] [--quick] [--duration T]
+ *             [--churn-records N] [--timeout S] [--set KEY=VALUE]... [--trace FILE]
  *
  * architecture.md §9 budgets, measured (never asserted: machines are shared and noisy, so the
  * figures are medians of three runs and the zcat comparison is a ratio from the same run):
@@ -8,12 +8,16 @@
  *           records/s, <= 2x zcat);
  *   state   bytes of simulator state per simulated page, and the peak RSS of building a
  *           64 GiB machine (budgets: <= 16 B/page, <= 512 MiB);
+ *   read    the trace reader: read only and full replay, on the caller's thread and with the
+ *           reader thread, against zcat and gzip -dc of the same file; import of the shared
+ *           text capture against zcat (budgets: import >= 3 M lines/s, <= 1.2x zcat);
  *   pressure  replay cost of the overcommit and anon-2x cases against the churn reference,
  *           and pages scanned per page reclaimed (budgets: <= 3x churn's ns/record, <= 4);
  *           bench/README.md. */
 #include "cli.h"
 #include "opts.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../config/config.h"
 #include "../sim.h"
@@ -639,9 +644,269 @@ out:
 	return rc;
 }
 
+/* ---- read: the trace reader and import against zcat (bench/README.md "read") ----
+ *
+ * Three clocks for each figure: the CPU time of the calling thread (with a reader thread, the
+ * critical path: the simulation's own work plus its waits for records are not CPU), the CPU
+ * time of the whole process (every thread), and wall time.  On a shared machine CPU time is
+ * the figure; wall time only means something on an idle one. */
+
+struct read_times {
+	double thread_s, process_s, wall_s;
+};
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void read_times_start(struct read_times *t)
+{
+	t->thread_s = thread_cpu_s();
+	t->process_s = cpu_s(RUSAGE_SELF);
+	t->wall_s = now_s();
+}
+
+static void read_times_stop(struct read_times *t)
+{
+	t->thread_s = thread_cpu_s() - t->thread_s;
+	t->process_s = cpu_s(RUSAGE_SELF) - t->process_s;
+	t->wall_s = now_s() - t->wall_s;
+}
+
+/* Medians of three runs, clock by clock. */
+static struct read_times read_median(struct read_times v[3])
+{
+	double a[3], b[3], c[3];
+	for (int i = 0; i < 3; i++) {
+		a[i] = v[i].thread_s;
+		b[i] = v[i].process_s;
+		c[i] = v[i].wall_s;
+	}
+	return (struct read_times){ median3(a), median3(b), median3(c) };
+}
+
+/* A shell command's CPU time (its children's rusage) and wall time; -1 if it failed. */
+static int time_command(const char *cmd, struct read_times *t)
+{
+	double c0 = cpu_s(RUSAGE_CHILDREN), t0 = now_s();
+	int rc = system(cmd);
+	t->wall_s = now_s() - t0;
+	t->process_s = t->thread_s = cpu_s(RUSAGE_CHILDREN) - c0;
+	return rc == 0 ? 0 : -1;
+}
+
+/* Every record of path, nothing done with them; threads as MMSIM_TRACE_THREADS. */
+static int time_read_only(const char *path, const char *threads, uint64_t *n, struct read_times *t,
+			  struct sim_error *err)
+{
+	setenv("MMSIM_TRACE_THREADS", threads, 1);
+	read_times_start(t);
+	struct trace_reader *r = trace_open(path, err);
+	if (!r)
+		return -1;
+	struct trace_record rec;
+	int got;
+	*n = 0;
+	while ((got = trace_read(r, &rec, err)) == 1)
+		++*n;
+	trace_close(r);
+	read_times_stop(t);
+	return got;
+}
+
+/* Replay path through a fresh node; threads as MMSIM_TRACE_THREADS. */
+static int time_full_replay(const struct config *cfg, const char *path, const char *threads, uint64_t *n,
+			    struct read_times *t, struct sim_error *err)
+{
+	setenv("MMSIM_TRACE_THREADS", threads, 1);
+	struct sim *s = calloc(1, sizeof(*s));
+	int got = -1;
+	if (!s)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	if (sim_init(s, cfg, NULL, err)) {
+		free(s);
+		return -1;
+	}
+	read_times_start(t);
+	struct trace_reader *r = trace_open(path, err);
+	if (r) {
+		struct record_source src = { .next = next_record, .ctx = r };
+		got = sim_run(s, &src, err);
+		*n = s->nr_records;
+		trace_close(r);
+	}
+	read_times_stop(t);
+	sim_destroy(s);
+	free(s);
+	return got;
+}
+
+static void read_print(const char *what, uint64_t n, const struct read_times *t, const struct read_times *zcat,
+		       const struct read_times *gzip)
+{
+	printf("read: %-24s %.3f s  %6.2f M records/s  %6.1f ns/record  x zcat %.2f  x gzip -dc %.2f"
+	       "   [all threads %.3f s (x zcat %.2f); wall %.3f s (x zcat %.2f)]\n",
+	       what, t->thread_s, (double)n / t->thread_s / 1e6, t->thread_s * 1e9 / (double)n,
+	       t->thread_s / zcat->process_s, t->thread_s / gzip->process_s, t->process_s,
+	       t->process_s / zcat->process_s, t->wall_s, t->wall_s / zcat->wall_s);
+}
+
+static int bench_read_trace(const char *keep_dir, const char *given)
+{
+	struct sim_error err = { 0 };
+	char dir[4096], trace[4200], wl[4200], cmd[4500];
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
+	if (given) {
+		snprintf(trace, sizeof(trace), "%s", given);
+	} else {
+		snprintf(trace, sizeof(trace), "%s/churn-10m.mmt.gz", dir);
+		snprintf(wl, sizeof(wl), "%s/workloads/churn-10m.yaml", source_root());
+	}
+	struct stat st;
+	if (stat(trace, &st) != 0) {
+		if (given) {
+			fprintf(stderr, "mmsim bench: %s: cannot read\n", trace);
+			return EX_NOINPUT_;
+		}
+		printf("read: generating %s from %s ...\n", trace, wl);
+		fflush(stdout);
+		if (make_trace(wl, NULL, trace, &err))
+			return cli_fail(&err);
+		stat(trace, &st);
+	}
+	static struct config cfg;
+	config_defaults(&cfg); /* 4 GiB machine, no CMA */
+	cfg.output.sample_interval_ns = 0;
+	const char *saved = getenv("MMSIM_TRACE_THREADS");
+	char saved_copy[32];
+	snprintf(saved_copy, sizeof(saved_copy), "%s", saved ? saved : "");
+	enum { ZCAT, GZIP, READ0, READ1, REPLAY0, REPLAY1, NR_READ };
+	struct read_times v[NR_READ][3];
+	uint64_t n = 0, nr[NR_READ] = { 0 };
+	int rc = 0;
+	for (int i = 0; i < 3 && !rc; i++) {
+		snprintf(cmd, sizeof(cmd), "zcat '%s' > /dev/null", trace);
+		if (time_command(cmd, &v[ZCAT][i]))
+			rc = sim_error_set(&err, EX_SOFTWARE_, "zcat failed on %s", trace);
+		snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > /dev/null", trace);
+		if (!rc && time_command(cmd, &v[GZIP][i]))
+			rc = sim_error_set(&err, EX_SOFTWARE_, "gzip -dc failed on %s", trace);
+		if (!rc && (time_read_only(trace, "0", &nr[READ0], &v[READ0][i], &err) ||
+			    time_read_only(trace, "1", &nr[READ1], &v[READ1][i], &err) ||
+			    time_full_replay(&cfg, trace, "0", &nr[REPLAY0], &v[REPLAY0][i], &err) ||
+			    time_full_replay(&cfg, trace, "1", &nr[REPLAY1], &v[REPLAY1][i], &err)))
+			rc = -1;
+	}
+	if (saved)
+		setenv("MMSIM_TRACE_THREADS", saved_copy, 1);
+	else
+		unsetenv("MMSIM_TRACE_THREADS");
+	if (rc)
+		return cli_fail(&err);
+	n = nr[READ0];
+	struct read_times m[NR_READ];
+	for (int k = 0; k < NR_READ; k++)
+		m[k] = read_median(v[k]);
+	/* blocked (FORMAT.md §3.1) when the first member carries the "MB" subfield */
+	unsigned char head[16] = { 0 };
+	FILE *fp = fopen(trace, "rb");
+	if (fp) {
+		if (fread(head, 1, sizeof(head), fp) != sizeof(head))
+			memset(head, 0, sizeof(head));
+		fclose(fp);
+	}
+	bool blocked = !memcmp(head, "\x1f\x8b\x08\x04", 4) && head[12] == 'M' && head[13] == 'B';
+	printf("read: %s: %llu records, %.1f MiB compressed, %s; inflater %s; median of 3; first figure:\n"
+	       "read: CPU time of the calling thread (the critical path), x zcat / x gzip -dc: over their CPU time\n",
+	       trace, (unsigned long long)n, (double)st.st_size / (1 << 20),
+	       blocked ? "blocked gzip" : "one gzip stream", trace_block_inflater_name());
+	printf("read: %-24s %.3f s  [wall %.3f s]\n", "zcat", m[ZCAT].process_s, m[ZCAT].wall_s);
+	printf("read: %-24s %.3f s  [wall %.3f s]\n", "gzip -dc", m[GZIP].process_s, m[GZIP].wall_s);
+	read_print("read only, one thread", n, &m[READ0], &m[ZCAT], &m[GZIP]);
+	read_print("read only, reader thread", n, &m[READ1], &m[ZCAT], &m[GZIP]);
+	read_print("replay, one thread", nr[REPLAY0], &m[REPLAY0], &m[ZCAT], &m[GZIP]);
+	read_print("replay, reader thread", nr[REPLAY1], &m[REPLAY1], &m[ZCAT], &m[GZIP]);
+	if (!keep_dir && !given) {
+		remove(trace);
+		rmdir(dir);
+	}
+	return 0;
+}
+
+/* Lines of a (gzip) text file, and nothing else done. */
+static uint64_t count_lines(const char *path)
+{
+	gzFile gz = gzopen(path, "rb");
+	static char buf[1 << 16];
+	uint64_t lines = 0;
+	int n;
+	while (gz && (n = gzread(gz, buf, sizeof(buf))) > 0)
+		for (char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))); p++)
+			lines++;
+	if (gz)
+		gzclose(gz);
+	return lines;
+}
+
+/* `mmsim import` of the shared compile-thp capture, in this process, against zcat of it. */
+static int bench_read_import(const char *keep_dir)
+{
+	char capture[4200], dir[4096], out[4300], cmd[4500];
+	snprintf(capture, sizeof(capture), "%s/tests/data/real/compile-thp/report.txt.gz", source_root());
+	struct stat st;
+	if (stat(capture, &st) != 0) {
+		printf("import: %s missing: skipped\n", capture);
+		return 0;
+	}
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
+	snprintf(out, sizeof(out), "%s/compile-thp.mmt.gz", dir);
+	uint64_t lines = count_lines(capture);
+	struct read_times z[3], im[3];
+	fflush(NULL);
+	int saved_err = dup(2), devnull = open("/dev/null", O_WRONLY);
+	int rc = 0;
+	for (int i = 0; i < 3 && !rc; i++) {
+		snprintf(cmd, sizeof(cmd), "zcat '%s' > /dev/null", capture);
+		if (time_command(cmd, &z[i])) {
+			rc = EX_SOFTWARE_;
+			break;
+		}
+		char *argv[] = { "import", capture, "-o", out, NULL };
+		dup2(devnull, 2); /* its reconciliation summary */
+		read_times_start(&im[i]);
+		rc = cmd_import(4, argv);
+		read_times_stop(&im[i]);
+		fflush(stderr);
+		dup2(saved_err, 2);
+	}
+	close(devnull);
+	close(saved_err);
+	if (rc) {
+		fprintf(stderr, "mmsim bench: import of %s failed (%d)\n", capture, rc);
+		return rc;
+	}
+	struct read_times zm = read_median(z), m = read_median(im);
+	printf("import: %s: %llu lines, %.1f MiB; median of 3, CPU time of the calling thread\n", capture,
+	       (unsigned long long)lines, (double)st.st_size / (1 << 20));
+	printf("import: %.3f s  %.2f M lines/s  x zcat %.2f   (budget >= 3 M lines/s, <= 1.2x zcat)"
+	       "   [zcat %.3f s; all threads %.3f s (x zcat %.2f); wall %.3f s (x zcat %.2f)]\n",
+	       m.thread_s, (double)lines / m.thread_s / 1e6, m.thread_s / zm.process_s, zm.process_s, m.process_s,
+	       m.process_s / zm.process_s, m.wall_s, m.wall_s / zm.wall_s);
+	if (!keep_dir) {
+		remove(out);
+		rmdir(dir);
+	}
+	return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
-	const char *which = NULL, *keep = NULL, *duration = NULL;
+	const char *which = NULL, *keep = NULL, *duration = NULL, *read_trace = NULL;
 	bool quick = false;
 	uint64_t churn_records = 0, limit_s = 0;
 	struct cli_list sets;
@@ -656,14 +921,16 @@ int cmd_bench(int argc, char **argv)
 		{ "timeout", 0, CLI_U64, &limit_s, "S", "pressure: wall-clock limit of one replay, in seconds (120)",
 		  .min = 1, .max = 86400 },
 		{ "set", 0, CLI_LIST, &sets, "KEY=VALUE", "pressure: override a config key of the pressure machine" },
+		{ "trace", 0, CLI_STR, &read_trace, "FILE", "read: the trace to read and replay (default: churn-10m, generated)" },
 		{ 0 },
 	};
 	struct cli_spec spec = {
-		.name = "bench", .synopsis = "[replay|state|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
+		.name = "bench", .synopsis = "[replay|state|read|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
 		.opts = opts,
 		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n"
 			 "pressure runs the churn reference, overcommit and anon-2x (bench/README.md);\n"
-			 "overcommit or anon-2x runs that case and the reference.  Without a name: all.\n",
+			 "overcommit or anon-2x runs that case and the reference; read: the trace reader\n"
+			 "and import against zcat (bench/README.md).  Without a name: all.\n",
 	};
 	struct cli_args pos;
 	int stop = cli_parse_or_exit(&spec, argc, argv, &pos);
@@ -691,7 +958,7 @@ int cmd_bench(int argc, char **argv)
 	for (int k = CASE_OVERCOMMIT; which && k < NR_CASES; k++)
 		if (!strcmp(which, case_names[k]))
 			po.mask = 1u << k;
-	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay")) {
+	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay") && strcmp(which, "read")) {
 		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
 		rc = EX_USAGE_;
 		goto out;
@@ -700,6 +967,10 @@ int cmd_bench(int argc, char **argv)
 		rc |= bench_state();
 	if (all || !strcmp(which, "replay"))
 		rc |= bench_replay(keep);
+	if (all || !strcmp(which, "read")) {
+		rc |= bench_read_trace(keep, read_trace);
+		rc |= bench_read_import(keep);
+	}
 	if (po.mask)
 		rc |= bench_pressure(&po);
 out:

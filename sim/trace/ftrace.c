@@ -1,11 +1,13 @@
 /* ftrace.c — the text line parser (tracefs `trace`, `trace_pipe`, `trace-cmd report`),
- * the buffered plain/gzip reader, and input-kind sniffing.
+ * the plain/gzip line reader (gzip inflated ahead on a thread, lines parsed where gzpipe.c
+ * hands them out), and input-kind sniffing.
  *
  * Speed matters (architecture.md §9: ≥ 1.5 M lines/s): lines are split in a large buffer with
  * memchr, nothing is allocated per line, and fields are found by name with memmem
  * (ftrace_events.c).
  */
 #include "ftrace.h"
+#include "gzpipe.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -307,23 +309,23 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	int fd = strcmp(path, "-") ? sim_open_input(path, err) : dup(0);
 	if (fd < 0)
 		return strcmp(path, "-") ? -1 : sim_error_set(err, EX_NOINPUT_, "-: %s", strerror(errno));
-	gzFile gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
+	struct gzpipe *gz = gzpipe_open(fd);
+	if (!gz)
 		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
-	}
-	gzbuffer(gz, 1u << 18);
 	buf = malloc(READ_BUF);
 	if (!buf) {
 		sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		goto err;
 	}
+	/* Lines are parsed where gzpipe hands them out; only a line split between two of its
+	 * stretches is put together in buf (have bytes so far). */
 	size_t have = 0;
 	for (;;) {
-		int n = gzread(gz, buf + have, (unsigned)(READ_BUF - have));
+		const unsigned char *c;
+		long n = gzpipe_next(gz, &c);
 		if (n < 0) {
 			int zerr;
-			const char *m = gzerror(gz, &zerr);
+			const char *m = gzpipe_error(gz, &zerr);
 			sim_error_set(err, zerr == Z_ERRNO ? EX_IOERR_ : EX_DATAERR_,
 				      "%s: after line %llu: %s", path,
 				      (unsigned long long)st->nr_lines,
@@ -331,29 +333,43 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 			goto err;
 		}
 		st->bytes += (uint64_t)n;
-		have += (size_t)n;
-		char *p = buf, *e = buf + have;
-		char *nl;
-		while ((nl = memchr(p, '\n', (size_t)(e - p)))) {
+		const char *p = (const char *)c, *e = p + n;
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		if (have) {
+			size_t take = (size_t)((nl ? nl : e) - p);
+			if (have + take >= READ_BUF)
+				goto too_long;
+			memcpy(buf + have, p, take);
+			have += take;
+			p += take;
+			if (nl) {
+				if (text_line(&tr, buf, have, err))
+					goto err;
+				have = 0;
+				p = nl + 1;
+				nl = memchr(p, '\n', (size_t)(e - p));
+			}
+		}
+		while (nl) {
 			if (text_line(&tr, p, (size_t)(nl - p), err))
 				goto err;
 			p = nl + 1;
+			nl = memchr(p, '\n', (size_t)(e - p));
 		}
-		have = (size_t)(e - p);
 		if (n == 0) {
-			if (have && text_line(&tr, p, have, err)) /* last line without newline */
+			if (have && text_line(&tr, buf, have, err)) /* last line without newline */
 				goto err;
 			break;
 		}
-		if (have == READ_BUF) {
-			sim_error_set(err, EX_DATAERR_, "%s:%llu: line longer than %u bytes: not an ftrace text file",
-				      path, (unsigned long long)st->nr_lines + 1, READ_BUF);
-			goto err;
+		if (p < e) {
+			if (have + (size_t)(e - p) >= READ_BUF)
+				goto too_long;
+			memcpy(buf + have, p, (size_t)(e - p));
+			have += (size_t)(e - p);
 		}
-		memmove(buf, p, have);
 	}
 	int zerr = Z_OK;
-	const char *m = gzerror(gz, &zerr);
+	const char *m = gzpipe_error(gz, &zerr);
 	if (zerr != Z_OK && zerr != Z_STREAM_END) {
 		sim_error_set(err, EX_DATAERR_, "%s: after line %llu: truncated or corrupt gzip: %s",
 			      path, (unsigned long long)st->nr_lines, gz_reason(m));
@@ -368,9 +384,13 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 		sim_error_set(err, EX_DATAERR_, "%s: no events", path);
 	else
 		rc = 0;
+	goto err;
+too_long:
+	sim_error_set(err, EX_DATAERR_, "%s:%llu: line longer than %u bytes: not an ftrace text file", path,
+		      (unsigned long long)st->nr_lines + 1, READ_BUF);
 err:
 	free(buf);
-	gzclose(gz);
+	gzpipe_close(gz);
 	return rc;
 }
 

@@ -323,6 +323,154 @@ static int in_more(struct trace_reader *r, struct sim_error *err)
 	}
 }
 
+/* At a gzip member: 1 when it is a member of a blocked trace (r->blk filled), 0 when it
+ * is an ordinary one (or cut short in its header: the stream inflater reports that), -1
+ * on a malformed block index. */
+static int look_block(struct trace_reader *r, struct sim_error *err)
+{
+	char why[128];
+	for (;;) {
+		size_t need = 0;
+		int rc = trace_block_parse(r->zs.next_in, r->zs.avail_in, &r->blk, &need, why, sizeof(why));
+		if (rc == -2 && !r->in_eof) {
+			if (in_more(r, err) < 0)
+				return -1;
+			continue;
+		}
+		if (rc == -1)
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "record %" PRIu64 ": gzip member at byte offset %" PRIu64 ": %s",
+						 r->nr_records + 1, r->in_off - r->zs.avail_in, why);
+		return rc == 1;
+	}
+}
+
+/* One block inflated (rc 0) or not (rc -1, crc and why from trace_block_inflate): the index
+ * noted, the error reported, or its bytes handed out.  data: where they are when not yet
+ * at out (inflated into out when in_place). */
+static long block_finish(struct trace_reader *r, const struct trace_block *b, uint64_t off, int rc, bool crc,
+			 const char *why, const unsigned char *data, bool in_place, unsigned char *out,
+			 size_t cap, struct sim_error *err)
+{
+	/* Reported at the end of the trace (trace_bin.c read_end): the records themselves say
+	 * more about a damaged file, e.g. one trace appended to another. */
+	if (b->first != r->index_next && r->index_bad_off == UINT64_MAX) {
+		r->index_bad_off = off;
+		r->index_bad_first = b->first;
+		r->index_bad_want = r->index_next;
+	}
+	if (rc < 0) {
+		if (crc)
+			return trace_reader_fail(r, err, EX_DATAERR_,
+						 "record %" PRIu64 ": %s at byte offset %" PRIu64
+						 " (the gzip block of records %" PRIu64 "..%" PRIu64 ")",
+						 r->nr_records + 1, why, off + b->bsize - (strstr(why, "CRC") ? 8u : 4u),
+						 b->first + 1, b->first + b->nr);
+		return trace_reader_fail(r, err, EX_DATAERR_,
+					 "corrupt gzip stream at record %" PRIu64 " (gzip block at byte offset %" PRIu64
+					 "): %s",
+					 r->nr_records + 1, off, why);
+	}
+	r->index_next += b->nr;
+	r->nr_blocks++;
+	r->member_seen = true;
+	r->in_mode = TRACE_IN_LOOK;
+	if (in_place)
+		return (long)b->usize;
+	if (b->usize <= cap) {
+		memcpy(out, data, b->usize);
+		return (long)b->usize;
+	}
+	if (data != r->blk_buf) {
+		if (!r->blk_buf && !(r->blk_buf = malloc(TRACE_BLOCK_MAX)))
+			return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+		memcpy(r->blk_buf, data, b->usize);
+	}
+	r->blk_pos = 0;
+	r->blk_len = b->usize;
+	r->in_mode = TRACE_IN_DRAIN;
+	return 0;
+}
+
+/* Queue the whole blocked members that follow in the input for the inflate threads, until
+ * the queue is full or something else comes (left to TRACE_IN_LOOK, in its turn). */
+static int block_prefetch(struct trace_reader *r, struct sim_error *err)
+{
+	while (!trace_zpool_full(r->zpool)) {
+		struct trace_block b;
+		size_t need;
+		char why[128];
+		int rc;
+		while ((rc = trace_block_parse(r->zs.next_in, r->zs.avail_in, &b, &need, why, sizeof(why))) == -2 &&
+		       !r->in_eof)
+			if (in_more(r, err) < 0)
+				return -1;
+		if (rc != 1)
+			return 0;
+		while (r->zs.avail_in < b.bsize && !r->in_eof)
+			if (in_more(r, err) < 0)
+				return -1;
+		if (r->zs.avail_in < b.bsize)
+			return 0;
+		if (trace_zpool_push(r->zpool, r->zs.next_in, &b, r->in_off - r->zs.avail_in) < 0)
+			return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+		r->zs.next_in += b.bsize;
+		r->zs.avail_in -= b.bsize;
+		r->nr_members++;
+	}
+	return 0;
+}
+
+/* The oldest queued member, inflated by a worker (or now, by this thread). */
+static long block_pool_take(struct trace_reader *r, unsigned char *out, size_t cap, struct sim_error *err)
+{
+	if (block_prefetch(r, err) < 0)
+		return -1;
+	struct trace_zblock zb;
+	trace_zpool_take(r->zpool, &zb);
+	long n = block_finish(r, &zb.b, zb.off, zb.rc, zb.crc, zb.why, zb.data, false, out, cap, err);
+	trace_zpool_release(r->zpool);
+	return n;
+}
+
+/* The member at next_in (TRACE_IN_BLOCK), inflated whole: into out when it fits, else
+ * into blk_buf to be drained; with inflate threads, queued with the members after it.
+ * Returns the bytes put at out (0 for an empty block, a block to drain, or a member cut
+ * short, gz_cut set), -1 on error. */
+static long block_take(struct trace_reader *r, unsigned char *out, size_t cap, struct sim_error *err)
+{
+	const struct trace_block *b = &r->blk;
+	while (r->zs.avail_in < b->bsize && !r->in_eof)
+		if (in_more(r, err) < 0)
+			return -1;
+	uint64_t off = r->in_off - r->zs.avail_in;
+	if (r->zs.avail_in < b->bsize) {
+		r->gz_cut = true;
+		r->zs.next_in += r->zs.avail_in;
+		r->zs.avail_in = 0;
+		r->in_mode = TRACE_IN_LOOK;
+		return 0;
+	}
+	if (r->zpool) {
+		/* counted as a member by TRACE_IN_LOOK already; block_prefetch counts the rest */
+		r->nr_members--;
+		if (block_prefetch(r, err) < 0)
+			return -1;
+		return block_pool_take(r, out, cap, err);
+	}
+	if (!r->inf && !(r->inf = trace_inflater_new()))
+		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+	bool in_place = b->usize <= cap;
+	if (!in_place && !r->blk_buf && !(r->blk_buf = malloc(TRACE_BLOCK_MAX)))
+		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+	char why[128];
+	bool crc;
+	int rc = trace_block_inflate(r->inf, r->zs.next_in, b, in_place ? out : r->blk_buf, &crc, why, sizeof(why));
+	r->zs.next_in += b->bsize;
+	r->zs.avail_in -= b->bsize;
+	return block_finish(r, b, off, rc, crc, why, r->blk_buf, in_place, out, cap, err);
+}
+
 /* Up to CAP decoded bytes into OUT: the number, 0 at the end of the input, -1 on error.
  * A file is gzip when it starts with the magic 1f 8b and plain bytes otherwise.  As
  * gzip(1) does, a member may be followed by another (RFC 1952 2.2); unlike gzread(),
@@ -333,10 +481,24 @@ static long in_decode(struct trace_reader *r, unsigned char *out, size_t cap, st
 		uint64_t off = r->in_off - r->zs.avail_in;
 		switch (r->in_mode) {
 		case TRACE_IN_LOOK:
+			if (r->zpool && trace_zpool_pending(r->zpool)) {
+				long n = block_pool_take(r, out, cap, err);
+				if (n != 0)
+					return n;
+				continue;
+			}
 			while (r->zs.avail_in < 2 && !r->in_eof)
 				if (in_more(r, err) < 0)
 					return -1;
 			if (r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1f && r->zs.next_in[1] == 0x8b) {
+				r->nr_members++;
+				int blocked = look_block(r, err);
+				if (blocked < 0)
+					return -1;
+				if (blocked) {
+					r->in_mode = TRACE_IN_BLOCK;
+					continue;
+				}
 				int zrc = r->zs_init ? inflateReset(&r->zs)
 						     : inflateInit2(&r->zs, 16 + MAX_WBITS);
 				if (zrc != Z_OK)
@@ -368,6 +530,20 @@ static long in_decode(struct trace_reader *r, unsigned char *out, size_t cap, st
 				r->zs.avail_in -= (uInt)n;
 				return (long)n;
 			}
+		case TRACE_IN_BLOCK: {
+			long n = block_take(r, out, cap, err);
+			if (n != 0)
+				return n;
+			continue;
+		}
+		case TRACE_IN_DRAIN: {
+			size_t n = r->blk_len - r->blk_pos < cap ? r->blk_len - r->blk_pos : cap;
+			memcpy(out, r->blk_buf + r->blk_pos, n);
+			r->blk_pos += n;
+			if (r->blk_pos == r->blk_len)
+				r->in_mode = TRACE_IN_LOOK;
+			return (long)n;
+		}
 		case TRACE_IN_GZIP:
 			break;
 		}
@@ -425,6 +601,22 @@ int trace_fill(struct trace_reader *r, size_t need, struct sim_error *err)
 	return 0;
 }
 
+/* MMSIM_TRACE_THREADS: 0 reads on the caller's thread; 1 (the default) a regular file on a
+ * reader thread; N > 1 adds N - 1 threads that inflate the members of a blocked trace ahead
+ * of the reader thread.  The records are the same whichever is chosen.  Writers deflate on
+ * a thread of their own unless it is 0, to the same bytes. */
+static unsigned reader_threads(void)
+{
+	const char *s = getenv("MMSIM_TRACE_THREADS");
+	if (!s || !*s)
+		return 1;
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	if (*end || n > 16)
+		return 1;
+	return (unsigned)n;
+}
+
 struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *err)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
@@ -435,6 +627,7 @@ struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *e
 	}
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	r->fd = fd;
+	r->index_bad_off = UINT64_MAX;
 	r->buf = malloc(TRACE_BUF_SIZE);
 	r->in = malloc(TRACE_IN_SIZE);
 	if (!r->buf || !r->in) {
@@ -466,6 +659,11 @@ struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *e
 				  avail ? "" : " (empty)");
 		goto err;
 	}
+	/* Only a regular file: a pipe's writer may stall, and trace_close must not wait for it. */
+	struct stat sb;
+	unsigned threads = reader_threads();
+	if (threads && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && trace_pipe_start(r, threads - 1, err) < 0)
+		goto err;
 	return r;
 err:
 	trace_close(r);
@@ -500,6 +698,13 @@ enum trace_encoding trace_reader_encoding(const struct trace_reader *r)
 
 int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
 {
+	if (r->pipe)
+		return trace_pipe_read(r, rec, err);
+	return trace_read_direct(r, rec, err);
+}
+
+int trace_read_direct(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
 	if (r->failed) {
 		if (err)
 			*err = r->saved;
@@ -514,13 +719,18 @@ int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_erro
 
 uint64_t trace_reader_records(const struct trace_reader *r)
 {
-	return r->nr_records;
+	return r->pipe ? trace_pipe_records(r) : r->nr_records;
 }
 
 void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
+	if (r->pipe)
+		trace_pipe_stop(r);
+	trace_zpool_free(r->zpool);
+	trace_inflater_free(r->inf);
+	free(r->blk_buf);
 	if (r->zs_init)
 		inflateEnd(&r->zs);
 	if (r->fd >= 0)
@@ -542,24 +752,58 @@ enum trace_encoding trace_encoding_for(const char *path)
 	return TRACE_BINARY_GZ;
 }
 
+int trace_writer_block(struct trace_writer *w, const unsigned char *buf, size_t len, uint64_t first,
+		       uint32_t nr, struct sim_error *err)
+{
+	const unsigned char *p = buf;
+	size_t n = len;
+	if (w->dz) {
+		n = trace_block_deflate(w->dz, buf, len, first, nr, w->zbuf, trace_block_bound(TRACE_BLOCK_SIZE));
+		if (!n)
+			return sim_error_set(err, EX_SOFTWARE_, "%s: deflate failed", w->af.path);
+		p = w->zbuf;
+	}
+	if (fwrite(p, 1, n, w->af.fp) != n)
+		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path, strerror(errno));
+	return 0;
+}
+
+/* Write out buf[0, len) as one block: a gzip member (FORMAT.md §3.1) or, for plain text,
+ * the bytes themselves; with the deflate thread, handed over to it. */
+static int writer_emit(struct trace_writer *w, struct sim_error *err)
+{
+	if (!w->len)
+		return 0;
+	int rc = w->wpipe ? trace_wpipe_push(w, err)
+			  : trace_writer_block(w, w->buf, w->len, w->block_first,
+					       (uint32_t)(w->nr_records - w->block_first), err);
+	if (rc < 0) {
+		w->failed = true;
+		return -1;
+	}
+	w->block_first = w->nr_records;
+	w->len = 0;
+	return 0;
+}
+
+int trace_writer_room(struct trace_writer *w, size_t room, struct sim_error *err)
+{
+	if (TRACE_BLOCK_SIZE - w->len < room)
+		return writer_emit(w, err);
+	return 0;
+}
+
 int trace_writer_put(struct trace_writer *w, const void *p, size_t n, struct sim_error *err)
 {
-	if (!n)
-		return 0;
-	if (w->gz) {
-		if (gzwrite(w->gz, p, (unsigned)n) != (int)n) {
-			int errnum;
-			const char *msg = gzerror(w->gz, &errnum);
-			w->failed = true;
-			return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path,
-					     errnum == Z_ERRNO ? strerror(errno) : msg);
-		}
-		return 0;
-	}
-	if (fwrite(p, 1, n, w->af.fp) != n) {
-		w->failed = true;
-		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", w->af.path,
-				     strerror(errno));
+	const unsigned char *q = p;
+	while (n) {
+		if (w->len == TRACE_BLOCK_SIZE && writer_emit(w, err) < 0)
+			return -1;
+		size_t k = TRACE_BLOCK_SIZE - w->len < n ? TRACE_BLOCK_SIZE - w->len : n;
+		memcpy(w->buf + w->len, q, k);
+		w->len += k;
+		q += k;
+		n -= k;
 	}
 	return 0;
 }
@@ -585,32 +829,33 @@ struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
 		return NULL;
 	}
 	w->enc = enc;
-	w->buf = malloc(TRACE_BUF_SIZE);
-	if (!w->buf) {
+	w->buf = malloc(TRACE_BLOCK_SIZE);
+	if (enc != TRACE_TEXT) {
+		/* Level 1: on churn traces level 6 is 2.5× slower to write for 4 % smaller
+		 * files, and inflate runs as fast on either. */
+		w->dz = trace_deflater_new(1);
+		w->zbuf = malloc(trace_block_bound(TRACE_BLOCK_SIZE));
+	}
+	if (!w->buf || (enc != TRACE_TEXT && (!w->dz || !w->zbuf))) {
 		sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+		trace_deflater_free(w->dz);
+		free(w->zbuf);
+		free(w->buf);
 		free(w);
 		return NULL;
 	}
 	FILE *fp = atomic_open(&w->af, path, err);
 	if (!fp) {
+		trace_deflater_free(w->dz);
+		free(w->zbuf);
 		free(w->buf);
 		free(w);
 		return NULL;
 	}
-	if (enc != TRACE_TEXT) {
-		/* Level 1: on churn traces level 6 is 2.5× slower to write for 4 % smaller
-		 * files, and inflate runs as fast on either.  deflate writes straight to the temporary file's descriptor (nothing goes
-		 * through fp, whose fclose in atomic_commit then only closes and renames). */
-		int fd = dup(fileno(fp));
-		w->gz = fd >= 0 ? gzdopen(fd, "wb1") : NULL;
-		if (!w->gz) {
-			if (fd >= 0)
-				close(fd);
-			sim_error_set(err, EX_IOERR_, "%s: cannot start gzip stream", path);
-			goto err;
-		}
-		gzbuffer(w->gz, 128u << 10);
-	}
+	/* Deflate on a thread of its own; without one (none to be had, MMSIM_TRACE_THREADS=0)
+	 * here, to the same bytes. */
+	if (w->dz && reader_threads())
+		trace_wpipe_start(w);
 	if ((enc == TRACE_BINARY_GZ ? trace_bin_begin(w, h, err) : trace_text_begin(w, h, err)) < 0)
 		goto err;
 	return w;
@@ -635,6 +880,9 @@ int trace_write(struct trace_writer *w, const struct trace_record *rec, struct s
 				     "%s: record %" PRIu64 ": time %" PRIu64 " before previous %" PRIu64,
 				     w->af.path, w->nr_records + 1, rec->time_ns, w->last_time_ns);
 	}
+	/* a block holds whole records: cut it before one that might not fit */
+	if (trace_writer_room(w, w->enc == TRACE_BINARY_GZ ? TRB_MAX_RECORD : TRACE_TEXT_LINE_MAX + 1, err) < 0)
+		return -1;
 	int ret = w->enc == TRACE_BINARY_GZ ? trace_bin_write(w, rec, err) : trace_text_write(w, rec, err);
 	if (ret < 0)
 		return -1;
@@ -651,15 +899,13 @@ int trace_commit(struct trace_writer *w, struct sim_error *err)
 	}
 	if (w->enc == TRACE_BINARY_GZ && trace_bin_finish(w, err) < 0)
 		goto err;
-	if (w->gz) {
-		int ret = gzclose(w->gz);
-		w->gz = NULL;
-		if (ret != Z_OK) {
-			sim_error_set(err, EX_IOERR_, "%s: write failed (gzip close %d)", w->af.path, ret);
-			goto err;
-		}
-	}
+	if (writer_emit(w, err) < 0)
+		goto err;
+	if (w->wpipe && trace_wpipe_finish(w, err) < 0)
+		goto err;
 	int ret = atomic_commit(&w->af, err);
+	trace_deflater_free(w->dz);
+	free(w->zbuf);
 	free(w->buf);
 	free(w);
 	return ret;
@@ -672,9 +918,11 @@ void trace_abort(struct trace_writer *w)
 {
 	if (!w)
 		return;
-	if (w->gz)
-		gzclose(w->gz);
+	if (w->wpipe)
+		trace_wpipe_finish(w, NULL);
 	atomic_abort(&w->af);
+	trace_deflater_free(w->dz);
+	free(w->zbuf);
 	free(w->buf);
 	free(w);
 }

@@ -1,7 +1,8 @@
 /* trace.h — the native mmsim trace: records of workload *intent* (architecture.md §2, §5).
  *
  * Two encodings of the same record stream:
- *   *.mmt.gz   binary records in a zlib (gzip) stream, with a versioned header;
+ *   *.mmt.gz   binary records in blocked gzip (independent members with a record index,
+ *              FORMAT.md §3.1), with a versioned header;
  *   *.mmt.txt  one record a line, for hand-written tests.
  * A trace carries only what the workload asked for: which pfn is used, reclaim,
  * compaction and failures are the simulator's own decisions.
@@ -103,6 +104,8 @@ struct trace_reader;
 struct trace_writer;
 
 /* Open PATH; the encoding is chosen by content (magic), not by name; "-" is stdin.
+ * A regular file is inflated and decoded on a reader thread (MMSIM_TRACE_THREADS, trace.c)
+ * with the same records and errors as on the caller's.
  * Errors (missing file: EX_NOINPUT_, bad magic/version/corrupt: EX_DATAERR_) name the
  * file and, for record errors, the 1-based record number (and line for .mmt.txt). */
 struct trace_reader *trace_open(const char *path, struct sim_error *err);
@@ -128,6 +131,9 @@ enum trace_encoding trace_encoding_for(const char *path);
 /* Like trace_open, on an open descriptor (taken over: trace_close closes it); name is
  * used in messages.  Lets tests and fuzzers read from pipes and memfds. */
 struct trace_reader *trace_open_fd(int fd, const char *name, struct sim_error *err);
+/* Which library inflates the blocks of a blocked trace (FORMAT.md §3.1): "libdeflate" where
+ * it was found at build time, else "zlib". */
+const char *trace_block_inflater_name(void);
 /* TRACE_BINARY_GZ or TRACE_TEXT (a gzip-compressed text trace reports TRACE_TEXT). */
 enum trace_encoding trace_reader_encoding(const struct trace_reader *r);
 

@@ -158,6 +158,17 @@ static int read_end(struct trace_reader *r, const unsigned char *p, const unsign
 	if (r->len != r->pos)
 		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
 					 ": data after the end-of-trace marker", recno);
+	/* Blocks name their records (FORMAT.md §3.1): with every member a block, they must
+	 * account for all of them. */
+	if (r->index_bad_off != UINT64_MAX)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": the gzip block at byte offset %" PRIu64 " says it starts at record %" PRIu64
+					 ", the blocks before it hold %" PRIu64 " records",
+					 recno, r->index_bad_off, r->index_bad_first + 1, r->index_bad_want);
+	if (r->nr_blocks && r->nr_blocks == r->nr_members && r->index_next != r->nr_records)
+		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
+					 ": the gzip blocks' index counts %" PRIu64 " records, the trace has %" PRIu64,
+					 recno, r->index_next, r->nr_records);
 	if (r->gz_cut)
 		return trace_reader_fail(r, err, EX_DATAERR_, "truncated at record %" PRIu64
 					 " (gzip stream cut short)", recno);
@@ -314,36 +325,34 @@ bad_varint:
 
 /* ---- writing -------------------------------------------------------------------- */
 
-static int flush(struct trace_writer *w, struct sim_error *err)
-{
-	int ret = trace_writer_put(w, w->buf, w->len, err);
-	w->len = 0;
-	return ret;
-}
-
 int trace_bin_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err)
 {
-	unsigned char *p = w->buf;
+	unsigned char fixed[TRB_HEADER_FIXED], *p = fixed;
 	memcpy(p, TRACE_MAGIC, 8);
 	p = put_le32(p + 8, TRACE_VERSION);
-	p = put_le32(p, h->nr_meta);
+	put_le32(p, h->nr_meta);
+	if (trace_writer_put(w, fixed, sizeof(fixed), err) < 0)
+		return -1;
 	for (uint32_t i = 0; i < h->nr_meta; i++) {
+		unsigned char kv[2 + sizeof(h->meta[0].key) + sizeof(h->meta[0].value)];
 		size_t klen = strlen(h->meta[i].key), vlen = strlen(h->meta[i].value);
+		p = kv;
 		*p++ = (unsigned char)klen;
 		memcpy(p, h->meta[i].key, klen);
 		p += klen;
 		*p++ = (unsigned char)vlen;
 		memcpy(p, h->meta[i].value, vlen);
 		p += vlen;
+		if (trace_writer_put(w, kv, (size_t)(p - kv), err) < 0)
+			return -1;
 	}
-	w->len = (size_t)(p - w->buf);
-	return flush(w, err);
+	return 0;
 }
 
+/* trace_write made room for TRB_MAX_RECORD bytes in the block. */
 int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err)
 {
-	if (w->len > TRACE_BUF_SIZE - TRB_MAX_RECORD && flush(w, err) < 0)
-		return -1;
+	(void)err;
 	unsigned used = trace_kind_fields[rec->kind];
 	unsigned char *p = w->buf + w->len;
 	bool task = (used & TRF_TASK) && rec->task != w->last_task;
@@ -395,11 +404,8 @@ int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, stru
 
 int trace_bin_finish(struct trace_writer *w, struct sim_error *err)
 {
-	if (w->len > TRACE_BUF_SIZE - TRB_MAX_RECORD && flush(w, err) < 0)
-		return -1;
-	unsigned char *p = w->buf + w->len;
+	unsigned char end[1 + 10], *p = end;
 	*p++ = TRB_END;
 	p = put_uvarint(p, w->nr_records);
-	w->len = (size_t)(p - w->buf);
-	return flush(w, err);
+	return trace_writer_put(w, end, (size_t)(p - end), err);
 }

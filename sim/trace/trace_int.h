@@ -1,5 +1,6 @@
-/* trace_int.h — internals shared by trace.c (names, header, validation, dispatch),
- * trace_bin.c (the .mmt.gz record codec) and trace_text.c (the .mmt.txt codec).
+/* trace_int.h — internals shared by trace.c (names, header, validation, dispatch, the
+ * input and output of gzip blocks), trace_bin.c (the .mmt.gz record codec), trace_text.c
+ * (the .mmt.txt codec) and trace_pipe.c (the reader, inflate and deflate threads).
  * Not for other modules: they use trace.h.  The byte layout is specified in FORMAT.md.
  *
  * Glossary:
@@ -11,6 +12,7 @@
 #define MMSIM_TRACE_INT_H
 
 #include "trace.h"
+#include "trace_block.h"
 
 #include <zlib.h>
 
@@ -37,8 +39,11 @@
  * skips anything after a gzip member that does not start another one and names the file
  * "<fd:N>" in its messages.  in_off - zs.avail_in is the byte offset of the next
  * unconsumed input byte; in_mode says how the bytes at that offset are taken. */
-enum trace_in_mode { TRACE_IN_LOOK, TRACE_IN_GZIP, TRACE_IN_PLAIN };
-#define TRACE_IN_SIZE (64u << 10)
+/* TRACE_IN_BLOCK: a whole member of a blocked trace is at next_in (blk says its size);
+ * TRACE_IN_DRAIN: an inflated block is being handed out of blk_buf. */
+enum trace_in_mode { TRACE_IN_LOOK, TRACE_IN_GZIP, TRACE_IN_PLAIN, TRACE_IN_BLOCK, TRACE_IN_DRAIN };
+/* Holds the largest member of a blocked trace with room to read on. */
+#define TRACE_IN_SIZE (TRACE_BLOCK_MAX_MEMBER + (64u << 10))
 
 struct trace_reader {
 	int fd;
@@ -49,6 +54,21 @@ struct trace_reader {
 	bool in_eof;         /* read() returned 0 */
 	uint64_t in_off;     /* bytes read from fd so far */
 	unsigned char *in;   /* TRACE_IN_SIZE bytes of input */
+	/* Blocked input (FORMAT.md §3.1).  Invariant: blk_pos <= blk_len <= TRACE_BLOCK_MAX;
+	 * index_next == the sum of the nr fields of the blocks so far, and a block naming
+	 * another first record makes the trace fail at its end, unless something else fails first. */
+	struct trace_inflater *inf; /* made at the first blocked member */
+	struct trace_block blk;     /* the member at next_in (TRACE_IN_BLOCK) */
+	unsigned char *blk_buf;     /* a block that did not fit the window's free room */
+	size_t blk_pos, blk_len;
+	uint64_t index_next;
+	uint64_t index_bad_off;     /* first block whose first record is not index_next ... */
+	uint64_t index_bad_first;   /* ... and what it says (index_bad_off: UINT64_MAX if none) */
+	uint64_t index_bad_want;
+	uint64_t nr_blocks;         /* blocked members read */
+	uint64_t nr_members;        /* gzip members of any kind started */
+	struct trace_pipe *pipe;    /* reader thread (trace_pipe.c); NULL: read on the caller's */
+	struct trace_zpool *zpool;  /* inflate threads for blocked members; NULL: none */
 	enum trace_encoding enc;
 	char name[1024]; /* for messages: the path, or "<stdin>" */
 	struct trace_header hdr;
@@ -74,15 +94,22 @@ struct trace_reader {
 	unsigned long line_no;
 };
 
-/* Writer state.  Invariant: nr_records == records accepted by trace_write, all of them
- * encoded into buf[0, len) or already handed to gz / af.fp; len <= TRACE_BUF_SIZE;
- * once failed, only trace_abort (or a refusing trace_commit) may follow. */
+/* Writer state.  buf holds one block (TRACE_BLOCK_SIZE bytes) before it is deflated into
+ * a member (binary and text.gz) or written as it is (text); a block starts at a record
+ * boundary unless the header alone overflows one.
+ * Invariant: nr_records == records accepted by trace_write, all of them encoded into
+ * buf[0, len) or already handed out; block_first == records in the blocks handed out;
+ * len <= TRACE_BLOCK_SIZE; once failed, only trace_abort (or a refusing trace_commit) may
+ * follow. */
 struct trace_writer {
 	struct atomic_file af;
 	enum trace_encoding enc;
-	gzFile gz;          /* binary and text.gz: deflate into a dup of af's descriptor */
-	unsigned char *buf; /* binary records, or text lines, before gzwrite/fwrite */
+	struct trace_deflater *dz; /* binary and text.gz */
+	struct trace_wpipe *wpipe; /* deflate thread (trace_pipe.c); NULL: deflate here */
+	unsigned char *zbuf;       /* one member, trace_block_bound(TRACE_BLOCK_SIZE) bytes */
+	unsigned char *buf; /* binary records, or text lines, of the current block */
 	size_t len;
+	uint64_t block_first;
 	uint64_t nr_records;
 	bool failed;
 	sim_ns_t last_time_ns;
@@ -125,7 +152,53 @@ int trace_text_read(struct trace_reader *r, struct trace_record *rec, struct sim
 int trace_text_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err);
 int trace_text_write(struct trace_writer *w, const struct trace_record *rec, struct sim_error *err);
 
-/* Write bytes to the writer's output (gz or plain file). */
+/* Append bytes to the current block, writing out full blocks. */
 int trace_writer_put(struct trace_writer *w, const void *p, size_t n, struct sim_error *err);
+/* Write out the current block if fewer than `room` bytes are free in it. */
+int trace_writer_room(struct trace_writer *w, size_t room, struct sim_error *err);
+/* One block, deflated into a member (binary, text.gz) or as it is (text), to af.fp. */
+int trace_writer_block(struct trace_writer *w, const unsigned char *buf, size_t len, uint64_t first,
+		       uint32_t nr, struct sim_error *err);
+
+/* trace_pipe.c: the writer's deflate thread.  trace_wpipe_start (0, or -1 with no thread:
+ * deflate on the caller's) hands dz, zbuf and af.fp to a thread; trace_wpipe_push hands it
+ * the current block (w->buf is swapped for an empty one); trace_wpipe_finish waits for every
+ * block to be written and ends the thread.  A write error is returned by the next push or
+ * by finish. */
+int trace_wpipe_start(struct trace_writer *w);
+int trace_wpipe_push(struct trace_writer *w, struct sim_error *err);
+int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err);
+
+/* trace.c: the records on the caller's thread, as trace_read without a reader thread. */
+int trace_read_direct(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+
+/* trace_pipe.c: the reader thread.  trace_pipe_start hands everything but hdr, name and
+ * enc over to a thread that runs trace_read_direct into a ring of record batches;
+ * trace_pipe_read takes them in order, with the same results (an error after the records
+ * before it); trace_pipe_stop ends and joins the thread. */
+int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_error *err);
+int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+uint64_t trace_pipe_records(const struct trace_reader *r);
+void trace_pipe_stop(struct trace_reader *r);
+
+/* trace_pipe.c: worker threads inflating queued members of a blocked trace.  The reader
+ * pushes whole members (copied) while the pool is not full and takes them back inflated in
+ * the order pushed (take, then release once the block's bytes were copied). */
+struct trace_zblock {
+	struct trace_block b;
+	uint64_t off;              /* the member's byte offset in the file */
+	const unsigned char *data; /* b.usize bytes when rc == 0 */
+	int rc;                    /* of trace_block_inflate: 0, or -1 with crc and why */
+	bool crc;
+	char why[128];
+};
+struct trace_zpool *trace_zpool_new(unsigned workers);
+void trace_zpool_free(struct trace_zpool *z);
+bool trace_zpool_full(const struct trace_zpool *z);
+unsigned trace_zpool_pending(const struct trace_zpool *z);
+int trace_zpool_push(struct trace_zpool *z, const unsigned char *member, const struct trace_block *b,
+		     uint64_t off);
+const struct trace_zblock *trace_zpool_take(struct trace_zpool *z, struct trace_zblock *out);
+void trace_zpool_release(struct trace_zpool *z);
 
 #endif

@@ -1,0 +1,502 @@
+/* trace_pipe.c — the reader thread: inflating and decoding a trace off the caller's thread.
+ *
+ * Replay spends about a third of its time reading (inflate, then record decode); on a
+ * machine with a second core that work overlaps the simulation instead of adding to it.
+ * The thread runs trace_read_direct, the very reader used without a thread, into a ring of
+ * PIPE_RING batches of up to PIPE_BATCH decoded records; trace_read hands them out in order.
+ * A batch ends early at the end of the trace or at an error, and carries that outcome, so
+ * the caller sees exactly the records, the end and the error (naming the same record) that
+ * reading on its own thread would give.
+ *
+ * Ownership: after trace_pipe_start the thread alone touches the reader's input and decode
+ * state (fd, zs, buf, nr_records, failed, ...); the caller touches only the ring slots the
+ * thread has published and its own counters here.  hdr, name and enc are fixed by then. */
+#include "trace_int.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PIPE_BATCH 4096u /* records: 128 KiB, a handoff per 4096 records */
+#define PIPE_RING 8u     /* batches: the thread may run up to 32 k records ahead */
+
+struct pipe_batch {
+	uint32_t n;           /* records in rec[] */
+	int status;           /* the read after rec[n - 1]: 1 (batch full), 0 end, -1 error */
+	struct sim_error err; /* status -1 */
+	struct trace_record rec[PIPE_BATCH];
+};
+
+/* Invariant (under mu): 0 <= count <= PIPE_RING; ring[head .. head + count) (mod PIPE_RING)
+ * are published batches, ring[head] being cur when the caller holds one. */
+struct trace_pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled; /* count went up */
+	pthread_cond_t freed;  /* count went down, or stop */
+	unsigned head, count;
+	bool stop;
+	struct pipe_batch *ring;
+
+	/* the caller's side */
+	const struct pipe_batch *cur; /* ring[head] while being read, else NULL */
+	uint32_t pos;
+	uint64_t nr_records; /* returned with 1 */
+	bool done, failed;
+	struct sim_error saved;
+};
+
+static void *pipe_main(void *arg)
+{
+	struct trace_reader *r = arg;
+	struct trace_pipe *p = r->pipe;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->count == PIPE_RING && !p->stop)
+			pthread_cond_wait(&p->freed, &p->mu);
+		bool stop = p->stop;
+		struct pipe_batch *b = &p->ring[(p->head + p->count) % PIPE_RING];
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		uint32_t n = 0;
+		int rc = 1;
+		while (n < PIPE_BATCH && (rc = trace_read_direct(r, &b->rec[n], &b->err)) == 1)
+			n++;
+		b->n = n;
+		b->status = rc;
+		pthread_mutex_lock(&p->mu);
+		p->count++;
+		pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->mu);
+		if (rc != 1)
+			break;
+	}
+	return NULL;
+}
+
+int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_error *err)
+{
+	if (inflaters && !(r->zpool = trace_zpool_new(inflaters)))
+		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+	struct trace_pipe *p = calloc(1, sizeof(*p));
+	if (p)
+		p->ring = malloc(PIPE_RING * sizeof(*p->ring));
+	if (!p || !p->ring) {
+		free(p);
+		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	r->pipe = p;
+	/* Signals are for the caller's thread (mmsim run stops on SIGINT there). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&p->thread, NULL, pipe_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		/* no thread to be had: read on the caller's thread, with the same results */
+		r->pipe = NULL;
+		pthread_cond_destroy(&p->freed);
+		pthread_cond_destroy(&p->filled);
+		pthread_mutex_destroy(&p->mu);
+		free(p->ring);
+		free(p);
+	}
+	return 0;
+}
+
+int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
+	struct trace_pipe *p = r->pipe;
+	for (;;) {
+		if (__builtin_expect(p->cur != NULL, 1)) {
+			if (__builtin_expect(p->pos < p->cur->n, 1)) {
+				*rec = p->cur->rec[p->pos++];
+				p->nr_records++;
+				return 1;
+			}
+			if (p->cur->status == 0) {
+				p->done = true;
+			} else if (p->cur->status < 0) {
+				p->failed = true;
+				p->saved = p->cur->err;
+			} else {
+				pthread_mutex_lock(&p->mu);
+				p->head = (p->head + 1) % PIPE_RING;
+				p->count--;
+				pthread_cond_signal(&p->freed);
+				pthread_mutex_unlock(&p->mu);
+			}
+			p->cur = NULL;
+		}
+		if (p->failed) {
+			if (err)
+				*err = p->saved;
+			return -1;
+		}
+		if (p->done)
+			return 0;
+		pthread_mutex_lock(&p->mu);
+		while (p->count == 0)
+			pthread_cond_wait(&p->filled, &p->mu);
+		p->cur = &p->ring[p->head];
+		pthread_mutex_unlock(&p->mu);
+		p->pos = 0;
+	}
+}
+
+uint64_t trace_pipe_records(const struct trace_reader *r)
+{
+	return r->pipe->nr_records;
+}
+
+void trace_pipe_stop(struct trace_reader *r)
+{
+	struct trace_pipe *p = r->pipe;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->freed);
+	pthread_cond_destroy(&p->filled);
+	pthread_mutex_destroy(&p->mu);
+	free(p->ring);
+	free(p);
+	r->pipe = NULL;
+}
+
+/* ---- inflate threads for blocked traces ------------------------------------------
+ *
+ * The reader thread takes whole members of a blocked trace off its input (their size is in
+ * their header, FORMAT.md §3.1) and queues them here; worker threads inflate them in any
+ * order, and the reader takes them back in queue order, inflating one itself when no worker
+ * has started it.  The reader checks the index and reports errors in that order, so what it
+ * decodes, and every message, is what it would be inflating the members itself. */
+
+#define ZPOOL_SLOTS 8u
+
+enum zslot_state { ZS_FREE, ZS_QUEUED, ZS_BUSY, ZS_DONE };
+
+struct zslot {
+	enum zslot_state state;
+	struct trace_block b;
+	uint64_t off;          /* byte offset of the member in the file */
+	unsigned char *in;     /* the member, in_cap bytes allocated */
+	unsigned char *out;    /* its block, out_cap bytes allocated */
+	size_t in_cap, out_cap;
+	int rc;                /* of trace_block_inflate */
+	bool crc;
+	char why[128];
+};
+
+/* Invariant (under mu): slots seq tail .. head - 1 (mod ZPOOL_SLOTS) are in use, in queue
+ * order; head - tail <= ZPOOL_SLOTS. */
+struct trace_zpool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	bool stop;
+	uint64_t head, tail;
+	struct zslot slot[ZPOOL_SLOTS];
+	unsigned nr_workers;
+	pthread_t worker[16];
+	struct trace_inflater *inf[16 + 1]; /* one per worker; inf[nr_workers] the reader's */
+};
+
+static void zslot_inflate(struct zslot *s, struct trace_inflater *inf)
+{
+	s->rc = trace_block_inflate(inf, s->in, &s->b, s->out, &s->crc, s->why, sizeof(s->why));
+}
+
+static void *zpool_main(void *arg)
+{
+	struct trace_zpool *z = arg;
+	pthread_mutex_lock(&z->mu);
+	unsigned me = 0;
+	while (me < z->nr_workers && !pthread_equal(z->worker[me], pthread_self()))
+		me++;
+	for (;;) {
+		struct zslot *s = NULL;
+		while (!z->stop) {
+			for (uint64_t q = z->tail; q < z->head && !s; q++)
+				if (z->slot[q % ZPOOL_SLOTS].state == ZS_QUEUED)
+					s = &z->slot[q % ZPOOL_SLOTS];
+			if (s)
+				break;
+			pthread_cond_wait(&z->work, &z->mu);
+		}
+		if (z->stop)
+			break;
+		s->state = ZS_BUSY;
+		pthread_mutex_unlock(&z->mu);
+		zslot_inflate(s, z->inf[me]);
+		pthread_mutex_lock(&z->mu);
+		s->state = ZS_DONE;
+		pthread_cond_broadcast(&z->done);
+	}
+	pthread_mutex_unlock(&z->mu);
+	return NULL;
+}
+
+struct trace_zpool *trace_zpool_new(unsigned workers)
+{
+	if (workers > 16)
+		workers = 16;
+	struct trace_zpool *z = calloc(1, sizeof(*z));
+	if (!z)
+		return NULL;
+	pthread_mutex_init(&z->mu, NULL);
+	pthread_cond_init(&z->work, NULL);
+	pthread_cond_init(&z->done, NULL);
+	for (unsigned i = 0; i <= workers; i++)
+		if (!(z->inf[i] = trace_inflater_new())) {
+			trace_zpool_free(z);
+			return NULL;
+		}
+	/* started under mu: a worker finds its index once every handle is written */
+	pthread_mutex_lock(&z->mu);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < workers; i++) {
+		if (pthread_create(&z->worker[z->nr_workers], NULL, zpool_main, z) != 0)
+			break;
+		z->nr_workers++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_mutex_unlock(&z->mu);
+	return z; /* the reader inflates with inf[nr_workers] */
+}
+
+void trace_zpool_free(struct trace_zpool *z)
+{
+	if (!z)
+		return;
+	pthread_mutex_lock(&z->mu);
+	z->stop = true;
+	pthread_cond_broadcast(&z->work);
+	pthread_mutex_unlock(&z->mu);
+	for (unsigned i = 0; i < z->nr_workers; i++)
+		pthread_join(z->worker[i], NULL);
+	for (unsigned i = 0; i < ARRAY_SIZE(z->inf); i++)
+		trace_inflater_free(z->inf[i]);
+	for (unsigned i = 0; i < ZPOOL_SLOTS; i++) {
+		free(z->slot[i].in);
+		free(z->slot[i].out);
+	}
+	pthread_cond_destroy(&z->done);
+	pthread_cond_destroy(&z->work);
+	pthread_mutex_destroy(&z->mu);
+	free(z);
+}
+
+unsigned trace_zpool_pending(const struct trace_zpool *z)
+{
+	return (unsigned)(z->head - z->tail); /* only the reader changes head and tail */
+}
+
+static int grow(unsigned char **p, size_t *cap, size_t need)
+{
+	if (*cap >= need)
+		return 0;
+	unsigned char *n = realloc(*p, need);
+	if (!n)
+		return -1;
+	*p = n;
+	*cap = need;
+	return 0;
+}
+
+int trace_zpool_push(struct trace_zpool *z, const unsigned char *member, const struct trace_block *b,
+		     uint64_t off)
+{
+	sim_assert(z->head - z->tail < ZPOOL_SLOTS);
+	struct zslot *s = &z->slot[z->head % ZPOOL_SLOTS];
+	if (grow(&s->in, &s->in_cap, b->bsize) < 0 || grow(&s->out, &s->out_cap, b->usize ? b->usize : 1) < 0)
+		return -1;
+	memcpy(s->in, member, b->bsize);
+	s->b = *b;
+	s->off = off;
+	pthread_mutex_lock(&z->mu);
+	s->state = ZS_QUEUED;
+	z->head++;
+	pthread_cond_signal(&z->work);
+	pthread_mutex_unlock(&z->mu);
+	return 0;
+}
+
+const struct trace_zblock *trace_zpool_take(struct trace_zpool *z, struct trace_zblock *out)
+{
+	sim_assert(z->head > z->tail);
+	struct zslot *s = &z->slot[z->tail % ZPOOL_SLOTS];
+	pthread_mutex_lock(&z->mu);
+	if (s->state == ZS_QUEUED) {
+		s->state = ZS_BUSY;
+		pthread_mutex_unlock(&z->mu);
+		zslot_inflate(s, z->inf[z->nr_workers]);
+		pthread_mutex_lock(&z->mu);
+		s->state = ZS_DONE;
+	}
+	while (s->state != ZS_DONE)
+		pthread_cond_wait(&z->done, &z->mu);
+	pthread_mutex_unlock(&z->mu);
+	*out = (struct trace_zblock){ .b = s->b, .off = s->off, .data = s->out, .rc = s->rc, .crc = s->crc };
+	memcpy(out->why, s->why, sizeof(out->why));
+	return out;
+}
+
+void trace_zpool_release(struct trace_zpool *z)
+{
+	pthread_mutex_lock(&z->mu);
+	z->slot[z->tail % ZPOOL_SLOTS].state = ZS_FREE;
+	z->tail++;
+	pthread_mutex_unlock(&z->mu);
+}
+
+bool trace_zpool_full(const struct trace_zpool *z)
+{
+	return z->head - z->tail == ZPOOL_SLOTS;
+}
+
+/* ---- the writer's deflate thread -------------------------------------------------
+ *
+ * Writing a trace is mostly deflate; on a second core it overlaps the generator or the
+ * importer.  A full block is handed over by swapping buffers (no copy) into a ring of
+ * WPIPE_SLOTS; the thread deflates the blocks in order into members and writes them.  A
+ * write error is kept and returned by the next hand-over or by trace_wpipe_finish, so a
+ * failed trace is never committed (trace_commit refuses it). */
+
+#define WPIPE_SLOTS 4u
+
+struct wslot {
+	unsigned char *buf; /* TRACE_BLOCK_SIZE bytes */
+	size_t len;
+	uint64_t first;
+	uint32_t nr;
+};
+
+/* Invariant (under mu): slot[head .. head + count) (mod WPIPE_SLOTS) wait for the thread;
+ * failed once set stays set, with err. */
+struct trace_wpipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	unsigned head, count;
+	bool stop, failed;
+	struct sim_error err;
+	struct wslot slot[WPIPE_SLOTS];
+	struct trace_writer *w; /* the thread uses w->dz, w->zbuf, w->af.fp and w->af.path only */
+};
+
+static void *wpipe_main(void *arg)
+{
+	struct trace_wpipe *p = arg;
+	struct trace_writer *w = p->w;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->count == 0 && !p->stop)
+			pthread_cond_wait(&p->filled, &p->mu);
+		if (p->count == 0)
+			break; /* stop, and everything written */
+		struct wslot *s = &p->slot[p->head];
+		bool failed = p->failed;
+		pthread_mutex_unlock(&p->mu);
+		struct sim_error err = { 0 };
+		int rc = failed ? 0 : trace_writer_block(w, s->buf, s->len, s->first, s->nr, &err);
+		pthread_mutex_lock(&p->mu);
+		if (rc < 0 && !p->failed) {
+			p->failed = true;
+			p->err = err;
+		}
+		p->head = (p->head + 1) % WPIPE_SLOTS;
+		p->count--;
+		pthread_cond_signal(&p->freed);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int trace_wpipe_start(struct trace_writer *w)
+{
+	struct trace_wpipe *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+		if (!(p->slot[i].buf = malloc(TRACE_BLOCK_SIZE)))
+			goto fail;
+	p->w = w;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&p->thread, NULL, wpipe_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&p->freed);
+		pthread_cond_destroy(&p->filled);
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	w->wpipe = p;
+	return 0;
+fail:
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+		free(p->slot[i].buf);
+	free(p);
+	return -1;
+}
+
+int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
+{
+	struct trace_wpipe *p = w->wpipe;
+	pthread_mutex_lock(&p->mu);
+	while (p->count == WPIPE_SLOTS)
+		pthread_cond_wait(&p->freed, &p->mu);
+	if (p->failed) {
+		if (err)
+			*err = p->err;
+		pthread_mutex_unlock(&p->mu);
+		return -1;
+	}
+	struct wslot *s = &p->slot[(p->head + p->count) % WPIPE_SLOTS];
+	unsigned char *spare = s->buf;
+	s->buf = w->buf;
+	s->len = w->len;
+	s->first = w->block_first;
+	s->nr = (uint32_t)(w->nr_records - w->block_first);
+	w->buf = spare;
+	p->count++;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err)
+{
+	struct trace_wpipe *p = w->wpipe;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	int rc = 0;
+	if (p->failed) {
+		if (err)
+			*err = p->err;
+		rc = -1;
+	}
+	pthread_cond_destroy(&p->freed);
+	pthread_cond_destroy(&p->filled);
+	pthread_mutex_destroy(&p->mu);
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+		free(p->slot[i].buf);
+	free(p);
+	w->wpipe = NULL;
+	return rc;
+}

@@ -1,0 +1,236 @@
+/* test_gzpipe.c — gzpipe (sim/trace/gzpipe.c), gzread on a thread: for a regular file (read on
+ * the thread) and for a pipe (read on the caller's), the bytes, the end and the errors are
+ * gzread's: plain bytes, one member, several members, a member cut short,
+ * a bad CRC, junk after a member. */
+#include "trace/ftrace.h"
+#include "trace/gzpipe.h"
+
+#include "testlib.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* Everything read from fd in reads of `step` bytes: its length, the last return value and
+ * zlib's errnum and message after it. */
+struct result {
+	size_t n;
+	unsigned char *bytes;
+	int last, zerr;
+	char msg[256];
+};
+
+static struct result via_gzread(const char *path, unsigned step)
+{
+	struct result r = { .bytes = malloc(8u << 20) };
+	gzFile gz = gzopen(path, "rb");
+	CHECK(gz != NULL);
+	int n;
+	while ((n = gzread(gz, r.bytes + r.n, step)) > 0)
+		r.n += (size_t)n;
+	r.last = n;
+	const char *m = gzerror(gz, &r.zerr);
+	snprintf(r.msg, sizeof(r.msg), "%s", m ? m : "");
+	gzclose(gz);
+	return r;
+}
+
+static struct result via_gzpipe(int fd, unsigned step)
+{
+	struct result r = { .bytes = malloc(8u << 20) };
+	struct gzpipe *g = gzpipe_open(fd);
+	CHECK(g != NULL);
+	int n;
+	while ((n = gzpipe_read(g, r.bytes + r.n, step)) > 0)
+		r.n += (size_t)n;
+	r.last = n;
+	const char *m = gzpipe_error(g, &r.zerr);
+	snprintf(r.msg, sizeof(r.msg), "%s", m ? m : "");
+	/* the end, or the error, again */
+	unsigned char b[16];
+	CHECK_EQ(gzpipe_read(g, b, sizeof(b)), n);
+	gzpipe_close(g);
+	return r;
+}
+
+/* gzerror's message names the file ("path: reason" or "<fd:N>: reason"): compare reasons. */
+static const char *reason(const char *m)
+{
+	const char *c = strrchr(m, ':');
+	return c ? c + 1 : m;
+}
+
+/* What gzpipe gives from path, through the thread and through a pipe, against gzread: at a
+ * clean end the same bytes (the content); at an error the same error after the bytes gzread
+ * gave, as far as both went (how much of the failing stretch gzread hands out depends on the
+ * size of the read, for gzread itself too). */
+static void same(const char *path, const char *what, const unsigned char *content)
+{
+	static const unsigned steps[] = { 1u << 20, 4096, 777 };
+	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+		struct result want = via_gzread(path, steps[s]);
+		int fd = open(path, O_RDONLY);
+		struct result file = via_gzpipe(fd, steps[s]);
+		/* the same through a pipe, read on the caller's thread */
+		int p[2];
+		CHECK_EQ(pipe(p), 0);
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(p[0]);
+			int in = open(path, O_RDONLY);
+			char buf[65536];
+			ssize_t k;
+			while ((k = read(in, buf, sizeof(buf))) > 0)
+				if (write(p[1], buf, (size_t)k) != k)
+					break;
+			_exit(0);
+		}
+		close(p[1]);
+		struct result piped = via_gzpipe(p[0], steps[s]);
+		waitpid(pid, NULL, 0);
+		const struct result *got[] = { &file, &piped };
+		for (int g = 0; g < 2; g++) {
+			if ((want.last == 0 && got[g]->n != want.n) || got[g]->last != want.last || got[g]->zerr != want.zerr)
+				fprintf(stderr, "%s, %s, step %u: %zu bytes, last %d, zerr %d; gzread %zu, %d, %d\n", what,
+					g ? "pipe" : "file", steps[s], got[g]->n, got[g]->last, got[g]->zerr, want.n,
+					want.last, want.zerr);
+			if (want.last == 0)
+				CHECK_EQ(got[g]->n, want.n);
+			CHECK_EQ(got[g]->last, want.last);
+			CHECK_EQ(got[g]->zerr, want.zerr);
+			CHECK_STR(reason(got[g]->msg), reason(want.msg));
+			/* Corrupt deflate data may inflate to other bytes before zlib notices:
+			 * those of gzread, as far as both went. */
+			size_t both = got[g]->n < want.n ? got[g]->n : want.n;
+			CHECK(memcmp(got[g]->bytes, want.bytes, both) == 0);
+			if (want.last == 0)
+				CHECK(memcmp(got[g]->bytes, content, got[g]->n) == 0);
+			free(got[g]->bytes);
+		}
+		free(want.bytes);
+	}
+}
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+	CHECK(fp && fwrite(p, 1, n, fp) == n);
+	if (fp)
+		fclose(fp);
+}
+
+static void test_same_as_gzread(void)
+{
+	uint64_t s = tl_test_seed() | 1;
+	size_t n = 3u << 20;
+	unsigned char *text = malloc(n);
+	/* lines of a few random words: compressible, as a capture is */
+	for (size_t i = 0; i < n; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		text[i] = s % 50 == 0 ? '\n' : (unsigned char)('a' + s % 7);
+	}
+	char path[512], gz[512];
+	snprintf(path, sizeof(path), "%s/plain.txt", tl_tmpdir());
+	snprintf(gz, sizeof(gz), "%s/t.txt.gz", tl_tmpdir());
+	write_bytes(path, text, n);
+	same(path, "plain", text);
+	/* two members */
+	gzFile w = gzopen(gz, "wb");
+	gzwrite(w, text, (unsigned)(n / 2));
+	gzclose(w);
+	w = gzopen(gz, "ab");
+	gzwrite(w, text + n / 2, (unsigned)(n - n / 2));
+	gzclose(w);
+	same(gz, "two members", text);
+	size_t zn;
+	unsigned char *z = (unsigned char *)tl_read_file(gz, &zn);
+	/* cut short */
+	write_bytes(gz, z, zn * 2 / 3);
+	same(gz, "cut", text);
+	/* bad CRC of the last member */
+	z[zn - 8] ^= 1;
+	write_bytes(gz, z, zn);
+	same(gz, "crc", text);
+	z[zn - 8] ^= 1;
+	/* junk after the last member */
+	unsigned char *j = malloc(zn + 5);
+	memcpy(j, z, zn);
+	memcpy(j + zn, "junk!", 5);
+	write_bytes(gz, j, zn + 5);
+	same(gz, "junk", text);
+	/* corrupt deflate data */
+	z[zn / 2] ^= 0x55;
+	write_bytes(gz, z, zn);
+	same(gz, "corrupt", text);
+	free(j);
+	free(z);
+	free(text);
+}
+
+static int count_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
+{
+	(void)ev, (void)err;
+	++*(uint64_t *)arg;
+	return 0;
+}
+
+/* ftrace_read_text parses lines where gzpipe hands them out and joins a line split between
+ * two of its stretches (256 KiB each): events on both sides of long lines and of every
+ * boundary, and the 1 MiB line limit exactly (a line of 2^20 - 1 bytes is parsed, one of 2^20
+ * is too long), from a file and, gzip-compressed, through the thread. */
+static void test_ftrace_long_lines(void)
+{
+	static const char ev[] = "app-1 [000] 1.000001: mm_page_free: page=0x0 pfn=0x1 order=0\n";
+	const size_t evlen = sizeof(ev) - 1;
+	size_t longs[] = { 300000, 600000, (1u << 20) - 1, 1u << 20 };
+	char path[512], gz[512];
+	snprintf(path, sizeof(path), "%s/long.trace", tl_tmpdir());
+	snprintf(gz, sizeof(gz), "%s/long.trace.gz", tl_tmpdir());
+	for (size_t k = 0; k < sizeof(longs) / sizeof(longs[0]); k++) {
+		/* 5000 events, a comment line of longs[k] bytes, 5000 events */
+		size_t n = 10000 * evlen + longs[k] + 1;
+		char *t = malloc(n), *q = t;
+		for (int i = 0; i < 5000; i++, q += evlen)
+			memcpy(q, ev, evlen);
+		q[0] = '#';
+		memset(q + 1, 'x', longs[k] - 1);
+		q[longs[k]] = '\n';
+		q += longs[k] + 1;
+		for (int i = 0; i < 5000; i++, q += evlen)
+			memcpy(q, ev, evlen);
+		write_bytes(path, t, n);
+		gzFile w = gzopen(gz, "wb1");
+		gzwrite(w, t, (unsigned)n);
+		gzclose(w);
+		const char *files[] = { path, gz };
+		for (int f = 0; f < 2; f++) {
+			struct ftrace_read_stats st;
+			struct sim_error err = { 0 };
+			uint64_t events = 0;
+			int rc = ftrace_read_text(files[f], NULL, count_event, &events, &st, &err);
+			if (longs[k] < (1u << 20)) {
+				CHECK_EQ(rc, 0);
+				CHECK_EQ(events, 10000);
+				CHECK_EQ(st.nr_lines, 10001);
+			} else {
+				CHECK_EQ(rc, -1);
+				CHECK(strstr(err.msg, ":5001: line longer than 1048576 bytes") != NULL);
+			}
+		}
+		free(t);
+	}
+	remove(path);
+	remove(gz);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_same_as_gzread);
+	RUN(test_ftrace_long_lines);
+	return TEST_END();
+}
