@@ -132,7 +132,8 @@ static const struct config_key keys[] = {
 	K_UINT("machine.age.reclaimable_pct", machine.age.reclaimable_pct, 0, 100, "3", "%", "-",
 	       "aged: long-lived reclaimable slab (dentries, inodes: orders 0..1, __GFP_RECLAIMABLE) left at the end"),
 	K_UINT("machine.age.pagecache_pct", machine.age.pagecache_pct, 0, 100, "15", "%", "-",
-	       "aged: clean page cache left on the file LRU at the end (reclaimable by the trace's pressure)"),
+	       "aged: clean page cache left on the file LRU at the end, chosen among the noise (what reclaim dropped "
+	       "during the warm-up stays dropped); the trace's pressure can reclaim it"),
 	K_UINT("machine.age.anon_pct", machine.age.anon_pct, 0, 100, "50", "%", "-",
 	       "aged: share of the short-lived noise that is anon (process memory, all freed); the rest is page cache"),
 
