@@ -24,6 +24,7 @@
 
 #include "engine/actor.h"
 #include "stats/rundir.h"
+#include "workload/workload.h"
 
 /* a + b, saturating at the end of the representable range. */
 static sim_ns_t time_add_sat(sim_ns_t a, sim_ns_t b)
@@ -299,7 +300,7 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		complete(s, t, now_ns);
 	t->blocked = false;
 	s->nr_blocked--;
-	if (s->cfg.workload.replay == REPLAY_CLOSED) {
+	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
 		/* Its shift is known now: its next record, and those of the tasks waiting for
 		 * it to start, can be placed in time. */
 		queue_head(s, t);
@@ -342,7 +343,7 @@ static void start_run(struct sim *s, sim_ns_t t_ns)
 	s->started = s->running = true;
 	s->first_ns = s->last_ns = t_ns;
 	engine_advance(&s->engine, t_ns);
-	if (s->cfg.output.sample_interval_ns)
+	if (s->cfg.output.sample_interval_ns && !s->warming)
 		engine_schedule(&s->engine, t_ns, s->h_sample, 0);
 }
 
@@ -450,14 +451,81 @@ static void count_unfinished(struct sim *s)
 	}
 }
 
+/* ---- the warm-up of an aged machine (model.md §2.10) ------------------------------------ */
+
+/* Replay the warm-up stream (gen_age.c) open-loop, let it settle, then start the measured
+ * phase as a measurement takes its "before" snapshot: counters, latencies, allocation
+ * outcomes and the time base start from zero; the machine keeps its aged state.  The
+ * trace's records are then shifted by time_offset_ns, so they come after the warm-up. */
+static int warm_up(struct sim *s, struct sim_error *err)
+{
+	uint64_t pages = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		pages += s->mm.zones[i].present;
+	struct wl_age *a = wl_age_open(&s->cfg.machine.age, s->cfg.seed, pages, err);
+	if (!a)
+		return -1;
+	void (*on_issue)(void *, const struct trace_record *, sim_ns_t) = s->on_issue;
+	void (*on_complete)(void *, const struct trace_record *, sim_ns_t) = s->on_complete;
+	s->on_issue = NULL; /* observers see the trace's records only */
+	s->on_complete = NULL;
+	s->warming = true;
+	struct trace_record rec;
+	int rc;
+	while ((rc = wl_age_next(a, &rec, err)) == 1 && !(s->stop && *s->stop))
+		sim_apply(s, &rec);
+	wl_age_close(a);
+	if (rc >= 0 && !(s->stop && *s->stop)) {
+		finish_blocked(s, false);
+		engine_run_until(&s->engine, time_add_sat(s->last_ns, NSEC_PER_SEC));
+	}
+	s->warming = false;
+	s->on_issue = on_issue;
+	s->on_complete = on_complete;
+	if (rc < 0)
+		return -1;
+	mm_reset_stats(&s->mm);
+	latency_init(&s->latency);
+	s->nr_records = 0;
+	memset(s->records_by_kind, 0, sizeof(s->records_by_kind));
+	memset(s->unknown_by_kind, 0, sizeof(s->unknown_by_kind));
+	s->records_skipped_killed = 0;
+	s->total_delay_ns = 0;
+	s->started = s->running = false;
+	s->first_ns = s->last_ns = 0;
+	s->time_offset_ns = s->engine.now_ns;
+	return 0;
+}
+
+/* An aged machine's trace must not name the warm-up's objects or tasks. */
+static int check_not_warmup(const struct trace_record *rec, struct sim_error *err)
+{
+	bool has_id = rec->kind != TR_COMPACT && rec->kind != TR_SNAPSHOT && rec->kind != TR_TASK;
+	if ((has_id && rec->id >= WL_AGE_ID_BASE) || rec->task >= WL_AGE_TASK_BASE)
+		return sim_error_set(err, EX_DATAERR_,
+				     "record at %llu ns: id %#llx or task %u is in the range the warm-up of an "
+				     "aged machine uses (ids from %#llx, tasks from %#x; machine.age.mode)",
+				     (unsigned long long)rec->time_ns, (unsigned long long)rec->id, rec->task,
+				     WL_AGE_ID_BASE, WL_AGE_TASK_BASE);
+	return 0;
+}
+
 int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
 {
 	struct trace_record rec;
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
+	bool aged = s->cfg.machine.age.mode == MACHINE_AGED;
 	int rc;
+	if (aged && warm_up(s, err))
+		return -1;
 	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
 		if (s->stop && *s->stop)
 			return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
+		if (aged) {
+			if (check_not_warmup(&rec, err))
+				return -1;
+			rec.time_ns = time_add_sat(rec.time_ns, s->time_offset_ns);
+		}
 		if (rec.kind == TR_TASK) {
 			/* `task T after P`: until T starts, it inherits P's shift (closed loop). */
 			struct sim_task *t = task_get(s, rec.task);

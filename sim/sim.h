@@ -63,6 +63,11 @@ struct sim {
 	uint64_t unknown_by_kind[NR_TRACE_KINDS]; /* records naming an id the node does not hold */
 	sim_ns_t first_ns, last_ns;
 	bool started, running;
+	/* An aged machine (machine.age.mode, replay.c warm_up): the warm-up's records are
+	 * being replayed (no samples, open loop); the trace's records are shifted by
+	 * time_offset_ns, the time the warm-up ended. */
+	bool warming;
+	sim_ns_t time_offset_ns;
 
 	/* Tasks (replay.c): task + 1 -> index into tasks[] (entries never move: actors hold
 	 * them while they sleep). */

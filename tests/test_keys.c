@@ -33,6 +33,7 @@ struct key_change {
 
 #define CMA_ENV "--set policy.cma.mode=migrate_cma --set policy.cma.regions.0.size=2048"
 #define SWAP_ENV "--set devices.swap.size=8192"
+#define AGE_ENV "--set machine.age.mode=aged"
 
 static const struct key_change changes[] = {
 	/* the seed acts through a generator (runs start in configs/, as default.yaml's paths do) */
@@ -55,6 +56,14 @@ static const struct key_change changes[] = {
 	  "--set policy.cma.mode=zone_cma --set policy.cma.regions.0.size=2048 --set machine.zones.movable=2048" },
 	{ "machine.pcp", "machine.pcp=true", NULL },
 	{ "machine.mobility_grouping", "machine.mobility_grouping=false", NULL },
+	{ "machine.shuffle", "machine.shuffle=true", NULL },
+	{ "machine.age.mode", "machine.age.mode=aged", NULL },
+	{ "machine.age.passes", "machine.age.passes=0", AGE_ENV },
+	{ "machine.age.fill_pct", "machine.age.fill_pct=80", AGE_ENV },
+	{ "machine.age.unmovable_pct", "machine.age.unmovable_pct=10", AGE_ENV },
+	{ "machine.age.reclaimable_pct", "machine.age.reclaimable_pct=10", AGE_ENV },
+	{ "machine.age.pagecache_pct", "machine.age.pagecache_pct=40", AGE_ENV },
+	{ "machine.age.anon_pct", "machine.age.anon_pct=0", AGE_ENV },
 	{ "policy.cma.mode", "policy.cma.mode=migrate_cma", "--set policy.cma.regions.0.size=2048" },
 	{ "policy.cma.balance_half_free", "policy.cma.balance_half_free=false", CMA_ENV },
 	{ "policy.cma.sticky", "policy.cma.sticky=literal",
@@ -266,7 +275,7 @@ static const char *exemption(const char *path)
 static struct {
 	const char *env;
 	char *out;
-} bases[16];
+} bases[64];
 
 static const char *base_for(const char *env)
 {

@@ -830,6 +830,13 @@ int config_validate(const struct config *cfg, struct sim_error *err)
 	if (cfg->workload.trace[0] && cfg->workload.generator[0])
 		return sim_error_set(err, EX_CONFIG_,
 				     "%s: workload.trace and workload.generator are both set; give one", src);
+	const struct machine_age_config *age = &m->age;
+	if (age->mode == MACHINE_AGED &&
+	    age->unmovable_pct + age->reclaimable_pct + age->pagecache_pct >= age->fill_pct)
+		return sim_error_set(err, EX_CONFIG_,
+				     "%s: machine.age: unmovable_pct + reclaimable_pct + pagecache_pct (%u) must be "
+				     "below fill_pct (%u): the warm-up needs noise to free", src,
+				     age->unmovable_pct + age->reclaimable_pct + age->pagecache_pct, age->fill_pct);
 	return validate_cma(cfg, src, err);
 }
 

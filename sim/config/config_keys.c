@@ -59,6 +59,8 @@ static const struct config_list cma_regions_list = {
 };
 _Static_assert(sizeof(FIELD(policy.cma.nr_regions)) == sizeof(unsigned), "list count is unsigned");
 
+static const char *const age_mode_names[NR_MACHINE_AGE_MODES] = { "fresh", "aged" };
+
 /* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
 #define MAX_PAGES ((uint64_t)PFN_NONE - 1)
 #define MAX_DUR (3600 * NSEC_PER_SEC)
@@ -112,6 +114,28 @@ static const struct config_key keys[] = {
 	       "model per-cpu page lists (high/batch, model.md §2.8)"),
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
+	K_BOOL("machine.shuffle", machine.shuffle, "false", "page_alloc.shuffle=1",
+	       "CONFIG_SHUFFLE_PAGE_ALLOCATOR: at boot the free MAX_PAGE_ORDER blocks of each zone are shuffled, "
+	       "and a freed block of that order goes to the head or the tail of its list at random, so memory is "
+	       "no longer handed out in address order (model.md §2.10)"),
+	K_ENUM("machine.age.mode", machine.age.mode, age_mode_names, NR_MACHINE_AGE_MODES, "fresh", "uptime",
+	       "fresh: the trace starts on a machine straight from boot; aged: a seeded warm-up churn runs first "
+	       "(machine.age.*) and the outputs cover the trace only (model.md §2.10)"),
+	K_UINT("machine.age.passes", machine.age.passes, 0, 100, "3", "passes", "-",
+	       "aged: warm-up passes; in each, memory's worth of short-lived objects is replaced while memory stays "
+	       "at fill_pct, and kernel caches grow to 8x what the pass leaves, then shrink; 0 = fill and drain only"),
+	K_UINT("machine.age.fill_pct", machine.age.fill_pct, 1, 100, "100", "%", "-",
+	       "aged: the warm-up keeps this share of present pages in use (100: full, reclaim drops page cache to "
+	       "make room, as on a machine whose page cache has grown) until it drains"),
+	K_UINT("machine.age.unmovable_pct", machine.age.unmovable_pct, 0, 100, "4", "%", "-",
+	       "aged: long-lived unmovable kernel memory (slab-like, orders 0..3, GFP_KERNEL) left at the end"),
+	K_UINT("machine.age.reclaimable_pct", machine.age.reclaimable_pct, 0, 100, "3", "%", "-",
+	       "aged: long-lived reclaimable slab (dentries, inodes: orders 0..1, __GFP_RECLAIMABLE) left at the end"),
+	K_UINT("machine.age.pagecache_pct", machine.age.pagecache_pct, 0, 100, "15", "%", "-",
+	       "aged: clean page cache left on the file LRU at the end, chosen among the noise (what reclaim dropped "
+	       "during the warm-up stays dropped); the trace's pressure can reclaim it"),
+	K_UINT("machine.age.anon_pct", machine.age.anon_pct, 0, 100, "50", "%", "-",
+	       "aged: share of the short-lived noise that is anon (process memory, all freed); the rest is page cache"),
 
 	K_ENUM("policy.cma.mode", policy.cma.mode, cma_mode_names, NR_CMA_MODES, "none", "CONFIG_CMA / ZONE_CMA / sticky",
 	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),

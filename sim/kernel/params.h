@@ -11,6 +11,25 @@
 #define CONFIG_MAX_CMA_REGIONS 8
 #define CONFIG_PATH_MAX 1024
 
+/* The machine's state when the trace starts (model.md §2.10). */
+enum machine_age_mode {
+	MACHINE_FRESH, /* straight from boot: every free list in address order */
+	MACHINE_AGED,  /* a seeded warm-up churn runs first (sim/workload/gen_age.c) */
+	NR_MACHINE_AGE_MODES
+};
+
+/* The warm-up of an aged machine.  Percentages are of the machine's present pages:
+ *   unmovable_pct + reclaimable_pct + pagecache_pct < fill_pct <= 100 */
+struct machine_age_config {
+	enum machine_age_mode mode;
+	unsigned passes;          /* churn passes, kernel caches growing and shrinking in each */
+	unsigned fill_pct;        /* memory in use while the warm-up churns */
+	unsigned unmovable_pct;   /* long-lived unmovable (slab-like, orders 0..3) at the end */
+	unsigned reclaimable_pct; /* long-lived reclaimable slab (orders 0..1) at the end */
+	unsigned pagecache_pct;   /* clean page cache left on the LRU at the end */
+	unsigned anon_pct;        /* share of the freed noise that is anon (the rest page cache) */
+};
+
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
@@ -23,6 +42,8 @@ struct machine_config {
 	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
 	bool pcp;                          /* model per-cpu page lists */
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
+	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
+	struct machine_age_config age;
 };
 
 /* base_pfn for "base: auto" (or 0, as cma_declare_contiguous() takes base 0 for

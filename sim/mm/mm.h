@@ -356,6 +356,15 @@ struct mm {
 	/* Σ_o alloc_outcome[c][o] == allocation requests of class c (gfp.h) */
 	uint64_t alloc_outcome[NR_ALLOC_CLASSES][NR_ALLOC_OUTCOMES];
 
+	/* machine.shuffle (shuffle.c): the PRNG behind get_random_long() and the 64 random
+	 * bits shuffle_pick_tail() takes one at a time;  nr_bits <= 64 */
+	struct mm_shuffle {
+		bool enabled;
+		uint64_t s[4]; /* xoshiro256** state, seeded from cfg->seed */
+		uint64_t bits;
+		unsigned nr_bits;
+	} shuffle;
+
 	struct mm_hooks hooks;
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
 	unsigned nr_on_cpu; /* actors sleeping off slow-path CPU work now (request.c) */
@@ -515,6 +524,27 @@ void pcp_setup_zone(struct mm *mm, struct zone *z);
 
 /* Boot: hand [start, end) of zone z to the buddy lists (zone.c calls it from mm_init). */
 void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);
+/* Free-list shuffling, CONFIG_SHUFFLE_PAGE_ALLOCATOR (shuffle.c, model.md §2.10).
+ * shuffle_init seeds the PRNG (enabled = machine.shuffle); shuffle_free_memory permutes
+ * each zone's free SHUFFLE_ORDER blocks after boot; a free that ends at SHUFFLE_ORDER or
+ * above asks shuffle_pick_tail for head or tail. */
+#define SHUFFLE_ORDER MAX_PAGE_ORDER
+void shuffle_init(struct mm *mm);
+void shuffle_free_memory(struct mm *mm);
+bool shuffle_pick_tail(struct mm *mm);
+static inline bool is_shuffle_order(const struct mm *mm, unsigned order)
+{
+	return mm->shuffle.enabled && order >= SHUFFLE_ORDER;
+}
+/* A uniform 64-bit draw from the node's PRNG (get_random_u64 of the shuffle code). */
+uint64_t shuffle_random_u64(struct mm *mm);
+
+/* Zero what a measurement reads as a difference of two snapshots (mm_stats.c): the vmstat
+ * events, allocation outcomes, the reclaim daemons' busy time and stall components.  The
+ * machine state (free lists, LRU, objects, kswapd's state, deferral) is untouched, and so
+ * are OOM kills: a task killed stays killed (oom_kill count and victims are kept). */
+void mm_reset_stats(struct mm *mm);
+
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);

@@ -209,8 +209,11 @@ static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned ord
 		order++;
 	}
 	/* buddy_merge_likely: when the next-higher buddy is free, put this block at the tail
-	 * so it is not handed out before that merge can happen. */
-	if (!to_tail && order < MAX_PAGE_ORDER - 1) {
+	 * so it is not handed out before that merge can happen.  With machine.shuffle a block
+	 * of SHUFFLE_ORDER goes to either end at random instead (shuffle.c). */
+	if (!to_tail && is_shuffle_order(mm, order)) {
+		to_tail = shuffle_pick_tail(mm);
+	} else if (!to_tail && order < MAX_PAGE_ORDER - 1) {
 		pfn_t higher = (pfn & ~(pfn_t)(1u << order)) ^ (2u << order);
 		to_tail = page_is_buddy(mm, z, higher, order + 1);
 	}

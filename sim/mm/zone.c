@@ -345,11 +345,13 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	}
 	if (place_cma_areas(mm, &lay, err))
 		return -1;
+	shuffle_init(mm);
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &mm->zones[i];
 		if (z->present)
 			mm_free_boot_range(mm, z, z->start_pfn, z->start_pfn + (pfn_t)z->present);
 	}
+	shuffle_free_memory(mm); /* machine.shuffle: as memblock_free_all -> shuffle_free_memory */
 	mm->min_free_kbytes = cfg->machine.min_free_kbytes ? cfg->machine.min_free_kbytes
 							    : mm_default_min_free_kbytes(mm);
 	mm_setup_watermarks(mm);

@@ -82,6 +82,8 @@ extern const struct wl_kind wl_kind_churn, wl_kind_kbuild, wl_kind_stream_write,
 sim_ns_t wl_now(const struct workload *w);
 /* A generator-owned GSL stream named for its component; seeded from (seed, name) only. */
 gsl_rng *wl_stream(struct workload *w, const char *component);
+/* The same stream outside a workload (the caller frees it with gsl_rng_free). */
+gsl_rng *wl_rng_named(uint64_t seed, const char *component);
 uint64_t wl_new_id(struct workload *w);
 /* Reserve n consecutive ids (returns the first) for objects allocated later with
  * wl_alloc_id_now, so a file's pages keep consecutive ids whatever interleaves. */

@@ -131,21 +131,29 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* One stream per component (ROSS-style): its seed depends on the workload seed and the
- * component's name only, so adding or changing another component cannot shift it. */
-gsl_rng *wl_stream(struct workload *w, const char *component)
+gsl_rng *wl_rng_named(uint64_t seed, const char *component)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the name */
 	for (const char *p = component; *p; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
-	uint64_t s = splitmix64(w->c.seed ^ splitmix64(h));
+	uint64_t s = splitmix64(seed ^ splitmix64(h));
 	unsigned long s32 = (unsigned long)(s & 0xffffffffu);
-	sim_assert(w->nr_streams < WL_MAX_STREAMS);
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!r)
 		return NULL;
 	/* mt19937 takes 32 bits of seed; 0 would select GSL's default seed 4357. */
 	gsl_rng_set(r, s32 ? s32 : 1);
+	return r;
+}
+
+/* One stream per component (ROSS-style): its seed depends on the workload seed and the
+ * component's name only, so adding or changing another component cannot shift it. */
+gsl_rng *wl_stream(struct workload *w, const char *component)
+{
+	sim_assert(w->nr_streams < WL_MAX_STREAMS);
+	gsl_rng *r = wl_rng_named(w->c.seed, component);
+	if (!r)
+		return NULL;
 	w->streams[w->nr_streams++] = r;
 	return r;
 }

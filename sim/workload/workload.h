@@ -66,4 +66,24 @@ void workload_close(struct workload *w);
 /* Print every generator kind and its keys with defaults and documentation. */
 void workload_print_help(void *fp /* FILE * */);
 
+/* The warm-up of an aged machine (gen_age.c, model.md §2.10): a record stream, seeded,
+ * that the simulator replays before the trace.  Its objects and tasks are numbered from
+ * the bases below, a range no trace may use when machine.age.mode is aged. */
+#define WL_AGE_ID_BASE 0xffffff0000000000ull
+#define WL_AGE_TASK_BASE 0xffffff00u
+struct machine_age_config;
+struct wl_age;
+/* nr_pages: the machine's present pages (the percentages of cfg are of it). */
+struct wl_age *wl_age_open(const struct machine_age_config *cfg, uint64_t seed, uint64_t nr_pages,
+			   struct sim_error *err);
+/* A record source's next(): 1 with *rec filled, 0 at the end; ctx is the struct wl_age. */
+int wl_age_next(void *ctx, struct trace_record *rec, struct sim_error *err);
+/* Pages the stream leaves allocated, per class (what the survivors add up to). */
+struct wl_age_stats {
+	uint64_t nr_records;
+	uint64_t unmovable_pages, reclaimable_pages, pagecache_pages; /* live at the end */
+};
+void wl_age_get_stats(const struct wl_age *a, struct wl_age_stats *st);
+void wl_age_close(struct wl_age *a);
+
 #endif
