@@ -639,6 +639,115 @@ out:
 	return rc;
 }
 
+/* ---- simulate: the simulator alone, records already in memory ----
+ *
+ * The trace is read once into an array; each timed run replays the array through a fresh
+ * node, so the figure is the simulator's cost per record without inflate or decode. */
+
+struct record_array {
+	struct trace_record *v;
+	uint64_t n, pos;
+};
+
+static int next_array_record(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	(void)err;
+	struct record_array *a = ctx;
+	if (a->pos == a->n)
+		return 0;
+	*rec = a->v[a->pos++];
+	return 1;
+}
+
+/* Every record of path into *a (freed by the caller); -1 with err set on a read error. */
+static int load_records(const char *path, struct record_array *a, struct sim_error *err)
+{
+	struct trace_reader *r = trace_open(path, err);
+	if (!r)
+		return -1;
+	uint64_t cap = 1 << 20;
+	*a = (struct record_array){ .v = malloc(cap * sizeof(*a->v)) };
+	int got;
+	while (a->v && (got = trace_read(r, &a->v[a->n], err)) == 1) {
+		if (++a->n == cap) {
+			cap *= 2;
+			struct trace_record *v = realloc(a->v, cap * sizeof(*v));
+			if (!v)
+				free(a->v);
+			a->v = v;
+		}
+	}
+	trace_close(r);
+	if (!a->v)
+		abort();
+	return got < 0 ? -1 : 0;
+}
+
+/* Replay the array through a fresh node of cfg: CPU seconds, wall seconds in *wall. */
+static double time_simulate(const struct config *cfg, struct record_array *a, double *wall, struct sim_error *err)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	double t = -1;
+	if (!s || sim_init(s, cfg, NULL, err))
+		goto out;
+	a->pos = 0;
+	struct record_source src = { .next = next_array_record, .ctx = a };
+	double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
+	int got = sim_run(s, &src, err);
+	t = cpu_s(RUSAGE_SELF) - c0;
+	*wall = now_s() - t0;
+	if (got < 0)
+		t = -1;
+	sim_destroy(s);
+out:
+	free(s);
+	return t;
+}
+
+/* The churn-10m trace in dir (generated when missing) into path. */
+static int churn_trace(const char *dir, char *path, size_t size, struct sim_error *err)
+{
+	char wl[4200];
+	snprintf(path, size, "%s/churn-10m.mmt.gz", dir);
+	snprintf(wl, sizeof(wl), "%s/workloads/churn-10m.yaml", source_root());
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return 0;
+	printf("simulate: generating %s from %s ...\n", path, wl);
+	fflush(stdout);
+	return make_trace(wl, NULL, path, err);
+}
+
+static int bench_simulate(const char *keep_dir)
+{
+	struct sim_error err = { 0 };
+	char dir[4096], trace[4200];
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
+	if (churn_trace(dir, trace, sizeof(trace), &err))
+		return cli_fail(&err);
+	struct record_array a;
+	if (load_records(trace, &a, &err))
+		return cli_fail(&err);
+	static struct config cfg;
+	config_defaults(&cfg); /* 4 GiB machine, no CMA */
+	cfg.output.sample_interval_ns = 0;
+	double t[3], w[3];
+	for (int i = 0; i < 3; i++)
+		if ((t[i] = time_simulate(&cfg, &a, &w[i], &err)) < 0)
+			return cli_fail(&err);
+	double c = median3(t), cw = median3(w);
+	printf("simulate: %llu records in memory, 4 GiB machine (median of 3, CPU time)\n", (unsigned long long)a.n);
+	printf("simulate: %.3f s  %.1f M records/s  %.1f ns/record   (budget <= 45 ns/record)  [wall %.3f s]\n", c,
+	       (double)a.n / c / 1e6, c * 1e9 / (double)a.n, cw);
+	free(a.v);
+	if (!keep_dir) {
+		remove(trace);
+		rmdir(dir);
+	}
+	return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	const char *which = NULL, *keep = NULL, *duration = NULL;
@@ -659,7 +768,7 @@ int cmd_bench(int argc, char **argv)
 		{ 0 },
 	};
 	struct cli_spec spec = {
-		.name = "bench", .synopsis = "[replay|state|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
+		.name = "bench", .synopsis = "[replay|simulate|state|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
 		.opts = opts,
 		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n"
 			 "pressure runs the churn reference, overcommit and anon-2x (bench/README.md);\n"
@@ -691,7 +800,8 @@ int cmd_bench(int argc, char **argv)
 	for (int k = CASE_OVERCOMMIT; which && k < NR_CASES; k++)
 		if (!strcmp(which, case_names[k]))
 			po.mask = 1u << k;
-	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay")) {
+	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay") &&
+	    strcmp(which, "simulate")) {
 		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
 		rc = EX_USAGE_;
 		goto out;
@@ -700,6 +810,8 @@ int cmd_bench(int argc, char **argv)
 		rc |= bench_state();
 	if (all || !strcmp(which, "replay"))
 		rc |= bench_replay(keep);
+	if (all || !strcmp(which, "simulate"))
+		rc |= bench_simulate(keep);
 	if (po.mask)
 		rc |= bench_pressure(&po);
 out:

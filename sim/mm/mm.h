@@ -165,9 +165,8 @@ static inline uint64_t zone_wmark(const struct zone *z, enum zone_watermark w)
 
 /* ---- objects (trace ids) ----------------------------------------------------------- */
 
-/* Table id -> slot (a u64map, lib/u64map.h); slot holds the head pfn.  The map moves slots
- * only on growth and backward-shift deletion, and objtable.c follows every move, so
- * page_frame.owner == slot for every live object's head page. */
+/* Table id -> slot; the slot holds the head pfn, and page_frame.owner == slot index for
+ * every live object's head page (objtable.c follows every move). */
 struct obj_slot {
 	uint64_t id;   /* OBJ_EMPTY when free */
 	pfn_t pfn;
@@ -188,11 +187,24 @@ enum obj_kind {
 	NR_OBJ_KINDS
 };
 
-/* slots and cap are map's, typed for the readers that walk or index the table:
- *   slots == map.slots, cap == map.cap (refreshed by objtable.c after every insertion) */
+/* Trace ids are mostly handed out in sequence, so the table is a window indexed by id
+ * (neighbouring records hit neighbouring slots, no hashing) plus an overflow hash for the
+ * ids outside it: the long-lived objects the window slid past, and ids far from the
+ * sequence (an importer's pfn-based ids).  One array holds both:
+ *   slots[0, ring)   the window: id in [base, base + ring) lives at index id & (ring - 1)
+ *   slots[ring, cap) the overflow (a u64map whose slots are these; map.slots == slots + ring)
+ *   nr_live == nr_ring + map.nr_live;  ring is a power of two
+ *   an overflow id >= base is <= far_hi (ids put there while above the window), so a
+ *   window miss at an id > far_hi needs no overflow probe
+ * Every slot with id != OBJ_EMPTY is live (callers walk slots[0, cap)). */
 struct obj_table {
 	struct obj_slot *slots;
-	uint32_t cap; /* power of two */
+	uint32_t cap;
+	uint32_t ring;
+	uint64_t base;
+	uint64_t far_hi;
+	uint32_t nr_live, nr_ring;
+	uint32_t passed, passed_live; /* window positions slid past since the last size check, live among them */
 	struct u64map map;
 };
 
@@ -569,8 +581,27 @@ int oom_init(struct mm *mm, struct sim_error *err);
 bool oom_check(const struct mm *mm, char *msg, size_t msg_size);
 void oom_destroy(struct mm *mm);
 
-/* Object table. */
-struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);
+/* Object table (objtable.c).  obj_insert and obj_remove may move other slots (each move
+ * updates the head's owner), so a slot pointer is good until the next insert or remove. */
+struct obj_slot *obj_lookup_overflow(struct obj_table *t, uint64_t id);
+static inline struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id)
+{
+	if (id - t->base < t->ring) {
+		struct obj_slot *s = &t->slots[id & (t->ring - 1)];
+		if (s->id == id && id != OBJ_EMPTY)
+			return s;
+		if (id > t->far_hi)
+			return NULL;
+	}
+	return obj_lookup_overflow(t, id);
+}
+/* Where id's slot would be in the window, for a prefetch (any address when outside it). */
+static inline const struct obj_slot *obj_window_slot(const struct obj_table *t, uint64_t id)
+{
+	return &t->slots[id & (t->ring - 1)];
+}
+int obj_table_init(struct mm *mm);
+void obj_table_destroy(struct mm *mm);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
 void obj_remove(struct mm *mm, struct obj_slot *s);
 

@@ -350,9 +350,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		for (int i = 0; i < MAX_NR_ZONES; i++)
 			if (zone_populated(&mm->zones[i]))
 				pcp_setup_zone(mm, &mm->zones[i]);
-	mm->objs.cap = 0;
-	struct obj_slot *dummy = obj_insert(mm, 0); /* allocate the table, then drop the probe */
-	obj_remove(mm, dummy);
+	obj_table_init(mm);
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		pfn_list_init(&mm->lruvec.lists[l]);
 	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err) || oom_init(mm, err))
@@ -371,6 +369,6 @@ void mm_destroy(struct mm *mm)
 		free(mm->zones[i].pcp);
 	}
 	free(mm->pages);
-	free(mm->objs.slots);
+	obj_table_destroy(mm);
 	memset(mm, 0, sizeof(*mm));
 }
