@@ -586,19 +586,32 @@ void oom_destroy(struct mm *mm);
 struct obj_slot *obj_lookup_overflow(struct obj_table *t, uint64_t id);
 static inline struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id)
 {
-	if (id - t->base < t->ring) {
+	if (id >= t->base) {
 		struct obj_slot *s = &t->slots[id & (t->ring - 1)];
-		if (s->id == id && id != OBJ_EMPTY)
+		if (id - t->base < t->ring && s->id == id && id != OBJ_EMPTY)
 			return s;
-		if (id > t->far_hi)
+		if (id > t->far_hi) /* at or above the window and never put in the overflow */
 			return NULL;
 	}
 	return obj_lookup_overflow(t, id);
 }
-/* Where id's slot would be in the window, for a prefetch (any address when outside it). */
-static inline const struct obj_slot *obj_window_slot(const struct obj_table *t, uint64_t id)
+/* Prefetches for a record some records ahead (the replay's read-ahead): first its slot in
+ * the window (an address computed from the id alone), then, once that has arrived, the head
+ * page its slot names and, for a free, the buddy the free will look at (as
+ * __free_one_page() in 6.12 reads the buddy's page).  Never changes anything. */
+static inline void obj_prefetch_slot(const struct obj_table *t, uint64_t id)
 {
-	return &t->slots[id & (t->ring - 1)];
+	__builtin_prefetch(&t->slots[id & (t->ring - 1)], 1);
+}
+static inline void obj_prefetch_pages(const struct mm *mm, uint64_t id, bool buddy)
+{
+	const struct obj_slot *s = &mm->objs.slots[id & (mm->objs.ring - 1)];
+	if (s->id != id || s->pfn >= mm->nr_pages)
+		return;
+	__builtin_prefetch(&mm->pages[s->pfn], 1);
+	pfn_t b = s->pfn ^ (1u << s->order);
+	if (buddy && b < mm->nr_pages)
+		__builtin_prefetch(&mm->pages[b], 0);
 }
 int obj_table_init(struct mm *mm);
 void obj_table_destroy(struct mm *mm);

@@ -21,6 +21,8 @@
 
 #include <stdlib.h>
 
+#include "../lib/bigalloc.h"
+
 #define WINDOW_MIN 4096u      /* slots of the first window */
 #define OVERFLOW_MIN 1024u    /* slots of the first overflow map */
 #define WINDOW_SPILL 32u      /* grow when > 1/32 of the passed positions were live */
@@ -57,7 +59,7 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov)
 {
 	struct obj_table *t = &mm->objs;
 	struct obj_table old = *t;
-	struct obj_slot *slots = malloc((size_t)(ring + ov) * sizeof(*slots));
+	struct obj_slot *slots = big_calloc((size_t)ring + ov, sizeof(*slots));
 	if (!slots)
 		abort();
 	for (uint32_t i = 0; i < ring + ov; i++)
@@ -83,7 +85,7 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov)
 		slots[ring + k] = *s;
 		follow(mm, s, ring + k);
 	}
-	free(old.slots);
+	big_free(old.slots, old.cap, sizeof(*old.slots));
 }
 
 /* Room for one more overflow entry without u64map_get growing the map itself (its slots
@@ -115,7 +117,7 @@ int obj_table_init(struct mm *mm)
 
 void obj_table_destroy(struct mm *mm)
 {
-	free(mm->objs.slots);
+	big_free(mm->objs.slots, mm->objs.cap, sizeof(*mm->objs.slots));
 	mm->objs = (struct obj_table){ 0 };
 }
 

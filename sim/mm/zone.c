@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/bigalloc.h"
+
 static bool zone_is_lowmem(enum zone_type t)
 {
 	return t <= ZONE_NORMAL; /* HighMem, Movable (and the CMA zone) are not lowmem */
@@ -315,7 +317,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		return sim_error_set(err, EX_CONFIG_, "machine size %llu pages out of range",
 				     (unsigned long long)pfn);
 	mm->nr_pages = (pfn_t)pfn;
-	mm->pages = calloc(mm->nr_pages, sizeof(*mm->pages));
+	mm->pages = big_calloc(mm->nr_pages, sizeof(*mm->pages));
 	if (!mm->pages)
 		return sim_error_set(err, EX_SOFTWARE_, "cannot allocate %llu page frames",
 				     (unsigned long long)pfn);
@@ -368,7 +370,7 @@ void mm_destroy(struct mm *mm)
 		free(mm->zones[i].pageblocks);
 		free(mm->zones[i].pcp);
 	}
-	free(mm->pages);
+	big_free(mm->pages, mm->nr_pages, sizeof(*mm->pages));
 	obj_table_destroy(mm);
 	memset(mm, 0, sizeof(*mm));
 }
