@@ -315,7 +315,6 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	struct page_frame *p = &mm->pages[pfn];
 	uint64_t nr = head_pages(p);
 	bool anon = p->flags & PF_SWAPBACKED;
-	uint64_t id = vmscan_object_id(mm, pfn);
 
 	sc->nr.nr_taken += nr;
 	if (!anon)
@@ -339,6 +338,8 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
 		return FATE_ROTATE_KEEP;
 	}
+	/* The object is looked up only now: most pages met leave by the cheap exits above. */
+	uint64_t id = vmscan_object_id(mm, pfn);
 	struct nonres_entry *e = NULL;
 	if (anon) {
 		e = workingset_find(rs, id);

@@ -98,6 +98,12 @@ struct wb_device {
 	sim_ns_t busy_until_ns;
 	struct wb_io *q; /* ring */
 	size_t head, len, cap;
+	/* Where each object's writes are (writeback.c): id -> the queue position of its
+	 * latest write, counted from the first write ever submitted (q[head] is number
+	 * head_seq), and how many of its writes are queued; only ids with one or more.
+	 *   Σ nr over the map == entries of q that are not tombstones */
+	struct u64map where;
+	uint64_t head_seq;
 	unsigned handler;   /* engine handler id */
 	bool event_pending; /* one completion event at q[head].done_ns */
 	bool is_swap;
