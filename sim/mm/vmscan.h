@@ -164,6 +164,17 @@ struct reclaim_state {
 	 * them with a timeout of one jiffy (model.md §4.1). */
 	struct waitq throttle_noprogress, throttle_congested;
 	uint64_t refaults_file_seen; /* workingset_refault_file at the last cache-trim check */
+	/* File evictions, oldest first (workingset.c): an entry is current while its object is
+	 * OBJ_EVICTED with that shadow_age; len <= shadow_limit after every eviction. */
+	struct shadow_fifo {
+		struct shadow_ref {
+			uint64_t id;
+			uint32_t age;
+		} *q;
+		size_t head, len, cap;
+	} shadows;
+	uint64_t shadow_limit;     /* 0 until the first eviction sets it: the node's present pages */
+	uint64_t shadows_dropped;  /* evicted objects forgotten by the bound */
 
 	struct kswapd kswapd;
 	struct wb_device disk, swap;
