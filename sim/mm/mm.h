@@ -174,7 +174,9 @@ struct obj_slot {
 	uint8_t order;
 	uint8_t kind;  /* enum obj_kind */
 	uint32_t task; /* the task that allocated it (OOM badness, oom.c) */
+	uint8_t nonres; /* reclaim holds a side entry for it (workingset.c) */
 };
+_Static_assert(sizeof(struct obj_slot) == 24, "obj_slot stays 24 bytes");
 #define OBJ_EMPTY UINT64_MAX
 
 enum obj_kind {

@@ -52,10 +52,11 @@ static void follow(struct mm *mm, const struct obj_slot *s, uint32_t i)
 		mm->pages[s->pfn].owner = i;
 }
 
-/* Re-lay the table with a window of ring slots and an overflow of ov slots: window
- * objects go to their index, overflow objects are re-inserted in index order (so the
- * layout depends only on the ids and their history). */
-static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov)
+/* Re-lay the table with a window of ring slots starting at id base and an overflow of ov
+ * slots: window objects go to their index, and so do overflow objects the new window
+ * covers; the other overflow objects are re-inserted in index order (so the layout depends
+ * only on the ids and their history).  The new window must cover the old one. */
+static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov, uint64_t base)
 {
 	struct obj_table *t = &mm->objs;
 	struct obj_table old = *t;
@@ -64,9 +65,11 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov)
 		abort();
 	for (uint32_t i = 0; i < ring + ov; i++)
 		slots[i].id = OBJ_EMPTY;
+	sim_assert(base <= old.base && old.base + old.ring <= base + ring);
 	t->slots = slots;
 	t->ring = ring;
 	t->cap = ring + ov;
+	t->base = base;
 	t->map = (struct u64map){ .slots = slots + ring, .cap = ov };
 	for (uint32_t i = 0; i < old.ring; i++) {
 		const struct obj_slot *s = &old.slots[i];
@@ -80,6 +83,14 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov)
 		const struct obj_slot *s = &old.slots[i];
 		if (s->id == OBJ_EMPTY)
 			continue;
+		if (s->id - base < ring) { /* back into the window */
+			uint32_t k = (uint32_t)(s->id & (ring - 1));
+			sim_assert(slots[k].id == OBJ_EMPTY);
+			slots[k] = *s;
+			follow(mm, s, k);
+			t->nr_ring++;
+			continue;
+		}
 		bool added;
 		uint32_t k = u64map_get(&t->map, &obj_map_type, s->id, &added, mm);
 		slots[ring + k] = *s;
@@ -94,7 +105,7 @@ static void overflow_reserve(struct mm *mm)
 {
 	struct obj_table *t = &mm->objs;
 	if ((uint64_t)(t->map.nr_live + 1) * 10 > (uint64_t)t->map.cap * 7)
-		rebuild(mm, t->ring, t->map.cap * 2);
+		rebuild(mm, t->ring, t->map.cap * 2, t->base);
 }
 
 /* A fresh overflow slot for id (absent from the table); its other bytes are zero. */
@@ -111,7 +122,7 @@ static struct obj_slot *overflow_add(struct mm *mm, uint64_t id)
 int obj_table_init(struct mm *mm)
 {
 	mm->objs = (struct obj_table){ 0 };
-	rebuild(mm, WINDOW_MIN, OVERFLOW_MIN);
+	rebuild(mm, WINDOW_MIN, OVERFLOW_MIN, 0);
 	return 0;
 }
 
@@ -130,8 +141,9 @@ struct obj_slot *obj_lookup_overflow(struct obj_table *t, uint64_t id)
 }
 
 /* Slide the window so it ends at id (base + ring == id + 1), moving the live objects it
- * passes to the overflow; then, once a window's length has been passed, double it if too
- * many objects outlived it. */
+ * passes to the overflow; then, once a quarter of the window's length has been passed,
+ * double it if too many objects outlived it.  It grows backwards (its end stays), taking
+ * back from the overflow the objects it covers again. */
 static void slide(struct mm *mm, uint64_t id)
 {
 	struct obj_table *t = &mm->objs;
@@ -147,17 +159,18 @@ static void slide(struct mm *mm, uint64_t id)
 		s->id = OBJ_EMPTY;
 		t->nr_ring--;
 		t->passed_live++;
+		t->base = p + 1; /* a rebuild for the overflow must not take copy back */
 		struct obj_slot *d = overflow_add(mm, copy.id); /* may rebuild: s is stale */
 		*d = copy;
 		follow(mm, d, (uint32_t)(d - t->slots));
 	}
 	t->base = to;
 	t->passed = (uint32_t)MIN((uint64_t)t->passed + n, UINT32_MAX);
-	if (t->passed < t->ring)
+	if ((uint64_t)t->passed * 4 < t->ring)
 		return;
 	if ((uint64_t)t->passed_live * WINDOW_SPILL > t->passed &&
 	    (uint64_t)t->ring < (uint64_t)t->nr_live * WINDOW_PER_LIVE && t->ring < WINDOW_MAX)
-		rebuild(mm, t->ring * 2, t->map.cap);
+		rebuild(mm, t->ring * 2, t->map.cap, t->base > t->ring ? t->base - t->ring : 0);
 	t->passed = t->passed_live = 0;
 }
 
@@ -192,6 +205,7 @@ struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 	s->order = 0;
 	s->kind = OBJ_PAGES;
 	s->task = 0;
+	s->nonres = 0;
 	return s;
 }
 

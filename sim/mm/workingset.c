@@ -35,8 +35,13 @@ struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i)
 	return u64map_slot(&rs->map, &nonres_map_type, i);
 }
 
+/* obj_slot.nonres says whether an object has an entry, so the common case — a page freed
+ * or reclaimed with no side state — costs no probe of the hash. */
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id)
 {
+	const struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	if (s && !s->nonres)
+		return NULL;
 	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
 	return i == U64MAP_NONE ? NULL : workingset_at(rs, i);
 }
@@ -47,6 +52,9 @@ struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id)
 	uint32_t i = u64map_get(&rs->map, &nonres_map_type, id, &added, NULL);
 	if (i == U64MAP_NONE)
 		abort();
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	sim_assert(s);
+	s->nonres = 1;
 	return workingset_at(rs, i);
 }
 
@@ -55,6 +63,9 @@ void workingset_del(struct reclaim_state *rs, uint64_t id)
 	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
 	if (i != U64MAP_NONE)
 		u64map_remove(&rs->map, &nonres_map_type, i, NULL);
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	if (s)
+		s->nonres = 0;
 }
 
 void workingset_map_destroy(struct reclaim_state *rs)
