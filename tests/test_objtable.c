@@ -75,6 +75,10 @@ static void test_window_grows(void)
 		put(id, id % 8 ? PFN_NONE : (pfn_t)(id / 8));
 		if (id % 8)
 			obj_remove(&mm, obj_lookup(&mm.objs, id));
+		bool ok = true;
+		for (uint64_t k = 8; id % 256 == 0 && k <= id; k += 8)
+			ok &= owner_ok(k);
+		CHECK(ok);
 	}
 	CHECK_EQ(mm.objs.nr_live, 2500);
 	CHECK_EQ(mm.objs.ring, 16384);
