@@ -79,11 +79,13 @@ static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
 static void backlog_push(struct sim_task *t, const struct trace_record *rec)
 {
 	if (t->bl_head + t->bl_len == t->bl_cap) {
-		if (t->bl_head) { /* slide down before growing */
+		/* Slide down when at least half the array is free, else grow: each record is
+		 * moved O(1) times on average (sliding a nearly full array would move the whole
+		 * backlog every few records). */
+		if (t->bl_head && t->bl_head >= t->bl_cap / 2) {
 			memmove(t->backlog, t->backlog + t->bl_head, t->bl_len * sizeof(*t->backlog));
 			t->bl_head = 0;
-		}
-		if (t->bl_len == t->bl_cap) {
+		} else {
 			uint32_t cap = t->bl_cap ? t->bl_cap * 2 : 8;
 			struct trace_record *b = realloc(t->backlog, cap * sizeof(*b));
 			if (!b)

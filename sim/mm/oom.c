@@ -161,6 +161,12 @@ static bool select_victim(const struct mm *mm, uint32_t *task, uint64_t *points)
 	return found;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
 bool oom_kill(struct mm *mm, struct mm_request *req)
 {
 	struct oom_state *os = mm->oom;
@@ -186,6 +192,9 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 		}
 		ids[nr++] = s->id;
 	}
+	/* Freed in id (allocation) order, as exit_mmap unmaps in address order, whatever
+	 * the object table's layout. */
+	qsort(ids, nr, sizeof(*ids), cmp_id);
 	uint64_t freed = 0;
 	for (size_t i = 0; i < nr; i++) {
 		struct obj_slot *s = obj_lookup(&mm->objs, ids[i]);
