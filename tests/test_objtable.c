@@ -37,31 +37,32 @@ static bool owner_ok(uint64_t id)
 	return s && s->id == id && (s->pfn == PFN_NONE || mm.pages[s->pfn].owner == (uint32_t)(s - mm.objs.slots));
 }
 
-/* The first window is 4096 ids from 0.  Sequential ids 1..4095 land in it; 4096 slides it
- * by one (0 is empty, nothing moves); id 1 kept live while 4097..8192 arrive is passed by
- * the window and moves to the overflow, its head still naming its slot. */
+/* The first window is W = 1024 ids from 0.  Sequential ids 1..W-1 land in it; W slides it
+ * by one (0 is empty, nothing moves); id 1 kept live while W+1..2W arrive is passed by the
+ * window and moves to the overflow, its head still naming its slot. */
 static void test_window_slides(void)
 {
 	start();
-	CHECK_EQ(mm.objs.ring, 4096);
-	for (uint64_t id = 1; id < 4096; id++)
+	const uint64_t W = 1024;
+	CHECK_EQ(mm.objs.ring, W);
+	for (uint64_t id = 1; id < W; id++)
 		CHECK(put(id, id == 1 ? 7 : PFN_NONE));
-	CHECK_EQ(mm.objs.nr_ring, 4095);
+	CHECK_EQ(mm.objs.nr_ring, W - 1);
 	CHECK_EQ(mm.objs.map.nr_live, 0);
-	CHECK(put(4096, PFN_NONE));
+	CHECK(put(W, PFN_NONE));
 	CHECK_EQ(mm.objs.base, 1);
 	CHECK(!put(5, PFN_NONE)); /* present */
-	for (uint64_t id = 2; id < 4097; id++)
+	for (uint64_t id = 2; id < W + 1; id++)
 		obj_remove(&mm, obj_lookup(&mm.objs, id));
-	for (uint64_t id = 4097; id <= 8192; id++)
+	for (uint64_t id = W + 1; id <= 2 * W; id++)
 		CHECK(put(id, PFN_NONE));
 	CHECK_EQ(mm.objs.map.nr_live, 1);
 	CHECK(mm.objs.slots[mm.pages[7].owner].id == 1);
 	CHECK((uint32_t)(obj_lookup(&mm.objs, 1) - mm.objs.slots) >= mm.objs.ring);
 	CHECK(owner_ok(1));
-	CHECK_EQ(mm.objs.nr_live, 4097);
+	CHECK_EQ(mm.objs.nr_live, W + 1);
 	CHECK(!obj_lookup(&mm.objs, 2));
-	CHECK(!obj_lookup(&mm.objs, 9000));
+	CHECK(!obj_lookup(&mm.objs, 2 * W + 100));
 	mmtest_mm_destroy(&mm);
 }
 
@@ -158,7 +159,7 @@ static void test_random_against_list(void)
 		}
 	}
 	CHECK(ok);
-	CHECK(mm.objs.ring > 4096); /* lifetimes longer than the first window made it grow */
+	CHECK(mm.objs.ring > 1024); /* lifetimes longer than the first window made it grow */
 	for (size_t i = 0; i < nr; i++) { /* drain: the counters return to zero */
 		obj_remove(&mm, obj_lookup(&mm.objs, live[i]));
 	}

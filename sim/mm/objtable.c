@@ -23,8 +23,8 @@
 
 #include "../lib/bigalloc.h"
 
-#define WINDOW_MIN 4096u      /* slots of the first window */
-#define OVERFLOW_MIN 1024u    /* slots of the first overflow map */
+#define WINDOW_MIN 1024u      /* slots of the first window (24 KiB: a small node stays small) */
+#define OVERFLOW_MIN 256u     /* slots of the first overflow map */
 #define WINDOW_SPILL 32u      /* grow when > 1/32 of the passed positions were live */
 #define WINDOW_PER_LIVE 8u    /* ... and the window has < 8 slots per live object */
 #define WINDOW_MAX (1u << 28)
