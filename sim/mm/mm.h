@@ -165,18 +165,34 @@ static inline uint64_t zone_wmark(const struct zone *z, enum zone_watermark w)
 
 /* ---- objects (trace ids) ----------------------------------------------------------- */
 
+/* Reclaim's side entry of an object (vmscan.h enum nonres_flags, workingset.c): the gfp
+ * to re-allocate it with, its shadow, its swap slot.  It lives in the object's slot (valid
+ * while obj_slot.nonres), so it moves with the slot and costs no lookup of its own.  The
+ * shadow keeps the low 32 bits of the age, as the kernel's shadow entries keep only some
+ * bits: refault distances are computed modulo 2^32 pages. */
+struct nonres_entry {
+	uint64_t id;         /* the object's id (the same word as obj_slot.id) */
+	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
+	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
+	uint32_t flags : 7;  /* enum nonres_flags */
+};
+_Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
+
 /* Table id -> slot; the slot holds the head pfn, and page_frame.owner == slot index for
  * every live object's head page (objtable.c follows every move). */
 struct obj_slot {
-	uint64_t id;   /* OBJ_EMPTY when free */
+	union {
+		uint64_t id;            /* OBJ_EMPTY when free */
+		struct nonres_entry ws; /* ws.id == id; the rest valid while nonres */
+	};
 	pfn_t pfn;
 	uint16_t pins; /* active pin records */
 	uint8_t order;
 	uint8_t kind;  /* enum obj_kind */
 	uint32_t task; /* the task that allocated it (OOM badness, oom.c) */
-	uint8_t nonres; /* reclaim holds a side entry for it (workingset.c) */
+	uint8_t nonres; /* ws is reclaim's side entry for it (workingset.c) */
 };
-_Static_assert(sizeof(struct obj_slot) == 24, "obj_slot stays 24 bytes");
+_Static_assert(sizeof(struct obj_slot) == 32, "obj_slot stays 32 bytes");
 #define OBJ_EMPTY UINT64_MAX
 
 enum obj_kind {

@@ -206,6 +206,9 @@ struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 	s->kind = OBJ_PAGES;
 	s->task = 0;
 	s->nonres = 0;
+	s->ws.shadow_age = 0;
+	s->ws.gfp = 0;
+	s->ws.flags = 0;
 	return s;
 }
 

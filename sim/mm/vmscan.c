@@ -1117,11 +1117,12 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		CHECK_FAIL("in-flight writes hold %llu pages, nr_writeback %llu", (unsigned long long)inflight,
 			   (unsigned long long)rs->nr_writeback);
 	/* Swap slots and shadows. */
-	uint64_t swap = 0;
-	for (uint32_t i = 0; i < rs->map.cap; i++) {
+	uint64_t swap = 0, entries = 0;
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct nonres_entry *e = workingset_at(rs, i);
-		if (e->id == OBJ_EMPTY)
+		if (!e)
 			continue;
+		entries++;
 		const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, e->id);
 		if (!s)
 			CHECK_FAIL("side entry for object %llu that does not exist", (unsigned long long)e->id);
@@ -1137,6 +1138,9 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 			swap += 1ull << s->order;
 		}
 	}
+	if (entries != rs->nr_nonres)
+		CHECK_FAIL("%llu side entries, nr_nonres %llu", (unsigned long long)entries,
+			   (unsigned long long)rs->nr_nonres);
 	if (swap != rs->swap_used || rs->swap_used > rs->swap_pages)
 		CHECK_FAIL("swap_used %llu of %llu, slots held %llu", (unsigned long long)rs->swap_used,
 			   (unsigned long long)rs->swap_pages, (unsigned long long)swap);

@@ -67,18 +67,9 @@ enum nonres_flags {
 	NONRES_SWAPPED = 1u << 3,   /* non-resident anon object: its data is in swap */
 };
 
-/* An entry exists for every non-resident object and for resident objects that have a
- * non-default gfp or a swap slot; the table is a u64map keyed by id (lib/u64map.h). */
-/* 16 bytes: the table is touched once per eviction and refault, at random.  The shadow
- * keeps the low 32 bits of the age, as the kernel's shadow entries keep only some bits:
- * refault distances are computed modulo 2^32 pages. */
-struct nonres_entry {
-	uint64_t id;         /* OBJ_EMPTY when free */
-	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
-	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
-	uint32_t flags : 7;  /* enum nonres_flags */
-};
-_Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
+/* An entry (struct nonres_entry, mm.h: inside the object's slot) exists for every
+ * non-resident object and for resident objects that have a non-default gfp or a swap
+ * slot. */
 
 /* ---- block devices (writeback and swap) ------------------------------------------ */
 
@@ -152,7 +143,7 @@ struct kswapd {
  * swap_used   == Σ pages of objects with NONRES_SWAPCACHE or NONRES_SWAPPED <= swap_pages */
 struct reclaim_state {
 	struct mm *mm;
-	struct u64map map; /* id -> struct nonres_entry (workingset.c) */
+	uint64_t nr_nonres; /* objects with a side entry (obj_slot.nonres; workingset.c) */
 
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
@@ -289,7 +280,8 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
-struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i); /* slot i < map.cap */
+/* The side entry of object slot i < mm->objs.cap, NULL when it has none. */
+struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i);
 struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id); /* insert if absent */
 void workingset_del(struct reclaim_state *rs, uint64_t id);
 void workingset_map_destroy(struct reclaim_state *rs);

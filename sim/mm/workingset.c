@@ -22,55 +22,47 @@
 
 #include <stdlib.h>
 
-static const struct u64map_type nonres_map_type = {
-	.slot_size = sizeof(struct nonres_entry),
-	.key_words = 1,
-	.min_cap = 1024,
-};
-_Static_assert(offsetof(struct nonres_entry, id) == 0 && OBJ_EMPTY == U64MAP_EMPTY,
-	       "nonres_entry is keyed by id");
-
+/* The entries live in the objects' slots (mm.h struct nonres_entry): obj_slot.nonres says
+ * whether one is valid, so finding an object's entry is finding the object, and an entry
+ * moves, and goes, with its slot. */
 struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i)
 {
-	return u64map_slot(&rs->map, &nonres_map_type, i);
+	struct obj_slot *s = &rs->mm->objs.slots[i];
+	return s->id != OBJ_EMPTY && s->nonres ? &s->ws : NULL;
 }
 
-/* obj_slot.nonres says whether an object has an entry, so the common case — a page freed
- * or reclaimed with no side state — costs no probe of the hash. */
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id)
 {
-	const struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
-	if (s && !s->nonres)
-		return NULL;
-	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
-	return i == U64MAP_NONE ? NULL : workingset_at(rs, i);
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	return s && s->nonres ? &s->ws : NULL;
 }
 
+/* An object that has none gets a zeroed entry (every object with an entry exists). */
 struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id)
 {
-	bool added;
-	uint32_t i = u64map_get(&rs->map, &nonres_map_type, id, &added, NULL);
-	if (i == U64MAP_NONE)
-		abort();
 	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
 	sim_assert(s);
-	s->nonres = 1;
-	return workingset_at(rs, i);
+	if (!s->nonres) {
+		s->nonres = 1;
+		s->ws.shadow_age = 0;
+		s->ws.gfp = 0;
+		s->ws.flags = 0;
+		rs->nr_nonres++;
+	}
+	return &s->ws;
 }
 
 void workingset_del(struct reclaim_state *rs, uint64_t id)
 {
-	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
-	if (i != U64MAP_NONE)
-		u64map_remove(&rs->map, &nonres_map_type, i, NULL);
 	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
-	if (s)
+	if (s && s->nonres) {
 		s->nonres = 0;
+		rs->nr_nonres--;
+	}
 }
 
 void workingset_map_destroy(struct reclaim_state *rs)
 {
-	u64map_destroy(&rs->map);
 	free(rs->shadows.q);
 	rs->shadows = (struct shadow_fifo){ 0 };
 }
