@@ -211,8 +211,10 @@ static int bench_state(void)
 	struct rusage ru0;
 	getrusage(RUSAGE_SELF, &ru0);
 	struct mm *mm = calloc(1, sizeof(*mm));
+	struct engine eng; /* mm_init registers the daemons' handlers */
+	engine_init(&eng);
 	struct sim_error err;
-	if (mm_init(mm, &cfg, NULL, &err))
+	if (mm_init(mm, &cfg, &eng, &err))
 		return cli_fail(&err);
 	uint64_t pages = 0, blocks = 0;
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
@@ -226,11 +228,13 @@ static int bench_state(void)
 	printf("state: page_frame %zu B; per simulated page (frames + pageblocks + empty object table) %.2f B"
 	       "   (budget <= 16)\n",
 	       sizeof(struct page_frame), (double)bytes / (double)pages);
-	printf("state: object table %zu B per live allocation (at <= 70%% load: >= %.1f B)\n",
-	       sizeof(struct obj_slot), sizeof(struct obj_slot) / 0.7);
+	printf("state: object table %zu B per slot (the reclaim side entry included): a window of up to %d slots"
+	       " per live object, an overflow hash at <= 70%% load\n",
+	       sizeof(struct obj_slot), 8);
 	printf("state: 64 GiB machine (%llu pages): peak RSS %.1f MiB   (budget <= 512)\n",
 	       (unsigned long long)pages, (double)ru.ru_maxrss / 1024.0);
 	mm_destroy(mm);
+	engine_destroy(&eng);
 	free(mm);
 	return 0;
 }
