@@ -1,5 +1,5 @@
 /* workingset.c — shadow entries and refault detection (model.md §4.3 "Workingset"), and
- * the side table that holds them: object id -> {gfp, shadow age, swap slot}.
+ * the side entries that hold them: {gfp, shadow age, swap slot} in the object's slot.
  *
  * The kernel keeps a shadow entry in the page-cache / swap-cache slot of an evicted page,
  * packing the lruvec's nonresident_age at eviction.  On refault, the refault distance is
