@@ -179,10 +179,15 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 	uint64_t *ids = malloc(cap * sizeof(*ids));
 	if (!ids)
 		abort();
-	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+	/* points == the anon pages of the victim's objects (oom_check): the walk ends once it
+	 * has found them all. */
+	uint64_t found = 0;
+	for (uint32_t i = 0; i < mm->objs.cap && found < points; i++) {
 		const struct obj_slot *s = &mm->objs.slots[i];
-		if (s->id == OBJ_EMPTY || s->task != victim || !anon_pages(mm, s))
+		uint64_t pages;
+		if (s->id == OBJ_EMPTY || s->task != victim || !(pages = anon_pages(mm, s)))
 			continue;
+		found += pages;
 		if (nr == cap) {
 			cap *= 2;
 			uint64_t *n = realloc(ids, cap * sizeof(*ids));
