@@ -80,11 +80,13 @@ static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
 static void backlog_push(struct sim_task *t, const struct trace_record *rec)
 {
 	if (t->bl_head + t->bl_len == t->bl_cap) {
-		if (t->bl_head) { /* slide down before growing */
+		/* Slide down when at least half the array is free, else grow: each record is
+		 * moved O(1) times on average (sliding a nearly full array would move the whole
+		 * backlog every few records). */
+		if (t->bl_head && t->bl_head >= t->bl_cap / 2) {
 			memmove(t->backlog, t->backlog + t->bl_head, t->bl_len * sizeof(*t->backlog));
 			t->bl_head = 0;
-		}
-		if (t->bl_len == t->bl_cap) {
+		} else {
 			uint32_t cap = t->bl_cap ? t->bl_cap * 2 : 8;
 			struct trace_record *b = realloc(t->backlog, cap * sizeof(*b));
 			if (!b)
@@ -510,8 +512,49 @@ static int check_not_warmup(const struct trace_record *rec, struct sim_error *er
 	return 0;
 }
 
-int sim_run(struct sim *s, struct record_source *src, struct sim_error *err)
+/* ---- read-ahead ------------------------------------------------------------------------
+ * The records a few places ahead are already known, so the memory they will touch can be
+ * on its way while the current one is applied: a record's object slot is prefetched when
+ * it is read READ_AHEAD records ahead, its head page (and, for a free, the buddy) half-way.
+ * Records are applied in the same order as without it; a read error is returned once the
+ * records before it are used up. */
+#define READ_AHEAD 16
+struct read_ahead {
+	struct record_source *src;
+	const struct mm *mm;
+	struct trace_record r[READ_AHEAD];
+	unsigned head, n;
+	int rc; /* the source's last answer: 1 while it may have more */
+};
+
+static int read_ahead_next(void *ctx, struct trace_record *rec, struct sim_error *err)
 {
+	struct read_ahead *ra = ctx;
+	while (ra->rc == 1 && ra->n < READ_AHEAD) {
+		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
+		ra->rc = ra->src->next(ra->src->ctx, r, err);
+		if (ra->rc != 1)
+			break;
+		obj_prefetch_slot(&ra->mm->objs, r->id);
+		ra->n++;
+	}
+	if (!ra->n)
+		return ra->rc;
+	*rec = ra->r[ra->head];
+	ra->head = (ra->head + 1) % READ_AHEAD;
+	ra->n--;
+	if (ra->n >= READ_AHEAD / 2) {
+		const struct trace_record *r = &ra->r[(ra->head + READ_AHEAD / 2 - 1) % READ_AHEAD];
+		obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
+	}
+	return 1;
+}
+
+int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
+{
+	struct read_ahead ra = { .src = src_in, .mm = &s->mm, .rc = 1 };
+	struct record_source ra_src = { .next = read_ahead_next, .ctx = &ra, .header = src_in->header };
+	struct record_source *src = &ra_src;
 	struct trace_record rec;
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
 	bool aged = s->cfg.machine.age.mode == MACHINE_AGED;

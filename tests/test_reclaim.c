@@ -110,7 +110,7 @@ static void test_lru_placement(void)
 	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 512);
 	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 2);
 	CHECK(!(mm.pages[obj_lookup(&mm.objs, 6)->pfn].flags & PF_LRU));
-	CHECK_EQ(mm.reclaim->map.nr_live, 2);
+	CHECK_EQ(mm.reclaim->nr_nonres, 2);
 	CHECK(workingset_find(mm.reclaim, 2) != NULL);
 	CHECK(workingset_find(mm.reclaim, 5) != NULL);
 	CHECK(check_ok());

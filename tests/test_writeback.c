@@ -226,6 +226,39 @@ static void test_truncate_waits_for_writeback(void)
 	stop();
 }
 
+/* Truncate finds the write of its page among others: ids 1, 2, 3 written at t = 0
+ * complete at 110, 120, 130 us.  Freeing 2 at 40 us is charged 120 − 40 = 80 us; after 1
+ * completed (the queue's head moved on), freeing 3 at 115 us is charged 130 − 115 = 15 us.
+ * Only id 1's write is counted written; the others' completions touch nothing. */
+static void test_truncate_among_writes(void)
+{
+	setup();
+	start();
+	for (uint64_t id = 1; id <= 3; id++) {
+		mm_alloc(&mm, id, FILE_GFP, 0);
+		mm_dirty(&mm, id);
+	}
+	reclaim_flush_all(&mm);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 3);
+	engine_run_until(&eng, 40000);
+	struct mm_request req = { 0 };
+	CHECK(mm_free_req(&mm, &req, 2));
+	CHECK_EQ(req.stall_ns, 80000);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 2);
+	engine_run_until(&eng, 115000);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 1);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 1);
+	req = (struct mm_request){ 0 };
+	CHECK(mm_free_req(&mm, &req, 3));
+	CHECK_EQ(req.stall_ns, 15000);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	engine_run_until(&eng, NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 1);
+	CHECK_EQ(mm.reclaim->disk.where.nr_live, 0);
+	CHECK(check_ok());
+	stop();
+}
+
 /* Dirtied again while in flight: the page stays dirty after the first write ends and is
  * written a second time by the next flush. */
 static void test_redirty_in_flight(void)
@@ -308,6 +341,7 @@ int main(int argc, char **argv)
 	RUN(test_device_timing);
 	RUN(test_periodic_writeback);
 	RUN(test_truncate_waits_for_writeback);
+	RUN(test_truncate_among_writes);
 	RUN(test_redirty_in_flight);
 	RUN(test_dontneed);
 	RUN(test_ereclaimable_writeback_switch);

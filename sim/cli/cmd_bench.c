@@ -1,4 +1,5 @@
-/* mmsim bench [replay|state|read|pressure|overcommit|anon-2x] [--keep DIR] [--quick] [--duration T]
+/* mmsim bench [replay|simulate|scale|compaction|state|read|pressure|overcommit|anon-2x]
+ *             [--keep DIR] [--quick] [--duration T]
  *             [--churn-records N] [--timeout S] [--set KEY=VALUE]... [--trace FILE]
  *
  * architecture.md §9 budgets, measured (never asserted: machines are shared and noisy, so the
@@ -11,6 +12,9 @@
  *   read    the trace reader: read only and full replay, on the caller's thread and with the
  *           reader thread, against zcat and gzip -dc of the same file; import of the shared
  *           text capture against zcat (budgets: import >= 3 M lines/s, <= 1.2x zcat);
+ *   simulate  the simulator alone, churn-10m records already in memory (budget <= 45 ns);
+ *   scale   churn replay on 4, 64 and 256 GiB machines: ns/record, state and peak RSS per page;
+ *   compaction  compact_node cost per doubling of the zone, 1-8 GiB and 64 GiB (<= 2.2x);
  *   pressure  replay cost of the overcommit and anon-2x cases against the churn reference,
  *           and pages scanned per page reclaimed (budgets: <= 3x churn's ns/record, <= 4);
  *           bench/README.md. */
@@ -30,7 +34,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <math.h>
+
 #include "../config/config.h"
+#include "../engine/engine.h"
+#include "../mm/compaction.h"
 #include "../sim.h"
 #include "../workload/workload.h"
 
@@ -212,8 +220,10 @@ static int bench_state(void)
 	struct rusage ru0;
 	getrusage(RUSAGE_SELF, &ru0);
 	struct mm *mm = calloc(1, sizeof(*mm));
+	struct engine eng; /* mm_init registers the daemons' handlers */
+	engine_init(&eng);
 	struct sim_error err;
-	if (mm_init(mm, &cfg, NULL, &err))
+	if (mm_init(mm, &cfg, &eng, &err))
 		return cli_fail(&err);
 	uint64_t pages = 0, blocks = 0;
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
@@ -227,11 +237,13 @@ static int bench_state(void)
 	printf("state: page_frame %zu B; per simulated page (frames + pageblocks + empty object table) %.2f B"
 	       "   (budget <= 16)\n",
 	       sizeof(struct page_frame), (double)bytes / (double)pages);
-	printf("state: object table %zu B per live allocation (at <= 70%% load: >= %.1f B)\n",
-	       sizeof(struct obj_slot), sizeof(struct obj_slot) / 0.7);
+	printf("state: object table %zu B per slot (the reclaim side entry included): a window of up to %d slots"
+	       " per live object, an overflow hash at <= 70%% load\n",
+	       sizeof(struct obj_slot), 8);
 	printf("state: 64 GiB machine (%llu pages): peak RSS %.1f MiB   (budget <= 512)\n",
 	       (unsigned long long)pages, (double)ru.ru_maxrss / 1024.0);
 	mm_destroy(mm);
+	engine_destroy(&eng);
 	free(mm);
 	return 0;
 }
@@ -644,6 +656,304 @@ out:
 	return rc;
 }
 
+/* ---- simulate: the simulator alone, records already in memory ----
+ *
+ * The trace is read once into an array; each timed run replays the array through a fresh
+ * node, so the figure is the simulator's cost per record without inflate or decode. */
+
+struct record_array {
+	struct trace_record *v;
+	uint64_t n, pos;
+};
+
+static int next_array_record(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	(void)err;
+	struct record_array *a = ctx;
+	if (a->pos == a->n)
+		return 0;
+	*rec = a->v[a->pos++];
+	return 1;
+}
+
+/* Every record of path into *a (freed by the caller); -1 with err set on a read error. */
+static int load_records(const char *path, struct record_array *a, struct sim_error *err)
+{
+	struct trace_reader *r = trace_open(path, err);
+	if (!r)
+		return -1;
+	uint64_t cap = 1 << 20;
+	*a = (struct record_array){ .v = malloc(cap * sizeof(*a->v)) };
+	int got;
+	while (a->v && (got = trace_read(r, &a->v[a->n], err)) == 1) {
+		if (++a->n == cap) {
+			cap *= 2;
+			struct trace_record *v = realloc(a->v, cap * sizeof(*v));
+			if (!v)
+				free(a->v);
+			a->v = v;
+		}
+	}
+	trace_close(r);
+	if (!a->v)
+		abort();
+	return got < 0 ? -1 : 0;
+}
+
+/* Replay the array through a fresh node of cfg: CPU seconds, wall seconds in *wall. */
+static double time_simulate(const struct config *cfg, struct record_array *a, double *wall, struct sim_error *err)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	double t = -1;
+	if (!s || sim_init(s, cfg, NULL, err))
+		goto out;
+	a->pos = 0;
+	struct record_source src = { .next = next_array_record, .ctx = a };
+	double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
+	int got = sim_run(s, &src, err);
+	t = cpu_s(RUSAGE_SELF) - c0;
+	*wall = now_s() - t0;
+	if (got < 0)
+		t = -1;
+	sim_destroy(s);
+out:
+	free(s);
+	return t;
+}
+
+/* The churn-10m trace in dir (generated when missing) into path. */
+static int churn_trace(const char *dir, char *path, size_t size, struct sim_error *err)
+{
+	char wl[4200];
+	snprintf(path, size, "%s/churn-10m.mmt.gz", dir);
+	snprintf(wl, sizeof(wl), "%s/workloads/churn-10m.yaml", source_root());
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return 0;
+	printf("simulate: generating %s from %s ...\n", path, wl);
+	fflush(stdout);
+	return make_trace(wl, NULL, path, err);
+}
+
+static int bench_simulate(const char *keep_dir)
+{
+	struct sim_error err = { 0 };
+	char dir[4096], trace[4200];
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
+	if (churn_trace(dir, trace, sizeof(trace), &err))
+		return cli_fail(&err);
+	struct record_array a;
+	if (load_records(trace, &a, &err))
+		return cli_fail(&err);
+	static struct config cfg;
+	config_defaults(&cfg); /* 4 GiB machine, no CMA */
+	cfg.output.sample_interval_ns = 0;
+	double t[3], w[3];
+	for (int i = 0; i < 3; i++)
+		if ((t[i] = time_simulate(&cfg, &a, &w[i], &err)) < 0)
+			return cli_fail(&err);
+	double c = median3(t), cw = median3(w);
+	printf("simulate: %llu records in memory, 4 GiB machine (median of 3, CPU time)\n", (unsigned long long)a.n);
+	printf("simulate: %.3f s  %.1f M records/s  %.1f ns/record   (budget <= 45 ns/record)  [wall %.3f s]\n", c,
+	       (double)a.n / c / 1e6, c * 1e9 / (double)a.n, cw);
+	free(a.v);
+	if (!keep_dir) {
+		remove(trace);
+		rmdir(dir);
+	}
+	return 0;
+}
+
+/* ---- scale: the churn replay on 4, 64 and 256 GiB machines ----
+ *
+ * The same records (in memory) through the default machine with its Normal zone grown to
+ * the size: simulate-only ns/record and its ratio to the 4 GiB figure (budget: the 256 GiB
+ * rate >= 0.8x the 4 GiB rate), the bytes of node state per present page (page frames,
+ * pageblocks, object table) and the peak RSS the node adds to the process (budget: RSS
+ * proportional to memory, <= 16 B per page of state). */
+
+/* A "Key:   N kB" line of /proc/self/status, in KiB; -1 when missing. */
+static long proc_status_kb(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	size_t n = strlen(key);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Start a new peak-RSS measurement (VmHWM falls back to the current RSS). */
+static void reset_peak_rss(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+	if (f) {
+		fputs("5", f);
+		fclose(f);
+	}
+}
+
+static void machine_of_size(struct config *cfg, uint64_t gib)
+{
+	config_defaults(cfg);
+	cfg->output.sample_interval_ns = 0;
+	uint64_t pages = gib << (30 - 12);
+	cfg->machine.zone_pages[ZONE_NORMAL] =
+		pages - cfg->machine.zone_pages[ZONE_DMA] - cfg->machine.zone_pages[ZONE_DMA32];
+}
+
+/* Bytes of node state per present page once a node of cfg is built. */
+static double state_bytes_per_page(const struct config *cfg, struct sim_error *err)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+	struct engine *e = calloc(1, sizeof(*e));
+	double v = -1;
+	if (!mm || !e)
+		abort();
+	engine_init(e);
+	if (!mm_init(mm, cfg, e, err)) {
+		uint64_t pages = 0, blocks = 0;
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			pages += mm->zones[i].present;
+			blocks += mm->zones[i].spanned >> mm->pageblock_order;
+		}
+		v = (double)((uint64_t)mm->nr_pages * sizeof(struct page_frame) + blocks * sizeof(struct pageblock) +
+			     (uint64_t)mm->objs.cap * sizeof(struct obj_slot)) /
+		    (double)pages;
+		mm_destroy(mm);
+	}
+	engine_destroy(e);
+	free(e);
+	free(mm);
+	return v;
+}
+
+static int bench_scale(const char *keep_dir)
+{
+	static const uint64_t sizes[] = { 4, 64, 256 };
+	struct sim_error err = { 0 };
+	char dir[4096], trace[4200];
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
+	if (churn_trace(dir, trace, sizeof(trace), &err))
+		return cli_fail(&err);
+	struct record_array a;
+	if (load_records(trace, &a, &err))
+		return cli_fail(&err);
+	printf("scale: churn-10m, %llu records in memory, simulate-only (median of 3, CPU time)\n",
+	       (unsigned long long)a.n);
+	double ns4 = 0;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		static struct config cfg;
+		machine_of_size(&cfg, sizes[k]);
+		double bpp = state_bytes_per_page(&cfg, &err);
+		if (bpp < 0)
+			return cli_fail(&err);
+		reset_peak_rss();
+		long rss0 = proc_status_kb("VmRSS");
+		double t[3], w[3];
+		for (int i = 0; i < 3; i++)
+			if ((t[i] = time_simulate(&cfg, &a, &w[i], &err)) < 0)
+				return cli_fail(&err);
+		long peak = proc_status_kb("VmHWM");
+		double ns = median3(t) * 1e9 / (double)a.n;
+		if (k == 0)
+			ns4 = ns;
+		printf("scale: %4llu GiB  %6.1f ns/record  rate %.2fx the 4 GiB rate  state %.2f B/page"
+		       "  peak RSS +%.1f MiB (%.2f B/page)\n",
+		       (unsigned long long)sizes[k], ns, ns4 / ns, bpp, (double)(peak - rss0) / 1024.0,
+		       (double)(peak - rss0) * 1024.0 / (double)(sizes[k] << (30 - 12)));
+	}
+	printf("scale: budget: 256 GiB rate >= 0.8x the 4 GiB rate; state <= 16 B/page\n");
+	free(a.v);
+	if (!keep_dir) {
+		remove(trace);
+		rmdir(dir);
+	}
+	return 0;
+}
+
+/* ---- compaction: compact_node cost against zone size ----
+ *
+ * A Normal zone of 1, 2, 4, 8 and 64 GiB filled with order-0 movable pages (reclaim off, so
+ * the fill ends when the zone is full instead of evicting what it allocated), every page
+ * on an odd pfn freed (every pageblock half full, no free block above order 0); then one
+ * compact_node (order -1, whole zone) is timed.  Median of 5 builds (1 at 64 GiB), CPU
+ * time; the ratio per doubling has a budget of 2.2 (linear cost), and the 64 GiB figure
+ * is given per doubling from 8 GiB (the cube root of its ratio). */
+
+static double compact_once(uint64_t gib, uint64_t *scanned, uint64_t *migrated, struct sim_error *err)
+{
+	static struct config cfg;
+	config_defaults(&cfg);
+	memset(cfg.machine.zone_pages, 0, sizeof(cfg.machine.zone_pages));
+	cfg.machine.zone_pages[ZONE_NORMAL] = gib << (30 - 12);
+	struct mm *mm = calloc(1, sizeof(*mm));
+	struct engine *e = calloc(1, sizeof(*e));
+	double t = -1;
+	if (!mm || !e)
+		abort();
+	engine_init(e);
+	if (!mm_init(mm, &cfg, e, err)) {
+		mm->hooks.direct_reclaim = NULL; /* the fill must end when the zone is full */
+		mm->hooks.wakeup_kswapd = NULL;
+		for (uint64_t id = 1;; id++)
+			if (mm_alloc(mm, id, GFP_HIGHUSER_MOVABLE, 0) == PFN_NONE)
+				break;
+		for (pfn_t pfn = 1; pfn < mm->nr_pages; pfn += 2)
+			if (mm->pages[pfn].flags & PF_HEAD)
+				mm_free(mm, mm->objs.slots[mm->pages[pfn].owner].id);
+		memset(mm->vm_events, 0, sizeof(mm->vm_events));
+		double c0 = cpu_s(RUSAGE_SELF);
+		compaction_compact_node(mm, NULL, ZONE_NORMAL, -1);
+		t = cpu_s(RUSAGE_SELF) - c0;
+		*scanned = mm->vm_events[VM_COMPACT_MIGRATE_SCANNED] + mm->vm_events[VM_COMPACT_FREE_SCANNED];
+		*migrated = mm->vm_events[VM_PGMIGRATE_SUCCESS];
+		mm_destroy(mm);
+	}
+	engine_destroy(e);
+	free(e);
+	free(mm);
+	return t;
+}
+
+static int bench_compaction(void)
+{
+	static const uint64_t sizes[] = { 1, 2, 4, 8, 64 };
+	struct sim_error err = { 0 };
+	double prev = 0, worst = 0;
+	printf("compaction: compact_node of a half-full zone (order-0 holes), CPU time, median of 5 (1 at 64 GiB)\n");
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		int reps = sizes[k] > 8 ? 1 : 5;
+		double t[5];
+		uint64_t scanned = 0, migrated = 0;
+		for (int i = 0; i < reps; i++)
+			if ((t[i] = compact_once(sizes[k], &scanned, &migrated, &err)) < 0)
+				return cli_fail(&err);
+		qsort(t, (size_t)reps, sizeof(t[0]), cmp_double);
+		double s = t[reps / 2];
+		double ratio = 0;
+		if (prev > 0)
+			ratio = sizes[k] / sizes[k - 1] == 2 ? s / prev : pow(s / prev, 1.0 / 3.0);
+		if (ratio > worst)
+			worst = ratio;
+		printf("compaction: %3llu GiB  %.4f s  scanned %llu  migrated %llu  %.1f M pfns/s  per doubling %.2f\n",
+		       (unsigned long long)sizes[k], s, (unsigned long long)scanned, (unsigned long long)migrated,
+		       (double)scanned / s / 1e6, ratio);
+		prev = s;
+	}
+	printf("compaction: worst time ratio per doubling %.2f (budget <= 2.2): %s\n", worst,
+	       worst <= 2.2 ? "met" : "NOT MET");
+	return 0;
+}
+
 /* ---- read: the trace reader and import against zcat (bench/README.md "read") ----
  *
  * Three clocks for each figure: the CPU time of the calling thread (with a reader thread, the
@@ -925,7 +1235,7 @@ int cmd_bench(int argc, char **argv)
 		{ 0 },
 	};
 	struct cli_spec spec = {
-		.name = "bench", .synopsis = "[replay|state|read|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
+		.name = "bench", .synopsis = "[replay|simulate|scale|compaction|state|read|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
 		.opts = opts,
 		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n"
 			 "pressure runs the churn reference, overcommit and anon-2x (bench/README.md);\n"
@@ -958,7 +1268,8 @@ int cmd_bench(int argc, char **argv)
 	for (int k = CASE_OVERCOMMIT; which && k < NR_CASES; k++)
 		if (!strcmp(which, case_names[k]))
 			po.mask = 1u << k;
-	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay") && strcmp(which, "read")) {
+	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay") && strcmp(which, "read") &&
+	    strcmp(which, "simulate") && strcmp(which, "scale") && strcmp(which, "compaction")) {
 		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
 		rc = EX_USAGE_;
 		goto out;
@@ -971,6 +1282,12 @@ int cmd_bench(int argc, char **argv)
 		rc |= bench_read_trace(keep, read_trace);
 		rc |= bench_read_import(keep);
 	}
+	if (all || !strcmp(which, "simulate"))
+		rc |= bench_simulate(keep);
+	if (all || !strcmp(which, "scale"))
+		rc |= bench_scale(keep);
+	if (all || !strcmp(which, "compaction"))
+		rc |= bench_compaction();
 	if (po.mask)
 		rc |= bench_pressure(&po);
 out:

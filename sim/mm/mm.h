@@ -172,18 +172,35 @@ static inline uint64_t zone_wmark(const struct zone *z, enum zone_watermark w)
 
 /* ---- objects (trace ids) ----------------------------------------------------------- */
 
-/* Table id -> slot (a u64map, lib/u64map.h); slot holds the head pfn.  The map moves slots
- * only on growth and backward-shift deletion, and objtable.c follows every move, so
- * page_frame.owner == slot for every live object's head page. */
+/* Reclaim's side entry of an object (vmscan.h enum nonres_flags, workingset.c): the gfp
+ * to re-allocate it with, its shadow, its swap slot.  It lives in the object's slot (valid
+ * while obj_slot.nonres), so it moves with the slot and costs no lookup of its own.  The
+ * shadow keeps the low 32 bits of the age, as the kernel's shadow entries keep only some
+ * bits: refault distances are computed modulo 2^32 pages. */
+struct nonres_entry {
+	uint64_t id;         /* the object's id (the same word as obj_slot.id) */
+	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
+	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
+	uint32_t flags : 7;  /* enum nonres_flags */
+};
+_Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
+
+/* Table id -> slot; the slot holds the head pfn, and page_frame.owner == slot index for
+ * every live object's head page (objtable.c follows every move). */
 struct obj_slot {
-	uint64_t id;   /* OBJ_EMPTY when free */
+	union {
+		uint64_t id;            /* OBJ_EMPTY when free */
+		struct nonres_entry ws; /* ws.id == id; the rest valid while nonres */
+	};
 	pfn_t pfn;
 	uint16_t pins; /* active pin records */
 	uint8_t order;
 	uint8_t kind;  /* enum obj_kind */
 	uint32_t task; /* the task that allocated it (OOM badness, oom.c) */
 	uint16_t longterm_pins; /* of pins, the FOLL_LONGTERM ones (pin.c): <= pins */
+	uint8_t nonres; /* ws is reclaim's side entry for it (workingset.c) */
 };
+_Static_assert(sizeof(struct obj_slot) == 32, "obj_slot stays 32 bytes");
 #define OBJ_EMPTY UINT64_MAX
 
 enum obj_kind {
@@ -196,11 +213,24 @@ enum obj_kind {
 	NR_OBJ_KINDS
 };
 
-/* slots and cap are map's, typed for the readers that walk or index the table:
- *   slots == map.slots, cap == map.cap (refreshed by objtable.c after every insertion) */
+/* Trace ids are mostly handed out in sequence, so the table is a window indexed by id
+ * (neighbouring records hit neighbouring slots, no hashing) plus an overflow hash for the
+ * ids outside it: the long-lived objects the window slid past, and ids far from the
+ * sequence (an importer's pfn-based ids).  One array holds both:
+ *   slots[0, ring)   the window: id in [base, base + ring) lives at index id & (ring - 1)
+ *   slots[ring, cap) the overflow (a u64map whose slots are these; map.slots == slots + ring)
+ *   nr_live == nr_ring + map.nr_live;  ring is a power of two
+ *   an overflow id >= base is <= far_hi (ids put there while above the window), so a
+ *   window miss at an id > far_hi needs no overflow probe
+ * Every slot with id != OBJ_EMPTY is live (callers walk slots[0, cap)). */
 struct obj_table {
 	struct obj_slot *slots;
-	uint32_t cap; /* power of two */
+	uint32_t cap;
+	uint32_t ring;
+	uint64_t base;
+	uint64_t far_hi;
+	uint32_t nr_live, nr_ring;
+	uint32_t passed, passed_live; /* window positions slid past since the last size check, live among them */
 	struct u64map map;
 };
 
@@ -623,8 +653,40 @@ int oom_init(struct mm *mm, struct sim_error *err);
 bool oom_check(const struct mm *mm, char *msg, size_t msg_size);
 void oom_destroy(struct mm *mm);
 
-/* Object table. */
-struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id);
+/* Object table (objtable.c).  obj_insert and obj_remove may move other slots (each move
+ * updates the head's owner), so a slot pointer is good until the next insert or remove. */
+struct obj_slot *obj_lookup_overflow(struct obj_table *t, uint64_t id);
+static inline struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id)
+{
+	if (id >= t->base) {
+		struct obj_slot *s = &t->slots[id & (t->ring - 1)];
+		if (id - t->base < t->ring && s->id == id && id != OBJ_EMPTY)
+			return s;
+		if (id > t->far_hi) /* at or above the window and never put in the overflow */
+			return NULL;
+	}
+	return obj_lookup_overflow(t, id);
+}
+/* Prefetches for a record some records ahead (the replay's read-ahead): first its slot in
+ * the window (an address computed from the id alone), then, once that has arrived, the head
+ * page its slot names and, for a free, the buddy the free will look at (as
+ * __free_one_page() in 6.12 reads the buddy's page).  Never changes anything. */
+static inline void obj_prefetch_slot(const struct obj_table *t, uint64_t id)
+{
+	__builtin_prefetch(&t->slots[id & (t->ring - 1)], 1);
+}
+static inline void obj_prefetch_pages(const struct mm *mm, uint64_t id, bool buddy)
+{
+	const struct obj_slot *s = &mm->objs.slots[id & (mm->objs.ring - 1)];
+	if (s->id != id || s->pfn >= mm->nr_pages)
+		return;
+	__builtin_prefetch(&mm->pages[s->pfn], 1);
+	pfn_t b = s->pfn ^ (1u << s->order);
+	if (buddy && b < mm->nr_pages)
+		__builtin_prefetch(&mm->pages[b], 0);
+}
+int obj_table_init(struct mm *mm);
+void obj_table_destroy(struct mm *mm);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
 void obj_remove(struct mm *mm, struct obj_slot *s);
 

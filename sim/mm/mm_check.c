@@ -197,8 +197,9 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 				     (unsigned long long)s->id, s->pfn, p->owner, i);
 			pages += 1ull << p->order;
 		}
-		if (live != mm->objs.map.nr_live)
-			FAIL("object table: %llu live slots, counter %u", (unsigned long long)live, mm->objs.map.nr_live);
+		if (live != mm->objs.nr_live || live - mm->objs.nr_ring != mm->objs.map.nr_live)
+			FAIL("object table: %llu live slots, counter %u (window %u)", (unsigned long long)live,
+			     mm->objs.nr_live, mm->objs.nr_ring);
 		pages += mm->nr_device_pages;
 		if (pages != alloc_total)
 			FAIL("objects + device allocations hold %llu pages, zones count %llu allocated", (unsigned long long)pages,

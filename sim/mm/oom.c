@@ -161,6 +161,12 @@ static bool select_victim(const struct mm *mm, uint32_t *task, uint64_t *points)
 	return found;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
 bool oom_kill(struct mm *mm, struct mm_request *req)
 {
 	struct oom_state *os = mm->oom;
@@ -173,10 +179,15 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 	uint64_t *ids = malloc(cap * sizeof(*ids));
 	if (!ids)
 		abort();
-	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+	/* points == the anon pages of the victim's objects (oom_check): the walk ends once it
+	 * has found them all. */
+	uint64_t found = 0;
+	for (uint32_t i = 0; i < mm->objs.cap && found < points; i++) {
 		const struct obj_slot *s = &mm->objs.slots[i];
-		if (s->id == OBJ_EMPTY || s->task != victim || !anon_pages(mm, s))
+		uint64_t pages;
+		if (s->id == OBJ_EMPTY || s->task != victim || !(pages = anon_pages(mm, s)))
 			continue;
+		found += pages;
 		if (nr == cap) {
 			cap *= 2;
 			uint64_t *n = realloc(ids, cap * sizeof(*ids));
@@ -186,6 +197,9 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 		}
 		ids[nr++] = s->id;
 	}
+	/* Freed in id (allocation) order, as exit_mmap unmaps in address order, whatever
+	 * the object table's layout. */
+	qsort(ids, nr, sizeof(*ids), cmp_id);
 	uint64_t freed = 0;
 	for (size_t i = 0; i < nr; i++) {
 		struct obj_slot *s = obj_lookup(&mm->objs, ids[i]);

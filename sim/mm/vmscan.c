@@ -315,7 +315,6 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	struct page_frame *p = &mm->pages[pfn];
 	uint64_t nr = head_pages(p);
 	bool anon = p->flags & PF_SWAPBACKED;
-	uint64_t id = vmscan_object_id(mm, pfn);
 
 	sc->nr.nr_taken += nr;
 	if (!anon)
@@ -339,6 +338,8 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
 		return FATE_ROTATE_KEEP;
 	}
+	/* The object is looked up only now: most pages met leave by the cheap exits above. */
+	uint64_t id = vmscan_object_id(mm, pfn);
 	struct nonres_entry *e = NULL;
 	if (anon) {
 		e = workingset_find(rs, id);
@@ -1116,11 +1117,12 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		CHECK_FAIL("in-flight writes hold %llu pages, nr_writeback %llu", (unsigned long long)inflight,
 			   (unsigned long long)rs->nr_writeback);
 	/* Swap slots and shadows. */
-	uint64_t swap = 0;
-	for (uint32_t i = 0; i < rs->map.cap; i++) {
+	uint64_t swap = 0, entries = 0;
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct nonres_entry *e = workingset_at(rs, i);
-		if (e->id == OBJ_EMPTY)
+		if (!e)
 			continue;
+		entries++;
 		const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, e->id);
 		if (!s)
 			CHECK_FAIL("side entry for object %llu that does not exist", (unsigned long long)e->id);
@@ -1136,6 +1138,9 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 			swap += 1ull << s->order;
 		}
 	}
+	if (entries != rs->nr_nonres)
+		CHECK_FAIL("%llu side entries, nr_nonres %llu", (unsigned long long)entries,
+			   (unsigned long long)rs->nr_nonres);
 	if (swap != rs->swap_used || rs->swap_used > rs->swap_pages)
 		CHECK_FAIL("swap_used %llu of %llu, slots held %llu", (unsigned long long)rs->swap_used,
 			   (unsigned long long)rs->swap_pages, (unsigned long long)swap);

@@ -67,18 +67,9 @@ enum nonres_flags {
 	NONRES_SWAPPED = 1u << 3,   /* non-resident anon object: its data is in swap */
 };
 
-/* An entry exists for every non-resident object and for resident objects that have a
- * non-default gfp or a swap slot; the table is a u64map keyed by id (lib/u64map.h). */
-/* 16 bytes: the table is touched once per eviction and refault, at random.  The shadow
- * keeps the low 32 bits of the age, as the kernel's shadow entries keep only some bits:
- * refault distances are computed modulo 2^32 pages. */
-struct nonres_entry {
-	uint64_t id;         /* OBJ_EMPTY when free */
-	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
-	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
-	uint32_t flags : 7;  /* enum nonres_flags */
-};
-_Static_assert(sizeof(struct nonres_entry) == 16, "nonres_entry stays 16 bytes");
+/* An entry (struct nonres_entry, mm.h: inside the object's slot) exists for every
+ * non-resident object and for resident objects that have a non-default gfp or a swap
+ * slot. */
 
 /* ---- block devices (writeback and swap) ------------------------------------------ */
 
@@ -98,6 +89,12 @@ struct wb_device {
 	sim_ns_t busy_until_ns;
 	struct wb_io *q; /* ring */
 	size_t head, len, cap;
+	/* Where each object's writes are (writeback.c): id -> the queue position of its
+	 * latest write, counted from the first write ever submitted (q[head] is number
+	 * head_seq), and how many of its writes are queued; only ids with one or more.
+	 *   Σ nr over the map == entries of q that are not tombstones */
+	struct u64map where;
+	uint64_t head_seq;
 	unsigned handler;   /* engine handler id */
 	bool event_pending; /* one completion event at q[head].done_ns */
 	bool is_swap;
@@ -146,7 +143,7 @@ struct kswapd {
  * swap_used   == Σ pages of objects with NONRES_SWAPCACHE or NONRES_SWAPPED <= swap_pages */
 struct reclaim_state {
 	struct mm *mm;
-	struct u64map map; /* id -> struct nonres_entry (workingset.c) */
+	uint64_t nr_nonres; /* objects with a side entry (obj_slot.nonres; workingset.c) */
 
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
@@ -158,6 +155,17 @@ struct reclaim_state {
 	 * them with a timeout of one jiffy (model.md §4.1). */
 	struct waitq throttle_noprogress, throttle_congested;
 	uint64_t refaults_file_seen; /* workingset_refault_file at the last cache-trim check */
+	/* File evictions, oldest first (workingset.c): an entry is current while its object is
+	 * OBJ_EVICTED with that shadow_age; len <= shadow_limit after every eviction. */
+	struct shadow_fifo {
+		struct shadow_ref {
+			uint64_t id;
+			uint32_t age;
+		} *q;
+		size_t head, len, cap;
+	} shadows;
+	uint64_t shadow_limit;     /* 0 until the first eviction sets it: the node's present pages */
+	uint64_t shadows_dropped;  /* evicted objects forgotten by the bound */
 
 	struct kswapd kswapd;
 	struct wb_device disk, swap;
@@ -274,7 +282,8 @@ sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
 sim_ns_t writeback_done_ns(const struct mm *mm, pfn_t head, uint64_t id);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
-struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i); /* slot i < map.cap */
+/* The side entry of object slot i < mm->objs.cap, NULL when it has none. */
+struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i);
 struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id); /* insert if absent */
 void workingset_del(struct reclaim_state *rs, uint64_t id);
 void workingset_map_destroy(struct reclaim_state *rs);

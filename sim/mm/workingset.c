@@ -1,5 +1,5 @@
 /* workingset.c — shadow entries and refault detection (model.md §4.3 "Workingset"), and
- * the side table that holds them: object id -> {gfp, shadow age, swap slot}.
+ * the side entries that hold them: {gfp, shadow age, swap slot} in the object's slot.
  *
  * The kernel keeps a shadow entry in the page-cache / swap-cache slot of an evicted page,
  * packing the lruvec's nonresident_age at eviction.  On refault, the refault distance is
@@ -8,49 +8,115 @@
  *   file refault: active_file (+ active_anon + inactive_anon when swap has room);
  *   anon refault: active_file + inactive_file (+ active_anon when swap has room).
  * nonresident_age advances on every eviction and every activation (workingset_age_nonresident).
+ *
+ * Shadow entries are bounded as the kernel's shadow-node shrinker bounds them
+ * (count_shadow_nodes in 6.12: at most node_present_pages >> 3 xarray nodes holding
+ * shadows, sized for a worst-case density of 8 shadows per 64-slot node, i.e. one shadow
+ * per present page): an evicted file object is forgotten — its shadow and its object —
+ * once shadow_limit (the node's present pages) later file evictions have happened, oldest
+ * first as the shrinker's list_lru walk goes.  A record that names it afterwards finds no
+ * object, as the page cache has no entry for it; so the table holds the live objects, the
+ * swapped ones (bounded by swap) and at most one evicted object per present page.
  */
 #include "vmscan.h"
 
 #include <stdlib.h>
 
-static const struct u64map_type nonres_map_type = {
-	.slot_size = sizeof(struct nonres_entry),
-	.key_words = 1,
-	.min_cap = 1024,
-};
-_Static_assert(offsetof(struct nonres_entry, id) == 0 && OBJ_EMPTY == U64MAP_EMPTY,
-	       "nonres_entry is keyed by id");
-
+/* The entries live in the objects' slots (mm.h struct nonres_entry): obj_slot.nonres says
+ * whether one is valid, so finding an object's entry is finding the object, and an entry
+ * moves, and goes, with its slot. */
 struct nonres_entry *workingset_at(const struct reclaim_state *rs, uint32_t i)
 {
-	return u64map_slot(&rs->map, &nonres_map_type, i);
+	struct obj_slot *s = &rs->mm->objs.slots[i];
+	return s->id != OBJ_EMPTY && s->nonres ? &s->ws : NULL;
 }
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id)
 {
-	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
-	return i == U64MAP_NONE ? NULL : workingset_at(rs, i);
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	return s && s->nonres ? &s->ws : NULL;
 }
 
+/* An object that has none gets a zeroed entry (every object with an entry exists). */
 struct nonres_entry *workingset_get(struct reclaim_state *rs, uint64_t id)
 {
-	bool added;
-	uint32_t i = u64map_get(&rs->map, &nonres_map_type, id, &added, NULL);
-	if (i == U64MAP_NONE)
-		abort();
-	return workingset_at(rs, i);
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	sim_assert(s);
+	if (!s->nonres) {
+		s->nonres = 1;
+		s->ws.shadow_age = 0;
+		s->ws.gfp = 0;
+		s->ws.flags = 0;
+		rs->nr_nonres++;
+	}
+	return &s->ws;
 }
 
 void workingset_del(struct reclaim_state *rs, uint64_t id)
 {
-	uint32_t i = u64map_find(&rs->map, &nonres_map_type, id);
-	if (i != U64MAP_NONE)
-		u64map_remove(&rs->map, &nonres_map_type, i, NULL);
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	if (s && s->nonres) {
+		s->nonres = 0;
+		rs->nr_nonres--;
+	}
 }
 
 void workingset_map_destroy(struct reclaim_state *rs)
 {
-	u64map_destroy(&rs->map);
+	free(rs->shadows.q);
+	rs->shadows = (struct shadow_fifo){ 0 };
+}
+
+static uint64_t node_present_pages(const struct mm *mm)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		n += mm->zones[i].present;
+	return n;
+}
+
+/* Forget the oldest evictions beyond the bound (shadow_limit, the node's present pages
+ * unless a test set it): entries whose object was refaulted, freed or evicted again
+ * since are stale and go without effect. */
+static void shadow_shrink(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct shadow_fifo *f = &rs->shadows;
+	if (!rs->shadow_limit)
+		rs->shadow_limit = MAX(node_present_pages(mm), 1);
+	while (f->len > rs->shadow_limit) {
+		struct shadow_ref r = f->q[f->head];
+		f->head = (f->head + 1) % f->cap;
+		f->len--;
+		struct obj_slot *s = obj_lookup(&mm->objs, r.id);
+		if (!s || s->kind != OBJ_EVICTED)
+			continue;
+		const struct nonres_entry *e = workingset_find(rs, r.id);
+		if (!e || e->shadow_age != r.age)
+			continue;
+		workingset_del(rs, r.id);
+		obj_remove(mm, s);
+		rs->shadows_dropped++;
+	}
+}
+
+static void shadow_push(struct reclaim_state *rs, uint64_t id, uint32_t age)
+{
+	struct shadow_fifo *f = &rs->shadows;
+	if (f->len == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 1024;
+		struct shadow_ref *q = malloc(cap * sizeof(*q));
+		if (!q)
+			abort();
+		for (size_t i = 0; i < f->len; i++)
+			q[i] = f->q[(f->head + i) % f->cap];
+		free(f->q);
+		f->q = q;
+		f->head = 0;
+		f->cap = cap;
+	}
+	f->q[(f->head + f->len) % f->cap] = (struct shadow_ref){ .id = id, .age = age };
+	f->len++;
 }
 
 /* __remove_mapping + workingset_eviction: the clean head (already off the LRU) is freed;
@@ -74,10 +140,13 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct 
 		s->kind = OBJ_SWAPPED;
 	} else {
 		s->kind = OBJ_EVICTED;
+		shadow_push(rs, s->id, e->shadow_age);
 	}
 	s->pfn = PFN_NONE;
 	rs->nonresident_age += 1ull << order;
 	mm_free_pages(mm, req, head, order);
+	if (!anon)
+		shadow_shrink(mm); /* last: it may move slots and side entries */
 }
 
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file)

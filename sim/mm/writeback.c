@@ -79,6 +79,30 @@ static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id
 	count_vm_events(mm, VM_PGROTATED, nr);
 }
 
+/* ---- id -> queue position ------------------------------------------------------------ */
+
+struct wb_where {
+	uint64_t id;  /* key */
+	uint64_t seq; /* queue position of its latest write */
+	uint64_t nr;  /* its writes queued (not tombstones) */
+};
+static const struct u64map_type where_type = {
+	.slot_size = sizeof(struct wb_where),
+	.key_words = 1,
+	.min_cap = 64,
+};
+_Static_assert(offsetof(struct wb_where, id) == 0 && OBJ_EMPTY == U64MAP_EMPTY, "wb_where is keyed by id");
+
+/* One queued write of id fewer (it completed, or it became a tombstone). */
+static void where_put(struct wb_device *dev, uint64_t id)
+{
+	uint32_t k = u64map_find(&dev->where, &where_type, id);
+	sim_assert(k != U64MAP_NONE);
+	struct wb_where *w = u64map_slot(&dev->where, &where_type, k);
+	if (!--w->nr)
+		u64map_remove(&dev->where, &where_type, k, NULL);
+}
+
 static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 {
 	unsigned freed = 0;
@@ -87,8 +111,11 @@ static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 		struct wb_io io = dev->q[dev->head];
 		dev->head = (dev->head + 1) % dev->cap;
 		dev->len--;
-		if (io.id != OBJ_EMPTY)
+		dev->head_seq++;
+		if (io.id != OBJ_EMPTY) {
+			where_put(dev, io.id);
 			end_page_writeback(mm, dev, io.id);
+		}
 		mm->reclaim->nr_writes_completed++;
 	}
 	/* Each finished request frees a tag for one waiting writer (blk-mq's sbitmap queue
@@ -138,6 +165,13 @@ void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_
 		.id = id,
 		.done_ns = dev->busy_until_ns + dev->latency_ns,
 	};
+	bool added;
+	uint32_t k = u64map_get(&dev->where, &where_type, id, &added, NULL);
+	if (k == U64MAP_NONE)
+		abort();
+	struct wb_where *w = u64map_slot(&dev->where, &where_type, k);
+	w->seq = dev->head_seq + dev->len;
+	w->nr++;
 	dev->len++;
 	schedule_head(mm, dev);
 }
@@ -150,11 +184,23 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 	struct page_frame *p = &mm->pages[head];
 	struct wb_device *dev = (p->flags & PF_SWAPBACKED) ? &rs->swap : &rs->disk;
 	sim_ns_t now = vmscan_now(mm);
-	for (size_t i = 0; i < dev->len; i++) {
+	/* Its write is found through the map; the queue is walked only for an id with more
+	 * than one write queued (charging each, in queue order). */
+	uint32_t k = u64map_find(&dev->where, &where_type, id);
+	const struct wb_where *w = k == U64MAP_NONE ? NULL : u64map_slot(&dev->where, &where_type, k);
+	size_t from = 0, to = 0;
+	if (w && w->nr == 1) {
+		from = (size_t)(w->seq - dev->head_seq);
+		to = from + 1;
+	} else if (w) {
+		to = dev->len;
+	}
+	for (size_t i = from; i < to; i++) {
 		struct wb_io *io = &dev->q[(dev->head + i) % dev->cap];
 		if (io->id != id)
 			continue;
 		io->id = OBJ_EMPTY;
+		where_put(dev, id);
 		if (io->done_ns > now && !(p->flags & PF_SWAPBACKED)) {
 			mm_request_charge_io(req, io->done_ns - now);
 			rs->stall_writeback_ns += io->done_ns - now;
@@ -361,6 +407,8 @@ void writeback_destroy(struct mm *mm)
 	struct reclaim_state *rs = mm->reclaim;
 	free(rs->disk.q);
 	free(rs->swap.q);
+	u64map_destroy(&rs->disk.where);
+	u64map_destroy(&rs->swap.where);
 	free(rs->dirty_fifo);
 	rs->disk.q = rs->swap.q = NULL;
 	rs->dirty_fifo = NULL;

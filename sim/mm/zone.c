@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/bigalloc.h"
+
 static bool zone_is_lowmem(enum zone_type t)
 {
 	return t <= ZONE_NORMAL; /* HighMem, Movable (and the CMA zone) are not lowmem */
@@ -322,7 +324,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		return sim_error_set(err, EX_CONFIG_, "machine size %llu pages out of range",
 				     (unsigned long long)pfn);
 	mm->nr_pages = (pfn_t)pfn;
-	mm->pages = calloc(mm->nr_pages, sizeof(*mm->pages));
+	mm->pages = big_calloc(mm->nr_pages, sizeof(*mm->pages));
 	if (!mm->pages)
 		return sim_error_set(err, EX_SOFTWARE_, "cannot allocate %llu page frames",
 				     (unsigned long long)pfn);
@@ -359,9 +361,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		for (int i = 0; i < MAX_NR_ZONES; i++)
 			if (zone_populated(&mm->zones[i]))
 				pcp_setup_zone(mm, &mm->zones[i]);
-	mm->objs.cap = 0;
-	struct obj_slot *dummy = obj_insert(mm, 0); /* allocate the table, then drop the probe */
-	obj_remove(mm, dummy);
+	obj_table_init(mm);
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		pfn_list_init(&mm->lruvec.lists[l]);
 	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err) || oom_init(mm, err))
@@ -379,7 +379,7 @@ void mm_destroy(struct mm *mm)
 		free(mm->zones[i].pageblocks);
 		free(mm->zones[i].pcp);
 	}
-	free(mm->pages);
-	free(mm->objs.slots);
+	big_free(mm->pages, mm->nr_pages, sizeof(*mm->pages));
+	obj_table_destroy(mm);
 	memset(mm, 0, sizeof(*mm));
 }

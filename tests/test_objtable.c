@@ -1,0 +1,181 @@
+/* Object table (objtable.c): the id-indexed window and its overflow hash.
+ * Hand-checked cases for the window's slide, growth and far ids, then a randomized run
+ * against a plain list of the live ids, checking after every step that each live object
+ * is found, that its head page names its slot (page_frame.owner follows every move), and
+ * that the counters add up. */
+#include "mmtest.h"
+#include "mmtest_engine.h"
+#include "testlib.h"
+
+static struct config cfg;
+static struct mm mm;
+
+static void start(void)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+/* Insert id with a fake head page at pfn (owner tracking is what is checked). */
+static struct obj_slot *put(uint64_t id, pfn_t pfn)
+{
+	struct obj_slot *s = obj_insert(&mm, id);
+	if (s && pfn != PFN_NONE) {
+		s->pfn = pfn;
+		mm.pages[pfn].owner = (uint32_t)(s - mm.objs.slots);
+	}
+	return s;
+}
+
+static bool owner_ok(uint64_t id)
+{
+	const struct obj_slot *s = obj_lookup(&mm.objs, id);
+	return s && s->id == id && (s->pfn == PFN_NONE || mm.pages[s->pfn].owner == (uint32_t)(s - mm.objs.slots));
+}
+
+/* The first window is W = 1024 ids from 0.  Sequential ids 1..W-1 land in it; W slides it
+ * by one (0 is empty, nothing moves); id 1 kept live while W+1..2W arrive is passed by the
+ * window and moves to the overflow, its head still naming its slot. */
+static void test_window_slides(void)
+{
+	start();
+	const uint64_t W = 1024;
+	CHECK_EQ(mm.objs.ring, W);
+	for (uint64_t id = 1; id < W; id++)
+		CHECK(put(id, id == 1 ? 7 : PFN_NONE));
+	CHECK_EQ(mm.objs.nr_ring, W - 1);
+	CHECK_EQ(mm.objs.map.nr_live, 0);
+	CHECK(put(W, PFN_NONE));
+	CHECK_EQ(mm.objs.base, 1);
+	CHECK(!put(5, PFN_NONE)); /* present */
+	for (uint64_t id = 2; id < W + 1; id++)
+		obj_remove(&mm, obj_lookup(&mm.objs, id));
+	for (uint64_t id = W + 1; id <= 2 * W; id++)
+		CHECK(put(id, PFN_NONE));
+	CHECK_EQ(mm.objs.map.nr_live, 1);
+	CHECK(mm.objs.slots[mm.pages[7].owner].id == 1);
+	CHECK((uint32_t)(obj_lookup(&mm.objs, 1) - mm.objs.slots) >= mm.objs.ring);
+	CHECK(owner_ok(1));
+	CHECK_EQ(mm.objs.nr_live, W + 1);
+	CHECK(!obj_lookup(&mm.objs, 2));
+	CHECK(!obj_lookup(&mm.objs, 2 * W + 100));
+	mmtest_mm_destroy(&mm);
+}
+
+/* Ids 1..20000 with every 8th kept: 1 in 8 positions the window passes is live (more
+ * than 1 in 32), so it doubles, backwards, while it has fewer than 8 slots per live
+ * object (2500 live: up to 16384), and takes back the kept ids it covers again. */
+static void test_window_grows(void)
+{
+	start();
+	for (uint64_t id = 1; id <= 20000; id++) {
+		put(id, id % 8 ? PFN_NONE : (pfn_t)(id / 8));
+		if (id % 8)
+			obj_remove(&mm, obj_lookup(&mm.objs, id));
+		bool ok = true;
+		for (uint64_t k = 8; id % 256 == 0 && k <= id; k += 8)
+			ok &= owner_ok(k);
+		CHECK(ok);
+	}
+	CHECK_EQ(mm.objs.nr_live, 2500);
+	CHECK_EQ(mm.objs.ring, 16384);
+	CHECK_EQ(mm.objs.base + mm.objs.ring, 20001); /* it still ends at the last id */
+	unsigned in_window = 0;
+	for (uint64_t id = 8; id <= 20000; id += 8) {
+		CHECK(owner_ok(id));
+		const struct obj_slot *s = obj_lookup(&mm.objs, id);
+		if (id >= mm.objs.base) {
+			CHECK((uint32_t)(s - mm.objs.slots) < mm.objs.ring);
+			in_window++;
+		}
+	}
+	CHECK_EQ(in_window, 2048);
+	CHECK_EQ(mm.objs.map.nr_live, 2500 - 2048);
+	mmtest_mm_destroy(&mm);
+}
+
+/* Ids far from the window go to the overflow, and are still found once the window (empty
+ * meanwhile) restarts below them and later covers them. */
+static void test_far_ids(void)
+{
+	start();
+	uint64_t far = (3ull << 32) | 100;
+	CHECK(put(10, PFN_NONE));
+	CHECK(put(far, 9));
+	CHECK_EQ(mm.objs.map.nr_live, 1);
+	obj_remove(&mm, obj_lookup(&mm.objs, 10));
+	CHECK(put(far - 50, PFN_NONE)); /* window empty: it restarts at far - 50 */
+	CHECK_EQ(mm.objs.base, far - 50);
+	CHECK(owner_ok(far));            /* covered by the window, found in the overflow */
+	CHECK(!put(far, PFN_NONE));      /* and never inserted twice */
+	CHECK_EQ(mm.objs.nr_live, 2);
+	mmtest_mm_destroy(&mm);
+}
+
+/* Sequential allocation with random lifetimes (a few very long), random frees, now and then
+ * a far id; every step checks the table against the list of live ids. */
+static void test_random_against_list(void)
+{
+	uint64_t seed = tl_test_seed(), x = seed | 1;
+	start();
+	enum { N = 200000, LIVE_MAX = 20000 };
+	uint64_t *live = malloc(LIVE_MAX * sizeof(*live));
+	bool *taken = calloc(mm.nr_pages, sizeof(*taken)); /* fake heads in use */
+	size_t nr = 0;
+	uint64_t next = 1, freed_probe = 0;
+	bool ok = true;
+	for (int step = 0; step < N && ok; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bool alloc = nr == 0 || (nr < LIVE_MAX && (x & 3) != 0 && (x >> 2) % 3 != 0) || (x & 3) == 3;
+		if (alloc && nr < LIVE_MAX) {
+			uint64_t id = (x >> 8) % 1000 == 0 ? (x >> 20) | (1ull << 40) : next++;
+			pfn_t pfn = (pfn_t)(id % mm.nr_pages);
+			if (obj_lookup(&mm.objs, id) || taken[pfn])
+				continue; /* a far id drawn twice, or the fake head already taken */
+			ok &= put(id, pfn) != NULL;
+			taken[pfn] = true;
+			live[nr++] = id;
+		} else if (nr) {
+			/* Mostly the young (short lifetimes), sometimes any (long ones survive). */
+			size_t k = (x >> 9) % 4 ? nr - 1 - (x >> 12) % MIN(nr, 64) : (x >> 12) % nr;
+			struct obj_slot *s = obj_lookup(&mm.objs, live[k]);
+			ok &= s != NULL;
+			if (!s)
+				break;
+			taken[s->pfn] = false;
+			obj_remove(&mm, s);
+			freed_probe = live[k];
+			live[k] = live[--nr];
+			ok &= obj_lookup(&mm.objs, freed_probe) == NULL;
+		}
+		if (step % 997 == 0 || step == N - 1) {
+			for (size_t i = 0; i < nr && ok; i++)
+				ok &= owner_ok(live[i]);
+			ok &= mm.objs.nr_live == nr && mm.objs.nr_ring + mm.objs.map.nr_live == nr;
+		}
+	}
+	CHECK(ok);
+	CHECK(mm.objs.ring > 1024); /* lifetimes longer than the first window made it grow */
+	for (size_t i = 0; i < nr; i++) { /* drain: the counters return to zero */
+		obj_remove(&mm, obj_lookup(&mm.objs, live[i]));
+	}
+	CHECK_EQ(mm.objs.nr_live, 0);
+	CHECK_EQ(mm.objs.nr_ring, 0);
+	free(live);
+	free(taken);
+	mmtest_mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_window_slides);
+	RUN(test_window_grows);
+	RUN(test_far_ids);
+	RUN(test_random_against_list);
+	return TEST_END();
+}
