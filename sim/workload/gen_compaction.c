@@ -120,7 +120,7 @@ static const struct wl_param compaction_params[] = {
 	{ "phase_gap", WLP_DURATION, OFF(gap_ns), "10ms", 1, 1e12, NULL, "pause between phases" },
 	{ "age.duration", WLP_DURATION, AOFF(duration_ns), "0", 0, 1e13, NULL,
 	  "length of the ageing pre-phase; 0 = a fresh machine" },
-	{ "age.rate", WLP_DOUBLE, AOFF(rate_per_s), "200000", 1, 1e9, NULL,
+	{ "age.rate", WLP_DOUBLE, AOFF(rate_per_s), "100000", 1, 1e9, NULL,
 	  "ageing: order-0 allocation arrivals per second (Poisson)" },
 	{ "age.footprint", WLP_DOUBLE, AOFF(footprint), "0.95", 0.01, 1, NULL,
 	  "ageing: fraction of memory in use at most (arrivals above it are skipped)" },
@@ -128,7 +128,7 @@ static const struct wl_param compaction_params[] = {
 	  "ageing: fraction of arrivals that are kernel objects (GFP_KERNEL); the rest page cache" },
 	{ "age.longlived", WLP_DOUBLE, AOFF(longlived), "0.05", 0, 1, NULL,
 	  "ageing: fraction of the allocations never freed (left when the test starts)" },
-	{ "age.lifetime", WLP_DURATION, AOFF(lifetime_ns), "2s", 1, 1e13, NULL,
+	{ "age.lifetime", WLP_DURATION, AOFF(lifetime_ns), "10s", 1, 1e13, NULL,
 	  "ageing: mean lifetime (exponential); whatever is still live at the end is freed then" },
 };
 #undef AOFF
