@@ -120,7 +120,7 @@ static const struct wl_param compaction_params[] = {
 	{ "phase_gap", WLP_DURATION, OFF(gap_ns), "10ms", 1, 1e12, NULL, "pause between phases" },
 	{ "age.duration", WLP_DURATION, AOFF(duration_ns), "0", 0, 1e13, NULL,
 	  "length of the ageing pre-phase; 0 = a fresh machine" },
-	{ "age.rate", WLP_DOUBLE, AOFF(rate_per_s), "100000", 1, 1e9, NULL,
+	{ "age.rate", WLP_DOUBLE, AOFF(rate_per_s), "150000", 1, 1e9, NULL,
 	  "ageing: order-0 allocation arrivals per second (Poisson)" },
 	{ "age.footprint", WLP_DOUBLE, AOFF(footprint), "0.95", 0.01, 1, NULL,
 	  "ageing: fraction of memory in use at most (arrivals above it are skipped)" },
