@@ -134,7 +134,21 @@ static const struct wl_param compaction_params[] = {
 #undef AOFF
 #undef OFF
 
-static void size_test(struct workload *w, struct compaction_test *c);
+/* The selftest's arithmetic on MemFree (kB): ceil(fragmentable MB / chunk) chunks, and
+ * nr_hugepages = (0.8 * MemFree) / huge page size / 2. */
+static void size_test(struct workload *w, struct compaction_test *c)
+{
+	uint64_t kb = c->memfree_pages * (PAGE_SIZE / 1024);
+	uint64_t frag_kb = (uint64_t)((double)kb * c->fill) / 1024 * 1024; /* whole MB */
+	uint64_t chunk_kb = c->chunk_pages * (PAGE_SIZE / 1024);
+	c->nr_chunks = (frag_kb + chunk_kb - 1) / chunk_kb;
+	c->nr_chunks -= c->nr_chunks % c->interleave; /* whole groups of interleaved chunks */
+	if (!c->nr_huge) {
+		uint64_t huge_kb = (PAGE_SIZE / 1024) << c->req_order;
+		c->nr_huge = MAX((uint64_t)((double)kb * c->fill) / huge_kb / 2, 1u);
+	}
+	c->first_id = wl_reserve_ids(w, c->nr_chunks * c->chunk_pages);
+}
 
 static int init(struct workload *w, void *state, struct sim_error *err)
 {
@@ -153,22 +167,6 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 		return wl_param_error(w, err, "chunk", "larger than fill * memory (in groups of interleave)");
 	c->phase = CT_START;
 	return 0;
-}
-
-/* The selftest's arithmetic on MemFree (kB): ceil(fragmentable MB / chunk) chunks, and
- * nr_hugepages = (0.8 * MemFree) / huge page size / 2. */
-static void size_test(struct workload *w, struct compaction_test *c)
-{
-	uint64_t kb = c->memfree_pages * (PAGE_SIZE / 1024);
-	uint64_t frag_kb = (uint64_t)((double)kb * c->fill) / 1024 * 1024; /* whole MB */
-	uint64_t chunk_kb = c->chunk_pages * (PAGE_SIZE / 1024);
-	c->nr_chunks = (frag_kb + chunk_kb - 1) / chunk_kb;
-	c->nr_chunks -= c->nr_chunks % c->interleave; /* whole groups of interleaved chunks */
-	if (!c->nr_huge) {
-		uint64_t huge_kb = (PAGE_SIZE / 1024) << c->req_order;
-		c->nr_huge = MAX((uint64_t)((double)kb * c->fill) / huge_kb / 2, 1u);
-	}
-	c->first_id = wl_reserve_ids(w, c->nr_chunks * c->chunk_pages);
 }
 
 /* Chunk ch is unmapped when its distance from the newest chunk is even; it is the
