@@ -88,6 +88,7 @@ static const struct key_change changes[] = {
 	{ "policy.compaction_proactiveness", "policy.compaction_proactiveness=0", "--set policy.defrag=proactive" },
 	{ "policy.extfrag_threshold", "policy.extfrag_threshold=1000", NULL },
 	{ "policy.compact_unevictable_allowed", "policy.compact_unevictable_allowed=false", NULL },
+	{ "policy.compaction.direct", "policy.compaction.direct=false", NULL },
 	{ "policy.migration.nonlru", "policy.migration.nonlru=pin", NULL },
 	{ "policy.migration.file_migrate_folio", "policy.migration.file_migrate_folio=false", NULL },
 #define DEFRAG_ORDER(o)                                                                            \

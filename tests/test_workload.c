@@ -741,54 +741,216 @@ static void test_anon_ws(void)
 	CHECK(fabs(d - 0.5) <= 5 * sdd);
 }
 
-/* 20 order-9 requests, the first at the end of the 100 ms warm-up, then every 5 ms:
- * the last at 100 + 19 * 5 = 195 ms. */
+/* stress-highalloc as mmtests runs it.  warmup 100 ms, 20 requests 5 ms apart per pass
+ * (pass length 100 ms), pause 50 ms, load_after 60 ms, settle 30 ms:
+ *   pass 1 requests 100..195 ms, its 20 frees at 200 ms; pass 2 starts 200 + 50 = 250 ms,
+ *   requests 250..345, frees at 350; the load is killed at 350 + 60 = 410 ms; pass 3
+ *   (at rest) starts 410 + 30 = 440 ms, requests 440..535, frees at 540; the last snapshot
+ *   and the end at 540 + 50 = 590 ms.
+ * Snapshots: tag 1 at 100 ms, 2 at 250, 3 at 410, 4 at 440, 5 at 590.  The requests come
+ * from one task (WL_TASK_BASE + background.tasks = 1004), order 9, hugetlbfs gfp. */
+#define HA_YAML                                                                         \
+	"generator: highalloc\n"                                                        \
+	"background: { tasks: 4, rate: 50000, footprint: 16MiB, orders: [70, 10, 8, 6],\n" \
+	"              lifetime: { mean: 1s } }\n"                                      \
+	"warmup: 100ms\nallocs: 20\ninterval: 5ms\npause: 50ms\nload_after: 60ms\nsettle: 30ms\n"
+
 static void test_highalloc(void)
 {
 	uint64_t seed = tl_test_seed();
-	const char *yaml = "generator: highalloc\nbackground: { rate: 10000, footprint: 16MiB }\n"
-			   "warmup: 100ms\nallocs: 20\ninterval: 5ms\n";
 	struct sim_error err;
 	struct workload_overrides ov = { .has_seed = true, .seed = seed };
-	struct workload *w = open_text(yaml, &ov, &err);
+	struct workload *w = open_text(HA_YAML, &ov, &err);
 	struct stream_check sc;
 	sc_init(&sc);
 	CHECK(w != NULL);
 	if (!w)
 		return;
+	static const sim_ns_t ms = NSEC_PER_MSEC;
+	static const sim_ns_t pass_start[3] = { 100 * ms, 250 * ms, 440 * ms };
+	static const sim_ns_t snap_at[5] = { 100 * ms, 250 * ms, 410 * ms, 440 * ms, 590 * ms };
+	uint8_t *huge = calloc(MAX_IDS, 1), *kernel = calloc(MAX_IDS, 1);
 	struct trace_record r;
-	uint64_t nr_huge = 0;
-	sim_ns_t first = 0, last = 0;
+	uint64_t nr_huge[3] = { 0 }, huge_bad = 0, huge_freed_at_end[3] = { 0 }, nr_snap = 0;
+	uint64_t snap_bad = 0, bg_after_kill = 0, bg_free_after_kill_not_kernel = 0;
 	while (workload_next(w, &r, &err) == 1) {
 		sc_add(&sc, &r);
-		if (r.kind == TR_ALLOC && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP |
-						    __GFP_RETRY_MAYFAIL | __GFP_NOWARN)) {
-			CHECK_EQ(r.order, 9);
-			if (!nr_huge++)
-				first = r.time_ns;
-			last = r.time_ns;
+		if (r.kind == TR_SNAPSHOT) {
+			snap_bad += nr_snap >= 5 || r.arg != (int32_t)nr_snap + 1 || r.time_ns != snap_at[nr_snap];
+			nr_snap++;
+		}
+		if (r.kind == TR_ALLOC && r.task == 1004) {
+			int p = r.time_ns >= pass_start[2] ? 2 : r.time_ns >= pass_start[1] ? 1 : 0;
+			uint64_t i = nr_huge[p]++;
+			huge_bad += r.order != 9 || r.gfp != (GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+							       __GFP_RETRY_MAYFAIL | __GFP_NOWARN) ||
+				    r.time_ns != pass_start[p] + i * 5 * ms;
+			if (r.id < MAX_IDS)
+				huge[r.id] = (uint8_t)(p + 1);
+		} else if (r.kind == TR_ALLOC) {
+			bg_after_kill += r.time_ns >= 410 * ms;
+			if (r.id < MAX_IDS)
+				kernel[r.id] = r.gfp == GFP_KERNEL || r.gfp == (GFP_KERNEL | __GFP_COMP);
+		}
+		if (r.kind == TR_FREE && r.id < MAX_IDS && huge[r.id]) {
+			int p = huge[r.id] - 1;
+			huge_freed_at_end[p] += r.time_ns == pass_start[p] + 100 * ms && r.task == 1004;
+		} else if (r.kind == TR_FREE && r.id < MAX_IDS) {
+			/* after the kill only kernel objects are still there to go (and the drain) */
+			bg_free_after_kill_not_kernel += r.time_ns > 410 * ms && r.time_ns < 590 * ms && !kernel[r.id];
 		}
 	}
 	struct workload_stats st;
 	workload_get_stats(w, &st);
 	workload_close(w);
-	/* the run ends the default 1 s tail after the last request: 1195 ms, the drain's
-	 * frees at that time */
-	CHECK_EQ(st.end_ns, 1195 * NSEC_PER_MSEC);
-	CHECK_EQ(sc.last_ns, 1195 * NSEC_PER_MSEC);
+	CHECK_EQ(st.end_ns, 590 * ms);
+	CHECK_EQ(sc.last_ns, 590 * ms);
 	CHECK_EQ(sc.bad, 0);
-	CHECK_EQ(nr_huge, 20);
-	CHECK_EQ(first, 100 * NSEC_PER_MSEC);
-	CHECK_EQ(last, 195 * NSEC_PER_MSEC);
+	CHECK_EQ(nr_snap, 5);
+	CHECK_EQ(snap_bad, 0);
+	for (int p = 0; p < 3; p++) {
+		CHECK_EQ(nr_huge[p], 20);
+		CHECK_EQ(huge_freed_at_end[p], 20);
+	}
+	CHECK_EQ(huge_bad, 0);
+	CHECK_EQ(bg_after_kill, 0);
+	CHECK_EQ(bg_free_after_kill_not_kernel, 0);
+	CHECK_EQ(count_live(&sc), 0);
+	free(huge);
+	free(kernel);
+	sc_free(&sc);
+}
+
+/* The load does not make room for the huge pages: while pass 1 holds its 20 x 512 =
+ * 10240 pages (from 195 ms, its last request, to its frees at 200 ms), the load's own
+ * live pages stay at its 16 MiB = 4096-page footprint, less at most one object (8 pages):
+ * its arrivals (50,000/s, mean 1.81 pages, 1 s lifetimes) ask for ~90,000 pages a second, so only
+ * the footprint holds it.  Counting the huge pages against it would leave it none. */
+static void test_highalloc_load_keeps_footprint(void)
+{
+	uint64_t seed = tl_test_seed();
+	struct workload *w = open_ok(HA_YAML, seed);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	struct stream_check sc;
+	sc_init(&sc);
+	uint64_t huge_live = 0, bg_live_at_195 = 0, bg_peak = 0, bg_allocs_in_pass = 0;
+	struct trace_record r;
+	struct sim_error err;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		bool is_huge = r.id < MAX_IDS && sc.order[r.id] == 9;
+		if (r.kind == TR_ALLOC && is_huge)
+			huge_live += 512;
+		if (r.kind == TR_FREE && is_huge)
+			huge_live -= 512;
+		uint64_t bg = sc.live_pages - huge_live;
+		if (bg > bg_peak)
+			bg_peak = bg;
+		if (r.kind == TR_ALLOC && !is_huge && r.time_ns >= 100 * NSEC_PER_MSEC && r.time_ns < 200 * NSEC_PER_MSEC)
+			bg_allocs_in_pass++;
+		if (r.time_ns <= 195 * NSEC_PER_MSEC)
+			bg_live_at_195 = bg;
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK(bg_peak <= 4096);
+	CHECK(bg_live_at_195 >= 4096 - 8);
+	CHECK(bg_allocs_in_pass > 100); /* it keeps allocating as its objects go */
+	sc_free(&sc);
+}
+
+/* The selftest's own arithmetic on MemFree (kB), as compaction_test.c's main() and
+ * check_compaction() do it: map while the fragmentable MB are > 0, 100 MB (here chunk_mb)
+ * at a time; nr_hugepages = (kB * 0.8) / 2048 / 2. */
+static unsigned ct_selftest_chunks(uint64_t memfree_kb, long chunk_mb)
+{
+	long frag_mb = (long)((double)memfree_kb * 0.8 / 1024);
+	unsigned n = 0;
+	while (frag_mb > 0) {
+		n++;
+		frag_mb -= chunk_mb;
+	}
+	return n;
+}
+
+/* The fresh machine, memory 64 MiB = 16384 pages = 65536 kB, chunk 4 MiB = 1024 pages:
+ * fragmentable 0.8 * 65536 / 1024 = 51 MB -> 13 chunks (51, 47, ..., 3, -1), 13312 faults
+ * 1 us apart from 0, ids 1..13312 in order, one task.  The list is unmapped from its
+ * newest entry, every other: chunks 12, 10, ..., 0 (7 chunks, 7168 pages), from
+ * 13311 us + 10 ms = 23311000 ns, 100 ns apart, each chunk in address order: the first
+ * freed id is chunk 12's first page, 1 + 12 * 1024 = 12289; the last free at
+ * 23311000 + 7167 * 100 = 24027700.  nr_hugepages = (uint64)(65536 * 0.8) = 52428 kB
+ * / 2048 / 2 = 12 requests, from 24027700 + 10 ms = 34027700 ns, 10 us apart (the last
+ * at 34137700, the end), order 9, set_max_huge_pages' gfp.  A snapshot (tag 1) at 0. */
+static void test_compaction_test(void)
+{
+	const char *yaml = "generator: compaction_test\nmemory: 64MiB\nchunk: 4MiB\n";
+	struct sim_error err;
+	struct workload *w = open_text(yaml, NULL, &err);
+	struct stream_check sc;
+	sc_init(&sc);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	CHECK_EQ(ct_selftest_chunks(65536, 4), 13);
+	const uint32_t hugetlb_gfp = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOWARN |
+				     __GFP_RETRY_MAYFAIL | __GFP_THISNODE;
+	struct trace_record r;
+	uint64_t nr_huge = 0, nr_fill = 0, fill_bad = 0, nr_freed = 0, free_bad = 0, huge_bad = 0;
+	uint64_t other_task = 0, nr_snap = 0;
+	sim_ns_t first_huge = 0, last_huge = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_SNAPSHOT) {
+			CHECK_EQ(r.time_ns, 0);
+			CHECK_EQ(r.arg, 1);
+			nr_snap++;
+			continue;
+		}
+		other_task += r.task != 1000;
+		if (r.kind == TR_ALLOC && r.order == 0) {
+			/* fault k: id k + 1 at k us, movable */
+			fill_bad += r.id != nr_fill + 1 || r.time_ns != nr_fill * 1000 ||
+				    r.gfp != (GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+			nr_fill++;
+		}
+		if (r.kind == TR_FREE && !nr_huge) {
+			/* the j-th freed page: chunk 12 - 2 * (j / 1024), page j % 1024 */
+			uint64_t j = nr_freed++, chunk = 12 - 2 * (j / 1024), page = j % 1024;
+			free_bad += r.id != 1 + chunk * 1024 + page || r.time_ns != 23311000 + j * 100;
+		}
+		if (r.kind == TR_ALLOC && r.order == 9) {
+			huge_bad += r.gfp != hugetlb_gfp;
+			if (!nr_huge++)
+				first_huge = r.time_ns;
+			last_huge = r.time_ns;
+		}
+	}
+	struct workload_stats st;
+	workload_get_stats(w, &st);
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(nr_snap, 1);
+	CHECK_EQ(other_task, 0);
+	CHECK_EQ(nr_fill, 13312);
+	CHECK_EQ(fill_bad, 0);
+	CHECK_EQ(nr_freed, 7168);
+	CHECK_EQ(free_bad, 0);
+	CHECK_EQ(nr_huge, 12);
+	CHECK_EQ(huge_bad, 0);
+	CHECK_EQ(first_huge, 34027700);
+	CHECK_EQ(last_huge, 34137700);
+	CHECK_EQ(st.end_ns, 34137700);
+	CHECK_EQ(sc.nr_pin, 0);
 	CHECK_EQ(count_live(&sc), 0);
 	sc_free(&sc);
 }
 
-/* memory 64 MiB = 16384 pages, chunk 4 MiB = 1024 pages, fill 0.8: floor(13107.2 / 1024)
- * = 12 chunks = 12288 faults at 1 us; odd chunks 1,3,..,11 = 6144 pages unmapped from
- * (12288 - 1) us + 10 ms = 22287000 ns, 100 ns apart; hugepages = 16384 / 512 = 32, the
- * first at 22287000 + 6143 * 100 + 10 ms = 32901300 ns. */
-static void test_compaction_test(void)
+/* The pinned control: every chunk page pinned when faulted; the freed ones unpinned just
+ * before their munmap, the kept ones at the end (drain). */
+static void test_compaction_test_pinned(void)
 {
 	const char *yaml = "generator: compaction_test\nmemory: 64MiB\nchunk: 4MiB\npinned: true\n";
 	struct sim_error err;
@@ -799,31 +961,82 @@ static void test_compaction_test(void)
 	if (!w)
 		return;
 	struct trace_record r;
-	uint64_t nr_huge = 0, frees_before_huge = 0;
-	sim_ns_t first_free = 0, first_huge = 0;
+	uint64_t unpin_before_huge = 0, nr_huge = 0;
 	while (workload_next(w, &r, &err) == 1) {
 		sc_add(&sc, &r);
-		if (r.kind == TR_FREE && !nr_huge && !frees_before_huge++)
-			first_free = r.time_ns;
-		if (r.kind == TR_ALLOC && r.order == 9 && !nr_huge++)
-			first_huge = r.time_ns;
+		nr_huge += r.kind == TR_ALLOC && r.order == 9;
+		unpin_before_huge += r.kind == TR_UNPIN && !nr_huge;
 	}
-	struct workload_stats st;
-	workload_get_stats(w, &st);
 	workload_close(w);
-	/* ends by itself with the last request, 31 x 10 us after the first; the drain
-	 * frees everything at that time */
-	CHECK_EQ(st.end_ns, 32901300 + 31 * 10000);
-	CHECK_EQ(sc.last_ns, 32901300 + 31 * 10000);
 	CHECK_EQ(sc.bad, 0);
-	CHECK_EQ(sc.nr_order[0], 12288);
-	CHECK_EQ(nr_huge, 32);
-	CHECK_EQ(frees_before_huge, 6144);
-	CHECK_EQ(first_free, 22287000);
-	CHECK_EQ(first_huge, 32901300);
-	CHECK_EQ(sc.nr_pin, 12288);
-	CHECK_EQ(sc.nr_unpin, 12288);
+	CHECK_EQ(sc.nr_pin, 13312);
+	CHECK_EQ(sc.nr_unpin, 13312);
+	CHECK_EQ(unpin_before_huge, 7168);
 	CHECK_EQ(count_live(&sc), 0);
+	sc_free(&sc);
+}
+
+/* The aged machine: a 1 s pre-phase on 64 MiB (16384 pages), 20,000 order-0 arrivals/s,
+ * 10% GFP_KERNEL, 5% never freed, 200 ms mean lifetimes, at most 95% of memory in use
+ * (15564 pages).  At 1 s everything else is freed; the test starts at 1 s + 10 ms, when
+ * only the L long-lived pages are live, and sizes itself on MemFree = 16384 - L pages,
+ * with the selftest's loop.  The seed moves the pre-phase and so the test. */
+static void test_compaction_test_aged(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: compaction_test\nmemory: 64MiB\nchunk: 4MiB\n"
+			   "age: { duration: 1s, rate: 20000, footprint: 0.95, unmovable: 0.1, "
+			   "longlived: 0.05, lifetime: 200ms }\n";
+	struct workload *w = open_ok(yaml, seed);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	const sim_ns_t start = NSEC_PER_SEC + 10 * NSEC_PER_MSEC;
+	struct stream_check sc;
+	sc_init(&sc);
+	struct trace_record r;
+	struct sim_error err;
+	uint64_t live_at_start = 0, age_allocs = 0, age_kernel = 0, age_bad = 0, nr_snap = 0;
+	uint64_t age_free_late = 0, nr_fill = 0, nr_huge = 0, peak_age = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.kind == TR_SNAPSHOT) {
+			CHECK_EQ(r.time_ns, start);
+			live_at_start = sc.live_pages;
+			nr_snap++;
+			continue;
+		}
+		if (r.time_ns < start) {
+			if (sc.live_pages > peak_age)
+				peak_age = sc.live_pages;
+			if (r.kind == TR_ALLOC) {
+				age_allocs++;
+				age_kernel += r.gfp == GFP_KERNEL;
+				age_bad += r.order != 0 || r.task != 1001 ||
+					   (r.gfp != GFP_KERNEL && r.gfp != GFP_HIGHUSER_MOVABLE);
+			}
+			age_free_late += r.kind == TR_FREE && r.time_ns > NSEC_PER_SEC;
+		} else if (r.kind == TR_ALLOC) {
+			nr_fill += r.order == 0;
+			nr_huge += r.order == 9;
+		}
+	}
+	workload_close(w);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(nr_snap, 1);
+	CHECK_EQ(age_bad, 0);
+	CHECK_EQ(age_free_late, 0);
+	CHECK(peak_age <= 15564);
+	/* ~20,000 arrivals, ~10% kernel objects: within 5 sd */
+	CHECK(age_allocs > 15000);
+	double pk = (double)age_kernel / (double)age_allocs, sd = sqrt(0.09 / (double)age_allocs);
+	CHECK(fabs(pk - 0.1) <= 5 * sd);
+	/* what is left is the long-lived 5%, within 5 sd */
+	double pl = (double)live_at_start / (double)age_allocs, sdl = sqrt(0.0475 / (double)age_allocs);
+	CHECK(fabs(pl - 0.05) <= 5 * sdl);
+	uint64_t memfree_kb = (16384 - live_at_start) * 4;
+	CHECK_EQ(nr_fill, ct_selftest_chunks(memfree_kb, 4) * 1024ull);
+	CHECK_EQ(nr_huge, (uint64_t)((double)memfree_kb * 0.8) / 2048 / 2);
 	sc_free(&sc);
 }
 
@@ -1330,7 +1543,10 @@ int main(int argc, char **argv)
 	RUN(test_stream_write);
 	RUN(test_anon_ws);
 	RUN(test_highalloc);
+	RUN(test_highalloc_load_keeps_footprint);
 	RUN(test_compaction_test);
+	RUN(test_compaction_test_pinned);
+	RUN(test_compaction_test_aged);
 	RUN(test_camera);
 	RUN(test_camera_pins);
 	RUN(test_kbuild_pins);

@@ -183,6 +183,9 @@ static const struct config_key keys[] = {
 	       "vm.extfrag_threshold", "fragmentation index above which compaction is preferred to reclaim"),
 	K_BOOL("policy.compact_unevictable_allowed", policy.compact_unevictable_allowed, "true",
 	       "vm.compact_unevictable_allowed", "compaction may move unevictable (mlocked) pages (model.md §5.4)"),
+	K_BOOL("policy.compaction.direct", policy.compaction_direct, "true", "-",
+	       "direct compaction in the allocation slow path; false: none, and costly orders do not retry "
+	       "(as without gfp_compaction_allowed); kswapd and kcompactd still compact"),
 	K_ENUM("policy.migration.nonlru", policy.migration_nonlru, nonlru_migration_names, NR_NONLRU_MIGRATIONS,
 	       "handler", "movable_operations", "non-LRU movable pages (zsmalloc/zbud-like): handler = the owner "
 	       "migrates them, reclaim = dropped when compaction wants to move them, pin = never move"),

@@ -90,6 +90,9 @@ struct policy_config {
 	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
 	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
 	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */
+	/* false: the slow path never compacts directly (as if gfp_compaction_allowed() were
+	 * false); kswapd and kcompactd still do.  Default true. */
+	bool compaction_direct;
 	/* defrag=threshold: the background defragmenter keeps at least this many free blocks
 	 * of each order (counting larger blocks as 2^(o'-o) blocks); 0 = no target. */
 	uint64_t defrag_thresholds[NR_PAGE_ORDERS];

@@ -818,7 +818,8 @@ static pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
 	struct slowpath sp = {
 		.ac = ac,
 		.costly = ac->order > PAGE_ALLOC_COSTLY_ORDER,
-		.can_compact = mm->hooks.direct_compact && (ac->gfp & __GFP_IO),
+		.can_compact = mm->hooks.direct_compact && (ac->gfp & __GFP_IO) &&
+			       mm->cfg->policy.compaction_direct,
 		.compact_priority = COMPACT_PRIO_SYNC_LIGHT, /* DEF_COMPACT_PRIORITY */
 		.compact_result = COMPACT_SKIPPED,
 	};

@@ -108,6 +108,18 @@ int rundir_timeseries_open(struct timeseries *ts, const char *dir, const struct 
 	return timeseries_open(ts, path, mm, err);
 }
 
+/* The allocation outcomes so far (summary.json's alloc_outcome, without the totals), so
+ * that the requests between two snapshots can be told apart: class, outcome, count. */
+static void alloc_outcomes(FILE *fp, const void *arg)
+{
+	const struct mm *mm = arg;
+	fputs("class\toutcome\tcount\n", fp);
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++)
+		for (int o = 0; o < NR_ALLOC_OUTCOMES; o++)
+			fprintf(fp, "%s\t%s\t%llu\n", alloc_class_names[c], alloc_outcome_names[o],
+				(unsigned long long)mm->alloc_outcome[c][o]);
+}
+
 int rundir_snapshot(const char *dir, const char *tag, sim_ns_t now_ns, const struct mm *mm,
 		    struct sim_error *err)
 {
@@ -126,6 +138,8 @@ int rundir_snapshot(const char *dir, const char *tag, sim_ns_t now_ns, const str
 			     (unsigned long long)now_ns) >= sizeof(path))
 		return sim_error_set(err, EX_IOERR_, "%s: path too long", dir);
 	if (rundir_create(path, err))
+		return -1;
+	if (write_file(path, "alloc_outcome.tsv", (struct file_writer){ alloc_outcomes, mm }, err))
 		return -1;
 	return write_procfs(path, mm, err);
 }

@@ -64,12 +64,16 @@ sim_ns_t churn_step(struct workload *w, struct churn *c)
 	sim_ns_t life_ns = wl_draw_lifetime(c->r_life, c->lifetime_dist, c->lifetime_mean_ns,
 					    c->lifetime_sigma);
 	uint64_t pages = (uint64_t)1 << order;
-	if (wl_live_pages(w) + pages <= c->footprint_pages) {
+	uint64_t own = wl_live_pages(w) - MIN(c->foreign_pages, wl_live_pages(w));
+	if (own + pages <= c->footprint_pages) {
 		uint32_t gfp = class_gfp[cls];
 		if (order > 0 && c->comp)
 			gfp |= __GFP_COMP;
 		uint64_t id = wl_alloc_now(w, task, order, gfp);
-		wl_sched_free(w, wl_now(w) + life_ns, task, id, order);
+		sim_ns_t free_ns = wl_now(w) + life_ns;
+		if (c->stop_ns && free_ns > c->stop_ns && cls != CHURN_UNMOVABLE && cls != CHURN_ATOMIC)
+			free_ns = c->stop_ns;
+		wl_sched_free(w, free_ns, task, id, order);
 	} else {
 		wl_count_throttled(w);
 	}
@@ -83,6 +87,8 @@ sim_ns_t churn_step(struct workload *w, struct churn *c)
 		next = now + 1;
 		c->t_ns = (double)next;
 	}
+	if (c->stop_ns && next >= c->stop_ns)
+		return WL_NEVER;
 	return next;
 }
 

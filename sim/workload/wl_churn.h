@@ -8,8 +8,9 @@
 
 enum churn_class { CHURN_MOVABLE, CHURN_UNMOVABLE, CHURN_RECLAIMABLE, CHURN_ATOMIC, CHURN_ANON, NR_CHURN_CLASSES };
 
-/* Invariant, at every step:  Σ live objects' 2^order <= footprint_pages  (frees come out
- * of the framework heap before the step that might allocate, so the check is exact). */
+/* Invariant, at every step:  Σ live churn objects' 2^order <= footprint_pages, where the
+ * churn's live pages are wl_live_pages - foreign_pages (frees come out of the framework
+ * heap before the step that might allocate, so the check is exact). */
 struct churn {
 	/* parameters */
 	uint64_t nr_tasks;
@@ -21,6 +22,13 @@ struct churn {
 	sim_ns_t lifetime_mean_ns;
 	double lifetime_sigma;      /* lognormal: sigma of ln(lifetime) */
 	bool comp;                  /* __GFP_COMP on order > 0, as folio/slab allocations do */
+	/* set by an enclosing generator (0 for the churn generator) */
+	uint64_t foreign_pages;     /* live pages that are the enclosing generator's own: the
+				     * footprint counts only the churn's (wl_live_pages - these) */
+	sim_ns_t stop_ns;           /* > 0: the load is killed then: no arrivals from stop_ns on,
+				     * and movable, anonymous and reclaimable objects still live
+				     * are freed at stop_ns (processes gone, files deleted, caches
+				     * dropped); kernel objects keep their lifetimes */
 	/* run state */
 	uint32_t task_base;
 	gsl_rng *r_arrival, *r_task, *r_class, *r_order, *r_life;
@@ -68,7 +76,7 @@ struct churn {
 /* prefix names the streams ("" or "background.") and the keys in errors. */
 int churn_init(struct workload *w, struct churn *c, const char *prefix, uint32_t task_base,
 	       struct sim_error *err);
-/* Act at wl_now(w); returns the next arrival time. */
+/* Act at wl_now(w); returns the next arrival time (WL_NEVER from stop_ns on). */
 sim_ns_t churn_step(struct workload *w, struct churn *c);
 void churn_fini(struct churn *c);
 
