@@ -86,13 +86,13 @@ measure_compaction_test() {
 	local dir=$1 p id gen direct r line memfree req got verdict
 	echo "| machine | chunks | direct compaction | seeds | passed | huge pages got / requested (per seed) | MemFree MiB (median) | bar: more than | compact_stall (median) | pages migrated (median) |"
 	echo "|---|---|---|---:|---:|---|---:|---:|---:|---:|"
-	for gen in compaction_test compaction_test-pinned compaction_test-aged compaction_test-aged-pinned; do
-		for direct in true false; do
+	for gen in fresh,movable fresh,pinned aged,movable aged,pinned; do
+		for direct in on off; do
 			local gots=() mfs=() stalls=() migr=() npass=0 n=0 reqs=""
+			local machine=${gen%,*} chunks=${gen#*,}
 			for p in "$dir"/runs/*; do
 				id=$(basename "$p")
-				case "$id" in *"workloads_$gen.yaml"*) ;; *) continue ;; esac
-				case "$id" in *"direct=$direct"*) ;; *) continue ;; esac
+				[ "$id" = "chunks=$chunks,machine=$machine,direct=$direct" ] || continue
 				for r in "$p"/r*; do
 					[ -f "$r/summary.json" ] || continue
 					read -r memfree req got verdict < <(selftest "$r")
@@ -104,9 +104,7 @@ measure_compaction_test() {
 				done
 			done
 			[ "$n" -gt 0 ] || continue
-			local machine=fresh chunks=movable
-			case "$gen" in *aged*) machine=aged ;; esac
-			case "$gen" in *pinned*) chunks="pinned (control)" ;; esac
+			[ "$chunks" = pinned ] && chunks="pinned (control)"
 			local mf; mf=$(median "${mfs[@]}")
 			local bar=$((mf * 1024 * 8 / 10 / 4 / 2048))
 			echo "| $machine | $chunks | $direct | $n | $npass | $(printf '%s ' "${gots[@]}")/ $reqs | $mf | $bar | $(median "${stalls[@]}") | $(median "${migr[@]}") |"
