@@ -2,6 +2,9 @@
  * observed figures; the real captures in tests/data/real/; `mmsim import` end to end.
  * Expected values are derived by hand from the input lines (see the comments). */
 #include "trace/import.h"
+#include "config/config.h"
+#include "mm/mm.h"
+#include "sim.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -398,25 +401,125 @@ static void test_compile_thp(void)
 	import_free(im);
 }
 
-/* Prefill: present - free of each zone, read off the text: DMA 100 - 40, Normal 1000 - 900. */
+/* Prefill: managed - free of each zone, read off the text.  DMA 90 - 40 = 50 pages, no
+ * LRU counters: all kernel memory (GFP_KERNEL | __GFP_DMA).  Normal 1000 - 880 free - 20
+ * on pcp lists = 100: 60 inactive anon, 10 active file, so 30 kernel pages first, then
+ * the 70 LRU pages in proportion (6 anon : 1 file), each active page accessed twice. */
 static void test_prefill(void)
 {
 	static const char zi_text[] =
 		"Node 0, zone      DMA\n  pages free     40\n        min      1\n"
 		"        present  100\n        managed  90\n"
-		"Node 0, zone   Normal\n  pages free     900\n        min      2\n"
-		"        present  1000\n        managed  1000\n";
+		"Node 0, zone   Normal\n  pages free     880\n        min      2\n"
+		"        present  1000\n        managed  1000\n"
+		"      nr_zone_inactive_anon 60\n      nr_zone_active_file 10\n"
+		"  pagesets\n    cpu: 0\n              count:    20\n              batch:    1\n";
 	struct zoneinfo zi;
 	struct sim_error err = { 0 };
 	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	CHECK_EQ(zi.zone[ZONE_NORMAL].pcp_count, 20);
 	struct recs rs = { 0 };
-	uint64_t n = 0;
-	CHECK_EQ(import_prefill(&zi, 77, collect, &rs, &n, &err), 0);
-	CHECK_EQ(n, 160);
-	CHECK_EQ(rs.nr, 160);
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 77, NULL, NULL, &st, &err), 0); /* counting pass */
+	CHECK_EQ(st.nr_pages, 150);
+	CHECK_EQ(st.nr_records, 170);
+	CHECK_EQ(import_prefill(&zi, NULL, 77, collect, &rs, &st, &err), 0);
+	CHECK_EQ(rs.nr, 170);
 	CHECK(rs.nr && rs.r[0].kind == TR_ALLOC && rs.r[0].time_ns == 77 && rs.r[0].task == 0 &&
-	      rs.r[0].order == 0 && rs.r[0].gfp == GFP_HIGHUSER_MOVABLE);
-	CHECK(rs.nr == 160 && rs.r[159].id == (IMPORT_PREFILL_ID_BIT | 160));
+	      rs.r[0].order == 0 && rs.r[0].gfp == (GFP_KERNEL | __GFP_DMA));
+	unsigned kernel = 0, anon = 0, file = 0, access = 0;
+	for (size_t i = 50; i < rs.nr; i++) {
+		const struct trace_record *r = &rs.r[i];
+		if (r->kind == TR_ACCESS)
+			access++;
+		else if (r->gfp == GFP_KERNEL)
+			kernel++;
+		else if (r->gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO))
+			anon++;
+		else if (r->gfp == GFP_HIGHUSER_MOVABLE)
+			file++;
+	}
+	CHECK_EQ(kernel, 30);
+	CHECK_EQ(anon, 60);
+	CHECK_EQ(file, 10);
+	CHECK_EQ(access, 20);
+	CHECK(rs.r[79].gfp == GFP_KERNEL && rs.r[80].kind == TR_ALLOC && rs.r[80].gfp != GFP_KERNEL);
+	CHECK(rs.r[rs.nr - 1].id == (IMPORT_PREFILL_ID_BIT | 150) || rs.r[rs.nr - 1].kind == TR_ACCESS);
+	free(rs.r);
+}
+
+struct rec_src {
+	const struct recs *rs;
+	size_t i;
+};
+
+static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	struct rec_src *a = ctx;
+	(void)err;
+	if (a->i == a->rs->nr)
+		return 0;
+	*rec = a->rs->r[a->i++];
+	return 1;
+}
+
+/* The prefill reproduces a given buddyinfo exactly.  Machine: one Normal zone of 8192
+ * pages (8 blocks of order 10), min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40;
+ * per-cpu lists off (the layout assumes each allocation comes straight off the buddy
+ * lists).  Capture: free 2099 = 3 x o0 + 2 x o1 + 1 x o2 + 1 x o3 + 1 x o5 + 2 x o10, in
+ * use 6093 = 6043 inactive anon + 50 active file (no kernel pages, so no leftovers).
+ * Hole budget = 2099 - floor (low 40 + batch 0 + 1) = 2058: the holes take, smallest
+ * first, 3 + 4 + 4 + 8 + 32 = 51 pages and one order-10 block (1024, 1 left over 1983 <
+ * 2048), so the tail is 2099 - 51 - 1024 = 1024 pages: the zone's last order-10 block. */
+static void test_prefill_buddyinfo_exact(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 6043\n      nr_zone_active_file 50\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo zi;
+	struct zoneinfo_free_orders fo;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, sizeof(bi_text) - 1, "bi", &fo, &err), 0);
+	struct recs rs = { 0 };
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, &st, &err), 0);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51 + 1024);
+	struct config c;
+	config_defaults(&c);
+	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+	c.machine.zone_pages[ZONE_NORMAL] = 8192;
+	c.machine.min_free_kbytes = 128;
+	c.machine.pcp = false;
+	c.devices.swap_pages = 0;
+	struct sim *s = calloc(1, sizeof(*s));
+	CHECK(s != NULL);
+	if (!s || sim_init(s, &c, NULL, &err)) {
+		fprintf(stderr, "sim_init: %s\n", err.msg);
+		free(rs.r);
+		free(s);
+		return;
+	}
+	struct rec_src a = { .rs = &rs };
+	struct record_source src = { .next = rec_next, .ctx = &a };
+	CHECK_EQ(sim_run(s, &src, &err), 0);
+	const struct zone *z = &s->mm.zones[ZONE_NORMAL];
+	CHECK_EQ(z->watermark[WMARK_LOW], 40);
+	CHECK_EQ(z->nr_free_pages, 2099);
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		if (z->free_area[o].nr_free != want[o])
+			fprintf(stderr, "order %u: %" PRIu64 " free blocks, want %" PRIu64 "\n", o,
+				(uint64_t)z->free_area[o].nr_free, want[o]);
+		CHECK_EQ(z->free_area[o].nr_free, want[o]);
+	}
+	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0); /* kswapd never woken */
+	sim_destroy(s);
+	free(s);
 	free(rs.r);
 }
 
@@ -671,6 +774,7 @@ int main(int argc, char **argv)
 	RUN(test_manual_compaction);
 	RUN(test_invalid);
 	RUN(test_prefill);
+	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

@@ -1176,19 +1176,299 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "\n");
 }
 
-int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
-		   uint64_t *nr_pages, struct sim_error *err)
+/* ---- the starting state (docs/import.md "Starting memory") ------------------------- */
+
+/* Kinds of page in use, as the model classifies an allocation by its gfp (vmscan.c
+ * hook_page_allocated): __GFP_ZERO marks anon (swap-backed; unreclaimable without swap),
+ * plain movable is page cache, __GFP_RECLAIMABLE is reclaimable slab, the rest kernel. */
+enum pf_kind { PF_ANON_INACTIVE, PF_ANON_ACTIVE, PF_FILE_INACTIVE, PF_FILE_ACTIVE, NR_PF_MOVABLE };
+
+/* One zone's plan.  The zone is filled in one sequence of order-0 allocations that a
+ * buddy allocator serves from ascending pfns (rmqueue_smallest takes the list head,
+ * expand() keeps the upper halves, and boot puts the blocks on the lists in pfn order):
+ *   [kernel][reclaimable slab][movable in use with holes][tail: never allocated]
+ * Unmovable and reclaimable pages each claim whole MAX_PAGE_ORDER blocks by fallback (a
+ * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.
+ * Holes are allocated in place and freed at the end: a hole of order o starts o-aligned
+ * between pages in use, so it cannot merge, and becomes exactly one free block of order
+ * o.  In-use pages + holes may only lower the zone's free pages to floor (the low
+ * watermark and a margin: below it the fast path would fall back to a lower zone and a
+ * slow path would wake kswapd), so the largest free blocks are left to the tail. */
+struct pf_plan {
+	uint64_t managed, in_use, kernel, sreclaim, movable[NR_PF_MOVABLE];
+	uint64_t holes[NR_PAGE_ORDERS];  /* hole blocks by order (pcp singles not included) */
+	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
+	uint64_t short_pages;            /* in use that the watermark floor left out */
+};
+
+#define PF_BLOCK (1u << MAX_PAGE_ORDER)
+
+static uint64_t pf_roundup(uint64_t x) { return (x + PF_BLOCK - 1) / PF_BLOCK * PF_BLOCK; }
+
+/* Free blocks left in [from, roundup(from)) after a sequential fill stops at from. */
+static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
 {
-	uint64_t n = 0;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (zi->zone[z].present > zi->zone[z].free)
-			n += zi->zone[z].present - zi->zone[z].free;
-	*nr_pages = n;
-	for (uint64_t i = 1; i <= n; i++) {
-		struct trace_record r = { .time_ns = time_ns, .kind = TR_ALLOC, .task = 0,
-					  .id = IMPORT_PREFILL_ID_BIT | i, .gfp = GFP_HIGHUSER_MOVABLE };
-		if (emit_fn(arg, &r, err))
+	uint64_t x = from, end = pf_roundup(from);
+	while (x < end) {
+		unsigned o = 0;
+		while (o < MAX_PAGE_ORDER && !(x & (1ull << o)) && x + (2ull << o) <= end)
+			o++;
+		out[o]++;
+		x += 1ull << o;
+	}
+}
+
+static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
+			 uint64_t rest_all, struct pf_plan *pl)
+{
+	const struct zoneinfo_zone *zz = &zi->zone[z];
+	memset(pl, 0, sizeof(*pl));
+	pl->managed = zz->managed;
+	uint64_t avail = MIN(zz->managed, zz->free + zz->pcp_count); /* free to the allocator */
+	/* The fast path serves a zone while free > low, and a pcp refill then takes up to a
+	 * batch more: the lowest free a zone reaches without waking kswapd. */
+	uint64_t floor = zz->low + zz->pcp_batch + 1;
+	uint64_t want = zz->managed - avail;
+	uint64_t in_use = want;
+	if (avail < floor)
+		in_use = zz->managed > floor ? zz->managed - floor : 0;
+	pl->short_pages = want - in_use;
+	pl->in_use = in_use;
+	/* LRU pages by kind (unevictable counts as anon: never reclaimed without swap) and the
+	 * rest: slab and other kernel memory; the node's slab is split in proportion. */
+	uint64_t lru[NR_PF_MOVABLE] = { zz->inactive_anon + zz->unevictable, zz->active_anon, zz->inactive_file,
+					zz->active_file };
+	uint64_t nlru = lru[0] + lru[1] + lru[2] + lru[3];
+	if (z == ZONE_MOVABLE) { /* only movable pages: all of it anon when unsaid */
+		if (!nlru)
+			lru[0] = nlru = 1;
+	}
+	uint64_t rest = z == ZONE_MOVABLE ? 0 : (in_use > nlru ? in_use - nlru : 0);
+	uint64_t lru_pages = in_use - rest;
+	for (int k = 0; k < NR_PF_MOVABLE && nlru; k++)
+		pl->movable[k] = (uint64_t)((unsigned __int128)lru_pages * lru[k] / nlru);
+	uint64_t given = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
+	pl->movable[PF_ANON_INACTIVE] += lru_pages - given;
+	pl->sreclaim = rest_all ? (uint64_t)((unsigned __int128)rest * MIN(zi->slab_reclaimable, rest_all) / rest_all) : 0;
+	pl->kernel = rest - pl->sreclaim;
+	if (!fo || !fo->seen[z])
+		return; /* no shape given: all free memory in the tail */
+	/* Target blocks, less what the kernel and slab blocks leave free. */
+	uint64_t target[NR_PAGE_ORDERS], left[NR_PAGE_ORDERS] = { 0 };
+	memcpy(target, fo->nr_free[z], sizeof(target));
+	if (pl->kernel)
+		pf_leftover(pl->kernel, left);
+	if (pl->sreclaim)
+		pf_leftover(pl->sreclaim, left);
+	uint64_t left_pages = 0;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		target[o] -= MIN(target[o], left[o]);
+		left_pages += left[o] << o;
+	}
+	/* The movable pages must fill what the leftovers do not: budget for holes. */
+	uint64_t free_at_peak_min = floor;
+	uint64_t budget = avail + pl->short_pages > free_at_peak_min ? avail + pl->short_pages - free_at_peak_min : 0;
+	uint64_t movable_in_use = in_use - rest;
+	budget = MIN(budget, avail > left_pages ? avail - left_pages : 0);
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		uint64_t n = MIN(target[o], budget >> o);
+		/* every hole needs an in-use page before it (and one after the last) */
+		n = MIN(n, movable_in_use / 2);
+		pl->holes[o] = n;
+		budget -= n << o;
+	}
+	pl->pcp_singles = MIN(zz->pcp_count, budget);
+}
+
+/* The next movable kind, keeping the kinds in proportion along the zone (Bresenham). */
+static enum pf_kind pf_next_kind(const uint64_t total[NR_PF_MOVABLE], uint64_t done[NR_PF_MOVABLE])
+{
+	uint64_t all = 0, all_done = 0;
+	for (int k = 0; k < NR_PF_MOVABLE; k++)
+		all += total[k], all_done += done[k];
+	int best = 0;
+	double lag_best = -1e300;
+	for (int k = 0; k < NR_PF_MOVABLE; k++) {
+		if (done[k] >= total[k])
+			continue;
+		double lag = (double)(all_done + 1) * (double)total[k] / (double)all - (double)done[k];
+		if (lag > lag_best)
+			lag_best = lag, best = k;
+	}
+	done[best]++;
+	return (enum pf_kind)best;
+}
+
+struct pf_emit {
+	import_emit_fn fn;
+	void *arg;
+	sim_ns_t time_ns;
+	uint64_t next_id;
+	struct import_prefill_stats *st;
+};
+
+static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
+{
+	pe->st->nr_records++;
+	if (!pe->fn)
+		return 0;
+	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp };
+	return pe->fn(pe->arg, &r, err);
+}
+
+static int pf_alloc(struct pf_emit *pe, gfp_t gfp, bool active, uint64_t *id, struct sim_error *err)
+{
+	*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+	if (pf_rec(pe, TR_ALLOC, *id, gfp, err))
+		return -1;
+	/* folio_mark_accessed twice: inactive -> referenced -> active */
+	if (active && (pf_rec(pe, TR_ACCESS, *id, 0, err) || pf_rec(pe, TR_ACCESS, *id, 0, err)))
+		return -1;
+	return 0;
+}
+
+static gfp_t pf_zone_bits(int z)
+{
+	return z == ZONE_DMA ? __GFP_DMA : z == ZONE_DMA32 ? __GFP_DMA32 : 0;
+}
+
+static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t done[NR_PF_MOVABLE],
+		      struct sim_error *err)
+{
+	enum pf_kind k = pf_next_kind(pl->movable, done);
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE | pf_zone_bits(z);
+	if (z == ZONE_DMA || z == ZONE_DMA32)
+		gfp &= ~(gfp_t)__GFP_HIGHMEM; /* a lowmem zone: as GFP_USER | __GFP_MOVABLE */
+	if (k == PF_ANON_INACTIVE || k == PF_ANON_ACTIVE)
+		gfp |= __GFP_ZERO;
+	uint64_t id;
+	return pf_alloc(pe, gfp, k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE, &id, err);
+}
+
+static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct sim_error *err)
+{
+	uint64_t id;
+	gfp_t zb = pf_zone_bits(z);
+	for (uint64_t i = 0; i < pl->kernel; i++)
+		if (pf_alloc(pe, GFP_KERNEL | zb, false, &id, err))
 			return -1;
+	for (uint64_t i = 0; i < pl->sreclaim; i++)
+		if (pf_alloc(pe, GFP_KERNEL | __GFP_RECLAIMABLE | zb, false, &id, err))
+			return -1;
+	/* Holes, sizes mixed along the zone: one of each order in turn, pcp singles last. */
+	uint64_t left[NR_PAGE_ORDERS], nr_holes = pl->pcp_singles, hole_pages = pl->pcp_singles;
+	memcpy(left, pl->holes, sizeof(left));
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		nr_holes += left[o], hole_pages += left[o] << o;
+	uint64_t *ids = nr_holes ? malloc(hole_pages * sizeof(*ids)) : NULL;
+	if (nr_holes && !ids)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
+	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
+	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim); /* zone offset of the cursor */
+	int rc = -1;
+	unsigned o = 0;
+	while (nr_holes) {
+		unsigned ho;
+		if (pcp_left && nr_holes == pcp_left) {
+			ho = 0;
+		} else {
+			while (!left[o])
+				o = (o + 1) % NR_PAGE_ORDERS;
+			ho = o;
+			o = (o + 1) % NR_PAGE_ORDERS;
+		}
+		uint64_t gap = MAX(mv_left / (nr_holes + 1), 1);
+		uint64_t pad = (uint64_t)(-(int64_t)(x + gap)) & ((1ull << ho) - 1);
+		if (gap + pad + 1 > mv_left)
+			break; /* no pages in use left to separate it: the rest stays in the tail */
+		for (uint64_t i = 0; i < gap + pad; i++)
+			if (pf_movable(pe, z, pl, done, err))
+				goto out;
+		mv_left -= gap + pad;
+		x += gap + pad;
+		gfp_t hole_gfp = GFP_HIGHUSER_MOVABLE | zb;
+		if (zb)
+			hole_gfp &= ~(gfp_t)__GFP_HIGHMEM;
+		for (uint64_t i = 0; i < (1ull << ho); i++)
+			if (pf_alloc(pe, hole_gfp, false, &ids[nids++], err))
+				goto out;
+		x += 1ull << ho;
+		pe->st->nr_hole_pages += 1ull << ho;
+		if (ho == 0 && pcp_left && nr_holes == pcp_left)
+			pcp_left--;
+		else
+			left[ho]--;
+		nr_holes--;
+	}
+	while (mv_left--)
+		if (pf_movable(pe, z, pl, done, err))
+			goto out;
+	for (uint64_t i = 0; i < nids; i++)
+		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
+			goto out;
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
+int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
+		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	struct pf_plan plan[MAX_NR_ZONES];
+	/* The pages in use outside the LRU, over the node, to split the node's slab. */
+	uint64_t rest_all = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int z = 0; z <= ZONE_MOVABLE; z++) {
+			if (!zi->zone[z].managed) {
+				memset(&plan[z], 0, sizeof(plan[z]));
+				continue;
+			}
+			pf_plan_zone(zi, z, fo, rest_all, &plan[z]);
+			if (!pass)
+				rest_all += plan[z].kernel + plan[z].sreclaim;
+		}
+	}
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
+		st->nr_pages += plan[z].in_use;
+		st->short_pages[z] = plan[z].short_pages;
+	}
+	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
+	 * which stay there while it is above its floor. */
+	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .st = st };
+	for (int z = 0; z <= ZONE_MOVABLE; z++)
+		if (plan[z].managed && pf_emit_zone(&pe, z, &plan[z], err))
+			return -1;
+	return 0;
+}
+
+int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct zoneinfo_free_orders *fo,
+			bool *have_fo, struct sim_error *err)
+{
+	*have_fo = false;
+	if (zoneinfo_parse(o->zoneinfo_path, zi, err))
+		return -1;
+	const char *shape = o->buddyinfo_path ? o->buddyinfo_path : o->pagetypeinfo_path;
+	if (shape) {
+		if (zoneinfo_parse_free_orders(shape, fo, err))
+			return -1;
+		*have_fo = true;
+	}
+	if (o->meminfo_path && !zi->slab_reclaimable && !zi->slab_unreclaimable) {
+		FILE *fp = fopen(o->meminfo_path, "r");
+		if (!fp)
+			return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", o->meminfo_path, strerror(errno));
+		char line[256];
+		unsigned long long kb;
+		while (fgets(line, sizeof(line), fp)) {
+			if (sscanf(line, "SReclaimable: %llu kB", &kb) == 1)
+				zi->slab_reclaimable = kb / 4;
+			else if (sscanf(line, "SUnreclaim: %llu kB", &kb) == 1)
+				zi->slab_unreclaimable = kb / 4;
+		}
+		fclose(fp);
 	}
 	return 0;
 }
