@@ -463,33 +463,20 @@ static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
 	return 1;
 }
 
-/* The prefill reproduces a given buddyinfo exactly.  Machine: one Normal zone of 8192
- * pages (8 blocks of order 10), min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40;
- * per-cpu lists off (the layout assumes each allocation comes straight off the buddy
- * lists).  Capture: free 2099 = 3 x o0 + 2 x o1 + 1 x o2 + 1 x o3 + 1 x o5 + 2 x o10, in
- * use 6093 = 6043 inactive anon + 50 active file (no kernel pages, so no leftovers).
- * Hole budget = 2099 - floor (low 40 + batch 0 + 1) = 2058: the holes take, smallest
- * first, 3 + 4 + 4 + 8 + 32 = 51 pages and one order-10 block (1024, 1 left over 1983 <
- * 2048), so the tail is 2099 - 51 - 1024 = 1024 pages: the zone's last order-10 block. */
-static void test_prefill_buddyinfo_exact(void)
+/* Replay the prefill of zi_text (one Normal zone of 8192 pages) with the free shape of
+ * bi_text on a machine of that zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) =
+ * 40; per-cpu lists off (the layout assumes each allocation comes straight off the buddy
+ * lists).  Checks the zone's free blocks against want[] and that kswapd never woke. */
+static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
+			   struct import_prefill_stats *st)
 {
-	static const char zi_text[] =
-		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
-		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
-		"      nr_zone_inactive_anon 6043\n      nr_zone_active_file 50\n";
-	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
-				      "      0      0      0      0      2 \n";
-	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
 	struct zoneinfo zi;
 	struct zoneinfo_free_orders fo;
 	struct sim_error err = { 0 };
-	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
-	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, sizeof(bi_text) - 1, "bi", &fo, &err), 0);
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "zi", &zi, &err), 0);
+	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
 	struct recs rs = { 0 };
-	struct import_prefill_stats st;
-	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, &st, &err), 0);
-	CHECK_EQ(st.nr_pages, 6093);
-	CHECK_EQ(st.nr_hole_pages, 51 + 1024);
+	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, st, &err), 0);
 	struct config c;
 	config_defaults(&c);
 	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
@@ -510,7 +497,6 @@ static void test_prefill_buddyinfo_exact(void)
 	CHECK_EQ(sim_run(s, &src, &err), 0);
 	const struct zone *z = &s->mm.zones[ZONE_NORMAL];
 	CHECK_EQ(z->watermark[WMARK_LOW], 40);
-	CHECK_EQ(z->nr_free_pages, 2099);
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
 		if (z->free_area[o].nr_free != want[o])
 			fprintf(stderr, "order %u: %" PRIu64 " free blocks, want %" PRIu64 "\n", o,
@@ -518,9 +504,54 @@ static void test_prefill_buddyinfo_exact(void)
 		CHECK_EQ(z->free_area[o].nr_free, want[o]);
 	}
 	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0); /* kswapd never woken */
+	CHECK_EQ(s->mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
 	sim_destroy(s);
 	free(s);
 	free(rs.r);
+}
+
+/* The prefill reproduces a given buddyinfo exactly.  Capture: free 2099 = 3 x o0 +
+ * 2 x o1 + 1 x o2 + 1 x o3 + 1 x o5 + 2 x o10, in use 6093 = 6043 inactive anon + 50
+ * active file (no kernel pages, so no leftovers).
+ * Every block below order 10 is a hole: 3 + 4 + 4 + 8 + 32 = 51 pages, so the tail is
+ * 2099 - 51 = 2048 pages, the zone's last two order-10 blocks; while the holes are
+ * allocated the zone has those 2048 free, above the floor (low 40 + batch 0 + 1), so no
+ * order-10 block in use is needed to make room. */
+static void test_prefill_buddyinfo_exact(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 6043\n      nr_zone_active_file 50\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct import_prefill_stats st;
+	prefill_replay(zi_text, bi_text, want, &st);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+}
+
+/* A zone captured with less free memory than a replay may take it to: 40 free pages
+ * (20 x o0, 5 x o2) against the floor 41 (low 40 + 1).  It starts 1 page short (in use
+ * 8192 - 41 = 8151, warned), all 40 target pages are holes, so while they are allocated only the
+ * tail's 41 - 40 = 1 page would be free: one order-10 block more stays unallocated
+ * (lump), the tail is pages 7167..8191 = 1 x o0 + 1 x o10, and after the holes are freed
+ * an order-10 allocation in use takes the o10 block.  Final: o0 20 + 1, o2 5. */
+static void test_prefill_lump(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     40\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 8152\n";
+	static const char bi_text[] = "Node 0, zone   Normal     20      0      5      0      0      0"
+				      "      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 21, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct import_prefill_stats st;
+	prefill_replay(zi_text, bi_text, want, &st);
+	CHECK_EQ(st.short_pages[ZONE_NORMAL], 1);
+	CHECK_EQ(st.nr_pages, 8151);
+	CHECK_EQ(st.nr_hole_pages, 40);
 }
 
 static void test_meta_text(void)
@@ -775,6 +806,7 @@ int main(int argc, char **argv)
 	RUN(test_invalid);
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
+	RUN(test_prefill_lump);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

@@ -1188,7 +1188,8 @@ enum pf_kind { PF_ANON_INACTIVE, PF_ANON_ACTIVE, PF_FILE_INACTIVE, PF_FILE_ACTIV
  * expand() keeps the upper halves, and boot puts the blocks on the lists in pfn order):
  *   [kernel][reclaimable slab][movable in use with holes][tail: never allocated]
  * Unmovable and reclaimable pages each claim whole MAX_PAGE_ORDER blocks by fallback (a
- * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.
+ * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.  The
+ * first movable pages go to the zone's last, partial block (the smallest free blocks).
  * Holes are allocated in place and freed at the end: a hole of order o starts o-aligned
  * between pages in use, so it cannot merge, and becomes exactly one free block of order
  * o.  In-use pages + holes may only lower the zone's free pages to floor (the low
@@ -1198,6 +1199,7 @@ struct pf_plan {
 	uint64_t managed, in_use, kernel, sreclaim, movable[NR_PF_MOVABLE];
 	uint64_t holes[NR_PAGE_ORDERS];  /* hole blocks by order (pcp singles not included) */
 	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
+	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
 };
 
@@ -1234,6 +1236,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		in_use = zz->managed > floor ? zz->managed - floor : 0;
 	pl->short_pages = want - in_use;
 	pl->in_use = in_use;
+	avail = zz->managed - in_use;
 	/* LRU pages by kind (unevictable counts as anon: never reclaimed without swap) and the
 	 * rest: slab and other kernel memory; the node's slab is split in proportion. */
 	uint64_t lru[NR_PF_MOVABLE] = { zz->inactive_anon + zz->unevictable, zz->active_anon, zz->inactive_file,
@@ -1265,19 +1268,40 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		target[o] -= MIN(target[o], left[o]);
 		left_pages += left[o] << o;
 	}
-	/* The movable pages must fill what the leftovers do not: budget for holes. */
-	uint64_t free_at_peak_min = floor;
-	uint64_t budget = avail + pl->short_pages > free_at_peak_min ? avail + pl->short_pages - free_at_peak_min : 0;
+	/* Every target block below MAX_PAGE_ORDER becomes a hole and every pcp page an
+	 * order-0 hole (each needs a page in use before it); the MAX_PAGE_ORDER blocks are
+	 * the tail.  While the holes are allocated, the zone's free memory is the tail and
+	 * the leftovers, which must stay above floor: the tail is made larger by `lumps`
+	 * blocks, taken after the holes are freed by MAX_PAGE_ORDER allocations that stay in
+	 * use (anon: never reclaimed without swap, and too large for compaction to move, as
+	 * the fully used blocks they stand for). */
 	uint64_t movable_in_use = in_use - rest;
-	budget = MIN(budget, avail > left_pages ? avail - left_pages : 0);
-	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
-		uint64_t n = MIN(target[o], budget >> o);
-		/* every hole needs an in-use page before it (and one after the last) */
-		n = MIN(n, movable_in_use / 2);
+	uint64_t room = movable_in_use / 2, holes_pages = 0;
+	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
+		uint64_t n = MIN(target[o], room);
 		pl->holes[o] = n;
-		budget -= n << o;
+		room -= n;
+		holes_pages += n << o;
 	}
-	pl->pcp_singles = MIN(zz->pcp_count, budget);
+	pl->pcp_singles = MIN(zz->pcp_count, room);
+	holes_pages += pl->pcp_singles;
+	uint64_t have = avail > left_pages ? avail - left_pages : 0;
+	for (unsigned o = 0; holes_pages > have && o < MAX_PAGE_ORDER; o++) {
+		/* more target than free memory (the snapshots differ): drop the largest holes */
+		unsigned q = MAX_PAGE_ORDER - 1 - o;
+		uint64_t drop = MIN(pl->holes[q], ((holes_pages - have) >> q) + 1);
+		pl->holes[q] -= drop;
+		holes_pages -= drop << q;
+	}
+	if (holes_pages > have) {
+		uint64_t drop = MIN(pl->pcp_singles, holes_pages - have);
+		pl->pcp_singles -= drop;
+		holes_pages -= drop;
+	}
+	uint64_t peak_free = avail - holes_pages; /* the tail and the leftovers */
+	if (peak_free < floor)
+		pl->lumps = MIN((floor - peak_free + PF_BLOCK - 1) / PF_BLOCK,
+				(movable_in_use - MIN(movable_in_use, 2 * (holes_pages + 1))) / PF_BLOCK);
 }
 
 /* The next movable kind, keeping the kinds in proportion along the zone (Bresenham). */
@@ -1364,9 +1388,17 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	if (nr_holes && !ids)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
-	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
+	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK;
 	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim); /* zone offset of the cursor */
 	int rc = -1;
+	/* The zone's last, partial MAX_PAGE_ORDER block was handed over at boot in smaller
+	 * blocks, and the smallest free block of the type is always taken first: the first
+	 * movable pages fill it before any whole block. */
+	uint64_t tail_bits = MIN(pl->managed % PF_BLOCK, mv_left);
+	for (uint64_t i = 0; i < tail_bits; i++)
+		if (pf_movable(pe, z, pl, done, err))
+			goto out;
+	mv_left -= tail_bits;
 	unsigned o = 0;
 	while (nr_holes) {
 		unsigned ho;
@@ -1407,6 +1439,20 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	for (uint64_t i = 0; i < nids; i++)
 		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
 			goto out;
+	/* Without __GFP_RECLAIM: should the zone be short, no kswapd wake and no reclaim. */
+	gfp_t lump_gfp = ((GFP_HIGHUSER_MOVABLE | zb) & ~(gfp_t)__GFP_RECLAIM) | __GFP_ZERO | __GFP_COMP;
+	if (zb)
+		lump_gfp &= ~(gfp_t)__GFP_HIGHMEM;
+	for (uint64_t i = 0; i < pl->lumps; i++) {
+		id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+		pe->st->nr_records++;
+		if (pe->fn) {
+			struct trace_record r = { .time_ns = pe->time_ns, .kind = TR_ALLOC, .id = id,
+						  .gfp = lump_gfp, .order = MAX_PAGE_ORDER };
+			if (pe->fn(pe->arg, &r, err))
+				goto out;
+		}
+	}
 	rc = 0;
 out:
 	free(ids);
