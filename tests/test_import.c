@@ -267,6 +267,59 @@ static struct ftrace_event cev(sim_ns_t t, uint16_t id, const char *comm, uint32
 	return ev;
 }
 
+static struct ftrace_event fev(sim_ns_t t, uint16_t id, const char *comm, uint32_t pid, uint64_t pfn,
+				uint64_t ino, uint64_t index)
+{
+	struct ftrace_event ev = { .time_ns = t, .line = t, .pid = pid, .id = id, .pfn = pfn, .ino = ino,
+				   .index = index, .gfp = GFP_HIGHUSER_MOVABLE, .migratetype = -1 };
+	snprintf(ev.comm, sizeof(ev.comm), "%s", comm);
+	return ev;
+}
+
+/* A refault: page (ino 7, index 3) is read into pfn 0x100 (object A = 1 << 32 | 0x100),
+ * kswapd evicts it (delete from page cache, free: effects, A stays in the native
+ * trace), then the task reads the offset again into pfn 0x200.  The new page's ALLOC
+ * (B = 1 << 32 | 0x200) was emitted with its mm_page_alloc; the page cache add turns it
+ * into a refault: an implied FREE of B and an ACCESS of A at the add's time, and pfn
+ * 0x200 stands for A from then on, so the task's truncate frees A. */
+static void test_refault(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	const uint64_t A = 1ull << 32 | 0x100, B = 1ull << 32 | 0x200;
+	const struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "cat", 10, 0x100, 0, 0),
+		fev(2, FEV_FILEMAP_ADD, "cat", 10, 0x100, 7, 3),
+		fev(3, FEV_FILEMAP_DELETE, "kswapd0", 36, 0x100, 7, 3),
+		fev(4, FEV_PAGE_FREE, "kswapd0", 36, 0x100, 0, 0),
+		fev(5, FEV_PAGE_ALLOC, "cat", 10, 0x200, 0, 0),
+		fev(6, FEV_FILEMAP_ADD, "cat", 10, 0x200, 7, 3),
+		fev(7, FEV_PAGE_FREE, "rm", 11, 0x200, 0, 0),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+		{ 1, TR_ALLOC, A }, { 5, TR_ALLOC, B }, { 6, TR_FREE, B }, { 6, TR_ACCESS, A }, { 7, TR_FREE, A },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].time_ns, want[i].t);
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].id, want[i].id);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->refault, 1);
+	CHECK_EQ(st->implied, 2);
+	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 1);
+	/* reconciliation still holds */
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* `echo 1 > /proc/sys/vm/compact_memory`: compaction of every zone at order -1 by the
  * writing task is one COMPACT record; kcompactd's proactive order -1 is not. */
 static void test_manual_compaction(void)
@@ -803,6 +856,7 @@ int main(int argc, char **argv)
 	RUN(test_scenario);
 	RUN(test_reorder);
 	RUN(test_manual_compaction);
+	RUN(test_refault);
 	RUN(test_invalid);
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);

@@ -191,6 +191,9 @@ static uint64_t ps_id(uint64_t pfn, uint64_t v)
 	return (v & PS_GEN_MASK) << 32 | pfn;
 }
 
+struct import;
+static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v);
+
 /* ---- per-task state (key: pid).  Windows the task is inside, and a pending fault.
  *   bits  0..47 pending fault's virtual page number
  *   bits 56..63 TS_* flags */
@@ -221,6 +224,12 @@ struct import {
 	struct u64map tasks;     /* pid -> TS_* */
 	struct u64map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
 	struct u64map pagecache; /* (ino, index) -> pfn of the page cache folio */
+	/* (ino, index) -> id of the object reclaim evicted from there: its next page cache
+	 * add is a refault of that object, not a new one */
+	struct u64map evicted;
+	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
+	 * one derived from the pfn (a refaulted object's new page) */
+	struct u64map alias;
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
@@ -230,6 +239,14 @@ struct import {
 	struct import_task *names;
 	size_t nr_names, cap_names;
 };
+
+/* The object id of the page at pfn with slot value v: a refaulted object's alias, else
+ * the one the pfn and its generation make. */
+static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v)
+{
+	const struct map_slot *a = map_find(&im->alias, pfn, v & PS_GEN_MASK);
+	return a ? a->val : ps_id(pfn, v);
+}
 
 static bool before(const struct ftrace_event *a, const struct ftrace_event *b)
 {
@@ -272,6 +289,8 @@ void import_free(struct import *im)
 	u64map_destroy(&im->tasks);
 	u64map_destroy(&im->vpages);
 	u64map_destroy(&im->pagecache);
+	u64map_destroy(&im->evicted);
+	u64map_destroy(&im->alias);
 	u64map_destroy(&im->cma);
 	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
@@ -417,7 +436,7 @@ static int retire(struct import *im, struct map_slot *s, const struct ftrace_eve
 		return 0;
 	im->st.implied++;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-				  .id = ps_id(s->a, s->val) };
+				  .id = slot_id(im, s->a, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -557,7 +576,7 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		return 0;
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-				  .id = ps_id(ev->pfn, s->val) };
+				  .id = slot_id(im, ev->pfn, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -582,7 +601,7 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 		return 0;
 	uint64_t pfn = v->val & PS_GEN_MASK;
 	struct map_slot *s = map_find(&im->pfns, pfn, 0);
-	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT) || ps_id(pfn, s->val) != v->val)
+	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT) || slot_id(im, pfn, s->val) != v->val)
 		return 0;
 	t->val |= TS_FAULT_COUNTED;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
@@ -595,15 +614,45 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 	if (ev->id == FEV_FILEMAP_ADD && ev->ino == U64MAP_EMPTY)
 		return invalid(im, ev, "ino out of range", err);
 	im->st.filemap++;
+	int cause = effect_cause(im, ev);
 	if (ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *m = map_get(&im->pagecache, ev->ino, ev->index);
 		if (!m)
 			return oom(err);
 		m->val = ev->pfn;
-	} else {
-		struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-		if (m && m->val == ev->pfn)
-			map_del(&im->pagecache, m);
+		/* A page of a file offset that reclaim evicted: the workload touches that
+		 * object again (a refault: the simulator's shadow entry decides how it comes
+		 * back).  The new page's allocation, already emitted, is undone and the page
+		 * stands for the old object from now on. */
+		struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index);
+		struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+		if (!e || cause >= 0 || !s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT))
+			return 0;
+		uint64_t old_id = e->val, new_id = slot_id(im, ev->pfn, s->val), gen = s->val & PS_GEN_MASK;
+		map_del(&im->evicted, e);
+		struct map_slot *a = map_get(&im->alias, ev->pfn, gen);
+		if (!a)
+			return oom(err);
+		a->val = old_id;
+		im->st.refault++;
+		im->st.implied += 2;
+		struct trace_record f = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = new_id };
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = old_id };
+		return emit(im, ev, &f, err) || emit(im, ev, &r, err) ? -1 : 0;
+	}
+	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
+	if (!m || m->val != ev->pfn)
+		return 0;
+	map_del(&im->pagecache, m);
+	/* Reclaim evicting a page cache page: the object stays in the native trace (the
+	 * simulator reclaims by its own choice); remember it for the refault. */
+	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+	if ((cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM) && s && (s->val & PS_LIVE) &&
+	    !(s->val & PS_EFFECT)) {
+		struct map_slot *e = map_get(&im->evicted, ev->ino, ev->index);
+		if (!e)
+			return oom(err);
+		e->val = slot_id(im, ev->pfn, s->val);
 	}
 	return 0;
 }
@@ -620,7 +669,7 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 		return 0;
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
-				  .id = ps_id(m->val, s->val) };
+				  .id = slot_id(im, m->val, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -1157,6 +1206,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		" unmatched%s\n", s->nr_read, from_events, dropped, unmatched, ok ? "" : "  ** DOES NOT ADD UP **");
 	if (rs && rs->nr_lines != rs->nr_header + rs->nr_lost_markers + rs->nr_unknown + rs->nr_errors + s->nr_read)
 		fprintf(fp, "reconciliation: lines do not add up\n");
+	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
+		s->refault);
 	fprintf(fp, "notes: %" PRIu64 " freed with another order than allocated; %" PRIu64
 		" events later than the reorder window; at most %" PRIu64 " events held\n",
 		s->free_order_mismatch, s->late, s->max_window_held);
@@ -1249,10 +1300,10 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	uint64_t rest = z == ZONE_MOVABLE ? 0 : (in_use > nlru ? in_use - nlru : 0);
 	uint64_t lru_pages = in_use - rest;
 	for (int k = 0; k < NR_PF_MOVABLE && nlru; k++)
-		pl->movable[k] = (uint64_t)((unsigned __int128)lru_pages * lru[k] / nlru);
+		pl->movable[k] = lru_pages * lru[k] / nlru;
 	uint64_t given = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
 	pl->movable[PF_ANON_INACTIVE] += lru_pages - given;
-	pl->sreclaim = rest_all ? (uint64_t)((unsigned __int128)rest * MIN(zi->slab_reclaimable, rest_all) / rest_all) : 0;
+	pl->sreclaim = rest_all ? rest * MIN(zi->slab_reclaimable, rest_all) / rest_all : 0;
 	pl->kernel = rest - pl->sreclaim;
 	if (!fo || !fo->seen[z])
 		return; /* no shape given: all free memory in the tail */

@@ -101,6 +101,9 @@ struct import_stats {
 	/* notes, outside the reconciliation */
 	uint64_t implied_free;                   /* live object overlapped by a new allocation */
 	uint64_t free_order_mismatch;            /* freed with another order than allocated */
+	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
+	                                          * implied FREE of the new page's object and
+	                                          * ACCESS of the evicted one */
 	uint64_t gfp_mt_mismatch;                /* migratetype= differs from gfp_migratetype(gfp) */
 	uint64_t gfp_mt_mismatch_first_line;
 	uint64_t mt_pair[NR_MIGRATETYPES][NR_MIGRATETYPES]; /* [gfp's][trace's] for mismatches */
