@@ -230,6 +230,9 @@ struct import {
 	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
 	 * one derived from the pfn (a refaulted object's new page) */
 	struct u64map alias;
+	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
+	 * no dirty folio has named yet */
+	struct u64map write_pending;
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
@@ -291,6 +294,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->alias);
+	u64map_destroy(&im->write_pending);
 	u64map_destroy(&im->cma);
 	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
@@ -539,6 +543,12 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 			st->fault_first_touch++;
 		t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
 	}
+	if (gfp & __GFP_WRITE) {
+		struct map_slot *w = map_get(&im->write_pending, ev->pid, 0);
+		if (!w)
+			return oom(err);
+		w->val = ev->pfn;
+	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid,
 				  .id = id, .order = (uint8_t)order, .gfp = gfp };
 	return emit(im, ev, &r, err);
@@ -663,13 +673,27 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-	struct map_slot *s = m ? map_find(&im->pfns, m->val, 0) : NULL;
+	uint64_t pfn = m ? m->val : 0;
+	struct map_slot *s = m ? map_find(&im->pfns, pfn, 0) : NULL;
+	if (!m) {
+		/* No filemap events: a write(2) allocates its folio (__GFP_WRITE, in
+		 * grab_cache_page_write_begin) and dirties it before the next one, in the same
+		 * task, so the task's last write allocation not yet dirtied is this folio. */
+		struct map_slot *w = map_find(&im->write_pending, ev->pid, 0);
+		if (w) {
+			pfn = w->val;
+			map_del(&im->write_pending, w);
+			s = map_find(&im->pfns, pfn, 0);
+			if (s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT))
+				im->st.dirty_by_write_alloc++;
+		}
+	}
 	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT)) {
 		im->st.dirty_unmapped++;
 		return 0;
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
-				  .id = slot_id(im, m->val, s->val) };
+				  .id = slot_id(im, pfn, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -1208,6 +1232,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		fprintf(fp, "reconciliation: lines do not add up\n");
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
 		s->refault);
+	fprintf(fp, "dirty folios placed by the task's last write allocation (no filemap event): %" PRIu64 "\n",
+		s->dirty_by_write_alloc);
 	fprintf(fp, "notes: %" PRIu64 " freed with another order than allocated; %" PRIu64
 		" events later than the reorder window; at most %" PRIu64 " events held\n",
 		s->free_order_mismatch, s->late, s->max_window_held);

@@ -101,6 +101,8 @@ struct import_stats {
 	/* notes, outside the reconciliation */
 	uint64_t implied_free;                   /* live object overlapped by a new allocation */
 	uint64_t free_order_mismatch;            /* freed with another order than allocated */
+	uint64_t dirty_by_write_alloc;           /* DIRTY placed on the task's last __GFP_WRITE
+	                                          * allocation (no filemap event named the folio) */
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
 	                                          * implied FREE of the new page's object and
 	                                          * ACCESS of the evicted one */
