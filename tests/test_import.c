@@ -320,6 +320,47 @@ static void test_refault(void)
 	free(rs.r);
 }
 
+/* Frees of pages in use before the capture release prefill objects.  Normal: pfns
+ * 1000..1109, managed 110, free 10, 100 inactive anon pages in use: the prefill's ids
+ * 1..100 are those pages, in layout order.  A free of pfn 1050 (45 % into the zone ->
+ * index 50 * 100 / 110 = 45) releases id 46; a second, order-1 free there finds 46 gone
+ * and releases the next two, 47 and 48 (one from the event, one implied); a free of a
+ * pfn in no zone stays unmatched. */
+static void test_free_prefill(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     10\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 100\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	struct recs rs = { 0 };
+	struct import_opts io = { .window_ns = 1, .prefill_zi = &zi };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	struct ftrace_event in[] = { mkev(1, 1, 1050, false), mkev(2, 2, 1050, false), mkev(3, 3, 5, false) };
+	in[1].order = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t want[] = { 46, 47, 48 };
+	CHECK_EQ(rs.nr, 3);
+	for (size_t i = 0; i < MIN(rs.nr, 3); i++) {
+		CHECK_EQ(rs.r[i].kind, TR_FREE);
+		CHECK_EQ(rs.r[i].id, IMPORT_PREFILL_ID_BIT | want[i]);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->free_prefill, 2);
+	CHECK_EQ(st->implied, 1);
+	CHECK_EQ(st->free_unmatched, 1);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* `echo 1 > /proc/sys/vm/compact_memory`: compaction of every zone at order -1 by the
  * writing task is one COMPACT record; kcompactd's proactive order -1 is not. */
 static void test_manual_compaction(void)
@@ -428,10 +469,13 @@ static void test_compile_thp(void)
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		alloc_effects += s->alloc_effect[i], free_effects += s->free_effect[i];
 	CHECK_EQ(s->by_kind[TR_ALLOC] + alloc_effects + s->alloc_failed, 205380);
-	/* every free event is a FREE record, an effect, or unmatched */
+	/* every free event is a FREE record, an effect, a batched duplicate or unmatched */
 	CHECK_EQ(s->by_kind[TR_FREE] - s->implied_free + free_effects + s->free_of_effect_alloc +
-			 s->free_unmatched + s->free_tail,
+			 s->free_unmatched + s->free_tail + s->free_batched_dup,
 		 232080 + 176243);
+	/* 6.18's free_unref_folios traces mm_page_free_batched right after mm_page_free for
+	 * the same page: every batched event follows its page's mm_page_free */
+	CHECK_EQ(s->free_batched_dup, 176243);
 	/* No filemap events in this capture: a dirty folio is its task's last __GFP_WRITE
 	 * allocation not yet dirtied (24,928 such allocations, each used at most once: dd's
 	 * and the compilers' writes), or unmapped (metadata buffers dirtied without one). */
@@ -862,6 +906,7 @@ int main(int argc, char **argv)
 	RUN(test_reorder);
 	RUN(test_manual_compaction);
 	RUN(test_refault);
+	RUN(test_free_prefill);
 	RUN(test_invalid);
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);

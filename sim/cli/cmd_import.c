@@ -217,8 +217,20 @@ int cmd_import(int argc, char **argv)
 	struct import *im = NULL;
 	enum ftrace_input_kind kind;
 	int rc = -1;
+	struct zoneinfo zi;
+	struct zoneinfo_free_orders fo;
+	struct import_prefill_stats pst = { 0 };
+	bool have_fo = false;
+	io.zoneinfo_path = prefill;
 	if (ftrace_input_kind(in, &kind, &err))
 		goto err;
+	if (prefill) {
+		if (import_prefill_load(&io, &zi, &fo, &have_fo, &err) ||
+		    import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))
+			goto err;
+		io.prefill_zi = &zi;
+		io.prefill_fo = have_fo ? &fo : NULL;
+	}
 	im = import_new(&io, collect, &buf, &err);
 	if (!im || ftrace_read(in, &ro, import_event, im, &rs, &err) || import_finish(im, &err))
 		goto err;
@@ -236,15 +248,7 @@ int cmd_import(int argc, char **argv)
 	unsigned room = TRACE_MAX_META - h->nr_meta > 8 ? TRACE_MAX_META - h->nr_meta - 8 : 0;
 	if (import_task_meta(im, h, MIN(room, 64u), &err))
 		goto err;
-	struct zoneinfo zi;
-	struct zoneinfo_free_orders fo;
-	struct import_prefill_stats pst = { 0 };
-	bool have_fo = false;
 	char pf[sizeof(h->meta[0].value)];
-	io.zoneinfo_path = prefill;
-	if (prefill && (import_prefill_load(&io, &zi, &fo, &have_fo, &err) ||
-			import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err)))
-		goto err;
 	if (prefill && trace_meta_set(h, "import.prefill_source", "%s",
 				      import_meta_text(pf, sizeof(pf), prefill))) {
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
@@ -252,7 +256,8 @@ int cmd_import(int argc, char **argv)
 	}
 	/* The prefill count is known before writing (a counting pass). */
 	uint64_t nr_prefill = pst.nr_pages;
-	if (prefill && trace_meta_set(h, "import.prefill_pages", "%" PRIu64, nr_prefill)) {
+	if (prefill && (trace_meta_set(h, "import.prefill_pages", "%" PRIu64, nr_prefill) ||
+			trace_meta_set(h, "import.prefill_records", "%" PRIu64, pst.nr_records))) {
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
 		goto err;
 	}

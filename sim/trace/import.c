@@ -180,6 +180,7 @@ static void map_del(struct u64map *m, struct map_slot *s)
 #define PS_ORDER_SHIFT 32
 #define PS_LIVE (1ull << 40)
 #define PS_EFFECT (1ull << 41)
+#define PS_FREED (1ull << 42) /* dead by an mm_page_free: its mm_page_free_batched may follow */
 
 static unsigned ps_order(uint64_t v)
 {
@@ -233,6 +234,13 @@ struct import {
 	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
 	 * no dirty folio has named yet */
 	struct u64map write_pending;
+	/* The prefill's order-0 movable objects in use, in layout order, per bucket (DMA,
+	 * DMA32, Normal and Movable): n of id IMPORT_PREFILL_ID_BIT | n.  pf_next[b][i] is
+	 * the first index >= i not yet released (path-compressed), pf_len[b] when none. */
+	uint32_t *pf_ids[3], *pf_next[3];
+	size_t pf_len[3], pf_cap[3];
+	uint8_t *pf_state; /* by n: 1 movable in use, 2 freed (a hole) */
+	size_t pf_state_cap;
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
@@ -256,7 +264,124 @@ static bool before(const struct ftrace_event *a, const struct ftrace_event *b)
 	return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->line < b->line);
 }
 
-struct import *import_new(const struct import_opts *opts, import_emit_fn emit, void *arg,
+static int emit(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
+		struct sim_error *err);
+
+static int pf_bucket(gfp_t gfp)
+{
+	return (gfp & __GFP_DMA) ? 0 : (gfp & __GFP_DMA32) ? 1 : 2;
+}
+
+/* Collects the prefill's movable order-0 objects (an import_emit_fn). */
+static int pf_collect(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	struct import *im = arg;
+	uint64_t n = rec->id & ~IMPORT_PREFILL_ID_BIT;
+	if (n >= UINT32_MAX)
+		return sim_error_set(err, EX_SOFTWARE_, "prefill too large to index");
+	if (n >= im->pf_state_cap) {
+		size_t cap = MAX(n + 1, im->pf_state_cap * 2);
+		uint8_t *st = realloc(im->pf_state, cap);
+		if (!st)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		memset(st + im->pf_state_cap, 0, cap - im->pf_state_cap);
+		im->pf_state = st;
+		im->pf_state_cap = cap;
+	}
+	if (rec->kind == TR_FREE) {
+		im->pf_state[n] = 2;
+		return 0;
+	}
+	if (rec->kind != TR_ALLOC || rec->order || !(rec->gfp & __GFP_MOVABLE))
+		return 0;
+	int b = pf_bucket(rec->gfp);
+	if (im->pf_len[b] == im->pf_cap[b]) {
+		size_t cap = MAX(1024, im->pf_cap[b] * 2);
+		uint32_t *v = realloc(im->pf_ids[b], cap * sizeof(*v));
+		if (!v)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		im->pf_ids[b] = v;
+		im->pf_cap[b] = cap;
+	}
+	im->pf_ids[b][im->pf_len[b]++] = (uint32_t)n;
+	im->pf_state[n] = 1;
+	return 0;
+}
+
+/* The prefill's movable objects, for frees of pre-capture pages; holes dropped. */
+static int pf_index(struct import *im, struct sim_error *err)
+{
+	struct import_prefill_stats pst;
+	if (import_prefill(im->opts.prefill_zi, im->opts.prefill_fo, 0, pf_collect, im, &pst, err))
+		return -1;
+	for (int b = 0; b < 3; b++) {
+		size_t k = 0;
+		for (size_t i = 0; i < im->pf_len[b]; i++)
+			if (im->pf_state[im->pf_ids[b][i]] == 1)
+				im->pf_ids[b][k++] = im->pf_ids[b][i];
+		im->pf_len[b] = k;
+		im->pf_next[b] = malloc((k + 1) * sizeof(uint32_t));
+		if (!im->pf_next[b])
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		for (size_t i = 0; i <= k; i++)
+			im->pf_next[b][i] = (uint32_t)i;
+	}
+	free(im->pf_state);
+	im->pf_state = NULL;
+	return 0;
+}
+
+static size_t pf_find(uint32_t *next, size_t i)
+{
+	size_t r = i;
+	while (next[r] != r)
+		r = next[r];
+	while (next[i] != r) {
+		size_t j = next[i];
+		next[i] = (uint32_t)r;
+		i = j;
+	}
+	return r;
+}
+
+/* A free of a page allocated before the capture: release 2^order prefill objects of the
+ * pfn's zone, from the pfn's relative place in the zone onwards. */
+static int free_prefill(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	const struct zoneinfo *zi = im->opts.prefill_zi;
+	int z = -1;
+	for (int i = 0; i <= ZONE_MOVABLE; i++)
+		if (zi->zone[i].spanned && ev->pfn >= zi->zone[i].start_pfn &&
+		    ev->pfn < zi->zone[i].start_pfn + zi->zone[i].spanned)
+			z = i;
+	if (z < 0)
+		return 1;
+	int b = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
+	size_t len = im->pf_len[b];
+	if (!len)
+		return 1;
+	size_t pos = (size_t)((ev->pfn - zi->zone[z].start_pfn) * len / zi->zone[z].spanned);
+	uint64_t nr = 1ull << (ev->order > 0 ? ev->order : 0);
+	size_t i = pf_find(im->pf_next[b], pos);
+	if (i == len)
+		i = pf_find(im->pf_next[b], 0);
+	if (i == len)
+		return 1; /* all released */
+	im->st.free_prefill++;
+	for (uint64_t k = 0; k < nr && i < len; k++) {
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
+					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][i] };
+		im->pf_next[b][i] = (uint32_t)(i + 1);
+		if (k)
+			im->st.implied++;
+		if (emit(im, ev, &r, err))
+			return -1;
+		i = pf_find(im->pf_next[b], i + 1);
+	}
+	return 0;
+}
+
+struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn, void *arg,
 			  struct sim_error *err)
 {
 	struct import *im = calloc(1, sizeof(*im));
@@ -269,13 +394,17 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit, v
 		im->opts.max_window_events = 1u << 20;
 	if (!im->opts.source)
 		im->opts.source = "input";
-	im->emit = emit;
+	im->emit = emit_fn;
 	im->arg = arg;
 	im->ring_cap = 256; /* grows; small so that short inputs (fuzzing) start fast */
 	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
 	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
+	if (im->opts.prefill_zi && pf_index(im, err)) {
+		import_free(im);
+		return NULL;
+	}
 	return im;
 oom:
 	import_free(im);
@@ -295,6 +424,11 @@ void import_free(struct import *im)
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->write_pending);
+	for (int b = 0; b < 3; b++) {
+		free(im->pf_ids[b]);
+		free(im->pf_next[b]);
+	}
+	free(im->pf_state);
 	u64map_destroy(&im->cma);
 	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
@@ -562,11 +696,24 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		return invalid(im, ev, "order out of range", err);
 	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
 	bool head_live = s && (s->val & PS_LIVE);
+	/* free_unref_folios traces mm_page_free_batched for pages free_pages_prepare has just
+	 * traced as mm_page_free: a batched free of a page already freed is that second
+	 * event, not a free of a page allocated before the capture. */
+	if (ev->id == FEV_PAGE_FREE_BATCHED && s && !head_live && (s->val & PS_FREED)) {
+		s->val &= ~PS_FREED;
+		st->free_batched_dup++;
+		return 0;
+	}
 	int cause = effect_cause(im, ev);
 	if (head_live) {
 		if ((unsigned)ev->order != ps_order(s->val))
 			st->free_order_mismatch++;
 		set_dead(im, s);
+	}
+	if (ev->id == FEV_PAGE_FREE && ev->pfn != U64MAP_EMPTY) {
+		if (!s && !(s = map_get(&im->pfns, ev->pfn, 0)))
+			return oom(err);
+		s->val |= PS_FREED;
 	}
 	if (cause >= 0) {
 		/* The object (if we knew it) stays allocated in the native trace: reclaiming
@@ -575,11 +722,14 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		return 0;
 	}
 	if (!head_live) {
-		if (covering(im, ev->pfn))
+		if (covering(im, ev->pfn)) {
 			st->free_tail++;
-		else
+			return 0;
+		}
+		int rc = im->opts.prefill_zi ? free_prefill(im, ev, err) : 1;
+		if (rc > 0)
 			st->free_unmatched++;
-		return 0;
+		return rc < 0 ? -1 : 0;
 	}
 	if (s->val & PS_EFFECT) {
 		st->free_of_effect_alloc++;
@@ -976,7 +1126,7 @@ int import_finish(struct import *im, struct sim_error *err)
 uint64_t import_dropped(const struct import_stats *s)
 {
 	uint64_t n = s->free_of_effect_alloc + s->alloc_failed + s->observed + s->ignored + s->filemap +
-		     s->fault_first_touch;
+		     s->fault_first_touch + s->free_batched_dup;
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		n += s->alloc_effect[i] + s->free_effect[i];
 	return n;
@@ -1217,6 +1367,7 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "    observed (mechanism)      %10" PRIu64 "\n", s->observed);
 	fprintf(fp, "    ignored (slab-level)      %10" PRIu64 "\n", s->ignored);
 	fprintf(fp, "    page-cache mapping        %10" PRIu64 "\n", s->filemap);
+	fprintf(fp, "    batched free of a freed page %7" PRIu64 "\n", s->free_batched_dup);
 	fprintf(fp, "    fault = its allocation    %10" PRIu64 "\n", s->fault_first_touch);
 	fprintf(fp, "  unmatched           %12" PRIu64 "\n", unmatched);
 	fprintf(fp, "    free, never allocated     %10" PRIu64 "\n", s->free_unmatched);
@@ -1230,6 +1381,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		" unmatched%s\n", s->nr_read, from_events, dropped, unmatched, ok ? "" : "  ** DOES NOT ADD UP **");
 	if (rs && rs->nr_lines != rs->nr_header + rs->nr_lost_markers + rs->nr_unknown + rs->nr_errors + s->nr_read)
 		fprintf(fp, "reconciliation: lines do not add up\n");
+	fprintf(fp, "frees of pages in use before the capture, released from the prefill: %" PRIu64 "\n",
+		s->free_prefill);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
 		s->refault);
 	fprintf(fp, "dirty folios placed by the task's last write allocation (no filemap event): %" PRIu64 "\n",

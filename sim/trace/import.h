@@ -21,7 +21,7 @@
  *   events read = emitted_from_events + dropped + unmatched
  *   emitted     = emitted_from_events + implied (synthetic frees, see below)
  *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + alloc_failed + observed
- *                 + ignored + filemap + fault_first_touch
+ *                 + ignored + filemap + fault_first_touch + free_batched_dup
  *   unmatched   = free_unmatched + free_tail + dirty_unmapped + fault_unresolved
  *                 + cma_release_unmatched + invalid
  * and for the whole input: lines = header + lost markers + unknown (skipped) + parse
@@ -91,8 +91,11 @@ struct import_stats {
 	uint64_t ignored;                        /* slab-level events (kmalloc, ...): not page intent */
 	uint64_t filemap;                        /* page-cache add/delete: used to place DIRTY */
 	uint64_t fault_first_touch;              /* fault whose page allocation record stands for it */
+	uint64_t free_batched_dup;               /* mm_page_free_batched of a page mm_page_free
+	                                          * just freed (free_unref_folios traces both) */
 	/* unmatched */
-	uint64_t free_unmatched;                 /* free of a pfn never seen allocated */
+	uint64_t free_unmatched;                 /* free of a pfn never seen allocated (and no
+	                                          * prefill object left to release) */
 	uint64_t free_tail;                      /* free of a tail page inside a live block */
 	uint64_t dirty_unmapped;                 /* dirty folio with no known page (no filemap event) */
 	uint64_t fault_unresolved;               /* fault that named no known object and allocated none */
@@ -101,6 +104,9 @@ struct import_stats {
 	/* notes, outside the reconciliation */
 	uint64_t implied_free;                   /* live object overlapped by a new allocation */
 	uint64_t free_order_mismatch;            /* freed with another order than allocated */
+	uint64_t free_prefill;                   /* frees of pages in use before the capture:
+	                                          * emitted as FREE of prefill objects (2^order,
+	                                          * the first from the event, the rest implied) */
 	uint64_t dirty_by_write_alloc;           /* DIRTY placed on the task's last __GFP_WRITE
 	                                          * allocation (no filemap event named the folio) */
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
@@ -149,6 +155,11 @@ struct import_opts {
 	const char *buddyinfo_path;
 	const char *pagetypeinfo_path;
 	const char *meminfo_path;
+	/* When the prefill is written (import_prefill with these same inputs): a free of a
+	 * page no event allocated (it was in use before the capture) releases prefill
+	 * objects of its zone, tied by the pfn's place in the zone. */
+	const struct zoneinfo *prefill_zi;
+	const struct zoneinfo_free_orders *prefill_fo;
 };
 #define IMPORT_DEFAULT_WINDOW_NS (10 * NSEC_PER_MSEC)
 
