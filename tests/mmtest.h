@@ -22,6 +22,7 @@ static inline void mmtest_config(struct config *cfg, uint64_t dma, uint64_t dma3
 	cfg->machine.zone_pages[ZONE_DMA32] = dma32;
 	cfg->machine.zone_pages[ZONE_NORMAL] = normal;
 	cfg->machine.nr_cpus = 2;
+	cfg->machine.pcp = false; /* hand-derived expectations: straight off the buddy lists */
 	cfg->machine.min_free_kbytes = min_free_kbytes;
 	cfg->seed = 1;
 }

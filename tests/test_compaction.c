@@ -247,6 +247,70 @@ static void test_scanners_meet(void)
 	shutdown();
 }
 
+/* One isolate_freepages call per target, then a split.  1024 pages (B0, B1): an order-2
+ * page-cache folio (id 1) at pfns 0..3, order-0 pages everywhere else; free every page of
+ * [4, 512) and the odd pfns of B1.  Whole-zone sync compaction: the migrate scanner
+ * isolates only the folio (B0) and stops at 512; compaction_alloc(order 2) finds the
+ * isolated list empty and calls isolate_freepages once: no fast search (order -1), and
+ * the linear scan never enters the block after the migrate scanner's (low = 1024 > B1),
+ * so nothing.  No block of order >= 2 on the free lists at or above pfn 1024 (the free
+ * scanner's domain) either: the free blocks of [4, 512) are one per order 2..8,
+ * 7 list entries looked at.  NULL: migrate_pages splits the folio instead of failing it
+ * (pgmigrate_fail stays 0, no -ENOMEM stop); the model does not move the pieces, so the
+ * folio stays at pfn 0.  The scanners then meet in B1.  Free-scanned: 7. */
+static void test_free_scanner_once_then_split(void)
+{
+	start_zone(1024);
+	boot();
+	pfn_t head = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
+	CHECK_EQ(head, 0);
+	id_at[0] = 1;
+	fill(GFP_HIGHUSER_MOVABLE, 2);
+	for (pfn_t pfn = 4; pfn < 1024; pfn++)
+		if (id_at[pfn] && (pfn < 512 || (pfn & 1))) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_COMPLETE);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 7);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_SPLIT], 1);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 0);
+	const struct obj_slot *o = obj_lookup(&mm.objs, 1);
+	CHECK(o && o->pfn == 0);
+	check_all("split");
+	shutdown();
+}
+
+/* The same folio moves whole when a block of its order is free in the top half between
+ * the scanners.  2048 pages: folio at 0..3, free [4, 1536) and the odd pfns of B3.  The
+ * one isolate_freepages call takes 1537..1543 (8 scanned); no order-2 block among them.
+ * The free scanner's domain starts after the migrate scanner's block (512): at 1024; the
+ * free lists from the tail: one block per order 2..8 below it (7 entries), then order 9:
+ * 512 (below, 1 entry) and 1024 (taken, 1 entry).
+ * The folio moves to 1024: pgmigrate_success 4, no split. */
+static void test_split_folio_moves_whole(void)
+{
+	start_zone(2048);
+	boot();
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2), 0);
+	id_at[0] = 1;
+	fill(GFP_HIGHUSER_MOVABLE, 2);
+	for (pfn_t pfn = 4; pfn < 2048; pfn++)
+		if (id_at[pfn] && (pfn < 1536 || (pfn & 1))) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+	run_cc(-1, MIGRATE_SYNC, true);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_SPLIT], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	CHECK(mm.vm_events[VM_PGMIGRATE_SUCCESS] >= 4);
+	const struct obj_slot *o = obj_lookup(&mm.objs, 1);
+	CHECK(o && o->pfn >= 1024);
+	check_all("moved whole");
+	shutdown();
+}
+
 /* Unmovable pages never move: the same pattern with GFP_KERNEL makes every block
  * UNMOVABLE (claimed on the first fallback), so the free scanner has no target block and is
  * never needed; the migrate scanner walks B0..B2 (it stops below the free scanner's block
@@ -818,6 +882,8 @@ int main(int argc, char **argv)
 	RUN(test_deferral_backoff_and_reset);
 	RUN(test_deferral_in_slow_path);
 	RUN(test_scanners_meet);
+	RUN(test_free_scanner_once_then_split);
+	RUN(test_split_folio_moves_whole);
 	RUN(test_unmovable_zone_terminates);
 	RUN(test_pinned_page_blocks_pageblock);
 	RUN(test_writeback_moves_only_in_sync);

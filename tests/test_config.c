@@ -116,7 +116,7 @@ static void test_defaults(void)
 	CHECK_EQ(c.machine.lowmem_reserve_ratio[ZONE_NORMAL], 32);
 	CHECK_EQ(c.machine.lowmem_reserve_ratio[ZONE_MOVABLE], 0);
 	CHECK_EQ(c.machine.lowmem_reserve_ratio[ZONE_CMA], 0);
-	CHECK(!c.machine.pcp);
+	CHECK(c.machine.pcp);
 	CHECK(c.machine.mobility_grouping);
 	CHECK_EQ(c.policy.cma.mode, CMA_NONE);
 	CHECK_EQ(c.policy.cma.nr_regions, 0);

@@ -2,6 +2,9 @@
  * observed figures; the real captures in tests/data/real/; `mmsim import` end to end.
  * Expected values are derived by hand from the input lines (see the comments). */
 #include "trace/import.h"
+#include "config/config.h"
+#include "mm/mm.h"
+#include "sim.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -264,6 +267,100 @@ static struct ftrace_event cev(sim_ns_t t, uint16_t id, const char *comm, uint32
 	return ev;
 }
 
+static struct ftrace_event fev(sim_ns_t t, uint16_t id, const char *comm, uint32_t pid, uint64_t pfn,
+				uint64_t ino, uint64_t index)
+{
+	struct ftrace_event ev = { .time_ns = t, .line = t, .pid = pid, .id = id, .pfn = pfn, .ino = ino,
+				   .index = index, .gfp = GFP_HIGHUSER_MOVABLE, .migratetype = -1 };
+	snprintf(ev.comm, sizeof(ev.comm), "%s", comm);
+	return ev;
+}
+
+/* A refault: page (ino 7, index 3) is read into pfn 0x100 (object A = 1 << 32 | 0x100),
+ * kswapd evicts it (delete from page cache, free: effects, A stays in the native
+ * trace), then the task reads the offset again into pfn 0x200.  The new page's ALLOC
+ * (B = 1 << 32 | 0x200) was emitted with its mm_page_alloc; the page cache add turns it
+ * into a refault: an implied FREE of B and an ACCESS of A at the add's time, and pfn
+ * 0x200 stands for A from then on, so the task's truncate frees A. */
+static void test_refault(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	const uint64_t A = 1ull << 32 | 0x100, B = 1ull << 32 | 0x200;
+	const struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "cat", 10, 0x100, 0, 0),
+		fev(2, FEV_FILEMAP_ADD, "cat", 10, 0x100, 7, 3),
+		fev(3, FEV_FILEMAP_DELETE, "kswapd0", 36, 0x100, 7, 3),
+		fev(4, FEV_PAGE_FREE, "kswapd0", 36, 0x100, 0, 0),
+		fev(5, FEV_PAGE_ALLOC, "cat", 10, 0x200, 0, 0),
+		fev(6, FEV_FILEMAP_ADD, "cat", 10, 0x200, 7, 3),
+		fev(7, FEV_PAGE_FREE, "rm", 11, 0x200, 0, 0),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+		{ 1, TR_ALLOC, A }, { 5, TR_ALLOC, B }, { 6, TR_FREE, B }, { 6, TR_ACCESS, A }, { 7, TR_FREE, A },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].time_ns, want[i].t);
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].id, want[i].id);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->refault, 1);
+	CHECK_EQ(st->implied, 2);
+	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 1);
+	/* reconciliation still holds */
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
+/* Frees of pages in use before the capture release prefill objects.  Normal: pfns
+ * 1000..1109, managed 110, free 10, 100 inactive anon pages in use: the prefill's ids
+ * 1..100 are those pages, in layout order.  A free of pfn 1050 (45 % into the zone ->
+ * index 50 * 100 / 110 = 45) releases id 46; a second, order-1 free there finds 46 gone
+ * and releases the next two, 47 and 48 (one from the event, one implied); a free of a
+ * pfn in no zone stays unmatched. */
+static void test_free_prefill(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     10\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 100\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	struct recs rs = { 0 };
+	struct import_opts io = { .window_ns = 1, .prefill_zi = &zi };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	struct ftrace_event in[] = { mkev(1, 1, 1050, false), mkev(2, 2, 1050, false), mkev(3, 3, 5, false) };
+	in[1].order = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t want[] = { 46, 47, 48 };
+	CHECK_EQ(rs.nr, 3);
+	for (size_t i = 0; i < MIN(rs.nr, 3); i++) {
+		CHECK_EQ(rs.r[i].kind, TR_FREE);
+		CHECK_EQ(rs.r[i].id, IMPORT_PREFILL_ID_BIT | want[i]);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->free_prefill, 2);
+	CHECK_EQ(st->implied, 1);
+	CHECK_EQ(st->free_unmatched, 1);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* `echo 1 > /proc/sys/vm/compact_memory`: compaction of every zone at order -1 by the
  * writing task is one COMPACT record; kcompactd's proactive order -1 is not. */
 static void test_manual_compaction(void)
@@ -372,12 +469,20 @@ static void test_compile_thp(void)
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		alloc_effects += s->alloc_effect[i], free_effects += s->free_effect[i];
 	CHECK_EQ(s->by_kind[TR_ALLOC] + alloc_effects + s->alloc_failed, 205380);
-	/* every free event is a FREE record, an effect, or unmatched */
+	/* every free event is a FREE record, an effect, a batched duplicate or unmatched */
 	CHECK_EQ(s->by_kind[TR_FREE] - s->implied_free + free_effects + s->free_of_effect_alloc +
-			 s->free_unmatched + s->free_tail,
+			 s->free_unmatched + s->free_tail + s->free_batched_dup,
 		 232080 + 176243);
-	/* no filemap events in this capture: every dirty folio is unmapped */
-	CHECK_EQ(s->dirty_unmapped, 25213);
+	/* 6.18's free_unref_folios traces mm_page_free_batched right after mm_page_free for
+	 * the same page: every batched event follows its page's mm_page_free */
+	CHECK_EQ(s->free_batched_dup, 176243);
+	/* No filemap events in this capture: a dirty folio is its task's last __GFP_WRITE
+	 * allocation not yet dirtied (24,928 such allocations, each used at most once: dd's
+	 * and the compilers' writes), or unmapped (metadata buffers dirtied without one). */
+	CHECK_EQ(s->by_kind[TR_DIRTY], s->dirty_by_write_alloc);
+	CHECK_EQ(s->dirty_by_write_alloc + s->dirty_unmapped, 25213);
+	CHECK(s->dirty_by_write_alloc <= 24928);
+	CHECK_EQ(s->dirty_by_write_alloc, 24837);
 	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
 	CHECK_EQ(st.nr_lines, st.nr_header + st.nr_lost_markers + st.nr_unknown + st.nr_errors + s->nr_read);
 	/* the kernel's own migratetype= agrees with gfp_migratetype for every allocation */
@@ -398,26 +503,157 @@ static void test_compile_thp(void)
 	import_free(im);
 }
 
-/* Prefill: present - free of each zone, read off the text: DMA 100 - 40, Normal 1000 - 900. */
+/* Prefill: managed - free of each zone, read off the text.  DMA 90 - 40 = 50 pages, no
+ * LRU counters: all kernel memory (GFP_KERNEL | __GFP_DMA).  Normal 1000 - 880 free - 20
+ * on pcp lists = 100: 60 inactive anon, 10 active file, so 30 kernel pages first, then
+ * the 70 LRU pages in proportion (6 anon : 1 file), each active page accessed twice. */
 static void test_prefill(void)
 {
 	static const char zi_text[] =
 		"Node 0, zone      DMA\n  pages free     40\n        min      1\n"
 		"        present  100\n        managed  90\n"
-		"Node 0, zone   Normal\n  pages free     900\n        min      2\n"
-		"        present  1000\n        managed  1000\n";
+		"Node 0, zone   Normal\n  pages free     880\n        min      2\n"
+		"        present  1000\n        managed  1000\n"
+		"      nr_zone_inactive_anon 60\n      nr_zone_active_file 10\n"
+		"  pagesets\n    cpu: 0\n              count:    20\n              batch:    1\n";
 	struct zoneinfo zi;
 	struct sim_error err = { 0 };
 	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	CHECK_EQ(zi.zone[ZONE_NORMAL].pcp_count, 20);
 	struct recs rs = { 0 };
-	uint64_t n = 0;
-	CHECK_EQ(import_prefill(&zi, 77, collect, &rs, &n, &err), 0);
-	CHECK_EQ(n, 160);
-	CHECK_EQ(rs.nr, 160);
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 77, NULL, NULL, &st, &err), 0); /* counting pass */
+	CHECK_EQ(st.nr_pages, 150);
+	CHECK_EQ(st.nr_records, 170);
+	CHECK_EQ(import_prefill(&zi, NULL, 77, collect, &rs, &st, &err), 0);
+	CHECK_EQ(rs.nr, 170);
 	CHECK(rs.nr && rs.r[0].kind == TR_ALLOC && rs.r[0].time_ns == 77 && rs.r[0].task == 0 &&
-	      rs.r[0].order == 0 && rs.r[0].gfp == GFP_HIGHUSER_MOVABLE);
-	CHECK(rs.nr == 160 && rs.r[159].id == (IMPORT_PREFILL_ID_BIT | 160));
+	      rs.r[0].order == 0 && rs.r[0].gfp == (GFP_KERNEL | __GFP_DMA));
+	unsigned kernel = 0, anon = 0, file = 0, access = 0;
+	for (size_t i = 50; i < rs.nr; i++) {
+		const struct trace_record *r = &rs.r[i];
+		if (r->kind == TR_ACCESS)
+			access++;
+		else if (r->gfp == GFP_KERNEL)
+			kernel++;
+		else if (r->gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO))
+			anon++;
+		else if (r->gfp == GFP_HIGHUSER_MOVABLE)
+			file++;
+	}
+	CHECK_EQ(kernel, 30);
+	CHECK_EQ(anon, 60);
+	CHECK_EQ(file, 10);
+	CHECK_EQ(access, 20);
+	CHECK(rs.r[79].gfp == GFP_KERNEL && rs.r[80].kind == TR_ALLOC && rs.r[80].gfp != GFP_KERNEL);
+	CHECK(rs.r[rs.nr - 1].id == (IMPORT_PREFILL_ID_BIT | 150) || rs.r[rs.nr - 1].kind == TR_ACCESS);
 	free(rs.r);
+}
+
+struct rec_src {
+	const struct recs *rs;
+	size_t i;
+};
+
+static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	struct rec_src *a = ctx;
+	(void)err;
+	if (a->i == a->rs->nr)
+		return 0;
+	*rec = a->rs->r[a->i++];
+	return 1;
+}
+
+/* Replay the prefill of zi_text (one Normal zone of 8192 pages) with the free shape of
+ * bi_text on a machine of that zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) =
+ * 40; per-cpu lists off (the layout assumes each allocation comes straight off the buddy
+ * lists).  Checks the zone's free blocks against want[] and that kswapd never woke. */
+static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
+			   struct import_prefill_stats *st)
+{
+	struct zoneinfo zi;
+	struct zoneinfo_free_orders fo;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "zi", &zi, &err), 0);
+	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
+	struct recs rs = { 0 };
+	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, st, &err), 0);
+	struct config c;
+	config_defaults(&c);
+	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+	c.machine.zone_pages[ZONE_NORMAL] = 8192;
+	c.machine.min_free_kbytes = 128;
+	c.machine.pcp = false;
+	c.devices.swap_pages = 0;
+	struct sim *s = calloc(1, sizeof(*s));
+	CHECK(s != NULL);
+	if (!s || sim_init(s, &c, NULL, &err)) {
+		fprintf(stderr, "sim_init: %s\n", err.msg);
+		free(rs.r);
+		free(s);
+		return;
+	}
+	struct rec_src a = { .rs = &rs };
+	struct record_source src = { .next = rec_next, .ctx = &a };
+	CHECK_EQ(sim_run(s, &src, &err), 0);
+	const struct zone *z = &s->mm.zones[ZONE_NORMAL];
+	CHECK_EQ(z->watermark[WMARK_LOW], 40);
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		if (z->free_area[o].nr_free != want[o])
+			fprintf(stderr, "order %u: %" PRIu64 " free blocks, want %" PRIu64 "\n", o,
+				(uint64_t)z->free_area[o].nr_free, want[o]);
+		CHECK_EQ(z->free_area[o].nr_free, want[o]);
+	}
+	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0); /* kswapd never woken */
+	CHECK_EQ(s->mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
+	sim_destroy(s);
+	free(s);
+	free(rs.r);
+}
+
+/* The prefill reproduces a given buddyinfo exactly.  Capture: free 2099 = 3 x o0 +
+ * 2 x o1 + 1 x o2 + 1 x o3 + 1 x o5 + 2 x o10, in use 6093 = 6043 inactive anon + 50
+ * active file (no kernel pages, so no leftovers).
+ * Every block below order 10 is a hole: 3 + 4 + 4 + 8 + 32 = 51 pages, so the tail is
+ * 2099 - 51 = 2048 pages, the zone's last two order-10 blocks; while the holes are
+ * allocated the zone has those 2048 free, above the floor (low 40 + batch 0 + 1), so no
+ * order-10 block in use is needed to make room. */
+static void test_prefill_buddyinfo_exact(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 6043\n      nr_zone_active_file 50\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct import_prefill_stats st;
+	prefill_replay(zi_text, bi_text, want, &st);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+}
+
+/* A zone captured with less free memory than a replay may take it to: 40 free pages
+ * (20 x o0, 5 x o2) against the floor 41 (low 40 + 1).  It starts 1 page short (in use
+ * 8192 - 41 = 8151, warned), all 40 target pages are holes, so while they are allocated only the
+ * tail's 41 - 40 = 1 page would be free: one order-10 block more stays unallocated
+ * (lump), the tail is pages 7167..8191 = 1 x o0 + 1 x o10, and after the holes are freed
+ * an order-10 allocation in use takes the o10 block.  Final: o0 20 + 1, o2 5. */
+static void test_prefill_lump(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     40\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 8152\n";
+	static const char bi_text[] = "Node 0, zone   Normal     20      0      5      0      0      0"
+				      "      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 21, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct import_prefill_stats st;
+	prefill_replay(zi_text, bi_text, want, &st);
+	CHECK_EQ(st.short_pages[ZONE_NORMAL], 1);
+	CHECK_EQ(st.nr_pages, 8151);
+	CHECK_EQ(st.nr_hole_pages, 40);
 }
 
 static void test_meta_text(void)
@@ -669,8 +905,12 @@ int main(int argc, char **argv)
 	RUN(test_scenario);
 	RUN(test_reorder);
 	RUN(test_manual_compaction);
+	RUN(test_refault);
+	RUN(test_free_prefill);
 	RUN(test_invalid);
 	RUN(test_prefill);
+	RUN(test_prefill_buddyinfo_exact);
+	RUN(test_prefill_lump);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

@@ -546,6 +546,7 @@ static void test_oom_skips_victims_records(void)
 		config_defaults(&c);
 		memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
 		c.machine.zone_pages[ZONE_NORMAL] = 16384;
+		c.machine.pcp = false; /* the timings below count buddy allocations */
 		c.devices.swap_pages = 0;
 		c.costs.alloc_fast_ns = 0;
 		c.workload.replay = mode;

@@ -157,7 +157,13 @@ int cmd_import(int argc, char **argv)
 		{ "vmstat-after", 0, CLI_STR, &vm_after, "FILE", "/proc/vmstat after the capture" },
 		{ "prefill", 0, CLI_STR, &prefill, "ZONEINFO",
 		  "start the trace with the memory in use at capture start:\n"
-		  "present - free pages of each zone, as movable order-0 allocations" },
+		  "managed - free pages of each zone, by kind (docs/import.md)" },
+		{ "buddyinfo", 0, CLI_STR, &io.buddyinfo_path, "FILE",
+		  "with --prefill: /proc/buddyinfo before the capture (free memory's shape)" },
+		{ "pagetypeinfo", 0, CLI_STR, &io.pagetypeinfo_path, "FILE",
+		  "with --prefill: /proc/pagetypeinfo (the shape, when no --buddyinfo)" },
+		{ "meminfo", 0, CLI_STR, &io.meminfo_path, "FILE",
+		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it)" },
 		{ "zoneinfo", 0, CLI_STR, &zoneinfo, "FILE",
 		  "write a machine config (zones, min_free_kbytes) instead" },
 		{ 0 },
@@ -211,8 +217,20 @@ int cmd_import(int argc, char **argv)
 	struct import *im = NULL;
 	enum ftrace_input_kind kind;
 	int rc = -1;
+	struct zoneinfo zi;
+	struct zoneinfo_free_orders fo;
+	struct import_prefill_stats pst = { 0 };
+	bool have_fo = false;
+	io.zoneinfo_path = prefill;
 	if (ftrace_input_kind(in, &kind, &err))
 		goto err;
+	if (prefill) {
+		if (import_prefill_load(&io, &zi, &fo, &have_fo, &err) ||
+		    import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))
+			goto err;
+		io.prefill_zi = &zi;
+		io.prefill_fo = have_fo ? &fo : NULL;
+	}
 	im = import_new(&io, collect, &buf, &err);
 	if (!im || ftrace_read(in, &ro, import_event, im, &rs, &err) || import_finish(im, &err))
 		goto err;
@@ -230,28 +248,24 @@ int cmd_import(int argc, char **argv)
 	unsigned room = TRACE_MAX_META - h->nr_meta > 8 ? TRACE_MAX_META - h->nr_meta - 8 : 0;
 	if (import_task_meta(im, h, MIN(room, 64u), &err))
 		goto err;
-	struct zoneinfo zi;
 	char pf[sizeof(h->meta[0].value)];
-	if (prefill && zoneinfo_parse(prefill, &zi, &err))
-		goto err;
 	if (prefill && trace_meta_set(h, "import.prefill_source", "%s",
 				      import_meta_text(pf, sizeof(pf), prefill))) {
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
 		goto err;
 	}
-	/* The prefill count is known before writing: present - free per zone. */
-	uint64_t nr_prefill = 0;
-	for (int z = 0; prefill && z < MAX_NR_ZONES; z++)
-		nr_prefill += zi.zone[z].present - MIN(zi.zone[z].free, zi.zone[z].present);
-	if (prefill && trace_meta_set(h, "import.prefill_pages", "%" PRIu64, nr_prefill)) {
+	/* The prefill count is known before writing (a counting pass). */
+	uint64_t nr_prefill = pst.nr_pages;
+	if (prefill && (trace_meta_set(h, "import.prefill_pages", "%" PRIu64, nr_prefill) ||
+			trace_meta_set(h, "import.prefill_records", "%" PRIu64, pst.nr_records))) {
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
 		goto err;
 	}
 	w = trace_create(out, trace_encoding_for(out), h, &err);
 	if (!w)
 		goto err;
-	if (prefill && import_prefill(&zi, buf.nr ? buf.rec[0].time_ns : s->first_ns, write_rec, w,
-				      &nr_prefill, &err))
+	if (prefill && import_prefill(&zi, have_fo ? &fo : NULL, buf.nr ? buf.rec[0].time_ns : s->first_ns,
+				      write_rec, w, &pst, &err))
 		goto err;
 	for (size_t i = 0; i < buf.nr; i++)
 		if (trace_write(w, &buf.rec[i], &err))
@@ -261,11 +275,24 @@ int cmd_import(int argc, char **argv)
 	if (rc)
 		goto err;
 	import_print_summary(s, &rs, to_stdout ? stdout : stderr);
-	if (prefill)
-		fprintf(to_stdout ? stdout : stderr, "prefill: %" PRIu64 " pages in use at capture start (%s)\n",
-			nr_prefill, prefill);
+	if (prefill) {
+		FILE *o = to_stdout ? stdout : stderr;
+		fprintf(o, "prefill: %" PRIu64 " pages in use at capture start (%s), %" PRIu64
+			" pages allocated and freed to shape free memory%s\n", nr_prefill, prefill, pst.nr_hole_pages,
+			have_fo ? "" : " (no --buddyinfo/--pagetypeinfo: free memory unfragmented)");
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (pst.short_pages[z])
+				fprintf(o, "warning: prefill: zone %s was %" PRIu64 " pages below the low watermark "
+					"(+ margin) a replayed allocation may reach; they start free\n",
+					zone_names[z], pst.short_pages[z]);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (zi.zone[z].present != zi.zone[z].managed && zi.zone[z].managed)
+				fprintf(o, "prefill: zone %s: present %" PRIu64 ", managed %" PRIu64
+					": in use counted from managed (the machine config's zone size)\n",
+					zone_names[z], zi.zone[z].present, zi.zone[z].managed);
+	}
 	fprintf(to_stdout ? stdout : stderr, "wrote %" PRIu64 " records to %s\n",
-		(uint64_t)buf.nr + nr_prefill, out);
+		(uint64_t)buf.nr + (prefill ? pst.nr_records : 0), out);
 err:
 	if (w)
 		trace_abort(w);

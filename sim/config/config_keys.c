@@ -110,7 +110,7 @@ static const struct config_key keys[] = {
 	       "0", "ratio", "vm.lowmem_reserve_ratio[3]", "the same for Movable"),
 	K_UINT("machine.lowmem_reserve_ratio.cma", machine.lowmem_reserve_ratio[ZONE_CMA], 0, INT_MAX,
 	       "0", "ratio", "ZONE_CMA patches", "the same for the CMA zone (zone_cma policy only)"),
-	K_BOOL("machine.pcp", machine.pcp, "false", "per-cpu pagesets",
+	K_BOOL("machine.pcp", machine.pcp, "true", "per-cpu pagesets",
 	       "model per-cpu page lists (high/batch, model.md §2.8)"),
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),

@@ -98,6 +98,7 @@
 	X(MMSIM_MIGRATE_FAIL_NONLRU, "mmsim_migrate_fail_nonlru")                   \
 	X(MMSIM_MIGRATE_FAIL_UNMOVABLE, "mmsim_migrate_fail_unmovable")             \
 	X(MMSIM_MIGRATE_FAIL_NOMEM, "mmsim_migrate_fail_nomem")                     \
+	X(MMSIM_MIGRATE_SPLIT, "mmsim_migrate_split")                               \
 	X(MMSIM_MIGRATE_NONLRU_RECLAIMED, "mmsim_migrate_nonlru_reclaimed")         \
 	X(MMSIM_COMPACT_DEFERRED, "mmsim_compact_deferred")                         \
 	X(MMSIM_COMPACT_RUNS, "mmsim_compact_runs")                                 \

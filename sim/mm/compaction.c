@@ -307,7 +307,7 @@ static bool suitable_migration_target(const struct mm *mm, const struct compact_
 /* isolate_freepages_block (non-strict): take free blocks from *start up to end until the
  * isolated pages cover the migrate batch; *start records how far it got. */
 static uint64_t isolate_freepages_block(struct mm *mm, struct compact_control *cc, pfn_t *start,
-					pfn_t end, uint64_t *nr_scanned)
+					pfn_t end, unsigned stride, uint64_t *nr_scanned)
 {
 	uint64_t nr_isolated = 0;
 	pfn_t pfn = *start;
@@ -320,35 +320,174 @@ static uint64_t isolate_freepages_block(struct mm *mm, struct compact_control *c
 				break; /* the zone is at its min watermark */
 			push_freepage(mm, cc, pfn, order);
 			nr_isolated += 1ull << order;
-			pfn += 1u << order;
+			pfn += (1u << order) - 1 + stride;
 			if (cc->nr_freepages >= cc->nr_migrate_pages_batch)
 				break;
 			continue;
 		}
-		/* Allocated or pcp blocks are skipped whole, as compound pages are. */
-		pfn += ((p->flags & PF_HEAD) || (p->xflags & PFX_PCP)) ? 1u << p->order : 1u;
+		/* A compound page is passed whole and counted whole (6.12: nr_scanned +=
+		 * compound_nr - 1); a pcp block's pages are single pages to the scanner. */
+		if ((p->flags & PF_HEAD) && p->order) {
+			*nr_scanned += (1ull << p->order) - 1;
+			pfn += (1u << p->order) - 1;
+		}
+		pfn += stride;
 	}
 	*start = MIN(pfn, end);
 	return nr_isolated;
 }
 
+/* freelist_scan_limit (6.12): how many free-list entries a fast search looks at. */
+static unsigned freelist_scan_limit(const struct compact_control *cc)
+{
+	return (COMPACT_CLUSTER_MAX >> MIN(cc->fast_search_fail, 31u)) + 1;
+}
+
+/* next_search_order (6.12): the orders below cc->order, downwards, wrapping once. */
+static int next_search_order(struct compact_control *cc, int order)
+{
+	order--;
+	if (order < 0)
+		order = cc->order - 1;
+	if (order == cc->search_order) {
+		cc->search_order--;
+		if (cc->search_order < 0)
+			cc->search_order = cc->order - 1;
+		return -1;
+	}
+	return order;
+}
+
+/* fast_isolate_around (6.12): the rest of the pageblock of a block found by the fast
+ * search, scanned page by page (not for async direct compaction). */
+static void fast_isolate_around(struct mm *mm, struct compact_control *cc, pfn_t pfn, uint64_t *nr_scanned)
+{
+	if (cc->nr_freepages >= cc->nr_migrate_pages_batch)
+		return;
+	if (cc->direct_compaction && cc->mode == MIGRATE_ASYNC)
+		return;
+	pfn_t start = MAX(pb_start(mm, pfn), cc->zone->start_pfn);
+	pfn_t end = MIN(pb_end(mm, pfn), zone_present_end(cc->zone));
+	uint64_t got = isolate_freepages_block(mm, cc, &start, end, 1, nr_scanned);
+	count_vm_events(mm, VM_COMPACT_ISOLATED, got);
+	cc->nr_isolated += got;
+	if (start == end)
+		set_pageblock_skip(mm, cc, pb_start(mm, pfn));
+}
+
+/* fast_isolate_freepages (6.12): before any linear scan, for order > 0 requests, look
+ * at the MOVABLE free lists of the orders below the request (the tail, where freed
+ * blocks go last) for a block in the top quarter of the space between the scanners,
+ * else the highest one seen in the top half; isolate it and the free pages around it.
+ * A search that finds nothing makes the next one shorter; the first search of a run
+ * moves the free scanner down to the highest block seen.  (The kernel also rotates the
+ * list so a later search starts elsewhere: not modelled.) */
+static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
+{
+	if (cc->order <= 0)
+		return;
+	struct zone *z = cc->zone;
+	unsigned limit = MAX(1u, freelist_scan_limit(cc) >> 1);
+	bool scan_start = false;
+	if (cc->free_pfn >= zone_last_block(mm, z)) {
+		limit = (unsigned)(mm->pageblock_nr_pages >> 1);
+		scan_start = true;
+	}
+	pfn_t distance = cc->free_pfn > cc->migrate_pfn ? cc->free_pfn - cc->migrate_pfn : 0;
+	pfn_t low_pfn = pb_start(mm, cc->free_pfn - (distance >> 2));
+	pfn_t min_pfn = pb_start(mm, cc->free_pfn - (distance >> 1));
+	uint64_t nr_scanned = 0;
+	pfn_t page = PFN_NONE, highest = 0;
+	cc->search_order = MIN(cc->order - 1, cc->search_order);
+	for (int order = cc->search_order; page == PFN_NONE && order >= 0; order = next_search_order(cc, order)) {
+		struct free_area *area = &z->free_area[order];
+		if (!area->nr_free)
+			continue;
+		unsigned order_scanned = 0;
+		pfn_t high_pfn = 0;
+		for (pfn_t pfn = area->free_list[MIGRATE_MOVABLE].tail; pfn != PFN_NONE; pfn = mm->pages[pfn].prev) {
+			order_scanned++;
+			nr_scanned++;
+			if (pfn >= highest)
+				highest = MAX(pb_start(mm, pfn), z->start_pfn);
+			if (pfn >= low_pfn) {
+				cc->fast_search_fail = 0;
+				cc->search_order = order;
+				page = pfn;
+				break;
+			}
+			if (pfn >= min_pfn && pfn > high_pfn) {
+				high_pfn = pfn;
+				limit >>= 1; /* a candidate: shorten the scan */
+			}
+			if (order_scanned >= limit)
+				break;
+		}
+		if (page == PFN_NONE && high_pfn)
+			page = high_pfn;
+		if (page != PFN_NONE) {
+			if (buddy_isolate_free_page(mm, z, page, (unsigned)order)) {
+				push_freepage(mm, cc, page, (unsigned)order);
+				nr_scanned += (1ull << order) - 1;
+				cc->nr_isolated += 1ull << order;
+				count_vm_events(mm, VM_COMPACT_ISOLATED, 1ull << order);
+			} else {
+				/* the zone is at its watermark: abort the search */
+				order = cc->search_order + 1;
+				page = PFN_NONE;
+			}
+		}
+		if (cc->nr_freepages >= cc->nr_migrate_pages_batch)
+			break;
+		if (order_scanned >= limit)
+			limit = MAX(1u, limit >> 1);
+	}
+	if (page == PFN_NONE) {
+		cc->fast_search_fail++;
+		if (scan_start) {
+			/* The highest block seen above min_pfn, else (direct compaction) min_pfn. */
+			if (highest >= min_pfn)
+				cc->free_pfn = highest;
+			else if (cc->direct_compaction)
+				cc->free_pfn = min_pfn;
+		}
+	}
+	if (highest && highest >= z->compact_cached_free_pfn && !cc->no_set_skip_hint)
+		z->compact_cached_free_pfn = highest - mm->pageblock_nr_pages;
+	if (page != PFN_NONE)
+		fast_isolate_around(mm, cc, page, &nr_scanned);
+	cc->total_free_scanned += nr_scanned;
+	count_vm_events(mm, VM_COMPACT_FREE_SCANNED, nr_scanned);
+}
+
 /* isolate_freepages: from cc->free_pfn down, a pageblock at a time, never into the block the
  * migrate scanner is in. */
-static void isolate_freepages(struct mm *mm, struct compact_control *cc)
+static void isolate_freepages(struct mm *mm, struct compact_control *cc, bool fast)
 {
 	struct zone *z = cc->zone;
+	if (fast) {
+		fast_isolate_freepages(mm, cc);
+		if (cc->nr_freepages)
+			return;
+	}
 	const pfn_t nr_pb = mm->pageblock_nr_pages;
 	pfn_t low_pfn = pb_end(mm, cc->migrate_pfn);
 	pfn_t zend = zone_present_end(z);
 	pfn_t block_start = pb_start(mm, cc->free_pfn);
 	pfn_t isolate_start = cc->free_pfn;
 	uint64_t nr_scanned = 0, nr_isolated = 0;
+	/* 6.12 scans with a stride: async starts at COMPACT_CLUSTER_MAX, a block that yields
+	 * nothing doubles it for the next, one that yields resets it to 1.  Not modelled
+	 * (stride 1): without the kernel's other shortcuts the model's async compaction then
+	 * misses the free pages of fragmented blocks (compaction_test drops below its bar). */
+	const unsigned stride = 1;
 
 	/* low_pfn >= zone start + one block, so block_start never goes below the zone. */
 	while (block_start >= low_pfn) {
 		pfn_t block_end = MIN(block_start + nr_pb, zend);
 		if (suitable_migration_target(mm, cc, block_start) && isolation_suitable(mm, cc, block_start)) {
-			nr_isolated += isolate_freepages_block(mm, cc, &isolate_start, block_end, &nr_scanned);
+			uint64_t got = isolate_freepages_block(mm, cc, &isolate_start, block_end, stride, &nr_scanned);
+			nr_isolated += got;
 			if (isolate_start == block_end) {
 				/* The whole block was scanned: its free pages are taken. */
 				set_pageblock_skip(mm, cc, block_start);
@@ -360,6 +499,8 @@ static void isolate_freepages(struct mm *mm, struct compact_control *cc)
 					isolate_start = block_start - nr_pb;
 				break;
 			}
+			if (isolate_start < block_end)
+				break; /* isolation failed early (watermark): do not go on */
 		}
 		block_start -= nr_pb;
 		isolate_start = block_start;
@@ -371,37 +512,79 @@ static void isolate_freepages(struct mm *mm, struct compact_control *cc)
 	count_vm_events(mm, VM_COMPACT_ISOLATED, nr_isolated);
 }
 
-/* compaction_alloc: the smallest isolated block of at least `order`, split to size; the
- * free scanner runs again when none is left.  For order > 0 objects the kernel would split
- * a large folio that found no target and retry its pages; the model cannot split an
- * object, so the free scanner keeps going (while it makes progress) until it finds a block
- * big enough or meets the migrate scanner. */
+/* The smallest isolated block of at least `order`, split to size. */
+static pfn_t take_freepage(struct mm *mm, struct compact_control *cc, unsigned order)
+{
+	for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
+		pfn_t pfn = cc->freepages[o];
+		if (pfn == PFN_NONE)
+			continue;
+		cc->freepages[o] = mm->pages[pfn].next;
+		mm->pages[pfn].next = PFN_NONE;
+		cc->nr_freepages -= 1ull << o;
+		while (o > order) {
+			o--;
+			push_freepage(mm, cc, pfn + (1u << o), o);
+		}
+		mm->pages[pfn].order = (uint8_t)order;
+		return pfn;
+	}
+	return PFN_NONE;
+}
+
+/* A free block of at least `order` in the free scanner's domain (above the pageblock
+ * after the migrate scanner's), from the MOVABLE free lists (at most half a pageblock's
+ * worth of entries per order looked at, counted as free-scanned), isolated onto the
+ * list.  See compaction_alloc. */
+static bool isolate_block_for_split(struct mm *mm, struct compact_control *cc, unsigned order)
+{
+	struct zone *z = cc->zone;
+	pfn_t above = pb_end(mm, cc->migrate_pfn);
+	uint64_t nr_scanned = 0;
+	bool got = false;
+	for (unsigned o = order; o < NR_PAGE_ORDERS && !got; o++) {
+		unsigned seen = 0;
+		for (pfn_t pfn = z->free_area[o].free_list[MIGRATE_MOVABLE].tail; pfn != PFN_NONE;
+		     pfn = mm->pages[pfn].prev) {
+			nr_scanned++;
+			if (pfn >= above) {
+				if (buddy_isolate_free_page(mm, z, pfn, o)) {
+					push_freepage(mm, cc, pfn, o);
+					cc->nr_isolated += 1ull << o;
+					count_vm_events(mm, VM_COMPACT_ISOLATED, 1ull << o);
+					got = true;
+				}
+				break;
+			}
+			if (++seen >= mm->pageblock_nr_pages / 2)
+				break;
+		}
+	}
+	cc->total_free_scanned += nr_scanned;
+	count_vm_events(mm, VM_COMPACT_FREE_SCANNED, nr_scanned);
+	return got;
+}
+
+/* compaction_alloc (6.12): a block from the isolated list; when it has none of the size,
+ * isolate_freepages runs once for this target and the list is tried again.  Still none:
+ * for a large folio migrate_pages_batch splits it (try_split_folio) and the pieces are
+ * migrated one by one into order-0 targets, emptying the folio's pages all the same.  An
+ * object of the model cannot be split: it moves whole, into a free block of its order
+ * in the free scanner's domain taken off the free lists (where the pieces' targets come
+ * from); only when there is none is it NULL, and migrate_pages counts the
+ * folio as split and leaves it in place. */
 static pfn_t compaction_alloc(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
 {
 	(void)src_pfn;
 	struct compact_control *cc = priv;
-	for (int attempt = 0;; attempt++) {
-		for (unsigned o = order; o < NR_PAGE_ORDERS; o++) {
-			pfn_t pfn = cc->freepages[o];
-			if (pfn == PFN_NONE)
-				continue;
-			cc->freepages[o] = mm->pages[pfn].next;
-			mm->pages[pfn].next = PFN_NONE;
-			cc->nr_freepages -= 1ull << o;
-			while (o > order) {
-				o--;
-				push_freepage(mm, cc, pfn + (1u << o), o);
-			}
-			mm->pages[pfn].order = (uint8_t)order;
-			return pfn;
-		}
-		if (attempt > 0 && (order == 0 || scanners_met(mm, cc)))
-			return PFN_NONE;
-		pfn_t before = cc->free_pfn;
-		isolate_freepages(mm, cc);
-		if (attempt > 0 && cc->free_pfn == before)
-			return PFN_NONE;
-	}
+	pfn_t pfn = take_freepage(mm, cc, order);
+	if (pfn != PFN_NONE)
+		return pfn;
+	isolate_freepages(mm, cc, true);
+	pfn = take_freepage(mm, cc, order);
+	if (pfn == PFN_NONE && order > 0 && isolate_block_for_split(mm, cc, order))
+		pfn = take_freepage(mm, cc, order);
+	return pfn;
 }
 
 /* release_free_list; the free scanner's cache only moves back up, to the highest block
@@ -492,16 +675,21 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 	pfn_t pfn = low;
 	while (pfn < end) {
 		struct page_frame *p = &mm->pages[pfn];
-		nr_scanned++;
+		/* As isolate_migratepages_block (6.12) counts: every pfn it passes, a free block
+		 * or a compound page (skipped or isolated) jumped over whole but counted whole;
+		 * a pcp block's pages are visited one by one (neither PageBuddy nor compound). */
 		if ((p->flags & PF_BUDDY) || (p->xflags & PFX_PCP)) {
-			pfn += 1u << p->order; /* free: jump over the whole buddy */
+			nr_scanned += 1ull << p->order;
+			pfn += 1u << p->order;
 			continue;
 		}
+		nr_scanned++;
 		if (!(p->flags & PF_HEAD)) {
 			pfn++;
 			continue;
 		}
 		pfn_t next = pfn + (1u << p->order);
+		nr_scanned += (1ull << p->order) - 1;
 		if (can_isolate(mm, cc, p)) {
 			/* The move will update the object's slot: a random place in a table that
 			 * outgrows the caches on big machines, so fetch it while the batch fills. */
@@ -512,6 +700,8 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 			nr_isolated += 1ull << p->order;
 		}
 		pfn = next;
+		/* The kernel stops at COMPACT_CLUSTER_MAX pages (cc->nr_migratepages counts
+		 * pages); the array holds at most that many objects. */
 		if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
 			break;
 	}
@@ -623,6 +813,8 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 	cc->nr_freepages = 0;
 	cc->nr_migratepages = 0;
 	cc->nr_migrate_pages_batch = 0;
+	cc->fast_search_fail = 0;
+	cc->search_order = cc->order; /* compact_zone_order: .search_order = order */
 
 	if (!zone_populated(z) || z->present < mm->pageblock_nr_pages)
 		return COMPACT_SKIPPED;

@@ -79,6 +79,10 @@ struct compact_control {
 	pfn_t migratepages[COMPACT_CLUSTER_MAX];
 	unsigned nr_migratepages;
 	uint64_t nr_migrate_pages_batch; /* pages in migratepages[]: the free scanner's goal */
+	/* fast_isolate_freepages: failed free-list searches in a row (each halves the next
+	 * search's length) and the order the next search starts at. */
+	unsigned fast_search_fail;
+	int search_order;
 
 	/* Results. */
 	uint64_t total_migrate_scanned; /* pfns looked at by each scanner */

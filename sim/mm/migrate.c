@@ -131,7 +131,6 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
 		       migrate_put_fn put_new, void *priv, enum migrate_mode mode,
 		       enum migrate_reason reason, struct migrate_result *res)
 {
-	(void)reason;
 	(void)put_new; /* a target is only taken once the object is known to move */
 	unsigned nr_failed = 0;
 	unsigned i = 0;
@@ -150,6 +149,18 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
 		pfn_t dst = PFN_NONE;
 		if (st == MIGRATE_OK) {
 			dst = get_new(mm, pfn, order, priv);
+			if (dst == PFN_NONE && order > 0 && reason != MR_NUMA_MISPLACED) {
+				/* migrate_pages_batch (6.12) on -ENOMEM: a large folio is split
+				 * (try_split_folio) and not counted in pgmigrate_fail; the call goes
+				 * on with the next folio.  The kernel then migrates the pieces with
+				 * order-0 targets; an object of the model cannot be split, so its
+				 * pages stay where they are (counted as mmsim_migrate_split). */
+				p->flags &= (uint16_t)~PF_ISOLATED;
+				res->nr_split++;
+				count_vm_event(mm, VM_MMSIM_MIGRATE_SPLIT);
+				nr_failed++;
+				continue;
+			}
 			if (dst == PFN_NONE)
 				st = MFAIL_NOMEM;
 		}

@@ -63,6 +63,7 @@ struct migrate_result {
 	uint64_t nr_succeeded;  /* pages moved (pgmigrate_success) */
 	uint64_t nr_failed;     /* pages that stay (pgmigrate_fail) */
 	uint64_t nr_reclaimed;  /* non-LRU pages dropped instead (policy reclaim) */
+	uint64_t nr_split;      /* large folios with no target of their order: split, not moved */
 	uint64_t nr_fail_by[NR_MIGRATE_STATUS]; /* pages per failure reason */
 	sim_ns_t cost_ns;       /* copy time: pages moved * costs.migrate_page_ns */
 	bool nomem;             /* a target could not be found: the call stopped early */

@@ -180,6 +180,7 @@ static void map_del(struct u64map *m, struct map_slot *s)
 #define PS_ORDER_SHIFT 32
 #define PS_LIVE (1ull << 40)
 #define PS_EFFECT (1ull << 41)
+#define PS_FREED (1ull << 42) /* dead by an mm_page_free: its mm_page_free_batched may follow */
 
 static unsigned ps_order(uint64_t v)
 {
@@ -190,6 +191,9 @@ static uint64_t ps_id(uint64_t pfn, uint64_t v)
 {
 	return (v & PS_GEN_MASK) << 32 | pfn;
 }
+
+struct import;
+static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v);
 
 /* ---- per-task state (key: pid).  Windows the task is inside, and a pending fault.
  *   bits  0..47 pending fault's virtual page number
@@ -221,6 +225,22 @@ struct import {
 	struct u64map tasks;     /* pid -> TS_* */
 	struct u64map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
 	struct u64map pagecache; /* (ino, index) -> pfn of the page cache folio */
+	/* (ino, index) -> id of the object reclaim evicted from there: its next page cache
+	 * add is a refault of that object, not a new one */
+	struct u64map evicted;
+	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
+	 * one derived from the pfn (a refaulted object's new page) */
+	struct u64map alias;
+	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
+	 * no dirty folio has named yet */
+	struct u64map write_pending;
+	/* The prefill's order-0 movable objects in use, in layout order, per bucket (DMA,
+	 * DMA32, Normal and Movable): n of id IMPORT_PREFILL_ID_BIT | n.  pf_next[b][i] is
+	 * the first index >= i not yet released (path-compressed), pf_len[b] when none. */
+	uint32_t *pf_ids[3], *pf_next[3];
+	size_t pf_len[3], pf_cap[3];
+	uint8_t *pf_state; /* by n: 1 movable in use, 2 freed (a hole) */
+	size_t pf_state_cap;
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
@@ -231,12 +251,137 @@ struct import {
 	size_t nr_names, cap_names;
 };
 
+/* The object id of the page at pfn with slot value v: a refaulted object's alias, else
+ * the one the pfn and its generation make. */
+static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v)
+{
+	const struct map_slot *a = map_find(&im->alias, pfn, v & PS_GEN_MASK);
+	return a ? a->val : ps_id(pfn, v);
+}
+
 static bool before(const struct ftrace_event *a, const struct ftrace_event *b)
 {
 	return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->line < b->line);
 }
 
-struct import *import_new(const struct import_opts *opts, import_emit_fn emit, void *arg,
+static int emit(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
+		struct sim_error *err);
+
+static int pf_bucket(gfp_t gfp)
+{
+	return (gfp & __GFP_DMA) ? 0 : (gfp & __GFP_DMA32) ? 1 : 2;
+}
+
+/* Collects the prefill's movable order-0 objects (an import_emit_fn). */
+static int pf_collect(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	struct import *im = arg;
+	uint64_t n = rec->id & ~IMPORT_PREFILL_ID_BIT;
+	if (n >= UINT32_MAX)
+		return sim_error_set(err, EX_SOFTWARE_, "prefill too large to index");
+	if (n >= im->pf_state_cap) {
+		size_t cap = MAX(n + 1, im->pf_state_cap * 2);
+		uint8_t *st = realloc(im->pf_state, cap);
+		if (!st)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		memset(st + im->pf_state_cap, 0, cap - im->pf_state_cap);
+		im->pf_state = st;
+		im->pf_state_cap = cap;
+	}
+	if (rec->kind == TR_FREE) {
+		im->pf_state[n] = 2;
+		return 0;
+	}
+	if (rec->kind != TR_ALLOC || rec->order || !(rec->gfp & __GFP_MOVABLE))
+		return 0;
+	int b = pf_bucket(rec->gfp);
+	if (im->pf_len[b] == im->pf_cap[b]) {
+		size_t cap = MAX(1024, im->pf_cap[b] * 2);
+		uint32_t *v = realloc(im->pf_ids[b], cap * sizeof(*v));
+		if (!v)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		im->pf_ids[b] = v;
+		im->pf_cap[b] = cap;
+	}
+	im->pf_ids[b][im->pf_len[b]++] = (uint32_t)n;
+	im->pf_state[n] = 1;
+	return 0;
+}
+
+/* The prefill's movable objects, for frees of pre-capture pages; holes dropped. */
+static int pf_index(struct import *im, struct sim_error *err)
+{
+	struct import_prefill_stats pst;
+	if (import_prefill(im->opts.prefill_zi, im->opts.prefill_fo, 0, pf_collect, im, &pst, err))
+		return -1;
+	for (int b = 0; b < 3; b++) {
+		size_t k = 0;
+		for (size_t i = 0; i < im->pf_len[b]; i++)
+			if (im->pf_state[im->pf_ids[b][i]] == 1)
+				im->pf_ids[b][k++] = im->pf_ids[b][i];
+		im->pf_len[b] = k;
+		im->pf_next[b] = malloc((k + 1) * sizeof(uint32_t));
+		if (!im->pf_next[b])
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		for (size_t i = 0; i <= k; i++)
+			im->pf_next[b][i] = (uint32_t)i;
+	}
+	free(im->pf_state);
+	im->pf_state = NULL;
+	return 0;
+}
+
+static size_t pf_find(uint32_t *next, size_t i)
+{
+	size_t r = i;
+	while (next[r] != r)
+		r = next[r];
+	while (next[i] != r) {
+		size_t j = next[i];
+		next[i] = (uint32_t)r;
+		i = j;
+	}
+	return r;
+}
+
+/* A free of a page allocated before the capture: release 2^order prefill objects of the
+ * pfn's zone, from the pfn's relative place in the zone onwards. */
+static int free_prefill(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	const struct zoneinfo *zi = im->opts.prefill_zi;
+	int z = -1;
+	for (int i = 0; i <= ZONE_MOVABLE; i++)
+		if (zi->zone[i].spanned && ev->pfn >= zi->zone[i].start_pfn &&
+		    ev->pfn < zi->zone[i].start_pfn + zi->zone[i].spanned)
+			z = i;
+	if (z < 0)
+		return 1;
+	int b = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
+	size_t len = im->pf_len[b];
+	if (!len)
+		return 1;
+	size_t pos = (size_t)((ev->pfn - zi->zone[z].start_pfn) * len / zi->zone[z].spanned);
+	uint64_t nr = 1ull << (ev->order > 0 ? ev->order : 0);
+	size_t i = pf_find(im->pf_next[b], pos);
+	if (i == len)
+		i = pf_find(im->pf_next[b], 0);
+	if (i == len)
+		return 1; /* all released */
+	im->st.free_prefill++;
+	for (uint64_t k = 0; k < nr && i < len; k++) {
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
+					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][i] };
+		im->pf_next[b][i] = (uint32_t)(i + 1);
+		if (k)
+			im->st.implied++;
+		if (emit(im, ev, &r, err))
+			return -1;
+		i = pf_find(im->pf_next[b], i + 1);
+	}
+	return 0;
+}
+
+struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn, void *arg,
 			  struct sim_error *err)
 {
 	struct import *im = calloc(1, sizeof(*im));
@@ -249,13 +394,17 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit, v
 		im->opts.max_window_events = 1u << 20;
 	if (!im->opts.source)
 		im->opts.source = "input";
-	im->emit = emit;
+	im->emit = emit_fn;
 	im->arg = arg;
 	im->ring_cap = 256; /* grows; small so that short inputs (fuzzing) start fast */
 	im->ring = malloc(im->ring_cap * sizeof(*im->ring));
 	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
+	if (im->opts.prefill_zi && pf_index(im, err)) {
+		import_free(im);
+		return NULL;
+	}
 	return im;
 oom:
 	import_free(im);
@@ -272,6 +421,14 @@ void import_free(struct import *im)
 	u64map_destroy(&im->tasks);
 	u64map_destroy(&im->vpages);
 	u64map_destroy(&im->pagecache);
+	u64map_destroy(&im->evicted);
+	u64map_destroy(&im->alias);
+	u64map_destroy(&im->write_pending);
+	for (int b = 0; b < 3; b++) {
+		free(im->pf_ids[b]);
+		free(im->pf_next[b]);
+	}
+	free(im->pf_state);
 	u64map_destroy(&im->cma);
 	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
@@ -417,7 +574,7 @@ static int retire(struct import *im, struct map_slot *s, const struct ftrace_eve
 		return 0;
 	im->st.implied++;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-				  .id = ps_id(s->a, s->val) };
+				  .id = slot_id(im, s->a, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -520,6 +677,12 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 			st->fault_first_touch++;
 		t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
 	}
+	if (gfp & __GFP_WRITE) {
+		struct map_slot *w = map_get(&im->write_pending, ev->pid, 0);
+		if (!w)
+			return oom(err);
+		w->val = ev->pfn;
+	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid,
 				  .id = id, .order = (uint8_t)order, .gfp = gfp };
 	return emit(im, ev, &r, err);
@@ -533,11 +696,24 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		return invalid(im, ev, "order out of range", err);
 	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
 	bool head_live = s && (s->val & PS_LIVE);
+	/* free_unref_folios traces mm_page_free_batched for pages free_pages_prepare has just
+	 * traced as mm_page_free: a batched free of a page already freed is that second
+	 * event, not a free of a page allocated before the capture. */
+	if (ev->id == FEV_PAGE_FREE_BATCHED && s && !head_live && (s->val & PS_FREED)) {
+		s->val &= ~PS_FREED;
+		st->free_batched_dup++;
+		return 0;
+	}
 	int cause = effect_cause(im, ev);
 	if (head_live) {
 		if ((unsigned)ev->order != ps_order(s->val))
 			st->free_order_mismatch++;
 		set_dead(im, s);
+	}
+	if (ev->id == FEV_PAGE_FREE && ev->pfn != U64MAP_EMPTY) {
+		if (!s && !(s = map_get(&im->pfns, ev->pfn, 0)))
+			return oom(err);
+		s->val |= PS_FREED;
 	}
 	if (cause >= 0) {
 		/* The object (if we knew it) stays allocated in the native trace: reclaiming
@@ -546,18 +722,21 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		return 0;
 	}
 	if (!head_live) {
-		if (covering(im, ev->pfn))
+		if (covering(im, ev->pfn)) {
 			st->free_tail++;
-		else
+			return 0;
+		}
+		int rc = im->opts.prefill_zi ? free_prefill(im, ev, err) : 1;
+		if (rc > 0)
 			st->free_unmatched++;
-		return 0;
+		return rc < 0 ? -1 : 0;
 	}
 	if (s->val & PS_EFFECT) {
 		st->free_of_effect_alloc++;
 		return 0;
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-				  .id = ps_id(ev->pfn, s->val) };
+				  .id = slot_id(im, ev->pfn, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -582,7 +761,7 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 		return 0;
 	uint64_t pfn = v->val & PS_GEN_MASK;
 	struct map_slot *s = map_find(&im->pfns, pfn, 0);
-	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT) || ps_id(pfn, s->val) != v->val)
+	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT) || slot_id(im, pfn, s->val) != v->val)
 		return 0;
 	t->val |= TS_FAULT_COUNTED;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
@@ -595,15 +774,45 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 	if (ev->id == FEV_FILEMAP_ADD && ev->ino == U64MAP_EMPTY)
 		return invalid(im, ev, "ino out of range", err);
 	im->st.filemap++;
+	int cause = effect_cause(im, ev);
 	if (ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *m = map_get(&im->pagecache, ev->ino, ev->index);
 		if (!m)
 			return oom(err);
 		m->val = ev->pfn;
-	} else {
-		struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-		if (m && m->val == ev->pfn)
-			map_del(&im->pagecache, m);
+		/* A page of a file offset that reclaim evicted: the workload touches that
+		 * object again (a refault: the simulator's shadow entry decides how it comes
+		 * back).  The new page's allocation, already emitted, is undone and the page
+		 * stands for the old object from now on. */
+		struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index);
+		struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+		if (!e || cause >= 0 || !s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT))
+			return 0;
+		uint64_t old_id = e->val, new_id = slot_id(im, ev->pfn, s->val), gen = s->val & PS_GEN_MASK;
+		map_del(&im->evicted, e);
+		struct map_slot *a = map_get(&im->alias, ev->pfn, gen);
+		if (!a)
+			return oom(err);
+		a->val = old_id;
+		im->st.refault++;
+		im->st.implied += 2;
+		struct trace_record f = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = new_id };
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = old_id };
+		return emit(im, ev, &f, err) || emit(im, ev, &r, err) ? -1 : 0;
+	}
+	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
+	if (!m || m->val != ev->pfn)
+		return 0;
+	map_del(&im->pagecache, m);
+	/* Reclaim evicting a page cache page: the object stays in the native trace (the
+	 * simulator reclaims by its own choice); remember it for the refault. */
+	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+	if ((cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM) && s && (s->val & PS_LIVE) &&
+	    !(s->val & PS_EFFECT)) {
+		struct map_slot *e = map_get(&im->evicted, ev->ino, ev->index);
+		if (!e)
+			return oom(err);
+		e->val = slot_id(im, ev->pfn, s->val);
 	}
 	return 0;
 }
@@ -614,13 +823,27 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-	struct map_slot *s = m ? map_find(&im->pfns, m->val, 0) : NULL;
+	uint64_t pfn = m ? m->val : 0;
+	struct map_slot *s = m ? map_find(&im->pfns, pfn, 0) : NULL;
+	if (!m) {
+		/* No filemap events: a write(2) allocates its folio (__GFP_WRITE, in
+		 * grab_cache_page_write_begin) and dirties it before the next one, in the same
+		 * task, so the task's last write allocation not yet dirtied is this folio. */
+		struct map_slot *w = map_find(&im->write_pending, ev->pid, 0);
+		if (w) {
+			pfn = w->val;
+			map_del(&im->write_pending, w);
+			s = map_find(&im->pfns, pfn, 0);
+			if (s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT))
+				im->st.dirty_by_write_alloc++;
+		}
+	}
 	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT)) {
 		im->st.dirty_unmapped++;
 		return 0;
 	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
-				  .id = ps_id(m->val, s->val) };
+				  .id = slot_id(im, pfn, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -903,7 +1126,7 @@ int import_finish(struct import *im, struct sim_error *err)
 uint64_t import_dropped(const struct import_stats *s)
 {
 	uint64_t n = s->free_of_effect_alloc + s->alloc_failed + s->observed + s->ignored + s->filemap +
-		     s->fault_first_touch;
+		     s->fault_first_touch + s->free_batched_dup;
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		n += s->alloc_effect[i] + s->free_effect[i];
 	return n;
@@ -1144,6 +1367,7 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "    observed (mechanism)      %10" PRIu64 "\n", s->observed);
 	fprintf(fp, "    ignored (slab-level)      %10" PRIu64 "\n", s->ignored);
 	fprintf(fp, "    page-cache mapping        %10" PRIu64 "\n", s->filemap);
+	fprintf(fp, "    batched free of a freed page %7" PRIu64 "\n", s->free_batched_dup);
 	fprintf(fp, "    fault = its allocation    %10" PRIu64 "\n", s->fault_first_touch);
 	fprintf(fp, "  unmatched           %12" PRIu64 "\n", unmatched);
 	fprintf(fp, "    free, never allocated     %10" PRIu64 "\n", s->free_unmatched);
@@ -1157,6 +1381,12 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		" unmatched%s\n", s->nr_read, from_events, dropped, unmatched, ok ? "" : "  ** DOES NOT ADD UP **");
 	if (rs && rs->nr_lines != rs->nr_header + rs->nr_lost_markers + rs->nr_unknown + rs->nr_errors + s->nr_read)
 		fprintf(fp, "reconciliation: lines do not add up\n");
+	fprintf(fp, "frees of pages in use before the capture, released from the prefill: %" PRIu64 "\n",
+		s->free_prefill);
+	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
+		s->refault);
+	fprintf(fp, "dirty folios placed by the task's last write allocation (no filemap event): %" PRIu64 "\n",
+		s->dirty_by_write_alloc);
 	fprintf(fp, "notes: %" PRIu64 " freed with another order than allocated; %" PRIu64
 		" events later than the reorder window; at most %" PRIu64 " events held\n",
 		s->free_order_mismatch, s->late, s->max_window_held);
@@ -1176,19 +1406,345 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "\n");
 }
 
-int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
-		   uint64_t *nr_pages, struct sim_error *err)
+/* ---- the starting state (docs/import.md "Starting memory") ------------------------- */
+
+/* Kinds of page in use, as the model classifies an allocation by its gfp (vmscan.c
+ * hook_page_allocated): __GFP_ZERO marks anon (swap-backed; unreclaimable without swap),
+ * plain movable is page cache, __GFP_RECLAIMABLE is reclaimable slab, the rest kernel. */
+enum pf_kind { PF_ANON_INACTIVE, PF_ANON_ACTIVE, PF_FILE_INACTIVE, PF_FILE_ACTIVE, NR_PF_MOVABLE };
+
+/* One zone's plan.  The zone is filled in one sequence of order-0 allocations that a
+ * buddy allocator serves from ascending pfns (rmqueue_smallest takes the list head,
+ * expand() keeps the upper halves, and boot puts the blocks on the lists in pfn order):
+ *   [kernel][reclaimable slab][movable in use with holes][tail: never allocated]
+ * Unmovable and reclaimable pages each claim whole MAX_PAGE_ORDER blocks by fallback (a
+ * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.  The
+ * first movable pages go to the zone's last, partial block (the smallest free blocks).
+ * Holes are allocated in place and freed at the end: a hole of order o starts o-aligned
+ * between pages in use, so it cannot merge, and becomes exactly one free block of order
+ * o.  In-use pages + holes may only lower the zone's free pages to floor (the low
+ * watermark and a margin: below it the fast path would fall back to a lower zone and a
+ * slow path would wake kswapd), so the largest free blocks are left to the tail. */
+struct pf_plan {
+	uint64_t managed, in_use, kernel, sreclaim, movable[NR_PF_MOVABLE];
+	uint64_t holes[NR_PAGE_ORDERS];  /* hole blocks by order (pcp singles not included) */
+	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
+	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
+	uint64_t short_pages;            /* in use that the watermark floor left out */
+};
+
+#define PF_BLOCK (1u << MAX_PAGE_ORDER)
+
+static uint64_t pf_roundup(uint64_t x) { return (x + PF_BLOCK - 1) / PF_BLOCK * PF_BLOCK; }
+
+/* Free blocks left in [from, roundup(from)) after a sequential fill stops at from. */
+static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
 {
-	uint64_t n = 0;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (zi->zone[z].present > zi->zone[z].free)
-			n += zi->zone[z].present - zi->zone[z].free;
-	*nr_pages = n;
-	for (uint64_t i = 1; i <= n; i++) {
-		struct trace_record r = { .time_ns = time_ns, .kind = TR_ALLOC, .task = 0,
-					  .id = IMPORT_PREFILL_ID_BIT | i, .gfp = GFP_HIGHUSER_MOVABLE };
-		if (emit_fn(arg, &r, err))
+	uint64_t x = from, end = pf_roundup(from);
+	while (x < end) {
+		unsigned o = 0;
+		while (o < MAX_PAGE_ORDER && !(x & (1ull << o)) && x + (2ull << o) <= end)
+			o++;
+		out[o]++;
+		x += 1ull << o;
+	}
+}
+
+static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
+			 uint64_t rest_all, struct pf_plan *pl)
+{
+	const struct zoneinfo_zone *zz = &zi->zone[z];
+	memset(pl, 0, sizeof(*pl));
+	pl->managed = zz->managed;
+	uint64_t avail = MIN(zz->managed, zz->free + zz->pcp_count); /* free to the allocator */
+	/* The fast path serves a zone while free > low, and a pcp refill then takes up to a
+	 * batch more: the lowest free a zone reaches without waking kswapd. */
+	uint64_t floor = zz->low + zz->pcp_batch + 1;
+	uint64_t want = zz->managed - avail;
+	uint64_t in_use = want;
+	if (avail < floor)
+		in_use = zz->managed > floor ? zz->managed - floor : 0;
+	pl->short_pages = want - in_use;
+	pl->in_use = in_use;
+	avail = zz->managed - in_use;
+	/* LRU pages by kind (unevictable counts as anon: never reclaimed without swap) and the
+	 * rest: slab and other kernel memory; the node's slab is split in proportion. */
+	uint64_t lru[NR_PF_MOVABLE] = { zz->inactive_anon + zz->unevictable, zz->active_anon, zz->inactive_file,
+					zz->active_file };
+	uint64_t nlru = lru[0] + lru[1] + lru[2] + lru[3];
+	if (z == ZONE_MOVABLE) { /* only movable pages: all of it anon when unsaid */
+		if (!nlru)
+			lru[0] = nlru = 1;
+	}
+	uint64_t rest = z == ZONE_MOVABLE ? 0 : (in_use > nlru ? in_use - nlru : 0);
+	uint64_t lru_pages = in_use - rest;
+	for (int k = 0; k < NR_PF_MOVABLE && nlru; k++)
+		pl->movable[k] = lru_pages * lru[k] / nlru;
+	uint64_t given = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
+	pl->movable[PF_ANON_INACTIVE] += lru_pages - given;
+	pl->sreclaim = rest_all ? rest * MIN(zi->slab_reclaimable, rest_all) / rest_all : 0;
+	pl->kernel = rest - pl->sreclaim;
+	if (!fo || !fo->seen[z])
+		return; /* no shape given: all free memory in the tail */
+	/* Target blocks, less what the kernel and slab blocks leave free. */
+	uint64_t target[NR_PAGE_ORDERS], left[NR_PAGE_ORDERS] = { 0 };
+	memcpy(target, fo->nr_free[z], sizeof(target));
+	if (pl->kernel)
+		pf_leftover(pl->kernel, left);
+	if (pl->sreclaim)
+		pf_leftover(pl->sreclaim, left);
+	uint64_t left_pages = 0;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		target[o] -= MIN(target[o], left[o]);
+		left_pages += left[o] << o;
+	}
+	/* Every target block below MAX_PAGE_ORDER becomes a hole and every pcp page an
+	 * order-0 hole (each needs a page in use before it); the MAX_PAGE_ORDER blocks are
+	 * the tail.  While the holes are allocated, the zone's free memory is the tail and
+	 * the leftovers, which must stay above floor: the tail is made larger by `lumps`
+	 * blocks, taken after the holes are freed by MAX_PAGE_ORDER allocations that stay in
+	 * use (anon: never reclaimed without swap, and too large for compaction to move, as
+	 * the fully used blocks they stand for). */
+	uint64_t movable_in_use = in_use - rest;
+	uint64_t room = movable_in_use / 2, holes_pages = 0;
+	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
+		uint64_t n = MIN(target[o], room);
+		pl->holes[o] = n;
+		room -= n;
+		holes_pages += n << o;
+	}
+	pl->pcp_singles = MIN(zz->pcp_count, room);
+	holes_pages += pl->pcp_singles;
+	uint64_t have = avail > left_pages ? avail - left_pages : 0;
+	for (unsigned o = 0; holes_pages > have && o < MAX_PAGE_ORDER; o++) {
+		/* more target than free memory (the snapshots differ): drop the largest holes */
+		unsigned q = MAX_PAGE_ORDER - 1 - o;
+		uint64_t drop = MIN(pl->holes[q], ((holes_pages - have) >> q) + 1);
+		pl->holes[q] -= drop;
+		holes_pages -= drop << q;
+	}
+	if (holes_pages > have) {
+		uint64_t drop = MIN(pl->pcp_singles, holes_pages - have);
+		pl->pcp_singles -= drop;
+		holes_pages -= drop;
+	}
+	uint64_t peak_free = avail - holes_pages; /* the tail and the leftovers */
+	if (peak_free < floor)
+		pl->lumps = MIN((floor - peak_free + PF_BLOCK - 1) / PF_BLOCK,
+				(movable_in_use - MIN(movable_in_use, 2 * (holes_pages + 1))) / PF_BLOCK);
+}
+
+/* The next movable kind, keeping the kinds in proportion along the zone (Bresenham). */
+static enum pf_kind pf_next_kind(const uint64_t total[NR_PF_MOVABLE], uint64_t done[NR_PF_MOVABLE])
+{
+	uint64_t all = 0, all_done = 0;
+	for (int k = 0; k < NR_PF_MOVABLE; k++)
+		all += total[k], all_done += done[k];
+	int best = 0;
+	double lag_best = -1e300;
+	for (int k = 0; k < NR_PF_MOVABLE; k++) {
+		if (done[k] >= total[k])
+			continue;
+		double lag = (double)(all_done + 1) * (double)total[k] / (double)all - (double)done[k];
+		if (lag > lag_best)
+			lag_best = lag, best = k;
+	}
+	done[best]++;
+	return (enum pf_kind)best;
+}
+
+struct pf_emit {
+	import_emit_fn fn;
+	void *arg;
+	sim_ns_t time_ns;
+	uint64_t next_id;
+	struct import_prefill_stats *st;
+};
+
+static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
+{
+	pe->st->nr_records++;
+	if (!pe->fn)
+		return 0;
+	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp };
+	return pe->fn(pe->arg, &r, err);
+}
+
+static int pf_alloc(struct pf_emit *pe, gfp_t gfp, bool active, uint64_t *id, struct sim_error *err)
+{
+	*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+	if (pf_rec(pe, TR_ALLOC, *id, gfp, err))
+		return -1;
+	/* folio_mark_accessed twice: inactive -> referenced -> active */
+	if (active && (pf_rec(pe, TR_ACCESS, *id, 0, err) || pf_rec(pe, TR_ACCESS, *id, 0, err)))
+		return -1;
+	return 0;
+}
+
+static gfp_t pf_zone_bits(int z)
+{
+	return z == ZONE_DMA ? __GFP_DMA : z == ZONE_DMA32 ? __GFP_DMA32 : 0;
+}
+
+static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t done[NR_PF_MOVABLE],
+		      struct sim_error *err)
+{
+	enum pf_kind k = pf_next_kind(pl->movable, done);
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE | pf_zone_bits(z);
+	if (z == ZONE_DMA || z == ZONE_DMA32)
+		gfp &= ~(gfp_t)__GFP_HIGHMEM; /* a lowmem zone: as GFP_USER | __GFP_MOVABLE */
+	if (k == PF_ANON_INACTIVE || k == PF_ANON_ACTIVE)
+		gfp |= __GFP_ZERO;
+	uint64_t id;
+	return pf_alloc(pe, gfp, k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE, &id, err);
+}
+
+static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct sim_error *err)
+{
+	uint64_t id;
+	gfp_t zb = pf_zone_bits(z);
+	for (uint64_t i = 0; i < pl->kernel; i++)
+		if (pf_alloc(pe, GFP_KERNEL | zb, false, &id, err))
 			return -1;
+	for (uint64_t i = 0; i < pl->sreclaim; i++)
+		if (pf_alloc(pe, GFP_KERNEL | __GFP_RECLAIMABLE | zb, false, &id, err))
+			return -1;
+	/* Holes, sizes mixed along the zone: one of each order in turn, pcp singles last. */
+	uint64_t left[NR_PAGE_ORDERS], nr_holes = pl->pcp_singles, hole_pages = pl->pcp_singles;
+	memcpy(left, pl->holes, sizeof(left));
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		nr_holes += left[o], hole_pages += left[o] << o;
+	uint64_t *ids = nr_holes ? malloc(hole_pages * sizeof(*ids)) : NULL;
+	if (nr_holes && !ids)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
+	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK;
+	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim); /* zone offset of the cursor */
+	int rc = -1;
+	/* The zone's last, partial MAX_PAGE_ORDER block was handed over at boot in smaller
+	 * blocks, and the smallest free block of the type is always taken first: the first
+	 * movable pages fill it before any whole block. */
+	uint64_t tail_bits = MIN(pl->managed % PF_BLOCK, mv_left);
+	for (uint64_t i = 0; i < tail_bits; i++)
+		if (pf_movable(pe, z, pl, done, err))
+			goto out;
+	mv_left -= tail_bits;
+	unsigned o = 0;
+	while (nr_holes) {
+		unsigned ho;
+		if (pcp_left && nr_holes == pcp_left) {
+			ho = 0;
+		} else {
+			while (!left[o])
+				o = (o + 1) % NR_PAGE_ORDERS;
+			ho = o;
+			o = (o + 1) % NR_PAGE_ORDERS;
+		}
+		uint64_t gap = MAX(mv_left / (nr_holes + 1), 1);
+		uint64_t pad = (uint64_t)(-(int64_t)(x + gap)) & ((1ull << ho) - 1);
+		if (gap + pad + 1 > mv_left)
+			break; /* no pages in use left to separate it: the rest stays in the tail */
+		for (uint64_t i = 0; i < gap + pad; i++)
+			if (pf_movable(pe, z, pl, done, err))
+				goto out;
+		mv_left -= gap + pad;
+		x += gap + pad;
+		gfp_t hole_gfp = GFP_HIGHUSER_MOVABLE | zb;
+		if (zb)
+			hole_gfp &= ~(gfp_t)__GFP_HIGHMEM;
+		for (uint64_t i = 0; i < (1ull << ho); i++)
+			if (pf_alloc(pe, hole_gfp, false, &ids[nids++], err))
+				goto out;
+		x += 1ull << ho;
+		pe->st->nr_hole_pages += 1ull << ho;
+		if (ho == 0 && pcp_left && nr_holes == pcp_left)
+			pcp_left--;
+		else
+			left[ho]--;
+		nr_holes--;
+	}
+	while (mv_left--)
+		if (pf_movable(pe, z, pl, done, err))
+			goto out;
+	for (uint64_t i = 0; i < nids; i++)
+		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
+			goto out;
+	/* Without __GFP_RECLAIM: should the zone be short, no kswapd wake and no reclaim. */
+	gfp_t lump_gfp = ((GFP_HIGHUSER_MOVABLE | zb) & ~(gfp_t)__GFP_RECLAIM) | __GFP_ZERO | __GFP_COMP;
+	if (zb)
+		lump_gfp &= ~(gfp_t)__GFP_HIGHMEM;
+	for (uint64_t i = 0; i < pl->lumps; i++) {
+		id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+		pe->st->nr_records++;
+		if (pe->fn) {
+			struct trace_record r = { .time_ns = pe->time_ns, .kind = TR_ALLOC, .id = id,
+						  .gfp = lump_gfp, .order = MAX_PAGE_ORDER };
+			if (pe->fn(pe->arg, &r, err))
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
+int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
+		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	struct pf_plan plan[MAX_NR_ZONES];
+	/* The pages in use outside the LRU, over the node, to split the node's slab. */
+	uint64_t rest_all = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int z = 0; z <= ZONE_MOVABLE; z++) {
+			if (!zi->zone[z].managed) {
+				memset(&plan[z], 0, sizeof(plan[z]));
+				continue;
+			}
+			pf_plan_zone(zi, z, fo, rest_all, &plan[z]);
+			if (!pass)
+				rest_all += plan[z].kernel + plan[z].sreclaim;
+		}
+	}
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
+		st->nr_pages += plan[z].in_use;
+		st->short_pages[z] = plan[z].short_pages;
+	}
+	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
+	 * which stay there while it is above its floor. */
+	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .st = st };
+	for (int z = 0; z <= ZONE_MOVABLE; z++)
+		if (plan[z].managed && pf_emit_zone(&pe, z, &plan[z], err))
+			return -1;
+	return 0;
+}
+
+int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct zoneinfo_free_orders *fo,
+			bool *have_fo, struct sim_error *err)
+{
+	*have_fo = false;
+	if (zoneinfo_parse(o->zoneinfo_path, zi, err))
+		return -1;
+	const char *shape = o->buddyinfo_path ? o->buddyinfo_path : o->pagetypeinfo_path;
+	if (shape) {
+		if (zoneinfo_parse_free_orders(shape, fo, err))
+			return -1;
+		*have_fo = true;
+	}
+	if (o->meminfo_path && !zi->slab_reclaimable && !zi->slab_unreclaimable) {
+		FILE *fp = fopen(o->meminfo_path, "r");
+		if (!fp)
+			return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", o->meminfo_path, strerror(errno));
+		char line[256];
+		unsigned long long kb;
+		while (fgets(line, sizeof(line), fp)) {
+			if (sscanf(line, "SReclaimable: %llu kB", &kb) == 1)
+				zi->slab_reclaimable = kb / 4;
+			else if (sscanf(line, "SUnreclaim: %llu kB", &kb) == 1)
+				zi->slab_unreclaimable = kb / 4;
+		}
+		fclose(fp);
 	}
 	return 0;
 }

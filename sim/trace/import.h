@@ -21,7 +21,7 @@
  *   events read = emitted_from_events + dropped + unmatched
  *   emitted     = emitted_from_events + implied (synthetic frees, see below)
  *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + alloc_failed + observed
- *                 + ignored + filemap + fault_first_touch
+ *                 + ignored + filemap + fault_first_touch + free_batched_dup
  *   unmatched   = free_unmatched + free_tail + dirty_unmapped + fault_unresolved
  *                 + cma_release_unmatched + invalid
  * and for the whole input: lines = header + lost markers + unknown (skipped) + parse
@@ -91,8 +91,11 @@ struct import_stats {
 	uint64_t ignored;                        /* slab-level events (kmalloc, ...): not page intent */
 	uint64_t filemap;                        /* page-cache add/delete: used to place DIRTY */
 	uint64_t fault_first_touch;              /* fault whose page allocation record stands for it */
+	uint64_t free_batched_dup;               /* mm_page_free_batched of a page mm_page_free
+	                                          * just freed (free_unref_folios traces both) */
 	/* unmatched */
-	uint64_t free_unmatched;                 /* free of a pfn never seen allocated */
+	uint64_t free_unmatched;                 /* free of a pfn never seen allocated (and no
+	                                          * prefill object left to release) */
 	uint64_t free_tail;                      /* free of a tail page inside a live block */
 	uint64_t dirty_unmapped;                 /* dirty folio with no known page (no filemap event) */
 	uint64_t fault_unresolved;               /* fault that named no known object and allocated none */
@@ -101,6 +104,14 @@ struct import_stats {
 	/* notes, outside the reconciliation */
 	uint64_t implied_free;                   /* live object overlapped by a new allocation */
 	uint64_t free_order_mismatch;            /* freed with another order than allocated */
+	uint64_t free_prefill;                   /* frees of pages in use before the capture:
+	                                          * emitted as FREE of prefill objects (2^order,
+	                                          * the first from the event, the rest implied) */
+	uint64_t dirty_by_write_alloc;           /* DIRTY placed on the task's last __GFP_WRITE
+	                                          * allocation (no filemap event named the folio) */
+	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
+	                                          * implied FREE of the new page's object and
+	                                          * ACCESS of the evicted one */
 	uint64_t gfp_mt_mismatch;                /* migratetype= differs from gfp_migratetype(gfp) */
 	uint64_t gfp_mt_mismatch_first_line;
 	uint64_t mt_pair[NR_MIGRATETYPES][NR_MIGRATETYPES]; /* [gfp's][trace's] for mismatches */
@@ -137,6 +148,18 @@ struct import_opts {
 	sim_ns_t round_ns;         /* round timestamps to this (1000: as `trace-cmd report`
 	                            * prints them, so a .dat imports identically); 0 = keep */
 	const char *source;        /* input name for messages */
+	/* The starting state (import_prefill): /proc/zoneinfo right before the capture (NULL:
+	 * no prefill), and optionally /proc/buddyinfo or /proc/pagetypeinfo (the free
+	 * memory's shape; buddyinfo wins) and /proc/meminfo (slab, when zoneinfo lacks it). */
+	const char *zoneinfo_path;
+	const char *buddyinfo_path;
+	const char *pagetypeinfo_path;
+	const char *meminfo_path;
+	/* When the prefill is written (import_prefill with these same inputs): a free of a
+	 * page no event allocated (it was in use before the capture) releases prefill
+	 * objects of its zone, tied by the pfn's place in the zone. */
+	const struct zoneinfo *prefill_zi;
+	const struct zoneinfo_free_orders *prefill_fo;
 };
 #define IMPORT_DEFAULT_WINDOW_NS (10 * NSEC_PER_MSEC)
 
@@ -168,14 +191,29 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 			  FILE *fp);
 
 /* The memory in use when the capture began (the capture cannot show it: e.g. the
- * compile-thp capture's hog pinned all but ~900 MiB beforehand).  Emits, at time_ns and
- * as task 0, one order-0 GFP_HIGHUSER_MOVABLE ALLOC per page of present - free in each
- * zone of zi, ids 1 << 62 | n, so that the replay starts with as much free memory as the
- * real machine had.  *nr_pages is the count.  An approximation: all of it movable, placed
- * by the simulator. */
+ * compile-thp capture's hog pinned all but ~900 MiB beforehand), as records at time_ns
+ * from task 0, ids IMPORT_PREFILL_ID_BIT | n.  Per zone: managed - free - (per-cpu list
+ * pages) pages in use, split by kind as zoneinfo reports them (anon with __GFP_ZERO,
+ * active pages accessed twice, page cache, reclaimable slab, other kernel memory), and,
+ * with fo, the free memory's shape: holes allocated between pages in use and freed at
+ * the end reproduce fo's free blocks per order, except the largest, which stay in the
+ * never-allocated tail while the zone may not go below its low watermark (import.c
+ * explains the layout; docs/import.md "Starting memory").  emit_fn NULL only counts. */
 #define IMPORT_PREFILL_ID_BIT (1ull << 62)
-int import_prefill(const struct zoneinfo *zi, sim_ns_t time_ns, import_emit_fn emit_fn, void *arg,
-		   uint64_t *nr_pages, struct sim_error *err);
+struct import_prefill_stats {
+	uint64_t nr_pages;                  /* pages in use when the prefill ends */
+	uint64_t nr_records;                /* records it emits */
+	uint64_t nr_hole_pages;             /* pages allocated and freed again to shape free memory */
+	uint64_t short_pages[MAX_NR_ZONES]; /* in use in the capture, left free: the zone was
+	                                     * below the floor a replayed allocation may reach */
+};
+int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
+		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err);
+
+/* Parse the files named by o->zoneinfo_path (required), buddyinfo_path or
+ * pagetypeinfo_path (*have_fo: fo filled) and meminfo_path. */
+int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct zoneinfo_free_orders *fo,
+			bool *have_fo, struct sim_error *err);
 
 /* Text made fit for a header value: printable ASCII ('?' for other bytes), no spaces
  * at either end, and at most size - 1 bytes, keeping the end (a path's file name) after

@@ -67,6 +67,11 @@ static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zon
 	acc->free += cur->free, acc->boost += cur->boost, acc->min += cur->min;
 	acc->low += cur->low, acc->high += cur->high, acc->spanned += cur->spanned;
 	acc->present += cur->present, acc->managed += cur->managed;
+	acc->inactive_anon += cur->inactive_anon, acc->active_anon += cur->active_anon;
+	acc->inactive_file += cur->inactive_file, acc->active_file += cur->active_file;
+	acc->unevictable += cur->unevictable, acc->mlock += cur->mlock;
+	acc->pcp_count += cur->pcp_count;
+	acc->pcp_batch = MAX(acc->pcp_batch, cur->pcp_batch);
 	if (!acc->seen)
 		acc->start_pfn = cur->start_pfn;
 	acc->seen = true;
@@ -148,6 +153,26 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 			cur.managed = v, cur_seen |= ZI_MANAGED;
 		else if (key_value(s, e, "start_pfn", &v))
 			cur.start_pfn = v;
+		else if (key_value(s, e, "nr_zone_inactive_anon", &v))
+			cur.inactive_anon = v;
+		else if (key_value(s, e, "nr_zone_active_anon", &v))
+			cur.active_anon = v;
+		else if (key_value(s, e, "nr_zone_inactive_file", &v))
+			cur.inactive_file = v;
+		else if (key_value(s, e, "nr_zone_active_file", &v))
+			cur.active_file = v;
+		else if (key_value(s, e, "nr_zone_unevictable", &v))
+			cur.unevictable = v;
+		else if (key_value(s, e, "nr_mlock", &v))
+			cur.mlock = v;
+		else if (key_value(s, e, "count", &v))
+			cur.pcp_count += v;
+		else if (key_value(s, e, "batch", &v))
+			cur.pcp_batch = MAX(cur.pcp_batch, v);
+		else if (key_value(s, e, "nr_slab_reclaimable", &v))
+			zi->slab_reclaimable += v;
+		else if (key_value(s, e, "nr_slab_unreclaimable", &v))
+			zi->slab_unreclaimable += v;
 		else if (in_first_zone && !strncmp(s, "cpu:", 4))
 			zi->nr_cpus++;
 	}
@@ -201,6 +226,104 @@ int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
 	if (!rc && zi->incomplete_line)
 		rc = sim_error_set(err, EX_DATAERR_, "%s:%u:1: truncated /proc/zoneinfo: %s", path,
 				   zi->incomplete_line, zi->incomplete_what);
+	return rc;
+}
+
+/* Up to NR_PAGE_ORDERS unsigned numbers from s; returns how many. */
+static unsigned order_counts(const char *s, uint64_t v[NR_PAGE_ORDERS])
+{
+	unsigned n = 0;
+	while (*s && n < NR_PAGE_ORDERS) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if ((unsigned)(*s - '0') >= 10)
+			break;
+		uint64_t x = 0;
+		while ((unsigned)(*s - '0') < 10 && x < UINT64_MAX / 10)
+			x = x * 10 + (uint64_t)(*s++ - '0');
+		v[n++] = x;
+	}
+	return n;
+}
+
+/* buddyinfo:    "Node 0, zone   Normal    679    480 ..."
+ * pagetypeinfo: "Node    0, zone   Normal, type    Movable    290    132 ..." (the
+ * "Free pages count per migrate type" table; the "Number of blocks type" table has no
+ * "type" word on its zone lines and is skipped). */
+int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name,
+				   struct zoneinfo_free_orders *fo, struct sim_error *err)
+{
+	memset(fo, 0, sizeof(*fo));
+	const char *p = buf, *end = buf + len;
+	unsigned lineno = 0;
+	bool any = false;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		lineno++;
+		char ln[512];
+		size_t n = MIN((size_t)(e - p), sizeof(ln) - 1);
+		memcpy(ln, p, n);
+		ln[n] = 0;
+		p = e + 1;
+		if (memchr(ln, 0, n))
+			return sim_error_set(err, EX_DATAERR_, "%s:%u:1: binary data", name, lineno);
+		unsigned node;
+		char zname[32];
+		int off = 0;
+		if (sscanf(ln, "Node %u, zone %31[^, ]%n", &node, zname, &off) != 2)
+			continue;
+		const char *rest = ln + off;
+		if (*rest == ',') { /* pagetypeinfo: ", type NAME counts" */
+			char tname[32];
+			int toff = 0;
+			if (sscanf(rest, ", type %31s%n", tname, &toff) != 1)
+				continue;
+			rest += toff;
+		}
+		uint64_t v[NR_PAGE_ORDERS] = { 0 };
+		unsigned k = order_counts(rest, v);
+		if (!k)
+			continue; /* the block-count table of pagetypeinfo, or a header */
+		if (k != NR_PAGE_ORDERS)
+			return sim_error_set(err, EX_DATAERR_, "%s:%u:1: %u free counts, expected %u (MAX_PAGE_ORDER %u)",
+					     name, lineno, k, NR_PAGE_ORDERS, MAX_PAGE_ORDER);
+		int z = zone_index(zname, strlen(zname));
+		if (z < 0)
+			continue;
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+			fo->nr_free[z][o] += v[o];
+		fo->seen[z] = true;
+		any = true;
+	}
+	if (!any)
+		return sim_error_set(err, EX_DATAERR_, "%s: no zone line: not a /proc/buddyinfo or /proc/pagetypeinfo",
+				     name);
+	return 0;
+}
+
+int zoneinfo_parse_free_orders(const char *path, struct zoneinfo_free_orders *fo, struct sim_error *err)
+{
+	int fd = sim_open_input(path, err);
+	if (fd < 0)
+		return -1;
+	FILE *fp = fdopen(fd, "rb");
+	if (!fp) {
+		close(fd);
+		return sim_error_set(err, EX_SOFTWARE_, "%s: out of memory", path);
+	}
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf = malloc(cap);
+	while (buf && len < cap && (n = fread(buf + len, 1, cap - len, fp)) > 0)
+		len += n;
+	bool big = buf && len == cap;
+	fclose(fp);
+	if (!buf)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	int rc = big ? sim_error_set(err, EX_DATAERR_, "%s: too large for /proc/buddyinfo or pagetypeinfo", path)
+		     : zoneinfo_parse_free_orders_buf(buf, len, path, fo, err);
+	free(buf);
 	return rc;
 }
 

@@ -16,6 +16,12 @@
 /* One zone's lines, as printed ("pages free", "min", ..., "start_pfn:"). */
 struct zoneinfo_zone {
 	uint64_t free, boost, min, low, high, spanned, present, managed, start_pfn;
+	/* What the pages in use hold (the per-zone "nr_zone_*" LRU counters and nr_mlock),
+	 * and the pages sitting on the per-cpu lists (Σ "count:" under pagesets): those are
+	 * neither in "pages free" nor in use. */
+	uint64_t inactive_anon, active_anon, inactive_file, active_file, unevictable, mlock;
+	uint64_t pcp_count;
+	uint64_t pcp_batch; /* the largest "batch:" under pagesets: one rmqueue_bulk refill */
 	bool seen;
 };
 
@@ -24,6 +30,9 @@ struct zoneinfo {
 	struct zoneinfo_zone zone[MAX_NR_ZONES];
 	unsigned nr_nodes;
 	unsigned nr_cpus;   /* "cpu:" entries under the first zone's pagesets */
+	/* Per-node stats (printed once per node, summed): slab pages, which the zones'
+	 * counters do not split. */
+	uint64_t slab_reclaimable, slab_unreclaimable;
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
 	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
 	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
@@ -47,6 +56,16 @@ int zoneinfo_parse(const char *path, struct zoneinfo *zi, struct sim_error *err)
  * accepted here (hand-written fragments) and noted in incomplete_line. */
 int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
 		       struct sim_error *err);
+/* Free blocks per zone and order from /proc/buddyinfo, or from /proc/pagetypeinfo's
+ * "Free pages count per migrate type" lines (summed over the types), summed over nodes.
+ * Zones the model lacks are skipped.  Errors: EX_NOINPUT_, EX_DATAERR_ "path:line: ...". */
+struct zoneinfo_free_orders {
+	uint64_t nr_free[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	bool seen[MAX_NR_ZONES];
+};
+int zoneinfo_parse_free_orders(const char *path, struct zoneinfo_free_orders *fo, struct sim_error *err);
+int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name,
+				   struct zoneinfo_free_orders *fo, struct sim_error *err);
 /* Derive the machine parameters (see zoneinfo.c for the arithmetic). */
 int zoneinfo_machine(const struct zoneinfo *zi, struct zoneinfo_machine *m, struct sim_error *err);
 /* Store them into a machine config (for a config key naming a zoneinfo capture). */
