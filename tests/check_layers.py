@@ -13,7 +13,8 @@ The layers (a module may include its own files and those of the modules listed f
   3  workload sim/workload/                            + trace config
   3  stats    sim/stats/                               + engine mm trace config
   4  sim      sim/sim.{h,c}                            everything below
-  5  sweep    sim/sweep/, report sim/report/           everything below and sim
+  5  sweep    sim/sweep/, report sim/report/,
+           validate sim/validate/                    everything below and sim
   6  cli      sim/cli/                                 everything
 
 An include is resolved as the compiler does with -Isim -I.: next to the including file,
@@ -39,7 +40,8 @@ BELOW = {
 BELOW["sim"] = set(BELOW) - {"sim"}
 BELOW["sweep"] = BELOW["sim"] | {"sim"}
 BELOW["report"] = BELOW["sim"] | {"sim"}
-BELOW["cli"] = BELOW["sim"] | {"sim", "sweep", "report"}
+BELOW["validate"] = BELOW["sim"] | {"sim"}
+BELOW["cli"] = BELOW["sim"] | {"sim", "sweep", "report", "validate"}
 
 GENERATED = {"mmsim-config.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../trace/capture.h"
 #include "../trace/ftrace.h"
 #include "../trace/import.h"
 #include "../trace/trace.h"
@@ -56,7 +57,7 @@ static void default_output(const char *in, char *out, size_t n)
 	base = base ? base + 1 : in;
 	if (!strcmp(in, "-"))
 		base = "stdin";
-	char stem[512];
+	char stem[CAPTURE_PATH_MAX];
 	snprintf(stem, sizeof(stem), "%s", base);
 	static const char *const exts[] = { ".gz", ".txt", ".dat", ".trace" };
 	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
@@ -65,6 +66,46 @@ static void default_output(const char *in, char *out, size_t n)
 			stem[l - e] = 0;
 	}
 	snprintf(out, n, "%s.mmt.gz", stem);
+}
+
+/* The replay config of a capture directory: its machine (before.zoneinfo) and the trace,
+ * named relative to the config (config paths are relative to the config's directory). */
+static int write_replay_config(const char *zoneinfo, const char *trace, const char *out,
+			       struct sim_error *err)
+{
+	struct zoneinfo zi;
+	struct zoneinfo_machine m;
+	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
+		return -1;
+	struct atomic_file af;
+	FILE *fp = atomic_open(&af, out, err);
+	if (!fp)
+		return -1;
+	const char *base = strrchr(trace, '/');
+	base = base ? base + 1 : trace;
+	char src[1024];
+	if (zoneinfo_write_yaml(&zi, &m, import_meta_text(src, sizeof(src), zoneinfo), fp) ||
+	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
+		int e = errno ? errno : EIO;
+		atomic_abort(&af);
+		return sim_error_set(err, EX_IOERR_, "%s: write failed: %s", out, strerror(e));
+	}
+	return atomic_commit(&af, err);
+}
+
+/* "X.mmt.gz" -> "X.yaml" (or PATH.yaml). */
+static void config_path_for(const char *trace, char *out, size_t n)
+{
+	static const char *const exts[] = { ".mmt.gz", ".mmt.txt", ".mmt" };
+	size_t l = strlen(trace);
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t e = strlen(exts[i]);
+		if (l > e && !strcmp(trace + l - e, exts[i])) {
+			snprintf(out, n, "%.*s.yaml", (int)(l - e), trace);
+			return;
+		}
+	}
+	snprintf(out, n, "%s.yaml", trace);
 }
 
 static int do_zoneinfo(const char *in, const char *out)
@@ -135,7 +176,7 @@ static int header_keys(struct trace_header *h, const char *in, enum ftrace_input
 int cmd_import(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *zoneinfo = NULL, *vm_before = NULL, *vm_after = NULL;
-	const char *prefill = NULL;
+	const char *prefill = NULL, *config_out = NULL;
 	bool to_stdout = false, usec = false, lenient = false;
 	uint64_t window_us = 0;
 	struct import_opts io = { .window_ns = IMPORT_DEFAULT_WINDOW_NS };
@@ -164,6 +205,9 @@ int cmd_import(int argc, char **argv)
 		  "with --prefill: /proc/pagetypeinfo (the shape, when no --buddyinfo)" },
 		{ "meminfo", 0, CLI_STR, &io.meminfo_path, "FILE",
 		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it)" },
+		{ "config", 0, CLI_STR, &config_out, "PATH",
+		  "with a capture DIR: where to write the replay config\n"
+		  "(default: the output with .yaml for .mmt.gz)" },
 		{ "zoneinfo", 0, CLI_STR, &zoneinfo, "FILE",
 		  "write a machine config (zones, min_free_kbytes) instead" },
 		{ 0 },
@@ -173,7 +217,11 @@ int cmd_import(int argc, char **argv)
 		.about = "or:    mmsim import --zoneinfo ZONEINFO [-o CONFIG.yaml]\n"
 			 "\n"
 			 "INPUT: the tracefs `trace` file, `trace_pipe` output or `trace-cmd report` text\n"
-			 "(plain or gzip), or a trace-cmd .dat file (needs libtracecmd); - reads text from stdin.\n",
+			 "(plain or gzip), or a trace-cmd .dat file (needs libtracecmd); - reads text from stdin.\n"
+			 "Or a capture directory (`mmsim capture -o DIR`): its trace, with the prefill from\n"
+			 "DIR/before.zoneinfo (and buddyinfo, pagetypeinfo, meminfo), the vmstat deltas from\n"
+			 "DIR/before.vmstat and DIR/after.vmstat, and a replay config beside the output\n"
+			 "(`mmsim run` it); no other flag is needed.\n",
 		.epilog = "Exit: 0 ok, 64 usage, 65 bad input, 66 missing input, 69 .dat without libtracecmd,\n"
 			  "74 cannot write.\n",
 	};
@@ -198,13 +246,45 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "mmsim import: missing INPUT\n(mmsim import --help lists the options)\n");
 		return EX_USAGE_;
 	}
+	/* A capture directory supplies the inputs the flags would name. */
+	struct capture_files *cf = NULL;
+	struct capture_prefill_sources ps = { .zoneinfo = prefill };
+	if (capture_is_dir(in)) {
+		struct sim_error derr = { 0 };
+		cf = calloc(1, sizeof(*cf));
+		if (!cf)
+			return EX_SOFTWARE_;
+		if (capture_files_find(in, cf, &derr)) {
+			free(cf);
+			return cli_fail(&derr);
+		}
+		if (vm_before || vm_after || prefill) {
+			fprintf(stderr, "mmsim import: a capture directory brings its own --prefill and "
+					"--vmstat-before/--vmstat-after\n");
+			free(cf);
+			return EX_USAGE_;
+		}
+		in = cf->trace;
+		if (cf->before[CAPTURE_VMSTAT][0] && cf->after[CAPTURE_VMSTAT][0]) {
+			vm_before = cf->before[CAPTURE_VMSTAT];
+			vm_after = cf->after[CAPTURE_VMSTAT];
+		}
+		/* the whole starting state: zoneinfo for the memory in use, buddyinfo and
+		 * pagetypeinfo for the free memory's shape, meminfo for what is in use */
+		capture_prefill_sources_from(cf, &ps);
+		prefill = ps.zoneinfo;
+		io.buddyinfo_path = ps.buddyinfo;
+		io.pagetypeinfo_path = ps.pagetypeinfo;
+		io.meminfo_path = ps.meminfo;
+	}
 	if (!vm_before != !vm_after) {
 		fprintf(stderr, "mmsim import: --vmstat-before and --vmstat-after go together\n");
+		free(cf);
 		return EX_USAGE_;
 	}
 	char outbuf[1024];
 	if (!out) {
-		default_output(in, outbuf, sizeof(outbuf));
+		default_output(cf ? cf->dir : in, outbuf, sizeof(outbuf));
 		out = outbuf;
 	}
 	io.source = in;
@@ -293,11 +373,23 @@ int cmd_import(int argc, char **argv)
 	}
 	fprintf(to_stdout ? stdout : stderr, "wrote %" PRIu64 " records to %s\n",
 		(uint64_t)buf.nr + (prefill ? pst.nr_records : 0), out);
+	if (cf && cf->before[CAPTURE_ZONEINFO][0]) {
+		char cfg[1100];
+		if (!config_out) {
+			config_path_for(out, cfg, sizeof(cfg));
+			config_out = cfg;
+		}
+		rc = write_replay_config(cf->before[CAPTURE_ZONEINFO], out, config_out, &err);
+		if (!rc)
+			fprintf(to_stdout ? stdout : stderr, "wrote the replay config %s (mmsim run %s -o DIR)\n",
+				config_out, config_out);
+	}
 err:
 	if (w)
 		trace_abort(w);
 	free(h);
 	free(buf.rec);
 	import_free(im);
+	free(cf);
 	return rc ? cli_fail(&err) : 0;
 }

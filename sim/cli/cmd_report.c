@@ -4,6 +4,7 @@
 #include "opts.h"
 
 #include "../report/report.h"
+#include "../report/report_validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +35,20 @@ int cmd_report(int argc, char **argv)
 		.about = "DIR: a run dir, a point dir (r0/ r1/ ...), a sweep dir, or SWEEP:k=v[,k=v];\n"
 			 "the plan's baseline (else the first group) is the comparison base.\n"
 			 "--compare OLD NEW: two sweep dirs of one plan, each point's new runs\n"
-			 "against its old ones, paired by seed.\n",
+			 "against its old ones, paired by seed.  Or one `mmsim validate --json` file.\n",
 		.epilog = "environment: MMSIM_PLOTS_DIR (gnuplot scripts), MMSIM_GNUPLOT (gnuplot binary)\n",
 	};
 	struct cli_args pos;
 	int ret = cli_parse_or_exit(&spec, argc, argv, &pos);
 	if (ret >= 0)
 		return ret;
+	if (!compare && pos.nr == 1 && report_is_validate(pos.v[0])) { /* `mmsim validate --json` output */
+		ret = report_validate_build(pos.v[0], rc.out, &err) ? cli_fail(&err) : 0;
+		if (!ret)
+			printf("%s/index.html\n", rc.out);
+		cli_free(&spec, &pos);
+		return ret;
+	}
 	if (compare) {
 		if (pos.nr != 2) {
 			fprintf(stderr, "mmsim report: --compare takes two sweep directories, OLD NEW\n");

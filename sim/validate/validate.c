@@ -1,0 +1,730 @@
+/* validate.c — replay captures and score them (validate.h). */
+#include "validate.h"
+
+#include "../lib/jsonw.h"
+#include "../stats/json.h"
+#include "../stats/runset.h"
+#include "../trace/capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Where a figure comes from.  obs: alternatives in order of preference, each "vmstat:A+B"
+ * (the sum of those /proc/vmstat deltas; known when the capture's vmstat has any of them)
+ * or "trace:KEY" (summary.json observed.KEY: known when the capture held the event).
+ * sim: summary.json counters, summed (known when any exists).  The pairs are those of
+ * summary.c's observed_vs_simulated, which `mmsim compare` prints for one imported run. */
+static const struct figure_def {
+	const char *name;
+	bool key;
+	const char *obs[2];
+	const char *sim;
+} figure_defs[] = {
+	{ "kswapd_wake", true, { "trace:kswapd_wake", "vmstat:pageoutrun" }, "pageoutrun" },
+	{ "direct_reclaim", true, { "trace:direct_reclaim" },
+	  "allocstall_dma+allocstall_dma32+allocstall_normal+allocstall_movable+allocstall_cma" },
+	{ "pgscan_kswapd", true, { "vmstat:pgscan_kswapd" }, "pgscan_kswapd" },
+	{ "pgscan_direct", true, { "vmstat:pgscan_direct" }, "pgscan_direct" },
+	{ "allocstall", true,
+	  { "vmstat:allocstall_dma+allocstall_dma32+allocstall_normal+allocstall_movable+allocstall_device" },
+	  "allocstall_dma+allocstall_dma32+allocstall_normal+allocstall_movable+allocstall_cma" },
+	{ "nr_written", true, { "vmstat:nr_written" }, "nr_written" },
+	{ "workingset_refault_file", true, { "vmstat:workingset_refault_file" }, "workingset_refault_file" },
+	{ "compact_stall", true, { "vmstat:compact_stall" }, "compact_stall" },
+	{ "compact_migrate_scanned", true, { "vmstat:compact_migrate_scanned", "trace:compact_migrate_scanned" },
+	  "compact_migrate_scanned" },
+	{ "compact_free_scanned", true, { "vmstat:compact_free_scanned", "trace:compact_free_scanned" },
+	  "compact_free_scanned" },
+	{ "pgmigrate_success", true, { "vmstat:pgmigrate_success", "trace:pgmigrate_success" },
+	  "pgmigrate_success" },
+	{ "extfrag", true, { "trace:extfrag" }, "mmsim_extfrag_events" },
+	{ "alloc_fail", true, { "trace:alloc_fail" }, "mmsim_alloc_fail" },
+	/* more, where the capture has them */
+	{ "pgsteal_kswapd", false, { "vmstat:pgsteal_kswapd" }, "pgsteal_kswapd" },
+	{ "pgsteal_direct", false, { "vmstat:pgsteal_direct" }, "pgsteal_direct" },
+	{ "pgscan_anon", false, { "vmstat:pgscan_anon" }, "pgscan_anon" },
+	{ "pgscan_file", false, { "vmstat:pgscan_file" }, "pgscan_file" },
+	{ "pswpout", false, { "vmstat:pswpout" }, "pswpout" },
+	{ "pswpin", false, { "vmstat:pswpin" }, "pswpin" },
+	{ "workingset_refault_anon", false, { "vmstat:workingset_refault_anon" }, "workingset_refault_anon" },
+	{ "pgmajfault", false, { "vmstat:pgmajfault" }, "pgmajfault" },
+	{ "nr_dirtied", false, { "vmstat:nr_dirtied" }, "nr_dirtied" },
+	{ "compact_success", false, { "vmstat:compact_success" }, "compact_success" },
+	{ "compact_fail", false, { "vmstat:compact_fail" }, "compact_fail" },
+	{ "compact_daemon_wake", false, { "vmstat:compact_daemon_wake", "trace:kcompactd_wake" },
+	  "compact_daemon_wake" },
+	{ "pgmigrate_fail", false, { "vmstat:pgmigrate_fail", "trace:pgmigrate_fail" }, "pgmigrate_fail" },
+	{ "thp_fault_alloc", false, { "vmstat:thp_fault_alloc" }, "thp_fault_alloc" },
+	{ "thp_fault_fallback", false, { "vmstat:thp_fault_fallback" }, "thp_fault_fallback" },
+	{ "extfrag_fragmenting", false, { "trace:extfrag_fragmenting" }, "mmsim_extfrag_fragmenting" },
+	{ "pgalloc_normal", false, { "vmstat:pgalloc_normal" }, "pgalloc_normal" },
+	{ "pgfree", false, { "vmstat:pgfree" }, "pgfree" },
+};
+_Static_assert(ARRAY_SIZE(figure_defs) <= VALIDATE_MAX_FIGURES, "room for every figure");
+
+/* The event each "trace:" figure counts (docs/import.md "Observed figures").  The importer
+ * writes a figure only when its event occurs in the trace; a capture whose capture.json
+ * lists the event as enabled tells that it occurred zero times. */
+static const struct {
+	const char *key, *event;
+} trace_sources[] = {
+	{ "kswapd_wake", "vmscan:mm_vmscan_kswapd_wake" },
+	{ "direct_reclaim", "vmscan:mm_vmscan_direct_reclaim_begin" },
+	{ "compact_migrate_scanned", "compaction:mm_compaction_isolate_migratepages" },
+	{ "compact_free_scanned", "compaction:mm_compaction_isolate_freepages" },
+	{ "pgmigrate_success", "migrate:mm_migrate_pages" },
+	{ "pgmigrate_fail", "migrate:mm_migrate_pages" },
+	{ "kcompactd_wake", "compaction:mm_compaction_kcompactd_wake" },
+	{ "extfrag", "kmem:mm_page_alloc_extfrag" },
+	{ "extfrag_fragmenting", "kmem:mm_page_alloc_extfrag" },
+	{ "alloc_fail", "kmem:mm_page_alloc" },
+};
+
+/* Whether capture.json's "events_enabled" holds the event behind trace figure KEY. */
+static bool event_enabled(const struct json_value *capture, const char *key)
+{
+	const struct json_value *en = capture ? json_get(capture, "events_enabled") : NULL;
+	if (!en || en->type != JSON_ARRAY)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(trace_sources); i++) {
+		if (strcmp(trace_sources[i].key, key))
+			continue;
+		for (size_t k = 0; k < en->nr_children; k++)
+			if (en->children[k].type == JSON_STRING &&
+			    !strcmp(en->children[k].string, trace_sources[i].event))
+				return true;
+	}
+	return false;
+}
+
+/* ---- parsing ---------------------------------------------------------------------- */
+
+/* /proc/vmstat text -> value of NAME; false when absent. */
+static bool vmstat_value(const char *text, const char *name, double *v)
+{
+	size_t n = strlen(name);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, name, n) && l[n] == ' ') {
+			*v = strtod(l + n + 1, NULL);
+			return true;
+		}
+	return false;
+}
+
+unsigned validate_parse_buddyinfo(const char *text, struct validate_zone *z, unsigned max, bool sim)
+{
+	unsigned nr = 0;
+	for (unsigned i = 0; i < max; i++)
+		if (z[i].name[0])
+			nr = i + 1;
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		/* "Node 0, zone   Normal    164    131 ..." */
+		const char *zp = strstr(l, "zone");
+		const char *eol = strchr(l, '\n');
+		if (!zp || (eol && zp > eol))
+			continue;
+		zp += 4;
+		while (*zp == ' ')
+			zp++;
+		char name[16];
+		size_t len = strcspn(zp, " \n");
+		if (!len || len >= sizeof(name))
+			continue;
+		memcpy(name, zp, len);
+		name[len] = 0;
+		unsigned i;
+		for (i = 0; i < nr && strcmp(z[i].name, name); i++)
+			;
+		if (i == nr) {
+			if (nr == max)
+				continue;
+			memset(&z[nr], 0, sizeof(z[nr]));
+			snprintf(z[nr].name, sizeof(z[nr].name), "%s", name);
+			nr++;
+		}
+		const char *p = zp + len;
+		double *col = sim ? z[i].sim : z[i].obs;
+		for (unsigned o = 0; o < VALIDATE_ORDERS; o++) {
+			char *end;
+			double v = strtod(p, &end);
+			if (end == p || (eol && end > eol))
+				break;
+			col[o] += v;
+			p = end;
+		}
+		if (sim)
+			z[i].have_sim = true;
+		else
+			z[i].have_obs = true;
+	}
+	return nr;
+}
+
+static double free_hi(const double *n)
+{
+	double all = 0, hi = 0;
+	for (unsigned o = 0; o < VALIDATE_ORDERS; o++) {
+		double pages = n[o] * (double)(1u << o);
+		all += pages;
+		if (o >= VALIDATE_HI_ORDER)
+			hi += pages;
+	}
+	return all > 0 ? hi / all : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Sum of "A+B+C" names looked up by FN; false when none is there. */
+static bool sum_names(const char *names, bool (*fn)(const void *ctx, const char *name, double *v),
+		      const void *ctx, double *out)
+{
+	bool any = false;
+	double sum = 0;
+	const char *p = names;
+	while (*p) {
+		size_t n = strcspn(p, "+");
+		char name[96];
+		snprintf(name, sizeof(name), "%.*s", (int)MIN(n, sizeof(name) - 1), p);
+		double v;
+		if (fn(ctx, name, &v)) {
+			any = true;
+			sum += v;
+		}
+		p += n;
+		if (*p == '+')
+			p++;
+	}
+	*out = sum;
+	return any;
+}
+
+struct vmstat_pair {
+	const char *before, *after;
+};
+
+static bool vmstat_delta(const void *ctx, const char *name, double *v)
+{
+	const struct vmstat_pair *vp = ctx;
+	double a, b;
+	if (!vp->before || !vp->after || !vmstat_value(vp->before, name, &b) || !vmstat_value(vp->after, name, &a))
+		return false;
+	*v = a - b;
+	return true;
+}
+
+static bool json_number_at(const void *ctx, const char *name, double *v)
+{
+	const struct json_value *j = json_get(ctx, name);
+	if (!j || j->type != JSON_NUMBER)
+		return false;
+	*v = j->number;
+	return true;
+}
+
+int validate_score(const char *cap_dir, const char *run_dir, struct validate_capture *vc,
+		   struct sim_error *err)
+{
+	char p[8400];
+	snprintf(p, sizeof(p), "%s/summary.json", run_dir);
+	struct json_value *sum = json_load(p, err);
+	if (!sum)
+		return -1;
+	const struct json_value *counters = json_get(sum, "counters");
+	const struct json_value *observed = json_get(sum, "observed");
+	char *vm_before = NULL, *vm_after = NULL;
+	snprintf(p, sizeof(p), "%s/before.vmstat", cap_dir);
+	vm_before = sim_read_file(p, NULL, NULL);
+	snprintf(p, sizeof(p), "%s/after.vmstat", cap_dir);
+	vm_after = sim_read_file(p, NULL, NULL);
+	struct vmstat_pair vp = { vm_before, vm_after };
+	snprintf(p, sizeof(p), "%s/capture.json", cap_dir);
+	struct json_value *capture = json_load(p, NULL); /* NULL: not made by mmsim capture */
+
+	vc->nr_figures = 0;
+	double logs[VALIDATE_MAX_FIGURES];
+	unsigned nr_logs = 0;
+	vc->nr_key = vc->nr_key_known = vc->nr_within = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(figure_defs); i++) {
+		const struct figure_def *d = &figure_defs[i];
+		struct validate_figure *f = &vc->fig[vc->nr_figures];
+		memset(f, 0, sizeof(*f));
+		f->name = d->name;
+		f->key = d->key;
+		for (unsigned a = 0; a < ARRAY_SIZE(d->obs) && d->obs[a] && !f->have_obs; a++) {
+			if (!strncmp(d->obs[a], "vmstat:", 7)) {
+				f->have_obs = sum_names(d->obs[a] + 7, vmstat_delta, &vp, &f->obs);
+				f->obs_source = "vmstat";
+			} else {
+				f->have_obs = observed && json_number_at(observed, d->obs[a] + 6, &f->obs);
+				if (!f->have_obs && event_enabled(capture, d->obs[a] + 6)) {
+					f->have_obs = true; /* enabled, never fired */
+					f->obs = 0;
+				}
+				f->obs_source = "trace";
+			}
+		}
+		if (!f->have_obs)
+			f->obs_source = NULL;
+		f->have_sim = counters && sum_names(d->sim, json_number_at, counters, &f->sim);
+		/* an extra figure the capture cannot tell is left out, a key one is listed */
+		if (!d->key && !f->have_obs)
+			continue;
+		vc->nr_figures++;
+		if (!d->key)
+			continue;
+		vc->nr_key++;
+		if (!f->have_obs || !f->have_sim)
+			continue;
+		vc->nr_key_known++;
+		bool within = f->obs == 0 ? f->sim == 0 : f->sim / f->obs >= 0.5 && f->sim / f->obs <= 2;
+		vc->nr_within += within;
+		logs[nr_logs++] = fabs(log2((f->sim + 1) / (f->obs + 1)));
+	}
+	if (nr_logs) {
+		qsort(logs, nr_logs, sizeof(logs[0]), cmp_double);
+		vc->median_log2 = nr_logs % 2 ? logs[nr_logs / 2] : (logs[nr_logs / 2 - 1] + logs[nr_logs / 2]) / 2;
+	} else {
+		vc->median_log2 = NAN;
+	}
+
+	/* buddyinfo: the zones of both, in the capture's order */
+	memset(vc->zone, 0, sizeof(vc->zone));
+	vc->nr_zones = 0;
+	snprintf(p, sizeof(p), "%s/after.buddyinfo", cap_dir);
+	char *text = sim_read_file(p, NULL, NULL);
+	if (text)
+		vc->nr_zones = validate_parse_buddyinfo(text, vc->zone, VALIDATE_MAX_ZONES, false);
+	free(text);
+	snprintf(p, sizeof(p), "%s/buddyinfo", run_dir);
+	text = sim_read_file(p, NULL, NULL);
+	if (text)
+		vc->nr_zones = validate_parse_buddyinfo(text, vc->zone, VALIDATE_MAX_ZONES, true);
+	free(text);
+	for (unsigned z = 0; z < vc->nr_zones; z++) {
+		struct validate_zone *vz = &vc->zone[z];
+		vz->distance = 0;
+		for (unsigned o = 0; o < VALIDATE_ORDERS; o++)
+			vz->distance += fabs(log2((vz->sim[o] + 1) / (vz->obs[o] + 1)));
+		vz->obs_free_hi = free_hi(vz->obs);
+		vz->sim_free_hi = free_hi(vz->sim);
+	}
+	free(vm_before);
+	free(vm_after);
+	json_free(capture);
+	json_free(sum);
+	return 0;
+}
+
+/* ---- replay --------------------------------------------------------------------------- */
+
+/* Run ARGV with stdout and stderr into LOG; 0 when it exited 0. */
+static int spawn(char *const *argv, const char *log, int *status)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], argv);
+		fprintf(stderr, "cannot execute %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(*status) && WEXITSTATUS(*status) == 0 ? 0 : -1;
+}
+
+/* The last line of LOG, for an error message. */
+static void last_line(const char *log, char *buf, size_t n)
+{
+	char *text = sim_read_file(log, NULL, NULL);
+	buf[0] = 0;
+	if (!text)
+		return;
+	size_t len = strlen(text);
+	while (len && text[len - 1] == '\n')
+		text[--len] = 0;
+	const char *l = strrchr(text, '\n');
+	snprintf(buf, n, "%s", l ? l + 1 : text);
+	free(text);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void read_kernel(const char *dir, char *buf, size_t n)
+{
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/capture.json", dir);
+	struct json_value *j = json_load(p, NULL);
+	const struct json_value *r = j ? json_path(j, "kernel.release") : NULL;
+	buf[0] = 0;
+	if (r && r->type == JSON_STRING)
+		snprintf(buf, n, "%s", r->string);
+	json_free(j);
+}
+
+static void replay_one(const struct validate_control *vc, const char *dir, const char *work,
+		       struct validate_capture *cap)
+{
+	char trace[4500], cfg[4500], run[4500], log[4500];
+	snprintf(trace, sizeof(trace), "%s/trace.mmt.gz", work);
+	snprintf(cfg, sizeof(cfg), "%s/trace.yaml", work);
+	snprintf(run, sizeof(run), "%s/run", work);
+	double t0 = now_s();
+	int status;
+	read_kernel(dir, cap->kernel, sizeof(cap->kernel));
+	snprintf(log, sizeof(log), "%s/import.log", work);
+	char *imp[] = { (char *)vc->mmsim, "import", (char *)dir, "-o", trace, NULL };
+	if (spawn(imp, log, &status)) {
+		char l[400];
+		last_line(log, l, sizeof(l));
+		snprintf(cap->error, sizeof(cap->error), "import failed: %s", l);
+		return;
+	}
+	snprintf(log, sizeof(log), "%s/run.log", work);
+	char *runv[] = { (char *)vc->mmsim, "run", cfg, "-o", run, NULL };
+	if (spawn(runv, log, &status)) {
+		char l[400];
+		last_line(log, l, sizeof(l));
+		snprintf(cap->error, sizeof(cap->error), "run failed: %s", l);
+		return;
+	}
+	cap->seconds = now_s() - t0;
+	struct sim_error err = { 0 };
+	if (validate_score(dir, run, cap, &err))
+		snprintf(cap->error, sizeof(cap->error), "%s", err.msg);
+}
+
+static int add_capture(struct validate_result *res, const char *dir, struct sim_error *err)
+{
+	struct validate_capture *n = realloc(res->cap, (res->nr + 1) * sizeof(*n));
+	if (!n)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	res->cap = n;
+	struct validate_capture *c = &res->cap[res->nr++];
+	memset(c, 0, sizeof(*c));
+	c->median_log2 = NAN;
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	size_t len = strlen(c->dir);
+	while (len > 1 && c->dir[len - 1] == '/')
+		c->dir[--len] = 0;
+	const char *base = strrchr(c->dir, '/');
+	snprintf(c->name, sizeof(c->name), "%.255s", base ? base + 1 : c->dir);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* PATH is a capture (has a trace) or a directory of captures (sorted by name). */
+static int collect(struct validate_result *res, const char *path, struct sim_error *err)
+{
+	struct capture_files *cf = malloc(sizeof(*cf));
+	if (!cf)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	int rc = 0;
+	if (!capture_is_dir(path)) {
+		rc = sim_error_set(err, EX_NOINPUT_, "%s: not a directory", path);
+	} else if (capture_files_find(path, cf, NULL) == 0) {
+		rc = add_capture(res, path, err);
+	} else {
+		DIR *d = opendir(path);
+		char **names = NULL;
+		size_t nr = 0;
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			char sub[4400];
+			if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+			if (capture_files_find(sub, cf, NULL))
+				continue;
+			char **nn = realloc(names, (nr + 1) * sizeof(*nn));
+			if (!nn || !(nn[nr] = strdup(sub))) {
+				names = nn ? nn : names;
+				rc = sim_error_set(err, EX_SOFTWARE_, "out of memory");
+				break;
+			}
+			names = nn;
+			nr++;
+		}
+		if (d)
+			closedir(d);
+		if (names)
+			qsort(names, nr, sizeof(*names), cmp_str);
+		for (size_t i = 0; i < nr; i++) {
+			if (!rc)
+				rc = add_capture(res, names[i], err);
+			free(names[i]);
+		}
+		free(names);
+		if (!rc && !nr)
+			rc = sim_error_set(err, EX_NOINPUT_, "%s: no capture in it (a directory with a trace and "
+							     "before/after /proc snapshots)", path);
+	}
+	free(cf);
+	return rc;
+}
+
+int validate_run(const struct validate_control *vc, struct validate_result *res, struct sim_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	for (size_t i = 0; i < vc->nr_paths; i++)
+		if (collect(res, vc->paths[i], err))
+			return -1;
+	char tmpl[] = "/tmp/mmsim-validate.XXXXXX";
+	const char *base = vc->keep;
+	if (!base) {
+		if (!mkdtemp(tmpl))
+			return sim_error_set(err, EX_CANTCREAT_, "%s: %s", tmpl, strerror(errno));
+		base = tmpl;
+	} else if (runset_mkdir_p(base, err)) {
+		return -1;
+	}
+	for (size_t i = 0; i < res->nr; i++) {
+		struct validate_capture *c = &res->cap[i];
+		char work[4400];
+		snprintf(work, sizeof(work), "%s/%s", base, c->name);
+		runset_rm_rf(work);
+		if (runset_mkdir_p(work, err)) {
+			if (!vc->keep)
+				runset_rm_rf(tmpl);
+			return -1;
+		}
+		if (vc->log) {
+			fprintf(vc->log, "mmsim validate: replaying %s ...\n", c->dir);
+			fflush(vc->log);
+		}
+		replay_one(vc, c->dir, work, c);
+		if (vc->log && c->error[0])
+			fprintf(vc->log, "mmsim validate: %s: %s\n", c->name, c->error);
+	}
+	if (!vc->keep)
+		runset_rm_rf(tmpl);
+	return 0;
+}
+
+void validate_result_free(struct validate_result *res)
+{
+	free(res->cap);
+	memset(res, 0, sizeof(*res));
+}
+
+/* ---- output ------------------------------------------------------------------------- */
+
+static void fmt_num(char *buf, size_t n, bool have, double v)
+{
+	if (!have)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.0f", v);
+}
+
+void validate_write_text(const struct validate_result *res, FILE *fp)
+{
+	for (size_t i = 0; i < res->nr; i++) {
+		const struct validate_capture *c = &res->cap[i];
+		fprintf(fp, "== %s (%s%s%s)\n", c->name, c->dir, c->kernel[0] ? ", Linux " : "", c->kernel);
+		if (c->error[0]) {
+			fprintf(fp, "   replay failed: %s\n\n", c->error);
+			continue;
+		}
+		fprintf(fp, "%-26s %12s %12s %9s  %-3s %s\n", "figure", "observed", "simulated", "sim/obs", "2x",
+			"note");
+		bool extra_seen = false;
+		for (unsigned k = 0; k < c->nr_figures; k++) {
+			const struct validate_figure *f = &c->fig[k];
+			if (!f->key && !extra_seen) {
+				fprintf(fp, "  more (not scored):\n");
+				extra_seen = true;
+			}
+			char o[32], s[32], r[32];
+			const char *w = "", *note = "";
+			fmt_num(o, sizeof(o), f->have_obs, f->obs);
+			fmt_num(s, sizeof(s), f->have_sim, f->sim);
+			snprintf(r, sizeof(r), "-");
+			if (f->have_obs && f->have_sim) {
+				if (f->obs > 0)
+					snprintf(r, sizeof(r), "%.3g", f->sim / f->obs);
+				else
+					snprintf(r, sizeof(r), f->sim > 0 ? "inf" : "=");
+				bool within = f->obs == 0 ? f->sim == 0 : f->sim / f->obs >= 0.5 && f->sim / f->obs <= 2;
+				w = within ? "yes" : "no";
+			}
+			if (!f->have_obs)
+				note = "not in the capture";
+			else if (!f->have_sim)
+				note = "not simulated";
+			else if (!strcmp(f->obs_source, "trace"))
+				note = "observed: trace events";
+			fprintf(fp, "%s%-*s %12s %12s %9s  %-3s %s\n", f->key ? "" : "  ", f->key ? 26 : 24, f->name, o,
+				s, r, f->key ? w : "", note);
+		}
+		fprintf(fp, "key figures within 2x: %u of %u", c->nr_within, c->nr_key_known);
+		if (c->nr_key_known < c->nr_key)
+			fprintf(fp, " (%u more the capture or the simulator cannot tell)", c->nr_key - c->nr_key_known);
+		if (isnan(c->median_log2))
+			fprintf(fp, "; median |log2 sim/obs| -\n");
+		else
+			fprintf(fp, "; median |log2 sim/obs| %.2f (%.2gx)\n", c->median_log2, exp2(c->median_log2));
+		if (c->nr_zones) {
+			fprintf(fp, "%-10s %18s %24s\n", "zone", "buddyinfo distance", "free at order>=9 obs/sim");
+			for (unsigned z = 0; z < c->nr_zones; z++) {
+				const struct validate_zone *vz = &c->zone[z];
+				if (!vz->have_obs || !vz->have_sim) {
+					fprintf(fp, "%-10s %18s %24s\n", vz->name, "-",
+						vz->have_obs ? "not simulated" : "not in the capture");
+					continue;
+				}
+				char fr[64];
+				snprintf(fr, sizeof(fr), "%.1f%% / %.1f%%", 100 * vz->obs_free_hi, 100 * vz->sim_free_hi);
+				fprintf(fp, "%-10s %18.1f %24s\n", vz->name, vz->distance, fr);
+			}
+		}
+		fputc('\n', fp);
+	}
+	/* the scoreboard */
+	fprintf(fp, "%-16s %10s %14s %s\n", "capture", "within 2x", "median |log2|", "buddyinfo distance per zone");
+	for (size_t i = 0; i < res->nr; i++) {
+		const struct validate_capture *c = &res->cap[i];
+		if (c->error[0]) {
+			fprintf(fp, "%-16s replay failed\n", c->name);
+			continue;
+		}
+		char w[32], m[32];
+		snprintf(w, sizeof(w), "%u/%u", c->nr_within, c->nr_key_known);
+		if (isnan(c->median_log2))
+			snprintf(m, sizeof(m), "-");
+		else
+			snprintf(m, sizeof(m), "%.2f", c->median_log2);
+		fprintf(fp, "%-16s %10s %14s ", c->name, w, m);
+		for (unsigned z = 0; z < c->nr_zones; z++)
+			if (c->zone[z].have_obs && c->zone[z].have_sim)
+				fprintf(fp, " %s %.1f", c->zone[z].name, c->zone[z].distance);
+		fputc('\n', fp);
+	}
+}
+
+static void json_num_or_null(struct jsonw *w, bool have, double v)
+{
+	if (!have || isnan(v) || isinf(v))
+		jsonw_null(w);
+	else
+		jsonw_printf(w, "%.6g", v);
+}
+
+void validate_write_json(const struct validate_result *res, FILE *fp)
+{
+	struct jsonw w;
+	jsonw_init(&w, fp, 0);
+	jsonw_object(&w);
+	jsonw_key(&w, "format");
+	jsonw_string(&w, "mmsim-validate");
+	jsonw_key(&w, "version");
+	jsonw_u64(&w, 1);
+	jsonw_key(&w, "captures");
+	jsonw_array(&w);
+	for (size_t i = 0; i < res->nr; i++) {
+		const struct validate_capture *c = &res->cap[i];
+		jsonw_object(&w);
+		jsonw_key(&w, "name");
+		jsonw_string(&w, c->name);
+		jsonw_key(&w, "dir");
+		jsonw_string(&w, c->dir);
+		if (c->kernel[0]) {
+			jsonw_key(&w, "kernel");
+			jsonw_string(&w, c->kernel);
+		}
+		if (c->error[0]) {
+			jsonw_key(&w, "error");
+			jsonw_string(&w, c->error);
+			jsonw_end(&w);
+			continue;
+		}
+		jsonw_key(&w, "key_figures");
+		jsonw_u64(&w, c->nr_key);
+		jsonw_key(&w, "key_known");
+		jsonw_u64(&w, c->nr_key_known);
+		jsonw_key(&w, "within_2x");
+		jsonw_u64(&w, c->nr_within);
+		jsonw_key(&w, "median_abs_log2");
+		json_num_or_null(&w, true, c->median_log2);
+		jsonw_key(&w, "figures");
+		jsonw_array(&w);
+		for (unsigned k = 0; k < c->nr_figures; k++) {
+			const struct validate_figure *f = &c->fig[k];
+			jsonw_object_inline(&w);
+			jsonw_key(&w, "name");
+			jsonw_string(&w, f->name);
+			jsonw_key(&w, "key");
+			jsonw_bool(&w, f->key);
+			jsonw_key(&w, "observed");
+			json_num_or_null(&w, f->have_obs, f->obs);
+			jsonw_key(&w, "simulated");
+			json_num_or_null(&w, f->have_sim, f->sim);
+			jsonw_key(&w, "source");
+			if (f->obs_source)
+				jsonw_string(&w, f->obs_source);
+			else
+				jsonw_null(&w);
+			jsonw_end(&w);
+		}
+		jsonw_end(&w);
+		jsonw_key(&w, "zones");
+		jsonw_array(&w);
+		for (unsigned z = 0; z < c->nr_zones; z++) {
+			const struct validate_zone *vz = &c->zone[z];
+			jsonw_object(&w);
+			jsonw_key(&w, "zone");
+			jsonw_string(&w, vz->name);
+			bool both = vz->have_obs && vz->have_sim;
+			jsonw_key(&w, "distance");
+			json_num_or_null(&w, both, vz->distance);
+			jsonw_key(&w, "observed_free_hi");
+			json_num_or_null(&w, vz->have_obs, vz->obs_free_hi);
+			jsonw_key(&w, "simulated_free_hi");
+			json_num_or_null(&w, vz->have_sim, vz->sim_free_hi);
+			jsonw_key(&w, "observed_buddyinfo");
+			jsonw_array(&w);
+			for (unsigned o = 0; vz->have_obs && o < VALIDATE_ORDERS; o++)
+				jsonw_printf(&w, "%.0f", vz->obs[o]);
+			jsonw_end(&w);
+			jsonw_key(&w, "simulated_buddyinfo");
+			jsonw_array(&w);
+			for (unsigned o = 0; vz->have_sim && o < VALIDATE_ORDERS; o++)
+				jsonw_printf(&w, "%.0f", vz->sim[o]);
+			jsonw_end(&w);
+			jsonw_end(&w);
+		}
+		jsonw_end(&w);
+		jsonw_end(&w);
+	}
+	jsonw_end(&w);
+	jsonw_end(&w);
+	fputc('\n', fp);
+}

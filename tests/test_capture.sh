@@ -1,0 +1,101 @@
+#!/bin/sh
+# mmsim capture on a fake tracefs (MMSIM_CAPTURE_TRACEFS) and /proc (MMSIM_CAPTURE_PROC):
+# a ring buffer that dropped events, or still holds unread ones, or was read by someone else
+# is refused (exit 75, naming the CPU and the count, nothing written); a clean one writes the
+# trace, the snapshots and capture.json; `mmsim import DIR` takes the directory alone;
+# `mmsim validate` replays it and prints the figures (hand-checked: 2 kswapd wakes in the
+# trace, a pgscan_kswapd delta of 100 put in after.vmstat); `mmsim report` renders that.
+# Env (from tests/meson.build): MMSIM, MESON_SOURCE_ROOT.
+test_name=capture
+. "${MESON_SOURCE_ROOT:?}/tests/lib.sh"
+cd "$work"
+real=$src/tests/data/real/compile-thp
+[ -f "$real/before.zoneinfo" ] || { echo "SKIP: $real missing"; exit 77; }
+
+mkdir -p fake/events/kmem/mm_page_alloc fake/events/kmem/mm_page_free \
+	fake/events/vmscan/mm_vmscan_kswapd_wake fake/per_cpu/cpu0 fake/per_cpu/cpu1 proc
+for f in tracing_on buffer_size_kb trace set_event_notrace_pid events/kmem/mm_page_alloc/enable \
+	events/kmem/mm_page_free/enable events/vmscan/mm_vmscan_kswapd_wake/enable; do
+	: > "fake/$f"
+done
+cat > pipe.txt <<'EOT'
+              dd-100     [000] ..... 100.000001: mm_page_alloc: page=0000000012345678 pfn=0x100000 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_ZERO
+         kswapd0-50      [001] ..... 100.000010: mm_vmscan_kswapd_wake: nid=0 order=0
+         kswapd0-50      [001] ..... 100.000020: mm_vmscan_kswapd_wake: nid=0 order=0
+              dd-100     [000] ..... 100.000030: mm_page_free: page=0000000012345678 pfn=0x100000 order=0
+EOT
+for k in zoneinfo buddyinfo pagetypeinfo vmstat; do cp "$real/before.$k" "proc/$k"; done
+printf 'MemTotal:       24683664 kB\nMemFree:         1000000 kB\n' > proc/meminfo
+# stats CPU0 CPU1 (entries overrun dropped read for each)
+stats() {
+	printf 'entries: %s\noverrun: %s\ncommit overrun: 0\nbytes: 0\ndropped events: %s\nread events: %s\n' \
+		"$1" "$2" "$3" "$4" > fake/per_cpu/cpu0/stats
+	printf 'entries: 0\noverrun: 0\ncommit overrun: 0\nbytes: 0\ndropped events: 0\nread events: %s\n' \
+		"$5" > fake/per_cpu/cpu1/stats
+	cp pipe.txt fake/trace_pipe
+}
+export MMSIM_CAPTURE_TRACEFS="$work/fake" MMSIM_CAPTURE_PROC="$work/proc"
+
+stats 0 0 3 2 2
+expect 75 "cpu0: 0 overrun, 0 commit overrun, 3 dropped, 0 left unread" capture -o lost -- true
+[ ! -e lost ] || fail "a capture that lost events left its directory"
+ls | grep -q '\.tmp\.' && fail "a refused capture left a temporary directory"
+pass "dropped events: refused (75), cpu and count named, nothing written"
+
+stats 0 4 0 2 2
+expect 75 "cpu0: 4 overrun" capture -o lost -- true
+stats 5 0 0 2 2
+expect 75 "5 left unread" capture -o lost -- true
+stats 0 0 0 9 2
+expect 75 "another reader" capture -o lost -- true
+[ ! -e lost ] || fail "a refused capture left its directory"
+pass "overrun, unread and stolen events: refused"
+
+stats 0 0 0 2 2
+"$mmsim" capture -o cap -- sh -c 'exit 0' 2> err.txt || fail "clean capture: $(cat err.txt)"
+grep -q "4 events in" err.txt || fail "capture summary: $(cat err.txt)"
+zcat cap/trace.txt.gz | cmp -s - pipe.txt || fail "trace.txt.gz is not what trace_pipe gave"
+for k in zoneinfo buddyinfo pagetypeinfo vmstat meminfo; do
+	cmp -s "cap/before.$k" "proc/$k" && cmp -s "cap/after.$k" "proc/$k" || fail "snapshot $k"
+done
+grep -q '"events": 4' cap/capture.json || fail "capture.json events: $(cat cap/capture.json)"
+grep -q '"mm_vmscan_kswapd_wake": 2' cap/capture.json || fail "capture.json event_counts"
+grep -q '"vmscan:mm_vmscan_kswapd_wake"' cap/capture.json || fail "capture.json events_enabled"
+grep -q '"cma:cma_alloc_start"' cap/capture.json || fail "capture.json events_missing"
+grep -q '"command": \[' cap/capture.json || fail "capture.json command"
+[ "$(cat fake/tracing_on)" = 0 ] || fail "tracing left on"
+[ "$(cat fake/events/kmem/mm_page_alloc/enable)" = 0 ] || fail "event left enabled"
+pass "clean capture: trace, before/after snapshots, capture.json (events, counts, enabled, missing)"
+
+expect 64 "names no event" capture -o x --events kmem:nonesuch -- true
+stats 0 0 0 2 2
+expect 69 "this kernel has no event kmem:mm_page_alloc_extfrag" capture -o x --events kmem:mm_page_alloc_extfrag -- true
+pass "--events: unknown names and events this kernel lacks are refused"
+unset MMSIM_CAPTURE_TRACEFS MMSIM_CAPTURE_PROC
+
+# -- import takes the directory alone ---------------------------------------------------
+mkdir imp
+"$mmsim" import cap -o imp/t.mmt.gz 2> err.txt || fail "import DIR: $(cat err.txt)"
+grep -q "trace: t.mmt.gz" imp/t.yaml || fail "replay config: $(cat imp/t.yaml)"
+grep -q "normal: 5394266" imp/t.yaml || fail "replay config machine: $(cat imp/t.yaml)"
+"$mmsim" inspect imp/t.mmt.gz > insp.txt
+grep -q "observed.kswapd_wake.*2" insp.txt || fail "observed figures: $(head -40 insp.txt)"
+grep -q "import.prefill_source.*before.zoneinfo" insp.txt || fail "prefill from the directory"
+expect 64 "brings its own" import cap --prefill "$real/before.zoneinfo"
+pass "import DIR: trace, prefill and replay config from the directory alone"
+
+# -- validate: the tiny capture, with a pgscan_kswapd delta of 100 -------------------------
+awk '$1 == "pgscan_kswapd" { $2 += 100 } { print }' cap/after.vmstat > v && mv v cap/after.vmstat
+"$mmsim" validate cap > val.txt 2> err.txt || fail "validate: $(cat err.txt)"
+grep -Eq '^kswapd_wake +2 +[0-9]+ .*observed: trace events' val.txt || fail "kswapd_wake row: $(cat val.txt)"
+grep -Eq '^pgscan_kswapd +100 ' val.txt || fail "pgscan_kswapd row: $(cat val.txt)"
+grep -Eq '^direct_reclaim +- .*not in the capture' val.txt || fail "direct_reclaim row: $(cat val.txt)"
+grep -q '^key figures within 2x: ' val.txt || fail "score line: $(cat val.txt)"
+grep -Eq '^Normal +[0-9.]+ +[0-9.]+% / [0-9.]+%' val.txt || fail "buddyinfo row: $(cat val.txt)"
+"$mmsim" validate --json -o val.json cap 2> err.txt || fail "validate --json: $(cat err.txt)"
+grep -q '"format": "mmsim-validate"' val.json || fail "validate json"
+"$mmsim" report val.json -o rep > /dev/null 2> err.txt || fail "report of validate: $(cat err.txt)"
+grep -q "<svg" rep/index.html && grep -q "kswapd_wake" rep/report.md || fail "validate report"
+expect 66 "no capture in it" validate imp
+pass "validate: observed from trace and vmstat, marks, buddyinfo row, JSON, report"
+echo "$nr_pass passed, 0 failed"

@@ -1,0 +1,200 @@
+/* test_validate.c — sim/validate (scores of a replay against its capture) and the
+ * ring-buffer statistics parser of sim/trace/capture, on hand-made directories whose
+ * expected figures are worked out by hand in the comments. */
+#include "testlib.h"
+#include "trace/capture.h"
+#include "validate/validate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *fp = fopen(p, "w");
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	CHECK_EQ(remove(p), 0);
+}
+
+static const struct validate_figure *fig(const struct validate_capture *c, const char *name)
+{
+	for (unsigned i = 0; i < c->nr_figures; i++)
+		if (!strcmp(c->fig[i].name, name))
+			return &c->fig[i];
+	return NULL;
+}
+
+static void test_cpu_stats(void)
+{
+	/* per_cpu/cpu1/stats of a 6.18 kernel */
+	static const char text[] = "entries: 12\noverrun: 3\ncommit overrun: 1\nbytes: 0\n"
+				   "oldest event ts:   512.668150\nnow ts:   517.358895\n"
+				   "dropped events: 7\nread events: 364647\n";
+	struct capture_cpu_stats st;
+	CHECK_EQ(capture_parse_cpu_stats(text, &st), 0);
+	CHECK_EQ(st.entries, 12);
+	CHECK_EQ(st.overrun, 3);
+	CHECK_EQ(st.commit_overrun, 1);
+	CHECK_EQ(st.dropped, 7);
+	CHECK_EQ(st.read, 364647);
+	/* without the lines that say whether anything was lost, it cannot tell */
+	CHECK_EQ(capture_parse_cpu_stats("bytes: 0\nread events: 3\n", &st), -1);
+}
+
+/* A capture and its replay, each figure chosen so the arithmetic is easy by hand:
+ *   figure                   obs (after-before / trace)  sim   sim/obs  within  |log2((s+1)/(o+1))|
+ *   kswapd_wake              2 (trace)                   3     1.5      yes     log2(4/3)    = 0.415
+ *   direct_reclaim           - (event not captured)      4
+ *   pgscan_kswapd            1400-1000 = 400             800   2        yes     log2(801/401)= 0.998
+ *   pgscan_direct            0                           0     =        yes     0
+ *   allocstall               (14-10) + (0-0) = 4         2+2   1        yes     0
+ *   nr_written               1500-500 = 1000             250   0.25     no      log2(1001/251)= 1.996
+ *   workingset_refault_file  0                           0     =        yes     0
+ *   compact_stall            0                           1     inf      no      log2(2/1)    = 1
+ *   compact_migrate_scanned  400-100 = 300               100   0.33     no      log2(301/101)= 1.575
+ *   compact_free_scanned     2000-1000 = 1000            3000  3        no      log2(3001/1001)= 1.584
+ *   pgmigrate_success        113-50 = 63                 31    0.49     no      log2(64/32)  = 1
+ *   extfrag                  3 (trace)                   6     2        yes     log2(7/4)    = 0.807
+ *   alloc_fail               - (not captured)            -
+ * 11 known, 6 within; sorted logs 0 0 0 .415 .807 .998 1 1 1.575 1.584 1.996: median .998.
+ * Buddyinfo Normal: obs 3 1 0 0 0 0 0 0 0 1 0, sim 1 1 0 0 0 0 0 0 0 0 1:
+ *   distance |log2(2/4)| + |log2(1/2)| + |log2(2/1)| = 3;
+ *   free at order >= 9: obs 512 / (3 + 2 + 512) = 0.99033, sim 1024 / (1 + 2 + 1024) = 0.99708.
+ * DMA is in the capture only: not simulated. */
+static void test_score(void)
+{
+	char cap[4096], run[4096];
+	snprintf(cap, sizeof(cap), "%s/cap", tl_tmpdir());
+	snprintf(run, sizeof(run), "%s/run", tl_tmpdir());
+	mkdir(cap, 0755);
+	mkdir(run, 0755);
+	put(cap, "before.vmstat", "nr_written 500\npgscan_kswapd 1000\npgscan_direct 0\nallocstall_normal 10\n"
+				  "allocstall_movable 0\nworkingset_refault_file 0\ncompact_stall 5\n"
+				  "compact_migrate_scanned 100\ncompact_free_scanned 1000\npgmigrate_success 50\n"
+				  "pageoutrun 7\npswpout 0\n");
+	put(cap, "after.vmstat", "nr_written 1500\npgscan_kswapd 1400\npgscan_direct 0\nallocstall_normal 14\n"
+				 "allocstall_movable 0\nworkingset_refault_file 0\ncompact_stall 5\n"
+				 "compact_migrate_scanned 400\ncompact_free_scanned 2000\npgmigrate_success 113\n"
+				 "pageoutrun 9\npswpout 0\n");
+	put(cap, "after.buddyinfo", "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n"
+				    "Node 0, zone   Normal      3      1      0      0      0      0      0      0      0      1      0 \n");
+	put(run, "buddyinfo", "Node 0, zone   Normal      1      1      0      0      0      0      0      0      0      0      1 \n");
+	put(run, "summary.json",
+	    "{\"counters\": {\"pageoutrun\": 3, \"allocstall_normal\": 2, \"allocstall_movable\": 2,\n"
+	    " \"pgscan_kswapd\": 800, \"pgscan_direct\": 0, \"nr_written\": 250, \"workingset_refault_file\": 0,\n"
+	    " \"compact_stall\": 1, \"compact_migrate_scanned\": 100, \"compact_free_scanned\": 3000,\n"
+	    " \"pgmigrate_success\": 31, \"mmsim_extfrag_events\": 6, \"mmsim_alloc_fail\": 0},\n"
+	    " \"observed\": {\"kswapd_wake\": 2, \"extfrag\": 3}}\n");
+	struct validate_capture *c = calloc(1, sizeof(*c));
+	struct sim_error err = { 0 };
+	CHECK_EQ(validate_score(cap, run, c, &err), 0);
+	/* a capture.json that lists mm_page_alloc as enabled: no failed allocation is a 0 */
+	put(cap, "capture.json", "{\"events_enabled\": [\"kmem:mm_page_alloc\"]}\n");
+	struct validate_capture *c2 = calloc(1, sizeof(*c2));
+	CHECK_EQ(validate_score(cap, run, c2, &err), 0);
+	const struct validate_figure *af = fig(c2, "alloc_fail");
+	CHECK(af && af->have_obs && af->obs == 0 && af->sim == 0);
+	CHECK_EQ(c2->nr_key_known, 12);
+	CHECK_EQ(c2->nr_within, 7);
+	af = fig(c2, "direct_reclaim");
+	CHECK(af && !af->have_obs);
+	free(c2);
+	remove_file(cap, "capture.json");
+	CHECK_EQ(c->nr_key, 13);
+	CHECK_EQ(c->nr_key_known, 11);
+	CHECK_EQ(c->nr_within, 6);
+	CHECK(fabs(c->median_log2 - log2(801.0 / 401.0)) < 1e-9);
+	const struct validate_figure *f = fig(c, "kswapd_wake");
+	CHECK(f && f->have_obs && f->obs == 2 && !strcmp(f->obs_source, "trace") && f->sim == 3);
+	f = fig(c, "direct_reclaim");
+	CHECK(f && !f->have_obs && f->have_sim && f->sim == 4);
+	f = fig(c, "allocstall");
+	CHECK(f && f->have_obs && f->obs == 4 && f->sim == 4 && !strcmp(f->obs_source, "vmstat"));
+	f = fig(c, "nr_written");
+	CHECK(f && f->obs == 1000 && f->sim == 250);
+	f = fig(c, "alloc_fail");
+	CHECK(f && !f->have_obs && f->have_sim);
+	/* an extra figure is listed only when the capture has it; pswpout has no counter here */
+	f = fig(c, "pswpout");
+	CHECK(f && f->have_obs && f->obs == 0 && !f->have_sim);
+	CHECK(fig(c, "thp_fault_alloc") == NULL);
+	CHECK_EQ(c->nr_zones, 2);
+	CHECK_STR(c->zone[0].name, "DMA");
+	CHECK(c->zone[0].have_obs && !c->zone[0].have_sim);
+	CHECK_STR(c->zone[1].name, "Normal");
+	CHECK(c->zone[1].have_obs && c->zone[1].have_sim);
+	CHECK(fabs(c->zone[1].distance - 3) < 1e-9);
+	CHECK(fabs(c->zone[1].obs_free_hi - 512.0 / 517.0) < 1e-9);
+	CHECK(fabs(c->zone[1].sim_free_hi - 1024.0 / 1027.0) < 1e-9);
+
+	/* the text scoreboard says the same */
+	struct validate_result res = { .nr = 1, .cap = c };
+	snprintf(c->name, sizeof(c->name), "cap");
+	snprintf(c->dir, sizeof(c->dir), "%s", cap);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	validate_write_text(&res, fp);
+	fclose(fp);
+	CHECK(strstr(buf, "key figures within 2x: 6 of 11 (2 more the capture or the simulator cannot tell); "
+			  "median |log2 sim/obs| 1.00") != NULL);
+	CHECK(strstr(buf, "direct_reclaim                        -            4         -      not in the capture") != NULL);
+	CHECK(strstr(buf, "Normal                    3.0            99.0% / 99.7%") != NULL);
+	CHECK(strstr(buf, "cap                    6/11           1.00  Normal 3.0") != NULL);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	validate_write_json(&res, fp);
+	fclose(fp);
+	CHECK(strstr(buf, "\"within_2x\": 6") != NULL);
+	CHECK(strstr(buf, "\"name\": \"direct_reclaim\", \"key\": true, \"observed\": null, \"simulated\": 4") != NULL);
+	free(buf);
+	free(c);
+}
+
+static void test_capture_files(void)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/cf", tl_tmpdir());
+	mkdir(dir, 0755);
+	struct capture_files *cf = calloc(1, sizeof(*cf));
+	struct sim_error err = { 0 };
+	/* no trace: not a capture */
+	CHECK_EQ(capture_files_find(dir, cf, &err), -1);
+	CHECK_EQ(err.code, EX_NOINPUT_);
+	put(dir, "report.txt.gz", "");
+	put(dir, "trace.dat", "");
+	put(dir, "before.zoneinfo", "");
+	put(dir, "after.vmstat", "");
+	CHECK_EQ(capture_files_find(dir, cf, &err), 0);
+	/* text before .dat */
+	CHECK(strstr(cf->trace, "/report.txt.gz") != NULL);
+	CHECK(cf->before[CAPTURE_ZONEINFO][0] && !cf->before[CAPTURE_VMSTAT][0] && cf->after[CAPTURE_VMSTAT][0]);
+	struct capture_prefill_sources ps;
+	capture_prefill_sources_from(cf, &ps);
+	CHECK(ps.zoneinfo && !ps.buddyinfo && !ps.pagetypeinfo && !ps.meminfo);
+	free(cf);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_cpu_stats);
+	RUN(test_score);
+	RUN(test_capture_files);
+	return TEST_END();
+}
