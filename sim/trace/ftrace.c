@@ -333,8 +333,9 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 			goto err;
 		}
 		st->bytes += (uint64_t)n;
-		const char *p = (const char *)c, *e = p + n;
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		/* at the end gzpipe may hand out no stretch at all (c NULL, n 0) */
+		const char *p = n ? (const char *)c : "", *e = p + n;
+		const char *nl = n ? memchr(p, '\n', (size_t)(e - p)) : NULL;
 		if (have) {
 			size_t take = (size_t)((nl ? nl : e) - p);
 			if (have + take >= READ_BUF)
