@@ -37,6 +37,7 @@ enum sim_exit {
 	EX_NOINPUT_ = 66,     /* input file missing or unreadable */
 	EX_UNAVAILABLE_ = 69, /* optional feature not built in */
 	EX_SOFTWARE_ = 70,    /* internal error */
+	EX_OSERR_ = 71,       /* a system call failed (fork, readlink) */
 	EX_CANTCREAT_ = 73,   /* output path is not a regular file mmsim may replace */
 	EX_IOERR_ = 74,       /* output could not be written */
 	EX_TEMPFAIL_ = 75,    /* busy: try again later (a sweep directory in use) */

@@ -15,12 +15,14 @@
  *   simulate  the simulator alone, churn-10m records already in memory (budget <= 45 ns);
  *   scale   churn replay on 4, 64 and 256 GiB machines: ns/record, state and peak RSS per page;
  *   compaction  compact_node cost per doubling of the zone, 1-8 GiB and 64 GiB (<= 2.2x);
+ *   crossing  wall time of CMA experiment 1's whole crossing with -j 2 (budget < 5 min);
  *   pressure  replay cost of the overcommit and anon-2x cases against the churn reference,
  *           and pages scanned per page reclaimed (budgets: <= 3x churn's ns/record, <= 4);
  *           bench/README.md. */
 #include "cli.h"
 #include "opts.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@
 #include <math.h>
 
 #include "../config/config.h"
+#include "../config/plan.h"
 #include "../engine/engine.h"
 #include "../mm/compaction.h"
 #include "../sim.h"
@@ -924,6 +927,67 @@ static double compact_once(uint64_t gib, uint64_t *scanned, uint64_t *migrated, 
 	return t;
 }
 
+/* ---- crossing: the wall time a user waits for a whole CMA experiment ----
+ *
+ * `mmsim sweep configs/sweeps/cma-utilisation.yaml -j 2` (every policy variant x placement x
+ * machine state x 5 seeds) into a fresh directory, as `configs/cma/run.sh utilisation` runs
+ * it: wall time, the children's CPU time, and runs per minute (budget: under 5 minutes on a
+ * 2-core machine). */
+static int bench_crossing(const char *keep_dir)
+{
+	char dir[4096], plan[4200], out[4300], self[4096];
+	if (bench_dir(dir, sizeof(dir), keep_dir))
+		return EX_IOERR_;
+	snprintf(plan, sizeof(plan), "%s/configs/sweeps/cma-utilisation.yaml", source_root());
+	snprintf(out, sizeof(out), "%s/crossing", dir);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		perror("mmsim bench: /proc/self/exe");
+		return EX_OSERR_;
+	}
+	self[n] = 0;
+	struct sim_error err = { 0 };
+	struct plan pl;
+	if (plan_load(&pl, plan, &err))
+		return cli_fail(&err);
+	unsigned runs = pl.nr_units;
+	plan_free(&pl);
+	printf("crossing: %s: %u runs, -j 2 ...\n", plan, runs);
+	fflush(stdout);
+	double c0 = cpu_s(RUSAGE_CHILDREN), t0 = now_s();
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("mmsim bench: fork");
+		return EX_OSERR_;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execl(self, self, "sweep", plan, "-o", out, "-j", "2", (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	double wall = now_s() - t0, cpu = cpu_s(RUSAGE_CHILDREN) - c0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "mmsim bench: the crossing sweep failed (status %d); its log: %s/logs\n", status, out);
+		return EX_SOFTWARE_;
+	}
+	printf("crossing: CMA experiment 1, %u runs with -j 2: %.1f s wall (budget 300 s), %.1f CPU-s, "
+	       "%.1f runs/min\n", runs, wall, cpu, runs / wall * 60);
+	if (!keep_dir) {
+		char cmd[4400];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			fprintf(stderr, "mmsim bench: could not remove %s\n", dir);
+	}
+	return 0;
+}
+
 static int bench_compaction(void)
 {
 	static const uint64_t sizes[] = { 1, 2, 4, 8, 64 };
@@ -1235,7 +1299,7 @@ int cmd_bench(int argc, char **argv)
 		{ 0 },
 	};
 	struct cli_spec spec = {
-		.name = "bench", .synopsis = "[replay|simulate|scale|compaction|state|read|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
+		.name = "bench", .synopsis = "[replay|simulate|scale|compaction|crossing|state|read|pressure|overcommit|anon-2x]", .nr_pos_max = 1,
 		.opts = opts,
 		.about = "Runs the architecture.md §9 benchmarks and prints their figures (medians of 3).\n"
 			 "pressure runs the churn reference, overcommit and anon-2x (bench/README.md);\n"
@@ -1269,7 +1333,8 @@ int cmd_bench(int argc, char **argv)
 		if (!strcmp(which, case_names[k]))
 			po.mask = 1u << k;
 	if (!all && !po.mask && strcmp(which, "state") && strcmp(which, "replay") && strcmp(which, "read") &&
-	    strcmp(which, "simulate") && strcmp(which, "scale") && strcmp(which, "compaction")) {
+	    strcmp(which, "simulate") && strcmp(which, "scale") && strcmp(which, "compaction") &&
+	    strcmp(which, "crossing")) {
 		fprintf(stderr, "mmsim bench: unknown benchmark '%s'\n", which);
 		rc = EX_USAGE_;
 		goto out;
@@ -1288,6 +1353,8 @@ int cmd_bench(int argc, char **argv)
 		rc |= bench_scale(keep);
 	if (all || !strcmp(which, "compaction"))
 		rc |= bench_compaction();
+	if (all || !strcmp(which, "crossing"))
+		rc |= bench_crossing(keep);
 	if (po.mask)
 		rc |= bench_pressure(&po);
 out:
