@@ -455,6 +455,32 @@ static void count_unfinished(struct sim *s)
 
 /* ---- the warm-up of an aged machine (model.md §2.10) ------------------------------------ */
 
+/* The measurement starts here, as a capture takes its "before" snapshot: counters,
+ * latencies, allocation outcomes and record counts restart from zero; the machine keeps
+ * its state. */
+static void reset_measurement(struct sim *s)
+{
+	mm_reset_stats(&s->mm);
+	latency_init(&s->latency);
+	s->nr_records = 0;
+	memset(s->records_by_kind, 0, sizeof(s->records_by_kind));
+	memset(s->unknown_by_kind, 0, sizeof(s->unknown_by_kind));
+	s->records_skipped_killed = 0;
+	s->total_delay_ns = 0;
+}
+
+/* The number of leading records an importer wrote to rebuild the machine's state at
+ * capture start (header import.prefill_records, docs/import.md), or 0. */
+static uint64_t prefill_records(const struct trace_header *h)
+{
+	const char *v = h ? trace_meta_get(h, "import.prefill_records") : NULL;
+	if (!v || !*v)
+		return 0;
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+	return *end ? 0 : (uint64_t)n;
+}
+
 /* Replay the warm-up stream (gen_age.c) open-loop, let it settle, then start the measured
  * phase as a measurement takes its "before" snapshot: counters, latencies, allocation
  * outcomes and the time base start from zero; the machine keeps its aged state.  The
@@ -486,13 +512,7 @@ static int warm_up(struct sim *s, struct sim_error *err)
 	s->on_complete = on_complete;
 	if (rc < 0)
 		return -1;
-	mm_reset_stats(&s->mm);
-	latency_init(&s->latency);
-	s->nr_records = 0;
-	memset(s->records_by_kind, 0, sizeof(s->records_by_kind));
-	memset(s->unknown_by_kind, 0, sizeof(s->unknown_by_kind));
-	s->records_skipped_killed = 0;
-	s->total_delay_ns = 0;
+	reset_measurement(s);
 	s->started = s->running = false;
 	s->first_ns = s->last_ns = 0;
 	s->time_offset_ns = s->engine.now_ns;
@@ -558,10 +578,19 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	struct trace_record rec;
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
 	bool aged = s->cfg.machine.age.mode == MACHINE_AGED;
+	/* An imported capture starts with the records that rebuild the state the machine was
+	 * in when the capture began; what they allocate is not part of the measurement (the
+	 * kernel's counters are deltas from that moment), so it restarts after them. */
+	uint64_t nr_prefill = prefill_records(src_in->header), nr_read = 0;
 	int rc;
 	if (aged && warm_up(s, err))
 		return -1;
 	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+		if (nr_prefill && nr_read++ == nr_prefill) {
+			/* the first record of the capture itself: the prefill's work is done */
+			engine_run_until(&s->engine, rec.time_ns);
+			reset_measurement(s);
+		}
 		if (s->stop && *s->stop)
 			return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
 		if (aged) {
