@@ -118,10 +118,12 @@ struct gzpipe *gzpipe_open(int fd)
 	return g;
 }
 
-int gzpipe_read(struct gzpipe *g, void *buf, unsigned len)
+/* Threaded path, shared by gzpipe_read and gzpipe_next: the current chunk while it has
+ * bytes left to hand out (returns 1, *out set), else the outcome of the read that ended the
+ * stream (0 at the end, -1 on error, errno set).  A chunk handed out to its last byte is
+ * released and the next one waited for. */
+static int gzp_current(struct gzpipe *g, struct gzp_chunk **out)
 {
-	if (!g->threaded)
-		return gzread(g->gz, buf, len);
 	for (;;) {
 		if (!g->cur) {
 			pthread_mutex_lock(&g->mu);
@@ -133,10 +135,8 @@ int gzpipe_read(struct gzpipe *g, void *buf, unsigned len)
 		}
 		struct gzp_chunk *c = g->cur;
 		if (g->pos < c->n) {
-			size_t n = c->n - g->pos < len ? c->n - g->pos : len;
-			memcpy(buf, c->data + g->pos, n);
-			g->pos += n;
-			return (int)n;
+			*out = c;
+			return 1;
 		}
 		/* every byte handed out: now the outcome of the read that ended the chunk */
 		g->zerr = c->zerr;
@@ -154,6 +154,20 @@ int gzpipe_read(struct gzpipe *g, void *buf, unsigned len)
 	}
 }
 
+int gzpipe_read(struct gzpipe *g, void *buf, unsigned len)
+{
+	if (!g->threaded)
+		return gzread(g->gz, buf, len);
+	struct gzp_chunk *c;
+	int rc = gzp_current(g, &c);
+	if (rc != 1)
+		return rc;
+	size_t n = c->n - g->pos < len ? c->n - g->pos : len;
+	memcpy(buf, c->data + g->pos, n);
+	g->pos += n;
+	return (int)n;
+}
+
 long gzpipe_next(struct gzpipe *g, const unsigned char **p)
 {
 	if (!g->threaded) {
@@ -168,35 +182,14 @@ long gzpipe_next(struct gzpipe *g, const unsigned char **p)
 		*p = g->ring->data;
 		return n;
 	}
-	for (;;) {
-		if (!g->cur) {
-			pthread_mutex_lock(&g->mu);
-			while (g->count == 0)
-				pthread_cond_wait(&g->filled, &g->mu);
-			g->cur = &g->ring[g->head];
-			pthread_mutex_unlock(&g->mu);
-			g->pos = 0;
-		}
-		struct gzp_chunk *c = g->cur;
-		if (g->pos < c->n) {
-			*p = c->data + g->pos;
-			long n = (long)(c->n - g->pos);
-			g->pos = c->n; /* handed out whole: released at the next call */
-			return n;
-		}
-		g->zerr = c->zerr;
-		memcpy(g->msg, c->msg, sizeof(g->msg));
-		if (c->status != 1) {
-			errno = c->errnum;
-			return c->status;
-		}
-		pthread_mutex_lock(&g->mu);
-		g->head = (g->head + 1) % GZP_RING;
-		g->count--;
-		pthread_cond_signal(&g->freed);
-		pthread_mutex_unlock(&g->mu);
-		g->cur = NULL;
-	}
+	struct gzp_chunk *c;
+	int rc = gzp_current(g, &c);
+	if (rc != 1)
+		return rc;
+	*p = c->data + g->pos;
+	long n = (long)(c->n - g->pos);
+	g->pos = c->n; /* handed out whole: released at the next call */
+	return n;
 }
 
 const char *gzpipe_error(struct gzpipe *g, int *errnum)
