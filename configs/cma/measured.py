@@ -116,6 +116,13 @@ def replace_block(text, begin, end, body):
     return text[:i + len(begin)] + '\n' + body.rstrip('\n') + '\n' + text[j:]
 
 
+def write_atomic(path, text):
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def main():
     exp, sweep, report, page, readme = sys.argv[1:6]
     md = open(os.path.join(report, 'report.md')).read()
@@ -132,29 +139,24 @@ def main():
                  'lower zone), and the mean of the CMA area\'s pages in use.\n\n' +
                  pressure_table(sweep))
     text = open(page).read()
-    text = replace_block(text, '<!-- measured:begin -->', '<!-- measured:end -->', '\n' + '\n\n'.join(parts) + '\n')
-    tmp = page + '.tmp'
-    open(tmp, 'w').write(text)
-    os.replace(tmp, page)
+    write_atomic(page, replace_block(text, '<!-- measured:begin -->', '<!-- measured:end -->',
+                                     '\n' + '\n\n'.join(parts) + '\n'))
 
     metrics, rows = headline_medians(section(md, 'Headline'))
     if rows and os.path.isfile(readme):
-        body = [f'<!-- {exp}:begin -->', f'**{exp}** — medians over seeds ([{exp}.md]({exp}.md)):', '',
+        begin, end = f'<!-- {exp}:begin -->', f'<!-- {exp}:end -->'
+        body = [f'**{exp}** — medians over seeds ([{exp}.md]({exp}.md)):', '',
                 '| group | ' + ' | '.join(metrics) + ' |', '|---|' + '---:|' * len(metrics)]
         for g, vals in rows:
             body.append(f'| {g} | ' + ' | '.join(v for _, v in vals) + ' |')
-        body.append(f'<!-- {exp}:end -->')
+        body = '\n'.join(body)
         text = open(readme).read()
-        block = '\n'.join(body)
-        if f'<!-- {exp}:begin -->' in text:
-            i, j = text.index(f'<!-- {exp}:begin -->'), text.index(f'<!-- {exp}:end -->')
-            text = text[:i] + block + text[j + len(f'<!-- {exp}:end -->'):]
+        if begin in text:
+            text = replace_block(text, begin, end, body)
         else:
             j = text.index('<!-- summary:end -->')
-            text = text[:j] + block + '\n\n' + text[j:]
-        tmp = readme + '.tmp'
-        open(tmp, 'w').write(text)
-        os.replace(tmp, readme)
+            text = text[:j] + begin + '\n' + body + '\n' + end + '\n\n' + text[j:]
+        write_atomic(readme, text)
 
 
 if __name__ == '__main__':
