@@ -137,29 +137,40 @@ static int next_record(void *ctx, struct trace_record *rec, struct sim_error *er
 	return trace_read(ctx, rec, err);
 }
 
+/* Every record of src through a fresh node of cfg: CPU seconds (-1 on error), wall seconds
+ * in *wall, records replayed in *n (if n).  The one timed replay the benchmarks share. */
+static double time_sim_run(const struct config *cfg, struct record_source *src, uint64_t *n, double *wall,
+			   struct sim_error *err)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	double t = -1;
+	if (!s || sim_init(s, cfg, NULL, err))
+		goto out;
+	double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
+	int got = sim_run(s, src, err);
+	t = cpu_s(RUSAGE_SELF) - c0;
+	*wall = now_s() - t0;
+	if (got < 0)
+		t = -1;
+	if (n)
+		*n = s->nr_records;
+	sim_destroy(s);
+out:
+	free(s);
+	return t;
+}
+
 /* Replay every record of path through a fresh node; returns CPU seconds, wall seconds in
  * *wall, records in *n. */
 static double time_replay(const struct config *cfg, const char *path, uint64_t *n, double *wall,
 			  struct sim_error *err)
 {
-	struct sim *s = calloc(1, sizeof(*s));
 	struct trace_reader *r = trace_open(path, err);
-	double t = -1;
-	if (!s || !r || sim_init(s, cfg, NULL, err))
-		goto out;
+	if (!r)
+		return -1;
 	struct record_source src = { .next = next_record, .ctx = r };
-	double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
-	int got = sim_run(s, &src, err);
-	t = cpu_s(RUSAGE_SELF) - c0;
-	*wall = now_s() - t0;
-	if (got < 0)
-		t = -1;
-	*n = s->nr_records;
-	sim_destroy(s);
-out:
-	if (r)
-		trace_close(r);
-	free(s);
+	double t = time_sim_run(cfg, &src, n, wall, err);
+	trace_close(r);
 	return t;
 }
 
@@ -706,22 +717,9 @@ static int load_records(const char *path, struct record_array *a, struct sim_err
 /* Replay the array through a fresh node of cfg: CPU seconds, wall seconds in *wall. */
 static double time_simulate(const struct config *cfg, struct record_array *a, double *wall, struct sim_error *err)
 {
-	struct sim *s = calloc(1, sizeof(*s));
-	double t = -1;
-	if (!s || sim_init(s, cfg, NULL, err))
-		goto out;
 	a->pos = 0;
 	struct record_source src = { .next = next_array_record, .ctx = a };
-	double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
-	int got = sim_run(s, &src, err);
-	t = cpu_s(RUSAGE_SELF) - c0;
-	*wall = now_s() - t0;
-	if (got < 0)
-		t = -1;
-	sim_destroy(s);
-out:
-	free(s);
-	return t;
+	return time_sim_run(cfg, &src, NULL, wall, err);
 }
 
 /* The churn-10m trace in dir (generated when missing) into path. */
