@@ -458,6 +458,8 @@ static void test_cma_mutex(void) { waits(500000, 4000, 0, true); }
 
 /* ---- randomized ---------------------------------------------------------------------- */
 
+enum { UNPIN_MAX_NS = 3000000 };
+
 static void unpin_quiet_body(void *arg)
 {
 	struct unpin_at *u = arg;
@@ -537,7 +539,7 @@ static void test_random_contig(void)
 			uint64_t id = pick_in_area(r, live, nr_live);
 			if (mm_pin(&mm, id, PIN_SHORT)) {
 				struct unpin_at *up = malloc(sizeof(*up));
-				*up = (struct unpin_at){ &mm, id, now + gsl_rng_uniform_int(r, 3000000) };
+				*up = (struct unpin_at){ &mm, id, now + gsl_rng_uniform_int(r, UNPIN_MAX_NS) };
 				actor_run(mm.engine, unpin_quiet_body, up);
 			}
 		} else if (u < 0.80 && nr_live && nr_lt < 64) {
@@ -605,8 +607,8 @@ static void test_random_contig(void)
 	       (unsigned long long)mm.vm_events[VM_MMSIM_CMA_FAIL_NOSPACE],
 	       (unsigned long long)mm.vm_events[VM_MMSIM_CMA_RECLAIM_CLEAN],
 	       (unsigned long long)mm.vm_events[VM_MMSIM_CMA_WAIT_WRITEBACK]);
-	/* let the pending unpins run, then tear down */
-	mmtest_run_until(&mm, mm.engine->now_ns + 1000000);
+	/* let every pending unpin run (each is due within UNPIN_MAX_NS of its step), then tear down */
+	mmtest_run_until(&mm, mm.engine->now_ns + UNPIN_MAX_NS + 1);
 	free(live);
 	gsl_rng_free(r);
 	mmtest_mm_destroy(&mm);
