@@ -197,10 +197,10 @@ static void write_by_order(struct jsonw *w, const struct mm *mm, const struct al
 		jsonw_u64(w, failed);
 		jsonw_key(w, "too_late");
 		jsonw_u64(w, mm->order_slowpath[n]);
-		jsonw_key(w, "success_pct");
-		jsonw_printf(w, "%.3f", 100.0 * (double)o[AOUT_SATISFIED] / (double)requests);
-		jsonw_key(w, "too_late_pct");
-		jsonw_printf(w, "%.3f", 100.0 * (double)mm->order_slowpath[n] / (double)requests);
+		jsonw_key(w, "success_share");
+		jsonw_printf(w, "%.6f", (double)o[AOUT_SATISFIED] / (double)requests);
+		jsonw_key(w, "too_late_share");
+		jsonw_printf(w, "%.6f", (double)mm->order_slowpath[n] / (double)requests);
 		jsonw_key(w, "p50_ns");
 		jsonw_u64(w, latency_quantile_ns(h, 0.50));
 		jsonw_key(w, "p99_ns");
