@@ -61,20 +61,22 @@ pfn_t mapping_pool_take(struct mm *mm, struct mm_request *req, gfp_t gfp, unsign
 		p->gfp = gfp;
 		p->nr = 0;
 	}
-	if (!p || !p->nr) {
-		/* A request that comes back as an actor after its fast path failed (mm.h,
-		 * REQ_DEFER) asks again: count the miss once. */
-		if (!req || !req->fast_failed)
-			count_vm_event(mm, VM_MMSIM_MAPPING_POOL_MISS);
-		return PFN_NONE;
+	while (p && p->nr) {
+		uint64_t id = p->ids[--p->nr];
+		struct obj_slot *s = obj_lookup(&mm->objs, id);
+		/* A trace that names a pool block's id (a free of it) has taken it: skip it. */
+		if (!s || s->kind != OBJ_PAGES || s->order != order || s->task != 0)
+			continue;
+		pfn_t pfn = s->pfn;
+		obj_remove(mm, s); /* the block stays PF_HEAD and allocated: the caller's object takes it */
+		count_vm_event(mm, VM_MMSIM_MAPPING_POOL_HIT);
+		return pfn;
 	}
-	uint64_t id = p->ids[--p->nr];
-	struct obj_slot *s = obj_lookup(&mm->objs, id);
-	sim_assert(s && s->kind == OBJ_PAGES && s->order == order);
-	pfn_t pfn = s->pfn;
-	obj_remove(mm, s); /* the block stays PF_HEAD and allocated: the caller's object takes it */
-	count_vm_event(mm, VM_MMSIM_MAPPING_POOL_HIT);
-	return pfn;
+	/* A request that comes back as an actor after its fast path failed (mm.h, REQ_DEFER)
+	 * asks again: count the miss once. */
+	if (!req || !req->fast_failed)
+		count_vm_event(mm, VM_MMSIM_MAPPING_POOL_MISS);
+	return PFN_NONE;
 }
 
 /* One block for pool p, allocated as the mapping would in the background: its gfp with
@@ -102,9 +104,12 @@ static bool refill_one(struct mm *mm, struct mapping_pool_state *ps, struct mapp
 		count_vm_event(mm, VM_MMSIM_MAPPING_POOL_REFILL_FAIL);
 		return false;
 	}
-	uint64_t id = MAPPING_POOL_ID_BASE + ps->next_id++;
-	struct obj_slot *s = obj_insert(mm, id);
-	sim_assert(s);
+	/* The next id of the pool range that no trace object holds. */
+	uint64_t id;
+	struct obj_slot *s;
+	do {
+		id = MAPPING_POOL_ID_BASE + ps->next_id++;
+	} while (!(s = obj_insert(mm, id)));
 	s->pfn = pfn;
 	s->order = (uint8_t)order;
 	s->kind = OBJ_PAGES;
