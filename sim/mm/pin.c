@@ -22,7 +22,9 @@ bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind
 		return false;
 	/* FOLL_LONGTERM first moves the page out of CMA / ZONE_MOVABLE (model.md §6.1); if
 	 * that fails the pin still happens in place (the kernel would fail the GUP: the
-	 * workload's pin is intent, so the model keeps it and counts the failure). */
+	 * workload's pin is intent, so the model keeps it and counts the failure).  An owner
+	 * pin does the same: it stands for aio setting its ring up in GFP_USER memory, as it
+	 * has since 3.12, outside the CMA area. */
 	bool longterm = pin_kind == PIN_LONGTERM || pin_kind == PIN_OWNER;
 	if (longterm && mm->cfg->policy.cma.pin_migrate && !s->pins) {
 		if (!migrate_longterm_pin(mm, req, id))

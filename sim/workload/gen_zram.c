@@ -171,7 +171,7 @@ static int init(struct workload *w, void *state, struct sim_error *err)
 	}
 	z->nr_resident = z->app_pages;
 	z->bg_next_ns = 0;
-	z->swap_next_ns = z->rate_per_s > 0 && z->app_pages ? 0 : WL_NEVER;
+	z->swap_next_ns = z->app_pages ? 0 : WL_NEVER;
 	z->aio_next_ns = 0; /* the start-up contexts */
 	z->pins_next_ns = MIN(z->pins.io_next_ns, z->pins.lt_next_ns);
 	z->huge_next_ns = z->huge_interval_ns ? z->huge_start_ns : WL_NEVER;
@@ -294,7 +294,7 @@ static sim_ns_t swap_step(struct workload *w, struct zram *z)
 		for (uint64_t i = 0; i < z->app_pages; i++)
 			z->anon_id[i] = wl_alloc_now(w, ZRAM_TASK_SWAP, 0, GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
 		z->populated = true;
-		return next_arrival(z->r_swap, z->rate_per_s, &z->swap_t_ns, now);
+		return z->rate_per_s > 0 ? next_arrival(z->r_swap, z->rate_per_s, &z->swap_t_ns, now) : WL_NEVER;
 	}
 	double x = (double)(z->app_pages - z->nr_resident) / (double)z->app_pages, s = z->swapped;
 	double out = (1 - x) * s, in = x * (1 - s);
