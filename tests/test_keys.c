@@ -10,7 +10,7 @@
  * pages) replaying a trace written here: file, anon, unmovable, reclaimable and
  * hugetlbfs-like (unevictable, order 1) pages past
  * the size of memory (kswapd, direct reclaim, writeback, swap when there is swap), dirty
- * pages, accesses, hints, long-term pins, fragmenting frees, order-3/4/9 requests
+ * pages, accesses, hints, long-term and owner pins, fragmenting frees, order-3/4/9 requests
  * (compaction), device cma_allocs, then refaults and a second wave of pressure.
  * The seed is tried through a generator (configs/default.yaml's churn workload).
  * Needs the mmsim binary ($MMSIM); without it the test is skipped (77).
@@ -90,6 +90,7 @@ static const struct key_change changes[] = {
 	{ "policy.compact_unevictable_allowed", "policy.compact_unevictable_allowed=false", NULL },
 	{ "policy.compaction.direct", "policy.compaction.direct=false", NULL },
 	{ "policy.migration.nonlru", "policy.migration.nonlru=pin", NULL },
+	{ "policy.migration.pinned", "policy.migration.pinned=callback", NULL },
 	{ "policy.migration.file_migrate_folio", "policy.migration.file_migrate_folio=false", NULL },
 #define DEFRAG_ORDER(o)                                                                            \
 	{ "policy.defrag_thresholds.order" #o, "policy.defrag_thresholds.order" #o "=1000",        \
@@ -178,6 +179,8 @@ static void write_trace(const char *path)
 				REC("hint id=%u kind=movable_ops task=%u", id, task);
 			if (i % 97 == 0)
 				REC("pin id=%u kind=longterm task=%u", id, task);
+			if (i % 179 == 0) /* aio-ring-like pages: owner pins */
+				REC("pin id=%u kind=owner task=%u", id, task);
 			if (i % 1000 == 0) { /* high-order requests: slab, THP, hugetlb-like */
 				REC("alloc id=%u order=3 gfp=GFP_KERNEL task=9", 100000 + base + i);
 				REC("alloc id=%u order=4 gfp=GFP_KERNEL task=9", 110000 + base + i);

@@ -1,11 +1,17 @@
 /* Migration (model.md §6): what may move in which mode, the move primitive (object slot,
  * owner, flags, LRU position), migrate_pages failure reasons and counters, the non-LRU
- * policy.  Expected values are derived by hand in the comments. */
+ * policy, owner pins and policy.migration.pinned, and a replayed trace that makes a page
+ * non-LRU movable.  Expected values are derived by hand in the comments. */
+#include <unistd.h>
+
+#include "config/config.h"
 #include "mm/migrate.h"
 #include "mm/vmscan.h"
 #include "mmtest.h"
 #include "mmtest_engine.h"
+#include "sim.h"
 #include "testlib.h"
+#include "trace/trace.h"
 
 static struct config cfg;
 static struct mm mm;
@@ -271,6 +277,166 @@ static void test_longterm_pin_leaves_cma(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* Owner pins (the aio ring) under policy.migration.pinned.  Objects 1..4, one page each:
+ *   1  one owner pin                      callback: moves (its pin follows); never: stays
+ *   2  one FOLL_LONGTERM pin              stays under both (no callback for a GUP pin)
+ *   3  an owner pin and a short pin       stays while the short pin is held (refcount),
+ *                                         moves once the unpin dropped the short one
+ *   4  no pin                             moves under both
+ * So migrate_pages(1, 2, 3, 4) in MIGRATE_SYNC: callback moves 1 and 4 (2 pages), fails 2
+ * and 3 (2 pages, reason pinned); never moves only 4 (1 page) and fails 3 pages. */
+static void test_pinned_callback(void)
+{
+	for (int callback = 0; callback <= 1; callback++) {
+		start(NONLRU_HANDLER, true);
+		cfg.policy.migration_pinned = callback ? PINNED_CALLBACK : PINNED_NEVER;
+		pfn_t p[4];
+		for (int i = 0; i < 4; i++)
+			p[i] = mm_alloc(&mm, (uint64_t)i + 1, GFP_HIGHUSER_MOVABLE, 0);
+		CHECK(mm_pin(&mm, 1, PIN_OWNER));
+		CHECK(mm_pin(&mm, 2, PIN_LONGTERM));
+		CHECK(mm_pin(&mm, 3, PIN_OWNER));
+		CHECK(mm_pin(&mm, 3, PIN_SHORT));
+		const struct obj_slot *s1 = obj_lookup(&mm.objs, 1), *s3 = obj_lookup(&mm.objs, 3);
+		CHECK_EQ(s1->pins, 1);
+		CHECK_EQ(s1->longterm_pins, 1);
+		CHECK_EQ(s1->owner_pins, 1);
+		CHECK_EQ(s3->pins, 2);
+		CHECK_EQ(s3->longterm_pins, 1);
+		CHECK_EQ(s3->owner_pins, 1);
+		/* alloc_contig_range's "gives up at once": GUP pins always, owner pins unless
+		 * their callbacks are used. */
+		CHECK_EQ(migrate_longterm_pinned(&mm, s1), !callback);
+		CHECK(migrate_longterm_pinned(&mm, obj_lookup(&mm.objs, 2)));
+		CHECK_EQ(migrate_page_check(&mm, p[0], MIGRATE_ASYNC), callback ? MIGRATE_OK : MFAIL_AGAIN);
+		CHECK_EQ(migrate_page_check(&mm, p[2], MIGRATE_SYNC), MFAIL_AGAIN);
+		struct migrate_result res = { 0 };
+		unsigned failed = migrate_pages(&mm, p, 4, get_new, NULL, NULL, MIGRATE_SYNC, MR_COMPACTION, &res);
+		CHECK_EQ(failed, callback ? 2u : 3u);
+		CHECK_EQ(res.nr_succeeded, callback ? 2u : 1u);
+		CHECK_EQ(res.nr_fail_by[MFAIL_PINNED], callback ? 2u : 3u);
+		CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], callback ? 2u : 1u);
+		pfn_t now1 = obj_lookup(&mm.objs, 1)->pfn;
+		CHECK_EQ(now1 != p[0], callback);
+		/* The pin followed the page: still pinned, at its new place only. */
+		CHECK(mm.pages[now1].flags & PF_PINNED);
+		CHECK_EQ(obj_lookup(&mm.objs, 1)->pins, 1);
+		if (callback)
+			CHECK(!(mm.pages[p[0]].flags & PF_PINNED));
+		CHECK_EQ(obj_lookup(&mm.objs, 2)->pfn, p[1]);
+		CHECK_EQ(obj_lookup(&mm.objs, 3)->pfn, p[2]);
+		/* The unpin drops the short pin first: 3 is then held by its owner pin only. */
+		CHECK(mm_unpin(&mm, 3));
+		s3 = obj_lookup(&mm.objs, 3);
+		CHECK_EQ(s3->pins, 1);
+		CHECK_EQ(s3->owner_pins, 1);
+		struct migrate_result res3 = { 0 };
+		pfn_t src3 = p[2];
+		CHECK_EQ(migrate_pages(&mm, &src3, 1, get_new, NULL, NULL, MIGRATE_SYNC, MR_COMPACTION, &res3),
+			 callback ? 0u : 1u);
+		CHECK_EQ(obj_lookup(&mm.objs, 3)->pfn != p[2], callback);
+		/* The last unpin clears PF_PINNED where the page is now. */
+		CHECK(mm_unpin(&mm, 1));
+		CHECK_EQ(obj_lookup(&mm.objs, 1)->owner_pins, 0);
+		CHECK(!(mm.pages[now1].flags & PF_PINNED));
+		check_mm();
+		mmtest_mm_destroy(&mm);
+	}
+}
+
+/* A record source over a trace file. */
+static int trace_src_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	return trace_read(ctx, rec, err);
+}
+
+/* A replayed text trace makes a page non-LRU movable (alloc, then hint kind=movable_ops)
+ * and compact_node meets it.  A 4096-page Normal zone, pageblocks of 512, no pcp: the
+ * allocations split from pfn 0 up, so ids 1..1100 take pfns 0..1099.  Ids 9..1024 are
+ * freed: pageblock 0 keeps ids 1..8 at pfns 0..7, block 1 is wholly free, block 2 keeps ids
+ * 1025..1100 at 1024..1099, blocks 3..7 are wholly free.  id 3 (pfn 2) is marked
+ * movable_ops; id 5 (pfn 4) takes an owner pin (default policy.migration.pinned never: it
+ * stays).  compact_node (MIGRATE_SYNC, whole zone): the free scanner passes the wholly free
+ * blocks (a free page of pageblock order is no target, suitable_migration_target) and takes
+ * block 2's free pages; the migrate scanner walks block 0's 8 pages into them.  Hence:
+ *   handler  7 pages move (all but id 5), id 3 among them, still PF_MOVABLE_OPS, off the LRU
+ *   reclaim  6 move, id 3 is dropped (mmsim_migrate_nonlru_reclaimed 1); the access at the
+ *            end faults it back in (pgmajfault 1)
+ *   pin      6 move, id 3 stays at pfn 2 (mmsim_migrate_fail_nonlru 1) */
+static void test_nonlru_trace_replay(void)
+{
+	char path[] = "/tmp/test_migrate_XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "# mmsim-trace v2\n# generator: hand\n");
+	for (unsigned id = 1; id <= 1100; id++)
+		fprintf(f, "%u alloc id=%u order=0 gfp=GFP_HIGHUSER_MOVABLE\n", 1000 + id, id);
+	for (unsigned id = 9; id <= 1024; id++)
+		fprintf(f, "%u free id=%u\n", 3000 + id, id);
+	fprintf(f, "5000 hint id=3 kind=movable_ops\n"
+		   "5001 pin id=5 kind=owner\n"
+		   "6000 compact zone=-1 order=whole\n"
+		   "7000 access id=3\n");
+	fclose(f);
+	for (unsigned pol = 0; pol < NR_NONLRU_MIGRATIONS; pol++) {
+		struct config c;
+		config_defaults(&c);
+		memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+		c.machine.zone_pages[ZONE_NORMAL] = 4096;
+		c.machine.pcp = false;
+		c.devices.swap_pages = 0;
+		c.policy.migration_nonlru = (enum nonlru_migration)pol;
+		struct sim_error err;
+		struct trace_reader *r = trace_open(path, &err);
+		CHECK(r != NULL);
+		if (!r)
+			break;
+		static struct sim s;
+		if (sim_init(&s, &c, NULL, &err)) {
+			fprintf(stderr, "sim_init: %s\n", err.msg);
+			trace_close(r);
+			CHECK(0);
+			break;
+		}
+		struct record_source src = { .next = trace_src_next, .ctx = r };
+		CHECK_EQ(sim_run(&s, &src, &err), 0);
+		struct mm *m = &s.mm;
+		const uint64_t *ev = m->vm_events;
+		const struct obj_slot *o3 = obj_lookup(&m->objs, 3);
+		const struct obj_slot *o5 = obj_lookup(&m->objs, 5);
+		CHECK(o5 && o5->owner_pins == 1 && o5->pfn == 4);
+		CHECK(o3 && o3->kind == OBJ_PAGES);
+		if (o3) {
+			switch (pol) {
+			case NONLRU_HANDLER:
+				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 7);
+				CHECK(o3->pfn != 2);
+				CHECK(m->pages[o3->pfn].flags & PF_MOVABLE_OPS);
+				CHECK(!(m->pages[o3->pfn].flags & PF_LRU));
+				CHECK_EQ(ev[VM_PGMAJFAULT], 0);
+				break;
+			case NONLRU_RECLAIM:
+				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 6);
+				CHECK_EQ(ev[VM_MMSIM_MIGRATE_NONLRU_RECLAIMED], 1);
+				CHECK_EQ(ev[VM_PGMAJFAULT], 1);
+				break;
+			case NONLRU_PIN:
+				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 6);
+				CHECK_EQ(ev[VM_MMSIM_MIGRATE_FAIL_NONLRU], 1);
+				CHECK_EQ(o3->pfn, 2);
+				CHECK(m->pages[2].flags & PF_MOVABLE_OPS);
+				break;
+			}
+		}
+		sim_destroy(&s);
+		trace_close(r);
+	}
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -280,5 +446,7 @@ int main(int argc, char **argv)
 	RUN(test_migrate_nomem);
 	RUN(test_nonlru_reclaim);
 	RUN(test_longterm_pin_leaves_cma);
+	RUN(test_pinned_callback);
+	RUN(test_nonlru_trace_replay);
 	return TEST_END();
 }

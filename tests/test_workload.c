@@ -1199,6 +1199,7 @@ static void test_all_kinds_deterministic(void)
 		"generator: anon_ws\nrecords: 20000\nwss: 1MiB\n",
 		"generator: highalloc\nrecords: 20000\nwarmup: 10ms\nallocs: 1000\ninterval: 1ms\n",
 		"generator: camera\nrecords: 20000\ncma: { start: 1ms, spacing: 1ms, hold: 1ms, period: 100ms }\n",
+		"generator: zram\nrecords: 20000\nzram: { app: 1MiB }\naio: { rate: 10 }\nhuge: { start: 1ms, interval: 10ms }\n",
 	};
 	for (size_t i = 0; i < sizeof(yamls) / sizeof(yamls[0]); i++) {
 		struct stream_check a, b, c;
@@ -1248,6 +1249,90 @@ static void test_shipped_workloads(void)
 		workload_close(w);
 		sc_free(&sc);
 	}
+}
+
+/* zram: the pool and aio rings on a small load.  Hand figures: 4 MiB of app memory is 1024
+ * pages, faulted in at time 0; 2000 swap events a second for 4 s is 8000 events (Poisson:
+ * within 8000 +- 5 sigma = +- 450); the compressed share reverts to 0.5; a pool page holds 4
+ * compressed pages, so C compressed pages sit in ceil(C/4)..C pool pages; 2 aio contexts of
+ * 8 ring pages are 16 owner pins at time 0, dropped by the drain; cma_allocs at 1, 1.5, ...,
+ * 3.5 s are 6.  Every swap-in reads its pool page (an access), every pool page is made
+ * non-LRU movable (hint movable_ops) when it is allocated; the pool and the app's pages
+ * are not drained, so they are what is live at the end. */
+static void test_zram(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: zram\nduration: 4s\nbackground: { rate: 1000, footprint: 16MiB }\n"
+			   "zram: { app: 4MiB, swapped: 0.5, rate: 2000, ratio: 4 }\n"
+			   "aio: { contexts: 2, rate: 0, pages: 8 }\n"
+			   "cma: { start: 1s, interval: 500ms, size: 1MiB, hold: 100ms }\n";
+	struct workload *w = open_ok(yaml, seed);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	const uint32_t swap = WL_TASK_BASE + 800, aio = WL_TASK_BASE + 801;
+	const gfp_t zram_gfp = GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE;
+	uint8_t *kind = calloc(MAX_IDS, 1); /* 1 app page, 2 pool page */
+	struct stream_check sc;
+	sc_init(&sc);
+	struct trace_record r;
+	struct sim_error err;
+	uint64_t app0 = 0, app_later = 0, app_freed = 0, pool_alloc = 0, pool_hinted_at_alloc = 0;
+	uint64_t pool_reads = 0, owner_pins = 0, cma = 0;
+	uint64_t last_pool = 0;
+	sim_ns_t last_pool_t = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		sc_add(&sc, &r);
+		if (r.id >= MAX_IDS)
+			continue;
+		if (r.kind == TR_ALLOC && r.task == swap && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)) {
+			kind[r.id] = 1;
+			r.time_ns == 0 ? app0++ : app_later++;
+		} else if (r.kind == TR_ALLOC && r.task == swap && r.gfp == zram_gfp) {
+			kind[r.id] = 2;
+			pool_alloc++;
+			last_pool = r.id;
+			last_pool_t = r.time_ns;
+		} else if (r.kind == TR_HINT && r.arg == HINT_MOVABLE_OPS && r.id == last_pool && r.time_ns == last_pool_t) {
+			pool_hinted_at_alloc++;
+			last_pool = 0;
+		} else if (r.kind == TR_FREE && kind[r.id] == 1) {
+			app_freed++;
+		} else if (r.kind == TR_ACCESS && kind[r.id] == 2) {
+			pool_reads++;
+		} else if (r.kind == TR_PIN && r.task == aio && r.arg == PIN_OWNER) {
+			owner_pins++;
+			CHECK_EQ(r.time_ns, 0);
+		} else if (r.kind == TR_CMA_ALLOC) {
+			cma++;
+		}
+	}
+	workload_close(w);
+	uint64_t resident = 0, pool_live = 0;
+	for (uint64_t i = 0; i < MAX_IDS; i++) {
+		resident += kind[i] == 1 && sc.state[i] == 1;
+		pool_live += kind[i] == 2 && sc.state[i] == 1;
+	}
+	uint64_t compressed = 1024 - resident;
+	printf("     swap-outs %llu, swap-ins %llu, compressed %llu in %llu pool pages (%llu allocated)\n",
+	       (unsigned long long)app_freed, (unsigned long long)pool_reads, (unsigned long long)compressed,
+	       (unsigned long long)pool_live, (unsigned long long)pool_alloc);
+	CHECK_EQ(sc.bad, 0);
+	CHECK_EQ(app0, 1024);
+	/* a swap-in reads the pool and faults the app page in again: one access, one alloc */
+	CHECK_EQ(app_later, pool_reads);
+	/* resident = 1024 - swap-outs + swap-ins */
+	CHECK_EQ(resident, 1024 - app_freed + pool_reads);
+	CHECK(app_freed + pool_reads >= 7550 && app_freed + pool_reads <= 8450);
+	CHECK(compressed >= 410 && compressed <= 614); /* 0.5 +- 0.1 of 1024 */
+	CHECK(pool_live >= (compressed + 3) / 4 && pool_live <= compressed);
+	CHECK_EQ(pool_hinted_at_alloc, pool_alloc);
+	CHECK_EQ(owner_pins, 16);
+	CHECK_EQ(sc.nr_pin, sc.nr_unpin);
+	CHECK_EQ(cma, 6);
+	CHECK_EQ(count_live(&sc), resident + pool_live);
+	free(kind);
+	sc_free(&sc);
 }
 
 /* ---- the trace file and `mmsim gen` -------------------------------------------------- */
@@ -1359,7 +1444,7 @@ static void test_param_roundtrip(void)
 {
 	const struct wl_kind *kinds[] = { &wl_kind_churn, &wl_kind_kbuild, &wl_kind_stream_write,
 					  &wl_kind_anon_ws, &wl_kind_highalloc,
-					  &wl_kind_compaction_test, &wl_kind_camera };
+					  &wl_kind_compaction_test, &wl_kind_camera, &wl_kind_zram };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		void *a = calloc(1, kinds[k]->state_size), *b = calloc(1, kinds[k]->state_size);
 		for (unsigned i = 0; i < kinds[k]->nr_params; i++) {
@@ -1552,6 +1637,7 @@ int main(int argc, char **argv)
 	RUN(test_kbuild_pins);
 	RUN(test_phases);
 	RUN(test_phases_poisson);
+	RUN(test_zram);
 	RUN(test_all_kinds_deterministic);
 	RUN(test_shipped_workloads);
 	RUN(test_trace_roundtrip);

@@ -189,6 +189,9 @@ static const struct config_key keys[] = {
 	K_ENUM("policy.migration.nonlru", policy.migration_nonlru, nonlru_migration_names, NR_NONLRU_MIGRATIONS,
 	       "handler", "movable_operations", "non-LRU movable pages (zsmalloc/zbud-like): handler = the owner "
 	       "migrates them, reclaim = dropped when compaction wants to move them, pin = never move"),
+	K_ENUM("policy.migration.pinned", policy.migration_pinned, pinned_migration_names, NR_PINNED_MIGRATIONS,
+	       "never", "aio_migrate_folio", "pages held by owner pins (pin kind owner, the aio ring): never = a pin "
+	       "never moves, callback = the owner's migrate callback moves the page and its pin follows"),
 	K_BOOL("policy.migration.file_migrate_folio", policy.migration_file_migrate_folio, "true",
 	       "a_ops->migrate_folio", "file mappings migrate dirty pages without writeback (ext4/xfs); false: "
 	       "dirty file pages move only in MIGRATE_SYNC (fallback_migrate_folio, model.md §6.2)"),

@@ -8,8 +8,11 @@
 #include "../common.h"
 
 /* A PIN record's kind: FOLL_LONGTERM (pin_user_pages with migration out of CMA / Movable
- * first, as check_and_migrate_movable_folios() in 6.12) or a short pin held during I/O. */
-enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, NR_PIN_KINDS };
+ * first, as check_and_migrate_movable_folios() in 6.12), a short pin held during I/O, or an
+ * owner pin: a long-term reference whose holder can move the page itself (the aio ring's
+ * pages and aio_migrate_folio; Minchan Kim's pin-owner callbacks, 2013), which
+ * policy.migration.pinned says whether migration may use. */
+enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, PIN_OWNER, NR_PIN_KINDS };
 
 /* A HINT record's kind: POSIX_FADV_NOREUSE, MADV_FREE-like volatile ranges,
  * POSIX_FADV_DONTNEED, invalidate_mapping_pages(), and movable_ops: the owner of a

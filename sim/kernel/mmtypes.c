@@ -26,5 +26,8 @@ _Static_assert(ARRAY_SIZE(defrag_trigger_names) == NR_DEFRAG_TRIGGERS, "names");
 const char *const nonlru_migration_names[NR_NONLRU_MIGRATIONS] = { "handler", "reclaim", "pin" };
 _Static_assert(ARRAY_SIZE(nonlru_migration_names) == NR_NONLRU_MIGRATIONS, "names");
 
+const char *const pinned_migration_names[NR_PINNED_MIGRATIONS] = { "never", "callback" };
+_Static_assert(ARRAY_SIZE(pinned_migration_names) == NR_PINNED_MIGRATIONS, "names");
+
 const char *const replay_mode_names[NR_REPLAY_MODES] = { "open", "closed" };
 _Static_assert(ARRAY_SIZE(replay_mode_names) == NR_REPLAY_MODES, "names");

@@ -61,6 +61,12 @@ extern const char *const defrag_trigger_names[NR_DEFRAG_TRIGGERS]; /* "failure",
 enum nonlru_migration { NONLRU_HANDLER, NONLRU_RECLAIM, NONLRU_PIN, NR_NONLRU_MIGRATIONS };
 extern const char *const nonlru_migration_names[NR_NONLRU_MIGRATIONS]; /* "handler", "reclaim", "pin" */
 
+/* What migration does with a page whose only pins are owner pins (pin kind owner): leave it
+ * (a pin never moves) or let the owner's migrate callback move it, the pin following the
+ * page (aio_migrate_folio; Minchan Kim's pin-owner proposal, 2013). */
+enum pinned_migration { PINNED_NEVER, PINNED_CALLBACK, NR_PINNED_MIGRATIONS };
+extern const char *const pinned_migration_names[NR_PINNED_MIGRATIONS]; /* "never", "callback" */
+
 enum replay_mode { REPLAY_OPEN, REPLAY_CLOSED, NR_REPLAY_MODES };
 extern const char *const replay_mode_names[NR_REPLAY_MODES]; /* "open", "closed" */
 

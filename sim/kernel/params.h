@@ -88,6 +88,7 @@ struct policy_config {
 	unsigned extfrag_threshold;   /* default 500 */
 	/* Compaction and migration (sim/mm/compaction.c, migrate.c). */
 	enum nonlru_migration migration_nonlru; /* non-LRU movable pages: handler|reclaim|pin */
+	enum pinned_migration migration_pinned; /* owner-pinned pages: never|callback */
 	bool migration_file_migrate_folio;  /* file mappings have migrate_folio (ext4/xfs); default true */
 	bool compact_unevictable_allowed;   /* vm.compact_unevictable_allowed, default true */
 	/* false: the slow path never compacts directly (as if gfp_compaction_allowed() were

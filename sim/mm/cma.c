@@ -289,7 +289,7 @@ static enum cma_error contig_migrate_range(struct contig_control *cc)
 		/* a. a long-term pin never goes */
 		for (unsigned i = 0; i < n; i++) {
 			const struct page_frame *p = &mm->pages[cc->busy[i]];
-			if ((p->flags & PF_PINNED) && mm->objs.slots[p->owner].longterm_pins) {
+			if ((p->flags & PF_PINNED) && migrate_longterm_pinned(mm, &mm->objs.slots[p->owner])) {
 				cc->why = CMAF_PINNED;
 				return CMA_EBUSY;
 			}

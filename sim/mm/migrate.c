@@ -28,6 +28,15 @@ static const enum vm_event_item fail_counter[NR_MIGRATE_STATUS] = {
 	[MFAIL_NOMEM] = VM_MMSIM_MIGRATE_FAIL_NOMEM,
 };
 
+/* Every pin of the object is an owner pin and the owners' migrate callbacks are in use:
+ * the owner moves the page and re-points its reference, as aio_migrate_folio (6.12) takes
+ * the ring lock, copies the folio and swaps ctx->ring_folios[idx] with the extra reference
+ * it holds counted in the expected refcount.  Otherwise the refcount check fails. */
+static bool pins_follow(const struct mm *mm, const struct obj_slot *s)
+{
+	return mm->cfg->policy.migration_pinned == PINNED_CALLBACK && s->owner_pins == s->pins;
+}
+
 enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migrate_mode mode)
 {
 	const struct page_frame *p = &mm->pages[pfn];
@@ -54,9 +63,14 @@ enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migr
 	if ((p->flags & PF_DIRTY) && !(p->flags & (PF_SWAPBACKED | PF_MOVABLE_OPS)) &&
 	    !mm->cfg->policy.migration_file_migrate_folio && mode != MIGRATE_SYNC)
 		return MFAIL_DIRTY;
-	if (p->flags & PF_PINNED) /* pin.c: set exactly while the object has pins */
-		return MFAIL_AGAIN;
+	if ((p->flags & PF_PINNED) && !pins_follow(mm, &mm->objs.slots[p->owner]))
+		return MFAIL_AGAIN; /* pin.c: set exactly while the object has pins */
 	return MIGRATE_OK;
+}
+
+bool migrate_longterm_pinned(const struct mm *mm, const struct obj_slot *s)
+{
+	return s->longterm_pins > (mm->cfg->policy.migration_pinned == PINNED_CALLBACK ? s->owner_pins : 0);
 }
 
 /* PF_LRU without list membership happens when no reclaim module installed the

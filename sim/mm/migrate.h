@@ -71,7 +71,8 @@ struct migrate_result {
 
 /* May the allocated object whose head is pfn be migrated in `mode`?  MIGRATE_OK, MFAIL_AGAIN
  * (pinned: may pass later), or a permanent reason.  Non-LRU pages follow
- * policy.migration_nonlru (reclaim reports MIGRATE_OK: the caller drops them). */
+ * policy.migration_nonlru (reclaim reports MIGRATE_OK: the caller drops them); a page held
+ * only by owner pins moves under policy.migration_pinned callback. */
 enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migrate_mode mode);
 
 /* The primitive: move the object whose head is src_pfn into the isolated block dst_pfn of
@@ -100,8 +101,13 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
  * drops it), i.e. into an unmovable pageblock of a normal zone.  Returns true when the
  * object may now be pinned where it is (already pinnable, or moved); false when the id is
  * unknown or the move failed (GUP would fail; the caller decides whether to pin anyway).
- * Call it before mm_pin() for PIN_LONGTERM. */
+ * Call it before mm_pin() for PIN_LONGTERM and PIN_OWNER. */
 bool migrate_longterm_pin(struct mm *mm, struct mm_request *req, uint64_t id);
+
+/* Does the object hold long-term pins that keep it where it is (alloc_contig_range gives
+ * its range up at once)?  FOLL_LONGTERM pins always do; owner pins only under
+ * policy.migration.pinned never (pin.c). */
+bool migrate_longterm_pinned(const struct mm *mm, const struct obj_slot *s);
 
 /* Mark the object id as non-LRU movable (a zsmalloc/zbud-like owner): off the LRU, flagged
  * PF_MOVABLE_OPS.  For workloads that allocate such pages.  False when id is unknown. */

@@ -200,6 +200,7 @@ struct obj_slot {
 	uint32_t task; /* the task that allocated it (OOM badness, oom.c) */
 	uint16_t longterm_pins; /* of pins, the FOLL_LONGTERM ones (pin.c): <= pins */
 	uint8_t nonres; /* ws is reclaim's side entry for it (workingset.c) */
+	uint8_t owner_pins; /* of longterm_pins, the owner ones (pin.c): <= longterm_pins */
 };
 _Static_assert(sizeof(struct obj_slot) == 32, "obj_slot stays 32 bytes");
 #define OBJ_EMPTY UINT64_MAX

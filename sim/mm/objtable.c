@@ -203,6 +203,7 @@ struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 	s->pfn = PFN_NONE;
 	s->pins = 0;
 	s->longterm_pins = 0;
+	s->owner_pins = 0;
 	s->order = 0;
 	s->kind = OBJ_PAGES;
 	s->task = 0;

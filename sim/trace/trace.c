@@ -37,6 +37,7 @@ _Static_assert(NR_TRACE_KINDS <= TRB_END, "kinds fit the kind nibble");
 const char *const trace_pin_names[NR_PIN_KINDS] = {
 	[PIN_LONGTERM] = "longterm",
 	[PIN_SHORT] = "short",
+	[PIN_OWNER] = "owner",
 };
 _Static_assert(ARRAY_SIZE(trace_pin_names) == NR_PIN_KINDS, "trace_pin_names");
 

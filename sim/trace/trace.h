@@ -12,7 +12,7 @@
  *   FREE         time, task, id                        free object id
  *   ACCESS       time, task, id                        touch id (LRU ageing, refault/swap-in)
  *   DIRTY        time, task, id                        mark id dirty (needs writeback)
- *   PIN          time, task, id, arg=pin kind          pin id (PIN_LONGTERM / PIN_SHORT)
+ *   PIN          time, task, id, arg=pin kind          pin id (PIN_LONGTERM / PIN_SHORT / PIN_OWNER)
  *   UNPIN        time, task, id                        drop the pin
  *   HINT         time, task, id, arg=hint kind         fadvise NOREUSE / volatile / DONTNEED / invalidate
  *   CMA_ALLOC    time, task, id, count, arg=align order device contiguous allocation of count pages
@@ -55,7 +55,7 @@ extern const char *const trace_kind_names[NR_TRACE_KINDS];
 
 /* Text spellings of the intent kinds (enum trace_pin_kind, enum trace_hint_kind and
  * TRACE_COMPACT_WHOLE_ZONE are in kernel/intent.h, shared with mm). */
-extern const char *const trace_pin_names[NR_PIN_KINDS]; /* "longterm", "short" */
+extern const char *const trace_pin_names[NR_PIN_KINDS]; /* "longterm", "short", "owner" */
 extern const char *const trace_hint_names[NR_HINT_KINDS]; /* "noreuse", "volatile", "dontneed", "invalidate", "movable_ops" */
 
 struct trace_record {
