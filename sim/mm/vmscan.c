@@ -482,8 +482,10 @@ static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, enu
 }
 
 /* CFLRU: within `window` pages at the inactive file tail, take clean, unreferenced,
- * unpinned pages (up to nr_to_scan) and reclaim them before the normal scan. */
-static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint64_t nr_to_scan)
+ * unpinned pages (up to nr_to_scan) and reclaim them before the normal scan; *nr_taken:
+ * the pages taken. */
+static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint64_t nr_to_scan,
+				    uint64_t *nr_taken)
 {
 	uint64_t window = mm->cfg->policy.cflru.window ? mm->cfg->policy.cflru.window : 256;
 	pfn_t taken[SWAP_CLUSTER_MAX];
@@ -505,6 +507,7 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint
 	}
 	/* The dirty pages passed over were looked at too: they cost scan time. */
 	sc->nr_scanned += seen - scanned;
+	*nr_taken = scanned;
 	return shrink_inactive(mm, sc, LRU_INACTIVE_FILE, nr_to_scan, taken, n, scanned);
 }
 
@@ -609,10 +612,14 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, enum lru_list lr
 		return;
 	}
 	if (lru == LRU_INACTIVE_FILE && mm->cfg->policy.reclaim == RECLAIM_CFLRU) {
-		uint64_t before = sc->nr_reclaimed;
-		shrink_cflru_window(mm, sc, nr);
-		if (sc->nr_reclaimed > before)
+		/* CFLRU (Park et al., 2006) evicts the clean pages of the window first; when
+		 * the window holds fewer than the batch, the rest comes in LRU order as
+		 * usual, so a batch reclaims as much file memory as under the classic LRU. */
+		uint64_t taken;
+		shrink_cflru_window(mm, sc, nr, &taken);
+		if (taken >= nr)
 			return;
+		nr -= taken;
 	}
 	shrink_inactive_list(mm, sc, lru, nr);
 }
