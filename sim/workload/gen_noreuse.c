@@ -103,9 +103,12 @@ static uint32_t task_of(const struct noreuse *n, int c)
 	return WL_TASK_BASE + (n->one_task ? 0u : (uint32_t)c);
 }
 
+/* An exponential gap of mean 1/rate, rounded down and plus 1 ns (never 0), at most
+ * 1e17 ns (now + gap never wraps). */
 static sim_ns_t gap(gsl_rng *r, double rate_per_s)
 {
-	return wl_ns_from_double(gsl_ran_exponential(r, 1e9 / rate_per_s)) + 1;
+	double v = gsl_ran_exponential(r, 1e9 / rate_per_s);
+	return v > 1e17 ? (sim_ns_t)1e17 : (sim_ns_t)v + 1;
 }
 
 static sim_ns_t period_ns(double bytes_per_s, uint64_t pages)
