@@ -120,6 +120,7 @@ static const struct key_change changes[] = {
 	{ "costs.scan_page", "costs.scan_page=1us", NULL },
 	{ "costs.reclaim_page", "costs.reclaim_page=1us", NULL },
 	{ "costs.migrate_page", "costs.migrate_page=100us", NULL },
+	{ "costs.hint_page", "costs.hint_page=100us", "--set policy.reclaim=ereclaimable" },
 	{ "workload.replay", "workload.replay=closed", NULL },
 };
 

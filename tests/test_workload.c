@@ -1200,6 +1200,8 @@ static void test_all_kinds_deterministic(void)
 		"generator: highalloc\nrecords: 20000\nwarmup: 10ms\nallocs: 1000\ninterval: 1ms\n",
 		"generator: camera\nrecords: 20000\ncma: { start: 1ms, spacing: 1ms, hold: 1ms, period: 100ms }\n",
 		"generator: zram\nrecords: 20000\nzram: { app: 1MiB }\naio: { rate: 10 }\nhuge: { start: 1ms, interval: 10ms }\n",
+		"generator: noreuse\nrecords: 20000\nanon: { wss: 1MiB }\nhot: { size: 1MiB }\n"
+		"volatile: { bandwidth: 1MiB }\nhighorder: { rate: 1000 }\n",
 	};
 	for (size_t i = 0; i < sizeof(yamls) / sizeof(yamls[0]); i++) {
 		struct stream_check a, b, c;
@@ -1225,7 +1227,7 @@ static void test_all_kinds_deterministic(void)
 static void test_shipped_workloads(void)
 {
 	const char *files[] = { "churn", "churn-10m", "kbuild", "stream_write", "anon_ws",
-				"highalloc", "compaction_test", "camera" };
+				"highalloc", "compaction_test", "camera", "noreuse", "noreuse-readheavy" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/workloads/%s.yaml", tl_srcdir(), files[i]);
@@ -1444,7 +1446,7 @@ static void test_param_roundtrip(void)
 {
 	const struct wl_kind *kinds[] = { &wl_kind_churn, &wl_kind_kbuild, &wl_kind_stream_write,
 					  &wl_kind_anon_ws, &wl_kind_highalloc,
-					  &wl_kind_compaction_test, &wl_kind_camera, &wl_kind_zram };
+					  &wl_kind_compaction_test, &wl_kind_camera, &wl_kind_zram, &wl_kind_noreuse };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		void *a = calloc(1, kinds[k]->state_size), *b = calloc(1, kinds[k]->state_size);
 		for (unsigned i = 0; i < kinds[k]->nr_params; i++) {
@@ -1497,6 +1499,55 @@ static void test_param_roundtrip(void)
 	CHECK_EQ(v, 1500000000);
 	wl_format_value(&dur, &v, t, sizeof(t));
 	CHECK_STR(t, "1500ms");
+}
+
+/* noreuse with its random parts pinned: no anon, no hot set, every streamed page written
+ * and hinted DONTNEED.  Stream 4096000 B/s = one 4 KiB page every 1 ms: pages at 0, 1, ...,
+ * 9 ms (duration 10 ms); volatile 1024000 B/s in 8 KiB chunks (2 pages) = a chunk every
+ * 8 ms: at 0 and 8 ms.  Each page: alloc, dirty, hint, all task 1000 (one_task); then the
+ * drain frees the 14 pages.  Stream pages are page-cache writes, volatile ones anon. */
+static void test_noreuse(void)
+{
+	const char *text = "generator: noreuse\nduration: 10ms\nanon: { wss: 0 }\nhot: { size: 0 }\n"
+			   "stream: { bandwidth: 4096000, write_fraction: 1, hint_fraction: 1, hints: \"0,1,0\" }\n"
+			   "volatile: { bandwidth: 1024000, chunk: 8KiB }\n";
+	struct sim_error err = { 0 };
+	struct workload *w = workload_open_mem("t.yaml", text, strlen(text), NULL, &err);
+	CHECK(w != NULL);
+	if (!w) {
+		fprintf(stderr, "%s\n", err.msg);
+		return;
+	}
+	struct trace_record r;
+	unsigned nr_stream = 0, nr_volatile = 0, nr_dontneed = 0, nr_volatile_hints = 0, nr_free = 0;
+	sim_ns_t stream_t[16], volatile_t[4];
+	bool one_task = true;
+	while (workload_next(w, &r, &err) == 1) {
+		one_task &= r.task == 1000;
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_WRITE) && nr_stream < 16)
+			stream_t[nr_stream++] = r.time_ns;
+		else if (r.kind == TR_ALLOC && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO) && nr_volatile < 4)
+			volatile_t[nr_volatile++] = r.time_ns;
+		else if (r.kind == TR_HINT && r.arg == HINT_DONTNEED)
+			nr_dontneed++;
+		else if (r.kind == TR_HINT && r.arg == HINT_VOLATILE)
+			nr_volatile_hints++;
+		else if (r.kind == TR_FREE)
+			nr_free++;
+	}
+	CHECK(one_task);
+	CHECK_EQ(nr_stream, 10);
+	for (unsigned i = 0; i < nr_stream && i < 10; i++)
+		CHECK_EQ(stream_t[i], (sim_ns_t)i * 1000000);
+	CHECK_EQ(nr_volatile, 4);
+	CHECK_EQ(volatile_t[0], 0);
+	CHECK_EQ(volatile_t[1], 0);
+	CHECK_EQ(volatile_t[2], 8000000);
+	CHECK_EQ(volatile_t[3], 8000000);
+	CHECK_EQ(nr_dontneed, 10);
+	CHECK_EQ(nr_volatile_hints, 4);
+	CHECK_EQ(nr_free, 14);
+	workload_close(w);
 }
 
 /* phases: two scripted phases, times worked out from start + k / rate. */
@@ -1636,6 +1687,7 @@ int main(int argc, char **argv)
 	RUN(test_camera_pins);
 	RUN(test_kbuild_pins);
 	RUN(test_phases);
+	RUN(test_noreuse);
 	RUN(test_phases_poisson);
 	RUN(test_zram);
 	RUN(test_all_kinds_deterministic);

@@ -240,6 +240,8 @@ static const struct config_key keys[] = {
 	      "one page reclaimed"),
 	K_DUR("costs.migrate_page", costs.migrate_page_ns, 0, MAX_DUR, "2us", "migrate_pages",
 	      "one page migrated (copy and remap)"),
+	K_DUR("costs.hint_page", costs.hint_page_ns, 0, MAX_DUR, "0", "madvise/fadvise",
+	      "one page marked by a hint record (fadvise, volatile range), charged to the hinting task"),
 
 	K_STR("workload.trace", CFG_PATH, workload.trace, "", "-",
 	      "native trace (.mmt.gz / .mmt.txt) to replay, relative to this file"),

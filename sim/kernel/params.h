@@ -127,6 +127,7 @@ struct cost_config {
 	sim_ns_t scan_page_ns;    /* reclaim/compaction: one page scanned */
 	sim_ns_t reclaim_page_ns; /* one page reclaimed */
 	sim_ns_t migrate_page_ns; /* one page copied */
+	sim_ns_t hint_page_ns;    /* one page marked by a hint record, charged to its task */
 };
 
 struct workload_config {

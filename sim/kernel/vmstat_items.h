@@ -115,7 +115,16 @@
 	X(MMSIM_MAPPING_POOL_MISS, "mmsim_mapping_pool_misses")                     \
 	X(MMSIM_MAPPING_POOL_REFILL, "mmsim_mapping_pool_refills")                  \
 	X(MMSIM_MAPPING_POOL_REFILL_FAIL, "mmsim_mapping_pool_refill_fail")         \
-	X(MMSIM_MAPPING_POOL_REFILL_NS, "mmsim_mapping_pool_refill_ns")
+	X(MMSIM_MAPPING_POOL_REFILL_NS, "mmsim_mapping_pool_refill_ns")             \
+	X(MMSIM_HINT_PAGES, "mmsim_hint_pages")                                     \
+	X(MMSIM_HINT_NS, "mmsim_hint_ns")                                           \
+	X(MMSIM_EASY_SCANNED, "mmsim_easy_scanned")                                 \
+	X(MMSIM_EASY_RECLAIMED, "mmsim_easy_reclaimed")                             \
+	X(MMSIM_EASY_RESCANNED, "mmsim_easy_rescanned")                             \
+	X(MMSIM_PGMIGRATE_EASY, "mmsim_pgmigrate_easy")                             \
+	X(MMSIM_LOWMEM_WARNED_STALL, "mmsim_lowmem_warned_stalls")                  \
+	X(MMSIM_LOWMEM_MISS, "mmsim_lowmem_misses")                                 \
+	X(MMSIM_LOWMEM_FALSE_ALARM, "mmsim_lowmem_false_alarms")
 
 enum vm_event_item {
 #define VM_X(e, name) VM_##e,

@@ -37,9 +37,15 @@ void lru_del(struct mm *mm, pfn_t pfn)
 	v->nr_pages[l] -= 1ull << p->order;
 }
 
+/* Migration keeps the LRU position.  A page on the easily-reclaimable list is copied like
+ * any other (isolate_migratepages_block does not look at the list a folio is on): work
+ * spent on a page its owner said it will not use again, counted as mmsim_pgmigrate_easy
+ * (Mel Gorman's objection to the easily-reclaimable list, 2012). */
 void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 {
 	struct lruvec *v = &mm->lruvec;
 	const struct page_frame *o = &mm->pages[old_pfn];
+	if (o->flags & PF_EASY)
+		count_vm_events(mm, VM_MMSIM_PGMIGRATE_EASY, 1ull << o->order);
 	pfn_list_replace(&v->lists[lru_list_of(o->flags)], page_links(mm->pages), old_pfn, new_pfn);
 }

@@ -57,7 +57,11 @@
  * policy.ereclaimable.writeback_reclaim, PG_reclaim pages go to the easy list when their
  * writeback ends.  The level free + easy is sampled at every LRU allocation, hint, write
  * completion and reclaim pass; a notification is counted each time it drops below the
- * threshold.  classic: NOREUSE and VOLATILE are ignored (NOREUSE was a no-op before 6.3;
+ * threshold; each direct reclaim is judged against it (warned while below, missed while
+ * above) and a below episode that ends without one is a false alarm (mmsim_lowmem_*).
+ * Every hint under ereclaimable, DONTNEED / INVALIDATE under the others, costs its task
+ * costs.hint_page per page (charge_hint); DONTNEED starts writeout of a dirty page under
+ * every policy.  classic: NOREUSE and VOLATILE are ignored (NOREUSE was a no-op before 6.3;
  * volatile ranges were never merged); DONTNEED / INVALIDATE drop clean unmapped file
  * pages (no shadow: the next access is a read, not a workingset refault) and deactivate
  * what they cannot drop (lru_deactivate_file; anon: MADV_COLD-like deactivation).
@@ -164,9 +168,29 @@ void vmscan_sample_lowmem(struct mm *mm)
 	if (level < rs->min_easy_level)
 		rs->min_easy_level = level;
 	bool below = level < rs->notify_threshold_pages;
-	if (below && !rs->notify_below)
+	if (below && !rs->notify_below) {
 		rs->nr_notifications++; /* one notification per downward crossing */
+		rs->notify_stalled = false;
+	}
+	if (!below && rs->notify_below && !rs->notify_stalled)
+		count_vm_event(mm, VM_MMSIM_LOWMEM_FALSE_ALARM); /* recovered with no stall */
 	rs->notify_below = below;
+}
+
+/* A direct reclaim begins: was it announced?  The level is sampled first, so the verdict
+ * uses free + easy as the allocation that stalls sees it. */
+static void lowmem_judge_stall(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	if (mm->cfg->policy.reclaim != RECLAIM_EASILY_RECLAIMABLE)
+		return;
+	vmscan_sample_lowmem(mm);
+	if (rs->notify_below) {
+		count_vm_event(mm, VM_MMSIM_LOWMEM_WARNED_STALL);
+		rs->notify_stalled = true;
+	} else {
+		count_vm_event(mm, VM_MMSIM_LOWMEM_MISS);
+	}
 }
 
 /* ---- hooks: allocation and free --------------------------------------------------- */
@@ -421,6 +445,14 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	}
 	sc->nr_scanned += scanned;
 	sc->nr_reclaimed += reclaimed;
+	if (easy) {
+		/* Pages met on the easy list that could not go (dirty, under writeback, pinned)
+		 * went back to its head and are scanned again by the next pass, which takes the
+		 * whole list first: the rescanning Mel Gorman expected of PG_reclaim pages. */
+		count_vm_events(mm, VM_MMSIM_EASY_SCANNED, scanned);
+		count_vm_events(mm, VM_MMSIM_EASY_RECLAIMED, reclaimed);
+		count_vm_events(mm, VM_MMSIM_EASY_RESCANNED, scanned - reclaimed);
+	}
 	count_vm_events(mm, sc->is_kswapd ? VM_PGSCAN_KSWAPD : VM_PGSCAN_DIRECT, scanned);
 	count_vm_events(mm, sc->is_kswapd ? VM_PGSTEAL_KSWAPD : VM_PGSTEAL_DIRECT, reclaimed);
 	count_vm_events(mm, VM_PGSCAN_ANON, scanned_anon);
@@ -450,8 +482,10 @@ static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, enu
 }
 
 /* CFLRU: within `window` pages at the inactive file tail, take clean, unreferenced,
- * unpinned pages (up to nr_to_scan) and reclaim them before the normal scan. */
-static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint64_t nr_to_scan)
+ * unpinned pages (up to nr_to_scan) and reclaim them before the normal scan; *nr_taken:
+ * the pages taken. */
+static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint64_t nr_to_scan,
+				    uint64_t *nr_taken)
 {
 	uint64_t window = mm->cfg->policy.cflru.window ? mm->cfg->policy.cflru.window : 256;
 	pfn_t taken[SWAP_CLUSTER_MAX];
@@ -473,6 +507,7 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint
 	}
 	/* The dirty pages passed over were looked at too: they cost scan time. */
 	sc->nr_scanned += seen - scanned;
+	*nr_taken = scanned;
 	return shrink_inactive(mm, sc, LRU_INACTIVE_FILE, nr_to_scan, taken, n, scanned);
 }
 
@@ -577,10 +612,14 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, enum lru_list lr
 		return;
 	}
 	if (lru == LRU_INACTIVE_FILE && mm->cfg->policy.reclaim == RECLAIM_CFLRU) {
-		uint64_t before = sc->nr_reclaimed;
-		shrink_cflru_window(mm, sc, nr);
-		if (sc->nr_reclaimed > before)
+		/* CFLRU (Park et al., 2006) evicts the clean pages of the window first; when
+		 * the window holds fewer than the batch, the rest comes in LRU order as
+		 * usual, so a batch reclaims as much file memory as under the classic LRU. */
+		uint64_t taken;
+		shrink_cflru_window(mm, sc, nr, &taken);
+		if (taken >= nr)
 			return;
+		nr -= taken;
 	}
 	shrink_inactive_list(mm, sc, lru, nr);
 }
@@ -729,6 +768,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
+	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		struct shrink_plan plan;
 		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
@@ -864,6 +904,20 @@ static bool invalidate_page(struct mm *mm, struct mm_request *req, pfn_t pfn)
 	return true;
 }
 
+/* The per-page cost of marking pages one at a time (John Stultz's volatile-range
+ * measurements, 2012-2014: the syscall walks the range and marks each page), charged as CPU
+ * time to the task that issued the hint; only where the kernel does per-page work:
+ * every hint under ereclaimable, DONTNEED / INVALIDATE otherwise (NOREUSE and VOLATILE
+ * are no-ops there). */
+static void charge_hint(struct mm *mm, struct mm_request *req, const struct page_frame *p)
+{
+	uint64_t nr = head_pages(p);
+	sim_ns_t ns = nr * mm->cfg->costs.hint_page_ns;
+	count_vm_events(mm, VM_MMSIM_HINT_PAGES, nr);
+	count_vm_events(mm, VM_MMSIM_HINT_NS, ns);
+	mm_request_charge(req, ns);
+}
+
 bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_kind)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
@@ -880,7 +934,15 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 	struct page_frame *p = &mm->pages[pfn];
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))
 		return true;
-	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE) {
+	bool ereclaimable = mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE;
+	if (ereclaimable || hint_kind == HINT_DONTNEED || hint_kind == HINT_INVALIDATE)
+		charge_hint(mm, req, p);
+	if (ereclaimable) {
+		/* fadvise(DONTNEED) starts writeout of a dirty range whatever the LRU does with
+		 * it (__filemap_fdatawrite_range, WB_SYNC_NONE): the page reaches the easy list
+		 * under writeback and stays unreclaimable until the device is done. */
+		if (hint_kind == HINT_DONTNEED && (p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED))
+			writeback_start_page(mm, pfn, id);
 		/* Anon pages are easy to reclaim only when there is swap to put them in. */
 		if (!(p->flags & PF_EASY) && (!(p->flags & PF_SWAPBACKED) || mm->reclaim->swap_pages)) {
 			lru_del(mm, pfn);

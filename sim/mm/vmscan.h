@@ -193,6 +193,12 @@ struct reclaim_state {
 	bool notify_below;
 	uint64_t nr_notifications;
 	uint64_t min_easy_level; /* lowest sampled free + easy */
+	/* The notification judged against what happened (mmsim_lowmem_*): direct reclaim is
+	 * the kernel failing to find memory without stalling, so a stall while below the
+	 * threshold was warned of, one above it was missed, and a below-threshold episode
+	 * that ends without any stall was a false alarm.  notify_stalled: a stall happened in
+	 * the current episode. */
+	bool notify_stalled;
 
 	/* scratch for isolation */
 	pfn_t *scratch;

@@ -19,6 +19,7 @@ static const struct wl_kind *const kinds[] = {
 	&wl_kind_highalloc, &wl_kind_compaction_test, &wl_kind_camera, &wl_kind_phases,
 	&wl_kind_defrag_bursts,
 	&wl_kind_zram,
+	&wl_kind_noreuse,
 };
 
 /* Keys every workload has, whatever its generator. */

@@ -11,7 +11,8 @@
  *     `workload.generator:` in a run config;
  *   - `mmsim gen WORKLOAD.yaml -o TRACE`, which writes the same stream to a trace file.
  *
- * Kinds: churn, kbuild, stream_write, anon_ws, highalloc, compaction_test, camera, zram
+ * Kinds: churn, kbuild, stream_write, anon_ws, highalloc, compaction_test, camera, zram, noreuse,
+ * defrag_bursts
  * (workloads/README.md documents every key; `mmsim gen --help` lists them).
  */
 #ifndef MMSIM_WORKLOAD_H
