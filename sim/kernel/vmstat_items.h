@@ -105,7 +105,13 @@
 	X(MMSIM_COMPACT_MANUAL, "mmsim_compact_manual")                             \
 	X(MMSIM_COMPACT_PROACTIVE, "mmsim_compact_proactive_runs")                  \
 	X(MMSIM_COMPACT_DEFRAG_RUNS, "mmsim_compact_defrag_runs")                   \
-	X(MMSIM_COMPACT_NS, "mmsim_compact_ns")
+	X(MMSIM_COMPACT_NS, "mmsim_compact_ns")                                     \
+	X(MMSIM_PGSCAN_PREMATURE, "mmsim_pgscan_premature")                         \
+	X(MMSIM_PGSTEAL_PREMATURE, "mmsim_pgsteal_premature")                       \
+	X(MMSIM_PGSTEAL_MOVABLE_AREA, "mmsim_pgsteal_movable_area")                 \
+	X(MMSIM_PGSTEAL_MOVABLE_AREA_AGE, "mmsim_pgsteal_movable_area_age_us")      \
+	X(MMSIM_PGSTEAL_OUTSIDE, "mmsim_pgsteal_outside_area")                      \
+	X(MMSIM_PGSTEAL_OUTSIDE_AGE, "mmsim_pgsteal_outside_area_age_us")
 
 enum vm_event_item {
 #define VM_X(e, name) VM_##e,
