@@ -201,10 +201,12 @@ static void complete(struct sim *s, struct sim_task *t, sim_ns_t end_ns)
 {
 	const struct trace_record *rec = &t->cur;
 	sim_ns_t took = end_ns - t->issue_ns;
-	if (rec->kind == TR_ALLOC)
+	if (rec->kind == TR_ALLOC) {
 		latency_record(&s->latency, gfp_alloc_class(rec->gfp, rec->order), s->cfg.costs.alloc_fast_ns + took);
-	else if (rec->kind == TR_CMA_ALLOC)
+		latency_record_order(&s->latency, rec->order, s->cfg.costs.alloc_fast_ns + took);
+	} else if (rec->kind == TR_CMA_ALLOC) {
 		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
+	}
 	t->delay_ns = time_add_sat(t->delay_ns, took);
 	s->total_delay_ns = time_add_sat(s->total_delay_ns, took);
 	if (end_ns > s->last_ns)

@@ -99,6 +99,14 @@ static const struct key_change changes[] = {
 	{ "policy.defrag_interval", "policy.defrag_interval=10ms",
 	  "--set policy.defrag=threshold --set policy.defrag_thresholds.order4=1000" },
 	{ "policy.compact_node_at", "policy.compact_node_at=100ms", NULL },
+	/* The trace's order-1 hugetlbfs-like requests are movable and not anon: the pools'
+	 * page-cache test takes them at order 1. */
+	{ "policy.mapping_pool.size", "policy.mapping_pool.size=4", "--set policy.mapping_pool.order=1" },
+	{ "policy.mapping_pool.order", "policy.mapping_pool.order=1", "--set policy.mapping_pool.size=4" },
+	{ "policy.mapping_pool.refill_interval", "policy.mapping_pool.refill_interval=5ms",
+	  "--set policy.mapping_pool.size=4 --set policy.mapping_pool.order=1" },
+	{ "policy.mapping_pool.max_mappings", "policy.mapping_pool.max_mappings=1",
+	  "--set policy.mapping_pool.size=4 --set policy.mapping_pool.order=1" },
 	{ "devices.disk.bandwidth", "devices.disk.bandwidth=1MB/s", NULL },
 	{ "devices.disk.latency", "devices.disk.latency=50ms", NULL },
 	{ "devices.disk.queue_depth", "devices.disk.queue_depth=1", "--set policy.dirty_ratio=80 --set policy.dirty_background_ratio=70" },

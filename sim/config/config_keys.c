@@ -202,6 +202,15 @@ static const struct config_key keys[] = {
 	      "defrag=threshold: how often the background defragmenter checks the targets"),
 	K_DUR("policy.compact_node_at", policy.compact_node_at_ns, 0, MAX_DUR, "0", "/proc/sys/vm/compact_node",
 	      "compact every zone (order -1, MIGRATE_SYNC, as a write to compact_node) at this simulated time; 0 = never"),
+	K_U64("policy.mapping_pool.size", policy.mapping_pool.size, 0, 65536, "0", "blocks", "-",
+	      "per-mapping high-order page pools (Dave Hansen): blocks each file mapping keeps in reserve for its "
+	      "page-cache allocations of policy.mapping_pool.order (model.md §5.8); 0 = off"),
+	K_UINT("policy.mapping_pool.order", policy.mapping_pool.order, 1, 10, "4", "", "-",
+	       "mapping_pool: the order its blocks have; only page-cache allocations of exactly this order use a pool"),
+	K_DUR("policy.mapping_pool.refill_interval", policy.mapping_pool.refill_interval_ns, NSEC_PER_MSEC, MAX_DUR,
+	      "100ms", "-", "mapping_pool: how often the background actor tops every pool up to its size"),
+	K_UINT("policy.mapping_pool.max_mappings", policy.mapping_pool.max_mappings, 1, 4096, "64", "", "-",
+	       "mapping_pool: mappings that get a pool (the first ones to allocate); later mappings allocate as usual"),
 
 	K_BW("devices.disk.bandwidth", devices.disk_bandwidth_bps, 1, MAX_BW, "500MB/s", "block device",
 	     "writeback and page-cache read bandwidth"),

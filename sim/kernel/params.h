@@ -98,6 +98,16 @@ struct policy_config {
 	uint64_t defrag_thresholds[NR_PAGE_ORDERS];
 	sim_ns_t defrag_interval_ns;        /* threshold check period, default 100ms */
 	sim_ns_t compact_node_at_ns;        /* > 0: echo 1 > /proc/sys/vm/compact_node at this time */
+	/* Per-mapping high-order page pools (sim/mm/mapping_pool.c, model.md §5.8): each
+	 * mapping's page-cache allocations of `order` come from a reserve of `size` blocks
+	 * that a background actor refills every refill_interval_ns; at most max_mappings
+	 * pools.  size 0 = off. */
+	struct {
+		uint64_t size;
+		unsigned order;
+		sim_ns_t refill_interval_ns;
+		unsigned max_mappings;
+	} mapping_pool;
 };
 
 struct device_config {

@@ -106,6 +106,16 @@
 	X(MMSIM_COMPACT_PROACTIVE, "mmsim_compact_proactive_runs")                  \
 	X(MMSIM_COMPACT_DEFRAG_RUNS, "mmsim_compact_defrag_runs")                   \
 	X(MMSIM_COMPACT_NS, "mmsim_compact_ns")                                     \
+	X(MMSIM_DRAIN_ALL_PAGES, "mmsim_drain_all_pages")                           \
+	X(MMSIM_DRAIN_ALL_PAGES_PAGES, "mmsim_drain_all_pages_pages")               \
+	X(MMSIM_COMPACT_DRAIN_ALL_PAGES, "mmsim_compact_drain_all_pages")           \
+	X(MMSIM_COMPACT_DRAIN_PAGES, "mmsim_compact_drain_pages")                   \
+	X(MMSIM_HIGHORDER_SLOWPATH, "mmsim_highorder_slowpath")                     \
+	X(MMSIM_MAPPING_POOL_HIT, "mmsim_mapping_pool_hits")                        \
+	X(MMSIM_MAPPING_POOL_MISS, "mmsim_mapping_pool_misses")                     \
+	X(MMSIM_MAPPING_POOL_REFILL, "mmsim_mapping_pool_refills")                  \
+	X(MMSIM_MAPPING_POOL_REFILL_FAIL, "mmsim_mapping_pool_refill_fail")         \
+	X(MMSIM_MAPPING_POOL_REFILL_NS, "mmsim_mapping_pool_refill_ns")             \
 	X(MMSIM_PGSCAN_PREMATURE, "mmsim_pgscan_premature")                         \
 	X(MMSIM_PGSTEAL_PREMATURE, "mmsim_pgsteal_premature")                       \
 	X(MMSIM_PGSTEAL_MOVABLE_AREA, "mmsim_pgsteal_movable_area")                 \

@@ -966,6 +966,16 @@ static void account_daemon(struct mm *mm, const struct compact_control *cc)
 	mm->compact->kcompactd_busy_ns += cc->cost_ns;
 }
 
+/* drain_all_pages(zone) of kcompactd_do_work() in 6.12 after a run that failed: pages freed
+ * to the per-cpu lists cannot merge on the buddy lists, so the daemon flushes them before
+ * backing off.  Counted apart from the allocator's drains as the defragmenters' share. */
+static void daemon_drain_all_pages(struct mm *mm)
+{
+	uint64_t drained = mm_drain_all_pages(mm);
+	count_vm_event(mm, VM_MMSIM_COMPACT_DRAIN_ALL_PAGES);
+	count_vm_events(mm, VM_MMSIM_COMPACT_DRAIN_PAGES, drained);
+}
+
 static void kcompactd_do_work(struct mm *mm)
 {
 	struct compact_state *cs = mm->compact;
@@ -997,7 +1007,7 @@ static void kcompactd_do_work(struct mm *mm)
 			compaction_defer_reset(z, order, false);
 		} else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE) {
 			/* Freed pages may be stranded on pcp lists; then back off. */
-			mm_drain_all_pages(mm);
+			daemon_drain_all_pages(mm);
 			defer_compaction(z, order);
 		}
 	}
@@ -1138,7 +1148,8 @@ static void proactive_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 
 /* The threshold defragmenter (policy.defrag = threshold): for each order with a target,
  * when the zone holds fewer free blocks of that order than the target, compact (sync-light,
- * honouring skip bits and deferral, like kcompactd) until it holds the target. */
+ * honouring skip bits and deferral, like kcompactd) until it holds the target; a run that
+ * fails drains the per-cpu lists and defers, as kcompactd_do_work() does. */
 static void defrag_tick(struct mm *mm)
 {
 	const uint64_t *target = mm->cfg->policy.defrag_thresholds;
@@ -1165,8 +1176,10 @@ static void defrag_tick(struct mm *mm)
 			count_vm_event(mm, VM_MMSIM_COMPACT_DEFRAG_RUNS);
 			if (status == COMPACT_SUCCESS)
 				compaction_defer_reset(z, o, true);
-			else if (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED)
+			else if (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED) {
+				daemon_drain_all_pages(mm);
 				defer_compaction(z, o);
+			}
 		}
 	}
 }

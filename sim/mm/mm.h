@@ -33,6 +33,7 @@ struct reclaim_state;
 struct compact_state;
 struct cma_state;
 struct oom_state;
+struct mapping_pool_state;
 struct mm_request;
 
 /* ---- page frames ---------------------------------------------------------------- */
@@ -391,8 +392,15 @@ struct mm {
 	struct compact_state *compact;   /* compaction.c: kcompactd, deferral */
 	struct cma_state *cma;           /* cma.c: device allocations */
 	struct oom_state *oom;           /* oom.c: victims, killed tasks */
+	struct mapping_pool_state *mapping_pool; /* mapping_pool.c: per-mapping pools (NULL: off) */
 	/* Σ_o alloc_outcome[c][o] == allocation requests of class c (gfp.h) */
 	uint64_t alloc_outcome[NR_ALLOC_CLASSES][NR_ALLOC_OUTCOMES];
+	/* The same per request order:  Σ_o order_outcome[n][o] == requests of order n
+	 * (n <= MAX_PAGE_ORDER; larger orders are refused and counted by class only), and
+	 * order_slowpath[n] <= that: the requests whose fast path found no block (they entered
+	 * the slow path, waking kswapd and kcompactd only now). */
+	uint64_t order_outcome[NR_PAGE_ORDERS][NR_ALLOC_OUTCOMES];
+	uint64_t order_slowpath[NR_PAGE_ORDERS];
 
 	/* machine.shuffle (shuffle.c): the PRNG behind get_random_long() and the 64 random
 	 * bits shuffle_pick_tail() takes one at a time;  nr_bits <= 64 */
@@ -489,6 +497,7 @@ struct alloc_context {
 	bool no_cma;                    /* policy veto on CMA memory */
 	struct mm_request *req;         /* CPU and stall of the request; NULL for daemon work */
 	enum alloc_outcome outcome;     /* how the slow path ended it (set on failure) */
+	bool slowpath;                  /* the fast path failed: the slow path ran */
 };
 
 /* ---- API ------------------------------------------------------------------------ */
@@ -555,7 +564,9 @@ bool pcp_allowed_order(const struct mm *mm, unsigned order);
 pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		unsigned alloc_flags);
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order);
-void mm_drain_all_pages(struct mm *mm);
+/* drain_all_pages(NULL): every CPU's lists of every zone back to buddy; returns the pages
+ * drained (counted as mmsim_drain_all_pages / _pages). */
+uint64_t mm_drain_all_pages(struct mm *mm);
 /* zone_batchsize and the high_min/high_max bounds (model.md §2.8). */
 uint32_t pcp_batch_for(uint64_t managed);
 void pcp_setup_zone(struct mm *mm, struct zone *z);

@@ -16,6 +16,8 @@ void mm_reset_stats(struct mm *mm)
 	memset(mm->vm_events, 0, sizeof(mm->vm_events));
 	mm->vm_events[VM_OOM_KILL] = oom_kills;
 	memset(mm->alloc_outcome, 0, sizeof(mm->alloc_outcome));
+	memset(mm->order_outcome, 0, sizeof(mm->order_outcome));
+	memset(mm->order_slowpath, 0, sizeof(mm->order_slowpath));
 
 	struct reclaim_state *rs = mm->reclaim;
 	if (rs) {

@@ -3,6 +3,7 @@
  * Behaviour follows model.md §2–3 (6.12 stable, which carries the 6.15 claim/steal split). */
 #include "mm.h"
 #include "compaction.h"
+#include "mapping_pool.h"
 #include "vmscan.h"
 
 #include <string.h>
@@ -923,6 +924,7 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 			return PFN_NONE;
 		}
 	}
+	ac->slowpath = true;
 	return alloc_slowpath(mm, ac);
 }
 
@@ -977,11 +979,19 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 		mm->cma_ops->prepare(mm, &ac);
 		if (req)
 			req->alloc_class = (int)cls;
-		pfn = mm_alloc_pages(mm, &ac);
+		pfn = mapping_pool_take(mm, req, gfp, order); /* a file's reserve, when it has one */
+		if (pfn == PFN_NONE)
+			pfn = mm_alloc_pages(mm, &ac);
 		if (req)
 			req->alloc_class = -1;
 		if (req && req->deferred)
 			return PFN_NONE; /* not an outcome yet: it is run again as an actor */
+		mm->order_outcome[order][ac.outcome]++;
+		if (ac.slowpath) {
+			mm->order_slowpath[order]++;
+			if (order)
+				count_vm_event(mm, VM_MMSIM_HIGHORDER_SLOWPATH);
+		}
 	}
 	mm->alloc_outcome[cls][ac.outcome]++;
 	if (pfn == PFN_NONE) {

@@ -116,9 +116,11 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	return pfn;
 }
 
-/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first, round-robin over lists. */
-static void pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr)
+/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first, round-robin over lists.
+ * Returns the pages returned. */
+static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr)
 {
+	uint64_t before = pcp->count;
 	unsigned idx = 0, empty_streak = 0;
 	while (nr && pcp->count && empty_streak < NR_PCP_LISTS) {
 		pfn_t pfn = pcp->lists[idx].tail;
@@ -133,6 +135,7 @@ static void pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, 
 		}
 		idx = (idx + 1) % NR_PCP_LISTS;
 	}
+	return before - pcp->count;
 }
 
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order)
@@ -152,13 +155,19 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 		pcp_drain(mm, z, pcp, pcp->batch);
 }
 
-void mm_drain_all_pages(struct mm *mm)
+/* drain_all_pages(NULL) in 6.12: every CPU's pcp lists of every zone go back to the buddy
+ * lists, where they can merge; counted per call and per page drained. */
+uint64_t mm_drain_all_pages(struct mm *mm)
 {
+	uint64_t drained = 0;
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &mm->zones[i];
 		if (!z->pcp)
 			continue;
 		for (unsigned c = 0; c < MAX(mm->cfg->machine.nr_cpus, 1u); c++)
-			pcp_drain(mm, z, &z->pcp[c], UINT64_MAX);
+			drained += pcp_drain(mm, z, &z->pcp[c], UINT64_MAX);
 	}
+	count_vm_event(mm, VM_MMSIM_DRAIN_ALL_PAGES);
+	count_vm_events(mm, VM_MMSIM_DRAIN_ALL_PAGES_PAGES, drained);
+	return drained;
 }

@@ -1,6 +1,7 @@
 /* zone.c — building the node: zone layout, pageblocks, CMA regions, min_free_kbytes,
  * watermarks and lowmem_reserve (model.md §1.3–1.4, §3.1, §7.1). */
 #include "mm.h"
+#include "mapping_pool.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -364,13 +365,15 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	obj_table_init(mm);
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		pfn_list_init(&mm->lruvec.lists[l]);
-	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err) || oom_init(mm, err))
+	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err) || oom_init(mm, err) ||
+	    mapping_pool_init(mm, err))
 		return -1;
 	return 0;
 }
 
 void mm_destroy(struct mm *mm)
 {
+	mapping_pool_destroy(mm);
 	oom_destroy(mm);
 	cma_destroy(mm);
 	compaction_destroy(mm);

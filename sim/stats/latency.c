@@ -10,6 +10,8 @@ void latency_init(struct alloc_latency *lat)
 {
 	for (int c = 0; c < NR_ALLOC_CLASSES; c++)
 		latency_hist_init(&lat->cls[c]);
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		latency_hist_init(&lat->order[o]);
 }
 
 unsigned latency_bucket(sim_ns_t ns)

@@ -24,9 +24,12 @@ struct latency_hist {
 	uint64_t max_ns;
 };
 
-/* The struct mm.h forward-declares: one histogram per enum alloc_class. */
+/* The struct mm.h forward-declares: one histogram per enum alloc_class, and one per
+ * request order (0..MAX_PAGE_ORDER; an order above is refused and kept by class only):
+ * the classes mix orders, and the defragmentation questions are about one order. */
 struct alloc_latency {
 	struct latency_hist cls[NR_ALLOC_CLASSES];
+	struct latency_hist order[NR_PAGE_ORDERS];
 };
 
 void latency_init(struct alloc_latency *lat);
@@ -35,6 +38,11 @@ void latency_hist_add(struct latency_hist *h, sim_ns_t ns);
 static inline void latency_record(struct alloc_latency *lat, enum alloc_class c, sim_ns_t ns)
 {
 	latency_hist_add(&lat->cls[c], ns);
+}
+static inline void latency_record_order(struct alloc_latency *lat, unsigned order, sim_ns_t ns)
+{
+	if (order < NR_PAGE_ORDERS)
+		latency_hist_add(&lat->order[order], ns);
 }
 
 /* Bucket of a value, and the inclusive bounds of a bucket. */

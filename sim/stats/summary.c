@@ -164,6 +164,54 @@ static void write_latency(struct jsonw *w, const struct alloc_latency *lat)
 	jsonw_end(w);
 }
 
+/* Per request order with any request: outcomes (mm->order_outcome), the requests whose fast
+ * path found no block (too_late: the background had not made one in time), the success
+ * share and the latency quantiles of that order.  The classes of "latency" and
+ * "alloc_outcome" mix orders; the defragmentation questions ask about one order.
+ *   requests == satisfied + failed + killed + unfinished;  too_late <= requests */
+static void write_by_order(struct jsonw *w, const struct mm *mm, const struct alloc_latency *lat)
+{
+	jsonw_object(w);
+	for (int n = 0; n < NR_PAGE_ORDERS; n++) {
+		const uint64_t *o = mm->order_outcome[n];
+		uint64_t requests = 0, failed = 0;
+		for (int k = 0; k < NR_ALLOC_OUTCOMES; k++) {
+			requests += o[k];
+			if (k != AOUT_SATISFIED && k != AOUT_KILLED && k != AOUT_UNFINISHED)
+				failed += o[k];
+		}
+		if (!requests)
+			continue;
+		struct latency_hist empty;
+		latency_hist_init(&empty);
+		const struct latency_hist *h = lat ? &lat->order[n] : &empty;
+		char key[16];
+		snprintf(key, sizeof(key), "order_%d", n);
+		jsonw_key(w, key);
+		jsonw_object_inline(w);
+		jsonw_key(w, "requests");
+		jsonw_u64(w, requests);
+		jsonw_key(w, "satisfied");
+		jsonw_u64(w, o[AOUT_SATISFIED]);
+		jsonw_key(w, "failed");
+		jsonw_u64(w, failed);
+		jsonw_key(w, "too_late");
+		jsonw_u64(w, mm->order_slowpath[n]);
+		jsonw_key(w, "success_share");
+		jsonw_printf(w, "%.6f", (double)o[AOUT_SATISFIED] / (double)requests);
+		jsonw_key(w, "too_late_share");
+		jsonw_printf(w, "%.6f", (double)mm->order_slowpath[n] / (double)requests);
+		jsonw_key(w, "p50_ns");
+		jsonw_u64(w, latency_quantile_ns(h, 0.50));
+		jsonw_key(w, "p99_ns");
+		jsonw_u64(w, latency_quantile_ns(h, 0.99));
+		jsonw_key(w, "max_ns");
+		jsonw_u64(w, h->max_ns);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+}
+
 static void write_observed(struct jsonw *w, const struct trace_header *th)
 {
 	static const char prefix[] = "observed.";
@@ -302,6 +350,8 @@ void summary_write(FILE *fp, const struct summary_input *in)
 	write_reclaim(&w, mm);
 	jsonw_key(&w, "latency");
 	write_latency(&w, in->latency);
+	jsonw_key(&w, "by_order");
+	write_by_order(&w, mm, in->latency);
 	jsonw_key(&w, "observed");
 	write_observed(&w, in->trace);
 	jsonw_key(&w, "observed_vs_simulated");

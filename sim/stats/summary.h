@@ -13,6 +13,10 @@
  *              share = busy_ns / (elapsed_ns × machine.nr_cpus) to 9 decimals, 0 when elapsed is 0,
  *   "reclaim": { vmscan.h reclaim_node_stat } or null without the reclaim module,
  *   "latency": { "<class>": {"count", "mean_ns", "p50_ns", "p90_ns", "p99_ns", "max_ns"}, ... },
+ *   "by_order": { "order_<n>": {"requests", "satisfied", "failed", "too_late", "success_share",
+ *                 "too_late_share", "p50_ns", "p99_ns", "max_ns"}, ... } for each order with a
+ *                 request; too_late = requests whose fast path found no block of the order,
+ *                 shares (0..1) to 6 decimals,
  *   "observed": { trace header meta "observed.<k>" as "<k>": number (when numeric) or string },
  *   "observed_vs_simulated": { "<figure>": {"observed": N, "simulated": N} } (summary.c lists the pairs)
  * }

@@ -150,10 +150,13 @@ static sim_ns_t step(struct workload *w, void *state)
 {
 	struct highalloc *h = state;
 	sim_ns_t now = wl_now(w);
-	if (h->hi_next_ns == now)
-		h->hi_next_ns = highalloc_event(w, h);
+	/* The load's arrival first: a pass's request at the same instant counts in
+	 * bg.foreign_pages at once but in wl_live_pages only when its record is returned, so
+	 * an arrival after it would see the load's own pages 2^order too few. */
 	if (h->bg_next_ns == now)
 		h->bg_next_ns = churn_step(w, &h->bg);
+	if (h->hi_next_ns == now)
+		h->hi_next_ns = highalloc_event(w, h);
 	return MIN(h->bg_next_ns, h->hi_next_ns);
 }
 

@@ -77,6 +77,7 @@ struct wl_kind {
 
 extern const struct wl_kind wl_kind_churn, wl_kind_kbuild, wl_kind_stream_write,
 	wl_kind_anon_ws, wl_kind_highalloc, wl_kind_compaction_test, wl_kind_camera, wl_kind_phases;
+extern const struct wl_kind wl_kind_defrag_bursts;
 
 /* Framework services for kinds. */
 sim_ns_t wl_now(const struct workload *w);

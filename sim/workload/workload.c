@@ -17,6 +17,7 @@
 static const struct wl_kind *const kinds[] = {
 	&wl_kind_churn,     &wl_kind_kbuild,          &wl_kind_stream_write, &wl_kind_anon_ws,
 	&wl_kind_highalloc, &wl_kind_compaction_test, &wl_kind_camera, &wl_kind_phases,
+	&wl_kind_defrag_bursts,
 };
 
 /* Keys every workload has, whatever its generator. */
