@@ -1120,12 +1120,15 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 	const struct lruvec *v = &mm->lruvec;
 	uint64_t heads_on_lists = 0;
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
-		uint64_t pages = 0;
+		uint64_t pages = 0, zone_pages[MAX_NR_ZONES] = { 0 };
 		pfn_t prev = PFN_NONE;
 		for (pfn_t pfn = v->lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 			const struct page_frame *p = &mm->pages[pfn];
 			if (pfn >= mm->nr_pages)
 				CHECK_FAIL("lru %s: pfn %#x out of range", lru_list_names[l], pfn);
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				if (mm->zones[z].spanned && pfn >= mm->zones[z].start_pfn && pfn < zone_end_pfn(&mm->zones[z]))
+					zone_pages[z] += 1ull << p->order;
 			if (!(p->flags & PF_HEAD) || !(p->flags & PF_LRU))
 				CHECK_FAIL("lru %s: pfn %#x is not an LRU head (flags %#x)", lru_list_names[l], pfn, p->flags);
 			if ((int)lru_list_of(p->flags) != l)
@@ -1143,6 +1146,11 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		if (pages != v->nr_pages[l])
 			CHECK_FAIL("lru %s: nr_pages %llu, lists hold %llu", lru_list_names[l],
 				   (unsigned long long)v->nr_pages[l], (unsigned long long)pages);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (zone_pages[z] != v->nr_zone_pages[z][l])
+				CHECK_FAIL("lru %s: zone %s nr_zone_pages %llu, lists hold %llu", lru_list_names[l],
+					   zone_names[z], (unsigned long long)v->nr_zone_pages[z][l],
+					   (unsigned long long)zone_pages[z]);
 	}
 	uint64_t lru_heads = 0, dirty = 0, writeback = 0;
 	for (pfn_t pfn = 0; pfn < mm->nr_pages; pfn++) {
