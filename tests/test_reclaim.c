@@ -585,6 +585,63 @@ static void test_pgsteal_cma_area(void)
 	stop();
 }
 
+/* Lowmem crowding: a 4096-page DMA32 and a 4096-page ZONE_MOVABLE.  File pages 1..1000
+ * (GFP_HIGHUSER_MOVABLE) land in Movable at t = 0; file pages 1001..1100 that may not use
+ * Movable (GFP_KERNEL|__GFP_MOVABLE: gfp_zone Normal) land in DMA32 at t = 10 ms; at
+ * t = 30 ms GFP_KERNEL pages fill DMA32 to its min watermark (no boost) and one more GFP_KERNEL
+ * request direct-reclaims with reclaim_idx DMA32.  Its scan is sized by the eligible pages
+ * only (lruvec_lru_size(.., reclaim_idx)): 100 inactive file pages in DMA32, so
+ *   12..7: 0   6: 100 >> 6 = 1   5: 99 >> 5 = 3   4: 96 >> 4 = 6   3: 90 >> 3 = 11
+ *   2: 79 >> 2 = 19   -> 40 >= 32: stop;  pgscan_direct = pgsteal_direct = 40.
+ * The first isolation walks the 1000 Movable pages at the tail (pgskip_movable 1000, put
+ * back at the head); every later one starts at DMA32 pages.  The 40 reclaimed pages are
+ * ids 1001..1040, outside the movable-only area, each 20 ms old: age 40 × 20000 µs.  Movable
+ * holds 3096 free pages, more than twice the zones' high watermarks: all 40 scanned pages
+ * count as premature. */
+static void test_lowmem_crowding_counters(void)
+{
+	setup(true);
+	mmtest_config(&cfg, 0, 4096, 0, 256);
+	cfg.machine.zone_pages[ZONE_MOVABLE] = 4096;
+	cfg.machine.watermark_boost_factor = 0; /* unmovable steals would boost min above free */
+	start();
+	const struct zone *dma32 = &mm.zones[ZONE_DMA32], *movable = &mm.zones[ZONE_MOVABLE];
+	for (uint64_t id = 1; id <= 1000; id++) {
+		pfn_t pfn = mm_alloc(&mm, id, FILE_GFP, 0);
+		CHECK(pfn != PFN_NONE && mm_pfn_zone(&mm, pfn) == movable);
+	}
+	engine_run_until(&eng, 10 * NSEC_PER_MSEC);
+	for (uint64_t id = 1001; id <= 1100; id++) {
+		pfn_t pfn = mm_alloc(&mm, id, GFP_KERNEL | __GFP_MOVABLE, 0);
+		CHECK(pfn != PFN_NONE && mm_pfn_zone(&mm, pfn) == dma32);
+	}
+	CHECK_EQ(mm.lruvec.nr_zone_pages[ZONE_MOVABLE][LRU_INACTIVE_FILE], 1000);
+	CHECK_EQ(mm.lruvec.nr_zone_pages[ZONE_DMA32][LRU_INACTIVE_FILE], 100);
+	engine_run_until(&eng, 30 * NSEC_PER_MSEC);
+	uint64_t id = 2001;
+	while (dma32->nr_free_pages > dma32->watermark[WMARK_MIN]) /* succeeds at min: no reclaim */
+		CHECK(mm_alloc(&mm, id++, GFP_KERNEL, 0) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 0);
+	CHECK_EQ(movable->nr_free_pages, 3096);
+	CHECK(movable->nr_free_pages > 2 * (zone_wmark(dma32, WMARK_HIGH) + zone_wmark(movable, WMARK_HIGH)));
+	struct mm_request req = { 0 };
+	CHECK(mm_alloc_req(&mm, &req, id, GFP_KERNEL, 0) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_NORMAL] + mm.vm_events[VM_ALLOCSTALL_DMA32], 1);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 40);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 40);
+	CHECK_EQ(mm.vm_events[VM_PGSKIP_MOVABLE], 1000);
+	CHECK_EQ(count_resident(1001, 1040), 0);
+	CHECK_EQ(count_resident(1041, 1100), 60);
+	CHECK_EQ(count_resident(1, 1000), 1000);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_PGSCAN_PREMATURE], 40);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_PGSTEAL_PREMATURE], 40);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_PGSTEAL_OUTSIDE], 40);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_PGSTEAL_OUTSIDE_AGE], 40 * 20000);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_PGSTEAL_MOVABLE_AREA], 0);
+	CHECK(check_ok());
+	stop();
+}
+
 /* Pinned and unevictable pages are never reclaimed. Ids 1..10 pinned (the inactive tail),
  * 11..20 moved to the unevictable list (never scanned).  At the wake the inactive file
  * list holds 16064 − 10 = 16054 pages:
@@ -793,6 +850,7 @@ int main(int argc, char **argv)
 	RUN(test_cflru_clean_first);
 	RUN(test_pinned_and_unevictable_stay);
 	RUN(test_pgsteal_cma_area);
+	RUN(test_lowmem_crowding_counters);
 	RUN(test_churn_invariants);
 	RUN(test_end_to_end_anon_ws);
 	return TEST_END();

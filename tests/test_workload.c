@@ -528,6 +528,88 @@ static void test_kbuild(void)
 	sc_free(&sc);
 }
 
+/* kbuild page tables: with pgtables 4, each job allocates one GFP_PGTABLE_USER page
+ * (GFP_KERNEL|__GFP_ZERO|__GFP_ACCOUNT) at its first order-0 anon fault and every 4th
+ * after it, so ceil(anon faults / 4) per job; each is freed when the job exits, as its
+ * anon pages are (the same free time).  Without the key (0) no such page exists and the
+ * records are those of the same build without it: pgtables 0 vs an absent key, byte for
+ * byte. */
+static void test_kbuild_pgtables(void)
+{
+	uint64_t seed = tl_test_seed();
+	const char *yaml = "generator: kbuild\nduration: 500ms\njobs: 2\nop_rate: 4000\nfiles: 20\n"
+			   "thp_fraction: 0\njob: { mean: 50ms }\nmix: { anon: 80, read: 5, slab_unmovable: 10 }\n"
+			   "longlived: { shell: 0, make: 0, ld: 0 }\npgtables: 4\n";
+	enum { MAXT = 4096, MAXID = 1 << 20 };
+	uint64_t *anon = calloc(MAXT, sizeof(*anon)), *pt = calloc(MAXT, sizeof(*pt));
+	sim_ns_t *anon_free = calloc(MAXT, sizeof(*anon_free));
+	uint8_t *is_pt = calloc(MAXID, 1);
+	struct workload *w = open_ok(yaml, seed);
+	if (!w || !anon || !pt || !anon_free || !is_pt)
+		goto out;
+	struct trace_record r;
+	struct sim_error err = { 0 };
+	uint64_t bad_free = 0, nr_pt = 0, nr_pt_free = 0;
+	while (workload_next(w, &r, &err) == 1) {
+		if (r.task >= MAXT || r.id >= MAXID) {
+			CHECK(0);
+			break;
+		}
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO) && r.order == 0) {
+			anon[r.task]++;
+			is_pt[r.id] = 2; /* an anon page */
+		}
+		if (r.kind == TR_ALLOC && r.gfp == (GFP_KERNEL | __GFP_ZERO | __GFP_ACCOUNT)) {
+			pt[r.task]++;
+			nr_pt++;
+			is_pt[r.id] = 1;
+		}
+		if (r.kind == TR_FREE && is_pt[r.id] == 1) {
+			nr_pt_free++;
+			/* the job's anon pages are freed at its exit: so is its page table */
+			if (anon_free[r.task] && anon_free[r.task] != r.time_ns)
+				bad_free++;
+		}
+		if (r.kind == TR_FREE && is_pt[r.id] == 2 && !anon_free[r.task])
+			anon_free[r.task] = r.time_ns;
+	}
+	uint64_t bad_count = 0, jobs = 0;
+	for (uint32_t t = 0; t < MAXT; t++) {
+		if (!anon[t] && !pt[t])
+			continue;
+		jobs++;
+		bad_count += pt[t] != (anon[t] + 3) / 4;
+	}
+	CHECK(jobs > 2);
+	CHECK(nr_pt > 0);
+	CHECK_EQ(bad_count, 0);
+	CHECK_EQ(nr_pt_free, nr_pt); /* drained */
+	CHECK_EQ(bad_free, 0);
+	workload_close(w);
+	/* pgtables 0 is the build without page tables: the same records */
+	const char *off0 = "generator: kbuild\nduration: 200ms\njobs: 2\nop_rate: 4000\nfiles: 20\npgtables: 0\n";
+	const char *off = "generator: kbuild\nduration: 200ms\njobs: 2\nop_rate: 4000\nfiles: 20\n";
+	struct workload *a = open_ok(off0, seed), *b = open_ok(off, seed);
+	struct trace_record ra, rb;
+	uint64_t n = 0, differ = 0;
+	while (a && b && workload_next(a, &ra, &err) == 1 && workload_next(b, &rb, &err) == 1) {
+		n++;
+		differ += ra.time_ns != rb.time_ns || ra.id != rb.id || ra.gfp != rb.gfp || ra.task != rb.task ||
+			  ra.count != rb.count || ra.arg != rb.arg || ra.kind != rb.kind || ra.order != rb.order;
+	}
+	CHECK(n > 1000);
+	CHECK_EQ(differ, 0);
+	workload_close(a);
+	workload_close(b);
+	w = NULL;
+out:
+	workload_close(w);
+	free(anon);
+	free(pt);
+	free(anon_free);
+	free(is_pt);
+}
+
 /* kbuild's tasks, with hand-set sizes: shell 2 pages (task 1000, ids 1-2), make 4 pages
  * (task 1001, ids 3-6), no ld; then 2 make slots whose first jobs are tasks 1002, 1003.
  * No file reads and no random anon touches, so every ACCESS is a heap re-read of a job
@@ -1676,6 +1758,7 @@ int main(int argc, char **argv)
 	RUN(test_param_roundtrip);
 	RUN(test_kbuild);
 	RUN(test_kbuild_slots);
+	RUN(test_kbuild_pgtables);
 	RUN(test_stream_write);
 	RUN(test_anon_ws);
 	RUN(test_highalloc);

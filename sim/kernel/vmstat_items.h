@@ -124,7 +124,13 @@
 	X(MMSIM_PGMIGRATE_EASY, "mmsim_pgmigrate_easy")                             \
 	X(MMSIM_LOWMEM_WARNED_STALL, "mmsim_lowmem_warned_stalls")                  \
 	X(MMSIM_LOWMEM_MISS, "mmsim_lowmem_misses")                                 \
-	X(MMSIM_LOWMEM_FALSE_ALARM, "mmsim_lowmem_false_alarms")
+	X(MMSIM_LOWMEM_FALSE_ALARM, "mmsim_lowmem_false_alarms")                    \
+	X(MMSIM_PGSCAN_PREMATURE, "mmsim_pgscan_premature")                         \
+	X(MMSIM_PGSTEAL_PREMATURE, "mmsim_pgsteal_premature")                       \
+	X(MMSIM_PGSTEAL_MOVABLE_AREA, "mmsim_pgsteal_movable_area")                 \
+	X(MMSIM_PGSTEAL_MOVABLE_AREA_AGE, "mmsim_pgsteal_movable_area_age_us")      \
+	X(MMSIM_PGSTEAL_OUTSIDE, "mmsim_pgsteal_outside_area")                      \
+	X(MMSIM_PGSTEAL_OUTSIDE_AGE, "mmsim_pgsteal_outside_area_age_us")
 
 enum vm_event_item {
 #define VM_X(e, name) VM_##e,

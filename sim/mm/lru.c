@@ -3,6 +3,18 @@
  * A head page is on the list lru_list_of(flags) exactly when it has PF_LRU. */
 #include "mm.h"
 
+/* The zone index of pfn (zones are few: a walk over their spans). */
+static unsigned lru_zone_idx(const struct mm *mm, pfn_t pfn)
+{
+	for (unsigned i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		if (z->spanned && pfn >= z->start_pfn && pfn < zone_end_pfn(z))
+			return i;
+	}
+	sim_assert(0);
+	return 0;
+}
+
 enum lru_list lru_list_of(uint16_t flags)
 {
 	if (flags & PF_UNEVICTABLE)
@@ -24,6 +36,7 @@ void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 	p->flags |= PF_LRU;
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
+	v->nr_zone_pages[lru_zone_idx(mm, pfn)][l] += 1ull << p->order;
 }
 
 void lru_del(struct mm *mm, pfn_t pfn)
@@ -35,6 +48,7 @@ void lru_del(struct mm *mm, pfn_t pfn)
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_LRU;
 	v->nr_pages[l] -= 1ull << p->order;
+	v->nr_zone_pages[lru_zone_idx(mm, pfn)][l] -= 1ull << p->order;
 }
 
 /* Migration keeps the LRU position.  A page on the easily-reclaimable list is copied like
@@ -45,7 +59,15 @@ void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 {
 	struct lruvec *v = &mm->lruvec;
 	const struct page_frame *o = &mm->pages[old_pfn];
+	enum lru_list l = lru_list_of(o->flags);
 	if (o->flags & PF_EASY)
 		count_vm_events(mm, VM_MMSIM_PGMIGRATE_EASY, 1ull << o->order);
-	pfn_list_replace(&v->lists[lru_list_of(o->flags)], page_links(mm->pages), old_pfn, new_pfn);
+	pfn_list_replace(&v->lists[l], page_links(mm->pages), old_pfn, new_pfn);
+	unsigned zo = lru_zone_idx(mm, old_pfn), zn = lru_zone_idx(mm, new_pfn);
+	if (zo != zn) { /* moved out of its zone (a CMA area's page to ordinary memory) */
+		v->nr_zone_pages[zo][l] -= 1ull << o->order;
+		v->nr_zone_pages[zn][l] += 1ull << o->order;
+	}
+	if (v->touched_us)
+		v->touched_us[new_pfn] = v->touched_us[old_pfn];
 }

@@ -252,9 +252,17 @@ enum lru_list {
 };
 extern const char *const lru_list_names[NR_LRU_LISTS];
 
+/* nr_pages[l] == Σ_z nr_zone_pages[z][l]: the node's lists, with the pages of each zone
+ * counted apart (the kernel's per-zone NR_ZONE_LRU_BASE counters), so reclaim can size its
+ * scan by the zones it may reclaim from (lruvec_lru_size(lruvec, lru, reclaim_idx)). */
 struct lruvec {
 	struct pfn_list lists[NR_LRU_LISTS];
 	uint64_t nr_pages[NR_LRU_LISTS];
+	uint64_t nr_zone_pages[MAX_NR_ZONES][NR_LRU_LISTS];
+	/* Per pfn, valid at LRU heads: simulated µs (mod 2^32) of the object's allocation or
+	 * last access, for the age of reclaimed pages (vmscan.c); NULL without reclaim.
+	 * lru_replace carries it to a migrated page's new head. */
+	uint32_t *touched_us;
 };
 
 /* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact; the

@@ -193,6 +193,63 @@ static void lowmem_judge_stall(struct mm *mm)
 	}
 }
 
+/* ---- lowmem crowding: premature reclaim, age of reclaimed pages ------------------- */
+
+/* Reclaim is premature (the lowmem-crowding measure, configs/lowmem/crowding.md) while the
+ * memory only movable allocations may use holds more free pages than twice the sum of the
+ * zones' high watermarks, boost included (high_wmark_pages()): had that memory been
+ * ordinary, the node would have every watermark met twice over and kswapd would sleep.
+ * The area is ZONE_MOVABLE, ZONE_CMA, and the free pages of CMA areas inside ordinary
+ * zones (MIGRATE_CMA or sticky MOVABLE blocks); without one, no reclaim is premature. */
+static bool reclaim_premature(const struct mm *mm)
+{
+	uint64_t high = 0, area_free = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		high += zone_wmark(z, WMARK_HIGH);
+		if (z->type == ZONE_MOVABLE || z->type == ZONE_CMA)
+			area_free += z->nr_free_pages;
+		else
+			area_free += z->nr_free_cma + z->nr_free_sticky;
+	}
+	return area_free > 2 * high;
+}
+
+/* Memory only movable allocations may use: ZONE_MOVABLE, ZONE_CMA, and the pageblocks of a
+ * CMA area inside an ordinary zone (MIGRATE_CMA or sticky MOVABLE: PB_CMA). */
+static bool pfn_in_movable_area(struct mm *mm, pfn_t pfn)
+{
+	enum zone_type t = mm_pfn_zone(mm, pfn)->type;
+	return t == ZONE_MOVABLE || t == ZONE_CMA || (mm_pageblock(mm, pfn)->bits & PB_CMA);
+}
+
+static inline uint32_t now_us(const struct mm *mm)
+{
+	return (uint32_t)(vmscan_now(mm) / 1000); /* mod 2^32: ages up to 71 minutes */
+}
+
+/* The object at head pfn was allocated or accessed now. */
+static inline void note_touched(struct mm *mm, pfn_t pfn)
+{
+	if (mm->lruvec.touched_us)
+		mm->lruvec.touched_us[pfn] = now_us(mm);
+}
+
+/* A page reclaim freed: count it inside or outside the movable-only area with its age
+ * (time since its allocation or last access), so the mean age at reclaim on each side is
+ * age_us / pages.  With one LRU per node (4.8+), kswapd and direct reclaim skip pages above
+ * reclaim_idx, so a shortage in a lower zone takes pages there regardless of how much older
+ * the pages in the movable area are (Mel Gorman's page-age objection). */
+static void note_reclaimed_age(struct mm *mm, pfn_t pfn, uint64_t nr)
+{
+	if (!mm->lruvec.touched_us)
+		return;
+	uint64_t age_us = (uint32_t)(now_us(mm) - mm->lruvec.touched_us[pfn]);
+	bool area = pfn_in_movable_area(mm, pfn);
+	count_vm_events(mm, area ? VM_MMSIM_PGSTEAL_MOVABLE_AREA : VM_MMSIM_PGSTEAL_OUTSIDE, nr);
+	count_vm_events(mm, area ? VM_MMSIM_PGSTEAL_MOVABLE_AREA_AGE : VM_MMSIM_PGSTEAL_OUTSIDE_AGE, nr * age_us);
+}
+
 /* ---- hooks: allocation and free --------------------------------------------------- */
 
 gfp_t workingset_default_gfp(bool anon, unsigned order)
@@ -229,6 +286,7 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 		e->flags |= NONRES_GFP;
 	}
 	lru_add(mm, pfn, false);
+	note_touched(mm, pfn);
 	vmscan_sample_lowmem(mm);
 }
 
@@ -415,6 +473,7 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	bool easy = lru == LRU_EASY;
 	uint64_t reclaimed = 0, reclaimed_anon = 0, scanned_anon = 0, writes = 0, activated[2] = { 0, 0 };
 	uint64_t unqueued_before = sc->nr.nr_unqueued_dirty, taken_before = sc->nr.nr_taken;
+	bool premature = reclaim_premature(mm); /* judged before this batch frees anything */
 	(void)nr_to_scan;
 	for (size_t i = 0; i < n_taken; i++) {
 		pfn_t pfn = taken[i];
@@ -432,6 +491,7 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 			 * freed inside the CMA area, useless to requests that cannot use CMA. */
 			if (mm_pageblock(mm, pfn)->bits & PB_CMA)
 				count_vm_events(mm, VM_MMSIM_PGSTEAL_CMA_AREA, nr);
+			note_reclaimed_age(mm, pfn, nr);
 			continue;
 		}
 		p->flags &= (uint16_t)~PF_ISOLATED;
@@ -459,6 +519,10 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	count_vm_events(mm, VM_PGSCAN_FILE, scanned - scanned_anon);
 	count_vm_events(mm, VM_PGSTEAL_ANON, reclaimed_anon);
 	count_vm_events(mm, VM_PGSTEAL_FILE, reclaimed - reclaimed_anon);
+	if (premature) {
+		count_vm_events(mm, VM_MMSIM_PGSCAN_PREMATURE, scanned);
+		count_vm_events(mm, VM_MMSIM_PGSTEAL_PREMATURE, reclaimed);
+	}
 	/* lru_note_cost: rotations and IO make a type more expensive to reclaim. */
 	rs->anon_cost += activated[0];
 	rs->file_cost += activated[1];
@@ -583,7 +647,13 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 
 	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++) {
 		bool file = is_file_lru((enum lru_list)l);
-		uint64_t scan = v->nr_pages[l] >> sc->priority;
+		/* lruvec_lru_size(lruvec, lru, sc->reclaim_idx): only the pages of the zones
+		 * reclaim may free count (4.8+), so a request that cannot use the upper zones
+		 * does not plan scans of pages isolate() would skip. */
+		uint64_t eligible = 0;
+		for (int z = 0; z <= (int)sc->reclaim_idx && z < MAX_NR_ZONES; z++)
+			eligible += v->nr_zone_pages[z][l];
+		uint64_t scan = eligible >> sc->priority;
 		switch (balance) {
 		case SCAN_EQUAL:
 			break;
@@ -855,6 +925,7 @@ bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id)
 		return true;
 	pfn_t pfn = s->pfn;
 	struct page_frame *p = &mm->pages[pfn];
+	note_touched(mm, pfn);
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE)) {
 		p->flags |= PF_REFERENCED;
 		return true;
@@ -1032,7 +1103,10 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 		for (int i = 0; i < MAX_NR_ZONES; i++)
 			rs->notify_threshold_pages += mm->zones[i].watermark[WMARK_HIGH];
 	rs->min_easy_level = UINT64_MAX;
-	if (writeback_init(mm, err) || kswapd_init(mm, err)) {
+	mm->lruvec.touched_us = calloc(mm->nr_pages ? mm->nr_pages : 1, sizeof(*mm->lruvec.touched_us));
+	if (!mm->lruvec.touched_us || writeback_init(mm, err) || kswapd_init(mm, err)) {
+		if (!mm->lruvec.touched_us)
+			sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		reclaim_destroy(mm);
 		return -1;
 	}
@@ -1052,6 +1126,8 @@ void reclaim_destroy(struct mm *mm)
 	writeback_destroy(mm);
 	workingset_map_destroy(rs);
 	free(rs->scratch);
+	free(mm->lruvec.touched_us);
+	mm->lruvec.touched_us = NULL;
 	free(rs);
 	mm->reclaim = NULL;
 }
@@ -1106,12 +1182,15 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 	const struct lruvec *v = &mm->lruvec;
 	uint64_t heads_on_lists = 0;
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
-		uint64_t pages = 0;
+		uint64_t pages = 0, zone_pages[MAX_NR_ZONES] = { 0 };
 		pfn_t prev = PFN_NONE;
 		for (pfn_t pfn = v->lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
 			const struct page_frame *p = &mm->pages[pfn];
 			if (pfn >= mm->nr_pages)
 				CHECK_FAIL("lru %s: pfn %#x out of range", lru_list_names[l], pfn);
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				if (mm->zones[z].spanned && pfn >= mm->zones[z].start_pfn && pfn < zone_end_pfn(&mm->zones[z]))
+					zone_pages[z] += 1ull << p->order;
 			if (!(p->flags & PF_HEAD) || !(p->flags & PF_LRU))
 				CHECK_FAIL("lru %s: pfn %#x is not an LRU head (flags %#x)", lru_list_names[l], pfn, p->flags);
 			if ((int)lru_list_of(p->flags) != l)
@@ -1129,6 +1208,11 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		if (pages != v->nr_pages[l])
 			CHECK_FAIL("lru %s: nr_pages %llu, lists hold %llu", lru_list_names[l],
 				   (unsigned long long)v->nr_pages[l], (unsigned long long)pages);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (zone_pages[z] != v->nr_zone_pages[z][l])
+				CHECK_FAIL("lru %s: zone %s nr_zone_pages %llu, lists hold %llu", lru_list_names[l],
+					   zone_names[z], (unsigned long long)v->nr_zone_pages[z][l],
+					   (unsigned long long)zone_pages[z]);
 	}
 	uint64_t lru_heads = 0, dirty = 0, writeback = 0;
 	for (pfn_t pfn = 0; pfn < mm->nr_pages; pfn++) {

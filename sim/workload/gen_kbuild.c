@@ -27,6 +27,13 @@
  * `longlived.touch_fraction` of it, again as a wrapping window.  Their pids come first
  * (shell, make, ld, those present), then the jobs'.
  *
+ * Page tables.  With `pgtables` N > 0 a job allocates one page-table page for every N
+ * order-0 anonymous faults (the kernel's PTE page maps 512 pages: N = 512), as
+ * __pte_alloc() does with GFP_PGTABLE_USER (GFP_KERNEL|__GFP_ZERO|__GFP_ACCOUNT:
+ * unmovable), and frees them when it exits (free_pgtables at exit_mmap).  THPs are
+ * PMD-mapped and need none.  0 (the default): none, and the records are those of a
+ * build without them.
+ *
  * Pins.  The pin component (wl_pins.h, keys under "pins.", off by default) adds short
  * pins of I/O buffers and long-term pin sessions; when on, its two tasks come after the
  * long-lived ones.
@@ -54,6 +61,7 @@ struct kbuild_job {
 	uint64_t *anon_ids; /* this process's anon objects, for re-touches and re-reads */
 	uint32_t nr_anon, cap_anon;
 	uint32_t reread_pos; /* where the next re-read window starts */
+	uint64_t pte_faults; /* order-0 anon faults so far (page tables: one per pgtables) */
 };
 
 enum kbuild_longlived { LL_SHELL, LL_MAKE, LL_LD, NR_LONGLIVED };
@@ -87,6 +95,7 @@ struct kbuild {
 	double reread_fraction;
 	uint64_t ll_pages[NR_LONGLIVED]; /* 0: no such task */
 	sim_ns_t ll_touch_period_ns;     /* 0: never touched after the start */
+	uint64_t pgtable_per;            /* anon faults per page-table page; 0: none */
 	double ll_touch_fraction;
 	struct pins pins;
 
@@ -154,6 +163,8 @@ static const struct wl_param kbuild_params[] = {
 	  "the long-lived tasks re-touch their memory this often (0 = never)" },
 	{ "longlived.touch_fraction", WLP_DOUBLE, OFF(ll_touch_fraction), "0.25", 0, 1, NULL,
 	  "share of its memory each long-lived task accesses per touch (a sweeping window)" },
+	{ "pgtables", WLP_U64, OFF(pgtable_per), "0", 0, 1e9, NULL,
+	  "one unmovable page-table page (GFP_PGTABLE_USER) per this many order-0 anon faults of a job, freed at its exit (0 = none; the kernel's PTE page maps 512)" },
 	PINS_PARAMS("pins.", OFF(pins)),
 };
 #undef OFF
@@ -178,6 +189,7 @@ static void job_start(struct workload *w, struct kbuild *k, struct kbuild_job *j
 	j->reread_ns = k->reread_interval_ns ? now + k->reread_interval_ns : WL_NEVER;
 	j->nr_anon = 0;
 	j->reread_pos = 0;
+	j->pte_faults = 0;
 }
 
 /* ACCESS n objects of ids[] (or of first_id + i when ids is NULL), a window of `total`
@@ -333,6 +345,12 @@ static void job_op(struct workload *w, struct kbuild *k, struct kbuild_job *j)
 		/* the exit time is known from the start: the process's anonymous memory goes
 		 * when it exits (scheduled now, so a run cut short still drains it) */
 		wl_sched_free(w, j->exit_ns, j->task, id, order);
+		if (!thp && k->pgtable_per && j->pte_faults++ % k->pgtable_per == 0) {
+			/* the first fault and every pgtable_per-th after it need a new PTE page:
+			 * ceil(faults / pgtable_per) per job (faults as if contiguous) */
+			uint64_t pt = wl_alloc_now(w, j->task, 0, WL_GFP_PGTABLE);
+			wl_sched_free(w, j->exit_ns, j->task, pt, 0);
+		}
 		if (k->op_w[OP_ANON_TOUCH] > 0 || k->reread_interval_ns) {
 			if (j->nr_anon == j->cap_anon) {
 				j->cap_anon = j->cap_anon ? 2 * j->cap_anon : 1024;

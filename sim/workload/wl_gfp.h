@@ -15,5 +15,7 @@
  * GFP_NOFS-ish with __GFP_MOVABLE but not GFP_HIGHUSER_MOVABLE, which is why ZONE_CMA
  * keeps it out (reference: Joonsoo Kim's ZONE_CMA rationale). */
 #define WL_GFP_BDEV (GFP_NOFS | __GFP_MOVABLE)
+/* A user page-table page (__pte_alloc): GFP_PGTABLE_USER, unmovable kernel memory. */
+#define WL_GFP_PGTABLE (GFP_KERNEL | __GFP_ZERO | __GFP_ACCOUNT)
 
 #endif
