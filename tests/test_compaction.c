@@ -422,6 +422,74 @@ static void test_fast_find_migrateblock(void)
 	shutdown();
 }
 
+/* fast_find_migrateblock's list handling: it skips entries in a pageblock marked skip and
+ * rotates the entry it takes to the tail (move_freelist_tail).  As test_fast_find_migrateblock
+ * but with three order-3 blocks on the MOVABLE list, head to tail: A = 512 (B1, marked
+ * skip), B = 1024 (B2), C = 2048 (B4).  The search looks at A (skip) and takes B: 2 entries,
+ * the list becomes C, A, B.  B2 is emptied (512 scanned) and B merges into the free order-9
+ * block at 1024: the list is C, A.  (The free scanner's searches of the order-3 list look
+ * at all three entries, fewer than their limit, and so reorder nothing.)  migrate_scanned
+ * 2 + 512 = 514. */
+static void test_fast_find_rotates(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
+		if (id_at[pfn + 1]) {
+			CHECK(mm_free(&mm, id_at[pfn + 1]));
+			id_at[pfn + 1] = 0;
+		}
+	static const pfn_t order3[3] = { 2048, 1024, 512 }; /* freed C, B, A: each goes to the head */
+	for (int b = 0; b < 3; b++)
+		for (pfn_t pfn = order3[b]; pfn < order3[b] + 8; pfn++) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+	const struct pfn_list *l = &normal()->free_area[3].free_list[MIGRATE_MOVABLE];
+	CHECK(l->head == 512 && mm.pages[512].next == 1024 && l->tail == 2048);
+	normal()->pageblocks[1].bits |= PB_SKIP;
+	CHECK_EQ(run_cc(9, MIGRATE_SYNC_LIGHT, false), COMPACT_SUCCESS);
+	CHECK(l->head == 2048 && mm.pages[2048].next == 512 && l->tail == 512);
+	CHECK((mm.pages[1024].flags & PF_BUDDY) && mm.pages[1024].order == 9);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 514);
+	check_all("fast_find rotates");
+	shutdown();
+}
+
+/* fast_isolate_freepages' list handling: the entry its search stops at becomes the head
+ * (move_freelist_head), so the next search from the tail starts with entries not yet looked
+ * at.  As test_fast_find_migrateblock, plus three order-1 blocks on the MOVABLE list, head
+ * to tail: H = 3072 (B6), X = 7168 (B14: 7168 freed, merged with the free 7169), L = 2560
+ * (B5).  The first free-scanner call (migrate_pfn 1064, free_pfn 7680: low_pfn 5632,
+ * min_pfn 4096) searches orders 8..1 from the tails: the order-3 list (1024, below min_pfn,
+ * looked at whole), then the order-1 list: L (below), X (>= low_pfn: taken).  The entries
+ * before X, H, go to the tail: X, L, H; X is isolated: L, H.  Later searches look at the
+ * two whole and reorder nothing. */
+static void test_fast_isolate_rotates(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
+		if (id_at[pfn + 1]) {
+			CHECK(mm_free(&mm, id_at[pfn + 1]));
+			id_at[pfn + 1] = 0;
+		}
+	static const pfn_t frees[] = { 2560, 2561, 7168, 3072, 3073, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031 };
+	for (size_t i = 0; i < ARRAY_SIZE(frees); i++) {
+		CHECK(mm_free(&mm, id_at[frees[i]]));
+		id_at[frees[i]] = 0;
+	}
+	const struct pfn_list *l = &normal()->free_area[1].free_list[MIGRATE_MOVABLE];
+	CHECK(l->head == 3072 && mm.pages[3072].next == 7168 && l->tail == 2560);
+	CHECK_EQ(run_cc(9, MIGRATE_SYNC_LIGHT, false), COMPACT_SUCCESS);
+	CHECK(l->head == 2560 && mm.pages[2560].next == 3072 && l->tail == 3072);
+	CHECK(!(mm.pages[7168].flags & PF_BUDDY) || mm.pages[7168].order != 1);
+	check_all("fast_isolate rotates");
+	shutdown();
+}
+
 /* Async direct compaction gives up on an order-aligned block at its first page that
  * cannot be isolated (isolate_migratepages_block's skip_on_failure, 6.12).  8192 pages,
  * all in use but the odd pfns of B8..B15; the anon page at 100 is pinned.  Order 9: the
@@ -1028,6 +1096,8 @@ int main(int argc, char **argv)
 	RUN(test_unmovable_zone_terminates);
 	RUN(test_pinned_page_blocks_pageblock);
 	RUN(test_fast_find_migrateblock);
+	RUN(test_fast_find_rotates);
+	RUN(test_fast_isolate_rotates);
 	RUN(test_async_skip_on_failure);
 	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
