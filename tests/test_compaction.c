@@ -82,6 +82,14 @@ static void free_odd_pfns(void)
 
 static struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
 
+/* A huge page allocation wakes kswapd (off in these tests); with nothing to reclaim it
+ * goes back to sleep at once, and before it sleeps it clears the skip hints of a zone
+ * whose direct-compaction scanners met (reset_isolation_suitable), as it does here. */
+static void kswapd_naps(void)
+{
+	compaction_kswapd_reset_skip(&mm);
+}
+
 static enum compact_result run_cc(int order, enum migrate_mode mode, bool whole)
 {
 	struct compact_control cc = {
@@ -380,15 +388,213 @@ static void test_pinned_page_blocks_pageblock(void)
 	shutdown();
 }
 
-/* B0's 256 objects are under writeback.  Async: not isolated (ISOLATE_ASYNC_MIGRATE), they
- * stay and nothing fails; B1 is emptied into B3.  Sync-light: isolated, all 256 fail with
- * -EBUSY (writeback).  MIGRATE_SYNC: they move, into B2's holes. */
+/* fast_find_migrateblock (6.12).  8192 pages (16 blocks), all in use but the odd pfns of
+ * B8..B15 (the targets) and an order-3 block at 1024 in B2.  Order 9, sync-light, skip
+ * hints honoured: the migrate scanner is at the zone start, so the fast search looks for a
+ * MOVABLE free block of order 3..8 below pb_start((7680 - 0) / 2) = 3584 and finds 1024
+ * (1 entry looked at, counted as migrate-scanned).  The linear scan starts at B2, not B0:
+ * 1024/3 (8) and 504 objects, 512 scanned; B2 is then one free order-9 block: SUCCESS.
+ * migrate_scanned 1 + 512 = 513, pgmigrate_success 504, B0 and B1 untouched, B2 marked
+ * skip (it was isolated from). */
+static void test_fast_find_migrateblock(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
+		if (id_at[pfn + 1]) {
+			CHECK(mm_free(&mm, id_at[pfn + 1]));
+			id_at[pfn + 1] = 0;
+		}
+	for (pfn_t pfn = 1024; pfn < 1032; pfn++) {
+		CHECK(mm_free(&mm, id_at[pfn]));
+		id_at[pfn] = 0;
+	}
+	CHECK((mm.pages[1024].flags & PF_BUDDY) && mm.pages[1024].order == 3);
+	CHECK_EQ(run_cc(9, MIGRATE_SYNC_LIGHT, false), COMPACT_SUCCESS);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 513);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 504);
+	CHECK((mm.pages[1024].flags & PF_BUDDY) && mm.pages[1024].order == 9);
+	CHECK_EQ(obj_lookup(&mm.objs, id_at[0])->pfn, 0);
+	CHECK_EQ(obj_lookup(&mm.objs, id_at[512])->pfn, 512);
+	CHECK(normal()->pageblocks[2].bits & PB_SKIP);
+	check_all("fast_find_migrateblock");
+	shutdown();
+}
+
+/* fast_find_migrateblock's list handling: it skips entries in a pageblock marked skip and
+ * rotates the entry it takes to the tail (move_freelist_tail).  As test_fast_find_migrateblock
+ * but with three order-3 blocks on the MOVABLE list, head to tail: A = 512 (B1, marked
+ * skip), B = 1024 (B2), C = 2048 (B4).  The search looks at A (skip) and takes B: 2 entries,
+ * the list becomes C, A, B.  B2 is emptied (512 scanned) and B merges into the free order-9
+ * block at 1024: the list is C, A.  (The free scanner's searches of the order-3 list look
+ * at all three entries, fewer than their limit, and so reorder nothing.)  migrate_scanned
+ * 2 + 512 = 514. */
+static void test_fast_find_rotates(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
+		if (id_at[pfn + 1]) {
+			CHECK(mm_free(&mm, id_at[pfn + 1]));
+			id_at[pfn + 1] = 0;
+		}
+	static const pfn_t order3[3] = { 2048, 1024, 512 }; /* freed C, B, A: each goes to the head */
+	for (int b = 0; b < 3; b++)
+		for (pfn_t pfn = order3[b]; pfn < order3[b] + 8; pfn++) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+	const struct pfn_list *l = &normal()->free_area[3].free_list[MIGRATE_MOVABLE];
+	CHECK(l->head == 512 && mm.pages[512].next == 1024 && l->tail == 2048);
+	normal()->pageblocks[1].bits |= PB_SKIP;
+	CHECK_EQ(run_cc(9, MIGRATE_SYNC_LIGHT, false), COMPACT_SUCCESS);
+	CHECK(l->head == 2048 && mm.pages[2048].next == 512 && l->tail == 512);
+	CHECK((mm.pages[1024].flags & PF_BUDDY) && mm.pages[1024].order == 9);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 514);
+	check_all("fast_find rotates");
+	shutdown();
+}
+
+/* fast_isolate_freepages' list handling: the entry its search stops at becomes the head
+ * (move_freelist_head), so the next search from the tail starts with entries not yet looked
+ * at.  As test_fast_find_migrateblock, plus three order-1 blocks on the MOVABLE list, head
+ * to tail: H = 3072 (B6), X = 7168 (B14: 7168 freed, merged with the free 7169), L = 2560
+ * (B5).  The first free-scanner call (migrate_pfn 1064, free_pfn 7680: low_pfn 5632,
+ * min_pfn 4096) searches orders 8..1 from the tails: the order-3 list (1024, below min_pfn,
+ * looked at whole), then the order-1 list: L (below), X (>= low_pfn: taken).  The entries
+ * before X, H, go to the tail: X, L, H; X is isolated: L, H.  Later searches look at the
+ * two whole and reorder nothing. */
+static void test_fast_isolate_rotates(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
+		if (id_at[pfn + 1]) {
+			CHECK(mm_free(&mm, id_at[pfn + 1]));
+			id_at[pfn + 1] = 0;
+		}
+	static const pfn_t frees[] = { 2560, 2561, 7168, 3072, 3073, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031 };
+	for (size_t i = 0; i < ARRAY_SIZE(frees); i++) {
+		CHECK(mm_free(&mm, id_at[frees[i]]));
+		id_at[frees[i]] = 0;
+	}
+	const struct pfn_list *l = &normal()->free_area[1].free_list[MIGRATE_MOVABLE];
+	CHECK(l->head == 3072 && mm.pages[3072].next == 7168 && l->tail == 2560);
+	CHECK_EQ(run_cc(9, MIGRATE_SYNC_LIGHT, false), COMPACT_SUCCESS);
+	CHECK(l->head == 2560 && mm.pages[2560].next == 3072 && l->tail == 3072);
+	CHECK(!(mm.pages[7168].flags & PF_BUDDY) || mm.pages[7168].order != 1);
+	check_all("fast_isolate rotates");
+	shutdown();
+}
+
+/* Async direct compaction gives up on an order-aligned block at its first page that
+ * cannot be isolated (isolate_migratepages_block's skip_on_failure, 6.12).  8192 pages,
+ * all in use but the odd pfns of B8..B15; the anon page at 100 is pinned.  Order 9: the
+ * fast search finds no free block of order 3..8 (nothing looked at).  B0: 0..95 in three
+ * batches of 32, then 96..99 isolated and 100 fails: 96..99 are put back and the scan
+ * jumps to 512 (101 pfns scanned in B0).  At 512 the fast search looks at B0's new free
+ * blocks 0/6 and 64/5 (2 entries, both in a block marked skip).  B1: 512 objects moved,
+ * B1 is free: SUCCESS.  migrate_scanned 101 + 2 + 512 = 615, pgmigrate_success 96 + 512. */
+static void test_async_skip_on_failure(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
+		if (id_at[pfn + 1]) {
+			CHECK(mm_free(&mm, id_at[pfn + 1]));
+			id_at[pfn + 1] = 0;
+		}
+	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
+	CHECK(mm_pin(&mm, id_at[100], 0));
+	struct compact_control cc = {
+		.zone = normal(),
+		.order = 9,
+		.migratetype = MIGRATE_MOVABLE,
+		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+		.highest_zoneidx = ZONE_NORMAL,
+		.mode = MIGRATE_ASYNC,
+		.direct_compaction = true,
+	};
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 615);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 608);
+	CHECK_EQ(obj_lookup(&mm.objs, id_at[96])->pfn, 96);
+	CHECK_EQ(obj_lookup(&mm.objs, id_at[101])->pfn, 101);
+	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
+	mm_unpin(&mm, id_at[100]);
+	check_all("skip_on_failure");
+	shutdown();
+}
+
+/* The free scanner's stride (isolate_freepages, 6.12).  1536 pages, all in use but: B0
+ * free except its objects at 0 and 1 (the migrate scanner's first batch: 2 pages), 544 and
+ * 1023 (left by the fill) in B1, 1025 and 1088 in B2.  The migrate scanner passes B0: 0, 1,
+ * then the free blocks 2/1 .. 256/8 counted whole: 512 scanned, migrate_pfn 512.  The free
+ * scanner starts at B2 and stops above the migrate scanner's block B1.
+ * Async (stride 32): B2 at 1024, 1056, 1088 (taken), ..., 1504: 16 pfns looked at, 1025
+ * never; the first object moves to 1088, the second finds no target (the free scanner is
+ * done: the scanners met): free_scanned 16, pgmigrate_success 1, COMPLETE.
+ * Sync-light (stride 1): 1024..1088, 65 pfns, 1025 and 1088 taken, both objects move.  The
+ * migrate scanner goes on into B1: 512..543, 32 objects (544 scanned in all); the free
+ * scanner goes on from 1089 to B2's end, 447 pfns, nothing: free_scanned 512, the batch
+ * fails for want of targets, the scanners have met: COMPLETE with pgmigrate_success 2. */
+static void stride_zone(void)
+{
+	start_zone(1536);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 2; pfn < 1536; pfn++)
+		if (id_at[pfn] && (pfn < 512 || pfn == 544 || pfn == 1025 || pfn == 1088)) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+}
+
+static void test_free_scanner_stride(void)
+{
+	stride_zone();
+	CHECK_EQ(run_cc(-1, MIGRATE_ASYNC, true), COMPACT_COMPLETE);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 512);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 16);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 1);
+	CHECK(!(mm.pages[1088].flags & PF_BUDDY));
+	CHECK((mm.pages[1025].flags & PF_BUDDY) && (mm.pages[544].flags & PF_BUDDY));
+	check_all("async stride");
+	shutdown();
+
+	stride_zone();
+	CHECK_EQ(run_cc(-1, MIGRATE_SYNC_LIGHT, true), COMPACT_COMPLETE);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 544);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 512);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 2);
+	CHECK(!(mm.pages[1025].flags & PF_BUDDY) && !(mm.pages[1088].flags & PF_BUDDY));
+	CHECK(mm.pages[544].flags & PF_BUDDY);
+	check_all("sync stride");
+	shutdown();
+}
+
+/* B0's 256 objects are under writeback.  B3 is free but for its page 2046, so its free
+ * blocks are 1536/8, 1792/7, 1920/6, 1984/5, 2016/4, 2032/3, 2040/2, 2044/1, 2047/0.
+ * Async: B0 is not isolated (ISOLATE_ASYNC_MIGRATE), it stays and nothing fails.  The free
+ * scanner samples every 32nd page of a block (all even, all in use in a block with only
+ * its odd pages free) and so finds B3's blocks of orders 8..4 (496 pages; after 2016/4 it
+ * steps past the block's end) before it reaches B2, where the migrate scanner is: B1's 256
+ * and 240 of B2's objects move (B1 = 256, B2 = 240 of them: 496).  Sync-light: B0 isolated,
+ * all 256 fail with -EBUSY (writeback).  MIGRATE_SYNC: they move, into B2's holes. */
 static void test_writeback_moves_only_in_sync(void)
 {
 	start_zone(2048);
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
 	free_odd_pfns();
+	for (pfn_t pfn = 1536; pfn < 2046; pfn += 2) {
+		CHECK(mm_free(&mm, id_at[pfn]));
+		id_at[pfn] = 0;
+	}
 	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
 		CHECK(reclaim_writeback_object(&mm, id_at[pfn])); /* in flight until polled */
 	run_cc(-1, MIGRATE_ASYNC, true);
@@ -398,16 +604,16 @@ static void test_writeback_moves_only_in_sync(void)
 			break;
 		}
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 0);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 256); /* B1 */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 496); /* B1 256 + B2 240 */
 	check_all("async");
 
 	run_cc(-1, MIGRATE_SYNC_LIGHT, true);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 256);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 496);
 	check_all("sync-light");
 
 	run_cc(-1, MIGRATE_SYNC, true);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 512);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 752);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
 	for (pfn_t pfn = 0; pfn < 512; pfn += 2) {
 		struct obj_slot *s = obj_lookup(&mm.objs, id_at[pfn]);
@@ -628,7 +834,9 @@ static unsigned compaction_test_run(bool pinned, uint64_t *mem_free_out, uint64_
 	unsigned hugepages = 0;
 	struct mm_request req = { 0 }; /* one task's stall over the whole run of allocations */
 	for (uint64_t id = 10000000;; id++) {
-		if (mm_alloc_req(&mm, &req, id, GFP_HUGETLB, 9) == PFN_NONE)
+		pfn_t pfn = mm_alloc_req(&mm, &req, id, GFP_HUGETLB, 9);
+		kswapd_naps();
+		if (pfn == PFN_NONE)
 			break;
 		hugepages++;
 	}
@@ -737,6 +945,7 @@ static void highalloc_pass(struct load *l, bool under_load, uint64_t target_page
 		uint64_t id = 50000000 + a;
 		if (mm_alloc_req(&mm, &req, id, GFP_HUGETLB, 9) != PFN_NONE)
 			got[success++] = id;
+		kswapd_naps();
 		double ms = req.stall_ns / 1e6;
 		sum_ms += ms;
 		max_ms = ms > max_ms ? ms : max_ms;
@@ -886,6 +1095,11 @@ int main(int argc, char **argv)
 	RUN(test_split_folio_moves_whole);
 	RUN(test_unmovable_zone_terminates);
 	RUN(test_pinned_page_blocks_pageblock);
+	RUN(test_fast_find_migrateblock);
+	RUN(test_fast_find_rotates);
+	RUN(test_fast_isolate_rotates);
+	RUN(test_async_skip_on_failure);
+	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_kcompactd);
 	RUN(test_proactive);

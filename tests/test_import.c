@@ -506,7 +506,9 @@ static void test_compile_thp(void)
 /* Prefill: managed - free of each zone, read off the text.  DMA 90 - 40 = 50 pages, no
  * LRU counters: all kernel memory (GFP_KERNEL | __GFP_DMA).  Normal 1000 - 880 free - 20
  * on pcp lists = 100: 60 inactive anon, 10 active file, so 30 kernel pages first, then
- * the 70 LRU pages in proportion (6 anon : 1 file), each active page accessed twice. */
+ * the 70 LRU pages in proportion (6 anon : 1 file).  Then each LRU page's object is freed
+ * and allocated again in a shuffled order (free + alloc: 140 records), each active one
+ * accessed twice after: 50 + 30 + 70 + 140 + 20 = 310 records. */
 static void test_prefill(void)
 {
 	static const char zi_text[] =
@@ -524,9 +526,9 @@ static void test_prefill(void)
 	struct import_prefill_stats st;
 	CHECK_EQ(import_prefill(&zi, NULL, 77, NULL, NULL, &st, &err), 0); /* counting pass */
 	CHECK_EQ(st.nr_pages, 150);
-	CHECK_EQ(st.nr_records, 170);
+	CHECK_EQ(st.nr_records, 310);
 	CHECK_EQ(import_prefill(&zi, NULL, 77, collect, &rs, &st, &err), 0);
-	CHECK_EQ(rs.nr, 170);
+	CHECK_EQ(rs.nr, 310);
 	CHECK(rs.nr && rs.r[0].kind == TR_ALLOC && rs.r[0].time_ns == 77 && rs.r[0].task == 0 &&
 	      rs.r[0].order == 0 && rs.r[0].gfp == (GFP_KERNEL | __GFP_DMA));
 	unsigned kernel = 0, anon = 0, file = 0, access = 0;
@@ -542,11 +544,28 @@ static void test_prefill(void)
 			file++;
 	}
 	CHECK_EQ(kernel, 30);
-	CHECK_EQ(anon, 60);
-	CHECK_EQ(file, 10);
+	CHECK_EQ(anon, 120);
+	CHECK_EQ(file, 20);
 	CHECK_EQ(access, 20);
 	CHECK(rs.r[79].gfp == GFP_KERNEL && rs.r[80].kind == TR_ALLOC && rs.r[80].gfp != GFP_KERNEL);
-	CHECK(rs.r[rs.nr - 1].id == (IMPORT_PREFILL_ID_BIT | 150) || rs.r[rs.nr - 1].kind == TR_ACCESS);
+	/* Layout: ids 81..150 at records 80..149.  Then free + alloc of the same id with the
+	 * same gfp, every id once, not in layout order. */
+	bool seen[71] = { false }, same = true, in_order = true;
+	unsigned settled = 0;
+	for (size_t i = 150; i + 1 < rs.nr; i++) {
+		if (rs.r[i].kind != TR_FREE)
+			continue;
+		uint64_t n = rs.r[i].id & ~IMPORT_PREFILL_ID_BIT;
+		same &= rs.r[i + 1].kind == TR_ALLOC && rs.r[i + 1].id == rs.r[i].id && n >= 81 && n <= 150 &&
+			rs.r[i + 1].gfp == rs.r[n - 1].gfp && !seen[n - 80];
+		if (n >= 81 && n <= 150)
+			seen[n - 80] = true;
+		in_order &= n == 81 + settled;
+		settled++;
+	}
+	CHECK_EQ(settled, 70);
+	CHECK(same);
+	CHECK(!in_order);
 	free(rs.r);
 }
 

@@ -91,7 +91,10 @@ static const struct key_change changes[] = {
 	{ "policy.compaction.direct", "policy.compaction.direct=false", NULL },
 	{ "policy.migration.nonlru", "policy.migration.nonlru=pin", NULL },
 	{ "policy.migration.pinned", "policy.migration.pinned=callback", NULL },
-	{ "policy.migration.file_migrate_folio", "policy.migration.file_migrate_folio=false", NULL },
+	/* dirty file pages meet compaction's sync-light migration in proactive compaction's
+	 * whole-zone passes (direct compaction's fast searches may pass them by) */
+	{ "policy.migration.file_migrate_folio", "policy.migration.file_migrate_folio=false",
+	  "--set policy.defrag=proactive" },
 #define DEFRAG_ORDER(o)                                                                            \
 	{ "policy.defrag_thresholds.order" #o, "policy.defrag_thresholds.order" #o "=1000",        \
 	  "--set policy.defrag=threshold" }

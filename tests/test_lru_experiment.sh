@@ -8,7 +8,8 @@
 #     writeback) than on the fast device, and kswapd scans >5x more than under classic
 #     (Mel Gorman's first caveat); its stalls are missed, not announced, by the
 #     free + easily-reclaimable level at the default threshold, while a threshold of an
-#     eighth of memory announces some and raises false alarms (configs/lru/notify.md);
+#     eighth of memory announces some (configs/lru/notify.md; whether it also raises false
+#     alarms depends on the seed at this scale, so it is reported, not asserted);
 #   compaction migrates easy-list pages (his second caveat);
 #   at 20 us per page marked, ereclaimable finishes later than classic: the marking cost
 #     has erased the gain (configs/lru/hint-cost.md);
@@ -76,7 +77,6 @@ for seed in 11 12 13; do
 	check "seed $seed: slow device: kswapd scans >5x more than classic" [ "$sk_es" -gt $((5 * sk_cs)) ]
 	check "seed $seed: slow device: stalls missed outnumber stalls announced" [ "$miss" -gt "$warned" ]
 	check "seed $seed: slow device, 32 MiB threshold: some stalls announced" [ "$nt_warned" -gt 0 ]
-	check "seed $seed: slow device, 32 MiB threshold: false alarms too" [ "$nt_false" -gt 0 ]
 	check "seed $seed: compaction migrates easy-list pages" [ "$mig" -gt 0 ]
 	check "seed $seed: at 20us per page marked, ereclaimable finishes later than classic" [ "$elc_e" -gt "$elc_c" ]
 	check "seed $seed: read-heavy: cflru meets fewer dirty pages than classic" [ "$im_f" -lt "$im_c" ]

@@ -356,13 +356,20 @@ static int trace_src_next(void *ctx, struct trace_record *rec, struct sim_error 
  * freed: pageblock 0 keeps ids 1..8 at pfns 0..7, block 1 is wholly free, block 2 keeps ids
  * 1025..1100 at 1024..1099, blocks 3..7 are wholly free.  id 3 (pfn 2) is marked
  * movable_ops; id 5 (pfn 4) takes an owner pin (default policy.migration.pinned never: it
- * stays).  compact_node (MIGRATE_SYNC, whole zone): the free scanner passes the wholly free
- * blocks (a free page of pageblock order is no target, suitable_migration_target) and takes
- * block 2's free pages; the migrate scanner walks block 0's 8 pages into them.  Hence:
- *   handler  7 pages move (all but id 5), id 3 among them, still PF_MOVABLE_OPS, off the LRU
- *   reclaim  6 move, id 3 is dropped (mmsim_migrate_nonlru_reclaimed 1); the access at the
- *            end faults it back in (pgmajfault 1)
- *   pin      6 move, id 3 stays at pfn 2 (mmsim_migrate_fail_nonlru 1) */
+ * stays).  compact_node (MIGRATE_SYNC, whole zone, batch of 8 from block 0): the free
+ * scanner starts at block 7, as 6.12's isolate_freepages does: a block whose first page is
+ * a free page of pageblock order or more is no target (blocks 6, 4, 3: buddy heads of
+ * order 10, 10, 9), one whose first page lies inside such a buddy is scanned and yields
+ * nothing, doubling the stride (block 7: stride 1 -> 2, block 5: 2 -> 4).  Block 2 is
+ * scanned with stride 4: 1024, 1028, ..., 1100 (buddy of order 2: 4 pages taken, the scan
+ * goes on at 1103 + 4 = 1107), then 1111, 1115, ... (all 3 mod 4) pass the heads of the
+ * buddies at 1104, 1120, 1152, 1280; block 1 is an order-9 head.  So 4 target pages: the
+ * first four sources that need one move, the next finds none (mmsim_migrate_fail_nomem).
+ * Sources in pfn order: ids 1, 2, 3, 4, 5 (owner pin: fails, needs no target), 6, ...
+ *   handler  ids 1..4 move (4), id 3 among them, still PF_MOVABLE_OPS, off the LRU
+ *   reclaim  id 3 is dropped (mmsim_migrate_nonlru_reclaimed 1) without a target: ids 1,
+ *            2, 4, 6 move (4); the access at the end faults id 3 back in (pgmajfault 1)
+ *   pin      id 3 stays at pfn 2 (mmsim_migrate_fail_nonlru 1): ids 1, 2, 4, 6 move (4) */
 static void test_nonlru_trace_replay(void)
 {
 	char path[] = "/tmp/test_migrate_XXXXXX";
@@ -412,19 +419,20 @@ static void test_nonlru_trace_replay(void)
 		if (o3) {
 			switch (pol) {
 			case NONLRU_HANDLER:
-				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 7);
+				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 4);
 				CHECK(o3->pfn != 2);
 				CHECK(m->pages[o3->pfn].flags & PF_MOVABLE_OPS);
 				CHECK(!(m->pages[o3->pfn].flags & PF_LRU));
 				CHECK_EQ(ev[VM_PGMAJFAULT], 0);
+				CHECK_EQ(ev[VM_MMSIM_MIGRATE_FAIL_NOMEM], 1);
 				break;
 			case NONLRU_RECLAIM:
-				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 6);
+				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 4);
 				CHECK_EQ(ev[VM_MMSIM_MIGRATE_NONLRU_RECLAIMED], 1);
 				CHECK_EQ(ev[VM_PGMAJFAULT], 1);
 				break;
 			case NONLRU_PIN:
-				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 6);
+				CHECK_EQ(ev[VM_PGMIGRATE_SUCCESS], 4);
 				CHECK_EQ(ev[VM_MMSIM_MIGRATE_FAIL_NONLRU], 1);
 				CHECK_EQ(o3->pfn, 2);
 				CHECK(m->pages[2].flags & PF_MOVABLE_OPS);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../stats/json.h"
 #include "../trace/capture.h"
 #include "../trace/ftrace.h"
 #include "../trace/import.h"
@@ -68,11 +69,44 @@ static void default_output(const char *in, char *out, size_t n)
 	snprintf(out, n, "%s.mmt.gz", stem);
 }
 
-/* The replay config of a capture directory: its machine (before.zoneinfo) and the trace,
- * named relative to the config (config paths are relative to the config's directory). */
-static int write_replay_config(const char *zoneinfo, const char *trace, const char *out,
+/* SwapTotal of a /proc/meminfo, in pages (0 when absent or unreadable). */
+static uint64_t meminfo_swap_pages(const char *path)
+{
+	FILE *fp = path && path[0] ? fopen(path, "r") : NULL;
+	uint64_t kb = 0;
+	char line[256];
+	while (fp && fgets(line, sizeof(line), fp))
+		if (sscanf(line, "SwapTotal: %" SCNu64, &kb) == 1)
+			break;
+	if (fp)
+		fclose(fp);
+	return kb * 1024 / PAGE_SIZE;
+}
+
+/* machine.swappiness of a capture.json (a number or its text), or -1. */
+static int capture_swappiness(const char *path)
+{
+	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
+	const struct json_value *v = j ? json_path(j, "machine.swappiness") : NULL;
+	int r = -1;
+	if (v && v->type == JSON_NUMBER)
+		r = (int)v->number;
+	else if (v && v->type == JSON_STRING && v->string)
+		r = atoi(v->string);
+	json_free(j);
+	return r >= 0 && r <= 200 ? r : -1;
+}
+
+/* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
+ * machine had on (before.meminfo SwapTotal, with capture.json's vm.swappiness: without it
+ * anonymous memory could not be reclaimed) and the trace, named relative to the config
+ * (config paths are relative to the config's directory). */
+static int write_replay_config(const struct capture_files *cf, const char *trace, const char *out,
 			       struct sim_error *err)
 {
+	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
+	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
+	int swappiness = capture_swappiness(cf->json);
 	struct zoneinfo zi;
 	struct zoneinfo_machine m;
 	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
@@ -85,6 +119,10 @@ static int write_replay_config(const char *zoneinfo, const char *trace, const ch
 	base = base ? base + 1 : trace;
 	char src[1024];
 	if (zoneinfo_write_yaml(&zi, &m, import_meta_text(src, sizeof(src), zoneinfo), fp) ||
+	    (swap_pages && fprintf(fp, "devices:\n  swap:\n    size: %" PRIu64 "  # pages: SwapTotal of before.meminfo\n",
+				   swap_pages) < 0) ||
+	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # vm.swappiness of capture.json\n",
+					swappiness) < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;
 		atomic_abort(&af);
@@ -379,7 +417,7 @@ int cmd_import(int argc, char **argv)
 			config_path_for(out, cfg, sizeof(cfg));
 			config_out = cfg;
 		}
-		rc = write_replay_config(cf->before[CAPTURE_ZONEINFO], out, config_out, &err);
+		rc = write_replay_config(cf, out, config_out, &err);
 		if (!rc)
 			fprintf(to_stdout ? stdout : stderr, "wrote the replay config %s (mmsim run %s -o DIR)\n",
 				config_out, config_out);

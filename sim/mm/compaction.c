@@ -320,9 +320,13 @@ static uint64_t isolate_freepages_block(struct mm *mm, struct compact_control *c
 				break; /* the zone is at its min watermark */
 			push_freepage(mm, cc, pfn, order);
 			nr_isolated += 1ull << order;
-			pfn += (1u << order) - 1 + stride;
-			if (cc->nr_freepages >= cc->nr_migrate_pages_batch)
+			/* As 6.12 counts: the block's pages as scanned, the scan goes on after it. */
+			*nr_scanned += (1ull << order) - 1;
+			if (cc->nr_freepages >= cc->nr_migrate_pages_batch) {
+				pfn += 1u << order;
 				break;
+			}
+			pfn += (1u << order) - 1 + stride;
 			continue;
 		}
 		/* A compound page is passed whole and counted whole (6.12: nr_scanned +=
@@ -341,6 +345,37 @@ static uint64_t isolate_freepages_block(struct mm *mm, struct compact_control *c
 static unsigned freelist_scan_limit(const struct compact_control *cc)
 {
 	return (COMPACT_CLUSTER_MAX >> MIN(cc->fast_search_fail, 31u)) + 1;
+}
+
+/* move_freelist_head (6.12): the entries before pfn (from the head) move to the tail, so
+ * pfn becomes the head and a later search from the tail starts at entries the last one
+ * did not look at. */
+static void move_freelist_head(struct mm *mm, struct pfn_list *l, pfn_t pfn)
+{
+	if (pfn == PFN_NONE || pfn == l->head)
+		return;
+	pfn_t before = mm->pages[pfn].prev;
+	mm->pages[l->tail].next = l->head;
+	mm->pages[l->head].prev = l->tail;
+	mm->pages[before].next = PFN_NONE;
+	mm->pages[pfn].prev = PFN_NONE;
+	l->head = pfn;
+	l->tail = before;
+}
+
+/* move_freelist_tail (6.12): the entries from the head up to and including pfn move to
+ * the tail, so a later search from the head starts after pfn. */
+static void move_freelist_tail(struct mm *mm, struct pfn_list *l, pfn_t pfn)
+{
+	if (pfn == l->tail)
+		return;
+	pfn_t after = mm->pages[pfn].next;
+	mm->pages[l->tail].next = l->head;
+	mm->pages[l->head].prev = l->tail;
+	mm->pages[pfn].next = PFN_NONE;
+	mm->pages[after].prev = PFN_NONE;
+	l->head = after;
+	l->tail = pfn;
 }
 
 /* next_search_order (6.12): the orders below cc->order, downwards, wrapping once. */
@@ -380,8 +415,9 @@ static void fast_isolate_around(struct mm *mm, struct compact_control *cc, pfn_t
  * blocks go last) for a block in the top quarter of the space between the scanners,
  * else the highest one seen in the top half; isolate it and the free pages around it.
  * A search that finds nothing makes the next one shorter; the first search of a run
- * moves the free scanner down to the highest block seen.  (The kernel also rotates the
- * list so a later search starts elsewhere: not modelled.) */
+ * moves the free scanner down to the highest block seen.  Each search rotates the list
+ * it looked at so that the entry it stopped at becomes the head: the next search, from
+ * the tail, starts with entries not yet looked at. */
 static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 {
 	if (cc->order <= 0)
@@ -403,11 +439,13 @@ static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 		struct free_area *area = &z->free_area[order];
 		if (!area->nr_free)
 			continue;
+		struct pfn_list *freelist = &area->free_list[MIGRATE_MOVABLE];
 		unsigned order_scanned = 0;
-		pfn_t high_pfn = 0;
-		for (pfn_t pfn = area->free_list[MIGRATE_MOVABLE].tail; pfn != PFN_NONE; pfn = mm->pages[pfn].prev) {
+		pfn_t high_pfn = 0, freepage = PFN_NONE;
+		for (pfn_t pfn = freelist->tail; pfn != PFN_NONE; pfn = mm->pages[pfn].prev) {
 			order_scanned++;
 			nr_scanned++;
+			freepage = pfn;
 			if (pfn >= highest)
 				highest = MAX(pb_start(mm, pfn), z->start_pfn);
 			if (pfn >= low_pfn) {
@@ -422,9 +460,13 @@ static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 			}
 			if (order_scanned >= limit)
 				break;
+			if (mm->pages[pfn].prev == PFN_NONE)
+				freepage = PFN_NONE; /* the whole list was looked at: no reorder */
 		}
 		if (page == PFN_NONE && high_pfn)
-			page = high_pfn;
+			page = freepage = high_pfn;
+		/* Reorder so that the next search looks at other entries first. */
+		move_freelist_head(mm, freelist, freepage);
 		if (page != PFN_NONE) {
 			if (buddy_isolate_free_page(mm, z, page, (unsigned)order)) {
 				push_freepage(mm, cc, page, (unsigned)order);
@@ -476,11 +518,11 @@ static void isolate_freepages(struct mm *mm, struct compact_control *cc, bool fa
 	pfn_t block_start = pb_start(mm, cc->free_pfn);
 	pfn_t isolate_start = cc->free_pfn;
 	uint64_t nr_scanned = 0, nr_isolated = 0;
-	/* 6.12 scans with a stride: async starts at COMPACT_CLUSTER_MAX, a block that yields
-	 * nothing doubles it for the next, one that yields resets it to 1.  Not modelled
-	 * (stride 1): without the kernel's other shortcuts the model's async compaction then
-	 * misses the free pages of fragmented blocks (compaction_test drops below its bar). */
-	const unsigned stride = 1;
+	/* As 6.12: async compaction samples a block every COMPACT_CLUSTER_MAX pages (only
+	 * the pages looked at count as scanned); a block that yields nothing keeps the
+	 * stride (doubling it, to at most COMPACT_CLUSTER_MAX), one that yields makes the
+	 * next block scanned page by page.  Sync compaction looks at every page. */
+	unsigned stride = cc->mode == MIGRATE_ASYNC ? COMPACT_CLUSTER_MAX : 1;
 
 	/* low_pfn >= zone start + one block, so block_start never goes below the zone. */
 	while (block_start >= low_pfn) {
@@ -501,6 +543,7 @@ static void isolate_freepages(struct mm *mm, struct compact_control *cc, bool fa
 			}
 			if (isolate_start < block_end)
 				break; /* isolation failed early (watermark): do not go on */
+			stride = got ? 1 : MIN(stride << 1, (unsigned)COMPACT_CLUSTER_MAX);
 		}
 		block_start -= nr_pb;
 		isolate_start = block_start;
@@ -667,48 +710,104 @@ static bool can_isolate(const struct mm *mm, const struct compact_control *cc, c
 	return true;
 }
 
-/* isolate_migratepages_block: scan [low, end) collecting up to COMPACT_CLUSTER_MAX objects;
- * returns where it stopped. */
+/* Put back everything isolated for migration so far (putback_movable_pages). */
+static void putback_migratepages(struct mm *mm, struct compact_control *cc)
+{
+	for (unsigned i = 0; i < cc->nr_migratepages; i++)
+		mm->pages[cc->migratepages[i]].flags &= (uint16_t)~PF_ISOLATED;
+	cc->nr_migratepages = 0;
+	cc->nr_migrate_pages_batch = 0;
+}
+
+/* block_end_pfn(pfn, order) of compaction.c: the end of pfn's order-aligned block. */
+static inline pfn_t order_block_end(pfn_t pfn, int order)
+{
+	return (pfn + 1 + ((pfn_t)1 << order) - 1) & ~(((pfn_t)1 << order) - 1);
+}
+
+/* isolate_migratepages_block (6.12): scan [low, end) collecting up to COMPACT_CLUSTER_MAX
+ * objects; returns where it stopped.
+ *
+ * Counted as the kernel counts compact_migrate_scanned: every pfn the scan passes, a free
+ * block or a compound page (skipped or isolated) jumped over whole but counted whole, a
+ * pcp block's pages one by one (neither PageBuddy nor compound); pfns jumped over after a
+ * failure are not counted.
+ *
+ * Async direct compaction (skip_on_failure) wants a free block of cc->order, so a page
+ * that cannot be isolated spoils its whole order-aligned block: what was isolated is put
+ * back and the scan goes on at the next order-aligned block; a block whose candidates
+ * were all isolated is migrated at once.
+ *
+ * A scan that starts at the pageblock's beginning marks it skip as soon as it isolates
+ * something (test_and_set_skip: the next run, and the fast search, go elsewhere); one
+ * that isolates nothing in the whole block marks it at the end. */
 static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *cc, pfn_t low, pfn_t end)
 {
 	uint64_t nr_scanned = 0, nr_isolated = 0;
+	bool skip_on_failure = cc->direct_compaction && cc->mode == MIGRATE_ASYNC && cc->order > 0;
+	pfn_t next_skip_pfn = skip_on_failure ? order_block_end(low, cc->order) : 0;
+	bool valid_block = pb_aligned(mm, low) || low == cc->zone->start_pfn;
+	bool skip_updated = false;
 	pfn_t pfn = low;
 	while (pfn < end) {
+		if (skip_on_failure && pfn >= next_skip_pfn) {
+			if (nr_isolated)
+				break; /* the previous order block is all isolated: migrate it */
+			next_skip_pfn = order_block_end(pfn, cc->order);
+		}
 		struct page_frame *p = &mm->pages[pfn];
-		/* As isolate_migratepages_block (6.12) counts: every pfn it passes, a free block
-		 * or a compound page (skipped or isolated) jumped over whole but counted whole;
-		 * a pcp block's pages are visited one by one (neither PageBuddy nor compound). */
-		if ((p->flags & PF_BUDDY) || (p->xflags & PFX_PCP)) {
+		if (p->flags & PF_BUDDY) {
 			nr_scanned += 1ull << p->order;
 			pfn += 1u << p->order;
 			continue;
 		}
 		nr_scanned++;
-		if (!(p->flags & PF_HEAD)) {
-			pfn++;
+		bool isolated = false;
+		pfn_t next = pfn + 1;
+		if (p->flags & PF_HEAD) {
+			next = pfn + (1u << p->order);
+			nr_scanned += (1ull << p->order) - 1;
+			if (can_isolate(mm, cc, p)) {
+				/* The move will update the object's slot: a random place in a table
+				 * that outgrows the caches on big machines, so fetch it while the
+				 * batch fills. */
+				__builtin_prefetch(&mm->objs.slots[p->owner], 1);
+				if (valid_block && !skip_updated && !cc->ignore_skip_hint) {
+					skip_updated = true;
+					set_pageblock_skip(mm, cc, pb_start(mm, pfn));
+				}
+				p->flags |= PF_ISOLATED;
+				cc->migratepages[cc->nr_migratepages++] = pfn;
+				cc->nr_migrate_pages_batch += 1ull << p->order;
+				nr_isolated += 1ull << p->order;
+				isolated = true;
+			}
+		}
+		/* else: a pcp page or a page that belongs to no object, not isolatable */
+		pfn = next;
+		if (isolated) {
+			/* The kernel stops at COMPACT_CLUSTER_MAX pages (cc->nr_migratepages counts
+			 * pages); the array holds at most that many objects. */
+			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
+				break;
 			continue;
 		}
-		pfn_t next = pfn + (1u << p->order);
-		nr_scanned += (1ull << p->order) - 1;
-		if (can_isolate(mm, cc, p)) {
-			/* The move will update the object's slot: a random place in a table that
-			 * outgrows the caches on big machines, so fetch it while the batch fills. */
-			__builtin_prefetch(&mm->objs.slots[p->owner], 1);
-			p->flags |= PF_ISOLATED;
-			cc->migratepages[cc->nr_migratepages++] = pfn;
-			cc->nr_migrate_pages_batch += 1ull << p->order;
-			nr_isolated += 1ull << p->order;
+		if (!skip_on_failure)
+			continue;
+		/* A failure in async direct compaction: this order block cannot become free. */
+		if (nr_isolated) {
+			putback_migratepages(mm, cc);
+			nr_isolated = 0;
 		}
-		pfn = next;
-		/* The kernel stops at COMPACT_CLUSTER_MAX pages (cc->nr_migratepages counts
-		 * pages); the array holds at most that many objects. */
-		if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
-			break;
+		if (pfn < next_skip_pfn) {
+			pfn = next_skip_pfn;
+			next_skip_pfn += (pfn_t)1 << cc->order;
+		}
 	}
 	if (pfn > end)
 		pfn = end;
-	if (pfn == end) {
-		if (!nr_isolated)
+	if (pfn == end && !nr_isolated) {
+		if (valid_block && !skip_updated)
 			set_pageblock_skip(mm, cc, pb_start(mm, end - 1));
 		update_cached_migrate(cc, end);
 	}
@@ -719,26 +818,107 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 	return pfn;
 }
 
-/* isolate_migratepages: the next suitable pageblock below the free scanner; one block per
- * call (the caller migrates what was found, then calls again). */
+/* update_fast_start_pfn / reinit_migrate_pfn (6.12): the lowest block the fast search
+ * found is where the linear scan restarts once a fast search fails. */
+static void update_fast_start_pfn(struct compact_control *cc, pfn_t pfn)
+{
+	if (cc->fast_start_pfn == PFN_NONE)
+		return;
+	if (!cc->fast_start_pfn || pfn < cc->fast_start_pfn)
+		cc->fast_start_pfn = pfn;
+}
+
+static pfn_t reinit_migrate_pfn(struct compact_control *cc)
+{
+	if (!cc->fast_start_pfn || cc->fast_start_pfn == PFN_NONE)
+		return cc->migrate_pfn;
+	cc->migrate_pfn = cc->fast_start_pfn;
+	cc->fast_start_pfn = PFN_NONE;
+	return cc->migrate_pfn;
+}
+
+/* fast_find_migrateblock (6.12): for a costly order, when the migrate scanner is at a
+ * pageblock boundary, look at the heads of the MOVABLE free lists of orders
+ * PAGE_ALLOC_COSTLY_ORDER..order-1 (freelist_scan_limit entries in all) for a free block
+ * in the first half of the space between the scanners (the first eighth once the scan has
+ * begun) whose pageblock is not marked skip: that pageblock is partly free already, so
+ * emptying it needs the fewest migrations.  The entry is rotated to the tail so the next
+ * search looks elsewhere.  Every entry looked at counts as migrate-scanned.  Not for
+ * compact_node (skip hints ignored), small orders, or direct compaction for a
+ * non-movable request (a movable pageblock freed for it would be lost to mobility). */
+static pfn_t fast_find_migrateblock(struct mm *mm, struct compact_control *cc)
+{
+	struct zone *z = cc->zone;
+	pfn_t pfn = cc->migrate_pfn;
+	if (cc->ignore_skip_hint || cc->no_set_skip_hint)
+		return pfn; /* the fast search relies on skip hints to avoid repeats */
+	if (pfn != z->start_pfn && pfn != pb_start(mm, pfn))
+		return pfn; /* the continuation of a block's scan */
+	if (cc->order <= PAGE_ALLOC_COSTLY_ORDER)
+		return pfn;
+	if (cc->direct_compaction && cc->migratetype != MIGRATE_MOVABLE)
+		return pfn;
+	unsigned limit = freelist_scan_limit(cc), nr_scanned = 0;
+	pfn_t distance = cc->free_pfn > cc->migrate_pfn ? (cc->free_pfn - cc->migrate_pfn) >> 1 : 0;
+	if (cc->migrate_pfn != z->start_pfn)
+		distance >>= 2;
+	pfn_t high_pfn = pb_start(mm, cc->migrate_pfn + distance);
+	bool found = false;
+	for (int order = cc->order - 1; order >= PAGE_ALLOC_COSTLY_ORDER && !found && nr_scanned < limit; order--) {
+		struct free_area *area = &z->free_area[order];
+		if (!area->nr_free)
+			continue;
+		struct pfn_list *freelist = &area->free_list[MIGRATE_MOVABLE];
+		for (pfn_t free_pfn = freelist->head; free_pfn != PFN_NONE; free_pfn = mm->pages[free_pfn].next) {
+			if (nr_scanned++ >= limit) {
+				move_freelist_tail(mm, freelist, free_pfn);
+				break;
+			}
+			if (free_pfn >= high_pfn)
+				continue;
+			if (zone_pb(mm, z, free_pfn)->bits & PB_SKIP)
+				continue; /* skipped recently */
+			move_freelist_tail(mm, freelist, free_pfn);
+			update_fast_start_pfn(cc, free_pfn);
+			pfn = MAX(pb_start(mm, free_pfn), z->start_pfn);
+			cc->fast_search_fail = 0;
+			found = true;
+			break;
+		}
+	}
+	cc->total_migrate_scanned += nr_scanned;
+	count_vm_events(mm, VM_COMPACT_MIGRATE_SCANNED, nr_scanned);
+	if (!found) {
+		cc->fast_search_fail++;
+		pfn = reinit_migrate_pfn(cc);
+	}
+	return pfn;
+}
+
+/* isolate_migratepages (6.12): the block fast_find_migrateblock chose, else the next
+ * suitable pageblock below the free scanner; one block per call (the caller migrates what
+ * was found, then calls again).  A block the fast search chose is not checked for the
+ * skip bit again. */
 static enum isolate_migrate_t isolate_migratepages(struct mm *mm, struct compact_control *cc)
 {
-	pfn_t low = cc->migrate_pfn;
-	pfn_t block_start = MAX(pb_start(mm, low), cc->zone->start_pfn);
-	pfn_t block_end = pb_start(mm, low) + mm->pageblock_nr_pages;
-	for (; block_end <= cc->free_pfn; block_start = block_end, block_end += mm->pageblock_nr_pages, low = block_start) {
-		cc->migrate_pfn = low;
-		if (!isolation_suitable(mm, cc, block_start))
+	struct zone *z = cc->zone;
+	pfn_t low = fast_find_migrateblock(mm, cc);
+	pfn_t block_start = MAX(pb_start(mm, low), z->start_pfn);
+	pfn_t block_end = pb_end(mm, low);
+	bool fast_find_block = low != cc->migrate_pfn && !cc->fast_search_fail;
+	for (; block_end <= cc->free_pfn; fast_find_block = false, cc->migrate_pfn = low = block_end,
+	     block_start = block_end, block_end += mm->pageblock_nr_pages) {
+		if ((pb_aligned(mm, low) || low == z->start_pfn) && !fast_find_block &&
+		    !isolation_suitable(mm, cc, block_start))
 			continue;
 		if (!suitable_migration_source(mm, cc, block_start)) {
 			update_cached_migrate(cc, block_end);
 			continue;
 		}
 		cc->migrate_pfn = isolate_migratepages_block(mm, cc, low, block_end);
-		return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
+		break;
 	}
-	cc->migrate_pfn = low;
-	return ISOLATE_NONE;
+	return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
 }
 
 
@@ -815,6 +995,7 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 	cc->nr_migrate_pages_batch = 0;
 	cc->fast_search_fail = 0;
 	cc->search_order = cc->order; /* compact_zone_order: .search_order = order */
+	cc->fast_start_pfn = 0;
 
 	if (!zone_populated(z) || z->present < mm->pageblock_nr_pages)
 		return COMPACT_SKIPPED;

@@ -4,8 +4,12 @@
  *
  * Glossary
  *   migrate scanner  walks up from the zone start a pageblock at a time, isolating movable
- *                    objects (at most COMPACT_CLUSTER_MAX per batch)
- *   free scanner     walks down from the zone end, isolating free blocks as targets
+ *                    objects (at most COMPACT_CLUSTER_MAX per batch); for costly orders it
+ *                    first looks on the MOVABLE free lists for a block that is partly
+ *                    free already (fast_find_migrateblock)
+ *   free scanner     walks down from the zone end, isolating free blocks as targets; for
+ *                    order > 0 it first takes a block off the free lists near its position
+ *                    (fast_isolate_freepages)
  *   scanners met     the free scanner's pageblock <= the migrate scanner's pageblock
  *   skip bit         PB_SKIP: a block that isolated nothing; honoured unless ignore_skip_hint
  *   deferral         after failures a zone's compaction runs once every 2^defer_shift tries
@@ -83,6 +87,9 @@ struct compact_control {
 	 * search's length) and the order the next search starts at. */
 	unsigned fast_search_fail;
 	int search_order;
+	/* fast_find_migrateblock: the lowest free-list pfn it has found (0 before the first,
+	 * PFN_NONE once the linear scan was restarted from it). */
+	pfn_t fast_start_pfn;
 
 	/* Results. */
 	uint64_t total_migrate_scanned; /* pfns looked at by each scanner */

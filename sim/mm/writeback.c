@@ -59,8 +59,8 @@ static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id
 	uint64_t nr = head_pages(p);
 	p->flags &= (uint16_t)~PF_WRITEBACK;
 	rs->nr_writeback -= nr;
-	if (!dev->is_swap)
-		count_vm_events(mm, VM_NR_WRITTEN, nr);
+	/* __folio_end_writeback (6.12) counts NR_WRITTEN for every folio, swap cache too. */
+	count_vm_events(mm, VM_NR_WRITTEN, nr);
 	if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED))
 		fifo_push(rs, id, vmscan_now(mm)); /* dirtied again in flight: back on the queue */
 	if (!(p->flags & PF_RECLAIM))

@@ -34,22 +34,41 @@ static uint64_t zero(const struct mm *mm, const struct zone *z)
 	return 0;
 }
 
-static bool in_zone(const struct zone *z, pfn_t pfn)
+/* Is the page at pfn the head of an object on an LRU list (which goes in *l)?  The
+ * per-zone figures below walk the zone's pages in pfn order rather than the lists: a
+ * list's order is the LRU's, which has nothing to do with where the pages lie, so a list
+ * walk reads the page array at random (seconds on a big machine; a pass in pfn order
+ * streams it). */
+static bool on_lru_list(const struct mm *mm, pfn_t pfn, enum lru_list *l)
 {
-	return !z || (pfn >= z->start_pfn && pfn < zone_end_pfn(z));
+	const struct page_frame *p = &mm->pages[pfn];
+	if ((p->flags & (PF_HEAD | PF_LRU)) != (PF_HEAD | PF_LRU) || (p->flags & PF_BUDDY) || (p->xflags & PFX_PCP))
+		return false;
+	*l = lru_list_of(p->flags);
+	return p->prev != PFN_NONE || mm->lruvec.lists[*l].head == pfn;
+}
+
+static void pfn_range(const struct mm *mm, const struct zone *z, pfn_t *lo, pfn_t *hi)
+{
+	*lo = z ? z->start_pfn : 0;
+	*hi = z ? zone_end_pfn(z) : (pfn_t)mm->nr_pages;
 }
 
 /* Pages on LRU list l (in zone z).  The node keeps one lruvec, as the kernel has since
  * 4.8 (node-based LRU); the kernel also keeps per-zone counts, which we derive here by
- * walking the list instead — only output time pays for it. */
+ * walking the zone instead — only output time pays for it. */
 static uint64_t lru_pages(const struct mm *mm, const struct zone *z, enum lru_list l)
 {
 	if (!z)
 		return mm->lruvec.nr_pages[l];
 	uint64_t n = 0;
-	for (pfn_t pfn = mm->lruvec.lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
-		if (in_zone(z, pfn))
+	pfn_t lo, hi;
+	pfn_range(mm, z, &lo, &hi);
+	for (pfn_t pfn = lo; pfn < hi; pfn++) {
+		enum lru_list pl;
+		if (on_lru_list(mm, pfn, &pl) && pl == l)
 			n += (uint64_t)1 << mm->pages[pfn].order;
+	}
 	return n;
 }
 
@@ -57,10 +76,13 @@ static uint64_t lru_pages(const struct mm *mm, const struct zone *z, enum lru_li
 static uint64_t lru_flag_pages(const struct mm *mm, const struct zone *z, uint16_t flags)
 {
 	uint64_t n = 0;
-	for (int l = 0; l < NR_LRU_LISTS; l++)
-		for (pfn_t pfn = mm->lruvec.lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next)
-			if ((mm->pages[pfn].flags & flags) && in_zone(z, pfn))
-				n += (uint64_t)1 << mm->pages[pfn].order;
+	pfn_t lo, hi;
+	pfn_range(mm, z, &lo, &hi);
+	for (pfn_t pfn = lo; pfn < hi; pfn++) {
+		enum lru_list l;
+		if ((mm->pages[pfn].flags & flags) && on_lru_list(mm, pfn, &l))
+			n += (uint64_t)1 << mm->pages[pfn].order;
+	}
 	return n;
 }
 

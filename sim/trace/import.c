@@ -294,6 +294,10 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 	}
 	if (rec->kind != TR_ALLOC || rec->order || !(rec->gfp & __GFP_MOVABLE))
 		return 0;
+	if (im->pf_state[n] == 2) {
+		im->pf_state[n] = 1; /* pf_settle_lru: the object back in its place */
+		return 0;
+	}
 	int b = pf_bucket(rec->gfp);
 	if (im->pf_len[b] == im->pf_cap[b]) {
 		size_t cap = MAX(1024, im->pf_cap[b] * 2);
@@ -1586,17 +1590,66 @@ static gfp_t pf_zone_bits(int z)
 	return z == ZONE_DMA ? __GFP_DMA : z == ZONE_DMA32 ? __GFP_DMA32 : 0;
 }
 
-static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t done[NR_PF_MOVABLE],
-		      struct sim_error *err)
+static gfp_t pf_movable_gfp(int z, enum pf_kind k)
 {
-	enum pf_kind k = pf_next_kind(pl->movable, done);
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | pf_zone_bits(z);
 	if (z == ZONE_DMA || z == ZONE_DMA32)
 		gfp &= ~(gfp_t)__GFP_HIGHMEM; /* a lowmem zone: as GFP_USER | __GFP_MOVABLE */
 	if (k == PF_ANON_INACTIVE || k == PF_ANON_ACTIVE)
 		gfp |= __GFP_ZERO;
-	uint64_t id;
-	return pf_alloc(pe, gfp, k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE, &id, err);
+	return gfp;
+}
+
+/* The movable pages in use of one zone, as laid out: their ids and kinds. */
+struct pf_slots {
+	uint64_t *id;
+	uint8_t *kind;
+	uint64_t n;
+};
+
+/* The next movable page in use: its place is taken now (the layout), its object is
+ * settled by pf_settle_lru. */
+static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t done[NR_PF_MOVABLE],
+		      struct pf_slots *sl, struct sim_error *err)
+{
+	enum pf_kind k = pf_next_kind(pl->movable, done);
+	sl->kind[sl->n] = (uint8_t)k;
+	return pf_alloc(pe, pf_movable_gfp(z, k), false, &sl->id[sl->n++], err);
+}
+
+/* The LRU order of a machine that has run for a while has nothing to do with where the
+ * pages lie, but a fill in layout order would make them one: reclaim taking the oldest
+ * pages first would then free runs of neighbours and hand the allocator whole high-order
+ * blocks the real zone never had.  So each page's object is freed and allocated again, in
+ * an order shuffled by a fixed stream: the allocator hands the page just freed straight
+ * back (the per-cpu list, or the order-0 free list, takes it at its head, and its
+ * neighbours are all in use, holes included), so the layout stays and the LRU is in the
+ * shuffled order.  The object keeps its id (the frees of pre-capture pages find it by its
+ * place in the layout); active ones are then accessed twice. */
+static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, struct sim_error *err)
+{
+	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z; /* splitmix64 over a fixed seed */
+	for (uint64_t i = sl->n; i > 1; i--) {
+		uint64_t r = (rs += 0x9e3779b97f4a7c15ull);
+		r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ull;
+		r = (r ^ (r >> 27)) * 0x94d049bb133111ebull;
+		r ^= r >> 31;
+		uint64_t j = r % i;
+		uint64_t id = sl->id[i - 1];
+		uint8_t k = sl->kind[i - 1];
+		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j];
+		sl->id[j] = id, sl->kind[j] = k;
+	}
+	for (uint64_t i = 0; i < sl->n; i++) {
+		enum pf_kind k = (enum pf_kind)sl->kind[i];
+		bool active = k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE;
+		if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) || pf_rec(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k), err))
+			return -1;
+		/* folio_mark_accessed twice: inactive -> referenced -> active */
+		if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
+			return -1;
+	}
+	return 0;
 }
 
 static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct sim_error *err)
@@ -1619,6 +1672,13 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
 	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK;
+	struct pf_slots sl = { .id = malloc((mv_left + 1) * sizeof(uint64_t)), .kind = malloc(mv_left + 1) };
+	if (!sl.id || !sl.kind) {
+		free(ids);
+		free(sl.id);
+		free(sl.kind);
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	}
 	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim); /* zone offset of the cursor */
 	int rc = -1;
 	/* The zone's last, partial MAX_PAGE_ORDER block was handed over at boot in smaller
@@ -1626,7 +1686,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	 * movable pages fill it before any whole block. */
 	uint64_t tail_bits = MIN(pl->managed % PF_BLOCK, mv_left);
 	for (uint64_t i = 0; i < tail_bits; i++)
-		if (pf_movable(pe, z, pl, done, err))
+		if (pf_movable(pe, z, pl, done, &sl, err))
 			goto out;
 	mv_left -= tail_bits;
 	unsigned o = 0;
@@ -1645,7 +1705,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		if (gap + pad + 1 > mv_left)
 			break; /* no pages in use left to separate it: the rest stays in the tail */
 		for (uint64_t i = 0; i < gap + pad; i++)
-			if (pf_movable(pe, z, pl, done, err))
+			if (pf_movable(pe, z, pl, done, &sl, err))
 				goto out;
 		mv_left -= gap + pad;
 		x += gap + pad;
@@ -1664,8 +1724,10 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		nr_holes--;
 	}
 	while (mv_left--)
-		if (pf_movable(pe, z, pl, done, err))
+		if (pf_movable(pe, z, pl, done, &sl, err))
 			goto out;
+	if (pf_settle_lru(pe, z, &sl, err))
+		goto out;
 	for (uint64_t i = 0; i < nids; i++)
 		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
 			goto out;
@@ -1686,6 +1748,8 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	rc = 0;
 out:
 	free(ids);
+	free(sl.id);
+	free(sl.kind);
 	return rc;
 }
 
