@@ -260,7 +260,8 @@ struct lruvec {
 	uint64_t nr_pages[NR_LRU_LISTS];
 	uint64_t nr_zone_pages[MAX_NR_ZONES][NR_LRU_LISTS];
 	/* Per pfn, valid at LRU heads: simulated µs (mod 2^32) of the object's allocation or
-	 * last access, for the age of reclaimed pages (vmscan.c); NULL without reclaim.
+	 * last access, for the age of reclaimed pages (vmscan.c); NULL without reclaim or
+	 * without a movable-only area (ZONE_MOVABLE, a CMA area).
 	 * lru_replace carries it to a migrated page's new head. */
 	uint32_t *touched_us;
 };

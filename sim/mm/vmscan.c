@@ -1103,9 +1103,14 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 		for (int i = 0; i < MAX_NR_ZONES; i++)
 			rs->notify_threshold_pages += mm->zones[i].watermark[WMARK_HIGH];
 	rs->min_easy_level = UINT64_MAX;
-	mm->lruvec.touched_us = calloc(mm->nr_pages ? mm->nr_pages : 1, sizeof(*mm->lruvec.touched_us));
-	if (!mm->lruvec.touched_us || writeback_init(mm, err) || kswapd_init(mm, err)) {
-		if (!mm->lruvec.touched_us)
+	/* The age stamps cost 4 bytes a page; they only say something when there is memory
+	 * only movable allocations may use (a movable zone or a CMA area) to compare with. */
+	bool area = cfg->machine.zone_pages[ZONE_MOVABLE] ||
+		    (cfg->policy.cma.mode != CMA_NONE && cfg->policy.cma.nr_regions);
+	if (area)
+		mm->lruvec.touched_us = calloc(mm->nr_pages ? mm->nr_pages : 1, sizeof(*mm->lruvec.touched_us));
+	if ((area && !mm->lruvec.touched_us) || writeback_init(mm, err) || kswapd_init(mm, err)) {
+		if (area && !mm->lruvec.touched_us)
 			sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		reclaim_destroy(mm);
 		return -1;
