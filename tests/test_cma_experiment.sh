@@ -15,16 +15,7 @@ cfg=$MESON_SOURCE_ROOT/tests/data/cma-exp1-small/config.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-counter() { # FILE NAME -> the counter's value in summary.json
-	sed -n "s/^ *\"$2\": \([0-9]*\),\{0,1\}$/\1/p" "$1" | head -n 1
-}
-
-fail=0
-check() { # DESCRIPTION CONDITION...
-	d=$1; shift
-	if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=$((fail + 1)); fi
-}
-n=0
+. "$MESON_SOURCE_ROOT/tests/experiment_lib.sh"
 for seed in 11 12 13; do
 	for mode in none migrate_cma zone_cma; do
 		"$MMSIM" run "$cfg" --seed $seed --set policy.cma.mode=$mode \
@@ -41,7 +32,5 @@ for seed in 11 12 13; do
 	check "seed $seed: migrate_cma pre-5.7 swaps in more than none" [ "$si_c" -gt "$si_n" ]
 	check "seed $seed: migrate_cma pre-5.7 swaps in more than zone_cma" [ "$si_c" -gt "$si_z" ]
 	check "seed $seed: the build takes longer under migrate_cma pre-5.7 than under none" [ "$e_c" -gt "$e_n" ]
-	n=$((n + 5))
 done
-echo "$((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

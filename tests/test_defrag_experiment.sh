@@ -21,33 +21,18 @@ command -v python3 >/dev/null 2>&1 || { echo "skip: python3 missing"; exit 77; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-get() { # FILE DOTTED.PATH -> the value in summary.json (integers printed as such)
-	python3 -c 'import json,sys
-v=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): v=v[k]
-print(v)' "$1" "$2"
-}
-gt() { python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' "$1" "$2"; }
-ge() { python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= float(sys.argv[2]) else 1)' "$1" "$2"; }
-
-fail=0
-n=0
-check() { # DESCRIPTION CONDITION...
-	d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=$((fail + 1)); fi
-}
+. "$MESON_SOURCE_ROOT/tests/experiment_lib.sh"
 for seed in 11 12 13; do
 	"$MMSIM" run "$cfg" --seed $seed --set policy.defrag=failure -o "$out/failure-$seed" >/dev/null
 	"$MMSIM" run "$cfg" --seed $seed --set policy.defrag=proactive -o "$out/proactive-$seed" >/dev/null
 	"$MMSIM" run "$cfg" --seed $seed --set policy.mapping_pool.size=8 -o "$out/pools-$seed" >/dev/null
 	f="$out/failure-$seed/summary.json"; p="$out/proactive-$seed/summary.json"; q="$out/pools-$seed/summary.json"
-	thp_f=$(get "$f" by_order.order_9.success_share); thp_p=$(get "$p" by_order.order_9.success_share)
-	cpu_f=$(get "$f" counters.mmsim_compact_ns); cpu_p=$(get "$p" counters.mmsim_compact_ns)
-	late4_f=$(get "$f" by_order.order_4.too_late); late4_q=$(get "$q" by_order.order_4.too_late)
-	late_f=$(get "$f" counters.mmsim_highorder_slowpath)
-	hits=$(get "$q" counters.mmsim_mapping_pool_hits); req4=$(get "$q" by_order.order_4.requests)
-	fail4=$(get "$q" by_order.order_4.failed)
+	thp_f=$(value "$f" by_order.order_9.success_share); thp_p=$(value "$p" by_order.order_9.success_share)
+	cpu_f=$(value "$f" counters.mmsim_compact_ns); cpu_p=$(value "$p" counters.mmsim_compact_ns)
+	late4_f=$(value "$f" by_order.order_4.too_late); late4_q=$(value "$q" by_order.order_4.too_late)
+	late_f=$(value "$f" counters.mmsim_highorder_slowpath)
+	hits=$(value "$q" counters.mmsim_mapping_pool_hits); req4=$(value "$q" by_order.order_4.requests)
+	fail4=$(value "$q" by_order.order_4.failed)
 	echo "seed $seed: THP satisfied failure=$thp_f proactive=$thp_p; compact_ns failure=$cpu_f" \
 		"proactive=$cpu_p; too late (failure) $late_f; pools: $hits of $req4 order-4 folios" \
 		"from the reserve, $fail4 failed; order-4 too late failure=$late4_f pools=$late4_q"
@@ -58,5 +43,4 @@ for seed in 11 12 13; do
 	check "seed $seed: >= 99% of the order-4 folios satisfied with the pools" \
 		ge "$(python3 -c "print(($req4 - $fail4) / $req4)")" 0.99
 done
-echo "$((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

@@ -18,13 +18,7 @@ command -v python3 >/dev/null 2>&1 || { echo "skip: python3 missing"; exit 77; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-metric() { # SUMMARY.JSON DOTTED.PATH -> its value (0 when absent)
-	python3 -c 'import json,sys
-v=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."):
-    v=v.get(k, 0) if isinstance(v, dict) else 0
-print(int(v))' "$1" "$2"
-}
+. "$MESON_SOURCE_ROOT/tests/experiment_lib.sh"
 
 sets() { # POLICY SHARE_MIB -> the --set arguments of that cell
 	case $1 in
@@ -35,13 +29,6 @@ sets() { # POLICY SHARE_MIB -> the --set arguments of that cell
 	esac
 }
 
-fail=0
-n=0
-check() { # DESCRIPTION CONDITION...
-	d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=$((fail + 1)); fi
-}
 for seed in 11 12 13; do
 	for p in migrate_cma sticky zone_cma movable_zone; do
 		for share in 10:52 80:410; do
@@ -50,10 +37,10 @@ for seed in 11 12 13; do
 			"$MMSIM" run "$cfg" --seed $seed $(sets $p "$mib") -o "$out/$p-$pct-$seed" >/dev/null
 		done
 		lo="$out/$p-10-$seed/summary.json"; hi="$out/$p-80-$seed/summary.json"
-		st_lo=$(metric "$lo" counters.allocstall_normal); st_hi=$(metric "$hi" counters.allocstall_normal)
-		la_lo=$(metric "$lo" latency.unmovable.p99_ns); la_hi=$(metric "$hi" latency.unmovable.p99_ns)
-		oom_lo=$(metric "$lo" counters.oom_kill); oom_hi=$(metric "$hi" counters.oom_kill)
-		pr_lo=$(metric "$lo" counters.mmsim_pgscan_premature); pr_hi=$(metric "$hi" counters.mmsim_pgscan_premature)
+		st_lo=$(value "$lo" counters.allocstall_normal); st_hi=$(value "$hi" counters.allocstall_normal)
+		la_lo=$(value "$lo" latency.unmovable.p99_ns); la_hi=$(value "$hi" latency.unmovable.p99_ns)
+		oom_lo=$(value "$lo" counters.oom_kill); oom_hi=$(value "$hi" counters.oom_kill)
+		pr_lo=$(value "$lo" counters.mmsim_pgscan_premature); pr_hi=$(value "$hi" counters.mmsim_pgscan_premature)
 		echo "seed $seed $p: stalls 10%=$st_lo 80%=$st_hi; p99 GFP_KERNEL 10%=$la_lo 80%=$la_hi ns;" \
 			"OOM kills 10%=$oom_lo 80%=$oom_hi; premature scans 10%=$pr_lo 80%=$pr_hi"
 		check "seed $seed $p: GFP_KERNEL stalls at 80 % > at 10 %" [ "$st_hi" -gt "$st_lo" ]
@@ -65,5 +52,4 @@ for seed in 11 12 13; do
 		esac
 	done
 done
-echo "$((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

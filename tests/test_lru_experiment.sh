@@ -24,17 +24,7 @@ cfg=$data/config.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-counter() { # FILE NAME -> the value of the first "NAME": N in summary.json
-	sed -n "s/^ *\"$2\": \([0-9]*\),\{0,1\}$/\1/p" "$1" | head -n 1
-}
-
-fail=0
-n=0
-check() { # DESCRIPTION CONDITION...
-	d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=$((fail + 1)); fi
-}
+. "$MESON_SOURCE_ROOT/tests/experiment_lib.sh"
 SLOW="--set devices.disk.bandwidth=100MB/s --set devices.swap.bandwidth=100MB/s --set devices.disk.latency=1ms --set devices.swap.latency=1ms"
 run() { # NAME SEED ARGS...
 	name=$1 seed=$2; shift 2
@@ -82,5 +72,4 @@ for seed in 11 12 13; do
 	check "seed $seed: read-heavy: cflru meets fewer dirty pages than classic" [ "$im_f" -lt "$im_c" ]
 	check "seed $seed: read-heavy: cflru at most 5% slower than classic" [ $((100 * elr_f)) -le $((105 * elr_c)) ]
 done
-echo "$((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

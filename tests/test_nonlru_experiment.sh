@@ -16,20 +16,11 @@ data=$MESON_SOURCE_ROOT/tests/data/nonlru-small
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-counter() { # FILE NAME -> the counter's value in summary.json
-	sed -n "s/^ *\"$2\": \([0-9]*\),\{0,1\}$/\1/p" "$1" | head -n 1
-}
 highorder_failed() { # FILE -> failed requests of allocation class highorder
 	python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['alloc_outcome']['highorder']['failed'])" "$1"
 }
 
-fail=0
-n=0
-check() { # DESCRIPTION CONDITION...
-	d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=$((fail + 1)); fi
-}
+. "$MESON_SOURCE_ROOT/tests/experiment_lib.sh"
 aged="--set machine.age.mode=aged --set machine.shuffle=true"
 sum_cma_nv=0; sum_cma_cb=0
 for seed in 11 12 13; do
@@ -68,5 +59,4 @@ for seed in 11 12 13; do
 	sum_cma_nv=$((sum_cma_nv + cma_nv)); sum_cma_cb=$((sum_cma_cb + cma_cb))
 done
 check "over the seeds: callback fails fewer cma_allocs than never ($sum_cma_cb < $sum_cma_nv)" [ "$sum_cma_cb" -lt "$sum_cma_nv" ]
-echo "$((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done
