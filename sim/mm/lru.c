@@ -3,16 +3,11 @@
  * A head page is on the list lru_list_of(flags) exactly when it has PF_LRU. */
 #include "mm.h"
 
-/* The zone index of pfn (zones are few: a walk over their spans). */
+/* The zone index of pfn (mm->zone_of_block). */
 static unsigned lru_zone_idx(const struct mm *mm, pfn_t pfn)
 {
-	for (unsigned i = 0; i < MAX_NR_ZONES; i++) {
-		const struct zone *z = &mm->zones[i];
-		if (z->spanned && pfn >= z->start_pfn && pfn < zone_end_pfn(z))
-			return i;
-	}
-	sim_assert(0);
-	return 0;
+	sim_assert(pfn < mm->nr_pages);
+	return mm->zone_of_block[pfn >> mm->pageblock_order];
 }
 
 enum lru_list lru_list_of(uint16_t flags)

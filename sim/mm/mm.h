@@ -367,6 +367,10 @@ struct mm {
 
 	struct page_frame *pages;
 	pfn_t nr_pages; /* end pfn of the last zone */
+	/* Per pageblock of [0, nr_pages): the index of the zone spanning it.  Zones are laid
+	 * back to back in whole pageblocks (zone i spans [start_i, start_i+1)), so this is
+	 * page_zonenum() without a flag in the 16-byte page frame: O(1), 1 byte per block. */
+	uint8_t *zone_of_block;
 	unsigned pageblock_order;
 	unsigned pageblock_nr_pages;
 

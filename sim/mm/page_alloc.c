@@ -77,12 +77,7 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 
 struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		struct zone *z = &mm->zones[i];
-		if (z->spanned && pfn >= z->start_pfn && pfn < zone_end_pfn(z))
-			return z;
-	}
-	return NULL;
+	return pfn < mm->nr_pages ? &mm->zones[mm->zone_of_block[pfn >> mm->pageblock_order]] : NULL;
 }
 
 struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)

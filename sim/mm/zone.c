@@ -329,6 +329,15 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	if (!mm->pages)
 		return sim_error_set(err, EX_SOFTWARE_, "cannot allocate %llu page frames",
 				     (unsigned long long)pfn);
+	mm->zone_of_block = malloc(((size_t)mm->nr_pages >> mm->pageblock_order) + 1);
+	if (!mm->zone_of_block)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		for (pfn_t b = z->start_pfn >> mm->pageblock_order;
+		     b < (z->start_pfn + z->spanned) >> mm->pageblock_order; b++)
+			mm->zone_of_block[b] = (uint8_t)i;
+	}
 	for (pfn_t p = 0; p < mm->nr_pages; p++) {
 		mm->pages[p].flags = PF_RESERVED;
 		mm->pages[p].next = mm->pages[p].prev = PFN_NONE;
@@ -383,6 +392,7 @@ void mm_destroy(struct mm *mm)
 		free(mm->zones[i].pcp);
 	}
 	big_free(mm->pages, mm->nr_pages, sizeof(*mm->pages));
+	free(mm->zone_of_block);
 	obj_table_destroy(mm);
 	memset(mm, 0, sizeof(*mm));
 }
