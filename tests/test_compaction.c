@@ -71,13 +71,19 @@ static uint64_t fill(gfp_t gfp, uint64_t first_id)
 	return n;
 }
 
-static void free_odd_pfns(void)
+/* Free what fill() put at pfns lo, lo + step, ... below hi. */
+static void free_pfns(pfn_t lo, pfn_t hi, pfn_t step)
 {
-	for (pfn_t pfn = 1; pfn < mm.nr_pages; pfn += 2)
+	for (pfn_t pfn = lo; pfn < hi; pfn += step)
 		if (id_at[pfn]) {
 			CHECK(mm_free(&mm, id_at[pfn]));
 			id_at[pfn] = 0;
 		}
+}
+
+static void free_odd_pfns(void)
+{
+	free_pfns(1, mm.nr_pages, 2);
 }
 
 static struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
@@ -401,11 +407,7 @@ static void test_fast_find_migrateblock(void)
 	start_zone(8192);
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
-	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
-		if (id_at[pfn + 1]) {
-			CHECK(mm_free(&mm, id_at[pfn + 1]));
-			id_at[pfn + 1] = 0;
-		}
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
 	for (pfn_t pfn = 1024; pfn < 1032; pfn++) {
 		CHECK(mm_free(&mm, id_at[pfn]));
 		id_at[pfn] = 0;
@@ -435,11 +437,7 @@ static void test_fast_find_rotates(void)
 	start_zone(8192);
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
-	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
-		if (id_at[pfn + 1]) {
-			CHECK(mm_free(&mm, id_at[pfn + 1]));
-			id_at[pfn + 1] = 0;
-		}
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
 	static const pfn_t order3[3] = { 2048, 1024, 512 }; /* freed C, B, A: each goes to the head */
 	for (int b = 0; b < 3; b++)
 		for (pfn_t pfn = order3[b]; pfn < order3[b] + 8; pfn++) {
@@ -471,11 +469,7 @@ static void test_fast_isolate_rotates(void)
 	start_zone(8192);
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
-	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
-		if (id_at[pfn + 1]) {
-			CHECK(mm_free(&mm, id_at[pfn + 1]));
-			id_at[pfn + 1] = 0;
-		}
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
 	static const pfn_t frees[] = { 2560, 2561, 7168, 3072, 3073, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031 };
 	for (size_t i = 0; i < ARRAY_SIZE(frees); i++) {
 		CHECK(mm_free(&mm, id_at[frees[i]]));
@@ -503,11 +497,7 @@ static void test_async_skip_on_failure(void)
 	start_zone(8192);
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
-	for (pfn_t pfn = 4096; pfn < 8192; pfn += 2)
-		if (id_at[pfn + 1]) {
-			CHECK(mm_free(&mm, id_at[pfn + 1]));
-			id_at[pfn + 1] = 0;
-		}
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
 	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
 	CHECK(mm_pin(&mm, id_at[100], 0));
 	struct compact_control cc = {
