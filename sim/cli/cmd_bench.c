@@ -736,17 +736,30 @@ static int churn_trace(const char *dir, char *path, size_t size, struct sim_erro
 	return make_trace(wl, NULL, path, err);
 }
 
-static int bench_simulate(const char *keep_dir)
+/* The churn-10m records in memory (generated into the bench directory if missing; a
+ * temporary one is removed once read): what the simulate-only benchmarks replay.  0, or
+ * the exit status after the error is said. */
+static int churn_records(const char *keep_dir, struct record_array *a)
 {
 	struct sim_error err = { 0 };
 	char dir[4096], trace[4200];
 	if (bench_dir(dir, sizeof(dir), keep_dir))
 		return EX_IOERR_;
-	if (churn_trace(dir, trace, sizeof(trace), &err))
-		return cli_fail(&err);
+	int rc = churn_trace(dir, trace, sizeof(trace), &err) || load_records(trace, a, &err);
+	if (!keep_dir) {
+		remove(trace);
+		rmdir(dir);
+	}
+	return rc ? cli_fail(&err) : 0;
+}
+
+static int bench_simulate(const char *keep_dir)
+{
+	struct sim_error err = { 0 };
 	struct record_array a;
-	if (load_records(trace, &a, &err))
-		return cli_fail(&err);
+	int rc = churn_records(keep_dir, &a);
+	if (rc)
+		return rc;
 	static struct config cfg;
 	config_defaults(&cfg); /* 4 GiB machine, no CMA */
 	cfg.output.sample_interval_ns = 0;
@@ -759,10 +772,6 @@ static int bench_simulate(const char *keep_dir)
 	printf("simulate: %.3f s  %.1f M records/s  %.1f ns/record   (budget <= 45 ns/record)  [wall %.3f s]\n", c,
 	       (double)a.n / c / 1e6, c * 1e9 / (double)a.n, cw);
 	free(a.v);
-	if (!keep_dir) {
-		remove(trace);
-		rmdir(dir);
-	}
 	return 0;
 }
 
@@ -840,14 +849,10 @@ static int bench_scale(const char *keep_dir)
 {
 	static const uint64_t sizes[] = { 4, 64, 256 };
 	struct sim_error err = { 0 };
-	char dir[4096], trace[4200];
-	if (bench_dir(dir, sizeof(dir), keep_dir))
-		return EX_IOERR_;
-	if (churn_trace(dir, trace, sizeof(trace), &err))
-		return cli_fail(&err);
 	struct record_array a;
-	if (load_records(trace, &a, &err))
-		return cli_fail(&err);
+	int rc = churn_records(keep_dir, &a);
+	if (rc)
+		return rc;
 	printf("scale: churn-10m, %llu records in memory, simulate-only (median of 3, CPU time)\n",
 	       (unsigned long long)a.n);
 	double ns4 = 0;
@@ -874,10 +879,6 @@ static int bench_scale(const char *keep_dir)
 	}
 	printf("scale: budget: 256 GiB rate >= 0.8x the 4 GiB rate; state <= 16 B/page\n");
 	free(a.v);
-	if (!keep_dir) {
-		remove(trace);
-		rmdir(dir);
-	}
 	return 0;
 }
 
