@@ -224,44 +224,6 @@ static int bench_replay(const char *keep_dir)
 	return 0;
 }
 
-static int bench_state(void)
-{
-	static struct config cfg;
-	config_defaults(&cfg);
-	/* 64 GiB: 16 MiB DMA, ~3 GiB DMA32, the rest Normal. */
-	cfg.machine.zone_pages[ZONE_NORMAL] = (64ull << 30) / PAGE_SIZE - cfg.machine.zone_pages[ZONE_DMA] -
-					     cfg.machine.zone_pages[ZONE_DMA32];
-	struct rusage ru0;
-	getrusage(RUSAGE_SELF, &ru0);
-	struct mm *mm = calloc(1, sizeof(*mm));
-	struct engine eng; /* mm_init registers the daemons' handlers */
-	engine_init(&eng);
-	struct sim_error err;
-	if (mm_init(mm, &cfg, &eng, &err))
-		return cli_fail(&err);
-	uint64_t pages = 0, blocks = 0;
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		pages += mm->zones[i].present;
-		blocks += mm->zones[i].spanned >> mm->pageblock_order;
-	}
-	uint64_t bytes = (uint64_t)mm->nr_pages * sizeof(struct page_frame) + blocks * sizeof(struct pageblock) +
-			 (uint64_t)mm->objs.cap * sizeof(struct obj_slot);
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	printf("state: page_frame %zu B; per simulated page (frames + pageblocks + empty object table) %.2f B"
-	       "   (budget <= 16)\n",
-	       sizeof(struct page_frame), (double)bytes / (double)pages);
-	printf("state: object table %zu B per slot (the reclaim side entry included): a window of up to %d slots"
-	       " per live object, an overflow hash at <= 70%% load\n",
-	       sizeof(struct obj_slot), 8);
-	printf("state: 64 GiB machine (%llu pages): peak RSS %.1f MiB   (budget <= 512)\n",
-	       (unsigned long long)pages, (double)ru.ru_maxrss / 1024.0);
-	mm_destroy(mm);
-	engine_destroy(&eng);
-	free(mm);
-	return 0;
-}
-
 /* ---- pressure: replay cost under memory pressure (bench/README.md) ----
  *
  * Each case is a trace replayed in a child process that is killed after a wall-clock limit:
@@ -843,6 +805,29 @@ static double state_bytes_per_page(const struct config *cfg, struct sim_error *e
 	free(e);
 	free(mm);
 	return v;
+}
+
+/* The state budget on a 64 GiB machine (16 MiB DMA, ~3 GiB DMA32, the rest Normal): bytes
+ * of node state per page, and the peak RSS of building the node. */
+static int bench_state(void)
+{
+	static struct config cfg;
+	machine_of_size(&cfg, 64);
+	struct sim_error err;
+	double bpp = state_bytes_per_page(&cfg, &err);
+	if (bpp < 0)
+		return cli_fail(&err);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("state: page_frame %zu B; per simulated page (frames + pageblocks + empty object table) %.2f B"
+	       "   (budget <= 16)\n",
+	       sizeof(struct page_frame), bpp);
+	printf("state: object table %zu B per slot (the reclaim side entry included): a window of up to %d slots"
+	       " per live object, an overflow hash at <= 70%% load\n",
+	       sizeof(struct obj_slot), 8);
+	printf("state: 64 GiB machine (%llu pages): peak RSS %.1f MiB   (budget <= 512)\n",
+	       (unsigned long long)(64ull << (30 - 12)), (double)ru.ru_maxrss / 1024.0);
+	return 0;
 }
 
 static int bench_scale(const char *keep_dir)
