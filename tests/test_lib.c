@@ -117,6 +117,29 @@ static void test_pfnlist_basic(void)
 	CHECK(list_is(&l, NULL, 0));
 }
 
+/* Rotation: 1 2 3 4 to 3 gives 3 4 1 2 (list_is walks both directions); to the head, to
+ * PFN_NONE and on a one-element list nothing moves; to the tail, the tail comes first. */
+static void test_pfnlist_rotate(void)
+{
+	elems_reset();
+	struct pfn_list l;
+	pfn_list_init(&l);
+	for (pfn_t p = 1; p <= 4; p++)
+		pfn_list_add_tail(&l, links(), p);
+	pfn_list_rotate_to_head(&l, links(), 3);
+	CHECK(list_is(&l, (pfn_t[]){ 3, 4, 1, 2 }, 4));
+	pfn_list_rotate_to_head(&l, links(), 3);
+	pfn_list_rotate_to_head(&l, links(), PFN_NONE);
+	CHECK(list_is(&l, (pfn_t[]){ 3, 4, 1, 2 }, 4));
+	pfn_list_rotate_to_head(&l, links(), 2);
+	CHECK(list_is(&l, (pfn_t[]){ 2, 3, 4, 1 }, 4));
+	for (pfn_t p = 1; p <= 4; p++)
+		pfn_list_del(&l, links(), p);
+	pfn_list_add_tail(&l, links(), 5);
+	pfn_list_rotate_to_head(&l, links(), 5);
+	CHECK(list_is(&l, (pfn_t[]){ 5 }, 1));
+}
+
 /* Four lists over one array against arrays-as-lists; every operation is checked by a full
  * forward and backward walk of every list. */
 static void test_pfnlist_random(void)
@@ -475,6 +498,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_pfnlist_basic);
+	RUN(test_pfnlist_rotate);
 	RUN(test_pfnlist_random);
 	RUN(test_u64map_hash);
 	RUN(test_u64map_basic);

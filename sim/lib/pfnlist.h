@@ -96,6 +96,21 @@ static inline void pfn_list_del(struct pfn_list *l, struct pfn_links a, pfn_t pf
 	*pfn_next(a, pfn) = *pfn_prev(a, pfn) = PFN_NONE;
 }
 
+/* list_rotate_to_front: pfn (on l) becomes the head; the elements before it move, in
+ * their order, behind the tail.  pfn == head or PFN_NONE: nothing moves. */
+static inline void pfn_list_rotate_to_head(struct pfn_list *l, struct pfn_links a, pfn_t pfn)
+{
+	if (pfn == PFN_NONE || pfn == l->head)
+		return;
+	pfn_t before = *pfn_prev(a, pfn);
+	*pfn_next(a, l->tail) = l->head;
+	*pfn_prev(a, l->head) = l->tail;
+	*pfn_next(a, before) = PFN_NONE;
+	*pfn_prev(a, pfn) = PFN_NONE;
+	l->head = pfn;
+	l->tail = before;
+}
+
 /* list_replace_init: new_pfn takes old_pfn's place on l; old_pfn's links become PFN_NONE. */
 static inline void pfn_list_replace(struct pfn_list *l, struct pfn_links a, pfn_t old_pfn, pfn_t new_pfn)
 {

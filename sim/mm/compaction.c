@@ -352,30 +352,15 @@ static unsigned freelist_scan_limit(const struct compact_control *cc)
  * did not look at. */
 static void move_freelist_head(struct mm *mm, struct pfn_list *l, pfn_t pfn)
 {
-	if (pfn == PFN_NONE || pfn == l->head)
-		return;
-	pfn_t before = mm->pages[pfn].prev;
-	mm->pages[l->tail].next = l->head;
-	mm->pages[l->head].prev = l->tail;
-	mm->pages[before].next = PFN_NONE;
-	mm->pages[pfn].prev = PFN_NONE;
-	l->head = pfn;
-	l->tail = before;
+	pfn_list_rotate_to_head(l, page_links(mm->pages), pfn);
 }
 
 /* move_freelist_tail (6.12): the entries from the head up to and including pfn move to
  * the tail, so a later search from the head starts after pfn. */
 static void move_freelist_tail(struct mm *mm, struct pfn_list *l, pfn_t pfn)
 {
-	if (pfn == l->tail)
-		return;
-	pfn_t after = mm->pages[pfn].next;
-	mm->pages[l->tail].next = l->head;
-	mm->pages[l->head].prev = l->tail;
-	mm->pages[pfn].next = PFN_NONE;
-	mm->pages[after].prev = PFN_NONE;
-	l->head = after;
-	l->tail = pfn;
+	if (pfn != l->tail)
+		pfn_list_rotate_to_head(l, page_links(mm->pages), mm->pages[pfn].next);
 }
 
 /* next_search_order (6.12): the orders below cc->order, downwards, wrapping once. */
