@@ -1,6 +1,7 @@
-/* lru.c — the node's LRU list primitives (model.md §4.3). Policy (which list, ageing,
- * scanning) lives in vmscan.c; this file only keeps the lists and their counts exact.
- * A head page is on the list lru_list_of(flags) exactly when it has PF_LRU. */
+/* lru.c — the LRU list primitives (model.md §4.3). Policy (which list, ageing, scanning)
+ * lives in vmscan.c; this file only keeps the lists and their counts exact.  A head page is
+ * on the list lru_list_of(flags) of its memcg's lruvec exactly when it has PF_LRU; the
+ * node lruvec's counts follow every change (mm.h struct lruvec). */
 #include "mm.h"
 
 /* The zone index of pfn (mm->zone_of_block). */
@@ -24,26 +25,36 @@ enum lru_list lru_list_of(uint16_t flags)
 
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
-	struct lruvec *v = &mm->lruvec;
 	struct page_frame *p = &mm->pages[pfn];
+	struct lruvec *v = page_lruvec(mm, p);
 	enum lru_list l = lru_list_of(p->flags);
+	unsigned z = lru_zone_idx(mm, pfn);
 	sim_assert2(!(p->flags & PF_LRU));
 	p->flags |= PF_LRU;
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
-	v->nr_zone_pages[lru_zone_idx(mm, pfn)][l] += 1ull << p->order;
+	v->nr_zone_pages[z][l] += 1ull << p->order;
+	if (v != &mm->lruvec) { /* the node totals, kept apart when there are memcgs */
+		mm->lruvec.nr_pages[l] += 1ull << p->order;
+		mm->lruvec.nr_zone_pages[z][l] += 1ull << p->order;
+	}
 }
 
 void lru_del(struct mm *mm, pfn_t pfn)
 {
-	struct lruvec *v = &mm->lruvec;
 	struct page_frame *p = &mm->pages[pfn];
+	struct lruvec *v = page_lruvec(mm, p);
+	unsigned z = lru_zone_idx(mm, pfn);
 	sim_assert2(p->flags & PF_LRU);
 	enum lru_list l = lru_list_of(p->flags);
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_LRU;
 	v->nr_pages[l] -= 1ull << p->order;
-	v->nr_zone_pages[lru_zone_idx(mm, pfn)][l] -= 1ull << p->order;
+	v->nr_zone_pages[z][l] -= 1ull << p->order;
+	if (v != &mm->lruvec) {
+		mm->lruvec.nr_pages[l] -= 1ull << p->order;
+		mm->lruvec.nr_zone_pages[z][l] -= 1ull << p->order;
+	}
 }
 
 /* Migration keeps the LRU position.  A page on the easily-reclaimable list is copied like
@@ -52,9 +63,10 @@ void lru_del(struct mm *mm, pfn_t pfn)
  * (Mel Gorman's objection to the easily-reclaimable list, 2012). */
 void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 {
-	struct lruvec *v = &mm->lruvec;
 	const struct page_frame *o = &mm->pages[old_pfn];
+	struct lruvec *v = page_lruvec(mm, o);
 	enum lru_list l = lru_list_of(o->flags);
+	sim_assert2(page_memcg(&mm->pages[new_pfn]) == page_memcg(o)); /* mem_cgroup_migrate */
 	if (o->flags & PF_EASY)
 		count_vm_events(mm, VM_MMSIM_PGMIGRATE_EASY, 1ull << o->order);
 	pfn_list_replace(&v->lists[l], page_links(mm->pages), old_pfn, new_pfn);
@@ -62,7 +74,11 @@ void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 	if (zo != zn) { /* moved out of its zone (a CMA area's page to ordinary memory) */
 		v->nr_zone_pages[zo][l] -= 1ull << o->order;
 		v->nr_zone_pages[zn][l] += 1ull << o->order;
+		if (v != &mm->lruvec) {
+			mm->lruvec.nr_zone_pages[zo][l] -= 1ull << o->order;
+			mm->lruvec.nr_zone_pages[zn][l] += 1ull << o->order;
+		}
 	}
-	if (v->touched_us)
-		v->touched_us[new_pfn] = v->touched_us[old_pfn];
+	if (mm->lruvec.touched_us)
+		mm->lruvec.touched_us[new_pfn] = mm->lruvec.touched_us[old_pfn];
 }
