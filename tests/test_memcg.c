@@ -98,6 +98,11 @@ static void test_charge(void)
 	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 13);
 	CHECK_EQ(mm.lruvec.nr_zone_pages[ZONE_NORMAL][LRU_INACTIVE_FILE], 13);
 	CHECK_EQ(mm.lruvecs[1]->lists[LRU_INACTIVE_FILE].tail, obj_lookup(&mm.objs, 11)->pfn);
+	/* /proc/zoneinfo counts the zone's LRU pages of every memcg, the heads of the memcgs'
+	 * lists (no predecessor) included. */
+	char *zi = mmtest_capture(procfs_write_zoneinfo, &mm);
+	CHECK(strstr(zi, "nr_zone_inactive_file 13\n") != NULL);
+	free(zi);
 	pfn_t p12 = obj_lookup(&mm.objs, 12)->pfn;
 	CHECK(mm_free(&mm, 12));
 	CHECK_EQ(page_memcg(&mm.pages[p12]), 0);
