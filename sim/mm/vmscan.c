@@ -37,6 +37,15 @@
  * pages are freed: file -> OBJ_EVICTED with a shadow, anon (clean swap cache) ->
  * OBJ_SWAPPED.  When every page of a batch was dirty and unqueued the flusher is woken.
  *
+ * Memory cgroups.  A page is charged to its task's memcg (vmscan_task_memcg; a refault to
+ * the faulting task's, as mem_cgroup_charge does; migration keeps it) and sits on that
+ * memcg's lruvec; the node lruvec holds the totals.  shrink_node is shrink_node_memcgs
+ * (6.12): prepare_scan_control's decisions (cache trim, anon/file weights) are made once
+ * from the node totals, then each memcg's lruvec is planned from its own list sizes
+ * (lruvec_lru_size >> priority).  kswapd visits every memcg; direct reclaim starts at the
+ * shared cursor and ends after a memcg once the pass reclaimed nr_to_reclaim, or after the
+ * last memcg.  Deactivation (may_deactivate) and the workingset are judged node-wide.
+ *
  * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
  * next after the batch's simulated cost.  Direct reclaim runs the same plan (priority 12 ->
