@@ -23,38 +23,44 @@ enum lru_list lru_list_of(uint16_t flags)
 		    : (active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE);
 }
 
+/* With memcgs, the node lruvec keeps only the totals (mm.h struct lruvec): count nr pages
+ * of list l in zone z there, and return the memcg's lruvec, which holds the page.  With
+ * one memcg the node lruvec is the memcg's: nothing to count twice, and lru_add and
+ * lru_del pay one compare. */
+static inline struct lruvec *lru_lruvec(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
+					int64_t nr)
+{
+	if (mm->nr_memcgs == 1)
+		return &mm->lruvec;
+	mm->lruvec.nr_pages[l] += (uint64_t)nr;
+	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
+	return page_lruvec(mm, p);
+}
+
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	struct lruvec *v = page_lruvec(mm, p);
 	enum lru_list l = lru_list_of(p->flags);
 	unsigned z = lru_zone_idx(mm, pfn);
+	struct lruvec *v = lru_lruvec(mm, p, l, z, 1ll << p->order);
 	sim_assert2(!(p->flags & PF_LRU));
 	p->flags |= PF_LRU;
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
 	v->nr_zone_pages[z][l] += 1ull << p->order;
-	if (v != &mm->lruvec) { /* the node totals, kept apart when there are memcgs */
-		mm->lruvec.nr_pages[l] += 1ull << p->order;
-		mm->lruvec.nr_zone_pages[z][l] += 1ull << p->order;
-	}
 }
 
 void lru_del(struct mm *mm, pfn_t pfn)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	struct lruvec *v = page_lruvec(mm, p);
-	unsigned z = lru_zone_idx(mm, pfn);
 	sim_assert2(p->flags & PF_LRU);
 	enum lru_list l = lru_list_of(p->flags);
+	unsigned z = lru_zone_idx(mm, pfn);
+	struct lruvec *v = lru_lruvec(mm, p, l, z, -(1ll << p->order));
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_LRU;
 	v->nr_pages[l] -= 1ull << p->order;
 	v->nr_zone_pages[z][l] -= 1ull << p->order;
-	if (v != &mm->lruvec) {
-		mm->lruvec.nr_pages[l] -= 1ull << p->order;
-		mm->lruvec.nr_zone_pages[z][l] -= 1ull << p->order;
-	}
 }
 
 /* Migration keeps the LRU position.  A page on the easily-reclaimable list is copied like
