@@ -7,11 +7,12 @@
  * `exempt` with a reason; a key neither effective nor exempted fails the test.
  *
  * The run: configs/default.yaml on a 52 MiB machine (DMA 1024, DMA32 4096, Normal 8192
- * pages) replaying a trace written here: file, anon, unmovable, reclaimable and
- * hugetlbfs-like (unevictable, order 1) pages past
- * the size of memory (kswapd, direct reclaim, writeback, swap when there is swap), dirty
- * pages, accesses, hints, long-term and owner pins, fragmenting frees, order-3/4/9 requests
- * (compaction), device cma_allocs, then refaults and a second wave of pressure.
+ * pages) replaying a trace written here: page cache of task 0 (as an imported trace's
+ * prefill), then file, anon, unmovable, reclaimable and hugetlbfs-like (unevictable,
+ * order 1) pages of tasks 1..4 past the size of memory (kswapd, direct reclaim,
+ * writeback, swap when there is swap), dirty pages, accesses, hints, long-term and owner
+ * pins, fragmenting frees, order-3/4/9 requests (compaction), device cma_allocs, then
+ * refaults and a second wave of pressure.
  * The seed is tried through a generator (configs/default.yaml's churn workload).
  * Needs the mmsim binary ($MMSIM); without it the test is skipped (77).
  */
@@ -64,6 +65,7 @@ static const struct key_change changes[] = {
 	{ "machine.age.reclaimable_pct", "machine.age.reclaimable_pct=10", AGE_ENV },
 	{ "machine.age.pagecache_pct", "machine.age.pagecache_pct=40", AGE_ENV },
 	{ "machine.age.anon_pct", "machine.age.anon_pct=0", AGE_ENV },
+	{ "machine.memcg.split_prefill", "machine.memcg.split_prefill=true", NULL },
 	{ "policy.cma.mode", "policy.cma.mode=migrate_cma", "--set policy.cma.regions.0.size=2048" },
 	{ "policy.cma.balance_half_free", "policy.cma.balance_half_free=false", CMA_ENV },
 	{ "policy.cma.sticky", "policy.cma.sticky=literal",
@@ -158,6 +160,9 @@ static void write_trace(const char *path)
 	REC("cma_alloc id=330000 count=200 align=0 task=500");
 	REC("cma_release id=320000 task=500");
 	REC("cma_release id=330000 task=500");
+	/* Page cache of the rest of the machine, as an imported trace's prefill (task 0). */
+	for (unsigned i = 1; i <= 2000; i++)
+		REC("alloc id=%u order=0 gfp=GFP_HIGHUSER_MOVABLE task=0", 200000 + i);
 	for (unsigned wave = 0; wave < 2; wave++) {
 		unsigned base = wave * 20000;
 		for (unsigned i = 1; i <= 15000; i++) {

@@ -139,7 +139,7 @@ static void reclaim_pass(void)
 	vmscan_plan(&mm, &sc, &plan);
 	while (vmscan_plan_step(&mm, &sc, &plan))
 		;
-	vmscan_finish_node(&mm, &sc);
+	vmscan_finish_node(&mm, &sc, &plan);
 }
 
 /* ereclaimable: ids 1..100 are written (dirty) and then fadvise(DONTNEED)'d at time 0:

@@ -99,8 +99,9 @@ static int capture_swappiness(const char *path)
 
 /* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
  * machine had on (before.meminfo SwapTotal, with capture.json's vm.swappiness: without it
- * anonymous memory could not be reclaimed) and the trace, named relative to the config
- * (config paths are relative to the config's directory). */
+ * anonymous memory could not be reclaimed), the captured command's pages in a memcg apart
+ * from the prefill's (the rest of the machine), and the trace, named relative to the
+ * config (config paths are relative to the config's directory). */
 static int write_replay_config(const struct capture_files *cf, const char *trace, const char *out,
 			       struct sim_error *err)
 {
@@ -123,6 +124,7 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 				   swap_pages) < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # vm.swappiness of capture.json\n",
 					swappiness) < 0) ||
+	    fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0 ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;
 		atomic_abort(&af);

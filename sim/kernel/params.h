@@ -44,6 +44,11 @@ struct machine_config {
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
 	struct machine_age_config age;
+	/* Memory cgroups (model.md §4.3): task 0 (an imported trace's prefill: the rest of
+	 * the machine) charged to one memcg, every other task to a second; false: one. */
+	struct {
+		bool split_prefill;
+	} memcg;
 };
 
 /* base_pfn for "base: auto" (or 0, as cma_declare_contiguous() takes base 0 for

@@ -165,9 +165,11 @@ static void begin_round(struct mm *mm)
 	k->raise_priority = true;
 	if (k->nr_boost_reclaim && k->priority == DEF_PRIORITY - 2)
 		k->raise_priority = false;
-	/* kswapd_age_node: keep the anon inactive list from running dry. */
+	/* kswapd_age_node (6.12): keep the anon inactive list from running dry; judged on the
+	 * node totals, then SWAP_CLUSTER_MAX from every memcg's active anon list. */
 	if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
-		vmscan_shrink_active(mm, sc, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+		for (unsigned m = 0; m < mm->nr_memcgs; m++)
+			vmscan_shrink_active(mm, sc, mm->lruvecs[m], LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 	for (unsigned zi = 0; zi <= k->highest_zoneidx && zi < MAX_NR_ZONES; zi++) {
 		const struct zone *z = &mm->zones[zi];
 		if (zone_populated(z))
@@ -212,7 +214,7 @@ static void kswapd_slice(struct mm *mm)
 	}
 
 	/* End of the round (kswapd_shrink_node returned). */
-	vmscan_finish_node(mm, sc);
+	vmscan_finish_node(mm, sc, &k->plan);
 	k->nr_reclaimed += sc->nr_reclaimed;
 	if (k->order && k->nr_reclaimed >= (2ull << k->order))
 		k->order = 0; /* let kcompactd finish the high-order job */

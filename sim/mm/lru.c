@@ -1,6 +1,7 @@
-/* lru.c — the node's LRU list primitives (model.md §4.3). Policy (which list, ageing,
- * scanning) lives in vmscan.c; this file only keeps the lists and their counts exact.
- * A head page is on the list lru_list_of(flags) exactly when it has PF_LRU. */
+/* lru.c — the LRU list primitives (model.md §4.3). Policy (which list, ageing, scanning)
+ * lives in vmscan.c; this file only keeps the lists and their counts exact.  A head page is
+ * on the list lru_list_of(flags) of its memcg's lruvec exactly when it has PF_LRU; the
+ * node lruvec's counts follow every change (mm.h struct lruvec). */
 #include "mm.h"
 
 /* The zone index of pfn (mm->zone_of_block). */
@@ -22,28 +23,44 @@ enum lru_list lru_list_of(uint16_t flags)
 		    : (active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE);
 }
 
+/* With memcgs, the node lruvec keeps only the totals (mm.h struct lruvec): count nr pages
+ * of list l in zone z there, and return the memcg's lruvec, which holds the page.  With
+ * one memcg the node lruvec is the memcg's: nothing to count twice, and lru_add and
+ * lru_del pay one compare. */
+static inline struct lruvec *lru_lruvec(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
+					int64_t nr)
+{
+	if (mm->nr_memcgs == 1)
+		return &mm->lruvec;
+	mm->lruvec.nr_pages[l] += (uint64_t)nr;
+	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
+	return page_lruvec(mm, p);
+}
+
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
-	struct lruvec *v = &mm->lruvec;
 	struct page_frame *p = &mm->pages[pfn];
 	enum lru_list l = lru_list_of(p->flags);
+	unsigned z = lru_zone_idx(mm, pfn);
+	struct lruvec *v = lru_lruvec(mm, p, l, z, 1ll << p->order);
 	sim_assert2(!(p->flags & PF_LRU));
 	p->flags |= PF_LRU;
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
-	v->nr_zone_pages[lru_zone_idx(mm, pfn)][l] += 1ull << p->order;
+	v->nr_zone_pages[z][l] += 1ull << p->order;
 }
 
 void lru_del(struct mm *mm, pfn_t pfn)
 {
-	struct lruvec *v = &mm->lruvec;
 	struct page_frame *p = &mm->pages[pfn];
 	sim_assert2(p->flags & PF_LRU);
 	enum lru_list l = lru_list_of(p->flags);
+	unsigned z = lru_zone_idx(mm, pfn);
+	struct lruvec *v = lru_lruvec(mm, p, l, z, -(1ll << p->order));
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_LRU;
 	v->nr_pages[l] -= 1ull << p->order;
-	v->nr_zone_pages[lru_zone_idx(mm, pfn)][l] -= 1ull << p->order;
+	v->nr_zone_pages[z][l] -= 1ull << p->order;
 }
 
 /* Migration keeps the LRU position.  A page on the easily-reclaimable list is copied like
@@ -52,9 +69,10 @@ void lru_del(struct mm *mm, pfn_t pfn)
  * (Mel Gorman's objection to the easily-reclaimable list, 2012). */
 void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 {
-	struct lruvec *v = &mm->lruvec;
 	const struct page_frame *o = &mm->pages[old_pfn];
+	struct lruvec *v = page_lruvec(mm, o);
 	enum lru_list l = lru_list_of(o->flags);
+	sim_assert2(page_memcg(&mm->pages[new_pfn]) == page_memcg(o)); /* mem_cgroup_migrate */
 	if (o->flags & PF_EASY)
 		count_vm_events(mm, VM_MMSIM_PGMIGRATE_EASY, 1ull << o->order);
 	pfn_list_replace(&v->lists[l], page_links(mm->pages), old_pfn, new_pfn);
@@ -62,7 +80,11 @@ void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 	if (zo != zn) { /* moved out of its zone (a CMA area's page to ordinary memory) */
 		v->nr_zone_pages[zo][l] -= 1ull << o->order;
 		v->nr_zone_pages[zn][l] += 1ull << o->order;
+		if (v != &mm->lruvec) {
+			mm->lruvec.nr_zone_pages[zo][l] -= 1ull << o->order;
+			mm->lruvec.nr_zone_pages[zn][l] += 1ull << o->order;
+		}
 	}
-	if (v->touched_us)
-		v->touched_us[new_pfn] = v->touched_us[old_pfn];
+	if (mm->lruvec.touched_us)
+		mm->lruvec.touched_us[new_pfn] = mm->lruvec.touched_us[old_pfn];
 }

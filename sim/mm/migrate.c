@@ -80,7 +80,7 @@ static bool on_lru_list(const struct mm *mm, pfn_t pfn)
 	const struct page_frame *p = &mm->pages[pfn];
 	if (!(p->flags & PF_LRU))
 		return false;
-	return p->prev != PFN_NONE || mm->lruvec.lists[lru_list_of(p->flags)].head == pfn;
+	return p->prev != PFN_NONE || page_lruvec(mm, p)->lists[lru_list_of(p->flags)].head == pfn;
 }
 
 /* The old block goes back to buddy (and counts as a free, as the kernel's folio_put). */
@@ -89,6 +89,7 @@ static void release_block(struct mm *mm, pfn_t pfn, unsigned order)
 	struct zone *z = mm_pfn_zone(mm, pfn);
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = 0;
+	p->xflags = 0; /* no memcg on a free page (mm.h) */
 	p->owner = 0;
 	p->next = p->prev = PFN_NONE;
 	z->nr_alloc_pages -= 1ull << order;
@@ -104,7 +105,7 @@ void migrate_move_object(struct mm *mm, pfn_t src_pfn, pfn_t dst_pfn)
 	d->flags = (uint16_t)(s->flags & ~PF_ISOLATED);
 	d->order = s->order;
 	d->mt = s->mt;
-	d->xflags = 0;
+	d->xflags = s->xflags & PFX_MEMCG_MASK; /* mem_cgroup_migrate: the charge moves along */
 	d->owner = s->owner;
 	if (on_lru_list(mm, src_pfn)) {
 		lru_replace(mm, src_pfn, dst_pfn);

@@ -67,9 +67,19 @@ struct page_frame {
 	uint8_t xflags : 4; /* enum page_xflags */
 };
 
+/* The memcg bits are set on LRU heads only (reclaim's page_allocated hook) and cleared
+ * before the head is freed, so a free or per-cpu page, and every page inside a block,
+ * has them zero; memcg 0 (the only one by default) leaves xflags as it was. */
 enum page_xflags {
 	PFX_PCP = 1u << 0, /* head of a block on a per-cpu list: neither buddy-free nor owned */
+	PFX_MEMCG_SHIFT = 1,
+	PFX_MEMCG_MASK = 7u << 1, /* LRU head: the memory cgroup charged with it (0..7) */
 };
+#define MAX_NR_MEMCGS 8 /* what PFX_MEMCG_MASK holds */
+static inline unsigned page_memcg(const struct page_frame *p)
+{
+	return (p->xflags & PFX_MEMCG_MASK) >> PFX_MEMCG_SHIFT;
+}
 _Static_assert(sizeof(struct page_frame) == 16, "page_frame must stay 16 bytes");
 _Static_assert(offsetof(struct page_frame, next) == 0 && offsetof(struct page_frame, prev) == sizeof(pfn_t),
 	       "page_frame begins with the links of a pfn_list (lib/pfnlist.h)");
@@ -252,23 +262,32 @@ enum lru_list {
 };
 extern const char *const lru_list_names[NR_LRU_LISTS];
 
-/* nr_pages[l] == Σ_z nr_zone_pages[z][l]: the node's lists, with the pages of each zone
+/* nr_pages[l] == Σ_z nr_zone_pages[z][l]: one lruvec's lists, with the pages of each zone
  * counted apart (the kernel's per-zone NR_ZONE_LRU_BASE counters), so reclaim can size its
- * scan by the zones it may reclaim from (lruvec_lru_size(lruvec, lru, reclaim_idx)). */
+ * scan by the zones it may reclaim from (lruvec_lru_size(lruvec, lru, reclaim_idx)).
+ *
+ * Memory cgroups (model.md §4.3): each memcg m < mm->nr_memcgs has its own lruvec,
+ * mm->lruvecs[m], holding the LRU heads with page_memcg() == m; mm->lruvec holds the node
+ * totals that /proc, the deactivation and anon/file decisions and the workingset read:
+ *   mm->lruvec.nr_pages[l] == Σ_m mm->lruvecs[m]->nr_pages[l]   (per zone too)
+ * With one memcg, lruvecs[0] == &mm->lruvec (lists and counts are the node's); with more,
+ * mm->lruvec's lists stay empty and only its counts are kept. */
 struct lruvec {
 	struct pfn_list lists[NR_LRU_LISTS];
 	uint64_t nr_pages[NR_LRU_LISTS];
 	uint64_t nr_zone_pages[MAX_NR_ZONES][NR_LRU_LISTS];
-	/* Per pfn, valid at LRU heads: simulated µs (mod 2^32) of the object's allocation or
-	 * last access, for the age of reclaimed pages (vmscan.c); NULL without reclaim or
-	 * without a movable-only area (ZONE_MOVABLE, a CMA area).
+	/* Node lruvec only.  Per pfn, valid at LRU heads: simulated µs (mod 2^32) of the
+	 * object's allocation or last access, for the age of reclaimed pages (vmscan.c); NULL
+	 * without reclaim or without a movable-only area (ZONE_MOVABLE, a CMA area).
 	 * lru_replace carries it to a migrated page's new head. */
 	uint32_t *touched_us;
 };
 
-/* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact; the
- * list is chosen from the page's flags, so change PF_ACTIVE etc. only while off the list.
- * lru_replace puts new_pfn where old_pfn was (migration keeps LRU position). */
+/* List primitives (lru.c). lru_add/lru_del set/clear PF_LRU and keep nr_pages exact (of
+ * the page's memcg and of the node); the list is chosen from the page's flags and memcg,
+ * so change PF_ACTIVE etc. only while off the list.
+ * lru_replace puts new_pfn where old_pfn was (migration keeps LRU position); new_pfn must
+ * already carry old_pfn's memcg bits. */
 enum lru_list lru_list_of(uint16_t flags);
 void lru_add(struct mm *mm, pfn_t pfn, bool tail);
 void lru_del(struct mm *mm, pfn_t pfn);
@@ -390,7 +409,9 @@ struct mm {
 	uint64_t nr_device_pages; /* pages held by device (cma_alloc) allocations */
 
 	struct obj_table objs;
-	struct lruvec lruvec;
+	struct lruvec lruvec;                   /* the node (see struct lruvec) */
+	struct lruvec *lruvecs[MAX_NR_MEMCGS];  /* per memcg, [0, nr_memcgs) (vmscan.c sets them up) */
+	unsigned nr_memcgs;
 	uint64_t vm_events[NR_VM_EVENTS];
 
 	/* Mechanism state owned by their modules (opaque here). */
@@ -421,6 +442,12 @@ struct mm {
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
 	unsigned nr_on_cpu; /* actors sleeping off slow-path CPU work now (request.c) */
 };
+
+/* The lruvec whose lists hold LRU head p (its memcg's). */
+static inline struct lruvec *page_lruvec(const struct mm *mm, const struct page_frame *p)
+{
+	return mm->lruvecs[page_memcg(p)];
+}
 
 /* One trace record's request: its task, the task's CPU, and the time it stalls in the slow
  * paths (direct reclaim and compaction, throttling, swap-in, dirty throttling, migration

@@ -37,6 +37,15 @@
  * pages are freed: file -> OBJ_EVICTED with a shadow, anon (clean swap cache) ->
  * OBJ_SWAPPED.  When every page of a batch was dirty and unqueued the flusher is woken.
  *
+ * Memory cgroups.  A page is charged to its task's memcg (vmscan_task_memcg; a refault to
+ * the faulting task's, as mem_cgroup_charge does; migration keeps it) and sits on that
+ * memcg's lruvec; the node lruvec holds the totals.  shrink_node is shrink_node_memcgs
+ * (6.12): prepare_scan_control's decisions (cache trim, anon/file weights) are made once
+ * from the node totals, then each memcg's lruvec is planned from its own list sizes
+ * (lruvec_lru_size >> priority).  kswapd visits every memcg; direct reclaim starts at the
+ * shared cursor and ends after a memcg once the pass reclaimed nr_to_reclaim, or after the
+ * last memcg.  Deactivation (may_deactivate) and the workingset are judged node-wide.
+ *
  * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
  * next after the batch's simulated cost.  Direct reclaim runs the same plan (priority 12 ->
@@ -277,6 +286,11 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 		p->flags |= PF_UNEVICTABLE;
 	if (activate)
 		p->flags |= PF_ACTIVE;
+	/* Charged to the memcg of the task that allocates it (mem_cgroup_charge: a refault
+	 * goes to the faulting task's memcg, the slot's task being that task by now). */
+	if (mm->nr_memcgs > 1)
+		p->xflags = (uint8_t)((p->xflags & ~PFX_MEMCG_MASK) |
+				      (vmscan_task_memcg(mm, mm->objs.slots[p->owner].task) << PFX_MEMCG_SHIFT));
 	/* Bits that do not change how the allocator serves a request are not kept. */
 	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
 			      __GFP_NO_OBJ_EXT;
@@ -295,8 +309,10 @@ static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, un
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[pfn];
 	(void)order;
-	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE)
+	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE) {
+		p->xflags &= (uint8_t)~PFX_MEMCG_MASK;
 		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
+	}
 	uint64_t id = vmscan_object_id(mm, pfn);
 	if (p->flags & PF_WRITEBACK)
 		writeback_truncate(mm, req, pfn, id); /* truncate waits on writeback; clears the flag */
@@ -306,6 +322,7 @@ static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, un
 	}
 	if (p->flags & PF_LRU)
 		lru_del(mm, pfn);
+	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
 	struct nonres_entry *e = workingset_find(rs, id);
 	if (e) {
 		if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
@@ -347,11 +364,10 @@ static const enum vm_event_item pgskip_items[MAX_NR_ZONES] = {
 /* isolate_lru_folios: take heads from the tail of lru until nr_to_scan pages are taken.
  * Heads in zones above reclaim_idx are skipped (pgskip_*), put back at the head and not
  * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads). */
-static size_t isolate(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr_to_scan,
-		      pfn_t *out, uint64_t *nr_scanned)
+static size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
+		      uint64_t nr_to_scan, pfn_t *out, uint64_t *nr_scanned)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	struct lruvec *v = &mm->lruvec;
 	size_t n = 0, nr_skipped = 0;
 	uint64_t scanned = 0;
 	pfn_t pfn = v->lists[lru].tail;
@@ -536,26 +552,26 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	return reclaimed;
 }
 
-static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, enum lru_list lru,
-				     uint64_t nr_to_scan)
+static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, struct lruvec *v,
+				     enum lru_list lru, uint64_t nr_to_scan)
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, lru, nr_to_scan, taken, &scanned);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned);
 	return shrink_inactive(mm, sc, lru, nr_to_scan, taken, n, scanned);
 }
 
 /* CFLRU: within `window` pages at the inactive file tail, take clean, unreferenced,
  * unpinned pages (up to nr_to_scan) and reclaim them before the normal scan; *nr_taken:
  * the pages taken. */
-static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint64_t nr_to_scan,
-				    uint64_t *nr_taken)
+static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, struct lruvec *v,
+				    uint64_t nr_to_scan, uint64_t *nr_taken)
 {
 	uint64_t window = mm->cfg->policy.cflru.window ? mm->cfg->policy.cflru.window : 256;
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	size_t n = 0;
 	uint64_t seen = 0, scanned = 0;
-	pfn_t pfn = mm->lruvec.lists[LRU_INACTIVE_FILE].tail;
+	pfn_t pfn = v->lists[LRU_INACTIVE_FILE].tail;
 	while (pfn != PFN_NONE && seen < window && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
 		struct page_frame *p = &mm->pages[pfn];
 		pfn_t prev = p->prev;
@@ -577,11 +593,12 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, uint
 
 /* shrink_active_list: demote scanned pages to the inactive head (pgrefill,
  * pgdeactivate). */
-void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr_to_scan)
+void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
+			  uint64_t nr_to_scan)
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, lru, nr_to_scan, taken, &scanned);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned);
 	for (size_t i = 0; i < n; i++) {
 		struct page_frame *p = &mm->pages[taken[i]];
 		p->flags &= (uint16_t)~(PF_ISOLATED | PF_ACTIVE | PF_REFERENCED);
@@ -607,44 +624,22 @@ void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc)
 	}
 }
 
-void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+/* get_scan_count (6.12) for memcg m's lruvec, with the node-wide choice made by
+ * vmscan_plan: each list is scanned lruvec_lru_size(lruvec, lru, reclaim_idx) >> priority
+ * (then the anon/file fraction), so every memcg is scanned in proportion to its size and a
+ * small memcg's oldest pages go early.  The walk's position moves to m; a partial walk's
+ * next one starts after it (mem_cgroup_iter with a reclaim cookie). */
+static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan, unsigned m)
 {
-	struct reclaim_state *rs = mm->reclaim;
-	const struct lruvec *v = &mm->lruvec;
-	memset(plan, 0, sizeof(*plan));
-	plan->active = true;
-	vmscan_set_eligible(mm, sc);
+	const struct lruvec *v = mm->lruvecs[m];
+	plan->memcg = m;
+	plan->lruvec_reclaimed0 = sc->nr_reclaimed;
+	if (!sc->is_kswapd)
+		mm->reclaim->memcg_cursor = (m + 1) % mm->nr_memcgs;
+	memset(plan->nr, 0, sizeof(plan->nr));
 	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE)
 		plan->nr[LRU_EASY] = v->nr_pages[LRU_EASY]; /* the whole easy list, first */
-
-	enum { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE } balance;
-	unsigned swappiness = mm->cfg->policy.swappiness;
-	uint64_t file_inactive = v->nr_pages[LRU_INACTIVE_FILE];
-	bool refaulting = mm->vm_events[VM_WORKINGSET_REFAULT_FILE] != rs->refaults_file_seen;
-	rs->refaults_file_seen = mm->vm_events[VM_WORKINGSET_REFAULT_FILE];
-	if (!sc->may_swap || !vmscan_can_swap(mm))
-		balance = SCAN_FILE;
-	else if (!sc->priority && swappiness)
-		balance = SCAN_EQUAL;
-	else if ((file_inactive >> sc->priority) && !vmscan_inactive_is_low(mm, true) && !refaulting)
-		balance = SCAN_FILE; /* cache trim mode */
-	else
-		balance = SCAN_FRACT;
-
-	/* SCAN_FRACT weights (get_scan_count): ap = swappiness × (total+1)/(anon+1),
-	 * fp = (200 − swappiness) × (total+1)/(file+1).  Costs decay as the kernel's
-	 * lru_note_cost halves them once they exceed a quarter of the LRU size. */
-	uint64_t lru_total = v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON] +
-			     v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE];
-	if (rs->anon_cost + rs->file_cost > lru_total / 4) {
-		rs->anon_cost /= 2;
-		rs->file_cost /= 2;
-	}
-	uint64_t total_cost = rs->anon_cost + rs->file_cost;
-	uint64_t ap = (uint64_t)swappiness * (total_cost + 1) / (rs->anon_cost + 1);
-	uint64_t fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (rs->file_cost + 1);
-	uint64_t denom = ap + fp;
-
+	uint64_t denom = plan->ap + plan->fp;
 	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++) {
 		bool file = is_file_lru((enum lru_list)l);
 		/* lruvec_lru_size(lruvec, lru, sc->reclaim_idx): only the pages of the zones
@@ -654,11 +649,11 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 		for (int z = 0; z <= (int)sc->reclaim_idx && z < MAX_NR_ZONES; z++)
 			eligible += v->nr_zone_pages[z][l];
 		uint64_t scan = eligible >> sc->priority;
-		switch (balance) {
+		switch (plan->balance) {
 		case SCAN_EQUAL:
 			break;
 		case SCAN_FRACT:
-			scan = denom ? (scan * (file ? fp : ap) + denom - 1) / denom : 0;
+			scan = denom ? (scan * (file ? plan->fp : plan->ap) + denom - 1) / denom : 0;
 			break;
 		case SCAN_FILE:
 			if (!file)
@@ -673,12 +668,54 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 	}
 }
 
-static void shrink_list(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr)
+/* shrink_node: prepare_scan_control's node-wide decisions (from the node totals, the
+ * root lruvec of 6.12), then the first memcg of the walk: memcg 0 for kswapd (a full
+ * walk), the shared cursor for direct reclaim (a partial walk). */
+void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	const struct lruvec *v = &mm->lruvec;
+	memset(plan, 0, sizeof(*plan));
+	plan->active = true;
+	vmscan_set_eligible(mm, sc);
+
+	unsigned swappiness = mm->cfg->policy.swappiness;
+	uint64_t file_inactive = v->nr_pages[LRU_INACTIVE_FILE];
+	bool refaulting = mm->vm_events[VM_WORKINGSET_REFAULT_FILE] != rs->refaults_file_seen;
+	rs->refaults_file_seen = mm->vm_events[VM_WORKINGSET_REFAULT_FILE];
+	if (!sc->may_swap || !vmscan_can_swap(mm))
+		plan->balance = SCAN_FILE;
+	else if (!sc->priority && swappiness)
+		plan->balance = SCAN_EQUAL;
+	else if ((file_inactive >> sc->priority) && !vmscan_inactive_is_low(mm, true) && !refaulting)
+		plan->balance = SCAN_FILE; /* cache trim mode */
+	else
+		plan->balance = SCAN_FRACT;
+
+	/* SCAN_FRACT weights (get_scan_count): ap = swappiness × (total+1)/(anon+1),
+	 * fp = (200 − swappiness) × (total+1)/(file+1).  Costs decay as the kernel's
+	 * lru_note_cost halves them once they exceed a quarter of the LRU size. */
+	uint64_t lru_total = v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON] +
+			     v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE];
+	if (rs->anon_cost + rs->file_cost > lru_total / 4) {
+		rs->anon_cost /= 2;
+		rs->file_cost /= 2;
+	}
+	uint64_t total_cost = rs->anon_cost + rs->file_cost;
+	plan->ap = (uint64_t)swappiness * (total_cost + 1) / (rs->anon_cost + 1);
+	plan->fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (rs->file_cost + 1);
+
+	plan->first_memcg = sc->is_kswapd ? 0 : rs->memcg_cursor;
+	plan_lruvec(mm, sc, plan, plan->first_memcg);
+}
+
+static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru, uint64_t nr)
 {
 	if (lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE) {
-		/* may_deactivate: only when the inactive list of that type is low. */
+		/* may_deactivate: only when the inactive list of that type is low, judged on
+		 * the node totals (prepare_scan_control reads the root lruvec). */
 		if (vmscan_inactive_is_low(mm, lru == LRU_ACTIVE_FILE))
-			vmscan_shrink_active(mm, sc, lru, nr);
+			vmscan_shrink_active(mm, sc, v, lru, nr);
 		return;
 	}
 	if (lru == LRU_INACTIVE_FILE && mm->cfg->policy.reclaim == RECLAIM_CFLRU) {
@@ -686,52 +723,82 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, enum lru_list lr
 		 * the window holds fewer than the batch, the rest comes in LRU order as
 		 * usual, so a batch reclaims as much file memory as under the classic LRU. */
 		uint64_t taken;
-		shrink_cflru_window(mm, sc, nr, &taken);
+		shrink_cflru_window(mm, sc, v, nr, &taken);
 		if (taken >= nr)
 			return;
 		nr -= taken;
 	}
-	shrink_inactive_list(mm, sc, lru, nr);
+	shrink_inactive_list(mm, sc, v, lru, nr);
+}
+
+/* Is the scan of the current lruvec over?  Its targets are used up, a write found its
+ * device's queue full (the pass ends), or it reclaimed nr_to_reclaim: kswapd counts what
+ * this lruvec gave (shrink_lruvec's own nr_reclaimed), direct reclaim the whole pass.
+ * shrink_lruvec's proportional adjustment once the goal is met is not modelled: the scan
+ * of the lruvec stops there. */
+static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan *plan)
+{
+	if (sc->write_blocked)
+		return true;
+	uint64_t reclaimed = sc->is_kswapd ? sc->nr_reclaimed - plan->lruvec_reclaimed0 : sc->nr_reclaimed;
+	if (reclaimed >= sc->nr_to_reclaim)
+		return true;
+	return !(plan->nr[LRU_EASY] || plan->nr[LRU_INACTIVE_ANON] || plan->nr[LRU_ACTIVE_FILE] ||
+		 plan->nr[LRU_INACTIVE_FILE]);
+}
+
+/* shrink_node_memcgs (6.12): on to the next memcg, if the walk goes on.  It ends after
+ * the last memcg (a partial walk does not wrap round; the next one starts at memcg 0), and
+ * a partial walk ends once the pass has reclaimed nr_to_reclaim. */
+static bool next_memcg(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
+{
+	if (sc->write_blocked || plan->memcg + 1 >= mm->nr_memcgs)
+		return false;
+	if (!sc->is_kswapd && sc->nr_reclaimed >= sc->nr_to_reclaim)
+		return false;
+	plan_lruvec(mm, sc, plan, plan->memcg + 1);
+	return true;
 }
 
 bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
 {
 	if (!plan->active)
 		return false;
-	if (sc->nr_reclaimed >= sc->nr_to_reclaim || sc->write_blocked) {
-		plan->active = false;
-		return false;
+	while (lruvec_done(sc, plan)) {
+		if (!next_memcg(mm, sc, plan)) {
+			plan->active = false;
+			return false;
+		}
 	}
+	struct lruvec *v = mm->lruvecs[plan->memcg];
 	/* ereclaimable: the easy list is worked through before any normal list. */
 	if (plan->nr[LRU_EASY]) {
 		uint64_t n = MIN(plan->nr[LRU_EASY], (uint64_t)SWAP_CLUSTER_MAX);
 		plan->nr[LRU_EASY] -= n;
-		if (!mm->lruvec.nr_pages[LRU_EASY])
+		if (!v->nr_pages[LRU_EASY])
 			plan->nr[LRU_EASY] = 0;
 		else
-			shrink_inactive_list(mm, sc, LRU_EASY, n);
+			shrink_inactive_list(mm, sc, v, LRU_EASY, n);
 		return true;
-	}
-	if (!(plan->nr[LRU_INACTIVE_ANON] || plan->nr[LRU_ACTIVE_FILE] || plan->nr[LRU_INACTIVE_FILE])) {
-		plan->active = false;
-		return false;
 	}
 	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++) {
 		if (!plan->nr[l])
 			continue;
 		uint64_t n = MIN(plan->nr[l], (uint64_t)SWAP_CLUSTER_MAX);
 		plan->nr[l] -= n;
-		shrink_list(mm, sc, (enum lru_list)l, n);
+		shrink_list(mm, sc, v, (enum lru_list)l, n);
 	}
 	return true;
 }
 
-void vmscan_finish_node(struct mm *mm, struct scan_control *sc)
+void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shrink_plan *plan)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	/* End of shrink_lruvec: age the anon active list when its inactive list is low. */
-	if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
-		vmscan_shrink_active(mm, sc, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+	/* End of each shrink_lruvec of the walk: age the memcg's anon active list when the
+	 * node's inactive anon list is low (the kernel asks the memcg's own lruvec). */
+	for (unsigned m = plan->first_memcg; m <= plan->memcg && m < mm->nr_memcgs; m++)
+		if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
+			vmscan_shrink_active(mm, sc, mm->lruvecs[m], LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 	if (sc->is_kswapd) {
 		if (sc->nr.nr_writeback && sc->nr.nr_writeback == sc->nr.nr_taken)
 			rs->pgdat_writeback = true;
@@ -847,7 +914,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		vmscan_plan(mm, &sc, &plan);
 		while (vmscan_plan_step(mm, &sc, &plan))
 			;
-		vmscan_finish_node(mm, &sc);
+		vmscan_finish_node(mm, &sc, &plan);
 		sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
 					       sc.nr_reclaimed - reclaimed0);
 		mm_request_charge(ac->req, cost);
@@ -1087,6 +1154,35 @@ void reclaim_set_page_flags(struct mm *mm, pfn_t head, uint16_t set, uint16_t cl
 
 /* ---- module set-up and outputs ---------------------------------------------------- */
 
+/* machine.memcg.split_prefill: task 0 (the rest of the machine: an imported trace's
+ * prefill) in memcg 0, which the walks visit first as the kernel's pre-order walk visits
+ * the root, and every other task in memcg 1 (the captured command's own memcg).
+ * Otherwise one memcg. */
+unsigned vmscan_task_memcg(const struct mm *mm, uint32_t task)
+{
+	return mm->nr_memcgs > 1 && task ? 1 : 0;
+}
+
+/* The memcgs' lruvecs (mm.h struct lruvec): with one memcg it is the node lruvec. */
+static int memcg_init(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	mm->nr_memcgs = mm->cfg->machine.memcg.split_prefill ? 2 : 1;
+	mm->lruvecs[0] = &mm->lruvec;
+	rs->memcg_cursor = 0;
+	if (mm->nr_memcgs == 1)
+		return 0;
+	rs->memcg_lruvecs = calloc(mm->nr_memcgs, sizeof(*rs->memcg_lruvecs));
+	if (!rs->memcg_lruvecs)
+		return -1;
+	for (unsigned m = 0; m < mm->nr_memcgs; m++) {
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			pfn_list_init(&rs->memcg_lruvecs[m].lists[l]);
+		mm->lruvecs[m] = &rs->memcg_lruvecs[m];
+	}
+	return 0;
+}
+
 int reclaim_init(struct mm *mm, struct sim_error *err)
 {
 	struct reclaim_state *rs = calloc(1, sizeof(*rs));
@@ -1103,6 +1199,10 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 		for (int i = 0; i < MAX_NR_ZONES; i++)
 			rs->notify_threshold_pages += mm->zones[i].watermark[WMARK_HIGH];
 	rs->min_easy_level = UINT64_MAX;
+	if (memcg_init(mm)) {
+		reclaim_destroy(mm);
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	}
 	/* The age stamps cost 4 bytes a page; they only say something when there is memory
 	 * only movable allocations may use (a movable zone or a CMA area) to compare with. */
 	bool area = cfg->machine.zone_pages[ZONE_MOVABLE] ||
@@ -1133,6 +1233,10 @@ void reclaim_destroy(struct mm *mm)
 	free(rs->scratch);
 	free(mm->lruvec.touched_us);
 	mm->lruvec.touched_us = NULL;
+	free(rs->memcg_lruvecs);
+	for (unsigned m = 0; m < MAX_NR_MEMCGS; m++)
+		mm->lruvecs[m] = m ? NULL : &mm->lruvec;
+	mm->nr_memcgs = 1;
 	free(rs);
 	mm->reclaim = NULL;
 }
@@ -1181,11 +1285,12 @@ bool reclaim_node_unreclaimable(const struct mm *mm)
 		return false;                              \
 	} while (0)
 
-bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
+/* The lists of memcg m's lruvec against its counts; adds its counts to sum and the heads
+ * walked to *heads_on_lists. */
+static bool check_lruvec(const struct mm *mm, unsigned m, struct lruvec *sum, uint64_t *heads_on_lists,
+			 char *msg, size_t msg_size)
 {
-	const struct reclaim_state *rs = mm->reclaim;
-	const struct lruvec *v = &mm->lruvec;
-	uint64_t heads_on_lists = 0;
+	const struct lruvec *v = mm->lruvecs[m];
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		uint64_t pages = 0, zone_pages[MAX_NR_ZONES] = { 0 };
 		pfn_t prev = PFN_NONE;
@@ -1193,6 +1298,9 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 			const struct page_frame *p = &mm->pages[pfn];
 			if (pfn >= mm->nr_pages)
 				CHECK_FAIL("lru %s: pfn %#x out of range", lru_list_names[l], pfn);
+			if (page_memcg(p) != m)
+				CHECK_FAIL("lru %s of memcg %u: pfn %#x belongs to memcg %u", lru_list_names[l], m, pfn,
+					   page_memcg(p));
 			for (int z = 0; z < MAX_NR_ZONES; z++)
 				if (mm->zones[z].spanned && pfn >= mm->zones[z].start_pfn && pfn < zone_end_pfn(&mm->zones[z]))
 					zone_pages[z] += 1ull << p->order;
@@ -1203,7 +1311,7 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 					   lru_list_names[lru_list_of(p->flags)]);
 			if (p->prev != prev)
 				CHECK_FAIL("lru %s: pfn %#x prev link %#x, expected %#x", lru_list_names[l], pfn, p->prev, prev);
-			if (++heads_on_lists > mm->nr_pages)
+			if (++*heads_on_lists > mm->nr_pages)
 				CHECK_FAIL("lru %s: cycle", lru_list_names[l]);
 			pages += 1ull << p->order;
 			prev = pfn;
@@ -1211,18 +1319,57 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		if (prev != v->lists[l].tail)
 			CHECK_FAIL("lru %s: tail %#x, last walked %#x", lru_list_names[l], v->lists[l].tail, prev);
 		if (pages != v->nr_pages[l])
-			CHECK_FAIL("lru %s: nr_pages %llu, lists hold %llu", lru_list_names[l],
+			CHECK_FAIL("lru %s of memcg %u: nr_pages %llu, lists hold %llu", lru_list_names[l], m,
 				   (unsigned long long)v->nr_pages[l], (unsigned long long)pages);
-		for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum->nr_pages[l] += pages;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			if (zone_pages[z] != v->nr_zone_pages[z][l])
-				CHECK_FAIL("lru %s: zone %s nr_zone_pages %llu, lists hold %llu", lru_list_names[l],
-					   zone_names[z], (unsigned long long)v->nr_zone_pages[z][l],
+				CHECK_FAIL("lru %s of memcg %u: zone %s nr_zone_pages %llu, lists hold %llu",
+					   lru_list_names[l], m, zone_names[z], (unsigned long long)v->nr_zone_pages[z][l],
 					   (unsigned long long)zone_pages[z]);
+			sum->nr_zone_pages[z][l] += zone_pages[z];
+		}
 	}
+	return true;
+}
+
+bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	uint64_t heads_on_lists = 0;
+	/* Every memcg's lists, and the node totals == Σ of the memcgs' (mm.h struct lruvec). */
+	struct lruvec sum;
+	memset(&sum, 0, sizeof(sum));
+	if (mm->nr_memcgs < 1 || mm->nr_memcgs > MAX_NR_MEMCGS ||
+	    mm->lruvecs[0] != (mm->nr_memcgs == 1 ? &mm->lruvec : &rs->memcg_lruvecs[0]))
+		CHECK_FAIL("%u memcgs, lruvec of memcg 0 misplaced", mm->nr_memcgs);
+	for (unsigned m = 0; m < mm->nr_memcgs; m++)
+		if (!check_lruvec(mm, m, &sum, &heads_on_lists, msg, msg_size))
+			return false;
+	if (mm->nr_memcgs > 1)
+		for (int l = 0; l < NR_LRU_LISTS; l++) {
+			if (mm->lruvec.lists[l].head != PFN_NONE)
+				CHECK_FAIL("lru %s: the node lruvec's list holds pages beside %u memcgs", lru_list_names[l],
+					   mm->nr_memcgs);
+			if (sum.nr_pages[l] != mm->lruvec.nr_pages[l])
+				CHECK_FAIL("lru %s: node nr_pages %llu, memcgs hold %llu", lru_list_names[l],
+					   (unsigned long long)mm->lruvec.nr_pages[l], (unsigned long long)sum.nr_pages[l]);
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				if (sum.nr_zone_pages[z][l] != mm->lruvec.nr_zone_pages[z][l])
+					CHECK_FAIL("lru %s: zone %s node nr_zone_pages %llu, memcgs hold %llu",
+						   lru_list_names[l], zone_names[z],
+						   (unsigned long long)mm->lruvec.nr_zone_pages[z][l],
+						   (unsigned long long)sum.nr_zone_pages[z][l]);
+		}
+	if (rs->memcg_cursor >= mm->nr_memcgs)
+		CHECK_FAIL("memcg cursor %u of %u memcgs", rs->memcg_cursor, mm->nr_memcgs);
 	uint64_t lru_heads = 0, dirty = 0, writeback = 0;
 	for (pfn_t pfn = 0; pfn < mm->nr_pages; pfn++) {
 		const struct page_frame *p = &mm->pages[pfn];
 		uint16_t f = p->flags;
+		if (page_memcg(p) && (!(f & PF_HEAD) || page_memcg(p) >= mm->nr_memcgs))
+			CHECK_FAIL("pfn %#x: memcg %u on a page that is not an allocated head of one of %u memcgs (flags %#x)",
+				   pfn, page_memcg(p), mm->nr_memcgs, f);
 		if (f & PF_BUDDY)
 			continue;
 		if ((f & (PF_LRU | PF_DIRTY | PF_WRITEBACK)) && !(f & PF_HEAD))

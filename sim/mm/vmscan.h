@@ -51,11 +51,24 @@ struct scan_control {
 	struct reclaim_stat nr;
 };
 
-/* Scan targets left in the current shrink_node, pages per list.
- * Invariant while active: Σ nr[] decreases by at most SWAP_CLUSTER_MAX per list per step. */
+/* get_scan_count's choice of lists, made node-wide once per shrink_node. */
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+/* One shrink_node: the walk over the memcgs (shrink_node_memcgs, 6.12) and the scan
+ * targets left in the lruvec of the memcg being scanned, pages per list.  kswapd walks
+ * every memcg from 0; direct reclaim starts at rs->memcg_cursor and stops after the last
+ * memcg or once the pass has reclaimed nr_to_reclaim (a partial walk).
+ * Invariants while active: first_memcg <= memcg < mm->nr_memcgs; Σ nr[] decreases by at
+ * most SWAP_CLUSTER_MAX per list per step. */
 struct shrink_plan {
 	uint64_t nr[NR_LRU_LISTS];
 	bool active;
+	unsigned first_memcg, memcg;
+	uint64_t lruvec_reclaimed0; /* sc->nr_reclaimed when memcg's lruvec was started */
+	/* prepare_scan_control / get_scan_count, node-wide: the lists to scan and the
+	 * SCAN_FRACT weights of anon and file. */
+	enum scan_balance balance;
+	uint64_t ap, fp;
 };
 
 /* ---- side table: object id -> re-allocation gfp, shadow, swap slot ------------------- */
@@ -170,6 +183,13 @@ struct reclaim_state {
 	struct kswapd kswapd;
 	struct wb_device disk, swap;
 
+	/* Memory cgroups (mm->nr_memcgs > 1): their lruvecs (mm->lruvecs[m] points into it),
+	 * and the memcg where the next direct reclaim's partial walk starts: the one after the
+	 * last it scanned (the shared mem_cgroup_iter position of 6.12).  memcg_cursor <
+	 * mm->nr_memcgs. */
+	struct lruvec *memcg_lruvecs;
+	unsigned memcg_cursor;
+
 	/* flusher: ids in dirtying order (entries go stale; checked when popped) */
 	struct dirty_entry {
 		uint64_t id;
@@ -259,9 +279,13 @@ void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc);
 void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan);
 /* One batch of the plan; returns false when the plan is done. */
 bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan);
-/* End of shrink_node: anon ageing, PGDAT flags, kswapd_failures reset. */
-void vmscan_finish_node(struct mm *mm, struct scan_control *sc);
-void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, enum lru_list lru, uint64_t nr_to_scan);
+/* End of shrink_node: anon ageing of the memcgs the plan walked, PGDAT flags,
+ * kswapd_failures reset. */
+void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shrink_plan *plan);
+void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
+			  uint64_t nr_to_scan);
+/* The memcg of the pages task allocates (machine.memcg). */
+unsigned vmscan_task_memcg(const struct mm *mm, uint32_t task);
 bool vmscan_inactive_is_low(const struct mm *mm, bool file);
 bool vmscan_can_swap(const struct mm *mm);
 sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed);

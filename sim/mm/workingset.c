@@ -144,6 +144,7 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct 
 	}
 	s->pfn = PFN_NONE;
 	rs->nonresident_age += 1ull << order;
+	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
 	mm_free_pages(mm, req, head, order);
 	if (!anon)
 		shadow_shrink(mm); /* last: it may move slots and side entries */

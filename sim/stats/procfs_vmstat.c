@@ -45,7 +45,7 @@ static bool on_lru_list(const struct mm *mm, pfn_t pfn, enum lru_list *l)
 	if ((p->flags & (PF_HEAD | PF_LRU)) != (PF_HEAD | PF_LRU) || (p->flags & PF_BUDDY) || (p->xflags & PFX_PCP))
 		return false;
 	*l = lru_list_of(p->flags);
-	return p->prev != PFN_NONE || mm->lruvec.lists[*l].head == pfn;
+	return p->prev != PFN_NONE || page_lruvec(mm, p)->lists[*l].head == pfn;
 }
 
 static void pfn_range(const struct mm *mm, const struct zone *z, pfn_t *lo, pfn_t *hi)
