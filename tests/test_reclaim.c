@@ -675,6 +675,38 @@ static void test_pinned_and_unevictable_stay(void)
 	stop();
 }
 
+/* mlock (the mlock hint, mlock_folio): mlocked anon pages leave the anon lists for the
+ * unevictable one and are never swapped, however hard reclaim tries.  Swap on; 8000
+ * anon pages mlocked, then as many again plus 16128 more allocated one every 20 us (the
+ * swap device keeps up, as in test_swap_out_and_refault): every page reclaim takes is one
+ * of the unlocked ones, so ids 1..8000 stay resident and on LRU_UNEVICTABLE (8000 pages),
+ * and pswpout > 0 shows that reclaim did run. */
+static void test_mlock_hint_unevictable(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 32768;
+	start();
+	CHECK_EQ(alloc_range(1, 8000, ANON_GFP), 8000);
+	struct mm_request req = { .mode = REQ_SYNC, .alloc_class = -1 };
+	for (uint64_t id = 1; id <= 8000; id++)
+		CHECK(mm_hint_req(&mm, &req, id, HINT_MLOCK));
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 8000);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON] + mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 0);
+	sim_ns_t t = 0;
+	uint64_t ok = 0;
+	for (uint64_t id = 8001; id <= 8000 + NORMAL_PAGES; id++) {
+		t += 20000;
+		engine_run_until(&eng, t);
+		ok += mm_alloc(&mm, id, ANON_GFP, 0) != PFN_NONE;
+	}
+	CHECK_EQ(ok, NORMAL_PAGES);
+	CHECK(mm.vm_events[VM_PSWPOUT] > 0);
+	CHECK_EQ(count_resident(1, 8000), 8000);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 8000);
+	CHECK(check_ok());
+	stop();
+}
+
 /* Freeing objects keeps the side table and lists exact (randomized churn). */
 static void test_churn_invariants(void)
 {
@@ -849,6 +881,7 @@ int main(int argc, char **argv)
 	RUN(test_ereclaimable_notification);
 	RUN(test_cflru_clean_first);
 	RUN(test_pinned_and_unevictable_stay);
+	RUN(test_mlock_hint_unevictable);
 	RUN(test_pgsteal_cma_area);
 	RUN(test_lowmem_crowding_counters);
 	RUN(test_churn_invariants);

@@ -15,15 +15,18 @@
 enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, PIN_OWNER, NR_PIN_KINDS };
 
 /* A HINT record's kind: POSIX_FADV_NOREUSE, MADV_FREE-like volatile ranges,
- * POSIX_FADV_DONTNEED, invalidate_mapping_pages(), and movable_ops: the owner of a
+ * POSIX_FADV_DONTNEED, invalidate_mapping_pages(), movable_ops: the owner of a
  * just-allocated object (a zsmalloc / zbud-like driver) registers movable_operations for
- * its pages (__SetPageMovable / set_movable_ops in 6.12), so they are non-LRU movable. */
+ * its pages (__SetPageMovable / set_movable_ops in 6.12), so they are non-LRU movable; and
+ * mlock: mlock(2) of the object's pages (mlock_folio), which puts them on the unevictable
+ * list: never reclaimed, still migrated unless vm.compact_unevictable_allowed is 0. */
 enum trace_hint_kind {
 	HINT_NOREUSE,
 	HINT_VOLATILE,
 	HINT_DONTNEED,
 	HINT_INVALIDATE,
 	HINT_MOVABLE_OPS,
+	HINT_MLOCK,
 	NR_HINT_KINDS
 };
 

@@ -1072,6 +1072,14 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 	struct page_frame *p = &mm->pages[pfn];
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))
 		return true;
+	if (hint_kind == HINT_MLOCK) {
+		/* mlock_folio (6.12): off its list, PG_mlocked and PG_unevictable, onto the
+		 * unevictable list (unevictable_pgs_mlocked counts the pages). */
+		lru_del(mm, pfn);
+		p->flags = (uint16_t)((p->flags | PF_UNEVICTABLE) & ~(PF_ACTIVE | PF_REFERENCED | PF_EASY));
+		lru_add(mm, pfn, false);
+		return true;
+	}
 	bool ereclaimable = mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE;
 	if (ereclaimable || hint_kind == HINT_DONTNEED || hint_kind == HINT_INVALIDATE)
 		charge_hint(mm, req, p);
