@@ -692,18 +692,22 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 	else
 		plan->balance = SCAN_FRACT;
 
-	/* SCAN_FRACT weights (get_scan_count): ap = swappiness × (total+1)/(anon+1),
-	 * fp = (200 − swappiness) × (total+1)/(file+1).  Costs decay as the kernel's
-	 * lru_note_cost halves them once they exceed a quarter of the LRU size. */
+	/* SCAN_FRACT weights (get_scan_count, 5.9+): with total = anon_cost + file_cost, each
+	 * list's cost is total plus its own (so neither list gets less than a third of the
+	 * pressure before swappiness), and ap = swappiness × (T+1)/(anon'+1),
+	 * fp = (200 − swappiness) × (T+1)/(file'+1) over T = anon' + file'.  Costs decay as the
+	 * kernel's lru_note_cost halves them once they exceed a quarter of the LRU size. */
 	uint64_t lru_total = v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON] +
 			     v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE];
 	if (rs->anon_cost + rs->file_cost > lru_total / 4) {
 		rs->anon_cost /= 2;
 		rs->file_cost /= 2;
 	}
-	uint64_t total_cost = rs->anon_cost + rs->file_cost;
-	plan->ap = (uint64_t)swappiness * (total_cost + 1) / (rs->anon_cost + 1);
-	plan->fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (rs->file_cost + 1);
+	uint64_t both = rs->anon_cost + rs->file_cost;
+	uint64_t anon_cost = both + rs->anon_cost, file_cost = both + rs->file_cost;
+	uint64_t total_cost = anon_cost + file_cost;
+	plan->ap = (uint64_t)swappiness * (total_cost + 1) / (anon_cost + 1);
+	plan->fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (file_cost + 1);
 
 	plan->first_memcg = sc->is_kswapd ? 0 : rs->memcg_cursor;
 	plan_lruvec(mm, sc, plan, plan->first_memcg);

@@ -1446,6 +1446,7 @@ struct pf_plan {
 	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
+	uint64_t unevictable;            /* of movable[PF_ANON_INACTIVE], the mlocked pages */
 };
 
 #define PF_BLOCK (1u << MAX_PAGE_ORDER)
@@ -1497,6 +1498,9 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		pl->movable[k] = lru_pages * lru[k] / nlru;
 	uint64_t given = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
 	pl->movable[PF_ANON_INACTIVE] += lru_pages - given;
+	/* Unevictable pages (mlocked: the Unevictable of meminfo, nr_zone_unevictable) are
+	 * anon pages that go on the unevictable list: a hint mlock each. */
+	pl->unevictable = nlru ? MIN(lru_pages * zz->unevictable / nlru, pl->movable[PF_ANON_INACTIVE]) : 0;
 	pl->sreclaim = rest_all ? rest * MIN(zi->slab_reclaimable, rest_all) / rest_all : 0;
 	pl->kernel = rest - pl->sreclaim;
 	if (!fo || !fo->seen[z])
@@ -1585,6 +1589,15 @@ static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t g
 	return pe->fn(pe->arg, &r, err);
 }
 
+static int pf_hint(struct pf_emit *pe, uint64_t id, int kind, struct sim_error *err)
+{
+	pe->st->nr_records++;
+	if (!pe->fn)
+		return 0;
+	struct trace_record r = { .time_ns = pe->time_ns, .kind = TR_HINT, .task = 0, .id = id, .arg = kind };
+	return pe->fn(pe->arg, &r, err);
+}
+
 static int pf_alloc(struct pf_emit *pe, gfp_t gfp, bool active, uint64_t *id, struct sim_error *err)
 {
 	*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
@@ -1637,7 +1650,8 @@ static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint6
  * neighbours are all in use, holes included), so the layout stays and the LRU is in the
  * shuffled order.  The object keeps its id (the frees of pre-capture pages find it by its
  * place in the layout); active ones are then accessed twice. */
-static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, struct sim_error *err)
+static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_t unevictable,
+			 struct sim_error *err)
 {
 	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z; /* splitmix64 over a fixed seed */
 	for (uint64_t i = sl->n; i > 1; i--) {
@@ -1659,6 +1673,11 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, struct 
 		/* folio_mark_accessed twice: inactive -> referenced -> active */
 		if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
 			return -1;
+		if (k == PF_ANON_INACTIVE && unevictable) {
+			unevictable--;
+			if (pf_hint(pe, sl->id[i], HINT_MLOCK, err))
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -1737,7 +1756,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	while (mv_left--)
 		if (pf_movable(pe, z, pl, done, &sl, err))
 			goto out;
-	if (pf_settle_lru(pe, z, &sl, err))
+	if (pf_settle_lru(pe, z, &sl, pl->unevictable, err))
 		goto out;
 	for (uint64_t i = 0; i < nids; i++)
 		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
