@@ -354,6 +354,56 @@ static void test_thp_first_attempt_mask(void)
 	free(rs.r);
 }
 
+/* fsync shows as the task's waits on its file's writeback: dd's first folio_wait_writeback
+ * on ino 7 syncs every page cache object of ino 7 (A at 0x100, B at 0x101: two implied
+ * sync hints), none of ino 8 (C at 0x200); a second wait adds nothing until the file is
+ * dirtied again, after which the next wait syncs it again (two more); a wait inside
+ * kswapd is an effect. */
+static void test_fsync_waits(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "dd", 10, 0x100, 0, 0),
+		fev(2, FEV_FILEMAP_ADD, "dd", 10, 0x100, 7, 0),
+		fev(3, FEV_PAGE_ALLOC, "dd", 10, 0x101, 0, 0),
+		fev(4, FEV_FILEMAP_ADD, "dd", 10, 0x101, 7, 1),
+		fev(5, FEV_PAGE_ALLOC, "dd", 10, 0x200, 0, 0),
+		fev(6, FEV_FILEMAP_ADD, "dd", 10, 0x200, 8, 0),
+		fev(7, FEV_WRITEBACK_DIRTY_FOLIO, "dd", 10, 0, 7, 0),
+		fev(8, FEV_FOLIO_WAIT_WRITEBACK, "kswapd0", 36, 0, 7, 0),
+		fev(9, FEV_FOLIO_WAIT_WRITEBACK, "dd", 10, 0, 7, 1),
+		fev(10, FEV_FOLIO_WAIT_WRITEBACK, "dd", 10, 0, 7, 0),
+		fev(11, FEV_WRITEBACK_DIRTY_FOLIO, "dd", 10, 0, 7, 1),
+		fev(12, FEV_FOLIO_WAIT_WRITEBACK, "dd", 10, 0, 7, 1),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t A = ID(1, 0x100), B = ID(1, 0x101);
+	size_t hints = 0, dirties = 0;
+	for (size_t i = 0; i < rs.nr; i++) {
+		if (rs.r[i].kind == TR_DIRTY)
+			dirties++;
+		if (rs.r[i].kind != TR_HINT)
+			continue;
+		hints++;
+		CHECK_EQ(rs.r[i].arg, HINT_SYNC);
+		CHECK(rs.r[i].id == A || rs.r[i].id == B);
+		CHECK(rs.r[i].time_ns == 9 || rs.r[i].time_ns == 12);
+	}
+	CHECK_EQ(hints, 4);
+	CHECK_EQ(dirties, 2);
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->fsync, 2);
+	CHECK_EQ(st->obs[OBS_FOLIO_WAIT_WRITEBACK], 4);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* Frees of pages in use before the capture release prefill objects.  Normal: pfns
  * 1000..1109, managed 110, free 10, 100 inactive anon pages in use: the prefill's ids
  * 1..100 are those pages, in layout order.  A free of pfn 1050 (45 % into the zone ->
@@ -960,6 +1010,7 @@ int main(int argc, char **argv)
 	RUN(test_manual_compaction);
 	RUN(test_refault);
 	RUN(test_thp_first_attempt_mask);
+	RUN(test_fsync_waits);
 	RUN(test_free_prefill);
 	RUN(test_invalid);
 	RUN(test_prefill);

@@ -202,6 +202,31 @@ static void test_periodic_writeback(void)
 	stop();
 }
 
+/* fsync (hint sync): a dirty page is written at once — at t = 0 it goes under writeback
+ * and completes 10 us + 100 us later (nr_written 1); a clean page and a page already under
+ * writeback are left as they are (still one write queued). */
+static void test_sync_hint_writes_dirty(void)
+{
+	setup();
+	start();
+	struct mm_request req = { .mode = REQ_SYNC, .alloc_class = -1 };
+	mm_alloc(&mm, 1, FILE_GFP, 0);
+	mm_alloc(&mm, 2, FILE_GFP, 0);
+	mm_dirty(&mm, 1);
+	CHECK(mm_hint_req(&mm, &req, 1, HINT_SYNC));
+	CHECK(mm_hint_req(&mm, &req, 2, HINT_SYNC));
+	CHECK(mm_hint_req(&mm, &req, 1, HINT_SYNC));
+	CHECK_EQ(reclaim_nr_dirty(&mm), 0);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 1);
+	engine_run_until(&eng, 109999);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 0);
+	engine_run_until(&eng, 110000);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 1);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	CHECK(check_ok());
+	stop();
+}
+
 /* Freeing (truncating) a page in flight waits for its write: written at t = 0, it
  * completes at 110 us; the free at t = 40 us is charged 70 us.  The queued write is
  * forgotten, so its completion touches nothing. */
@@ -340,6 +365,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_device_timing);
 	RUN(test_periodic_writeback);
+	RUN(test_sync_hint_writes_dirty);
 	RUN(test_truncate_waits_for_writeback);
 	RUN(test_truncate_among_writes);
 	RUN(test_redirty_in_flight);

@@ -19,7 +19,9 @@ enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, PIN_OWNER, NR_PIN_KINDS };
  * just-allocated object (a zsmalloc / zbud-like driver) registers movable_operations for
  * its pages (__SetPageMovable / set_movable_ops in 6.12), so they are non-LRU movable; and
  * mlock: mlock(2) of the object's pages (mlock_folio), which puts them on the unevictable
- * list: never reclaimed, still migrated unless vm.compact_unevictable_allowed is 0. */
+ * list: never reclaimed, still migrated unless vm.compact_unevictable_allowed is 0; and
+ * sync: fsync(2) / fdatasync(2) of the file the object caches a page of: a dirty page is
+ * written now (__filemap_fdatawrite_range, WB_SYNC_ALL). */
 enum trace_hint_kind {
 	HINT_NOREUSE,
 	HINT_VOLATILE,
@@ -27,6 +29,7 @@ enum trace_hint_kind {
 	HINT_INVALIDATE,
 	HINT_MOVABLE_OPS,
 	HINT_MLOCK,
+	HINT_SYNC,
 	NR_HINT_KINDS
 };
 

@@ -1076,6 +1076,13 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 	struct page_frame *p = &mm->pages[pfn];
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))
 		return true;
+	if (hint_kind == HINT_SYNC) {
+		/* fsync: __filemap_fdatawrite_range(WB_SYNC_ALL) writes the dirty page now; the
+		 * task's wait in filemap_fdatawait_range is not charged. */
+		if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED) && !(p->flags & PF_WRITEBACK))
+			writeback_start_page(mm, pfn, id);
+		return true;
+	}
 	if (hint_kind == HINT_MLOCK) {
 		/* mlock_folio (6.12): off its list, PG_mlocked and PG_unevictable, onto the
 		 * unevictable list (unevictable_pgs_mlocked counts the pages). */

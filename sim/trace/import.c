@@ -231,6 +231,9 @@ struct import {
 	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
 	 * one derived from the pfn (a refaulted object's new page) */
 	struct u64map alias;
+	/* ino -> 1 once a task's wait on its writeback has synced it (fsync), until the file
+	 * is dirtied again */
+	struct u64map synced;
 	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
 	 * no dirty folio has named yet */
 	struct u64map write_pending;
@@ -427,6 +430,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->alias);
+	u64map_destroy(&im->synced);
 	u64map_destroy(&im->write_pending);
 	for (int b = 0; b < 3; b++) {
 		free(im->pf_ids[b]);
@@ -857,9 +861,47 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 		im->st.dirty_unmapped++;
 		return 0;
 	}
+	struct map_slot *y = map_find(&im->synced, ev->ino, 0);
+	if (y)
+		map_del(&im->synced, y); /* dirty again: the next wait is another sync */
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
 				  .id = slot_id(im, pfn, s->val) };
 	return emit(im, ev, &r, err);
+}
+
+/* fsync(2) and fdatasync(2) are not traced, but their wait is: file_write_and_wait_range
+ * writes every dirty folio of the file (__filemap_fdatawrite_range, WB_SYNC_ALL) and then
+ * waits for those still under writeback (folio_wait_writeback, one event per folio it
+ * waits on).  So a task's first wait on a file's writeback since it was last dirtied is
+ * that file synced: a sync hint for every page cache object of the file (implied), which
+ * writes the dirty ones in the simulator.  Waits by reclaim, compaction or migration are
+ * effects. */
+static int handle_wait_writeback(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	if (effect_cause(im, ev) >= 0 || comm_is(ev->comm, "kworker") || map_find(&im->synced, ev->ino, 0))
+		return 0;
+	struct map_slot *y = map_get(&im->synced, ev->ino, 0);
+	if (!y)
+		return oom(err);
+	y->val = 1;
+	im->st.fsync++;
+	const struct u64map *pc = &im->pagecache;
+	for (uint32_t k = 0; k < pc->cap; k++) {
+		if (!u64map_live(pc, &map_type, k))
+			continue;
+		const struct map_slot *m = u64map_slot(pc, &map_type, k);
+		if (m->a != ev->ino)
+			continue;
+		const struct map_slot *s = map_find(&im->pfns, m->val, 0);
+		if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT))
+			continue;
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
+					  .id = slot_id(im, m->val, s->val), .arg = HINT_SYNC };
+		im->st.implied++;
+		if (emit(im, ev, &r, err))
+			return -1;
+	}
+	return 0;
 }
 
 static int handle_cma(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
@@ -1035,6 +1077,8 @@ static int process(struct import *im, const struct ftrace_event *ev, struct sim_
 		return handle_filemap(im, ev, err);
 	case FEV_WRITEBACK_DIRTY_FOLIO:
 		return handle_dirty(im, ev, err);
+	case FEV_FOLIO_WAIT_WRITEBACK: /* observed, and a sync where it shows one */
+		return handle_observed(im, ev, err) || handle_wait_writeback(im, ev, err) ? -1 : 0;
 	case FEV_CMA_ALLOC_START:
 	case FEV_CMA_ALLOC_FINISH:
 	case FEV_CMA_ALLOC_OLD:
@@ -1400,6 +1444,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		s->free_prefill);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
 		s->refault);
+	fprintf(fp, "fsyncs: %" PRIu64 " files a task waited on the writeback of (implied HINT sync of their page cache)\n",
+		s->fsync);
 	fprintf(fp, "dirty folios placed by the task's last write allocation (no filemap event): %" PRIu64 "\n",
 		s->dirty_by_write_alloc);
 	fprintf(fp, "notes: %" PRIu64 " freed with another order than allocated; %" PRIu64

@@ -112,6 +112,9 @@ struct import_stats {
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
 	                                          * implied FREE of the new page's object and
 	                                          * ACCESS of the evicted one */
+	uint64_t fsync;                          /* files synced: a task's first wait on their
+	                                          * writeback since they were dirtied (implied
+	                                          * HINT sync of their page cache objects) */
 	uint64_t gfp_mt_mismatch;                /* migratetype= differs from gfp_migratetype(gfp) */
 	uint64_t gfp_mt_mismatch_first_line;
 	uint64_t mt_pair[NR_MIGRATETYPES][NR_MIGRATETYPES]; /* [gfp's][trace's] for mismatches */

@@ -48,6 +48,7 @@ const char *const trace_hint_names[NR_HINT_KINDS] = {
 	[HINT_INVALIDATE] = "invalidate",
 	[HINT_MOVABLE_OPS] = "movable_ops",
 	[HINT_MLOCK] = "mlock",
+	[HINT_SYNC] = "sync",
 };
 _Static_assert(ARRAY_SIZE(trace_hint_names) == NR_HINT_KINDS, "trace_hint_names");
 
