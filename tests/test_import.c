@@ -584,17 +584,25 @@ static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
 	return 1;
 }
 
-/* Replay the prefill of zi_text (one Normal zone of 8192 pages) with the free shape of
- * bi_text on a machine of that zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) =
- * 40; per-cpu lists off (the layout assumes each allocation comes straight off the buddy
- * lists).  Checks the zone's free blocks against want[] and that kswapd never woke. */
-static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
-			   struct import_prefill_stats *st)
+/* Replay the prefill of zi_text (one Normal zone of 8192 pages; folio sizes from
+ * folios, when given) with the free shape of bi_text on a machine of that zone:
+ * min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40; per-cpu lists off (the layout
+ * assumes each allocation comes straight off the buddy lists).  Checks the zone's free
+ * blocks against want[] and that kswapd never woke; the records are left in *out when
+ * given. */
+static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+				  const uint64_t want[NR_PAGE_ORDERS], struct import_prefill_stats *st,
+				  struct recs *out)
 {
 	struct zoneinfo zi;
 	struct zoneinfo_free_orders fo;
 	struct sim_error err = { 0 };
 	CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "zi", &zi, &err), 0);
+	if (folios) {
+		zi.file_thp_pages = folios->file_thp_pages;
+		zi.anon_thp_pages = folios->anon_thp_pages;
+		memcpy(zi.file_folio_pages, folios->file_folio_pages, sizeof(zi.file_folio_pages));
+	}
 	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
 	struct recs rs = { 0 };
 	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, st, &err), 0);
@@ -628,7 +636,16 @@ static void prefill_replay(const char *zi_text, const char *bi_text, const uint6
 	CHECK_EQ(s->mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
 	sim_destroy(s);
 	free(s);
-	free(rs.r);
+	if (out)
+		*out = rs;
+	else
+		free(rs.r);
+}
+
+static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
+			   struct import_prefill_stats *st)
+{
+	prefill_replay_folios(zi_text, NULL, bi_text, want, st, NULL);
 }
 
 /* The prefill reproduces a given buddyinfo exactly.  Capture: free 2099 = 3 x o0 +
@@ -673,6 +690,149 @@ static void test_prefill_lump(void)
 	CHECK_EQ(st.short_pages[ZONE_NORMAL], 1);
 	CHECK_EQ(st.nr_pages, 8151);
 	CHECK_EQ(st.nr_hole_pages, 40);
+}
+
+/* The movable ALLOC records of the prefill's layout (before the LRU settling frees
+ * anything), by order; *first9 is the index of the first order-9 one. */
+static void layout_orders(const struct recs *rs, uint64_t nr[NR_PAGE_ORDERS], size_t *first9)
+{
+	memset(nr, 0, NR_PAGE_ORDERS * sizeof(*nr));
+	*first9 = SIZE_MAX;
+	for (size_t i = 0; i < rs->nr && rs->r[i].kind != TR_FREE; i++) {
+		if (rs->r[i].kind != TR_ALLOC || rs->r[i].order >= NR_PAGE_ORDERS)
+			continue;
+		nr[rs->r[i].order]++;
+		if (rs->r[i].order == 9 && *first9 == SIZE_MAX)
+			*first9 = i;
+	}
+}
+
+/* FileHugePages = 2 MiB = 512 pages, all of the node's page cache in this zone (1050
+ * active file pages, 5043 inactive anon: in use 6093 as in test_prefill_buddyinfo_exact,
+ * same free shape): exactly one order-9 file folio, the zone's first allocation (no
+ * kernel pages).  It splits the first order-10 block (offsets 0..1023) and takes its
+ * lower half; the first 512 order-0 pages fill the upper half (the smallest free blocks
+ * go first), so the holes and the tail start at 1024 as the whole-block layout would
+ * have them, and the free blocks are still exactly { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 }.
+ * Records: 1 folio + 6093 - 512 = 5581 order-0 pages + 51 hole pages allocated; the
+ * settling frees and allocates the folio again at order 9, file (no __GFP_ZERO). */
+static void test_prefill_file_thp(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 5043\n      nr_zone_active_file 1050\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo folios = { .file_thp_pages = 512 };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_folios(zi_text, &folios, bi_text, want, &st, &rs);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+	CHECK_EQ(st.nr_folios[9], 1);
+	uint64_t nr[NR_PAGE_ORDERS];
+	size_t first9;
+	layout_orders(&rs, nr, &first9);
+	CHECK_EQ(nr[9], 1);
+	CHECK_EQ(nr[0], 5581 + 51);
+	CHECK_EQ(first9, 0);
+	if (first9 == 0) {
+		uint64_t id = rs.r[0].id;
+		CHECK_EQ(rs.r[0].gfp, GFP_HIGHUSER_MOVABLE | __GFP_COMP);
+		unsigned again = 0;
+		for (size_t i = 1; i < rs.nr; i++)
+			if (rs.r[i].id == id && rs.r[i].kind == TR_ALLOC)
+				again += rs.r[i].order == 9 && rs.r[i].gfp == rs.r[0].gfp;
+		CHECK_EQ(again, 1);
+	}
+	free(rs.r);
+}
+
+/* The rest of the page cache in the folio sizes the capture saw evicted: pages by order
+ * {0: 2, 2: 1} (and order-9 pages, which FileHugePages stands for: left out of the
+ * shares).  1200 inactive file pages, no FileHugePages: a third in order-2 folios, 400
+ * pages = 100 folios (a whole number of per-cpu refills: no batch in the text, so 2),
+ * the other 800 order-0.  Largest first from an empty zone: the 100 folios pack offsets
+ * 0..399 of the first block, the first 624 order-0 pages fill 400..1023, and the free
+ * shape of test_prefill_buddyinfo_exact still comes out exactly. */
+static void test_prefill_file_folio_mix(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4893\n      nr_zone_inactive_file 1200\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo folios = { .file_folio_pages = { [0] = 2, [2] = 1, [9] = 3 } };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_folios(zi_text, &folios, bi_text, want, &st, &rs);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+	uint64_t nr[NR_PAGE_ORDERS];
+	size_t first9;
+	layout_orders(&rs, nr, &first9);
+	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++) {
+		CHECK_EQ(st.nr_folios[o], o == 2 ? 100 : 0);
+		CHECK_EQ(nr[o], o == 2 ? 100 : 0);
+	}
+	CHECK_EQ(nr[0], 6093 - 400 + 51);
+	/* every order-2 folio is file (no __GFP_ZERO) and comes first */
+	bool file_first = true;
+	for (size_t i = 0; i < 100 && i < rs.nr; i++)
+		file_first &= rs.r[i].kind == TR_ALLOC && rs.r[i].order == 2 &&
+			      rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP);
+	CHECK(file_first);
+	free(rs.r);
+}
+
+/* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
+ * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
+ * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
+ * refill of 2), laid out first: ids 1..4, then the 84 order-0 (anon) pages, ids 5..88.
+ *   free pfn 1050 order 2: place 50 * 4 / 110 = 1 among the folios -> id 2;
+ *   free pfn 1050 order 0: place 50 * 84 / 110 = 38 among the order-0 pages -> id 43;
+ *   free pfn 1100 order 2: place 100 * 4 / 110 = 3 -> id 4;
+ *   free pfn 1000 order 1: no order-1 folio: two order-0 pages from place 0, ids 5, 6
+ *   (the second implied). */
+static void test_free_prefill_folio(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     10\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 84\n      nr_zone_inactive_file 16\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	zi.file_folio_pages[2] = 1;
+	struct recs rs = { 0 };
+	struct import_opts io = { .window_ns = 1, .prefill_zi = &zi };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	struct ftrace_event in[] = { mkev(1, 1, 1050, false), mkev(2, 2, 1050, false), mkev(3, 3, 1100, false),
+				     mkev(4, 4, 1000, false) };
+	in[0].order = 2;
+	in[2].order = 2;
+	in[3].order = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t want[] = { 2, 43, 4, 5, 6 };
+	CHECK_EQ(rs.nr, 5);
+	for (size_t i = 0; i < MIN(rs.nr, 5); i++) {
+		CHECK_EQ(rs.r[i].kind, TR_FREE);
+		CHECK_EQ(rs.r[i].id, IMPORT_PREFILL_ID_BIT | want[i]);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->free_prefill, 4);
+	CHECK_EQ(st->implied, 1);
+	import_free(im);
+	free(rs.r);
 }
 
 static void test_meta_text(void)
@@ -930,6 +1090,9 @@ int main(int argc, char **argv)
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_lump);
+	RUN(test_prefill_file_thp);
+	RUN(test_prefill_file_folio_mix);
+	RUN(test_free_prefill_folio);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

@@ -234,11 +234,12 @@ struct import {
 	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
 	 * no dirty folio has named yet */
 	struct u64map write_pending;
-	/* The prefill's order-0 movable objects in use, in layout order, per bucket (DMA,
-	 * DMA32, Normal and Movable): n of id IMPORT_PREFILL_ID_BIT | n.  pf_next[b][i] is
-	 * the first index >= i not yet released (path-compressed), pf_len[b] when none. */
-	uint32_t *pf_ids[3], *pf_next[3];
-	size_t pf_len[3], pf_cap[3];
+	/* The prefill's movable objects in use below MAX_PAGE_ORDER, in layout order, per
+	 * bucket (DMA, DMA32, Normal and Movable) and order: n of id IMPORT_PREFILL_ID_BIT | n.
+	 * pf_next[b][o][i] is the first index >= i not yet released (path-compressed),
+	 * pf_len[b][o] when none. */
+	uint32_t *pf_ids[3][MAX_PAGE_ORDER], *pf_next[3][MAX_PAGE_ORDER];
+	size_t pf_len[3][MAX_PAGE_ORDER], pf_cap[3][MAX_PAGE_ORDER];
 	uint8_t *pf_state; /* by n: 1 movable in use, 2 freed (a hole) */
 	size_t pf_state_cap;
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
@@ -272,7 +273,7 @@ static int pf_bucket(gfp_t gfp)
 	return (gfp & __GFP_DMA) ? 0 : (gfp & __GFP_DMA32) ? 1 : 2;
 }
 
-/* Collects the prefill's movable order-0 objects (an import_emit_fn). */
+/* Collects the prefill's movable objects below MAX_PAGE_ORDER (an import_emit_fn). */
 static int pf_collect(void *arg, const struct trace_record *rec, struct sim_error *err)
 {
 	struct import *im = arg;
@@ -292,22 +293,23 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 		im->pf_state[n] = 2;
 		return 0;
 	}
-	if (rec->kind != TR_ALLOC || rec->order || !(rec->gfp & __GFP_MOVABLE))
+	/* MAX_PAGE_ORDER ones are the lumps: whole blocks in use, never released */
+	if (rec->kind != TR_ALLOC || rec->order >= MAX_PAGE_ORDER || !(rec->gfp & __GFP_MOVABLE))
 		return 0;
 	if (im->pf_state[n] == 2) {
 		im->pf_state[n] = 1; /* pf_settle_lru: the object back in its place */
 		return 0;
 	}
-	int b = pf_bucket(rec->gfp);
-	if (im->pf_len[b] == im->pf_cap[b]) {
-		size_t cap = MAX(1024, im->pf_cap[b] * 2);
-		uint32_t *v = realloc(im->pf_ids[b], cap * sizeof(*v));
+	int b = pf_bucket(rec->gfp), o = rec->order;
+	if (im->pf_len[b][o] == im->pf_cap[b][o]) {
+		size_t cap = MAX(1024, im->pf_cap[b][o] * 2);
+		uint32_t *v = realloc(im->pf_ids[b][o], cap * sizeof(*v));
 		if (!v)
 			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		im->pf_ids[b] = v;
-		im->pf_cap[b] = cap;
+		im->pf_ids[b][o] = v;
+		im->pf_cap[b][o] = cap;
 	}
-	im->pf_ids[b][im->pf_len[b]++] = (uint32_t)n;
+	im->pf_ids[b][o][im->pf_len[b][o]++] = (uint32_t)n;
 	im->pf_state[n] = 1;
 	return 0;
 }
@@ -319,16 +321,18 @@ static int pf_index(struct import *im, struct sim_error *err)
 	if (import_prefill(im->opts.prefill_zi, im->opts.prefill_fo, 0, pf_collect, im, &pst, err))
 		return -1;
 	for (int b = 0; b < 3; b++) {
-		size_t k = 0;
-		for (size_t i = 0; i < im->pf_len[b]; i++)
-			if (im->pf_state[im->pf_ids[b][i]] == 1)
-				im->pf_ids[b][k++] = im->pf_ids[b][i];
-		im->pf_len[b] = k;
-		im->pf_next[b] = malloc((k + 1) * sizeof(uint32_t));
-		if (!im->pf_next[b])
-			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		for (size_t i = 0; i <= k; i++)
-			im->pf_next[b][i] = (uint32_t)i;
+		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
+			size_t k = 0;
+			for (size_t i = 0; i < im->pf_len[b][o]; i++)
+				if (im->pf_state[im->pf_ids[b][o][i]] == 1)
+					im->pf_ids[b][o][k++] = im->pf_ids[b][o][i];
+			im->pf_len[b][o] = k;
+			im->pf_next[b][o] = malloc((k + 1) * sizeof(uint32_t));
+			if (!im->pf_next[b][o])
+				return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+			for (size_t i = 0; i <= k; i++)
+				im->pf_next[b][o][i] = (uint32_t)i;
+		}
 	}
 	free(im->pf_state);
 	im->pf_state = NULL;
@@ -348,8 +352,9 @@ static size_t pf_find(uint32_t *next, size_t i)
 	return r;
 }
 
-/* A free of a page allocated before the capture: release 2^order prefill objects of the
- * pfn's zone, from the pfn's relative place in the zone onwards. */
+/* A free of a page allocated before the capture: release a prefill folio of the same
+ * order in the pfn's zone while there is one, else 2^order order-0 ones, from the pfn's
+ * relative place in the zone onwards. */
 static int free_prefill(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	const struct zoneinfo *zi = im->opts.prefill_zi;
@@ -361,26 +366,30 @@ static int free_prefill(struct import *im, const struct ftrace_event *ev, struct
 	if (z < 0)
 		return 1;
 	int b = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
-	size_t len = im->pf_len[b];
+	unsigned order = ev->order > 0 ? (unsigned)ev->order : 0, o = 0;
+	if (order && order < MAX_PAGE_ORDER && pf_find(im->pf_next[b][order], 0) < im->pf_len[b][order])
+		o = order;
+	size_t len = im->pf_len[b][o];
+	uint32_t *next = im->pf_next[b][o];
 	if (!len)
 		return 1;
 	size_t pos = (size_t)((ev->pfn - zi->zone[z].start_pfn) * len / zi->zone[z].spanned);
-	uint64_t nr = 1ull << (ev->order > 0 ? ev->order : 0);
-	size_t i = pf_find(im->pf_next[b], pos);
+	uint64_t nr = 1ull << (order - o);
+	size_t i = pf_find(next, pos);
 	if (i == len)
-		i = pf_find(im->pf_next[b], 0);
+		i = pf_find(next, 0);
 	if (i == len)
 		return 1; /* all released */
 	im->st.free_prefill++;
 	for (uint64_t k = 0; k < nr && i < len; k++) {
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][i] };
-		im->pf_next[b][i] = (uint32_t)(i + 1);
+					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][o][i] };
+		next[i] = (uint32_t)(i + 1);
 		if (k)
 			im->st.implied++;
 		if (emit(im, ev, &r, err))
 			return -1;
-		i = pf_find(im->pf_next[b], i + 1);
+		i = pf_find(next, i + 1);
 	}
 	return 0;
 }
@@ -429,8 +438,10 @@ void import_free(struct import *im)
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->write_pending);
 	for (int b = 0; b < 3; b++) {
-		free(im->pf_ids[b]);
-		free(im->pf_next[b]);
+		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
+			free(im->pf_ids[b][o]);
+			free(im->pf_next[b][o]);
+		}
 	}
 	free(im->pf_state);
 	u64map_destroy(&im->cma);
@@ -1416,11 +1427,14 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
  * hook_page_allocated): __GFP_ZERO marks anon (swap-backed; unreclaimable without swap),
  * plain movable is page cache, __GFP_RECLAIMABLE is reclaimable slab, the rest kernel. */
 enum pf_kind { PF_ANON_INACTIVE, PF_ANON_ACTIVE, PF_FILE_INACTIVE, PF_FILE_ACTIVE, NR_PF_MOVABLE };
+/* A folio's class: its kind is the class's inactive kind or the one after it (active). */
+enum pf_class { PF_ANON, PF_FILE, NR_PF_CLASSES };
+#define PF_PMD_ORDER 9 /* HPAGE_PMD_ORDER on x86-64: the folios FileHugePages / AnonHugePages count */
 
-/* One zone's plan.  The zone is filled in one sequence of order-0 allocations that a
- * buddy allocator serves from ascending pfns (rmqueue_smallest takes the list head,
- * expand() keeps the upper halves, and boot puts the blocks on the lists in pfn order):
- *   [kernel][reclaimable slab][movable in use with holes][tail: never allocated]
+/* One zone's plan.  The zone is filled in one sequence of allocations that a buddy
+ * allocator serves from ascending pfns (rmqueue_smallest takes the list head, expand()
+ * keeps the upper halves, and boot puts the blocks on the lists in pfn order):
+ *   [kernel][reclaimable slab][folios][movable order-0 in use with holes][tail: never allocated]
  * Unmovable and reclaimable pages each claim whole MAX_PAGE_ORDER blocks by fallback (a
  * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.  The
  * first movable pages go to the zone's last, partial block (the smallest free blocks).
@@ -1435,6 +1449,11 @@ struct pf_plan {
 	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
+	/* Folios of order >= 1 in use, anon and file (pf_plan_folios), part of movable[]. */
+	uint64_t folios[NR_PF_CLASSES][NR_PAGE_ORDERS];
+	uint64_t folio_pages;
+	uint64_t folio_blocks; /* MAX_PAGE_ORDER blocks the folios split */
+	uint64_t folio_pieces; /* pages left free below MAX_PAGE_ORDER once the folios are in */
 };
 
 #define PF_BLOCK (1u << MAX_PAGE_ORDER)
@@ -1452,6 +1471,71 @@ static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
 		out[o]++;
 		x += 1ull << o;
 	}
+}
+
+/* The zone's folios of order >= 1.  PMD-sized ones for FileHugePages and AnonHugePages,
+ * split over the zones as the node's file and anon LRU pages are; the rest of the page
+ * cache in folios of the orders the capture saw pre-capture page cache removed in, by
+ * pages (file_folio_pages below PF_PMD_ORDER: the PMD-sized ones are FileHugePages).
+ * Folios are allocated right after the kernel and slab blocks, largest first, each from
+ * the smallest free block that fits (rmqueue_smallest): largest first packs them without
+ * gaps, into the zone's last, partial block and then whole blocks in pfn order.  The
+ * walk below counts the whole blocks split and the pages still free in smaller blocks,
+ * which the first order-0 pages then fill (the smallest free blocks go first).  Orders
+ * the per-cpu lists hold (<= PAGE_ALLOC_COSTLY_ORDER) are rounded down to whole refills
+ * (rmqueue_bulk takes max(batch >> order, 2) blocks): none is left on a per-cpu list,
+ * so the layout is the same with the lists on or off.  The THP order's refill is one
+ * block. */
+static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
+{
+	const struct zoneinfo_zone *zz = &zi->zone[z];
+	uint64_t node[NR_PF_CLASSES] = { 0 };
+	for (int i = 0; i <= ZONE_MOVABLE; i++) {
+		node[PF_ANON] += zi->zone[i].inactive_anon + zi->zone[i].active_anon;
+		node[PF_FILE] += zi->zone[i].inactive_file + zi->zone[i].active_file;
+	}
+	uint64_t zone[NR_PF_CLASSES] = { zz->inactive_anon + zz->active_anon, zz->inactive_file + zz->active_file };
+	uint64_t thp[NR_PF_CLASSES] = { zi->anon_thp_pages, zi->file_thp_pages };
+	uint64_t have[NR_PF_CLASSES] = { pl->movable[PF_ANON_INACTIVE] + pl->movable[PF_ANON_ACTIVE],
+					 pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE] };
+	for (int c = 0; c < NR_PF_CLASSES; c++) {
+		uint64_t mine = node[c] ? (uint64_t)((double)thp[c] * (double)zone[c] / (double)node[c]) : 0;
+		uint64_t n = MIN(mine, have[c]) >> PF_PMD_ORDER;
+		pl->folios[c][PF_PMD_ORDER] = n;
+		have[c] -= n << PF_PMD_ORDER;
+	}
+	uint64_t all = 0;
+	for (unsigned o = 0; o < PF_PMD_ORDER; o++)
+		all += zi->file_folio_pages[o];
+	for (unsigned o = 1; o < PF_PMD_ORDER && all; o++) {
+		uint64_t n = (uint64_t)((double)have[PF_FILE] * (double)zi->file_folio_pages[o] / (double)all) >> o;
+		if (o <= PAGE_ALLOC_COSTLY_ORDER) {
+			uint64_t refill = MAX(zz->pcp_batch >> o, 2);
+			n -= n % refill;
+		}
+		pl->folios[PF_FILE][o] = n;
+	}
+	/* Where they land: free blocks below MAX_PAGE_ORDER by order, first the partial
+	 * block as boot handed it over (largest aligned blocks from its 1024-aligned start). */
+	uint64_t nr[NR_PAGE_ORDERS] = { 0 };
+	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
+		nr[o] = (pl->managed >> o) & 1;
+	for (unsigned o = PF_PMD_ORDER; o >= 1; o--) {
+		for (uint64_t n = pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]; n; n--) {
+			unsigned f = o;
+			while (f < MAX_PAGE_ORDER && !nr[f])
+				f++;
+			if (f == MAX_PAGE_ORDER)
+				pl->folio_blocks++;
+			else
+				nr[f]--;
+			for (unsigned j = o; j < f; j++)
+				nr[j]++; /* expand(): the upper halves */
+			pl->folio_pages += 1ull << o;
+		}
+	}
+	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
+		pl->folio_pieces += nr[o] << o;
 }
 
 static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
@@ -1486,6 +1570,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		pl->movable[k] = lru_pages * lru[k] / nlru;
 	uint64_t given = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3];
 	pl->movable[PF_ANON_INACTIVE] += lru_pages - given;
+	pf_plan_folios(zi, z, pl);
 	pl->sreclaim = rest_all ? rest * MIN(zi->slab_reclaimable, rest_all) / rest_all : 0;
 	pl->kernel = rest - pl->sreclaim;
 	if (!fo || !fo->seen[z])
@@ -1509,8 +1594,8 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	 * blocks, taken after the holes are freed by MAX_PAGE_ORDER allocations that stay in
 	 * use (anon: never reclaimed without swap, and too large for compaction to move, as
 	 * the fully used blocks they stand for). */
-	uint64_t movable_in_use = in_use - rest;
-	uint64_t room = movable_in_use / 2, holes_pages = 0;
+	uint64_t singles = in_use - rest - pl->folio_pages; /* movable order-0 pages in use */
+	uint64_t room = singles / 2, holes_pages = 0;
 	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
 		uint64_t n = MIN(target[o], room);
 		pl->holes[o] = n;
@@ -1535,7 +1620,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	uint64_t peak_free = avail - holes_pages; /* the tail and the leftovers */
 	if (peak_free < floor)
 		pl->lumps = MIN((floor - peak_free + PF_BLOCK - 1) / PF_BLOCK,
-				(movable_in_use - MIN(movable_in_use, 2 * (holes_pages + 1))) / PF_BLOCK);
+				(singles - MIN(singles, 2 * (holes_pages + 1))) / PF_BLOCK);
 }
 
 /* The next movable kind, keeping the kinds in proportion along the zone (Bresenham). */
@@ -1565,13 +1650,20 @@ struct pf_emit {
 	struct import_prefill_stats *st;
 };
 
-static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
+static int pf_rec_order(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, unsigned order,
+			struct sim_error *err)
 {
 	pe->st->nr_records++;
 	if (!pe->fn)
 		return 0;
-	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp };
+	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp,
+				  .order = (uint8_t)order };
 	return pe->fn(pe->arg, &r, err);
+}
+
+static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
+{
+	return pf_rec_order(pe, kind, id, gfp, 0, err);
 }
 
 static int pf_alloc(struct pf_emit *pe, gfp_t gfp, bool active, uint64_t *id, struct sim_error *err)
@@ -1590,31 +1682,69 @@ static gfp_t pf_zone_bits(int z)
 	return z == ZONE_DMA ? __GFP_DMA : z == ZONE_DMA32 ? __GFP_DMA32 : 0;
 }
 
-static gfp_t pf_movable_gfp(int z, enum pf_kind k)
+/* A movable folio of kind k: a compound page when order > 0. */
+static gfp_t pf_movable_gfp(int z, enum pf_kind k, unsigned order)
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | pf_zone_bits(z);
 	if (z == ZONE_DMA || z == ZONE_DMA32)
 		gfp &= ~(gfp_t)__GFP_HIGHMEM; /* a lowmem zone: as GFP_USER | __GFP_MOVABLE */
 	if (k == PF_ANON_INACTIVE || k == PF_ANON_ACTIVE)
 		gfp |= __GFP_ZERO;
+	if (order)
+		gfp |= __GFP_COMP;
 	return gfp;
 }
 
-/* The movable pages in use of one zone, as laid out: their ids and kinds. */
+/* The movable folios in use of one zone, as laid out: their ids, kinds and orders. */
 struct pf_slots {
 	uint64_t *id;
-	uint8_t *kind;
+	uint8_t *kind, *order;
 	uint64_t n;
 };
 
-/* The next movable page in use: its place is taken now (the layout), its object is
- * settled by pf_settle_lru. */
-static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t done[NR_PF_MOVABLE],
+/* The next movable order-0 page in use (kinds in proportion to total[]): its place is
+ * taken now (the layout), its object is settled by pf_settle_lru. */
+static int pf_movable(struct pf_emit *pe, int z, const uint64_t total[NR_PF_MOVABLE], uint64_t done[NR_PF_MOVABLE],
 		      struct pf_slots *sl, struct sim_error *err)
 {
-	enum pf_kind k = pf_next_kind(pl->movable, done);
+	enum pf_kind k = pf_next_kind(total, done);
 	sl->kind[sl->n] = (uint8_t)k;
-	return pf_alloc(pe, pf_movable_gfp(z, k), false, &sl->id[sl->n++], err);
+	sl->order[sl->n] = 0;
+	return pf_alloc(pe, pf_movable_gfp(z, k, 0), false, &sl->id[sl->n++], err);
+}
+
+/* The zone's folios of order >= 1, largest first (pf_plan_folios): anon and file in
+ * proportion within an order, and a folio active when its class's active pages are
+ * behind their share.  pages[k]: the folios' pages by kind. */
+static int pf_folios(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t pages[NR_PF_MOVABLE],
+		     struct pf_slots *sl, struct sim_error *err)
+{
+	for (unsigned o = PF_PMD_ORDER; o >= 1; o--) {
+		uint64_t want[NR_PF_CLASSES] = { pl->folios[PF_ANON][o], pl->folios[PF_FILE][o] };
+		uint64_t done[NR_PF_CLASSES] = { 0 };
+		for (uint64_t i = 0; i < want[PF_ANON] + want[PF_FILE]; i++) {
+			/* the class further behind its share of this order (Bresenham) */
+			int c = done[PF_ANON] < want[PF_ANON] &&
+					(done[PF_FILE] == want[PF_FILE] ||
+					 done[PF_ANON] * want[PF_FILE] <= done[PF_FILE] * want[PF_ANON])
+				? PF_ANON
+				: PF_FILE;
+			done[c]++;
+			int in = c == PF_ANON ? PF_ANON_INACTIVE : PF_FILE_INACTIVE, ac = in + 1;
+			bool active = pl->movable[ac] &&
+				      (!pl->movable[in] || pages[ac] * pl->movable[in] < pages[in] * pl->movable[ac]);
+			enum pf_kind k = (enum pf_kind)(active ? ac : in);
+			pages[k] += 1ull << o;
+			sl->kind[sl->n] = (uint8_t)k;
+			sl->order[sl->n] = (uint8_t)o;
+			uint64_t *id = &sl->id[sl->n++];
+			*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+			pe->st->nr_folios[o]++;
+			if (pf_rec_order(pe, TR_ALLOC, *id, pf_movable_gfp(z, k, o), o, err))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* The LRU order of a machine that has run for a while has nothing to do with where the
@@ -1636,14 +1766,16 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, struct 
 		r ^= r >> 31;
 		uint64_t j = r % i;
 		uint64_t id = sl->id[i - 1];
-		uint8_t k = sl->kind[i - 1];
-		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j];
-		sl->id[j] = id, sl->kind[j] = k;
+		uint8_t k = sl->kind[i - 1], o = sl->order[i - 1];
+		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j], sl->order[i - 1] = sl->order[j];
+		sl->id[j] = id, sl->kind[j] = k, sl->order[j] = o;
 	}
 	for (uint64_t i = 0; i < sl->n; i++) {
 		enum pf_kind k = (enum pf_kind)sl->kind[i];
+		unsigned o = sl->order[i];
 		bool active = k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE;
-		if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) || pf_rec(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k), err))
+		if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) ||
+		    pf_rec_order(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k, o), o, err))
 			return -1;
 		/* folio_mark_accessed twice: inactive -> referenced -> active */
 		if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
@@ -1671,22 +1803,41 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	if (nr_holes && !ids)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
-	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK;
-	struct pf_slots sl = { .id = malloc((mv_left + 1) * sizeof(uint64_t)), .kind = malloc(mv_left + 1) };
-	if (!sl.id || !sl.kind) {
+	uint64_t nr_folios = 0;
+	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
+		nr_folios += pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o];
+	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK -
+			   pl->folio_pages;
+	struct pf_slots sl = { .id = malloc((mv_left + nr_folios + 1) * sizeof(uint64_t)),
+			       .kind = malloc(mv_left + nr_folios + 1),
+			       .order = malloc(mv_left + nr_folios + 1) };
+	if (!sl.id || !sl.kind || !sl.order) {
 		free(ids);
 		free(sl.id);
 		free(sl.kind);
+		free(sl.order);
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	}
-	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim); /* zone offset of the cursor */
 	int rc = -1;
+	/* The folios first; the order-0 pages' kinds then make up the rest of each kind. */
+	uint64_t fpages[NR_PF_MOVABLE] = { 0 }, single[NR_PF_MOVABLE];
+	if (pf_folios(pe, z, pl, fpages, &sl, err))
+		goto out;
+	for (int in = PF_ANON_INACTIVE; in < NR_PF_MOVABLE; in += 2) {
+		uint64_t cls = pl->movable[in] + pl->movable[in + 1] - fpages[in] - fpages[in + 1];
+		single[in] = MIN(pl->movable[in] - MIN(fpages[in], pl->movable[in]), cls);
+		single[in + 1] = cls - single[in];
+	}
+	/* zone offset of the cursor: past the kernel and slab blocks and the whole blocks the
+	 * folios took */
+	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim) + pl->folio_blocks * PF_BLOCK;
 	/* The zone's last, partial MAX_PAGE_ORDER block was handed over at boot in smaller
 	 * blocks, and the smallest free block of the type is always taken first: the first
-	 * movable pages fill it before any whole block. */
-	uint64_t tail_bits = MIN(pl->managed % PF_BLOCK, mv_left);
+	 * order-0 pages fill what the folios left of it and of the blocks they split, before
+	 * any whole block. */
+	uint64_t tail_bits = MIN(pl->folio_pieces, mv_left);
 	for (uint64_t i = 0; i < tail_bits; i++)
-		if (pf_movable(pe, z, pl, done, &sl, err))
+		if (pf_movable(pe, z, single, done, &sl, err))
 			goto out;
 	mv_left -= tail_bits;
 	unsigned o = 0;
@@ -1705,7 +1856,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		if (gap + pad + 1 > mv_left)
 			break; /* no pages in use left to separate it: the rest stays in the tail */
 		for (uint64_t i = 0; i < gap + pad; i++)
-			if (pf_movable(pe, z, pl, done, &sl, err))
+			if (pf_movable(pe, z, single, done, &sl, err))
 				goto out;
 		mv_left -= gap + pad;
 		x += gap + pad;
@@ -1724,7 +1875,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		nr_holes--;
 	}
 	while (mv_left--)
-		if (pf_movable(pe, z, pl, done, &sl, err))
+		if (pf_movable(pe, z, single, done, &sl, err))
 			goto out;
 	if (pf_settle_lru(pe, z, &sl, err))
 		goto out;
@@ -1750,6 +1901,7 @@ out:
 	free(ids);
 	free(sl.id);
 	free(sl.kind);
+	free(sl.order);
 	return rc;
 }
 
@@ -1796,21 +1948,58 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 			return -1;
 		*have_fo = true;
 	}
-	if (o->meminfo_path && !zi->slab_reclaimable && !zi->slab_unreclaimable) {
+	if (o->meminfo_path) {
 		FILE *fp = fopen(o->meminfo_path, "r");
 		if (!fp)
 			return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", o->meminfo_path, strerror(errno));
+		bool slab = !zi->slab_reclaimable && !zi->slab_unreclaimable; /* zoneinfo's win */
 		char line[256];
 		unsigned long long kb;
 		while (fgets(line, sizeof(line), fp)) {
-			if (sscanf(line, "SReclaimable: %llu kB", &kb) == 1)
+			if (slab && sscanf(line, "SReclaimable: %llu kB", &kb) == 1)
 				zi->slab_reclaimable = kb / 4;
-			else if (sscanf(line, "SUnreclaim: %llu kB", &kb) == 1)
+			else if (slab && sscanf(line, "SUnreclaim: %llu kB", &kb) == 1)
 				zi->slab_unreclaimable = kb / 4;
+			else if (sscanf(line, "FileHugePages: %llu kB", &kb) == 1)
+				zi->file_thp_pages = kb / 4;
+			else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
+				zi->anon_thp_pages = kb / 4;
 		}
 		fclose(fp);
 	}
 	return 0;
+}
+
+struct pf_evictions {
+	struct u64map seen; /* pfns the capture allocated or added to the page cache */
+	uint64_t *pages;
+	int64_t nr;
+};
+
+static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct pf_evictions *pe = arg;
+	if (ev->pfn == U64MAP_EMPTY)
+		return 0;
+	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
+		if (!map_get(&pe->seen, ev->pfn, 0))
+			return oom(err);
+	} else if (ev->id == FEV_FILEMAP_DELETE && ev->order >= 0 && ev->order <= MAX_PAGE_ORDER &&
+		   !map_find(&pe->seen, ev->pfn, 0)) {
+		pe->pages[ev->order] += 1ull << ev->order;
+		pe->nr++;
+	}
+	return 0;
+}
+
+int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
+				 struct sim_error *err)
+{
+	struct pf_evictions pe = { .pages = zi->file_folio_pages };
+	struct ftrace_read_stats rs;
+	int rc = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
+	u64map_destroy(&pe.seen);
+	return rc ? -1 : pe.nr;
 }
 
 /* ---- SHA-256 of the source file, for the provenance key source_sha256. */
