@@ -585,14 +585,14 @@ static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
 }
 
 /* Replay the prefill of zi_text (one Normal zone of 8192 pages; folio sizes from
- * folios, when given) with the free shape of bi_text on a machine of that zone:
- * min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40; per-cpu lists off (the layout
- * assumes each allocation comes straight off the buddy lists).  Checks the zone's free
- * blocks against want[] and that kswapd never woke; the records are left in *out when
- * given. */
-static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
-				  const uint64_t want[NR_PAGE_ORDERS], struct import_prefill_stats *st,
-				  struct recs *out)
+ * folios, when given) with the free shape of bi_text (NULL: none) on a machine of that
+ * zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40; one CPU, its per-cpu
+ * lists on when pcp_pages >= 0 (pages they must hold at the end), else off (freed holes
+ * then merge at once).  Checks the zone's free blocks against want[] and that kswapd
+ * never woke; the records are left in *out when given. */
+static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+			       const uint64_t want[NR_PAGE_ORDERS], int64_t pcp_pages, struct import_prefill_stats *st,
+			       struct recs *out)
 {
 	struct zoneinfo zi;
 	struct zoneinfo_free_orders fo;
@@ -603,15 +603,17 @@ static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *fo
 		zi.anon_thp_pages = folios->anon_thp_pages;
 		memcpy(zi.file_folio_pages, folios->file_folio_pages, sizeof(zi.file_folio_pages));
 	}
-	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
+	if (bi_text)
+		CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
 	struct recs rs = { 0 };
-	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, bi_text ? &fo : NULL, 0, collect, &rs, st, &err), 0);
 	struct config c;
 	config_defaults(&c);
 	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
 	c.machine.zone_pages[ZONE_NORMAL] = 8192;
 	c.machine.min_free_kbytes = 128;
-	c.machine.pcp = false;
+	c.machine.pcp = pcp_pages >= 0;
+	c.machine.nr_cpus = 1;
 	c.devices.swap_pages = 0;
 	struct sim *s = calloc(1, sizeof(*s));
 	CHECK(s != NULL);
@@ -632,6 +634,8 @@ static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *fo
 				(uint64_t)z->free_area[o].nr_free, want[o]);
 		CHECK_EQ(z->free_area[o].nr_free, want[o]);
 	}
+	if (pcp_pages >= 0)
+		CHECK_EQ(z->nr_pcp_pages, (uint64_t)pcp_pages);
 	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0); /* kswapd never woken */
 	CHECK_EQ(s->mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
 	sim_destroy(s);
@@ -640,6 +644,13 @@ static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *fo
 		*out = rs;
 	else
 		free(rs.r);
+}
+
+static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+				  const uint64_t want[NR_PAGE_ORDERS], struct import_prefill_stats *st,
+				  struct recs *out)
+{
+	prefill_replay_pcp(zi_text, folios, bi_text, want, -1, st, out);
 }
 
 static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
@@ -787,6 +798,31 @@ static void test_prefill_file_folio_mix(void)
 			      rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP);
 	CHECK(file_first);
 	free(rs.r);
+}
+
+/* The same with the per-cpu lists on (one CPU; batch 1 for 8192 pages, as zone_batchsize
+ * gives it and the text's pageset says): a refill takes max(batch >> order, 2) = 2 blocks
+ * at orders 0..3.  1188 inactive file pages, a third in order-2 folios: 396 pages = 99
+ * folios, rounded down to whole refills: 98 (392 pages); the other 4905 + 796 = 5701
+ * pages are order-0.  No free shape: all free memory is the tail.  Layout, largest
+ * first: the folios pack offsets 0..391, the order-0 pages 392..6092, and the last
+ * refill (5701 is odd) leaves offset 6093 on the per-cpu list.  Free: 6094..8191 =
+ * o1 at 6094, o4 at 6096, o5 at 6112, o10 at 6144 and 7168; 1 page on the pcp list.
+ * (With 99 folios the 100th block a refill took, 396..399, would stay on the order-2
+ * list and every page after it would be 4 further on: o2 + o3 ... instead.) */
+static void test_prefill_folios_pcp(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4905\n      nr_zone_inactive_file 1188\n"
+		"  pagesets\n    cpu: 0\n              count:    0\n              batch:    1\n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo folios = { .file_folio_pages = { [0] = 2, [2] = 1 } };
+	struct import_prefill_stats st;
+	prefill_replay_pcp(zi_text, &folios, NULL, want, 1, &st, NULL);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_folios[2], 98);
 }
 
 /* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
@@ -1092,6 +1128,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_lump);
 	RUN(test_prefill_file_thp);
 	RUN(test_prefill_file_folio_mix);
+	RUN(test_prefill_folios_pcp);
 	RUN(test_free_prefill_folio);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
