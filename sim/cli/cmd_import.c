@@ -242,7 +242,8 @@ int cmd_import(int argc, char **argv)
 		{ "pagetypeinfo", 0, CLI_STR, &io.pagetypeinfo_path, "FILE",
 		  "with --prefill: /proc/pagetypeinfo (the shape, when no --buddyinfo)" },
 		{ "meminfo", 0, CLI_STR, &io.meminfo_path, "FILE",
-		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it)" },
+		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it;\n"
+		  "FileHugePages, AnonHugePages: order-9 folios)" },
 		{ "config", 0, CLI_STR, &config_out, "PATH",
 		  "with a capture DIR: where to write the replay config\n"
 		  "(default: the output with .yaml for .mmt.gz)" },
