@@ -389,6 +389,16 @@ int cmd_import(int argc, char **argv)
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
 		goto err;
 	}
+	/* The folios in use by order, "order:count ...", when there are any. */
+	char folios[sizeof(h->meta[0].value)] = "";
+	for (unsigned k = 1, n = 0; prefill && k < NR_PAGE_ORDERS; k++)
+		if (pst.nr_folios[k] && n < sizeof(folios))
+			n += (unsigned)snprintf(folios + n, sizeof(folios) - n, "%s%u:%" PRIu64, n ? " " : "", k,
+						pst.nr_folios[k]);
+	if (folios[0] && trace_meta_set(h, "import.prefill_folios", "%s", folios)) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
 	w = trace_create(out, trace_encoding_for(out), h, &err);
 	if (!w)
 		goto err;

@@ -1499,7 +1499,7 @@ static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 	uint64_t have[NR_PF_CLASSES] = { pl->movable[PF_ANON_INACTIVE] + pl->movable[PF_ANON_ACTIVE],
 					 pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE] };
 	for (int c = 0; c < NR_PF_CLASSES; c++) {
-		uint64_t mine = node[c] ? (uint64_t)((double)thp[c] * (double)zone[c] / (double)node[c]) : 0;
+		uint64_t mine = node[c] ? thp[c] * zone[c] / node[c] : 0;
 		uint64_t n = MIN(mine, have[c]) >> PF_PMD_ORDER;
 		pl->folios[c][PF_PMD_ORDER] = n;
 		have[c] -= n << PF_PMD_ORDER;
@@ -1508,7 +1508,7 @@ static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 	for (unsigned o = 0; o < PF_PMD_ORDER; o++)
 		all += zi->file_folio_pages[o];
 	for (unsigned o = 1; o < PF_PMD_ORDER && all; o++) {
-		uint64_t n = (uint64_t)((double)have[PF_FILE] * (double)zi->file_folio_pages[o] / (double)all) >> o;
+		uint64_t n = have[PF_FILE] * zi->file_folio_pages[o] / all >> o;
 		if (o <= PAGE_ALLOC_COSTLY_ORDER) {
 			uint64_t refill = MAX(zz->pcp_batch >> o, 2);
 			n -= n % refill;
