@@ -1478,13 +1478,14 @@ static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
  * cache in folios of the orders the capture saw pre-capture page cache removed in, by
  * pages (file_folio_pages below PF_PMD_ORDER: the PMD-sized ones are FileHugePages).
  * Folios are allocated right after the kernel and slab blocks, largest first, each from
- * the smallest free block that fits (rmqueue_smallest): largest first packs them without
- * gaps, into the zone's last, partial block and then whole blocks in pfn order.  The
- * walk below counts the whole blocks split and the pages still free in smaller blocks,
- * which the first order-0 pages then fill (the smallest free blocks go first).  Orders
- * the per-cpu lists hold (<= PAGE_ALLOC_COSTLY_ORDER) are rounded down to whole refills
- * (rmqueue_bulk takes max(batch >> order, 2) blocks): none is left on a per-cpu list,
- * so the layout is the same with the lists on or off.  The THP order's refill is one
+ * the smallest free block that fits (__rmqueue_smallest in 6.12, expand() keeping the
+ * upper halves free): largest first packs them without gaps, into the zone's last,
+ * partial block and then whole blocks in pfn order.  The walk below counts the whole
+ * blocks split and the pages still free in smaller blocks, which the first order-0 pages
+ * then fill (the smallest free blocks go first).  Orders the per-cpu lists hold (<=
+ * PAGE_ALLOC_COSTLY_ORDER) are rounded down to whole refills (rmqueue_bulk via
+ * nr_pcp_alloc takes max(batch >> order, 2) blocks): none is left on a per-cpu list, so
+ * the layout is the same with the lists on or off.  The THP order's refill is one
  * block. */
 static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 {
