@@ -419,9 +419,12 @@ int cmd_import(int argc, char **argv)
 			" pages allocated and freed to shape free memory%s\n", nr_prefill, prefill, pst.nr_hole_pages,
 			have_fo ? "" : " (no --buddyinfo/--pagetypeinfo: free memory unfragmented)");
 		fprintf(o, "prefill: folios in use by order (pages):");
+		unsigned nr_orders = 0;
 		for (unsigned k = 1; k < NR_PAGE_ORDERS; k++)
-			if (pst.nr_folios[k])
+			if (pst.nr_folios[k] && ++nr_orders)
 				fprintf(o, " %u: %" PRIu64 " (%" PRIu64 ")", k, pst.nr_folios[k], pst.nr_folios[k] << k);
+		if (!nr_orders)
+			fprintf(o, " none above order 0");
 		fprintf(o, "; FileHugePages %" PRIu64 ", AnonHugePages %" PRIu64 " pages; page cache sizes from %s\n",
 			zi.file_thp_pages, zi.anon_thp_pages,
 			nr_evicted > 0 ? "its removals seen in the capture" : "none seen removed: order 0");
