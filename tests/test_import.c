@@ -320,6 +320,40 @@ static void test_refault(void)
 	free(rs.r);
 }
 
+/* A THP fault's allocations carry the fault's own mask: the first attempt under the
+ * default memory policy adds __GFP_THISNODE | __GFP_NORETRY (alloc_pages_mpol), which the
+ * importer takes off because the simulator makes that attempt itself.  An order-9 page
+ * of another kind with the same flags (hugetlb-like, no __GFP_NOMEMALLOC) and an order-8
+ * THP-marked one keep theirs. */
+static void test_thp_first_attempt_mask(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	const gfp_t first = GFP_TRANSHUGE | __GFP_THISNODE | __GFP_NORETRY;
+	const gfp_t other = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_THISNODE | __GFP_NORETRY;
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "cc1", 10, 0x200, 0, 0),
+		fev(2, FEV_PAGE_ALLOC, "cc1", 10, 0x400, 0, 0),
+		fev(3, FEV_PAGE_ALLOC, "cc1", 10, 0x600, 0, 0),
+		fev(4, FEV_PAGE_ALLOC, "cc1", 10, 0x800, 0, 0),
+	};
+	in[0].gfp = first, in[0].order = 9;
+	in[1].gfp = GFP_TRANSHUGE, in[1].order = 9;
+	in[2].gfp = other, in[2].order = 9;
+	in[3].gfp = first, in[3].order = 8;
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const gfp_t want[] = { GFP_TRANSHUGE, GFP_TRANSHUGE, other, first };
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++)
+		CHECK_EQ(rs.r[i].gfp, want[i]);
+	import_free(im);
+	free(rs.r);
+}
+
 /* Frees of pages in use before the capture release prefill objects.  Normal: pfns
  * 1000..1109, managed 110, free 10, 100 inactive anon pages in use: the prefill's ids
  * 1..100 are those pages, in layout order.  A free of pfn 1050 (45 % into the zone ->
@@ -1121,6 +1155,7 @@ int main(int argc, char **argv)
 	RUN(test_reorder);
 	RUN(test_manual_compaction);
 	RUN(test_refault);
+	RUN(test_thp_first_attempt_mask);
 	RUN(test_free_prefill);
 	RUN(test_invalid);
 	RUN(test_prefill);

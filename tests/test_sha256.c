@@ -1,15 +1,25 @@
 /* test_sha256.c — sim/lib/sha256 against the FIPS 180-4 example digests (also what
- * sha256sum prints), fed whole and in uneven pieces. */
+ * sha256sum prints), fed whole and in uneven pieces, through the portable rounds and,
+ * where the CPU has them, the SHA instructions; and both paths against each other on
+ * random input. */
 #include "lib/sha256.h"
 #include "testlib.h"
 
-static void digest_in_pieces(const char *msg, size_t len, size_t piece, char hex[SHA256_HEX_SIZE])
+static bool use_hw; /* the path the known-digest tests take (main runs them with each) */
+
+static void digest_with(bool hw, const char *msg, size_t len, size_t piece, char hex[SHA256_HEX_SIZE])
 {
 	struct sha256 c;
 	sha256_init(&c);
+	c.hw = hw;
 	for (size_t off = 0; off < len; off += piece)
 		sha256_update(&c, msg + off, MIN(piece, len - off));
 	sha256_final_hex(&c, hex);
+}
+
+static void digest_in_pieces(const char *msg, size_t len, size_t piece, char hex[SHA256_HEX_SIZE])
+{
+	digest_with(use_hw, msg, len, piece, hex);
 }
 
 static void test_known_digests(void)
@@ -63,11 +73,36 @@ static void test_million_a(void)
 	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* Random lengths (0..4 KiB) and piece sizes: the SHA-instruction path gives the portable
+ * path's digest (seed printed by the harness). */
+static void test_paths_agree(void)
+{
+	if (!sha256_hw_supported())
+		return;
+	uint64_t x = tl_test_seed() | 1;
+	static char buf[4096];
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[i] = (char)x;
+		}
+		size_t len = (size_t)(x % sizeof(buf)), piece = 1 + (size_t)((x >> 20) % 200);
+		char a[SHA256_HEX_SIZE], b[SHA256_HEX_SIZE];
+		digest_with(false, buf, len, piece, a);
+		digest_with(true, buf, len, piece, b);
+		CHECK_STR(b, a);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
-	RUN(test_known_digests);
-	RUN(test_padding_boundaries);
-	RUN(test_million_a);
+	for (int hw = 0; hw <= (int)sha256_hw_supported(); hw++) {
+		use_hw = hw;
+		RUN(test_known_digests);
+		RUN(test_padding_boundaries);
+		RUN(test_million_a);
+	}
+	RUN(test_paths_agree);
 	return TEST_END();
 }

@@ -183,6 +183,50 @@ static void test_costly_fails_after_retries(void)
 	stop();
 }
 
+/* A THP fault makes two calls of the allocator (alloc_pages_mpol, 6.12): first with
+ * __GFP_THISNODE | __GFP_NORETRY, then, after that fails, with the fault's own mask.
+ * Zone as in test_costly_fails_after_retries: 8064 free order-0 pages between unmovable
+ * ones (GFP_KERNEL, no LRU), nothing reclaimable, nothing compaction can move.
+ *   - GFP_TRANSHUGE (madvised: may reclaim): the first call's async compaction is not
+ *     skipped (8064 free pages > low 320 + compact_gap 1024) and fails, so __GFP_NORETRY
+ *     still lets it reclaim once (allocstall 1) and compact again, at the initial (async)
+ *     priority, before it gives up.  The second call reclaims once more (allocstall 2),
+ *     compacts at sync-light priority, fails as fail_costly, and that failure defers
+ *     compaction of the zone at order 9 (defer_shift 1: the next try is skipped).  Two
+ *     calls returned no page: mmsim_alloc_fail 2.  One call would have stalled once.
+ *   - GFP_TRANSHUGE_LIGHT (no direct reclaim): only the first call, which neither
+ *     compacts nor reclaims (allocstall stays 2): mmsim_alloc_fail 3.
+ *   - An imported first attempt (__GFP_THISNODE already set) is one call: its compaction
+ *     is deferred (considered 1 < 1 << 1), and __GFP_NORETRY gives up on a deferred
+ *     compaction without reclaiming (allocstall stays 2): mmsim_alloc_fail 4.
+ * Every compaction failed: compact_stall == compact_fail; no OOM kill (costly order). */
+static void test_thp_fault_two_attempts(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, GFP_KERNEL, 0), 16128);
+	for (uint64_t id = 1; id <= 16128; id += 2)
+		mm_free(&mm, id);
+	CHECK_EQ(alloc_task(1, 20000, 1, GFP_KERNEL, 8), 1);
+	CHECK_EQ(normal()->free_area[0].nr_free, 8064);
+	CHECK_EQ(normal()->nr_free_pages, 8064);
+	CHECK_EQ(alloc_task(5, 100000, 1, GFP_TRANSHUGE, 9), 0);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 2);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_HIGHORDER][AOUT_FAIL_COSTLY], 1);
+	CHECK_EQ(alloc_task(5, 100001, 1, GFP_TRANSHUGE_LIGHT, 9), 0);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 3);
+	CHECK_EQ(alloc_task(5, 100002, 1, GFP_TRANSHUGE | __GFP_THISNODE | __GFP_NORETRY, 9), 0);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 4);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_SUCCESS], 0);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], mm.vm_events[VM_COMPACT_FAIL]);
+	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 0);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
 /* No swap; task 7 holds 10000 anon pages, task 9 6128: the zone is at min (free 256)
  * and nothing is reclaimable.
  *   - task 8's GFP_KERNEL|__GFP_RETRY_MAYFAIL order-0 request: reclaim finds nothing,
@@ -272,6 +316,7 @@ int main(int argc, char **argv)
 	RUN(test_blocks_until_writeback_completes);
 	RUN(test_atomic_never_reclaims);
 	RUN(test_costly_fails_after_retries);
+	RUN(test_thp_fault_two_attempts);
 	RUN(test_oom_kills_largest_never_for_mayfail);
 	RUN(test_cpu_contention);
 	return TEST_END();

@@ -695,12 +695,14 @@ static inline struct obj_slot *obj_lookup(struct obj_table *t, uint64_t id)
 /* Prefetches for a record some records ahead (the replay's read-ahead): first its slot in
  * the window (an address computed from the id alone), then, once that has arrived, the head
  * page its slot names and, for a free, the buddy the free will look at (as
- * __free_one_page() in 6.12 reads the buddy's page).  Never changes anything. */
-static inline void obj_prefetch_slot(const struct obj_table *t, uint64_t id)
+ * __free_one_page() in 6.12 reads the buddy's page).  Never changes anything.
+ * always_inline: GCC 12 finds a function whose only effect is a prefetch "const" and
+ * deletes its calls before inlining it, so without it no prefetch is emitted at all. */
+static inline __attribute__((always_inline)) void obj_prefetch_slot(const struct obj_table *t, uint64_t id)
 {
 	__builtin_prefetch(&t->slots[id & (t->ring - 1)], 1);
 }
-static inline void obj_prefetch_pages(const struct mm *mm, uint64_t id, bool buddy)
+static inline __attribute__((always_inline)) void obj_prefetch_pages(const struct mm *mm, uint64_t id, bool buddy)
 {
 	const struct obj_slot *s = &mm->objs.slots[id & (mm->objs.ring - 1)];
 	if (s->id != id || s->pfn >= mm->nr_pages)

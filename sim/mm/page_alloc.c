@@ -923,6 +923,42 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 	return alloc_slowpath(mm, ac);
 }
 
+/* A THP fault under the default memory policy: the PMD order with GFP_TRANSHUGE_LIGHT's
+ * marks (__GFP_NOMEMALLOC on a movable compound allocation), the mask vma_thp_gfp_mask()
+ * gives a fault, and no node of its own yet (__GFP_THISNODE is what the policy adds). */
+static bool thp_fault_mpol(const struct mm *mm, gfp_t gfp, unsigned order)
+{
+	const gfp_t marks = __GFP_NOMEMALLOC | __GFP_COMP | __GFP_MOVABLE;
+	return order == mm->pageblock_order && (gfp & marks) == marks && !(gfp & __GFP_THISNODE);
+}
+
+/* alloc_pages_mpol() (6.12, mm/mempolicy.c; alloc_pages_vma() since 5.5) for a THP fault
+ * under the default policy: a first __alloc_pages on the local node that "does not reclaim
+ * unnecessarily, just compacts" (the fault's mask | __GFP_THISNODE | __GFP_NORETRY, so the
+ * slow path gives up when compaction is skipped or deferred, and after one round of
+ * reclaim and compaction otherwise), then, when that fails and the fault may reclaim, a
+ * second __alloc_pages with the fault's own mask: fast path and slow path again.  The first
+ * attempt's failure is an allocation that returned no page, as mm_page_alloc traces it. */
+static pfn_t alloc_thp_fault(struct mm *mm, struct alloc_context *ac)
+{
+	gfp_t gfp = ac->gfp;
+	struct alloc_context first = *ac;
+	first.gfp = gfp | __GFP_THISNODE | __GFP_NORETRY;
+	pfn_t pfn = mm_alloc_pages(mm, &first);
+	bool deferred = ac->req && ac->req->deferred;
+	if (pfn != PFN_NONE || deferred || first.outcome == AOUT_KILLED || !(gfp & __GFP_DIRECT_RECLAIM)) {
+		*ac = first;
+		ac->gfp = gfp;
+		return pfn;
+	}
+	count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
+	if (ac->req)
+		ac->req->fast_failed = false; /* a call of its own: it starts at the fast path */
+	pfn = mm_alloc_pages(mm, ac);
+	ac->slowpath = true; /* the first attempt's slow path ran */
+	return pfn;
+}
+
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
@@ -976,7 +1012,7 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 			req->alloc_class = (int)cls;
 		pfn = mapping_pool_take(mm, req, gfp, order); /* a file's reserve, when it has one */
 		if (pfn == PFN_NONE)
-			pfn = mm_alloc_pages(mm, &ac);
+			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : mm_alloc_pages(mm, &ac);
 		if (req)
 			req->alloc_class = -1;
 		if (req && req->deferred)

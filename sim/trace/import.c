@@ -623,6 +623,8 @@ static int manual_compact(struct import *im, const struct ftrace_event *ev, stru
 	return emit(im, ev, &r, err);
 }
 
+#define IMPORT_THP_ORDER 9 /* HPAGE_PMD_ORDER on x86-64, where the captures come from */
+
 static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -650,6 +652,15 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		if (s && (s->val & PS_LIVE) && retire(im, s, ev, err))
 			return -1;
 	}
+
+	/* A THP fault's first attempt under the default memory policy carries __GFP_THISNODE |
+	 * __GFP_NORETRY on top of the fault's mask (alloc_pages_mpol, 6.12); the simulator
+	 * makes that attempt itself (page_alloc.c), so the record keeps the fault's own mask.
+	 * (With defrag=always a fault outside a MADV_HUGEPAGE region has __GFP_NORETRY of its
+	 * own, which this drops: such a fault retries after reclaim in the replay.) */
+	const gfp_t thp_marks = __GFP_NOMEMALLOC | __GFP_COMP | __GFP_MOVABLE;
+	if (order == IMPORT_THP_ORDER && (gfp & thp_marks) == thp_marks && (gfp & __GFP_THISNODE))
+		gfp &= ~(gfp_t)(__GFP_THISNODE | __GFP_NORETRY);
 
 	/* The trace's migratetype= is the pcp list or block the page came from: a cross-check
 	 * of our gfp -> migratetype mapping, not an input to it (model.md §8.7). */
