@@ -622,11 +622,12 @@ static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
  * folios, when given) with the free shape of bi_text (NULL: none) on a machine of that
  * zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40; one CPU, its per-cpu
  * lists on when pcp_pages >= 0 (pages they must hold at the end), else off (freed holes
- * then merge at once).  Checks the zone's free blocks against want[] and that kswapd
+ * then merge at once); when free_order >= 0, frees of the folios of that order follow
+ * the prefill.  Checks the zone's free blocks against want[] and that kswapd
  * never woke; the records are left in *out when given. */
 static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
-			       const uint64_t want[NR_PAGE_ORDERS], int64_t pcp_pages, struct import_prefill_stats *st,
-			       struct recs *out)
+			       const uint64_t want[NR_PAGE_ORDERS], int64_t pcp_pages, int free_order,
+			       struct import_prefill_stats *st, struct recs *out)
 {
 	struct zoneinfo zi;
 	struct zoneinfo_free_orders fo;
@@ -641,6 +642,14 @@ static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folio
 		CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
 	struct recs rs = { 0 };
 	CHECK_EQ(import_prefill(&zi, bi_text ? &fo : NULL, 0, collect, &rs, st, &err), 0);
+	if (free_order >= 0) { /* then every folio of that order laid out is freed */
+		size_t n = rs.nr;
+		for (size_t i = 0; i < n && rs.r[i].kind != TR_FREE; i++)
+			if (rs.r[i].kind == TR_ALLOC && rs.r[i].order == free_order) {
+				struct trace_record f = { .kind = TR_FREE, .id = rs.r[i].id };
+				collect(&rs, &f, &err);
+			}
+	}
 	struct config c;
 	config_defaults(&c);
 	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
@@ -684,7 +693,7 @@ static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *fo
 				  const uint64_t want[NR_PAGE_ORDERS], struct import_prefill_stats *st,
 				  struct recs *out)
 {
-	prefill_replay_pcp(zi_text, folios, bi_text, want, -1, st, out);
+	prefill_replay_pcp(zi_text, folios, bi_text, want, -1, -1, st, out);
 }
 
 static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
@@ -754,12 +763,14 @@ static void layout_orders(const struct recs *rs, uint64_t nr[NR_PAGE_ORDERS], si
 
 /* FileHugePages = 2 MiB = 512 pages, all of the node's page cache in this zone (1050
  * active file pages, 5043 inactive anon: in use 6093 as in test_prefill_buddyinfo_exact,
- * same free shape): exactly one order-9 file folio, the zone's first allocation (no
- * kernel pages).  It splits the first order-10 block (offsets 0..1023) and takes its
- * lower half; the first 512 order-0 pages fill the upper half (the smallest free blocks
- * go first), so the holes and the tail start at 1024 as the whole-block layout would
- * have them, and the free blocks are still exactly { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 }.
- * Records: 1 folio + 6093 - 512 = 5581 order-0 pages + 51 hole pages allocated; the
+ * same free shape): exactly one order-9 file folio among 6093 - 512 = 5581 order-0 pages
+ * in use and 51 hole pages (8 holes).  The folio is spread over 5632 - (2 * 1024 + 2) =
+ * 3582 order-0 allocations (no pcp batch in the text: refill 2): due once
+ * 512 * 3582 <= 2 * done * 512, done >= 1791, at an even count: 1792.  Holes before it:
+ * 620 pages, hole o0 at 620; 620 more, pad 1, hole o1 at 1242..1243 (1244 allocations);
+ * then 4340 / 7 = 620 pages before the o2 hole, among which the folio comes at 1792:
+ * record 1792, offsets 2048..2559 (roundup to 512), the 256 pages it skipped filled
+ * next.  The free blocks are still exactly { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 }.  The
  * settling frees and allocates the folio again at order 9, file (no __GFP_ZERO). */
 static void test_prefill_file_thp(void)
 {
@@ -782,14 +793,14 @@ static void test_prefill_file_thp(void)
 	layout_orders(&rs, nr, &first9);
 	CHECK_EQ(nr[9], 1);
 	CHECK_EQ(nr[0], 5581 + 51);
-	CHECK_EQ(first9, 0);
-	if (first9 == 0) {
-		uint64_t id = rs.r[0].id;
-		CHECK_EQ(rs.r[0].gfp, GFP_HIGHUSER_MOVABLE | __GFP_COMP);
+	CHECK_EQ(first9, 1792);
+	if (first9 == 1792) {
+		uint64_t id = rs.r[first9].id;
+		CHECK_EQ(rs.r[first9].gfp, GFP_HIGHUSER_MOVABLE | __GFP_COMP);
 		unsigned again = 0;
-		for (size_t i = 1; i < rs.nr; i++)
+		for (size_t i = first9 + 1; i < rs.nr; i++)
 			if (rs.r[i].id == id && rs.r[i].kind == TR_ALLOC)
-				again += rs.r[i].order == 9 && rs.r[i].gfp == rs.r[0].gfp;
+				again += rs.r[i].order == 9 && rs.r[i].gfp == rs.r[first9].gfp;
 		CHECK_EQ(again, 1);
 	}
 	free(rs.r);
@@ -799,9 +810,12 @@ static void test_prefill_file_thp(void)
  * {0: 2, 2: 1} (and order-9 pages, which FileHugePages stands for: left out of the
  * shares).  1200 inactive file pages, no FileHugePages: a third in order-2 folios, 400
  * pages = 100 folios (a whole number of per-cpu refills: no batch in the text, so 2),
- * the other 800 order-0.  Largest first from an empty zone: the 100 folios pack offsets
- * 0..399 of the first block, the first 624 order-0 pages fill 400..1023, and the free
- * shape of test_prefill_buddyinfo_exact still comes out exactly. */
+ * the other 800 order-0.  The folios go in groups of a refill, 2 folios = 8 pages, spread
+ * over 5693 + 51 - 2050 = 3694 order-0 allocations: group k is due once
+ * (16k + 8) * 3694 <= 2 * done * 400, done >= (2k + 1) * 36.94, at an even count: group 0
+ * at 38 (offset 38, rounded up to 40: folios 40..47, 38..39 filled next), group 1 at 112
+ * (records 114 and 115: offset 48 + 72 = 120, 4-aligned, folios 120..127).  The free shape of
+ * test_prefill_buddyinfo_exact still comes out exactly. */
 static void test_prefill_file_folio_mix(void)
 {
 	static const char zi_text[] =
@@ -825,12 +839,23 @@ static void test_prefill_file_folio_mix(void)
 		CHECK_EQ(nr[o], o == 2 ? 100 : 0);
 	}
 	CHECK_EQ(nr[0], 6093 - 400 + 51);
-	/* every order-2 folio is file (no __GFP_ZERO) and comes first */
-	bool file_first = true;
-	for (size_t i = 0; i < 100 && i < rs.nr; i++)
-		file_first &= rs.r[i].kind == TR_ALLOC && rs.r[i].order == 2 &&
-			      rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP);
-	CHECK(file_first);
+	/* every order-2 folio is file (no __GFP_ZERO); the first two groups where derived */
+	bool file = true;
+	size_t at[4] = { 0 }, n2 = 0;
+	for (size_t i = 0; i < rs.nr && rs.r[i].kind != TR_FREE; i++) {
+		if (rs.r[i].kind != TR_ALLOC || rs.r[i].order != 2)
+			continue;
+		file &= rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP);
+		if (n2 < 4)
+			at[n2] = i;
+		n2++;
+	}
+	CHECK(file);
+	CHECK_EQ(n2, 100);
+	CHECK_EQ(at[0], 38);
+	CHECK_EQ(at[1], 39);
+	CHECK_EQ(at[2], 114);
+	CHECK_EQ(at[3], 115);
 	free(rs.r);
 }
 
@@ -854,19 +879,69 @@ static void test_prefill_folios_pcp(void)
 	static const uint64_t want[NR_PAGE_ORDERS] = { 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 2 };
 	struct zoneinfo folios = { .file_folio_pages = { [0] = 2, [2] = 1 } };
 	struct import_prefill_stats st;
-	prefill_replay_pcp(zi_text, &folios, NULL, want, 1, &st, NULL);
+	prefill_replay_pcp(zi_text, &folios, NULL, want, 1, -1, &st, NULL);
 	CHECK_EQ(st.nr_pages, 6093);
 	CHECK_EQ(st.nr_folios[2], 98);
+}
+
+/* The folios mixed with the order-0 pages.  In use 4130 = 3074 inactive anon + 1056
+ * inactive file; FileHugePages 1024 (two order-9 file folios), the other 32 file pages
+ * half in order-2 folios: 4, two refills of 2 (no batch in the text).  Groups by
+ * Bresenham over the 1040 folio pages: o9 (lag 0.98 against 0.02), o2 (at 512 done: 7.9
+ * against -6.9), o9 (at 520: 0.98 against 0.02), o2.  The 3090 order-0 pages (no holes)
+ * spread them over 3090 - 2050 = 1040: a group is due once done >= folio pages so far +
+ * half the group's:
+ *   o9 at 256: offset 256 rounded up to 512, folio 512..1023; pages 256..511 next;
+ *   o2 x 2 at 516: offset 1024 + 4 = 1028, folios 1028..1035;
+ *   o9 at 776: offset 1036 + 260 = 1296, rounded up: folio 1536..2047; 1296..1535 next;
+ *   o2 x 2 at 1036: offset 2048 + 20 = 2068, folios 2068..2075;
+ * the last 2054 pages 2076..4129.  Free: 4130..8191 = o1, o2, o3, o4, o6, o7, o8, o9,
+ * 3 x o10; the same with the per-cpu lists on (whole refills: none left on a list).
+ * Reclaiming the folios frees each alone, its buddy in use: + 4 x o2, + 2 x o9 (laid
+ * out together, the two o9 would merge into one o10). */
+static void test_prefill_folios_mixed(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     4062\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 3074\n      nr_zone_inactive_file 1056\n";
+	struct zoneinfo folios = { .file_thp_pages = 1024, .file_folio_pages = { [0] = 1, [2] = 1 } };
+	static const uint64_t want[NR_PAGE_ORDERS] = { 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 3 };
+	static const uint64_t want_freed[NR_PAGE_ORDERS] = { 0, 1, 5, 1, 1, 0, 1, 1, 1, 1, 3 };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_pcp(zi_text, &folios, NULL, want, -1, -1, &st, &rs);
+	CHECK_EQ(st.nr_pages, 4130);
+	CHECK_EQ(st.nr_folios[9], 2);
+	CHECK_EQ(st.nr_folios[2], 4);
+	/* layout records: the folios after 256, 516, 776 and 1036 order-0 pages */
+	size_t at[6] = { 0 }, nf = 0;
+	for (size_t i = 0; i < rs.nr && rs.r[i].kind != TR_FREE; i++)
+		if (rs.r[i].kind == TR_ALLOC && rs.r[i].order && nf < 6)
+			at[nf++] = i;
+	CHECK_EQ(nf, 6);
+	static const size_t want_at[6] = { 256, 517, 518, 779, 1040, 1041 };
+	static const unsigned want_order[6] = { 9, 2, 2, 9, 2, 2 };
+	for (size_t i = 0; i < nf; i++) {
+		CHECK_EQ(at[i], want_at[i]);
+		CHECK_EQ(rs.r[at[i]].order, want_order[i]);
+	}
+	free(rs.r);
+	prefill_replay_pcp(zi_text, &folios, NULL, want, 0, -1, &st, NULL);
+	prefill_replay_pcp(zi_text, &folios, NULL, want_freed, -1, 2, &st, NULL);
+	static const uint64_t want_freed9[NR_PAGE_ORDERS] = { 0, 1, 1, 1, 1, 0, 1, 1, 1, 3, 3 };
+	prefill_replay_pcp(zi_text, &folios, NULL, want_freed9, -1, 9, &st, NULL);
 }
 
 /* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
  * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
  * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
- * refill of 2), laid out first: ids 1..4, then the 84 order-0 (anon) pages, ids 5..88.
- *   free pfn 1050 order 2: place 50 * 4 / 110 = 1 among the folios -> id 2;
- *   free pfn 1050 order 0: place 50 * 84 / 110 = 38 among the order-0 pages -> id 43;
- *   free pfn 1100 order 2: place 100 * 4 / 110 = 3 -> id 4;
- *   free pfn 1000 order 1: no order-1 folio: two order-0 pages from place 0, ids 5, 6
+ * refill of 2).  The whole zone is one partial block, which the 84 order-0 (anon) pages,
+ * ids 1..84, fill first; it is never full, so the folios go last: ids 85..88.
+ *   free pfn 1050 order 2: place 50 * 4 / 110 = 1 among the folios -> id 86;
+ *   free pfn 1050 order 0: place 50 * 84 / 110 = 38 among the order-0 pages -> id 39;
+ *   free pfn 1100 order 2: place 100 * 4 / 110 = 3 -> id 88;
+ *   free pfn 1000 order 1: no order-1 folio: two order-0 pages from place 0, ids 1, 2
  *   (the second implied). */
 static void test_free_prefill_folio(void)
 {
@@ -892,7 +967,7 @@ static void test_free_prefill_folio(void)
 	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
 		CHECK_EQ(import_event(im, &in[i], &err), 0);
 	CHECK_EQ(import_finish(im, &err), 0);
-	const uint64_t want[] = { 2, 43, 4, 5, 6 };
+	const uint64_t want[] = { 86, 39, 88, 1, 2 };
 	CHECK_EQ(rs.nr, 5);
 	for (size_t i = 0; i < MIN(rs.nr, 5); i++) {
 		CHECK_EQ(rs.r[i].kind, TR_FREE);
@@ -1164,6 +1239,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_file_thp);
 	RUN(test_prefill_file_folio_mix);
 	RUN(test_prefill_folios_pcp);
+	RUN(test_prefill_folios_mixed);
 	RUN(test_free_prefill_folio);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);

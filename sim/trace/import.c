@@ -1445,7 +1445,8 @@ enum pf_class { PF_ANON, PF_FILE, NR_PF_CLASSES };
 /* One zone's plan.  The zone is filled in one sequence of allocations that a buddy
  * allocator serves from ascending pfns (rmqueue_smallest takes the list head, expand()
  * keeps the upper halves, and boot puts the blocks on the lists in pfn order):
- *   [kernel][reclaimable slab][folios][movable order-0 in use with holes][tail: never allocated]
+ *   [kernel][reclaimable slab][movable: order-0 pages and folios in use, mixed, with holes]
+ *   [tail: never allocated]
  * Unmovable and reclaimable pages each claim whole MAX_PAGE_ORDER blocks by fallback (a
  * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.  The
  * first movable pages go to the zone's last, partial block (the smallest free blocks).
@@ -1463,8 +1464,7 @@ struct pf_plan {
 	/* Folios of order >= 1 in use, anon and file (pf_plan_folios), part of movable[]. */
 	uint64_t folios[NR_PF_CLASSES][NR_PAGE_ORDERS];
 	uint64_t folio_pages;
-	uint64_t folio_blocks; /* MAX_PAGE_ORDER blocks the folios split */
-	uint64_t folio_pieces; /* pages left free below MAX_PAGE_ORDER once the folios are in */
+	uint64_t pcp_batch; /* the zone's per-cpu batch (refills: pf_folio_seq, struct pf_mix) */
 };
 
 #define PF_BLOCK (1u << MAX_PAGE_ORDER)
@@ -1488,16 +1488,11 @@ static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
  * split over the zones as the node's file and anon LRU pages are; the rest of the page
  * cache in folios of the orders the capture saw pre-capture page cache removed in, by
  * pages (file_folio_pages below PF_PMD_ORDER: the PMD-sized ones are FileHugePages).
- * Folios are allocated right after the kernel and slab blocks, largest first, each from
- * the smallest free block that fits (__rmqueue_smallest in 6.12, expand() keeping the
- * upper halves free): largest first packs them without gaps, into the zone's last,
- * partial block and then whole blocks in pfn order.  The walk below counts the whole
- * blocks split and the pages still free in smaller blocks, which the first order-0 pages
- * then fill (the smallest free blocks go first).  Orders the per-cpu lists hold (<=
- * PAGE_ALLOC_COSTLY_ORDER) are rounded down to whole refills (rmqueue_bulk via
- * nr_pcp_alloc takes max(batch >> order, 2) blocks): none is left on a per-cpu list, so
- * the layout is the same with the lists on or off.  The THP order's refill is one
- * block. */
+ * They are laid out mixed with the order-0 pages (struct pf_mix).  Orders the per-cpu
+ * lists hold (<= PAGE_ALLOC_COSTLY_ORDER) are rounded down to whole refills
+ * (rmqueue_bulk via nr_pcp_alloc takes max(batch >> order, 2) blocks) and placed a whole
+ * refill at a time: none is left on a per-cpu list, so the layout is the same with the
+ * lists on or off.  The THP order's refill is one block. */
 static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 {
 	const struct zoneinfo_zone *zz = &zi->zone[z];
@@ -1527,27 +1522,8 @@ static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 		}
 		pl->folios[PF_FILE][o] = n;
 	}
-	/* Where they land: free blocks below MAX_PAGE_ORDER by order, first the partial
-	 * block as boot handed it over (largest aligned blocks from its 1024-aligned start). */
-	uint64_t nr[NR_PAGE_ORDERS] = { 0 };
-	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
-		nr[o] = (pl->managed >> o) & 1;
-	for (unsigned o = PF_PMD_ORDER; o >= 1; o--) {
-		for (uint64_t n = pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]; n; n--) {
-			unsigned f = o;
-			while (f < MAX_PAGE_ORDER && !nr[f])
-				f++;
-			if (f == MAX_PAGE_ORDER)
-				pl->folio_blocks++;
-			else
-				nr[f]--;
-			for (unsigned j = o; j < f; j++)
-				nr[j]++; /* expand(): the upper halves */
-			pl->folio_pages += 1ull << o;
-		}
-	}
-	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
-		pl->folio_pieces += nr[o] << o;
+	for (unsigned o = 1; o <= PF_PMD_ORDER; o++)
+		pl->folio_pages += (pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]) << o;
 }
 
 static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
@@ -1556,6 +1532,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	const struct zoneinfo_zone *zz = &zi->zone[z];
 	memset(pl, 0, sizeof(*pl));
 	pl->managed = zz->managed;
+	pl->pcp_batch = zz->pcp_batch;
 	uint64_t avail = MIN(zz->managed, zz->free + zz->pcp_count); /* free to the allocator */
 	/* The fast path serves a zone while free > low, and a pcp refill then takes up to a
 	 * batch more: the lowest free a zone reaches without waking kswapd. */
@@ -1725,38 +1702,142 @@ static int pf_movable(struct pf_emit *pe, int z, const uint64_t total[NR_PF_MOVA
 	return pf_alloc(pe, pf_movable_gfp(z, k, 0), false, &sl->id[sl->n++], err);
 }
 
-/* The zone's folios of order >= 1, largest first (pf_plan_folios): anon and file in
- * proportion within an order, and a folio active when its class's active pages are
- * behind their share.  pages[k]: the folios' pages by kind. */
-static int pf_folios(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t pages[NR_PF_MOVABLE],
-		     struct pf_slots *sl, struct sim_error *err)
+/* The zone's folios of order >= 1 in the order they are laid out, in groups: a group is
+ * one per-cpu refill (max(batch >> order, 2) folios, rmqueue_bulk via nr_pcp_alloc in
+ * 6.12) at the orders the lists hold below PAGE_ALLOC_COSTLY_ORDER, else one folio.  The
+ * next group is of the order furthest behind its share of the folio pages (Bresenham),
+ * so the sizes are mixed; within an order anon and file are in proportion, and a folio
+ * is active when its class's active pages are behind their share.  Fills kind[] and
+ * order[] by folio, grp[] with each group's folio count; pages[k]: the folios' pages by
+ * kind.  Returns the number of groups. */
+static uint64_t pf_folio_seq(const struct pf_plan *pl, uint64_t batch, uint8_t *kind, uint8_t *order,
+			     uint64_t *grp, uint64_t pages[NR_PF_MOVABLE])
 {
-	for (unsigned o = PF_PMD_ORDER; o >= 1; o--) {
-		uint64_t want[NR_PF_CLASSES] = { pl->folios[PF_ANON][o], pl->folios[PF_FILE][o] };
-		uint64_t done[NR_PF_CLASSES] = { 0 };
-		for (uint64_t i = 0; i < want[PF_ANON] + want[PF_FILE]; i++) {
+	uint64_t tot[NR_PAGE_ORDERS] = { 0 }, done_pages[NR_PAGE_ORDERS] = { 0 }, all = 0, all_done = 0;
+	uint64_t done[NR_PAGE_ORDERS][NR_PF_CLASSES] = { { 0 } };
+	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++) {
+		tot[o] = (pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]) << o;
+		all += tot[o];
+	}
+	uint64_t n = 0, ng = 0;
+	while (all_done < all) {
+		unsigned o = 0;
+		double lag_best = -1e300;
+		for (unsigned q = 1; q < NR_PAGE_ORDERS; q++) {
+			if (done_pages[q] >= tot[q])
+				continue;
+			double lag = (double)(all_done + 1) * (double)tot[q] / (double)all - (double)done_pages[q];
+			if (lag > lag_best)
+				lag_best = lag, o = q;
+		}
+		const uint64_t *want = (const uint64_t[NR_PF_CLASSES]){ pl->folios[PF_ANON][o], pl->folios[PF_FILE][o] };
+		uint64_t left = want[PF_ANON] + want[PF_FILE] - done[o][PF_ANON] - done[o][PF_FILE];
+		uint64_t g = o <= PAGE_ALLOC_COSTLY_ORDER ? MAX(batch >> o, 2) : 1;
+		g = MIN(g, left);
+		for (uint64_t i = 0; i < g; i++) {
+			uint64_t *d = done[o];
 			/* the class further behind its share of this order (Bresenham) */
-			int c = done[PF_ANON] < want[PF_ANON] &&
-					(done[PF_FILE] == want[PF_FILE] ||
-					 done[PF_ANON] * want[PF_FILE] <= done[PF_FILE] * want[PF_ANON])
-				? PF_ANON
-				: PF_FILE;
-			done[c]++;
+			int c = d[PF_ANON] < want[PF_ANON] && (d[PF_FILE] == want[PF_FILE] ||
+							      d[PF_ANON] * want[PF_FILE] <= d[PF_FILE] * want[PF_ANON])
+					? PF_ANON
+					: PF_FILE;
+			d[c]++;
 			int in = c == PF_ANON ? PF_ANON_INACTIVE : PF_FILE_INACTIVE, ac = in + 1;
 			bool active = pl->movable[ac] &&
 				      (!pl->movable[in] || pages[ac] * pl->movable[in] < pages[in] * pl->movable[ac]);
 			enum pf_kind k = (enum pf_kind)(active ? ac : in);
 			pages[k] += 1ull << o;
-			sl->kind[sl->n] = (uint8_t)k;
-			sl->order[sl->n] = (uint8_t)o;
-			uint64_t *id = &sl->id[sl->n++];
-			*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
-			pe->st->nr_folios[o]++;
-			if (pf_rec_order(pe, TR_ALLOC, *id, pf_movable_gfp(z, k, o), o, err))
-				return -1;
+			kind[n] = (uint8_t)k;
+			order[n++] = (uint8_t)o;
 		}
+		grp[ng++] = g;
+		done_pages[o] += g << o;
+		all_done += g << o;
+	}
+	return ng;
+}
+
+/* The cursor of one zone's movable fill (docs/import.md "Starting memory").  Every
+ * allocation is served from the smallest free block that fits (__rmqueue_smallest in
+ * 6.12; expand() keeps the upper halves).  Past the cursor x the free pages are whole
+ * blocks in pfn order, split from x into blocks whose order grows with their pfn; below
+ * it, `gap` pages are free in blocks all smaller than any past x: the zone's last,
+ * partial block at first, then what a folio's alignment skipped (a folio of order o goes
+ * to roundup(x, 2^o): the pages skipped form blocks of orders < o).  So order-0 pages
+ * fill the gap first, in ascending pfns, then go on at x; a folio group is placed only
+ * when the gap is empty (else a smaller folio could land in it).  Groups go in where the
+ * order-0 list of the per-cpu lists is empty too (a whole number of refills since the
+ * zone's first order-0 page) and each group is a whole refill of its order: at every
+ * change of order the lists hold nothing, so with the lists on the buddy lists see the
+ * same requests in the same order as with them off, and the layout is the same. */
+struct pf_mix {
+	uint8_t *kind, *order; /* the folios, in layout order (pf_folio_seq) */
+	uint64_t *grp;         /* folios per group */
+	uint64_t nr_grp, next_grp, next_folio;
+	uint64_t folio_all, folio_done; /* pages */
+	uint64_t zero_share;   /* order-0 allocations over which the folios are spread */
+	uint64_t zero_done;    /* order-0 allocations so far (in use and holes) */
+	uint64_t refill0;      /* order-0 pages a per-cpu refill takes */
+	uint64_t x, gap;
+};
+
+/* An order-0 allocation's place: the gap's pages first. */
+static void pf_mix_zero(struct pf_mix *mx)
+{
+	mx->zero_done++;
+	if (mx->gap)
+		mx->gap--;
+	else
+		mx->x++;
+}
+
+/* The next folio group at the cursor: its folios take their place now (the layout),
+ * their objects are settled with the rest by pf_settle_lru. */
+static int pf_mix_group(struct pf_emit *pe, int z, struct pf_mix *mx, struct pf_slots *sl, struct sim_error *err)
+{
+	uint64_t g = mx->grp[mx->next_grp++];
+	unsigned o = mx->order[mx->next_folio];
+	uint64_t y = (mx->x + (1ull << o) - 1) & ~((1ull << o) - 1);
+	mx->gap += y - mx->x;
+	mx->x = y + (g << o);
+	mx->folio_done += g << o;
+	for (uint64_t i = 0; i < g; i++, mx->next_folio++) {
+		enum pf_kind k = (enum pf_kind)mx->kind[mx->next_folio];
+		sl->kind[sl->n] = (uint8_t)k;
+		sl->order[sl->n] = (uint8_t)o;
+		uint64_t *id = &sl->id[sl->n++];
+		*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+		pe->st->nr_folios[o]++;
+		if (pf_rec_order(pe, TR_ALLOC, *id, pf_movable_gfp(z, k, o), o, err))
+			return -1;
 	}
 	return 0;
+}
+
+/* Before an order-0 page in use: the folio groups now due.  A group is due when, with
+ * half of it placed, the folios' share of the folio pages is no ahead of the order-0
+ * allocations' share of zero_share (the midpoint rule); placed only where the gap and
+ * the order-0 per-cpu list are empty. */
+static int pf_mix_point(struct pf_emit *pe, int z, struct pf_mix *mx, struct pf_slots *sl, struct sim_error *err)
+{
+	while (mx->next_grp < mx->nr_grp && !mx->gap && mx->zero_done % mx->refill0 == 0) {
+		uint64_t pages = mx->grp[mx->next_grp] << mx->order[mx->next_folio];
+		if ((2 * mx->folio_done + pages) * mx->zero_share > 2 * mx->zero_done * mx->folio_all)
+			break;
+		if (pf_mix_group(pe, z, mx, sl, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* An order-0 page in use, after the folio groups due. */
+static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, const uint64_t total[NR_PF_MOVABLE],
+			  uint64_t done[NR_PF_MOVABLE], struct pf_slots *sl, struct sim_error *err)
+{
+	if (pf_mix_point(pe, z, mx, sl, err))
+		return -1;
+	pf_mix_zero(mx);
+	return pf_movable(pe, z, total, done, sl, err);
 }
 
 /* The LRU order of a machine that has run for a while has nothing to do with where the
@@ -1823,33 +1904,38 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	struct pf_slots sl = { .id = malloc((mv_left + nr_folios + 1) * sizeof(uint64_t)),
 			       .kind = malloc(mv_left + nr_folios + 1),
 			       .order = malloc(mv_left + nr_folios + 1) };
-	if (!sl.id || !sl.kind || !sl.order) {
-		free(ids);
-		free(sl.id);
-		free(sl.kind);
-		free(sl.order);
-		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-	}
+	struct pf_mix mx = { .kind = malloc(nr_folios + 1), .order = malloc(nr_folios + 1),
+			     .grp = malloc((nr_folios + 1) * sizeof(uint64_t)) };
 	int rc = -1;
-	/* The folios first; the order-0 pages' kinds then make up the rest of each kind. */
-	uint64_t fpages[NR_PF_MOVABLE] = { 0 }, single[NR_PF_MOVABLE];
-	if (pf_folios(pe, z, pl, fpages, &sl, err))
+	if (!sl.id || !sl.kind || !sl.order || !mx.kind || !mx.order || !mx.grp) {
+		sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		goto out;
+	}
+	/* The folios' sequence first; the order-0 pages' kinds then make up the rest of each
+	 * kind. */
+	uint64_t fpages[NR_PF_MOVABLE] = { 0 }, single[NR_PF_MOVABLE];
+	mx.nr_grp = pf_folio_seq(pl, pl->pcp_batch, mx.kind, mx.order, mx.grp, fpages);
 	for (int in = PF_ANON_INACTIVE; in < NR_PF_MOVABLE; in += 2) {
 		uint64_t cls = pl->movable[in] + pl->movable[in + 1] - fpages[in] - fpages[in + 1];
 		single[in] = MIN(pl->movable[in] - MIN(fpages[in], pl->movable[in]), cls);
 		single[in + 1] = cls - single[in];
 	}
-	/* zone offset of the cursor: past the kernel and slab blocks and the whole blocks the
-	 * folios took */
-	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim) + pl->folio_blocks * PF_BLOCK;
-	/* The zone's last, partial MAX_PAGE_ORDER block was handed over at boot in smaller
-	 * blocks, and the smallest free block of the type is always taken first: the first
-	 * order-0 pages fill what the folios left of it and of the blocks they split, before
-	 * any whole block. */
-	uint64_t tail_bits = MIN(pl->folio_pieces, mv_left);
+	mx.folio_all = pl->folio_pages;
+	mx.refill0 = MAX(pl->pcp_batch, 2);
+	/* The folios are spread over the order-0 allocations but those of the last two
+	 * MAX_PAGE_ORDER blocks' worth (and a refill), which are left to fill what the last
+	 * folio's alignment skipped: a group waits for a point where it may be placed. */
+	uint64_t zero_all = mv_left + hole_pages, reserve = 2 * PF_BLOCK + mx.refill0;
+	mx.zero_share = zero_all > reserve ? zero_all - reserve : 0;
+	/* zone offset of the cursor: past the kernel and slab blocks.  The zone's last, partial
+	 * MAX_PAGE_ORDER block was handed over at boot in smaller blocks, and the smallest free
+	 * block of the type is always taken first: it is the first gap, which the first
+	 * order-0 pages fill. */
+	mx.x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim);
+	mx.gap = pl->managed & (PF_BLOCK - 1);
+	uint64_t tail_bits = MIN(mx.gap, mv_left);
 	for (uint64_t i = 0; i < tail_bits; i++)
-		if (pf_movable(pe, z, single, done, &sl, err))
+		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
 			goto out;
 	mv_left -= tail_bits;
 	unsigned o = 0;
@@ -1861,33 +1947,54 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 			while (!left[o])
 				o = (o + 1) % NR_PAGE_ORDERS;
 			ho = o;
-			o = (o + 1) % NR_PAGE_ORDERS;
 		}
+		/* pages in use before the hole, the folios due among them, and then as many
+		 * as fill what a folio's alignment skipped */
 		uint64_t gap = MAX(mv_left / (nr_holes + 1), 1);
-		uint64_t pad = (uint64_t)(-(int64_t)(x + gap)) & ((1ull << ho) - 1);
-		if (gap + pad + 1 > mv_left)
-			break; /* no pages in use left to separate it: the rest stays in the tail */
-		for (uint64_t i = 0; i < gap + pad; i++)
+		if (gap > mv_left)
+			break;
+		for (uint64_t i = 0; i < gap; i++)
+			if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
+				goto out;
+		mv_left -= gap;
+		while (mx.gap && mv_left) {
+			pf_mix_zero(&mx);
+			mv_left--;
 			if (pf_movable(pe, z, single, done, &sl, err))
 				goto out;
-		mv_left -= gap + pad;
-		x += gap + pad;
+		}
+		uint64_t pad = (uint64_t)(-(int64_t)mx.x) & ((1ull << ho) - 1);
+		if (mx.gap || pad + 1 > mv_left)
+			break; /* no pages in use left to separate it: the rest stays in the tail */
+		for (uint64_t i = 0; i < pad; i++) {
+			pf_mix_zero(&mx);
+			if (pf_movable(pe, z, single, done, &sl, err))
+				goto out;
+		}
+		mv_left -= pad;
 		gfp_t hole_gfp = GFP_HIGHUSER_MOVABLE | zb;
 		if (zb)
 			hole_gfp &= ~(gfp_t)__GFP_HIGHMEM;
-		for (uint64_t i = 0; i < (1ull << ho); i++)
+		for (uint64_t i = 0; i < (1ull << ho); i++) {
+			pf_mix_zero(&mx);
 			if (pf_alloc(pe, hole_gfp, false, &ids[nids++], err))
 				goto out;
-		x += 1ull << ho;
+		}
 		pe->st->nr_hole_pages += 1ull << ho;
-		if (ho == 0 && pcp_left && nr_holes == pcp_left)
+		if (ho == 0 && pcp_left && nr_holes == pcp_left) {
 			pcp_left--;
-		else
+		} else {
 			left[ho]--;
+			o = (o + 1) % NR_PAGE_ORDERS;
+		}
 		nr_holes--;
 	}
 	while (mv_left--)
-		if (pf_movable(pe, z, single, done, &sl, err))
+		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
+			goto out;
+	/* Groups not yet placed (too few order-0 pages to spread them over) go last. */
+	while (mx.next_grp < mx.nr_grp)
+		if (pf_mix_group(pe, z, &mx, &sl, err))
 			goto out;
 	if (pf_settle_lru(pe, z, &sl, err))
 		goto out;
@@ -1914,6 +2021,9 @@ out:
 	free(sl.id);
 	free(sl.kind);
 	free(sl.order);
+	free(mx.kind);
+	free(mx.order);
+	free(mx.grp);
 	return rc;
 }
 
