@@ -933,6 +933,40 @@ static void test_prefill_folios_mixed(void)
 	prefill_replay_pcp(zi_text, &folios, NULL, want_freed9, -1, 9, &st, NULL);
 }
 
+/* FileHugePages 2048 pages = 4 order-9 folios over DMA32 (1000 inactive file) and
+ * Normal (3000): by the file LRU, 2048 * 1000 / 4000 = 512 pages in DMA32 (1 folio) and
+ * 1536 in Normal (3); once the capture removed pre-capture PMD-sized page cache only in
+ * Normal, all 4 go there (DMA32 had none). */
+static void test_prefill_file_thp_zones(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone    DMA32\n  pages free     3096\n        min      1\n"
+		"        spanned  4096\n        present  4096\n        managed  4096\n"
+		"      nr_zone_inactive_file 1000\n  start_pfn:           4096\n"
+		"Node 0, zone   Normal\n  pages free     5192\n        min      1\n"
+		"        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_file 3000\n  start_pfn:           8192\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	zi.file_thp_pages = 2048;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			zi.file_pmd_removed[ZONE_NORMAL] = 512;
+		struct recs rs = { 0 };
+		struct import_prefill_stats st;
+		CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+		unsigned dma32 = 0, normal = 0;
+		for (size_t i = 0; i < rs.nr; i++) /* each laid out, then allocated again (LRU) */
+			if (rs.r[i].kind == TR_ALLOC && rs.r[i].order == 9)
+				*(rs.r[i].gfp & __GFP_DMA32 ? &dma32 : &normal) += 1;
+		CHECK_EQ(st.nr_folios[9], 4);
+		CHECK_EQ(dma32, pass ? 0 : 2);
+		CHECK_EQ(normal, pass ? 8 : 6);
+		free(rs.r);
+	}
+}
+
 /* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
  * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
  * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
@@ -1240,6 +1274,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_file_folio_mix);
 	RUN(test_prefill_folios_pcp);
 	RUN(test_prefill_folios_mixed);
+	RUN(test_prefill_file_thp_zones);
 	RUN(test_free_prefill_folio);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);

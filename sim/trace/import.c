@@ -1485,7 +1485,8 @@ static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
 }
 
 /* The zone's folios of order >= 1.  PMD-sized ones for FileHugePages and AnonHugePages,
- * split over the zones as the node's file and anon LRU pages are; the rest of the page
+ * split over the zones as the node's file and anon LRU pages are (the file ones as the
+ * capture's removals of pre-capture PMD-sized page cache are, when it saw any); the rest of the page
  * cache in folios of the orders the capture saw pre-capture page cache removed in, by
  * pages (file_folio_pages below PF_PMD_ORDER: the PMD-sized ones are FileHugePages).
  * They are laid out mixed with the order-0 pages (struct pf_mix).  Orders the per-cpu
@@ -1505,6 +1506,15 @@ static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 	uint64_t thp[NR_PF_CLASSES] = { zi->anon_thp_pages, zi->file_thp_pages };
 	uint64_t have[NR_PF_CLASSES] = { pl->movable[PF_ANON_INACTIVE] + pl->movable[PF_ANON_ACTIVE],
 					 pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE] };
+	/* Where the capture removed pre-capture PMD-sized page cache, the file THPs lay: a
+	 * zone with none of those removals had none, whatever its LRU size. */
+	uint64_t removed = 0;
+	for (int i = 0; i <= ZONE_MOVABLE; i++)
+		removed += zi->file_pmd_removed[i];
+	if (removed) {
+		node[PF_FILE] = removed;
+		zone[PF_FILE] = zi->file_pmd_removed[z];
+	}
 	for (int c = 0; c < NR_PF_CLASSES; c++) {
 		uint64_t mine = node[c] ? thp[c] * zone[c] / node[c] : 0;
 		uint64_t n = MIN(mine, have[c]) >> PF_PMD_ORDER;
@@ -2094,6 +2104,7 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 
 struct pf_evictions {
 	struct u64map seen; /* pfns the capture allocated or added to the page cache */
+	struct zoneinfo *zi;
 	uint64_t *pages;
 	int64_t nr;
 };
@@ -2110,6 +2121,11 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 		   !map_find(&pe->seen, ev->pfn, 0)) {
 		pe->pages[ev->order] += 1ull << ev->order;
 		pe->nr++;
+		for (int z = 0; ev->order == PF_PMD_ORDER && z <= ZONE_MOVABLE; z++) {
+			const struct zoneinfo_zone *zz = &pe->zi->zone[z];
+			if (zz->spanned && ev->pfn >= zz->start_pfn && ev->pfn < zz->start_pfn + zz->spanned)
+				pe->zi->file_pmd_removed[z] += 1ull << PF_PMD_ORDER;
+		}
 	}
 	return 0;
 }
@@ -2117,7 +2133,7 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
 				 struct sim_error *err)
 {
-	struct pf_evictions pe = { .pages = zi->file_folio_pages };
+	struct pf_evictions pe = { .zi = zi, .pages = zi->file_folio_pages };
 	struct ftrace_read_stats rs;
 	int rc = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
 	u64map_destroy(&pe.seen);
