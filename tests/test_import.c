@@ -668,26 +668,45 @@ static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
 	return 1;
 }
 
-/* Replay the prefill of zi_text (one Normal zone of 8192 pages) with the free shape of
- * bi_text on a machine of that zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) =
- * 40; per-cpu lists off (the layout assumes each allocation comes straight off the buddy
- * lists).  Checks the zone's free blocks against want[] and that kswapd never woke. */
-static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
-			   struct import_prefill_stats *st)
+/* Replay the prefill of zi_text (one Normal zone of 8192 pages; folio sizes from
+ * folios, when given) with the free shape of bi_text (NULL: none) on a machine of that
+ * zone: min_free_kbytes 128 -> min 32, low 32 + max(8, 8) = 40; one CPU, its per-cpu
+ * lists on when pcp_pages >= 0 (pages they must hold at the end), else off (freed holes
+ * then merge at once); when free_order >= 0, frees of the folios of that order follow
+ * the prefill.  Checks the zone's free blocks against want[] and that kswapd
+ * never woke; the records are left in *out when given. */
+static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+			       const uint64_t want[NR_PAGE_ORDERS], int64_t pcp_pages, int free_order,
+			       struct import_prefill_stats *st, struct recs *out)
 {
 	struct zoneinfo zi;
 	struct zoneinfo_free_orders fo;
 	struct sim_error err = { 0 };
 	CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "zi", &zi, &err), 0);
-	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
+	if (folios) {
+		zi.file_thp_pages = folios->file_thp_pages;
+		zi.anon_thp_pages = folios->anon_thp_pages;
+		memcpy(zi.file_folio_pages, folios->file_folio_pages, sizeof(zi.file_folio_pages));
+	}
+	if (bi_text)
+		CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
 	struct recs rs = { 0 };
-	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, bi_text ? &fo : NULL, 0, collect, &rs, st, &err), 0);
+	if (free_order >= 0) { /* then every folio of that order laid out is freed */
+		size_t n = rs.nr;
+		for (size_t i = 0; i < n && rs.r[i].kind != TR_FREE; i++)
+			if (rs.r[i].kind == TR_ALLOC && rs.r[i].order == free_order) {
+				struct trace_record f = { .kind = TR_FREE, .id = rs.r[i].id };
+				collect(&rs, &f, &err);
+			}
+	}
 	struct config c;
 	config_defaults(&c);
 	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
 	c.machine.zone_pages[ZONE_NORMAL] = 8192;
 	c.machine.min_free_kbytes = 128;
-	c.machine.pcp = false;
+	c.machine.pcp = pcp_pages >= 0;
+	c.machine.nr_cpus = 1;
 	c.devices.swap_pages = 0;
 	struct sim *s = calloc(1, sizeof(*s));
 	CHECK(s != NULL);
@@ -708,11 +727,29 @@ static void prefill_replay(const char *zi_text, const char *bi_text, const uint6
 				(uint64_t)z->free_area[o].nr_free, want[o]);
 		CHECK_EQ(z->free_area[o].nr_free, want[o]);
 	}
+	if (pcp_pages >= 0)
+		CHECK_EQ(z->nr_pcp_pages, (uint64_t)pcp_pages);
 	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0); /* kswapd never woken */
 	CHECK_EQ(s->mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
 	sim_destroy(s);
 	free(s);
-	free(rs.r);
+	if (out)
+		*out = rs;
+	else
+		free(rs.r);
+}
+
+static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+				  const uint64_t want[NR_PAGE_ORDERS], struct import_prefill_stats *st,
+				  struct recs *out)
+{
+	prefill_replay_pcp(zi_text, folios, bi_text, want, -1, -1, st, out);
+}
+
+static void prefill_replay(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
+			   struct import_prefill_stats *st)
+{
+	prefill_replay_folios(zi_text, NULL, bi_text, want, st, NULL);
 }
 
 /* The prefill reproduces a given buddyinfo exactly.  Capture: free 2099 = 3 x o0 +
@@ -757,6 +794,274 @@ static void test_prefill_lump(void)
 	CHECK_EQ(st.short_pages[ZONE_NORMAL], 1);
 	CHECK_EQ(st.nr_pages, 8151);
 	CHECK_EQ(st.nr_hole_pages, 40);
+}
+
+/* The movable ALLOC records of the prefill's layout (before the LRU settling frees
+ * anything), by order; *first9 is the index of the first order-9 one. */
+static void layout_orders(const struct recs *rs, uint64_t nr[NR_PAGE_ORDERS], size_t *first9)
+{
+	memset(nr, 0, NR_PAGE_ORDERS * sizeof(*nr));
+	*first9 = SIZE_MAX;
+	for (size_t i = 0; i < rs->nr && rs->r[i].kind != TR_FREE; i++) {
+		if (rs->r[i].kind != TR_ALLOC || rs->r[i].order >= NR_PAGE_ORDERS)
+			continue;
+		nr[rs->r[i].order]++;
+		if (rs->r[i].order == 9 && *first9 == SIZE_MAX)
+			*first9 = i;
+	}
+}
+
+/* FileHugePages = 2 MiB = 512 pages, all of the node's page cache in this zone (1050
+ * active file pages, 5043 inactive anon: in use 6093 as in test_prefill_buddyinfo_exact,
+ * same free shape): exactly one order-9 file folio among 6093 - 512 = 5581 order-0 pages
+ * in use and 51 hole pages (8 holes).  The folio is spread over 5632 - (2 * 1024 + 2) =
+ * 3582 order-0 allocations (no pcp batch in the text: refill 2): due once
+ * 512 * 3582 <= 2 * done * 512, done >= 1791, at an even count: 1792.  Holes before it:
+ * 620 pages, hole o0 at 620; 620 more, pad 1, hole o1 at 1242..1243 (1244 allocations);
+ * then 4340 / 7 = 620 pages before the o2 hole, among which the folio comes at 1792:
+ * record 1792, offsets 2048..2559 (roundup to 512), the 256 pages it skipped filled
+ * next.  The free blocks are still exactly { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 }.  The
+ * settling frees and allocates the folio again at order 9, file (no __GFP_ZERO). */
+static void test_prefill_file_thp(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 5043\n      nr_zone_active_file 1050\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo folios = { .file_thp_pages = 512 };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_folios(zi_text, &folios, bi_text, want, &st, &rs);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+	CHECK_EQ(st.nr_folios[9], 1);
+	uint64_t nr[NR_PAGE_ORDERS];
+	size_t first9;
+	layout_orders(&rs, nr, &first9);
+	CHECK_EQ(nr[9], 1);
+	CHECK_EQ(nr[0], 5581 + 51);
+	CHECK_EQ(first9, 1792);
+	if (first9 == 1792) {
+		uint64_t id = rs.r[first9].id;
+		CHECK_EQ(rs.r[first9].gfp, GFP_HIGHUSER_MOVABLE | __GFP_COMP);
+		unsigned again = 0;
+		for (size_t i = first9 + 1; i < rs.nr; i++)
+			if (rs.r[i].id == id && rs.r[i].kind == TR_ALLOC)
+				again += rs.r[i].order == 9 && rs.r[i].gfp == rs.r[first9].gfp;
+		CHECK_EQ(again, 1);
+	}
+	free(rs.r);
+}
+
+/* The rest of the page cache in the folio sizes the capture saw evicted: pages by order
+ * {0: 2, 2: 1} (and order-9 pages, which FileHugePages stands for: left out of the
+ * shares).  1200 inactive file pages, no FileHugePages: a third in order-2 folios, 400
+ * pages = 100 folios (a whole number of per-cpu refills: no batch in the text, so 2),
+ * the other 800 order-0.  The folios go in groups of a refill, 2 folios = 8 pages, spread
+ * over 5693 + 51 - 2050 = 3694 order-0 allocations: group k is due once
+ * (16k + 8) * 3694 <= 2 * done * 400, done >= (2k + 1) * 36.94, at an even count: group 0
+ * at 38 (offset 38, rounded up to 40: folios 40..47, 38..39 filled next), group 1 at 112
+ * (records 114 and 115: offset 48 + 72 = 120, 4-aligned, folios 120..127).  The free shape of
+ * test_prefill_buddyinfo_exact still comes out exactly. */
+static void test_prefill_file_folio_mix(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4893\n      nr_zone_inactive_file 1200\n";
+	static const char bi_text[] = "Node 0, zone   Normal      3      2      1      1      0      1"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo folios = { .file_folio_pages = { [0] = 2, [2] = 1, [9] = 3 } };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_folios(zi_text, &folios, bi_text, want, &st, &rs);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+	uint64_t nr[NR_PAGE_ORDERS];
+	size_t first9;
+	layout_orders(&rs, nr, &first9);
+	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++) {
+		CHECK_EQ(st.nr_folios[o], o == 2 ? 100 : 0);
+		CHECK_EQ(nr[o], o == 2 ? 100 : 0);
+	}
+	CHECK_EQ(nr[0], 6093 - 400 + 51);
+	/* every order-2 folio is file (no __GFP_ZERO); the first two groups where derived */
+	bool file = true;
+	size_t at[4] = { 0 }, n2 = 0;
+	for (size_t i = 0; i < rs.nr && rs.r[i].kind != TR_FREE; i++) {
+		if (rs.r[i].kind != TR_ALLOC || rs.r[i].order != 2)
+			continue;
+		file &= rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_COMP);
+		if (n2 < 4)
+			at[n2] = i;
+		n2++;
+	}
+	CHECK(file);
+	CHECK_EQ(n2, 100);
+	CHECK_EQ(at[0], 38);
+	CHECK_EQ(at[1], 39);
+	CHECK_EQ(at[2], 114);
+	CHECK_EQ(at[3], 115);
+	free(rs.r);
+}
+
+/* The same with the per-cpu lists on (one CPU; batch 1 for 8192 pages, as zone_batchsize
+ * gives it and the text's pageset says): a refill takes max(batch >> order, 2) = 2 blocks
+ * at orders 0..3.  1188 inactive file pages, a third in order-2 folios: 396 pages = 99
+ * folios, rounded down to whole refills: 98 (392 pages); the other 4905 + 796 = 5701
+ * pages are order-0.  No free shape: all free memory is the tail.  Layout, largest
+ * first: the folios pack offsets 0..391, the order-0 pages 392..6092, and the last
+ * refill (5701 is odd) leaves offset 6093 on the per-cpu list.  Free: 6094..8191 =
+ * o1 at 6094, o4 at 6096, o5 at 6112, o10 at 6144 and 7168; 1 page on the pcp list.
+ * (With 99 folios the 100th block a refill took, 396..399, would stay on the order-2
+ * list and every page after it would be 4 further on: o2 + o3 ... instead.) */
+static void test_prefill_folios_pcp(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4905\n      nr_zone_inactive_file 1188\n"
+		"  pagesets\n    cpu: 0\n              count:    0\n              batch:    1\n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo folios = { .file_folio_pages = { [0] = 2, [2] = 1 } };
+	struct import_prefill_stats st;
+	prefill_replay_pcp(zi_text, &folios, NULL, want, 1, -1, &st, NULL);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_folios[2], 98);
+}
+
+/* The folios mixed with the order-0 pages.  In use 4130 = 3074 inactive anon + 1056
+ * inactive file; FileHugePages 1024 (two order-9 file folios), the other 32 file pages
+ * half in order-2 folios: 4, two refills of 2 (no batch in the text).  Groups by
+ * Bresenham over the 1040 folio pages: o9 (lag 0.98 against 0.02), o2 (at 512 done: 7.9
+ * against -6.9), o9 (at 520: 0.98 against 0.02), o2.  The 3090 order-0 pages (no holes)
+ * spread them over 3090 - 2050 = 1040: a group is due once done >= folio pages so far +
+ * half the group's:
+ *   o9 at 256: offset 256 rounded up to 512, folio 512..1023; pages 256..511 next;
+ *   o2 x 2 at 516: offset 1024 + 4 = 1028, folios 1028..1035;
+ *   o9 at 776: offset 1036 + 260 = 1296, rounded up: folio 1536..2047; 1296..1535 next;
+ *   o2 x 2 at 1036: offset 2048 + 20 = 2068, folios 2068..2075;
+ * the last 2054 pages 2076..4129.  Free: 4130..8191 = o1, o2, o3, o4, o6, o7, o8, o9,
+ * 3 x o10; the same with the per-cpu lists on (whole refills: none left on a list).
+ * Reclaiming the folios frees each alone, its buddy in use: + 4 x o2, + 2 x o9 (laid
+ * out together, the two o9 would merge into one o10). */
+static void test_prefill_folios_mixed(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     4062\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 3074\n      nr_zone_inactive_file 1056\n";
+	struct zoneinfo folios = { .file_thp_pages = 1024, .file_folio_pages = { [0] = 1, [2] = 1 } };
+	static const uint64_t want[NR_PAGE_ORDERS] = { 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 3 };
+	static const uint64_t want_freed[NR_PAGE_ORDERS] = { 0, 1, 5, 1, 1, 0, 1, 1, 1, 1, 3 };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_pcp(zi_text, &folios, NULL, want, -1, -1, &st, &rs);
+	CHECK_EQ(st.nr_pages, 4130);
+	CHECK_EQ(st.nr_folios[9], 2);
+	CHECK_EQ(st.nr_folios[2], 4);
+	/* layout records: the folios after 256, 516, 776 and 1036 order-0 pages */
+	size_t at[6] = { 0 }, nf = 0;
+	for (size_t i = 0; i < rs.nr && rs.r[i].kind != TR_FREE; i++)
+		if (rs.r[i].kind == TR_ALLOC && rs.r[i].order && nf < 6)
+			at[nf++] = i;
+	CHECK_EQ(nf, 6);
+	static const size_t want_at[6] = { 256, 517, 518, 779, 1040, 1041 };
+	static const unsigned want_order[6] = { 9, 2, 2, 9, 2, 2 };
+	for (size_t i = 0; i < nf; i++) {
+		CHECK_EQ(at[i], want_at[i]);
+		CHECK_EQ(rs.r[at[i]].order, want_order[i]);
+	}
+	free(rs.r);
+	prefill_replay_pcp(zi_text, &folios, NULL, want, 0, -1, &st, NULL);
+	prefill_replay_pcp(zi_text, &folios, NULL, want_freed, -1, 2, &st, NULL);
+	static const uint64_t want_freed9[NR_PAGE_ORDERS] = { 0, 1, 1, 1, 1, 0, 1, 1, 1, 3, 3 };
+	prefill_replay_pcp(zi_text, &folios, NULL, want_freed9, -1, 9, &st, NULL);
+}
+
+/* FileHugePages 2048 pages = 4 order-9 folios over DMA32 (1000 inactive file) and
+ * Normal (3000): by the file LRU, 2048 * 1000 / 4000 = 512 pages in DMA32 (1 folio) and
+ * 1536 in Normal (3); once the capture removed pre-capture PMD-sized page cache only in
+ * Normal, all 4 go there (DMA32 had none). */
+static void test_prefill_file_thp_zones(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone    DMA32\n  pages free     3096\n        min      1\n"
+		"        spanned  4096\n        present  4096\n        managed  4096\n"
+		"      nr_zone_inactive_file 1000\n  start_pfn:           4096\n"
+		"Node 0, zone   Normal\n  pages free     5192\n        min      1\n"
+		"        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_file 3000\n  start_pfn:           8192\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	zi.file_thp_pages = 2048;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			zi.file_pmd_removed[ZONE_NORMAL] = 512;
+		struct recs rs = { 0 };
+		struct import_prefill_stats st;
+		CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+		unsigned dma32 = 0, normal = 0;
+		for (size_t i = 0; i < rs.nr; i++) /* each laid out, then allocated again (LRU) */
+			if (rs.r[i].kind == TR_ALLOC && rs.r[i].order == 9)
+				*(rs.r[i].gfp & __GFP_DMA32 ? &dma32 : &normal) += 1;
+		CHECK_EQ(st.nr_folios[9], 4);
+		CHECK_EQ(dma32, pass ? 0 : 2);
+		CHECK_EQ(normal, pass ? 8 : 6);
+		free(rs.r);
+	}
+}
+
+/* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
+ * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
+ * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
+ * refill of 2).  The whole zone is one partial block, which the 84 order-0 (anon) pages,
+ * ids 1..84, fill first; it is never full, so the folios go last: ids 85..88.
+ *   free pfn 1050 order 2: place 50 * 4 / 110 = 1 among the folios -> id 86;
+ *   free pfn 1050 order 0: place 50 * 84 / 110 = 38 among the order-0 pages -> id 39;
+ *   free pfn 1100 order 2: place 100 * 4 / 110 = 3 -> id 88;
+ *   free pfn 1000 order 1: no order-1 folio: two order-0 pages from place 0, ids 1, 2
+ *   (the second implied). */
+static void test_free_prefill_folio(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     10\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 84\n      nr_zone_inactive_file 16\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	zi.file_folio_pages[2] = 1;
+	struct recs rs = { 0 };
+	struct import_opts io = { .window_ns = 1, .prefill_zi = &zi };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	struct ftrace_event in[] = { mkev(1, 1, 1050, false), mkev(2, 2, 1050, false), mkev(3, 3, 1100, false),
+				     mkev(4, 4, 1000, false) };
+	in[0].order = 2;
+	in[2].order = 2;
+	in[3].order = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t want[] = { 86, 39, 88, 1, 2 };
+	CHECK_EQ(rs.nr, 5);
+	for (size_t i = 0; i < MIN(rs.nr, 5); i++) {
+		CHECK_EQ(rs.r[i].kind, TR_FREE);
+		CHECK_EQ(rs.r[i].id, IMPORT_PREFILL_ID_BIT | want[i]);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->free_prefill, 4);
+	CHECK_EQ(st->implied, 1);
+	import_free(im);
+	free(rs.r);
 }
 
 static void test_meta_text(void)
@@ -1016,6 +1321,12 @@ int main(int argc, char **argv)
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_lump);
+	RUN(test_prefill_file_thp);
+	RUN(test_prefill_file_folio_mix);
+	RUN(test_prefill_folios_pcp);
+	RUN(test_prefill_folios_mixed);
+	RUN(test_prefill_file_thp_zones);
+	RUN(test_free_prefill_folio);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

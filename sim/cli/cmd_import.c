@@ -244,7 +244,8 @@ int cmd_import(int argc, char **argv)
 		{ "pagetypeinfo", 0, CLI_STR, &io.pagetypeinfo_path, "FILE",
 		  "with --prefill: /proc/pagetypeinfo (the shape, when no --buddyinfo)" },
 		{ "meminfo", 0, CLI_STR, &io.meminfo_path, "FILE",
-		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it)" },
+		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it;\n"
+		  "FileHugePages, AnonHugePages: order-9 folios)" },
 		{ "config", 0, CLI_STR, &config_out, "PATH",
 		  "with a capture DIR: where to write the replay config\n"
 		  "(default: the output with .yaml for .mmt.gz)" },
@@ -341,12 +342,21 @@ int cmd_import(int argc, char **argv)
 	struct zoneinfo_free_orders fo;
 	struct import_prefill_stats pst = { 0 };
 	bool have_fo = false;
+	int64_t nr_evicted = -1; /* pre-capture page cache folios seen removed; -1: not looked */
 	io.zoneinfo_path = prefill;
 	if (ftrace_input_kind(in, &kind, &err))
 		goto err;
 	if (prefill) {
-		if (import_prefill_load(&io, &zi, &fo, &have_fo, &err) ||
-		    import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))
+		if (import_prefill_load(&io, &zi, &fo, &have_fo, &err))
+			goto err;
+		/* The prefill's page cache folio sizes come from the whole capture, and the
+		 * import below ties frees of pre-capture pages to prefill objects as it reads:
+		 * a first pass over the capture, when it can be read twice (not a pipe). */
+		struct stat sb;
+		if (strcmp(in, "-") && stat(in, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (nr_evicted = import_prefill_evictions(in, &ro, &zi, &err)) < 0)
+			goto err;
+		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))
 			goto err;
 		io.prefill_zi = &zi;
 		io.prefill_fo = have_fo ? &fo : NULL;
@@ -381,6 +391,16 @@ int cmd_import(int argc, char **argv)
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
 		goto err;
 	}
+	/* The folios in use by order, "order:count ...", when there are any. */
+	char folios[sizeof(h->meta[0].value)] = "";
+	for (unsigned k = 1, n = 0; prefill && k < NR_PAGE_ORDERS; k++)
+		if (pst.nr_folios[k] && n < sizeof(folios))
+			n += (unsigned)snprintf(folios + n, sizeof(folios) - n, "%s%u:%" PRIu64, n ? " " : "", k,
+						pst.nr_folios[k]);
+	if (folios[0] && trace_meta_set(h, "import.prefill_folios", "%s", folios)) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
 	w = trace_create(out, trace_encoding_for(out), h, &err);
 	if (!w)
 		goto err;
@@ -400,6 +420,23 @@ int cmd_import(int argc, char **argv)
 		fprintf(o, "prefill: %" PRIu64 " pages in use at capture start (%s), %" PRIu64
 			" pages allocated and freed to shape free memory%s\n", nr_prefill, prefill, pst.nr_hole_pages,
 			have_fo ? "" : " (no --buddyinfo/--pagetypeinfo: free memory unfragmented)");
+		fprintf(o, "prefill: folios in use by order (pages):");
+		unsigned nr_orders = 0;
+		for (unsigned k = 1; k < NR_PAGE_ORDERS; k++)
+			if (pst.nr_folios[k] && ++nr_orders)
+				fprintf(o, " %u: %" PRIu64 " (%" PRIu64 ")", k, pst.nr_folios[k], pst.nr_folios[k] << k);
+		if (!nr_orders)
+			fprintf(o, " none above order 0");
+		fprintf(o, "; FileHugePages %" PRIu64 ", AnonHugePages %" PRIu64 " pages; page cache sizes from %s\n",
+			zi.file_thp_pages, zi.anon_thp_pages,
+			nr_evicted > 0 ? "its removals seen in the capture" : "none seen removed: order 0");
+		if (nr_evicted > 0) {
+			fprintf(o, "prefill: pre-capture page cache the capture removed, pages by folio order:");
+			for (unsigned k = 0; k < NR_PAGE_ORDERS; k++)
+				if (zi.file_folio_pages[k])
+					fprintf(o, " %u: %" PRIu64, k, zi.file_folio_pages[k]);
+			fprintf(o, "\n");
+		}
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (pst.short_pages[z])
 				fprintf(o, "warning: prefill: zone %s was %" PRIu64 " pages below the low watermark "

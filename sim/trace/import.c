@@ -237,11 +237,12 @@ struct import {
 	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
 	 * no dirty folio has named yet */
 	struct u64map write_pending;
-	/* The prefill's order-0 movable objects in use, in layout order, per bucket (DMA,
-	 * DMA32, Normal and Movable): n of id IMPORT_PREFILL_ID_BIT | n.  pf_next[b][i] is
-	 * the first index >= i not yet released (path-compressed), pf_len[b] when none. */
-	uint32_t *pf_ids[3], *pf_next[3];
-	size_t pf_len[3], pf_cap[3];
+	/* The prefill's movable objects in use below MAX_PAGE_ORDER, in layout order, per
+	 * bucket (DMA, DMA32, Normal and Movable) and order: n of id IMPORT_PREFILL_ID_BIT | n.
+	 * pf_next[b][o][i] is the first index >= i not yet released (path-compressed),
+	 * pf_len[b][o] when none. */
+	uint32_t *pf_ids[3][MAX_PAGE_ORDER], *pf_next[3][MAX_PAGE_ORDER];
+	size_t pf_len[3][MAX_PAGE_ORDER], pf_cap[3][MAX_PAGE_ORDER];
 	uint8_t *pf_state; /* by n: 1 movable in use, 2 freed (a hole) */
 	size_t pf_state_cap;
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
@@ -275,7 +276,7 @@ static int pf_bucket(gfp_t gfp)
 	return (gfp & __GFP_DMA) ? 0 : (gfp & __GFP_DMA32) ? 1 : 2;
 }
 
-/* Collects the prefill's movable order-0 objects (an import_emit_fn). */
+/* Collects the prefill's movable objects below MAX_PAGE_ORDER (an import_emit_fn). */
 static int pf_collect(void *arg, const struct trace_record *rec, struct sim_error *err)
 {
 	struct import *im = arg;
@@ -295,22 +296,23 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 		im->pf_state[n] = 2;
 		return 0;
 	}
-	if (rec->kind != TR_ALLOC || rec->order || !(rec->gfp & __GFP_MOVABLE))
+	/* MAX_PAGE_ORDER ones are the lumps: whole blocks in use, never released */
+	if (rec->kind != TR_ALLOC || rec->order >= MAX_PAGE_ORDER || !(rec->gfp & __GFP_MOVABLE))
 		return 0;
 	if (im->pf_state[n] == 2) {
 		im->pf_state[n] = 1; /* pf_settle_lru: the object back in its place */
 		return 0;
 	}
-	int b = pf_bucket(rec->gfp);
-	if (im->pf_len[b] == im->pf_cap[b]) {
-		size_t cap = MAX(1024, im->pf_cap[b] * 2);
-		uint32_t *v = realloc(im->pf_ids[b], cap * sizeof(*v));
+	int b = pf_bucket(rec->gfp), o = rec->order;
+	if (im->pf_len[b][o] == im->pf_cap[b][o]) {
+		size_t cap = MAX(1024, im->pf_cap[b][o] * 2);
+		uint32_t *v = realloc(im->pf_ids[b][o], cap * sizeof(*v));
 		if (!v)
 			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		im->pf_ids[b] = v;
-		im->pf_cap[b] = cap;
+		im->pf_ids[b][o] = v;
+		im->pf_cap[b][o] = cap;
 	}
-	im->pf_ids[b][im->pf_len[b]++] = (uint32_t)n;
+	im->pf_ids[b][o][im->pf_len[b][o]++] = (uint32_t)n;
 	im->pf_state[n] = 1;
 	return 0;
 }
@@ -322,16 +324,18 @@ static int pf_index(struct import *im, struct sim_error *err)
 	if (import_prefill(im->opts.prefill_zi, im->opts.prefill_fo, 0, pf_collect, im, &pst, err))
 		return -1;
 	for (int b = 0; b < 3; b++) {
-		size_t k = 0;
-		for (size_t i = 0; i < im->pf_len[b]; i++)
-			if (im->pf_state[im->pf_ids[b][i]] == 1)
-				im->pf_ids[b][k++] = im->pf_ids[b][i];
-		im->pf_len[b] = k;
-		im->pf_next[b] = malloc((k + 1) * sizeof(uint32_t));
-		if (!im->pf_next[b])
-			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		for (size_t i = 0; i <= k; i++)
-			im->pf_next[b][i] = (uint32_t)i;
+		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
+			size_t k = 0;
+			for (size_t i = 0; i < im->pf_len[b][o]; i++)
+				if (im->pf_state[im->pf_ids[b][o][i]] == 1)
+					im->pf_ids[b][o][k++] = im->pf_ids[b][o][i];
+			im->pf_len[b][o] = k;
+			im->pf_next[b][o] = malloc((k + 1) * sizeof(uint32_t));
+			if (!im->pf_next[b][o])
+				return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+			for (size_t i = 0; i <= k; i++)
+				im->pf_next[b][o][i] = (uint32_t)i;
+		}
 	}
 	free(im->pf_state);
 	im->pf_state = NULL;
@@ -351,8 +355,9 @@ static size_t pf_find(uint32_t *next, size_t i)
 	return r;
 }
 
-/* A free of a page allocated before the capture: release 2^order prefill objects of the
- * pfn's zone, from the pfn's relative place in the zone onwards. */
+/* A free of a page allocated before the capture: release a prefill folio of the same
+ * order in the pfn's zone while there is one, else 2^order order-0 ones, from the pfn's
+ * relative place in the zone onwards. */
 static int free_prefill(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	const struct zoneinfo *zi = im->opts.prefill_zi;
@@ -364,26 +369,30 @@ static int free_prefill(struct import *im, const struct ftrace_event *ev, struct
 	if (z < 0)
 		return 1;
 	int b = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
-	size_t len = im->pf_len[b];
+	unsigned order = ev->order > 0 ? (unsigned)ev->order : 0, o = 0;
+	if (order && order < MAX_PAGE_ORDER && pf_find(im->pf_next[b][order], 0) < im->pf_len[b][order])
+		o = order;
+	size_t len = im->pf_len[b][o];
+	uint32_t *next = im->pf_next[b][o];
 	if (!len)
 		return 1;
 	size_t pos = (size_t)((ev->pfn - zi->zone[z].start_pfn) * len / zi->zone[z].spanned);
-	uint64_t nr = 1ull << (ev->order > 0 ? ev->order : 0);
-	size_t i = pf_find(im->pf_next[b], pos);
+	uint64_t nr = 1ull << (order - o);
+	size_t i = pf_find(next, pos);
 	if (i == len)
-		i = pf_find(im->pf_next[b], 0);
+		i = pf_find(next, 0);
 	if (i == len)
 		return 1; /* all released */
 	im->st.free_prefill++;
 	for (uint64_t k = 0; k < nr && i < len; k++) {
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][i] };
-		im->pf_next[b][i] = (uint32_t)(i + 1);
+					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][o][i] };
+		next[i] = (uint32_t)(i + 1);
 		if (k)
 			im->st.implied++;
 		if (emit(im, ev, &r, err))
 			return -1;
-		i = pf_find(im->pf_next[b], i + 1);
+		i = pf_find(next, i + 1);
 	}
 	return 0;
 }
@@ -433,8 +442,10 @@ void import_free(struct import *im)
 	u64map_destroy(&im->synced);
 	u64map_destroy(&im->write_pending);
 	for (int b = 0; b < 3; b++) {
-		free(im->pf_ids[b]);
-		free(im->pf_next[b]);
+		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
+			free(im->pf_ids[b][o]);
+			free(im->pf_next[b][o]);
+		}
 	}
 	free(im->pf_state);
 	u64map_destroy(&im->cma);
@@ -1473,11 +1484,15 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
  * hook_page_allocated): __GFP_ZERO marks anon (swap-backed; unreclaimable without swap),
  * plain movable is page cache, __GFP_RECLAIMABLE is reclaimable slab, the rest kernel. */
 enum pf_kind { PF_ANON_INACTIVE, PF_ANON_ACTIVE, PF_FILE_INACTIVE, PF_FILE_ACTIVE, NR_PF_MOVABLE };
+/* A folio's class: its kind is the class's inactive kind or the one after it (active). */
+enum pf_class { PF_ANON, PF_FILE, NR_PF_CLASSES };
+#define PF_PMD_ORDER 9 /* HPAGE_PMD_ORDER on x86-64: the folios FileHugePages / AnonHugePages count */
 
-/* One zone's plan.  The zone is filled in one sequence of order-0 allocations that a
- * buddy allocator serves from ascending pfns (rmqueue_smallest takes the list head,
- * expand() keeps the upper halves, and boot puts the blocks on the lists in pfn order):
- *   [kernel][reclaimable slab][movable in use with holes][tail: never allocated]
+/* One zone's plan.  The zone is filled in one sequence of allocations that a buddy
+ * allocator serves from ascending pfns (rmqueue_smallest takes the list head, expand()
+ * keeps the upper halves, and boot puts the blocks on the lists in pfn order):
+ *   [kernel][reclaimable slab][movable: order-0 pages and folios in use, mixed, with holes]
+ *   [tail: never allocated]
  * Unmovable and reclaimable pages each claim whole MAX_PAGE_ORDER blocks by fallback (a
  * fresh zone is all MOVABLE), whose unused ends stay free in blocks of their type.  The
  * first movable pages go to the zone's last, partial block (the smallest free blocks).
@@ -1493,6 +1508,10 @@ struct pf_plan {
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
 	uint64_t unevictable;            /* of movable[PF_ANON_INACTIVE], the mlocked pages */
+	/* Folios of order >= 1 in use, anon and file (pf_plan_folios), part of movable[]. */
+	uint64_t folios[NR_PF_CLASSES][NR_PAGE_ORDERS];
+	uint64_t folio_pages;
+	uint64_t pcp_batch; /* the zone's per-cpu batch (refills: pf_folio_seq, struct pf_mix) */
 };
 
 #define PF_BLOCK (1u << MAX_PAGE_ORDER)
@@ -1512,12 +1531,65 @@ static void pf_leftover(uint64_t from, uint64_t out[NR_PAGE_ORDERS])
 	}
 }
 
+/* The zone's folios of order >= 1.  PMD-sized ones for FileHugePages and AnonHugePages,
+ * split over the zones as the node's file and anon LRU pages are (the file ones as the
+ * capture's removals of pre-capture PMD-sized page cache are, when it saw any); the rest of the page
+ * cache in folios of the orders the capture saw pre-capture page cache removed in, by
+ * pages (file_folio_pages below PF_PMD_ORDER: the PMD-sized ones are FileHugePages).
+ * They are laid out mixed with the order-0 pages (struct pf_mix).  Orders the per-cpu
+ * lists hold (<= PAGE_ALLOC_COSTLY_ORDER) are rounded down to whole refills
+ * (rmqueue_bulk via nr_pcp_alloc takes max(batch >> order, 2) blocks) and placed a whole
+ * refill at a time: none is left on a per-cpu list, so the layout is the same with the
+ * lists on or off.  The THP order's refill is one block. */
+static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
+{
+	const struct zoneinfo_zone *zz = &zi->zone[z];
+	uint64_t node[NR_PF_CLASSES] = { 0 };
+	for (int i = 0; i <= ZONE_MOVABLE; i++) {
+		node[PF_ANON] += zi->zone[i].inactive_anon + zi->zone[i].active_anon;
+		node[PF_FILE] += zi->zone[i].inactive_file + zi->zone[i].active_file;
+	}
+	uint64_t zone[NR_PF_CLASSES] = { zz->inactive_anon + zz->active_anon, zz->inactive_file + zz->active_file };
+	uint64_t thp[NR_PF_CLASSES] = { zi->anon_thp_pages, zi->file_thp_pages };
+	uint64_t have[NR_PF_CLASSES] = { pl->movable[PF_ANON_INACTIVE] + pl->movable[PF_ANON_ACTIVE],
+					 pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE] };
+	/* Where the capture removed pre-capture PMD-sized page cache, the file THPs lay: a
+	 * zone with none of those removals had none, whatever its LRU size. */
+	uint64_t removed = 0;
+	for (int i = 0; i <= ZONE_MOVABLE; i++)
+		removed += zi->file_pmd_removed[i];
+	if (removed) {
+		node[PF_FILE] = removed;
+		zone[PF_FILE] = zi->file_pmd_removed[z];
+	}
+	for (int c = 0; c < NR_PF_CLASSES; c++) {
+		uint64_t mine = node[c] ? thp[c] * zone[c] / node[c] : 0;
+		uint64_t n = MIN(mine, have[c]) >> PF_PMD_ORDER;
+		pl->folios[c][PF_PMD_ORDER] = n;
+		have[c] -= n << PF_PMD_ORDER;
+	}
+	uint64_t all = 0;
+	for (unsigned o = 0; o < PF_PMD_ORDER; o++)
+		all += zi->file_folio_pages[o];
+	for (unsigned o = 1; o < PF_PMD_ORDER && all; o++) {
+		uint64_t n = have[PF_FILE] * zi->file_folio_pages[o] / all >> o;
+		if (o <= PAGE_ALLOC_COSTLY_ORDER) {
+			uint64_t refill = MAX(zz->pcp_batch >> o, 2);
+			n -= n % refill;
+		}
+		pl->folios[PF_FILE][o] = n;
+	}
+	for (unsigned o = 1; o <= PF_PMD_ORDER; o++)
+		pl->folio_pages += (pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]) << o;
+}
+
 static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
 			 uint64_t rest_all, struct pf_plan *pl)
 {
 	const struct zoneinfo_zone *zz = &zi->zone[z];
 	memset(pl, 0, sizeof(*pl));
 	pl->managed = zz->managed;
+	pl->pcp_batch = zz->pcp_batch;
 	uint64_t avail = MIN(zz->managed, zz->free + zz->pcp_count); /* free to the allocator */
 	/* The fast path serves a zone while free > low, and a pcp refill then takes up to a
 	 * batch more: the lowest free a zone reaches without waking kswapd. */
@@ -1547,6 +1619,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	/* Unevictable pages (mlocked: the Unevictable of meminfo, nr_zone_unevictable) are
 	 * anon pages that go on the unevictable list: a hint mlock each. */
 	pl->unevictable = nlru ? MIN(lru_pages * zz->unevictable / nlru, pl->movable[PF_ANON_INACTIVE]) : 0;
+	pf_plan_folios(zi, z, pl);
 	pl->sreclaim = rest_all ? rest * MIN(zi->slab_reclaimable, rest_all) / rest_all : 0;
 	pl->kernel = rest - pl->sreclaim;
 	if (!fo || !fo->seen[z])
@@ -1570,8 +1643,8 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	 * blocks, taken after the holes are freed by MAX_PAGE_ORDER allocations that stay in
 	 * use (anon: never reclaimed without swap, and too large for compaction to move, as
 	 * the fully used blocks they stand for). */
-	uint64_t movable_in_use = in_use - rest;
-	uint64_t room = movable_in_use / 2, holes_pages = 0;
+	uint64_t singles = in_use - rest - pl->folio_pages; /* movable order-0 pages in use */
+	uint64_t room = singles / 2, holes_pages = 0;
 	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
 		uint64_t n = MIN(target[o], room);
 		pl->holes[o] = n;
@@ -1596,7 +1669,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	uint64_t peak_free = avail - holes_pages; /* the tail and the leftovers */
 	if (peak_free < floor)
 		pl->lumps = MIN((floor - peak_free + PF_BLOCK - 1) / PF_BLOCK,
-				(movable_in_use - MIN(movable_in_use, 2 * (holes_pages + 1))) / PF_BLOCK);
+				(singles - MIN(singles, 2 * (holes_pages + 1))) / PF_BLOCK);
 }
 
 /* The next movable kind, keeping the kinds in proportion along the zone (Bresenham). */
@@ -1626,13 +1699,20 @@ struct pf_emit {
 	struct import_prefill_stats *st;
 };
 
-static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
+static int pf_rec_order(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, unsigned order,
+			struct sim_error *err)
 {
 	pe->st->nr_records++;
 	if (!pe->fn)
 		return 0;
-	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp };
+	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp,
+				  .order = (uint8_t)order };
 	return pe->fn(pe->arg, &r, err);
+}
+
+static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
+{
+	return pf_rec_order(pe, kind, id, gfp, 0, err);
 }
 
 static int pf_hint(struct pf_emit *pe, uint64_t id, int kind, struct sim_error *err)
@@ -1660,31 +1740,173 @@ static gfp_t pf_zone_bits(int z)
 	return z == ZONE_DMA ? __GFP_DMA : z == ZONE_DMA32 ? __GFP_DMA32 : 0;
 }
 
-static gfp_t pf_movable_gfp(int z, enum pf_kind k)
+/* A movable folio of kind k: a compound page when order > 0. */
+static gfp_t pf_movable_gfp(int z, enum pf_kind k, unsigned order)
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | pf_zone_bits(z);
 	if (z == ZONE_DMA || z == ZONE_DMA32)
 		gfp &= ~(gfp_t)__GFP_HIGHMEM; /* a lowmem zone: as GFP_USER | __GFP_MOVABLE */
 	if (k == PF_ANON_INACTIVE || k == PF_ANON_ACTIVE)
 		gfp |= __GFP_ZERO;
+	if (order)
+		gfp |= __GFP_COMP;
 	return gfp;
 }
 
-/* The movable pages in use of one zone, as laid out: their ids and kinds. */
+/* The movable folios in use of one zone, as laid out: their ids, kinds and orders. */
 struct pf_slots {
 	uint64_t *id;
-	uint8_t *kind;
+	uint8_t *kind, *order;
 	uint64_t n;
 };
 
-/* The next movable page in use: its place is taken now (the layout), its object is
- * settled by pf_settle_lru. */
-static int pf_movable(struct pf_emit *pe, int z, const struct pf_plan *pl, uint64_t done[NR_PF_MOVABLE],
+/* The next movable order-0 page in use (kinds in proportion to total[]): its place is
+ * taken now (the layout), its object is settled by pf_settle_lru. */
+static int pf_movable(struct pf_emit *pe, int z, const uint64_t total[NR_PF_MOVABLE], uint64_t done[NR_PF_MOVABLE],
 		      struct pf_slots *sl, struct sim_error *err)
 {
-	enum pf_kind k = pf_next_kind(pl->movable, done);
+	enum pf_kind k = pf_next_kind(total, done);
 	sl->kind[sl->n] = (uint8_t)k;
-	return pf_alloc(pe, pf_movable_gfp(z, k), false, &sl->id[sl->n++], err);
+	sl->order[sl->n] = 0;
+	return pf_alloc(pe, pf_movable_gfp(z, k, 0), false, &sl->id[sl->n++], err);
+}
+
+/* The zone's folios of order >= 1 in the order they are laid out, in groups: a group is
+ * one per-cpu refill (max(batch >> order, 2) folios, rmqueue_bulk via nr_pcp_alloc in
+ * 6.12) at the orders the lists hold below PAGE_ALLOC_COSTLY_ORDER, else one folio.  The
+ * next group is of the order furthest behind its share of the folio pages (Bresenham),
+ * so the sizes are mixed; within an order anon and file are in proportion, and a folio
+ * is active when its class's active pages are behind their share.  Fills kind[] and
+ * order[] by folio, grp[] with each group's folio count; pages[k]: the folios' pages by
+ * kind.  Returns the number of groups. */
+static uint64_t pf_folio_seq(const struct pf_plan *pl, uint64_t batch, uint8_t *kind, uint8_t *order,
+			     uint64_t *grp, uint64_t pages[NR_PF_MOVABLE])
+{
+	uint64_t tot[NR_PAGE_ORDERS] = { 0 }, done_pages[NR_PAGE_ORDERS] = { 0 }, all = 0, all_done = 0;
+	uint64_t done[NR_PAGE_ORDERS][NR_PF_CLASSES] = { { 0 } };
+	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++) {
+		tot[o] = (pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]) << o;
+		all += tot[o];
+	}
+	uint64_t n = 0, ng = 0;
+	while (all_done < all) {
+		unsigned o = 0;
+		double lag_best = -1e300;
+		for (unsigned q = 1; q < NR_PAGE_ORDERS; q++) {
+			if (done_pages[q] >= tot[q])
+				continue;
+			double lag = (double)(all_done + 1) * (double)tot[q] / (double)all - (double)done_pages[q];
+			if (lag > lag_best)
+				lag_best = lag, o = q;
+		}
+		const uint64_t *want = (const uint64_t[NR_PF_CLASSES]){ pl->folios[PF_ANON][o], pl->folios[PF_FILE][o] };
+		uint64_t left = want[PF_ANON] + want[PF_FILE] - done[o][PF_ANON] - done[o][PF_FILE];
+		uint64_t g = o <= PAGE_ALLOC_COSTLY_ORDER ? MAX(batch >> o, 2) : 1;
+		g = MIN(g, left);
+		for (uint64_t i = 0; i < g; i++) {
+			uint64_t *d = done[o];
+			/* the class further behind its share of this order (Bresenham) */
+			int c = d[PF_ANON] < want[PF_ANON] && (d[PF_FILE] == want[PF_FILE] ||
+							      d[PF_ANON] * want[PF_FILE] <= d[PF_FILE] * want[PF_ANON])
+					? PF_ANON
+					: PF_FILE;
+			d[c]++;
+			int in = c == PF_ANON ? PF_ANON_INACTIVE : PF_FILE_INACTIVE, ac = in + 1;
+			bool active = pl->movable[ac] &&
+				      (!pl->movable[in] || pages[ac] * pl->movable[in] < pages[in] * pl->movable[ac]);
+			enum pf_kind k = (enum pf_kind)(active ? ac : in);
+			pages[k] += 1ull << o;
+			kind[n] = (uint8_t)k;
+			order[n++] = (uint8_t)o;
+		}
+		grp[ng++] = g;
+		done_pages[o] += g << o;
+		all_done += g << o;
+	}
+	return ng;
+}
+
+/* The cursor of one zone's movable fill (docs/import.md "Starting memory").  Every
+ * allocation is served from the smallest free block that fits (__rmqueue_smallest in
+ * 6.12; expand() keeps the upper halves).  Past the cursor x the free pages are whole
+ * blocks in pfn order, split from x into blocks whose order grows with their pfn; below
+ * it, `gap` pages are free in blocks all smaller than any past x: the zone's last,
+ * partial block at first, then what a folio's alignment skipped (a folio of order o goes
+ * to roundup(x, 2^o): the pages skipped form blocks of orders < o).  So order-0 pages
+ * fill the gap first, in ascending pfns, then go on at x; a folio group is placed only
+ * when the gap is empty (else a smaller folio could land in it).  Groups go in where the
+ * order-0 list of the per-cpu lists is empty too (a whole number of refills since the
+ * zone's first order-0 page) and each group is a whole refill of its order: at every
+ * change of order the lists hold nothing, so with the lists on the buddy lists see the
+ * same requests in the same order as with them off, and the layout is the same. */
+struct pf_mix {
+	uint8_t *kind, *order; /* the folios, in layout order (pf_folio_seq) */
+	uint64_t *grp;         /* folios per group */
+	uint64_t nr_grp, next_grp, next_folio;
+	uint64_t folio_all, folio_done; /* pages */
+	uint64_t zero_share;   /* order-0 allocations over which the folios are spread */
+	uint64_t zero_done;    /* order-0 allocations so far (in use and holes) */
+	uint64_t refill0;      /* order-0 pages a per-cpu refill takes */
+	uint64_t x, gap;
+};
+
+/* An order-0 allocation's place: the gap's pages first. */
+static void pf_mix_zero(struct pf_mix *mx)
+{
+	mx->zero_done++;
+	if (mx->gap)
+		mx->gap--;
+	else
+		mx->x++;
+}
+
+/* The next folio group at the cursor: its folios take their place now (the layout),
+ * their objects are settled with the rest by pf_settle_lru. */
+static int pf_mix_group(struct pf_emit *pe, int z, struct pf_mix *mx, struct pf_slots *sl, struct sim_error *err)
+{
+	uint64_t g = mx->grp[mx->next_grp++];
+	unsigned o = mx->order[mx->next_folio];
+	uint64_t y = (mx->x + (1ull << o) - 1) & ~((1ull << o) - 1);
+	mx->gap += y - mx->x;
+	mx->x = y + (g << o);
+	mx->folio_done += g << o;
+	for (uint64_t i = 0; i < g; i++, mx->next_folio++) {
+		enum pf_kind k = (enum pf_kind)mx->kind[mx->next_folio];
+		sl->kind[sl->n] = (uint8_t)k;
+		sl->order[sl->n] = (uint8_t)o;
+		uint64_t *id = &sl->id[sl->n++];
+		*id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+		pe->st->nr_folios[o]++;
+		if (pf_rec_order(pe, TR_ALLOC, *id, pf_movable_gfp(z, k, o), o, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* Before an order-0 page in use: the folio groups now due.  A group is due when, with
+ * half of it placed, the folios' share of the folio pages is no ahead of the order-0
+ * allocations' share of zero_share (the midpoint rule); placed only where the gap and
+ * the order-0 per-cpu list are empty. */
+static int pf_mix_point(struct pf_emit *pe, int z, struct pf_mix *mx, struct pf_slots *sl, struct sim_error *err)
+{
+	while (mx->next_grp < mx->nr_grp && !mx->gap && mx->zero_done % mx->refill0 == 0) {
+		uint64_t pages = mx->grp[mx->next_grp] << mx->order[mx->next_folio];
+		if ((2 * mx->folio_done + pages) * mx->zero_share > 2 * mx->zero_done * mx->folio_all)
+			break;
+		if (pf_mix_group(pe, z, mx, sl, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* An order-0 page in use, after the folio groups due. */
+static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, const uint64_t total[NR_PF_MOVABLE],
+			  uint64_t done[NR_PF_MOVABLE], struct pf_slots *sl, struct sim_error *err)
+{
+	if (pf_mix_point(pe, z, mx, sl, err))
+		return -1;
+	pf_mix_zero(mx);
+	return pf_movable(pe, z, total, done, sl, err);
 }
 
 /* The LRU order of a machine that has run for a while has nothing to do with where the
@@ -1707,20 +1929,22 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_
 		r ^= r >> 31;
 		uint64_t j = r % i;
 		uint64_t id = sl->id[i - 1];
-		uint8_t k = sl->kind[i - 1];
-		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j];
-		sl->id[j] = id, sl->kind[j] = k;
+		uint8_t k = sl->kind[i - 1], o = sl->order[i - 1];
+		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j], sl->order[i - 1] = sl->order[j];
+		sl->id[j] = id, sl->kind[j] = k, sl->order[j] = o;
 	}
 	for (uint64_t i = 0; i < sl->n; i++) {
 		enum pf_kind k = (enum pf_kind)sl->kind[i];
+		unsigned o = sl->order[i];
 		bool active = k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE;
-		if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) || pf_rec(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k), err))
+		if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) ||
+		    pf_rec_order(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k, o), o, err))
 			return -1;
 		/* folio_mark_accessed twice: inactive -> referenced -> active */
 		if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
 			return -1;
 		if (k == PF_ANON_INACTIVE && unevictable) {
-			unevictable--;
+			unevictable -= MIN(unevictable, 1ull << o);
 			if (pf_hint(pe, sl->id[i], HINT_MLOCK, err))
 				return -1;
 		}
@@ -1747,22 +1971,46 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	if (nr_holes && !ids)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
-	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK;
-	struct pf_slots sl = { .id = malloc((mv_left + 1) * sizeof(uint64_t)), .kind = malloc(mv_left + 1) };
-	if (!sl.id || !sl.kind) {
-		free(ids);
-		free(sl.id);
-		free(sl.kind);
-		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-	}
-	uint64_t x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim); /* zone offset of the cursor */
+	uint64_t nr_folios = 0;
+	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
+		nr_folios += pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o];
+	uint64_t mv_left = pl->movable[0] + pl->movable[1] + pl->movable[2] + pl->movable[3] - pl->lumps * PF_BLOCK -
+			   pl->folio_pages;
+	struct pf_slots sl = { .id = malloc((mv_left + nr_folios + 1) * sizeof(uint64_t)),
+			       .kind = malloc(mv_left + nr_folios + 1),
+			       .order = malloc(mv_left + nr_folios + 1) };
+	struct pf_mix mx = { .kind = malloc(nr_folios + 1), .order = malloc(nr_folios + 1),
+			     .grp = malloc((nr_folios + 1) * sizeof(uint64_t)) };
 	int rc = -1;
-	/* The zone's last, partial MAX_PAGE_ORDER block was handed over at boot in smaller
-	 * blocks, and the smallest free block of the type is always taken first: the first
-	 * movable pages fill it before any whole block. */
-	uint64_t tail_bits = MIN(pl->managed % PF_BLOCK, mv_left);
+	if (!sl.id || !sl.kind || !sl.order || !mx.kind || !mx.order || !mx.grp) {
+		sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		goto out;
+	}
+	/* The folios' sequence first; the order-0 pages' kinds then make up the rest of each
+	 * kind. */
+	uint64_t fpages[NR_PF_MOVABLE] = { 0 }, single[NR_PF_MOVABLE];
+	mx.nr_grp = pf_folio_seq(pl, pl->pcp_batch, mx.kind, mx.order, mx.grp, fpages);
+	for (int in = PF_ANON_INACTIVE; in < NR_PF_MOVABLE; in += 2) {
+		uint64_t cls = pl->movable[in] + pl->movable[in + 1] - fpages[in] - fpages[in + 1];
+		single[in] = MIN(pl->movable[in] - MIN(fpages[in], pl->movable[in]), cls);
+		single[in + 1] = cls - single[in];
+	}
+	mx.folio_all = pl->folio_pages;
+	mx.refill0 = MAX(pl->pcp_batch, 2);
+	/* The folios are spread over the order-0 allocations but those of the last two
+	 * MAX_PAGE_ORDER blocks' worth (and a refill), which are left to fill what the last
+	 * folio's alignment skipped: a group waits for a point where it may be placed. */
+	uint64_t zero_all = mv_left + hole_pages, reserve = 2 * PF_BLOCK + mx.refill0;
+	mx.zero_share = zero_all > reserve ? zero_all - reserve : 0;
+	/* zone offset of the cursor: past the kernel and slab blocks.  The zone's last, partial
+	 * MAX_PAGE_ORDER block was handed over at boot in smaller blocks, and the smallest free
+	 * block of the type is always taken first: it is the first gap, which the first
+	 * order-0 pages fill. */
+	mx.x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim);
+	mx.gap = pl->managed & (PF_BLOCK - 1);
+	uint64_t tail_bits = MIN(mx.gap, mv_left);
 	for (uint64_t i = 0; i < tail_bits; i++)
-		if (pf_movable(pe, z, pl, done, &sl, err))
+		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
 			goto out;
 	mv_left -= tail_bits;
 	unsigned o = 0;
@@ -1774,33 +2022,54 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 			while (!left[o])
 				o = (o + 1) % NR_PAGE_ORDERS;
 			ho = o;
-			o = (o + 1) % NR_PAGE_ORDERS;
 		}
+		/* pages in use before the hole, the folios due among them, and then as many
+		 * as fill what a folio's alignment skipped */
 		uint64_t gap = MAX(mv_left / (nr_holes + 1), 1);
-		uint64_t pad = (uint64_t)(-(int64_t)(x + gap)) & ((1ull << ho) - 1);
-		if (gap + pad + 1 > mv_left)
-			break; /* no pages in use left to separate it: the rest stays in the tail */
-		for (uint64_t i = 0; i < gap + pad; i++)
-			if (pf_movable(pe, z, pl, done, &sl, err))
+		if (gap > mv_left)
+			break;
+		for (uint64_t i = 0; i < gap; i++)
+			if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
 				goto out;
-		mv_left -= gap + pad;
-		x += gap + pad;
+		mv_left -= gap;
+		while (mx.gap && mv_left) {
+			pf_mix_zero(&mx);
+			mv_left--;
+			if (pf_movable(pe, z, single, done, &sl, err))
+				goto out;
+		}
+		uint64_t pad = (uint64_t)(-(int64_t)mx.x) & ((1ull << ho) - 1);
+		if (mx.gap || pad + 1 > mv_left)
+			break; /* no pages in use left to separate it: the rest stays in the tail */
+		for (uint64_t i = 0; i < pad; i++) {
+			pf_mix_zero(&mx);
+			if (pf_movable(pe, z, single, done, &sl, err))
+				goto out;
+		}
+		mv_left -= pad;
 		gfp_t hole_gfp = GFP_HIGHUSER_MOVABLE | zb;
 		if (zb)
 			hole_gfp &= ~(gfp_t)__GFP_HIGHMEM;
-		for (uint64_t i = 0; i < (1ull << ho); i++)
+		for (uint64_t i = 0; i < (1ull << ho); i++) {
+			pf_mix_zero(&mx);
 			if (pf_alloc(pe, hole_gfp, false, &ids[nids++], err))
 				goto out;
-		x += 1ull << ho;
+		}
 		pe->st->nr_hole_pages += 1ull << ho;
-		if (ho == 0 && pcp_left && nr_holes == pcp_left)
+		if (ho == 0 && pcp_left && nr_holes == pcp_left) {
 			pcp_left--;
-		else
+		} else {
 			left[ho]--;
+			o = (o + 1) % NR_PAGE_ORDERS;
+		}
 		nr_holes--;
 	}
 	while (mv_left--)
-		if (pf_movable(pe, z, pl, done, &sl, err))
+		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
+			goto out;
+	/* Groups not yet placed (too few order-0 pages to spread them over) go last. */
+	while (mx.next_grp < mx.nr_grp)
+		if (pf_mix_group(pe, z, &mx, &sl, err))
 			goto out;
 	if (pf_settle_lru(pe, z, &sl, pl->unevictable, err))
 		goto out;
@@ -1826,6 +2095,10 @@ out:
 	free(ids);
 	free(sl.id);
 	free(sl.kind);
+	free(sl.order);
+	free(mx.kind);
+	free(mx.order);
+	free(mx.grp);
 	return rc;
 }
 
@@ -1872,21 +2145,64 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 			return -1;
 		*have_fo = true;
 	}
-	if (o->meminfo_path && !zi->slab_reclaimable && !zi->slab_unreclaimable) {
+	if (o->meminfo_path) {
 		FILE *fp = fopen(o->meminfo_path, "r");
 		if (!fp)
 			return sim_error_set(err, EX_NOINPUT_, "%s: cannot open: %s", o->meminfo_path, strerror(errno));
+		bool slab = !zi->slab_reclaimable && !zi->slab_unreclaimable; /* zoneinfo's win */
 		char line[256];
 		unsigned long long kb;
 		while (fgets(line, sizeof(line), fp)) {
-			if (sscanf(line, "SReclaimable: %llu kB", &kb) == 1)
+			if (slab && sscanf(line, "SReclaimable: %llu kB", &kb) == 1)
 				zi->slab_reclaimable = kb / 4;
-			else if (sscanf(line, "SUnreclaim: %llu kB", &kb) == 1)
+			else if (slab && sscanf(line, "SUnreclaim: %llu kB", &kb) == 1)
 				zi->slab_unreclaimable = kb / 4;
+			else if (sscanf(line, "FileHugePages: %llu kB", &kb) == 1)
+				zi->file_thp_pages = kb / 4;
+			else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
+				zi->anon_thp_pages = kb / 4;
 		}
 		fclose(fp);
 	}
 	return 0;
+}
+
+struct pf_evictions {
+	struct u64map seen; /* pfns the capture allocated or added to the page cache */
+	struct zoneinfo *zi;
+	uint64_t *pages;
+	int64_t nr;
+};
+
+static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct pf_evictions *pe = arg;
+	if (ev->pfn == U64MAP_EMPTY)
+		return 0;
+	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
+		if (!map_get(&pe->seen, ev->pfn, 0))
+			return oom(err);
+	} else if (ev->id == FEV_FILEMAP_DELETE && ev->order >= 0 && ev->order <= MAX_PAGE_ORDER &&
+		   !map_find(&pe->seen, ev->pfn, 0)) {
+		pe->pages[ev->order] += 1ull << ev->order;
+		pe->nr++;
+		for (int z = 0; ev->order == PF_PMD_ORDER && z <= ZONE_MOVABLE; z++) {
+			const struct zoneinfo_zone *zz = &pe->zi->zone[z];
+			if (zz->spanned && ev->pfn >= zz->start_pfn && ev->pfn < zz->start_pfn + zz->spanned)
+				pe->zi->file_pmd_removed[z] += 1ull << PF_PMD_ORDER;
+		}
+	}
+	return 0;
+}
+
+int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
+				 struct sim_error *err)
+{
+	struct pf_evictions pe = { .zi = zi, .pages = zi->file_folio_pages };
+	struct ftrace_read_stats rs;
+	int rc = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
+	u64map_destroy(&pe.seen);
+	return rc ? -1 : pe.nr;
 }
 
 /* ---- SHA-256 of the source file, for the provenance key source_sha256. */

@@ -201,12 +201,16 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
  * with fo, the free memory's shape: holes allocated between pages in use and freed at
  * the end reproduce fo's free blocks per order, except the largest, which stay in the
  * never-allocated tail while the zone may not go below its low watermark (import.c
- * explains the layout; docs/import.md "Starting memory").  emit_fn NULL only counts. */
+ * explains the layout; docs/import.md "Starting memory").  Anon and page cache come in
+ * folios of the sizes zi gives (file_thp_pages, anon_thp_pages: PMD-sized;
+ * file_folio_pages: the rest of the page cache); all 0: order-0 pages.  emit_fn NULL
+ * only counts. */
 #define IMPORT_PREFILL_ID_BIT (1ull << 62)
 struct import_prefill_stats {
 	uint64_t nr_pages;                  /* pages in use when the prefill ends */
 	uint64_t nr_records;                /* records it emits */
 	uint64_t nr_hole_pages;             /* pages allocated and freed again to shape free memory */
+	uint64_t nr_folios[NR_PAGE_ORDERS]; /* movable folios in use by order (>= 1), all zones */
 	uint64_t short_pages[MAX_NR_ZONES]; /* in use in the capture, left free: the zone was
 	                                     * below the floor a replayed allocation may reach */
 };
@@ -214,9 +218,17 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err);
 
 /* Parse the files named by o->zoneinfo_path (required), buddyinfo_path or
- * pagetypeinfo_path (*have_fo: fo filled) and meminfo_path. */
+ * pagetypeinfo_path (*have_fo: fo filled) and meminfo_path (slab when zoneinfo lacks
+ * it, FileHugePages, AnonHugePages). */
 int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct zoneinfo_free_orders *fo,
 			bool *have_fo, struct sim_error *err);
+/* A first pass over the capture at path for the page cache's folio sizes: every
+ * mm_filemap_delete_from_page_cache of a pfn that no earlier mm_page_alloc or
+ * mm_filemap_add_to_page_cache of the capture named removed a folio that was in the page
+ * cache when the capture began; its pages are added to zi->file_folio_pages[order].
+ * Returns the folios counted, or -1 with err set (ftrace_read's errors). */
+int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
+				 struct sim_error *err);
 
 /* Text made fit for a header value: printable ASCII ('?' for other bytes), no spaces
  * at either end, and at most size - 1 bytes, keeping the end (a path's file name) after

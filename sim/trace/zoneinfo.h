@@ -33,6 +33,15 @@ struct zoneinfo {
 	/* Per-node stats (printed once per node, summed): slab pages, which the zones'
 	 * counters do not split. */
 	uint64_t slab_reclaimable, slab_unreclaimable;
+	/* What the starting state (import_prefill) takes from the other snapshots of the same
+	 * moment, not from zoneinfo: /proc/meminfo's FileHugePages and AnonHugePages in pages
+	 * (page cache and anon memory in PMD-sized folios), and the sizes of the page cache
+	 * folios the capture saw removed that it had not seen added (pre-capture page cache):
+	 * pages by folio order, all 0 when it saw none; and of those, the PMD-sized ones'
+	 * pages by the zone their pfn lies in (where the machine's file THPs were). */
+	uint64_t file_thp_pages, anon_thp_pages;
+	uint64_t file_folio_pages[NR_PAGE_ORDERS];
+	uint64_t file_pmd_removed[MAX_NR_ZONES];
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
 	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
 	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
