@@ -6,7 +6,8 @@
 # The pinning helper, swap and temporary files are removed after each capture.
 #
 #   tools/capture-corpus.sh MMSIM OUTDIR [NAME...]     names: writeback anon-swap thp-compact
-#                                                      refault compile hugetlb (default: all)
+#                                                      refault compile hugetlb metawalk mixed
+#                                                      (default: all)
 set -euo pipefail
 MMSIM=$(readlink -f "$1"); OUT=$(readlink -f "$2"); shift 2
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -129,7 +130,35 @@ do_hugetlb() {
 	capture hugetlb sh -c 'echo 128 > /proc/sys/vm/nr_hugepages; grep HugePages_Total /proc/meminfo; echo 0 > /proc/sys/vm/nr_hugepages'
 }
 
-names=("$@"); [ ${#names[@]} -eq 0 ] && names=(writeback anon-swap thp-compact refault compile hugetlb)
+# A directory tree walked with cold dentry and inode caches (drop_caches 2 frees the
+# reclaimable slab first): slab allocations by the thousand, which reclaim's shrinkers
+# trim under the pin's pressure.
+walk_tree() {
+	echo 2 > /proc/sys/vm/drop_caches
+	echo "find /usr /var/lib -xdev -printf '%s %i\\n' | wc -l"
+}
+do_metawalk() {
+	pin
+	capture metawalk sh -c "$(walk_tree)"
+}
+# The four together, one after the other: a file written back (dd + fsync), THP faults
+# in a MADV_HUGEPAGE region, a metadata walk, and the file read back.
+do_mixed() {
+	pin 512
+	capture mixed sh -c "dd if=/dev/zero of=$WORK/mx.dat bs=1M count=192 conv=fsync status=none
+python3 -c '
+import mmap
+n = 192 << 20
+m = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE)
+m.madvise(mmap.MADV_HUGEPAGE)
+for i in range(0, n, 4096):
+    m[i] = 1
+'
+$(walk_tree)
+cat $WORK/mx.dat > /dev/null; rm $WORK/mx.dat"
+}
+
+names=("$@"); [ ${#names[@]} -eq 0 ] && names=(writeback anon-swap thp-compact refault compile hugetlb metawalk mixed)
 for n in "${names[@]}"; do
 	echo "== $n" >&2
 	"do_${n//-/_}"
