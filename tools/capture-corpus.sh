@@ -135,7 +135,7 @@ do_hugetlb() {
 # trim under the pin's pressure.
 walk_tree() {
 	echo 2 > /proc/sys/vm/drop_caches
-	echo "find /usr /var/lib -xdev -printf '%s %i\\n' | wc -l"
+	echo "find /usr/share /usr/include -xdev -printf '%s %i\\n' | wc -l"
 }
 do_metawalk() {
 	pin
