@@ -325,6 +325,49 @@ static void test_refault_memcg(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* A swapped-out anon page that another task faults back in stays its owner's: swap-in
+ * charges the memcg its swap entry names, and its pages still count in the owner's OOM
+ * badness (oom_account added them when the object was new).  Task 1's 64 anon pages are
+ * swapped out by reclaim at priority 0 (no file pages: only anon to scan); task 2 faults
+ * one back in and frees it: every step keeps each task's badness equal to the anon pages
+ * its objects hold (oom_check), and the page is back in memcg 1, task 1's. */
+static void test_swapin_keeps_owner(void)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, NORMAL_PAGES, 1024);
+	cfg.machine.memcg.split_prefill = true;
+	cfg.devices.swap_pages = 1024;
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	struct mm_request r1 = { .task = 1, .mode = REQ_SYNC, .alloc_class = -1 };
+	for (uint64_t id = 1; id <= 64; id++)
+		CHECK(mm_alloc_req(&mm, &r1, id, ANON_GFP, 0) != PFN_NONE);
+	shrink_node_once(true, 0, 64);
+	mmtest_run_until(&mm, mm.engine->now_ns + NSEC_PER_SEC); /* the swap writes end */
+	shrink_node_once(true, 0, 64);                          /* and the clean copies go */
+	uint64_t swapped = 0, victim = 0;
+	for (uint64_t id = 1; id <= 64; id++) {
+		struct obj_slot *sl = obj_lookup(&mm.objs, id);
+		if (sl && sl->kind == OBJ_SWAPPED) {
+			swapped++;
+			victim = id;
+		}
+	}
+	CHECK(swapped > 0);
+	CHECK(check_ok());
+	struct mm_request r2 = { .task = 2, .mode = REQ_SYNC, .alloc_class = -1 };
+	CHECK(mm_access_req(&mm, &r2, victim));
+	CHECK_EQ(obj_lookup(&mm.objs, victim)->kind, OBJ_PAGES);
+	CHECK_EQ(obj_lookup(&mm.objs, victim)->task, 1);
+	CHECK_EQ(memcg_of(victim), 1);
+	CHECK(check_ok());
+	CHECK(mm_free_req(&mm, &r2, victim));
+	CHECK(check_ok());
+	mmtest_mm_destroy(&mm);
+}
+
 /* Randomized: tasks 0..3 allocate file and anon pages (some order 1), free, access and
  * dirty them on a machine with swap, under pressure, as engine actors, so kswapd, direct
  * reclaim, writeback, swap and compaction all run; every invariant holds throughout. */
@@ -384,6 +427,7 @@ int main(int argc, char **argv)
 	RUN(test_migrate_keeps_memcg);
 	RUN(test_check_catches);
 	RUN(test_refault_memcg);
+	RUN(test_swapin_keeps_owner);
 	RUN(test_random_pressure);
 	return TEST_END();
 }

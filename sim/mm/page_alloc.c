@@ -1038,7 +1038,11 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	s->pfn = pfn;
 	s->order = (uint8_t)order;
 	s->kind = OBJ_PAGES;
-	if (req)
+	/* A new object and a refaulted page-cache page belong to the task that faults them in
+	 * (mem_cgroup_charge of the new folio); a swapped-in anon page stays its owner's (its
+	 * swap entry names the memcg, and its pages still count in the owner's OOM badness,
+	 * which oom_account added when the object was new). */
+	if (req && (kind0 == OBJ_PENDING || kind0 == OBJ_EVICTED))
 		s->task = req->task;
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = PF_HEAD;
