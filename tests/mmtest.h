@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "mm/mm.h"
+#include "mm/vmscan.h"
 #include "trace/trace.h"
 #include "stats/procfs.h"
 
@@ -47,6 +48,25 @@ static inline char *mmtest_buddy_counts(const struct mm *mm, enum zone_type zt)
 	for (int o = 0; o < NR_PAGE_ORDERS; o++)
 		n += (size_t)snprintf(buf + n, 128 - n, "%s%lu", o ? " " : "", (unsigned long)z->free_area[o].nr_free);
 	return buf;
+}
+
+/* One shrink_node as reclaim runs it — vmscan_plan, its batches, vmscan_finish_node — over
+ * the zones up to Normal, writing and swapping allowed. */
+static inline void mmtest_shrink_node(struct mm *mm, bool kswapd, int priority, uint64_t nr_to_reclaim)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = nr_to_reclaim,
+		.reclaim_idx = ZONE_NORMAL,
+		.priority = priority,
+		.is_kswapd = kswapd,
+		.may_writepage = true,
+		.may_swap = true,
+	};
+	struct shrink_plan plan;
+	vmscan_plan(mm, &sc, &plan);
+	while (vmscan_plan_step(mm, &sc, &plan))
+		;
+	vmscan_finish_node(mm, &sc, &plan);
 }
 
 #endif

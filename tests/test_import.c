@@ -70,6 +70,20 @@ static struct import *run_import(const char *path, struct recs *out, struct ftra
 	return im;
 }
 
+/* The events in[0, n) through a fresh import (a 1 ns reorder window, records into rs),
+ * finished; the caller frees the import and rs->r. */
+static struct import *import_events(const struct ftrace_event *in, size_t n, struct recs *rs)
+{
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	memset(rs, 0, sizeof(*rs));
+	struct import *im = import_new(&io, collect, rs, &err);
+	for (size_t i = 0; i < n; i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	return im;
+}
+
 #define ID(gen, pfn) (((uint64_t)(gen) << 32) | (pfn))
 #define T(us) (10 * NSEC_PER_SEC + (us) * NSEC_PER_USEC)
 
@@ -284,10 +298,7 @@ static struct ftrace_event fev(sim_ns_t t, uint16_t id, const char *comm, uint32
  * 0x200 stands for A from then on, so the task's truncate frees A. */
 static void test_refault(void)
 {
-	struct recs rs = { 0 };
-	struct sim_error err = { 0 };
-	struct import_opts io = { .window_ns = 1 };
-	struct import *im = import_new(&io, collect, &rs, &err);
+	struct recs rs;
 	const uint64_t A = 1ull << 32 | 0x100, B = 1ull << 32 | 0x200;
 	const struct ftrace_event in[] = {
 		fev(1, FEV_PAGE_ALLOC, "cat", 10, 0x100, 0, 0),
@@ -298,9 +309,7 @@ static void test_refault(void)
 		fev(6, FEV_FILEMAP_ADD, "cat", 10, 0x200, 7, 3),
 		fev(7, FEV_PAGE_FREE, "rm", 11, 0x200, 0, 0),
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
-		CHECK_EQ(import_event(im, &in[i], &err), 0);
-	CHECK_EQ(import_finish(im, &err), 0);
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
 	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
 		{ 1, TR_ALLOC, A }, { 5, TR_ALLOC, B }, { 6, TR_FREE, B }, { 6, TR_ACCESS, A }, { 7, TR_FREE, A },
 	};
@@ -327,10 +336,7 @@ static void test_refault(void)
  * THP-marked one keep theirs. */
 static void test_thp_first_attempt_mask(void)
 {
-	struct recs rs = { 0 };
-	struct sim_error err = { 0 };
-	struct import_opts io = { .window_ns = 1 };
-	struct import *im = import_new(&io, collect, &rs, &err);
+	struct recs rs;
 	const gfp_t first = GFP_TRANSHUGE | __GFP_THISNODE | __GFP_NORETRY;
 	const gfp_t other = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_THISNODE | __GFP_NORETRY;
 	struct ftrace_event in[] = {
@@ -343,9 +349,7 @@ static void test_thp_first_attempt_mask(void)
 	in[1].gfp = GFP_TRANSHUGE, in[1].order = 9;
 	in[2].gfp = other, in[2].order = 9;
 	in[3].gfp = first, in[3].order = 8;
-	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
-		CHECK_EQ(import_event(im, &in[i], &err), 0);
-	CHECK_EQ(import_finish(im, &err), 0);
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
 	const gfp_t want[] = { GFP_TRANSHUGE, GFP_TRANSHUGE, other, first };
 	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
 	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++)
@@ -361,10 +365,7 @@ static void test_thp_first_attempt_mask(void)
  * kswapd is an effect. */
 static void test_fsync_waits(void)
 {
-	struct recs rs = { 0 };
-	struct sim_error err = { 0 };
-	struct import_opts io = { .window_ns = 1 };
-	struct import *im = import_new(&io, collect, &rs, &err);
+	struct recs rs;
 	struct ftrace_event in[] = {
 		fev(1, FEV_PAGE_ALLOC, "dd", 10, 0x100, 0, 0),
 		fev(2, FEV_FILEMAP_ADD, "dd", 10, 0x100, 7, 0),
@@ -379,9 +380,7 @@ static void test_fsync_waits(void)
 		fev(11, FEV_WRITEBACK_DIRTY_FOLIO, "dd", 10, 0, 7, 1),
 		fev(12, FEV_FOLIO_WAIT_WRITEBACK, "dd", 10, 0, 7, 1),
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
-		CHECK_EQ(import_event(im, &in[i], &err), 0);
-	CHECK_EQ(import_finish(im, &err), 0);
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
 	const uint64_t A = ID(1, 0x100), B = ID(1, 0x101);
 	size_t hints = 0, dirties = 0;
 	for (size_t i = 0; i < rs.nr; i++) {
@@ -449,10 +448,7 @@ static void test_free_prefill(void)
  * writing task is one COMPACT record; kcompactd's proactive order -1 is not. */
 static void test_manual_compaction(void)
 {
-	struct recs rs = { 0 };
-	struct sim_error err = { 0 };
-	struct import_opts io = { .window_ns = 1 };
-	struct import *im = import_new(&io, collect, &rs, &err);
+	struct recs rs;
 	const struct ftrace_event in[] = {
 		cev(1, FEV_COMPACTION_BEGIN, "sh", 5, 0),
 		cev(2, FEV_COMPACTION_FINISHED, "sh", 5, -1),  /* -> COMPACT at t=2 */
@@ -465,9 +461,7 @@ static void test_manual_compaction(void)
 		cev(9, FEV_COMPACTION_FINISHED, "kcompactd0", 36, -1),
 		cev(10, FEV_COMPACTION_FINISHED, "cc1", 7, 9), /* direct compaction: order 9 */
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
-		CHECK_EQ(import_event(im, &in[i], &err), 0);
-	CHECK_EQ(import_finish(im, &err), 0);
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
 	CHECK_EQ(rs.nr, 3);
 	if (rs.nr == 3) {
 		CHECK(rs.r[0].kind == TR_COMPACT && rs.r[0].time_ns == 2 && rs.r[0].task == 5 &&

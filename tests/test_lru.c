@@ -128,18 +128,7 @@ static void test_hint_cost_charged_per_page(void)
  * the plan takes the whole easy list first; the normal lists are empty. */
 static void reclaim_pass(void)
 {
-	struct scan_control sc = {
-		.nr_to_reclaim = 100000,
-		.reclaim_idx = ZONE_NORMAL,
-		.priority = DEF_PRIORITY,
-		.may_writepage = true,
-		.may_swap = true,
-	};
-	struct shrink_plan plan;
-	vmscan_plan(&mm, &sc, &plan);
-	while (vmscan_plan_step(&mm, &sc, &plan))
-		;
-	vmscan_finish_node(&mm, &sc, &plan);
+	mmtest_shrink_node(&mm, false, DEF_PRIORITY, 100000);
 }
 
 /* ereclaimable: ids 1..100 are written (dirty) and then fadvise(DONTNEED)'d at time 0:

@@ -61,22 +61,9 @@ static unsigned memcg_of(uint64_t id)
 	return page_memcg(&mm.pages[obj_lookup(&mm.objs, id)->pfn]);
 }
 
-/* One shrink_node as reclaim runs it (vmscan_plan, its batches, vmscan_finish_node). */
 static void shrink_node_once(bool kswapd, int priority, uint64_t nr_to_reclaim)
 {
-	struct scan_control sc = {
-		.nr_to_reclaim = nr_to_reclaim,
-		.reclaim_idx = ZONE_NORMAL,
-		.priority = priority,
-		.is_kswapd = kswapd,
-		.may_writepage = true,
-		.may_swap = true,
-	};
-	struct shrink_plan plan;
-	vmscan_plan(&mm, &sc, &plan);
-	while (vmscan_plan_step(&mm, &sc, &plan))
-		;
-	vmscan_finish_node(&mm, &sc, &plan);
+	mmtest_shrink_node(&mm, kswapd, priority, nr_to_reclaim);
 }
 
 /* Task 0's pages go to memcg 0, task 5's to memcg 1; each memcg's lruvec counts its own,
