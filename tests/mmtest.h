@@ -50,8 +50,8 @@ static inline char *mmtest_buddy_counts(const struct mm *mm, enum zone_type zt)
 	return buf;
 }
 
-/* One shrink_node as reclaim runs it — vmscan_plan, its batches, vmscan_finish_node — over
- * the zones up to Normal, writing and swapping allowed. */
+/* One shrink_node (vmscan_shrink_node) over the zones up to Normal, writing and swapping
+ * allowed. */
 static inline void mmtest_shrink_node(struct mm *mm, bool kswapd, int priority, uint64_t nr_to_reclaim)
 {
 	struct scan_control sc = {
@@ -62,11 +62,7 @@ static inline void mmtest_shrink_node(struct mm *mm, bool kswapd, int priority, 
 		.may_writepage = true,
 		.may_swap = true,
 	};
-	struct shrink_plan plan;
-	vmscan_plan(mm, &sc, &plan);
-	while (vmscan_plan_step(mm, &sc, &plan))
-		;
-	vmscan_finish_node(mm, &sc, &plan);
+	vmscan_shrink_node(mm, &sc);
 }
 
 #endif

@@ -818,6 +818,15 @@ void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shr
 	vmscan_sample_lowmem(mm);
 }
 
+void vmscan_shrink_node(struct mm *mm, struct scan_control *sc)
+{
+	struct shrink_plan plan;
+	vmscan_plan(mm, sc, &plan);
+	while (vmscan_plan_step(mm, sc, &plan))
+		;
+	vmscan_finish_node(mm, sc, &plan);
+}
+
 /* ---- direct reclaim --------------------------------------------------------------- */
 
 static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
@@ -911,14 +920,10 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	rs->nr_direct_reclaims++;
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
-		struct shrink_plan plan;
 		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
 		uint64_t refill0 = mm->vm_events[VM_PGREFILL];
 		sc.nr = (struct reclaim_stat){ 0 };
-		vmscan_plan(mm, &sc, &plan);
-		while (vmscan_plan_step(mm, &sc, &plan))
-			;
-		vmscan_finish_node(mm, &sc, &plan);
+		vmscan_shrink_node(mm, &sc);
 		sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
 					       sc.nr_reclaimed - reclaimed0);
 		mm_request_charge(ac->req, cost);

@@ -282,6 +282,9 @@ bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan
 /* End of shrink_node: anon ageing of the memcgs the plan walked, PGDAT flags,
  * kswapd_failures reset. */
 void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shrink_plan *plan);
+/* One whole shrink_node at sc->priority, without a pause between batches (direct reclaim;
+ * kswapd steps the plan itself, one engine slice per batch). */
+void vmscan_shrink_node(struct mm *mm, struct scan_control *sc);
 void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
 			  uint64_t nr_to_scan);
 /* The memcg of the pages task allocates (machine.memcg). */
