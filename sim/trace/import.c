@@ -1699,15 +1699,23 @@ struct pf_emit {
 	struct import_prefill_stats *st;
 };
 
-static int pf_rec_order(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, unsigned order,
-			struct sim_error *err)
+/* A prefill record (task 0, at the prefill's time): counted, and emitted when there is
+ * somewhere to emit it (a counting pass has none). */
+static int pf_put(struct pf_emit *pe, struct trace_record r, struct sim_error *err)
 {
 	pe->st->nr_records++;
 	if (!pe->fn)
 		return 0;
-	struct trace_record r = { .time_ns = pe->time_ns, .kind = (uint8_t)kind, .task = 0, .id = id, .gfp = gfp,
-				  .order = (uint8_t)order };
+	r.time_ns = pe->time_ns;
+	r.task = 0;
 	return pe->fn(pe->arg, &r, err);
+}
+
+static int pf_rec_order(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, unsigned order,
+			struct sim_error *err)
+{
+	return pf_put(pe, (struct trace_record){ .kind = (uint8_t)kind, .id = id, .gfp = gfp, .order = (uint8_t)order },
+		      err);
 }
 
 static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t gfp, struct sim_error *err)
@@ -1717,11 +1725,7 @@ static int pf_rec(struct pf_emit *pe, enum trace_kind kind, uint64_t id, gfp_t g
 
 static int pf_hint(struct pf_emit *pe, uint64_t id, int kind, struct sim_error *err)
 {
-	pe->st->nr_records++;
-	if (!pe->fn)
-		return 0;
-	struct trace_record r = { .time_ns = pe->time_ns, .kind = TR_HINT, .task = 0, .id = id, .arg = kind };
-	return pe->fn(pe->arg, &r, err);
+	return pf_put(pe, (struct trace_record){ .kind = TR_HINT, .id = id, .arg = kind }, err);
 }
 
 static int pf_alloc(struct pf_emit *pe, gfp_t gfp, bool active, uint64_t *id, struct sim_error *err)
@@ -2082,13 +2086,8 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		lump_gfp &= ~(gfp_t)__GFP_HIGHMEM;
 	for (uint64_t i = 0; i < pl->lumps; i++) {
 		id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
-		pe->st->nr_records++;
-		if (pe->fn) {
-			struct trace_record r = { .time_ns = pe->time_ns, .kind = TR_ALLOC, .id = id,
-						  .gfp = lump_gfp, .order = MAX_PAGE_ORDER };
-			if (pe->fn(pe->arg, &r, err))
-				goto out;
-		}
+		if (pf_rec_order(pe, TR_ALLOC, id, lump_gfp, MAX_PAGE_ORDER, err))
+			goto out;
 	}
 	rc = 0;
 out:
