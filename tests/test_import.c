@@ -1058,6 +1058,107 @@ static void test_free_prefill_folio(void)
 	free(rs.r);
 }
 
+/* Reclaim evicting page cache cached before the capture: a prefill page cache object
+ * stands for each evicted folio, taken in the order reclaim meets them.  Normal: pfns
+ * 1000..1109, managed 110, free 10, in use 4 inactive anon, 3 inactive file and 2 active
+ * file pages.  The prefill puts them on the LRU in a fixed shuffled order; reading that
+ * order off its records (a settled object is freed and allocated again, an active one
+ * then accessed twice), the file objects in reclaim order are the 3 inactive ones, in
+ * LRU order, then the 2 active ones.  kswapd deletes offsets 0..5 of ino 7 (pfns the
+ * capture never allocated): the first five claim those objects in that order, the sixth
+ * finds none left.  Then a task reads offset 1 again into pfn 0x200: its new object is
+ * freed and the second claimed object is accessed (a refault).  A free of a pre-capture
+ * page at the place of the first claimed object in the layout (place p of the 9 movable
+ * objects: pfn 1000 + ceil(p * 110 / 9)) skips the claimed file objects and releases the
+ * next anon object in layout order (wrapping to the first). */
+static void test_evict_prefill_file(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     101\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 4\n      nr_zone_inactive_file 3\n      nr_zone_active_file 2\n"
+		"  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	/* the prefill's own records: layout order and LRU order */
+	struct recs pf = { 0 };
+	struct import_prefill_stats pst;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+	uint64_t layout[9], nr_layout = 0, lru[9], nr_lru = 0;
+	bool freed[64] = { false }, active[64] = { false };
+	for (size_t i = 0; i < pf.nr; i++) {
+		const struct trace_record *r = &pf.r[i];
+		uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
+		if (n >= 64)
+			continue;
+		if (r->kind == TR_FREE)
+			freed[n] = true;
+		else if (r->kind == TR_ALLOC && (r->gfp & __GFP_MOVABLE) && !freed[n] && nr_layout < 9)
+			layout[nr_layout++] = n;
+		else if (r->kind == TR_ALLOC && freed[n] && !(r->gfp & __GFP_ZERO) && nr_lru < 9)
+			lru[nr_lru++] = n;
+		else if (r->kind == TR_ACCESS)
+			active[n] = true;
+	}
+	CHECK_EQ(nr_layout, 9);
+	CHECK_EQ(nr_lru, 5);
+	uint64_t want_claim[5], k = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (uint64_t i = 0; i < nr_lru; i++)
+			if (active[lru[i]] == (pass == 1))
+				want_claim[k++] = IMPORT_PREFILL_ID_BIT | lru[i];
+	CHECK_EQ(k, 5);
+	CHECK(!active[want_claim[0] & 63] && !active[want_claim[2] & 63] && active[want_claim[3] & 63]);
+	uint64_t p = 0, freed_anon = 0;
+	while (p < nr_layout && layout[p] != (want_claim[0] & 63))
+		p++;
+	/* the next object after p in layout order that is not a page cache one */
+	for (uint64_t i = 0; i < nr_layout && !freed_anon; i++) {
+		uint64_t n = layout[(p + i) % nr_layout];
+		bool file = false;
+		for (uint64_t j = 0; j < nr_lru; j++)
+			file |= lru[j] == n;
+		if (!file)
+			freed_anon = n;
+	}
+	CHECK(freed_anon != 0);
+
+	struct recs rs = { 0 };
+	struct import_opts io = { .window_ns = 1, .prefill_zi = &zi };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	struct ftrace_event in[9];
+	for (unsigned i = 0; i < 6; i++)
+		in[i] = fev(1 + i, FEV_FILEMAP_DELETE, "kswapd0", 36, 1050 + i, 7, i);
+	in[6] = fev(10, FEV_PAGE_ALLOC, "cat", 10, 0x200, 0, 0);
+	in[7] = fev(11, FEV_FILEMAP_ADD, "cat", 10, 0x200, 7, 1);
+	in[8] = mkev(12, 12, 1000 + (p * 110 + 8) / 9, false);
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t B = 1ull << 32 | 0x200;
+	const struct { uint8_t kind; uint64_t id; } want[] = {
+		{ TR_ALLOC, B }, { TR_FREE, B }, { TR_ACCESS, want_claim[1] },
+		{ TR_FREE, IMPORT_PREFILL_ID_BIT | freed_anon },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].id, want[i].id);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->evict_prefill, 5);
+	CHECK_EQ(st->refault, 1);
+	CHECK_EQ(st->free_prefill, 1);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+	free(pf.r);
+}
+
 static void test_meta_text(void)
 {
 	char b[12];
@@ -1321,6 +1422,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_folios_mixed);
 	RUN(test_prefill_file_thp_zones);
 	RUN(test_free_prefill_folio);
+	RUN(test_evict_prefill_file);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

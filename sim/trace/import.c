@@ -207,6 +207,19 @@ static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v);
 #define TS_MANUAL_COMPACT (1ull << 62) /* a compact_memory write: COMPACT already emitted */
 #define TS_VPAGE_MASK ((1ull << 48) - 1)
 
+/* pf_state[n] of prefill object n */
+#define PFS_USED 1u   /* a movable object in use */
+#define PFS_HOLE 2u   /* freed (a hole, or a settled object about to come back) */
+#define PFS_ACTIVE 4u /* on an active list */
+#define PFS_FILE 8u   /* page cache */
+#define PFS_GONE 16u  /* released by a free, or standing for a folio reclaim evicted */
+
+/* A growable array of prefill object numbers. */
+struct pf_list {
+	uint32_t *n;
+	size_t len, cap;
+};
+
 #define CMA_ID_BIT (1ull << 63)
 #define USER_ADDR_LIMIT (1ull << 47) /* x86-64 user space ends below 0x0000800000000000 */
 
@@ -240,11 +253,17 @@ struct import {
 	/* The prefill's movable objects in use below MAX_PAGE_ORDER, in layout order, per
 	 * bucket (DMA, DMA32, Normal and Movable) and order: n of id IMPORT_PREFILL_ID_BIT | n.
 	 * pf_next[b][o][i] is the first index >= i not yet released (path-compressed),
-	 * pf_len[b][o] when none. */
-	uint32_t *pf_ids[3][MAX_PAGE_ORDER], *pf_next[3][MAX_PAGE_ORDER];
-	size_t pf_len[3][MAX_PAGE_ORDER], pf_cap[3][MAX_PAGE_ORDER];
-	uint8_t *pf_state; /* by n: 1 movable in use, 2 freed (a hole) */
+	 * pf_ids[b][o].len when none. */
+	struct pf_list pf_ids[3][MAX_PAGE_ORDER];
+	uint32_t *pf_next[3][MAX_PAGE_ORDER];
+	/* The prefill's page cache folios per bucket and order in LRU order, oldest first:
+	 * inactive ones, then active ones, each as pf_settle_lru put them on the LRU.
+	 * pf_file_pos is the first not yet claimed for a reclaim-evicted pre-capture folio. */
+	struct pf_list pf_file[3][MAX_PAGE_ORDER];
+	size_t pf_file_pos[3][MAX_PAGE_ORDER];
+	uint8_t *pf_state; /* by n: PFS_* */
 	size_t pf_state_cap;
+	uint64_t pf_last; /* the prefill object settled last (pf_collect) */
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
 	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
 	 * never straddles one), so most tail lookups stop after one probe. */
@@ -276,7 +295,23 @@ static int pf_bucket(gfp_t gfp)
 	return (gfp & __GFP_DMA) ? 0 : (gfp & __GFP_DMA32) ? 1 : 2;
 }
 
-/* Collects the prefill's movable objects below MAX_PAGE_ORDER (an import_emit_fn). */
+static int pf_push(struct pf_list *l, uint64_t n, struct sim_error *err)
+{
+	if (l->len == l->cap) {
+		size_t cap = MAX(1024, l->cap * 2);
+		uint32_t *v = realloc(l->n, cap * sizeof(*v));
+		if (!v)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		l->n = v;
+		l->cap = cap;
+	}
+	l->n[l->len++] = (uint32_t)n;
+	return 0;
+}
+
+/* Collects the prefill's movable objects below MAX_PAGE_ORDER (an import_emit_fn): in
+ * layout order as they are first allocated, and the page cache ones again in LRU order
+ * as pf_settle_lru brings them back. */
 static int pf_collect(void *arg, const struct trace_record *rec, struct sim_error *err)
 {
 	struct import *im = arg;
@@ -293,27 +328,60 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 		im->pf_state_cap = cap;
 	}
 	if (rec->kind == TR_FREE) {
-		im->pf_state[n] = 2;
+		im->pf_state[n] = PFS_HOLE;
+		return 0;
+	}
+	if (rec->kind == TR_ACCESS && n == im->pf_last) {
+		im->pf_state[n] |= PFS_ACTIVE;
 		return 0;
 	}
 	/* MAX_PAGE_ORDER ones are the lumps: whole blocks in use, never released */
 	if (rec->kind != TR_ALLOC || rec->order >= MAX_PAGE_ORDER || !(rec->gfp & __GFP_MOVABLE))
 		return 0;
-	if (im->pf_state[n] == 2) {
-		im->pf_state[n] = 1; /* pf_settle_lru: the object back in its place */
-		return 0;
-	}
 	int b = pf_bucket(rec->gfp), o = rec->order;
-	if (im->pf_len[b][o] == im->pf_cap[b][o]) {
-		size_t cap = MAX(1024, im->pf_cap[b][o] * 2);
-		uint32_t *v = realloc(im->pf_ids[b][o], cap * sizeof(*v));
-		if (!v)
-			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		im->pf_ids[b][o] = v;
-		im->pf_cap[b][o] = cap;
+	im->pf_last = n;
+	if (im->pf_state[n] == PFS_HOLE) {
+		/* pf_settle_lru: the object back in its place, now on the LRU */
+		im->pf_state[n] = PFS_USED;
+		if (rec->gfp & __GFP_ZERO)
+			return 0;
+		im->pf_state[n] |= PFS_FILE;
+		return pf_push(&im->pf_file[b][o], n, err);
 	}
-	im->pf_ids[b][o][im->pf_len[b][o]++] = (uint32_t)n;
-	im->pf_state[n] = 1;
+	im->pf_state[n] = PFS_USED;
+	return pf_push(&im->pf_ids[b][o], n, err);
+}
+
+/* Keeps the objects still in use (holes dropped), in order. */
+static void pf_keep_used(struct pf_list *l, const uint8_t *state)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < l->len; i++)
+		if (state[l->n[i]] & PFS_USED)
+			l->n[k++] = l->n[i];
+	l->len = k;
+}
+
+/* Orders the page cache folios as reclaim meets them: the inactive ones oldest first,
+ * then the active ones oldest first (they are deactivated from the active list's tail). */
+static int pf_order_lru(struct pf_list *l, const uint8_t *state, struct sim_error *err)
+{
+	if (!l->len)
+		return 0;
+	uint32_t *v = malloc(l->len * sizeof(*v));
+	if (!v)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	size_t k = 0;
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < l->len; i++) {
+			uint8_t st = state[l->n[i]];
+			if ((st & PFS_USED) && !!(st & PFS_ACTIVE) == pass)
+				v[k++] = l->n[i];
+		}
+	free(l->n);
+	l->n = v;
+	l->cap = l->len;
+	l->len = k;
 	return 0;
 }
 
@@ -325,11 +393,10 @@ static int pf_index(struct import *im, struct sim_error *err)
 		return -1;
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
-			size_t k = 0;
-			for (size_t i = 0; i < im->pf_len[b][o]; i++)
-				if (im->pf_state[im->pf_ids[b][o][i]] == 1)
-					im->pf_ids[b][o][k++] = im->pf_ids[b][o][i];
-			im->pf_len[b][o] = k;
+			pf_keep_used(&im->pf_ids[b][o], im->pf_state);
+			if (pf_order_lru(&im->pf_file[b][o], im->pf_state, err))
+				return -1;
+			size_t k = im->pf_ids[b][o].len;
 			im->pf_next[b][o] = malloc((k + 1) * sizeof(uint32_t));
 			if (!im->pf_next[b][o])
 				return sim_error_set(err, EX_SOFTWARE_, "out of memory");
@@ -337,11 +404,8 @@ static int pf_index(struct import *im, struct sim_error *err)
 				im->pf_next[b][o][i] = (uint32_t)i;
 		}
 	}
-	free(im->pf_state);
-	im->pf_state = NULL;
 	return 0;
 }
-
 static size_t pf_find(uint32_t *next, size_t i)
 {
 	size_t r = i;
@@ -355,46 +419,88 @@ static size_t pf_find(uint32_t *next, size_t i)
 	return r;
 }
 
+/* The zone of pfn in the capture's zoneinfo (-1: none) and its prefill bucket. */
+static int pf_zone(const struct import *im, uint64_t pfn, int *bucket)
+{
+	const struct zoneinfo *zi = im->opts.prefill_zi;
+	int z = -1;
+	for (int i = 0; i <= ZONE_MOVABLE; i++)
+		if (zi->zone[i].spanned && pfn >= zi->zone[i].start_pfn &&
+		    pfn < zi->zone[i].start_pfn + zi->zone[i].spanned)
+			z = i;
+	*bucket = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
+	return z;
+}
+
+/* The first object at index >= i of pf_ids[b][o] still in use: released indices and
+ * objects gone otherwise (a claimed page cache folio) are skipped. len when none. */
+static size_t pf_avail(struct import *im, int b, unsigned o, size_t i)
+{
+	uint32_t *next = im->pf_next[b][o];
+	size_t len = im->pf_ids[b][o].len;
+	for (i = pf_find(next, i); i < len && (im->pf_state[im->pf_ids[b][o].n[i]] & PFS_GONE);
+	     i = pf_find(next, i + 1))
+		next[i] = (uint32_t)(i + 1);
+	return i;
+}
+
 /* A free of a page allocated before the capture: release a prefill folio of the same
  * order in the pfn's zone while there is one, else 2^order order-0 ones, from the pfn's
  * relative place in the zone onwards. */
 static int free_prefill(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	const struct zoneinfo *zi = im->opts.prefill_zi;
-	int z = -1;
-	for (int i = 0; i <= ZONE_MOVABLE; i++)
-		if (zi->zone[i].spanned && ev->pfn >= zi->zone[i].start_pfn &&
-		    ev->pfn < zi->zone[i].start_pfn + zi->zone[i].spanned)
-			z = i;
+	int b, z = pf_zone(im, ev->pfn, &b);
 	if (z < 0)
 		return 1;
-	int b = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
 	unsigned order = ev->order > 0 ? (unsigned)ev->order : 0, o = 0;
-	if (order && order < MAX_PAGE_ORDER && pf_find(im->pf_next[b][order], 0) < im->pf_len[b][order])
+	if (order && order < MAX_PAGE_ORDER && pf_avail(im, b, order, 0) < im->pf_ids[b][order].len)
 		o = order;
-	size_t len = im->pf_len[b][o];
-	uint32_t *next = im->pf_next[b][o];
+	size_t len = im->pf_ids[b][o].len;
 	if (!len)
 		return 1;
 	size_t pos = (size_t)((ev->pfn - zi->zone[z].start_pfn) * len / zi->zone[z].spanned);
 	uint64_t nr = 1ull << (order - o);
-	size_t i = pf_find(next, pos);
+	size_t i = pf_avail(im, b, o, pos);
 	if (i == len)
-		i = pf_find(next, 0);
+		i = pf_avail(im, b, o, 0);
 	if (i == len)
 		return 1; /* all released */
 	im->st.free_prefill++;
 	for (uint64_t k = 0; k < nr && i < len; k++) {
+		uint32_t n = im->pf_ids[b][o].n[i];
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-					  .id = IMPORT_PREFILL_ID_BIT | im->pf_ids[b][o][i] };
-		next[i] = (uint32_t)(i + 1);
+					  .id = IMPORT_PREFILL_ID_BIT | n };
+		im->pf_next[b][o][i] = (uint32_t)(i + 1);
+		im->pf_state[n] |= PFS_GONE;
 		if (k)
 			im->st.implied++;
 		if (emit(im, ev, &r, err))
 			return -1;
-		i = pf_find(next, i + 1);
+		i = pf_avail(im, b, o, i + 1);
 	}
 	return 0;
+}
+
+/* Reclaim evicting a page cache folio cached before the capture: a prefill page cache
+ * folio of its zone and order stands for it from now on, the next one in the order
+ * reclaim meets them (pf_order_lru), so that the folio's refault (the next page cache
+ * add of its offset) touches the object the simulator's reclaim has most likely evicted
+ * at the same point.  Returns its id, 0 when none is left. */
+static uint64_t claim_prefill_file(struct import *im, const struct ftrace_event *ev)
+{
+	int b;
+	if (ev->order < 0 || ev->order >= MAX_PAGE_ORDER || pf_zone(im, ev->pfn, &b) < 0)
+		return 0;
+	struct pf_list *l = &im->pf_file[b][ev->order];
+	size_t *pos = &im->pf_file_pos[b][ev->order];
+	while (*pos < l->len && (im->pf_state[l->n[*pos]] & PFS_GONE))
+		++*pos;
+	if (*pos == l->len)
+		return 0;
+	uint32_t n = l->n[(*pos)++];
+	im->pf_state[n] |= PFS_GONE;
+	return IMPORT_PREFILL_ID_BIT | n;
 }
 
 struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn, void *arg,
@@ -443,7 +549,8 @@ void import_free(struct import *im)
 	u64map_destroy(&im->write_pending);
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
-			free(im->pf_ids[b][o]);
+			free(im->pf_ids[b][o].n);
+			free(im->pf_file[b][o].n);
 			free(im->pf_next[b][o]);
 		}
 	}
@@ -830,20 +937,28 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = old_id };
 		return emit(im, ev, &f, err) || emit(im, ev, &r, err) ? -1 : 0;
 	}
+	bool reclaim = cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM;
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-	if (!m || m->val != ev->pfn)
-		return 0;
-	map_del(&im->pagecache, m);
-	/* Reclaim evicting a page cache page: the object stays in the native trace (the
-	 * simulator reclaims by its own choice); remember it for the refault. */
 	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
-	if ((cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM) && s && (s->val & PS_LIVE) &&
-	    !(s->val & PS_EFFECT)) {
-		struct map_slot *e = map_get(&im->evicted, ev->ino, ev->index);
-		if (!e)
-			return oom(err);
-		e->val = slot_id(im, ev->pfn, s->val);
+	uint64_t id = 0;
+	if (m && m->val == ev->pfn) {
+		map_del(&im->pagecache, m);
+		/* Reclaim evicting a page cache page: the object stays in the native trace
+		 * (the simulator reclaims by its own choice); remember it for the refault. */
+		if (reclaim && s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT))
+			id = slot_id(im, ev->pfn, s->val);
+	} else if (!m && reclaim && im->opts.prefill_zi && !(s && (s->val & PS_LIVE)) &&
+		   !covering(im, ev->pfn)) {
+		/* ... or a folio that was cached before the capture */
+		if ((id = claim_prefill_file(im, ev)))
+			im->st.evict_prefill++;
 	}
+	if (!id)
+		return 0;
+	struct map_slot *e = map_get(&im->evicted, ev->ino, ev->index);
+	if (!e)
+		return oom(err);
+	e->val = id;
 	return 0;
 }
 
@@ -1455,6 +1570,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		s->free_prefill);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
 		s->refault);
+	fprintf(fp, "evicted before-capture folios: %" PRIu64 " (a prefill page cache object stands for each)\n",
+		s->evict_prefill);
 	fprintf(fp, "fsyncs: %" PRIu64 " files a task waited on the writeback of (implied HINT sync of their page cache)\n",
 		s->fsync);
 	fprintf(fp, "dirty folios placed by the task's last write allocation (no filemap event): %" PRIu64 "\n",

@@ -112,6 +112,9 @@ struct import_stats {
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
 	                                          * implied FREE of the new page's object and
 	                                          * ACCESS of the evicted one */
+	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
+	                                          * before the capture: a prefill file object
+	                                          * stands for it (for its refault) */
 	uint64_t fsync;                          /* files synced: a task's first wait on their
 	                                          * writeback since they were dirtied (implied
 	                                          * HINT sync of their page cache objects) */
