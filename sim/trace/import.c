@@ -220,6 +220,21 @@ struct pf_list {
 	size_t len, cap;
 };
 
+/* A growable array of page offsets in a file. */
+struct ofs_list {
+	uint64_t *ofs;
+	size_t len, cap;
+};
+
+/* ---- page cache (key: ino, index): the folio's pfn, and PC_LISTED while its offset is
+ * on the file's list of offsets dirtied since the last sync */
+#define PC_LISTED (1ull << 63)
+#define PC_PFN_MASK (PC_LISTED - 1)
+
+/* ---- files (key: ino) */
+#define FILE_SYNCED (1ull << 63)
+#define FILE_DIRTY_MASK (FILE_SYNCED - 1)
+
 #define CMA_ID_BIT (1ull << 63)
 #define USER_ADDR_LIMIT (1ull << 47) /* x86-64 user space ends below 0x0000800000000000 */
 
@@ -244,9 +259,13 @@ struct import {
 	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
 	 * one derived from the pfn (a refaulted object's new page) */
 	struct u64map alias;
-	/* ino -> 1 once a task's wait on its writeback has synced it (fsync), until the file
-	 * is dirtied again */
-	struct u64map synced;
+	/* ino -> FILE_SYNCED once a task's wait on its writeback has synced it (fsync),
+	 * until the file is dirtied again; | n + 1 when dirty[n] lists its offsets */
+	struct u64map files;
+	/* per file: the offsets dirtied since its last sync (each once: their page cache
+	 * slot is marked PC_LISTED while listed), so a sync costs what it writes */
+	struct ofs_list *dirty;
+	size_t nr_dirty, cap_dirty;
 	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
 	 * no dirty folio has named yet */
 	struct u64map write_pending;
@@ -545,7 +564,10 @@ void import_free(struct import *im)
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->alias);
-	u64map_destroy(&im->synced);
+	u64map_destroy(&im->files);
+	for (size_t i = 0; i < im->nr_dirty; i++)
+		free(im->dirty[i].ofs);
+	free(im->dirty);
 	u64map_destroy(&im->write_pending);
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
@@ -941,7 +963,7 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
 	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
 	uint64_t id = 0;
-	if (m && m->val == ev->pfn) {
+	if (m && (m->val & PC_PFN_MASK) == ev->pfn) {
 		map_del(&im->pagecache, m);
 		/* Reclaim evicting a page cache page: the object stays in the native trace
 		 * (the simulator reclaims by its own choice); remember it for the refault. */
@@ -968,7 +990,7 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-	uint64_t pfn = m ? m->val : 0;
+	uint64_t pfn = m ? m->val & PC_PFN_MASK : 0;
 	struct map_slot *s = m ? map_find(&im->pfns, pfn, 0) : NULL;
 	if (!m) {
 		/* No filemap events: a write(2) allocates its folio (__GFP_WRITE, in
@@ -987,9 +1009,35 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 		im->st.dirty_unmapped++;
 		return 0;
 	}
-	struct map_slot *y = map_find(&im->synced, ev->ino, 0);
-	if (y)
-		map_del(&im->synced, y); /* dirty again: the next wait is another sync */
+	struct map_slot *f = map_get(&im->files, ev->ino, 0);
+	if (!f)
+		return oom(err);
+	f->val &= ~FILE_SYNCED; /* dirty again: the next wait is another sync */
+	if (m && !(m->val & PC_LISTED)) {
+		if (!(f->val & FILE_DIRTY_MASK)) {
+			if (im->nr_dirty == im->cap_dirty) {
+				size_t cap = MAX(64, im->cap_dirty * 2);
+				struct ofs_list *d = realloc(im->dirty, cap * sizeof(*d));
+				if (!d)
+					return oom(err);
+				im->dirty = d;
+				im->cap_dirty = cap;
+			}
+			im->dirty[im->nr_dirty++] = (struct ofs_list){ 0 };
+			f->val |= im->nr_dirty;
+		}
+		struct ofs_list *d = &im->dirty[(f->val & FILE_DIRTY_MASK) - 1];
+		if (d->len == d->cap) {
+			size_t cap = MAX(16, d->cap * 2);
+			uint64_t *v = realloc(d->ofs, cap * sizeof(*v));
+			if (!v)
+				return oom(err);
+			d->ofs = v;
+			d->cap = cap;
+		}
+		d->ofs[d->len++] = ev->index;
+		m->val |= PC_LISTED;
+	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_DIRTY, .task = ev->pid,
 				  .id = slot_id(im, pfn, s->val) };
 	return emit(im, ev, &r, err);
@@ -1004,29 +1052,34 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
  * effects. */
 static int handle_wait_writeback(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
-	if (effect_cause(im, ev) >= 0 || comm_is(ev->comm, "kworker") || map_find(&im->synced, ev->ino, 0))
+	if (effect_cause(im, ev) >= 0 || comm_is(ev->comm, "kworker"))
 		return 0;
-	struct map_slot *y = map_get(&im->synced, ev->ino, 0);
-	if (!y)
+	struct map_slot *f = map_get(&im->files, ev->ino, 0);
+	if (!f)
 		return oom(err);
-	y->val = 1;
+	if (f->val & FILE_SYNCED)
+		return 0;
+	f->val |= FILE_SYNCED;
 	im->st.fsync++;
-	const struct u64map *pc = &im->pagecache;
-	for (uint32_t k = 0; k < pc->cap; k++) {
-		if (!u64map_live(pc, &map_type, k))
-			continue;
-		const struct map_slot *m = u64map_slot(pc, &map_type, k);
-		if (m->a != ev->ino)
-			continue;
-		const struct map_slot *s = map_find(&im->pfns, m->val, 0);
+	if (!(f->val & FILE_DIRTY_MASK))
+		return 0;
+	struct ofs_list *d = &im->dirty[(f->val & FILE_DIRTY_MASK) - 1];
+	for (size_t i = 0; i < d->len; i++) {
+		struct map_slot *m = map_find(&im->pagecache, ev->ino, d->ofs[i]);
+		if (!m || !(m->val & PC_LISTED))
+			continue; /* evicted or truncated since it was dirtied */
+		m->val &= ~PC_LISTED;
+		uint64_t pfn = m->val & PC_PFN_MASK;
+		const struct map_slot *s = map_find(&im->pfns, pfn, 0);
 		if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT))
 			continue;
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
-					  .id = slot_id(im, m->val, s->val), .arg = HINT_SYNC };
+					  .id = slot_id(im, pfn, s->val), .arg = HINT_SYNC };
 		im->st.implied++;
 		if (emit(im, ev, &r, err))
 			return -1;
 	}
+	d->len = 0;
 	return 0;
 }
 
