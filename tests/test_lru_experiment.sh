@@ -9,7 +9,9 @@
 #     (Mel Gorman's first caveat); its stalls are missed, not announced, by the
 #     free + easily-reclaimable level at the default threshold, while a threshold of an
 #     eighth of memory announces some (configs/lru/notify.md; whether it also raises false
-#     alarms depends on the seed at this scale, so it is reported, not asserted);
+#     alarms depends on the seed at this scale, so it is reported, not asserted).  At this
+#     scale a seed may not stall at all (the flusher keeps ahead): the two stall checks
+#     hold for every seed that stalls, and at least two of the three must;
 #   compaction migrates easy-list pages (his second caveat);
 #   at 20 us per page marked, ereclaimable finishes later than classic: the marking cost
 #     has erased the gain (configs/lru/hint-cost.md);
@@ -31,6 +33,7 @@ run() { # NAME SEED ARGS...
 	# shellcheck disable=SC2068
 	"$MMSIM" run "$cfg" --seed "$seed" $@ -o "$out/$name-$seed" >/dev/null
 }
+stalled=0
 for seed in 11 12 13; do
 	for p in classic ereclaimable; do
 		run "$p-fast" $seed --set policy.reclaim=$p
@@ -65,11 +68,15 @@ for seed in 11 12 13; do
 	check "seed $seed: ereclaimable finishes sooner than classic (free hints)" [ "$el_e" -lt "$el_c" ]
 	check "seed $seed: slow device: >10x the easy-list pages left behind" [ "$rs_es" -gt $((10 * (rs_e + 1))) ]
 	check "seed $seed: slow device: kswapd scans >5x more than classic" [ "$sk_es" -gt $((5 * sk_cs)) ]
-	check "seed $seed: slow device: stalls missed outnumber stalls announced" [ "$miss" -gt "$warned" ]
-	check "seed $seed: slow device, 32 MiB threshold: some stalls announced" [ "$nt_warned" -gt 0 ]
+	if [ $((miss + warned)) -gt 0 ]; then
+		stalled=$((stalled + 1))
+		check "seed $seed: slow device: stalls missed outnumber stalls announced" [ "$miss" -gt "$warned" ]
+		check "seed $seed: slow device, 32 MiB threshold: some stalls announced" [ "$nt_warned" -gt 0 ]
+	fi
 	check "seed $seed: compaction migrates easy-list pages" [ "$mig" -gt 0 ]
 	check "seed $seed: at 20us per page marked, ereclaimable finishes later than classic" [ "$elc_e" -gt "$elc_c" ]
 	check "seed $seed: read-heavy: cflru meets fewer dirty pages than classic" [ "$im_f" -lt "$im_c" ]
 	check "seed $seed: read-heavy: cflru at most 5% slower than classic" [ $((100 * elr_f)) -le $((105 * elr_c)) ]
 done
+check "slow device: at least two of the three seeds stall ($stalled)" [ "$stalled" -ge 2 ]
 checks_done

@@ -195,18 +195,22 @@ static uint64_t outcome_total(const struct sim *s)
  *   t=3000     task2 access id=2
  *   t=5000000  task1 access id=1
  *   t=5000000  task2 access id=2
- * writeback_dirty_page on the dirty record: dirtyable = file LRU + free = 513 + 15871 =
- * 16384 pages, so bg_thresh = thresh = 16384 * 1 / 100 = 163.  nr_dirty = 512 > 163 wakes
- * the flusher for 512 - 163 = 349 pages; the object is one compound page, so all 512 go
- * to writeback (nr_dirty 0, nr_writeback 512).  nr_dirty + nr_writeback = 512 > 163:
- * balance_dirty_pages pauses for the transfer of 512 - 163 = 349 pages = 349 × 10 us =
- * 3,490,000 ns (< MAX_PAUSE 200 ms).  Task1's dirty record completes at 1000 + 3,490,000
- * = 3,491,000.  Everything else costs nothing (alloc_fast 0, resident pages).
+ * writeback_dirty_page on the dirty record: dirtyable (global_dirtyable_memory) = free -
+ * totalreserve + file LRU.  Free is 16384 - 512 (id 1) - 3 (id 2's per-cpu refill: one
+ * page for it, two left on the list) = 15869; totalreserve is the zone's high watermark,
+ * 384 (min_free_kbytes sqrt(16 * 65536) = 1024 KiB: min 256 pages, low and high 64 apart);
+ * the file LRU is 513.  dirtyable = 15869 - 384 + 513 = 15998, so bg_thresh = thresh =
+ * 15998 * 1 / 100 = 159.  nr_dirty = 512 > 159 wakes the flusher for 512 - 159 = 353
+ * pages; the object is one compound page, so all 512 go to writeback (nr_dirty 0,
+ * nr_writeback 512).  nr_dirty + nr_writeback = 512 > 159: balance_dirty_pages pauses
+ * for the transfer of 512 - 159 = 353 pages = 353 × 10 us = 3,530,000 ns (< MAX_PAUSE
+ * 200 ms).  Task1's dirty record completes at 1000 + 3,530,000 = 3,531,000.  Everything
+ * else costs nothing (alloc_fast 0, resident pages).
  *   open:   task1's access@2000 waits in its backlog and is issued when it is free, at
- *           3,491,000; its access@5,000,000 at 5,000,000; task2 at its trace times;
+ *           3,531,000; its access@5,000,000 at 5,000,000; task2 at its trace times;
  *           elapsed = 5,000,000 (the last record, completing at once).
- *   closed: task1's later records shift by 3,490,000: 2000 -> 3,492,000 and 5,000,000 ->
- *           8,490,000; task2 is not shifted; elapsed = 8,490,000. */
+ *   closed: task1's later records shift by 3,530,000: 2000 -> 3,532,000 and 5,000,000 ->
+ *           8,530,000; task2 is not shifted; elapsed = 8,530,000. */
 static void stall_trace(struct recs *r)
 {
 	recs_push(r, 0, 1, TR_ALLOC, 1, 9, FILE_GFP | __GFP_COMP, 0);
@@ -234,17 +238,17 @@ static void test_open_vs_closed_stall(void)
 		CHECK_EQ(issued_at(&o, 1, TR_ALLOC, 1, 0), 0);
 		CHECK_EQ(issued_at(&o, 2, TR_ALLOC, 2, 0), 0);
 		CHECK_EQ(issued_at(&o, 1, TR_DIRTY, 1, 0), 1000);
-		CHECK_EQ(completed_at(&o, 1, TR_DIRTY, 1, 0), 3491000);
+		CHECK_EQ(completed_at(&o, 1, TR_DIRTY, 1, 0), 3531000);
 		CHECK_EQ(issued_at(&o, 2, TR_ACCESS, 2, 0), 3000);
 		CHECK_EQ(issued_at(&o, 2, TR_ACCESS, 2, 1), 5000000);
 		if (mode == REPLAY_OPEN) {
-			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 0), 3491000);
+			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 0), 3531000);
 			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 1), 5000000);
 			CHECK_EQ(sim_elapsed_ns(&s), 5000000);
 		} else {
-			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 0), 3492000);
-			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 1), 8490000);
-			CHECK_EQ(sim_elapsed_ns(&s), 8490000);
+			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 0), 3532000);
+			CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 1), 8530000);
+			CHECK_EQ(sim_elapsed_ns(&s), 8530000);
 		}
 		CHECK_EQ(s.mm.alloc_outcome[ACLASS_HIGHORDER][AOUT_SATISFIED], 1);
 		CHECK_EQ(s.mm.alloc_outcome[ACLASS_MOVABLE][AOUT_SATISFIED], 1);
@@ -266,16 +270,17 @@ static void test_open_vs_closed_stall(void)
  *   job B (task 11): task after=10 @100 us; alloc id=2 order=0 file @100 us;
  *                    access id=2 @200 us
  *   task 12:         alloc id=3 order=0 file @0; access id=3 @300 us
- * At A's dirty (10 us) the file pages are ids 1 and 3: dirtyable = 513 file + 15871 free =
- * 16384 (B's page comes later, and file pages count as dirtyable anyway), thresh 163, so
- * the stall is again 349 pages × 10 us = 3,490,000: A's dirty completes at 3,500,000 and
- * A's access is shifted to 50,000 + 3,490,000 = 3,540,000.
+ * At A's dirty (10 us) the file pages are ids 1 and 3 and free is 15869 (id 3 took one
+ * page of a three-page per-cpu refill): dirtyable = 15869 - 384 reserve + 513 file =
+ * 15998 (B's page comes later), thresh 159, so the stall is again 353 pages × 10 us =
+ * 3,530,000: A's dirty completes at 3,540,000 and A's access is shifted to 50,000 +
+ * 3,530,000 = 3,580,000.
  * B inherits A's shift until it starts: its `task` record (and so its records) wait until
- * A's stall is known, then B's records run at 100,000 + 3,490,000 = 3,590,000 and
- * 200,000 + 3,490,000 = 3,690,000.  Task 12 is on its own: 0 and 300,000.
- * elapsed = 3,690,000 - 0, the critical path A -> B.
+ * A's stall is known, then B's records run at 100,000 + 3,530,000 = 3,630,000 and
+ * 200,000 + 3,530,000 = 3,730,000.  Task 12 is on its own: 0 and 300,000.
+ * elapsed = 3,730,000 - 0, the critical path A -> B.
  * Without B's `task` record B is not shifted (100,000 and 200,000) and elapsed =
- * 3,540,000, A's access. */
+ * 3,580,000, A's access. */
 static void slot_trace(struct recs *r, bool with_after)
 {
 	recs_push(r, 0, 10, TR_TASK, 0, 0, 0, 0);
@@ -303,17 +308,17 @@ static void test_make_slot_critical_path(void)
 			free(r.v);
 			continue;
 		}
-		sim_ns_t b_shift = with_after ? 3490000 : 0;
+		sim_ns_t b_shift = with_after ? 3530000 : 0;
 		CHECK_EQ(o.nr_issued, r.n);
 		CHECK_EQ(issued_at(&o, 10, TR_ALLOC, 1, 0), 0);
 		CHECK_EQ(issued_at(&o, 10, TR_DIRTY, 1, 0), 10000);
-		CHECK_EQ(completed_at(&o, 10, TR_DIRTY, 1, 0), 3500000);
-		CHECK_EQ(issued_at(&o, 10, TR_ACCESS, 1, 0), 3540000);
+		CHECK_EQ(completed_at(&o, 10, TR_DIRTY, 1, 0), 3540000);
+		CHECK_EQ(issued_at(&o, 10, TR_ACCESS, 1, 0), 3580000);
 		CHECK_EQ(issued_at(&o, 11, TR_ALLOC, 2, 0), 100000 + b_shift);
 		CHECK_EQ(issued_at(&o, 11, TR_ACCESS, 2, 0), 200000 + b_shift);
 		CHECK_EQ(issued_at(&o, 12, TR_ALLOC, 3, 0), 0);
 		CHECK_EQ(issued_at(&o, 12, TR_ACCESS, 3, 0), 300000);
-		CHECK_EQ(sim_elapsed_ns(&s), with_after ? 3690000 : 3540000);
+		CHECK_EQ(sim_elapsed_ns(&s), with_after ? 3730000 : 3580000);
 		printf("     %s: B at %" PRIu64 "/%" PRIu64 " ns, elapsed %" PRIu64 " ns\n",
 		       with_after ? "task after=10" : "no task record", issued_at(&o, 11, TR_ALLOC, 2, 0),
 		       issued_at(&o, 11, TR_ACCESS, 2, 0), sim_elapsed_ns(&s));

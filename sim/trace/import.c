@@ -1678,6 +1678,7 @@ struct pf_plan {
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
 	uint64_t unevictable;            /* of movable[PF_ANON_INACTIVE], the mlocked pages */
+	uint64_t dirty;                  /* of the file pages, those dirty (write_pending) */
 	/* Folios of order >= 1 in use, anon and file (pf_plan_folios), part of movable[]. */
 	uint64_t folios[NR_PF_CLASSES][NR_PAGE_ORDERS];
 	uint64_t folio_pages;
@@ -1789,6 +1790,10 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	/* Unevictable pages (mlocked: the Unevictable of meminfo, nr_zone_unevictable) are
 	 * anon pages that go on the unevictable list: a hint mlock each. */
 	pl->unevictable = nlru ? MIN(lru_pages * zz->unevictable / nlru, pl->movable[PF_ANON_INACTIVE]) : 0;
+	/* Dirty page cache (nr_zone_write_pending: Dirty + Writeback of meminfo), which the
+	 * flusher writes during the capture: a dirty mark each. */
+	pl->dirty = nlru ? MIN(lru_pages * zz->write_pending / nlru,
+			       pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE]) : 0;
 	pf_plan_folios(zi, z, pl);
 	pl->sreclaim = rest_all ? rest * MIN(zi->slab_reclaimable, rest_all) / rest_all : 0;
 	pl->kernel = rest - pl->sreclaim;
@@ -2126,6 +2131,25 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_
 	return 0;
 }
 
+/* The zone's dirty page cache: the file folios put on the LRU last (the most recently
+ * written are the newest), inactive ones first, then active ones, until `dirty` pages
+ * are marked.  The flusher then writes them as the kernel's did during the capture: at
+ * once above dirty_background_ratio, else when they expire (their age before the capture
+ * is unknown: they count as dirtied at its start). */
+static int pf_settle_dirty(struct pf_emit *pe, const struct pf_slots *sl, uint64_t dirty, struct sim_error *err)
+{
+	for (unsigned pass = 0; pass < 2 && dirty; pass++)
+		for (uint64_t i = sl->n; i-- > 0 && dirty;) {
+			enum pf_kind k = (enum pf_kind)sl->kind[i];
+			if (k != (pass ? PF_FILE_ACTIVE : PF_FILE_INACTIVE))
+				continue;
+			dirty -= MIN(dirty, 1ull << sl->order[i]);
+			if (pf_rec(pe, TR_DIRTY, sl->id[i], 0, err))
+				return -1;
+		}
+	return 0;
+}
+
 static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct sim_error *err)
 {
 	uint64_t id;
@@ -2245,7 +2269,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	while (mx.next_grp < mx.nr_grp)
 		if (pf_mix_group(pe, z, &mx, &sl, err))
 			goto out;
-	if (pf_settle_lru(pe, z, &sl, pl->unevictable, err))
+	if (pf_settle_lru(pe, z, &sl, pl->unevictable, err) || pf_settle_dirty(pe, &sl, pl->dirty, err))
 		goto out;
 	for (uint64_t i = 0; i < nids; i++)
 		if (pf_rec(pe, TR_FREE, ids[i], 0, err))

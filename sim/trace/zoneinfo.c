@@ -70,6 +70,7 @@ static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zon
 	acc->inactive_anon += cur->inactive_anon, acc->active_anon += cur->active_anon;
 	acc->inactive_file += cur->inactive_file, acc->active_file += cur->active_file;
 	acc->unevictable += cur->unevictable, acc->mlock += cur->mlock;
+	acc->write_pending += cur->write_pending;
 	acc->pcp_count += cur->pcp_count;
 	acc->pcp_batch = MAX(acc->pcp_batch, cur->pcp_batch);
 	if (!acc->seen)
@@ -165,6 +166,8 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 			cur.unevictable = v;
 		else if (key_value(s, e, "nr_mlock", &v))
 			cur.mlock = v;
+		else if (key_value(s, e, "nr_zone_write_pending", &v))
+			cur.write_pending = v;
 		else if (key_value(s, e, "count", &v))
 			cur.pcp_count += v;
 		else if (key_value(s, e, "batch", &v))

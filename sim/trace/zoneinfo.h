@@ -20,6 +20,7 @@ struct zoneinfo_zone {
 	 * and the pages sitting on the per-cpu lists (Σ "count:" under pagesets): those are
 	 * neither in "pages free" nor in use. */
 	uint64_t inactive_anon, active_anon, inactive_file, active_file, unevictable, mlock;
+	uint64_t write_pending; /* nr_zone_write_pending: file pages dirty or under writeback */
 	uint64_t pcp_count;
 	uint64_t pcp_batch; /* the largest "batch:" under pagesets: one rmqueue_bulk refill */
 	bool seen;
