@@ -1159,6 +1159,55 @@ static void test_evict_prefill_file(void)
 	free(pf.r);
 }
 
+/* Dirty page cache at capture start: Normal as in test_evict_prefill_file (4 inactive
+ * anon, 3 inactive file, 2 active file in use) with nr_zone_write_pending 4: 9 LRU pages
+ * * 4 / 9 = 4 dirty marks, on the file pages put on the LRU last: the 3 inactive ones,
+ * newest first, then the newest active one. */
+static void test_prefill_dirty(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     101\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 4\n      nr_zone_inactive_file 3\n      nr_zone_active_file 2\n"
+		"      nr_zone_write_pending 4\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	CHECK_EQ(zi.zone[ZONE_NORMAL].write_pending, 4);
+	struct recs pf = { 0 };
+	struct import_prefill_stats pst;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+	CHECK_EQ(pst.nr_records, pf.nr);
+	uint64_t lru[9], nr_lru = 0, dirty[9], nr_dirty = 0;
+	bool freed[64] = { false }, active[64] = { false };
+	for (size_t i = 0; i < pf.nr; i++) {
+		const struct trace_record *r = &pf.r[i];
+		uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
+		if (n >= 64)
+			continue;
+		if (r->kind == TR_FREE)
+			freed[n] = true;
+		else if (r->kind == TR_ALLOC && freed[n] && !(r->gfp & __GFP_ZERO) && nr_lru < 9)
+			lru[nr_lru++] = n;
+		else if (r->kind == TR_ACCESS)
+			active[n] = true;
+		else if (r->kind == TR_DIRTY && nr_dirty < 9)
+			dirty[nr_dirty++] = n;
+	}
+	CHECK_EQ(nr_lru, 5);
+	uint64_t want[4], k = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (uint64_t i = nr_lru; i-- > 0;)
+			if (active[lru[i]] == (pass == 1) && k < 4)
+				want[k++] = lru[i];
+	CHECK_EQ(k, 4);
+	CHECK_EQ(nr_dirty, 4);
+	for (uint64_t i = 0; i < MIN(nr_dirty, 4); i++)
+		CHECK_EQ(dirty[i], want[i]);
+	CHECK(active[want[3]] && !active[want[2]]);
+	free(pf.r);
+}
+
 static void test_meta_text(void)
 {
 	char b[12];
@@ -1423,6 +1472,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_file_thp_zones);
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
+	RUN(test_prefill_dirty);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);
