@@ -617,6 +617,61 @@ static void test_writeback_moves_only_in_sync(void)
 	shutdown();
 }
 
+/* A request without __GFP_FS moves only anonymous pages (isolate_migratepages_block, 4.10+).
+ * As in test_scanners_meet: a 2048-page zone filled, the odd pfns freed, so 512 pages in
+ * use in the low half and 512 in the high half, 1024 free order-0 pages.
+ *   - page cache (GFP_HIGHUSER_MOVABLE): whole-zone sync compaction with nofs isolates
+ *     nothing: COMPACT_COMPLETE, nothing migrated, nothing failed (never isolated).
+ *     Without nofs the same run moves the low half's 512 pages.
+ *   - anon (__GFP_ZERO, PF_SWAPBACKED): with nofs the low half's 512 pages move.
+ *   - Through try_to_compact_pages: a GFP_NOFS order-4 request at SYNC_FULL over page
+ *     cache (suitable: 1024 free > low + 2 << 4, fragmentation index
+ *     1000 - (1000 + 1024000/16)/1024 = 937 > 500) isolates nothing: no page moves; with
+ *     __GFP_FS the same request moves pages. */
+static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated)
+{
+	start_zone(2048);
+	boot();
+	fill(fill_gfp, 1);
+	free_odd_pfns();
+	struct compact_control cc = {
+		.zone = normal(), .order = -1, .migratetype = MIGRATE_MOVABLE, .alloc_flags = ALLOC_WMARK_MIN,
+		.highest_zoneidx = ZONE_NORMAL, .mode = MIGRATE_SYNC, .whole_zone = true, .ignore_skip_hint = true,
+		.nofs = nofs,
+	};
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_COMPLETE);
+	CHECK_EQ(cc.nr_migrated, expect_migrated);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	check_all("nofs");
+	shutdown();
+}
+
+static uint64_t nofs_direct(gfp_t gfp)
+{
+	start_zone(2048);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	struct alloc_context ac = {
+		.gfp = gfp, .order = 4, .mt = MIGRATE_MOVABLE, .highest_zoneidx = ZONE_NORMAL,
+		.alloc_flags = ALLOC_WMARK_MIN,
+	};
+	compaction_direct(&mm, &ac, COMPACT_PRIO_SYNC_FULL);
+	uint64_t moved = mm.vm_events[VM_PGMIGRATE_SUCCESS];
+	check_all("nofs direct");
+	shutdown();
+	return moved;
+}
+
+static void test_nofs_moves_only_anon(void)
+{
+	nofs_run(GFP_HIGHUSER_MOVABLE, true, 0);
+	nofs_run(GFP_HIGHUSER_MOVABLE, false, 512);
+	nofs_run(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, true, 512);
+	CHECK_EQ(nofs_direct(GFP_NOFS | __GFP_HIGHMEM | __GFP_MOVABLE), 0);
+	CHECK(nofs_direct(GFP_HIGHUSER_MOVABLE) > 0);
+}
+
 /* ---- triggers ---------------------------------------------------------------------- */
 
 /* kcompactd (an engine event at the wake-up's time, run here at once).  Order 0 is ignored.  A fragmented movable
@@ -1091,6 +1146,7 @@ int main(int argc, char **argv)
 	RUN(test_async_skip_on_failure);
 	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
+	RUN(test_nofs_moves_only_anon);
 	RUN(test_kcompactd);
 	RUN(test_proactive);
 	RUN(test_threshold_defrag);

@@ -188,18 +188,20 @@ static void test_costly_fails_after_retries(void)
  * Zone as in test_costly_fails_after_retries: 8064 free order-0 pages between unmovable
  * ones (GFP_KERNEL, no LRU), nothing reclaimable, nothing compaction can move.
  *   - GFP_TRANSHUGE (madvised: may reclaim): the first call's async compaction is not
- *     skipped (8064 free pages > low 320 + compact_gap 1024) and fails, so __GFP_NORETRY
- *     still lets it reclaim once (allocstall 1) and compact again, at the initial (async)
- *     priority, before it gives up.  The second call reclaims once more (allocstall 2),
- *     compacts at sync-light priority, fails as fail_costly, and that failure defers
+ *     skipped (8064 free pages > low 320 + compact_gap 1024) and fails (compact_stall 1);
+ *     being __GFP_THISNODE | __GFP_NORETRY it gives up there without reclaim (6.18).  The
+ *     second call compacts async again (stall 2), reclaims once (allocstall 1), compacts
+ *     at sync-light priority (stall 3), fails as fail_costly, and that failure defers
  *     compaction of the zone at order 9 (defer_shift 1: the next try is skipped).  Two
- *     calls returned no page: mmsim_alloc_fail 2.  One call would have stalled once.
+ *     calls returned no page: mmsim_alloc_fail 2.
  *   - GFP_TRANSHUGE_LIGHT (no direct reclaim): only the first call, which neither
- *     compacts nor reclaims (allocstall stays 2): mmsim_alloc_fail 3.
+ *     compacts nor reclaims (allocstall stays 1): mmsim_alloc_fail 3.
  *   - An imported first attempt (__GFP_THISNODE already set) is one call: its compaction
  *     is deferred (considered 1 < 1 << 1), and __GFP_NORETRY gives up on a deferred
- *     compaction without reclaiming (allocstall stays 2): mmsim_alloc_fail 4.
- * Every compaction failed: compact_stall == compact_fail; no OOM kill (costly order). */
+ *     compaction without reclaiming (allocstall stays 1): mmsim_alloc_fail 4.  A deferred
+ *     try is still a stall (__alloc_pages_direct_compact leaves out only COMPACT_SKIPPED):
+ *     compact_stall 4.
+ * Every compaction failed: compact_stall == compact_fail == 4; no OOM kill (costly order). */
 static void test_thp_fault_two_attempts(void)
 {
 	setup();
@@ -211,16 +213,19 @@ static void test_thp_fault_two_attempts(void)
 	CHECK_EQ(normal()->free_area[0].nr_free, 8064);
 	CHECK_EQ(normal()->nr_free_pages, 8064);
 	CHECK_EQ(alloc_task(5, 100000, 1, GFP_TRANSHUGE, 9), 0);
-	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], 3);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 2);
 	CHECK_EQ(mm.alloc_outcome[ACLASS_HIGHORDER][AOUT_FAIL_COSTLY], 1);
+	CHECK_EQ(mm.alloc_outcome[ACLASS_HIGHORDER][AOUT_FAIL_NORETRY], 0); /* the first call is not the request's outcome */
 	CHECK_EQ(alloc_task(5, 100001, 1, GFP_TRANSHUGE_LIGHT, 9), 0);
-	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 3);
 	CHECK_EQ(alloc_task(5, 100002, 1, GFP_TRANSHUGE | __GFP_THISNODE | __GFP_NORETRY, 9), 0);
-	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 2);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_FAIL], 4);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_SUCCESS], 0);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], 4);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], mm.vm_events[VM_COMPACT_FAIL]);
 	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 0);
 	CHECK(mm_check_full(&mm));

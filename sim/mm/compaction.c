@@ -678,6 +678,10 @@ static bool can_isolate(const struct mm *mm, const struct compact_control *cc, c
 		return true; /* isolate_movable_page; migrate.c applies the non-LRU policy */
 	if (!(p->flags & PF_LRU))
 		return false; /* unmovable kernel memory */
+	/* As isolate_migratepages_block (4.10+, 6.12): a request without __GFP_FS takes only
+	 * anonymous pages; moving a page-cache page may need fs locks the requester holds. */
+	if (cc->nofs && !(p->flags & PF_SWAPBACKED))
+		return false;
 	if (cc->mode == MIGRATE_ASYNC) {
 		/* ISOLATE_ASYNC_MIGRATE: no writeback, no dirty file pages that would need
 		 * writing out (no migrate_folio). */
@@ -1087,6 +1091,7 @@ enum compact_result compaction_direct(struct mm *mm, const struct alloc_context 
 			.ignore_skip_hint = prio == COMPACT_PRIO_SYNC_FULL,
 			.ignore_block_suitable = prio == COMPACT_PRIO_SYNC_FULL,
 			.direct_compaction = true,
+			.nofs = !(ac->gfp & __GFP_FS),
 		};
 		enum compact_result status = compact_zone(mm, &cc);
 		rc = MAX(rc, status);

@@ -72,6 +72,7 @@ struct compact_control {
 	bool no_set_skip_hint;          /* never set skip bits (alloc_contig_range) */
 	bool ignore_block_suitable;     /* any block may receive migrated pages (SYNC_FULL) */
 	bool direct_compaction;         /* async source filter applies */
+	bool nofs;                      /* the request lacks __GFP_FS: only anon pages move */
 	bool proactive_compaction;      /* finish when the zone's score <= the low wmark */
 	uint64_t defrag_target;         /* > 0: finish when blocks of `order` >= this */
 

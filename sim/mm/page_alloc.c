@@ -845,6 +845,15 @@ static pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
 				ac->outcome = AOUT_FAIL_NORETRY;
 				return PFN_NONE;
 			}
+			/* As 6.18: a THP fault's first, node-local attempt (alloc_pages_mpol adds
+			 * __GFP_THISNODE | __GFP_NORETRY) may only compact, never reclaim: its
+			 * failure goes straight to the fault's second call.  (6.12 reclaimed once
+			 * and compacted again; the 6.18 captures show no direct reclaim with
+			 * __GFP_THISNODE | __GFP_NORETRY.) */
+			if (ac->gfp & __GFP_THISNODE) {
+				ac->outcome = AOUT_FAIL_NORETRY;
+				return PFN_NONE;
+			}
 			sp.compact_priority = COMPACT_PRIO_ASYNC; /* keep compaction cheap */
 		}
 	}
@@ -935,8 +944,7 @@ static bool thp_fault_mpol(const struct mm *mm, gfp_t gfp, unsigned order)
 /* alloc_pages_mpol() (6.12, mm/mempolicy.c; alloc_pages_vma() since 5.5) for a THP fault
  * under the default policy: a first __alloc_pages on the local node that "does not reclaim
  * unnecessarily, just compacts" (the fault's mask | __GFP_THISNODE | __GFP_NORETRY, so the
- * slow path gives up when compaction is skipped or deferred, and after one round of
- * reclaim and compaction otherwise), then, when that fails and the fault may reclaim, a
+ * 6.18 slow path gives up after its one async compaction, without reclaim), then, when that fails and the fault may reclaim, a
  * second __alloc_pages with the fault's own mask: fast path and slow path again.  The first
  * attempt's failure is an allocation that returned no page, as mm_page_alloc traces it. */
 static pfn_t alloc_thp_fault(struct mm *mm, struct alloc_context *ac)
