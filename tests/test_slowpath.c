@@ -277,8 +277,9 @@ static void test_oom_kills_largest_never_for_mayfail(void)
  * ids), keeping 900 + 1000 = 1900; then ids 30001..43228 (13228 more: 15128 in all);
  * task 9 holds 1000.  Free is 256 again (16128 allocated), so task 8's GFP_KERNEL request
  * kills task 7 (15128 against 1000): exactly its 15128 pages are freed, ids 10, 9001 and
- * 30001 are gone and so is no other task's; the checker (every anon object listed, the
- * list within its bound) holds before and after. */
+ * 30001 are gone and so is no other task's; task 7 is killed, task 4103 (the same bit of
+ * the quick filter) is not; the checker (every anon object listed, the list within its
+ * bound) holds before and after. */
 static void test_oom_victim_list_after_frees(void)
 {
 	setup();
@@ -304,6 +305,9 @@ static void test_oom_victim_list_after_frees(void)
 		CHECK_EQ(v[0].points, 15128);
 		CHECK_EQ(v[0].pages_freed, 15128);
 	}
+	CHECK(mm_task_killed(&mm, 7));
+	CHECK(!mm_task_killed(&mm, 7 + 4096)); /* shares task 7's quick bit */
+	CHECK(!mm_task_killed(&mm, 9));
 	CHECK(obj_lookup(&mm.objs, 10) == NULL);
 	CHECK(obj_lookup(&mm.objs, 9001) == NULL);
 	CHECK(obj_lookup(&mm.objs, 30001) == NULL);

@@ -41,9 +41,14 @@ static const struct u64map_type points_type = {
 };
 
 /* killed == every oom_victim's task; nr victims == vm_events[VM_OOM_KILL]
+ * t in killed  =>  bit t % KILLED_BITS of killed_bits is set
  * points[t] == Σ anon_pages(o) over the objects o of task t (kept as objects come and go) */
+#define KILLED_BITS 4096u
 struct oom_state {
 	struct u64map killed; /* of struct task_points (points unused) */
+	/* Asked for every record issued: a clear bit answers "not killed" without a hash
+	 * lookup (a few dozen victims leave most of the bits clear). */
+	uint64_t killed_bits[KILLED_BITS / 64];
 	struct u64map points; /* task + 1 -> its badness */
 	struct oom_victim *v;
 	size_t nr, cap;
@@ -75,8 +80,10 @@ void oom_destroy(struct mm *mm)
 
 bool mm_task_killed(const struct mm *mm, uint32_t task)
 {
-	return mm->oom && mm->oom->killed.nr_live &&
-	       u64map_find(&mm->oom->killed, &points_type, (uint64_t)task + 1) != U64MAP_NONE;
+	const struct oom_state *os = mm->oom;
+	if (!os || !(os->killed_bits[task % KILLED_BITS / 64] >> (task % 64) & 1))
+		return false;
+	return u64map_find(&os->killed, &points_type, (uint64_t)task + 1) != U64MAP_NONE;
 }
 
 void oom_note_skipped(struct mm *mm, uint32_t task)
@@ -235,6 +242,14 @@ bool oom_check(const struct mm *mm, char *msg, size_t msg_size)
 			ok = mm_check_fail(msg, msg_size, "oom: task %llu lists %u ids for %llu anon objects",
 					   (unsigned long long)(tp->task - 1), tp->nr_ids, (unsigned long long)tp->nr_objs);
 	}
+	const struct u64map *killed = &mm->oom->killed;
+	for (uint32_t k = 0; ok && k < killed->cap; k++) {
+		if (!u64map_live(killed, &points_type, k))
+			continue;
+		uint64_t t = *u64map_key(killed, &points_type, k) - 1;
+		if (!(mm->oom->killed_bits[t % KILLED_BITS / 64] >> (t % 64) & 1))
+			ok = mm_check_fail(msg, msg_size, "oom: killed task %llu has no killed bit", (unsigned long long)t);
+	}
 	for (uint32_t k = 0; ok && k < sum.cap; k++) /* every task holding anon is accounted */
 		if (u64map_live(&sum, &points_type, k) &&
 		    u64map_find(pts, &points_type, *u64map_key(&sum, &points_type, k)) == U64MAP_NONE)
@@ -315,6 +330,7 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 	free(ids);
 	bool added;
 	u64map_get(&os->killed, &points_type, (uint64_t)victim + 1, &added, NULL);
+	os->killed_bits[victim % KILLED_BITS / 64] |= 1ull << (victim % 64);
 	if (os->nr == os->cap) {
 		os->cap = os->cap ? os->cap * 2 : 8;
 		struct oom_victim *v = realloc(os->v, os->cap * sizeof(*v));
