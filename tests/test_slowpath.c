@@ -273,7 +273,7 @@ static void test_oom_kills_largest_never_for_mayfail(void)
 
 /* The victim's objects are found by its list of charged ids, which frees filter as they
  * go: task 7 allocates ids 1..10000 and frees those of 1..9000 that are not multiples of
- * 10 (8100 frees; its list is filtered whenever it holds more than 2 × its objects + 64
+ * 10 (8100 frees; its list is filtered whenever it holds more than 4 × its objects + 64
  * ids), keeping 900 + 1000 = 1900; then ids 30001..43228 (13228 more: 15128 in all);
  * task 9 holds 1000.  Free is 256 again (16128 allocated), so task 8's GFP_KERNEL request
  * kills task 7 (15128 against 1000): exactly its 15128 pages are freed, ids 10, 9001 and

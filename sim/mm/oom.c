@@ -22,10 +22,12 @@
  * the victim's memory is found by: a walk of the whole object table per kill reads every
  * slot of a window that can span millions of ids, for the few thousand objects of one
  * task.  An id is appended when its object is charged and dropped lazily: the list is
- * filtered down to the live ones whenever it holds more than twice as many ids as the
- * task has anon objects (plus ID_SLACK), so its length stays proportional to them.
+ * filtered down to the live ones whenever it holds more than ID_SPAN times as many ids
+ * as the task has anon objects (plus ID_SLACK), so its length stays proportional to
+ * them; each filter looks up every id, so a wider span costs fewer look-ups per charged
+ * object (ID_SPAN / (ID_SPAN - 1)).
  *   every object o with task t and anon_pages(o) > 0 has its id in ids[0..nr_ids) of t
- *   nr_objs == the number of such objects */
+ *   nr_objs == the number of such objects;  nr_ids <= ID_SPAN * nr_objs + ID_SLACK */
 struct task_points {
 	uint64_t task; /* key: task + 1 (0 is a valid task id; U64MAP_EMPTY is not) */
 	uint64_t points;
@@ -33,6 +35,7 @@ struct task_points {
 	uint32_t nr_ids, cap_ids;
 	uint64_t nr_objs;
 };
+#define ID_SPAN 4
 #define ID_SLACK 64
 static const struct u64map_type points_type = {
 	.slot_size = sizeof(struct task_points),
@@ -118,14 +121,23 @@ static bool victim_object(const struct mm *mm, const struct obj_slot *s, uint32_
 	return s && s->id != OBJ_EMPTY && s->task == task && anon_pages(mm, s);
 }
 
+#define FILTER_PREFETCH 4
+
 /* Keep only the ids of tp's live anon objects, in their order.  An id may appear twice
  * (an importer's ids can be reused by the same task); oom_kill sorts and skips repeats. */
 static void filter_ids(struct mm *mm, struct task_points *tp)
 {
 	uint32_t task = (uint32_t)(tp->task - 1), kept = 0;
-	for (uint32_t i = 0; i < tp->nr_ids; i++)
+	/* Each look-up misses twice (the slot, then its head page for PF_SWAPBACKED): both
+	 * are fetched ahead, the slot first, the page once the slot has arrived. */
+	for (uint32_t i = 0; i < tp->nr_ids; i++) {
+		if (i + 2 * FILTER_PREFETCH < tp->nr_ids)
+			obj_prefetch_slot(&mm->objs, tp->ids[i + 2 * FILTER_PREFETCH]);
+		if (i + FILTER_PREFETCH < tp->nr_ids)
+			obj_prefetch_pages(mm, tp->ids[i + FILTER_PREFETCH], false);
 		if (victim_object(mm, obj_lookup(&mm->objs, tp->ids[i]), task))
 			tp->ids[kept++] = tp->ids[i];
+	}
 	tp->nr_ids = kept;
 }
 
@@ -151,7 +163,7 @@ void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
 		tp->nr_objs--;
 		/* s is still in the table (its caller removes it next) and may be kept; the
 		 * next filter drops it. */
-		if (tp->nr_ids > 2 * tp->nr_objs + ID_SLACK)
+		if (tp->nr_ids > ID_SPAN * tp->nr_objs + ID_SLACK)
 			filter_ids(mm, tp);
 		return;
 	}
@@ -238,7 +250,7 @@ bool oom_check(const struct mm *mm, char *msg, size_t msg_size)
 			ok = mm_check_fail(msg, msg_size, "oom: task %llu counted %llu anon objects, it holds %llu",
 					   (unsigned long long)(tp->task - 1), (unsigned long long)tp->nr_objs,
 					   (unsigned long long)want_objs);
-		else if (tp->nr_ids > 2 * tp->nr_objs + ID_SLACK)
+		else if (tp->nr_ids > ID_SPAN * tp->nr_objs + ID_SLACK)
 			ok = mm_check_fail(msg, msg_size, "oom: task %llu lists %u ids for %llu anon objects",
 					   (unsigned long long)(tp->task - 1), tp->nr_ids, (unsigned long long)tp->nr_objs);
 	}
