@@ -401,12 +401,12 @@ static pfn_t try_to_claim_block(struct mm *mm, struct zone *z, pfn_t pfn, unsign
 	pfn_t start = pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
 	if (start < z->start_pfn || start + mm->pageblock_nr_pages > z->start_pfn + z->present)
 		return PFN_NONE; /* block straddles the zone's end */
-	/* The claim takes the block when its free pages and the pages "alike" start_mt make
-	 * at least half of it; alike is its movable pages for a movable request, the pages
-	 * neither free nor movable when the block is movable, else none.  Each page of the
-	 * block counts for the claim (yes) or against it, so the walk stops as soon as
-	 * the pages not yet met cannot change the answer: the same decision as counting the
-	 * whole block. */
+	/* As try_to_claim_block() in 6.12: the claim takes the block when its free pages and
+	 * the pages "alike" start_mt make at least half of it; alike is its movable pages for
+	 * a movable request, the pages neither free nor movable when the block is movable,
+	 * else none.  Each page of the block counts for the claim (yes) or against it, so the
+	 * walk stops as soon as the pages not yet met cannot change the answer: the same
+	 * decision as counting the whole block. */
 	bool claim = !mm->cfg->machine.mobility_grouping;
 	if (!claim) {
 		const uint64_t nr = mm->pageblock_nr_pages, half = nr / 2;
