@@ -107,11 +107,99 @@ static void test_random_against_scan(void)
 	pqueue_destroy(&q);
 }
 
+/* A scheduler's pattern: pushes at the time last popped ("now", to the run), interleaved
+ * with later ones (to the heap), and ties between the two sides.  Hand-ordered:
+ *   push (10,#0) (20,#1) -> pop (10,#0); now 10
+ *   push (10,#2) (20,#3) (10,#4) -> pop (10,#2) (10,#4) (20,#1) (20,#3)
+ * and a run entry equal in time to the heap's top still comes after it (larger seq):
+ *   push (30,#5) [run] (20,#6) [heap: before the run's tail] (40,#7) [heap: after its top]
+ *   -> pop (20,#6); push (40,#8) [run: ties the heap's top] -> pop #5, #7, #8. */
+static void test_run_and_heap_merge(void)
+{
+	struct pqueue q;
+	pqueue_init(&q, 16);
+	uint64_t pl[2] = { 0, 0 };
+	struct pqueue_entry e;
+	pqueue_push_payload(&q, 10, (pl[0] = 0, pl));
+	pqueue_push_payload(&q, 20, (pl[0] = 1, pl));
+	CHECK(pqueue_pop(&q, &e, pl));
+	CHECK_EQ(pl[0], 0);
+	pqueue_push_payload(&q, 10, (pl[0] = 2, pl));
+	pqueue_push_payload(&q, 20, (pl[0] = 3, pl));
+	pqueue_push_payload(&q, 10, (pl[0] = 4, pl));
+	CHECK_EQ(pqueue_len(&q), 4);
+	CHECK_EQ(pqueue_min_time(&q), 10);
+	static const uint64_t want[] = { 2, 4, 1, 3 };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		CHECK(pqueue_pop(&q, &e, pl));
+		CHECK_EQ(pl[0], want[i]);
+		CHECK_EQ(e.seq, want[i]);
+	}
+	pqueue_push_payload(&q, 30, (pl[0] = 5, pl));
+	pqueue_push_payload(&q, 20, (pl[0] = 6, pl));
+	pqueue_push_payload(&q, 40, (pl[0] = 7, pl));
+	CHECK(pqueue_pop(&q, &e, pl));
+	CHECK_EQ(pl[0], 6);
+	pqueue_push_payload(&q, 40, (pl[0] = 8, pl));
+	static const uint64_t tail[] = { 5, 7, 8 };
+	for (size_t i = 0; i < ARRAY_SIZE(tail); i++) {
+		CHECK(pqueue_pop(&q, &e, pl));
+		CHECK_EQ(pl[0], tail[i]);
+	}
+	CHECK(!pqueue_pop(&q, &e, pl));
+	pqueue_destroy(&q);
+}
+
+/* Randomized as an engine uses the queue: each push is either at the last popped time or
+ * some way after it; the pops must come out in (time, seq) order, against a scan. */
+static void test_random_scheduler_pattern(void)
+{
+	uint64_t x = tl_test_seed() * 2 + 1;
+	enum { N = 20000 };
+	static sim_ns_t times[N];
+	static bool popped[N];
+	uint64_t nr_pushed = 0, first_live = 0;
+	sim_ns_t now = 0;
+	struct pqueue q;
+	pqueue_init(&q, 16);
+	memset(popped, 0, sizeof(popped));
+	while (nr_pushed < N || pqueue_len(&q)) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (nr_pushed < N && (pqueue_len(&q) == 0 || x % 5 < 3)) {
+			times[nr_pushed] = (x >> 8) % 2 ? now : now + (x >> 16) % 40;
+			uint64_t pl[2] = { nr_pushed, ~nr_pushed };
+			CHECK_EQ(pqueue_push_payload(&q, times[nr_pushed], pl), nr_pushed);
+			nr_pushed++;
+			continue;
+		}
+		while (popped[first_live])
+			first_live++;
+		uint64_t best = first_live;
+		for (uint64_t i = first_live + 1; i < nr_pushed; i++)
+			if (!popped[i] && times[i] < times[best])
+				best = i;
+		uint64_t pl[2];
+		struct pqueue_entry e;
+		CHECK_EQ(pqueue_min_time(&q), times[best]);
+		CHECK(pqueue_pop(&q, &e, pl));
+		CHECK_EQ(pl[0], best);
+		CHECK_EQ(pl[1], ~best);
+		CHECK_EQ(e.time_ns, times[best]);
+		popped[best] = true;
+		now = e.time_ns;
+	}
+	pqueue_destroy(&q);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_order_and_ties);
 	RUN(test_payload_and_clear);
 	RUN(test_random_against_scan);
+	RUN(test_run_and_heap_merge);
+	RUN(test_random_scheduler_pattern);
 	return TEST_END();
 }

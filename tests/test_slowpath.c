@@ -276,6 +276,53 @@ static void test_oom_kills_largest_never_for_mayfail(void)
 	stop();
 }
 
+/* The victim's objects are found by its list of charged ids, which frees filter as they
+ * go: task 7 allocates ids 1..10000 and frees those of 1..9000 that are not multiples of
+ * 10 (8100 frees; its list is filtered whenever it holds more than 4 × its objects + 64
+ * ids), keeping 900 + 1000 = 1900; then ids 30001..43228 (13228 more: 15128 in all);
+ * task 9 holds 1000.  Free is 256 again (16128 allocated), so task 8's GFP_KERNEL request
+ * kills task 7 (15128 against 1000): exactly its 15128 pages are freed, ids 10, 9001 and
+ * 30001 are gone and so is no other task's; task 7 is killed, task 4103 (the same bit of
+ * the quick filter) is not; the checker (every anon object listed, the list within its
+ * bound) holds before and after. */
+static void test_oom_victim_list_after_frees(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(7, 1, 10000, ANON_GFP, 0), 10000);
+	uint64_t freed = 0;
+	for (uint64_t id = 1; id <= 9000; id++)
+		if (id % 10)
+			freed += mm_free_req(&mm, NULL, id);
+	CHECK_EQ(freed, 8100);
+	CHECK(mm_check_full(&mm));
+	CHECK_EQ(alloc_task(7, 30001, 13228, ANON_GFP, 0), 13228);
+	CHECK_EQ(alloc_task(9, 50001, 1000, ANON_GFP, 0), 1000);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	CHECK(mm_check_full(&mm));
+
+	CHECK_EQ(alloc_task(8, 60001, 1, GFP_KERNEL, 0), 1);
+	size_t nr;
+	const struct oom_victim *v = oom_victims(&mm, &nr);
+	CHECK_EQ(nr, 1);
+	if (nr == 1) {
+		CHECK_EQ(v[0].task, 7);
+		CHECK_EQ(v[0].points, 15128);
+		CHECK_EQ(v[0].pages_freed, 15128);
+	}
+	CHECK(mm_task_killed(&mm, 7));
+	CHECK(!mm_task_killed(&mm, 7 + 4096)); /* shares task 7's quick bit */
+	CHECK(!mm_task_killed(&mm, 9));
+	CHECK(obj_lookup(&mm.objs, 10) == NULL);
+	CHECK(obj_lookup(&mm.objs, 9001) == NULL);
+	CHECK(obj_lookup(&mm.objs, 30001) == NULL);
+	CHECK(obj_lookup(&mm.objs, 50001) != NULL);
+	CHECK(obj_lookup(&mm.objs, 60001) != NULL);
+	CHECK_EQ(normal()->nr_free_pages, 256 + 15128 - 1);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
 /* machine.cpu_contention on one CPU: request A charges 1000 ns of CPU work and sleeps it
  * off alone (1 on the CPU: 1000 ns, ends at 1000); request B starts at 0 while A works, so
  * two share the CPU: its 1000 ns take 1000 × 2 / 1 = 2000 (ends at 2000).  B then waits
@@ -323,6 +370,7 @@ int main(int argc, char **argv)
 	RUN(test_costly_fails_after_retries);
 	RUN(test_thp_fault_two_attempts);
 	RUN(test_oom_kills_largest_never_for_mayfail);
+	RUN(test_oom_victim_list_after_frees);
 	RUN(test_cpu_contention);
 	return TEST_END();
 }

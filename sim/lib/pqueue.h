@@ -10,9 +10,17 @@
  * Payloads live in a slot array and the heap sifts only 24-byte keys, so a large payload
  * (a trace record) costs one copy in and one copy out, not one per heap level.
  *
+ * An entry due no later than the heap's top and no earlier than the last entry of the
+ * run goes to the run instead: a FIFO whose keys ascend, popped in O(1).  A
+ * scheduler's "now" events (an actor resumed at once, a task woken when its actor ends)
+ * land there.  A pop takes the lesser of the run's first key and the heap's top, so the
+ * pop order is the (time, seq) order whichever side holds an entry.
+ *
  * Invariants:
  *   heap[i].(time_ns, seq) < heap[PQ_ARITY*i + k].(time_ns, seq), k = 1..PQ_ARITY
- *   payload_size > 0:  nr + nr_free_slots == nr_slots
+ *   run[(run_head + i) % run_cap].(time_ns, seq) < run[(run_head + i + 1) % run_cap].(...)
+ *   run_cap is 0 or a power of two; nr_run <= run_cap
+ *   payload_size > 0:  nr + nr_run + nr_free_slots == nr_slots
  *
  * Use:
  *	struct pqueue q;
@@ -45,6 +53,8 @@ struct pqueue_entry {
 struct pqueue {
 	struct pqueue_key *heap;
 	size_t nr, cap;
+	struct pqueue_key *run; /* ring of ascending keys (the FIFO run) */
+	size_t run_head, nr_run, run_cap;
 	uint64_t next_seq;
 	size_t payload_size;
 	unsigned char *slots; /* [cap_slots * payload_size] */
@@ -68,13 +78,15 @@ bool pqueue_pop(struct pqueue *q, struct pqueue_entry *out, void *payload);
 
 static inline size_t pqueue_len(const struct pqueue *q)
 {
-	return q->nr;
+	return q->nr + q->nr_run;
 }
 
 /* Time of the earliest entry, or UINT64_MAX when the queue is empty. */
 static inline sim_ns_t pqueue_min_time(const struct pqueue *q)
 {
-	return q->nr ? q->heap[0].time_ns : UINT64_MAX;
+	sim_ns_t h = q->nr ? q->heap[0].time_ns : UINT64_MAX;
+	sim_ns_t r = q->nr_run ? q->run[q->run_head].time_ns : UINT64_MAX;
+	return h < r ? h : r;
 }
 
 #endif

@@ -401,24 +401,37 @@ static pfn_t try_to_claim_block(struct mm *mm, struct zone *z, pfn_t pfn, unsign
 	pfn_t start = pfn & ~(pfn_t)(mm->pageblock_nr_pages - 1);
 	if (start < z->start_pfn || start + mm->pageblock_nr_pages > z->start_pfn + z->present)
 		return PFN_NONE; /* block straddles the zone's end */
-	uint64_t free_pages = 0, movable = 0;
-	for (pfn_t q = start; q < start + mm->pageblock_nr_pages;) {
-		const struct page_frame *p = &mm->pages[q];
-		unsigned n = (p->flags & (PF_BUDDY | PF_HEAD)) ? 1u << p->order : 1u;
-		if (p->flags & PF_BUDDY)
-			free_pages += n;
-		else if ((p->flags & PF_HEAD) && (p->flags & (PF_LRU | PF_MOVABLE_OPS)))
-			movable += n;
-		q += n;
+	/* As try_to_claim_block() in 6.12: the claim takes the block when its free pages and
+	 * the pages "alike" start_mt make at least half of it; alike is its movable pages for
+	 * a movable request, the pages neither free nor movable when the block is movable,
+	 * else none.  Each page of the block counts for the claim (yes) or against it, so the
+	 * walk stops as soon as the pages not yet met cannot change the answer: the same
+	 * decision as counting the whole block. */
+	bool claim = !mm->cfg->machine.mobility_grouping;
+	if (!claim) {
+		const uint64_t nr = mm->pageblock_nr_pages, half = nr / 2;
+		const bool movable_yes = start_mt == MIGRATE_MOVABLE;
+		const bool other_yes = !movable_yes && block_mt == MIGRATE_MOVABLE;
+		uint64_t yes = 0, no = 0;
+		for (pfn_t q = start; yes < half && no <= nr - half;) {
+			const struct page_frame *p = &mm->pages[q];
+			unsigned n = (p->flags & (PF_BUDDY | PF_HEAD)) ? 1u << p->order : 1u;
+			bool counts;
+			if (p->flags & PF_BUDDY)
+				counts = true;
+			else if ((p->flags & PF_HEAD) && (p->flags & (PF_LRU | PF_MOVABLE_OPS)))
+				counts = movable_yes;
+			else
+				counts = other_yes;
+			if (counts)
+				yes += n;
+			else
+				no += n;
+			q += n;
+		}
+		claim = yes >= half;
 	}
-	uint64_t alike;
-	if (start_mt == MIGRATE_MOVABLE)
-		alike = movable;
-	else if (block_mt == MIGRATE_MOVABLE)
-		alike = mm->pageblock_nr_pages - free_pages - movable;
-	else
-		alike = 0;
-	if (free_pages + alike >= mm->pageblock_nr_pages / 2 || !mm->cfg->machine.mobility_grouping) {
+	if (claim) {
 		set_block_type(mm, z, start, start_mt);
 		move_freepages(mm, z, start, mm->pageblock_nr_pages, start_mt);
 		count_vm_event(mm, VM_MMSIM_BLOCK_CLAIMS);
