@@ -16,7 +16,7 @@ static inline struct pageblock *zone_pageblock(struct mm *mm, struct zone *z, pf
  * reading of sticky_movable; a free block never spans sticky and ordinary pageblocks). */
 static inline bool free_block_sticky(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype mt)
 {
-	return mt == MIGRATE_MOVABLE && (zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
+	return mt == MIGRATE_MOVABLE && z->has_sticky && (zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
 }
 
 static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
@@ -30,6 +30,8 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 	p->owner = 0;
 	pfn_list_add(&area->free_list[mt], page_links(mm->pages), pfn, tail);
 	area->nr_free_mt[mt]++;
+	z->free_orders[mt] |= (uint16_t)(1u << order);
+	z->free_orders_any |= (uint16_t)(1u << order);
 	area->nr_free++;
 	uint64_t nr = 1ull << order;
 	/* As account_freepages() since 6.10: free pages on MIGRATE_ISOLATE lists are not in
@@ -56,8 +58,10 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 	sim_assert2((p->flags & PF_BUDDY) && p->order == order);
 	pfn_list_del(&area->free_list[mt], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_BUDDY;
-	area->nr_free_mt[mt]--;
-	area->nr_free--;
+	if (!--area->nr_free_mt[mt])
+		z->free_orders[mt] &= (uint16_t)~(1u << order);
+	if (!--area->nr_free)
+		z->free_orders_any &= (uint16_t)~(1u << order);
 	uint64_t nr = 1ull << order;
 	if (mt == MIGRATE_ISOLATE)
 		z->nr_free_isolated -= nr;
@@ -75,20 +79,9 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 
 /* ---- pageblocks ------------------------------------------------------------------ */
 
-struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
-{
-	return pfn < mm->nr_pages ? &mm->zones[mm->zone_of_block[pfn >> mm->pageblock_order]] : NULL;
-}
-
-struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
-{
-	struct zone *z = mm_pfn_zone(mm, pfn);
-	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
-}
-
 static inline struct pageblock *zone_pageblock(struct mm *mm, struct zone *z, pfn_t pfn)
 {
-	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+	return mm_zone_pageblock(mm, z, pfn);
 }
 
 static void set_block_type(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype mt)
@@ -306,17 +299,17 @@ void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 
 /* ---- allocation from a zone -------------------------------------------------------- */
 
+/* The first non-empty list of mt at order or above, found by its free_orders bit. */
 static pfn_t rmqueue_smallest(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt)
 {
-	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
-		pfn_t pfn = z->free_area[o].free_list[mt].head;
-		if (pfn == PFN_NONE)
-			continue;
-		del_from_free_list(mm, z, pfn, o);
-		expand(mm, z, pfn, order, o, mt);
-		return pfn;
-	}
-	return PFN_NONE;
+	unsigned above = order <= MAX_PAGE_ORDER ? (unsigned)z->free_orders[mt] >> order : 0;
+	if (!above)
+		return PFN_NONE;
+	unsigned o = order + (unsigned)__builtin_ctz(above);
+	pfn_t pfn = z->free_area[o].free_list[mt].head;
+	del_from_free_list(mm, z, pfn, o);
+	expand(mm, z, pfn, order, o, mt);
+	return pfn;
 }
 
 /* The fallback table (model.md §2.4); HIGHATOMIC, CMA and ISOLATE have none. */
@@ -577,10 +570,10 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		return false;
 	if (order == 0)
 		return true;
-	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
-		const struct free_area *area = &z->free_area[o];
-		if (!area->nr_free)
-			continue;
+	/* The orders >= order with a free block of any type (nr_free > 0), lowest first. */
+	unsigned any = order <= MAX_PAGE_ORDER ? (unsigned)z->free_orders_any >> order << order : 0;
+	for (; any; any &= any - 1) {
+		const struct free_area *area = &z->free_area[__builtin_ctz(any)];
 		if (area->nr_free_mt[MIGRATE_UNMOVABLE] || area->nr_free_mt[MIGRATE_RECLAIMABLE])
 			return true;
 		/* sticky_movable accounted: free sticky blocks do not count without ALLOC_CMA. */
