@@ -777,6 +777,8 @@ static inline __attribute__((always_inline)) void obj_prefetch_pages(const struc
 int obj_table_init(struct mm *mm);
 void obj_table_destroy(struct mm *mm);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
+/* obj_insert of an id the caller just looked up and did not find. */
+struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id);
 void obj_remove(struct mm *mm, struct obj_slot *s);
 
 /* Invariant checker (architecture.md §4).  Returns true when every invariant holds; on failure

@@ -952,6 +952,9 @@ static pfn_t alloc_thp_fault(struct mm *mm, struct alloc_context *ac)
 	return pfn;
 }
 
+static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
+			unsigned order, bool activate);
+
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
@@ -960,18 +963,20 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 		return PFN_NONE;
 	}
 	if (!s) {
-		s = obj_insert(mm, id);
+		s = obj_insert_absent(mm, id);
 		s->kind = OBJ_PENDING; /* not an object yet: its request may sleep */
 		s->task = req ? req->task : 0;
 		s->order = (uint8_t)order;
 		s->pins = 0;
 	}
-	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order, false);
+	pfn_t pfn = alloc_slot(mm, req, s, id, gfp, order, false);
 	if (req && req->deferred)
 		return PFN_NONE; /* the slot stays pending for the actor that finishes it */
-	s = obj_lookup(&mm->objs, id);
-	if (pfn == PFN_NONE && s && s->kind == OBJ_PENDING)
-		obj_remove(mm, s);
+	if (pfn == PFN_NONE) {
+		s = obj_lookup(&mm->objs, id);
+		if (s && s->kind == OBJ_PENDING)
+			obj_remove(mm, s);
+	}
 	sim_assert3(mm_check_full(mm));
 	return pfn;
 }
@@ -984,6 +989,13 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order,
 		    bool activate)
 {
+	return alloc_slot(mm, req, obj_lookup(&mm->objs, id), id, gfp, order, activate);
+}
+
+/* mm_alloc_slot with id's slot s (looked up by the caller; NULL when absent). */
+static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
+			unsigned order, bool activate)
+{
 	struct alloc_context ac = {
 		.gfp = gfp,
 		.order = order,
@@ -994,7 +1006,6 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
 		ac.mt = MIGRATE_UNMOVABLE;
 	enum alloc_class cls = gfp_alloc_class(gfp, order);
-	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
 	pfn_t pfn = PFN_NONE;
 	if (order > MAX_PAGE_ORDER) {
