@@ -405,6 +405,9 @@ struct mm {
 	unsigned pageblock_nr_pages;
 
 	struct zone zones[MAX_NR_ZONES];
+	/* The node's zonelist (build_zonelists in 6.12, one node), built once by mm_init:
+	 * zonelist[h] lists the populated zones of type <= h, highest first, NULL-terminated. */
+	struct zone *zonelist[MAX_NR_ZONES][MAX_NR_ZONES + 1];
 	enum zone_type highest_populated;
 	uint64_t min_free_kbytes; /* effective */
 

@@ -603,10 +603,8 @@ static uint64_t zone_alloc_counter(enum zone_type t)
 static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, unsigned alloc_flags)
 {
 	for (;;) {
-		for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
-			struct zone *z = &mm->zones[zi];
-			if (!zone_populated(z))
-				continue;
+		for (struct zone *const *zp = mm->zonelist[ac->highest_zoneidx]; *zp; zp++) {
+			struct zone *z = *zp;
 			uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 			    !zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags,
@@ -639,10 +637,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 /* Highest populated zone a request may use: the "preferred zone". */
 static struct zone *preferred_zone(struct mm *mm, const struct alloc_context *ac)
 {
-	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--)
-		if (zone_populated(&mm->zones[zi]))
-			return &mm->zones[zi];
-	return NULL;
+	return mm->zonelist[ac->highest_zoneidx][0];
 }
 
 /* The fast path (get_page_from_freelist at the low watermark, model.md §3.3): ALLOC_CMA for
@@ -1014,7 +1009,8 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 		mm->cma_ops->prepare(mm, &ac);
 		if (req)
 			req->alloc_class = (int)cls;
-		pfn = mapping_pool_take(mm, req, gfp, order); /* a file's reserve, when it has one */
+		/* a file's reserve, when the policy keeps them and the file has one */
+		pfn = mm->mapping_pool ? mapping_pool_take(mm, req, gfp, order) : PFN_NONE;
 		if (pfn == PFN_NONE)
 			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : mm_alloc_pages(mm, &ac);
 		if (req)

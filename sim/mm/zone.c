@@ -358,6 +358,13 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		z->nr_blocks_mt[MIGRATE_MOVABLE] = (z->present + mm->pageblock_nr_pages - 1) >> mm->pageblock_order;
 		/* Trailing blocks wholly in the hole are not counted by pagetypeinfo. */
 	}
+	for (int h = 0; h < MAX_NR_ZONES; h++) {
+		int n = 0;
+		for (int i = h; i >= 0; i--)
+			if (zone_populated(&mm->zones[i]))
+				mm->zonelist[h][n++] = &mm->zones[i];
+		mm->zonelist[h][n] = NULL;
+	}
 	if (place_cma_areas(mm, &lay, err))
 		return -1;
 	shuffle_init(mm);
