@@ -44,7 +44,41 @@ static const struct u64map_type task_key_type = {
 	.min_cap = 64,
 };
 
-static struct sim_task *task_get(struct sim *s, uint32_t task)
+#define TASK_DIRECT_MAX (1u << 16) /* pids below it are looked up without the map */
+
+static struct sim_task *task_add(struct sim *s, uint32_t task);
+
+static struct sim_task *task_get_slow(struct sim *s, uint32_t task);
+
+static inline struct sim_task *task_get(struct sim *s, uint32_t task)
+{
+	if (task < s->cap_direct && s->task_direct[task])
+		return s->task_direct[task];
+	return task_get_slow(s, task);
+}
+
+static __attribute__((noinline)) struct sim_task *task_get_slow(struct sim *s, uint32_t task)
+{
+	struct sim_task *t = task_add(s, task);
+	if (task < TASK_DIRECT_MAX) {
+		if (task >= s->cap_direct) {
+			uint32_t cap = s->cap_direct ? s->cap_direct : 64;
+			while (cap <= task)
+				cap *= 2;
+			struct sim_task **v = realloc(s->task_direct, cap * sizeof(*v));
+			if (!v)
+				abort();
+			memset(v + s->cap_direct, 0, (cap - s->cap_direct) * sizeof(*v));
+			s->task_direct = v;
+			s->cap_direct = cap;
+		}
+		s->task_direct[task] = t;
+	}
+	return t;
+}
+
+/* The task's entry from the map, added (at the end of tasks[]) on its first record. */
+static struct sim_task *task_add(struct sim *s, uint32_t task)
 {
 	bool added;
 	uint32_t i = u64map_get(&s->task_index, &task_key_type, (uint64_t)task + 1, &added, NULL);
@@ -66,6 +100,7 @@ static struct sim_task *task_get(struct sim *s, uint32_t task)
 		abort();
 	t->sim = s;
 	t->task = task;
+	t->cpu = task % MAX(s->cfg.machine.nr_cpus, 1u);
 	k->index = s->nr_tasks;
 	s->tasks[s->nr_tasks++] = t;
 	return t;
@@ -253,7 +288,7 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 	t->cur = *rec;
 	t->issue_ns = now;
 	t->req = (struct mm_request){
-		.cpu = rec->task % MAX(s->cfg.machine.nr_cpus, 1u),
+		.cpu = t->cpu,
 		.task = rec->task,
 		.mode = REQ_DEFER,
 		.alloc_class = -1,
@@ -334,6 +369,7 @@ void replay_destroy(struct sim *s)
 		free(s->tasks[i]);
 	}
 	free(s->tasks);
+	free(s->task_direct);
 	u64map_destroy(&s->task_index);
 }
 

@@ -29,6 +29,7 @@ struct record_source {
 struct sim_task {
 	struct sim *sim;
 	uint32_t task;
+	unsigned cpu;            /* task % machine.nr_cpus: its requests' CPU */
 	uint32_t after;          /* closed: index + 1 of the task whose delay it inherits until
 				  * its first record starts (a `task ... after` record); 0: none */
 	bool blocked;
@@ -72,6 +73,10 @@ struct sim {
 	/* Tasks (replay.c): task + 1 -> index into tasks[] (entries never move: actors hold
 	 * them while they sleep). */
 	struct u64map task_index;
+	/* task < cap_direct: task_direct[task] is its entry (NULL until its first record), so
+	 * the per-record lookup of the usual small pids is one load. */
+	struct sim_task **task_direct;
+	uint32_t cap_direct;
 	struct sim_task **tasks;
 	uint32_t nr_tasks, cap_tasks;
 	uint32_t nr_blocked;

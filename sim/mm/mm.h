@@ -119,11 +119,15 @@ struct free_area {
  * shared by UNMOVABLE/RECLAIMABLE).  count == Σ pages on the lists. */
 #define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 #define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + 2)
+/* bit i of nonempty set  <=>  lists[i] is not empty (the drain's round robin skips the
+ * empty lists by it). */
 struct per_cpu_pages {
 	uint64_t count;
 	uint32_t high, batch, high_min, high_max;
+	uint32_t nonempty;
 	struct pfn_list lists[NR_PCP_LISTS];
 };
+_Static_assert(NR_PCP_LISTS <= 32, "per_cpu_pages.nonempty has a bit per list");
 
 /* nr_free_pages + nr_free_isolated == Σ_order free_area[order].nr_free << order
  * nr_free_isolated == Σ_order free_area[order].nr_free_mt[MIGRATE_ISOLATE] << order
@@ -148,6 +152,13 @@ struct zone {
 	uint64_t lowmem_reserve[MAX_NR_ZONES];
 
 	struct free_area free_area[NR_PAGE_ORDERS];
+	/* Beside the lists, for the searches that want the first non-empty one (rmqueue_smallest,
+	 * the high-order part of zone_watermark_ok) without a walk over the orders:
+	 *   bit o of free_orders[mt] set  <=>  free_area[o].nr_free_mt[mt] > 0
+	 *   bit o of free_orders_any set  <=>  free_area[o].nr_free > 0 */
+	uint16_t free_orders[NR_MIGRATETYPES];
+	uint16_t free_orders_any;
+	bool has_sticky; /* some pageblock of the zone is PB_STICKY (set once at boot) */
 	uint64_t nr_free_pages;    /* NR_FREE_PAGES: free pages not on MIGRATE_ISOLATE lists */
 	uint64_t nr_free_isolated; /* free pages on MIGRATE_ISOLATE lists (a contiguous allocation) */
 	uint64_t nr_free_cma;
@@ -394,6 +405,9 @@ struct mm {
 	unsigned pageblock_nr_pages;
 
 	struct zone zones[MAX_NR_ZONES];
+	/* The node's zonelist (build_zonelists in 6.12, one node), built once by mm_init:
+	 * zonelist[h] lists the populated zones of type <= h, highest first, NULL-terminated. */
+	struct zone *zonelist[MAX_NR_ZONES][MAX_NR_ZONES + 1];
 	enum zone_type highest_populated;
 	uint64_t min_free_kbytes; /* effective */
 
@@ -437,6 +451,14 @@ struct mm {
 		uint64_t bits;
 		unsigned nr_bits;
 	} shuffle;
+
+	/* Decided once from the configuration (mm_init) instead of on every call:
+	 *   bit n of pcp_orders set  <=>  order n goes through the per-cpu lists (machine.pcp;
+	 *                                 orders 0..PAGE_ALLOC_COSTLY_ORDER and, with machine.thp,
+	 *                                 the pageblock order)
+	 *   nr_cpus == MAX(machine.nr_cpus, 1) */
+	uint32_t pcp_orders;
+	unsigned nr_cpus;
 
 	struct mm_hooks hooks;
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
@@ -583,8 +605,19 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac);
 void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order);
 bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages);
-struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn);
-struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn);
+static inline struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
+{
+	return pfn < mm->nr_pages ? &mm->zones[mm->zone_of_block[pfn >> mm->pageblock_order]] : NULL;
+}
+/* The pageblock of pfn, inside zone z. */
+static inline struct pageblock *mm_zone_pageblock(const struct mm *mm, const struct zone *z, pfn_t pfn)
+{
+	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+}
+static inline struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
+{
+	return mm_zone_pageblock(mm, mm_pfn_zone(mm, pfn), pfn);
+}
 /* Change a pageblock's type, moving its free pages to the new lists (6.10+ rule). */
 void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt);
 /* Recompute watermarks and lowmem_reserve from min_free_kbytes (setup_per_zone_wmarks). */
@@ -593,7 +626,12 @@ void mm_setup_watermarks(struct mm *mm);
 uint64_t mm_default_min_free_kbytes(const struct mm *mm);
 
 /* Per-cpu pagesets (pcp.c). */
-bool pcp_allowed_order(const struct mm *mm, unsigned order);
+static inline bool pcp_allowed_order(const struct mm *mm, unsigned order)
+{
+	return order < 32 && (mm->pcp_orders >> order & 1);
+}
+/* What mm_init decides once: pcp_orders and nr_cpus. */
+void pcp_setup_node(struct mm *mm);
 pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		unsigned alloc_flags);
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order);
@@ -742,6 +780,8 @@ static inline __attribute__((always_inline)) void obj_prefetch_pages(const struc
 int obj_table_init(struct mm *mm);
 void obj_table_destroy(struct mm *mm);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
+/* obj_insert of an id the caller just looked up and did not find. */
+struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id);
 void obj_remove(struct mm *mm, struct obj_slot *s);
 
 /* Invariant checker (architecture.md §4).  Returns true when every invariant holds; on failure

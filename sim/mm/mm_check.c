@@ -31,6 +31,14 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		if (sum != a->nr_free)
 			FAIL("zone %s order %d: nr_free %llu != sum over types %llu", z->name, o,
 			     (unsigned long long)a->nr_free, (unsigned long long)sum);
+		for (int mt = 0; mt < NR_MIGRATETYPES; mt++)
+			if (!(z->free_orders[mt] >> o & 1) != !a->nr_free_mt[mt])
+				FAIL("zone %s order %d %s: free_orders bit %d, %llu free blocks", z->name, o,
+				     migratetype_names[mt], z->free_orders[mt] >> o & 1,
+				     (unsigned long long)a->nr_free_mt[mt]);
+		if (!(z->free_orders_any >> o & 1) != !a->nr_free)
+			FAIL("zone %s order %d: free_orders_any bit %d, %llu free blocks", z->name, o,
+			     z->free_orders_any >> o & 1, (unsigned long long)a->nr_free);
 		free_pages += a->nr_free << o;
 		cma += a->nr_free_mt[MIGRATE_CMA] << o;
 		ha += a->nr_free_mt[MIGRATE_HIGHATOMIC] << o;
@@ -59,8 +67,14 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		     (unsigned long long)z->nr_pcp_pages, (unsigned long long)z->present);
 	if (z->pcp) {
 		uint64_t pcp_pages = 0;
-		for (unsigned c = 0; c < mm->cfg->machine.nr_cpus; c++)
+		for (unsigned c = 0; c < mm->cfg->machine.nr_cpus; c++) {
 			pcp_pages += z->pcp[c].count;
+			for (int i = 0; i < NR_PCP_LISTS; i++)
+				if (!(z->pcp[c].nonempty >> i & 1) != pfn_list_empty(&z->pcp[c].lists[i]))
+					FAIL("zone %s cpu %u pcp list %d: nonempty bit %u, list %s", z->name, c, i,
+					     z->pcp[c].nonempty >> i & 1,
+					     pfn_list_empty(&z->pcp[c].lists[i]) ? "empty" : "not empty");
+		}
 		if (pcp_pages != z->nr_pcp_pages)
 			FAIL("zone %s: pcp counts %llu != nr_pcp_pages %llu", z->name,
 			     (unsigned long long)pcp_pages, (unsigned long long)z->nr_pcp_pages);
@@ -95,6 +109,8 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 					     migratetype_names[mt], migratetype_names[pb->mt]);
 				if (mt == MIGRATE_MOVABLE && (pb->bits & PB_STICKY))
 					sticky++;
+				if ((pb->bits & PB_STICKY) && !z->has_sticky)
+					FAIL("zone %s: sticky pageblock at %#x but has_sticky unset", z->name, pfn);
 				prev = pfn;
 				if (++n > z->spanned)
 					FAIL("free list [%d][%s] has a cycle", o, migratetype_names[mt]);

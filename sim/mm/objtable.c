@@ -176,10 +176,16 @@ static void slide(struct mm *mm, uint64_t id)
 
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 {
+	if (obj_lookup(&mm->objs, id))
+		return NULL;
+	return obj_insert_absent(mm, id);
+}
+
+struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id)
+{
 	struct obj_table *t = &mm->objs;
 	sim_assert(id != OBJ_EMPTY);
-	if (obj_lookup(t, id))
-		return NULL;
+	sim_assert2(!obj_lookup(t, id));
 	struct obj_slot *s;
 	uint64_t off = id - t->base;
 	if (id >= t->base && off >= t->ring && off - t->ring < t->ring) {

@@ -16,7 +16,7 @@ static inline struct pageblock *zone_pageblock(struct mm *mm, struct zone *z, pf
  * reading of sticky_movable; a free block never spans sticky and ordinary pageblocks). */
 static inline bool free_block_sticky(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype mt)
 {
-	return mt == MIGRATE_MOVABLE && (zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
+	return mt == MIGRATE_MOVABLE && z->has_sticky && (zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
 }
 
 static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
@@ -30,6 +30,8 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 	p->owner = 0;
 	pfn_list_add(&area->free_list[mt], page_links(mm->pages), pfn, tail);
 	area->nr_free_mt[mt]++;
+	z->free_orders[mt] |= (uint16_t)(1u << order);
+	z->free_orders_any |= (uint16_t)(1u << order);
 	area->nr_free++;
 	uint64_t nr = 1ull << order;
 	/* As account_freepages() since 6.10: free pages on MIGRATE_ISOLATE lists are not in
@@ -56,8 +58,10 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 	sim_assert2((p->flags & PF_BUDDY) && p->order == order);
 	pfn_list_del(&area->free_list[mt], page_links(mm->pages), pfn);
 	p->flags &= (uint16_t)~PF_BUDDY;
-	area->nr_free_mt[mt]--;
-	area->nr_free--;
+	if (!--area->nr_free_mt[mt])
+		z->free_orders[mt] &= (uint16_t)~(1u << order);
+	if (!--area->nr_free)
+		z->free_orders_any &= (uint16_t)~(1u << order);
 	uint64_t nr = 1ull << order;
 	if (mt == MIGRATE_ISOLATE)
 		z->nr_free_isolated -= nr;
@@ -75,20 +79,9 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 
 /* ---- pageblocks ------------------------------------------------------------------ */
 
-struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
-{
-	return pfn < mm->nr_pages ? &mm->zones[mm->zone_of_block[pfn >> mm->pageblock_order]] : NULL;
-}
-
-struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
-{
-	struct zone *z = mm_pfn_zone(mm, pfn);
-	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
-}
-
 static inline struct pageblock *zone_pageblock(struct mm *mm, struct zone *z, pfn_t pfn)
 {
-	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+	return mm_zone_pageblock(mm, z, pfn);
 }
 
 static void set_block_type(struct mm *mm, struct zone *z, pfn_t pfn, enum migratetype mt)
@@ -306,17 +299,17 @@ void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end)
 
 /* ---- allocation from a zone -------------------------------------------------------- */
 
+/* The first non-empty list of mt at order or above, found by its free_orders bit. */
 static pfn_t rmqueue_smallest(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt)
 {
-	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
-		pfn_t pfn = z->free_area[o].free_list[mt].head;
-		if (pfn == PFN_NONE)
-			continue;
-		del_from_free_list(mm, z, pfn, o);
-		expand(mm, z, pfn, order, o, mt);
-		return pfn;
-	}
-	return PFN_NONE;
+	unsigned above = order <= MAX_PAGE_ORDER ? (unsigned)z->free_orders[mt] >> order : 0;
+	if (!above)
+		return PFN_NONE;
+	unsigned o = order + (unsigned)__builtin_ctz(above);
+	pfn_t pfn = z->free_area[o].free_list[mt].head;
+	del_from_free_list(mm, z, pfn, o);
+	expand(mm, z, pfn, order, o, mt);
+	return pfn;
 }
 
 /* The fallback table (model.md §2.4); HIGHATOMIC, CMA and ISOLATE have none. */
@@ -590,10 +583,10 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		return false;
 	if (order == 0)
 		return true;
-	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++) {
-		const struct free_area *area = &z->free_area[o];
-		if (!area->nr_free)
-			continue;
+	/* The orders >= order with a free block of any type (nr_free > 0), lowest first. */
+	unsigned any = order <= MAX_PAGE_ORDER ? (unsigned)z->free_orders_any >> order << order : 0;
+	for (; any; any &= any - 1) {
+		const struct free_area *area = &z->free_area[__builtin_ctz(any)];
 		if (area->nr_free_mt[MIGRATE_UNMOVABLE] || area->nr_free_mt[MIGRATE_RECLAIMABLE])
 			return true;
 		/* sticky_movable accounted: free sticky blocks do not count without ALLOC_CMA. */
@@ -623,10 +616,8 @@ static uint64_t zone_alloc_counter(enum zone_type t)
 static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, unsigned alloc_flags)
 {
 	for (;;) {
-		for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
-			struct zone *z = &mm->zones[zi];
-			if (!zone_populated(z))
-				continue;
+		for (struct zone *const *zp = mm->zonelist[ac->highest_zoneidx]; *zp; zp++) {
+			struct zone *z = *zp;
 			uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 			    !zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags,
@@ -659,10 +650,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 /* Highest populated zone a request may use: the "preferred zone". */
 static struct zone *preferred_zone(struct mm *mm, const struct alloc_context *ac)
 {
-	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--)
-		if (zone_populated(&mm->zones[zi]))
-			return &mm->zones[zi];
-	return NULL;
+	return mm->zonelist[ac->highest_zoneidx][0];
 }
 
 /* The fast path (get_page_from_freelist at the low watermark, model.md §3.3): ALLOC_CMA for
@@ -980,6 +968,9 @@ static pfn_t alloc_thp_fault(struct mm *mm, struct alloc_context *ac)
 	return pfn;
 }
 
+static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
+			unsigned order, bool activate);
+
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
@@ -988,18 +979,20 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 		return PFN_NONE;
 	}
 	if (!s) {
-		s = obj_insert(mm, id);
+		s = obj_insert_absent(mm, id);
 		s->kind = OBJ_PENDING; /* not an object yet: its request may sleep */
 		s->task = req ? req->task : 0;
 		s->order = (uint8_t)order;
 		s->pins = 0;
 	}
-	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order, false);
+	pfn_t pfn = alloc_slot(mm, req, s, id, gfp, order, false);
 	if (req && req->deferred)
 		return PFN_NONE; /* the slot stays pending for the actor that finishes it */
-	s = obj_lookup(&mm->objs, id);
-	if (pfn == PFN_NONE && s && s->kind == OBJ_PENDING)
-		obj_remove(mm, s);
+	if (pfn == PFN_NONE) {
+		s = obj_lookup(&mm->objs, id);
+		if (s && s->kind == OBJ_PENDING)
+			obj_remove(mm, s);
+	}
 	sim_assert3(mm_check_full(mm));
 	return pfn;
 }
@@ -1012,6 +1005,13 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order,
 		    bool activate)
 {
+	return alloc_slot(mm, req, obj_lookup(&mm->objs, id), id, gfp, order, activate);
+}
+
+/* mm_alloc_slot with id's slot s (looked up by the caller; NULL when absent). */
+static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
+			unsigned order, bool activate)
+{
 	struct alloc_context ac = {
 		.gfp = gfp,
 		.order = order,
@@ -1022,7 +1022,6 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
 		ac.mt = MIGRATE_UNMOVABLE;
 	enum alloc_class cls = gfp_alloc_class(gfp, order);
-	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
 	pfn_t pfn = PFN_NONE;
 	if (order > MAX_PAGE_ORDER) {
@@ -1031,7 +1030,8 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 		mm->cma_ops->prepare(mm, &ac);
 		if (req)
 			req->alloc_class = (int)cls;
-		pfn = mapping_pool_take(mm, req, gfp, order); /* a file's reserve, when it has one */
+		/* a file's reserve, when the policy keeps them and the file has one */
+		pfn = mm->mapping_pool ? mapping_pool_take(mm, req, gfp, order) : PFN_NONE;
 		if (pfn == PFN_NONE)
 			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : mm_alloc_pages(mm, &ac);
 		if (req)

@@ -7,16 +7,23 @@
 
 #include <stdlib.h>
 
-static unsigned pcp_thp_order(const struct mm *mm)
+/* pcp_allowed_order() in 6.12: orders up to PAGE_ALLOC_COSTLY_ORDER, and the pageblock
+ * order when THP is on; none without machine.pcp.  Decided once per node (mm.h). */
+void pcp_setup_node(struct mm *mm)
 {
-	return mm->cfg->machine.thp ? mm->pageblock_order : UINT32_MAX;
+	mm->nr_cpus = MAX(mm->cfg->machine.nr_cpus, 1u);
+	mm->pcp_orders = 0;
+	if (!mm->cfg->machine.pcp)
+		return;
+	mm->pcp_orders = (1u << (PAGE_ALLOC_COSTLY_ORDER + 1)) - 1;
+	if (mm->cfg->machine.thp && mm->pageblock_order < 32)
+		mm->pcp_orders |= 1u << mm->pageblock_order;
 }
 
-bool pcp_allowed_order(const struct mm *mm, unsigned order)
+/* CPU cpu's pageset of z (cpu < nr_cpus for every request; the modulo is for the rest). */
+static struct per_cpu_pages *pcp_of(const struct mm *mm, struct zone *z, unsigned cpu)
 {
-	if (!mm->cfg->machine.pcp)
-		return false;
-	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pcp_thp_order(mm);
+	return &z->pcp[cpu < mm->nr_cpus ? cpu : cpu % mm->nr_cpus];
 }
 
 static unsigned order_to_pindex(enum migratetype mt, unsigned order)
@@ -77,6 +84,7 @@ static void pcp_hold(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, p
 	p->xflags = PFX_PCP;
 	p->order = (uint8_t)order;
 	pfn_list_add(&pcp->lists[idx], page_links(mm->pages), pfn, tail);
+	pcp->nonempty |= 1u << idx;
 	pcp->count += 1ull << order;
 	z->nr_pcp_pages += 1ull << order;
 }
@@ -85,6 +93,8 @@ static void pcp_release(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp
 {
 	unsigned order = mm->pages[pfn].order;
 	pfn_list_del(&pcp->lists[idx], page_links(mm->pages), pfn);
+	if (pfn_list_empty(&pcp->lists[idx]))
+		pcp->nonempty &= ~(1u << idx);
 	mm->pages[pfn].xflags = 0;
 	pcp->count -= 1ull << order;
 	z->nr_pcp_pages -= 1ull << order;
@@ -95,7 +105,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 {
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
-	struct per_cpu_pages *pcp = &z->pcp[cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
+	struct per_cpu_pages *pcp = pcp_of(mm, z, cpu);
 	unsigned idx = order_to_pindex(mt, order);
 	if (pfn_list_empty(&pcp->lists[idx])) {
 		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
@@ -116,23 +126,21 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	return pfn;
 }
 
-/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first, round-robin over lists.
- * Returns the pages returned. */
+/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first, round-robin over the
+ * non-empty lists from list 0.  Returns the pages returned. */
 static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr)
 {
 	uint64_t before = pcp->count;
-	unsigned idx = 0, empty_streak = 0;
-	while (nr && pcp->count && empty_streak < NR_PCP_LISTS) {
+	unsigned idx = 0;
+	while (nr && pcp->nonempty) {
+		/* the next non-empty list at or after idx, wrapping round */
+		uint32_t from = pcp->nonempty >> idx << idx;
+		idx = (unsigned)__builtin_ctz(from ? from : pcp->nonempty);
 		pfn_t pfn = pcp->lists[idx].tail;
-		if (pfn == PFN_NONE) {
-			empty_streak++;
-		} else {
-			empty_streak = 0;
-			unsigned order = mm->pages[pfn].order;
-			pcp_release(mm, z, pcp, pfn, idx);
-			buddy_free_one(mm, z, pfn, order);
-			nr -= MIN(nr, 1ull << order);
-		}
+		unsigned order = mm->pages[pfn].order;
+		pcp_release(mm, z, pcp, pfn, idx);
+		buddy_free_one(mm, z, pfn, order);
+		nr -= MIN(nr, 1ull << order);
 		idx = (idx + 1) % NR_PCP_LISTS;
 	}
 	return before - pcp->count;
@@ -140,7 +148,7 @@ static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *p
 
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order)
 {
-	enum migratetype mt = mm_pageblock(mm, pfn)->mt;
+	enum migratetype mt = mm_zone_pageblock(mm, z, pfn)->mt;
 	if (mt == MIGRATE_ISOLATE) { /* isolated blocks skip the pcp lists */
 		buddy_free_one(mm, z, pfn, order);
 		return;
@@ -149,7 +157,7 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 		mt = MIGRATE_MOVABLE;
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
-	struct per_cpu_pages *pcp = &z->pcp[cpu % MAX(mm->cfg->machine.nr_cpus, 1u)];
+	struct per_cpu_pages *pcp = pcp_of(mm, z, cpu);
 	pcp_hold(mm, z, pcp, pfn, order, order_to_pindex(mt, order), false);
 	if (pcp->count >= pcp->high)
 		pcp_drain(mm, z, pcp, pcp->batch);
@@ -164,7 +172,7 @@ uint64_t mm_drain_all_pages(struct mm *mm)
 		struct zone *z = &mm->zones[i];
 		if (!z->pcp)
 			continue;
-		for (unsigned c = 0; c < MAX(mm->cfg->machine.nr_cpus, 1u); c++)
+		for (unsigned c = 0; c < mm->nr_cpus; c++)
 			drained += pcp_drain(mm, z, &z->pcp[c], UINT64_MAX);
 	}
 	count_vm_event(mm, VM_MMSIM_DRAIN_ALL_PAGES);

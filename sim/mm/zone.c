@@ -281,6 +281,8 @@ static int place_cma_areas(struct mm *mm, const struct mm_layout *l, struct sim_
 			struct pageblock *pb = &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
 			pb->bits |= PB_CMA;
 			mm->cma_ops->mark_pageblock(mm, z, pb);
+			if (pb->bits & PB_STICKY)
+				z->has_sticky = true;
 		}
 	}
 	return 0;
@@ -300,6 +302,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		return sim_error_set(err, EX_CONFIG_, "pageblock_order %u out of range 1..%d",
 				     mm->pageblock_order, MAX_PAGE_ORDER);
 	mm->pageblock_nr_pages = 1u << mm->pageblock_order;
+	pcp_setup_node(mm);
 
 	struct mm_layout lay;
 	if (mm_layout_check(cfg, &lay, err))
@@ -354,6 +357,13 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 			z->pageblocks[b].mt = MIGRATE_MOVABLE; /* every block is MOVABLE at boot */
 		z->nr_blocks_mt[MIGRATE_MOVABLE] = (z->present + mm->pageblock_nr_pages - 1) >> mm->pageblock_order;
 		/* Trailing blocks wholly in the hole are not counted by pagetypeinfo. */
+	}
+	for (int h = 0; h < MAX_NR_ZONES; h++) {
+		int n = 0;
+		for (int i = h; i >= 0; i--)
+			if (zone_populated(&mm->zones[i]))
+				mm->zonelist[h][n++] = &mm->zones[i];
+		mm->zonelist[h][n] = NULL;
 	}
 	if (place_cma_areas(mm, &lay, err))
 		return -1;
