@@ -112,9 +112,46 @@ static void test_high_order_wake_reclaims(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* A faulted-in anon page has a young PTE: its first trip round the inactive list keeps it
+ * (folio_check_references: FOLIOREF_KEEP, nr_ref_keep), the second reclaims it.  A page
+ * cache page read by the workload has no mapping to look at and goes at the first trip.
+ *
+ * Swap 32768 pages; ids 1..200 anon, then 201..300 file; free memory is plenty.  One
+ * kswapd shrink_node at priority 0 (SCAN_EQUAL: every list scanned in full), goal 1000:
+ *   - pass 1: the 100 file pages are clean and unreferenced: freed (pgsteal_file 100); the
+ *     200 anon pages are referenced: kept for another trip, flag cleared, nothing written;
+ *     pgscan_anon 200;
+ *   - pass 2: the anon pages are unreferenced now: each gets a swap slot and its write
+ *     starts (200 < the queue depth 256: no pass ends early): pswpout 200, and under
+ *     writeback they stay on the inactive list; pgscan_anon 400.
+ * Without the young fault every anon page would be written by pass 1. */
+static void test_faulted_anon_kept_first_trip(void)
+{
+	setup();
+	cfg.devices.swap_pages = 32768;
+	boot();
+	CHECK_EQ(alloc_range(1, 200, ANON_GFP), 200);
+	CHECK_EQ(alloc_range(201, 300, FILE_GFP), 100);
+	mmtest_shrink_node(&mm, true, 0, 1000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_ANON], 200);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_ANON], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_FILE], 100);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 200);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 0);
+	mmtest_shrink_node(&mm, true, 0, 1000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_ANON], 400);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 200);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_WRITE], 200);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 200);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_high_order_wake_reclaims);
+	RUN(test_faulted_anon_kept_first_trip);
 	return TEST_END();
 }
