@@ -64,7 +64,9 @@ for seed in 11 12 13; do
 		"slow stalls missed=$miss warned=$warned (32MiB threshold: warned=$nt_warned false alarms=$nt_false); easy migrated=$mig; elapsed at 20us classic=$elc_c ereclaimable=$elc_e;" \
 		"read-heavy immediate classic=$im_c cflru=$im_f, elapsed $elr_c/$elr_f"
 	check "seed $seed: ereclaimable refaults the hot set at most half as often as classic" [ $((2 * rf_e)) -le "$rf_c" ]
-	check "seed $seed: ereclaimable swaps in less than classic" [ "$si_e" -lt "$si_c" ]
+	# A young anon page survives its first trip, so a seed may swap nothing back in at all.
+	check "seed $seed: ereclaimable swaps in at most as often as classic" [ "$si_e" -le "$si_c" ]
+	si_c_all=$((${si_c_all:-0} + si_c)) si_e_all=$((${si_e_all:-0} + si_e))
 	check "seed $seed: ereclaimable finishes sooner than classic (free hints)" [ "$el_e" -lt "$el_c" ]
 	check "seed $seed: slow device: >10x the easy-list pages left behind" [ "$rs_es" -gt $((10 * (rs_e + 1))) ]
 	check "seed $seed: slow device: kswapd scans >5x more than classic" [ "$sk_es" -gt $((5 * sk_cs)) ]
@@ -79,4 +81,5 @@ for seed in 11 12 13; do
 	check "seed $seed: read-heavy: cflru at most 5% slower than classic" [ $((100 * elr_f)) -le $((105 * elr_c)) ]
 done
 check "slow device: at least two of the three seeds stall ($stalled)" [ "$stalled" -ge 2 ]
+check "all seeds: ereclaimable swaps in less than classic" [ "$si_e_all" -lt "$si_c_all" ]
 checks_done

@@ -315,7 +315,8 @@ static void test_refault_memcg(void)
 /* A swapped-out anon page that another task faults back in stays its owner's: swap-in
  * charges the memcg its swap entry names, and its pages still count in the owner's OOM
  * badness (oom_account added them when the object was new).  Task 1's 64 anon pages are
- * swapped out by reclaim at priority 0 (no file pages: only anon to scan); task 2 faults
+ * swapped out by reclaim at priority 0 (no file pages: only anon to scan; the first pass
+ * only clears the young bits of their faults); task 2 faults
  * one back in and frees it: every step keeps each task's badness equal to the anon pages
  * its objects hold (oom_check), and the page is back in memcg 1, task 1's. */
 static void test_swapin_keeps_owner(void)
@@ -331,7 +332,8 @@ static void test_swapin_keeps_owner(void)
 	struct mm_request r1 = { .task = 1, .mode = REQ_SYNC, .alloc_class = -1 };
 	for (uint64_t id = 1; id <= 64; id++)
 		CHECK(mm_alloc_req(&mm, &r1, id, ANON_GFP, 0) != PFN_NONE);
-	shrink_node_once(true, 0, 64);
+	shrink_node_once(true, 0, 64);                          /* young from the fault: kept */
+	shrink_node_once(true, 0, 64);                          /* written to swap */
 	mmtest_run_until(&mm, mm.engine->now_ns + NSEC_PER_SEC); /* the swap writes end */
 	shrink_node_once(true, 0, 64);                          /* and the clean copies go */
 	uint64_t swapped = 0, victim = 0;

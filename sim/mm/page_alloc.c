@@ -699,16 +699,22 @@ static pfn_t direct_compact(struct mm *mm, struct slowpath *sp, int prio)
 	if (!ac->order || !sp->can_compact)
 		return PFN_NONE;
 	sp->compact_result = mm->hooks.direct_compact(mm, ac, prio);
-	mm_request_yield(mm, ac->req);
-	if (sp->compact_result == COMPACT_SKIPPED)
+	if (sp->compact_result == COMPACT_SKIPPED) {
+		mm_request_yield(mm, ac->req);
 		return PFN_NONE;
+	}
 	count_vm_event(mm, VM_COMPACT_STALL);
+	/* As compaction_capture() and __alloc_pages_direct_compact() in 6.12: the block the
+	 * compaction freed is taken at once, and the compaction's cost is slept off with the
+	 * rest of the request's stall once the page is its own; no other request nor
+	 * kswapd's pgdat_balanced() sees the block free in between. */
 	pfn_t pfn = slow_attempt(mm, sp, ac->alloc_flags);
 	if (pfn != PFN_NONE) {
 		compaction_defer_reset(mm_pfn_zone(mm, pfn), (int)ac->order, true);
 		count_vm_event(mm, VM_COMPACT_SUCCESS);
 		return pfn;
 	}
+	mm_request_yield(mm, ac->req);
 	count_vm_event(mm, VM_COMPACT_FAIL);
 	return PFN_NONE;
 }

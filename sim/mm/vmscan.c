@@ -15,7 +15,8 @@
  * would be served differently from the default for its kind is kept in the side table,
  * so a refault re-allocates with the original gfp.
  *
- * Ageing.  One page flag carries both the PTE young bit and PG_referenced.  An `access`
+ * Ageing.  One page flag carries both the PTE young bit and PG_referenced; a new anon
+ * page starts with it (young from its fault), a new page cache page without.  An `access`
  * record acts as folio_mark_accessed: inactive+unreferenced -> referenced; inactive+
  * referenced -> activate now (pgactivate); active -> referenced.  shrink_inactive keeps a
  * referenced page for another trip (clears the bit, rotates to the head);
@@ -291,8 +292,13 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 	bool hugetlb = p->order && (gfp & (__GFP_RETRY_MAYFAIL | __GFP_COMP)) == (__GFP_RETRY_MAYFAIL | __GFP_COMP) &&
 		       !(gfp & (__GFP_ZERO | __GFP_NOMEMALLOC));
 	bool anon = (gfp & __GFP_ZERO) || (p->order && (gfp & __GFP_NOMEMALLOC));
+	/* An anon page is mapped by the fault that allocates it, and the access the fault
+	 * retries sets its PTE young: folio_check_references (6.12) keeps it at its first
+	 * trip round the inactive list (FOLIOREF_KEEP, nr_ref_keep) and reclaims it at the
+	 * second if it was not used in between.  Page cache is taken as unmapped (read()
+	 * marks it accessed, which reclaims it clean at the first trip). */
 	if (anon)
-		p->flags |= PF_SWAPBACKED;
+		p->flags |= PF_SWAPBACKED | PF_REFERENCED;
 	if (hugetlb)
 		p->flags |= PF_UNEVICTABLE;
 	if (activate)

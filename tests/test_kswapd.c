@@ -1,0 +1,157 @@
+/* kswapd woken for a high order (kswapd.c, balance_pgdat in 6.12) and the reference state
+ * of a faulted-in anon page at its first trip round the inactive list (vmscan.c,
+ * folio_check_references in 6.12).  Expected values are worked by hand above each test.
+ *
+ * The machine (as tests/test_reclaim.c): one Normal zone of 16384 pages (32 pageblocks of
+ * 512), min_free_kbytes = 1024: min 256, low 320, high 384 pages; no per-cpu lists.
+ * Fresh and unshuffled: order-0 allocations take ascending pfns, id k at pfn k − 1; a new
+ * page enters its inactive list at the head, so reclaim takes the oldest id first.
+ */
+#include "mm/compaction.h"
+#include "mm/vmscan.h"
+#include "mmtest.h"
+#include "mmtest_engine.h"
+#include "testlib.h"
+
+#define NORMAL_PAGES 16384
+#define FILE_GFP GFP_HIGHUSER_MOVABLE
+#define ANON_GFP (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)
+/* alloc_buddy_hugetlb_folio's mask as the hugetlb capture shows it (nr_hugepages). */
+#define HUGETLB_GFP (GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_COMP | __GFP_THISNODE)
+
+static struct config cfg;
+static struct mm mm;
+
+static void setup(void)
+{
+	mmtest_config(&cfg, 0, 0, NORMAL_PAGES, 1024);
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.reclaim_page_ns = 300;
+	cfg.devices.disk_bandwidth_bps = 409600000; /* 4 KiB in exactly 10 us */
+	cfg.devices.disk_latency_ns = 100000;
+	cfg.devices.swap_bandwidth_bps = 409600000;
+	cfg.devices.swap_latency_ns = 100000;
+}
+
+static void boot(void)
+{
+	struct sim_error err;
+	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static uint64_t alloc_range(uint64_t first, uint64_t last, gfp_t gfp)
+{
+	uint64_t ok = 0;
+	for (uint64_t id = first; id <= last; id++)
+		ok += mm_alloc(&mm, id, gfp, 0) != PFN_NONE;
+	return ok;
+}
+
+static const struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
+
+static uint64_t free_blocks_from(unsigned order)
+{
+	uint64_t n = 0;
+	for (unsigned o = order; o <= MAX_PAGE_ORDER; o++)
+		n += normal()->free_area[o].nr_free;
+	return n;
+}
+
+/* A huge page taken by direct compaction leaves the node unbalanced for kswapd.
+ *
+ * Ids 1..16064 are file pages (free 320: pfns 16064..16383, blocks of order 6 and 8);
+ * freeing the odd ids leaves free 320 + 8032 = 8352 in single pages, no free block of
+ * order >= 9, and L = 8032 file pages on the inactive list.  An order-9 hugetlb request
+ * (task 1, an actor):
+ *   - the fast path fails (no order-9 block); the slow path wakes kswapd at order 9:
+ *     pgdat_balanced(9) fails (the zone passes high at order 0 only);
+ *   - costly order: async direct compaction empties a pageblock (its 256 file pages move,
+ *     keeping their LRU places) and the request takes the block at once
+ *     (compaction_capture): compact_stall 1, compact_success 1;
+ *   - kswapd's rounds then find no free order-9 block.  nr_to_reclaim = max(high, 32) =
+ *     384; each round plans L >> priority of the inactive file list (no swap: SCAN_FILE)
+ *     and the priority drops while a round scans less than 384:
+ *       12: 8032 >> 12 = 1   11: 8031 >> 11 = 3   10: 8028 >> 10 = 7   9: 8021 >> 9 = 15
+ *       8: 8006 >> 8 = 31    7: 7975 >> 7 = 62    6: 7913 >> 6 = 123   5: 7790 >> 5 = 243
+ *       4: 7547 >> 4 = 471, stopped at the goal after 12 batches of 32: 384
+ *     869 pages, oldest first (the even ids from 2, among them the pages compaction moved
+ *     to the top of the zone); 869 < compact_gap(9) = 2 << 9 = 1024, so the order stays 9;
+ *   - at the top of the next round the pages freed have made an order-9 block: balanced
+ *     at order 9, the run ends (pageoutrun 1) and kswapd naps.  free = 8352 − 512 + 869.
+ * Were the block left free while the request sleeps off the compaction, kswapd's first
+ * round would find the node balanced at order 9 and reclaim nothing. */
+static void test_high_order_wake_reclaims(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16064, FILE_GFP), 16064);
+	for (uint64_t id = 1; id <= 16064; id += 2)
+		mm_free(&mm, id);
+	CHECK_EQ(normal()->nr_free_pages, 8352);
+	CHECK_EQ(free_blocks_from(9), 0);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 8032);
+	CHECK(!kswapd_pgdat_balanced(&mm, 9, ZONE_NORMAL));
+	CHECK(kswapd_pgdat_balanced(&mm, 0, ZONE_NORMAL));
+
+	CHECK(mmtest_alloc_actor(&mm, 1, 100000, HUGETLB_GFP, 9, NULL) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], 1);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_SUCCESS], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_KSWAPD_WAKEUPS], 1);
+	mmtest_run_until(&mm, mm.engine->now_ns + 50 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 869);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 869);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.reclaim->kswapd.order, 9);
+	CHECK(free_blocks_from(9) >= 1);
+	CHECK_EQ(normal()->nr_free_pages, 8352 - 512 + 869);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* A faulted-in anon page has a young PTE: its first trip round the inactive list keeps it
+ * (folio_check_references: FOLIOREF_KEEP, nr_ref_keep), the second reclaims it.  A page
+ * cache page read by the workload has no mapping to look at and goes at the first trip.
+ *
+ * Swap 32768 pages; ids 1..200 anon, then 201..300 file; free memory is plenty.  One
+ * kswapd shrink_node at priority 0 (SCAN_EQUAL: every list scanned in full), goal 1000:
+ *   - pass 1: the 100 file pages are clean and unreferenced: freed (pgsteal_file 100); the
+ *     200 anon pages are referenced: kept for another trip, flag cleared, nothing written;
+ *     pgscan_anon 200;
+ *   - pass 2: the anon pages are unreferenced now: each gets a swap slot and its write
+ *     starts (200 < the queue depth 256: no pass ends early): pswpout 200, and under
+ *     writeback they stay on the inactive list; pgscan_anon 400.
+ * Without the young fault every anon page would be written by pass 1. */
+static void test_faulted_anon_kept_first_trip(void)
+{
+	setup();
+	cfg.devices.swap_pages = 32768;
+	boot();
+	CHECK_EQ(alloc_range(1, 200, ANON_GFP), 200);
+	CHECK_EQ(alloc_range(201, 300, FILE_GFP), 100);
+	mmtest_shrink_node(&mm, true, 0, 1000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_ANON], 200);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_ANON], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_FILE], 100);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 200);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 0);
+	mmtest_shrink_node(&mm, true, 0, 1000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_ANON], 400);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 200);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_WRITE], 200);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 200);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_high_order_wake_reclaims);
+	RUN(test_faulted_anon_kept_first_trip);
+	return TEST_END();
+}
