@@ -634,15 +634,22 @@ static inline unsigned pageblock_movable_weight(uint16_t flags, unsigned order)
 {
 	return (flags & (PF_BUDDY | PF_HEAD)) == PF_HEAD && (flags & (PF_LRU | PF_MOVABLE_OPS)) ? 1u << order : 0;
 }
-/* Set the flags of the frame at pfn (its order as it is), keeping nr_movable exact. */
-static inline void mm_page_set_flags(struct mm *mm, pfn_t pfn, uint16_t flags)
+/* Set the flags of the frame at pfn in zone z (its order as it is), keeping nr_movable
+ * exact; mm_page_set_flags finds the zone. */
+static inline void mm_page_set_flags_in(struct mm *mm, const struct zone *z, pfn_t pfn, uint16_t flags)
 {
 	struct page_frame *p = &mm->pages[pfn];
 	unsigned before = pageblock_movable_weight(p->flags, p->order);
 	unsigned after = pageblock_movable_weight(flags, p->order);
 	p->flags = flags;
-	if (before != after)
-		mm_pageblock(mm, pfn)->nr_movable = (uint16_t)(mm_pageblock(mm, pfn)->nr_movable + after - before);
+	if (before != after) {
+		struct pageblock *pb = mm_zone_pageblock(mm, z, pfn);
+		pb->nr_movable = (uint16_t)(pb->nr_movable + after - before);
+	}
+}
+static inline void mm_page_set_flags(struct mm *mm, pfn_t pfn, uint16_t flags)
+{
+	mm_page_set_flags_in(mm, mm_pfn_zone(mm, pfn), pfn, flags);
 }
 /* The pageblock counters recounted by the walk try_to_claim_block() models (mm_check and
  * the tests compare them with struct pageblock's). */
