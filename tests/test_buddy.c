@@ -4,6 +4,7 @@
 #include "mmtest.h"
 #include "mmtest_engine.h"
 #include "testlib.h"
+#include "mm/migrate.h"
 
 static struct config cfg;
 static struct mm mm;
@@ -179,6 +180,74 @@ static void test_claim_threshold(void)
 	}
 }
 
+/* The pageblock counters (struct pageblock: nr_free, nr_movable) against hand-counted pages
+ * and the walk they replace, and the claim decision they feed.  A 1024-page zone: block 0
+ * holds one movable order-9 object; block 1 is filled by hand with movable objects of orders
+ * 8, 7 and 0, one made non-LRU movable and some taken off the LRU (unmovable), and is
+ * then retyped Unmovable.  A movable order-0 request finds its first fallback at order 6
+ * (960) and claims block 1 when free + movable >= 256 (model.md §2.5). */
+static void check_pb(pfn_t pfn, unsigned want_free, unsigned want_movable)
+{
+	const struct pageblock *pb = mm_pageblock(&mm, pfn);
+	CHECK_EQ(pb->nr_free, want_free);
+	CHECK_EQ(pb->nr_movable, want_movable);
+	unsigned nr_free, nr_movable;
+	mm_pageblock_recount(&mm, &mm.zones[ZONE_NORMAL], pfn, &nr_free, &nr_movable);
+	CHECK_EQ(nr_free, want_free);
+	CHECK_EQ(nr_movable, want_movable);
+}
+
+static void test_pageblock_counters(void)
+{
+	for (int variant = 0; variant < 2; variant++) {
+		setup(1024, 4);
+		start();
+		check_pb(0, 1024, 0); /* one order-10 block counts whole in its first pageblock */
+		check_pb(512, 0, 0);
+		CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 9), 0);
+		check_pb(0, 0, 512);
+		check_pb(512, 512, 0);
+		CHECK_EQ(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 8), 512); /* free: o8 768 */
+		check_pb(512, 256, 256);
+		CHECK_EQ(mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE, 7), 768); /* free: o7 896 */
+		check_pb(512, 128, 384);
+		/* free: 897 o0, 898 o1, 900 o2, 904 o3, 912 o4, 928 o5, 960 o6 = 127 pages */
+		CHECK_EQ(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE, 0), 896);
+		check_pb(512, 127, 385);
+		CHECK(migrate_mark_nonlru_movable(&mm, 3)); /* PF_LRU -> PF_MOVABLE_OPS: still movable */
+		check_pb(512, 127, 385);
+		lru_del(&mm, 512); /* off the LRU, object 2 counts as unmovable: 385 - 256 */
+		check_pb(512, 127, 129);
+		if (variant == 1) {
+			lru_del(&mm, 896); /* object 4 too */
+			check_pb(512, 127, 128);
+		}
+		mm_set_pageblock_migratetype(&mm, 512, MIGRATE_UNMOVABLE);
+		check_pb(512, 127, variant ? 128 : 129);
+		check_state("1 1 1 1 1 1 1 0 0 0 0");
+		/* variant 0: 127 + 129 = 256 >= 256, claimed; the request takes the smallest
+		 * movable page, 897.  variant 1: 127 + 128 = 255 at orders 6, 5 and 4; order 3
+		 * may not be claimed for a movable request, so the steal takes 897 and block 1
+		 * stays Unmovable. */
+		CHECK_EQ(mm_alloc(&mm, 5, GFP_HIGHUSER_MOVABLE, 0), 897);
+		check_pb(512, 126, variant ? 129 : 130);
+		check_state("0 1 1 1 1 1 1 0 0 0 0");
+		CHECK_EQ(mm.zones[ZONE_NORMAL].nr_blocks_mt[MIGRATE_MOVABLE], variant ? 1 : 2);
+		CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG_CLAIM], variant ? 0 : 1);
+		/* Back on the LRU, then freed: the boot counts again. */
+		lru_add(&mm, 512, false);
+		check_pb(512, 126, variant ? 385 : 386);
+		if (variant == 1)
+			lru_add(&mm, 896, false);
+		for (uint64_t id = 1; id <= 5; id++)
+			CHECK(mm_free(&mm, id));
+		check_pb(0, 1024, 0);
+		check_pb(512, 0, 0);
+		check_state("0 0 0 0 0 0 0 0 0 0 1");
+		mmtest_mm_destroy(&mm);
+	}
+}
+
 /* A CMA pageblock never merges with a non-CMA buddy into an order-10 block (reference
  * §2.9): a 1024-page zone whose top pageblock is CMA boots as two order-9 blocks. */
 static void test_cma_merge_restriction(void)
@@ -330,6 +399,7 @@ int main(int argc, char **argv)
 	RUN(test_split_claim_merge);
 	RUN(test_movable_steal);
 	RUN(test_claim_threshold);
+	RUN(test_pageblock_counters);
 	RUN(test_movable_claim_order_rule);
 	RUN(test_cma_merge_restriction);
 	RUN(test_pcp_refill_and_drain);

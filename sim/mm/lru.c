@@ -44,7 +44,7 @@ void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 	unsigned z = lru_zone_idx(mm, pfn);
 	struct lruvec *v = lru_lruvec(mm, p, l, z, 1ll << p->order);
 	sim_assert2(!(p->flags & PF_LRU));
-	p->flags |= PF_LRU;
+	mm_page_set_flags_in(mm, &mm->zones[z], pfn, p->flags | PF_LRU);
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
 	v->nr_zone_pages[z][l] += 1ull << p->order;
@@ -58,7 +58,7 @@ void lru_del(struct mm *mm, pfn_t pfn)
 	unsigned z = lru_zone_idx(mm, pfn);
 	struct lruvec *v = lru_lruvec(mm, p, l, z, -(1ll << p->order));
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
-	p->flags &= (uint16_t)~PF_LRU;
+	mm_page_set_flags_in(mm, &mm->zones[z], pfn, p->flags & (uint16_t)~PF_LRU);
 	v->nr_pages[l] -= 1ull << p->order;
 	v->nr_zone_pages[z][l] -= 1ull << p->order;
 }

@@ -88,7 +88,7 @@ static void release_block(struct mm *mm, pfn_t pfn, unsigned order)
 {
 	struct zone *z = mm_pfn_zone(mm, pfn);
 	struct page_frame *p = &mm->pages[pfn];
-	p->flags = 0;
+	mm_page_set_flags(mm, pfn, 0);
 	p->xflags = 0; /* no memcg on a free page (mm.h) */
 	p->owner = 0;
 	p->next = p->prev = PFN_NONE;
@@ -102,7 +102,7 @@ void migrate_move_object(struct mm *mm, pfn_t src_pfn, pfn_t dst_pfn)
 	struct page_frame *s = &mm->pages[src_pfn], *d = &mm->pages[dst_pfn];
 	sim_assert((s->flags & PF_HEAD) && (d->flags & PF_ISOLATED) && d->order == s->order);
 	unsigned order = s->order;
-	d->flags = (uint16_t)(s->flags & ~PF_ISOLATED);
+	mm_page_set_flags(mm, dst_pfn, (uint16_t)(s->flags & ~PF_ISOLATED));
 	d->order = s->order;
 	d->mt = s->mt;
 	d->xflags = s->xflags & PFX_MEMCG_MASK; /* mem_cgroup_migrate: the charge moves along */
@@ -213,8 +213,7 @@ bool migrate_mark_nonlru_movable(struct mm *mm, uint64_t id)
 		return false;
 	if (on_lru_list(mm, s->pfn))
 		lru_del(mm, s->pfn);
-	mm->pages[s->pfn].flags &= (uint16_t)~PF_LRU;
-	mm->pages[s->pfn].flags |= PF_MOVABLE_OPS;
+	mm_page_set_flags(mm, s->pfn, (uint16_t)((mm->pages[s->pfn].flags & ~PF_LRU) | PF_MOVABLE_OPS));
 	return true;
 }
 

@@ -98,9 +98,19 @@ enum pageblock_bits {
 	PB_CMA = 1u << 2,    /* belongs to a CMA region (for MIGRATE_ISOLATE undo) */
 };
 
+/* What try_to_claim_block() in 6.12 counts in a pageblock, kept as pages change so the
+ * claim decision reads two numbers instead of walking 2^pageblock_order frames:
+ *   nr_free    == Σ 2^order over the PF_BUDDY heads inside the block
+ *   nr_movable == Σ 2^order over the heads inside the block with PF_HEAD and PF_LRU or
+ *                 PF_MOVABLE_OPS (pageblock_movable_weight)
+ * (a block of order > pageblock_order counts whole in its first pageblock, as the walk
+ * does).  nr_free changes only in add_to_free_list/del_from_free_list; every other change
+ * to a head's PF_HEAD, PF_LRU or PF_MOVABLE_OPS goes through mm_page_set_flags. */
 struct pageblock {
 	uint8_t mt;   /* enum migratetype */
 	uint8_t bits; /* enum pageblock_bits */
+	uint16_t nr_free;
+	uint16_t nr_movable;
 };
 
 /* ---- zones ----------------------------------------------------------------------- */
@@ -618,6 +628,33 @@ static inline struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
 {
 	return mm_zone_pageblock(mm, mm_pfn_zone(mm, pfn), pfn);
 }
+/* The pages a frame counts for in its pageblock's nr_movable: an allocated head on an LRU
+ * or with movable_ops, "movable" for try_to_claim_block(). */
+static inline unsigned pageblock_movable_weight(uint16_t flags, unsigned order)
+{
+	return (flags & (PF_BUDDY | PF_HEAD)) == PF_HEAD && (flags & (PF_LRU | PF_MOVABLE_OPS)) ? 1u << order : 0;
+}
+/* Set the flags of the frame at pfn in zone z (its order as it is), keeping nr_movable
+ * exact; mm_page_set_flags finds the zone. */
+static inline void mm_page_set_flags_in(struct mm *mm, const struct zone *z, pfn_t pfn, uint16_t flags)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	unsigned before = pageblock_movable_weight(p->flags, p->order);
+	unsigned after = pageblock_movable_weight(flags, p->order);
+	p->flags = flags;
+	if (before != after) {
+		struct pageblock *pb = mm_zone_pageblock(mm, z, pfn);
+		pb->nr_movable = (uint16_t)(pb->nr_movable + after - before);
+	}
+}
+static inline void mm_page_set_flags(struct mm *mm, pfn_t pfn, uint16_t flags)
+{
+	mm_page_set_flags_in(mm, mm_pfn_zone(mm, pfn), pfn, flags);
+}
+/* The pageblock counters recounted by the walk try_to_claim_block() models (mm_check and
+ * the tests compare them with struct pageblock's). */
+void mm_pageblock_recount(const struct mm *mm, const struct zone *z, pfn_t start, unsigned *nr_free,
+			  unsigned *nr_movable);
 /* Change a pageblock's type, moving its free pages to the new lists (6.10+ rule). */
 void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt);
 /* Recompute watermarks and lowmem_reserve from min_free_kbytes (setup_per_zone_wmarks). */

@@ -177,6 +177,16 @@ static bool check_zone_lists(const struct mm *mm, const struct zone *z, char *ms
 			FAIL("pfn %#x is neither free, allocated nor reserved", pfn);
 		}
 	}
+	/* struct pageblock's counters equal what try_to_claim_block()'s walk counts. */
+	for (size_t b = 0; b < nr_blocks; b++) {
+		const struct pageblock *pb = &z->pageblocks[b];
+		pfn_t start = z->start_pfn + ((pfn_t)b << mm->pageblock_order);
+		unsigned nr_free, nr_movable;
+		mm_pageblock_recount(mm, z, start, &nr_free, &nr_movable);
+		if (nr_free != pb->nr_free || nr_movable != pb->nr_movable)
+			FAIL("pageblock at pfn %#llx: %u free and %u movable pages, counters %u and %u",
+			     (unsigned long long)start, nr_free, nr_movable, pb->nr_free, pb->nr_movable);
+	}
 	return true;
 }
 

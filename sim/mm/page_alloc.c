@@ -24,6 +24,7 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 {
 	struct free_area *area = &z->free_area[order];
 	struct page_frame *p = &mm->pages[pfn];
+	sim_assert2(!pageblock_movable_weight(p->flags, p->order)); /* freed through mm_page_set_flags */
 	p->flags = PF_BUDDY;
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)mt;
@@ -34,6 +35,7 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 	z->free_orders_any |= (uint16_t)(1u << order);
 	area->nr_free++;
 	uint64_t nr = 1ull << order;
+	zone_pageblock(mm, z, pfn)->nr_free += (uint16_t)nr;
 	/* As account_freepages() since 6.10: free pages on MIGRATE_ISOLATE lists are not in
 	 * NR_FREE_PAGES, so no watermark check counts a range being taken for a device. */
 	if (mt == MIGRATE_ISOLATE)
@@ -63,6 +65,7 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 	if (!--area->nr_free)
 		z->free_orders_any &= (uint16_t)~(1u << order);
 	uint64_t nr = 1ull << order;
+	zone_pageblock(mm, z, pfn)->nr_free -= (uint16_t)nr;
 	if (mt == MIGRATE_ISOLATE)
 		z->nr_free_isolated -= nr;
 	else
@@ -213,7 +216,7 @@ void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned or
 {
 	struct zone *z = mm_pfn_zone(mm, pfn);
 	struct page_frame *p = &mm->pages[pfn];
-	p->flags = 0;
+	mm_page_set_flags(mm, pfn, 0);
 	p->owner = 0;
 	z->nr_alloc_pages -= 1ull << order;
 	count_vm_events(mm, VM_PGFREE, 1ull << order);
@@ -264,7 +267,7 @@ bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	p->flags = 0;
+	mm_page_set_flags(mm, pfn, 0);
 	p->owner = 0;
 	z->nr_alloc_pages -= 1ull << order;
 	free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
@@ -374,6 +377,26 @@ static void count_extfrag(struct mm *mm, unsigned fallback_order, bool change_ow
 		count_vm_event(mm, VM_MMSIM_EXTFRAG_CLAIM);
 }
 
+void mm_pageblock_recount(const struct mm *mm, const struct zone *z, pfn_t start, unsigned *nr_free,
+			  unsigned *nr_movable)
+{
+	/* The walk of try_to_claim_block() in 6.12: a free or allocated block at once, any
+	 * other frame (per-cpu, isolated, reserved) one by one. */
+	pfn_t end = MIN(start + mm->pageblock_nr_pages, z->start_pfn + (pfn_t)z->present);
+	unsigned nfree = 0, nmovable = 0;
+	for (pfn_t q = start; q < end;) {
+		const struct page_frame *p = &mm->pages[q];
+		unsigned n = (p->flags & (PF_BUDDY | PF_HEAD)) ? 1u << p->order : 1u;
+		if (p->flags & PF_BUDDY)
+			nfree += n;
+		else
+			nmovable += pageblock_movable_weight(p->flags, p->order);
+		q += n;
+	}
+	*nr_free = nfree;
+	*nr_movable = nmovable;
+}
+
 /* try_to_claim_block (model.md §2.5). */
 static pfn_t try_to_claim_block(struct mm *mm, struct zone *z, pfn_t pfn, unsigned current_order,
 				unsigned order, enum migratetype start_mt,
@@ -397,32 +420,23 @@ static pfn_t try_to_claim_block(struct mm *mm, struct zone *z, pfn_t pfn, unsign
 	/* As try_to_claim_block() in 6.12: the claim takes the block when its free pages and
 	 * the pages "alike" start_mt make at least half of it; alike is its movable pages for
 	 * a movable request, the pages neither free nor movable when the block is movable,
-	 * else none.  Each page of the block counts for the claim (yes) or against it, so the
-	 * walk stops as soon as the pages not yet met cannot change the answer: the same
-	 * decision as counting the whole block. */
+	 * else none.  The kernel counts them by walking the block; the pageblock keeps both
+	 * counts as its pages change (struct pageblock), the same numbers in O(1). */
 	bool claim = !mm->cfg->machine.mobility_grouping;
 	if (!claim) {
-		const uint64_t nr = mm->pageblock_nr_pages, half = nr / 2;
-		const bool movable_yes = start_mt == MIGRATE_MOVABLE;
-		const bool other_yes = !movable_yes && block_mt == MIGRATE_MOVABLE;
-		uint64_t yes = 0, no = 0;
-		for (pfn_t q = start; yes < half && no <= nr - half;) {
-			const struct page_frame *p = &mm->pages[q];
-			unsigned n = (p->flags & (PF_BUDDY | PF_HEAD)) ? 1u << p->order : 1u;
-			bool counts;
-			if (p->flags & PF_BUDDY)
-				counts = true;
-			else if ((p->flags & PF_HEAD) && (p->flags & (PF_LRU | PF_MOVABLE_OPS)))
-				counts = movable_yes;
-			else
-				counts = other_yes;
-			if (counts)
-				yes += n;
-			else
-				no += n;
-			q += n;
-		}
-		claim = yes >= half;
+		const struct pageblock *pb = zone_pageblock(mm, z, start);
+		const int64_t nr = (int64_t)mm->pageblock_nr_pages;
+		int64_t alike = 0;
+		if (start_mt == MIGRATE_MOVABLE)
+			alike = pb->nr_movable;
+		else if (block_mt == MIGRATE_MOVABLE)
+			alike = nr - pb->nr_free - pb->nr_movable;
+#if MMSIM_DEBUG_LEVEL >= 2
+		unsigned walk_free, walk_movable;
+		mm_pageblock_recount(mm, z, start, &walk_free, &walk_movable);
+		sim_assert2(walk_free == pb->nr_free && walk_movable == pb->nr_movable);
+#endif
+		claim = pb->nr_free + alike >= nr / 2;
 	}
 	if (claim) {
 		set_block_type(mm, z, start, start_mt);
@@ -1072,7 +1086,7 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 	if (req && (kind0 == OBJ_PENDING || kind0 == OBJ_EVICTED))
 		s->task = req->task;
 	struct page_frame *p = &mm->pages[pfn];
-	p->flags = PF_HEAD;
+	mm_page_set_flags(mm, pfn, PF_HEAD);
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)ac.mt;
 	p->owner = (uint32_t)(s - mm->objs.slots);
@@ -1080,7 +1094,7 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 	if (mm->hooks.page_allocated)
 		mm->hooks.page_allocated(mm, pfn, gfp, activate);
 	else if (ac.mt == MIGRATE_MOVABLE)
-		p->flags |= PF_LRU; /* user and page-cache memory: "movable" for the claim rule */
+		mm_page_set_flags(mm, pfn, p->flags | PF_LRU); /* user and page-cache memory: "movable" for the claim rule */
 	if (kind0 == OBJ_PENDING) /* a new object (a fault-in was counted when it was new) */
 		oom_account(mm, s, true);
 	return pfn;
