@@ -2,8 +2,9 @@
 # The LRU experiments (configs/lru/) scaled down (tests/data/lru-small: a 256 MiB machine,
 # 2.5 s of the noreuse process): the directions the pages report must hold on every one of
 # three common seeds, not on their mean.  Per seed s, with the same seed in each run:
-#   ereclaimable vs classic, fast device: hot-file refaults at most half, fewer anon
-#     swap-ins, the work done sooner (configs/lru/ereclaimable.md);
+#   ereclaimable vs classic, fast device: hot-file refaults at most half, no more anon
+#     swap-ins (the page reports none under either policy, so no swap-in gain is asserted),
+#     the work done sooner (configs/lru/ereclaimable.md);
 #   slow device: ereclaimable meets >10x more easy-list pages it must leave (dirty or under
 #     writeback) than on the fast device, and kswapd scans >5x more than under classic
 #     (Mel Gorman's first caveat); its stalls are missed, not announced, by the
@@ -66,7 +67,6 @@ for seed in 11 12 13; do
 	check "seed $seed: ereclaimable refaults the hot set at most half as often as classic" [ $((2 * rf_e)) -le "$rf_c" ]
 	# A young anon page survives its first trip, so a seed may swap nothing back in at all.
 	check "seed $seed: ereclaimable swaps in at most as often as classic" [ "$si_e" -le "$si_c" ]
-	si_c_all=$((${si_c_all:-0} + si_c)) si_e_all=$((${si_e_all:-0} + si_e))
 	check "seed $seed: ereclaimable finishes sooner than classic (free hints)" [ "$el_e" -lt "$el_c" ]
 	check "seed $seed: slow device: >10x the easy-list pages left behind" [ "$rs_es" -gt $((10 * (rs_e + 1))) ]
 	check "seed $seed: slow device: kswapd scans >5x more than classic" [ "$sk_es" -gt $((5 * sk_cs)) ]
@@ -81,5 +81,4 @@ for seed in 11 12 13; do
 	check "seed $seed: read-heavy: cflru at most 5% slower than classic" [ $((100 * elr_f)) -le $((105 * elr_c)) ]
 done
 check "slow device: at least two of the three seeds stall ($stalled)" [ "$stalled" -ge 2 ]
-check "all seeds: ereclaimable swaps in less than classic" [ "$si_e_all" -lt "$si_c_all" ]
 checks_done
