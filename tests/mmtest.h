@@ -28,6 +28,20 @@ static inline void mmtest_config(struct config *cfg, uint64_t dma, uint64_t dma3
 	cfg->seed = 1;
 }
 
+/* The reclaim tests' machine: a Normal zone of `normal` pages, reclaim costs of 50 ns a
+ * page scanned and 300 ns a page reclaimed, and a disk and a swap device that move 4 KiB
+ * in exactly 10 us after 100 us of latency. */
+static inline void mmtest_reclaim_config(struct config *cfg, uint64_t normal)
+{
+	mmtest_config(cfg, 0, 0, normal, 1024);
+	cfg->costs.scan_page_ns = 50;
+	cfg->costs.reclaim_page_ns = 300;
+	cfg->devices.disk_bandwidth_bps = 409600000;
+	cfg->devices.disk_latency_ns = 100000;
+	cfg->devices.swap_bandwidth_bps = 409600000;
+	cfg->devices.swap_latency_ns = 100000;
+}
+
 /* Capture a writer's output as a malloc'd string. */
 static inline char *mmtest_capture(void (*fn)(FILE *, const struct mm *), const struct mm *mm)
 {

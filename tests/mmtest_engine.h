@@ -5,6 +5,7 @@
 #ifndef MMSIM_MMTEST_ENGINE_H
 #define MMSIM_MMTEST_ENGINE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "engine/actor.h"
@@ -25,6 +26,16 @@ static inline int mmtest_mm_init(struct mm *mm, const struct config *cfg, struct
 		return -1;
 	}
 	return 0;
+}
+
+/* mmtest_mm_init for a test that cannot go on without its node: exits on failure. */
+static inline void mmtest_boot(struct mm *mm, const struct config *cfg)
+{
+	struct sim_error err;
+	if (mmtest_mm_init(mm, cfg, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
 }
 
 static inline void mmtest_mm_destroy(struct mm *mm)

@@ -1058,6 +1058,35 @@ static void test_free_prefill_folio(void)
 	free(rs.r);
 }
 
+/* What a small prefill's records say about its first 64 objects: the movable ones in
+ * layout order (first allocation), the page cache ones in LRU order (allocated again
+ * after pf_settle_lru freed them), which are active (accessed) and which marked dirty. */
+struct pf_view {
+	uint64_t layout[9], nr_layout, lru[9], nr_lru, dirty[9], nr_dirty;
+	bool freed[64], active[64];
+};
+
+static void pf_read(const struct recs *pf, struct pf_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	for (size_t i = 0; i < pf->nr; i++) {
+		const struct trace_record *r = &pf->r[i];
+		uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
+		if (n >= 64)
+			continue;
+		if (r->kind == TR_FREE)
+			v->freed[n] = true;
+		else if (r->kind == TR_ALLOC && (r->gfp & __GFP_MOVABLE) && !v->freed[n] && v->nr_layout < 9)
+			v->layout[v->nr_layout++] = n;
+		else if (r->kind == TR_ALLOC && v->freed[n] && !(r->gfp & __GFP_ZERO) && v->nr_lru < 9)
+			v->lru[v->nr_lru++] = n;
+		else if (r->kind == TR_ACCESS)
+			v->active[n] = true;
+		else if (r->kind == TR_DIRTY && v->nr_dirty < 9)
+			v->dirty[v->nr_dirty++] = n;
+	}
+}
+
 /* Reclaim evicting page cache cached before the capture: a prefill page cache object
  * stands for each evicted folio, taken in the order reclaim meets them.  Normal: pfns
  * 1000..1109, managed 110, free 10, in use 4 inactive anon, 3 inactive file and 2 active
@@ -1085,22 +1114,10 @@ static void test_evict_prefill_file(void)
 	struct recs pf = { 0 };
 	struct import_prefill_stats pst;
 	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
-	uint64_t layout[9], nr_layout = 0, lru[9], nr_lru = 0;
-	bool freed[64] = { false }, active[64] = { false };
-	for (size_t i = 0; i < pf.nr; i++) {
-		const struct trace_record *r = &pf.r[i];
-		uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
-		if (n >= 64)
-			continue;
-		if (r->kind == TR_FREE)
-			freed[n] = true;
-		else if (r->kind == TR_ALLOC && (r->gfp & __GFP_MOVABLE) && !freed[n] && nr_layout < 9)
-			layout[nr_layout++] = n;
-		else if (r->kind == TR_ALLOC && freed[n] && !(r->gfp & __GFP_ZERO) && nr_lru < 9)
-			lru[nr_lru++] = n;
-		else if (r->kind == TR_ACCESS)
-			active[n] = true;
-	}
+	struct pf_view v;
+	pf_read(&pf, &v);
+	const uint64_t *layout = v.layout, *lru = v.lru, nr_layout = v.nr_layout, nr_lru = v.nr_lru;
+	const bool *active = v.active;
 	CHECK_EQ(nr_layout, 9);
 	CHECK_EQ(nr_lru, 5);
 	uint64_t want_claim[5], k = 0;
@@ -1178,22 +1195,10 @@ static void test_prefill_dirty(void)
 	struct import_prefill_stats pst;
 	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
 	CHECK_EQ(pst.nr_records, pf.nr);
-	uint64_t lru[9], nr_lru = 0, dirty[9], nr_dirty = 0;
-	bool freed[64] = { false }, active[64] = { false };
-	for (size_t i = 0; i < pf.nr; i++) {
-		const struct trace_record *r = &pf.r[i];
-		uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
-		if (n >= 64)
-			continue;
-		if (r->kind == TR_FREE)
-			freed[n] = true;
-		else if (r->kind == TR_ALLOC && freed[n] && !(r->gfp & __GFP_ZERO) && nr_lru < 9)
-			lru[nr_lru++] = n;
-		else if (r->kind == TR_ACCESS)
-			active[n] = true;
-		else if (r->kind == TR_DIRTY && nr_dirty < 9)
-			dirty[nr_dirty++] = n;
-	}
+	struct pf_view v;
+	pf_read(&pf, &v);
+	const uint64_t *lru = v.lru, *dirty = v.dirty, nr_lru = v.nr_lru, nr_dirty = v.nr_dirty;
+	const bool *active = v.active;
 	CHECK_EQ(nr_lru, 5);
 	uint64_t want[4], k = 0;
 	for (int pass = 0; pass < 2; pass++)

@@ -23,23 +23,13 @@ static struct mm mm;
 
 static void setup(enum reclaim_policy pol)
 {
-	mmtest_config(&cfg, 0, 0, NORMAL_PAGES, 1024);
+	mmtest_reclaim_config(&cfg, NORMAL_PAGES);
 	cfg.policy.reclaim = pol;
-	cfg.costs.scan_page_ns = 50;
-	cfg.costs.reclaim_page_ns = 300;
-	cfg.devices.disk_bandwidth_bps = 409600000; /* 4 KiB in exactly 10 us */
-	cfg.devices.disk_latency_ns = 100000;
-	cfg.devices.swap_bandwidth_bps = 409600000;
-	cfg.devices.swap_latency_ns = 100000;
 }
 
 static void boot(void)
 {
-	struct sim_error err;
-	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
-		fprintf(stderr, "mm_init: %s\n", err.msg);
-		exit(1);
-	}
+	mmtest_boot(&mm, &cfg);
 }
 
 static bool resident(uint64_t id)

@@ -34,13 +34,7 @@ static bool with_engine;
 
 static void setup(bool engine)
 {
-	mmtest_config(&cfg, 0, 0, NORMAL_PAGES, 1024);
-	cfg.costs.scan_page_ns = 50;
-	cfg.costs.reclaim_page_ns = 300;
-	cfg.devices.disk_bandwidth_bps = 409600000; /* 4 KiB in exactly 10 us */
-	cfg.devices.disk_latency_ns = 100000;
-	cfg.devices.swap_bandwidth_bps = 409600000;
-	cfg.devices.swap_latency_ns = 100000;
+	mmtest_reclaim_config(&cfg, NORMAL_PAGES);
 	with_engine = engine;
 }
 
