@@ -84,6 +84,26 @@ grep -q "import.prefill_source.*before.zoneinfo" insp.txt || fail "prefill from 
 expect 64 "brings its own" import cap --prefill "$real/before.zoneinfo"
 pass "import DIR: trace, prefill and replay config from the directory alone"
 
+# -- the replay's swappiness: the command's cgroup v1 memcg's when recorded, else vm.swappiness
+python3 - cap/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["machine"]["swappiness"] = "200"
+j["machine"]["memcg_swappiness"] = "37"
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import cap -o imp/s.mmt.gz 2> err.txt || fail "import DIR (memcg swappiness): $(cat err.txt)"
+grep -q "swappiness: 37  # the command's memcg memory.swappiness" imp/s.yaml || fail "memcg swappiness: $(cat imp/s.yaml)"
+python3 - cap/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+del j["machine"]["memcg_swappiness"]
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import cap -o imp/g.mmt.gz 2> err.txt || fail "import DIR (vm.swappiness): $(cat err.txt)"
+grep -q "swappiness: 200  # vm.swappiness" imp/g.yaml || fail "vm.swappiness: $(cat imp/g.yaml)"
+pass "import DIR: the replay's swappiness is the command's memcg's when capture.json has it, else vm.swappiness"
+
 # -- validate: the tiny capture, with a pgscan_kswapd delta of 100 -------------------------
 awk '$1 == "pgscan_kswapd" { $2 += 100 } { print }' cap/after.vmstat > v && mv v cap/after.vmstat
 "$mmsim" validate cap > val.txt 2> err.txt || fail "validate: $(cat err.txt)"

@@ -83,11 +83,17 @@ static uint64_t meminfo_swap_pages(const char *path)
 	return kb * 1024 / PAGE_SIZE;
 }
 
-/* machine.swappiness of a capture.json (a number or its text), or -1. */
-static int capture_swappiness(const char *path)
+/* The swappiness the captured command was reclaimed with, from its capture.json (a
+ * number or its text), or -1: its cgroup v1 memcg's memory.swappiness when recorded
+ * (machine.memcg_swappiness; a v1 memcg other than the root uses its own), else
+ * vm.swappiness (machine.swappiness).  *memcg says which. */
+static int capture_swappiness(const char *path, bool *memcg)
 {
 	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
-	const struct json_value *v = j ? json_path(j, "machine.swappiness") : NULL;
+	const struct json_value *v = j ? json_path(j, "machine.memcg_swappiness") : NULL;
+	*memcg = v != NULL;
+	if (j && !v)
+		v = json_path(j, "machine.swappiness");
 	int r = -1;
 	if (v && v->type == JSON_NUMBER)
 		r = (int)v->number;
@@ -98,7 +104,7 @@ static int capture_swappiness(const char *path)
 }
 
 /* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
- * machine had on (before.meminfo SwapTotal, with capture.json's vm.swappiness: without it
+ * machine had on (before.meminfo SwapTotal, with capture.json's swappiness: without it
  * anonymous memory could not be reclaimed), the captured command's pages in a memcg apart
  * from the prefill's (the rest of the machine), and the trace, named relative to the
  * config (config paths are relative to the config's directory). */
@@ -107,7 +113,8 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 {
 	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
-	int swappiness = capture_swappiness(cf->json);
+	bool memcg_swappiness = false;
+	int swappiness = capture_swappiness(cf->json, &memcg_swappiness);
 	struct zoneinfo zi;
 	struct zoneinfo_machine m;
 	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
@@ -122,8 +129,8 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 	if (zoneinfo_write_yaml(&zi, &m, import_meta_text(src, sizeof(src), zoneinfo), fp) ||
 	    (swap_pages && fprintf(fp, "devices:\n  swap:\n    size: %" PRIu64 "  # pages: SwapTotal of before.meminfo\n",
 				   swap_pages) < 0) ||
-	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # vm.swappiness of capture.json\n",
-					swappiness) < 0) ||
+	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
+					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
 	    fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0 ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;

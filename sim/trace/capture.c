@@ -519,6 +519,31 @@ static void read_line(const char *path, char *buf, size_t n)
 	fclose(fp);
 }
 
+/* memory.swappiness of the cgroup v1 memory cgroup this process (and so the command it
+ * forks) runs in ("" under cgroup v2, which has no per-cgroup swappiness).  A v1 memcg
+ * other than the root reclaims with its own value, not vm.swappiness
+ * (mem_cgroup_swappiness, 6.12). */
+static void memcg_swappiness(char *buf, size_t n)
+{
+	buf[0] = 0;
+	FILE *fp = fopen("/proc/self/cgroup", "re");
+	if (!fp)
+		return;
+	char line[PATH_BUF];
+	while (fgets(line, sizeof(line), fp)) {
+		/* "4:memory:/path" (v1) */
+		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
+		if (!path || strncmp(ctl + 1, "memory:", 7))
+			continue;
+		path[strcspn(path, "\n")] = 0;
+		char file[PATH_BUF + 64];
+		snprintf(file, sizeof(file), "/sys/fs/cgroup/memory%s/memory.swappiness", path + 1);
+		read_line(file, buf, n);
+		break;
+	}
+	fclose(fp);
+}
+
 static int write_json(struct cap *c, const struct capture_result *res, struct sim_error *err)
 {
 	char p[PATH_BUF];
@@ -574,6 +599,11 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 		if (!line[0])
 			continue;
 		jsonw_key(&w, knobs[i].key);
+		jsonw_string(&w, line);
+	}
+	memcg_swappiness(line, sizeof(line));
+	if (line[0]) {
+		jsonw_key(&w, "memcg_swappiness");
 		jsonw_string(&w, line);
 	}
 	jsonw_end(&w);
