@@ -420,6 +420,7 @@ struct mm {
 	struct zone *zonelist[MAX_NR_ZONES][MAX_NR_ZONES + 1];
 	enum zone_type highest_populated;
 	uint64_t min_free_kbytes; /* effective */
+	uint64_t totalreserve_pages; /* Σ zones min(max lowmem_reserve + high watermark, managed) */
 
 	/* CMA areas after placement: [base_pfn, base_pfn + pages) (model.md §7.1). */
 	struct cma_area {
@@ -657,7 +658,8 @@ void mm_pageblock_recount(const struct mm *mm, const struct zone *z, pfn_t start
 			  unsigned *nr_movable);
 /* Change a pageblock's type, moving its free pages to the new lists (6.10+ rule). */
 void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt);
-/* Recompute watermarks and lowmem_reserve from min_free_kbytes (setup_per_zone_wmarks). */
+/* Recompute watermarks, lowmem_reserve and totalreserve_pages from min_free_kbytes
+ * (setup_per_zone_wmarks). */
 void mm_setup_watermarks(struct mm *mm);
 /* Default min_free_kbytes for this node (calculate_min_free_kbytes + THP raise). */
 uint64_t mm_default_min_free_kbytes(const struct mm *mm);

@@ -306,21 +306,14 @@ void reclaim_flush_all(struct mm *mm)
 	writeback_wake_flusher(mm, UINT64_MAX);
 }
 
-/* global_dirtyable_memory (6.12): free pages less totalreserve_pages, plus the file LRU.
- * totalreserve_pages (calculate_totalreserve_pages) is, per zone, its largest
- * lowmem_reserve plus its high watermark, at most its managed pages. */
+/* global_dirtyable_memory (6.12): free pages less totalreserve_pages (set with the
+ * watermarks), plus the file LRU. */
 static uint64_t dirtyable_pages(const struct mm *mm)
 {
-	uint64_t free = 0, reserve = 0;
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		const struct zone *z = &mm->zones[i];
-		uint64_t r = 0;
-		for (int j = i; j < MAX_NR_ZONES; j++)
-			r = MAX(r, z->lowmem_reserve[j]);
-		free += z->nr_free_pages;
-		reserve += MIN(r + z->watermark[WMARK_HIGH], z->managed);
-	}
-	return free - MIN(free, reserve) + mm->lruvec.nr_pages[LRU_INACTIVE_FILE] +
+	uint64_t free = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		free += mm->zones[i].nr_free_pages;
+	return free - MIN(free, mm->totalreserve_pages) + mm->lruvec.nr_pages[LRU_INACTIVE_FILE] +
 	       mm->lruvec.nr_pages[LRU_ACTIVE_FILE];
 }
 

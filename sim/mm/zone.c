@@ -86,6 +86,16 @@ void mm_setup_watermarks(struct mm *mm)
 			z->lowmem_reserve[j] = clear ? 0 : upper / ratio;
 		}
 	}
+	/* calculate_totalreserve_pages (6.12): per zone its largest lowmem_reserve plus its
+	 * high watermark, at most its managed pages (global_dirtyable_memory leaves them out). */
+	mm->totalreserve_pages = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &mm->zones[i];
+		uint64_t r = 0;
+		for (int j = i; j < MAX_NR_ZONES; j++)
+			r = MAX(r, z->lowmem_reserve[j]);
+		mm->totalreserve_pages += MIN(r + z->watermark[WMARK_HIGH], z->managed);
+	}
 }
 
 /* ---- layout ----------------------------------------------------------------------- */
