@@ -76,6 +76,24 @@ FILE *sim_fopen_input(const char *path, struct sim_error *err)
 	return fp;
 }
 
+int sim_grow(void *array, size_t *cap, size_t need, size_t size, size_t min)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : MAX(min, 1);
+	while (n < need)
+		n *= 2;
+	void *p;
+	memcpy(&p, array, sizeof(p)); /* the caller's pointer, whatever its type */
+	char *q = realloc(p, n * size);
+	if (!q)
+		return -1;
+	memset(q + *cap * size, 0, (n - *cap) * size);
+	memcpy(array, &q, sizeof(q));
+	*cap = n;
+	return 0;
+}
+
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err)
 {
 	FILE *fp = sim_fopen_input(path, err);

@@ -89,6 +89,12 @@ _Noreturn void sim_assert_fail(const char *expr, const char *file, int line, con
 #define sim_assert3(x) sim_assert_off_(x)
 #endif
 
+/* Room for need elements of size bytes in the array whose pointer is at *array (any
+ * object pointer type) and whose capacity is *cap: when need > *cap the capacity doubles,
+ * from min when it was 0, until it holds need, and the new elements are zeroed.  0, or -1
+ * when out of memory (array and *cap unchanged). */
+int sim_grow(void *array, size_t *cap, size_t need, size_t size, size_t min);
+
 /* Read a whole file into a malloc'd, NUL-terminated buffer (*len, if non-NULL, excludes the
  * NUL). NULL with err filled: EX_NOINPUT_ (cannot open / read), EX_SOFTWARE_ (memory). */
 char *sim_read_file(const char *path, size_t *len, struct sim_error *err);

@@ -1,5 +1,5 @@
 /* test_lib.c — the generic primitives of sim/lib: the pfn-indexed list (pfnlist.h) and the
- * u64-keyed open-addressing table (u64map.h).  Hand-derived cases first, then randomized
+ * u64-keyed open-addressing table (u64map.h); and sim_grow (common.h).  Hand-derived cases first, then randomized
  * property tests against plain reference models (the seed is printed; rerun with --seed N).
  */
 #include "lib/pfnlist.h"
@@ -494,6 +494,32 @@ static void test_u64map_random(void)
 	u64map_destroy(&m);
 }
 
+/* sim_grow: from empty with min 4, room for 1 is capacity 4, all zero; room for 9 doubles
+ * twice (8, 16), keeps the three values written and zeroes the 13 new elements; room for
+ * 16 or less changes nothing (same pointer). */
+static void test_sim_grow(void)
+{
+	uint64_t *v = NULL;
+	size_t cap = 0;
+	CHECK_EQ(sim_grow(&v, &cap, 1, sizeof(*v), 4), 0);
+	CHECK_EQ(cap, 4);
+	CHECK(v != NULL);
+	for (size_t i = 0; v && i < 4; i++)
+		CHECK_EQ(v[i], 0);
+	if (!v)
+		return;
+	v[0] = 7, v[1] = 8, v[3] = 9;
+	CHECK_EQ(sim_grow(&v, &cap, 9, sizeof(*v), 4), 0);
+	CHECK_EQ(cap, 16);
+	CHECK(v[0] == 7 && v[1] == 8 && v[2] == 0 && v[3] == 9);
+	for (size_t i = 4; i < 16; i++)
+		CHECK_EQ(v[i], 0);
+	uint64_t *same = v;
+	CHECK_EQ(sim_grow(&v, &cap, 16, sizeof(*v), 4), 0);
+	CHECK(v == same && cap == 16);
+	free(v);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -505,5 +531,6 @@ int main(int argc, char **argv)
 	RUN(test_u64map_shift);
 	RUN(test_u64map_two_words);
 	RUN(test_u64map_random);
+	RUN(test_sim_grow);
 	return TEST_END();
 }

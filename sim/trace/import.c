@@ -316,14 +316,8 @@ static int pf_bucket(gfp_t gfp)
 
 static int pf_push(struct pf_list *l, uint64_t n, struct sim_error *err)
 {
-	if (l->len == l->cap) {
-		size_t cap = MAX(1024, l->cap * 2);
-		uint32_t *v = realloc(l->n, cap * sizeof(*v));
-		if (!v)
-			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		l->n = v;
-		l->cap = cap;
-	}
+	if (sim_grow(&l->n, &l->cap, l->len + 1, sizeof(*l->n), 1024))
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	l->n[l->len++] = (uint32_t)n;
 	return 0;
 }
@@ -337,15 +331,8 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 	uint64_t n = rec->id & ~IMPORT_PREFILL_ID_BIT;
 	if (n >= UINT32_MAX)
 		return sim_error_set(err, EX_SOFTWARE_, "prefill too large to index");
-	if (n >= im->pf_state_cap) {
-		size_t cap = MAX(n + 1, im->pf_state_cap * 2);
-		uint8_t *st = realloc(im->pf_state, cap);
-		if (!st)
-			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-		memset(st + im->pf_state_cap, 0, cap - im->pf_state_cap);
-		im->pf_state = st;
-		im->pf_state_cap = cap;
-	}
+	if (sim_grow(&im->pf_state, &im->pf_state_cap, n + 1, 1, 1024))
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	if (rec->kind == TR_FREE) {
 		im->pf_state[n] = PFS_HOLE;
 		return 0;
@@ -601,14 +588,8 @@ static int note_task(struct import *im, const struct ftrace_event *ev, struct si
 	if (!t)
 		return oom(err);
 	if (!t->val) {
-		if (im->nr_names == im->cap_names) {
-			size_t cap = im->cap_names ? im->cap_names * 2 : 256;
-			struct import_task *n = realloc(im->names, cap * sizeof(*n));
-			if (!n)
-				return oom(err);
-			im->names = n;
-			im->cap_names = cap;
-		}
+		if (sim_grow(&im->names, &im->cap_names, im->nr_names + 1, sizeof(*im->names), 256))
+			return oom(err);
 		im->names[im->nr_names] = (struct import_task){ .pid = ev->pid };
 		t->val = ++im->nr_names;
 	}
@@ -1015,26 +996,13 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 	f->val &= ~FILE_SYNCED; /* dirty again: the next wait is another sync */
 	if (m && !(m->val & PC_LISTED)) {
 		if (!(f->val & FILE_DIRTY_MASK)) {
-			if (im->nr_dirty == im->cap_dirty) {
-				size_t cap = MAX(64, im->cap_dirty * 2);
-				struct ofs_list *d = realloc(im->dirty, cap * sizeof(*d));
-				if (!d)
-					return oom(err);
-				im->dirty = d;
-				im->cap_dirty = cap;
-			}
-			im->dirty[im->nr_dirty++] = (struct ofs_list){ 0 };
-			f->val |= im->nr_dirty;
+			if (sim_grow(&im->dirty, &im->cap_dirty, im->nr_dirty + 1, sizeof(*im->dirty), 64))
+				return oom(err);
+			f->val |= ++im->nr_dirty; /* a zeroed, empty list */
 		}
 		struct ofs_list *d = &im->dirty[(f->val & FILE_DIRTY_MASK) - 1];
-		if (d->len == d->cap) {
-			size_t cap = MAX(16, d->cap * 2);
-			uint64_t *v = realloc(d->ofs, cap * sizeof(*v));
-			if (!v)
-				return oom(err);
-			d->ofs = v;
-			d->cap = cap;
-		}
+		if (sim_grow(&d->ofs, &d->cap, d->len + 1, sizeof(*d->ofs), 16))
+			return oom(err);
 		d->ofs[d->len++] = ev->index;
 		m->val |= PC_LISTED;
 	}
