@@ -211,8 +211,7 @@ static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v);
 #define PFS_USED 1u   /* a movable object in use */
 #define PFS_HOLE 2u   /* freed (a hole, or a settled object about to come back) */
 #define PFS_ACTIVE 4u /* on an active list */
-#define PFS_FILE 8u   /* page cache */
-#define PFS_GONE 16u  /* released by a free, or standing for a folio reclaim evicted */
+#define PFS_GONE 8u   /* released by a free, or standing for a folio reclaim evicted */
 
 /* A growable array of prefill object numbers. */
 struct pf_list {
@@ -349,10 +348,8 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 	if (im->pf_state[n] == PFS_HOLE) {
 		/* pf_settle_lru: the object back in its place, now on the LRU */
 		im->pf_state[n] = PFS_USED;
-		if (rec->gfp & __GFP_ZERO)
-			return 0;
-		im->pf_state[n] |= PFS_FILE;
-		return pf_push(&im->pf_file[b][o], n, err);
+		/* page cache (anon has __GFP_ZERO): on the list reclaim meets */
+		return rec->gfp & __GFP_ZERO ? 0 : pf_push(&im->pf_file[b][o], n, err);
 	}
 	im->pf_state[n] = PFS_USED;
 	return pf_push(&im->pf_ids[b][o], n, err);
@@ -1015,9 +1012,9 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
  * writes every dirty folio of the file (__filemap_fdatawrite_range, WB_SYNC_ALL) and then
  * waits for those still under writeback (folio_wait_writeback, one event per folio it
  * waits on).  So a task's first wait on a file's writeback since it was last dirtied is
- * that file synced: a sync hint for every page cache object of the file (implied), which
- * writes the dirty ones in the simulator.  Waits by reclaim, compaction or migration are
- * effects. */
+ * that file synced: a sync hint (implied) for each page cache object of the file dirtied
+ * since its last sync (the file's list, built by handle_dirty), which writes it in the
+ * simulator.  Waits by reclaim, compaction or migration are effects. */
 static int handle_wait_writeback(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	if (effect_cause(im, ev) >= 0 || comm_is(ev->comm, "kworker"))
