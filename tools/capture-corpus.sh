@@ -22,12 +22,24 @@ BUFFER_MB=${BUFFER_MB:-128}
 mkdir -p "$WORK" "$OUT"
 PIN_PID=""; SWAP=""; FRAG_PID=""
 SWAPPINESS=$(cat /proc/sys/vm/swappiness)
+# A cgroup v1 memcg other than the root reclaims with its own memory.swappiness, not
+# vm.swappiness: the capture's own memcg is set alongside (and restored), or its 60 wins.
+MEMCG=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+MEMCG_SWAPPINESS_FILE=""
+if [ -n "$MEMCG" ] && [ "$MEMCG" != / ] && [ -w "/sys/fs/cgroup/memory$MEMCG/memory.swappiness" ]; then
+	MEMCG_SWAPPINESS_FILE=/sys/fs/cgroup/memory$MEMCG/memory.swappiness
+	MEMCG_SWAPPINESS=$(cat "$MEMCG_SWAPPINESS_FILE")
+fi
+set_swappiness() {
+	echo "$1" > /proc/sys/vm/swappiness
+	[ -z "$MEMCG_SWAPPINESS_FILE" ] || echo "$2" > "$MEMCG_SWAPPINESS_FILE" || true
+}
 cleanup() {
 	[ -n "$FRAG_PID" ] && kill "$FRAG_PID" 2>/dev/null && wait "$FRAG_PID" 2>/dev/null || true
 	[ -n "$PIN_PID" ] && kill "$PIN_PID" 2>/dev/null && wait "$PIN_PID" 2>/dev/null || true
 	[ -n "$SWAP" ] && swapoff "$SWAP" 2>/dev/null || true
 	rm -f "$WORK/swapfile" "$WORK/ready"
-	echo "$SWAPPINESS" > /proc/sys/vm/swappiness
+	set_swappiness "$SWAPPINESS" "${MEMCG_SWAPPINESS:-}"
 	echo 0 > /proc/sys/vm/nr_hugepages
 	PIN_PID=""; SWAP=""; FRAG_PID=""
 }
@@ -76,7 +88,7 @@ do_anon_swap() {
 	local ANON_MIB=${ANON_MIB:-512}
 	local LEAVE_MIB=$((LEAVE_MIB + ANON_MIB)) BALLAST_MIB=$((BALLAST_MIB + ANON_MIB + 512))
 	pin; reactivate
-	echo 200 > /proc/sys/vm/swappiness
+	set_swappiness 200 200
 	capture anon-swap python3 -c "
 import mmap
 n = ${ANON_MIB} << 20
