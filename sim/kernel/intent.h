@@ -21,7 +21,13 @@ enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, PIN_OWNER, NR_PIN_KINDS };
  * mlock: mlock(2) of the object's pages (mlock_folio), which puts them on the unevictable
  * list: never reclaimed, still migrated unless vm.compact_unevictable_allowed is 0; and
  * sync: fsync(2) / fdatasync(2) of the file the object caches a page of: a dirty page is
- * written now (__filemap_fdatawrite_range, WB_SYNC_ALL). */
+ * written now (__filemap_fdatawrite_range, WB_SYNC_ALL); and refault: the object's page cache
+ * page, just added, refaults a page evicted before the trace began whose shadow entry was
+ * recent, so workingset_refault() (6.12) activates it (the importer seeds these from a
+ * capture's counters: docs/import.md "Refaults from before the capture"); and pagecache: the
+ * object's pages, allocated without __GFP_MOVABLE (a block device's metadata, a mapping
+ * whose gfp lacks it), were added to the page cache, so they join the file LRU as
+ * filemap_add_folio's folio_add_lru puts every page cache folio there. */
 enum trace_hint_kind {
 	HINT_NOREUSE,
 	HINT_VOLATILE,
@@ -30,6 +36,8 @@ enum trace_hint_kind {
 	HINT_MOVABLE_OPS,
 	HINT_MLOCK,
 	HINT_SYNC,
+	HINT_REFAULT,
+	HINT_PAGECACHE,
 	NR_HINT_KINDS
 };
 

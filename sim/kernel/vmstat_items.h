@@ -118,6 +118,7 @@
 	X(MMSIM_MAPPING_POOL_REFILL_NS, "mmsim_mapping_pool_refill_ns")             \
 	X(MMSIM_HINT_PAGES, "mmsim_hint_pages")                                     \
 	X(MMSIM_HINT_NS, "mmsim_hint_ns")                                           \
+	X(MMSIM_REFAULT_UNTRACED, "mmsim_refault_untraced")                         \
 	X(MMSIM_EASY_SCANNED, "mmsim_easy_scanned")                                 \
 	X(MMSIM_EASY_RECLAIMED, "mmsim_easy_reclaimed")                             \
 	X(MMSIM_EASY_RESCANNED, "mmsim_easy_rescanned")                             \

@@ -117,6 +117,7 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 	struct reclaim_state *rs = mm->reclaim;
 	struct kswapd *k = &rs->kswapd;
 	k->plan.active = false;
+	vmscan_snapshot_refaults(mm); /* balance_pgdat's end */
 	if (!k->nr_reclaimed)
 		k->failures++;
 	bool boosted = false;

@@ -26,9 +26,9 @@ void mm_reset_stats(struct mm *mm)
 		rs->stall_writeback_ns = rs->stall_throttle_ns = 0;
 		rs->nr_direct_reclaims = rs->nr_throttled = rs->nr_writes_completed = 0;
 		rs->nr_notifications = 0;
-		/* The cache-trim test compares workingset_refault_file with the value it saw
-		 * last: both restart from zero, so no refault is invented. */
-		rs->refaults_file_seen = 0;
+		/* prepare_scan_control compares workingset_activate_* with the values the last
+		 * reclaim saw: both restart from zero, so no refault is invented. */
+		rs->refaults_seen[0] = rs->refaults_seen[1] = 0;
 	}
 	struct compact_state *cs = mm->compact;
 	if (cs) {

@@ -159,6 +159,14 @@ bool vmscan_inactive_is_low(const struct mm *mm, bool file)
 	return inactive * ratio < active;
 }
 
+/* snapshot_refaults (6.12): the activations seen when a reclaim ends or begins. */
+void vmscan_snapshot_refaults(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	rs->refaults_seen[0] = mm->vm_events[VM_WORKINGSET_ACTIVATE_ANON];
+	rs->refaults_seen[1] = mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE];
+}
+
 /* Page moves that keep nonresident_age (the workingset clock) ticking on activation. */
 static void activate_page(struct mm *mm, pfn_t pfn)
 {
@@ -279,6 +287,15 @@ gfp_t workingset_default_gfp(bool anon, unsigned order)
 	return anon ? gfp | __GFP_ZERO : gfp;
 }
 
+/* Charged to the memcg of the task that allocates it (mem_cgroup_charge: a refault goes
+ * to the faulting task's memcg, the slot's task being that task by now). */
+static void page_set_memcg(struct mm *mm, struct page_frame *p)
+{
+	if (mm->nr_memcgs > 1)
+		p->xflags = (uint8_t)((p->xflags & ~PFX_MEMCG_MASK) |
+				      (vmscan_task_memcg(mm, mm->objs.slots[p->owner].task) << PFX_MEMCG_SHIFT));
+}
+
 static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activate)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -303,11 +320,7 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 		p->flags |= PF_UNEVICTABLE;
 	if (activate)
 		p->flags |= PF_ACTIVE;
-	/* Charged to the memcg of the task that allocates it (mem_cgroup_charge: a refault
-	 * goes to the faulting task's memcg, the slot's task being that task by now). */
-	if (mm->nr_memcgs > 1)
-		p->xflags = (uint8_t)((p->xflags & ~PFX_MEMCG_MASK) |
-				      (vmscan_task_memcg(mm, mm->objs.slots[p->owner].task) << PFX_MEMCG_SHIFT));
+	page_set_memcg(mm, p);
 	/* Bits that do not change how the allocator serves a request are not kept. */
 	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
 			      __GFP_NO_OBJ_EXT;
@@ -702,13 +715,20 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 
 	unsigned swappiness = mm->cfg->policy.swappiness;
 	uint64_t file_inactive = v->nr_pages[LRU_INACTIVE_FILE];
-	bool refaulting = mm->vm_events[VM_WORKINGSET_REFAULT_FILE] != rs->refaults_file_seen;
-	rs->refaults_file_seen = mm->vm_events[VM_WORKINGSET_REFAULT_FILE];
+	/* prepare_scan_control (6.12): deactivate a type's active list when refaults of that
+	 * type were activated since the last reclaim ended, or its inactive list is low; and
+	 * trim the page cache alone (cache_trim_mode) while its inactive list is large and
+	 * not deactivating. */
+	sc->may_deactivate = 0;
+	if (mm->vm_events[VM_WORKINGSET_ACTIVATE_ANON] != rs->refaults_seen[0] || vmscan_inactive_is_low(mm, false))
+		sc->may_deactivate |= DEACTIVATE_ANON;
+	if (mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE] != rs->refaults_seen[1] || vmscan_inactive_is_low(mm, true))
+		sc->may_deactivate |= DEACTIVATE_FILE;
 	if (!sc->may_swap || !vmscan_can_swap(mm))
 		plan->balance = SCAN_FILE;
 	else if (!sc->priority && swappiness)
 		plan->balance = SCAN_EQUAL;
-	else if ((file_inactive >> sc->priority) && !vmscan_inactive_is_low(mm, true) && !refaulting)
+	else if ((file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE))
 		plan->balance = SCAN_FILE; /* cache trim mode */
 	else
 		plan->balance = SCAN_FRACT;
@@ -737,9 +757,9 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru, uint64_t nr)
 {
 	if (lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE) {
-		/* may_deactivate: only when the inactive list of that type is low, judged on
-		 * the node totals (prepare_scan_control reads the root lruvec). */
-		if (vmscan_inactive_is_low(mm, lru == LRU_ACTIVE_FILE))
+		/* shrink_list (6.12): only while prepare_scan_control let that type deactivate
+		 * (judged on the node totals, the root lruvec). */
+		if (sc->may_deactivate & (lru == LRU_ACTIVE_FILE ? DEACTIVATE_FILE : DEACTIVATE_ANON))
 			vmscan_shrink_active(mm, sc, v, lru, nr);
 		return;
 	}
@@ -939,6 +959,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
+	vmscan_snapshot_refaults(mm); /* do_try_to_free_pages, before the first priority */
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
@@ -1100,6 +1121,15 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 	}
 	pfn_t pfn = s->pfn;
 	struct page_frame *p = &mm->pages[pfn];
+	if (hint_kind == HINT_PAGECACHE) {
+		/* filemap_add_folio -> folio_add_lru (6.12): a page cache folio goes on the file
+		 * LRU whatever its migratetype; movable ones are there already. */
+		if (!(p->flags & (PF_LRU | PF_ISOLATED | PF_SWAPBACKED))) {
+			page_set_memcg(mm, p);
+			lru_add(mm, pfn, false);
+		}
+		return true;
+	}
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE))
 		return true;
 	if (hint_kind == HINT_SYNC) {
@@ -1107,6 +1137,24 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 		 * task's wait in filemap_fdatawait_range is not charged. */
 		if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED) && !(p->flags & PF_WRITEBACK))
 			writeback_start_page(mm, pfn, id);
+		return true;
+	}
+	if (hint_kind == HINT_REFAULT) {
+		/* workingset_refault (6.12) for a recent shadow entry the trace does not hold:
+		 * folio_set_active before the folio reaches its list, workingset_age_nonresident,
+		 * and the refault and activation counts that prepare_scan_control's deactivation
+		 * test reads.  Whether the page was active before its eviction (workingset_restore
+		 * and lru_note_cost_refault) is unknown: neither is counted. */
+		if (p->flags & (PF_SWAPBACKED | PF_ACTIVE))
+			return true;
+		uint64_t nr = head_pages(p);
+		lru_del(mm, pfn);
+		p->flags |= PF_ACTIVE;
+		lru_add(mm, pfn, false);
+		mm->reclaim->nonresident_age += nr;
+		count_vm_events(mm, VM_WORKINGSET_REFAULT_FILE, nr);
+		count_vm_events(mm, VM_WORKINGSET_ACTIVATE_FILE, nr);
+		count_vm_events(mm, VM_MMSIM_REFAULT_UNTRACED, nr);
 		return true;
 	}
 	if (hint_kind == HINT_MLOCK) {

@@ -49,7 +49,12 @@ struct scan_control {
 	struct wb_device *write_blocked; /* a write found this device's queue full: pass ends */
 	uint64_t nr_scanned, nr_reclaimed; /* pages, inactive lists (incl. the easy list) */
 	struct reclaim_stat nr;
+	/* prepare_scan_control (6.12), set by vmscan_plan for each shrink_node: the active
+	 * list of a type may be deactivated (bit 0 anon, bit 1 file) */
+	unsigned may_deactivate;
 };
+
+enum { DEACTIVATE_ANON = 1u << 0, DEACTIVATE_FILE = 1u << 1 };
 
 /* get_scan_count's choice of lists, made node-wide once per shrink_node. */
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
@@ -167,7 +172,11 @@ struct reclaim_state {
 	/* reclaim_throttle's wait queues (pgdat->reclaim_wait[]): direct reclaimers sleep on
 	 * them with a timeout of one jiffy (model.md §4.1). */
 	struct waitq throttle_noprogress, throttle_congested;
-	uint64_t refaults_file_seen; /* workingset_refault_file at the last cache-trim check */
+	/* target_lruvec->refaults[] (6.12): workingset_activate_{anon,file} when the last
+	 * reclaim ended (snapshot_refaults: end of balance_pgdat, start of
+	 * do_try_to_free_pages); a count that moved since means a new workingset is being
+	 * established, so the active lists are deactivated. */
+	uint64_t refaults_seen[2];
 	/* File evictions, oldest first (workingset.c): an entry is current while its object is
 	 * OBJ_EVICTED with that shadow_age; len <= shadow_limit after every eviction. */
 	struct shadow_fifo {
@@ -290,6 +299,7 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec 
 /* The memcg of the pages task allocates (machine.memcg). */
 unsigned vmscan_task_memcg(const struct mm *mm, uint32_t task);
 bool vmscan_inactive_is_low(const struct mm *mm, bool file);
+void vmscan_snapshot_refaults(struct mm *mm);
 bool vmscan_can_swap(const struct mm *mm);
 sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed);
 void vmscan_sample_lowmem(struct mm *mm);

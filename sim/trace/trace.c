@@ -49,6 +49,8 @@ const char *const trace_hint_names[NR_HINT_KINDS] = {
 	[HINT_MOVABLE_OPS] = "movable_ops",
 	[HINT_MLOCK] = "mlock",
 	[HINT_SYNC] = "sync",
+	[HINT_REFAULT] = "refault",
+	[HINT_PAGECACHE] = "pagecache",
 };
 _Static_assert(ARRAY_SIZE(trace_hint_names) == NR_HINT_KINDS, "trace_hint_names");
 
