@@ -329,6 +329,85 @@ static void test_refault(void)
 	free(rs.r);
 }
 
+/* Refaults of pages evicted before the capture.  The capture (in order):
+ *   cat reads ino 7 offset 0 (pfn 0x100, 1 page) and offsets 4..7 (pfn 0x104, order 2);
+ *   dd writes ino 8 offset 0 (pfn 0x200, __GFP_WRITE: no shadow to find);
+ *   kswapd evicts ino 7 offset 0; cat reads it again (pfn 0x300: a re-add, a refault the
+ *   trace shows); cat reads ino 7 offsets 2..3 (pfn 0x402, order 1);
+ *   jbd2 reads ino 9 offset 0 into an unmovable page (pfn 0x500, GFP_NOFS).
+ * Census, in pages: readds 1; candidates 1 + 4 + 2 + 1 = 8 (the write and the re-add
+ * are not).  With the kernel's workingset_refault_file 5 and workingset_activate_file 3:
+ * untraced 5 - 1 = 4, of which 4 × 3 / 5 = 2.4 -> 2 pages to seed.  Seeding 2 of 8
+ * candidate pages, the line after each candidate is pages × 2 / 8: 0 after the first
+ * (skip), 1 after the order-2 folio (4 pages would overshoot: 0 + 4/2 >= 1, skip), 1
+ * after the order-1 folio (0 + 2/2 >= 1, skip), 2 after the last (0 + 1/2 < 2: seed).
+ * So the jbd2 page gets HINT pagecache (it is unmovable) and then HINT refault. */
+static void test_untraced_refaults(void)
+{
+	char path[] = "/tmp/mmsim-test-untraced.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	static const char *const lines[] = {
+		"cat-10 [000] ..... 10.000001: mm_page_alloc: page=0x100 pfn=0x100 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x100 ofs=0 order=0",
+		"cat-10 [000] ..... 10.000003: mm_page_alloc: page=0x104 pfn=0x104 order=2 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP",
+		"cat-10 [000] ..... 10.000004: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x104 ofs=16384 order=2",
+		"dd-11 [000] ..... 10.000005: mm_page_alloc: page=0x200 pfn=0x200 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_WRITE",
+		"dd-11 [000] ..... 10.000006: mm_filemap_add_to_page_cache: dev 254:0 ino 8 pfn=0x200 ofs=0 order=0",
+		"kswapd0-36 [000] ..... 10.000007: mm_filemap_delete_from_page_cache: dev 254:0 ino 7 pfn=0x100 ofs=0 order=0",
+		"kswapd0-36 [000] ..... 10.000008: mm_page_free: page=0x100 pfn=0x100 order=0",
+		"cat-10 [000] ..... 10.000009: mm_page_alloc: page=0x300 pfn=0x300 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000010: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x300 ofs=0 order=0",
+		"cat-10 [000] ..... 10.000011: mm_page_alloc: page=0x402 pfn=0x402 order=1 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP",
+		"cat-10 [000] ..... 10.000012: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x402 ofs=8192 order=1",
+		"jbd2-12 [000] ..... 10.000013: mm_page_alloc: page=0x500 pfn=0x500 order=0 migratetype=0 gfp_flags=GFP_NOFS",
+		"jbd2-12 [000] ..... 10.000014: mm_filemap_add_to_page_cache: dev 254:0 ino 9 pfn=0x500 ofs=0 order=0",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		fprintf(fp, "%s\n", lines[i]);
+	fclose(fp);
+
+	struct sim_error err = { 0 };
+	struct ftrace_read_opts ro = { 0 };
+	struct zoneinfo zi = { 0 };
+	struct import_refault_census census = { 0 };
+	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 0);
+	CHECK_EQ(census.readds, 1);
+	CHECK_EQ(census.candidates, 8);
+	uint64_t untraced;
+	CHECK_EQ(import_untraced_refaults(&census, 5, 3, &untraced), 2);
+	CHECK_EQ(untraced, 4);
+	CHECK_EQ(import_untraced_refaults(&census, 1, 1, &untraced), 0); /* all traced */
+	CHECK_EQ(untraced, 0);
+	CHECK_EQ(import_untraced_refaults(&census, 100, 100, &untraced), 8); /* at most the candidates */
+	CHECK_EQ(untraced, 99);
+
+	struct recs rs;
+	struct import_opts io = { .source = path, .refault_candidates = 8, .refault_seeded = 2 };
+	struct ftrace_read_stats rds;
+	memset(&rs, 0, sizeof(rs));
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im && !ftrace_read(path, &ro, import_event, im, &rds, &err) && !import_finish(im, &err));
+	unsigned hints = 0;
+	for (size_t i = 0; i < rs.nr; i++) {
+		if (rs.r[i].kind != TR_HINT)
+			continue;
+		CHECK_EQ(rs.r[i].id, ID(1, 0x500));
+		CHECK_EQ(rs.r[i].arg, hints ? HINT_REFAULT : HINT_PAGECACHE);
+		hints++;
+	}
+	CHECK_EQ(hints, 2);
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->refault, 1);
+	CHECK_EQ(st->refault_seeded, 1);
+	CHECK_EQ(st->pagecache_unmovable, 1);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+	unlink(path);
+}
+
 /* A THP fault's allocations carry the fault's own mask: the first attempt under the
  * default memory policy adds __GFP_THISNODE | __GFP_NORETRY (alloc_pages_mpol), which the
  * importer takes off because the simulator makes that attempt itself.  An order-9 page
@@ -1463,6 +1542,7 @@ int main(int argc, char **argv)
 	RUN(test_reorder);
 	RUN(test_manual_compaction);
 	RUN(test_refault);
+	RUN(test_untraced_refaults);
 	RUN(test_thp_first_attempt_mask);
 	RUN(test_fsync_waits);
 	RUN(test_free_prefill);

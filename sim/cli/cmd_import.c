@@ -350,6 +350,7 @@ int cmd_import(int argc, char **argv)
 	struct import_prefill_stats pst = { 0 };
 	bool have_fo = false;
 	int64_t nr_evicted = -1; /* pre-capture page cache folios seen removed; -1: not looked */
+	uint64_t refault_untraced = 0; /* the capture's refaults of pages evicted before it */
 	io.zoneinfo_path = prefill;
 	if (ftrace_input_kind(in, &kind, &err))
 		goto err;
@@ -360,9 +361,22 @@ int cmd_import(int argc, char **argv)
 		 * import below ties frees of pre-capture pages to prefill objects as it reads:
 		 * a first pass over the capture, when it can be read twice (not a pipe). */
 		struct stat sb;
+		struct import_refault_census census = { 0 };
 		if (strcmp(in, "-") && stat(in, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (nr_evicted = import_prefill_evictions(in, &ro, &zi, &err)) < 0)
+		    (nr_evicted = import_prefill_evictions(in, &ro, &zi, &census, &err)) < 0)
 			goto err;
+		/* Refaults of pages evicted before the capture, from its counters. */
+		int64_t refault = 0, activate = 0;
+		bool have_r = false, have_a = false;
+		if (nr_evicted >= 0 && vm_before && vm_after &&
+		    (import_vmstat_delta(vm_before, vm_after, "workingset_refault_file", &refault, &have_r, &err) ||
+		     import_vmstat_delta(vm_before, vm_after, "workingset_activate_file", &activate, &have_a, &err)))
+			goto err;
+		if (have_r && have_a && refault > 0 && activate > 0) {
+			io.refault_candidates = census.candidates;
+			io.refault_seeded = import_untraced_refaults(&census, (uint64_t)refault, (uint64_t)activate,
+								     &refault_untraced);
+		}
 		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))
 			goto err;
 		io.prefill_zi = &zi;
@@ -381,6 +395,12 @@ int cmd_import(int argc, char **argv)
 	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
 	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
 		goto err;
+	/* validate scores the refaults the trace shows: the kernel's count less these, the
+	 * replay's less the ones it was given (mmsim_refault_untraced). */
+	if (io.refault_seeded && trace_meta_set(h, "observed.refault_untraced", "%" PRIu64, refault_untraced)) {
+		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
+		goto err;
+	}
 	/* Task names for the busiest tasks, leaving room for the prefill keys. */
 	unsigned room = TRACE_MAX_META - h->nr_meta > 8 ? TRACE_MAX_META - h->nr_meta - 8 : 0;
 	if (import_task_meta(im, h, MIN(room, 64u), &err))

@@ -241,7 +241,9 @@ static void write_observed(struct jsonw *w, const struct trace_header *th)
  *   compact_migrated (mm_compaction_migratepages)    <-> pgmigrate_success
  *   kcompactd_wake                                   <-> compact_daemon_wake
  *   extfrag* (mm_page_alloc_extfrag)                 <-> mmsim_extfrag_*
- *   alloc_fail (mm_page_alloc with page NULL)        <-> mmsim_alloc_fail */
+ *   alloc_fail (mm_page_alloc with page NULL)        <-> mmsim_alloc_fail
+ *   refault_untraced (refaults of pages evicted before the capture, from its counters)
+ *                                                    <-> mmsim_refault_untraced (given) */
 static const struct {
 	const char *observed;
 	const char *simulated[5]; /* summed */
@@ -258,6 +260,7 @@ static const struct {
 	{ "pgmigrate_success", { "pgmigrate_success" } },
 	{ "pgmigrate_fail", { "pgmigrate_fail" } },
 	{ "alloc_fail", { "mmsim_alloc_fail" } },
+	{ "refault_untraced", { "mmsim_refault_untraced" } },
 };
 
 static int event_index(const char *name)

@@ -181,6 +181,8 @@ static void map_del(struct u64map *m, struct map_slot *s)
 #define PS_LIVE (1ull << 40)
 #define PS_EFFECT (1ull << 41)
 #define PS_FREED (1ull << 42) /* dead by an mm_page_free: its mm_page_free_batched may follow */
+#define PS_WRITE (1ull << 43) /* allocated with __GFP_WRITE: a write's page cache folio */
+#define PS_UNMOVABLE (1ull << 44) /* allocated without __GFP_MOVABLE's migratetype */
 
 static unsigned ps_order(uint64_t v)
 {
@@ -255,6 +257,11 @@ struct import {
 	/* (ino, index) -> id of the object reclaim evicted from there: its next page cache
 	 * add is a refault of that object, not a new one */
 	struct u64map evicted;
+	/* (ino, index) of every offset a page cache add or removal named so far, and the
+	 * first adds by a read counted: every (seeded / candidates)-th is a refault of a
+	 * page evicted before the capture (import_opts refault_*) */
+	struct u64map offsets;
+	uint64_t nr_candidates;
 	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
 	 * one derived from the pfn (a refaulted object's new page) */
 	struct u64map alias;
@@ -547,6 +554,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->vpages);
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
+	u64map_destroy(&im->offsets);
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->files);
 	for (size_t i = 0; i < im->nr_dirty; i++)
@@ -787,7 +795,8 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 	if (!s)
 		return oom(err);
 	uint64_t gen = (s->val & PS_GEN_MASK) + 1;
-	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE;
+	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE | (gfp & __GFP_WRITE ? PS_WRITE : 0) |
+		 (gfp_migratetype(gfp) != MIGRATE_MOVABLE ? PS_UNMOVABLE : 0);
 	if (order) {
 		struct map_slot *r = map_get(&im->regions, ev->pfn >> MAX_PAGE_ORDER, 0);
 		if (!r)
@@ -906,17 +915,90 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 	return emit(im, ev, &r, err);
 }
 
+/* The page cache offsets a capture names, for the refault census (first pass) and the
+ * seeding that follows it (handle_filemap), which must agree: (ino, index) -> OFS_SEEN once
+ * an add or removal named the offset, | OFS_REMOVED once a removal did.  A folio covers
+ * 2^order offsets from index.  Returns what the range held before (OFS_* of any offset),
+ * then marks it; -1 when out of memory. */
+#define OFS_SEEN 1u
+#define OFS_REMOVED 2u
+static int offsets_mark(struct u64map *m, const struct ftrace_event *ev)
+{
+	unsigned order = ev->order > 0 && ev->order <= MAX_PAGE_ORDER ? (unsigned)ev->order : 0, had = 0;
+	unsigned mark = OFS_SEEN | (ev->id == FEV_FILEMAP_DELETE ? OFS_REMOVED : 0);
+	for (uint64_t i = 0; i < 1ull << order; i++) {
+		struct map_slot *o = map_get(m, ev->ino, ev->index + i);
+		if (!o)
+			return -1;
+		had |= (unsigned)o->val;
+		o->val |= mark;
+	}
+	return (int)had;
+}
+
+static uint64_t folio_pages(const struct ftrace_event *ev)
+{
+	return ev->order > 0 && ev->order <= MAX_PAGE_ORDER ? 1ull << ev->order : 1;
+}
+
+/* A first add by a read of an offset the capture named nowhere before: the candidates
+ * for refaults of pages evicted before the capture (import_untraced_refaults), of which
+ * every (candidates / seeded)-th is written as HINT refault on the new page's object.
+ * The first pass counted the candidates the same way, in file order. */
+static int seeded_refault(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+	if (!s || (s->val & PS_WRITE))
+		return 0;
+	/* Pages, as the counters count them: after p candidate pages, p × seeded /
+	 * candidates should have been seeded; the folio is seeded when that brings the pages
+	 * seeded nearer the line (seeded + pages / 2 < line), so folios of any size keep to
+	 * it. */
+	uint64_t n = im->opts.refault_candidates, x = im->opts.refault_seeded, pages = folio_pages(ev);
+	im->nr_candidates += pages;
+	uint64_t line = MIN(im->nr_candidates, n) * x / n;
+	if (2 * im->st.refault_seeded + pages >= 2 * line)
+		return 0;
+	if (!(s->val & PS_LIVE) || (s->val & PS_EFFECT))
+		return 0;
+	im->st.refault_seeded += pages;
+	im->st.implied++;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
+				  .id = slot_id(im, ev->pfn, s->val), .arg = HINT_REFAULT };
+	return emit(im, ev, &r, err);
+}
+
 static int handle_filemap(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	if (ev->id == FEV_FILEMAP_ADD && ev->ino == U64MAP_EMPTY)
 		return invalid(im, ev, "ino out of range", err);
 	im->st.filemap++;
 	int cause = effect_cause(im, ev);
+	bool first = false;
+	if (im->opts.refault_seeded) {
+		int had = offsets_mark(&im->offsets, ev);
+		if (had < 0)
+			return oom(err);
+		first = !had;
+	}
 	if (ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *m = map_get(&im->pagecache, ev->ino, ev->index);
 		if (!m)
 			return oom(err);
 		m->val = ev->pfn;
+		/* A page cache page allocated unmovable (a block device's metadata): the
+		 * simulator puts only movable allocations on the LRU by themselves. */
+		struct map_slot *u = map_find(&im->pfns, ev->pfn, 0);
+		if (u && (u->val & PS_UNMOVABLE) && (u->val & PS_LIVE) && !(u->val & PS_EFFECT) && cause < 0) {
+			im->st.pagecache_unmovable++;
+			im->st.implied++;
+			struct trace_record h = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
+						  .id = slot_id(im, ev->pfn, u->val), .arg = HINT_PAGECACHE };
+			if (emit(im, ev, &h, err))
+				return -1;
+		}
+		if (first && seeded_refault(im, ev, err))
+			return -1;
 		/* A page of a file offset that reclaim evicted: the workload touches that
 		 * object again (a refault: the simulator's shadow entry decides how it comes
 		 * back).  The new page's allocation, already emitted, is undone and the page
@@ -1552,8 +1634,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		if (s->by_event[i])
 			fprintf(fp, "    %-36s %10" PRIu64 "\n", ftrace_event_names[i], s->by_event[i]);
 	fprintf(fp, "  emitted             %12" PRIu64 "  (+ %" PRIu64 " implied records: frees of "
-		"overlapped live objects, releases of failed cma_allocs, %" PRIu64 " compact_memory "
-		"triggers)\n", from_events, s->implied, s->compact_trigger);
+		"overlapped live objects, releases of failed cma_allocs, refault and pagecache hints, %" PRIu64
+		" compact_memory triggers)\n", from_events, s->implied, s->compact_trigger);
 	fprintf(fp, "    records by kind, implied included:\n");
 	for (unsigned k = 0; k < NR_TRACE_KINDS; k++)
 		if (s->by_kind[k])
@@ -1586,8 +1668,11 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		fprintf(fp, "reconciliation: lines do not add up\n");
 	fprintf(fp, "frees of pages in use before the capture, released from the prefill: %" PRIu64 "\n",
 		s->free_prefill);
-	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS)\n",
-		s->refault);
+	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS); "
+		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
+		s->refault, s->refault_seeded);
+	fprintf(fp, "page cache allocated unmovable: %" PRIu64 " page cache adds of pages allocated without "
+		"__GFP_MOVABLE (HINT pagecache: on the file LRU)\n", s->pagecache_unmovable);
 	fprintf(fp, "evicted before-capture folios: %" PRIu64 " (a prefill page cache object stands for each)\n",
 		s->evict_prefill);
 	fprintf(fp, "fsyncs: %" PRIu64 " files a task waited on the writeback of (implied HINT sync of their page cache)\n",
@@ -2326,20 +2411,39 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 }
 
 struct pf_evictions {
-	struct u64map seen; /* pfns the capture allocated or added to the page cache */
+	struct u64map seen; /* pfns the capture allocated (val PE_ALLOC | PE_WRITE) or added to the page cache */
+	struct u64map offsets; /* (ino, index) a page cache add or removal named */
 	struct zoneinfo *zi;
 	uint64_t *pages;
 	int64_t nr;
+	struct import_refault_census census;
 };
+#define PE_ALLOC 1u
+#define PE_WRITE 2u
 
 static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct pf_evictions *pe = arg;
 	if (ev->pfn == U64MAP_EMPTY)
 		return 0;
-	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
-		if (!map_get(&pe->seen, ev->pfn, 0))
+	if ((ev->id == FEV_FILEMAP_ADD || ev->id == FEV_FILEMAP_DELETE) && ev->ino != U64MAP_EMPTY) {
+		/* the refault census, in pages (handle_filemap and seeded_refault count the
+		 * same way) */
+		int had = offsets_mark(&pe->offsets, ev);
+		if (had < 0)
 			return oom(err);
+		const struct map_slot *a = map_find(&pe->seen, ev->pfn, 0);
+		if (ev->id == FEV_FILEMAP_ADD && (had & OFS_REMOVED))
+			pe->census.readds += folio_pages(ev);
+		else if (ev->id == FEV_FILEMAP_ADD && !had && a && (a->val & PE_ALLOC) && !(a->val & PE_WRITE))
+			pe->census.candidates += folio_pages(ev);
+	}
+	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
+		struct map_slot *a = map_get(&pe->seen, ev->pfn, 0);
+		if (!a)
+			return oom(err);
+		if (ev->id == FEV_PAGE_ALLOC)
+			a->val = PE_ALLOC | (ev->gfp & __GFP_WRITE ? PE_WRITE : 0);
 	} else if (ev->id == FEV_FILEMAP_DELETE && ev->order >= 0 && ev->order <= MAX_PAGE_ORDER &&
 		   !map_find(&pe->seen, ev->pfn, 0)) {
 		pe->pages[ev->order] += 1ull << ev->order;
@@ -2354,13 +2458,73 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 }
 
 int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
-				 struct sim_error *err)
+				 struct import_refault_census *rc, struct sim_error *err)
 {
 	struct pf_evictions pe = { .zi = zi, .pages = zi->file_folio_pages };
 	struct ftrace_read_stats rs;
-	int rc = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
+	int rc_ = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
 	u64map_destroy(&pe.seen);
-	return rc ? -1 : pe.nr;
+	u64map_destroy(&pe.offsets);
+	if (rc)
+		*rc = pe.census;
+	return rc_ ? -1 : pe.nr;
+}
+
+/* The kernel counts a refault when a page cache add finds a shadow entry
+ * (workingset_refault, 6.12), and activates it when the shadow is recent.  A page that
+ * reclaim evicted during the capture refaults in the replay by the replay's own shadow
+ * entries (handle_filemap); a page evicted before it left a shadow the trace cannot show,
+ * and whether that shadow was recent depends on history the capture does not hold.  What
+ * the capture does hold is the count: R - readds refaults were of such pages, and the
+ * activated share of all refaults, A/R, is taken for them.  Only the activated ones are
+ * given to the replay: an unactivated refault changes nothing but its counter, while an
+ * activated one goes to the active list and moves prepare_scan_control's deactivation
+ * test, which decides whether reclaim may trim the page cache alone. */
+uint64_t import_untraced_refaults(const struct import_refault_census *rc, uint64_t refault_file,
+				  uint64_t activate_file, uint64_t *untraced_out)
+{
+	*untraced_out = 0;
+	if (!refault_file || refault_file <= rc->readds)
+		return 0;
+	uint64_t untraced = *untraced_out = refault_file - rc->readds;
+	uint64_t act = MIN(activate_file, refault_file);
+	/* untraced × act / R, rounded to nearest; both below 2^32 in any capture of hours */
+	uint64_t n = (untraced * act + refault_file / 2) / refault_file;
+	return MIN(n, rc->candidates);
+}
+
+int import_vmstat_delta(const char *before, const char *after, const char *name, int64_t *delta,
+			bool *found, struct sim_error *err)
+{
+	int rc = -1;
+	*found = false;
+	*delta = 0;
+	struct vmstat *b = malloc(sizeof(*b)), *a = malloc(sizeof(*a));
+	if (!a || !b) {
+		oom(err);
+		goto out;
+	}
+	if (read_vmstat(before, b, err) || read_vmstat(after, a, err))
+		goto out;
+	const struct vmstat *v[2] = { b, a };
+	uint64_t val[2];
+	unsigned have = 0;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < v[k]->nr; i++)
+			if (!strcmp(v[k]->item[i].name, name)) {
+				val[k] = v[k]->item[i].value;
+				have |= 1u << k;
+				break;
+			}
+	if (have == 3) {
+		*found = true;
+		*delta = (int64_t)(val[1] - val[0]);
+	}
+	rc = 0;
+out:
+	free(a);
+	free(b);
+	return rc;
 }
 
 /* ---- SHA-256 of the source file, for the provenance key source_sha256. */

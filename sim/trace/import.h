@@ -80,7 +80,7 @@ struct import_stats {
 	/* emitted */
 	uint64_t nr_emitted;                     /* all records emitted, implied included */
 	uint64_t by_kind[NR_TRACE_KINDS];        /* records emitted, by native kind */
-	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE / COMPACT, see docs */
+	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE / COMPACT / HINT, see docs */
 	uint64_t compact_trigger;                /* COMPACT records: compact_memory writes */
 	/* dropped: effects and mechanism events */
 	uint64_t alloc_effect[NR_IMPORT_EFFECTS];
@@ -112,6 +112,8 @@ struct import_stats {
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
 	                                          * implied FREE of the new page's object and
 	                                          * ACCESS of the evicted one */
+	uint64_t refault_seeded;                 /* pages of the HINT refault records written */
+	uint64_t pagecache_unmovable;            /* HINT pagecache records written */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
 	                                          * before the capture: a prefill file object
 	                                          * stands for it (for its refault) */
@@ -166,6 +168,11 @@ struct import_opts {
 	 * objects of its zone, tied by the pfn's place in the zone. */
 	const struct zoneinfo *prefill_zi;
 	const struct zoneinfo_free_orders *prefill_fo;
+	/* Refaults of pages evicted before the capture (import_untraced_refaults): of the
+	 * refault_candidates pages a read added at offsets the capture names nowhere before,
+	 * about refault_seeded pages' folios, spread evenly, are written as HINT refault.
+	 * 0: none. */
+	uint64_t refault_candidates, refault_seeded;
 };
 #define IMPORT_DEFAULT_WINDOW_NS (10 * NSEC_PER_MSEC)
 
@@ -225,13 +232,31 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
  * it, FileHugePages, AnonHugePages). */
 int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct zoneinfo_free_orders *fo,
 			bool *have_fo, struct sim_error *err);
+/* What the first pass counts of the page cache adds, in pages (rc may be NULL): re-adds
+ * over an offset the capture removed before (refaults the trace shows), and first adds by
+ * a read (no __GFP_WRITE) of offsets the capture names nowhere before: the candidates for
+ * refaults of pages evicted before the capture. */
+struct import_refault_census {
+	uint64_t readds, candidates;
+};
+
+/* Of a capture's workingset_refault_file (R) and workingset_activate_file (A) deltas,
+ * the refaults the trace cannot show are R - readds (their shadows predate it), and the
+ * activated share of them, A/R of them, is what a replay must be given: the number of
+ * HINT refault records to write, at most rc->candidates; *untraced = R - readds. */
+uint64_t import_untraced_refaults(const struct import_refault_census *rc, uint64_t refault_file,
+				  uint64_t activate_file, uint64_t *untraced);
+/* One /proc/vmstat delta (after - before) by name; *found false when either lacks it. */
+int import_vmstat_delta(const char *before, const char *after, const char *name, int64_t *delta,
+			bool *found, struct sim_error *err);
+
 /* A first pass over the capture at path for the page cache's folio sizes: every
  * mm_filemap_delete_from_page_cache of a pfn that no earlier mm_page_alloc or
  * mm_filemap_add_to_page_cache of the capture named removed a folio that was in the page
  * cache when the capture began; its pages are added to zi->file_folio_pages[order].
  * Returns the folios counted, or -1 with err set (ftrace_read's errors). */
 int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
-				 struct sim_error *err);
+				 struct import_refault_census *rc, struct sim_error *err);
 
 /* Text made fit for a header value: printable ASCII ('?' for other bytes), no spaces
  * at either end, and at most size - 1 bytes, keeping the end (a path's file name) after

@@ -37,6 +37,10 @@ struct validate_figure {
 	bool have_obs, have_sim;
 	double obs, sim;
 	const char *obs_source;    /* "vmstat" or "trace" (NULL when !have_obs) */
+	/* Left out of obs and sim when the import gave the replay part of the figure
+	 * (given: the capture's share the trace cannot show, and the replay's given share) */
+	bool given;
+	double given_obs, given_sim;
 };
 
 struct validate_zone {
