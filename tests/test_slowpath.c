@@ -201,7 +201,9 @@ static void test_costly_fails_after_retries(void)
  *     compaction without reclaiming (allocstall stays 1): mmsim_alloc_fail 4.  A deferred
  *     try is still a stall (__alloc_pages_direct_compact leaves out only COMPACT_SKIPPED):
  *     compact_stall 4.
- * Every compaction failed: compact_stall == compact_fail == 4; no OOM kill (costly order). */
+ * Every compaction failed: compact_stall == compact_fail == 4; no OOM kill (costly order).
+ * The two faults fell back to small pages (thp_fault_fallback 2); the imported first
+ * attempt is not a fault's allocation of its own and counts neither way. */
 static void test_thp_fault_two_attempts(void)
 {
 	setup();
@@ -228,7 +230,22 @@ static void test_thp_fault_two_attempts(void)
 	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], 4);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_STALL], mm.vm_events[VM_COMPACT_FAIL]);
 	CHECK_EQ(mm.vm_events[VM_OOM_KILL], 0);
+	CHECK_EQ(mm.vm_events[VM_THP_FAULT_FALLBACK], 2);
+	CHECK_EQ(mm.vm_events[VM_THP_FAULT_ALLOC], 0);
 	CHECK(mm_check_full(&mm));
+	stop();
+}
+
+/* On an empty zone a THP fault gets its folio at the first call: thp_fault_alloc 1, no
+ * fallback; an order-9 allocation that is not a THP fault (GFP_KERNEL) counts neither. */
+static void test_thp_fault_alloc_counted(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(5, 1, 1, GFP_TRANSHUGE, 9), 1);
+	CHECK_EQ(alloc_task(5, 2, 1, GFP_KERNEL, 9), 1);
+	CHECK_EQ(mm.vm_events[VM_THP_FAULT_ALLOC], 1);
+	CHECK_EQ(mm.vm_events[VM_THP_FAULT_FALLBACK], 0);
 	stop();
 }
 
@@ -369,6 +386,7 @@ int main(int argc, char **argv)
 	RUN(test_atomic_never_reclaims);
 	RUN(test_costly_fails_after_retries);
 	RUN(test_thp_fault_two_attempts);
+	RUN(test_thp_fault_alloc_counted);
 	RUN(test_oom_kills_largest_never_for_mayfail);
 	RUN(test_oom_victim_list_after_frees);
 	RUN(test_cpu_contention);

@@ -69,6 +69,8 @@
 	X(COMPACT_DAEMON_FREE_SCANNED, "compact_daemon_free_scanned")               \
 	X(CMA_ALLOC_SUCCESS, "cma_alloc_success")                                   \
 	X(CMA_ALLOC_FAIL, "cma_alloc_fail")                                         \
+	X(THP_FAULT_ALLOC, "thp_fault_alloc")                                       \
+	X(THP_FAULT_FALLBACK, "thp_fault_fallback")                                 \
 	X(MMSIM_FIRST_PRIVATE, "mmsim_first_private")                               \
 	X(MMSIM_ALLOC_FAIL, "mmsim_alloc_fail")                                     \
 	X(MMSIM_EXTFRAG, "mmsim_extfrag_events")                                    \

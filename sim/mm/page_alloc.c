@@ -1066,6 +1066,10 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 		}
 	}
 	mm->alloc_outcome[cls][ac.outcome]++;
+	/* do_huge_pmd_anonymous_page (6.12): a THP fault counts its folio, or its fallback to
+	 * order-0 pages when the allocation failed (a task killed meanwhile faults no more). */
+	if (order <= MAX_PAGE_ORDER && thp_fault_mpol(mm, gfp, order) && ac.outcome != AOUT_KILLED)
+		count_vm_event(mm, pfn != PFN_NONE ? VM_THP_FAULT_ALLOC : VM_THP_FAULT_FALLBACK);
 	if (pfn == PFN_NONE) {
 		if (ac.outcome != AOUT_KILLED)
 			count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
