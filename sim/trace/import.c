@@ -237,6 +237,7 @@ struct ofs_list {
 #define FILE_DIRTY_MASK (FILE_SYNCED - 1)
 
 #define CMA_ID_BIT (1ull << 63)
+#define PROBE_ID_BIT (1ull << 61) /* a THP fault the kernel failed, replayed: PROBE_ID_BIT | n */
 #define USER_ADDR_LIMIT (1ull << 47) /* x86-64 user space ends below 0x0000800000000000 */
 
 struct import {
@@ -275,6 +276,11 @@ struct import {
 	/* pid -> pfn of the task's last page cache allocation for a write (__GFP_WRITE) that
 	 * no dirty folio has named yet */
 	struct u64map write_pending;
+	/* pid -> the mask of the task's THP fault whose allocation failed, until the task's
+	 * next allocation says how the fault ended (thp_fault_end); probes counts the ids
+	 * given to the attempts replayed */
+	struct u64map thp_failed;
+	uint64_t probes;
 	/* The prefill's movable objects in use below MAX_PAGE_ORDER, in layout order, per
 	 * bucket (DMA, DMA32, Normal and Movable) and order: n of id IMPORT_PREFILL_ID_BIT | n.
 	 * pf_next[b][o][i] is the first index >= i not yet released (path-compressed),
@@ -561,6 +567,7 @@ void import_free(struct import *im)
 		free(im->dirty[i].ofs);
 	free(im->dirty);
 	u64map_destroy(&im->write_pending);
+	u64map_destroy(&im->thp_failed);
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
 			free(im->pf_ids[b][o].n);
@@ -744,15 +751,55 @@ static int manual_compact(struct import *im, const struct ftrace_event *ev, stru
 
 #define IMPORT_THP_ORDER 9 /* HPAGE_PMD_ORDER on x86-64, where the captures come from */
 
+/* A THP fault's allocation that failed (page NULL) is dropped by itself, since the
+ * simulator makes the fault's calls (alloc_pages_mpol: a first one with __GFP_THISNODE |
+ * __GFP_NORETRY, then the fault's own mask).  How the fault ended shows in the task's next
+ * allocation: a THP of that order is the second call succeeding (it is replayed, and the
+ * simulator makes the failed first call itself); anything else means the fault fell back
+ * to small pages (thp_fault_fallback), so the attempt is replayed as an allocation with the
+ * fault's own mask that is freed at once: the replay pays what trying cost (compaction,
+ * reclaim) and counts the outcome, and keeps no THP the kernel did not get. */
+static bool thp_fault_gfp(gfp_t gfp, int order)
+{
+	const gfp_t marks = __GFP_NOMEMALLOC | __GFP_COMP | __GFP_MOVABLE;
+	return order == IMPORT_THP_ORDER && (gfp & marks) == marks;
+}
+
+static int thp_fault_end(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *f = map_find(&im->thp_failed, ev->pid, 0);
+	if (!f || (ev->pfn == FTRACE_PFN_NONE && thp_fault_gfp(ev->gfp, ev->order)))
+		return 0; /* none pending, or the same fault's second call failing too */
+	gfp_t gfp = (gfp_t)f->val;
+	map_del(&im->thp_failed, f);
+	if (thp_fault_gfp(ev->gfp, ev->order))
+		return 0; /* the fault's second call got it */
+	uint64_t id = PROBE_ID_BIT | im->probes++;
+	im->st.thp_fallback_probes++;
+	im->st.implied += 2;
+	struct trace_record a = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid, .id = id,
+				  .order = IMPORT_THP_ORDER, .gfp = gfp };
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
+	return emit(im, ev, &a, err) || emit(im, ev, &r, err) ? -1 : 0;
+}
+
 static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
 	end_manual_compact(im, ev);
+	if (effect_cause(im, ev) < 0 && thp_fault_end(im, ev, err))
+		return -1;
 	if (ev->pfn == FTRACE_PFN_NONE) {
 		/* A failed request leaves nothing to free; the fallback that follows (e.g.
 		 * order 0 after a failed THP) is traced as its own allocation. */
 		st->alloc_failed++;
 		st->obs[OBS_ALLOC_FAIL]++;
+		if (thp_fault_gfp(ev->gfp, ev->order) && effect_cause(im, ev) < 0) {
+			struct map_slot *f = map_get(&im->thp_failed, ev->pid, 0);
+			if (!f)
+				return oom(err);
+			f->val = ev->gfp & ~(gfp_t)(__GFP_THISNODE | __GFP_NORETRY);
+		}
 		return 0;
 	}
 	if (ev->pfn > UINT32_MAX - (1u << MAX_PAGE_ORDER))
@@ -1671,6 +1718,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS); "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
 		s->refault, s->refault_seeded);
+	fprintf(fp, "THP faults that fell back: %" PRIu64 " replayed as an attempt freed at once (implied ALLOC + "
+		"FREE)\n", s->thp_fallback_probes);
 	fprintf(fp, "page cache allocated unmovable: %" PRIu64 " page cache adds of pages allocated without "
 		"__GFP_MOVABLE (HINT pagecache: on the file LRU)\n", s->pagecache_unmovable);
 	fprintf(fp, "evicted before-capture folios: %" PRIu64 " (a prefill page cache object stands for each)\n",
