@@ -1,6 +1,7 @@
 /* Per-cpu list high auto-tuning (model.md §2.8; 6.7+, mm/page_alloc.c in 6.12): refill
  * sizes by alloc_factor (nr_pcp_alloc), high growing on runs of frees (nr_pcp_high) with
- * drains of the run (nr_pcp_free), a run of order-1 frees draining at once (free_high),
+ * drains of the run (nr_pcp_free), a run of order-1 frees draining at once (free_high, with
+ * the 6.15+ threshold),
  * ZONE_RECLAIM_ACTIVE lowering high, and the once-a-second decay (decay_pcp_high).
  * Every expected figure is worked out by hand in the comment above it.
  *
@@ -121,19 +122,21 @@ static void test_free_run_raises_high_and_decay(void)
 }
 
 /* A run of order-1 frees (free_high).  40 order-1 blocks in use (refills of 4), high 200.
- * Free j adds 2 to free_count; it is free_high once the run is >= batch (8) and the free
- * before was of order 1..3: frees 1-4 leave count 8 (free_count 8); free 5 (free_count 8
- * >= 8 before it) is free_high: high drops by batch << 5 = 256 to high_min 32 and the
- * whole list (min(count 10, 256)) drains.  Before 6.7: count 10, nothing drained. */
+ * Free j adds 2 to free_count; it is free_high once the run before it is >= batch +
+ * high_min / 2 = 8 + 16 = 24 (6.15+; batch before) and the free before was of order 1..3:
+ * frees 1-12 leave count 24 (free_count 24, under high 200: no drain); free 13 is
+ * free_high: high drops by batch << 5 = 256 to high_min 32 and the whole list
+ * (min(count 26, 256)) drains.  Before 6.7: count 26, nothing drained. */
 static void test_free_high_order_run(void)
 {
 	start(40, 1, 200);
 	struct per_cpu_pages *p = pcp0();
-	for (uint64_t id = 1; id <= 4; id++)
+	for (uint64_t id = 1; id <= 12; id++)
 		CHECK(mm_free(&mm, id));
-	CHECK_EQ(p->count, 8);
+	CHECK_EQ(p->count, 24);
+	CHECK_EQ(p->free_count, 24);
 	CHECK_EQ(p->high, 200);
-	CHECK(mm_free(&mm, 5));
+	CHECK(mm_free(&mm, 13));
 	CHECK_EQ(p->count, 0);
 	CHECK_EQ(p->high, 32);
 	mmtest_mm_destroy(&mm);

@@ -3,8 +3,9 @@
  * buddyinfo terms nor allocated, exactly as in the kernel, which is why NR_FREE_PAGES
  * drops when a list is refilled.  A drain frees the oldest pages (list tails) first.
  *
- * High auto-tuning (6.7+, as mm/page_alloc.c in 6.12): a list's high rises from high_min
- * towards high_max while frees overflow it (nr_pcp_high) and while refills find it short
+ * High auto-tuning (6.7+, as mm/page_alloc.c in 6.12; free_high's threshold as 6.15+): a
+ * list's high rises from high_min towards high_max while frees overflow it (nr_pcp_high)
+ * and while refills find it short
  * (nr_pcp_alloc), falls while the zone is under its high watermark (ZONE_BELOW_HIGH) or
  * kswapd is balancing it (ZONE_RECLAIM_ACTIVE), and loses an eighth a second
  * (decay_pcp_high); a drain frees as many pages as were freed in a row (nr_pcp_free), and
@@ -291,7 +292,10 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 	pcp->alloc_factor >>= 1;
 	bool free_high = false;
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
-		free_high = pcp->free_count >= pcp->batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER);
+		/* 6.15+ (free_frozen_page_commit in 6.18): the run must reach batch + high_min / 2
+		 * (6.7..6.14: batch), so high-order pages stay on the list longer */
+		free_high = pcp->free_count >= pcp->batch + pcp->high_min / 2 &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER);
 		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
 	} else {
 		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
