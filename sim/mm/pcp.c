@@ -229,7 +229,7 @@ static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *p
  * raises it to hold the run plus a batch. */
 static uint64_t nr_pcp_high(struct zone *z, struct per_cpu_pages *pcp, bool free_high)
 {
-	uint64_t batch = pcp->batch, high = pcp->high;
+	uint64_t batch = pcp->batch, high = clamp_high(pcp); /* as nr_pcp_alloc: within the bounds */
 	uint64_t free_count = MAX((uint64_t)pcp->free_count, batch);
 	if (!high)
 		return 0;
