@@ -623,9 +623,13 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	int rc;
 	if (aged && warm_up(s, err))
 		return -1;
+	/* the prefill lays memory out in per-cpu refills of one batch (docs/import.md) */
+	if (nr_prefill)
+		pcp_set_fixed(&s->mm, true);
 	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
 		if (nr_prefill && nr_read++ == nr_prefill) {
 			/* the first record of the capture itself: the prefill's work is done */
+			pcp_set_fixed(&s->mm, false);
 			engine_run_until(&s->engine, rec.time_ns);
 			reset_measurement(s);
 		}

@@ -333,14 +333,16 @@ static void test_watermarks_live_example(void)
 }
 
 /* Per-cpu lists (model.md §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
- * (at least 1); a refill takes max(batch >> order, 2) = 2 blocks. Pages on a pcp list are
- * neither in buddyinfo nor allocated. */
+ * (at least 1); with the lists fixed (pcp_set_fixed: refills as before 6.7, the tuned ones
+ * are in test_pcp.c) a refill takes max(batch >> order, 2) = 2 blocks. Pages on a pcp list
+ * are neither in buddyinfo nor allocated. */
 static void test_pcp_refill_and_drain(void)
 {
 	setup(2048, 4);
 	cfg.machine.pcp = true;
 	cfg.machine.nr_cpus = 1;
 	start();
+	pcp_set_fixed(&mm, true);
 	CHECK_EQ(pcp_batch_for(2048), 1);
 	CHECK_EQ(pcp_batch_for(176128), 63); /* reference: 63 from ~688 MiB */
 	CHECK_EQ(pcp_batch_for(3840), 1);    /* a 15 MiB DMA zone */
@@ -356,8 +358,9 @@ static void test_pcp_refill_and_drain(void)
 	mmtest_mm_destroy(&mm);
 }
 
-/* Each request uses its own CPU's pcp list (model.md §2.8).  As above, batch 1: a refill
- * takes 2 order-0 blocks from buddy, hands out the lower and keeps the other.
+/* Each request uses its own CPU's pcp list (model.md §2.8).  As above, batch 1 and the
+ * lists fixed: a refill takes 2 order-0 blocks from buddy, hands out the lower and keeps
+ * the other.
  *   A (CPU 0) allocs id 1: refill takes pfn 0, 1 -> gets 0; CPU 0 holds {1}.
  *   B (CPU 1) allocs id 2: its list is empty, so it refills from buddy (the order-1 block
  *     at 2 splits) -> gets 2; CPU 1 holds {3}.  It must not take pfn 1 from CPU 0.
@@ -371,6 +374,7 @@ static void test_pcp_per_request_cpu(void)
 	cfg.machine.pcp = true;
 	cfg.machine.nr_cpus = 2;
 	start();
+	pcp_set_fixed(&mm, true);
 	struct mm_request a = { .cpu = 0 }, b = { .cpu = 1 };
 	const struct zone *z = &mm.zones[ZONE_NORMAL];
 	CHECK_EQ(mm_alloc_req(&mm, &a, 1, GFP_HIGHUSER_MOVABLE, 0), 0);

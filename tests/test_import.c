@@ -726,6 +726,52 @@ static void test_compile_thp(void)
  * the 70 LRU pages in proportion (6 anon : 1 file).  Then each LRU page's object is freed
  * and allocated again in a shuffled order (free + alloc: 140 records), each active one
  * accessed twice after: 50 + 30 + 70 + 140 + 20 = 310 records. */
+/* Each CPU's pageset of a zone (zoneinfo "pagesets", 6.7+ with high_min/high_max): its
+ * count and high are kept per CPU (machine.pcp_start), the zone's own "high" line is not
+ * taken for one, and high_min marks a kernel that tunes high.  The replay config gets one
+ * machine.pcp_start entry per zone and CPU. */
+static void test_zoneinfo_pagesets(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     880\n        min      2\n        low      3\n"
+		"        high     4\n        spanned  1000\n        present  1000\n        managed  1000\n"
+		"  pagesets\n    cpu: 0\n              count:    20\n              high:     40\n"
+		"              batch:    1\n              high_min: 6\n              high_max: 240\n"
+		"    cpu: 1\n              count:    7\n              high:     90\n"
+		"              batch:    1\n              high_min: 6\n              high_max: 240\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	const struct zoneinfo_zone *zz = &zi.zone[ZONE_NORMAL];
+	CHECK_EQ(zz->high, 4);
+	CHECK_EQ(zz->pcp_count, 27);
+	CHECK_EQ(zz->pcp_cpus, 2);
+	CHECK_EQ(zz->pcp_cpu_count[0], 20);
+	CHECK_EQ(zz->pcp_cpu_high[0], 40);
+	CHECK_EQ(zz->pcp_cpu_count[1], 7);
+	CHECK_EQ(zz->pcp_cpu_high[1], 90);
+	CHECK(zi.pcp_high_bounds);
+	CHECK_EQ(zi.nr_cpus, 2);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	CHECK(fp != NULL);
+	CHECK_EQ(zoneinfo_write_pcp_yaml(&zi, fp), 0);
+	fclose(fp);
+	CHECK(buf && strstr(buf, "  - { zone: normal, cpu: 0, count: 20, high: 40 }\n"));
+	CHECK(buf && strstr(buf, "  - { zone: normal, cpu: 1, count: 7, high: 90 }\n"));
+	free(buf);
+	/* before 6.7 the pagesets print no high_min */
+	static const char old_text[] =
+		"Node 0, zone   Normal\n  pages free     880\n        min      2\n        low      3\n"
+		"        high     4\n        spanned  1000\n        present  1000\n        managed  1000\n"
+		"  pagesets\n    cpu: 0\n              count:    20\n              high:     40\n"
+		"              batch:    1\n";
+	CHECK_EQ(zoneinfo_parse_buf(old_text, sizeof(old_text) - 1, "t", &zi, &err), 0);
+	CHECK(!zi.pcp_high_bounds);
+	CHECK_EQ(zi.zone[ZONE_NORMAL].pcp_cpu_high[0], 40);
+}
+
 static void test_prefill(void)
 {
 	static const char zi_text[] =
@@ -851,6 +897,7 @@ static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folio
 	}
 	struct rec_src a = { .rs = &rs };
 	struct record_source src = { .next = rec_next, .ctx = &a };
+	pcp_set_fixed(&s->mm, true); /* as the replay runs a prefill (import.prefill_records) */
 	CHECK_EQ(sim_run(s, &src, &err), 0);
 	const struct zone *z = &s->mm.zones[ZONE_NORMAL];
 	CHECK_EQ(z->watermark[WMARK_LOW], 40);
@@ -1608,6 +1655,7 @@ int main(int argc, char **argv)
 	RUN(test_fsync_waits);
 	RUN(test_free_prefill);
 	RUN(test_invalid);
+	RUN(test_zoneinfo_pagesets);
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_lump);

@@ -56,6 +56,7 @@ static const struct key_change changes[] = {
 	{ "machine.lowmem_reserve_ratio.movable", "machine.lowmem_reserve_ratio.movable=1",
 	  "--set policy.cma.mode=zone_cma --set policy.cma.regions.0.size=2048 --set machine.zones.movable=2048" },
 	{ "machine.pcp", "machine.pcp=false", NULL },
+	{ "machine.pcp_autotune", "machine.pcp_autotune=true", NULL },
 	{ "machine.mobility_grouping", "machine.mobility_grouping=false", NULL },
 	{ "machine.shuffle", "machine.shuffle=true", NULL },
 	{ "machine.age.mode", "machine.age.mode=aged", NULL },
@@ -135,6 +136,11 @@ static const struct {
 } exempt[] = {
 	{ "machine.lowmem_reserve_ratio.cma", "ZONE_CMA is the highest zone: no higher zone's request is held back by it" },
 	{ "policy.cma.regions[].name", "a label in outputs, no behaviour" },
+	/* test_pcp (test_list_started_as_captured) pins them */
+	{ "machine.pcp_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.pcp_start[].cpu", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.pcp_start[].count", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.pcp_start[].high", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "workload.trace", "selects the input, which this test fixes" },
 	{ "workload.generator", "selects the input, which this test fixes" },
 	{ "output.dir", "where outputs go" },

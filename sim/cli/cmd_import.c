@@ -103,6 +103,24 @@ static int capture_swappiness(const char *path, bool *memcg)
 	return r >= 0 && r <= 200 ? r : -1;
 }
 
+/* Whether the captured kernel (capture.json kernel.release, "MAJOR.MINOR...") is 6.7 or
+ * later, whose per-cpu lists tune their high (machine.pcp_autotune): 1 yes, 0 no, -1
+ * unknown (no capture.json, as a trace-cmd capture made by hand). */
+static int capture_pcp_autotune(const char *path, char *release, size_t n)
+{
+	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
+	const struct json_value *v = j ? json_path(j, "kernel.release") : NULL;
+	unsigned major, minor;
+	int r = -1;
+	release[0] = 0;
+	if (v && v->type == JSON_STRING && v->string && sscanf(v->string, "%u.%u", &major, &minor) == 2) {
+		snprintf(release, n, "%s", v->string);
+		r = major > 6 || (major == 6 && minor >= 7);
+	}
+	json_free(j);
+	return r;
+}
+
 /* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
  * machine had on (before.meminfo SwapTotal, with capture.json's swappiness: without it
  * anonymous memory could not be reclaimed), the captured command's pages in a memcg apart
@@ -115,6 +133,8 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
 	bool memcg_swappiness = false;
 	int swappiness = capture_swappiness(cf->json, &memcg_swappiness);
+	char release[128];
+	int autotune = capture_pcp_autotune(cf->json, release, sizeof(release));
 	struct zoneinfo zi;
 	struct zoneinfo_machine m;
 	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
@@ -131,6 +151,15 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 				   swap_pages) < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
+	    (autotune >= 0 && fprintf(fp, "machine.pcp_autotune: %s  # kernel %s of capture.json (6.7+ tunes pcp high)\n",
+				      autotune ? "true" : "false", release) < 0) ||
+	    (autotune < 0 && zi.pcp_high_bounds &&
+	     fprintf(fp, "machine.pcp_autotune: true  # kernel release unknown (no capture.json); its zoneinfo "
+			 "prints pcp high_min/high_max, which 6.7+ does\n") < 0) ||
+	    (autotune < 0 && !zi.pcp_high_bounds &&
+	     fprintf(fp, "# machine.pcp_autotune left at its default: the capture's kernel release is "
+		     "unknown (no capture.json); 6.7+ kernels: true\n") < 0) ||
+	    zoneinfo_write_pcp_yaml(&zi, fp) ||
 	    fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0 ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;

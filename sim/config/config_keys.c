@@ -59,6 +59,23 @@ static const struct config_list cma_regions_list = {
 };
 _Static_assert(sizeof(FIELD(policy.cma.nr_regions)) == sizeof(unsigned), "list count is unsigned");
 
+/* machine.pcp_start rows address a field of one struct pcp_start_config. */
+#define PFIELD(f) (((struct pcp_start_config *)0)->f)
+#define IS_UINT_P(f) _Generic(PFIELD(f), unsigned: 1, default: 0)
+#define P_AT(f, ok) .offset = offsetof(struct pcp_start_config, f), .size = sizeof(PFIELD(f)) + TYPECHECK(ok), \
+	.list = &pcp_start_list
+
+static const struct config_list pcp_start_list = {
+	.path = "machine.pcp_start",
+	.array_offset = offsetof(struct config, machine.pcp_start),
+	.count_offset = offsetof(struct config, machine.nr_pcp_start),
+	.elem_size = sizeof(struct pcp_start_config),
+	.max = CONFIG_MAX_PCP_START,
+};
+_Static_assert(sizeof(FIELD(machine.nr_pcp_start)) == sizeof(unsigned), "list count is unsigned");
+/* the zones a per-cpu list may belong to, as machine.zones spells them */
+static const char *const pcp_start_zone_names[] = { "dma", "dma32", "normal", "movable" };
+
 static const char *const age_mode_names[NR_MACHINE_AGE_MODES] = { "fresh", "aged" };
 
 /* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
@@ -112,6 +129,21 @@ static const struct config_key keys[] = {
 	       "0", "ratio", "ZONE_CMA patches", "the same for the CMA zone (zone_cma policy only)"),
 	K_BOOL("machine.pcp", machine.pcp, "true", "per-cpu pagesets",
 	       "model per-cpu page lists (high/batch, model.md §2.8)"),
+	K_BOOL("machine.pcp_autotune", machine.pcp_autotune, "false", "6.7+ pcp->high auto-tuning",
+	       "6.7+ kernels: true. Each per-cpu list's high moves between high_min and high_max as pages are freed and "
+	       "allocated, and decays once a second (decay_pcp_high); false: high stays at high_min and "
+	       "refills and drains take `batch` pages, as before 6.7 (model.md §2.8)"),
+	{ .path = "machine.pcp_start[].zone", .type = CFG_ENUM, P_AT(zone, sizeof(PFIELD(zone)) == sizeof(int)),
+	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .knob = "/proc/zoneinfo pagesets", .doc = "the zone of a per-cpu list the replay starts as captured (written by mmsim import)" },
+	{ .path = "machine.pcp_start[].cpu", .type = CFG_UNSIGNED, P_AT(cpu, IS_UINT_P(cpu)), .min = 0, .max = 1023,
+	  .def = "0", .unit = "", .knob = "pagesets cpu:", .doc = "its CPU, below machine.nr_cpus" },
+	{ .path = "machine.pcp_start[].count", .type = CFG_PAGES, P_AT(count, _Generic(PFIELD(count), uint64_t: 1, default: 0)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "pagesets count:",
+	  .doc = "pages the list holds when an imported trace's prefill ends: free order-0 pages of the zone are moved onto it (as many as there are; model.md §2.8)" },
+	{ .path = "machine.pcp_start[].high", .type = CFG_UNSIGNED, P_AT(high, IS_UINT_P(high)), .min = 0, .max = 4294967295u,
+	  .def = "0", .unit = "pages", .knob = "pagesets high:",
+	  .doc = "the list's high from then on with machine.pcp_autotune (kept within high_min..high_max when next used, as nr_pcp_high does; 0, or the tuning off: high_min)" },
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
 	K_BOOL("machine.shuffle", machine.shuffle, "false", "page_alloc.shuffle=1",

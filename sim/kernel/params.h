@@ -30,6 +30,17 @@ struct machine_age_config {
 	unsigned anon_pct;        /* share of the freed noise that is anon (the rest page cache) */
 };
 
+/* One CPU's per-cpu list of one zone as a capture saw it ("pagesets" of /proc/zoneinfo):
+ * the replay starts the list with `count` pages and its high at `high` when an imported
+ * trace's prefill ends (pcp.c pcp_start_lists). */
+#define CONFIG_MAX_PCP_START 64
+struct pcp_start_config {
+	int zone;      /* enum zone_type, DMA..Movable */
+	unsigned cpu;  /* < machine.nr_cpus */
+	uint64_t count;
+	unsigned high;
+};
+
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
@@ -41,6 +52,9 @@ struct machine_config {
 	unsigned watermark_boost_factor;   /* /10000 of high, default 15000; 0 disables */
 	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
 	bool pcp;                          /* model per-cpu page lists */
+	bool pcp_autotune;                 /* 6.7+: each list's high moves between high_min and high_max */
+	unsigned nr_pcp_start;
+	struct pcp_start_config pcp_start[CONFIG_MAX_PCP_START];
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
 	struct machine_age_config age;

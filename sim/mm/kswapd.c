@@ -77,6 +77,15 @@ static void schedule_slice(struct mm *mm, sim_ns_t delay_ns)
 	engine_schedule(mm->engine, mm->engine->now_ns + delay_ns, mm->reclaim->kswapd.handler, 0);
 }
 
+/* set_reclaim_active / clear_reclaim_active (6.12): the zones balance_pgdat works on keep
+ * their per-cpu lists short meanwhile (pcp.c nr_pcp_high, ZONE_RECLAIM_ACTIVE). */
+static void set_reclaim_active(struct mm *mm, bool on)
+{
+	unsigned hi = mm->reclaim->kswapd.highest_zoneidx;
+	for (unsigned zi = 0; zi < MAX_NR_ZONES; zi++)
+		mm->zones[zi].reclaim_active = on && zi <= hi && zone_populated(&mm->zones[zi]);
+}
+
 static void start_balance(struct mm *mm)
 {
 	struct kswapd *k = &mm->reclaim->kswapd;
@@ -95,6 +104,7 @@ static void start_balance(struct mm *mm)
 	k->nr_reclaimed = 0;
 	k->plan.active = false;
 	k->state = KSWAPD_RUNNING;
+	set_reclaim_active(mm, true);
 }
 
 static bool ready_to_sleep(struct mm *mm, unsigned order)
@@ -117,6 +127,7 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 	struct reclaim_state *rs = mm->reclaim;
 	struct kswapd *k = &rs->kswapd;
 	k->plan.active = false;
+	set_reclaim_active(mm, false);
 	vmscan_snapshot_refaults(mm); /* balance_pgdat's end */
 	if (!k->nr_reclaimed)
 		k->failures++;

@@ -130,11 +130,17 @@ struct free_area {
 #define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 #define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + 2)
 /* bit i of nonempty set  <=>  lists[i] is not empty (the drain's round robin skips the
- * empty lists by it). */
+ * empty lists by it).  high_min <= high <= high_max (pcp.c tunes high, 6.7+).
+ * free_count: pages freed lately without an allocation in between (halved by each
+ * allocation, grown until batch << PCP_BATCH_SCALE_MAX); alloc_factor: order-0 refills
+ * that fitted under high without a free in between (a refill takes batch << alloc_factor). */
 struct per_cpu_pages {
 	uint64_t count;
 	uint32_t high, batch, high_min, high_max;
 	uint32_t nonempty;
+	uint32_t free_count;
+	uint8_t alloc_factor;
+	uint8_t flags; /* PCPF_* (pcp.c) */
 	struct pfn_list lists[NR_PCP_LISTS];
 };
 _Static_assert(NR_PCP_LISTS <= 32, "per_cpu_pages.nonempty has a bit per list");
@@ -188,6 +194,8 @@ struct zone {
 	/* Per-cpu pagesets (model.md §2.8), cfg->machine.nr_cpus of them when machine.pcp. */
 	struct per_cpu_pages *pcp;
 	uint64_t nr_pcp_pages; /* pages held on every pcp list of this zone */
+	bool below_high;       /* ZONE_BELOW_HIGH: an allocation found free pages under the high mark */
+	bool reclaim_active;   /* ZONE_RECLAIM_ACTIVE: kswapd is balancing it (pcp.c lowers high) */
 
 	/* compaction state: cached scanner positions and deferral, as in struct zone */
 	pfn_t compact_cached_migrate_pfn[2];
@@ -445,6 +453,12 @@ struct mm {
 	struct cma_state *cma;           /* cma.c: device allocations */
 	struct oom_state *oom;           /* oom.c: victims, killed tasks */
 	struct mapping_pool_state *mapping_pool; /* mapping_pool.c: per-mapping pools (NULL: off) */
+	/* pcp.c: the once-a-second decay of every list's high (the vmstat worker's
+	 * decay_pcp_high), armed while some list's high is above high_min. */
+	unsigned pcp_decay_handler; /* its engine handler + 1; 0: none */
+	bool pcp_decay_armed;
+	bool pcp_fixed; /* pcp_set_fixed: high not tuned, refills and drains of one batch */
+	bool pcp_started; /* pcp_set_fixed(false) has started the lists as captured (machine.pcp_start) */
 	/* Σ_o alloc_outcome[c][o] == allocation requests of class c (gfp.h) */
 	uint64_t alloc_outcome[NR_ALLOC_CLASSES][NR_ALLOC_OUTCOMES];
 	/* The same per request order:  Σ_o order_outcome[n][o] == requests of order n
@@ -680,6 +694,13 @@ uint64_t mm_drain_all_pages(struct mm *mm);
 /* zone_batchsize and the high_min/high_max bounds (model.md §2.8). */
 uint32_t pcp_batch_for(uint64_t managed);
 void pcp_setup_zone(struct mm *mm, struct zone *z);
+/* Registers the high-decay event (machine.pcp with an engine). */
+int pcp_init(struct mm *mm, struct sim_error *err);
+/* Hold high where it is and refill/drain one batch at a time (fixed), or tune high again
+ * from a fresh run (an imported trace's prefill lays memory out with it fixed).  The first
+ * call with fixed false (the prefill's end) also starts the lists listed in
+ * machine.pcp_start with the captured count and high. */
+void pcp_set_fixed(struct mm *mm, bool fixed);
 
 /* Boot: hand [start, end) of zone z to the buddy lists (zone.c calls it from mm_init). */
 void mm_free_boot_range(struct mm *mm, struct zone *z, pfn_t start, pfn_t end);

@@ -632,6 +632,12 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 	for (;;) {
 		for (struct zone *const *zp = mm->zonelist[ac->highest_zoneidx]; *zp; zp++) {
 			struct zone *z = *zp;
+			/* 6.7+: note a zone whose free pages are under its high watermark
+			 * (ZONE_BELOW_HIGH), so its per-cpu lists stop growing (pcp.c). */
+			if (!z->below_high && z->pcp && !mm->pcp_fixed &&
+			    !zone_watermark_ok(z, ac->order, zone_wmark(z, WMARK_HIGH), ac->highest_zoneidx,
+					       alloc_flags, z->nr_free_pages))
+				z->below_high = true;
 			uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 			    !zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags,

@@ -1,11 +1,29 @@
 /* pcp.c — per-cpu pagesets (model.md §2.8): small per-CPU caches of order 0..3 (and the
  * THP order) pages in front of the buddy lists.  Pages on a pcp list are neither free in
  * buddyinfo terms nor allocated, exactly as in the kernel, which is why NR_FREE_PAGES
- * drops when a list is refilled.  Simplification: `high` stays at high_min (no 6.7
- * auto-tuning) and a drain frees `batch` pages, oldest first. */
+ * drops when a list is refilled.  A drain frees the oldest pages (list tails) first.
+ *
+ * High auto-tuning (6.7+, as mm/page_alloc.c in 6.12; free_high's threshold as 6.15+): a
+ * list's high rises from high_min towards high_max while frees overflow it (nr_pcp_high)
+ * and while refills find it short
+ * (nr_pcp_alloc), falls while the zone is under its high watermark (ZONE_BELOW_HIGH) or
+ * kswapd is balancing it (ZONE_RECLAIM_ACTIVE), and loses an eighth a second
+ * (decay_pcp_high); a drain frees as many pages as were freed in a row (nr_pcp_free), and
+ * order-0 refills double while allocations come without frees (alloc_factor).
+ * Simplified: PCPF_FREE_HIGH_BATCH is not kept (a run of order 1..3 frees drains at once),
+ * and the decay runs on the engine's simulated seconds.  While mm->pcp_fixed (an imported
+ * trace's prefill, which lays out the capture's free memory in refills of one batch, or
+ * machine.pcp_autotune off), high stays where it is and refills and drains take one batch,
+ * as before 6.7. */
 #include "mm.h"
 
 #include <stdlib.h>
+
+#include "../engine/engine.h"
+
+#define PCP_BATCH_SCALE_MAX 5u              /* CONFIG_PCP_BATCH_SCALE_MAX (default) */
+#define PCPF_PREV_FREE_HIGH_ORDER (1u << 0) /* the last free was of order 1..3 */
+#define PCP_DECAY_NS NSEC_PER_SEC           /* vmstat_update: sysctl_stat_interval, HZ */
 
 /* pcp_allowed_order() in 6.12: orders up to PAGE_ALLOC_COSTLY_ORDER, and the pageblock
  * order when THP is on; none without machine.pcp.  Decided once per node (mm.h). */
@@ -13,6 +31,7 @@ void pcp_setup_node(struct mm *mm)
 {
 	mm->nr_cpus = MAX(mm->cfg->machine.nr_cpus, 1u);
 	mm->pcp_orders = 0;
+	mm->pcp_fixed = !mm->cfg->machine.pcp_autotune;
 	if (!mm->cfg->machine.pcp)
 		return;
 	mm->pcp_orders = (1u << (PAGE_ALLOC_COSTLY_ORDER + 1)) - 1;
@@ -72,7 +91,9 @@ void pcp_setup_zone(struct mm *mm, struct zone *z)
 		z->pcp[c].batch = batch;
 		z->pcp[c].high_min = (uint32_t)high_min;
 		z->pcp[c].high_max = (uint32_t)high_max;
-		z->pcp[c].high = (uint32_t)high_min;
+		/* pageset_update leaves high alone: it is clamped to the new bounds */
+		uint32_t h = z->pcp[c].high ? z->pcp[c].high : (uint32_t)high_min;
+		z->pcp[c].high = (uint32_t)MIN(MAX((uint64_t)h, high_min), high_max);
 	}
 }
 
@@ -100,6 +121,52 @@ static void pcp_release(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp
 	z->nr_pcp_pages -= 1ull << order;
 }
 
+static void arm_decay(struct mm *mm)
+{
+	if (mm->pcp_decay_armed || !mm->engine || !mm->pcp_decay_handler)
+		return;
+	mm->pcp_decay_armed = true;
+	engine_schedule(mm->engine, mm->engine->now_ns + PCP_DECAY_NS, mm->pcp_decay_handler - 1, 0);
+}
+
+static uint64_t clamp_high(struct per_cpu_pages *pcp)
+{
+	pcp->high = MIN(MAX(pcp->high, pcp->high_min), pcp->high_max);
+	return pcp->high;
+}
+
+/* nr_pcp_alloc (6.12): blocks a refill of an empty list takes.  Order 0 takes
+ * batch << alloc_factor pages, bounded by the room under high (at least a batch), and a
+ * refill that fits doubles the next (up to PCP_BATCH_SCALE_MAX); unless the zone is under
+ * its high watermark a refill also raises high by that much (a larger high would have kept
+ * the pages).  Higher orders take a batch's worth, at least 2 blocks. */
+static unsigned nr_pcp_alloc(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, unsigned order)
+{
+	uint64_t base = pcp->batch;
+	if (mm->pcp_fixed)
+		return (unsigned)MAX(base >> order, 2u);
+	uint64_t high = clamp_high(pcp);
+	if (high < base)
+		return 1;
+	uint64_t batch = order ? base : base << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !z->below_high) {
+		pcp->high = (uint32_t)MIN(high + batch, (uint64_t)pcp->high_max);
+		high = pcp->high;
+		if (pcp->high > pcp->high_min)
+			arm_decay(mm);
+	}
+	if (!order) {
+		uint64_t room = high > pcp->count + base ? high - pcp->count - base : 0;
+		uint64_t max_nr_alloc = MAX(room, base);
+		if (batch <= max_nr_alloc && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = MIN(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = MAX(batch >> order, 2u);
+	return (unsigned)batch;
+}
+
 pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		unsigned alloc_flags)
 {
@@ -107,9 +174,11 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 		pcp_setup_zone(mm, z);
 	struct per_cpu_pages *pcp = pcp_of(mm, z, cpu);
 	unsigned idx = order_to_pindex(mt, order);
+	if (!mm->pcp_fixed)
+		pcp->free_count >>= 1; /* rmqueue_pcplist: an allocation breaks a run of frees */
 	if (pfn_list_empty(&pcp->lists[idx])) {
 		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
-		unsigned nr = MAX(pcp->batch >> order, 2u);
+		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
 			nr = 1;
 		for (unsigned i = 0; i < nr; i++) {
@@ -126,24 +195,78 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	return pfn;
 }
 
-/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first, round-robin over the
- * non-empty lists from list 0.  Returns the pages returned. */
-static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr)
+/* free_pcppages_bulk: return `nr` pages, oldest (list tail) first.  Since 6.0 (with
+ * machine.pcp_autotune): from list pindex on, the next non-empty list (wrapping round) is
+ * emptied until nr are returned, then the one after it.  Before (autotune off): one page
+ * from each non-empty list in turn from list 0.  Returns the pages returned. */
+static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr,
+			  unsigned pindex)
 {
 	uint64_t before = pcp->count;
-	unsigned idx = 0;
+	bool whole_list = mm->cfg->machine.pcp_autotune;
+	unsigned idx = whole_list ? pindex % NR_PCP_LISTS : 0;
 	while (nr && pcp->nonempty) {
 		/* the next non-empty list at or after idx, wrapping round */
 		uint32_t from = pcp->nonempty >> idx << idx;
 		idx = (unsigned)__builtin_ctz(from ? from : pcp->nonempty);
-		pfn_t pfn = pcp->lists[idx].tail;
-		unsigned order = mm->pages[pfn].order;
-		pcp_release(mm, z, pcp, pfn, idx);
-		buddy_free_one(mm, z, pfn, order);
-		nr -= MIN(nr, 1ull << order);
+		do {
+			pfn_t pfn = pcp->lists[idx].tail;
+			unsigned order = mm->pages[pfn].order;
+			pcp_release(mm, z, pcp, pfn, idx);
+			buddy_free_one(mm, z, pfn, order);
+			nr -= MIN(nr, 1ull << order);
+		} while (whole_list && nr && !pfn_list_empty(&pcp->lists[idx]));
 		idx = (idx + 1) % NR_PCP_LISTS;
 	}
 	return before - pcp->count;
+}
+
+/* nr_pcp_high (6.12): the high a free is held to, adjusting pcp->high on the way.  A run of
+ * order 1..3 frees (free_high) lowers it by batch << PCP_BATCH_SCALE_MAX and drains;
+ * kswapd balancing the zone (ZONE_RECLAIM_ACTIVE) lowers it by the run of frees and holds
+ * the list to 4 batches; a zone under its high watermark (ZONE_BELOW_HIGH) lowers it by the
+ * run of frees but drains only above max(count, high_min); otherwise a list that overflows
+ * raises it to hold the run plus a batch. */
+static uint64_t nr_pcp_high(struct zone *z, struct per_cpu_pages *pcp, bool free_high)
+{
+	uint64_t batch = pcp->batch, high = clamp_high(pcp); /* as nr_pcp_alloc: within the bounds */
+	uint64_t free_count = MAX((uint64_t)pcp->free_count, batch);
+	if (!high)
+		return 0;
+	if (free_high) {
+		uint64_t less = batch << PCP_BATCH_SCALE_MAX;
+		pcp->high = (uint32_t)MAX(high > less ? high - less : 0, (uint64_t)pcp->high_min);
+		return 0;
+	}
+	if (z->reclaim_active) {
+		pcp->high = (uint32_t)MAX(high > free_count ? high - free_count : 0, (uint64_t)pcp->high_min);
+		return MIN(batch << 2, (uint64_t)pcp->high);
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (z->below_high) {
+		pcp->high = (uint32_t)MAX(high > free_count ? high - free_count : 0, (uint64_t)pcp->high_min);
+		return MAX(pcp->count, (uint64_t)pcp->high_min);
+	}
+	if (pcp->count >= high) {
+		uint64_t need = (uint64_t)pcp->free_count + batch;
+		if (pcp->high < need)
+			pcp->high = (uint32_t)MIN(MAX(need, (uint64_t)pcp->high_min), (uint64_t)pcp->high_max);
+	}
+	return high;
+}
+
+/* nr_pcp_free (6.12): pages a drain returns — as many as were freed in a row, between a
+ * batch and high less a batch; up to batch << PCP_BATCH_SCALE_MAX for free_high. */
+static uint64_t nr_pcp_free(const struct per_cpu_pages *pcp, uint64_t high, bool free_high)
+{
+	uint64_t batch = pcp->batch;
+	if (free_high)
+		return MIN(pcp->count, batch << PCP_BATCH_SCALE_MAX);
+	if (high < batch)
+		return 1;
+	uint64_t lo = batch, hi = high - batch;
+	return MIN(MAX((uint64_t)pcp->free_count, lo), MAX(hi, lo));
 }
 
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order)
@@ -158,9 +281,136 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
 	struct per_cpu_pages *pcp = pcp_of(mm, z, cpu);
-	pcp_hold(mm, z, pcp, pfn, order, order_to_pindex(mt, order), false);
-	if (pcp->count >= pcp->high)
-		pcp_drain(mm, z, pcp, pcp->batch);
+	unsigned pindex = order_to_pindex(mt, order);
+	pcp_hold(mm, z, pcp, pfn, order, pindex, false);
+	if (mm->pcp_fixed) {
+		if (pcp->count >= pcp->high)
+			pcp_drain(mm, z, pcp, pcp->batch, pindex);
+		return;
+	}
+	/* free_unref_page_commit (6.12) */
+	pcp->alloc_factor >>= 1;
+	bool free_high = false;
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		/* 6.15+ (free_frozen_page_commit in 6.18): the run must reach batch + high_min / 2
+		 * (6.7..6.14: batch), so high-order pages stay on the list longer */
+		free_high = pcp->free_count >= pcp->batch + pcp->high_min / 2 &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else {
+		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (pcp->batch << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1u << order;
+	uint64_t high = nr_pcp_high(z, pcp, free_high);
+	if (pcp->high > pcp->high_min)
+		arm_decay(mm);
+	if (pcp->count >= high) {
+		pcp_drain(mm, z, pcp, nr_pcp_free(pcp, high, free_high), pindex);
+		if (z->below_high &&
+		    zone_watermark_ok(z, 0, zone_wmark(z, WMARK_HIGH), ZONE_MOVABLE, 0, z->nr_free_pages))
+			z->below_high = false;
+	}
+}
+
+/* decay_pcp_high (6.12), for every list of every zone, once a simulated second while some
+ * list's high is above its high_min: high loses an eighth (but stays at least count less
+ * batch << PCP_BATCH_SCALE_MAX, and at least high_min) and a list above its high drains
+ * the excess. */
+static void pcp_decay_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	struct mm *mm = ctx;
+	(void)now_ns;
+	(void)arg;
+	mm->pcp_decay_armed = false;
+	if (mm->pcp_fixed)
+		return;
+	bool again = false;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &mm->zones[i];
+		if (!z->pcp)
+			continue;
+		for (unsigned c = 0; c < mm->nr_cpus; c++) {
+			struct per_cpu_pages *pcp = &z->pcp[c];
+			if (pcp->high > pcp->high_min) {
+				uint64_t keep = (uint64_t)pcp->batch << PCP_BATCH_SCALE_MAX;
+				uint64_t a = pcp->count > keep ? pcp->count - keep : 0;
+				uint64_t b = pcp->high - (pcp->high >> 3);
+				pcp->high = (uint32_t)MAX(MAX(a, b), (uint64_t)pcp->high_min);
+				again |= pcp->high > pcp->high_min;
+			}
+			if (pcp->count > pcp->high)
+				pcp_drain(mm, z, pcp, pcp->count - pcp->high, 0);
+		}
+	}
+	if (again)
+		arm_decay(mm);
+}
+
+int pcp_init(struct mm *mm, struct sim_error *err)
+{
+	if (!mm->engine || !mm->cfg->machine.pcp)
+		return 0;
+	if (mm->engine->nr_handlers + 1 > ENGINE_MAX_HANDLERS)
+		return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for the pcp decay");
+	mm->pcp_decay_handler = engine_register(mm->engine, "pcp_decay", pcp_decay_event, mm) + 1;
+	return 0;
+}
+
+/* The lists as a capture saw them (machine.pcp_start, written by mmsim import from the
+ * zoneinfo "pagesets"): each listed CPU's list of its zone is emptied, takes `count` of
+ * the zone's free order-0 pages (the prefill's order-0 holes standing for the per-cpu
+ * pages; no larger block is split, so fewer when there are fewer) and has its high set to
+ * the captured one (with machine.pcp_autotune; without, high stays at high_min).  The kernel clamps high into high_min..high_max when it next uses it
+ * (nr_pcp_high, nr_pcp_alloc), and so does the model. */
+static void pcp_start_lists(struct mm *mm)
+{
+	static const enum migratetype order[MIGRATE_PCPTYPES] = { MIGRATE_MOVABLE, MIGRATE_UNMOVABLE,
+								  MIGRATE_RECLAIMABLE };
+	const struct machine_config *mc = &mm->cfg->machine;
+	for (unsigned i = 0; i < mc->nr_pcp_start; i++) {
+		const struct pcp_start_config *ps = &mc->pcp_start[i];
+		if (ps->zone < 0 || ps->zone >= MAX_NR_ZONES || ps->cpu >= mm->nr_cpus || !mm->pcp_orders)
+			continue;
+		struct zone *z = &mm->zones[ps->zone];
+		if (!z->managed)
+			continue;
+		if (!z->pcp)
+			pcp_setup_zone(mm, z);
+		struct per_cpu_pages *pcp = &z->pcp[ps->cpu];
+		pcp_drain(mm, z, pcp, UINT64_MAX, 0);
+		/* without the tuning high stays at high_min (pre-6.7, whose high is that) */
+		pcp->high = ps->high && mc->pcp_autotune ? ps->high : pcp->high_min;
+		for (unsigned k = 0; k < MIGRATE_PCPTYPES && pcp->count < ps->count; k++) {
+			enum migratetype mt = order[k];
+			while (pcp->count < ps->count && z->free_area[0].nr_free_mt[mt]) {
+				pfn_t pfn = buddy_rmqueue(mm, z, 0, mt, 0);
+				sim_assert(pfn != PFN_NONE);
+				pcp_hold(mm, z, pcp, pfn, 0, order_to_pindex(mt, 0), true);
+			}
+		}
+	}
+}
+
+void pcp_set_fixed(struct mm *mm, bool fixed)
+{
+	if (!fixed && !mm->pcp_started) {
+		mm->pcp_started = true;
+		pcp_start_lists(mm);
+	}
+	mm->pcp_fixed = fixed || !mm->cfg->machine.pcp_autotune;
+	if (mm->pcp_fixed)
+		return;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &mm->zones[i];
+		for (unsigned c = 0; z->pcp && c < mm->nr_cpus; c++) {
+			z->pcp[c].free_count = 0;
+			z->pcp[c].alloc_factor = 0;
+			z->pcp[c].flags = 0;
+			if (z->pcp[c].high > z->pcp[c].high_min)
+				arm_decay(mm);
+		}
+	}
 }
 
 /* drain_all_pages(NULL) in 6.12: every CPU's pcp lists of every zone go back to the buddy
@@ -173,7 +423,7 @@ uint64_t mm_drain_all_pages(struct mm *mm)
 		if (!z->pcp)
 			continue;
 		for (unsigned c = 0; c < mm->nr_cpus; c++)
-			drained += pcp_drain(mm, z, &z->pcp[c], UINT64_MAX);
+			drained += pcp_drain(mm, z, &z->pcp[c], UINT64_MAX, 0);
 	}
 	count_vm_event(mm, VM_MMSIM_DRAIN_ALL_PAGES);
 	count_vm_events(mm, VM_MMSIM_DRAIN_ALL_PAGES_PAGES, drained);

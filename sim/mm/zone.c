@@ -395,7 +395,8 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		pfn_list_init(&mm->lruvec.lists[l]);
 	if (reclaim_init(mm, err) || compaction_init(mm, err) || cma_init(mm, err) || oom_init(mm, err) ||
-	    mapping_pool_init(mm, err))
+	    mapping_pool_init(mm, err) ||
+	    pcp_init(mm, err))
 		return -1;
 	return 0;
 }

@@ -73,6 +73,11 @@ static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zon
 	acc->write_pending += cur->write_pending;
 	acc->pcp_count += cur->pcp_count;
 	acc->pcp_batch = MAX(acc->pcp_batch, cur->pcp_batch);
+	for (unsigned c = 0; c < cur->pcp_cpus; c++) {
+		acc->pcp_cpu_count[c] += cur->pcp_cpu_count[c];
+		acc->pcp_cpu_high[c] += cur->pcp_cpu_high[c];
+	}
+	acc->pcp_cpus = MAX(acc->pcp_cpus, cur->pcp_cpus);
 	if (!acc->seen)
 		acc->start_pfn = cur->start_pfn;
 	acc->seen = true;
@@ -87,6 +92,7 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 	struct zoneinfo_zone cur = { 0 }, *acc = NULL;
 	bool in_first_zone = false, any = false;
 	unsigned cur_seen = 0, cur_node = 0, cur_hdr = 0, last_line = 0;
+	unsigned cur_cpu = ZONEINFO_MAX_CPUS; /* the pageset being read; MAX: none (or beyond) */
 	char cur_name[32] = "";
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
@@ -123,6 +129,7 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 			acc = z >= 0 ? &zi->zone[z] : NULL;
 			memset(&cur, 0, sizeof(cur));
 			cur.seen = true;
+			cur_cpu = ZONEINFO_MAX_CPUS;
 			if (first_node == ~0u)
 				first_node = node, in_first_zone = true;
 			else
@@ -168,16 +175,28 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 			cur.mlock = v;
 		else if (key_value(s, e, "nr_zone_write_pending", &v))
 			cur.write_pending = v;
-		else if (key_value(s, e, "count", &v))
+		else if (key_value(s, e, "count", &v)) {
 			cur.pcp_count += v;
-		else if (key_value(s, e, "batch", &v))
+			if (cur_cpu < ZONEINFO_MAX_CPUS)
+				cur.pcp_cpu_count[cur_cpu] = v;
+		} else if (key_value(s, e, "high", &v) && s[4] == ':') {
+			if (cur_cpu < ZONEINFO_MAX_CPUS)
+				cur.pcp_cpu_high[cur_cpu] = v; /* a pageset's high (the zone's is "high N") */
+		} else if (key_value(s, e, "high_min", &v)) {
+			zi->pcp_high_bounds = true;
+		} else if (key_value(s, e, "batch", &v))
 			cur.pcp_batch = MAX(cur.pcp_batch, v);
 		else if (key_value(s, e, "nr_slab_reclaimable", &v))
 			zi->slab_reclaimable += v;
 		else if (key_value(s, e, "nr_slab_unreclaimable", &v))
 			zi->slab_unreclaimable += v;
-		else if (in_first_zone && !strncmp(s, "cpu:", 4))
-			zi->nr_cpus++;
+		else if (key_value(s, e, "cpu", &v)) {
+			if (in_first_zone)
+				zi->nr_cpus++;
+			cur_cpu = v < ZONEINFO_MAX_CPUS ? (unsigned)v : ZONEINFO_MAX_CPUS;
+			if (cur_cpu < ZONEINFO_MAX_CPUS)
+				cur.pcp_cpus = MAX(cur.pcp_cpus, cur_cpu + 1);
+		}
 	}
 	if (acc && cur.seen)
 		zone_accumulate(acc, &cur);
@@ -424,4 +443,24 @@ int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine
 	if (m->nr_cpus)
 		fprintf(fp, "  nr_cpus: %u\n", m->nr_cpus);
 	return ferror(fp) ? -1 : 0;
+}
+
+int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp)
+{
+	static const char *const names[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", "cma" };
+	unsigned n = 0;
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
+		const struct zoneinfo_zone *zz = &zi->zone[z];
+		for (unsigned c = 0; zz->managed && c < zz->pcp_cpus && c < zi->nr_cpus; c++) {
+			if (n == CONFIG_MAX_PCP_START)
+				break;
+			if (!n++ && fprintf(fp, "machine.pcp_start:  # the per-cpu lists of the zoneinfo's pagesets "
+				    "(count, high), started at the prefill's end\n") < 0)
+				return -1;
+			if (fprintf(fp, "  - { zone: %s, cpu: %u, count: %" PRIu64 ", high: %" PRIu64 " }\n", names[z], c,
+				    zz->pcp_cpu_count[c], MIN(zz->pcp_cpu_high[c], (uint64_t)UINT32_MAX)) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }

@@ -13,6 +13,8 @@
 #include "../kernel/params.h"
 #include "../kernel/mmtypes.h"
 
+#define ZONEINFO_MAX_CPUS 16 /* per-cpu lists kept per zone (machine.pcp_start) */
+
 /* One zone's lines, as printed ("pages free", "min", ..., "start_pfn:"). */
 struct zoneinfo_zone {
 	uint64_t free, boost, min, low, high, spanned, present, managed, start_pfn;
@@ -23,6 +25,11 @@ struct zoneinfo_zone {
 	uint64_t write_pending; /* nr_zone_write_pending: file pages dirty or under writeback */
 	uint64_t pcp_count;
 	uint64_t pcp_batch; /* the largest "batch:" under pagesets: one rmqueue_bulk refill */
+	/* Each CPU's list ("cpu: N" under pagesets, N < ZONEINFO_MAX_CPUS): its "count:" and
+	 * "high:" (summed over the nodes); pcp_cpus: 1 + the largest N seen. */
+	uint64_t pcp_cpu_count[ZONEINFO_MAX_CPUS];
+	uint64_t pcp_cpu_high[ZONEINFO_MAX_CPUS];
+	unsigned pcp_cpus;
 	bool seen;
 };
 
@@ -31,6 +38,7 @@ struct zoneinfo {
 	struct zoneinfo_zone zone[MAX_NR_ZONES];
 	unsigned nr_nodes;
 	unsigned nr_cpus;   /* "cpu:" entries under the first zone's pagesets */
+	bool pcp_high_bounds; /* pagesets print "high_min:" (6.7+: pcp high auto-tuning) */
 	/* Per-node stats (printed once per node, summed): slab pages, which the zones'
 	 * counters do not split. */
 	uint64_t slab_reclaimable, slab_unreclaimable;
@@ -83,5 +91,9 @@ void zoneinfo_apply(const struct zoneinfo_machine *m, struct machine_config *mc)
 /* Write them as a config YAML fragment (machine.zones.*, min_free_kbytes, ...). */
 int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine *m,
 			const char *source, FILE *fp);
+
+/* Write each zone's per-cpu lists (count and high per CPU) as the machine.pcp_start list
+ * of a replay config (nothing when the zoneinfo has no pagesets).  -1 on a write error. */
+int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp);
 
 #endif

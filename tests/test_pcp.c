@@ -1,0 +1,211 @@
+/* Per-cpu list high auto-tuning (model.md §2.8; 6.7+, mm/page_alloc.c in 6.12): refill
+ * sizes by alloc_factor (nr_pcp_alloc), high growing on runs of frees (nr_pcp_high) with
+ * drains of the run (nr_pcp_free), a run of order-1 frees draining at once (free_high, with
+ * the 6.15+ threshold),
+ * ZONE_RECLAIM_ACTIVE lowering high, and the once-a-second decay (decay_pcp_high).
+ * Every expected figure is worked out by hand in the comment above it.
+ *
+ * Then a list started at a captured count and high (machine.pcp_start, pcp_start_lists).
+ *
+ * Setup for all: one CPU, a 65536-page Normal zone (far above its watermarks, so
+ * ZONE_BELOW_HIGH never sets), and the pageset's bounds set by hand to batch 8,
+ * high_min 32, high_max 1024.  Pages the tests need in use are allocated with the lists
+ * fixed (pcp_set_fixed: refills of one batch, max(8 >> order, 2) blocks), so that they
+ * leave the list empty and the tuning state fresh. */
+#include "mmtest.h"
+#include "mmtest_engine.h"
+#include "testlib.h"
+
+static struct config cfg;
+static struct mm mm;
+
+static struct per_cpu_pages *pcp0(void)
+{
+	return &mm.zones[ZONE_NORMAL].pcp[0];
+}
+
+/* Allocate ids 1..n of `order` with the lists fixed (n a whole number of refills, so the
+ * list ends empty), then tune again from a fresh run with high = `high`. */
+static void start(uint64_t n, unsigned order, uint32_t high)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 65536, 4096);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	cfg.machine.thp = false;
+	cfg.machine.pcp_autotune = true; /* 6.7+ (off: the lists stay fixed, as before 6.7) */
+	if (mmtest_mm_init(&mm, &cfg, &err) != 0) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	struct per_cpu_pages *p = pcp0();
+	p->batch = 8;
+	p->high_min = 32;
+	p->high_max = 1024;
+	p->high = high;
+	pcp_set_fixed(&mm, true);
+	for (uint64_t id = 1; id <= n; id++)
+		CHECK(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, order) != PFN_NONE);
+	CHECK_EQ(p->count, 0);
+	pcp_set_fixed(&mm, false);
+}
+
+/* Order-0 allocations on an empty list (nr_pcp_alloc).  Each refill raises high by the
+ * refill (high + batch << alloc_factor) and takes min(batch << af, max(high - count - 8, 8))
+ * pages, then af++ (up to 5):
+ *   alloc 1:   af 0: 8 pages,   high 32 + 8 = 40,    room 32  -> af 1; count 8 - 1 = 7
+ *   alloc 9:   af 1: 16 pages,  high 40 + 16 = 56,   room 48  -> af 2; count 15
+ *   alloc 25:  af 2: 32 pages,  high 88,             room 80  -> af 3; count 31
+ *   alloc 57:  af 3: 64 pages,  high 152,            room 144 -> af 4; count 63
+ *   alloc 121: af 4: 128 pages, high 280,            room 272 -> af 5; count 127
+ *   alloc 249: af 5: 256 pages, high 536,            room 528 -> af stays 5; count 255
+ * Before 6.7 (fixed) every refill is 8 pages: count 7 after alloc 9. */
+static void test_refill_alloc_factor(void)
+{
+	start(0, 0, 32);
+	struct per_cpu_pages *p = pcp0();
+	static const struct { uint64_t id, count, high, af; } want[] = {
+		{ 1, 7, 40, 1 },     { 9, 15, 56, 2 },     { 25, 31, 88, 3 },
+		{ 57, 63, 152, 4 },  { 121, 127, 280, 5 }, { 249, 255, 536, 5 },
+	};
+	uint64_t id = 1;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (; id <= want[i].id; id++)
+			CHECK(mm_alloc(&mm, 1000 + id, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE);
+		CHECK_EQ(p->count, want[i].count);
+		CHECK_EQ(p->high, want[i].high);
+		CHECK_EQ(p->alloc_factor, want[i].af);
+	}
+	/* a free halves alloc_factor (free_unref_page_commit) */
+	CHECK(mm_free(&mm, 1001));
+	CHECK_EQ(p->alloc_factor, 2);
+	mmtest_mm_destroy(&mm);
+}
+
+/* A run of order-0 frees (nr_pcp_high, nr_pcp_free).  160 pages in use, list empty, high 32.
+ * The k-th free makes count k (until a drain) and free_count k.  When count reaches high
+ * the list overflows: high becomes free_count + batch, and the drain returns
+ * clamp(free_count, batch, old high - batch) pages:
+ *   k = 32:  high 32 + ... -> 40;  drain clamp(32, 8, 24) = 24 -> count 8
+ *   count 8 + (k - 32) reaches 40 at k = 64: high 72; drain clamp(64, 8, 32) = 32 -> count 8
+ *   count 8 + (k - 64) reaches 72 at k = 128: high 136; drain clamp(128, 8, 64) = 64 -> 8
+ * Before 6.7 high stays 32 and each drain returns a batch: count 24 after k = 32.
+ * Then the decay (decay_pcp_high, once a second): high -= high / 8, count 8 stays:
+ *   1 s: 136 - 17 = 119;  2 s: 119 - 14 = 105;  3 s: 105 - 13 = 92. */
+static void test_free_run_raises_high_and_decay(void)
+{
+	start(160, 0, 32);
+	struct per_cpu_pages *p = pcp0();
+	static const struct { uint64_t k, count, high; } want[] = {
+		{ 31, 31, 32 }, { 32, 8, 40 }, { 63, 39, 40 }, { 64, 8, 72 }, { 128, 8, 136 },
+	};
+	uint64_t k = 1;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (; k <= want[i].k; k++)
+			CHECK(mm_free(&mm, k));
+		CHECK_EQ(p->count, want[i].count);
+		CHECK_EQ(p->high, want[i].high);
+		CHECK_EQ(p->free_count, want[i].k);
+	}
+	/* an allocation halves the run: 128 -> 64 (rmqueue_pcplist) */
+	CHECK(mm_alloc(&mm, 5000, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE);
+	CHECK_EQ(p->free_count, 64);
+	CHECK_EQ(p->count, 7);
+	mmtest_run_until(&mm, NSEC_PER_SEC);
+	CHECK_EQ(p->high, 119);
+	mmtest_run_until(&mm, 2 * NSEC_PER_SEC);
+	CHECK_EQ(p->high, 105);
+	mmtest_run_until(&mm, 3 * NSEC_PER_SEC);
+	CHECK_EQ(p->high, 92);
+	CHECK_EQ(p->count, 7);
+	mmtest_mm_destroy(&mm);
+}
+
+/* A run of order-1 frees (free_high).  40 order-1 blocks in use (refills of 4), high 200.
+ * Free j adds 2 to free_count; it is free_high once the run before it is >= batch +
+ * high_min / 2 = 8 + 16 = 24 (6.15+; batch before) and the free before was of order 1..3:
+ * frees 1-12 leave count 24 (free_count 24, under high 200: no drain); free 13 is
+ * free_high: high drops by batch << 5 = 256 to high_min 32 and the whole list
+ * (min(count 26, 256)) drains.  Before 6.7: count 26, nothing drained. */
+static void test_free_high_order_run(void)
+{
+	start(40, 1, 200);
+	struct per_cpu_pages *p = pcp0();
+	for (uint64_t id = 1; id <= 12; id++)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(p->count, 24);
+	CHECK_EQ(p->free_count, 24);
+	CHECK_EQ(p->high, 200);
+	CHECK(mm_free(&mm, 13));
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(p->high, 32);
+	mmtest_mm_destroy(&mm);
+}
+
+/* ZONE_RECLAIM_ACTIVE (kswapd balancing the zone): each free lowers high by
+ * max(free_count, batch) and holds the list to min(4 * batch, high) = 32.  40 pages in
+ * use, high 200: frees 1-8 take 8 each -> 136; 9..16 take 9+10+...+16 = 100 -> 36; free 17
+ * would take 17 -> high_min 32.  count k < 32 throughout.  Before 6.7 high stays 200. */
+static void test_reclaim_active_lowers_high(void)
+{
+	start(40, 0, 200);
+	struct per_cpu_pages *p = pcp0();
+	mm.zones[ZONE_NORMAL].reclaim_active = true;
+	uint64_t k = 1;
+	for (; k <= 8; k++)
+		CHECK(mm_free(&mm, k));
+	CHECK_EQ(p->high, 136);
+	for (; k <= 16; k++)
+		CHECK(mm_free(&mm, k));
+	CHECK_EQ(p->high, 36);
+	CHECK(mm_free(&mm, k));
+	CHECK_EQ(p->high, 32);
+	CHECK_EQ(p->count, 17);
+	mm.zones[ZONE_NORMAL].reclaim_active = false;
+	mmtest_mm_destroy(&mm);
+}
+
+/* A list started as captured (machine.pcp_start) when the prefill ends (the first
+ * pcp_set_fixed(false)).  16 pages in use with the lists fixed (two refills of 8: pfns
+ * z+0..z+15 from the zone's first block, the list left empty), then the even ids freed:
+ * pfns z+1, z+3, ..., z+13 go on the list (count 7 < high 32: no drain).  Starting the
+ * list with count 5, high 100: the 7 pages are drained to the buddy, each between two
+ * pages in use, so 7 free order-0 blocks; 5 of them go back on the list, 2 stay free, and
+ * high is 100.  Asked for 9, the list takes all 7 and splits no larger block. */
+static void start_captured(uint64_t count, uint64_t want_count, uint64_t want_free0)
+{
+	start(16, 0, 32);
+	struct per_cpu_pages *p = pcp0();
+	const struct zone *z = &mm.zones[ZONE_NORMAL];
+	pcp_set_fixed(&mm, true);
+	for (uint64_t id = 2; id <= 14; id += 2)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(p->count, 7);
+	CHECK_EQ(z->free_area[0].nr_free, 0);
+	mm.pcp_started = false; /* start() already ended a "prefill" */
+	cfg.machine.nr_pcp_start = 1;
+	cfg.machine.pcp_start[0] = (struct pcp_start_config){ .zone = ZONE_NORMAL, .cpu = 0, .count = count, .high = 100 };
+	pcp_set_fixed(&mm, false);
+	CHECK_EQ(p->count, want_count);
+	CHECK_EQ(p->high, 100);
+	CHECK_EQ(z->free_area[0].nr_free, want_free0);
+	CHECK_EQ(z->nr_pcp_pages, want_count);
+	mmtest_mm_destroy(&mm);
+	cfg.machine.nr_pcp_start = 0;
+}
+
+static void test_list_started_as_captured(void)
+{
+	start_captured(5, 5, 2);
+	start_captured(9, 7, 0);
+}
+
+int main(void)
+{
+	RUN(test_refill_alloc_factor);
+	RUN(test_free_run_raises_high_and_decay);
+	RUN(test_free_high_order_run);
+	RUN(test_reclaim_active_lowers_high);
+	RUN(test_list_started_as_captured);
+	return TEST_END();
+}
