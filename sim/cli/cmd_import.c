@@ -151,14 +151,13 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 				   swap_pages) < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
-	    (autotune >= 0 && fprintf(fp, "machine.pcp_autotune: %s  # kernel %s of capture.json (6.7+ tunes pcp high)\n",
-				      autotune ? "true" : "false", release) < 0) ||
-	    (autotune < 0 && zi.pcp_high_bounds &&
-	     fprintf(fp, "machine.pcp_autotune: true  # kernel release unknown (no capture.json); its zoneinfo "
-			 "prints pcp high_min/high_max, which 6.7+ does\n") < 0) ||
-	    (autotune < 0 && !zi.pcp_high_bounds &&
-	     fprintf(fp, "# machine.pcp_autotune left at its default: the capture's kernel release is "
-		     "unknown (no capture.json); 6.7+ kernels: true\n") < 0) ||
+	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; the replay keeps each task on one CPU and the "
+			"daemons on CPU 0, and tuned lists then run away (docs/import.md \"Per-cpu lists\"): "
+			"true to try\n",
+		    autotune > 0 || (autotune < 0 && zi.pcp_high_bounds) ? "the captured kernel tunes pcp high (6.7+: "
+									    : "pcp high is not tuned (",
+		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
+		    ")") < 0 ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) ||
 	    fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0 ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
