@@ -591,9 +591,10 @@ struct read_ahead {
 	int rc; /* the source's last answer: 1 while it may have more */
 };
 
-static int read_ahead_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+/* The next record, in place in the ring (good until the next call), or NULL with *rc the
+ * source's last answer (0 at the end, -1 on a read error). */
+static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err)
 {
-	struct read_ahead *ra = ctx;
 	while (ra->rc == 1 && ra->n < READ_AHEAD) {
 		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
 		ra->rc = ra->src->next(ra->src->ctx, r, err);
@@ -602,23 +603,24 @@ static int read_ahead_next(void *ctx, struct trace_record *rec, struct sim_error
 		obj_prefetch_slot(&ra->mm->objs, r->id);
 		ra->n++;
 	}
-	if (!ra->n)
-		return ra->rc;
-	*rec = ra->r[ra->head];
+	if (!ra->n) {
+		*rc = ra->rc;
+		return NULL;
+	}
+	const struct trace_record *rec = &ra->r[ra->head];
 	ra->head = (ra->head + 1) % READ_AHEAD;
 	ra->n--;
 	if (ra->n >= READ_AHEAD / 2) {
 		const struct trace_record *r = &ra->r[(ra->head + READ_AHEAD / 2 - 1) % READ_AHEAD];
 		obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
 	}
-	return 1;
+	return rec;
 }
 
 int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 {
 	struct read_ahead ra = { .src = src_in, .mm = &s->mm, .rc = 1 };
-	struct record_source ra_src = { .next = read_ahead_next, .ctx = &ra, .header = src_in->header };
-	struct record_source *src = &ra_src;
+	const struct trace_record *next;
 	struct trace_record rec;
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
 	bool aged = s->cfg.machine.age.mode == MACHINE_AGED;
@@ -626,10 +628,25 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	 * in when the capture began; what they allocate is not part of the measurement (the
 	 * kernel's counters are deltas from that moment), so it restarts after them. */
 	uint64_t nr_prefill = prefill_records(src_in->header), nr_read = 0;
-	int rc;
+	int rc = 1;
 	if (aged && warm_up(s, err))
 		return -1;
-	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+	while ((next = read_ahead_next(&ra, &rc, err))) {
+		/* A copy only where the replay changes it (an aged machine's shift, the closed
+		 * loop's backlog): the open loop applies the record in place. */
+		if (!closed && !aged) {
+			if (nr_prefill && nr_read++ == nr_prefill) {
+				engine_run_until(&s->engine, next->time_ns);
+				reset_measurement(s);
+			}
+			if (s->stop && *s->stop)
+				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
+			sim_apply(s, next);
+			if (s->out_err.code)
+				break;
+			continue;
+		}
+		rec = *next;
 		if (nr_prefill && nr_read++ == nr_prefill) {
 			/* the first record of the capture itself: the prefill's work is done */
 			engine_run_until(&s->engine, rec.time_ns);
