@@ -1043,6 +1043,7 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 		ac.mt = MIGRATE_UNMOVABLE;
 	enum alloc_class cls = gfp_alloc_class(gfp, order);
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
+	const struct obj_slot *slots0 = mm->objs.slots;
 	pfn_t pfn = PFN_NONE;
 	if (order > MAX_PAGE_ORDER) {
 		ac.outcome = AOUT_FAIL_ORDER;
@@ -1071,7 +1072,10 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 			count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
 		return PFN_NONE;
 	}
-	s = obj_lookup(&mm->objs, id); /* the table may have moved while the request slept */
+	/* The table may have moved while the request slept: s is still id's slot if it lies
+	 * in the same array and names id (a live id has one slot). */
+	if (!s || mm->objs.slots != slots0 || (size_t)(s - mm->objs.slots) >= mm->objs.cap || s->id != id)
+		s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != kind0) {
 		mm_free_pages(mm, req, pfn, order);
 		return PFN_NONE;
