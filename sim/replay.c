@@ -178,8 +178,11 @@ static bool runs_as_actor(enum trace_kind kind)
 }
 
 /* Apply rec on behalf of req.  In REQ_DEFER mode an operation that would sleep sets
- * req->deferred and does nothing; it is then applied again as an actor. */
-static void apply_record(struct sim *s, const struct trace_record *rec, struct mm_request *req)
+ * req->deferred and does nothing; it is then applied again as an actor.  Inline: issue()
+ * runs it for every record, and as a call of its own it saved and restored registers for
+ * a switch. */
+static inline __attribute__((always_inline)) void apply_record(struct sim *s, const struct trace_record *rec,
+							   struct mm_request *req)
 {
 	struct mm *mm = &s->mm;
 	bool known = true;
@@ -243,10 +246,10 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
 	}
 }
 
-/* The record in progress of t ended at end_ns: latency, the closed-loop shift, checks. */
-static void complete(struct sim *s, struct sim_task *t, sim_ns_t end_ns)
+/* The record in progress of t (rec: t->cur, or the record itself when it ends as it is
+ * issued) ended at end_ns: latency, the closed-loop shift, checks. */
+static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	const struct trace_record *rec = &t->cur;
 	sim_ns_t took = end_ns - t->issue_ns;
 	if (rec->kind == TR_ALLOC) {
 		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
@@ -270,7 +273,7 @@ static void task_actor(void *arg)
 	struct sim *s = t->sim;
 	apply_record(s, &t->cur, &t->req);
 	mm_request_yield(&s->mm, &t->req); /* the stall still owed: the task stays blocked */
-	complete(s, t, s->engine.now_ns);
+	complete(s, t, &t->cur, s->engine.now_ns);
 	t->in_actor = false;
 	/* The backlog is issued from the main stack (an actor never starts another). */
 	engine_schedule(&s->engine, s->engine.now_ns, s->h_wake, task_idx(s, t));
@@ -291,7 +294,6 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 	s->records_by_kind[rec->kind]++;
 	if (s->on_issue)
 		s->on_issue(s->observer_ctx, rec, now);
-	t->cur = *rec;
 	t->issue_ns = now;
 	t->req = (struct mm_request){
 		.cpu = t->cpu,
@@ -307,9 +309,10 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 		apply_record(s, rec, &t->req);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete(s, t, now);
+				complete(s, t, rec, now);
 				return;
 			}
+			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
 			t->blocked = true;
 			s->nr_blocked++;
 			engine_schedule(&s->engine, time_add_sat(now, t->req.stall_ns), s->h_wake,
@@ -318,6 +321,7 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 		}
 		t->req.deferred = false;
 	}
+	t->cur = *rec; /* in progress: the actor applies it */
 	t->req.mode = REQ_ACTOR;
 	t->blocked = true;
 	t->in_actor = true;
@@ -342,7 +346,7 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	struct sim *s = ctx;
 	struct sim_task *t = s->tasks[(uint32_t)arg];
 	if (arg & WAKE_STALL)
-		complete(s, t, now_ns);
+		complete(s, t, &t->cur, now_ns);
 	t->blocked = false;
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
