@@ -248,7 +248,8 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
 
 /* The record in progress of t (rec: t->cur, or the record itself when it ends as it is
  * issued) ended at end_ns: latency, the closed-loop shift, checks. */
-static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
+static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
+								   const struct trace_record *rec, sim_ns_t end_ns)
 {
 	sim_ns_t took = end_ns - t->issue_ns;
 	if (rec->kind == TR_ALLOC) {
@@ -267,6 +268,13 @@ static void complete(struct sim *s, struct sim_task *t, const struct trace_recor
 		check_invariants(s);
 }
 
+/* complete() of a record that stalled or ran as an actor; issue() has its own copy for the
+ * records that end as they are issued, most of them. */
+static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
+{
+	complete_inline(s, t, rec, end_ns);
+}
+
 static void task_actor(void *arg)
 {
 	struct sim_task *t = arg;
@@ -281,8 +289,10 @@ static void task_actor(void *arg)
 
 #define WAKE_STALL (1ull << 32) /* wake arg: a stall (not an actor) ended */
 
-/* Issue rec for t now (t not blocked). */
-static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
+/* Issue rec for t now (t not blocked).  Inline in the open loop's path for every record;
+ * issue() for the backlogs. */
+static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
+							       const struct trace_record *rec)
 {
 	if (mm_task_killed(&s->mm, rec->task)) {
 		s->records_skipped_killed++;
@@ -309,7 +319,7 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 		apply_record(s, rec, &t->req);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete(s, t, rec, now);
+				complete_inline(s, t, rec, now);
 				return;
 			}
 			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
@@ -327,6 +337,11 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 	t->in_actor = true;
 	s->nr_blocked++;
 	actor_run(&s->engine, task_actor, t);
+}
+
+static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
+{
+	issue_inline(s, t, rec);
 }
 
 /* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
@@ -412,7 +427,8 @@ static void snapshot(struct sim *s, const struct trace_record *rec)
 	apply_record(s, rec, &req);
 }
 
-void sim_apply(struct sim *s, const struct trace_record *rec)
+/* sim_apply, inline in sim_run's loop. */
+static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec)
 {
 	if (rec->kind == TR_SNAPSHOT) {
 		snapshot(s, rec);
@@ -426,7 +442,12 @@ void sim_apply(struct sim *s, const struct trace_record *rec)
 	if (t->blocked)
 		backlog_push(t, rec);
 	else
-		issue(s, t, rec);
+		issue_inline(s, t, rec);
+}
+
+void sim_apply(struct sim *s, const struct trace_record *rec)
+{
+	apply_inline(s, rec);
 }
 
 /* Closed loop: apply every queued record due no later than horizon_ns.  Engine events due
@@ -645,7 +666,7 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 			}
 			if (s->stop && *s->stop)
 				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
-			sim_apply(s, next);
+			apply_inline(s, next);
 			if (s->out_err.code)
 				break;
 			continue;
