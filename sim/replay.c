@@ -294,7 +294,9 @@ static void task_actor(void *arg)
 static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
 							       const struct trace_record *rec)
 {
-	if (mm_task_killed(&s->mm, rec->task)) {
+	/* No OOM victim yet (vm_events[VM_OOM_KILL] counts them and survives a measurement
+	 * reset): no task is killed, without the call on every record. */
+	if (s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, rec->task)) {
 		s->records_skipped_killed++;
 		oom_note_skipped(&s->mm, rec->task);
 		return;
