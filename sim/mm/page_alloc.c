@@ -575,8 +575,10 @@ static void reserve_highatomic_pageblock(struct mm *mm, struct zone *z, pfn_t pf
 
 /* ---- watermarks ------------------------------------------------------------------ */
 
-bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
-		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+/* zone_watermark_ok, inline in get_page_from_freelist's check of every allocation. */
+static inline __attribute__((always_inline)) bool watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+							       enum zone_type highest_zoneidx, unsigned alloc_flags,
+							       uint64_t free_pages)
 {
 	int64_t free = (int64_t)free_pages - ((1ll << order) - 1);
 	int64_t min = (int64_t)mark;
@@ -614,6 +616,12 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 	return false;
 }
 
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+{
+	return watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+}
+
 /* ---- the zonelist walk and the allocation paths -------------------------------------- */
 
 static uint64_t zone_alloc_counter(enum zone_type t)
@@ -634,8 +642,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 			struct zone *z = *zp;
 			uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-			    !zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags,
-					       z->nr_free_pages)) {
+			    !watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags, z->nr_free_pages)) {
 				/* zone_watermark_fast: an order-0 __GFP_HIGH request retries at the
 				 * un-boosted min while the zone is boosted. */
 				if (!(ac->order == 0 && (alloc_flags & ALLOC_MIN_RESERVE) && z->watermark_boost &&
