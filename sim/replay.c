@@ -247,11 +247,11 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
 }
 
 /* The record in progress of t (rec: t->cur, or the record itself when it ends as it is
- * issued) ended at end_ns: latency, the closed-loop shift, checks. */
+ * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
 static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
-								   const struct trace_record *rec, sim_ns_t end_ns)
+								   const struct trace_record *rec, sim_ns_t end_ns,
+								   sim_ns_t took)
 {
-	sim_ns_t took = end_ns - t->issue_ns;
 	if (rec->kind == TR_ALLOC) {
 		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
 				     s->cfg.costs.alloc_fast_ns + took);
@@ -272,7 +272,7 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
  * records that end as they are issued, most of them. */
 static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	complete_inline(s, t, rec, end_ns);
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns);
 }
 
 static void task_actor(void *arg)
@@ -321,7 +321,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 		apply_record(s, rec, &t->req);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete_inline(s, t, rec, now);
+				complete_inline(s, t, rec, now, 0); /* issued at now */
 				return;
 			}
 			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
