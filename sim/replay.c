@@ -362,8 +362,14 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	struct sim *s = ctx;
 	struct sim_task *t = s->tasks[(uint32_t)arg];
+	/* The backlog was written when its records arrived, long before: its head is fetched
+	 * while the record in progress completes, then its object slot. */
+	if (t->bl_len)
+		__builtin_prefetch(&t->backlog[t->bl_head]);
 	if (arg & WAKE_STALL)
 		complete(s, t, &t->cur, now_ns);
+	if (t->bl_len)
+		obj_prefetch_slot(&s->mm.objs, t->backlog[t->bl_head].id);
 	t->blocked = false;
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
