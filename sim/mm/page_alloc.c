@@ -1097,7 +1097,10 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 	if (req && (kind0 == OBJ_PENDING || kind0 == OBJ_EVICTED))
 		s->task = req->task;
 	struct page_frame *p = &mm->pages[pfn];
-	mm_page_set_flags(mm, pfn, PF_HEAD);
+	/* A page just taken off the free lists weighs nothing in its pageblock's nr_movable,
+	 * and a bare PF_HEAD neither: mm_page_set_flags would find the zone for no change. */
+	sim_assert2(!pageblock_movable_weight(p->flags, p->order));
+	p->flags = PF_HEAD;
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)ac.mt;
 	p->owner = (uint32_t)(s - mm->objs.slots);
