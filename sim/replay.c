@@ -178,8 +178,11 @@ static bool runs_as_actor(enum trace_kind kind)
 }
 
 /* Apply rec on behalf of req.  In REQ_DEFER mode an operation that would sleep sets
- * req->deferred and does nothing; it is then applied again as an actor. */
-static void apply_record(struct sim *s, const struct trace_record *rec, struct mm_request *req)
+ * req->deferred and does nothing; it is then applied again as an actor.  Inline: issue()
+ * runs it for every record, and as a call of its own it saved and restored registers for
+ * a switch. */
+static inline __attribute__((always_inline)) void apply_record(struct sim *s, const struct trace_record *rec,
+							   struct mm_request *req)
 {
 	struct mm *mm = &s->mm;
 	bool known = true;
@@ -231,14 +234,27 @@ static void apply_record(struct sim *s, const struct trace_record *rec, struct m
 		s->unknown_by_kind[rec->kind]++;
 }
 
-/* The record in progress of t ended at end_ns: latency, the closed-loop shift, checks. */
-static void complete(struct sim *s, struct sim_task *t, sim_ns_t end_ns)
+/* The invariant checker after a record (--check N); out of line so that complete(), on
+ * every record, does not set up its message buffer. */
+static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
 {
-	const struct trace_record *rec = &t->cur;
-	sim_ns_t took = end_ns - t->issue_ns;
+	char msg[512];
+	if (!mm_check(&s->mm, 2, msg, sizeof(msg))) {
+		fprintf(stderr, "mmsim: invariant violated after record %llu: %s\n", (unsigned long long)s->nr_records,
+			msg);
+		abort();
+	}
+}
+
+/* The record in progress of t (rec: t->cur, or the record itself when it ends as it is
+ * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
+static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
+								   const struct trace_record *rec, sim_ns_t end_ns,
+								   sim_ns_t took)
+{
 	if (rec->kind == TR_ALLOC) {
-		latency_record(&s->latency, gfp_alloc_class(rec->gfp, rec->order), s->cfg.costs.alloc_fast_ns + took);
-		latency_record_order(&s->latency, rec->order, s->cfg.costs.alloc_fast_ns + took);
+		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
+				     s->cfg.costs.alloc_fast_ns + took);
 	} else if (rec->kind == TR_CMA_ALLOC) {
 		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
 	}
@@ -248,14 +264,15 @@ static void complete(struct sim *s, struct sim_task *t, sim_ns_t end_ns)
 		s->last_ns = end_ns;
 	if (s->on_complete)
 		s->on_complete(s->observer_ctx, rec, end_ns);
-	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0) {
-		char msg[512];
-		if (!mm_check(&s->mm, 2, msg, sizeof(msg))) {
-			fprintf(stderr, "mmsim: invariant violated after record %llu: %s\n",
-				(unsigned long long)s->nr_records, msg);
-			abort();
-		}
-	}
+	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0)
+		check_invariants(s);
+}
+
+/* complete() of a record that stalled or ran as an actor; issue() has its own copy for the
+ * records that end as they are issued, most of them. */
+static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
+{
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns);
 }
 
 static void task_actor(void *arg)
@@ -264,7 +281,7 @@ static void task_actor(void *arg)
 	struct sim *s = t->sim;
 	apply_record(s, &t->cur, &t->req);
 	mm_request_yield(&s->mm, &t->req); /* the stall still owed: the task stays blocked */
-	complete(s, t, s->engine.now_ns);
+	complete(s, t, &t->cur, s->engine.now_ns);
 	t->in_actor = false;
 	/* The backlog is issued from the main stack (an actor never starts another). */
 	engine_schedule(&s->engine, s->engine.now_ns, s->h_wake, task_idx(s, t));
@@ -272,10 +289,14 @@ static void task_actor(void *arg)
 
 #define WAKE_STALL (1ull << 32) /* wake arg: a stall (not an actor) ended */
 
-/* Issue rec for t now (t not blocked). */
-static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
+/* Issue rec for t now (t not blocked).  Inline in the open loop's path for every record;
+ * issue() for the backlogs. */
+static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
+							       const struct trace_record *rec)
 {
-	if (mm_task_killed(&s->mm, rec->task)) {
+	/* No OOM victim yet (vm_events[VM_OOM_KILL] counts them and survives a measurement
+	 * reset): no task is killed, without the call on every record. */
+	if (s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, rec->task)) {
 		s->records_skipped_killed++;
 		oom_note_skipped(&s->mm, rec->task);
 		return;
@@ -285,7 +306,6 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 	s->records_by_kind[rec->kind]++;
 	if (s->on_issue)
 		s->on_issue(s->observer_ctx, rec, now);
-	t->cur = *rec;
 	t->issue_ns = now;
 	t->req = (struct mm_request){
 		.cpu = t->cpu,
@@ -301,9 +321,10 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 		apply_record(s, rec, &t->req);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete(s, t, now);
+				complete_inline(s, t, rec, now, 0); /* issued at now */
 				return;
 			}
+			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
 			t->blocked = true;
 			s->nr_blocked++;
 			engine_schedule(&s->engine, time_add_sat(now, t->req.stall_ns), s->h_wake,
@@ -312,11 +333,17 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 		}
 		t->req.deferred = false;
 	}
+	t->cur = *rec; /* in progress: the actor applies it */
 	t->req.mode = REQ_ACTOR;
 	t->blocked = true;
 	t->in_actor = true;
 	s->nr_blocked++;
 	actor_run(&s->engine, task_actor, t);
+}
+
+static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
+{
+	issue_inline(s, t, rec);
 }
 
 /* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
@@ -335,8 +362,14 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	struct sim *s = ctx;
 	struct sim_task *t = s->tasks[(uint32_t)arg];
+	/* The backlog was written when its records arrived, long before: its head is fetched
+	 * while the record in progress completes, then its object slot. */
+	if (t->bl_len)
+		__builtin_prefetch(&t->backlog[t->bl_head]);
 	if (arg & WAKE_STALL)
-		complete(s, t, now_ns);
+		complete(s, t, &t->cur, now_ns);
+	if (t->bl_len)
+		obj_prefetch_slot(&s->mm.objs, t->backlog[t->bl_head].id);
 	t->blocked = false;
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
@@ -402,7 +435,8 @@ static void snapshot(struct sim *s, const struct trace_record *rec)
 	apply_record(s, rec, &req);
 }
 
-void sim_apply(struct sim *s, const struct trace_record *rec)
+/* sim_apply, inline in sim_run's loop. */
+static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec)
 {
 	if (rec->kind == TR_SNAPSHOT) {
 		snapshot(s, rec);
@@ -416,7 +450,12 @@ void sim_apply(struct sim *s, const struct trace_record *rec)
 	if (t->blocked)
 		backlog_push(t, rec);
 	else
-		issue(s, t, rec);
+		issue_inline(s, t, rec);
+}
+
+void sim_apply(struct sim *s, const struct trace_record *rec)
+{
+	apply_inline(s, rec);
 }
 
 /* Closed loop: apply every queued record due no later than horizon_ns.  Engine events due
@@ -585,9 +624,10 @@ struct read_ahead {
 	int rc; /* the source's last answer: 1 while it may have more */
 };
 
-static int read_ahead_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+/* The next record, in place in the ring (good until the next call), or NULL with *rc the
+ * source's last answer (0 at the end, -1 on a read error). */
+static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err)
 {
-	struct read_ahead *ra = ctx;
 	while (ra->rc == 1 && ra->n < READ_AHEAD) {
 		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
 		ra->rc = ra->src->next(ra->src->ctx, r, err);
@@ -596,23 +636,24 @@ static int read_ahead_next(void *ctx, struct trace_record *rec, struct sim_error
 		obj_prefetch_slot(&ra->mm->objs, r->id);
 		ra->n++;
 	}
-	if (!ra->n)
-		return ra->rc;
-	*rec = ra->r[ra->head];
+	if (!ra->n) {
+		*rc = ra->rc;
+		return NULL;
+	}
+	const struct trace_record *rec = &ra->r[ra->head];
 	ra->head = (ra->head + 1) % READ_AHEAD;
 	ra->n--;
 	if (ra->n >= READ_AHEAD / 2) {
 		const struct trace_record *r = &ra->r[(ra->head + READ_AHEAD / 2 - 1) % READ_AHEAD];
 		obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
 	}
-	return 1;
+	return rec;
 }
 
-int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
+/* sim_run with its read-ahead ring. */
+static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_in, struct sim_error *err)
 {
-	struct read_ahead ra = { .src = src_in, .mm = &s->mm, .rc = 1 };
-	struct record_source ra_src = { .next = read_ahead_next, .ctx = &ra, .header = src_in->header };
-	struct record_source *src = &ra_src;
+	const struct trace_record *next;
 	struct trace_record rec;
 	bool closed = s->cfg.workload.replay == REPLAY_CLOSED;
 	bool aged = s->cfg.machine.age.mode == MACHINE_AGED;
@@ -620,13 +661,30 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	 * in when the capture began; what they allocate is not part of the measurement (the
 	 * kernel's counters are deltas from that moment), so it restarts after them. */
 	uint64_t nr_prefill = prefill_records(src_in->header), nr_read = 0;
-	int rc;
+	int rc = 1;
 	if (aged && warm_up(s, err))
 		return -1;
 	/* the prefill lays memory out in per-cpu refills of one batch (docs/import.md) */
 	if (nr_prefill)
 		pcp_set_fixed(&s->mm, true);
-	while ((rc = src->next(src->ctx, &rec, err)) == 1) {
+	while ((next = read_ahead_next(ra, &rc, err))) {
+		/* A copy only where the replay changes it (an aged machine's shift, the closed
+		 * loop's backlog): the open loop applies the record in place. */
+		if (!closed && !aged) {
+			if (nr_prefill && nr_read++ == nr_prefill) {
+				/* the first record of the capture itself: the prefill's work is done */
+				pcp_set_fixed(&s->mm, false);
+				engine_run_until(&s->engine, next->time_ns);
+				reset_measurement(s);
+			}
+			if (s->stop && *s->stop)
+				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
+			apply_inline(s, next);
+			if (s->out_err.code)
+				break;
+			continue;
+		}
+		rec = *next;
 		if (nr_prefill && nr_read++ == nr_prefill) {
 			/* the first record of the capture itself: the prefill's work is done */
 			pcp_set_fixed(&s->mm, false);
@@ -683,4 +741,18 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 		return -1;
 	}
 	return 0;
+}
+
+int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
+{
+	/* The ring in an allocation of its own, on cache lines of its own: on sim_run's stack,
+	 * among the locals the inlined per-record path spills, the replay of churn-10m took
+	 * 5-10 % longer (bench/README.md). */
+	struct read_ahead *ra = aligned_alloc(64, (sizeof(*ra) + 63) / 64 * 64);
+	if (!ra)
+		abort();
+	*ra = (struct read_ahead){ .src = src_in, .mm = &s->mm, .rc = 1 };
+	int rc = run(s, ra, src_in, err);
+	free(ra);
+	return rc;
 }

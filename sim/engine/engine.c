@@ -50,7 +50,8 @@ bool engine_step(struct engine *e)
 	return true;
 }
 
-void engine_run_until(struct engine *e, sim_ns_t until_ns)
+/* engine_run_until once an event is due. */
+void engine_run_events_until(struct engine *e, sim_ns_t until_ns)
 {
 	while (pqueue_len(&e->queue) && pqueue_min_time(&e->queue) <= until_ns)
 		engine_step(e);

@@ -11,7 +11,8 @@ static unsigned lru_zone_idx(const struct mm *mm, pfn_t pfn)
 	return mm->zone_of_block[pfn >> mm->pageblock_order];
 }
 
-enum lru_list lru_list_of(uint16_t flags)
+/* lru_list_of, inline for lru_add and lru_del. */
+static inline enum lru_list list_of(uint16_t flags)
 {
 	if (flags & PF_UNEVICTABLE)
 		return LRU_UNEVICTABLE;
@@ -21,6 +22,25 @@ enum lru_list lru_list_of(uint16_t flags)
 	bool active = flags & PF_ACTIVE;
 	return anon ? (active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON)
 		    : (active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE);
+}
+
+enum lru_list lru_list_of(uint16_t flags)
+{
+	return list_of(flags);
+}
+
+/* PF_LRU of the head at pfn in zone z set (on) or cleared, keeping its pageblock's
+ * nr_movable exact (mm_page_set_flags_in): the weight changes with PF_LRU only for an
+ * allocated head without PF_MOVABLE_OPS, which counts with or without it. */
+static inline void set_lru_flag(struct mm *mm, const struct zone *z, pfn_t pfn, bool on)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	uint16_t f = p->flags;
+	p->flags = on ? (uint16_t)(f | PF_LRU) : (uint16_t)(f & ~PF_LRU);
+	if ((f & (PF_BUDDY | PF_HEAD | PF_MOVABLE_OPS)) == PF_HEAD) {
+		struct pageblock *pb = mm_zone_pageblock(mm, z, pfn);
+		pb->nr_movable = (uint16_t)(on ? pb->nr_movable + (1u << p->order) : pb->nr_movable - (1u << p->order));
+	}
 }
 
 /* With memcgs, the node lruvec keeps only the totals (mm.h struct lruvec): count nr pages
@@ -40,11 +60,11 @@ static inline struct lruvec *lru_lruvec(struct mm *mm, const struct page_frame *
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	enum lru_list l = lru_list_of(p->flags);
+	enum lru_list l = list_of(p->flags);
 	unsigned z = lru_zone_idx(mm, pfn);
 	struct lruvec *v = lru_lruvec(mm, p, l, z, 1ll << p->order);
 	sim_assert2(!(p->flags & PF_LRU));
-	mm_page_set_flags_in(mm, &mm->zones[z], pfn, p->flags | PF_LRU);
+	set_lru_flag(mm, &mm->zones[z], pfn, true);
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
 	v->nr_pages[l] += 1ull << p->order;
 	v->nr_zone_pages[z][l] += 1ull << p->order;
@@ -54,11 +74,11 @@ void lru_del(struct mm *mm, pfn_t pfn)
 {
 	struct page_frame *p = &mm->pages[pfn];
 	sim_assert2(p->flags & PF_LRU);
-	enum lru_list l = lru_list_of(p->flags);
+	enum lru_list l = list_of(p->flags);
 	unsigned z = lru_zone_idx(mm, pfn);
 	struct lruvec *v = lru_lruvec(mm, p, l, z, -(1ll << p->order));
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
-	mm_page_set_flags_in(mm, &mm->zones[z], pfn, p->flags & (uint16_t)~PF_LRU);
+	set_lru_flag(mm, &mm->zones[z], pfn, false);
 	v->nr_pages[l] -= 1ull << p->order;
 	v->nr_zone_pages[z][l] -= 1ull << p->order;
 }

@@ -53,6 +53,11 @@ struct oom_state {
 	 * lookup (a few dozen victims leave most of the bits clear). */
 	uint64_t killed_bits[KILLED_BITS / 64];
 	struct u64map points; /* task + 1 -> its badness */
+	/* Asked for every anon object allocated or freed: points_hint[t % KILLED_BITS] is
+	 * 1 + the points slot task t was last found at, or 0.  A hint is used only when that
+	 * slot's key is t + 1 (the map's slots move when it grows, and the key check catches
+	 * it), so the map answers as it would without it. */
+	uint32_t points_hint[KILLED_BITS];
 	struct oom_victim *v;
 	size_t nr, cap;
 };
@@ -141,16 +146,33 @@ static void filter_ids(struct mm *mm, struct task_points *tp)
 	tp->nr_ids = kept;
 }
 
+static void charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n);
+
 void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
 {
 	uint64_t n = anon_pages(mm, s);
 	if (!mm->oom || !n || s->task == 0)
 		return;
-	bool added;
-	uint32_t k = u64map_get(&mm->oom->points, &points_type, (uint64_t)s->task + 1, &added, NULL);
-	if (k == U64MAP_NONE)
-		abort();
-	struct task_points *tp = u64map_slot(&mm->oom->points, &points_type, k);
+	charge(mm, s, add, n);
+}
+
+/* oom_account of n anon pages; out of line, so that the call for an object that does not
+ * count (page cache, kernel memory) saves no registers. */
+static __attribute__((noinline)) void charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n)
+{
+	struct oom_state *os = mm->oom;
+	uint64_t key = (uint64_t)s->task + 1;
+	uint32_t *hint = &os->points_hint[s->task % KILLED_BITS];
+	struct task_points *tp = *hint && *hint - 1 < os->points.cap ? u64map_slot(&os->points, &points_type, *hint - 1)
+								      : NULL;
+	bool added = false;
+	if (!tp || tp->task != key) {
+		uint32_t k = u64map_get(&os->points, &points_type, key, &added, NULL);
+		if (k == U64MAP_NONE)
+			abort();
+		tp = u64map_slot(&os->points, &points_type, k);
+		*hint = k + 1;
+	}
 	if (added) {
 		tp->points = 0;
 		tp->ids = NULL;

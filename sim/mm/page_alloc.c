@@ -575,8 +575,10 @@ static void reserve_highatomic_pageblock(struct mm *mm, struct zone *z, pfn_t pf
 
 /* ---- watermarks ------------------------------------------------------------------ */
 
-bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
-		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+/* zone_watermark_ok, inline in get_page_from_freelist's check of every allocation. */
+static inline __attribute__((always_inline)) bool watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+							       enum zone_type highest_zoneidx, unsigned alloc_flags,
+							       uint64_t free_pages)
 {
 	int64_t free = (int64_t)free_pages - ((1ll << order) - 1);
 	int64_t min = (int64_t)mark;
@@ -614,6 +616,12 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 	return false;
 }
 
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		       enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+{
+	return watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+}
+
 /* ---- the zonelist walk and the allocation paths -------------------------------------- */
 
 static uint64_t zone_alloc_counter(enum zone_type t)
@@ -640,8 +648,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 				z->below_high = true;
 			uint64_t mark = zone_wmark(z, (enum zone_watermark)(alloc_flags & ALLOC_WMARK_MASK));
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-			    !zone_watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags,
-					       z->nr_free_pages)) {
+			    !watermark_ok(z, ac->order, mark, ac->highest_zoneidx, alloc_flags, z->nr_free_pages)) {
 				/* zone_watermark_fast: an order-0 __GFP_HIGH request retries at the
 				 * un-boosted min while the zone is boosted. */
 				if (!(ac->order == 0 && (alloc_flags & ALLOC_MIN_RESERVE) && z->watermark_boost &&
@@ -1049,6 +1056,7 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 		ac.mt = MIGRATE_UNMOVABLE;
 	enum alloc_class cls = gfp_alloc_class(gfp, order);
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
+	const struct obj_slot *slots0 = mm->objs.slots;
 	pfn_t pfn = PFN_NONE;
 	if (order > MAX_PAGE_ORDER) {
 		ac.outcome = AOUT_FAIL_ORDER;
@@ -1081,7 +1089,10 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 			count_vm_event(mm, VM_MMSIM_ALLOC_FAIL);
 		return PFN_NONE;
 	}
-	s = obj_lookup(&mm->objs, id); /* the table may have moved while the request slept */
+	/* The table may have moved while the request slept: s is still id's slot if it lies
+	 * in the same array and names id (a live id has one slot). */
+	if (!s || mm->objs.slots != slots0 || (size_t)(s - mm->objs.slots) >= mm->objs.cap || s->id != id)
+		s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != kind0) {
 		mm_free_pages(mm, req, pfn, order);
 		return PFN_NONE;
@@ -1096,7 +1107,10 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 	if (req && (kind0 == OBJ_PENDING || kind0 == OBJ_EVICTED))
 		s->task = req->task;
 	struct page_frame *p = &mm->pages[pfn];
-	mm_page_set_flags(mm, pfn, PF_HEAD);
+	/* A page just taken off the free lists weighs nothing in its pageblock's nr_movable,
+	 * and a bare PF_HEAD neither: mm_page_set_flags would find the zone for no change. */
+	sim_assert2(!pageblock_movable_weight(p->flags, p->order));
+	p->flags = PF_HEAD;
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)ac.mt;
 	p->owner = (uint32_t)(s - mm->objs.slots);

@@ -16,8 +16,7 @@ void latency_init(struct alloc_latency *lat)
 
 unsigned latency_bucket(sim_ns_t ns)
 {
-	/* bit length: 0 -> 0, 1 -> 1, 2..3 -> 2, 4..7 -> 3, ... */
-	return ns ? 64u - (unsigned)__builtin_clzll(ns) : 0u;
+	return latency_bucket_inline(ns);
 }
 
 uint64_t latency_bucket_lower_ns(unsigned b)
@@ -32,11 +31,7 @@ uint64_t latency_bucket_upper_ns(unsigned b)
 
 void latency_hist_add(struct latency_hist *h, sim_ns_t ns)
 {
-	h->bucket[latency_bucket(ns)]++;
-	h->count++;
-	h->sum_ns = h->sum_ns > UINT64_MAX - ns ? UINT64_MAX : h->sum_ns + ns;
-	h->min_ns = MIN(h->min_ns, ns);
-	h->max_ns = MAX(h->max_ns, ns);
+	latency_hist_add_at(h, latency_bucket_inline(ns), ns);
 }
 
 double latency_mean_ns(const struct latency_hist *h)

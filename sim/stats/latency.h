@@ -35,14 +35,41 @@ struct alloc_latency {
 void latency_init(struct alloc_latency *lat);
 void latency_hist_init(struct latency_hist *h);
 void latency_hist_add(struct latency_hist *h, sim_ns_t ns);
+/* Bucket of a value (bit length: 0 -> 0, 1 -> 1, 2..3 -> 2, 4..7 -> 3, ...).  Inline with
+ * the adds below: the replay records two values per allocation, on every record. */
+static inline unsigned latency_bucket_inline(sim_ns_t ns)
+{
+	return ns ? 64u - (unsigned)__builtin_clzll(ns) : 0u;
+}
+/* latency_hist_add with ns's bucket b already known. */
+static inline void latency_hist_add_at(struct latency_hist *h, unsigned b, sim_ns_t ns)
+{
+	h->bucket[b]++;
+	h->count++;
+	if (__builtin_add_overflow(h->sum_ns, ns, &h->sum_ns))
+		h->sum_ns = UINT64_MAX; /* saturates */
+	if (ns < h->min_ns)
+		h->min_ns = ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
 static inline void latency_record(struct alloc_latency *lat, enum alloc_class c, sim_ns_t ns)
 {
-	latency_hist_add(&lat->cls[c], ns);
+	latency_hist_add_at(&lat->cls[c], latency_bucket_inline(ns), ns);
 }
 static inline void latency_record_order(struct alloc_latency *lat, unsigned order, sim_ns_t ns)
 {
 	if (order < NR_PAGE_ORDERS)
-		latency_hist_add(&lat->order[order], ns);
+		latency_hist_add_at(&lat->order[order], latency_bucket_inline(ns), ns);
+}
+/* One allocation: latency_record and latency_record_order of the same value, its bucket
+ * found once. */
+static inline void latency_record_alloc(struct alloc_latency *lat, enum alloc_class c, unsigned order, sim_ns_t ns)
+{
+	unsigned b = latency_bucket_inline(ns);
+	latency_hist_add_at(&lat->cls[c], b, ns);
+	if (order < NR_PAGE_ORDERS)
+		latency_hist_add_at(&lat->order[order], b, ns);
 }
 
 /* Bucket of a value, and the inclusive bounds of a bucket. */
