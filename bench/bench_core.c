@@ -16,21 +16,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-struct record_array {
-	struct trace_record *v;
-	uint64_t n, pos;
-};
-
-static int next_array_record(void *ctx, struct trace_record *rec, struct sim_error *err)
-{
-	(void)err;
-	struct record_array *a = ctx;
-	if (a->pos == a->n)
-		return 0;
-	*rec = a->v[a->pos++];
-	return 1;
-}
-
 static double cpu_self_s(void)
 {
 	struct timespec ts;
@@ -52,17 +37,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_core: %s\n", err.msg);
 		return 66;
 	}
-	uint64_t cap = 1 << 20;
-	struct record_array a = { .v = malloc(cap * sizeof(*a.v)) };
-	int got;
-	while ((got = trace_read(r, &a.v[a.n], &err)) == 1) {
-		if (++a.n == cap) {
-			cap *= 2;
-			a.v = realloc(a.v, cap * sizeof(*a.v));
-			if (!a.v)
-				abort();
-		}
-	}
+	struct sim_record_array a;
+	int got = sim_record_array_load(r, &a, &err);
 	if (got < 0) {
 		fprintf(stderr, "bench_core: %s\n", err.msg);
 		return 65;
@@ -78,7 +54,7 @@ int main(int argc, char **argv)
 			return 70;
 		}
 		a.pos = 0;
-		struct record_source src = { .next = next_array_record, .ctx = &a, .header = trace_reader_header(r) };
+		struct record_source src = { .next = sim_record_array_next, .ctx = &a, .header = trace_reader_header(r) };
 		double c0 = cpu_self_s();
 		int rc = sim_run(s, &src, &err);
 		double c = cpu_self_s() - c0;

@@ -116,3 +116,26 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		return -1; /* sim_destroy removes the temporary directory */
 	return atomic_dir_commit(&s->rundir, err);
 }
+
+int sim_record_array_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	(void)err;
+	struct sim_record_array *a = ctx;
+	if (a->pos == a->n)
+		return 0;
+	*rec = a->v[a->pos++];
+	return 1;
+}
+
+int sim_record_array_load(struct trace_reader *r, struct sim_record_array *a, struct sim_error *err)
+{
+	*a = (struct sim_record_array){ 0 };
+	for (;;) {
+		if (sim_grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v), 1u << 20))
+			abort();
+		int got = trace_read(r, &a->v[a->n], err);
+		if (got <= 0)
+			return got;
+		a->n++;
+	}
+}

@@ -22,6 +22,17 @@ struct record_source {
 	const struct trace_header *header; /* provenance and observed.* figures, may be NULL */
 };
 
+/* A trace held in memory, replayed as a record_source with sim_record_array_next (the
+ * benchmarks of the simulator alone): v[0..n) the records, pos the next one. */
+struct sim_record_array {
+	struct trace_record *v;
+	size_t n, cap, pos;
+};
+int sim_record_array_next(void *ctx, struct trace_record *rec, struct sim_error *err);
+/* Every record r has left into *a (a->v freed by the caller); -1 with err set on a read
+ * error.  Aborts when out of memory. */
+int sim_record_array_load(struct trace_reader *r, struct sim_record_array *a, struct sim_error *err);
+
 /* One task of the trace as the replay sees it (replay.c).  A task is a sequential actor:
  * while one of its records is in progress (asleep in the allocator, or serving a stall)
  * it is blocked and its later records wait in its backlog.

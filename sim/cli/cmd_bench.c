@@ -637,50 +637,22 @@ out:
  * The trace is read once into an array; each timed run replays the array through a fresh
  * node, so the figure is the simulator's cost per record without inflate or decode. */
 
-struct record_array {
-	struct trace_record *v;
-	uint64_t n, pos;
-};
-
-static int next_array_record(void *ctx, struct trace_record *rec, struct sim_error *err)
-{
-	(void)err;
-	struct record_array *a = ctx;
-	if (a->pos == a->n)
-		return 0;
-	*rec = a->v[a->pos++];
-	return 1;
-}
-
 /* Every record of path into *a (freed by the caller); -1 with err set on a read error. */
-static int load_records(const char *path, struct record_array *a, struct sim_error *err)
+static int load_records(const char *path, struct sim_record_array *a, struct sim_error *err)
 {
 	struct trace_reader *r = trace_open(path, err);
 	if (!r)
 		return -1;
-	uint64_t cap = 1 << 20;
-	*a = (struct record_array){ .v = malloc(cap * sizeof(*a->v)) };
-	int got;
-	while (a->v && (got = trace_read(r, &a->v[a->n], err)) == 1) {
-		if (++a->n == cap) {
-			cap *= 2;
-			struct trace_record *v = realloc(a->v, cap * sizeof(*v));
-			if (!v)
-				free(a->v);
-			a->v = v;
-		}
-	}
+	int got = sim_record_array_load(r, a, err);
 	trace_close(r);
-	if (!a->v)
-		abort();
 	return got < 0 ? -1 : 0;
 }
 
 /* Replay the array through a fresh node of cfg: CPU seconds, wall seconds in *wall. */
-static double time_simulate(const struct config *cfg, struct record_array *a, double *wall, struct sim_error *err)
+static double time_simulate(const struct config *cfg, struct sim_record_array *a, double *wall, struct sim_error *err)
 {
 	a->pos = 0;
-	struct record_source src = { .next = next_array_record, .ctx = a };
+	struct record_source src = { .next = sim_record_array_next, .ctx = a };
 	return time_sim_run(cfg, &src, NULL, wall, err);
 }
 
@@ -701,7 +673,7 @@ static int churn_trace(const char *dir, char *path, size_t size, struct sim_erro
 /* The churn-10m records in memory (generated into the bench directory if missing; a
  * temporary one is removed once read): what the simulate-only benchmarks replay.  0, or
  * the exit status after the error is said. */
-static int churn_records(const char *keep_dir, struct record_array *a)
+static int churn_records(const char *keep_dir, struct sim_record_array *a)
 {
 	struct sim_error err = { 0 };
 	char dir[4096], trace[4200];
@@ -718,7 +690,7 @@ static int churn_records(const char *keep_dir, struct record_array *a)
 static int bench_simulate(const char *keep_dir)
 {
 	struct sim_error err = { 0 };
-	struct record_array a;
+	struct sim_record_array a;
 	int rc = churn_records(keep_dir, &a);
 	if (rc)
 		return rc;
@@ -834,7 +806,7 @@ static int bench_scale(const char *keep_dir)
 {
 	static const uint64_t sizes[] = { 4, 64, 256 };
 	struct sim_error err = { 0 };
-	struct record_array a;
+	struct sim_record_array a;
 	int rc = churn_records(keep_dir, &a);
 	if (rc)
 		return rc;

@@ -1617,16 +1617,24 @@ static int read_vmstat(const char *path, struct vmstat *v, struct sim_error *err
 	return 0;
 }
 
+/* /proc/vmstat before and after, read into *b and *a (malloc'd; the caller frees both,
+ * also on error). */
+static int read_vmstat_pair(const char *before, const char *after, struct vmstat **b, struct vmstat **a,
+			    struct sim_error *err)
+{
+	*b = malloc(sizeof(**b));
+	*a = malloc(sizeof(**a));
+	if (!*a || !*b)
+		return oom(err);
+	return read_vmstat(before, *b, err) || read_vmstat(after, *a, err) ? -1 : 0;
+}
+
 int import_vmstat_meta(const char *before, const char *after, struct trace_header *h,
 		       struct sim_error *err)
 {
 	int rc = -1;
-	struct vmstat *b = malloc(sizeof(*b)), *a = malloc(sizeof(*a));
-	if (!a || !b) {
-		oom(err);
-		goto err;
-	}
-	if (read_vmstat(before, b, err) || read_vmstat(after, a, err))
+	struct vmstat *b, *a;
+	if (read_vmstat_pair(before, after, &b, &a, err))
 		goto err;
 	for (size_t i = 0; i < a->nr; i++) {
 		for (size_t j = 0; j < b->nr; j++) {
@@ -2548,12 +2556,8 @@ int import_vmstat_delta(const char *before, const char *after, const char *name,
 	int rc = -1;
 	*found = false;
 	*delta = 0;
-	struct vmstat *b = malloc(sizeof(*b)), *a = malloc(sizeof(*a));
-	if (!a || !b) {
-		oom(err);
-		goto out;
-	}
-	if (read_vmstat(before, b, err) || read_vmstat(after, a, err))
+	struct vmstat *b, *a;
+	if (read_vmstat_pair(before, after, &b, &a, err))
 		goto out;
 	const struct vmstat *v[2] = { b, a };
 	uint64_t val[2];
