@@ -2,9 +2,10 @@
 # The LRU experiments (configs/lru/) scaled down (tests/data/lru-small: a 256 MiB machine,
 # 2.5 s of the noreuse process): the directions the pages report must hold on every one of
 # three common seeds, not on their mean.  Per seed s, with the same seed in each run:
-#   ereclaimable vs classic, fast device: hot-file refaults at most half, no more anon
-#     swap-ins (the page reports none under either policy, so no swap-in gain is asserted),
-#     the work done sooner (configs/lru/ereclaimable.md);
+#   ereclaimable vs classic, fast device: hot-file refaults at most half, fewer anon
+#     swap-ins (classic swaps back in since anon refault activations deactivate active anon
+#     pages; the page reports fewer on every seed), the work done sooner
+#     (configs/lru/ereclaimable.md);
 #   slow device: ereclaimable meets >10x more easy-list pages it must leave (dirty or under
 #     writeback) than on the fast device, and kswapd scans >5x more than under classic
 #     (Mel Gorman's first caveat); its stalls are missed, not announced, by the
@@ -65,8 +66,7 @@ for seed in 11 12 13; do
 		"slow stalls missed=$miss warned=$warned (32MiB threshold: warned=$nt_warned false alarms=$nt_false); easy migrated=$mig; elapsed at 20us classic=$elc_c ereclaimable=$elc_e;" \
 		"read-heavy immediate classic=$im_c cflru=$im_f, elapsed $elr_c/$elr_f"
 	check "seed $seed: ereclaimable refaults the hot set at most half as often as classic" [ $((2 * rf_e)) -le "$rf_c" ]
-	# A young anon page survives its first trip, so a seed may swap nothing back in at all.
-	check "seed $seed: ereclaimable swaps in at most as often as classic" [ "$si_e" -le "$si_c" ]
+	check "seed $seed: ereclaimable swaps in less often than classic" [ "$si_e" -lt "$si_c" ]
 	check "seed $seed: ereclaimable finishes sooner than classic (free hints)" [ "$el_e" -lt "$el_c" ]
 	check "seed $seed: slow device: >10x the easy-list pages left behind" [ "$rs_es" -gt $((10 * (rs_e + 1))) ]
 	check "seed $seed: slow device: kswapd scans >5x more than classic" [ "$sk_es" -gt $((5 * sk_cs)) ]
