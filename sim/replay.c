@@ -227,6 +227,7 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 		}
 		break;
 	case TR_TASK: /* only orders the closed loop (sim_run, issue) */
+	case TR_CPU:  /* taken by issue_inline */
 	case NR_TRACE_KINDS:
 		break;
 	}
@@ -294,6 +295,13 @@ static void task_actor(void *arg)
 static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
 							       const struct trace_record *rec)
 {
+	/* `cpu`: where the task's later records run, as the kernel's trace says each event
+	 * ran (the per-cpu lists they use follow it).  In the task's order, so behind its
+	 * backlog; no intent of the workload: not counted, no time, no observer. */
+	if (__builtin_expect(rec->kind == TR_CPU, 0)) {
+		t->cpu = (unsigned)rec->arg % MAX(s->cfg.machine.nr_cpus, 1u);
+		return;
+	}
 	/* No OOM victim yet (vm_events[VM_OOM_KILL] counts them and survives a measurement
 	 * reset): no task is killed, without the call on every record. */
 	if (s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, rec->task)) {

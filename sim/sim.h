@@ -40,7 +40,8 @@ int sim_record_array_load(struct trace_reader *r, struct sim_record_array *a, st
 struct sim_task {
 	struct sim *sim;
 	uint32_t task;
-	unsigned cpu;            /* task % machine.nr_cpus: its requests' CPU */
+	unsigned cpu;            /* its requests' CPU: the last `cpu` record's (mod machine.nr_cpus),
+				  * else task % machine.nr_cpus */
 	uint32_t after;          /* closed: index + 1 of the task whose delay it inherits until
 				  * its first record starts (a `task ... after` record); 0: none */
 	bool blocked;

@@ -34,12 +34,38 @@ static bool real_capture(const char *rel, char *out, size_t n)
 	return access(out, R_OK) == 0;
 }
 
+/* r: the records of workload intent; cpu: the `cpu` records (where the next ones ran),
+ * kept apart so that the expectations below list intent only; the first ARRAY_SIZE(cpu)
+ * of them kept, nr_cpu counts all. */
 struct recs {
 	struct trace_record *r;
 	size_t nr, cap;
+	struct trace_record cpu[16];
+	size_t nr_cpu;
 };
 
 static int collect(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	struct recs *b = arg;
+	(void)err;
+	if (rec->kind == TR_CPU) {
+		if (b->nr_cpu < ARRAY_SIZE(b->cpu))
+			b->cpu[b->nr_cpu] = *rec;
+		b->nr_cpu++;
+		return 0;
+	}
+	if (b->nr == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->r = realloc(b->r, b->cap * sizeof(*b->r));
+		if (!b->r)
+			abort();
+	}
+	b->r[b->nr++] = *rec;
+	return 0;
+}
+
+/* Every record in r, `cpu` records in their place among the others. */
+static int collect_all(void *arg, const struct trace_record *rec, struct sim_error *err)
 {
 	struct recs *b = arg;
 	(void)err;
@@ -143,10 +169,25 @@ static void test_scenario(void)
 		CHECK(same);
 	}
 	const struct import_stats *s = import_get_stats(im);
-	/* 59 events: 14 emitted (+1 implied free), 39 dropped, 6 unmatched */
+	/* Each task's first record is preceded by a `cpu` record naming the CPU column of its
+	 * event: app-100 [000] at [7], cc-200 [001] at [30], dev-400 [001] at [58]; each task
+	 * stays on its CPU, so no more. */
+	CHECK_EQ(rs.nr_cpu, 3);
+	const struct trace_record want_cpu[] = {
+		{ .time_ns = T(1), .kind = TR_CPU, .task = 100, .arg = 0 },
+		{ .time_ns = T(24), .kind = TR_CPU, .task = 200, .arg = 1 },
+		{ .time_ns = T(52), .kind = TR_CPU, .task = 400, .arg = 1 },
+	};
+	for (size_t i = 0; i < MIN(rs.nr_cpu, ARRAY_SIZE(want_cpu)); i++) {
+		CHECK_EQ(rs.cpu[i].time_ns, want_cpu[i].time_ns);
+		CHECK_EQ(rs.cpu[i].task, want_cpu[i].task);
+		CHECK_EQ(rs.cpu[i].arg, want_cpu[i].arg);
+	}
+	CHECK_EQ(s->by_kind[TR_CPU], 3);
+	/* 59 events: 14 emitted (+1 implied free, +3 implied cpu records), 39 dropped, 6 unmatched */
 	CHECK_EQ(s->nr_read, 59);
-	CHECK_EQ(s->nr_emitted, 15);
-	CHECK_EQ(s->implied, 1);
+	CHECK_EQ(s->nr_emitted, 15 + 3);
+	CHECK_EQ(s->implied, 1 + 3);
 	CHECK_EQ(s->free_effect[EFFECT_KSWAPD], 1);
 	CHECK_EQ(s->free_effect[EFFECT_KCOMPACTD], 1);
 	CHECK_EQ(s->free_effect[EFFECT_COMPACTION], 1);
@@ -273,6 +314,58 @@ static void test_reorder(void)
 	free(rs.r);
 }
 
+/* A `cpu` record comes before a task's first record and before each record whose event
+ * ran on another CPU than the last one named for the task; an event of unknown CPU (-1)
+ * changes nothing.  They are implied records. */
+static void test_cpu_records(void)
+{
+	struct recs rs = { 0 };
+	struct sim_error err = { 0 };
+	struct import_opts io = { .window_ns = 1 };
+	struct import *im = import_new(&io, collect_all, &rs, &err);
+	struct ftrace_event in[] = {
+		mkev(100, 1, 1, true), mkev(200, 2, 2, true), mkev(300, 3, 3, true), mkev(400, 4, 1, false),
+		mkev(500, 5, 2, false), mkev(600, 6, 4, true), mkev(700, 7, 3, false),
+	};
+	/* task 1 on CPU 0, 0, then 1, unknown, 1; task 2 on CPU 1, then 0 */
+	const int32_t cpu[] = { 0, 0, 1, 1, -1, 1, 0 };
+	const uint32_t pid[] = { 1, 1, 2, 1, 1, 1, 2 };
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].cpu = cpu[i];
+		in[i].pid = pid[i];
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	}
+	CHECK_EQ(import_finish(im, &err), 0);
+	const struct {
+		sim_ns_t t;
+		uint8_t kind;
+		uint32_t task;
+		int32_t arg; /* cpu */
+		uint64_t pfn;
+	} want[] = {
+		{ 100, TR_CPU, 1, 0, 0 }, { 100, TR_ALLOC, 1, 0, 1 }, { 200, TR_ALLOC, 1, 0, 2 },
+		{ 300, TR_CPU, 2, 1, 0 }, { 300, TR_ALLOC, 2, 0, 3 }, { 400, TR_CPU, 1, 1, 0 },
+		{ 400, TR_FREE, 1, 0, 1 }, { 500, TR_FREE, 1, 0, 2 }, { 600, TR_ALLOC, 1, 0, 4 },
+		{ 700, TR_CPU, 2, 0, 0 }, { 700, TR_FREE, 2, 0, 3 },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].time_ns, want[i].t);
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].task, want[i].task);
+		CHECK_EQ(rs.r[i].arg, want[i].arg);
+		CHECK_EQ(rs.r[i].id & 0xffffffff, want[i].pfn);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->by_kind[TR_CPU], 4);
+	CHECK_EQ(st->implied, 4);
+	CHECK_EQ(st->nr_emitted, 11);
+	CHECK_EQ(st->nr_read, 7);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 static struct ftrace_event cev(sim_ns_t t, uint16_t id, const char *comm, uint32_t pid, int order)
 {
 	struct ftrace_event ev = { .time_ns = t, .line = t, .pid = pid, .id = id, .order = (int16_t)order,
@@ -321,7 +414,7 @@ static void test_refault(void)
 	}
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->refault, 1);
-	CHECK_EQ(st->implied, 2);
+	CHECK_EQ(st->implied - st->by_kind[TR_CPU], 2);
 	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 1);
 	/* reconciliation still holds */
 	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
@@ -573,7 +666,7 @@ static void test_free_prefill(void)
 	}
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->free_prefill, 2);
-	CHECK_EQ(st->implied, 1);
+	CHECK_EQ(st->implied - st->by_kind[TR_CPU], 1);
 	CHECK_EQ(st->free_unmatched, 1);
 	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
 	import_free(im);
@@ -607,7 +700,7 @@ static void test_manual_compaction(void)
 	}
 	const struct import_stats *s = import_get_stats(im);
 	CHECK_EQ(s->compact_trigger, 2);
-	CHECK_EQ(s->implied, 2);
+	CHECK_EQ(s->implied - s->by_kind[TR_CPU], 2);
 	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
 	import_free(im);
 	free(rs.r);
@@ -1239,7 +1332,7 @@ static void test_free_prefill_folio(void)
 	}
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->free_prefill, 4);
-	CHECK_EQ(st->implied, 1);
+	CHECK_EQ(st->implied - st->by_kind[TR_CPU], 1);
 	import_free(im);
 	free(rs.r);
 }
@@ -1570,7 +1663,8 @@ static void test_cli(void)
 		while ((rc = trace_read(r, &rec, &err)) == 1)
 			n++;
 		CHECK_EQ(rc, 0);
-		CHECK_EQ(n, 15);
+		CHECK_EQ(n, 15 + 3); /* + a cpu record before each of the three tasks' first */
+		CHECK_EQ(h->version, 3);
 		trace_close(r);
 	}
 	/* trace_pipe style: no header, from stdin */
@@ -1647,6 +1741,7 @@ int main(int argc, char **argv)
 	RUN(test_empty_tasks);
 	RUN(test_scenario);
 	RUN(test_reorder);
+	RUN(test_cpu_records);
 	RUN(test_manual_compaction);
 	RUN(test_refault);
 	RUN(test_untraced_refaults);

@@ -295,6 +295,45 @@ static void slot_trace(struct recs *r, bool with_after)
 	recs_push(r, 300000, 12, TR_ACCESS, 3, 0, 0, 0);
 }
 
+/* `cpu` records move a task: on stall_machine() with 4 CPUs, task 1 starts on CPU
+ * 1 % 4 = 1, its first order-0 allocation refills CPU 1's list; `cpu task=1 cpu=6` moves
+ * it to 6 % 4 = 2, so its next allocation refills CPU 2's list.  CPUs 0 and 3 see nothing.
+ * The cpu record is no request: neither issued to the observers nor counted, open and
+ * closed replay alike. */
+static void test_cpu_records(void)
+{
+	for (int closed = 0; closed <= 1; closed++) {
+		struct recs r = { 0 };
+		recs_push(&r, 0, 1, TR_ALLOC, 1, 0, FILE_GFP, 0);
+		recs_push(&r, 1000, 1, TR_CPU, 0, 0, 0, 6);
+		recs_push(&r, 1000, 1, TR_ALLOC, 2, 0, FILE_GFP, 0);
+		struct config c;
+		stall_machine(&c, closed ? REPLAY_CLOSED : REPLAY_OPEN);
+		c.machine.nr_cpus = 4;
+		static struct sim s;
+		struct obs o = { .keep = true };
+		if (!OK(run_records(&s, &c, r.v, r.n, &o, 1))) {
+			free(r.v);
+			continue;
+		}
+		const struct zone *z = &s.mm.zones[ZONE_NORMAL];
+		CHECK(z->pcp[1].count > 0);
+		CHECK(z->pcp[2].count > 0);
+		CHECK_EQ(z->pcp[0].count, 0);
+		CHECK_EQ(z->pcp[3].count, 0);
+		CHECK_EQ(o.nr_issued, 2);
+		CHECK_EQ(o.nr_completed, 2);
+		CHECK_EQ(s.nr_records, 2);
+		CHECK_EQ(s.records_by_kind[TR_CPU], 0);
+		CHECK_EQ(issued_at(&o, 1, TR_ALLOC, 2, 0), 1000);
+		CHECK_EQ(s.nr_tasks, 1);
+		CHECK_EQ(s.tasks[0]->cpu, 2);
+		obs_free(&o);
+		sim_destroy(&s);
+		free(r.v);
+	}
+}
+
 static void test_make_slot_critical_path(void)
 {
 	for (int with_after = 1; with_after >= 0; with_after--) {
@@ -711,6 +750,7 @@ int main(int argc, char **argv)
 	RUN(test_open_vs_closed_stall);
 	RUN(test_prefill_not_measured);
 	RUN(test_make_slot_critical_path);
+	RUN(test_cpu_records);
 	RUN(test_outcome_identity_random);
 	RUN(test_oom_skips_victims_records);
 	RUN(test_overcommit_finishes);

@@ -114,14 +114,17 @@ static const struct trace_record extreme[] = {
 	{ .time_ns = 1ull << 45, .kind = TR_TASK, .task = UINT32_MAX, .arg = (int32_t)(UINT32_MAX - 1) },
 	{ .time_ns = 1ull << 45, .kind = TR_TASK, .task = 1, .arg = 0 },
 	{ .time_ns = 1ull << 45, .kind = TR_TASK, .task = UINT32_MAX - 1, .arg = (int32_t)UINT32_MAX },
+	{ .time_ns = 1ull << 45, .kind = TR_CPU, .task = UINT32_MAX - 1, .arg = TRACE_CPU_MAX },
+	{ .time_ns = 1ull << 45, .kind = TR_CPU, .task = 0, .arg = 0 },
 	{ .time_ns = UINT64_MAX - 1, .kind = TR_SNAPSHOT, .arg = INT32_MIN },
 	{ .time_ns = UINT64_MAX, .kind = TR_SNAPSHOT, .arg = INT32_MAX },
 	{ .time_ns = UINT64_MAX, .kind = TR_SNAPSHOT, .arg = 0 },
 };
 
+/* Version 3: the records of every kind may be written. */
 static void fill_header(struct trace_header *h)
 {
-	*h = (struct trace_header){ .version = TRACE_VERSION };
+	*h = (struct trace_header){ .version = TRACE_VERSION_MAX };
 	CHECK_EQ(trace_meta_set(h, "generator", "test"), 0);
 	CHECK_EQ(trace_meta_set(h, "seed", "%d", 42), 0);
 	CHECK_EQ(trace_meta_set(h, "observed.compact_stall", "27"), 0);
@@ -176,7 +179,7 @@ static int read_all(const char *path, const struct trace_record *recs, size_t n,
 		CHECK_EQ(i, n);
 		CHECK_EQ(trace_reader_records(r), n);
 		const struct trace_header *h = trace_reader_header(r);
-		CHECK_EQ(h->version, TRACE_VERSION);
+		CHECK_EQ(h->version, TRACE_VERSION_MAX);
 		CHECK_EQ(h->nr_meta, 4);
 		CHECK_STR(trace_meta_get(h, "seed"), "42");
 		CHECK_STR(trace_meta_get(h, "empty"), "");
@@ -286,10 +289,13 @@ static void fill_random(struct trace_record *recs, int n, uint64_t s)
 		case TR_SNAPSHOT:
 			r->arg = (int32_t)(uint32_t)(y >> 16);
 			break;
+		case TR_CPU:
+			r->arg = (int32_t)((y >> 20) % (TRACE_CPU_MAX + 1));
+			break;
 		default:
 			break;
 		}
-		if (r->kind != TR_COMPACT && r->kind != TR_SNAPSHOT && r->kind != TR_TASK)
+		if (r->kind != TR_COMPACT && r->kind != TR_SNAPSHOT && r->kind != TR_TASK && r->kind != TR_CPU)
 			r->id = y & 1 ? y >> (y % 64) : (uint64_t)i;
 		if (r->kind != TR_SNAPSHOT)
 			r->task = x & 4 ? (uint32_t)(y >> 50) : 1;
@@ -496,7 +502,7 @@ static void test_task_golden(void)
 		{ 44, 0x0d, "record 4: task 13 after itself" },
 		{ 43, 0x0c, "record 4: task 12 after itself" },
 		{ 43, 0x00, "record 4: task record of task 0 (0 is no task)" },
-		{ 8, 1, "record 4: unknown kind 11 in a version 1 trace" },
+		{ 8, 1, "record 4: unknown kind 11 (task) in a version 1 trace" },
 	};
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		memcpy(g, golden_task, sizeof(g));
@@ -515,6 +521,116 @@ static void test_task_golden(void)
 	expect_error(p, "truncated at record 4 (in after)");
 	remove(p);
 	remove(t);
+}
+
+/* A cpu record by hand (FORMAT.md §3): the golden stream in version 3, then
+ *   3000 cpu cpu=1 task=13    → 1c | e8 07 | 0d | 01
+ *        kind 12 + TASK bit (13 is not the last task, 12); Δt 1000; task 13; cpu 1
+ *   3000 cpu cpu=300 task=13  → 0c | 00 | ac 02
+ *        kind 12, task 13 as the last; Δt 0; cpu 300 = 0b10_0101100: 0x2c | 0x80, then 2
+ *   end marker                → 0f 05
+ */
+static const unsigned char golden_cpu[] = {
+	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 3, 0, 0, 0, 1, 0, 0, 0,
+	4, 's', 'e', 'e', 'd', 2, '4', '2',
+	0x30, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19,
+	0x01, 0x00, 0x03,
+	0x00, 0xe8, 0x07, 0x02, 0x00,
+	0x1c, 0xe8, 0x07, 0x0d, 0x01, /* offset 40 */
+	0x0c, 0x00, 0xac, 0x02,       /* offset 45 */
+	0x0f, 0x05,                   /* offset 49 */
+};
+
+static void test_cpu_golden(void)
+{
+	const char *p = tpath("cpu.mmt.gz"), *t = tpath("cpu.mmt.txt"), *b = tpath("cpu2.mmt.gz");
+	struct trace_header h = { .version = 3 };
+	trace_meta_set(&h, "seed", "42");
+	struct sim_error err = { 0 };
+	const struct trace_record recs[] = {
+		{ .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 },
+		{ .time_ns = 1000, .kind = TR_FREE, .id = 5, .task = 12 },
+		{ .time_ns = 2000, .kind = TR_ALLOC, .id = 8, .gfp = 0xcc0, .task = 12 },
+		{ .time_ns = 3000, .kind = TR_CPU, .task = 13, .arg = 1 },
+		{ .time_ns = 3000, .kind = TR_CPU, .task = 13, .arg = 300 },
+	};
+	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
+		CHECK_EQ(trace_write(w, &recs[i], &err), 0);
+	CHECK_EQ(trace_commit(w, &err), 0);
+	size_t n;
+	unsigned char *d = gunzip(p, &n);
+	CHECK_EQ(n, sizeof(golden_cpu));
+	CHECK(n == sizeof(golden_cpu) && !memcmp(d, golden_cpu, n));
+	free(d);
+	/* the text lines; text and back to binary give the same bytes */
+	char line[TRACE_TEXT_LINE_MAX];
+	trace_record_format(&recs[3], line, sizeof(line));
+	CHECK_STR(line, "3000 cpu cpu=1 task=13");
+	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
+	char *text = tl_read_file(t, &n);
+	CHECK(text && !strncmp(text, "# mmsim-trace v3\n", 17));
+	CHECK(text && strstr(text, "\n3000 cpu cpu=300 task=13\n") != NULL);
+	free(text);
+	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
+	d = gunzip(b, &n);
+	CHECK(n == sizeof(golden_cpu) && !memcmp(d, golden_cpu, n));
+	free(d);
+	struct trace_reader *r = trace_open(t, &err);
+	CHECK(r != NULL);
+	struct trace_record rec;
+	size_t nr = 0;
+	while (r && trace_read(r, &rec, &err) == 1) {
+		CHECK(nr < ARRAY_SIZE(recs) && rec_eq(&rec, &recs[nr]));
+		nr++;
+	}
+	CHECK_EQ(nr, ARRAY_SIZE(recs));
+	trace_close(r);
+	/* A writer of the default version (2) refuses it: it would need version 3. */
+	struct trace_header h2 = { .version = TRACE_VERSION };
+	w = trace_create(p, TRACE_BINARY_GZ, &h2, &err);
+	CHECK(w != NULL);
+	if (w) {
+		CHECK_EQ(trace_write(w, &recs[0], &err), 0);
+		CHECK_EQ(trace_write(w, &recs[3], &err), -1);
+		CHECK(strstr(err.msg, "record 2: cpu record in a version 2 trace") != NULL);
+		trace_abort(w);
+	}
+	/* rejects in the binary form */
+	unsigned char g[sizeof(golden_cpu)];
+	struct {
+		size_t off;
+		unsigned char byte;
+		const char *want;
+	} cases[] = {
+		{ 8, 2, "record 4: unknown kind 12 (cpu) in a version 2 trace" },
+		{ 8, 1, "record 4: unknown kind 12 (cpu) in a version 1 trace" },
+		{ 40, 0x3c, "record 4: cpu record with a gfp" },
+		{ 40, 0x5c, "record 4: reserved bits in kind byte 0x5c" },
+	};
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		memcpy(g, golden_cpu, sizeof(g));
+		g[cases[c].off] = cases[c].byte;
+		write_file(p, g, sizeof(g));
+		expect_error(p, cases[c].want);
+	}
+	/* cpu 65536 = 80 80 04: beyond TRACE_CPU_MAX */
+	unsigned char big[sizeof(golden_cpu) + 1];
+	memcpy(big, golden_cpu, 44);
+	memcpy(big + 44, (const unsigned char[]){ 0x80, 0x80, 0x04, 0x0f, 0x04 }, 5);
+	write_file(p, big, 49);
+	expect_error(p, "record 4: cpu 65536 out of range");
+	/* cut before the cpu varint, and inside one */
+	write_file(p, golden_cpu, 44);
+	expect_error(p, "truncated at record 4 (in cpu)");
+	write_file(p, golden_cpu, 48);
+	expect_error(p, "truncated at record 5 (in cpu)");
+	remove(p);
+	remove(t);
+	remove(b);
 }
 
 /* Expect path to fail on open or read with code 65 and a message containing want. */
@@ -945,18 +1061,18 @@ static void test_version_magic(void)
 	const char *p = tpath("v.mmt.gz");
 	unsigned char g[sizeof(golden)];
 	memcpy(g, golden, sizeof(g));
-	g[8] = 3;
+	g[8] = 4;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 3, this mmsim reads 1 to 2");
+	expect_error(p, "version 4, this mmsim reads 1 to 3");
 	g[8] = 0;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 0, this mmsim reads 1 to 2");
-	g[8] = 3;
+	expect_error(p, "version 0, this mmsim reads 1 to 3");
+	g[8] = 4;
 	/* The same inside gzip. */
 	gzFile gz = gzopen(p, "wb");
 	gzwrite(gz, g, sizeof(g));
 	gzclose(gz);
-	expect_error(p, "version 3, this mmsim reads 1 to 2");
+	expect_error(p, "version 4, this mmsim reads 1 to 3");
 	memcpy(g, golden, sizeof(g));
 	g[0] = 'X';
 	write_file(p, g, sizeof(g));
@@ -966,9 +1082,9 @@ static void test_version_magic(void)
 	write_file(p, "MMSIM", 5);
 	expect_error(p, "truncated in the header");
 	write_file(p, "# mmsim-trace v7\n", 17);
-	expect_error(p, "version 7, this mmsim reads 1 to 2");
+	expect_error(p, "version 7, this mmsim reads 1 to 3");
 	write_file(p, "# mmsim-trace v0\n", 17);
-	expect_error(p, "version 0, this mmsim reads 1 to 2");
+	expect_error(p, "version 0, this mmsim reads 1 to 3");
 	write_file(p, "# some other file\n", 18);
 	expect_error(p, "not an mmsim trace");
 	write_file(p, "\x1f\x8b\x08\x00garbage", 11);
@@ -1022,6 +1138,11 @@ static void test_text_errors(void)
 		{ "# mmsim-trace v2\n10 task task=1 after=2 after=3\n", "2:24: field 'after' given twice" },
 		{ "# mmsim-trace v1\n10 task task=2 after=1\n", "2:4: unknown record kind 'task' in a version 1 trace" },
 		{ "# mmsim-trace v2\n10 free id=1 after=3\n", "2:14: free has no field 'after'" },
+		{ "# mmsim-trace v2\n10 cpu cpu=1 task=2\n", "2:4: unknown record kind 'cpu' in a version 2 trace" },
+		{ "# mmsim-trace v3\n10 cpu cpu=65536 task=2\n", "2:12: cpu '65536' not in 0..65535" },
+		{ "# mmsim-trace v3\n10 cpu cpu=-1\n", "2:12: cpu '-1' not in 0..65535" },
+		{ "# mmsim-trace v3\n10 cpu task=2\n", "2:4: cpu needs cpu=" },
+		{ "# mmsim-trace v3\n10 cpu cpu=1 id=2\n", "2:14: cpu has no field 'id'" },
 	};
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		write_file(p, cases[c].text, strlen(cases[c].text));
@@ -1258,6 +1379,7 @@ int main(int argc, char **argv)
 	RUN(test_truncation);
 	RUN(test_corruption);
 	RUN(test_version_magic);
+	RUN(test_cpu_golden);
 	RUN(test_text_errors);
 	RUN(test_writer_atomic);
 	RUN(test_pipe);

@@ -419,7 +419,9 @@ int cmd_import(int argc, char **argv)
 		sim_error_set(&err, EX_SOFTWARE_, "out of memory");
 		goto err;
 	}
-	h->version = TRACE_VERSION;
+	/* Version 3 only for a trace that says on which CPU its tasks ran: the rest stays
+	 * readable by readers of version 2. */
+	h->version = s->by_kind[TR_CPU] ? 3 : TRACE_VERSION;
 	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
 	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
 		goto err;

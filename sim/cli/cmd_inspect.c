@@ -98,8 +98,8 @@ int cmd_inspect(int argc, char **argv)
 			st.nr_order[rec.order]++;
 			st.nr_alloc_pages += 1ull << rec.order;
 		}
-		/* COMPACT, SNAPSHOT and TASK carry no object; SNAPSHOT no task. */
-		if (rec.kind != TR_COMPACT && rec.kind != TR_SNAPSHOT && rec.kind != TR_TASK &&
+		/* COMPACT, SNAPSHOT, TASK and CPU carry no object; SNAPSHOT no task. */
+		if (rec.kind != TR_COMPACT && rec.kind != TR_SNAPSHOT && rec.kind != TR_TASK && rec.kind != TR_CPU &&
 		    set_add(&st.ids, rec.id) < 0)
 			goto nomem;
 		if (rec.kind != TR_SNAPSHOT && set_add(&st.tasks, rec.task) < 0)

@@ -301,6 +301,8 @@ struct import {
 	struct u64map regions;
 	/* tasks that issued records: pid -> index + 1 into names[] */
 	struct u64map task_idx;
+	/* record task -> 1 + the CPU its last `cpu` record named (0: none yet) */
+	struct u64map task_cpu;
 	struct import_task *names;
 	size_t nr_names, cap_names;
 };
@@ -579,6 +581,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->cma);
 	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
+	u64map_destroy(&im->task_cpu);
 	free(im->names);
 	free(im);
 }
@@ -612,9 +615,32 @@ static int note_task(struct import *im, const struct ftrace_event *ev, struct si
 	return 0;
 }
 
+/* A `cpu` record before rec when its event ran on another CPU than the task's last record
+ * (or it is the task's first): the replay then takes each record on the CPU the kernel ran
+ * it on, and the per-cpu lists fill and drain where they did.  An implied record. */
+static int emit_cpu(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
+		    struct sim_error *err)
+{
+	if (ev->cpu < 0 || ev->cpu > TRACE_CPU_MAX || rec->kind == TR_SNAPSHOT || rec->kind == TR_TASK)
+		return 0;
+	struct map_slot *c = map_get(&im->task_cpu, rec->task, 0);
+	if (!c)
+		return oom(err);
+	if (c->val == (uint64_t)ev->cpu + 1)
+		return 0;
+	c->val = (uint64_t)ev->cpu + 1;
+	struct trace_record r = { .time_ns = rec->time_ns, .kind = TR_CPU, .task = rec->task, .arg = ev->cpu };
+	im->st.nr_emitted++;
+	im->st.by_kind[TR_CPU]++;
+	im->st.implied++;
+	return im->emit(im->arg, &r, err);
+}
+
 static int emit(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
 		struct sim_error *err)
 {
+	if (emit_cpu(im, ev, rec, err))
+		return -1;
 	im->st.nr_emitted++;
 	im->st.by_kind[rec->kind]++;
 	if (note_task(im, ev, err))
@@ -1690,7 +1716,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 			fprintf(fp, "    %-36s %10" PRIu64 "\n", ftrace_event_names[i], s->by_event[i]);
 	fprintf(fp, "  emitted             %12" PRIu64 "  (+ %" PRIu64 " implied records: frees of "
 		"overlapped live objects, releases of failed cma_allocs, refault and pagecache hints, %" PRIu64
-		" compact_memory triggers)\n", from_events, s->implied, s->compact_trigger);
+		" compact_memory triggers, %" PRIu64 " cpu records)\n", from_events, s->implied, s->compact_trigger,
+		s->by_kind[TR_CPU]);
 	fprintf(fp, "    records by kind, implied included:\n");
 	for (unsigned k = 0; k < NR_TRACE_KINDS; k++)
 		if (s->by_kind[k])

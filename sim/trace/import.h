@@ -80,7 +80,7 @@ struct import_stats {
 	/* emitted */
 	uint64_t nr_emitted;                     /* all records emitted, implied included */
 	uint64_t by_kind[NR_TRACE_KINDS];        /* records emitted, by native kind */
-	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE / COMPACT / HINT, see docs */
+	uint64_t implied;                        /* synthetic FREE / CMA_RELEASE / COMPACT / HINT / CPU, see docs */
 	uint64_t compact_trigger;                /* COMPACT records: compact_memory writes */
 	/* dropped: effects and mechanism events */
 	uint64_t alloc_effect[NR_IMPORT_EFFECTS];

@@ -29,6 +29,7 @@ const char *const trace_kind_names[NR_TRACE_KINDS] = {
 	[TR_COMPACT] = "compact",
 	[TR_SNAPSHOT] = "snapshot",
 	[TR_TASK] = "task",
+	[TR_CPU] = "cpu",
 };
 _Static_assert(ARRAY_SIZE(trace_kind_names) == NR_TRACE_KINDS, "trace_kind_names");
 /* The binary kind byte keeps the kind in 4 bits, with 15 reserved for the end marker. */
@@ -67,12 +68,13 @@ const uint8_t trace_kind_fields[NR_TRACE_KINDS] = {
 	[TR_COMPACT] = TRF_TASK | TRF_ORDER | TRF_ARG,
 	[TR_SNAPSHOT] = TRF_ARG,
 	[TR_TASK] = TRF_TASK | TRF_ARG,
+	[TR_CPU] = TRF_TASK | TRF_ARG,
 };
 
-/* Version 1 fixed the first eleven kinds; version 2 added TASK. */
+/* Version 1 fixed the first eleven kinds; version 2 added TASK, version 3 CPU. */
 unsigned trace_kind_since(enum trace_kind kind)
 {
-	return kind == TR_TASK ? 2 : 1;
+	return kind == TR_CPU ? 3 : kind == TR_TASK ? 2 : 1;
 }
 
 /* ---- header meta ---------------------------------------------------------------- */
@@ -232,6 +234,11 @@ int trace_record_check(const struct trace_record *rec, struct sim_error *err)
 		if (trace_task_after(rec) == rec->task)
 			return sim_error_set(err, EX_DATAERR_, "task %" PRIu32 " after itself", rec->task);
 		break;
+	case TR_CPU:
+		if (rec->arg < 0 || rec->arg > TRACE_CPU_MAX)
+			return sim_error_set(err, EX_DATAERR_, "cpu %" PRId32 " not in 0..%d", rec->arg,
+					     TRACE_CPU_MAX);
+		break;
 	default:
 		break;
 	}
@@ -276,6 +283,9 @@ int trace_record_format(const struct trace_record *rec, char *buf, size_t len)
 		break;
 	case TR_TASK:
 		PUT(" after=%" PRIu32, trace_task_after(rec));
+		break;
+	case TR_CPU:
+		PUT(" cpu=%" PRId32, rec->arg);
 		break;
 	default:
 		break;
@@ -834,6 +844,9 @@ struct trace_writer *trace_create(const char *path, enum trace_encoding enc,
 		return NULL;
 	}
 	w->enc = enc;
+	/* The oldest version that has every kind the caller will write: readers of version 2
+	 * keep reading what has no CPU record. */
+	w->version = h->version > TRACE_VERSION && h->version <= TRACE_VERSION_MAX ? h->version : TRACE_VERSION;
 	w->buf = malloc(TRACE_BLOCK_SIZE);
 	if (enc != TRACE_TEXT) {
 		/* Level 1: on churn traces level 6 is 2.5× slower to write for 4 % smaller
@@ -878,6 +891,12 @@ int trace_write(struct trace_writer *w, const struct trace_record *rec, struct s
 		w->failed = true;
 		return sim_error_set(err, EX_DATAERR_, "%s: record %" PRIu64 ": %s", w->af.path,
 				     w->nr_records + 1, why.msg);
+	}
+	if (trace_kind_since(rec->kind) > w->version) {
+		w->failed = true;
+		return sim_error_set(err, EX_SOFTWARE_, "%s: record %" PRIu64 ": %s record in a version %" PRIu32
+				     " trace", w->af.path, w->nr_records + 1, trace_kind_names[rec->kind],
+				     w->version);
 	}
 	if (rec->time_ns < w->last_time_ns) {
 		w->failed = true;

@@ -21,6 +21,7 @@
  *   SNAPSHOT     time, arg=tag                         write /proc-format snapshots now
  *   TASK         time, task, arg=after pid (0: none)   first record of task; in closed replay
  *                                                      it starts when task `after` ended (v2)
+ *   CPU          time, task, arg=cpu (0..65535)        task's later records run on that CPU (v3)
  */
 #ifndef MMSIM_TRACE_H
 #define MMSIM_TRACE_H
@@ -28,10 +29,14 @@
 #include "../common.h"
 #include "../kernel/intent.h"
 
-/* Writers write TRACE_VERSION; readers accept TRACE_VERSION_MIN..TRACE_VERSION.  Each
- * version fixes the record vocabulary: version 1 has every kind but TASK. */
+/* Writers write TRACE_VERSION, or the header's version when it is above that (a trace
+ * holding a CPU record is version 3); readers accept TRACE_VERSION_MIN..TRACE_VERSION_MAX.
+ * Each version fixes the record vocabulary: version 1 has every kind but TASK and CPU,
+ * version 2 adds TASK, version 3 CPU. */
 #define TRACE_VERSION 2
 #define TRACE_VERSION_MIN 1
+#define TRACE_VERSION_MAX 3
+#define TRACE_CPU_MAX 65535 /* CPU records name CPUs 0..TRACE_CPU_MAX */
 #define TRACE_MAGIC "MMSIMTRC"
 
 enum trace_kind {
@@ -47,10 +52,11 @@ enum trace_kind {
 	TR_COMPACT,
 	TR_SNAPSHOT,
 	TR_TASK,
+	TR_CPU,
 	NR_TRACE_KINDS
 };
 /* Names as written in .mmt.txt: "alloc", "free", "access", "dirty", "pin", "unpin",
- * "hint", "cma_alloc", "cma_release", "compact", "snapshot", "task". */
+ * "hint", "cma_alloc", "cma_release", "compact", "snapshot", "task", "cpu". */
 extern const char *const trace_kind_names[NR_TRACE_KINDS];
 
 /* Text spellings of the intent kinds (enum trace_pin_kind, enum trace_hint_kind and
@@ -76,8 +82,8 @@ static inline uint32_t trace_task_after(const struct trace_record *rec)
 	return (uint32_t)rec->arg;
 }
 
-/* The trace version that introduced kind (1, or 2 for TASK): a trace of an older
- * version holding such a record is rejected. */
+/* The trace version that introduced kind (1, 2 for TASK, 3 for CPU): a trace of an
+ * older version holding such a record is rejected. */
 unsigned trace_kind_since(enum trace_kind kind);
 
 /* One header key/value, e.g. provenance ("generator", "churn"), ("seed", "42"),
@@ -90,7 +96,8 @@ struct trace_meta {
 
 #define TRACE_MAX_META 256
 struct trace_header {
-	uint32_t version; /* read: the file's (TRACE_VERSION_MIN..TRACE_VERSION); written: TRACE_VERSION */
+	uint32_t version; /* read: the file's (TRACE_VERSION_MIN..TRACE_VERSION_MAX); written:
+			   * this if above TRACE_VERSION (at most TRACE_VERSION_MAX), else TRACE_VERSION */
 	uint32_t nr_meta;
 	struct trace_meta meta[TRACE_MAX_META];
 };

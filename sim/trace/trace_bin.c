@@ -100,9 +100,9 @@ int trace_bin_open(struct trace_reader *r, struct sim_error *err)
 		return trace_reader_fail(r, err, EX_DATAERR_, "truncated in the header");
 	const unsigned char *p = r->buf + r->pos;
 	uint32_t version = get_le32(p + 8);
-	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION)
+	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION_MAX)
 		return trace_reader_fail(r, err, EX_DATAERR_, "version %" PRIu32 ", this mmsim reads %d to %d",
-					 version, TRACE_VERSION_MIN, TRACE_VERSION);
+					 version, TRACE_VERSION_MIN, TRACE_VERSION_MAX);
 	uint32_t nr_meta = get_le32(p + 12);
 	if (nr_meta > TRACE_MAX_META)
 		return trace_reader_fail(r, err, EX_DATAERR_, "header has %" PRIu32 " keys, at most %d",
@@ -201,8 +201,8 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 					 recno, kind);
 	if (trace_kind_since(kind) > r->hdr.version)
 		return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64
-					 ": unknown kind %u in a version %" PRIu32 " trace", recno, kind,
-					 r->hdr.version);
+					 ": unknown kind %u (%s) in a version %" PRIu32 " trace", recno, kind,
+					 trace_kind_names[kind], r->hdr.version);
 	unsigned used = trace_kind_fields[kind];
 
 #define GET(field)                                     \
@@ -296,6 +296,12 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 			goto bad_field;
 		rec->arg = (int32_t)(uint32_t)v;
 		goto check;
+	case TR_CPU:
+		GET("cpu");
+		if (v > TRACE_CPU_MAX)
+			goto bad_field;
+		rec->arg = (int32_t)v;
+		break;
 	default:
 		break;
 	}
@@ -329,7 +335,7 @@ int trace_bin_begin(struct trace_writer *w, const struct trace_header *h, struct
 {
 	unsigned char fixed[TRB_HEADER_FIXED], *p = fixed;
 	memcpy(p, TRACE_MAGIC, 8);
-	p = put_le32(p + 8, TRACE_VERSION);
+	p = put_le32(p + 8, w->version);
 	put_le32(p, h->nr_meta);
 	if (trace_writer_put(w, fixed, sizeof(fixed), err) < 0)
 		return -1;
@@ -394,6 +400,9 @@ int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, stru
 		break;
 	case TR_TASK:
 		p = put_uvarint(p, trace_task_after(rec));
+		break;
+	case TR_CPU:
+		p = put_uvarint(p, (uint64_t)rec->arg);
 		break;
 	default:
 		break;

@@ -111,6 +111,7 @@ struct trace_writer {
 	size_t len;
 	uint64_t block_first;
 	uint64_t nr_records;
+	uint32_t version; /* written in the header: records of later kinds are refused */
 	bool failed;
 	sim_ns_t last_time_ns;
 	uint64_t last_id, last_alloc_id;

@@ -96,9 +96,9 @@ int trace_text_open(struct trace_reader *r, struct sim_error *err)
 			return trace_reader_fail(r, err, EX_DATAERR_, "not an mmsim trace");
 		version = version * 10 + (unsigned long)(l.s[i] - '0');
 	}
-	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION)
+	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION_MAX)
 		return trace_reader_fail(r, err, EX_DATAERR_, "version %lu, this mmsim reads %d to %d",
-					 version, TRACE_VERSION_MIN, TRACE_VERSION);
+					 version, TRACE_VERSION_MIN, TRACE_VERSION_MAX);
 	r->hdr.version = (uint32_t)version;
 	consume_line(r, &l);
 
@@ -275,6 +275,7 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 			       : kind == TR_COMPACT		  ? "zone"
 			       : kind == TR_SNAPSHOT		  ? "tag"
 			       : kind == TR_TASK		  ? "after"
+			       : kind == TR_CPU			  ? "cpu"
 								  : NULL;
 	unsigned seen = 0;
 	size_t arg_col = tok[1].col, task_col = tok[1].col; /* their values' columns, once given */
@@ -375,6 +376,11 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 				if (!parse_u64(v, vlen, UINT32_MAX, &u))
 					goto bad_value;
 				rec->arg = (int32_t)(uint32_t)u;
+			} else if (kind == TR_CPU) {
+				if (!parse_u64(v, vlen, TRACE_CPU_MAX, &u))
+					return text_fail(r, err, vcol, "cpu '%.*s' not in 0..%d", (int)vlen, v,
+							 TRACE_CPU_MAX);
+				rec->arg = (int32_t)u;
 			} else {
 				if (!parse_i64(v, vlen, INT32_MIN, INT32_MAX, &s))
 					goto bad_value;
@@ -448,7 +454,7 @@ int trace_text_read(struct trace_reader *r, struct trace_record *rec, struct sim
 int trace_text_begin(struct trace_writer *w, const struct trace_header *h, struct sim_error *err)
 {
 	char line[512];
-	int n = snprintf(line, sizeof(line), "# mmsim-trace v%d\n", TRACE_VERSION);
+	int n = snprintf(line, sizeof(line), "# mmsim-trace v%" PRIu32 "\n", w->version);
 	if (trace_writer_put(w, line, (size_t)n, err) < 0)
 		return -1;
 	for (uint32_t i = 0; i < h->nr_meta; i++) {

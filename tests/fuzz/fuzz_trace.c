@@ -31,7 +31,7 @@ static int mem_fd(const void *data, size_t size)
 static void check_text_form(const struct trace_record *rec)
 {
 	char text[64 + TRACE_TEXT_LINE_MAX];
-	int n = snprintf(text, sizeof(text), "# mmsim-trace v%d\n", TRACE_VERSION);
+	int n = snprintf(text, sizeof(text), "# mmsim-trace v%d\n", TRACE_VERSION_MAX);
 	n += trace_record_format(rec, text + n, sizeof(text) - (size_t)n);
 	int fd = mem_fd(text, (size_t)n);
 	if (fd < 0)
