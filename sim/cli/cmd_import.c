@@ -151,9 +151,8 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 				   swap_pages) < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
-	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; the replay keeps each task on one CPU and the "
-			"daemons on CPU 0, and tuned lists then run away (docs/import.md \"Per-cpu lists\"): "
-			"true to try\n",
+	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; tuned, the replay's lists run away "
+			"(docs/import.md \"Per-cpu lists\"): true to try\n",
 		    autotune > 0 || (autotune < 0 && zi.pcp_high_bounds) ? "the captured kernel tunes pcp high (6.7+: "
 									    : "pcp high is not tuned (",
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
