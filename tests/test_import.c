@@ -44,26 +44,6 @@ struct recs {
 	size_t nr_cpu;
 };
 
-static int collect(void *arg, const struct trace_record *rec, struct sim_error *err)
-{
-	struct recs *b = arg;
-	(void)err;
-	if (rec->kind == TR_CPU) {
-		if (b->nr_cpu < ARRAY_SIZE(b->cpu))
-			b->cpu[b->nr_cpu] = *rec;
-		b->nr_cpu++;
-		return 0;
-	}
-	if (b->nr == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 1024;
-		b->r = realloc(b->r, b->cap * sizeof(*b->r));
-		if (!b->r)
-			abort();
-	}
-	b->r[b->nr++] = *rec;
-	return 0;
-}
-
 /* Every record in r, `cpu` records in their place among the others. */
 static int collect_all(void *arg, const struct trace_record *rec, struct sim_error *err)
 {
@@ -77,6 +57,19 @@ static int collect_all(void *arg, const struct trace_record *rec, struct sim_err
 	}
 	b->r[b->nr++] = *rec;
 	return 0;
+}
+
+/* Every record but `cpu` ones, which are kept apart in b->cpu (the first 16). */
+static int collect(void *arg, const struct trace_record *rec, struct sim_error *err)
+{
+	struct recs *b = arg;
+	if (rec->kind == TR_CPU) {
+		if (b->nr_cpu < ARRAY_SIZE(b->cpu))
+			b->cpu[b->nr_cpu] = *rec;
+		b->nr_cpu++;
+		return 0;
+	}
+	return collect_all(arg, rec, err);
 }
 
 /* Import path into recs; returns the import (caller frees) or NULL. */

@@ -452,11 +452,54 @@ static const unsigned char golden_task[] = {
 	0x0f, 0x04,                   /* offset 45 */
 };
 
+/* Write recs[0..nr) to p, binary, with header version v and "seed" = "42", and check the
+ * decompressed stream is golden[0..len); false when the writer could not be made. */
+static bool write_golden(const char *p, uint32_t v, const struct trace_record *recs, size_t nr,
+			 const unsigned char *want, size_t len)
+{
+	struct trace_header h = { .version = v };
+	trace_meta_set(&h, "seed", "42");
+	struct sim_error err = { 0 };
+	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return false;
+	for (size_t i = 0; i < nr; i++)
+		CHECK_EQ(trace_write(w, &recs[i], &err), 0);
+	CHECK_EQ(trace_commit(w, &err), 0);
+	size_t n;
+	unsigned char *d = gunzip(p, &n);
+	CHECK_EQ(n, len);
+	CHECK(n == len && !memcmp(d, want, n));
+	free(d);
+	return true;
+}
+
+/* One byte of a golden stream changed, and the error its reader must give. */
+struct corruption {
+	size_t off;
+	unsigned char byte;
+	const char *want;
+};
+
+/* Each corruption of golden[0..len) written to p must be refused with its message. */
+static void expect_corruptions(const char *p, const unsigned char *golden_stream, size_t len,
+			       const struct corruption *cases, size_t nr)
+{
+	unsigned char *g = malloc(len);
+	CHECK(g != NULL);
+	for (size_t c = 0; g && c < nr; c++) {
+		memcpy(g, golden_stream, len);
+		g[cases[c].off] = cases[c].byte;
+		write_file(p, g, len);
+		expect_error(p, cases[c].want);
+	}
+	free(g);
+}
+
 static void test_task_golden(void)
 {
 	const char *p = tpath("task.mmt.gz"), *t = tpath("task.mmt.txt");
-	struct trace_header h = { .version = TRACE_VERSION };
-	trace_meta_set(&h, "seed", "42");
 	struct sim_error err = { 0 };
 	const struct trace_record recs[] = {
 		{ .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 },
@@ -464,18 +507,8 @@ static void test_task_golden(void)
 		{ .time_ns = 2000, .kind = TR_ALLOC, .id = 8, .gfp = 0xcc0, .task = 12 },
 		{ .time_ns = 3000, .kind = TR_TASK, .task = 13, .arg = 12 },
 	};
-	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h, &err);
-	CHECK(w != NULL);
-	if (!w)
+	if (!write_golden(p, TRACE_VERSION, recs, ARRAY_SIZE(recs), golden_task, sizeof(golden_task)))
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
-		CHECK_EQ(trace_write(w, &recs[i], &err), 0);
-	CHECK_EQ(trace_commit(w, &err), 0);
-	size_t n;
-	unsigned char *d = gunzip(p, &n);
-	CHECK_EQ(n, sizeof(golden_task));
-	CHECK(n == sizeof(golden_task) && !memcmp(d, golden_task, n));
-	free(d);
 	/* its text line, and the text form read back to the same record */
 	char line[TRACE_TEXT_LINE_MAX];
 	trace_record_format(&recs[3], line, sizeof(line));
@@ -493,23 +526,13 @@ static void test_task_golden(void)
 	CHECK_EQ(nr, ARRAY_SIZE(recs));
 	trace_close(r);
 	/* rejects in the binary form */
-	unsigned char g[sizeof(golden_task)];
-	struct {
-		size_t off;
-		unsigned char byte;
-		const char *want;
-	} cases[] = {
+	const struct corruption cases[] = {
 		{ 44, 0x0d, "record 4: task 13 after itself" },
 		{ 43, 0x0c, "record 4: task 12 after itself" },
 		{ 43, 0x00, "record 4: task record of task 0 (0 is no task)" },
 		{ 8, 1, "record 4: unknown kind 11 (task) in a version 1 trace" },
 	};
-	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		memcpy(g, golden_task, sizeof(g));
-		g[cases[c].off] = cases[c].byte;
-		write_file(p, g, sizeof(g));
-		expect_error(p, cases[c].want);
-	}
+	expect_corruptions(p, golden_task, sizeof(golden_task), cases, ARRAY_SIZE(cases));
 	/* after beyond 32 bits: 2^32 = 80 80 80 80 10 */
 	unsigned char big[sizeof(golden_task) + 4];
 	memcpy(big, golden_task, 44);
@@ -544,8 +567,6 @@ static const unsigned char golden_cpu[] = {
 static void test_cpu_golden(void)
 {
 	const char *p = tpath("cpu.mmt.gz"), *t = tpath("cpu.mmt.txt"), *b = tpath("cpu2.mmt.gz");
-	struct trace_header h = { .version = 3 };
-	trace_meta_set(&h, "seed", "42");
 	struct sim_error err = { 0 };
 	const struct trace_record recs[] = {
 		{ .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 },
@@ -554,18 +575,11 @@ static void test_cpu_golden(void)
 		{ .time_ns = 3000, .kind = TR_CPU, .task = 13, .arg = 1 },
 		{ .time_ns = 3000, .kind = TR_CPU, .task = 13, .arg = 300 },
 	};
-	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h, &err);
-	CHECK(w != NULL);
-	if (!w)
+	if (!write_golden(p, 3, recs, ARRAY_SIZE(recs), golden_cpu, sizeof(golden_cpu)))
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(recs); i++)
-		CHECK_EQ(trace_write(w, &recs[i], &err), 0);
-	CHECK_EQ(trace_commit(w, &err), 0);
 	size_t n;
-	unsigned char *d = gunzip(p, &n);
-	CHECK_EQ(n, sizeof(golden_cpu));
-	CHECK(n == sizeof(golden_cpu) && !memcmp(d, golden_cpu, n));
-	free(d);
+	unsigned char *d;
+	struct trace_writer *w;
 	/* the text lines; text and back to binary give the same bytes */
 	char line[TRACE_TEXT_LINE_MAX];
 	trace_record_format(&recs[3], line, sizeof(line));
@@ -600,23 +614,13 @@ static void test_cpu_golden(void)
 		trace_abort(w);
 	}
 	/* rejects in the binary form */
-	unsigned char g[sizeof(golden_cpu)];
-	struct {
-		size_t off;
-		unsigned char byte;
-		const char *want;
-	} cases[] = {
+	const struct corruption cases[] = {
 		{ 8, 2, "record 4: unknown kind 12 (cpu) in a version 2 trace" },
 		{ 8, 1, "record 4: unknown kind 12 (cpu) in a version 1 trace" },
 		{ 40, 0x3c, "record 4: cpu record with a gfp" },
 		{ 40, 0x5c, "record 4: reserved bits in kind byte 0x5c" },
 	};
-	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		memcpy(g, golden_cpu, sizeof(g));
-		g[cases[c].off] = cases[c].byte;
-		write_file(p, g, sizeof(g));
-		expect_error(p, cases[c].want);
-	}
+	expect_corruptions(p, golden_cpu, sizeof(golden_cpu), cases, ARRAY_SIZE(cases));
 	/* cpu 65536 = 80 80 04: beyond TRACE_CPU_MAX */
 	unsigned char big[sizeof(golden_cpu) + 1];
 	memcpy(big, golden_cpu, 44);
