@@ -393,15 +393,15 @@ int cmd_import(int argc, char **argv)
 		    (nr_evicted = import_prefill_evictions(in, &ro, &zi, &census, &err)) < 0)
 			goto err;
 		/* Refaults of pages evicted before the capture, from its counters. */
-		int64_t refault = 0, activate = 0;
-		bool have_r = false, have_a = false;
+		static const char *const names[] = { "workingset_refault_file", "workingset_activate_file" };
+		int64_t d[2] = { 0, 0 };
+		bool have[2] = { false, false };
 		if (nr_evicted >= 0 && vm_before && vm_after &&
-		    (import_vmstat_delta(vm_before, vm_after, "workingset_refault_file", &refault, &have_r, &err) ||
-		     import_vmstat_delta(vm_before, vm_after, "workingset_activate_file", &activate, &have_a, &err)))
+		    import_vmstat_deltas(vm_before, vm_after, names, 2, d, have, &err))
 			goto err;
-		if (have_r && have_a && refault > 0 && activate > 0) {
+		if (have[0] && have[1] && d[0] > 0 && d[1] > 0) {
 			io.refault_candidates = census.candidates;
-			io.refault_seeded = import_untraced_refaults(&census, (uint64_t)refault, (uint64_t)activate,
+			io.refault_seeded = import_untraced_refaults(&census, (uint64_t)d[0], (uint64_t)d[1],
 								     &refault_untraced);
 		}
 		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))

@@ -791,6 +791,14 @@ static bool thp_fault_gfp(gfp_t gfp, int order)
 	return order == IMPORT_THP_ORDER && (gfp & marks) == marks;
 }
 
+/* A THP fault's own mask: its first attempt under the default memory policy adds
+ * __GFP_THISNODE | __GFP_NORETRY (alloc_pages_mpol, 6.12), which the simulator adds when it
+ * makes that attempt itself (page_alloc.c). */
+static gfp_t thp_fault_own_mask(gfp_t gfp)
+{
+	return gfp & ~(gfp_t)(__GFP_THISNODE | __GFP_NORETRY);
+}
+
 static int thp_fault_end(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *f = map_find(&im->thp_failed, ev->pid, 0);
@@ -813,18 +821,19 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 {
 	struct import_stats *st = &im->st;
 	end_manual_compact(im, ev);
-	if (effect_cause(im, ev) < 0 && thp_fault_end(im, ev, err))
+	int cause = effect_cause(im, ev);
+	if (cause < 0 && thp_fault_end(im, ev, err))
 		return -1;
 	if (ev->pfn == FTRACE_PFN_NONE) {
 		/* A failed request leaves nothing to free; the fallback that follows (e.g.
 		 * order 0 after a failed THP) is traced as its own allocation. */
 		st->alloc_failed++;
 		st->obs[OBS_ALLOC_FAIL]++;
-		if (thp_fault_gfp(ev->gfp, ev->order) && effect_cause(im, ev) < 0) {
+		if (cause < 0 && thp_fault_gfp(ev->gfp, ev->order)) {
 			struct map_slot *f = map_get(&im->thp_failed, ev->pid, 0);
 			if (!f)
 				return oom(err);
-			f->val = ev->gfp & ~(gfp_t)(__GFP_THISNODE | __GFP_NORETRY);
+			f->val = thp_fault_own_mask(ev->gfp);
 		}
 		return 0;
 	}
@@ -845,14 +854,12 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 			return -1;
 	}
 
-	/* A THP fault's first attempt under the default memory policy carries __GFP_THISNODE |
-	 * __GFP_NORETRY on top of the fault's mask (alloc_pages_mpol, 6.12); the simulator
-	 * makes that attempt itself (page_alloc.c), so the record keeps the fault's own mask.
-	 * (With defrag=always a fault outside a MADV_HUGEPAGE region has __GFP_NORETRY of its
-	 * own, which this drops: such a fault retries after reclaim in the replay.) */
-	const gfp_t thp_marks = __GFP_NOMEMALLOC | __GFP_COMP | __GFP_MOVABLE;
-	if (order == IMPORT_THP_ORDER && (gfp & thp_marks) == thp_marks && (gfp & __GFP_THISNODE))
-		gfp &= ~(gfp_t)(__GFP_THISNODE | __GFP_NORETRY);
+	/* A THP fault's first attempt: the record keeps the fault's own mask, the simulator
+	 * makes that attempt itself.  (With defrag=always a fault outside a MADV_HUGEPAGE
+	 * region has __GFP_NORETRY of its own, which this drops: such a fault retries after
+	 * reclaim in the replay.) */
+	if (thp_fault_gfp(gfp, ev->order) && (gfp & __GFP_THISNODE))
+		gfp = thp_fault_own_mask(gfp);
 
 	/* The trace's migratetype= is the pcp list or block the page came from: a cross-check
 	 * of our gfp -> migratetype mapping, not an input to it (model.md §8.7). */
@@ -869,14 +876,13 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		return oom(err);
 	uint64_t gen = (s->val & PS_GEN_MASK) + 1;
 	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE | (gfp & __GFP_WRITE ? PS_WRITE : 0) |
-		 (gfp_migratetype(gfp) != MIGRATE_MOVABLE ? PS_UNMOVABLE : 0);
+		 (want != MIGRATE_MOVABLE ? PS_UNMOVABLE : 0);
 	if (order) {
 		struct map_slot *r = map_get(&im->regions, ev->pfn >> MAX_PAGE_ORDER, 0);
 		if (!r)
 			return oom(err);
 		r->val++;
 	}
-	int cause = effect_cause(im, ev);
 	if (cause >= 0) {
 		s->val |= PS_EFFECT;
 		st->alloc_effect[cause]++;
@@ -1018,9 +1024,9 @@ static uint64_t folio_pages(const struct ftrace_event *ev)
  * for refaults of pages evicted before the capture (import_untraced_refaults), of which
  * every (candidates / seeded)-th is written as HINT refault on the new page's object.
  * The first pass counted the candidates the same way, in file order. */
-static int seeded_refault(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+static int seeded_refault(struct import *im, const struct ftrace_event *ev, const struct map_slot *s,
+			  struct sim_error *err)
 {
-	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
 	if (!s || (s->val & PS_WRITE))
 		return 0;
 	/* Pages, as the counters count them: after p candidate pages, p × seeded /
@@ -1059,26 +1065,28 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		if (!m)
 			return oom(err);
 		m->val = ev->pfn;
+		/* the page's allocation, when the workload's own (an object was emitted);
+		 * emit() leaves the pfn map alone, so s stays valid */
+		struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+		bool own = s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT);
 		/* A page cache page allocated unmovable (a block device's metadata): the
 		 * simulator puts only movable allocations on the LRU by themselves. */
-		struct map_slot *u = map_find(&im->pfns, ev->pfn, 0);
-		if (u && (u->val & PS_UNMOVABLE) && (u->val & PS_LIVE) && !(u->val & PS_EFFECT) && cause < 0) {
+		if (own && (s->val & PS_UNMOVABLE) && cause < 0) {
 			im->st.pagecache_unmovable++;
 			im->st.implied++;
 			struct trace_record h = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
-						  .id = slot_id(im, ev->pfn, u->val), .arg = HINT_PAGECACHE };
+						  .id = slot_id(im, ev->pfn, s->val), .arg = HINT_PAGECACHE };
 			if (emit(im, ev, &h, err))
 				return -1;
 		}
-		if (first && seeded_refault(im, ev, err))
+		if (first && seeded_refault(im, ev, s, err))
 			return -1;
 		/* A page of a file offset that reclaim evicted: the workload touches that
 		 * object again (a refault: the simulator's shadow entry decides how it comes
 		 * back).  The new page's allocation, already emitted, is undone and the page
 		 * stands for the old object from now on. */
 		struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index);
-		struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
-		if (!e || cause >= 0 || !s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT))
+		if (!e || cause >= 0 || !own)
 			return 0;
 		uint64_t old_id = e->val, new_id = slot_id(im, ev->pfn, s->val), gen = s->val & PS_GEN_MASK;
 		map_del(&im->evicted, e);
@@ -2577,28 +2585,26 @@ uint64_t import_untraced_refaults(const struct import_refault_census *rc, uint64
 	return MIN(n, rc->candidates);
 }
 
-int import_vmstat_delta(const char *before, const char *after, const char *name, int64_t *delta,
-			bool *found, struct sim_error *err)
+int import_vmstat_deltas(const char *before, const char *after, const char *const *names, size_t n,
+			 int64_t *delta, bool *found, struct sim_error *err)
 {
 	int rc = -1;
-	*found = false;
-	*delta = 0;
 	struct vmstat *b, *a;
 	if (read_vmstat_pair(before, after, &b, &a, err))
 		goto out;
 	const struct vmstat *v[2] = { b, a };
-	uint64_t val[2];
-	unsigned have = 0;
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < v[k]->nr; i++)
-			if (!strcmp(v[k]->item[i].name, name)) {
-				val[k] = v[k]->item[i].value;
-				have |= 1u << k;
-				break;
-			}
-	if (have == 3) {
-		*found = true;
-		*delta = (int64_t)(val[1] - val[0]);
+	for (size_t k = 0; k < n; k++) {
+		uint64_t val[2];
+		unsigned have = 0;
+		for (int w = 0; w < 2; w++)
+			for (size_t i = 0; i < v[w]->nr; i++)
+				if (!strcmp(v[w]->item[i].name, names[k])) {
+					val[w] = v[w]->item[i].value;
+					have |= 1u << w;
+					break;
+				}
+		found[k] = have == 3;
+		delta[k] = found[k] ? (int64_t)(val[1] - val[0]) : 0;
 	}
 	rc = 0;
 out:

@@ -247,9 +247,10 @@ struct import_refault_census {
  * HINT refault records to write, at most rc->candidates; *untraced = R - readds. */
 uint64_t import_untraced_refaults(const struct import_refault_census *rc, uint64_t refault_file,
 				  uint64_t activate_file, uint64_t *untraced);
-/* One /proc/vmstat delta (after - before) by name; *found false when either lacks it. */
-int import_vmstat_delta(const char *before, const char *after, const char *name, int64_t *delta,
-			bool *found, struct sim_error *err);
+/* The /proc/vmstat deltas (after - before) of names[0..n), read once: found[k] false (and
+ * delta[k] 0) where either file lacks names[k]. */
+int import_vmstat_deltas(const char *before, const char *after, const char *const *names, size_t n,
+			 int64_t *delta, bool *found, struct sim_error *err);
 
 /* A first pass over the capture at path for the page cache's folio sizes: every
  * mm_filemap_delete_from_page_cache of a pfn that no earlier mm_page_alloc or
