@@ -71,16 +71,12 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 		rs->stall_refault_ns += lat;
 	}
 	if (shadow) {
-		count_vm_events(mm, anon ? VM_WORKINGSET_REFAULT_ANON : VM_WORKINGSET_REFAULT_FILE, nr);
+		workingset_count_refault(mm, anon, nr, activate);
 		/* lru_note_cost_refault: refaults make that type costlier to reclaim. */
 		if (anon)
 			rs->anon_cost += nr;
 		else
 			rs->file_cost += nr;
-		if (activate) {
-			count_vm_events(mm, anon ? VM_WORKINGSET_ACTIVATE_ANON : VM_WORKINGSET_ACTIVATE_FILE, nr);
-			rs->nonresident_age += nr;
-		}
 	}
 	e = workingset_find(rs, id); /* the map may have grown */
 	if (e) {

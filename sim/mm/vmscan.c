@@ -1151,9 +1151,7 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 		lru_del(mm, pfn);
 		p->flags |= PF_ACTIVE;
 		lru_add(mm, pfn, false);
-		mm->reclaim->nonresident_age += nr;
-		count_vm_events(mm, VM_WORKINGSET_REFAULT_FILE, nr);
-		count_vm_events(mm, VM_WORKINGSET_ACTIVATE_FILE, nr);
+		workingset_count_refault(mm, false, nr, true);
 		count_vm_events(mm, VM_MMSIM_REFAULT_UNTRACED, nr);
 		return true;
 	}

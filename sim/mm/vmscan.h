@@ -335,6 +335,9 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head,
 		      struct nonres_entry *e /* or NULL */);
 /* Refault test for a shadow: true when the page should start on the active list. */
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file);
+/* workingset_refault's counts for a refault of nr pages, and, activated, its activation,
+ * which also ages the workingset clock (workingset_age_nonresident). */
+void workingset_count_refault(struct mm *mm, bool anon, uint64_t nr, bool activate);
 gfp_t workingset_default_gfp(bool anon, unsigned order);
 
 /* Swap: allocate a slot for a resident anon head and start its write. */

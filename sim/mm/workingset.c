@@ -164,3 +164,12 @@ bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool fi
 	}
 	return distance <= ws;
 }
+
+void workingset_count_refault(struct mm *mm, bool anon, uint64_t nr, bool activate)
+{
+	count_vm_events(mm, anon ? VM_WORKINGSET_REFAULT_ANON : VM_WORKINGSET_REFAULT_FILE, nr);
+	if (activate) {
+		count_vm_events(mm, anon ? VM_WORKINGSET_ACTIVATE_ANON : VM_WORKINGSET_ACTIVATE_FILE, nr);
+		mm->reclaim->nonresident_age += nr;
+	}
+}
