@@ -227,6 +227,12 @@ static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *p
  * the list to 4 batches; a zone under its high watermark (ZONE_BELOW_HIGH) lowers it by the
  * run of frees but drains only above max(count, high_min); otherwise a list that overflows
  * raises it to hold the run plus a batch. */
+/* high lowered by `by`, not below high_min */
+static void lower_high(struct per_cpu_pages *pcp, uint64_t high, uint64_t by)
+{
+	pcp->high = (uint32_t)MAX(high > by ? high - by : 0, (uint64_t)pcp->high_min);
+}
+
 static uint64_t nr_pcp_high(struct zone *z, struct per_cpu_pages *pcp, bool free_high)
 {
 	uint64_t batch = pcp->batch, high = clamp_high(pcp); /* as nr_pcp_alloc: within the bounds */
@@ -234,18 +240,17 @@ static uint64_t nr_pcp_high(struct zone *z, struct per_cpu_pages *pcp, bool free
 	if (!high)
 		return 0;
 	if (free_high) {
-		uint64_t less = batch << PCP_BATCH_SCALE_MAX;
-		pcp->high = (uint32_t)MAX(high > less ? high - less : 0, (uint64_t)pcp->high_min);
+		lower_high(pcp, high, batch << PCP_BATCH_SCALE_MAX);
 		return 0;
 	}
 	if (z->reclaim_active) {
-		pcp->high = (uint32_t)MAX(high > free_count ? high - free_count : 0, (uint64_t)pcp->high_min);
+		lower_high(pcp, high, free_count);
 		return MIN(batch << 2, (uint64_t)pcp->high);
 	}
 	if (pcp->high_min == pcp->high_max)
 		return high;
 	if (z->below_high) {
-		pcp->high = (uint32_t)MAX(high > free_count ? high - free_count : 0, (uint64_t)pcp->high_min);
+		lower_high(pcp, high, free_count);
 		return MAX(pcp->count, (uint64_t)pcp->high_min);
 	}
 	if (pcp->count >= high) {
