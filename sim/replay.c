@@ -61,17 +61,8 @@ static __attribute__((noinline)) struct sim_task *task_get_slow(struct sim *s, u
 {
 	struct sim_task *t = task_add(s, task);
 	if (task < TASK_DIRECT_MAX) {
-		if (task >= s->cap_direct) {
-			uint32_t cap = s->cap_direct ? s->cap_direct : 64;
-			while (cap <= task)
-				cap *= 2;
-			struct sim_task **v = realloc(s->task_direct, cap * sizeof(*v));
-			if (!v)
-				abort();
-			memset(v + s->cap_direct, 0, (cap - s->cap_direct) * sizeof(*v));
-			s->task_direct = v;
-			s->cap_direct = cap;
-		}
+		if (sim_grow(&s->task_direct, &s->cap_direct, (size_t)task + 1, sizeof(*s->task_direct), 64))
+			abort();
 		s->task_direct[task] = t;
 	}
 	return t;

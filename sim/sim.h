@@ -88,7 +88,7 @@ struct sim {
 	/* task < cap_direct: task_direct[task] is its entry (NULL until its first record), so
 	 * the per-record lookup of the usual small pids is one load. */
 	struct sim_task **task_direct;
-	uint32_t cap_direct;
+	size_t cap_direct;
 	struct sim_task **tasks;
 	uint32_t nr_tasks, cap_tasks;
 	uint32_t nr_blocked;
