@@ -415,6 +415,63 @@ static void test_refault(void)
 	free(rs.r);
 }
 
+/* A swap-in.  The task's write faults at 0x7000 and 0x8000 (first touch) allocate pfns
+ * 0x100 and 0x101 (GFP_HIGHUSER_MOVABLE | __GFP_ZERO: objects A and B); kswapd frees
+ * both (swapped out: effects, A and B stay in the native trace).  The task faults at
+ * 0x7000 again: an ACCESS of A at once.  The page swapin_readahead allocates for it
+ * (pfn 0x300, GFP_HIGHUSER_MOVABLE) is no new object: it stands for A, so the task's
+ * next fault at 0x7000 is an ACCESS of A and its exit's free of 0x300 frees A.  A fault
+ * on 0x9000 (never touched) binds its zeroed page as a new object C.  B, never faulted
+ * again, stays live.  Records: ALLOC A, ALLOC B, ACCESS A (t 5), ACCESS A (t 7),
+ * ALLOC C (t 9), FREE A (t 10). */
+static void test_swapin(void)
+{
+	struct recs rs;
+	const uint64_t A = ID(1, 0x100), B = ID(1, 0x101), C = ID(1, 0x400);
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(1, FEV_PAGE_ALLOC, "app", 10, 0x100, 0, 0),
+		fev(2, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(2, FEV_PAGE_ALLOC, "app", 10, 0x101, 0, 0),
+		fev(3, FEV_PAGE_FREE, "kswapd0", 36, 0x100, 0, 0),
+		fev(4, FEV_PAGE_FREE, "kswapd0", 36, 0x101, 0, 0),
+		fev(5, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(6, FEV_PAGE_ALLOC, "app", 10, 0x300, 0, 0),
+		fev(7, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(9, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(9, FEV_PAGE_ALLOC, "app", 10, 0x400, 0, 0),
+		fev(10, FEV_PAGE_FREE, "app", 10, 0x300, 0, 0),
+	};
+	const uint64_t addr[] = { 0x7000, 0, 0x8000, 0, 0, 0, 0x7000, 0, 0x7000, 0x9000, 0, 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].line = i + 1;
+		in[i].addr = addr[i];
+		if (in[i].id == FEV_PAGE_ALLOC && in[i].pfn != 0x300)
+			in[i].gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO;
+	}
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+		{ 1, TR_ALLOC, A }, { 2, TR_ALLOC, B }, { 5, TR_ACCESS, A },
+		{ 7, TR_ACCESS, A }, { 9, TR_ALLOC, C }, { 10, TR_FREE, A },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].time_ns, want[i].t);
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].id, want[i].id);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->swapin, 1);
+	CHECK_EQ(st->swapin_alloc, 1);
+	CHECK_EQ(st->swapin_unclaimed, 0);
+	CHECK_EQ(st->fault_first_touch, 3);
+	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 2);
+	CHECK_EQ(st->fault_unresolved, 0);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* Refaults of pages evicted before the capture.  The capture (in order):
  *   cat reads ino 7 offset 0 (pfn 0x100, 1 page) and offsets 4..7 (pfn 0x104, order 2);
  *   dd writes ino 8 offset 0 (pfn 0x200, __GFP_WRITE: no shadow to find);
@@ -1060,6 +1117,44 @@ static void test_prefill_lump(void)
 	CHECK_EQ(st.short_pages[ZONE_NORMAL], 1);
 	CHECK_EQ(st.nr_pages, 8151);
 	CHECK_EQ(st.nr_hole_pages, 40);
+}
+
+/* The zone of test_prefill_lump with its anon pages all unevictable (mlocked): in use
+ * 8151 (one page short), all of it LRU anon, so the unevictable budget is
+ * 8151 x 8152 / 8152 = 8151 pages.  The lump (a MAX_PAGE_ORDER block standing for fully
+ * used blocks) is anon taken out of those pages, so it is mlocked as every page it stands
+ * for: the mlocked objects cover all 8151 pages, the lump's 1024 included. */
+static void test_prefill_lump_mlocked(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     40\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_unevictable 8152\n";
+	static const char bi_text[] = "Node 0, zone   Normal     20      0      5      0      0      0"
+				      "      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 21, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	prefill_replay_pcp(zi_text, NULL, bi_text, want, -1, -1, &st, &rs);
+	uint64_t mlocked = 0, lumps = 0, lumps_mlocked = 0;
+	for (size_t i = 0; i < rs.nr; i++) {
+		if (rs.r[i].kind != TR_HINT || rs.r[i].arg != HINT_MLOCK)
+			continue;
+		unsigned order = 0; /* the order of its last ALLOC before the hint */
+		for (size_t j = i; j-- > 0;)
+			if (rs.r[j].kind == TR_ALLOC && rs.r[j].id == rs.r[i].id) {
+				order = rs.r[j].order;
+				break;
+			}
+		mlocked += 1ull << order;
+		lumps_mlocked += order == MAX_PAGE_ORDER;
+	}
+	for (size_t i = 0; i < rs.nr; i++)
+		lumps += rs.r[i].kind == TR_ALLOC && rs.r[i].order == MAX_PAGE_ORDER;
+	CHECK_EQ(lumps, 1);
+	CHECK_EQ(lumps_mlocked, 1);
+	CHECK_EQ(mlocked, 8151);
+	free(rs.r);
 }
 
 /* The movable ALLOC records of the prefill's layout (before the LRU settling frees
@@ -1737,6 +1832,7 @@ int main(int argc, char **argv)
 	RUN(test_cpu_records);
 	RUN(test_manual_compaction);
 	RUN(test_refault);
+	RUN(test_swapin);
 	RUN(test_untraced_refaults);
 	RUN(test_thp_fallback_probe);
 	RUN(test_thp_first_attempt_mask);
@@ -1747,6 +1843,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_lump);
+	RUN(test_prefill_lump_mlocked);
 	RUN(test_prefill_file_thp);
 	RUN(test_prefill_file_folio_mix);
 	RUN(test_prefill_folios_pcp);

@@ -183,6 +183,8 @@ static void map_del(struct u64map *m, struct map_slot *s)
 #define PS_FREED (1ull << 42) /* dead by an mm_page_free: its mm_page_free_batched may follow */
 #define PS_WRITE (1ull << 43) /* allocated with __GFP_WRITE: a write's page cache folio */
 #define PS_UNMOVABLE (1ull << 44) /* allocated without __GFP_MOVABLE's migratetype */
+#define PS_USER (1ull << 45) /* a user fault's page (the fault bound it to a virtual page) */
+#define PS_FILE (1ull << 46) /* a page cache add named it */
 
 static unsigned ps_order(uint64_t v)
 {
@@ -239,6 +241,15 @@ struct ofs_list {
 #define CMA_ID_BIT (1ull << 63)
 #define PROBE_ID_BIT (1ull << 61) /* a THP fault the kernel failed, replayed: PROBE_ID_BIT | n */
 #define USER_ADDR_LIMIT (1ull << 47) /* x86-64 user space ends below 0x0000800000000000 */
+#define SWAPIN_WAIT 64 /* swap-ins whose page allocation may still come (swapin_readahead
+                        * allocates at most 2^page-cluster = 8 pages per fault) */
+
+/* A fault on an anonymous page reclaim had evicted, emitted as ACCESS of its object: the
+ * swap-in page allocation that follows is the kernel's, and stands for the object. */
+struct swapin_wait {
+	uint32_t pid;
+	uint64_t vpage, id;
+};
 
 struct import {
 	struct import_opts opts;
@@ -266,6 +277,14 @@ struct import {
 	/* (pfn, generation) -> the object id the page at pfn stands for when it is not the
 	 * one derived from the pfn (a refaulted object's new page) */
 	struct u64map alias;
+	/* (pfn, generation) of a user fault's anonymous page that reclaim freed (swapped out
+	 * in the kernel): the object stays live in the native trace, and the task's next
+	 * fault on its virtual page is a swap-in */
+	struct u64map swapped;
+	/* swap-ins emitted, waiting for their page: swapin[(head + i) % SWAPIN_WAIT] for
+	 * i < nr_swapin, oldest first */
+	struct swapin_wait swapin[SWAPIN_WAIT];
+	unsigned swapin_head, nr_swapin;
 	/* ino -> FILE_SYNCED once a task's wait on its writeback has synced it (fsync),
 	 * until the file is dirtied again; | n + 1 when dirty[n] lists its offsets */
 	struct u64map files;
@@ -564,6 +583,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->offsets);
 	u64map_destroy(&im->alias);
+	u64map_destroy(&im->swapped);
 	u64map_destroy(&im->files);
 	for (size_t i = 0; i < im->nr_dirty; i++)
 		free(im->dirty[i].ofs);
@@ -817,6 +837,43 @@ static int thp_fault_end(struct import *im, const struct ftrace_event *ev, struc
 	return emit(im, ev, &a, err) || emit(im, ev, &r, err) ? -1 : 0;
 }
 
+/* Queue a swap-in emitted at a fault until its page allocation comes; a full queue drops
+ * its oldest (that swap-in's page then stays a new object). */
+static void swapin_push(struct import *im, uint32_t pid, uint64_t vpage, uint64_t id)
+{
+	if (im->nr_swapin == SWAPIN_WAIT) {
+		im->swapin_head = (im->swapin_head + 1) % SWAPIN_WAIT;
+		im->nr_swapin--;
+		im->st.swapin_unclaimed++;
+	}
+	im->swapin[(im->swapin_head + im->nr_swapin++) % SWAPIN_WAIT] =
+		(struct swapin_wait){ .pid = pid, .vpage = vpage, .id = id };
+}
+
+/* The oldest swap-in of task pid still waiting for its page: removed into *w. */
+static bool swapin_claim(struct import *im, uint32_t pid, struct swapin_wait *w)
+{
+	for (unsigned i = 0; i < im->nr_swapin; i++) {
+		if (im->swapin[(im->swapin_head + i) % SWAPIN_WAIT].pid != pid)
+			continue;
+		*w = im->swapin[(im->swapin_head + i) % SWAPIN_WAIT];
+		for (unsigned j = i; j + 1 < im->nr_swapin; j++)
+			im->swapin[(im->swapin_head + j) % SWAPIN_WAIT] =
+				im->swapin[(im->swapin_head + j + 1) % SWAPIN_WAIT];
+		im->nr_swapin--;
+		return true;
+	}
+	return false;
+}
+
+/* A swap-in's page: do_swap_page -> swapin_readahead (6.18) allocates with
+ * GFP_HIGHUSER_MOVABLE and no __GFP_ZERO (the data comes from swap), order 0 outside
+ * zram's mTHP swap-in. */
+static bool swapin_gfp(gfp_t gfp, unsigned order)
+{
+	return order == 0 && (gfp & ~__GFP_COMP) == GFP_HIGHUSER_MOVABLE;
+}
+
 static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -891,6 +948,23 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 	uint64_t id = ps_id(ev->pfn, s->val);
 	st->alloc_class[gfp_alloc_class(gfp, order)]++;
 
+	/* The page of a swap-in the task's fault emitted: it stands for the swapped object
+	 * (no ALLOC; the simulator swaps in by its own state). */
+	struct swapin_wait sw;
+	if (im->nr_swapin && swapin_gfp(gfp, order) && swapin_claim(im, ev->pid, &sw)) {
+		s->val |= PS_USER;
+		struct map_slot *a = map_get(&im->alias, ev->pfn, gen);
+		if (!a)
+			return oom(err);
+		a->val = sw.id;
+		struct map_slot *v = map_get(&im->vpages, ev->pid, sw.vpage);
+		if (!v)
+			return oom(err);
+		v->val = id;
+		st->swapin_alloc++;
+		return 0;
+	}
+
 	/* A user page allocated after a fault of this task is that fault's page. */
 	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
 	if (t && (t->val & TS_FAULT) && (gfp & (__GFP_MOVABLE | __GFP_HIGHMEM))) {
@@ -898,6 +972,7 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		if (!v)
 			return oom(err);
 		v->val = id;
+		s->val |= PS_USER;
 		if (!(t->val & TS_FAULT_COUNTED))
 			st->fault_first_touch++;
 		t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
@@ -933,6 +1008,15 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 	if (head_live) {
 		if ((unsigned)ev->order != ps_order(s->val))
 			st->free_order_mismatch++;
+		/* Reclaim freeing a fault's anonymous page: swapped out, its object lives on. */
+		if ((cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM) &&
+		    (s->val & (PS_USER | PS_FILE | PS_EFFECT)) == PS_USER) {
+			uint64_t gen = s->val & PS_GEN_MASK;
+			struct map_slot *w = map_get(&im->swapped, ev->pfn, gen);
+			if (!w)
+				return oom(err);
+			w->val = 1;
+		}
 		set_dead(im, s);
 	}
 	if (ev->id == FEV_PAGE_FREE && ev->pfn != U64MAP_EMPTY) {
@@ -981,16 +1065,31 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 	if ((t->val & TS_FAULT) && !(t->val & TS_FAULT_COUNTED))
 		st->fault_unresolved++;
 	t->val = (t->val & ~(TS_FAULT_COUNTED | TS_VPAGE_MASK)) | TS_FAULT | vpage;
+	/* vpages holds the page's (generation << 32 | pfn); the object it stands for is
+	 * slot_id's (a swapped-in or refaulted page stands for an older object). */
 	struct map_slot *v = map_find(&im->vpages, ev->pid, vpage);
 	if (!v)
 		return 0;
-	uint64_t pfn = v->val & PS_GEN_MASK;
+	uint64_t pfn = v->val & PS_GEN_MASK, gen = v->val >> 32;
 	struct map_slot *s = map_find(&im->pfns, pfn, 0);
-	if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT) || slot_id(im, pfn, s->val) != v->val)
+	if (s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT) && (s->val & PS_GEN_MASK) == gen) {
+		t->val |= TS_FAULT_COUNTED;
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
+					  .id = slot_id(im, pfn, s->val) };
+		return emit(im, ev, &r, err);
+	}
+	/* A page reclaim swapped out: do_swap_page brings the same object back.  The fault
+	 * is resolved (no new object binds to it); the page swapin_readahead allocates for
+	 * it stands for the object (handle_alloc). */
+	struct map_slot *w = map_find(&im->swapped, pfn, gen);
+	if (!w)
 		return 0;
-	t->val |= TS_FAULT_COUNTED;
-	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
-				  .id = v->val };
+	map_del(&im->swapped, w);
+	uint64_t id = slot_id(im, pfn, gen);
+	t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
+	swapin_push(im, ev->pid, vpage, id);
+	im->st.swapin++;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = id };
 	return emit(im, ev, &r, err);
 }
 
@@ -1069,6 +1168,8 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		 * emit() leaves the pfn map alone, so s stays valid */
 		struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
 		bool own = s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT);
+		if (own)
+			s->val |= PS_FILE;
 		/* A page cache page allocated unmovable (a block device's metadata): the
 		 * simulator puts only movable allocations on the LRU by themselves. */
 		if (own && (s->val & PS_UNMOVABLE) && cause < 0) {
@@ -1492,7 +1593,7 @@ int import_finish(struct import *im, struct sim_error *err)
 uint64_t import_dropped(const struct import_stats *s)
 {
 	uint64_t n = s->free_of_effect_alloc + s->alloc_failed + s->observed + s->ignored + s->filemap +
-		     s->fault_first_touch + s->free_batched_dup;
+		     s->fault_first_touch + s->free_batched_dup + s->swapin_alloc;
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		n += s->alloc_effect[i] + s->free_effect[i];
 	return n;
@@ -1744,6 +1845,7 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "    page-cache mapping        %10" PRIu64 "\n", s->filemap);
 	fprintf(fp, "    batched free of a freed page %7" PRIu64 "\n", s->free_batched_dup);
 	fprintf(fp, "    fault = its allocation    %10" PRIu64 "\n", s->fault_first_touch);
+	fprintf(fp, "    swap-in page allocation   %10" PRIu64 "\n", s->swapin_alloc);
 	fprintf(fp, "  unmatched           %12" PRIu64 "\n", unmatched);
 	fprintf(fp, "    free, never allocated     %10" PRIu64 "\n", s->free_unmatched);
 	fprintf(fp, "    free of a tail page       %10" PRIu64 "\n", s->free_tail);
@@ -1761,6 +1863,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS); "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
 		s->refault, s->refault_seeded);
+	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object); "
+		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
 	fprintf(fp, "THP faults that fell back: %" PRIu64 " replayed as an attempt freed at once (implied ALLOC + "
 		"FREE)\n", s->thp_fallback_probes);
 	fprintf(fp, "page cache allocated unmovable: %" PRIu64 " page cache adds of pages allocated without "
@@ -2239,7 +2343,7 @@ static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, const ui
  * neighbours are all in use, holes included), so the layout stays and the LRU is in the
  * shuffled order.  The object keeps its id (the frees of pre-capture pages find it by its
  * place in the layout); active ones are then accessed twice. */
-static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_t unevictable,
+static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_t *unevictable,
 			 struct sim_error *err)
 {
 	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z; /* splitmix64 over a fixed seed */
@@ -2264,8 +2368,8 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_
 		/* folio_mark_accessed twice: inactive -> referenced -> active */
 		if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
 			return -1;
-		if (k == PF_ANON_INACTIVE && unevictable) {
-			unevictable -= MIN(unevictable, 1ull << o);
+		if (k == PF_ANON_INACTIVE && *unevictable) {
+			*unevictable -= MIN(*unevictable, 1ull << o);
 			if (pf_hint(pe, sl->id[i], HINT_MLOCK, err))
 				return -1;
 		}
@@ -2411,7 +2515,8 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	while (mx.next_grp < mx.nr_grp)
 		if (pf_mix_group(pe, z, &mx, &sl, err))
 			goto out;
-	if (pf_settle_lru(pe, z, &sl, pl->unevictable, err) || pf_settle_dirty(pe, &sl, pl->dirty, err))
+	uint64_t unevictable = pl->unevictable;
+	if (pf_settle_lru(pe, z, &sl, &unevictable, err) || pf_settle_dirty(pe, &sl, pl->dirty, err))
 		goto out;
 	for (uint64_t i = 0; i < nids; i++)
 		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
@@ -2420,10 +2525,18 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	gfp_t lump_gfp = ((GFP_HIGHUSER_MOVABLE | zb) & ~(gfp_t)__GFP_RECLAIM) | __GFP_ZERO | __GFP_COMP;
 	if (zb)
 		lump_gfp &= ~(gfp_t)__GFP_HIGHMEM;
+	/* The lumps are anon taken out of the movable pages in use: the unevictable pages the
+	 * LRU objects left unmarked are theirs (with swap, an evictable lump would be swapped
+	 * out whole, which no page of the zone it stands for would be). */
 	for (uint64_t i = 0; i < pl->lumps; i++) {
 		id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
 		if (pf_rec_order(pe, TR_ALLOC, id, lump_gfp, MAX_PAGE_ORDER, err))
 			goto out;
+		if (unevictable) {
+			unevictable -= MIN(unevictable, PF_BLOCK);
+			if (pf_hint(pe, id, HINT_MLOCK, err))
+				goto out;
+		}
 	}
 	rc = 0;
 out:

@@ -21,7 +21,7 @@
  *   events read = emitted_from_events + dropped + unmatched
  *   emitted     = emitted_from_events + implied (synthetic frees, see below)
  *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + alloc_failed + observed
- *                 + ignored + filemap + fault_first_touch + free_batched_dup
+ *                 + ignored + filemap + fault_first_touch + free_batched_dup + swapin_alloc
  *   unmatched   = free_unmatched + free_tail + dirty_unmapped + fault_unresolved
  *                 + cma_release_unmatched + invalid
  * and for the whole input: lines = header + lost markers + unknown (skipped) + parse
@@ -94,6 +94,8 @@ struct import_stats {
 	uint64_t fault_first_touch;              /* fault whose page allocation record stands for it */
 	uint64_t free_batched_dup;               /* mm_page_free_batched of a page mm_page_free
 	                                          * just freed (free_unref_folios traces both) */
+	uint64_t swapin_alloc;                   /* a swap-in's page allocation: stands for the
+	                                          * swapped object (no ALLOC) */
 	/* unmatched */
 	uint64_t free_unmatched;                 /* free of a pfn never seen allocated (and no
 	                                          * prefill object left to release) */
@@ -113,6 +115,10 @@ struct import_stats {
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:
 	                                          * implied FREE of the new page's object and
 	                                          * ACCESS of the evicted one */
+	uint64_t swapin;                         /* faults on an anonymous page reclaim had freed
+	                                          * (swapped out): ACCESS of its object */
+	uint64_t swapin_unclaimed;               /* swap-ins whose page allocation never came
+	                                          * within SWAPIN_WAIT later swap-ins */
 	uint64_t refault_seeded;                 /* pages of the HINT refault records written */
 	uint64_t pagecache_unmovable;            /* HINT pagecache records written */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
