@@ -896,6 +896,14 @@ static int bench_crossing(const char *keep_dir)
 		return EX_IOERR_;
 	snprintf(plan, sizeof(plan), "%s/configs/sweeps/cma-utilisation.yaml", source_root());
 	snprintf(out, sizeof(out), "%s/crossing", dir);
+	/* A kept directory may hold an earlier crossing: the sweep would resume it and time
+	 * nothing.  The measurement is of a fresh sweep. */
+	char rm[4400];
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", out);
+	if (system(rm)) {
+		fprintf(stderr, "mmsim bench: could not remove the earlier crossing %s\n", out);
+		return EX_CANTCREAT_;
+	}
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0) {
 		perror("mmsim bench: /proc/self/exe");
