@@ -551,6 +551,56 @@ static void test_untraced_refaults(void)
 	unlink(path);
 }
 
+/* Only reclaim leaves a shadow entry, and an add consumes it.  cat reads ino 7 offsets 0
+ * and 1 (pfns 0x100, 0x101: two candidates).  rm truncates offset 0 (no shadow), and
+ * cat's read of it again (0x300) is neither a refault nor a candidate (named before).  cc,
+ * inside direct reclaim, evicts offset 1: its re-read (0x301) is a refault the trace shows.
+ * kswapd evicts it again and cat re-reads it (0x302): a second one.  rm truncates it and
+ * cat reads it once more (0x303): no shadow was left, no refault.  Census: readds 2,
+ * candidates 2 (counting every removal as a shadow would give readds 4). */
+static void test_refault_census_shadows(void)
+{
+	char path[] = "/tmp/mmsim-test-census.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	static const char *const lines[] = {
+		"cat-10 [000] ..... 10.000001: mm_page_alloc: page=0x100 pfn=0x100 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x100 ofs=0 order=0",
+		"cat-10 [000] ..... 10.000003: mm_page_alloc: page=0x101 pfn=0x101 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000004: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x101 ofs=4096 order=0",
+		"rm-13 [000] ..... 10.000005: mm_filemap_delete_from_page_cache: dev 254:0 ino 7 pfn=0x100 ofs=0 order=0",
+		"rm-13 [000] ..... 10.000006: mm_page_free: page=0x100 pfn=0x100 order=0",
+		"cat-10 [000] ..... 10.000007: mm_page_alloc: page=0x300 pfn=0x300 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000008: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x300 ofs=0 order=0",
+		"cc-20 [001] ..... 10.000009: mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL",
+		"cc-20 [001] ..... 10.000010: mm_filemap_delete_from_page_cache: dev 254:0 ino 7 pfn=0x101 ofs=4096 order=0",
+		"cc-20 [001] ..... 10.000011: mm_page_free: page=0x101 pfn=0x101 order=0",
+		"cc-20 [001] ..... 10.000012: mm_vmscan_direct_reclaim_end: nr_reclaimed=1",
+		"cat-10 [000] ..... 10.000013: mm_page_alloc: page=0x301 pfn=0x301 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000014: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x301 ofs=4096 order=0",
+		"kswapd0-36 [001] ..... 10.000015: mm_filemap_delete_from_page_cache: dev 254:0 ino 7 pfn=0x301 ofs=4096 order=0",
+		"kswapd0-36 [001] ..... 10.000016: mm_page_free: page=0x301 pfn=0x301 order=0",
+		"cat-10 [000] ..... 10.000017: mm_page_alloc: page=0x302 pfn=0x302 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000018: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x302 ofs=4096 order=0",
+		"rm-13 [000] ..... 10.000019: mm_filemap_delete_from_page_cache: dev 254:0 ino 7 pfn=0x302 ofs=4096 order=0",
+		"rm-13 [000] ..... 10.000020: mm_page_free: page=0x302 pfn=0x302 order=0",
+		"cat-10 [000] ..... 10.000021: mm_page_alloc: page=0x303 pfn=0x303 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000022: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x303 ofs=4096 order=0",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		fprintf(fp, "%s\n", lines[i]);
+	fclose(fp);
+	struct sim_error err = { 0 };
+	struct ftrace_read_opts ro = { 0 };
+	struct zoneinfo zi = { 0 };
+	struct import_refault_census census = { 0 };
+	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 0);
+	CHECK_EQ(census.readds, 2);
+	CHECK_EQ(census.candidates, 2);
+	unlink(path);
+}
+
 /* THP faults the kernel failed.  Task 20's fault fails both calls (the first with
  * __GFP_THISNODE | __GFP_NORETRY, then the fault's own GFP_TRANSHUGE) and falls back to an
  * order-0 page: the attempt is replayed before that page as an order-9 GFP_TRANSHUGE
@@ -1834,6 +1884,7 @@ int main(int argc, char **argv)
 	RUN(test_refault);
 	RUN(test_swapin);
 	RUN(test_untraced_refaults);
+	RUN(test_refault_census_shadows);
 	RUN(test_thp_fallback_probe);
 	RUN(test_thp_first_attempt_mask);
 	RUN(test_fsync_waits);

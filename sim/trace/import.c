@@ -1095,21 +1095,23 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 
 /* The page cache offsets a capture names, for the refault census (first pass) and the
  * seeding that follows it (handle_filemap), which must agree: (ino, index) -> OFS_SEEN once
- * an add or removal named the offset, | OFS_REMOVED once a removal did.  A folio covers
- * 2^order offsets from index.  Returns what the range held before (OFS_* of any offset),
- * then marks it; -1 when out of memory. */
+ * an add or removal named the offset, | OFS_SHADOW while a shadow entry holds it.  Only
+ * reclaim leaves a shadow (__remove_mapping with reclaimed set, 6.12); a truncation or
+ * invalidation removes the folio and any shadow, and an add consumes the shadow
+ * (workingset_refault).  A folio covers 2^order offsets from index.  Returns what the
+ * range held before (OFS_* of any offset), then marks it; -1 when out of memory. */
 #define OFS_SEEN 1u
-#define OFS_REMOVED 2u
-static int offsets_mark(struct u64map *m, const struct ftrace_event *ev)
+#define OFS_SHADOW 2u
+static int offsets_mark(struct u64map *m, const struct ftrace_event *ev, bool by_reclaim)
 {
 	unsigned order = ev->order > 0 && ev->order <= MAX_PAGE_ORDER ? (unsigned)ev->order : 0, had = 0;
-	unsigned mark = OFS_SEEN | (ev->id == FEV_FILEMAP_DELETE ? OFS_REMOVED : 0);
+	bool shadow = ev->id == FEV_FILEMAP_DELETE && by_reclaim;
 	for (uint64_t i = 0; i < 1ull << order; i++) {
 		struct map_slot *o = map_get(m, ev->ino, ev->index + i);
 		if (!o)
 			return -1;
 		had |= (unsigned)o->val;
-		o->val |= mark;
+		o->val = OFS_SEEN | (shadow ? OFS_SHADOW : 0);
 	}
 	return (int)had;
 }
@@ -1154,7 +1156,7 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 	int cause = effect_cause(im, ev);
 	bool first = false;
 	if (im->opts.refault_seeded) {
-		int had = offsets_mark(&im->offsets, ev);
+		int had = offsets_mark(&im->offsets, ev, cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM);
 		if (had < 0)
 			return oom(err);
 		first = !had;
@@ -2617,6 +2619,7 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 
 struct pf_evictions {
 	struct u64map seen; /* pfns the capture allocated (val PE_ALLOC | PE_WRITE) or added to the page cache */
+	struct u64map reclaiming; /* pids inside direct, memcg or node reclaim (begin..end) */
 	struct u64map offsets; /* (ino, index) a page cache add or removal named */
 	struct zoneinfo *zi;
 	uint64_t *pages;
@@ -2629,16 +2632,33 @@ struct pf_evictions {
 static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct pf_evictions *pe = arg;
+	switch ((enum ftrace_event_id)ev->id) {
+	case FEV_DIRECT_RECLAIM_BEGIN:
+	case FEV_MEMCG_RECLAIM_BEGIN:
+	case FEV_NODE_RECLAIM_BEGIN:
+		return map_get(&pe->reclaiming, ev->pid, 0) ? 0 : oom(err);
+	case FEV_DIRECT_RECLAIM_END:
+	case FEV_MEMCG_RECLAIM_END:
+	case FEV_NODE_RECLAIM_END: {
+		struct map_slot *r = map_find(&pe->reclaiming, ev->pid, 0);
+		if (r)
+			map_del(&pe->reclaiming, r);
+		return 0;
+	}
+	default:
+		break;
+	}
 	if (ev->pfn == U64MAP_EMPTY)
 		return 0;
 	if ((ev->id == FEV_FILEMAP_ADD || ev->id == FEV_FILEMAP_DELETE) && ev->ino != U64MAP_EMPTY) {
 		/* the refault census, in pages (handle_filemap and seeded_refault count the
-		 * same way) */
-		int had = offsets_mark(&pe->offsets, ev);
+		 * same way): a re-add over a shadow is a refault the trace shows */
+		bool by_reclaim = comm_is(ev->comm, "kswapd") || map_find(&pe->reclaiming, ev->pid, 0);
+		int had = offsets_mark(&pe->offsets, ev, by_reclaim);
 		if (had < 0)
 			return oom(err);
 		const struct map_slot *a = map_find(&pe->seen, ev->pfn, 0);
-		if (ev->id == FEV_FILEMAP_ADD && (had & OFS_REMOVED))
+		if (ev->id == FEV_FILEMAP_ADD && (had & OFS_SHADOW))
 			pe->census.readds += folio_pages(ev);
 		else if (ev->id == FEV_FILEMAP_ADD && !had && a && (a->val & PE_ALLOC) && !(a->val & PE_WRITE))
 			pe->census.candidates += folio_pages(ev);
@@ -2669,6 +2689,7 @@ int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts
 	struct ftrace_read_stats rs;
 	int rc_ = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
 	u64map_destroy(&pe.seen);
+	u64map_destroy(&pe.reclaiming);
 	u64map_destroy(&pe.offsets);
 	if (rc)
 		*rc = pe.census;
