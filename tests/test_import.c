@@ -658,6 +658,46 @@ static void test_thp_fallback_probe(void)
 	free(rs.r);
 }
 
+/* Other failed allocations are replayed as attempts.  dd's order-8 page cache folio with
+ * __GFP_NORETRY fails (t 1) before its order-2 fallback succeeds (t 2): an ALLOC and a
+ * FREE of PROBE 0 at t 1 (order 8, dd's mask), then the fallback's ALLOC.  A GFP_NOWAIT
+ * page failed inside kswapd (t 3) is the mechanism's, not the workload's: nothing. */
+static void test_failed_attempt(void)
+{
+	struct recs rs;
+	const gfp_t folio = GFP_HIGHUSER_MOVABLE | __GFP_WRITE | __GFP_NOWARN | __GFP_NORETRY | __GFP_COMP;
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "dd", 30, FTRACE_PFN_NONE, 0, 0),
+		fev(2, FEV_PAGE_ALLOC, "dd", 30, 0x3000, 0, 0),
+		fev(3, FEV_PAGE_ALLOC, "kswapd0", 36, FTRACE_PFN_NONE, 0, 0),
+	};
+	in[0].gfp = in[1].gfp = folio;
+	in[0].order = 8;
+	in[1].order = 2;
+	in[2].gfp = GFP_NOWAIT;
+	const uint64_t probe = 1ull << 61;
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct { sim_ns_t t; uint8_t kind; uint64_t id; uint8_t order; } want[] = {
+		{ 1, TR_ALLOC, probe, 8 }, { 1, TR_FREE, probe, 0 }, { 2, TR_ALLOC, ID(1, 0x3000), 2 },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].time_ns, want[i].t);
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].id, want[i].id);
+		if (want[i].kind == TR_ALLOC) {
+			CHECK_EQ(rs.r[i].order, want[i].order);
+			CHECK_EQ(rs.r[i].gfp, folio);
+		}
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->failed_attempts, 1);
+	CHECK_EQ(st->alloc_failed, 2);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* A THP fault's allocations carry the fault's own mask: the first attempt under the
  * default memory policy adds __GFP_THISNODE | __GFP_NORETRY (alloc_pages_mpol), which the
  * importer takes off because the simulator makes that attempt itself.  An order-9 page
@@ -878,9 +918,15 @@ static void test_compile_thp(void)
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		alloc_effects += s->alloc_effect[i], free_effects += s->free_effect[i];
 	CHECK_EQ(s->thp_fallback_probes, 6);
-	CHECK_EQ(s->by_kind[TR_ALLOC] - s->thp_fallback_probes + alloc_effects + s->alloc_failed, 205380);
+	/* the 91 failed page cache folios of dd's writes (GFP_HIGHUSER_MOVABLE | __GFP_WRITE |
+	 * __GFP_NORETRY at orders 4..8, each before its smaller fallback) are replayed as
+	 * attempts too; the 45 failed THP fault calls are the probes' business */
+	CHECK_EQ(s->failed_attempts, 91);
+	CHECK_EQ(s->by_kind[TR_ALLOC] - s->thp_fallback_probes - s->failed_attempts + alloc_effects + s->alloc_failed,
+		 205380);
 	/* every free event is a FREE record, an effect, a batched duplicate or unmatched */
-	CHECK_EQ(s->by_kind[TR_FREE] - s->thp_fallback_probes - s->implied_free + free_effects + s->free_of_effect_alloc +
+	CHECK_EQ(s->by_kind[TR_FREE] - s->thp_fallback_probes - s->failed_attempts - s->implied_free + free_effects +
+			 s->free_of_effect_alloc +
 			 s->free_unmatched + s->free_tail + s->free_batched_dup,
 		 232080 + 176243);
 	/* 6.18's free_unref_folios traces mm_page_free_batched right after mm_page_free for
@@ -1886,6 +1932,7 @@ int main(int argc, char **argv)
 	RUN(test_untraced_refaults);
 	RUN(test_refault_census_shadows);
 	RUN(test_thp_fallback_probe);
+	RUN(test_failed_attempt);
 	RUN(test_thp_first_attempt_mask);
 	RUN(test_fsync_waits);
 	RUN(test_free_prefill);

@@ -886,13 +886,26 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		 * order 0 after a failed THP) is traced as its own allocation. */
 		st->alloc_failed++;
 		st->obs[OBS_ALLOC_FAIL]++;
-		if (cause < 0 && thp_fault_gfp(ev->gfp, ev->order)) {
+		if (cause >= 0 || ev->order < 0 || ev->order > MAX_PAGE_ORDER)
+			return 0;
+		if (thp_fault_gfp(ev->gfp, ev->order)) {
 			struct map_slot *f = map_get(&im->thp_failed, ev->pid, 0);
 			if (!f)
 				return oom(err);
 			f->val = thp_fault_own_mask(ev->gfp);
+			return 0;
 		}
-		return 0;
+		/* Any other request the workload made and the kernel failed (a large page
+		 * cache folio with __GFP_NORETRY before its smaller fallback, a GFP_NOWAIT
+		 * readahead page): replayed as an attempt freed at once, so the replay's own
+		 * allocator decides whether it fails and pays what trying costs. */
+		uint64_t id = PROBE_ID_BIT | im->probes++;
+		st->failed_attempts++;
+		im->st.implied += 2;
+		struct trace_record a = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid, .id = id,
+					  .order = (uint8_t)ev->order, .gfp = ev->gfp };
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
+		return emit(im, ev, &a, err) || emit(im, ev, &r, err) ? -1 : 0;
 	}
 	if (ev->pfn > UINT32_MAX - (1u << MAX_PAGE_ORDER))
 		return invalid(im, ev, "pfn out of range", err);
@@ -1867,6 +1880,8 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		s->refault, s->refault_seeded);
 	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object); "
 		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
+	fprintf(fp, "failed allocations replayed as an attempt freed at once (implied ALLOC + FREE): %" PRIu64
+		" (THP faults apart)\n", s->failed_attempts);
 	fprintf(fp, "THP faults that fell back: %" PRIu64 " replayed as an attempt freed at once (implied ALLOC + "
 		"FREE)\n", s->thp_fallback_probes);
 	fprintf(fp, "page cache allocated unmovable: %" PRIu64 " page cache adds of pages allocated without "

@@ -88,6 +88,8 @@ struct import_stats {
 	uint64_t free_of_effect_alloc;           /* free of a page whose allocation was an effect */
 	uint64_t alloc_failed;                   /* the kernel failed it (page NULL): no object */
 	uint64_t thp_fallback_probes;            /* THP faults that fell back, replayed as an attempt */
+	uint64_t failed_attempts;                /* other failed allocations of the workload,
+	                                          * replayed as an attempt freed at once */
 	uint64_t observed;                       /* mechanism events, kept as observed figures */
 	uint64_t ignored;                        /* slab-level events (kmalloc, ...): not page intent */
 	uint64_t filemap;                        /* page-cache add/delete: used to place DIRTY */
