@@ -415,6 +415,58 @@ static void test_refault(void)
 	free(rs.r);
 }
 
+/* A large folio that comes back in parts.  cat reads ino 7 offsets 0..3 as one order-2
+ * folio (pfn 0x100: object A); kswapd evicts it (A stays, with a shadow on all four
+ * offsets).  Readahead brings offset 0 back as an order-0 folio (0x200: B), offsets 2..3
+ * as an order-1 (0x202: C) and offset 1 as an order-0 (0x300: D): each is a refault of A
+ * (FREE of the new object, ACCESS of A), the last two a further part of a folio already
+ * back.  rm then frees 0x200 and 0x202 (parts of A, not its last: no FREE) and 0x300,
+ * A's last part: FREE A. */
+static void test_refault_parts(void)
+{
+	struct recs rs;
+	const uint64_t A = ID(1, 0x100), B = ID(1, 0x200), C = ID(1, 0x202), D = ID(1, 0x300);
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "cat", 10, 0x100, 0, 0),
+		fev(2, FEV_FILEMAP_ADD, "cat", 10, 0x100, 7, 0),
+		fev(3, FEV_FILEMAP_DELETE, "kswapd0", 36, 0x100, 7, 0),
+		fev(4, FEV_PAGE_FREE, "kswapd0", 36, 0x100, 0, 0),
+		fev(5, FEV_PAGE_ALLOC, "cat", 10, 0x200, 0, 0),
+		fev(6, FEV_FILEMAP_ADD, "cat", 10, 0x200, 7, 0),
+		fev(7, FEV_PAGE_ALLOC, "cat", 10, 0x202, 0, 0),
+		fev(8, FEV_FILEMAP_ADD, "cat", 10, 0x202, 7, 2),
+		fev(9, FEV_PAGE_ALLOC, "cat", 10, 0x300, 0, 0),
+		fev(10, FEV_FILEMAP_ADD, "cat", 10, 0x300, 7, 1),
+		fev(11, FEV_PAGE_FREE, "rm", 11, 0x200, 0, 0),
+		fev(12, FEV_PAGE_FREE, "rm", 11, 0x202, 0, 0),
+		fev(13, FEV_PAGE_FREE, "rm", 11, 0x300, 0, 0),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		if (in[i].pfn == 0x100)
+			in[i].order = 2;
+		else if (in[i].pfn == 0x202)
+			in[i].order = 1;
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+		{ 1, TR_ALLOC, A }, { 5, TR_ALLOC, B }, { 6, TR_FREE, B }, { 6, TR_ACCESS, A },
+		{ 7, TR_ALLOC, C }, { 8, TR_FREE, C }, { 8, TR_ACCESS, A },
+		{ 9, TR_ALLOC, D }, { 10, TR_FREE, D }, { 10, TR_ACCESS, A }, { 13, TR_FREE, A },
+	};
+	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
+	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
+		CHECK_EQ(rs.r[i].time_ns, want[i].t);
+		CHECK_EQ(rs.r[i].kind, want[i].kind);
+		CHECK_EQ(rs.r[i].id, want[i].id);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->refault, 3);
+	CHECK_EQ(st->refault_part, 2);
+	CHECK_EQ(st->free_part, 2);
+	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	import_free(im);
+	free(rs.r);
+}
+
 /* A swap-in.  The task's write faults at 0x7000 and 0x8000 (first touch) allocate pfns
  * 0x100 and 0x101 (GFP_HIGHUSER_MOVABLE | __GFP_ZERO: objects A and B); kswapd frees
  * both (swapped out: effects, A and B stay in the native trace).  The task faults at
@@ -1929,6 +1981,7 @@ int main(int argc, char **argv)
 	RUN(test_manual_compaction);
 	RUN(test_refault);
 	RUN(test_swapin);
+	RUN(test_refault_parts);
 	RUN(test_untraced_refaults);
 	RUN(test_refault_census_shadows);
 	RUN(test_thp_fallback_probe);

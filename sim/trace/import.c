@@ -266,9 +266,14 @@ struct import {
 	struct u64map tasks;     /* pid -> TS_* */
 	struct u64map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
 	struct u64map pagecache; /* (ino, index) -> pfn of the page cache folio */
-	/* (ino, index) -> id of the object reclaim evicted from there: its next page cache
-	 * add is a refault of that object, not a new one */
+	/* (ino, index) -> id of the object reclaim evicted from there, for every offset of
+	 * the evicted folio: the next page cache add over an offset is a refault of that
+	 * object, not a new one */
 	struct u64map evicted;
+	/* id -> pages in use standing for the object, once reclaim evicted it: a folio that
+	 * comes back as several smaller ones (readahead's growing orders) is one object
+	 * whose parts are each aliased to it; only the free of its last part frees it */
+	struct u64map parts;
 	/* (ino, index) of every offset a page cache add or removal named so far, and the
 	 * first adds by a read counted: every (seeded / candidates)-th is a refault of a
 	 * page evicted before the capture (import_opts refault_*) */
@@ -581,6 +586,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->vpages);
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
+	u64map_destroy(&im->parts);
 	u64map_destroy(&im->offsets);
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->swapped);
@@ -1057,8 +1063,17 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		st->free_of_effect_alloc++;
 		return 0;
 	}
-	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-				  .id = slot_id(im, ev->pfn, s->val) };
+	uint64_t id = slot_id(im, ev->pfn, s->val);
+	/* A part of a refaulted folio: the object is freed with its last part. */
+	struct map_slot *n = map_find(&im->parts, id, 0);
+	if (n && n->val > 1) {
+		n->val--;
+		st->free_part++;
+		return 0;
+	}
+	if (n)
+		map_del(&im->parts, n);
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
 	return emit(im, ev, &r, err);
 }
 
@@ -1197,19 +1212,40 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		}
 		if (first && seeded_refault(im, ev, s, err))
 			return -1;
+		if (cause >= 0 || !own)
+			return 0;
 		/* A page of a file offset that reclaim evicted: the workload touches that
 		 * object again (a refault: the simulator's shadow entry decides how it comes
 		 * back).  The new page's allocation, already emitted, is undone and the page
-		 * stands for the old object from now on. */
-		struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index);
-		if (!e || cause >= 0 || !own)
+		 * stands for the old object from now on, as one of its parts.  The shadows of
+		 * the new folio's offsets are consumed (workingset_refault); a folio over the
+		 * offsets of several evicted ones stands for the first (the others stay
+		 * evicted). */
+		uint64_t old_id = 0, more = 0;
+		for (uint64_t i = 0; i < folio_pages(ev); i++) {
+			struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index + i);
+			if (!e)
+				continue;
+			if (!old_id)
+				old_id = e->val;
+			else if (e->val != old_id)
+				more = e->val;
+			map_del(&im->evicted, e);
+		}
+		if (!old_id)
 			return 0;
-		uint64_t old_id = e->val, new_id = slot_id(im, ev->pfn, s->val), gen = s->val & PS_GEN_MASK;
-		map_del(&im->evicted, e);
+		if (more)
+			im->st.refault_merged++;
+		uint64_t new_id = slot_id(im, ev->pfn, s->val), gen = s->val & PS_GEN_MASK;
 		struct map_slot *a = map_get(&im->alias, ev->pfn, gen);
 		if (!a)
 			return oom(err);
 		a->val = old_id;
+		struct map_slot *n = map_get(&im->parts, old_id, 0);
+		if (!n)
+			return oom(err);
+		if (n->val++)
+			im->st.refault_part++;
 		im->st.refault++;
 		im->st.implied += 2;
 		struct trace_record f = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = new_id };
@@ -1234,10 +1270,16 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 	}
 	if (!id)
 		return 0;
-	struct map_slot *e = map_get(&im->evicted, ev->ino, ev->index);
-	if (!e)
-		return oom(err);
-	e->val = id;
+	/* One part fewer in use (a first eviction leaves none). */
+	struct map_slot *n = map_find(&im->parts, id, 0);
+	if (n && n->val)
+		n->val--;
+	for (uint64_t i = 0; i < folio_pages(ev); i++) {
+		struct map_slot *e = map_get(&im->evicted, ev->ino, ev->index + i);
+		if (!e)
+			return oom(err);
+		e->val = id;
+	}
 	return 0;
 }
 
@@ -1608,7 +1650,7 @@ int import_finish(struct import *im, struct sim_error *err)
 uint64_t import_dropped(const struct import_stats *s)
 {
 	uint64_t n = s->free_of_effect_alloc + s->alloc_failed + s->observed + s->ignored + s->filemap +
-		     s->fault_first_touch + s->free_batched_dup + s->swapin_alloc;
+		     s->fault_first_touch + s->free_batched_dup + s->swapin_alloc + s->free_part;
 	for (unsigned i = 0; i < NR_IMPORT_EFFECTS; i++)
 		n += s->alloc_effect[i] + s->free_effect[i];
 	return n;
@@ -1861,6 +1903,7 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 	fprintf(fp, "    batched free of a freed page %7" PRIu64 "\n", s->free_batched_dup);
 	fprintf(fp, "    fault = its allocation    %10" PRIu64 "\n", s->fault_first_touch);
 	fprintf(fp, "    swap-in page allocation   %10" PRIu64 "\n", s->swapin_alloc);
+	fprintf(fp, "    free of a part, not last  %10" PRIu64 "\n", s->free_part);
 	fprintf(fp, "  unmatched           %12" PRIu64 "\n", unmatched);
 	fprintf(fp, "    free, never allocated     %10" PRIu64 "\n", s->free_unmatched);
 	fprintf(fp, "    free of a tail page       %10" PRIu64 "\n", s->free_tail);
@@ -1875,9 +1918,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		fprintf(fp, "reconciliation: lines do not add up\n");
 	fprintf(fp, "frees of pages in use before the capture, released from the prefill: %" PRIu64 "\n",
 		s->free_prefill);
-	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS); "
+	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
+		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios; "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
-		s->refault, s->refault_seeded);
+		s->refault, s->refault_part, s->refault_merged, s->refault_seeded);
 	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object); "
 		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
 	fprintf(fp, "failed allocations replayed as an attempt freed at once (implied ALLOC + FREE): %" PRIu64

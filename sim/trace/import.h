@@ -22,6 +22,7 @@
  *   emitted     = emitted_from_events + implied (synthetic frees, see below)
  *   dropped     = Σ alloc_effect[] + Σ free_effect[] + free_of_effect_alloc + alloc_failed + observed
  *                 + ignored + filemap + fault_first_touch + free_batched_dup + swapin_alloc
+ *                 + free_part
  *   unmatched   = free_unmatched + free_tail + dirty_unmapped + fault_unresolved
  *                 + cma_release_unmatched + invalid
  * and for the whole input: lines = header + lost markers + unknown (skipped) + parse
@@ -98,6 +99,8 @@ struct import_stats {
 	                                          * just freed (free_unref_folios traces both) */
 	uint64_t swapin_alloc;                   /* a swap-in's page allocation: stands for the
 	                                          * swapped object (no ALLOC) */
+	uint64_t free_part;                      /* free of a part of a refaulted folio that
+	                                          * is not its last (no FREE) */
 	/* unmatched */
 	uint64_t free_unmatched;                 /* free of a pfn never seen allocated (and no
 	                                          * prefill object left to release) */
@@ -121,6 +124,8 @@ struct import_stats {
 	                                          * (swapped out): ACCESS of its object */
 	uint64_t swapin_unclaimed;               /* swap-ins whose page allocation never came
 	                                          * within SWAPIN_WAIT later swap-ins */
+	uint64_t refault_part;                   /* of those, a further part of a folio already back */
+	uint64_t refault_merged;                 /* of those, adds over several evicted folios */
 	uint64_t refault_seeded;                 /* pages of the HINT refault records written */
 	uint64_t pagecache_unmovable;            /* HINT pagecache records written */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
