@@ -242,6 +242,8 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	return pcp_take(mm, z, pcp, idx, false);
 }
 
+#define PCP_DRAIN_AHEAD 2 /* the block a drain prefetches for: this far from the list's tail */
+
 /* free_pcppages_bulk: return `nr` pages, oldest (list tail) first.  Since 6.0 (with
  * machine.pcp_autotune): from list pindex on, the next non-empty list (wrapping round) is
  * emptied until nr are returned, then the one after it.  Before (autotune off): one page
@@ -259,6 +261,15 @@ static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *p
 		do {
 			pfn_t pfn = pcp_take(mm, z, pcp, idx, true);
 			unsigned order = mm->pages[pfn].order;
+			/* The list's next blocks are known (the ring): fetch the frames the merge
+			 * will read for one of them, its own and its buddy's, which have gone cold
+			 * since it was freed.  Every block of a list has the same order. */
+			const struct pcp_list *l = &pcp->lists[idx];
+			if (l->n >= PCP_DRAIN_AHEAD) {
+				pfn_t q = l->pfn[(l->head + l->n - PCP_DRAIN_AHEAD) & (l->cap - 1)];
+				__builtin_prefetch(&mm->pages[q], 1);
+				__builtin_prefetch(&mm->pages[q ^ (1u << order)], 1);
+			}
 			buddy_free_one(mm, z, pfn, order);
 			nr -= MIN(nr, 1ull << order);
 		} while (whole_list && nr && pcp->lists[idx].n);
