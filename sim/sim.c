@@ -123,6 +123,10 @@ int sim_record_array_next(void *ctx, struct trace_record *rec, struct sim_error 
 	struct sim_record_array *a = ctx;
 	if (a->pos == a->n)
 		return 0;
+	/* The array is read once, front to back, and is far larger than the caches: fetch
+	 * ahead what the replay's read-ahead (itself 16 records ahead of the record applied)
+	 * will copy next, so the copy does not wait on memory.  Past the end is harmless. */
+	__builtin_prefetch(&a->v[a->pos + 32], 0, 0);
 	*rec = a->v[a->pos++];
 	return 1;
 }

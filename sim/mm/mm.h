@@ -129,7 +129,16 @@ struct free_area {
  * shared by UNMOVABLE/RECLAIMABLE).  count == Σ pages on the lists. */
 #define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 #define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + 2)
-/* bit i of nonempty set  <=>  lists[i] is not empty (the drain's round robin skips the
+/* One per-cpu list, head first as the kernel's list_head: frees add at the head and
+ * refills at the tail, allocations take the head and drains the tail, so a ring of pfns
+ * holds it (no links through the page frames, whose next/prev stay unused while PFX_PCP).
+ * The blocks are pfn[(head + i) & (cap - 1)] for i < n; cap is 0 or a power of two. */
+struct pcp_list {
+	pfn_t *pfn;
+	uint32_t head, n, cap;
+};
+
+/* bit i of nonempty set  <=>  lists[i] is not empty (n > 0) (the drain's round robin skips the
  * empty lists by it).  high_min <= high <= high_max (pcp.c tunes high, 6.7+).
  * free_count: pages freed lately without an allocation in between (halved by each
  * allocation, grown until batch << PCP_BATCH_SCALE_MAX); alloc_factor: order-0 refills
@@ -141,7 +150,7 @@ struct per_cpu_pages {
 	uint32_t free_count;
 	uint8_t alloc_factor;
 	uint8_t flags; /* PCPF_* (pcp.c) */
-	struct pfn_list lists[NR_PCP_LISTS];
+	struct pcp_list lists[NR_PCP_LISTS];
 };
 _Static_assert(NR_PCP_LISTS <= 32, "per_cpu_pages.nonempty has a bit per list");
 
@@ -694,6 +703,7 @@ uint64_t mm_drain_all_pages(struct mm *mm);
 /* zone_batchsize and the high_min/high_max bounds (model.md §2.8). */
 uint32_t pcp_batch_for(uint64_t managed);
 void pcp_setup_zone(struct mm *mm, struct zone *z);
+void pcp_destroy_zone(struct mm *mm, struct zone *z);
 /* Registers the high-decay event (machine.pcp with an engine). */
 int pcp_init(struct mm *mm, struct sim_error *err);
 /* Hold high where it is and refill/drain one batch at a time (fixed), or tune high again

@@ -69,11 +69,23 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		uint64_t pcp_pages = 0;
 		for (unsigned c = 0; c < mm->cfg->machine.nr_cpus; c++) {
 			pcp_pages += z->pcp[c].count;
-			for (int i = 0; i < NR_PCP_LISTS; i++)
-				if (!(z->pcp[c].nonempty >> i & 1) != pfn_list_empty(&z->pcp[c].lists[i]))
+			uint64_t listed = 0;
+			for (int i = 0; i < NR_PCP_LISTS; i++) {
+				const struct pcp_list *l = &z->pcp[c].lists[i];
+				if (!(z->pcp[c].nonempty >> i & 1) != !l->n)
 					FAIL("zone %s cpu %u pcp list %d: nonempty bit %u, list %s", z->name, c, i,
-					     z->pcp[c].nonempty >> i & 1,
-					     pfn_list_empty(&z->pcp[c].lists[i]) ? "empty" : "not empty");
+					     z->pcp[c].nonempty >> i & 1, !l->n ? "empty" : "not empty");
+				for (uint32_t k = 0; k < l->n; k++) {
+					pfn_t q = l->pfn[(l->head + k) & (l->cap - 1)];
+					if (q >= mm->nr_pages || !(mm->pages[q].xflags & PFX_PCP))
+						FAIL("zone %s cpu %u pcp list %d: entry %u (pfn %#x) is not a pcp page",
+						     z->name, c, i, k, q);
+					listed += 1ull << mm->pages[q].order;
+				}
+			}
+			if (listed != z->pcp[c].count)
+				FAIL("zone %s cpu %u: pcp lists hold %llu pages, count %llu", z->name, c,
+				     (unsigned long long)listed, (unsigned long long)z->pcp[c].count);
 		}
 		if (pcp_pages != z->nr_pcp_pages)
 			FAIL("zone %s: pcp counts %llu != nr_pcp_pages %llu", z->name,

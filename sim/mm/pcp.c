@@ -75,12 +75,9 @@ void pcp_setup_zone(struct mm *mm, struct zone *z)
 {
 	unsigned nr_cpus = mm->cfg->machine.nr_cpus ? mm->cfg->machine.nr_cpus : 1;
 	if (!z->pcp) {
-		z->pcp = calloc(nr_cpus, sizeof(*z->pcp));
+		z->pcp = calloc(nr_cpus, sizeof(*z->pcp)); /* every list empty, no ring yet */
 		if (!z->pcp)
 			abort();
-		for (unsigned c = 0; c < nr_cpus; c++)
-			for (int i = 0; i < NR_PCP_LISTS; i++)
-				pfn_list_init(&z->pcp[c].lists[i]);
 	}
 	uint32_t batch = pcp_batch_for(z->managed);
 	/* high_min = low watermark / local CPUs, high_max = managed/8 / local CPUs; both at
@@ -97,28 +94,80 @@ void pcp_setup_zone(struct mm *mm, struct zone *z)
 	}
 }
 
-static void pcp_hold(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, pfn_t pfn,
-		     unsigned order, unsigned idx, bool tail)
+void pcp_destroy_zone(struct mm *mm, struct zone *z)
+{
+	for (unsigned c = 0; z->pcp && c < mm->nr_cpus; c++)
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			free(z->pcp[c].lists[i].pfn);
+	free(z->pcp);
+	z->pcp = NULL;
+}
+
+#define PCP_LIST_MIN 64u /* a ring's first capacity: a batch (63 at most) fits */
+
+/* Double the ring of a full list (its blocks keep their order, from index 0).  Out of
+ * line: pcp_hold stays free of the call's register saves. */
+static __attribute__((noinline, cold)) void pcp_list_grow(struct pcp_list *l)
+{
+	uint32_t cap = l->cap ? l->cap * 2 : PCP_LIST_MIN;
+	pfn_t *v = malloc((size_t)cap * sizeof(*v));
+	if (!v || cap < l->cap)
+		abort();
+	for (uint32_t i = 0; i < l->n; i++)
+		v[i] = l->pfn[(l->head + i) & (l->cap - 1)];
+	free(l->pfn);
+	l->pfn = v;
+	l->head = 0;
+	l->cap = cap;
+}
+
+/* The block at pfn goes on list idx: at its tail (a refill, rmqueue_bulk) or its head (a
+ * free, list_add in free_unref_page_commit).  Inline, as pcp_take: both are a few stores
+ * that a call's register saves would double. */
+static inline __attribute__((always_inline)) void pcp_hold(struct mm *mm, struct zone *z,
+							    struct per_cpu_pages *pcp, pfn_t pfn,
+							    unsigned order, unsigned idx, bool tail)
 {
 	struct page_frame *p = &mm->pages[pfn];
 	p->flags = 0;
 	p->xflags = PFX_PCP;
 	p->order = (uint8_t)order;
-	pfn_list_add(&pcp->lists[idx], page_links(mm->pages), pfn, tail);
+	struct pcp_list *l = &pcp->lists[idx];
+	if (l->n == l->cap)
+		pcp_list_grow(l);
+	if (tail) {
+		l->pfn[(l->head + l->n) & (l->cap - 1)] = pfn;
+	} else {
+		l->head = (l->head - 1) & (l->cap - 1);
+		l->pfn[l->head] = pfn;
+	}
+	l->n++;
 	pcp->nonempty |= 1u << idx;
 	pcp->count += 1ull << order;
 	z->nr_pcp_pages += 1ull << order;
 }
 
-static void pcp_release(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, pfn_t pfn, unsigned idx)
+/* Take the block at the head (an allocation) or the tail (a drain, oldest first) of the
+ * non-empty list idx. */
+static inline __attribute__((always_inline)) pfn_t pcp_take(struct mm *mm, struct zone *z,
+							     struct per_cpu_pages *pcp, unsigned idx, bool tail)
 {
-	unsigned order = mm->pages[pfn].order;
-	pfn_list_del(&pcp->lists[idx], page_links(mm->pages), pfn);
-	if (pfn_list_empty(&pcp->lists[idx]))
+	struct pcp_list *l = &pcp->lists[idx];
+	pfn_t pfn;
+	l->n--;
+	if (tail) {
+		pfn = l->pfn[(l->head + l->n) & (l->cap - 1)];
+	} else {
+		pfn = l->pfn[l->head];
+		l->head = (l->head + 1) & (l->cap - 1);
+	}
+	if (!l->n)
 		pcp->nonempty &= ~(1u << idx);
-	mm->pages[pfn].xflags = 0;
-	pcp->count -= 1ull << order;
-	z->nr_pcp_pages -= 1ull << order;
+	struct page_frame *p = &mm->pages[pfn];
+	p->xflags = 0;
+	pcp->count -= 1ull << p->order;
+	z->nr_pcp_pages -= 1ull << p->order;
+	return pfn;
 }
 
 static void arm_decay(struct mm *mm)
@@ -176,7 +225,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	unsigned idx = order_to_pindex(mt, order);
 	if (!mm->pcp_fixed)
 		pcp->free_count >>= 1; /* rmqueue_pcplist: an allocation breaks a run of frees */
-	if (pfn_list_empty(&pcp->lists[idx])) {
+	if (!pcp->lists[idx].n) {
 		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
 		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
@@ -187,13 +236,13 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 				break;
 			pcp_hold(mm, z, pcp, pfn, order, idx, true);
 		}
-		if (pfn_list_empty(&pcp->lists[idx]))
+		if (!pcp->lists[idx].n)
 			return PFN_NONE;
 	}
-	pfn_t pfn = pcp->lists[idx].head;
-	pcp_release(mm, z, pcp, pfn, idx);
-	return pfn;
+	return pcp_take(mm, z, pcp, idx, false);
 }
+
+#define PCP_DRAIN_AHEAD 2 /* the block a drain prefetches for: this far from the list's tail */
 
 /* free_pcppages_bulk: return `nr` pages, oldest (list tail) first.  Since 6.0 (with
  * machine.pcp_autotune): from list pindex on, the next non-empty list (wrapping round) is
@@ -210,12 +259,20 @@ static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *p
 		uint32_t from = pcp->nonempty >> idx << idx;
 		idx = (unsigned)__builtin_ctz(from ? from : pcp->nonempty);
 		do {
-			pfn_t pfn = pcp->lists[idx].tail;
+			pfn_t pfn = pcp_take(mm, z, pcp, idx, true);
 			unsigned order = mm->pages[pfn].order;
-			pcp_release(mm, z, pcp, pfn, idx);
+			/* The list's next blocks are known (the ring): fetch the frames the merge
+			 * will read for one of them, its own and its buddy's, which have gone cold
+			 * since it was freed.  Every block of a list has the same order. */
+			const struct pcp_list *l = &pcp->lists[idx];
+			if (l->n >= PCP_DRAIN_AHEAD) {
+				pfn_t q = l->pfn[(l->head + l->n - PCP_DRAIN_AHEAD) & (l->cap - 1)];
+				__builtin_prefetch(&mm->pages[q], 1);
+				__builtin_prefetch(&mm->pages[q ^ (1u << order)], 1);
+			}
 			buddy_free_one(mm, z, pfn, order);
 			nr -= MIN(nr, 1ull << order);
-		} while (whole_list && nr && !pfn_list_empty(&pcp->lists[idx]));
+		} while (whole_list && nr && pcp->lists[idx].n);
 		idx = (idx + 1) % NR_PCP_LISTS;
 	}
 	return before - pcp->count;

@@ -281,10 +281,16 @@ static void note_reclaimed_age(struct mm *mm, pfn_t pfn, uint64_t nr)
 
 /* ---- hooks: allocation and free --------------------------------------------------- */
 
-gfp_t workingset_default_gfp(bool anon, unsigned order)
+/* Inline for hook_page_allocated, which asks it on every movable allocation. */
+static inline gfp_t default_gfp(bool anon, unsigned order)
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0);
 	return anon ? gfp | __GFP_ZERO : gfp;
+}
+
+gfp_t workingset_default_gfp(bool anon, unsigned order)
+{
+	return default_gfp(anon, order);
 }
 
 /* Charged to the memcg of the task that allocates it (mem_cgroup_charge: a refault goes
@@ -324,7 +330,7 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 	/* Bits that do not change how the allocator serves a request are not kept. */
 	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
 			      __GFP_NO_OBJ_EXT;
-	if (!hugetlb && (gfp & ~ignored) != (workingset_default_gfp(anon, p->order) & ~ignored)) {
+	if (!hugetlb && (gfp & ~ignored) != (default_gfp(anon, p->order) & ~ignored)) {
 		struct nonres_entry *e = workingset_get(rs, vmscan_object_id(mm, pfn));
 		e->gfp = gfp;
 		e->flags |= NONRES_GFP;
@@ -343,7 +349,10 @@ static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, un
 		p->xflags &= (uint8_t)~PFX_MEMCG_MASK;
 		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
 	}
-	uint64_t id = vmscan_object_id(mm, pfn);
+	/* The head names its object's slot (owner): its id and its side entry are there, with
+	 * no lookup by id (the hook must not change the table, so the slot stays put). */
+	struct obj_slot *s = &mm->objs.slots[p->owner];
+	uint64_t id = s->id;
 	if (p->flags & PF_WRITEBACK)
 		writeback_truncate(mm, req, pfn, id); /* truncate waits on writeback; clears the flag */
 	if (p->flags & PF_DIRTY) {
@@ -353,10 +362,9 @@ static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, un
 	if (p->flags & PF_LRU)
 		lru_del(mm, pfn);
 	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
-	struct nonres_entry *e = workingset_find(rs, id);
-	if (e) {
-		if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
-			swap_drop_slot(mm, e, head_pages(p));
+	if (s->nonres) { /* workingset_find(rs, id) */
+		if (s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
+			swap_drop_slot(mm, &s->ws, head_pages(p));
 		workingset_del(rs, id);
 	}
 }

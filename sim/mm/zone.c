@@ -410,7 +410,7 @@ void mm_destroy(struct mm *mm)
 	reclaim_destroy(mm);
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		free(mm->zones[i].pageblocks);
-		free(mm->zones[i].pcp);
+		pcp_destroy_zone(mm, &mm->zones[i]);
 	}
 	big_free(mm->pages, mm->nr_pages, sizeof(*mm->pages));
 	free(mm->zone_of_block);
