@@ -1728,6 +1728,78 @@ static void test_prefill_dirty(void)
 	free(pf.r);
 }
 
+/* Dirty page cache over two zones: DMA32 (pfns 1000..1109) and Normal (pfns 2000..2109),
+ * each as in test_prefill_dirty (4 inactive anon, 3 inactive file, 2 active file in use).
+ * The zones' nr_zone_write_pending give 9 * wp / 9 = wp dirty pages each, but the
+ * prefill puts Normal's pages on the LRU after all of DMA32's, so the node's newest file
+ * pages are Normal's and every dirty mark goes there first (pf_node_dirty): with DMA32 2
+ * and Normal 1, Normal's 3 inactive file pages, newest first, and none in DMA32; with
+ * DMA32 4 and Normal 2 (6 pages, Normal has 5 file pages), DMA32's newest inactive file
+ * page, then Normal's 3 inactive ones and 2 active ones, each newest first. */
+static void test_prefill_dirty_zones(void)
+{
+	static const char fmt[] =
+		"Node 0, zone    DMA32\n  pages free     101\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 4\n      nr_zone_inactive_file 3\n      nr_zone_active_file 2\n"
+		"      nr_zone_write_pending %d\n  start_pfn:           1000\n"
+		"Node 0, zone   Normal\n  pages free     101\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 4\n      nr_zone_inactive_file 3\n      nr_zone_active_file 2\n"
+		"      nr_zone_write_pending %d\n  start_pfn:           2000\n";
+	static const int wp[2][2] = { { 2, 1 }, { 4, 2 } };       /* DMA32, Normal */
+	static const uint64_t marks[2][2] = { { 0, 3 }, { 1, 5 } }; /* dirty pages in each */
+	for (int c = 0; c < 2; c++) {
+		char zi_text[2048];
+		int len = snprintf(zi_text, sizeof(zi_text), fmt, wp[c][0], wp[c][1]);
+		struct zoneinfo zi;
+		struct sim_error err = { 0 };
+		CHECK_EQ(zoneinfo_parse_buf(zi_text, (size_t)len, "zi", &zi, &err), 0);
+		CHECK_EQ(zi.zone[ZONE_DMA32].write_pending, (uint64_t)wp[c][0]);
+		CHECK_EQ(zi.zone[ZONE_NORMAL].write_pending, (uint64_t)wp[c][1]);
+		struct recs pf = { 0 };
+		struct import_prefill_stats pst;
+		CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+		/* Per zone, the file objects in LRU order (a settled object is freed and
+		 * allocated again; anon ones carry __GFP_ZERO) and which are active. */
+		uint64_t lru[2][8], nr_lru[2] = { 0, 0 }, dirty[8], nr_dirty = 0;
+		bool freed[128] = { false }, active[128] = { false };
+		for (size_t i = 0; i < pf.nr; i++) {
+			const struct trace_record *r = &pf.r[i];
+			uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
+			CHECK(n < 128);
+			if (n >= 128)
+				continue;
+			int z = (r->gfp & __GFP_DMA32) ? 0 : 1;
+			if (r->kind == TR_FREE)
+				freed[n] = true;
+			else if (r->kind == TR_ALLOC && freed[n] && (r->gfp & __GFP_MOVABLE) &&
+				 !(r->gfp & __GFP_ZERO) && nr_lru[z] < 8)
+				lru[z][nr_lru[z]++] = n;
+			else if (r->kind == TR_ACCESS)
+				active[n] = true;
+			else if (r->kind == TR_DIRTY && nr_dirty < 8)
+				dirty[nr_dirty++] = n;
+		}
+		CHECK_EQ(nr_lru[0], 5);
+		CHECK_EQ(nr_lru[1], 5);
+		/* expected: DMA32's share first (its records come first), then Normal's */
+		uint64_t want[8], k = 0;
+		for (int z = 0; z < 2; z++) {
+			uint64_t got = 0;
+			for (int pass = 0; pass < 2; pass++)
+				for (uint64_t i = nr_lru[z]; i-- > 0;)
+					if (active[lru[z][i]] == (pass == 1) && got < marks[c][z])
+						want[k++] = lru[z][i], got++;
+		}
+		CHECK_EQ(k, marks[c][0] + marks[c][1]);
+		CHECK_EQ(nr_dirty, k);
+		for (uint64_t i = 0; i < MIN(nr_dirty, k); i++)
+			CHECK_EQ(dirty[i], want[i]);
+		free(pf.r);
+	}
+}
+
 static void test_meta_text(void)
 {
 	char b[12];
@@ -2003,6 +2075,7 @@ int main(int argc, char **argv)
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
 	RUN(test_prefill_dirty);
+	RUN(test_prefill_dirty_zones);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

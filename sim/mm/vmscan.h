@@ -93,8 +93,9 @@ enum nonres_flags {
 
 /* A write of one object; id OBJ_EMPTY is a tombstone (object truncated meanwhile). */
 struct wb_io {
-	uint64_t id;
+	uint64_t id;      /* OBJ_EMPTY: a tombstone (its page was freed while in flight) */
 	sim_ns_t done_ns;
+	uint64_t pages;   /* written at done_ns, tombstone or not (NR_WRITTEN) */
 };
 
 /* FIFO device: a write starts when the previous one finished transferring; it completes

@@ -20,7 +20,9 @@
  * pending at a time, at the head write's completion.  Completion clears PG_writeback
  * (nr_writeback, nr_written) and rotates clean PG_reclaim pages to the inactive tail,
  * clearing PG_active (pgrotated) — or, under ereclaimable with writeback_reclaim, moves
- * them to the easily-reclaimable list.  Reads (refaults, swap-ins) do not queue behind writes.
+ * them to the easily-reclaimable list.  A page freed while in flight (truncate, which
+ * waits for the write) leaves its write queued: it completes and counts in nr_written
+ * as the kernel's does.  Reads (refaults, swap-ins) do not queue behind writes.
  */
 #include "vmscan.h"
 
@@ -115,6 +117,11 @@ static void complete_until(struct mm *mm, struct wb_device *dev, sim_ns_t now)
 		if (io.id != OBJ_EMPTY) {
 			where_put(dev, io.id);
 			end_page_writeback(mm, dev, io.id);
+		} else {
+			/* The page was truncated (or freed) in flight: truncate_inode_pages waited
+			 * for this write, which ended as any other (__folio_end_writeback, 6.18,
+			 * counts NR_WRITTEN before the folio can go). */
+			count_vm_events(mm, VM_NR_WRITTEN, io.pages);
 		}
 		mm->reclaim->nr_writes_completed++;
 	}
@@ -164,6 +171,7 @@ void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_
 	dev->q[(dev->head + dev->len) % dev->cap] = (struct wb_io){
 		.id = id,
 		.done_ns = dev->busy_until_ns + dev->latency_ns,
+		.pages = pages,
 	};
 	bool added;
 	uint32_t k = u64map_get(&dev->where, &where_type, id, &added, NULL);
@@ -177,7 +185,8 @@ void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_
 }
 
 /* truncate_inode_pages on a page in flight waits for it: the request is charged until
- * the write completes, and the write is forgotten (its queue entry becomes a tombstone). */
+ * the write completes.  The page goes now: its queue entry becomes a tombstone, which
+ * still completes as a write of its pages (nr_written) but touches no page. */
 void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id)
 {
 	struct reclaim_state *rs = mm->reclaim;

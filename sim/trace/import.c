@@ -2442,7 +2442,7 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_
  * written are the newest), inactive ones first, then active ones, until `dirty` pages
  * are marked.  The flusher then writes them as the kernel's did during the capture: at
  * once above dirty_background_ratio, else when they expire (their age before the capture
- * is unknown: they count as dirtied at its start). */
+ * is unknown: they count as dirtied at its start).  Which zones hold them: pf_node_dirty. */
 static int pf_settle_dirty(struct pf_emit *pe, const struct pf_slots *sl, uint64_t dirty, struct sim_error *err)
 {
 	for (unsigned pass = 0; pass < 2 && dirty; pass++)
@@ -2455,6 +2455,28 @@ static int pf_settle_dirty(struct pf_emit *pe, const struct pf_slots *sl, uint64
 				return -1;
 		}
 	return 0;
+}
+
+/* The dirty pages of the node go to the zones whose file folios are put on the LRU last.
+ * The kernel's dirty page cache was written within dirty_expire_centisecs (older pages
+ * the kupdate flusher would have cleaned), so it is the newest on the node's LRU
+ * whatever its zone: one lruvec per node (and memcg) holds every zone's pages in the
+ * order they were added.  The prefill adds each zone's pages after the lower zones'
+ * (import_prefill), so a lower zone's newest file pages are older than every page of a
+ * higher one: dirty there, they would reach the inactive tail early, and reclaim meeting
+ * a batch of nothing but them wakes the flusher (shrink_inactive_list, WB_REASON_VMSCAN)
+ * to write every dirty page.  So the node's count (the zones' nr_zone_write_pending)
+ * fills the highest zone's file folios first, then the next lower zone's. */
+static void pf_node_dirty(struct pf_plan plan[MAX_NR_ZONES])
+{
+	uint64_t dirty = 0;
+	for (int z = 0; z <= ZONE_MOVABLE; z++)
+		dirty += plan[z].dirty;
+	for (int z = ZONE_MOVABLE; z >= 0; z--) {
+		const struct pf_plan *pl = &plan[z];
+		plan[z].dirty = MIN(dirty, pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE]);
+		dirty -= plan[z].dirty;
+	}
 }
 
 static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct sim_error *err)
@@ -2636,6 +2658,7 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
 	 * which stay there while it is above its floor. */
 	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .st = st };
+	pf_node_dirty(plan);
 	for (int z = 0; z <= ZONE_MOVABLE; z++)
 		if (plan[z].managed && pf_emit_zone(&pe, z, &plan[z], err))
 			return -1;
