@@ -1283,6 +1283,50 @@ static void test_prefill_file_thp_zones(void)
 	}
 }
 
+/* The node's LRU ages pages of every zone together: the prefill settles the zones' pages
+ * on it interleaved, each zone in proportion to its LRU pages.  DMA32 1000 and Normal 3000
+ * inactive file pages, all in use and order 0.  The next page settled is the zone's with
+ * the smallest (2 * settled + 1) / total (ties to the lower zone):
+ *   Normal (1/1000 > 1/3000), then DMA32 (1/1000 vs 3/3000: tie), then Normal 3/3000,
+ *   5/3000, 7/3000 (each < DMA32's 3/1000 = 9/3000), then DMA32 (9/3000 vs 9/3000: tie),
+ *   ... so N D N N N D N N N D ...: of the first 4k + 2 pages settled, k + 1 are DMA32's,
+ *   and of all 4000, 1000.  Settled zone by zone, the first 1000 would all be DMA32's. */
+static void test_prefill_lru_zones(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone    DMA32\n  pages free     3096\n        min      1\n"
+		"        spanned  4096\n        present  4096\n        managed  4096\n"
+		"      nr_zone_inactive_file 1000\n  start_pfn:           4096\n"
+		"Node 0, zone   Normal\n  pages free     5192\n        min      1\n"
+		"        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_file 3000\n  start_pfn:           8192\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	struct recs rs = { 0 };
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+	/* a settle is a free followed by the allocation of the same id */
+	unsigned settled = 0, dma32 = 0, dma32_first402 = 0;
+	bool pattern = true;
+	for (size_t i = 0; i + 1 < rs.nr; i++) {
+		if (rs.r[i].kind != TR_FREE || rs.r[i + 1].kind != TR_ALLOC || rs.r[i + 1].id != rs.r[i].id)
+			continue;
+		bool d = rs.r[i + 1].gfp & __GFP_DMA32;
+		if (settled < 12) /* N D N N N D N N N D N N */
+			pattern &= d == (settled % 4 == 1);
+		dma32 += d;
+		if (settled < 402)
+			dma32_first402 += d;
+		settled++;
+	}
+	CHECK_EQ(settled, 4000);
+	CHECK_EQ(dma32, 1000);
+	CHECK_EQ(dma32_first402, 101);
+	CHECK(pattern);
+	free(rs.r);
+}
+
 /* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
  * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
  * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
@@ -1752,6 +1796,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_folios_pcp);
 	RUN(test_prefill_folios_mixed);
 	RUN(test_prefill_file_thp_zones);
+	RUN(test_prefill_lru_zones);
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
 	RUN(test_prefill_dirty);
