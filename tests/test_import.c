@@ -1526,6 +1526,50 @@ static void test_prefill_file_thp_zones(void)
 	}
 }
 
+/* The node's LRU ages pages of every zone together: the prefill settles the zones' pages
+ * on it interleaved, each zone in proportion to its LRU pages.  DMA32 1000 and Normal 3000
+ * inactive file pages, all in use and order 0.  The next page settled is the zone's with
+ * the smallest (2 * settled + 1) / total (ties to the lower zone):
+ *   Normal (1/1000 > 1/3000), then DMA32 (1/1000 vs 3/3000: tie), then Normal 3/3000,
+ *   5/3000, 7/3000 (each < DMA32's 3/1000 = 9/3000), then DMA32 (9/3000 vs 9/3000: tie),
+ *   ... so N D N N N D N N N D ...: of the first 4k + 2 pages settled, k + 1 are DMA32's,
+ *   and of all 4000, 1000.  Settled zone by zone, the first 1000 would all be DMA32's. */
+static void test_prefill_lru_zones(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone    DMA32\n  pages free     3096\n        min      1\n"
+		"        spanned  4096\n        present  4096\n        managed  4096\n"
+		"      nr_zone_inactive_file 1000\n  start_pfn:           4096\n"
+		"Node 0, zone   Normal\n  pages free     5192\n        min      1\n"
+		"        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_file 3000\n  start_pfn:           8192\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	struct recs rs = { 0 };
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+	/* a settle is a free followed by the allocation of the same id */
+	unsigned settled = 0, dma32 = 0, dma32_first402 = 0;
+	bool pattern = true;
+	for (size_t i = 0; i + 1 < rs.nr; i++) {
+		if (rs.r[i].kind != TR_FREE || rs.r[i + 1].kind != TR_ALLOC || rs.r[i + 1].id != rs.r[i].id)
+			continue;
+		bool d = rs.r[i + 1].gfp & __GFP_DMA32;
+		if (settled < 12) /* N D N N N D N N N D N N */
+			pattern &= d == (settled % 4 == 1);
+		dma32 += d;
+		if (settled < 402)
+			dma32_first402 += d;
+		settled++;
+	}
+	CHECK_EQ(settled, 4000);
+	CHECK_EQ(dma32, 1000);
+	CHECK_EQ(dma32_first402, 101);
+	CHECK(pattern);
+	free(rs.r);
+}
+
 /* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
  * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
  * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
@@ -1726,78 +1770,6 @@ static void test_prefill_dirty(void)
 		CHECK_EQ(dirty[i], want[i]);
 	CHECK(active[want[3]] && !active[want[2]]);
 	free(pf.r);
-}
-
-/* Dirty page cache over two zones: DMA32 (pfns 1000..1109) and Normal (pfns 2000..2109),
- * each as in test_prefill_dirty (4 inactive anon, 3 inactive file, 2 active file in use).
- * The zones' nr_zone_write_pending give 9 * wp / 9 = wp dirty pages each, but the
- * prefill puts Normal's pages on the LRU after all of DMA32's, so the node's newest file
- * pages are Normal's and every dirty mark goes there first (pf_node_dirty): with DMA32 2
- * and Normal 1, Normal's 3 inactive file pages, newest first, and none in DMA32; with
- * DMA32 4 and Normal 2 (6 pages, Normal has 5 file pages), DMA32's newest inactive file
- * page, then Normal's 3 inactive ones and 2 active ones, each newest first. */
-static void test_prefill_dirty_zones(void)
-{
-	static const char fmt[] =
-		"Node 0, zone    DMA32\n  pages free     101\n        min      0\n        low      0\n"
-		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
-		"      nr_zone_inactive_anon 4\n      nr_zone_inactive_file 3\n      nr_zone_active_file 2\n"
-		"      nr_zone_write_pending %d\n  start_pfn:           1000\n"
-		"Node 0, zone   Normal\n  pages free     101\n        min      0\n        low      0\n"
-		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
-		"      nr_zone_inactive_anon 4\n      nr_zone_inactive_file 3\n      nr_zone_active_file 2\n"
-		"      nr_zone_write_pending %d\n  start_pfn:           2000\n";
-	static const int wp[2][2] = { { 2, 1 }, { 4, 2 } };       /* DMA32, Normal */
-	static const uint64_t marks[2][2] = { { 0, 3 }, { 1, 5 } }; /* dirty pages in each */
-	for (int c = 0; c < 2; c++) {
-		char zi_text[2048];
-		int len = snprintf(zi_text, sizeof(zi_text), fmt, wp[c][0], wp[c][1]);
-		struct zoneinfo zi;
-		struct sim_error err = { 0 };
-		CHECK_EQ(zoneinfo_parse_buf(zi_text, (size_t)len, "zi", &zi, &err), 0);
-		CHECK_EQ(zi.zone[ZONE_DMA32].write_pending, (uint64_t)wp[c][0]);
-		CHECK_EQ(zi.zone[ZONE_NORMAL].write_pending, (uint64_t)wp[c][1]);
-		struct recs pf = { 0 };
-		struct import_prefill_stats pst;
-		CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
-		/* Per zone, the file objects in LRU order (a settled object is freed and
-		 * allocated again; anon ones carry __GFP_ZERO) and which are active. */
-		uint64_t lru[2][8], nr_lru[2] = { 0, 0 }, dirty[8], nr_dirty = 0;
-		bool freed[128] = { false }, active[128] = { false };
-		for (size_t i = 0; i < pf.nr; i++) {
-			const struct trace_record *r = &pf.r[i];
-			uint64_t n = r->id & ~IMPORT_PREFILL_ID_BIT;
-			CHECK(n < 128);
-			if (n >= 128)
-				continue;
-			int z = (r->gfp & __GFP_DMA32) ? 0 : 1;
-			if (r->kind == TR_FREE)
-				freed[n] = true;
-			else if (r->kind == TR_ALLOC && freed[n] && (r->gfp & __GFP_MOVABLE) &&
-				 !(r->gfp & __GFP_ZERO) && nr_lru[z] < 8)
-				lru[z][nr_lru[z]++] = n;
-			else if (r->kind == TR_ACCESS)
-				active[n] = true;
-			else if (r->kind == TR_DIRTY && nr_dirty < 8)
-				dirty[nr_dirty++] = n;
-		}
-		CHECK_EQ(nr_lru[0], 5);
-		CHECK_EQ(nr_lru[1], 5);
-		/* expected: DMA32's share first (its records come first), then Normal's */
-		uint64_t want[8], k = 0;
-		for (int z = 0; z < 2; z++) {
-			uint64_t got = 0;
-			for (int pass = 0; pass < 2; pass++)
-				for (uint64_t i = nr_lru[z]; i-- > 0;)
-					if (active[lru[z][i]] == (pass == 1) && got < marks[c][z])
-						want[k++] = lru[z][i], got++;
-		}
-		CHECK_EQ(k, marks[c][0] + marks[c][1]);
-		CHECK_EQ(nr_dirty, k);
-		for (uint64_t i = 0; i < MIN(nr_dirty, k); i++)
-			CHECK_EQ(dirty[i], want[i]);
-		free(pf.r);
-	}
 }
 
 static void test_meta_text(void)
@@ -2072,10 +2044,10 @@ int main(int argc, char **argv)
 	RUN(test_prefill_folios_pcp);
 	RUN(test_prefill_folios_mixed);
 	RUN(test_prefill_file_thp_zones);
+	RUN(test_prefill_lru_zones);
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
 	RUN(test_prefill_dirty);
-	RUN(test_prefill_dirty_zones);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);

@@ -1,4 +1,5 @@
-/* kswapd woken for a high order (kswapd.c, balance_pgdat in 6.12) and the reference state
+/* kswapd woken for a high order (kswapd.c, balance_pgdat in 6.12), a wake for a higher
+ * order while it runs (kswapd() in 6.18) and the reference state
  * of a faulted-in anon page at its first trip round the inactive list (vmscan.c,
  * folio_check_references in 6.12).  Expected values are worked by hand above each test.
  *
@@ -98,6 +99,55 @@ static void test_high_order_wake_reclaims(void)
 	CHECK(free_blocks_from(9) >= 1);
 	CHECK_EQ(normal()->nr_free_pages, 8352 - 512 + 869);
 	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
+	/* nobody asked for order 9 while kswapd ran: it tried to sleep at order 0 and asked
+	 * kcompactd for nothing */
+	CHECK_EQ(mm.reclaim->kswapd.sleep_order, 0);
+	CHECK_EQ(mm.compact->kcompactd_max_order, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* A wake for a higher order while kswapd runs is served by another run straight away
+ * (kswapd() in 6.18: after a run whose order did not fall, kswapd_try_to_sleep checks the
+ * order the wakers asked for since the run began).
+ *
+ * Ids 1..16064 are file pages: free 320 (pfns 16064..16383, blocks of order 6 and 8),
+ * no free block of order >= 9, below high (384) at order 0.  kswapd is woken at order 0
+ * and, while it runs, asked for order 9 (recorded only: it is not on the wait queue).
+ * Run 1 (order 0, nr_to_reclaim 384, SCAN_FILE, oldest ids first, priority dropping after
+ * every round that scans less than 384):
+ *   12: 16064 >> 12 = 3   11: 16061 >> 11 = 7   10: 16054 >> 10 = 15   9: 16039 >> 9 = 31
+ *   8: 16008 >> 8 = 62: 118 pages, free 438 > 384: balanced at order 0, the run ends.
+ * Its order did not fall, so kswapd tries to sleep at order 9: pfns 0..117 are no order-9
+ * block, so not balanced: kswapd_high_wmark_hit_quickly, and run 2 at order 9:
+ *   12: 15946 >> 12 = 3   11: 15943 >> 11 = 7   10: 15936 >> 10 = 15   9: 15921 >> 9 = 31
+ *   8: 15890 >> 8 = 62   7: 15828 >> 7 = 123   6: 15705 >> 6 = 245: 486 pages, ids up to
+ *   604 freed, pfns 0..511 are an order-9 block: balanced at order 9 (486 < compact_gap(9)
+ *   = 1024, the order stays 9).  Nobody asked for anything during run 2: kswapd sleeps at
+ *   order 0 after its nap, and kcompactd is not asked for anything.
+ * Trying to sleep at the order run 1 reclaimed for, kswapd would nap after run 1 and sleep
+ * with the order-9 request unserved (pageoutrun 1, pgsteal_kswapd 118). */
+static void test_wake_while_running(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16064, FILE_GFP), 16064);
+	CHECK_EQ(normal()->nr_free_pages, 320);
+	CHECK_EQ(free_blocks_from(9), 0);
+	kswapd_wakeup(&mm, 0, ZONE_NORMAL);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_RUNNING);
+	kswapd_wakeup(&mm, 9, ZONE_NORMAL);
+	mmtest_run_until(&mm, mm.engine->now_ns + NSEC_PER_SEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 2);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY], 1);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_LOW_WMARK_HIT_QUICKLY], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 118 + 486);
+	CHECK_EQ(normal()->nr_free_pages, 320 + 118 + 486);
+	CHECK_EQ(mm.reclaim->kswapd.alloc_order, 9);
+	CHECK_EQ(mm.reclaim->kswapd.order, 9);
+	CHECK_EQ(mm.reclaim->kswapd.sleep_order, 0);
+	CHECK_EQ(mm.compact->kcompactd_max_order, 0);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_SLEEPING);
 	CHECK(mm_check_full(&mm));
 	mmtest_mm_destroy(&mm);
 }
@@ -142,6 +192,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_high_order_wake_reclaims);
+	RUN(test_wake_while_running);
 	RUN(test_faulted_anon_kept_first_trip);
 	return TEST_END();
 }

@@ -4,10 +4,13 @@
  *   SLEEPING --wakeup_kswapd (unbalanced or boosted, failures < 16)--> RUNNING
  *   RUNNING  --one batch per event: SWAP_CLUSTER_MAX pages per list of the current
  *              balance_pgdat round, next event after the batch's simulated cost-->
- *   RUNNING  --balanced (or priority exhausted)--> kswapd_try_to_sleep:
- *              ready (balanced for the reclaim order, or node unreclaimable) -> NAPPING
+ *   RUNNING  --balanced (or priority exhausted)--> kswapd_try_to_sleep at the sleep order
+ *              (the order the run fell to; if it did not fall, the largest order asked
+ *              for since the run began, 0 if none — kswapd() in 6.18):
+ *              ready (balanced for it, or node unreclaimable) -> NAPPING
  *              for HZ/10; not ready -> kswapd_high_wmark_hit_quickly, balance again
- *   NAPPING  --woken (only when unbalanced)--> kswapd_low_wmark_hit_quickly, RUNNING
+ *   NAPPING  --woken (only when unbalanced)--> kswapd_low_wmark_hit_quickly, RUNNING for
+ *              at least the sleep order
  *   NAPPING  --nap over, still ready--> SLEEPING; not ready -> high_wmark_hit_quickly
  *
  * balance_pgdat: pageoutrun per run; priority 12 down to 1; each round stops early when
@@ -25,7 +28,8 @@
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
  * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
  * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
- * scanners met are cleared and kcompactd is woken for the allocation order.  The wake of
+ * scanners met are cleared and kcompactd is woken for the order the run was woken for
+ * if it fell, else for the sleep order.  The wake of
  * kcompactd instead of kswapd for balanced nodes and non-blocking requests is not modelled
  * (the hook carries no gfp).
  */
@@ -141,7 +145,21 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 	}
 	if (boosted) /* defragment what the boost was raised for */
 		wakeup_kcompactd(mm, (int)mm->pageblock_order, (enum zone_type)k->highest_zoneidx);
-	if (!ready_to_sleep(mm, k->order)) {
+	/* As kswapd() in 6.18 after balance_pgdat: a run whose order fell to 0 tries to sleep
+	 * at that order and has kcompactd compact for the order it was woken for; otherwise
+	 * the loop starts over, and both orders are what the wakers asked for since the run
+	 * began (pgdat->kswapd_order, 0 if nobody did), the zone index too when one was asked
+	 * for. */
+	unsigned wake_order;
+	if (k->order < k->alloc_order) {
+		k->sleep_order = k->order;
+		wake_order = k->alloc_order;
+	} else {
+		k->sleep_order = wake_order = k->req_order;
+		if (k->req_highest != MAX_NR_ZONES)
+			k->highest_zoneidx = k->req_highest;
+	}
+	if (!ready_to_sleep(mm, k->sleep_order)) {
 		count_vm_event(mm, VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
 		start_balance(mm);
 		schedule_slice(mm, cost_ns);
@@ -153,8 +171,8 @@ static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
 	 * reset_isolation_suitable() clears them in zones where a direct compaction's
 	 * scanners met, then kcompactd is woken for the request's order. */
 	compaction_kswapd_reset_skip(mm);
-	if (k->alloc_order)
-		wakeup_kcompactd(mm, (int)k->alloc_order, (enum zone_type)k->highest_zoneidx);
+	if (wake_order)
+		wakeup_kcompactd(mm, (int)wake_order, (enum zone_type)k->highest_zoneidx);
 	k->state = KSWAPD_NAPPING;
 	k->nap_gen++;
 	engine_schedule(mm->engine, mm->engine->now_ns + cost_ns + KSWAPD_NAP_NS, k->handler, (k->nap_gen << 1) | 1);
@@ -285,7 +303,7 @@ static void kswapd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	/* Nap over. */
 	if (k->state != KSWAPD_NAPPING || (arg >> 1) != k->nap_gen)
 		return; /* stale: woken during the nap */
-	if (ready_to_sleep(mm, k->order)) {
+	if (ready_to_sleep(mm, k->sleep_order)) {
 		go_to_sleep(mm);
 		return;
 	}
@@ -315,7 +333,10 @@ void kswapd_wakeup(struct mm *mm, unsigned order, enum zone_type highest_zoneidx
 		return;
 	count_vm_event(mm, VM_MMSIM_KSWAPD_WAKEUPS);
 	if (k->state == KSWAPD_NAPPING) {
+		/* kswapd_try_to_sleep woken early: the next run is for at least the order it
+		 * tried to sleep at */
 		count_vm_event(mm, VM_KSWAPD_LOW_WMARK_HIT_QUICKLY);
+		k->req_order = MAX(k->req_order, k->sleep_order);
 		k->nap_gen++;
 	}
 	start_balance(mm);

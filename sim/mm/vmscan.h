@@ -141,6 +141,7 @@ struct kswapd {
 	/* balance_pgdat in progress */
 	unsigned order, highest_zoneidx;
 	unsigned alloc_order;   /* order the run was started for (order may fall to 0) */
+	unsigned sleep_order;   /* kswapd_try_to_sleep's reclaim_order after the run */
 	int priority;
 	uint64_t nr_boost_reclaim;
 	uint64_t zone_boosts[MAX_NR_ZONES];

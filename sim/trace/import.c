@@ -2404,8 +2404,7 @@ static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, const ui
  * neighbours are all in use, holes included), so the layout stays and the LRU is in the
  * shuffled order.  The object keeps its id (the frees of pre-capture pages find it by its
  * place in the layout); active ones are then accessed twice. */
-static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_t *unevictable,
-			 struct sim_error *err)
+static void pf_shuffle(int z, struct pf_slots *sl)
 {
 	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z; /* splitmix64 over a fixed seed */
 	for (uint64_t i = sl->n; i > 1; i--) {
@@ -2419,30 +2418,68 @@ static int pf_settle_lru(struct pf_emit *pe, int z, struct pf_slots *sl, uint64_
 		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j], sl->order[i - 1] = sl->order[j];
 		sl->id[j] = id, sl->kind[j] = k, sl->order[j] = o;
 	}
-	for (uint64_t i = 0; i < sl->n; i++) {
-		enum pf_kind k = (enum pf_kind)sl->kind[i];
-		unsigned o = sl->order[i];
-		bool active = k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE;
-		if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) ||
-		    pf_rec_order(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k, o), o, err))
+}
+
+/* Slot i of zone z's shuffled slots back on the LRU; *unevictable is what is left of the
+ * zone's mlocked anon pages to mark. */
+static int pf_settle_slot(struct pf_emit *pe, int z, const struct pf_slots *sl, uint64_t i, uint64_t *unevictable,
+			  struct sim_error *err)
+{
+	enum pf_kind k = (enum pf_kind)sl->kind[i];
+	unsigned o = sl->order[i];
+	bool active = k == PF_ANON_ACTIVE || k == PF_FILE_ACTIVE;
+	if (pf_rec(pe, TR_FREE, sl->id[i], 0, err) || pf_rec_order(pe, TR_ALLOC, sl->id[i], pf_movable_gfp(z, k, o), o, err))
+		return -1;
+	/* folio_mark_accessed twice: inactive -> referenced -> active */
+	if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
+		return -1;
+	if (k == PF_ANON_INACTIVE && *unevictable) {
+		*unevictable -= MIN(*unevictable, 1ull << o);
+		if (pf_hint(pe, sl->id[i], HINT_MLOCK, err))
 			return -1;
-		/* folio_mark_accessed twice: inactive -> referenced -> active */
-		if (active && (pf_rec(pe, TR_ACCESS, sl->id[i], 0, err) || pf_rec(pe, TR_ACCESS, sl->id[i], 0, err)))
-			return -1;
-		if (k == PF_ANON_INACTIVE && *unevictable) {
-			*unevictable -= MIN(*unevictable, 1ull << o);
-			if (pf_hint(pe, sl->id[i], HINT_MLOCK, err))
-				return -1;
-		}
 	}
 	return 0;
+}
+
+/* The node's LRU is one set of lists (model.md §4.3): pages of every zone age on it
+ * together, so the oldest pages are spread over the zones in proportion to the pages each
+ * holds on the LRU.  Settling zone by zone would put a lower zone's pages all behind the
+ * higher zones' ones, and reclaim would free the lower zone first — balancing the node
+ * (pgdat_balanced takes any zone at its high watermark) after a fraction of the work.
+ * So each zone's shuffled slots are taken in turn, the zone furthest behind its share of
+ * the node's LRU pages next. */
+static int pf_settle_lru(struct pf_emit *pe, struct pf_slots sl[MAX_NR_ZONES], uint64_t unevictable[MAX_NR_ZONES],
+			 struct sim_error *err)
+{
+	uint64_t total[MAX_NR_ZONES] = { 0 }, done[MAX_NR_ZONES] = { 0 }, next[MAX_NR_ZONES] = { 0 };
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		pf_shuffle(z, &sl[z]);
+		for (uint64_t i = 0; i < sl[z].n; i++)
+			total[z] += 1ull << sl[z].order[i];
+	}
+	for (;;) {
+		int best = -1;
+		/* the smallest (done + 1/2) / total, compared by cross-multiplication */
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (next[z] < sl[z].n &&
+			    (best < 0 || (2 * done[z] + 1) * total[best] < (2 * done[best] + 1) * total[z]))
+				best = z;
+		if (best < 0)
+			return 0;
+		uint64_t i = next[best]++;
+		done[best] += 1ull << sl[best].order[i];
+		if (pf_settle_slot(pe, best, &sl[best], i, &unevictable[best], err))
+			return -1;
+	}
 }
 
 /* The zone's dirty page cache: the file folios put on the LRU last (the most recently
  * written are the newest), inactive ones first, then active ones, until `dirty` pages
  * are marked.  The flusher then writes them as the kernel's did during the capture: at
  * once above dirty_background_ratio, else when they expire (their age before the capture
- * is unknown: they count as dirtied at its start).  Which zones hold them: pf_node_dirty. */
+ * is unknown: they count as dirtied at its start).  Each zone holds its own count (its
+ * nr_zone_write_pending): with the zones interleaved on the LRU (pf_settle_lru), its newest
+ * file pages are among the node's newest. */
 static int pf_settle_dirty(struct pf_emit *pe, const struct pf_slots *sl, uint64_t dirty, struct sim_error *err)
 {
 	for (unsigned pass = 0; pass < 2 && dirty; pass++)
@@ -2457,29 +2494,25 @@ static int pf_settle_dirty(struct pf_emit *pe, const struct pf_slots *sl, uint64
 	return 0;
 }
 
-/* The dirty pages of the node go to the zones whose file folios are put on the LRU last.
- * The kernel's dirty page cache was written within dirty_expire_centisecs (older pages
- * the kupdate flusher would have cleaned), so it is the newest on the node's LRU
- * whatever its zone: one lruvec per node (and memcg) holds every zone's pages in the
- * order they were added.  The prefill adds each zone's pages after the lower zones'
- * (import_prefill), so a lower zone's newest file pages are older than every page of a
- * higher one: dirty there, they would reach the inactive tail early, and reclaim meeting
- * a batch of nothing but them wakes the flusher (shrink_inactive_list, WB_REASON_VMSCAN)
- * to write every dirty page.  So the node's count (the zones' nr_zone_write_pending)
- * fills the highest zone's file folios first, then the next lower zone's. */
-static void pf_node_dirty(struct pf_plan plan[MAX_NR_ZONES])
+/* A zone's layout, waiting for pf_settle_lru: its movable slots and its holes' ids. */
+struct pf_zone_out {
+	struct pf_slots sl;
+	uint64_t *ids, nids;
+};
+
+static void pf_zone_out_free(struct pf_zone_out *zo)
 {
-	uint64_t dirty = 0;
-	for (int z = 0; z <= ZONE_MOVABLE; z++)
-		dirty += plan[z].dirty;
-	for (int z = ZONE_MOVABLE; z >= 0; z--) {
-		const struct pf_plan *pl = &plan[z];
-		plan[z].dirty = MIN(dirty, pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE]);
-		dirty -= plan[z].dirty;
-	}
+	free(zo->ids);
+	free(zo->sl.id);
+	free(zo->sl.kind);
+	free(zo->sl.order);
+	memset(zo, 0, sizeof(*zo));
 }
 
-static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct sim_error *err)
+/* The zone's layout (kernel, slab, movable pages with holes); its slots and holes are
+ * handed over in *zo. */
+static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct pf_zone_out *zo,
+			struct sim_error *err)
 {
 	uint64_t id;
 	gfp_t zb = pf_zone_bits(z);
@@ -2598,29 +2631,11 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	while (mx.next_grp < mx.nr_grp)
 		if (pf_mix_group(pe, z, &mx, &sl, err))
 			goto out;
-	uint64_t unevictable = pl->unevictable;
-	if (pf_settle_lru(pe, z, &sl, &unevictable, err) || pf_settle_dirty(pe, &sl, pl->dirty, err))
-		goto out;
-	for (uint64_t i = 0; i < nids; i++)
-		if (pf_rec(pe, TR_FREE, ids[i], 0, err))
-			goto out;
-	/* Without __GFP_RECLAIM: should the zone be short, no kswapd wake and no reclaim. */
-	gfp_t lump_gfp = ((GFP_HIGHUSER_MOVABLE | zb) & ~(gfp_t)__GFP_RECLAIM) | __GFP_ZERO | __GFP_COMP;
-	if (zb)
-		lump_gfp &= ~(gfp_t)__GFP_HIGHMEM;
-	/* The lumps are anon taken out of the movable pages in use: the unevictable pages the
-	 * LRU objects left unmarked are theirs (with swap, an evictable lump would be swapped
-	 * out whole, which no page of the zone it stands for would be). */
-	for (uint64_t i = 0; i < pl->lumps; i++) {
-		id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
-		if (pf_rec_order(pe, TR_ALLOC, id, lump_gfp, MAX_PAGE_ORDER, err))
-			goto out;
-		if (unevictable) {
-			unevictable -= MIN(unevictable, PF_BLOCK);
-			if (pf_hint(pe, id, HINT_MLOCK, err))
-				goto out;
-		}
-	}
+	zo->sl = sl;
+	zo->ids = ids;
+	zo->nids = nids;
+	sl = (struct pf_slots){ 0 };
+	ids = NULL;
 	rc = 0;
 out:
 	free(ids);
@@ -2631,6 +2646,37 @@ out:
 	free(mx.order);
 	free(mx.grp);
 	return rc;
+}
+
+/* After pf_settle_lru: the zone's dirty page cache, its holes freed, its lumps;
+ * unevictable is what is left of the zone's mlocked pages after its LRU objects. */
+static int pf_finish_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, const struct pf_zone_out *zo,
+			  uint64_t unevictable, struct sim_error *err)
+{
+	if (pf_settle_dirty(pe, &zo->sl, pl->dirty, err))
+		return -1;
+	for (uint64_t i = 0; i < zo->nids; i++)
+		if (pf_rec(pe, TR_FREE, zo->ids[i], 0, err))
+			return -1;
+	/* Without __GFP_RECLAIM: should the zone be short, no kswapd wake and no reclaim. */
+	gfp_t zb = pf_zone_bits(z);
+	gfp_t lump_gfp = ((GFP_HIGHUSER_MOVABLE | zb) & ~(gfp_t)__GFP_RECLAIM) | __GFP_ZERO | __GFP_COMP;
+	if (zb)
+		lump_gfp &= ~(gfp_t)__GFP_HIGHMEM;
+	/* The lumps are anon taken out of the movable pages in use: the unevictable pages the
+	 * LRU objects left unmarked are theirs (with swap, an evictable lump would be swapped
+	 * out whole, which no page of the zone it stands for would be). */
+	for (uint64_t i = 0; i < pl->lumps; i++) {
+		uint64_t id = IMPORT_PREFILL_ID_BIT | ++pe->next_id;
+		if (pf_rec_order(pe, TR_ALLOC, id, lump_gfp, MAX_PAGE_ORDER, err))
+			return -1;
+		if (unevictable) {
+			unevictable -= MIN(unevictable, PF_BLOCK);
+			if (pf_hint(pe, id, HINT_MLOCK, err))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
@@ -2658,11 +2704,29 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
 	 * which stay there while it is above its floor. */
 	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .st = st };
-	pf_node_dirty(plan);
+	struct pf_zone_out zo[MAX_NR_ZONES] = { 0 };
+	struct pf_slots sl[MAX_NR_ZONES] = { 0 };
+	int rc = -1;
 	for (int z = 0; z <= ZONE_MOVABLE; z++)
-		if (plan[z].managed && pf_emit_zone(&pe, z, &plan[z], err))
-			return -1;
-	return 0;
+		if (plan[z].managed && pf_emit_zone(&pe, z, &plan[z], &zo[z], err))
+			goto out;
+	uint64_t unevictable[MAX_NR_ZONES];
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		sl[z] = zo[z].sl;
+		unevictable[z] = plan[z].unevictable;
+	}
+	if (pf_settle_lru(&pe, sl, unevictable, err))
+		goto out;
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
+		zo[z].sl = sl[z];
+		if (plan[z].managed && pf_finish_zone(&pe, z, &plan[z], &zo[z], unevictable[z], err))
+			goto out;
+	}
+	rc = 0;
+out:
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		pf_zone_out_free(&zo[z]);
+	return rc;
 }
 
 int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct zoneinfo_free_orders *fo,
