@@ -720,7 +720,8 @@ static inline pfn_t order_block_end(pfn_t pfn, int order)
  * Counted as the kernel counts compact_migrate_scanned: every pfn the scan passes, a free
  * block or a compound page (skipped or isolated) jumped over whole but counted whole, a
  * pcp block's pages one by one (neither PageBuddy nor compound); pfns jumped over after a
- * failure are not counted.
+ * failure are not counted, so a large folio whose isolation fails in async direct
+ * compaction counts one page (6.18).
  *
  * Async direct compaction (skip_on_failure) wants a free block of cc->order, so a page
  * that cannot be isolated spoils its whole order-aligned block: what was isolated is put
@@ -755,8 +756,16 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 		pfn_t next = pfn + 1;
 		if (p->flags & PF_HEAD) {
 			next = pfn + (1u << p->order);
-			nr_scanned += (1ull << p->order) - 1;
+			/* 6.18 counts a large folio's tail pages as scanned when it is skipped for
+			 * its order or isolated; one that fails isolation otherwise is one page
+			 * scanned, and its tails are then looked at one by one (each failing:
+			 * the same count in all) unless skip_on_failure jumps past them. */
+			bool tails_unseen = skip_on_failure && p->order && !skip_isolation_on_order(mm, p->order, cc->order);
+			if (!tails_unseen)
+				nr_scanned += (1ull << p->order) - 1;
 			if (can_isolate(mm, cc, p)) {
+				if (tails_unseen)
+					nr_scanned += (1ull << p->order) - 1;
 				/* The move will update the object's slot: a random place in a table
 				 * that outgrows the caches on big machines, so fetch it while the
 				 * batch fills. */
