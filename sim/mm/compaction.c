@@ -935,6 +935,38 @@ static uint64_t blocks_of_order(const struct zone *z, unsigned order)
 	return info.free_blocks_suitable;
 }
 
+/* The free-list part of __compact_finished: a free block of cc->order or more that the
+ * request may take, on its own type's list (MOVABLE also CMA) or on a fallback type it
+ * would be allowed to claim. */
+static bool suitable_page_free(const struct mm *mm, const struct compact_control *cc)
+{
+	const struct zone *z = cc->zone;
+	enum migratetype mt = cc->migratetype;
+	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
+		const struct free_area *area = &z->free_area[o];
+		if (area->nr_free_mt[mt])
+			return true;
+		if (mt == MIGRATE_MOVABLE && area->nr_free_mt[MIGRATE_CMA])
+			return true;
+		if (mt >= MIGRATE_PCPTYPES)
+			continue;
+		/* A fallback the request would be allowed to claim (can_steal_fallback). */
+		bool can_claim = o >= mm->pageblock_order / 2 || mt != MIGRATE_MOVABLE ||
+				 !mm->cfg->machine.mobility_grouping;
+		/* sticky_movable accounted: sticky blocks on the MOVABLE list are no fallback for a
+		 * non-movable request (free_area_movable_usable). */
+		if (!can_claim)
+			continue;
+		for (int f = 0; f < 2; f++) {
+			enum migratetype fmt = fallback_types[mt][f];
+			if (fmt == MIGRATE_MOVABLE ? free_area_movable_usable(z, area, cc->alloc_flags) > 0
+						   : area->nr_free_mt[fmt] > 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 static enum compact_result compact_finished(struct mm *mm, struct compact_control *cc)
 {
 	struct zone *z = cc->zone;
@@ -954,30 +986,7 @@ static enum compact_result compact_finished(struct mm *mm, struct compact_contro
 		return COMPACT_CONTINUE; /* compact_node: until the scanners meet */
 	if (!pb_aligned(mm, cc->migrate_pfn))
 		return COMPACT_CONTINUE; /* finish the pageblock first */
-	enum migratetype mt = cc->migratetype;
-	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
-		const struct free_area *area = &z->free_area[o];
-		if (area->nr_free_mt[mt])
-			return COMPACT_SUCCESS;
-		if (mt == MIGRATE_MOVABLE && area->nr_free_mt[MIGRATE_CMA])
-			return COMPACT_SUCCESS;
-		if (mt >= MIGRATE_PCPTYPES)
-			continue;
-		/* A fallback the request would be allowed to claim (can_steal_fallback). */
-		bool can_claim = o >= mm->pageblock_order / 2 || mt != MIGRATE_MOVABLE ||
-				 !mm->cfg->machine.mobility_grouping;
-		/* sticky_movable accounted: sticky blocks on the MOVABLE list are no fallback for a
-		 * non-movable request (free_area_movable_usable). */
-		if (!can_claim)
-			continue;
-		for (int f = 0; f < 2; f++) {
-			enum migratetype fmt = fallback_types[mt][f];
-			if (fmt == MIGRATE_MOVABLE ? free_area_movable_usable(z, area, cc->alloc_flags) > 0
-						   : area->nr_free_mt[fmt] > 0)
-				return COMPACT_SUCCESS;
-		}
-	}
-	return COMPACT_NO_SUITABLE_PAGE;
+	return suitable_page_free(mm, cc) ? COMPACT_SUCCESS : COMPACT_NO_SUITABLE_PAGE;
 }
 
 /* ---- compact_zone ----------------------------------------------------------------- */
@@ -1050,6 +1059,14 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		cc->cost_ns += res.cost_ns;
 		if (res.nomem && !scanners_met(mm, cc)) {
 			ret = COMPACT_CONTENDED;
+			break;
+		}
+		/* compaction_capture (6.18): a direct compaction's task catches the block of
+		 * cc->order its own frees merge into and stops at once, mid-pageblock (the
+		 * finish test waits for the pageblock's end).  The model's frees merge as they
+		 * happen, so a suitable free block after a batch is the one this run made. */
+		if (cc->direct_compaction && cc->order > 0 && res.nr_succeeded && suitable_page_free(mm, cc)) {
+			ret = COMPACT_SUCCESS;
 			break;
 		}
 		/* Async and sync-light give up on a pageblock once a page in it failed, and mark
