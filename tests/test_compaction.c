@@ -218,15 +218,9 @@ static void test_deferral_in_slow_path(void)
 
 /* 2048-page zone = pageblocks B0..B3.  Fill with movable order-0 pages (ascending pfns),
  * free every odd pfn: each block holds 256 objects and 256 holes.  A whole-zone sync run
- * isolates 32 objects of a block, then (finish_pageblock, 6.18: a second batch from the
- * same block) the rest of it at once.  B0: 32 + 224 objects move into B3's 256 holes (the
- * free scanner, stride 1, fills B3 and moves on to B2).  B1: 32 objects (512..574) move
- * into B2's first holes; then the other 224 are isolated up to the block's end, so the
- * migrate scanner is at 1024 and the free scanner may only take blocks from 1536 on
- * (isolate_freepages' low_pfn is the end of the migrate scanner's block): B3 is full,
- * the first target fails (-ENOMEM, one pgmigrate_fail) and the scanners have met.  So
- * 288 objects move, B0 is one free order-9 block, B1's last 224 objects stay.
- * compact_isolated: 512 sources (32 + 224 + 32 + 224) + 288 targets = 800. */
+ * moves B0's objects into B3's holes and B1's into B2's; the scanners meet at the B1/B2
+ * border.  So: every object ends at pfn >= 1024, exactly the objects that were below 1024
+ * moved, and B0+B1 merge into one free order-10 block at pfn 0. */
 static void test_scanners_meet(void)
 {
 	start_zone(2048);
@@ -242,30 +236,27 @@ static void test_scanners_meet(void)
 		.highest_zoneidx = ZONE_NORMAL, .mode = MIGRATE_SYNC, .whole_zone = true, .ignore_skip_hint = true,
 	};
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_COMPLETE);
-	CHECK_EQ(cc.nr_migrated, 288);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 288);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 1);
+	CHECK_EQ(cc.nr_migrated, nr_low);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], nr_low);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
 	/* Scanners met by pageblock. */
 	CHECK((cc.free_pfn >> 9) <= (cc.migrate_pfn >> 9));
-	CHECK_EQ(normal()->free_area[10].nr_free, 0);
-	CHECK((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order == 9);
-	uint64_t low = 0, b1 = 0;
+	CHECK_EQ(normal()->free_area[10].nr_free, 1);
+	CHECK_EQ(normal()->free_area[10].free_list[MIGRATE_MOVABLE].head, 0);
+	bool all_high = true;
 	for (uint32_t i = 0; i < mm.objs.cap; i++)
-		if (mm.objs.slots[i].id != OBJ_EMPTY && mm.objs.slots[i].pfn < 1024) {
-			low += mm.objs.slots[i].pfn < 512;
-			b1 += mm.objs.slots[i].pfn >= 576;
-		}
-	CHECK_EQ(low, 0);
-	CHECK_EQ(b1, 224);
+		if (mm.objs.slots[i].id != OBJ_EMPTY && mm.objs.slots[i].pfn < 1024)
+			all_high = false;
+	CHECK(all_high);
 	/* Caches reset when the scanners met. */
 	CHECK_EQ(normal()->compact_cached_migrate_pfn[0], 0);
 	CHECK_EQ(normal()->compact_cached_free_pfn, 1536);
-	CHECK_EQ(mm.vm_events[VM_COMPACT_ISOLATED], 800);
+	/* compact_isolated counts both sides: 512 sources + at least 512 target pages. */
+	CHECK(mm.vm_events[VM_COMPACT_ISOLATED] >= 1024);
 	check_all("scanners meet");
-	/* A second run terminates without moving anything: the free scanner finds B3 full,
-	 * so it doubles its stride and samples only B2's even pfns, all in use. */
+	/* A second run finds nothing to do in the emptied half and terminates. */
 	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_COMPLETE);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 288);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], nr_low);
 	check_all("second run");
 	shutdown();
 }
@@ -365,13 +356,10 @@ static void test_unmovable_zone_terminates(void)
 	shutdown();
 }
 
-/* One pinned page in B0 (pfn 100) keeps B0 from becoming free: the rest of B0 still
- * moves (32, then the other 223 with the rest of the block) into B3.  The object is a file
- * page (not anon), so it is isolated and fails after the retries: one
- * mmsim_migrate_fail_pinned page.  B1 then goes as in test_scanners_meet: its first 32
- * move into B3's last isolated hole and 31 of 32 isolated in B2, one of the rest into the
- * 32nd, then -ENOMEM leaves the other 223.  255 + 33 = 288 moved, pgmigrate_fail 2 (the
- * pin, the -ENOMEM), no free order-9 or order-10 block. */
+/* One pinned page in B0 (pfn 100) keeps B0 from becoming free: the rest of B0 and all of
+ * B1 still move, B1 becomes a free order-9 block, but B0+B1 cannot merge to order 10.
+ * The object is a file page (not anon), so it is isolated and fails after the retries:
+ * one mmsim_migrate_fail_pinned page. */
 static void test_pinned_page_blocks_pageblock(void)
 {
 	start_zone(2048);
@@ -383,10 +371,9 @@ static void test_pinned_page_blocks_pageblock(void)
 	compaction_compact_node(&mm, NULL, ZONE_NORMAL, -1);
 	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 1);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 288);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 2);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 511);
 	CHECK(!((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order >= 9));
-	CHECK(!((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order >= 9));
+	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
 	CHECK_EQ(normal()->free_area[10].nr_free, 0);
 	check_all("pinned");
 	shutdown();
@@ -523,8 +510,8 @@ static void test_async_skip_on_failure(void)
 		.direct_compaction = true,
 	};
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
-	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 614);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 544);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 615);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 608);
 	CHECK_EQ(obj_lookup(&mm.objs, id_at[96])->pfn, 96);
 	CHECK_EQ(obj_lookup(&mm.objs, id_at[101])->pfn, 101);
 	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
@@ -648,15 +635,12 @@ static void test_free_scanner_stride(void)
 
 /* B0's 256 objects are under writeback.  B3 is free but for its page 2046, so its free
  * blocks are 1536/8, 1792/7, 1920/6, 1984/5, 2016/4, 2032/3, 2040/2, 2044/1, 2047/0.
- * Async: B0 is not isolated (ISOLATE_ASYNC_MIGRATE), it stays and nothing fails.  Each
- * block's objects go in a batch of 32 and then the rest of the block (finish_pageblock).
- * B1: the free scanner (every 32nd page) isolates 1536/8 for the first 32, which also
- * serves the other 224.  B2: 1792/7 for the first 32; the other 224 are isolated to the
- * block's end, so only blocks from 2048 on may give targets: the 96 left of 1792/7 move,
- * then -ENOMEM (B1 256 + B2 128 = 384).  Sync-light: B0 isolated, all 256 fail with -EBUSY
- * (writeback); B2's next 32 take half of 1920/6 (found at stride 1), the rest of B2 is
- * isolated to 1536 and gets the other 32 (448).  MIGRATE_SYNC: B0's 256 move, into B3's
- * 63 last free pages and B2's holes (704). */
+ * Async: B0 is not isolated (ISOLATE_ASYNC_MIGRATE), it stays and nothing fails.  The free
+ * scanner samples every 32nd page of a block (all even, all in use in a block with only
+ * its odd pages free) and so finds B3's blocks of orders 8..4 (496 pages; after 2016/4 it
+ * steps past the block's end) before it reaches B2, where the migrate scanner is: B1's 256
+ * and 240 of B2's objects move (B1 = 256, B2 = 240 of them: 496).  Sync-light: B0 isolated,
+ * all 256 fail with -EBUSY (writeback).  MIGRATE_SYNC: they move, into B2's holes. */
 static void test_writeback_moves_only_in_sync(void)
 {
 	start_zone(2048);
@@ -676,16 +660,16 @@ static void test_writeback_moves_only_in_sync(void)
 			break;
 		}
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 0);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 384); /* B1 256 + B2 32 + 96 */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 496); /* B1 256 + B2 240 */
 	check_all("async");
 
 	run_cc(-1, MIGRATE_SYNC_LIGHT, true);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 448); /* B2 32 + 32 */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 496);
 	check_all("sync-light");
 
 	run_cc(-1, MIGRATE_SYNC, true);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 704); /* B0's 256 */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 752);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
 	for (pfn_t pfn = 0; pfn < 512; pfn += 2) {
 		struct obj_slot *s = obj_lookup(&mm.objs, id_at[pfn]);
@@ -704,14 +688,13 @@ static void test_writeback_moves_only_in_sync(void)
  * use in the low half and 512 in the high half, 1024 free order-0 pages.
  *   - page cache (GFP_HIGHUSER_MOVABLE): whole-zone sync compaction with nofs isolates
  *     nothing: COMPACT_COMPLETE, nothing migrated, nothing failed (never isolated).
- *     Without nofs the same run moves 288 pages and has one -ENOMEM, as in
- *     test_scanners_meet.
- *   - anon (__GFP_ZERO, PF_SWAPBACKED): with nofs the same 288 pages move.
+ *     Without nofs the same run moves the low half's 512 pages.
+ *   - anon (__GFP_ZERO, PF_SWAPBACKED): with nofs the low half's 512 pages move.
  *   - Through try_to_compact_pages: a GFP_NOFS order-4 request at SYNC_FULL over page
  *     cache (suitable: 1024 free > low + 2 << 4, fragmentation index
  *     1000 - (1000 + 1024000/16)/1024 = 937 > 500) isolates nothing: no page moves; with
  *     __GFP_FS the same request moves pages. */
-static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated, uint64_t expect_fail)
+static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated)
 {
 	start_zone(2048);
 	boot();
@@ -724,7 +707,7 @@ static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated, uint64
 	};
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_COMPLETE);
 	CHECK_EQ(cc.nr_migrated, expect_migrated);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], expect_fail);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
 	check_all("nofs");
 	shutdown();
 }
@@ -748,9 +731,9 @@ static uint64_t nofs_direct(gfp_t gfp)
 
 static void test_nofs_moves_only_anon(void)
 {
-	nofs_run(GFP_HIGHUSER_MOVABLE, true, 0, 0);
-	nofs_run(GFP_HIGHUSER_MOVABLE, false, 288, 1);
-	nofs_run(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, true, 288, 1);
+	nofs_run(GFP_HIGHUSER_MOVABLE, true, 0);
+	nofs_run(GFP_HIGHUSER_MOVABLE, false, 512);
+	nofs_run(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, true, 512);
 	CHECK_EQ(nofs_direct(GFP_NOFS | __GFP_HIGHMEM | __GFP_MOVABLE), 0);
 	CHECK(nofs_direct(GFP_HIGHUSER_MOVABLE) > 0);
 }
@@ -806,9 +789,8 @@ static void test_proactive(void)
 	shutdown();
 }
 
-/* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone (the pages at
- * pfn % 4 >= 2 freed: 1024 free order-1 blocks, found at any stride) has 0; one check
- * compacts until it has at least 3 (the zone's 2048 free pages allow 4). */
+/* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone has 0; one
+ * check compacts until it has at least 3 (the zone's 2048 free pages allow 4). */
 static void test_threshold_defrag(void)
 {
 	start_zone(4096);
@@ -816,8 +798,7 @@ static void test_threshold_defrag(void)
 	cfg.policy.defrag_thresholds[9] = 3;
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(2, mm.nr_pages, 4);
-	free_pfns(3, mm.nr_pages, 4);
+	free_odd_pfns();
 	compaction_periodic(&mm);
 	uint64_t blocks9 = normal()->free_area[9].nr_free + 2 * normal()->free_area[10].nr_free;
 	CHECK(blocks9 >= 3);

@@ -714,8 +714,8 @@ static inline pfn_t order_block_end(pfn_t pfn, int order)
 	return (pfn + 1 + ((pfn_t)1 << order) - 1) & ~(((pfn_t)1 << order) - 1);
 }
 
-/* isolate_migratepages_block (6.18): scan [low, end) collecting COMPACT_CLUSTER_MAX pages,
- * or with cc->finish_pageblock everything up to end; returns where it stopped.
+/* isolate_migratepages_block (6.12): scan [low, end) collecting up to COMPACT_CLUSTER_MAX
+ * objects; returns where it stopped.
  *
  * Counted as the kernel counts compact_migrate_scanned: every pfn the scan passes, a free
  * block or a compound page (skipped or isolated) jumped over whole but counted whole, a
@@ -784,9 +784,9 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 		/* else: a pcp page or a page that belongs to no object, not isolatable */
 		pfn = next;
 		if (isolated) {
-			/* COMPACT_CLUSTER_MAX pages per batch, unless the rest of the pageblock
-			 * is wanted (finish_pageblock). */
-			if (cc->nr_migrate_pages_batch >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock)
+			/* The kernel stops at COMPACT_CLUSTER_MAX pages (cc->nr_migratepages counts
+			 * pages); the array holds at most that many objects. */
+			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
 				break;
 			continue;
 		}
@@ -804,7 +804,7 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 	}
 	if (pfn > end)
 		pfn = end;
-	if (pfn == end && (!nr_isolated || cc->finish_pageblock)) {
+	if (pfn == end && !nr_isolated) {
 		if (valid_block && !skip_updated)
 			set_pageblock_skip(mm, cc, pb_start(mm, end - 1));
 		update_cached_migrate(cc, end);
@@ -850,8 +850,6 @@ static pfn_t fast_find_migrateblock(struct mm *mm, struct compact_control *cc)
 	pfn_t pfn = cc->migrate_pfn;
 	if (cc->ignore_skip_hint || cc->no_set_skip_hint)
 		return pfn; /* the fast search relies on skip hints to avoid repeats */
-	if (cc->finish_pageblock)
-		return pfn; /* the rest of this pageblock first */
 	if (pfn != z->start_pfn && pfn != pb_start(mm, pfn))
 		return pfn; /* the continuation of a block's scan */
 	if (cc->order <= PAGE_ALLOC_COSTLY_ORDER)
@@ -1002,7 +1000,6 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 	cc->nr_freepages = 0;
 	cc->nr_migratepages = 0;
 	cc->nr_migrate_pages_batch = 0;
-	cc->finish_pageblock = false;
 	cc->fast_search_fail = 0;
 	cc->search_order = cc->order; /* compact_zone_order: .search_order = order */
 	cc->fast_start_pfn = 0;
@@ -1044,30 +1041,14 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			cc->whole_zone = true; /* compact_init_migrate_pfn */
 	}
 
-	/* The pageblock the last batch was isolated from (compact_zone's last_migrated_pfn),
-	 * PFN_NONE once the scanner has left the order-aligned block it was in (check_drain;
-	 * the drain itself is nothing here: the model's frees reach the lists at once). */
-	pfn_t last_migrated_pfn = PFN_NONE;
-	bool rescan = false;
 	for (;;) {
-		if (!rescan) {
-			ret = compact_finished(mm, cc);
-			if (ret == COMPACT_NO_SUITABLE_PAGE)
-				ret = COMPACT_CONTINUE;
-			if (ret != COMPACT_CONTINUE)
-				break;
-			/* A second batch from the same pageblock takes all the rest of it. */
-			cc->finish_pageblock = last_migrated_pfn != PFN_NONE &&
-					       pb_start(mm, last_migrated_pfn) == pb_start(mm, cc->migrate_pfn);
-		}
-		rescan = false;
-		if (isolate_migratepages(mm, cc) == ISOLATE_NONE) {
-			if (last_migrated_pfn != PFN_NONE && cc->order > 0 &&
-			    last_migrated_pfn < (cc->migrate_pfn & ~(((pfn_t)1 << cc->order) - 1)))
-				last_migrated_pfn = PFN_NONE;
+		ret = compact_finished(mm, cc);
+		if (ret == COMPACT_NO_SUITABLE_PAGE)
+			ret = COMPACT_CONTINUE;
+		if (ret != COMPACT_CONTINUE)
+			break;
+		if (isolate_migratepages(mm, cc) == ISOLATE_NONE)
 			continue; /* the scanner moved on by at least one block */
-		}
-		last_migrated_pfn = MAX(z->start_pfn, pb_start(mm, cc->migrate_pfn - 1));
 		struct migrate_result res = { 0 };
 		unsigned failed = migrate_pages(mm, cc->migratepages, cc->nr_migratepages, compaction_alloc,
 						NULL, cc, cc->mode, MR_COMPACTION, &res);
@@ -1080,18 +1061,6 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			ret = COMPACT_CONTENDED;
 			break;
 		}
-		/* As compact_zone in 6.18: async and sync-light, after a failure inside a
-		 * pageblock, isolate and migrate the rest of it at once (finish_pageblock: the
-		 * block is marked skip, so the fast search will not send the scanner back to
-		 * it piecemeal). */
-		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
-		    !cc->finish_pageblock && cc->mode < MIGRATE_SYNC) {
-			cc->finish_pageblock = true;
-			if (cc->order == COMPACTION_HPAGE_ORDER)
-				last_migrated_pfn = PFN_NONE;
-			rescan = true;
-			continue;
-		}
 		/* compaction_capture (6.18): a direct compaction's task catches the block of
 		 * cc->order its own frees merge into and stops at once, mid-pageblock (the
 		 * finish test waits for the pageblock's end).  The model's frees merge as they
@@ -1100,8 +1069,15 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			ret = COMPACT_SUCCESS;
 			break;
 		}
-		if (cc->order > 0 && last_migrated_pfn < (cc->migrate_pfn & ~(((pfn_t)1 << cc->order) - 1)))
-			last_migrated_pfn = PFN_NONE;
+		/* Async and sync-light give up on a pageblock once a page in it failed, and mark
+		 * it skip so the next run does not revisit it (finish_pageblock). */
+		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
+		    cc->mode < MIGRATE_SYNC) {
+			pfn_t end = pb_end(mm, cc->migrate_pfn);
+			set_pageblock_skip(mm, cc, pb_start(mm, cc->migrate_pfn));
+			cc->migrate_pfn = end;
+			update_cached_migrate(cc, end);
+		}
 	}
 	release_freepages(mm, cc);
 	cc->cost_ns += (cc->total_migrate_scanned + cc->total_free_scanned) * mm->cfg->costs.scan_page_ns;

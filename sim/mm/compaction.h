@@ -4,8 +4,7 @@
  *
  * Glossary
  *   migrate scanner  walks up from the zone start a pageblock at a time, isolating movable
- *                    objects (COMPACT_CLUSTER_MAX pages per batch, or the rest of the
- *                    pageblock with finish_pageblock); for costly orders it
+ *                    objects (at most COMPACT_CLUSTER_MAX per batch); for costly orders it
  *                    first looks on the MOVABLE free lists for a block that is partly
  *                    free already (fast_find_migrateblock)
  *   free scanner     walks down from the zone end, isolating free blocks as targets; for
@@ -26,8 +25,7 @@
 
 #include "migrate.h"
 
-#define COMPACT_CLUSTER_MAX 32     /* pages isolated per migrate batch (SWAP_CLUSTER_MAX) */
-#define COMPACT_MAX_BATCH (1u << MAX_PAGE_ORDER) /* objects in one pageblock at most */
+#define COMPACT_CLUSTER_MAX 32     /* objects isolated per migrate batch (SWAP_CLUSTER_MAX) */
 #define COMPACT_MAX_DEFER_SHIFT 6  /* deferral limit: 1 try in 64 */
 #define COMPACTION_HPAGE_ORDER 9   /* order the proactive score is computed for */
 #define HPAGE_FRAG_CHECK_INTERVAL_NS (500 * NSEC_PER_MSEC)
@@ -60,9 +58,7 @@ extern const char *const compact_result_names[NR_COMPACT_RESULTS];
  * Invariants while running:
  *   zone->start_pfn <= migrate_pfn;  free_pfn < zone->start_pfn + zone->present
  *   nr_freepages == Σ_o (blocks on freepages[o]) << o   (isolated targets, PF_ISOLATED)
- *   nr_migrate_pages_batch <= COMPACT_CLUSTER_MAX - 1 + the last object's pages, unless
- *   finish_pageblock (then at most the rest of one pageblock: nr_migratepages <=
- *   COMPACT_MAX_BATCH)
+ *   nr_migratepages <= COMPACT_CLUSTER_MAX
  *   after compact_zone returns: nr_freepages == nr_migratepages == 0 */
 struct compact_control {
 	struct zone *zone;
@@ -85,13 +81,9 @@ struct compact_control {
 
 	pfn_t freepages[NR_PAGE_ORDERS]; /* isolated free blocks, stacks linked by .next */
 	uint64_t nr_freepages;          /* pages on freepages[] */
-	pfn_t migratepages[COMPACT_MAX_BATCH];
+	pfn_t migratepages[COMPACT_CLUSTER_MAX];
 	unsigned nr_migratepages;
 	uint64_t nr_migrate_pages_batch; /* pages in migratepages[]: the free scanner's goal */
-	/* finish_pageblock (6.18): the batch takes the rest of the pageblock, not
-	 * COMPACT_CLUSTER_MAX pages; set when the previous batch came from the same pageblock
-	 * or a migration in it failed, so a block is not revisited piecemeal. */
-	bool finish_pageblock;
 	/* fast_isolate_freepages: failed free-list searches in a row (each halves the next
 	 * search's length) and the order the next search starts at. */
 	unsigned fast_search_fail;
