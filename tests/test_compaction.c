@@ -520,6 +520,72 @@ static void test_async_skip_on_failure(void)
 	shutdown();
 }
 
+/* A large folio that async direct compaction cannot isolate counts one page scanned
+ * (isolate_migratepages_block, 6.18: its tail pages are counted only when it is skipped
+ * for its order or isolated, and skip_on_failure jumps past them).  8192 pages, all in use
+ * but the odd pfns of B8..B15; B0's first 8 pages are one order-3 page-cache folio under
+ * writeback (not isolated in async mode).  Order 9: the fast search finds no free block of
+ * order 3..8 (nothing looked at).  B0: the folio at 0 fails, 1 pfn scanned, the scan
+ * jumps to 512.  At 512 the fast search again finds nothing; B1: 512 objects moved, B1 is
+ * free: SUCCESS.  migrate_scanned 1 + 512 = 513 (counting the folio whole: 520). */
+static void test_async_failed_folio_counts_one(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	free_pfns(0, 8, 1);
+	uint64_t folio = 1u << 20;
+	CHECK_EQ(mm_alloc(&mm, folio, GFP_HIGHUSER_MOVABLE, 3), 0);
+	CHECK(reclaim_writeback_object(&mm, folio));
+	struct compact_control cc = {
+		.zone = normal(),
+		.order = 9,
+		.migratetype = MIGRATE_MOVABLE,
+		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+		.highest_zoneidx = ZONE_NORMAL,
+		.mode = MIGRATE_ASYNC,
+		.direct_compaction = true,
+	};
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 513);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 512);
+	CHECK_EQ(obj_lookup(&mm.objs, folio)->pfn, 0);
+	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
+	check_all("failed folio");
+	shutdown();
+}
+
+/* compaction_capture (6.18): a direct compaction stops as soon as its own frees make a
+ * block of the order, mid-pageblock.  8192 pages, all in use but the odd pfns of B8..B15.
+ * Order 8, async direct: the fast search finds no free block of order 3..7 (nothing looked
+ * at); B0's objects 0..255 move in 8 batches of 32 and after the 8th, 0..255 is one free
+ * order-8 block: SUCCESS with migrate_scanned 256 and pgmigrate_success 256; the object
+ * at 256 stays.  (Waiting for the pageblock's end would move all 512.) */
+static void test_direct_capture(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	struct compact_control cc = {
+		.zone = normal(),
+		.order = 8,
+		.migratetype = MIGRATE_MOVABLE,
+		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+		.highest_zoneidx = ZONE_NORMAL,
+		.mode = MIGRATE_ASYNC,
+		.direct_compaction = true,
+	};
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 256);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 256);
+	CHECK((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order == 8);
+	CHECK_EQ(obj_lookup(&mm.objs, id_at[256])->pfn, 256);
+	check_all("capture");
+	shutdown();
+}
+
 /* The free scanner's stride (isolate_freepages, 6.12).  1536 pages, all in use but: B0
  * free except its objects at 0 and 1 (the migrate scanner's first batch: 2 pages), 544 and
  * 1023 (left by the fill) in B1, 1025 and 1088 in B2.  The migrate scanner passes B0: 0, 1,
@@ -1144,6 +1210,8 @@ int main(int argc, char **argv)
 	RUN(test_fast_find_rotates);
 	RUN(test_fast_isolate_rotates);
 	RUN(test_async_skip_on_failure);
+	RUN(test_async_failed_folio_counts_one);
+	RUN(test_direct_capture);
 	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);

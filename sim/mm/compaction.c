@@ -720,7 +720,8 @@ static inline pfn_t order_block_end(pfn_t pfn, int order)
  * Counted as the kernel counts compact_migrate_scanned: every pfn the scan passes, a free
  * block or a compound page (skipped or isolated) jumped over whole but counted whole, a
  * pcp block's pages one by one (neither PageBuddy nor compound); pfns jumped over after a
- * failure are not counted.
+ * failure are not counted, so a large folio whose isolation fails in async direct
+ * compaction counts one page (6.18).
  *
  * Async direct compaction (skip_on_failure) wants a free block of cc->order, so a page
  * that cannot be isolated spoils its whole order-aligned block: what was isolated is put
@@ -755,8 +756,16 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 		pfn_t next = pfn + 1;
 		if (p->flags & PF_HEAD) {
 			next = pfn + (1u << p->order);
-			nr_scanned += (1ull << p->order) - 1;
+			/* 6.18 counts a large folio's tail pages as scanned when it is skipped for
+			 * its order or isolated; one that fails isolation otherwise is one page
+			 * scanned, and its tails are then looked at one by one (each failing:
+			 * the same count in all) unless skip_on_failure jumps past them. */
+			bool tails_unseen = skip_on_failure && p->order && !skip_isolation_on_order(mm, p->order, cc->order);
+			if (!tails_unseen)
+				nr_scanned += (1ull << p->order) - 1;
 			if (can_isolate(mm, cc, p)) {
+				if (tails_unseen)
+					nr_scanned += (1ull << p->order) - 1;
 				/* The move will update the object's slot: a random place in a table
 				 * that outgrows the caches on big machines, so fetch it while the
 				 * batch fills. */
@@ -926,6 +935,38 @@ static uint64_t blocks_of_order(const struct zone *z, unsigned order)
 	return info.free_blocks_suitable;
 }
 
+/* The free-list part of __compact_finished: a free block of cc->order or more that the
+ * request may take, on its own type's list (MOVABLE also CMA) or on a fallback type it
+ * would be allowed to claim. */
+static bool suitable_page_free(const struct mm *mm, const struct compact_control *cc)
+{
+	const struct zone *z = cc->zone;
+	enum migratetype mt = cc->migratetype;
+	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
+		const struct free_area *area = &z->free_area[o];
+		if (area->nr_free_mt[mt])
+			return true;
+		if (mt == MIGRATE_MOVABLE && area->nr_free_mt[MIGRATE_CMA])
+			return true;
+		if (mt >= MIGRATE_PCPTYPES)
+			continue;
+		/* A fallback the request would be allowed to claim (can_steal_fallback). */
+		bool can_claim = o >= mm->pageblock_order / 2 || mt != MIGRATE_MOVABLE ||
+				 !mm->cfg->machine.mobility_grouping;
+		/* sticky_movable accounted: sticky blocks on the MOVABLE list are no fallback for a
+		 * non-movable request (free_area_movable_usable). */
+		if (!can_claim)
+			continue;
+		for (int f = 0; f < 2; f++) {
+			enum migratetype fmt = fallback_types[mt][f];
+			if (fmt == MIGRATE_MOVABLE ? free_area_movable_usable(z, area, cc->alloc_flags) > 0
+						   : area->nr_free_mt[fmt] > 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 static enum compact_result compact_finished(struct mm *mm, struct compact_control *cc)
 {
 	struct zone *z = cc->zone;
@@ -945,30 +986,7 @@ static enum compact_result compact_finished(struct mm *mm, struct compact_contro
 		return COMPACT_CONTINUE; /* compact_node: until the scanners meet */
 	if (!pb_aligned(mm, cc->migrate_pfn))
 		return COMPACT_CONTINUE; /* finish the pageblock first */
-	enum migratetype mt = cc->migratetype;
-	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
-		const struct free_area *area = &z->free_area[o];
-		if (area->nr_free_mt[mt])
-			return COMPACT_SUCCESS;
-		if (mt == MIGRATE_MOVABLE && area->nr_free_mt[MIGRATE_CMA])
-			return COMPACT_SUCCESS;
-		if (mt >= MIGRATE_PCPTYPES)
-			continue;
-		/* A fallback the request would be allowed to claim (can_steal_fallback). */
-		bool can_claim = o >= mm->pageblock_order / 2 || mt != MIGRATE_MOVABLE ||
-				 !mm->cfg->machine.mobility_grouping;
-		/* sticky_movable accounted: sticky blocks on the MOVABLE list are no fallback for a
-		 * non-movable request (free_area_movable_usable). */
-		if (!can_claim)
-			continue;
-		for (int f = 0; f < 2; f++) {
-			enum migratetype fmt = fallback_types[mt][f];
-			if (fmt == MIGRATE_MOVABLE ? free_area_movable_usable(z, area, cc->alloc_flags) > 0
-						   : area->nr_free_mt[fmt] > 0)
-				return COMPACT_SUCCESS;
-		}
-	}
-	return COMPACT_NO_SUITABLE_PAGE;
+	return suitable_page_free(mm, cc) ? COMPACT_SUCCESS : COMPACT_NO_SUITABLE_PAGE;
 }
 
 /* ---- compact_zone ----------------------------------------------------------------- */
@@ -1041,6 +1059,14 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		cc->cost_ns += res.cost_ns;
 		if (res.nomem && !scanners_met(mm, cc)) {
 			ret = COMPACT_CONTENDED;
+			break;
+		}
+		/* compaction_capture (6.18): a direct compaction's task catches the block of
+		 * cc->order its own frees merge into and stops at once, mid-pageblock (the
+		 * finish test waits for the pageblock's end).  The model's frees merge as they
+		 * happen, so a suitable free block after a batch is the one this run made. */
+		if (cc->direct_compaction && cc->order > 0 && res.nr_succeeded && suitable_page_free(mm, cc)) {
+			ret = COMPACT_SUCCESS;
 			break;
 		}
 		/* Async and sync-light give up on a pageblock once a page in it failed, and mark
