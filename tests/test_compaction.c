@@ -88,6 +88,20 @@ static void free_odd_pfns(void)
 
 static struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
 
+/* An async direct compaction of Normal for a movable request of that order. */
+static struct compact_control direct_async_cc(unsigned order)
+{
+	return (struct compact_control){
+		.zone = normal(),
+		.order = (int)order,
+		.migratetype = MIGRATE_MOVABLE,
+		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
+		.highest_zoneidx = ZONE_NORMAL,
+		.mode = MIGRATE_ASYNC,
+		.direct_compaction = true,
+	};
+}
+
 /* A huge page allocation wakes kswapd (off in these tests); with nothing to reclaim it
  * goes back to sleep at once, and before it sleeps it clears the skip hints of a zone
  * whose direct-compaction scanners met (reset_isolation_suitable), as it does here. */
@@ -500,15 +514,7 @@ static void test_async_skip_on_failure(void)
 	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
 	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
 	CHECK(mm_pin(&mm, id_at[100], 0));
-	struct compact_control cc = {
-		.zone = normal(),
-		.order = 9,
-		.migratetype = MIGRATE_MOVABLE,
-		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
-		.highest_zoneidx = ZONE_NORMAL,
-		.mode = MIGRATE_ASYNC,
-		.direct_compaction = true,
-	};
+	struct compact_control cc = direct_async_cc(9);
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 615);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 608);
@@ -538,15 +544,7 @@ static void test_async_failed_folio_counts_one(void)
 	uint64_t folio = 1u << 20;
 	CHECK_EQ(mm_alloc(&mm, folio, GFP_HIGHUSER_MOVABLE, 3), 0);
 	CHECK(reclaim_writeback_object(&mm, folio));
-	struct compact_control cc = {
-		.zone = normal(),
-		.order = 9,
-		.migratetype = MIGRATE_MOVABLE,
-		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
-		.highest_zoneidx = ZONE_NORMAL,
-		.mode = MIGRATE_ASYNC,
-		.direct_compaction = true,
-	};
+	struct compact_control cc = direct_async_cc(9);
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 513);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 512);
@@ -568,15 +566,7 @@ static void test_direct_capture(void)
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
 	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
-	struct compact_control cc = {
-		.zone = normal(),
-		.order = 8,
-		.migratetype = MIGRATE_MOVABLE,
-		.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA,
-		.highest_zoneidx = ZONE_NORMAL,
-		.mode = MIGRATE_ASYNC,
-		.direct_compaction = true,
-	};
+	struct compact_control cc = direct_async_cc(8);
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 256);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 256);

@@ -367,6 +367,31 @@ static struct ftrace_event cev(sim_ns_t t, uint16_t id, const char *comm, uint32
 	return ev;
 }
 
+/* A record the import should write: time, kind, id and, for an ALLOC whose want gives a
+ * gfp, its order and gfp. */
+struct want_rec {
+	sim_ns_t t;
+	uint8_t kind;
+	uint64_t id;
+	uint8_t order;
+	gfp_t gfp;
+};
+
+/* The records are exactly want[0..n), in order. */
+static void check_recs(const struct recs *rs, const struct want_rec *want, size_t n)
+{
+	CHECK_EQ(rs->nr, n);
+	for (size_t i = 0; i < MIN(rs->nr, n); i++) {
+		CHECK_EQ(rs->r[i].time_ns, want[i].t);
+		CHECK_EQ(rs->r[i].kind, want[i].kind);
+		CHECK_EQ(rs->r[i].id, want[i].id);
+		if (want[i].kind == TR_ALLOC && want[i].gfp) {
+			CHECK_EQ(rs->r[i].order, want[i].order);
+			CHECK_EQ(rs->r[i].gfp, want[i].gfp);
+		}
+	}
+}
+
 static struct ftrace_event fev(sim_ns_t t, uint16_t id, const char *comm, uint32_t pid, uint64_t pfn,
 				uint64_t ino, uint64_t index)
 {
@@ -396,15 +421,10 @@ static void test_refault(void)
 		fev(7, FEV_PAGE_FREE, "rm", 11, 0x200, 0, 0),
 	};
 	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
-	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+	const struct want_rec want[] = {
 		{ 1, TR_ALLOC, A }, { 5, TR_ALLOC, B }, { 6, TR_FREE, B }, { 6, TR_ACCESS, A }, { 7, TR_FREE, A },
 	};
-	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
-	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
-		CHECK_EQ(rs.r[i].time_ns, want[i].t);
-		CHECK_EQ(rs.r[i].kind, want[i].kind);
-		CHECK_EQ(rs.r[i].id, want[i].id);
-	}
+	check_recs(&rs, want, ARRAY_SIZE(want));
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->refault, 1);
 	CHECK_EQ(st->implied - st->by_kind[TR_CPU], 2);
@@ -447,17 +467,12 @@ static void test_refault_parts(void)
 		else if (in[i].pfn == 0x202)
 			in[i].order = 1;
 	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
-	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+	const struct want_rec want[] = {
 		{ 1, TR_ALLOC, A }, { 5, TR_ALLOC, B }, { 6, TR_FREE, B }, { 6, TR_ACCESS, A },
 		{ 7, TR_ALLOC, C }, { 8, TR_FREE, C }, { 8, TR_ACCESS, A },
 		{ 9, TR_ALLOC, D }, { 10, TR_FREE, D }, { 10, TR_ACCESS, A }, { 13, TR_FREE, A },
 	};
-	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
-	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
-		CHECK_EQ(rs.r[i].time_ns, want[i].t);
-		CHECK_EQ(rs.r[i].kind, want[i].kind);
-		CHECK_EQ(rs.r[i].id, want[i].id);
-	}
+	check_recs(&rs, want, ARRAY_SIZE(want));
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->refault, 3);
 	CHECK_EQ(st->refault_part, 2);
@@ -502,16 +517,11 @@ static void test_swapin(void)
 			in[i].gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO;
 	}
 	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
-	const struct { sim_ns_t t; uint8_t kind; uint64_t id; } want[] = {
+	const struct want_rec want[] = {
 		{ 1, TR_ALLOC, A }, { 2, TR_ALLOC, B }, { 5, TR_ACCESS, A },
 		{ 7, TR_ACCESS, A }, { 9, TR_ALLOC, C }, { 10, TR_FREE, A },
 	};
-	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
-	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
-		CHECK_EQ(rs.r[i].time_ns, want[i].t);
-		CHECK_EQ(rs.r[i].kind, want[i].kind);
-		CHECK_EQ(rs.r[i].id, want[i].id);
-	}
+	check_recs(&rs, want, ARRAY_SIZE(want));
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->swapin, 1);
 	CHECK_EQ(st->swapin_alloc, 1);
@@ -685,23 +695,14 @@ static void test_thp_fallback_probe(void)
 		in[i].order = i == 2 ? 0 : 9;
 	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
 	const uint64_t probe = 1ull << 61;
-	const struct { sim_ns_t t; uint8_t kind; uint64_t id; uint8_t order; gfp_t gfp; } want[] = {
+	const struct want_rec want[] = {
 		{ 3, TR_ALLOC, probe, 9, GFP_TRANSHUGE },
 		{ 3, TR_FREE, probe, 0, 0 },
 		{ 3, TR_ALLOC, ID(1, 0x1000), 0, GFP_HIGHUSER_MOVABLE },
 		{ 5, TR_ALLOC, ID(1, 0x2000), 9, GFP_TRANSHUGE },
 		{ 7, TR_ALLOC, ID(1, 0x2200), 9, GFP_TRANSHUGE_LIGHT },
 	};
-	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
-	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
-		CHECK_EQ(rs.r[i].time_ns, want[i].t);
-		CHECK_EQ(rs.r[i].kind, want[i].kind);
-		CHECK_EQ(rs.r[i].id, want[i].id);
-		if (want[i].kind == TR_ALLOC) {
-			CHECK_EQ(rs.r[i].order, want[i].order);
-			CHECK_EQ(rs.r[i].gfp, want[i].gfp);
-		}
-	}
+	check_recs(&rs, want, ARRAY_SIZE(want));
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->thp_fallback_probes, 1);
 	CHECK_EQ(st->alloc_failed, 4);
@@ -729,19 +730,10 @@ static void test_failed_attempt(void)
 	in[2].gfp = GFP_NOWAIT;
 	const uint64_t probe = 1ull << 61;
 	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
-	const struct { sim_ns_t t; uint8_t kind; uint64_t id; uint8_t order; } want[] = {
-		{ 1, TR_ALLOC, probe, 8 }, { 1, TR_FREE, probe, 0 }, { 2, TR_ALLOC, ID(1, 0x3000), 2 },
+	const struct want_rec want[] = {
+		{ 1, TR_ALLOC, probe, 8, folio }, { 1, TR_FREE, probe, 0, 0 }, { 2, TR_ALLOC, ID(1, 0x3000), 2, folio },
 	};
-	CHECK_EQ(rs.nr, ARRAY_SIZE(want));
-	for (size_t i = 0; i < MIN(rs.nr, ARRAY_SIZE(want)); i++) {
-		CHECK_EQ(rs.r[i].time_ns, want[i].t);
-		CHECK_EQ(rs.r[i].kind, want[i].kind);
-		CHECK_EQ(rs.r[i].id, want[i].id);
-		if (want[i].kind == TR_ALLOC) {
-			CHECK_EQ(rs.r[i].order, want[i].order);
-			CHECK_EQ(rs.r[i].gfp, folio);
-		}
-	}
+	check_recs(&rs, want, ARRAY_SIZE(want));
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->failed_attempts, 1);
 	CHECK_EQ(st->alloc_failed, 2);
