@@ -576,6 +576,31 @@ static void test_direct_capture(void)
 	shutdown();
 }
 
+/* compaction_capture never hands a non-movable request below pageblock_order a block of a
+ * MOVABLE pageblock (6.18: "do not let lower order allocations pollute a movable
+ * pageblock").  The setup of test_direct_capture, now an unmovable order-4 direct
+ * compaction in sync-light mode (async takes no MOVABLE source block for it): the first
+ * batch frees 0..31, an order-5 block in movable B0, and the run does not stop there; it
+ * finishes the pageblock (512 moved, migrate_pfn 512), where __compact_finished finds B0
+ * free as one order-9 block the request may claim (order 9 >= pageblock_order / 2):
+ * SUCCESS with 512 scanned and moved (stopping at the first batch: 32). */
+static void test_capture_not_movable_block(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	struct compact_control cc = direct_async_cc(4);
+	cc.migratetype = MIGRATE_UNMOVABLE;
+	cc.mode = MIGRATE_SYNC_LIGHT;
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 512);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 512);
+	CHECK((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order == 9);
+	check_all("capture, unmovable");
+	shutdown();
+}
+
 /* The free scanner's stride (isolate_freepages, 6.12).  1536 pages, all in use but: B0
  * free except its objects at 0 and 1 (the migrate scanner's first batch: 2 pages), 544 and
  * 1023 (left by the fill) in B1, 1025 and 1088 in B2.  The migrate scanner passes B0: 0, 1,
@@ -1202,6 +1227,7 @@ int main(int argc, char **argv)
 	RUN(test_async_skip_on_failure);
 	RUN(test_async_failed_folio_counts_one);
 	RUN(test_direct_capture);
+	RUN(test_capture_not_movable_block);
 	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);

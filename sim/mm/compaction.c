@@ -937,9 +937,12 @@ static uint64_t blocks_of_order(const struct zone *z, unsigned order)
 
 /* The free-list part of __compact_finished: a free block of cc->order or more that the
  * request may take, on its own type's list (MOVABLE also CMA) or on a fallback type it
- * would be allowed to claim. */
-static bool suitable_page_free(const struct mm *mm, const struct compact_control *cc)
+ * would be allowed to claim.  capture: as compaction_capture (6.18) takes a block, which
+ * never lets a non-movable request below pageblock_order take one of a MOVABLE
+ * pageblock ("do not let lower order allocations pollute a movable pageblock"). */
+static bool suitable_page_free(const struct mm *mm, const struct compact_control *cc, bool capture)
 {
+	bool no_movable = capture && cc->migratetype != MIGRATE_MOVABLE && (unsigned)cc->order < mm->pageblock_order;
 	const struct zone *z = cc->zone;
 	enum migratetype mt = cc->migratetype;
 	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
@@ -959,6 +962,8 @@ static bool suitable_page_free(const struct mm *mm, const struct compact_control
 			continue;
 		for (int f = 0; f < 2; f++) {
 			enum migratetype fmt = fallback_types[mt][f];
+			if (fmt == MIGRATE_MOVABLE && no_movable)
+				continue;
 			if (fmt == MIGRATE_MOVABLE ? free_area_movable_usable(z, area, cc->alloc_flags) > 0
 						   : area->nr_free_mt[fmt] > 0)
 				return true;
@@ -986,7 +991,7 @@ static enum compact_result compact_finished(struct mm *mm, struct compact_contro
 		return COMPACT_CONTINUE; /* compact_node: until the scanners meet */
 	if (!pb_aligned(mm, cc->migrate_pfn))
 		return COMPACT_CONTINUE; /* finish the pageblock first */
-	return suitable_page_free(mm, cc) ? COMPACT_SUCCESS : COMPACT_NO_SUITABLE_PAGE;
+	return suitable_page_free(mm, cc, false) ? COMPACT_SUCCESS : COMPACT_NO_SUITABLE_PAGE;
 }
 
 /* ---- compact_zone ----------------------------------------------------------------- */
@@ -1065,7 +1070,7 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		 * cc->order its own frees merge into and stops at once, mid-pageblock (the
 		 * finish test waits for the pageblock's end).  The model's frees merge as they
 		 * happen, so a suitable free block after a batch is the one this run made. */
-		if (cc->direct_compaction && cc->order > 0 && res.nr_succeeded && suitable_page_free(mm, cc)) {
+		if (cc->direct_compaction && cc->order > 0 && res.nr_succeeded && suitable_page_free(mm, cc, true)) {
 			ret = COMPACT_SUCCESS;
 			break;
 		}
