@@ -6,7 +6,8 @@
 #   proactive compaction satisfies more THP faults than failure-driven compaction, and
 #     spends more CPU time compacting (mmsim_compact_ns), on most seeds (at least two of
 #     three), not on every one: on the page's fresh machine it satisfies more THP faults
-#     on four seeds of five and fewer on the fifth, and spends more CPU on three of five;
+#     on three seeds of five, the same on one and fewer on one, and spends more CPU on
+#     three of five;
 # and per seed s:
 #   failure-driven compaction is too late for some high-order requests (their fast path
 #     found no block: mmsim_highorder_slowpath > 0; every seed and cell on the page);
