@@ -88,6 +88,16 @@ static void free_odd_pfns(void)
 
 static struct zone *normal(void) { return &mm.zones[ZONE_NORMAL]; }
 
+/* 8192 pages (B0..B15) all in use by movable order-0 objects but the odd pfns of B8..B15:
+ * the free scanner's targets sit in the upper half only. */
+static void start_upper_targets(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_pfns(4097, 8192, 2);
+}
+
 /* An async direct compaction of Normal for a movable request of that order. */
 static struct compact_control direct_async_cc(unsigned order)
 {
@@ -418,10 +428,7 @@ static void test_pinned_page_blocks_pageblock(void)
  * skip (it was isolated from). */
 static void test_fast_find_migrateblock(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	for (pfn_t pfn = 1024; pfn < 1032; pfn++) {
 		CHECK(mm_free(&mm, id_at[pfn]));
 		id_at[pfn] = 0;
@@ -448,10 +455,7 @@ static void test_fast_find_migrateblock(void)
  * 2 + 512 = 514. */
 static void test_fast_find_rotates(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	static const pfn_t order3[3] = { 2048, 1024, 512 }; /* freed C, B, A: each goes to the head */
 	for (int b = 0; b < 3; b++)
 		for (pfn_t pfn = order3[b]; pfn < order3[b] + 8; pfn++) {
@@ -480,10 +484,7 @@ static void test_fast_find_rotates(void)
  * two whole and reorder nothing. */
 static void test_fast_isolate_rotates(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	static const pfn_t frees[] = { 2560, 2561, 7168, 3072, 3073, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031 };
 	for (size_t i = 0; i < ARRAY_SIZE(frees); i++) {
 		CHECK(mm_free(&mm, id_at[frees[i]]));
@@ -508,10 +509,7 @@ static void test_fast_isolate_rotates(void)
  * B1 is free: SUCCESS.  migrate_scanned 101 + 2 + 512 = 615, pgmigrate_success 96 + 512. */
 static void test_async_skip_on_failure(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	reclaim_set_page_flags(&mm, 100, PF_SWAPBACKED, 0);
 	CHECK(mm_pin(&mm, id_at[100], 0));
 	struct compact_control cc = direct_async_cc(9);
@@ -536,10 +534,7 @@ static void test_async_skip_on_failure(void)
  * free: SUCCESS.  migrate_scanned 1 + 512 = 513 (counting the folio whole: 520). */
 static void test_async_failed_folio_counts_one(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	free_pfns(0, 8, 1);
 	uint64_t folio = 1u << 20;
 	CHECK_EQ(mm_alloc(&mm, folio, GFP_HIGHUSER_MOVABLE, 3), 0);
@@ -562,10 +557,7 @@ static void test_async_failed_folio_counts_one(void)
  * at 256 stays.  (Waiting for the pageblock's end would move all 512.) */
 static void test_direct_capture(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	struct compact_control cc = direct_async_cc(8);
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 256);
@@ -586,10 +578,7 @@ static void test_direct_capture(void)
  * SUCCESS with 512 scanned and moved (stopping at the first batch: 32). */
 static void test_capture_not_movable_block(void)
 {
-	start_zone(8192);
-	boot();
-	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_pfns(4097, 8192, 2); /* the odd pfns of B8..B15 */
+	start_upper_targets();
 	struct compact_control cc = direct_async_cc(4);
 	cc.migratetype = MIGRATE_UNMOVABLE;
 	cc.mode = MIGRATE_SYNC_LIGHT;
