@@ -103,6 +103,10 @@ static struct import *import_events(const struct ftrace_event *in, size_t n, str
 	return im;
 }
 
+/* The import's reconciliation (import.h): every event read is emitted, dropped or
+ * unmatched; implied records come from no event. */
+#define CHECK_RECONCILED(s) CHECK_EQ((s)->nr_read, (s)->nr_emitted - (s)->implied + import_dropped(s) + import_unmatched(s))
+
 #define ID(gen, pfn) (((uint64_t)(gen) << 32) | (pfn))
 #define T(us) (10 * NSEC_PER_SEC + (us) * NSEC_PER_USEC)
 
@@ -202,7 +206,7 @@ static void test_scenario(void)
 	CHECK_EQ(s->fault_unresolved, 1);
 	CHECK_EQ(s->cma_release_unmatched, 1);
 	CHECK_EQ(import_unmatched(s), 6);
-	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	CHECK_RECONCILED(s);
 	CHECK_EQ(st.nr_lines, st.nr_header + st.nr_lost_markers + st.nr_unknown + st.nr_errors + s->nr_read);
 	CHECK_EQ(s->gfp_mt_mismatch, 0);
 
@@ -354,7 +358,7 @@ static void test_cpu_records(void)
 	CHECK_EQ(st->implied, 4);
 	CHECK_EQ(st->nr_emitted, 11);
 	CHECK_EQ(st->nr_read, 7);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -430,7 +434,7 @@ static void test_refault(void)
 	CHECK_EQ(st->implied - st->by_kind[TR_CPU], 2);
 	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 1);
 	/* reconciliation still holds */
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -477,7 +481,7 @@ static void test_refault_parts(void)
 	CHECK_EQ(st->refault, 3);
 	CHECK_EQ(st->refault_part, 2);
 	CHECK_EQ(st->free_part, 2);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -529,7 +533,7 @@ static void test_swapin(void)
 	CHECK_EQ(st->fault_first_touch, 3);
 	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 2);
 	CHECK_EQ(st->fault_unresolved, 0);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -607,7 +611,7 @@ static void test_untraced_refaults(void)
 	CHECK_EQ(st->refault, 1);
 	CHECK_EQ(st->refault_seeded, 1);
 	CHECK_EQ(st->pagecache_unmovable, 1);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 	unlink(path);
@@ -706,7 +710,7 @@ static void test_thp_fallback_probe(void)
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->thp_fallback_probes, 1);
 	CHECK_EQ(st->alloc_failed, 4);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -737,7 +741,7 @@ static void test_failed_attempt(void)
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->failed_attempts, 1);
 	CHECK_EQ(st->alloc_failed, 2);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -811,7 +815,7 @@ static void test_fsync_waits(void)
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->fsync, 2);
 	CHECK_EQ(st->obs[OBS_FOLIO_WAIT_WRITEBACK], 4);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -852,7 +856,7 @@ static void test_free_prefill(void)
 	CHECK_EQ(st->free_prefill, 2);
 	CHECK_EQ(st->implied - st->by_kind[TR_CPU], 1);
 	CHECK_EQ(st->free_unmatched, 1);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 }
@@ -885,7 +889,7 @@ static void test_manual_compaction(void)
 	const struct import_stats *s = import_get_stats(im);
 	CHECK_EQ(s->compact_trigger, 2);
 	CHECK_EQ(s->implied - s->by_kind[TR_CPU], 2);
-	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	CHECK_RECONCILED(s);
 	import_free(im);
 	free(rs.r);
 }
@@ -983,7 +987,7 @@ static void test_compile_thp(void)
 	CHECK_EQ(s->dirty_by_write_alloc + s->dirty_unmapped, 25213);
 	CHECK(s->dirty_by_write_alloc <= 24928);
 	CHECK_EQ(s->dirty_by_write_alloc, 24837);
-	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	CHECK_RECONCILED(s);
 	CHECK_EQ(st.nr_lines, st.nr_header + st.nr_lost_markers + st.nr_unknown + st.nr_errors + s->nr_read);
 	/* the kernel's own migratetype= agrees with gfp_migratetype for every allocation */
 	CHECK_EQ(s->gfp_mt_mismatch, 0);
@@ -1721,7 +1725,7 @@ static void test_evict_prefill_file(void)
 	CHECK_EQ(st->evict_prefill, 5);
 	CHECK_EQ(st->refault, 1);
 	CHECK_EQ(st->free_prefill, 1);
-	CHECK_EQ(st->nr_read, st->nr_emitted - st->implied + import_dropped(st) + import_unmatched(st));
+	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);
 	free(pf.r);
@@ -1867,7 +1871,7 @@ static void test_tracefs_small(void)
 	CHECK_EQ(s->by_kind[TR_DIRTY] + s->dirty_unmapped, 33);
 	CHECK(s->by_kind[TR_DIRTY] > 0);
 	CHECK(s->fault_first_touch > 0);
-	CHECK_EQ(s->nr_read, s->nr_emitted - s->implied + import_dropped(s) + import_unmatched(s));
+	CHECK_RECONCILED(s);
 	free(rs.r);
 	import_free(im);
 }
