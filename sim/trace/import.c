@@ -825,6 +825,20 @@ static gfp_t thp_fault_own_mask(gfp_t gfp)
 	return gfp & ~(gfp_t)(__GFP_THISNODE | __GFP_NORETRY);
 }
 
+/* A request the kernel failed, replayed as an attempt at the event's time: an ALLOC of an
+ * id of its own and its FREE at once (implied records), so the replay's allocator decides
+ * whether it fails and pays what trying costs. */
+static int emit_attempt(struct import *im, const struct ftrace_event *ev, unsigned order, gfp_t gfp,
+			struct sim_error *err)
+{
+	uint64_t id = PROBE_ID_BIT | im->probes++;
+	im->st.implied += 2;
+	struct trace_record a = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid, .id = id,
+				  .order = (uint8_t)order, .gfp = gfp };
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
+	return emit(im, ev, &a, err) || emit(im, ev, &r, err) ? -1 : 0;
+}
+
 static int thp_fault_end(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *f = map_find(&im->thp_failed, ev->pid, 0);
@@ -834,13 +848,8 @@ static int thp_fault_end(struct import *im, const struct ftrace_event *ev, struc
 	map_del(&im->thp_failed, f);
 	if (thp_fault_gfp(ev->gfp, ev->order))
 		return 0; /* the fault's second call got it */
-	uint64_t id = PROBE_ID_BIT | im->probes++;
 	im->st.thp_fallback_probes++;
-	im->st.implied += 2;
-	struct trace_record a = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid, .id = id,
-				  .order = IMPORT_THP_ORDER, .gfp = gfp };
-	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
-	return emit(im, ev, &a, err) || emit(im, ev, &r, err) ? -1 : 0;
+	return emit_attempt(im, ev, IMPORT_THP_ORDER, gfp, err);
 }
 
 /* Queue a swap-in emitted at a fault until its page allocation comes; a full queue drops
@@ -903,15 +912,9 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		}
 		/* Any other request the workload made and the kernel failed (a large page
 		 * cache folio with __GFP_NORETRY before its smaller fallback, a GFP_NOWAIT
-		 * readahead page): replayed as an attempt freed at once, so the replay's own
-		 * allocator decides whether it fails and pays what trying costs. */
-		uint64_t id = PROBE_ID_BIT | im->probes++;
+		 * readahead page) is replayed as an attempt too. */
 		st->failed_attempts++;
-		im->st.implied += 2;
-		struct trace_record a = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid, .id = id,
-					  .order = (uint8_t)ev->order, .gfp = ev->gfp };
-		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
-		return emit(im, ev, &a, err) || emit(im, ev, &r, err) ? -1 : 0;
+		return emit_attempt(im, ev, (unsigned)ev->order, ev->gfp, err);
 	}
 	if (ev->pfn > UINT32_MAX - (1u << MAX_PAGE_ORDER))
 		return invalid(im, ev, "pfn out of range", err);
