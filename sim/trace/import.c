@@ -1225,7 +1225,7 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		 * offsets of several evicted ones stands for the first (the others stay
 		 * evicted). */
 		uint64_t old_id = 0, more = 0;
-		for (uint64_t i = 0; i < folio_pages(ev); i++) {
+		for (uint64_t i = 0; im->evicted.nr_live && i < folio_pages(ev); i++) {
 			struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index + i);
 			if (!e)
 				continue;
