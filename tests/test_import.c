@@ -667,6 +667,49 @@ static void test_refault_census_shadows(void)
 	unlink(path);
 }
 
+/* The first pass keeps the pre-capture page cache that reclaim removed, in order, as the
+ * LRU's oldest (zi.lru_tail): kswapd's removal of an order-2 folio at pfn 0x1100
+ * (Normal) and then a direct reclaimer's of an order-0 page at 0x10 (DMA32).  Not kept:
+ * rm's truncation of pre-capture pfn 0x1200 (not reclaim), kswapd's removal of pfn 0x1300,
+ * which the capture added itself, and the direct reclaimer's removal after its reclaim
+ * ended. */
+static void test_prefill_evictions_tail(void)
+{
+	char path[] = "/tmp/mmsim-test-tail.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	static const char *const lines[] = {
+		"cat-10 [000] ..... 10.000001: mm_page_alloc: page=0x1300 pfn=0x1300 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"cat-10 [000] ..... 10.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x1300 ofs=0 order=0",
+		"kswapd0-36 [001] ..... 10.000003: mm_filemap_delete_from_page_cache: dev 254:0 ino 5 pfn=0x1100 ofs=0 order=2",
+		"rm-13 [000] ..... 10.000004: mm_filemap_delete_from_page_cache: dev 254:0 ino 6 pfn=0x1200 ofs=0 order=0",
+		"kswapd0-36 [001] ..... 10.000005: mm_filemap_delete_from_page_cache: dev 254:0 ino 7 pfn=0x1300 ofs=0 order=0",
+		"cc-20 [001] ..... 10.000006: mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL",
+		"cc-20 [001] ..... 10.000007: mm_filemap_delete_from_page_cache: dev 254:0 ino 8 pfn=0x10 ofs=0 order=0",
+		"cc-20 [001] ..... 10.000008: mm_vmscan_direct_reclaim_end: nr_reclaimed=1",
+		"cc-20 [001] ..... 10.000009: mm_filemap_delete_from_page_cache: dev 254:0 ino 8 pfn=0x11 ofs=4096 order=0",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		fprintf(fp, "%s\n", lines[i]);
+	fclose(fp);
+	struct sim_error err = { 0 };
+	struct ftrace_read_opts ro = { 0 };
+	struct zoneinfo zi = { 0 };
+	zi.zone[ZONE_DMA32].start_pfn = 0, zi.zone[ZONE_DMA32].spanned = 0x1000;
+	zi.zone[ZONE_NORMAL].start_pfn = 0x1000, zi.zone[ZONE_NORMAL].spanned = 0x1000;
+	struct import_refault_census census = { 0 };
+	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 4); /* pre-capture removals */
+	CHECK_EQ(zi.lru_tail_len, 2);
+	if (zi.lru_tail_len == 2) {
+		CHECK_EQ(zi.lru_tail[0], ZONEINFO_TAIL(ZONE_NORMAL, 2));
+		CHECK_EQ(zi.lru_tail[1], ZONEINFO_TAIL(ZONE_DMA32, 0));
+	}
+	zoneinfo_release(&zi);
+	CHECK(zi.lru_tail == NULL);
+	unlink(path);
+}
+
 /* THP faults the kernel failed.  Task 20's fault fails both calls (the first with
  * __GFP_THISNODE | __GFP_NORETRY, then the fault's own GFP_TRANSHUGE) and falls back to an
  * order-0 page: the attempt is replayed before that page as an order-9 GFP_TRANSHUGE
@@ -1566,6 +1609,59 @@ static void test_prefill_lru_zones(void)
 	free(rs.r);
 }
 
+/* The capture's reclaim removed pre-capture page cache in the order order-2, order-0,
+ * order-1, order-2, order-2 (zi.lru_tail): those folios were the LRU's oldest, so the
+ * prefill settles them first.  Normal: managed 110, free 10, 84 inactive anon pages and
+ * 16 inactive file pages, half of the file pages in order-0 folios and half in order-2
+ * ones (file_folio_pages 1:1): 8 order-0 page cache pages and 2 order-2 folios.  The
+ * first three settles are then a page cache folio of order 2, one of order 0 and the
+ * other order-2 one; the order-1 removal and the third order-2 one have no folio left
+ * and are skipped, so the fourth settle is one of the shuffled rest.  (Without the tail,
+ * with 86 anon and file slots shuffled, three page cache slots of those orders first is
+ * improbable: the test fails.) */
+static void test_prefill_lru_tail(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     10\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 84\n      nr_zone_inactive_file 16\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	zi.file_folio_pages[0] = 1;
+	zi.file_folio_pages[2] = 1;
+	uint8_t tail[] = { ZONEINFO_TAIL(ZONE_NORMAL, 2), ZONEINFO_TAIL(ZONE_NORMAL, 0), ZONEINFO_TAIL(ZONE_NORMAL, 1),
+			   ZONEINFO_TAIL(ZONE_NORMAL, 2), ZONEINFO_TAIL(ZONE_NORMAL, 2) };
+	zi.lru_tail = tail;
+	zi.lru_tail_len = ARRAY_SIZE(tail);
+	struct recs rs = { 0 };
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+	/* a settle is a free followed by the allocation of the same id */
+	const unsigned want_order[] = { 2, 0, 2 };
+	unsigned settled = 0, file_o2 = 0, file_o0 = 0;
+	uint64_t first_id[3] = { 0 };
+	for (size_t i = 0; i + 1 < rs.nr; i++) {
+		const struct trace_record *a = &rs.r[i + 1];
+		if (rs.r[i].kind != TR_FREE || a->kind != TR_ALLOC || a->id != rs.r[i].id)
+			continue;
+		bool file = !(a->gfp & __GFP_ZERO);
+		if (settled < 3) {
+			CHECK(file);
+			CHECK_EQ(a->order, want_order[settled]);
+			first_id[settled] = a->id;
+		}
+		file_o2 += file && a->order == 2;
+		file_o0 += file && a->order == 0;
+		settled++;
+	}
+	CHECK_EQ(settled, 84 + 8 + 2);
+	CHECK_EQ(file_o2, 2);
+	CHECK_EQ(file_o0, 8);
+	CHECK(first_id[0] != first_id[2]);
+	free(rs.r);
+}
+
 /* Frees of pre-capture folios release prefill folios of the same order.  Normal: pfns
  * 1000..1109, managed 110, free 10, in use 84 inactive anon + 16 inactive file, all page
  * cache evicted in order-2 folios: 16 >> 2 = 4 order-2 file folios (a multiple of the
@@ -2041,6 +2137,8 @@ int main(int argc, char **argv)
 	RUN(test_prefill_folios_mixed);
 	RUN(test_prefill_file_thp_zones);
 	RUN(test_prefill_lru_zones);
+	RUN(test_prefill_lru_tail);
+	RUN(test_prefill_evictions_tail);
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
 	RUN(test_prefill_dirty);

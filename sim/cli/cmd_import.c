@@ -372,7 +372,7 @@ int cmd_import(int argc, char **argv)
 	struct import *im = NULL;
 	enum ftrace_input_kind kind;
 	int rc = -1;
-	struct zoneinfo zi;
+	struct zoneinfo zi = { 0 };
 	struct zoneinfo_free_orders fo;
 	struct import_prefill_stats pst = { 0 };
 	bool have_fo = false;
@@ -523,6 +523,7 @@ err:
 	free(h);
 	free(buf.rec);
 	import_free(im);
+	zoneinfo_release(&zi);
 	free(cf);
 	return rc ? cli_fail(&err) : 0;
 }

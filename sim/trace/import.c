@@ -2444,22 +2444,112 @@ static int pf_settle_slot(struct pf_emit *pe, int z, const struct pf_slots *sl, 
 	return 0;
 }
 
+/* The capture shows the oldest part of the LRU: reclaim takes page cache from the inactive
+ * list's tail, so the pre-capture folios it removed, in that order (zi->lru_tail), were
+ * the node's oldest.  Each becomes the next slot of its zone and order in the shuffled
+ * order, an inactive page cache folio or else an active one (shrink_active_list feeds the
+ * inactive tail from the active one's); they are moved to the front of their zone's slots
+ * in that order, and the order across the zones is returned in tail_zone[] (*n_tail
+ * entries).  A folio the zone's plan has no slot for is left out.  Without the tail the
+ * page sizes on the LRU would be mixed evenly, while the capture's reclaim may have met
+ * mostly one size (a machine's oldest page cache is often the large folios of files read
+ * long ago), which sets how many pages each reclaim pass frees and how deep its
+ * priority goes. */
+static int pf_lru_tail(const struct zoneinfo *zi, struct pf_slots sl[MAX_NR_ZONES], uint8_t **tail_zone,
+		       size_t *n_tail, struct sim_error *err)
+{
+	*tail_zone = NULL;
+	*n_tail = 0;
+	if (!zi->lru_tail_len)
+		return 0;
+	uint8_t *tz = malloc(zi->lru_tail_len);
+	uint64_t *pick[MAX_NR_ZONES] = { 0 }, npick[MAX_NR_ZONES] = { 0 };
+	uint8_t *taken[MAX_NR_ZONES] = { 0 };
+	int rc = -1;
+	if (!tz)
+		goto out;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (sl[z].n && (!(pick[z] = malloc(sl[z].n * sizeof(uint64_t))) || !(taken[z] = calloc(sl[z].n, 1))))
+			goto out;
+	/* cur[z][order][active]: no slot before it that is not taken is of that class */
+	uint64_t cur[MAX_NR_ZONES][MAX_PAGE_ORDER][2];
+	memset(cur, 0, sizeof(cur));
+	for (size_t t = 0; t < zi->lru_tail_len; t++) {
+		unsigned z = ZONEINFO_TAIL_ZONE(zi->lru_tail[t]), o = ZONEINFO_TAIL_ORDER(zi->lru_tail[t]);
+		if (z >= MAX_NR_ZONES || o >= MAX_PAGE_ORDER)
+			continue;
+		for (unsigned act = 0; act < 2; act++) {
+			uint64_t *c = &cur[z][o][act];
+			enum pf_kind k = act ? PF_FILE_ACTIVE : PF_FILE_INACTIVE;
+			while (*c < sl[z].n && (taken[z][*c] || sl[z].order[*c] != o || sl[z].kind[*c] != k))
+				++*c;
+			if (*c == sl[z].n)
+				continue;
+			taken[z][*c] = 1;
+			pick[z][npick[z]++] = *c;
+			tz[(*n_tail)++] = (uint8_t)z;
+			break;
+		}
+	}
+	/* The picked slots first, in the tail's order; the rest keep their shuffled order. */
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		if (!npick[z])
+			continue;
+		struct pf_slots o = { .n = sl[z].n };
+		if (!(o.id = malloc(o.n * sizeof(uint64_t))) || !(o.kind = malloc(o.n)) || !(o.order = malloc(o.n))) {
+			free(o.id), free(o.kind), free(o.order);
+			goto out;
+		}
+		uint64_t k = 0;
+		for (uint64_t j = 0; j < npick[z]; j++, k++) {
+			uint64_t i = pick[z][j];
+			o.id[k] = sl[z].id[i], o.kind[k] = sl[z].kind[i], o.order[k] = sl[z].order[i];
+		}
+		for (uint64_t i = 0; i < sl[z].n; i++)
+			if (!taken[z][i])
+				o.id[k] = sl[z].id[i], o.kind[k] = sl[z].kind[i], o.order[k++] = sl[z].order[i];
+		free(sl[z].id), free(sl[z].kind), free(sl[z].order);
+		sl[z] = o;
+	}
+	*tail_zone = tz;
+	tz = NULL;
+	rc = 0;
+out:
+	free(tz);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		free(pick[z]), free(taken[z]);
+	return rc ? sim_error_set(err, EX_SOFTWARE_, "out of memory") : 0;
+}
+
 /* The node's LRU is one set of lists (model.md §4.3): pages of every zone age on it
  * together, so the oldest pages are spread over the zones in proportion to the pages each
  * holds on the LRU.  Settling zone by zone would put a lower zone's pages all behind the
  * higher zones' ones, and reclaim would free the lower zone first — balancing the node
  * (pgdat_balanced takes any zone at its high watermark) after a fraction of the work.
- * So each zone's shuffled slots are taken in turn, the zone furthest behind its share of
- * the node's LRU pages next. */
-static int pf_settle_lru(struct pf_emit *pe, struct pf_slots sl[MAX_NR_ZONES], uint64_t unevictable[MAX_NR_ZONES],
-			 struct sim_error *err)
+ * So after the capture's own oldest folios (pf_lru_tail), each zone's shuffled slots are
+ * taken in turn, the zone furthest behind its share of the node's remaining LRU pages
+ * next. */
+static int pf_settle_lru(struct pf_emit *pe, const struct zoneinfo *zi, struct pf_slots sl[MAX_NR_ZONES],
+			 uint64_t unevictable[MAX_NR_ZONES], struct sim_error *err)
 {
 	uint64_t total[MAX_NR_ZONES] = { 0 }, done[MAX_NR_ZONES] = { 0 }, next[MAX_NR_ZONES] = { 0 };
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (int z = 0; z < MAX_NR_ZONES; z++)
 		pf_shuffle(z, &sl[z]);
-		for (uint64_t i = 0; i < sl[z].n; i++)
-			total[z] += 1ull << sl[z].order[i];
+	uint8_t *tail_zone;
+	size_t n_tail;
+	if (pf_lru_tail(zi, sl, &tail_zone, &n_tail, err))
+		return -1;
+	for (size_t t = 0; t < n_tail; t++) {
+		int z = tail_zone[t];
+		if (pf_settle_slot(pe, z, &sl[z], next[z]++, &unevictable[z], err)) {
+			free(tail_zone);
+			return -1;
+		}
 	}
+	free(tail_zone);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		for (uint64_t i = next[z]; i < sl[z].n; i++)
+			total[z] += 1ull << sl[z].order[i];
 	for (;;) {
 		int best = -1;
 		/* the smallest (done + 1/2) / total, compared by cross-multiplication */
@@ -2718,7 +2808,7 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 		sl[z] = zo[z].sl;
 		unevictable[z] = plan[z].unevictable;
 	}
-	if (pf_settle_lru(&pe, sl, unevictable, err))
+	if (pf_settle_lru(&pe, zi, sl, unevictable, err))
 		goto out;
 	for (int z = 0; z <= ZONE_MOVABLE; z++) {
 		zo[z].sl = sl[z];
@@ -2766,6 +2856,22 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 	return 0;
 }
 
+/* Reclaim takes page cache from the inactive list's tail, so the pre-capture folios it
+ * removed, in the order it removed them, were the oldest on the LRU (pf_settle_lru). */
+static int lru_tail_push(struct zoneinfo *zi, int z, unsigned order)
+{
+	if (zi->lru_tail_len == zi->lru_tail_cap) {
+		size_t cap = zi->lru_tail_cap ? 2 * zi->lru_tail_cap : 1024;
+		uint8_t *t = realloc(zi->lru_tail, cap);
+		if (!t)
+			return -1;
+		zi->lru_tail = t;
+		zi->lru_tail_cap = cap;
+	}
+	zi->lru_tail[zi->lru_tail_len++] = ZONEINFO_TAIL(z, order);
+	return 0;
+}
+
 struct pf_evictions {
 	struct u64map seen; /* pfns the capture allocated (val PE_ALLOC | PE_WRITE) or added to the page cache */
 	struct u64map reclaiming; /* pids inside direct, memcg or node reclaim (begin..end) */
@@ -2799,10 +2905,11 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 	}
 	if (ev->pfn == U64MAP_EMPTY)
 		return 0;
+	bool by_reclaim = ev->id == FEV_FILEMAP_DELETE &&
+			  (comm_is(ev->comm, "kswapd") || map_find(&pe->reclaiming, ev->pid, 0));
 	if ((ev->id == FEV_FILEMAP_ADD || ev->id == FEV_FILEMAP_DELETE) && ev->ino != U64MAP_EMPTY) {
 		/* the refault census, in pages (handle_filemap and seeded_refault count the
 		 * same way): a re-add over a shadow is a refault the trace shows */
-		bool by_reclaim = comm_is(ev->comm, "kswapd") || map_find(&pe->reclaiming, ev->pid, 0);
 		int had = offsets_mark(&pe->offsets, ev, by_reclaim);
 		if (had < 0)
 			return oom(err);
@@ -2822,10 +2929,14 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 		   !map_find(&pe->seen, ev->pfn, 0)) {
 		pe->pages[ev->order] += 1ull << ev->order;
 		pe->nr++;
-		for (int z = 0; ev->order == PF_PMD_ORDER && z <= ZONE_MOVABLE; z++) {
+		for (int z = 0; z <= ZONE_MOVABLE; z++) {
 			const struct zoneinfo_zone *zz = &pe->zi->zone[z];
-			if (zz->spanned && ev->pfn >= zz->start_pfn && ev->pfn < zz->start_pfn + zz->spanned)
+			if (!zz->spanned || ev->pfn < zz->start_pfn || ev->pfn >= zz->start_pfn + zz->spanned)
+				continue;
+			if (ev->order == PF_PMD_ORDER)
 				pe->zi->file_pmd_removed[z] += 1ull << PF_PMD_ORDER;
+			if (by_reclaim && ev->order < MAX_PAGE_ORDER && lru_tail_push(pe->zi, z, (unsigned)ev->order))
+				return oom(err);
 		}
 	}
 	return 0;

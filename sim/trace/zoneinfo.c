@@ -83,6 +83,13 @@ static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zon
 	acc->seen = true;
 }
 
+void zoneinfo_release(struct zoneinfo *zi)
+{
+	free(zi->lru_tail);
+	zi->lru_tail = NULL;
+	zi->lru_tail_len = zi->lru_tail_cap = 0;
+}
+
 int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
 		       struct sim_error *err)
 {

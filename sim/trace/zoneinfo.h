@@ -51,12 +51,24 @@ struct zoneinfo {
 	uint64_t file_thp_pages, anon_thp_pages;
 	uint64_t file_folio_pages[NR_PAGE_ORDERS];
 	uint64_t file_pmd_removed[MAX_NR_ZONES];
+	/* The oldest page cache: the pre-capture folios reclaim removed during the capture, in
+	 * the order it removed them, each as ZONEINFO_TAIL(zone, order); NULL when none was
+	 * seen.  Filled by import_prefill_evictions, freed by zoneinfo_release. */
+	uint8_t *lru_tail;
+	size_t lru_tail_len, lru_tail_cap;
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
 	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
 	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
 	unsigned incomplete_line;
 	char incomplete_what[96];
 };
+
+#define ZONEINFO_TAIL(zone, order) ((uint8_t)((zone) << 4 | (order)))
+#define ZONEINFO_TAIL_ZONE(t) ((t) >> 4)
+#define ZONEINFO_TAIL_ORDER(t) ((t) & 15u)
+
+/* Frees what the first pass over a capture added (lru_tail); the parsed fields stay. */
+void zoneinfo_release(struct zoneinfo *zi);
 
 /* What the machine config takes from it. */
 struct zoneinfo_machine {
