@@ -587,6 +587,8 @@ static void test_untraced_refaults(void)
 	uint64_t untraced;
 	CHECK_EQ(import_untraced_refaults(&census, 5, 3, &untraced), 2);
 	CHECK_EQ(untraced, 4);
+	CHECK_EQ(import_untraced_refaults(&census, 5, 0, &untraced), 0); /* none activated: none given */
+	CHECK_EQ(untraced, 4);
 	CHECK_EQ(import_untraced_refaults(&census, 1, 1, &untraced), 0); /* all traced */
 	CHECK_EQ(untraced, 0);
 	CHECK_EQ(import_untraced_refaults(&census, 100, 100, &untraced), 8); /* at most the candidates */

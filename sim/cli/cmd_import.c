@@ -399,7 +399,9 @@ int cmd_import(int argc, char **argv)
 		if (nr_evicted >= 0 && vm_before && vm_after &&
 		    import_vmstat_deltas(vm_before, vm_after, names, 2, d, have, &err))
 			goto err;
-		if (have[0] && have[1] && d[0] > 0 && d[1] > 0) {
+		/* With no activations (d[1] 0) nothing is given, but the untraced share is
+		 * still known and left out of validate's comparison. */
+		if (have[0] && have[1] && d[0] > 0 && d[1] >= 0) {
 			io.refault_candidates = census.candidates;
 			io.refault_seeded = import_untraced_refaults(&census, (uint64_t)d[0], (uint64_t)d[1],
 								     &refault_untraced);
@@ -426,7 +428,7 @@ int cmd_import(int argc, char **argv)
 		goto err;
 	/* validate scores the refaults the trace shows: the kernel's count less these, the
 	 * replay's less the ones it was given (mmsim_refault_untraced). */
-	if (io.refault_seeded && trace_meta_set(h, "observed.refault_untraced", "%" PRIu64, refault_untraced)) {
+	if (refault_untraced && trace_meta_set(h, "observed.refault_untraced", "%" PRIu64, refault_untraced)) {
 		sim_error_set(&err, EX_SOFTWARE_, "trace header full");
 		goto err;
 	}
