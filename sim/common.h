@@ -24,6 +24,10 @@ typedef uint32_t pfn_t;    /* page frame number; 32 bits cover 16 TiB of 4 KiB p
 #define NSEC_PER_USEC 1000ull
 #define NSEC_PER_MSEC 1000000ull
 #define NSEC_PER_SEC 1000000000ull
+/* A task id (a trace record's task; an imported trace's is the kernel pid, below 2^22)
+ * with this bit set ran outside the captured command's process tree (sim/trace/FORMAT.md):
+ * machine.memcg.split_prefill charges its pages with the rest of the machine's. */
+#define SIM_TASK_OUTSIDE (1u << 31)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -107,6 +107,12 @@ static void test_header_lost_unknown(void)
 	CHECK_EQ(ev.nr[0], 123);
 	CHECK_EQ(parse("CPU:0 [45 EVENTS DROPPED]", &ev, &pe), FTRACE_LINE_LOST);
 	CHECK_EQ(ev.nr[0], 45);
+	/* a fork: the parent's pid and the child's (comm before each) */
+	const char *f = "sh-10 [001] 1.000001: sched_process_fork: comm=sh pid=10 child_comm=sh child_pid=11";
+	CHECK_EQ(ftrace_parse_line(f, strlen(f), &ev, &name, &n, &pe), FTRACE_LINE_EVENT);
+	CHECK_EQ(ev.id, FEV_SCHED_PROCESS_FORK);
+	CHECK_EQ(ev.nr[0], 10);
+	CHECK_EQ(ev.nr[1], 11);
 	const char *l = "app-1 [000] 1.000001: sched_switch: prev_comm=a prev_pid=1";
 	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, &name, &n, &pe), FTRACE_LINE_UNKNOWN);
 	CHECK_EQ(n, 12);
@@ -234,6 +240,8 @@ static void test_every_event(void)
 	CHECK_EQ(evs[FEV_CMA_RELEASE].nr[0], 256);
 	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].pfn, 0x40100); /* "pfn=%lx" without 0x */
 	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].order, 4);
+	CHECK_EQ(evs[FEV_SCHED_PROCESS_FORK].nr[0], 900);
+	CHECK_EQ(evs[FEV_SCHED_PROCESS_FORK].nr[1], 901);
 }
 
 /* The gfp memo gives what the parser gives: every gfp string of the test files, twice

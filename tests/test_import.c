@@ -91,16 +91,21 @@ static struct import *run_import(const char *path, struct recs *out, struct ftra
 
 /* The events in[0, n) through a fresh import (a 1 ns reorder window, records into rs),
  * finished; the caller frees the import and rs->r. */
-static struct import *import_events(const struct ftrace_event *in, size_t n, struct recs *rs)
+static struct import *import_events_opts(struct import_opts io, const struct ftrace_event *in, size_t n,
+					 struct recs *rs)
 {
 	struct sim_error err = { 0 };
-	struct import_opts io = { .window_ns = 1 };
 	memset(rs, 0, sizeof(*rs));
 	struct import *im = import_new(&io, collect, rs, &err);
 	for (size_t i = 0; i < n; i++)
 		CHECK_EQ(import_event(im, &in[i], &err), 0);
 	CHECK_EQ(import_finish(im, &err), 0);
 	return im;
+}
+
+static struct import *import_events(const struct ftrace_event *in, size_t n, struct recs *rs)
+{
+	return import_events_opts((struct import_opts){ .window_ns = 1 }, in, n, rs);
 }
 
 /* The import's reconciliation (import.h): every event read is emitted, dropped or
@@ -435,6 +440,56 @@ static void test_refault(void)
 	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 1);
 	/* reconciliation still holds */
 	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+}
+
+/* The command's process tree.  The command is pid 10 (capture.json command_pid); it forks
+ * 11, and 11 a thread 12; make (20), not the command's, forks 21.  Records of 10 and 12
+ * keep their pid as task id; 20's and 21's get bit 31 (charged with the rest of the
+ * machine), and so do their cpu records.  The forks are observed events. */
+static void test_import_command_tree(void)
+{
+	struct recs rs;
+	struct ftrace_event in[] = {
+		fev(1, FEV_SCHED_PROCESS_FORK, "sh", 10, 0, 0, 0),
+		fev(2, FEV_SCHED_PROCESS_FORK, "cc1", 11, 0, 0, 0),
+		fev(3, FEV_SCHED_PROCESS_FORK, "make", 20, 0, 0, 0),
+		fev(4, FEV_PAGE_ALLOC, "sh", 10, 0x100, 0, 0),
+		fev(5, FEV_PAGE_ALLOC, "cc1", 12, 0x200, 0, 0),
+		fev(6, FEV_PAGE_ALLOC, "make", 20, 0x300, 0, 0),
+		fev(7, FEV_PAGE_ALLOC, "cc1", 21, 0x400, 0, 0),
+	};
+	in[0].nr[0] = 10, in[0].nr[1] = 11;
+	in[1].nr[0] = 11, in[1].nr[1] = 12;
+	in[2].nr[0] = 20, in[2].nr[1] = 21;
+	struct import *im = import_events_opts((struct import_opts){ .window_ns = 1, .command_pid = 10 }, in,
+					       ARRAY_SIZE(in), &rs);
+	const uint32_t want_task[] = { 10, 12, 20 | SIM_TASK_OUTSIDE, 21 | SIM_TASK_OUTSIDE };
+	unsigned n = 0;
+	for (size_t i = 0; i < rs.nr; i++) {
+		if (rs.r[i].kind == TR_CPU) {
+			CHECK(i + 1 < rs.nr && rs.r[i + 1].task == rs.r[i].task); /* the cpu record is its task's */
+			continue;
+		}
+		CHECK_EQ(rs.r[i].kind, TR_ALLOC);
+		if (n < ARRAY_SIZE(want_task))
+			CHECK_EQ(rs.r[i].task, want_task[n]);
+		n++;
+	}
+	CHECK_EQ(n, 4);
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->command_tasks, 2);
+	CHECK_EQ(st->outside_tasks, 2);
+	CHECK_EQ(st->obs[OBS_SCHED_FORK], 3);
+	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+	/* Without the command's pid every task keeps its pid. */
+	im = import_events(in, ARRAY_SIZE(in), &rs);
+	for (size_t i = 0; i < rs.nr; i++)
+		CHECK(!(rs.r[i].task & SIM_TASK_OUTSIDE));
+	CHECK_EQ(import_get_stats(im)->outside_tasks, 0);
 	import_free(im);
 	free(rs.r);
 }
@@ -2118,6 +2173,7 @@ int main(int argc, char **argv)
 	RUN(test_cpu_records);
 	RUN(test_manual_compaction);
 	RUN(test_refault);
+	RUN(test_import_command_tree);
 	RUN(test_swapin);
 	RUN(test_refault_parts);
 	RUN(test_untraced_refaults);

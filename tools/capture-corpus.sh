@@ -17,7 +17,7 @@ WORK=/var/tmp/mmsim-corpus.$$
 # Every event the importer reads but the slab-level ones and the two high-volume
 # kmem events that only count (mm_page_alloc_zone_locked, mm_page_pcpu_drain): under
 # pressure on a shared machine the rest already comes to millions a second.
-EVENTS=${EVENTS:-kmem:mm_page_alloc,kmem:mm_page_free,kmem:mm_page_free_batched,kmem:mm_page_alloc_extfrag,kmem:mm_setup_per_zone_wmarks,filemap,vmscan,compaction,migrate,writeback,exceptions,cma,page_isolation}
+EVENTS=${EVENTS:-kmem:mm_page_alloc,kmem:mm_page_free,kmem:mm_page_free_batched,kmem:mm_page_alloc_extfrag,kmem:mm_setup_per_zone_wmarks,filemap,vmscan,compaction,migrate,writeback,exceptions,cma,page_isolation,sched:sched_process_fork}
 BUFFER_MB=${BUFFER_MB:-128}
 mkdir -p "$WORK" "$OUT"
 PIN_PID=""; SWAP=""; FRAG_PID=""

@@ -103,6 +103,16 @@ static int capture_swappiness(const char *path, bool *memcg)
 	return r >= 0 && r <= 200 ? r : -1;
 }
 
+/* The captured command's pid (capture.json command_pid), or 0 when not recorded. */
+static uint32_t capture_command_pid(const char *path)
+{
+	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
+	const struct json_value *v = j ? json_path(j, "command_pid") : NULL;
+	uint32_t pid = v && v->type == JSON_NUMBER && v->number > 0 && v->number < SIM_TASK_OUTSIDE ? (uint32_t)v->number : 0;
+	json_free(j);
+	return pid;
+}
+
 /* Whether the captured kernel (capture.json kernel.release, "MAJOR.MINOR...") is 6.7 or
  * later, whose per-cpu lists tune their high (machine.pcp_autotune): 1 yes, 0 no, -1
  * unknown (no capture.json, as a trace-cmd capture made by hand). */
@@ -347,6 +357,7 @@ int cmd_import(int argc, char **argv)
 		/* the whole starting state: zoneinfo for the memory in use, buddyinfo and
 		 * pagetypeinfo for the free memory's shape, meminfo for what is in use */
 		capture_prefill_sources_from(cf, &ps);
+		io.command_pid = capture_command_pid(cf->json);
 		prefill = ps.zoneinfo;
 		io.buddyinfo_path = ps.buddyinfo;
 		io.pagetypeinfo_path = ps.pagetypeinfo;

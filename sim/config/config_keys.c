@@ -170,9 +170,9 @@ static const struct config_key keys[] = {
 	       "aged: share of the short-lived noise that is anon (process memory, all freed); the rest is page cache"),
 
 	K_BOOL("machine.memcg.split_prefill", machine.memcg.split_prefill, "false", "memory cgroups",
-	       "task 0 (an imported trace's prefill: the rest of the machine) is charged to one memcg and every "
-	       "other task to a second, each with its own LRU lists; reclaim scans each memcg in proportion to its "
-	       "size (model.md §4.3); mmsim import sets it"),
+	       "task 0 (an imported trace's prefill: the rest of the machine) and tasks with bit 31 set (outside "
+	       "the captured command) are charged to one memcg and every other task to a second, each with its own "
+	       "LRU lists; reclaim scans each memcg in proportion to its size (model.md §4.3); mmsim import sets it"),
 	K_ENUM("policy.cma.mode", policy.cma.mode, cma_mode_names, NR_CMA_MODES, "none", "CONFIG_CMA / ZONE_CMA / sticky",
 	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),
 	K_BOOL("policy.cma.balance_half_free", policy.cma.balance_half_free, "true", "5.7+ __rmqueue",

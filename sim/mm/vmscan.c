@@ -1254,12 +1254,13 @@ void reclaim_set_page_flags(struct mm *mm, pfn_t head, uint16_t set, uint16_t cl
 /* ---- module set-up and outputs ---------------------------------------------------- */
 
 /* machine.memcg.split_prefill: task 0 (the rest of the machine: an imported trace's
- * prefill) in memcg 0, which the walks visit first as the kernel's pre-order walk visits
- * the root, and every other task in memcg 1 (the captured command's own memcg).
- * Otherwise one memcg. */
+ * prefill) and the tasks outside the captured command's process tree (SIM_TASK_OUTSIDE)
+ * in memcg 0, which the walks visit first as the kernel's pre-order walk visits the root,
+ * and every other task in memcg 1 (the captured command's own memcg).  Otherwise one
+ * memcg. */
 unsigned vmscan_task_memcg(const struct mm *mm, uint32_t task)
 {
-	return mm->nr_memcgs > 1 && task ? 1 : 0;
+	return mm->nr_memcgs > 1 && task && !(task & SIM_TASK_OUTSIDE) ? 1 : 0;
 }
 
 /* The memcgs' lruvecs (mm.h struct lruvec): with one memcg it is the node lruvec. */

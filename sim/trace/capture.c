@@ -259,7 +259,7 @@ static int select_events(struct cap *c, struct sim_error *err)
 			return sim_error_set(err, EX_USAGE_,
 					     "--events: '%s%s%s' names no event the importer reads "
 					     "(systems: kmem filemap vmscan compaction migrate writeback "
-					     "exceptions cma page_isolation)",
+					     "exceptions cma page_isolation sched)",
 					     sys ? sys : "", sys ? ":" : "", name);
 	}
 	return 0;
@@ -622,6 +622,9 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 	for (char *const *a = c->cc->argv; *a; a++)
 		jsonw_string(&w, *a);
 	jsonw_end(&w);
+	/* The importer follows sched_process_fork from this pid to the command's tasks. */
+	jsonw_key(&w, "command_pid");
+	jsonw_u64(&w, (uint64_t)res->pid);
 	if (WIFEXITED(res->status)) {
 		jsonw_key(&w, "exit_status");
 		jsonw_u64(&w, (uint64_t)WEXITSTATUS(res->status));
@@ -800,6 +803,7 @@ static int run_command(struct cap *c, struct capture_result *res, struct sim_err
 	pid_t pid = fork();
 	if (pid < 0)
 		return sim_error_set(err, EX_SOFTWARE_, "fork: %s", strerror(errno));
+	res->pid = (long)pid;
 	if (pid == 0) {
 		execvp(c->cc->argv[0], c->cc->argv);
 		fprintf(stderr, "mmsim capture: %s: %s\n", c->cc->argv[0], strerror(errno));

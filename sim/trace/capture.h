@@ -79,6 +79,7 @@ struct capture_result {
 	uint64_t nr_events;       /* event lines written to trace.txt.gz */
 	uint64_t nr_lost;         /* lost / dropped / overrun / unread, over every CPU */
 	int status;               /* the command's wait status */
+	long pid;                 /* the command's pid: its process tree is the fork events' */
 	double seconds;           /* from trace start to stop */
 };
 

@@ -90,6 +90,8 @@ enum ftrace_event_id {
 	FEV_CMA_RELEASE,
 	FEV_CMA_ALLOC_OLD,          /* pre-5.x "cma_alloc: pfn=%lx page=%p count=%lu align=%u" */
 	FEV_TEST_PAGES_ISOLATED,
+	/* sched */
+	FEV_SCHED_PROCESS_FORK,
 	NR_FTRACE_EVENTS
 };
 extern const char *const ftrace_event_names[NR_FTRACE_EVENTS];
@@ -133,6 +135,7 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
  *   PAGE_FAULT_*         addr nr[0]=error_code
  *   CMA_ALLOC_FINISH / CMA_ALLOC_OLD  pfn nr[0]=count order=align nr[1]=errorno
  *   CMA_ALLOC_START      nr[0]=count order=align;  CMA_RELEASE pfn nr[0]=count
+ *   SCHED_PROCESS_FORK   nr[0]=parent pid nr[1]=child pid (a new thread's too)
  */
 struct ftrace_event {
 	sim_ns_t time_ns;      /* trace timestamp, ns (seconds since boot for the usual clock) */

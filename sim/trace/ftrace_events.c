@@ -73,6 +73,7 @@ const char *const ftrace_event_names[NR_FTRACE_EVENTS] = {
 	[FEV_CMA_RELEASE] = "cma_release",
 	[FEV_CMA_ALLOC_OLD] = "cma_alloc",
 	[FEV_TEST_PAGES_ISOLATED] = "test_pages_isolated",
+	[FEV_SCHED_PROCESS_FORK] = "sched_process_fork",
 };
 _Static_assert(ARRAY_SIZE(ftrace_event_names) == NR_FTRACE_EVENTS, "event names");
 
@@ -136,6 +137,7 @@ const char *const ftrace_event_systems[NR_FTRACE_EVENTS] = {
 	[FEV_CMA_RELEASE] = "cma",
 	[FEV_CMA_ALLOC_OLD] = "cma",
 	[FEV_TEST_PAGES_ISOLATED] = "page_isolation",
+	[FEV_SCHED_PROCESS_FORK] = "sched",
 };
 _Static_assert(ARRAY_SIZE(ftrace_event_systems) == NR_FTRACE_EVENTS, "event systems");
 
@@ -550,6 +552,9 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_TEST_PAGES_ISOLATED:
 		/* Counted by name only: no field of theirs feeds the import. */
 		return 0;
+	case FEV_SCHED_PROCESS_FORK:
+		/* "comm=%s pid=%d child_comm=%s child_pid=%d" */
+		return get_u(&p, "pid=", false, &ev->nr[0]) || get_u(&p, "child_pid=", false, &ev->nr[1]) ? -1 : 0;
 	case FEV_UNKNOWN:
 	case NR_FTRACE_EVENTS:
 		break;

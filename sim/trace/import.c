@@ -78,6 +78,7 @@ const char *const import_obs_names[NR_IMPORT_OBS] = {
 	[OBS_CMA_ALLOC_FAIL] = "cma_alloc_fail",
 	[OBS_CMA_BUSY_RETRY] = "cma_alloc_busy_retry",
 	[OBS_TEST_PAGES_ISOLATED] = "test_pages_isolated",
+	[OBS_SCHED_FORK] = "sched_process_fork",
 };
 _Static_assert(ARRAY_SIZE(import_obs_names) == NR_IMPORT_OBS, "observed names");
 
@@ -134,6 +135,7 @@ static const uint8_t obs_source[NR_IMPORT_OBS] = {
 	[OBS_CMA_ALLOC_FAIL] = FEV_CMA_ALLOC_FINISH,
 	[OBS_CMA_BUSY_RETRY] = FEV_CMA_ALLOC_BUSY_RETRY,
 	[OBS_TEST_PAGES_ISOLATED] = FEV_TEST_PAGES_ISOLATED,
+	[OBS_SCHED_FORK] = FEV_SCHED_PROCESS_FORK,
 };
 
 /* ---- maps from a two-word key to a u64 (a u64map; one-word keys pass b = 0).  A slot
@@ -327,6 +329,7 @@ struct import {
 	struct u64map task_idx;
 	/* record task -> 1 + the CPU its last `cpu` record named (0: none yet) */
 	struct u64map task_cpu;
+	struct u64map command_tasks; /* pids of the command's process tree (opts.command_pid) */
 	struct import_task *names;
 	size_t nr_names, cap_names;
 };
@@ -565,6 +568,9 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn
 	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
+	im->st.command_pid = im->opts.command_pid;
+	if (im->opts.command_pid && !map_get(&im->command_tasks, im->opts.command_pid, 0))
+		goto oom;
 	if (im->opts.prefill_zi && pf_index(im, err)) {
 		import_free(im);
 		return NULL;
@@ -608,6 +614,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
 	u64map_destroy(&im->task_cpu);
+	u64map_destroy(&im->command_tasks);
 	free(im->names);
 	free(im);
 }
@@ -622,17 +629,20 @@ static int oom(struct sim_error *err)
 	return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 }
 
-/* Count a record for its task, keeping the task's latest comm (exec renames it). */
-static int note_task(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+/* Count a record for its task (the record's task id, task), keeping the task's latest
+ * comm (exec renames it). */
+static int note_task(struct import *im, const struct ftrace_event *ev, uint32_t task, struct sim_error *err)
 {
-	struct map_slot *t = map_get(&im->task_idx, ev->pid, 0);
+	struct map_slot *t = map_get(&im->task_idx, task, 0);
 	if (!t)
 		return oom(err);
 	if (!t->val) {
 		if (sim_grow(&im->names, &im->cap_names, im->nr_names + 1, sizeof(*im->names), 256))
 			return oom(err);
-		im->names[im->nr_names] = (struct import_task){ .pid = ev->pid };
+		im->names[im->nr_names] = (struct import_task){ .pid = task };
 		t->val = ++im->nr_names;
+		if (im->opts.command_pid)
+			++*(task & SIM_TASK_OUTSIDE ? &im->st.outside_tasks : &im->st.command_tasks);
 	}
 	struct import_task *tn = &im->names[t->val - 1];
 	tn->nr_records++;
@@ -665,13 +675,16 @@ static int emit_cpu(struct import *im, const struct ftrace_event *ev, const stru
 static int emit(struct import *im, const struct ftrace_event *ev, const struct trace_record *rec,
 		struct sim_error *err)
 {
-	if (emit_cpu(im, ev, rec, err))
+	struct trace_record r = *rec;
+	if (im->opts.command_pid && r.task && !map_find(&im->command_tasks, r.task, 0))
+		r.task |= SIM_TASK_OUTSIDE;
+	if (emit_cpu(im, ev, &r, err))
 		return -1;
 	im->st.nr_emitted++;
-	im->st.by_kind[rec->kind]++;
-	if (note_task(im, ev, err))
+	im->st.by_kind[r.kind]++;
+	if (note_task(im, ev, r.task, err))
 		return -1;
-	return im->emit(im->arg, rec, err);
+	return im->emit(im->arg, &r, err);
 }
 
 #define comm_is(comm, prefix) (!strncmp((comm), (prefix), sizeof(prefix) - 1))
@@ -1518,6 +1531,13 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 	case FEV_GLOBAL_DIRTY_STATE: o[OBS_GLOBAL_DIRTY_STATE]++; break;
 	case FEV_CMA_ALLOC_BUSY_RETRY: o[OBS_CMA_BUSY_RETRY]++; break;
 	case FEV_TEST_PAGES_ISOLATED: o[OBS_TEST_PAGES_ISOLATED]++; break;
+	case FEV_SCHED_PROCESS_FORK:
+		o[OBS_SCHED_FORK]++;
+		/* a child (or thread) of a task in the command's tree is in it */
+		if (im->opts.command_pid && map_find(&im->command_tasks, ev->nr[0], 0) &&
+		    !map_get(&im->command_tasks, ev->nr[1], 0))
+			return oom(err);
+		break;
 	default:
 		sim_assert(!"not an observed event");
 		break;
@@ -1935,6 +1955,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		"__GFP_MOVABLE (HINT pagecache: on the file LRU)\n", s->pagecache_unmovable);
 	fprintf(fp, "evicted before-capture folios: %" PRIu64 " (a prefill page cache object stands for each)\n",
 		s->evict_prefill);
+	if (s->command_pid)
+		fprintf(fp, "tasks: %" PRIu64 " of the command's process tree (pid %u and its forks), %" PRIu64
+			" outside it (task id | 2^31: charged with the rest of the machine)\n",
+			s->command_tasks, s->command_pid, s->outside_tasks);
 	fprintf(fp, "fsyncs: %" PRIu64 " files a task waited on the writeback of (implied HINT sync of their page cache)\n",
 		s->fsync);
 	fprintf(fp, "dirty folios placed by the task's last write allocation (no filemap event): %" PRIu64 "\n",

@@ -71,6 +71,7 @@ enum import_obs {
 	OBS_ALLOC_FAIL, OBS_ALLOC_ZONE_LOCKED, OBS_PCPU_DRAIN, OBS_SETUP_WMARKS,
 	OBS_WRITEBACK_START, OBS_WRITEBACK_WRITTEN, OBS_FOLIO_WAIT_WRITEBACK, OBS_GLOBAL_DIRTY_STATE,
 	OBS_CMA_ALLOC, OBS_CMA_ALLOC_FAIL, OBS_CMA_BUSY_RETRY, OBS_TEST_PAGES_ISOLATED,
+	OBS_SCHED_FORK,
 	NR_IMPORT_OBS
 };
 extern const char *const import_obs_names[NR_IMPORT_OBS];
@@ -131,6 +132,9 @@ struct import_stats {
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
 	                                          * before the capture: a prefill file object
 	                                          * stands for it (for its refault) */
+	uint32_t command_pid;                    /* opts.command_pid */
+	uint64_t command_tasks, outside_tasks;   /* tasks with records, in and outside the
+	                                          * command's process tree (opts.command_pid) */
 	uint64_t fsync;                          /* files synced: a task's first wait on their
 	                                          * writeback since they were dirtied (implied
 	                                          * HINT sync of their page cache objects) */
@@ -165,6 +169,10 @@ typedef int (*import_emit_fn)(void *arg, const struct trace_record *rec, struct 
 
 struct import_opts {
 	sim_ns_t window_ns;        /* reorder window; 0 = IMPORT_DEFAULT_WINDOW_NS */
+	/* The captured command's pid (capture.json command_pid); 0: unknown.  Given, the
+	 * tasks of its process tree are the ones sched_process_fork events lead to from it,
+	 * and every other task's records carry SIM_TASK_OUTSIDE. */
+	uint32_t command_pid;
 	size_t max_window_events;  /* most events held at once; 0 = 1 << 20 */
 	bool lenient;              /* count out-of-range values as invalid instead of failing */
 	sim_ns_t round_ns;         /* round timestamps to this (1000: as `trace-cmd report`
