@@ -104,6 +104,21 @@ PY
 grep -q "swappiness: 200  # vm.swappiness" imp/g.yaml || fail "vm.swappiness: $(cat imp/g.yaml)"
 pass "import DIR: the replay's swappiness is the command's memcg's when capture.json has it, else vm.swappiness"
 
+# -- the command's memcg: split from the rest of the machine only when it had its own
+grep -q "split_prefill" imp/g.yaml && fail "memcg split without command_memcg: $(cat imp/g.yaml)"
+python3 - cap/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["command_pid"] = 4242
+j["command_memcg"] = "/user.slice/mmsim-capture.4241"
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import cap -o imp/m.mmt.gz > out.txt 2> err.txt || fail "import DIR (own memcg): $(cat err.txt)"
+grep -q "machine.memcg.split_prefill: true" imp/m.yaml || fail "memcg split: $(cat imp/m.yaml)"
+grep -q "tasks: 0 of the command's process tree (pid 4242 and its forks)" out.txt err.txt ||
+	fail "command tree summary: $(cat out.txt err.txt)"
+pass "import DIR: the command's tasks charged apart only when capture.json names its own memcg and pid"
+
 # -- validate: the tiny capture, with a pgscan_kswapd delta of 100 -------------------------
 awk '$1 == "pgscan_kswapd" { $2 += 100 } { print }' cap/after.vmstat > v && mv v cap/after.vmstat
 "$mmsim" validate cap > val.txt 2> err.txt || fail "validate: $(cat err.txt)"

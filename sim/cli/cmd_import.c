@@ -103,12 +103,20 @@ static int capture_swappiness(const char *path, bool *memcg)
 	return r >= 0 && r <= 200 ? r : -1;
 }
 
-/* The captured command's pid (capture.json command_pid), or 0 when not recorded. */
+/* The captured command's pid (capture.json command_pid) when the command ran in a memcg
+ * of its own (command_memcg: mmsim capture made one for it, empty at the start), else 0:
+ * the replay then charges the command's tasks apart from the rest of the machine
+ * (machine.memcg.split_prefill), and a capture without both cannot tell which pages were
+ * whose (every page one memcg). */
 static uint32_t capture_command_pid(const char *path)
 {
 	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
 	const struct json_value *v = j ? json_path(j, "command_pid") : NULL;
-	uint32_t pid = v && v->type == JSON_NUMBER && v->number > 0 && v->number < SIM_TASK_OUTSIDE ? (uint32_t)v->number : 0;
+	const struct json_value *m = j ? json_path(j, "command_memcg") : NULL;
+	uint32_t pid = m && m->type == JSON_STRING && v && v->type == JSON_NUMBER && v->number > 0 &&
+				       v->number < SIM_TASK_OUTSIDE
+			       ? (uint32_t)v->number
+			       : 0;
 	json_free(j);
 	return pid;
 }
@@ -134,7 +142,8 @@ static int capture_pcp_autotune(const char *path, char *release, size_t n)
 /* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
  * machine had on (before.meminfo SwapTotal, with capture.json's swappiness: without it
  * anonymous memory could not be reclaimed), the captured command's pages in a memcg apart
- * from the prefill's (the rest of the machine), and the trace, named relative to the
+ * from the prefill's (the rest of the machine) when it ran in one of its own
+ * (capture_command_pid), and the trace, named relative to the
  * config (config paths are relative to the config's directory). */
 static int write_replay_config(const struct capture_files *cf, const char *trace, const char *out,
 			       struct sim_error *err)
@@ -168,7 +177,8 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
 		    ")") < 0 ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) ||
-	    fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0 ||
+	    (capture_command_pid(cf->json) &&
+	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;
 		atomic_abort(&af);

@@ -167,6 +167,9 @@ struct cap {
 	bool sel_explicit[NR_FTRACE_EVENTS + 64];
 	unsigned nr_sel;
 	char *events_copy;
+	/* The memory cgroup the command runs in, made for it (own_memcg): its directory and
+	 * its path under the hierarchy's root ("" none), and the one this process was in. */
+	char memcg_dir[CAPTURE_PATH_MAX], memcg_path[CAPTURE_PATH_MAX], memcg_parent_dir[CAPTURE_PATH_MAX];
 	bool enabled[NR_FTRACE_EVENTS + 64];
 	struct timespec t0_real, t1_real, t0_mono, t1_mono;
 	struct capture_cpu_stats cpu[1024];
@@ -544,6 +547,82 @@ static void memcg_swappiness(char *buf, size_t n)
 	fclose(fp);
 }
 
+/* The memory cgroup this process is in: v1's "N:memory:/path" line of /proc/self/cgroup
+ * (hierarchy at /sys/fs/cgroup/memory), else v2's "0::/path" (at /sys/fs/cgroup, when that
+ * group has memory.stat).  0 with *dir and *path set, -1 none. */
+static int current_memcg(char *dir, size_t dn, char *path, size_t pn)
+{
+	FILE *fp = fopen("/proc/self/cgroup", "re");
+	if (!fp)
+		return -1;
+	char line[PATH_BUF], v2[PATH_BUF] = "";
+	int rc = -1;
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = 0;
+		char *ctl = strchr(line, ':'), *p = ctl ? strchr(ctl + 1, ':') : NULL;
+		if (!p)
+			continue;
+		if (!strncmp(ctl + 1, "memory:", 7)) {
+			snprintf(dir, dn, "/sys/fs/cgroup/memory%s", p + 1);
+			snprintf(path, pn, "%s", p + 1);
+			rc = 0;
+			break;
+		}
+		if (!strncmp(line, "0::", 3))
+			snprintf(v2, sizeof(v2), "%s", p + 1);
+	}
+	fclose(fp);
+	if (rc && v2[0]) {
+		char stat[PATH_BUF + 32];
+		snprintf(dir, dn, "/sys/fs/cgroup%s", strcmp(v2, "/") ? v2 : "");
+		snprintf(stat, sizeof(stat), "%s/memory.stat", dir);
+		snprintf(path, pn, "%s", v2);
+		rc = access(stat, F_OK) ? -1 : 0;
+	}
+	return rc;
+}
+
+/* The command's own memory cgroup: <current>/mmsim-capture.<pid>, which this process
+ * joins for the fork and leaves right after, so the command's process tree (and nothing
+ * else) is charged there from an empty start, as machine.memcg.split_prefill replays it.
+ * (A new v1 memcg takes its parent's memory.swappiness, mem_cgroup_css_alloc 6.12.)  Left
+ * without one, quietly, where a group cannot be made or joined (no permission; v2 without
+ * the memory controller in the new group). */
+static void own_memcg(struct cap *c)
+{
+	char dir[CAPTURE_PATH_MAX - 64], path[CAPTURE_PATH_MAX - 64];
+	if (c->cc->tracefs || current_memcg(dir, sizeof(dir), path, sizeof(path)))
+		return; /* a fake tracefs is a test: leave the machine's cgroups alone */
+	snprintf(c->memcg_parent_dir, sizeof(c->memcg_parent_dir), "%s", dir);
+	snprintf(c->memcg_dir, sizeof(c->memcg_dir), "%s/mmsim-capture.%ld", dir, (long)getpid());
+	snprintf(c->memcg_path, sizeof(c->memcg_path), "%s%smmsim-capture.%ld", path,
+		 strcmp(path, "/") ? "/" : "", (long)getpid());
+	char stat[CAPTURE_PATH_MAX + 32];
+	snprintf(stat, sizeof(stat), "%s/memory.stat", c->memcg_dir);
+	if (mkdir(c->memcg_dir, 0755) || access(stat, F_OK)) {
+		if (!access(c->memcg_dir, F_OK))
+			rmdir(c->memcg_dir);
+		c->memcg_dir[0] = c->memcg_path[0] = 0;
+	}
+}
+
+/* Join (true) or leave (false) the command's memcg: this process's pid into its
+ * cgroup.procs, or back into the parent's. */
+static bool memcg_move(struct cap *c, bool join)
+{
+	char p[CAPTURE_PATH_MAX + 32], pid[32];
+	snprintf(p, sizeof(p), "%s/cgroup.procs", join ? c->memcg_dir : c->memcg_parent_dir);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	return write_text(p, pid, NULL) == 0;
+}
+
+static void memcg_remove(struct cap *c)
+{
+	if (c->memcg_dir[0] && rmdir(c->memcg_dir) && c->cc->log)
+		fprintf(c->cc->log, "mmsim capture: %s: cannot remove: %s\n", c->memcg_dir, strerror(errno));
+	c->memcg_dir[0] = 0;
+}
+
 static int write_json(struct cap *c, const struct capture_result *res, struct sim_error *err)
 {
 	char p[PATH_BUF];
@@ -622,9 +701,14 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 	for (char *const *a = c->cc->argv; *a; a++)
 		jsonw_string(&w, *a);
 	jsonw_end(&w);
-	/* The importer follows sched_process_fork from this pid to the command's tasks. */
+	/* The importer follows sched_process_fork from this pid to the command's tasks, which
+	 * ran in a memcg of their own (own_memcg) when command_memcg is there. */
 	jsonw_key(&w, "command_pid");
 	jsonw_u64(&w, (uint64_t)res->pid);
+	if (c->memcg_path[0]) {
+		jsonw_key(&w, "command_memcg");
+		jsonw_string(&w, c->memcg_path);
+	}
 	if (WIFEXITED(res->status)) {
 		jsonw_key(&w, "exit_status");
 		jsonw_u64(&w, (uint64_t)WEXITSTATUS(res->status));
@@ -800,7 +884,15 @@ static int run_command(struct cap *c, struct capture_result *res, struct sim_err
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	sigemptyset(&ign.sa_mask);
+	bool joined = c->memcg_dir[0] && memcg_move(c, true);
+	if (c->memcg_dir[0] && !joined) {
+		memcg_remove(c); /* made but not joinable: the command stays where we are */
+		c->memcg_path[0] = 0;
+	}
 	pid_t pid = fork();
+	if (joined && pid != 0 && !memcg_move(c, false) && c->cc->log)
+		fprintf(c->cc->log, "mmsim capture: could not leave %s: our own pages are charged there too\n",
+			c->memcg_path);
 	if (pid < 0)
 		return sim_error_set(err, EX_SOFTWARE_, "fork: %s", strerror(errno));
 	res->pid = (long)pid;
@@ -918,6 +1010,7 @@ int capture_run(const struct capture_control *cc, struct capture_result *res, st
 		goto out;
 	clock_gettime(CLOCK_REALTIME, &c->t0_real);
 	clock_gettime(CLOCK_MONOTONIC, &c->t0_mono);
+	own_memcg(c);
 	if (root_write(c, "tracing_on", "1", err))
 		goto out;
 	int run_rc = run_command(c, res, err);
@@ -951,6 +1044,7 @@ int capture_run(const struct capture_control *cc, struct capture_result *res, st
 out:
 	if (c->gz)
 		gzclose(c->gz);
+	memcg_remove(c); /* its pages are reparented; the command has ended */
 	if (rc)
 		atomic_dir_abort(&c->ad);
 	teardown(c);
