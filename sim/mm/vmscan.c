@@ -695,7 +695,11 @@ static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_pl
 		case SCAN_EQUAL:
 			break;
 		case SCAN_FRACT:
-			scan = denom ? (scan * (file ? plan->fp : plan->ap) + denom - 1) / denom : 0;
+			/* get_scan_count (6.12) divides rounding down (div64_u64) for an online
+			 * memcg; only an offline one rounds up to scrape its last pages, and the
+			 * model's memcgs are never offline.  So a list whose share is below one
+			 * page at this priority is not scanned at all. */
+			scan = denom ? scan * (file ? plan->fp : plan->ap) / denom : 0;
 			break;
 		case SCAN_FILE:
 			if (!file)

@@ -1,0 +1,84 @@
+/* vmscan: get_scan_count's per-list targets (vmscan_plan) against values derived by hand
+ * from the 6.12 formulas.  One Normal zone of 16384 pages (min_free_kbytes 1024: min 256,
+ * low 320, high 384 pages), swappiness 60, a swap device of 1024 pages unless a test says
+ * otherwise; anon pages are order 0 (GFP_HIGHUSER_MOVABLE|__GFP_ZERO), file pages order 0. */
+#include "engine/engine.h"
+#include "mm/vmscan.h"
+#include "mmtest.h"
+#include "mmtest_engine.h"
+#include "testlib.h"
+
+#define ANON_GFP (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)
+#define FILE_GFP GFP_HIGHUSER_MOVABLE
+
+static struct config cfg;
+static struct mm mm;
+
+static void start(uint64_t swap_pages)
+{
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	cfg.devices.swap_pages = swap_pages;
+	mmtest_boot(&mm, &cfg);
+}
+
+/* ids first..last, each one order-0 page of gfp */
+static void alloc_range(uint64_t first, uint64_t last, gfp_t gfp)
+{
+	for (uint64_t id = first; id <= last; id++)
+		CHECK(mm_alloc(&mm, id, gfp, 0) != PFN_NONE);
+}
+
+static struct scan_control kswapd_sc(int priority)
+{
+	return (struct scan_control){ .reclaim_idx = ZONE_NORMAL, .priority = priority, .is_kswapd = true,
+				      .may_writepage = true, .may_swap = true, .nr_to_reclaim = 32 };
+}
+
+/* SCAN_FRACT rounds down (div64_u64, online memcg).  8192 inactive anon, 2999 inactive
+ * file and 1 active file (a refault hint activates one of 3000 file pages, which also
+ * sets DEACTIVATE_FILE: SCAN_FRACT, no cache trim).  No reclaim cost yet: total = 0, so
+ * ap = 60 × 1 / 1 = 60, fp = 140 × 1 / 1 = 140, denominator 200.
+ *   priority 12: anon 8192 >> 12 = 2, × 60 / 200 = 0.6 -> 0 (rounding up gave 1);
+ *                file 2999 >> 12 = 0; active file 1 >> 12 = 0.
+ *   priority 8:  anon 8192 >> 8 = 32, × 60 / 200 = 9.6 -> 9;
+ *                file 2999 >> 8 = 11, × 140 / 200 = 7.7 -> 7.
+ *   priority 0:  SCAN_EQUAL, every list whole: 8192, 0, 2999, 1. */
+static void test_fract_rounds_down(void)
+{
+	start(1024);
+	alloc_range(1, 8192, ANON_GFP);
+	alloc_range(10001, 13000, FILE_GFP);
+	CHECK(mm_hint(&mm, 10001, HINT_REFAULT));
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(sc.may_deactivate, DEACTIVATE_FILE);
+	CHECK_EQ(plan.ap, 60);
+	CHECK_EQ(plan.fp, 140);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 0);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 0);
+	sc = kswapd_sc(8);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 9);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 7);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 0);
+	sc = kswapd_sc(0);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_EQUAL);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 8192);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 2999);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 1);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_fract_rounds_down);
+	return TEST_END();
+}
