@@ -76,9 +76,39 @@ static void test_fract_rounds_down(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* file_is_tiny (prepare_scan_control, 6.12).  16000 anon pages and no page cache leave
+ * 384 pages free: file + free = 0 + 384 <= the high watermark 384 (min 256 + 2 × 64), the
+ * anon list is not low (16000 inactive, 0 active) and no anon refault was activated, and
+ * 16000 >> 12 = 3: SCAN_ANON, inactive anon 3, nothing else.  One anon page freed makes
+ * file + free = 385 > 384: not tiny, and with no inactive file to trim it is SCAN_FRACT
+ * (anon 3 × 60 / 200 = 0.9 -> 0). */
+static void test_file_is_tiny(void)
+{
+	start(1024);
+	alloc_range(1, 16000, ANON_GFP);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, 384);
+	CHECK_EQ(zone_wmark(&mm.zones[ZONE_NORMAL], WMARK_HIGH), 384);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_ANON);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 3);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 0);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 0);
+	CHECK(mm_free(&mm, 1));
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_fract_rounds_down);
+	RUN(test_file_is_tiny);
 	return TEST_END();
 }

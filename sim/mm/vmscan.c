@@ -25,7 +25,8 @@
  * ratio = int_sqrt(10 × GiB of the pair).  The anon/file split is get_scan_count's
  * SCAN_FRACT with swappiness and lru costs (refaults + rotations + writes), SCAN_FILE
  * without swap or while kswapd is boosted, cache-trim mode when the inactive file list is
- * large and file pages are not refaulting, SCAN_EQUAL at priority 0.  Workingset restore
+ * large and file pages are not refaulting, SCAN_ANON when file + free pages are within the
+ * high watermarks (file_is_tiny), SCAN_EQUAL at priority 0.  Workingset restore
  * (PG_workingset) is not modelled: workingset_restore_* stay 0.
  *
  * shrink_folio_list (§4.4).  Pinned pages fail to unmap and are activated.  Under
@@ -714,6 +715,23 @@ static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_pl
 	}
 }
 
+/* prepare_scan_control (6.12), global reclaim: the page cache is nearly gone — file pages
+ * and free pages together are at most the zones' high watermarks (boost included) — while
+ * the anon inactive list is not being refilled by deactivation and still gives pages at
+ * this priority.  get_scan_count then scans anon alone (SCAN_ANON), so a small file LRU
+ * that keeps refaulting does not draw all the pressure (the "cache trap"). */
+static bool file_is_tiny(const struct mm *mm, const struct scan_control *sc)
+{
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t high = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (mm->zones[i].managed)
+			high += zone_wmark(&mm->zones[i], WMARK_HIGH);
+	uint64_t file = v->nr_pages[LRU_ACTIVE_FILE] + v->nr_pages[LRU_INACTIVE_FILE];
+	return file + total_free(mm) <= high && !(sc->may_deactivate & DEACTIVATE_ANON) &&
+	       (v->nr_pages[LRU_INACTIVE_ANON] >> sc->priority);
+}
+
 /* shrink_node: prepare_scan_control's node-wide decisions (from the node totals, the
  * root lruvec of 6.12), then the first memcg of the walk: memcg 0 for kswapd (a full
  * walk), the shared cursor for direct reclaim (a partial walk). */
@@ -740,6 +758,8 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 		plan->balance = SCAN_FILE;
 	else if (!sc->priority && swappiness)
 		plan->balance = SCAN_EQUAL;
+	else if (file_is_tiny(mm, sc))
+		plan->balance = SCAN_ANON;
 	else if ((file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE))
 		plan->balance = SCAN_FILE; /* cache trim mode */
 	else
