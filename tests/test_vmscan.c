@@ -105,10 +105,51 @@ static void test_file_is_tiny(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* An engine event: another task's refault, activated (a HINT refault on id arg). */
+static void refault_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)now_ns;
+	CHECK(mm_hint(ctx, arg, HINT_REFAULT));
+}
+
+/* snapshot_refaults at the end of do_try_to_free_pages (6.12).  The reclaim machine
+ * (50 ns a page scanned, 300 ns a page reclaimed), swap off, kswapd given up (failures 16)
+ * so that only the direct reclaimer runs.  16128 clean file pages leave 256 free, the min
+ * watermark: the next allocation reclaims directly.  Priority 12 scans 16128 >> 12 = 3
+ * pages and frees them (3 × 350 = 1050 ns, slept before priority 11); at 500 ns another
+ * task's refault of id 16128 is activated (workingset_activate_file 0 -> 1).  Priorities
+ * 11, 10, 9 free 7, 15, 31: 56 >= 32, the reclaim ends and snapshots 1.  So the next
+ * shrink_node sees no new activation: no DEACTIVATE_FILE (16071 inactive file against 1
+ * active is not low). */
+static void test_direct_snapshot_at_end(void)
+{
+	mmtest_reclaim_config(&cfg, 16384);
+	mmtest_boot(&mm, &cfg);
+	mm.reclaim->kswapd.failures = MAX_KSWAPD_FAILURES;
+	alloc_range(1, 16128, FILE_GFP);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, 256);
+	unsigned h = engine_register(mm.engine, "refault", refault_event, &mm);
+	engine_schedule(mm.engine, 500, h, 16128);
+	struct mm_request req;
+	CHECK(mmtest_alloc_actor(&mm, 1, 20000, FILE_GFP, 0, &req) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1); /* counted by gfp_zone */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, 256 + 56 - 1);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 56);
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_FILE], 1);
+	CHECK_EQ(mm.reclaim->refaults_seen[1], 1);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_fract_rounds_down);
 	RUN(test_file_is_tiny);
+	RUN(test_direct_snapshot_at_end);
 	return TEST_END();
 }

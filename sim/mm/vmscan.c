@@ -160,7 +160,8 @@ bool vmscan_inactive_is_low(const struct mm *mm, bool file)
 	return inactive * ratio < active;
 }
 
-/* snapshot_refaults (6.12): the activations seen when a reclaim ends or begins. */
+/* snapshot_refaults (6.12): the activations seen when a reclaim (kswapd's balance_pgdat,
+ * a direct reclaim's do_try_to_free_pages) ends. */
 void vmscan_snapshot_refaults(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -991,7 +992,6 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
-	vmscan_snapshot_refaults(mm); /* do_try_to_free_pages, before the first priority */
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
@@ -1027,6 +1027,10 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		if (ac->order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(mm, &sc))
 			break;
 	}
+	/* do_try_to_free_pages (6.12) snapshots the refault activations after its priority
+	 * loop: those that came while this reclaim slept between priorities count as seen,
+	 * and only later ones make the next reclaim deactivate. */
+	vmscan_snapshot_refaults(mm);
 	return sc.nr_reclaimed;
 }
 

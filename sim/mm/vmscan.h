@@ -175,7 +175,7 @@ struct reclaim_state {
 	 * them with a timeout of one jiffy (model.md §4.1). */
 	struct waitq throttle_noprogress, throttle_congested;
 	/* target_lruvec->refaults[] (6.12): workingset_activate_{anon,file} when the last
-	 * reclaim ended (snapshot_refaults: end of balance_pgdat, start of
+	 * reclaim ended (snapshot_refaults: end of balance_pgdat, end of
 	 * do_try_to_free_pages); a count that moved since means a new workingset is being
 	 * established, so the active lists are deactivated. */
 	uint64_t refaults_seen[2];
