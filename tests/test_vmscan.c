@@ -2,6 +2,8 @@
  * from the 6.12 formulas.  One Normal zone of 16384 pages (min_free_kbytes 1024: min 256,
  * low 320, high 384 pages), swappiness 60, a swap device of 1024 pages unless a test says
  * otherwise; anon pages are order 0 (GFP_HIGHUSER_MOVABLE|__GFP_ZERO), file pages order 0. */
+#include <string.h>
+
 #include "engine/engine.h"
 #include "mm/vmscan.h"
 #include "mmtest.h"
@@ -145,11 +147,65 @@ static void test_direct_snapshot_at_end(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* One batch of 32 from the tail of the inactive anon list, as a kswapd shrink_node
+ * step with only that target. */
+static void shrink_anon_batch(void)
+{
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	memset(plan.nr, 0, sizeof(plan.nr));
+	plan.nr[LRU_INACTIVE_ANON] = SWAP_CLUSTER_MAX;
+	CHECK(vmscan_plan_step(&mm, &sc, &plan));
+	CHECK_EQ(sc.nr_scanned, 32);
+	CHECK_EQ(sc.nr_reclaimed, 0);
+}
+
+/* lru_note_cost (6.12): cost = 32 × pages written + pages scanned and not reclaimed, on
+ * the list's type; both halve when their sum exceeds a quarter of the LRU pages.  1000
+ * anon pages (ids 1..1000, young from their faults) and 4000 file pages: LRU 5000, a
+ * quarter 1250.  Batches from the anon tail:
+ *   ids 1..32 young: kept, 32 rotations                          anon 32
+ *   ids 33..64 made old: swapped out (32 writes), kept under writeback: + 32 × 32 + 32 = 1088
+ *   ids 65..96 young: + 32                                       anon 1120
+ *   ids 97..128 old: + 1056 = 2176 > 1250: halved                anon 1088, file 0
+ * SCAN_FRACT at swappiness 60 then weighs: both 1088, anon' 2176, file' 1088, total 3264:
+ * ap = 60 × 3265 / 2177 = 89, fp = 140 × 3265 / 1089 = 419. */
+static void test_lru_note_cost(void)
+{
+	mmtest_reclaim_config(&cfg, 16384);
+	cfg.devices.swap_pages = 1024;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, 1000, ANON_GFP);
+	alloc_range(2001, 6000, FILE_GFP);
+	CHECK(mm_hint(&mm, 2001, HINT_REFAULT)); /* DEACTIVATE_FILE: SCAN_FRACT, no trim */
+	struct reclaim_state *rs = mm.reclaim;
+	const uint64_t expect[4] = { 32, 1088, 1120, 1088 };
+	for (int b = 0; b < 4; b++) {
+		if (b & 1)
+			for (uint64_t id = 32 * (uint64_t)b + 1; id <= 32 * (uint64_t)b + 32; id++)
+				mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
+		shrink_anon_batch();
+		CHECK_EQ(rs->anon_cost, expect[b]);
+		CHECK_EQ(rs->file_cost, 0);
+	}
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 64);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.ap, 89);
+	CHECK_EQ(plan.fp, 419);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_fract_rounds_down);
 	RUN(test_file_is_tiny);
 	RUN(test_direct_snapshot_at_end);
+	RUN(test_lru_note_cost);
 	return TEST_END();
 }

@@ -168,7 +168,7 @@ struct reclaim_state {
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
 	uint64_t nonresident_age; /* workingset clock: evictions + activations, pages */
-	uint64_t anon_cost, file_cost; /* lru_note_cost: recent IO + rotations per type */
+	uint64_t anon_cost, file_cost; /* lru_note_cost: 32 × pages written + rotations, per type */
 	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
 	bool node_congested; /* LRUVEC_NODE_CONGESTED: set by kswapd, cleared when balanced */
 	/* reclaim_throttle's wait queues (pgdat->reclaim_wait[]): direct reclaimers sleep on
