@@ -188,11 +188,34 @@ static void test_faulted_anon_kept_first_trip(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* balance_pgdat (6.12) leaves by `goto out` when it finds the node balanced at the top of
+ * its loop: no kswapd_failure, though nothing was reclaimed.  Ids 1..16100 are file
+ * pages: free 284, below low 320, so the allocations wake kswapd.  Before its first slice
+ * ids 1..200 are freed (free 484 > high 384): the run finds the node balanced, reclaims
+ * nothing (pageoutrun 1, pgscan_kswapd 0) and counts no failure. */
+static void test_balanced_run_no_failure(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16100, FILE_GFP), 16100);
+	CHECK_EQ(normal()->nr_free_pages, 284);
+	CHECK(reclaim_kswapd_running(&mm));
+	for (uint64_t id = 1; id <= 200; id++)
+		CHECK(mm_free(&mm, id));
+	mmtest_run_until(&mm, NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 0);
+	CHECK_EQ(mm.reclaim->kswapd.failures, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_high_order_wake_reclaims);
 	RUN(test_wake_while_running);
 	RUN(test_faulted_anon_kept_first_trip);
+	RUN(test_balanced_run_no_failure);
 	return TEST_END();
 }

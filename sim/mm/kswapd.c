@@ -23,8 +23,9 @@
  * nr_boost_reclaim = Σ boosts; while boosting, no writeback and no swap and the priority
  * stops at DEF_PRIORITY − 2; an unbalanced node drops the boost goal and restarts; a
  * boosted round that reclaims nothing ends the run; at the end each zone's boost is
- * reduced by what it was at the start.  A run that reclaims nothing counts a
- * kswapd_failure; 16 make the node unreclaimable until some reclaim succeeds.  Rounds
+ * reduced by what it was at the start.  A run that leaves its priority loop having
+ * reclaimed nothing counts a kswapd_failure (one that finds the node balanced at the top of
+ * the loop does not); 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
  * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
  * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
@@ -125,15 +126,17 @@ static void go_to_sleep(struct mm *mm)
 }
 
 /* End of balance_pgdat, then kswapd_try_to_sleep. Returns the delay before the next
- * event (the nap) or 0. */
-static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
+ * event (the nap) or 0.  balanced: the run found the node balanced at the top of its loop
+ * (balance_pgdat's `goto out`, 6.12), which counts no kswapd_failure even when nothing was
+ * reclaimed; leaving the loop any other way with nothing reclaimed counts one. */
+static void finish_balance(struct mm *mm, sim_ns_t cost_ns, bool balanced)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct kswapd *k = &rs->kswapd;
 	k->plan.active = false;
 	set_reclaim_active(mm, false);
 	vmscan_snapshot_refaults(mm); /* balance_pgdat's end */
-	if (!k->nr_reclaimed)
+	if (!k->nr_reclaimed && !balanced)
 		k->failures++;
 	bool boosted = false;
 	for (unsigned zi = 0; zi < MAX_NR_ZONES; zi++) {
@@ -225,7 +228,7 @@ static void kswapd_slice(struct mm *mm)
 			k->priority = DEF_PRIORITY;
 		}
 		if (!k->nr_boost_reclaim && balanced) {
-			finish_balance(mm, 0);
+			finish_balance(mm, 0, true);
 			return;
 		}
 		begin_round(mm);
@@ -252,13 +255,13 @@ static void kswapd_slice(struct mm *mm)
 		k->raise_priority = false;
 	k->nr_boost_reclaim -= MIN(k->nr_boost_reclaim, sc->nr_reclaimed);
 	if (k->nr_boost_reclaim && !sc->nr_reclaimed) {
-		finish_balance(mm, cost);
+		finish_balance(mm, cost, false);
 		return;
 	}
 	if (k->raise_priority || !sc->nr_reclaimed)
 		k->priority--;
 	if (k->priority < 1) {
-		finish_balance(mm, cost);
+		finish_balance(mm, cost, false);
 		return;
 	}
 	sim_ns_t delay = cost;
