@@ -210,6 +210,35 @@ static void test_balanced_run_no_failure(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* balance_pgdat (6.8+) starts over once with cache trimming off when a whole run through
+ * the priorities reclaimed nothing while a cache-trim round failed.  No swap.  Ids
+ * 1..16100 are file pages, all referenced: free 284 < low 320 wakes kswapd.  Every round
+ * trims the page cache alone (16100 >> priority > 0, nothing refaulting, 0 active) and
+ * scans 16100 >> p pages for p = 12..1 (nothing reclaimed: each priority once), 16090 in
+ * all, ids 1..16090, each kept for another trip (referenced cleared, to the head).  The
+ * restart, in the same run (pageoutrun 1, no high_wmark_hit_quickly), finds ids
+ * 16091..16100 (still referenced) at the tail: priority 12 takes 3, 11 takes 7, then 10,
+ * 9, 8 free 15 + 31 + 62 = 108 of ids 1..108 on their second trip: free 392 > high 384,
+ * balanced.  Scanned 16090 + 118 = 16208. */
+static void test_cache_trim_failed_restarts(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16100, FILE_GFP), 16100);
+	for (uint64_t id = 1; id <= 16100; id++)
+		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags |= PF_REFERENCED;
+	CHECK(reclaim_kswapd_running(&mm));
+	mmtest_run_until(&mm, NSEC_PER_SEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 16208);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 108);
+	CHECK_EQ(normal()->nr_free_pages, 392);
+	CHECK_EQ(mm.reclaim->kswapd.failures, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -217,5 +246,6 @@ int main(int argc, char **argv)
 	RUN(test_wake_while_running);
 	RUN(test_faulted_anon_kept_first_trip);
 	RUN(test_balanced_run_no_failure);
+	RUN(test_cache_trim_failed_restarts);
 	return TEST_END();
 }

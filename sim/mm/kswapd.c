@@ -23,9 +23,11 @@
  * nr_boost_reclaim = Σ boosts; while boosting, no writeback and no swap and the priority
  * stops at DEF_PRIORITY − 2; an unbalanced node drops the boost goal and restarts; a
  * boosted round that reclaims nothing ends the run; at the end each zone's boost is
- * reduced by what it was at the start.  A run that leaves its priority loop having
- * reclaimed nothing counts a kswapd_failure (one that finds the node balanced at the top of
- * the loop does not); 16 make the node unreclaimable until some reclaim succeeds.  Rounds
+ * reduced by what it was at the start.  A run through every priority that reclaimed
+ * nothing while some round trimmed the page cache alone and failed starts over once with
+ * cache trimming off (6.8+).  A run that leaves its priority loop having reclaimed nothing
+ * counts a kswapd_failure (one that finds the node balanced at the top of the loop does
+ * not); 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
  * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
  * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
@@ -107,6 +109,7 @@ static void start_balance(struct mm *mm)
 	}
 	k->priority = DEF_PRIORITY;
 	k->nr_reclaimed = 0;
+	k->cache_trim_mode_failed = k->no_cache_trim_mode = false;
 	k->plan.active = false;
 	k->state = KSWAPD_RUNNING;
 	set_reclaim_active(mm, true);
@@ -193,6 +196,7 @@ static void begin_round(struct mm *mm)
 		.is_kswapd = true,
 		.may_writepage = !k->nr_boost_reclaim,
 		.may_swap = !k->nr_boost_reclaim,
+		.no_cache_trim_mode = k->no_cache_trim_mode,
 	};
 	vmscan_set_eligible(mm, sc);
 	k->raise_priority = true;
@@ -249,6 +253,7 @@ static void kswapd_slice(struct mm *mm)
 	/* End of the round (kswapd_shrink_node returned). */
 	vmscan_finish_node(mm, sc, &k->plan);
 	k->nr_reclaimed += sc->nr_reclaimed;
+	k->cache_trim_mode_failed |= sc->cache_trim_mode_failed;
 	if (k->order && k->nr_reclaimed >= (2ull << k->order))
 		k->order = 0; /* let kcompactd finish the high-order job */
 	if (sc->nr_scanned >= sc->nr_to_reclaim)
@@ -261,6 +266,15 @@ static void kswapd_slice(struct mm *mm)
 	if (k->raise_priority || !sc->nr_reclaimed)
 		k->priority--;
 	if (k->priority < 1) {
+		/* balance_pgdat (6.8+): a run that went through every priority with nothing
+		 * reclaimed while trimming the page cache alone failed starts over once with
+		 * cache trimming off, so anon is weighed against file before kswapd gives up. */
+		if (!k->nr_reclaimed && k->cache_trim_mode_failed && !k->no_cache_trim_mode) {
+			k->no_cache_trim_mode = true;
+			k->priority = DEF_PRIORITY;
+			schedule_slice(mm, cost);
+			return;
+		}
 		finish_balance(mm, cost, false);
 		return;
 	}

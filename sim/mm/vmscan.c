@@ -775,14 +775,16 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 		sc->may_deactivate |= DEACTIVATE_ANON;
 	if (mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE] != rs->refaults_seen[1] || vmscan_inactive_is_low(mm, true))
 		sc->may_deactivate |= DEACTIVATE_FILE;
+	sc->cache_trim_mode = (file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE) &&
+			      !sc->no_cache_trim_mode;
 	if (!sc->may_swap || !vmscan_can_swap(mm))
 		plan->balance = SCAN_FILE;
 	else if (!sc->priority && swappiness)
 		plan->balance = SCAN_EQUAL;
 	else if (file_is_tiny(mm, sc))
 		plan->balance = SCAN_ANON;
-	else if ((file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE))
-		plan->balance = SCAN_FILE; /* cache trim mode */
+	else if (sc->cache_trim_mode)
+		plan->balance = SCAN_FILE;
 	else
 		plan->balance = SCAN_FRACT;
 
@@ -900,8 +902,12 @@ void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shr
 		if (sc->nr.nr_dirty && sc->nr.nr_dirty == sc->nr.nr_congested)
 			rs->node_congested = true;
 	}
+	/* shrink_node (6.12): progress revives kswapd; none in cache-trim mode marks the mode
+	 * failed (kswapd's sc lives one round, so its nr_reclaimed is this shrink_node's). */
 	if (sc->nr_reclaimed)
 		rs->kswapd.failures = 0;
+	else if (sc->cache_trim_mode)
+		sc->cache_trim_mode_failed = true;
 	vmscan_sample_lowmem(mm);
 }
 

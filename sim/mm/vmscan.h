@@ -52,6 +52,10 @@ struct scan_control {
 	/* prepare_scan_control (6.12), set by vmscan_plan for each shrink_node: the active
 	 * list of a type may be deactivated (bit 0 anon, bit 1 file) */
 	unsigned may_deactivate;
+	/* cache_trim_mode: prepare_scan_control chose to trim the page cache alone (set even
+	 * without swap); no_cache_trim_mode: it may not (kswapd's retry, balance_pgdat 6.8+);
+	 * cache_trim_mode_failed: a shrink_node in cache-trim mode reclaimed nothing. */
+	bool cache_trim_mode, no_cache_trim_mode, cache_trim_mode_failed;
 };
 
 enum { DEACTIVATE_ANON = 1u << 0, DEACTIVATE_FILE = 1u << 1 };
@@ -148,6 +152,9 @@ struct kswapd {
 	uint64_t nr_reclaimed;  /* whole balance run */
 	uint64_t round_scanned0, round_reclaimed0; /* sc totals at the round's start */
 	bool raise_priority;
+	/* balance_pgdat's scan_control flags that outlive a round: a cache-trim round
+	 * reclaimed nothing; the run restarted with cache trimming off. */
+	bool cache_trim_mode_failed, no_cache_trim_mode;
 	struct scan_control sc;
 	struct shrink_plan plan;
 	uint64_t nap_gen;      /* stale nap-end events carry an older generation */
