@@ -188,11 +188,64 @@ static void test_faulted_anon_kept_first_trip(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* balance_pgdat (6.12) leaves by `goto out` when it finds the node balanced at the top of
+ * its loop: no kswapd_failure, though nothing was reclaimed.  Ids 1..16100 are file
+ * pages: free 284, below low 320, so the allocations wake kswapd.  Before its first slice
+ * ids 1..200 are freed (free 484 > high 384): the run finds the node balanced, reclaims
+ * nothing (pageoutrun 1, pgscan_kswapd 0) and counts no failure. */
+static void test_balanced_run_no_failure(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16100, FILE_GFP), 16100);
+	CHECK_EQ(normal()->nr_free_pages, 284);
+	CHECK(reclaim_kswapd_running(&mm));
+	for (uint64_t id = 1; id <= 200; id++)
+		CHECK(mm_free(&mm, id));
+	mmtest_run_until(&mm, NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 0);
+	CHECK_EQ(mm.reclaim->kswapd.failures, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* balance_pgdat (6.8+) starts over once with cache trimming off when a whole run through
+ * the priorities reclaimed nothing while a cache-trim round failed.  No swap.  Ids
+ * 1..16100 are file pages, all referenced: free 284 < low 320 wakes kswapd.  Every round
+ * trims the page cache alone (16100 >> priority > 0, nothing refaulting, 0 active) and
+ * scans 16100 >> p pages for p = 12..1 (nothing reclaimed: each priority once), 16090 in
+ * all, ids 1..16090, each kept for another trip (referenced cleared, to the head).  The
+ * restart, in the same run (pageoutrun 1, no high_wmark_hit_quickly), finds ids
+ * 16091..16100 (still referenced) at the tail: priority 12 takes 3, 11 takes 7, then 10,
+ * 9, 8 free 15 + 31 + 62 = 108 of ids 1..108 on their second trip: free 392 > high 384,
+ * balanced.  Scanned 16090 + 118 = 16208. */
+static void test_cache_trim_failed_restarts(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16100, FILE_GFP), 16100);
+	for (uint64_t id = 1; id <= 16100; id++)
+		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags |= PF_REFERENCED;
+	CHECK(reclaim_kswapd_running(&mm));
+	mmtest_run_until(&mm, NSEC_PER_SEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 16208);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 108);
+	CHECK_EQ(normal()->nr_free_pages, 392);
+	CHECK_EQ(mm.reclaim->kswapd.failures, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_high_order_wake_reclaims);
 	RUN(test_wake_while_running);
 	RUN(test_faulted_anon_kept_first_trip);
+	RUN(test_balanced_run_no_failure);
+	RUN(test_cache_trim_failed_restarts);
 	return TEST_END();
 }

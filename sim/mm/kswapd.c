@@ -23,8 +23,11 @@
  * nr_boost_reclaim = Σ boosts; while boosting, no writeback and no swap and the priority
  * stops at DEF_PRIORITY − 2; an unbalanced node drops the boost goal and restarts; a
  * boosted round that reclaims nothing ends the run; at the end each zone's boost is
- * reduced by what it was at the start.  A run that reclaims nothing counts a
- * kswapd_failure; 16 make the node unreclaimable until some reclaim succeeds.  Rounds
+ * reduced by what it was at the start.  A run through every priority that reclaimed
+ * nothing while some round trimmed the page cache alone and failed starts over once with
+ * cache trimming off (6.8+).  A run that leaves its priority loop having reclaimed nothing
+ * counts a kswapd_failure (one that finds the node balanced at the top of the loop does
+ * not); 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
  * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
  * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
@@ -106,6 +109,7 @@ static void start_balance(struct mm *mm)
 	}
 	k->priority = DEF_PRIORITY;
 	k->nr_reclaimed = 0;
+	k->cache_trim_mode_failed = k->no_cache_trim_mode = false;
 	k->plan.active = false;
 	k->state = KSWAPD_RUNNING;
 	set_reclaim_active(mm, true);
@@ -125,15 +129,17 @@ static void go_to_sleep(struct mm *mm)
 }
 
 /* End of balance_pgdat, then kswapd_try_to_sleep. Returns the delay before the next
- * event (the nap) or 0. */
-static void finish_balance(struct mm *mm, sim_ns_t cost_ns)
+ * event (the nap) or 0.  balanced: the run found the node balanced at the top of its loop
+ * (balance_pgdat's `goto out`, 6.12), which counts no kswapd_failure even when nothing was
+ * reclaimed; leaving the loop any other way with nothing reclaimed counts one. */
+static void finish_balance(struct mm *mm, sim_ns_t cost_ns, bool balanced)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct kswapd *k = &rs->kswapd;
 	k->plan.active = false;
 	set_reclaim_active(mm, false);
 	vmscan_snapshot_refaults(mm); /* balance_pgdat's end */
-	if (!k->nr_reclaimed)
+	if (!k->nr_reclaimed && !balanced)
 		k->failures++;
 	bool boosted = false;
 	for (unsigned zi = 0; zi < MAX_NR_ZONES; zi++) {
@@ -190,6 +196,7 @@ static void begin_round(struct mm *mm)
 		.is_kswapd = true,
 		.may_writepage = !k->nr_boost_reclaim,
 		.may_swap = !k->nr_boost_reclaim,
+		.no_cache_trim_mode = k->no_cache_trim_mode,
 	};
 	vmscan_set_eligible(mm, sc);
 	k->raise_priority = true;
@@ -225,7 +232,7 @@ static void kswapd_slice(struct mm *mm)
 			k->priority = DEF_PRIORITY;
 		}
 		if (!k->nr_boost_reclaim && balanced) {
-			finish_balance(mm, 0);
+			finish_balance(mm, 0, true);
 			return;
 		}
 		begin_round(mm);
@@ -246,19 +253,29 @@ static void kswapd_slice(struct mm *mm)
 	/* End of the round (kswapd_shrink_node returned). */
 	vmscan_finish_node(mm, sc, &k->plan);
 	k->nr_reclaimed += sc->nr_reclaimed;
+	k->cache_trim_mode_failed |= sc->cache_trim_mode_failed;
 	if (k->order && k->nr_reclaimed >= (2ull << k->order))
 		k->order = 0; /* let kcompactd finish the high-order job */
 	if (sc->nr_scanned >= sc->nr_to_reclaim)
 		k->raise_priority = false;
 	k->nr_boost_reclaim -= MIN(k->nr_boost_reclaim, sc->nr_reclaimed);
 	if (k->nr_boost_reclaim && !sc->nr_reclaimed) {
-		finish_balance(mm, cost);
+		finish_balance(mm, cost, false);
 		return;
 	}
 	if (k->raise_priority || !sc->nr_reclaimed)
 		k->priority--;
 	if (k->priority < 1) {
-		finish_balance(mm, cost);
+		/* balance_pgdat (6.8+): a run that went through every priority with nothing
+		 * reclaimed while trimming the page cache alone failed starts over once with
+		 * cache trimming off, so anon is weighed against file before kswapd gives up. */
+		if (!k->nr_reclaimed && k->cache_trim_mode_failed && !k->no_cache_trim_mode) {
+			k->no_cache_trim_mode = true;
+			k->priority = DEF_PRIORITY;
+			schedule_slice(mm, cost);
+			return;
+		}
+		finish_balance(mm, cost, false);
 		return;
 	}
 	sim_ns_t delay = cost;

@@ -70,14 +70,11 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	} else {
 		rs->stall_refault_ns += lat;
 	}
-	if (shadow) {
+	/* workingset_refault (6.12) bills the read to the type's cost (lru_note_cost_refault)
+	 * only when the page was in the workingset before its eviction (a restore), which the
+	 * model does not track (workingset_restore_* stay 0): no cost is noted. */
+	if (shadow)
 		workingset_count_refault(mm, anon, nr, activate);
-		/* lru_note_cost_refault: refaults make that type costlier to reclaim. */
-		if (anon)
-			rs->anon_cost += nr;
-		else
-			rs->file_cost += nr;
-	}
 	e = workingset_find(rs, id); /* the map may have grown */
 	if (e) {
 		swap_drop_slot(mm, e, nr);

@@ -23,10 +23,11 @@
  * shrink_active_list deactivates every scanned page (non-exec pages are demoted even when
  * referenced; exec mappings are not modelled).  inactive_is_low uses
  * ratio = int_sqrt(10 × GiB of the pair).  The anon/file split is get_scan_count's
- * SCAN_FRACT with swappiness and lru costs (refaults + rotations + writes), SCAN_FILE
- * without swap or while kswapd is boosted, cache-trim mode when the inactive file list is
- * large and file pages are not refaulting, SCAN_EQUAL at priority 0.  Workingset restore
- * (PG_workingset) is not modelled: workingset_restore_* stay 0.
+ * SCAN_FRACT with swappiness and lru costs (32 × pages written + pages scanned and not
+ * reclaimed), SCAN_FILE without swap or while kswapd is boosted, cache-trim mode when the
+ * inactive file list is large and file pages are not refaulting, SCAN_ANON when file +
+ * free pages are within the high watermarks (file_is_tiny), SCAN_EQUAL at priority 0.
+ * Workingset restore (PG_workingset) is not modelled: workingset_restore_* stay 0.
  *
  * shrink_folio_list (§4.4).  Pinned pages fail to unmap and are activated.  Under
  * writeback: kswapd with PG_reclaim and PGDAT_WRITEBACK counts nr_immediate; otherwise
@@ -159,7 +160,8 @@ bool vmscan_inactive_is_low(const struct mm *mm, bool file)
 	return inactive * ratio < active;
 }
 
-/* snapshot_refaults (6.12): the activations seen when a reclaim ends or begins. */
+/* snapshot_refaults (6.12): the activations seen when a reclaim (kswapd's balance_pgdat,
+ * a direct reclaim's do_try_to_free_pages) ends. */
 void vmscan_snapshot_refaults(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -518,6 +520,29 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	return FATE_FREED;
 }
 
+/* lru_note_cost (6.12; lru_note_cost_unlock_irq in 6.18): a page of IO weighs as
+ * SWAP_CLUSTER_MAX rotations.  The costs are the root lruvec's, which global reclaim's
+ * prepare_scan_control reads, so node-wide; they decay by half whenever their sum exceeds a
+ * quarter of the node's LRU pages, checked at each note. */
+static void lru_note_cost(struct mm *mm, bool file, uint64_t nr_io, uint64_t nr_rotated)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
+	if (!cost)
+		return;
+	if (file)
+		rs->file_cost += cost;
+	else
+		rs->anon_cost += cost;
+	uint64_t lrusize = v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON] +
+			   v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE];
+	if (rs->file_cost + rs->anon_cost > lrusize / 4) {
+		rs->file_cost /= 2;
+		rs->anon_cost /= 2;
+	}
+}
+
 /* shrink_inactive_list for lru (an inactive list or the easy list): pages taken from
  * its tail; returns pages reclaimed. */
 static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru_list lru,
@@ -525,7 +550,7 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 {
 	struct reclaim_state *rs = mm->reclaim;
 	bool easy = lru == LRU_EASY;
-	uint64_t reclaimed = 0, reclaimed_anon = 0, scanned_anon = 0, writes = 0, activated[2] = { 0, 0 };
+	uint64_t reclaimed = 0, reclaimed_anon = 0, scanned_anon = 0, writes = 0;
 	uint64_t unqueued_before = sc->nr.nr_unqueued_dirty, taken_before = sc->nr.nr_taken;
 	bool premature = reclaim_premature(mm); /* judged before this batch frees anything */
 	(void)nr_to_scan;
@@ -555,7 +580,6 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		p->flags &= (uint16_t)~PF_ISOLATED;
 		if (fate == FATE_ACTIVATE && !easy && !(p->flags & PF_UNEVICTABLE)) {
 			p->flags = (uint16_t)((p->flags | PF_ACTIVE) & ~PF_REFERENCED);
-			activated[!anon] += nr;
 			count_vm_events(mm, VM_PGACTIVATE, nr);
 			rs->nonresident_age += nr;
 		}
@@ -581,13 +605,11 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		count_vm_events(mm, VM_MMSIM_PGSCAN_PREMATURE, scanned);
 		count_vm_events(mm, VM_MMSIM_PGSTEAL_PREMATURE, reclaimed);
 	}
-	/* lru_note_cost: rotations and IO make a type more expensive to reclaim. */
-	rs->anon_cost += activated[0];
-	rs->file_cost += activated[1];
-	if (lru == LRU_INACTIVE_ANON)
-		rs->anon_cost += writes;
-	else
-		rs->file_cost += writes;
+	/* shrink_inactive_list (6.12): the pages written (nr_pageout) and those scanned but not
+	 * reclaimed (kept, activated, under writeback) make the list's type costlier.  The
+	 * easy list is no kernel list and mixes both types: it notes nothing. */
+	if (!easy)
+		lru_note_cost(mm, lru != LRU_INACTIVE_ANON, writes, scanned - reclaimed);
 	uint64_t taken_now = sc->nr.nr_taken - taken_before;
 	if (taken_now && sc->nr.nr_unqueued_dirty - unqueued_before == taken_now)
 		writeback_wake_flusher(mm, rs->nr_dirty); /* WB_REASON_VMSCAN */
@@ -695,7 +717,11 @@ static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_pl
 		case SCAN_EQUAL:
 			break;
 		case SCAN_FRACT:
-			scan = denom ? (scan * (file ? plan->fp : plan->ap) + denom - 1) / denom : 0;
+			/* get_scan_count (6.12) divides rounding down (div64_u64) for an online
+			 * memcg; only an offline one rounds up to scrape its last pages, and the
+			 * model's memcgs are never offline.  So a list whose share is below one
+			 * page at this priority is not scanned at all. */
+			scan = denom ? scan * (file ? plan->fp : plan->ap) / denom : 0;
 			break;
 		case SCAN_FILE:
 			if (!file)
@@ -708,6 +734,23 @@ static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_pl
 		}
 		plan->nr[l] = scan;
 	}
+}
+
+/* prepare_scan_control (6.12), global reclaim: the page cache is nearly gone — file pages
+ * and free pages together are at most the zones' high watermarks (boost included) — while
+ * the anon inactive list is not being refilled by deactivation and still gives pages at
+ * this priority.  get_scan_count then scans anon alone (SCAN_ANON), so a small file LRU
+ * that keeps refaulting does not draw all the pressure (the "cache trap"). */
+static bool file_is_tiny(const struct mm *mm, const struct scan_control *sc)
+{
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t high = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (mm->zones[i].managed)
+			high += zone_wmark(&mm->zones[i], WMARK_HIGH);
+	uint64_t file = v->nr_pages[LRU_ACTIVE_FILE] + v->nr_pages[LRU_INACTIVE_FILE];
+	return file + total_free(mm) <= high && !(sc->may_deactivate & DEACTIVATE_ANON) &&
+	       (v->nr_pages[LRU_INACTIVE_ANON] >> sc->priority);
 }
 
 /* shrink_node: prepare_scan_control's node-wide decisions (from the node totals, the
@@ -732,26 +775,23 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 		sc->may_deactivate |= DEACTIVATE_ANON;
 	if (mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE] != rs->refaults_seen[1] || vmscan_inactive_is_low(mm, true))
 		sc->may_deactivate |= DEACTIVATE_FILE;
+	sc->cache_trim_mode = (file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE) &&
+			      !sc->no_cache_trim_mode;
 	if (!sc->may_swap || !vmscan_can_swap(mm))
 		plan->balance = SCAN_FILE;
 	else if (!sc->priority && swappiness)
 		plan->balance = SCAN_EQUAL;
-	else if ((file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE))
-		plan->balance = SCAN_FILE; /* cache trim mode */
+	else if (file_is_tiny(mm, sc))
+		plan->balance = SCAN_ANON;
+	else if (sc->cache_trim_mode)
+		plan->balance = SCAN_FILE;
 	else
 		plan->balance = SCAN_FRACT;
 
 	/* SCAN_FRACT weights (get_scan_count, 5.9+): with total = anon_cost + file_cost, each
 	 * list's cost is total plus its own (so neither list gets less than a third of the
 	 * pressure before swappiness), and ap = swappiness × (T+1)/(anon'+1),
-	 * fp = (200 − swappiness) × (T+1)/(file'+1) over T = anon' + file'.  Costs decay as the
-	 * kernel's lru_note_cost halves them once they exceed a quarter of the LRU size. */
-	uint64_t lru_total = v->nr_pages[LRU_INACTIVE_ANON] + v->nr_pages[LRU_ACTIVE_ANON] +
-			     v->nr_pages[LRU_INACTIVE_FILE] + v->nr_pages[LRU_ACTIVE_FILE];
-	if (rs->anon_cost + rs->file_cost > lru_total / 4) {
-		rs->anon_cost /= 2;
-		rs->file_cost /= 2;
-	}
+	 * fp = (200 − swappiness) × (T+1)/(file'+1) over T = anon' + file' (costs: lru_note_cost). */
 	uint64_t both = rs->anon_cost + rs->file_cost;
 	uint64_t anon_cost = both + rs->anon_cost, file_cost = both + rs->file_cost;
 	uint64_t total_cost = anon_cost + file_cost;
@@ -862,8 +902,12 @@ void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shr
 		if (sc->nr.nr_dirty && sc->nr.nr_dirty == sc->nr.nr_congested)
 			rs->node_congested = true;
 	}
+	/* shrink_node (6.12): progress revives kswapd; none in cache-trim mode marks the mode
+	 * failed (kswapd's sc lives one round, so its nr_reclaimed is this shrink_node's). */
 	if (sc->nr_reclaimed)
 		rs->kswapd.failures = 0;
+	else if (sc->cache_trim_mode)
+		sc->cache_trim_mode_failed = true;
 	vmscan_sample_lowmem(mm);
 }
 
@@ -967,7 +1011,6 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	};
 	count_vm_event(mm, allocstall_items[gfp_zone(ac->gfp)]);
 	rs->nr_direct_reclaims++;
-	vmscan_snapshot_refaults(mm); /* do_try_to_free_pages, before the first priority */
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
@@ -1003,6 +1046,10 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 		if (ac->order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(mm, &sc))
 			break;
 	}
+	/* do_try_to_free_pages (6.12) snapshots the refault activations after its priority
+	 * loop: those that came while this reclaim slept between priorities count as seen,
+	 * and only later ones make the next reclaim deactivate. */
+	vmscan_snapshot_refaults(mm);
 	return sc.nr_reclaimed;
 }
 

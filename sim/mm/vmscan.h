@@ -52,6 +52,10 @@ struct scan_control {
 	/* prepare_scan_control (6.12), set by vmscan_plan for each shrink_node: the active
 	 * list of a type may be deactivated (bit 0 anon, bit 1 file) */
 	unsigned may_deactivate;
+	/* cache_trim_mode: prepare_scan_control chose to trim the page cache alone (set even
+	 * without swap); no_cache_trim_mode: it may not (kswapd's retry, balance_pgdat 6.8+);
+	 * cache_trim_mode_failed: a shrink_node in cache-trim mode reclaimed nothing. */
+	bool cache_trim_mode, no_cache_trim_mode, cache_trim_mode_failed;
 };
 
 enum { DEACTIVATE_ANON = 1u << 0, DEACTIVATE_FILE = 1u << 1 };
@@ -148,6 +152,9 @@ struct kswapd {
 	uint64_t nr_reclaimed;  /* whole balance run */
 	uint64_t round_scanned0, round_reclaimed0; /* sc totals at the round's start */
 	bool raise_priority;
+	/* balance_pgdat's scan_control flags that outlive a round: a cache-trim round
+	 * reclaimed nothing; the run restarted with cache trimming off. */
+	bool cache_trim_mode_failed, no_cache_trim_mode;
 	struct scan_control sc;
 	struct shrink_plan plan;
 	uint64_t nap_gen;      /* stale nap-end events carry an older generation */
@@ -168,14 +175,14 @@ struct reclaim_state {
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
 	uint64_t nonresident_age; /* workingset clock: evictions + activations, pages */
-	uint64_t anon_cost, file_cost; /* lru_note_cost: recent IO + rotations per type */
+	uint64_t anon_cost, file_cost; /* lru_note_cost: 32 × pages written + rotations, per type */
 	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
 	bool node_congested; /* LRUVEC_NODE_CONGESTED: set by kswapd, cleared when balanced */
 	/* reclaim_throttle's wait queues (pgdat->reclaim_wait[]): direct reclaimers sleep on
 	 * them with a timeout of one jiffy (model.md §4.1). */
 	struct waitq throttle_noprogress, throttle_congested;
 	/* target_lruvec->refaults[] (6.12): workingset_activate_{anon,file} when the last
-	 * reclaim ended (snapshot_refaults: end of balance_pgdat, start of
+	 * reclaim ended (snapshot_refaults: end of balance_pgdat, end of
 	 * do_try_to_free_pages); a count that moved since means a new workingset is being
 	 * established, so the active lists are deactivated. */
 	uint64_t refaults_seen[2];

@@ -1,0 +1,211 @@
+/* vmscan: get_scan_count's per-list targets (vmscan_plan) against values derived by hand
+ * from the 6.12 formulas.  One Normal zone of 16384 pages (min_free_kbytes 1024: min 256,
+ * low 320, high 384 pages), swappiness 60, a swap device of 1024 pages unless a test says
+ * otherwise; anon pages are order 0 (GFP_HIGHUSER_MOVABLE|__GFP_ZERO), file pages order 0. */
+#include <string.h>
+
+#include "engine/engine.h"
+#include "mm/vmscan.h"
+#include "mmtest.h"
+#include "mmtest_engine.h"
+#include "testlib.h"
+
+#define ANON_GFP (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)
+#define FILE_GFP GFP_HIGHUSER_MOVABLE
+
+static struct config cfg;
+static struct mm mm;
+
+static void start(uint64_t swap_pages)
+{
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	cfg.devices.swap_pages = swap_pages;
+	mmtest_boot(&mm, &cfg);
+}
+
+/* ids first..last, each one order-0 page of gfp */
+static void alloc_range(uint64_t first, uint64_t last, gfp_t gfp)
+{
+	for (uint64_t id = first; id <= last; id++)
+		CHECK(mm_alloc(&mm, id, gfp, 0) != PFN_NONE);
+}
+
+static struct scan_control kswapd_sc(int priority)
+{
+	return (struct scan_control){ .reclaim_idx = ZONE_NORMAL, .priority = priority, .is_kswapd = true,
+				      .may_writepage = true, .may_swap = true, .nr_to_reclaim = 32 };
+}
+
+/* SCAN_FRACT rounds down (div64_u64, online memcg).  8192 inactive anon, 2999 inactive
+ * file and 1 active file (a refault hint activates one of 3000 file pages, which also
+ * sets DEACTIVATE_FILE: SCAN_FRACT, no cache trim).  No reclaim cost yet: total = 0, so
+ * ap = 60 × 1 / 1 = 60, fp = 140 × 1 / 1 = 140, denominator 200.
+ *   priority 12: anon 8192 >> 12 = 2, × 60 / 200 = 0.6 -> 0 (rounding up gave 1);
+ *                file 2999 >> 12 = 0; active file 1 >> 12 = 0.
+ *   priority 8:  anon 8192 >> 8 = 32, × 60 / 200 = 9.6 -> 9;
+ *                file 2999 >> 8 = 11, × 140 / 200 = 7.7 -> 7.
+ *   priority 0:  SCAN_EQUAL, every list whole: 8192, 0, 2999, 1. */
+static void test_fract_rounds_down(void)
+{
+	start(1024);
+	alloc_range(1, 8192, ANON_GFP);
+	alloc_range(10001, 13000, FILE_GFP);
+	CHECK(mm_hint(&mm, 10001, HINT_REFAULT));
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(sc.may_deactivate, DEACTIVATE_FILE);
+	CHECK_EQ(plan.ap, 60);
+	CHECK_EQ(plan.fp, 140);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 0);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 0);
+	sc = kswapd_sc(8);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 9);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 7);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 0);
+	sc = kswapd_sc(0);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_EQUAL);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 8192);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 2999);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 1);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* file_is_tiny (prepare_scan_control, 6.12).  16000 anon pages and no page cache leave
+ * 384 pages free: file + free = 0 + 384 <= the high watermark 384 (min 256 + 2 × 64), the
+ * anon list is not low (16000 inactive, 0 active) and no anon refault was activated, and
+ * 16000 >> 12 = 3: SCAN_ANON, inactive anon 3, nothing else.  One anon page freed makes
+ * file + free = 385 > 384: not tiny, and with no inactive file to trim it is SCAN_FRACT
+ * (anon 3 × 60 / 200 = 0.9 -> 0). */
+static void test_file_is_tiny(void)
+{
+	start(1024);
+	alloc_range(1, 16000, ANON_GFP);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, 384);
+	CHECK_EQ(zone_wmark(&mm.zones[ZONE_NORMAL], WMARK_HIGH), 384);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_ANON);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 3);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 0);
+	CHECK_EQ(plan.nr[LRU_ACTIVE_FILE], 0);
+	CHECK(mm_free(&mm, 1));
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* An engine event: another task's refault, activated (a HINT refault on id arg). */
+static void refault_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)now_ns;
+	CHECK(mm_hint(ctx, arg, HINT_REFAULT));
+}
+
+/* snapshot_refaults at the end of do_try_to_free_pages (6.12).  The reclaim machine
+ * (50 ns a page scanned, 300 ns a page reclaimed), swap off, kswapd given up (failures 16)
+ * so that only the direct reclaimer runs.  16128 clean file pages leave 256 free, the min
+ * watermark: the next allocation reclaims directly.  Priority 12 scans 16128 >> 12 = 3
+ * pages and frees them (3 × 350 = 1050 ns, slept before priority 11); at 500 ns another
+ * task's refault of id 16128 is activated (workingset_activate_file 0 -> 1).  Priorities
+ * 11, 10, 9 free 7, 15, 31: 56 >= 32, the reclaim ends and snapshots 1.  So the next
+ * shrink_node sees no new activation: no DEACTIVATE_FILE (16071 inactive file against 1
+ * active is not low). */
+static void test_direct_snapshot_at_end(void)
+{
+	mmtest_reclaim_config(&cfg, 16384);
+	mmtest_boot(&mm, &cfg);
+	mm.reclaim->kswapd.failures = MAX_KSWAPD_FAILURES;
+	alloc_range(1, 16128, FILE_GFP);
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, 256);
+	unsigned h = engine_register(mm.engine, "refault", refault_event, &mm);
+	engine_schedule(mm.engine, 500, h, 16128);
+	struct mm_request req;
+	CHECK(mmtest_alloc_actor(&mm, 1, 20000, FILE_GFP, 0, &req) != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1); /* counted by gfp_zone */
+	CHECK_EQ(mm.zones[ZONE_NORMAL].nr_free_pages, 256 + 56 - 1);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 56);
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_FILE], 1);
+	CHECK_EQ(mm.reclaim->refaults_seen[1], 1);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* One batch of 32 from the tail of the inactive anon list, as a kswapd shrink_node
+ * step with only that target. */
+static void shrink_anon_batch(void)
+{
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	memset(plan.nr, 0, sizeof(plan.nr));
+	plan.nr[LRU_INACTIVE_ANON] = SWAP_CLUSTER_MAX;
+	CHECK(vmscan_plan_step(&mm, &sc, &plan));
+	CHECK_EQ(sc.nr_scanned, 32);
+	CHECK_EQ(sc.nr_reclaimed, 0);
+}
+
+/* lru_note_cost (6.12): cost = 32 × pages written + pages scanned and not reclaimed, on
+ * the list's type; both halve when their sum exceeds a quarter of the LRU pages.  1000
+ * anon pages (ids 1..1000, young from their faults) and 4000 file pages: LRU 5000, a
+ * quarter 1250.  Batches from the anon tail:
+ *   ids 1..32 young: kept, 32 rotations                          anon 32
+ *   ids 33..64 made old: swapped out (32 writes), kept under writeback: + 32 × 32 + 32 = 1088
+ *   ids 65..96 young: + 32                                       anon 1120
+ *   ids 97..128 old: + 1056 = 2176 > 1250: halved                anon 1088, file 0
+ * SCAN_FRACT at swappiness 60 then weighs: both 1088, anon' 2176, file' 1088, total 3264:
+ * ap = 60 × 3265 / 2177 = 89, fp = 140 × 3265 / 1089 = 419. */
+static void test_lru_note_cost(void)
+{
+	mmtest_reclaim_config(&cfg, 16384);
+	cfg.devices.swap_pages = 1024;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, 1000, ANON_GFP);
+	alloc_range(2001, 6000, FILE_GFP);
+	CHECK(mm_hint(&mm, 2001, HINT_REFAULT)); /* DEACTIVATE_FILE: SCAN_FRACT, no trim */
+	struct reclaim_state *rs = mm.reclaim;
+	const uint64_t expect[4] = { 32, 1088, 1120, 1088 };
+	for (int b = 0; b < 4; b++) {
+		if (b & 1)
+			for (uint64_t id = 32 * (uint64_t)b + 1; id <= 32 * (uint64_t)b + 32; id++)
+				mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
+		shrink_anon_batch();
+		CHECK_EQ(rs->anon_cost, expect[b]);
+		CHECK_EQ(rs->file_cost, 0);
+	}
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 64);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.ap, 89);
+	CHECK_EQ(plan.fp, 419);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_INIT(argc, argv);
+	RUN(test_fract_rounds_down);
+	RUN(test_file_is_tiny);
+	RUN(test_direct_snapshot_at_end);
+	RUN(test_lru_note_cost);
+	return TEST_END();
+}
