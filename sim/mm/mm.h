@@ -850,9 +850,48 @@ static inline __attribute__((always_inline)) void obj_prefetch_pages(const struc
 int obj_table_init(struct mm *mm);
 void obj_table_destroy(struct mm *mm);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
-/* obj_insert of an id the caller just looked up and did not find. */
-struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id);
-void obj_remove(struct mm *mm, struct obj_slot *s);
+/* obj_insert_absent for an id outside the window (it slides, or the overflow takes it). */
+struct obj_slot *obj_insert_slow(struct mm *mm, uint64_t id);
+/* obj_remove of a slot in the overflow. */
+void obj_remove_overflow(struct mm *mm, struct obj_slot *s);
+/* obj_insert of an id the caller just looked up and did not find.  Inline for an id inside
+ * the window, where nearly every new id of a replay lands: one slot at a known place. */
+static inline struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id)
+{
+	struct obj_table *t = &mm->objs;
+	if (id >= t->base && id - t->base < t->ring) {
+		sim_assert(id != OBJ_EMPTY);
+		struct obj_slot *s = &t->slots[id & (t->ring - 1)];
+		sim_assert(s->id == OBJ_EMPTY);
+		s->ws = (struct nonres_entry){ .id = id };
+		s->pfn = PFN_NONE;
+		s->pins = 0;
+		s->order = 0;
+		s->kind = OBJ_PAGES;
+		s->task = 0;
+		s->longterm_pins = 0;
+		s->nonres = 0;
+		s->owner_pins = 0;
+		t->nr_ring++;
+		t->nr_live++;
+		return s;
+	}
+	return obj_insert_slow(mm, id);
+}
+/* Inline for a slot in the window (the overflow's deletion may move other slots). */
+static inline void obj_remove(struct mm *mm, struct obj_slot *s)
+{
+	struct obj_table *t = &mm->objs;
+	uint32_t i = (uint32_t)(s - t->slots);
+	sim_assert(i < t->cap && s->id != OBJ_EMPTY);
+	if (i < t->ring) {
+		s->id = OBJ_EMPTY;
+		t->nr_ring--;
+		t->nr_live--;
+		return;
+	}
+	obj_remove_overflow(mm, s);
+}
 
 /* Invariant checker (architecture.md §4).  Returns true when every invariant holds; on failure
  * writes the first violation to msg. level 1: counters; level 2: + every free list walked,
