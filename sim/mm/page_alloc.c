@@ -843,7 +843,7 @@ static pfn_t may_oom(struct mm *mm, struct slowpath *sp, enum alloc_outcome *out
  * reclaim and compaction and each retry round; a request whose task was OOM-killed while
  * it slept gives up at its next sleep point (the kernel's victim fails with
  * fatal_signal_pending or gets ALLOC_OOM and exits; either way its task is gone). */
-static pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
+static __attribute__((noinline)) pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
 {
 	struct slowpath sp = {
 		.ac = ac,
@@ -948,7 +948,9 @@ killed:
 	return PFN_NONE;
 }
 
-pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+/* mm_alloc_pages, inline in alloc_slot (every allocation of a replay): the fast path's
+ * attempt costs no call of its own. */
+static inline __attribute__((always_inline)) pfn_t alloc_pages_inline(struct mm *mm, struct alloc_context *ac)
 {
 	struct mm_request *req = ac->req;
 	ac->outcome = AOUT_SATISFIED;
@@ -964,6 +966,11 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 	}
 	ac->slowpath = true;
 	return alloc_slowpath(mm, ac);
+}
+
+pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+{
+	return alloc_pages_inline(mm, ac);
 }
 
 /* A THP fault under the default memory policy: the PMD order with GFP_TRANSHUGE_LIGHT's
@@ -1067,7 +1074,7 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 		/* a file's reserve, when the policy keeps them and the file has one */
 		pfn = mm->mapping_pool ? mapping_pool_take(mm, req, gfp, order) : PFN_NONE;
 		if (pfn == PFN_NONE)
-			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : mm_alloc_pages(mm, &ac);
+			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : alloc_pages_inline(mm, &ac);
 		if (req)
 			req->alloc_class = -1;
 		if (req && req->deferred)
