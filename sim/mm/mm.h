@@ -697,6 +697,102 @@ void pcp_setup_node(struct mm *mm);
 pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		unsigned alloc_flags);
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order);
+/* The list of a block of order and type mt (pcp_allowed_order, mt < MIGRATE_PCPTYPES). */
+static inline unsigned pcp_pindex(enum migratetype mt, unsigned order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER) /* the THP order: MOVABLE, or the shared list */
+		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE ? 0 : 1);
+	return MIGRATE_PCPTYPES * order + mt;
+}
+/* Double the ring of a full list (pcp.c; out of line: pcp_hold stays free of a call). */
+void pcp_list_grow(struct pcp_list *l) __attribute__((noinline, cold));
+/* The block at pfn goes on list idx: at its tail (a refill, rmqueue_bulk) or its head (a
+ * free, list_add in free_unref_page_commit).  Inline, as pcp_take: both are a few stores
+ * that a call's register saves would double. */
+static inline __attribute__((always_inline)) void pcp_hold(struct mm *mm, struct zone *z,
+							    struct per_cpu_pages *pcp, pfn_t pfn,
+							    unsigned order, unsigned idx, bool tail)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = 0;
+	p->xflags = PFX_PCP;
+	p->order = (uint8_t)order;
+	struct pcp_list *l = &pcp->lists[idx];
+	if (l->n == l->cap)
+		pcp_list_grow(l);
+	if (tail) {
+		l->pfn[(l->head + l->n) & (l->cap - 1)] = pfn;
+	} else {
+		l->head = (l->head - 1) & (l->cap - 1);
+		l->pfn[l->head] = pfn;
+	}
+	l->n++;
+	pcp->nonempty |= 1u << idx;
+	pcp->count += 1ull << order;
+	z->nr_pcp_pages += 1ull << order;
+}
+/* Take the block at the head (an allocation) or the tail (a drain, oldest first) of the
+ * non-empty list idx. */
+static inline __attribute__((always_inline)) pfn_t pcp_take(struct mm *mm, struct zone *z,
+							     struct per_cpu_pages *pcp, unsigned idx, bool tail)
+{
+	struct pcp_list *l = &pcp->lists[idx];
+	pfn_t pfn;
+	l->n--;
+	if (tail) {
+		pfn = l->pfn[(l->head + l->n) & (l->cap - 1)];
+	} else {
+		pfn = l->pfn[l->head];
+		l->head = (l->head + 1) & (l->cap - 1);
+	}
+	if (!l->n)
+		pcp->nonempty &= ~(1u << idx);
+	struct page_frame *p = &mm->pages[pfn];
+	p->xflags = 0;
+	pcp->count -= 1ull << p->order;
+	z->nr_pcp_pages -= 1ull << p->order;
+	return pfn;
+}
+/* pcp_alloc, inline in rmqueue for its common case, a list that holds a block already
+ * (rmqueue_pcplist without the refill); the refill and the rest are pcp_alloc's. */
+static inline __attribute__((always_inline)) pfn_t pcp_alloc_inline(struct mm *mm, struct zone *z, unsigned cpu,
+								     unsigned order, enum migratetype mt,
+								     unsigned alloc_flags)
+{
+	if (z->pcp && cpu < mm->nr_cpus) {
+		struct per_cpu_pages *pcp = &z->pcp[cpu];
+		unsigned idx = pcp_pindex(mt, order);
+		if (pcp->lists[idx].n) {
+			if (!mm->pcp_fixed)
+				pcp->free_count >>= 1; /* an allocation breaks a run of frees */
+			return pcp_take(mm, z, pcp, idx, false);
+		}
+	}
+	return pcp_alloc(mm, z, cpu, order, mt, alloc_flags);
+}
+/* pcp_free's drain of one batch from list pindex on (high held fixed). */
+void pcp_drain_batch(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, unsigned pindex);
+/* pcp_free, inline in mm_free_pages while high is held fixed (free_unref_page_commit before
+ * 6.7: the block goes on its list, and a list at high drains a batch); the tuning of high and
+ * the isolated pageblocks are pcp_free's. */
+static inline __attribute__((always_inline)) void pcp_free_inline(struct mm *mm, struct zone *z, unsigned cpu,
+								   pfn_t pfn, unsigned order)
+{
+	if (mm->pcp_fixed && z->pcp && cpu < mm->nr_cpus) {
+		enum migratetype mt = (enum migratetype)mm_zone_pageblock(mm, z, pfn)->mt;
+		if (mt != MIGRATE_ISOLATE) {
+			if (mt >= MIGRATE_PCPTYPES) /* CMA and HIGHATOMIC go on the MOVABLE list */
+				mt = MIGRATE_MOVABLE;
+			struct per_cpu_pages *pcp = &z->pcp[cpu];
+			unsigned pindex = pcp_pindex(mt, order);
+			pcp_hold(mm, z, pcp, pfn, order, pindex, false);
+			if (pcp->count >= pcp->high)
+				pcp_drain_batch(mm, z, pcp, pindex);
+			return;
+		}
+	}
+	pcp_free(mm, z, cpu, pfn, order);
+}
 /* drain_all_pages(NULL): every CPU's lists of every zone back to buddy; returns the pages
  * drained (counted as mmsim_drain_all_pages / _pages). */
 uint64_t mm_drain_all_pages(struct mm *mm);

@@ -221,7 +221,7 @@ void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned or
 	z->nr_alloc_pages -= 1ull << order;
 	count_vm_events(mm, VM_PGFREE, 1ull << order);
 	if (pcp_allowed_order(mm, order))
-		pcp_free(mm, z, mm_request_cpu(req), pfn, order);
+		pcp_free_inline(mm, z, mm_request_cpu(req), pfn, order);
 	else
 		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
 }
@@ -529,7 +529,7 @@ static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order
 	/* PCP-eligible orders try the per-cpu list first; its refill never touches
 	 * HIGHATOMIC (model.md §2.7, §2.8). */
 	if (pcp_allowed_order(mm, order))
-		pfn = pcp_alloc(mm, z, cpu, order, mt, alloc_flags);
+		pfn = pcp_alloc_inline(mm, z, cpu, order, mt, alloc_flags);
 	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
 		pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	if (pfn == PFN_NONE) {
