@@ -833,6 +833,10 @@ void mm_reset_stats(struct mm *mm);
 
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+/* rmqueue_bulk (6.12): up to nr blocks, each as buddy_rmqueue takes it, onto the tail of
+ * list idx of pcp; returns how many (fewer when the buddy lists run out). */
+unsigned buddy_rmqueue_bulk(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
+			    unsigned alloc_flags, unsigned nr, struct per_cpu_pages *pcp, unsigned idx);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 /* Free-page isolation for compaction/migration/CMA (page_alloc.c, model.md §5.4). */
 bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);

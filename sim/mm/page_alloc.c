@@ -488,8 +488,9 @@ static pfn_t rmqueue_steal(struct mm *mm, struct zone *z, unsigned order, enum m
 }
 
 /* __rmqueue (model.md §2.3). */
-static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned order,
-				    enum migratetype mt, unsigned alloc_flags)
+static inline __attribute__((always_inline)) pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z,
+									   unsigned order, enum migratetype mt,
+									   unsigned alloc_flags)
 {
 	pfn_t pfn;
 	/* 5.7 balancing: CMA first when more than half of the zone's free memory is CMA. */
@@ -518,6 +519,19 @@ static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned orde
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
 {
 	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+}
+
+unsigned buddy_rmqueue_bulk(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
+			    unsigned alloc_flags, unsigned nr, struct per_cpu_pages *pcp, unsigned idx)
+{
+	unsigned i;
+	for (i = 0; i < nr; i++) {
+		pfn_t pfn = rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+		if (pfn == PFN_NONE)
+			break;
+		pcp_hold(mm, z, pcp, pfn, order, idx, true);
+	}
+	return i;
 }
 
 /* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for

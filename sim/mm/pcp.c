@@ -173,12 +173,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
 			nr = 1;
-		for (unsigned i = 0; i < nr; i++) {
-			pfn_t pfn = buddy_rmqueue(mm, z, order, mt, alloc_flags);
-			if (pfn == PFN_NONE)
-				break;
-			pcp_hold(mm, z, pcp, pfn, order, idx, true);
-		}
+		buddy_rmqueue_bulk(mm, z, order, mt, alloc_flags, nr, pcp, idx);
 		if (!pcp->lists[idx].n)
 			return PFN_NONE;
 	}
