@@ -212,7 +212,9 @@ static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned ord
 	add_to_free_list(mm, z, pfn, order, mt, to_tail);
 }
 
-void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
+/* mm_free_pages, inline in mm_free_req (every free of a replay). */
+static inline __attribute__((always_inline)) void free_pages_inline(struct mm *mm, struct mm_request *req,
+								     pfn_t pfn, unsigned order)
 {
 	struct zone *z = mm_pfn_zone(mm, pfn);
 	struct page_frame *p = &mm->pages[pfn];
@@ -224,6 +226,11 @@ void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned or
 		pcp_free_inline(mm, z, mm_request_cpu(req), pfn, order);
 	else
 		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
+void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
+{
+	free_pages_inline(mm, req, pfn, order);
 }
 
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
@@ -1166,7 +1173,7 @@ bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 	if (mm->hooks.page_freed)
 		mm->hooks.page_freed(mm, req, pfn, order);
 	obj_remove(mm, s);
-	mm_free_pages(mm, req, pfn, order);
+	free_pages_inline(mm, req, pfn, order);
 	sim_assert3(mm_check_full(mm));
 	return true;
 }
