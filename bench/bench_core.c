@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double cpu_self_s(void)
@@ -55,15 +56,20 @@ int main(int argc, char **argv)
 		}
 		a.pos = 0;
 		struct record_source src = { .next = sim_record_array_next, .ctx = &a, .header = trace_reader_header(r) };
+		struct rusage u0, u1;
+		getrusage(RUSAGE_SELF, &u0);
 		double c0 = cpu_self_s();
 		int rc = sim_run(s, &src, &err);
 		double c = cpu_self_s() - c0;
+		getrusage(RUSAGE_SELF, &u1);
 		if (rc < 0 || (dir && sim_finish(s, trace_reader_header(r), &err))) {
 			fprintf(stderr, "bench_core: %s\n", err.msg);
 			return 70;
 		}
-		printf("bench_core: run %d: %llu records, %.3f s CPU, %.1f ns/record\n", i + 1,
-		       (unsigned long long)a.n, c, c * 1e9 / (double)a.n);
+		printf("bench_core: run %d: %llu records, %.3f s CPU (%.3f s system, %ld page faults), %.1f ns/record\n",
+		       i + 1, (unsigned long long)a.n, c,
+		       (double)(u1.ru_stime.tv_sec - u0.ru_stime.tv_sec) + (double)(u1.ru_stime.tv_usec - u0.ru_stime.tv_usec) * 1e-6,
+		       u1.ru_minflt - u0.ru_minflt, c * 1e9 / (double)a.n);
 		sim_destroy(s);
 		free(s);
 	}

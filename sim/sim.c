@@ -98,6 +98,7 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		return 0;
 	if (s->ts_open && s->started)
 		timeseries_sample(&s->ts, &s->mm, s->engine.now_ns); /* the final state */
+	latency_fold(&s->latency);
 	struct rundir_output out = {
 		.dir = s->outdir,
 		.mm = &s->mm,

@@ -118,6 +118,52 @@ static void test_latency_random(void)
 	CHECK_EQ(total, h.count);
 }
 
+/* latency_record_alloc counts the values equal to the first one without adding them;
+ * after latency_fold the histograms equal those of adding every value.  Hand-worked: 200
+ * three times (movable, order 0), 900 once (movable, order 0), 200 once (unmovable, order
+ * 11, above the orders: class only) and saturating sums (UINT64_MAX / 2 twice at order 3). */
+static void test_latency_fold(void)
+{
+	struct alloc_latency lat, ref;
+	latency_init(&lat);
+	latency_init(&ref);
+	static const struct { enum alloc_class c; unsigned order; sim_ns_t ns; } v[] = {
+		{ ACLASS_MOVABLE, 0, 200 },
+		{ ACLASS_MOVABLE, 0, 200 },
+		{ ACLASS_MOVABLE, 0, 900 },
+		{ ACLASS_UNMOVABLE, NR_PAGE_ORDERS, 200 },
+		{ ACLASS_MOVABLE, 0, 200 },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		latency_record_alloc(&lat, v[i].c, v[i].order, v[i].ns);
+		latency_record(&ref, v[i].c, v[i].ns);
+		latency_record_order(&ref, v[i].order, v[i].ns);
+	}
+	CHECK_EQ(lat.cls[ACLASS_MOVABLE].count, 4); /* exact before the fold */
+	CHECK_EQ(lat.cls[ACLASS_MOVABLE].bucket[latency_bucket(200)], 0);
+	CHECK_EQ(lat.order[0].count, 4);
+	latency_fold(&lat);
+	CHECK(!memcmp(lat.cls, ref.cls, sizeof(ref.cls)));
+	CHECK(!memcmp(lat.order, ref.order, sizeof(ref.order)));
+	CHECK_EQ(lat.cls[ACLASS_MOVABLE].bucket[latency_bucket(200)], 3);
+	CHECK_EQ(lat.cls[ACLASS_MOVABLE].sum_ns, 1500);
+	CHECK_EQ(lat.cls[ACLASS_UNMOVABLE].min_ns, 200);
+	latency_fold(&lat); /* nothing left to add */
+	CHECK(!memcmp(lat.cls, ref.cls, sizeof(ref.cls)));
+	/* A sum that saturates does so whether its values are added one by one or folded. */
+	latency_init(&lat);
+	latency_init(&ref);
+	for (int i = 0; i < 3; i++) {
+		latency_record_alloc(&lat, ACLASS_MOVABLE, 3, UINT64_MAX / 2);
+		latency_record(&ref, ACLASS_MOVABLE, UINT64_MAX / 2);
+		latency_record_order(&ref, 3, UINT64_MAX / 2);
+	}
+	latency_fold(&lat);
+	CHECK(lat.cls[ACLASS_MOVABLE].sum_ns == UINT64_MAX);
+	CHECK(!memcmp(lat.cls, ref.cls, sizeof(ref.cls)));
+	CHECK(!memcmp(lat.order, ref.order, sizeof(ref.order)));
+}
+
 static void test_latency_tsv(void)
 {
 	struct alloc_latency lat;
@@ -655,6 +701,7 @@ int main(int argc, char **argv)
 	RUN(test_latency_buckets);
 	RUN(test_latency_quantiles);
 	RUN(test_latency_random);
+	RUN(test_latency_fold);
 	RUN(test_latency_tsv);
 	RUN(test_timeseries_rows);
 	RUN(test_timeseries_abort);

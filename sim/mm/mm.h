@@ -697,6 +697,102 @@ void pcp_setup_node(struct mm *mm);
 pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
 		unsigned alloc_flags);
 void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned order);
+/* The list of a block of order and type mt (pcp_allowed_order, mt < MIGRATE_PCPTYPES). */
+static inline unsigned pcp_pindex(enum migratetype mt, unsigned order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER) /* the THP order: MOVABLE, or the shared list */
+		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE ? 0 : 1);
+	return MIGRATE_PCPTYPES * order + mt;
+}
+/* Double the ring of a full list (pcp.c; out of line: pcp_hold stays free of a call). */
+void pcp_list_grow(struct pcp_list *l) __attribute__((noinline, cold));
+/* The block at pfn goes on list idx: at its tail (a refill, rmqueue_bulk) or its head (a
+ * free, list_add in free_unref_page_commit).  Inline, as pcp_take: both are a few stores
+ * that a call's register saves would double. */
+static inline __attribute__((always_inline)) void pcp_hold(struct mm *mm, struct zone *z,
+							    struct per_cpu_pages *pcp, pfn_t pfn,
+							    unsigned order, unsigned idx, bool tail)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	p->flags = 0;
+	p->xflags = PFX_PCP;
+	p->order = (uint8_t)order;
+	struct pcp_list *l = &pcp->lists[idx];
+	if (l->n == l->cap)
+		pcp_list_grow(l);
+	if (tail) {
+		l->pfn[(l->head + l->n) & (l->cap - 1)] = pfn;
+	} else {
+		l->head = (l->head - 1) & (l->cap - 1);
+		l->pfn[l->head] = pfn;
+	}
+	l->n++;
+	pcp->nonempty |= 1u << idx;
+	pcp->count += 1ull << order;
+	z->nr_pcp_pages += 1ull << order;
+}
+/* Take the block at the head (an allocation) or the tail (a drain, oldest first) of the
+ * non-empty list idx. */
+static inline __attribute__((always_inline)) pfn_t pcp_take(struct mm *mm, struct zone *z,
+							     struct per_cpu_pages *pcp, unsigned idx, bool tail)
+{
+	struct pcp_list *l = &pcp->lists[idx];
+	pfn_t pfn;
+	l->n--;
+	if (tail) {
+		pfn = l->pfn[(l->head + l->n) & (l->cap - 1)];
+	} else {
+		pfn = l->pfn[l->head];
+		l->head = (l->head + 1) & (l->cap - 1);
+	}
+	if (!l->n)
+		pcp->nonempty &= ~(1u << idx);
+	struct page_frame *p = &mm->pages[pfn];
+	p->xflags = 0;
+	pcp->count -= 1ull << p->order;
+	z->nr_pcp_pages -= 1ull << p->order;
+	return pfn;
+}
+/* pcp_alloc, inline in rmqueue for its common case, a list that holds a block already
+ * (rmqueue_pcplist without the refill); the refill and the rest are pcp_alloc's. */
+static inline __attribute__((always_inline)) pfn_t pcp_alloc_inline(struct mm *mm, struct zone *z, unsigned cpu,
+								     unsigned order, enum migratetype mt,
+								     unsigned alloc_flags)
+{
+	if (z->pcp && cpu < mm->nr_cpus) {
+		struct per_cpu_pages *pcp = &z->pcp[cpu];
+		unsigned idx = pcp_pindex(mt, order);
+		if (pcp->lists[idx].n) {
+			if (!mm->pcp_fixed)
+				pcp->free_count >>= 1; /* an allocation breaks a run of frees */
+			return pcp_take(mm, z, pcp, idx, false);
+		}
+	}
+	return pcp_alloc(mm, z, cpu, order, mt, alloc_flags);
+}
+/* pcp_free's drain of one batch from list pindex on (high held fixed). */
+void pcp_drain_batch(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, unsigned pindex);
+/* pcp_free, inline in mm_free_pages while high is held fixed (free_unref_page_commit before
+ * 6.7: the block goes on its list, and a list at high drains a batch); the tuning of high and
+ * the isolated pageblocks are pcp_free's. */
+static inline __attribute__((always_inline)) void pcp_free_inline(struct mm *mm, struct zone *z, unsigned cpu,
+								   pfn_t pfn, unsigned order)
+{
+	if (mm->pcp_fixed && z->pcp && cpu < mm->nr_cpus) {
+		enum migratetype mt = (enum migratetype)mm_zone_pageblock(mm, z, pfn)->mt;
+		if (mt != MIGRATE_ISOLATE) {
+			if (mt >= MIGRATE_PCPTYPES) /* CMA and HIGHATOMIC go on the MOVABLE list */
+				mt = MIGRATE_MOVABLE;
+			struct per_cpu_pages *pcp = &z->pcp[cpu];
+			unsigned pindex = pcp_pindex(mt, order);
+			pcp_hold(mm, z, pcp, pfn, order, pindex, false);
+			if (pcp->count >= pcp->high)
+				pcp_drain_batch(mm, z, pcp, pindex);
+			return;
+		}
+	}
+	pcp_free(mm, z, cpu, pfn, order);
+}
 /* drain_all_pages(NULL): every CPU's lists of every zone back to buddy; returns the pages
  * drained (counted as mmsim_drain_all_pages / _pages). */
 uint64_t mm_drain_all_pages(struct mm *mm);
@@ -737,6 +833,10 @@ void mm_reset_stats(struct mm *mm);
 
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+/* rmqueue_bulk (6.12): up to nr blocks, each as buddy_rmqueue takes it, onto the tail of
+ * list idx of pcp; returns how many (fewer when the buddy lists run out). */
+unsigned buddy_rmqueue_bulk(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
+			    unsigned alloc_flags, unsigned nr, struct per_cpu_pages *pcp, unsigned idx);
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
 /* Free-page isolation for compaction/migration/CMA (page_alloc.c, model.md §5.4). */
 bool buddy_isolate_free_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order);
@@ -850,9 +950,48 @@ static inline __attribute__((always_inline)) void obj_prefetch_pages(const struc
 int obj_table_init(struct mm *mm);
 void obj_table_destroy(struct mm *mm);
 struct obj_slot *obj_insert(struct mm *mm, uint64_t id); /* NULL if present */
-/* obj_insert of an id the caller just looked up and did not find. */
-struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id);
-void obj_remove(struct mm *mm, struct obj_slot *s);
+/* obj_insert_absent for an id outside the window (it slides, or the overflow takes it). */
+struct obj_slot *obj_insert_slow(struct mm *mm, uint64_t id);
+/* obj_remove of a slot in the overflow. */
+void obj_remove_overflow(struct mm *mm, struct obj_slot *s);
+/* obj_insert of an id the caller just looked up and did not find.  Inline for an id inside
+ * the window, where nearly every new id of a replay lands: one slot at a known place. */
+static inline struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id)
+{
+	struct obj_table *t = &mm->objs;
+	if (id >= t->base && id - t->base < t->ring) {
+		sim_assert(id != OBJ_EMPTY);
+		struct obj_slot *s = &t->slots[id & (t->ring - 1)];
+		sim_assert(s->id == OBJ_EMPTY);
+		s->ws = (struct nonres_entry){ .id = id };
+		s->pfn = PFN_NONE;
+		s->pins = 0;
+		s->order = 0;
+		s->kind = OBJ_PAGES;
+		s->task = 0;
+		s->longterm_pins = 0;
+		s->nonres = 0;
+		s->owner_pins = 0;
+		t->nr_ring++;
+		t->nr_live++;
+		return s;
+	}
+	return obj_insert_slow(mm, id);
+}
+/* Inline for a slot in the window (the overflow's deletion may move other slots). */
+static inline void obj_remove(struct mm *mm, struct obj_slot *s)
+{
+	struct obj_table *t = &mm->objs;
+	uint32_t i = (uint32_t)(s - t->slots);
+	sim_assert(i < t->cap && s->id != OBJ_EMPTY);
+	if (i < t->ring) {
+		s->id = OBJ_EMPTY;
+		t->nr_ring--;
+		t->nr_live--;
+		return;
+	}
+	obj_remove_overflow(mm, s);
+}
 
 /* Invariant checker (architecture.md §4).  Returns true when every invariant holds; on failure
  * writes the first violation to msg. level 1: counters; level 2: + every free list walked,

@@ -181,7 +181,7 @@ struct obj_slot *obj_insert(struct mm *mm, uint64_t id)
 	return obj_insert_absent(mm, id);
 }
 
-struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id)
+struct obj_slot *obj_insert_slow(struct mm *mm, uint64_t id)
 {
 	struct obj_table *t = &mm->objs;
 	sim_assert(id != OBJ_EMPTY);
@@ -220,16 +220,11 @@ struct obj_slot *obj_insert_absent(struct mm *mm, uint64_t id)
 	return s;
 }
 
-void obj_remove(struct mm *mm, struct obj_slot *s)
+void obj_remove_overflow(struct mm *mm, struct obj_slot *s)
 {
 	struct obj_table *t = &mm->objs;
 	uint32_t i = (uint32_t)(s - t->slots);
-	sim_assert(i < t->cap && s->id != OBJ_EMPTY);
+	sim_assert(i >= t->ring && i < t->cap && s->id != OBJ_EMPTY);
 	t->nr_live--;
-	if (i < t->ring) {
-		s->id = OBJ_EMPTY;
-		t->nr_ring--;
-		return;
-	}
 	u64map_remove(&t->map, &obj_map_type, i - t->ring, mm);
 }

@@ -212,7 +212,9 @@ static void free_one_page(struct mm *mm, struct zone *z, pfn_t pfn, unsigned ord
 	add_to_free_list(mm, z, pfn, order, mt, to_tail);
 }
 
-void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
+/* mm_free_pages, inline in mm_free_req (every free of a replay). */
+static inline __attribute__((always_inline)) void free_pages_inline(struct mm *mm, struct mm_request *req,
+								     pfn_t pfn, unsigned order)
 {
 	struct zone *z = mm_pfn_zone(mm, pfn);
 	struct page_frame *p = &mm->pages[pfn];
@@ -221,9 +223,14 @@ void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned or
 	z->nr_alloc_pages -= 1ull << order;
 	count_vm_events(mm, VM_PGFREE, 1ull << order);
 	if (pcp_allowed_order(mm, order))
-		pcp_free(mm, z, mm_request_cpu(req), pfn, order);
+		pcp_free_inline(mm, z, mm_request_cpu(req), pfn, order);
 	else
 		free_one_page(mm, z, pfn, order, zone_pageblock(mm, z, pfn)->mt, false);
+}
+
+void mm_free_pages(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
+{
+	free_pages_inline(mm, req, pfn, order);
 }
 
 void buddy_free_one(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
@@ -488,8 +495,9 @@ static pfn_t rmqueue_steal(struct mm *mm, struct zone *z, unsigned order, enum m
 }
 
 /* __rmqueue (model.md §2.3). */
-static pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z, unsigned order,
-				    enum migratetype mt, unsigned alloc_flags)
+static inline __attribute__((always_inline)) pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z,
+									   unsigned order, enum migratetype mt,
+									   unsigned alloc_flags)
 {
 	pfn_t pfn;
 	/* 5.7 balancing: CMA first when more than half of the zone's free memory is CMA. */
@@ -520,6 +528,19 @@ pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratet
 	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
 }
 
+unsigned buddy_rmqueue_bulk(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
+			    unsigned alloc_flags, unsigned nr, struct per_cpu_pages *pcp, unsigned idx)
+{
+	unsigned i;
+	for (i = 0; i < nr; i++) {
+		pfn_t pfn = rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+		if (pfn == PFN_NONE)
+			break;
+		pcp_hold(mm, z, pcp, pfn, order, idx, true);
+	}
+	return i;
+}
+
 /* rmqueue_buddy: highatomic first for ALLOC_HIGHATOMIC, and as a last resort for
  * requests that cannot block or are OOM victims (model.md §2.7). */
 static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enum migratetype mt,
@@ -529,7 +550,7 @@ static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order
 	/* PCP-eligible orders try the per-cpu list first; its refill never touches
 	 * HIGHATOMIC (model.md §2.7, §2.8). */
 	if (pcp_allowed_order(mm, order))
-		pfn = pcp_alloc(mm, z, cpu, order, mt, alloc_flags);
+		pfn = pcp_alloc_inline(mm, z, cpu, order, mt, alloc_flags);
 	if (pfn == PFN_NONE && order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
 		pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	if (pfn == PFN_NONE) {
@@ -843,7 +864,7 @@ static pfn_t may_oom(struct mm *mm, struct slowpath *sp, enum alloc_outcome *out
  * reclaim and compaction and each retry round; a request whose task was OOM-killed while
  * it slept gives up at its next sleep point (the kernel's victim fails with
  * fatal_signal_pending or gets ALLOC_OOM and exits; either way its task is gone). */
-static pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
+static __attribute__((noinline)) pfn_t alloc_slowpath(struct mm *mm, struct alloc_context *ac)
 {
 	struct slowpath sp = {
 		.ac = ac,
@@ -948,7 +969,9 @@ killed:
 	return PFN_NONE;
 }
 
-pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+/* mm_alloc_pages, inline in alloc_slot (every allocation of a replay): the fast path's
+ * attempt costs no call of its own. */
+static inline __attribute__((always_inline)) pfn_t alloc_pages_inline(struct mm *mm, struct alloc_context *ac)
 {
 	struct mm_request *req = ac->req;
 	ac->outcome = AOUT_SATISFIED;
@@ -964,6 +987,11 @@ pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
 	}
 	ac->slowpath = true;
 	return alloc_slowpath(mm, ac);
+}
+
+pfn_t mm_alloc_pages(struct mm *mm, struct alloc_context *ac)
+{
+	return alloc_pages_inline(mm, ac);
 }
 
 /* A THP fault under the default memory policy: the PMD order with GFP_TRANSHUGE_LIGHT's
@@ -1067,7 +1095,7 @@ static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *
 		/* a file's reserve, when the policy keeps them and the file has one */
 		pfn = mm->mapping_pool ? mapping_pool_take(mm, req, gfp, order) : PFN_NONE;
 		if (pfn == PFN_NONE)
-			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : mm_alloc_pages(mm, &ac);
+			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : alloc_pages_inline(mm, &ac);
 		if (req)
 			req->alloc_class = -1;
 		if (req && req->deferred)
@@ -1145,7 +1173,7 @@ bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 	if (mm->hooks.page_freed)
 		mm->hooks.page_freed(mm, req, pfn, order);
 	obj_remove(mm, s);
-	mm_free_pages(mm, req, pfn, order);
+	free_pages_inline(mm, req, pfn, order);
 	sim_assert3(mm_check_full(mm));
 	return true;
 }

@@ -45,13 +45,6 @@ static struct per_cpu_pages *pcp_of(const struct mm *mm, struct zone *z, unsigne
 	return &z->pcp[cpu < mm->nr_cpus ? cpu : cpu % mm->nr_cpus];
 }
 
-static unsigned order_to_pindex(enum migratetype mt, unsigned order)
-{
-	if (order > PAGE_ALLOC_COSTLY_ORDER) /* the THP order: MOVABLE, or the shared list */
-		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE ? 0 : 1);
-	return MIGRATE_PCPTYPES * order + mt;
-}
-
 static unsigned rounddown_pow_of_two(unsigned x)
 {
 	unsigned r = 1;
@@ -105,9 +98,8 @@ void pcp_destroy_zone(struct mm *mm, struct zone *z)
 
 #define PCP_LIST_MIN 64u /* a ring's first capacity: a batch (63 at most) fits */
 
-/* Double the ring of a full list (its blocks keep their order, from index 0).  Out of
- * line: pcp_hold stays free of the call's register saves. */
-static __attribute__((noinline, cold)) void pcp_list_grow(struct pcp_list *l)
+/* Double the ring of a full list (its blocks keep their order, from index 0). */
+void pcp_list_grow(struct pcp_list *l)
 {
 	uint32_t cap = l->cap ? l->cap * 2 : PCP_LIST_MIN;
 	pfn_t *v = malloc((size_t)cap * sizeof(*v));
@@ -119,55 +111,6 @@ static __attribute__((noinline, cold)) void pcp_list_grow(struct pcp_list *l)
 	l->pfn = v;
 	l->head = 0;
 	l->cap = cap;
-}
-
-/* The block at pfn goes on list idx: at its tail (a refill, rmqueue_bulk) or its head (a
- * free, list_add in free_unref_page_commit).  Inline, as pcp_take: both are a few stores
- * that a call's register saves would double. */
-static inline __attribute__((always_inline)) void pcp_hold(struct mm *mm, struct zone *z,
-							    struct per_cpu_pages *pcp, pfn_t pfn,
-							    unsigned order, unsigned idx, bool tail)
-{
-	struct page_frame *p = &mm->pages[pfn];
-	p->flags = 0;
-	p->xflags = PFX_PCP;
-	p->order = (uint8_t)order;
-	struct pcp_list *l = &pcp->lists[idx];
-	if (l->n == l->cap)
-		pcp_list_grow(l);
-	if (tail) {
-		l->pfn[(l->head + l->n) & (l->cap - 1)] = pfn;
-	} else {
-		l->head = (l->head - 1) & (l->cap - 1);
-		l->pfn[l->head] = pfn;
-	}
-	l->n++;
-	pcp->nonempty |= 1u << idx;
-	pcp->count += 1ull << order;
-	z->nr_pcp_pages += 1ull << order;
-}
-
-/* Take the block at the head (an allocation) or the tail (a drain, oldest first) of the
- * non-empty list idx. */
-static inline __attribute__((always_inline)) pfn_t pcp_take(struct mm *mm, struct zone *z,
-							     struct per_cpu_pages *pcp, unsigned idx, bool tail)
-{
-	struct pcp_list *l = &pcp->lists[idx];
-	pfn_t pfn;
-	l->n--;
-	if (tail) {
-		pfn = l->pfn[(l->head + l->n) & (l->cap - 1)];
-	} else {
-		pfn = l->pfn[l->head];
-		l->head = (l->head + 1) & (l->cap - 1);
-	}
-	if (!l->n)
-		pcp->nonempty &= ~(1u << idx);
-	struct page_frame *p = &mm->pages[pfn];
-	p->xflags = 0;
-	pcp->count -= 1ull << p->order;
-	z->nr_pcp_pages -= 1ull << p->order;
-	return pfn;
 }
 
 static void arm_decay(struct mm *mm)
@@ -222,7 +165,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
 	struct per_cpu_pages *pcp = pcp_of(mm, z, cpu);
-	unsigned idx = order_to_pindex(mt, order);
+	unsigned idx = pcp_pindex(mt, order);
 	if (!mm->pcp_fixed)
 		pcp->free_count >>= 1; /* rmqueue_pcplist: an allocation breaks a run of frees */
 	if (!pcp->lists[idx].n) {
@@ -230,12 +173,7 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
 			nr = 1;
-		for (unsigned i = 0; i < nr; i++) {
-			pfn_t pfn = buddy_rmqueue(mm, z, order, mt, alloc_flags);
-			if (pfn == PFN_NONE)
-				break;
-			pcp_hold(mm, z, pcp, pfn, order, idx, true);
-		}
+		buddy_rmqueue_bulk(mm, z, order, mt, alloc_flags, nr, pcp, idx);
 		if (!pcp->lists[idx].n)
 			return PFN_NONE;
 	}
@@ -276,6 +214,11 @@ static uint64_t pcp_drain(struct mm *mm, struct zone *z, struct per_cpu_pages *p
 		idx = (idx + 1) % NR_PCP_LISTS;
 	}
 	return before - pcp->count;
+}
+
+void pcp_drain_batch(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, unsigned pindex)
+{
+	pcp_drain(mm, z, pcp, pcp->batch, pindex);
 }
 
 /* nr_pcp_high (6.12): the high a free is held to, adjusting pcp->high on the way.  A run of
@@ -343,7 +286,7 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 	if (!z->pcp)
 		pcp_setup_zone(mm, z);
 	struct per_cpu_pages *pcp = pcp_of(mm, z, cpu);
-	unsigned pindex = order_to_pindex(mt, order);
+	unsigned pindex = pcp_pindex(mt, order);
 	pcp_hold(mm, z, pcp, pfn, order, pindex, false);
 	if (mm->pcp_fixed) {
 		if (pcp->count >= pcp->high)
@@ -448,7 +391,7 @@ static void pcp_start_lists(struct mm *mm)
 			while (pcp->count < ps->count && z->free_area[0].nr_free_mt[mt]) {
 				pfn_t pfn = buddy_rmqueue(mm, z, 0, mt, 0);
 				sim_assert(pfn != PFN_NONE);
-				pcp_hold(mm, z, pcp, pfn, 0, order_to_pindex(mt, 0), true);
+				pcp_hold(mm, z, pcp, pfn, 0, pcp_pindex(mt, 0), true);
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 /* latency.c — log2 latency histograms and their quantiles. */
 #include "latency.h"
 
+#include <string.h>
+
 void latency_hist_init(struct latency_hist *h)
 {
 	*h = (struct latency_hist){ .min_ns = UINT64_MAX };
@@ -12,6 +14,42 @@ void latency_init(struct alloc_latency *lat)
 		latency_hist_init(&lat->cls[c]);
 	for (int o = 0; o < NR_PAGE_ORDERS; o++)
 		latency_hist_init(&lat->order[o]);
+	lat->same_ns = 0;
+	lat->has_same = false;
+	memset(lat->nr_same, 0, sizeof(lat->nr_same));
+}
+
+void latency_set_same(struct alloc_latency *lat, sim_ns_t ns)
+{
+	lat->same_ns = ns;
+	lat->has_same = true;
+}
+
+/* n values of ns, already in h->count. */
+static void hist_fold(struct latency_hist *h, sim_ns_t ns, uint64_t n)
+{
+	uint64_t add;
+	h->bucket[latency_bucket_inline(ns)] += n;
+	if (__builtin_mul_overflow(ns, n, &add) || __builtin_add_overflow(h->sum_ns, add, &h->sum_ns))
+		h->sum_ns = UINT64_MAX; /* saturates, as n separate additions would */
+	if (ns < h->min_ns)
+		h->min_ns = ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+void latency_fold(struct alloc_latency *lat)
+{
+	for (int c = 0; c < NR_ALLOC_CLASSES; c++)
+		for (int o = 0; o <= NR_PAGE_ORDERS; o++) {
+			uint64_t n = lat->nr_same[c][o];
+			if (!n)
+				continue;
+			hist_fold(&lat->cls[c], lat->same_ns, n);
+			if (o < NR_PAGE_ORDERS)
+				hist_fold(&lat->order[o], lat->same_ns, n);
+			lat->nr_same[c][o] = 0;
+		}
 }
 
 unsigned latency_bucket(sim_ns_t ns)

@@ -26,10 +26,22 @@ struct latency_hist {
 
 /* The struct mm.h forward-declares: one histogram per enum alloc_class, and one per
  * request order (0..MAX_PAGE_ORDER; an order above is refused and kept by class only):
- * the classes mix orders, and the defragmentation questions are about one order. */
+ * the classes mix orders, and the defragmentation questions are about one order.
+ *
+ * Most allocations of a replay take the same time (the fast path's cost: every one that
+ * completes as it is issued), so latency_record_alloc counts a value equal to same_ns
+ * (the first value it was given) in nr_same only, and latency_fold adds those to the
+ * buckets, sums, minima and maxima before anything reads them (a saturating sum of
+ * non-negative values does not depend on the order of the additions).  count is kept
+ * exact throughout:
+ *   count == Σ_b bucket[b] + the nr_same entries of its class (or order) not yet folded
+ *   some nr_same entry > 0  =>  has_same */
 struct alloc_latency {
 	struct latency_hist cls[NR_ALLOC_CLASSES];
 	struct latency_hist order[NR_PAGE_ORDERS];
+	sim_ns_t same_ns;
+	bool has_same;
+	uint64_t nr_same[NR_ALLOC_CLASSES][NR_PAGE_ORDERS + 1]; /* [c][NR_PAGE_ORDERS]: orders above */
 };
 
 void latency_init(struct alloc_latency *lat);
@@ -62,15 +74,28 @@ static inline void latency_record_order(struct alloc_latency *lat, unsigned orde
 	if (order < NR_PAGE_ORDERS)
 		latency_hist_add_at(&lat->order[order], latency_bucket_inline(ns), ns);
 }
+/* The first value latency_record_alloc sees becomes same_ns (out of line: once a run). */
+void latency_set_same(struct alloc_latency *lat, sim_ns_t ns);
 /* One allocation: latency_record and latency_record_order of the same value, its bucket
- * found once. */
+ * found once; a value equal to same_ns is only counted (folded by latency_fold). */
 static inline void latency_record_alloc(struct alloc_latency *lat, enum alloc_class c, unsigned order, sim_ns_t ns)
 {
+	if (__builtin_expect(!lat->has_same, 0))
+		latency_set_same(lat, ns);
+	if (ns == lat->same_ns) {
+		lat->nr_same[c][order < NR_PAGE_ORDERS ? order : NR_PAGE_ORDERS]++;
+		lat->cls[c].count++;
+		if (order < NR_PAGE_ORDERS)
+			lat->order[order].count++;
+		return;
+	}
 	unsigned b = latency_bucket_inline(ns);
 	latency_hist_add_at(&lat->cls[c], b, ns);
 	if (order < NR_PAGE_ORDERS)
 		latency_hist_add_at(&lat->order[order], b, ns);
 }
+/* Add the counted same_ns values to the histograms (before reading anything but count). */
+void latency_fold(struct alloc_latency *lat);
 
 /* Bucket of a value, and the inclusive bounds of a bucket. */
 unsigned latency_bucket(sim_ns_t ns);
