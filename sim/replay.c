@@ -103,35 +103,77 @@ static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
 	return (uint32_t)((const struct task_key *)u64map_slot(&s->task_index, &task_key_type, i))->index;
 }
 
+/* A task's backlog is a list of fixed chunks: a record is written once when it arrives and
+ * read once when it is issued, however long the backlog grows (an open-loop task asleep in
+ * reclaim for a simulated second gathers hundreds of thousands), and a chunk is freed when
+ * its last record is taken (an emptied backlog keeps its one chunk), so memory follows the
+ * records waiting, not the longest wait.
+ *   bl_first == bl_last:  bl_len == bl_tail - bl_head
+ *   else:                 bl_len == (BACKLOG_CHUNK - bl_head) + BACKLOG_CHUNK × (chunks
+ *                         strictly between) + bl_tail
+ *   bl_len == 0  =>  bl_head == bl_tail == 0 and bl_first == bl_last (NULL before the
+ *                    first push) */
+#define BACKLOG_CHUNK 128
+struct backlog_chunk {
+	struct backlog_chunk *next;
+	struct trace_record r[BACKLOG_CHUNK];
+};
+
+static __attribute__((noinline)) void backlog_add_chunk(struct sim_task *t)
+{
+	struct backlog_chunk *c = malloc(sizeof(*c));
+	if (!c)
+		abort();
+	c->next = NULL;
+	if (t->bl_last)
+		t->bl_last->next = c;
+	else
+		t->bl_first = c;
+	t->bl_last = c;
+	t->bl_tail = 0;
+}
+
 static void backlog_push(struct sim_task *t, const struct trace_record *rec)
 {
-	if (t->bl_head + t->bl_len == t->bl_cap) {
-		/* Slide down when at least half the array is free, else grow: each record is
-		 * moved O(1) times on average (sliding a nearly full array would move the whole
-		 * backlog every few records). */
-		if (t->bl_head && t->bl_head >= t->bl_cap / 2) {
-			memmove(t->backlog, t->backlog + t->bl_head, t->bl_len * sizeof(*t->backlog));
-			t->bl_head = 0;
-		} else {
-			uint32_t cap = t->bl_cap ? t->bl_cap * 2 : 8;
-			struct trace_record *b = realloc(t->backlog, cap * sizeof(*b));
-			if (!b)
-				abort();
-			t->backlog = b;
-			t->bl_cap = cap;
-		}
-	}
-	t->backlog[t->bl_head + t->bl_len++] = *rec;
+	if (!t->bl_last || t->bl_tail == BACKLOG_CHUNK)
+		backlog_add_chunk(t);
+	t->bl_last->r[t->bl_tail++] = *rec;
+	t->bl_len++;
+}
+
+/* The oldest record of the backlog (which is not empty). */
+static inline const struct trace_record *backlog_peek(const struct sim_task *t)
+{
+	return &t->bl_first->r[t->bl_head];
 }
 
 static bool backlog_pop(struct sim_task *t, struct trace_record *rec)
 {
 	if (!t->bl_len)
 		return false;
-	*rec = t->backlog[t->bl_head++];
-	if (!--t->bl_len)
+	struct backlog_chunk *c = t->bl_first;
+	*rec = c->r[t->bl_head++];
+	if (!--t->bl_len) {
+		/* Empty: the one chunk left is kept for the next push. */
+		t->bl_head = t->bl_tail = 0;
+	} else if (t->bl_head == BACKLOG_CHUNK) {
+		/* Used up, with records after it: they are in the next chunk. */
+		t->bl_first = c->next;
 		t->bl_head = 0;
+		free(c);
+	}
 	return true;
+}
+
+static void backlog_free(struct sim_task *t)
+{
+	while (t->bl_first) {
+		struct backlog_chunk *c = t->bl_first;
+		t->bl_first = c->next;
+		free(c);
+	}
+	t->bl_last = NULL;
+	t->bl_head = t->bl_tail = t->bl_len = 0;
 }
 
 /* Closed loop: the shift of t's records — its own, plus, until it starts, that of the
@@ -350,7 +392,7 @@ static void queue_head(struct sim *s, struct sim_task *t)
 {
 	if (t->queued || t->blocked || t->waiting || !t->bl_len)
 		return;
-	const struct trace_record *rec = &t->backlog[t->bl_head];
+	const struct trace_record *rec = backlog_peek(t);
 	pqueue_push_payload(&s->pending, time_add_sat(rec->time_ns, task_delay(s, t)), rec);
 	t->queued = true;
 }
@@ -364,11 +406,11 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	/* The backlog was written when its records arrived, long before: its head is fetched
 	 * while the record in progress completes, then its object slot. */
 	if (t->bl_len)
-		__builtin_prefetch(&t->backlog[t->bl_head]);
+		__builtin_prefetch(backlog_peek(t));
 	if (arg & WAKE_STALL)
 		complete(s, t, &t->cur, now_ns);
 	if (t->bl_len)
-		obj_prefetch_slot(&s->mm.objs, t->backlog[t->bl_head].id);
+		obj_prefetch_slot(&s->mm.objs, backlog_peek(t)->id);
 	t->blocked = false;
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
@@ -397,7 +439,7 @@ void replay_init(struct sim *s)
 void replay_destroy(struct sim *s)
 {
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
-		free(s->tasks[i]->backlog);
+		backlog_free(s->tasks[i]);
 		free(s->tasks[i]);
 	}
 	free(s->tasks);
