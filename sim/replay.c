@@ -165,6 +165,36 @@ static bool backlog_pop(struct sim_task *t, struct trace_record *rec)
 	return true;
 }
 
+/* A killed task's whole backlog, taken as issue_inline would take it record by record
+ * (t is not blocked, and a killed task's records never block it): a `cpu` record moves its
+ * CPU, every other is skipped and counted for the victim. */
+static void backlog_skip_killed(struct sim *s, struct sim_task *t)
+{
+	uint64_t skipped = 0;
+	unsigned nr_cpus = MAX(s->cfg.machine.nr_cpus, 1u);
+	while (t->bl_len) {
+		struct backlog_chunk *c = t->bl_first;
+		uint32_t end = c == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
+		for (uint32_t i = t->bl_head; i < end; i++) {
+			if (c->r[i].kind == TR_CPU)
+				t->cpu = (unsigned)c->r[i].arg % nr_cpus;
+			else
+				skipped++;
+		}
+		t->bl_len -= end - t->bl_head;
+		if (c == t->bl_last) {
+			t->bl_head = t->bl_tail = 0;
+		} else {
+			t->bl_first = c->next;
+			t->bl_head = 0;
+			free(c);
+		}
+	}
+	s->records_skipped_killed += skipped;
+	for (; skipped; skipped--)
+		oom_note_skipped(&s->mm, t->task);
+}
+
 static void backlog_free(struct sim_task *t)
 {
 	while (t->bl_first) {
@@ -424,6 +454,10 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 			w->waiting = false;
 			queue_head(s, w);
 		}
+		return;
+	}
+	if (t->bl_len && s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, t->task)) {
+		backlog_skip_killed(s, t);
 		return;
 	}
 	struct trace_record rec;

@@ -577,6 +577,9 @@ static void test_outcome_identity_random(void)
 			continue;
 		}
 		check_outcomes(&s, &o, __LINE__);
+		/* every record is issued, skipped as its task's (a killed task's backlog is
+		 * skipped whole when it wakes), or left unissued when the run ends */
+		CHECK_EQ(s.nr_records + s.records_skipped_killed + s.records_unissued, r.n);
 		uint64_t unfinished = 0, failed = 0;
 		for (int k = 0; k < NR_ALLOC_CLASSES; k++) {
 			unfinished += s.mm.alloc_outcome[k][AOUT_UNFINISHED];
