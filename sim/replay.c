@@ -427,6 +427,8 @@ static void queue_head(struct sim *s, struct sim_task *t)
 	t->queued = true;
 }
 
+#define WAKE_AHEAD 8 /* handle_wake's prefetch distance in backlog records */
+
 /* Engine handler: t's record in progress is over (its stall served, or its actor done);
  * the task takes up its backlog. */
 static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
@@ -461,8 +463,20 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		return;
 	}
 	struct trace_record rec;
-	while (!t->blocked && backlog_pop(t, &rec))
+	while (!t->blocked && t->bl_len) {
+		/* The backlog's records arrived long ago: their objects are cold.  As the
+		 * read-ahead does for arriving records, a record's slot is fetched a few issues
+		 * before it, then (half-way) its head page. */
+		uint32_t end = t->bl_first == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
+		if (t->bl_head + WAKE_AHEAD < end)
+			obj_prefetch_slot(&s->mm.objs, t->bl_first->r[t->bl_head + WAKE_AHEAD].id);
+		if (t->bl_head + WAKE_AHEAD / 2 < end) {
+			const struct trace_record *r = &t->bl_first->r[t->bl_head + WAKE_AHEAD / 2];
+			obj_prefetch_pages(&s->mm, r->id, r->kind == TR_FREE);
+		}
+		backlog_pop(t, &rec);
 		issue(s, t, &rec);
+	}
 }
 
 void replay_init(struct sim *s)
