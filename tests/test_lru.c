@@ -113,7 +113,7 @@ static void test_move_in_place(void)
 	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 4);
 	CHECK(mm.pages[p4].flags & PF_LRU);
 	CHECK(check_ok());
-	mm_destroy(&mm);
+	mmtest_mm_destroy(&mm);
 }
 
 static void test_hint_cost_charged_per_page(void)
