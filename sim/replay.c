@@ -103,35 +103,107 @@ static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
 	return (uint32_t)((const struct task_key *)u64map_slot(&s->task_index, &task_key_type, i))->index;
 }
 
+/* A task's backlog is a list of fixed chunks: a record is written once when it arrives and
+ * read once when it is issued, however long the backlog grows (an open-loop task asleep in
+ * reclaim for a simulated second gathers hundreds of thousands), and a chunk is freed when
+ * its last record is taken (an emptied backlog keeps its one chunk), so memory follows the
+ * records waiting, not the longest wait.
+ *   bl_first == bl_last:  bl_len == bl_tail - bl_head
+ *   else:                 bl_len == (BACKLOG_CHUNK - bl_head) + BACKLOG_CHUNK × (chunks
+ *                         strictly between) + bl_tail
+ *   bl_len == 0  =>  bl_head == bl_tail == 0 and bl_first == bl_last (NULL before the
+ *                    first push) */
+#define BACKLOG_CHUNK 128
+struct backlog_chunk {
+	struct backlog_chunk *next;
+	struct trace_record r[BACKLOG_CHUNK];
+};
+
+static __attribute__((noinline)) void backlog_add_chunk(struct sim_task *t)
+{
+	struct backlog_chunk *c = malloc(sizeof(*c));
+	if (!c)
+		abort();
+	c->next = NULL;
+	if (t->bl_last)
+		t->bl_last->next = c;
+	else
+		t->bl_first = c;
+	t->bl_last = c;
+	t->bl_tail = 0;
+}
+
 static void backlog_push(struct sim_task *t, const struct trace_record *rec)
 {
-	if (t->bl_head + t->bl_len == t->bl_cap) {
-		/* Slide down when at least half the array is free, else grow: each record is
-		 * moved O(1) times on average (sliding a nearly full array would move the whole
-		 * backlog every few records). */
-		if (t->bl_head && t->bl_head >= t->bl_cap / 2) {
-			memmove(t->backlog, t->backlog + t->bl_head, t->bl_len * sizeof(*t->backlog));
-			t->bl_head = 0;
-		} else {
-			uint32_t cap = t->bl_cap ? t->bl_cap * 2 : 8;
-			struct trace_record *b = realloc(t->backlog, cap * sizeof(*b));
-			if (!b)
-				abort();
-			t->backlog = b;
-			t->bl_cap = cap;
-		}
-	}
-	t->backlog[t->bl_head + t->bl_len++] = *rec;
+	if (!t->bl_last || t->bl_tail == BACKLOG_CHUNK)
+		backlog_add_chunk(t);
+	t->bl_last->r[t->bl_tail++] = *rec;
+	t->bl_len++;
+}
+
+/* The oldest record of the backlog (which is not empty). */
+static inline const struct trace_record *backlog_peek(const struct sim_task *t)
+{
+	return &t->bl_first->r[t->bl_head];
 }
 
 static bool backlog_pop(struct sim_task *t, struct trace_record *rec)
 {
 	if (!t->bl_len)
 		return false;
-	*rec = t->backlog[t->bl_head++];
-	if (!--t->bl_len)
+	struct backlog_chunk *c = t->bl_first;
+	*rec = c->r[t->bl_head++];
+	if (!--t->bl_len) {
+		/* Empty: the one chunk left is kept for the next push. */
+		t->bl_head = t->bl_tail = 0;
+	} else if (t->bl_head == BACKLOG_CHUNK) {
+		/* Used up, with records after it: they are in the next chunk. */
+		t->bl_first = c->next;
 		t->bl_head = 0;
+		free(c);
+	}
 	return true;
+}
+
+/* A killed task's whole backlog, taken as issue_inline would take it record by record
+ * (t is not blocked, and a killed task's records never block it): a `cpu` record moves its
+ * CPU, every other is skipped and counted for the victim. */
+static void backlog_skip_killed(struct sim *s, struct sim_task *t)
+{
+	uint64_t skipped = 0;
+	unsigned nr_cpus = MAX(s->cfg.machine.nr_cpus, 1u);
+	while (t->bl_len) {
+		struct backlog_chunk *c = t->bl_first;
+		uint32_t end = c == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
+		for (uint32_t i = t->bl_head; i < end; i++) {
+			if (c->r[i].kind == TR_CPU)
+				t->cpu = (unsigned)c->r[i].arg % nr_cpus;
+			else
+				skipped++;
+		}
+		t->bl_len -= end - t->bl_head;
+		if (c == t->bl_last) {
+			t->bl_head = t->bl_tail = 0;
+		} else {
+			t->bl_first = c->next;
+			t->bl_head = 0;
+			free(c);
+		}
+	}
+	s->records_skipped_killed += skipped;
+	for (; skipped; skipped--)
+		oom_note_skipped(&s->mm, t->task);
+}
+
+static void backlog_free(struct sim_task *t)
+{
+	while (t->bl_first) {
+		struct backlog_chunk *c = t->bl_first;
+		t->bl_first = c->next;
+		free(c);
+	}
+	t->bl_last = NULL;
+	t->bl_head = t->bl_tail = t->bl_len = 0;
 }
 
 /* Closed loop: the shift of t's records — its own, plus, until it starts, that of the
@@ -350,10 +422,12 @@ static void queue_head(struct sim *s, struct sim_task *t)
 {
 	if (t->queued || t->blocked || t->waiting || !t->bl_len)
 		return;
-	const struct trace_record *rec = &t->backlog[t->bl_head];
+	const struct trace_record *rec = backlog_peek(t);
 	pqueue_push_payload(&s->pending, time_add_sat(rec->time_ns, task_delay(s, t)), rec);
 	t->queued = true;
 }
+
+#define WAKE_AHEAD 8 /* handle_wake's prefetch distance in backlog records */
 
 /* Engine handler: t's record in progress is over (its stall served, or its actor done);
  * the task takes up its backlog. */
@@ -364,11 +438,11 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	/* The backlog was written when its records arrived, long before: its head is fetched
 	 * while the record in progress completes, then its object slot. */
 	if (t->bl_len)
-		__builtin_prefetch(&t->backlog[t->bl_head]);
+		__builtin_prefetch(backlog_peek(t));
 	if (arg & WAKE_STALL)
 		complete(s, t, &t->cur, now_ns);
 	if (t->bl_len)
-		obj_prefetch_slot(&s->mm.objs, t->backlog[t->bl_head].id);
+		obj_prefetch_slot(&s->mm.objs, backlog_peek(t)->id);
 	t->blocked = false;
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
@@ -384,9 +458,25 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		}
 		return;
 	}
+	if (t->bl_len && s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, t->task)) {
+		backlog_skip_killed(s, t);
+		return;
+	}
 	struct trace_record rec;
-	while (!t->blocked && backlog_pop(t, &rec))
+	while (!t->blocked && t->bl_len) {
+		/* The backlog's records arrived long ago: their objects are cold.  As the
+		 * read-ahead does for arriving records, a record's slot is fetched a few issues
+		 * before it, then (half-way) its head page. */
+		uint32_t end = t->bl_first == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
+		if (t->bl_head + WAKE_AHEAD < end)
+			obj_prefetch_slot(&s->mm.objs, t->bl_first->r[t->bl_head + WAKE_AHEAD].id);
+		if (t->bl_head + WAKE_AHEAD / 2 < end) {
+			const struct trace_record *r = &t->bl_first->r[t->bl_head + WAKE_AHEAD / 2];
+			obj_prefetch_pages(&s->mm, r->id, r->kind == TR_FREE);
+		}
+		backlog_pop(t, &rec);
 		issue(s, t, &rec);
+	}
 }
 
 void replay_init(struct sim *s)
@@ -397,7 +487,7 @@ void replay_init(struct sim *s)
 void replay_destroy(struct sim *s)
 {
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
-		free(s->tasks[i]->backlog);
+		backlog_free(s->tasks[i]);
 		free(s->tasks[i]);
 	}
 	free(s->tasks);

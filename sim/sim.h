@@ -54,9 +54,11 @@ struct sim_task {
 	sim_ns_t issue_ns;       /* when the record in progress was issued */
 	struct trace_record cur; /* the record in progress */
 	struct mm_request req;   /* its request */
-	struct trace_record *backlog; /* FIFO: [bl_head, bl_head + bl_len); closed replay keeps
-				       * every read record of the task here until issued */
-	uint32_t bl_head, bl_len, bl_cap;
+	/* FIFO of records not yet issued (replay.c): chunks from bl_first to bl_last, from
+	 * index bl_head of the first; closed replay keeps every read record of the task here
+	 * until issued */
+	struct backlog_chunk *bl_first, *bl_last;
+	uint32_t bl_head, bl_tail, bl_len;
 };
 
 struct sim {

@@ -2,6 +2,8 @@
 #include "engine/engine.h"
 #include "testlib.h"
 
+#include <string.h>
+
 struct log { uint64_t args[64]; sim_ns_t times[64]; int n; struct engine *e; unsigned h; };
 
 static void record(void *ctx, sim_ns_t now, uint64_t arg)
@@ -155,11 +157,94 @@ static void test_actor_sleep_and_wait(void)
 	engine_destroy(&e);
 }
 
+/* ---- the queue against its definition ------------------------------------------------ */
+
+/* Every event dispatched in (time, insertion) order: events are numbered as they are
+ * scheduled (arg = number), some handlers schedule more at now or a little later, and the
+ * dispatch sequence must be strictly increasing in (time, number) and complete, with each
+ * event reaching the handler it was scheduled for. */
+#define QN 20000
+struct qlog {
+	struct engine *e;
+	unsigned h[3];
+	uint64_t next_arg, nr_seen, nr_bad, nr_wrong_handler;
+	sim_ns_t last_t;
+	uint64_t last_arg;
+	unsigned char handler_of[2 * QN];
+	uint64_t rng;
+};
+
+static uint64_t qrand(struct qlog *q)
+{
+	q->rng ^= q->rng << 13;
+	q->rng ^= q->rng >> 7;
+	q->rng ^= q->rng << 17;
+	return q->rng;
+}
+
+static void qschedule(struct qlog *q, sim_ns_t t, unsigned which)
+{
+	uint64_t a = q->next_arg++;
+	q->handler_of[a] = (unsigned char)which;
+	engine_schedule(q->e, t, q->h[which], a);
+}
+
+static void qhandle(struct qlog *q, unsigned which, sim_ns_t now, uint64_t arg)
+{
+	if (q->nr_seen && (now < q->last_t || (now == q->last_t && arg <= q->last_arg)))
+		q->nr_bad++;
+	if (q->handler_of[arg] != which)
+		q->nr_wrong_handler++;
+	q->nr_seen++;
+	q->last_t = now;
+	q->last_arg = arg;
+	/* Half the first QN events schedule one more: at now (the run), or up to 40 later. */
+	if (arg < QN && (qrand(q) & 1)) {
+		uint64_t r = qrand(q);
+		qschedule(q, now + ((r & 2) ? 0 : r % 40), (unsigned)(r >> 8) % 3);
+	}
+}
+static void qh0(void *ctx, sim_ns_t now, uint64_t arg) { qhandle(ctx, 0, now, arg); }
+static void qh1(void *ctx, sim_ns_t now, uint64_t arg) { qhandle(ctx, 1, now, arg); }
+static void qh2(void *ctx, sim_ns_t now, uint64_t arg) { qhandle(ctx, 2, now, arg); }
+
+static void test_queue_order(void)
+{
+	struct engine e;
+	static struct qlog q;
+	memset(&q, 0, sizeof(q));
+	q.e = &e;
+	q.rng = tl_test_seed() | 1;
+	engine_init(&e);
+	q.h[0] = engine_register(&e, "q0", qh0, &q);
+	q.h[1] = engine_register(&e, "q1", qh1, &q);
+	q.h[2] = engine_register(&e, "q2", qh2, &q);
+	/* Times in a narrow range, so many are equal; scheduled in two halves with the
+	 * engine run part-way between them (events at now go to the run). */
+	for (int i = 0; i < QN / 2; i++)
+		qschedule(&q, qrand(&q) % 3000, (unsigned)(qrand(&q) % 3));
+	engine_run_until(&e, 1000);
+	CHECK_EQ(e.now_ns, 1000);
+	for (int i = QN / 2; i < QN; i++) {
+		uint64_t r = qrand(&q);
+		qschedule(&q, (r & 1) ? e.now_ns : e.now_ns + r % 3000, (unsigned)(r >> 8) % 3);
+	}
+	engine_run_until(&e, UINT64_MAX - 1);
+	CHECK_EQ(q.nr_seen, q.next_arg);
+	CHECK(q.next_arg > QN);
+	CHECK_EQ(q.nr_bad, 0);
+	CHECK_EQ(q.nr_wrong_handler, 0);
+	CHECK_EQ(engine_next_time(&e), UINT64_MAX);
+	CHECK(!engine_step(&e));
+	engine_destroy(&e);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_order_and_ties);
 	RUN(test_heap_random);
+	RUN(test_queue_order);
 	RUN(test_actor_sleep_and_wait);
 	return TEST_END();
 }

@@ -61,6 +61,61 @@ static bool check_ok(void)
  *     -> 30 us, mmsim_hint_pages 15, mmsim_hint_ns 30000.
  *   classic: NOREUSE is a no-op (nothing charged); DONTNEED on one clean page drops it
  *     -> 2 us, mmsim_hint_pages 1. */
+/* lru_list_of for every combination of the flags that choose a list (and one that does
+ * not), against the rule written out: unevictable, else easy, else anon or file, active
+ * or inactive. */
+static void test_list_of_every_flag_combination(void)
+{
+	static const uint16_t bits[] = { PF_ACTIVE, PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY, PF_DIRTY };
+	unsigned bad = 0;
+	for (unsigned m = 0; m < 32; m++) {
+		uint16_t f = PF_HEAD | PF_LRU;
+		for (unsigned b = 0; b < 5; b++)
+			if (m >> b & 1)
+				f |= bits[b];
+		enum lru_list want;
+		if (f & PF_UNEVICTABLE)
+			want = LRU_UNEVICTABLE;
+		else if (f & PF_EASY)
+			want = LRU_EASY;
+		else if (f & PF_SWAPBACKED)
+			want = (f & PF_ACTIVE) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+		else
+			want = (f & PF_ACTIVE) ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+		bad += lru_list_of(f) != want;
+	}
+	CHECK_EQ(bad, 0);
+}
+
+/* lru_move against lru_del + lru_add: three file pages (ids 1-3, in allocation order on the
+ * inactive file list) and one order-2 anon head (id 4, __GFP_ZERO: anon).  Moving id 1 to the tail of its own
+ * list, id 2 to the head of the active file list and id 4 to the unevictable list leaves
+ * the lists, in order, and every count (the invariant checker recounts them) as the
+ * delete-and-add would. */
+static void test_move_in_place(void)
+{
+	setup(RECLAIM_CLASSIC);
+	boot();
+	CHECK_EQ(alloc_range(1, 3, FILE_GFP, 0), 3);
+	CHECK(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_COMP, 2) != PFN_NONE);
+	pfn_t p1 = obj_lookup(&mm.objs, 1)->pfn, p2 = obj_lookup(&mm.objs, 2)->pfn, p4 = obj_lookup(&mm.objs, 4)->pfn;
+	CHECK(mm.pages[p4].flags & PF_SWAPBACKED);
+	uint64_t inactive_file = mm.lruvec.nr_pages[LRU_INACTIVE_FILE];
+	uint64_t inactive_anon = mm.lruvec.nr_pages[LRU_INACTIVE_ANON];
+	lru_move(&mm, p1, mm.pages[p1].flags, true);
+	CHECK_EQ(mm.lruvec.lists[LRU_INACTIVE_FILE].tail, p1);
+	lru_move(&mm, p2, (uint16_t)(mm.pages[p2].flags | PF_ACTIVE), false);
+	CHECK_EQ(mm.lruvec.lists[LRU_ACTIVE_FILE].head, p2);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], inactive_file - 1);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_FILE], 1);
+	lru_move(&mm, p4, (uint16_t)(mm.pages[p4].flags | PF_UNEVICTABLE), false);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], inactive_anon - 4);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_UNEVICTABLE], 4);
+	CHECK(mm.pages[p4].flags & PF_LRU);
+	CHECK(check_ok());
+	mmtest_mm_destroy(&mm);
+}
+
 static void test_hint_cost_charged_per_page(void)
 {
 	setup(RECLAIM_EASILY_RECLAIMABLE);
@@ -310,6 +365,8 @@ static void test_compaction_migrates_easy_pages(void)
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
+	RUN(test_list_of_every_flag_combination);
+	RUN(test_move_in_place);
 	RUN(test_hint_cost_charged_per_page);
 	RUN(test_pg_reclaim_lateness_slow_device);
 	RUN(test_dontneed_starts_writeout);

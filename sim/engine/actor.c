@@ -172,6 +172,7 @@ struct actor_pool {
 	void *main_fake_stack;
 	const void *main_bottom;
 	size_t main_size;
+	size_t page; /* sysconf(_SC_PAGESIZE), asked once: every switch names the stack's bounds */
 };
 
 /* Out of host memory or address space for a stack: nothing sensible is left to do. */
@@ -213,6 +214,7 @@ static struct actor_pool *pool(struct engine *e)
 		if (!p)
 			fatal("mmsim: actor pool");
 		p->handler = engine_register(e, "actor", handle_resume, e);
+		p->page = (size_t)sysconf(_SC_PAGESIZE);
 		e->actors = p;
 	}
 	return e->actors;
@@ -225,7 +227,7 @@ static void switch_to_actor(struct actor_pool *p, uint32_t id)
 	struct actor *a = actor_of(p, id);
 	sim_assert(p->current == 0);
 	p->current = id;
-	asan_start(&p->main_fake_stack, a->map + sysconf(_SC_PAGESIZE), a->map_size - (size_t)sysconf(_SC_PAGESIZE));
+	asan_start(&p->main_fake_stack, a->map + p->page, a->map_size - p->page);
 	ctx_swap(&p->main_ctx, &a->ctx);
 	asan_finish(p->main_fake_stack, NULL, NULL);
 	p->current = 0;
@@ -276,7 +278,7 @@ static uint32_t new_actor(struct actor_pool *p)
 	struct actor *a = calloc(1, sizeof(*a));
 	if (!a)
 		fatal("mmsim: actor stack");
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = p->page;
 	a->map_size = ACTOR_STACK + page;
 	a->map = mmap(NULL, a->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		      -1, 0);
@@ -294,7 +296,7 @@ bool actor_run(struct engine *e, actor_fn fn, void *arg)
 	sim_assert(p->current == 0);
 	uint32_t id = new_actor(p);
 	struct actor *a = actor_of(p, id);
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = p->page;
 	a->fn = fn;
 	a->arg = arg;
 	a->done = a->woken = false;

@@ -7,24 +7,27 @@
  * events at the same time run in the order they were scheduled and every run is
  * bit-for-bit reproducible.
  *
- * Invariant: now_ns <= pqueue_min_time(&queue).
+ * Invariant: now_ns <= engine_next_time(e).
  */
 #ifndef MMSIM_ENGINE_H
 #define MMSIM_ENGINE_H
 
 #include "../common.h"
-#include "../lib/pqueue.h"
 
 typedef void (*engine_handler_fn)(void *ctx, sim_ns_t now_ns, uint64_t arg);
 
-#define ENGINE_MAX_HANDLERS 32
+#define ENGINE_HANDLER_BITS 5
+#define ENGINE_MAX_HANDLERS (1u << ENGINE_HANDLER_BITS)
 
 struct actor_pool;
 
-/* The payload of one queued event; its (time_ns, seq) are the queue's key. */
+/* One queued event.  Its key is (time_ns, order): order is the engine's insertion counter
+ * shifted left by ENGINE_HANDLER_BITS with the handler in the low bits, so comparing order
+ * compares the counter, and the whole event is three words with no payload beside it. */
 struct engine_event {
+	sim_ns_t time_ns;
+	uint64_t order; /* seq << ENGINE_HANDLER_BITS | handler */
 	uint64_t arg;
-	uint32_t handler;
 };
 
 struct engine_handler {
@@ -33,10 +36,27 @@ struct engine_handler {
 	void *ctx;
 };
 
+/* The queue is a 4-ary heap beside a FIFO run (the pqueue.h scheme, specialised to the
+ * engine's three-word events): an event due no later than the heap's top and no earlier
+ * than the run's last goes to the run and is popped in O(1) — the "now" events of a
+ * scheduler (a woken actor, a task whose actor ended, a device's next completion).
+ * A pop takes the lesser key of the run's first and the heap's top.
+ *
+ * Invariants:
+ *   heap[i] < heap[4i + k] (k = 1..4) in (time_ns, order)
+ *   run[(run_head + i) & (run_cap - 1)] < run[(run_head + i + 1) & (run_cap - 1)]
+ *   run_cap is 0 or a power of two; nr_run <= run_cap
+ *   next_ns == min(heap[0].time_ns, run[run_head].time_ns), UINT64_MAX when both are empty
+ */
 struct engine {
 	sim_ns_t now_ns;
+	sim_ns_t next_ns; /* time of the earliest queued event; UINT64_MAX when none */
 	uint64_t nr_dispatched;
-	struct pqueue queue; /* of struct engine_event */
+	uint64_t next_seq;
+	struct engine_event *heap;
+	size_t nr_heap, cap_heap;
+	struct engine_event *run;
+	size_t run_head, nr_run, run_cap;
 	struct engine_handler handlers[ENGINE_MAX_HANDLERS];
 	unsigned nr_handlers;
 	struct actor_pool *actors; /* actor.c, created by the first actor_run */
@@ -48,8 +68,16 @@ void engine_destroy(struct engine *e);
 unsigned engine_register(struct engine *e, const char *name, engine_handler_fn fn, void *ctx);
 /* Schedule handler at time_ns (>= now). Returns the event's seq. */
 uint64_t engine_schedule(struct engine *e, sim_ns_t time_ns, unsigned handler, uint64_t arg);
+/* Events queued. */
+static inline size_t engine_nr_queued(const struct engine *e)
+{
+	return e->nr_heap + e->nr_run;
+}
 /* Time of the earliest pending event, or UINT64_MAX when none. */
-sim_ns_t engine_next_time(const struct engine *e);
+static inline sim_ns_t engine_next_time(const struct engine *e)
+{
+	return e->next_ns;
+}
 /* Dispatch the earliest event; false when the queue is empty. */
 bool engine_step(struct engine *e);
 void engine_run_events_until(struct engine *e, sim_ns_t until_ns);
@@ -58,7 +86,7 @@ void engine_run_events_until(struct engine *e, sim_ns_t until_ns);
  * first compare: the replay calls it for every record, and most records find no event due. */
 static inline void engine_run_until(struct engine *e, sim_ns_t until_ns)
 {
-	if (pqueue_len(&e->queue) && pqueue_min_time(&e->queue) <= until_ns)
+	if (e->next_ns <= until_ns)
 		engine_run_events_until(e, until_ns);
 	else if (until_ns > e->now_ns)
 		e->now_ns = until_ns;

@@ -11,17 +11,23 @@ static unsigned lru_zone_idx(const struct mm *mm, pfn_t pfn)
 	return mm->zone_of_block[pfn >> mm->pageblock_order];
 }
 
-/* lru_list_of, inline for lru_add and lru_del. */
+/* lru_list_of, inline for lru_add and lru_del: a table indexed by the four flags that
+ * choose the list (PF_ACTIVE, PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY as bits 0-3), so
+ * the choice is a few shifts and a load instead of a chain of branches.  Unevictable
+ * wins over easy, easy over the anon/file and active/inactive lists. */
+static const uint8_t list_by_bits[16] = {
+	LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, /* neither */
+	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* unevictable */
+	LRU_EASY,          LRU_EASY,        LRU_EASY,          LRU_EASY,        /* easy */
+	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* both */
+};
+_Static_assert(PF_ACTIVE == 1u << 5 && PF_SWAPBACKED == 1u << 10 && PF_UNEVICTABLE == 1u << 11 &&
+		       PF_EASY == 1u << 14,
+	       "list_of's shifts follow the flag bits");
 static inline enum lru_list list_of(uint16_t flags)
 {
-	if (flags & PF_UNEVICTABLE)
-		return LRU_UNEVICTABLE;
-	if (flags & PF_EASY)
-		return LRU_EASY;
-	bool anon = flags & PF_SWAPBACKED;
-	bool active = flags & PF_ACTIVE;
-	return anon ? (active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON)
-		    : (active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE);
+	unsigned i = (flags >> 5 & 1u) | (flags >> 9 & 6u) | (flags >> 11 & 8u);
+	return (enum lru_list)list_by_bits[i];
 }
 
 enum lru_list lru_list_of(uint16_t flags)
@@ -81,6 +87,35 @@ void lru_del(struct mm *mm, pfn_t pfn)
 	set_lru_flag(mm, &mm->zones[z], pfn, false);
 	v->nr_pages[l] -= 1ull << p->order;
 	v->nr_zone_pages[z][l] -= 1ull << p->order;
+}
+
+/* A rotation in place: the head's PF_LRU, zone and pageblock weight do not change, so only
+ * its links move and, when the list changes, its pages' counts. */
+void lru_move(struct mm *mm, pfn_t pfn, uint16_t flags, bool tail)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	uint16_t old = p->flags;
+	sim_assert2((old & PF_LRU) && !((old ^ flags) & (PF_BUDDY | PF_HEAD | PF_MOVABLE_OPS)));
+	enum lru_list from = list_of(old), to = list_of(flags);
+	struct lruvec *v = mm->nr_memcgs == 1 ? &mm->lruvec : page_lruvec(mm, p);
+	struct pfn_links a = page_links(mm->pages);
+	pfn_list_del(&v->lists[from], a, pfn);
+	p->flags = (uint16_t)(flags | PF_LRU);
+	pfn_list_add(&v->lists[to], a, pfn, tail);
+	if (from == to)
+		return;
+	unsigned z = lru_zone_idx(mm, pfn);
+	uint64_t nr = 1ull << p->order;
+	v->nr_pages[from] -= nr;
+	v->nr_pages[to] += nr;
+	v->nr_zone_pages[z][from] -= nr;
+	v->nr_zone_pages[z][to] += nr;
+	if (v != &mm->lruvec) { /* the node lruvec keeps the totals of the memcgs' */
+		mm->lruvec.nr_pages[from] -= nr;
+		mm->lruvec.nr_pages[to] += nr;
+		mm->lruvec.nr_zone_pages[z][from] -= nr;
+		mm->lruvec.nr_zone_pages[z][to] += nr;
+	}
 }
 
 /* Migration keeps the LRU position.  A page on the easily-reclaimable list is copied like

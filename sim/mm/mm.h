@@ -330,6 +330,10 @@ enum lru_list lru_list_of(uint16_t flags);
 void lru_add(struct mm *mm, pfn_t pfn, bool tail);
 void lru_del(struct mm *mm, pfn_t pfn);
 void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
+/* lru_del, flags = `flags`, lru_add(tail) in one step for a head on an LRU (the kernel's
+ * lru_move_tail, folio_activate): PF_LRU stays set, and flags may change only the bits
+ * that choose the list and the page's state, not PF_BUDDY / PF_HEAD / PF_MOVABLE_OPS. */
+void lru_move(struct mm *mm, pfn_t pfn, uint16_t flags, bool tail);
 
 /* ---- CMA policies (cma_policy.c registry, one cma_<name>.c per policy) ---------------- */
 

@@ -72,12 +72,11 @@ static void end_page_writeback(struct mm *mm, struct wb_device *dev, uint64_t id
 	 * the inactive tail, losing PG_active (reclaim activated it when it met it dirty). */
 	if (!(p->flags & PF_LRU) || (p->flags & (PF_UNEVICTABLE | PF_DIRTY)))
 		return;
-	lru_del(mm, pfn);
-	p->flags &= (uint16_t)~PF_ACTIVE;
+	uint16_t flags = (uint16_t)(p->flags & ~PF_ACTIVE);
 	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE &&
 	    mm->cfg->policy.ereclaimable.writeback_reclaim)
-		p->flags |= PF_EASY;
-	lru_add(mm, pfn, true);
+		flags |= PF_EASY;
+	lru_move(mm, pfn, flags, true);
 	count_vm_events(mm, VM_PGROTATED, nr);
 }
 
