@@ -217,6 +217,12 @@ bool compaction_restarting(const struct zone *z, int order)
 
 /* ---- skip bits and cached scanner positions ---------------------------------------- */
 
+/* pageblock_end_pfn(pfn) = ALIGN(pfn + 1, pageblock_nr_pages), at most the zone's end. */
+static pfn_t pfn_block_end_of(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
+{
+	return MIN(pb_end(mm, pfn), zone_present_end(cc->zone));
+}
+
 static void reset_cached_positions(const struct mm *mm, struct zone *z)
 {
 	z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = z->start_pfn;
@@ -255,12 +261,18 @@ static void set_pageblock_skip(const struct mm *mm, const struct compact_control
 		zone_pb(mm, cc->zone, pfn)->bits |= PB_SKIP;
 }
 
-/* update_cached_migrate: async and sync runs restart where the last one got to. */
-static void update_cached_migrate(const struct compact_control *cc, pfn_t pfn)
+/* update_cached_migrate (6.12): async and sync runs restart where the last one got to.
+ * The kernel stores pageblock_end_pfn(pfn), and its callers pass the end of the block just
+ * scanned: a pageblock boundary, so the next run starts one pageblock further on (the block
+ * after the scanned one is never looked at by the next run).  A position at or beyond the
+ * zone's end is stored as the end (the kernel's next compact_zone restarts at the zone
+ * start from either). */
+static void update_cached_migrate(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
 {
 	struct zone *z = cc->zone;
 	if (cc->no_set_skip_hint)
 		return;
+	pfn = pfn_block_end_of(mm, cc, pfn);
 	if (pfn > z->compact_cached_migrate_pfn[0])
 		z->compact_cached_migrate_pfn[0] = pfn;
 	if (cc->mode != MIGRATE_ASYNC && pfn > z->compact_cached_migrate_pfn[1])
@@ -730,7 +742,12 @@ static inline pfn_t order_block_end(pfn_t pfn, int order)
  *
  * A scan that starts at the pageblock's beginning marks it skip as soon as it isolates
  * something (test_and_set_skip: the next run, and the fast search, go elsewhere); one
- * that isolates nothing in the whole block marks it at the end. */
+ * that isolates nothing in the whole block marks it at the end.
+ *
+ * A batch stops at COMPACT_CLUSTER_MAX pages unless cc->finish_pageblock; a scan that
+ * reaches the block's end having isolated nothing, or finishing the block, moves the
+ * cached migrate pfn past it (6.12: "the block is marked for skipping if there were no
+ * pages isolated in the block or if the block is rescanned twice in a row"). */
 static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *cc, pfn_t low, pfn_t end)
 {
 	uint64_t nr_scanned = 0, nr_isolated = 0;
@@ -784,9 +801,7 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 		/* else: a pcp page or a page that belongs to no object, not isolatable */
 		pfn = next;
 		if (isolated) {
-			/* The kernel stops at COMPACT_CLUSTER_MAX pages (cc->nr_migratepages counts
-			 * pages); the array holds at most that many objects. */
-			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
+			if (cc->nr_migrate_pages_batch >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock)
 				break;
 			continue;
 		}
@@ -804,10 +819,10 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 	}
 	if (pfn > end)
 		pfn = end;
-	if (pfn == end && !nr_isolated) {
+	if (pfn == end && (!nr_isolated || cc->finish_pageblock)) {
 		if (valid_block && !skip_updated)
 			set_pageblock_skip(mm, cc, pb_start(mm, end - 1));
-		update_cached_migrate(cc, end);
+		update_cached_migrate(mm, cc, end);
 	}
 	cc->total_migrate_scanned += nr_scanned;
 	cc->nr_isolated += nr_isolated;
@@ -850,6 +865,8 @@ static pfn_t fast_find_migrateblock(struct mm *mm, struct compact_control *cc)
 	pfn_t pfn = cc->migrate_pfn;
 	if (cc->ignore_skip_hint || cc->no_set_skip_hint)
 		return pfn; /* the fast search relies on skip hints to avoid repeats */
+	if (cc->finish_pageblock)
+		return pfn; /* the current pageblock is to be finished first */
 	if (pfn != z->start_pfn && pfn != pb_start(mm, pfn))
 		return pfn; /* the continuation of a block's scan */
 	if (cc->order <= PAGE_ALLOC_COSTLY_ORDER)
@@ -910,7 +927,7 @@ static enum isolate_migrate_t isolate_migratepages(struct mm *mm, struct compact
 		    !isolation_suitable(mm, cc, block_start))
 			continue;
 		if (!suitable_migration_source(mm, cc, block_start)) {
-			update_cached_migrate(cc, block_end);
+			update_cached_migrate(mm, cc, block_end);
 			continue;
 		}
 		cc->migrate_pfn = isolate_migratepages_block(mm, cc, low, block_end);
@@ -1046,14 +1063,33 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			cc->whole_zone = true; /* compact_init_migrate_pfn */
 	}
 
+	/* As compact_zone in 6.12: last_migrated_pfn is the pageblock the last batch came from
+	 * (the kernel's 0 = none yet, PFN_NONE here: the model's zones may start at pfn 0,
+	 * where the kernel's sentinel would read as pageblock 0); until a batch is found, an
+	 * async run keeps the sync run's cached migrate pfn level with its own when they
+	 * started level (update_cached). */
+	pfn_t last_migrated_pfn = PFN_NONE;
+	bool update_cached = cc->mode == MIGRATE_ASYNC &&
+			     z->compact_cached_migrate_pfn[0] == z->compact_cached_migrate_pfn[1];
 	for (;;) {
 		ret = compact_finished(mm, cc);
 		if (ret == COMPACT_NO_SUITABLE_PAGE)
 			ret = COMPACT_CONTINUE;
 		if (ret != COMPACT_CONTINUE)
 			break;
-		if (isolate_migratepages(mm, cc) == ISOLATE_NONE)
+		/* A second batch from the block the last one came from finishes the block: its
+		 * pages were being allocated again before it was cleared, or some could not be
+		 * isolated; scanning it whole once marks it skip and moves on. */
+		cc->finish_pageblock = last_migrated_pfn != PFN_NONE &&
+				       pb_start(mm, last_migrated_pfn) == pb_start(mm, cc->migrate_pfn);
+rescan:
+		if (isolate_migratepages(mm, cc) == ISOLATE_NONE) {
+			if (update_cached)
+				z->compact_cached_migrate_pfn[1] = z->compact_cached_migrate_pfn[0];
 			continue; /* the scanner moved on by at least one block */
+		}
+		update_cached = false;
+		last_migrated_pfn = MAX(z->start_pfn, pb_start(mm, cc->migrate_pfn - 1));
 		struct migrate_result res = { 0 };
 		unsigned failed = migrate_pages(mm, cc->migratepages, cc->nr_migratepages, compaction_alloc,
 						NULL, cc, cc->mode, MR_COMPACTION, &res);
@@ -1066,6 +1102,15 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			ret = COMPACT_CONTENDED;
 			break;
 		}
+		/* Async and sync-light runs whose batch failed mid-pageblock scan the rest of the
+		 * pageblock at once (finish_pageblock, 6.12): more is isolated than the request
+		 * needs, but the block ends marked skip with the cached pfn past it, instead of
+		 * fast_find_migrateblock coming back to a half-scanned block. */
+		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
+		    !cc->finish_pageblock && cc->mode < MIGRATE_SYNC) {
+			cc->finish_pageblock = true;
+			goto rescan;
+		}
 		/* compaction_capture (6.18): a direct compaction's task catches the block of
 		 * cc->order its own frees merge into and stops at once, mid-pageblock (the
 		 * finish test waits for the pageblock's end).  The model's frees merge as they
@@ -1073,15 +1118,6 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		if (cc->direct_compaction && cc->order > 0 && res.nr_succeeded && suitable_page_free(mm, cc, true)) {
 			ret = COMPACT_SUCCESS;
 			break;
-		}
-		/* Async and sync-light give up on a pageblock once a page in it failed, and mark
-		 * it skip so the next run does not revisit it (finish_pageblock). */
-		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
-		    cc->mode < MIGRATE_SYNC) {
-			pfn_t end = pb_end(mm, cc->migrate_pfn);
-			set_pageblock_skip(mm, cc, pb_start(mm, cc->migrate_pfn));
-			cc->migrate_pfn = end;
-			update_cached_migrate(cc, end);
 		}
 	}
 	release_freepages(mm, cc);
