@@ -694,9 +694,12 @@ static bool can_isolate(const struct mm *mm, const struct compact_control *cc, c
 	 * anonymous pages; moving a page-cache page may need fs locks the requester holds. */
 	if (cc->nofs && !(p->flags & PF_SWAPBACKED))
 		return false;
-	if (cc->mode == MIGRATE_ASYNC) {
-		/* ISOLATE_ASYNC_MIGRATE: no writeback, no dirty file pages that would need
-		 * writing out (no migrate_folio). */
+	if (cc->mode != MIGRATE_SYNC) {
+		/* ISOLATE_ASYNC_MIGRATE, which isolate_migratepages (4.8+, 6.12) asks for in
+		 * every mode but MIGRATE_SYNC (sync-light too: kcompactd and the slow path's
+		 * retries): no writeback, no dirty file pages that would need writing out (no
+		 * migrate_folio).  Migration would refuse them with -EBUSY anyway; not
+		 * isolating them leaves them on the LRU and the pageblock's scan going on. */
 		if (p->flags & PF_WRITEBACK)
 			return false;
 		if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED) &&
