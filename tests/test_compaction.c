@@ -770,6 +770,47 @@ static void test_nofs_moves_only_anon(void)
 	CHECK(nofs_direct(GFP_HIGHUSER_MOVABLE) > 0);
 }
 
+/* reset_isolation_suitable (__reset_isolation_suitable, 6.12) on a 4096-page zone B0..B7,
+ * every block marked skip, all pages movable LRU objects except: B0 all free (one order-9
+ * block), B6's pfns 3072..3079 free (an order-3 block, a sampled pfn), B7's odd pfns free
+ * (order-0 blocks at odd pfns: never sampled, every 8th page from the block start).  The
+ * lower cursor visits B0..B3, the upper one B7..B4 (last pfns 4095, 3583, 3071, 2559) and
+ * they stop at 2048/2047.  Lower: B0 has no sampled LRU page and, before a source is found,
+ * free pages do not count: it stays skipped; B1 is the first source (cached migrate pfns
+ * and compact_init_migrate_pfn 512), B2 and B3 are cleared.  Upper: B7's sampled pages are
+ * all in use and a target is wanted first: it stays skipped; B6 (MOVABLE, sampled free
+ * page at 3072) is the first target: cached free pfn = its last pfn 3583, as the kernel's
+ * cursor holds it; B5 and B4 are cleared.  Without compact_blockskip_flush nothing
+ * changes; the flag is cleared by the reset. */
+static void test_reset_isolation_sampled(void)
+{
+	start_zone(4096);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	CHECK(mm.pages[512].flags & PF_LRU);
+	free_pfns(0, 512, 1);
+	free_pfns(3072, 3080, 1);
+	free_pfns(3585, 4096, 2);
+	for (int b = 0; b < 8; b++)
+		normal()->pageblocks[b].bits |= PB_SKIP;
+	compaction_kswapd_reset_skip(&mm);
+	for (int b = 0; b < 8; b++)
+		CHECK(normal()->pageblocks[b].bits & PB_SKIP);
+	mm.compact->compact_blockskip_flush[ZONE_NORMAL] = true;
+	compaction_kswapd_reset_skip(&mm);
+	static const bool kept[8] = { true, false, false, false, false, false, false, true };
+	for (int b = 0; b < 8; b++)
+		CHECK_EQ(!!(normal()->pageblocks[b].bits & PB_SKIP), kept[b]);
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[0], 512);
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[1], 512);
+	CHECK_EQ(mm.compact->init_migrate_pfn[ZONE_NORMAL], 512);
+	CHECK_EQ(normal()->compact_cached_free_pfn, 3583);
+	CHECK_EQ(mm.compact->init_free_pfn[ZONE_NORMAL], 3583);
+	CHECK(!mm.compact->compact_blockskip_flush[ZONE_NORMAL]);
+	check_all("reset sampled");
+	shutdown();
+}
+
 /* ---- triggers ---------------------------------------------------------------------- */
 
 /* kcompactd (an engine event at the wake-up's time, run here at once).  Order 0 is ignored.  A fragmented movable
@@ -1259,6 +1300,7 @@ int main(int argc, char **argv)
 	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);
+	RUN(test_reset_isolation_sampled);
 	RUN(test_kcompactd);
 	RUN(test_proactive);
 	RUN(test_threshold_defrag);

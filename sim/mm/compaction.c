@@ -237,8 +237,97 @@ void compaction_reset_zone_skip(struct mm *mm, struct zone *z)
 	for (size_t b = 0; b < nr_blocks; b++)
 		z->pageblocks[b].bits &= (uint8_t)~PB_SKIP;
 	reset_cached_positions(mm, z);
-	if (mm->compact)
+	if (mm->compact) {
 		mm->compact->compact_blockskip_flush[z->type] = false;
+		mm->compact->init_migrate_pfn[z->type] = z->start_pfn;
+		mm->compact->init_free_pfn[z->type] = zone_last_block(mm, z);
+	}
+}
+
+/* The size of what starts at pfn: a free block, an object, a per-cpu block, else a page. */
+static pfn_t frame_span(const struct mm *mm, pfn_t pfn)
+{
+	const struct page_frame *p = &mm->pages[pfn];
+	if ((p->flags & (PF_BUDDY | PF_HEAD)) || (p->xflags & PFX_PCP))
+		return (pfn_t)1 << p->order;
+	return 1;
+}
+
+/* __reset_isolation_pfn (5.1+, 6.12): may the skip bit of pfn's pageblock be cleared?  Not
+ * for a block filled by a compound page of pageblock order or more (pageblock_skip_
+ * persistent).  Otherwise every 2^PAGE_ALLOC_COSTLY_ORDER-th page of the block from its
+ * start is sampled: an LRU page (any page of an LRU folio) makes it a source, the first
+ * page of a free block (PageBuddy) a target.  check_target without check_source (the free
+ * side before it found a block) wants a MOVABLE block; with both, a block whose bit is
+ * already clear counts at once. */
+static bool reset_isolation_pfn(const struct mm *mm, struct zone *z, pfn_t pfn, bool check_source,
+				bool check_target)
+{
+	pfn_t start = MAX(pb_start(mm, pfn), z->start_pfn);
+	pfn_t end = MIN(pb_end(mm, pfn), zone_present_end(z));
+	struct pageblock *pb = zone_pb(mm, z, start);
+	const struct page_frame *first = &mm->pages[start];
+	if ((first->flags & PF_HEAD) && first->order >= mm->pageblock_order)
+		return false;
+	if (check_source && check_target && !(pb->bits & PB_SKIP))
+		return true;
+	if (!check_source && check_target && pb->mt != MIGRATE_MOVABLE)
+		return false;
+	pfn_t head = start;
+	for (pfn_t s = start; s < end; s += 1u << PAGE_ALLOC_COSTLY_ORDER) {
+		while (head + frame_span(mm, head) <= s)
+			head += frame_span(mm, head);
+		const struct page_frame *p = &mm->pages[head];
+		bool lru = (p->flags & (PF_HEAD | PF_LRU)) == (PF_HEAD | PF_LRU);
+		bool buddy = head == s && (p->flags & PF_BUDDY);
+		if ((check_source && lru) || (check_target && buddy)) {
+			pb->bits &= (uint8_t)~PB_SKIP;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* __reset_isolation_suitable (6.12), for a zone whose direct-compaction scanners met since
+ * the last reset (compact_blockskip_flush; nothing otherwise).  Two cursors walk the zone a
+ * pageblock at a time, up from its start and down from its end, until they meet: the
+ * lower one clears the skip bit of blocks with sampled LRU pages (and, once it found one,
+ * of blocks with sampled free pages too), the upper one of MOVABLE blocks with sampled
+ * free pages (and then LRU pages too).  The first block found from below becomes the
+ * cached migrate pfn and compact_init_migrate_pfn, the first found from above (its last
+ * pfn, as the kernel's cursor holds it) the cached free pfn and compact_init_free_pfn;
+ * with none found the caches are left where the cursors met.  Blocks whose sampled pages
+ * are neither keep their skip bits: free pages off the sampled pfns go unseen. */
+static void reset_isolation_suitable(struct mm *mm, struct zone *z)
+{
+	struct compact_state *cs = mm->compact;
+	if (!cs || !zone_populated(z) || !cs->compact_blockskip_flush[z->type])
+		return;
+	cs->compact_blockskip_flush[z->type] = false;
+	const pfn_t nr_pb = mm->pageblock_nr_pages;
+	pfn_t migrate_pfn = z->start_pfn, free_pfn = zone_present_end(z) - 1;
+	pfn_t reset_migrate = free_pfn, reset_free = migrate_pfn;
+	bool source_set = false, free_set = false;
+	for (; migrate_pfn < free_pfn; migrate_pfn += nr_pb, free_pfn -= MIN(free_pfn, nr_pb)) {
+		if (reset_isolation_pfn(mm, z, migrate_pfn, true, source_set) && migrate_pfn < reset_migrate) {
+			source_set = true;
+			reset_migrate = migrate_pfn;
+			cs->init_migrate_pfn[z->type] = reset_migrate;
+			z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = reset_migrate;
+		}
+		if (free_pfn >= z->start_pfn && reset_isolation_pfn(mm, z, free_pfn, free_set, true) &&
+		    free_pfn > reset_free) {
+			free_set = true;
+			reset_free = free_pfn;
+			cs->init_free_pfn[z->type] = reset_free;
+			z->compact_cached_free_pfn = reset_free;
+		}
+	}
+	if (reset_migrate >= reset_free) {
+		pfn_t zend = zone_present_end(z);
+		z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = MIN(migrate_pfn, zend);
+		z->compact_cached_free_pfn = MAX(MIN(free_pfn, zend - 1), z->start_pfn);
+	}
 }
 
 void compaction_kswapd_reset_skip(struct mm *mm)
@@ -246,8 +335,19 @@ void compaction_kswapd_reset_skip(struct mm *mm)
 	if (!mm->compact)
 		return;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (mm->compact->compact_blockskip_flush[i])
-			compaction_reset_zone_skip(mm, &mm->zones[i]);
+		reset_isolation_suitable(mm, &mm->zones[i]);
+}
+
+/* compact_init_migrate_pfn / compact_init_free_pfn: where the last reset found the first
+ * source and the last target block (the zone's ends before any). */
+static pfn_t init_migrate_pfn(const struct mm *mm, const struct zone *z)
+{
+	return mm->compact ? mm->compact->init_migrate_pfn[z->type] : z->start_pfn;
+}
+
+static pfn_t init_free_pfn(const struct mm *mm, const struct zone *z)
+{
+	return mm->compact ? mm->compact->init_free_pfn[z->type] : zone_last_block(mm, z);
 }
 
 static bool isolation_suitable(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
@@ -422,7 +522,7 @@ static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 	struct zone *z = cc->zone;
 	unsigned limit = MAX(1u, freelist_scan_limit(cc) >> 1);
 	bool scan_start = false;
-	if (cc->free_pfn >= zone_last_block(mm, z)) {
+	if (cc->free_pfn >= init_free_pfn(mm, z)) {
 		limit = (unsigned)(mm->pageblock_nr_pages >> 1);
 		scan_start = true;
 	}
@@ -1042,9 +1142,10 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		}
 	}
 	count_vm_event(mm, VM_MMSIM_COMPACT_RUNS);
-	/* At the deepest deferral, a zone that is finally compacted again starts clean. */
+	/* At the deepest deferral, a zone that is finally compacted again has its skip hints
+	 * reset, if its scanners met since the last reset (__reset_isolation_suitable). */
 	if (cc->order >= 0 && compaction_restarting(z, cc->order))
-		compaction_reset_zone_skip(mm, z);
+		reset_isolation_suitable(mm, z);
 
 	pfn_t zend = zone_present_end(z);
 	if (cc->whole_zone) {
@@ -1062,8 +1163,8 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			cc->migrate_pfn = z->start_pfn;
 			z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = z->start_pfn;
 		}
-		if (cc->migrate_pfn == z->start_pfn)
-			cc->whole_zone = true; /* compact_init_migrate_pfn */
+		if (cc->migrate_pfn <= init_migrate_pfn(mm, z))
+			cc->whole_zone = true;
 	}
 
 	/* As compact_zone in 6.12: last_migrated_pfn is the pageblock the last batch came from
@@ -1479,8 +1580,11 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 	mm->compact = cs;
 	cs->kcompactd_highest_zoneidx = mm->highest_populated;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (zone_populated(&mm->zones[i]))
+		if (zone_populated(&mm->zones[i])) {
 			reset_cached_positions(mm, &mm->zones[i]);
+			cs->init_migrate_pfn[i] = mm->zones[i].start_pfn;
+			cs->init_free_pfn[i] = zone_last_block(mm, &mm->zones[i]);
+		}
 	mm->hooks.direct_compact = direct_compact_hook;
 	if (mm->cfg->policy.compact_node_at_ns) {
 		unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
@@ -1521,10 +1625,8 @@ bool compaction_check(const struct mm *mm, char *msg, size_t msg_size)
 			if (z->compact_cached_migrate_pfn[s] < z->start_pfn || z->compact_cached_migrate_pfn[s] > zend)
 				FAIL("zone %s: cached migrate pfn %#x outside [%#x, %#x]", z->name,
 				     z->compact_cached_migrate_pfn[s], z->start_pfn, zend);
-		if (z->compact_cached_free_pfn < z->start_pfn || z->compact_cached_free_pfn >= zend ||
-		    !pb_aligned(mm, z->compact_cached_free_pfn))
-			FAIL("zone %s: cached free pfn %#x not a pageblock of the zone", z->name,
-			     z->compact_cached_free_pfn);
+		if (z->compact_cached_free_pfn < z->start_pfn || z->compact_cached_free_pfn >= zend)
+			FAIL("zone %s: cached free pfn %#x outside the zone", z->name, z->compact_cached_free_pfn);
 		if (z->compact_defer_shift > COMPACT_MAX_DEFER_SHIFT)
 			FAIL("zone %s: defer shift %u > %d", z->name, z->compact_defer_shift, COMPACT_MAX_DEFER_SHIFT);
 		if (z->compact_considered > 1u << z->compact_defer_shift)

@@ -119,6 +119,10 @@ struct compact_state {
 	enum zone_type kcompactd_highest_zoneidx;
 	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
 	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
+	/* compact_init_migrate_pfn / _free_pfn: the first source and last target block the
+	 * last reset_isolation_suitable found (a run starting at or below the first is a
+	 * whole-zone run; the free scanner starting at or above the last searches deeper). */
+	pfn_t init_migrate_pfn[MAX_NR_ZONES], init_free_pfn[MAX_NR_ZONES];
 	uint64_t kcompactd_work;
 	sim_ns_t kcompactd_busy_ns;     /* CPU time of kcompactd's compact_zone runs */
 	uint64_t nr_compact_runs[NR_COMPACT_RESULTS]; /* compact_zone outcomes */
@@ -155,8 +159,9 @@ bool compaction_restarting(const struct zone *z, int order);
 
 /* Clear every skip bit of the zone and reset its scanner caches (__reset_isolation_suitable). */
 void compaction_reset_zone_skip(struct mm *mm, struct zone *z);
-/* kswapd before it naps (reset_isolation_suitable): clear the skip bits of zones whose
- * direct-compaction scanners met since. */
+/* kswapd before it naps (reset_isolation_suitable, 6.12): for zones whose direct-compaction
+ * scanners met since the last reset, clear the skip bits of blocks whose sampled pages
+ * hold LRU or free pages, and restart the scanner caches at the first and last such. */
 void compaction_kswapd_reset_skip(struct mm *mm);
 
 /* ---- triggers --------------------------------------------------------------------- */
