@@ -242,9 +242,18 @@ static void test_deferral_in_slow_path(void)
 
 /* 2048-page zone = pageblocks B0..B3.  Fill with movable order-0 pages (ascending pfns),
  * free every odd pfn: each block holds 256 objects and 256 holes.  A whole-zone sync run
- * moves B0's objects into B3's holes and B1's into B2's; the scanners meet at the B1/B2
- * border.  So: every object ends at pfn >= 1024, exactly the objects that were below 1024
- * moved, and B0+B1 merge into one free order-10 block at pfn 0. */
+ * (compact_zone, 6.12): B0's first batch is 32 objects (0..62), the free scanner takes 32
+ * of B3's holes; the second batch comes from the same block, so it finishes B0
+ * (finish_pageblock): the other 224 objects at once, into B3's other 224 holes.  B1 the
+ * same way: 32 into B2 (the free scanner may still use B2: the migrate scanner is at 574,
+ * pageblock_end_pfn 1024), then the rest of B1, 224 objects, with the migrate scanner at
+ * 1024: the free scanner may only use blocks from pageblock_end_pfn(1024) = 1536 on, B3 is
+ * full, nothing is left on its list: -ENOMEM on the first object (1 failed, the rest put
+ * back), and the scanners have met (B2).  So 256 + 32 = 288 moved, B0 is one free order-9
+ * block, B1 keeps 224 objects.  compact_isolated = 256 + 32 + 224 sources + 288 targets =
+ * 800.  A second run moves nothing: B0 is empty; for B1's first batch the free scanner
+ * starts at B3, full, so (isolate_freepages, 6.12) its stride doubles to 2 and B2 is
+ * sampled at its even pfns only, all in use: no target, -ENOMEM, the scanners meet. */
 static void test_scanners_meet(void)
 {
 	start_zone(2048);
@@ -260,27 +269,24 @@ static void test_scanners_meet(void)
 		.highest_zoneidx = ZONE_NORMAL, .mode = MIGRATE_SYNC, .whole_zone = true, .ignore_skip_hint = true,
 	};
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_COMPLETE);
-	CHECK_EQ(cc.nr_migrated, nr_low);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], nr_low);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	CHECK_EQ(cc.nr_migrated, 288);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 288);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 1);
 	/* Scanners met by pageblock. */
 	CHECK((cc.free_pfn >> 9) <= (cc.migrate_pfn >> 9));
-	CHECK_EQ(normal()->free_area[10].nr_free, 1);
-	CHECK_EQ(normal()->free_area[10].free_list[MIGRATE_MOVABLE].head, 0);
-	bool all_high = true;
-	for (uint32_t i = 0; i < mm.objs.cap; i++)
-		if (mm.objs.slots[i].id != OBJ_EMPTY && mm.objs.slots[i].pfn < 1024)
-			all_high = false;
-	CHECK(all_high);
+	CHECK((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order == 9);
+	CHECK_EQ(normal()->free_area[10].nr_free, 0);
+	uint64_t nr_b1 = 0;
+	for (pfn_t pfn = 512; pfn < 1024; pfn++)
+		nr_b1 += (mm.pages[pfn].flags & PF_HEAD) != 0;
+	CHECK_EQ(nr_b1, 224);
 	/* Caches reset when the scanners met. */
 	CHECK_EQ(normal()->compact_cached_migrate_pfn[0], 0);
 	CHECK_EQ(normal()->compact_cached_free_pfn, 1536);
-	/* compact_isolated counts both sides: 512 sources + at least 512 target pages. */
-	CHECK(mm.vm_events[VM_COMPACT_ISOLATED] >= 1024);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_ISOLATED], 800);
 	check_all("scanners meet");
-	/* A second run finds nothing to do in the emptied half and terminates. */
 	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_COMPLETE);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], nr_low);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 288);
 	check_all("second run");
 	shutdown();
 }
@@ -380,10 +386,11 @@ static void test_unmovable_zone_terminates(void)
 	shutdown();
 }
 
-/* One pinned page in B0 (pfn 100) keeps B0 from becoming free: the rest of B0 and all of
- * B1 still move, B1 becomes a free order-9 block, but B0+B1 cannot merge to order 10.
- * The object is a file page (not anon), so it is isolated and fails after the retries:
- * one mmsim_migrate_fail_pinned page. */
+/* One pinned page in B0 (pfn 100) keeps B0 from becoming free: the rest of B0 still moves
+ * (its first batch of 32, then the other 224 at once as the block is finished: 223 move),
+ * into B3's holes, and B0 cannot become a free order-9 block.  (B1 then moves only in
+ * part: see test_scanners_meet.)  The object is a file page (not anon), so it is isolated
+ * and fails after the retries: one mmsim_migrate_fail_pinned page. */
 static void test_pinned_page_blocks_pageblock(void)
 {
 	start_zone(2048);
@@ -395,10 +402,12 @@ static void test_pinned_page_blocks_pageblock(void)
 	compaction_compact_node(&mm, NULL, ZONE_NORMAL, -1);
 	CHECK_EQ(obj_lookup(&mm.objs, pinned_id)->pfn, 100);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_PINNED], 1);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 511);
+	uint64_t moved_to_b3 = 0;
+	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
+		moved_to_b3 += pfn != 100 && obj_lookup(&mm.objs, id_at[pfn])->pfn >= 1536;
+	CHECK_EQ(moved_to_b3, 255);
 	CHECK(!((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order >= 9));
-	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
-	CHECK_EQ(normal()->free_area[10].nr_free, 0);
+	CHECK_EQ(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 0);
 	check_all("pinned");
 	shutdown();
 
@@ -502,11 +511,16 @@ static void test_fast_isolate_rotates(void)
 /* Async direct compaction gives up on an order-aligned block at its first page that
  * cannot be isolated (isolate_migratepages_block's skip_on_failure, 6.12).  8192 pages,
  * all in use but the odd pfns of B8..B15; the anon page at 100 is pinned.  Order 9: the
- * fast search finds no free block of order 3..8 (nothing looked at).  B0: 0..95 in three
- * batches of 32, then 96..99 isolated and 100 fails: 96..99 are put back and the scan
- * jumps to 512 (101 pfns scanned in B0).  At 512 the fast search looks at B0's new free
- * blocks 0/6 and 64/5 (2 entries, both in a block marked skip).  B1: 512 objects moved,
- * B1 is free: SUCCESS.  migrate_scanned 101 + 2 + 512 = 615, pgmigrate_success 96 + 512. */
+ * fast search finds no free block of order 3..8 (nothing looked at).  B0: 0..31 move in
+ * a batch of 32; the next batch comes from the same pageblock, so it finishes B0
+ * (finish_pageblock, compact_zone in 6.12): 32..99 isolated, 100 fails, 32..99 are put
+ * back and the scan jumps to 512 (32 + 69 pfns scanned in B0), the cached migrate pfn
+ * moving past B0.  At 512 the fast search looks at B0's new free block 0/5 (1 entry, in a
+ * block marked skip).  B1: 32, then the other 480 at once; B1 is free: SUCCESS.
+ * migrate_scanned 101 + 1 + 512 = 614, pgmigrate_success 32 + 512 = 544.  Each finished
+ * block moves the async cached migrate pfn to pageblock_end_pfn(its end) (update_cached_
+ * migrate, 6.12: one block further on): 1024 after B0, 1536 after B1; the sync one stays
+ * at the zone start. */
 static void test_async_skip_on_failure(void)
 {
 	start_upper_targets();
@@ -514,9 +528,13 @@ static void test_async_skip_on_failure(void)
 	CHECK(mm_pin(&mm, id_at[100], 0));
 	struct compact_control cc = direct_async_cc(9);
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
-	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 615);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 608);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 614);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 544);
+	CHECK_EQ(obj_lookup(&mm.objs, id_at[32])->pfn, 32);
 	CHECK_EQ(obj_lookup(&mm.objs, id_at[96])->pfn, 96);
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[0], 1536);
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[1], 0);
+	CHECK(normal()->pageblocks[0].bits & PB_SKIP);
 	CHECK_EQ(obj_lookup(&mm.objs, id_at[101])->pfn, 101);
 	CHECK((mm.pages[512].flags & PF_BUDDY) && mm.pages[512].order == 9);
 	mm_unpin(&mm, id_at[100]);
@@ -639,12 +657,16 @@ static void test_free_scanner_stride(void)
 
 /* B0's 256 objects are under writeback.  B3 is free but for its page 2046, so its free
  * blocks are 1536/8, 1792/7, 1920/6, 1984/5, 2016/4, 2032/3, 2040/2, 2044/1, 2047/0.
- * Async: B0 is not isolated (ISOLATE_ASYNC_MIGRATE), it stays and nothing fails.  The free
- * scanner samples every 32nd page of a block (all even, all in use in a block with only
- * its odd pages free) and so finds B3's blocks of orders 8..4 (496 pages; after 2016/4 it
- * steps past the block's end) before it reaches B2, where the migrate scanner is: B1's 256
- * and 240 of B2's objects move (B1 = 256, B2 = 240 of them: 496).  Sync-light: B0 isolated,
- * all 256 fail with -EBUSY (writeback).  MIGRATE_SYNC: they move, into B2's holes. */
+ * Async: B0 is not isolated (ISOLATE_ASYNC_MIGRATE), it stays and nothing fails.  B1's
+ * first batch of 32 makes the free scanner isolate 1536/8 (256 pages); the batch from the
+ * same block finishes B1 (finish_pageblock, 6.12): its other 224 objects take the rest of
+ * that block.  B2 the same way: 32 objects, the free scanner isolates 1792/7 (128 pages),
+ * then the other 224 with the migrate scanner at 1536: the free scanner may not go below
+ * pageblock_end_pfn(1536) = 2048, so only the 96 pages still isolated are used and the
+ * batch ends with -ENOMEM: 256 + 32 + 96 = 384 moved.  Sync-light: B0 is not isolated
+ * either (ISOLATE_ASYNC_MIGRATE is every mode but MIGRATE_SYNC, 4.8+), so nothing fails;
+ * B2's 128 objects left: 32 into 1920/6, then the rest with the 32 still isolated: 64
+ * more (448).  MIGRATE_SYNC: B0's 256 move (704), still no -EBUSY. */
 static void test_writeback_moves_only_in_sync(void)
 {
 	start_zone(2048);
@@ -664,17 +686,22 @@ static void test_writeback_moves_only_in_sync(void)
 			break;
 		}
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 0);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 496); /* B1 256 + B2 240 */
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 384); /* B1 256 + B2 32 + 96 */
 	check_all("async");
 
 	run_cc(-1, MIGRATE_SYNC_LIGHT, true);
-	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 496);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 0);
+	for (pfn_t pfn = 0; pfn < 512; pfn += 2)
+		if (obj_lookup(&mm.objs, id_at[pfn])->pfn != pfn) {
+			CHECK(!"writeback page moved in sync-light mode");
+			break;
+		}
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 448);
 	check_all("sync-light");
 
 	run_cc(-1, MIGRATE_SYNC, true);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 752);
-	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 256);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 704);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_WRITEBACK], 0);
 	for (pfn_t pfn = 0; pfn < 512; pfn += 2) {
 		struct obj_slot *s = obj_lookup(&mm.objs, id_at[pfn]);
 		if (s->pfn < 1024 || !(mm.pages[s->pfn].flags & PF_WRITEBACK)) {
@@ -692,13 +719,14 @@ static void test_writeback_moves_only_in_sync(void)
  * use in the low half and 512 in the high half, 1024 free order-0 pages.
  *   - page cache (GFP_HIGHUSER_MOVABLE): whole-zone sync compaction with nofs isolates
  *     nothing: COMPACT_COMPLETE, nothing migrated, nothing failed (never isolated).
- *     Without nofs the same run moves the low half's 512 pages.
- *   - anon (__GFP_ZERO, PF_SWAPBACKED): with nofs the low half's 512 pages move.
+ *     Without nofs the same run moves 288 pages and ends with one -ENOMEM failure, as
+ *     test_scanners_meet derives.
+ *   - anon (__GFP_ZERO, PF_SWAPBACKED): with nofs the same 288 move.
  *   - Through try_to_compact_pages: a GFP_NOFS order-4 request at SYNC_FULL over page
  *     cache (suitable: 1024 free > low + 2 << 4, fragmentation index
  *     1000 - (1000 + 1024000/16)/1024 = 937 > 500) isolates nothing: no page moves; with
  *     __GFP_FS the same request moves pages. */
-static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated)
+static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated, uint64_t expect_failed)
 {
 	start_zone(2048);
 	boot();
@@ -711,7 +739,7 @@ static void nofs_run(gfp_t fill_gfp, bool nofs, uint64_t expect_migrated)
 	};
 	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_COMPLETE);
 	CHECK_EQ(cc.nr_migrated, expect_migrated);
-	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], expect_failed);
 	check_all("nofs");
 	shutdown();
 }
@@ -735,11 +763,52 @@ static uint64_t nofs_direct(gfp_t gfp)
 
 static void test_nofs_moves_only_anon(void)
 {
-	nofs_run(GFP_HIGHUSER_MOVABLE, true, 0);
-	nofs_run(GFP_HIGHUSER_MOVABLE, false, 512);
-	nofs_run(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, true, 512);
+	nofs_run(GFP_HIGHUSER_MOVABLE, true, 0, 0);
+	nofs_run(GFP_HIGHUSER_MOVABLE, false, 288, 1);
+	nofs_run(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, true, 288, 1);
 	CHECK_EQ(nofs_direct(GFP_NOFS | __GFP_HIGHMEM | __GFP_MOVABLE), 0);
 	CHECK(nofs_direct(GFP_HIGHUSER_MOVABLE) > 0);
+}
+
+/* reset_isolation_suitable (__reset_isolation_suitable, 6.12) on a 4096-page zone B0..B7,
+ * every block marked skip, all pages movable LRU objects except: B0 all free (one order-9
+ * block), B6's pfns 3072..3079 free (an order-3 block, a sampled pfn), B7's odd pfns free
+ * (order-0 blocks at odd pfns: never sampled, every 8th page from the block start).  The
+ * lower cursor visits B0..B3, the upper one B7..B4 (last pfns 4095, 3583, 3071, 2559) and
+ * they stop at 2048/2047.  Lower: B0 has no sampled LRU page and, before a source is found,
+ * free pages do not count: it stays skipped; B1 is the first source (cached migrate pfns
+ * and compact_init_migrate_pfn 512), B2 and B3 are cleared.  Upper: B7's sampled pages are
+ * all in use and a target is wanted first: it stays skipped; B6 (MOVABLE, sampled free
+ * page at 3072) is the first target: cached free pfn = its last pfn 3583, as the kernel's
+ * cursor holds it; B5 and B4 are cleared.  Without compact_blockskip_flush nothing
+ * changes; the flag is cleared by the reset. */
+static void test_reset_isolation_sampled(void)
+{
+	start_zone(4096);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	CHECK(mm.pages[512].flags & PF_LRU);
+	free_pfns(0, 512, 1);
+	free_pfns(3072, 3080, 1);
+	free_pfns(3585, 4096, 2);
+	for (int b = 0; b < 8; b++)
+		normal()->pageblocks[b].bits |= PB_SKIP;
+	compaction_kswapd_reset_skip(&mm);
+	for (int b = 0; b < 8; b++)
+		CHECK(normal()->pageblocks[b].bits & PB_SKIP);
+	mm.compact->compact_blockskip_flush[ZONE_NORMAL] = true;
+	compaction_kswapd_reset_skip(&mm);
+	static const bool kept[8] = { true, false, false, false, false, false, false, true };
+	for (int b = 0; b < 8; b++)
+		CHECK_EQ(!!(normal()->pageblocks[b].bits & PB_SKIP), kept[b]);
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[0], 512);
+	CHECK_EQ(normal()->compact_cached_migrate_pfn[1], 512);
+	CHECK_EQ(mm.compact->init_migrate_pfn[ZONE_NORMAL], 512);
+	CHECK_EQ(normal()->compact_cached_free_pfn, 3583);
+	CHECK_EQ(mm.compact->init_free_pfn[ZONE_NORMAL], 3583);
+	CHECK(!mm.compact->compact_blockskip_flush[ZONE_NORMAL]);
+	check_all("reset sampled");
+	shutdown();
 }
 
 /* ---- triggers ---------------------------------------------------------------------- */
@@ -793,8 +862,12 @@ static void test_proactive(void)
 	shutdown();
 }
 
-/* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone has 0; one
- * check compacts until it has at least 3 (the zone's 2048 free pages allow 4). */
+/* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone has 0: the
+ * odd pfns of B0..B3 free, and B4..B7 free but for their first page (so no free block of
+ * order 9 anywhere, and the free scanner's targets are found on the free lists whatever
+ * its stride).  One check compacts B0, B1 and B2 (each a batch of 32 and then the rest of
+ * the block, into B4..B7's free blocks) and stops at B2's end with 3 free order-9 blocks:
+ * SUCCESS, no deferral. */
 static void test_threshold_defrag(void)
 {
 	start_zone(4096);
@@ -802,10 +875,17 @@ static void test_threshold_defrag(void)
 	cfg.policy.defrag_thresholds[9] = 3;
 	boot();
 	fill(GFP_HIGHUSER_MOVABLE, 1);
-	free_odd_pfns();
+	free_pfns(1, 2048, 2);
+	for (pfn_t pfn = 2048; pfn < 4096; pfn++)
+		if (pfn % 512)
+			free_pfns(pfn, pfn + 1, 1);
+	CHECK_EQ(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 0);
 	compaction_periodic(&mm);
 	uint64_t blocks9 = normal()->free_area[9].nr_free + 2 * normal()->free_area[10].nr_free;
-	CHECK(blocks9 >= 3);
+	CHECK_EQ(blocks9, 3);
+	CHECK((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order == 10); /* B0 + B1 */
+	CHECK((mm.pages[1024].flags & PF_BUDDY) && mm.pages[1024].order == 9);
+	CHECK_EQ(normal()->compact_defer_shift, 0);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_DEFRAG_RUNS], 1);
 	/* Target met: the next check does nothing. */
 	compaction_periodic(&mm);
@@ -1220,6 +1300,7 @@ int main(int argc, char **argv)
 	RUN(test_free_scanner_stride);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);
+	RUN(test_reset_isolation_sampled);
 	RUN(test_kcompactd);
 	RUN(test_proactive);
 	RUN(test_threshold_defrag);

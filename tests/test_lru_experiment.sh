@@ -6,7 +6,7 @@
 #     swap-ins (classic swaps back in since anon refault activations deactivate active anon
 #     pages; the page reports fewer on every seed), the work done sooner
 #     (configs/lru/ereclaimable.md);
-#   slow device: ereclaimable meets >10x more easy-list pages it must leave (dirty or under
+#   slow device: ereclaimable meets >10x more easy-list pages it must leave (on most seeds; dirty or under
 #     writeback) than on the fast device, and kswapd scans >5x more than under classic
 #     (Mel Gorman's first caveat); its stalls are missed, not announced, by the
 #     free + easily-reclaimable level at the default threshold, while a threshold of an
@@ -37,7 +37,7 @@ run() { # NAME SEED ARGS...
 	# shellcheck disable=SC2068
 	"$MMSIM" run "$cfg" --seed "$seed" $@ -o "$out/$name-$seed" >/dev/null
 }
-stalled=0
+stalled=0 left_behind=0
 for seed in 11 12 13; do
 	for p in classic ereclaimable; do
 		run "$p-fast" $seed --set policy.reclaim=$p
@@ -70,7 +70,7 @@ for seed in 11 12 13; do
 	check "seed $seed: ereclaimable refaults the hot set at most half as often as classic" [ $((2 * rf_e)) -le "$rf_c" ]
 	check "seed $seed: ereclaimable swaps in less often than classic" [ "$si_e" -lt "$si_c" ]
 	check "seed $seed: ereclaimable finishes sooner than classic (free hints)" [ "$el_e" -lt "$el_c" ]
-	check "seed $seed: slow device: >10x the easy-list pages left behind" [ "$rs_es" -gt $((10 * (rs_e + 1))) ]
+	[ "$rs_es" -gt $((10 * (rs_e + 1))) ] && left_behind=$((left_behind + 1))
 	check "seed $seed: slow device: kswapd scans >5x more than classic" [ "$sk_es" -gt $((5 * sk_cs)) ]
 	if [ $((miss + warned)) -gt 0 ]; then
 		stalled=$((stalled + 1))
@@ -83,4 +83,5 @@ for seed in 11 12 13; do
 	check "seed $seed: read-heavy: cflru at most 5% slower than classic" [ $((100 * elr_f)) -le $((105 * elr_c)) ]
 done
 check "slow device: at least two of the three seeds stall ($stalled)" [ "$stalled" -ge 2 ]
+check "slow device: >10x the easy-list pages left behind on most seeds ($left_behind of 3)" [ "$left_behind" -ge 2 ]
 checks_done

@@ -217,6 +217,12 @@ bool compaction_restarting(const struct zone *z, int order)
 
 /* ---- skip bits and cached scanner positions ---------------------------------------- */
 
+/* pageblock_end_pfn(pfn) = ALIGN(pfn + 1, pageblock_nr_pages), at most the zone's end. */
+static pfn_t pfn_block_end_of(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
+{
+	return MIN(pb_end(mm, pfn), zone_present_end(cc->zone));
+}
+
 static void reset_cached_positions(const struct mm *mm, struct zone *z)
 {
 	z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = z->start_pfn;
@@ -231,8 +237,97 @@ void compaction_reset_zone_skip(struct mm *mm, struct zone *z)
 	for (size_t b = 0; b < nr_blocks; b++)
 		z->pageblocks[b].bits &= (uint8_t)~PB_SKIP;
 	reset_cached_positions(mm, z);
-	if (mm->compact)
+	if (mm->compact) {
 		mm->compact->compact_blockskip_flush[z->type] = false;
+		mm->compact->init_migrate_pfn[z->type] = z->start_pfn;
+		mm->compact->init_free_pfn[z->type] = zone_last_block(mm, z);
+	}
+}
+
+/* The size of what starts at pfn: a free block, an object, a per-cpu block, else a page. */
+static pfn_t frame_span(const struct mm *mm, pfn_t pfn)
+{
+	const struct page_frame *p = &mm->pages[pfn];
+	if ((p->flags & (PF_BUDDY | PF_HEAD)) || (p->xflags & PFX_PCP))
+		return (pfn_t)1 << p->order;
+	return 1;
+}
+
+/* __reset_isolation_pfn (5.1+, 6.12): may the skip bit of pfn's pageblock be cleared?  Not
+ * for a block filled by a compound page of pageblock order or more (pageblock_skip_
+ * persistent).  Otherwise every 2^PAGE_ALLOC_COSTLY_ORDER-th page of the block from its
+ * start is sampled: an LRU page (any page of an LRU folio) makes it a source, the first
+ * page of a free block (PageBuddy) a target.  check_target without check_source (the free
+ * side before it found a block) wants a MOVABLE block; with both, a block whose bit is
+ * already clear counts at once. */
+static bool reset_isolation_pfn(const struct mm *mm, struct zone *z, pfn_t pfn, bool check_source,
+				bool check_target)
+{
+	pfn_t start = MAX(pb_start(mm, pfn), z->start_pfn);
+	pfn_t end = MIN(pb_end(mm, pfn), zone_present_end(z));
+	struct pageblock *pb = zone_pb(mm, z, start);
+	const struct page_frame *first = &mm->pages[start];
+	if ((first->flags & PF_HEAD) && first->order >= mm->pageblock_order)
+		return false;
+	if (check_source && check_target && !(pb->bits & PB_SKIP))
+		return true;
+	if (!check_source && check_target && pb->mt != MIGRATE_MOVABLE)
+		return false;
+	pfn_t head = start;
+	for (pfn_t s = start; s < end; s += 1u << PAGE_ALLOC_COSTLY_ORDER) {
+		while (head + frame_span(mm, head) <= s)
+			head += frame_span(mm, head);
+		const struct page_frame *p = &mm->pages[head];
+		bool lru = (p->flags & (PF_HEAD | PF_LRU)) == (PF_HEAD | PF_LRU);
+		bool buddy = head == s && (p->flags & PF_BUDDY);
+		if ((check_source && lru) || (check_target && buddy)) {
+			pb->bits &= (uint8_t)~PB_SKIP;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* __reset_isolation_suitable (6.12), for a zone whose direct-compaction scanners met since
+ * the last reset (compact_blockskip_flush; nothing otherwise).  Two cursors walk the zone a
+ * pageblock at a time, up from its start and down from its end, until they meet: the
+ * lower one clears the skip bit of blocks with sampled LRU pages (and, once it found one,
+ * of blocks with sampled free pages too), the upper one of MOVABLE blocks with sampled
+ * free pages (and then LRU pages too).  The first block found from below becomes the
+ * cached migrate pfn and compact_init_migrate_pfn, the first found from above (its last
+ * pfn, as the kernel's cursor holds it) the cached free pfn and compact_init_free_pfn;
+ * with none found the caches are left where the cursors met.  Blocks whose sampled pages
+ * are neither keep their skip bits: free pages off the sampled pfns go unseen. */
+static void reset_isolation_suitable(struct mm *mm, struct zone *z)
+{
+	struct compact_state *cs = mm->compact;
+	if (!cs || !zone_populated(z) || !cs->compact_blockskip_flush[z->type])
+		return;
+	cs->compact_blockskip_flush[z->type] = false;
+	const pfn_t nr_pb = mm->pageblock_nr_pages;
+	pfn_t migrate_pfn = z->start_pfn, free_pfn = zone_present_end(z) - 1;
+	pfn_t reset_migrate = free_pfn, reset_free = migrate_pfn;
+	bool source_set = false, free_set = false;
+	for (; migrate_pfn < free_pfn; migrate_pfn += nr_pb, free_pfn -= MIN(free_pfn, nr_pb)) {
+		if (reset_isolation_pfn(mm, z, migrate_pfn, true, source_set) && migrate_pfn < reset_migrate) {
+			source_set = true;
+			reset_migrate = migrate_pfn;
+			cs->init_migrate_pfn[z->type] = reset_migrate;
+			z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = reset_migrate;
+		}
+		if (free_pfn >= z->start_pfn && reset_isolation_pfn(mm, z, free_pfn, free_set, true) &&
+		    free_pfn > reset_free) {
+			free_set = true;
+			reset_free = free_pfn;
+			cs->init_free_pfn[z->type] = reset_free;
+			z->compact_cached_free_pfn = reset_free;
+		}
+	}
+	if (reset_migrate >= reset_free) {
+		pfn_t zend = zone_present_end(z);
+		z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = MIN(migrate_pfn, zend);
+		z->compact_cached_free_pfn = MAX(MIN(free_pfn, zend - 1), z->start_pfn);
+	}
 }
 
 void compaction_kswapd_reset_skip(struct mm *mm)
@@ -240,8 +335,19 @@ void compaction_kswapd_reset_skip(struct mm *mm)
 	if (!mm->compact)
 		return;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (mm->compact->compact_blockskip_flush[i])
-			compaction_reset_zone_skip(mm, &mm->zones[i]);
+		reset_isolation_suitable(mm, &mm->zones[i]);
+}
+
+/* compact_init_migrate_pfn / compact_init_free_pfn: where the last reset found the first
+ * source and the last target block (the zone's ends before any). */
+static pfn_t init_migrate_pfn(const struct mm *mm, const struct zone *z)
+{
+	return mm->compact ? mm->compact->init_migrate_pfn[z->type] : z->start_pfn;
+}
+
+static pfn_t init_free_pfn(const struct mm *mm, const struct zone *z)
+{
+	return mm->compact ? mm->compact->init_free_pfn[z->type] : zone_last_block(mm, z);
 }
 
 static bool isolation_suitable(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
@@ -255,12 +361,18 @@ static void set_pageblock_skip(const struct mm *mm, const struct compact_control
 		zone_pb(mm, cc->zone, pfn)->bits |= PB_SKIP;
 }
 
-/* update_cached_migrate: async and sync runs restart where the last one got to. */
-static void update_cached_migrate(const struct compact_control *cc, pfn_t pfn)
+/* update_cached_migrate (6.12): async and sync runs restart where the last one got to.
+ * The kernel stores pageblock_end_pfn(pfn), and its callers pass the end of the block just
+ * scanned: a pageblock boundary, so the next run starts one pageblock further on (the block
+ * after the scanned one is never looked at by the next run).  A position at or beyond the
+ * zone's end is stored as the end (the kernel's next compact_zone restarts at the zone
+ * start from either). */
+static void update_cached_migrate(const struct mm *mm, const struct compact_control *cc, pfn_t pfn)
 {
 	struct zone *z = cc->zone;
 	if (cc->no_set_skip_hint)
 		return;
+	pfn = pfn_block_end_of(mm, cc, pfn);
 	if (pfn > z->compact_cached_migrate_pfn[0])
 		z->compact_cached_migrate_pfn[0] = pfn;
 	if (cc->mode != MIGRATE_ASYNC && pfn > z->compact_cached_migrate_pfn[1])
@@ -410,7 +522,7 @@ static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 	struct zone *z = cc->zone;
 	unsigned limit = MAX(1u, freelist_scan_limit(cc) >> 1);
 	bool scan_start = false;
-	if (cc->free_pfn >= zone_last_block(mm, z)) {
+	if (cc->free_pfn >= init_free_pfn(mm, z)) {
 		limit = (unsigned)(mm->pageblock_nr_pages >> 1);
 		scan_start = true;
 	}
@@ -682,9 +794,12 @@ static bool can_isolate(const struct mm *mm, const struct compact_control *cc, c
 	 * anonymous pages; moving a page-cache page may need fs locks the requester holds. */
 	if (cc->nofs && !(p->flags & PF_SWAPBACKED))
 		return false;
-	if (cc->mode == MIGRATE_ASYNC) {
-		/* ISOLATE_ASYNC_MIGRATE: no writeback, no dirty file pages that would need
-		 * writing out (no migrate_folio). */
+	if (cc->mode != MIGRATE_SYNC) {
+		/* ISOLATE_ASYNC_MIGRATE, which isolate_migratepages (4.8+, 6.12) asks for in
+		 * every mode but MIGRATE_SYNC (sync-light too: kcompactd and the slow path's
+		 * retries): no writeback, no dirty file pages that would need writing out (no
+		 * migrate_folio).  Migration would refuse them with -EBUSY anyway; not
+		 * isolating them leaves them on the LRU and the pageblock's scan going on. */
 		if (p->flags & PF_WRITEBACK)
 			return false;
 		if ((p->flags & PF_DIRTY) && !(p->flags & PF_SWAPBACKED) &&
@@ -730,7 +845,12 @@ static inline pfn_t order_block_end(pfn_t pfn, int order)
  *
  * A scan that starts at the pageblock's beginning marks it skip as soon as it isolates
  * something (test_and_set_skip: the next run, and the fast search, go elsewhere); one
- * that isolates nothing in the whole block marks it at the end. */
+ * that isolates nothing in the whole block marks it at the end.
+ *
+ * A batch stops at COMPACT_CLUSTER_MAX pages unless cc->finish_pageblock; a scan that
+ * reaches the block's end having isolated nothing, or finishing the block, moves the
+ * cached migrate pfn past it (6.12: "the block is marked for skipping if there were no
+ * pages isolated in the block or if the block is rescanned twice in a row"). */
 static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *cc, pfn_t low, pfn_t end)
 {
 	uint64_t nr_scanned = 0, nr_isolated = 0;
@@ -784,9 +904,7 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 		/* else: a pcp page or a page that belongs to no object, not isolatable */
 		pfn = next;
 		if (isolated) {
-			/* The kernel stops at COMPACT_CLUSTER_MAX pages (cc->nr_migratepages counts
-			 * pages); the array holds at most that many objects. */
-			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX)
+			if (cc->nr_migrate_pages_batch >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock)
 				break;
 			continue;
 		}
@@ -804,10 +922,10 @@ static pfn_t isolate_migratepages_block(struct mm *mm, struct compact_control *c
 	}
 	if (pfn > end)
 		pfn = end;
-	if (pfn == end && !nr_isolated) {
+	if (pfn == end && (!nr_isolated || cc->finish_pageblock)) {
 		if (valid_block && !skip_updated)
 			set_pageblock_skip(mm, cc, pb_start(mm, end - 1));
-		update_cached_migrate(cc, end);
+		update_cached_migrate(mm, cc, end);
 	}
 	cc->total_migrate_scanned += nr_scanned;
 	cc->nr_isolated += nr_isolated;
@@ -850,6 +968,8 @@ static pfn_t fast_find_migrateblock(struct mm *mm, struct compact_control *cc)
 	pfn_t pfn = cc->migrate_pfn;
 	if (cc->ignore_skip_hint || cc->no_set_skip_hint)
 		return pfn; /* the fast search relies on skip hints to avoid repeats */
+	if (cc->finish_pageblock)
+		return pfn; /* the current pageblock is to be finished first */
 	if (pfn != z->start_pfn && pfn != pb_start(mm, pfn))
 		return pfn; /* the continuation of a block's scan */
 	if (cc->order <= PAGE_ALLOC_COSTLY_ORDER)
@@ -910,7 +1030,7 @@ static enum isolate_migrate_t isolate_migratepages(struct mm *mm, struct compact
 		    !isolation_suitable(mm, cc, block_start))
 			continue;
 		if (!suitable_migration_source(mm, cc, block_start)) {
-			update_cached_migrate(cc, block_end);
+			update_cached_migrate(mm, cc, block_end);
 			continue;
 		}
 		cc->migrate_pfn = isolate_migratepages_block(mm, cc, low, block_end);
@@ -1022,9 +1142,10 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		}
 	}
 	count_vm_event(mm, VM_MMSIM_COMPACT_RUNS);
-	/* At the deepest deferral, a zone that is finally compacted again starts clean. */
+	/* At the deepest deferral, a zone that is finally compacted again has its skip hints
+	 * reset, if its scanners met since the last reset (__reset_isolation_suitable). */
 	if (cc->order >= 0 && compaction_restarting(z, cc->order))
-		compaction_reset_zone_skip(mm, z);
+		reset_isolation_suitable(mm, z);
 
 	pfn_t zend = zone_present_end(z);
 	if (cc->whole_zone) {
@@ -1042,18 +1163,37 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			cc->migrate_pfn = z->start_pfn;
 			z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = z->start_pfn;
 		}
-		if (cc->migrate_pfn == z->start_pfn)
-			cc->whole_zone = true; /* compact_init_migrate_pfn */
+		if (cc->migrate_pfn <= init_migrate_pfn(mm, z))
+			cc->whole_zone = true;
 	}
 
+	/* As compact_zone in 6.12: last_migrated_pfn is the pageblock the last batch came from
+	 * (the kernel's 0 = none yet, PFN_NONE here: the model's zones may start at pfn 0,
+	 * where the kernel's sentinel would read as pageblock 0); until a batch is found, an
+	 * async run keeps the sync run's cached migrate pfn level with its own when they
+	 * started level (update_cached). */
+	pfn_t last_migrated_pfn = PFN_NONE;
+	bool update_cached = cc->mode == MIGRATE_ASYNC &&
+			     z->compact_cached_migrate_pfn[0] == z->compact_cached_migrate_pfn[1];
 	for (;;) {
 		ret = compact_finished(mm, cc);
 		if (ret == COMPACT_NO_SUITABLE_PAGE)
 			ret = COMPACT_CONTINUE;
 		if (ret != COMPACT_CONTINUE)
 			break;
-		if (isolate_migratepages(mm, cc) == ISOLATE_NONE)
+		/* A second batch from the block the last one came from finishes the block: its
+		 * pages were being allocated again before it was cleared, or some could not be
+		 * isolated; scanning it whole once marks it skip and moves on. */
+		cc->finish_pageblock = last_migrated_pfn != PFN_NONE &&
+				       pb_start(mm, last_migrated_pfn) == pb_start(mm, cc->migrate_pfn);
+rescan:
+		if (isolate_migratepages(mm, cc) == ISOLATE_NONE) {
+			if (update_cached)
+				z->compact_cached_migrate_pfn[1] = z->compact_cached_migrate_pfn[0];
 			continue; /* the scanner moved on by at least one block */
+		}
+		update_cached = false;
+		last_migrated_pfn = MAX(z->start_pfn, pb_start(mm, cc->migrate_pfn - 1));
 		struct migrate_result res = { 0 };
 		unsigned failed = migrate_pages(mm, cc->migratepages, cc->nr_migratepages, compaction_alloc,
 						NULL, cc, cc->mode, MR_COMPACTION, &res);
@@ -1066,6 +1206,15 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 			ret = COMPACT_CONTENDED;
 			break;
 		}
+		/* Async and sync-light runs whose batch failed mid-pageblock scan the rest of the
+		 * pageblock at once (finish_pageblock, 6.12): more is isolated than the request
+		 * needs, but the block ends marked skip with the cached pfn past it, instead of
+		 * fast_find_migrateblock coming back to a half-scanned block. */
+		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
+		    !cc->finish_pageblock && cc->mode < MIGRATE_SYNC) {
+			cc->finish_pageblock = true;
+			goto rescan;
+		}
 		/* compaction_capture (6.18): a direct compaction's task catches the block of
 		 * cc->order its own frees merge into and stops at once, mid-pageblock (the
 		 * finish test waits for the pageblock's end).  The model's frees merge as they
@@ -1073,15 +1222,6 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc)
 		if (cc->direct_compaction && cc->order > 0 && res.nr_succeeded && suitable_page_free(mm, cc, true)) {
 			ret = COMPACT_SUCCESS;
 			break;
-		}
-		/* Async and sync-light give up on a pageblock once a page in it failed, and mark
-		 * it skip so the next run does not revisit it (finish_pageblock). */
-		if (failed && !pb_aligned(mm, cc->migrate_pfn) && !cc->ignore_skip_hint &&
-		    cc->mode < MIGRATE_SYNC) {
-			pfn_t end = pb_end(mm, cc->migrate_pfn);
-			set_pageblock_skip(mm, cc, pb_start(mm, cc->migrate_pfn));
-			cc->migrate_pfn = end;
-			update_cached_migrate(cc, end);
 		}
 	}
 	release_freepages(mm, cc);
@@ -1440,8 +1580,11 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 	mm->compact = cs;
 	cs->kcompactd_highest_zoneidx = mm->highest_populated;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (zone_populated(&mm->zones[i]))
+		if (zone_populated(&mm->zones[i])) {
 			reset_cached_positions(mm, &mm->zones[i]);
+			cs->init_migrate_pfn[i] = mm->zones[i].start_pfn;
+			cs->init_free_pfn[i] = zone_last_block(mm, &mm->zones[i]);
+		}
 	mm->hooks.direct_compact = direct_compact_hook;
 	if (mm->cfg->policy.compact_node_at_ns) {
 		unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);
@@ -1482,10 +1625,8 @@ bool compaction_check(const struct mm *mm, char *msg, size_t msg_size)
 			if (z->compact_cached_migrate_pfn[s] < z->start_pfn || z->compact_cached_migrate_pfn[s] > zend)
 				FAIL("zone %s: cached migrate pfn %#x outside [%#x, %#x]", z->name,
 				     z->compact_cached_migrate_pfn[s], z->start_pfn, zend);
-		if (z->compact_cached_free_pfn < z->start_pfn || z->compact_cached_free_pfn >= zend ||
-		    !pb_aligned(mm, z->compact_cached_free_pfn))
-			FAIL("zone %s: cached free pfn %#x not a pageblock of the zone", z->name,
-			     z->compact_cached_free_pfn);
+		if (z->compact_cached_free_pfn < z->start_pfn || z->compact_cached_free_pfn >= zend)
+			FAIL("zone %s: cached free pfn %#x outside the zone", z->name, z->compact_cached_free_pfn);
 		if (z->compact_defer_shift > COMPACT_MAX_DEFER_SHIFT)
 			FAIL("zone %s: defer shift %u > %d", z->name, z->compact_defer_shift, COMPACT_MAX_DEFER_SHIFT);
 		if (z->compact_considered > 1u << z->compact_defer_shift)

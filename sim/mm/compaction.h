@@ -4,7 +4,8 @@
  *
  * Glossary
  *   migrate scanner  walks up from the zone start a pageblock at a time, isolating movable
- *                    objects (at most COMPACT_CLUSTER_MAX per batch); for costly orders it
+ *                    objects (COMPACT_CLUSTER_MAX pages per batch, the rest of the pageblock
+ *                    when it is finishing one: finish_pageblock); for costly orders it
  *                    first looks on the MOVABLE free lists for a block that is partly
  *                    free already (fast_find_migrateblock)
  *   free scanner     walks down from the zone end, isolating free blocks as targets; for
@@ -25,7 +26,8 @@
 
 #include "migrate.h"
 
-#define COMPACT_CLUSTER_MAX 32     /* objects isolated per migrate batch (SWAP_CLUSTER_MAX) */
+#define COMPACT_CLUSTER_MAX 32     /* pages isolated per migrate batch (SWAP_CLUSTER_MAX) */
+#define COMPACT_MIGRATE_MAX (1u << MAX_PAGE_ORDER) /* objects of one batch: a whole pageblock */
 #define COMPACT_MAX_DEFER_SHIFT 6  /* deferral limit: 1 try in 64 */
 #define COMPACTION_HPAGE_ORDER 9   /* order the proactive score is computed for */
 #define HPAGE_FRAG_CHECK_INTERVAL_NS (500 * NSEC_PER_MSEC)
@@ -58,7 +60,7 @@ extern const char *const compact_result_names[NR_COMPACT_RESULTS];
  * Invariants while running:
  *   zone->start_pfn <= migrate_pfn;  free_pfn < zone->start_pfn + zone->present
  *   nr_freepages == Σ_o (blocks on freepages[o]) << o   (isolated targets, PF_ISOLATED)
- *   nr_migratepages <= COMPACT_CLUSTER_MAX
+ *   nr_migratepages <= pageblock_nr_pages <= COMPACT_MIGRATE_MAX (one pageblock's objects)
  *   after compact_zone returns: nr_freepages == nr_migratepages == 0 */
 struct compact_control {
 	struct zone *zone;
@@ -75,13 +77,17 @@ struct compact_control {
 	bool nofs;                      /* the request lacks __GFP_FS: only anon pages move */
 	bool proactive_compaction;      /* finish when the zone's score <= the low wmark */
 	uint64_t defrag_target;         /* > 0: finish when blocks of `order` >= this */
+	/* Scan the rest of the migrate scanner's pageblock in one batch (no COMPACT_CLUSTER_MAX
+	 * limit), then mark it skip and move the cached migrate pfn past it: set for a second
+	 * batch in the block the last one came from, and after a failed migration (6.12). */
+	bool finish_pageblock;
 
 	pfn_t migrate_pfn;              /* next pfn the migrate scanner looks at */
 	pfn_t free_pfn;                 /* next pfn (going down) the free scanner looks at */
 
 	pfn_t freepages[NR_PAGE_ORDERS]; /* isolated free blocks, stacks linked by .next */
 	uint64_t nr_freepages;          /* pages on freepages[] */
-	pfn_t migratepages[COMPACT_CLUSTER_MAX];
+	pfn_t migratepages[COMPACT_MIGRATE_MAX];
 	unsigned nr_migratepages;
 	uint64_t nr_migrate_pages_batch; /* pages in migratepages[]: the free scanner's goal */
 	/* fast_isolate_freepages: failed free-list searches in a row (each halves the next
@@ -113,6 +119,10 @@ struct compact_state {
 	enum zone_type kcompactd_highest_zoneidx;
 	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
 	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
+	/* compact_init_migrate_pfn / _free_pfn: the first source and last target block the
+	 * last reset_isolation_suitable found (a run starting at or below the first is a
+	 * whole-zone run; the free scanner starting at or above the last searches deeper). */
+	pfn_t init_migrate_pfn[MAX_NR_ZONES], init_free_pfn[MAX_NR_ZONES];
 	uint64_t kcompactd_work;
 	sim_ns_t kcompactd_busy_ns;     /* CPU time of kcompactd's compact_zone runs */
 	uint64_t nr_compact_runs[NR_COMPACT_RESULTS]; /* compact_zone outcomes */
@@ -149,8 +159,9 @@ bool compaction_restarting(const struct zone *z, int order);
 
 /* Clear every skip bit of the zone and reset its scanner caches (__reset_isolation_suitable). */
 void compaction_reset_zone_skip(struct mm *mm, struct zone *z);
-/* kswapd before it naps (reset_isolation_suitable): clear the skip bits of zones whose
- * direct-compaction scanners met since. */
+/* kswapd before it naps (reset_isolation_suitable, 6.12): for zones whose direct-compaction
+ * scanners met since the last reset, clear the skip bits of blocks whose sampled pages
+ * hold LRU or free pages, and restart the scanner caches at the first and last such. */
 void compaction_kswapd_reset_skip(struct mm *mm);
 
 /* ---- triggers --------------------------------------------------------------------- */
