@@ -201,6 +201,34 @@ static void test_deferral_backoff_and_reset(void)
 	CHECK(!compaction_deferred(&z, 10)); /* limit 1<<0: allowed at once */
 }
 
+/* A capture's deferral state (machine.compaction_defer): Normal deferred with considered
+ * 43, shift 6 (limit 64) and order_failed 9.  compaction_deferred at order 9 increments
+ * considered to 44..63 and defers those 20 attempts; the 21st reaches 64 and runs.  Order
+ * 8 is below order_failed: never deferred, considered untouched.  A row for a zone the
+ * machine lacks (Movable) is ignored. */
+static void test_deferral_from_config(void)
+{
+	start_zone(4096);
+	cfg.machine.nr_compaction_defer = 2;
+	cfg.machine.compaction_defer[0] = (struct compaction_defer_config){ .zone = ZONE_NORMAL, .considered = 43,
+									    .shift = 6, .order_failed = 9 };
+	cfg.machine.compaction_defer[1] = (struct compaction_defer_config){ .zone = ZONE_MOVABLE, .shift = 3 };
+	boot();
+	struct zone *z = normal();
+	CHECK_EQ(z->compact_considered, 43);
+	CHECK_EQ(z->compact_defer_shift, 6);
+	CHECK_EQ(z->compact_order_failed, 9);
+	CHECK(!compaction_deferred(z, 8));
+	CHECK_EQ(z->compact_considered, 43);
+	unsigned deferred = 0;
+	while (compaction_deferred(z, 9) && deferred < 1000)
+		deferred++;
+	CHECK_EQ(deferred, 20);
+	CHECK_EQ(z->compact_considered, 64);
+	CHECK_EQ(mm.zones[ZONE_MOVABLE].compact_defer_shift, 0);
+	shutdown();
+}
+
 /* Through the slow path: a 4096-page zone of unmovable pages with every other page free
  * can never give an order-9 block.  With a reclaim stand-in that reclaims nothing, each
  * failed allocation tries ASYNC (consults deferral, never defers) then SYNC_LIGHT (defers
@@ -1284,6 +1312,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_indices);
 	RUN(test_deferral_backoff_and_reset);
+	RUN(test_deferral_from_config);
 	RUN(test_deferral_in_slow_path);
 	RUN(test_scanners_meet);
 	RUN(test_free_scanner_once_then_split);

@@ -850,7 +850,7 @@ static void test_json_roundtrip_random(void)
 		unsigned nr_regions = (unsigned)gsl_rng_uniform_int(r, CONFIG_MAX_CMA_REGIONS + 1);
 		for (size_t i = 0; i < nr; i++) {
 			const struct config_key *k = &keys[i];
-			for (unsigned e = 0; e < (k->list ? nr_regions : 1); e++) {
+			for (unsigned e = 0; e < (k->list ? MIN(nr_regions, k->list->max) : 1); e++) {
 				char key[300], val[200];
 				uint64_t span = k->max - k->min;
 				uint64_t x = (uint64_t)gsl_rng_get(r) << 32 | gsl_rng_get(r);

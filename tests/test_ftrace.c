@@ -240,6 +240,13 @@ static void test_every_event(void)
 	CHECK_EQ(evs[FEV_CMA_RELEASE].nr[0], 256);
 	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].pfn, 0x40100); /* "pfn=%lx" without 0x */
 	CHECK_EQ(evs[FEV_CMA_ALLOC_OLD].order, 4);
+	/* deferral: order_failed, consider, limit, zone */
+	CHECK_EQ(evs[FEV_COMPACTION_DEFERRED].nr[0], 9);
+	CHECK_EQ(evs[FEV_COMPACTION_DEFERRED].nr[1], 2);
+	CHECK_EQ(evs[FEV_COMPACTION_DEFERRED].nr[2], 4);
+	CHECK_EQ(evs[FEV_COMPACTION_DEFERRED].nr[3], ZONE_NORMAL);
+	CHECK_EQ(evs[FEV_COMPACTION_DEFER_RESET].nr[0], 10);
+	CHECK_EQ(evs[FEV_COMPACTION_DEFER_RESET].nr[3], ZONE_DMA32);
 	CHECK_EQ(evs[FEV_SCHED_PROCESS_FORK].nr[0], 900);
 	CHECK_EQ(evs[FEV_SCHED_PROCESS_FORK].nr[1], 901);
 }

@@ -444,6 +444,50 @@ static void test_refault(void)
 	free(rs.r);
 }
 
+/* Each zone's deferral as the capture began, from its first deferral event:
+ *   Normal, mm_compaction_deferred consider=44 limit=64 order_failed=9: the call had
+ *     incremented considered, so 43 before it, shift 6, order_failed 9;
+ *   DMA32, mm_compaction_defer_compaction consider=0 limit=8 order_failed=9 (after a run
+ *     that failed): the shift one lower (2) and considered at that limit (4), so not
+ *     deferred; a later mm_compaction_deferred of DMA32 changes nothing;
+ *   DMA, mm_compaction_defer_reset consider=4 limit=4 order_failed=10: as it says.
+ *   A deferral event naming no zone the model has is ignored. */
+static void test_defer_start(void)
+{
+	struct recs rs;
+	struct ftrace_event in[] = {
+		fev(1, FEV_COMPACTION_DEFERRED, "kcompactd0", 38, 0, 0, 0),
+		fev(2, FEV_COMPACTION_DEFER_COMPACTION, "kcompactd0", 38, 0, 0, 0),
+		fev(3, FEV_COMPACTION_DEFERRED, "kcompactd0", 38, 0, 0, 0),
+		fev(4, FEV_COMPACTION_DEFER_RESET, "kcompactd0", 38, 0, 0, 0),
+		fev(5, FEV_COMPACTION_DEFERRED, "kcompactd0", 38, 0, 0, 0),
+	};
+	const uint64_t f[][4] = { { 9, 44, 64, ZONE_NORMAL }, { 9, 0, 8, ZONE_DMA32 }, { 9, 1, 8, ZONE_DMA32 },
+				  { 10, 4, 4, ZONE_DMA }, { 9, 1, 2, MAX_NR_ZONES } };
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].order = 9;
+		for (int k = 0; k < 4; k++)
+			in[i].nr[k] = f[i][k];
+	}
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct import_stats *st = import_get_stats(im);
+	const struct import_defer_start *n = &st->defer_start[ZONE_NORMAL], *d32 = &st->defer_start[ZONE_DMA32],
+					*d = &st->defer_start[ZONE_DMA];
+	CHECK(n->known && d32->known && d->known && !st->defer_start[ZONE_MOVABLE].known);
+	CHECK_EQ(n->considered, 43);
+	CHECK_EQ(n->shift, 6);
+	CHECK_EQ(n->order_failed, 9);
+	CHECK_EQ(d32->considered, 4);
+	CHECK_EQ(d32->shift, 2);
+	CHECK_EQ(d32->order_failed, 9);
+	CHECK_EQ(d->considered, 4);
+	CHECK_EQ(d->shift, 2);
+	CHECK_EQ(d->order_failed, 10);
+	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+}
+
 /* The command's process tree.  The command is pid 10 (capture.json command_pid); it forks
  * 11, and 11 a thread 12; make (20), not the command's, forks 21.  Records of 10 and 12
  * keep their pid as task id; 20's and 21's get bit 31 (charged with the rest of the
@@ -2174,6 +2218,7 @@ int main(int argc, char **argv)
 	RUN(test_manual_compaction);
 	RUN(test_refault);
 	RUN(test_import_command_tree);
+	RUN(test_defer_start);
 	RUN(test_swapin);
 	RUN(test_refault_parts);
 	RUN(test_untraced_refaults);

@@ -145,8 +145,29 @@ static int capture_pcp_autotune(const char *path, char *release, size_t n)
  * from the prefill's (the rest of the machine) when it ran in one of its own
  * (capture_command_pid), and the trace, named relative to the
  * config (config paths are relative to the config's directory). */
-static int write_replay_config(const struct capture_files *cf, const char *trace, const char *out,
-			       struct sim_error *err)
+/* machine.compaction_defer: each zone's compaction deferral as the capture began (the
+ * import's reading of its first deferral event). */
+static int write_defer_yaml(const struct import_stats *s, FILE *fp)
+{
+	static const char *const names[] = { "dma", "dma32", "normal", "movable" };
+	bool any = false;
+	for (unsigned z = 0; z < ARRAY_SIZE(names); z++) {
+		const struct import_defer_start *d = &s->defer_start[z];
+		if (!d->known)
+			continue;
+		if (!any && fprintf(fp, "machine.compaction_defer:  # each zone's compaction deferral as the capture "
+					"began, from its first mm_compaction_defer* event\n") < 0)
+			return -1;
+		any = true;
+		if (fprintf(fp, "  - { zone: %s, considered: %u, shift: %u, order_failed: %u }\n", names[z],
+			    d->considered, d->shift, d->order_failed) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_replay_config(const struct capture_files *cf, const struct import_stats *s, const char *trace,
+			       const char *out, struct sim_error *err)
 {
 	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
@@ -176,7 +197,7 @@ static int write_replay_config(const struct capture_files *cf, const char *trace
 									    : "pcp high is not tuned (",
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
 		    ")") < 0 ||
-	    zoneinfo_write_pcp_yaml(&zi, fp) ||
+	    zoneinfo_write_pcp_yaml(&zi, fp) || write_defer_yaml(s, fp) ||
 	    (capture_command_pid(cf->json) &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
@@ -535,7 +556,7 @@ int cmd_import(int argc, char **argv)
 			config_path_for(out, cfg, sizeof(cfg));
 			config_out = cfg;
 		}
-		rc = write_replay_config(cf, out, config_out, &err);
+		rc = write_replay_config(cf, s, out, config_out, &err);
 		if (!rc)
 			fprintf(to_stdout ? stdout : stderr, "wrote the replay config %s (mmsim run %s -o DIR)\n",
 				config_out, config_out);

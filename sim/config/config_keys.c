@@ -76,6 +76,21 @@ _Static_assert(sizeof(FIELD(machine.nr_pcp_start)) == sizeof(unsigned), "list co
 /* the zones a per-cpu list may belong to, as machine.zones spells them */
 static const char *const pcp_start_zone_names[] = { "dma", "dma32", "normal", "movable" };
 
+/* machine.compaction_defer rows address a field of one struct compaction_defer_config. */
+#define DFIELD(f) (((struct compaction_defer_config *)0)->f)
+#define IS_UINT_D(f) _Generic(DFIELD(f), unsigned: 1, default: 0)
+#define D_AT(f, ok) .offset = offsetof(struct compaction_defer_config, f), .size = sizeof(DFIELD(f)) + TYPECHECK(ok), \
+	.list = &compaction_defer_list
+
+static const struct config_list compaction_defer_list = {
+	.path = "machine.compaction_defer",
+	.array_offset = offsetof(struct config, machine.compaction_defer),
+	.count_offset = offsetof(struct config, machine.nr_compaction_defer),
+	.elem_size = sizeof(struct compaction_defer_config),
+	.max = MAX_NR_ZONES,
+};
+_Static_assert(sizeof(FIELD(machine.nr_compaction_defer)) == sizeof(unsigned), "list count is unsigned");
+
 static const char *const age_mode_names[NR_MACHINE_AGE_MODES] = { "fresh", "aged" };
 
 /* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
@@ -144,6 +159,18 @@ static const struct config_key keys[] = {
 	{ .path = "machine.pcp_start[].high", .type = CFG_UNSIGNED, P_AT(high, IS_UINT_P(high)), .min = 0, .max = 4294967295u,
 	  .def = "0", .unit = "pages", .knob = "pagesets high:",
 	  .doc = "the list's high from then on with machine.pcp_autotune (kept within high_min..high_max when next used, as nr_pcp_high does; 0, or the tuning off: high_min)" },
+	{ .path = "machine.compaction_defer[].zone", .type = CFG_ENUM, D_AT(zone, sizeof(DFIELD(zone)) == sizeof(int)),
+	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .knob = "mm_compaction_deferred zone=", .doc = "a zone whose compaction deferral starts as a capture saw it (written by mmsim import; model.md §5.6)" },
+	{ .path = "machine.compaction_defer[].considered", .type = CFG_UNSIGNED, D_AT(considered, IS_UINT_D(considered)),
+	  .min = 0, .max = 64, .def = "0", .unit = "", .knob = "consider=",
+	  .doc = "compact_considered: attempts counted since the zone was last deferred" },
+	{ .path = "machine.compaction_defer[].shift", .type = CFG_UNSIGNED, D_AT(shift, IS_UINT_D(shift)), .min = 0, .max = 6,
+	  .def = "0", .unit = "", .knob = "limit= (1 << shift)",
+	  .doc = "compact_defer_shift: after a failure, 1 << shift attempts at order_failed or above are deferred" },
+	{ .path = "machine.compaction_defer[].order_failed", .type = CFG_UNSIGNED, D_AT(order_failed, IS_UINT_D(order_failed)),
+	  .min = 0, .max = 11, .def = "0", .unit = "", .knob = "order_failed=",
+	  .doc = "compact_order_failed: the lowest order whose compaction failed (orders below it are never deferred)" },
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
 	K_BOOL("machine.shuffle", machine.shuffle, "false", "page_alloc.shuffle=1",

@@ -41,6 +41,16 @@ struct pcp_start_config {
 	unsigned high;
 };
 
+/* One zone's compaction deferral as a capture began (compaction_deferred's state:
+ * compact_considered, compact_defer_shift, compact_order_failed), recovered by mmsim import
+ * from the zone's first mm_compaction_deferred / _defer_compaction / _defer_reset event. */
+struct compaction_defer_config {
+	int zone;              /* enum zone_type, DMA..Movable */
+	unsigned considered;   /* attempts since the last deferral */
+	unsigned shift;        /* 1 << shift attempts are skipped after a failure; 0..6 */
+	unsigned order_failed; /* the lowest order that failed; 0..11 */
+};
+
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
@@ -55,6 +65,8 @@ struct machine_config {
 	bool pcp_autotune;                 /* 6.7+: each list's high moves between high_min and high_max */
 	unsigned nr_pcp_start;
 	struct pcp_start_config pcp_start[CONFIG_MAX_PCP_START];
+	unsigned nr_compaction_defer;
+	struct compaction_defer_config compaction_defer[MAX_NR_ZONES];
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
 	struct machine_age_config age;

@@ -1585,6 +1585,18 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 			cs->init_migrate_pfn[i] = mm->zones[i].start_pfn;
 			cs->init_free_pfn[i] = zone_last_block(mm, &mm->zones[i]);
 		}
+	/* A capture's deferral state (machine.compaction_defer): a zone the kernel had deferred
+	 * stays deferred for as many attempts as it had left (compaction_deferred, 6.12). */
+	const struct machine_config *mc = &mm->cfg->machine;
+	for (unsigned i = 0; i < mc->nr_compaction_defer; i++) {
+		const struct compaction_defer_config *d = &mc->compaction_defer[i];
+		if (d->zone < 0 || d->zone >= MAX_NR_ZONES || !zone_populated(&mm->zones[d->zone]))
+			continue;
+		struct zone *z = &mm->zones[d->zone];
+		z->compact_defer_shift = MIN(d->shift, COMPACT_MAX_DEFER_SHIFT);
+		z->compact_considered = MIN(d->considered, 1u << z->compact_defer_shift);
+		z->compact_order_failed = d->order_failed;
+	}
 	mm->hooks.direct_compact = direct_compact_hook;
 	if (mm->cfg->policy.compact_node_at_ns) {
 		unsigned h = engine_register(mm->engine, "compact_node", compact_node_event, mm);

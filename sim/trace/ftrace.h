@@ -131,6 +131,8 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
  *   COMPACTION_ISOLATE_* nr[0]=nr_scanned nr[1]=nr_taken
  *   COMPACTION_MIGRATEPAGES  nr[0]=nr_migrated nr[1]=nr_failed
  *   COMPACTION_TRY_TO_COMPACT order gfp(gfp_mask)
+ *   COMPACTION_DEFERRED, _DEFER_COMPACTION, _DEFER_RESET  order nr[0]=order_failed
+ *                        nr[1]=consider nr[2]=limit nr[3]=zone (enum zone_type; MAX_NR_ZONES none)
  *   MIGRATE_PAGES        nr[0..4]=succeeded failed thp_succeeded thp_failed thp_split, result=reason
  *   PAGE_FAULT_*         addr nr[0]=error_code
  *   CMA_ALLOC_FINISH / CMA_ALLOC_OLD  pfn nr[0]=count order=align nr[1]=errorno

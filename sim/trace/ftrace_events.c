@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../kernel/gfp.h"
+#include "../kernel/mmtypes.h"
 
 const char *const ftrace_event_names[NR_FTRACE_EVENTS] = {
 	[FEV_UNKNOWN] = "unknown",
@@ -490,7 +491,20 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 		return get_order(&p, "order=", ev) || get_gfp(&p, "gfp_mask=", ev) ? -1 : 0;
 	case FEV_COMPACTION_DEFERRED:
 	case FEV_COMPACTION_DEFER_COMPACTION:
-	case FEV_COMPACTION_DEFER_RESET:
+	case FEV_COMPACTION_DEFER_RESET: {
+		/* "node=%d zone=%-8s order=%d order_failed=%d consider=%u limit=%lu": the zone's
+		 * deferral state after the call; nr[3] the zone (MAX_NR_ZONES: not named). */
+		uint8_t zi = MAX_NR_ZONES;
+		if (find(&p, "zone=")) {
+			p.pos = p.start;
+			if (get_sym(&p, "zone=", zone_names, MAX_NR_ZONES, &zi))
+				return -1;
+		}
+		ev->nr[3] = zi;
+		p.pos = p.start;
+		return get_order(&p, "order=", ev) || opt_u(&p, "order_failed=", 0, &ev->nr[0]) ||
+		       opt_u(&p, "consider=", 0, &ev->nr[1]) || opt_u(&p, "limit=", 0, &ev->nr[2]) ? -1 : 0;
+	}
 	case FEV_COMPACTION_WAKEUP_KCOMPACTD:
 	case FEV_COMPACTION_KCOMPACTD_WAKE:
 		return get_order(&p, "order=", ev);

@@ -1437,6 +1437,36 @@ static uint8_t result_index(uint8_t r, unsigned n)
 	return r > n ? (uint8_t)n : r;
 }
 
+/* A zone's deferral state before its first deferral event (nr[0] order_failed, nr[1]
+ * consider, nr[2] limit = 1 << shift, nr[3] zone: the state after the call, 6.12):
+ *  - mm_compaction_deferred comes after compaction_deferred's ++considered: before it,
+ *    considered was one less;
+ *  - mm_compaction_defer_reset leaves considered and the shift as they were unless the
+ *    allocation succeeded (then they were reset, and what they were no longer matters);
+ *  - mm_compaction_defer_compaction follows a run, so the zone was not deferred then: the
+ *    shift one lower and considered at its limit.
+ * The order_failed after the call is kept in each case: before the first event it could
+ * only have told orders below it apart, which did not run into a deferral either. */
+static void defer_start(struct import_stats *st, const struct ftrace_event *ev)
+{
+	uint64_t z = ev->nr[3], limit = ev->nr[2];
+	if (z >= MAX_NR_ZONES || st->defer_start[z].known || !limit || (limit & (limit - 1)) || limit > 64 ||
+	    ev->nr[0] > MAX_PAGE_ORDER + 1 || ev->nr[1] > limit)
+		return;
+	struct import_defer_start *d = &st->defer_start[z];
+	unsigned shift = (unsigned)__builtin_ctzll(limit);
+	d->known = true;
+	d->order_failed = (unsigned)ev->nr[0];
+	d->shift = shift;
+	d->considered = (unsigned)ev->nr[1];
+	if (ev->id == FEV_COMPACTION_DEFERRED && d->considered)
+		d->considered--;
+	else if (ev->id == FEV_COMPACTION_DEFER_COMPACTION && shift) {
+		d->shift = shift - 1;
+		d->considered = 1u << d->shift;
+	}
+}
+
 /* Mechanism events: observed figures only (and the windows they open and close). */
 static int handle_observed(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
@@ -1508,9 +1538,9 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 		st->compact_suitable[result_index(ev->result, NR_COMPACT_RESULTS)]++;
 		return manual_compact(im, ev, err);
 	case FEV_COMPACTION_TRY_TO_COMPACT: o[OBS_COMPACT_TRY]++; break;
-	case FEV_COMPACTION_DEFERRED: o[OBS_COMPACT_DEFERRED]++; break;
-	case FEV_COMPACTION_DEFER_COMPACTION: o[OBS_COMPACT_DEFER]++; break;
-	case FEV_COMPACTION_DEFER_RESET: o[OBS_COMPACT_DEFER_RESET]++; break;
+	case FEV_COMPACTION_DEFERRED: o[OBS_COMPACT_DEFERRED]++; defer_start(st, ev); break;
+	case FEV_COMPACTION_DEFER_COMPACTION: o[OBS_COMPACT_DEFER]++; defer_start(st, ev); break;
+	case FEV_COMPACTION_DEFER_RESET: o[OBS_COMPACT_DEFER_RESET]++; defer_start(st, ev); break;
 	case FEV_COMPACTION_WAKEUP_KCOMPACTD: o[OBS_WAKEUP_KCOMPACTD]++; break;
 	case FEV_COMPACTION_KCOMPACTD_WAKE: o[OBS_KCOMPACTD_WAKE]++; break;
 	case FEV_COMPACTION_KCOMPACTD_SLEEP: o[OBS_KCOMPACTD_SLEEP]++; break;

@@ -132,6 +132,13 @@ struct import_stats {
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
 	                                          * before the capture: a prefill file object
 	                                          * stands for it (for its refault) */
+	/* Each zone's compaction deferral as the capture began (compaction_deferred's state),
+	 * from its first mm_compaction_deferred / _defer_compaction / _defer_reset event:
+	 * known once one was seen.  import_defer_start says how each is read back. */
+	struct import_defer_start {
+		bool known;
+		unsigned considered, shift, order_failed;
+	} defer_start[MAX_NR_ZONES];
 	uint32_t command_pid;                    /* opts.command_pid */
 	uint64_t command_tasks, outside_tasks;   /* tasks with records, in and outside the
 	                                          * command's process tree (opts.command_pid) */
