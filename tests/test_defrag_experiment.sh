@@ -2,19 +2,17 @@
 # The defragmentation-trigger experiment (configs/defrag/triggers.md) scaled down
 # (tests/data/defrag-small: the same machine and load cut to six bursts, fresh machine):
 # the directions the page reports must hold seed by seed as the page reports them, not on
-# their mean.  Each variant run with the same seed s; asserted over the three seeds:
+# their mean.  Each variant run with the same seed s; per seed s:
 #   proactive compaction satisfies more THP faults than failure-driven compaction, and
-#     spends more CPU time compacting (mmsim_compact_ns), on most seeds (at least two of
-#     three), not on every one: on the page's fresh machine it satisfies more THP faults
-#     on three seeds of five, the same on one and fewer on one, and spends more CPU on
-#     three of five;
-# and per seed s:
+#     spends more CPU time compacting (mmsim_compact_ns): on the page's fresh machine
+#     both hold on every seed of five (50 % against 20 % and 93.37 ms against 20.61 ms
+#     at the median);
 #   failure-driven compaction is too late for some high-order requests (their fast path
 #     found no block: mmsim_highorder_slowpath > 0; every seed and cell on the page);
 #   the per-mapping pools serve most (more than half) of the order-4 page-cache folios
 #     from their reserve, and at least 99 % of the order-4 folios are satisfied with them
-#     (99.84-100 % on every seed of the page's fresh machine: an occasional folio fails,
-#     with or without the pools, so "none fails" is not asserted).
+#     (99.84-100 % on every seed of the page's fresh machine, 100 % without the pools:
+#     an occasional folio fails with them, so "none fails" is not asserted).
 set -eu
 : "${MMSIM:?MMSIM not set}"
 : "${MESON_SOURCE_ROOT:?}"
@@ -25,7 +23,6 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 . "$MESON_SOURCE_ROOT/tests/experiment_lib.sh"
-more_thp=0; more_cpu=0
 for seed in 11 12 13; do
 	"$MMSIM" run "$cfg" --seed $seed --set policy.defrag=failure -o "$out/failure-$seed" >/dev/null
 	"$MMSIM" run "$cfg" --seed $seed --set policy.defrag=proactive -o "$out/proactive-$seed" >/dev/null
@@ -40,13 +37,11 @@ for seed in 11 12 13; do
 	echo "seed $seed: THP satisfied failure=$thp_f proactive=$thp_p; compact_ns failure=$cpu_f" \
 		"proactive=$cpu_p; too late (failure) $late_f; pools: $hits of $req4 order-4 folios" \
 		"from the reserve, $fail4 failed; order-4 too late failure=$late4_f pools=$late4_q"
-	if gt "$thp_p" "$thp_f"; then more_thp=$((more_thp + 1)); fi
-	if gt "$cpu_p" "$cpu_f"; then more_cpu=$((more_cpu + 1)); fi
+	check "seed $seed: proactive satisfies more THP faults than failure" gt "$thp_p" "$thp_f"
+	check "seed $seed: proactive spends more CPU compacting than failure" gt "$cpu_p" "$cpu_f"
 	check "seed $seed: failure-driven compaction is too late for some high-order requests" gt "$late_f" 0
 	check "seed $seed: the pools serve most of the order-4 folios" gt "$hits" "$(python3 -c "print(0.5 * $req4)")"
 	check "seed $seed: >= 99% of the order-4 folios satisfied with the pools" \
 		ge "$(python3 -c "print(($req4 - $fail4) / $req4)")" 0.99
 done
-check "proactive satisfies more THP faults than failure on most seeds ($more_thp of 3)" [ "$more_thp" -ge 2 ]
-check "proactive spends more CPU compacting than failure on most seeds ($more_cpu of 3)" [ "$more_cpu" -ge 2 ]
 checks_done

@@ -15,8 +15,7 @@
 #     scale a seed may not stall at all (the flusher keeps ahead): the two stall checks
 #     hold for every seed that stalls, and at least two of the three must;
 #   compaction migrates easy-list pages (his second caveat; at this scale on every seed,
-#     while on the page's 512 MiB machine only the aged runs migrate some, and not on
-#     every seed: none on 2 of 5 in each device);
+#     while on the page's 512 MiB machine no run of any cell migrates any now);
 #   at 20 us per page marked, ereclaimable finishes later than classic: the marking cost
 #     has erased the gain (configs/lru/hint-cost.md);
 #   read-heavy: cflru meets fewer dirty pages than classic (nr_vmscan_immediate_reclaim)
