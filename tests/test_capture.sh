@@ -90,14 +90,18 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 j["machine"]["swappiness"] = "200"
 j["machine"]["memcg_swappiness"] = "37"
+j["command_pid"] = 4242
+j["command_memcg"] = "/user.slice/mmsim-capture.4241"
 json.dump(j, open(sys.argv[1], "w"))
 PY
-"$mmsim" import cap -o imp/s.mmt.gz 2> err.txt || fail "import DIR (memcg swappiness): $(cat err.txt)"
+"$mmsim" import cap -o imp/s.mmt.gz > out_s.txt 2> err_s.txt || fail "import DIR (memcg swappiness): $(cat err_s.txt)"
 grep -q "swappiness: 37  # the command's memcg memory.swappiness" imp/s.yaml || fail "memcg swappiness: $(cat imp/s.yaml)"
 python3 - cap/capture.json <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 del j["machine"]["memcg_swappiness"]
+del j["command_pid"]
+del j["command_memcg"]
 json.dump(j, open(sys.argv[1], "w"))
 PY
 "$mmsim" import cap -o imp/g.mmt.gz 2> err.txt || fail "import DIR (vm.swappiness): $(cat err.txt)"
@@ -105,18 +109,11 @@ grep -q "swappiness: 200  # vm.swappiness" imp/g.yaml || fail "vm.swappiness: $(
 pass "import DIR: the replay's swappiness is the command's memcg's when capture.json has it, else vm.swappiness"
 
 # -- the command's memcg: split from the rest of the machine only when it had its own
+# (imp/s: capture.json named its memcg and pid; imp/g: it did not)
 grep -q "split_prefill" imp/g.yaml && fail "memcg split without command_memcg: $(cat imp/g.yaml)"
-python3 - cap/capture.json <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-j["command_pid"] = 4242
-j["command_memcg"] = "/user.slice/mmsim-capture.4241"
-json.dump(j, open(sys.argv[1], "w"))
-PY
-"$mmsim" import cap -o imp/m.mmt.gz > out.txt 2> err.txt || fail "import DIR (own memcg): $(cat err.txt)"
-grep -q "machine.memcg.split_prefill: true" imp/m.yaml || fail "memcg split: $(cat imp/m.yaml)"
-grep -q "tasks: 0 of the command's process tree (pid 4242 and its forks)" out.txt err.txt ||
-	fail "command tree summary: $(cat out.txt err.txt)"
+grep -q "machine.memcg.split_prefill: true" imp/s.yaml || fail "memcg split: $(cat imp/s.yaml)"
+grep -q "tasks: 0 of the command's process tree (pid 4242 and its forks)" out_s.txt err_s.txt ||
+	fail "command tree summary: $(cat out_s.txt err_s.txt)"
 pass "import DIR: the command's tasks charged apart only when capture.json names its own memcg and pid"
 
 # -- validate: the tiny capture, with a pgscan_kswapd delta of 100 -------------------------
