@@ -144,17 +144,6 @@ size_t gfp_format(gfp_t gfp, char *buf, size_t size)
 	return MIN(n, size - 1);
 }
 
-enum zone_type gfp_zone(gfp_t gfp)
-{
-	if (gfp & __GFP_DMA)
-		return ZONE_DMA;
-	if (gfp & __GFP_DMA32)
-		return ZONE_DMA32;
-	if ((gfp & (__GFP_HIGHMEM | __GFP_MOVABLE)) == (__GFP_HIGHMEM | __GFP_MOVABLE))
-		return ZONE_MOVABLE;
-	return ZONE_NORMAL;
-}
-
 unsigned gfp_to_alloc_flags(gfp_t gfp, unsigned order)
 {
 	unsigned flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
@@ -174,13 +163,4 @@ unsigned gfp_to_alloc_flags(gfp_t gfp, unsigned order)
 	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
 		flags |= ALLOC_CMA;
 	return flags;
-}
-
-enum alloc_class gfp_alloc_class(gfp_t gfp, unsigned order)
-{
-	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return ACLASS_HIGHORDER;
-	if (!gfp_direct_reclaim(gfp))
-		return ACLASS_ATOMIC;
-	return gfp_migratetype(gfp) == MIGRATE_MOVABLE ? ACLASS_MOVABLE : ACLASS_UNMOVABLE;
 }

@@ -65,8 +65,18 @@ static inline enum migratetype gfp_migratetype(gfp_t gfp)
 }
 
 /* gfp_zone: the highest zone the request may use (model.md §1.3, 64-bit: no HighMem).
- * HIGHMEM|MOVABLE -> Movable; DMA -> DMA; DMA32 -> DMA32; otherwise Normal. */
-enum zone_type gfp_zone(gfp_t gfp);
+ * HIGHMEM|MOVABLE -> Movable; DMA -> DMA; DMA32 -> DMA32; otherwise Normal.  Inline: every
+ * allocation asks it. */
+static inline enum zone_type gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	if ((gfp & (__GFP_HIGHMEM | __GFP_MOVABLE)) == (__GFP_HIGHMEM | __GFP_MOVABLE))
+		return ZONE_MOVABLE;
+	return ZONE_NORMAL;
+}
 
 static inline bool gfp_direct_reclaim(gfp_t gfp) { return gfp & __GFP_DIRECT_RECLAIM; }
 
@@ -103,7 +113,15 @@ enum alloc_class {
 	NR_ALLOC_CLASSES
 };
 extern const char *const alloc_class_names[NR_ALLOC_CLASSES];
-enum alloc_class gfp_alloc_class(gfp_t gfp, unsigned order);
+/* Inline: the replay and the allocator ask it of every allocation. */
+static inline enum alloc_class gfp_alloc_class(gfp_t gfp, unsigned order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return ACLASS_HIGHORDER;
+	if (!gfp_direct_reclaim(gfp))
+		return ACLASS_ATOMIC;
+	return gfp_migratetype(gfp) == MIGRATE_MOVABLE ? ACLASS_MOVABLE : ACLASS_UNMOVABLE;
+}
 
 /* How an allocation request ended (model.md §4.1).  Every request ends as exactly one:
  *   Σ_outcome alloc_outcome[class][outcome] == allocation requests of class
