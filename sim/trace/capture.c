@@ -522,31 +522,6 @@ static void read_line(const char *path, char *buf, size_t n)
 	fclose(fp);
 }
 
-/* memory.swappiness of the cgroup v1 memory cgroup this process (and so the command it
- * forks) runs in ("" under cgroup v2, which has no per-cgroup swappiness).  A v1 memcg
- * other than the root reclaims with its own value, not vm.swappiness
- * (mem_cgroup_swappiness, 6.12). */
-static void memcg_swappiness(char *buf, size_t n)
-{
-	buf[0] = 0;
-	FILE *fp = fopen("/proc/self/cgroup", "re");
-	if (!fp)
-		return;
-	char line[PATH_BUF];
-	while (fgets(line, sizeof(line), fp)) {
-		/* "4:memory:/path" (v1) */
-		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
-		if (!path || strncmp(ctl + 1, "memory:", 7))
-			continue;
-		path[strcspn(path, "\n")] = 0;
-		char file[PATH_BUF + 64];
-		snprintf(file, sizeof(file), "/sys/fs/cgroup/memory%s/memory.swappiness", path + 1);
-		read_line(file, buf, n);
-		break;
-	}
-	fclose(fp);
-}
-
 /* The memory cgroup this process is in: v1's "N:memory:/path" line of /proc/self/cgroup
  * (hierarchy at /sys/fs/cgroup/memory), else v2's "0::/path" (at /sys/fs/cgroup, when that
  * group has memory.stat).  0 with *dir and *path set, -1 none. */
@@ -580,6 +555,19 @@ static int current_memcg(char *dir, size_t dn, char *path, size_t pn)
 		rc = access(stat, F_OK) ? -1 : 0;
 	}
 	return rc;
+}
+
+/* memory.swappiness of the memory cgroup this process (and so the command it forks) runs
+ * in: "" under cgroup v2, which has no per-cgroup swappiness file.  A v1 memcg other than
+ * the root reclaims with its own value, not vm.swappiness (mem_cgroup_swappiness, 6.12). */
+static void memcg_swappiness(char *buf, size_t n)
+{
+	char dir[CAPTURE_PATH_MAX], path[CAPTURE_PATH_MAX], file[CAPTURE_PATH_MAX + 32];
+	buf[0] = 0;
+	if (current_memcg(dir, sizeof(dir), path, sizeof(path)))
+		return;
+	snprintf(file, sizeof(file), "%s/memory.swappiness", dir);
+	read_line(file, buf, n);
 }
 
 /* The command's own memory cgroup: <current>/mmsim-capture.<pid>, which this process
