@@ -142,8 +142,8 @@ static int capture_pcp_autotune(const char *path, char *release, size_t n)
 /* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
  * machine had on (before.meminfo SwapTotal, with capture.json's swappiness: without it
  * anonymous memory could not be reclaimed), the captured command's pages in a memcg apart
- * from the prefill's (the rest of the machine) when it ran in one of its own
- * (capture_command_pid), and the trace, named relative to the
+ * from the prefill's (the rest of the machine) when it ran in one of its own (the
+ * import's command_pid, from capture_command_pid), and the trace, named relative to the
  * config (config paths are relative to the config's directory). */
 /* machine.compaction_defer: each zone's compaction deferral as the capture began (the
  * import's reading of its first deferral event). */
@@ -198,7 +198,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
 		    ")") < 0 ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) || write_defer_yaml(s, fp) ||
-	    (capture_command_pid(cf->json) &&
+	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;

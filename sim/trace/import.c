@@ -2914,14 +2914,8 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
  * removed, in the order it removed them, were the oldest on the LRU (pf_settle_lru). */
 static int lru_tail_push(struct zoneinfo *zi, int z, unsigned order)
 {
-	if (zi->lru_tail_len == zi->lru_tail_cap) {
-		size_t cap = zi->lru_tail_cap ? 2 * zi->lru_tail_cap : 1024;
-		uint8_t *t = realloc(zi->lru_tail, cap);
-		if (!t)
-			return -1;
-		zi->lru_tail = t;
-		zi->lru_tail_cap = cap;
-	}
+	if (sim_grow(&zi->lru_tail, &zi->lru_tail_cap, zi->lru_tail_len + 1, 1, 1024))
+		return -1;
 	zi->lru_tail[zi->lru_tail_len++] = ZONEINFO_TAIL(z, order);
 	return 0;
 }
