@@ -229,21 +229,6 @@ static void reset_cached_positions(const struct mm *mm, struct zone *z)
 	z->compact_cached_free_pfn = zone_last_block(mm, z);
 }
 
-void compaction_reset_zone_skip(struct mm *mm, struct zone *z)
-{
-	if (!zone_populated(z))
-		return;
-	size_t nr_blocks = z->spanned >> mm->pageblock_order;
-	for (size_t b = 0; b < nr_blocks; b++)
-		z->pageblocks[b].bits &= (uint8_t)~PB_SKIP;
-	reset_cached_positions(mm, z);
-	if (mm->compact) {
-		mm->compact->compact_blockskip_flush[z->type] = false;
-		mm->compact->init_migrate_pfn[z->type] = z->start_pfn;
-		mm->compact->init_free_pfn[z->type] = zone_last_block(mm, z);
-	}
-}
-
 /* The size of what starts at pfn: a free block, an object, a per-cpu block, else a page. */
 static pfn_t frame_span(const struct mm *mm, pfn_t pfn)
 {

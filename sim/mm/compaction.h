@@ -157,8 +157,6 @@ bool compaction_deferred(struct zone *z, int order);
 void compaction_defer_reset(struct zone *z, int order, bool alloc_success);
 bool compaction_restarting(const struct zone *z, int order);
 
-/* Clear every skip bit of the zone and reset its scanner caches (__reset_isolation_suitable). */
-void compaction_reset_zone_skip(struct mm *mm, struct zone *z);
 /* kswapd before it naps (reset_isolation_suitable, 6.12): for zones whose direct-compaction
  * scanners met since the last reset, clear the skip bits of blocks whose sampled pages
  * hold LRU or free pages, and restart the scanner caches at the first and last such. */
