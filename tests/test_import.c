@@ -1285,7 +1285,7 @@ static int rec_next(void *ctx, struct trace_record *rec, struct sim_error *err)
  * then merge at once); when free_order >= 0, frees of the folios of that order follow
  * the prefill.  Checks the zone's free blocks against want[] and that kswapd
  * never woke; the records are left in *out when given. */
-static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+static struct sim *prefill_sim(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
 			       const uint64_t want[NR_PAGE_ORDERS], int64_t pcp_pages, int free_order,
 			       struct import_prefill_stats *st, struct recs *out)
 {
@@ -1324,7 +1324,7 @@ static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folio
 		fprintf(stderr, "sim_init: %s\n", err.msg);
 		free(rs.r);
 		free(s);
-		return;
+		return NULL;
 	}
 	struct rec_src a = { .rs = &rs };
 	struct record_source src = { .next = rec_next, .ctx = &a };
@@ -1342,12 +1342,32 @@ static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folio
 		CHECK_EQ(z->nr_pcp_pages, (uint64_t)pcp_pages);
 	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0); /* kswapd never woken */
 	CHECK_EQ(s->mm.vm_events[VM_MMSIM_ALLOC_FAIL], 0);
-	sim_destroy(s);
-	free(s);
 	if (out)
 		*out = rs;
 	else
 		free(rs.r);
+	return s;
+}
+
+static void prefill_replay_pcp(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
+			       const uint64_t want[NR_PAGE_ORDERS], int64_t pcp_pages, int free_order,
+			       struct import_prefill_stats *st, struct recs *out)
+{
+	struct sim *s = prefill_sim(zi_text, folios, bi_text, want, pcp_pages, free_order, st, out);
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
+}
+
+/* The same without per-cpu lists, the simulator left for the caller to look at (and
+ * sim_destroy), *z its Normal zone. */
+static struct sim *prefill_replay_sim(const char *zi_text, const char *bi_text, const uint64_t want[NR_PAGE_ORDERS],
+				      struct import_prefill_stats *st, const struct zone **z)
+{
+	struct sim *s = prefill_sim(zi_text, NULL, bi_text, want, -1, -1, st, NULL);
+	*z = s ? &s->mm.zones[ZONE_NORMAL] : NULL;
+	return s;
 }
 
 static void prefill_replay_folios(const char *zi_text, const struct zoneinfo *folios, const char *bi_text,
@@ -1383,6 +1403,79 @@ static void test_prefill_buddyinfo_exact(void)
 	prefill_replay(zi_text, bi_text, want, &st);
 	CHECK_EQ(st.nr_pages, 6093);
 	CHECK_EQ(st.nr_hole_pages, 51);
+}
+
+/* The prefill reproduces a given pagetypeinfo: free blocks by order and migratetype.
+ * Capture (pagetypeinfo, with its block-count table, which the parser skips): Unmovable
+ * 1 x o0 + 1 x o2, Reclaimable 1 x o1, Movable 2 x o0 + 1 x o1 + 1 x o3 + 1 x o5 +
+ * 2 x o10: free 2099, in use 6093 = 4002 inactive anon + 50 active file + 2041 kernel and
+ * slab, 1022 of it reclaimable slab (nr_slab_reclaimable), so 1019 kernel pages.
+ * The kernel pages and their 5 hole pages fill the first order-10 block exactly
+ * (1019 + 5 = 1024: no leftover), packed: a page in use at 0, the o0 hole at 1 (1 is
+ * aligned to no larger order), pages in use at 2 and 3 (no o0 hole left, 3 not 4-aligned),
+ * the o2 hole at 4..7, the other 1016 pages at 8..1023.  The slab pages and their o1 hole
+ * fill the second (1022 + 2): pages in use at 0 and 1, the hole at 2..3, 1020 pages after
+ * it.  The movable holes are the rest of the
+ * target: 2 x o0, 1 x o1, 1 x o3, 1 x o5 (44 pages), and the tail the last two order-10
+ * blocks (2048).  51 hole pages in all, as with the buddyinfo alone. */
+static void test_prefill_pagetypeinfo_exact(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2099\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4002\n      nr_zone_active_file 50\n"
+		"      nr_slab_reclaimable 1022\n      nr_slab_unreclaimable 900\n";
+	static const char pt_text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone   Normal, type    Unmovable      1      0      1      0      0      0      0      0      0      0      0 \n"
+		"Node    0, zone   Normal, type      Movable      2      1      0      1      0      1      0      0      0      0      2 \n"
+		"Node    0, zone   Normal, type  Reclaimable      0      1      0      0      0      0      0      0      0      0      0 \n"
+		"Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0      0      0      0      0 \n"
+		"Node    0, zone   Normal, type      Isolate      0      0      0      0      0      0      0      0      0      0      0 \n\n"
+		"Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+		"Node 0, zone   Normal            2           12            2            0            0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 2, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct zoneinfo_free_orders fo;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_free_orders_buf(pt_text, strlen(pt_text), "pt", &fo, &err), 0);
+	CHECK(fo.seen_mt[ZONE_NORMAL]);
+	CHECK_EQ(fo.nr_free[ZONE_NORMAL][0], 3);
+	CHECK_EQ(fo.nr_free_mt[ZONE_NORMAL][MIGRATE_UNMOVABLE][2], 1);
+	CHECK_EQ(fo.nr_free_mt[ZONE_NORMAL][MIGRATE_RECLAIMABLE][1], 1);
+	CHECK_EQ(fo.nr_free_mt[ZONE_NORMAL][MIGRATE_MOVABLE][10], 2);
+	struct import_prefill_stats st;
+	const struct zone *z = NULL;
+	struct sim *s = prefill_replay_sim(zi_text, pt_text, want, &st, &z);
+	CHECK_EQ(st.nr_pages, 6093);
+	CHECK_EQ(st.nr_hole_pages, 51);
+	static const uint64_t want_mt[MIGRATE_PCPTYPES][NR_PAGE_ORDERS] = {
+		[MIGRATE_UNMOVABLE] = { 1, 0, 1 },
+		[MIGRATE_MOVABLE] = { 2, 1, 0, 1, 0, 1, 0, 0, 0, 0, 2 },
+		[MIGRATE_RECLAIMABLE] = { 0, 1 },
+	};
+	for (unsigned mt = 0; z && mt < MIGRATE_PCPTYPES; mt++)
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+			if (z->free_area[o].nr_free_mt[mt] != want_mt[mt][o])
+				fprintf(stderr, "%s order %u: %" PRIu64 " free, want %" PRIu64 "\n", migratetype_names[mt],
+					o, (uint64_t)z->free_area[o].nr_free_mt[mt], want_mt[mt][o]);
+			CHECK_EQ(z->free_area[o].nr_free_mt[mt], want_mt[mt][o]);
+		}
+	/* where the typed holes are: by the hand layout above */
+	if (z) {
+		const struct page_frame *pages = s->mm.pages;
+		pfn_t base = z->start_pfn;
+		CHECK(pages[base + 1].flags & PF_BUDDY);
+		CHECK_EQ(pages[base + 1].order, 0);
+		CHECK(pages[base + 4].flags & PF_BUDDY);
+		CHECK_EQ(pages[base + 4].order, 2);
+		CHECK(pages[base + 1024 + 2].flags & PF_BUDDY);
+		CHECK_EQ(pages[base + 1024 + 2].order, 1);
+	}
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
 }
 
 /* A zone captured with less free memory than a replay may take it to: 40 free pages
@@ -1810,6 +1903,84 @@ static void test_free_prefill_folio(void)
 	free(rs.r);
 }
 
+/* A free of a pre-capture page releases a prefill object of the kind its pageblock most
+ * likely had: the migratetype most of the capture's allocations in that block had (the
+ * first pass's block votes), movable for mm_page_free_batched (LRU folios only).
+ * Normal: pfns 1000..1109, 110 managed, 10 free, in use 60 inactive anon and 40 kernel
+ * and slab, 10 of them reclaimable slab: 30 kernel objects, 10 slab, 60 anon, in layout
+ * order.  Block 1 (pfns 512..1023) voted unmovable, block 2 (1024..1535) reclaimable.
+ *   free 1010 (block 1): kernel object at index (1010 - 1000) * 30 / 110 = 2
+ *   free 1030, order 1 (block 2): slab objects at (1030 - 1000) * 10 / 110 = 2, then 3
+ *   batched free 1040: anon object at (1040 - 1000) * 60 / 110 = 21
+ *   free 1020 (block 1): kernel object at 20 * 30 / 110 = 5 */
+static void test_free_prefill_kind(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     10\n        min      0\n        low      0\n"
+		"        high     0\n        spanned  110\n        present  110\n        managed  110\n"
+		"      nr_zone_inactive_anon 60\n      nr_slab_reclaimable 10\n  start_pfn:           1000\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "zi", &zi, &err), 0);
+	zi.nr_block_votes = 3;
+	zi.block_votes = calloc(3, sizeof(*zi.block_votes));
+	CHECK(zi.block_votes != NULL);
+	if (!zi.block_votes)
+		return;
+	zi.block_votes[1] = 5ull << (MIGRATE_UNMOVABLE * ZONEINFO_VOTE_BITS) | 1ull << (MIGRATE_MOVABLE * ZONEINFO_VOTE_BITS);
+	zi.block_votes[2] = 7ull << (MIGRATE_RECLAIMABLE * ZONEINFO_VOTE_BITS) | 3ull << (MIGRATE_MOVABLE * ZONEINFO_VOTE_BITS);
+	/* the prefill's objects by kind, in layout order */
+	struct recs pf = { 0 };
+	struct import_prefill_stats pst;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+	uint64_t kern[30], slab[10], anon[60];
+	size_t nk = 0, ns = 0, na = 0;
+	for (size_t i = 0; i < pf.nr; i++) {
+		const struct trace_record *r = &pf.r[i];
+		if (r->kind != TR_ALLOC)
+			continue;
+		if (!(r->gfp & __GFP_MOVABLE) && (r->gfp & __GFP_RECLAIMABLE) && ns < 10)
+			slab[ns++] = r->id;
+		else if (!(r->gfp & __GFP_MOVABLE) && !(r->gfp & __GFP_RECLAIMABLE) && nk < 30)
+			kern[nk++] = r->id;
+		else if ((r->gfp & __GFP_MOVABLE) && na < 60)
+			anon[na++] = r->id;
+	}
+	free(pf.r);
+	CHECK_EQ(nk, 30);
+	CHECK_EQ(ns, 10);
+	CHECK_EQ(na, 60);
+	struct recs rs = { 0 };
+	struct import_opts io = { .window_ns = 1, .prefill_zi = &zi };
+	struct import *im = import_new(&io, collect, &rs, &err);
+	CHECK(im != NULL);
+	if (!im || nk != 30 || ns != 10 || na != 60) {
+		zoneinfo_release(&zi);
+		return;
+	}
+	struct ftrace_event in[] = { mkev(1, 1, 1010, false), mkev(2, 2, 1030, false), mkev(3, 3, 1040, false),
+				     mkev(4, 4, 1020, false) };
+	in[1].order = 1;
+	in[2].id = FEV_PAGE_FREE_BATCHED;
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		CHECK_EQ(import_event(im, &in[i], &err), 0);
+	CHECK_EQ(import_finish(im, &err), 0);
+	const uint64_t want[] = { kern[2], slab[2], slab[3], anon[21], kern[5] };
+	CHECK_EQ(rs.nr, 5);
+	for (size_t i = 0; i < MIN(rs.nr, 5); i++) {
+		CHECK_EQ(rs.r[i].kind, TR_FREE);
+		CHECK_EQ(rs.r[i].id, want[i]);
+	}
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->free_prefill, 4);
+	CHECK_EQ(st->free_prefill_kind[0], 1); /* movable */
+	CHECK_EQ(st->free_prefill_kind[1], 2); /* kernel */
+	CHECK_EQ(st->free_prefill_kind[2], 1); /* reclaimable slab */
+	import_free(im);
+	free(rs.r);
+	zoneinfo_release(&zi);
+}
+
 /* What a small prefill's records say about its first 64 objects: the movable ones in
  * layout order (first allocation), the page cache ones in LRU order (allocated again
  * after pf_settle_lru freed them), which are active (accessed) and which marked dirty. */
@@ -2232,6 +2403,8 @@ int main(int argc, char **argv)
 	RUN(test_zoneinfo_pagesets);
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
+	RUN(test_prefill_pagetypeinfo_exact);
+	RUN(test_free_prefill_kind);
 	RUN(test_prefill_lump);
 	RUN(test_prefill_lump_mlocked);
 	RUN(test_prefill_file_thp);

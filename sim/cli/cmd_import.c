@@ -317,7 +317,7 @@ int cmd_import(int argc, char **argv)
 		{ "buddyinfo", 0, CLI_STR, &io.buddyinfo_path, "FILE",
 		  "with --prefill: /proc/buddyinfo before the capture (free memory's shape)" },
 		{ "pagetypeinfo", 0, CLI_STR, &io.pagetypeinfo_path, "FILE",
-		  "with --prefill: /proc/pagetypeinfo (the shape, when no --buddyinfo)" },
+		  "with --prefill: /proc/pagetypeinfo (free blocks by migratetype; the shape, when no --buddyinfo)" },
 		{ "meminfo", 0, CLI_STR, &io.meminfo_path, "FILE",
 		  "with --prefill: /proc/meminfo (slab, when zoneinfo lacks it;\n"
 		  "FileHugePages, AnonHugePages: order-9 folios)" },

@@ -225,6 +225,18 @@ struct pf_list {
 	size_t len, cap;
 };
 
+/* Prefill objects a free of a pre-capture page may release, in layout order: ids.n[i] is
+ * object n of id IMPORT_PREFILL_ID_BIT | n; next[i] is the first index >= i not yet
+ * released (path-compressed), ids.len when none. */
+struct pf_pool {
+	struct pf_list ids;
+	uint32_t *next;
+};
+
+/* What a pre-capture page held, as far as a free can tell (free_prefill): the prefill's
+ * kinds by migratetype.  Kernel and reclaimable slab objects are order 0. */
+enum pf_rel { PF_REL_MOVABLE, PF_REL_UNMOVABLE, PF_REL_RECLAIMABLE, NR_PF_REL };
+
 /* A growable array of page offsets in a file. */
 struct ofs_list {
 	uint64_t *ofs;
@@ -307,12 +319,9 @@ struct import {
 	 * given to the attempts replayed */
 	struct u64map thp_failed;
 	uint64_t probes;
-	/* The prefill's movable objects in use below MAX_PAGE_ORDER, in layout order, per
-	 * bucket (DMA, DMA32, Normal and Movable) and order: n of id IMPORT_PREFILL_ID_BIT | n.
-	 * pf_next[b][o][i] is the first index >= i not yet released (path-compressed),
-	 * pf_ids[b][o].len when none. */
-	struct pf_list pf_ids[3][MAX_PAGE_ORDER];
-	uint32_t *pf_next[3][MAX_PAGE_ORDER];
+	/* The prefill's objects in use below MAX_PAGE_ORDER per kind (movable, kernel,
+	 * reclaimable slab), bucket (DMA, DMA32, Normal and Movable) and order. */
+	struct pf_pool pf_pool[NR_PF_REL][3][MAX_PAGE_ORDER];
 	/* The prefill's page cache folios per bucket and order in LRU order, oldest first:
 	 * inactive ones, then active ones, each as pf_settle_lru put them on the LRU.
 	 * pf_file_pos is the first not yet claimed for a reclaim-evicted pre-capture folio. */
@@ -363,9 +372,9 @@ static int pf_push(struct pf_list *l, uint64_t n, struct sim_error *err)
 	return 0;
 }
 
-/* Collects the prefill's movable objects below MAX_PAGE_ORDER (an import_emit_fn): in
- * layout order as they are first allocated, and the page cache ones again in LRU order
- * as pf_settle_lru brings them back. */
+/* Collects the prefill's objects below MAX_PAGE_ORDER (an import_emit_fn): in layout order
+ * as they are first allocated, and the page cache ones again in LRU order as
+ * pf_settle_lru brings them back. */
 static int pf_collect(void *arg, const struct trace_record *rec, struct sim_error *err)
 {
 	struct import *im = arg;
@@ -383,9 +392,14 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 		return 0;
 	}
 	/* MAX_PAGE_ORDER ones are the lumps: whole blocks in use, never released */
-	if (rec->kind != TR_ALLOC || rec->order >= MAX_PAGE_ORDER || !(rec->gfp & __GFP_MOVABLE))
+	if (rec->kind != TR_ALLOC || rec->order >= MAX_PAGE_ORDER)
 		return 0;
 	int b = pf_bucket(rec->gfp), o = rec->order;
+	if (!(rec->gfp & __GFP_MOVABLE)) { /* kernel or reclaimable slab (pf_emit_zone) */
+		im->pf_state[n] = PFS_USED;
+		return pf_push(&im->pf_pool[rec->gfp & __GFP_RECLAIMABLE ? PF_REL_RECLAIMABLE : PF_REL_UNMOVABLE][b][o].ids,
+			       n, err);
+	}
 	im->pf_last = n;
 	if (im->pf_state[n] == PFS_HOLE) {
 		/* pf_settle_lru: the object back in its place, now on the LRU */
@@ -394,7 +408,7 @@ static int pf_collect(void *arg, const struct trace_record *rec, struct sim_erro
 		return rec->gfp & __GFP_ZERO ? 0 : pf_push(&im->pf_file[b][o], n, err);
 	}
 	im->pf_state[n] = PFS_USED;
-	return pf_push(&im->pf_ids[b][o], n, err);
+	return pf_push(&im->pf_pool[PF_REL_MOVABLE][b][o].ids, n, err);
 }
 
 /* Keeps the objects still in use (holes dropped), in order. */
@@ -430,7 +444,7 @@ static int pf_order_lru(struct pf_list *l, const uint8_t *state, struct sim_erro
 	return 0;
 }
 
-/* The prefill's movable objects, for frees of pre-capture pages; holes dropped. */
+/* The prefill's objects, for frees of pre-capture pages; holes dropped. */
 static int pf_index(struct import *im, struct sim_error *err)
 {
 	struct import_prefill_stats pst;
@@ -438,15 +452,18 @@ static int pf_index(struct import *im, struct sim_error *err)
 		return -1;
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
-			pf_keep_used(&im->pf_ids[b][o], im->pf_state);
 			if (pf_order_lru(&im->pf_file[b][o], im->pf_state, err))
 				return -1;
-			size_t k = im->pf_ids[b][o].len;
-			im->pf_next[b][o] = malloc((k + 1) * sizeof(uint32_t));
-			if (!im->pf_next[b][o])
-				return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-			for (size_t i = 0; i <= k; i++)
-				im->pf_next[b][o][i] = (uint32_t)i;
+			for (int c = 0; c < NR_PF_REL; c++) {
+				struct pf_pool *pp = &im->pf_pool[c][b][o];
+				pf_keep_used(&pp->ids, im->pf_state);
+				size_t k = pp->ids.len;
+				pp->next = malloc((k + 1) * sizeof(uint32_t));
+				if (!pp->next)
+					return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+				for (size_t i = 0; i <= k; i++)
+					pp->next[i] = (uint32_t)i;
+			}
 		}
 	}
 	return 0;
@@ -477,21 +494,44 @@ static int pf_zone(const struct import *im, uint64_t pfn, int *bucket)
 	return z;
 }
 
-/* The first object at index >= i of pf_ids[b][o] still in use: released indices and
- * objects gone otherwise (a claimed page cache folio) are skipped. len when none. */
-static size_t pf_avail(struct import *im, int b, unsigned o, size_t i)
+/* The first object at index >= i of the pool still in use: released indices and objects
+ * gone otherwise (a claimed page cache folio) are skipped. ids.len when none. */
+static size_t pf_avail(const struct import *im, struct pf_pool *pp, size_t i)
 {
-	uint32_t *next = im->pf_next[b][o];
-	size_t len = im->pf_ids[b][o].len;
-	for (i = pf_find(next, i); i < len && (im->pf_state[im->pf_ids[b][o].n[i]] & PFS_GONE);
-	     i = pf_find(next, i + 1))
-		next[i] = (uint32_t)(i + 1);
+	for (i = pf_find(pp->next, i); i < pp->ids.len && (im->pf_state[pp->ids.n[i]] & PFS_GONE);
+	     i = pf_find(pp->next, i + 1))
+		pp->next[i] = (uint32_t)(i + 1);
 	return i;
 }
 
-/* A free of a page allocated before the capture: release a prefill folio of the same
- * order in the pfn's zone while there is one, else 2^order order-0 ones, from the pfn's
- * relative place in the zone onwards. */
+/* The kind of page a free of a pre-capture page released, by its pageblock's likely type
+ * (zoneinfo block_votes: the migratetype most of the capture's allocations in the block
+ * had; movable on a tie or when the capture allocated nothing there).  The kernel frees a
+ * page to its block's free list (free_one_page with get_pfnblock_migratetype, 6.18), so a
+ * kernel or slab page freed in an unmovable or reclaimable block gives the next request of
+ * that type a page without a fallback; a movable prefill object released in its place
+ * would not.  mm_page_free_batched frees only LRU folios (free_unref_folios): movable. */
+static enum pf_rel pf_free_kind(const struct import *im, const struct ftrace_event *ev)
+{
+	const struct zoneinfo *zi = im->opts.prefill_zi;
+	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
+	if (ev->id == FEV_PAGE_FREE_BATCHED || blk >= zi->nr_block_votes)
+		return PF_REL_MOVABLE;
+	uint64_t v = zi->block_votes[blk];
+	uint64_t un = ZONEINFO_VOTE(v, MIGRATE_UNMOVABLE), mo = ZONEINFO_VOTE(v, MIGRATE_MOVABLE),
+		 re = ZONEINFO_VOTE(v, MIGRATE_RECLAIMABLE);
+	if (un > mo && un > re)
+		return PF_REL_UNMOVABLE;
+	if (re > mo && re > un)
+		return PF_REL_RECLAIMABLE;
+	return PF_REL_MOVABLE;
+}
+
+/* A free of a page allocated before the capture: release prefill objects of the kind the
+ * page most likely held (pf_free_kind) in the pfn's zone, that kind's order-0 ones while
+ * any is left for an unmovable or reclaimable page; for a movable one a folio of the same
+ * order while there is one, else 2^order order-0 ones.  From the pfn's relative place in
+ * the zone onwards. */
 static int free_prefill(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	const struct zoneinfo *zi = im->opts.prefill_zi;
@@ -499,30 +539,38 @@ static int free_prefill(struct import *im, const struct ftrace_event *ev, struct
 	if (z < 0)
 		return 1;
 	unsigned order = ev->order > 0 ? (unsigned)ev->order : 0, o = 0;
-	if (order && order < MAX_PAGE_ORDER && pf_avail(im, b, order, 0) < im->pf_ids[b][order].len)
+	enum pf_rel c = pf_free_kind(im, ev);
+	if (c != PF_REL_MOVABLE && pf_avail(im, &im->pf_pool[c][b][0], 0) == im->pf_pool[c][b][0].ids.len)
+		c = PF_REL_MOVABLE; /* none of that kind left */
+	struct pf_pool *pp = &im->pf_pool[c][b][0];
+	if (c == PF_REL_MOVABLE && order && order < MAX_PAGE_ORDER &&
+	    pf_avail(im, &im->pf_pool[c][b][order], 0) < im->pf_pool[c][b][order].ids.len) {
 		o = order;
-	size_t len = im->pf_ids[b][o].len;
+		pp = &im->pf_pool[c][b][order];
+	}
+	size_t len = pp->ids.len;
 	if (!len)
 		return 1;
 	size_t pos = (size_t)((ev->pfn - zi->zone[z].start_pfn) * len / zi->zone[z].spanned);
 	uint64_t nr = 1ull << (order - o);
-	size_t i = pf_avail(im, b, o, pos);
+	size_t i = pf_avail(im, pp, pos);
 	if (i == len)
-		i = pf_avail(im, b, o, 0);
+		i = pf_avail(im, pp, 0);
 	if (i == len)
 		return 1; /* all released */
 	im->st.free_prefill++;
+	im->st.free_prefill_kind[c]++;
 	for (uint64_t k = 0; k < nr && i < len; k++) {
-		uint32_t n = im->pf_ids[b][o].n[i];
+		uint32_t n = pp->ids.n[i];
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
 					  .id = IMPORT_PREFILL_ID_BIT | n };
-		im->pf_next[b][o][i] = (uint32_t)(i + 1);
+		pp->next[i] = (uint32_t)(i + 1);
 		im->pf_state[n] |= PFS_GONE;
 		if (k)
 			im->st.implied++;
 		if (emit(im, ev, &r, err))
 			return -1;
-		i = pf_avail(im, b, o, i + 1);
+		i = pf_avail(im, pp, i + 1);
 	}
 	return 0;
 }
@@ -604,9 +652,11 @@ void import_free(struct import *im)
 	u64map_destroy(&im->thp_failed);
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
-			free(im->pf_ids[b][o].n);
 			free(im->pf_file[b][o].n);
-			free(im->pf_next[b][o]);
+			for (int c = 0; c < NR_PF_REL; c++) {
+				free(im->pf_pool[c][b][o].ids.n);
+				free(im->pf_pool[c][b][o].next);
+			}
 		}
 	}
 	free(im->pf_state);
@@ -1969,8 +2019,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		" unmatched%s\n", s->nr_read, from_events, dropped, unmatched, ok ? "" : "  ** DOES NOT ADD UP **");
 	if (rs && rs->nr_lines != rs->nr_header + rs->nr_lost_markers + rs->nr_unknown + rs->nr_errors + s->nr_read)
 		fprintf(fp, "reconciliation: lines do not add up\n");
-	fprintf(fp, "frees of pages in use before the capture, released from the prefill: %" PRIu64 "\n",
-		s->free_prefill);
+	fprintf(fp, "frees of pages in use before the capture, released from the prefill: %" PRIu64
+		" (movable %" PRIu64 ", kernel %" PRIu64 ", reclaimable slab %" PRIu64 ": by the pageblock's type)\n",
+		s->free_prefill, s->free_prefill_kind[PF_REL_MOVABLE], s->free_prefill_kind[PF_REL_UNMOVABLE],
+		s->free_prefill_kind[PF_REL_RECLAIMABLE]);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
 		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios; "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
@@ -2037,7 +2089,10 @@ enum pf_class { PF_ANON, PF_FILE, NR_PF_CLASSES };
  * slow path would wake kswapd), so the largest free blocks are left to the tail. */
 struct pf_plan {
 	uint64_t managed, in_use, kernel, sreclaim, movable[NR_PF_MOVABLE];
-	uint64_t holes[NR_PAGE_ORDERS];  /* hole blocks by order (pcp singles not included) */
+	uint64_t holes[NR_PAGE_ORDERS];  /* movable hole blocks by order (pcp singles not included) */
+	/* Unmovable and reclaimable hole blocks by order, among the kernel and the slab pages
+	 * (pagetypeinfo's free blocks of those types; none without it). */
+	uint64_t holes_mt[2][NR_PAGE_ORDERS];
 	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
@@ -2163,18 +2218,36 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	pl->kernel = rest - pl->sreclaim;
 	if (!fo || !fo->seen[z])
 		return; /* no shape given: all free memory in the tail */
-	/* Target blocks, less what the kernel and slab blocks leave free. */
+	/* The free blocks of the unmovable and reclaimable types (pagetypeinfo) are holes
+	 * among the kernel and the slab pages, at most one per two pages in use there (each
+	 * needs a page in use before it); the rest of the target is movable. */
+	uint64_t typed_pages[2] = { 0, 0 };
+	if (fo->seen_mt[z]) {
+		const uint64_t used[2] = { pl->kernel, pl->sreclaim };
+		const enum migratetype mts[2] = { MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE };
+		for (int t = 0; t < 2; t++) {
+			uint64_t room = used[t] / 2;
+			for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
+				uint64_t n = MIN(fo->nr_free_mt[z][mts[t]][o], room);
+				pl->holes_mt[t][o] = n;
+				room -= n;
+				typed_pages[t] += n << o;
+			}
+		}
+	}
+	/* Target blocks, less the typed holes and what the kernel and slab blocks leave free. */
 	uint64_t target[NR_PAGE_ORDERS], left[NR_PAGE_ORDERS] = { 0 };
 	memcpy(target, fo->nr_free[z], sizeof(target));
 	if (pl->kernel)
-		pf_leftover(pl->kernel, left);
+		pf_leftover(pl->kernel + typed_pages[0], left);
 	if (pl->sreclaim)
-		pf_leftover(pl->sreclaim, left);
+		pf_leftover(pl->sreclaim + typed_pages[1], left);
 	uint64_t left_pages = 0;
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
-		target[o] -= MIN(target[o], left[o]);
+		target[o] -= MIN(target[o], left[o] + pl->holes_mt[0][o] + pl->holes_mt[1][o]);
 		left_pages += left[o] << o;
 	}
+	uint64_t typed = typed_pages[0] + typed_pages[1]; /* in use with the movable holes */
 	/* Every target block below MAX_PAGE_ORDER becomes a hole and every pcp page an
 	 * order-0 hole (each needs a page in use before it); the MAX_PAGE_ORDER blocks are
 	 * the tail.  While the holes are allocated, the zone's free memory is the tail and
@@ -2192,7 +2265,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	}
 	pl->pcp_singles = MIN(zz->pcp_count, room);
 	holes_pages += pl->pcp_singles;
-	uint64_t have = avail > left_pages ? avail - left_pages : 0;
+	uint64_t have = avail > left_pages + typed ? avail - left_pages - typed : 0;
 	for (unsigned o = 0; holes_pages > have && o < MAX_PAGE_ORDER; o++) {
 		/* more target than free memory (the snapshots differ): drop the largest holes */
 		unsigned q = MAX_PAGE_ORDER - 1 - o;
@@ -2205,7 +2278,7 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		pl->pcp_singles -= drop;
 		holes_pages -= drop;
 	}
-	uint64_t peak_free = avail - holes_pages; /* the tail and the leftovers */
+	uint64_t peak_free = avail - holes_pages - MIN(typed, avail - holes_pages); /* the tail and the leftovers */
 	if (peak_free < floor)
 		pl->lumps = MIN((floor - peak_free + PF_BLOCK - 1) / PF_BLOCK,
 				(singles - MIN(singles, 2 * (holes_pages + 1))) / PF_BLOCK);
@@ -2658,26 +2731,68 @@ static void pf_zone_out_free(struct pf_zone_out *zo)
 
 /* The zone's layout (kernel, slab, movable pages with holes); its slots and holes are
  * handed over in *zo. */
+/* `used` pages of one kind (gfp) from the region's start, with the holes of that type
+ * among them, its pages' ids added to ids.  Packed from the region's start: a page in use,
+ * then the largest hole left whose order the position is aligned to (none: another page
+ * in use), and so on; the rest of the pages in use after the last hole.  A hole of order o
+ * then starts o-aligned right after a page in use and is followed by one, so it is one
+ * free block of order o; packing holds the pages in use the alignment takes to a minimum
+ * (an o-aligned hole after a fixed gap could take up to 2^o - 1 pages more), so that a
+ * zone with few kernel pages still has the room for its free unmovable blocks. */
+static int pf_typed(struct pf_emit *pe, gfp_t gfp, uint64_t used, const uint64_t holes[NR_PAGE_ORDERS],
+		    uint64_t *ids, uint64_t *nids, struct sim_error *err)
+{
+	uint64_t left[NR_PAGE_ORDERS], nr = 0, x = 0, id;
+	memcpy(left, holes, sizeof(left));
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		nr += left[o];
+	while (nr && used) {
+		if (pf_alloc(pe, gfp, false, &id, err))
+			return -1;
+		used--;
+		x++;
+		int o = MAX_PAGE_ORDER - 1;
+		while (o >= 0 && (!left[o] || (x & ((1ull << o) - 1))))
+			o--;
+		if (o < 0)
+			continue;
+		for (uint64_t i = 0; i < (1ull << o); i++)
+			if (pf_alloc(pe, gfp, false, &ids[(*nids)++], err))
+				return -1;
+		pe->st->nr_hole_pages += 1ull << o;
+		x += 1ull << o;
+		left[o]--;
+		nr--;
+	}
+	while (used--)
+		if (pf_alloc(pe, gfp, false, &id, err))
+			return -1;
+	return 0;
+}
+
 static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct pf_zone_out *zo,
 			struct sim_error *err)
 {
-	uint64_t id;
 	gfp_t zb = pf_zone_bits(z);
-	for (uint64_t i = 0; i < pl->kernel; i++)
-		if (pf_alloc(pe, GFP_KERNEL | zb, false, &id, err))
-			return -1;
-	for (uint64_t i = 0; i < pl->sreclaim; i++)
-		if (pf_alloc(pe, GFP_KERNEL | __GFP_RECLAIMABLE | zb, false, &id, err))
-			return -1;
 	/* Holes, sizes mixed along the zone: one of each order in turn, pcp singles last. */
 	uint64_t left[NR_PAGE_ORDERS], nr_holes = pl->pcp_singles, hole_pages = pl->pcp_singles;
 	memcpy(left, pl->holes, sizeof(left));
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
-		nr_holes += left[o], hole_pages += left[o] << o;
+		nr_holes += left[o] + pl->holes_mt[0][o] + pl->holes_mt[1][o],
+			hole_pages += (left[o] + pl->holes_mt[0][o] + pl->holes_mt[1][o]) << o;
 	uint64_t *ids = nr_holes ? malloc(hole_pages * sizeof(*ids)) : NULL;
 	if (nr_holes && !ids)
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
-	uint64_t nids = 0, done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
+	uint64_t nids = 0;
+	if (pf_typed(pe, GFP_KERNEL | zb, pl->kernel, pl->holes_mt[0], ids, &nids, err) ||
+	    pf_typed(pe, GFP_KERNEL | __GFP_RECLAIMABLE | zb, pl->sreclaim, pl->holes_mt[1], ids, &nids, err)) {
+		free(ids);
+		return -1;
+	}
+	nr_holes = pl->pcp_singles;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		nr_holes += left[o];
+	uint64_t done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
 	uint64_t nr_folios = 0;
 	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
 		nr_folios += pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o];
@@ -2713,7 +2828,10 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	 * MAX_PAGE_ORDER block was handed over at boot in smaller blocks, and the smallest free
 	 * block of the type is always taken first: it is the first gap, which the first
 	 * order-0 pages fill. */
-	mx.x = pf_roundup(pl->kernel) + pf_roundup(pl->sreclaim);
+	uint64_t typed_pages[2] = { 0, 0 };
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		typed_pages[0] += pl->holes_mt[0][o] << o, typed_pages[1] += pl->holes_mt[1][o] << o;
+	mx.x = pf_roundup(pl->kernel + typed_pages[0]) + pf_roundup(pl->sreclaim + typed_pages[1]);
 	mx.gap = pl->managed & (PF_BLOCK - 1);
 	uint64_t tail_bits = MIN(mx.gap, mv_left);
 	for (uint64_t i = 0; i < tail_bits; i++)
@@ -2888,6 +3006,19 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 			return -1;
 		*have_fo = true;
 	}
+	if (o->buddyinfo_path && o->pagetypeinfo_path) {
+		/* the free blocks by type from pagetypeinfo, their sum from buddyinfo */
+		struct zoneinfo_free_orders *pt = malloc(sizeof(*pt));
+		if (!pt)
+			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		if (zoneinfo_parse_free_orders(o->pagetypeinfo_path, pt, err)) {
+			free(pt);
+			return -1;
+		}
+		memcpy(fo->nr_free_mt, pt->nr_free_mt, sizeof(fo->nr_free_mt));
+		memcpy(fo->seen_mt, pt->seen_mt, sizeof(fo->seen_mt));
+		free(pt);
+	}
 	if (o->meminfo_path) {
 		FILE *fp = fopen(o->meminfo_path, "r");
 		if (!fp)
@@ -2917,6 +3048,36 @@ static int lru_tail_push(struct zoneinfo *zi, int z, unsigned order)
 	if (sim_grow(&zi->lru_tail, &zi->lru_tail_cap, zi->lru_tail_len + 1, 1, 1024))
 		return -1;
 	zi->lru_tail[zi->lru_tail_len++] = ZONEINFO_TAIL(z, order);
+	return 0;
+}
+
+/* An allocation's vote for its pageblock's type: the kernel serves a request from blocks
+ * of its own migratetype (__rmqueue_smallest) and takes another type's only when its own
+ * has no free page left (__rmqueue_claim/__rmqueue_steal, 6.18), so most pages allocated in
+ * a block during the capture have the block's type. */
+static int block_vote(struct zoneinfo *zi, const struct ftrace_event *ev)
+{
+	if (ev->migratetype < MIGRATE_UNMOVABLE || ev->migratetype > MIGRATE_RECLAIMABLE || ev->order < 0 ||
+	    ev->order > MAX_PAGE_ORDER)
+		return 0;
+	bool in_zone = false;
+	for (int z = 0; z <= ZONE_MOVABLE && !in_zone; z++)
+		in_zone = zi->zone[z].spanned && ev->pfn >= zi->zone[z].start_pfn &&
+			  ev->pfn < zi->zone[z].start_pfn + zi->zone[z].spanned;
+	if (!in_zone)
+		return 0;
+	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
+	if (blk >= zi->nr_block_votes) {
+		size_t cap = zi->nr_block_votes;
+		if (sim_grow(&zi->block_votes, &cap, blk + 1, sizeof(*zi->block_votes), 1024))
+			return -1;
+		memset(zi->block_votes + zi->nr_block_votes, 0, (cap - zi->nr_block_votes) * sizeof(*zi->block_votes));
+		zi->nr_block_votes = cap;
+	}
+	unsigned shift = (unsigned)ev->migratetype * ZONEINFO_VOTE_BITS;
+	uint64_t v = zi->block_votes[blk], n = ZONEINFO_VOTE(v, ev->migratetype) + (1ull << ev->order);
+	n = MIN(n, ZONEINFO_VOTE_MAX);
+	zi->block_votes[blk] = (v & ~(ZONEINFO_VOTE_MAX << shift)) | n << shift;
 	return 0;
 }
 
@@ -2967,6 +3128,8 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 		else if (ev->id == FEV_FILEMAP_ADD && !had && a && (a->val & PE_ALLOC) && !(a->val & PE_WRITE))
 			pe->census.candidates += folio_pages(ev);
 	}
+	if (ev->id == FEV_PAGE_ALLOC && block_vote(pe->zi, ev))
+		return oom(err);
 	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *a = map_get(&pe->seen, ev->pfn, 0);
 		if (!a)

@@ -116,6 +116,8 @@ struct import_stats {
 	uint64_t free_prefill;                   /* frees of pages in use before the capture:
 	                                          * emitted as FREE of prefill objects (2^order,
 	                                          * the first from the event, the rest implied) */
+	uint64_t free_prefill_kind[3];           /* of them, by the kind released: movable,
+	                                          * kernel, reclaimable slab (by pageblock) */
 	uint64_t dirty_by_write_alloc;           /* DIRTY placed on the task's last __GFP_WRITE
 	                                          * allocation (no filemap event named the folio) */
 	uint64_t refault;                        /* page cache adds of an offset reclaim evicted:

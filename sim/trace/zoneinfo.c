@@ -88,6 +88,9 @@ void zoneinfo_release(struct zoneinfo *zi)
 	free(zi->lru_tail);
 	zi->lru_tail = NULL;
 	zi->lru_tail_len = zi->lru_tail_cap = 0;
+	free(zi->block_votes);
+	zi->block_votes = NULL;
+	zi->nr_block_votes = 0;
 }
 
 int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zoneinfo *zi,
@@ -277,15 +280,15 @@ static unsigned order_counts(const char *s, uint64_t v[NR_PAGE_ORDERS])
 
 /* buddyinfo:    "Node 0, zone   Normal    679    480 ..."
  * pagetypeinfo: "Node    0, zone   Normal, type    Movable    290    132 ..." (the
- * "Free pages count per migrate type" table; the "Number of blocks type" table has no
- * "type" word on its zone lines and is skipped). */
+ * "Free pages count per migrate type" table; the "Number of blocks type" table that
+ * follows it is skipped). */
 int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name,
 				   struct zoneinfo_free_orders *fo, struct sim_error *err)
 {
 	memset(fo, 0, sizeof(*fo));
 	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0;
-	bool any = false;
+	bool any = false, block_table = false;
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		if (!e)
@@ -301,15 +304,24 @@ int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name
 		unsigned node;
 		char zname[32];
 		int off = 0;
-		if (sscanf(ln, "Node %u, zone %31[^, ]%n", &node, zname, &off) != 2)
+		if (!strncmp(ln, "Number of blocks type", 21))
+			block_table = true; /* per zone, blocks by type: not free counts */
+		else if (!strncmp(ln, "Free pages count", 16))
+			block_table = false;
+		if (block_table || sscanf(ln, "Node %u, zone %31[^, ]%n", &node, zname, &off) != 2)
 			continue;
 		const char *rest = ln + off;
+		int mt = -1;
 		if (*rest == ',') { /* pagetypeinfo: ", type NAME counts" */
 			char tname[32];
 			int toff = 0;
 			if (sscanf(rest, ", type %31s%n", tname, &toff) != 1)
 				continue;
 			rest += toff;
+			mt = !strcmp(tname, "Unmovable")     ? MIGRATE_UNMOVABLE
+			     : !strcmp(tname, "Movable")     ? MIGRATE_MOVABLE
+			     : !strcmp(tname, "Reclaimable") ? MIGRATE_RECLAIMABLE
+							     : -1;
 		}
 		uint64_t v[NR_PAGE_ORDERS] = { 0 };
 		unsigned k = order_counts(rest, v);
@@ -324,6 +336,11 @@ int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name
 		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
 			fo->nr_free[z][o] += v[o];
 		fo->seen[z] = true;
+		if (mt >= 0) {
+			for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+				fo->nr_free_mt[z][mt][o] += v[o];
+			fo->seen_mt[z] = true;
+		}
 		any = true;
 	}
 	if (!any)

@@ -56,6 +56,13 @@ struct zoneinfo {
 	 * seen.  Filled by import_prefill_evictions, freed by zoneinfo_release. */
 	uint8_t *lru_tail;
 	size_t lru_tail_len, lru_tail_cap;
+	/* The pages the capture allocated in each pageblock (pfn >> ZONEINFO_BLOCK_ORDER) by
+	 * the migratetype the kernel traced, unmovable, movable and reclaimable in turn, each
+	 * saturating at ZONEINFO_VOTE_MAX (ZONEINFO_VOTE): what the block's type most likely
+	 * was, which /proc shows only as counts (import.c free_prefill).  NULL when none seen.
+	 * Filled by import_prefill_evictions, freed by zoneinfo_release. */
+	uint64_t *block_votes;
+	size_t nr_block_votes;
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
 	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
 	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
@@ -66,8 +73,14 @@ struct zoneinfo {
 #define ZONEINFO_TAIL(zone, order) ((uint8_t)((zone) << 4 | (order)))
 #define ZONEINFO_TAIL_ZONE(t) ((t) >> 4)
 #define ZONEINFO_TAIL_ORDER(t) ((t) & 15u)
+/* pageblock_order of x86-64 (HPAGE_PMD_ORDER), the corpus machines' */
+#define ZONEINFO_BLOCK_ORDER 9
+#define ZONEINFO_VOTE_BITS 21
+#define ZONEINFO_VOTE_MAX ((1ull << ZONEINFO_VOTE_BITS) - 1)
+#define ZONEINFO_VOTE(v, mt) (((v) >> ((mt) * ZONEINFO_VOTE_BITS)) & ZONEINFO_VOTE_MAX)
 
-/* Frees what the first pass over a capture added (lru_tail); the parsed fields stay. */
+/* Frees what the first pass over a capture added (lru_tail, block_votes); the parsed
+ * fields stay. */
 void zoneinfo_release(struct zoneinfo *zi);
 
 /* What the machine config takes from it. */
@@ -92,6 +105,11 @@ int zoneinfo_parse_buf(const char *buf, size_t len, const char *name, struct zon
 struct zoneinfo_free_orders {
 	uint64_t nr_free[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	bool seen[MAX_NR_ZONES];
+	/* pagetypeinfo only: the free blocks of the per-cpu types (unmovable, movable,
+	 * reclaimable); Σ_mt nr_free_mt[z][mt][o] <= nr_free[z][o] of the same file (the rest
+	 * HighAtomic, CMA, Isolate). */
+	uint64_t nr_free_mt[MAX_NR_ZONES][MIGRATE_PCPTYPES][NR_PAGE_ORDERS];
+	bool seen_mt[MAX_NR_ZONES];
 };
 int zoneinfo_parse_free_orders(const char *path, struct zoneinfo_free_orders *fo, struct sim_error *err);
 int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name,
