@@ -141,6 +141,27 @@ static void test_score(void)
 	CHECK(fabs(c->zone[1].obs_free_hi - 512.0 / 517.0) < 1e-9);
 	CHECK(fabs(c->zone[1].sim_free_hi - 1024.0 / 1027.0) < 1e-9);
 
+	/* after.pagetypeinfo in place of after.buddyinfo: the same free blocks, summed over
+	 * the migratetypes (Normal: 2 + 1 = 3 order-0 blocks), so the same zone table */
+	remove_file(cap, "after.buddyinfo");
+	put(cap, "after.pagetypeinfo",
+	    "Page block order: 9\nPages per block:  512\n\n"
+	    "Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+	    "Node    0, zone      DMA, type      Movable      0      0      0      0      0      0      0      0      1      1      3 \n"
+	    "Node    0, zone   Normal, type    Unmovable      1      0      0      0      0      0      0      0      0      0      0 \n"
+	    "Node    0, zone   Normal, type      Movable      2      1      0      0      0      0      0      0      0      1      0 \n\n"
+	    "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
+	    "Node 0, zone      DMA            1            7            0            0            0 \n"
+	    "Node 0, zone   Normal            1            9            0            0            0 \n");
+	struct validate_capture *c3 = calloc(1, sizeof(*c3));
+	CHECK_EQ(validate_score(cap, run, c3, &err), 0);
+	CHECK_EQ(c3->nr_zones, 2);
+	CHECK_STR(c3->zone[1].name, "Normal");
+	CHECK(c3->zone[1].have_obs && c3->zone[1].have_sim);
+	CHECK(fabs(c3->zone[1].distance - 3) < 1e-9);
+	CHECK(fabs(c3->zone[1].obs_free_hi - 512.0 / 517.0) < 1e-9);
+	free(c3);
+
 	/* the text scoreboard says the same */
 	struct validate_result res = { .nr = 1, .cap = c };
 	snprintf(c->name, sizeof(c->name), "cap");

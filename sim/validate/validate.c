@@ -5,6 +5,8 @@
 #include "../stats/json.h"
 #include "../stats/runset.h"
 #include "../trace/capture.h"
+#include "../trace/zoneinfo.h"
+#include <inttypes.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -173,6 +175,29 @@ unsigned validate_parse_buddyinfo(const char *text, struct validate_zone *z, uns
 	return nr;
 }
 
+/* A capture without after.buddyinfo: the same free blocks per zone and order, summed over
+ * the migratetypes of after.pagetypeinfo.  The zones seen, 0 when it has none either. */
+static unsigned observed_from_pagetypeinfo(const char *cap_dir, struct validate_zone *z)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/after.pagetypeinfo", cap_dir);
+	struct zoneinfo_free_orders fo;
+	struct sim_error err = { 0 };
+	if (access(p, R_OK) || zoneinfo_parse_free_orders(p, &fo, &err))
+		return 0;
+	char text[MAX_NR_ZONES * (32 + NR_PAGE_ORDERS * 21)];
+	size_t n = 0;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		if (!fo.seen[zi])
+			continue;
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "Node 0, zone %s", zone_names[zi]);
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, " %" PRIu64, fo.nr_free[zi][o]);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\n");
+	}
+	return validate_parse_buddyinfo(text, z, VALIDATE_MAX_ZONES, false);
+}
+
 static double free_hi(const double *n)
 {
 	double all = 0, hi = 0;
@@ -321,6 +346,8 @@ int validate_score(const char *cap_dir, const char *run_dir, struct validate_cap
 	char *text = sim_read_file(p, NULL, NULL);
 	if (text)
 		vc->nr_zones = validate_parse_buddyinfo(text, vc->zone, VALIDATE_MAX_ZONES, false);
+	else
+		vc->nr_zones = observed_from_pagetypeinfo(cap_dir, vc->zone);
 	free(text);
 	snprintf(p, sizeof(p), "%s/buddyinfo", run_dir);
 	text = sim_read_file(p, NULL, NULL);
