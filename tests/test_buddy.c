@@ -180,6 +180,41 @@ static void test_claim_threshold(void)
 	}
 }
 
+/* One per-cpu refill keeps __rmqueue's mode (rmqueue_bulk, 6.15+): once a page was stolen,
+ * the rest of the refill steals at once, with no claim attempt (and no watermark boost)
+ * per page.  2048-page zone: block 3 (1536..2047) holds movable objects of orders 9 (1024
+ * took block 2), 8 (1536) and 0 (1792); its free pages are 1793 o0, 1794 o1, 1796 o2, ...,
+ * 1920 o7: 255 free, 257 movable.  A refill of 3 unmovable pages: the first finds no
+ * unmovable page, tries to claim block 3 from each fallback page, orders 7 down to 0
+ * (8 attempts, each boosting the watermark: free 255 + alike 0 < 256, refused), then
+ * steals the smallest, 1793; the second and third steal 1794 (o1 split: 1795 back to the
+ * movable list) and 1795 without a claim attempt.  Boosts 8 (per page: 8 + 7 + 7 = 22),
+ * three fragmenting fallbacks, no claim. */
+static void test_bulk_refill_steal_mode(void)
+{
+	setup(2048, 4);
+	start();
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE, 10), 0);
+	CHECK_EQ(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 9), 1024);
+	CHECK_EQ(mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE, 8), 1536);
+	CHECK_EQ(mm_alloc(&mm, 4, GFP_HIGHUSER_MOVABLE, 0), 1792);
+	check_state("1 1 1 1 1 1 1 1 0 0 0");
+	struct zone *z = &mm.zones[ZONE_NORMAL];
+	pcp_setup_zone(&mm, z);
+	uint64_t boosts0 = mm.vm_events[VM_MMSIM_BOOSTS], extfrag0 = mm.vm_events[VM_MMSIM_EXTFRAG];
+	CHECK_EQ(buddy_rmqueue_bulk(&mm, z, 0, MIGRATE_UNMOVABLE, 0, 3, &z->pcp[0],
+				    pcp_pindex(MIGRATE_UNMOVABLE, 0)), 3);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_BOOSTS] - boosts0, 8);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG] - extfrag0, 3);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG_CLAIM], 0);
+	CHECK_EQ(z->pcp[0].count, 3);
+	char *got = mmtest_buddy_counts(&mm, ZONE_NORMAL);
+	CHECK_STR(got, "0 0 1 1 1 1 1 1 0 0 0");
+	free(got);
+	CHECK_EQ(z->nr_blocks_mt[MIGRATE_UNMOVABLE], 0);
+	mmtest_mm_destroy(&mm);
+}
+
 /* The pageblock counters (struct pageblock: nr_free, nr_movable) against hand-counted pages
  * and the walk they replace, and the claim decision they feed.  A 1024-page zone: block 0
  * holds one movable order-9 object; block 1 is filled by hand with movable objects of orders
@@ -403,6 +438,7 @@ int main(int argc, char **argv)
 	RUN(test_split_claim_merge);
 	RUN(test_movable_steal);
 	RUN(test_claim_threshold);
+	RUN(test_bulk_refill_steal_mode);
 	RUN(test_pageblock_counters);
 	RUN(test_movable_claim_order_rule);
 	RUN(test_cma_merge_restriction);

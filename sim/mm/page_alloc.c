@@ -494,10 +494,19 @@ static pfn_t rmqueue_steal(struct mm *mm, struct zone *z, unsigned order, enum m
 	return PFN_NONE;
 }
 
-/* __rmqueue (model.md §2.3). */
+/* Where __rmqueue found pages last (6.15+, enum rmqueue_mode): rmqueue_bulk keeps it over
+ * one refill, whose calls hold the zone lock so that the free lists do not change between
+ * them; a single request starts at RMQUEUE_NORMAL. */
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+
+/* __rmqueue (model.md §2.3), 6.18: the request's own free lists, CMA, a claim, a steal, each
+ * tried only from the mode the refill reached on.  After a steal the rest of the refill
+ * steals at once: no second look at its own lists (the stolen block's rest went to the
+ * other type's) and no second claim attempt (with its watermark boost) per page. */
 static inline __attribute__((always_inline)) pfn_t rmqueue_fallback_chain(struct mm *mm, struct zone *z,
 									   unsigned order, enum migratetype mt,
-									   unsigned alloc_flags)
+									   unsigned alloc_flags,
+									   enum rmqueue_mode *mode)
 {
 	pfn_t pfn;
 	/* 5.7 balancing: CMA first when more than half of the zone's free memory is CMA. */
@@ -507,33 +516,55 @@ static inline __attribute__((always_inline)) pfn_t rmqueue_fallback_chain(struct
 		if (pfn != PFN_NONE)
 			return pfn;
 	}
-	pfn = rmqueue_smallest(mm, z, order, mt);
-	if (pfn != PFN_NONE)
-		return pfn;
-	if (alloc_flags & ALLOC_CMA) {
-		pfn = rmqueue_smallest(mm, z, order, MIGRATE_CMA);
+	switch (*mode) {
+	case RMQUEUE_NORMAL:
+		pfn = rmqueue_smallest(mm, z, order, mt);
 		if (pfn != PFN_NONE)
 			return pfn;
-	}
-	if (mt >= MIGRATE_PCPTYPES)
-		return PFN_NONE;
-	pfn = rmqueue_claim(mm, z, order, mt, alloc_flags);
-	if (pfn != PFN_NONE || (alloc_flags & ALLOC_NOFRAGMENT))
+		/* fall through */
+	case RMQUEUE_CMA:
+		if (alloc_flags & ALLOC_CMA) {
+			pfn = rmqueue_smallest(mm, z, order, MIGRATE_CMA);
+			if (pfn != PFN_NONE) {
+				*mode = RMQUEUE_CMA;
+				return pfn;
+			}
+		}
+		/* fall through */
+	case RMQUEUE_CLAIM:
+		if (mt >= MIGRATE_PCPTYPES)
+			return PFN_NONE;
+		pfn = rmqueue_claim(mm, z, order, mt, alloc_flags);
+		if (pfn != PFN_NONE) {
+			*mode = RMQUEUE_NORMAL; /* its own lists replenished */
+			return pfn;
+		}
+		/* fall through */
+	case RMQUEUE_STEAL:
+		if (mt >= MIGRATE_PCPTYPES || (alloc_flags & ALLOC_NOFRAGMENT))
+			return PFN_NONE;
+		pfn = rmqueue_steal(mm, z, order, mt);
+		if (pfn != PFN_NONE)
+			*mode = RMQUEUE_STEAL;
 		return pfn;
-	return rmqueue_steal(mm, z, order, mt);
+	}
+	return PFN_NONE;
 }
 
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags)
 {
-	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+	enum rmqueue_mode mode = RMQUEUE_NORMAL;
+	return rmqueue_fallback_chain(mm, z, order, mt, alloc_flags, &mode);
 }
 
+/* rmqueue_bulk: one mode over the whole refill (rmqueue_fallback_chain). */
 unsigned buddy_rmqueue_bulk(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,
 			    unsigned alloc_flags, unsigned nr, struct per_cpu_pages *pcp, unsigned idx)
 {
+	enum rmqueue_mode mode = RMQUEUE_NORMAL;
 	unsigned i;
 	for (i = 0; i < nr; i++) {
-		pfn_t pfn = rmqueue_fallback_chain(mm, z, order, mt, alloc_flags);
+		pfn_t pfn = rmqueue_fallback_chain(mm, z, order, mt, alloc_flags, &mode);
 		if (pfn == PFN_NONE)
 			break;
 		pcp_hold(mm, z, pcp, pfn, order, idx, true);
