@@ -215,6 +215,35 @@ static void test_bulk_refill_steal_mode(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* A capture's watermark boost at its start (machine.watermark_boost_start, applied where
+ * an imported trace's prefill ends): every watermark of the zone that much higher, and with
+ * `wake` the flag that makes the zone's next allocation that may wake kswapd do so (an
+ * allocation without __GFP_KSWAPD_RECLAIM leaves it set, as rmqueue's test does).  4096
+ * pages, min_free_kbytes 1024: min 256, low 320, high 384 (gap max(256 / 4, 4096 * 10 /
+ * 10000) = 64); boost 512. */
+static void test_boost_start(void)
+{
+	for (int wake = 0; wake < 2; wake++) {
+		setup(4096, 1024);
+		cfg.machine.nr_boost_start = 1;
+		cfg.machine.boost_start[0] = (struct boost_start_config){ .zone = ZONE_NORMAL, .pages = 512, .wake = wake };
+		start();
+		struct zone *z = &mm.zones[ZONE_NORMAL];
+		CHECK_EQ(zone_wmark(z, WMARK_LOW), 320);
+		mm_zone_capture_start(&mm);
+		CHECK_EQ(z->watermark_boost, 512);
+		CHECK_EQ(zone_wmark(z, WMARK_MIN), 256 + 512);
+		CHECK_EQ(zone_wmark(z, WMARK_LOW), 320 + 512);
+		CHECK_EQ(zone_wmark(z, WMARK_HIGH), 384 + 512);
+		CHECK_EQ(z->boosted_wakeup, (bool)wake);
+		CHECK(mm_alloc(&mm, 1, GFP_KERNEL & ~(gfp_t)__GFP_KSWAPD_RECLAIM, 0) != PFN_NONE);
+		CHECK_EQ(z->boosted_wakeup, (bool)wake); /* not consumed without ALLOC_KSWAPD */
+		CHECK(mm_alloc(&mm, 2, GFP_KERNEL, 0) != PFN_NONE);
+		CHECK(!z->boosted_wakeup);
+		mmtest_mm_destroy(&mm);
+	}
+}
+
 /* The pageblock counters (struct pageblock: nr_free, nr_movable) against hand-counted pages
  * and the walk they replace, and the claim decision they feed.  A 1024-page zone: block 0
  * holds one movable order-9 object; block 1 is filled by hand with movable objects of orders
@@ -439,6 +468,7 @@ int main(int argc, char **argv)
 	RUN(test_movable_steal);
 	RUN(test_claim_threshold);
 	RUN(test_bulk_refill_steal_mode);
+	RUN(test_boost_start);
 	RUN(test_pageblock_counters);
 	RUN(test_movable_claim_order_rule);
 	RUN(test_cma_merge_restriction);

@@ -488,6 +488,45 @@ static void test_defer_start(void)
 	free(rs.r);
 }
 
+/* Whether a boosted watermark's kswapd wake was pending as the capture began: rmqueue's
+ * ZONE_BOOSTED_WATERMARK wake is the only wakeup_kswapd of order 0 without gfp flags, and
+ * only a fragmenting fallback (a claim attempt below pageblock order) sets the flag.
+ *   variant 0: the boost wake first, then a fragmenting fallback: pending;
+ *   variant 1: a fragmenting fallback (order 8 < 9) first: the wake is its own, not pending;
+ *   variant 2: a wake with gfp flags (an allocation's), a whole-block fallback (order 9:
+ *     no boost), then the boost wake: pending. */
+static void test_boost_wake_pending(void)
+{
+	for (int variant = 0; variant < 3; variant++) {
+		struct ftrace_event wake = fev(1, FEV_WAKEUP_KSWAPD, "app", 5, 0, 0, 0);
+		wake.gfp = 0;
+		wake.order = 0;
+		struct ftrace_event frag = fev(2, FEV_PAGE_ALLOC_EXTFRAG, "app", 5, 0, 0, 0);
+		frag.order = 0;
+		frag.nr[0] = variant == 2 ? 9 : 8; /* fallback order */
+		frag.nr[1] = 9;                    /* pageblock order */
+		struct ftrace_event gwake = fev(0, FEV_WAKEUP_KSWAPD, "app", 5, 0, 0, 0);
+		gwake.order = 9;
+		struct ftrace_event in[3];
+		size_t n = 0;
+		if (variant == 1) {
+			frag.time_ns = 1, wake.time_ns = 2;
+			in[n++] = frag, in[n++] = wake;
+		} else if (variant == 2) {
+			frag.time_ns = 1, wake.time_ns = 2;
+			in[n++] = gwake, in[n++] = frag, in[n++] = wake;
+		} else {
+			in[n++] = wake, in[n++] = frag;
+		}
+		struct recs rs;
+		struct import *im = import_events(in, n, &rs);
+		const struct import_stats *st = import_get_stats(im);
+		CHECK_EQ(st->boost_wake_pending, variant != 1);
+		import_free(im);
+		free(rs.r);
+	}
+}
+
 /* The command's process tree.  The command is pid 10 (capture.json command_pid); it forks
  * 11, and 11 a thread 12; make (20), not the command's, forks 21.  Records of 10 and 12
  * keep their pid as task id; 20's and 21's get bit 31 (charged with the rest of the
@@ -2390,6 +2429,7 @@ int main(int argc, char **argv)
 	RUN(test_refault);
 	RUN(test_import_command_tree);
 	RUN(test_defer_start);
+	RUN(test_boost_wake_pending);
 	RUN(test_swapin);
 	RUN(test_refault_parts);
 	RUN(test_untraced_refaults);

@@ -146,6 +146,10 @@ static const struct {
 	{ "machine.compaction_defer[].considered", "acts where a zone's compaction is deferred, which a small run never reaches" },
 	{ "machine.compaction_defer[].shift", "acts where a zone's compaction is deferred, which a small run never reaches" },
 	{ "machine.compaction_defer[].order_failed", "acts where a zone's compaction is deferred, which a small run never reaches" },
+	/* test_buddy (test_boost_start) pins them */
+	{ "machine.watermark_boost_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.watermark_boost_start[].pages", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.watermark_boost_start[].wake", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "workload.trace", "selects the input, which this test fixes" },
 	{ "workload.generator", "selects the input, which this test fixes" },
 	{ "output.dir", "where outputs go" },

@@ -197,7 +197,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 									    : "pcp high is not tuned (",
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
 		    ")") < 0 ||
-	    zoneinfo_write_pcp_yaml(&zi, fp) || write_defer_yaml(s, fp) ||
+	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {

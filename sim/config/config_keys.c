@@ -91,6 +91,20 @@ static const struct config_list compaction_defer_list = {
 };
 _Static_assert(sizeof(FIELD(machine.nr_compaction_defer)) == sizeof(unsigned), "list count is unsigned");
 
+/* machine.watermark_boost_start rows address a field of one struct boost_start_config. */
+#define BFIELD(f) (((struct boost_start_config *)0)->f)
+#define B_AT(f, ok) .offset = offsetof(struct boost_start_config, f), .size = sizeof(BFIELD(f)) + TYPECHECK(ok), \
+	.list = &boost_start_list
+
+static const struct config_list boost_start_list = {
+	.path = "machine.watermark_boost_start",
+	.array_offset = offsetof(struct config, machine.boost_start),
+	.count_offset = offsetof(struct config, machine.nr_boost_start),
+	.elem_size = sizeof(struct boost_start_config),
+	.max = MAX_NR_ZONES,
+};
+_Static_assert(sizeof(FIELD(machine.nr_boost_start)) == sizeof(unsigned), "list count is unsigned");
+
 static const char *const age_mode_names[NR_MACHINE_AGE_MODES] = { "fresh", "aged" };
 
 /* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
@@ -171,6 +185,15 @@ static const struct config_key keys[] = {
 	{ .path = "machine.compaction_defer[].order_failed", .type = CFG_UNSIGNED, D_AT(order_failed, IS_UINT_D(order_failed)),
 	  .min = 0, .max = 11, .def = "0", .unit = "", .knob = "order_failed=",
 	  .doc = "compact_order_failed: the lowest order whose compaction failed (orders below it are never deferred)" },
+	{ .path = "machine.watermark_boost_start[].zone", .type = CFG_ENUM, B_AT(zone, sizeof(BFIELD(zone)) == sizeof(int)),
+	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .knob = "zoneinfo boost", .doc = "a zone whose watermark boost starts as a capture saw it, when an imported trace's prefill ends (written by mmsim import; model.md §3.3)" },
+	{ .path = "machine.watermark_boost_start[].pages", .type = CFG_PAGES, B_AT(pages, _Generic(BFIELD(pages), uint64_t: 1, default: 0)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "zoneinfo boost",
+	  .doc = "zone->watermark_boost then: every watermark of the zone is that much higher, and kswapd's next run reclaims it" },
+	{ .path = "machine.watermark_boost_start[].wake", .type = CFG_BOOL, B_AT(wake, _Generic(BFIELD(wake), bool: 1, default: 0)),
+	  .def = "false", .unit = "", .knob = "mm_vmscan_wakeup_kswapd gfp_flags=none",
+	  .doc = "ZONE_BOOSTED_WATERMARK still set: the zone's next allocation that may wake kswapd does (mmsim import: the capture's first boost wake came before any fragmenting fallback)" },
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
 	K_BOOL("machine.shuffle", machine.shuffle, "false", "page_alloc.shuffle=1",

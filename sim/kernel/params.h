@@ -51,6 +51,15 @@ struct compaction_defer_config {
 	unsigned order_failed; /* the lowest order that failed; 0..11 */
 };
 
+/* One zone's watermark boost as a capture began (zoneinfo's "boost": what boost_watermark
+ * added after fragmenting fallbacks and kswapd has not yet reclaimed), recovered by mmsim
+ * import from before.zoneinfo. */
+struct boost_start_config {
+	int zone;       /* enum zone_type, DMA..Movable */
+	uint64_t pages; /* zone->watermark_boost */
+	bool wake;      /* ZONE_BOOSTED_WATERMARK still set: the next allocation wakes kswapd */
+};
+
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
@@ -67,6 +76,8 @@ struct machine_config {
 	struct pcp_start_config pcp_start[CONFIG_MAX_PCP_START];
 	unsigned nr_compaction_defer;
 	struct compaction_defer_config compaction_defer[MAX_NR_ZONES];
+	unsigned nr_boost_start;
+	struct boost_start_config boost_start[MAX_NR_ZONES];
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
 	struct machine_age_config age;

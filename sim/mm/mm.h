@@ -688,6 +688,9 @@ void mm_set_pageblock_migratetype(struct mm *mm, pfn_t pfn, enum migratetype mt)
 /* Recompute watermarks, lowmem_reserve and totalreserve_pages from min_free_kbytes
  * (setup_per_zone_wmarks). */
 void mm_setup_watermarks(struct mm *mm);
+/* A capture's zone state at its start (machine.watermark_boost_start), where an imported
+ * trace's prefill ends. */
+void mm_zone_capture_start(struct mm *mm);
 /* Default min_free_kbytes for this node (calculate_min_free_kbytes + THP raise). */
 uint64_t mm_default_min_free_kbytes(const struct mm *mm);
 

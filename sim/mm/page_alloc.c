@@ -589,8 +589,9 @@ static pfn_t rmqueue(struct mm *mm, struct zone *z, unsigned cpu, unsigned order
 		if (pfn == PFN_NONE && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 			pfn = rmqueue_smallest(mm, z, order, MIGRATE_HIGHATOMIC);
 	}
-	if (z->boosted_wakeup) {
-		/* ZONE_BOOSTED_WATERMARK: wake kswapd at order 0 for this zone. */
+	if ((alloc_flags & ALLOC_KSWAPD) && z->boosted_wakeup) {
+		/* ZONE_BOOSTED_WATERMARK: wake kswapd at order 0 for this zone (rmqueue, 6.18:
+		 * only a request that may wake kswapd consumes the flag). */
 		z->boosted_wakeup = false;
 		if (mm->hooks.wakeup_kswapd)
 			mm->hooks.wakeup_kswapd(mm, 0, z->type);

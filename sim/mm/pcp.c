@@ -400,8 +400,10 @@ static void pcp_start_lists(struct mm *mm)
 void pcp_set_fixed(struct mm *mm, bool fixed)
 {
 	if (!fixed && !mm->pcp_started) {
+		/* the capture's first record: its lists and its zones' boosts as captured */
 		mm->pcp_started = true;
 		pcp_start_lists(mm);
+		mm_zone_capture_start(mm);
 	}
 	mm->pcp_fixed = fixed || !mm->cfg->machine.pcp_autotune;
 	if (mm->pcp_fixed)

@@ -120,6 +120,27 @@ static const struct cma_policy_ops *layout_policy(const struct config *cfg)
 	return ops ? ops : cma_policies[CMA_NONE];
 }
 
+/* A zone boosted when the capture began (zoneinfo's "boost"): the fragmenting fallbacks
+ * before it raised every watermark of the zone (boost_watermark, 6.18) and kswapd has not
+ * subtracted it yet (balance_pgdat does at the end of the run that took it on).  With
+ * `wake`, ZONE_BOOSTED_WATERMARK is still set too, as try_to_claim_block leaves it: the
+ * zone's next allocation that may wake kswapd does (rmqueue).  Without, kswapd runs when a
+ * watermark (the boost included) calls for it; its run may already be under way when the
+ * capture begins (`writeback`'s trace opens inside one), and how much of the boost it has
+ * reclaimed then no /proc file shows. */
+void mm_zone_capture_start(struct mm *mm)
+{
+	const struct machine_config *mc = &mm->cfg->machine;
+	for (unsigned i = 0; i < mc->nr_boost_start; i++) {
+		const struct boost_start_config *b = &mc->boost_start[i];
+		if (b->zone < 0 || b->zone >= MAX_NR_ZONES || !mm->zones[b->zone].managed || !b->pages)
+			continue;
+		struct zone *z = &mm->zones[b->zone];
+		z->watermark_boost = b->pages;
+		z->boosted_wakeup = b->wake;
+	}
+}
+
 void mm_layout_compute(const struct config *cfg, struct mm_layout *l)
 {
 	const struct cma_policy_config *cma = &cfg->policy.cma;

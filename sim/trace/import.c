@@ -1533,10 +1533,16 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 		 * smaller than a pageblock (some kernels print the order instead of a bool). */
 		o[OBS_EXTFRAG_FRAGMENTING] += ev->nr[0] < ev->nr[1];
 		o[OBS_EXTFRAG_CHANGE_OWNERSHIP] += ev->nr[3] != 0;
+		im->st.boost_seen_frag |= ev->nr[0] < ev->nr[1];
 		break;
 	case FEV_KSWAPD_WAKE: o[OBS_KSWAPD_WAKE]++; break;
 	case FEV_KSWAPD_SLEEP: o[OBS_KSWAPD_SLEEP]++; break;
-	case FEV_WAKEUP_KSWAPD: o[OBS_WAKEUP_KSWAPD]++; break;
+	case FEV_WAKEUP_KSWAPD:
+		o[OBS_WAKEUP_KSWAPD]++;
+		if (!ev->gfp && ev->order == 0 && !im->st.boost_seen_wake && !im->st.boost_seen_frag)
+			im->st.boost_wake_pending = true;
+		im->st.boost_seen_wake |= !ev->gfp && ev->order == 0;
+		break;
 	case FEV_DIRECT_RECLAIM_BEGIN:
 		o[OBS_DIRECT_RECLAIM]++;
 		return task_flag(im, ev->pid, TS_RECLAIM, true, err);

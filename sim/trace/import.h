@@ -141,6 +141,11 @@ struct import_stats {
 		bool known;
 		unsigned considered, shift, order_failed;
 	} defer_start[MAX_NR_ZONES];
+	/* A boosted watermark's kswapd wake was pending as the capture began: the capture's
+	 * first wakeup_kswapd of order 0 without gfp flags (rmqueue's ZONE_BOOSTED_WATERMARK
+	 * wake, 6.18) came before any fragmenting fallback that could have set the flag. */
+	bool boost_wake_pending;
+	bool boost_seen_frag, boost_seen_wake; /* (while reading) */
 	uint32_t command_pid;                    /* opts.command_pid */
 	uint64_t command_tasks, outside_tasks;   /* tasks with records, in and outside the
 	                                          * command's process tree (opts.command_pid) */

@@ -488,3 +488,22 @@ int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp)
 	}
 	return 0;
 }
+
+int zoneinfo_write_boost_yaml(const struct zoneinfo *zi, bool wake, FILE *fp)
+{
+	static const char *const names[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", "cma" };
+	bool any = false;
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
+		const struct zoneinfo_zone *zz = &zi->zone[z];
+		if (!zz->managed || !zz->boost)
+			continue;
+		if (!any && fprintf(fp, "machine.watermark_boost_start:  # the zones' watermark boost (zoneinfo "
+				    "\"boost\"), from the prefill's end\n") < 0)
+			return -1;
+		any = true;
+		if (fprintf(fp, "  - { zone: %s, pages: %" PRIu64 ", wake: %s }\n", names[z], zz->boost,
+			    wake ? "true" : "false") < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -125,5 +125,9 @@ int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine
 /* Write each zone's per-cpu lists (count and high per CPU) as the machine.pcp_start list
  * of a replay config (nothing when the zoneinfo has no pagesets).  -1 on a write error. */
 int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp);
+/* Write each zone's watermark boost (zoneinfo "boost", when nonzero) as the
+ * machine.watermark_boost_start list of a replay config, with `wake` (the boost's kswapd
+ * wake still pending).  -1 on a write error. */
+int zoneinfo_write_boost_yaml(const struct zoneinfo *zi, bool wake, FILE *fp);
 
 #endif
