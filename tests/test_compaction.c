@@ -680,6 +680,33 @@ static void test_free_scanner_stride(void)
 	shutdown();
 }
 
+/* A compound page reaching past the end of the pageblock being scanned is not jumped
+ * over by the free scanner: it is one page, and the scan steps on through its tail
+ * pages (isolate_freepages_block, 6.5+ to 6.18: only a compound page that ends inside
+ * the range is passed and counted whole).  2048 pages: an order-10 movable object at
+ * 1024 (B2 and B3), order-0 objects at 0..3, the rest of B0 and all of B1 free.  Whole-
+ * zone sync compaction (compact_node): the migrate scanner takes 0..3 and passes B0's free
+ * blocks 4/2 .. 256/8 (512 scanned, migrate_pfn 512).  The free scanner may not go below
+ * pageblock_end_pfn(512) = 1024: B3 is tail pages, 512 looked at one by one, nothing
+ * (stride then 2); B2 starts with the head, whose 1024 pages end beyond B2: counted 1, and
+ * its tails 1026, 1028, ... 1534: 256 in all (counting the head whole: 1024).  No target:
+ * the first object fails (-ENOMEM) with the scanners met: COMPLETE, free_scanned 768. */
+static void test_free_scanner_large_compound(void)
+{
+	start_zone(2048);
+	boot();
+	for (uint64_t id = 1; id <= 4; id++)
+		CHECK_EQ(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0), id - 1);
+	CHECK_EQ(mm_alloc(&mm, 100, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 10), 1024);
+	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_COMPLETE);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 512);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 768);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 0);
+	CHECK_EQ(obj_lookup(&mm.objs, 1)->pfn, 0);
+	check_all("large compound");
+	shutdown();
+}
+
 /* B0's 256 objects are under writeback.  B3 is free but for its page 2046, so its free
  * blocks are 1536/8, 1792/7, 1920/6, 1984/5, 2016/4, 2032/3, 2040/2, 2044/1, 2047/0.
  * Async: B0 is not isolated (ISOLATE_ASYNC_MIGRATE), it stays and nothing fails.  B1's
@@ -1324,6 +1351,7 @@ int main(int argc, char **argv)
 	RUN(test_direct_capture);
 	RUN(test_capture_not_movable_block);
 	RUN(test_free_scanner_stride);
+	RUN(test_free_scanner_large_compound);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);
 	RUN(test_reset_isolation_sampled);

@@ -426,9 +426,13 @@ static uint64_t isolate_freepages_block(struct mm *mm, struct compact_control *c
 			pfn += (1u << order) - 1 + stride;
 			continue;
 		}
-		/* A compound page is passed whole and counted whole (6.12: nr_scanned +=
-		 * compound_nr - 1); a pcp block's pages are single pages to the scanner. */
-		if ((p->flags & PF_HEAD) && p->order) {
+		/* A compound page that ends inside the range is passed whole and counted whole
+		 * (nr_scanned += compound_nr - 1); one reaching past the range's end (a folio
+		 * larger than a pageblock) is one page like any other, and the scan steps on
+		 * through its tail pages, each a page (isolate_freepages_block, 6.5+ to 6.18:
+		 * "blockpfn + (1UL << order) <= end_pfn").  A pcp block's pages are single
+		 * pages to the scanner. */
+		if ((p->flags & PF_HEAD) && p->order && pfn + (1u << p->order) <= end) {
 			*nr_scanned += (1ull << p->order) - 1;
 			pfn += (1u << p->order) - 1;
 		}
