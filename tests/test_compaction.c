@@ -680,6 +680,57 @@ static void test_free_scanner_stride(void)
 	shutdown();
 }
 
+/* The free scanner's moves at the start of a run and after a block scanned whole
+ * (fast_isolate_freepages, isolate_freepages, 6.18).  8192 pages all in use by order-0
+ * movable objects but 8191 (left by the fill, the order-0 list's tail), then freed:
+ * 8000, 8002, ..., 8014 (8 pages in the top block B15), 3072, 3074, ..., 3114 (22 in B6)
+ * and 3000 (B5).  A sync-light direct compaction for order 3 (no fast_find_migrateblock
+ * at or below PAGE_ALLOC_COSTLY_ORDER): the migrate scanner isolates 0..31 (32 scanned).
+ * Object 0: fast_isolate_freepages starts the scan (free_pfn 7680 = compact_init_free_pfn:
+ * limit 256), low_pfn = pb_start(7680 - 7648/4) = 5632, min_pfn = pb_start(7680 - 7648/2)
+ * = 3584; orders 2, 1 are empty, the order-0 list's tail 8191 >= low_pfn is taken (1
+ * looked at); not async, so fast_isolate_around scans B15 whole (512) and takes 8000..8014
+ * (9 pages in all, goal 32).  Objects 0..8 take them.
+ * Object 9: the fast search (from order 0, where it last found) looks at the whole list,
+ * 24 entries (B6's 22, 3000, and the source page 8 just freed), none at or above min_pfn:
+ * it fails, and as the first search of the run it moves the free scanner to min_pfn 3584
+ * and takes the pages around there (6.8+): B7, all in use, scanned whole (512) and marked
+ * skip.  The linear scan passes B7 (skip) and scans B6 with stride 1: 22 pages, the whole
+ * block (512); B5: 3000 and the rest of the block (512), goal 32 still not met; then B4
+ * (512, nothing: stride 2), B3 (256), B2 (128), B1 (64), and the scan stops above the
+ * migrate scanner's block.  Objects 9..31 move; B0's 0..31 are then one free order-5
+ * block: captured, SUCCESS.  free_scanned 1 + 512 + 24 + 512 + 512 + 512 + 512 + 256 +
+ * 128 + 64 = 3033, compact_isolated 32 + 32 = 64.  Every block scanned whole sets the
+ * cached free pfn to the block below it (update_pageblock_skip(cc, page, block_start_pfn
+ * - pageblock_nr_pages), 6.18): the last, B1, leaves 0; fast_isolate_around's skip bit on
+ * B7 moves nothing. */
+static void test_free_scanner_moves(void)
+{
+	start_zone(8192);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_pfns(8000, 8016, 2);
+	free_pfns(3072, 3116, 2);
+	free_pfns(3000, 3001, 1);
+	struct compact_control cc = direct_async_cc(3);
+	cc.mode = MIGRATE_SYNC_LIGHT;
+	CHECK_EQ(compact_zone(&mm, &cc), COMPACT_SUCCESS);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_MIGRATE_SCANNED], 32);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 32);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 3033);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_ISOLATED], 64);
+	CHECK(!(mm.pages[3000].flags & PF_BUDDY) && !(mm.pages[8191].flags & PF_BUDDY));
+	CHECK((mm.pages[0].flags & PF_BUDDY) && mm.pages[0].order == 5);
+	CHECK(normal()->pageblocks[15].bits & PB_SKIP);
+	CHECK(normal()->pageblocks[7].bits & PB_SKIP);
+	CHECK(normal()->pageblocks[6].bits & PB_SKIP);
+	CHECK(normal()->pageblocks[5].bits & PB_SKIP);
+	CHECK(normal()->pageblocks[1].bits & PB_SKIP);
+	CHECK_EQ(normal()->compact_cached_free_pfn, 0);
+	check_all("free scanner moves");
+	shutdown();
+}
+
 /* A compound page reaching past the end of the pageblock being scanned is not jumped
  * over by the free scanner: it is one page, and the scan steps on through its tail
  * pages (isolate_freepages_block, 6.5+ to 6.18: only a compound page that ends inside
@@ -1351,6 +1402,7 @@ int main(int argc, char **argv)
 	RUN(test_direct_capture);
 	RUN(test_capture_not_movable_block);
 	RUN(test_free_scanner_stride);
+	RUN(test_free_scanner_moves);
 	RUN(test_free_scanner_large_compound);
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);

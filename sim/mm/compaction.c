@@ -496,14 +496,15 @@ static void fast_isolate_around(struct mm *mm, struct compact_control *cc, pfn_t
 		set_pageblock_skip(mm, cc, pb_start(mm, pfn));
 }
 
-/* fast_isolate_freepages (6.12): before any linear scan, for order > 0 requests, look
- * at the MOVABLE free lists of the orders below the request (the tail, where freed
+/* fast_isolate_freepages (6.12, 6.18): before any linear scan, for order > 0 requests,
+ * look at the MOVABLE free lists of the orders below the request (the tail, where freed
  * blocks go last) for a block in the top quarter of the space between the scanners,
  * else the highest one seen in the top half; isolate it and the free pages around it.
  * A search that finds nothing makes the next one shorter; the first search of a run
- * moves the free scanner down to the highest block seen.  Each search rotates the list
- * it looked at so that the entry it stopped at becomes the head: the next search, from
- * the tail, starts with entries not yet looked at. */
+ * that finds nothing moves the free scanner down to the highest block seen (direct
+ * compaction: to the middle, min_pfn) and takes the free pages around there.  Each
+ * search rotates the list it looked at so that the entry it stopped at becomes the head:
+ * the next search, from the tail, starts with entries not yet looked at. */
 static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 {
 	if (cc->order <= 0)
@@ -570,20 +571,27 @@ static void fast_isolate_freepages(struct mm *mm, struct compact_control *cc)
 		if (order_scanned >= limit)
 			limit = MAX(1u, limit >> 1);
 	}
+	/* The block the free pages around are taken from: the found page's, or when the
+	 * first search of a run finds nothing, the highest block seen above min_pfn, else
+	 * (direct compaction) min_pfn's block if it is a suitable target (6.8+ to 6.18); the
+	 * free scanner moves there either way. */
+	pfn_t around = page;
 	if (page == PFN_NONE) {
 		cc->fast_search_fail++;
 		if (scan_start) {
-			/* The highest block seen above min_pfn, else (direct compaction) min_pfn. */
-			if (highest >= min_pfn)
-				cc->free_pfn = highest;
-			else if (cc->direct_compaction)
+			if (highest >= min_pfn) {
+				cc->free_pfn = around = highest;
+			} else if (cc->direct_compaction) {
+				if (suitable_migration_target(mm, cc, min_pfn))
+					around = min_pfn;
 				cc->free_pfn = min_pfn;
+			}
 		}
 	}
 	if (highest && highest >= z->compact_cached_free_pfn && !cc->no_set_skip_hint)
 		z->compact_cached_free_pfn = highest - mm->pageblock_nr_pages;
-	if (page != PFN_NONE)
-		fast_isolate_around(mm, cc, page, &nr_scanned);
+	if (around != PFN_NONE)
+		fast_isolate_around(mm, cc, around, &nr_scanned);
 	cc->total_free_scanned += nr_scanned;
 	count_vm_events(mm, VM_COMPACT_FREE_SCANNED, nr_scanned);
 }
@@ -617,10 +625,14 @@ static void isolate_freepages(struct mm *mm, struct compact_control *cc, bool fa
 			uint64_t got = isolate_freepages_block(mm, cc, &isolate_start, block_end, stride, &nr_scanned);
 			nr_isolated += got;
 			if (isolate_start == block_end) {
-				/* The whole block was scanned: its free pages are taken. */
+				/* The whole block was scanned: its free pages are taken, and the
+				 * next run's free scanner starts at the block below it
+				 * (update_pageblock_skip(cc, page, block_start_pfn -
+				 * pageblock_nr_pages), 6.18).  block_start >= low_pfn >= one
+				 * block above the zone start, so that stays in the zone. */
 				set_pageblock_skip(mm, cc, block_start);
-				if (!cc->no_set_skip_hint && block_start < z->compact_cached_free_pfn)
-					z->compact_cached_free_pfn = block_start;
+				if (!cc->no_set_skip_hint && block_start - nr_pb < z->compact_cached_free_pfn)
+					z->compact_cached_free_pfn = block_start - nr_pb;
 			}
 			if (cc->nr_freepages >= cc->nr_migrate_pages_batch) {
 				if (isolate_start >= block_end)
