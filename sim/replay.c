@@ -428,6 +428,18 @@ static void queue_head(struct sim *s, struct sim_task *t)
 }
 
 #define WAKE_AHEAD 8 /* handle_wake's prefetch distance in backlog records */
+#define BACKLOG_AHEAD 32 /* ... and of the backlog's own records (address only) */
+
+/* The backlog record n places after t's head, to be read soon: fetched by its address
+ * alone (no load), in the head's chunk or the next. */
+static inline __attribute__((always_inline)) void backlog_prefetch(const struct sim_task *t, uint32_t n)
+{
+	uint32_t i = t->bl_head + n;
+	if (i < BACKLOG_CHUNK)
+		__builtin_prefetch(&t->bl_first->r[i]);
+	else if (t->bl_first->next)
+		__builtin_prefetch(&t->bl_first->next->r[i - BACKLOG_CHUNK]);
+}
 
 /* Engine handler: t's record in progress is over (its stall served, or its actor done);
  * the task takes up its backlog. */
@@ -464,10 +476,12 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	}
 	struct trace_record rec;
 	while (!t->blocked && t->bl_len) {
-		/* The backlog's records arrived long ago: their objects are cold.  As the
-		 * read-ahead does for arriving records, a record's slot is fetched a few issues
-		 * before it, then (half-way) its head page. */
+		/* The backlog's records arrived long ago: they and their objects are cold.  The
+		 * records are fetched well before they are read (an issue reads the one
+		 * WAKE_AHEAD on), and, as the read-ahead does for arriving records, a record's
+		 * slot a few issues before it, then (half-way) its head page. */
 		uint32_t end = t->bl_first == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
+		backlog_prefetch(t, BACKLOG_AHEAD);
 		if (t->bl_head + WAKE_AHEAD < end)
 			obj_prefetch_slot(&s->mm.objs, t->bl_first->r[t->bl_head + WAKE_AHEAD].id);
 		if (t->bl_head + WAKE_AHEAD / 2 < end) {
