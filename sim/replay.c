@@ -717,10 +717,14 @@ static int check_not_warmup(const struct trace_record *rec, struct sim_error *er
  * on its way while the current one is applied: a record's object slot is prefetched when
  * it is read READ_AHEAD records ahead, its head page (and, for a free, the buddy) half-way.
  * Records are applied in the same order as without it; a read error is returned once the
- * records before it are used up. */
+ * records before it are used up.
+ * A trace held in memory (sim_record_array_next's array, the source of `bench simulate`)
+ * is read in place: its records already lie in order, so the read-ahead looks into the
+ * array itself instead of copying each record through the source's call into the ring. */
 #define READ_AHEAD 16
 struct read_ahead {
 	struct record_source *src;
+	struct sim_record_array *arr; /* src's array when src->next is sim_record_array_next */
 	const struct mm *mm;
 	struct trace_record r[READ_AHEAD];
 	unsigned head, n;
@@ -731,6 +735,25 @@ struct read_ahead {
  * source's last answer (0 at the end, -1 on a read error). */
 static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err)
 {
+	if (ra->arr) {
+		/* The ring's distances: the slot of the record READ_AHEAD - 1 on, the pages of
+		 * the one READ_AHEAD / 2 on; the array itself 32 on (read once, front to back,
+		 * far larger than the caches). */
+		struct sim_record_array *a = ra->arr;
+		if (a->pos == a->n) {
+			*rc = 0;
+			return NULL;
+		}
+		size_t k = a->pos++;
+		__builtin_prefetch(&a->v[k + 32], 0, 0); /* past the end is harmless */
+		if (k + READ_AHEAD - 1 < a->n)
+			obj_prefetch_slot(&ra->mm->objs, a->v[k + READ_AHEAD - 1].id);
+		if (k + READ_AHEAD / 2 < a->n) {
+			const struct trace_record *r = &a->v[k + READ_AHEAD / 2];
+			obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
+		}
+		return &a->v[k];
+	}
 	while (ra->rc == 1 && ra->n < READ_AHEAD) {
 		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
 		ra->rc = ra->src->next(ra->src->ctx, r, err);
@@ -854,7 +877,12 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	struct read_ahead *ra = aligned_alloc(64, (sizeof(*ra) + 63) / 64 * 64);
 	if (!ra)
 		abort();
-	*ra = (struct read_ahead){ .src = src_in, .mm = &s->mm, .rc = 1 };
+	*ra = (struct read_ahead){
+		.src = src_in,
+		.arr = src_in->next == sim_record_array_next ? src_in->ctx : NULL,
+		.mm = &s->mm,
+		.rc = 1,
+	};
 	int rc = run(s, ra, src_in, err);
 	free(ra);
 	return rc;
