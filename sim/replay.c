@@ -733,9 +733,10 @@ struct read_ahead {
 
 /* The next record, in place in the ring (good until the next call), or NULL with *rc the
  * source's last answer (0 at the end, -1 on a read error). */
-static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err)
+static inline __attribute__((always_inline)) const struct trace_record *
+read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_memory)
 {
-	if (ra->arr) {
+	if (in_memory) {
 		/* The ring's distances: the slot of the record READ_AHEAD - 1 on, the pages of
 		 * the one READ_AHEAD / 2 on; the array itself 32 on (read once, front to back,
 		 * far larger than the caches). */
@@ -776,8 +777,12 @@ static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc
 	return rec;
 }
 
-/* sim_run with its read-ahead ring. */
-static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_in, struct sim_error *err)
+/* sim_run with its read-ahead, on records in memory (ra->arr) or from the source's call:
+ * one copy of the record path for each, so the source's path carries nothing of the
+ * array's. */
+static inline __attribute__((always_inline)) int run(struct sim *s, struct read_ahead *ra,
+						     struct record_source *src_in, struct sim_error *err,
+						     bool in_memory)
 {
 	const struct trace_record *next;
 	struct trace_record rec;
@@ -793,7 +798,7 @@ static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_i
 	/* the prefill lays memory out in per-cpu refills of one batch (docs/import.md) */
 	if (nr_prefill)
 		pcp_set_fixed(&s->mm, true);
-	while ((next = read_ahead_next(ra, &rc, err))) {
+	while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
 		/* A copy only where the replay changes it (an aged machine's shift, the closed
 		 * loop's backlog): the open loop applies the record in place. */
 		if (!closed && !aged) {
@@ -869,6 +874,18 @@ static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_i
 	return 0;
 }
 
+static __attribute__((noinline)) int run_source(struct sim *s, struct read_ahead *ra, struct record_source *src_in,
+						 struct sim_error *err)
+{
+	return run(s, ra, src_in, err, false);
+}
+
+static __attribute__((noinline)) int run_in_memory(struct sim *s, struct read_ahead *ra,
+						   struct record_source *src_in, struct sim_error *err)
+{
+	return run(s, ra, src_in, err, true);
+}
+
 int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 {
 	/* The ring in an allocation of its own, on cache lines of its own: on sim_run's stack,
@@ -883,7 +900,7 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 		.mm = &s->mm,
 		.rc = 1,
 	};
-	int rc = run(s, ra, src_in, err);
+	int rc = ra->arr ? run_in_memory(s, ra, src_in, err) : run_source(s, ra, src_in, err);
 	free(ra);
 	return rc;
 }
