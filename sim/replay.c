@@ -428,6 +428,18 @@ static void queue_head(struct sim *s, struct sim_task *t)
 }
 
 #define WAKE_AHEAD 8 /* handle_wake's prefetch distance in backlog records */
+#define BACKLOG_AHEAD 32 /* ... and of the backlog's own records (address only) */
+
+/* The backlog record n places after t's head, to be read soon: fetched by its address
+ * alone (no load), in the head's chunk or the next. */
+static inline __attribute__((always_inline)) void backlog_prefetch(const struct sim_task *t, uint32_t n)
+{
+	uint32_t i = t->bl_head + n;
+	if (i < BACKLOG_CHUNK)
+		__builtin_prefetch(&t->bl_first->r[i]);
+	else if (t->bl_first->next)
+		__builtin_prefetch(&t->bl_first->next->r[i - BACKLOG_CHUNK]);
+}
 
 /* Engine handler: t's record in progress is over (its stall served, or its actor done);
  * the task takes up its backlog. */
@@ -464,10 +476,12 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	}
 	struct trace_record rec;
 	while (!t->blocked && t->bl_len) {
-		/* The backlog's records arrived long ago: their objects are cold.  As the
-		 * read-ahead does for arriving records, a record's slot is fetched a few issues
-		 * before it, then (half-way) its head page. */
+		/* The backlog's records arrived long ago: they and their objects are cold.  The
+		 * records are fetched well before they are read (an issue reads the one
+		 * WAKE_AHEAD on), and, as the read-ahead does for arriving records, a record's
+		 * slot a few issues before it, then (half-way) its head page. */
 		uint32_t end = t->bl_first == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
+		backlog_prefetch(t, BACKLOG_AHEAD);
 		if (t->bl_head + WAKE_AHEAD < end)
 			obj_prefetch_slot(&s->mm.objs, t->bl_first->r[t->bl_head + WAKE_AHEAD].id);
 		if (t->bl_head + WAKE_AHEAD / 2 < end) {
@@ -703,10 +717,14 @@ static int check_not_warmup(const struct trace_record *rec, struct sim_error *er
  * on its way while the current one is applied: a record's object slot is prefetched when
  * it is read READ_AHEAD records ahead, its head page (and, for a free, the buddy) half-way.
  * Records are applied in the same order as without it; a read error is returned once the
- * records before it are used up. */
+ * records before it are used up.
+ * A trace held in memory (sim_record_array_next's array, the source of `bench simulate`)
+ * is read in place: its records already lie in order, so the read-ahead looks into the
+ * array itself instead of copying each record through the source's call into the ring. */
 #define READ_AHEAD 16
 struct read_ahead {
 	struct record_source *src;
+	struct sim_record_array *arr; /* src's array when src->next is sim_record_array_next */
 	const struct mm *mm;
 	struct trace_record r[READ_AHEAD];
 	unsigned head, n;
@@ -715,8 +733,28 @@ struct read_ahead {
 
 /* The next record, in place in the ring (good until the next call), or NULL with *rc the
  * source's last answer (0 at the end, -1 on a read error). */
-static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err)
+static inline __attribute__((always_inline)) const struct trace_record *
+read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_memory)
 {
+	if (in_memory) {
+		/* The ring's distances: the slot of the record READ_AHEAD - 1 on, the pages of
+		 * the one READ_AHEAD / 2 on; the array itself 32 on (read once, front to back,
+		 * far larger than the caches). */
+		struct sim_record_array *a = ra->arr;
+		if (a->pos == a->n) {
+			*rc = 0;
+			return NULL;
+		}
+		size_t k = a->pos++;
+		__builtin_prefetch(&a->v[k + 32], 0, 0); /* past the end is harmless */
+		if (k + READ_AHEAD - 1 < a->n)
+			obj_prefetch_slot(&ra->mm->objs, a->v[k + READ_AHEAD - 1].id);
+		if (k + READ_AHEAD / 2 < a->n) {
+			const struct trace_record *r = &a->v[k + READ_AHEAD / 2];
+			obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
+		}
+		return &a->v[k];
+	}
 	while (ra->rc == 1 && ra->n < READ_AHEAD) {
 		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
 		ra->rc = ra->src->next(ra->src->ctx, r, err);
@@ -739,8 +777,12 @@ static const struct trace_record *read_ahead_next(struct read_ahead *ra, int *rc
 	return rec;
 }
 
-/* sim_run with its read-ahead ring. */
-static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_in, struct sim_error *err)
+/* sim_run with its read-ahead, on records in memory (ra->arr) or from the source's call:
+ * one copy of the record path for each, so the source's path carries nothing of the
+ * array's. */
+static inline __attribute__((always_inline)) int run(struct sim *s, struct read_ahead *ra,
+						     struct record_source *src_in, struct sim_error *err,
+						     bool in_memory)
 {
 	const struct trace_record *next;
 	struct trace_record rec;
@@ -756,7 +798,7 @@ static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_i
 	/* the prefill lays memory out in per-cpu refills of one batch (docs/import.md) */
 	if (nr_prefill)
 		pcp_set_fixed(&s->mm, true);
-	while ((next = read_ahead_next(ra, &rc, err))) {
+	while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
 		/* A copy only where the replay changes it (an aged machine's shift, the closed
 		 * loop's backlog): the open loop applies the record in place. */
 		if (!closed && !aged) {
@@ -832,6 +874,18 @@ static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_i
 	return 0;
 }
 
+static __attribute__((noinline)) int run_source(struct sim *s, struct read_ahead *ra, struct record_source *src_in,
+						 struct sim_error *err)
+{
+	return run(s, ra, src_in, err, false);
+}
+
+static __attribute__((noinline)) int run_in_memory(struct sim *s, struct read_ahead *ra,
+						   struct record_source *src_in, struct sim_error *err)
+{
+	return run(s, ra, src_in, err, true);
+}
+
 int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 {
 	/* The ring in an allocation of its own, on cache lines of its own: on sim_run's stack,
@@ -840,8 +894,13 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	struct read_ahead *ra = aligned_alloc(64, (sizeof(*ra) + 63) / 64 * 64);
 	if (!ra)
 		abort();
-	*ra = (struct read_ahead){ .src = src_in, .mm = &s->mm, .rc = 1 };
-	int rc = run(s, ra, src_in, err);
+	*ra = (struct read_ahead){
+		.src = src_in,
+		.arr = src_in->next == sim_record_array_next ? src_in->ctx : NULL,
+		.mm = &s->mm,
+		.rc = 1,
+	};
+	int rc = ra->arr ? run_in_memory(s, ra, src_in, err) : run_source(s, ra, src_in, err);
 	free(ra);
 	return rc;
 }

@@ -38,8 +38,9 @@ static bool owner_ok(uint64_t id)
 }
 
 /* The first window is W = 1024 ids from 0.  Sequential ids 1..W-1 land in it; W slides it
- * by one (0 is empty, nothing moves); id 1 kept live while W+1..2W arrive is passed by the
- * window and moves to the overflow, its head still naming its slot. */
+ * to end W/64 = 16 ids past W (base 17): ids 1..16, live, move to the overflow.  Once 2..W
+ * are freed, id 1, kept live while W+1..2W arrive, is the one object in the overflow, its
+ * head still naming its slot. */
 static void test_window_slides(void)
 {
 	start();
@@ -50,7 +51,11 @@ static void test_window_slides(void)
 	CHECK_EQ(mm.objs.nr_ring, W - 1);
 	CHECK_EQ(mm.objs.map.nr_live, 0);
 	CHECK(put(W, PFN_NONE));
-	CHECK_EQ(mm.objs.base, 1);
+	CHECK_EQ(mm.objs.base, 17);
+	CHECK_EQ(mm.objs.map.nr_live, 16);
+	CHECK((uint32_t)(obj_lookup(&mm.objs, 16) - mm.objs.slots) >= mm.objs.ring);
+	CHECK((uint32_t)(obj_lookup(&mm.objs, 17) - mm.objs.slots) < mm.objs.ring);
+	CHECK(owner_ok(1));
 	CHECK(!put(5, PFN_NONE)); /* present */
 	for (uint64_t id = 2; id < W + 1; id++)
 		obj_remove(&mm, obj_lookup(&mm.objs, id));
@@ -68,7 +73,9 @@ static void test_window_slides(void)
 
 /* Ids 1..20000 with every 8th kept: 1 in 8 positions the window passes is live (more
  * than 1 in 32), so it doubles, backwards, while it has fewer than 8 slots per live
- * object (2500 live: up to 16384), and takes back the kept ids it covers again. */
+ * object (2500 live: up to 16384), and takes back the kept ids it covers again.  Each slide
+ * at id i leaves 16384/64 = 256 ids ahead (the next comes at i + 257); the last, at 19983,
+ * ends the window at 20239: it covers [3855, 20239), the kept ids 3856..20000, 2019 of them. */
 static void test_window_grows(void)
 {
 	start();
@@ -83,7 +90,7 @@ static void test_window_grows(void)
 	}
 	CHECK_EQ(mm.objs.nr_live, 2500);
 	CHECK_EQ(mm.objs.ring, 16384);
-	CHECK_EQ(mm.objs.base + mm.objs.ring, 20001); /* it still ends at the last id */
+	CHECK_EQ(mm.objs.base + mm.objs.ring, 20239);
 	unsigned in_window = 0;
 	for (uint64_t id = 8; id <= 20000; id += 8) {
 		CHECK(owner_ok(id));
@@ -93,8 +100,8 @@ static void test_window_grows(void)
 			in_window++;
 		}
 	}
-	CHECK_EQ(in_window, 2048);
-	CHECK_EQ(mm.objs.map.nr_live, 2500 - 2048);
+	CHECK_EQ(in_window, 2019);
+	CHECK_EQ(mm.objs.map.nr_live, 2500 - 2019);
 	mmtest_mm_destroy(&mm);
 }
 

@@ -11,23 +11,9 @@ static unsigned lru_zone_idx(const struct mm *mm, pfn_t pfn)
 	return mm->zone_of_block[pfn >> mm->pageblock_order];
 }
 
-/* lru_list_of, inline for lru_add and lru_del: a table indexed by the four flags that
- * choose the list (PF_ACTIVE, PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY as bits 0-3), so
- * the choice is a few shifts and a load instead of a chain of branches.  Unevictable
- * wins over easy, easy over the anon/file and active/inactive lists. */
-static const uint8_t list_by_bits[16] = {
-	LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, /* neither */
-	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* unevictable */
-	LRU_EASY,          LRU_EASY,        LRU_EASY,          LRU_EASY,        /* easy */
-	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* both */
-};
-_Static_assert(PF_ACTIVE == 1u << 5 && PF_SWAPBACKED == 1u << 10 && PF_UNEVICTABLE == 1u << 11 &&
-		       PF_EASY == 1u << 14,
-	       "list_of's shifts follow the flag bits");
 static inline enum lru_list list_of(uint16_t flags)
 {
-	unsigned i = (flags >> 5 & 1u) | (flags >> 9 & 6u) | (flags >> 11 & 8u);
-	return (enum lru_list)list_by_bits[i];
+	return lru_list_inline(flags);
 }
 
 enum lru_list lru_list_of(uint16_t flags)
@@ -35,58 +21,14 @@ enum lru_list lru_list_of(uint16_t flags)
 	return list_of(flags);
 }
 
-/* PF_LRU of the head at pfn in zone z set (on) or cleared, keeping its pageblock's
- * nr_movable exact (mm_page_set_flags_in): the weight changes with PF_LRU only for an
- * allocated head without PF_MOVABLE_OPS, which counts with or without it. */
-static inline void set_lru_flag(struct mm *mm, const struct zone *z, pfn_t pfn, bool on)
-{
-	struct page_frame *p = &mm->pages[pfn];
-	uint16_t f = p->flags;
-	p->flags = on ? (uint16_t)(f | PF_LRU) : (uint16_t)(f & ~PF_LRU);
-	if ((f & (PF_BUDDY | PF_HEAD | PF_MOVABLE_OPS)) == PF_HEAD) {
-		struct pageblock *pb = mm_zone_pageblock(mm, z, pfn);
-		pb->nr_movable = (uint16_t)(on ? pb->nr_movable + (1u << p->order) : pb->nr_movable - (1u << p->order));
-	}
-}
-
-/* With memcgs, the node lruvec keeps only the totals (mm.h struct lruvec): count nr pages
- * of list l in zone z there, and return the memcg's lruvec, which holds the page.  With
- * one memcg the node lruvec is the memcg's: nothing to count twice, and lru_add and
- * lru_del pay one compare. */
-static inline struct lruvec *lru_lruvec(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
-					int64_t nr)
-{
-	if (mm->nr_memcgs == 1)
-		return &mm->lruvec;
-	mm->lruvec.nr_pages[l] += (uint64_t)nr;
-	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
-	return page_lruvec(mm, p);
-}
-
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
-	struct page_frame *p = &mm->pages[pfn];
-	enum lru_list l = list_of(p->flags);
-	unsigned z = lru_zone_idx(mm, pfn);
-	struct lruvec *v = lru_lruvec(mm, p, l, z, 1ll << p->order);
-	sim_assert2(!(p->flags & PF_LRU));
-	set_lru_flag(mm, &mm->zones[z], pfn, true);
-	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
-	v->nr_pages[l] += 1ull << p->order;
-	v->nr_zone_pages[z][l] += 1ull << p->order;
+	lru_add_inline(mm, pfn, tail);
 }
 
 void lru_del(struct mm *mm, pfn_t pfn)
 {
-	struct page_frame *p = &mm->pages[pfn];
-	sim_assert2(p->flags & PF_LRU);
-	enum lru_list l = list_of(p->flags);
-	unsigned z = lru_zone_idx(mm, pfn);
-	struct lruvec *v = lru_lruvec(mm, p, l, z, -(1ll << p->order));
-	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
-	set_lru_flag(mm, &mm->zones[z], pfn, false);
-	v->nr_pages[l] -= 1ull << p->order;
-	v->nr_zone_pages[z][l] -= 1ull << p->order;
+	lru_del_inline(mm, pfn);
 }
 
 /* A rotation in place: the head's PF_LRU, zone and pageblock weight do not change, so only

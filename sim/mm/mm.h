@@ -679,6 +679,78 @@ static inline void mm_page_set_flags(struct mm *mm, pfn_t pfn, uint16_t flags)
 {
 	mm_page_set_flags_in(mm, mm_pfn_zone(mm, pfn), pfn, flags);
 }
+/* lru_add and lru_del (lru.c), inline for reclaim's page_allocated and page_freed hooks,
+ * which run them on every movable allocation and free; the other callers (reclaim's scans,
+ * migration) call lru.c's copies.
+ * lru_list_of as a table indexed by the four flags that choose the list (PF_ACTIVE,
+ * PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY as bits 0-3): a few shifts and a load instead of
+ * a chain of branches.  Unevictable wins over easy, easy over the anon/file and
+ * active/inactive lists. */
+static const uint8_t lru_list_by_bits[16] = {
+	LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, /* neither */
+	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* unevictable */
+	LRU_EASY,          LRU_EASY,        LRU_EASY,          LRU_EASY,        /* easy */
+	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* both */
+};
+_Static_assert(PF_ACTIVE == 1u << 5 && PF_SWAPBACKED == 1u << 10 && PF_UNEVICTABLE == 1u << 11 &&
+		       PF_EASY == 1u << 14,
+	       "lru_list_inline's shifts follow the flag bits");
+static inline enum lru_list lru_list_inline(uint16_t flags)
+{
+	unsigned i = (flags >> 5 & 1u) | (flags >> 9 & 6u) | (flags >> 11 & 8u);
+	return (enum lru_list)lru_list_by_bits[i];
+}
+/* PF_LRU of the head p at pfn in zone z set (on) or cleared, keeping its pageblock's
+ * nr_movable exact (mm_page_set_flags_in): the weight changes with PF_LRU only for an
+ * allocated head without PF_MOVABLE_OPS, which counts with or without it. */
+static inline void lru_set_flag(struct mm *mm, const struct zone *z, struct page_frame *p, pfn_t pfn, bool on)
+{
+	uint16_t f = p->flags;
+	p->flags = on ? (uint16_t)(f | PF_LRU) : (uint16_t)(f & ~PF_LRU);
+	if ((f & (PF_BUDDY | PF_HEAD | PF_MOVABLE_OPS)) == PF_HEAD) {
+		struct pageblock *pb = mm_zone_pageblock(mm, z, pfn);
+		pb->nr_movable = (uint16_t)(on ? pb->nr_movable + (1u << p->order) : pb->nr_movable - (1u << p->order));
+	}
+}
+/* With memcgs, the node lruvec keeps only the totals (struct lruvec): count nr pages of
+ * list l in zone z there, and return the memcg's lruvec, which holds the page.  With one
+ * memcg the node lruvec is the memcg's: nothing to count twice, one compare. */
+static inline struct lruvec *lru_lruvec_of(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
+					   int64_t nr)
+{
+	if (mm->nr_memcgs == 1)
+		return &mm->lruvec;
+	mm->lruvec.nr_pages[l] += (uint64_t)nr;
+	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
+	return page_lruvec(mm, p);
+}
+static inline __attribute__((always_inline)) void lru_add_inline(struct mm *mm, pfn_t pfn, bool tail)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	enum lru_list l = lru_list_inline(p->flags);
+	sim_assert(pfn < mm->nr_pages);
+	unsigned z = mm->zone_of_block[pfn >> mm->pageblock_order];
+	struct lruvec *v = lru_lruvec_of(mm, p, l, z, 1ll << p->order);
+	sim_assert2(!(p->flags & PF_LRU));
+	lru_set_flag(mm, &mm->zones[z], p, pfn, true);
+	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
+	v->nr_pages[l] += 1ull << p->order;
+	v->nr_zone_pages[z][l] += 1ull << p->order;
+}
+static inline __attribute__((always_inline)) void lru_del_inline(struct mm *mm, pfn_t pfn)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	sim_assert2(p->flags & PF_LRU);
+	enum lru_list l = lru_list_inline(p->flags);
+	sim_assert(pfn < mm->nr_pages);
+	unsigned z = mm->zone_of_block[pfn >> mm->pageblock_order];
+	struct lruvec *v = lru_lruvec_of(mm, p, l, z, -(1ll << p->order));
+	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
+	lru_set_flag(mm, &mm->zones[z], p, pfn, false);
+	v->nr_pages[l] -= 1ull << p->order;
+	v->nr_zone_pages[z][l] -= 1ull << p->order;
+}
+
 /* The pageblock counters recounted by the walk try_to_claim_block() models (mm_check and
  * the tests compare them with struct pageblock's). */
 void mm_pageblock_recount(const struct mm *mm, const struct zone *z, pfn_t start, unsigned *nr_free,

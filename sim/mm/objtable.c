@@ -28,6 +28,7 @@
 #define WINDOW_SPILL 32u      /* grow when > 1/32 of the passed positions were live */
 #define WINDOW_PER_LIVE 8u    /* ... and the window has < 8 slots per live object */
 #define WINDOW_MAX (1u << 28)
+#define WINDOW_AHEAD 64u      /* a slide leaves 1/64 of the window ahead of the new id */
 
 static void obj_moved(void *ctx, void *slot, uint32_t index)
 {
@@ -140,14 +141,19 @@ struct obj_slot *obj_lookup_overflow(struct obj_table *t, uint64_t id)
 	return i == U64MAP_NONE ? NULL : &t->slots[t->ring + i];
 }
 
-/* Slide the window so it ends at id (base + ring == id + 1), moving the live objects it
- * passes to the overflow; then, once a quarter of the window's length has been passed,
- * double it if too many objects outlived it.  It grows backwards (its end stays), taking
- * back from the overflow the objects it covers again. */
+/* Slide the window so it ends a WINDOW_AHEAD-th of its length past id (base + ring == id +
+ * ring / WINDOW_AHEAD + 1), moving the live objects it passes to the overflow: the next ids
+ * of the sequence then land in the window without a slide each (a slide by one position
+ * per new id read a cold slot a window's length back on every insert), and the positions
+ * passed are walked in one sequential run.  Then, once a quarter of the window's length
+ * has been passed, double it if too many objects outlived it.  It grows backwards (its end
+ * stays), taking back from the overflow the objects it covers again. */
 static void slide(struct mm *mm, uint64_t id)
 {
 	struct obj_table *t = &mm->objs;
-	uint64_t to = id - t->ring + 1;
+	uint64_t ahead = t->ring / WINDOW_AHEAD;
+	uint64_t end = id < OBJ_EMPTY - 1 - ahead ? id + ahead : OBJ_EMPTY - 1;
+	uint64_t to = end - t->ring + 1;
 	uint64_t n = to - t->base;
 	uint64_t from = n > t->ring ? to - t->ring : t->base; /* positions before it are empty */
 	for (uint64_t p = from; p < to && t->nr_ring; p++) {

@@ -337,9 +337,10 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 		e->gfp = gfp;
 		e->flags |= NONRES_GFP;
 	}
-	lru_add(mm, pfn, false);
+	lru_add_inline(mm, pfn, false);
 	note_touched(mm, pfn);
-	vmscan_sample_lowmem(mm);
+	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE) /* its one user */
+		vmscan_sample_lowmem(mm);
 }
 
 static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
@@ -362,7 +363,7 @@ static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, un
 		rs->nr_dirty -= head_pages(p);
 	}
 	if (p->flags & PF_LRU)
-		lru_del(mm, pfn);
+		lru_del_inline(mm, pfn);
 	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
 	if (s->nonres) { /* workingset_find(rs, id) */
 		if (s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
