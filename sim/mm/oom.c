@@ -327,15 +327,18 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 	uint64_t points = 0;
 	if (!select_victim(mm, &victim, &points))
 		return false;
-	/* The victim's anon object ids first (its list, taken over: freeing moves slots of
-	 * the table, and every object on it is freed). */
+	/* The victim's anon object ids first (a copy of its list: freeing moves slots of the
+	 * table, every object on it is freed, and until it is the list must still name the
+	 * rest, as oom_check says). */
 	struct task_points *tp = u64map_slot(&os->points, &points_type,
 					     u64map_find(&os->points, &points_type, (uint64_t)victim + 1));
 	filter_ids(mm, tp);
-	uint64_t *ids = tp->ids;
 	size_t nr = tp->nr_ids;
-	tp->ids = NULL;
-	tp->nr_ids = tp->cap_ids = 0;
+	uint64_t *ids = malloc((nr + 1) * sizeof(*ids));
+	if (!ids)
+		abort();
+	if (nr)
+		memcpy(ids, tp->ids, nr * sizeof(*ids));
 	/* Freed in id (allocation) order, as exit_mmap unmaps in address order, whatever
 	 * the object table's layout; an id listed twice is freed once. */
 	qsort(ids, nr, sizeof(*ids), cmp_id);
@@ -362,6 +365,8 @@ bool oom_kill(struct mm *mm, struct mm_request *req)
 		mm_free_req(mm, NULL, ids[i]);
 	}
 	free(ids);
+	tp = u64map_slot(&os->points, &points_type, u64map_find(&os->points, &points_type, (uint64_t)victim + 1));
+	tp->nr_ids = 0; /* every object on it freed */
 	bool added;
 	u64map_get(&os->killed, &points_type, (uint64_t)victim + 1, &added, NULL);
 	os->killed_bits[victim % KILLED_BITS / 64] |= 1ull << (victim % 64);
