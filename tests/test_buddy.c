@@ -244,6 +244,28 @@ static void test_boost_start(void)
 	}
 }
 
+/* A capture's compaction scanners at its start (machine.compaction_scan_start): offsets
+ * into the zone, pageblock-aligned and clamped to it; 0 keeps a fresh zone's position.
+ * 4096-page zone at pfn 0: migrate async 1000 -> 512, sync 0 -> 0 (the zone's start),
+ * free 9999 -> the last block, 3584. */
+static void test_scan_start(void)
+{
+	setup(4096, 1024);
+	cfg.machine.nr_scan_start = 1;
+	cfg.machine.scan_start[0] = (struct scan_start_config){ .zone = ZONE_NORMAL, .migrate_async = 1000,
+							      .migrate_sync = 0, .free = 9999 };
+	start();
+	struct zone *z = &mm.zones[ZONE_NORMAL];
+	pfn_t free0 = z->compact_cached_free_pfn;
+	mm_zone_capture_start(&mm);
+	CHECK_EQ(z->start_pfn, 0);
+	CHECK_EQ(z->compact_cached_migrate_pfn[0], 512);
+	CHECK_EQ(z->compact_cached_migrate_pfn[1], 0);
+	CHECK_EQ(z->compact_cached_free_pfn, 3584);
+	CHECK_EQ(free0, 3584); /* a fresh zone's: its last block */
+	mmtest_mm_destroy(&mm);
+}
+
 /* The pageblock counters (struct pageblock: nr_free, nr_movable) against hand-counted pages
  * and the walk they replace, and the claim decision they feed.  A 1024-page zone: block 0
  * holds one movable order-9 object; block 1 is filled by hand with movable objects of orders
@@ -469,6 +491,7 @@ int main(int argc, char **argv)
 	RUN(test_claim_threshold);
 	RUN(test_bulk_refill_steal_mode);
 	RUN(test_boost_start);
+	RUN(test_scan_start);
 	RUN(test_pageblock_counters);
 	RUN(test_movable_claim_order_rule);
 	RUN(test_cma_merge_restriction);

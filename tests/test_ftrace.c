@@ -213,6 +213,12 @@ static void test_every_event(void)
 	CHECK_EQ(evs[FEV_MEMCG_RECLAIM_END].nr[0], 7);
 	CHECK_EQ(evs[FEV_LRU_SHRINK_INACTIVE].nr[0], 32);
 	CHECK_EQ(evs[FEV_LRU_SHRINK_INACTIVE].nr[1], 31);
+	/* zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0xffe00 zone_end=0x100000, mode=sync */
+	CHECK_EQ(evs[FEV_COMPACTION_BEGIN].nr[0], 0x1000);
+	CHECK_EQ(evs[FEV_COMPACTION_BEGIN].nr[1], 0x1000);
+	CHECK_EQ(evs[FEV_COMPACTION_BEGIN].nr[2], 0xffe00);
+	CHECK_EQ(evs[FEV_COMPACTION_BEGIN].nr[3], 0x100000);
+	CHECK_EQ(evs[FEV_COMPACTION_BEGIN].result, 1);      /* sync */
 	CHECK_EQ(evs[FEV_COMPACTION_END].result, 7);       /* contended */
 	CHECK_EQ(evs[FEV_COMPACTION_FINISHED].result, 3);  /* no_suitable_page */
 	CHECK_EQ(evs[FEV_COMPACTION_SUITABLE].result, 1);  /* skipped */

@@ -488,6 +488,38 @@ static void test_defer_start(void)
 	free(rs.r);
 }
 
+/* Each zone's scanners as the capture began, from its first mm_compaction_begin per mode:
+ * Normal (0x100000..0x640000) async at migrate 0x5e0400, free 0x6215ff; a later async
+ * begin changes nothing; its sync begin gives the sync migrate pfn 0x1da200 (free already
+ * known); DMA32 (0x1000..0x100000) only a whole-zone run (0x1000, last block 0xffe00):
+ * no information. */
+static void test_scan_start(void)
+{
+	struct recs rs;
+	struct ftrace_event in[4];
+	const uint64_t f[4][5] = { { 0x100000, 0x5e0400, 0x6215ff, 0x640000, 0 },
+				   { 0x100000, 0x14dd20, 0x6000ff, 0x640000, 0 },
+				   { 0x100000, 0x1da200, 0x5fffff, 0x640000, 1 },
+				   { 0x1000, 0x1000, 0xffe00, 0x100000, 1 } };
+	for (int i = 0; i < 4; i++) {
+		in[i] = fev((sim_ns_t)i + 1, FEV_COMPACTION_BEGIN, "kcompactd0", 38, 0, 0, 0);
+		for (int k = 0; k < 4; k++)
+			in[i].nr[k] = f[i][k];
+		in[i].result = (uint8_t)f[i][4];
+	}
+	struct import *im = import_events(in, 4, &rs);
+	const struct import_stats *st = import_get_stats(im);
+	const struct import_scan_start *n = &st->scan_start[0], *d = &st->scan_start[1];
+	CHECK_EQ(n->zone_start, 0x100000);
+	CHECK_EQ(n->migrate_pfn[0], 0x5e0400);
+	CHECK_EQ(n->migrate_pfn[1], 0x1da200);
+	CHECK_EQ(n->free_pfn, 0x6215ff);
+	CHECK_EQ(d->zone_start, 0x1000);
+	CHECK(!d->migrate_pfn[0] && !d->migrate_pfn[1] && !d->free_pfn);
+	import_free(im);
+	free(rs.r);
+}
+
 /* Whether a boosted watermark's kswapd wake was pending as the capture began: rmqueue's
  * ZONE_BOOSTED_WATERMARK wake is the only wakeup_kswapd of order 0 without gfp flags, and
  * only a fragmenting fallback (a claim attempt below pageblock order) sets the flag.
@@ -2430,6 +2462,7 @@ int main(int argc, char **argv)
 	RUN(test_import_command_tree);
 	RUN(test_defer_start);
 	RUN(test_boost_wake_pending);
+	RUN(test_scan_start);
 	RUN(test_swapin);
 	RUN(test_refault_parts);
 	RUN(test_untraced_refaults);

@@ -146,7 +146,11 @@ static const struct {
 	{ "machine.compaction_defer[].considered", "acts where a zone's compaction is deferred, which a small run never reaches" },
 	{ "machine.compaction_defer[].shift", "acts where a zone's compaction is deferred, which a small run never reaches" },
 	{ "machine.compaction_defer[].order_failed", "acts where a zone's compaction is deferred, which a small run never reaches" },
-	/* test_buddy (test_boost_start) pins them */
+	/* test_buddy (test_boost_start) pins them, and test_scan_start these */
+	{ "machine.compaction_scan_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.compaction_scan_start[].migrate_async", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.compaction_scan_start[].migrate_sync", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.compaction_scan_start[].free", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.watermark_boost_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.watermark_boost_start[].pages", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.watermark_boost_start[].wake", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },

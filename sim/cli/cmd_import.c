@@ -166,6 +166,40 @@ static int write_defer_yaml(const struct import_stats *s, FILE *fp)
 	return 0;
 }
 
+/* machine.compaction_scan_start: each zone's cached scanner positions as the capture began
+ * (the import's first mm_compaction_begin per zone and mode), as offsets into the replay's
+ * zone, which is sized by managed pages: the capture's pfn offset scaled by managed over
+ * the pfns the zone spans. */
+static int write_scan_yaml(const struct import_stats *s, const struct zoneinfo *zi, FILE *fp)
+{
+	static const char *const names[] = { "dma", "dma32", "normal", "movable" };
+	bool any = false;
+	for (size_t i = 0; i < ARRAY_SIZE(s->scan_start); i++) {
+		const struct import_scan_start *ss = &s->scan_start[i];
+		if (!ss->zone_end || (!ss->migrate_pfn[0] && !ss->migrate_pfn[1] && !ss->free_pfn))
+			continue;
+		int z = -1;
+		for (int k = 0; k < (int)ARRAY_SIZE(names); k++)
+			if (zi->zone[k].spanned && zi->zone[k].start_pfn == ss->zone_start)
+				z = k;
+		uint64_t span = ss->zone_end - ss->zone_start;
+		if (z < 0 || !span || !zi->zone[z].managed)
+			continue;
+		uint64_t off[3] = { 0, 0, 0 }, pfns[3] = { ss->migrate_pfn[0], ss->migrate_pfn[1], ss->free_pfn };
+		for (int k = 0; k < 3; k++)
+			if (pfns[k])
+				off[k] = MAX((pfns[k] - ss->zone_start) * zi->zone[z].managed / span, (uint64_t)1);
+		if (!any && fprintf(fp, "machine.compaction_scan_start:  # each zone's compaction scanners as the capture "
+					"began, from its first mm_compaction_begin per mode (pages into the zone)\n") < 0)
+			return -1;
+		any = true;
+		if (fprintf(fp, "  - { zone: %s, migrate_async: %" PRIu64 ", migrate_sync: %" PRIu64 ", free: %" PRIu64 " }\n",
+			    names[z], off[0], off[1], off[2]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_replay_config(const struct capture_files *cf, const struct import_stats *s, const char *trace,
 			       const char *out, struct sim_error *err)
 {
@@ -198,6 +232,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
 		    ")") < 0 ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
+	    write_scan_yaml(s, &zi, fp) ||
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {

@@ -105,6 +105,21 @@ static const struct config_list boost_start_list = {
 };
 _Static_assert(sizeof(FIELD(machine.nr_boost_start)) == sizeof(unsigned), "list count is unsigned");
 
+/* machine.compaction_scan_start rows address a field of one struct scan_start_config. */
+#define SFIELD(f) (((struct scan_start_config *)0)->f)
+#define IS_U64_S(f) _Generic(SFIELD(f), uint64_t: 1, default: 0)
+#define S_AT(f, ok) .offset = offsetof(struct scan_start_config, f), .size = sizeof(SFIELD(f)) + TYPECHECK(ok), \
+	.list = &scan_start_list
+
+static const struct config_list scan_start_list = {
+	.path = "machine.compaction_scan_start",
+	.array_offset = offsetof(struct config, machine.scan_start),
+	.count_offset = offsetof(struct config, machine.nr_scan_start),
+	.elem_size = sizeof(struct scan_start_config),
+	.max = MAX_NR_ZONES,
+};
+_Static_assert(sizeof(FIELD(machine.nr_scan_start)) == sizeof(unsigned), "list count is unsigned");
+
 static const char *const age_mode_names[NR_MACHINE_AGE_MODES] = { "fresh", "aged" };
 
 /* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
@@ -194,6 +209,18 @@ static const struct config_key keys[] = {
 	{ .path = "machine.watermark_boost_start[].wake", .type = CFG_BOOL, B_AT(wake, _Generic(BFIELD(wake), bool: 1, default: 0)),
 	  .def = "false", .unit = "", .knob = "mm_vmscan_wakeup_kswapd gfp_flags=none",
 	  .doc = "ZONE_BOOSTED_WATERMARK still set: the zone's next allocation that may wake kswapd does (mmsim import: the capture's first boost wake came before any fragmenting fallback)" },
+	{ .path = "machine.compaction_scan_start[].zone", .type = CFG_ENUM, S_AT(zone, sizeof(SFIELD(zone)) == sizeof(int)),
+	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .knob = "mm_compaction_begin", .doc = "a zone whose compaction scanners start where a capture saw them, when an imported trace's prefill ends (written by mmsim import; model.md §5.4)" },
+	{ .path = "machine.compaction_scan_start[].migrate_async", .type = CFG_PAGES, S_AT(migrate_async, IS_U64_S(migrate_async)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_begin mode=async migrate_pfn=",
+	  .doc = "compact_cached_migrate_pfn[async], pages from the zone's start (0: the zone's start)" },
+	{ .path = "machine.compaction_scan_start[].migrate_sync", .type = CFG_PAGES, S_AT(migrate_sync, IS_U64_S(migrate_sync)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_begin mode=sync migrate_pfn=",
+	  .doc = "compact_cached_migrate_pfn[sync], pages from the zone's start (0: the zone's start)" },
+	{ .path = "machine.compaction_scan_start[].free", .type = CFG_PAGES, S_AT(free, IS_U64_S(free)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_begin free_pfn=",
+	  .doc = "compact_cached_free_pfn, pages from the zone's start (0: the zone's last pageblock)" },
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
 	K_BOOL("machine.shuffle", machine.shuffle, "false", "page_alloc.shuffle=1",

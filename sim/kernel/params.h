@@ -60,6 +60,16 @@ struct boost_start_config {
 	bool wake;      /* ZONE_BOOSTED_WATERMARK still set: the next allocation wakes kswapd */
 };
 
+/* One zone's compaction scanners as a capture began (compact_cached_migrate_pfn[async,
+ * sync], compact_cached_free_pfn), as page offsets into the replay's zone: mmsim import
+ * reads them from the zone's first mm_compaction_begin in each mode.  0: as at boot. */
+struct scan_start_config {
+	int zone;                /* enum zone_type, DMA..Movable */
+	uint64_t migrate_async;  /* pages from the zone's start */
+	uint64_t migrate_sync;
+	uint64_t free;
+};
+
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
@@ -78,6 +88,8 @@ struct machine_config {
 	struct compaction_defer_config compaction_defer[MAX_NR_ZONES];
 	unsigned nr_boost_start;
 	struct boost_start_config boost_start[MAX_NR_ZONES];
+	unsigned nr_scan_start;
+	struct scan_start_config scan_start[MAX_NR_ZONES];
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
 	struct machine_age_config age;

@@ -127,6 +127,8 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
  *   KSWAPD_WAKE          order;  WAKEUP_KSWAPD order gfp;  DIRECT_RECLAIM_BEGIN order gfp
  *   DIRECT_RECLAIM_END   nr[0]=nr_reclaimed
  *   LRU_SHRINK_INACTIVE  nr[0]=nr_scanned nr[1]=nr_reclaimed
+ *   COMPACTION_BEGIN     nr[0]=zone_start nr[1]=migrate_pfn nr[2]=free_pfn nr[3]=zone_end
+ *                        result=mode (0 async, 1 sync; 2 another word)
  *   COMPACTION_END       result=status;  FINISHED, SUITABLE: order result=ret
  *   COMPACTION_ISOLATE_* nr[0]=nr_scanned nr[1]=nr_taken
  *   COMPACTION_MIGRATEPAGES  nr[0]=nr_migrated nr[1]=nr_failed

@@ -557,7 +557,6 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_LRU_SHRINK_ACTIVE:
 	case FEV_WRITE_FOLIO:
 	case FEV_THROTTLED:
-	case FEV_COMPACTION_BEGIN:
 	case FEV_COMPACTION_KCOMPACTD_SLEEP:
 	case FEV_WRITEBACK_START:
 	case FEV_WRITEBACK_WRITTEN:
@@ -566,6 +565,22 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_TEST_PAGES_ISOLATED:
 		/* Counted by name only: no field of theirs feeds the import. */
 		return 0;
+	case FEV_COMPACTION_BEGIN: {
+		/* "zone_start=0x.. migrate_pfn=0x.. free_pfn=0x.. zone_end=0x.., mode=async|sync";
+		 * a kernel that prints it otherwise leaves the fields 0 (result 2: no mode), as the
+		 * event only informs the starting state (import.c scan_start). */
+		static const char *const modes[] = { "async", "sync" };
+		static const char *const names[] = { "zone_start=", "migrate_pfn=", "free_pfn=", "zone_end=" };
+		ev->result = 2;
+		for (int f = 0; f < 4; f++) {
+			const char *at = find_n(&p, names[f], strlen(names[f]));
+			if (!at)
+				return 0;
+			if (num(&p, at, true, &ev->nr[f], names[f]))
+				return -1;
+		}
+		return find_n(&p, "mode=", LIT_LEN("mode=")) ? get_sym(&p, "mode=", modes, 2, &ev->result) : 0;
+	}
 	case FEV_SCHED_PROCESS_FORK:
 		/* "comm=%s pid=%d child_comm=%s child_pid=%d" */
 		return get_u(&p, "pid=", false, &ev->nr[0]) || get_u(&p, "child_pid=", false, &ev->nr[1]) ? -1 : 0;

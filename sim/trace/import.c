@@ -1518,6 +1518,32 @@ static void defer_start(struct import_stats *st, const struct ftrace_event *ev)
 }
 
 /* Mechanism events: observed figures only (and the windows they open and close). */
+/* The first mm_compaction_begin of a zone in a mode: its scanners' cached positions
+ * (import_scan_start).  A run from the zone's first to its last pageblock is a whole-zone
+ * run (or one after a reset): no information. */
+static void scan_start(struct import_stats *st, const struct ftrace_event *ev)
+{
+	uint64_t zs = ev->nr[0], mig = ev->nr[1], fr = ev->nr[2], ze = ev->nr[3];
+	unsigned mode = ev->result;
+	if (mode > 1 || ze <= zs || mig < zs || mig >= ze || fr < zs || fr >= ze)
+		return;
+	struct import_scan_start *s = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(st->scan_start) && !s; i++)
+		if (st->scan_start[i].zone_end == ze || !st->scan_start[i].zone_end)
+			s = &st->scan_start[i];
+	if (!s)
+		return;
+	s->zone_start = zs;
+	s->zone_end = ze;
+	uint64_t last_block = (ze - 1) & ~(uint64_t)((1u << ZONEINFO_BLOCK_ORDER) - 1);
+	if (mig == zs && fr == last_block)
+		return; /* whole zone, or just reset */
+	if (!s->migrate_pfn[mode])
+		s->migrate_pfn[mode] = mig;
+	if (!s->free_pfn)
+		s->free_pfn = fr;
+}
+
 static int handle_observed(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -1569,6 +1595,7 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 	case FEV_THROTTLED: o[OBS_VMSCAN_THROTTLED]++; break;
 	case FEV_COMPACTION_BEGIN:
 		o[OBS_COMPACT_BEGIN]++;
+		scan_start(st, ev);
 		return task_flag(im, ev->pid, TS_COMPACT, true, err);
 	case FEV_COMPACTION_END:
 		o[OBS_COMPACT_END]++;

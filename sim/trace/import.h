@@ -146,6 +146,15 @@ struct import_stats {
 	 * wake, 6.18) came before any fragmenting fallback that could have set the flag. */
 	bool boost_wake_pending;
 	bool boost_seen_frag, boost_seen_wake; /* (while reading) */
+	/* Each zone's compaction scanners as the capture began: the first mm_compaction_begin
+	 * of a zone (by its zone_start) in each mode prints the cached migrate pfn of that mode
+	 * and the cached free pfn (compact_zone, 6.18), unless it is a whole-zone run, which
+	 * starts at the zone's ends and says nothing of them. */
+	struct import_scan_start {
+		uint64_t zone_start, zone_end;  /* 0, 0: slot unused */
+		uint64_t migrate_pfn[2];        /* async, sync; 0 = not seen */
+		uint64_t free_pfn;              /* 0 = not seen */
+	} scan_start[4];
 	uint32_t command_pid;                    /* opts.command_pid */
 	uint64_t command_tasks, outside_tasks;   /* tasks with records, in and outside the
 	                                          * command's process tree (opts.command_pid) */
