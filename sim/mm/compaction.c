@@ -1573,6 +1573,26 @@ static void compact_node_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 
 /* ---- set-up ----------------------------------------------------------------------- */
 
+void compaction_capture_start(struct mm *mm)
+{
+	/* Pageblock-aligned offsets into the zone, kept between its first block and the
+	 * last one a fresh zone's free scanner starts from; 0 keeps a fresh zone's position. */
+	const struct machine_config *mc = &mm->cfg->machine;
+	for (unsigned i = 0; i < mc->nr_scan_start; i++) {
+		const struct scan_start_config *c = &mc->scan_start[i];
+		if (c->zone < 0 || c->zone >= MAX_NR_ZONES || !zone_populated(&mm->zones[c->zone]))
+			continue;
+		struct zone *z = &mm->zones[c->zone];
+		const uint64_t off[3] = { c->migrate_async, c->migrate_sync, c->free };
+		pfn_t *cached[3] = { &z->compact_cached_migrate_pfn[0], &z->compact_cached_migrate_pfn[1],
+				     &z->compact_cached_free_pfn };
+		for (int k = 0; k < 3; k++)
+			if (off[k])
+				*cached[k] = MAX(pb_start(mm, (pfn_t)MIN(z->start_pfn + off[k], (uint64_t)zone_last_block(mm, z))),
+						 z->start_pfn);
+	}
+}
+
 int compaction_init(struct mm *mm, struct sim_error *err)
 {
 	struct compact_state *cs = calloc(1, sizeof(*cs));

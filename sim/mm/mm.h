@@ -962,6 +962,9 @@ static inline bool mm_cma_release(struct mm *mm, uint64_t id)
 int reclaim_init(struct mm *mm, struct sim_error *err);
 void reclaim_destroy(struct mm *mm);
 int compaction_init(struct mm *mm, struct sim_error *err);
+/* Each zone's scanners where a capture's first runs show them cached
+ * (machine.compaction_scan_start), where its imported trace's prefill ends. */
+void compaction_capture_start(struct mm *mm);
 void compaction_destroy(struct mm *mm);
 int cma_init(struct mm *mm, struct sim_error *err);
 void cma_destroy(struct mm *mm);

@@ -131,25 +131,7 @@ static const struct cma_policy_ops *layout_policy(const struct config *cfg)
 void mm_zone_capture_start(struct mm *mm)
 {
 	const struct machine_config *mc = &mm->cfg->machine;
-	/* Compaction's scanners where the capture's first runs show them cached
-	 * (machine.compaction_scan_start): pageblock-aligned offsets into the zone, clamped
-	 * to it; 0 keeps the position a fresh zone has. */
-	for (unsigned i = 0; i < mc->nr_scan_start; i++) {
-		const struct scan_start_config *c = &mc->scan_start[i];
-		if (c->zone < 0 || c->zone >= MAX_NR_ZONES || !zone_populated(&mm->zones[c->zone]))
-			continue;
-		struct zone *z = &mm->zones[c->zone];
-		pfn_t last = (pfn_t)((z->start_pfn + z->spanned - 1) & ~(uint64_t)(mm->pageblock_nr_pages - 1));
-		const uint64_t off[3] = { c->migrate_async, c->migrate_sync, c->free };
-		pfn_t *cached[3] = { &z->compact_cached_migrate_pfn[0], &z->compact_cached_migrate_pfn[1],
-				     &z->compact_cached_free_pfn };
-		for (int k = 0; k < 3; k++) {
-			if (!off[k])
-				continue;
-			uint64_t pfn = (z->start_pfn + off[k]) & ~(uint64_t)(mm->pageblock_nr_pages - 1);
-			*cached[k] = (pfn_t)MAX(MIN(pfn, (uint64_t)last), (uint64_t)z->start_pfn);
-		}
-	}
+	compaction_capture_start(mm);
 	for (unsigned i = 0; i < mc->nr_boost_start; i++) {
 		const struct boost_start_config *b = &mc->boost_start[i];
 		if (b->zone < 0 || b->zone >= MAX_NR_ZONES || !mm->zones[b->zone].managed || !b->pages)
