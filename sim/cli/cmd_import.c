@@ -149,9 +149,8 @@ static int capture_pcp_autotune(const char *path, char *release, size_t n)
  * import's reading of its first deferral event). */
 static int write_defer_yaml(const struct import_stats *s, FILE *fp)
 {
-	static const char *const names[] = { "dma", "dma32", "normal", "movable" };
 	bool any = false;
-	for (unsigned z = 0; z < ARRAY_SIZE(names); z++) {
+	for (unsigned z = 0; z <= ZONE_MOVABLE; z++) {
 		const struct import_defer_start *d = &s->defer_start[z];
 		if (!d->known)
 			continue;
@@ -159,7 +158,7 @@ static int write_defer_yaml(const struct import_stats *s, FILE *fp)
 					"began, from its first mm_compaction_defer* event\n") < 0)
 			return -1;
 		any = true;
-		if (fprintf(fp, "  - { zone: %s, considered: %u, shift: %u, order_failed: %u }\n", names[z],
+		if (fprintf(fp, "  - { zone: %s, considered: %u, shift: %u, order_failed: %u }\n", zone_keys[z],
 			    d->considered, d->shift, d->order_failed) < 0)
 			return -1;
 	}
@@ -172,14 +171,13 @@ static int write_defer_yaml(const struct import_stats *s, FILE *fp)
  * the pfns the zone spans. */
 static int write_scan_yaml(const struct import_stats *s, const struct zoneinfo *zi, FILE *fp)
 {
-	static const char *const names[] = { "dma", "dma32", "normal", "movable" };
 	bool any = false;
 	for (size_t i = 0; i < ARRAY_SIZE(s->scan_start); i++) {
 		const struct import_scan_start *ss = &s->scan_start[i];
 		if (!ss->zone_end || (!ss->migrate_pfn[0] && !ss->migrate_pfn[1] && !ss->free_pfn))
 			continue;
 		int z = -1;
-		for (int k = 0; k < (int)ARRAY_SIZE(names); k++)
+		for (int k = 0; k <= ZONE_MOVABLE; k++)
 			if (zi->zone[k].spanned && zi->zone[k].start_pfn == ss->zone_start)
 				z = k;
 		uint64_t span = ss->zone_end - ss->zone_start;
@@ -194,7 +192,7 @@ static int write_scan_yaml(const struct import_stats *s, const struct zoneinfo *
 			return -1;
 		any = true;
 		if (fprintf(fp, "  - { zone: %s, migrate_async: %" PRIu64 ", migrate_sync: %" PRIu64 ", free: %" PRIu64 " }\n",
-			    names[z], off[0], off[1], off[2]) < 0)
+			    zone_keys[z], off[0], off[1], off[2]) < 0)
 			return -1;
 	}
 	return 0;

@@ -73,8 +73,6 @@ static const struct config_list pcp_start_list = {
 	.max = CONFIG_MAX_PCP_START,
 };
 _Static_assert(sizeof(FIELD(machine.nr_pcp_start)) == sizeof(unsigned), "list count is unsigned");
-/* the zones a per-cpu list may belong to, as machine.zones spells them */
-static const char *const pcp_start_zone_names[] = { "dma", "dma32", "normal", "movable" };
 
 /* machine.compaction_defer rows address a field of one struct compaction_defer_config. */
 #define DFIELD(f) (((struct compaction_defer_config *)0)->f)
@@ -178,7 +176,7 @@ static const struct config_key keys[] = {
 	       "allocated, and decays once a second (decay_pcp_high); false: high stays at high_min and "
 	       "refills and drains take `batch` pages, as before 6.7 (model.md §2.8)"),
 	{ .path = "machine.pcp_start[].zone", .type = CFG_ENUM, P_AT(zone, sizeof(PFIELD(zone)) == sizeof(int)),
-	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .names = zone_keys, .nr_names = ZONE_MOVABLE + 1, .def = "normal", .unit = "",
 	  .knob = "/proc/zoneinfo pagesets", .doc = "the zone of a per-cpu list the replay starts as captured (written by mmsim import)" },
 	{ .path = "machine.pcp_start[].cpu", .type = CFG_UNSIGNED, P_AT(cpu, IS_UINT_P(cpu)), .min = 0, .max = 1023,
 	  .def = "0", .unit = "", .knob = "pagesets cpu:", .doc = "its CPU, below machine.nr_cpus" },
@@ -189,7 +187,7 @@ static const struct config_key keys[] = {
 	  .def = "0", .unit = "pages", .knob = "pagesets high:",
 	  .doc = "the list's high from then on with machine.pcp_autotune (kept within high_min..high_max when next used, as nr_pcp_high does; 0, or the tuning off: high_min)" },
 	{ .path = "machine.compaction_defer[].zone", .type = CFG_ENUM, D_AT(zone, sizeof(DFIELD(zone)) == sizeof(int)),
-	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .names = zone_keys, .nr_names = ZONE_MOVABLE + 1, .def = "normal", .unit = "",
 	  .knob = "mm_compaction_deferred zone=", .doc = "a zone whose compaction deferral starts as a capture saw it (written by mmsim import; model.md §5.6)" },
 	{ .path = "machine.compaction_defer[].considered", .type = CFG_UNSIGNED, D_AT(considered, IS_UINT_D(considered)),
 	  .min = 0, .max = 64, .def = "0", .unit = "", .knob = "consider=",
@@ -201,7 +199,7 @@ static const struct config_key keys[] = {
 	  .min = 0, .max = 11, .def = "0", .unit = "", .knob = "order_failed=",
 	  .doc = "compact_order_failed: the lowest order whose compaction failed (orders below it are never deferred)" },
 	{ .path = "machine.watermark_boost_start[].zone", .type = CFG_ENUM, B_AT(zone, sizeof(BFIELD(zone)) == sizeof(int)),
-	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .names = zone_keys, .nr_names = ZONE_MOVABLE + 1, .def = "normal", .unit = "",
 	  .knob = "zoneinfo boost", .doc = "a zone whose watermark boost starts as a capture saw it, when an imported trace's prefill ends (written by mmsim import; model.md §3.3)" },
 	{ .path = "machine.watermark_boost_start[].pages", .type = CFG_PAGES, B_AT(pages, _Generic(BFIELD(pages), uint64_t: 1, default: 0)),
 	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "zoneinfo boost",
@@ -210,7 +208,7 @@ static const struct config_key keys[] = {
 	  .def = "false", .unit = "", .knob = "mm_vmscan_wakeup_kswapd gfp_flags=none",
 	  .doc = "ZONE_BOOSTED_WATERMARK still set: the zone's next allocation that may wake kswapd does (mmsim import: the capture's first boost wake came before any fragmenting fallback)" },
 	{ .path = "machine.compaction_scan_start[].zone", .type = CFG_ENUM, S_AT(zone, sizeof(SFIELD(zone)) == sizeof(int)),
-	  .names = pcp_start_zone_names, .nr_names = ARRAY_SIZE(pcp_start_zone_names), .def = "normal", .unit = "",
+	  .names = zone_keys, .nr_names = ZONE_MOVABLE + 1, .def = "normal", .unit = "",
 	  .knob = "mm_compaction_begin", .doc = "a zone whose compaction scanners start where a capture saw them, when an imported trace's prefill ends (written by mmsim import; model.md §5.4)" },
 	{ .path = "machine.compaction_scan_start[].migrate_async", .type = CFG_PAGES, S_AT(migrate_async, IS_U64_S(migrate_async)),
 	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_begin mode=async migrate_pfn=",

@@ -7,6 +7,8 @@ _Static_assert(ARRAY_SIZE(migratetype_names) == NR_MIGRATETYPES, "names");
 
 const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "CMA" };
 _Static_assert(ARRAY_SIZE(zone_names) == MAX_NR_ZONES, "names");
+const char *const zone_keys[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", "cma" };
+_Static_assert(ARRAY_SIZE(zone_keys) == MAX_NR_ZONES, "names");
 
 const char *const cma_mode_names[NR_CMA_MODES] = { "none", "migrate_cma", "sticky_movable", "zone_cma" };
 _Static_assert(ARRAY_SIZE(cma_mode_names) == NR_CMA_MODES, "names");

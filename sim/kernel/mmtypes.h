@@ -36,6 +36,9 @@ enum zone_type {
 	MAX_NR_ZONES
 };
 extern const char *const zone_names[MAX_NR_ZONES]; /* "DMA", "DMA32", "Normal", "Movable", "CMA" */
+/* The zones as config keys spell them (machine.zones.<key>, the zone: of per-zone lists):
+ * "dma", "dma32", "normal", "movable", "cma"; only DMA..Movable are configured zones. */
+extern const char *const zone_keys[MAX_NR_ZONES];
 
 enum cma_mode { CMA_NONE, CMA_MIGRATE_CMA, CMA_STICKY_MOVABLE, CMA_ZONE_CMA, NR_CMA_MODES };
 extern const char *const cma_mode_names[NR_CMA_MODES]; /* "none", "migrate_cma", "sticky_movable", "zone_cma" */

@@ -446,17 +446,14 @@ void zoneinfo_apply(const struct zoneinfo_machine *m, struct machine_config *mc)
 int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine *m,
 			const char *source, FILE *fp)
 {
-	static const char *const keys[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", NULL };
 	fprintf(fp, "# machine from a captured /proc/zoneinfo: %s (%u node%s, summed)\n", source,
 		zi->nr_nodes, zi->nr_nodes == 1 ? "" : "s");
 	fprintf(fp, "machine:\n  zones:\n");
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		if (!keys[z])
-			continue;
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
 		const struct zoneinfo_zone *zz = &zi->zone[z];
 		fprintf(fp, "    %s: %" PRIu64 "  # managed pages; present %" PRIu64 ", spanned %" PRIu64
 			", start_pfn %" PRIu64 ", min/low/high %" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
-			keys[z], m->zone_pages[z], zz->present, zz->spanned, zz->start_pfn, zz->min,
+			zone_keys[z], m->zone_pages[z], zz->present, zz->spanned, zz->start_pfn, zz->min,
 			zz->low, zz->high);
 	}
 	fprintf(fp, "  min_free_kbytes: %" PRIu64 "  # %s from the zones' min watermarks\n",
@@ -471,7 +468,6 @@ int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine
 
 int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp)
 {
-	static const char *const names[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", "cma" };
 	unsigned n = 0;
 	for (int z = 0; z <= ZONE_MOVABLE; z++) {
 		const struct zoneinfo_zone *zz = &zi->zone[z];
@@ -481,7 +477,7 @@ int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp)
 			if (!n++ && fprintf(fp, "machine.pcp_start:  # the per-cpu lists of the zoneinfo's pagesets "
 				    "(count, high), started at the prefill's end\n") < 0)
 				return -1;
-			if (fprintf(fp, "  - { zone: %s, cpu: %u, count: %" PRIu64 ", high: %" PRIu64 " }\n", names[z], c,
+			if (fprintf(fp, "  - { zone: %s, cpu: %u, count: %" PRIu64 ", high: %" PRIu64 " }\n", zone_keys[z], c,
 				    zz->pcp_cpu_count[c], MIN(zz->pcp_cpu_high[c], (uint64_t)UINT32_MAX)) < 0)
 				return -1;
 		}
@@ -491,7 +487,6 @@ int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp)
 
 int zoneinfo_write_boost_yaml(const struct zoneinfo *zi, bool wake, FILE *fp)
 {
-	static const char *const names[MAX_NR_ZONES] = { "dma", "dma32", "normal", "movable", "cma" };
 	bool any = false;
 	for (int z = 0; z <= ZONE_MOVABLE; z++) {
 		const struct zoneinfo_zone *zz = &zi->zone[z];
@@ -501,7 +496,7 @@ int zoneinfo_write_boost_yaml(const struct zoneinfo *zi, bool wake, FILE *fp)
 				    "\"boost\"), from the prefill's end\n") < 0)
 			return -1;
 		any = true;
-		if (fprintf(fp, "  - { zone: %s, pages: %" PRIu64 ", wake: %s }\n", names[z], zz->boost,
+		if (fprintf(fp, "  - { zone: %s, pages: %" PRIu64 ", wake: %s }\n", zone_keys[z], zz->boost,
 			    wake ? "true" : "false") < 0)
 			return -1;
 	}
