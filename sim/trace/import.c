@@ -484,12 +484,7 @@ static size_t pf_find(uint32_t *next, size_t i)
 /* The zone of pfn in the capture's zoneinfo (-1: none) and its prefill bucket. */
 static int pf_zone(const struct import *im, uint64_t pfn, int *bucket)
 {
-	const struct zoneinfo *zi = im->opts.prefill_zi;
-	int z = -1;
-	for (int i = 0; i <= ZONE_MOVABLE; i++)
-		if (zi->zone[i].spanned && pfn >= zi->zone[i].start_pfn &&
-		    pfn < zi->zone[i].start_pfn + zi->zone[i].spanned)
-			z = i;
+	int z = zoneinfo_zone_of(im->opts.prefill_zi, pfn);
 	*bucket = z == ZONE_DMA ? 0 : z == ZONE_DMA32 ? 1 : 2;
 	return z;
 }
@@ -3093,11 +3088,7 @@ static int block_vote(struct zoneinfo *zi, const struct ftrace_event *ev)
 	if (ev->migratetype < MIGRATE_UNMOVABLE || ev->migratetype > MIGRATE_RECLAIMABLE || ev->order < 0 ||
 	    ev->order > MAX_PAGE_ORDER)
 		return 0;
-	bool in_zone = false;
-	for (int z = 0; z <= ZONE_MOVABLE && !in_zone; z++)
-		in_zone = zi->zone[z].spanned && ev->pfn >= zi->zone[z].start_pfn &&
-			  ev->pfn < zi->zone[z].start_pfn + zi->zone[z].spanned;
-	if (!in_zone)
+	if (zoneinfo_zone_of(zi, ev->pfn) < 0)
 		return 0;
 	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
 	if (blk >= zi->nr_block_votes) {
@@ -3173,15 +3164,11 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 		   !map_find(&pe->seen, ev->pfn, 0)) {
 		pe->pages[ev->order] += 1ull << ev->order;
 		pe->nr++;
-		for (int z = 0; z <= ZONE_MOVABLE; z++) {
-			const struct zoneinfo_zone *zz = &pe->zi->zone[z];
-			if (!zz->spanned || ev->pfn < zz->start_pfn || ev->pfn >= zz->start_pfn + zz->spanned)
-				continue;
-			if (ev->order == PF_PMD_ORDER)
-				pe->zi->file_pmd_removed[z] += 1ull << PF_PMD_ORDER;
-			if (by_reclaim && ev->order < MAX_PAGE_ORDER && lru_tail_push(pe->zi, z, (unsigned)ev->order))
-				return oom(err);
-		}
+		int z = zoneinfo_zone_of(pe->zi, ev->pfn);
+		if (z >= 0 && ev->order == PF_PMD_ORDER)
+			pe->zi->file_pmd_removed[z] += 1ull << PF_PMD_ORDER;
+		if (z >= 0 && by_reclaim && ev->order < MAX_PAGE_ORDER && lru_tail_push(pe->zi, z, (unsigned)ev->order))
+			return oom(err);
 	}
 	return 0;
 }

@@ -83,6 +83,15 @@ static void zone_accumulate(struct zoneinfo_zone *acc, const struct zoneinfo_zon
 	acc->seen = true;
 }
 
+int zoneinfo_zone_of(const struct zoneinfo *zi, uint64_t pfn)
+{
+	for (int z = 0; z <= ZONE_MOVABLE; z++)
+		if (zi->zone[z].spanned && pfn >= zi->zone[z].start_pfn &&
+		    pfn < zi->zone[z].start_pfn + zi->zone[z].spanned)
+			return z;
+	return -1;
+}
+
 void zoneinfo_release(struct zoneinfo *zi)
 {
 	free(zi->lru_tail);

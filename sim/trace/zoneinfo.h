@@ -79,6 +79,9 @@ struct zoneinfo {
 #define ZONEINFO_VOTE_MAX ((1ull << ZONEINFO_VOTE_BITS) - 1)
 #define ZONEINFO_VOTE(v, mt) (((v) >> ((mt) * ZONEINFO_VOTE_BITS)) & ZONEINFO_VOTE_MAX)
 
+/* The zone (DMA..Movable) whose spanned pfns hold pfn, -1 when none does. */
+int zoneinfo_zone_of(const struct zoneinfo *zi, uint64_t pfn);
+
 /* Frees what the first pass over a capture added (lru_tail, block_votes); the parsed
  * fields stay. */
 void zoneinfo_release(struct zoneinfo *zi);
