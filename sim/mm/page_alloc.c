@@ -540,8 +540,9 @@ static inline __attribute__((always_inline)) pfn_t rmqueue_fallback_chain(struct
 			return pfn;
 		}
 		/* fall through */
-	case RMQUEUE_STEAL:
-		if (mt >= MIGRATE_PCPTYPES || (alloc_flags & ALLOC_NOFRAGMENT))
+	case RMQUEUE_STEAL: /* reached only with mt < MIGRATE_PCPTYPES: through the claim, or
+			     * after a steal of the same refill */
+		if (alloc_flags & ALLOC_NOFRAGMENT)
 			return PFN_NONE;
 		pfn = rmqueue_steal(mm, z, order, mt);
 		if (pfn != PFN_NONE)
