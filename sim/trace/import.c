@@ -319,6 +319,8 @@ struct import {
 	 * given to the attempts replayed */
 	struct u64map thp_failed;
 	uint64_t probes;
+	/* seen so far: a fragmenting fallback, a boost wake (st.boost_wake_pending) */
+	bool boost_seen_frag, boost_seen_wake;
 	/* The prefill's objects in use below MAX_PAGE_ORDER per kind (movable, kernel,
 	 * reclaimable slab), bucket (DMA, DMA32, Normal and Movable) and order. */
 	struct pf_pool pf_pool[NR_PF_REL][3][MAX_PAGE_ORDER];
@@ -1554,15 +1556,15 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 		 * smaller than a pageblock (some kernels print the order instead of a bool). */
 		o[OBS_EXTFRAG_FRAGMENTING] += ev->nr[0] < ev->nr[1];
 		o[OBS_EXTFRAG_CHANGE_OWNERSHIP] += ev->nr[3] != 0;
-		im->st.boost_seen_frag |= ev->nr[0] < ev->nr[1];
+		im->boost_seen_frag |= ev->nr[0] < ev->nr[1];
 		break;
 	case FEV_KSWAPD_WAKE: o[OBS_KSWAPD_WAKE]++; break;
 	case FEV_KSWAPD_SLEEP: o[OBS_KSWAPD_SLEEP]++; break;
 	case FEV_WAKEUP_KSWAPD:
 		o[OBS_WAKEUP_KSWAPD]++;
-		if (!ev->gfp && ev->order == 0 && !im->st.boost_seen_wake && !im->st.boost_seen_frag)
+		if (!ev->gfp && ev->order == 0 && !im->boost_seen_wake && !im->boost_seen_frag)
 			im->st.boost_wake_pending = true;
-		im->st.boost_seen_wake |= !ev->gfp && ev->order == 0;
+		im->boost_seen_wake |= !ev->gfp && ev->order == 0;
 		break;
 	case FEV_DIRECT_RECLAIM_BEGIN:
 		o[OBS_DIRECT_RECLAIM]++;

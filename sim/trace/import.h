@@ -145,7 +145,6 @@ struct import_stats {
 	 * first wakeup_kswapd of order 0 without gfp flags (rmqueue's ZONE_BOOSTED_WATERMARK
 	 * wake, 6.18) came before any fragmenting fallback that could have set the flag. */
 	bool boost_wake_pending;
-	bool boost_seen_frag, boost_seen_wake; /* (while reading) */
 	/* Each zone's compaction scanners as the capture began: the first mm_compaction_begin
 	 * of a zone (by its zone_start) in each mode prints the cached migrate pfn of that mode
 	 * and the cached free pfn (compact_zone, 6.18), unless it is a whole-zone run, which
