@@ -251,6 +251,9 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 	bool known = true;
 	switch ((enum trace_kind)rec->kind) {
 	case TR_ALLOC:
+		/* a base page a THP the replay got already maps (thp_part.c) */
+		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id))
+			break;
 		mm_alloc_req(mm, req, rec->id, rec->gfp, rec->order);
 		break;
 	case TR_FREE:

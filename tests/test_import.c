@@ -930,6 +930,66 @@ static void test_thp_fallback_probe(void)
 	free(rs.r);
 }
 
+/* A THP fault that fell back where the capture shows its address (page_fault_user) keeps
+ * its attempt for the range.  Task 30 faults at 0x7f0000203000 (range 0x7f0000200000 +
+ * 2 MiB), both THP calls fail, and the order-0 page at pfn 0x3000 serves the fault: the
+ * attempt (PROBE 0, order 9, GFP_TRANSHUGE) is allocated and not freed, and the page's
+ * ALLOC M1 follows a HINT thp_part of PROBE 0.  A fault at 0x7f00003ff000 (same range:
+ * page 0x7f00003ff is 511 pages past the range's first) gets M2 at 0x3001, again after a
+ * hint; a fault at 0x7f0000400000 (the next range) gets M3 at 0x3002 with no hint.  Freeing
+ * M2 frees the attempt right after it; freeing M1 later writes FREE M1 only.  Records:
+ * ALLOC P, HINT P, ALLOC M1 (t 3); HINT P, ALLOC M2 (t 5); ALLOC M3 (t 7); FREE M2, FREE P
+ * (t 8); FREE M1 (t 9). */
+static void test_thp_fallback_range(void)
+{
+	struct recs rs;
+	const gfp_t first = GFP_TRANSHUGE | __GFP_THISNODE | __GFP_NORETRY;
+	const uint64_t probe = 1ull << 61, M1 = ID(1, 0x3000), M2 = ID(1, 0x3001), M3 = ID(1, 0x3002);
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_FAULT_USER, "python3", 30, 0, 0, 0),
+		fev(2, FEV_PAGE_ALLOC, "python3", 30, FTRACE_PFN_NONE, 0, 0),
+		fev(2, FEV_PAGE_ALLOC, "python3", 30, FTRACE_PFN_NONE, 0, 0),
+		fev(3, FEV_PAGE_ALLOC, "python3", 30, 0x3000, 0, 0),
+		fev(4, FEV_PAGE_FAULT_USER, "python3", 30, 0, 0, 0),
+		fev(5, FEV_PAGE_ALLOC, "python3", 30, 0x3001, 0, 0),
+		fev(6, FEV_PAGE_FAULT_USER, "python3", 30, 0, 0, 0),
+		fev(7, FEV_PAGE_ALLOC, "python3", 30, 0x3002, 0, 0),
+		fev(8, FEV_PAGE_FREE, "python3", 30, 0x3001, 0, 0),
+		fev(9, FEV_PAGE_FREE, "python3", 30, 0x3000, 0, 0),
+	};
+	const uint64_t addr[] = { 0x7f0000203000, 0, 0, 0, 0x7f00003ff000, 0, 0x7f0000400000, 0, 0, 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].line = i + 1;
+		in[i].addr = addr[i];
+		in[i].order = 0;
+		if (in[i].id == FEV_PAGE_ALLOC)
+			in[i].gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO;
+	}
+	in[1].gfp = first;
+	in[2].gfp = GFP_TRANSHUGE;
+	in[1].order = in[2].order = 9;
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct want_rec want[] = {
+		{ 3, TR_ALLOC, probe, 9, GFP_TRANSHUGE }, { 3, TR_HINT, probe }, { 3, TR_ALLOC, M1 },
+		{ 5, TR_HINT, probe },			  { 5, TR_ALLOC, M2 },	  { 7, TR_ALLOC, M3 },
+		{ 8, TR_FREE, M2 },			  { 8, TR_FREE, probe },  { 9, TR_FREE, M1 },
+	};
+	check_recs(&rs, want, ARRAY_SIZE(want));
+	for (size_t i = 0; i < rs.nr; i++)
+		if (rs.r[i].kind == TR_HINT)
+			CHECK_EQ(rs.r[i].arg, HINT_THP_PART);
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->thp_fallback_probes, 1);
+	CHECK_EQ(st->thp_fallback_kept, 1);
+	CHECK_EQ(st->thp_parts, 2);
+	CHECK_EQ(st->thp_range_frees, 1);
+	CHECK_EQ(st->by_kind[TR_CPU], 1);
+	CHECK_EQ(st->implied, 5); /* the attempt's ALLOC and FREE, two hints, the task's cpu record */
+	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+}
+
 /* Other failed allocations are replayed as attempts.  dd's order-8 page cache folio with
  * __GFP_NORETRY fails (t 1) before its order-2 fallback succeeds (t 2): an ALLOC and a
  * FREE of PROBE 0 at t 1 (order 8, dd's mask), then the fallback's ALLOC.  A GFP_NOWAIT
@@ -1188,7 +1248,8 @@ static void test_compile_thp(void)
 	CHECK_EQ(s->by_kind[TR_ALLOC] - s->thp_fallback_probes - s->failed_attempts + alloc_effects + s->alloc_failed,
 		 205380);
 	/* every free event is a FREE record, an effect, a batched duplicate or unmatched */
-	CHECK_EQ(s->by_kind[TR_FREE] - s->thp_fallback_probes - s->failed_attempts - s->implied_free + free_effects +
+	CHECK_EQ(s->by_kind[TR_FREE] - (s->thp_fallback_probes - s->thp_fallback_kept) - s->thp_range_frees -
+			 s->failed_attempts - s->implied_free + free_effects +
 			 s->free_of_effect_alloc +
 			 s->free_unmatched + s->free_tail + s->free_batched_dup,
 		 232080 + 176243);
@@ -2468,6 +2529,7 @@ int main(int argc, char **argv)
 	RUN(test_untraced_refaults);
 	RUN(test_refault_census_shadows);
 	RUN(test_thp_fallback_probe);
+	RUN(test_thp_fallback_range);
 	RUN(test_failed_attempt);
 	RUN(test_thp_first_attempt_mask);
 	RUN(test_fsync_waits);

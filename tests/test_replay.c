@@ -387,6 +387,60 @@ static void test_cpu_records(void)
 	}
 }
 
+/* A THP the replay got where the kernel fell back (thp_part.c), on stall_machine() (no
+ * swap, 16,384 free pages), open and closed replay alike.  Task 1's attempt P (order 9,
+ * GFP_TRANSHUGE) succeeds; `hint P thp_part` then makes its allocation of id 10 an alias
+ * (no page allocated), and again for id 11; freeing 11 frees nothing, freeing P frees the
+ * THP; a hint naming P after that leaves id 12 to be allocated.  Task 2's hint names an
+ * attempt that never existed (the replay's attempt failed): its id 20 is allocated.  So
+ * the pages allocated are P's 512 and one each for 12 and 20 (pgalloc_normal 514), two
+ * allocations were served (mmsim_thp_part_served 2), no free was of an unknown id, and
+ * at the end id 10 is an alias, 11 and P are gone, 12 and 20 hold a page each. */
+static void test_thp_part(void)
+{
+	const uint64_t P = 1ull << 61;
+	const gfp_t anon = GFP_HIGHUSER_MOVABLE | __GFP_ZERO;
+	for (int closed = 0; closed <= 1; closed++) {
+		struct recs r = { 0 };
+		recs_push(&r, 0, 1, TR_ALLOC, P, 9, GFP_TRANSHUGE, 0);
+		recs_push(&r, 0, 1, TR_HINT, P, 0, 0, HINT_THP_PART);
+		recs_push(&r, 0, 1, TR_ALLOC, 10, 0, anon, 0);
+		recs_push(&r, 1000, 2, TR_HINT, P + 1, 0, 0, HINT_THP_PART);
+		recs_push(&r, 1000, 2, TR_ALLOC, 20, 0, anon, 0);
+		recs_push(&r, 2000, 1, TR_HINT, P, 0, 0, HINT_THP_PART);
+		recs_push(&r, 2000, 1, TR_ALLOC, 11, 0, anon, 0);
+		recs_push(&r, 3000, 1, TR_FREE, 11, 0, 0, 0);
+		recs_push(&r, 3000, 1, TR_FREE, P, 0, 0, 0);
+		recs_push(&r, 4000, 1, TR_HINT, P, 0, 0, HINT_THP_PART);
+		recs_push(&r, 4000, 1, TR_ALLOC, 12, 0, anon, 0);
+		struct config c;
+		stall_machine(&c, closed ? REPLAY_CLOSED : REPLAY_OPEN);
+		static struct sim s;
+		struct obs o = { .keep = false };
+		if (!OK(run_records(&s, &c, r.v, r.n, &o, 1))) {
+			free(r.v);
+			continue;
+		}
+		const uint64_t *ev = s.mm.vm_events;
+		CHECK_EQ(ev[VM_PGALLOC_NORMAL], 514);
+		CHECK_EQ(ev[VM_MMSIM_THP_PART], 2);
+		CHECK_EQ(ev[VM_MMSIM_FREE_UNKNOWN], 0);
+		CHECK_EQ(s.mm.nr_thp_part, 0);
+		const struct obj_slot *a = obj_lookup(&s.mm.objs, 10);
+		CHECK(a && a->kind == OBJ_ALIAS && a->pfn == PFN_NONE);
+		CHECK(!obj_lookup(&s.mm.objs, 11));
+		CHECK(!obj_lookup(&s.mm.objs, P));
+		const uint64_t held[] = { 12, 20 };
+		for (int i = 0; i < 2; i++) {
+			const struct obj_slot *h = obj_lookup(&s.mm.objs, held[i]);
+			CHECK(h && h->kind == OBJ_PAGES && h->pfn != PFN_NONE);
+		}
+		obs_free(&o);
+		sim_destroy(&s);
+		free(r.v);
+	}
+}
+
 static void test_make_slot_critical_path(void)
 {
 	for (int with_after = 1; with_after >= 0; with_after--) {
@@ -808,6 +862,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_not_measured);
 	RUN(test_make_slot_critical_path);
 	RUN(test_cpu_records);
+	RUN(test_thp_part);
 	RUN(test_outcome_identity_random);
 	RUN(test_oom_skips_victims_records);
 	RUN(test_overcommit_finishes);

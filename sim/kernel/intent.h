@@ -38,6 +38,7 @@ enum trace_hint_kind {
 	HINT_SYNC,
 	HINT_REFAULT,
 	HINT_PAGECACHE,
+	HINT_THP_PART,
 	NR_HINT_KINDS
 };
 

@@ -82,6 +82,7 @@
 	X(MMSIM_HIGHATOMIC_RESERVED, "mmsim_highatomic_reserved_blocks")           \
 	X(MMSIM_NOFRAGMENT_RETRY, "mmsim_nofragment_retries")                       \
 	X(MMSIM_FREE_UNKNOWN, "mmsim_free_unknown_id")                              \
+	X(MMSIM_THP_PART, "mmsim_thp_part_served")                                  \
 	X(MMSIM_ALLOC_DUP_ID, "mmsim_alloc_duplicate_id")                          \
 	X(MMSIM_LONGTERM_PIN_IN_CMA, "mmsim_longterm_pin_left_in_cma")              \
 	X(MMSIM_CMA_BUSY_RETRY, "mmsim_cma_alloc_busy_retry")                       \

@@ -76,6 +76,7 @@ enum page_xflags {
 	PFX_MEMCG_MASK = 7u << 1, /* LRU head: the memory cgroup charged with it (0..7) */
 };
 #define MAX_NR_MEMCGS 8 /* what PFX_MEMCG_MASK holds */
+#define MM_THP_PART_WAIT 8 /* thp_part hints waiting for their allocation (thp_part.c) */
 static inline unsigned page_memcg(const struct page_frame *p)
 {
 	return (p->xflags & PFX_MEMCG_MASK) >> PFX_MEMCG_SHIFT;
@@ -260,6 +261,8 @@ enum obj_kind {
 	OBJ_EVICTED,    /* file object dropped by reclaim; a shadow entry remains (pfn PFN_NONE) */
 	OBJ_PENDING,    /* being allocated by a request asleep in the slow path (pfn PFN_NONE):
 			 * not an object yet, so records naming it find no object */
+	OBJ_ALIAS,      /* a base page of a range a THP the replay got maps (thp_part.c; pfn
+			 * PFN_NONE): no pages of its own; freeing it frees nothing */
 	NR_OBJ_KINDS
 };
 
@@ -455,6 +458,10 @@ struct mm {
 	uint64_t nr_device_pages; /* pages held by device (cma_alloc) allocations */
 
 	struct obj_table objs;
+	/* thp_part.c: THP attempts a thp_part hint found resident, each waiting for its task's
+	 * next allocation; nr_thp_part <= MM_THP_PART_WAIT */
+	struct mm_thp_part { uint32_t task; uint64_t id; } thp_part[MM_THP_PART_WAIT];
+	unsigned nr_thp_part;
 	struct lruvec lruvec;                   /* the node (see struct lruvec) */
 	struct lruvec *lruvecs[MAX_NR_MEMCGS];  /* per memcg, [0, nr_memcgs) (vmscan.c sets them up) */
 	unsigned nr_memcgs;
@@ -927,6 +934,12 @@ void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned o
 bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id);
 bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id);
 bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_kind);
+/* thp_part.c: `hint id=attempt kind=thp_part` (mm_hint_req passes it on): req's task's next
+ * allocation is a base page of the range of THP attempt; mm_thp_part_take, at that
+ * allocation of id, makes id an alias when the attempt's THP is resident (true) — else the
+ * allocation goes on (false). */
+bool mm_thp_part_hint(struct mm *mm, const struct mm_request *req, uint64_t attempt);
+bool mm_thp_part_take(struct mm *mm, const struct mm_request *req, uint64_t id);
 bool mm_pin_req(struct mm *mm, struct mm_request *req, uint64_t id, int pin_kind);
 bool mm_unpin(struct mm *mm, uint64_t id);
 /* compact_node (order -1 / TRACE_COMPACT_WHOLE_ZONE) or for an order; zone -1 = all. */

@@ -222,7 +222,7 @@ bool mm_check(const struct mm *mm, int level, char *msg, size_t msg_size)
 			if (s->id == OBJ_EMPTY)
 				continue;
 			live++;
-			if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED || s->kind == OBJ_PENDING) {
+			if (s->kind == OBJ_SWAPPED || s->kind == OBJ_EVICTED || s->kind == OBJ_PENDING || s->kind == OBJ_ALIAS) {
 				if (s->pfn != PFN_NONE)
 					FAIL("non-resident object %llu still has pfn %#x", (unsigned long long)s->id, s->pfn);
 				continue;

@@ -1192,6 +1192,10 @@ bool mm_free_req(struct mm *mm, struct mm_request *req, uint64_t id)
 		count_vm_event(mm, VM_MMSIM_FREE_UNKNOWN);
 		return false;
 	}
+	if (s->kind == OBJ_ALIAS) { /* a base page a THP served (thp_part.c): no pages */
+		obj_remove(mm, s);
+		return true;
+	}
 	oom_account(mm, s, false);
 	if (s->kind != OBJ_PAGES) { /* swapped or evicted: nothing resident to free */
 		if (mm->hooks.free_nonresident)

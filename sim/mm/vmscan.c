@@ -1165,6 +1165,8 @@ static void charge_hint(struct mm *mm, struct mm_request *req, const struct page
 
 bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_kind)
 {
+	if (hint_kind == HINT_THP_PART)
+		return mm_thp_part_hint(mm, req, id);
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s)
 		return false;

@@ -318,6 +318,11 @@ struct import {
 	 * next allocation says how the fault ended (thp_fault_end); probes counts the ids
 	 * given to the attempts replayed */
 	struct u64map thp_failed;
+	/* A fallen-back THP fault whose attempt the replay keeps (thp_fault_end): (pid,
+	 * vpage >> 9) of its 2 MiB range -> the attempt's id; the id of each base page the
+	 * kernel mapped there -> the attempt's id; the attempt's id -> 1 until its FREE is
+	 * written (with the range's first freed base page) */
+	struct u64map thp_ranges, thp_members, thp_live;
 	uint64_t probes;
 	/* seen so far: a fragmenting fallback, a boost wake (st.boost_wake_pending) */
 	bool boost_seen_frag, boost_seen_wake;
@@ -647,6 +652,9 @@ void import_free(struct import *im)
 	free(im->dirty);
 	u64map_destroy(&im->write_pending);
 	u64map_destroy(&im->thp_failed);
+	u64map_destroy(&im->thp_ranges);
+	u64map_destroy(&im->thp_members);
+	u64map_destroy(&im->thp_live);
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {
 			free(im->pf_file[b][o].n);
@@ -869,8 +877,15 @@ static int manual_compact(struct import *im, const struct ftrace_event *ev, stru
  * allocation: a THP of that order is the second call succeeding (it is replayed, and the
  * simulator makes the failed first call itself); anything else means the fault fell back
  * to small pages (thp_fault_fallback), so the attempt is replayed as an allocation with the
- * fault's own mask that is freed at once: the replay pays what trying cost (compaction,
- * reclaim) and counts the outcome, and keeps no THP the kernel did not get. */
+ * fault's own mask: the replay pays what trying cost (compaction, reclaim) and counts the
+ * outcome.  Where the fault's address is known (page_fault_user), the attempt stays
+ * allocated: each base page the kernel then mapped in its 2 MiB range is preceded by a
+ * `hint thp_part` naming it, which makes the base page an alias of the THP where the
+ * replay got one (sim/mm/thp_part.c), and the attempt is freed with the range's first
+ * freed base page.  So a THP the replay got is kept as the kernel keeps the ones it gets —
+ * freed at once, its block would serve the next fault's attempt in no time, and one
+ * compaction would stand for every fault that fell back — and the range's memory is not
+ * held twice.  Without the address it is freed at once. */
 static bool thp_fault_gfp(gfp_t gfp, int order)
 {
 	const gfp_t marks = __GFP_NOMEMALLOC | __GFP_COMP | __GFP_MOVABLE;
@@ -909,7 +924,32 @@ static int thp_fault_end(struct import *im, const struct ftrace_event *ev, struc
 	if (thp_fault_gfp(ev->gfp, ev->order))
 		return 0; /* the fault's second call got it */
 	im->st.thp_fallback_probes++;
-	return emit_attempt(im, ev, IMPORT_THP_ORDER, gfp, err);
+	const struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
+	if (!t || !(t->val & TS_FAULT))
+		return emit_attempt(im, ev, IMPORT_THP_ORDER, gfp, err);
+	/* The fault this allocation serves is the one that fell back. */
+	uint64_t id = PROBE_ID_BIT | im->probes++;
+	struct map_slot *r = map_get(&im->thp_ranges, ev->pid, (t->val & TS_VPAGE_MASK) >> IMPORT_THP_ORDER);
+	struct map_slot *l = r ? map_get(&im->thp_live, id, 0) : NULL;
+	if (!l)
+		return oom(err);
+	r->val = id;
+	l->val = 1;
+	im->st.thp_fallback_kept++;
+	im->st.implied++;
+	struct trace_record a = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid, .id = id,
+				  .order = IMPORT_THP_ORDER, .gfp = gfp };
+	return emit(im, ev, &a, err);
+}
+
+/* The kept attempt of a fallen-back THP fault whose range holds vpage of task pid, 0 for
+ * none (or freed already). */
+static uint64_t thp_range_attempt(struct import *im, uint32_t pid, uint64_t vpage)
+{
+	const struct map_slot *r = map_find(&im->thp_ranges, pid, vpage >> IMPORT_THP_ORDER);
+	if (!r)
+		return 0;
+	return map_find(&im->thp_live, r->val, 0) ? r->val : 0;
 }
 
 /* Queue a swap-in emitted at a fault until its page allocation comes; a full queue drops
@@ -1049,7 +1089,10 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 
 	/* A user page allocated after a fault of this task is that fault's page. */
 	struct map_slot *t = map_find(&im->tasks, ev->pid, 0);
+	uint64_t thp = 0; /* the kept attempt of the fallen-back THP fault over its address */
 	if (t && (t->val & TS_FAULT) && (gfp & (__GFP_MOVABLE | __GFP_HIGHMEM))) {
+		if (order == 0 && im->thp_live.nr_live)
+			thp = thp_range_attempt(im, ev->pid, t->val & TS_VPAGE_MASK);
 		struct map_slot *v = map_get(&im->vpages, ev->pid, t->val & TS_VPAGE_MASK);
 		if (!v)
 			return oom(err);
@@ -1065,8 +1108,39 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 			return oom(err);
 		w->val = ev->pfn;
 	}
+	if (thp) {
+		struct map_slot *m = map_get(&im->thp_members, id, 0);
+		if (!m)
+			return oom(err);
+		m->val = thp;
+		st->thp_parts++;
+		st->implied++;
+		struct trace_record h = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
+					  .id = thp, .arg = HINT_THP_PART };
+		if (emit(im, ev, &h, err))
+			return -1;
+	}
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ALLOC, .task = ev->pid,
 				  .id = id, .order = (uint8_t)order, .gfp = gfp };
+	return emit(im, ev, &r, err);
+}
+
+/* After the free of id: a base page of a fallen-back THP fault's range frees the kept
+ * attempt with it, the first time (an exit or munmap frees the range whole). */
+static int thp_member_freed(struct import *im, const struct ftrace_event *ev, uint64_t id, struct sim_error *err)
+{
+	struct map_slot *m = map_find(&im->thp_members, id, 0);
+	if (!m)
+		return 0;
+	uint64_t thp = m->val;
+	map_del(&im->thp_members, m);
+	struct map_slot *l = map_find(&im->thp_live, thp, 0);
+	if (!l)
+		return 0;
+	map_del(&im->thp_live, l);
+	im->st.thp_range_frees++;
+	im->st.implied++;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = thp };
 	return emit(im, ev, &r, err);
 }
 
@@ -1137,7 +1211,9 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 	if (n)
 		map_del(&im->parts, n);
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
-	return emit(im, ev, &r, err);
+	if (emit(im, ev, &r, err))
+		return -1;
+	return im->thp_members.nr_live ? thp_member_freed(im, ev, id, err) : 0;
 }
 
 /* A user fault: ACCESS if the page is known; otherwise wait for the task's next user
@@ -2061,8 +2137,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
 	fprintf(fp, "failed allocations replayed as an attempt freed at once (implied ALLOC + FREE): %" PRIu64
 		" (THP faults apart)\n", s->failed_attempts);
-	fprintf(fp, "THP faults that fell back: %" PRIu64 " replayed as an attempt freed at once (implied ALLOC + "
-		"FREE)\n", s->thp_fallback_probes);
+	fprintf(fp, "THP faults that fell back: %" PRIu64 " replayed as an attempt (implied ALLOC): %" PRIu64
+		" kept for their range, its %" PRIu64 " base pages each after a HINT thp_part and %" PRIu64
+		" freed with the range's first freed base page (implied FREE); the rest freed at once (implied FREE)\n",
+		s->thp_fallback_probes, s->thp_fallback_kept, s->thp_parts, s->thp_range_frees);
 	fprintf(fp, "page cache allocated unmovable: %" PRIu64 " page cache adds of pages allocated without "
 		"__GFP_MOVABLE (HINT pagecache: on the file LRU)\n", s->pagecache_unmovable);
 	fprintf(fp, "evicted before-capture folios: %" PRIu64 " (a prefill page cache object stands for each)\n",

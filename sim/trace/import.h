@@ -90,6 +90,10 @@ struct import_stats {
 	uint64_t free_of_effect_alloc;           /* free of a page whose allocation was an effect */
 	uint64_t alloc_failed;                   /* the kernel failed it (page NULL): no object */
 	uint64_t thp_fallback_probes;            /* THP faults that fell back, replayed as an attempt */
+	uint64_t thp_fallback_kept;              /* of those, kept for their range (fault address known):
+	                                          * no FREE at once */
+	uint64_t thp_parts;                      /* HINT thp_part: base pages of a kept attempt's range */
+	uint64_t thp_range_frees;                /* FREE of a kept attempt, with its range's first freed page */
 	uint64_t failed_attempts;                /* other failed allocations of the workload,
 	                                          * replayed as an attempt freed at once */
 	uint64_t observed;                       /* mechanism events, kept as observed figures */

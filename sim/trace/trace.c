@@ -52,6 +52,7 @@ const char *const trace_hint_names[NR_HINT_KINDS] = {
 	[HINT_SYNC] = "sync",
 	[HINT_REFAULT] = "refault",
 	[HINT_PAGECACHE] = "pagecache",
+	[HINT_THP_PART] = "thp_part",
 };
 _Static_assert(ARRAY_SIZE(trace_hint_names) == NR_HINT_KINDS, "trace_hint_names");
 

@@ -62,7 +62,7 @@ extern const char *const trace_kind_names[NR_TRACE_KINDS];
 /* Text spellings of the intent kinds (enum trace_pin_kind, enum trace_hint_kind and
  * TRACE_COMPACT_WHOLE_ZONE are in kernel/intent.h, shared with mm). */
 extern const char *const trace_pin_names[NR_PIN_KINDS]; /* "longterm", "short", "owner" */
-extern const char *const trace_hint_names[NR_HINT_KINDS]; /* "noreuse", "volatile", "dontneed", "invalidate", "movable_ops", "mlock", "sync", "refault", "pagecache" */
+extern const char *const trace_hint_names[NR_HINT_KINDS]; /* "noreuse", "volatile", "dontneed", "invalidate", "movable_ops", "mlock", "sync", "refault", "pagecache", "thp_part" */
 
 struct trace_record {
 	sim_ns_t time_ns; /* non-decreasing within a trace */
