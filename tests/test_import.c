@@ -1537,6 +1537,90 @@ static void test_prefill_buddyinfo_exact(void)
 	CHECK_EQ(st.nr_hole_pages, 51);
 }
 
+/* The holes cluster as the capture's free pages did.  Capture: free 2112 = 64 x o0 +
+ * 2 x o10, in use 8192 - 2112 = 6080 anon pages; the tail is the last two order-10 blocks,
+ * so the 6080 pages and 64 holes fill pageblocks 0..11 (6144 pages).
+ * Without a density every hole is its own cluster, the pages in use left spread evenly
+ * over the holes left: 6080 / 65 = 93 before the first (at 93), (6080 - 93) / 64 = 93
+ * before the second (at 187), and so on to the last at 6049: all 12 blocks hold some.
+ * With free_sum 64 and free_sq 2048 (d = 2048 / 64 = 32 free pages in the typical free
+ * page's block): clusters of 32 holes, (512 - 32) / 32 = 15 pages in use between two holes
+ * of a cluster; 2 clusters need 64 × 480 / 32 = 960 such pages, and the other 5120 go
+ * evenly round them: 5120 / 3 = 1706 before the first hole (at 1706), the cluster's other
+ * 31 at 1706 + 16 i (to 2202); then (3909 - 480) / 2 = 1714 more, the second cluster from
+ * 2203 + 1714 = 3917 to 4413; the last 1730 pages in use after it.  So blocks 3, 4, 7 and 8
+ * hold the holes: 22, 10, 12 and 20 of them.  Both layouts give the same buddyinfo. */
+static void test_prefill_holes_cluster(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2112\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 6080\n";
+	static const char bi_text[] = "Node 0, zone   Normal     64      0      0      0      0      0"
+				      "      0      0      0      0      2 \n";
+	for (int clustered = 0; clustered <= 1; clustered++) {
+		struct zoneinfo zi;
+		struct zoneinfo_free_orders fo;
+		struct sim_error err = { 0 };
+		CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "zi", &zi, &err), 0);
+		CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
+		if (clustered)
+			zi.free_sum[ZONE_NORMAL] = 64, zi.free_sq[ZONE_NORMAL] = 2048;
+		struct recs rs = { 0 };
+		struct import_prefill_stats st;
+		CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, &st, &err), 0);
+		struct config c;
+		config_defaults(&c);
+		memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+		c.machine.zone_pages[ZONE_NORMAL] = 8192;
+		c.machine.min_free_kbytes = 128;
+		c.machine.pcp = false;
+		c.machine.nr_cpus = 1;
+		c.devices.swap_pages = 0;
+		struct sim *s = calloc(1, sizeof(*s));
+		CHECK(s != NULL);
+		if (!s || sim_init(s, &c, NULL, &err)) {
+			free(rs.r);
+			free(s);
+			continue;
+		}
+		struct rec_src a = { .rs = &rs };
+		struct record_source src = { .next = rec_next, .ctx = &a };
+		pcp_set_fixed(&s->mm, true);
+		CHECK_EQ(sim_run(s, &src, &err), 0);
+		const struct zone *z = &s->mm.zones[ZONE_NORMAL];
+		CHECK_EQ(z->free_area[0].nr_free, 64);
+		CHECK_EQ(z->free_area[MAX_PAGE_ORDER].nr_free, 2);
+		unsigned per_block[16] = { 0 }, blocks = 0;
+		for (pfn_t i = 0; i < 8192; i++) {
+			const struct page_frame *p = &s->mm.pages[z->start_pfn + i];
+			if ((p->flags & PF_BUDDY) && p->order == 0) {
+				per_block[i / 512]++;
+			}
+		}
+		for (unsigned b = 0; b < 16; b++)
+			blocks += per_block[b] != 0;
+		if (clustered) {
+			CHECK_EQ(blocks, 4);
+			CHECK_EQ(per_block[3], 22);
+			CHECK_EQ(per_block[4], 10);
+			CHECK_EQ(per_block[7], 12);
+			CHECK_EQ(per_block[8], 20);
+			for (unsigned i = 0; i < 32; i++) {
+				CHECK(s->mm.pages[z->start_pfn + 1706 + 16 * i].flags & PF_BUDDY);
+				CHECK(s->mm.pages[z->start_pfn + 3917 + 16 * i].flags & PF_BUDDY);
+			}
+		} else {
+			CHECK_EQ(blocks, 12);
+			CHECK(s->mm.pages[z->start_pfn + 93].flags & PF_BUDDY);
+			CHECK(s->mm.pages[z->start_pfn + 187].flags & PF_BUDDY);
+		}
+		sim_destroy(s);
+		free(s);
+		free(rs.r);
+	}
+}
+
 /* The prefill reproduces a given pagetypeinfo: free blocks by order and migratetype.
  * Capture (pagetypeinfo, with its block-count table, which the parser skips): Unmovable
  * 1 x o0 + 1 x o2, Reclaimable 1 x o1, Movable 2 x o0 + 1 x o1 + 1 x o3 + 1 x o5 +
@@ -2538,6 +2622,7 @@ int main(int argc, char **argv)
 	RUN(test_zoneinfo_pagesets);
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
+	RUN(test_prefill_holes_cluster);
 	RUN(test_prefill_pagetypeinfo_exact);
 	RUN(test_free_prefill_kind);
 	RUN(test_prefill_lump);

@@ -576,6 +576,11 @@ int cmd_import(int argc, char **argv)
 					"(+ margin) a replayed allocation may reach; they start free\n",
 					zone_names[z], pst.short_pages[z]);
 		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (zi.free_sum[z])
+				fprintf(o, "prefill: zone %s: %" PRIu64 " pages the capture took before any free, "
+					"a typical one's pageblock held %" PRIu64 " (the holes' cluster size)\n",
+					zone_names[z], zi.free_sum[z], zi.free_sq[z] / zi.free_sum[z]);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (zi.zone[z].present != zi.zone[z].managed && zi.zone[z].managed)
 				fprintf(o, "prefill: zone %s: present %" PRIu64 ", managed %" PRIu64
 					": in use counted from managed (the machine config's zone size)\n",

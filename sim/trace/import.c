@@ -2210,9 +2210,14 @@ struct pf_plan {
 	uint64_t folios[NR_PF_CLASSES][NR_PAGE_ORDERS];
 	uint64_t folio_pages;
 	uint64_t pcp_batch; /* the zone's per-cpu batch (refills: pf_folio_seq, struct pf_mix) */
+	/* Free pages in the typical free page's pageblock as the capture began (zoneinfo
+	 * free_sq / free_sum, at most half a block), 0 when the capture does not say: the
+	 * movable holes come in clusters of about this many pages (pf_emit_zone). */
+	uint64_t hole_density;
 };
 
 #define PF_BLOCK (1u << MAX_PAGE_ORDER)
+#define PF_PAGEBLOCK (1u << ZONEINFO_BLOCK_ORDER) /* pageblock_nr_pages */
 
 static uint64_t pf_roundup(uint64_t x) { return (x + PF_BLOCK - 1) / PF_BLOCK * PF_BLOCK; }
 
@@ -2288,6 +2293,8 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	memset(pl, 0, sizeof(*pl));
 	pl->managed = zz->managed;
 	pl->pcp_batch = zz->pcp_batch;
+	if (zi->free_sum[z])
+		pl->hole_density = MIN(zi->free_sq[z] / zi->free_sum[z], (uint64_t)PF_PAGEBLOCK / 2);
 	uint64_t avail = MIN(zz->managed, zz->free + zz->pcp_count); /* free to the allocator */
 	/* The fast path serves a zone while free > low, and a pcp refill then takes up to a
 	 * batch more: the lowest free a zone reaches without waking kswapd. */
@@ -2946,6 +2953,21 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
 			goto out;
 	mv_left -= tail_bits;
+	/* Where the free pages lie: a real zone's are not spread evenly over its movable
+	 * blocks — most sit in blocks that are largely free (mixed-memcg: of the Normal pages
+	 * the capture allocated before anything freed them, four in five came from blocks it
+	 * took 128 pages or more from).  With the capture's density d (struct pf_plan
+	 * hole_density) the holes come in clusters of about d pages over a pageblock's span:
+	 * 2^o × (PF_PAGEBLOCK − d) / d pages in use (at least one) before each hole of order o
+	 * within a cluster, and the zone's other pages in use spread evenly between the
+	 * clusters.  Without it (d = 0), or where the zone has too few pages in use to spread
+	 * its holes that thinly, every hole is a cluster of its own. */
+	uint64_t hole_left = pl->pcp_singles, cl_pages = 0;
+	for (unsigned q = 0; q < NR_PAGE_ORDERS; q++)
+		hole_left += left[q] << q;
+	const uint64_t d = pl->hole_density && hole_left * (PF_PAGEBLOCK - pl->hole_density) / pl->hole_density < mv_left
+				   ? pl->hole_density
+				   : 0;
 	unsigned o = 0;
 	while (nr_holes) {
 		unsigned ho;
@@ -2958,7 +2980,15 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		}
 		/* pages in use before the hole, the folios due among them, and then as many
 		 * as fill what a folio's alignment skipped */
-		uint64_t gap = MAX(mv_left / (nr_holes + 1), 1);
+		uint64_t gap;
+		if (d && cl_pages && cl_pages < d) {
+			gap = MAX(((PF_PAGEBLOCK - d) << ho) / d, 1);
+		} else {
+			uint64_t inner = d ? hole_left * (PF_PAGEBLOCK - d) / d : 0;
+			uint64_t clusters = d ? (hole_left + d - 1) / d : nr_holes;
+			gap = MAX((mv_left > inner ? mv_left - inner : 0) / (clusters + 1), 1);
+			cl_pages = 0;
+		}
 		if (gap > mv_left)
 			break;
 		for (uint64_t i = 0; i < gap; i++)
@@ -2989,6 +3019,8 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 				goto out;
 		}
 		pe->st->nr_hole_pages += 1ull << ho;
+		cl_pages += 1ull << ho;
+		hole_left -= MIN(hole_left, 1ull << ho);
 		if (ho == 0 && pcp_left && nr_holes == pcp_left) {
 			pcp_left--;
 		} else {
@@ -3185,8 +3217,16 @@ static int block_vote(struct zoneinfo *zi, const struct ftrace_event *ev)
 	return 0;
 }
 
+struct pf_evictions;
+static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *ev);
+
 struct pf_evictions {
-	struct u64map seen; /* pfns the capture allocated (val PE_ALLOC | PE_WRITE) or added to the page cache */
+	struct u64map seen; /* pfns the capture allocated (val PE_ALLOC | PE_WRITE), added to the page cache
+			     * or freed (val 0) */
+	/* per pageblock, pages allocated at orders below it before any event freed them
+	 * (zoneinfo free_sum / free_sq) */
+	uint32_t *free_start;
+	size_t nr_free_start;
 	struct u64map reclaiming; /* pids inside direct, memcg or node reclaim (begin..end) */
 	struct u64map offsets; /* (ino, index) a page cache add or removal named */
 	struct zoneinfo *zi;
@@ -3234,6 +3274,11 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 	}
 	if (ev->id == FEV_PAGE_ALLOC && block_vote(pe->zi, ev))
 		return oom(err);
+	if (ev->id == FEV_PAGE_ALLOC && ev->order >= 0 && ev->order < ZONEINFO_BLOCK_ORDER &&
+	    !map_find(&pe->seen, ev->pfn, 0) && free_start_count(pe, ev))
+		return oom(err);
+	if ((ev->id == FEV_PAGE_FREE || ev->id == FEV_PAGE_FREE_BATCHED) && !map_find(&pe->seen, ev->pfn, 0))
+		return map_get(&pe->seen, ev->pfn, 0) ? 0 : oom(err); /* in use when the capture began */
 	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *a = map_get(&pe->seen, ev->pfn, 0);
 		if (!a)
@@ -3253,12 +3298,37 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 	return 0;
 }
 
+/* A page the capture allocated before anything freed it was free when the capture began
+ * (or on a per-cpu list): counted for its pageblock. */
+static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *ev)
+{
+	if (zoneinfo_zone_of(pe->zi, ev->pfn) < 0)
+		return 0;
+	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
+	if (blk >= pe->nr_free_start) {
+		size_t cap = pe->nr_free_start;
+		if (sim_grow(&pe->free_start, &cap, blk + 1, sizeof(*pe->free_start), 1024))
+			return -1;
+		memset(pe->free_start + pe->nr_free_start, 0, (cap - pe->nr_free_start) * sizeof(*pe->free_start));
+		pe->nr_free_start = cap;
+	}
+	pe->free_start[blk] += 1u << ev->order;
+	return 0;
+}
+
 int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts *ro, struct zoneinfo *zi,
 				 struct import_refault_census *rc, struct sim_error *err)
 {
 	struct pf_evictions pe = { .zi = zi, .pages = zi->file_folio_pages };
 	struct ftrace_read_stats rs;
 	int rc_ = ftrace_read(path, ro, pf_eviction_event, &pe, &rs, err);
+	for (size_t b = 0; b < pe.nr_free_start; b++) {
+		uint64_t c = MIN(pe.free_start[b], (uint64_t)1 << ZONEINFO_BLOCK_ORDER);
+		int z = c ? zoneinfo_zone_of(zi, (uint64_t)b << ZONEINFO_BLOCK_ORDER) : -1;
+		if (z >= 0)
+			zi->free_sum[z] += c, zi->free_sq[z] += c * c;
+	}
+	free(pe.free_start);
 	u64map_destroy(&pe.seen);
 	u64map_destroy(&pe.reclaiming);
 	u64map_destroy(&pe.offsets);

@@ -63,6 +63,13 @@ struct zoneinfo {
 	 * Filled by import_prefill_evictions, freed by zoneinfo_release. */
 	uint64_t *block_votes;
 	size_t nr_block_votes;
+	/* How the free memory lay at the capture's start, per zone: over the pageblocks whose
+	 * pages the capture allocated before anything freed them (so free, or on a per-cpu
+	 * list, when it began), Σ c and Σ c² of c, the pages so taken in a block (orders below
+	 * the pageblock's).  free_sq / free_sum is the free page's typical block: how many
+	 * free pages its block held (import.c pf_emit_zone clusters the holes so).  Zero when
+	 * the capture allocated nothing.  Filled by import_prefill_evictions. */
+	uint64_t free_sum[MAX_NR_ZONES], free_sq[MAX_NR_ZONES];
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
 	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
 	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
