@@ -418,6 +418,66 @@ static void test_watermarks_live_example(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The zonelist walk of a movable request (get_page_from_freelist, 6.18), as the `refault`
+ * capture shows it (issue #13): a Normal zone whose free memory is only unmovable order-8
+ * blocks is skipped under ALLOC_NOFRAGMENT, so the request spills to DMA32 down to DMA32's
+ * low watermark plus its lowmem_reserve; only when DMA32 fails too does the walk start over
+ * without ALLOC_NOFRAGMENT and claim the unmovable block in Normal (the capture's extfrag
+ * event of an order-8 page cache folio from an order-8 fallback block).
+ * DMA32 4096 and Normal 4096 pages, min_free_kbytes 64: pages_min 16, each zone's share
+ * 16 * 4096 / 8192 = 8 = min, gap max(8/4, 4096 * 10 / 10000) = 4: low 12, high 16.
+ * lowmem_reserve of DMA32 for Normal and Movable requests: 4096 / 256 = 16. */
+static void test_zonelist_nofragment_spill(void)
+{
+	mmtest_config(&cfg, 0, 4096, 4096, 64);
+	start();
+	const struct zone *d32 = &mm.zones[ZONE_DMA32], *n = &mm.zones[ZONE_NORMAL];
+	const pfn_t nstart = n->start_pfn;
+	CHECK_EQ(n->watermark[WMARK_MIN], 8);
+	CHECK_EQ(n->watermark[WMARK_LOW], 12);
+	CHECK_EQ(d32->watermark[WMARK_LOW], 12);
+	CHECK_EQ(d32->lowmem_reserve[ZONE_MOVABLE], 16);
+	/* 15 unmovable order-8 blocks in Normal: each order-10 block is claimed whole (both
+	 * pageblocks Unmovable) and split from the bottom, so the last one keeps its top
+	 * quarter free; the 15th passes at free 512 (512 - 255 = 257 > low 12). */
+	for (uint64_t id = 1; id <= 15; id++)
+		CHECK(mm_alloc(&mm, id, GFP_KERNEL, 8) >= nstart);
+	CHECK_EQ(n->nr_free_pages, 256);
+	/* Free the 13th (the last block's bottom quarter; its buddy, the 14th, is in use):
+	 * Normal's free memory is two unmovable order-8 blocks that cannot merge. */
+	CHECK(mm_free(&mm, 13));
+	CHECK_EQ(n->nr_free_pages, 512);
+	CHECK_EQ(n->free_area[8].nr_free_mt[MIGRATE_UNMOVABLE], 2);
+	CHECK_EQ(n->nr_blocks_mt[MIGRATE_MOVABLE], 0);
+	/* Movable order-8 folios: Normal passes its watermark (257 > 12) but has no movable
+	 * page, and ALLOC_NOFRAGMENT lets a claim start at pageblock_order (9) only, where
+	 * there is nothing: every one comes from DMA32, 15 of them, the 15th at free 512
+	 * (257 > low 12 + reserve 16). */
+	uint64_t extfrag0 = mm.vm_events[VM_MMSIM_EXTFRAG];
+	for (uint64_t id = 100; id < 115; id++)
+		CHECK(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 8) < nstart);
+	CHECK_EQ(d32->nr_free_pages, 256);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG], extfrag0);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_NOFRAGMENT_RETRY], 0);
+	/* Movable order 0 skips Normal the same way and takes DMA32 down to the reserve:
+	 * free > 12 + 16 = 28 passes, so 256 - 28 = 228 pages (without the reserve it would
+	 * be 244). */
+	for (uint64_t id = 200; id < 200 + 228; id++)
+		CHECK(mm_alloc(&mm, id, GFP_HIGHUSER_MOVABLE, 0) < nstart);
+	CHECK_EQ(d32->nr_free_pages, 28);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_NOFRAGMENT_RETRY], 0);
+	/* The next fails DMA32 (28 <= 28): the walk starts over without ALLOC_NOFRAGMENT and
+	 * Normal's unmovable order-8 block is claimed (256 free pages in its pageblock reach
+	 * half of it), so its pageblock turns Movable. */
+	CHECK(mm_alloc(&mm, 500, GFP_HIGHUSER_MOVABLE, 0) >= nstart);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_NOFRAGMENT_RETRY], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_EXTFRAG], extfrag0 + 1);
+	CHECK_EQ(n->nr_blocks_mt[MIGRATE_MOVABLE], 1);
+	CHECK_EQ(d32->nr_free_pages, 28);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 /* Per-cpu lists (model.md §2.8). 2048 pages: batch = rounddown_pow_of_two(1) - 1 -> 1
  * (at least 1); with the lists fixed (pcp_set_fixed: refills as before 6.7, the tuned ones
  * are in test_pcp.c) a refill takes max(batch >> order, 2) = 2 blocks. Pages on a pcp list
@@ -499,5 +559,6 @@ int main(int argc, char **argv)
 	RUN(test_pcp_per_request_cpu);
 	RUN(test_watermark_check);
 	RUN(test_watermarks_live_example);
+	RUN(test_zonelist_nofragment_spill);
 	return TEST_END();
 }
