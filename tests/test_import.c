@@ -882,6 +882,51 @@ static void test_prefill_evictions_tail(void)
 	unlink(path);
 }
 
+/* The first pass counts where the free pages were when the capture began (zi.free_sum,
+ * free_sq): per pageblock, the pages allocated (below the pageblock's order) before any
+ * event freed them.  Normal is pfns 0x1000..0x1fff (pageblocks 8..15).  Block 8 (0x1000):
+ * an order-2 allocation at 0x1000 (4) and order-0 ones at 0x1010 and 0x1011 (2): 6.
+ * Block 9 (0x1200): 0x1200 is freed first (in use at the start), then allocated: not
+ * counted; 0x1201 allocated twice, counted once: 1.  Block 10 (0x1400): an order-9
+ * allocation (a pageblock: the tail, not a hole) is not counted.  DMA32 (0..0xfff): one
+ * page at 0x10.  So Normal: Σ c = 6 + 1 = 7, Σ c² = 36 + 1 = 37 (the typical free page's
+ * block held 37 / 7 = 5); DMA32: 1 and 1. */
+static void test_prefill_free_start(void)
+{
+	char path[] = "/tmp/mmsim-test-freestart.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	static const char *const lines[] = {
+		"a-10 [000] ..... 10.000001: mm_page_alloc: page=0x1000 pfn=0x1000 order=2 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000002: mm_page_alloc: page=0x1010 pfn=0x1010 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000003: mm_page_alloc: page=0x1011 pfn=0x1011 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000004: mm_page_free: page=0x1200 pfn=0x1200 order=0",
+		"a-10 [000] ..... 10.000005: mm_page_alloc: page=0x1200 pfn=0x1200 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000006: mm_page_alloc: page=0x1201 pfn=0x1201 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000007: mm_page_free: page=0x1201 pfn=0x1201 order=0",
+		"a-10 [000] ..... 10.000008: mm_page_alloc: page=0x1201 pfn=0x1201 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000009: mm_page_alloc: page=0x1400 pfn=0x1400 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
+		"a-10 [000] ..... 10.000010: mm_page_alloc: page=0x10 pfn=0x10 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		fprintf(fp, "%s\n", lines[i]);
+	fclose(fp);
+	struct sim_error err = { 0 };
+	struct ftrace_read_opts ro = { 0 };
+	struct zoneinfo zi = { 0 };
+	zi.zone[ZONE_DMA32].start_pfn = 0, zi.zone[ZONE_DMA32].spanned = 0x1000;
+	zi.zone[ZONE_NORMAL].start_pfn = 0x1000, zi.zone[ZONE_NORMAL].spanned = 0x1000;
+	struct import_refault_census census = { 0 };
+	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 0);
+	CHECK_EQ(zi.free_sum[ZONE_NORMAL], 7);
+	CHECK_EQ(zi.free_sq[ZONE_NORMAL], 37);
+	CHECK_EQ(zi.free_sum[ZONE_DMA32], 1);
+	CHECK_EQ(zi.free_sq[ZONE_DMA32], 1);
+	zoneinfo_release(&zi);
+	unlink(path);
+}
+
 /* THP faults the kernel failed.  Task 20's fault fails both calls (the first with
  * __GFP_THISNODE | __GFP_NORETRY, then the fault's own GFP_TRANSHUGE) and falls back to an
  * order-0 page: the attempt is replayed before that page as an order-9 GFP_TRANSHUGE
@@ -2623,6 +2668,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_holes_cluster);
+	RUN(test_prefill_free_start);
 	RUN(test_prefill_pagetypeinfo_exact);
 	RUN(test_free_prefill_kind);
 	RUN(test_prefill_lump);
