@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #define BIG_MIN (4u << 20)
@@ -22,6 +23,37 @@ void *big_calloc(size_t n, size_t size)
 	madvise(p, bytes, MADV_HUGEPAGE);
 #endif
 	return p;
+}
+
+void *big_realloc(void *p, size_t n, size_t m, size_t size)
+{
+	if (!p)
+		return big_calloc(m, size);
+	if (m > SIZE_MAX / size)
+		return NULL;
+	size_t old = n * size, bytes = m * size;
+	if (bytes < BIG_MIN) { /* both small */
+		char *q = realloc(p, bytes);
+		if (q)
+			memset(q + old, 0, bytes - old);
+		return q;
+	}
+	void *q = big_calloc(m, size);
+	if (!q)
+		return NULL;
+	if (old < BIG_MIN) {
+		memcpy(q, p, old);
+		free(p);
+		return q;
+	}
+#ifdef MREMAP_FIXED
+	/* The old pages replace the start of the new mapping (the old one is unmapped). */
+	if (mremap(p, old, old, MREMAP_MAYMOVE | MREMAP_FIXED, q) == q)
+		return q;
+#endif
+	memcpy(q, p, old);
+	munmap(p, old);
+	return q;
 }
 
 void big_free(void *p, size_t n, size_t size)
