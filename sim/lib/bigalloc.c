@@ -32,12 +32,8 @@ void *big_realloc(void *p, size_t n, size_t m, size_t size)
 	if (m > SIZE_MAX / size)
 		return NULL;
 	size_t old = n * size, bytes = m * size;
-	if (bytes < BIG_MIN) { /* both small */
-		char *q = realloc(p, bytes);
-		if (q)
-			memset(q + old, 0, bytes - old);
-		return q;
-	}
+	if (bytes < BIG_MIN) /* both small */
+		return realloc(p, bytes);
 	void *q = big_calloc(m, size);
 	if (!q)
 		return NULL;
