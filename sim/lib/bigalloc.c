@@ -1,5 +1,8 @@
 /* bigalloc.c — see bigalloc.h.  Small arrays come from calloc; from BIG_MIN bytes on an
- * anonymous mapping with MADV_HUGEPAGE (a hint: without THP it is an ordinary mapping). */
+ * anonymous mapping with MADV_HUGEPAGE (a hint: without THP it is an ordinary mapping),
+ * whose length is a whole number of 2 MiB huge pages: its last huge page is not left
+ * partly mapped, so a mapping that grows (big_realloc) moves whole huge pages and its new
+ * part faults in huge pages too, not in 4 KiB pages up to the next 2 MiB boundary. */
 #include "bigalloc.h"
 
 #include <stdint.h>
@@ -8,6 +11,13 @@
 #include <sys/mman.h>
 
 #define BIG_MIN (4u << 20)
+#define BIG_HUGE (2u << 20)
+
+/* The length of the mapping that holds bytes (>= BIG_MIN). */
+static size_t map_len(size_t bytes)
+{
+	return (bytes + BIG_HUGE - 1) & ~(size_t)(BIG_HUGE - 1);
+}
 
 void *big_calloc(size_t n, size_t size)
 {
@@ -16,11 +26,13 @@ void *big_calloc(size_t n, size_t size)
 	size_t bytes = n * size;
 	if (bytes < BIG_MIN)
 		return calloc(n ? n : 1, size ? size : 1);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bytes > SIZE_MAX - BIG_HUGE)
+		return NULL;
+	void *p = mmap(NULL, map_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
+	madvise(p, map_len(bytes), MADV_HUGEPAGE);
 #endif
 	return p;
 }
@@ -44,11 +56,11 @@ void *big_realloc(void *p, size_t n, size_t m, size_t size)
 	}
 #ifdef MREMAP_FIXED
 	/* The old pages replace the start of the new mapping (the old one is unmapped). */
-	if (mremap(p, old, old, MREMAP_MAYMOVE | MREMAP_FIXED, q) == q)
+	if (mremap(p, map_len(old), map_len(old), MREMAP_MAYMOVE | MREMAP_FIXED, q) == q)
 		return q;
 #endif
 	memcpy(q, p, old);
-	munmap(p, old);
+	munmap(p, map_len(old));
 	return q;
 }
 
@@ -59,5 +71,5 @@ void big_free(void *p, size_t n, size_t size)
 	if (n * size < BIG_MIN)
 		free(p);
 	else
-		munmap(p, n * size);
+		munmap(p, map_len(n * size));
 }

@@ -71,7 +71,7 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov, uint64_t base)
 	sim_assert(base <= old.base && old.base + old.ring <= base + ring);
 	sim_assert(ring >= old.ring && ring + ov >= old.cap);
 	uint32_t nr_spill = 0;
-	struct obj_slot *spill = old.map.nr_live ? malloc((size_t)old.map.nr_live * sizeof(*spill)) : NULL;
+	struct obj_slot *spill = old.map.nr_live ? big_calloc(old.map.nr_live, sizeof(*spill)) : NULL;
 	if (old.map.nr_live && !spill)
 		abort();
 	for (uint32_t i = old.ring; i < old.cap; i++)
@@ -115,7 +115,7 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov, uint64_t base)
 		slots[ring + k] = *s;
 		follow(mm, s, ring + k);
 	}
-	free(spill);
+	big_free(spill, old.map.nr_live, sizeof(*spill));
 }
 
 /* Room for one more overflow entry without u64map_get growing the map itself (its slots
