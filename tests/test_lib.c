@@ -2,6 +2,7 @@
  * u64-keyed open-addressing table (u64map.h); and sim_grow (common.h).  Hand-derived cases first, then randomized
  * property tests against plain reference models (the seed is printed; rerun with --seed N).
  */
+#include "lib/bigalloc.h"
 #include "lib/pfnlist.h"
 #include "lib/u64map.h"
 
@@ -520,6 +521,34 @@ static void test_sim_grow(void)
 	free(v);
 }
 
+/* big_realloc keeps the first n elements across its three cases: a small array (calloc)
+ * that stays small (64 KiB -> 1 MiB), one that becomes a mapping (-> 6 MiB: copied), and a
+ * mapping that grows (-> 20 MiB: its pages moved).  Every element is written (the new ones
+ * after each growth), i * 3 + 1, so one not kept fails. */
+static void test_big_realloc(void)
+{
+	size_t steps[] = { 1u << 13, 1u << 17, 6u << 17, 20u << 17 }; /* elements of 8 B */
+	uint64_t *v = big_realloc(NULL, 0, steps[0], sizeof(*v));
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	for (size_t i = 0; i < steps[0]; i++)
+		v[i] = i * 3 + 1;
+	for (int k = 1; k < 4; k++) {
+		v = big_realloc(v, steps[k - 1], steps[k], sizeof(*v));
+		CHECK(v != NULL);
+		if (!v)
+			return;
+		size_t bad = 0;
+		for (size_t i = 0; i < steps[k - 1]; i++)
+			bad += v[i] != i * 3 + 1;
+		CHECK_EQ(bad, 0);
+		for (size_t i = steps[k - 1]; i < steps[k]; i++)
+			v[i] = i * 3 + 1;
+	}
+	big_free(v, steps[3], sizeof(*v));
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -532,5 +561,6 @@ int main(int argc, char **argv)
 	RUN(test_u64map_two_words);
 	RUN(test_u64map_random);
 	RUN(test_sim_grow);
+	RUN(test_big_realloc);
 	return TEST_END();
 }

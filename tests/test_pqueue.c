@@ -193,6 +193,29 @@ static void test_random_scheduler_pattern(void)
 	pqueue_destroy(&q);
 }
 
+/* Tags (the engine's handlers) ride in the seq word's low bits without changing the order:
+ * times 5, 5, 3 pushed with tags 31, 0, 7 come out as (3, seq 2, tag 7), (5, seq 0, tag 31),
+ * (5, seq 1, tag 0) -- tag 31 before tag 0 at the same time, since it was pushed first. */
+static void test_tags(void)
+{
+	struct pqueue q;
+	pqueue_init(&q, 0);
+	CHECK_EQ(pqueue_push_key(&q, 5, 50, 31), 0);
+	CHECK_EQ(pqueue_push_key(&q, 5, 51, 0), 1);
+	CHECK_EQ(pqueue_push_key(&q, 3, 52, 7), 2);
+	static const uint64_t want_seq[] = { 2, 0, 1 }, want_v[] = { 52, 50, 51 };
+	static const unsigned want_tag[] = { 7, 31, 0 };
+	struct pqueue_entry e;
+	for (int i = 0; i < 3; i++) {
+		CHECK(pqueue_pop(&q, &e, NULL));
+		CHECK_EQ(e.seq, want_seq[i]);
+		CHECK_EQ(e.value, want_v[i]);
+		CHECK_EQ(e.tag, want_tag[i]);
+	}
+	CHECK(!pqueue_pop(&q, &e, NULL));
+	pqueue_destroy(&q);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -201,5 +224,6 @@ int main(int argc, char **argv)
 	RUN(test_random_against_scan);
 	RUN(test_run_and_heap_merge);
 	RUN(test_random_scheduler_pattern);
+	RUN(test_tags);
 	return TEST_END();
 }

@@ -13,22 +13,14 @@
 #define MMSIM_ENGINE_H
 
 #include "../common.h"
+#include "../lib/pqueue.h"
 
 typedef void (*engine_handler_fn)(void *ctx, sim_ns_t now_ns, uint64_t arg);
 
-#define ENGINE_HANDLER_BITS 5
-#define ENGINE_MAX_HANDLERS (1u << ENGINE_HANDLER_BITS)
+/* An event is a pqueue key: its time, its seq with the handler as the tag, its argument. */
+#define ENGINE_MAX_HANDLERS PQ_MAX_TAGS
 
 struct actor_pool;
-
-/* One queued event.  Its key is (time_ns, order): order is the engine's insertion counter
- * shifted left by ENGINE_HANDLER_BITS with the handler in the low bits, so comparing order
- * compares the counter, and the whole event is three words with no payload beside it. */
-struct engine_event {
-	sim_ns_t time_ns;
-	uint64_t order; /* seq << ENGINE_HANDLER_BITS | handler */
-	uint64_t arg;
-};
 
 struct engine_handler {
 	const char *name;
@@ -36,27 +28,19 @@ struct engine_handler {
 	void *ctx;
 };
 
-/* The queue is a 4-ary heap beside a FIFO run (the pqueue.h scheme, specialised to the
- * engine's three-word events): an event due no later than the heap's top and no earlier
- * than the run's last goes to the run and is popped in O(1) — the "now" events of a
- * scheduler (a woken actor, a task whose actor ended, a device's next completion).
- * A pop takes the lesser key of the run's first and the heap's top.
+/* The queue is a pqueue of u64 values (the handlers' arguments) tagged with the handler:
+ * a 4-ary heap beside a FIFO run that takes the "now" events of a scheduler (a woken
+ * actor, a task whose actor ended, a device's next completion), used through its inline
+ * key operations.
  *
- * Invariants:
- *   heap[i] < heap[4i + k] (k = 1..4) in (time_ns, order)
- *   run[(run_head + i) & (run_cap - 1)] < run[(run_head + i + 1) & (run_cap - 1)]
- *   run_cap is 0 or a power of two; nr_run <= run_cap
- *   next_ns == min(heap[0].time_ns, run[run_head].time_ns), UINT64_MAX when both are empty
+ * Invariant: next_ns == pqueue_min_time(&queue) (UINT64_MAX when it is empty), kept so
+ * that engine_run_until is one compare.
  */
 struct engine {
 	sim_ns_t now_ns;
 	sim_ns_t next_ns; /* time of the earliest queued event; UINT64_MAX when none */
 	uint64_t nr_dispatched;
-	uint64_t next_seq;
-	struct engine_event *heap;
-	size_t nr_heap, cap_heap;
-	struct engine_event *run;
-	size_t run_head, nr_run, run_cap;
+	struct pqueue queue;
 	struct engine_handler handlers[ENGINE_MAX_HANDLERS];
 	unsigned nr_handlers;
 	struct actor_pool *actors; /* actor.c, created by the first actor_run */
@@ -71,7 +55,7 @@ uint64_t engine_schedule(struct engine *e, sim_ns_t time_ns, unsigned handler, u
 /* Events queued. */
 static inline size_t engine_nr_queued(const struct engine *e)
 {
-	return e->nr_heap + e->nr_run;
+	return pqueue_len(&e->queue);
 }
 /* Time of the earliest pending event, or UINT64_MAX when none. */
 static inline sim_ns_t engine_next_time(const struct engine *e)

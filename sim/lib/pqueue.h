@@ -6,7 +6,9 @@
  * simulator (engine events, closed-loop pending records, workload scheduling) is one of
  * these, so a run stays bit-for-bit reproducible.
  *
- * An entry carries either a u64 value (payload_size 0) or a copy of payload_size bytes.
+ * An entry carries either a u64 value (payload_size 0) or a copy of payload_size bytes,
+ * and a tag of PQ_TAG_BITS bits that rides in the low bits of its seq word (the engine's
+ * handler: its events are three words, time, seq | handler and argument, with no payload).
  * Payloads live in a slot array and the heap sifts only 24-byte keys, so a large payload
  * (a trace record) costs one copy in and one copy out, not one per heap level.
  *
@@ -16,9 +18,9 @@
  * land there.  A pop takes the lesser of the run's first key and the heap's top, so the
  * pop order is the (time, seq) order whichever side holds an entry.
  *
- * Invariants:
- *   heap[i].(time_ns, seq) < heap[PQ_ARITY*i + k].(time_ns, seq), k = 1..PQ_ARITY
- *   run[(run_head + i) % run_cap].(time_ns, seq) < run[(run_head + i + 1) % run_cap].(...)
+ * Invariants (order == seq << PQ_TAG_BITS | tag, so comparing order compares seq):
+ *   heap[i].(time_ns, order) < heap[PQ_ARITY*i + k].(time_ns, order), k = 1..PQ_ARITY
+ *   run[(run_head + i) % run_cap].(time_ns, order) < run[(run_head + i + 1) % run_cap].(...)
  *   run_cap is 0 or a power of two; nr_run <= run_cap
  *   payload_size > 0:  nr + nr_run + nr_free_slots == nr_slots
  *
@@ -37,9 +39,15 @@
 
 #include "../common.h"
 
+/* A 4-ary heap: shallower than a binary one, and a node's children share a cache line,
+ * which matters for the workload queue holding every long-lived object's release. */
+#define PQ_ARITY 4
+#define PQ_TAG_BITS 5
+#define PQ_MAX_TAGS (1u << PQ_TAG_BITS)
+
 struct pqueue_key {
 	sim_ns_t time_ns;
-	uint64_t seq;
+	uint64_t order; /* seq << PQ_TAG_BITS | tag */
 	uint64_t value; /* the entry's value, or its slot when the queue has payloads */
 };
 
@@ -48,6 +56,7 @@ struct pqueue_entry {
 	sim_ns_t time_ns;
 	uint64_t seq;
 	uint64_t value; /* 0 for a payload queue */
+	unsigned tag;
 };
 
 struct pqueue {
@@ -87,6 +96,87 @@ static inline sim_ns_t pqueue_min_time(const struct pqueue *q)
 	sim_ns_t h = q->nr ? q->heap[0].time_ns : UINT64_MAX;
 	sim_ns_t r = q->nr_run ? q->run[q->run_head].time_ns : UINT64_MAX;
 	return h < r ? h : r;
+}
+
+/* ---- the keys: inline, so the engine's queue (pqueue_push_key / pqueue_pop_key on
+ * a queue of u64 values) costs no call per event; the payload queues call them from
+ * pqueue.c. */
+
+/* Room for one more key in the run or the heap (out of line, cold). */
+void pqueue_grow_run(struct pqueue *q) __attribute__((noinline, cold));
+void pqueue_grow_heap(struct pqueue *q) __attribute__((noinline, cold));
+
+static inline bool pqueue_key_before(const struct pqueue_key *a, const struct pqueue_key *b)
+{
+	if (a->time_ns != b->time_ns)
+		return a->time_ns < b->time_ns;
+	return a->order < b->order;
+}
+
+/* Queue value (or a payload's slot) at time_ns with tag (< PQ_MAX_TAGS); returns its seq. */
+static inline uint64_t pqueue_push_key(struct pqueue *q, sim_ns_t time_ns, uint64_t value, unsigned tag)
+{
+	uint64_t seq = q->next_seq++;
+	struct pqueue_key k = { .time_ns = time_ns, .order = seq << PQ_TAG_BITS | tag, .value = value };
+	/* k's seq exceeds every queued one, so k follows the run's last key when its time is
+	 * no earlier: the run stays ascending, which is all the pop's merge needs.  Only an
+	 * entry due no later than the heap's top goes there, so a far one cannot hold the
+	 * run's tail back from the near ones pushed after it. */
+	if ((!q->nr || time_ns <= q->heap[0].time_ns) &&
+	    (!q->nr_run || time_ns >= q->run[(q->run_head + q->nr_run - 1) & (q->run_cap - 1)].time_ns)) {
+		if (q->nr_run == q->run_cap)
+			pqueue_grow_run(q);
+		q->run[(q->run_head + q->nr_run++) & (q->run_cap - 1)] = k;
+		return seq;
+	}
+	if (q->nr == q->cap)
+		pqueue_grow_heap(q);
+	size_t i = q->nr++;
+	while (i > 0) {
+		size_t parent = (i - 1) / PQ_ARITY;
+		if (!pqueue_key_before(&k, &q->heap[parent]))
+			break;
+		q->heap[i] = q->heap[parent];
+		i = parent;
+	}
+	q->heap[i] = k;
+	return seq;
+}
+
+/* The earliest key, removed, into *out; false when the queue is empty.  The lesser of the
+ * run's first key and the heap's top. */
+static inline bool pqueue_pop_key(struct pqueue *q, struct pqueue_key *out)
+{
+	if (q->nr_run && (!q->nr || pqueue_key_before(&q->run[q->run_head], &q->heap[0]))) {
+		*out = q->run[q->run_head];
+		q->run_head = (q->run_head + 1) & (q->run_cap - 1);
+		q->nr_run--;
+		return true;
+	}
+	if (!q->nr)
+		return false;
+	struct pqueue_key *h = q->heap;
+	*out = h[0];
+	size_t n = --q->nr;
+	if (!n)
+		return true;
+	struct pqueue_key last = h[n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = PQ_ARITY * i + 1, best = c;
+		if (c >= n)
+			break;
+		size_t end = MIN(c + PQ_ARITY, n);
+		for (size_t j = c + 1; j < end; j++)
+			if (pqueue_key_before(&h[j], &h[best]))
+				best = j;
+		if (!pqueue_key_before(&h[best], &last))
+			break;
+		h[i] = h[best];
+		i = best;
+	}
+	h[i] = last;
+	return true;
 }
 
 #endif

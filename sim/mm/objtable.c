@@ -56,34 +56,52 @@ static void follow(struct mm *mm, const struct obj_slot *s, uint32_t i)
 /* Re-lay the table with a window of ring slots starting at id base and an overflow of ov
  * slots: window objects go to their index, and so do overflow objects the new window
  * covers; the other overflow objects are re-inserted in index order (so the layout depends
- * only on the ids and their history).  The new window must cover the old one. */
+ * only on the ids and their history).  The new window must cover the old one, and neither
+ * part shrinks.
+ *
+ * In place: the array grows with big_realloc (its pages move, they are neither copied nor
+ * zeroed again), the old overflow's objects are set aside, a window object whose index
+ * changes moves up (id & (ring - 1) is its old index plus a multiple of the old ring, so it
+ * lands past the old window, on a position cleared first), and only the part past the old
+ * window is written afresh.  An overflow that doubles leaves the window untouched. */
 static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov, uint64_t base)
 {
 	struct obj_table *t = &mm->objs;
 	struct obj_table old = *t;
-	struct obj_slot *slots = big_calloc((size_t)ring + ov, sizeof(*slots));
+	sim_assert(base <= old.base && old.base + old.ring <= base + ring);
+	sim_assert(ring >= old.ring && ring + ov >= old.cap);
+	uint32_t nr_spill = 0;
+	struct obj_slot *spill = old.map.nr_live ? big_calloc(old.map.nr_live, sizeof(*spill)) : NULL;
+	if (old.map.nr_live && !spill)
+		abort();
+	for (uint32_t i = old.ring; i < old.cap; i++)
+		if (old.slots[i].id != OBJ_EMPTY)
+			spill[nr_spill++] = old.slots[i];
+	sim_assert(nr_spill == old.map.nr_live);
+	struct obj_slot *slots = big_realloc(old.slots, old.cap, (size_t)ring + ov, sizeof(*slots));
 	if (!slots)
 		abort();
-	for (uint32_t i = 0; i < ring + ov; i++)
+	for (uint32_t i = old.ring; i < ring + ov; i++)
 		slots[i].id = OBJ_EMPTY;
-	sim_assert(base <= old.base && old.base + old.ring <= base + ring);
 	t->slots = slots;
 	t->ring = ring;
 	t->cap = ring + ov;
 	t->base = base;
 	t->map = (struct u64map){ .slots = slots + ring, .cap = ov };
-	for (uint32_t i = 0; i < old.ring; i++) {
-		const struct obj_slot *s = &old.slots[i];
+	for (uint32_t i = 0; ring != old.ring && i < old.ring; i++) {
+		struct obj_slot *s = &slots[i];
 		if (s->id == OBJ_EMPTY)
 			continue;
 		uint32_t k = (uint32_t)(s->id & (ring - 1));
-		slots[k] = *s;
-		follow(mm, s, k);
-	}
-	for (uint32_t i = old.ring; i < old.cap; i++) {
-		const struct obj_slot *s = &old.slots[i];
-		if (s->id == OBJ_EMPTY)
+		if (k == i)
 			continue;
+		sim_assert(k >= old.ring && slots[k].id == OBJ_EMPTY);
+		slots[k] = *s;
+		s->id = OBJ_EMPTY;
+		follow(mm, &slots[k], k);
+	}
+	for (uint32_t j = 0; j < nr_spill; j++) {
+		const struct obj_slot *s = &spill[j];
 		if (s->id - base < ring) { /* back into the window */
 			uint32_t k = (uint32_t)(s->id & (ring - 1));
 			sim_assert(slots[k].id == OBJ_EMPTY);
@@ -97,7 +115,7 @@ static void rebuild(struct mm *mm, uint32_t ring, uint32_t ov, uint64_t base)
 		slots[ring + k] = *s;
 		follow(mm, s, ring + k);
 	}
-	big_free(old.slots, old.cap, sizeof(*old.slots));
+	big_free(spill, old.map.nr_live, sizeof(*spill));
 }
 
 /* Room for one more overflow entry without u64map_get growing the map itself (its slots

@@ -1062,7 +1062,7 @@ static pfn_t alloc_thp_fault(struct mm *mm, struct alloc_context *ac)
 	return pfn;
 }
 
-static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
+static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
 			unsigned order, bool activate);
 
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
@@ -1102,8 +1102,10 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 	return alloc_slot(mm, req, obj_lookup(&mm->objs, id), id, gfp, order, activate);
 }
 
-/* mm_alloc_slot with id's slot s (looked up by the caller; NULL when absent). */
-static pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
+/* mm_alloc_slot with id's slot s (looked up by the caller; NULL when absent).  Inline in
+ * both callers: in mm_alloc_req (every allocation of a replay) the slot is known to exist
+ * and be pending and activate is false, so the refault cases fold away with the call. */
+static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
 			unsigned order, bool activate)
 {
 	struct alloc_context ac = {
