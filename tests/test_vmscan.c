@@ -200,6 +200,50 @@ static void test_lru_note_cost(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The flusher wake of shrink_inactive_list (6.18): when every folio a batch took was dirty
+ * and not yet queued for writeback (stat.nr_unqueued_dirty == nr_taken), reclaim wakes the
+ * flusher (WB_REASON_VMSCAN), which writes every dirty page.  shrink_folio_list counts a
+ * folio dirty (folio_check_dirty_writeback) before it looks at its references, so a
+ * referenced dirty folio, kept for another trip, still counts.  64 clean file pages
+ * (ids 1..64; id 1 at the inactive tail), ids 1..32 then dirtied (32 dirty, under the
+ * background threshold: the flusher sleeps) and ids 1..16 accessed once (PG_referenced).
+ * One kswapd batch of 32 from the inactive file tail takes ids 1..32:
+ *   ids 1..16   dirty, referenced: kept for another trip (referenced cleared), nothing else;
+ *   ids 17..32  dirty, unreferenced: PG_reclaim, nr_vmscan_immediate_reclaim 16, activated;
+ *   nr_dirty 32, nr_unqueued_dirty 32 == nr_taken 32: the flusher writes all 32 dirty
+ *   pages, so nr_dirty 0 and 32 pages under writeback; nothing reclaimed.
+ * Counting unqueued dirty pages only past the reference check gave 16 != 32: no wake,
+ * 32 pages left dirty and none under writeback. */
+static void test_dirty_batch_wakes_flusher(void)
+{
+	mmtest_reclaim_config(&cfg, 16384);
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, 64, FILE_GFP);
+	for (uint64_t id = 1; id <= 32; id++)
+		CHECK(mm_dirty(&mm, id));
+	for (uint64_t id = 1; id <= 16; id++)
+		CHECK(mm_access(&mm, id));
+	CHECK_EQ(reclaim_nr_dirty(&mm), 32);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	memset(plan.nr, 0, sizeof(plan.nr));
+	plan.nr[LRU_INACTIVE_FILE] = SWAP_CLUSTER_MAX;
+	CHECK(vmscan_plan_step(&mm, &sc, &plan));
+	CHECK_EQ(sc.nr_scanned, 32);
+	CHECK_EQ(sc.nr_reclaimed, 0);
+	CHECK_EQ(sc.nr.nr_taken, 32);
+	CHECK_EQ(sc.nr.nr_dirty, 32);
+	CHECK_EQ(sc.nr.nr_unqueued_dirty, 32);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], 16);
+	CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 16);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 0);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 32);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -207,5 +251,6 @@ int main(int argc, char **argv)
 	RUN(test_file_is_tiny);
 	RUN(test_direct_snapshot_at_end);
 	RUN(test_lru_note_cost);
+	RUN(test_dirty_batch_wakes_flusher);
 	return TEST_END();
 }

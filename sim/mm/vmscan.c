@@ -37,7 +37,9 @@
  * pswpout) and stay on the inactive list; writeback end rotates PG_reclaim pages to the
  * inactive tail, clearing PG_active (pgrotated), where the next scan frees them.  Clean
  * pages are freed: file -> OBJ_EVICTED with a shadow, anon (clean swap cache) ->
- * OBJ_SWAPPED.  When every page of a batch was dirty and unqueued the flusher is woken.
+ * OBJ_SWAPPED.  When every page of a batch was dirty and unqueued the flusher is woken; a
+ * page counts as dirty when taken, before its references are checked (a referenced dirty
+ * page kept for another trip counts too).
  *
  * Memory cgroups.  A page is charged to its task's memcg (vmscan_task_memcg; a refault to
  * the faulting task's, as mem_cgroup_charge does; migration keeps it) and sits on that
@@ -458,10 +460,16 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	sc->nr.nr_taken += nr;
 	if (!anon)
 		sc->nr.nr_file_taken += nr;
+	/* folio_check_dirty_writeback (shrink_folio_list, 6.18): a folio is counted dirty and,
+	 * not yet queued for writeback, unqueued dirty as soon as it is taken, before its
+	 * references are checked, so a referenced dirty page kept for another trip still counts
+	 * toward the batch that wakes the flusher. */
+	if (p->flags & (PF_DIRTY | PF_WRITEBACK))
+		sc->nr.nr_dirty += nr;
+	if (!anon && (p->flags & PF_DIRTY) && !(p->flags & PF_WRITEBACK))
+		sc->nr.nr_unqueued_dirty += nr;
 	if (p->flags & PF_PINNED)
 		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
-	if (p->flags & (PF_DIRTY | PF_WRITEBACK))
-		sc->nr.nr_dirty += nr; /* folio_check_dirty_writeback */
 	if (p->flags & PF_WRITEBACK) {
 		sc->nr.nr_writeback += nr;
 		if (p->flags & PF_RECLAIM)
@@ -498,7 +506,6 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
 		}
 	} else if (p->flags & PF_DIRTY) {
-		sc->nr.nr_unqueued_dirty += nr;
 		if (!sc->is_kswapd || !(p->flags & PF_RECLAIM) || !rs->pgdat_dirty) {
 			count_vm_events(mm, VM_NR_VMSCAN_IMMEDIATE, nr);
 			p->flags |= PF_RECLAIM;
