@@ -945,6 +945,51 @@ static void test_kcompactd(void)
 	shutdown();
 }
 
+/* kcompactd's timed sleep (kcompactd() in 6.18): an order that wakeup_kcompactd records
+ * while no zone is suitable stays requested, and the end of kcompactd's current sleep
+ * serves it.  The zone (4096 pages, min watermark 1 page) is filled with movable pages and
+ * the odd pfns below 1024 freed: about 512 free order-0 pages, below min + compact_gap(9)
+ * = 1 + 1024, so compaction is not suitable (COMPACT_SKIPPED) and the wake-up at 700 ms
+ * wakes nobody.  The odd pfns from 1025 up are then freed (about 2048 free, fragmentation
+ * index 1000 - (1000 + 2048000/512)/2048 = 998 > 500: suitable).  kcompactd's sleep began
+ * at 0 and lasts 500 ms a time: it times out at 500 ms (nothing requested then) and at
+ * 1000 ms, when it runs for order 9 (one compact_daemon_wake) and leaves an order-9 block;
+ * the request is then cleared, so the next timeout (1500 ms) does nothing.  With
+ * proactiveness 0 kcompactd sleeps until woken: the order waits. */
+static void kcompactd_timeout_case(unsigned proactiveness)
+{
+	start_zone(4096);
+	cfg.policy.compaction_proactiveness = proactiveness;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_pfns(1, 1024, 2);
+	mmtest_run_until(&mm, 700 * NSEC_PER_MSEC);
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	CHECK_EQ(mm.compact->kcompactd_max_order, 9);
+	CHECK(!mm.compact->kcompactd_pending);
+	free_pfns(1025, 4096, 2);
+	mmtest_run_until(&mm, 1000 * NSEC_PER_MSEC - 1);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 0);
+	CHECK_EQ(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 0);
+	mmtest_run_until(&mm, 2000 * NSEC_PER_MSEC);
+	if (proactiveness) {
+		CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
+		CHECK(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free >= 1);
+		CHECK_EQ(mm.compact->kcompactd_max_order, 0);
+	} else {
+		CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 0);
+		CHECK_EQ(mm.compact->kcompactd_max_order, 9);
+	}
+	check_all("kcompactd timeout");
+	shutdown();
+}
+
+static void test_kcompactd_timeout(void)
+{
+	kcompactd_timeout_case(20);
+	kcompactd_timeout_case(0);
+}
+
 /* Proactive (proactiveness 20: low 80, high 90).  With every free page at order 0 the
  * zone's score is 100 > 90: one proactive run brings it to <= 80.  The next check sees
  * <= 90 and does nothing. */
@@ -1408,6 +1453,7 @@ int main(int argc, char **argv)
 	RUN(test_nofs_moves_only_anon);
 	RUN(test_reset_isolation_sampled);
 	RUN(test_kcompactd);
+	RUN(test_kcompactd_timeout);
 	RUN(test_proactive);
 	RUN(test_threshold_defrag);
 	RUN(test_invariants_after_every_compaction);

@@ -422,6 +422,43 @@ static void test_kswapd_ages_anon(void)
 	stop();
 }
 
+/* kswapd_age_node ages anon whenever there is swap, boosted rounds too (6.18: only
+ * can_age_anon_pages and inactive_is_low decide; may_swap, off while boosting, does not
+ * enter).  Ids 1..2000 anon touched twice (active anon 2000, inactive 0: 0 x 1 < 2000, low),
+ * then file pages to free 1000; a boost of 2 on the high watermark 384 keeps the node
+ * balanced (1000 > 386) and wakes kswapd for the boost alone.  Its first round (priority
+ * 12) deactivates 32 anon pages (pgrefill 32, pgdeactivate 32) and reclaims 13384 >> 12 = 3
+ * file pages >= the boost of 2, so the loop finds the node balanced with no boost left:
+ * one round, one aging. */
+static void test_kswapd_boosted_ages_anon(void)
+{
+	setup(false);
+	cfg.devices.swap_pages = 32768;
+	start();
+	CHECK_EQ(alloc_range(1, 2000, ANON_GFP), 2000);
+	for (uint64_t id = 1; id <= 2000; id++) {
+		mm_access(&mm, id);
+		mm_access(&mm, id);
+	}
+	CHECK_EQ(alloc_range(2001, NORMAL_PAGES - 1000, FILE_GFP), NORMAL_PAGES - 3000);
+	CHECK_EQ(normal()->nr_free_pages, 1000);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 0);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 2000);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], 13384);
+	uint64_t refill0 = mm.vm_events[VM_PGREFILL];
+	mm.zones[ZONE_NORMAL].watermark_boost = 2;
+	mm.hooks.wakeup_kswapd(&mm, 0, ZONE_NORMAL);
+	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 3);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL] - refill0, 32);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 32);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
+	CHECK_EQ(normal()->watermark_boost, 0);
+	CHECK(check_ok());
+	stop();
+}
+
 /* File pages dropped by reclaim refault on access: workingset_refault_file, a read from
  * the disk (110 us) charged to the request. */
 static void test_file_refault(void)
@@ -870,6 +907,7 @@ int main(int argc, char **argv)
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
 	RUN(test_kswapd_ages_anon);
+	RUN(test_kswapd_boosted_ages_anon);
 	RUN(test_file_refault);
 	RUN(test_ereclaimable_takes_hinted_first);
 	RUN(test_ereclaimable_notification);

@@ -1359,6 +1359,40 @@ static void kcompactd_do_work(struct mm *mm)
 	cs->kcompactd_highest_zoneidx = mm->highest_populated;
 }
 
+/* kcompactd() in 6.18 sleeps for at most HPAGE_FRAG_CHECK_INTERVAL_MSEC while
+ * compaction_proactiveness is on (for good when it is 0), and starts a new sleep after
+ * every wake and every timeout.  A timeout that finds an order still requested
+ * (kcompactd_work_requested: kcompactd_max_order > 0) runs kcompactd_do_work for it, so
+ * an order that wakeup_kcompactd recorded without waking kcompactd (no zone suitable
+ * then) is served at the end of the current sleep.  The model queues that timeout only
+ * while such an order waits; where the capture's sleep began is not known, so the sleep
+ * in progress is taken to have begun when the replay did.  Simplified: the proactive
+ * check of the same timeout keeps its own timer (proactive_event). */
+static void kcompactd_arm_timeout(struct mm *mm)
+{
+	struct compact_state *cs = mm->compact;
+	if (cs->kcompactd_timeout_armed || !mm->cfg->policy.compaction_proactiveness)
+		return;
+	sim_ns_t now = mm->engine->now_ns;
+	if (now < cs->kcompactd_sleep_ns)
+		cs->kcompactd_sleep_ns = now;
+	sim_ns_t periods = (now - cs->kcompactd_sleep_ns) / HPAGE_FRAG_CHECK_INTERVAL_NS + 1;
+	engine_schedule(mm->engine, cs->kcompactd_sleep_ns + periods * HPAGE_FRAG_CHECK_INTERVAL_NS,
+			cs->kcompactd_timeout_handler, cs->kcompactd_timeout_gen);
+	cs->kcompactd_timeout_armed = true;
+}
+
+/* kcompactd goes back to sleep: a new timed sleep begins now. */
+static void kcompactd_sleep(struct mm *mm)
+{
+	struct compact_state *cs = mm->compact;
+	cs->kcompactd_sleep_ns = mm->engine->now_ns;
+	cs->kcompactd_timeout_gen++;
+	cs->kcompactd_timeout_armed = false;
+	if (cs->kcompactd_max_order > 0)
+		kcompactd_arm_timeout(mm);
+}
+
 static void kcompactd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	(void)now_ns;
@@ -1366,6 +1400,20 @@ static void kcompactd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	struct mm *mm = ctx;
 	mm->compact->kcompactd_pending = false;
 	kcompactd_do_work(mm);
+	kcompactd_sleep(mm);
+	sim_assert3(mm_check_full(mm));
+}
+
+static void kcompactd_timeout_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
+{
+	(void)now_ns;
+	struct mm *mm = ctx;
+	struct compact_state *cs = mm->compact;
+	if (arg != cs->kcompactd_timeout_gen || cs->kcompactd_pending)
+		return; /* stale (kcompactd was woken meanwhile), or a wake is queued now */
+	if (cs->kcompactd_max_order > 0)
+		kcompactd_do_work(mm);
+	kcompactd_sleep(mm);
 	sim_assert3(mm_check_full(mm));
 }
 
@@ -1378,8 +1426,11 @@ void wakeup_kcompactd(struct mm *mm, int order, enum zone_type highest_zoneidx)
 		cs->kcompactd_max_order = order;
 	if (cs->kcompactd_highest_zoneidx > highest_zoneidx)
 		cs->kcompactd_highest_zoneidx = highest_zoneidx;
-	if (!kcompactd_node_suitable(mm, cs->kcompactd_max_order, cs->kcompactd_highest_zoneidx))
+	if (!kcompactd_node_suitable(mm, cs->kcompactd_max_order, cs->kcompactd_highest_zoneidx)) {
+		/* Not woken, but the order stays requested until kcompactd next runs. */
+		kcompactd_arm_timeout(mm);
 		return;
+	}
 	if (cs->kcompactd_pending)
 		return;
 	cs->kcompactd_pending = true;
@@ -1575,6 +1626,9 @@ static void compact_node_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 
 void compaction_capture_start(struct mm *mm)
 {
+	/* kcompactd's sleep in progress is taken to have begun with the capture. */
+	if (mm->compact)
+		kcompactd_sleep(mm);
 	/* Pageblock-aligned offsets into the zone, kept between its first block and the
 	 * last one a fresh zone's free scanner starts from; 0 keeps a fresh zone's position. */
 	const struct machine_config *mc = &mm->cfg->machine;
@@ -1624,6 +1678,8 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 		engine_schedule(mm->engine, MAX(mm->cfg->policy.compact_node_at_ns, mm->engine->now_ns), h, 0);
 	}
 	cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
+	cs->kcompactd_timeout_handler = engine_register(mm->engine, "kcompactd_timeout", kcompactd_timeout_event, mm);
+	cs->kcompactd_sleep_ns = mm->engine->now_ns;
 	if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
 		cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
 		engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,

@@ -109,14 +109,20 @@ struct compact_control {
 
 /* Node-wide compaction state (mm->compact): kcompactd and the proactive timer.
  * kcompactd_pending => a kcompactd event is queued.
- * kcompactd_work == wake-ups kcompactd served + compact_zone runs of its timeout path
+ * kcompactd_work == wake-ups and timeouts kcompactd served + compact_zone runs of its timeout path
  * (proactive compaction, the threshold defragmenter); it only grows.
  * kcompactd_busy_ns == Σ cost_ns of the compact_zone runs counted in kcompactd_work. */
 struct compact_state {
-	unsigned kcompactd_handler, proactive_handler, defrag_handler;
+	unsigned kcompactd_handler, proactive_handler, defrag_handler, kcompactd_timeout_handler;
 	bool kcompactd_pending;
 	int kcompactd_max_order;
 	enum zone_type kcompactd_highest_zoneidx;
+	/* kcompactd's timed sleep (proactiveness on): it began at kcompactd_sleep_ns and ends
+	 * every HPAGE_FRAG_CHECK_INTERVAL_NS after; a timeout event is queued only while an
+	 * order is left requested (kcompactd_timeout_gen tells a stale one). */
+	sim_ns_t kcompactd_sleep_ns;
+	uint64_t kcompactd_timeout_gen;
+	bool kcompactd_timeout_armed;
 	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
 	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
 	/* compact_init_migrate_pfn / _free_pfn: the first source and last target block the

@@ -203,8 +203,10 @@ static void begin_round(struct mm *mm)
 	if (k->nr_boost_reclaim && k->priority == DEF_PRIORITY - 2)
 		k->raise_priority = false;
 	/* kswapd_age_node (6.12): keep the anon inactive list from running dry; judged on the
-	 * node totals, then SWAP_CLUSTER_MAX from every memcg's active anon list. */
-	if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
+	 * node totals, then SWAP_CLUSTER_MAX from every memcg's active anon list.  Whenever
+	 * there is swap at all (can_age_anon_pages: total_swap_pages > 0, 6.18), boosted rounds
+	 * included: may_swap only keeps their reclaim off the anon lists. */
+	if (rs->swap_pages > 0 && vmscan_inactive_is_low(mm, false))
 		for (unsigned m = 0; m < mm->nr_memcgs; m++)
 			vmscan_shrink_active(mm, sc, mm->lruvecs[m], LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 	for (unsigned zi = 0; zi <= k->highest_zoneidx && zi < MAX_NR_ZONES; zi++) {
