@@ -708,6 +708,26 @@ static void test_swapin(void)
 	free(rs.r);
 }
 
+/* A text capture of lines at path (a mkstemp template, filled in), for the first pass. */
+static void write_capture(char *path, const char *const *lines, size_t n)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	CHECK(fp != NULL);
+	for (size_t i = 0; fp && i < n; i++)
+		fprintf(fp, "%s\n", lines[i]);
+	if (fp)
+		fclose(fp);
+}
+
+/* DMA32 spans pfns 0..0xfff and Normal 0x1000..0x1fff. */
+static void two_zones(struct zoneinfo *zi)
+{
+	zi->zone[ZONE_DMA32].start_pfn = 0, zi->zone[ZONE_DMA32].spanned = 0x1000;
+	zi->zone[ZONE_NORMAL].start_pfn = 0x1000, zi->zone[ZONE_NORMAL].spanned = 0x1000;
+}
+
 /* Refaults of pages evicted before the capture.  The capture (in order):
  *   cat reads ino 7 offset 0 (pfn 0x100, 1 page) and offsets 4..7 (pfn 0x104, order 2);
  *   dd writes ino 8 offset 0 (pfn 0x200, __GFP_WRITE: no shadow to find);
@@ -724,9 +744,6 @@ static void test_swapin(void)
 static void test_untraced_refaults(void)
 {
 	char path[] = "/tmp/mmsim-test-untraced.XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	FILE *fp = fdopen(fd, "w");
 	static const char *const lines[] = {
 		"cat-10 [000] ..... 10.000001: mm_page_alloc: page=0x100 pfn=0x100 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 		"cat-10 [000] ..... 10.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x100 ofs=0 order=0",
@@ -743,9 +760,7 @@ static void test_untraced_refaults(void)
 		"jbd2-12 [000] ..... 10.000013: mm_page_alloc: page=0x500 pfn=0x500 order=0 migratetype=0 gfp_flags=GFP_NOFS",
 		"jbd2-12 [000] ..... 10.000014: mm_filemap_add_to_page_cache: dev 254:0 ino 9 pfn=0x500 ofs=0 order=0",
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
-		fprintf(fp, "%s\n", lines[i]);
-	fclose(fp);
+	write_capture(path, lines, ARRAY_SIZE(lines));
 
 	struct sim_error err = { 0 };
 	struct ftrace_read_opts ro = { 0 };
@@ -799,9 +814,6 @@ static void test_untraced_refaults(void)
 static void test_refault_census_shadows(void)
 {
 	char path[] = "/tmp/mmsim-test-census.XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	FILE *fp = fdopen(fd, "w");
 	static const char *const lines[] = {
 		"cat-10 [000] ..... 10.000001: mm_page_alloc: page=0x100 pfn=0x100 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 		"cat-10 [000] ..... 10.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x100 ofs=0 order=0",
@@ -826,9 +838,7 @@ static void test_refault_census_shadows(void)
 		"cat-10 [000] ..... 10.000021: mm_page_alloc: page=0x303 pfn=0x303 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 		"cat-10 [000] ..... 10.000022: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x303 ofs=4096 order=0",
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
-		fprintf(fp, "%s\n", lines[i]);
-	fclose(fp);
+	write_capture(path, lines, ARRAY_SIZE(lines));
 	struct sim_error err = { 0 };
 	struct ftrace_read_opts ro = { 0 };
 	struct zoneinfo zi = { 0 };
@@ -848,9 +858,6 @@ static void test_refault_census_shadows(void)
 static void test_prefill_evictions_tail(void)
 {
 	char path[] = "/tmp/mmsim-test-tail.XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	FILE *fp = fdopen(fd, "w");
 	static const char *const lines[] = {
 		"cat-10 [000] ..... 10.000001: mm_page_alloc: page=0x1300 pfn=0x1300 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 		"cat-10 [000] ..... 10.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 7 pfn=0x1300 ofs=0 order=0",
@@ -862,14 +869,11 @@ static void test_prefill_evictions_tail(void)
 		"cc-20 [001] ..... 10.000008: mm_vmscan_direct_reclaim_end: nr_reclaimed=1",
 		"cc-20 [001] ..... 10.000009: mm_filemap_delete_from_page_cache: dev 254:0 ino 8 pfn=0x11 ofs=4096 order=0",
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
-		fprintf(fp, "%s\n", lines[i]);
-	fclose(fp);
+	write_capture(path, lines, ARRAY_SIZE(lines));
 	struct sim_error err = { 0 };
 	struct ftrace_read_opts ro = { 0 };
 	struct zoneinfo zi = { 0 };
-	zi.zone[ZONE_DMA32].start_pfn = 0, zi.zone[ZONE_DMA32].spanned = 0x1000;
-	zi.zone[ZONE_NORMAL].start_pfn = 0x1000, zi.zone[ZONE_NORMAL].spanned = 0x1000;
+	two_zones(&zi);
 	struct import_refault_census census = { 0 };
 	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 4); /* pre-capture removals */
 	CHECK_EQ(zi.lru_tail_len, 2);
@@ -894,9 +898,6 @@ static void test_prefill_evictions_tail(void)
 static void test_prefill_free_start(void)
 {
 	char path[] = "/tmp/mmsim-test-freestart.XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	FILE *fp = fdopen(fd, "w");
 	static const char *const lines[] = {
 		"a-10 [000] ..... 10.000001: mm_page_alloc: page=0x1000 pfn=0x1000 order=2 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 		"a-10 [000] ..... 10.000002: mm_page_alloc: page=0x1010 pfn=0x1010 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
@@ -909,14 +910,11 @@ static void test_prefill_free_start(void)
 		"a-10 [000] ..... 10.000009: mm_page_alloc: page=0x1400 pfn=0x1400 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
 		"a-10 [000] ..... 10.000010: mm_page_alloc: page=0x10 pfn=0x10 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
-		fprintf(fp, "%s\n", lines[i]);
-	fclose(fp);
+	write_capture(path, lines, ARRAY_SIZE(lines));
 	struct sim_error err = { 0 };
 	struct ftrace_read_opts ro = { 0 };
 	struct zoneinfo zi = { 0 };
-	zi.zone[ZONE_DMA32].start_pfn = 0, zi.zone[ZONE_DMA32].spanned = 0x1000;
-	zi.zone[ZONE_NORMAL].start_pfn = 0x1000, zi.zone[ZONE_NORMAL].spanned = 0x1000;
+	two_zones(&zi);
 	struct import_refault_census census = { 0 };
 	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 0);
 	CHECK_EQ(zi.free_sum[ZONE_NORMAL], 7);

@@ -3203,13 +3203,8 @@ static int block_vote(struct zoneinfo *zi, const struct ftrace_event *ev)
 	if (zoneinfo_zone_of(zi, ev->pfn) < 0)
 		return 0;
 	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
-	if (blk >= zi->nr_block_votes) {
-		size_t cap = zi->nr_block_votes;
-		if (sim_grow(&zi->block_votes, &cap, blk + 1, sizeof(*zi->block_votes), 1024))
-			return -1;
-		memset(zi->block_votes + zi->nr_block_votes, 0, (cap - zi->nr_block_votes) * sizeof(*zi->block_votes));
-		zi->nr_block_votes = cap;
-	}
+	if (sim_grow(&zi->block_votes, &zi->nr_block_votes, blk + 1, sizeof(*zi->block_votes), 1024))
+		return -1; /* the new votes start at 0 */
 	unsigned shift = (unsigned)ev->migratetype * ZONEINFO_VOTE_BITS;
 	uint64_t v = zi->block_votes[blk], n = ZONEINFO_VOTE(v, ev->migratetype) + (1ull << ev->order);
 	n = MIN(n, ZONEINFO_VOTE_MAX);
@@ -3305,13 +3300,8 @@ static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *
 	if (zoneinfo_zone_of(pe->zi, ev->pfn) < 0)
 		return 0;
 	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
-	if (blk >= pe->nr_free_start) {
-		size_t cap = pe->nr_free_start;
-		if (sim_grow(&pe->free_start, &cap, blk + 1, sizeof(*pe->free_start), 1024))
-			return -1;
-		memset(pe->free_start + pe->nr_free_start, 0, (cap - pe->nr_free_start) * sizeof(*pe->free_start));
-		pe->nr_free_start = cap;
-	}
+	if (sim_grow(&pe->free_start, &pe->nr_free_start, blk + 1, sizeof(*pe->free_start), 1024))
+		return -1; /* the new counts start at 0 */
 	pe->free_start[blk] += 1u << ev->order;
 	return 0;
 }
