@@ -19,15 +19,22 @@
  */
 #include "mm.h"
 
+/* The index of task's waiting hint, nr_thp_part when it has none. */
+static unsigned waiting(const struct mm *mm, uint32_t task)
+{
+	unsigned i = 0;
+	while (i < mm->nr_thp_part && mm->thp_part[i].task != task)
+		i++;
+	return i;
+}
+
 bool mm_thp_part_hint(struct mm *mm, const struct mm_request *req, uint64_t attempt)
 {
 	const struct obj_slot *s = obj_lookup(&mm->objs, attempt);
 	if (!s || s->kind != OBJ_PAGES || !s->order)
 		return true; /* the replay's attempt failed too, or its THP is gone */
 	uint32_t task = req ? req->task : 0;
-	unsigned i = 0;
-	while (i < mm->nr_thp_part && mm->thp_part[i].task != task)
-		i++;
+	unsigned i = waiting(mm, task);
 	if (i == mm->nr_thp_part) {
 		if (mm->nr_thp_part == MM_THP_PART_WAIT) {
 			memmove(&mm->thp_part[0], &mm->thp_part[1], sizeof(mm->thp_part[0]) * (MM_THP_PART_WAIT - 1));
@@ -43,9 +50,7 @@ bool mm_thp_part_hint(struct mm *mm, const struct mm_request *req, uint64_t atte
 bool mm_thp_part_take(struct mm *mm, const struct mm_request *req, uint64_t id)
 {
 	uint32_t task = req ? req->task : 0;
-	unsigned i = 0;
-	while (i < mm->nr_thp_part && mm->thp_part[i].task != task)
-		i++;
+	unsigned i = waiting(mm, task);
 	if (i == mm->nr_thp_part)
 		return false;
 	uint64_t attempt = mm->thp_part[i].id;

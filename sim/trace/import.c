@@ -2962,9 +2962,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	 * within a cluster, and the zone's other pages in use spread evenly between the
 	 * clusters.  Without it (d = 0), or where the zone has too few pages in use to spread
 	 * its holes that thinly, every hole is a cluster of its own. */
-	uint64_t hole_left = pl->pcp_singles, cl_pages = 0;
-	for (unsigned q = 0; q < NR_PAGE_ORDERS; q++)
-		hole_left += left[q] << q;
+	uint64_t hole_left = hole_pages - typed_pages[0] - typed_pages[1], cl_pages = 0; /* movable and pcp */
 	const uint64_t d = pl->hole_density && hole_left * (PF_PAGEBLOCK - pl->hole_density) / pl->hole_density < mv_left
 				   ? pl->hole_density
 				   : 0;
@@ -3212,9 +3210,6 @@ static int block_vote(struct zoneinfo *zi, const struct ftrace_event *ev)
 	return 0;
 }
 
-struct pf_evictions;
-static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *ev);
-
 struct pf_evictions {
 	struct u64map seen; /* pfns the capture allocated (val PE_ALLOC | PE_WRITE), added to the page cache
 			     * or freed (val 0) */
@@ -3231,6 +3226,19 @@ struct pf_evictions {
 };
 #define PE_ALLOC 1u
 #define PE_WRITE 2u
+
+/* A page the capture allocated before anything freed it was free when the capture began
+ * (or on a per-cpu list): counted for its pageblock. */
+static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *ev)
+{
+	if (zoneinfo_zone_of(pe->zi, ev->pfn) < 0)
+		return 0;
+	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
+	if (sim_grow(&pe->free_start, &pe->nr_free_start, blk + 1, sizeof(*pe->free_start), 1024))
+		return -1; /* the new counts start at 0 */
+	pe->free_start[blk] += 1u << ev->order;
+	return 0;
+}
 
 static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
 {
@@ -3269,10 +3277,11 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 	}
 	if (ev->id == FEV_PAGE_ALLOC && block_vote(pe->zi, ev))
 		return oom(err);
-	if (ev->id == FEV_PAGE_ALLOC && ev->order >= 0 && ev->order < ZONEINFO_BLOCK_ORDER &&
-	    !map_find(&pe->seen, ev->pfn, 0) && free_start_count(pe, ev))
+	bool first = !map_find(&pe->seen, ev->pfn, 0); /* the capture's first event of the pfn */
+	if (first && ev->id == FEV_PAGE_ALLOC && ev->order >= 0 && ev->order < ZONEINFO_BLOCK_ORDER &&
+	    free_start_count(pe, ev))
 		return oom(err);
-	if ((ev->id == FEV_PAGE_FREE || ev->id == FEV_PAGE_FREE_BATCHED) && !map_find(&pe->seen, ev->pfn, 0))
+	if (first && (ev->id == FEV_PAGE_FREE || ev->id == FEV_PAGE_FREE_BATCHED))
 		return map_get(&pe->seen, ev->pfn, 0) ? 0 : oom(err); /* in use when the capture began */
 	if (ev->id == FEV_PAGE_ALLOC || ev->id == FEV_FILEMAP_ADD) {
 		struct map_slot *a = map_get(&pe->seen, ev->pfn, 0);
@@ -3290,19 +3299,6 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 		if (z >= 0 && by_reclaim && ev->order < MAX_PAGE_ORDER && lru_tail_push(pe->zi, z, (unsigned)ev->order))
 			return oom(err);
 	}
-	return 0;
-}
-
-/* A page the capture allocated before anything freed it was free when the capture began
- * (or on a per-cpu list): counted for its pageblock. */
-static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *ev)
-{
-	if (zoneinfo_zone_of(pe->zi, ev->pfn) < 0)
-		return 0;
-	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
-	if (sim_grow(&pe->free_start, &pe->nr_free_start, blk + 1, sizeof(*pe->free_start), 1024))
-		return -1; /* the new counts start at 0 */
-	pe->free_start[blk] += 1u << ev->order;
 	return 0;
 }
 
