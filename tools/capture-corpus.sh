@@ -8,6 +8,12 @@
 #   tools/capture-corpus.sh MMSIM OUTDIR [NAME...]     names: writeback anon-swap thp-compact
 #                                                      refault compile hugetlb metawalk mixed
 #                                                      (default: all)
+#
+# The sizes can be changed to make other captures of the same kinds (a held-out set to check
+# that a model change was not fitted to the corpus): LEAVE_MIB, BALLAST_MIB, WB_MIB (200),
+# ANON_MIB (anon-swap 512, refault 384), FILE_MIB (256), THP_MIB (400), THP_FRAG_MIB (1024),
+# HUGE_PAGES (128), MIXED_MIB (192), WALK_DIRS ("/usr/share /usr/include"), COMPILE_SOURCES
+# ("oom|pin|cma_none|lru": sim/mm/ files, an extended regex alternation).
 set -euo pipefail
 MMSIM=$(readlink -f "$1"); OUT=$(readlink -f "$2"); shift 2
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +80,7 @@ capture() { # NAME CMD...
 
 do_writeback() {
 	pin
-	capture writeback sh -c "dd if=/dev/zero of=$WORK/wb.dat bs=1M count=200 conv=fsync status=none; rm $WORK/wb.dat"
+	capture writeback sh -c "dd if=/dev/zero of=$WORK/wb.dat bs=1M count=${WB_MIB:-200} conv=fsync status=none; rm $WORK/wb.dat"
 }
 do_anon_swap() {
 	dd if=/dev/zero of="$WORK/swapfile" bs=1M count=128 status=none
@@ -100,15 +106,15 @@ for p in range(2):
 "
 }
 do_thp_compact() {
-	pin 1024
-	capture thp-compact python3 -c '
+	pin "${THP_FRAG_MIB:-1024}"
+	capture thp-compact python3 -c "
 import mmap
-n = 400 << 20
+n = ${THP_MIB:-400} << 20
 m = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE)
 m.madvise(mmap.MADV_HUGEPAGE)
 for i in range(0, n, 4096):
     m[i] = 1
-'
+"
 }
 do_refault() {
 	# a FILE_MIB file written, pushed partly out of the page cache by ANON_MIB of anonymous
@@ -132,14 +138,15 @@ do_compile() {
 	# four of mmsim's own memory-management sources, compiled two at a time
 	meson setup "$WORK/build" "$SRC" >/dev/null
 	local objs
-	objs=$(ninja -C "$WORK/build" -t targets all | sed -n 's/^\(sim\/libmmsim.a.p\/mm_[a-z_]*\.c\.o\):.*/\1/p' | grep -E 'mm_(oom|pin|cma_none|lru)\.c' | head -4)
+	objs=$(ninja -C "$WORK/build" -t targets all | sed -n 's/^\(sim\/libmmsim.a.p\/mm_[a-z_]*\.c\.o\):.*/\1/p' | grep -E "mm_(${COMPILE_SOURCES:-oom|pin|cma_none|lru})\.c" | head -4)
 	pin
 	capture compile ninja -C "$WORK/build" -j2 $objs
 }
 do_hugetlb() {
 	pin 512
-	# 128 huge pages (256 MiB) allocated by the kernel as contiguous order-9 blocks, then freed
-	capture hugetlb sh -c 'echo 128 > /proc/sys/vm/nr_hugepages; grep HugePages_Total /proc/meminfo; echo 0 > /proc/sys/vm/nr_hugepages'
+	# HUGE_PAGES (128: 256 MiB) huge pages allocated by the kernel as contiguous order-9
+	# blocks, then freed
+	capture hugetlb sh -c "echo ${HUGE_PAGES:-128} > /proc/sys/vm/nr_hugepages; grep HugePages_Total /proc/meminfo; echo 0 > /proc/sys/vm/nr_hugepages"
 }
 
 # A directory tree walked with cold dentry and inode caches (drop_caches 2 frees the
@@ -147,7 +154,7 @@ do_hugetlb() {
 # trim under the pin's pressure.
 walk_tree() {
 	echo 2 > /proc/sys/vm/drop_caches
-	echo "find /usr/share /usr/include -xdev -printf '%s %i\\n' | wc -l"
+	echo "find ${WALK_DIRS:-/usr/share /usr/include} -xdev -printf '%s %i\\n' | wc -l"
 }
 do_metawalk() {
 	pin
@@ -157,10 +164,10 @@ do_metawalk() {
 # in a MADV_HUGEPAGE region, a metadata walk, and the file read back.
 do_mixed() {
 	pin 512
-	capture mixed sh -c "dd if=/dev/zero of=$WORK/mx.dat bs=1M count=192 conv=fsync status=none
+	capture mixed sh -c "dd if=/dev/zero of=$WORK/mx.dat bs=1M count=${MIXED_MIB:-192} conv=fsync status=none
 python3 -c '
 import mmap
-n = 192 << 20
+n = ${MIXED_MIB:-192} << 20
 m = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE)
 m.madvise(mmap.MADV_HUGEPAGE)
 for i in range(0, n, 4096):
