@@ -288,6 +288,11 @@ struct import {
 	 * comes back as several smaller ones (readahead's growing orders) is one object
 	 * whose parts are each aliased to it; only the free of its last part frees it */
 	struct u64map parts;
+	/* A folio that comes back over the offsets of several evicted objects brings them all
+	 * back: the first (the head) is the one its pfn stands for, the others are its
+	 * companions, accessed with it and freed with its last part.  (head, 0) -> first
+	 * companion, (c, 0) -> the next one (absent: the last), (c, 1) -> c's head. */
+	struct u64map companions;
 	/* (ino, index) of every offset a page cache add or removal named so far, and the
 	 * first adds by a read counted: every (seeded / candidates)-th is a refault of a
 	 * page evicted before the capture (import_opts refault_*) */
@@ -643,6 +648,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->parts);
+	u64map_destroy(&im->companions);
 	u64map_destroy(&im->offsets);
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->swapped);
@@ -1144,6 +1150,72 @@ static int thp_member_freed(struct import *im, const struct ftrace_event *ev, ui
 	return emit(im, ev, &r, err);
 }
 
+/* The head an evicted object travels with: itself unless it is a companion. */
+static uint64_t companion_head(const struct import *im, uint64_t id)
+{
+	const struct map_slot *h = im->companions.nr_live ? map_find(&im->companions, id, 1) : NULL;
+	return h ? h->val : id;
+}
+
+/* A page cache add over the offsets of head and of c, another evicted object: in the
+ * kernel the one new folio is a refault of all its pages (filemap_add_folio finds a
+ * shadow and workingset_refault counts folio_nr_pages, 6.18), so c comes back with head
+ * and goes with it.  c is linked at the front of head's chain when it is wholly out (no
+ * part of it in use) and in no chain of its own; 1 when linked, 0 when not (it stays as
+ * it is: evicted, or back by its own parts), -1 out of memory. */
+static int companion_link(struct import *im, uint64_t head, uint64_t c)
+{
+	const struct map_slot *p = map_find(&im->parts, c, 0);
+	if ((p && p->val) || map_find(&im->companions, c, 0) || map_find(&im->companions, c, 1))
+		return 0;
+	struct map_slot *h = map_get(&im->companions, head, 0);
+	if (!h)
+		return -1;
+	uint64_t next = h->val;
+	h->val = c;
+	struct map_slot *x = map_get(&im->companions, c, 1);
+	if (!x)
+		return -1;
+	x->val = head;
+	if (next) {
+		if (!(x = map_get(&im->companions, c, 0)))
+			return -1;
+		x->val = next;
+	}
+	if (p)
+		map_del(&im->parts, (struct map_slot *)p);
+	return 1;
+}
+
+/* Write a record of kind for the first nr companions of head (all: UINT64_MAX), at the
+ * event's time, each counted as implied; drop: the chain goes (head's last part freed). */
+static int companions_emit(struct import *im, const struct ftrace_event *ev, uint64_t head, uint8_t kind,
+			   uint64_t nr, bool drop, struct sim_error *err)
+{
+	struct map_slot *h = map_find(&im->companions, head, 0);
+	uint64_t c = h ? h->val : 0;
+	if (h && drop)
+		map_del(&im->companions, h);
+	for (uint64_t i = 0; c && i < nr; i++) {
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = kind, .task = ev->pid, .id = c };
+		im->st.implied++;
+		if (kind == TR_ACCESS)
+			im->st.refault_companion++;
+		if (emit(im, ev, &r, err))
+			return -1;
+		struct map_slot *x = map_find(&im->companions, c, 0);
+		uint64_t next = x ? x->val : 0;
+		if (drop) {
+			if (x)
+				map_del(&im->companions, x);
+			if ((x = map_find(&im->companions, c, 1)))
+				map_del(&im->companions, x);
+		}
+		c = next;
+	}
+	return 0;
+}
+
 static int handle_free(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -1212,6 +1284,8 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		map_del(&im->parts, n);
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
 	if (emit(im, ev, &r, err))
+		return -1;
+	if (im->companions.nr_live && companions_emit(im, ev, id, TR_FREE, UINT64_MAX, true, err))
 		return -1;
 	return im->thp_members.nr_live ? thp_member_freed(im, ev, id, err) : 0;
 }
@@ -1360,16 +1434,26 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		 * the new folio's offsets are consumed (workingset_refault); a folio over the
 		 * offsets of several evicted ones stands for the first (the others stay
 		 * evicted). */
-		uint64_t old_id = 0, more = 0;
+		uint64_t old_id = 0, last = 0, nr_new = 0;
+		bool more = false;
 		for (uint64_t i = 0; im->evicted.nr_live && i < folio_pages(ev); i++) {
 			struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index + i);
 			if (!e)
 				continue;
-			if (!old_id)
-				old_id = e->val;
-			else if (e->val != old_id)
-				more = e->val;
+			uint64_t id = companion_head(im, e->val);
 			map_del(&im->evicted, e);
+			if (!old_id) {
+				old_id = last = id;
+				continue;
+			}
+			if (id == last || id == old_id)
+				continue;
+			last = id;
+			more = true;
+			int rc = companion_link(im, old_id, id);
+			if (rc < 0)
+				return oom(err);
+			nr_new += (uint64_t)rc;
 		}
 		if (!old_id)
 			return 0;
@@ -1383,13 +1467,16 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		struct map_slot *n = map_get(&im->parts, old_id, 0);
 		if (!n)
 			return oom(err);
-		if (n->val++)
+		bool back = !n->val++; /* the head was out: its companions come back with it */
+		if (!back)
 			im->st.refault_part++;
 		im->st.refault++;
 		im->st.implied += 2;
 		struct trace_record f = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = new_id };
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = old_id };
-		return emit(im, ev, &f, err) || emit(im, ev, &r, err) ? -1 : 0;
+		if (emit(im, ev, &f, err) || emit(im, ev, &r, err))
+			return -1;
+		return nr_new || back ? companions_emit(im, ev, old_id, TR_ACCESS, back ? UINT64_MAX : nr_new, false, err) : 0;
 	}
 	bool reclaim = cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM;
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
@@ -2130,9 +2217,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		s->free_prefill, s->free_prefill_kind[PF_REL_MOVABLE], s->free_prefill_kind[PF_REL_UNMOVABLE],
 		s->free_prefill_kind[PF_REL_RECLAIMABLE]);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
-		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios; "
+		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios "
+		"(%" PRIu64 " ACCESS of the others they bring back); "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
-		s->refault, s->refault_part, s->refault_merged, s->refault_seeded);
+		s->refault, s->refault_part, s->refault_merged, s->refault_companion, s->refault_seeded);
 	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object); "
 		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
 	fprintf(fp, "failed allocations replayed as an attempt freed at once (implied ALLOC + FREE): %" PRIu64

@@ -133,6 +133,9 @@ struct import_stats {
 	                                          * within SWAPIN_WAIT later swap-ins */
 	uint64_t refault_part;                   /* of those, a further part of a folio already back */
 	uint64_t refault_merged;                 /* of those, adds over several evicted folios */
+	uint64_t refault_companion;              /* ACCESS of the other evicted objects such an
+	                                          * add brought back with the first (and again
+	                                          * when that one comes back) */
 	uint64_t refault_seeded;                 /* pages of the HINT refault records written */
 	uint64_t pagecache_unmovable;            /* HINT pagecache records written */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
