@@ -706,6 +706,38 @@ static void test_refault_companions(void)
 	free(rs.r);
 }
 
+/* The flusher's write rate.  bdi 254:0: a background work starts at t = 1 ms asking for
+ * LONG_MAX pages and ends at 3 ms with LONG_MAX - 2048 left (2048 pages in 2 ms); a vmscan
+ * work asks for 5000 and ends with 4500 left (500 pages: under the 1024 a work writes
+ * before it looks at its limits, not measured); a written without its start is ignored.
+ * 2048 pages x 4096 B in 2 ms: 4,194,304,000 B/s. */
+static void test_writeback_rate(void)
+{
+	struct recs rs;
+	const uint64_t big = 9223372036854775807ull;
+	struct ftrace_event in[] = {
+		fev(1000000, FEV_WRITEBACK_START, "kworker", 90, 0, 0, 0),
+		fev(3000000, FEV_WRITEBACK_WRITTEN, "kworker", 90, 0, 0, 0),
+		fev(4000000, FEV_WRITEBACK_START, "kworker", 90, 0, 0, 0),
+		fev(5000000, FEV_WRITEBACK_WRITTEN, "kworker", 90, 0, 0, 0),
+		fev(6000000, FEV_WRITEBACK_WRITTEN, "kworker", 90, 0, 0, 0),
+	};
+	const uint64_t nr[] = { big, big - 2048, 5000, 4500, 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].dev = 254u << 20;
+		in[i].nr[0] = nr[i];
+	}
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->wb_works, 1);
+	CHECK_EQ(st->wb_pages, 2048);
+	CHECK_EQ(st->wb_ns, 2000000);
+	CHECK_EQ(import_wb_bandwidth(st), 4194304000ull);
+	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+}
+
 /* A swap-in.  The task's write faults at 0x7000 and 0x8000 (first touch) allocate pfns
  * 0x100 and 0x101 (GFP_HIGHUSER_MOVABLE | __GFP_ZERO: objects A and B); kswapd frees
  * both (swapped out: effects, A and B stay in the native trace).  The task faults at
@@ -2704,6 +2736,7 @@ int main(int argc, char **argv)
 	RUN(test_swapin);
 	RUN(test_refault_parts);
 	RUN(test_refault_companions);
+	RUN(test_writeback_rate);
 	RUN(test_untraced_refaults);
 	RUN(test_refault_census_shadows);
 	RUN(test_thp_fallback_probe);

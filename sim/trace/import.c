@@ -312,6 +312,9 @@ struct import {
 	/* ino -> FILE_SYNCED once a task's wait on its writeback has synced it (fsync),
 	 * until the file is dirtied again; | n + 1 when dirty[n] lists its offsets */
 	struct u64map files;
+	/* bdi -> the flusher work in progress: (dev, 0) its start time, (dev, 1) the pages it
+	 * had left to write then (writeback_start), for the device's measured write rate */
+	struct u64map wb_start;
 	/* per file: the offsets dirtied since its last sync (each once: their page cache
 	 * slot is marked PC_LISTED while listed), so a sync costs what it writes */
 	struct ofs_list *dirty;
@@ -653,6 +656,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->swapped);
 	u64map_destroy(&im->files);
+	u64map_destroy(&im->wb_start);
 	for (size_t i = 0; i < im->nr_dirty; i++)
 		free(im->dirty[i].ofs);
 	free(im->dirty);
@@ -1704,6 +1708,54 @@ static void scan_start(struct import_stats *st, const struct ftrace_event *ev)
 		s->free_pfn = fr;
 }
 
+/* The device's write rate as the capture shows it: a flusher work (wb_writeback, 6.18)
+ * traces writeback_start with the pages it may write (nr_pages) and writeback_written with
+ * those it had left when it ended, on the same bdi; works that wrote at least
+ * WB_MEASURE_MIN_PAGES (MIN_WRITEBACK_PAGES: the least a work writes of an inode before
+ * it looks at its limits again) are summed: pages over time.  Writes are submissions, so
+ * this is how fast the machine wrote under pressure, queueing included. */
+#define WB_MEASURE_MIN_PAGES 1024
+
+uint64_t import_wb_bandwidth(const struct import_stats *s)
+{
+	if (!s->wb_ns)
+		return 0;
+	/* pages * 4096 * 1e9 overflows 64 bits past 4.5e6 pages: in double */
+	return (uint64_t)((double)s->wb_pages * PAGE_SIZE * (double)NSEC_PER_SEC / (double)s->wb_ns);
+}
+static int wb_work_start(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *t = map_get(&im->wb_start, ev->dev, 0);
+	if (!t)
+		return oom(err);
+	t->val = ev->time_ns + 1;
+	struct map_slot *n = map_get(&im->wb_start, ev->dev, 1);
+	if (!n)
+		return oom(err);
+	n->val = ev->nr[0];
+	return 0;
+}
+
+static void wb_work_written(struct import *im, const struct ftrace_event *ev)
+{
+	struct map_slot *t = map_find(&im->wb_start, ev->dev, 0);
+	if (!t)
+		return;
+	sim_ns_t start = t->val - 1;
+	map_del(&im->wb_start, t);
+	struct map_slot *n = map_find(&im->wb_start, ev->dev, 1);
+	if (!n)
+		return;
+	uint64_t left = n->val;
+	map_del(&im->wb_start, n);
+	if (left < ev->nr[0] || left - ev->nr[0] < WB_MEASURE_MIN_PAGES || ev->time_ns <= start)
+		return;
+	im->st.wb_works++;
+	im->st.wb_pages += left - ev->nr[0];
+	im->st.wb_ns += ev->time_ns - start;
+}
+
+
 static int handle_observed(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -1798,8 +1850,13 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 		return task_flag(im, ev->pid, TS_MIGRATE, false, err);
 	case FEV_MIGRATE_PAGES_START:
 		return task_flag(im, ev->pid, TS_MIGRATE, true, err);
-	case FEV_WRITEBACK_START: o[OBS_WRITEBACK_START]++; break;
-	case FEV_WRITEBACK_WRITTEN: o[OBS_WRITEBACK_WRITTEN]++; break;
+	case FEV_WRITEBACK_START:
+		o[OBS_WRITEBACK_START]++;
+		return wb_work_start(im, ev, err);
+	case FEV_WRITEBACK_WRITTEN:
+		o[OBS_WRITEBACK_WRITTEN]++;
+		wb_work_written(im, ev);
+		break;
 	case FEV_FOLIO_WAIT_WRITEBACK: o[OBS_FOLIO_WAIT_WRITEBACK]++; break;
 	case FEV_GLOBAL_DIRTY_STATE: o[OBS_GLOBAL_DIRTY_STATE]++; break;
 	case FEV_CMA_ALLOC_BUSY_RETRY: o[OBS_CMA_BUSY_RETRY]++; break;
@@ -2216,6 +2273,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		" (movable %" PRIu64 ", kernel %" PRIu64 ", reclaimable slab %" PRIu64 ": by the pageblock's type)\n",
 		s->free_prefill, s->free_prefill_kind[PF_REL_MOVABLE], s->free_prefill_kind[PF_REL_UNMOVABLE],
 		s->free_prefill_kind[PF_REL_RECLAIMABLE]);
+	if (s->wb_works)
+		fprintf(fp, "writeback: %" PRIu64 " flusher works of %d pages or more wrote %" PRIu64 " pages in %" PRIu64
+			" us: %" PRIu64 " MB/s (a commented devices.disk.bandwidth in the replay config)\n",
+			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
 		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios "
 		"(%" PRIu64 " ACCESS of the others they bring back); "
