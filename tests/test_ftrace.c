@@ -55,6 +55,26 @@ static void test_tracefs_line(void)
 	CHECK_EQ(ev.gfp, GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_COMP);
 }
 
+/* A background work asks for LONG_MAX pages (nr_pages %ld); one that wrote more than it
+ * asked for ends below zero, read as 0. */
+static void test_writeback_nr_pages(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	const char *l = "kworker/u8:3-28031 [001] ...1. 24970.321456: writeback_start: bdi 254:0: sb_dev 0:0 "
+			"nr_pages=9223372036854775807 sync_mode=0 kupdate=0 range_cyclic=1 background=1 "
+			"reason=background cgroup_ino=1";
+	CHECK_EQ(parse(l, &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_EQ(ev.id, FEV_WRITEBACK_START);
+	CHECK_EQ(ev.dev, 254u << 20);
+	CHECK_EQ(ev.nr[0], 9223372036854775807ull);
+	l = "kworker/u8:3-28031 [001] ...1. 24970.358095: writeback_written: bdi 254:0: sb_dev 0:0 "
+	    "nr_pages=-3 sync_mode=0 kupdate=0 range_cyclic=1 background=0 reason=vmscan cgroup_ino=1";
+	CHECK_EQ(parse(l, &ev, &pe), FTRACE_LINE_EVENT);
+	CHECK_EQ(ev.id, FEV_WRITEBACK_WRITTEN);
+	CHECK_EQ(ev.nr[0], 0);
+}
+
 static void test_layout_variants(void)
 {
 	struct ftrace_event ev;
@@ -236,6 +256,9 @@ static void test_every_event(void)
 	CHECK_EQ(evs[FEV_WRITEBACK_DIRTY_FOLIO].dev, 254u << 20);
 	CHECK_EQ(evs[FEV_WRITEBACK_DIRTY_FOLIO].ino, 10952740);
 	CHECK_EQ(evs[FEV_WRITEBACK_DIRTY_FOLIO].index, 11363);
+	CHECK_EQ(evs[FEV_WRITEBACK_START].dev, 254u << 20);
+	CHECK_EQ(evs[FEV_WRITEBACK_START].nr[0], 1024);
+	CHECK_EQ(evs[FEV_WRITEBACK_WRITTEN].nr[0], 1000);
 	CHECK_EQ(evs[FEV_PAGE_FAULT_USER].addr, 0x7ffd894e9d08ull);
 	CHECK_EQ(evs[FEV_PAGE_FAULT_USER].nr[0], 7);
 	CHECK_EQ(evs[FEV_PAGE_FAULT_KERNEL].addr, 0); /* a symbol, not an address */
@@ -683,6 +706,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_tracefs_line);
+	RUN(test_writeback_nr_pages);
 	RUN(test_layout_variants);
 	RUN(test_header_lost_unknown);
 	RUN(test_malformed_lines);

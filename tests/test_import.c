@@ -656,6 +656,88 @@ static void test_refault_parts(void)
 	free(rs.r);
 }
 
+/* A folio over the offsets of two evicted ones.  cat reads ino 7 offsets 0..1 as an
+ * order-1 folio (pfn 0x100: A) and 2..3 as another (0x200: B); kswapd evicts both.
+ * Readahead brings 0..3 back as one order-2 folio (0x400: C): the kernel counts a refault
+ * of its four pages (workingset_refault, folio_nr_pages), so both come back: FREE C,
+ * ACCESS A (the head, which 0x400 stands for) and ACCESS B (its companion).  kswapd
+ * evicts 0x400 (its offsets now name A), cat reads offset 3 again (0x500: D): A comes back
+ * and B with it.  rm frees 0x500, A's last part: FREE A and FREE B. */
+static void test_refault_companions(void)
+{
+	struct recs rs;
+	const uint64_t A = ID(1, 0x100), B = ID(1, 0x200), C = ID(1, 0x400), D = ID(1, 0x500);
+	struct ftrace_event in[] = {
+		fev(1, FEV_PAGE_ALLOC, "cat", 10, 0x100, 0, 0),
+		fev(2, FEV_FILEMAP_ADD, "cat", 10, 0x100, 7, 0),
+		fev(3, FEV_PAGE_ALLOC, "cat", 10, 0x200, 0, 0),
+		fev(4, FEV_FILEMAP_ADD, "cat", 10, 0x200, 7, 2),
+		fev(5, FEV_FILEMAP_DELETE, "kswapd0", 36, 0x100, 7, 0),
+		fev(6, FEV_PAGE_FREE, "kswapd0", 36, 0x100, 0, 0),
+		fev(7, FEV_FILEMAP_DELETE, "kswapd0", 36, 0x200, 7, 2),
+		fev(8, FEV_PAGE_FREE, "kswapd0", 36, 0x200, 0, 0),
+		fev(9, FEV_PAGE_ALLOC, "cat", 10, 0x400, 0, 0),
+		fev(10, FEV_FILEMAP_ADD, "cat", 10, 0x400, 7, 0),
+		fev(11, FEV_FILEMAP_DELETE, "kswapd0", 36, 0x400, 7, 0),
+		fev(12, FEV_PAGE_FREE, "kswapd0", 36, 0x400, 0, 0),
+		fev(13, FEV_PAGE_ALLOC, "cat", 10, 0x500, 0, 0),
+		fev(14, FEV_FILEMAP_ADD, "cat", 10, 0x500, 7, 3),
+		fev(15, FEV_PAGE_FREE, "rm", 11, 0x500, 0, 0),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+		if (in[i].pfn == 0x100 || in[i].pfn == 0x200)
+			in[i].order = 1;
+		else if (in[i].pfn == 0x400)
+			in[i].order = 2;
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct want_rec want[] = {
+		{ 1, TR_ALLOC, A },   { 3, TR_ALLOC, B },   { 9, TR_ALLOC, C },  { 10, TR_FREE, C },
+		{ 10, TR_ACCESS, A }, { 10, TR_ACCESS, B }, { 13, TR_ALLOC, D }, { 14, TR_FREE, D },
+		{ 14, TR_ACCESS, A }, { 14, TR_ACCESS, B }, { 15, TR_FREE, A },  { 15, TR_FREE, B },
+	};
+	check_recs(&rs, want, ARRAY_SIZE(want));
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->refault, 2);
+	CHECK_EQ(st->refault_part, 0);
+	CHECK_EQ(st->refault_merged, 1);
+	CHECK_EQ(st->refault_companion, 2);
+	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+}
+
+/* The flusher's write rate.  bdi 254:0: a background work starts at t = 1 ms asking for
+ * LONG_MAX pages and ends at 3 ms with LONG_MAX - 2048 left (2048 pages in 2 ms); a vmscan
+ * work asks for 5000 and ends with 4500 left (500 pages: under the 1024 a work writes
+ * before it looks at its limits, not measured); a written without its start is ignored.
+ * 2048 pages x 4096 B in 2 ms: 4,194,304,000 B/s. */
+static void test_writeback_rate(void)
+{
+	struct recs rs;
+	const uint64_t big = 9223372036854775807ull;
+	struct ftrace_event in[] = {
+		fev(1000000, FEV_WRITEBACK_START, "kworker", 90, 0, 0, 0),
+		fev(3000000, FEV_WRITEBACK_WRITTEN, "kworker", 90, 0, 0, 0),
+		fev(4000000, FEV_WRITEBACK_START, "kworker", 90, 0, 0, 0),
+		fev(5000000, FEV_WRITEBACK_WRITTEN, "kworker", 90, 0, 0, 0),
+		fev(6000000, FEV_WRITEBACK_WRITTEN, "kworker", 90, 0, 0, 0),
+	};
+	const uint64_t nr[] = { big, big - 2048, 5000, 4500, 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].dev = 254u << 20;
+		in[i].nr[0] = nr[i];
+	}
+	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
+	const struct import_stats *st = import_get_stats(im);
+	CHECK_EQ(st->wb_works, 1);
+	CHECK_EQ(st->wb_pages, 2048);
+	CHECK_EQ(st->wb_ns, 2000000);
+	CHECK_EQ(import_wb_bandwidth(st), 4194304000ull);
+	CHECK_RECONCILED(st);
+	import_free(im);
+	free(rs.r);
+}
+
 /* A swap-in.  The task's write faults at 0x7000 and 0x8000 (first touch) allocate pfns
  * 0x100 and 0x101 (GFP_HIGHUSER_MOVABLE | __GFP_ZERO: objects A and B); kswapd frees
  * both (swapped out: effects, A and B stay in the native trace).  The task faults at
@@ -2653,6 +2735,8 @@ int main(int argc, char **argv)
 	RUN(test_scan_start);
 	RUN(test_swapin);
 	RUN(test_refault_parts);
+	RUN(test_refault_companions);
+	RUN(test_writeback_rate);
 	RUN(test_untraced_refaults);
 	RUN(test_refault_census_shadows);
 	RUN(test_thp_fallback_probe);

@@ -124,6 +124,7 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
  *                        nr[3]=change_ownership
  *   FILEMAP_ADD/DELETE   dev ino index(=ofs/4096) pfn order
  *   WRITEBACK_DIRTY_FOLIO, FOLIO_WAIT_WRITEBACK   dev(bdi) ino index
+ *   WRITEBACK_START/WRITTEN  dev(bdi) nr[0]=nr_pages (the work's pages left to write)
  *   KSWAPD_WAKE          order;  WAKEUP_KSWAPD order gfp;  DIRECT_RECLAIM_BEGIN order gfp
  *   DIRECT_RECLAIM_END   nr[0]=nr_reclaimed
  *   LRU_SHRINK_INACTIVE  nr[0]=nr_scanned nr[1]=nr_reclaimed

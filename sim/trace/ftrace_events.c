@@ -456,6 +456,21 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 		if ((s = find(&p, "bdi ")) && s < p.end && (unsigned)(*s - '0') < 10 && devnum(&p, s, &ev->dev, "bdi"))
 			return -1;
 		return get_u(&p, "ino=", false, &ev->ino) || get_u(&p, "index=", false, &ev->index) ? -1 : 0;
+	case FEV_WRITEBACK_START:
+	case FEV_WRITEBACK_WRITTEN:
+		/* "bdi %s: sb_dev %d:%d nr_pages=%ld ...": the work's pages left to write, at
+		 * its start and at its end (wb_writeback, 6.18). */
+		if ((s = find(&p, "bdi ")) && s < p.end && (unsigned)(*s - '0') < 10 && devnum(&p, s, &ev->dev, "bdi"))
+			return -1;
+		{
+			/* %ld: a work that wrote more than asked ends below 0 (read as 0) */
+			const char *at = find_n(&p, "nr_pages=", 9);
+			int64_t n = 0;
+			if (at && snum(&p, at, &n, "nr_pages"))
+				return -1;
+			ev->nr[0] = n > 0 ? (uint64_t)n : 0;
+			return 0;
+		}
 	case FEV_KSWAPD_WAKE:
 		return get_order(&p, "order=", ev);
 	case FEV_WAKEUP_KSWAPD:
@@ -558,8 +573,6 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_WRITE_FOLIO:
 	case FEV_THROTTLED:
 	case FEV_COMPACTION_KCOMPACTD_SLEEP:
-	case FEV_WRITEBACK_START:
-	case FEV_WRITEBACK_WRITTEN:
 	case FEV_GLOBAL_DIRTY_STATE:
 	case FEV_CMA_ALLOC_BUSY_RETRY:
 	case FEV_TEST_PAGES_ISOLATED:

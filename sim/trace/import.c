@@ -288,6 +288,11 @@ struct import {
 	 * comes back as several smaller ones (readahead's growing orders) is one object
 	 * whose parts are each aliased to it; only the free of its last part frees it */
 	struct u64map parts;
+	/* A folio that comes back over the offsets of several evicted objects brings them all
+	 * back: the first (the head) is the one its pfn stands for, the others are its
+	 * companions, accessed with it and freed with its last part.  (head, 0) -> first
+	 * companion, (c, 0) -> the next one (absent: the last), (c, 1) -> c's head. */
+	struct u64map companions;
 	/* (ino, index) of every offset a page cache add or removal named so far, and the
 	 * first adds by a read counted: every (seeded / candidates)-th is a refault of a
 	 * page evicted before the capture (import_opts refault_*) */
@@ -307,6 +312,9 @@ struct import {
 	/* ino -> FILE_SYNCED once a task's wait on its writeback has synced it (fsync),
 	 * until the file is dirtied again; | n + 1 when dirty[n] lists its offsets */
 	struct u64map files;
+	/* bdi -> the flusher work in progress: (dev, 0) its start time, (dev, 1) the pages it
+	 * had left to write then (writeback_start), for the device's measured write rate */
+	struct u64map wb_start;
 	/* per file: the offsets dirtied since its last sync (each once: their page cache
 	 * slot is marked PC_LISTED while listed), so a sync costs what it writes */
 	struct ofs_list *dirty;
@@ -643,10 +651,12 @@ void import_free(struct import *im)
 	u64map_destroy(&im->pagecache);
 	u64map_destroy(&im->evicted);
 	u64map_destroy(&im->parts);
+	u64map_destroy(&im->companions);
 	u64map_destroy(&im->offsets);
 	u64map_destroy(&im->alias);
 	u64map_destroy(&im->swapped);
 	u64map_destroy(&im->files);
+	u64map_destroy(&im->wb_start);
 	for (size_t i = 0; i < im->nr_dirty; i++)
 		free(im->dirty[i].ofs);
 	free(im->dirty);
@@ -1144,6 +1154,72 @@ static int thp_member_freed(struct import *im, const struct ftrace_event *ev, ui
 	return emit(im, ev, &r, err);
 }
 
+/* The head an evicted object travels with: itself unless it is a companion. */
+static uint64_t companion_head(const struct import *im, uint64_t id)
+{
+	const struct map_slot *h = im->companions.nr_live ? map_find(&im->companions, id, 1) : NULL;
+	return h ? h->val : id;
+}
+
+/* A page cache add over the offsets of head and of c, another evicted object: in the
+ * kernel the one new folio is a refault of all its pages (filemap_add_folio finds a
+ * shadow and workingset_refault counts folio_nr_pages, 6.18), so c comes back with head
+ * and goes with it.  c is linked at the front of head's chain when it is wholly out (no
+ * part of it in use) and in no chain of its own; 1 when linked, 0 when not (it stays as
+ * it is: evicted, or back by its own parts), -1 out of memory. */
+static int companion_link(struct import *im, uint64_t head, uint64_t c)
+{
+	const struct map_slot *p = map_find(&im->parts, c, 0);
+	if ((p && p->val) || map_find(&im->companions, c, 0) || map_find(&im->companions, c, 1))
+		return 0;
+	struct map_slot *h = map_get(&im->companions, head, 0);
+	if (!h)
+		return -1;
+	uint64_t next = h->val;
+	h->val = c;
+	struct map_slot *x = map_get(&im->companions, c, 1);
+	if (!x)
+		return -1;
+	x->val = head;
+	if (next) {
+		if (!(x = map_get(&im->companions, c, 0)))
+			return -1;
+		x->val = next;
+	}
+	if (p)
+		map_del(&im->parts, (struct map_slot *)p);
+	return 1;
+}
+
+/* Write a record of kind for the first nr companions of head (all: UINT64_MAX), at the
+ * event's time, each counted as implied; drop: the chain goes (head's last part freed). */
+static int companions_emit(struct import *im, const struct ftrace_event *ev, uint64_t head, uint8_t kind,
+			   uint64_t nr, bool drop, struct sim_error *err)
+{
+	struct map_slot *h = map_find(&im->companions, head, 0);
+	uint64_t c = h ? h->val : 0;
+	if (h && drop)
+		map_del(&im->companions, h);
+	for (uint64_t i = 0; c && i < nr; i++) {
+		struct trace_record r = { .time_ns = ev->time_ns, .kind = kind, .task = ev->pid, .id = c };
+		im->st.implied++;
+		if (kind == TR_ACCESS)
+			im->st.refault_companion++;
+		if (emit(im, ev, &r, err))
+			return -1;
+		struct map_slot *x = map_find(&im->companions, c, 0);
+		uint64_t next = x ? x->val : 0;
+		if (drop) {
+			if (x)
+				map_del(&im->companions, x);
+			if ((x = map_find(&im->companions, c, 1)))
+				map_del(&im->companions, x);
+		}
+		c = next;
+	}
+	return 0;
+}
+
 static int handle_free(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -1212,6 +1288,8 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		map_del(&im->parts, n);
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = id };
 	if (emit(im, ev, &r, err))
+		return -1;
+	if (im->companions.nr_live && companions_emit(im, ev, id, TR_FREE, UINT64_MAX, true, err))
 		return -1;
 	return im->thp_members.nr_live ? thp_member_freed(im, ev, id, err) : 0;
 }
@@ -1360,16 +1438,26 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		 * the new folio's offsets are consumed (workingset_refault); a folio over the
 		 * offsets of several evicted ones stands for the first (the others stay
 		 * evicted). */
-		uint64_t old_id = 0, more = 0;
+		uint64_t old_id = 0, last = 0, nr_new = 0;
+		bool more = false;
 		for (uint64_t i = 0; im->evicted.nr_live && i < folio_pages(ev); i++) {
 			struct map_slot *e = map_find(&im->evicted, ev->ino, ev->index + i);
 			if (!e)
 				continue;
-			if (!old_id)
-				old_id = e->val;
-			else if (e->val != old_id)
-				more = e->val;
+			uint64_t id = companion_head(im, e->val);
 			map_del(&im->evicted, e);
+			if (!old_id) {
+				old_id = last = id;
+				continue;
+			}
+			if (id == last || id == old_id)
+				continue;
+			last = id;
+			more = true;
+			int rc = companion_link(im, old_id, id);
+			if (rc < 0)
+				return oom(err);
+			nr_new += (uint64_t)rc;
 		}
 		if (!old_id)
 			return 0;
@@ -1383,13 +1471,16 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		struct map_slot *n = map_get(&im->parts, old_id, 0);
 		if (!n)
 			return oom(err);
-		if (n->val++)
+		bool back = !n->val++; /* the head was out: its companions come back with it */
+		if (!back)
 			im->st.refault_part++;
 		im->st.refault++;
 		im->st.implied += 2;
 		struct trace_record f = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid, .id = new_id };
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = old_id };
-		return emit(im, ev, &f, err) || emit(im, ev, &r, err) ? -1 : 0;
+		if (emit(im, ev, &f, err) || emit(im, ev, &r, err))
+			return -1;
+		return nr_new || back ? companions_emit(im, ev, old_id, TR_ACCESS, back ? UINT64_MAX : nr_new, false, err) : 0;
 	}
 	bool reclaim = cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM;
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
@@ -1617,6 +1708,54 @@ static void scan_start(struct import_stats *st, const struct ftrace_event *ev)
 		s->free_pfn = fr;
 }
 
+/* The device's write rate as the capture shows it: a flusher work (wb_writeback, 6.18)
+ * traces writeback_start with the pages it may write (nr_pages) and writeback_written with
+ * those it had left when it ended, on the same bdi; works that wrote at least
+ * WB_MEASURE_MIN_PAGES (MIN_WRITEBACK_PAGES: the least a work writes of an inode before
+ * it looks at its limits again) are summed: pages over time.  Writes are submissions, so
+ * this is how fast the machine wrote under pressure, queueing included. */
+#define WB_MEASURE_MIN_PAGES 1024
+
+uint64_t import_wb_bandwidth(const struct import_stats *s)
+{
+	if (!s->wb_ns)
+		return 0;
+	/* pages * 4096 * 1e9 overflows 64 bits past 4.5e6 pages: in double */
+	return (uint64_t)((double)s->wb_pages * PAGE_SIZE * (double)NSEC_PER_SEC / (double)s->wb_ns);
+}
+static int wb_work_start(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
+{
+	struct map_slot *t = map_get(&im->wb_start, ev->dev, 0);
+	if (!t)
+		return oom(err);
+	t->val = ev->time_ns + 1;
+	struct map_slot *n = map_get(&im->wb_start, ev->dev, 1);
+	if (!n)
+		return oom(err);
+	n->val = ev->nr[0];
+	return 0;
+}
+
+static void wb_work_written(struct import *im, const struct ftrace_event *ev)
+{
+	struct map_slot *t = map_find(&im->wb_start, ev->dev, 0);
+	if (!t)
+		return;
+	sim_ns_t start = t->val - 1;
+	map_del(&im->wb_start, t);
+	struct map_slot *n = map_find(&im->wb_start, ev->dev, 1);
+	if (!n)
+		return;
+	uint64_t left = n->val;
+	map_del(&im->wb_start, n);
+	if (left < ev->nr[0] || left - ev->nr[0] < WB_MEASURE_MIN_PAGES || ev->time_ns <= start)
+		return;
+	im->st.wb_works++;
+	im->st.wb_pages += left - ev->nr[0];
+	im->st.wb_ns += ev->time_ns - start;
+}
+
+
 static int handle_observed(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -1711,8 +1850,13 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 		return task_flag(im, ev->pid, TS_MIGRATE, false, err);
 	case FEV_MIGRATE_PAGES_START:
 		return task_flag(im, ev->pid, TS_MIGRATE, true, err);
-	case FEV_WRITEBACK_START: o[OBS_WRITEBACK_START]++; break;
-	case FEV_WRITEBACK_WRITTEN: o[OBS_WRITEBACK_WRITTEN]++; break;
+	case FEV_WRITEBACK_START:
+		o[OBS_WRITEBACK_START]++;
+		return wb_work_start(im, ev, err);
+	case FEV_WRITEBACK_WRITTEN:
+		o[OBS_WRITEBACK_WRITTEN]++;
+		wb_work_written(im, ev);
+		break;
 	case FEV_FOLIO_WAIT_WRITEBACK: o[OBS_FOLIO_WAIT_WRITEBACK]++; break;
 	case FEV_GLOBAL_DIRTY_STATE: o[OBS_GLOBAL_DIRTY_STATE]++; break;
 	case FEV_CMA_ALLOC_BUSY_RETRY: o[OBS_CMA_BUSY_RETRY]++; break;
@@ -2129,10 +2273,15 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		" (movable %" PRIu64 ", kernel %" PRIu64 ", reclaimable slab %" PRIu64 ": by the pageblock's type)\n",
 		s->free_prefill, s->free_prefill_kind[PF_REL_MOVABLE], s->free_prefill_kind[PF_REL_UNMOVABLE],
 		s->free_prefill_kind[PF_REL_RECLAIMABLE]);
+	if (s->wb_works)
+		fprintf(fp, "writeback: %" PRIu64 " flusher works of %d pages or more wrote %" PRIu64 " pages in %" PRIu64
+			" us: %" PRIu64 " MB/s (a commented devices.disk.bandwidth in the replay config)\n",
+			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000);
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
-		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios; "
+		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios "
+		"(%" PRIu64 " ACCESS of the others they bring back); "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
-		s->refault, s->refault_part, s->refault_merged, s->refault_seeded);
+		s->refault, s->refault_part, s->refault_merged, s->refault_companion, s->refault_seeded);
 	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object); "
 		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
 	fprintf(fp, "failed allocations replayed as an attempt freed at once (implied ALLOC + FREE): %" PRIu64

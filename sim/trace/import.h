@@ -133,8 +133,15 @@ struct import_stats {
 	                                          * within SWAPIN_WAIT later swap-ins */
 	uint64_t refault_part;                   /* of those, a further part of a folio already back */
 	uint64_t refault_merged;                 /* of those, adds over several evicted folios */
+	uint64_t refault_companion;              /* ACCESS of the other evicted objects such an
+	                                          * add brought back with the first (and again
+	                                          * when that one comes back) */
 	uint64_t refault_seeded;                 /* pages of the HINT refault records written */
 	uint64_t pagecache_unmovable;            /* HINT pagecache records written */
+	uint64_t wb_works;                       /* flusher works (writeback_start to its
+	                                          * writeback_written on the same bdi) that
+	                                          * wrote at least WB_MEASURE_MIN_PAGES */
+	uint64_t wb_pages, wb_ns;                /* their pages written and time taken */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
 	                                          * before the capture: a prefill file object
 	                                          * stands for it (for its refault) */
@@ -287,6 +294,10 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 struct import_refault_census {
 	uint64_t readds, candidates;
 };
+
+/* The device's write rate the capture's flusher works show (bytes per second; 0 when
+ * no work wrote enough to tell): wb_pages over wb_ns. */
+uint64_t import_wb_bandwidth(const struct import_stats *s);
 
 /* Of a capture's workingset_refault_file (R) and workingset_activate_file (A) deltas,
  * the refaults the trace cannot show are R - readds (their shadows predate it), and the
