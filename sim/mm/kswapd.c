@@ -29,7 +29,8 @@
  * counts a kswapd_failure (one that finds the node balanced at the top of the loop does
  * not); 16 make the node unreclaimable until some reclaim succeeds.  Rounds
  * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
- * write completes (at most HZ/10).  kcompactd is woken at pageblock_order after a boosted
+ * write completes (at most HZ/10); a batch whose write found the device's queue full makes
+ * kswapd wait for a request tag before the round's next batch (the round goes on).  kcompactd is woken at pageblock_order after a boosted
  * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
  * scanners met are cleared and kcompactd is woken for the order the run was woken for
  * if it fell, else for the sleep order.  The wake of
@@ -217,6 +218,18 @@ static void begin_round(struct mm *mm)
 	vmscan_plan(mm, sc, &k->plan);
 }
 
+/* How long kswapd, its batch having cost cost_ns, sleeps for a request tag of dev, whose
+ * queue a write of the batch found full: until the write that brings the queue below its
+ * depth has ended, at most HZ/10. */
+static sim_ns_t write_slot_wait(const struct mm *mm, const struct wb_device *dev, sim_ns_t cost_ns)
+{
+	if (!writeback_queue_full(dev))
+		return 0;
+	sim_ns_t now = mm->engine->now_ns;
+	sim_ns_t done = dev->q[(dev->head + dev->len - dev->depth) % dev->cap].done_ns;
+	return done > now + cost_ns ? MIN(KSWAPD_NAP_NS, done - now - cost_ns) : 0;
+}
+
 /* One engine event of kswapd's work. */
 static void kswapd_slice(struct mm *mm)
 {
@@ -248,7 +261,14 @@ static void kswapd_slice(struct mm *mm)
 	k->busy_ns += cost;
 	k->nr_slices++;
 	if (more) {
-		schedule_slice(mm, cost);
+		/* A full device queue: kswapd sleeps for a tag and then goes on with the same
+		 * round (submit_bio in shrink_folio_list, 6.18; vmscan.c lruvec_done). */
+		sim_ns_t wait = 0;
+		if (sc->write_blocked) {
+			wait = write_slot_wait(mm, sc->write_blocked, cost);
+			sc->write_blocked = NULL;
+		}
+		schedule_slice(mm, cost + wait);
 		return;
 	}
 
@@ -282,21 +302,9 @@ static void kswapd_slice(struct mm *mm)
 	}
 	sim_ns_t delay = cost;
 	if (sc->write_blocked) {
-		/* A full device queue: kswapd would sleep for a request tag; it goes on once the
-		 * write that brings the queue below its depth has ended (at most HZ/10). */
-		const struct wb_device *dev = sc->write_blocked;
+		/* The round's last batch found a full queue: the tag first. */
+		delay += write_slot_wait(mm, sc->write_blocked, cost);
 		sc->write_blocked = NULL;
-		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
-		if (writeback_queue_full(dev)) {
-			sim_ns_t done = dev->q[(dev->head + dev->len - dev->depth) % dev->cap].done_ns;
-			if (done > now + cost)
-				wait = MIN(wait, done - now - cost);
-			else
-				wait = 0;
-		} else {
-			wait = 0;
-		}
-		delay += wait;
 	} else if (sc->nr.nr_immediate) {
 		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10. */
 		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;

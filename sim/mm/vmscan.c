@@ -495,9 +495,11 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			if (!sc->may_writepage)
 				return FATE_KEEP;
 			/* A full queue: the kernel's writer sleeps for a request tag in
-			 * submit_bio and then writes.  The model writes the page now and ends
-			 * the pass after this batch, and the reclaimer then waits for a free
-			 * slot, so the queue overshoots by at most one batch per reclaimer. */
+			 * submit_bio and then writes.  The model writes the page now and the
+			 * reclaimer waits for a free slot after this batch, so the queue
+			 * overshoots by at most one batch per reclaimer: direct reclaim ends
+			 * its pass and scans the priority again, kswapd goes on with its round
+			 * (lruvec_done). */
 			if (writeback_queue_full(&rs->swap))
 				sc->write_blocked = &rs->swap;
 			if (!swap_writeout(mm, pfn, id, e))
@@ -832,14 +834,17 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v
 	shrink_inactive_list(mm, sc, v, lru, nr);
 }
 
-/* Is the scan of the current lruvec over?  Its targets are used up, a write found its
- * device's queue full (the pass ends), or it reclaimed nr_to_reclaim: kswapd counts what
- * this lruvec gave (shrink_lruvec's own nr_reclaimed), direct reclaim the whole pass.
+/* Is the scan of the current lruvec over?  Its targets are used up, a direct reclaimer's
+ * write found its device's queue full (the pass ends), or it reclaimed nr_to_reclaim:
+ * kswapd counts what this lruvec gave (shrink_lruvec's own nr_reclaimed), direct reclaim
+ * the whole pass.  kswapd's full queue does not end its round: in 6.18 it sleeps in
+ * submit_bio for a request tag and then goes on with the same shrink_folio_list, so the
+ * round keeps its targets and its priority (kswapd.c waits for the slot between batches).
  * shrink_lruvec's proportional adjustment once the goal is met is not modelled: the scan
  * of the lruvec stops there. */
 static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan *plan)
 {
-	if (sc->write_blocked)
+	if (sc->write_blocked && !sc->is_kswapd)
 		return true;
 	uint64_t reclaimed = sc->is_kswapd ? sc->nr_reclaimed - plan->lruvec_reclaimed0 : sc->nr_reclaimed;
 	if (reclaimed >= sc->nr_to_reclaim)
@@ -853,7 +858,7 @@ static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan 
  * a partial walk ends once the pass has reclaimed nr_to_reclaim. */
 static bool next_memcg(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
 {
-	if (sc->write_blocked || plan->memcg + 1 >= mm->nr_memcgs)
+	if ((sc->write_blocked && !sc->is_kswapd) || plan->memcg + 1 >= mm->nr_memcgs)
 		return false;
 	if (!sc->is_kswapd && sc->nr_reclaimed >= sc->nr_to_reclaim)
 		return false;
