@@ -165,6 +165,45 @@ static void test_reclaim_active_lowers_high(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The THP order's refill (nr_pcp_alloc, 6.18): an empty list of pageblock order 9 takes
+ * max(batch >> 9, 2) = max(8 >> 9, 2) = 2 blocks, and raises high by a batch (32 -> 40):
+ * the first THP leaves the second block on the list (count 512) and the buddy lists two
+ * blocks fewer; the second THP comes off the list (count 0) and the buddy lists are not
+ * touched.  Held fixed (the prefill) the refill takes one block: count 0 after each. */
+static void thp_refill(bool fixed, uint64_t want_count, uint64_t want_high)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 65536, 4096);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	cfg.machine.thp = true;
+	cfg.machine.pcp_autotune = true;
+	CHECK(mmtest_mm_init(&mm, &cfg, &err) == 0);
+	CHECK_EQ(mm.pageblock_order, 9);
+	struct per_cpu_pages *p = pcp0();
+	const struct zone *z = &mm.zones[ZONE_NORMAL];
+	p->batch = 8;
+	p->high_min = 32;
+	p->high_max = 1024;
+	p->high = 32;
+	pcp_set_fixed(&mm, fixed);
+	uint64_t free0 = z->nr_free_pages;
+	CHECK(mm_alloc(&mm, 1, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK_EQ(p->count, want_count);
+	CHECK_EQ(p->high, want_high);
+	CHECK_EQ(z->nr_free_pages, free0 - 512 - want_count);
+	CHECK(mm_alloc(&mm, 2, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(z->nr_free_pages, free0 - 1024);
+	mmtest_mm_destroy(&mm);
+}
+
+static void test_thp_refill_two_blocks(void)
+{
+	thp_refill(false, 512, 40);
+	thp_refill(true, 0, 32);
+}
+
 /* A list started as captured (machine.pcp_start) when the prefill ends (the first
  * pcp_set_fixed(false)).  16 pages in use with the lists fixed (two refills of 8: pfns
  * z+0..z+15 from the zone's first block, the list left empty), then the even ids freed:
@@ -207,5 +246,6 @@ int main(void)
 	RUN(test_free_high_order_run);
 	RUN(test_reclaim_active_lowers_high);
 	RUN(test_list_started_as_captured);
+	RUN(test_thp_refill_two_blocks);
 	return TEST_END();
 }

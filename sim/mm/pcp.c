@@ -169,9 +169,12 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	if (!mm->pcp_fixed)
 		pcp->free_count >>= 1; /* rmqueue_pcplist: an allocation breaks a run of frees */
 	if (!pcp->lists[idx].n) {
-		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
+		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders.
+		 * The THP order takes max(batch >> order, 2) = 2 blocks in 6.18 (__rmqueue_pcplist,
+		 * nr_pcp_alloc) while the lists are tuned; held fixed (the import's prefill, whose
+		 * layout counts on it, and machine.pcp_autotune off) one block. */
 		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
-		if (order > PAGE_ALLOC_COSTLY_ORDER)
+		if (order > PAGE_ALLOC_COSTLY_ORDER && mm->pcp_fixed)
 			nr = 1;
 		buddy_rmqueue_bulk(mm, z, order, mt, alloc_flags, nr, pcp, idx);
 		if (!pcp->lists[idx].n)
