@@ -142,6 +142,57 @@ static void test_free_high_order_run(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* PCPF_FREE_HIGH_BATCH (6.8+, zone_pcp_update_cacheinfo): set when the CPU's cache share
+ * in pages is more than 3 batches.  The 65536-page zone's batch (zone_batchsize):
+ * min(65536 >> 10, 256) / 4 = 16, rounddown_pow_of_two(16 + 8) - 1 = 15, so more than 45
+ * pages: 180 KiB = 45 pages leaves it clear, 184 KiB = 46 pages sets it.
+ * Then the run of test_free_high_order_run with the flag: free 13 drains all (count 26 >=
+ * batch 8), high 32.  Each later order-1 free still has free_count >= 24, but with count 2,
+ * 4, 6 < batch it is no free_high (count < high 32: kept); free 17 (count 8) drains all.
+ * Without the flag each of frees 14..17 drains its own block: count 0. */
+static unsigned slice_flag(unsigned kb)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 65536, 4096);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	cfg.machine.pcp_autotune = true;
+	cfg.machine.cpu_data_slice_kb = kb;
+	CHECK(mmtest_mm_init(&mm, &cfg, &err) == 0);
+	pcp_setup_zone(&mm, &mm.zones[ZONE_NORMAL]);
+	CHECK_EQ(pcp0()->batch, 15);
+	unsigned f = pcp0()->flags & PCPF_FREE_HIGH_BATCH;
+	mmtest_mm_destroy(&mm);
+	return f;
+}
+
+static void free_high_batch_run(bool flag, const uint64_t want_count[4])
+{
+	start(40, 1, 200);
+	struct per_cpu_pages *p = pcp0();
+	if (flag)
+		p->flags |= PCPF_FREE_HIGH_BATCH;
+	for (uint64_t id = 1; id <= 13; id++)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(p->high, 32);
+	for (uint64_t id = 14; id <= 17; id++) {
+		CHECK(mm_free(&mm, id));
+		CHECK_EQ(p->count, want_count[id - 14]);
+	}
+	mmtest_mm_destroy(&mm);
+}
+
+static void test_free_high_batch(void)
+{
+	CHECK_EQ(slice_flag(0), 0);
+	CHECK_EQ(slice_flag(180), 0);
+	CHECK_EQ(slice_flag(184), PCPF_FREE_HIGH_BATCH);
+	cfg.machine.cpu_data_slice_kb = 0;
+	free_high_batch_run(true, (const uint64_t[]){ 2, 4, 6, 0 });
+	free_high_batch_run(false, (const uint64_t[]){ 0, 0, 0, 0 });
+}
+
 /* ZONE_RECLAIM_ACTIVE (kswapd balancing the zone): each free lowers high by
  * max(free_count, batch) and holds the list to min(4 * batch, high) = 32.  40 pages in
  * use, high 200: frees 1-8 take 8 each -> 136; 9..16 take 9+10+...+16 = 100 -> 36; free 17
@@ -163,6 +214,45 @@ static void test_reclaim_active_lowers_high(void)
 	CHECK_EQ(p->count, 17);
 	mm.zones[ZONE_NORMAL].reclaim_active = false;
 	mmtest_mm_destroy(&mm);
+}
+
+/* The THP order's refill (nr_pcp_alloc, 6.18): an empty list of pageblock order 9 takes
+ * max(batch >> 9, 2) = max(8 >> 9, 2) = 2 blocks, and raises high by a batch (32 -> 40):
+ * the first THP leaves the second block on the list (count 512) and the buddy lists two
+ * blocks fewer; the second THP comes off the list (count 0) and the buddy lists are not
+ * touched.  Held fixed (the prefill) the refill takes one block: count 0 after each. */
+static void thp_refill(bool fixed, uint64_t want_count, uint64_t want_high)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 65536, 4096);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	cfg.machine.thp = true;
+	cfg.machine.pcp_autotune = true;
+	CHECK(mmtest_mm_init(&mm, &cfg, &err) == 0);
+	CHECK_EQ(mm.pageblock_order, 9);
+	struct per_cpu_pages *p = pcp0();
+	const struct zone *z = &mm.zones[ZONE_NORMAL];
+	p->batch = 8;
+	p->high_min = 32;
+	p->high_max = 1024;
+	p->high = 32;
+	pcp_set_fixed(&mm, fixed);
+	uint64_t free0 = z->nr_free_pages;
+	CHECK(mm_alloc(&mm, 1, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK_EQ(p->count, want_count);
+	CHECK_EQ(p->high, want_high);
+	CHECK_EQ(z->nr_free_pages, free0 - 512 - want_count);
+	CHECK(mm_alloc(&mm, 2, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(z->nr_free_pages, free0 - 1024);
+	mmtest_mm_destroy(&mm);
+}
+
+static void test_thp_refill_two_blocks(void)
+{
+	thp_refill(false, 512, 40);
+	thp_refill(true, 0, 32);
 }
 
 /* A list started as captured (machine.pcp_start) when the prefill ends (the first
@@ -205,7 +295,9 @@ int main(void)
 	RUN(test_refill_alloc_factor);
 	RUN(test_free_run_raises_high_and_decay);
 	RUN(test_free_high_order_run);
+	RUN(test_free_high_batch);
 	RUN(test_reclaim_active_lowers_high);
 	RUN(test_list_started_as_captured);
+	RUN(test_thp_refill_two_blocks);
 	return TEST_END();
 }

@@ -175,6 +175,11 @@ static const struct config_key keys[] = {
 	       "6.7+ kernels: true. Each per-cpu list's high moves between high_min and high_max as pages are freed and "
 	       "allocated, and decays once a second (decay_pcp_high); false: high stays at high_min and "
 	       "refills and drains take `batch` pages, as before 6.7 (model.md §2.8)"),
+	K_UINT("machine.cpu_data_slice_kb", machine.cpu_data_slice_kb, 0, 1u << 30, "0", "KiB",
+	       "cacheinfo per_cpu_data_slice_size",
+	       "each CPU's share of its last-level cache (LLC size / CPUs sharing it; 0: unknown, as the kernel without "
+	       "cacheinfo). With machine.pcp_autotune, a list whose share exceeds 3 batches (PCPF_FREE_HIGH_BATCH) "
+	       "drains a run of order 1..3 frees at once only while it holds a batch (model.md §2.8)"),
 	{ .path = "machine.pcp_start[].zone", .type = CFG_ENUM, P_AT(zone, sizeof(PFIELD(zone)) == sizeof(int)),
 	  .names = zone_keys, .nr_names = ZONE_MOVABLE + 1, .def = "normal", .unit = "",
 	  .knob = "/proc/zoneinfo pagesets", .doc = "the zone of a per-cpu list the replay starts as captured (written by mmsim import)" },

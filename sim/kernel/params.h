@@ -82,6 +82,7 @@ struct machine_config {
 	unsigned lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256, 256, 32, 0, 0 */
 	bool pcp;                          /* model per-cpu page lists */
 	bool pcp_autotune;                 /* 6.7+: each list's high moves between high_min and high_max */
+	unsigned cpu_data_slice_kb;        /* a CPU's share of its last-level cache (0: unknown) */
 	unsigned nr_pcp_start;
 	struct pcp_start_config pcp_start[CONFIG_MAX_PCP_START];
 	unsigned nr_compaction_defer;

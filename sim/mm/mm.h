@@ -153,6 +153,8 @@ struct per_cpu_pages {
 	uint8_t flags; /* PCPF_* (pcp.c) */
 	struct pcp_list lists[NR_PCP_LISTS];
 };
+#define PCPF_PREV_FREE_HIGH_ORDER (1u << 0) /* the last free was of order 1..3 */
+#define PCPF_FREE_HIGH_BATCH (1u << 1)      /* the CPU's cache share exceeds 3 batches */
 _Static_assert(NR_PCP_LISTS <= 32, "per_cpu_pages.nonempty has a bit per list");
 
 /* nr_free_pages + nr_free_isolated == Σ_order free_area[order].nr_free << order

@@ -10,8 +10,9 @@
  * kswapd is balancing it (ZONE_RECLAIM_ACTIVE), and loses an eighth a second
  * (decay_pcp_high); a drain frees as many pages as were freed in a row (nr_pcp_free), and
  * order-0 refills double while allocations come without frees (alloc_factor).
- * Simplified: PCPF_FREE_HIGH_BATCH is not kept (a run of order 1..3 frees drains at once),
- * and the decay runs on the engine's simulated seconds.  While mm->pcp_fixed (an imported
+ * A list of a CPU whose cache share exceeds 3 batches (PCPF_FREE_HIGH_BATCH,
+ * machine.cpu_data_slice_kb) drains such a run only while it holds a batch.
+ * Simplified: the decay runs on the engine's simulated seconds.  While mm->pcp_fixed (an imported
  * trace's prefill, which lays out the capture's free memory in refills of one batch, or
  * machine.pcp_autotune off), high stays where it is and refills and drains take one batch,
  * as before 6.7. */
@@ -22,7 +23,6 @@
 #include "../engine/engine.h"
 
 #define PCP_BATCH_SCALE_MAX 5u              /* CONFIG_PCP_BATCH_SCALE_MAX (default) */
-#define PCPF_PREV_FREE_HIGH_ORDER (1u << 0) /* the last free was of order 1..3 */
 #define PCP_DECAY_NS NSEC_PER_SEC           /* vmstat_update: sysctl_stat_interval, HZ */
 
 /* pcp_allowed_order() in 6.12: orders up to PAGE_ALLOC_COSTLY_ORDER, and the pageblock
@@ -77,8 +77,15 @@ void pcp_setup_zone(struct mm *mm, struct zone *z)
 	 * least 4 * batch. */
 	uint64_t high_min = MAX(z->watermark[WMARK_LOW] / nr_cpus, 4ull * batch);
 	uint64_t high_max = MAX(z->managed / 8 / nr_cpus, 4ull * batch);
+	/* zone_pcp_update_cacheinfo (6.18): PCPF_FREE_HIGH_BATCH when the CPU's share of its
+	 * last-level cache (per_cpu_data_slice_size) is more than 3 batches of pages */
+	bool free_high_batch = (uint64_t)mm->cfg->machine.cpu_data_slice_kb * 1024 / PAGE_SIZE > 3ull * batch;
 	for (unsigned c = 0; c < nr_cpus; c++) {
 		z->pcp[c].batch = batch;
+		if (free_high_batch)
+			z->pcp[c].flags |= PCPF_FREE_HIGH_BATCH;
+		else
+			z->pcp[c].flags &= (uint8_t)~PCPF_FREE_HIGH_BATCH;
 		z->pcp[c].high_min = (uint32_t)high_min;
 		z->pcp[c].high_max = (uint32_t)high_max;
 		/* pageset_update leaves high alone: it is clamped to the new bounds */
@@ -169,9 +176,12 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 	if (!mm->pcp_fixed)
 		pcp->free_count >>= 1; /* rmqueue_pcplist: an allocation breaks a run of frees */
 	if (!pcp->lists[idx].n) {
-		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders. */
+		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders.
+		 * The THP order takes max(batch >> order, 2) = 2 blocks in 6.18 (__rmqueue_pcplist,
+		 * nr_pcp_alloc) while the lists are tuned; held fixed (the import's prefill, whose
+		 * layout counts on it, and machine.pcp_autotune off) one block. */
 		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
-		if (order > PAGE_ALLOC_COSTLY_ORDER)
+		if (order > PAGE_ALLOC_COSTLY_ORDER && mm->pcp_fixed)
 			nr = 1;
 		buddy_rmqueue_bulk(mm, z, order, mt, alloc_flags, nr, pcp, idx);
 		if (!pcp->lists[idx].n)
@@ -298,9 +308,11 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 	bool free_high = false;
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		/* 6.15+ (free_frozen_page_commit in 6.18): the run must reach batch + high_min / 2
-		 * (6.7..6.14: batch), so high-order pages stay on the list longer */
+		 * (6.7..6.14: batch), so high-order pages stay on the list longer; with
+		 * PCPF_FREE_HIGH_BATCH only once the list holds a batch (6.8+) */
 		free_high = pcp->free_count >= pcp->batch + pcp->high_min / 2 &&
-			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER);
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= pcp->batch);
 		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
 	} else {
 		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
@@ -413,7 +425,7 @@ void pcp_set_fixed(struct mm *mm, bool fixed)
 		for (unsigned c = 0; z->pcp && c < mm->nr_cpus; c++) {
 			z->pcp[c].free_count = 0;
 			z->pcp[c].alloc_factor = 0;
-			z->pcp[c].flags = 0;
+			z->pcp[c].flags &= PCPF_FREE_HIGH_BATCH; /* the CPU's, not the run's */
 			if (z->pcp[c].high > z->pcp[c].high_min)
 				arm_decay(mm);
 		}
