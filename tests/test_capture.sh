@@ -96,17 +96,27 @@ json.dump(j, open(sys.argv[1], "w"))
 PY
 "$mmsim" import cap -o imp/s.mmt.gz > out_s.txt 2> err_s.txt || fail "import DIR (memcg swappiness): $(cat err_s.txt)"
 grep -q "swappiness: 37  # the command's memcg memory.swappiness" imp/s.yaml || fail "memcg swappiness: $(cat imp/s.yaml)"
+# cgroup v1 records the command's memcg's only: the rest of the machine's stays unknown
+grep -q "rest_swappiness" imp/s.yaml && fail "v1 rest of the machine's swappiness guessed: $(cat imp/s.yaml)"
 python3 - cap/capture.json <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 del j["machine"]["memcg_swappiness"]
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import cap -o imp/v.mmt.gz > /dev/null 2> err.txt || fail "import DIR (cgroup v2 split): $(cat err.txt)"
+grep -q "machine.memcg.rest_swappiness: 200  # vm.swappiness" imp/v.yaml ||
+	fail "v2: every memcg at vm.swappiness: $(cat imp/v.yaml)"
+python3 - cap/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
 del j["command_pid"]
 del j["command_memcg"]
 json.dump(j, open(sys.argv[1], "w"))
 PY
 "$mmsim" import cap -o imp/g.mmt.gz 2> err.txt || fail "import DIR (vm.swappiness): $(cat err.txt)"
 grep -q "swappiness: 200  # vm.swappiness" imp/g.yaml || fail "vm.swappiness: $(cat imp/g.yaml)"
-pass "import DIR: the replay's swappiness is the command's memcg's when capture.json has it, else vm.swappiness"
+pass "import DIR: the replay's swappiness is the command's memcg's when capture.json has it, else vm.swappiness (split under v2: the rest of the machine's too)"
 
 # -- the command's memcg: split from the rest of the machine only when it had its own
 # (imp/s: capture.json named its memcg and pid; imp/g: it did not)

@@ -67,6 +67,8 @@ static const struct key_change changes[] = {
 	{ "machine.age.pagecache_pct", "machine.age.pagecache_pct=40", AGE_ENV },
 	{ "machine.age.anon_pct", "machine.age.anon_pct=0", AGE_ENV },
 	{ "machine.memcg.split_prefill", "machine.memcg.split_prefill=true", NULL },
+	{ "machine.memcg.rest_swappiness", "machine.memcg.rest_swappiness=0",
+	  "--set machine.memcg.split_prefill=true " SWAP_ENV },
 	{ "policy.cma.mode", "policy.cma.mode=migrate_cma", "--set policy.cma.regions.0.size=2048" },
 	{ "policy.cma.balance_half_free", "policy.cma.balance_half_free=false", CMA_ENV },
 	{ "policy.cma.sticky", "policy.cma.sticky=literal",

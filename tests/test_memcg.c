@@ -357,6 +357,96 @@ static void test_swapin_keeps_owner(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* Each memcg reclaims with its own swappiness (mem_cgroup_swappiness, cgroup v1;
+ * get_scan_count 6.18): memcg 0 (the rest of the machine) at machine.memcg.rest_swappiness,
+ * memcg 1 at policy.swappiness.  Each holds 400 inactive anon and 800 inactive file pages;
+ * swap on; one file refault activation since the last reclaim (DEACTIVATE_FILE: no cache
+ * trim).  No lru cost yet: T = anon' = file' = 0, so ap = swappiness, fp = 200 - swappiness.
+ *   priority 2, rest 0, policy 200: memcg 0 anon 100 x 0/200 = 0, file 200 x 200/200 = 200;
+ *                                   memcg 1 anon 100 x 200/200 = 100, file 200 x 0/200 = 0
+ *   priority 2, rest 60:            memcg 0 anon 100 x 60/200 = 30, file 200 x 140/200 = 140
+ *   priority 0, rest 0: memcg 0 does not swap, so no SCAN_EQUAL: SCAN_FRACT, anon 0, file
+ *                       800; memcg 1 SCAN_EQUAL: anon 400, file 800
+ * With one memcg the key is not read: one list of 800 anon pages at policy.swappiness 200
+ * gives anon 800 >> 2 = 200, file 0. */
+static void plan_memcg(unsigned m, int priority, struct shrink_plan *plan)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = 32,
+		.reclaim_idx = ZONE_NORMAL,
+		.priority = priority,
+		.is_kswapd = m == 0, /* kswapd's walk starts at memcg 0, direct reclaim's at the cursor */
+		.may_writepage = true,
+		.may_swap = true,
+	};
+	mm.reclaim->memcg_cursor = m;
+	vmscan_plan(&mm, &sc, plan);
+	CHECK_EQ(plan->memcg, m);
+}
+
+static void start_swappiness(bool split, unsigned rest)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, NORMAL_PAGES, 1024);
+	cfg.machine.memcg.split_prefill = split;
+	cfg.machine.memcg.rest_swappiness = rest;
+	cfg.policy.swappiness = 200;
+	cfg.devices.swap_pages = 1024;
+	if (mmtest_mm_init(&mm, &cfg, &err)) {
+		fprintf(stderr, "mm_init: %s\n", err.msg);
+		exit(1);
+	}
+	struct mm_request r1 = { .task = 1, .mode = REQ_SYNC, .alloc_class = -1 };
+	for (uint64_t id = 1; id <= 400; id++)
+		CHECK(mm_alloc_req(&mm, NULL, id, ANON_GFP, 0) != PFN_NONE);
+	alloc_file(0, 401, 1200);
+	for (uint64_t id = 1201; id <= 1600; id++)
+		CHECK(mm_alloc_req(&mm, &r1, id, ANON_GFP, 0) != PFN_NONE);
+	alloc_file(1, 1601, 2400);
+	mm.vm_events[VM_WORKINGSET_ACTIVATE_FILE]++;
+}
+
+static void test_memcg_swappiness(void)
+{
+	struct shrink_plan plan;
+	start_swappiness(true, 0);
+	CHECK_EQ(mm.lruvecs[0]->nr_pages[LRU_INACTIVE_ANON], 400);
+	CHECK_EQ(mm.lruvecs[1]->nr_pages[LRU_INACTIVE_FILE], 800);
+	CHECK_EQ(vmscan_memcg_swappiness(&mm, 0), 0);
+	CHECK_EQ(vmscan_memcg_swappiness(&mm, 1), 200);
+	plan_memcg(0, 2, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 200);
+	plan_memcg(1, 2, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 100);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 0);
+	plan_memcg(0, 0, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 0);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 800);
+	plan_memcg(1, 0, &plan);
+	CHECK_EQ(plan.balance, SCAN_EQUAL);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 400);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 800);
+	CHECK(check_ok());
+	mmtest_mm_destroy(&mm);
+
+	start_swappiness(true, 60);
+	plan_memcg(0, 2, &plan);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 30);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 140);
+	mmtest_mm_destroy(&mm);
+
+	start_swappiness(false, 0);
+	CHECK_EQ(vmscan_memcg_swappiness(&mm, 0), 200);
+	plan_memcg(0, 2, &plan);
+	CHECK_EQ(plan.nr[LRU_INACTIVE_ANON], 200); /* one list of 800 anon: 800 >> 2 */
+	CHECK_EQ(plan.nr[LRU_INACTIVE_FILE], 0);
+	mmtest_mm_destroy(&mm);
+}
+
 /* Randomized: tasks 0..3 allocate file and anon pages (some order 1), free, access and
  * dirty them on a machine with swap, under pressure, as engine actors, so kswapd, direct
  * reclaim, writeback, swap and compaction all run; every invariant holds throughout. */
@@ -417,6 +507,7 @@ int main(int argc, char **argv)
 	RUN(test_check_catches);
 	RUN(test_refault_memcg);
 	RUN(test_swapin_keeps_owner);
+	RUN(test_memcg_swappiness);
 	RUN(test_random_pressure);
 	return TEST_END();
 }

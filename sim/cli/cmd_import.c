@@ -238,6 +238,12 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    write_scan_yaml(s, &zi, fp) ||
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
+	    /* The rest of the machine's memcgs: under cgroup v2 (no memcg_swappiness) every
+	     * memcg reclaims with vm.swappiness; a v1 capture does not record the others'
+	     * memory.swappiness, so the key keeps its default (docs/import.md). */
+	    (s->command_pid && !memcg_swappiness && swappiness >= 0 &&
+	     fprintf(fp, "machine.memcg.rest_swappiness: %d  # vm.swappiness of capture.json: every memcg's under cgroup v2\n",
+		     swappiness) < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;
 		atomic_abort(&af);

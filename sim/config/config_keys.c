@@ -253,6 +253,11 @@ static const struct config_key keys[] = {
 	       "task 0 (an imported trace's prefill: the rest of the machine) and tasks with bit 31 set (outside "
 	       "the captured command) are charged to one memcg and every other task to a second, each with its own "
 	       "LRU lists; reclaim scans each memcg in proportion to its size (model.md §4.3); mmsim import sets it"),
+	K_UINT("machine.memcg.rest_swappiness", machine.memcg.rest_swappiness, 0, 200, "60", "", "memory.swappiness",
+	       "with machine.memcg.split_prefill: the swappiness memcg 0 (the rest of the machine) reclaims with, as a "
+	       "cgroup v1 memcg reclaims with its own memory.swappiness (mem_cgroup_swappiness); the command's memcg "
+	       "uses policy.swappiness; 60 is the kernel's default; mmsim import sets it from a cgroup v2 capture's "
+	       "vm.swappiness"),
 	K_ENUM("policy.cma.mode", policy.cma.mode, cma_mode_names, NR_CMA_MODES, "none", "CONFIG_CMA / ZONE_CMA / sticky",
 	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),
 	K_BOOL("policy.cma.balance_half_free", policy.cma.balance_half_free, "true", "5.7+ __rmqueue",

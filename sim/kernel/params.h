@@ -98,6 +98,9 @@ struct machine_config {
 	 * the machine) charged to one memcg, every other task to a second; false: one. */
 	struct {
 		bool split_prefill;
+		/* memcg 0's swappiness when split (the rest of the machine); memcg 1 and a
+		 * single memcg reclaim with policy.swappiness. */
+		unsigned rest_swappiness;
 	} memcg;
 };
 

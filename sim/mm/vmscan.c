@@ -44,9 +44,9 @@
  * Memory cgroups.  A page is charged to its task's memcg (vmscan_task_memcg; a refault to
  * the faulting task's, as mem_cgroup_charge does; migration keeps it) and sits on that
  * memcg's lruvec; the node lruvec holds the totals.  shrink_node is shrink_node_memcgs
- * (6.12): prepare_scan_control's decisions (cache trim, anon/file weights) are made once
- * from the node totals, then each memcg's lruvec is planned from its own list sizes
- * (lruvec_lru_size >> priority).  kswapd visits every memcg; direct reclaim starts at the
+ * (6.12): prepare_scan_control's decisions (cache trim, file_is_tiny, lru costs) are made
+ * once from the node totals, then each memcg's lruvec is planned from its own list sizes
+ * (lruvec_lru_size >> priority) and its own swappiness (vmscan_memcg_swappiness).  kswapd visits every memcg; direct reclaim starts at the
  * shared cursor and ends after a memcg once the pass reclaimed nr_to_reclaim, or after the
  * last memcg.  Deactivation (may_deactivate) and the workingset are judged node-wide.
  *
@@ -698,6 +698,15 @@ void vmscan_set_eligible(const struct mm *mm, struct scan_control *sc)
 	}
 }
 
+/* mem_cgroup_swappiness (6.18) under cgroup v1: a memcg reclaims with its own
+ * memory.swappiness.  Split (machine.memcg.split_prefill), memcg 0 is the rest of the
+ * machine (machine.memcg.rest_swappiness) and memcg 1 the command's; a single memcg is the
+ * whole machine at policy.swappiness. */
+unsigned vmscan_memcg_swappiness(const struct mm *mm, unsigned m)
+{
+	return mm->nr_memcgs > 1 && m == 0 ? mm->cfg->machine.memcg.rest_swappiness : mm->cfg->policy.swappiness;
+}
+
 /* get_scan_count (6.12) for memcg m's lruvec, with the node-wide choice made by
  * vmscan_plan: each list is scanned lruvec_lru_size(lruvec, lru, reclaim_idx) >> priority
  * (then the anon/file fraction), so every memcg is scanned in proportion to its size and a
@@ -707,6 +716,24 @@ static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_pl
 {
 	const struct lruvec *v = mm->lruvecs[m];
 	plan->memcg = m;
+	/* get_scan_count (6.18) with the memcg's own swappiness (sc_swappiness ->
+	 * mem_cgroup_swappiness): SCAN_EQUAL at priority 0 only for a memcg that swaps at
+	 * all, and the SCAN_FRACT weights ap = swappiness × (T+1)/(anon'+1),
+	 * fp = (200 − swappiness) × (T+1)/(file'+1) over T = anon' + file'. */
+	unsigned swappiness = vmscan_memcg_swappiness(mm, m);
+	if (plan->no_swap)
+		plan->balance = SCAN_FILE;
+	else if (!sc->priority && swappiness)
+		plan->balance = SCAN_EQUAL;
+	else if (plan->file_tiny)
+		plan->balance = SCAN_ANON;
+	else if (sc->cache_trim_mode)
+		plan->balance = SCAN_FILE;
+	else
+		plan->balance = SCAN_FRACT;
+	uint64_t total_cost = plan->anon_cost + plan->file_cost;
+	plan->ap = (uint64_t)swappiness * (total_cost + 1) / (plan->anon_cost + 1);
+	plan->fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (plan->file_cost + 1);
 	plan->lruvec_reclaimed0 = sc->nr_reclaimed;
 	if (!sc->is_kswapd)
 		mm->reclaim->memcg_cursor = (m + 1) % mm->nr_memcgs;
@@ -774,7 +801,6 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 	plan->active = true;
 	vmscan_set_eligible(mm, sc);
 
-	unsigned swappiness = mm->cfg->policy.swappiness;
 	uint64_t file_inactive = v->nr_pages[LRU_INACTIVE_FILE];
 	/* prepare_scan_control (6.12): deactivate a type's active list when refaults of that
 	 * type were activated since the last reclaim ended, or its inactive list is low; and
@@ -787,26 +813,16 @@ void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *pla
 		sc->may_deactivate |= DEACTIVATE_FILE;
 	sc->cache_trim_mode = (file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE) &&
 			      !sc->no_cache_trim_mode;
-	if (!sc->may_swap || !vmscan_can_swap(mm))
-		plan->balance = SCAN_FILE;
-	else if (!sc->priority && swappiness)
-		plan->balance = SCAN_EQUAL;
-	else if (file_is_tiny(mm, sc))
-		plan->balance = SCAN_ANON;
-	else if (sc->cache_trim_mode)
-		plan->balance = SCAN_FILE;
-	else
-		plan->balance = SCAN_FRACT;
+	plan->no_swap = !sc->may_swap || !vmscan_can_swap(mm);
+	plan->file_tiny = file_is_tiny(mm, sc);
 
-	/* SCAN_FRACT weights (get_scan_count, 5.9+): with total = anon_cost + file_cost, each
-	 * list's cost is total plus its own (so neither list gets less than a third of the
-	 * pressure before swappiness), and ap = swappiness × (T+1)/(anon'+1),
-	 * fp = (200 − swappiness) × (T+1)/(file'+1) over T = anon' + file' (costs: lru_note_cost). */
+	/* The costs get_scan_count weighs (5.9+): with total = anon_cost + file_cost, each
+	 * list's cost is total plus its own, so neither list gets less than a third of the
+	 * pressure before swappiness (costs: lru_note_cost).  The weights are each memcg's:
+	 * plan_lruvec. */
 	uint64_t both = rs->anon_cost + rs->file_cost;
-	uint64_t anon_cost = both + rs->anon_cost, file_cost = both + rs->file_cost;
-	uint64_t total_cost = anon_cost + file_cost;
-	plan->ap = (uint64_t)swappiness * (total_cost + 1) / (anon_cost + 1);
-	plan->fp = (uint64_t)(200 - swappiness) * (total_cost + 1) / (file_cost + 1);
+	plan->anon_cost = both + rs->anon_cost;
+	plan->file_cost = both + rs->file_cost;
 
 	plan->first_memcg = sc->is_kswapd ? 0 : rs->memcg_cursor;
 	plan_lruvec(mm, sc, plan, plan->first_memcg);

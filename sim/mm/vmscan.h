@@ -75,8 +75,12 @@ struct shrink_plan {
 	bool active;
 	unsigned first_memcg, memcg;
 	uint64_t lruvec_reclaimed0; /* sc->nr_reclaimed when memcg's lruvec was started */
-	/* prepare_scan_control / get_scan_count, node-wide: the lists to scan and the
-	 * SCAN_FRACT weights of anon and file. */
+	/* prepare_scan_control, node-wide: no swap (or may_swap off), file_is_tiny, and the
+	 * lru costs as get_scan_count weighs them (total plus each list's own); get_scan_count
+	 * for the current memcg, with its swappiness: the lists to scan and the SCAN_FRACT
+	 * weights of anon and file. */
+	bool no_swap, file_tiny;
+	uint64_t anon_cost, file_cost;
 	enum scan_balance balance;
 	uint64_t ap, fp;
 };
@@ -310,6 +314,7 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec 
 unsigned vmscan_task_memcg(const struct mm *mm, uint32_t task);
 bool vmscan_inactive_is_low(const struct mm *mm, bool file);
 void vmscan_snapshot_refaults(struct mm *mm);
+unsigned vmscan_memcg_swappiness(const struct mm *mm, unsigned m);
 bool vmscan_can_swap(const struct mm *mm);
 sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed);
 void vmscan_sample_lowmem(struct mm *mm);
