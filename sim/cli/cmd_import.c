@@ -239,11 +239,16 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    /* The rest of the machine's memcgs: under cgroup v2 (no memcg_swappiness) every
-	     * memcg reclaims with vm.swappiness; a v1 capture does not record the others'
-	     * memory.swappiness, so the key keeps its default (docs/import.md). */
-	    (s->command_pid && !memcg_swappiness && swappiness >= 0 &&
-	     fprintf(fp, "machine.memcg.rest_swappiness: %d  # vm.swappiness of capture.json: every memcg's under cgroup v2\n",
-		     swappiness) < 0) ||
+	     * memcg reclaims with vm.swappiness; under v1 the recorded value is the
+	     * memory.swappiness of the memcg mmsim capture ran in, the command memcg's parent,
+	     * which holds what was started beside the capture (tools/capture-corpus.sh: the
+	     * page cache ballast and the pinning helper); the machine's other memcgs are not
+	     * recorded (docs/import.md). */
+	    (s->command_pid && swappiness >= 0 &&
+	     fprintf(fp, "machine.memcg.rest_swappiness: %d  # %s\n", swappiness,
+		     memcg_swappiness ? "memory.swappiness of the memcg mmsim capture ran in (cgroup v1; the "
+					"command's memcg's parent): its other memcgs are not recorded"
+				      : "vm.swappiness of capture.json: every memcg's under cgroup v2") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;
 		atomic_abort(&af);
