@@ -38,22 +38,24 @@ struct mm_request;
 
 /* ---- page frames ---------------------------------------------------------------- */
 
+/* The four flags that choose a head's LRU list (lru_list_inline) are one nibble, bits 4-7,
+ * so the list is a table look-up of (flags >> 4) & 15. */
 enum page_flags {
 	PF_BUDDY = 1u << 0,      /* head of a free block on a free list; .order = its order */
 	PF_HEAD = 1u << 1,       /* head of an allocated block; .order = alloc order */
 	PF_RESERVED = 1u << 2,   /* hole or memmap: never free */
 	PF_LRU = 1u << 3,        /* on an LRU list (movable user / page-cache memory) */
-	PF_MOVABLE_OPS = 1u << 4,/* non-LRU movable (zsmalloc-like) */
-	PF_ACTIVE = 1u << 5,
-	PF_REFERENCED = 1u << 6,
-	PF_DIRTY = 1u << 7,
-	PF_WRITEBACK = 1u << 8,
-	PF_RECLAIM = 1u << 9,    /* PG_reclaim: reclaim as soon as writeback ends */
-	PF_SWAPBACKED = 1u << 10,/* anon */
-	PF_UNEVICTABLE = 1u << 11,
-	PF_PINNED = 1u << 12,    /* pinned (long-term GUP or short I/O): never migrates */
-	PF_ISOLATED = 1u << 13,  /* taken off the LRU by reclaim/compaction */
-	PF_EASY = 1u << 14,      /* on the easily-reclaimable list (ereclaimable policy) */
+	PF_ACTIVE = 1u << 4,
+	PF_SWAPBACKED = 1u << 5, /* anon */
+	PF_UNEVICTABLE = 1u << 6,
+	PF_EASY = 1u << 7,       /* on the easily-reclaimable list (ereclaimable policy) */
+	PF_MOVABLE_OPS = 1u << 8,/* non-LRU movable (zsmalloc-like) */
+	PF_REFERENCED = 1u << 9,
+	PF_DIRTY = 1u << 10,
+	PF_WRITEBACK = 1u << 11,
+	PF_RECLAIM = 1u << 12,   /* PG_reclaim: reclaim as soon as writeback ends */
+	PF_PINNED = 1u << 13,    /* pinned (long-term GUP or short I/O): never migrates */
+	PF_ISOLATED = 1u << 14,  /* taken off the LRU by reclaim/compaction */
 	PF_CMA_DEVICE = 1u << 15,/* part of a device (cma_alloc) allocation */
 };
 
@@ -690,21 +692,21 @@ static inline void mm_page_set_flags(struct mm *mm, pfn_t pfn, uint16_t flags)
  * which run them on every movable allocation and free; the other callers (reclaim's scans,
  * migration) call lru.c's copies.
  * lru_list_of as a table indexed by the four flags that choose the list (PF_ACTIVE,
- * PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY as bits 0-3): a few shifts and a load instead of
- * a chain of branches.  Unevictable wins over easy, easy over the anon/file and
- * active/inactive lists. */
+ * PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY: the flags' bits 4-7, the index's bits 0-3): a
+ * shift, a mask and a load instead of a chain of branches.  Unevictable wins over easy,
+ * easy over the anon/file and active/inactive lists. */
 static const uint8_t lru_list_by_bits[16] = {
 	LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, /* neither */
 	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* unevictable */
 	LRU_EASY,          LRU_EASY,        LRU_EASY,          LRU_EASY,        /* easy */
 	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* both */
 };
-_Static_assert(PF_ACTIVE == 1u << 5 && PF_SWAPBACKED == 1u << 10 && PF_UNEVICTABLE == 1u << 11 &&
-		       PF_EASY == 1u << 14,
-	       "lru_list_inline's shifts follow the flag bits");
+_Static_assert(PF_ACTIVE == 1u << 4 && PF_SWAPBACKED == 1u << 5 && PF_UNEVICTABLE == 1u << 6 &&
+		       PF_EASY == 1u << 7,
+	       "lru_list_inline's nibble follows the flag bits");
 static inline enum lru_list lru_list_inline(uint16_t flags)
 {
-	unsigned i = (flags >> 5 & 1u) | (flags >> 9 & 6u) | (flags >> 11 & 8u);
+	unsigned i = (unsigned)flags >> 4 & 15u;
 	return (enum lru_list)lru_list_by_bits[i];
 }
 /* PF_LRU of the head p at pfn in zone z set (on) or cleared, keeping its pageblock's
