@@ -998,9 +998,20 @@ struct oom_victim {
 	uint64_t records_skipped; /* its later trace records, not applied (oom_note_skipped) */
 };
 bool oom_kill(struct mm *mm, struct mm_request *req);
+/* oom_account's change of s's task's badness by n > 0 anon pages (oom.c). */
+void oom_charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n);
 /* Object s (anon pages of its task count as badness) comes (add) or goes (!add); called
- * by the allocator once the new object's pages are placed and before a free removes it. */
-void oom_account(struct mm *mm, const struct obj_slot *s, bool add);
+ * by the allocator once the new object's pages are placed and before a free removes it.
+ * Inline: which objects count is decided by the object and its head page, which every
+ * allocation and free has at hand; most of a replay's objects (page cache, kernel memory)
+ * do not, and pay the test alone, without a call. */
+static inline void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
+{
+	/* oom_badness counts the task's anon rss and swap entries (get_mm_rss + MM_SWAPENTS) */
+	bool anon = s->kind == OBJ_SWAPPED || (s->kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_SWAPBACKED));
+	if (anon && mm->oom && s->task != 0)
+		oom_charge(mm, s, add, 1ull << s->order);
+}
 /* A record of killed task `task` was skipped: counted on its victim entry. */
 void oom_note_skipped(struct mm *mm, uint32_t task);
 bool mm_task_killed(const struct mm *mm, uint32_t task);
