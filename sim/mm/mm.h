@@ -196,7 +196,7 @@ struct zone {
 	uint64_t nr_alloc_pages;         /* allocated pages (present - free - reserved) */
 	uint64_t nr_blocks_mt[NR_MIGRATETYPES]; /* pageblocks of each type (pagetypeinfo) */
 
-	struct pageblock *pageblocks; /* spanned >> pageblock_order entries */
+	struct pageblock *pageblocks; /* spanned >> pageblock_order entries: a slice of mm->pageblocks */
 
 	bool boosted_wakeup; /* ZONE_BOOSTED_WATERMARK: wake kswapd after this rmqueue */
 
@@ -437,6 +437,10 @@ struct mm {
 	 * back to back in whole pageblocks (zone i spans [start_i, start_i+1)), so this is
 	 * page_zonenum() without a flag in the 16-byte page frame: O(1), 1 byte per block. */
 	uint8_t *zone_of_block;
+	/* Every pageblock of the node, by pfn >> pageblock_order (the kernel keys a block's
+	 * bits by pfn, get_pfnblock_migratetype); zones start on MAX_PAGE_ORDER boundaries, so
+	 * zone z's blocks are the slice z->pageblocks == pageblocks + (z->start_pfn >> order). */
+	struct pageblock *pageblocks;
 	unsigned pageblock_order;
 	unsigned pageblock_nr_pages;
 
@@ -656,14 +660,18 @@ static inline struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
 {
 	return pfn < mm->nr_pages ? &mm->zones[mm->zone_of_block[pfn >> mm->pageblock_order]] : NULL;
 }
-/* The pageblock of pfn, inside zone z. */
+/* The pageblock of pfn, inside zone z (the node's array needs no zone: z is the caller's
+ * knowledge, checked at level 2). */
 static inline struct pageblock *mm_zone_pageblock(const struct mm *mm, const struct zone *z, pfn_t pfn)
 {
-	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+	sim_assert2(pfn >= z->start_pfn && pfn - z->start_pfn < z->spanned);
+	(void)z;
+	return &mm->pageblocks[pfn >> mm->pageblock_order];
 }
 static inline struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
 {
-	return mm_zone_pageblock(mm, mm_pfn_zone(mm, pfn), pfn);
+	sim_assert(pfn < mm->nr_pages);
+	return &mm->pageblocks[pfn >> mm->pageblock_order];
 }
 /* The pages a frame counts for in its pageblock's nr_movable: an allocated head on an LRU
  * or with movable_ops, "movable" for try_to_claim_block(). */
