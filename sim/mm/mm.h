@@ -38,22 +38,24 @@ struct mm_request;
 
 /* ---- page frames ---------------------------------------------------------------- */
 
+/* The four flags that choose a head's LRU list (lru_list_inline) are one nibble, bits 4-7,
+ * so the list is a table look-up of (flags >> 4) & 15. */
 enum page_flags {
 	PF_BUDDY = 1u << 0,      /* head of a free block on a free list; .order = its order */
 	PF_HEAD = 1u << 1,       /* head of an allocated block; .order = alloc order */
 	PF_RESERVED = 1u << 2,   /* hole or memmap: never free */
 	PF_LRU = 1u << 3,        /* on an LRU list (movable user / page-cache memory) */
-	PF_MOVABLE_OPS = 1u << 4,/* non-LRU movable (zsmalloc-like) */
-	PF_ACTIVE = 1u << 5,
-	PF_REFERENCED = 1u << 6,
-	PF_DIRTY = 1u << 7,
-	PF_WRITEBACK = 1u << 8,
-	PF_RECLAIM = 1u << 9,    /* PG_reclaim: reclaim as soon as writeback ends */
-	PF_SWAPBACKED = 1u << 10,/* anon */
-	PF_UNEVICTABLE = 1u << 11,
-	PF_PINNED = 1u << 12,    /* pinned (long-term GUP or short I/O): never migrates */
-	PF_ISOLATED = 1u << 13,  /* taken off the LRU by reclaim/compaction */
-	PF_EASY = 1u << 14,      /* on the easily-reclaimable list (ereclaimable policy) */
+	PF_ACTIVE = 1u << 4,
+	PF_SWAPBACKED = 1u << 5, /* anon */
+	PF_UNEVICTABLE = 1u << 6,
+	PF_EASY = 1u << 7,       /* on the easily-reclaimable list (ereclaimable policy) */
+	PF_MOVABLE_OPS = 1u << 8,/* non-LRU movable (zsmalloc-like) */
+	PF_REFERENCED = 1u << 9,
+	PF_DIRTY = 1u << 10,
+	PF_WRITEBACK = 1u << 11,
+	PF_RECLAIM = 1u << 12,   /* PG_reclaim: reclaim as soon as writeback ends */
+	PF_PINNED = 1u << 13,    /* pinned (long-term GUP or short I/O): never migrates */
+	PF_ISOLATED = 1u << 14,  /* taken off the LRU by reclaim/compaction */
 	PF_CMA_DEVICE = 1u << 15,/* part of a device (cma_alloc) allocation */
 };
 
@@ -196,7 +198,7 @@ struct zone {
 	uint64_t nr_alloc_pages;         /* allocated pages (present - free - reserved) */
 	uint64_t nr_blocks_mt[NR_MIGRATETYPES]; /* pageblocks of each type (pagetypeinfo) */
 
-	struct pageblock *pageblocks; /* spanned >> pageblock_order entries */
+	struct pageblock *pageblocks; /* spanned >> pageblock_order entries: a slice of mm->pageblocks */
 
 	bool boosted_wakeup; /* ZONE_BOOSTED_WATERMARK: wake kswapd after this rmqueue */
 
@@ -437,6 +439,10 @@ struct mm {
 	 * back to back in whole pageblocks (zone i spans [start_i, start_i+1)), so this is
 	 * page_zonenum() without a flag in the 16-byte page frame: O(1), 1 byte per block. */
 	uint8_t *zone_of_block;
+	/* Every pageblock of the node, by pfn >> pageblock_order (the kernel keys a block's
+	 * bits by pfn, get_pfnblock_migratetype); zones start on MAX_PAGE_ORDER boundaries, so
+	 * zone z's blocks are the slice z->pageblocks == pageblocks + (z->start_pfn >> order). */
+	struct pageblock *pageblocks;
 	unsigned pageblock_order;
 	unsigned pageblock_nr_pages;
 
@@ -656,14 +662,18 @@ static inline struct zone *mm_pfn_zone(struct mm *mm, pfn_t pfn)
 {
 	return pfn < mm->nr_pages ? &mm->zones[mm->zone_of_block[pfn >> mm->pageblock_order]] : NULL;
 }
-/* The pageblock of pfn, inside zone z. */
+/* The pageblock of pfn, inside zone z (the node's array needs no zone: z is the caller's
+ * knowledge, checked at level 2). */
 static inline struct pageblock *mm_zone_pageblock(const struct mm *mm, const struct zone *z, pfn_t pfn)
 {
-	return &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
+	sim_assert2(pfn >= z->start_pfn && pfn - z->start_pfn < z->spanned);
+	(void)z;
+	return &mm->pageblocks[pfn >> mm->pageblock_order];
 }
 static inline struct pageblock *mm_pageblock(struct mm *mm, pfn_t pfn)
 {
-	return mm_zone_pageblock(mm, mm_pfn_zone(mm, pfn), pfn);
+	sim_assert(pfn < mm->nr_pages);
+	return &mm->pageblocks[pfn >> mm->pageblock_order];
 }
 /* The pages a frame counts for in its pageblock's nr_movable: an allocated head on an LRU
  * or with movable_ops, "movable" for try_to_claim_block(). */
@@ -692,21 +702,21 @@ static inline void mm_page_set_flags(struct mm *mm, pfn_t pfn, uint16_t flags)
  * which run them on every movable allocation and free; the other callers (reclaim's scans,
  * migration) call lru.c's copies.
  * lru_list_of as a table indexed by the four flags that choose the list (PF_ACTIVE,
- * PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY as bits 0-3): a few shifts and a load instead of
- * a chain of branches.  Unevictable wins over easy, easy over the anon/file and
- * active/inactive lists. */
+ * PF_SWAPBACKED, PF_UNEVICTABLE, PF_EASY: the flags' bits 4-7, the index's bits 0-3): a
+ * shift, a mask and a load instead of a chain of branches.  Unevictable wins over easy,
+ * easy over the anon/file and active/inactive lists. */
 static const uint8_t lru_list_by_bits[16] = {
 	LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, /* neither */
 	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* unevictable */
 	LRU_EASY,          LRU_EASY,        LRU_EASY,          LRU_EASY,        /* easy */
 	LRU_UNEVICTABLE,   LRU_UNEVICTABLE, LRU_UNEVICTABLE,   LRU_UNEVICTABLE, /* both */
 };
-_Static_assert(PF_ACTIVE == 1u << 5 && PF_SWAPBACKED == 1u << 10 && PF_UNEVICTABLE == 1u << 11 &&
-		       PF_EASY == 1u << 14,
-	       "lru_list_inline's shifts follow the flag bits");
+_Static_assert(PF_ACTIVE == 1u << 4 && PF_SWAPBACKED == 1u << 5 && PF_UNEVICTABLE == 1u << 6 &&
+		       PF_EASY == 1u << 7,
+	       "lru_list_inline's nibble follows the flag bits");
 static inline enum lru_list lru_list_inline(uint16_t flags)
 {
-	unsigned i = (flags >> 5 & 1u) | (flags >> 9 & 6u) | (flags >> 11 & 8u);
+	unsigned i = (unsigned)flags >> 4 & 15u;
 	return (enum lru_list)lru_list_by_bits[i];
 }
 /* PF_LRU of the head p at pfn in zone z set (on) or cleared, keeping its pageblock's
@@ -998,9 +1008,20 @@ struct oom_victim {
 	uint64_t records_skipped; /* its later trace records, not applied (oom_note_skipped) */
 };
 bool oom_kill(struct mm *mm, struct mm_request *req);
+/* oom_account's change of s's task's badness by n > 0 anon pages (oom.c). */
+void oom_charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n);
 /* Object s (anon pages of its task count as badness) comes (add) or goes (!add); called
- * by the allocator once the new object's pages are placed and before a free removes it. */
-void oom_account(struct mm *mm, const struct obj_slot *s, bool add);
+ * by the allocator once the new object's pages are placed and before a free removes it.
+ * Inline: which objects count is decided by the object and its head page, which every
+ * allocation and free has at hand; most of a replay's objects (page cache, kernel memory)
+ * do not, and pay the test alone, without a call. */
+static inline void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
+{
+	/* oom_badness counts the task's anon rss and swap entries (get_mm_rss + MM_SWAPENTS) */
+	bool anon = s->kind == OBJ_SWAPPED || (s->kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_SWAPBACKED));
+	if (anon && mm->oom && s->task != 0)
+		oom_charge(mm, s, add, 1ull << s->order);
+}
 /* A record of killed task `task` was skipped: counted on its victim entry. */
 void oom_note_skipped(struct mm *mm, uint32_t task);
 bool mm_task_killed(const struct mm *mm, uint32_t task);

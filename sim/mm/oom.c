@@ -146,19 +146,8 @@ static void filter_ids(struct mm *mm, struct task_points *tp)
 	tp->nr_ids = kept;
 }
 
-static void charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n);
-
-void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
-{
-	uint64_t n = anon_pages(mm, s);
-	if (!mm->oom || !n || s->task == 0)
-		return;
-	charge(mm, s, add, n);
-}
-
-/* oom_account of n anon pages; out of line, so that the call for an object that does not
- * count (page cache, kernel memory) saves no registers. */
-static __attribute__((noinline)) void charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n)
+/* oom_account (mm.h) of n anon pages, for an object that counts. */
+void oom_charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n)
 {
 	struct oom_state *os = mm->oom;
 	uint64_t key = (uint64_t)s->task + 1;

@@ -377,14 +377,18 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		mm->pages[p].flags = PF_RESERVED;
 		mm->pages[p].next = mm->pages[p].prev = PFN_NONE;
 	}
+	/* The zones tile [0, nr_pages) from pfn 0 (mm_layout_compute), each on a MAX_PAGE_ORDER
+	 * boundary: the node's blocks, every zone's a slice of them. */
+	mm->pageblocks = calloc(((size_t)mm->nr_pages >> mm->pageblock_order) + 1, sizeof(*mm->pageblocks));
+	if (!mm->pageblocks)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &mm->zones[i];
 		size_t nr_blocks = z->spanned >> mm->pageblock_order;
 		if (!nr_blocks)
 			continue;
-		z->pageblocks = calloc(nr_blocks, sizeof(*z->pageblocks));
-		if (!z->pageblocks)
-			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+		sim_assert(z->start_pfn % mm->pageblock_nr_pages == 0 && z->start_pfn + z->spanned <= mm->nr_pages);
+		z->pageblocks = mm->pageblocks + (z->start_pfn >> mm->pageblock_order);
 		for (size_t b = 0; b < nr_blocks; b++)
 			z->pageblocks[b].mt = MIGRATE_MOVABLE; /* every block is MOVABLE at boot */
 		z->nr_blocks_mt[MIGRATE_MOVABLE] = (z->present + mm->pageblock_nr_pages - 1) >> mm->pageblock_order;
@@ -431,9 +435,10 @@ void mm_destroy(struct mm *mm)
 	compaction_destroy(mm);
 	reclaim_destroy(mm);
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		free(mm->zones[i].pageblocks);
+		mm->zones[i].pageblocks = NULL; /* slices of mm->pageblocks */
 		pcp_destroy_zone(mm, &mm->zones[i]);
 	}
+	free(mm->pageblocks);
 	big_free(mm->pages, mm->nr_pages, sizeof(*mm->pages));
 	free(mm->zone_of_block);
 	obj_table_destroy(mm);
