@@ -100,6 +100,25 @@ grep -q "swappiness: 37  # the command's memcg memory.swappiness" imp/s.yaml || 
 # command memcg's parent, where what ran beside it lives)
 grep -q "machine.memcg.rest_swappiness: 37  # memory.swappiness of the memcg mmsim capture ran in" imp/s.yaml ||
 	fail "v1 rest of the machine's swappiness: $(cat imp/s.yaml)"
+# the CPUs' share of their last-level cache, when capture.json has it (this machine's,
+# recorded by the capture above when its sysfs shows the caches; replaced here by a
+# known value, then removed)
+python3 - cap/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["machine"]["cpu_data_slice_kb"] = 16384
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import cap -o imp/c.mmt.gz > /dev/null 2> err.txt || fail "import DIR (data slice): $(cat err.txt)"
+grep -q "^machine.cpu_data_slice_kb: 16384  # capture.json" imp/c.yaml || fail "data slice: $(cat imp/c.yaml)"
+python3 - cap/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+del j["machine"]["cpu_data_slice_kb"]
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import cap -o imp/c.mmt.gz > /dev/null 2> err.txt || fail "import DIR (no data slice): $(cat err.txt)"
+grep -q "machine.cpu_data_slice_kb" imp/c.yaml && fail "data slice guessed: $(cat imp/c.yaml)"
 python3 - cap/capture.json <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))

@@ -55,6 +55,48 @@ static void test_cpu_stats(void)
 	CHECK_EQ(capture_parse_cpu_stats("bytes: 0\nread events: 3\n", &st), -1);
 }
 
+/* sysfs cpu lists and the LLC share: "0-1" is 2 CPUs, "0,4-7" 5, "3" 1; malformed or empty
+ * lists count 0.  A cpu0 with index0 Data 32K ("0"), index1 Instruction 32K, index2 Unified
+ * 512K ("0") and index3 Unified 32768K shared by "0-1": the last leaf is index3, so
+ * 32768 / 2 = 16384 KiB (this build machine's caches).  With index3 an Instruction cache
+ * the last leaf holds no data: 0.  Without cache directories: 0. */
+static void test_cpu_data_slice(void)
+{
+	CHECK_EQ(capture_cpulist_weight("0-1"), 2);
+	CHECK_EQ(capture_cpulist_weight("0,4-7\n"), 5);
+	CHECK_EQ(capture_cpulist_weight("3"), 1);
+	CHECK_EQ(capture_cpulist_weight(""), 0);
+	CHECK_EQ(capture_cpulist_weight("a"), 0);
+	CHECK_EQ(capture_cpulist_weight("2-1"), 0);
+	CHECK_EQ(capture_cpulist_weight("0;1"), 0);
+	char dir[] = "/tmp/mmsim-slice-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	static const struct {
+		const char *type, *size, *shared;
+	} leaf[] = { { "Data", "32K", "0" }, { "Instruction", "32K", "0" }, { "Unified", "512K", "0" },
+		     { "Unified", "32768K", "0-1" } };
+	char p[4200];
+	CHECK_EQ(capture_cpu_data_slice_kb(dir, 0), 0);
+	snprintf(p, sizeof(p), "%s/cpu0", dir);
+	CHECK_EQ(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/cpu0/cache", dir);
+	CHECK_EQ(mkdir(p, 0700), 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/cpu0/cache/index%d", dir, i);
+		CHECK_EQ(mkdir(p, 0700), 0);
+		put(p, "type", leaf[i].type);
+		put(p, "size", leaf[i].size);
+		put(p, "shared_cpu_list", leaf[i].shared);
+	}
+	CHECK_EQ(capture_cpu_data_slice_kb(dir, 0), 16384);
+	snprintf(p, sizeof(p), "%s/cpu0/cache/index3", dir);
+	put(p, "type", "Instruction");
+	CHECK_EQ(capture_cpu_data_slice_kb(dir, 0), 0);
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_EQ(system(cmd), 0);
+}
+
 /* A capture and its replay, each figure chosen so the arithmetic is easy by hand:
  *   figure                   obs (after-before / trace)  sim   sim/obs  within  |log2((s+1)/(o+1))|
  *   kswapd_wake              2 (trace)                   3     1.5      yes     log2(4/3)    = 0.415
@@ -215,6 +257,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_cpu_stats);
+	RUN(test_cpu_data_slice);
 	RUN(test_score);
 	RUN(test_capture_files);
 	return TEST_END();

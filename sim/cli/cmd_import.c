@@ -121,6 +121,20 @@ static uint32_t capture_command_pid(const char *path)
 	return pid;
 }
 
+/* A CPU's share of its last-level cache in KiB (capture.json machine.cpu_data_slice_kb,
+ * recorded by mmsim capture as 6.18's cacheinfo computes per_cpu_data_slice_size), or 0
+ * when not recorded. */
+static uint64_t capture_data_slice_kb(const char *path)
+{
+	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
+	const struct json_value *v = j ? json_path(j, "machine.cpu_data_slice_kb") : NULL;
+	uint64_t kb = v && v->type == JSON_NUMBER && v->number > 0 && v->number < (double)(1u << 30)
+			      ? (uint64_t)v->number
+			      : 0;
+	json_free(j);
+	return kb;
+}
+
 /* Whether the captured kernel (capture.json kernel.release, "MAJOR.MINOR...") is 6.7 or
  * later, whose per-cpu lists tune their high (machine.pcp_autotune): 1 yes, 0 no, -1
  * unknown (no capture.json, as a trace-cmd capture made by hand). */
@@ -207,6 +221,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	int swappiness = capture_swappiness(cf->json, &memcg_swappiness);
 	char release[128];
 	int autotune = capture_pcp_autotune(cf->json, release, sizeof(release));
+	uint64_t slice_kb = capture_data_slice_kb(cf->json);
 	struct zoneinfo zi;
 	struct zoneinfo_machine m;
 	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
@@ -234,6 +249,9 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 									    : "pcp high is not tuned (",
 		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
 		    ")") < 0 ||
+	    (slice_kb && fprintf(fp, "machine.cpu_data_slice_kb: %" PRIu64 "  # capture.json: the last-level cache over "
+				     "the CPUs sharing it (per_cpu_data_slice_size)\n",
+				 slice_kb) < 0) ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
 	    write_scan_yaml(s, &zi, fp) ||
 	    (s->command_pid &&

@@ -522,6 +522,61 @@ static void read_line(const char *path, char *buf, size_t n)
 	fclose(fp);
 }
 
+unsigned capture_cpulist_weight(const char *list)
+{
+	unsigned n = 0;
+	const char *p = list;
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+		if (end == p)
+			return 0;
+		p = end;
+		if (*p == '-') {
+			b = strtoul(++p, &end, 10);
+			if (end == p || b < a)
+				return 0;
+			p = end;
+		}
+		n += (unsigned)(b - a + 1);
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return 0;
+	}
+	return n;
+}
+
+uint64_t capture_cpu_data_slice_kb(const char *sysdir, unsigned cpu)
+{
+	/* update_per_cpu_data_slice_size_cpu (drivers/base/cacheinfo.c, 6.18): the last leaf
+	 * is the LLC; its size over the weight of its shared_cpu_map. */
+	char path[512], line[256], type[32], size[32];
+	int last = -1;
+	for (int i = 0; i < 16; i++) {
+		snprintf(path, sizeof(path), "%s/cpu%u/cache/index%d/size", sysdir, cpu, i);
+		read_line(path, line, sizeof(line));
+		if (line[0])
+			last = i;
+	}
+	if (last < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cpu%u/cache/index%d/type", sysdir, cpu, last);
+	read_line(path, type, sizeof(type));
+	if (strcmp(type, "Data") && strcmp(type, "Unified"))
+		return 0;
+	snprintf(path, sizeof(path), "%s/cpu%u/cache/index%d/size", sysdir, cpu, last);
+	read_line(path, size, sizeof(size));
+	char *end;
+	unsigned long long kb = strtoull(size, &end, 10);
+	if (end == size || (*end && strcmp(end, "K")))
+		return 0;
+	snprintf(path, sizeof(path), "%s/cpu%u/cache/index%d/shared_cpu_list", sysdir, cpu, last);
+	read_line(path, line, sizeof(line));
+	unsigned nr = capture_cpulist_weight(line);
+	return nr ? kb / nr : 0;
+}
+
 /* The memory cgroup this process is in: v1's "N:memory:/path" line of /proc/self/cgroup
  * (hierarchy at /sys/fs/cgroup/memory), else v2's "0::/path" (at /sys/fs/cgroup, when that
  * group has memory.stat).  0 with *dir and *path set, -1 none. */
@@ -672,6 +727,11 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 	if (line[0]) {
 		jsonw_key(&w, "memcg_swappiness");
 		jsonw_string(&w, line);
+	}
+	uint64_t slice = capture_cpu_data_slice_kb("/sys/devices/system/cpu", 0);
+	if (slice) {
+		jsonw_key(&w, "cpu_data_slice_kb");
+		jsonw_u64(&w, slice);
 	}
 	jsonw_end(&w);
 	free(meminfo);

@@ -99,4 +99,12 @@ struct capture_cpu_stats {
 };
 int capture_parse_cpu_stats(const char *text, struct capture_cpu_stats *st);
 
+/* The number of CPUs in a sysfs cpu list ("0-1", "0,4-7"), or 0 when malformed. */
+unsigned capture_cpulist_weight(const char *list);
+/* A CPU's share of its last-level cache in KiB as 6.18's cacheinfo computes it
+ * (per_cpu_data_slice_size): the size of cpu's last cache leaf, if it holds data
+ * (Data or Unified), over the CPUs sharing it; 0 when unknown.  sysdir: the
+ * /sys/devices/system/cpu directory. */
+uint64_t capture_cpu_data_slice_kb(const char *sysdir, unsigned cpu);
+
 #endif
