@@ -873,6 +873,57 @@ static void test_nofs_moves_only_anon(void)
 	CHECK(nofs_direct(GFP_HIGHUSER_MOVABLE) > 0);
 }
 
+/* A capture's skip bits at its start (machine.compaction_skip_start, set when an imported
+ * trace's prefill ends).  8192 pages, B0..B7 full of movable pages, B8..B15 with an
+ * order-3 free block at every 16-aligned pfn (256 free pages each, a sampled pfn free).
+ * The row { start 6244, pages 1948 } starts in B12 (rounded down to 6144) and reaches
+ * 8192: B12..B15 marked skip, B11 not.  An order -1 run that keeps the skip hints (no fast
+ * search) walks the free scanner down from B15: B15..B12 are passed over and keep every
+ * free page they had; B11..B8 give theirs.  After a reset (compact_blockskip_flush, as a
+ * direct compaction whose scanners met sets it) B15's sampled free page clears its bit
+ * and the cached free pfn goes to its last pfn, 8191; B14..B12 are cleared too, and the
+ * next run takes B12..B15's free pages first. */
+static size_t free_in(pfn_t lo, pfn_t hi)
+{
+	size_t n = 0;
+	for (pfn_t pfn = lo; pfn < hi; pfn++)
+		n += (mm.pages[pfn].flags & PF_BUDDY) ? 1u << mm.pages[pfn].order : 0;
+	return n;
+}
+
+static void test_skip_start(void)
+{
+	start_zone(8192);
+	cfg.machine.nr_skip_start = 1;
+	cfg.machine.skip_start[0] = (struct skip_start_config){ .zone = ZONE_NORMAL, .start = 6244, .pages = 1948 };
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	for (pfn_t pfn = 4096; pfn < 8192; pfn += 16)
+		free_pfns(pfn, pfn + 8, 1);
+	size_t upper = free_in(6144, 8192);
+	CHECK(upper >= 1024);
+	mm_zone_capture_start(&mm);
+	for (int b = 0; b < 16; b++)
+		CHECK_EQ(!!(normal()->pageblocks[b].bits & PB_SKIP), b >= 12);
+	uint64_t migrated0 = mm.vm_events[VM_PGMIGRATE_SUCCESS];
+	CHECK_EQ(run_cc(-1, MIGRATE_SYNC_LIGHT, false), COMPACT_COMPLETE);
+	uint64_t migrated1 = mm.vm_events[VM_PGMIGRATE_SUCCESS] - migrated0;
+	CHECK(migrated1 > 0);
+	CHECK_EQ(free_in(6144, 8192), upper);
+	CHECK(free_in(4096, 6144) < 1024);
+	check_all("skip start");
+	mm.compact->compact_blockskip_flush[ZONE_NORMAL] = true;
+	kswapd_naps();
+	for (int b = 12; b < 16; b++)
+		CHECK(!(normal()->pageblocks[b].bits & PB_SKIP));
+	CHECK_EQ(normal()->compact_cached_free_pfn, 8191);
+	run_cc(-1, MIGRATE_SYNC_LIGHT, false);
+	CHECK(free_in(6144, 8192) + 512 <= upper);
+	CHECK(mm.vm_events[VM_PGMIGRATE_SUCCESS] - migrated0 > migrated1);
+	check_all("skip start, reset");
+	shutdown();
+}
+
 /* reset_isolation_suitable (__reset_isolation_suitable, 6.12) on a 4096-page zone B0..B7,
  * every block marked skip, all pages movable LRU objects except: B0 all free (one order-9
  * block), B6's pfns 3072..3079 free (an order-3 block, a sampled pfn), B7's odd pfns free
@@ -1452,6 +1503,7 @@ int main(int argc, char **argv)
 	RUN(test_writeback_moves_only_in_sync);
 	RUN(test_nofs_moves_only_anon);
 	RUN(test_reset_isolation_sampled);
+	RUN(test_skip_start);
 	RUN(test_kcompactd);
 	RUN(test_kcompactd_timeout);
 	RUN(test_proactive);

@@ -2,6 +2,7 @@
  * observed figures; the real captures in tests/data/real/; `mmsim import` end to end.
  * Expected values are derived by hand from the input lines (see the comments). */
 #include "trace/import.h"
+#include "trace/import_skip.h"
 #include "config/config.h"
 #include "mm/mm.h"
 #include "sim.h"
@@ -801,6 +802,81 @@ static void write_capture(char *path, const char *const *lines, size_t n)
 		fprintf(fp, "%s\n", lines[i]);
 	if (fp)
 		fclose(fp);
+}
+
+/* The skip bits as the capture began (import_skip.c), from a handmade capture of Normal
+ * 0x100000..0x108000 (64 pageblocks of 0x200):
+ *  run 1, async direct THP (priority 2, movable), migrate 0x100000, free 0x107e00:
+ *   - migrate (0x100000 ~ 0x100200), then (0x100800 ~ 0x100820): from 0x100200 a fast
+ *     search may jump below 0x100200 + (0x107e00 - 0x100200) / 8 = 0x101180 -> 0x101000,
+ *     and 0x100800 is below: a jump, nothing inferred;
+ *   - (0x100820 ~ 0x100a00) goes on in its block; (0x102000 ~ 0x102200) from 0x100a00:
+ *     bound 0x100a00 + 0x7400 / 8 = 0x101880 -> 0x101800, 0x102000 above it: the walk
+ *     passed 0x100a00..0x101e00 (11 blocks);
+ *   - fast search (0x104000 ~ 0x107e00) took nothing at the scanner's start: the walk
+ *     starts somewhere in [0x104000, 0x107e00]; events at 0x103800 and 0x103000: passed
+ *     0x103a00..0x104000 (4) and 0x103200..0x103600 (3);
+ *  run 2, sync (priority 1), free 0x103000: a fast search took a page, its around block
+ *   (0x102e00) is no walk; the next fast search (0x102000 ~ 0x102c00) took nothing below
+ *   the run's start: the walk starts at 0x102c00; events at 0x102400 and 0x101a00: passed
+ *   0x102600..0x102c00 (4), then 0x101c00..0x102200 of which only 0x102200 is new (the
+ *   others were passed before or scanned: 0x102000);
+ *  run 3, priority 0 (skip hints ignored): its gap 0x105200..0x105e00 says nothing.
+ * Passed: 11 + 4 + 3 + 4 + 1 = 23 blocks. */
+static void test_skip_walks(void)
+{
+	static const char *const lines[] = {
+		"         python3-100     [000] .....    10.000001: mm_compaction_try_to_compact_pages: order=9 gfp_mask=GFP_TRANSHUGE priority=2",
+		"         python3-100     [000] .....    10.000002: mm_compaction_begin: zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x107e00 zone_end=0x108000, mode=async",
+		"         python3-100     [000] .....    10.000003: mm_compaction_isolate_migratepages: range=(0x100000 ~ 0x100200) nr_scanned=512 nr_taken=0",
+		"         python3-100     [000] .....    10.000004: mm_compaction_isolate_migratepages: range=(0x100800 ~ 0x100820) nr_scanned=32 nr_taken=32",
+		"         python3-100     [000] .....    10.000005: mm_compaction_isolate_migratepages: range=(0x100820 ~ 0x100a00) nr_scanned=480 nr_taken=0",
+		"         python3-100     [000] .....    10.000006: mm_compaction_isolate_migratepages: range=(0x102000 ~ 0x102200) nr_scanned=512 nr_taken=32",
+		"         python3-100     [000] .....    10.000007: mm_compaction_fast_isolate_freepages: range=(0x104000 ~ 0x107e00) nr_scanned=10 nr_taken=0",
+		"         python3-100     [000] .....    10.000008: mm_compaction_isolate_freepages: range=(0x103800 ~ 0x103a00) nr_scanned=16 nr_taken=8",
+		"         python3-100     [000] .....    10.000009: mm_compaction_isolate_freepages: range=(0x103000 ~ 0x103200) nr_scanned=16 nr_taken=24",
+		"         python3-100     [000] .....    10.000010: mm_compaction_end: zone_start=0x100000 migrate_pfn=0x102200 free_pfn=0x103000 zone_end=0x108000, mode=async status=success",
+		"         python3-100     [000] .....    10.000011: mm_compaction_try_to_compact_pages: order=9 gfp_mask=GFP_TRANSHUGE priority=1",
+		"         python3-100     [000] .....    10.000012: mm_compaction_begin: zone_start=0x100000 migrate_pfn=0x100a00 free_pfn=0x103000 zone_end=0x108000, mode=sync",
+		"         python3-100     [000] .....    10.000013: mm_compaction_fast_isolate_freepages: range=(0x101c00 ~ 0x103000) nr_scanned=3 nr_taken=1",
+		"         python3-100     [000] .....    10.000014: mm_compaction_isolate_freepages: range=(0x102e00 ~ 0x103000) nr_scanned=512 nr_taken=4",
+		"         python3-100     [000] .....    10.000015: mm_compaction_fast_isolate_freepages: range=(0x102000 ~ 0x102c00) nr_scanned=3 nr_taken=0",
+		"         python3-100     [000] .....    10.000016: mm_compaction_isolate_freepages: range=(0x102400 ~ 0x102600) nr_scanned=512 nr_taken=4",
+		"         python3-100     [000] .....    10.000017: mm_compaction_isolate_freepages: range=(0x101a00 ~ 0x101c00) nr_scanned=512 nr_taken=28",
+		"         python3-100     [000] .....    10.000018: mm_compaction_end: zone_start=0x100000 migrate_pfn=0x100c00 free_pfn=0x101a00 zone_end=0x108000, mode=sync status=complete",
+		"         python3-100     [000] .....    10.000019: mm_compaction_try_to_compact_pages: order=9 gfp_mask=GFP_TRANSHUGE priority=0",
+		"         python3-100     [000] .....    10.000020: mm_compaction_begin: zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x107e00 zone_end=0x108000, mode=sync",
+		"         python3-100     [000] .....    10.000021: mm_compaction_fast_isolate_freepages: range=(0x104000 ~ 0x107e00) nr_scanned=3 nr_taken=0",
+		"         python3-100     [000] .....    10.000022: mm_compaction_isolate_freepages: range=(0x106000 ~ 0x106200) nr_scanned=512 nr_taken=0",
+		"         python3-100     [000] .....    10.000023: mm_compaction_isolate_freepages: range=(0x105000 ~ 0x105200) nr_scanned=512 nr_taken=0",
+		"         python3-100     [000] .....    10.000024: mm_compaction_end: zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x105000 zone_end=0x108000, mode=sync status=complete",
+	};
+	char path[] = "/tmp/mmsim_skip_XXXXXX";
+	write_capture(path, lines, ARRAY_SIZE(lines));
+	struct recs rs;
+	struct ftrace_read_stats rds;
+	struct import *im = run_import(path, &rs, &rds, false);
+	unlink(path);
+	CHECK(im != NULL);
+	if (!im)
+		return;
+	const struct import_skip *sk = import_get_skip(im);
+	CHECK_EQ(import_skip_passed(sk), 23);
+	static const uint64_t passed[][2] = { { 0x100a00, 0x102000 }, { 0x102200, 0x102400 }, { 0x102600, 0x102e00 },
+					      { 0x103200, 0x103800 }, { 0x103a00, 0x104200 } };
+	uint64_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(passed); i++)
+		for (uint64_t b = passed[i][0]; b < passed[i][1]; b += 0x200, n++)
+			CHECK_EQ(import_skip_at(sk, b), IMPORT_SKIP_PASSED);
+	CHECK_EQ(n, 23);
+	static const uint64_t seen[] = { 0x100000, 0x100800, 0x102000, 0x102400, 0x102e00, 0x103000, 0x103800, 0x105000, 0x106000 };
+	for (size_t i = 0; i < ARRAY_SIZE(seen); i++)
+		CHECK_EQ(import_skip_at(sk, seen[i]), IMPORT_SKIP_SCANNED);
+	static const uint64_t unseen[] = { 0x100200, 0x100600, 0x104200, 0x105200, 0x105e00, 0x107e00 };
+	for (size_t i = 0; i < ARRAY_SIZE(unseen); i++)
+		CHECK_EQ(import_skip_at(sk, unseen[i]), IMPORT_SKIP_UNSEEN);
+	import_free(im);
+	free(rs.r);
 }
 
 /* DMA32 spans pfns 0..0xfff and Normal 0x1000..0x1fff. */
@@ -2733,6 +2809,7 @@ int main(int argc, char **argv)
 	RUN(test_defer_start);
 	RUN(test_boost_wake_pending);
 	RUN(test_scan_start);
+	RUN(test_skip_walks);
 	RUN(test_swapin);
 	RUN(test_refault_parts);
 	RUN(test_refault_companions);

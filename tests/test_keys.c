@@ -154,6 +154,10 @@ static const struct {
 	{ "machine.compaction_scan_start[].migrate_async", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.compaction_scan_start[].migrate_sync", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.compaction_scan_start[].free", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	/* test_compaction (test_skip_start) pins these */
+	{ "machine.compaction_skip_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.compaction_skip_start[].start", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.compaction_skip_start[].pages", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.watermark_boost_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.watermark_boost_start[].pages", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.watermark_boost_start[].wake", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },

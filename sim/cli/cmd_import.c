@@ -14,6 +14,7 @@
 #include "../trace/capture.h"
 #include "../trace/ftrace.h"
 #include "../trace/import.h"
+#include "../trace/import_skip.h"
 #include "../trace/trace.h"
 #include "../trace/zoneinfo.h"
 
@@ -212,8 +213,46 @@ static int write_scan_yaml(const struct import_stats *s, const struct zoneinfo *
 	return 0;
 }
 
-static int write_replay_config(const struct capture_files *cf, const struct import_stats *s, const char *trace,
-			       const char *out, struct sim_error *err)
+/* machine.compaction_skip_start: the pageblocks the capture's scanners found skip-marked
+ * as it began (import_skip.h), a row per run of them, as offsets into the replay's zone
+ * scaled as write_scan_yaml's, rounded to whole pageblocks.  At most
+ * CONFIG_MAX_SKIP_START rows, from each zone's start. */
+static int write_skip_yaml(const struct import_skip *sk, const struct zoneinfo *zi, FILE *fp)
+{
+	const uint64_t blk = 1ull << ZONEINFO_BLOCK_ORDER;
+	unsigned rows = 0;
+	for (int z = 0; z <= ZONE_MOVABLE; z++) {
+		uint64_t zs = zi->zone[z].start_pfn, span = zi->zone[z].spanned, managed = zi->zone[z].managed;
+		if (!span || !managed)
+			continue;
+		for (uint64_t a = zs & ~(blk - 1); a < zs + span && rows < CONFIG_MAX_SKIP_START;) {
+			if (import_skip_at(sk, a) != IMPORT_SKIP_PASSED) {
+				a += blk;
+				continue;
+			}
+			uint64_t b = a;
+			while (b < zs + span && import_skip_at(sk, b) == IMPORT_SKIP_PASSED)
+				b += blk;
+			uint64_t lo = a > zs ? a - zs : 0, hi = b - zs;
+			/* pageblocks of the replay's zone, nearest to the scaled ends */
+			uint64_t first = (lo * managed / span + blk / 2) / blk, end = (hi * managed / span + blk / 2) / blk;
+			a = b;
+			if (end <= first)
+				continue;
+			if (!rows && fprintf(fp, "machine.compaction_skip_start:  # pageblocks the capture's compaction scanners "
+						 "passed over before any of its runs had scanned them (pages into the zone)\n") < 0)
+				return -1;
+			rows++;
+			if (fprintf(fp, "  - { zone: %s, start: %" PRIu64 ", pages: %" PRIu64 " }\n", zone_keys[z], first * blk,
+				    (end - first) * blk) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_replay_config(const struct capture_files *cf, const struct import_stats *s,
+			       const struct import_skip *sk, const char *trace, const char *out, struct sim_error *err)
 {
 	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
@@ -253,7 +292,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 				     "the CPUs sharing it (per_cpu_data_slice_size)\n",
 				 slice_kb) < 0) ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
-	    write_scan_yaml(s, &zi, fp) ||
+	    write_scan_yaml(s, &zi, fp) || write_skip_yaml(sk, &zi, fp) ||
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    /* The rest of the machine's memcgs: under cgroup v2 (no memcg_swappiness) every
@@ -628,7 +667,7 @@ int cmd_import(int argc, char **argv)
 			config_path_for(out, cfg, sizeof(cfg));
 			config_out = cfg;
 		}
-		rc = write_replay_config(cf, s, out, config_out, &err);
+		rc = write_replay_config(cf, s, import_get_skip(im), out, config_out, &err);
 		if (!rc)
 			fprintf(to_stdout ? stdout : stderr, "wrote the replay config %s (mmsim run %s -o DIR)\n",
 				config_out, config_out);

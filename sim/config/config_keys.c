@@ -118,6 +118,21 @@ static const struct config_list scan_start_list = {
 };
 _Static_assert(sizeof(FIELD(machine.nr_scan_start)) == sizeof(unsigned), "list count is unsigned");
 
+/* machine.compaction_skip_start rows address a field of one struct skip_start_config. */
+#define KFIELD(f) (((struct skip_start_config *)0)->f)
+#define IS_U64_K(f) _Generic(KFIELD(f), uint64_t: 1, default: 0)
+#define K_AT(f, ok) .offset = offsetof(struct skip_start_config, f), .size = sizeof(KFIELD(f)) + TYPECHECK(ok), \
+	.list = &skip_start_list
+
+static const struct config_list skip_start_list = {
+	.path = "machine.compaction_skip_start",
+	.array_offset = offsetof(struct config, machine.skip_start),
+	.count_offset = offsetof(struct config, machine.nr_skip_start),
+	.elem_size = sizeof(struct skip_start_config),
+	.max = CONFIG_MAX_SKIP_START,
+};
+_Static_assert(sizeof(FIELD(machine.nr_skip_start)) == sizeof(unsigned), "list count is unsigned");
+
 static const char *const age_mode_names[NR_MACHINE_AGE_MODES] = { "fresh", "aged" };
 
 /* Largest machine: pfns are 32-bit (pfn_t) and PFN_NONE is reserved. */
@@ -224,6 +239,15 @@ static const struct config_key keys[] = {
 	{ .path = "machine.compaction_scan_start[].free", .type = CFG_PAGES, S_AT(free, IS_U64_S(free)),
 	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_begin free_pfn=",
 	  .doc = "compact_cached_free_pfn, pages from the zone's start (0: the zone's last pageblock)" },
+	{ .path = "machine.compaction_skip_start[].zone", .type = CFG_ENUM, K_AT(zone, sizeof(KFIELD(zone)) == sizeof(int)),
+	  .names = zone_keys, .nr_names = ZONE_MOVABLE + 1, .def = "normal", .unit = "",
+	  .knob = "mm_compaction_isolate_freepages range=", .doc = "a zone with pageblocks skip-marked (PB_migrate_skip) as a capture began, set when an imported trace's prefill ends (written by mmsim import from the scanners' walks; docs/import.md \"Skip bits\")" },
+	{ .path = "machine.compaction_skip_start[].start", .type = CFG_PAGES, K_AT(start, IS_U64_K(start)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_isolate_freepages range=",
+	  .doc = "the first of them, pages from the zone's start (rounded down to a pageblock)" },
+	{ .path = "machine.compaction_skip_start[].pages", .type = CFG_PAGES, K_AT(pages, IS_U64_K(pages)),
+	  .min = 0, .max = MAX_PAGES, .def = "0", .unit = "pages", .knob = "mm_compaction_isolate_freepages range=",
+	  .doc = "how far they go: every MOVABLE or CMA pageblock starting in [start, start + pages) is marked skip" },
 	K_BOOL("machine.mobility_grouping", machine.mobility_grouping, "true",
 	       "page_group_by_mobility_disabled (inverted)", "group pages by migratetype in pageblocks"),
 	K_BOOL("machine.shuffle", machine.shuffle, "false", "page_alloc.shuffle=1",

@@ -70,6 +70,16 @@ struct scan_start_config {
 	uint64_t free;
 };
 
+/* A run of pageblocks whose skip bit (PB_migrate_skip) a capture's compaction scanners
+ * found set as it began, recovered by mmsim import (import_skip.h): the replay sets the
+ * bit on the MOVABLE and CMA blocks of the run when an imported trace's prefill ends. */
+#define CONFIG_MAX_SKIP_START 2048
+struct skip_start_config {
+	int zone;       /* enum zone_type, DMA..Movable */
+	uint64_t start; /* pages from the zone's start */
+	uint64_t pages;
+};
+
 struct machine_config {
 	uint64_t zone_pages[MAX_NR_ZONES]; /* present pages per zone; ZONE_CMA is derived, not set */
 	unsigned nr_cpus;                  /* for pcp high/batch arithmetic */
@@ -91,6 +101,8 @@ struct machine_config {
 	struct boost_start_config boost_start[MAX_NR_ZONES];
 	unsigned nr_scan_start;
 	struct scan_start_config scan_start[MAX_NR_ZONES];
+	unsigned nr_skip_start;
+	struct skip_start_config skip_start[CONFIG_MAX_SKIP_START];
 	bool mobility_grouping;            /* false = page_group_by_mobility_disabled */
 	bool shuffle;                      /* CONFIG_SHUFFLE_PAGE_ALLOCATOR + page_alloc.shuffle=1 */
 	struct machine_age_config age;

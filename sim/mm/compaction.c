@@ -1624,6 +1624,28 @@ static void compact_node_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 
 /* ---- set-up ----------------------------------------------------------------------- */
 
+/* machine.compaction_skip_start: the pageblocks a capture's scanners found skip-marked
+ * as it began (PB_migrate_skip; import_skip.h).  A block the kernel's scanners passed
+ * over was marked or of a kind they pass anyway: the bit is set where the replay's block
+ * is a MOVABLE or CMA one, which only the bit keeps the scanners out of. */
+static void compaction_skip_start(struct mm *mm)
+{
+	const struct machine_config *mc = &mm->cfg->machine;
+	for (unsigned i = 0; i < mc->nr_skip_start; i++) {
+		const struct skip_start_config *c = &mc->skip_start[i];
+		if (c->zone < 0 || c->zone >= MAX_NR_ZONES || !zone_populated(&mm->zones[c->zone]))
+			continue;
+		struct zone *z = &mm->zones[c->zone];
+		pfn_t zend = zone_present_end(z);
+		uint64_t off = c->start & ~(uint64_t)(mm->pageblock_nr_pages - 1);
+		for (; off < c->start + c->pages && z->start_pfn + off < zend; off += mm->pageblock_nr_pages) {
+			struct pageblock *pb = zone_pb(mm, z, z->start_pfn + (pfn_t)off);
+			if (pb->mt == MIGRATE_MOVABLE || pb->mt == MIGRATE_CMA)
+				pb->bits |= PB_SKIP;
+		}
+	}
+}
+
 void compaction_capture_start(struct mm *mm)
 {
 	/* kcompactd's sleep in progress is taken to have begun with the capture. */
@@ -1645,6 +1667,7 @@ void compaction_capture_start(struct mm *mm)
 				*cached[k] = MAX(pb_start(mm, (pfn_t)MIN(z->start_pfn + off[k], (uint64_t)zone_last_block(mm, z))),
 						 z->start_pfn);
 	}
+	compaction_skip_start(mm);
 }
 
 int compaction_init(struct mm *mm, struct sim_error *err)

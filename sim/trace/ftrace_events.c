@@ -497,13 +497,24 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_COMPACTION_ISOLATE_MIGRATEPAGES:
 	case FEV_COMPACTION_ISOLATE_FREEPAGES:
 	case FEV_COMPACTION_FAST_ISOLATE_FREEPAGES:
+		/* "range=(0x%lx ~ 0x%lx) nr_scanned=%lu nr_taken=%lu": the range, when printed, in
+		 * nr[2] and nr[3] (0, 0 without it; import_skip.c reads the scanners' walks). */
+		ev->nr[2] = ev->nr[3] = 0;
+		if ((s = find(&p, "range=(")) &&
+		    (num(&p, s, true, &ev->nr[2], "range=") || !(s = find(&p, "~ ")) || num(&p, s, true, &ev->nr[3], "range=")))
+			return s ? -1 : fail(&p, p.start, "no field", "range end");
+		p.pos = p.start;
 		return get_u(&p, "nr_scanned=", false, &ev->nr[0]) ||
 		       get_u(&p, "nr_taken=", false, &ev->nr[1]) ? -1 : 0;
 	case FEV_COMPACTION_MIGRATEPAGES:
 		return get_u(&p, "nr_migrated=", false, &ev->nr[0]) ||
 		       get_u(&p, "nr_failed=", false, &ev->nr[1]) ? -1 : 0;
 	case FEV_COMPACTION_TRY_TO_COMPACT:
-		return get_order(&p, "order=", ev) || get_gfp(&p, "gfp_mask=", ev) ? -1 : 0;
+		/* nr[0] the priority + 1 (0: not printed) */
+		if (get_order(&p, "order=", ev) || get_gfp(&p, "gfp_mask=", ev) || opt_u(&p, "priority=", UINT64_MAX, &ev->nr[0]))
+			return -1;
+		ev->nr[0]++;
+		return 0;
 	case FEV_COMPACTION_DEFERRED:
 	case FEV_COMPACTION_DEFER_COMPACTION:
 	case FEV_COMPACTION_DEFER_RESET: {

@@ -2,6 +2,7 @@
  * The rules are documented in docs/import.md; import.h has the reconciliation equations.
  */
 #include "import.h"
+#include "import_skip.h"
 #include "trace.h"
 
 #include "../lib/sha256.h"
@@ -334,6 +335,8 @@ struct import {
 	uint64_t probes;
 	/* seen so far: a fragmenting fallback, a boost wake (st.boost_wake_pending) */
 	bool boost_seen_frag, boost_seen_wake;
+	/* the pageblocks skip-marked as the capture began (import_skip.h) */
+	struct import_skip *skip;
 	/* The prefill's objects in use below MAX_PAGE_ORDER per kind (movable, kernel,
 	 * reclaimable slab), bucket (DMA, DMA32, Normal and Movable) and order. */
 	struct pf_pool pf_pool[NR_PF_REL][3][MAX_PAGE_ORDER];
@@ -627,6 +630,8 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
 	im->st.command_pid = im->opts.command_pid;
+	if (!(im->skip = import_skip_new()))
+		goto oom;
 	if (im->opts.command_pid && !map_get(&im->command_tasks, im->opts.command_pid, 0))
 		goto oom;
 	if (im->opts.prefill_zi && pf_index(im, err)) {
@@ -645,6 +650,7 @@ void import_free(struct import *im)
 	if (!im)
 		return;
 	free(im->ring);
+	import_skip_free(im->skip);
 	u64map_destroy(&im->pfns);
 	u64map_destroy(&im->tasks);
 	u64map_destroy(&im->vpages);
@@ -687,6 +693,11 @@ void import_free(struct import *im)
 const struct import_stats *import_get_stats(const struct import *im)
 {
 	return &im->st;
+}
+
+const struct import_skip *import_get_skip(const struct import *im)
+{
+	return im->skip;
 }
 
 static int oom(struct sim_error *err)
@@ -1761,6 +1772,8 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 	struct import_stats *st = &im->st;
 	uint64_t *o = st->obs;
 	st->observed++;
+	if (import_skip_event(im->skip, ev))
+		return oom(err);
 	switch ((enum ftrace_event_id)ev->id) {
 	case FEV_PAGE_ALLOC_ZONE_LOCKED: o[OBS_ALLOC_ZONE_LOCKED]++; break;
 	case FEV_PAGE_PCPU_DRAIN: o[OBS_PCPU_DRAIN]++; break;

@@ -239,6 +239,10 @@ int import_event(void *im, const struct ftrace_event *ev, struct sim_error *err)
 /* Drain the window and close open state (pending faults). */
 int import_finish(struct import *im, struct sim_error *err);
 const struct import_stats *import_get_stats(const struct import *im);
+/* The pageblocks skip-marked as the capture began, as far as its compaction runs showed
+ * (import_skip.h); valid until import_free. */
+struct import_skip;
+const struct import_skip *import_get_skip(const struct import *im);
 void import_free(struct import *im);
 
 /* The tasks that issued records, most records first (reorders an internal array). */
