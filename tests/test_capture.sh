@@ -84,6 +84,23 @@ grep -q "import.prefill_source.*before.zoneinfo" insp.txt || fail "prefill from 
 expect 64 "brings its own" import cap --prefill "$real/before.zoneinfo"
 pass "import DIR: trace, prefill and replay config from the directory alone"
 
+# -- a kernel built with THP (vmstat thp_* lines, or capture.json's thp_enabled): the
+# THP-order per-cpu lists are offered, commented out (docs/import.md "Per-cpu lists")
+cp -r cap capn
+grep -v '^thp_' cap/before.vmstat > capn/before.vmstat
+python3 - capn/capture.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["machine"].pop("thp_enabled", None)
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$mmsim" import capn -o imp/n.mmt.gz > /dev/null 2> err.txt || fail "import DIR (no THP): $(cat err.txt)"
+grep -q "machine.thp" imp/n.yaml && fail "THP lists offered without THP: $(cat imp/n.yaml)"
+echo "thp_fault_alloc 0" >> capn/before.vmstat
+"$mmsim" import capn -o imp/y.mmt.gz > /dev/null 2> err.txt || fail "import DIR (THP): $(cat err.txt)"
+grep -q "^# machine.thp: true  # built with THP" imp/y.yaml || fail "THP lists not offered: $(cat imp/y.yaml)"
+pass "import DIR: a kernel built with THP gets the THP-order per-cpu lists offered (commented out), one without none"
+
 # -- the replay's swappiness: the command's cgroup v1 memcg's when recorded, else vm.swappiness
 python3 - cap/capture.json <<'PY'
 import json, sys

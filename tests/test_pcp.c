@@ -217,18 +217,19 @@ static void test_reclaim_active_lowers_high(void)
 }
 
 /* The THP order's refill (nr_pcp_alloc, 6.18): an empty list of pageblock order 9 takes
- * max(batch >> 9, 2) = max(8 >> 9, 2) = 2 blocks, and raises high by a batch (32 -> 40):
- * the first THP leaves the second block on the list (count 512) and the buddy lists two
- * blocks fewer; the second THP comes off the list (count 0) and the buddy lists are not
- * touched.  Held fixed (the prefill) the refill takes one block: count 0 after each. */
-static void thp_refill(bool fixed, uint64_t want_count, uint64_t want_high)
+ * max(batch >> 9, 2) = max(8 >> 9, 2) = 2 blocks, tuned or not (before 6.7
+ * __rmqueue_pcplist scaled the batch the same way); tuned it also raises high by a batch
+ * (32 -> 40), untuned (machine.pcp_autotune off) high stays 32.  The first THP leaves the
+ * second block on the list (count 512) and the buddy lists two blocks fewer; the second
+ * THP comes off the list (count 0) and the buddy lists are not touched. */
+static void thp_refill(bool autotune, uint64_t want_high)
 {
 	struct sim_error err;
 	mmtest_config(&cfg, 0, 0, 65536, 4096);
 	cfg.machine.pcp = true;
 	cfg.machine.nr_cpus = 1;
 	cfg.machine.thp = true;
-	cfg.machine.pcp_autotune = true;
+	cfg.machine.pcp_autotune = autotune;
 	CHECK(mmtest_mm_init(&mm, &cfg, &err) == 0);
 	CHECK_EQ(mm.pageblock_order, 9);
 	struct per_cpu_pages *p = pcp0();
@@ -237,12 +238,11 @@ static void thp_refill(bool fixed, uint64_t want_count, uint64_t want_high)
 	p->high_min = 32;
 	p->high_max = 1024;
 	p->high = 32;
-	pcp_set_fixed(&mm, fixed);
 	uint64_t free0 = z->nr_free_pages;
 	CHECK(mm_alloc(&mm, 1, GFP_TRANSHUGE, 9) != PFN_NONE);
-	CHECK_EQ(p->count, want_count);
+	CHECK_EQ(p->count, 512);
 	CHECK_EQ(p->high, want_high);
-	CHECK_EQ(z->nr_free_pages, free0 - 512 - want_count);
+	CHECK_EQ(z->nr_free_pages, free0 - 1024);
 	CHECK(mm_alloc(&mm, 2, GFP_TRANSHUGE, 9) != PFN_NONE);
 	CHECK_EQ(p->count, 0);
 	CHECK_EQ(z->nr_free_pages, free0 - 1024);
@@ -251,8 +251,48 @@ static void thp_refill(bool fixed, uint64_t want_count, uint64_t want_high)
 
 static void test_thp_refill_two_blocks(void)
 {
-	thp_refill(false, 512, 40);
-	thp_refill(true, 0, 32);
+	thp_refill(true, 40);
+	thp_refill(false, 32);
+}
+
+/* The import's prefill (pcp_set_fixed(true)) runs without the THP-order lists: a THP is
+ * taken from the buddy lists alone (count 0, free 512 fewer) and freed straight back to
+ * them (free as before).  From the capture's first record (pcp_set_fixed(false)) the order
+ * is on the lists again: the same THP freed goes onto the list (count 512, free 512
+ * fewer: pages on a list are not free), and the next THP takes it back off (count 0,
+ * free unchanged).  High is 1024 so that the free drains nothing (count 512 < 1024). */
+static void test_thp_lists_off_in_prefill(void)
+{
+	struct sim_error err;
+	mmtest_config(&cfg, 0, 0, 65536, 4096);
+	cfg.machine.pcp = true;
+	cfg.machine.nr_cpus = 1;
+	cfg.machine.thp = true;
+	cfg.machine.pcp_autotune = false;
+	CHECK(mmtest_mm_init(&mm, &cfg, &err) == 0);
+	struct per_cpu_pages *p = pcp0();
+	const struct zone *z = &mm.zones[ZONE_NORMAL];
+	p->batch = 8;
+	p->high_min = 32;
+	p->high_max = 1024;
+	p->high = 1024;
+	uint64_t free0 = z->nr_free_pages;
+	pcp_set_fixed(&mm, true);
+	CHECK(mm_alloc(&mm, 1, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(z->nr_free_pages, free0 - 512);
+	mm_free(&mm, 1);
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(z->nr_free_pages, free0);
+	CHECK(mm_alloc(&mm, 1, GFP_TRANSHUGE, 9) != PFN_NONE);
+	pcp_set_fixed(&mm, false);
+	mm_free(&mm, 1);
+	CHECK_EQ(p->count, 512);
+	CHECK_EQ(z->nr_free_pages, free0 - 512);
+	CHECK(mm_alloc(&mm, 2, GFP_TRANSHUGE, 9) != PFN_NONE);
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(z->nr_free_pages, free0 - 512);
+	mmtest_mm_destroy(&mm);
 }
 
 /* A list started as captured (machine.pcp_start) when the prefill ends (the first
@@ -299,5 +339,6 @@ int main(void)
 	RUN(test_reclaim_active_lowers_high);
 	RUN(test_list_started_as_captured);
 	RUN(test_thp_refill_two_blocks);
+	RUN(test_thp_lists_off_in_prefill);
 	return TEST_END();
 }

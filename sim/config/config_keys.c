@@ -169,7 +169,7 @@ static const struct config_key keys[] = {
 	K_KBYTES("machine.min_free_kbytes", machine.min_free_kbytes, 0, 1ull << 40, "0",
 		 "vm.min_free_kbytes", "0 = computed as at boot: sqrt(16 x lowmem KiB), raised by THP (model.md §3.1)"),
 	K_BOOL("machine.thp", machine.thp, "false", "transparent_hugepage/enabled",
-	       "THP enabled: raises min_free_kbytes to 5632 pages per lowmem zone (model.md §3.1)"),
+	       "kernel built with THP: a computed min_free_kbytes rises to 5632 pages per lowmem zone (model.md §3.1); the pageblock order goes on the per-cpu lists (§2.8)"),
 	K_UINT("machine.watermark_scale_factor", machine.watermark_scale_factor, 1, 3000, "10",
 	       "1/10000 of zone", "vm.watermark_scale_factor", "gap between min, low and high watermarks"),
 	K_UINT("machine.watermark_boost_factor", machine.watermark_boost_factor, 0, INT_MAX, "15000",

@@ -177,12 +177,9 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 		pcp->free_count >>= 1; /* rmqueue_pcplist: an allocation breaks a run of frees */
 	if (!pcp->lists[idx].n) {
 		/* rmqueue_bulk: refill about `batch` pages' worth, fewer blocks for higher orders.
-		 * The THP order takes max(batch >> order, 2) = 2 blocks in 6.18 (__rmqueue_pcplist,
-		 * nr_pcp_alloc) while the lists are tuned; held fixed (the import's prefill, whose
-		 * layout counts on it, and machine.pcp_autotune off) one block. */
+		 * The THP order takes max(batch >> order, 2) = 2 blocks, tuned or not (6.18
+		 * nr_pcp_alloc; before 6.7 __rmqueue_pcplist scaled the batch the same way). */
 		unsigned nr = nr_pcp_alloc(mm, z, pcp, order);
-		if (order > PAGE_ALLOC_COSTLY_ORDER && mm->pcp_fixed)
-			nr = 1;
 		buddy_rmqueue_bulk(mm, z, order, mt, alloc_flags, nr, pcp, idx);
 		if (!pcp->lists[idx].n)
 			return PFN_NONE;
@@ -409,8 +406,36 @@ static void pcp_start_lists(struct mm *mm)
 	}
 }
 
+/* The import's prefill lays memory out without the THP-order lists (pcp_set_fixed): its
+ * frees and re-allocations of order-9 folios and holes go straight to and from the buddy
+ * lists, as its layout counts on.  A THP on such a list is not free to the watermark
+ * check (6.18 zone_watermark_fast looks at NR_FREE_PAGES and the buddy lists only), so at
+ * the zone's floor the prefill's own re-allocation of the block it just freed would fail
+ * and stall the rest of the prefill into the measured run.  The lists take the order from
+ * the capture's first record on (machine.thp: pcp_allowed_order, a CONFIG test). */
+static void pcp_thp_lists(struct mm *mm, bool on)
+{
+	if (!mm->pcp_orders || !mm->cfg->machine.thp || mm->pageblock_order >= 32)
+		return;
+	uint32_t bit = 1u << mm->pageblock_order;
+	if (on) {
+		mm->pcp_orders |= bit;
+		return;
+	}
+	for (int i = 0; i < MAX_NR_ZONES; i++) /* nothing may stay on a list that is off */
+		for (unsigned c = 0; mm->zones[i].pcp && c < mm->nr_cpus; c++) {
+			struct per_cpu_pages *pcp = &mm->zones[i].pcp[c];
+			for (unsigned k = NR_LOWORDER_PCP_LISTS; k < NR_PCP_LISTS; k++)
+				while (pcp->lists[k].n)
+					buddy_free_one(mm, &mm->zones[i], pcp_take(mm, &mm->zones[i], pcp, k, true),
+						       mm->pageblock_order);
+		}
+	mm->pcp_orders &= ~bit;
+}
+
 void pcp_set_fixed(struct mm *mm, bool fixed)
 {
+	pcp_thp_lists(mm, !fixed);
 	if (!fixed && !mm->pcp_started) {
 		/* the capture's first record: its lists and its zones' boosts as captured */
 		mm->pcp_started = true;
