@@ -2015,6 +2015,34 @@ static void test_prefill_file_thp(void)
 	free(rs.r);
 }
 
+/* A zone captured near its low watermark with a THP in its page cache: free 100 (100 x o0)
+ * against low 40.  An order-9 folio passes the fast path only while free - 511 > 40, so the
+ * floor is 40 + max(batch 0 + 1, 512) = 552, not 41: in use 8192 - 552 = 7640, 452 pages
+ * short of the capture's 8092 (warned).  With the old floor the folio's allocation found
+ * the zone under 552 free, took the slow path, woke kswapd and replayed the rest of the
+ * prefill as measured work (the held-out writeback capture: 5.29 M allocations against
+ * the kernel's 66,791); prefill_sim checks that kswapd never woke and nothing failed.
+ * The 100 target pages are order-0 holes; the other 452 free pages are a tail ending on an
+ * order-10 boundary (1024 | 8192), so it starts at 1024k - 452 = 4 (mod 1024): an o2, then
+ * o6, o7, o8 up to the boundary (4 + 64 + 128 + 256 = 452).  Free blocks:
+ * o0 100, o2 1, o6 1, o7 1, o8 1. */
+static void test_prefill_floor_folio(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     100\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 7042\n      nr_zone_active_file 1050\n";
+	static const char bi_text[] = "Node 0, zone   Normal    100      0      0      0      0      0"
+				      "      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 100, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0 };
+	struct zoneinfo folios = { .file_thp_pages = 512 };
+	struct import_prefill_stats st;
+	prefill_replay_folios(zi_text, &folios, bi_text, want, &st, NULL);
+	CHECK_EQ(st.short_pages[ZONE_NORMAL], 452);
+	CHECK_EQ(st.nr_pages, 7640);
+	CHECK_EQ(st.nr_folios[9], 1);
+}
+
 /* The rest of the page cache in the folio sizes the capture saw evicted: pages by order
  * {0: 2, 2: 1} (and order-9 pages, which FileHugePages stands for: left out of the
  * shares).  1200 inactive file pages, no FileHugePages: a third in order-2 folios, 400
@@ -2833,6 +2861,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_lump);
 	RUN(test_prefill_lump_mlocked);
 	RUN(test_prefill_file_thp);
+	RUN(test_prefill_floor_folio);
 	RUN(test_prefill_file_folio_mix);
 	RUN(test_prefill_folios_pcp);
 	RUN(test_prefill_folios_mixed);

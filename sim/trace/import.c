@@ -2448,6 +2448,18 @@ static void pf_plan_folios(const struct zoneinfo *zi, int z, struct pf_plan *pl)
 		pl->folio_pages += (pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o]) << o;
 }
 
+/* The largest folio order pf_plan_folios may lay out: PMD-sized where the node had THPs in
+ * use, else the largest page cache folio order the capture removed (0: none). */
+static unsigned pf_max_folio_order(const struct zoneinfo *zi)
+{
+	if (zi->anon_thp_pages || zi->file_thp_pages)
+		return PF_PMD_ORDER;
+	for (unsigned o = PF_PMD_ORDER; o-- > 1;)
+		if (zi->file_folio_pages[o])
+			return o;
+	return 0;
+}
+
 static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
 			 uint64_t rest_all, struct pf_plan *pl)
 {
@@ -2459,8 +2471,12 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		pl->hole_density = MIN(zi->free_sq[z] / zi->free_sum[z], (uint64_t)PF_PAGEBLOCK / 2);
 	uint64_t avail = MIN(zz->managed, zz->free + zz->pcp_count); /* free to the allocator */
 	/* The fast path serves a zone while free > low, and a pcp refill then takes up to a
-	 * batch more: the lowest free a zone reaches without waking kswapd. */
-	uint64_t floor = zz->low + zz->pcp_batch + 1;
+	 * batch more: the lowest free a zone reaches without waking kswapd.  A folio of order o
+	 * passes only while free - (2^o - 1) > low (__zone_watermark_ok, 6.18), so the floor
+	 * also leaves room for the largest folio the prefill lays out (pf_plan_folios): below
+	 * it that folio's allocation would take the slow path, wake kswapd and run the rest of
+	 * the prefill inside the measured replay. */
+	uint64_t floor = zz->low + MAX(zz->pcp_batch + 1, 1ull << pf_max_folio_order(zi));
 	uint64_t want = zz->managed - avail;
 	uint64_t in_use = want;
 	if (avail < floor)
