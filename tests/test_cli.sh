@@ -127,4 +127,21 @@ done
 cmp -s c1.txt c2.txt && [ -s c1.txt ] || fail "compare --format=tsv differs from --format tsv"
 pass "sweep -j2 == -j 2 == --jobs=2; compare --format=tsv == --format tsv"
 
+# -- an imported trace's prefill that does not fit above the watermarks is reported -----
+# 8 MiB (2048 pages): a second order-10 block cannot pass the low watermark, so kswapd
+# wakes before the capture's first record; an order-10 and an order-9 block fit.
+printf '# mmsim-trace v2\n# generator: hand\n# import.prefill_records: 2\n0 alloc id=1 order=10 gfp=GFP_HIGHUSER_MOVABLE task=1\n0 alloc id=2 order=%s gfp=GFP_HIGHUSER_MOVABLE task=1\n1000 alloc id=3 order=0 gfp=GFP_HIGHUSER_MOVABLE task=1\n' 10 > pf10.mmt.txt
+sed 's/^0 alloc id=2 order=10/0 alloc id=2 order=9/' pf10.mmt.txt > pf9.mmt.txt
+small="--set machine.zones.dma=0 --set machine.zones.dma32=0 --set machine.zones.normal=8MiB"
+# shellcheck disable=SC2086 # the --set words split on purpose
+"$mmsim" run "$cfg" --set workload.generator= --set workload.trace=pf10.mmt.txt $small -o PF10 2> pf10.err ||
+	fail "run of a prefill that does not fit: $(cat pf10.err)"
+grep -q "warning: the imported prefill did not fit above the watermarks: kswapd ran 1 times" pf10.err ||
+	fail "a prefill that does not fit is not reported: $(cat pf10.err)"
+# shellcheck disable=SC2086
+"$mmsim" run "$cfg" --set workload.generator= --set workload.trace=pf9.mmt.txt $small -o PF9 2> pf9.err ||
+	fail "run of a prefill that fits: $(cat pf9.err)"
+grep -q "prefill did not fit" pf9.err && fail "a prefill that fits is reported: $(cat pf9.err)"
+pass "a prefill that does not fit above the watermarks is reported, one that fits is not"
+
 echo "$nr_pass passed, 0 failed"
