@@ -315,6 +315,7 @@ struct import {
 	/* bdi -> the flusher work in progress: (dev, 0) its start time, (dev, 1) the pages it
 	 * had left to write then (writeback_start), for the device's measured write rate */
 	struct u64map wb_start;
+	struct reclaim_speed rspeed; /* the reclaim cost per page (reclaim_speed.h) */
 	/* per file: the offsets dirtied since its last sync (each once: their page cache
 	 * slot is marked PC_LISTED while listed), so a sync costs what it writes */
 	struct ofs_list *dirty;
@@ -626,6 +627,7 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn
 	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
+	rspeed_init(&im->rspeed);
 	im->st.command_pid = im->opts.command_pid;
 	if (im->opts.command_pid && !map_get(&im->command_tasks, im->opts.command_pid, 0))
 		goto oom;
@@ -657,6 +659,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->swapped);
 	u64map_destroy(&im->files);
 	u64map_destroy(&im->wb_start);
+	rspeed_destroy(&im->rspeed);
 	for (size_t i = 0; i < im->nr_dirty; i++)
 		free(im->dirty[i].ofs);
 	free(im->dirty);
@@ -1761,6 +1764,8 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 	struct import_stats *st = &im->st;
 	uint64_t *o = st->obs;
 	st->observed++;
+	if (rspeed_event(&im->rspeed, ev))
+		return oom(err);
 	switch ((enum ftrace_event_id)ev->id) {
 	case FEV_PAGE_ALLOC_ZONE_LOCKED: o[OBS_ALLOC_ZONE_LOCKED]++; break;
 	case FEV_PAGE_PCPU_DRAIN: o[OBS_PCPU_DRAIN]++; break;
@@ -1997,6 +2002,7 @@ int import_finish(struct import *im, struct sim_error *err)
 	}
 	if (im->st.first_ns == UINT64_MAX)
 		im->st.first_ns = 0;
+	rspeed_result(&im->rspeed, &im->st.rspeed);
 	return 0;
 }
 
@@ -2277,6 +2283,26 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		fprintf(fp, "writeback: %" PRIu64 " flusher works of %d pages or more wrote %" PRIu64 " pages in %" PRIu64
 			" us: %" PRIu64 " MB/s (a commented devices.disk.bandwidth in the replay config)\n",
 			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000);
+	{
+		const struct rspeed_result *r = &s->rspeed;
+		static const char *const key[NR_RSPEED] = { "costs.reclaim_page", "costs.reclaim_anon_page",
+							    "costs.swap_write_page", NULL };
+		static const char *const per[NR_RSPEED] = { "page reclaimed", "page reclaimed", "page written",
+							    "page taken" };
+		for (unsigned k = 0; k < NR_RSPEED; k++) {
+			if (!r->batches[k])
+				continue;
+			fprintf(fp, "reclaim speed %-10s %" PRIu64 " batches, %" PRIu64 " pages: ", rspeed_kind_names[k],
+				r->batches[k], r->pages[k]);
+			if (!r->measured[k])
+				fprintf(fp, "not measured (fewer than %d batches): %s keeps its default\n",
+					RSPEED_MIN_BATCHES, key[k] ? key[k] : "costs.scan_page");
+			else
+				fprintf(fp, "median %" PRIu64 " ns per %s%s%s\n", r->ns_per_page[k], per[k],
+					key[k] ? ", in the replay config as " : " (shrink_active_list; not applied)",
+					key[k] ? key[k] : "");
+		}
+	}
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
 		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios "
 		"(%" PRIu64 " ACCESS of the others they bring back); "

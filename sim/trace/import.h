@@ -35,6 +35,7 @@
 
 #include "../kernel/gfp.h"
 #include "ftrace.h"
+#include "reclaim_speed.h"
 #include "trace.h"
 #include "zoneinfo.h"
 
@@ -142,6 +143,8 @@ struct import_stats {
 	                                          * writeback_written on the same bdi) that
 	                                          * wrote at least WB_MEASURE_MIN_PAGES */
 	uint64_t wb_pages, wb_ns;                /* their pages written and time taken */
+	struct rspeed_result rspeed;             /* the reclaim cost per page, from the vmscan
+	                                          * events (reclaim_speed.h), at import_finish */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
 	                                          * before the capture: a prefill file object
 	                                          * stands for it (for its refault) */
