@@ -198,6 +198,34 @@ static int write_scan_yaml(const struct import_stats *s, const struct zoneinfo *
 	return 0;
 }
 
+/* costs: the captured machine's reclaim speed, measured from its vmscan events
+ * (sim/trace/reclaim_speed.h, docs/import.md "Machine speed"); a figure not measured
+ * keeps the key's default (import.log says why). */
+static int write_costs_yaml(const struct import_stats *s, FILE *fp)
+{
+	const struct rspeed_result *r = &s->rspeed;
+	static const char *const key[] = { [RSPEED_FILE] = "reclaim_page", [RSPEED_ANON] = "reclaim_anon_page",
+					   [RSPEED_SWAP_WRITE] = "swap_write_page" };
+	static const char *const what[] = {
+		[RSPEED_FILE] = "file batches: lru_isolate to lru_shrink_inactive per page reclaimed",
+		[RSPEED_ANON] = "anon batches that wrote nothing, per page reclaimed",
+		[RSPEED_SWAP_WRITE] = "anon batches that wrote to swap, per page written (less their reclaimed pages)",
+	};
+	bool any = false;
+	for (unsigned k = RSPEED_FILE; k <= RSPEED_SWAP_WRITE; k++) {
+		if (!r->measured[k])
+			continue;
+		if (!any && fprintf(fp, "costs:  # the captured machine's reclaim speed: page-weighted medians over "
+					"its own reclaim batches\n") < 0)
+			return -1;
+		any = true;
+		if (fprintf(fp, "  %s: %" PRIu64 "ns  # %s; %" PRIu64 " batches, %" PRIu64 " pages\n", key[k],
+			    r->ns_per_page[k], what[k], r->batches[k], r->pages[k]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_replay_config(const struct capture_files *cf, const struct import_stats *s, const char *trace,
 			       const char *out, struct sim_error *err)
 {
@@ -236,6 +264,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 		    ")") < 0 ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
 	    write_scan_yaml(s, &zi, fp) ||
+	    write_costs_yaml(s, fp) ||
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    /* The rest of the machine's memcgs: under cgroup v2 (no memcg_swappiness) every
