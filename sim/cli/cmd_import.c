@@ -250,10 +250,10 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    (swap_pages && fprintf(fp, "devices:\n  swap:\n    size: %" PRIu64 "  # pages: SwapTotal of before.meminfo\n",
 				   swap_pages) < 0) ||
 	    (s->wb_ns &&
-	     fprintf(fp, "# devices.disk.bandwidth: %" PRIu64 "MB/s  # the flusher's measured write rate: %" PRIu64
-			 " pages in %" PRIu64 " us over %" PRIu64 " works; not applied (docs/import.md \"Device speed\"): "
-			 "uncomment to try\n",
-		     import_wb_bandwidth(s) / 1000000, s->wb_pages, s->wb_ns / 1000, s->wb_works) < 0) ||
+	     fprintf(fp, "%sdevices.disk.bandwidth: %" PRIu64 "MB/s  # the flusher's measured write rate: %" PRIu64
+			 " pages in %" PRIu64 " us over %" PRIu64 " works%s (docs/import.md \"Device speed\")\n",
+		     import_wb_measured(s) ? "" : "# ", import_wb_bandwidth(s) / 1000000, s->wb_pages, s->wb_ns / 1000,
+		     s->wb_works, import_wb_measured(s) ? "" : "; too short a time to tell the device, not applied") < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
 	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; tuned, the replay's lists run away "

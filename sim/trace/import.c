@@ -1726,6 +1726,11 @@ uint64_t import_wb_bandwidth(const struct import_stats *s)
 	/* pages * 4096 * 1e9 overflows 64 bits past 4.5e6 pages: in double */
 	return (uint64_t)((double)s->wb_pages * PAGE_SIZE * (double)NSEC_PER_SEC / (double)s->wb_ns);
 }
+bool import_wb_measured(const struct import_stats *s)
+{
+	return s->wb_ns >= IMPORT_WB_MIN_NS;
+}
+
 static int wb_work_start(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *t = map_get(&im->wb_start, ev->dev, 0);
@@ -2281,8 +2286,10 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		s->free_prefill_kind[PF_REL_RECLAIMABLE]);
 	if (s->wb_works)
 		fprintf(fp, "writeback: %" PRIu64 " flusher works of %d pages or more wrote %" PRIu64 " pages in %" PRIu64
-			" us: %" PRIu64 " MB/s (a commented devices.disk.bandwidth in the replay config)\n",
-			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000);
+			" us: %" PRIu64 " MB/s (%s)\n",
+			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000,
+			import_wb_measured(s) ? "devices.disk.bandwidth in the replay config"
+					      : "under 50 ms in all: too short to tell the device, the default kept");
 	{
 		const struct rspeed_result *r = &s->rspeed;
 		static const char *const key[NR_RSPEED] = { "costs.reclaim_page", "costs.reclaim_anon_page",

@@ -301,6 +301,11 @@ struct import_refault_census {
 /* The device's write rate the capture's flusher works show (bytes per second; 0 when
  * no work wrote enough to tell): wb_pages over wb_ns. */
 uint64_t import_wb_bandwidth(const struct import_stats *s);
+/* The rate tells the device: its works wrote for IMPORT_WB_MIN_NS or longer in all.  A
+ * shorter burst may have gone into the block queue and the device's cache, not to the
+ * medium (thp-compact's two works of 5 ms: 15.5 GB/s). */
+#define IMPORT_WB_MIN_NS 50000000ull
+bool import_wb_measured(const struct import_stats *s);
 
 /* Of a capture's workingset_refault_file (R) and workingset_activate_file (A) deltas,
  * the refaults the trace cannot show are R - readds (their shadows predate it), and the
