@@ -162,6 +162,52 @@ static void test_measure(void)
 	rspeed_destroy(&f.r);
 }
 
+/* migrate_pages calls of kcompactd (pid 38) and a faulting task (app, pid 100),
+ * alternating.  kcompactd: 32 calls that migrate 32 pages in 48 us (1,500 ns/page) during
+ * which the free scanner did not run, and 32 that run it (an isolate_freepages between
+ * start and end: not counted, whatever their time).  app: 8 calls of 512 pages in 1,024 us
+ * (2,000 ns/page) and one that migrated nothing (not counted).  Pages 32 x 32 = 1,024 at
+ * 1,500 and 4,096 at 2,000: half of 5,120 is 2,560, past the first 1,024, so the
+ * page-weighted median is 2,000 over 40 calls. */
+static void migrate_call(struct feed *f, const char *task, unsigned pages, uint64_t us, bool free_scan)
+{
+	char p[256];
+	line(f, task, "mm_migrate_pages_start", "mode=MIGRATE_SYNC_LIGHT reason=compaction");
+	if (free_scan) {
+		f->t_us += 1;
+		line(f, task, "mm_compaction_isolate_freepages",
+		     "range=(0x100000 ~ 0x100200) nr_scanned=512 nr_taken=32");
+		us -= 1;
+	}
+	f->t_us += us;
+	snprintf(p, sizeof(p), "nr_succeeded=%u nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 "
+			       "nr_split=0 mode=MIGRATE_SYNC_LIGHT reason=compaction", pages);
+	line(f, task, "mm_migrate_pages", p);
+}
+
+static void test_migrate(void)
+{
+	struct feed f = { .t_us = 21374000000ull };
+	rspeed_init(&f.r);
+	for (unsigned i = 0; i < 32; i++) {
+		migrate_call(&f, "kcompactd0-38", 32, 48, false);
+		f.t_us += 3;
+		migrate_call(&f, "kcompactd0-38", 32, 400, true);
+		f.t_us += 3;
+		if (i < 8)
+			migrate_call(&f, APP, 512, 1024, false);
+	}
+	migrate_call(&f, APP, 0, 10, false);
+	struct rspeed_result r;
+	rspeed_result(&f.r, &r);
+	CHECK(r.measured[RSPEED_MIGRATE]);
+	CHECK_EQ(r.batches[RSPEED_MIGRATE], 40);
+	CHECK_EQ(r.pages[RSPEED_MIGRATE], 5120);
+	CHECK_EQ(r.ns_per_page[RSPEED_MIGRATE], 2000);
+	CHECK(!r.measured[RSPEED_FILE]);
+	rspeed_destroy(&f.r);
+}
+
 /* No vmscan events: nothing measured, nothing allocated. */
 static void test_empty(void)
 {
@@ -181,6 +227,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_fields);
 	RUN(test_measure);
+	RUN(test_migrate);
 	RUN(test_empty);
 	return TEST_END();
 }

@@ -2292,10 +2292,15 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 					      : "under 50 ms in all: too short to tell the device, the default kept");
 	{
 		const struct rspeed_result *r = &s->rspeed;
-		static const char *const key[NR_RSPEED] = { "costs.reclaim_page", "costs.reclaim_anon_page",
-							    "costs.swap_write_page", NULL };
-		static const char *const per[NR_RSPEED] = { "page reclaimed", "page reclaimed", "page written",
-							    "page taken" };
+		static const char *const key[NR_RSPEED] = {
+			[RSPEED_FILE] = "costs.reclaim_page", [RSPEED_ANON] = "costs.reclaim_anon_page",
+			[RSPEED_SWAP_WRITE] = "costs.swap_write_page", [RSPEED_MIGRATE] = "costs.migrate_page",
+		};
+		static const char *const per[NR_RSPEED] = {
+			[RSPEED_FILE] = "page reclaimed", [RSPEED_ANON] = "page reclaimed",
+			[RSPEED_SWAP_WRITE] = "page written", [RSPEED_ACTIVE] = "page taken",
+			[RSPEED_MIGRATE] = "page migrated",
+		};
 		for (unsigned k = 0; k < NR_RSPEED; k++) {
 			if (!r->batches[k])
 				continue;

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rspeed_kind_names[NR_RSPEED] = { "file", "anon", "swap_write", "active" };
+const char *const rspeed_kind_names[NR_RSPEED] = { "file", "anon", "swap_write", "active", "migrate" };
 
 enum { LRU_FREE_SLOT = 0xff, ISO_INACTIVE_ANON = 0, ISO_ACTIVE_ANON = 1, ISO_INACTIVE_FILE = 2,
-       ISO_ACTIVE_FILE = 3 };
+       ISO_ACTIVE_FILE = 3, MIGRATING = 0xfe };
 
 void rspeed_init(struct reclaim_speed *r)
 {
@@ -31,6 +31,17 @@ static struct rspeed_pending *pending(struct reclaim_speed *r, uint32_t pid)
 	return NULL;
 }
 
+/* The task's slot for a new pair: its own, a free one, or (more tasks than slots) one
+ * taken round robin. */
+static struct rspeed_pending *start(struct reclaim_speed *r, uint32_t pid)
+{
+	struct rspeed_pending *p = pending(r, pid);
+	for (unsigned i = 0; i < RSPEED_TASKS && !p; i++)
+		if (r->pend[i].lru == LRU_FREE_SLOT)
+			p = &r->pend[i];
+	return p ? p : &r->pend[r->next_victim++ % RSPEED_TASKS];
+}
+
 static int add(struct reclaim_speed *r, enum rspeed_kind k, uint64_t ns, uint64_t pages, uint64_t reclaimed)
 {
 	if (r->nr[k] == r->cap[k]) {
@@ -52,19 +63,29 @@ int rspeed_event(struct reclaim_speed *r, const struct ftrace_event *ev)
 	case FEV_LRU_ISOLATE:
 		if (ev->result > ISO_ACTIVE_FILE)
 			return 0;
-		if (!(p = pending(r, ev->pid))) {
-			for (unsigned i = 0; i < RSPEED_TASKS && !p; i++)
-				if (r->pend[i].lru == LRU_FREE_SLOT)
-					p = &r->pend[i];
-			if (!p) /* more reclaimers than slots: reuse one, round robin */
-				p = &r->pend[r->next_victim++ % RSPEED_TASKS];
-		}
+		p = start(r, ev->pid);
 		*p = (struct rspeed_pending){ .pid = ev->pid, .lru = ev->result, .t_ns = ev->time_ns };
 		return 0;
 	case FEV_WRITE_FOLIO:
+	case FEV_COMPACTION_ISOLATE_FREEPAGES:
+	case FEV_COMPACTION_FAST_ISOLATE_FREEPAGES:
+		/* a reclaim batch's swap writes; a migrate_pages call's free scanning */
 		if ((p = pending(r, ev->pid)))
 			p->writes++;
 		return 0;
+	case FEV_MIGRATE_PAGES_START:
+		p = start(r, ev->pid);
+		*p = (struct rspeed_pending){ .pid = ev->pid, .lru = MIGRATING, .t_ns = ev->time_ns };
+		return 0;
+	case FEV_MIGRATE_PAGES: {
+		if (!(p = pending(r, ev->pid)))
+			return 0;
+		struct rspeed_pending b = *p;
+		p->lru = LRU_FREE_SLOT;
+		if (b.lru != MIGRATING || b.writes || !ev->nr[0] || ev->time_ns < b.t_ns)
+			return 0;
+		return add(r, RSPEED_MIGRATE, ev->time_ns - b.t_ns, ev->nr[0], 0);
+	}
 	case FEV_LRU_SHRINK_INACTIVE: {
 		if (!(p = pending(r, ev->pid)))
 			return 0;
@@ -140,7 +161,7 @@ void rspeed_result(const struct reclaim_speed *r, struct rspeed_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	static const enum rspeed_kind order[NR_RSPEED] = { RSPEED_FILE, RSPEED_ANON, RSPEED_ACTIVE,
-							   RSPEED_SWAP_WRITE };
+							   RSPEED_MIGRATE, RSPEED_SWAP_WRITE };
 	for (unsigned i = 0; i < NR_RSPEED; i++) {
 		enum rspeed_kind k = order[i];
 		out->batches[k] = r->nr[k];

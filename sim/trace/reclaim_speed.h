@@ -15,6 +15,11 @@
  *                      pages at the RSPEED_ANON rate (add_to_swap, unmap, swap_writeout)
  *   RSPEED_ACTIVE      shrink_active_list's batches (lru_isolate of an active list to
  *                      lru_shrink_active): ns per page taken
+ *   RSPEED_MIGRATE     migrate_pages calls (mm_migrate_pages_start to mm_migrate_pages of
+ *                      one task) during which the compaction free scanner did not run (no
+ *                      mm_compaction_*isolate_freepages of the task between: compaction_alloc
+ *                      scans from inside migrate_pages, 6.18, and the replay charges that
+ *                      scan apart): ns per page migrated (nr_succeeded)
  * A figure from fewer than RSPEED_MIN_BATCHES batches is not measured.  Trace times are
  * often whole microseconds: a batch's time is then off by up to 1 us either way. */
 #ifndef MMSIM_TRACE_RECLAIM_SPEED_H
@@ -25,7 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum rspeed_kind { RSPEED_FILE, RSPEED_ANON, RSPEED_SWAP_WRITE, RSPEED_ACTIVE, NR_RSPEED };
+enum rspeed_kind { RSPEED_FILE, RSPEED_ANON, RSPEED_SWAP_WRITE, RSPEED_ACTIVE, RSPEED_MIGRATE, NR_RSPEED };
 extern const char *const rspeed_kind_names[NR_RSPEED];
 
 #define RSPEED_MIN_BATCHES 32
