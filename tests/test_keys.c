@@ -127,6 +127,8 @@ static const struct key_change changes[] = {
 	{ "machine.cpu_contention", "machine.cpu_contention=true", SWAP_ENV " --set machine.nr_cpus=1" },
 	{ "costs.scan_page", "costs.scan_page=1us", NULL },
 	{ "costs.reclaim_page", "costs.reclaim_page=1us", NULL },
+	{ "costs.reclaim_anon_page", "costs.reclaim_anon_page=10us", SWAP_ENV },
+	{ "costs.swap_write_page", "costs.swap_write_page=20us", SWAP_ENV },
 	{ "costs.migrate_page", "costs.migrate_page=100us", NULL },
 	{ "costs.hint_page", "costs.hint_page=100us", "--set policy.reclaim=ereclaimable" },
 	{ "workload.replay", "workload.replay=closed", NULL },

@@ -244,6 +244,30 @@ static void test_dirty_batch_wakes_flusher(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The reclaim charge (vmscan_cost_ns): 40 pages scanned, 30 reclaimed of which 10 anon,
+ * 5 written to swap.  Costs scan 50 ns, file 300, anon 1,000, swap write 20,000:
+ * 40 x 50 + 20 x 300 + 10 x 1,000 + 5 x 20,000 = 2,000 + 6,000 + 10,000 + 100,000 = 118,000.
+ * With the defaults (anon at reclaim_page's 300, swap writes 0) the charge is the old
+ * one: 40 x 50 + 30 x 300 = 11,000.  More anon than reclaimed cannot be charged twice:
+ * 30 reclaimed "of which 45 anon" is 30 anon, 40 x 50 + 30 x 1,000 = 32,000. */
+static void test_cost_split(void)
+{
+	start(1024);
+	struct vmscan_work w = { .scanned = 40, .reclaimed = 30, .reclaimed_anon = 10, .swap_written = 5 };
+	cfg.costs.scan_page_ns = 50;
+	cfg.costs.reclaim_page_ns = 300;
+	cfg.costs.reclaim_anon_page_ns = 1000;
+	cfg.costs.swap_write_page_ns = 20000;
+	CHECK_EQ(vmscan_cost_ns(&mm, &w), 118000);
+	cfg.costs.reclaim_anon_page_ns = 300;
+	cfg.costs.swap_write_page_ns = 0;
+	CHECK_EQ(vmscan_cost_ns(&mm, &w), 11000);
+	cfg.costs.reclaim_anon_page_ns = 1000;
+	w = (struct vmscan_work){ .scanned = 40, .reclaimed = 30, .reclaimed_anon = 45 };
+	CHECK_EQ(vmscan_cost_ns(&mm, &w), 32000);
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -252,5 +276,6 @@ int main(int argc, char **argv)
 	RUN(test_direct_snapshot_at_end);
 	RUN(test_lru_note_cost);
 	RUN(test_dirty_batch_wakes_flusher);
+	RUN(test_cost_split);
 	return TEST_END();
 }

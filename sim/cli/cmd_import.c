@@ -277,6 +277,35 @@ static int write_skip_yaml(const struct import_skip *sk, const struct zoneinfo *
 	return 0;
 }
 
+/* costs: the captured machine's reclaim speed, measured from its vmscan events
+ * (sim/trace/reclaim_speed.h, docs/import.md "Machine speed"); a figure not measured
+ * keeps the key's default (import.log says why). */
+static int write_costs_yaml(const struct import_stats *s, FILE *fp)
+{
+	const struct rspeed_result *r = &s->rspeed;
+	static const char *const key[NR_RSPEED] = { [RSPEED_FILE] = "reclaim_page", [RSPEED_ANON] = "reclaim_anon_page",
+						    [RSPEED_SWAP_WRITE] = "swap_write_page", [RSPEED_MIGRATE] = "migrate_page" };
+	static const char *const what[NR_RSPEED] = {
+		[RSPEED_FILE] = "file batches: lru_isolate to lru_shrink_inactive per page reclaimed",
+		[RSPEED_ANON] = "anon batches that wrote nothing, per page reclaimed",
+		[RSPEED_SWAP_WRITE] = "anon batches that wrote to swap, per page written (less their reclaimed pages)",
+		[RSPEED_MIGRATE] = "migrate_pages calls without free scanning, per page migrated",
+	};
+	bool any = false;
+	for (unsigned k = 0; k < NR_RSPEED; k++) {
+		if (!key[k] || !r->measured[k])
+			continue;
+		if (!any && fprintf(fp, "costs:  # the captured machine's speed: page-weighted medians over "
+					"its own reclaim batches and migrate_pages calls\n") < 0)
+			return -1;
+		any = true;
+		if (fprintf(fp, "  %s: %" PRIu64 "ns  # %s; %" PRIu64 " batches, %" PRIu64 " pages\n", key[k],
+			    r->ns_per_page[k], what[k], r->batches[k], r->pages[k]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_replay_config(const struct capture_files *cf, const struct import_stats *s,
 			       const struct import_skip *sk, const char *trace, const char *out, struct sim_error *err)
 {
@@ -302,10 +331,10 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    (swap_pages && fprintf(fp, "devices:\n  swap:\n    size: %" PRIu64 "  # pages: SwapTotal of before.meminfo\n",
 				   swap_pages) < 0) ||
 	    (s->wb_ns &&
-	     fprintf(fp, "# devices.disk.bandwidth: %" PRIu64 "MB/s  # the flusher's measured write rate: %" PRIu64
-			 " pages in %" PRIu64 " us over %" PRIu64 " works; not applied (docs/import.md \"Device speed\"): "
-			 "uncomment to try\n",
-		     import_wb_bandwidth(s) / 1000000, s->wb_pages, s->wb_ns / 1000, s->wb_works) < 0) ||
+	     fprintf(fp, "%sdevices.disk.bandwidth: %" PRIu64 "MB/s  # the flusher's measured write rate: %" PRIu64
+			 " pages in %" PRIu64 " us over %" PRIu64 " works%s (docs/import.md \"Device speed\")\n",
+		     import_wb_measured(s) ? "" : "# ", import_wb_bandwidth(s) / 1000000, s->wb_pages, s->wb_ns / 1000,
+		     s->wb_works, import_wb_measured(s) ? "" : "; too short a time to tell the device, not applied") < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
 	    (capture_thp_built(cf->before[CAPTURE_VMSTAT], cf->json) &&
@@ -322,6 +351,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 				 slice_kb) < 0) ||
 	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
 	    write_scan_yaml(s, &zi, fp) || write_skip_yaml(sk, &zi, fp) ||
+	    write_costs_yaml(s, fp) ||
 	    (s->command_pid &&
 	     fprintf(fp, "machine.memcg.split_prefill: true  # the captured command ran in a memcg of its own\n") < 0) ||
 	    /* The rest of the machine's memcgs: under cgroup v2 (no memcg_swappiness) every

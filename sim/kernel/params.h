@@ -195,7 +195,9 @@ struct device_config {
 struct cost_config {
 	sim_ns_t alloc_fast_ns;   /* fast-path allocation */
 	sim_ns_t scan_page_ns;    /* reclaim/compaction: one page scanned */
-	sim_ns_t reclaim_page_ns; /* one page reclaimed */
+	sim_ns_t reclaim_page_ns; /* one file page reclaimed */
+	sim_ns_t reclaim_anon_page_ns; /* one anonymous page reclaimed */
+	sim_ns_t swap_write_page_ns;   /* one page written to swap by reclaim */
 	sim_ns_t migrate_page_ns; /* one page copied */
 	sim_ns_t hint_page_ns;    /* one page marked by a hint record, charged to its task */
 };

@@ -245,7 +245,7 @@ static void contig_drop(struct mm *mm, struct mm_request *req, pfn_t pfn)
 	p->flags &= (uint16_t)~(PF_ACTIVE | PF_REFERENCED | PF_RECLAIM);
 	workingset_evict(mm, req, pfn, NULL);
 	count_vm_events(mm, VM_MMSIM_CMA_RECLAIM_CLEAN, nr);
-	mm_request_charge(req, vmscan_cost_ns(mm, nr, nr));
+	mm_request_charge(req, vmscan_cost_ns(mm, &(struct vmscan_work){ .scanned = nr, .reclaimed = nr }));
 }
 
 /* folio_wait_writeback for the pages of this round under writeback: an actor sleeps until

@@ -237,6 +237,7 @@ static void kswapd_slice(struct mm *mm)
 	struct kswapd *k = &rs->kswapd;
 	struct scan_control *sc = &k->sc;
 	uint64_t refill0 = mm->vm_events[VM_PGREFILL];
+	uint64_t steal_anon0 = mm->vm_events[VM_PGSTEAL_ANON], swpout0 = mm->vm_events[VM_PSWPOUT];
 	uint64_t scanned0 = 0, reclaimed0 = 0;
 
 	if (!k->plan.active) {
@@ -256,8 +257,12 @@ static void kswapd_slice(struct mm *mm)
 		reclaimed0 = sc->nr_reclaimed;
 	}
 	bool more = vmscan_plan_step(mm, sc, &k->plan);
-	sim_ns_t cost = vmscan_cost_ns(mm, sc->nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
-				       sc->nr_reclaimed - reclaimed0);
+	sim_ns_t cost = vmscan_cost_ns(mm, &(struct vmscan_work){
+		.scanned = sc->nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
+		.reclaimed = sc->nr_reclaimed - reclaimed0,
+		.reclaimed_anon = mm->vm_events[VM_PGSTEAL_ANON] - steal_anon0,
+		.swap_written = mm->vm_events[VM_PSWPOUT] - swpout0,
+	});
 	k->busy_ns += cost;
 	k->nr_slices++;
 	if (more) {

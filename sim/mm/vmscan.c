@@ -119,9 +119,38 @@ static inline __attribute__((always_inline)) void prefetch_object(const struct m
 	__builtin_prefetch(&mm->objs.slots[mm->pages[head].owner], 1);
 }
 
-sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed)
+/* The CPU time of reclaim work: pages scanned (isolated, both lists), file and anon pages
+ * reclaimed, and anon pages written to swap (add_to_swap, try_to_unmap and the submission
+ * in shrink_folio_list, 6.18: the costliest step; docs/import.md "Machine speed"). */
+sim_ns_t vmscan_cost_ns(const struct mm *mm, const struct vmscan_work *w)
 {
-	return scanned * mm->cfg->costs.scan_page_ns + reclaimed * mm->cfg->costs.reclaim_page_ns;
+	const struct cost_config *c = &mm->cfg->costs;
+	uint64_t anon = MIN(w->reclaimed_anon, w->reclaimed);
+	return w->scanned * c->scan_page_ns + (w->reclaimed - anon) * c->reclaim_page_ns +
+	       anon * c->reclaim_anon_page_ns + w->swap_written * c->swap_write_page_ns;
+}
+
+void vmscan_work_mark(const struct mm *mm, const struct scan_control *sc, struct vmscan_work *w)
+{
+	*w = (struct vmscan_work){
+		.scanned = sc->nr_scanned + mm->vm_events[VM_PGREFILL],
+		.reclaimed = sc->nr_reclaimed,
+		.reclaimed_anon = mm->vm_events[VM_PGSTEAL_ANON],
+		.swap_written = mm->vm_events[VM_PSWPOUT],
+	};
+}
+
+sim_ns_t vmscan_work_cost_since(const struct mm *mm, const struct scan_control *sc, const struct vmscan_work *m)
+{
+	struct vmscan_work now;
+	vmscan_work_mark(mm, sc, &now);
+	struct vmscan_work d = {
+		.scanned = now.scanned - m->scanned,
+		.reclaimed = now.reclaimed - m->reclaimed,
+		.reclaimed_anon = now.reclaimed_anon - m->reclaimed_anon,
+		.swap_written = now.swap_written - m->swap_written,
+	};
+	return vmscan_cost_ns(mm, &d);
 }
 
 static inline uint64_t head_pages(const struct page_frame *p) { return 1ull << p->order; }
@@ -1042,12 +1071,11 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	rs->nr_direct_reclaims++;
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
-		uint64_t scanned0 = sc.nr_scanned, reclaimed0 = sc.nr_reclaimed;
-		uint64_t refill0 = mm->vm_events[VM_PGREFILL];
+		struct vmscan_work w0;
+		vmscan_work_mark(mm, &sc, &w0);
 		sc.nr = (struct reclaim_stat){ 0 };
 		vmscan_shrink_node(mm, &sc);
-		sim_ns_t cost = vmscan_cost_ns(mm, sc.nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
-					       sc.nr_reclaimed - reclaimed0);
+		sim_ns_t cost = vmscan_work_cost_since(mm, &sc, &w0);
 		mm_request_charge(ac->req, cost);
 		rs->stall_direct_ns += cost;
 		if (rs->node_congested)

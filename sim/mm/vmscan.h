@@ -316,7 +316,15 @@ bool vmscan_inactive_is_low(const struct mm *mm, bool file);
 void vmscan_snapshot_refaults(struct mm *mm);
 unsigned vmscan_memcg_swappiness(const struct mm *mm, unsigned m);
 bool vmscan_can_swap(const struct mm *mm);
-sim_ns_t vmscan_cost_ns(const struct mm *mm, uint64_t scanned, uint64_t reclaimed);
+/* Reclaim work to charge: pages scanned (inactive and PGREFILL), reclaimed (of them anon),
+ * and written to swap.  vmscan_work_mark takes the running totals, and
+ * vmscan_work_cost_since charges what was done since a mark. */
+struct vmscan_work {
+	uint64_t scanned, reclaimed, reclaimed_anon, swap_written;
+};
+sim_ns_t vmscan_cost_ns(const struct mm *mm, const struct vmscan_work *w);
+void vmscan_work_mark(const struct mm *mm, const struct scan_control *sc, struct vmscan_work *w);
+sim_ns_t vmscan_work_cost_since(const struct mm *mm, const struct scan_control *sc, const struct vmscan_work *m);
 void vmscan_sample_lowmem(struct mm *mm);
 sim_ns_t vmscan_now(const struct mm *mm);
 uint64_t vmscan_object_id(const struct mm *mm, pfn_t head);

@@ -127,7 +127,10 @@ extern const char *const ftrace_migrate_reason_names[NR_MIGRATE_REASONS];
  *   WRITEBACK_START/WRITTEN  dev(bdi) nr[0]=nr_pages (the work's pages left to write)
  *   KSWAPD_WAKE          order;  WAKEUP_KSWAPD order gfp;  DIRECT_RECLAIM_BEGIN order gfp
  *   DIRECT_RECLAIM_END   nr[0]=nr_reclaimed
- *   LRU_SHRINK_INACTIVE  nr[0]=nr_scanned nr[1]=nr_reclaimed
+ *   LRU_SHRINK_INACTIVE  nr[0]=nr_scanned nr[1]=nr_reclaimed result=type (0 anon, 1 file, 2 unknown)
+ *   LRU_SHRINK_ACTIVE    nr[0]=nr_taken result=type;  WRITE_FOLIO result=type
+ *   LRU_ISOLATE          nr[0]=nr_taken result=lru (0 inactive_anon, 1 active_anon,
+ *                        2 inactive_file, 3 active_file, 4 unevictable, 5 unknown)
  *   COMPACTION_BEGIN     nr[0]=zone_start nr[1]=migrate_pfn nr[2]=free_pfn nr[3]=zone_end
  *                        result=mode (0 async, 1 sync; 2 another word)
  *   COMPACTION_END       result=status;  FINISHED, SUITABLE: order result=ret

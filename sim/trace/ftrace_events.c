@@ -391,6 +391,27 @@ static int devnum(struct payload *p, const char *s, uint32_t *out, const char *f
 	return 0;
 }
 
+/* The list a vmscan event names (flags=RECLAIM_WB_ANON|... or RECLAIM_WB_FILE|..., from
+ * trace_reclaim_flags, 6.18): result 0 anon, 1 file, 2 neither printed. */
+static void reclaim_wb_type(struct payload *p, struct ftrace_event *ev)
+{
+	const char *s = find(p, "flags=");
+	ev->result = 2;
+	if (!s)
+		return;
+	size_t len = token_len(p, s);
+	for (size_t i = 0; i + 15 <= len; i++) {
+		if (!memcmp(s + i, "RECLAIM_WB_ANON", 15))
+			ev->result = 0;
+		else if (!memcmp(s + i, "RECLAIM_WB_FILE", 15))
+			ev->result = 1;
+	}
+}
+
+static const char *const lru_names[] = { "inactive_anon", "active_anon", "inactive_file", "active_file",
+					 "unevictable" };
+#define NR_LRU_NAMES 5
+
 int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event *ev,
 				const char *payload, size_t len, struct ftrace_parse_error *perr)
 {
@@ -485,7 +506,30 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 		return get_u(&p, "nr_reclaimed=", false, &ev->nr[0]);
 	case FEV_LRU_SHRINK_INACTIVE:
 		return get_u(&p, "nr_scanned=", false, &ev->nr[0]) ||
-		       get_u(&p, "nr_reclaimed=", false, &ev->nr[1]) ? -1 : 0;
+		       get_u(&p, "nr_reclaimed=", false, &ev->nr[1]) ? -1 : (reclaim_wb_type(&p, ev), 0);
+	case FEV_LRU_ISOLATE:
+		/* "... nr_taken=%lu lru=%s" (isolate_lru_folios, 6.18): the list for the reclaim
+		 * speed measurement (import.c); a kernel without lru= leaves result unknown. */
+		if (opt_u(&p, "nr_taken=", 0, &ev->nr[0]))
+			return -1;
+		if ((s = find(&p, "lru="))) {
+			size_t tl = token_len(&p, s);
+			ev->result = NR_LRU_NAMES;
+			for (unsigned l = 0; l < NR_LRU_NAMES; l++)
+				if (strlen(lru_names[l]) == tl && !memcmp(lru_names[l], s, tl))
+					ev->result = (uint8_t)l;
+		} else {
+			ev->result = NR_LRU_NAMES;
+		}
+		return 0;
+	case FEV_LRU_SHRINK_ACTIVE:
+		if (opt_u(&p, "nr_taken=", 0, &ev->nr[0]))
+			return -1;
+		reclaim_wb_type(&p, ev);
+		return 0;
+	case FEV_WRITE_FOLIO:
+		reclaim_wb_type(&p, ev);
+		return 0;
 	case FEV_COMPACTION_END:
 		return get_sym(&p, "status=", ftrace_compact_result_names, NR_COMPACT_RESULTS,
 			       &ev->result);
@@ -579,9 +623,6 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 	case FEV_KMEM_CACHE_FREE:
 	case FEV_RSS_STAT:
 	case FEV_KSWAPD_SLEEP:
-	case FEV_LRU_ISOLATE:
-	case FEV_LRU_SHRINK_ACTIVE:
-	case FEV_WRITE_FOLIO:
 	case FEV_THROTTLED:
 	case FEV_COMPACTION_KCOMPACTD_SLEEP:
 	case FEV_GLOBAL_DIRTY_STATE:

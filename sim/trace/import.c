@@ -316,6 +316,7 @@ struct import {
 	/* bdi -> the flusher work in progress: (dev, 0) its start time, (dev, 1) the pages it
 	 * had left to write then (writeback_start), for the device's measured write rate */
 	struct u64map wb_start;
+	struct reclaim_speed rspeed; /* the reclaim cost per page (reclaim_speed.h) */
 	/* per file: the offsets dirtied since its last sync (each once: their page cache
 	 * slot is marked PC_LISTED while listed), so a sync costs what it writes */
 	struct ofs_list *dirty;
@@ -629,6 +630,7 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn
 	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
+	rspeed_init(&im->rspeed);
 	im->st.command_pid = im->opts.command_pid;
 	if (!(im->skip = import_skip_new()))
 		goto oom;
@@ -663,6 +665,7 @@ void import_free(struct import *im)
 	u64map_destroy(&im->swapped);
 	u64map_destroy(&im->files);
 	u64map_destroy(&im->wb_start);
+	rspeed_destroy(&im->rspeed);
 	for (size_t i = 0; i < im->nr_dirty; i++)
 		free(im->dirty[i].ofs);
 	free(im->dirty);
@@ -1734,6 +1737,11 @@ uint64_t import_wb_bandwidth(const struct import_stats *s)
 	/* pages * 4096 * 1e9 overflows 64 bits past 4.5e6 pages: in double */
 	return (uint64_t)((double)s->wb_pages * PAGE_SIZE * (double)NSEC_PER_SEC / (double)s->wb_ns);
 }
+bool import_wb_measured(const struct import_stats *s)
+{
+	return s->wb_ns >= IMPORT_WB_MIN_NS;
+}
+
 static int wb_work_start(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct map_slot *t = map_get(&im->wb_start, ev->dev, 0);
@@ -1772,7 +1780,7 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 	struct import_stats *st = &im->st;
 	uint64_t *o = st->obs;
 	st->observed++;
-	if (import_skip_event(im->skip, ev))
+	if (import_skip_event(im->skip, ev) || rspeed_event(&im->rspeed, ev))
 		return oom(err);
 	switch ((enum ftrace_event_id)ev->id) {
 	case FEV_PAGE_ALLOC_ZONE_LOCKED: o[OBS_ALLOC_ZONE_LOCKED]++; break;
@@ -2010,6 +2018,7 @@ int import_finish(struct import *im, struct sim_error *err)
 	}
 	if (im->st.first_ns == UINT64_MAX)
 		im->st.first_ns = 0;
+	rspeed_result(&im->rspeed, &im->st.rspeed);
 	return 0;
 }
 
@@ -2288,8 +2297,35 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		s->free_prefill_kind[PF_REL_RECLAIMABLE]);
 	if (s->wb_works)
 		fprintf(fp, "writeback: %" PRIu64 " flusher works of %d pages or more wrote %" PRIu64 " pages in %" PRIu64
-			" us: %" PRIu64 " MB/s (a commented devices.disk.bandwidth in the replay config)\n",
-			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000);
+			" us: %" PRIu64 " MB/s (%s)\n",
+			s->wb_works, WB_MEASURE_MIN_PAGES, s->wb_pages, s->wb_ns / 1000, import_wb_bandwidth(s) / 1000000,
+			import_wb_measured(s) ? "devices.disk.bandwidth in the replay config"
+					      : "under 50 ms in all: too short to tell the device, the default kept");
+	{
+		const struct rspeed_result *r = &s->rspeed;
+		static const char *const key[NR_RSPEED] = {
+			[RSPEED_FILE] = "costs.reclaim_page", [RSPEED_ANON] = "costs.reclaim_anon_page",
+			[RSPEED_SWAP_WRITE] = "costs.swap_write_page", [RSPEED_MIGRATE] = "costs.migrate_page",
+		};
+		static const char *const per[NR_RSPEED] = {
+			[RSPEED_FILE] = "page reclaimed", [RSPEED_ANON] = "page reclaimed",
+			[RSPEED_SWAP_WRITE] = "page written", [RSPEED_ACTIVE] = "page taken",
+			[RSPEED_MIGRATE] = "page migrated",
+		};
+		for (unsigned k = 0; k < NR_RSPEED; k++) {
+			if (!r->batches[k])
+				continue;
+			fprintf(fp, "reclaim speed %-10s %" PRIu64 " batches, %" PRIu64 " pages: ", rspeed_kind_names[k],
+				r->batches[k], r->pages[k]);
+			if (!r->measured[k])
+				fprintf(fp, "not measured (fewer than %d batches): %s keeps its default\n",
+					RSPEED_MIN_BATCHES, key[k] ? key[k] : "costs.scan_page");
+			else
+				fprintf(fp, "median %" PRIu64 " ns per %s%s%s\n", r->ns_per_page[k], per[k],
+					key[k] ? ", in the replay config as " : " (shrink_active_list; not applied)",
+					key[k] ? key[k] : "");
+		}
+	}
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "
 		"%" PRIu64 " of them a further part of a folio already back, %" PRIu64 " over several evicted folios "
 		"(%" PRIu64 " ACCESS of the others they bring back); "

@@ -35,6 +35,7 @@
 
 #include "../kernel/gfp.h"
 #include "ftrace.h"
+#include "reclaim_speed.h"
 #include "trace.h"
 #include "zoneinfo.h"
 
@@ -142,6 +143,8 @@ struct import_stats {
 	                                          * writeback_written on the same bdi) that
 	                                          * wrote at least WB_MEASURE_MIN_PAGES */
 	uint64_t wb_pages, wb_ns;                /* their pages written and time taken */
+	struct rspeed_result rspeed;             /* the reclaim cost per page, from the vmscan
+	                                          * events (reclaim_speed.h), at import_finish */
 	uint64_t evict_prefill;                  /* reclaim evicting a page cache folio cached
 	                                          * before the capture: a prefill file object
 	                                          * stands for it (for its refault) */
@@ -302,6 +305,11 @@ struct import_refault_census {
 /* The device's write rate the capture's flusher works show (bytes per second; 0 when
  * no work wrote enough to tell): wb_pages over wb_ns. */
 uint64_t import_wb_bandwidth(const struct import_stats *s);
+/* The rate tells the device: its works wrote for IMPORT_WB_MIN_NS or longer in all.  A
+ * shorter burst may have gone into the block queue and the device's cache, not to the
+ * medium (thp-compact's two works of 5 ms: 15.5 GB/s). */
+#define IMPORT_WB_MIN_NS 50000000ull
+bool import_wb_measured(const struct import_stats *s);
 
 /* Of a capture's workingset_refault_file (R) and workingset_activate_file (A) deltas,
  * the refaults the trace cannot show are R - readds (their shadows predate it), and the
