@@ -84,13 +84,19 @@ static uint64_t meminfo_swap_pages(const char *path)
 	return kb * 1024 / PAGE_SIZE;
 }
 
+/* A capture directory's capture.json, read once for the helpers below; NULL when the
+ * directory has none (recorded by hand) or it does not parse. */
+static struct json_value *capture_json(const struct capture_files *cf)
+{
+	return cf->json[0] ? json_load(cf->json, NULL) : NULL;
+}
+
 /* The swappiness the captured command was reclaimed with, from its capture.json (a
  * number or its text), or -1: its cgroup v1 memcg's memory.swappiness when recorded
  * (machine.memcg_swappiness; a v1 memcg other than the root uses its own), else
  * vm.swappiness (machine.swappiness).  *memcg says which. */
-static int capture_swappiness(const char *path, bool *memcg)
+static int capture_swappiness(const struct json_value *j, bool *memcg)
 {
-	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
 	const struct json_value *v = j ? json_path(j, "machine.memcg_swappiness") : NULL;
 	*memcg = v != NULL;
 	if (j && !v)
@@ -100,7 +106,6 @@ static int capture_swappiness(const char *path, bool *memcg)
 		r = (int)v->number;
 	else if (v && v->type == JSON_STRING && v->string)
 		r = atoi(v->string);
-	json_free(j);
 	return r >= 0 && r <= 200 ? r : -1;
 }
 
@@ -109,39 +114,34 @@ static int capture_swappiness(const char *path, bool *memcg)
  * the replay then charges the command's tasks apart from the rest of the machine
  * (machine.memcg.split_prefill), and a capture without both cannot tell which pages were
  * whose (every page one memcg). */
-static uint32_t capture_command_pid(const char *path)
+static uint32_t capture_command_pid(const struct json_value *j)
 {
-	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
 	const struct json_value *v = j ? json_path(j, "command_pid") : NULL;
 	const struct json_value *m = j ? json_path(j, "command_memcg") : NULL;
 	uint32_t pid = m && m->type == JSON_STRING && v && v->type == JSON_NUMBER && v->number > 0 &&
 				       v->number < SIM_TASK_OUTSIDE
 			       ? (uint32_t)v->number
 			       : 0;
-	json_free(j);
 	return pid;
 }
 
 /* A CPU's share of its last-level cache in KiB (capture.json machine.cpu_data_slice_kb,
  * recorded by mmsim capture as 6.18's cacheinfo computes per_cpu_data_slice_size), or 0
  * when not recorded. */
-static uint64_t capture_data_slice_kb(const char *path)
+static uint64_t capture_data_slice_kb(const struct json_value *j)
 {
-	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
 	const struct json_value *v = j ? json_path(j, "machine.cpu_data_slice_kb") : NULL;
 	uint64_t kb = v && v->type == JSON_NUMBER && v->number > 0 && v->number < (double)(1u << 30)
 			      ? (uint64_t)v->number
 			      : 0;
-	json_free(j);
 	return kb;
 }
 
 /* Whether the captured kernel (capture.json kernel.release, "MAJOR.MINOR...") is 6.7 or
  * later, whose per-cpu lists tune their high (machine.pcp_autotune): 1 yes, 0 no, -1
  * unknown (no capture.json, as a trace-cmd capture made by hand). */
-static int capture_pcp_autotune(const char *path, char *release, size_t n)
+static int capture_pcp_autotune(const struct json_value *j, char *release, size_t n)
 {
-	struct json_value *j = path && path[0] ? json_load(path, NULL) : NULL;
 	const struct json_value *v = j ? json_path(j, "kernel.release") : NULL;
 	unsigned major, minor;
 	int r = -1;
@@ -150,7 +150,6 @@ static int capture_pcp_autotune(const char *path, char *release, size_t n)
 		snprintf(release, n, "%s", v->string);
 		r = major > 6 || (major == 6 && minor >= 7);
 	}
-	json_free(j);
 	return r;
 }
 
@@ -160,7 +159,7 @@ static int capture_pcp_autotune(const char *path, char *release, size_t n)
  * pageblock order on the per-cpu lists whatever `enabled` says (pcp_allowed_order tests
  * the CONFIG).  Written commented out: with it the replays are not yet closer to their
  * kernels (docs/validation.md, "The replays have no THP-order per-cpu lists"). */
-static bool capture_thp_built(const char *vmstat, const char *json)
+static bool capture_thp_built(const char *vmstat, const struct json_value *j)
 {
 	FILE *fp = vmstat && vmstat[0] ? fopen(vmstat, "r") : NULL;
 	bool thp = false;
@@ -169,11 +168,8 @@ static bool capture_thp_built(const char *vmstat, const char *json)
 		thp = !strncmp(line, "thp_fault_alloc ", 16);
 	if (fp)
 		fclose(fp);
-	struct json_value *j = !thp && json && json[0] ? json_load(json, NULL) : NULL;
-	const struct json_value *v = j ? json_path(j, "machine.thp_enabled") : NULL;
-	thp = thp || (v && v->type == JSON_STRING && v->string && v->string[0]);
-	json_free(j);
-	return thp;
+	const struct json_value *v = !thp && j ? json_path(j, "machine.thp_enabled") : NULL;
+	return thp || (v && v->type == JSON_STRING && v->string && v->string[0]);
 }
 
 /* The replay config of a capture directory: its machine (before.zoneinfo), the swap the
@@ -311,11 +307,14 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 {
 	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
+	struct json_value *cj = capture_json(cf);
 	bool memcg_swappiness = false;
-	int swappiness = capture_swappiness(cf->json, &memcg_swappiness);
+	int swappiness = capture_swappiness(cj, &memcg_swappiness);
 	char release[128];
-	int autotune = capture_pcp_autotune(cf->json, release, sizeof(release));
-	uint64_t slice_kb = capture_data_slice_kb(cf->json);
+	int autotune = capture_pcp_autotune(cj, release, sizeof(release));
+	uint64_t slice_kb = capture_data_slice_kb(cj);
+	bool thp_built = capture_thp_built(cf->before[CAPTURE_VMSTAT], cj);
+	json_free(cj);
 	struct zoneinfo zi;
 	struct zoneinfo_machine m;
 	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
@@ -337,7 +336,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 		     s->wb_works, import_wb_measured(s) ? "" : "; too short a time to tell the device, not applied") < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
-	    (capture_thp_built(cf->before[CAPTURE_VMSTAT], cf->json) &&
+	    (thp_built &&
 	     fprintf(fp, "# machine.thp: true  # built with THP (vmstat thp_* lines), so 6.18 keeps the pageblock order "
 			 "on the per-cpu lists; not applied (docs/import.md \"Per-cpu lists\"): uncomment to try\n") < 0) ||
 	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; tuned, the replay's lists run away "
@@ -553,7 +552,9 @@ int cmd_import(int argc, char **argv)
 		/* the whole starting state: zoneinfo for the memory in use, buddyinfo and
 		 * pagetypeinfo for the free memory's shape, meminfo for what is in use */
 		capture_prefill_sources_from(cf, &ps);
-		io.command_pid = capture_command_pid(cf->json);
+		struct json_value *cj = capture_json(cf);
+		io.command_pid = capture_command_pid(cj);
+		json_free(cj);
 		prefill = ps.zoneinfo;
 		io.buddyinfo_path = ps.buddyinfo;
 		io.pagetypeinfo_path = ps.pagetypeinfo;
