@@ -236,9 +236,10 @@ static void kswapd_slice(struct mm *mm)
 	struct reclaim_state *rs = mm->reclaim;
 	struct kswapd *k = &rs->kswapd;
 	struct scan_control *sc = &k->sc;
-	uint64_t refill0 = mm->vm_events[VM_PGREFILL];
-	uint64_t steal_anon0 = mm->vm_events[VM_PGSTEAL_ANON], swpout0 = mm->vm_events[VM_PSWPOUT];
-	uint64_t scanned0 = 0, reclaimed0 = 0;
+	/* The slice's work starts here; a new round's scan_control starts from zero
+	 * (begin_round), its anon ageing counted in this slice. */
+	struct vmscan_work w0;
+	vmscan_work_mark(mm, k->plan.active ? sc : NULL, &w0);
 
 	if (!k->plan.active) {
 		/* Top of balance_pgdat's loop. */
@@ -252,17 +253,9 @@ static void kswapd_slice(struct mm *mm)
 			return;
 		}
 		begin_round(mm);
-	} else {
-		scanned0 = sc->nr_scanned;
-		reclaimed0 = sc->nr_reclaimed;
 	}
 	bool more = vmscan_plan_step(mm, sc, &k->plan);
-	sim_ns_t cost = vmscan_cost_ns(mm, &(struct vmscan_work){
-		.scanned = sc->nr_scanned - scanned0 + mm->vm_events[VM_PGREFILL] - refill0,
-		.reclaimed = sc->nr_reclaimed - reclaimed0,
-		.reclaimed_anon = mm->vm_events[VM_PGSTEAL_ANON] - steal_anon0,
-		.swap_written = mm->vm_events[VM_PSWPOUT] - swpout0,
-	});
+	sim_ns_t cost = vmscan_work_cost_since(mm, sc, &w0);
 	k->busy_ns += cost;
 	k->nr_slices++;
 	if (more) {

@@ -133,8 +133,8 @@ sim_ns_t vmscan_cost_ns(const struct mm *mm, const struct vmscan_work *w)
 void vmscan_work_mark(const struct mm *mm, const struct scan_control *sc, struct vmscan_work *w)
 {
 	*w = (struct vmscan_work){
-		.scanned = sc->nr_scanned + mm->vm_events[VM_PGREFILL],
-		.reclaimed = sc->nr_reclaimed,
+		.scanned = (sc ? sc->nr_scanned : 0) + mm->vm_events[VM_PGREFILL],
+		.reclaimed = sc ? sc->nr_reclaimed : 0,
 		.reclaimed_anon = mm->vm_events[VM_PGSTEAL_ANON],
 		.swap_written = mm->vm_events[VM_PSWPOUT],
 	};

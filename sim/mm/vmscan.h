@@ -317,8 +317,9 @@ void vmscan_snapshot_refaults(struct mm *mm);
 unsigned vmscan_memcg_swappiness(const struct mm *mm, unsigned m);
 bool vmscan_can_swap(const struct mm *mm);
 /* Reclaim work to charge: pages scanned (inactive and PGREFILL), reclaimed (of them anon),
- * and written to swap.  vmscan_work_mark takes the running totals, and
- * vmscan_work_cost_since charges what was done since a mark. */
+ * and written to swap.  vmscan_work_mark takes the running totals (sc NULL: a
+ * scan_control about to start from zero), and vmscan_work_cost_since charges what was
+ * done since a mark. */
 struct vmscan_work {
 	uint64_t scanned, reclaimed, reclaimed_anon, swap_written;
 };
