@@ -279,8 +279,6 @@ static int write_skip_yaml(const struct import_skip *sk, const struct zoneinfo *
 static int write_costs_yaml(const struct import_stats *s, FILE *fp)
 {
 	const struct rspeed_result *r = &s->rspeed;
-	static const char *const key[NR_RSPEED] = { [RSPEED_FILE] = "reclaim_page", [RSPEED_ANON] = "reclaim_anon_page",
-						    [RSPEED_SWAP_WRITE] = "swap_write_page", [RSPEED_MIGRATE] = "migrate_page" };
 	static const char *const what[NR_RSPEED] = {
 		[RSPEED_FILE] = "file batches: lru_isolate to lru_shrink_inactive per page reclaimed",
 		[RSPEED_ANON] = "anon batches that wrote nothing, per page reclaimed",
@@ -289,13 +287,13 @@ static int write_costs_yaml(const struct import_stats *s, FILE *fp)
 	};
 	bool any = false;
 	for (unsigned k = 0; k < NR_RSPEED; k++) {
-		if (!key[k] || !r->measured[k])
+		if (!rspeed_cost_keys[k] || !r->measured[k])
 			continue;
 		if (!any && fprintf(fp, "costs:  # the captured machine's speed: page-weighted medians over "
 					"its own reclaim batches and migrate_pages calls\n") < 0)
 			return -1;
 		any = true;
-		if (fprintf(fp, "  %s: %" PRIu64 "ns  # %s; %" PRIu64 " batches, %" PRIu64 " pages\n", key[k],
+		if (fprintf(fp, "  %s: %" PRIu64 "ns  # %s; %" PRIu64 " batches, %" PRIu64 " pages\n", rspeed_cost_keys[k],
 			    r->ns_per_page[k], what[k], r->batches[k], r->pages[k]) < 0)
 			return -1;
 	}

@@ -2303,10 +2303,6 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 					      : "under 50 ms in all: too short to tell the device, the default kept");
 	{
 		const struct rspeed_result *r = &s->rspeed;
-		static const char *const key[NR_RSPEED] = {
-			[RSPEED_FILE] = "costs.reclaim_page", [RSPEED_ANON] = "costs.reclaim_anon_page",
-			[RSPEED_SWAP_WRITE] = "costs.swap_write_page", [RSPEED_MIGRATE] = "costs.migrate_page",
-		};
 		static const char *const per[NR_RSPEED] = {
 			[RSPEED_FILE] = "page reclaimed", [RSPEED_ANON] = "page reclaimed",
 			[RSPEED_SWAP_WRITE] = "page written", [RSPEED_ACTIVE] = "page taken",
@@ -2318,12 +2314,12 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 			fprintf(fp, "reclaim speed %-10s %" PRIu64 " batches, %" PRIu64 " pages: ", rspeed_kind_names[k],
 				r->batches[k], r->pages[k]);
 			if (!r->measured[k])
-				fprintf(fp, "not measured (fewer than %d batches): %s keeps its default\n",
-					RSPEED_MIN_BATCHES, key[k] ? key[k] : "costs.scan_page");
+				fprintf(fp, "not measured (fewer than %d batches): costs.%s keeps its default\n",
+					RSPEED_MIN_BATCHES, rspeed_cost_keys[k] ? rspeed_cost_keys[k] : "scan_page");
 			else
 				fprintf(fp, "median %" PRIu64 " ns per %s%s%s\n", r->ns_per_page[k], per[k],
-					key[k] ? ", in the replay config as " : " (shrink_active_list; not applied)",
-					key[k] ? key[k] : "");
+					rspeed_cost_keys[k] ? ", in the replay config as costs." : " (shrink_active_list; not applied)",
+					rspeed_cost_keys[k] ? rspeed_cost_keys[k] : "");
 		}
 	}
 	fprintf(fp, "refaults: %" PRIu64 " page cache adds of an offset reclaim evicted (implied FREE + ACCESS), "

@@ -5,6 +5,10 @@
 #include <string.h>
 
 const char *const rspeed_kind_names[NR_RSPEED] = { "file", "anon", "swap_write", "active", "migrate" };
+const char *const rspeed_cost_keys[NR_RSPEED] = { [RSPEED_FILE] = "reclaim_page",
+						  [RSPEED_ANON] = "reclaim_anon_page",
+						  [RSPEED_SWAP_WRITE] = "swap_write_page",
+						  [RSPEED_MIGRATE] = "migrate_page" };
 
 enum { LRU_FREE_SLOT = 0xff, ISO_INACTIVE_ANON = 0, ISO_ACTIVE_ANON = 1, ISO_INACTIVE_FILE = 2,
        ISO_ACTIVE_FILE = 3, MIGRATING = 0xfe };

@@ -32,6 +32,8 @@
 
 enum rspeed_kind { RSPEED_FILE, RSPEED_ANON, RSPEED_SWAP_WRITE, RSPEED_ACTIVE, RSPEED_MIGRATE, NR_RSPEED };
 extern const char *const rspeed_kind_names[NR_RSPEED];
+/* The `costs.` key each figure sets in a replay config (NULL: RSPEED_ACTIVE, not applied). */
+extern const char *const rspeed_cost_keys[NR_RSPEED];
 
 #define RSPEED_MIN_BATCHES 32
 #define RSPEED_TASKS 64 /* reclaimers followed at once (kswapd and direct reclaimers) */
