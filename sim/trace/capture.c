@@ -551,13 +551,15 @@ uint64_t capture_cpu_data_slice_kb(const char *sysdir, unsigned cpu)
 {
 	/* update_per_cpu_data_slice_size_cpu (drivers/base/cacheinfo.c, 6.18): the last leaf
 	 * is the LLC; its size over the weight of its shared_cpu_map. */
-	char path[512], line[256], type[32], size[32];
+	char path[512], line[256], type[32], size[256];
 	int last = -1;
 	for (int i = 0; i < 16; i++) {
 		snprintf(path, sizeof(path), "%s/cpu%u/cache/index%d/size", sysdir, cpu, i);
 		read_line(path, line, sizeof(line));
-		if (line[0])
+		if (line[0]) {
 			last = i;
+			snprintf(size, sizeof(size), "%s", line);
+		}
 	}
 	if (last < 0)
 		return 0;
@@ -565,8 +567,6 @@ uint64_t capture_cpu_data_slice_kb(const char *sysdir, unsigned cpu)
 	read_line(path, type, sizeof(type));
 	if (strcmp(type, "Data") && strcmp(type, "Unified"))
 		return 0;
-	snprintf(path, sizeof(path), "%s/cpu%u/cache/index%d/size", sysdir, cpu, last);
-	read_line(path, size, sizeof(size));
 	char *end;
 	unsigned long long kb = strtoull(size, &end, 10);
 	if (end == size || (*end && strcmp(end, "K")))
