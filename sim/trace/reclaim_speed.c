@@ -35,6 +35,17 @@ static struct rspeed_pending *pending(struct reclaim_speed *r, uint32_t pid)
 	return NULL;
 }
 
+/* The task's open pair ends here: *b is it, its slot is freed; false when it has none. */
+static bool finish(struct reclaim_speed *r, uint32_t pid, struct rspeed_pending *b)
+{
+	struct rspeed_pending *p = pending(r, pid);
+	if (!p)
+		return false;
+	*b = *p;
+	p->lru = LRU_FREE_SLOT;
+	return true;
+}
+
 /* The task's slot for a new pair: its own, a free one, or (more tasks than slots) one
  * taken round robin. */
 static struct rspeed_pending *start(struct reclaim_speed *r, uint32_t pid)
@@ -82,19 +93,17 @@ int rspeed_event(struct reclaim_speed *r, const struct ftrace_event *ev)
 		*p = (struct rspeed_pending){ .pid = ev->pid, .lru = MIGRATING, .t_ns = ev->time_ns };
 		return 0;
 	case FEV_MIGRATE_PAGES: {
-		if (!(p = pending(r, ev->pid)))
+		struct rspeed_pending b;
+		if (!finish(r, ev->pid, &b))
 			return 0;
-		struct rspeed_pending b = *p;
-		p->lru = LRU_FREE_SLOT;
 		if (b.lru != MIGRATING || b.writes || !ev->nr[0] || ev->time_ns < b.t_ns)
 			return 0;
 		return add(r, RSPEED_MIGRATE, ev->time_ns - b.t_ns, ev->nr[0], 0);
 	}
 	case FEV_LRU_SHRINK_INACTIVE: {
-		if (!(p = pending(r, ev->pid)))
+		struct rspeed_pending b;
+		if (!finish(r, ev->pid, &b))
 			return 0;
-		struct rspeed_pending b = *p;
-		p->lru = LRU_FREE_SLOT;
 		bool file = ev->result == 1;
 		if (ev->result > 1 || b.lru != (file ? ISO_INACTIVE_FILE : ISO_INACTIVE_ANON) || ev->time_ns < b.t_ns)
 			return 0;
@@ -104,10 +113,9 @@ int rspeed_event(struct reclaim_speed *r, const struct ftrace_event *ev)
 		return reclaimed ? add(r, file ? RSPEED_FILE : RSPEED_ANON, ns, reclaimed, 0) : 0;
 	}
 	case FEV_LRU_SHRINK_ACTIVE: {
-		if (!(p = pending(r, ev->pid)))
+		struct rspeed_pending b;
+		if (!finish(r, ev->pid, &b))
 			return 0;
-		struct rspeed_pending b = *p;
-		p->lru = LRU_FREE_SLOT;
 		bool file = ev->result == 1;
 		if (ev->result > 1 || b.lru != (file ? ISO_ACTIVE_FILE : ISO_ACTIVE_ANON) || ev->time_ns < b.t_ns ||
 		    !ev->nr[0])
