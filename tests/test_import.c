@@ -521,6 +521,62 @@ static void test_scan_start(void)
 	free(rs.r);
 }
 
+/* Whether the root memcg's statistics last flushed before the capture had the inactive
+ * file list low (import_stats_start_file_low): the reclaims that began after an earlier
+ * one had ended and within FLUSH_TIME (2 s) of the capture's first event all deactivated
+ * page cache (lru_shrink_active, RECLAIM_WB_FILE), as each ends.  Times in ns from 1000.
+ *   0: kswapd's run under way ends (kswapd_sleep), a new run (kswapd_wake) deactivates
+ *      file and ends (kswapd_sleep): low;
+ *   1: the only run began with the capture (its wake first, no end before): not low (its
+ *      deactivation may come from refaults since the last snapshot);
+ *   2: as 0, but the pages deactivated are anon: not low;
+ *   3: as 0, but the deactivation comes 2 s after the first event: not low (the replay's
+ *      first flush has taken the real lists by then);
+ *   4: a direct reclaim ends, the same task's next one deactivates file: low;
+ *   5: as 0, then a second run scans page cache (lru_shrink_inactive of file) without
+ *      deactivating any: not low, since a low view deactivates in every reclaim. */
+static void test_stats_start_file_low(void)
+{
+	const sim_ns_t t0 = 1000, late = 2000000000ull;
+	for (int variant = 0; variant < 6; variant++) {
+		struct ftrace_event in[8];
+		size_t n = 0;
+		const char *comm = variant == 4 ? "app" : "kswapd0";
+		uint32_t pid = variant == 4 ? 5 : 47;
+		sim_ns_t t = variant == 3 ? t0 + late : t0 + 2;
+		if (variant == 4) {
+			in[n++] = fev(t0, FEV_DIRECT_RECLAIM_BEGIN, comm, pid, 0, 0, 0);
+			in[n++] = fev(t0 + 1, FEV_DIRECT_RECLAIM_END, comm, pid, 0, 0, 0);
+			in[n++] = fev(t0 + 2, FEV_DIRECT_RECLAIM_BEGIN, comm, pid, 0, 0, 0);
+		} else {
+			if (variant != 1)
+				in[n++] = fev(t0, FEV_KSWAPD_SLEEP, comm, pid, 0, 0, 0);
+			in[n++] = fev(t - 1, FEV_KSWAPD_WAKE, comm, pid, 0, 0, 0);
+		}
+		struct ftrace_event act = fev(t + 1, FEV_LRU_SHRINK_ACTIVE, comm, pid, 0, 0, 0);
+		act.result = variant == 2 ? 0 : 1; /* RECLAIM_WB_ANON / _FILE */
+		in[n++] = act;
+		if (variant == 4) {
+			in[n++] = fev(t + 2, FEV_DIRECT_RECLAIM_END, comm, pid, 0, 0, 0);
+		} else if (variant == 5) {
+			in[n++] = fev(t + 2, FEV_KSWAPD_WAKE, comm, pid, 0, 0, 0);
+			struct ftrace_event scan = fev(t + 3, FEV_LRU_SHRINK_INACTIVE, comm, pid, 0, 0, 0);
+			scan.result = 1;
+			in[n++] = scan;
+			in[n++] = fev(t + 4, FEV_KSWAPD_SLEEP, comm, pid, 0, 0, 0);
+		} else {
+			in[n++] = fev(t + 2, FEV_KSWAPD_SLEEP, comm, pid, 0, 0, 0);
+		}
+		struct recs rs;
+		struct import *im = import_events(in, n, &rs);
+		const struct import_stats *st = import_get_stats(im);
+		CHECK_EQ(import_stats_start_file_low(st), variant == 0 || variant == 4);
+		CHECK_EQ(st->view_deactivating, variant == 0 || variant == 4 || variant == 5);
+		import_free(im);
+		free(rs.r);
+	}
+}
+
 /* Whether a boosted watermark's kswapd wake was pending as the capture began: rmqueue's
  * ZONE_BOOSTED_WATERMARK wake is the only wakeup_kswapd of order 0 without gfp flags, and
  * only a fragmenting fallback (a claim attempt below pageblock order) sets the flag.
@@ -2836,6 +2892,7 @@ int main(int argc, char **argv)
 	RUN(test_import_command_tree);
 	RUN(test_defer_start);
 	RUN(test_boost_wake_pending);
+	RUN(test_stats_start_file_low);
 	RUN(test_scan_start);
 	RUN(test_skip_walks);
 	RUN(test_swapin);

@@ -147,6 +147,83 @@ static void test_direct_snapshot_at_end(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* prepare_scan_control reads the root memcg's statistics as last flushed (6.18:
+ * lruvec_page_state, flush_memcg_stats_dwork every FLUSH_TIME = 2 s).  8192 inactive anon
+ * and 3000 inactive file pages; the view is taken at t = 0 (vmscan_stats_view_start: no
+ * activation yet, next flush at 2 s).  A refault hint then activates one file page
+ * (workingset_activate_file 0 -> 1; live, the lists are 2999 inactive / 1 active file).
+ *   t = 0: the view's activations (0) equal the last snapshot (0) and its file lists
+ *     (3000 inactive, 0 active) are not low: may_deactivate 0, where the live counts give
+ *     DEACTIVATE_FILE (test_fract_rounds_down); inactive file 3000 >> 12 = 0: no trim.
+ *   t = 2 s: the flush takes the view (activations 1 != 0): DEACTIVATE_FILE; next flush 4 s.
+ *   snapshot_refaults then records 1 from the view: may_deactivate 0 again. */
+static void test_stats_view_as_flushed(void)
+{
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	cfg.devices.swap_pages = 1024;
+	cfg.machine.memcg.stats_flush_ms = 2000;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, 8192, ANON_GFP);
+	alloc_range(10001, 13000, FILE_GFP);
+	vmscan_stats_view_start(&mm);
+	CHECK_EQ(mm.reclaim->stats_next_flush_ns, 2000000000ull);
+	CHECK(mm_hint(&mm, 10001, HINT_REFAULT));
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_FILE], 1);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK(!sc.cache_trim_mode);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	engine_advance(mm.engine, 2000000000ull);
+	sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, DEACTIVATE_FILE);
+	CHECK_EQ(mm.reclaim->stats_next_flush_ns, 4000000000ull);
+	CHECK_EQ(mm.reclaim->stats_view.nr_lru[LRU_ACTIVE_FILE], 1);
+	vmscan_snapshot_refaults(&mm);
+	CHECK_EQ(mm.reclaim->refaults_seen[1], 1);
+	sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* machine.memcg.stats_start_file_low: the view before the measurement had the inactive
+ * file list low.  8192 inactive file pages and no active ones, priority 12: live, the list
+ * is not low (8192 × 1 >= 0) and 8192 >> 12 = 2 > 0, so cache_trim_mode and SCAN_FILE.
+ * With the flag, until the first flush (2 s): DEACTIVATE_FILE, no trim, SCAN_FRACT.  At
+ * 2 s the flush takes the real lists: trim again (SCAN_FILE). */
+static void test_stats_start_file_low(void)
+{
+	mmtest_config(&cfg, 0, 0, 16384, 1024);
+	cfg.devices.swap_pages = 1024;
+	cfg.machine.memcg.stats_flush_ms = 2000;
+	cfg.machine.memcg.stats_start_file_low = true;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(10001, 18192, FILE_GFP);
+	vmscan_stats_view_start(&mm);
+	struct shrink_plan plan;
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, DEACTIVATE_FILE);
+	CHECK(!sc.cache_trim_mode);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	engine_advance(mm.engine, 1999999999ull);
+	sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, DEACTIVATE_FILE);
+	engine_advance(mm.engine, 2000000000ull);
+	sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(sc.may_deactivate, 0);
+	CHECK(sc.cache_trim_mode);
+	CHECK_EQ(plan.balance, SCAN_FILE);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 /* One batch of 32 from the tail of the inactive anon list, as a kswapd shrink_node
  * step with only that target. */
 static void shrink_anon_batch(void)
@@ -274,6 +351,8 @@ int main(int argc, char **argv)
 	RUN(test_fract_rounds_down);
 	RUN(test_file_is_tiny);
 	RUN(test_direct_snapshot_at_end);
+	RUN(test_stats_view_as_flushed);
+	RUN(test_stats_start_file_low);
 	RUN(test_lru_note_cost);
 	RUN(test_dirty_batch_wakes_flusher);
 	RUN(test_cost_split);

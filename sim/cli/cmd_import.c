@@ -362,6 +362,14 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 		     memcg_swappiness ? "memory.swappiness of the memcg mmsim capture ran in (cgroup v1; the "
 					"command's memcg's parent): its other memcgs are not recorded"
 				      : "vm.swappiness of capture.json: every memcg's under cgroup v2") < 0) ||
+	    /* The root memcg's statistics reclaim reads, as flushed every FLUSH_TIME (6.18
+	     * flush_memcg_stats_dwork), and whether the view before the capture had the inactive
+	     * file list low (docs/import.md "Reclaim's view of the LRU"). */
+	    fprintf(fp, "machine.memcg.stats_flush_ms: %d  # reclaim reads the root memcg's statistics as flushed "
+			"every FLUSH_TIME (flush_memcg_stats_dwork)\n", IMPORT_STATS_FLUSH_MS) < 0 ||
+	    (import_stats_start_file_low(s) &&
+	     fprintf(fp, "machine.memcg.stats_start_file_low: true  # a reclaim that began after another had ended "
+			 "deactivated page cache before the first flush, and none scanned it without: the view had the inactive file list low\n") < 0) ||
 	    fprintf(fp, "workload:\n  trace: %s\n", base) < 0) {
 		int e = errno ? errno : EIO;
 		atomic_abort(&af);

@@ -282,6 +282,15 @@ static const struct config_key keys[] = {
 	       "cgroup v1 memcg reclaims with its own memory.swappiness (mem_cgroup_swappiness); the command's memcg "
 	       "uses policy.swappiness; 60 is the kernel's default; mmsim import sets it from a cgroup v2 capture's "
 	       "vm.swappiness"),
+	K_UINT("machine.memcg.stats_flush_ms", machine.memcg.stats_flush_ms, 0, 60000, "0", "ms",
+	       "flush_memcg_stats_dwork (FLUSH_TIME)",
+	       "0: reclaim reads the LRU sizes and workingset activations live; otherwise prepare_scan_control and "
+	       "snapshot_refaults read the root memcg's statistics as last flushed, every this many ms (6.18: 2000), "
+	       "the first flush one period after the measurement starts (model.md §4.3); mmsim import sets 2000"),
+	K_BOOL("machine.memcg.stats_start_file_low", machine.memcg.stats_start_file_low, "false", "lruvec_page_state",
+	       "with machine.memcg.stats_flush_ms: the statistics last flushed before the measurement started had the "
+	       "inactive file list low, so reclaim deactivates page cache until the first flush; mmsim import sets it "
+	       "when the capture's reclaims before then deactivated page cache after an earlier reclaim had ended"),
 	K_ENUM("policy.cma.mode", policy.cma.mode, cma_mode_names, NR_CMA_MODES, "none", "CONFIG_CMA / ZONE_CMA / sticky",
 	       "CMA policy: none, mainline MIGRATE_CMA, sticky MOVABLE blocks, or ZONE_CMA"),
 	K_BOOL("policy.cma.balance_half_free", policy.cma.balance_half_free, "true", "5.7+ __rmqueue",

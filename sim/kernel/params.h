@@ -113,6 +113,14 @@ struct machine_config {
 		/* memcg 0's swappiness when split (the rest of the machine); memcg 1 and a
 		 * single memcg reclaim with policy.swappiness. */
 		unsigned rest_swappiness;
+		/* The root memcg's statistics as reclaim reads them (model.md §4.3):
+		 * stats_flush_ms 0 = live; otherwise prepare_scan_control and snapshot_refaults
+		 * read the LRU sizes and workingset activations as last flushed, every
+		 * stats_flush_ms (6.18's flush_memcg_stats_dwork, FLUSH_TIME 2 s), the first
+		 * flush one period after the measurement starts.  stats_start_file_low: the view
+		 * held at the start had the inactive file list low (inactive_is_low). */
+		unsigned stats_flush_ms;
+		bool stats_start_file_low;
 	} memcg;
 };
 

@@ -29,6 +29,7 @@ void mm_reset_stats(struct mm *mm)
 		/* prepare_scan_control compares workingset_activate_* with the values the last
 		 * reclaim saw: both restart from zero, so no refault is invented. */
 		rs->refaults_seen[0] = rs->refaults_seen[1] = 0;
+		vmscan_stats_view_start(mm);
 	}
 	struct compact_state *cs = mm->compact;
 	if (cs) {

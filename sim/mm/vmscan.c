@@ -181,23 +181,72 @@ bool vmscan_can_swap(const struct mm *mm)
 }
 
 /* inactive_is_low (model.md §4.3): inactive × ratio < active, ratio = int_sqrt(10 × GiB). */
-bool vmscan_inactive_is_low(const struct mm *mm, bool file)
+static bool lists_low(uint64_t inactive, uint64_t active)
 {
-	const struct lruvec *v = &mm->lruvec;
-	uint64_t inactive = v->nr_pages[file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON];
-	uint64_t active = v->nr_pages[file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON];
 	uint64_t gb = (inactive + active) >> (30 - 12);
 	uint64_t ratio = gb ? isqrt64(10 * gb) : 1;
 	return inactive * ratio < active;
 }
 
+bool vmscan_inactive_is_low(const struct mm *mm, bool file)
+{
+	const struct lruvec *v = &mm->lruvec;
+	return lists_low(v->nr_pages[file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON],
+			 v->nr_pages[file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON]);
+}
+
+static void stats_view_take(struct mm *mm)
+{
+	struct stats_view *sv = &mm->reclaim->stats_view;
+	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++)
+		sv->nr_lru[l] = mm->lruvec.nr_pages[l];
+	sv->activate[0] = mm->vm_events[VM_WORKINGSET_ACTIVATE_ANON];
+	sv->activate[1] = mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE];
+}
+
+void vmscan_stats_view_start(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	stats_view_take(mm);
+	rs->stats_view.file_low = mm->cfg->machine.memcg.stats_start_file_low;
+	rs->stats_next_flush_ns = vmscan_now(mm) + (sim_ns_t)mm->cfg->machine.memcg.stats_flush_ms * 1000000;
+}
+
+/* The root memcg's statistics as lruvec_page_state reads them now (6.18): live without a
+ * flush period; otherwise as the last periodic flush (flush_memcg_stats_dwork every
+ * FLUSH_TIME) left them.  The model takes the view at the first read after a flush's time
+ * rather than at that time: the flush itself is no event of the replay. */
+static const struct stats_view *stats_view(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	sim_ns_t period = (sim_ns_t)mm->cfg->machine.memcg.stats_flush_ms * 1000000;
+	sim_ns_t now = vmscan_now(mm);
+	if (!period || now >= rs->stats_next_flush_ns) {
+		stats_view_take(mm);
+		rs->stats_view.file_low = false;
+		if (period)
+			rs->stats_next_flush_ns += ((now - rs->stats_next_flush_ns) / period + 1) * period;
+	}
+	return &rs->stats_view;
+}
+
+/* inactive_is_low on the view prepare_scan_control reads. */
+static bool view_inactive_is_low(const struct stats_view *sv, bool file)
+{
+	if (file && sv->file_low)
+		return true;
+	return lists_low(sv->nr_lru[file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON],
+			 sv->nr_lru[file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON]);
+}
+
 /* snapshot_refaults (6.12): the activations seen when a reclaim (kswapd's balance_pgdat,
- * a direct reclaim's do_try_to_free_pages) ends. */
+ * a direct reclaim's do_try_to_free_pages) ends, as the root's statistics show them. */
 void vmscan_snapshot_refaults(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	rs->refaults_seen[0] = mm->vm_events[VM_WORKINGSET_ACTIVATE_ANON];
-	rs->refaults_seen[1] = mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE];
+	const struct stats_view *sv = stats_view(mm);
+	rs->refaults_seen[0] = sv->activate[0];
+	rs->refaults_seen[1] = sv->activate[1];
 }
 
 /* Page moves that keep nonresident_age (the workingset clock) ticking on activation. */
@@ -825,20 +874,21 @@ static bool file_is_tiny(const struct mm *mm, const struct scan_control *sc)
 void vmscan_plan(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	const struct lruvec *v = &mm->lruvec;
 	memset(plan, 0, sizeof(*plan));
 	plan->active = true;
 	vmscan_set_eligible(mm, sc);
 
-	uint64_t file_inactive = v->nr_pages[LRU_INACTIVE_FILE];
-	/* prepare_scan_control (6.12): deactivate a type's active list when refaults of that
+	/* prepare_scan_control (6.12; 6.18 reads the root lruvec's statistics, lruvec_page_state,
+	 * as last flushed: stats_view): deactivate a type's active list when refaults of that
 	 * type were activated since the last reclaim ended, or its inactive list is low; and
 	 * trim the page cache alone (cache_trim_mode) while its inactive list is large and
 	 * not deactivating. */
+	const struct stats_view *sv = stats_view(mm);
+	uint64_t file_inactive = sv->nr_lru[LRU_INACTIVE_FILE];
 	sc->may_deactivate = 0;
-	if (mm->vm_events[VM_WORKINGSET_ACTIVATE_ANON] != rs->refaults_seen[0] || vmscan_inactive_is_low(mm, false))
+	if (sv->activate[0] != rs->refaults_seen[0] || view_inactive_is_low(sv, false))
 		sc->may_deactivate |= DEACTIVATE_ANON;
-	if (mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE] != rs->refaults_seen[1] || vmscan_inactive_is_low(mm, true))
+	if (sv->activate[1] != rs->refaults_seen[1] || view_inactive_is_low(sv, true))
 		sc->may_deactivate |= DEACTIVATE_FILE;
 	sc->cache_trim_mode = (file_inactive >> sc->priority) && !(sc->may_deactivate & DEACTIVATE_FILE) &&
 			      !sc->no_cache_trim_mode;
@@ -1405,6 +1455,10 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 		for (int i = 0; i < MAX_NR_ZONES; i++)
 			rs->notify_threshold_pages += mm->zones[i].watermark[WMARK_HIGH];
 	rs->min_easy_level = UINT64_MAX;
+	/* The statistics view of the empty machine at boot, the first flush one period later
+	 * (vmscan_stats_view_start sets it again where the measurement starts later). */
+	rs->stats_view.file_low = cfg->machine.memcg.stats_start_file_low;
+	rs->stats_next_flush_ns = (sim_ns_t)cfg->machine.memcg.stats_flush_ms * 1000000;
 	if (memcg_init(mm)) {
 		reclaim_destroy(mm);
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");

@@ -191,6 +191,18 @@ struct reclaim_state {
 	 * do_try_to_free_pages); a count that moved since means a new workingset is being
 	 * established, so the active lists are deactivated. */
 	uint64_t refaults_seen[2];
+	/* The root memcg's statistics as reclaim reads them (lruvec_page_state of the root
+	 * lruvec, 6.18): per-cpu updates reach them only when flushed, which the periodic
+	 * flush_memcg_stats_dwork does every FLUSH_TIME (machine.memcg.stats_flush_ms; 0 =
+	 * read live).  prepare_scan_control's own flush is ratelimited to a periodic flush
+	 * one full period late, so on time it never runs.  stats_view.file_low: the view
+	 * taken before the measurement had the inactive file list low, until the next flush. */
+	struct stats_view {
+		uint64_t nr_lru[LRU_ACTIVE_FILE + 1];
+		uint64_t activate[2]; /* workingset_activate_{anon,file} */
+		bool file_low;
+	} stats_view;
+	sim_ns_t stats_next_flush_ns;
 	/* File evictions, oldest first (workingset.c): an entry is current while its object is
 	 * OBJ_EVICTED with that shadow_age; len <= shadow_limit after every eviction. */
 	struct shadow_fifo {
@@ -314,6 +326,9 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec 
 unsigned vmscan_task_memcg(const struct mm *mm, uint32_t task);
 bool vmscan_inactive_is_low(const struct mm *mm, bool file);
 void vmscan_snapshot_refaults(struct mm *mm);
+/* The measurement starts (mm_reset_stats): the statistics view is the machine's state now,
+ * file_low as machine.memcg.stats_start_file_low, the next flush one period later. */
+void vmscan_stats_view_start(struct mm *mm);
 unsigned vmscan_memcg_swappiness(const struct mm *mm, unsigned m);
 bool vmscan_can_swap(const struct mm *mm);
 /* Reclaim work to charge: pages scanned (inactive and PGREFILL), reclaimed (of them anon),

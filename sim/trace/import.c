@@ -336,6 +336,16 @@ struct import {
 	uint64_t probes;
 	/* seen so far: a fragmenting fallback, a boost wake (st.boost_wake_pending) */
 	bool boost_seen_frag, boost_seen_wake;
+	/* Reclaims for st.view_*: kswapd's pid and its current balance_pgdat run (pid 0:
+	 * none running), the first time a reclaim had ended (UINT64_MAX: none yet), and the
+	 * running direct reclaims. */
+	uint32_t flush_kswapd_pid;
+	sim_ns_t flush_first_end;
+	struct flush_reclaim {
+		uint32_t pid;
+		sim_ns_t start;
+		bool counted, deactivated, scanned_file;
+	} flush_kswapd, flush_direct[16];
 	/* the pageblocks skip-marked as the capture began (import_skip.h) */
 	struct import_skip *skip;
 	/* The prefill's objects in use below MAX_PAGE_ORDER per kind (movable, kernel,
@@ -630,6 +640,7 @@ struct import *import_new(const struct import_opts *opts, import_emit_fn emit_fn
 	if (!im->ring)
 		goto oom;
 	im->st.first_ns = UINT64_MAX;
+	im->flush_first_end = UINT64_MAX;
 	rspeed_init(&im->rspeed);
 	im->st.command_pid = im->opts.command_pid;
 	if (!(im->skip = import_skip_new()))
@@ -1775,6 +1786,79 @@ static void wb_work_written(struct import *im, const struct ftrace_event *ev)
 }
 
 
+/* st.view_*.  kswapd's run is one balance_pgdat: it begins at mm_vmscan_kswapd_wake and
+ * has ended (snapshot_refaults) by its next wake or sleep; a direct reclaim runs from
+ * mm_vmscan_direct_reclaim_begin to _end.  A reclaim counts when it began after the first
+ * end and before the window's end; it is judged as it ends (one still running when the
+ * trace ends is not). */
+static void flush_reclaim_begin(struct import *im, struct flush_reclaim *r, const struct ftrace_event *ev)
+{
+	*r = (struct flush_reclaim){
+		.pid = ev->pid,
+		.start = ev->time_ns,
+		.counted = ev->time_ns > im->flush_first_end &&
+			   ev->time_ns < im->st.first_ns + (sim_ns_t)IMPORT_STATS_FLUSH_MS * 1000000,
+	};
+}
+
+static void flush_reclaim_end(struct import *im, struct flush_reclaim *r, sim_ns_t t)
+{
+	if (!r->pid)
+		return;
+	if (r->counted && r->deactivated)
+		im->st.view_deactivating++;
+	else if (r->counted && r->scanned_file)
+		im->st.view_not_deactivating++;
+	r->pid = 0;
+	im->flush_first_end = MIN(im->flush_first_end, t);
+}
+
+static void flush_view_event(struct import *im, const struct ftrace_event *ev)
+{
+	struct flush_reclaim *r = NULL;
+	size_t n = sizeof(im->flush_direct) / sizeof(im->flush_direct[0]);
+	switch ((enum ftrace_event_id)ev->id) {
+	case FEV_KSWAPD_WAKE:
+	case FEV_KSWAPD_SLEEP:
+		if (!im->flush_kswapd_pid && ev->id == FEV_KSWAPD_SLEEP)
+			im->flush_first_end = MIN(im->flush_first_end, ev->time_ns); /* the run under way */
+		flush_reclaim_end(im, &im->flush_kswapd, ev->time_ns);
+		im->flush_kswapd_pid = ev->pid;
+		if (ev->id == FEV_KSWAPD_WAKE)
+			flush_reclaim_begin(im, &im->flush_kswapd, ev);
+		return;
+	case FEV_DIRECT_RECLAIM_BEGIN:
+		for (size_t i = 0; i < n; i++)
+			if (!im->flush_direct[i].pid) {
+				flush_reclaim_begin(im, &im->flush_direct[i], ev);
+				break;
+			}
+		return;
+	case FEV_DIRECT_RECLAIM_END:
+		for (size_t i = 0; i < n; i++)
+			if (im->flush_direct[i].pid == ev->pid)
+				flush_reclaim_end(im, &im->flush_direct[i], ev->time_ns);
+		im->flush_first_end = MIN(im->flush_first_end, ev->time_ns);
+		return;
+	case FEV_LRU_SHRINK_ACTIVE:
+	case FEV_LRU_SHRINK_INACTIVE:
+		if (ev->result != 1 || ev->time_ns >= im->st.first_ns + (sim_ns_t)IMPORT_STATS_FLUSH_MS * 1000000)
+			return; /* not page cache (RECLAIM_WB_FILE), or past the window */
+		if (ev->pid && ev->pid == im->flush_kswapd.pid)
+			r = &im->flush_kswapd;
+		for (size_t i = 0; i < n && !r; i++)
+			if (ev->pid && im->flush_direct[i].pid == ev->pid)
+				r = &im->flush_direct[i];
+		if (r && ev->id == FEV_LRU_SHRINK_ACTIVE)
+			r->deactivated = true;
+		else if (r)
+			r->scanned_file = true;
+		return;
+	default:
+		return;
+	}
+}
+
 static int handle_observed(struct import *im, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct import_stats *st = &im->st;
@@ -1782,6 +1866,7 @@ static int handle_observed(struct import *im, const struct ftrace_event *ev, str
 	st->observed++;
 	if (import_skip_event(im->skip, ev) || rspeed_event(&im->rspeed, ev))
 		return oom(err);
+	flush_view_event(im, ev);
 	switch ((enum ftrace_event_id)ev->id) {
 	case FEV_PAGE_ALLOC_ZONE_LOCKED: o[OBS_ALLOC_ZONE_LOCKED]++; break;
 	case FEV_PAGE_PCPU_DRAIN: o[OBS_PCPU_DRAIN]++; break;

@@ -77,6 +77,9 @@ enum import_obs {
 };
 extern const char *const import_obs_names[NR_IMPORT_OBS];
 
+/* 6.18's FLUSH_TIME: flush_memcg_stats_dwork's period (machine.memcg.stats_flush_ms). */
+#define IMPORT_STATS_FLUSH_MS 2000
+
 struct import_stats {
 	uint64_t nr_read;                        /* events received (after the reader) */
 	uint64_t by_event[NR_FTRACE_EVENTS];     /* events received, by event */
@@ -159,6 +162,12 @@ struct import_stats {
 	 * first wakeup_kswapd of order 0 without gfp flags (rmqueue's ZONE_BOOSTED_WATERMARK
 	 * wake, 6.18) came before any fragmenting fallback that could have set the flag. */
 	bool boost_wake_pending;
+	/* Reclaims that began after an earlier one had ended (its snapshot_refaults taken)
+	 * and within IMPORT_STATS_FLUSH_MS of the capture's start, before the replay's first
+	 * flush of the statistics view: those that deactivated page cache
+	 * (mm_vmscan_lru_shrink_active of file) and those that scanned page cache without
+	 * deactivating any (import_stats_start_file_low). */
+	uint64_t view_deactivating, view_not_deactivating;
 	/* Each zone's compaction scanners as the capture began: the first mm_compaction_begin
 	 * of a zone (by its zone_start) in each mode prints the cached migrate pfn of that mode
 	 * and the cached free pfn (compact_zone, 6.18), unless it is a whole-zone run, which
@@ -195,6 +204,15 @@ struct import_task {
 	uint64_t nr_records;
 	char comm[FTRACE_COMM_LEN]; /* latest comm seen with a record */
 };
+
+/* The root memcg's statistics last flushed before the capture had the inactive file list
+ * low (prepare_scan_control's inactive_is_low, 6.18): between two flushes the activation
+ * count reclaim reads cannot move, so after a snapshot only a low view deactivates page
+ * cache, and then every reclaim does. */
+static inline bool import_stats_start_file_low(const struct import_stats *s)
+{
+	return s->view_deactivating && !s->view_not_deactivating;
+}
 
 /* Sums used by the reconciliation. */
 uint64_t import_dropped(const struct import_stats *s);
