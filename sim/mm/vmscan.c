@@ -526,8 +526,7 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			/* A full queue: the kernel's writer sleeps for a request tag in
 			 * submit_bio and then writes.  The model writes the page now and the
 			 * reclaimer waits for a free slot after this batch, so the queue
-			 * overshoots by at most one batch per reclaimer: direct reclaim ends
-			 * its pass and scans the priority again, kswapd goes on with its round
+			 * overshoots by at most one batch per reclaimer; the pass goes on
 			 * (lruvec_done). */
 			if (writeback_queue_full(&rs->swap))
 				sc->write_blocked = &rs->swap;
@@ -879,18 +878,16 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v
 	shrink_inactive_list(mm, sc, v, lru, nr);
 }
 
-/* Is the scan of the current lruvec over?  Its targets are used up, a direct reclaimer's
- * write found its device's queue full (the pass ends), or it reclaimed nr_to_reclaim:
- * kswapd counts what this lruvec gave (shrink_lruvec's own nr_reclaimed), direct reclaim
- * the whole pass.  kswapd's full queue does not end its round: in 6.18 it sleeps in
- * submit_bio for a request tag and then goes on with the same shrink_folio_list, so the
- * round keeps its targets and its priority (kswapd.c waits for the slot between batches).
- * shrink_lruvec's proportional adjustment once the goal is met is not modelled: the scan
- * of the lruvec stops there. */
+/* Is the scan of the current lruvec over?  Its targets are used up, or it reclaimed
+ * nr_to_reclaim: kswapd counts what this lruvec gave (shrink_lruvec's own nr_reclaimed),
+ * direct reclaim the whole pass.  A full device queue ends nothing: in 6.18 the writer,
+ * kswapd or a direct reclaimer, sleeps in submit_bio for a request tag and then goes on
+ * with the same shrink_folio_list, so the pass keeps its targets and its priority (the
+ * caller waits for the slot between batches: kswapd.c write_slot_wait, vmscan.c
+ * direct_write_slot_wait).  shrink_lruvec's proportional adjustment once the goal is met
+ * is not modelled: the scan of the lruvec stops there. */
 static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan *plan)
 {
-	if (sc->write_blocked && !sc->is_kswapd)
-		return true;
 	uint64_t reclaimed = sc->is_kswapd ? sc->nr_reclaimed - plan->lruvec_reclaimed0 : sc->nr_reclaimed;
 	if (reclaimed >= sc->nr_to_reclaim)
 		return true;
@@ -903,7 +900,7 @@ static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan 
  * a partial walk ends once the pass has reclaimed nr_to_reclaim. */
 static bool next_memcg(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
 {
-	if ((sc->write_blocked && !sc->is_kswapd) || plan->memcg + 1 >= mm->nr_memcgs)
+	if (plan->memcg + 1 >= mm->nr_memcgs)
 		return false;
 	if (!sc->is_kswapd && sc->nr_reclaimed >= sc->nr_to_reclaim)
 		return false;
@@ -1049,12 +1046,35 @@ static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 	VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_CMA,
 };
 
+/* A direct reclaimer's write found dev's request queue full: in 6.18 the writer sleeps for
+ * a request tag in submit_bio (blk_mq_get_tag, no timeout) inside shrink_folio_list and
+ * then goes on with its batch and its pass.  The model has written the page already; the
+ * work of the pass so far (since *w0) is charged and slept first, then the reclaimer waits
+ * while the queue is full (each completion wakes one waiter, others may take the slot), and
+ * the pass's cost is counted afresh from its return (other reclaimers' work went on in the
+ * global counters meanwhile).  A request that cannot sleep goes on at once. */
+static void direct_write_slot_wait(struct mm *mm, struct scan_control *sc, struct vmscan_work *w0)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct wb_device *dev = sc->write_blocked;
+	sc->write_blocked = NULL;
+	if (!mm_request_can_sleep(sc->req) || !writeback_queue_full(dev))
+		return;
+	sim_ns_t cost = vmscan_work_cost_since(mm, sc, w0);
+	mm_request_charge(sc->req, cost);
+	rs->stall_direct_ns += cost;
+	while (writeback_queue_full(dev))
+		reclaim_throttle(mm, sc->req, &dev->wait, ACTOR_NO_TIMEOUT);
+	vmscan_work_mark(mm, sc, w0);
+}
+
 /* try_to_free_pages -> do_try_to_free_pages (6.12, model.md §4.1): priority 12 -> 0, each
  * a shrink_node of the eligible zones; stop at 32 pages reclaimed or, for costly orders,
  * once compaction could run.  The CPU cost of each priority's scanning is charged to the
- * request and slept before the next (the world moves on meanwhile); a node kswapd marked
- * congested throttles each pass (VMSCAN_THROTTLE_CONGESTED), and no progress by priority 1
- * throttles once (consider_reclaim_throttle). */
+ * request and slept before the next (the world moves on meanwhile); a write that finds the
+ * device's queue full sleeps for a tag and the pass goes on (direct_write_slot_wait); a
+ * node kswapd marked congested throttles each pass (VMSCAN_THROTTLE_CONGESTED), and no
+ * progress by priority 1 throttles once (consider_reclaim_throttle). */
 static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -1072,30 +1092,19 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		struct vmscan_work w0;
+		struct shrink_plan plan;
 		vmscan_work_mark(mm, &sc, &w0);
 		sc.nr = (struct reclaim_stat){ 0 };
-		vmscan_shrink_node(mm, &sc);
+		vmscan_plan(mm, &sc, &plan);
+		while (vmscan_plan_step(mm, &sc, &plan))
+			if (sc.write_blocked)
+				direct_write_slot_wait(mm, &sc, &w0);
+		vmscan_finish_node(mm, &sc, &plan);
 		sim_ns_t cost = vmscan_work_cost_since(mm, &sc, &w0);
 		mm_request_charge(ac->req, cost);
 		rs->stall_direct_ns += cost;
 		if (rs->node_congested)
 			reclaim_throttle(mm, ac->req, &rs->throttle_congested, RECLAIM_JIFFY_NS);
-		if (sc.write_blocked) {
-			/* A full device queue ended the pass: wait for a request slot (no
-			 * timeout, as for a block-layer tag), then scan this priority again. */
-			struct wb_device *dev = sc.write_blocked;
-			sc.write_blocked = NULL;
-			if (mm_request_can_sleep(ac->req) && writeback_queue_full(dev)) {
-				/* Each completion wakes one waiter: sleep again while the queue
-				 * is still full (others' writes may have taken the slot). */
-				while (writeback_queue_full(dev))
-					reclaim_throttle(mm, ac->req, &dev->wait, ACTOR_NO_TIMEOUT);
-				if (sc.nr_reclaimed < sc.nr_to_reclaim) {
-					sc.priority++;
-					continue;
-				}
-			}
-		}
 		consider_reclaim_throttle(mm, &sc);
 		mm_request_yield(mm, ac->req);
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)

@@ -47,7 +47,7 @@ struct scan_control {
 	bool may_swap;                /* anon may be scanned */
 	struct mm_request *req;       /* direct reclaim's request (frees go to its CPU); NULL: kswapd */
 	struct wb_device *write_blocked; /* a write found this device's queue full: the
-	                                  * reclaimer waits for a slot (direct: pass ends) */
+	                                  * reclaimer waits for a slot after the batch */
 	uint64_t nr_scanned, nr_reclaimed; /* pages, inactive lists (incl. the easy list) */
 	struct reclaim_stat nr;
 	/* prepare_scan_control (6.12), set by vmscan_plan for each shrink_node: the active
