@@ -428,6 +428,52 @@ static void test_full_swap_queue_pass_goes_on(void)
 	}
 }
 
+/* Which pages under writeback tag the node congested (shrink_node, 6.18: kswapd sets
+ * LRUVEC_NODE_CONGESTED when every dirty page it took was under writeback and already
+ * marked for immediate reclaim, nr.dirty == nr.congested, and direct reclaimers then
+ * throttle).  folio_check_dirty_writeback counts only file folios: anon folios under swap
+ * writeback are neither dirty nor under writeback there.  16064 pages, no clock (no write
+ * ends), kswapd shrink_node at priority 0 (every page of the one list, nr_to_reclaim 2^30):
+ *   anon (swap 32768): pass 1 writes all 16064 (add_to_swap + pageout, PG_reclaim set by
+ *     the write) and keeps them; pass 2 meets all under writeback with PG_reclaim while
+ *     PGDAT_WRITEBACK is clear: case 2, activated (pgactivate 16064); nr.writeback 16064 ==
+ *     nr.taken sets PGDAT_WRITEBACK; nr.dirty 0: not congested.
+ *   file: all 16064 written by the flusher and marked PG_reclaim (as a first reclaim pass
+ *     marks them); one pass: case 2 for all, nr.dirty 16064 == nr.congested 16064:
+ *     congested, and PGDAT_WRITEBACK set too. */
+static void test_congested_counts_file_writeback_only(void)
+{
+	for (int file = 0; file <= 1; file++) {
+		setup(false);
+		cfg.devices.swap_pages = 32768;
+		start();
+		CHECK_EQ(alloc_range(1, 16064, file ? FILE_GFP : ANON_GFP), 16064);
+		for (uint64_t id = 1; id <= 16064; id++) {
+			pfn_t pfn = obj_lookup(&mm.objs, id)->pfn;
+			if (file) {
+				CHECK(reclaim_writeback_object(&mm, id));
+				reclaim_set_page_flags(&mm, pfn, PF_RECLAIM, PF_REFERENCED);
+			} else {
+				mm.pages[pfn].flags &= (uint16_t)~PF_REFERENCED;
+			}
+		}
+		if (!file) {
+			mmtest_shrink_node(&mm, true, 0, 1u << 30);
+			CHECK_EQ(mm.vm_events[VM_PSWPOUT], 16064);
+			CHECK(!mm.reclaim->pgdat_writeback);
+			CHECK(!mm.reclaim->node_congested);
+		}
+		CHECK_EQ(reclaim_nr_writeback(&mm), 16064);
+		uint64_t act0 = mm.vm_events[VM_PGACTIVATE];
+		mmtest_shrink_node(&mm, true, 0, 1u << 30);
+		CHECK_EQ(mm.vm_events[VM_PGACTIVATE] - act0, 16064);
+		CHECK(mm.reclaim->pgdat_writeback);
+		CHECK_EQ(mm.reclaim->node_congested, (bool)file);
+		CHECK(check_ok());
+		stop();
+	}
+}
+
 /* kswapd_age_node: with swap and the anon inactive list low (0 × 1 < 12000 active),
  * every balance round first deactivates SWAP_CLUSTER_MAX = 32 active anon pages
  * (pgrefill, pgdeactivate), in the one zone, so nothing is skipped (pgskip 0).  Ids
@@ -941,6 +987,7 @@ int main(int argc, char **argv)
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
 	RUN(test_full_swap_queue_pass_goes_on);
+	RUN(test_congested_counts_file_writeback_only);
 	RUN(test_kswapd_ages_anon);
 	RUN(test_kswapd_boosted_ages_anon);
 	RUN(test_file_refault);

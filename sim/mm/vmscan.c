@@ -489,27 +489,35 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	sc->nr.nr_taken += nr;
 	if (!anon)
 		sc->nr.nr_file_taken += nr;
-	/* folio_check_dirty_writeback (shrink_folio_list, 6.18): a folio is counted dirty and,
-	 * not yet queued for writeback, unqueued dirty as soon as it is taken, before its
+	/* folio_check_dirty_writeback (shrink_folio_list, 6.18): a file folio is counted dirty
+	 * and, not yet queued for writeback, unqueued dirty as soon as it is taken, before its
 	 * references are checked, so a referenced dirty page kept for another trip still counts
-	 * toward the batch that wakes the flusher. */
-	if (p->flags & (PF_DIRTY | PF_WRITEBACK))
-		sc->nr.nr_dirty += nr;
-	if (!anon && (p->flags & PF_DIRTY) && !(p->flags & PF_WRITEBACK))
-		sc->nr.nr_unqueued_dirty += nr;
-	if (p->flags & PF_PINNED)
-		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
-	if (p->flags & PF_WRITEBACK) {
-		sc->nr.nr_writeback += nr;
-		if (p->flags & PF_RECLAIM)
-			sc->nr.nr_congested += nr; /* met again before its write ended */
+	 * toward the batch that wakes the flusher; one under writeback that was marked for
+	 * immediate reclaim is met again before its write ended (congested).  Anon folios count
+	 * as neither dirty nor under writeback there: reclaim writes them itself, and 6.18 does
+	 * not stall on them (a swap write kswapd meets again never tags the node congested). */
+	bool wb = p->flags & PF_WRITEBACK;
+	if (!anon) {
+		if ((p->flags & PF_DIRTY) || wb)
+			sc->nr.nr_dirty += nr;
+		if ((p->flags & PF_DIRTY) && !wb)
+			sc->nr.nr_unqueued_dirty += nr;
+		if (wb && (p->flags & PF_RECLAIM))
+			sc->nr.nr_congested += nr;
+	}
+	/* Under writeback (shrink_folio_list 6.18, any type; legacy memcg's case 3, which
+	 * waits, is not modelled: global reclaim is writeback_throttling_sane). */
+	if (wb) {
 		if (sc->is_kswapd && (p->flags & PF_RECLAIM) && rs->pgdat_writeback) {
 			sc->nr.nr_immediate += nr; /* case 1: kswapd throttles */
 			return FATE_ACTIVATE;
 		}
 		p->flags |= PF_RECLAIM; /* case 2: reclaim it when the write ends */
+		sc->nr.nr_writeback += nr;
 		return FATE_ACTIVATE;
 	}
+	if (p->flags & PF_PINNED)
+		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
 	if ((p->flags & PF_REFERENCED) && !easy) {
 		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
 		return FATE_ROTATE_KEEP;

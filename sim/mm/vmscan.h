@@ -29,11 +29,11 @@
 struct reclaim_stat {
 	uint64_t nr_taken;          /* pages isolated from inactive lists */
 	uint64_t nr_file_taken;
-	uint64_t nr_writeback;      /* taken while under writeback */
-	uint64_t nr_unqueued_dirty; /* taken dirty and not under writeback */
-	uint64_t nr_immediate;      /* kswapd met PG_reclaim + PGDAT_WRITEBACK */
-	uint64_t nr_dirty;          /* taken dirty or under writeback */
-	uint64_t nr_congested;      /* taken under writeback with PG_reclaim: cycling round */
+	uint64_t nr_writeback;      /* taken under writeback, kept for later (case 2) */
+	uint64_t nr_unqueued_dirty; /* file: taken dirty and not under writeback */
+	uint64_t nr_immediate;      /* kswapd met PG_reclaim + PGDAT_WRITEBACK (case 1) */
+	uint64_t nr_dirty;          /* file: taken dirty or under writeback */
+	uint64_t nr_congested;      /* file: taken under writeback with PG_reclaim: cycling round */
 };
 
 struct scan_control {
