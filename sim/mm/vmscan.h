@@ -347,6 +347,7 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
 /* Completion time of the in-flight write of object id at head (0: none in flight). */
 sim_ns_t writeback_done_ns(const struct mm *mm, pfn_t head, uint64_t id);
+sim_ns_t writeback_throttle_wait_ns(const struct mm *mm, sim_ns_t from_ns, uint64_t nr_pages, sim_ns_t timeout_ns);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
 /* The side entry of object slot i < mm->objs.cap, NULL when it has none. */
