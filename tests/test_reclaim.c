@@ -474,6 +474,38 @@ static void test_congested_counts_file_writeback_only(void)
 	}
 }
 
+/* kswapd no longer writes a dirty file page (6.18): the page it would have written, met
+ * dirty with PG_reclaim already set while the node is flagged dirty (PGDAT_DIRTY), goes to
+ * pageout(), which writes only shmem and swap cache folios and returns PAGE_ACTIVATE for a
+ * regular file's.  Ids 1..100 file pages, plenty free, each dirty and marked PG_reclaim
+ * (as a first pass marks them; the flusher not told), PGDAT_DIRTY set; one kswapd
+ * shrink_node at priority 0 (every page of the list): all 100 activated (pgactivate 100),
+ * none written (nr_vmscan_write 0, nothing under writeback) nor counted immediate again
+ * (nr_vmscan_immediate_reclaim 0), none reclaimed; every page taken was dirty and not
+ * queued (100 == 100): PGDAT_DIRTY stays. */
+static void test_kswapd_does_not_write_file_pages(void)
+{
+	setup(false);
+	start();
+	CHECK_EQ(alloc_range(1, 100, FILE_GFP), 100);
+	for (uint64_t id = 1; id <= 100; id++)
+		reclaim_set_page_flags(&mm, obj_lookup(&mm.objs, id)->pfn, PF_DIRTY | PF_RECLAIM, PF_REFERENCED);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 100);
+	mm.reclaim->pgdat_dirty = true;
+	mmtest_shrink_node(&mm, true, 0, 1000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 100);
+	CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 100);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_WRITE], 0);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 0);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 100);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_FILE], 100);
+	CHECK(mm.reclaim->pgdat_dirty);
+	CHECK(check_ok());
+	stop();
+}
+
 /* kswapd_age_node: with swap and the anon inactive list low (0 × 1 < 12000 active),
  * every balance round first deactivates SWAP_CLUSTER_MAX = 32 active anon pages
  * (pgrefill, pgdeactivate), in the one zone, so nothing is skipped (pgskip 0).  Ids
@@ -988,6 +1020,7 @@ int main(int argc, char **argv)
 	RUN(test_swap_out_and_refault);
 	RUN(test_full_swap_queue_pass_goes_on);
 	RUN(test_congested_counts_file_writeback_only);
+	RUN(test_kswapd_does_not_write_file_pages);
 	RUN(test_kswapd_ages_anon);
 	RUN(test_kswapd_boosted_ages_anon);
 	RUN(test_file_refault);

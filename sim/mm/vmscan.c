@@ -551,14 +551,12 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		}
 		if (!sc->may_writepage)
 			return FATE_KEEP;
-		if (writeback_queue_full(&rs->disk))
-			sc->write_blocked = &rs->disk; /* as for swap above */
-		/* kswapd pageout() of a dirty file page. */
-		count_vm_events(mm, VM_NR_VMSCAN_WRITE, nr);
-		writeback_start_page(mm, pfn, id);
-		p->flags |= PF_RECLAIM;
-		(*nr_writes) += nr;
-		return FATE_KEEP;
+		/* kswapd's pageout() of a page already marked PG_reclaim while the node is
+		 * flagged dirty: 6.18's pageout writes only shmem and swap cache folios and
+		 * returns PAGE_ACTIVATE for any other file's (reclaim no longer calls a
+		 * filesystem's ->writepage; the flusher writes them), so the page is activated,
+		 * nothing written. */
+		return FATE_ACTIVATE;
 	}
 	/* Clean: __remove_mapping and free. */
 	p->flags &= (uint16_t)~(PF_ISOLATED | PF_RECLAIM | PF_REFERENCED | PF_ACTIVE);
