@@ -128,6 +128,60 @@ static void test_blocks_until_writeback_completes(void)
 	stop();
 }
 
+/* A reclaim that makes progress wakes the NOPROGRESS sleepers when what it has reclaimed
+ * exceeds 1/8 of what its latest priority scanned (consider_reclaim_throttle, 6.18:
+ * do_try_to_free_pages starts nr_scanned at 0 for each priority; nr_reclaimed runs on).
+ *
+ * A sleeper waits on the NOPROGRESS queue for one jiffy (4 ms).  Ids 1..16128 file pages
+ * (free 256 = min; id 1 at the inactive tail), all dirtied and written at t = 0 but ids 20
+ * and 21, which stay clean.  A request that cannot sleep allocates at t = 0: direct reclaim
+ * (file only, no swap) scans 16128 >> p pages of the inactive list from the tail at
+ * priority p, activating each page under writeback (case 2):
+ *   prio 12: ids 1..3, nothing reclaimed: 0 > 3 >> 3 = 0 is false;
+ *   prio 11: ids 4..10, nothing: 0 > 7 >> 3 = 0 is false;
+ *   prio 10: ids 11..25 (15 pages), 20 and 21 freed: 2 > 15 >> 3 = 1 wakes the sleeper.
+ *     (Counting every priority's scans, 2 > 25 >> 3 = 3 was false.)
+ * The reclaim goes on to priority 0 (2 < 32), freeing nothing more, and the allocation
+ * succeeds at min (258 > 256). */
+struct noprogress_sleeper {
+	struct mm *mm;
+	bool woken, done;
+};
+static void noprogress_sleeper_body(void *arg)
+{
+	struct noprogress_sleeper *n = arg;
+	n->woken = actor_wait(n->mm->engine, &n->mm->reclaim->throttle_noprogress, 4 * NSEC_PER_MSEC);
+	n->done = true;
+}
+
+static void test_progress_wakes_noprogress_sleepers(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, FILE_GFP, 0), 16128);
+	for (uint64_t id = 1; id <= 16128; id++)
+		if (id != 20 && id != 21)
+			mm_dirty(&mm, id);
+	reclaim_flush_all(&mm);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 16126);
+	struct noprogress_sleeper n = { .mm = &mm };
+	CHECK(!actor_run(&eng, noprogress_sleeper_body, &n));
+	CHECK_EQ(mm.reclaim->throttle_noprogress.nr, 1);
+	CHECK_EQ(alloc_task(2, 100000, 1, FILE_GFP, 0), 1);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 2);
+	for (uint64_t id = 20; id <= 21; id++) {
+		const struct obj_slot *o = obj_lookup(&mm.objs, id);
+		CHECK(!o || o->kind != OBJ_PAGES);
+	}
+	CHECK_EQ(mm.reclaim->throttle_noprogress.nr, 0);
+	engine_run_until(&eng, 0);
+	CHECK(n.done);
+	CHECK(n.woken);
+	CHECK_EQ(normal()->nr_free_pages, 257);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
 /* A direct reclaimer whose swap write finds the device's request queue full sleeps for a
  * tag and goes on with the same pass (6.18: swap_writeout -> submit_bio sleeps in
  * blk_mq_get_tag inside shrink_folio_list; no rescan of the priority).
@@ -476,6 +530,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_blocks_until_writeback_completes);
+	RUN(test_progress_wakes_noprogress_sleepers);
 	RUN(test_full_swap_queue_direct_reclaim_goes_on);
 	RUN(test_atomic_never_reclaims);
 	RUN(test_costly_fails_after_retries);

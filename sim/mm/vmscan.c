@@ -1033,9 +1033,10 @@ static bool skip_throttle_noprogress(const struct mm *mm)
 	return 2 * (rs->nr_dirty + rs->nr_writeback) <= reclaimable;
 }
 
-/* consider_reclaim_throttle (6.12), after each priority's shrink_zones: a pass that
- * reclaimed more than 1/8 of what it scanned wakes the NOPROGRESS sleepers; one that
- * reclaimed nothing by priority 1 sleeps with them. */
+/* consider_reclaim_throttle (6.12, 6.18), after each priority's shrink_zones: a reclaim
+ * whose pages reclaimed so far (nr_reclaimed runs on over the priorities) exceed 1/8 of
+ * what this priority scanned (do_try_to_free_pages starts nr_scanned at 0 for each) wakes
+ * the NOPROGRESS sleepers; one that reclaimed nothing by priority 1 sleeps with them. */
 static void consider_reclaim_throttle(struct mm *mm, struct scan_control *sc)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -1099,6 +1100,7 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		struct vmscan_work w0;
 		struct shrink_plan plan;
+		sc.nr_scanned = 0; /* do_try_to_free_pages (6.18): each priority's own */
 		vmscan_work_mark(mm, &sc, &w0);
 		sc.nr = (struct reclaim_stat){ 0 };
 		vmscan_plan(mm, &sc, &plan);
