@@ -58,7 +58,7 @@
  * while the world goes on.  It throttles as reclaim_throttle does (one jiffy while kswapd
  * has flagged the node congested; one jiffy when nothing was reclaimed by priority 1,
  * woken early by a reclaimer making progress), and a write that finds the device's request
- * queue full ends the pass and waits for a slot.  The allocator retries as
+ * queue full waits for a slot after its batch and the pass goes on.  The allocator retries as
  * should_reclaim_retry says (page_alloc.c).  Other stalls charged to the request: swap-in /
  * refault reads, truncating a page under writeback (waits for the write), writers above
  * dirty_ratio (balance_dirty_pages pause).
@@ -1001,7 +1001,7 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
 /* reclaim_throttle (6.12) for a direct reclaimer: sleep on q for at most one jiffy
  * (VMSCAN_THROTTLE_NOPROGRESS and _CONGESTED; HZ = 250 -> 4 ms), or until woken.  Only a
  * request running as an actor sleeps; other callers (tests, tools) do not wait.  The
- * cost charged so far is slept first, so the wait starts when the pass ends. */
+ * cost charged so far is slept first, so the wait starts when the work before it ends. */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
 static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq *q, sim_ns_t timeout_ns)
 {
