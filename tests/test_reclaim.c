@@ -394,19 +394,19 @@ static void test_swap_out_and_refault(void)
 	stop();
 }
 
-/* A write that finds the swap device's request queue full ends a direct reclaimer's pass
- * but not kswapd's round (6.18: kswapd sleeps in submit_bio for a tag and goes on with the
- * same shrink_folio_list; vmscan.c lruvec_done).  Ids 1..16064 anon (pfns 0..16063, the
+/* A write that finds the swap device's request queue full ends neither kswapd's round nor
+ * a direct reclaimer's pass (6.18: the writer sleeps in submit_bio for a tag and goes on
+ * with the same shrink_folio_list; vmscan.c lruvec_done).  Ids 1..16064 anon (pfns 0..16063, the
  * fast path's 16064 allocations, free 320), their young bits cleared (a trip already
  * made); swap 32768 pages, queue depth 4; no time passes, so no write ends.  One
  * shrink_node at priority 8, nr_to_reclaim 384: free 320 + file 0 <= high 384 and the
  * anon lists are not deactivating (inactive 16064, active 0), so file is tiny and
  * get_scan_count scans anon alone: 16064 >> 8 = 62 pages, in batches of 32 and 30, oldest
  * first.  Every page taken is written (add_to_swap + pageout) and kept under writeback:
- * the fifth write of the first batch finds 4 queued and marks the pass blocked.
- *   kswapd: both batches, pgscan_kswapd 62, pswpout 62 (the queue overshoots);
- *   direct: the first batch only, pgscan_direct 32, pswpout 32.  Nothing is reclaimed. */
-static void test_full_swap_queue_kswapd_goes_on(void)
+ * the fifth write of the first batch finds 4 queued and marks the pass blocked, and the
+ * pass goes on (no clock here, so no wait): both batches, pgscan 62, pswpout 62 (the queue
+ * overshoots), for kswapd and direct reclaim alike.  Nothing is reclaimed. */
+static void test_full_swap_queue_pass_goes_on(void)
 {
 	for (int kswapd = 0; kswapd <= 1; kswapd++) {
 		setup(false);
@@ -417,7 +417,7 @@ static void test_full_swap_queue_kswapd_goes_on(void)
 		for (uint64_t id = 1; id <= 16064; id++)
 			mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
 		mmtest_shrink_node(&mm, kswapd, 8, 384);
-		uint64_t want = kswapd ? 62 : 32;
+		uint64_t want = 62;
 		CHECK_EQ(mm.vm_events[kswapd ? VM_PGSCAN_KSWAPD : VM_PGSCAN_DIRECT], want);
 		CHECK_EQ(mm.vm_events[kswapd ? VM_PGSCAN_DIRECT : VM_PGSCAN_KSWAPD], 0);
 		CHECK_EQ(mm.vm_events[VM_PSWPOUT], want);
@@ -426,6 +426,84 @@ static void test_full_swap_queue_kswapd_goes_on(void)
 		CHECK(check_ok());
 		stop();
 	}
+}
+
+/* Which pages under writeback tag the node congested (shrink_node, 6.18: kswapd sets
+ * LRUVEC_NODE_CONGESTED when every dirty page it took was under writeback and already
+ * marked for immediate reclaim, nr.dirty == nr.congested, and direct reclaimers then
+ * throttle).  folio_check_dirty_writeback counts only file folios: anon folios under swap
+ * writeback are neither dirty nor under writeback there.  16064 pages, no clock (no write
+ * ends), kswapd shrink_node at priority 0 (every page of the one list, nr_to_reclaim 2^30):
+ *   anon (swap 32768): pass 1 writes all 16064 (add_to_swap + pageout, PG_reclaim set by
+ *     the write) and keeps them; pass 2 meets all under writeback with PG_reclaim while
+ *     PGDAT_WRITEBACK is clear: case 2, activated (pgactivate 16064); nr.writeback 16064 ==
+ *     nr.taken sets PGDAT_WRITEBACK; nr.dirty 0: not congested.
+ *   file: all 16064 written by the flusher and marked PG_reclaim (as a first reclaim pass
+ *     marks them); one pass: case 2 for all, nr.dirty 16064 == nr.congested 16064:
+ *     congested, and PGDAT_WRITEBACK set too. */
+static void test_congested_counts_file_writeback_only(void)
+{
+	for (int file = 0; file <= 1; file++) {
+		setup(false);
+		cfg.devices.swap_pages = 32768;
+		start();
+		CHECK_EQ(alloc_range(1, 16064, file ? FILE_GFP : ANON_GFP), 16064);
+		for (uint64_t id = 1; id <= 16064; id++) {
+			pfn_t pfn = obj_lookup(&mm.objs, id)->pfn;
+			if (file) {
+				CHECK(reclaim_writeback_object(&mm, id));
+				reclaim_set_page_flags(&mm, pfn, PF_RECLAIM, PF_REFERENCED);
+			} else {
+				mm.pages[pfn].flags &= (uint16_t)~PF_REFERENCED;
+			}
+		}
+		if (!file) {
+			mmtest_shrink_node(&mm, true, 0, 1u << 30);
+			CHECK_EQ(mm.vm_events[VM_PSWPOUT], 16064);
+			CHECK(!mm.reclaim->pgdat_writeback);
+			CHECK(!mm.reclaim->node_congested);
+		}
+		CHECK_EQ(reclaim_nr_writeback(&mm), 16064);
+		uint64_t act0 = mm.vm_events[VM_PGACTIVATE];
+		mmtest_shrink_node(&mm, true, 0, 1u << 30);
+		CHECK_EQ(mm.vm_events[VM_PGACTIVATE] - act0, 16064);
+		CHECK(mm.reclaim->pgdat_writeback);
+		CHECK_EQ(mm.reclaim->node_congested, (bool)file);
+		CHECK(check_ok());
+		stop();
+	}
+}
+
+/* kswapd no longer writes a dirty file page (6.18): the page it would have written, met
+ * dirty with PG_reclaim already set while the node is flagged dirty (PGDAT_DIRTY), goes to
+ * pageout(), which writes only shmem and swap cache folios and returns PAGE_ACTIVATE for a
+ * regular file's.  Ids 1..100 file pages, plenty free, each dirty and marked PG_reclaim
+ * (as a first pass marks them; the flusher not told), PGDAT_DIRTY set; one kswapd
+ * shrink_node at priority 0 (every page of the list): all 100 activated (pgactivate 100),
+ * none written (nr_vmscan_write 0, nothing under writeback) nor counted immediate again
+ * (nr_vmscan_immediate_reclaim 0), none reclaimed; every page taken was dirty and not
+ * queued (100 == 100): PGDAT_DIRTY stays. */
+static void test_kswapd_does_not_write_file_pages(void)
+{
+	setup(false);
+	start();
+	CHECK_EQ(alloc_range(1, 100, FILE_GFP), 100);
+	for (uint64_t id = 1; id <= 100; id++)
+		reclaim_set_page_flags(&mm, obj_lookup(&mm.objs, id)->pfn, PF_DIRTY | PF_RECLAIM, PF_REFERENCED);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 100);
+	mm.reclaim->pgdat_dirty = true;
+	mmtest_shrink_node(&mm, true, 0, 1000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 100);
+	CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 100);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_WRITE], 0);
+	CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 0);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 100);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_FILE], 100);
+	CHECK(mm.reclaim->pgdat_dirty);
+	CHECK(check_ok());
+	stop();
 }
 
 /* kswapd_age_node: with swap and the anon inactive list low (0 × 1 < 12000 active),
@@ -940,7 +1018,9 @@ int main(int argc, char **argv)
 	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
-	RUN(test_full_swap_queue_kswapd_goes_on);
+	RUN(test_full_swap_queue_pass_goes_on);
+	RUN(test_congested_counts_file_writeback_only);
+	RUN(test_kswapd_does_not_write_file_pages);
 	RUN(test_kswapd_ages_anon);
 	RUN(test_kswapd_boosted_ages_anon);
 	RUN(test_file_refault);

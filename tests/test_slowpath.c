@@ -128,6 +128,153 @@ static void test_blocks_until_writeback_completes(void)
 	stop();
 }
 
+/* A reclaim that makes progress wakes the NOPROGRESS sleepers when what it has reclaimed
+ * exceeds 1/8 of what its latest priority scanned (consider_reclaim_throttle, 6.18:
+ * do_try_to_free_pages starts nr_scanned at 0 for each priority; nr_reclaimed runs on).
+ *
+ * A sleeper waits on the NOPROGRESS queue for one jiffy (4 ms).  Ids 1..16128 file pages
+ * (free 256 = min; id 1 at the inactive tail), all dirtied and written at t = 0 but ids 20
+ * and 21, which stay clean.  A request that cannot sleep allocates at t = 0: direct reclaim
+ * (file only, no swap) scans 16128 >> p pages of the inactive list from the tail at
+ * priority p, activating each page under writeback (case 2):
+ *   prio 12: ids 1..3, nothing reclaimed: 0 > 3 >> 3 = 0 is false;
+ *   prio 11: ids 4..10, nothing: 0 > 7 >> 3 = 0 is false;
+ *   prio 10: ids 11..25 (15 pages), 20 and 21 freed: 2 > 15 >> 3 = 1 wakes the sleeper.
+ *     (Counting every priority's scans, 2 > 25 >> 3 = 3 was false.)
+ * The reclaim goes on to priority 0 (2 < 32), freeing nothing more, and the allocation
+ * succeeds at min (258 > 256). */
+struct noprogress_sleeper {
+	struct mm *mm;
+	bool woken, done;
+};
+static void noprogress_sleeper_body(void *arg)
+{
+	struct noprogress_sleeper *n = arg;
+	n->woken = actor_wait(n->mm->engine, &n->mm->reclaim->throttle_noprogress, 4 * NSEC_PER_MSEC);
+	n->done = true;
+}
+
+static void test_progress_wakes_noprogress_sleepers(void)
+{
+	setup();
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, FILE_GFP, 0), 16128);
+	for (uint64_t id = 1; id <= 16128; id++)
+		if (id != 20 && id != 21)
+			mm_dirty(&mm, id);
+	reclaim_flush_all(&mm);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 16126);
+	struct noprogress_sleeper n = { .mm = &mm };
+	CHECK(!actor_run(&eng, noprogress_sleeper_body, &n));
+	CHECK_EQ(mm.reclaim->throttle_noprogress.nr, 1);
+	CHECK_EQ(alloc_task(2, 100000, 1, FILE_GFP, 0), 1);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 2);
+	for (uint64_t id = 20; id <= 21; id++) {
+		const struct obj_slot *o = obj_lookup(&mm.objs, id);
+		CHECK(!o || o->kind != OBJ_PAGES);
+	}
+	CHECK_EQ(mm.reclaim->throttle_noprogress.nr, 0);
+	engine_run_until(&eng, 0);
+	CHECK(n.done);
+	CHECK(n.woken);
+	CHECK_EQ(normal()->nr_free_pages, 257);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
+/* A direct reclaimer whose swap write finds the device's request queue full sleeps for a
+ * tag and goes on with the same pass (6.18: swap_writeout -> submit_bio sleeps in
+ * blk_mq_get_tag inside shrink_folio_list; no rescan of the priority).
+ *
+ * Swap 32768 pages, 409.6 MB/s (10 us a page), latency 100 us, queue depth 4; reclaim costs
+ * 0, each slow-path attempt at the free lists 1000 ns; kswapd unhooked.  Ids 1..16128 anon (free 256 = min), young bits cleared.  No file pages:
+ * get_scan_count scans anon alone, 16128 >> priority pages, oldest id first.  A page written
+ * is kept at the inactive head under writeback; its write ending rotates it to the tail,
+ * clean, where the next scan frees it.  Writes queued at t transfer back to back from
+ * max(t, device free) and end 100 us after their transfer.  The request at t = 0: the
+ * attempt at min and the retry loop's first fail (2000 ns charged), then direct reclaim:
+ *   prio 12: 3 pages (1..3) written at 0; queue 3, not full; nothing reclaimed; the
+ *     request sleeps off its 2000 ns.
+ *   prio 11 at 2 us: 7 pages (4..10), their transfers after 1..3's (the device is busy
+ *     until 30 us), so write k ends at 100 + 10k us for k = 1..10: 4 fills the queue, 5 finds it full (written anyway: the
+ *     model writes, then waits after the batch); queue 10.  Each ending wakes the reclaimer, which sleeps again while 4 are
+ *     queued: it goes on at 170 us (write 7 ended, 3 queued), with priority 10.  (The
+ *     model before rescanned priority 11 there: 7 pages, 0 written.)
+ *   prio 10 at 170 us: 15 pages: the 7 rotated (7..1) freed, 11..18 written (pswpout 18);
+ *     they end at 170 + 10j + 100 = 280..350 us (j = 1..8); 8, 9, 10 end at 180..200: 3
+ *     queued after write 15, at 320 us.
+ *   prio 9 at 320 us: 31 pages: 15..8 freed (15 in all), 19..41 written (pswpout 41),
+ *     ending at 320 + 10i + 100 (i = 1..23); 16..18 end at 330..350: 3 queued after write
+ *     38 (i = 20), at 620 us.
+ *   prio 8 at 620 us: 63 pages, first batch of 32: 38..16 freed (38 in all), 42..50
+ *     written (pswpout 50; 42 fills the queue, 43 finds it full), ending at 620 + 10i +
+ *     100 = 730..810 (i = 1..9); 39..41 end at 630..650: 3 queued after write 47, at
+ *     780 us.  38 >= 32: the pass and the reclaim end; the allocation succeeds at min
+ *     (free 256 + 38 = 294 > 256) and leaves 293, its 1000 ns slept: done at 781 us.
+ * The waits for a tag are throttles: 2 us to 780 us, 778 us; the stall is 781 us. */
+static void test_full_swap_queue_direct_reclaim_goes_on(void)
+{
+	setup();
+	cfg.costs.scan_page_ns = 0;
+	cfg.costs.reclaim_page_ns = 0;
+	cfg.costs.reclaim_anon_page_ns = 0;
+	cfg.costs.swap_write_page_ns = 0;
+	cfg.costs.alloc_fast_ns = 1000;
+	cfg.devices.swap_pages = 32768;
+	cfg.devices.swap_bandwidth_bps = 409600000;
+	cfg.devices.swap_latency_ns = 100000;
+	cfg.devices.swap_queue_depth = 4;
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, ANON_GFP, 0), 16128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	for (uint64_t id = 1; id <= 16128; id++)
+		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
+
+	struct mmtest_alloc a = {
+		.mm = &mm,
+		.req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
+		.id = 100000,
+		.gfp = ANON_GFP,
+		.order = 0,
+	};
+	CHECK(!actor_run(&eng, mmtest_alloc_body, &a)); /* it sleeps */
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 3);
+	engine_run_until(&eng, 2000);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 10);
+	engine_run_until(&eng, 169999);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 10);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 6);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 0);
+	engine_run_until(&eng, 170000);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 18);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 7);
+	engine_run_until(&eng, 319999);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 18);
+	engine_run_until(&eng, 320000);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 41);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 15);
+	engine_run_until(&eng, 619999);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 41);
+	engine_run_until(&eng, 620000);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 50);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 38);
+	engine_run_until(&eng, 780999);
+	CHECK(!a.done);
+	CHECK_EQ(normal()->nr_free_pages, 293);
+	engine_run_until(&eng, 781000);
+	CHECK(a.done);
+	CHECK(a.pfn != PFN_NONE);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 50);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 3 + 7 + 15 + 31 + 32);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 47);
+	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
+	CHECK_EQ(normal()->nr_free_pages, 293);
+	CHECK_EQ(a.req.stall_ns, 781000);
+	CHECK_EQ(mm.reclaim->stall_throttle_ns, 778000);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
 /* GFP_ATOMIC never enters reclaim and uses the reserves its flags allow.  At free 256
  * (min): ALLOC_MIN_RESERVE halves min to 128 and ALLOC_NON_BLOCK takes a quarter off:
  * 96.  Order-0 requests pass while free > 96: 256 - 96 = 160 succeed, the 161st fails
@@ -383,6 +530,8 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_blocks_until_writeback_completes);
+	RUN(test_progress_wakes_noprogress_sleepers);
+	RUN(test_full_swap_queue_direct_reclaim_goes_on);
 	RUN(test_atomic_never_reclaims);
 	RUN(test_costly_fails_after_retries);
 	RUN(test_thp_fault_two_attempts);

@@ -177,6 +177,43 @@ static void test_device_timing(void)
 	stop();
 }
 
+/* kswapd's VMSCAN_THROTTLE_WRITEBACK sleep (reclaim_throttle, 6.18): woken once more than
+ * SWAP_CLUSTER_MAX = 32 pages' writeback has ended after it went to sleep, at most HZ/10.
+ * Ids 1..40 dirtied and written by the flusher at t = 0: write k ends at 100 + 10k us.
+ *   from 0: the 33rd page to end is write 33, at 430 us;
+ *   from 150 us: writes 1..5 ended before (150 us included), the 33rd after is write 38,
+ *     at 480 us: 330 us;
+ *   from 300 us: writes 21..40 are left, 20 pages: the timeout, 100 ms (or 1 ms if given);
+ *   from 0 with at most 200 us: the timeout, 200 us;
+ * and with one anon page also written to swap at t = 0 (ends 10 + 100 = 110 us, as disk
+ * write 1): the 33 pages are the swap write and disk writes 1..32: 420 us. */
+static void test_writeback_throttle_wait(void)
+{
+	setup();
+	cfg.devices.swap_pages = 1024;
+	start();
+	for (uint64_t id = 1; id <= 40; id++) {
+		CHECK(mm_alloc(&mm, id, FILE_GFP, 0) != PFN_NONE);
+		mm_dirty(&mm, id);
+	}
+	reclaim_flush_all(&mm);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 40);
+	const sim_ns_t us = 1000, hz10 = 100 * NSEC_PER_MSEC;
+	CHECK_EQ(writeback_throttle_wait_ns(&mm, 0, 32, hz10), 430 * us);
+	CHECK_EQ(writeback_throttle_wait_ns(&mm, 150 * us, 32, hz10), 330 * us);
+	CHECK_EQ(writeback_throttle_wait_ns(&mm, 300 * us, 32, hz10), hz10);
+	CHECK_EQ(writeback_throttle_wait_ns(&mm, 300 * us, 32, NSEC_PER_MSEC), NSEC_PER_MSEC);
+	CHECK_EQ(writeback_throttle_wait_ns(&mm, 0, 32, 200 * us), 200 * us);
+	pfn_t anon = mm_alloc(&mm, 100, FILE_GFP | __GFP_ZERO, 0);
+	CHECK(anon != PFN_NONE);
+	CHECK(swap_writeout(&mm, anon, 100, NULL));
+	CHECK_EQ(writeback_throttle_wait_ns(&mm, 0, 32, hz10), 420 * us);
+	engine_run_until(&eng, NSEC_PER_SEC);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	CHECK(check_ok());
+	stop();
+}
+
 /* Periodic writeback: a page dirtied at t = 0 (below every dirty threshold) is written by
  * the flusher tick that finds it older than 30 s — the ticks run every 5 s from the first
  * dirtying, so at 5, 10, ..., 30 s; the 30 s tick writes it (0 + 30 s <= 30 s) and the
@@ -369,6 +406,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_device_timing);
+	RUN(test_writeback_throttle_wait);
 	RUN(test_periodic_writeback);
 	RUN(test_sync_hint_writes_dirty);
 	RUN(test_truncate_waits_for_writeback);

@@ -374,8 +374,8 @@ static const struct config_key keys[] = {
 	K_DUR("devices.disk.latency", devices.disk_latency_ns, 0, MAX_DUR, "100us", "block device",
 	      "per-I/O latency of the disk"),
 	K_UINT("devices.disk.queue_depth", devices.disk_queue_depth, 0, 65536, "256", "requests", "nr_requests",
-	       "writes in flight on the disk at most (block-layer request tags): reclaim that finds the queue "
-	       "full stops writing and waits for a completion; 0 = unbounded"),
+	       "writes in flight on the disk at most (block-layer request tags); no writer waits for one: "
+	       "reclaim writes no file page (6.18) and the flusher's writes are not held back; 0 = unbounded"),
 	K_PAGES("devices.swap.size", devices.swap_pages, 0, MAX_PAGES, "0", "swapon",
 		"swap space; 0 = no swap"),
 	K_BW("devices.swap.bandwidth", devices.swap_bandwidth_bps, 1, MAX_BW, "500MB/s", "swap device",
@@ -384,7 +384,7 @@ static const struct config_key keys[] = {
 	      "per-I/O latency of the swap device"),
 	K_UINT("devices.swap.queue_depth", devices.swap_queue_depth, 0, 65536, "256", "requests", "nr_requests",
 	       "swap writes in flight at most (block-layer request tags): reclaim that finds the queue full "
-	       "stops swapping out and waits for a completion; 0 = unbounded"),
+	       "waits for a completion after its batch and goes on; 0 = unbounded"),
 
 	K_DUR("costs.alloc_fast", costs.alloc_fast_ns, 0, MAX_DUR, "200ns", "get_page_from_freelist",
 	      "simulated time of a fast-path allocation"),

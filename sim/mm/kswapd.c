@@ -28,8 +28,8 @@
  * cache trimming off (6.8+).  A run that leaves its priority loop having reclaimed nothing
  * counts a kswapd_failure (one that finds the node balanced at the top of the loop does
  * not); 16 make the node unreclaimable until some reclaim succeeds.  Rounds
- * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until the next
- * write completes (at most HZ/10); a batch whose write found the device's queue full makes
+ * that met PG_reclaim pages under writeback (nr_immediate) throttle kswapd until more than
+ * 32 pages' writes have completed (at most HZ/10); a batch whose write found the device's queue full makes
  * kswapd wait for a request tag before the round's next batch (the round goes on).  kcompactd is woken at pageblock_order after a boosted
  * run and, when kswapd is ready to sleep, the skip bits of zones whose direct-compaction
  * scanners met are cleared and kcompactd is woken for the order the run was woken for
@@ -304,13 +304,10 @@ static void kswapd_slice(struct mm *mm)
 		delay += write_slot_wait(mm, sc->write_blocked, cost);
 		sc->write_blocked = NULL;
 	} else if (sc->nr.nr_immediate) {
-		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): until a write ends, <= HZ/10. */
-		sim_ns_t now = mm->engine->now_ns, wait = KSWAPD_NAP_NS;
-		const struct wb_device *devs[2] = { &rs->disk, &rs->swap };
-		for (int i = 0; i < 2; i++)
-			if (devs[i]->len && devs[i]->q[devs[i]->head].done_ns > now + cost)
-				wait = MIN(wait, devs[i]->q[devs[i]->head].done_ns - now - cost);
-		delay += wait;
+		/* shrink_node (6.18): reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK), kswapd the one
+		 * sleeper in global reclaim: until more than SWAP_CLUSTER_MAX pages' writeback
+		 * has ended, at most HZ/10. */
+		delay += writeback_throttle_wait_ns(mm, mm->engine->now_ns + cost, SWAP_CLUSTER_MAX, KSWAPD_NAP_NS);
 	}
 	schedule_slice(mm, delay);
 }

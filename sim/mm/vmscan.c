@@ -58,7 +58,7 @@
  * while the world goes on.  It throttles as reclaim_throttle does (one jiffy while kswapd
  * has flagged the node congested; one jiffy when nothing was reclaimed by priority 1,
  * woken early by a reclaimer making progress), and a write that finds the device's request
- * queue full ends the pass and waits for a slot.  The allocator retries as
+ * queue full waits for a slot after its batch and the pass goes on.  The allocator retries as
  * should_reclaim_retry says (page_alloc.c).  Other stalls charged to the request: swap-in /
  * refault reads, truncating a page under writeback (waits for the write), writers above
  * dirty_ratio (balance_dirty_pages pause).
@@ -538,27 +538,35 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 	sc->nr.nr_taken += nr;
 	if (!anon)
 		sc->nr.nr_file_taken += nr;
-	/* folio_check_dirty_writeback (shrink_folio_list, 6.18): a folio is counted dirty and,
-	 * not yet queued for writeback, unqueued dirty as soon as it is taken, before its
+	/* folio_check_dirty_writeback (shrink_folio_list, 6.18): a file folio is counted dirty
+	 * and, not yet queued for writeback, unqueued dirty as soon as it is taken, before its
 	 * references are checked, so a referenced dirty page kept for another trip still counts
-	 * toward the batch that wakes the flusher. */
-	if (p->flags & (PF_DIRTY | PF_WRITEBACK))
-		sc->nr.nr_dirty += nr;
-	if (!anon && (p->flags & PF_DIRTY) && !(p->flags & PF_WRITEBACK))
-		sc->nr.nr_unqueued_dirty += nr;
-	if (p->flags & PF_PINNED)
-		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
-	if (p->flags & PF_WRITEBACK) {
-		sc->nr.nr_writeback += nr;
-		if (p->flags & PF_RECLAIM)
-			sc->nr.nr_congested += nr; /* met again before its write ended */
+	 * toward the batch that wakes the flusher; one under writeback that was marked for
+	 * immediate reclaim is met again before its write ended (congested).  Anon folios count
+	 * as neither dirty nor under writeback there: reclaim writes them itself, and 6.18 does
+	 * not stall on them (a swap write kswapd meets again never tags the node congested). */
+	bool wb = p->flags & PF_WRITEBACK;
+	if (!anon) {
+		if ((p->flags & PF_DIRTY) || wb)
+			sc->nr.nr_dirty += nr;
+		if ((p->flags & PF_DIRTY) && !wb)
+			sc->nr.nr_unqueued_dirty += nr;
+		if (wb && (p->flags & PF_RECLAIM))
+			sc->nr.nr_congested += nr;
+	}
+	/* Under writeback (shrink_folio_list 6.18, any type; legacy memcg's case 3, which
+	 * waits, is not modelled: global reclaim is writeback_throttling_sane). */
+	if (wb) {
 		if (sc->is_kswapd && (p->flags & PF_RECLAIM) && rs->pgdat_writeback) {
 			sc->nr.nr_immediate += nr; /* case 1: kswapd throttles */
 			return FATE_ACTIVATE;
 		}
 		p->flags |= PF_RECLAIM; /* case 2: reclaim it when the write ends */
+		sc->nr.nr_writeback += nr;
 		return FATE_ACTIVATE;
 	}
+	if (p->flags & PF_PINNED)
+		return FATE_ACTIVATE; /* raised refcount: unmap/remove_mapping fails */
 	if ((p->flags & PF_REFERENCED) && !easy) {
 		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
 		return FATE_ROTATE_KEEP;
@@ -575,8 +583,7 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			/* A full queue: the kernel's writer sleeps for a request tag in
 			 * submit_bio and then writes.  The model writes the page now and the
 			 * reclaimer waits for a free slot after this batch, so the queue
-			 * overshoots by at most one batch per reclaimer: direct reclaim ends
-			 * its pass and scans the priority again, kswapd goes on with its round
+			 * overshoots by at most one batch per reclaimer; the pass goes on
 			 * (lruvec_done). */
 			if (writeback_queue_full(&rs->swap))
 				sc->write_blocked = &rs->swap;
@@ -593,14 +600,12 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		}
 		if (!sc->may_writepage)
 			return FATE_KEEP;
-		if (writeback_queue_full(&rs->disk))
-			sc->write_blocked = &rs->disk; /* as for swap above */
-		/* kswapd pageout() of a dirty file page. */
-		count_vm_events(mm, VM_NR_VMSCAN_WRITE, nr);
-		writeback_start_page(mm, pfn, id);
-		p->flags |= PF_RECLAIM;
-		(*nr_writes) += nr;
-		return FATE_KEEP;
+		/* kswapd's pageout() of a page already marked PG_reclaim while the node is
+		 * flagged dirty: 6.18's pageout writes only shmem and swap cache folios and
+		 * returns PAGE_ACTIVATE for any other file's (reclaim no longer calls a
+		 * filesystem's ->writepage; the flusher writes them), so the page is activated,
+		 * nothing written. */
+		return FATE_ACTIVATE;
 	}
 	/* Clean: __remove_mapping and free. */
 	p->flags &= (uint16_t)~(PF_ISOLATED | PF_RECLAIM | PF_REFERENCED | PF_ACTIVE);
@@ -929,18 +934,16 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v
 	shrink_inactive_list(mm, sc, v, lru, nr);
 }
 
-/* Is the scan of the current lruvec over?  Its targets are used up, a direct reclaimer's
- * write found its device's queue full (the pass ends), or it reclaimed nr_to_reclaim:
- * kswapd counts what this lruvec gave (shrink_lruvec's own nr_reclaimed), direct reclaim
- * the whole pass.  kswapd's full queue does not end its round: in 6.18 it sleeps in
- * submit_bio for a request tag and then goes on with the same shrink_folio_list, so the
- * round keeps its targets and its priority (kswapd.c waits for the slot between batches).
- * shrink_lruvec's proportional adjustment once the goal is met is not modelled: the scan
- * of the lruvec stops there. */
+/* Is the scan of the current lruvec over?  Its targets are used up, or it reclaimed
+ * nr_to_reclaim: kswapd counts what this lruvec gave (shrink_lruvec's own nr_reclaimed),
+ * direct reclaim the whole pass.  A full device queue ends nothing: in 6.18 the writer,
+ * kswapd or a direct reclaimer, sleeps in submit_bio for a request tag and then goes on
+ * with the same shrink_folio_list, so the pass keeps its targets and its priority (the
+ * caller waits for the slot between batches: kswapd.c write_slot_wait, vmscan.c
+ * direct_write_slot_wait).  shrink_lruvec's proportional adjustment once the goal is met
+ * is not modelled: the scan of the lruvec stops there. */
 static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan *plan)
 {
-	if (sc->write_blocked && !sc->is_kswapd)
-		return true;
 	uint64_t reclaimed = sc->is_kswapd ? sc->nr_reclaimed - plan->lruvec_reclaimed0 : sc->nr_reclaimed;
 	if (reclaimed >= sc->nr_to_reclaim)
 		return true;
@@ -953,7 +956,7 @@ static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan 
  * a partial walk ends once the pass has reclaimed nr_to_reclaim. */
 static bool next_memcg(struct mm *mm, struct scan_control *sc, struct shrink_plan *plan)
 {
-	if ((sc->write_blocked && !sc->is_kswapd) || plan->memcg + 1 >= mm->nr_memcgs)
+	if (plan->memcg + 1 >= mm->nr_memcgs)
 		return false;
 	if (!sc->is_kswapd && sc->nr_reclaimed >= sc->nr_to_reclaim)
 		return false;
@@ -1048,7 +1051,7 @@ static bool compaction_ready(struct mm *mm, const struct scan_control *sc)
 /* reclaim_throttle (6.12) for a direct reclaimer: sleep on q for at most one jiffy
  * (VMSCAN_THROTTLE_NOPROGRESS and _CONGESTED; HZ = 250 -> 4 ms), or until woken.  Only a
  * request running as an actor sleeps; other callers (tests, tools) do not wait.  The
- * cost charged so far is slept first, so the wait starts when the pass ends. */
+ * cost charged so far is slept first, so the wait starts when the work before it ends. */
 #define RECLAIM_JIFFY_NS (4 * NSEC_PER_MSEC)
 static void reclaim_throttle(struct mm *mm, struct mm_request *req, struct waitq *q, sim_ns_t timeout_ns)
 {
@@ -1080,9 +1083,10 @@ static bool skip_throttle_noprogress(const struct mm *mm)
 	return 2 * (rs->nr_dirty + rs->nr_writeback) <= reclaimable;
 }
 
-/* consider_reclaim_throttle (6.12), after each priority's shrink_zones: a pass that
- * reclaimed more than 1/8 of what it scanned wakes the NOPROGRESS sleepers; one that
- * reclaimed nothing by priority 1 sleeps with them. */
+/* consider_reclaim_throttle (6.12, 6.18), after each priority's shrink_zones: a reclaim
+ * whose pages reclaimed so far (nr_reclaimed runs on over the priorities) exceed 1/8 of
+ * what this priority scanned (do_try_to_free_pages starts nr_scanned at 0 for each) wakes
+ * the NOPROGRESS sleepers; one that reclaimed nothing by priority 1 sleeps with them. */
 static void consider_reclaim_throttle(struct mm *mm, struct scan_control *sc)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -1099,12 +1103,35 @@ static const enum vm_event_item allocstall_items[MAX_NR_ZONES] = {
 	VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_CMA,
 };
 
+/* A direct reclaimer's write found dev's request queue full: in 6.18 the writer sleeps for
+ * a request tag in submit_bio (blk_mq_get_tag, no timeout) inside shrink_folio_list and
+ * then goes on with its batch and its pass.  The model has written the page already; the
+ * work of the pass so far (since *w0) is charged and slept first, then the reclaimer waits
+ * while the queue is full (each completion wakes one waiter, others may take the slot), and
+ * the pass's cost is counted afresh from its return (other reclaimers' work went on in the
+ * global counters meanwhile).  A request that cannot sleep goes on at once. */
+static void direct_write_slot_wait(struct mm *mm, struct scan_control *sc, struct vmscan_work *w0)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct wb_device *dev = sc->write_blocked;
+	sc->write_blocked = NULL;
+	if (!mm_request_can_sleep(sc->req) || !writeback_queue_full(dev))
+		return;
+	sim_ns_t cost = vmscan_work_cost_since(mm, sc, w0);
+	mm_request_charge(sc->req, cost);
+	rs->stall_direct_ns += cost;
+	while (writeback_queue_full(dev))
+		reclaim_throttle(mm, sc->req, &dev->wait, ACTOR_NO_TIMEOUT);
+	vmscan_work_mark(mm, sc, w0);
+}
+
 /* try_to_free_pages -> do_try_to_free_pages (6.12, model.md §4.1): priority 12 -> 0, each
  * a shrink_node of the eligible zones; stop at 32 pages reclaimed or, for costly orders,
  * once compaction could run.  The CPU cost of each priority's scanning is charged to the
- * request and slept before the next (the world moves on meanwhile); a node kswapd marked
- * congested throttles each pass (VMSCAN_THROTTLE_CONGESTED), and no progress by priority 1
- * throttles once (consider_reclaim_throttle). */
+ * request and slept before the next (the world moves on meanwhile); a write that finds the
+ * device's queue full sleeps for a tag and the pass goes on (direct_write_slot_wait); a
+ * node kswapd marked congested throttles each pass (VMSCAN_THROTTLE_CONGESTED), and no
+ * progress by priority 1 throttles once (consider_reclaim_throttle). */
 static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -1122,30 +1149,20 @@ static uint64_t hook_direct_reclaim(struct mm *mm, struct alloc_context *ac)
 	lowmem_judge_stall(mm);
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		struct vmscan_work w0;
+		struct shrink_plan plan;
+		sc.nr_scanned = 0; /* do_try_to_free_pages (6.18): each priority's own */
 		vmscan_work_mark(mm, &sc, &w0);
 		sc.nr = (struct reclaim_stat){ 0 };
-		vmscan_shrink_node(mm, &sc);
+		vmscan_plan(mm, &sc, &plan);
+		while (vmscan_plan_step(mm, &sc, &plan))
+			if (sc.write_blocked)
+				direct_write_slot_wait(mm, &sc, &w0);
+		vmscan_finish_node(mm, &sc, &plan);
 		sim_ns_t cost = vmscan_work_cost_since(mm, &sc, &w0);
 		mm_request_charge(ac->req, cost);
 		rs->stall_direct_ns += cost;
 		if (rs->node_congested)
 			reclaim_throttle(mm, ac->req, &rs->throttle_congested, RECLAIM_JIFFY_NS);
-		if (sc.write_blocked) {
-			/* A full device queue ended the pass: wait for a request slot (no
-			 * timeout, as for a block-layer tag), then scan this priority again. */
-			struct wb_device *dev = sc.write_blocked;
-			sc.write_blocked = NULL;
-			if (mm_request_can_sleep(ac->req) && writeback_queue_full(dev)) {
-				/* Each completion wakes one waiter: sleep again while the queue
-				 * is still full (others' writes may have taken the slot). */
-				while (writeback_queue_full(dev))
-					reclaim_throttle(mm, ac->req, &dev->wait, ACTOR_NO_TIMEOUT);
-				if (sc.nr_reclaimed < sc.nr_to_reclaim) {
-					sc.priority++;
-					continue;
-				}
-			}
-		}
 		consider_reclaim_throttle(mm, &sc);
 		mm_request_yield(mm, ac->req);
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)

@@ -29,11 +29,11 @@
 struct reclaim_stat {
 	uint64_t nr_taken;          /* pages isolated from inactive lists */
 	uint64_t nr_file_taken;
-	uint64_t nr_writeback;      /* taken while under writeback */
-	uint64_t nr_unqueued_dirty; /* taken dirty and not under writeback */
-	uint64_t nr_immediate;      /* kswapd met PG_reclaim + PGDAT_WRITEBACK */
-	uint64_t nr_dirty;          /* taken dirty or under writeback */
-	uint64_t nr_congested;      /* taken under writeback with PG_reclaim: cycling round */
+	uint64_t nr_writeback;      /* taken under writeback, kept for later (case 2) */
+	uint64_t nr_unqueued_dirty; /* file: taken dirty and not under writeback */
+	uint64_t nr_immediate;      /* kswapd met PG_reclaim + PGDAT_WRITEBACK (case 1) */
+	uint64_t nr_dirty;          /* file: taken dirty or under writeback */
+	uint64_t nr_congested;      /* file: taken under writeback with PG_reclaim: cycling round */
 };
 
 struct scan_control {
@@ -47,7 +47,7 @@ struct scan_control {
 	bool may_swap;                /* anon may be scanned */
 	struct mm_request *req;       /* direct reclaim's request (frees go to its CPU); NULL: kswapd */
 	struct wb_device *write_blocked; /* a write found this device's queue full: the
-	                                  * reclaimer waits for a slot (direct: pass ends) */
+	                                  * reclaimer waits for a slot after the batch */
 	uint64_t nr_scanned, nr_reclaimed; /* pages, inactive lists (incl. the easy list) */
 	struct reclaim_stat nr;
 	/* prepare_scan_control (6.12), set by vmscan_plan for each shrink_node: the active
@@ -362,6 +362,7 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages);
 /* Completion time of the in-flight write of object id at head (0: none in flight). */
 sim_ns_t writeback_done_ns(const struct mm *mm, pfn_t head, uint64_t id);
+sim_ns_t writeback_throttle_wait_ns(const struct mm *mm, sim_ns_t from_ns, uint64_t nr_pages, sim_ns_t timeout_ns);
 
 struct nonres_entry *workingset_find(struct reclaim_state *rs, uint64_t id);
 /* The side entry of object slot i < mm->objs.cap, NULL when it has none. */

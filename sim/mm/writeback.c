@@ -236,6 +236,43 @@ sim_ns_t writeback_done_ns(const struct mm *mm, pfn_t head, uint64_t id)
 	return done;
 }
 
+/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) (6.18): the sleeper is woken once more than
+ * nr_pages pages' writeback has ended since it went to sleep (folio_end_writeback ->
+ * __acct_reclaim_writeback counts every folio, file or swap, into NR_THROTTLED_WRITTEN
+ * and wakes the sleepers past SWAP_CLUSTER_MAX per sleeper), or after timeout_ns.  How
+ * long a sleep from from_ns lasts: the writes queued on both devices, in completion order,
+ * those ending after from_ns counted (tombstones too: their writes end as any other).
+ * Writes submitted during the sleep are not foreseen (on each device they end after the
+ * queued ones). */
+sim_ns_t writeback_throttle_wait_ns(const struct mm *mm, sim_ns_t from_ns, uint64_t nr_pages, sim_ns_t timeout_ns)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	const struct wb_device *dev[2] = { &rs->disk, &rs->swap };
+	size_t next[2] = { 0, 0 };
+	uint64_t written = 0;
+	for (;;) {
+		const struct wb_io *io = NULL;
+		int k = -1;
+		for (int j = 0; j < 2; j++) {
+			if (next[j] >= dev[j]->len)
+				continue;
+			const struct wb_io *c = &dev[j]->q[(dev[j]->head + next[j]) % dev[j]->cap];
+			if (!io || c->done_ns < io->done_ns) {
+				io = c;
+				k = j;
+			}
+		}
+		if (!io || io->done_ns - MIN(io->done_ns, from_ns) >= timeout_ns)
+			return timeout_ns;
+		next[k]++;
+		if (io->done_ns <= from_ns)
+			continue;
+		written += io->pages;
+		if (written > nr_pages)
+			return io->done_ns - from_ns;
+	}
+}
+
 /* ---- dirtying and the flusher --------------------------------------------------------- */
 
 static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns)
