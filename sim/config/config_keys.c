@@ -373,9 +373,6 @@ static const struct config_key keys[] = {
 	     "writeback and page-cache read bandwidth"),
 	K_DUR("devices.disk.latency", devices.disk_latency_ns, 0, MAX_DUR, "100us", "block device",
 	      "per-I/O latency of the disk"),
-	K_UINT("devices.disk.queue_depth", devices.disk_queue_depth, 0, 65536, "256", "requests", "nr_requests",
-	       "writes in flight on the disk at most (block-layer request tags); no writer waits for one: "
-	       "reclaim writes no file page (6.18) and the flusher's writes are not held back; 0 = unbounded"),
 	K_PAGES("devices.swap.size", devices.swap_pages, 0, MAX_PAGES, "0", "swapon",
 		"swap space; 0 = no swap"),
 	K_BW("devices.swap.bandwidth", devices.swap_bandwidth_bps, 1, MAX_BW, "500MB/s", "swap device",

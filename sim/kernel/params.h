@@ -197,7 +197,7 @@ struct device_config {
 	sim_ns_t swap_latency_ns;
 	/* Writes in flight on a device at most (the block layer's request tags, nr_requests);
 	 * a writer that finds the queue full waits for a completion.  0 = unbounded. */
-	unsigned disk_queue_depth, swap_queue_depth;
+	unsigned swap_queue_depth;
 };
 
 struct cost_config {

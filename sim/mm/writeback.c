@@ -438,7 +438,7 @@ int writeback_init(struct mm *mm, struct sim_error *err)
 	struct reclaim_state *rs = mm->reclaim;
 	const struct device_config *d = &mm->cfg->devices;
 	rs->disk = (struct wb_device){ .name = "disk", .bandwidth_bps = d->disk_bandwidth_bps,
-				       .latency_ns = d->disk_latency_ns, .depth = d->disk_queue_depth };
+				       .latency_ns = d->disk_latency_ns }; /* no writer waits for its tags: unbounded */
 	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
 				       .latency_ns = d->swap_latency_ns, .is_swap = true,
 				       .depth = d->swap_queue_depth };
