@@ -1108,7 +1108,12 @@ static void test_prefill_evictions_tail(void)
  * counted; 0x1201 allocated twice, counted once: 1.  Block 10 (0x1400): an order-9
  * allocation (a pageblock: the tail, not a hole) is not counted.  DMA32 (0..0xfff): one
  * page at 0x10.  So Normal: Σ c = 6 + 1 = 7, Σ c² = 36 + 1 = 37 (the typical free page's
- * block held 37 / 7 = 5); DMA32: 1 and 1. */
+ * block held 37 / 7 = 5); DMA32: 1 and 1.
+ * The same pass counts the pageblocks whose first event allocated them whole (zoneinfo
+ * whole_first): block 10 (its order-9 allocation is its first event), blocks 12 and 13
+ * (one order-10 allocation at 0x1800), not block 11 (0x1600: a page freed in it first, then
+ * the block allocated) nor block 8 (0x1000: the order-9 allocation at 0x1000 comes after
+ * the order-2 one): Normal 3; DMA32 0. */
 static void test_prefill_free_start(void)
 {
 	char path[] = "/tmp/mmsim-test-freestart.XXXXXX";
@@ -1123,6 +1128,13 @@ static void test_prefill_free_start(void)
 		"a-10 [000] ..... 10.000008: mm_page_alloc: page=0x1201 pfn=0x1201 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 		"a-10 [000] ..... 10.000009: mm_page_alloc: page=0x1400 pfn=0x1400 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
 		"a-10 [000] ..... 10.000010: mm_page_alloc: page=0x10 pfn=0x10 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000011: mm_page_free: page=0x1601 pfn=0x1601 order=0",
+		"a-10 [000] ..... 10.000012: mm_page_alloc: page=0x1600 pfn=0x1600 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
+		"a-10 [000] ..... 10.000013: mm_page_alloc: page=0x1800 pfn=0x1800 order=10 migratetype=1 gfp_flags=GFP_KERNEL",
+		"a-10 [000] ..... 10.000014: mm_page_free: page=0x1000 pfn=0x1000 order=2",
+		"a-10 [000] ..... 10.000015: mm_page_free: page=0x1010 pfn=0x1010 order=0",
+		"a-10 [000] ..... 10.000016: mm_page_free: page=0x1011 pfn=0x1011 order=0",
+		"a-10 [000] ..... 10.000017: mm_page_alloc: page=0x1000 pfn=0x1000 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
 	};
 	write_capture(path, lines, ARRAY_SIZE(lines));
 	struct sim_error err = { 0 };
@@ -1135,6 +1147,8 @@ static void test_prefill_free_start(void)
 	CHECK_EQ(zi.free_sq[ZONE_NORMAL], 37);
 	CHECK_EQ(zi.free_sum[ZONE_DMA32], 1);
 	CHECK_EQ(zi.free_sq[ZONE_DMA32], 1);
+	CHECK_EQ(zi.whole_first[ZONE_NORMAL], 3);
+	CHECK_EQ(zi.whole_first[ZONE_DMA32], 0);
 	zoneinfo_release(&zi);
 	unlink(path);
 }
@@ -1576,7 +1590,7 @@ static void test_zoneinfo_pagesets(void)
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 	CHECK(fp != NULL);
-	CHECK_EQ(zoneinfo_write_pcp_yaml(&zi, fp), 0);
+	CHECK_EQ(zoneinfo_write_pcp_yaml(&zi, NULL, fp), 0);
 	fclose(fp);
 	CHECK(buf && strstr(buf, "  - { zone: normal, cpu: 0, count: 20, high: 40 }\n"));
 	CHECK(buf && strstr(buf, "  - { zone: normal, cpu: 1, count: 7, high: 90 }\n"));
@@ -1590,6 +1604,42 @@ static void test_zoneinfo_pagesets(void)
 	CHECK_EQ(zoneinfo_parse_buf(old_text, sizeof(old_text) - 1, "t", &zi, &err), 0);
 	CHECK(!zi.pcp_high_bounds);
 	CHECK_EQ(zi.zone[ZONE_NORMAL].pcp_cpu_high[0], 40);
+}
+
+/* Whole pageblocks over a zone's per-cpu lists (zoneinfo_pcp_blocks_split) and the
+ * replay config's entries.  Lists of 30212 and 182936 pages (213148), 161 blocks: shares
+ * 161 x 30212 / 213148 = 22.8 -> 22 and 161 x 182936 / 213148 = 138.2 -> 138; the one left
+ * goes to the list with the most room (59 - 22 = 37 against 357 - 138 = 219): 22 and 139.
+ * Lists of 600 and 5000 pages (room for 1 and 9 blocks), 5 blocks: 0 and 4, the rest to
+ * CPU 1 (room 1 against 5): 0 and 5; 12 blocks: 1 and min(10, 9) = 9, no room left for the
+ * other 2. */
+static void test_pcp_blocks_split(void)
+{
+	struct zoneinfo_zone zz = { .pcp_cpus = 2, .pcp_count = 213148, .pcp_cpu_count = { 30212, 182936 } };
+	uint64_t out[ZONEINFO_MAX_CPUS];
+	zoneinfo_pcp_blocks_split(&zz, 2, 161, out);
+	CHECK_EQ(out[0], 22);
+	CHECK_EQ(out[1], 139);
+	zz = (struct zoneinfo_zone){ .pcp_cpus = 2, .pcp_count = 5600, .pcp_cpu_count = { 600, 5000 } };
+	zoneinfo_pcp_blocks_split(&zz, 2, 5, out);
+	CHECK_EQ(out[0], 0);
+	CHECK_EQ(out[1], 5);
+	zoneinfo_pcp_blocks_split(&zz, 2, 12, out);
+	CHECK_EQ(out[0], 1);
+	CHECK_EQ(out[1], 9);
+	struct zoneinfo zi = { .nr_cpus = 2 };
+	zi.zone[ZONE_NORMAL] = zz;
+	zi.zone[ZONE_NORMAL].managed = 8192;
+	uint64_t blocks[MAX_NR_ZONES] = { [ZONE_NORMAL] = 5 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	CHECK(fp != NULL);
+	CHECK_EQ(zoneinfo_write_pcp_yaml(&zi, blocks, fp), 0);
+	fclose(fp);
+	CHECK(buf && strstr(buf, "  - { zone: normal, cpu: 0, count: 600, high: 0 }\n"));
+	CHECK(buf && strstr(buf, "  - { zone: normal, cpu: 1, count: 5000, high: 0, blocks: 5 }\n"));
+	free(buf);
 }
 
 static void test_prefill(void)
@@ -1792,6 +1842,86 @@ static void test_prefill_buddyinfo_exact(void)
 	prefill_replay(zi_text, bi_text, want, &st);
 	CHECK_EQ(st.nr_pages, 6093);
 	CHECK_EQ(st.nr_hole_pages, 51);
+}
+
+/* The per-cpu pages in whole pageblocks (pf_plan_zone, machine.pcp_start[].blocks).
+ * Capture: free 2048 = 2 x o10 (4 pageblocks), 1024 pages on CPU 0's list, in use
+ * 8192 - 2048 - 1024 = 5120 anon pages.  The capture allocated 5 pageblocks whole in blocks
+ * nothing had freed into (whole_first): one more than the buddy's 4, so 1 pageblock of the
+ * list's pages is left whole, the other 1024 - 512 = 512 are order-0 holes.  Without it
+ * all 1024 are holes; with whole_first 9 (5 beyond the buddy's) the list's 1024 pages hold
+ * only 2 whole blocks, and no hole is left.
+ * Replayed (lists on, untuned; the prefill's holes freed onto the list are drained back
+ * when the list starts): the 5120 pages in use and the 512 holes, each alone between two
+ * pages in use (no cluster size given), fill pfns 0..5631, the tail is 5632..8191: the o9
+ * at 5632 and o10 at 6144 and 7168.  The list then starts with its 512 holes and, for its
+ * 1 block, the smallest free block of order >= 9: the o9 at 5632.  So it holds 1024 pages,
+ * its tail (drained first) 5632..6143, and the buddy is the capture's: 2 x o10, no
+ * order-0 page. */
+static void test_prefill_pcp_blocks(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2048\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 5120\n"
+		"  pagesets\n    cpu: 0\n              count:    1024\n              batch:    1\n";
+	static const char bi_text[] = "Node 0, zone   Normal      0      0      0      0      0      0"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t whole[3] = { 0, 5, 9 }, want_blocks[3] = { 0, 1, 2 }, want_holes[3] = { 1024, 512, 0 };
+	struct zoneinfo zi;
+	struct zoneinfo_free_orders fo;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "zi", &zi, &err), 0);
+	CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
+	struct import_prefill_stats st;
+	for (int i = 0; i < 3; i++) {
+		zi.whole_first[ZONE_NORMAL] = whole[i];
+		CHECK_EQ(import_prefill(&zi, &fo, 0, NULL, NULL, &st, &err), 0);
+		CHECK_EQ(st.pcp_blocks[ZONE_NORMAL], want_blocks[i]);
+		CHECK_EQ(st.nr_hole_pages, want_holes[i]);
+		CHECK_EQ(st.nr_pages, 5120);
+	}
+	zi.whole_first[ZONE_NORMAL] = 5;
+	struct recs rs = { 0 };
+	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, &st, &err), 0);
+	struct config c;
+	config_defaults(&c);
+	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+	c.machine.zone_pages[ZONE_NORMAL] = 8192;
+	c.machine.min_free_kbytes = 128;
+	c.machine.pcp = true;
+	c.machine.pcp_autotune = false;
+	c.machine.nr_cpus = 1;
+	c.devices.swap_pages = 0;
+	c.machine.nr_pcp_start = 1;
+	c.machine.pcp_start[0] =
+		(struct pcp_start_config){ .zone = ZONE_NORMAL, .cpu = 0, .count = 1024, .blocks = 1 };
+	struct sim *s = calloc(1, sizeof(*s));
+	CHECK(s != NULL);
+	if (!s || sim_init(s, &c, NULL, &err)) {
+		free(rs.r);
+		free(s);
+		return;
+	}
+	struct rec_src a = { .rs = &rs };
+	struct record_source src = { .next = rec_next, .ctx = &a };
+	pcp_set_fixed(&s->mm, true); /* the prefill */
+	CHECK_EQ(sim_run(s, &src, &err), 0);
+	const struct zone *z = &s->mm.zones[ZONE_NORMAL];
+	CHECK(s->mm.pages[z->start_pfn + 5632].flags & PF_BUDDY);
+	CHECK_EQ(s->mm.pages[z->start_pfn + 5632].order, 9);
+	pcp_set_fixed(&s->mm, false); /* the capture's first record: the lists start */
+	const struct per_cpu_pages *p = &z->pcp[0];
+	CHECK_EQ(p->count, 1024);
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		CHECK_EQ(z->free_area[o].nr_free, o == MAX_PAGE_ORDER ? 2u : 0u);
+	const struct pcp_list *l = &p->lists[pcp_pindex(MIGRATE_MOVABLE, 0)];
+	CHECK_EQ(l->pfn[(l->head + l->n - 1) & (l->cap - 1)], z->start_pfn + 6143);
+	CHECK(mm_check_full(&s->mm));
+	CHECK_EQ(s->mm.vm_events[VM_PAGEOUTRUN], 0);
+	sim_destroy(s);
+	free(s);
+	free(rs.r);
 }
 
 /* The holes cluster as the capture's free pages did.  Capture: free 2112 = 64 x o0 +
@@ -2912,6 +3042,8 @@ int main(int argc, char **argv)
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_holes_cluster);
+	RUN(test_prefill_pcp_blocks);
+	RUN(test_pcp_blocks_split);
 	RUN(test_prefill_free_start);
 	RUN(test_prefill_pagetypeinfo_exact);
 	RUN(test_free_prefill_kind);

@@ -148,6 +148,7 @@ static const struct {
 	{ "machine.pcp_start[].cpu", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.pcp_start[].count", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
 	{ "machine.pcp_start[].high", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },
+	{ "machine.pcp_start[].blocks", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks; test_pcp (test_list_started_with_blocks) pins it" },
 	/* test_compaction (test_deferral_from_config) pins them */
 	{ "machine.compaction_defer[].zone", "acts where a zone's compaction is deferred, which a small run never reaches" },
 	{ "machine.compaction_defer[].considered", "acts where a zone's compaction is deferred, which a small run never reaches" },

@@ -330,6 +330,52 @@ static void test_list_started_as_captured(void)
 	start_captured(9, 7, 0);
 }
 
+/* A list started with whole pageblocks (machine.pcp_start[].blocks: the per-cpu pages
+ * the capture shows became whole free blocks when the lists drained).  As start_captured:
+ * 16 pages in use at z+0..15 and 7 holes between them; the rest of the zone is free in
+ * blocks o4 (z+16), o5 (32), o6 (64), o7 (128), o8 (256), o9 (512) and 63 o10 blocks
+ * (1024..65535).  Count 1541 with 3 blocks: 1541 - 3 x 512 = 5 holes first (2 stay
+ * free), then the blocks, largest first: an o10 block (2 pageblocks, 3 - 0 >= 2), then for
+ * the last one the smallest free block of order >= 9, the o9 at z+512.  So the list holds
+ * 1541 pages, 5 singles at its head (allocated first) and z+512..1023 at its tail
+ * (drained first); the buddy keeps 62 o10 blocks and no o9.  Draining the list merges
+ * every block back: 7 o0, 1 o9, 63 o10 again, and checking the zone finds it sound. */
+static void test_list_started_with_blocks(void)
+{
+	start(16, 0, 32);
+	struct per_cpu_pages *p = pcp0();
+	struct zone *z = &mm.zones[ZONE_NORMAL];
+	pcp_set_fixed(&mm, true);
+	for (uint64_t id = 2; id <= 14; id += 2)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(p->count, 7);
+	CHECK_EQ(z->free_area[9].nr_free, 1);
+	CHECK_EQ(z->free_area[MAX_PAGE_ORDER].nr_free, 63);
+	mm.pcp_started = false;
+	cfg.machine.nr_pcp_start = 1;
+	cfg.machine.pcp_start[0] =
+		(struct pcp_start_config){ .zone = ZONE_NORMAL, .cpu = 0, .count = 1541, .high = 100, .blocks = 3 };
+	pcp_set_fixed(&mm, false);
+	CHECK_EQ(p->count, 1541);
+	CHECK_EQ(z->nr_pcp_pages, 1541);
+	CHECK_EQ(z->free_area[0].nr_free, 2);
+	CHECK_EQ(z->free_area[9].nr_free, 0);
+	CHECK_EQ(z->free_area[MAX_PAGE_ORDER].nr_free, 62);
+	const struct pcp_list *l = &p->lists[pcp_pindex(MIGRATE_MOVABLE, 0)];
+	CHECK_EQ(l->n, 1541);
+	CHECK_EQ(l->pfn[(l->head + l->n - 1) & (l->cap - 1)], z->start_pfn + 1023);
+	CHECK(l->pfn[l->head] < z->start_pfn + 16); /* a single hole at the head */
+	CHECK(mm_check_full(&mm));
+	mm_drain_all_pages(&mm);
+	CHECK_EQ(p->count, 0);
+	CHECK_EQ(z->free_area[0].nr_free, 7);
+	CHECK_EQ(z->free_area[9].nr_free, 1);
+	CHECK_EQ(z->free_area[MAX_PAGE_ORDER].nr_free, 63);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+	cfg.machine.nr_pcp_start = 0;
+}
+
 int main(void)
 {
 	RUN(test_refill_alloc_factor);
@@ -338,6 +384,7 @@ int main(void)
 	RUN(test_free_high_batch);
 	RUN(test_reclaim_active_lowers_high);
 	RUN(test_list_started_as_captured);
+	RUN(test_list_started_with_blocks);
 	RUN(test_thp_refill_two_blocks);
 	RUN(test_thp_lists_off_in_prefill);
 	return TEST_END();

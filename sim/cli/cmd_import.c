@@ -301,7 +301,8 @@ static int write_costs_yaml(const struct import_stats *s, FILE *fp)
 }
 
 static int write_replay_config(const struct capture_files *cf, const struct import_stats *s,
-			       const struct import_skip *sk, const char *trace, const char *out, struct sim_error *err)
+			       const struct import_skip *sk, const uint64_t *pcp_blocks, const char *trace,
+			       const char *out, struct sim_error *err)
 {
 	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
@@ -346,7 +347,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    (slice_kb && fprintf(fp, "machine.cpu_data_slice_kb: %" PRIu64 "  # capture.json: the last-level cache over "
 				     "the CPUs sharing it (per_cpu_data_slice_size)\n",
 				 slice_kb) < 0) ||
-	    zoneinfo_write_pcp_yaml(&zi, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
+	    zoneinfo_write_pcp_yaml(&zi, pcp_blocks, fp) || zoneinfo_write_boost_yaml(&zi, s->boost_wake_pending, fp) || write_defer_yaml(s, fp) ||
 	    write_scan_yaml(s, &zi, fp) || write_skip_yaml(sk, &zi, fp) ||
 	    write_costs_yaml(s, fp) ||
 	    (s->command_pid &&
@@ -720,6 +721,13 @@ int cmd_import(int argc, char **argv)
 					"a typical one's pageblock held %" PRIu64 " (the holes' cluster size)\n",
 					zone_names[z], zi.free_sum[z], zi.free_sq[z] / zi.free_sum[z]);
 		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (pst.pcp_blocks[z])
+				fprintf(o, "prefill: zone %s: %" PRIu64 " pageblocks the capture allocated whole with no "
+					"traced free before it (the buddy had fewer free): %" PRIu64
+					" pageblocks of its per-cpu lists' pages left whole (machine.pcp_start blocks)\n",
+					zone_names[z], zi.whole_first[z],
+					pst.pcp_blocks[z]);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (zi.zone[z].present != zi.zone[z].managed && zi.zone[z].managed)
 				fprintf(o, "prefill: zone %s: present %" PRIu64 ", managed %" PRIu64
 					": in use counted from managed (the machine config's zone size)\n",
@@ -733,7 +741,7 @@ int cmd_import(int argc, char **argv)
 			config_path_for(out, cfg, sizeof(cfg));
 			config_out = cfg;
 		}
-		rc = write_replay_config(cf, s, import_get_skip(im), out, config_out, &err);
+		rc = write_replay_config(cf, s, import_get_skip(im), prefill ? pst.pcp_blocks : NULL, out, config_out, &err);
 		if (!rc)
 			fprintf(to_stdout ? stdout : stderr, "wrote the replay config %s (mmsim run %s -o DIR)\n",
 				config_out, config_out);

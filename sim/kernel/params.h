@@ -39,6 +39,7 @@ struct pcp_start_config {
 	unsigned cpu;  /* < machine.nr_cpus */
 	uint64_t count;
 	unsigned high;
+	unsigned blocks; /* of count, whole pageblocks (taken from the zone's free blocks, oldest) */
 };
 
 /* One zone's compaction deferral as a capture began (compaction_deferred's state:

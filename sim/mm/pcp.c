@@ -374,13 +374,53 @@ int pcp_init(struct mm *mm, struct sim_error *err)
 /* The lists as a capture saw them (machine.pcp_start, written by mmsim import from the
  * zoneinfo "pagesets"): each listed CPU's list of its zone is emptied, takes `count` of
  * the zone's free order-0 pages (the prefill's order-0 holes standing for the per-cpu
- * pages; no larger block is split, so fewer when there are fewer) and has its high set to
+ * pages; no larger block is split, so fewer when there are fewer), of them `blocks`
+ * whole free pageblocks at its oldest end (pcp_start_blocks), and has its high set to
  * the captured one (with machine.pcp_autotune; without, high stays at high_min).  The kernel clamps high into high_min..high_max when it next uses it
  * (nr_pcp_high, nr_pcp_alloc), and so does the model. */
-static void pcp_start_lists(struct mm *mm)
+/* Free order-0 pages onto the list (its oldest end) until it holds `upto` pages. */
+static void pcp_start_singles(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t upto)
 {
 	static const enum migratetype order[MIGRATE_PCPTYPES] = { MIGRATE_MOVABLE, MIGRATE_UNMOVABLE,
 								  MIGRATE_RECLAIMABLE };
+	for (unsigned k = 0; k < MIGRATE_PCPTYPES && pcp->count < upto; k++) {
+		enum migratetype mt = order[k];
+		while (pcp->count < upto && z->free_area[0].nr_free_mt[mt]) {
+			pfn_t pfn = buddy_rmqueue(mm, z, 0, mt, 0);
+			sim_assert(pfn != PFN_NONE);
+			pcp_hold(mm, z, pcp, pfn, 0, pcp_pindex(mt, 0), true);
+		}
+	}
+}
+
+/* nr whole free MOVABLE pageblocks onto the list as order-0 pages, at its oldest end, so
+ * the list's first drains return them and they merge into free blocks again (the pages a
+ * list kept from a large free, say an exit, drained by decay_pcp_high or a free over high
+ * in 6.18).  The zone's largest free blocks go first, both halves of a MAX_PAGE_ORDER
+ * block together, so the smaller free blocks keep the shape the prefill gave them.
+ * Returns the blocks taken (fewer when the zone has fewer). */
+static uint64_t pcp_start_blocks(struct mm *mm, struct zone *z, struct per_cpu_pages *pcp, uint64_t nr)
+{
+	const unsigned pb = mm->pageblock_order;
+	const unsigned idx = pcp_pindex(MIGRATE_MOVABLE, 0);
+	uint64_t got = 0;
+	while (got < nr) {
+		unsigned above = (unsigned)z->free_orders[MIGRATE_MOVABLE] >> pb << pb;
+		if (!above)
+			break;
+		unsigned top = 31u - (unsigned)__builtin_clz(above);
+		unsigned order = nr - got >= (1ull << (top - pb)) ? top : pb;
+		pfn_t pfn = buddy_rmqueue(mm, z, order, MIGRATE_MOVABLE, 0);
+		sim_assert(pfn != PFN_NONE);
+		for (pfn_t p = pfn; p < pfn + (1ull << order); p++)
+			pcp_hold(mm, z, pcp, p, 0, idx, true);
+		got += 1ull << (order - pb);
+	}
+	return got;
+}
+
+static void pcp_start_lists(struct mm *mm)
+{
 	const struct machine_config *mc = &mm->cfg->machine;
 	for (unsigned i = 0; i < mc->nr_pcp_start; i++) {
 		const struct pcp_start_config *ps = &mc->pcp_start[i];
@@ -395,14 +435,12 @@ static void pcp_start_lists(struct mm *mm)
 		pcp_drain(mm, z, pcp, UINT64_MAX, 0);
 		/* without the tuning high stays at high_min (pre-6.7, whose high is that) */
 		pcp->high = ps->high && mc->pcp_autotune ? ps->high : pcp->high_min;
-		for (unsigned k = 0; k < MIGRATE_PCPTYPES && pcp->count < ps->count; k++) {
-			enum migratetype mt = order[k];
-			while (pcp->count < ps->count && z->free_area[0].nr_free_mt[mt]) {
-				pfn_t pfn = buddy_rmqueue(mm, z, 0, mt, 0);
-				sim_assert(pfn != PFN_NONE);
-				pcp_hold(mm, z, pcp, pfn, 0, pcp_pindex(mt, 0), true);
-			}
-		}
+		uint64_t nr_blocks = MIN((uint64_t)ps->blocks, ps->count >> mm->pageblock_order);
+		uint64_t singles = ps->count - (nr_blocks << mm->pageblock_order);
+		pcp_start_singles(mm, z, pcp, singles);
+		uint64_t got = pcp_start_blocks(mm, z, pcp, nr_blocks);
+		if (got < nr_blocks) /* fewer whole blocks free: order-0 pages for the rest */
+			pcp_start_singles(mm, z, pcp, ps->count);
 	}
 }
 

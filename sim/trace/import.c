@@ -2481,6 +2481,7 @@ struct pf_plan {
 	 * (pagetypeinfo's free blocks of those types; none without it). */
 	uint64_t holes_mt[2][NR_PAGE_ORDERS];
 	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
+	uint64_t pcp_blocks;             /* per-cpu list pages left whole: pageblocks in the tail */
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
 	uint64_t short_pages;            /* in use that the watermark floor left out */
 	uint64_t unevictable;            /* of movable[PF_ANON_INACTIVE], the mlocked pages */
@@ -2673,7 +2674,20 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		room -= n;
 		holes_pages += n << o;
 	}
-	pl->pcp_singles = MIN(zz->pcp_count, room);
+	/* Where the per-cpu pages lie.  The capture's whole-block allocations in blocks nothing
+	 * had freed into (zoneinfo whole_first) beyond the buddy's free blocks of that size
+	 * were blocks that became free while no traced free touched them: pages of the per-cpu
+	 * lists, which the lists' drains (decay_pcp_high, a free over high; untraced) returned
+	 * to the buddy, where they merged (6.18 free_pcppages_bulk).  So many pageblocks of the
+	 * lists' pages are left whole in the tail, for the lists to take at the capture's first
+	 * record (machine.pcp_start[].blocks, pcp.c pcp_start_lists); the rest of the lists'
+	 * pages are order-0 holes as before. */
+	uint64_t buddy_blocks = 0;
+	for (unsigned o = ZONEINFO_BLOCK_ORDER; o < NR_PAGE_ORDERS; o++)
+		buddy_blocks += fo->nr_free[z][o] << (o - ZONEINFO_BLOCK_ORDER);
+	uint64_t whole = zi->whole_first[z] > buddy_blocks ? zi->whole_first[z] - buddy_blocks : 0;
+	pl->pcp_blocks = MIN(whole, zz->pcp_count / PF_PAGEBLOCK);
+	pl->pcp_singles = MIN(zz->pcp_count - pl->pcp_blocks * PF_PAGEBLOCK, room);
 	holes_pages += pl->pcp_singles;
 	uint64_t have = avail > left_pages + typed ? avail - left_pages - typed : 0;
 	for (unsigned o = 0; holes_pages > have && o < MAX_PAGE_ORDER; o++) {
@@ -3398,6 +3412,7 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 	for (int z = 0; z <= ZONE_MOVABLE; z++) {
 		st->nr_pages += plan[z].in_use;
 		st->short_pages[z] = plan[z].short_pages;
+		st->pcp_blocks[z] = plan[z].pcp_blocks;
 	}
 	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
 	 * which stay there while it is above its floor. */
@@ -3512,6 +3527,9 @@ struct pf_evictions {
 	 * (zoneinfo free_sum / free_sq) */
 	uint32_t *free_start;
 	size_t nr_free_start;
+	/* per pageblock, 1 once any allocation or free fell in it (zoneinfo whole_first) */
+	uint8_t *touched;
+	size_t nr_touched;
 	struct u64map reclaiming; /* pids inside direct, memcg or node reclaim (begin..end) */
 	struct u64map offsets; /* (ino, index) a page cache add or removal named */
 	struct zoneinfo *zi;
@@ -3532,6 +3550,27 @@ static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *
 	if (sim_grow(&pe->free_start, &pe->nr_free_start, blk + 1, sizeof(*pe->free_start), 1024))
 		return -1; /* the new counts start at 0 */
 	pe->free_start[blk] += 1u << ev->order;
+	return 0;
+}
+
+/* A pageblock's first allocation or free: when it allocates the whole block (and any
+ * further ones of a larger order) the block was free when the capture began, or became
+ * free without a traced free (zoneinfo whole_first). */
+static int whole_first_count(struct pf_evictions *pe, const struct ftrace_event *ev)
+{
+	unsigned order = ev->order > 0 ? (unsigned)ev->order : 0;
+	size_t first = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
+	size_t n = order > ZONEINFO_BLOCK_ORDER ? (size_t)1 << (order - ZONEINFO_BLOCK_ORDER) : 1;
+	if (sim_grow(&pe->touched, &pe->nr_touched, first + n, sizeof(*pe->touched), 1024))
+		return -1; /* the new marks start at 0 */
+	int z = zoneinfo_zone_of(pe->zi, ev->pfn);
+	for (size_t b = first; b < first + n; b++) {
+		if (pe->touched[b])
+			continue;
+		pe->touched[b] = 1;
+		if (z >= 0 && ev->id == FEV_PAGE_ALLOC && order >= ZONEINFO_BLOCK_ORDER)
+			pe->zi->whole_first[z]++;
+	}
 	return 0;
 }
 
@@ -3572,6 +3611,9 @@ static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct si
 	}
 	if (ev->id == FEV_PAGE_ALLOC && block_vote(pe->zi, ev))
 		return oom(err);
+	if ((ev->id == FEV_PAGE_ALLOC || ev->id == FEV_PAGE_FREE || ev->id == FEV_PAGE_FREE_BATCHED) &&
+	    ev->order <= MAX_PAGE_ORDER && whole_first_count(pe, ev))
+		return oom(err);
 	bool first = !map_find(&pe->seen, ev->pfn, 0); /* the capture's first event of the pfn */
 	if (first && ev->id == FEV_PAGE_ALLOC && ev->order >= 0 && ev->order < ZONEINFO_BLOCK_ORDER &&
 	    free_start_count(pe, ev))
@@ -3610,6 +3652,7 @@ int64_t import_prefill_evictions(const char *path, const struct ftrace_read_opts
 			zi->free_sum[z] += c, zi->free_sq[z] += c * c;
 	}
 	free(pe.free_start);
+	free(pe.touched);
 	u64map_destroy(&pe.seen);
 	u64map_destroy(&pe.reclaiming);
 	u64map_destroy(&pe.offsets);

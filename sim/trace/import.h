@@ -303,6 +303,8 @@ struct import_prefill_stats {
 	uint64_t nr_folios[NR_PAGE_ORDERS]; /* movable folios in use by order (>= 1), all zones */
 	uint64_t short_pages[MAX_NR_ZONES]; /* in use in the capture, left free: the zone was
 	                                     * below the floor a replayed allocation may reach */
+	uint64_t pcp_blocks[MAX_NR_ZONES];  /* pageblocks of the per-cpu lists' pages left whole
+	                                     * (machine.pcp_start[].blocks) */
 };
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
 		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err);

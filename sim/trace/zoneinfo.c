@@ -475,19 +475,50 @@ int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine
 	return ferror(fp) ? -1 : 0;
 }
 
-int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp)
+void zoneinfo_pcp_blocks_split(const struct zoneinfo_zone *zz, unsigned nr_cpus, uint64_t blocks,
+			       uint64_t out[ZONEINFO_MAX_CPUS])
+{
+	const uint64_t pb = 1ull << ZONEINFO_BLOCK_ORDER;
+	unsigned n = MIN(MIN(zz->pcp_cpus, nr_cpus), (unsigned)ZONEINFO_MAX_CPUS);
+	uint64_t given = 0;
+	for (unsigned c = 0; c < ZONEINFO_MAX_CPUS; c++)
+		out[c] = 0;
+	for (unsigned c = 0; c < n && zz->pcp_count; c++) {
+		out[c] = MIN(blocks * zz->pcp_cpu_count[c] / zz->pcp_count, zz->pcp_cpu_count[c] / pb);
+		given += out[c];
+	}
+	while (given < blocks) { /* the rest one at a time, to the list with the most room */
+		unsigned best = n;
+		uint64_t room_best = 0;
+		for (unsigned c = 0; c < n; c++) {
+			uint64_t room = zz->pcp_cpu_count[c] / pb - out[c];
+			if (room > room_best)
+				room_best = room, best = c;
+		}
+		if (best == n)
+			break;
+		out[best]++;
+		given++;
+	}
+}
+
+int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, const uint64_t *blocks, FILE *fp)
 {
 	unsigned n = 0;
 	for (int z = 0; z <= ZONE_MOVABLE; z++) {
 		const struct zoneinfo_zone *zz = &zi->zone[z];
+		uint64_t split[ZONEINFO_MAX_CPUS];
+		zoneinfo_pcp_blocks_split(zz, zi->nr_cpus, blocks ? blocks[z] : 0, split);
 		for (unsigned c = 0; zz->managed && c < zz->pcp_cpus && c < zi->nr_cpus; c++) {
 			if (n == CONFIG_MAX_PCP_START)
 				break;
 			if (!n++ && fprintf(fp, "machine.pcp_start:  # the per-cpu lists of the zoneinfo's pagesets "
-				    "(count, high), started at the prefill's end\n") < 0)
+				    "(count, high), started at the prefill's end; blocks: pageblocks of them whole "
+				    "(docs/import.md \"Per-cpu lists\")\n") < 0)
 				return -1;
-			if (fprintf(fp, "  - { zone: %s, cpu: %u, count: %" PRIu64 ", high: %" PRIu64 " }\n", zone_keys[z], c,
-				    zz->pcp_cpu_count[c], MIN(zz->pcp_cpu_high[c], (uint64_t)UINT32_MAX)) < 0)
+			if (fprintf(fp, "  - { zone: %s, cpu: %u, count: %" PRIu64 ", high: %" PRIu64, zone_keys[z], c,
+				    zz->pcp_cpu_count[c], MIN(zz->pcp_cpu_high[c], (uint64_t)UINT32_MAX)) < 0 ||
+			    (split[c] && fprintf(fp, ", blocks: %" PRIu64, split[c]) < 0) || fprintf(fp, " }\n") < 0)
 				return -1;
 		}
 	}

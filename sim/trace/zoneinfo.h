@@ -70,6 +70,12 @@ struct zoneinfo {
 	 * free pages its block held (import.c pf_emit_zone clusters the holes so).  Zero when
 	 * the capture allocated nothing.  Filled by import_prefill_evictions. */
 	uint64_t free_sum[MAX_NR_ZONES], free_sq[MAX_NR_ZONES];
+	/* Pageblocks whose first event in the capture allocated the whole block (order >=
+	 * ZONEINFO_BLOCK_ORDER, counted in pageblocks): free blocks no traced free had made.
+	 * Beyond the buddy's free blocks of that size at the start they came from the per-cpu
+	 * lists' pages, drained (untraced) into whole blocks (import.c pf_plan_zone).  Filled
+	 * by import_prefill_evictions. */
+	uint64_t whole_first[MAX_NR_ZONES];
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
 	 * (pages free, min, low, high, spanned, present, managed), or a last line without its
 	 * newline: the capture was cut short.  incomplete_line == 0: complete. */
@@ -133,8 +139,15 @@ int zoneinfo_write_yaml(const struct zoneinfo *zi, const struct zoneinfo_machine
 			const char *source, FILE *fp);
 
 /* Write each zone's per-cpu lists (count and high per CPU) as the machine.pcp_start list
- * of a replay config (nothing when the zoneinfo has no pagesets).  -1 on a write error. */
-int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, FILE *fp);
+ * of a replay config (nothing when the zoneinfo has no pagesets), with blocks[zone] (NULL:
+ * none) whole pageblocks of the lists' pages split over its CPUs (zoneinfo_pcp_blocks_split).
+ * -1 on a write error. */
+int zoneinfo_write_pcp_yaml(const struct zoneinfo *zi, const uint64_t *blocks, FILE *fp);
+/* blocks whole pageblocks over the zone's first nr_cpus lists: each its share by count
+ * (rounded down), the rest one at a time to the list with the most whole blocks' room
+ * left; no list gets more than its count holds.  out[c] for CPU c. */
+void zoneinfo_pcp_blocks_split(const struct zoneinfo_zone *zz, unsigned nr_cpus, uint64_t blocks,
+			       uint64_t out[ZONEINFO_MAX_CPUS]);
 /* Write each zone's watermark boost (zoneinfo "boost", when nonzero) as the
  * machine.watermark_boost_start list of a replay config, with `wake` (the boost's kswapd
  * wake still pending).  -1 on a write error. */
