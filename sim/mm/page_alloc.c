@@ -1102,7 +1102,7 @@ static __attribute__((noinline)) void alloc_desc_fill(struct mm *mm, gfp_t gfp, 
 }
 
 /* The node's alloc_desc of (gfp, order), filled at its first use; a gfp with bits above
- * the key's (none of the kernel's) is decoded into *scratch every time. */
+ * the key's (none of the kernel's) or an order above MAX_PAGE_ORDER is decoded afresh. */
 static inline __attribute__((always_inline)) struct alloc_desc alloc_desc_get(struct mm *mm, gfp_t gfp, unsigned order)
 {
 	struct alloc_desc d;
