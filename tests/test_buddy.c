@@ -543,6 +543,67 @@ static void test_pcp_per_request_cpu(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The node's decoded requests (struct alloc_desc): empty at boot, and after an allocation
+ * the entry of its (gfp, order) holds what alloc_slot works out from the mask, by hand from
+ * gfp.h and model.md §3.3 on this machine (Normal only, no CMA policy: prepare vetoes CMA,
+ * so no ALLOC_CMA; the preferred zone is Normal, so ALLOC_NOFRAGMENT). */
+static const struct alloc_desc *desc_of(gfp_t gfp, unsigned order)
+{
+	const struct alloc_desc *found = NULL;
+	uint32_t key = gfp | order << ALLOC_DESC_ORDER_SHIFT;
+	for (unsigned i = 0; i < sizeof(mm.alloc_descs) / sizeof(mm.alloc_descs[0]); i++) {
+		if (mm.alloc_descs[i].key == key) {
+			CHECK(!found); /* one entry per key */
+			found = &mm.alloc_descs[i];
+		}
+	}
+	return found;
+}
+
+static void test_alloc_desc(void)
+{
+	setup(2048, 4);
+	start();
+	for (unsigned i = 0; i < sizeof(mm.alloc_descs) / sizeof(mm.alloc_descs[0]); i++)
+		CHECK_EQ(mm.alloc_descs[i].key, ALLOC_DESC_EMPTY);
+	/* GFP_KERNEL order 0: UNMOVABLE, gfp_zone Normal, class unmovable (it may reclaim),
+	 * low mark | KSWAPD (__GFP_KSWAPD_RECLAIM) | NOFRAGMENT. */
+	CHECK(mm_alloc(&mm, 1, GFP_KERNEL, 0) != PFN_NONE);
+	const struct alloc_desc *d = desc_of(GFP_KERNEL, 0);
+	CHECK(d != NULL);
+	CHECK_EQ(d->mt, MIGRATE_UNMOVABLE);
+	CHECK_EQ(d->zone, ZONE_NORMAL);
+	CHECK_EQ(d->cls, ACLASS_UNMOVABLE);
+	CHECK(d->no_cma && !d->thp);
+	CHECK_EQ(d->fast_flags, ALLOC_WMARK_LOW | ALLOC_KSWAPD | ALLOC_NOFRAGMENT);
+	/* GFP_HIGHUSER_MOVABLE order 0: MOVABLE, gfp_zone Movable (HIGHMEM|MOVABLE; its zonelist
+	 * starts at Normal), class movable, the same flags (CMA vetoed). */
+	CHECK(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE);
+	d = desc_of(GFP_HIGHUSER_MOVABLE, 0);
+	CHECK(d != NULL);
+	CHECK_EQ(d->mt, MIGRATE_MOVABLE);
+	CHECK_EQ(d->zone, ZONE_MOVABLE);
+	CHECK_EQ(d->cls, ACLASS_MOVABLE);
+	CHECK(d->no_cma && !d->thp);
+	CHECK_EQ(d->fast_flags, ALLOC_WMARK_LOW | ALLOC_KSWAPD | ALLOC_NOFRAGMENT);
+	/* A THP fault (GFP_TRANSHUGE at the pageblock order): no __GFP_KSWAPD_RECLAIM, so
+	 * low mark | NOFRAGMENT; order 9 > PAGE_ALLOC_COSTLY_ORDER: class highorder. */
+	CHECK(mm_alloc(&mm, 3, GFP_TRANSHUGE, 9) != PFN_NONE);
+	d = desc_of(GFP_TRANSHUGE, 9);
+	CHECK(d != NULL);
+	CHECK_EQ(d->mt, MIGRATE_MOVABLE);
+	CHECK_EQ(d->cls, ACLASS_HIGHORDER);
+	CHECK(d->thp);
+	CHECK_EQ(d->fast_flags, ALLOC_WMARK_LOW | ALLOC_NOFRAGMENT);
+	CHECK_EQ(mm.vm_events[VM_THP_FAULT_ALLOC], 1);
+	/* The same mask at another order is another entry; the first is unchanged. */
+	CHECK(mm_alloc(&mm, 4, GFP_KERNEL, 1) != PFN_NONE);
+	CHECK(desc_of(GFP_KERNEL, 1) != NULL && desc_of(GFP_KERNEL, 0) != NULL);
+	CHECK_EQ(desc_of(GFP_KERNEL, 0)->cls, ACLASS_UNMOVABLE);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -560,5 +621,6 @@ int main(int argc, char **argv)
 	RUN(test_watermark_check);
 	RUN(test_watermarks_live_example);
 	RUN(test_zonelist_nofragment_spill);
+	RUN(test_alloc_desc);
 	return TEST_END();
 }

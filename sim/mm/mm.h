@@ -189,6 +189,11 @@ struct zone {
 	uint16_t free_orders[NR_MIGRATETYPES];
 	uint16_t free_orders_any;
 	bool has_sticky; /* some pageblock of the zone is PB_STICKY (set once at boot) */
+	/* bit mt set  <=>  a free block of type mt counts in nr_free_pages and in no other
+	 * counter: mt is none of ISOLATE, CMA, HIGHATOMIC, nor MOVABLE in a zone with sticky
+	 * pageblocks (set with has_sticky), so add_to_free_list and del_from_free_list settle
+	 * the common type with one test */
+	uint8_t free_plain;
 	uint64_t nr_free_pages;    /* NR_FREE_PAGES: free pages not on MIGRATE_ISOLATE lists */
 	uint64_t nr_free_isolated; /* free pages on MIGRATE_ISOLATE lists (a contiguous allocation) */
 	uint64_t nr_free_cma;
@@ -407,6 +412,28 @@ uint64_t cma_free_pages_in(const struct mm *mm, pfn_t base, pfn_t end);
 
 struct alloc_latency; /* stats side, filled through hooks */
 
+/* What an allocation decodes from its gfp and order alone, the same for the whole run:
+ * the request's migratetype, its highest zone and CMA veto once the CMA policy's prepare
+ * has shaped it (prepare depends on the request and the configuration only), its latency
+ * class, whether it is a THP fault (thp_fault_mpol) and the fast path's alloc flags.  The
+ * node keeps one per (gfp, order) in a small direct-mapped table (mm->alloc_descs), so the
+ * few masks of a replay are decoded once each instead of at every allocation.
+ *   key == gfp | order << ALLOC_DESC_ORDER_SHIFT (gfp below bit 25, order <= MAX_PAGE_ORDER),
+ *   or ALLOC_DESC_EMPTY; every field is what alloc_desc_fill works out for the key */
+struct alloc_desc {
+	uint32_t key;
+	uint16_t fast_flags; /* enum alloc_flags */
+	uint8_t mt;          /* enum migratetype */
+	uint8_t zone;        /* enum zone_type: highest_zoneidx */
+	uint8_t cls;         /* enum alloc_class */
+	bool no_cma;
+	bool thp;
+};
+#define ALLOC_DESC_ORDER_SHIFT 25
+#define ALLOC_DESC_EMPTY UINT32_MAX
+#define ALLOC_DESC_BITS 6
+_Static_assert((MAX_PAGE_ORDER + 1u) << ALLOC_DESC_ORDER_SHIFT < ALLOC_DESC_EMPTY, "no key is ALLOC_DESC_EMPTY");
+
 /* Points where reclaim, compaction and the CMA policies plug into the allocator, so each
  * can be replaced or left out.  Every hook may be NULL; mm_init installs the defaults. */
 struct mm_hooks {
@@ -515,6 +542,7 @@ struct mm {
 
 	struct mm_hooks hooks;
 	const struct cma_policy_ops *cma_ops; /* cma_policies[cfg->policy.cma.mode] */
+	struct alloc_desc alloc_descs[1u << ALLOC_DESC_BITS]; /* by hash of the key (struct alloc_desc) */
 	unsigned nr_on_cpu; /* actors sleeping off slow-path CPU work now (request.c) */
 };
 
@@ -606,7 +634,10 @@ struct alloc_context {
 	struct mm_request *req;         /* CPU and stall of the request; NULL for daemon work */
 	enum alloc_outcome outcome;     /* how the slow path ended it (set on failure) */
 	bool slowpath;                  /* the fast path failed: the slow path ran */
+	unsigned fast_flags;            /* the fast path's alloc flags when the caller knows them
+					 * (struct alloc_desc); 0: the fast path works them out */
 };
+
 
 /* ---- API ------------------------------------------------------------------------ */
 

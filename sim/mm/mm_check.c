@@ -45,6 +45,9 @@ static bool check_zone_counters(const struct mm *mm, const struct zone *z, char 
 		isolated += a->nr_free_mt[MIGRATE_ISOLATE] << o;
 		sticky += a->nr_free_sticky << o;
 	}
+	if (z->free_plain != (uint8_t)(1u << MIGRATE_UNMOVABLE | 1u << MIGRATE_RECLAIMABLE |
+				      (z->has_sticky ? 0 : 1u << MIGRATE_MOVABLE)))
+		FAIL("zone %s: free_plain %#x does not follow has_sticky %d", z->name, z->free_plain, z->has_sticky);
 	if (sticky != z->nr_free_sticky)
 		FAIL("zone %s: nr_free_sticky %llu != Σ nr_free_sticky<<order %llu", z->name,
 		     (unsigned long long)z->nr_free_sticky, (unsigned long long)sticky);

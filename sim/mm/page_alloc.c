@@ -19,8 +19,31 @@ static inline bool free_block_sticky(struct mm *mm, struct zone *z, pfn_t pfn, e
 	return mt == MIGRATE_MOVABLE && z->has_sticky && (zone_pageblock(mm, z, pfn)->bits & PB_STICKY);
 }
 
-static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order,
-			     enum migratetype mt, bool tail)
+/* The counters a free block of a type outside z->free_plain changes besides the list's
+ * (nr pages, negative when it leaves).  As account_freepages() since 6.10: free pages on
+ * MIGRATE_ISOLATE lists are not in NR_FREE_PAGES, so no watermark check counts a range
+ * being taken for a device. */
+static __attribute__((noinline)) void free_count_special(struct mm *mm, struct zone *z, struct free_area *area,
+							  pfn_t pfn, enum migratetype mt, int64_t nr)
+{
+	if (mt == MIGRATE_ISOLATE)
+		z->nr_free_isolated += (uint64_t)nr;
+	else
+		z->nr_free_pages += (uint64_t)nr;
+	if (mt == MIGRATE_CMA)
+		z->nr_free_cma += (uint64_t)nr;
+	else if (mt == MIGRATE_HIGHATOMIC)
+		z->nr_free_highatomic += (uint64_t)nr;
+	else if (free_block_sticky(mm, z, pfn, mt)) {
+		area->nr_free_sticky += nr > 0 ? 1 : (uint64_t)-1;
+		z->nr_free_sticky += (uint64_t)nr;
+	}
+}
+
+/* Inline: the buddy's splits, merges and refills run it for nearly every page a per-cpu
+ * list takes or gives back. */
+static inline __attribute__((always_inline)) void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn,
+								    unsigned order, enum migratetype mt, bool tail)
 {
 	struct free_area *area = &z->free_area[order];
 	struct page_frame *p = &mm->pages[pfn];
@@ -36,23 +59,15 @@ static void add_to_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned 
 	area->nr_free++;
 	uint64_t nr = 1ull << order;
 	zone_pageblock(mm, z, pfn)->nr_free += (uint16_t)nr;
-	/* As account_freepages() since 6.10: free pages on MIGRATE_ISOLATE lists are not in
-	 * NR_FREE_PAGES, so no watermark check counts a range being taken for a device. */
-	if (mt == MIGRATE_ISOLATE)
-		z->nr_free_isolated += nr;
-	else
+	if (z->free_plain >> mt & 1) { /* UNMOVABLE, RECLAIMABLE, MOVABLE without sticky blocks */
 		z->nr_free_pages += nr;
-	if (mt == MIGRATE_CMA)
-		z->nr_free_cma += nr;
-	else if (mt == MIGRATE_HIGHATOMIC)
-		z->nr_free_highatomic += nr;
-	else if (free_block_sticky(mm, z, pfn, mt)) {
-		area->nr_free_sticky++;
-		z->nr_free_sticky += nr;
+		return;
 	}
+	free_count_special(mm, z, area, pfn, mt, (int64_t)nr);
 }
 
-static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigned order)
+static inline __attribute__((always_inline)) void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn,
+								      unsigned order)
 {
 	struct page_frame *p = &mm->pages[pfn];
 	enum migratetype mt = p->mt;
@@ -66,18 +81,11 @@ static void del_from_free_list(struct mm *mm, struct zone *z, pfn_t pfn, unsigne
 		z->free_orders_any &= (uint16_t)~(1u << order);
 	uint64_t nr = 1ull << order;
 	zone_pageblock(mm, z, pfn)->nr_free -= (uint16_t)nr;
-	if (mt == MIGRATE_ISOLATE)
-		z->nr_free_isolated -= nr;
-	else
+	if (z->free_plain >> mt & 1) {
 		z->nr_free_pages -= nr;
-	if (mt == MIGRATE_CMA)
-		z->nr_free_cma -= nr;
-	else if (mt == MIGRATE_HIGHATOMIC)
-		z->nr_free_highatomic -= nr;
-	else if (free_block_sticky(mm, z, pfn, mt)) {
-		area->nr_free_sticky--;
-		z->nr_free_sticky -= nr;
+		return;
 	}
+	free_count_special(mm, z, area, pfn, mt, -(int64_t)nr);
 }
 
 /* ---- pageblocks ------------------------------------------------------------------ */
@@ -736,7 +744,7 @@ static struct zone *preferred_zone(struct mm *mm, const struct alloc_context *ac
 
 /* The fast path (get_page_from_freelist at the low watermark, model.md §3.3): ALLOC_CMA for
  * movable requests, ALLOC_KSWAPD, and ALLOC_NOFRAGMENT when the preferred zone is Normal. */
-static pfn_t alloc_fast(struct mm *mm, struct alloc_context *ac)
+static unsigned alloc_fast_flags(struct mm *mm, const struct alloc_context *ac)
 {
 	unsigned flags = ALLOC_WMARK_LOW;
 	if (ac->mt == MIGRATE_MOVABLE && !ac->no_cma)
@@ -746,6 +754,12 @@ static pfn_t alloc_fast(struct mm *mm, struct alloc_context *ac)
 	struct zone *pz = preferred_zone(mm, ac);
 	if (pz && pz->type == ZONE_NORMAL && mm->cfg->machine.mobility_grouping)
 		flags |= ALLOC_NOFRAGMENT;
+	return flags;
+}
+
+static pfn_t alloc_fast(struct mm *mm, struct alloc_context *ac)
+{
+	unsigned flags = ac->fast_flags ? ac->fast_flags : alloc_fast_flags(mm, ac);
 	ac->alloc_flags = flags;
 	return get_page_from_freelist(mm, ac, flags);
 }
@@ -1065,6 +1079,46 @@ static pfn_t alloc_thp_fault(struct mm *mm, struct alloc_context *ac)
 static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
 			unsigned order, bool activate);
 
+/* struct alloc_desc of (gfp, order), worked out as alloc_slot did on every allocation:
+ * the migratetype (UNMOVABLE without mobility grouping, or for the invalid
+ * MOVABLE|RECLAIMABLE), gfp_zone, the CMA policy's prepare, and alloc_fast's flags. */
+static __attribute__((noinline)) void alloc_desc_fill(struct mm *mm, gfp_t gfp, unsigned order, struct alloc_desc *d)
+{
+	struct alloc_context ac = {
+		.gfp = gfp,
+		.order = order,
+		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE,
+		.highest_zoneidx = gfp_zone(gfp),
+	};
+	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
+		ac.mt = MIGRATE_UNMOVABLE;
+	d->mt = (uint8_t)ac.mt;
+	d->cls = (uint8_t)gfp_alloc_class(gfp, order);
+	d->thp = order <= MAX_PAGE_ORDER && thp_fault_mpol(mm, gfp, order);
+	mm->cma_ops->prepare(mm, &ac);
+	d->zone = (uint8_t)ac.highest_zoneidx;
+	d->no_cma = ac.no_cma;
+	d->fast_flags = (uint16_t)alloc_fast_flags(mm, &ac);
+}
+
+/* The node's alloc_desc of (gfp, order), filled at its first use; a gfp with bits above
+ * the key's (none of the kernel's) or an order above MAX_PAGE_ORDER is decoded afresh. */
+static inline __attribute__((always_inline)) struct alloc_desc alloc_desc_get(struct mm *mm, gfp_t gfp, unsigned order)
+{
+	struct alloc_desc d;
+	if (gfp >> ALLOC_DESC_ORDER_SHIFT || order > MAX_PAGE_ORDER) {
+		alloc_desc_fill(mm, gfp, order, &d);
+		return d;
+	}
+	uint32_t key = gfp | order << ALLOC_DESC_ORDER_SHIFT;
+	struct alloc_desc *e = &mm->alloc_descs[(key * 0x9e3779b1u) >> (32 - ALLOC_DESC_BITS)];
+	if (e->key != key) {
+		alloc_desc_fill(mm, gfp, order, e);
+		e->key = key;
+	}
+	return *e;
+}
+
 pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp, unsigned order)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
@@ -1108,29 +1162,30 @@ pfn_t mm_alloc_slot(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gf
 static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, struct mm_request *req, struct obj_slot *s, uint64_t id, gfp_t gfp,
 			unsigned order, bool activate)
 {
+	/* the request decoded once per (gfp, order) of the run (struct alloc_desc) */
+	const struct alloc_desc d = alloc_desc_get(mm, gfp, order);
 	struct alloc_context ac = {
 		.gfp = gfp,
 		.order = order,
-		.mt = mm->cfg->machine.mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE,
-		.highest_zoneidx = gfp_zone(gfp),
+		.mt = (enum migratetype)d.mt,
+		.highest_zoneidx = (enum zone_type)d.zone,
+		.no_cma = d.no_cma,
 		.req = req,
+		.fast_flags = d.fast_flags,
 	};
-	if (ac.mt > MIGRATE_RECLAIMABLE) /* MOVABLE|RECLAIMABLE together is invalid */
-		ac.mt = MIGRATE_UNMOVABLE;
-	enum alloc_class cls = gfp_alloc_class(gfp, order);
+	enum alloc_class cls = (enum alloc_class)d.cls;
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
 	const struct obj_slot *slots0 = mm->objs.slots;
 	pfn_t pfn = PFN_NONE;
 	if (order > MAX_PAGE_ORDER) {
 		ac.outcome = AOUT_FAIL_ORDER;
 	} else {
-		mm->cma_ops->prepare(mm, &ac);
 		if (req)
 			req->alloc_class = (int)cls;
 		/* a file's reserve, when the policy keeps them and the file has one */
 		pfn = mm->mapping_pool ? mapping_pool_take(mm, req, gfp, order) : PFN_NONE;
 		if (pfn == PFN_NONE)
-			pfn = thp_fault_mpol(mm, gfp, order) ? alloc_thp_fault(mm, &ac) : alloc_pages_inline(mm, &ac);
+			pfn = d.thp ? alloc_thp_fault(mm, &ac) : alloc_pages_inline(mm, &ac);
 		if (req)
 			req->alloc_class = -1;
 		if (req && req->deferred)
@@ -1145,7 +1200,7 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 	mm->alloc_outcome[cls][ac.outcome]++;
 	/* do_huge_pmd_anonymous_page (6.12): a THP fault counts its folio, or its fallback to
 	 * order-0 pages when the allocation failed (a task killed meanwhile faults no more). */
-	if (order <= MAX_PAGE_ORDER && thp_fault_mpol(mm, gfp, order) && ac.outcome != AOUT_KILLED)
+	if (d.thp && ac.outcome != AOUT_KILLED)
 		count_vm_event(mm, pfn != PFN_NONE ? VM_THP_FAULT_ALLOC : VM_THP_FAULT_FALLBACK);
 	if (pfn == PFN_NONE) {
 		if (ac.outcome != AOUT_KILLED)

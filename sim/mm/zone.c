@@ -313,8 +313,10 @@ static int place_cma_areas(struct mm *mm, const struct mm_layout *l, struct sim_
 			struct pageblock *pb = &z->pageblocks[(pfn - z->start_pfn) >> mm->pageblock_order];
 			pb->bits |= PB_CMA;
 			mm->cma_ops->mark_pageblock(mm, z, pb);
-			if (pb->bits & PB_STICKY)
+			if (pb->bits & PB_STICKY) {
 				z->has_sticky = true;
+				z->free_plain &= (uint8_t)~(1u << MIGRATE_MOVABLE);
+			}
 		}
 	}
 	return 0;
@@ -326,6 +328,8 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 	memset(mm, 0, sizeof(*mm));
 	mm->cfg = cfg;
 	mm->engine = engine;
+	for (unsigned i = 0; i < sizeof(mm->alloc_descs) / sizeof(mm->alloc_descs[0]); i++)
+		mm->alloc_descs[i].key = ALLOC_DESC_EMPTY;
 	mm->cma_ops = cma_policy_of(&cfg->policy.cma);
 	if (!mm->cma_ops)
 		return sim_error_set(err, EX_CONFIG_, "policy.cma.mode out of range");
@@ -345,6 +349,7 @@ int mm_init(struct mm *mm, const struct config *cfg, struct engine *engine, stru
 		z->type = (enum zone_type)i;
 		z->name = zone_names[i];
 		z->cma_ops = mm->cma_ops;
+		z->free_plain = 1u << MIGRATE_UNMOVABLE | 1u << MIGRATE_MOVABLE | 1u << MIGRATE_RECLAIMABLE;
 		z->start_pfn = (pfn_t)lay.start[i];
 		z->present = z->managed = lay.present[i];
 		z->spanned = lay.start[i + 1] - lay.start[i];
