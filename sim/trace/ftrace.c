@@ -32,6 +32,19 @@ static bool is_digit(char c)
 	return (unsigned)(c - '0') < 10;
 }
 
+/* 1 for the bytes of an event name, [0-9A-Za-z_]: one load per byte where three tests
+ * and their branches were a quarter of the line parser's time. */
+static const uint8_t name_byte[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static enum ftrace_line_kind line_error(struct ftrace_parse_error *perr, const char *line,
 					const char *at, const char *reason)
 {
@@ -40,6 +53,15 @@ static enum ftrace_line_kind line_error(struct ftrace_parse_error *perr, const c
 		snprintf(perr->reason, sizeof(perr->reason), "%s", reason);
 	}
 	return FTRACE_LINE_ERROR;
+}
+
+/* The 8 bytes at p are the literal's first 8: two loads and a compare. */
+static bool eq8(const char *p, const char *lit)
+{
+	uint64_t a, b;
+	memcpy(&a, p, 8);
+	memcpy(&b, lit, 8);
+	return a == b;
 }
 
 static bool starts(const char *s, const char *end, const char *lit)
@@ -92,6 +114,9 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 	const char *nul = nul_free ? NULL : memchr(line, 0, (size_t)(end - line));
 	if (nul)
 		return line_error(perr, line, nul, "binary data (NUL byte): not an ftrace text file");
+	/* trace-cmd report right-aligns the task in 16 columns: skip the padding 8 at a time */
+	while (end - s >= 8 && eq8(s, "        "))
+		s += 8;
 	while (s < end && is_space(*s))
 		s++;
 	if (s == end || *s == '#')
@@ -191,14 +216,29 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 	while (q < end && is_space(*q))
 		q++;
 	const char *n0 = q;
-	while (q < end && (is_digit(*q) || (unsigned)((*q | 0x20) - 'a') < 26 || *q == '_'))
-		q++;
-	if (q == n0 || q >= end || *q != ':')
-		return line_error(perr, line, q, "no event name");
+	enum ftrace_event_id id = FEV_UNKNOWN;
+	/* The three page events are ~94% of a capture: their names, colon included, are
+	 * matched whole, where the byte loop below would stop at the same colon (its exit
+	 * branch, mispredicted at each length, was a seventh of this function's time). */
+	if (end - q >= 21 && eq8(q, "mm_page_")) {
+		if (eq8(q + 6, "e_alloc:"))
+			q += 13, id = FEV_PAGE_ALLOC;
+		else if (eq8(q + 5, "ge_free:"))
+			q += 12, id = FEV_PAGE_FREE;
+		else if (eq8(q + 8, "free_bat") && eq8(q + 13, "batched:"))
+			q += 20, id = FEV_PAGE_FREE_BATCHED;
+	}
+	if (id == FEV_UNKNOWN) {
+		while (q < end && name_byte[(unsigned char)*q])
+			q++;
+		if (q == n0 || q >= end || *q != ':')
+			return line_error(perr, line, q, "no event name");
+		id = ftrace_event_lookup(n0, (size_t)(q - n0));
+	}
 	const char *payload = q + 1;
 	while (payload < end && is_space(*payload))
 		payload++;
-	ev->id = (uint16_t)ftrace_event_lookup(n0, (size_t)(q - n0));
+	ev->id = (uint16_t)id;
 	if (ev->id == FEV_UNKNOWN) {
 		if (name) {
 			*name = n0;
