@@ -495,9 +495,11 @@ static int tp_take(struct text_pipe *tp)
 	bool stop = tp->stop;
 	tp->fill = &tp->ring[(tp->head + tp->count) % TP_RING];
 	pthread_mutex_unlock(&tp->mu);
+	if (stop)
+		return 1;
 	tp->fill->n = 0;
 	tp->fill->last = false;
-	return stop;
+	return 0;
 }
 
 static void tp_publish(struct text_pipe *tp)
