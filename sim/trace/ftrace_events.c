@@ -163,8 +163,9 @@ enum ftrace_event_id ftrace_event_lookup(const char *name, size_t len)
 	if (len == 20 && !memcmp(name, "mm_page_free_batched", 20))
 		return FEV_PAGE_FREE_BATCHED;
 	for (unsigned i = 1; i < NR_FTRACE_EVENTS; i++) {
+		/* strncmp stops at the table name's end (name holds no NUL): no strlen of each */
 		const char *n = ftrace_event_names[i];
-		if (strlen(n) == len && !memcmp(n, name, len))
+		if (len && n[0] == name[0] && !strncmp(n, name, len) && !n[len])
 			return (enum ftrace_event_id)i;
 	}
 	return FEV_UNKNOWN;
@@ -211,8 +212,20 @@ static const char *scan(const char *s, const char *lim, const struct payload *p,
 	return NULL;
 }
 
-static const char *find_n(struct payload *p, const char *name, size_t n)
+static const char *find_slow(struct payload *p, const char *name, size_t n)
 {
+	if (p->pos == p->start) {
+		/* Not at the start (find_n looked): a field can next start only just past the
+		 * payload's first separator, as "pfn=" after "page=%p ", and there it is
+		 * scan's first hit. */
+		const char *b = p->start;
+		while (b < p->end && !is_boundary(*b))
+			b++;
+		if (b < p->end && (size_t)(p->end - b - 1) >= n && !memcmp(b + 1, name, n)) {
+			p->pos = b + 1 + n;
+			return b + 1 + n;
+		}
+	}
 	const char *hit = scan(p->pos, p->end, p, name, n);
 	if (!hit && p->pos > p->start)
 		hit = scan(p->start, MIN(p->pos + n, p->end), p, name, n);
@@ -220,6 +233,25 @@ static const char *find_n(struct payload *p, const char *name, size_t n)
 		return NULL;
 	p->pos = hit + n;
 	return hit + n;
+}
+
+/* Inline where its callers are, so that n is a constant and the compare is a few loads. */
+#define FTRACE_INLINE static inline __attribute__((always_inline))
+
+FTRACE_INLINE const char *find_n(struct payload *p, const char *name, size_t n)
+{
+	/* The kernel prints the fields in a fixed order, so the name usually starts at the
+	 * payload's start or right after the separator where the last field ended: where
+	 * scan's first hit would be (an earlier one would start with that separator, and no
+	 * name does). */
+	if (p->pos < p->end) {
+		const char *at = p->pos == p->start ? p->start : p->pos + 1;
+		if ((size_t)(p->end - at) >= n && (at == p->start || is_boundary(at[-1])) && !memcmp(at, name, n)) {
+			p->pos = at + n;
+			return at + n;
+		}
+	}
+	return find_slow(p, name, n);
 }
 #define find(p, name) find_n((p), (name), sizeof(name) - 1)
 
@@ -269,7 +301,7 @@ static int snum(struct payload *p, const char *s, int64_t *out, const char *fiel
 }
 
 /* Required unsigned field. */
-static int get_u_n(struct payload *p, const char *name, size_t n, bool hex, uint64_t *out)
+FTRACE_INLINE int get_u_n(struct payload *p, const char *name, size_t n, bool hex, uint64_t *out)
 {
 	const char *s = find_n(p, name, n);
 	if (!s)
@@ -278,7 +310,7 @@ static int get_u_n(struct payload *p, const char *name, size_t n, bool hex, uint
 }
 
 /* Optional unsigned field: absent -> *out = dflt. */
-static int opt_u_n(struct payload *p, const char *name, size_t n, uint64_t dflt, uint64_t *out)
+FTRACE_INLINE int opt_u_n(struct payload *p, const char *name, size_t n, uint64_t dflt, uint64_t *out)
 {
 	const char *s = find_n(p, name, n);
 	if (!s) {
@@ -288,7 +320,7 @@ static int opt_u_n(struct payload *p, const char *name, size_t n, uint64_t dflt,
 	return num(p, s, false, out, name);
 }
 
-static int get_i_n(struct payload *p, const char *name, size_t n, int64_t *out)
+FTRACE_INLINE int get_i_n(struct payload *p, const char *name, size_t n, int64_t *out)
 {
 	const char *s = find_n(p, name, n);
 	if (!s)
@@ -305,7 +337,7 @@ static int get_i_n(struct payload *p, const char *name, size_t n, int64_t *out)
 #define get_gfp(p, name, ev) get_gfp_n((p), (name), LIT_LEN(name), (ev))
 #define get_sym(p, name, names, n, out) get_sym_n((p), (name), LIT_LEN(name), (names), (n), (out))
 
-static int get_order_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
+FTRACE_INLINE int get_order_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
 {
 	int64_t v;
 	if (get_i_n(p, name, nlen, &v))
@@ -324,7 +356,7 @@ static size_t token_len(const struct payload *p, const char *s)
 	return (size_t)(q - s);
 }
 
-static int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
+FTRACE_INLINE int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ftrace_event *ev)
 {
 	const char *s = find_n(p, name, nlen);
 	if (!s)
@@ -333,11 +365,18 @@ static int get_gfp_n(struct payload *p, const char *name, size_t nlen, struct ft
 	gfp_t g;
 	unsigned h = 0;
 	if (p->gc && n && n < sizeof(p->gc->slot[0].s)) {
-		/* FNV-1a over the string: distinct gfp strings rarely share a slot */
-		uint32_t x = 2166136261u;
-		for (size_t i = 0; i < n; i++)
-			x = (x ^ (unsigned char)s[i]) * 16777619u;
-		h = (x ^ (x >> 16)) % FTRACE_GFP_CACHE;
+		/* A hash of the length and the first and last 8 bytes: distinct gfp strings
+		 * rarely share a slot (and one that does is parsed again), and it costs no
+		 * multiply per byte (FNV over the string was a twentieth of the parse). */
+		uint64_t a = 0, b = 0;
+		if (n >= 8) {
+			memcpy(&a, s, 8);
+			memcpy(&b, s + n - 8, 8);
+		} else {
+			memcpy(&a, s, n);
+		}
+		uint64_t x = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ n) * 0xff51afd7ed558ccdull;
+		h = (unsigned)((x ^ (x >> 29)) >> 32) % FTRACE_GFP_CACHE;
 		if (p->gc->slot[h].len == n && !memcmp(p->gc->slot[h].s, s, n)) {
 			ev->gfp = p->gc->slot[h].gfp;
 			p->pos = s + n;

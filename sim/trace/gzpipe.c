@@ -82,11 +82,11 @@ static void *gzp_main(void *arg)
 	return NULL;
 }
 
-struct gzpipe *gzpipe_open(int fd)
+static struct gzpipe *gzp_open(int fd, bool thread)
 {
 	struct gzpipe *g = calloc(1, sizeof(*g));
 	struct stat sb;
-	bool reg = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	bool reg = thread && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	if (g)
 		g->gz = gzdopen(fd, "rb");
 	if (!g || !g->gz) {
@@ -116,6 +116,16 @@ struct gzpipe *gzpipe_open(int fd)
 		g->ring = NULL;
 	}
 	return g;
+}
+
+struct gzpipe *gzpipe_open(int fd)
+{
+	return gzp_open(fd, true);
+}
+
+struct gzpipe *gzpipe_open_here(int fd)
+{
+	return gzp_open(fd, false);
 }
 
 /* Threaded path, shared by gzpipe_read and gzpipe_next: the current chunk while it has

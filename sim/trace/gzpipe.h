@@ -15,6 +15,9 @@ struct gzpipe;
 
 /* Takes over fd (closed by gzpipe_close, also when this fails); NULL when out of memory. */
 struct gzpipe *gzpipe_open(int fd);
+/* The same without the thread: every gzpipe_next is a gzread on the calling thread (for a
+ * caller that is itself a reader thread, ftrace.c). */
+struct gzpipe *gzpipe_open_here(int fd);
 /* As gzread: up to len bytes into buf, 0 at the end, -1 on error (errno as gzread left it). */
 int gzpipe_read(struct gzpipe *g, void *buf, unsigned len);
 /* The next stretch of bytes without a copy: *p points to the returned number of bytes,

@@ -188,6 +188,7 @@ static void map_del(struct u64map *m, struct map_slot *s)
 #define PS_UNMOVABLE (1ull << 44) /* allocated without __GFP_MOVABLE's migratetype */
 #define PS_USER (1ull << 45) /* a user fault's page (the fault bound it to a virtual page) */
 #define PS_FILE (1ull << 46) /* a page cache add named it */
+#define PS_SEEN (1ull << 47) /* set on every state written, so a pfn seen is never 0 */
 
 static unsigned ps_order(uint64_t v)
 {
@@ -198,6 +199,29 @@ static uint64_t ps_id(uint64_t pfn, uint64_t v)
 {
 	return (v & PS_GEN_MASK) << 32 | pfn;
 }
+
+/* The per-pfn state is a table indexed by pfn, in pages of PFN_PAGE pfns allocated when
+ * one of theirs is first written: a capture's pfns are one machine's memory, and an index
+ * keeps a folio's pages and a block's buddies in neighbouring bytes, where a hash table
+ * gave each pfn a cache line of its own (its probes were a quarter of the import's time,
+ * issue #17).  A pfn that has no page reads as state 0, as one never seen.  Only a free
+ * can name a pfn of 2^32 or more (an allocation there is refused as invalid): those are
+ * kept in a map (pfns_far).  Each page also counts, per aligned 2^MAX_PAGE_ORDER region,
+ * the live blocks of order > 0 there (a block never straddles one), so most tail lookups
+ * stop at the pfn itself. */
+#define PFN_PAGE_SHIFT 14
+#define PFN_PAGE (1u << PFN_PAGE_SHIFT)
+#define PFN_DIR (1u << (32 - PFN_PAGE_SHIFT))
+_Static_assert(PFN_PAGE_SHIFT >= MAX_PAGE_ORDER, "a region within one page");
+
+struct pfn_state {
+	uint64_t val; /* PS_* */
+};
+
+struct pfn_page {
+	struct pfn_state ps[PFN_PAGE];
+	uint32_t regions[PFN_PAGE >> MAX_PAGE_ORDER];
+};
 
 struct import;
 static uint64_t slot_id(const struct import *im, uint64_t pfn, uint64_t v);
@@ -277,7 +301,8 @@ struct import {
 	sim_ns_t newest_ns;   /* latest time received */
 	sim_ns_t released_ns; /* time of the last event processed */
 	bool any_released;
-	struct u64map pfns;      /* pfn -> PS_* */
+	struct pfn_page **pfn_dir; /* [PFN_DIR]: pfn >> PFN_PAGE_SHIFT -> its page, or NULL */
+	struct u64map pfns_far;    /* pfn (>= 2^32) -> PS_* */
 	struct u64map tasks;     /* pid -> TS_* */
 	struct u64map vpages;    /* (pid, vpage) -> object id bound by a first-touch fault */
 	struct u64map pagecache; /* (ino, index) -> pfn of the page cache folio */
@@ -360,9 +385,6 @@ struct import {
 	size_t pf_state_cap;
 	uint64_t pf_last; /* the prefill object settled last (pf_collect) */
 	struct u64map cma;       /* pfn -> generation | PS_LIVE, for device allocations */
-	/* pfn >> MAX_PAGE_ORDER -> live blocks of order > 0 in that aligned region (a block
-	 * never straddles one), so most tail lookups stop after one probe. */
-	struct u64map regions;
 	/* tasks that issued records: pid -> index + 1 into names[] */
 	struct u64map task_idx;
 	/* record task -> 1 + the CPU its last `cpu` record named (0: none yet) */
@@ -371,6 +393,42 @@ struct import {
 	struct import_task *names;
 	size_t nr_names, cap_names;
 };
+
+/* The state of pfn, or NULL when none was ever written (a pfn never seen). */
+static struct pfn_state *pfn_find(const struct import *im, uint64_t pfn)
+{
+	if (pfn >> 32) {
+		struct map_slot *f = map_find(&im->pfns_far, pfn, 0);
+		return f ? (struct pfn_state *)&f->val : NULL;
+	}
+	struct pfn_page *pg = im->pfn_dir ? im->pfn_dir[pfn >> PFN_PAGE_SHIFT] : NULL;
+	struct pfn_state *s = pg ? &pg->ps[pfn & (PFN_PAGE - 1)] : NULL;
+	return s && s->val ? s : NULL;
+}
+
+/* The state of pfn to write (PS_SEEN is the caller's to set), or NULL when out of memory.
+ * A pointer into the pages stays valid until import_free; one into pfns_far until the
+ * next pfn_get of a pfn of 2^32 or more. */
+static struct pfn_state *pfn_get(struct import *im, uint64_t pfn)
+{
+	if (pfn >> 32) {
+		struct map_slot *f = map_get(&im->pfns_far, pfn, 0);
+		return f ? (struct pfn_state *)&f->val : NULL;
+	}
+	if (!im->pfn_dir && !(im->pfn_dir = calloc(PFN_DIR, sizeof(*im->pfn_dir))))
+		return NULL;
+	struct pfn_page **pg = &im->pfn_dir[pfn >> PFN_PAGE_SHIFT];
+	if (!*pg && !(*pg = calloc(1, sizeof(**pg))))
+		return NULL;
+	return &(*pg)->ps[pfn & (PFN_PAGE - 1)];
+}
+
+/* The count of live blocks of order > 0 in pfn's aligned 2^MAX_PAGE_ORDER region, for a
+ * pfn below 2^32 whose page exists (every block counted was allocated there). */
+static uint32_t *pfn_region(const struct import *im, uint64_t pfn)
+{
+	return &im->pfn_dir[pfn >> PFN_PAGE_SHIFT]->regions[(pfn & (PFN_PAGE - 1)) >> MAX_PAGE_ORDER];
+}
 
 /* The object id of the page at pfn with slot value v: a refaulted object's alias, else
  * the one the pfn and its generation make. */
@@ -664,7 +722,11 @@ void import_free(struct import *im)
 		return;
 	free(im->ring);
 	import_skip_free(im->skip);
-	u64map_destroy(&im->pfns);
+	if (im->pfn_dir)
+		for (size_t i = 0; i < PFN_DIR; i++)
+			free(im->pfn_dir[i]);
+	free(im->pfn_dir);
+	u64map_destroy(&im->pfns_far);
 	u64map_destroy(&im->tasks);
 	u64map_destroy(&im->vpages);
 	u64map_destroy(&im->pagecache);
@@ -696,7 +758,6 @@ void import_free(struct import *im)
 	}
 	free(im->pf_state);
 	u64map_destroy(&im->cma);
-	u64map_destroy(&im->regions);
 	u64map_destroy(&im->task_idx);
 	u64map_destroy(&im->task_cpu);
 	u64map_destroy(&im->command_tasks);
@@ -826,51 +887,55 @@ static int invalid(struct import *im, const struct ftrace_event *ev, const char 
 			     ftrace_event_names[ev->id], what);
 }
 
-/* Mark a block dead, keeping the region counts. */
-static void set_dead(struct import *im, struct map_slot *s)
+/* Mark the block at pfn dead, keeping the region counts. */
+static void set_dead(struct import *im, uint64_t pfn, struct pfn_state *s)
 {
 	if (!(s->val & PS_LIVE))
 		return;
 	s->val &= ~PS_LIVE;
 	if (ps_order(s->val)) {
-		struct map_slot *r = map_find(&im->regions, s->a >> MAX_PAGE_ORDER, 0);
-		sim_assert(r && r->val);
-		if (r && !--r->val)
-			map_del(&im->regions, r);
+		uint32_t *r = pfn_region(im, pfn);
+		sim_assert(*r);
+		if (*r)
+			--*r;
 	}
 }
 
-/* The live object covering pfn (head or tail), or NULL. */
-static struct map_slot *covering(struct import *im, uint64_t pfn)
+/* The live object covering pfn (head or tail) and its head's pfn, or NULL. */
+static struct pfn_state *covering(struct import *im, uint64_t pfn, uint64_t *head_pfn)
 {
-	struct map_slot *s = map_find(&im->pfns, pfn, 0);
+	struct pfn_state *s = pfn_find(im, pfn);
+	*head_pfn = pfn;
 	if (s && (s->val & PS_LIVE))
 		return s;
-	if (!map_find(&im->regions, pfn >> MAX_PAGE_ORDER, 0))
+	/* no page: nothing was allocated near pfn (never at 2^32 or more) */
+	if (pfn >> 32 || !im->pfn_dir || !im->pfn_dir[pfn >> PFN_PAGE_SHIFT] || !*pfn_region(im, pfn))
 		return NULL;
 	for (unsigned o = 1; o <= MAX_PAGE_ORDER; o++) {
 		uint64_t head = pfn & ~((1ull << o) - 1);
 		if (head == pfn)
 			continue;
-		s = map_find(&im->pfns, head, 0);
-		if (s && (s->val & PS_LIVE) && ps_order(s->val) >= o)
+		s = pfn_find(im, head);
+		if (s && (s->val & PS_LIVE) && ps_order(s->val) >= o) {
+			*head_pfn = head;
 			return s;
+		}
 	}
 	return NULL;
 }
 
 /* The kernel cannot hand out a page that is still allocated: a live object overlapping
  * a new allocation was freed without our seeing it.  Free it now (an implied FREE). */
-static int retire(struct import *im, struct map_slot *s, const struct ftrace_event *ev,
+static int retire(struct import *im, uint64_t pfn, struct pfn_state *s, const struct ftrace_event *ev,
 		  struct sim_error *err)
 {
-	set_dead(im, s);
+	set_dead(im, pfn, s);
 	im->st.implied_free++;
 	if (s->val & PS_EFFECT)
 		return 0;
 	im->st.implied++;
 	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_FREE, .task = ev->pid,
-				  .id = slot_id(im, s->a, s->val) };
+				  .id = slot_id(im, pfn, s->val) };
 	return emit(im, ev, &r, err);
 }
 
@@ -1059,12 +1124,13 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 	gfp_t gfp = ev->gfp;
 
 	/* Retire every live object the new block overlaps. */
-	struct map_slot *c = covering(im, ev->pfn);
-	if (c && retire(im, c, ev, err))
+	uint64_t head;
+	struct pfn_state *c = covering(im, ev->pfn, &head);
+	if (c && retire(im, head, c, ev, err))
 		return -1;
 	for (uint64_t p = ev->pfn + 1; order && p < ev->pfn + (1ull << order); p++) {
-		struct map_slot *s = map_find(&im->pfns, p, 0);
-		if (s && (s->val & PS_LIVE) && retire(im, s, ev, err))
+		struct pfn_state *s = pfn_find(im, p);
+		if (s && (s->val & PS_LIVE) && retire(im, p, s, ev, err))
 			return -1;
 	}
 
@@ -1085,18 +1151,14 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 			st->mt_pair[want][ev->migratetype]++;
 	}
 
-	struct map_slot *s = map_get(&im->pfns, ev->pfn, 0);
+	struct pfn_state *s = pfn_get(im, ev->pfn);
 	if (!s)
 		return oom(err);
 	uint64_t gen = (s->val & PS_GEN_MASK) + 1;
-	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE | (gfp & __GFP_WRITE ? PS_WRITE : 0) |
+	s->val = gen | (uint64_t)order << PS_ORDER_SHIFT | PS_LIVE | PS_SEEN | (gfp & __GFP_WRITE ? PS_WRITE : 0) |
 		 (want != MIGRATE_MOVABLE ? PS_UNMOVABLE : 0);
-	if (order) {
-		struct map_slot *r = map_get(&im->regions, ev->pfn >> MAX_PAGE_ORDER, 0);
-		if (!r)
-			return oom(err);
-		r->val++;
-	}
+	if (order)
+		++*pfn_region(im, ev->pfn);
 	if (cause >= 0) {
 		s->val |= PS_EFFECT;
 		st->alloc_effect[cause]++;
@@ -1251,7 +1313,7 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 	end_manual_compact(im, ev);
 	if (ev->order < 0 || ev->order > MAX_PAGE_ORDER)
 		return invalid(im, ev, "order out of range", err);
-	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+	struct pfn_state *s = pfn_find(im, ev->pfn);
 	bool head_live = s && (s->val & PS_LIVE);
 	/* free_unref_folios traces mm_page_free_batched for pages free_pages_prepare has just
 	 * traced as mm_page_free: a batched free of a page already freed is that second
@@ -1274,12 +1336,12 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 				return oom(err);
 			w->val = 1;
 		}
-		set_dead(im, s);
+		set_dead(im, ev->pfn, s);
 	}
 	if (ev->id == FEV_PAGE_FREE && ev->pfn != U64MAP_EMPTY) {
-		if (!s && !(s = map_get(&im->pfns, ev->pfn, 0)))
+		if (!s && !(s = pfn_get(im, ev->pfn)))
 			return oom(err);
-		s->val |= PS_FREED;
+		s->val |= PS_FREED | PS_SEEN;
 	}
 	if (cause >= 0) {
 		/* The object (if we knew it) stays allocated in the native trace: reclaiming
@@ -1288,7 +1350,8 @@ static int handle_free(struct import *im, const struct ftrace_event *ev, struct 
 		return 0;
 	}
 	if (!head_live) {
-		if (covering(im, ev->pfn)) {
+		uint64_t head;
+		if (covering(im, ev->pfn, &head)) {
 			st->free_tail++;
 			return 0;
 		}
@@ -1341,7 +1404,7 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 	if (!v)
 		return 0;
 	uint64_t pfn = v->val & PS_GEN_MASK, gen = v->val >> 32;
-	struct map_slot *s = map_find(&im->pfns, pfn, 0);
+	struct pfn_state *s = pfn_find(im, pfn);
 	if (s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT) && (s->val & PS_GEN_MASK) == gen) {
 		t->val |= TS_FAULT_COUNTED;
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid,
@@ -1395,7 +1458,7 @@ static uint64_t folio_pages(const struct ftrace_event *ev)
  * for refaults of pages evicted before the capture (import_untraced_refaults), of which
  * every (candidates / seeded)-th is written as HINT refault on the new page's object.
  * The first pass counted the candidates the same way, in file order. */
-static int seeded_refault(struct import *im, const struct ftrace_event *ev, const struct map_slot *s,
+static int seeded_refault(struct import *im, const struct ftrace_event *ev, const struct pfn_state *s,
 			  struct sim_error *err)
 {
 	if (!s || (s->val & PS_WRITE))
@@ -1437,8 +1500,8 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 			return oom(err);
 		m->val = ev->pfn;
 		/* the page's allocation, when the workload's own (an object was emitted);
-		 * emit() leaves the pfn map alone, so s stays valid */
-		struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+		 * emit() leaves the pfn states alone, so s stays valid */
+		struct pfn_state *s = pfn_find(im, ev->pfn);
 		bool own = s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT);
 		if (own)
 			s->val |= PS_FILE;
@@ -1509,7 +1572,7 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 	}
 	bool reclaim = cause == EFFECT_KSWAPD || cause == EFFECT_DIRECT_RECLAIM;
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
-	struct map_slot *s = map_find(&im->pfns, ev->pfn, 0);
+	struct pfn_state *s = pfn_find(im, ev->pfn);
 	uint64_t id = 0;
 	if (m && (m->val & PC_PFN_MASK) == ev->pfn) {
 		map_del(&im->pagecache, m);
@@ -1518,7 +1581,7 @@ static int handle_filemap(struct import *im, const struct ftrace_event *ev, stru
 		if (reclaim && s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT))
 			id = slot_id(im, ev->pfn, s->val);
 	} else if (!m && reclaim && im->opts.prefill_zi && !(s && (s->val & PS_LIVE)) &&
-		   !covering(im, ev->pfn)) {
+		   !covering(im, ev->pfn, &(uint64_t){ 0 })) {
 		/* ... or a folio that was cached before the capture */
 		if ((id = claim_prefill_file(im, ev)))
 			im->st.evict_prefill++;
@@ -1545,7 +1608,7 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 {
 	struct map_slot *m = map_find(&im->pagecache, ev->ino, ev->index);
 	uint64_t pfn = m ? m->val & PC_PFN_MASK : 0;
-	struct map_slot *s = m ? map_find(&im->pfns, pfn, 0) : NULL;
+	struct pfn_state *s = m ? pfn_find(im, pfn) : NULL;
 	if (!m) {
 		/* No filemap events: a write(2) allocates its folio (__GFP_WRITE, in
 		 * grab_cache_page_write_begin) and dirties it before the next one, in the same
@@ -1554,7 +1617,7 @@ static int handle_dirty(struct import *im, const struct ftrace_event *ev, struct
 		if (w) {
 			pfn = w->val;
 			map_del(&im->write_pending, w);
-			s = map_find(&im->pfns, pfn, 0);
+			s = pfn_find(im, pfn);
 			if (s && (s->val & PS_LIVE) && !(s->val & PS_EFFECT))
 				im->st.dirty_by_write_alloc++;
 		}
@@ -1611,7 +1674,7 @@ static int handle_wait_writeback(struct import *im, const struct ftrace_event *e
 			continue; /* evicted or truncated since it was dirtied */
 		m->val &= ~PC_LISTED;
 		uint64_t pfn = m->val & PC_PFN_MASK;
-		const struct map_slot *s = map_find(&im->pfns, pfn, 0);
+		const struct pfn_state *s = pfn_find(im, pfn);
 		if (!s || !(s->val & PS_LIVE) || (s->val & PS_EFFECT))
 			continue;
 		struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_HINT, .task = ev->pid,
