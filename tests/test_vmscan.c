@@ -321,6 +321,50 @@ static void test_dirty_batch_wakes_flusher(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The batch size decides the wake (shrink_inactive_list, 6.18: stat.nr_unqueued_dirty ==
+ * nr_taken), as on the thp-compact capture, whose two flusher works (writeback_start
+ * reason=vmscan) each followed a kswapd batch that took one page, dirty: a small memcg's
+ * whole scan at priority 11.  64 clean file pages (ids 1..64, id 1 at the inactive tail),
+ * then id 1 and ids 41..64 dirtied: 25 dirty pages, under the background threshold, so the
+ * flusher sleeps.
+ *   A batch of 1 takes id 1: nr_taken 1, nr_unqueued_dirty 1 == 1, so the flusher is woken
+ *   and writes all 25 dirty pages (ids 41..64 too, which reclaim never took): nr_dirty 0,
+ *   nr_writeback 25.  Id 1 gets PG_reclaim (nr_vmscan_immediate_reclaim 1) and is
+ *   activated; nothing reclaimed.
+ *   A batch of 32 over the same state takes ids 1..32: nr_unqueued_dirty 1 != nr_taken 32,
+ *   no wake: ids 2..32 (31 clean) are reclaimed, id 1 activated as above, and the 25 dirty
+ *   pages stay dirty, none under writeback.
+ * A replay whose one LRU never hands reclaim a batch of dirty pages alone never writes. */
+static void test_batch_size_decides_flusher_wake(void)
+{
+	for (int one = 1; one >= 0; one--) {
+		mmtest_reclaim_config(&cfg, 16384);
+		mmtest_boot(&mm, &cfg);
+		alloc_range(1, 64, FILE_GFP);
+		CHECK(mm_dirty(&mm, 1));
+		for (uint64_t id = 41; id <= 64; id++)
+			CHECK(mm_dirty(&mm, id));
+		CHECK_EQ(reclaim_nr_dirty(&mm), 25);
+		CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+		struct shrink_plan plan;
+		struct scan_control sc = kswapd_sc(DEF_PRIORITY - 1);
+		vmscan_plan(&mm, &sc, &plan);
+		memset(plan.nr, 0, sizeof(plan.nr));
+		plan.nr[LRU_INACTIVE_FILE] = one ? 1 : SWAP_CLUSTER_MAX;
+		CHECK(vmscan_plan_step(&mm, &sc, &plan));
+		CHECK_EQ(sc.nr.nr_taken, one ? 1 : 32);
+		CHECK_EQ(sc.nr.nr_dirty, 1);
+		CHECK_EQ(sc.nr.nr_unqueued_dirty, 1);
+		CHECK_EQ(sc.nr_reclaimed, one ? 0 : 31);
+		CHECK_EQ(mm.vm_events[VM_NR_VMSCAN_IMMEDIATE], 1);
+		CHECK_EQ(mm.vm_events[VM_PGACTIVATE], 1);
+		CHECK_EQ(reclaim_nr_dirty(&mm), one ? 0 : 25);
+		CHECK_EQ(reclaim_nr_writeback(&mm), one ? 25 : 0);
+		CHECK(mm_check_full(&mm));
+		mmtest_mm_destroy(&mm);
+	}
+}
+
 /* The reclaim charge (vmscan_cost_ns): 40 pages scanned, 30 reclaimed of which 10 anon,
  * 5 written to swap.  Costs scan 50 ns, file 300, anon 1,000, swap write 20,000:
  * 40 x 50 + 20 x 300 + 10 x 1,000 + 5 x 20,000 = 2,000 + 6,000 + 10,000 + 100,000 = 118,000.
@@ -355,6 +399,7 @@ int main(int argc, char **argv)
 	RUN(test_stats_start_file_low);
 	RUN(test_lru_note_cost);
 	RUN(test_dirty_batch_wakes_flusher);
+	RUN(test_batch_size_decides_flusher_wake);
 	RUN(test_cost_split);
 	return TEST_END();
 }
