@@ -239,6 +239,70 @@ static void test_cache_trim_failed_restarts(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* A boosted wake of a balanced node, as the metawalk capture shows them (rmqueue's
+ * ZONE_BOOSTED_WATERMARK wake after a fragmenting claim, 6.18): wakeup_kswapd wakes a
+ * sleeping or napping kswapd when the node is balanced but boosted; balance_pgdat
+ * reclaims the boost, then wakes kcompactd at pageblock_order, which a zone deferred for
+ * that order skips (compaction_deferred counts the attempt, no scan); a boosted wake
+ * during the HZ/10 nap is a premature wake (kswapd_low_wmark_hit_quickly) and a new run
+ * (pageoutrun); a wake while kswapd runs is not a wake.
+ *
+ * No swap.  Ids 1..16064 in pfn order, by id % 3: 1 file (freed after), 2 file, 0 anon,
+ * so free = 5355 single pages + the top 320 = 5675 and no free block can reach order 9
+ * (an anon page every 3 pfns): kcompactd finds the zone suitable.  L = 5355 inactive file
+ * pages, oldest first.  Boost 512 (one pageblock): high + boost = 896 < 5675, balanced,
+ * but nr_boost_reclaim = 512.  The zone is deferred for order 9 as metawalk began
+ * (considered 43, shift 6: 64 attempts).
+ *   run 1: priority 12: 5355 >> 12 = 1; 11: 5354 >> 11 = 2; 10 (a boosted run's floor,
+ *   DEF_PRIORITY - 2): 5352 >> 10 = 5 per round while L >= 5120 (46 rounds: 230), then 4
+ *   per round: 512 - 238 = 274 -> 69 rounds, 276: 514 reclaimed, boost 512 - 512 = 0;
+ *   kcompactd woken at order 9, deferred: considered 44.
+ *   run 2 (boost 512 again, 10 ms into the nap): L = 4841: 1 + 2 + 4 per round
+ *   (4838 >> 10 = 4 down to L >= 4096): 512 - 3 = 509 -> 128 rounds, 512: 515; considered
+ *   45.  Then the nap ends balanced: sleeping.
+ * pageoutrun 2, low_wmark_hit_quickly 1, pgsteal 514 + 515 = 1029, compact_daemon_wake 2
+ * and no page scanned by kcompactd. */
+static void test_boosted_wakes(void)
+{
+	setup();
+	boot();
+	for (uint64_t id = 1; id <= 16064; id++)
+		CHECK(mm_alloc(&mm, id, id % 3 == 0 ? ANON_GFP : FILE_GFP, 0) != PFN_NONE);
+	for (uint64_t id = 1; id <= 16064; id += 3)
+		CHECK(mm_free(&mm, id));
+	struct zone *z = &mm.zones[ZONE_NORMAL];
+	CHECK_EQ(z->nr_free_pages, 5675);
+	CHECK_EQ(free_blocks_from(9), 0);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_SLEEPING);
+	z->compact_defer_shift = 6;
+	z->compact_considered = 43;
+	z->compact_order_failed = 9;
+	z->watermark_boost = 512;
+	kswapd_wakeup(&mm, 0, ZONE_NORMAL);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_RUNNING);
+	mmtest_run_until(&mm, mm.engine->now_ns + 10 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 514);
+	CHECK_EQ(z->watermark_boost, 0);
+	CHECK_EQ(z->compact_considered, 44);
+	z->watermark_boost = 512;
+	kswapd_wakeup(&mm, 0, ZONE_NORMAL);
+	kswapd_wakeup(&mm, 0, ZONE_NORMAL); /* running: not on the wait queue */
+	mmtest_run_until(&mm, mm.engine->now_ns + NSEC_PER_SEC);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_SLEEPING);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 2);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_KSWAPD_WAKEUPS], 2);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_LOW_WMARK_HIT_QUICKLY], 1);
+	CHECK_EQ(mm.vm_events[VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY], 0);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 514 + 515);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 2);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_MIGRATE_SCANNED], 0);
+	CHECK_EQ(z->compact_considered, 45);
+	CHECK_EQ(mm.reclaim->kswapd.failures, 0);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -247,5 +311,6 @@ int main(int argc, char **argv)
 	RUN(test_faulted_anon_kept_first_trip);
 	RUN(test_balanced_run_no_failure);
 	RUN(test_cache_trim_failed_restarts);
+	RUN(test_boosted_wakes);
 	return TEST_END();
 }
