@@ -869,6 +869,13 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 		jsonw_key(&w, "memcg_swappiness");
 		jsonw_string(&w, line);
 	}
+	/* which before.memcgs line is the memcg mmsim capture ran in (the command memcg's
+	 * parent, or the command's own when none could be made) */
+	char mdir[CAPTURE_PATH_MAX], mpath[CAPTURE_PATH_MAX];
+	if (!current_memcg(mdir, sizeof(mdir), mpath, sizeof(mpath))) {
+		jsonw_key(&w, "memcg");
+		jsonw_string(&w, mpath);
+	}
 	uint64_t slice = capture_cpu_data_slice_kb("/sys/devices/system/cpu", 0);
 	if (slice) {
 		jsonw_key(&w, "cpu_data_slice_kb");
