@@ -136,6 +136,15 @@ json.dump(j, open(sys.argv[1], "w"))
 PY
 "$mmsim" import cap -o imp/c.mmt.gz > /dev/null 2> err.txt || fail "import DIR (no data slice): $(cat err.txt)"
 grep -q "machine.cpu_data_slice_kb" imp/c.yaml && fail "data slice guessed: $(cat imp/c.yaml)"
+# the machine's memcgs as the capture began (before.memcgs), summed by swappiness in
+# comments: /a 100 + 50 file, 1 + 2 anon and /b 10 file at 60 make 2 memcgs, 160 file, 3
+# anon; /c at 200: 5 + 6 file, 3 + 4 anon (its 7 unevictable counted in neither)
+grep -q "before.memcgs" imp/c.yaml && fail "memcgs without before.memcgs: $(cat imp/c.yaml)"
+printf '# swappiness inactive_anon active_anon inactive_file active_file unevictable path\n60 1 2 100 50 0 /a\n60 0 0 10 0 0 /b\n200 3 4 5 6 7 /c d\n' > cap/before.memcgs
+"$mmsim" import cap -o imp/m.mmt.gz > /dev/null 2> err.txt || fail "import DIR (memcgs): $(cat err.txt)"
+grep -q "^#   swappiness 60: 2 memcgs, 160 file pages, 3 anon pages$" imp/m.yaml &&
+	grep -q "^#   swappiness 200: 1 memcgs, 11 file pages, 7 anon pages$" imp/m.yaml || fail "memcgs: $(cat imp/m.yaml)"
+rm cap/before.memcgs
 python3 - cap/capture.json <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))

@@ -97,6 +97,95 @@ static void test_cpu_data_slice(void)
 	CHECK_EQ(system(cmd), 0);
 }
 
+/* Lines of capture_write_memcgs over a fake hierarchy, read back with capture_parse_memcg. */
+static int memcg_lines(const char *root, bool v2, struct capture_memcg *m, int max)
+{
+	FILE *fp = tmpfile();
+	CHECK(fp != NULL);
+	if (!fp)
+		return -1;
+	int n = capture_write_memcgs(root, v2, 4096, fp), k = 0;
+	rewind(fp);
+	char line[4200];
+	CHECK(fgets(line, sizeof(line), fp) != NULL);
+	CHECK_EQ(line[0], '#');
+	CHECK_EQ(capture_parse_memcg(line, &m[0]), -1);
+	while (k < max && fgets(line, sizeof(line), fp))
+		CHECK_EQ(capture_parse_memcg(line, &m[k++]), 0);
+	fclose(fp);
+	CHECK_EQ(n, k);
+	return k;
+}
+
+/* The memcgs' own LRU pages (before.memcgs), 4 KiB pages.
+ * v1 (memory.stat local, total_* ignored): the root with inactive_file 8192 B (2 pages),
+ * memory.swappiness 200; /a with 4096, 8192, 409600, 204800, 40960 B = 1, 2, 100, 50, 10
+ * pages at 60; /a/b all zero (no line); /c without memory.stat (no line).  Children
+ * first: "60 1 2 100 50 10 /a", then "200 0 0 2 0 0 /".
+ * v2 (memory.stat recursive, no swappiness: -1): the root's subtree inactive_file
+ * 450560 B = 110 pages, active_anon 8192 = 2; /a's 409600 = 100 and 2; /a/b's 163840 =
+ * 40.  Own: /a/b 40 file; /a 100 - 40 = 60 file, 2 - 0 = 2 anon; the root 110 - 100 = 10
+ * file, 2 - 2 = 0 anon.  Lines /a/b, /a, /.  A path keeps its spaces; a short line is
+ * malformed. */
+static void test_capture_memcgs(void)
+{
+	char dir[] = "/tmp/mmsim-memcg-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char p[4200];
+	struct capture_memcg m[8];
+	put(dir, "memory.stat", "cache 8192\ninactive_anon 0\nactive_anon 0\ninactive_file 8192\nactive_file 0\n"
+				"unevictable 0\ntotal_inactive_file 417792\n");
+	put(dir, "memory.swappiness", "200\n");
+	snprintf(p, sizeof(p), "%s/a", dir);
+	CHECK_EQ(mkdir(p, 0700), 0);
+	put(p, "memory.stat", "inactive_anon 4096\nactive_anon 8192\ninactive_file 409600\nactive_file 204800\n"
+			      "unevictable 40960\n");
+	put(p, "memory.swappiness", "60\n");
+	snprintf(p, sizeof(p), "%s/a/b", dir);
+	CHECK_EQ(mkdir(p, 0700), 0);
+	put(p, "memory.stat", "inactive_anon 0\nactive_anon 0\ninactive_file 0\nactive_file 0\nunevictable 0\n");
+	snprintf(p, sizeof(p), "%s/c", dir);
+	CHECK_EQ(mkdir(p, 0700), 0);
+	put(dir, "notadir", "x\n");
+	CHECK_EQ(memcg_lines(dir, false, m, 8), 2);
+	CHECK_EQ(m[0].swappiness, 60);
+	CHECK_STR(m[0].path, "/a");
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_INACTIVE_ANON], 1);
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_ACTIVE_ANON], 2);
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_INACTIVE_FILE], 100);
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_ACTIVE_FILE], 50);
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_UNEVICTABLE], 10);
+	CHECK_EQ(m[1].swappiness, 200);
+	CHECK_STR(m[1].path, "/");
+	CHECK_EQ(m[1].pages[CAPTURE_MEMCG_INACTIVE_FILE], 2);
+	CHECK_EQ(m[1].pages[CAPTURE_MEMCG_ACTIVE_ANON], 0);
+
+	put(dir, "memory.stat", "active_anon 8192\ninactive_file 450560\n");
+	snprintf(p, sizeof(p), "%s/a", dir);
+	put(p, "memory.stat", "active_anon 8192\ninactive_file 409600\n");
+	snprintf(p, sizeof(p), "%s/a/b", dir);
+	put(p, "memory.stat", "inactive_file 163840\n");
+	CHECK_EQ(memcg_lines(dir, true, m, 8), 3);
+	CHECK_STR(m[0].path, "/a/b");
+	CHECK_EQ(m[0].swappiness, -1);
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_INACTIVE_FILE], 40);
+	CHECK_STR(m[1].path, "/a");
+	CHECK_EQ(m[1].pages[CAPTURE_MEMCG_INACTIVE_FILE], 60);
+	CHECK_EQ(m[1].pages[CAPTURE_MEMCG_ACTIVE_ANON], 2);
+	CHECK_STR(m[2].path, "/");
+	CHECK_EQ(m[2].pages[CAPTURE_MEMCG_INACTIVE_FILE], 10);
+	CHECK_EQ(m[2].pages[CAPTURE_MEMCG_ACTIVE_ANON], 0);
+
+	CHECK_EQ(capture_parse_memcg("60 1 2 3 4 5 /user.slice/a b\n", &m[0]), 0);
+	CHECK_STR(m[0].path, "/user.slice/a b");
+	CHECK_EQ(m[0].pages[CAPTURE_MEMCG_UNEVICTABLE], 5);
+	CHECK_EQ(capture_parse_memcg("60 1 2\n", &m[0]), -1);
+	CHECK_EQ(capture_parse_memcg("60 1 2 3 4 5 a\n", &m[0]), -1);
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_EQ(system(cmd), 0);
+}
+
 /* A capture and its replay, each figure chosen so the arithmetic is easy by hand:
  *   figure                   obs (after-before / trace)  sim   sim/obs  within  |log2((s+1)/(o+1))|
  *   kswapd_wake              2 (trace)                   3     1.5      yes     log2(4/3)    = 0.415
@@ -258,6 +347,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_cpu_stats);
 	RUN(test_cpu_data_slice);
+	RUN(test_capture_memcgs);
 	RUN(test_score);
 	RUN(test_capture_files);
 	return TEST_END();

@@ -300,6 +300,56 @@ static int write_costs_yaml(const struct import_stats *s, FILE *fp)
 	return 0;
 }
 
+/* The machine's memcgs as the capture began (before.memcgs, `mmsim capture` since this
+ * round), summed by swappiness, as comments: each memcg is a lruvec reclaim scans with its
+ * own swappiness (6.18 shrink_node_memcgs, get_scan_count's SCAN_FRACT), which the replay's
+ * one or two memcgs do not yet take from here (docs/import.md "Memory cgroups").  Nothing
+ * when the capture has no such file. */
+static int write_memcgs_comment(const struct capture_files *cf, FILE *fp)
+{
+	FILE *in = cf->memcgs[0] ? fopen(cf->memcgs, "re") : NULL;
+	if (!in)
+		return 0;
+	enum { MAX_SW = 8 };
+	struct memcg_sum {
+		int swappiness;
+		uint64_t memcgs, file, anon;
+	} by[MAX_SW];
+	unsigned n = 0;
+	uint64_t other = 0;
+	char line[CAPTURE_PATH_MAX + 128];
+	struct capture_memcg m;
+	while (fgets(line, sizeof(line), in)) {
+		if (capture_parse_memcg(line, &m))
+			continue;
+		unsigned i = 0;
+		while (i < n && by[i].swappiness != m.swappiness)
+			i++;
+		if (i == n) {
+			if (n == MAX_SW) {
+				other++;
+				continue;
+			}
+			by[n++] = (struct memcg_sum){ .swappiness = m.swappiness };
+		}
+		by[i].memcgs++;
+		by[i].file += m.pages[CAPTURE_MEMCG_INACTIVE_FILE] + m.pages[CAPTURE_MEMCG_ACTIVE_FILE];
+		by[i].anon += m.pages[CAPTURE_MEMCG_INACTIVE_ANON] + m.pages[CAPTURE_MEMCG_ACTIVE_ANON];
+	}
+	fclose(in);
+	if (n && fprintf(fp, "# memcgs holding LRU pages as the capture began (before.memcgs), by swappiness; not "
+			     "applied (docs/import.md \"Memory cgroups\"):\n") < 0)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		if (fprintf(fp, "#   swappiness %d%s: %" PRIu64 " memcgs, %" PRIu64 " file pages, %" PRIu64 " anon pages\n",
+			    by[i].swappiness, by[i].swappiness < 0 ? " (vm.swappiness)" : "", by[i].memcgs, by[i].file,
+			    by[i].anon) < 0)
+			return -1;
+	if (other && fprintf(fp, "#   %" PRIu64 " more at other values\n", other) < 0)
+		return -1;
+	return 0;
+}
+
 static int write_replay_config(const struct capture_files *cf, const struct import_stats *s,
 			       const struct import_skip *sk, const uint64_t *pcp_blocks, const char *trace,
 			       const char *out, struct sim_error *err)
@@ -366,6 +416,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    /* The root memcg's statistics reclaim reads, as flushed every FLUSH_TIME (6.18
 	     * flush_memcg_stats_dwork), and whether the view before the capture had the inactive
 	     * file list low (docs/import.md "Reclaim's view of the LRU"). */
+	    write_memcgs_comment(cf, fp) ||
 	    fprintf(fp, "machine.memcg.stats_flush_ms: %d  # reclaim reads the root memcg's statistics as flushed "
 			"every FLUSH_TIME (flush_memcg_stats_dwork)\n", IMPORT_STATS_FLUSH_MS) < 0 ||
 	    (import_stats_start_file_low(s) &&

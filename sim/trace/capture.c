@@ -45,6 +45,7 @@ static const char *const capture_own_files[] = {
 	"capture.json", "trace.txt.gz", "ringbuffer.stats",
 	"before.zoneinfo", "before.buddyinfo", "before.pagetypeinfo", "before.vmstat", "before.meminfo",
 	"after.zoneinfo", "after.buddyinfo", "after.pagetypeinfo", "after.vmstat", "after.meminfo",
+	"before.memcgs", "after.memcgs",
 	NULL,
 };
 
@@ -100,6 +101,9 @@ int capture_files_find(const char *dir, struct capture_files *cf, struct sim_err
 	snprintf(p, sizeof(p), "%s/capture.json", dir);
 	if (is_file(p))
 		copy_path(cf->json, sizeof(cf->json), p);
+	snprintf(p, sizeof(p), "%s/before.memcgs", dir);
+	if (is_file(p))
+		copy_path(cf->memcgs, sizeof(cf->memcgs), p);
 	return 0;
 }
 
@@ -384,6 +388,142 @@ static int drain_once(struct cap *c, struct sim_error *err)
 	}
 }
 
+/* ---- the memory cgroups' LRU sizes (before.memcgs, after.memcgs) ---------------------- */
+
+static void read_line(const char *path, char *buf, size_t n);
+
+static const char *const memcg_stat_keys[NR_CAPTURE_MEMCG_LRU] = {
+	"inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable",
+};
+
+/* memory.stat's LRU sizes in bytes; false when the directory has none. */
+static bool memcg_read_stat(const char *dir, uint64_t bytes[NR_CAPTURE_MEMCG_LRU])
+{
+	char p[PATH_BUF + 16], line[256];
+	snprintf(p, sizeof(p), "%s/memory.stat", dir);
+	FILE *fp = fopen(p, "re");
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp)) {
+		char *sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp = 0;
+		for (int k = 0; k < NR_CAPTURE_MEMCG_LRU; k++)
+			if (!strcmp(line, memcg_stat_keys[k]))
+				bytes[k] = strtoull(sp + 1, NULL, 10);
+	}
+	fclose(fp);
+	return true;
+}
+
+struct memcg_walk {
+	const char *root;
+	bool v2;
+	uint64_t page_size;
+	FILE *out;
+	int lines;
+	bool failed;
+};
+
+/* The memcg at REL (""/"/a/b") and below, children first; *subtree gets memory.stat's
+ * sizes as read (v2: the subtree's), for the parent to subtract. */
+static void memcg_walk_dir(struct memcg_walk *w, const char *rel, unsigned depth,
+			   uint64_t subtree[NR_CAPTURE_MEMCG_LRU])
+{
+	char dir[PATH_BUF];
+	snprintf(dir, sizeof(dir), "%s%s", w->root, rel);
+	uint64_t own[NR_CAPTURE_MEMCG_LRU] = { 0 }, kids[NR_CAPTURE_MEMCG_LRU] = { 0 };
+	bool have = memcg_read_stat(dir, own);
+	memcpy(subtree, own, sizeof(own));
+	DIR *d = depth < 32 ? opendir(dir) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.' || strchr(e->d_name, '\n') || strlen(rel) + strlen(e->d_name) + 2 > CAPTURE_PATH_MAX)
+			continue;
+		char sub[PATH_BUF + 256];
+		struct stat st;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (stat(sub, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		char crel[CAPTURE_PATH_MAX + 1];
+		snprintf(crel, sizeof(crel), "%s/%s", rel, e->d_name);
+		uint64_t t[NR_CAPTURE_MEMCG_LRU];
+		memcg_walk_dir(w, crel, depth + 1, t);
+		for (int k = 0; k < NR_CAPTURE_MEMCG_LRU; k++)
+			kids[k] += t[k];
+	}
+	if (d)
+		closedir(d);
+	if (!have)
+		return;
+	uint64_t sum = 0;
+	for (int k = 0; k < NR_CAPTURE_MEMCG_LRU; k++) {
+		if (w->v2) /* v2's memory.stat is recursive (memcg_stat_format) */
+			own[k] = own[k] > kids[k] ? own[k] - kids[k] : 0;
+		own[k] /= w->page_size;
+		sum += own[k];
+	}
+	if (!sum)
+		return;
+	char sw[32] = "";
+	if (!w->v2) {
+		char p[PATH_BUF + 32];
+		snprintf(p, sizeof(p), "%s/memory.swappiness", dir);
+		read_line(p, sw, sizeof(sw));
+	}
+	if (fprintf(w->out, "%s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", sw[0] ? sw : "-1",
+		    own[0], own[1], own[2], own[3], own[4], rel[0] ? rel : "/") < 0)
+		w->failed = true;
+	w->lines++;
+}
+
+int capture_write_memcgs(const char *root, bool v2, uint64_t page_size, FILE *out)
+{
+	struct memcg_walk w = { .root = root, .v2 = v2, .page_size = page_size ? page_size : 4096, .out = out };
+	uint64_t t[NR_CAPTURE_MEMCG_LRU];
+	if (fprintf(out, "# swappiness inactive_anon active_anon inactive_file active_file unevictable path "
+			 "(pages of the memcg's own; swappiness -1: vm.swappiness)\n") < 0)
+		return -1;
+	memcg_walk_dir(&w, "", 0, t);
+	return w.failed || fflush(out) ? -1 : w.lines;
+}
+
+int capture_parse_memcg(const char *line, struct capture_memcg *m)
+{
+	int n = 0;
+	unsigned long long v[NR_CAPTURE_MEMCG_LRU];
+	if (line[0] == '#' || sscanf(line, "%d %llu %llu %llu %llu %llu %n", &m->swappiness, &v[0], &v[1], &v[2], &v[3],
+				     &v[4], &n) != 6 || !n || line[n] != '/')
+		return -1;
+	for (int k = 0; k < NR_CAPTURE_MEMCG_LRU; k++)
+		m->pages[k] = v[k];
+	size_t l = strcspn(line + n, "\n");
+	if (l >= sizeof(m->path))
+		return -1;
+	memcpy(m->path, line + n, l);
+	m->path[l] = 0;
+	return 0;
+}
+
+/* The machine's memory cgroups, into DIR/TAG.memcgs (a real capture only: a fake tracefs
+ * is a test).  Under cgroup v1 the memory hierarchy's root, else v2's; quietly none when
+ * neither is mounted. */
+static void snapshot_memcgs(struct cap *c, const char *tag)
+{
+	bool v1 = !access("/sys/fs/cgroup/memory/memory.stat", F_OK);
+	if (c->cc->tracefs || (!v1 && access("/sys/fs/cgroup/cgroup.controllers", F_OK)))
+		return;
+	char dst[PATH_BUF];
+	snprintf(dst, sizeof(dst), "%s/%s.memcgs", c->ad.tmp, tag);
+	FILE *fp = fopen(dst, "we");
+	if (!fp)
+		return;
+	long ps = sysconf(_SC_PAGESIZE);
+	int rc = capture_write_memcgs(v1 ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup", !v1, ps > 0 ? (uint64_t)ps : 4096, fp);
+	if (fclose(fp) || rc < 0)
+		unlink(dst);
+}
+
 static int snapshot(struct cap *c, const char *tag, struct sim_error *err)
 {
 	const char *procdir = c->cc->procdir ? c->cc->procdir : "/proc";
@@ -402,6 +542,7 @@ static int snapshot(struct cap *c, const char *tag, struct sim_error *err)
 		if (!ok)
 			return sim_error_set(err, EX_IOERR_, "%s: cannot write: %s", dst, strerror(errno));
 	}
+	snapshot_memcgs(c, tag);
 	return 0;
 }
 
@@ -727,6 +868,13 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 	if (line[0]) {
 		jsonw_key(&w, "memcg_swappiness");
 		jsonw_string(&w, line);
+	}
+	/* which before.memcgs line is the memcg mmsim capture ran in (the command memcg's
+	 * parent, or the command's own when none could be made) */
+	char mdir[CAPTURE_PATH_MAX], mpath[CAPTURE_PATH_MAX];
+	if (!current_memcg(mdir, sizeof(mdir), mpath, sizeof(mpath))) {
+		jsonw_key(&w, "memcg");
+		jsonw_string(&w, mpath);
 	}
 	uint64_t slice = capture_cpu_data_slice_kb("/sys/devices/system/cpu", 0);
 	if (slice) {

@@ -9,6 +9,8 @@
  *   after.<proc>          the same just after tracing stopped
  *                         <proc> = zoneinfo buddyinfo pagetypeinfo vmstat meminfo
  *   ringbuffer.stats      per_cpu/cpuN/stats of every CPU after the last event was read
+ *   before.memcgs         the memory cgroups holding LRU pages just before tracing started,
+ *   after.memcgs          and just after it stopped (capture_write_memcgs)
  * A directory recorded by other means (trace-cmd: trace.dat, report.txt.gz) is read the
  * same way; whatever it lacks is absent from struct capture_files.
  */
@@ -39,6 +41,7 @@ struct capture_files {
 	char before[NR_CAPTURE_PROCS][CAPTURE_PATH_MAX];
 	char after[NR_CAPTURE_PROCS][CAPTURE_PATH_MAX];
 	char json[CAPTURE_PATH_MAX];    /* capture.json */
+	char memcgs[CAPTURE_PATH_MAX];  /* before.memcgs */
 };
 
 /* The /proc snapshots a replay's starting memory (import prefill) can be built from, each
@@ -106,5 +109,31 @@ unsigned capture_cpulist_weight(const char *list);
  * (Data or Unified), over the CPUs sharing it; 0 when unknown.  sysdir: the
  * /sys/devices/system/cpu directory. */
 uint64_t capture_cpu_data_slice_kb(const char *sysdir, unsigned cpu);
+
+/* One memory cgroup's own LRU pages (a line of before.memcgs), which reclaim scans as one
+ * lruvec each with that memcg's swappiness (6.18 shrink_node_memcgs, get_scan_count). */
+enum capture_memcg_lru {
+	CAPTURE_MEMCG_INACTIVE_ANON,
+	CAPTURE_MEMCG_ACTIVE_ANON,
+	CAPTURE_MEMCG_INACTIVE_FILE,
+	CAPTURE_MEMCG_ACTIVE_FILE,
+	CAPTURE_MEMCG_UNEVICTABLE,
+	NR_CAPTURE_MEMCG_LRU,
+};
+struct capture_memcg {
+	int swappiness;                      /* memory.swappiness (cgroup v1), -1 without one
+					      * (cgroup v2: every memcg uses vm.swappiness) */
+	uint64_t pages[NR_CAPTURE_MEMCG_LRU]; /* its own, not its descendants' */
+	char path[CAPTURE_PATH_MAX];         /* from the hierarchy's root, "/" for the root */
+};
+/* Write one line per memory cgroup of the hierarchy at ROOT (v1: /sys/fs/cgroup/memory;
+ * v2: /sys/fs/cgroup) that holds LRU pages of its own, children before their parent:
+ * "SWAPPINESS INACTIVE_ANON ACTIVE_ANON INACTIVE_FILE ACTIVE_FILE UNEVICTABLE PATH", in
+ * pages of PAGE_SIZE bytes, after a '#' header line.  Its own pages are memory.stat's
+ * inactive_anon .. unevictable (bytes): under v1 the memcg's own, under V2 its subtree's,
+ * less its children's.  Returns the lines written, -1 when OUT fails. */
+int capture_write_memcgs(const char *root, bool v2, uint64_t page_size, FILE *out);
+/* Parse one such line; -1 for the header or a malformed one. */
+int capture_parse_memcg(const char *line, struct capture_memcg *m);
 
 #endif
