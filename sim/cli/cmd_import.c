@@ -424,7 +424,9 @@ static int header_keys(struct trace_header *h, const char *in, enum ftrace_input
 	struct stat sb;
 	bool hashable = strcmp(in, "-") && stat(in, &sb) == 0 && S_ISREG(sb.st_mode);
 	char sha[65];
-	if (hashable && import_file_sha256(in, sha, err))
+	if (hashable && rs->have_sha256) /* hashed as it was read (gzpipe) */
+		memcpy(sha, rs->sha256, sizeof(sha));
+	else if (hashable && import_file_sha256(in, sha, err))
 		return -1;
 	uint64_t from_events = s->nr_emitted - s->implied;
 	char src[sizeof(h->meta[0].value)];
@@ -627,7 +629,9 @@ int cmd_import(int argc, char **argv)
 		io.prefill_fo = have_fo ? &fo : NULL;
 	}
 	im = import_new(&io, collect, &buf, &err);
-	if (!im || ftrace_read(in, &ro, import_event, im, &rs, &err) || import_finish(im, &err))
+	struct ftrace_read_opts ro_hash = ro;
+	ro_hash.sha256 = true; /* source_sha256 from the bytes the reader maps */
+	if (!im || ftrace_read(in, &ro_hash, import_event, im, &rs, &err) || import_finish(im, &err))
 		goto err;
 	const struct import_stats *s = import_get_stats(im);
 	h = calloc(1, sizeof(*h));

@@ -659,6 +659,9 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	struct feed_end fe;
 	struct text_pipe *tp = threaded ? malloc(sizeof(*tp)) : NULL;
 	if (tp && tp_start(tp, gz, buf)) {
+		/* while the thread inflates the mapped file, its bytes are hashed here */
+		if (tr->opts->sha256)
+			st->have_sha256 = gzpipe_sha256(gz, st->sha256);
 		int crc = tp_consume(tp, tr, &fe, err);
 		tp_stop(tp);
 		free(tp);
@@ -666,6 +669,8 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 			goto err;
 	} else {
 		free(tp);
+		if (tr->opts->sha256)
+			st->have_sha256 = gzpipe_sha256(gz, st->sha256);
 		struct text_here h = { .tr = tr, .err = err };
 		feed_lines(gz, buf, &st->bytes, here_line, &h, &fe);
 		if (fe.how == FEED_STOPPED)
