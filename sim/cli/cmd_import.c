@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../lib/bigalloc.h"
 #include "../stats/json.h"
 #include "../trace/capture.h"
 #include "../trace/ftrace.h"
@@ -27,7 +28,8 @@ const char *__lsan_default_suppressions(void)
 }
 
 /* Records are held until the end: the observed figures go into the header, which the
- * native format writes first. */
+ * native format writes first.  The array is a big_calloc mapping (huge pages): 15 MB of
+ * records in 4 KiB pages were a third of the import's page faults. */
 struct record_buf {
 	struct trace_record *rec;
 	size_t nr, cap;
@@ -38,7 +40,7 @@ static int collect(void *arg, const struct trace_record *rec, struct sim_error *
 	struct record_buf *b = arg;
 	if (b->nr == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 1u << 16;
-		struct trace_record *n = realloc(b->rec, cap * sizeof(*n));
+		struct trace_record *n = big_realloc(b->rec, b->cap, cap, sizeof(*n));
 		if (!n)
 			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
 		b->rec = n;
@@ -754,7 +756,7 @@ err:
 	if (w)
 		trace_abort(w);
 	free(h);
-	free(buf.rec);
+	big_free(buf.rec, buf.cap, sizeof(*buf.rec));
 	import_free(im);
 	zoneinfo_release(&zi);
 	free(cf);

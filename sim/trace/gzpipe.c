@@ -13,6 +13,7 @@
  * the end and the errors stay gzread's. */
 #include "gzpipe.h"
 
+#include "../lib/bigalloc.h"
 #include "../lib/sha256.h"
 #include "mmsim-config.h"
 
@@ -106,22 +107,19 @@ static void gzp_inflate_whole(struct gzpipe *g)
 	size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
 	if (isize > GZP_WHOLE_MAX_OUT)
 		return;
-	size_t map = isize ? isize : 1;
-	void *o = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (o == MAP_FAILED)
-		return;
-#ifdef MADV_HUGEPAGE
-	/* 2 MiB pages where the kernel has them: 80 MB of text is 20 k page faults in 4 KiB
+	/* in 2 MiB pages where the kernel has them: 80 MB of text is 20 k page faults in 4 KiB
 	 * ones, a tenth of the import's CPU (MAP_POPULATE saves less) */
-	madvise(o, map, MADV_HUGEPAGE);
-#endif
+	size_t map = isize ? isize : 1;
+	unsigned char *o = big_calloc(map, 1);
+	if (!o)
+		return;
 	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
 	size_t in_used = 0, out_n = 0;
 	enum libdeflate_result r = d ? libdeflate_gzip_decompress_ex(d, g->in, g->in_len, o, isize, &in_used, &out_n)
 				     : LIBDEFLATE_SHORT_OUTPUT;
 	libdeflate_free_decompressor(d);
 	if (r != LIBDEFLATE_SUCCESS || in_used != g->in_len || out_n != isize) {
-		munmap(o, map);
+		big_free(o, map, 1);
 		return;
 	}
 	g->out = o;
@@ -349,7 +347,7 @@ void gzpipe_close(struct gzpipe *g)
 	}
 	free(g->ring);
 	if (g->out)
-		munmap(g->out, g->out_map);
+		big_free(g->out, g->out_map, 1);
 	if (g->in)
 		munmap((void *)g->in, g->in_len);
 	gzclose(g->gz);
