@@ -632,7 +632,7 @@ int cmd_import(int argc, char **argv)
 	}
 	im = import_new(&io, collect, &buf, &err);
 	struct ftrace_read_opts ro_hash = ro;
-	ro_hash.sha256 = true; /* source_sha256 from the bytes the reader maps */
+	ro_hash.sha256 = true; /* source_sha256 from the bytes the reader holds */
 	if (!im || ftrace_read(in, &ro_hash, import_event, im, &rs, &err) || import_finish(im, &err))
 		goto err;
 	const struct import_stats *s = import_get_stats(im);

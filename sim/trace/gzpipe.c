@@ -6,7 +6,7 @@
  * and errno), which the caller meets after the bytes before it, as it would have.
  *
  * gzpipe_open_here's whole-member path: a regular file of one gzip member (the text capture)
- * is mapped and inflated at once by libdeflate, about twice zlib's speed with a CRC-32 a
+ * is read into memory and inflated at once by libdeflate, about twice zlib's speed with a CRC-32 a
  * tenth of zlib's, then handed out in the stretches gzread would give; whatever libdeflate
  * does not take whole (several members, junk after one, a member cut short or damaged, a
  * header CRC, which libdeflate does not check) is read by gzread from the start, so the bytes,
@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -66,7 +65,7 @@ struct gzpipe {
 	int zerr;
 	char msg[256];
 
-	/* gzpipe_open_here's whole-member path.  in: the file mapped (in_len bytes), set at
+	/* gzpipe_open_here's whole-member path.  in: the file's bytes (in_len), read and set at
 	 * open and unchanged until close (gzpipe_sha256 reads it from any thread); out: its
 	 * text (out_len bytes, handed out to out_pos) once whole = 1; whole -1: gzread. */
 	const unsigned char *in;
@@ -76,7 +75,7 @@ struct gzpipe {
 	int whole;
 };
 
-/* Map fd whole when it may be one gzip member libdeflate can take (gzip magic, deflate, no
+/* Read fd whole when it may be one gzip member libdeflate can take (gzip magic, deflate, no
  * header CRC, within the limits, read from its start). */
 static void gzp_map(struct gzpipe *g, int fd, const struct stat *sb)
 {
@@ -85,17 +84,30 @@ static void gzp_map(struct gzpipe *g, int fd, const struct stat *sb)
 	if (sb->st_size < 18 || (uint64_t)sb->st_size > GZP_WHOLE_MAX_IN || lseek(fd, 0, SEEK_CUR) != 0 ||
 	    pread(fd, h, 4, 0) != 4 || h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 || (h[3] & 0x02))
 		return;
-	void *m = mmap(NULL, (size_t)sb->st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	if (m == MAP_FAILED)
+	/* read, not mapped: a file cut short under a mapping would be SIGBUS, not an error */
+	size_t n = (size_t)sb->st_size, got = 0;
+	unsigned char *m = big_calloc(n, 1);
+	if (!m)
 		return;
+	while (got < n) {
+		ssize_t k = pread(fd, m + got, n - got, (off_t)got);
+		if (k <= 0 && !(k < 0 && errno == EINTR))
+			break;
+		if (k > 0)
+			got += (size_t)k;
+	}
+	if (got < n) { /* it shrank, or cannot be read: gzread meets what it meets */
+		big_free(m, n, 1);
+		return;
+	}
 	g->in = m;
-	g->in_len = (size_t)sb->st_size;
+	g->in_len = n;
 #else
 	(void)g, (void)fd, (void)sb;
 #endif
 }
 
-/* Inflate the mapped file whole (whole = 1), or leave it to gzread (whole = -1). */
+/* Inflate the file's bytes whole (whole = 1), or leave it to gzread (whole = -1). */
 static void gzp_inflate_whole(struct gzpipe *g)
 {
 	g->whole = -1;
@@ -349,7 +361,7 @@ void gzpipe_close(struct gzpipe *g)
 	if (g->out)
 		big_free(g->out, g->out_map, 1);
 	if (g->in)
-		munmap((void *)g->in, g->in_len);
+		big_free((void *)g->in, g->in_len, 1);
 	gzclose(g->gz);
 	free(g);
 }
