@@ -39,10 +39,10 @@ static struct result via_gzread(const char *path, unsigned step)
 	return r;
 }
 
-static struct result via_gzpipe(int fd, unsigned step)
+static struct result via_gzpipe(int fd, unsigned step, bool here)
 {
 	struct result r = { .bytes = malloc(8u << 20) };
-	struct gzpipe *g = gzpipe_open(fd);
+	struct gzpipe *g = here ? gzpipe_open_here(fd) : gzpipe_open(fd);
 	CHECK(g != NULL);
 	int n;
 	while ((n = gzpipe_read(g, r.bytes + r.n, step)) > 0)
@@ -74,7 +74,9 @@ static void same(const char *path, const char *what, const unsigned char *conten
 	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
 		struct result want = via_gzread(path, steps[s]);
 		int fd = open(path, O_RDONLY);
-		struct result file = via_gzpipe(fd, steps[s]);
+		struct result file = via_gzpipe(fd, steps[s], false);
+		/* on the calling thread, where one whole member is inflated by libdeflate */
+		struct result here = via_gzpipe(open(path, O_RDONLY), steps[s], true);
 		/* the same through a pipe, read on the caller's thread */
 		int p[2];
 		CHECK_EQ(pipe(p), 0);
@@ -90,13 +92,14 @@ static void same(const char *path, const char *what, const unsigned char *conten
 			_exit(0);
 		}
 		close(p[1]);
-		struct result piped = via_gzpipe(p[0], steps[s]);
+		struct result piped = via_gzpipe(p[0], steps[s], false);
 		waitpid(pid, NULL, 0);
-		const struct result *got[] = { &file, &piped };
-		for (int g = 0; g < 2; g++) {
+		const struct result *got[] = { &file, &piped, &here };
+		static const char *const how[] = { "file", "pipe", "here" };
+		for (int g = 0; g < 3; g++) {
 			if ((want.last == 0 && got[g]->n != want.n) || got[g]->last != want.last || got[g]->zerr != want.zerr)
 				fprintf(stderr, "%s, %s, step %u: %zu bytes, last %d, zerr %d; gzread %zu, %d, %d\n", what,
-					g ? "pipe" : "file", steps[s], got[g]->n, got[g]->last, got[g]->zerr, want.n,
+					how[g], steps[s], got[g]->n, got[g]->last, got[g]->zerr, want.n,
 					want.last, want.zerr);
 			if (want.last == 0)
 				CHECK_EQ(got[g]->n, want.n);
@@ -138,8 +141,40 @@ static void test_same_as_gzread(void)
 	snprintf(gz, sizeof(gz), "%s/t.txt.gz", tl_tmpdir());
 	write_bytes(path, text, n);
 	same(path, "plain", text);
-	/* two members */
+	/* one member (gzpipe_open_here inflates it whole), cut short, its CRC, its length, junk
+	 * after it, a header CRC (libdeflate does not check it: gzread reads it) */
 	gzFile w = gzopen(gz, "wb");
+	gzwrite(w, text, (unsigned)n);
+	gzclose(w);
+	same(gz, "one member", text);
+	size_t on;
+	unsigned char *one = (unsigned char *)tl_read_file(gz, &on);
+	write_bytes(gz, one, on - 3);
+	same(gz, "one member cut", text);
+	one[on - 8] ^= 1;
+	write_bytes(gz, one, on);
+	same(gz, "one member crc", text);
+	one[on - 8] ^= 1;
+	one[on - 4] ^= 1;
+	write_bytes(gz, one, on);
+	same(gz, "one member length", text);
+	one[on - 4] ^= 1;
+	unsigned char *oj = malloc(on + 2 + 5);
+	memcpy(oj, one, on);
+	memcpy(oj + on, "junk!", 5);
+	write_bytes(gz, oj, on + 5);
+	same(gz, "one member junk", text);
+	/* FHCRC set, the header's CRC-16 wrong: gzread's error */
+	memcpy(oj, one, 10);
+	oj[3] |= 0x02;
+	oj[10] = 0x12, oj[11] = 0x34;
+	memcpy(oj + 12, one + 10, on - 10);
+	write_bytes(gz, oj, on + 2);
+	same(gz, "one member header crc", text);
+	free(oj);
+	free(one);
+	/* two members */
+	w = gzopen(gz, "wb");
 	gzwrite(w, text, (unsigned)(n / 2));
 	gzclose(w);
 	w = gzopen(gz, "ab");

@@ -447,6 +447,9 @@ static int here_line(void *ctx, const char *line, size_t len, bool nul_free)
  * path: only where the parsing runs differs (issue #17: the import's other core). */
 #define TP_LINES 1024u
 #define TP_RING 8u
+/* A thread that waits for the other is woken when TP_WAKE batches are ready for it (or
+ * the last), not at each: a quarter of the sleeps and wake-ups. */
+#define TP_WAKE 4u
 
 struct tp_line {
 	uint8_t kind; /* enum ftrace_line_kind */
@@ -478,6 +481,7 @@ struct text_pipe {
 	pthread_cond_t filled, freed;
 	unsigned head, count;
 	bool stop;
+	bool caller_waits, thread_waits; /* in pthread_cond_wait on filled, on freed */
 	struct tp_batch *ring;
 	/* the thread's own */
 	struct tp_batch *fill;
@@ -490,8 +494,11 @@ struct text_pipe {
 static int tp_take(struct text_pipe *tp)
 {
 	pthread_mutex_lock(&tp->mu);
-	while (tp->count == TP_RING && !tp->stop)
+	while (tp->count == TP_RING && !tp->stop) {
+		tp->thread_waits = true;
 		pthread_cond_wait(&tp->freed, &tp->mu);
+	}
+	tp->thread_waits = false;
 	bool stop = tp->stop;
 	tp->fill = &tp->ring[(tp->head + tp->count) % TP_RING];
 	pthread_mutex_unlock(&tp->mu);
@@ -507,7 +514,8 @@ static void tp_publish(struct text_pipe *tp)
 	tp->fill->bytes = tp->bytes;
 	pthread_mutex_lock(&tp->mu);
 	tp->count++;
-	pthread_cond_signal(&tp->filled);
+	if (tp->caller_waits && (tp->count >= TP_WAKE || tp->fill->last))
+		pthread_cond_signal(&tp->filled);
 	pthread_mutex_unlock(&tp->mu);
 }
 
@@ -588,8 +596,11 @@ static int tp_consume(struct text_pipe *tp, struct text_read *tr, struct feed_en
 {
 	for (;;) {
 		pthread_mutex_lock(&tp->mu);
-		while (tp->count == 0)
+		while (tp->count == 0) {
+			tp->caller_waits = true;
 			pthread_cond_wait(&tp->filled, &tp->mu);
+		}
+		tp->caller_waits = false;
 		struct tp_batch *b = &tp->ring[tp->head];
 		pthread_mutex_unlock(&tp->mu);
 		for (size_t i = 0; i < b->n; i++) {
@@ -603,7 +614,8 @@ static int tp_consume(struct text_pipe *tp, struct text_read *tr, struct feed_en
 		pthread_mutex_lock(&tp->mu);
 		tp->head = (tp->head + 1) % TP_RING;
 		tp->count--;
-		pthread_cond_signal(&tp->freed);
+		if (tp->thread_waits && TP_RING - tp->count >= TP_WAKE)
+			pthread_cond_signal(&tp->freed);
 		pthread_mutex_unlock(&tp->mu);
 		if (last) {
 			*fe = tp->end;
@@ -659,6 +671,9 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	struct feed_end fe;
 	struct text_pipe *tp = threaded ? malloc(sizeof(*tp)) : NULL;
 	if (tp && tp_start(tp, gz, buf)) {
+		/* while the thread inflates the file read whole, its bytes are hashed here */
+		if (tr->opts->sha256)
+			st->have_sha256 = gzpipe_sha256(gz, st->sha256);
 		int crc = tp_consume(tp, tr, &fe, err);
 		tp_stop(tp);
 		free(tp);
@@ -666,6 +681,8 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 			goto err;
 	} else {
 		free(tp);
+		if (tr->opts->sha256)
+			st->have_sha256 = gzpipe_sha256(gz, st->sha256);
 		struct text_here h = { .tr = tr, .err = err };
 		feed_lines(gz, buf, &st->bytes, here_line, &h, &fe);
 		if (fe.how == FEED_STOPPED)

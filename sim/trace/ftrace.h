@@ -225,6 +225,8 @@ struct ftrace_read_stats {
 		char reason[96];
 	} error_note[8];           /* the first malformed lines (lenient), for the summary */
 	uint64_t bytes;            /* uncompressed bytes read */
+	bool have_sha256;          /* opts.sha256 and the input was mapped whole: */
+	char sha256[65];           /* its SHA-256 (hex), not read a second time */
 	unsigned nr_unknown_names;
 	struct {
 		char name[48];
@@ -238,6 +240,7 @@ typedef int (*ftrace_sink_fn)(void *arg, const struct ftrace_event *ev, struct s
 struct ftrace_read_opts {
 	bool lenient;            /* count and skip malformed lines instead of failing */
 	uint64_t max_errors;     /* lenient: give up after this many (0 = no limit) */
+	bool sha256;             /* the input's SHA-256 in the stats where it is had for free */
 };
 
 enum ftrace_input_kind { FTRACE_INPUT_TEXT, FTRACE_INPUT_DAT, FTRACE_INPUT_NATIVE };

@@ -16,8 +16,13 @@ struct gzpipe;
 /* Takes over fd (closed by gzpipe_close, also when this fails); NULL when out of memory. */
 struct gzpipe *gzpipe_open(int fd);
 /* The same without the thread: every gzpipe_next is a gzread on the calling thread (for a
- * caller that is itself a reader thread, ftrace.c). */
+ * caller that is itself a reader thread, ftrace.c).  A regular file of one gzip member is
+ * read into memory and, at the first read, inflated whole by libdeflate where it is installed, then
+ * handed out in gzread's stretches (anything else falls back to gzread from the start). */
 struct gzpipe *gzpipe_open_here(int fd);
+/* The SHA-256 of the file's bytes when gzpipe_open_here read it whole (hex, 64 digits and a
+ * NUL): true, else false and nothing written.  Safe on another thread than the reads. */
+bool gzpipe_sha256(const struct gzpipe *g, char hex[65]);
 /* As gzread: up to len bytes into buf, 0 at the end, -1 on error (errno as gzread left it). */
 int gzpipe_read(struct gzpipe *g, void *buf, unsigned len);
 /* The next stretch of bytes without a copy: *p points to the returned number of bytes,
