@@ -582,6 +582,39 @@ static void test_full_device_frees_cache_only_slots(void)
 	stop();
 }
 
+/* shrink_lruvec (6.18) ages the anon active list at its end whenever there is swap at all
+ * (can_age_anon_pages: total_swap_pages), even with no slot free, when get_scan_count
+ * scans file alone.  Swap 4: ids 1..4 anon, unreferenced, written by one kswapd pass at
+ * priority 0 (4 slots used: none free; the active list was empty, nothing aged).  Ids
+ * 5..2004 anon touched twice (active 2000) and 2005..12004 file.  A direct shrink_node at
+ * priority 12: no free slot, SCAN_FILE; at its end inactive anon 4 x 1 < 2000 active: 32
+ * deactivated (pgrefill 32, inactive anon 36), nothing written (pswpout 4). */
+static void test_anon_aged_with_swap_full(void)
+{
+	setup(false);
+	cfg.devices.swap_pages = 4;
+	start();
+	CHECK_EQ(alloc_range(1, 4, ANON_GFP), 4);
+	set_young(1, 4, false);
+	shrink_all();
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK(!vmscan_can_swap(&mm));
+	CHECK_EQ(mm.vm_events[VM_PGREFILL], 0);
+	CHECK_EQ(alloc_range(5, 2004, ANON_GFP), 2000);
+	for (uint64_t id = 5; id <= 2004; id++) {
+		mm_access(&mm, id);
+		mm_access(&mm, id);
+	}
+	CHECK_EQ(alloc_range(2005, 12004, FILE_GFP), 10000);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 2000);
+	mmtest_shrink_node(&mm, false, 12, SWAP_CLUSTER_MAX);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL], 32);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 36);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 4);
+	CHECK(check_ok());
+	stop();
+}
+
 /* A write that finds the swap device's request queue full ends neither kswapd's round nor
  * a direct reclaimer's pass (6.18: the writer sleeps in submit_bio for a tag and goes on
  * with the same shrink_folio_list; vmscan.c lruvec_done).  Ids 1..16064 anon (pfns 0..16063, the
@@ -727,9 +760,10 @@ static void test_kswapd_ages_anon(void)
  * enter).  Ids 1..2000 anon touched twice (active anon 2000, inactive 0: 0 x 1 < 2000, low),
  * then file pages to free 1000; a boost of 2 on the high watermark 384 keeps the node
  * balanced (1000 > 386) and wakes kswapd for the boost alone.  Its first round (priority
- * 12) deactivates 32 anon pages (pgrefill 32, pgdeactivate 32) and reclaims 13384 >> 12 = 3
- * file pages >= the boost of 2, so the loop finds the node balanced with no boost left:
- * one round, one aging. */
+ * 12) deactivates 32 anon pages in kswapd_age_node, reclaims 13384 >> 12 = 3 file pages >=
+ * the boost of 2, and at the end of shrink_lruvec, the inactive list still low (32 x 1 <
+ * 1968), deactivates 32 more (can_age_anon_pages too asks only for swap): pgrefill 64.  The
+ * loop finds the node balanced with no boost left: one round. */
 static void test_kswapd_boosted_ages_anon(void)
 {
 	setup(false);
@@ -751,8 +785,8 @@ static void test_kswapd_boosted_ages_anon(void)
 	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 3);
-	CHECK_EQ(mm.vm_events[VM_PGREFILL] - refill0, 32);
-	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 32);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL] - refill0, 64);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 64);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
 	CHECK_EQ(normal()->watermark_boost, 0);
 	CHECK(check_ok());
@@ -1210,6 +1244,7 @@ int main(int argc, char **argv)
 	RUN(test_swap_cache_fault);
 	RUN(test_activate_frees_swap_when_half_full);
 	RUN(test_full_device_frees_cache_only_slots);
+	RUN(test_anon_aged_with_swap_full);
 	RUN(test_full_swap_queue_pass_goes_on);
 	RUN(test_congested_counts_file_writeback_only);
 	RUN(test_kswapd_does_not_write_file_pages);

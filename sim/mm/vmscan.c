@@ -1001,9 +1001,11 @@ void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shr
 {
 	struct reclaim_state *rs = mm->reclaim;
 	/* End of each shrink_lruvec of the walk: age the memcg's anon active list when the
-	 * node's inactive anon list is low (the kernel asks the memcg's own lruvec). */
+	 * node's inactive anon list is low (the kernel asks the memcg's own lruvec), "even if
+	 * we did not try to evict anon pages at all": can_age_anon_pages (6.18) asks only
+	 * whether there is swap (total_swap_pages), not whether a slot is free or may_swap. */
 	for (unsigned m = plan->first_memcg; m <= plan->memcg && m < mm->nr_memcgs; m++)
-		if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
+		if (rs->swap_pages > 0 && vmscan_inactive_is_low(mm, false))
 			vmscan_shrink_active(mm, sc, mm->lruvecs[m], LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 	if (sc->is_kswapd) {
 		if (sc->nr.nr_writeback && sc->nr.nr_writeback == sc->nr.nr_taken)
