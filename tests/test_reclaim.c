@@ -389,7 +389,228 @@ static void test_swap_out_and_refault(void)
 	CHECK(mm_access_req(&mm, &req, victim));
 	CHECK(resident(victim));
 	CHECK_EQ(req.stall_ns, 110000);
-	CHECK_EQ(reclaim_swap_used(&mm), 0);
+	/* A read fault with swap far from half full (1 slot of 32768): should_try_to_free_swap
+	 * keeps the slot with the page in the swap cache. */
+	CHECK_EQ(reclaim_swap_used(&mm), 1);
+	CHECK(check_ok());
+	stop();
+}
+
+/* ---- the swap slot's lifetime (swap.c) --------------------------------------------- */
+
+static struct nonres_entry *entry_of(uint64_t id) { return workingset_find(mm.reclaim, id); }
+static bool in_swap_cache(uint64_t id)
+{
+	const struct nonres_entry *e = entry_of(id);
+	return resident(id) && e && (e->flags & NONRES_SWAPCACHE);
+}
+static void set_young(uint64_t first, uint64_t last, bool young)
+{
+	for (uint64_t id = first; id <= last; id++) {
+		struct page_frame *p = &mm.pages[obj_lookup(&mm.objs, id)->pfn];
+		p->flags = young ? (uint16_t)(p->flags | PF_REFERENCED) : (uint16_t)(p->flags & ~PF_REFERENCED);
+	}
+}
+/* One kswapd shrink_node at priority 0 with no goal: free pages far above the high mark and
+ * no file pages, so get_scan_count is SCAN_EQUAL and the whole inactive anon list is
+ * scanned, oldest first. */
+static void shrink_all(void) { mmtest_shrink_node(&mm, true, 0, 1ull << 30); }
+
+/* Ids first..last anon (order 0), unreferenced, written to swap by one pass and freed by a
+ * second once their writes ended (the engine runs 1 s in between): OBJ_SWAPPED, each
+ * holding a slot.  Returns the clock. */
+static sim_ns_t swap_out(uint64_t first, uint64_t last, sim_ns_t t)
+{
+	CHECK_EQ(alloc_range(first, last, ANON_GFP), last - first + 1);
+	set_young(first, last, false);
+	shrink_all(); /* add_to_swap + pageout */
+	t += NSEC_PER_SEC;
+	engine_run_until(&eng, t); /* the writes end: PG_reclaim rotates them to the tail */
+	shrink_all(); /* clean swap cache: freed */
+	return t;
+}
+
+/* do_swap_page's should_try_to_free_swap (6.18) after a swap-in.  Swap 8 slots; ids 1..4
+ * swapped out (pswpout 4, 4 used, 4 free: 4 × 2 < 8 is false, swap not half full).
+ *   access 1 (a read fault): the slot stays, the page in the swap cache; used 4;
+ *   dirty 2 (a write fault, the only user): the slot is freed; used 3;
+ *   access 3: free 5, kept; used 3.
+ * Reclaimed again (young bits cleared, priority 0): 1 and 3 are clean swap cache, freed
+ * without a write; 2 has no slot: add_to_swap + pageout, pswpout 4 -> 5, used 4.
+ * With swap 6 instead, after the four: free 2, 2 × 2 < 6: half full, and the read fault of
+ * id 1 frees its slot (used 4 -> 3). */
+static void test_swapin_keeps_slot_until_half_full(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 8;
+	start();
+	sim_ns_t t = swap_out(1, 4, 0);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 4);
+	CHECK_EQ(count_resident(1, 4), 0);
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK(!swap_vm_full(mm.reclaim));
+	CHECK(mm_access(&mm, 1));
+	CHECK(in_swap_cache(1));
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK_EQ(mm.reclaim->swap_cache_only, 1);
+	CHECK(mm_dirty(&mm, 2));
+	CHECK(resident(2) && !in_swap_cache(2));
+	CHECK_EQ(reclaim_swap_used(&mm), 3);
+	CHECK(mm_access(&mm, 3));
+	CHECK(in_swap_cache(3));
+	CHECK_EQ(reclaim_swap_used(&mm), 3);
+	CHECK_EQ(mm.vm_events[VM_PSWPIN], 3);
+	CHECK(check_ok());
+	set_young(1, 3, false);
+	shrink_all();
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 5);
+	CHECK(!resident(1) && !resident(3));
+	CHECK(in_swap_cache(2)); /* under writeback */
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK_EQ(mm.reclaim->swap_cache_only, 0);
+	CHECK(check_ok());
+	(void)t;
+	stop();
+
+	setup(true);
+	cfg.devices.swap_pages = 6;
+	start();
+	swap_out(1, 4, 0);
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK(swap_vm_full(mm.reclaim));
+	CHECK(mm_access(&mm, 1));
+	CHECK(resident(1) && !in_swap_cache(1));
+	CHECK_EQ(reclaim_swap_used(&mm), 3);
+	CHECK(check_ok());
+	stop();
+}
+
+/* A fault on a page reclaim unmapped and wrote but has not freed yet finds it in the swap
+ * cache (a minor fault: no read, no pswpin): the same rule, except that folio_free_swap
+ * leaves the slot while the write is in flight.  Swap 6; ids 1..4 anon, unreferenced, one
+ * pass writes them (4 used: half full).  Access 1 while its write is in flight: mapped
+ * again, the slot stays (used 4).  The writes end (engine 1 s); access 2: its slot is freed
+ * (used 3); pswpin 0; swap_cache_only 1 (id 1).  Swap 8 instead (4 used, not half full):
+ * access 2 after the writes keeps its slot (used 4), mapped again (swap_cache_only 1). */
+static void test_swap_cache_fault(void)
+{
+	for (int big = 0; big <= 1; big++) {
+		setup(true);
+		cfg.devices.swap_pages = big ? 8 : 6;
+		start();
+		CHECK_EQ(alloc_range(1, 4, ANON_GFP), 4);
+		set_young(1, 4, false);
+		shrink_all();
+		CHECK_EQ(mm.vm_events[VM_PSWPOUT], 4);
+		CHECK_EQ(reclaim_swap_used(&mm), 4);
+		if (!big) {
+			CHECK(mm_access(&mm, 1));
+			CHECK(in_swap_cache(1));
+			CHECK_EQ(reclaim_swap_used(&mm), 4);
+		}
+		engine_run_until(&eng, NSEC_PER_SEC);
+		CHECK(mm_access(&mm, 2));
+		CHECK_EQ(in_swap_cache(2), big);
+		CHECK_EQ(reclaim_swap_used(&mm), big ? 4 : 3);
+		CHECK_EQ(mm.reclaim->swap_cache_only, 1); /* big: 2; otherwise 1, under writeback */
+		CHECK_EQ(mm.vm_events[VM_PSWPIN], 0);
+		CHECK(check_ok());
+		stop();
+	}
+}
+
+/* shrink_folio_list's activate_locked (6.18) frees the slot of a swap-cache folio no page
+ * table refers to once swap is more than half full.  Swap 10; ids 1..6 anon, 6 kept young
+ * through both passes of swap_out(1..5): ids 1..5 swapped out, 5 used, free 5 (10 < 10
+ * false: not half full).  Access 1: kept in the swap cache (used 5).  Id 1 pinned, young
+ * bits of 1 and 6 cleared; a pass takes 6 first (older): written, used 6, free 4: half
+ * full; then 1: pinned, activated, and its slot freed: used 5. */
+static void test_activate_frees_swap_when_half_full(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 10;
+	start();
+	CHECK_EQ(alloc_range(6, 6, ANON_GFP), 1);
+	CHECK_EQ(alloc_range(1, 5, ANON_GFP), 5);
+	set_young(1, 5, false);
+	set_young(6, 6, true);
+	shrink_all();
+	engine_run_until(&eng, NSEC_PER_SEC);
+	set_young(6, 6, true);
+	shrink_all();
+	CHECK_EQ(count_resident(1, 5), 0);
+	CHECK(resident(6));
+	CHECK_EQ(reclaim_swap_used(&mm), 5);
+	CHECK(mm_access(&mm, 1));
+	CHECK(in_swap_cache(1));
+	mm.pages[obj_lookup(&mm.objs, 1)->pfn].flags |= PF_PINNED;
+	set_young(1, 1, false);
+	set_young(6, 6, false);
+	uint64_t act0 = mm.vm_events[VM_PGACTIVATE];
+	shrink_all();
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 6);
+	CHECK(in_swap_cache(6));
+	CHECK_EQ(mm.vm_events[VM_PGACTIVATE] - act0, 1);
+	CHECK(resident(1) && !in_swap_cache(1));
+	CHECK_EQ(reclaim_swap_used(&mm), 5);
+	CHECK(check_ok());
+	stop();
+}
+
+/* swap_range_alloc (6.18): the allocation that fills the device has its reclaim_work free
+ * every slot the swap cache alone holds (swap_reclaim_full_clusters).  Swap 6; ids 1..3
+ * swapped out (3 used, not half full); access 1: kept (swap_cache_only 1).  Ids 4..6 anon,
+ * unreferenced; a pass: id 1 is young (its fault), kept for another trip; 4, 5, 6 written:
+ * the sixth slot fills the device, id 1's slot is freed: used 5, swap_cache_only 0. */
+static void test_full_device_frees_cache_only_slots(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 6;
+	start();
+	swap_out(1, 3, 0);
+	CHECK(mm_access(&mm, 1));
+	CHECK(in_swap_cache(1));
+	CHECK_EQ(reclaim_swap_used(&mm), 3);
+	CHECK_EQ(alloc_range(4, 6, ANON_GFP), 3);
+	set_young(4, 6, false);
+	shrink_all();
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 6);
+	CHECK(resident(1) && !in_swap_cache(1));
+	CHECK_EQ(reclaim_swap_used(&mm), 5);
+	CHECK_EQ(mm.reclaim->swap_cache_only, 0);
+	CHECK(check_ok());
+	stop();
+}
+
+/* shrink_lruvec (6.18) ages the anon active list at its end whenever there is swap at all
+ * (can_age_anon_pages: total_swap_pages), even with no slot free, when get_scan_count
+ * scans file alone.  Swap 4: ids 1..4 anon, unreferenced, written by one kswapd pass at
+ * priority 0 (4 slots used: none free; the active list was empty, nothing aged).  Ids
+ * 5..2004 anon touched twice (active 2000) and 2005..12004 file.  A direct shrink_node at
+ * priority 12: no free slot, SCAN_FILE; at its end inactive anon 4 x 1 < 2000 active: 32
+ * deactivated (pgrefill 32, inactive anon 36), nothing written (pswpout 4). */
+static void test_anon_aged_with_swap_full(void)
+{
+	setup(false);
+	cfg.devices.swap_pages = 4;
+	start();
+	CHECK_EQ(alloc_range(1, 4, ANON_GFP), 4);
+	set_young(1, 4, false);
+	shrink_all();
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK(!vmscan_can_swap(&mm));
+	CHECK_EQ(mm.vm_events[VM_PGREFILL], 0);
+	CHECK_EQ(alloc_range(5, 2004, ANON_GFP), 2000);
+	for (uint64_t id = 5; id <= 2004; id++) {
+		mm_access(&mm, id);
+		mm_access(&mm, id);
+	}
+	CHECK_EQ(alloc_range(2005, 12004, FILE_GFP), 10000);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_ANON], 2000);
+	mmtest_shrink_node(&mm, false, 12, SWAP_CLUSTER_MAX);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL], 32);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 36);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 4);
 	CHECK(check_ok());
 	stop();
 }
@@ -539,9 +760,10 @@ static void test_kswapd_ages_anon(void)
  * enter).  Ids 1..2000 anon touched twice (active anon 2000, inactive 0: 0 x 1 < 2000, low),
  * then file pages to free 1000; a boost of 2 on the high watermark 384 keeps the node
  * balanced (1000 > 386) and wakes kswapd for the boost alone.  Its first round (priority
- * 12) deactivates 32 anon pages (pgrefill 32, pgdeactivate 32) and reclaims 13384 >> 12 = 3
- * file pages >= the boost of 2, so the loop finds the node balanced with no boost left:
- * one round, one aging. */
+ * 12) deactivates 32 anon pages in kswapd_age_node, reclaims 13384 >> 12 = 3 file pages >=
+ * the boost of 2, and at the end of shrink_lruvec, the inactive list still low (32 x 1 <
+ * 1968), deactivates 32 more (can_age_anon_pages too asks only for swap): pgrefill 64.  The
+ * loop finds the node balanced with no boost left: one round. */
 static void test_kswapd_boosted_ages_anon(void)
 {
 	setup(false);
@@ -563,8 +785,8 @@ static void test_kswapd_boosted_ages_anon(void)
 	engine_run_until(&eng, 50 * NSEC_PER_MSEC);
 	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 3);
-	CHECK_EQ(mm.vm_events[VM_PGREFILL] - refill0, 32);
-	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 32);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL] - refill0, 64);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_ANON], 64);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 0);
 	CHECK_EQ(normal()->watermark_boost, 0);
 	CHECK(check_ok());
@@ -1018,6 +1240,11 @@ int main(int argc, char **argv)
 	RUN(test_kswapd_boost);
 	RUN(test_swap_none_anon_stays);
 	RUN(test_swap_out_and_refault);
+	RUN(test_swapin_keeps_slot_until_half_full);
+	RUN(test_swap_cache_fault);
+	RUN(test_activate_frees_swap_when_half_full);
+	RUN(test_full_device_frees_cache_only_slots);
+	RUN(test_anon_aged_with_swap_full);
 	RUN(test_full_swap_queue_pass_goes_on);
 	RUN(test_congested_counts_file_writeback_only);
 	RUN(test_kswapd_does_not_write_file_pages);

@@ -1,16 +1,35 @@
 /* swap.c — swap slots, swap-out writes and major faults (swap-in and file refault).
  *
  * A swap device has devices.swap.size pages (0: no swap, anon is never reclaimed).  Reclaim
- * of an anon page takes a slot (add_to_swap) and writes the page (pageout, pswpout); the
- * page keeps its slot as a clean swap-cache copy until the next scan frees it, and then
+ * of an anon page takes a slot (add_to_swap), unmaps it and writes it (pageout, pswpout);
+ * the page keeps its slot as a clean swap-cache copy until the next scan frees it, and then
  * the object is OBJ_SWAPPED.  An access to it is a major fault: the pages are allocated
  * again through mm_alloc with the original gfp, the read (latency + size / bandwidth of the
- * swap device) is charged to the request (struct mm_request), pswpin and pgmajfault count, and
- * the slot is released at once (the model always frees the swap slot on swap-in, as
- * do_swap_page does for exclusive write faults and whenever swap is half full).
+ * swap device) is charged to the request (struct mm_request), pswpin and pgmajfault count.
  * A file object dropped by reclaim (OBJ_EVICTED) refaults the same way from the disk.
+ *
+ * The slot after a swap-in (do_swap_page, 6.18): should_try_to_free_swap frees it when swap
+ * is more than half full (vm_swap_full; mem_cgroup_swap_full is the same for global
+ * reclaim), when the vma is mlocked, or on a write fault by the only user; otherwise the
+ * folio stays in the swap cache with its slot, and reclaim frees it again without a write
+ * while it is clean.  The replay tells a write (a `dirty` record: writeback_dirty_page drops
+ * the slot) from a read (`access`); every object has one user, so a write fault is always
+ * exclusive; mlock of a swapped-out range is not in the records (no VM_LOCKED case).  A
+ * write to a mapped swap-cache page (the PTE dirty bit, no fault) frees the slot at once in
+ * the model; the kernel keeps it and rewrites the page to it at reclaim: the same pswpout,
+ * the slot counted free earlier.  A swap-cache page met again by a fault before reclaim
+ * freed it (a minor fault, no read) is mapped again under the same rule.  Not modelled:
+ * swap_reclaim_full_clusters, which frees slots held by the swap cache alone once the
+ * device is full, and large-folio slot allocation by clusters (a large folio fails only when
+ * fewer slots than its pages are free; vmscan.c).
  */
 #include "vmscan.h"
+
+/* vm_swap_full (6.18): nr_swap_pages * 2 < total_swap_pages, free slots counted. */
+bool swap_vm_full(const struct reclaim_state *rs)
+{
+	return (rs->swap_pages - rs->swap_used) * 2 < rs->swap_pages;
+}
 
 void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages)
 {
@@ -19,7 +38,72 @@ void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages)
 		sim_assert(rs->swap_used >= pages);
 		rs->swap_used -= pages;
 	}
-	e->flags &= (uint8_t)~(NONRES_SWAPCACHE | NONRES_SWAPPED);
+	if (e->flags & NONRES_SWAPMAPPED) {
+		sim_assert(rs->swap_cache_only >= pages);
+		rs->swap_cache_only -= pages;
+	}
+	e->flags &= (uint8_t)~(NONRES_SWAPCACHE | NONRES_SWAPPED | NONRES_SWAPMAPPED);
+}
+
+static void free_swap_cache(struct mm *mm, pfn_t head, struct nonres_entry *e);
+
+/* A swap-cache page is mapped again: the swap cache alone holds its slot. */
+static void swap_mapped(struct reclaim_state *rs, struct nonres_entry *e, uint64_t pages)
+{
+	e->flags = (uint8_t)((e->flags & ~NONRES_SWAPPED) | NONRES_SWAPCACHE | NONRES_SWAPMAPPED);
+	rs->swap_cache_only += pages;
+}
+
+/* The device has just become full (swap_range_alloc, 6.18: swap_usage_add reports it and,
+ * swap being more than half full, the device's reclaim_work runs
+ * swap_reclaim_full_clusters(si, true)): every slot the swap cache alone holds (no page
+ * table refers to it: __try_to_reclaim_swap's swap_only_has_cache) is freed.  The model
+ * does it at once, not from a worker; only objects of such slots are touched. */
+static void swap_reclaim_cache_only(struct mm *mm)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	for (uint32_t i = 0; i < mm->objs.cap && rs->swap_cache_only; i++) {
+		struct nonres_entry *e = workingset_at(rs, i);
+		if (!e || (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) != (NONRES_SWAPCACHE | NONRES_SWAPMAPPED))
+			continue;
+		free_swap_cache(mm, mm->objs.slots[i].pfn, e);
+	}
+}
+
+/* folio_free_swap (6.18): not while the write is in flight; the caller knows the page
+ * tables hold no swap entry (folio_swapped). */
+static void free_swap_cache(struct mm *mm, pfn_t head, struct nonres_entry *e)
+{
+	struct page_frame *p = &mm->pages[head];
+	if (!(p->flags & PF_WRITEBACK))
+		swap_drop_slot(mm, e, 1ull << p->order);
+}
+
+void swap_access(struct mm *mm, pfn_t head, struct nonres_entry *e)
+{
+	if ((e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) != NONRES_SWAPCACHE)
+		return; /* mapped: no fault */
+	/* do_swap_page on a swap-cache hit (6.18): mapped again; should_try_to_free_swap
+	 * frees the slot when swap is more than half full (a read fault otherwise keeps it). */
+	swap_mapped(mm->reclaim, e, 1ull << mm->pages[head].order);
+	if (swap_vm_full(mm->reclaim))
+		free_swap_cache(mm, head, e);
+}
+
+void swap_activate_locked(struct mm *mm, pfn_t head)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct obj_slot *s = &mm->objs.slots[mm->pages[head].owner];
+	/* shrink_folio_list's activate_locked (6.18): "not a candidate for swapping, so
+	 * reclaim swap space": a swap-cache folio's slot is freed when swap is more than half
+	 * full or the folio is mlocked (mlocked folios are not on the lists the model scans);
+	 * folio_free_swap keeps it while the page tables hold the swap entry (a page reclaim
+	 * unmapped) or the write is in flight. */
+	if (!s->nonres || (s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) !=
+				  (NONRES_SWAPCACHE | NONRES_SWAPMAPPED))
+		return;
+	if (swap_vm_full(rs))
+		free_swap_cache(mm, head, &s->ws);
 }
 
 bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *e)
@@ -33,6 +117,8 @@ bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *
 		e = workingset_get(rs, id);
 	e->flags |= NONRES_SWAPCACHE;
 	rs->swap_used += nr;
+	if (rs->swap_used == rs->swap_pages && rs->swap_cache_only)
+		swap_reclaim_cache_only(mm);
 	p->flags |= PF_WRITEBACK | PF_RECLAIM;
 	rs->nr_writeback += nr;
 	count_vm_events(mm, VM_PSWPOUT, nr);
@@ -77,9 +163,18 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 		workingset_count_refault(mm, anon, nr, activate);
 	e = workingset_find(rs, id); /* the map may have grown */
 	if (e) {
-		swap_drop_slot(mm, e, nr);
+		/* should_try_to_free_swap (do_swap_page, 6.18): this is a read fault (a write
+		 * is a `dirty` record, whose writeback_dirty_page frees the slot next); the slot
+		 * stays with the page in the swap cache unless swap is more than half full,
+		 * judged with the slot still counted. */
+		if (anon && (e->flags & NONRES_SWAPPED) && !swap_vm_full(rs))
+			swap_mapped(rs, e, nr);
+		else
+			swap_drop_slot(mm, e, nr);
 		e->flags &= (uint8_t)~NONRES_SHADOW;
-		if (!(e->flags & NONRES_GFP) || e->gfp == workingset_default_gfp(anon, order))
+		if (e->flags & NONRES_GFP && e->gfp == workingset_default_gfp(anon, order))
+			e->flags &= (uint8_t)~NONRES_GFP;
+		if (!(e->flags & (NONRES_GFP | NONRES_SWAPCACHE)))
 			workingset_del(rs, id);
 	}
 	return true;

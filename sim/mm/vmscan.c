@@ -671,6 +671,8 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 			continue;
 		}
 		p->flags &= (uint16_t)~PF_ISOLATED;
+		if (fate == FATE_ACTIVATE && anon)
+			swap_activate_locked(mm, pfn);
 		if (fate == FATE_ACTIVATE && !easy && !(p->flags & PF_UNEVICTABLE)) {
 			p->flags = (uint16_t)((p->flags | PF_ACTIVE) & ~PF_REFERENCED);
 			count_vm_events(mm, VM_PGACTIVATE, nr);
@@ -999,9 +1001,11 @@ void vmscan_finish_node(struct mm *mm, struct scan_control *sc, const struct shr
 {
 	struct reclaim_state *rs = mm->reclaim;
 	/* End of each shrink_lruvec of the walk: age the memcg's anon active list when the
-	 * node's inactive anon list is low (the kernel asks the memcg's own lruvec). */
+	 * node's inactive anon list is low (the kernel asks the memcg's own lruvec), "even if
+	 * we did not try to evict anon pages at all": can_age_anon_pages (6.18) asks only
+	 * whether there is swap (total_swap_pages), not whether a slot is free or may_swap. */
 	for (unsigned m = plan->first_memcg; m <= plan->memcg && m < mm->nr_memcgs; m++)
-		if (sc->may_swap && vmscan_can_swap(mm) && vmscan_inactive_is_low(mm, false))
+		if (rs->swap_pages > 0 && vmscan_inactive_is_low(mm, false))
 			vmscan_shrink_active(mm, sc, mm->lruvecs[m], LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 	if (sc->is_kswapd) {
 		if (sc->nr.nr_writeback && sc->nr.nr_writeback == sc->nr.nr_taken)
@@ -1223,6 +1227,8 @@ bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id)
 	pfn_t pfn = s->pfn;
 	struct page_frame *p = &mm->pages[pfn];
 	note_touched(mm, pfn);
+	if (s->nonres && (s->ws.flags & NONRES_SWAPCACHE))
+		swap_access(mm, pfn, &s->ws); /* a fault if reclaim had unmapped it */
 	if (!(p->flags & PF_LRU) || (p->flags & PF_UNEVICTABLE)) {
 		p->flags |= PF_REFERENCED;
 		return true;
@@ -1692,7 +1698,7 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		CHECK_FAIL("in-flight writes hold %llu pages, nr_writeback %llu", (unsigned long long)inflight,
 			   (unsigned long long)rs->nr_writeback);
 	/* Swap slots and shadows. */
-	uint64_t swap = 0, entries = 0;
+	uint64_t swap = 0, entries = 0, cache_only = 0;
 	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct nonres_entry *e = workingset_at(rs, i);
 		if (!e)
@@ -1711,11 +1717,18 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 			if (s->kind != OBJ_PAGES)
 				CHECK_FAIL("object %llu: swap cache but not resident", (unsigned long long)e->id);
 			swap += 1ull << s->order;
+			if (e->flags & NONRES_SWAPMAPPED)
+				cache_only += 1ull << s->order;
+		} else if (e->flags & NONRES_SWAPMAPPED) {
+			CHECK_FAIL("object %llu: mapped swap cache without a slot", (unsigned long long)e->id);
 		}
 	}
 	if (entries != rs->nr_nonres)
 		CHECK_FAIL("%llu side entries, nr_nonres %llu", (unsigned long long)entries,
 			   (unsigned long long)rs->nr_nonres);
+	if (cache_only != rs->swap_cache_only)
+		CHECK_FAIL("swap_cache_only %llu, slots held by the swap cache alone %llu",
+			   (unsigned long long)rs->swap_cache_only, (unsigned long long)cache_only);
 	if (swap != rs->swap_used || rs->swap_used > rs->swap_pages)
 		CHECK_FAIL("swap_used %llu of %llu, slots held %llu", (unsigned long long)rs->swap_used,
 			   (unsigned long long)rs->swap_pages, (unsigned long long)swap);

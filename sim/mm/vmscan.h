@@ -92,6 +92,11 @@ enum nonres_flags {
 	NONRES_SHADOW = 1u << 1,    /* .shadow_age valid: evicted by reclaim (workingset) */
 	NONRES_SWAPCACHE = 1u << 2, /* resident anon page holding a swap slot (clean copy) */
 	NONRES_SWAPPED = 1u << 3,   /* non-resident anon object: its data is in swap */
+	/* With NONRES_SWAPCACHE: the page is mapped again (swapped in, or a fault found it in
+	 * the swap cache after reclaim unmapped it), so the swap cache alone holds the slot
+	 * (swap count 0, SWAP_HAS_CACHE).  Without it, a swap-cache page is one reclaim
+	 * unmapped and wrote: its page tables hold the swap entry (folio_swapped). */
+	NONRES_SWAPMAPPED = 1u << 4,
 };
 
 /* An entry (struct nonres_entry, mm.h: inside the object's slot) exists for every
@@ -172,13 +177,15 @@ struct kswapd {
 
 /* nr_dirty    == Σ pages of file heads with PF_DIRTY
  * nr_writeback == Σ pages of heads with PF_WRITEBACK == disk + swap in-flight pages
- * swap_used   == Σ pages of objects with NONRES_SWAPCACHE or NONRES_SWAPPED <= swap_pages */
+ * swap_used   == Σ pages of objects with NONRES_SWAPCACHE or NONRES_SWAPPED <= swap_pages
+ * swap_cache_only == Σ pages of objects with NONRES_SWAPCACHE and NONRES_SWAPMAPPED */
 struct reclaim_state {
 	struct mm *mm;
 	uint64_t nr_nonres; /* objects with a side entry (obj_slot.nonres; workingset.c) */
 
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
+	uint64_t swap_cache_only; /* pages of heads with NONRES_SWAPCACHE | NONRES_SWAPMAPPED */
 	uint64_t nonresident_age; /* workingset clock: evictions + activations, pages */
 	uint64_t anon_cost, file_cost; /* lru_note_cost: 32 × pages written + rotations, per type */
 	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
@@ -385,5 +392,12 @@ bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *
 /* Major fault on a non-resident object (swap-in or file refault). */
 bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s);
 void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages);
+/* vm_swap_full (6.18): more than half the swap slots are in use. */
+bool swap_vm_full(const struct reclaim_state *rs);
+/* An access to a resident anon page: when reclaim had unmapped it (a swap-cache page not
+ * yet freed) this is do_swap_page's swap-cache hit (a minor fault). */
+void swap_access(struct mm *mm, pfn_t head, struct nonres_entry *e);
+/* shrink_folio_list's activate_locked for an anon head: its swap slot may go. */
+void swap_activate_locked(struct mm *mm, pfn_t head);
 
 #endif
