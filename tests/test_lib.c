@@ -1,12 +1,16 @@
 /* test_lib.c — the generic primitives of sim/lib: the pfn-indexed list (pfnlist.h) and the
- * u64-keyed open-addressing table (u64map.h); and sim_grow (common.h).  Hand-derived cases first, then randomized
+ * u64-keyed open-addressing table (u64map.h), the helper thread beside a ring
+ * (ring_thread.h); and sim_grow (common.h).  Hand-derived cases first, then randomized
  * property tests against plain reference models (the seed is printed; rerun with --seed N).
  */
 #include "lib/bigalloc.h"
 #include "lib/pfnlist.h"
+#include "lib/ring_thread.h"
 #include "lib/u64map.h"
 
 #include "testlib.h"
+
+#include <signal.h>
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -549,6 +553,93 @@ static void test_big_realloc(void)
 	big_free(v, steps[3], sizeof(*v));
 }
 
+/* ---- ring_thread ----------------------------------------------------------------------- */
+
+/* A ring of 2 slots between the caller and a thread: as a reader the thread fills slots
+ * with 1, 2, 3, ... and waits on freed while both are full; as a writer it empties the
+ * slots the caller fills, waiting on filled while there are none.  It records whether
+ * SIGINT was blocked on it. */
+struct ring2 {
+	struct ring_thread rt;
+	uint64_t slot[2];
+	unsigned head, count;
+	uint64_t next, drained;
+	bool reader, sigint_blocked;
+};
+
+static void *ring2_main(void *arg)
+{
+	struct ring2 *r = arg;
+	sigset_t cur;
+	pthread_sigmask(SIG_SETMASK, NULL, &cur);
+	pthread_mutex_lock(&r->rt.mu);
+	r->sigint_blocked = sigismember(&cur, SIGINT) == 1;
+	for (;;) {
+		if (r->reader) {
+			while (r->count == 2 && !r->rt.stop)
+				pthread_cond_wait(&r->rt.freed, &r->rt.mu);
+			if (r->rt.stop)
+				break;
+			r->slot[(r->head + r->count++) % 2] = ++r->next;
+			pthread_cond_signal(&r->rt.filled);
+		} else {
+			while (r->count == 0 && !r->rt.stop)
+				pthread_cond_wait(&r->rt.filled, &r->rt.mu);
+			if (r->rt.stop)
+				break;
+			r->drained += r->slot[r->head];
+			r->head = (r->head + 1) % 2;
+			r->count--;
+			pthread_cond_signal(&r->rt.freed);
+		}
+	}
+	pthread_mutex_unlock(&r->rt.mu);
+	return NULL;
+}
+
+/* The caller takes 5 values (1 + 2 + 3 + 4 + 5 = 15) and stops the reader while it waits
+ * on a full ring (it has made 7: 5 taken, 2 in the ring); then hands a writer 3, 4 and 5
+ * (12) and stops it while it waits on an empty ring.  Neither stop may hang. */
+static void test_ring_thread(void)
+{
+	static struct ring2 r;
+	r = (struct ring2){ .reader = true };
+	CHECK(ring_thread_start(&r.rt, ring2_main, &r));
+	uint64_t sum = 0;
+	pthread_mutex_lock(&r.rt.mu);
+	for (int i = 0; i < 5; i++) {
+		while (r.count == 0)
+			pthread_cond_wait(&r.rt.filled, &r.rt.mu);
+		sum += r.slot[r.head];
+		r.head = (r.head + 1) % 2;
+		r.count--;
+		pthread_cond_signal(&r.rt.freed);
+	}
+	while (r.count < 2)
+		pthread_cond_wait(&r.rt.filled, &r.rt.mu);
+	pthread_mutex_unlock(&r.rt.mu);
+	ring_thread_stop(&r.rt);
+	CHECK_EQ(sum, 15);
+	CHECK_EQ(r.next, 7);
+	CHECK(r.sigint_blocked);
+
+	r = (struct ring2){ .reader = false };
+	CHECK(ring_thread_start(&r.rt, ring2_main, &r));
+	pthread_mutex_lock(&r.rt.mu);
+	for (uint64_t v = 3; v <= 5; v++) {
+		while (r.count == 2)
+			pthread_cond_wait(&r.rt.freed, &r.rt.mu);
+		r.slot[(r.head + r.count++) % 2] = v;
+		pthread_cond_signal(&r.rt.filled);
+	}
+	while (r.count)
+		pthread_cond_wait(&r.rt.freed, &r.rt.mu);
+	pthread_mutex_unlock(&r.rt.mu);
+	ring_thread_stop(&r.rt);
+	CHECK_EQ(r.drained, 12);
+	CHECK(r.sigint_blocked);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -562,5 +653,6 @@ int main(int argc, char **argv)
 	RUN(test_u64map_random);
 	RUN(test_sim_grow);
 	RUN(test_big_realloc);
+	RUN(test_ring_thread);
 	return TEST_END();
 }

@@ -10,9 +10,10 @@
 #include "gzpipe.h"
 #include "trace.h"
 
+#include "../lib/ring_thread.h"
+
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,11 +477,8 @@ struct tp_batch {
 struct text_pipe {
 	struct gzpipe *gz;
 	char *buf;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
+	struct ring_thread rt;
 	unsigned head, count;
-	bool stop;
 	bool caller_waits, thread_waits; /* in pthread_cond_wait on filled, on freed */
 	struct tp_batch *ring;
 	/* the thread's own */
@@ -493,15 +491,15 @@ struct text_pipe {
 /* The thread's next batch to fill, once the caller has freed one; 1 when told to stop. */
 static int tp_take(struct text_pipe *tp)
 {
-	pthread_mutex_lock(&tp->mu);
-	while (tp->count == TP_RING && !tp->stop) {
+	pthread_mutex_lock(&tp->rt.mu);
+	while (tp->count == TP_RING && !tp->rt.stop) {
 		tp->thread_waits = true;
-		pthread_cond_wait(&tp->freed, &tp->mu);
+		pthread_cond_wait(&tp->rt.freed, &tp->rt.mu);
 	}
 	tp->thread_waits = false;
-	bool stop = tp->stop;
+	bool stop = tp->rt.stop;
 	tp->fill = &tp->ring[(tp->head + tp->count) % TP_RING];
-	pthread_mutex_unlock(&tp->mu);
+	pthread_mutex_unlock(&tp->rt.mu);
 	if (stop)
 		return 1;
 	tp->fill->n = 0;
@@ -512,11 +510,11 @@ static int tp_take(struct text_pipe *tp)
 static void tp_publish(struct text_pipe *tp)
 {
 	tp->fill->bytes = tp->bytes;
-	pthread_mutex_lock(&tp->mu);
+	pthread_mutex_lock(&tp->rt.mu);
 	tp->count++;
 	if (tp->caller_waits && (tp->count >= TP_WAKE || tp->fill->last))
-		pthread_cond_signal(&tp->filled);
-	pthread_mutex_unlock(&tp->mu);
+		pthread_cond_signal(&tp->rt.filled);
+	pthread_mutex_unlock(&tp->rt.mu);
 }
 
 static int tp_line(void *ctx, const char *line, size_t len, bool nul_free)
@@ -559,34 +557,16 @@ static bool tp_start(struct text_pipe *tp, struct gzpipe *gz, char *buf)
 	*tp = (struct text_pipe){ .gz = gz, .buf = buf };
 	if (!(tp->ring = malloc(TP_RING * sizeof(*tp->ring))))
 		return false;
-	pthread_mutex_init(&tp->mu, NULL);
-	pthread_cond_init(&tp->filled, NULL);
-	pthread_cond_init(&tp->freed, NULL);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	bool ok = pthread_create(&tp->thread, NULL, tp_main, tp) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!ok) {
-		pthread_cond_destroy(&tp->freed);
-		pthread_cond_destroy(&tp->filled);
-		pthread_mutex_destroy(&tp->mu);
+	bool ok = ring_thread_start(&tp->rt, tp_main, tp);
+	if (!ok)
 		free(tp->ring);
-	}
 	return ok;
 }
 
 /* Stop the thread (where it is: at its next batch) and wait for it. */
 static void tp_stop(struct text_pipe *tp)
 {
-	pthread_mutex_lock(&tp->mu);
-	tp->stop = true;
-	pthread_cond_signal(&tp->freed);
-	pthread_mutex_unlock(&tp->mu);
-	pthread_join(tp->thread, NULL);
-	pthread_cond_destroy(&tp->freed);
-	pthread_cond_destroy(&tp->filled);
-	pthread_mutex_destroy(&tp->mu);
+	ring_thread_stop(&tp->rt);
 	free(tp->ring);
 }
 
@@ -595,14 +575,14 @@ static void tp_stop(struct text_pipe *tp)
 static int tp_consume(struct text_pipe *tp, struct text_read *tr, struct feed_end *fe, struct sim_error *err)
 {
 	for (;;) {
-		pthread_mutex_lock(&tp->mu);
+		pthread_mutex_lock(&tp->rt.mu);
 		while (tp->count == 0) {
 			tp->caller_waits = true;
-			pthread_cond_wait(&tp->filled, &tp->mu);
+			pthread_cond_wait(&tp->rt.filled, &tp->rt.mu);
 		}
 		tp->caller_waits = false;
 		struct tp_batch *b = &tp->ring[tp->head];
-		pthread_mutex_unlock(&tp->mu);
+		pthread_mutex_unlock(&tp->rt.mu);
 		for (size_t i = 0; i < b->n; i++) {
 			struct tp_line *l = &b->line[i];
 			if (line_done(tr, (enum ftrace_line_kind)l->kind, &l->u.ev, l->u.name.s, l->u.name.len,
@@ -611,12 +591,12 @@ static int tp_consume(struct text_pipe *tp, struct text_read *tr, struct feed_en
 		}
 		tr->st->bytes = b->bytes;
 		bool last = b->last;
-		pthread_mutex_lock(&tp->mu);
+		pthread_mutex_lock(&tp->rt.mu);
 		tp->head = (tp->head + 1) % TP_RING;
 		tp->count--;
 		if (tp->thread_waits && TP_RING - tp->count >= TP_WAKE)
-			pthread_cond_signal(&tp->freed);
-		pthread_mutex_unlock(&tp->mu);
+			pthread_cond_signal(&tp->rt.freed);
+		pthread_mutex_unlock(&tp->rt.mu);
 		if (last) {
 			*fe = tp->end;
 			return 0;

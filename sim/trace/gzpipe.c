@@ -14,13 +14,13 @@
 #include "gzpipe.h"
 
 #include "../lib/bigalloc.h"
+#include "../lib/ring_thread.h"
 #include "../lib/sha256.h"
 #include "mmsim-config.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +52,8 @@ struct gzp_chunk {
 struct gzpipe {
 	gzFile gz;
 	bool threaded;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
+	struct ring_thread rt;
 	unsigned head, count;
-	bool stop;
 	struct gzp_chunk *ring;
 
 	/* the caller's side */
@@ -156,12 +153,12 @@ static void *gzp_main(void *arg)
 {
 	struct gzpipe *g = arg;
 	for (;;) {
-		pthread_mutex_lock(&g->mu);
-		while (g->count == GZP_RING && !g->stop)
-			pthread_cond_wait(&g->freed, &g->mu);
-		bool stop = g->stop;
+		pthread_mutex_lock(&g->rt.mu);
+		while (g->count == GZP_RING && !g->rt.stop)
+			pthread_cond_wait(&g->rt.freed, &g->rt.mu);
+		bool stop = g->rt.stop;
 		struct gzp_chunk *c = &g->ring[(g->head + g->count) % GZP_RING];
-		pthread_mutex_unlock(&g->mu);
+		pthread_mutex_unlock(&g->rt.mu);
 		if (stop)
 			break;
 		c->n = 0;
@@ -177,10 +174,10 @@ static void *gzp_main(void *arg)
 		}
 		const char *m = gzerror(g->gz, &c->zerr);
 		snprintf(c->msg, sizeof(c->msg), "%s", m ? m : "");
-		pthread_mutex_lock(&g->mu);
+		pthread_mutex_lock(&g->rt.mu);
 		g->count++;
-		pthread_cond_signal(&g->filled);
-		pthread_mutex_unlock(&g->mu);
+		pthread_cond_signal(&g->rt.filled);
+		pthread_mutex_unlock(&g->rt.mu);
 		if (c->status != 1)
 			break;
 	}
@@ -208,18 +205,8 @@ static struct gzpipe *gzp_open(int fd, bool thread)
 	g->ring = malloc(GZP_RING * sizeof(*g->ring));
 	if (!g->ring)
 		return g; /* read on the caller's thread */
-	pthread_mutex_init(&g->mu, NULL);
-	pthread_cond_init(&g->filled, NULL);
-	pthread_cond_init(&g->freed, NULL);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	g->threaded = pthread_create(&g->thread, NULL, gzp_main, g) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	g->threaded = ring_thread_start(&g->rt, gzp_main, g);
 	if (!g->threaded) {
-		pthread_cond_destroy(&g->freed);
-		pthread_cond_destroy(&g->filled);
-		pthread_mutex_destroy(&g->mu);
 		free(g->ring);
 		g->ring = NULL;
 	}
@@ -244,11 +231,11 @@ static int gzp_current(struct gzpipe *g, struct gzp_chunk **out)
 {
 	for (;;) {
 		if (!g->cur) {
-			pthread_mutex_lock(&g->mu);
+			pthread_mutex_lock(&g->rt.mu);
 			while (g->count == 0)
-				pthread_cond_wait(&g->filled, &g->mu);
+				pthread_cond_wait(&g->rt.filled, &g->rt.mu);
 			g->cur = &g->ring[g->head];
-			pthread_mutex_unlock(&g->mu);
+			pthread_mutex_unlock(&g->rt.mu);
 			g->pos = 0;
 		}
 		struct gzp_chunk *c = g->cur;
@@ -263,11 +250,11 @@ static int gzp_current(struct gzpipe *g, struct gzp_chunk **out)
 			errno = c->errnum;
 			return c->status; /* stays cur: the same outcome again */
 		}
-		pthread_mutex_lock(&g->mu);
+		pthread_mutex_lock(&g->rt.mu);
 		g->head = (g->head + 1) % GZP_RING;
 		g->count--;
-		pthread_cond_signal(&g->freed);
-		pthread_mutex_unlock(&g->mu);
+		pthread_cond_signal(&g->rt.freed);
+		pthread_mutex_unlock(&g->rt.mu);
 		g->cur = NULL;
 	}
 }
@@ -347,16 +334,8 @@ void gzpipe_close(struct gzpipe *g)
 {
 	if (!g)
 		return;
-	if (g->threaded) {
-		pthread_mutex_lock(&g->mu);
-		g->stop = true;
-		pthread_cond_signal(&g->freed);
-		pthread_mutex_unlock(&g->mu);
-		pthread_join(g->thread, NULL);
-		pthread_cond_destroy(&g->freed);
-		pthread_cond_destroy(&g->filled);
-		pthread_mutex_destroy(&g->mu);
-	}
+	if (g->threaded)
+		ring_thread_stop(&g->rt);
 	free(g->ring);
 	if (g->out)
 		big_free(g->out, g->out_map, 1);

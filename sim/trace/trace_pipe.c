@@ -13,6 +13,8 @@
  * thread has published and its own counters here.  hdr, name and enc are fixed by then. */
 #include "trace_int.h"
 
+#include "../lib/ring_thread.h"
+
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,12 +33,8 @@ struct pipe_batch {
 /* Invariant (under mu): 0 <= count <= PIPE_RING; ring[head .. head + count) (mod PIPE_RING)
  * are published batches, ring[head] being cur when the caller holds one. */
 struct trace_pipe {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled; /* count went up */
-	pthread_cond_t freed;  /* count went down, or stop */
+	struct ring_thread rt;
 	unsigned head, count;
-	bool stop;
 	struct pipe_batch *ring;
 
 	/* the caller's side */
@@ -52,12 +50,12 @@ static void *pipe_main(void *arg)
 	struct trace_reader *r = arg;
 	struct trace_pipe *p = r->pipe;
 	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		while (p->count == PIPE_RING && !p->stop)
-			pthread_cond_wait(&p->freed, &p->mu);
-		bool stop = p->stop;
+		pthread_mutex_lock(&p->rt.mu);
+		while (p->count == PIPE_RING && !p->rt.stop)
+			pthread_cond_wait(&p->rt.freed, &p->rt.mu);
+		bool stop = p->rt.stop;
 		struct pipe_batch *b = &p->ring[(p->head + p->count) % PIPE_RING];
-		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_unlock(&p->rt.mu);
 		if (stop)
 			break;
 		uint32_t n = 0;
@@ -66,10 +64,10 @@ static void *pipe_main(void *arg)
 			n++;
 		b->n = n;
 		b->status = rc;
-		pthread_mutex_lock(&p->mu);
+		pthread_mutex_lock(&p->rt.mu);
 		p->count++;
-		pthread_cond_signal(&p->filled);
-		pthread_mutex_unlock(&p->mu);
+		pthread_cond_signal(&p->rt.filled);
+		pthread_mutex_unlock(&p->rt.mu);
 		if (rc != 1)
 			break;
 	}
@@ -87,22 +85,11 @@ int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_erro
 		free(p);
 		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
 	}
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->filled, NULL);
-	pthread_cond_init(&p->freed, NULL);
 	r->pipe = p;
-	/* Signals are for the caller's thread (mmsim run stops on SIGINT there). */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&p->thread, NULL, pipe_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	bool ok = ring_thread_start(&p->rt, pipe_main, r);
+	if (!ok) {
 		/* no thread to be had: read on the caller's thread, with the same results */
 		r->pipe = NULL;
-		pthread_cond_destroy(&p->freed);
-		pthread_cond_destroy(&p->filled);
-		pthread_mutex_destroy(&p->mu);
 		free(p->ring);
 		free(p);
 	}
@@ -125,11 +112,11 @@ int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim
 				p->failed = true;
 				p->saved = p->cur->err;
 			} else {
-				pthread_mutex_lock(&p->mu);
+				pthread_mutex_lock(&p->rt.mu);
 				p->head = (p->head + 1) % PIPE_RING;
 				p->count--;
-				pthread_cond_signal(&p->freed);
-				pthread_mutex_unlock(&p->mu);
+				pthread_cond_signal(&p->rt.freed);
+				pthread_mutex_unlock(&p->rt.mu);
 			}
 			p->cur = NULL;
 		}
@@ -140,11 +127,11 @@ int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim
 		}
 		if (p->done)
 			return 0;
-		pthread_mutex_lock(&p->mu);
+		pthread_mutex_lock(&p->rt.mu);
 		while (p->count == 0)
-			pthread_cond_wait(&p->filled, &p->mu);
+			pthread_cond_wait(&p->rt.filled, &p->rt.mu);
 		p->cur = &p->ring[p->head];
-		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_unlock(&p->rt.mu);
 		p->pos = 0;
 	}
 }
@@ -157,14 +144,7 @@ uint64_t trace_pipe_records(const struct trace_reader *r)
 void trace_pipe_stop(struct trace_reader *r)
 {
 	struct trace_pipe *p = r->pipe;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_signal(&p->freed);
-	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->thread, NULL);
-	pthread_cond_destroy(&p->freed);
-	pthread_cond_destroy(&p->filled);
-	pthread_mutex_destroy(&p->mu);
+	ring_thread_stop(&p->rt);
 	free(p->ring);
 	free(p);
 	r->pipe = NULL;
@@ -382,11 +362,9 @@ struct wslot {
 /* Invariant (under mu): slot[head .. head + count) (mod WPIPE_SLOTS) wait for the thread;
  * failed once set stays set, with err. */
 struct trace_wpipe {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
+	struct ring_thread rt;
 	unsigned head, count;
-	bool stop, failed;
+	bool failed;
 	struct sim_error err;
 	struct wslot slot[WPIPE_SLOTS];
 	struct trace_writer *w; /* the thread uses w->dz, w->zbuf, w->af.fp and w->af.path only */
@@ -396,27 +374,27 @@ static void *wpipe_main(void *arg)
 {
 	struct trace_wpipe *p = arg;
 	struct trace_writer *w = p->w;
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->rt.mu);
 	for (;;) {
-		while (p->count == 0 && !p->stop)
-			pthread_cond_wait(&p->filled, &p->mu);
+		while (p->count == 0 && !p->rt.stop)
+			pthread_cond_wait(&p->rt.filled, &p->rt.mu);
 		if (p->count == 0)
 			break; /* stop, and everything written */
 		struct wslot *s = &p->slot[p->head];
 		bool failed = p->failed;
-		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_unlock(&p->rt.mu);
 		struct sim_error err = { 0 };
 		int rc = failed ? 0 : trace_writer_block(w, s->buf, s->len, s->first, s->nr, &err);
-		pthread_mutex_lock(&p->mu);
+		pthread_mutex_lock(&p->rt.mu);
 		if (rc < 0 && !p->failed) {
 			p->failed = true;
 			p->err = err;
 		}
 		p->head = (p->head + 1) % WPIPE_SLOTS;
 		p->count--;
-		pthread_cond_signal(&p->freed);
+		pthread_cond_signal(&p->rt.freed);
 	}
-	pthread_mutex_unlock(&p->mu);
+	pthread_mutex_unlock(&p->rt.mu);
 	return NULL;
 }
 
@@ -429,18 +407,8 @@ int trace_wpipe_start(struct trace_writer *w)
 		if (!(p->slot[i].buf = malloc(TRACE_BLOCK_SIZE)))
 			goto fail;
 	p->w = w;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->filled, NULL);
-	pthread_cond_init(&p->freed, NULL);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&p->thread, NULL, wpipe_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		pthread_cond_destroy(&p->freed);
-		pthread_cond_destroy(&p->filled);
-		pthread_mutex_destroy(&p->mu);
+	bool ok = ring_thread_start(&p->rt, wpipe_main, p);
+	if (!ok) {
 		goto fail;
 	}
 	w->wpipe = p;
@@ -455,13 +423,13 @@ fail:
 int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
 {
 	struct trace_wpipe *p = w->wpipe;
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->rt.mu);
 	while (p->count == WPIPE_SLOTS)
-		pthread_cond_wait(&p->freed, &p->mu);
+		pthread_cond_wait(&p->rt.freed, &p->rt.mu);
 	if (p->failed) {
 		if (err)
 			*err = p->err;
-		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_unlock(&p->rt.mu);
 		return -1;
 	}
 	struct wslot *s = &p->slot[(p->head + p->count) % WPIPE_SLOTS];
@@ -472,28 +440,21 @@ int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
 	s->nr = (uint32_t)(w->nr_records - w->block_first);
 	w->buf = spare;
 	p->count++;
-	pthread_cond_signal(&p->filled);
-	pthread_mutex_unlock(&p->mu);
+	pthread_cond_signal(&p->rt.filled);
+	pthread_mutex_unlock(&p->rt.mu);
 	return 0;
 }
 
 int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err)
 {
 	struct trace_wpipe *p = w->wpipe;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_signal(&p->filled);
-	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->thread, NULL);
+	ring_thread_stop(&p->rt);
 	int rc = 0;
 	if (p->failed) {
 		if (err)
 			*err = p->err;
 		rc = -1;
 	}
-	pthread_cond_destroy(&p->freed);
-	pthread_cond_destroy(&p->filled);
-	pthread_mutex_destroy(&p->mu);
 	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
 		free(p->slot[i].buf);
 	free(p);
