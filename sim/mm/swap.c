@@ -18,10 +18,10 @@
  * write to a mapped swap-cache page (the PTE dirty bit, no fault) frees the slot at once in
  * the model; the kernel keeps it and rewrites the page to it at reclaim: the same pswpout,
  * the slot counted free earlier.  A swap-cache page met again by a fault before reclaim
- * freed it (a minor fault, no read) is mapped again under the same rule.  Not modelled:
- * swap_reclaim_full_clusters, which frees slots held by the swap cache alone once the
- * device is full, and large-folio slot allocation by clusters (a large folio fails only when
- * fewer slots than its pages are free; vmscan.c).
+ * freed it (a minor fault, no read) is mapped again under the same rule.  A device that
+ * fills frees the slots the swap cache alone holds (swap_reclaim_cache_only).  Not
+ * modelled: large-folio slot allocation by clusters (a large folio fails only when fewer
+ * slots than its pages are free; vmscan.c).
  */
 #include "vmscan.h"
 
@@ -47,6 +47,13 @@ void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages)
 
 static void free_swap_cache(struct mm *mm, pfn_t head, struct nonres_entry *e);
 
+/* The swap cache alone holds the object's slot: the page is mapped again, no page table
+ * holds the swap entry (swap_only_has_cache). */
+static bool swap_cache_only(const struct nonres_entry *e)
+{
+	return (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) == (NONRES_SWAPCACHE | NONRES_SWAPMAPPED);
+}
+
 /* A swap-cache page is mapped again: the swap cache alone holds its slot. */
 static void swap_mapped(struct reclaim_state *rs, struct nonres_entry *e, uint64_t pages)
 {
@@ -64,7 +71,7 @@ static void swap_reclaim_cache_only(struct mm *mm)
 	struct reclaim_state *rs = mm->reclaim;
 	for (uint32_t i = 0; i < mm->objs.cap && rs->swap_cache_only; i++) {
 		struct nonres_entry *e = workingset_at(rs, i);
-		if (!e || (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) != (NONRES_SWAPCACHE | NONRES_SWAPMAPPED))
+		if (!e || !swap_cache_only(e))
 			continue;
 		free_swap_cache(mm, mm->objs.slots[i].pfn, e);
 	}
@@ -99,8 +106,7 @@ void swap_activate_locked(struct mm *mm, pfn_t head)
 	 * full or the folio is mlocked (mlocked folios are not on the lists the model scans);
 	 * folio_free_swap keeps it while the page tables hold the swap entry (a page reclaim
 	 * unmapped) or the write is in flight. */
-	if (!s->nonres || (s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) !=
-				  (NONRES_SWAPCACHE | NONRES_SWAPMAPPED))
+	if (!s->nonres || !swap_cache_only(&s->ws))
 		return;
 	if (swap_vm_full(rs))
 		free_swap_cache(mm, head, &s->ws);

@@ -204,12 +204,18 @@ static void stats_view_take(struct mm *mm)
 	sv->activate[1] = mm->vm_events[VM_WORKINGSET_ACTIVATE_FILE];
 }
 
+/* The statistics' flush period (machine.memcg.stats_flush_ms); 0: read live. */
+static sim_ns_t stats_period_ns(const struct mm *mm)
+{
+	return (sim_ns_t)mm->cfg->machine.memcg.stats_flush_ms * 1000000;
+}
+
 void vmscan_stats_view_start(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	stats_view_take(mm);
 	rs->stats_view.file_low = mm->cfg->machine.memcg.stats_start_file_low;
-	rs->stats_next_flush_ns = vmscan_now(mm) + (sim_ns_t)mm->cfg->machine.memcg.stats_flush_ms * 1000000;
+	rs->stats_next_flush_ns = vmscan_now(mm) + stats_period_ns(mm);
 }
 
 /* The root memcg's statistics as lruvec_page_state reads them now (6.18): live without a
@@ -219,7 +225,7 @@ void vmscan_stats_view_start(struct mm *mm)
 static const struct stats_view *stats_view(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	sim_ns_t period = (sim_ns_t)mm->cfg->machine.memcg.stats_flush_ms * 1000000;
+	sim_ns_t period = stats_period_ns(mm);
 	sim_ns_t now = vmscan_now(mm);
 	if (!period || now >= rs->stats_next_flush_ns) {
 		stats_view_take(mm);
@@ -1479,9 +1485,8 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 			rs->notify_threshold_pages += mm->zones[i].watermark[WMARK_HIGH];
 	rs->min_easy_level = UINT64_MAX;
 	/* The statistics view of the empty machine at boot, the first flush one period later
-	 * (vmscan_stats_view_start sets it again where the measurement starts later). */
-	rs->stats_view.file_low = cfg->machine.memcg.stats_start_file_low;
-	rs->stats_next_flush_ns = (sim_ns_t)cfg->machine.memcg.stats_flush_ms * 1000000;
+	 * (set again where the measurement starts later). */
+	vmscan_stats_view_start(mm);
 	if (memcg_init(mm)) {
 		reclaim_destroy(mm);
 		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
