@@ -187,8 +187,8 @@ static void *gzp_main(void *arg)
 static struct gzpipe *gzp_open(int fd, bool thread)
 {
 	struct gzpipe *g = calloc(1, sizeof(*g));
-	struct stat sb0;
-	bool reg = thread && fstat(fd, &sb0) == 0 && S_ISREG(sb0.st_mode);
+	struct stat sb;
+	bool reg = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	if (g)
 		g->gz = gzdopen(fd, "rb");
 	if (!g || !g->gz) {
@@ -197,11 +197,12 @@ static struct gzpipe *gzp_open(int fd, bool thread)
 		return NULL;
 	}
 	gzbuffer(g->gz, 1u << 18);
-	struct stat sb;
-	if (!thread && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-		gzp_map(g, fd, &sb);
 	if (!reg)
 		return g;
+	if (!thread) {
+		gzp_map(g, fd, &sb);
+		return g;
+	}
 	g->ring = malloc(GZP_RING * sizeof(*g->ring));
 	if (!g->ring)
 		return g; /* read on the caller's thread */
