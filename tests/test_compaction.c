@@ -354,6 +354,40 @@ static void test_free_scanner_once_then_split(void)
 	shutdown();
 }
 
+/* The same layout as test_split_folio_moves_whole below, the folio dirty page cache: the
+ * split would fail (its filesystem keeps a dirty folio's private data: 6.18
+ * try_split_folio -> filemap_release_folio), so the model may not move it whole as the
+ * split's stand-in.  2048 pages, folio at 0..3, free [4, 1536) and the odd pfns of B3:
+ * the one isolate_freepages call takes order-0 pages of B3 only; compaction_alloc returns
+ * NULL and migrate_pages fails the folio with -ENOMEM: pgmigrate_fail 4 (its pages), no
+ * split, nothing moved.  The free scanner is in B3 and the migrate scanner past B0: not
+ * met, so the run ends COMPACT_CONTENDED (compact_zone on -ENOMEM). */
+static void test_dirty_folio_nomem_contended(void)
+{
+	start_zone(2048);
+	boot();
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2), 0);
+	id_at[0] = 1;
+	fill(GFP_HIGHUSER_MOVABLE, 2);
+	for (pfn_t pfn = 4; pfn < 2048; pfn++)
+		if (id_at[pfn] && (pfn < 1536 || (pfn & 1))) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+	CHECK(!(mm.pages[0].flags & PF_SWAPBACKED));
+	mm.pages[0].flags |= PF_DIRTY;
+	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_CONTENDED);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_SPLIT], 0);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 4);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_NOMEM], 4);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_SUCCESS], 0);
+	const struct obj_slot *o = obj_lookup(&mm.objs, 1);
+	CHECK(o && o->pfn == 0);
+	mm.pages[0].flags &= (uint16_t)~PF_DIRTY;
+	check_all("dirty folio");
+	shutdown();
+}
+
 /* The same folio moves whole when a block of its order is free in the top half between
  * the scanners.  2048 pages: folio at 0..3, free [4, 1536) and the odd pfns of B3.  The
  * one isolate_freepages call takes 1537..1543 (8 scanned); no order-2 block among them.
@@ -1488,6 +1522,7 @@ int main(int argc, char **argv)
 	RUN(test_scanners_meet);
 	RUN(test_free_scanner_once_then_split);
 	RUN(test_split_folio_moves_whole);
+	RUN(test_dirty_folio_nomem_contended);
 	RUN(test_unmovable_zone_terminates);
 	RUN(test_pinned_page_blocks_pageblock);
 	RUN(test_fast_find_migrateblock);

@@ -222,6 +222,82 @@ static void test_migrate_nomem(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* migrate_folio_splittable, flag by flag (6.18 try_split_folio -> __folio_split): an
+ * order-2 folio that is file-backed here (no reclaim hook: PF_LRU, no PF_SWAPBACKED).
+ * Clean file: splits (filemap_release_folio frees its private data).  Dirty file: no
+ * (the filesystem keeps the private data of a dirty folio).  Dirty anon: splits (no
+ * mapping to release).  Writeback, anon or file: no (-EBUSY).  Pinned: no. */
+static void test_split_rules(void)
+{
+	start(NONLRU_HANDLER, true);
+	pfn_t a = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
+	struct page_frame *p = &mm.pages[a];
+	CHECK(!(p->flags & PF_SWAPBACKED));
+	CHECK(migrate_folio_splittable(&mm, a));
+	p->flags |= PF_DIRTY;
+	CHECK(!migrate_folio_splittable(&mm, a));
+	p->flags |= PF_SWAPBACKED;
+	CHECK(migrate_folio_splittable(&mm, a));
+	p->flags &= (uint16_t)~PF_DIRTY;
+	p->flags |= PF_WRITEBACK;
+	CHECK(!migrate_folio_splittable(&mm, a));
+	p->flags &= (uint16_t)~(PF_WRITEBACK | PF_SWAPBACKED);
+	p->flags |= PF_WRITEBACK;
+	CHECK(!migrate_folio_splittable(&mm, a));
+	p->flags &= (uint16_t)~PF_WRITEBACK;
+	CHECK(mm_pin(&mm, 1, 0));
+	CHECK(!migrate_folio_splittable(&mm, a));
+	CHECK(mm_unpin(&mm, 1));
+	CHECK(migrate_folio_splittable(&mm, a));
+	check_mm();
+	mmtest_mm_destroy(&mm);
+}
+
+/* -ENOMEM on large folios (6.18 migrate_pages_batch): no target at all (budget 0).
+ * Objects: id 1 an order-2 anon folio, id 2 an order-2 dirty file folio, id 3 an order-0
+ * page.  Id 1 is split (not a failure: mmsim_migrate_split 1, its pages stay); id 2 cannot
+ * be split: its 4 pages fail (pgmigrate_fail 4, reason nomem) and the call stops; id 3 is
+ * put back untried, uncounted.  Returned: 3 objects not moved; nothing succeeded. */
+static void test_nomem_large_folios(void)
+{
+	start(NONLRU_HANDLER, true);
+	pfn_t p[3];
+	p[0] = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
+	p[1] = mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
+	p[2] = mm_alloc(&mm, 3, GFP_HIGHUSER_MOVABLE, 0);
+	mm.pages[p[0]].flags |= PF_SWAPBACKED;
+	mm.pages[p[1]].flags |= PF_DIRTY;
+	int budget = 0;
+	struct migrate_result res = { 0 };
+	unsigned failed = migrate_pages(&mm, p, 3, get_new, NULL, &budget, MIGRATE_ASYNC, MR_COMPACTION, &res);
+	CHECK_EQ(failed, 3);
+	CHECK(res.nomem);
+	CHECK_EQ(res.nr_split, 1);
+	CHECK_EQ(res.nr_succeeded, 0);
+	CHECK_EQ(res.nr_failed, 4);
+	CHECK_EQ(res.nr_fail_by[MFAIL_NOMEM], 4);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 4);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_FAIL_NOMEM], 4);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_SPLIT], 1);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(obj_lookup(&mm.objs, (uint64_t)i + 1)->pfn, p[i]);
+		CHECK(!(mm.pages[p[i]].flags & PF_ISOLATED));
+	}
+	/* Clean, the same file folio is split like the anon one and the call goes on: the
+	 * order-0 page then finds no target either (budget 0): 1 page fails, -ENOMEM. */
+	mm.pages[p[1]].flags &= (uint16_t)~PF_DIRTY;
+	struct migrate_result res2 = { 0 };
+	budget = 0;
+	CHECK_EQ(migrate_pages(&mm, p, 3, get_new, NULL, &budget, MIGRATE_ASYNC, MR_COMPACTION, &res2), 3);
+	CHECK_EQ(res2.nr_split, 2);
+	CHECK_EQ(res2.nr_failed, 1);
+	CHECK(res2.nomem);
+	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 4 + 1);
+	mm.pages[p[0]].flags &= (uint16_t)~PF_SWAPBACKED;
+	check_mm();
+	mmtest_mm_destroy(&mm);
+}
+
 /* policy.migration.nonlru = reclaim: the page is dropped, not copied. */
 static void test_nonlru_reclaim(void)
 {
@@ -452,6 +528,8 @@ int main(int argc, char **argv)
 	RUN(test_move_object);
 	RUN(test_migrate_pages_reasons);
 	RUN(test_migrate_nomem);
+	RUN(test_split_rules);
+	RUN(test_nomem_large_folios);
 	RUN(test_nonlru_reclaim);
 	RUN(test_longterm_pin_leaves_cma);
 	RUN(test_pinned_callback);

@@ -713,17 +713,19 @@ static bool isolate_block_for_split(struct mm *mm, struct compact_control *cc, u
  * object of the model cannot be split: it moves whole, into a free block of its order
  * in the free scanner's domain taken off the free lists (where the pieces' targets come
  * from); only when there is none is it NULL, and migrate_pages counts the
- * folio as split and leaves it in place. */
+ * folio as split and leaves it in place.  A folio the split would refuse
+ * (migrate_folio_splittable: dirty or writeback file folio, pinned) gets no such
+ * stand-in: NULL, and migrate_pages fails it with -ENOMEM (6.18 migrate_pages_batch). */
 static pfn_t compaction_alloc(struct mm *mm, pfn_t src_pfn, unsigned order, void *priv)
 {
-	(void)src_pfn;
 	struct compact_control *cc = priv;
 	pfn_t pfn = take_freepage(mm, cc, order);
 	if (pfn != PFN_NONE)
 		return pfn;
 	isolate_freepages(mm, cc, true);
 	pfn = take_freepage(mm, cc, order);
-	if (pfn == PFN_NONE && order > 0 && isolate_block_for_split(mm, cc, order))
+	if (pfn == PFN_NONE && order > 0 && migrate_folio_splittable(mm, src_pfn) &&
+	    isolate_block_for_split(mm, cc, order))
 		pfn = take_freepage(mm, cc, order);
 	return pfn;
 }

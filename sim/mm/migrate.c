@@ -129,6 +129,15 @@ void migrate_reclaim_nonlru(struct mm *mm, pfn_t pfn)
 	count_vm_events(mm, VM_MMSIM_MIGRATE_NONLRU_RECLAIMED, 1ull << order);
 }
 
+bool migrate_folio_splittable(const struct mm *mm, pfn_t pfn)
+{
+	uint16_t f = mm->pages[pfn].flags;
+	if (f & (PF_WRITEBACK | PF_PINNED))
+		return false;
+	bool file = !(f & (PF_SWAPBACKED | PF_MOVABLE_OPS));
+	return !(file && (f & PF_DIRTY));
+}
+
 /* The outcome of the kernel's passes for one object.  Within one call nothing else runs,
  * so a pass can only repeat the previous pass's answer: an -EAGAIN (pin) stays -EAGAIN for
  * all of a phase's passes.  Sync modes first try the batch async (3 passes) and retry what
@@ -164,12 +173,15 @@ unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_ne
 		pfn_t dst = PFN_NONE;
 		if (st == MIGRATE_OK) {
 			dst = get_new(mm, pfn, order, priv);
-			if (dst == PFN_NONE && order > 0 && reason != MR_NUMA_MISPLACED) {
-				/* migrate_pages_batch (6.12) on -ENOMEM: a large folio is split
+			if (dst == PFN_NONE && order > 0 && reason != MR_NUMA_MISPLACED &&
+			    migrate_folio_splittable(mm, pfn)) {
+				/* migrate_pages_batch (6.18) on -ENOMEM: a large folio is split
 				 * (try_split_folio) and not counted in pgmigrate_fail; the call goes
 				 * on with the next folio.  The kernel then migrates the pieces with
 				 * order-0 targets; an object of the model cannot be split, so its
-				 * pages stay where they are (counted as mmsim_migrate_split). */
+				 * pages stay where they are (counted as mmsim_migrate_split).  A
+				 * folio the split refuses fails below: all its pages count in
+				 * pgmigrate_fail and the call stops (-ENOMEM). */
 				p->flags &= (uint16_t)~PF_ISOLATED;
 				res->nr_split++;
 				count_vm_event(mm, VM_MMSIM_MIGRATE_SPLIT);

@@ -75,6 +75,14 @@ struct migrate_result {
  * only by owner pins moves under policy.migration_pinned callback. */
 enum migrate_status migrate_page_check(const struct mm *mm, pfn_t pfn, enum migrate_mode mode);
 
+/* try_split_folio (6.18) of the large folio whose head is pfn, as migrate_pages_batch
+ * tries it when no target of the folio's order was found: false when __folio_split would
+ * refuse it — under writeback (-EBUSY), pinned (can_split_folio: references it cannot
+ * account for), or a file folio that is dirty (its filesystem private data cannot be
+ * released first: filemap_release_folio -> iomap_release_folio / try_to_free_buffers
+ * refuse a dirty folio).  Anon and clean file folios split. */
+bool migrate_folio_splittable(const struct mm *mm, pfn_t pfn);
+
 /* The primitive: move the object whose head is src_pfn into the isolated block dst_pfn of
  * the same order.  Copies the page flags (minus PF_ISOLATED), moves the object slot's pfn
  * and the head's owner, keeps the LRU position (lru_replace), and frees the old block to
@@ -88,7 +96,10 @@ void migrate_reclaim_nonlru(struct mm *mm, pfn_t pfn);
 
 /* migrate_pages: try every object head in pfns[0..nr) with the kernel's passes (sync
  * modes: 3 async passes, then 7 in the requested mode; async: 10).  Objects that fail are
- * "put back": they stay where they are, PF_ISOLATED cleared.  Counts pgmigrate_success,
+ * "put back": they stay where they are, PF_ISOLATED cleared.  A large folio without a
+ * target is split (counted as mmsim_migrate_split, not as a failure) when
+ * migrate_folio_splittable, else it is an -ENOMEM failure of all its pages that stops
+ * the call (migrate_pages_batch, 6.18).  Counts pgmigrate_success,
  * pgmigrate_fail and the mmsim_migrate_fail_* reasons.  Returns the number of objects that
  * did not move (0 = all moved), like the kernel's nr_failed. */
 unsigned migrate_pages(struct mm *mm, const pfn_t *pfns, unsigned nr, migrate_new_fn get_new,
