@@ -2,7 +2,8 @@
  * sizes by alloc_factor (nr_pcp_alloc), high growing on runs of frees (nr_pcp_high) with
  * drains of the run (nr_pcp_free), a run of order-1 frees draining at once (free_high, with
  * the 6.15+ threshold),
- * ZONE_RECLAIM_ACTIVE lowering high, and the once-a-second decay (decay_pcp_high).
+ * ZONE_RECLAIM_ACTIVE lowering high, and the once-a-second decay (decay_pcp_high), which
+ * also drains a list above a high at high_min.
  * Every expected figure is worked out by hand in the comment above it.
  *
  * Then a list started at a captured count and high (machine.pcp_start, pcp_start_lists).
@@ -216,6 +217,34 @@ static void test_reclaim_active_lowers_high(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* decay_pcp_high drains a list above its high even when high is at high_min (6.18: it
+ * runs from vmstat_update every second whatever the lists hold).  40 movable pages in use,
+ * high 32 = high_min, the zone under its high watermark (ZONE_BELOW_HIGH):
+ *   frees 1-31: high = max(32 - max(free_count, 8), 32) = 32, held to max(count, 32) = 32:
+ *     count 31, nothing drained, high never above high_min;
+ *   one unmovable page: its list is empty, nr_pcp_alloc: batch 8 << 0 = 8, high not raised
+ *     (below high), room 32 - 31 - 8 < 0 -> max(0, 8) = 8 pages: count 39, 38 after the
+ *     page is taken, 6 above high 32;
+ *   1 s later the decay leaves high at 32 and drains the 6: count 32. */
+static void test_decay_drains_over_high_min(void)
+{
+	start(40, 0, 32);
+	struct per_cpu_pages *p = pcp0();
+	mm.zones[ZONE_NORMAL].below_high = true;
+	for (uint64_t id = 1; id <= 31; id++)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(p->count, 31);
+	CHECK_EQ(p->high, 32);
+	CHECK(mm_alloc(&mm, 100, GFP_KERNEL, 0) != PFN_NONE);
+	CHECK_EQ(p->count, 38);
+	CHECK_EQ(p->high, 32);
+	mmtest_run_until(&mm, NSEC_PER_SEC);
+	CHECK_EQ(p->high, 32);
+	CHECK_EQ(p->count, 32);
+	mm.zones[ZONE_NORMAL].below_high = false;
+	mmtest_mm_destroy(&mm);
+}
+
 /* The THP order's refill (nr_pcp_alloc, 6.18): an empty list of pageblock order 9 takes
  * max(batch >> 9, 2) = max(8 >> 9, 2) = 2 blocks, tuned or not (before 6.7
  * __rmqueue_pcplist scaled the batch the same way); tuned it also raises high by a batch
@@ -383,6 +412,7 @@ int main(void)
 	RUN(test_free_high_order_run);
 	RUN(test_free_high_batch);
 	RUN(test_reclaim_active_lowers_high);
+	RUN(test_decay_drains_over_high_min);
 	RUN(test_list_started_as_captured);
 	RUN(test_list_started_with_blocks);
 	RUN(test_thp_refill_two_blocks);

@@ -390,7 +390,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    (thp_built &&
 	     fprintf(fp, "# machine.thp: true  # built with THP (vmstat thp_* lines), so 6.18 keeps the pageblock order "
 			 "on the per-cpu lists; not applied (docs/import.md \"Per-cpu lists\"): uncomment to try\n") < 0) ||
-	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; tuned, the replay's lists run away "
+	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; tuned, the replays score worse "
 			"(docs/import.md \"Per-cpu lists\"): true to try\n",
 		    autotune > 0 || (autotune < 0 && zi.pcp_high_bounds) ? "the captured kernel tunes pcp high (6.7+: "
 									    : "pcp high is not tuned (",

@@ -120,6 +120,11 @@ void pcp_list_grow(struct pcp_list *l)
 	l->cap = cap;
 }
 
+/* The once-a-second decay_pcp_high of 6.18 runs from vmstat_update whatever the lists
+ * hold, and drains a list above its high even when high is at high_min; the model runs it
+ * only while something is left to do: a high above high_min, or a list above its high (a
+ * refill may take a list past high, and a free under ZONE_BELOW_HIGH or
+ * ZONE_RECLAIM_ACTIVE lowers high below what the list keeps after its drain). */
 static void arm_decay(struct mm *mm)
 {
 	if (mm->pcp_decay_armed || !mm->engine || !mm->pcp_decay_handler)
@@ -183,6 +188,8 @@ pfn_t pcp_alloc(struct mm *mm, struct zone *z, unsigned cpu, unsigned order, enu
 		buddy_rmqueue_bulk(mm, z, order, mt, alloc_flags, nr, pcp, idx);
 		if (!pcp->lists[idx].n)
 			return PFN_NONE;
+		if (!mm->pcp_fixed && pcp->count > pcp->high)
+			arm_decay(mm);
 	}
 	return pcp_take(mm, z, pcp, idx, false);
 }
@@ -324,13 +331,15 @@ void pcp_free(struct mm *mm, struct zone *z, unsigned cpu, pfn_t pfn, unsigned o
 		if (z->below_high &&
 		    zone_watermark_ok(z, 0, zone_wmark(z, WMARK_HIGH), ZONE_MOVABLE, 0, z->nr_free_pages))
 			z->below_high = false;
+		if (pcp->count > pcp->high)
+			arm_decay(mm);
 	}
 }
 
 /* decay_pcp_high (6.12), for every list of every zone, once a simulated second while some
- * list's high is above its high_min: high loses an eighth (but stays at least count less
- * batch << PCP_BATCH_SCALE_MAX, and at least high_min) and a list above its high drains
- * the excess. */
+ * list's high is above its high_min or some list is above its high (arm_decay): high loses
+ * an eighth (but stays at least count less batch << PCP_BATCH_SCALE_MAX, and at least
+ * high_min) and a list above its high drains the excess. */
 static void pcp_decay_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	struct mm *mm = ctx;
@@ -489,7 +498,7 @@ void pcp_set_fixed(struct mm *mm, bool fixed)
 			z->pcp[c].free_count = 0;
 			z->pcp[c].alloc_factor = 0;
 			z->pcp[c].flags &= PCPF_FREE_HIGH_BATCH; /* the CPU's, not the run's */
-			if (z->pcp[c].high > z->pcp[c].high_min)
+			if (z->pcp[c].high > z->pcp[c].high_min || z->pcp[c].count > z->pcp[c].high)
 				arm_decay(mm);
 		}
 	}
