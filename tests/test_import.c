@@ -1924,6 +1924,49 @@ static void test_prefill_pcp_blocks(void)
 	free(rs.r);
 }
 
+/* Each order's holes spread over the whole zone (pf_next_hole_order), not a rare order's
+ * all at its start.  Capture: free 2086 = 6 x o0 + 2 x o4 + 2 x o10, in use 6106 anon
+ * pages; the tail is the last two order-10 blocks.  The next hole is the order whose next
+ * one is due soonest at (2 done + 1) / (2 total) of the way (ties to the lower order):
+ * o0 1/12 < o4 1/4; o0 3/12 = o4 -> o0; o4 1/4 < o0 5/12; o0 5/12, 7/12, 9/12 (= o4's 3/4:
+ * o0); o4 3/4 < o0 11/12; o0: the orders 0 0 4 0 0 0 4 0 (taking one of each order in
+ * turn gave 0 4 0 4 0 0 0 0, both order-4 holes in the first half).  No density: the
+ * pages in use before each hole are those left over the holes left + 1: 6106 / 9 = 678,
+ * hole at 678; 5428 / 8 = 678, at 1357; 4750 / 7 = 678 to 2035, then 12 to align to 16:
+ * the o4 hole at 2048; 4060 / 6 = 676, at 2740; 3384 / 5 = 676, at 3417; 2708 / 4 = 677,
+ * at 4095; 2031 / 3 = 677 to 4772 and 11 to align: the o4 hole at 4784; 1343 / 2 = 671,
+ * at 5471; the last 672 pages in use fill 5472..6143. */
+static void test_prefill_holes_orders_spread(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2086\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 6106\n";
+	static const char bi_text[] = "Node 0, zone   Normal      6      0      0      0      2      0"
+				      "      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 6, 0, 0, 0, 2, 0, 0, 0, 0, 0, 2 };
+	static const pfn_t o0_at[6] = { 678, 1357, 2740, 3417, 4095, 5471 }, o4_at[2] = { 2048, 4784 };
+	struct import_prefill_stats st;
+	const struct zone *z;
+	struct sim *s = prefill_replay_sim(zi_text, bi_text, want, &st, &z);
+	if (!s)
+		return;
+	CHECK_EQ(st.nr_hole_pages, 38);
+	for (unsigned i = 0; i < 6; i++) {
+		const struct page_frame *p = &s->mm.pages[z->start_pfn + o0_at[i]];
+		CHECK((p->flags & PF_BUDDY) && p->order == 0);
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		const struct page_frame *p = &s->mm.pages[z->start_pfn + o4_at[i]];
+		CHECK((p->flags & PF_BUDDY) && p->order == 4);
+	}
+	CHECK(!(s->mm.pages[z->start_pfn + 2047].flags & PF_BUDDY));
+	CHECK(!(s->mm.pages[z->start_pfn + 6143].flags & PF_BUDDY));
+	CHECK(s->mm.pages[z->start_pfn + 6144].flags & PF_BUDDY);
+	sim_destroy(s);
+	free(s);
+}
+
 /* The holes cluster as the capture's free pages did.  Capture: free 2112 = 64 x o0 +
  * 2 x o10, in use 8192 - 2112 = 6080 anon pages; the tail is the last two order-10 blocks,
  * so the 6080 pages and 64 holes fill pageblocks 0..11 (6144 pages).
@@ -3042,6 +3085,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_holes_cluster);
+	RUN(test_prefill_holes_orders_spread);
 	RUN(test_prefill_pcp_blocks);
 	RUN(test_pcp_blocks_split);
 	RUN(test_prefill_free_start);

@@ -3257,11 +3257,32 @@ static int pf_typed(struct pf_emit *pe, gfp_t gfp, uint64_t used, const uint64_t
 	return 0;
 }
 
+/* The order of the next movable hole: the one whose next hole is due soonest were each
+ * order's holes spread evenly over the zone (the k-th of n at (k + 1/2) / n of the way),
+ * so that every order lies all along the zone as the kernel's do (its fast free search
+ * finds blocks of each order in the top half of the zone, hugetlb's trace) rather than a
+ * rare order's all at the zone's start, as taking one of each order in turn would put
+ * them.  total: the holes by order; left: those not yet placed (one at least). */
+static unsigned pf_next_hole_order(const uint64_t total[NR_PAGE_ORDERS], const uint64_t left[NR_PAGE_ORDERS])
+{
+	unsigned best = NR_PAGE_ORDERS;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		if (!left[o])
+			continue;
+		uint64_t done = total[o] - left[o];
+		if (best == NR_PAGE_ORDERS ||
+		    (2 * done + 1) * total[best] < (2 * (total[best] - left[best]) + 1) * total[o])
+			best = o;
+	}
+	return best;
+}
+
 static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, struct pf_zone_out *zo,
 			struct sim_error *err)
 {
 	gfp_t zb = pf_zone_bits(z);
-	/* Holes, sizes mixed along the zone: one of each order in turn, pcp singles last. */
+	/* Holes, sizes mixed along the zone, each order spread over all of it, pcp singles
+	 * last. */
 	uint64_t left[NR_PAGE_ORDERS], nr_holes = pl->pcp_singles, hole_pages = pl->pcp_singles;
 	memcpy(left, pl->holes, sizeof(left));
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
@@ -3338,16 +3359,8 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	const uint64_t d = pl->hole_density && hole_left * (PF_PAGEBLOCK - pl->hole_density) / pl->hole_density < mv_left
 				   ? pl->hole_density
 				   : 0;
-	unsigned o = 0;
 	while (nr_holes) {
-		unsigned ho;
-		if (pcp_left && nr_holes == pcp_left) {
-			ho = 0;
-		} else {
-			while (!left[o])
-				o = (o + 1) % NR_PAGE_ORDERS;
-			ho = o;
-		}
+		unsigned ho = pcp_left && nr_holes == pcp_left ? 0 : pf_next_hole_order(pl->holes, left);
 		/* pages in use before the hole, the folios due among them, and then as many
 		 * as fill what a folio's alignment skipped */
 		uint64_t gap;
@@ -3391,12 +3404,10 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		pe->st->nr_hole_pages += 1ull << ho;
 		cl_pages += 1ull << ho;
 		hole_left -= MIN(hole_left, 1ull << ho);
-		if (ho == 0 && pcp_left && nr_holes == pcp_left) {
+		if (ho == 0 && pcp_left && nr_holes == pcp_left)
 			pcp_left--;
-		} else {
+		else
 			left[ho]--;
-			o = (o + 1) % NR_PAGE_ORDERS;
-		}
 		nr_holes--;
 	}
 	while (mv_left--)
