@@ -71,6 +71,32 @@ static void test_window_slides(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* A new id nearly two windows past the base slides the window by more than its length
+ * (n > ring): the walk starts a window before the new base, so the positions it reads
+ * hold ids a whole ring below the position walked.  W = 1024, ids 1..5 live; id 2040
+ * ends the window at 2040 + 16 = 2056, base 1033; the walk over positions 9..1032 meets
+ * ids 1..5 at positions 1025..1029 and moves them, under their own ids, to the overflow. */
+static void test_window_jumps_past_itself(void)
+{
+	start();
+	for (uint64_t id = 1; id <= 5; id++)
+		CHECK(put(id, (pfn_t)(10 + id)));
+	CHECK(put(2040, PFN_NONE));
+	CHECK_EQ(mm.objs.base, 1033);
+	CHECK_EQ(mm.objs.nr_ring, 1);
+	CHECK_EQ(mm.objs.map.nr_live, 5);
+	for (uint64_t id = 1; id <= 5; id++) {
+		CHECK(owner_ok(id));
+		CHECK(!obj_lookup(&mm.objs, id + 1024));
+	}
+	CHECK(owner_ok(2040));
+	for (uint64_t id = 1; id <= 5; id++)
+		obj_remove(&mm, obj_lookup(&mm.objs, id));
+	CHECK_EQ(mm.objs.nr_live, 1);
+	CHECK_EQ(mm.objs.map.nr_live, 0);
+	mmtest_mm_destroy(&mm);
+}
+
 /* Ids 1..20000 with every 8th kept: 1 in 8 positions the window passes is live (more
  * than 1 in 32), so it doubles, backwards, while it has fewer than 8 slots per live
  * object (2500 live: up to 16384), and takes back the kept ids it covers again.  Each slide
@@ -184,6 +210,7 @@ int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_window_slides);
+	RUN(test_window_jumps_past_itself);
 	RUN(test_window_grows);
 	RUN(test_far_ids);
 	RUN(test_random_against_list);

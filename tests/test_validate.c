@@ -342,6 +342,71 @@ static void test_capture_files(void)
 	free(cf);
 }
 
+/* The node counters' slack (validate_counter_slack), worked out by hand.  The zoneinfo:
+ * node 0 with DMA32 (threshold 24 on both CPUs) and Normal (36 on CPU 0, 30 on CPU 1),
+ * node 1 with Normal (10 on both).  A node's per-cpu threshold is its zones' largest:
+ * node 0 36 + 30 = 66, node 1 10 + 10 = 20, so a snapshot misses at most 86 and a delta
+ * (two snapshots) 172.  Scored: nr_written obs 1000 sim 1150 (1.15: within 2x anyway);
+ * workingset_refault_file obs 0 sim 150 (|150| <= 172: within, by the slack); nr_dirtied
+ * obs 100 sim 300 (3x, |200| > 172: not within, and not key); pgscan_kswapd obs 0 sim 50 is
+ * an event counter (exact, no slack): not within.  With capture.json saying the snapshots
+ * were refreshed there is no slack: the refault figure is out. */
+static void test_counter_slack(void)
+{
+	static const char zi[] =
+		"Node 0, zone    DMA32\n  pages free     100\n  pagesets\n    cpu: 0\n              count: 3\n"
+		"  vm stats threshold: 24\n    cpu: 1\n              count: 0\n  vm stats threshold: 24\n"
+		"  node_unreclaimable:  0\n"
+		"Node 0, zone   Normal\n  pagesets\n    cpu: 0\n  vm stats threshold: 36\n    cpu: 1\n"
+		"  vm stats threshold: 30\n"
+		"Node 1, zone   Normal\n  pagesets\n    cpu: 0\n  vm stats threshold: 10\n    cpu: 1\n"
+		"  vm stats threshold: 10\n";
+	CHECK(fabs(validate_counter_slack(zi) - 86) < 1e-9);
+	CHECK(validate_counter_slack("Node 0, zone      DMA\n  pages free 3\n") == 0);
+	CHECK(validate_counter_slack("") == 0);
+
+	char cap[4096], run[4096];
+	snprintf(cap, sizeof(cap), "%s/slack-cap", tl_tmpdir());
+	snprintf(run, sizeof(run), "%s/slack-run", tl_tmpdir());
+	mkdir(cap, 0755);
+	mkdir(run, 0755);
+	put(cap, "before.vmstat", "nr_written 0\nworkingset_refault_file 10\nnr_dirtied 0\npgscan_kswapd 5\n");
+	put(cap, "after.vmstat", "nr_written 1000\nworkingset_refault_file 10\nnr_dirtied 100\npgscan_kswapd 5\n");
+	put(cap, "before.zoneinfo", zi);
+	put(cap, "after.zoneinfo", zi);
+	put(run, "summary.json", "{\"counters\": {\"nr_written\": 1150, \"workingset_refault_file\": 150,"
+				 " \"nr_dirtied\": 300, \"pgscan_kswapd\": 50}}\n");
+	struct validate_capture *c = calloc(1, sizeof(*c));
+	struct sim_error err = { 0 };
+	CHECK_EQ(validate_score(cap, run, c, &err), 0);
+	const struct validate_figure *f = fig(c, "workingset_refault_file");
+	CHECK(f && f->obs == 0 && f->sim == 150 && fabs(f->slack - 172) < 1e-9 && validate_figure_within(f));
+	f = fig(c, "nr_written");
+	CHECK(f && fabs(f->slack - 172) < 1e-9 && validate_figure_within(f));
+	f = fig(c, "nr_dirtied");
+	CHECK(f && fabs(f->slack - 172) < 1e-9 && !validate_figure_within(f));
+	f = fig(c, "pgscan_kswapd");
+	CHECK(f && f->slack == 0 && !validate_figure_within(f));
+	CHECK_EQ(c->nr_key_known, 3);
+	CHECK_EQ(c->nr_within, 2);
+	struct validate_result res = { .nr = 1, .cap = c };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	validate_write_text(&res, fp);
+	fclose(fp);
+	CHECK(strstr(buf, "within the per-CPU counters' slack of 172") != NULL);
+	free(buf);
+
+	put(cap, "capture.json", "{\"vmstat_refreshed\": true}\n");
+	memset(c, 0, sizeof(*c));
+	CHECK_EQ(validate_score(cap, run, c, &err), 0);
+	f = fig(c, "workingset_refault_file");
+	CHECK(f && f->slack == 0 && !validate_figure_within(f));
+	CHECK_EQ(c->nr_within, 1);
+	free(c);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -349,6 +414,7 @@ int main(int argc, char **argv)
 	RUN(test_cpu_data_slice);
 	RUN(test_capture_memcgs);
 	RUN(test_score);
+	RUN(test_counter_slack);
 	RUN(test_capture_files);
 	return TEST_END();
 }

@@ -13,7 +13,7 @@
  *
  * Scores per capture, over the key figures that have both values:
  *   within_2x       figures with 1/2 <= sim/obs <= 2 (0 vs 0 counts as within; obs 0 with
- *                   sim > 0 does not)
+ *                   sim > 0 does not), or, for a node counter, |sim - obs| <= its slack
  *   median_log2     median of |log2((sim + 1) / (obs + 1))|  (+1 so a zero stays finite)
  * and per zone, between the capture's after.buddyinfo and the replay's final buddyinfo:
  *   distance        sum over orders of |log2((sim_o + 1) / (obs_o + 1))|
@@ -41,6 +41,9 @@ struct validate_figure {
 	 * (given: the capture's share the trace cannot show, and the replay's given share) */
 	bool given;
 	double given_obs, given_sim;
+	/* A node counter's observed delta is uncertain by up to slack pages or events (the
+	 * per-CPU diffs /proc/vmstat does not show, validate_counter_slack); 0: exact */
+	double slack;
 };
 
 struct validate_zone {
@@ -84,7 +87,8 @@ struct validate_control {
 int validate_run(const struct validate_control *vc, struct validate_result *res, struct sim_error *err);
 void validate_result_free(struct validate_result *res);
 
-/* Score one capture from its files alone: CAP_DIR's after.buddyinfo and before/after.vmstat,
+/* Score one capture from its files alone: CAP_DIR's after.buddyinfo, before/after.vmstat and
+ * before/after.zoneinfo (the counters' slack),
  * the replay's RUN_DIR/summary.json and RUN_DIR/buddyinfo.  Used by validate_run, and by
  * tests on hand-made directories. */
 int validate_score(const char *cap_dir, const char *run_dir, struct validate_capture *vcap,
@@ -94,6 +98,14 @@ int validate_score(const char *cap_dir, const char *run_dir, struct validate_cap
  * ("format": "mmsim-validate"). */
 void validate_write_text(const struct validate_result *res, FILE *fp);
 void validate_write_json(const struct validate_result *res, FILE *fp);
+
+/* The most a /proc/vmstat snapshot's node counter can be short of (or past) the truth:
+ * the sum over nodes and CPUs of the node's per-cpu stat threshold, the largest of its
+ * zones' "vm stats threshold" lines in /proc/zoneinfo text; 0 when it has none. */
+double validate_counter_slack(const char *zoneinfo);
+/* Whether figure F (both values known) counts as within: 1/2 <= sim/obs <= 2, 0 only
+ * against 0, or |sim - obs| <= its slack. */
+bool validate_figure_within(const struct validate_figure *f);
 
 /* Parse /proc/buddyinfo text: zones by name (nodes summed) into Z (at most max). */
 unsigned validate_parse_buddyinfo(const char *text, struct validate_zone *z, unsigned max, bool sim);
