@@ -454,9 +454,9 @@ static int here_line(void *ctx, const char *line, size_t len, bool nul_free)
  * reader thread's parse against the caller's import, issue #17).  Otherwise (a stream:
  * several members, a damaged one, plain bytes) the thread feeds lines as gzpipe hands
  * them out, TP_LINES a batch, and parses every one. */
-#define TP_LINES 512u
-#define TP_RANGE (32u << 10)
-#define TP_RING 16u
+#define TP_LINES 256u
+#define TP_RANGE (16u << 10)
+#define TP_RING 64u
 /* A thread that waits for the other is woken when TP_WAKE batches are ready for it (or
  * the last), not at each: a quarter of the sleeps and wake-ups. */
 #define TP_WAKE 4u
