@@ -1,6 +1,7 @@
 /* ftrace.c — the text line parser (tracefs `trace`, `trace_pipe`, `trace-cmd report`),
- * the plain/gzip line reader (gzip inflated ahead on a thread, lines parsed where gzpipe.c
- * hands them out), and input-kind sniffing.
+ * the plain/gzip line reader (a regular file inflated and parsed on a reader thread, lines
+ * parsed where gzpipe.c hands them out, or in byte-range batches by both threads when it
+ * holds the text whole), and input-kind sniffing.
  *
  * Speed matters (architecture.md §9: ≥ 1.5 M lines/s): lines are split in a large buffer with
  * memchr, nothing is allocated per line, and fields are found by name with memmem
