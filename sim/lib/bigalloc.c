@@ -5,7 +5,6 @@
  * part faults in huge pages too, not in 4 KiB pages up to the next 2 MiB boundary. */
 #include "bigalloc.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,20 +72,4 @@ void big_free(void *p, size_t n, size_t size)
 		free(p);
 	else
 		munmap(p, map_len(n * size));
-}
-
-bool big_prefault(void *p, size_t n, size_t size, size_t from, size_t len)
-{
-	if (!p || n * size < BIG_MIN || !len)
-		return false;
-#ifdef MADV_POPULATE_WRITE
-	/* whole pages: the mapping is page-aligned, from and len need not be */
-	uintptr_t a = (uintptr_t)p + from, e = a + len, pg = 4096;
-	a &= ~(pg - 1);
-	e = (e + pg - 1) & ~(pg - 1);
-	return madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0 || errno == EINTR;
-#else
-	(void)from;
-	return false;
-#endif
 }

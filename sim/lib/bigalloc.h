@@ -5,7 +5,6 @@
 #ifndef MMSIM_LIB_BIGALLOC_H
 #define MMSIM_LIB_BIGALLOC_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 /* n * size zero bytes, or NULL when memory runs out (or n * size overflows). */
@@ -18,11 +17,5 @@ void *big_calloc(size_t n, size_t size);
 void *big_realloc(void *p, size_t n, size_t m, size_t size);
 /* Release what big_calloc(n, size) or big_realloc(p, k, n, size) returned (NULL is fine). */
 void big_free(void *p, size_t n, size_t size);
-
-/* Fault in bytes [from, from + len) of what big_calloc(n, size) mapped, writable, without
- * changing a byte (MADV_POPULATE_WRITE: safe while another thread writes there): its page
- * faults taken here rather than by the thread that fills it.  false when it cannot (a
- * small array, a kernel before 5.14): then nothing was done. */
-bool big_prefault(void *p, size_t n, size_t size, size_t from, size_t len);
 
 #endif

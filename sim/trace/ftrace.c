@@ -804,9 +804,7 @@ int ftrace_read_text(const char *path, const struct ftrace_read_opts *opts, ftra
 	struct feed_end fe;
 	struct text_pipe *tp = threaded ? malloc(sizeof(*tp)) : NULL;
 	if (tp && tp_start(tp, gz, buf)) {
-		/* while the thread inflates the file read whole, its text's pages are faulted
-		 * in and its bytes hashed here */
-		gzpipe_prefault(gz);
+		/* while the thread inflates the file read whole, its bytes are hashed here */
 		if (tr->opts->sha256)
 			st->have_sha256 = gzpipe_sha256(gz, st->sha256);
 		int crc = tp_consume(tp, tr, &fe, err);

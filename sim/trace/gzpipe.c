@@ -19,7 +19,6 @@
 #include "mmsim-config.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -71,8 +70,6 @@ struct gzpipe {
 	unsigned char *out;
 	size_t out_len, out_map, out_pos;
 	int whole;
-	/* set once the whole-member inflate is over (done or failed): gzpipe_prefault stops */
-	atomic_bool inflated;
 };
 
 /* Read fd whole when it may be one gzip member libdeflate can take (gzip magic, deflate, no
@@ -102,53 +99,43 @@ static void gzp_map(struct gzpipe *g, int fd, const struct stat *sb)
 	}
 	g->in = m;
 	g->in_len = n;
-	/* The text's mapping, of ISIZE bytes (the member's length mod 2^32: a file it does not
-	 * describe fails to inflate), made here so that gzpipe_prefault can fault it in on
-	 * the caller's thread while the reader inflates into it. */
-	const unsigned char *t = m + n - 4;
-	size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-	if (isize > GZP_WHOLE_MAX_OUT)
-		return;
-	/* in 2 MiB pages where the kernel has them: 80 MB of text is 20 k page faults in 4 KiB
-	 * ones, a tenth of the import's CPU */
-	g->out_map = isize ? isize : 1;
-	g->out = big_calloc(g->out_map, 1);
-	g->out_len = isize;
 #else
 	(void)g, (void)fd, (void)sb;
 #endif
 }
 
-/* Inflate the file's bytes whole (whole = 1), or leave it to gzread (whole = -1; the text's
- * mapping stays until gzpipe_close, gzpipe_prefault may be in it). */
+/* Inflate the file's bytes whole (whole = 1), or leave it to gzread (whole = -1). */
 static void gzp_inflate_whole(struct gzpipe *g)
 {
 	g->whole = -1;
 #if HAVE_LIBDEFLATE
-	if (g->in && g->out) {
-		struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
-		size_t in_used = 0, out_n = 0;
-		enum libdeflate_result r = d ? libdeflate_gzip_decompress_ex(d, g->in, g->in_len, g->out, g->out_len,
-									 &in_used, &out_n)
-					     : LIBDEFLATE_SHORT_OUTPUT;
-		libdeflate_free_decompressor(d);
-		if (r == LIBDEFLATE_SUCCESS && in_used == g->in_len && out_n == g->out_len)
-			g->whole = 1;
+	if (!g->in)
+		return;
+	/* ISIZE, the member's length mod 2^32: a file it does not describe fails below */
+	const unsigned char *t = g->in + g->in_len - 4;
+	size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+	if (isize > GZP_WHOLE_MAX_OUT)
+		return;
+	/* in 2 MiB pages where the kernel has them: 80 MB of text is 20 k page faults in 4 KiB
+	 * ones, a tenth of the import's CPU (MAP_POPULATE saves less) */
+	size_t map = isize ? isize : 1;
+	unsigned char *o = big_calloc(map, 1);
+	if (!o)
+		return;
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	size_t in_used = 0, out_n = 0;
+	enum libdeflate_result r = d ? libdeflate_gzip_decompress_ex(d, g->in, g->in_len, o, isize, &in_used, &out_n)
+				     : LIBDEFLATE_SHORT_OUTPUT;
+	libdeflate_free_decompressor(d);
+	if (r != LIBDEFLATE_SUCCESS || in_used != g->in_len || out_n != isize) {
+		big_free(o, map, 1);
+		return;
 	}
+	g->out = o;
+	g->out_len = isize;
+	g->out_map = map;
+	g->whole = 1;
 #endif
-	atomic_store_explicit(&g->inflated, true, memory_order_relaxed);
-}
-
-void gzpipe_prefault(struct gzpipe *g)
-{
-	/* 2 MiB at a time, ahead of the inflate (faulting in is ten times its speed), until
-	 * it is over: a failed one (a damaged member, its ISIZE perhaps absurd) stops it */
-	const size_t step = 2u << 20;
-	for (size_t at = 0; g->out && at < g->out_map; at += step) {
-		if (atomic_load_explicit(&g->inflated, memory_order_relaxed) ||
-		    !big_prefault(g->out, g->out_map, 1, at, MIN(step, g->out_map - at)))
-			break;
-	}
 }
 
 bool gzpipe_sha256(const struct gzpipe *g, char hex[65])
@@ -365,7 +352,8 @@ void gzpipe_close(struct gzpipe *g)
 	if (g->threaded)
 		ring_thread_stop(&g->rt);
 	free(g->ring);
-	big_free(g->out, g->out_map, 1);
+	if (g->out)
+		big_free(g->out, g->out_map, 1);
 	if (g->in)
 		big_free((void *)g->in, g->in_len, 1);
 	gzclose(g->gz);

@@ -28,10 +28,6 @@ bool gzpipe_sha256(const struct gzpipe *g, char hex[65]);
  * one member libdeflate takes, or already read in stretches): read on with gzpipe_next.
  * The text stays valid until gzpipe_close. */
 bool gzpipe_whole(struct gzpipe *g, const unsigned char **p, size_t *n);
-/* On another thread than the reads, while the first one inflates the whole member: fault
- * in the text's pages ahead of it (the inflate's page faults, a fifth of it, taken here),
- * until it is over.  Does nothing for any other input. */
-void gzpipe_prefault(struct gzpipe *g);
 /* As gzread: up to len bytes into buf, 0 at the end, -1 on error (errno as gzread left it). */
 int gzpipe_read(struct gzpipe *g, void *buf, unsigned len);
 /* The next stretch of bytes without a copy: *p points to the returned number of bytes,
