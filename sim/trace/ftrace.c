@@ -483,7 +483,7 @@ static int here_line(void *ctx, const char *line, size_t len, bool nul_free)
  * them out, TP_LINES a batch, and parses every one. */
 #define TP_LINES 256u
 #define TP_RANGE (16u << 10)
-#define TP_RING 256u
+#define TP_RING 64u
 /* A thread that waits for the other is woken when TP_WAKE batches are ready for it (or
  * the last), not at each: a quarter of the sleeps and wake-ups. */
 #define TP_WAKE 4u
