@@ -262,10 +262,130 @@ static void test_ftrace_long_lines(void)
 	remove(gz);
 }
 
+/* What ftrace_read_text made of a file: its return, error (without the path), counts and
+ * a digest of every event handed out (line, time, pfn, id, cpu, pid, comm). */
+struct text_outcome {
+	int rc;
+	char msg[512];
+	struct ftrace_read_stats st;
+	uint64_t events, digest;
+};
+
+static int digest_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
+{
+	(void)err;
+	struct text_outcome *o = arg;
+	uint64_t v[] = { ev->line, ev->time_ns, ev->pfn, ev->id, (uint64_t)ev->cpu, ev->pid, ev->nr[0] };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		o->digest = (o->digest ^ v[i]) * 0x100000001b3ull;
+	for (const char *c = ev->comm; *c; c++)
+		o->digest = (o->digest ^ (uint8_t)*c) * 0x100000001b3ull;
+	o->events++;
+	return 0;
+}
+
+static struct text_outcome read_outcome(const char *path, const struct ftrace_read_opts *ro)
+{
+	struct text_outcome o = { .digest = 0xcbf29ce484222325ull };
+	struct sim_error err = { 0 };
+	o.rc = ftrace_read_text(path, ro, digest_event, &o, &o.st, &err);
+	const char *m = strncmp(err.msg, path, strlen(path)) ? err.msg : err.msg + strlen(path);
+	snprintf(o.msg, sizeof(o.msg), "%s", m);
+	return o;
+}
+
+/* One gzip member is inflated whole and its lines parsed in batches of byte ranges by both
+ * threads (ftrace.c); the same text as plain bytes is fed in stretches and parsed by the
+ * reader thread.  Lines, events, counts and errors are the same either way: for ranges of
+ * many short lines (more than a batch holds), lines across every range boundary, blank and
+ * CRLF lines, unknown events, lost markers, malformed lines (first error and lenient
+ * counts), a NUL byte, a last line without its newline, and an empty file. */
+static void test_ftrace_whole_same_as_stream(void)
+{
+	static const char *const pieces[] = {
+		"app-1 [000] 1.000001: mm_page_free: page=0x0 pfn=0x1 order=0\n",
+		"  kworker/0:1-77    [003] d..1.  2.000002: mm_page_alloc: page=0x0 pfn=0x2a order=1 "
+		"migratetype=0 gfp_flags=GFP_KERNEL\n",
+		"#\n",
+		"\n",
+		"app-1 [001] 1.000003: some_unknown_event: x=1\n",
+		"app-1 [000] 1.000004: mm_page_free: page=0x0 pfn=0x3 order=0\r\n",
+		"CPU:1 [LOST 12 EVENTS]\n",
+	};
+	char plain[512], gz[512];
+	snprintf(plain, sizeof(plain), "%s/whole.trace", tl_tmpdir());
+	snprintf(gz, sizeof(gz), "%s/whole.trace.gz", tl_tmpdir());
+	size_t cap = 4u << 20;
+	char *t = malloc(cap);
+	/* variants: 0 clean, 1 a malformed line, 2 a NUL byte, 3 no newline at the end,
+	 * 4 empty, 5 only short lines (one range holds thousands) */
+	for (int variant = 0; variant < 6; variant++) {
+		size_t n = 0;
+		uint64_t seed = 12345;
+		for (int i = 0; variant != 4 && n < (3u << 20); i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned r = (unsigned)(seed >> 33);
+			/* long stretches of one kind: of short lines, of events */
+			const char *line = variant == 5 || (i / 20000) % 2 ? pieces[2 + (r % 2)] : pieces[r % 7];
+			size_t l = strlen(line);
+			memcpy(t + n, line, l);
+			n += l;
+			if (variant == 1 && i == 70001) {
+				memcpy(t + n, "app-1 [000] x: mm_page_free: pfn=1\n", 35);
+				n += 35;
+			}
+			if (variant == 2 && i == 90001) {
+				memcpy(t + n, "app-1 [000] 1.5: mm_page_free:\0pfn=1\n", 37);
+				n += 37;
+			}
+		}
+		if (variant == 3)
+			n--; /* the last newline */
+		write_bytes(plain, t, n);
+		gzFile w = gzopen(gz, "wb1");
+		gzwrite(w, t, (unsigned)n);
+		gzclose(w);
+		for (int lenient = 0; lenient < 2; lenient++) {
+			struct ftrace_read_opts ro = { .lenient = lenient };
+			struct text_outcome a = read_outcome(gz, &ro), b = read_outcome(plain, &ro);
+			CHECK_EQ(a.rc, b.rc);
+			CHECK_STR(a.msg, b.msg);
+			CHECK_EQ(a.events, b.events);
+			CHECK_EQ(a.digest, b.digest);
+			CHECK_EQ(a.st.nr_lines, b.st.nr_lines);
+			CHECK_EQ(a.st.nr_header, b.st.nr_header);
+			CHECK_EQ(a.st.nr_events, b.st.nr_events);
+			CHECK_EQ(a.st.nr_unknown, b.st.nr_unknown);
+			CHECK_EQ(a.st.nr_errors, b.st.nr_errors);
+			CHECK_EQ(a.st.nr_lost_markers, b.st.nr_lost_markers);
+			CHECK_EQ(a.st.nr_lost_events, b.st.nr_lost_events);
+			CHECK_EQ(a.st.first_error_line, b.st.first_error_line);
+			CHECK_EQ(a.st.nr_error_notes, b.st.nr_error_notes);
+			for (unsigned i = 0; i < a.st.nr_error_notes && i < b.st.nr_error_notes; i++) {
+				CHECK_EQ(a.st.error_note[i].line, b.st.error_note[i].line);
+				CHECK_EQ(a.st.error_note[i].col, b.st.error_note[i].col);
+			}
+			/* and what each variant is about */
+			if (variant == 0 || variant == 3)
+				CHECK(a.rc == 0 && a.events > 10000 && a.st.nr_lines > 50000);
+			if (variant == 1 || variant == 2)
+				CHECK(lenient ? a.rc == 0 && a.st.nr_errors == 1 : a.rc == -1);
+			if (variant == 4 || variant == 5)
+				CHECK(a.rc == -1 && strstr(a.msg, "no events") != NULL);
+			if (variant == 5)
+				CHECK(a.st.nr_lines > 1000000);
+		}
+	}
+	free(t);
+	remove(plain);
+	remove(gz);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_same_as_gzread);
 	RUN(test_ftrace_long_lines);
+	RUN(test_ftrace_whole_same_as_stream);
 	return TEST_END();
 }

@@ -1,7 +1,9 @@
 /* test_trace.c — the native trace format: round trips of every kind at extreme values,
  * binary → text → binary identity, a hand-encoded golden byte stream, and rejection of
  * every truncation, corruption, wrong version / magic, backwards time and text error
- * (with its exact line:col), and atomic output (nothing left behind after abort). */
+ * (with its exact line:col), and atomic output (nothing left behind after abort).  Also
+ * the errors of a capture's before.memcgs lines (capture_parse_memcg_err). */
+#include "trace/capture.h"
 #include "trace/trace.h"
 #include "trace/trace_block.h"
 #include "kernel/mmtypes.h"
@@ -1367,6 +1369,57 @@ static void test_inspect_cli(void)
 	CHECK_EQ(run_inspect(args, out, sizeof(out)), 66);
 }
 
+/* A before.memcgs line is read as capture_write_memcgs writes it, and anything else is
+ * refused naming the column and what is wrong there; a refused line leaves the memcg as
+ * it was. */
+static void test_capture_memcg_errors(void)
+{
+	struct capture_memcg m = { .swappiness = 7 };
+	struct sim_error err = { 0 };
+	CHECK_EQ(capture_parse_memcg_err("-1 0 2 60 0 18446744073709551615 /a b\n", &m, &err), 0);
+	CHECK_EQ(m.swappiness, -1);
+	CHECK_EQ(m.pages[CAPTURE_MEMCG_ACTIVE_ANON], 2);
+	CHECK_EQ(m.pages[CAPTURE_MEMCG_UNEVICTABLE], UINT64_MAX);
+	CHECK_STR(m.path, "/a b");
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{ "# swappiness inactive_anon ...\n", "col 1: a comment (the header), not a memcg" },
+		{ "60 1 2\n", "col 7: inactive_file missing (SWAPPINESS INACTIVE_ANON ACTIVE_ANON INACTIVE_FILE "
+			      "ACTIVE_FILE UNEVICTABLE PATH)" },
+		{ "", "col 1: swappiness missing (SWAPPINESS INACTIVE_ANON ACTIVE_ANON INACTIVE_FILE ACTIVE_FILE "
+		      "UNEVICTABLE PATH)" },
+		{ "201 1 2 3 4 5 /a\n", "col 1: swappiness is not -1 or 0..200" },
+		{ "-2 1 2 3 4 5 /a\n", "col 1: swappiness is not -1 or 0..200" },
+		{ "60x 1 2 3 4 5 /a\n", "col 1: swappiness is not -1 or 0..200" },
+		{ "60 1 -2 3 4 5 /a\n", "col 6: active_anon is not a page count (0..18446744073709551615)" },
+		{ "60 1 2 3 4 18446744073709551616 /a\n",
+		  "col 12: unevictable is not a page count (0..18446744073709551615)" },
+		{ "60 1 2 3 4 5/a\n", "col 12: unevictable is not a page count (0..18446744073709551615)" },
+		{ "60 1 2 3 4 5 a\n", "col 14: the path does not start with '/'" },
+		{ "60 1 2 3 4 5\n", "col 13: the path does not start with '/'" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct capture_memcg before = m;
+		err = (struct sim_error){ 0 };
+		CHECK_EQ(capture_parse_memcg_err(bad[i].line, &m, &err), -1);
+		CHECK_EQ(err.code, EX_DATAERR_);
+		CHECK_STR(err.msg, bad[i].msg);
+		CHECK(!memcmp(&m, &before, sizeof(m)));
+		CHECK_EQ(capture_parse_memcg(bad[i].line, &m), -1);
+	}
+	/* the path: CAPTURE_PATH_MAX - 1 bytes fit, one more does not */
+	char line[CAPTURE_PATH_MAX + 32];
+	int n = snprintf(line, sizeof(line), "0 1 2 3 4 5 /");
+	memset(line + n, 'x', CAPTURE_PATH_MAX - 2);
+	line[n + CAPTURE_PATH_MAX - 2] = 0;
+	CHECK_EQ(capture_parse_memcg_err(line, &m, &err), 0);
+	CHECK_EQ(strlen(m.path), CAPTURE_PATH_MAX - 1);
+	strcat(line, "y\n");
+	CHECK_EQ(capture_parse_memcg_err(line, &m, &err), -1);
+	CHECK_STR(err.msg, "col 13: the path is longer than 4095 bytes");
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -1390,5 +1443,6 @@ int main(int argc, char **argv)
 	RUN(test_large);
 	RUN(test_examples);
 	RUN(test_inspect_cli);
+	RUN(test_capture_memcg_errors);
 	return TEST_END();
 }

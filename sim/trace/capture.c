@@ -489,21 +489,71 @@ int capture_write_memcgs(const char *root, bool v2, uint64_t page_size, FILE *ou
 	return w.failed || fflush(out) ? -1 : w.lines;
 }
 
-int capture_parse_memcg(const char *line, struct capture_memcg *m)
+/* The fields of a before.memcgs line, for the errors. */
+static const char *const memcg_field_names[1 + NR_CAPTURE_MEMCG_LRU] = {
+	"swappiness", "inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable",
+};
+
+int capture_parse_memcg_err(const char *line, struct capture_memcg *m, struct sim_error *err)
 {
-	int n = 0;
-	unsigned long long v[NR_CAPTURE_MEMCG_LRU];
-	if (line[0] == '#' || sscanf(line, "%d %llu %llu %llu %llu %llu %n", &m->swappiness, &v[0], &v[1], &v[2], &v[3],
-				     &v[4], &n) != 6 || !n || line[n] != '/')
-		return -1;
+	const char *p = line;
+	if (*p == '#')
+		return sim_error_set(err, EX_DATAERR_, "col 1: a comment (the header), not a memcg");
+	/* six numbers, blanks before each, then the path: as capture_write_memcgs writes them */
+	int64_t sw = 0;
+	uint64_t v[NR_CAPTURE_MEMCG_LRU];
+	for (int f = 0; f <= NR_CAPTURE_MEMCG_LRU; f++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t col = (size_t)(p - line) + 1;
+		if (!*p || *p == '\n')
+			return sim_error_set(err, EX_DATAERR_,
+					     "col %zu: %s missing (SWAPPINESS INACTIVE_ANON ACTIVE_ANON "
+					     "INACTIVE_FILE ACTIVE_FILE UNEVICTABLE PATH)", col, memcg_field_names[f]);
+		bool neg = f == 0 && *p == '-';
+		const char *d = p + neg;
+		uint64_t x = 0;
+		bool over = false;
+		for (; *d >= '0' && *d <= '9'; d++) {
+			unsigned dig = (unsigned)(*d - '0');
+			over |= x > (UINT64_MAX - dig) / 10;
+			x = over ? UINT64_MAX : x * 10 + dig;
+		}
+		/* a field ends at a blank; at the line's end the next one is missing */
+		bool ends = *d == ' ' || *d == '\t' || *d == '\n' || !*d;
+		if (f == 0) {
+			/* memory.swappiness (v1: 0..200), or -1 for none (v2) */
+			if (d == p + neg || !ends || over || (neg ? x != 1 : x > 200))
+				return sim_error_set(err, EX_DATAERR_, "col %zu: swappiness is not -1 or 0..200", col);
+			sw = neg ? -1 : (int64_t)x;
+		} else {
+			if (d == p || !ends || over)
+				return sim_error_set(err, EX_DATAERR_, "col %zu: %s is not a page count (0..%" PRIu64 ")",
+						     col, memcg_field_names[f], UINT64_MAX);
+			v[f - 1] = x;
+		}
+		p = d;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t col = (size_t)(p - line) + 1;
+	if (*p != '/')
+		return sim_error_set(err, EX_DATAERR_, "col %zu: the path does not start with '/'", col);
+	size_t l = strcspn(p, "\n");
+	if (l >= sizeof(m->path))
+		return sim_error_set(err, EX_DATAERR_, "col %zu: the path is longer than %zu bytes", col,
+				     sizeof(m->path) - 1);
+	m->swappiness = (int)sw;
 	for (int k = 0; k < NR_CAPTURE_MEMCG_LRU; k++)
 		m->pages[k] = v[k];
-	size_t l = strcspn(line + n, "\n");
-	if (l >= sizeof(m->path))
-		return -1;
-	memcpy(m->path, line + n, l);
+	memcpy(m->path, p, l);
 	m->path[l] = 0;
 	return 0;
+}
+
+int capture_parse_memcg(const char *line, struct capture_memcg *m)
+{
+	return capture_parse_memcg_err(line, m, NULL);
 }
 
 /* The machine's memory cgroups, into DIR/TAG.memcgs (a real capture only: a fake tracefs

@@ -133,7 +133,12 @@ struct capture_memcg {
  * inactive_anon .. unevictable (bytes): under v1 the memcg's own, under V2 its subtree's,
  * less its children's.  Returns the lines written, -1 when OUT fails. */
 int capture_write_memcgs(const char *root, bool v2, uint64_t page_size, FILE *out);
-/* Parse one such line; -1 for the header or a malformed one. */
+/* Parse one such line (up to its newline or NUL): 0, or -1 for the header or a malformed
+ * one, *m then unchanged and err (if not NULL) saying which column and what is wrong
+ * (EX_DATAERR_).  Blanks may stand before each field; SWAPPINESS is -1 or 0..200, the
+ * counts decimal without a sign, PATH (the rest of the line) starts with '/'. */
+int capture_parse_memcg_err(const char *line, struct capture_memcg *m, struct sim_error *err);
+/* The same without the reason. */
 int capture_parse_memcg(const char *line, struct capture_memcg *m);
 
 #endif

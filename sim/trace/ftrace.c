@@ -1,6 +1,7 @@
 /* ftrace.c — the text line parser (tracefs `trace`, `trace_pipe`, `trace-cmd report`),
- * the plain/gzip line reader (gzip inflated ahead on a thread, lines parsed where gzpipe.c
- * hands them out), and input-kind sniffing.
+ * the plain/gzip line reader (a regular file inflated and parsed on a reader thread, lines
+ * parsed where gzpipe.c hands them out, or in byte-range batches by both threads when it
+ * holds the text whole), and input-kind sniffing.
  *
  * Speed matters (architecture.md §9: ≥ 1.5 M lines/s): lines are split in a large buffer with
  * memchr, nothing is allocated per line, and fields are found by name with memmem
@@ -189,6 +190,29 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 		while (q < end && is_space(*q))
 			q++;
 		const char *t = q;
+		/* The common stamp, up to 9 digits '.' 1 to 9 digits ':' then a blank or the end,
+		 * read in one pass: exactly what the token scan and the checks below accept, to
+		 * the same value (the scan and the two digit loops were a tenth of this
+		 * function's instructions, issue #17).  Anything else takes the full way. */
+		{
+			const char *d = t;
+			uint64_t secs = 0, frac = 0;
+			for (; d < end && d - t < 9 && is_digit(*d); d++)
+				secs = secs * 10 + (uint64_t)(*d - '0');
+			if (d > t && d < end && *d == '.') {
+				const char *f = ++d;
+				for (; d < end && d - f < 9 && is_digit(*d); d++)
+					frac = frac * 10 + (uint64_t)(*d - '0');
+				size_t nd = (size_t)(d - f);
+				if (nd && d < end && *d == ':' && (d + 1 == end || is_space(d[1]))) {
+					for (; nd < 9; nd++)
+						frac *= 10;
+					ev->time_ns = secs * NSEC_PER_SEC + frac;
+					q = d + 1;
+					break;
+				}
+			}
+		}
 		while (q < end && !is_space(*q))
 			q++;
 		if (q > t && q[-1] == ':' && is_digit(*t)) {
@@ -237,6 +261,9 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 		id = ftrace_event_lookup(n0, (size_t)(q - n0));
 	}
 	const char *payload = q + 1;
+	/* trace-cmd report pads the event name to a column: 8 blanks at a time first */
+	while (end - payload >= 8 && eq8(payload, "        "))
+		payload += 8;
 	while (payload < end && is_space(*payload))
 		payload++;
 	ev->id = (uint16_t)id;
@@ -445,9 +472,18 @@ static int here_line(void *ctx, const char *line, size_t len, bool nul_free)
  * lines into batches of parsed lines, TP_RING of them ahead, while the caller's thread
  * counts them and runs the sink (the importer) on its events.  The caller meets each line,
  * and the input's end or error, in the order and with the counts of the caller's-thread
- * path: only where the parsing runs differs (issue #17: the import's other core). */
-#define TP_LINES 1024u
-#define TP_RING 8u
+ * path: only where the parsing runs differs (issue #17: the import's other core).
+ *
+ * When gzpipe holds the whole text in memory (one gzip member, inflated whole), a batch is
+ * the lines that start in one stretch of TP_RANGE bytes: any thread can find its lines
+ * without the batches before it, so the caller parses batches too whenever the one it is
+ * to import next is not ready, instead of waiting (the parse was the longer side: the
+ * reader thread's parse against the caller's import, issue #17).  Otherwise (a stream:
+ * several members, a damaged one, plain bytes) the thread feeds lines as gzpipe hands
+ * them out, TP_LINES a batch, and parses every one. */
+#define TP_LINES 256u
+#define TP_RANGE (16u << 10)
+#define TP_RING 64u
 /* A thread that waits for the other is woken when TP_WAKE batches are ready for it (or
  * the last), not at each: a quarter of the sleeps and wake-ups. */
 #define TP_WAKE 4u
@@ -468,37 +504,77 @@ struct tp_line {
 
 struct tp_batch {
 	size_t n;
-	bool last;      /* the lines end with this batch: text_pipe.end says how */
+	bool last;      /* the lines end with this batch: text_pipe.end (or too_long) says how */
+	bool too_long;  /* whole text: the line after these is READ_BUF bytes or more */
 	uint64_t bytes; /* input bytes inflated when the batch was handed out */
+	/* whole text: lines from more, up to end, did not fit (the importer parses them) */
+	size_t more, end;
 	struct tp_line line[TP_LINES];
 };
 
-/* Invariant (under mu): ring[head .. head + count) (mod TP_RING) are filled batches. */
+/* Batches are numbered from 0 in input order; batch k fills ring[k % TP_RING].
+ * Invariant (under mu): batches below head are imported; head <= k < next are claimed
+ * (by a parsing thread, or ready[k % TP_RING] once parsed); next <= head + TP_RING. */
 struct text_pipe {
 	struct gzpipe *gz;
 	char *buf;
 	struct ring_thread rt;
-	unsigned head, count;
+	uint64_t head, next;
+	bool ready[TP_RING];
 	bool caller_waits, thread_waits; /* in pthread_cond_wait on filled, on freed */
 	struct tp_batch *ring;
+	/* whole text, set (under mu) before whole: nr_batches batches of text[0, len) */
+	bool whole;
+	const char *text;
+	size_t len;
+	uint64_t nr_batches;
 	/* the thread's own */
-	struct tp_batch *fill;
 	uint64_t bytes;
 	struct ftrace_gfp_cache gc;
-	struct feed_end end; /* set before the last batch is handed out */
+	struct tp_batch *fill;
+	struct feed_end end; /* set before the last batch is handed out (whole: before whole) */
 };
+
+/* One line into l, parsed with gc. */
+static void tp_parse(struct ftrace_gfp_cache *gc, struct tp_line *l, const char *line, size_t len, bool nul_free)
+{
+	const char *name = NULL;
+	size_t name_len = 0;
+	struct ftrace_parse_error pe;
+	l->kind = (uint8_t)parse_line(gc, line, len, &l->u.ev, &name, &name_len, &pe, nul_free);
+	if (l->kind == FTRACE_LINE_ERROR) {
+		l->u.pe = pe;
+	} else if (l->kind == FTRACE_LINE_UNKNOWN) {
+		l->u.name.len = name_len;
+		memcpy(l->u.name.s, name, MIN(name_len, sizeof(l->u.name.s)));
+	}
+}
+
+/* Batch k handed over as parsed (mu held); the caller woken when it waits for this one
+ * (whole text) or TP_WAKE of them are ready (a stream). */
+static void tp_ready(struct text_pipe *tp, uint64_t k)
+{
+	tp->ready[k % TP_RING] = true;
+	if (!tp->caller_waits)
+		return;
+	bool wake = tp->whole ? k == tp->head : tp->next - tp->head >= TP_WAKE || tp->ring[k % TP_RING].last;
+	if (wake)
+		pthread_cond_signal(&tp->rt.filled);
+}
+
+/* ---- a stream: the thread feeds lines into batches in order */
 
 /* The thread's next batch to fill, once the caller has freed one; 1 when told to stop. */
 static int tp_take(struct text_pipe *tp)
 {
 	pthread_mutex_lock(&tp->rt.mu);
-	while (tp->count == TP_RING && !tp->rt.stop) {
+	while (tp->next == tp->head + TP_RING && !tp->rt.stop) {
 		tp->thread_waits = true;
 		pthread_cond_wait(&tp->rt.freed, &tp->rt.mu);
 	}
 	tp->thread_waits = false;
 	bool stop = tp->rt.stop;
-	tp->fill = &tp->ring[(tp->head + tp->count) % TP_RING];
+	tp->fill = &tp->ring[tp->next++ % TP_RING];
 	pthread_mutex_unlock(&tp->rt.mu);
 	if (stop)
 		return 1;
@@ -511,35 +587,114 @@ static void tp_publish(struct text_pipe *tp)
 {
 	tp->fill->bytes = tp->bytes;
 	pthread_mutex_lock(&tp->rt.mu);
-	tp->count++;
-	if (tp->caller_waits && (tp->count >= TP_WAKE || tp->fill->last))
-		pthread_cond_signal(&tp->rt.filled);
+	tp_ready(tp, tp->next - 1);
 	pthread_mutex_unlock(&tp->rt.mu);
 }
 
 static int tp_line(void *ctx, const char *line, size_t len, bool nul_free)
 {
 	struct text_pipe *tp = ctx;
-	struct tp_line *l = &tp->fill->line[tp->fill->n++];
-	const char *name = NULL;
-	size_t name_len = 0;
-	struct ftrace_parse_error pe;
-	l->kind = (uint8_t)parse_line(&tp->gc, line, len, &l->u.ev, &name, &name_len, &pe, nul_free);
-	if (l->kind == FTRACE_LINE_ERROR) {
-		l->u.pe = pe;
-	} else if (l->kind == FTRACE_LINE_UNKNOWN) {
-		l->u.name.len = name_len;
-		memcpy(l->u.name.s, name, MIN(name_len, sizeof(l->u.name.s)));
-	}
+	tp_parse(&tp->gc, &tp->fill->line[tp->fill->n++], line, len, nul_free);
 	if (tp->fill->n < TP_LINES)
 		return 0;
 	tp_publish(tp);
 	return tp_take(tp);
 }
 
+/* ---- the whole text: batches by byte range, parsed by either thread */
+
+/* Where the first line starting at or after x begins (x > 0), or len when none does, or
+ * when the line holding x goes on for READ_BUF bytes past it (that line is too long: the
+ * batch where it starts ends the lines there). */
+static size_t tp_line_start(const struct text_pipe *tp, size_t x)
+{
+	if (x >= tp->len || tp->text[x - 1] == '\n')
+		return MIN(x, tp->len);
+	size_t room = MIN(tp->len - x, (size_t)READ_BUF);
+	const char *nl = memchr(tp->text + x, '\n', room);
+	return nl ? (size_t)(nl - tp->text) + 1 : tp->len;
+}
+
+/* Parse the lines of b that start from offset p up to b->end, as many as fit: b->more is
+ * where the rest start (b->end when none are left).  A line of READ_BUF bytes or more (not
+ * counting its newline, as feed_lines) ends the lines there. */
+static void tp_parse_from(const struct text_pipe *tp, struct ftrace_gfp_cache *gc, struct tp_batch *b, size_t p)
+{
+	const char *t = tp->text;
+	size_t len = tp->len, stop = MIN(b->end, len), n = 0;
+	/* one search for a NUL where the lines start, as feed_lines does per stretch; the
+	 * last line, which runs past it, searches itself */
+	bool nul_free = p < stop && !memchr(t + p, 0, stop - p);
+	while (p < stop && n < TP_LINES) {
+		const char *nl = memchr(t + p, '\n', MIN(len - p, (size_t)READ_BUF));
+		if (!nl && len - p >= READ_BUF) {
+			b->too_long = b->last = true;
+			b->end = p;
+			break;
+		}
+		size_t l = nl ? (size_t)(nl - (t + p)) : len - p;
+		tp_parse(gc, &b->line[n++], t + p, l, nul_free && p + l <= stop);
+		p = nl ? p + l + 1 : len;
+	}
+	b->n = n;
+	b->more = p < stop ? p : b->end;
+}
+
+/* Parse batch k: the lines that start in [k * TP_RANGE, (k + 1) * TP_RANGE). */
+static void tp_parse_batch(const struct text_pipe *tp, struct ftrace_gfp_cache *gc, uint64_t k)
+{
+	struct tp_batch *b = &tp->ring[k % TP_RING];
+	size_t from = (size_t)k * TP_RANGE, to = from + TP_RANGE;
+	size_t start = k ? tp_line_start(tp, from) : 0;
+	b->too_long = false;
+	b->last = k + 1 == tp->nr_batches;
+	b->end = MAX(start, MIN(to, tp->len));
+	b->bytes = b->last ? tp->len : MIN(to, tp->len);
+	tp_parse_from(tp, gc, b, start);
+}
+
+/* The thread's part over the whole text: claim and parse the next batch while the ring has
+ * room, until every batch is claimed or it is told to stop. */
+static void tp_whole_main(struct text_pipe *tp)
+{
+	pthread_mutex_lock(&tp->rt.mu);
+	for (;;) {
+		while (tp->next < tp->nr_batches && tp->next == tp->head + TP_RING && !tp->rt.stop) {
+			tp->thread_waits = true;
+			pthread_cond_wait(&tp->rt.freed, &tp->rt.mu);
+		}
+		tp->thread_waits = false;
+		if (tp->rt.stop || tp->next == tp->nr_batches)
+			break;
+		uint64_t k = tp->next++;
+		pthread_mutex_unlock(&tp->rt.mu);
+		tp_parse_batch(tp, &tp->gc, k);
+		pthread_mutex_lock(&tp->rt.mu);
+		tp_ready(tp, k);
+	}
+	pthread_mutex_unlock(&tp->rt.mu);
+}
+
 static void *tp_main(void *arg)
 {
 	struct text_pipe *tp = arg;
+	const unsigned char *text;
+	size_t len;
+	if (gzpipe_whole(tp->gz, &text, &len)) {
+		pthread_mutex_lock(&tp->rt.mu);
+		tp->end.msg = gzpipe_error(tp->gz, &tp->end.zerr);
+		tp->end.how = FEED_END;
+		tp->text = (const char *)text;
+		tp->len = len;
+		/* empty text: one batch of no lines, the last */
+		tp->nr_batches = len ? (len + TP_RANGE - 1) / TP_RANGE : 1;
+		tp->whole = true;
+		if (tp->caller_waits)
+			pthread_cond_signal(&tp->rt.filled);
+		pthread_mutex_unlock(&tp->rt.mu);
+		tp_whole_main(tp);
+		return NULL;
+	}
 	if (tp_take(tp))
 		return NULL;
 	feed_lines(tp->gz, tp->buf, &tp->bytes, tp_line, tp, &tp->end);
@@ -570,37 +725,61 @@ static void tp_stop(struct text_pipe *tp)
 	free(tp->ring);
 }
 
+/* Wait (mu held) until batch head is ready; over the whole text, parse batches meanwhile
+ * (the next unclaimed one that the ring has room for) instead of waiting. */
+static void tp_wait_head(struct text_pipe *tp, struct ftrace_gfp_cache *gc)
+{
+	while (!tp->ready[tp->head % TP_RING]) {
+		if (tp->whole && tp->next < tp->nr_batches && tp->next < tp->head + TP_RING) {
+			uint64_t k = tp->next++;
+			pthread_mutex_unlock(&tp->rt.mu);
+			tp_parse_batch(tp, gc, k);
+			pthread_mutex_lock(&tp->rt.mu);
+			tp->ready[k % TP_RING] = true;
+			continue;
+		}
+		tp->caller_waits = true;
+		pthread_cond_wait(&tp->rt.filled, &tp->rt.mu);
+		tp->caller_waits = false;
+	}
+}
+
 /* Every line the thread parses, taken in order; then *fe is how the lines ended.  0, or
  * -1 when line_done stopped (err filled). */
 static int tp_consume(struct text_pipe *tp, struct text_read *tr, struct feed_end *fe, struct sim_error *err)
 {
 	for (;;) {
 		pthread_mutex_lock(&tp->rt.mu);
-		while (tp->count == 0) {
-			tp->caller_waits = true;
-			pthread_cond_wait(&tp->rt.filled, &tp->rt.mu);
-		}
-		tp->caller_waits = false;
-		struct tp_batch *b = &tp->ring[tp->head];
+		tp_wait_head(tp, &tr->gc);
+		struct tp_batch *b = &tp->ring[tp->head % TP_RING];
+		bool whole = tp->whole;
 		pthread_mutex_unlock(&tp->rt.mu);
-		for (size_t i = 0; i < b->n; i++) {
-			struct tp_line *l = &b->line[i];
-			if (line_done(tr, (enum ftrace_line_kind)l->kind, &l->u.ev, l->u.name.s, l->u.name.len,
-				      &l->u.pe, err))
-				return -1;
+		for (;;) {
+			for (size_t i = 0; i < b->n; i++) {
+				struct tp_line *l = &b->line[i];
+				if (line_done(tr, (enum ftrace_line_kind)l->kind, &l->u.ev, l->u.name.s,
+					      l->u.name.len, &l->u.pe, err))
+					return -1;
+			}
+			/* lines that did not fit the batch: parsed here, in its place */
+			if (!whole || b->more == b->end)
+				break;
+			tp_parse_from(tp, &tr->gc, b, b->more);
 		}
 		tr->st->bytes = b->bytes;
 		bool last = b->last;
+		if (last)
+			*fe = tp->end;
+		if (last && whole && b->too_long)
+			fe->how = FEED_TOO_LONG;
 		pthread_mutex_lock(&tp->rt.mu);
-		tp->head = (tp->head + 1) % TP_RING;
-		tp->count--;
-		if (tp->thread_waits && TP_RING - tp->count >= TP_WAKE)
+		tp->ready[tp->head % TP_RING] = false;
+		tp->head++;
+		if (tp->thread_waits && tp->head + TP_RING - tp->next >= TP_WAKE)
 			pthread_cond_signal(&tp->rt.freed);
 		pthread_mutex_unlock(&tp->rt.mu);
-		if (last) {
-			*fe = tp->end;
+		if (last)
 			return 0;
-		}
 	}
 }
 

@@ -269,6 +269,20 @@ static size_t gzp_whole_next(struct gzpipe *g, const unsigned char **p, size_t m
 	return n;
 }
 
+bool gzpipe_whole(struct gzpipe *g, const unsigned char **p, size_t *n)
+{
+	if (g->threaded)
+		return false;
+	if (!g->whole)
+		gzp_inflate_whole(g);
+	if (g->whole < 0 || g->out_pos)
+		return false;
+	*p = g->out;
+	*n = g->out_len;
+	g->out_pos = g->out_len; /* all of it handed out */
+	return true;
+}
+
 int gzpipe_read(struct gzpipe *g, void *buf, unsigned len)
 {
 	if (!g->threaded) {

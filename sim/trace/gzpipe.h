@@ -23,6 +23,11 @@ struct gzpipe *gzpipe_open_here(int fd);
 /* The SHA-256 of the file's bytes when gzpipe_open_here read it whole (hex, 64 digits and a
  * NUL): true, else false and nothing written.  Safe on another thread than the reads. */
 bool gzpipe_sha256(const struct gzpipe *g, char hex[65]);
+/* gzpipe_open_here's whole member: the whole text at once (inflated now if not yet), all of
+ * it handed out (gzpipe_next then meets the end); false when it is not held whole (not
+ * one member libdeflate takes, or already read in stretches): read on with gzpipe_next.
+ * The text stays valid until gzpipe_close. */
+bool gzpipe_whole(struct gzpipe *g, const unsigned char **p, size_t *n);
 /* As gzread: up to len bytes into buf, 0 at the end, -1 on error (errno as gzread left it). */
 int gzpipe_read(struct gzpipe *g, void *buf, unsigned len);
 /* The next stretch of bytes without a copy: *p points to the returned number of bytes,

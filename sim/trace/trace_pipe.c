@@ -347,16 +347,30 @@ bool trace_zpool_full(const struct trace_zpool *z)
  * Writing a trace is mostly deflate; on a second core it overlaps the generator or the
  * importer.  A full block is handed over by swapping buffers (no copy) into a ring of
  * WPIPE_SLOTS; the thread deflates the blocks in order into members and writes them.  A
- * write error is kept and returned by the next hand-over or by trace_wpipe_finish, so a
- * failed trace is never committed (trace_commit refuses it). */
+ * caller that finds the ring full, or that is finishing, deflates the newest waiting block
+ * itself into the slot's own zbuf instead of waiting (an import's records are all written
+ * at its end, the caller encoding them faster than one thread deflates: issue #17), and the
+ * thread writes that member in its turn.  Members are the same bytes whoever deflates
+ * them.  A write error is kept and returned by the next hand-over or by trace_wpipe_finish,
+ * so a failed trace is never committed (trace_commit refuses it). */
 
 #define WPIPE_SLOTS 4u
+
+enum wslot_state {
+	WS_WAITING, /* handed over, not yet deflated */
+	WS_CALLER,  /* being deflated by the caller into zbuf */
+	WS_DONE,    /* deflated by the caller: zbuf[0, zlen) */
+	WS_THREAD,  /* being deflated and written by the thread */
+};
 
 struct wslot {
 	unsigned char *buf; /* TRACE_BLOCK_SIZE bytes */
 	size_t len;
 	uint64_t first;
 	uint32_t nr;
+	enum wslot_state state;
+	unsigned char *zbuf; /* the caller's member, trace_block_bound(TRACE_BLOCK_SIZE) bytes */
+	size_t zlen;         /* 0: the caller's deflate failed (out of memory) */
 };
 
 /* Invariant (under mu): slot[head .. head + count) (mod WPIPE_SLOTS) wait for the thread;
@@ -368,6 +382,9 @@ struct trace_wpipe {
 	struct sim_error err;
 	struct wslot slot[WPIPE_SLOTS];
 	struct trace_writer *w; /* the thread uses w->dz, w->zbuf, w->af.fp and w->af.path only */
+	/* the caller's deflater, made at its first help; helpless once it cannot be had */
+	struct trace_deflater *dz;
+	bool helpless;
 };
 
 static void *wpipe_main(void *arg)
@@ -376,26 +393,63 @@ static void *wpipe_main(void *arg)
 	struct trace_writer *w = p->w;
 	pthread_mutex_lock(&p->rt.mu);
 	for (;;) {
-		while (p->count == 0 && !p->rt.stop)
+		while ((p->count == 0 && !p->rt.stop) || (p->count && p->slot[p->head].state == WS_CALLER))
 			pthread_cond_wait(&p->rt.filled, &p->rt.mu);
 		if (p->count == 0)
 			break; /* stop, and everything written */
 		struct wslot *s = &p->slot[p->head];
-		bool failed = p->failed;
+		bool done = s->state == WS_DONE, failed = p->failed;
+		s->state = WS_THREAD;
 		pthread_mutex_unlock(&p->rt.mu);
 		struct sim_error err = { 0 };
-		int rc = failed ? 0 : trace_writer_block(w, s->buf, s->len, s->first, s->nr, &err);
+		int rc = 0;
+		if (!failed && done && !s->zlen)
+			rc = sim_error_set(&err, EX_SOFTWARE_, "%s: deflate failed", w->af.path);
+		else if (!failed)
+			rc = done ? trace_writer_out(w, s->zbuf, s->zlen, &err)
+				  : trace_writer_block(w, s->buf, s->len, s->first, s->nr, &err);
 		pthread_mutex_lock(&p->rt.mu);
 		if (rc < 0 && !p->failed) {
 			p->failed = true;
 			p->err = err;
 		}
+		s->state = WS_WAITING;
 		p->head = (p->head + 1) % WPIPE_SLOTS;
 		p->count--;
 		pthread_cond_signal(&p->rt.freed);
 	}
 	pthread_mutex_unlock(&p->rt.mu);
 	return NULL;
+}
+
+/* With mu held: deflate the newest block still waiting (not the oldest, which the thread
+ * takes next) on the caller's thread.  false when there is none, or no deflater. */
+static bool wpipe_help(struct trace_wpipe *p)
+{
+	if (p->failed || p->helpless || p->count < 2)
+		return false;
+	struct wslot *s = NULL;
+	for (unsigned i = p->count - 1; i >= 1 && !s; i--)
+		if (p->slot[(p->head + i) % WPIPE_SLOTS].state == WS_WAITING)
+			s = &p->slot[(p->head + i) % WPIPE_SLOTS];
+	if (!s)
+		return false;
+	if (!p->dz)
+		p->dz = trace_deflater_new(TRACE_DEFLATE_LEVEL);
+	if (!s->zbuf)
+		s->zbuf = malloc(trace_block_bound(TRACE_BLOCK_SIZE));
+	if (!p->dz || !s->zbuf) {
+		p->helpless = true;
+		return false;
+	}
+	s->state = WS_CALLER;
+	pthread_mutex_unlock(&p->rt.mu);
+	s->zlen = trace_block_deflate(p->dz, s->buf, s->len, s->first, s->nr, s->zbuf,
+				      trace_block_bound(TRACE_BLOCK_SIZE));
+	pthread_mutex_lock(&p->rt.mu);
+	s->state = WS_DONE;
+	pthread_cond_signal(&p->rt.filled); /* the thread may wait for this one */
+	return true;
 }
 
 int trace_wpipe_start(struct trace_writer *w)
@@ -425,7 +479,8 @@ int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
 	struct trace_wpipe *p = w->wpipe;
 	pthread_mutex_lock(&p->rt.mu);
 	while (p->count == WPIPE_SLOTS)
-		pthread_cond_wait(&p->rt.freed, &p->rt.mu);
+		if (!wpipe_help(p))
+			pthread_cond_wait(&p->rt.freed, &p->rt.mu);
 	if (p->failed) {
 		if (err)
 			*err = p->err;
@@ -438,6 +493,7 @@ int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
 	s->len = w->len;
 	s->first = w->block_first;
 	s->nr = (uint32_t)(w->nr_records - w->block_first);
+	s->state = WS_WAITING;
 	w->buf = spare;
 	p->count++;
 	pthread_cond_signal(&p->rt.filled);
@@ -448,6 +504,11 @@ int trace_wpipe_push(struct trace_writer *w, struct sim_error *err)
 int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err)
 {
 	struct trace_wpipe *p = w->wpipe;
+	/* the blocks still waiting, deflated on both sides */
+	pthread_mutex_lock(&p->rt.mu);
+	while (wpipe_help(p))
+		;
+	pthread_mutex_unlock(&p->rt.mu);
 	ring_thread_stop(&p->rt);
 	int rc = 0;
 	if (p->failed) {
@@ -455,8 +516,11 @@ int trace_wpipe_finish(struct trace_writer *w, struct sim_error *err)
 			*err = p->err;
 		rc = -1;
 	}
-	for (unsigned i = 0; i < WPIPE_SLOTS; i++)
+	for (unsigned i = 0; i < WPIPE_SLOTS; i++) {
 		free(p->slot[i].buf);
+		free(p->slot[i].zbuf);
+	}
+	trace_deflater_free(p->dz);
 	free(p);
 	w->wpipe = NULL;
 	return rc;
