@@ -365,6 +365,47 @@ static void test_batch_size_decides_flusher_wake(void)
 	}
 }
 
+/* One shrink_node of the given reclaimer at priority, goal 32 (mmtest_shrink_node), on a
+ * fresh machine of 262144 Normal pages (min_free_kbytes 1024) without swap holding
+ * nr_file clean, unreferenced inactive file pages and nothing else (SCAN_FILE).  Returns
+ * the pages scanned; *reclaimed gets the pages freed. */
+static uint64_t file_only_pass(bool kswapd, int priority, uint64_t nr_file, uint64_t *reclaimed)
+{
+	mmtest_config(&cfg, 0, 0, 262144, 1024);
+	cfg.devices.swap_pages = 0;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, nr_file, FILE_GFP);
+	enum vm_event_item scan = kswapd ? VM_PGSCAN_KSWAPD : VM_PGSCAN_DIRECT;
+	enum vm_event_item steal = kswapd ? VM_PGSTEAL_KSWAPD : VM_PGSTEAL_DIRECT;
+	uint64_t s0 = mm.vm_events[scan], r0 = mm.vm_events[steal];
+	mmtest_shrink_node(&mm, kswapd, priority, 32);
+	CHECK(mm_check_full(&mm));
+	*reclaimed = mm.vm_events[steal] - r0;
+	uint64_t scanned = mm.vm_events[scan] - s0;
+	mmtest_mm_destroy(&mm);
+	return scanned;
+}
+
+/* shrink_lruvec (6.18): global direct reclaim at DEF_PRIORITY scans its whole targets
+ * (proportional_reclaim), everyone else stops once the lruvec reclaimed nr_to_reclaim
+ * and either anon or file has nothing left to scan.  204800 clean file pages, no swap
+ * (SCAN_FILE), goal 32:
+ *   direct, priority 12: 204800 >> 12 = 50: batches of 32 and 18, all 50 freed (the model
+ *     before stopped after the first batch: 32);
+ *   kswapd, priority 12: the same 50 planned, 32 freed by the first batch, no anon
+ *     target: the lruvec ends at 32;
+ *   direct, priority 11: 204800 >> 11 = 100 planned; likewise 32. */
+static void test_direct_def_priority_scans_whole_targets(void)
+{
+	uint64_t reclaimed;
+	CHECK_EQ(file_only_pass(false, DEF_PRIORITY, 204800, &reclaimed), 50);
+	CHECK_EQ(reclaimed, 50);
+	CHECK_EQ(file_only_pass(true, DEF_PRIORITY, 204800, &reclaimed), 32);
+	CHECK_EQ(reclaimed, 32);
+	CHECK_EQ(file_only_pass(false, DEF_PRIORITY - 1, 204800, &reclaimed), 32);
+	CHECK_EQ(reclaimed, 32);
+}
+
 /* The proportional adjustment of shrink_lruvec (6.18) once the goal is met, on SCAN_FRACT
  * targets: swappiness 100 and no reclaim cost yet, so ap = fp = 100 and each list gets
  * half its size >> priority.  A refault hint activates one file page (DEACTIVATE_FILE: no
@@ -386,7 +427,7 @@ static void test_batch_size_decides_flusher_wake(void)
  *     40.  Step 2: file 32 freed (64 in all); then anon is empty: the lruvec ends with 8
  *     file pages of its cut target unscanned (one nudge).  Scanned 32 + 64 = 96, freed 64.
  * The same lists at priority 12, direct: targets 20 anon and 18 file, scanned whole (38),
- * 18 freed: below the goal. */
+ * 18 freed. */
 static void proportional_case(bool kswapd, int priority, uint64_t nr_anon, uint64_t nr_file, uint64_t want_plan_anon,
 			      uint64_t want_plan_file, uint64_t want_scanned, uint64_t want_reclaimed)
 {
@@ -465,6 +506,7 @@ int main(int argc, char **argv)
 	RUN(test_dirty_batch_wakes_flusher);
 	RUN(test_batch_size_decides_flusher_wake);
 	RUN(test_cost_split);
+	RUN(test_direct_def_priority_scans_whole_targets);
 	RUN(test_proportional_cut_after_goal);
 	return TEST_END();
 }

@@ -49,9 +49,9 @@
  * (lruvec_lru_size >> priority) and its own swappiness (vmscan_memcg_swappiness).  kswapd visits every memcg; direct reclaim starts at the
  * shared cursor and ends after a memcg once the pass reclaimed nr_to_reclaim, or after the
  * last memcg.  Deactivation (may_deactivate) and the workingset are judged node-wide.
- * Within an lruvec, shrink_lruvec's goal (6.18): once the lruvec reclaimed nr_to_reclaim,
- * the proportional adjustment (lruvec_goal_met); direct reclaim's full scan at DEF_PRIORITY
- * is not modelled.
+ * Within an lruvec, shrink_lruvec's goal (6.18): direct reclaim at DEF_PRIORITY scans the
+ * whole targets; otherwise, once the lruvec reclaimed nr_to_reclaim, the proportional
+ * adjustment (lruvec_goal_met).
  *
  * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
@@ -947,10 +947,19 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v
 	shrink_inactive_list(mm, sc, v, lru, nr);
 }
 
+/* shrink_lruvec (6.18): global direct reclaim at DEF_PRIORITY scans its whole targets
+ * whatever it reclaims (proportional_reclaim: little pressure yet, kswapd is not keeping
+ * up, so do a batch of work at once); kswapd, and direct reclaim below DEF_PRIORITY, check
+ * the goal after each batch.  The model has no memcg limit reclaim (cgroup_reclaim is
+ * never true). */
+static bool full_scan_at_def_priority(const struct scan_control *sc)
+{
+	return !sc->is_kswapd && sc->priority == DEF_PRIORITY;
+}
+
 /* shrink_lruvec (6.18) after each batch over the lists: once this lruvec has reclaimed
  * nr_to_reclaim (its own count, for kswapd and direct reclaim alike; the memcg walk judges
- * the whole pass, next_memcg; global direct reclaim at DEF_PRIORITY, which 6.18 lets scan
- * its whole targets (proportional_reclaim), is not told apart here), the lruvec ends if either anon or file has nothing left to
+ * the whole pass, next_memcg), the lruvec ends if either anon or file has nothing left to
  * scan.  Otherwise the type with fewer pages left stops, and the other is cut to the share
  * of its own targets that the stopped one had scanned: with left = the stopped type's
  * pages still to scan over its targets + 1, percentage = left × 100 / that (rounded
@@ -962,7 +971,7 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v
  * lruvec, as before any list is touched. */
 static void lruvec_goal_met(const struct scan_control *sc, struct shrink_plan *plan, bool easy_batch)
 {
-	if (sc->nr_reclaimed - plan->lruvec_reclaimed0 < sc->nr_to_reclaim)
+	if (sc->nr_reclaimed - plan->lruvec_reclaimed0 < sc->nr_to_reclaim || full_scan_at_def_priority(sc))
 		return;
 	uint64_t *nr = plan->nr;
 	const uint64_t *t = plan->targets;
