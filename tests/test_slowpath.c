@@ -206,12 +206,19 @@ static void test_progress_wakes_noprogress_sleepers(void)
  *   prio 9 at 320 us: 31 pages: 15..8 freed (15 in all), 19..41 written (pswpout 41),
  *     ending at 320 + 10i + 100 (i = 1..23); 16..18 end at 330..350: 3 queued after write
  *     38 (i = 20), at 620 us.
- *   prio 8 at 620 us: 63 pages, first batch of 32: 38..16 freed (38 in all), 42..50
- *     written (pswpout 50; 42 fills the queue, 43 finds it full), ending at 620 + 10i +
- *     100 = 730..810 (i = 1..9); 39..41 end at 630..650: 3 queued after write 47, at
- *     780 us.  38 >= 32: the pass and the reclaim end; the allocation succeeds at min
- *     (free 256 + 38 = 294 > 256) and leaves 293, its 1000 ns slept: done at 781 us.
- * The waits for a tag are throttles: 2 us to 780 us, 778 us; the stall is 781 us. */
+ *   prio 8 at 620 us: 16113 >> 8 = 62 pages, first batch of 32: 38..16 freed (23 at this
+ *     priority, 38 in all), 42..50 written (pswpout 50; 42 fills the queue, 43 finds it
+ *     full), ending at 620 + 10i + 100 = 730..810 (i = 1..9); 39..41 end at 630..650: 3
+ *     queued after write 47, at 780 us.  shrink_lruvec (6.18) counts what this lruvec
+ *     reclaimed, 23 < 32: it goes on (the model before stopped at the pass's 38 >= 32).
+ *     Second batch of 30 at 780 us: 47..39, rotated by then, freed (9: 32 at this
+ *     priority, 47 in all), 51..71 written (pswpout 71; 51 fills the queue), transfers
+ *     from 780 us, write 51 + k ending at 890 + 10k us: 3 queued after write 68, at
+ *     1060 us.  32 >= 32 and no file left: the lruvec ends (its targets are used up
+ *     too), and 47 >= 32 ends the reclaim; the allocation succeeds at min (free 256 + 47
+ *     = 303 > 256) and leaves 302, its 1000 ns slept: done at 1061 us.
+ * The waits for a tag are throttles: 2 us to 780 us and 780 us to 1060 us, 1058 us; the
+ * stall is 1061 us; writes 1..68 have ended, each rotated (pgrotated 68). */
 static void test_full_swap_queue_direct_reclaim_goes_on(void)
 {
 	setup();
@@ -258,19 +265,24 @@ static void test_full_swap_queue_direct_reclaim_goes_on(void)
 	engine_run_until(&eng, 620000);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 50);
 	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 38);
-	engine_run_until(&eng, 780999);
+	engine_run_until(&eng, 779999);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 50);
+	engine_run_until(&eng, 780000);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 71);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 47);
+	engine_run_until(&eng, 1060999);
 	CHECK(!a.done);
-	CHECK_EQ(normal()->nr_free_pages, 293);
-	engine_run_until(&eng, 781000);
+	CHECK_EQ(normal()->nr_free_pages, 302);
+	engine_run_until(&eng, 1061000);
 	CHECK(a.done);
 	CHECK(a.pfn != PFN_NONE);
-	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 50);
-	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 3 + 7 + 15 + 31 + 32);
-	CHECK_EQ(mm.vm_events[VM_PGROTATED], 47);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 71);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 3 + 7 + 15 + 31 + 62);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 68);
 	CHECK_EQ(mm.vm_events[VM_ALLOCSTALL_MOVABLE], 1);
-	CHECK_EQ(normal()->nr_free_pages, 293);
-	CHECK_EQ(a.req.stall_ns, 781000);
-	CHECK_EQ(mm.reclaim->stall_throttle_ns, 778000);
+	CHECK_EQ(normal()->nr_free_pages, 302);
+	CHECK_EQ(a.req.stall_ns, 1061000);
+	CHECK_EQ(mm.reclaim->stall_throttle_ns, 1058000);
 	CHECK(mm_check_full(&mm));
 	stop();
 }

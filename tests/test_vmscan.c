@@ -365,6 +365,111 @@ static void test_batch_size_decides_flusher_wake(void)
 	}
 }
 
+/* One shrink_node of the given reclaimer at priority, goal 32 (mmtest_shrink_node), on a
+ * fresh machine of 262144 Normal pages (min_free_kbytes 1024) without swap holding
+ * nr_file clean, unreferenced inactive file pages and nothing else (SCAN_FILE).  Returns
+ * the pages scanned; *reclaimed gets the pages freed. */
+static uint64_t file_only_pass(bool kswapd, int priority, uint64_t nr_file, uint64_t *reclaimed)
+{
+	mmtest_config(&cfg, 0, 0, 262144, 1024);
+	cfg.devices.swap_pages = 0;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, nr_file, FILE_GFP);
+	enum vm_event_item scan = kswapd ? VM_PGSCAN_KSWAPD : VM_PGSCAN_DIRECT;
+	enum vm_event_item steal = kswapd ? VM_PGSTEAL_KSWAPD : VM_PGSTEAL_DIRECT;
+	uint64_t s0 = mm.vm_events[scan], r0 = mm.vm_events[steal];
+	mmtest_shrink_node(&mm, kswapd, priority, 32);
+	CHECK(mm_check_full(&mm));
+	*reclaimed = mm.vm_events[steal] - r0;
+	uint64_t scanned = mm.vm_events[scan] - s0;
+	mmtest_mm_destroy(&mm);
+	return scanned;
+}
+
+/* shrink_lruvec (6.18): global direct reclaim at DEF_PRIORITY scans its whole targets
+ * (proportional_reclaim), everyone else stops once the lruvec reclaimed nr_to_reclaim
+ * and either anon or file has nothing left to scan.  204800 clean file pages, no swap
+ * (SCAN_FILE), goal 32:
+ *   direct, priority 12: 204800 >> 12 = 50: batches of 32 and 18, all 50 freed (the model
+ *     before stopped after the first batch: 32);
+ *   kswapd, priority 12: the same 50 planned, 32 freed by the first batch, no anon
+ *     target: the lruvec ends at 32;
+ *   direct, priority 11: 204800 >> 11 = 100 planned; likewise 32. */
+static void test_direct_def_priority_scans_whole_targets(void)
+{
+	uint64_t reclaimed;
+	CHECK_EQ(file_only_pass(false, DEF_PRIORITY, 204800, &reclaimed), 50);
+	CHECK_EQ(reclaimed, 50);
+	CHECK_EQ(file_only_pass(true, DEF_PRIORITY, 204800, &reclaimed), 32);
+	CHECK_EQ(reclaimed, 32);
+	CHECK_EQ(file_only_pass(false, DEF_PRIORITY - 1, 204800, &reclaimed), 32);
+	CHECK_EQ(reclaimed, 32);
+}
+
+/* The proportional adjustment of shrink_lruvec (6.18) once the goal is met, on SCAN_FRACT
+ * targets: swappiness 100 and no reclaim cost yet, so ap = fp = 100 and each list gets
+ * half its size >> priority.  A refault hint activates one file page (DEACTIVATE_FILE: no
+ * cache trim; the active file target 1 >> priority is 0).  Anon pages are young from
+ * their faults (kept for another trip: scanned, nothing freed); file pages are clean and
+ * unreferenced (each scanned one freed).  Each step takes min(left, 32) from inactive anon,
+ * then from inactive file; after it, with the goal 32 met:
+ *   direct, priority 11: 163840 anon, 147458 file (147457 inactive).  Targets anon
+ *     163840 >> 11 = 80 -> 40, file 147457 >> 11 = 72 -> 36.  Step 1: anon 32 kept, file 32
+ *     freed: goal met with anon 8, file 4 left; file has fewer: it stops, percentage =
+ *     4 × 100 / (36 + 0 + 1) = 10 (10.8 rounded down); inactive anon keeps 40 × (100 − 10)
+ *     / 100 = 36 less its 32 scanned = 4 (rounding the percentage up, or leaving out the
+ *     + 1, gives 11 and 3).  Step 2: anon 4; then file is empty: the lruvec ends.
+ *     Scanned 36 anon + 32 file = 68 (the model before: 64), freed 32.
+ *   kswapd, priority 8: 23040 anon, 51202 file (51201 inactive).  Targets anon 23040 >> 8
+ *     = 90 -> 45, file 51201 >> 8 = 200 -> 100.  Step 1: anon 32, file 32 freed: goal met
+ *     with anon 13, file 68 left; anon has fewer: it stops, percentage = 13 × 100 / (45 +
+ *     0 + 1) = 28 (28.3); inactive file keeps 100 × 72 / 100 = 72 less its 32 scanned =
+ *     40.  Step 2: file 32 freed (64 in all); then anon is empty: the lruvec ends with 8
+ *     file pages of its cut target unscanned (one nudge).  Scanned 32 + 64 = 96, freed 64.
+ * The same lists at priority 12, direct: targets 20 anon and 18 file, scanned whole (38),
+ * 18 freed. */
+static void proportional_case(bool kswapd, int priority, uint64_t nr_anon, uint64_t nr_file, uint64_t want_plan_anon,
+			      uint64_t want_plan_file, uint64_t want_scanned, uint64_t want_reclaimed)
+{
+	mmtest_config(&cfg, 0, 0, 524288, 1024);
+	cfg.devices.swap_pages = 1024;
+	cfg.policy.swappiness = 100;
+	mmtest_boot(&mm, &cfg);
+	alloc_range(1, nr_anon, ANON_GFP);
+	alloc_range(1000001, 1000000 + nr_file, FILE_GFP);
+	CHECK(mm_hint(&mm, 1000001, HINT_REFAULT));
+	struct scan_control sc = {
+		.nr_to_reclaim = 32,
+		.reclaim_idx = ZONE_NORMAL,
+		.priority = priority,
+		.is_kswapd = kswapd,
+		.may_writepage = true,
+		.may_swap = true,
+	};
+	struct shrink_plan plan;
+	vmscan_plan(&mm, &sc, &plan);
+	CHECK_EQ(plan.balance, SCAN_FRACT);
+	CHECK_EQ(plan.ap, 100);
+	CHECK_EQ(plan.fp, 100);
+	CHECK_EQ(plan.targets[LRU_INACTIVE_ANON], want_plan_anon);
+	CHECK_EQ(plan.targets[LRU_INACTIVE_FILE], want_plan_file);
+	CHECK_EQ(plan.targets[LRU_ACTIVE_ANON], 0);
+	CHECK_EQ(plan.targets[LRU_ACTIVE_FILE], 0);
+	while (vmscan_plan_step(&mm, &sc, &plan))
+		;
+	CHECK_EQ(sc.nr_scanned, want_scanned);
+	CHECK_EQ(sc.nr_reclaimed, want_reclaimed);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+static void test_proportional_cut_after_goal(void)
+{
+	proportional_case(false, DEF_PRIORITY - 1, 163840, 147458, 40, 36, 36 + 32, 32);
+	proportional_case(true, 8, 23040, 51202, 45, 100, 32 + 64, 64);
+	proportional_case(false, DEF_PRIORITY, 163840, 147458, 20, 18, 20 + 18, 18);
+}
+
 /* The reclaim charge (vmscan_cost_ns): 40 pages scanned, 30 reclaimed of which 10 anon,
  * 5 written to swap.  Costs scan 50 ns, file 300, anon 1,000, swap write 20,000:
  * 40 x 50 + 20 x 300 + 10 x 1,000 + 5 x 20,000 = 2,000 + 6,000 + 10,000 + 100,000 = 118,000.
@@ -401,5 +506,7 @@ int main(int argc, char **argv)
 	RUN(test_dirty_batch_wakes_flusher);
 	RUN(test_batch_size_decides_flusher_wake);
 	RUN(test_cost_split);
+	RUN(test_direct_def_priority_scans_whole_targets);
+	RUN(test_proportional_cut_after_goal);
 	return TEST_END();
 }

@@ -49,6 +49,9 @@
  * (lruvec_lru_size >> priority) and its own swappiness (vmscan_memcg_swappiness).  kswapd visits every memcg; direct reclaim starts at the
  * shared cursor and ends after a memcg once the pass reclaimed nr_to_reclaim, or after the
  * last memcg.  Deactivation (may_deactivate) and the workingset are judged node-wide.
+ * Within an lruvec, shrink_lruvec's goal (6.18): direct reclaim at DEF_PRIORITY scans the
+ * whole targets; otherwise, once the lruvec reclaimed nr_to_reclaim, the proportional
+ * adjustment (lruvec_goal_met).
  *
  * kswapd (kswapd.c) is a state machine on the engine: each event runs one batch of
  * SWAP_CLUSTER_MAX pages per list of the current balance_pgdat round and schedules the
@@ -862,6 +865,8 @@ static void plan_lruvec(struct mm *mm, struct scan_control *sc, struct shrink_pl
 		}
 		plan->nr[l] = scan;
 	}
+	memcpy(plan->targets, plan->nr, sizeof(plan->targets));
+	plan->lruvec_stop = false;
 }
 
 /* prepare_scan_control (6.12), global reclaim: the page cache is nearly gone — file pages
@@ -942,18 +947,62 @@ static void shrink_list(struct mm *mm, struct scan_control *sc, struct lruvec *v
 	shrink_inactive_list(mm, sc, v, lru, nr);
 }
 
-/* Is the scan of the current lruvec over?  Its targets are used up, or it reclaimed
- * nr_to_reclaim: kswapd counts what this lruvec gave (shrink_lruvec's own nr_reclaimed),
- * direct reclaim the whole pass.  A full device queue ends nothing: in 6.18 the writer,
- * kswapd or a direct reclaimer, sleeps in submit_bio for a request tag and then goes on
- * with the same shrink_folio_list, so the pass keeps its targets and its priority (the
- * caller waits for the slot between batches: kswapd.c write_slot_wait, vmscan.c
- * direct_write_slot_wait).  shrink_lruvec's proportional adjustment once the goal is met
- * is not modelled: the scan of the lruvec stops there. */
-static bool lruvec_done(const struct scan_control *sc, const struct shrink_plan *plan)
+/* shrink_lruvec (6.18): global direct reclaim at DEF_PRIORITY scans its whole targets
+ * whatever it reclaims (proportional_reclaim: little pressure yet, kswapd is not keeping
+ * up, so do a batch of work at once); kswapd, and direct reclaim below DEF_PRIORITY, check
+ * the goal after each batch.  The model has no memcg limit reclaim (cgroup_reclaim is
+ * never true). */
+static bool full_scan_at_def_priority(const struct scan_control *sc)
 {
-	uint64_t reclaimed = sc->is_kswapd ? sc->nr_reclaimed - plan->lruvec_reclaimed0 : sc->nr_reclaimed;
-	if (reclaimed >= sc->nr_to_reclaim)
+	return !sc->is_kswapd && sc->priority == DEF_PRIORITY;
+}
+
+/* shrink_lruvec (6.18) after each batch over the lists: once this lruvec has reclaimed
+ * nr_to_reclaim (its own count, for kswapd and direct reclaim alike; the memcg walk judges
+ * the whole pass, next_memcg), the lruvec ends if either anon or file has nothing left to
+ * scan.  Otherwise the type with fewer pages left stops, and the other is cut to the share
+ * of its own targets that the stopped one had scanned: with left = the stopped type's
+ * pages still to scan over its targets + 1, percentage = left × 100 / that (rounded
+ * down), and each list l of the other type keeps targets[l] × (100 − percentage) / 100
+ * (rounded down) less what it has scanned already (not below 0).  The next batch then
+ * finds the stopped type empty and the lruvec ends: one nudge towards proportionality
+ * (ties stop file).  ereclaimable's easy list (a model policy, scanned before the others)
+ * has no type to be proportional to: the goal met while it is being worked ends the
+ * lruvec, as before any list is touched. */
+static void lruvec_goal_met(const struct scan_control *sc, struct shrink_plan *plan, bool easy_batch)
+{
+	if (sc->nr_reclaimed - plan->lruvec_reclaimed0 < sc->nr_to_reclaim || full_scan_at_def_priority(sc))
+		return;
+	uint64_t *nr = plan->nr;
+	const uint64_t *t = plan->targets;
+	uint64_t nr_file = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
+	uint64_t nr_anon = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON];
+	if (easy_batch || !nr_file || !nr_anon) {
+		plan->lruvec_stop = true;
+		return;
+	}
+	int stop = nr_file > nr_anon ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+	int cut = stop == LRU_INACTIVE_ANON ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+	uint64_t left = stop == LRU_INACTIVE_ANON ? nr_anon : nr_file;
+	uint64_t percentage = left * 100 / (t[stop] + t[stop + 1] + 1);
+	nr[stop] = nr[stop + 1] = 0;
+	for (int l = cut; l <= cut + 1; l++) {
+		uint64_t scanned = t[l] - nr[l];
+		uint64_t keep = t[l] * (100 - percentage) / 100;
+		nr[l] = keep - MIN(keep, scanned);
+	}
+}
+
+/* Is the scan of the current lruvec over?  Its targets are used up (shrink_lruvec's loop
+ * runs while inactive anon or either file list has some: an active anon target alone is
+ * left), or the goal was met with anon or file already done (lruvec_goal_met).  A full
+ * device queue ends nothing: in 6.18 the writer, kswapd or a direct reclaimer, sleeps in
+ * submit_bio for a request tag and then goes on with the same shrink_folio_list, so the
+ * pass keeps its targets and its priority (the caller waits for the slot between batches:
+ * kswapd.c write_slot_wait, vmscan.c direct_write_slot_wait). */
+static bool lruvec_done(const struct shrink_plan *plan)
+{
+	if (plan->lruvec_stop)
 		return true;
 	return !(plan->nr[LRU_EASY] || plan->nr[LRU_INACTIVE_ANON] || plan->nr[LRU_ACTIVE_FILE] ||
 		 plan->nr[LRU_INACTIVE_FILE]);
@@ -976,7 +1025,7 @@ bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan
 {
 	if (!plan->active)
 		return false;
-	while (lruvec_done(sc, plan)) {
+	while (lruvec_done(plan)) {
 		if (!next_memcg(mm, sc, plan)) {
 			plan->active = false;
 			return false;
@@ -991,6 +1040,7 @@ bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan
 			plan->nr[LRU_EASY] = 0;
 		else
 			shrink_inactive_list(mm, sc, v, LRU_EASY, n);
+		lruvec_goal_met(sc, plan, true);
 		return true;
 	}
 	for (int l = LRU_INACTIVE_ANON; l <= LRU_ACTIVE_FILE; l++) {
@@ -1000,6 +1050,7 @@ bool vmscan_plan_step(struct mm *mm, struct scan_control *sc, struct shrink_plan
 		plan->nr[l] -= n;
 		shrink_list(mm, sc, v, (enum lru_list)l, n);
 	}
+	lruvec_goal_met(sc, plan, false);
 	return true;
 }
 

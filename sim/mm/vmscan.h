@@ -68,10 +68,16 @@ enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
  * targets left in the lruvec of the memcg being scanned, pages per list.  kswapd walks
  * every memcg from 0; direct reclaim starts at rs->memcg_cursor and stops after the last
  * memcg or once the pass has reclaimed nr_to_reclaim (a partial walk).
- * Invariants while active: first_memcg <= memcg < mm->nr_memcgs; Σ nr[] decreases by at
- * most SWAP_CLUSTER_MAX per list per step. */
+ * Invariants while active: first_memcg <= memcg < mm->nr_memcgs; nr[l] <= targets[l]; a
+ * step takes at most SWAP_CLUSTER_MAX from each list's nr[] (the proportional adjustment
+ * once the goal is met may cut more, vmscan.c lruvec_goal_met). */
 struct shrink_plan {
 	uint64_t nr[NR_LRU_LISTS];
+	/* get_scan_count's targets for the current lruvec as planned (shrink_lruvec's
+	 * targets[], for the proportional adjustment once the goal is met); lruvec_stop: the
+	 * goal was met with one of anon and file already done, so the lruvec is over. */
+	uint64_t targets[NR_LRU_LISTS];
+	bool lruvec_stop;
 	bool active;
 	unsigned first_memcg, memcg;
 	uint64_t lruvec_reclaimed0; /* sc->nr_reclaimed when memcg's lruvec was started */
