@@ -49,6 +49,21 @@ static const struct u64map_type task_key_type = {
 
 static struct sim_task *task_add(struct sim *s, uint32_t task);
 
+/* A task that is not blocked holds the request its next record starts with: this one.  A
+ * record that ends as it is issued (no stall, not deferred) leaves it so (its stall_ns,
+ * and with it io_ns and slept_ns, is 0; alloc_class is back at -1; fast_failed is only
+ * set by a deferral), so issue() does not rebuild it per record; a `cpu` record keeps its
+ * cpu, and handle_wake sets it again when a stall or an actor ends. */
+static inline void task_req_reset(struct sim_task *t)
+{
+	t->req = (struct mm_request){
+		.cpu = t->cpu,
+		.task = t->task,
+		.mode = REQ_DEFER,
+		.alloc_class = -1,
+	};
+}
+
 static struct sim_task *task_get_slow(struct sim *s, uint32_t task);
 
 static inline struct sim_task *task_get(struct sim *s, uint32_t task)
@@ -93,6 +108,7 @@ static struct sim_task *task_add(struct sim *s, uint32_t task)
 	t->sim = s;
 	t->task = task;
 	t->cpu = task % MAX(s->cfg.machine.nr_cpus, 1u);
+	task_req_reset(t);
 	k->index = s->nr_tasks;
 	s->tasks[s->nr_tasks++] = t;
 	return t;
@@ -178,7 +194,7 @@ static void backlog_skip_killed(struct sim *s, struct sim_task *t)
 		uint32_t end = c == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
 		for (uint32_t i = t->bl_head; i < end; i++) {
 			if (c->r[i].kind == TR_CPU)
-				t->cpu = (unsigned)c->r[i].arg % nr_cpus;
+				t->cpu = t->req.cpu = (unsigned)c->r[i].arg % nr_cpus;
 			else
 				skipped++;
 		}
@@ -236,9 +252,10 @@ static struct sim_task *blocking_task(struct sim *s, struct sim_task *t)
 /* ---- one record ---------------------------------------------------------------------- */
 
 /* Kinds whose operation may sleep partway (migration, compaction): always an actor. */
-static bool runs_as_actor(enum trace_kind kind)
+#define ACTOR_KINDS (1u << TR_PIN | 1u << TR_CMA_ALLOC | 1u << TR_CMA_RELEASE | 1u << TR_COMPACT)
+static inline bool runs_as_actor(enum trace_kind kind)
 {
-	return kind == TR_PIN || kind == TR_CMA_ALLOC || kind == TR_CMA_RELEASE || kind == TR_COMPACT;
+	return ACTOR_KINDS >> kind & 1; /* one shift and test per record, not four compares */
 }
 
 /* Apply rec on behalf of req.  In REQ_DEFER mode an operation that would sleep sets
@@ -318,7 +335,7 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
  * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
 static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
 								   const struct trace_record *rec, sim_ns_t end_ns,
-								   sim_ns_t took)
+								   sim_ns_t took, bool quiet)
 {
 	if (rec->kind == TR_ALLOC) {
 		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
@@ -330,6 +347,8 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
 	s->total_delay_ns = time_add_sat(s->total_delay_ns, took);
 	if (end_ns > s->last_ns)
 		s->last_ns = end_ns;
+	if (quiet) /* no observer, no --check: the open loop's constant */
+		return;
 	if (s->on_complete)
 		s->on_complete(s->observer_ctx, rec, end_ns);
 	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0)
@@ -340,7 +359,7 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
  * records that end as they are issued, most of them. */
 static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns);
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false);
 }
 
 static void task_actor(void *arg)
@@ -360,13 +379,13 @@ static void task_actor(void *arg)
 /* Issue rec for t now (t not blocked).  Inline in the open loop's path for every record;
  * issue() for the backlogs. */
 static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
-							       const struct trace_record *rec)
+							       const struct trace_record *rec, bool quiet)
 {
 	/* `cpu`: where the task's later records run, as the kernel's trace says each event
 	 * ran (the per-cpu lists they use follow it).  In the task's order, so behind its
 	 * backlog; no intent of the workload: not counted, no time, no observer. */
 	if (__builtin_expect(rec->kind == TR_CPU, 0)) {
-		t->cpu = (unsigned)rec->arg % MAX(s->cfg.machine.nr_cpus, 1u);
+		t->cpu = t->req.cpu = (unsigned)rec->arg % MAX(s->cfg.machine.nr_cpus, 1u);
 		return;
 	}
 	/* No OOM victim yet (vm_events[VM_OOM_KILL] counts them and survives a measurement
@@ -379,15 +398,13 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 	sim_ns_t now = s->engine.now_ns;
 	s->nr_records++;
 	s->records_by_kind[rec->kind]++;
-	if (s->on_issue)
+	if (!quiet && s->on_issue)
 		s->on_issue(s->observer_ctx, rec, now);
 	t->issue_ns = now;
-	t->req = (struct mm_request){
-		.cpu = t->cpu,
-		.task = rec->task,
-		.mode = REQ_DEFER,
-		.alloc_class = -1,
-	};
+	/* t->req is already the clean request (task_req_reset) */
+	sim_assert2(t->req.cpu == t->cpu && t->req.task == rec->task && t->req.mode == REQ_DEFER &&
+		    !t->req.deferred && !t->req.fast_failed && t->req.alloc_class == -1 && !t->req.stall_ns &&
+		    !t->req.slept_ns && !t->req.io_ns && !t->req.io_slept_ns);
 	if (t->after) { /* it starts: its predecessor's shift becomes its own */
 		t->delay_ns = task_delay(s, t);
 		t->after = 0;
@@ -396,7 +413,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 		apply_record(s, rec, &t->req);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete_inline(s, t, rec, now, 0); /* issued at now */
+				complete_inline(s, t, rec, now, 0, quiet); /* issued at now */
 				return;
 			}
 			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
@@ -418,7 +435,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 
 static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
 {
-	issue_inline(s, t, rec);
+	issue_inline(s, t, rec, false);
 }
 
 /* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
@@ -460,6 +477,7 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	if (t->bl_len)
 		obj_prefetch_slot(&s->mm.objs, backlog_peek(t)->id);
 	t->blocked = false;
+	task_req_reset(t);
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
 		/* Its shift is known now: its next record, and those of the tasks waiting for
@@ -542,8 +560,10 @@ static void snapshot(struct sim *s, const struct trace_record *rec)
 	apply_record(s, rec, &req);
 }
 
-/* sim_apply, inline in sim_run's loop. */
-static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec)
+/* sim_apply, inline in sim_run's loop; quiet: no observer and no --check (s->on_issue,
+ * s->on_complete and s->check_every unset), known for the whole loop. */
+static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec,
+							       bool quiet)
 {
 	if (rec->kind == TR_SNAPSHOT) {
 		snapshot(s, rec);
@@ -557,12 +577,12 @@ static inline __attribute__((always_inline)) void apply_inline(struct sim *s, co
 	if (t->blocked)
 		backlog_push(t, rec);
 	else
-		issue_inline(s, t, rec);
+		issue_inline(s, t, rec, quiet);
 }
 
 void sim_apply(struct sim *s, const struct trace_record *rec)
 {
-	apply_inline(s, rec);
+	apply_inline(s, rec, false);
 }
 
 /* Closed loop: apply every queued record due no later than horizon_ns.  Engine events due
@@ -821,19 +841,29 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 	/* the prefill lays memory out in per-cpu refills of one batch (docs/import.md) */
 	if (nr_prefill)
 		pcp_set_fixed(&s->mm, true);
-	while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
-		/* A copy only where the replay changes it (an aged machine's shift, the closed
-		 * loop's backlog): the open loop applies the record in place. */
-		if (!closed && !aged) {
+	/* The open loop applies each record in place (no copy), in a loop of its own: the
+	 * checks of the other modes, and for records in memory with no observer and no
+	 * --check those of complete() and issue(), are answered once here, not per record. */
+	if (!closed && !aged) {
+		bool quiet = in_memory && !s->on_issue && !s->on_complete && !s->check_every;
+		while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
 			if (nr_prefill && nr_read++ == nr_prefill)
 				end_prefill(s, next->time_ns); /* the first record of the capture itself */
 			if (s->stop && *s->stop)
 				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
-			apply_inline(s, next);
+			if (!in_memory)
+				apply_inline(s, next, false);
+			else if (__builtin_expect(quiet, 1))
+				apply_inline(s, next, true);
+			else
+				sim_apply(s, next);
 			if (s->out_err.code)
 				break;
-			continue;
 		}
+	}
+	while (!(!closed && !aged) && (next = read_ahead_next(ra, &rc, err, in_memory))) {
+		/* A copy where the replay changes it (an aged machine's shift, the closed loop's
+		 * backlog). */
 		rec = *next;
 		if (nr_prefill && nr_read++ == nr_prefill)
 			end_prefill(s, rec.time_ns); /* the first record of the capture itself */
