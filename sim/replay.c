@@ -262,12 +262,22 @@ static inline bool runs_as_actor(enum trace_kind kind)
  * req->deferred and does nothing; it is then applied again as an actor.  Inline: issue()
  * runs it for every record, and as a call of its own it saved and restored registers for
  * a switch. */
+/* KIND_ANY: the record's kind is read from it; a kind >= 0: the caller's copy of the path
+ * is for that kind alone (the open loop's copies for allocations and frees), so every test
+ * of the kind folds away. */
+#define KIND_ANY (-1)
+static inline __attribute__((always_inline)) enum trace_kind kind_of(const struct trace_record *rec, int kind)
+{
+	return kind == KIND_ANY ? (enum trace_kind)rec->kind : (enum trace_kind)kind;
+}
+
 static inline __attribute__((always_inline)) void apply_record(struct sim *s, const struct trace_record *rec,
-							   struct mm_request *req)
+							   struct mm_request *req, int kind_known)
 {
 	struct mm *mm = &s->mm;
 	bool known = true;
-	switch ((enum trace_kind)rec->kind) {
+	enum trace_kind kind = kind_of(rec, kind_known);
+	switch (kind) {
 	case TR_ALLOC:
 		/* a base page a THP the replay got already maps (thp_part.c) */
 		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id))
@@ -316,7 +326,7 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 		break;
 	}
 	if (!known && !req->deferred)
-		s->unknown_by_kind[rec->kind]++;
+		s->unknown_by_kind[kind]++;
 }
 
 /* The invariant checker after a record (--check N); out of line so that complete(), on
@@ -335,12 +345,13 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
  * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
 static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
 								   const struct trace_record *rec, sim_ns_t end_ns,
-								   sim_ns_t took, bool quiet)
+								   sim_ns_t took, bool quiet, int kind_known)
 {
-	if (rec->kind == TR_ALLOC) {
+	enum trace_kind kind = kind_of(rec, kind_known);
+	if (kind == TR_ALLOC) {
 		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
 				     s->cfg.costs.alloc_fast_ns + took);
-	} else if (rec->kind == TR_CMA_ALLOC) {
+	} else if (kind == TR_CMA_ALLOC) {
 		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
 	}
 	t->delay_ns = time_add_sat(t->delay_ns, took);
@@ -359,14 +370,14 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
  * records that end as they are issued, most of them. */
 static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false);
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false, KIND_ANY);
 }
 
 static void task_actor(void *arg)
 {
 	struct sim_task *t = arg;
 	struct sim *s = t->sim;
-	apply_record(s, &t->cur, &t->req);
+	apply_record(s, &t->cur, &t->req, KIND_ANY);
 	mm_request_yield(&s->mm, &t->req); /* the stall still owed: the task stays blocked */
 	complete(s, t, &t->cur, s->engine.now_ns);
 	t->in_actor = false;
@@ -379,12 +390,13 @@ static void task_actor(void *arg)
 /* Issue rec for t now (t not blocked).  Inline in the open loop's path for every record;
  * issue() for the backlogs. */
 static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
-							       const struct trace_record *rec, bool quiet)
+							       const struct trace_record *rec, bool quiet, int kind_known)
 {
+	enum trace_kind kind = kind_of(rec, kind_known);
 	/* `cpu`: where the task's later records run, as the kernel's trace says each event
 	 * ran (the per-cpu lists they use follow it).  In the task's order, so behind its
 	 * backlog; no intent of the workload: not counted, no time, no observer. */
-	if (__builtin_expect(rec->kind == TR_CPU, 0)) {
+	if (__builtin_expect(kind == TR_CPU, 0)) {
 		t->cpu = t->req.cpu = (unsigned)rec->arg % MAX(s->cfg.machine.nr_cpus, 1u);
 		return;
 	}
@@ -397,7 +409,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 	}
 	sim_ns_t now = s->engine.now_ns;
 	s->nr_records++;
-	s->records_by_kind[rec->kind]++;
+	s->records_by_kind[kind]++;
 	if (!quiet && s->on_issue)
 		s->on_issue(s->observer_ctx, rec, now);
 	t->issue_ns = now;
@@ -405,15 +417,16 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 	sim_assert2(t->req.cpu == t->cpu && t->req.task == rec->task && t->req.mode == REQ_DEFER &&
 		    !t->req.deferred && !t->req.fast_failed && t->req.alloc_class == -1 && !t->req.stall_ns &&
 		    !t->req.slept_ns && !t->req.io_ns && !t->req.io_slept_ns);
-	if (t->after) { /* it starts: its predecessor's shift becomes its own */
+	/* Only the closed loop sets after (sim_run); quiet runs in the open loop alone. */
+	if (!quiet && t->after) { /* it starts: its predecessor's shift becomes its own */
 		t->delay_ns = task_delay(s, t);
 		t->after = 0;
 	}
-	if (!runs_as_actor((enum trace_kind)rec->kind)) {
-		apply_record(s, rec, &t->req);
+	if (!runs_as_actor(kind)) {
+		apply_record(s, rec, &t->req, kind_known);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete_inline(s, t, rec, now, 0, quiet); /* issued at now */
+				complete_inline(s, t, rec, now, 0, quiet, kind_known); /* issued at now */
 				return;
 			}
 			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
@@ -435,7 +448,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 
 static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
 {
-	issue_inline(s, t, rec, false);
+	issue_inline(s, t, rec, false, KIND_ANY);
 }
 
 /* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
@@ -557,15 +570,15 @@ static void snapshot(struct sim *s, const struct trace_record *rec)
 	s->records_by_kind[rec->kind]++;
 	if (s->on_issue)
 		s->on_issue(s->observer_ctx, rec, s->engine.now_ns);
-	apply_record(s, rec, &req);
+	apply_record(s, rec, &req, KIND_ANY);
 }
 
 /* sim_apply, inline in sim_run's loop; quiet: no observer and no --check (s->on_issue,
  * s->on_complete and s->check_every unset), known for the whole loop. */
 static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec,
-							       bool quiet)
+							       bool quiet, int kind_known)
 {
-	if (rec->kind == TR_SNAPSHOT) {
+	if (kind_of(rec, kind_known) == TR_SNAPSHOT) {
 		snapshot(s, rec);
 		return;
 	}
@@ -577,12 +590,12 @@ static inline __attribute__((always_inline)) void apply_inline(struct sim *s, co
 	if (t->blocked)
 		backlog_push(t, rec);
 	else
-		issue_inline(s, t, rec, quiet);
+		issue_inline(s, t, rec, quiet, kind_known);
 }
 
 void sim_apply(struct sim *s, const struct trace_record *rec)
 {
-	apply_inline(s, rec, false);
+	apply_inline(s, rec, false, KIND_ANY);
 }
 
 /* Closed loop: apply every queued record due no later than horizon_ns.  Engine events due
@@ -851,10 +864,16 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 				end_prefill(s, next->time_ns); /* the first record of the capture itself */
 			if (s->stop && *s->stop)
 				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
+			/* quiet: a copy of the path for each of the two kinds nearly every
+			 * record is, the rest through sim_apply (the same steps, out of line) */
 			if (!in_memory)
-				apply_inline(s, next, false);
-			else if (__builtin_expect(quiet, 1))
-				apply_inline(s, next, true);
+				apply_inline(s, next, false, KIND_ANY);
+			else if (__builtin_expect(!quiet, 0))
+				sim_apply(s, next);
+			else if (next->kind == TR_ALLOC)
+				apply_inline(s, next, true, TR_ALLOC);
+			else if (next->kind == TR_FREE)
+				apply_inline(s, next, true, TR_FREE);
 			else
 				sim_apply(s, next);
 			if (s->out_err.code)
