@@ -833,6 +833,52 @@ read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_m
 	return rec;
 }
 
+/* The open loop over records in memory (`bench simulate`) with no observer, no --check, no
+ * prefill: what run()'s loop does for them, with the array's position and end in locals,
+ * the read-ahead's bounds checks answered once for all but the last READ_AHEAD records,
+ * and a copy of the record path for each of the two kinds nearly every record is (the
+ * kind known, its tests fold away); the other kinds go through sim_apply (the same steps,
+ * out of line).  Returns -1 when interrupted (err set), else 0. */
+static const volatile sig_atomic_t never_stopped = 0;
+static inline __attribute__((always_inline)) int run_quiet(struct sim *s, struct sim_record_array *a,
+							   struct sim_error *err)
+{
+	const struct trace_record *v = a->v;
+	const struct mm *mm = &s->mm;
+	const volatile sig_atomic_t *stop = s->stop ? s->stop : &never_stopped;
+	size_t n = a->n, k = a->pos;
+	size_t bulk = n > READ_AHEAD ? n - READ_AHEAD : 0; /* k < bulk: k + READ_AHEAD - 1 < n */
+	int rc = 0;
+	while (k < n) {
+		/* read_ahead_next's prefetches, at its distances */
+		__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
+		if (__builtin_expect(k < bulk, 1)) {
+			obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
+			obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id, v[k + READ_AHEAD / 2].kind == TR_FREE);
+		} else {
+			if (k + READ_AHEAD - 1 < n)
+				obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
+			if (k + READ_AHEAD / 2 < n)
+				obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id, v[k + READ_AHEAD / 2].kind == TR_FREE);
+		}
+		const struct trace_record *next = &v[k++];
+		if (*stop) {
+			rc = sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*stop);
+			break;
+		}
+		if (next->kind == TR_ALLOC)
+			apply_inline(s, next, true, TR_ALLOC);
+		else if (next->kind == TR_FREE)
+			apply_inline(s, next, true, TR_FREE);
+		else
+			sim_apply(s, next);
+		if (s->out_err.code)
+			break;
+	}
+	a->pos = k;
+	return rc;
+}
+
 /* sim_run with its read-ahead, on records in memory (ra->arr) or from the source's call:
  * one copy of the record path for each, so the source's path carries nothing of the
  * array's. */
@@ -855,27 +901,21 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 	if (nr_prefill)
 		pcp_set_fixed(&s->mm, true);
 	/* The open loop applies each record in place (no copy), in a loop of its own: the
-	 * checks of the other modes, and for records in memory with no observer and no
-	 * --check those of complete() and issue(), are answered once here, not per record. */
-	if (!closed && !aged) {
-		bool quiet = in_memory && !s->on_issue && !s->on_complete && !s->check_every;
+	 * checks of the other modes are answered once here, not per record. */
+	if (in_memory && !closed && !aged && !nr_prefill && !s->on_issue && !s->on_complete && !s->check_every) {
+		if (run_quiet(s, ra->arr, err))
+			return -1;
+		rc = 0; /* an array has no read errors */
+	} else if (!closed && !aged) {
 		while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
 			if (nr_prefill && nr_read++ == nr_prefill)
 				end_prefill(s, next->time_ns); /* the first record of the capture itself */
 			if (s->stop && *s->stop)
 				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
-			/* quiet: a copy of the path for each of the two kinds nearly every
-			 * record is, the rest through sim_apply (the same steps, out of line) */
-			if (!in_memory)
-				apply_inline(s, next, false, KIND_ANY);
-			else if (__builtin_expect(!quiet, 0))
+			if (in_memory) /* run_quiet's case aside: the path out of line */
 				sim_apply(s, next);
-			else if (next->kind == TR_ALLOC)
-				apply_inline(s, next, true, TR_ALLOC);
-			else if (next->kind == TR_FREE)
-				apply_inline(s, next, true, TR_FREE);
 			else
-				sim_apply(s, next);
+				apply_inline(s, next, false, KIND_ANY);
 			if (s->out_err.code)
 				break;
 		}
