@@ -412,7 +412,6 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 	s->records_by_kind[kind]++;
 	if (!quiet && s->on_issue)
 		s->on_issue(s->observer_ctx, rec, now);
-	t->issue_ns = now;
 	/* t->req is already the clean request (task_req_reset) */
 	sim_assert2(t->req.cpu == t->cpu && t->req.task == rec->task && t->req.mode == REQ_DEFER &&
 		    !t->req.deferred && !t->req.fast_failed && t->req.alloc_class == -1 && !t->req.stall_ns &&
@@ -429,7 +428,8 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 				complete_inline(s, t, rec, now, 0, quiet, kind_known); /* issued at now */
 				return;
 			}
-			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
+			t->issue_ns = now; /* complete() reads them when the stall ends; a record */
+			t->cur = *rec;     /* that ends as it is issued needs neither */
 			t->blocked = true;
 			s->nr_blocked++;
 			engine_schedule(&s->engine, time_add_sat(now, t->req.stall_ns), s->h_wake,
@@ -438,6 +438,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 		}
 		t->req.deferred = false;
 	}
+	t->issue_ns = now;
 	t->cur = *rec; /* in progress: the actor applies it */
 	t->req.mode = REQ_ACTOR;
 	t->blocked = true;
