@@ -49,6 +49,21 @@ static const struct u64map_type task_key_type = {
 
 static struct sim_task *task_add(struct sim *s, uint32_t task);
 
+/* A task that is not blocked holds the request its next record starts with: this one.  A
+ * record that ends as it is issued (no stall, not deferred) leaves it so (its stall_ns,
+ * and with it io_ns and slept_ns, is 0; alloc_class is back at -1; fast_failed is only
+ * set by a deferral), so issue() does not rebuild it per record; a `cpu` record keeps its
+ * cpu, and handle_wake sets it again when a stall or an actor ends. */
+static inline void task_req_reset(struct sim_task *t)
+{
+	t->req = (struct mm_request){
+		.cpu = t->cpu,
+		.task = t->task,
+		.mode = REQ_DEFER,
+		.alloc_class = -1,
+	};
+}
+
 static struct sim_task *task_get_slow(struct sim *s, uint32_t task);
 
 static inline struct sim_task *task_get(struct sim *s, uint32_t task)
@@ -93,6 +108,7 @@ static struct sim_task *task_add(struct sim *s, uint32_t task)
 	t->sim = s;
 	t->task = task;
 	t->cpu = task % MAX(s->cfg.machine.nr_cpus, 1u);
+	task_req_reset(t);
 	k->index = s->nr_tasks;
 	s->tasks[s->nr_tasks++] = t;
 	return t;
@@ -178,7 +194,7 @@ static void backlog_skip_killed(struct sim *s, struct sim_task *t)
 		uint32_t end = c == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
 		for (uint32_t i = t->bl_head; i < end; i++) {
 			if (c->r[i].kind == TR_CPU)
-				t->cpu = (unsigned)c->r[i].arg % nr_cpus;
+				t->cpu = t->req.cpu = (unsigned)c->r[i].arg % nr_cpus;
 			else
 				skipped++;
 		}
@@ -236,21 +252,32 @@ static struct sim_task *blocking_task(struct sim *s, struct sim_task *t)
 /* ---- one record ---------------------------------------------------------------------- */
 
 /* Kinds whose operation may sleep partway (migration, compaction): always an actor. */
-static bool runs_as_actor(enum trace_kind kind)
+#define ACTOR_KINDS (1u << TR_PIN | 1u << TR_CMA_ALLOC | 1u << TR_CMA_RELEASE | 1u << TR_COMPACT)
+static inline bool runs_as_actor(enum trace_kind kind)
 {
-	return kind == TR_PIN || kind == TR_CMA_ALLOC || kind == TR_CMA_RELEASE || kind == TR_COMPACT;
+	return ACTOR_KINDS >> kind & 1; /* one shift and test per record, not four compares */
 }
 
 /* Apply rec on behalf of req.  In REQ_DEFER mode an operation that would sleep sets
  * req->deferred and does nothing; it is then applied again as an actor.  Inline: issue()
  * runs it for every record, and as a call of its own it saved and restored registers for
  * a switch. */
+/* KIND_ANY: the record's kind is read from it; a kind >= 0: the caller's copy of the path
+ * is for that kind alone (the open loop's copies for allocations and frees), so every test
+ * of the kind folds away. */
+#define KIND_ANY (-1)
+static inline __attribute__((always_inline)) enum trace_kind kind_of(const struct trace_record *rec, int kind)
+{
+	return kind == KIND_ANY ? (enum trace_kind)rec->kind : (enum trace_kind)kind;
+}
+
 static inline __attribute__((always_inline)) void apply_record(struct sim *s, const struct trace_record *rec,
-							   struct mm_request *req)
+							   struct mm_request *req, int kind_known)
 {
 	struct mm *mm = &s->mm;
 	bool known = true;
-	switch ((enum trace_kind)rec->kind) {
+	enum trace_kind kind = kind_of(rec, kind_known);
+	switch (kind) {
 	case TR_ALLOC:
 		/* a base page a THP the replay got already maps (thp_part.c) */
 		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id))
@@ -299,7 +326,7 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 		break;
 	}
 	if (!known && !req->deferred)
-		s->unknown_by_kind[rec->kind]++;
+		s->unknown_by_kind[kind]++;
 }
 
 /* The invariant checker after a record (--check N); out of line so that complete(), on
@@ -318,18 +345,21 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
  * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
 static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
 								   const struct trace_record *rec, sim_ns_t end_ns,
-								   sim_ns_t took)
+								   sim_ns_t took, bool quiet, int kind_known)
 {
-	if (rec->kind == TR_ALLOC) {
+	enum trace_kind kind = kind_of(rec, kind_known);
+	if (kind == TR_ALLOC) {
 		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
 				     s->cfg.costs.alloc_fast_ns + took);
-	} else if (rec->kind == TR_CMA_ALLOC) {
+	} else if (kind == TR_CMA_ALLOC) {
 		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
 	}
 	t->delay_ns = time_add_sat(t->delay_ns, took);
 	s->total_delay_ns = time_add_sat(s->total_delay_ns, took);
 	if (end_ns > s->last_ns)
 		s->last_ns = end_ns;
+	if (quiet) /* no observer, no --check: the open loop's constant */
+		return;
 	if (s->on_complete)
 		s->on_complete(s->observer_ctx, rec, end_ns);
 	if (s->check_every && s->nr_records % (uint64_t)s->check_every == 0)
@@ -340,14 +370,14 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
  * records that end as they are issued, most of them. */
 static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns);
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false, KIND_ANY);
 }
 
 static void task_actor(void *arg)
 {
 	struct sim_task *t = arg;
 	struct sim *s = t->sim;
-	apply_record(s, &t->cur, &t->req);
+	apply_record(s, &t->cur, &t->req, KIND_ANY);
 	mm_request_yield(&s->mm, &t->req); /* the stall still owed: the task stays blocked */
 	complete(s, t, &t->cur, s->engine.now_ns);
 	t->in_actor = false;
@@ -360,13 +390,14 @@ static void task_actor(void *arg)
 /* Issue rec for t now (t not blocked).  Inline in the open loop's path for every record;
  * issue() for the backlogs. */
 static inline __attribute__((always_inline)) void issue_inline(struct sim *s, struct sim_task *t,
-							       const struct trace_record *rec)
+							       const struct trace_record *rec, bool quiet, int kind_known)
 {
+	enum trace_kind kind = kind_of(rec, kind_known);
 	/* `cpu`: where the task's later records run, as the kernel's trace says each event
 	 * ran (the per-cpu lists they use follow it).  In the task's order, so behind its
 	 * backlog; no intent of the workload: not counted, no time, no observer. */
-	if (__builtin_expect(rec->kind == TR_CPU, 0)) {
-		t->cpu = (unsigned)rec->arg % MAX(s->cfg.machine.nr_cpus, 1u);
+	if (__builtin_expect(kind == TR_CPU, 0)) {
+		t->cpu = t->req.cpu = (unsigned)rec->arg % MAX(s->cfg.machine.nr_cpus, 1u);
 		return;
 	}
 	/* No OOM victim yet (vm_events[VM_OOM_KILL] counts them and survives a measurement
@@ -378,28 +409,27 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 	}
 	sim_ns_t now = s->engine.now_ns;
 	s->nr_records++;
-	s->records_by_kind[rec->kind]++;
-	if (s->on_issue)
+	s->records_by_kind[kind]++;
+	if (!quiet && s->on_issue)
 		s->on_issue(s->observer_ctx, rec, now);
-	t->issue_ns = now;
-	t->req = (struct mm_request){
-		.cpu = t->cpu,
-		.task = rec->task,
-		.mode = REQ_DEFER,
-		.alloc_class = -1,
-	};
-	if (t->after) { /* it starts: its predecessor's shift becomes its own */
+	/* t->req is already the clean request (task_req_reset) */
+	sim_assert2(t->req.cpu == t->cpu && t->req.task == rec->task && t->req.mode == REQ_DEFER &&
+		    !t->req.deferred && !t->req.fast_failed && t->req.alloc_class == -1 && !t->req.stall_ns &&
+		    !t->req.slept_ns && !t->req.io_ns && !t->req.io_slept_ns);
+	/* Only the closed loop sets after (sim_run); quiet runs in the open loop alone. */
+	if (!quiet && t->after) { /* it starts: its predecessor's shift becomes its own */
 		t->delay_ns = task_delay(s, t);
 		t->after = 0;
 	}
-	if (!runs_as_actor((enum trace_kind)rec->kind)) {
-		apply_record(s, rec, &t->req);
+	if (!runs_as_actor(kind)) {
+		apply_record(s, rec, &t->req, kind_known);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete_inline(s, t, rec, now, 0); /* issued at now */
+				complete_inline(s, t, rec, now, 0, quiet, kind_known); /* issued at now */
 				return;
 			}
-			t->cur = *rec; /* in progress: complete() reads it when the stall ends */
+			t->issue_ns = now; /* complete() reads them when the stall ends; a record */
+			t->cur = *rec;     /* that ends as it is issued needs neither */
 			t->blocked = true;
 			s->nr_blocked++;
 			engine_schedule(&s->engine, time_add_sat(now, t->req.stall_ns), s->h_wake,
@@ -408,6 +438,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 		}
 		t->req.deferred = false;
 	}
+	t->issue_ns = now;
 	t->cur = *rec; /* in progress: the actor applies it */
 	t->req.mode = REQ_ACTOR;
 	t->blocked = true;
@@ -418,7 +449,7 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 
 static void issue(struct sim *s, struct sim_task *t, const struct trace_record *rec)
 {
-	issue_inline(s, t, rec);
+	issue_inline(s, t, rec, false, KIND_ANY);
 }
 
 /* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
@@ -460,6 +491,7 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	if (t->bl_len)
 		obj_prefetch_slot(&s->mm.objs, backlog_peek(t)->id);
 	t->blocked = false;
+	task_req_reset(t);
 	s->nr_blocked--;
 	if (s->cfg.workload.replay == REPLAY_CLOSED && !s->warming) {
 		/* Its shift is known now: its next record, and those of the tasks waiting for
@@ -539,13 +571,15 @@ static void snapshot(struct sim *s, const struct trace_record *rec)
 	s->records_by_kind[rec->kind]++;
 	if (s->on_issue)
 		s->on_issue(s->observer_ctx, rec, s->engine.now_ns);
-	apply_record(s, rec, &req);
+	apply_record(s, rec, &req, KIND_ANY);
 }
 
-/* sim_apply, inline in sim_run's loop. */
-static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec)
+/* sim_apply, inline in sim_run's loop; quiet: no observer and no --check (s->on_issue,
+ * s->on_complete and s->check_every unset), known for the whole loop. */
+static inline __attribute__((always_inline)) void apply_inline(struct sim *s, const struct trace_record *rec,
+							       bool quiet, int kind_known)
 {
-	if (rec->kind == TR_SNAPSHOT) {
+	if (kind_of(rec, kind_known) == TR_SNAPSHOT) {
 		snapshot(s, rec);
 		return;
 	}
@@ -557,12 +591,12 @@ static inline __attribute__((always_inline)) void apply_inline(struct sim *s, co
 	if (t->blocked)
 		backlog_push(t, rec);
 	else
-		issue_inline(s, t, rec);
+		issue_inline(s, t, rec, quiet, kind_known);
 }
 
 void sim_apply(struct sim *s, const struct trace_record *rec)
 {
-	apply_inline(s, rec);
+	apply_inline(s, rec, false, KIND_ANY);
 }
 
 /* Closed loop: apply every queued record due no later than horizon_ns.  Engine events due
@@ -800,6 +834,52 @@ read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_m
 	return rec;
 }
 
+/* The open loop over records in memory (`bench simulate`) with no observer, no --check, no
+ * prefill: what run()'s loop does for them, with the array's position and end in locals,
+ * the read-ahead's bounds checks answered once for all but the last READ_AHEAD records,
+ * and a copy of the record path for each of the two kinds nearly every record is (the
+ * kind known, its tests fold away); the other kinds go through sim_apply (the same steps,
+ * out of line).  Returns -1 when interrupted (err set), else 0. */
+static const volatile sig_atomic_t never_stopped = 0;
+static inline __attribute__((always_inline)) int run_quiet(struct sim *s, struct sim_record_array *a,
+							   struct sim_error *err)
+{
+	const struct trace_record *v = a->v;
+	const struct mm *mm = &s->mm;
+	const volatile sig_atomic_t *stop = s->stop ? s->stop : &never_stopped;
+	size_t n = a->n, k = a->pos;
+	size_t bulk = n > READ_AHEAD ? n - READ_AHEAD : 0; /* k < bulk: k + READ_AHEAD - 1 < n */
+	int rc = 0;
+	while (k < n) {
+		/* read_ahead_next's prefetches, at its distances */
+		__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
+		if (__builtin_expect(k < bulk, 1)) {
+			obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
+			obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id, v[k + READ_AHEAD / 2].kind == TR_FREE);
+		} else {
+			if (k + READ_AHEAD - 1 < n)
+				obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
+			if (k + READ_AHEAD / 2 < n)
+				obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id, v[k + READ_AHEAD / 2].kind == TR_FREE);
+		}
+		const struct trace_record *next = &v[k++];
+		if (*stop) {
+			rc = sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*stop);
+			break;
+		}
+		if (next->kind == TR_ALLOC)
+			apply_inline(s, next, true, TR_ALLOC);
+		else if (next->kind == TR_FREE)
+			apply_inline(s, next, true, TR_FREE);
+		else
+			sim_apply(s, next);
+		if (s->out_err.code)
+			break;
+	}
+	a->pos = k;
+	return rc;
+}
+
 /* sim_run with its read-ahead, on records in memory (ra->arr) or from the source's call:
  * one copy of the record path for each, so the source's path carries nothing of the
  * array's. */
@@ -821,19 +901,29 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 	/* the prefill lays memory out in per-cpu refills of one batch (docs/import.md) */
 	if (nr_prefill)
 		pcp_set_fixed(&s->mm, true);
-	while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
-		/* A copy only where the replay changes it (an aged machine's shift, the closed
-		 * loop's backlog): the open loop applies the record in place. */
-		if (!closed && !aged) {
+	/* The open loop applies each record in place (no copy), in a loop of its own: the
+	 * checks of the other modes are answered once here, not per record. */
+	if (in_memory && !closed && !aged && !nr_prefill && !s->on_issue && !s->on_complete && !s->check_every) {
+		if (run_quiet(s, ra->arr, err))
+			return -1;
+		rc = 0; /* an array has no read errors */
+	} else if (!closed && !aged) {
+		while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
 			if (nr_prefill && nr_read++ == nr_prefill)
 				end_prefill(s, next->time_ns); /* the first record of the capture itself */
 			if (s->stop && *s->stop)
 				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
-			apply_inline(s, next);
+			if (in_memory) /* run_quiet's case aside: the path out of line */
+				sim_apply(s, next);
+			else
+				apply_inline(s, next, false, KIND_ANY);
 			if (s->out_err.code)
 				break;
-			continue;
 		}
+	}
+	while (!(!closed && !aged) && (next = read_ahead_next(ra, &rc, err, in_memory))) {
+		/* A copy where the replay changes it (an aged machine's shift, the closed loop's
+		 * backlog). */
 		rec = *next;
 		if (nr_prefill && nr_read++ == nr_prefill)
 			end_prefill(s, rec.time_ns); /* the first record of the capture itself */

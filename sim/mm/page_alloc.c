@@ -646,8 +646,13 @@ static inline __attribute__((always_inline)) bool watermark_ok(const struct zone
 	int64_t min = (int64_t)mark;
 	if (!(alloc_flags & ALLOC_RESERVES))
 		free -= (int64_t)z->nr_free_highatomic;
-	/* The CMA part of __zone_watermark_unusable_free() in 6.12, as the policy counts it. */
-	free -= (int64_t)z->cma_ops->watermark_unusable(z, alloc_flags);
+	/* The CMA part of __zone_watermark_unusable_free() in 6.12, as the policy counts it.
+	 * The policies but one count it as cma_watermark_unusable_cma_lists does: that one
+	 * is answered here, without the call through the policy on every allocation. */
+	if (__builtin_expect(z->cma_ops->watermark_unusable == cma_watermark_unusable_cma_lists, 1))
+		free -= (alloc_flags & ALLOC_CMA) ? 0 : (int64_t)z->nr_free_cma;
+	else
+		free -= (int64_t)z->cma_ops->watermark_unusable(z, alloc_flags);
 	if (alloc_flags & ALLOC_RESERVES) {
 		if (alloc_flags & ALLOC_MIN_RESERVE) {
 			min -= min / 2;
