@@ -305,11 +305,20 @@ double validate_counter_slack(const char *zoneinfo)
 
 /* The score's test: within a factor of 2 (0 only against 0), or, for a node counter, no
  * farther from the kernel's count than that count's slack. */
+static bool within_2x(const struct validate_figure *f)
+{
+	return f->obs == 0 ? f->sim == 0 : f->sim / f->obs >= 0.5 && f->sim / f->obs <= 2;
+}
+
+/* Within only because of the slack: what the note says. */
+static bool within_slack_only(const struct validate_figure *f)
+{
+	return !within_2x(f) && f->slack > 0 && fabs(f->sim - f->obs) <= f->slack;
+}
+
 bool validate_figure_within(const struct validate_figure *f)
 {
-	if (f->slack > 0 && fabs(f->sim - f->obs) <= f->slack)
-		return true;
-	return f->obs == 0 ? f->sim == 0 : f->sim / f->obs >= 0.5 && f->sim / f->obs <= 2;
+	return within_2x(f) || within_slack_only(f);
 }
 
 int validate_score(const char *cap_dir, const char *run_dir, struct validate_capture *vc,
@@ -647,16 +656,17 @@ static void fmt_num(char *buf, size_t n, bool have, double v)
 		snprintf(buf, n, "%.0f", v);
 }
 
-static const char *given_note(char *buf, size_t n, const struct validate_figure *f)
+/* A compared figure's note: the slack when it alone made the figure within, then the share
+ * the import gave the replay; "" when neither. */
+static const char *figure_note(char *buf, size_t n, const struct validate_figure *f)
 {
-	snprintf(buf, n, "traced only: %.0f untraced in the kernel's, %.0f given to the replay", f->given_obs,
-		 f->given_sim);
-	return buf;
-}
-
-static const char *slack_note(char *buf, size_t n, const struct validate_figure *f)
-{
-	snprintf(buf, n, "within the per-CPU counters' slack of %.0f", f->slack);
+	int len = 0;
+	buf[0] = 0;
+	if (within_slack_only(f))
+		len = snprintf(buf, n, "within the per-CPU counters' slack of %.0f", f->slack);
+	if (f->given && len >= 0 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, "%straced only: %.0f untraced in the kernel's, %.0f given to the replay",
+			 len ? "; " : "", f->given_obs, f->given_sim);
 	return buf;
 }
 
@@ -678,7 +688,7 @@ void validate_write_text(const struct validate_result *res, FILE *fp)
 				fprintf(fp, "  more (not scored):\n");
 				extra_seen = true;
 			}
-			char o[32], s[32], r[32], given[96];
+			char o[32], s[32], r[32], notes[160];
 			const char *w = "", *note = "";
 			fmt_num(o, sizeof(o), f->have_obs, f->obs);
 			fmt_num(s, sizeof(s), f->have_sim, f->sim);
@@ -694,10 +704,8 @@ void validate_write_text(const struct validate_result *res, FILE *fp)
 				note = "not in the capture";
 			else if (!f->have_sim)
 				note = "not simulated";
-			else if (f->given)
-				note = given_note(given, sizeof(given), f);
-			else if (f->slack > 0 && f->have_sim && fabs(f->sim - f->obs) <= f->slack)
-				note = slack_note(given, sizeof(given), f);
+			else if (*figure_note(notes, sizeof(notes), f))
+				note = notes;
 			else if (!strcmp(f->obs_source, "trace"))
 				note = "observed: trace events";
 			fprintf(fp, "%s%-*s %12s %12s %9s  %-3s %s\n", f->key ? "" : "  ", f->key ? 26 : 24, f->name, o,
