@@ -396,8 +396,9 @@ static void test_counter_slack(void)
 	validate_write_text(&res, fp);
 	fclose(fp);
 	/* the note only where the slack decided: the refault figure, not nr_written (within 2x) */
-	const char *note = strstr(buf, "within the per-CPU counters' slack of 172");
-	CHECK(note != NULL && strstr(note + 1, "slack of") == NULL);
+	static const char slack_172[] = "within the per-CPU counters' slack of 172";
+	const char *note = strstr(buf, slack_172);
+	CHECK(note != NULL && strstr(note + sizeof(slack_172) - 1, "slack of") == NULL);
 	free(buf);
 
 	put(cap, "capture.json", "{\"vmstat_refreshed\": true}\n");
