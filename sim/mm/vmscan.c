@@ -468,14 +468,11 @@ static __attribute__((noinline)) void page_freed_nonres(struct mm *mm, struct ob
 	rs->nr_nonres--;
 }
 
-static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
+/* hook_page_freed past its first test: a page with reclaim state.  Out of line, so the
+ * pages without any (kernel memory) return before any register is saved. */
+static __attribute__((noinline)) void page_freed_lru(struct mm *mm, struct mm_request *req, pfn_t pfn,
+						     struct page_frame *p)
 {
-	struct page_frame *p = &mm->pages[pfn];
-	(void)order;
-	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE) {
-		p->xflags &= (uint8_t)~PFX_MEMCG_MASK;
-		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
-	}
 	/* The head names its object's slot (owner): its id and its side entry are there, with
 	 * no lookup by id (the hook must not change the table, so the slot stays put). */
 	struct obj_slot *s = &mm->objs.slots[p->owner];
@@ -486,6 +483,17 @@ static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, un
 	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
 	if (s->nonres) /* workingset_find(rs, id) */
 		page_freed_nonres(mm, s, head_pages(p));
+}
+
+static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	(void)order;
+	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE) {
+		p->xflags &= (uint8_t)~PFX_MEMCG_MASK;
+		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
+	}
+	page_freed_lru(mm, req, pfn, p);
 }
 
 static void hook_free_nonresident(struct mm *mm, struct obj_slot *s)
