@@ -761,16 +761,17 @@ static inline void lru_movable_adjust(struct mm *mm, uint16_t f, size_t blk, uns
 	}
 }
 /* With memcgs, the node lruvec keeps only the totals (struct lruvec): count nr pages of
- * list l in zone z there, and return the memcg's lruvec, which holds the page.  With one
- * memcg the node lruvec is the memcg's: nothing to count twice, one compare. */
+ * list l in zone z there, and return the memcg's lruvec, which holds the page.  Out of
+ * line: with one memcg (the default) the node lruvec is the memcg's, one compare, and the
+ * compiler no longer works out the node's counts ahead of it. */
+struct lruvec *lru_lruvec_memcg(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
+				int64_t nr);
 static inline struct lruvec *lru_lruvec_of(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
 					   int64_t nr)
 {
-	if (mm->nr_memcgs == 1)
+	if (__builtin_expect(mm->nr_memcgs == 1, 1))
 		return &mm->lruvec;
-	mm->lruvec.nr_pages[l] += (uint64_t)nr;
-	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
-	return page_lruvec(mm, p);
+	return lru_lruvec_memcg(mm, p, l, z, nr);
 }
 /* The head's flags and order are read once into locals (the counters' stores could alias
  * the frame's bytes, so the compiler would read them again after each), and its pageblock
@@ -1057,14 +1058,9 @@ void oom_charge(struct mm *mm, const struct obj_slot *s, bool add, uint64_t n);
  * do not, and pay the test alone, without a call. */
 static inline void oom_account(struct mm *mm, const struct obj_slot *s, bool add)
 {
-	/* oom_badness counts the task's anon rss and swap entries (get_mm_rss + MM_SWAPENTS).
-	 * The object's own fields first: the head page is read only for a task's resident
-	 * object (a test of the object alone for the rest). */
-	if (!mm->oom || s->task == 0)
-		return;
-	unsigned kind = s->kind;
-	bool anon = kind == OBJ_SWAPPED || (kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_SWAPBACKED));
-	if (anon)
+	/* oom_badness counts the task's anon rss and swap entries (get_mm_rss + MM_SWAPENTS) */
+	bool anon = s->kind == OBJ_SWAPPED || (s->kind == OBJ_PAGES && (mm->pages[s->pfn].flags & PF_SWAPBACKED));
+	if (anon && mm->oom && s->task != 0)
 		oom_charge(mm, s, add, 1ull << s->order);
 }
 /* A record of killed task `task` was skipped: counted on its victim entry. */
