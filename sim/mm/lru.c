@@ -21,6 +21,14 @@ enum lru_list lru_list_of(uint16_t flags)
 	return list_of(flags);
 }
 
+struct lruvec *lru_lruvec_memcg(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
+				int64_t nr)
+{
+	mm->lruvec.nr_pages[l] += (uint64_t)nr;
+	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
+	return page_lruvec(mm, p);
+}
+
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
 	lru_add_inline(mm, pfn, tail);

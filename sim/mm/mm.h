@@ -750,55 +750,65 @@ static inline enum lru_list lru_list_inline(uint16_t flags)
 	unsigned i = (unsigned)flags >> 4 & 15u;
 	return (enum lru_list)lru_list_by_bits[i];
 }
-/* PF_LRU of the head p at pfn in zone z set (on) or cleared, keeping its pageblock's
- * nr_movable exact (mm_page_set_flags_in): the weight changes with PF_LRU only for an
- * allocated head without PF_MOVABLE_OPS, which counts with or without it. */
-static inline void lru_set_flag(struct mm *mm, const struct zone *z, struct page_frame *p, pfn_t pfn, bool on)
+/* PF_LRU of the head with flags f (before the change) at pageblock index blk set (on) or
+ * cleared changes its pageblock's nr_movable (mm_page_set_flags_in) only for an allocated
+ * head without PF_MOVABLE_OPS, which counts with or without it. */
+static inline void lru_movable_adjust(struct mm *mm, uint16_t f, size_t blk, unsigned nr, bool on)
 {
-	uint16_t f = p->flags;
-	p->flags = on ? (uint16_t)(f | PF_LRU) : (uint16_t)(f & ~PF_LRU);
 	if ((f & (PF_BUDDY | PF_HEAD | PF_MOVABLE_OPS)) == PF_HEAD) {
-		struct pageblock *pb = mm_zone_pageblock(mm, z, pfn);
-		pb->nr_movable = (uint16_t)(on ? pb->nr_movable + (1u << p->order) : pb->nr_movable - (1u << p->order));
+		struct pageblock *pb = &mm->pageblocks[blk];
+		pb->nr_movable = (uint16_t)(on ? pb->nr_movable + nr : pb->nr_movable - nr);
 	}
 }
 /* With memcgs, the node lruvec keeps only the totals (struct lruvec): count nr pages of
- * list l in zone z there, and return the memcg's lruvec, which holds the page.  With one
- * memcg the node lruvec is the memcg's: nothing to count twice, one compare. */
+ * list l in zone z there, and return the memcg's lruvec, which holds the page.  Out of
+ * line: with one memcg (the default) the node lruvec is the memcg's, one compare, and the
+ * compiler no longer works out the node's counts ahead of it. */
+struct lruvec *lru_lruvec_memcg(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
+				int64_t nr);
 static inline struct lruvec *lru_lruvec_of(struct mm *mm, const struct page_frame *p, enum lru_list l, unsigned z,
 					   int64_t nr)
 {
-	if (mm->nr_memcgs == 1)
+	if (__builtin_expect(mm->nr_memcgs == 1, 1))
 		return &mm->lruvec;
-	mm->lruvec.nr_pages[l] += (uint64_t)nr;
-	mm->lruvec.nr_zone_pages[z][l] += (uint64_t)nr;
-	return page_lruvec(mm, p);
+	return lru_lruvec_memcg(mm, p, l, z, nr);
 }
+/* The head's flags and order are read once into locals (the counters' stores could alias
+ * the frame's bytes, so the compiler would read them again after each), and its pageblock
+ * index serves both the zone look-up and the pageblock's nr_movable. */
 static inline __attribute__((always_inline)) void lru_add_inline(struct mm *mm, pfn_t pfn, bool tail)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	enum lru_list l = lru_list_inline(p->flags);
+	uint16_t f = p->flags;
+	unsigned nr = 1u << p->order;
+	enum lru_list l = lru_list_inline(f);
 	sim_assert(pfn < mm->nr_pages);
-	unsigned z = mm->zone_of_block[pfn >> mm->pageblock_order];
-	struct lruvec *v = lru_lruvec_of(mm, p, l, z, 1ll << p->order);
-	sim_assert2(!(p->flags & PF_LRU));
-	lru_set_flag(mm, &mm->zones[z], p, pfn, true);
+	sim_assert2(!(f & PF_LRU));
+	size_t blk = pfn >> mm->pageblock_order;
+	unsigned z = mm->zone_of_block[blk];
+	struct lruvec *v = lru_lruvec_of(mm, p, l, z, (int64_t)nr);
+	p->flags = (uint16_t)(f | PF_LRU);
+	lru_movable_adjust(mm, f, blk, nr, true);
 	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
-	v->nr_pages[l] += 1ull << p->order;
-	v->nr_zone_pages[z][l] += 1ull << p->order;
+	v->nr_pages[l] += nr;
+	v->nr_zone_pages[z][l] += nr;
 }
 static inline __attribute__((always_inline)) void lru_del_inline(struct mm *mm, pfn_t pfn)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	sim_assert2(p->flags & PF_LRU);
-	enum lru_list l = lru_list_inline(p->flags);
+	uint16_t f = p->flags;
+	unsigned nr = 1u << p->order;
+	sim_assert2(f & PF_LRU);
+	enum lru_list l = lru_list_inline(f);
 	sim_assert(pfn < mm->nr_pages);
-	unsigned z = mm->zone_of_block[pfn >> mm->pageblock_order];
-	struct lruvec *v = lru_lruvec_of(mm, p, l, z, -(1ll << p->order));
+	size_t blk = pfn >> mm->pageblock_order;
+	unsigned z = mm->zone_of_block[blk];
+	struct lruvec *v = lru_lruvec_of(mm, p, l, z, -(int64_t)nr);
 	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
-	lru_set_flag(mm, &mm->zones[z], p, pfn, false);
-	v->nr_pages[l] -= 1ull << p->order;
-	v->nr_zone_pages[z][l] -= 1ull << p->order;
+	p->flags = (uint16_t)(f & ~PF_LRU);
+	lru_movable_adjust(mm, f, blk, nr, false);
+	v->nr_pages[l] -= nr;
+	v->nr_zone_pages[z][l] -= nr;
 }
 
 /* The pageblock counters recounted by the walk try_to_claim_block() models (mm_check and

@@ -25,6 +25,8 @@
  */
 #include "vmscan.h"
 
+#include <stdlib.h>
+
 /* vm_swap_full (6.18): nr_swap_pages * 2 < total_swap_pages, free slots counted. */
 bool swap_vm_full(const struct reclaim_state *rs)
 {
@@ -54,11 +56,70 @@ static bool swap_cache_only(const struct nonres_entry *e)
 	return (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) == (NONRES_SWAPCACHE | NONRES_SWAPMAPPED);
 }
 
+/* The slot of object id if its entry is swap-cache-only now, else NULL. */
+static struct obj_slot *cache_only_slot(struct reclaim_state *rs, uint64_t id)
+{
+	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
+	return s && s->nonres && swap_cache_only(&s->ws) ? s : NULL;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* rs->cache_only_ids without the ids that are no longer swap-cache-only, each id once. */
+static void cache_only_prune(struct reclaim_state *rs)
+{
+	uint64_t *ids = rs->cache_only_ids;
+	qsort(ids, rs->nr_cache_only_ids, sizeof(*ids), cmp_id);
+	size_t n = 0;
+	for (size_t i = 0; i < rs->nr_cache_only_ids; i++)
+		if ((!n || ids[n - 1] != ids[i]) && cache_only_slot(rs, ids[i]))
+			ids[n++] = ids[i];
+	rs->nr_cache_only_ids = n;
+}
+
+/* Object id's entry became swap-cache-only: listed for swap_reclaim_cache_only.  The list
+ * is pruned when it outgrows twice the cache-only pages (each a listed id at least), so it
+ * stays within a constant factor of them. */
+static void cache_only_note(struct reclaim_state *rs, uint64_t id)
+{
+	if (rs->nr_cache_only_ids == rs->cache_only_ids_cap) {
+		if (rs->nr_cache_only_ids > 2 * rs->swap_cache_only + 64)
+			cache_only_prune(rs);
+		if (rs->nr_cache_only_ids == rs->cache_only_ids_cap) {
+			size_t cap = MAX((size_t)64, rs->cache_only_ids_cap * 2);
+			uint64_t *ids = realloc(rs->cache_only_ids, cap * sizeof(*ids));
+			if (!ids)
+				abort();
+			rs->cache_only_ids = ids;
+			rs->cache_only_ids_cap = cap;
+		}
+	}
+	rs->cache_only_ids[rs->nr_cache_only_ids++] = id;
+}
+
 /* A swap-cache page is mapped again: the swap cache alone holds its slot. */
 static void swap_mapped(struct reclaim_state *rs, struct nonres_entry *e, uint64_t pages)
 {
 	e->flags = (uint8_t)((e->flags & ~NONRES_SWAPPED) | NONRES_SWAPCACHE | NONRES_SWAPMAPPED);
 	rs->swap_cache_only += pages;
+	cache_only_note(rs, e->id);
+}
+
+/* After swap_reclaim_cache_only: no slot of the table is swap-cache-only outside
+ * writeback (what the walk of the whole table left). */
+static bool swap_cache_only_check(const struct mm *mm)
+{
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+		const struct obj_slot *s = &mm->objs.slots[i];
+		if (s->id != OBJ_EMPTY && s->nonres && swap_cache_only(&s->ws) &&
+		    !(mm->pages[s->pfn].flags & PF_WRITEBACK))
+			return false;
+	}
+	return true;
 }
 
 /* The device has just become full (swap_range_alloc, 6.18: swap_usage_add reports it and,
@@ -69,12 +130,22 @@ static void swap_mapped(struct reclaim_state *rs, struct nonres_entry *e, uint64
 static void swap_reclaim_cache_only(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
-	for (uint32_t i = 0; i < mm->objs.cap && rs->swap_cache_only; i++) {
-		struct nonres_entry *e = workingset_at(rs, i);
-		if (!e || !swap_cache_only(e))
-			continue;
-		free_swap_cache(mm, mm->objs.slots[i].pfn, e);
+	/* Every entry that is swap-cache-only now is listed (swap_mapped lists it), so
+	 * visiting the list frees the same slots as a walk of the whole table would; the
+	 * order does not matter (free_swap_cache changes only the entry's flags and the
+	 * counts, never the table).  What stays listed: the entries a write still holds. */
+	uint64_t *ids = rs->cache_only_ids;
+	size_t n = 0;
+	for (size_t i = 0; i < rs->nr_cache_only_ids && rs->swap_cache_only; i++) {
+		struct obj_slot *s = cache_only_slot(rs, ids[i]);
+		if (!s)
+			continue; /* no longer cache-only (or gone): a stale id */
+		free_swap_cache(mm, s->pfn, &s->ws);
+		if (swap_cache_only(&s->ws))
+			ids[n++] = ids[i]; /* under writeback: kept */
 	}
+	rs->nr_cache_only_ids = n;
+	sim_assert2(swap_cache_only_check(mm));
 }
 
 /* folio_free_swap (6.18): not while the write is in flight; the caller knows the page

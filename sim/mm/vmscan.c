@@ -393,9 +393,22 @@ static void page_set_memcg(struct mm *mm, struct page_frame *p)
 				      (vmscan_task_memcg(mm, mm->objs.slots[p->owner].task) << PFX_MEMCG_SHIFT));
 }
 
+/* The parts of hook_page_allocated few allocations need (a gfp the object's refault must
+ * remember, the easily-reclaimable policy's low-memory sample), out of line and last, so
+ * the common path keeps few registers across calls and the call is a tail call. */
+static __attribute__((noinline)) void page_allocated_rare(struct mm *mm, pfn_t pfn, gfp_t gfp, bool side)
+{
+	if (side) {
+		struct nonres_entry *e = workingset_get(mm->reclaim, vmscan_object_id(mm, pfn));
+		e->gfp = gfp;
+		e->flags |= NONRES_GFP;
+	}
+	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE) /* its one user */
+		vmscan_sample_lowmem(mm);
+}
+
 static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activate)
 {
-	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[pfn];
 	if (gfp_migratetype(gfp) != MIGRATE_MOVABLE)
 		return;
@@ -421,44 +434,66 @@ static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activa
 	/* Bits that do not change how the allocator serves a request are not kept. */
 	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
 			      __GFP_NO_OBJ_EXT;
-	if (!hugetlb && (gfp & ~ignored) != (default_gfp(anon, p->order) & ~ignored)) {
-		struct nonres_entry *e = workingset_get(rs, vmscan_object_id(mm, pfn));
-		e->gfp = gfp;
-		e->flags |= NONRES_GFP;
-	}
+	bool side = !hugetlb && (gfp & ~ignored) != (default_gfp(anon, p->order) & ~ignored);
+	/* The list first, then the side entry (the object's slot: neither reads the other). */
 	lru_add_inline(mm, pfn, false);
 	note_touched(mm, pfn);
-	if (mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE) /* its one user */
-		vmscan_sample_lowmem(mm);
+	if (__builtin_expect(side || mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE, 0))
+		page_allocated_rare(mm, pfn, gfp, side);
+}
+
+/* hook_page_freed's dirty page or page under writeback, out of line: truncate waits on
+ * the write (clearing PF_WRITEBACK), then the page is no longer dirty. */
+static __attribute__((noinline)) void page_freed_dirty(struct mm *mm, struct mm_request *req, pfn_t pfn,
+							uint64_t id)
+{
+	struct page_frame *p = &mm->pages[pfn];
+	if (p->flags & PF_WRITEBACK)
+		writeback_truncate(mm, req, pfn, id); /* truncate waits on writeback; clears the flag */
+	if (p->flags & PF_DIRTY) {
+		p->flags &= (uint16_t)~PF_DIRTY;
+		mm->reclaim->nr_dirty -= head_pages(p);
+	}
+}
+
+/* hook_page_freed's object with a side entry, out of line: its swap slot goes, then the
+ * entry (in the slot itself: workingset_del's look-up by id would find this slot). */
+static __attribute__((noinline)) void page_freed_nonres(struct mm *mm, struct obj_slot *s, uint64_t nr)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	if (s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
+		swap_drop_slot(mm, &s->ws, nr);
+	sim_assert2(workingset_find(rs, s->id) == &s->ws);
+	s->nonres = 0;
+	rs->nr_nonres--;
+}
+
+/* hook_page_freed past its first test: a page with reclaim state.  Out of line, so the
+ * pages without any (kernel memory) return before any register is saved. */
+static __attribute__((noinline)) void page_freed_lru(struct mm *mm, struct mm_request *req, pfn_t pfn,
+						     struct page_frame *p)
+{
+	/* The head names its object's slot (owner): its id and its side entry are there, with
+	 * no lookup by id (the hook must not change the table, so the slot stays put). */
+	struct obj_slot *s = &mm->objs.slots[p->owner];
+	if (__builtin_expect(p->flags & (PF_WRITEBACK | PF_DIRTY), 0))
+		page_freed_dirty(mm, req, pfn, s->id);
+	if (p->flags & PF_LRU)
+		lru_del_inline(mm, pfn);
+	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
+	if (s->nonres) /* workingset_find(rs, id) */
+		page_freed_nonres(mm, s, head_pages(p));
 }
 
 static void hook_page_freed(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order)
 {
-	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[pfn];
 	(void)order;
 	if (!(p->flags & (PF_LRU | PF_DIRTY | PF_WRITEBACK | PF_SWAPBACKED)) && p->mt != MIGRATE_MOVABLE) {
 		p->xflags &= (uint8_t)~PFX_MEMCG_MASK;
 		return; /* never an LRU page: no state of ours (a side entry needs a movable gfp) */
 	}
-	/* The head names its object's slot (owner): its id and its side entry are there, with
-	 * no lookup by id (the hook must not change the table, so the slot stays put). */
-	struct obj_slot *s = &mm->objs.slots[p->owner];
-	uint64_t id = s->id;
-	if (p->flags & PF_WRITEBACK)
-		writeback_truncate(mm, req, pfn, id); /* truncate waits on writeback; clears the flag */
-	if (p->flags & PF_DIRTY) {
-		p->flags &= (uint16_t)~PF_DIRTY;
-		rs->nr_dirty -= head_pages(p);
-	}
-	if (p->flags & PF_LRU)
-		lru_del_inline(mm, pfn);
-	p->xflags &= (uint8_t)~PFX_MEMCG_MASK; /* free pages carry no memcg (mm.h) */
-	if (s->nonres) { /* workingset_find(rs, id) */
-		if (s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
-			swap_drop_slot(mm, &s->ws, head_pages(p));
-		workingset_del(rs, id);
-	}
+	page_freed_lru(mm, req, pfn, p);
 }
 
 static void hook_free_nonresident(struct mm *mm, struct obj_slot *s)
@@ -519,7 +554,7 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v, 
 			count_vm_events(mm, pgskip_items[mm_pfn_zone(mm, pfn)->type], head_pages(p));
 			lru_del(mm, pfn);
 		} else {
-			lru_del(mm, pfn);
+			lru_del_inline(mm, pfn); /* every page the batch takes: no call */
 			p->flags |= PF_ISOLATED;
 			out[n++] = pfn;
 			scanned += head_pages(p);
@@ -580,11 +615,15 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 		p->flags &= (uint16_t)~PF_REFERENCED; /* referenced once: another trip */
 		return FATE_ROTATE_KEEP;
 	}
-	/* The object is looked up only now: most pages met leave by the cheap exits above. */
-	uint64_t id = vmscan_object_id(mm, pfn);
+	/* The object is looked up only now: most pages met leave by the cheap exits above.
+	 * The head names its slot (owner), which holds the id and the side entry, so the
+	 * entry is read there (workingset_find by id would find this same slot). */
+	struct obj_slot *s = &mm->objs.slots[p->owner];
+	uint64_t id = s->id;
 	struct nonres_entry *e = NULL;
 	if (anon) {
-		e = workingset_find(rs, id);
+		e = s->nonres ? &s->ws : NULL;
+		sim_assert2(e == workingset_find(rs, id));
 		if (!e || !(e->flags & NONRES_SWAPCACHE)) {
 			/* add_to_swap + pageout: needs a slot and may_writepage. */
 			if (!sc->may_writepage)
@@ -687,7 +726,7 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 			count_vm_events(mm, VM_PGACTIVATE, nr);
 			rs->nonresident_age += nr;
 		}
-		lru_add(mm, pfn, false); /* putback: head of its list */
+		lru_add_inline(mm, pfn, false); /* putback: head of its list (no call per page) */
 	}
 	sc->nr_scanned += scanned;
 	sc->nr_reclaimed += reclaimed;
@@ -1570,6 +1609,7 @@ void reclaim_destroy(struct mm *mm)
 	writeback_destroy(mm);
 	workingset_map_destroy(rs);
 	free(rs->scratch);
+	free(rs->cache_only_ids);
 	free(mm->lruvec.touched_us);
 	mm->lruvec.touched_us = NULL;
 	free(rs->memcg_lruvecs);

@@ -192,6 +192,11 @@ struct reclaim_state {
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
 	uint64_t swap_cache_only; /* pages of heads with NONRES_SWAPCACHE | NONRES_SWAPMAPPED */
+	/* Ids of the objects that became swap-cache-only (swap_mapped) since the last walk,
+	 * a superset of those that still are (swap.c): what swap_reclaim_cache_only visits
+	 * instead of the whole object table. */
+	uint64_t *cache_only_ids;
+	size_t nr_cache_only_ids, cache_only_ids_cap;
 	uint64_t nonresident_age; /* workingset clock: evictions + activations, pages */
 	uint64_t anon_cost, file_cost; /* lru_note_cost: 32 × pages written + rotations, per type */
 	bool pgdat_dirty, pgdat_writeback; /* PGDAT_DIRTY / PGDAT_WRITEBACK */
