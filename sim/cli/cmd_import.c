@@ -40,9 +40,10 @@ static int collect(void *arg, const struct trace_record *rec, struct sim_error *
 {
 	struct record_buf *b = arg;
 	if (b->nr == b->cap) {
-		/* 4 MiB at first: big_calloc's smallest mapping, not calloc'd 4 KiB pages
-		 * copied into one at the first growth */
-		size_t cap = b->cap ? b->cap * 2 : (4u << 20) / sizeof(*b->rec);
+		/* At least 4 MiB at first (rounded up: a record is 40 bytes), big_calloc's
+		 * smallest mapping, not calloc'd 4 KiB pages copied into one at the first
+		 * growth */
+		size_t cap = b->cap ? b->cap * 2 : ((4u << 20) + sizeof(*b->rec) - 1) / sizeof(*b->rec);
 		struct trace_record *n = big_realloc(b->rec, b->cap, cap, sizeof(*n));
 		if (!n)
 			return sim_error_set(err, EX_SOFTWARE_, "out of memory");
