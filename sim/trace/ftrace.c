@@ -197,11 +197,14 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 		{
 			const char *d = t;
 			uint64_t secs = 0, frac = 0;
-			for (; d < end && d - t < 9 && is_digit(*d); d++)
+			/* each loop's two bounds as one (a tenth of the stamp's instructions) */
+			const char *lim = end - d > 9 ? d + 9 : end;
+			for (; d < lim && is_digit(*d); d++)
 				secs = secs * 10 + (uint64_t)(*d - '0');
 			if (d > t && d < end && *d == '.') {
 				const char *f = ++d;
-				for (; d < end && d - f < 9 && is_digit(*d); d++)
+				lim = end - d > 9 ? d + 9 : end;
+				for (; d < lim && is_digit(*d); d++)
 					frac = frac * 10 + (uint64_t)(*d - '0');
 				size_t nd = (size_t)(d - f);
 				if (nd && d < end && *d == ':' && (d + 1 == end || is_space(d[1]))) {
