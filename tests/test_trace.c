@@ -1459,6 +1459,15 @@ static void test_text_fast_paths(void)
 			CHECK(ev.gfp == (GFP_KERNEL | __GFP_COMP));
 			CHECK(ev.pfn == 2 && ev.order == 1);
 		}
+	/* blanks (and a tab) of every count before the task and the stamp */
+	for (int a = 0; a < 20; a++)
+		for (int b = 0; b < 12; b++) {
+			int n = snprintf(l, sizeof(l), "%.*s%st-7 [001]%.*s%s4.25: mm_page_free: page=0x1 pfn=0x5 order=2",
+					 a, "                    ", a % 5 == 4 ? "\t" : "", b, "            ",
+					 b % 4 == 3 ? "\t " : "");
+			CHECK_EQ(ftrace_parse_line(l, (size_t)n, &ev, NULL, NULL, &pe), FTRACE_LINE_EVENT);
+			CHECK(ev.pid == 7 && ev.cpu == 1 && ev.time_ns == 4250000000ull && ev.pfn == 5 && ev.order == 2);
+		}
 	/* a blank inside the token's first 8 bytes ends it there: an unknown flag */
 	snprintf(l, sizeof(l), "t-1 [000] 3.0: mm_page_alloc: page=0x1 pfn=0x2 order=1 gfp_flags=GFP_KER NEL");
 	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, NULL, NULL, &pe), FTRACE_LINE_ERROR);
