@@ -3,7 +3,9 @@
  * every truncation, corruption, wrong version / magic, backwards time and text error
  * (with its exact line:col), and atomic output (nothing left behind after abort).  Also
  * the errors of a capture's before.memcgs lines (capture_parse_memcg_err). */
+#include "kernel/gfp.h"
 #include "trace/capture.h"
+#include "trace/ftrace.h"
 #include "trace/trace.h"
 #include "trace/trace_block.h"
 #include "kernel/mmtypes.h"
@@ -1420,6 +1422,57 @@ static void test_capture_memcg_errors(void)
 	CHECK_STR(err.msg, "col 13: the path is longer than 4095 bytes");
 }
 
+/* The text parser's fast paths (issue #17) against the values worked out by hand: a hex
+ * number of 16 digits read whole (UINT64_MAX), a 17th significant digit refused as too
+ * large at that digit, leading zeros past 16 digits read on; the gfp_flags token ended by
+ * a blank at every offset from its start (the 8-byte scan's first, middle and last byte,
+ * the byte loop after it) or by the line's end; stamps of 1 and 9 fraction digits. */
+static void test_text_fast_paths(void)
+{
+	struct ftrace_event ev;
+	struct ftrace_parse_error pe;
+	char l[512];
+	const char *head = "t-1 [000] 1.5: mm_page_alloc: page=0x1 pfn=";
+	snprintf(l, sizeof(l), "%s0xffffffffffffffff order=0 migratetype=0 gfp_flags=GFP_KERNEL", head);
+	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, NULL, NULL, &pe), FTRACE_LINE_EVENT);
+	CHECK(ev.pfn == UINT64_MAX);
+	CHECK(ev.time_ns == 1500000000ull);
+	snprintf(l, sizeof(l), "%s0x1ffffffffffffffff order=0 migratetype=0 gfp_flags=GFP_KERNEL", head);
+	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, NULL, NULL, &pe), FTRACE_LINE_ERROR);
+	CHECK(strstr(pe.reason, "number too large") != NULL);
+	/* the 17th digit's column: the payload starts at column 31, pfn's digits at 49 */
+	CHECK_EQ(pe.col, strlen(head) + 2 + 16 + 1);
+	snprintf(l, sizeof(l), "%s0x000000000000000000abc order=0 migratetype=0 gfp_flags=GFP_KERNEL", head);
+	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, NULL, NULL, &pe), FTRACE_LINE_EVENT);
+	CHECK(ev.pfn == 0xabc);
+	snprintf(l, sizeof(l), "t-1 [000] 2.123456789: mm_page_alloc: page=0x1 pfn=0xAbC order=0 gfp_flags=GFP_KERNEL");
+	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, NULL, NULL, &pe), FTRACE_LINE_EVENT);
+	CHECK(ev.pfn == 0xabc && ev.time_ns == 2123456789ull);
+	const char *g = "GFP_KERNEL|__GFP_COMP";
+	for (size_t pad = 0; pad < 24; pad++)
+		for (int blank = 0; blank < 3; blank++) {
+			/* pad blanks before the field move its token against the 8-byte words */
+			int n = snprintf(l, sizeof(l), "t-1 [000] 3.0: mm_page_alloc: page=0x1 pfn=0x2 order=1 %.*sgfp_flags=%s%s",
+					 (int)pad, "                        ", g,
+					 blank == 0 ? "" : blank == 1 ? " y=2" : "\ty=2");
+			CHECK_EQ(ftrace_parse_line(l, (size_t)n, &ev, NULL, NULL, &pe), FTRACE_LINE_EVENT);
+			CHECK(ev.gfp == (GFP_KERNEL | __GFP_COMP));
+			CHECK(ev.pfn == 2 && ev.order == 1);
+		}
+	/* blanks (and a tab) of every count before the task and the stamp */
+	for (int a = 0; a < 20; a++)
+		for (int b = 0; b < 12; b++) {
+			int n = snprintf(l, sizeof(l), "%.*s%st-7 [001]%.*s%s4.25: mm_page_free: page=0x1 pfn=0x5 order=2",
+					 a, "                    ", a % 5 == 4 ? "\t" : "", b, "            ",
+					 b % 4 == 3 ? "\t " : "");
+			CHECK_EQ(ftrace_parse_line(l, (size_t)n, &ev, NULL, NULL, &pe), FTRACE_LINE_EVENT);
+			CHECK(ev.pid == 7 && ev.cpu == 1 && ev.time_ns == 4250000000ull && ev.pfn == 5 && ev.order == 2);
+		}
+	/* a blank inside the token's first 8 bytes ends it there: an unknown flag */
+	snprintf(l, sizeof(l), "t-1 [000] 3.0: mm_page_alloc: page=0x1 pfn=0x2 order=1 gfp_flags=GFP_KER NEL");
+	CHECK_EQ(ftrace_parse_line(l, strlen(l), &ev, NULL, NULL, &pe), FTRACE_LINE_ERROR);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -1444,5 +1497,6 @@ int main(int argc, char **argv)
 	RUN(test_examples);
 	RUN(test_inspect_cli);
 	RUN(test_capture_memcg_errors);
+	RUN(test_text_fast_paths);
 	return TEST_END();
 }

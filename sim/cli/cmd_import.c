@@ -28,8 +28,9 @@ const char *__lsan_default_suppressions(void)
 }
 
 /* Records are held until the end: the observed figures go into the header, which the
- * native format writes first.  The array is a big_calloc mapping (huge pages): 15 MB of
- * records in 4 KiB pages were a third of the import's page faults. */
+ * native format writes first.  The array is a big_calloc mapping (huge pages) from its
+ * first allocation: 15 MB of records in 4 KiB pages were a third of the import's page
+ * faults. */
 struct record_buf {
 	struct trace_record *rec;
 	size_t nr, cap;
@@ -39,7 +40,10 @@ static int collect(void *arg, const struct trace_record *rec, struct sim_error *
 {
 	struct record_buf *b = arg;
 	if (b->nr == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1u << 16;
+		/* At least 4 MiB at first (rounded up: a record is 40 bytes), big_calloc's
+		 * smallest mapping, not calloc'd 4 KiB pages copied into one at the first
+		 * growth */
+		size_t cap = b->cap ? b->cap * 2 : ((4u << 20) + sizeof(*b->rec) - 1) / sizeof(*b->rec);
 		struct trace_record *n = big_realloc(b->rec, b->cap, cap, sizeof(*n));
 		if (!n)
 			return sim_error_set(err, EX_SOFTWARE_, "out of memory");

@@ -66,6 +66,25 @@ static bool eq8(const char *p, const char *lit)
 	return a == b;
 }
 
+/* Past the blanks (' ') among the 8 bytes at s, when there are 8: the first other byte
+ * found by one compare of the word (the byte loops after it then stop at once; they still
+ * skip a tab).  The byte loop over the padding before the task and the stamp was a tenth
+ * of the line parser's instructions (issue #17). */
+static const char *skip_blanks8(const char *s, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end - s >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		w ^= 0x2020202020202020ull; /* the blanks now zero bytes, the rest not */
+		return w ? s + ((unsigned)__builtin_ctzll(w) >> 3) : s + 8;
+	}
+#else
+	(void)end;
+#endif
+	return s;
+}
+
 static bool starts(const char *s, const char *end, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -119,6 +138,7 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 	/* trace-cmd report right-aligns the task in 16 columns: skip the padding 8 at a time */
 	while (end - s >= 8 && eq8(s, "        "))
 		s += 8;
+	s = skip_blanks8(s, end);
 	while (s < end && is_space(*s))
 		s++;
 	if (s == end || *s == '#')
@@ -187,6 +207,7 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 
 	/* Skip the optional latency-flags column, then "secs.frac:". */
 	for (int col = 0;; col++) {
+		q = skip_blanks8(q, end);
 		while (q < end && is_space(*q))
 			q++;
 		const char *t = q;
@@ -197,11 +218,14 @@ static enum ftrace_line_kind parse_line(struct ftrace_gfp_cache *gc, const char 
 		{
 			const char *d = t;
 			uint64_t secs = 0, frac = 0;
-			for (; d < end && d - t < 9 && is_digit(*d); d++)
+			/* each loop's two bounds as one (a tenth of the stamp's instructions) */
+			const char *lim = end - d > 9 ? d + 9 : end;
+			for (; d < lim && is_digit(*d); d++)
 				secs = secs * 10 + (uint64_t)(*d - '0');
 			if (d > t && d < end && *d == '.') {
 				const char *f = ++d;
-				for (; d < end && d - f < 9 && is_digit(*d); d++)
+				lim = end - d > 9 ? d + 9 : end;
+				for (; d < lim && is_digit(*d); d++)
 					frac = frac * 10 + (uint64_t)(*d - '0');
 				size_t nd = (size_t)(d - f);
 				if (nd && d < end && *d == ':' && (d + 1 == end || is_space(d[1]))) {
