@@ -279,6 +279,35 @@ static void test_background_writes_chunks(void)
 	stop();
 }
 
+/* The flusher's periodic wake also starts background writeback (wb_do_writeback ->
+ * wb_check_background_flush, 6.18), with no writer dirtying.  Same machine: 1500 file
+ * pages dirtied at t = 0 stay under bg_thresh 1600 (dirtyable 16000).  4000 anon pages
+ * then take free memory: dirtyable 16000 - 4000 = 12000, bg_thresh 1200, thresh 2400,
+ * chunk min(50000, 2400 / 8 = 300) + 1024 rounded down = 1024.  Nothing is written until
+ * the tick at 5 s (none expired: dirtied at 0, 30 s not past), which writes one chunk:
+ * 1500 - 1024 = 476 dirty, below 1200, so it stops. */
+static void test_periodic_wake_background(void)
+{
+	setup();
+	start();
+	for (uint64_t id = 1; id <= 1500; id++) {
+		mm_alloc(&mm, id, FILE_GFP, 0);
+		mm_dirty(&mm, id);
+	}
+	for (uint64_t id = 10001; id <= 14000; id++)
+		mm_alloc(&mm, id, FILE_GFP | __GFP_ZERO, 0);
+	engine_run_until(&eng, 5 * NSEC_PER_SEC - 1);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 1500);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	engine_run_until(&eng, 5 * NSEC_PER_SEC);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 476);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 1024);
+	CHECK(head_of(1024)->flags & PF_WRITEBACK);
+	CHECK(head_of(1025)->flags & PF_DIRTY);
+	CHECK(check_ok());
+	stop();
+}
+
 /* fsync (hint sync): a dirty page is written at once — at t = 0 it goes under writeback
  * and completes 10 us + 100 us later (nr_written 1); a clean page and a page already under
  * writeback are left as they are (still one write queued). */
@@ -449,6 +478,7 @@ int main(int argc, char **argv)
 	RUN(test_writeback_throttle_wait);
 	RUN(test_periodic_writeback);
 	RUN(test_background_writes_chunks);
+	RUN(test_periodic_wake_background);
 	RUN(test_sync_hint_writes_dirty);
 	RUN(test_truncate_waits_for_writeback);
 	RUN(test_truncate_among_writes);

@@ -399,6 +399,14 @@ static uint64_t dirtyable_pages(const struct mm *mm)
 	       mm->lruvec.nr_pages[LRU_ACTIVE_FILE];
 }
 
+/* domain_dirty_limits (6.18) with the ratios: the background and the dirty threshold. */
+static void dirty_thresholds(const struct mm *mm, uint64_t *bg_thresh, uint64_t *thresh)
+{
+	uint64_t dirtyable = dirtyable_pages(mm);
+	*bg_thresh = dirtyable * mm->reclaim->dirty_background_ratio / 100;
+	*thresh = dirtyable * mm->reclaim->dirty_ratio / 100;
+}
+
 void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id)
 {
 	struct reclaim_state *rs = mm->reclaim;
@@ -433,9 +441,8 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 				fifo_push(rs, x.id, x.dirtied_ns);
 		}
 	}
-	uint64_t dirtyable = dirtyable_pages(mm);
-	uint64_t bg_thresh = dirtyable * rs->dirty_background_ratio / 100;
-	uint64_t thresh = dirtyable * rs->dirty_ratio / 100;
+	uint64_t bg_thresh, thresh;
+	dirty_thresholds(mm, &bg_thresh, &thresh);
 	if (rs->nr_dirty > bg_thresh)
 		writeback_background(mm, bg_thresh, thresh);
 	if (rs->nr_dirty + rs->nr_writeback > thresh) {
@@ -448,7 +455,10 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 }
 
 /* wb_workfn for_kupdate: every dirty_writeback_centisecs (5 s) the flusher writes the
- * pages dirtied more than dirty_expire_centisecs (30 s) ago. */
+ * pages dirtied more than dirty_expire_centisecs (30 s) ago (wb_check_old_data_flush),
+ * then, as every flusher wake does, a background work while above the background
+ * threshold (wb_do_writeback -> wb_check_background_flush, 6.18): with no writer
+ * dirtying, that is the only way dirty pages over the threshold are written. */
 static void kupdate_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	struct mm *mm = ctx;
@@ -462,6 +472,10 @@ static void kupdate_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		if (writable(mm, e.id, &pfn))
 			writeback_start_page(mm, pfn, e.id);
 	}
+	uint64_t bg_thresh, thresh;
+	dirty_thresholds(mm, &bg_thresh, &thresh);
+	if (rs->nr_dirty > bg_thresh)
+		writeback_background(mm, bg_thresh, thresh);
 	if (rs->nr_dirty) {
 		engine_schedule(mm->engine, now_ns + DIRTY_WRITEBACK_INTERVAL_NS, rs->kupdate_handler, 0);
 		rs->kupdate_pending = true;
