@@ -6,8 +6,9 @@
  * On an anon page it only drops a clean swap-cache copy (the slot no longer matches).
  *
  * Flusher: background writeback starts when nr_dirty exceeds dirty_background_ratio % of
- * dirtyable memory (free + file LRU) and writes the oldest dirty pages until it is below
- * again; reclaim wakes it to write everything (WB_REASON_VMSCAN).  Writers above
+ * dirtyable memory (free + file LRU), at a dirtying or at the flusher's 5-s wake, and
+ * writes the oldest dirty pages in chunks (writeback_chunk_size) until it is below again,
+ * so up to a chunk under; reclaim wakes it to write everything (WB_REASON_VMSCAN).  Writers above
  * dirty_ratio % pause (balance_dirty_pages) for the time the device needs to write the
  * excess, at most 200 ms (MAX_PAUSE); the pause is charged to the request.  Every 5 s
  * (dirty_writeback_centisecs) the flusher also writes the pages dirtied more than 30 s
