@@ -1128,6 +1128,8 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (s && !(req && req->fast_failed && s->kind == OBJ_PENDING && s->task == req->task)) {
+		if (req)
+			req->last_class = (int8_t)gfp_alloc_class(gfp, order);
 		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
 		return PFN_NONE;
 	}
@@ -1182,6 +1184,8 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
 	const struct obj_slot *slots0 = mm->objs.slots;
 	pfn_t pfn = PFN_NONE;
+	if (req)
+		req->last_class = (int8_t)cls;
 	if (order > MAX_PAGE_ORDER) {
 		ac.outcome = AOUT_FAIL_ORDER;
 	} else {
