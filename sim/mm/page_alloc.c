@@ -709,7 +709,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 			struct zone *z = *zp;
 			/* 6.7+: note a zone whose free pages are under its high watermark
 			 * (ZONE_BELOW_HIGH), so its per-cpu lists stop growing (pcp.c). */
-			if (!z->below_high && z->pcp && !mm->pcp_fixed &&
+			if (!mm->pcp_fixed && !z->below_high && z->pcp && /* pcp_fixed first: the default */
 			    !zone_watermark_ok(z, ac->order, zone_wmark(z, WMARK_HIGH), ac->highest_zoneidx,
 					       alloc_flags, z->nr_free_pages))
 				z->below_high = true;
