@@ -1217,8 +1217,9 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 		return PFN_NONE;
 	}
 	/* The table may have moved while the request slept: s is still id's slot if it lies
-	 * in the same array and names id (a live id has one slot). */
-	if (!s || mm->objs.slots != slots0 || (size_t)(s - mm->objs.slots) >= mm->objs.cap || s->id != id)
+	 * in the same array and names id (a live id has one slot).  The array never shrinks
+	 * (rebuild), so a slot of the same array is still within it. */
+	if (!s || mm->objs.slots != slots0 || s->id != id)
 		s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != kind0) {
 		mm_free_pages(mm, req, pfn, order);
