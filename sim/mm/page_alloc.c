@@ -1238,11 +1238,18 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 	/* A page just taken off the free lists weighs nothing in its pageblock's nr_movable,
 	 * and a bare PF_HEAD neither: mm_page_set_flags would find the zone for no change. */
 	sim_assert2(!pageblock_movable_weight(p->flags, p->order));
-	p->flags = PF_HEAD;
-	p->order = (uint8_t)order;
-	p->mt = (uint8_t)ac.mt;
-	p->owner = (uint32_t)(s - mm->objs.slots);
-	p->next = p->prev = PFN_NONE;
+	/* Its xflags are 0 too (a free or per-cpu block's memcg bits are clear and pcp_take
+	 * cleared PFX_PCP), so the frame is written whole: two stores instead of a
+	 * read-modify-write per field. */
+	sim_assert2(!p->xflags);
+	*p = (struct page_frame){
+		.next = PFN_NONE,
+		.prev = PFN_NONE,
+		.owner = (uint32_t)(s - mm->objs.slots),
+		.flags = PF_HEAD,
+		.order = (uint8_t)order,
+		.mt = (uint8_t)ac.mt,
+	};
 	if (mm->hooks.page_allocated)
 		mm->hooks.page_allocated(mm, pfn, gfp, activate);
 	else if (ac.mt == MIGRATE_MOVABLE)
