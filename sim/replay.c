@@ -280,8 +280,10 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 	switch (kind) {
 	case TR_ALLOC:
 		/* a base page a THP the replay got already maps (thp_part.c) */
-		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id))
+		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id)) {
+			req->last_class = (int8_t)gfp_alloc_class(rec->gfp, rec->order);
 			break;
+		}
 		mm_alloc_req(mm, req, rec->id, rec->gfp, rec->order);
 		break;
 	case TR_FREE:
@@ -342,15 +344,18 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
 }
 
 /* The record in progress of t (rec: t->cur, or the record itself when it ends as it is
- * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
+ * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks.
+ * cls_known: an allocation's class as apply_record left it in t->req.last_class (the record
+ * ends as it is issued), or -1 to decode it from the record (a stall or an actor ended). */
 static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
 								   const struct trace_record *rec, sim_ns_t end_ns,
-								   sim_ns_t took, bool quiet, int kind_known)
+								   sim_ns_t took, bool quiet, int kind_known, int cls_known)
 {
 	enum trace_kind kind = kind_of(rec, kind_known);
 	if (kind == TR_ALLOC) {
-		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
-				     s->cfg.costs.alloc_fast_ns + took);
+		enum alloc_class cls = cls_known >= 0 ? (enum alloc_class)cls_known : gfp_alloc_class(rec->gfp, rec->order);
+		sim_assert2(cls == gfp_alloc_class(rec->gfp, rec->order));
+		latency_record_alloc(&s->latency, cls, rec->order, s->cfg.costs.alloc_fast_ns + took);
 	} else if (kind == TR_CMA_ALLOC) {
 		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
 	}
@@ -370,7 +375,7 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
  * records that end as they are issued, most of them. */
 static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false, KIND_ANY);
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false, KIND_ANY, -1);
 }
 
 static void task_actor(void *arg)
@@ -425,7 +430,8 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 		apply_record(s, rec, &t->req, kind_known);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete_inline(s, t, rec, now, 0, quiet, kind_known); /* issued at now */
+				complete_inline(s, t, rec, now, 0, quiet, kind_known, /* issued at now */
+						kind == TR_ALLOC ? t->req.last_class : -1);
 				return;
 			}
 			t->issue_ns = now; /* complete() reads them when the stall ends; a record */

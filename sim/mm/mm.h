@@ -579,6 +579,9 @@ struct mm_request {
 	enum mm_request_mode mode;
 	bool deferred;      /* REQ_DEFER out: the operation must be run again as an actor */
 	bool fast_failed;   /* the allocation fast path already failed (deferred alloc) */
+	int8_t last_class;  /* out: enum alloc_class of the last mm_alloc_req with this request
+			     * (gfp_alloc_class of its gfp and order), so the replay's latency
+			     * account need not decode the gfp again */
 	int alloc_class;    /* enum alloc_class of the allocation in progress, -1 when none */
 	sim_ns_t stall_ns;  /* slow-path cost and waits accumulated by this request */
 	sim_ns_t slept_ns;  /* part of stall_ns already slept with the clock moving */
