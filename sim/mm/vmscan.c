@@ -111,15 +111,14 @@ uint64_t vmscan_object_id(const struct mm *mm, pfn_t head)
 	return mm->objs.slots[mm->pages[head].owner].id;
 }
 
-/* The object slot of an isolated head, fetched ahead of shrink_one: the heads were just
- * taken off the list (their frames are in cache) but their slots sit at scattered places
- * of the object table, and each page that gets past shrink_one's cheap exits reads its slot
- * (vmscan_object_id, then the slot's workingset entry, which may be written).
+/* The object slot of an isolated head, fetched as it is taken off an inactive list: its
+ * slot sits at a scattered place of the object table, and each page that gets past
+ * shrink_one's cheap exits reads it (the id, then the slot's workingset entry, which may
+ * be written); the rest of the batch is isolated before shrink_one meets the first page.
  * always_inline: see obj_prefetch_slot. */
-#define SHRINK_PREFETCH 4
-static inline __attribute__((always_inline)) void prefetch_object(const struct mm *mm, pfn_t head)
+static inline __attribute__((always_inline)) void prefetch_object(const struct mm *mm, const struct page_frame *p)
 {
-	__builtin_prefetch(&mm->objs.slots[mm->pages[head].owner], 1);
+	__builtin_prefetch(&mm->objs.slots[p->owner], 1);
 }
 
 /* The CPU time of reclaim work: pages scanned (isolated, both lists), file and anon pages
@@ -532,11 +531,13 @@ static const enum vm_event_item pgskip_items[MAX_NR_ZONES] = {
 
 /* isolate_lru_folios: take heads from the tail of lru until nr_to_scan pages are taken.
  * Heads in zones above reclaim_idx are skipped (pgskip_*), put back at the head and not
- * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads).  The walk
+ * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads); slots: the
+ * caller reads the heads' objects (prefetch_object).  The walk
  * reads the list's ring (mm.h struct lru_ring) from its tail down to where its head was
  * at the start: a removal only leaves a hole, nothing is added until the walk ends. */
-static size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
-		      uint64_t nr_to_scan, pfn_t *out, uint64_t *nr_scanned)
+static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v,
+							     enum lru_list lru, uint64_t nr_to_scan, pfn_t *out,
+							     uint64_t *nr_scanned, bool slots)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct lru_ring *r = &v->rings[lru];
@@ -585,6 +586,8 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v, 
 			p->flags = (uint16_t)((f & ~PF_LRU) | PF_ISOLATED);
 			lru_movable_adjust(mm, f, blk, nr, false);
 			zone_taken[mm->zone_of_block[blk]] += nr;
+			if (slots)
+				prefetch_object(mm, p);
 			out[n++] = pfn;
 			scanned += nr;
 		}
@@ -739,11 +742,7 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	uint64_t unqueued_before = sc->nr.nr_unqueued_dirty, taken_before = sc->nr.nr_taken;
 	bool premature = reclaim_premature(mm); /* judged before this batch frees anything */
 	(void)nr_to_scan;
-	for (size_t i = 0; i < MIN(n_taken, SHRINK_PREFETCH); i++)
-		prefetch_object(mm, taken[i]);
 	for (size_t i = 0; i < n_taken; i++) {
-		if (i + SHRINK_PREFETCH < n_taken)
-			prefetch_object(mm, taken[i + SHRINK_PREFETCH]);
 		pfn_t pfn = taken[i];
 		struct page_frame *p = &mm->pages[pfn];
 		uint64_t nr = head_pages(p);
@@ -808,7 +807,7 @@ static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, str
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, true);
 	return shrink_inactive(mm, sc, lru, nr_to_scan, taken, n, scanned);
 }
 
@@ -834,6 +833,7 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, stru
 		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED | PF_ISOLATED))) {
 			lru_del(mm, pfn);
 			p->flags |= PF_ISOLATED;
+			prefetch_object(mm, p);
 			taken[n++] = pfn;
 			scanned += head_pages(p);
 		}
@@ -851,7 +851,7 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec 
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, false);
 	for (size_t i = 0; i < n; i++) {
 		struct page_frame *p = &mm->pages[taken[i]];
 		p->flags &= (uint16_t)~(PF_ISOLATED | PF_ACTIVE | PF_REFERENCED);
