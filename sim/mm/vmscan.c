@@ -682,8 +682,10 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			 * (lruvec_done). */
 			if (writeback_queue_full(&rs->swap))
 				sc->write_blocked = &rs->swap;
-			if (!swap_writeout(mm, pfn, id, e))
-				return FATE_ACTIVATE; /* swap full: activate_locked */
+			/* Swap full (folio_alloc_swap fails): activate_locked.  Tested here, not
+			 * only in swap_writeout: under overcommit most anon pages met end so. */
+			if (rs->swap_used + nr > rs->swap_pages || !swap_writeout(mm, pfn, id, e))
+				return FATE_ACTIVATE;
 			(*nr_writes) += nr;
 			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
 		}
@@ -855,9 +857,9 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec 
 	for (size_t i = 0; i < n; i++) {
 		struct page_frame *p = &mm->pages[taken[i]];
 		p->flags &= (uint16_t)~(PF_ISOLATED | PF_ACTIVE | PF_REFERENCED);
-		lru_add(mm, taken[i], false);
-		count_vm_events(mm, VM_PGDEACTIVATE, head_pages(p));
+		lru_add_inline(mm, taken[i], false);
 	}
+	count_vm_events(mm, VM_PGDEACTIVATE, scanned); /* every page taken is deactivated */
 	/* Costed by the callers from the pgrefill delta (not part of sc->nr_scanned, which
 	 * is the inactive-list figure behind pgscan_*). */
 	count_vm_events(mm, VM_PGREFILL, scanned);
