@@ -31,36 +31,42 @@ struct lruvec *lru_lruvec_memcg(struct mm *mm, const struct page_frame *p, enum 
 	return page_lruvec(mm, p);
 }
 
-/* A full ring (mm.h struct lru_ring) copied, heads in order and holes left out, to
- * positions 0 .. nr - 1 of a new one: twice the size unless holes were at least half of
- * it.  Each head's position is rewritten; the copy reads the ring in order, so the frames
- * are prefetched ahead of their writes.  Amortised over the adds (a doubling) or the
- * removals (at least cap / 2 holes) since the last copy. */
+/* A full ring (mm.h struct lru_ring).  Holes at least half of it: the heads, in order, to
+ * consecutive positions from first in a new ring of the same size, each head's position
+ * rewritten (the copy reads the ring in order, so the frames are prefetched ahead of their
+ * writes; amortised over the cap / 2 removals that made the holes).  Otherwise twice the
+ * size, every slot at its position modulo the new size: the heads keep their positions. */
 void lru_ring_grow(struct lru_ring *r, struct page_frame *pages)
 {
-	uint32_t cap = !r->cap ? 64 : r->nr > r->cap / 2 ? r->cap * 2 : r->cap;
+	bool compact = r->cap && r->nr <= r->cap / 2;
+	uint32_t cap = !r->cap ? 64 : compact ? r->cap : r->cap * 2;
 	sim_assert(cap <= LRU_POS_MASK / 2 + 1);
 	pfn_t *slot = malloc((size_t)cap * sizeof(*slot));
 	if (!slot)
 		abort(); /* out of host memory inside a simulation step, as the other tables */
-	uint32_t m = r->cap - 1, n = 0;
+	uint32_t m = r->cap - 1, nm = cap - 1, end = r->first;
 	for (uint32_t i = r->first; i != r->end; i++) {
 		pfn_t pfn = r->slot[i & m];
+		if (!compact) {
+			slot[i & nm] = pfn;
+			continue;
+		}
 		if (pfn == PFN_NONE)
 			continue;
 		uint32_t ahead = (i + 8) & m;
 		if (i + 8 - r->first < r->end - r->first && r->slot[ahead] != PFN_NONE)
 			__builtin_prefetch(&pages[r->slot[ahead]], 1);
-		slot[n] = pfn;
-		pages[pfn].prev = n;
-		n++;
+		slot[end & nm] = pfn;
+		pages[pfn].prev = end & LRU_POS_MASK;
+		end++;
 	}
-	sim_assert(n == r->nr);
+	if (compact) {
+		sim_assert(end - r->first == r->nr);
+		r->end = end;
+	}
 	free(r->slot);
 	r->slot = slot;
 	r->cap = cap;
-	r->first = 0;
-	r->end = n;
 }
 
 void lru_ring_settle(struct lruvec *v, enum lru_list l)
