@@ -574,7 +574,7 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 			lru_del(mm, pfn);
 		} else {
 			/* lru_del of a head of this lruvec's list, its counts summed per zone
-			 * (the kernel's nr_zone_taken for update_lru_sizes), the ring's ends
+			 * (isolate_lru_folios's nr_zone_taken for update_lru_sizes, 6.18), the ring's ends
 			 * settled after the walk. */
 			uint16_t f = p->flags;
 			unsigned nr = 1u << p->order;
