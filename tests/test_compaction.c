@@ -266,6 +266,44 @@ static void test_deferral_in_slow_path(void)
 	shutdown();
 }
 
+/* compaction_zonelist_suitable (should_compact_retry, 6.18): compaction's order-0
+ * watermark alone (no fragmentation index) on the free pages plus 1/order of the
+ * reclaimable ones.  4096-page zone (min_free_kbytes 4: min 1, low 5), filled with page
+ * cache until the allocator refuses at min: 1 page free, 4095 file pages.  Order 9 asks
+ * for more than low + compact_gap(9) = 5 + 1024 = 1029 pages:
+ *   - as filled: 1 + 4095/9 = 1 + 455 = 456: not suitable (all 4095 counted: 4096, was);
+ *   - pfns 1024..1279, 1536..1791, 2048..2303, 2560..2815 freed (four order-8 blocks, not
+ *     buddies): free 1025, file 3071, 1025 + 3071/9 = 1025 + 341 = 1366: suitable, though
+ *     the fragmentation index, 1000 - (1000 + 1025*1000/512)/5 = 1000 - 600 = 400 <= 500,
+ *     makes compaction itself unsuitable (compaction_suitable says no). */
+static void test_zonelist_suitable(void)
+{
+	start_zone(4096);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	CHECK_EQ(zone_wmark(normal(), WMARK_LOW), 5);
+	CHECK_EQ(normal()->nr_free_pages, 1);
+	CHECK_EQ(reclaim_zone_reclaimable(&mm, normal()), 4095);
+	struct alloc_context ac = {
+		.gfp = GFP_HIGHUSER_MOVABLE | __GFP_COMP,
+		.order = 9,
+		.mt = MIGRATE_MOVABLE,
+		.highest_zoneidx = ZONE_NORMAL,
+		.alloc_flags = ALLOC_WMARK_MIN,
+	};
+	CHECK(!compaction_zonelist_suitable(&mm, &ac));
+	for (pfn_t lo = 1024; lo < 2816; lo += 512)
+		free_pfns(lo, lo + 256, 1);
+	CHECK_EQ(normal()->nr_free_pages, 1025);
+	CHECK_EQ(normal()->free_area[8].nr_free, 4);
+	CHECK_EQ(reclaim_zone_reclaimable(&mm, normal()), 3071);
+	CHECK_EQ(compaction_fragmentation_index(normal(), 9), 400);
+	CHECK(!compaction_suitable(&mm, normal(), 9, ZONE_NORMAL, ALLOC_WMARK_MIN));
+	CHECK(compaction_zonelist_suitable(&mm, &ac));
+	check_all("zonelist suitable");
+	shutdown();
+}
+
 /* ---- scanners on hand-built zones ----------------------------------------------------- */
 
 /* 2048-page zone = pageblocks B0..B3.  Fill with movable order-0 pages (ascending pfns),
@@ -1519,6 +1557,7 @@ int main(int argc, char **argv)
 	RUN(test_deferral_backoff_and_reset);
 	RUN(test_deferral_from_config);
 	RUN(test_deferral_in_slow_path);
+	RUN(test_zonelist_suitable);
 	RUN(test_scanners_meet);
 	RUN(test_free_scanner_once_then_split);
 	RUN(test_split_folio_moves_whole);

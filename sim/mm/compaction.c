@@ -126,14 +126,21 @@ static unsigned score_wmark(const struct mm *mm, bool low)
 /* __compaction_suitable with free_pages as the order-0 free count: order-0 free above the
  * watermark (low for costly orders, min otherwise) plus compact_gap = 2 << order, counting
  * free CMA (ALLOC_CMA; the policy's suitability_flags: sticky accounted counts its area only
- * for requests that may use it); for costly orders also a fragmentation index above
- * extfrag_threshold (a low index means the failure is lack of memory). */
-static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
-			  enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+ * for requests that may use it). */
+static bool watermark_suitable(const struct zone *z, int order, enum zone_type highest_zoneidx,
+			       unsigned alloc_flags, uint64_t free_pages)
 {
 	uint64_t mark = zone_wmark(z, order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN);
 	mark += 2ull << order;
-	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, z->cma_ops->suitability_flags(alloc_flags), free_pages))
+	return zone_watermark_ok(z, 0, mark, highest_zoneidx, z->cma_ops->suitability_flags(alloc_flags), free_pages);
+}
+
+/* compaction_suitable: the watermark above, and for costly orders a fragmentation index
+ * above extfrag_threshold (a low index means the failure is lack of memory). */
+bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
+			 enum zone_type highest_zoneidx, unsigned alloc_flags)
+{
+	if (!watermark_suitable(z, order, highest_zoneidx, alloc_flags, z->nr_free_pages))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = compaction_fragmentation_index(z, (unsigned)order);
@@ -143,19 +150,17 @@ static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
 	return true;
 }
 
-bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
-			 enum zone_type highest_zoneidx, unsigned alloc_flags)
-{
-	return suitable_with(mm, z, order, highest_zoneidx, alloc_flags, z->nr_free_pages);
-}
-
+/* compaction_zonelist_suitable (6.18): __compaction_suitable alone, no fragmentation index,
+ * on the free pages plus only 1/order of the zone's reclaimable ones: one high-order
+ * request is not worth retrying reclaim until the whole page cache is gone. */
 bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac)
 {
+	unsigned order = ac->order ? ac->order : 1;
 	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
 		const struct zone *z = &mm->zones[zi];
 		if (zone_populated(z) &&
-		    suitable_with(mm, z, (int)ac->order, ac->highest_zoneidx, ac->alloc_flags,
-				  z->nr_free_pages + reclaim_zone_reclaimable(mm, z)))
+		    watermark_suitable(z, (int)ac->order, ac->highest_zoneidx, ac->alloc_flags,
+				       z->nr_free_pages + reclaim_zone_reclaimable(mm, z) / order))
 			return true;
 	}
 	return false;

@@ -175,8 +175,9 @@ void compaction_kswapd_reset_skip(struct mm *mm);
  * the zones (COMPACT_SKIPPED when no zone ran).  compact_stall/success/fail are counted by
  * the allocator, which knows whether the page was then obtained. */
 enum compact_result compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio);
-/* compaction_zonelist_suitable (6.12): would compaction be suitable in some eligible zone
- * if every reclaimable page were reclaimed?  (should_compact_retry after COMPACT_SKIPPED) */
+/* compaction_zonelist_suitable (6.18): would some eligible zone pass compaction's order-0
+ * watermark (no fragmentation index) with its free pages plus 1/order of its reclaimable
+ * ones?  (should_compact_retry after COMPACT_SKIPPED) */
 bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac);
 
 /* Wake kcompactd for (order, highest zone): kswapd calls this before it sleeps, and
