@@ -1133,6 +1133,74 @@ static void test_proactive(void)
 	shutdown();
 }
 
+/* The proactive check is kcompactd's (kcompactd() and should_proactive_compact_node() in
+ * 6.18): made when a 500 ms sleep times out with nothing requested, the sleep restarting
+ * at every wake; never while kswapd runs; and after a run that did not lower the node's
+ * score the next sleep lasts 500 ms << 6 = 32 s.  Zone of 4096 pages, odd pfns free (2048
+ * single pages): node score 4096 * 100 / 4097 = 99 > 90 (proactiveness 20).
+ *   movable pages: kcompactd's sleep began at 0.  At 300 ms Normal is deferred for order 9
+ *   (shift 6) and kcompactd is woken for order 9: suitable (fragmentation index
+ *   1000 - (1000 + 2048000/512)/2048 = 998), so it wakes, finds the zone deferred, does
+ *   nothing (compact_daemon_wake 1) and sleeps again from 300 ms.  No check at 500 ms (the
+ *   sleep was cut short); at 800 ms the check runs once and brings the score to <= 80;
+ *   at 1300 ms the score is <= 90: nothing.  Once more with kswapd running from 0: the
+ *   500 ms timeout checks nothing; kswapd asleep again, the check runs at 1000 ms.
+ *   unmovable pages (GFP_KERNEL): the run at 500 ms moves nothing (score 99 again), so
+ *   the next check is at 500 + 32000 = 32500 ms, not at 1000 ms. */
+static void test_proactive_on_kcompactd_timeout(void)
+{
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	CHECK_EQ(compaction_node_score(&mm), 99);
+	mmtest_run_until(&mm, 300 * NSEC_PER_MSEC);
+	normal()->compact_defer_shift = 6;
+	normal()->compact_considered = 0;
+	normal()->compact_order_failed = 0;
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	mmtest_run_until(&mm, 800 * NSEC_PER_MSEC - 1);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 0);
+	mmtest_run_until(&mm, 800 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	CHECK(compaction_node_score(&mm) <= 80);
+	mmtest_run_until(&mm, 1300 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	check_all("proactive timeout");
+	shutdown();
+
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	mm.reclaim->kswapd.state = KSWAPD_RUNNING;
+	mmtest_run_until(&mm, 500 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 0);
+	mm.reclaim->kswapd.state = KSWAPD_SLEEPING;
+	mmtest_run_until(&mm, 1000 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	shutdown();
+
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_KERNEL, 1);
+	free_odd_pfns();
+	CHECK_EQ(compaction_node_score(&mm), 99);
+	mmtest_run_until(&mm, 500 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	CHECK_EQ(compaction_node_score(&mm), 99);
+	mmtest_run_until(&mm, 32500 * NSEC_PER_MSEC - 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	mmtest_run_until(&mm, 32500 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 2);
+	check_all("proactive no progress");
+	shutdown();
+}
+
 /* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone has 0: the
  * odd pfns of B0..B3 free, and B4..B7 free but for their first page (so no free block of
  * order 9 anywhere, and the free scanner's targets are found on the free lists whatever
@@ -1581,6 +1649,7 @@ int main(int argc, char **argv)
 	RUN(test_kcompactd);
 	RUN(test_kcompactd_timeout);
 	RUN(test_proactive);
+	RUN(test_proactive_on_kcompactd_timeout);
 	RUN(test_threshold_defrag);
 	RUN(test_invariants_after_every_compaction);
 	RUN(test_scenario_compaction_test);
