@@ -280,8 +280,10 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 	switch (kind) {
 	case TR_ALLOC:
 		/* a base page a THP the replay got already maps (thp_part.c) */
-		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id))
+		if (__builtin_expect(mm->nr_thp_part != 0, 0) && mm_thp_part_take(mm, req, rec->id)) {
+			req->last_class = (int8_t)gfp_alloc_class(rec->gfp, rec->order);
 			break;
+		}
 		mm_alloc_req(mm, req, rec->id, rec->gfp, rec->order);
 		break;
 	case TR_FREE:
@@ -342,15 +344,18 @@ static __attribute__((noinline, cold)) void check_invariants(struct sim *s)
 }
 
 /* The record in progress of t (rec: t->cur, or the record itself when it ends as it is
- * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks. */
+ * issued) ended at end_ns, took ns after it was issued: latency, the closed-loop shift, checks.
+ * cls_known: an allocation's class as apply_record left it in t->req.last_class (the record
+ * ends as it is issued), or -1 to decode it from the record (a stall or an actor ended). */
 static inline __attribute__((always_inline)) void complete_inline(struct sim *s, struct sim_task *t,
 								   const struct trace_record *rec, sim_ns_t end_ns,
-								   sim_ns_t took, bool quiet, int kind_known)
+								   sim_ns_t took, bool quiet, int kind_known, int cls_known)
 {
 	enum trace_kind kind = kind_of(rec, kind_known);
 	if (kind == TR_ALLOC) {
-		latency_record_alloc(&s->latency, gfp_alloc_class(rec->gfp, rec->order), rec->order,
-				     s->cfg.costs.alloc_fast_ns + took);
+		enum alloc_class cls = cls_known >= 0 ? (enum alloc_class)cls_known : gfp_alloc_class(rec->gfp, rec->order);
+		sim_assert2(cls == gfp_alloc_class(rec->gfp, rec->order));
+		latency_record_alloc(&s->latency, cls, rec->order, s->cfg.costs.alloc_fast_ns + took);
 	} else if (kind == TR_CMA_ALLOC) {
 		latency_record(&s->latency, ACLASS_CMA_DEVICE, took);
 	}
@@ -370,7 +375,7 @@ static inline __attribute__((always_inline)) void complete_inline(struct sim *s,
  * records that end as they are issued, most of them. */
 static void complete(struct sim *s, struct sim_task *t, const struct trace_record *rec, sim_ns_t end_ns)
 {
-	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false, KIND_ANY);
+	complete_inline(s, t, rec, end_ns, end_ns - t->issue_ns, false, KIND_ANY, -1);
 }
 
 static void task_actor(void *arg)
@@ -425,7 +430,8 @@ static inline __attribute__((always_inline)) void issue_inline(struct sim *s, st
 		apply_record(s, rec, &t->req, kind_known);
 		if (!t->req.deferred) {
 			if (!t->req.stall_ns) {
-				complete_inline(s, t, rec, now, 0, quiet, kind_known); /* issued at now */
+				complete_inline(s, t, rec, now, 0, quiet, kind_known, /* issued at now */
+						kind == TR_ALLOC ? t->req.last_class : -1);
 				return;
 			}
 			t->issue_ns = now; /* complete() reads them when the stall ends; a record */
@@ -775,42 +781,61 @@ static int check_not_warmup(const struct trace_record *rec, struct sim_error *er
  * it is read READ_AHEAD records ahead, its head page (and, for a free, the buddy) half-way.
  * Records are applied in the same order as without it; a read error is returned once the
  * records before it are used up.
- * A trace held in memory (sim_record_array_next's array, the source of `bench simulate`)
- * is read in place: its records already lie in order, so the read-ahead looks into the
- * array itself instead of copying each record through the source's call into the ring. */
+ * A source with next_run (a trace file: the reader thread's decoded batches; a trace held
+ * in memory, the source of `bench simulate`) is read in place: its records already lie in
+ * order, a run at a time, so the read-ahead looks into the run itself instead of copying
+ * each record through the source's call into the ring (the run's last READ_AHEAD records
+ * are applied without the prefetches for the next run's first). */
 #define READ_AHEAD 16
 struct read_ahead {
 	struct record_source *src;
-	struct sim_record_array *arr; /* src's array when src->next is sim_record_array_next */
 	const struct mm *mm;
+	/* in place (src->next_run): win[win_pos .. win_n) the current run's records left */
+	const struct trace_record *win;
+	size_t win_n, win_pos;
 	struct trace_record r[READ_AHEAD];
 	unsigned head, n;
 	int rc; /* the source's last answer: 1 while it may have more */
 };
 
-/* The next record, in place in the ring (good until the next call), or NULL with *rc the
- * source's last answer (0 at the end, -1 on a read error). */
+/* The source's next run as the window: true, or false with *rc its answer (0 at the end,
+ * -1 on a read error). */
+static __attribute__((noinline)) bool window_refill(struct read_ahead *ra, int *rc, struct sim_error *err)
+{
+	const struct trace_record *v = NULL;
+	size_t n = 0;
+	if (ra->rc == 1)
+		ra->rc = ra->src->next_run(ra->src->ctx, &v, &n, err);
+	if (ra->rc != 1 || !n) {
+		*rc = ra->rc == 1 ? 0 : ra->rc;
+		return false;
+	}
+	ra->win = v;
+	ra->win_n = n;
+	ra->win_pos = 0;
+	return true;
+}
+
+/* The next record, in place (good until the next call), or NULL with *rc the source's last
+ * answer (0 at the end, -1 on a read error). */
 static inline __attribute__((always_inline)) const struct trace_record *
 read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_memory)
 {
 	if (in_memory) {
 		/* The ring's distances: the slot of the record READ_AHEAD - 1 on, the pages of
-		 * the one READ_AHEAD / 2 on; the array itself 32 on (read once, front to back,
-		 * far larger than the caches). */
-		struct sim_record_array *a = ra->arr;
-		if (a->pos == a->n) {
-			*rc = 0;
+		 * the one READ_AHEAD / 2 on; the run itself 32 on (read once, front to back). */
+		if (ra->win_pos == ra->win_n && !window_refill(ra, rc, err))
 			return NULL;
-		}
-		size_t k = a->pos++;
-		__builtin_prefetch(&a->v[k + 32], 0, 0); /* past the end is harmless */
-		if (k + READ_AHEAD - 1 < a->n)
-			obj_prefetch_slot(&ra->mm->objs, a->v[k + READ_AHEAD - 1].id);
-		if (k + READ_AHEAD / 2 < a->n) {
-			const struct trace_record *r = &a->v[k + READ_AHEAD / 2];
+		const struct trace_record *v = ra->win;
+		size_t k = ra->win_pos++, n = ra->win_n;
+		__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
+		if (k + READ_AHEAD - 1 < n)
+			obj_prefetch_slot(&ra->mm->objs, v[k + READ_AHEAD - 1].id);
+		if (k + READ_AHEAD / 2 < n) {
+			const struct trace_record *r = &v[k + READ_AHEAD / 2];
 			obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
 		}
-		return &a->v[k];
+		return &v[k];
 	}
 	while (ra->rc == 1 && ra->n < READ_AHEAD) {
 		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
@@ -834,53 +859,59 @@ read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_m
 	return rec;
 }
 
-/* The open loop over records in memory (`bench simulate`) with no observer, no --check, no
- * prefill: what run()'s loop does for them, with the array's position and end in locals,
- * the read-ahead's bounds checks answered once for all but the last READ_AHEAD records,
- * and a copy of the record path for each of the two kinds nearly every record is (the
- * kind known, its tests fold away); the other kinds go through sim_apply (the same steps,
- * out of line).  Returns -1 when interrupted (err set), else 0. */
+/* The open loop over records in place (a trace file's runs, or `bench simulate`'s array)
+ * with no observer, no --check, no prefill: what run()'s loop does for them, with the run's
+ * position and end in locals, the read-ahead's bounds checks answered once for all but the
+ * last READ_AHEAD records of each run, and a copy of the record path for each of the two
+ * kinds nearly every record is (the kind known, its tests fold away); the other kinds go
+ * through sim_apply (the same steps, out of line).  Returns 0 at the end, -1 when
+ * interrupted or on a read error (err set). */
 static const volatile sig_atomic_t never_stopped = 0;
-static inline __attribute__((always_inline)) int run_quiet(struct sim *s, struct sim_record_array *a,
+static inline __attribute__((always_inline)) int run_quiet(struct sim *s, struct read_ahead *ra,
 							   struct sim_error *err)
 {
-	const struct trace_record *v = a->v;
 	const struct mm *mm = &s->mm;
 	const volatile sig_atomic_t *stop = s->stop ? s->stop : &never_stopped;
-	size_t n = a->n, k = a->pos;
-	size_t bulk = n > READ_AHEAD ? n - READ_AHEAD : 0; /* k < bulk: k + READ_AHEAD - 1 < n */
 	int rc = 0;
-	while (k < n) {
-		/* read_ahead_next's prefetches, at its distances */
-		__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
-		if (__builtin_expect(k < bulk, 1)) {
-			obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
-			obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id, v[k + READ_AHEAD / 2].kind == TR_FREE);
-		} else {
-			if (k + READ_AHEAD - 1 < n)
+	while (ra->win_pos < ra->win_n || window_refill(ra, &rc, err)) {
+		const struct trace_record *v = ra->win;
+		size_t n = ra->win_n, k = ra->win_pos;
+		size_t bulk = n > READ_AHEAD ? n - READ_AHEAD : 0; /* k < bulk: k + READ_AHEAD - 1 < n */
+		while (k < n) {
+			/* read_ahead_next's prefetches, at its distances */
+			__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
+			if (__builtin_expect(k < bulk, 1)) {
 				obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
-			if (k + READ_AHEAD / 2 < n)
 				obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id, v[k + READ_AHEAD / 2].kind == TR_FREE);
+			} else {
+				if (k + READ_AHEAD - 1 < n)
+					obj_prefetch_slot(&mm->objs, v[k + READ_AHEAD - 1].id);
+				if (k + READ_AHEAD / 2 < n)
+					obj_prefetch_pages(mm, v[k + READ_AHEAD / 2].id,
+							   v[k + READ_AHEAD / 2].kind == TR_FREE);
+			}
+			const struct trace_record *next = &v[k++];
+			if (*stop) {
+				ra->win_pos = k;
+				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*stop);
+			}
+			if (next->kind == TR_ALLOC)
+				apply_inline(s, next, true, TR_ALLOC);
+			else if (next->kind == TR_FREE)
+				apply_inline(s, next, true, TR_FREE);
+			else
+				sim_apply(s, next);
+			if (s->out_err.code)
+				break;
 		}
-		const struct trace_record *next = &v[k++];
-		if (*stop) {
-			rc = sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*stop);
-			break;
-		}
-		if (next->kind == TR_ALLOC)
-			apply_inline(s, next, true, TR_ALLOC);
-		else if (next->kind == TR_FREE)
-			apply_inline(s, next, true, TR_FREE);
-		else
-			sim_apply(s, next);
+		ra->win_pos = k;
 		if (s->out_err.code)
-			break;
+			return 0; /* the caller reports it */
 	}
-	a->pos = k;
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
-/* sim_run with its read-ahead, on records in memory (ra->arr) or from the source's call:
+/* sim_run with its read-ahead, on records in place (src->next_run) or from the source's call:
  * one copy of the record path for each, so the source's path carries nothing of the
  * array's. */
 static inline __attribute__((always_inline)) int run(struct sim *s, struct read_ahead *ra,
@@ -904,9 +935,9 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 	/* The open loop applies each record in place (no copy), in a loop of its own: the
 	 * checks of the other modes are answered once here, not per record. */
 	if (in_memory && !closed && !aged && !nr_prefill && !s->on_issue && !s->on_complete && !s->check_every) {
-		if (run_quiet(s, ra->arr, err))
+		if (run_quiet(s, ra, err))
 			return -1;
-		rc = 0; /* an array has no read errors */
+		rc = 0;
 	} else if (!closed && !aged) {
 		while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
 			if (nr_prefill && nr_read++ == nr_prefill)
@@ -999,13 +1030,12 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 	struct read_ahead *ra = aligned_alloc(64, (sizeof(*ra) + 63) / 64 * 64);
 	if (!ra)
 		abort();
-	*ra = (struct read_ahead){
-		.src = src_in,
-		.arr = src_in->next == sim_record_array_next ? src_in->ctx : NULL,
-		.mm = &s->mm,
-		.rc = 1,
-	};
-	int rc = ra->arr ? run_in_memory(s, ra, src_in, err) : run_source(s, ra, src_in, err);
+	/* an array given as sim_record_array_next is read in place all the same */
+	struct record_source src = *src_in;
+	if (!src.next_run && src.next == sim_record_array_next)
+		src.next_run = sim_record_array_run;
+	*ra = (struct read_ahead){ .src = &src, .mm = &s->mm, .rc = 1 };
+	int rc = src.next_run ? run_in_memory(s, ra, &src, err) : run_source(s, ra, &src, err);
 	free(ra);
 	return rc;
 }

@@ -132,6 +132,19 @@ int sim_record_array_next(void *ctx, struct trace_record *rec, struct sim_error 
 	return 1;
 }
 
+/* The rest of the array as one run (the replay reads it in place). */
+int sim_record_array_run(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	(void)err;
+	struct sim_record_array *a = ctx;
+	if (a->pos == a->n)
+		return 0;
+	*v = &a->v[a->pos];
+	*n = a->n - a->pos;
+	a->pos = a->n;
+	return 1;
+}
+
 int sim_record_array_load(struct trace_reader *r, struct sim_record_array *a, struct sim_error *err)
 {
 	*a = (struct sim_record_array){ 0 };

@@ -15,9 +15,13 @@
 #include "stats/timeseries.h"
 #include "trace/trace.h"
 
-/* A stream of trace records: a trace file or an in-process generator. */
+/* A stream of trace records: a trace file or an in-process generator.  next_run, where the
+ * source has one, hands the records over in place, a run at a time (trace_read_run's
+ * contract: 1 with *v the first of *n >= 1 records, good until the next call; 0 at the end;
+ * -1 on error), and the replay then reads them where they lie instead of copying each. */
 struct record_source {
 	int (*next)(void *ctx, struct trace_record *rec, struct sim_error *err); /* 1, 0 (end), -1 */
+	int (*next_run)(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err);
 	void *ctx;
 	const struct trace_header *header; /* provenance and observed.* figures, may be NULL */
 };
@@ -29,6 +33,7 @@ struct sim_record_array {
 	size_t n, cap, pos;
 };
 int sim_record_array_next(void *ctx, struct trace_record *rec, struct sim_error *err);
+int sim_record_array_run(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err);
 /* Every record r has left into *a (a->v freed by the caller); -1 with err set on a read
  * error.  Aborts when out of memory. */
 int sim_record_array_load(struct trace_reader *r, struct sim_record_array *a, struct sim_error *err);

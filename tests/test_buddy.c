@@ -604,6 +604,53 @@ static void test_alloc_desc(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* mm_alloc_req leaves the request's allocation class in req->last_class (the replay's
+ * latency account reads it instead of decoding the gfp again), on every path: satisfied,
+ * a duplicate id, an order above MAX_PAGE_ORDER.  Classes by hand from gfp.h: GFP_KERNEL
+ * may reclaim and is unmovable; GFP_HIGHUSER_MOVABLE movable; GFP_ATOMIC and GFP_NOWAIT
+ * lack __GFP_DIRECT_RECLAIM (atomic); order 4 > PAGE_ALLOC_COSTLY_ORDER (highorder).  The
+ * new head's frame is written whole: order, type, owner, no links (but an LRU page's place
+ * in its ring), no xflags. */
+static void test_alloc_last_class(void)
+{
+	setup(2048, 4);
+	start();
+	struct mm_request r = { .cpu = 0, .task = 7, .alloc_class = -1 };
+	static const struct { uint64_t id; gfp_t gfp; unsigned order; int cls; bool ok; } c[] = {
+		{ 1, GFP_KERNEL, 0, ACLASS_UNMOVABLE, true },
+		{ 2, GFP_HIGHUSER_MOVABLE, 0, ACLASS_MOVABLE, true },
+		{ 3, GFP_ATOMIC, 0, ACLASS_ATOMIC, true },
+		{ 4, GFP_KERNEL, 4, ACLASS_HIGHORDER, true },
+		{ 2, GFP_NOWAIT, 0, ACLASS_ATOMIC, false },           /* id 2 is live: refused */
+		{ 5, GFP_KERNEL, MAX_PAGE_ORDER + 1, ACLASS_HIGHORDER, false }, /* never attempted */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		r.last_class = -1;
+		pfn_t pfn = mm_alloc_req(&mm, &r, c[i].id, c[i].gfp, c[i].order);
+		CHECK_EQ(pfn != PFN_NONE, c[i].ok);
+		CHECK_EQ(r.last_class, c[i].cls);
+		CHECK_EQ(r.alloc_class, -1);
+		if (pfn == PFN_NONE)
+			continue;
+		const struct page_frame *p = &mm.pages[pfn];
+		CHECK(p->flags & PF_HEAD);
+		CHECK_EQ(p->order, c[i].order);
+		CHECK_EQ(p->mt, gfp_migratetype(c[i].gfp));
+		CHECK_EQ(p->xflags, 0);
+		/* no free-list links; an LRU page's prev is its place in its list's ring (lru.c) */
+		CHECK_EQ(p->next, PFN_NONE);
+		if (!(p->flags & PF_LRU))
+			CHECK_EQ(p->prev, PFN_NONE);
+		const struct obj_slot *s = obj_lookup(&mm.objs, c[i].id);
+		CHECK(s != NULL);
+		CHECK_EQ(p->owner, (uint32_t)(s - mm.objs.slots));
+		CHECK_EQ(s->task, 7);
+	}
+	CHECK_EQ(mm.vm_events[VM_MMSIM_ALLOC_DUP_ID], 1);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
@@ -622,5 +669,6 @@ int main(int argc, char **argv)
 	RUN(test_watermarks_live_example);
 	RUN(test_zonelist_nofragment_spill);
 	RUN(test_alloc_desc);
+	RUN(test_alloc_last_class);
 	return TEST_END();
 }

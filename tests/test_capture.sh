@@ -101,6 +101,29 @@ echo "thp_fault_alloc 0" >> capn/before.vmstat
 grep -q "^# machine.thp: true  # built with THP" imp/y.yaml || fail "THP lists not offered: $(cat imp/y.yaml)"
 pass "import DIR: a kernel built with THP gets the THP-order per-cpu lists offered (commented out), one without none"
 
+# -- the per-cpu lists' tuning: on for a 6.7+ kernel (or, without a release, a zoneinfo that
+# prints high_min/high_max), off for an older one (docs/import.md "Per-cpu lists")
+for rel in 6.18.44 6.6.30 none; do
+	cp -r cap "capk$rel"
+	python3 - "capk$rel/capture.json" "$rel" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+if sys.argv[2] == "none":
+    j.pop("kernel", None)
+else:
+    j.setdefault("kernel", {})["release"] = sys.argv[2]
+json.dump(j, open(sys.argv[1], "w"))
+PY
+	"$mmsim" import "capk$rel" -o "imp/k$rel.mmt.gz" > /dev/null 2> err.txt || fail "import DIR ($rel): $(cat err.txt)"
+done
+grep -q "^machine.pcp_autotune: true  # the captured kernel tunes pcp high (6.7+: 6.18.44)" imp/k6.18.44.yaml ||
+	fail "6.18 lists not tuned: $(grep pcp_autotune imp/k6.18.44.yaml)"
+grep -q "^machine.pcp_autotune: false  # pcp high is not tuned (6.6.30)" imp/k6.6.30.yaml ||
+	fail "6.6 lists tuned: $(grep pcp_autotune imp/k6.6.30.yaml)"
+grep -q "^machine.pcp_autotune: true  # .*high_min/high_max" imp/knone.yaml ||
+	fail "high_min/high_max lists not tuned: $(grep pcp_autotune imp/knone.yaml)"
+pass "import DIR: the per-cpu lists tuned as the captured kernel tunes them (6.7+ or high_min/high_max), else not"
+
 # -- the replay's swappiness: the command's cgroup v1 memcg's when recorded, else vm.swappiness
 python3 - cap/capture.json <<'PY'
 import json, sys

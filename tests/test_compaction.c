@@ -266,6 +266,44 @@ static void test_deferral_in_slow_path(void)
 	shutdown();
 }
 
+/* compaction_zonelist_suitable (should_compact_retry, 6.18): compaction's order-0
+ * watermark alone (no fragmentation index) on the free pages plus 1/order of the
+ * reclaimable ones.  4096-page zone (min_free_kbytes 4: min 1, low 5), filled with page
+ * cache until the allocator refuses at min: 1 page free, 4095 file pages.  Order 9 asks
+ * for more than low + compact_gap(9) = 5 + 1024 = 1029 pages:
+ *   - as filled: 1 + 4095/9 = 1 + 455 = 456: not suitable (all 4095 counted: 4096, was);
+ *   - pfns 1024..1279, 1536..1791, 2048..2303, 2560..2815 freed (four order-8 blocks, not
+ *     buddies): free 1025, file 3071, 1025 + 3071/9 = 1025 + 341 = 1366: suitable, though
+ *     the fragmentation index, 1000 - (1000 + 1025*1000/512)/5 = 1000 - 600 = 400 <= 500,
+ *     makes compaction itself unsuitable (compaction_suitable says no). */
+static void test_zonelist_suitable(void)
+{
+	start_zone(4096);
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	CHECK_EQ(zone_wmark(normal(), WMARK_LOW), 5);
+	CHECK_EQ(normal()->nr_free_pages, 1);
+	CHECK_EQ(reclaim_zone_reclaimable(&mm, normal()), 4095);
+	struct alloc_context ac = {
+		.gfp = GFP_HIGHUSER_MOVABLE | __GFP_COMP,
+		.order = 9,
+		.mt = MIGRATE_MOVABLE,
+		.highest_zoneidx = ZONE_NORMAL,
+		.alloc_flags = ALLOC_WMARK_MIN,
+	};
+	CHECK(!compaction_zonelist_suitable(&mm, &ac));
+	for (pfn_t lo = 1024; lo < 2816; lo += 512)
+		free_pfns(lo, lo + 256, 1);
+	CHECK_EQ(normal()->nr_free_pages, 1025);
+	CHECK_EQ(normal()->free_area[8].nr_free, 4);
+	CHECK_EQ(reclaim_zone_reclaimable(&mm, normal()), 3071);
+	CHECK_EQ(compaction_fragmentation_index(normal(), 9), 400);
+	CHECK(!compaction_suitable(&mm, normal(), 9, ZONE_NORMAL, ALLOC_WMARK_MIN));
+	CHECK(compaction_zonelist_suitable(&mm, &ac));
+	check_all("zonelist suitable");
+	shutdown();
+}
+
 /* ---- scanners on hand-built zones ----------------------------------------------------- */
 
 /* 2048-page zone = pageblocks B0..B3.  Fill with movable order-0 pages (ascending pfns),
@@ -1095,6 +1133,74 @@ static void test_proactive(void)
 	shutdown();
 }
 
+/* The proactive check is kcompactd's (kcompactd() and should_proactive_compact_node() in
+ * 6.18): made when a 500 ms sleep times out with nothing requested, the sleep restarting
+ * at every wake; never while kswapd runs; and after a run that did not lower the node's
+ * score the next sleep lasts 500 ms << 6 = 32 s.  Zone of 4096 pages, odd pfns free (2048
+ * single pages): node score 4096 * 100 / 4097 = 99 > 90 (proactiveness 20).
+ *   movable pages: kcompactd's sleep began at 0.  At 300 ms Normal is deferred for order 9
+ *   (shift 6) and kcompactd is woken for order 9: suitable (fragmentation index
+ *   1000 - (1000 + 2048000/512)/2048 = 998), so it wakes, finds the zone deferred, does
+ *   nothing (compact_daemon_wake 1) and sleeps again from 300 ms.  No check at 500 ms (the
+ *   sleep was cut short); at 800 ms the check runs once and brings the score to <= 80;
+ *   at 1300 ms the score is <= 90: nothing.  Once more with kswapd running from 0: the
+ *   500 ms timeout checks nothing; kswapd asleep again, the check runs at 1000 ms.
+ *   unmovable pages (GFP_KERNEL): the run at 500 ms moves nothing (score 99 again), so
+ *   the next check is at 500 + 32000 = 32500 ms, not at 1000 ms. */
+static void test_proactive_on_kcompactd_timeout(void)
+{
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	CHECK_EQ(compaction_node_score(&mm), 99);
+	mmtest_run_until(&mm, 300 * NSEC_PER_MSEC);
+	normal()->compact_defer_shift = 6;
+	normal()->compact_considered = 0;
+	normal()->compact_order_failed = 0;
+	wakeup_kcompactd(&mm, 9, ZONE_NORMAL);
+	mmtest_run_until(&mm, 800 * NSEC_PER_MSEC - 1);
+	CHECK_EQ(mm.vm_events[VM_COMPACT_DAEMON_WAKE], 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 0);
+	mmtest_run_until(&mm, 800 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	CHECK(compaction_node_score(&mm) <= 80);
+	mmtest_run_until(&mm, 1300 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	check_all("proactive timeout");
+	shutdown();
+
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_HIGHUSER_MOVABLE, 1);
+	free_odd_pfns();
+	mm.reclaim->kswapd.state = KSWAPD_RUNNING;
+	mmtest_run_until(&mm, 500 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 0);
+	mm.reclaim->kswapd.state = KSWAPD_SLEEPING;
+	mmtest_run_until(&mm, 1000 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	shutdown();
+
+	start_zone(4096);
+	cfg.policy.defrag = DEFRAG_PROACTIVE;
+	boot();
+	fill(GFP_KERNEL, 1);
+	free_odd_pfns();
+	CHECK_EQ(compaction_node_score(&mm), 99);
+	mmtest_run_until(&mm, 500 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	CHECK_EQ(compaction_node_score(&mm), 99);
+	mmtest_run_until(&mm, 32500 * NSEC_PER_MSEC - 1);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 1);
+	mmtest_run_until(&mm, 32500 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_MMSIM_COMPACT_PROACTIVE], 2);
+	check_all("proactive no progress");
+	shutdown();
+}
+
 /* Threshold defragmenter: target 3 free order-9 blocks; the fragmented zone has 0: the
  * odd pfns of B0..B3 free, and B4..B7 free but for their first page (so no free block of
  * order 9 anywhere, and the free scanner's targets are found on the free lists whatever
@@ -1519,6 +1625,7 @@ int main(int argc, char **argv)
 	RUN(test_deferral_backoff_and_reset);
 	RUN(test_deferral_from_config);
 	RUN(test_deferral_in_slow_path);
+	RUN(test_zonelist_suitable);
 	RUN(test_scanners_meet);
 	RUN(test_free_scanner_once_then_split);
 	RUN(test_split_folio_moves_whole);
@@ -1542,6 +1649,7 @@ int main(int argc, char **argv)
 	RUN(test_kcompactd);
 	RUN(test_kcompactd_timeout);
 	RUN(test_proactive);
+	RUN(test_proactive_on_kcompactd_timeout);
 	RUN(test_threshold_defrag);
 	RUN(test_invariants_after_every_compaction);
 	RUN(test_scenario_compaction_test);

@@ -116,6 +116,70 @@ static void test_move_in_place(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* The list order kept as a ring (mm.h struct lru_ring), worked by hand on the inactive
+ * file list; each id an order-0 file page, each added at the head:
+ *   ids 1..100 added: the 65th add finds the 64-slot ring full with 64 heads (> half) and
+ *     doubles it: 128 slots, id 1's position kept; nr 100, span 100.
+ *   ids 2..70 freed from inside: 69 holes, nr 31, span 100 (id 1 still the tail).
+ *   ids 101..128 added: span 128 (full), nr 59.
+ *   id 129 added: full with 59 heads (<= half): compacted to 59 consecutive positions in
+ *     the same 128 slots, id 1's position rewritten, then the add: nr 60, span 60; the
+ *     order, head to tail: 129, 128 .. 71, 1.
+ *   id 1 (the tail) freed: nr 59, span 59, tail 71.
+ *   ids 72..80 freed (holes), then 71 (the tail): the tail trims over the 9 holes to 81:
+ *     nr 49, span 49, head 129. */
+static void test_ring_order_holes_growth(void)
+{
+	setup(RECLAIM_CLASSIC);
+	boot();
+	const struct lru_ring *r = &mm.lruvec.rings[LRU_INACTIVE_FILE];
+	const struct pfn_list *ends = &mm.lruvec.lists[LRU_INACTIVE_FILE];
+	CHECK_EQ(alloc_range(1, 64, FILE_GFP, 0), 64);
+	CHECK_EQ(r->cap, 64);
+	pfn_t p1 = obj_lookup(&mm.objs, 1)->pfn;
+	uint32_t pos1 = mm.pages[p1].prev;
+	CHECK_EQ(alloc_range(65, 100, FILE_GFP, 0), 36);
+	CHECK_EQ(r->cap, 128);
+	CHECK_EQ(r->nr, 100);
+	CHECK_EQ(r->end - r->first, 100);
+	CHECK_EQ(mm.pages[p1].prev, pos1);
+	for (uint64_t id = 2; id <= 70; id++)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(r->nr, 31);
+	CHECK_EQ(r->end - r->first, 100);
+	CHECK_EQ(ends->tail, p1);
+	CHECK_EQ(alloc_range(101, 128, FILE_GFP, 0), 28);
+	CHECK_EQ(r->end - r->first, 128);
+	CHECK_EQ(alloc_range(129, 129, FILE_GFP, 0), 1);
+	CHECK_EQ(r->cap, 128);
+	CHECK_EQ(r->nr, 60);
+	CHECK_EQ(r->end - r->first, 60);
+	CHECK(mm.pages[p1].prev != pos1);
+	CHECK_EQ(ends->head, obj_lookup(&mm.objs, 129)->pfn);
+	pfn_t pfn = ends->head;
+	unsigned n = 0, bad = 0;
+	for (uint64_t want = 129; pfn != PFN_NONE; pfn = lru_next(&mm, &mm.lruvec, LRU_INACTIVE_FILE, pfn), n++) {
+		bad += mm.objs.slots[mm.pages[pfn].owner].id != want;
+		want = want == 71 ? 1 : want - 1;
+	}
+	CHECK_EQ(n, 60);
+	CHECK_EQ(bad, 0);
+	CHECK(check_ok());
+	CHECK(mm_free(&mm, 1));
+	CHECK_EQ(r->nr, 59);
+	CHECK_EQ(r->end - r->first, 59);
+	CHECK_EQ(ends->tail, obj_lookup(&mm.objs, 71)->pfn);
+	for (uint64_t id = 72; id <= 80; id++)
+		CHECK(mm_free(&mm, id));
+	CHECK(mm_free(&mm, 71));
+	CHECK_EQ(r->nr, 49);
+	CHECK_EQ(r->end - r->first, 49);
+	CHECK_EQ(ends->tail, obj_lookup(&mm.objs, 81)->pfn);
+	CHECK_EQ(ends->head, obj_lookup(&mm.objs, 129)->pfn);
+	CHECK(check_ok());
+	mmtest_mm_destroy(&mm);
+}
+
 static void test_hint_cost_charged_per_page(void)
 {
 	setup(RECLAIM_EASILY_RECLAIMABLE);
@@ -368,6 +432,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_list_of_every_flag_combination);
 	RUN(test_move_in_place);
+	RUN(test_ring_order_holes_growth);
 	RUN(test_hint_cost_charged_per_page);
 	RUN(test_pg_reclaim_lateness_slow_device);
 	RUN(test_dontneed_starts_writeout);

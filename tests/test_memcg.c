@@ -259,8 +259,8 @@ static void test_migrate_keeps_memcg(void)
 	CHECK(mm.pages[src].flags & PF_BUDDY);
 	const struct lruvec *v = mm.lruvecs[1];
 	CHECK_EQ(v->lists[LRU_INACTIVE_FILE].head, obj_lookup(&mm.objs, 3)->pfn);
-	CHECK_EQ(mm.pages[v->lists[LRU_INACTIVE_FILE].head].next, dst);
-	CHECK_EQ(mm.pages[dst].next, obj_lookup(&mm.objs, 1)->pfn);
+	CHECK_EQ(lru_next(&mm, v, LRU_INACTIVE_FILE, v->lists[LRU_INACTIVE_FILE].head), dst);
+	CHECK_EQ(lru_next(&mm, v, LRU_INACTIVE_FILE, dst), obj_lookup(&mm.objs, 1)->pfn);
 	CHECK_EQ(v->lists[LRU_INACTIVE_FILE].tail, obj_lookup(&mm.objs, 1)->pfn);
 	CHECK_EQ(v->nr_pages[LRU_INACTIVE_FILE], 3);
 	CHECK_EQ(mm.lruvecs[0]->nr_pages[LRU_INACTIVE_FILE], 1);

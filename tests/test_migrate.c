@@ -150,10 +150,10 @@ static void test_move_object(void)
 	/* LRU order 0, 3, 2 (the moved page kept its place). */
 	struct lruvec *v = &mm.lruvec;
 	CHECK_EQ(v->lists[LRU_INACTIVE_FILE].head, 0);
-	CHECK_EQ(mm.pages[0].next, 3);
-	CHECK_EQ(mm.pages[3].next, 2);
+	CHECK_EQ(lru_next(&mm, v, LRU_INACTIVE_FILE, 0), 3);
+	CHECK_EQ(lru_next(&mm, v, LRU_INACTIVE_FILE, 3), 2);
 	CHECK_EQ(v->lists[LRU_INACTIVE_FILE].tail, 2);
-	CHECK_EQ(mm.pages[2].prev, 3);
+	CHECK_EQ(lru_next(&mm, v, LRU_INACTIVE_FILE, 2), PFN_NONE);
 	CHECK_EQ(v->nr_pages[LRU_INACTIVE_FILE], 3);
 	check_mm();
 	mmtest_mm_destroy(&mm);

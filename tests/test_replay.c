@@ -819,6 +819,95 @@ static void test_overcommit_finishes(void)
 	sim_destroy(&s);
 }
 
+/* Records handed over in place (record_source.next_run, a trace file's decoded batches)
+ * replay exactly as records copied one by one (next): workloads/kbuild.yaml, 0.2 s, seed
+ * 5, on the overcommitted DMA32-only machine of test_overcommit_finishes (reclaim, swap,
+ * writeback, task chains), read (a) through next, (b) in runs of 7 records (each run's last
+ * READ_AHEAD records cross into the next run), (c) as one run; every vm event, outcome and
+ * record count is the same.  (d) A source whose run after the first 100 records is a read
+ * error: sim_run fails with that error, after applying exactly those 100 records. */
+struct run_src {
+	const struct trace_record *v;
+	size_t n, i, per, fail_at; /* fail_at: the read after that many records fails (0: none) */
+};
+
+static int run_next(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	struct run_src *a = ctx;
+	if (a->fail_at && a->i == a->fail_at)
+		return sim_error_set(err, EX_DATAERR_, "t.mmt.gz: record %zu: corrupt", a->i + 1);
+	if (a->i == a->n)
+		return 0;
+	*v = &a->v[a->i];
+	*n = MIN(a->per, a->n - a->i);
+	if (a->fail_at)
+		*n = MIN(*n, a->fail_at - a->i);
+	a->i += *n;
+	return 1;
+}
+
+static void test_runs_in_place(void)
+{
+	char path[2048];
+	snprintf(path, sizeof(path), "%s/workloads/kbuild.yaml", tl_srcdir());
+	const char *sets[] = { "duration=0.2s" };
+	struct workload_overrides ov = { .has_seed = true, .seed = 5, .sets = sets, .nr_sets = 1 };
+	struct sim_error err;
+	struct workload *w = workload_open(path, &ov, &err);
+	if (!OK(w)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return;
+	}
+	struct recs r = { 0 };
+	struct trace_record rec;
+	int got;
+	while ((got = workload_next(w, &rec, &err)) == 1) {
+		recs_push(&r, 0, 0, TR_ALLOC, 0, 0, 0, 0);
+		r.v[r.n - 1] = rec; /* the workload's record whole */
+	}
+	workload_close(w);
+	if (!OK(got == 0 && r.n > 1000))
+		return;
+	static struct config c;
+	config_defaults(&c);
+	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
+	c.machine.zone_pages[ZONE_DMA32] = 131072;
+	c.devices.swap_pages = 262144;
+	static struct sim s[4];
+	uint64_t nr[4] = { 0 };
+	int rc[4];
+	for (int k = 0; k < 4; k++) {
+		if (!OK(sim_init(&s[k], &c, NULL, &err) == 0))
+			return;
+		struct arr_src a = { .v = r.v, .n = r.n };
+		struct run_src rs = { .v = r.v, .n = r.n, .per = k == 1 ? 7 : SIZE_MAX, .fail_at = k == 3 ? 100 : 0 };
+		struct record_source src = { .next = arr_next, .ctx = &a };
+		if (k)
+			src = (struct record_source){ .next_run = run_next, .ctx = &rs };
+		err = (struct sim_error){ 0 };
+		rc[k] = sim_run(&s[k], &src, &err);
+		nr[k] = s[k].nr_records;
+		if (k == 3) {
+			CHECK_EQ(rc[k], -1);
+			CHECK_EQ(err.code, EX_DATAERR_);
+			CHECK(strstr(err.msg, "record 101: corrupt") != NULL);
+			CHECK_EQ(nr[k], 100);
+		}
+	}
+	for (int k = 1; k < 3; k++) {
+		CHECK_EQ(rc[k], 0);
+		CHECK_EQ(nr[k], nr[0]);
+		CHECK(!memcmp(s[k].mm.vm_events, s[0].mm.vm_events, sizeof(s[0].mm.vm_events)));
+		CHECK(!memcmp(s[k].mm.alloc_outcome, s[0].mm.alloc_outcome, sizeof(s[0].mm.alloc_outcome)));
+		CHECK_EQ(sim_elapsed_ns(&s[k]), sim_elapsed_ns(&s[0]));
+	}
+	CHECK_EQ(nr[0], (uint64_t)r.n);
+	CHECK(s[0].mm.vm_events[VM_PGSTEAL_KSWAPD] + s[0].mm.vm_events[VM_PGSTEAL_DIRECT] > 0);
+	for (int k = 0; k < 4; k++)
+		sim_destroy(&s[k]);
+	free(r.v);
+}
+
 /* An imported capture starts with its prefill (header import.prefill_records = 3): three
  * order-0 allocations at t = 0 that rebuild the state at capture start.  The measurement
  * restarts after them, as the kernel's counters are deltas from that moment: the capture's
@@ -866,5 +955,6 @@ int main(int argc, char **argv)
 	RUN(test_outcome_identity_random);
 	RUN(test_oom_skips_victims_records);
 	RUN(test_overcommit_finishes);
+	RUN(test_runs_in_place);
 	return TEST_END();
 }

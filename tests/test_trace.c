@@ -862,7 +862,27 @@ struct outcome {
 	char msg[sizeof(((struct sim_error *)0)->msg)];
 };
 
-static struct outcome read_outcome(const char *path, const char *threads)
+/* One read of r: trace_read, or (runs) trace_read_run and trace_read taking turns, the
+ * run's records checked against the copy of the same record read before the run began. */
+static int read_step(struct trace_reader *r, bool runs, uint64_t *nr, struct sim_error *err)
+{
+	struct trace_record rec;
+	if (!runs || *nr % 2) {
+		int ret = trace_read(r, &rec, err);
+		*nr += ret == 1;
+		return ret;
+	}
+	const struct trace_record *v;
+	size_t n = 0;
+	int ret = trace_read_run(r, &v, &n, err);
+	if (ret == 1) {
+		CHECK(n >= 1 && n <= TRACE_RUN_MAX);
+		*nr += n;
+	}
+	return ret;
+}
+
+static struct outcome read_outcome_as(const char *path, const char *threads, bool runs)
 {
 	struct outcome o = { 0 };
 	struct sim_error err = { 0 };
@@ -874,19 +894,52 @@ static struct outcome read_outcome(const char *path, const char *threads)
 		snprintf(o.msg, sizeof(o.msg), "%s", err.msg);
 		return o;
 	}
-	struct trace_record rec;
-	while ((o.ret = trace_read(r, &rec, &err)) == 1)
-		o.nr++;
+	while ((o.ret = read_step(r, runs, &o.nr, &err)) == 1)
+		;
 	CHECK_EQ(trace_reader_records(r), o.nr);
 	if (o.ret < 0) {
 		snprintf(o.msg, sizeof(o.msg), "%s", err.msg);
-		/* an error stays */
+		/* an error stays, however it is read */
 		struct sim_error again = { 0 };
+		struct trace_record rec;
+		const struct trace_record *v;
+		size_t n;
 		CHECK_EQ(trace_read(r, &rec, &again), -1);
+		CHECK_STR(again.msg, err.msg);
+		CHECK_EQ(trace_read_run(r, &v, &n, &again), -1);
 		CHECK_STR(again.msg, err.msg);
 	}
 	trace_close(r);
 	return o;
+}
+
+static struct outcome read_outcome(const char *path, const char *threads)
+{
+	return read_outcome_as(path, threads, false);
+}
+
+/* Every record of path read in runs (trace_read_run) equals recs[0..n) and the read ends
+ * cleanly: runs of at most TRACE_RUN_MAX records, the records in place. */
+static void read_all_runs(const char *path, const struct trace_record *recs, size_t n)
+{
+	struct sim_error err = { 0 };
+	struct trace_reader *r = trace_open(path, &err);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	const struct trace_record *v;
+	size_t got, i = 0, bad = 0;
+	int ret;
+	while ((ret = trace_read_run(r, &v, &got, &err)) == 1) {
+		CHECK(got >= 1 && got <= TRACE_RUN_MAX);
+		for (size_t k = 0; k < got; k++, i++)
+			bad += i >= n || !rec_eq(&v[k], &recs[i]);
+	}
+	CHECK_EQ(ret, 0);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(i, n);
+	CHECK_EQ(trace_reader_records(r), n);
+	trace_close(r);
 }
 
 /* The members of a blocked file, chained by their sizes: their number (0 if they do not
@@ -947,6 +1000,8 @@ static void test_blocked(void)
 		CHECK_EQ(read_all(p, recs, N, &err), 0);
 		CHECK_EQ(read_all(one, recs, N, &err), 0);
 		CHECK_EQ(read_all(txt, recs, N, &err), 0);
+		read_all_runs(p, recs, N);
+		read_all_runs(txt, recs, N);
 		unsetenv("MMSIM_TRACE_THREADS");
 	}
 
@@ -991,6 +1046,11 @@ static void test_blocked(void)
 				CHECK_EQ(o[t].nr, o[0].nr);
 				CHECK_STR(o[t].msg, o[0].msg);
 			}
+			/* in runs, mixed with single records: the same records, then the same error */
+			struct outcome ro = read_outcome_as(bad, threads[t], true);
+			CHECK_EQ(ro.ret, -1);
+			CHECK_EQ(ro.nr, o[0].nr);
+			CHECK_STR(ro.msg, o[0].msg);
 		}
 		if (o[0].ret != -1 || !strstr(o[0].msg, cases[k].want))
 			fprintf(stderr, "case %zu: %s\n", k, o[0].msg);

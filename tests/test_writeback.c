@@ -239,6 +239,75 @@ static void test_periodic_writeback(void)
 	stop();
 }
 
+/* Background writeback writes whole chunks (wb_writeback / writeback_chunk_size, 6.18).
+ * One Normal zone of 16384 pages, its high watermark 384 = totalreserve_pages, nothing
+ * else in use: dirtyable = free + file LRU - 384 = 16000 whatever is allocated, so
+ * dirty_background_ratio 10 gives bg_thresh 1600 and dirty_ratio 20 thresh 3200.  The
+ * chunk: min(bandwidth / 2 = 100000 pages/s / 2 = 50000, thresh / 8 = 400) = 400, + 1024
+ * rounded down to 1024 -> 1024.  3000 pages are dirtied one by one at t = 0: the 1601st
+ * is the first over bg_thresh; the flusher writes the 1024 oldest (pages 1..1024) and
+ * stops at 577 dirty; the 2625th (577 + 1024 = 1601 dirty) starts the next chunk, pages
+ * 1025..2048.  At the end 952 dirty and 2048 under writeback; page 1024 is written,
+ * page 2049 not.  The old rule (write only the excess) left 1600 dirty, 1400 written.
+ * nr_dirty + nr_writeback stays at most 3000 <= thresh: no writer pauses. */
+static void test_background_writes_chunks(void)
+{
+	setup();
+	start();
+	CHECK_EQ(mm.totalreserve_pages, 384);
+	for (uint64_t id = 1; id <= 3000; id++) {
+		mm_alloc(&mm, id, FILE_GFP, 0);
+		mm_dirty(&mm, id);
+		if (id == 1600)
+			CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+		if (id == 1601) {
+			CHECK_EQ(reclaim_nr_dirty(&mm), 577);
+			CHECK_EQ(reclaim_nr_writeback(&mm), 1024);
+		}
+		if (id == 2624)
+			CHECK_EQ(reclaim_nr_dirty(&mm), 1600);
+	}
+	CHECK_EQ(reclaim_nr_dirty(&mm), 952);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 2048);
+	CHECK(head_of(1024)->flags & PF_WRITEBACK);
+	CHECK(head_of(2048)->flags & PF_WRITEBACK);
+	CHECK(head_of(2049)->flags & PF_DIRTY);
+	CHECK_EQ(mm.reclaim->stall_writeback_ns, 0);
+	engine_run_until(&eng, NSEC_PER_SEC);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 2048);
+	CHECK(check_ok());
+	stop();
+}
+
+/* The flusher's periodic wake also starts background writeback (wb_do_writeback ->
+ * wb_check_background_flush, 6.18), with no writer dirtying.  Same machine: 1500 file
+ * pages dirtied at t = 0 stay under bg_thresh 1600 (dirtyable 16000).  4000 anon pages
+ * then take free memory: dirtyable 16000 - 4000 = 12000, bg_thresh 1200, thresh 2400,
+ * chunk min(50000, 2400 / 8 = 300) + 1024 rounded down = 1024.  Nothing is written until
+ * the tick at 5 s (none expired: dirtied at 0, 30 s not past), which writes one chunk:
+ * 1500 - 1024 = 476 dirty, below 1200, so it stops. */
+static void test_periodic_wake_background(void)
+{
+	setup();
+	start();
+	for (uint64_t id = 1; id <= 1500; id++) {
+		mm_alloc(&mm, id, FILE_GFP, 0);
+		mm_dirty(&mm, id);
+	}
+	for (uint64_t id = 10001; id <= 14000; id++)
+		mm_alloc(&mm, id, FILE_GFP | __GFP_ZERO, 0);
+	engine_run_until(&eng, 5 * NSEC_PER_SEC - 1);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 1500);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 0);
+	engine_run_until(&eng, 5 * NSEC_PER_SEC);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 476);
+	CHECK_EQ(reclaim_nr_writeback(&mm), 1024);
+	CHECK(head_of(1024)->flags & PF_WRITEBACK);
+	CHECK(head_of(1025)->flags & PF_DIRTY);
+	CHECK(check_ok());
+	stop();
+}
+
 /* fsync (hint sync): a dirty page is written at once — at t = 0 it goes under writeback
  * and completes 10 us + 100 us later (nr_written 1); a clean page and a page already under
  * writeback are left as they are (still one write queued). */
@@ -408,6 +477,8 @@ int main(int argc, char **argv)
 	RUN(test_device_timing);
 	RUN(test_writeback_throttle_wait);
 	RUN(test_periodic_writeback);
+	RUN(test_background_writes_chunks);
+	RUN(test_periodic_wake_background);
 	RUN(test_sync_hint_writes_dirty);
 	RUN(test_truncate_waits_for_writeback);
 	RUN(test_truncate_among_writes);

@@ -137,6 +137,11 @@ static int next_record(void *ctx, struct trace_record *rec, struct sim_error *er
 	return trace_read(ctx, rec, err);
 }
 
+static int next_record_run(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	return trace_read_run(ctx, v, n, err);
+}
+
 /* Every record of src through a fresh node of cfg: CPU seconds (-1 on error), wall seconds
  * in *wall, records replayed in *n (if n).  The one timed replay the benchmarks share. */
 static double time_sim_run(const struct config *cfg, struct record_source *src, uint64_t *n, double *wall,
@@ -168,7 +173,7 @@ static double time_replay(const struct config *cfg, const char *path, uint64_t *
 	struct trace_reader *r = trace_open(path, err);
 	if (!r)
 		return -1;
-	struct record_source src = { .next = next_record, .ctx = r };
+	struct record_source src = { .next = next_record, .next_run = next_record_run, .ctx = r };
 	double t = time_sim_run(cfg, &src, n, wall, err);
 	trace_close(r);
 	return t;
@@ -1071,7 +1076,7 @@ static int time_full_replay(const struct config *cfg, const char *path, const ch
 	read_times_start(t);
 	struct trace_reader *r = trace_open(path, err);
 	if (r) {
-		struct record_source src = { .next = next_record, .ctx = r };
+		struct record_source src = { .next = next_record, .next_run = next_record_run, .ctx = r };
 		got = sim_run(s, &src, err);
 		*n = s->nr_records;
 		trace_close(r);

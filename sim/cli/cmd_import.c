@@ -374,6 +374,11 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	struct zoneinfo_machine m;
 	if (zoneinfo_parse(zoneinfo, &zi, err) || zoneinfo_machine(&zi, &m, err))
 		return -1;
+	/* 6.7+ tunes every list's high (nr_pcp_high, nr_pcp_alloc's alloc_factor, decay_pcp_high),
+	 * and so the replay of a capture of such a kernel: its refills grow to batch << 5 pages
+	 * while a CPU only allocates, which is how 6.18 claims several blocks and boosts the
+	 * watermark several times for one kswapd wake (docs/import.md "Per-cpu lists"). */
+	bool tuned = autotune > 0 || (autotune < 0 && zi.pcp_high_bounds);
 	struct atomic_file af;
 	FILE *fp = atomic_open(&af, out, err);
 	if (!fp)
@@ -394,12 +399,10 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	    (thp_built &&
 	     fprintf(fp, "# machine.thp: true  # built with THP (vmstat thp_* lines), so 6.18 keeps the pageblock order "
 			 "on the per-cpu lists; not applied (docs/import.md \"Per-cpu lists\"): uncomment to try\n") < 0) ||
-	    fprintf(fp, "machine.pcp_autotune: false  # %s%s%s; tuned, the replays score worse "
-			"(docs/import.md \"Per-cpu lists\"): true to try\n",
-		    autotune > 0 || (autotune < 0 && zi.pcp_high_bounds) ? "the captured kernel tunes pcp high (6.7+: "
-									    : "pcp high is not tuned (",
-		    autotune >= 0 ? release : zi.pcp_high_bounds ? "zoneinfo prints high_min/high_max" : "kernel unknown",
-		    ")") < 0 ||
+	    (tuned ? fprintf(fp, "machine.pcp_autotune: true  # the captured kernel tunes pcp high (6.7+: %s)\n",
+			     autotune > 0 ? release : "zoneinfo prints high_min/high_max") < 0
+		   : fprintf(fp, "machine.pcp_autotune: false  # pcp high is not tuned (%s)\n",
+			     autotune == 0 ? release : "kernel unknown, zoneinfo has no high_min/high_max") < 0) ||
 	    (slice_kb && fprintf(fp, "machine.cpu_data_slice_kb: %" PRIu64 "  # capture.json: the last-level cache over "
 				     "the CPUs sharing it (per_cpu_data_slice_size)\n",
 				 slice_kb) < 0) ||

@@ -42,6 +42,11 @@ static int next_trace(void *ctx, struct trace_record *rec, struct sim_error *err
 	return trace_read(((struct trace_src *)ctx)->r, rec, err);
 }
 
+static int next_trace_run(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	return trace_read_run(((struct trace_src *)ctx)->r, v, n, err);
+}
+
 static int next_workload(void *ctx, struct trace_record *rec, struct sim_error *err)
 {
 	return workload_next(ctx, rec, err);
@@ -99,7 +104,7 @@ int cmd_run(int argc, char **argv)
 		if (!tsrc.r)
 			goto fail;
 		*hdr = *trace_reader_header(tsrc.r);
-		src = (struct record_source){ .next = next_trace, .ctx = &tsrc, .header = hdr };
+		src = (struct record_source){ .next = next_trace, .next_run = next_trace_run, .ctx = &tsrc, .header = hdr };
 	} else if (cfg.workload.generator[0]) {
 		struct workload_overrides ov = { .has_seed = true, .seed = cfg.seed };
 		w = workload_open(cfg.workload.generator, &ov, &err);

@@ -126,14 +126,21 @@ static unsigned score_wmark(const struct mm *mm, bool low)
 /* __compaction_suitable with free_pages as the order-0 free count: order-0 free above the
  * watermark (low for costly orders, min otherwise) plus compact_gap = 2 << order, counting
  * free CMA (ALLOC_CMA; the policy's suitability_flags: sticky accounted counts its area only
- * for requests that may use it); for costly orders also a fragmentation index above
- * extfrag_threshold (a low index means the failure is lack of memory). */
-static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
-			  enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
+ * for requests that may use it). */
+static bool watermark_suitable(const struct zone *z, int order, enum zone_type highest_zoneidx,
+			       unsigned alloc_flags, uint64_t free_pages)
 {
 	uint64_t mark = zone_wmark(z, order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN);
 	mark += 2ull << order;
-	if (!zone_watermark_ok(z, 0, mark, highest_zoneidx, z->cma_ops->suitability_flags(alloc_flags), free_pages))
+	return zone_watermark_ok(z, 0, mark, highest_zoneidx, z->cma_ops->suitability_flags(alloc_flags), free_pages);
+}
+
+/* compaction_suitable: the watermark above, and for costly orders a fragmentation index
+ * above extfrag_threshold (a low index means the failure is lack of memory). */
+bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
+			 enum zone_type highest_zoneidx, unsigned alloc_flags)
+{
+	if (!watermark_suitable(z, order, highest_zoneidx, alloc_flags, z->nr_free_pages))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = compaction_fragmentation_index(z, (unsigned)order);
@@ -143,19 +150,17 @@ static bool suitable_with(const struct mm *mm, const struct zone *z, int order,
 	return true;
 }
 
-bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
-			 enum zone_type highest_zoneidx, unsigned alloc_flags)
-{
-	return suitable_with(mm, z, order, highest_zoneidx, alloc_flags, z->nr_free_pages);
-}
-
+/* compaction_zonelist_suitable (6.18): __compaction_suitable alone, no fragmentation index,
+ * on the free pages plus only 1/order of the zone's reclaimable ones: one high-order
+ * request is not worth retrying reclaim until the whole page cache is gone. */
 bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac)
 {
+	unsigned order = ac->order ? ac->order : 1;
 	for (int zi = (int)ac->highest_zoneidx; zi >= 0; zi--) {
 		const struct zone *z = &mm->zones[zi];
 		if (zone_populated(z) &&
-		    suitable_with(mm, z, (int)ac->order, ac->highest_zoneidx, ac->alloc_flags,
-				  z->nr_free_pages + reclaim_zone_reclaimable(mm, z)))
+		    watermark_suitable(z, (int)ac->order, ac->highest_zoneidx, ac->alloc_flags,
+				       z->nr_free_pages + reclaim_zone_reclaimable(mm, z) / order))
 			return true;
 	}
 	return false;
@@ -1366,10 +1371,17 @@ static void kcompactd_do_work(struct mm *mm)
  * every wake and every timeout.  A timeout that finds an order still requested
  * (kcompactd_work_requested: kcompactd_max_order > 0) runs kcompactd_do_work for it, so
  * an order that wakeup_kcompactd recorded without waking kcompactd (no zone suitable
- * then) is served at the end of the current sleep.  The model queues that timeout only
- * while such an order waits; where the capture's sleep began is not known, so the sleep
- * in progress is taken to have begun when the replay did.  Simplified: the proactive
- * check of the same timeout keeps its own timer (proactive_event). */
+ * then) is served at the end of the current sleep; a timeout with nothing requested
+ * makes the proactive check (policy.defrag = proactive, proactive_tick).  Where the
+ * capture's sleep began is not known, so the sleep in progress is taken to have begun when
+ * the replay did.  Without the proactive check the timeout is queued only while an order
+ * waits (the sleeps in between, HPAGE_FRAG_CHECK_INTERVAL_NS each, are counted, not run);
+ * with it, every sleep's timeout is queued when the sleep begins. */
+static bool proactive_on(const struct mm *mm)
+{
+	return mm->cfg->policy.defrag == DEFRAG_PROACTIVE && mm->cfg->policy.compaction_proactiveness;
+}
+
 static void kcompactd_arm_timeout(struct mm *mm)
 {
 	struct compact_state *cs = mm->compact;
@@ -1378,22 +1390,28 @@ static void kcompactd_arm_timeout(struct mm *mm)
 	sim_ns_t now = mm->engine->now_ns;
 	if (now < cs->kcompactd_sleep_ns)
 		cs->kcompactd_sleep_ns = now;
-	sim_ns_t periods = (now - cs->kcompactd_sleep_ns) / HPAGE_FRAG_CHECK_INTERVAL_NS + 1;
-	engine_schedule(mm->engine, cs->kcompactd_sleep_ns + periods * HPAGE_FRAG_CHECK_INTERVAL_NS,
-			cs->kcompactd_timeout_handler, cs->kcompactd_timeout_gen);
+	sim_ns_t len = cs->kcompactd_timeout_ns;
+	sim_ns_t periods = (now - cs->kcompactd_sleep_ns) / len + 1;
+	engine_schedule(mm->engine, cs->kcompactd_sleep_ns + periods * len, cs->kcompactd_timeout_handler,
+			cs->kcompactd_timeout_gen);
 	cs->kcompactd_timeout_armed = true;
 }
 
-/* kcompactd goes back to sleep: a new timed sleep begins now. */
-static void kcompactd_sleep(struct mm *mm)
+/* kcompactd goes back to sleep: a new timed sleep of len begins now (kcompactd() in 6.18:
+ * HPAGE_FRAG_CHECK_INTERVAL_MSEC after a wake or a timeout, that << COMPACT_MAX_DEFER_SHIFT
+ * after a proactive run that did not lower the node's score). */
+static void kcompactd_sleep(struct mm *mm, sim_ns_t len)
 {
 	struct compact_state *cs = mm->compact;
 	cs->kcompactd_sleep_ns = mm->engine->now_ns;
+	cs->kcompactd_timeout_ns = len;
 	cs->kcompactd_timeout_gen++;
 	cs->kcompactd_timeout_armed = false;
-	if (cs->kcompactd_max_order > 0)
+	if (cs->kcompactd_max_order > 0 || proactive_on(mm))
 		kcompactd_arm_timeout(mm);
 }
+
+static sim_ns_t proactive_tick(struct mm *mm);
 
 static void kcompactd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
@@ -1402,7 +1420,7 @@ static void kcompactd_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	struct mm *mm = ctx;
 	mm->compact->kcompactd_pending = false;
 	kcompactd_do_work(mm);
-	kcompactd_sleep(mm);
+	kcompactd_sleep(mm, HPAGE_FRAG_CHECK_INTERVAL_NS);
 	sim_assert3(mm_check_full(mm));
 }
 
@@ -1413,9 +1431,12 @@ static void kcompactd_timeout_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	struct compact_state *cs = mm->compact;
 	if (arg != cs->kcompactd_timeout_gen || cs->kcompactd_pending)
 		return; /* stale (kcompactd was woken meanwhile), or a wake is queued now */
+	sim_ns_t len = HPAGE_FRAG_CHECK_INTERVAL_NS;
 	if (cs->kcompactd_max_order > 0)
 		kcompactd_do_work(mm);
-	kcompactd_sleep(mm);
+	else if (proactive_on(mm))
+		len = proactive_tick(mm);
+	kcompactd_sleep(mm, len);
 	sim_assert3(mm_check_full(mm));
 }
 
@@ -1512,34 +1533,24 @@ static void proactive_compact_node(struct mm *mm)
 	}
 }
 
-/* One 500 ms check (kcompactd's timeout path).  kswapd_is_running is not visible here
- * (the reclaim module owns kswapd), so the check is score-only. */
-static void proactive_tick(struct mm *mm)
+/* The proactive check of a kcompactd timeout with nothing requested (kcompactd() and
+ * should_proactive_compact_node() in 6.18): not while kswapd runs; otherwise, when the
+ * node's score is above the high mark, compact every zone above the low mark.  Returns
+ * the next sleep's length: HPAGE_FRAG_CHECK_INTERVAL_NS, or << COMPACT_MAX_DEFER_SHIFT
+ * when the run did not lower the score (a wake cuts that sleep short, as any). */
+static sim_ns_t proactive_tick(struct mm *mm)
 {
-	struct compact_state *cs = mm->compact;
 	if (!mm->cfg->policy.compaction_proactiveness)
-		return;
-	if (cs->proactive_defer) {
-		cs->proactive_defer--;
-		return;
-	}
+		return HPAGE_FRAG_CHECK_INTERVAL_NS;
+	if (mm->reclaim && mm->reclaim->kswapd.state == KSWAPD_RUNNING)
+		return HPAGE_FRAG_CHECK_INTERVAL_NS;
 	unsigned prev = compaction_node_score(mm);
 	if (prev <= score_wmark(mm, false))
-		return;
+		return HPAGE_FRAG_CHECK_INTERVAL_NS;
 	proactive_compact_node(mm);
-	unsigned score = compaction_node_score(mm);
-	/* No progress: back off 2^COMPACT_MAX_DEFER_SHIFT checks. */
-	if (score > MIN(prev, score_wmark(mm, false)))
-		cs->proactive_defer = 1u << COMPACT_MAX_DEFER_SHIFT;
-}
-
-static void proactive_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
-{
-	(void)arg;
-	struct mm *mm = ctx;
-	proactive_tick(mm);
-	sim_assert3(mm_check_full(mm));
-	engine_schedule(mm->engine, now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS, mm->compact->proactive_handler, 0);
+	if (compaction_node_score(mm) >= prev)
+		return HPAGE_FRAG_CHECK_INTERVAL_NS << COMPACT_MAX_DEFER_SHIFT;
+	return HPAGE_FRAG_CHECK_INTERVAL_NS;
 }
 
 /* The threshold defragmenter (policy.defrag = threshold): for each order with a target,
@@ -1611,7 +1622,7 @@ void compaction_periodic(struct mm *mm)
 	if (!mm->compact)
 		return;
 	if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE)
-		proactive_tick(mm);
+		(void)proactive_tick(mm);
 	else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD)
 		defrag_tick(mm);
 }
@@ -1652,7 +1663,7 @@ void compaction_capture_start(struct mm *mm)
 {
 	/* kcompactd's sleep in progress is taken to have begun with the capture. */
 	if (mm->compact)
-		kcompactd_sleep(mm);
+		kcompactd_sleep(mm, HPAGE_FRAG_CHECK_INTERVAL_NS);
 	/* Pageblock-aligned offsets into the zone, kept between its first block and the
 	 * last one a fresh zone's free scanner starts from; 0 keeps a fresh zone's position. */
 	const struct machine_config *mc = &mm->cfg->machine;
@@ -1704,12 +1715,8 @@ int compaction_init(struct mm *mm, struct sim_error *err)
 	}
 	cs->kcompactd_handler = engine_register(mm->engine, "kcompactd", kcompactd_event, mm);
 	cs->kcompactd_timeout_handler = engine_register(mm->engine, "kcompactd_timeout", kcompactd_timeout_event, mm);
-	cs->kcompactd_sleep_ns = mm->engine->now_ns;
-	if (mm->cfg->policy.defrag == DEFRAG_PROACTIVE) {
-		cs->proactive_handler = engine_register(mm->engine, "proactive_compact", proactive_event, mm);
-		engine_schedule(mm->engine, mm->engine->now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS,
-				cs->proactive_handler, 0);
-	} else if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
+	kcompactd_sleep(mm, HPAGE_FRAG_CHECK_INTERVAL_NS);
+	if (mm->cfg->policy.defrag == DEFRAG_THRESHOLD) {
 		sim_ns_t interval = mm->cfg->policy.defrag_interval_ns ? mm->cfg->policy.defrag_interval_ns
 								       : 100 * NSEC_PER_MSEC;
 		cs->defrag_handler = engine_register(mm->engine, "defrag", defrag_event, mm);

@@ -113,17 +113,18 @@ struct compact_control {
  * (proactive compaction, the threshold defragmenter); it only grows.
  * kcompactd_busy_ns == Σ cost_ns of the compact_zone runs counted in kcompactd_work. */
 struct compact_state {
-	unsigned kcompactd_handler, proactive_handler, defrag_handler, kcompactd_timeout_handler;
+	unsigned kcompactd_handler, defrag_handler, kcompactd_timeout_handler;
 	bool kcompactd_pending;
 	int kcompactd_max_order;
 	enum zone_type kcompactd_highest_zoneidx;
-	/* kcompactd's timed sleep (proactiveness on): it began at kcompactd_sleep_ns and ends
-	 * every HPAGE_FRAG_CHECK_INTERVAL_NS after; a timeout event is queued only while an
-	 * order is left requested (kcompactd_timeout_gen tells a stale one). */
+	/* kcompactd's timed sleep (proactiveness on): it began at kcompactd_sleep_ns and lasts
+	 * kcompactd_timeout_ns (500 ms; 32 s after a proactive run without progress); a
+	 * timeout event is queued while an order is left requested or the proactive check is
+	 * on (kcompactd_timeout_gen tells a stale one). */
 	sim_ns_t kcompactd_sleep_ns;
+	sim_ns_t kcompactd_timeout_ns;
 	uint64_t kcompactd_timeout_gen;
 	bool kcompactd_timeout_armed;
-	unsigned proactive_defer;       /* ticks left to skip after a run without progress */
 	bool compact_blockskip_flush[MAX_NR_ZONES]; /* direct compaction's scanners met */
 	/* compact_init_migrate_pfn / _free_pfn: the first source and last target block the
 	 * last reset_isolation_suitable found (a run starting at or below the first is a
@@ -175,8 +176,9 @@ void compaction_kswapd_reset_skip(struct mm *mm);
  * the zones (COMPACT_SKIPPED when no zone ran).  compact_stall/success/fail are counted by
  * the allocator, which knows whether the page was then obtained. */
 enum compact_result compaction_direct(struct mm *mm, const struct alloc_context *ac, int prio);
-/* compaction_zonelist_suitable (6.12): would compaction be suitable in some eligible zone
- * if every reclaimable page were reclaimed?  (should_compact_retry after COMPACT_SKIPPED) */
+/* compaction_zonelist_suitable (6.18): would some eligible zone pass compaction's order-0
+ * watermark (no fragmentation index) with its free pages plus 1/order of its reclaimable
+ * ones?  (should_compact_retry after COMPACT_SKIPPED) */
 bool compaction_zonelist_suitable(const struct mm *mm, const struct alloc_context *ac);
 
 /* Wake kcompactd for (order, highest zone): kswapd calls this before it sleeps, and
@@ -200,8 +202,9 @@ bool compaction_kcompactd_pending(const struct mm *mm);
  * cfg->costs), over the run: the daemon's work is not charged to any request. */
 sim_ns_t compaction_kcompactd_busy_ns(const struct mm *mm);
 
-/* One periodic check of the defrag policy now (proactive score check or threshold
- * defragmenter); the engine runs it every 500 ms / policy.defrag_interval_ns. */
+/* One check of the defrag policy now: the proactive score check (which kcompactd makes at
+ * each timeout of its sleep with nothing requested) or the threshold defragmenter (run
+ * every policy.defrag_interval_ns). */
 void compaction_periodic(struct mm *mm);
 
 /* Invariant checker: no page left isolated, no free block with PF_ISOLATED, scanner caches

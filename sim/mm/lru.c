@@ -4,6 +4,8 @@
  * node lruvec's counts follow every change (mm.h struct lruvec). */
 #include "mm.h"
 
+#include <stdlib.h>
+
 /* The zone index of pfn (mm->zone_of_block). */
 static unsigned lru_zone_idx(const struct mm *mm, pfn_t pfn)
 {
@@ -29,6 +31,81 @@ struct lruvec *lru_lruvec_memcg(struct mm *mm, const struct page_frame *p, enum 
 	return page_lruvec(mm, p);
 }
 
+/* A full ring (mm.h struct lru_ring).  Holes at least half of it: the heads, in order, to
+ * consecutive positions from first in a new ring of the same size, each head's position
+ * rewritten (the copy reads the ring in order, so the frames are prefetched ahead of their
+ * writes; amortised over the cap / 2 removals that made the holes).  Otherwise twice the
+ * size, every slot at its position modulo the new size: the heads keep their positions. */
+void lru_ring_grow(struct lru_ring *r, struct page_frame *pages)
+{
+	bool compact = r->cap && r->nr <= r->cap / 2;
+	uint32_t cap = !r->cap ? 64 : compact ? r->cap : r->cap * 2;
+	sim_assert(cap <= LRU_POS_MASK / 2 + 1);
+	pfn_t *slot = malloc((size_t)cap * sizeof(*slot));
+	if (!slot)
+		abort(); /* out of host memory inside a simulation step, as the other tables */
+	uint32_t m = r->cap - 1, nm = cap - 1, end = r->first;
+	for (uint32_t i = r->first; i != r->end; i++) {
+		pfn_t pfn = r->slot[i & m];
+		if (!compact) {
+			slot[i & nm] = pfn;
+			continue;
+		}
+		if (pfn == PFN_NONE)
+			continue;
+		uint32_t ahead = (i + 8) & m;
+		if (i + 8 - r->first < r->end - r->first && r->slot[ahead] != PFN_NONE)
+			__builtin_prefetch(&pages[r->slot[ahead]], 1);
+		slot[end & nm] = pfn;
+		pages[pfn].prev = end & LRU_POS_MASK;
+		end++;
+	}
+	if (compact) {
+		sim_assert(end - r->first == r->nr);
+		r->end = end;
+	}
+	free(r->slot);
+	r->slot = slot;
+	r->cap = cap;
+}
+
+void lru_ring_settle(struct lruvec *v, enum lru_list l)
+{
+	struct lru_ring *r = &v->rings[l];
+	uint32_t m = r->cap - 1;
+	if (!r->nr) {
+		r->first = r->end;
+		v->lists[l].head = v->lists[l].tail = PFN_NONE;
+		return;
+	}
+	while (r->slot[(r->end - 1) & m] == PFN_NONE)
+		r->end--;
+	while (r->slot[r->first & m] == PFN_NONE)
+		r->first++;
+	v->lists[l].head = r->slot[r->first & m];
+	v->lists[l].tail = r->slot[(r->end - 1) & m];
+}
+
+void lru_rings_free(struct lruvec *v)
+{
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		free(v->rings[l].slot);
+		v->rings[l] = (struct lru_ring){ 0 };
+	}
+}
+
+pfn_t lru_next(const struct mm *mm, const struct lruvec *v, enum lru_list l, pfn_t pfn)
+{
+	const struct lru_ring *r = &v->rings[l];
+	uint32_t m = r->cap - 1;
+	uint32_t i = r->first + ((mm->pages[pfn].prev - r->first) & m);
+	sim_assert(r->slot[i & m] == pfn);
+	while (++i != r->end)
+		if (r->slot[i & m] != PFN_NONE)
+			return r->slot[i & m];
+	return PFN_NONE;
+}
+
 void lru_add(struct mm *mm, pfn_t pfn, bool tail)
 {
 	lru_add_inline(mm, pfn, tail);
@@ -48,10 +125,9 @@ void lru_move(struct mm *mm, pfn_t pfn, uint16_t flags, bool tail)
 	sim_assert2((old & PF_LRU) && !((old ^ flags) & (PF_BUDDY | PF_HEAD | PF_MOVABLE_OPS)));
 	enum lru_list from = list_of(old), to = list_of(flags);
 	struct lruvec *v = mm->nr_memcgs == 1 ? &mm->lruvec : page_lruvec(mm, p);
-	struct pfn_links a = page_links(mm->pages);
-	pfn_list_del(&v->lists[from], a, pfn);
+	lru_ring_del(v, from, mm->pages, pfn);
 	p->flags = (uint16_t)(flags | PF_LRU);
-	pfn_list_add(&v->lists[to], a, pfn, tail);
+	lru_ring_add(v, to, mm->pages, pfn, tail);
 	if (from == to)
 		return;
 	unsigned z = lru_zone_idx(mm, pfn);
@@ -80,7 +156,16 @@ void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn)
 	sim_assert2(page_memcg(&mm->pages[new_pfn]) == page_memcg(o)); /* mem_cgroup_migrate */
 	if (o->flags & PF_EASY)
 		count_vm_events(mm, VM_MMSIM_PGMIGRATE_EASY, 1ull << o->order);
-	pfn_list_replace(&v->lists[l], page_links(mm->pages), old_pfn, new_pfn);
+	struct lru_ring *r = &v->rings[l];
+	struct page_frame *np = &mm->pages[new_pfn];
+	np->prev = o->prev; /* its place in the ring */
+	np->next = PFN_NONE;
+	r->slot[o->prev & (r->cap - 1)] = new_pfn;
+	mm->pages[old_pfn].next = mm->pages[old_pfn].prev = PFN_NONE;
+	if (v->lists[l].head == old_pfn)
+		v->lists[l].head = new_pfn;
+	if (v->lists[l].tail == old_pfn)
+		v->lists[l].tail = new_pfn;
 	unsigned zo = lru_zone_idx(mm, old_pfn), zn = lru_zone_idx(mm, new_pfn);
 	if (zo != zn) { /* moved out of its zone (a CMA area's page to ordinary memory) */
 		v->nr_zone_pages[zo][l] -= 1ull << o->order;

@@ -299,7 +299,7 @@ struct obj_table {
 /* ---- LRU ------------------------------------------------------------------------- */
 
 /* Node LRU lists (model.md §4.3) plus the easily-reclaimable list of the ereclaimable
- * policy (§9.3).  Links are page_frame.next/prev of allocated heads (PF_LRU).
+ * policy (§9.3): the allocated heads with PF_LRU, in the order of struct lru_ring.
  * nr_pages[l] == Σ 2^order over the heads on list l. */
 enum lru_list {
 	LRU_INACTIVE_ANON,
@@ -322,8 +322,29 @@ extern const char *const lru_list_names[NR_LRU_LISTS];
  *   mm->lruvec.nr_pages[l] == Σ_m mm->lruvecs[m]->nr_pages[l]   (per zone too)
  * With one memcg, lruvecs[0] == &mm->lruvec (lists and counts are the node's); with more,
  * mm->lruvec's lists stay empty and only its counts are kept. */
+/* One LRU list's order (lru.c): its heads, head to tail, at the positions first .. end - 1
+ * (u32, counted modulo 2^32) of a ring of cap slots, a hole (PFN_NONE) where a head left
+ * from inside the list.  A head on the list keeps its position (mod 2^31, so never
+ * PFN_NONE) in page_frame.prev and PFN_NONE in .next.  The kernel's list_head chain made
+ * reclaim's walk from the tail a chain of dependent loads, one per page; the ring is read
+ * in order, and the walk prefetches the frames of the heads ahead of it.
+ *   cap == 0 (slot NULL) or a power of two;  end - first <= cap;  nr <= end - first
+ *   nr == 0  <=>  first == end
+ *   nr > 0   =>   slot[first % cap] and slot[(end - 1) % cap] are heads (holes trimmed)
+ *   head x on the list  =>  slot[x.prev % cap] == x
+ * A full ring is copied into a new one (its heads' positions rewritten), twice as large
+ * unless holes are at least half of it. */
+struct lru_ring {
+	pfn_t *slot;
+	uint32_t cap, first, end, nr;
+};
+#define LRU_POS_MASK 0x7fffffffu
+
 struct lruvec {
+	/* lists[l].head / .tail: the first and last heads of list l (PFN_NONE when empty),
+	 * the ring's ends; rings[l]: its order. */
 	struct pfn_list lists[NR_LRU_LISTS];
+	struct lru_ring rings[NR_LRU_LISTS];
 	uint64_t nr_pages[NR_LRU_LISTS];
 	uint64_t nr_zone_pages[MAX_NR_ZONES][NR_LRU_LISTS];
 	/* Node lruvec only.  Per pfn, valid at LRU heads: simulated µs (mod 2^32) of the
@@ -346,6 +367,13 @@ void lru_replace(struct mm *mm, pfn_t old_pfn, pfn_t new_pfn);
  * lru_move_tail, folio_activate): PF_LRU stays set, and flags may change only the bits
  * that choose the list and the page's state, not PF_BUDDY / PF_HEAD / PF_MOVABLE_OPS. */
 void lru_move(struct mm *mm, pfn_t pfn, uint16_t flags, bool tail);
+/* The head after pfn (toward the tail) on list l of v, or PFN_NONE. */
+pfn_t lru_next(const struct mm *mm, const struct lruvec *v, enum lru_list l, pfn_t pfn);
+/* After holes were left in list l's ring without trimming (nr kept): its ends trimmed,
+ * lists[l] set from them (reclaim's batched isolation). */
+void lru_ring_settle(struct lruvec *v, enum lru_list l);
+/* Free the rings of v (its lists must be empty or never used again). */
+void lru_rings_free(struct lruvec *v);
 
 /* ---- CMA policies (cma_policy.c registry, one cma_<name>.c per policy) ---------------- */
 
@@ -579,6 +607,9 @@ struct mm_request {
 	enum mm_request_mode mode;
 	bool deferred;      /* REQ_DEFER out: the operation must be run again as an actor */
 	bool fast_failed;   /* the allocation fast path already failed (deferred alloc) */
+	int8_t last_class;  /* out: enum alloc_class of the last mm_alloc_req with this request
+			     * (gfp_alloc_class of its gfp and order), so the replay's latency
+			     * account need not decode the gfp again */
 	int alloc_class;    /* enum alloc_class of the allocation in progress, -1 when none */
 	sim_ns_t stall_ns;  /* slow-path cost and waits accumulated by this request */
 	sim_ns_t slept_ns;  /* part of stall_ns already slept with the clock moving */
@@ -776,6 +807,54 @@ static inline struct lruvec *lru_lruvec_of(struct mm *mm, const struct page_fram
 /* The head's flags and order are read once into locals (the counters' stores could alias
  * the frame's bytes, so the compiler would read them again after each), and its pageblock
  * index serves both the zone look-up and the pageblock's nr_movable. */
+/* The ring of one list: room for one more head (lru.c, out of line). */
+void lru_ring_grow(struct lru_ring *r, struct page_frame *pages);
+/* pfn becomes list l's first (tail false) or last head. */
+static inline __attribute__((always_inline)) void lru_ring_add(struct lruvec *v, enum lru_list l, struct page_frame *pages,
+							       pfn_t pfn, bool tail)
+{
+	struct lru_ring *r = &v->rings[l];
+	struct pfn_list *ends = &v->lists[l];
+	if (__builtin_expect(r->end - r->first == r->cap, 0))
+		lru_ring_grow(r, pages);
+	uint32_t pos = tail ? r->end++ : --r->first;
+	r->slot[pos & (r->cap - 1)] = pfn;
+	pages[pfn].prev = pos & LRU_POS_MASK;
+	pages[pfn].next = PFN_NONE;
+	if (!r->nr++) {
+		ends->head = ends->tail = pfn;
+		return;
+	}
+	if (tail)
+		ends->tail = pfn;
+	else
+		ends->head = pfn;
+}
+/* pfn (on list l) leaves it: a hole at its slot, trimmed when it was at an end. */
+static inline __attribute__((always_inline)) void lru_ring_del(struct lruvec *v, enum lru_list l, struct page_frame *pages,
+							       pfn_t pfn)
+{
+	struct lru_ring *r = &v->rings[l];
+	struct pfn_list *ends = &v->lists[l];
+	uint32_t m = r->cap - 1, at = pages[pfn].prev & m;
+	sim_assert2(r->nr && r->slot[at] == pfn);
+	r->slot[at] = PFN_NONE;
+	pages[pfn].prev = PFN_NONE;
+	if (!--r->nr) {
+		r->first = r->end;
+		ends->head = ends->tail = PFN_NONE;
+	} else if (at == (r->first & m)) {
+		do
+			r->first++;
+		while (r->slot[r->first & m] == PFN_NONE);
+		ends->head = r->slot[r->first & m];
+	} else if (at == ((r->end - 1) & m)) {
+		do
+			r->end--;
+		while (r->slot[(r->end - 1) & m] == PFN_NONE);
+		ends->tail = r->slot[(r->end - 1) & m];
+	}
+}
 static inline __attribute__((always_inline)) void lru_add_inline(struct mm *mm, pfn_t pfn, bool tail)
 {
 	struct page_frame *p = &mm->pages[pfn];
@@ -789,7 +868,7 @@ static inline __attribute__((always_inline)) void lru_add_inline(struct mm *mm, 
 	struct lruvec *v = lru_lruvec_of(mm, p, l, z, (int64_t)nr);
 	p->flags = (uint16_t)(f | PF_LRU);
 	lru_movable_adjust(mm, f, blk, nr, true);
-	pfn_list_add(&v->lists[l], page_links(mm->pages), pfn, tail);
+	lru_ring_add(v, l, mm->pages, pfn, tail);
 	v->nr_pages[l] += nr;
 	v->nr_zone_pages[z][l] += nr;
 }
@@ -804,7 +883,7 @@ static inline __attribute__((always_inline)) void lru_del_inline(struct mm *mm, 
 	size_t blk = pfn >> mm->pageblock_order;
 	unsigned z = mm->zone_of_block[blk];
 	struct lruvec *v = lru_lruvec_of(mm, p, l, z, -(int64_t)nr);
-	pfn_list_del(&v->lists[l], page_links(mm->pages), pfn);
+	lru_ring_del(v, l, mm->pages, pfn);
 	p->flags = (uint16_t)(f & ~PF_LRU);
 	lru_movable_adjust(mm, f, blk, nr, false);
 	v->nr_pages[l] -= nr;

@@ -709,7 +709,7 @@ static pfn_t get_page_from_freelist(struct mm *mm, struct alloc_context *ac, uns
 			struct zone *z = *zp;
 			/* 6.7+: note a zone whose free pages are under its high watermark
 			 * (ZONE_BELOW_HIGH), so its per-cpu lists stop growing (pcp.c). */
-			if (!z->below_high && z->pcp && !mm->pcp_fixed &&
+			if (!mm->pcp_fixed && !z->below_high && z->pcp && /* pcp_fixed first: the default */
 			    !zone_watermark_ok(z, ac->order, zone_wmark(z, WMARK_HIGH), ac->highest_zoneidx,
 					       alloc_flags, z->nr_free_pages))
 				z->below_high = true;
@@ -1128,6 +1128,8 @@ pfn_t mm_alloc_req(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (s && !(req && req->fast_failed && s->kind == OBJ_PENDING && s->task == req->task)) {
+		if (req)
+			req->last_class = (int8_t)gfp_alloc_class(gfp, order);
 		count_vm_event(mm, VM_MMSIM_ALLOC_DUP_ID);
 		return PFN_NONE;
 	}
@@ -1182,6 +1184,8 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 	enum obj_kind kind0 = s ? (enum obj_kind)s->kind : OBJ_PENDING;
 	const struct obj_slot *slots0 = mm->objs.slots;
 	pfn_t pfn = PFN_NONE;
+	if (req)
+		req->last_class = (int8_t)cls;
 	if (order > MAX_PAGE_ORDER) {
 		ac.outcome = AOUT_FAIL_ORDER;
 	} else {
@@ -1213,8 +1217,9 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 		return PFN_NONE;
 	}
 	/* The table may have moved while the request slept: s is still id's slot if it lies
-	 * in the same array and names id (a live id has one slot). */
-	if (!s || mm->objs.slots != slots0 || (size_t)(s - mm->objs.slots) >= mm->objs.cap || s->id != id)
+	 * in the same array and names id (a live id has one slot).  The array never shrinks
+	 * (rebuild), so a slot of the same array is still within it. */
+	if (!s || mm->objs.slots != slots0 || s->id != id)
 		s = obj_lookup(&mm->objs, id);
 	if (!s || s->kind != kind0) {
 		mm_free_pages(mm, req, pfn, order);
@@ -1233,11 +1238,18 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 	/* A page just taken off the free lists weighs nothing in its pageblock's nr_movable,
 	 * and a bare PF_HEAD neither: mm_page_set_flags would find the zone for no change. */
 	sim_assert2(!pageblock_movable_weight(p->flags, p->order));
-	p->flags = PF_HEAD;
-	p->order = (uint8_t)order;
-	p->mt = (uint8_t)ac.mt;
-	p->owner = (uint32_t)(s - mm->objs.slots);
-	p->next = p->prev = PFN_NONE;
+	/* Its xflags are 0 too (a free or per-cpu block's memcg bits are clear and pcp_take
+	 * cleared PFX_PCP), so the frame is written whole: two stores instead of a
+	 * read-modify-write per field. */
+	sim_assert2(!p->xflags);
+	*p = (struct page_frame){
+		.next = PFN_NONE,
+		.prev = PFN_NONE,
+		.owner = (uint32_t)(s - mm->objs.slots),
+		.flags = PF_HEAD,
+		.order = (uint8_t)order,
+		.mt = (uint8_t)ac.mt,
+	};
 	if (mm->hooks.page_allocated)
 		mm->hooks.page_allocated(mm, pfn, gfp, activate);
 	else if (ac.mt == MIGRATE_MOVABLE)

@@ -111,15 +111,14 @@ uint64_t vmscan_object_id(const struct mm *mm, pfn_t head)
 	return mm->objs.slots[mm->pages[head].owner].id;
 }
 
-/* The object slot of an isolated head, fetched ahead of shrink_one: the heads were just
- * taken off the list (their frames are in cache) but their slots sit at scattered places
- * of the object table, and each page that gets past shrink_one's cheap exits reads its slot
- * (vmscan_object_id, then the slot's workingset entry, which may be written).
+/* The object slot of an isolated head, fetched as it is taken off an inactive list: its
+ * slot sits at a scattered place of the object table, and each page that gets past
+ * shrink_one's cheap exits reads it (the id, then the slot's workingset entry, which may
+ * be written); the rest of the batch is isolated before shrink_one meets the first page.
  * always_inline: see obj_prefetch_slot. */
-#define SHRINK_PREFETCH 4
-static inline __attribute__((always_inline)) void prefetch_object(const struct mm *mm, pfn_t head)
+static inline __attribute__((always_inline)) void prefetch_object(const struct mm *mm, const struct page_frame *p)
 {
-	__builtin_prefetch(&mm->objs.slots[mm->pages[head].owner], 1);
+	__builtin_prefetch(&mm->objs.slots[p->owner], 1);
 }
 
 /* The CPU time of reclaim work: pages scanned (isolated, both lists), file and anon pages
@@ -526,26 +525,46 @@ static const enum vm_event_item pgskip_items[MAX_NR_ZONES] = {
 	VM_PGSKIP_DMA, VM_PGSKIP_DMA32, VM_PGSKIP_NORMAL, VM_PGSKIP_MOVABLE, VM_PGSKIP_CMA,
 };
 
+/* How far ahead of the walk from the tail the frames are prefetched: the ring is read in
+ * order, so the next heads are known before the current one is looked at. */
+#define ISOLATE_PREFETCH 8
+
 /* isolate_lru_folios: take heads from the tail of lru until nr_to_scan pages are taken.
  * Heads in zones above reclaim_idx are skipped (pgskip_*), put back at the head and not
- * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads). */
-static size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
-		      uint64_t nr_to_scan, pfn_t *out, uint64_t *nr_scanned)
+ * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads); slots: the
+ * caller reads the heads' objects (prefetch_object).  The walk
+ * reads the list's ring (mm.h struct lru_ring) from its tail down to where its head was
+ * at the start: a removal only leaves a hole, nothing is added until the walk ends. */
+static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v,
+							     enum lru_list lru, uint64_t nr_to_scan, pfn_t *out,
+							     uint64_t *nr_scanned, bool slots)
 {
 	struct reclaim_state *rs = mm->reclaim;
+	struct lru_ring *r = &v->rings[lru];
 	size_t n = 0, nr_skipped = 0;
-	uint64_t scanned = 0;
-	pfn_t pfn = v->lists[lru].tail;
-	while (pfn != PFN_NONE && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
+	uint64_t scanned = 0, zone_taken[MAX_NR_ZONES] = { 0 };
+	uint32_t m = r->cap - 1, lo = r->first, i = r->end;
+	bool kept = false;
+	for (uint32_t k = 1; k <= ISOLATE_PREFETCH && i - lo >= k; k++) {
+		pfn_t ahead = r->slot[(i - k) & m];
+		if (ahead != PFN_NONE)
+			__builtin_prefetch(&mm->pages[ahead]);
+	}
+	while (i != lo && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
+		pfn_t pfn = r->slot[--i & m];
+		if (i - lo > ISOLATE_PREFETCH) {
+			pfn_t ahead = r->slot[(i - ISOLATE_PREFETCH - 1) & m];
+			if (ahead != PFN_NONE)
+				__builtin_prefetch(&mm->pages[ahead]);
+		}
+		if (pfn == PFN_NONE)
+			continue; /* a hole: a head that left from inside the list */
 		struct page_frame *p = &mm->pages[pfn];
-		pfn_t prev = p->prev;
-		if (prev != PFN_NONE) /* the walk is a chain of cache misses: start the next one */
-			__builtin_prefetch(&mm->pages[prev]);
 		if (p->flags & PF_ISOLATED) {
 			/* Being migrated (a long-term pin's move out of CMA allocates its target
 			 * and may reclaim): the kernel took it off the LRU, so reclaim never
 			 * sees it (isolate_lru_folios walks only what is on the list). */
-			pfn = prev;
+			kept = true;
 			continue;
 		}
 		if (pfn >= sc->eligible_end_pfn) {
@@ -554,15 +573,43 @@ static size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v, 
 			count_vm_events(mm, pgskip_items[mm_pfn_zone(mm, pfn)->type], head_pages(p));
 			lru_del(mm, pfn);
 		} else {
-			lru_del_inline(mm, pfn); /* every page the batch takes: no call */
-			p->flags |= PF_ISOLATED;
+			/* lru_del of a head of this lruvec's list, its counts summed per zone
+			 * (isolate_lru_folios's nr_zone_taken for update_lru_sizes, 6.18), the ring's ends
+			 * settled after the walk. */
+			uint16_t f = p->flags;
+			unsigned nr = 1u << p->order;
+			size_t blk = pfn >> mm->pageblock_order;
+			sim_assert2((f & PF_LRU) && lru_list_inline(f) == lru && page_lruvec(mm, p) == v);
+			r->slot[i & m] = PFN_NONE;
+			r->nr--;
+			p->prev = PFN_NONE;
+			p->flags = (uint16_t)((f & ~PF_LRU) | PF_ISOLATED);
+			lru_movable_adjust(mm, f, blk, nr, false);
+			zone_taken[mm->zone_of_block[blk]] += nr;
+			if (slots)
+				prefetch_object(mm, p);
 			out[n++] = pfn;
-			scanned += head_pages(p);
+			scanned += nr;
 		}
-		pfn = prev;
 	}
-	for (size_t i = nr_skipped; i-- > 0;)
-		lru_add(mm, rs->scratch[i], false); /* skipped pages go back to the head */
+	if (scanned) {
+		/* Everything walked left the ring unless a page being migrated stayed: the
+		 * tail is below where the walk stopped (a skipped page's lru_del trimmed it
+		 * no further down than that). */
+		if (!kept && r->nr)
+			r->end = i;
+		lru_ring_settle(v, lru);
+		v->nr_pages[lru] -= scanned;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			v->nr_zone_pages[z][lru] -= zone_taken[z];
+		if (v != &mm->lruvec) { /* the node lruvec keeps the memcgs' totals */
+			mm->lruvec.nr_pages[lru] -= scanned;
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				mm->lruvec.nr_zone_pages[z][lru] -= zone_taken[z];
+		}
+	}
+	for (size_t k = nr_skipped; k-- > 0;)
+		lru_add(mm, rs->scratch[k], false); /* skipped pages go back to the head */
 	*nr_scanned = scanned;
 	return n;
 }
@@ -635,8 +682,10 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			 * (lruvec_done). */
 			if (writeback_queue_full(&rs->swap))
 				sc->write_blocked = &rs->swap;
-			if (!swap_writeout(mm, pfn, id, e))
-				return FATE_ACTIVATE; /* swap full: activate_locked */
+			/* Swap full (folio_alloc_swap fails): activate_locked.  Tested here, not
+			 * only in swap_writeout: under overcommit most anon pages met end so. */
+			if (rs->swap_used + nr > rs->swap_pages || !swap_writeout(mm, pfn, id, e))
+				return FATE_ACTIVATE;
 			(*nr_writes) += nr;
 			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
 		}
@@ -695,11 +744,7 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 	uint64_t unqueued_before = sc->nr.nr_unqueued_dirty, taken_before = sc->nr.nr_taken;
 	bool premature = reclaim_premature(mm); /* judged before this batch frees anything */
 	(void)nr_to_scan;
-	for (size_t i = 0; i < MIN(n_taken, SHRINK_PREFETCH); i++)
-		prefetch_object(mm, taken[i]);
 	for (size_t i = 0; i < n_taken; i++) {
-		if (i + SHRINK_PREFETCH < n_taken)
-			prefetch_object(mm, taken[i + SHRINK_PREFETCH]);
 		pfn_t pfn = taken[i];
 		struct page_frame *p = &mm->pages[pfn];
 		uint64_t nr = head_pages(p);
@@ -764,7 +809,7 @@ static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, str
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, true);
 	return shrink_inactive(mm, sc, lru, nr_to_scan, taken, n, scanned);
 }
 
@@ -778,19 +823,22 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, stru
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	size_t n = 0;
 	uint64_t seen = 0, scanned = 0;
-	pfn_t pfn = v->lists[LRU_INACTIVE_FILE].tail;
-	while (pfn != PFN_NONE && seen < window && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
+	const struct lru_ring *r = &v->rings[LRU_INACTIVE_FILE];
+	uint32_t m = r->cap - 1, lo = r->first, i = r->end;
+	while (i != lo && seen < window && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
+		pfn_t pfn = r->slot[--i & m];
+		if (pfn == PFN_NONE)
+			continue;
 		struct page_frame *p = &mm->pages[pfn];
-		pfn_t prev = p->prev;
 		seen += head_pages(p);
 		if (pfn < sc->eligible_end_pfn &&
 		    !(p->flags & (PF_DIRTY | PF_WRITEBACK | PF_REFERENCED | PF_PINNED | PF_ISOLATED))) {
 			lru_del(mm, pfn);
 			p->flags |= PF_ISOLATED;
+			prefetch_object(mm, p);
 			taken[n++] = pfn;
 			scanned += head_pages(p);
 		}
-		pfn = prev;
 	}
 	/* The dirty pages passed over were looked at too: they cost scan time. */
 	sc->nr_scanned += seen - scanned;
@@ -805,13 +853,13 @@ void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec 
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, false);
 	for (size_t i = 0; i < n; i++) {
 		struct page_frame *p = &mm->pages[taken[i]];
 		p->flags &= (uint16_t)~(PF_ISOLATED | PF_ACTIVE | PF_REFERENCED);
-		lru_add(mm, taken[i], false);
-		count_vm_events(mm, VM_PGDEACTIVATE, head_pages(p));
+		lru_add_inline(mm, taken[i], false);
 	}
+	count_vm_events(mm, VM_PGDEACTIVATE, scanned); /* every page taken is deactivated */
 	/* Costed by the callers from the pgrefill delta (not part of sc->nr_scanned, which
 	 * is the inactive-list figure behind pgscan_*). */
 	count_vm_events(mm, VM_PGREFILL, scanned);
@@ -1604,8 +1652,12 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 void reclaim_destroy(struct mm *mm)
 {
 	struct reclaim_state *rs = mm->reclaim;
+	lru_rings_free(&mm->lruvec);
 	if (!rs)
 		return;
+	if (rs->memcg_lruvecs)
+		for (unsigned m = 0; m < mm->nr_memcgs; m++)
+			lru_rings_free(&rs->memcg_lruvecs[m]);
 	writeback_destroy(mm);
 	workingset_map_destroy(rs);
 	free(rs->scratch);
@@ -1671,12 +1723,25 @@ static bool check_lruvec(const struct mm *mm, unsigned m, struct lruvec *sum, ui
 {
 	const struct lruvec *v = mm->lruvecs[m];
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
-		uint64_t pages = 0, zone_pages[MAX_NR_ZONES] = { 0 };
-		pfn_t prev = PFN_NONE;
-		for (pfn_t pfn = v->lists[l].head; pfn != PFN_NONE; pfn = mm->pages[pfn].next) {
+		uint64_t pages = 0, zone_pages[MAX_NR_ZONES] = { 0 }, nr = 0;
+		const struct lru_ring *r = &v->rings[l];
+		uint32_t mask = r->cap - 1;
+		pfn_t first = PFN_NONE, prev = PFN_NONE;
+		if (r->end - r->first > r->cap || (r->cap & mask))
+			CHECK_FAIL("lru %s: ring of %u slots spans %u", lru_list_names[l], r->cap, r->end - r->first);
+		for (uint32_t i = r->first; i != r->end; i++) {
+			pfn_t pfn = r->slot[i & mask];
+			if (pfn == PFN_NONE) {
+				if (i == r->first || i + 1 == r->end)
+					CHECK_FAIL("lru %s: a hole at an end of the ring", lru_list_names[l]);
+				continue;
+			}
 			const struct page_frame *p = &mm->pages[pfn];
 			if (pfn >= mm->nr_pages)
 				CHECK_FAIL("lru %s: pfn %#x out of range", lru_list_names[l], pfn);
+			if (first == PFN_NONE)
+				first = pfn;
+			nr++;
 			if (page_memcg(p) != m)
 				CHECK_FAIL("lru %s of memcg %u: pfn %#x belongs to memcg %u", lru_list_names[l], m, pfn,
 					   page_memcg(p));
@@ -1688,15 +1753,19 @@ static bool check_lruvec(const struct mm *mm, unsigned m, struct lruvec *sum, ui
 			if ((int)lru_list_of(p->flags) != l)
 				CHECK_FAIL("lru %s: pfn %#x belongs on %s", lru_list_names[l], pfn,
 					   lru_list_names[lru_list_of(p->flags)]);
-			if (p->prev != prev)
-				CHECK_FAIL("lru %s: pfn %#x prev link %#x, expected %#x", lru_list_names[l], pfn, p->prev, prev);
+			if (p->prev != (i & LRU_POS_MASK) || p->next != PFN_NONE)
+				CHECK_FAIL("lru %s: pfn %#x position %#x (next %#x), in slot %#x", lru_list_names[l], pfn,
+					   p->prev, p->next, i & LRU_POS_MASK);
 			if (++*heads_on_lists > mm->nr_pages)
-				CHECK_FAIL("lru %s: cycle", lru_list_names[l]);
+				CHECK_FAIL("lru %s: more heads than pages", lru_list_names[l]);
 			pages += 1ull << p->order;
 			prev = pfn;
 		}
-		if (prev != v->lists[l].tail)
-			CHECK_FAIL("lru %s: tail %#x, last walked %#x", lru_list_names[l], v->lists[l].tail, prev);
+		if (nr != r->nr)
+			CHECK_FAIL("lru %s: ring counts %u heads, holds %llu", lru_list_names[l], r->nr, (unsigned long long)nr);
+		if (prev != v->lists[l].tail || first != v->lists[l].head)
+			CHECK_FAIL("lru %s: ends %#x..%#x, ring holds %#x..%#x", lru_list_names[l], v->lists[l].head,
+				   v->lists[l].tail, first, prev);
 		if (pages != v->nr_pages[l])
 			CHECK_FAIL("lru %s of memcg %u: nr_pages %llu, lists hold %llu", lru_list_names[l], m,
 				   (unsigned long long)v->nr_pages[l], (unsigned long long)pages);

@@ -6,8 +6,9 @@
  * On an anon page it only drops a clean swap-cache copy (the slot no longer matches).
  *
  * Flusher: background writeback starts when nr_dirty exceeds dirty_background_ratio % of
- * dirtyable memory (free + file LRU) and writes the oldest dirty pages until it is below
- * again; reclaim wakes it to write everything (WB_REASON_VMSCAN).  Writers above
+ * dirtyable memory (free + file LRU), at a dirtying or at the flusher's 5-s wake, and
+ * writes the oldest dirty pages in chunks (writeback_chunk_size) until it is below again,
+ * so up to a chunk under; reclaim wakes it to write everything (WB_REASON_VMSCAN).  Writers above
  * dirty_ratio % pause (balance_dirty_pages) for the time the device needs to write the
  * excess, at most 200 ms (MAX_PAUSE); the pause is charged to the request.  Every 5 s
  * (dirty_writeback_centisecs) the flusher also writes the pages dirtied more than 30 s
@@ -346,6 +347,43 @@ void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages)
 	}
 }
 
+/* writeback_chunk_size (6.18 fs/fs-writeback.c) for a work that is not WB_SYNC_ALL: the
+ * pages written of one inode before the flusher looks at its limits again, half a
+ * second's worth at the device's write bandwidth (wb->avg_write_bandwidth / 2) but at
+ * most an eighth of the dirty limit (global_wb_domain.dirty_limit / DIRTY_SCOPE), rounded
+ * down to MIN_WRITEBACK_PAGES after adding one.  The dirty limit is the kernel's
+ * threshold followed up at once and down slowly (update_dirty_limit); the model has only
+ * the threshold of the moment, `thresh`.  An unlimited device (bandwidth 0) leaves the
+ * limit's eighth. */
+#define WB_DIRTY_SCOPE 8
+#define WB_MIN_WRITEBACK_PAGES (4096 * 1024 / PAGE_SIZE) /* 4 MiB */
+static uint64_t writeback_chunk_pages(const struct wb_device *dev, uint64_t thresh)
+{
+	uint64_t pages = thresh / WB_DIRTY_SCOPE;
+	if (dev->bandwidth_bps)
+		pages = MIN(pages, dev->bandwidth_bps / PAGE_SIZE / 2);
+	return (pages + WB_MIN_WRITEBACK_PAGES) / WB_MIN_WRITEBACK_PAGES * WB_MIN_WRITEBACK_PAGES;
+}
+
+/* A background work (wb_start_background_writeback -> wb_writeback with for_background,
+ * 6.18): each pass of its loop first asks wb_over_bg_thresh and stops below it, else
+ * writes a chunk (writeback_chunk_size) of the oldest dirty inode's pages.  So the
+ * flusher does not stop at the threshold: it stops at the first chunk boundary below it,
+ * up to a chunk under.  Pages stand for their inode here (the native trace names no
+ * file): a chunk is that many of the oldest dirty pages, as for one large file; with
+ * several inodes the kernel's pass writes a chunk of each, so at least as much. */
+static void writeback_background(struct mm *mm, uint64_t bg_thresh, uint64_t thresh)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	uint64_t chunk = writeback_chunk_pages(&rs->disk, thresh);
+	while (rs->nr_dirty > bg_thresh) {
+		uint64_t before = rs->nr_dirty;
+		writeback_wake_flusher(mm, chunk);
+		if (rs->nr_dirty == before)
+			break; /* nothing writable left: dirty pages all in flight or stale */
+	}
+}
+
 void reclaim_flush_all(struct mm *mm)
 {
 	writeback_wake_flusher(mm, UINT64_MAX);
@@ -360,6 +398,14 @@ static uint64_t dirtyable_pages(const struct mm *mm)
 		free += mm->zones[i].nr_free_pages;
 	return free - MIN(free, mm->totalreserve_pages) + mm->lruvec.nr_pages[LRU_INACTIVE_FILE] +
 	       mm->lruvec.nr_pages[LRU_ACTIVE_FILE];
+}
+
+/* domain_dirty_limits (6.18) with the ratios: the background and the dirty threshold. */
+static void dirty_thresholds(const struct mm *mm, uint64_t *bg_thresh, uint64_t *thresh)
+{
+	uint64_t dirtyable = dirtyable_pages(mm);
+	*bg_thresh = dirtyable * mm->reclaim->dirty_background_ratio / 100;
+	*thresh = dirtyable * mm->reclaim->dirty_ratio / 100;
 }
 
 void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id)
@@ -396,11 +442,10 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 				fifo_push(rs, x.id, x.dirtied_ns);
 		}
 	}
-	uint64_t dirtyable = dirtyable_pages(mm);
-	uint64_t bg_thresh = dirtyable * rs->dirty_background_ratio / 100;
-	uint64_t thresh = dirtyable * rs->dirty_ratio / 100;
+	uint64_t bg_thresh, thresh;
+	dirty_thresholds(mm, &bg_thresh, &thresh);
 	if (rs->nr_dirty > bg_thresh)
-		writeback_wake_flusher(mm, rs->nr_dirty - bg_thresh);
+		writeback_background(mm, bg_thresh, thresh);
 	if (rs->nr_dirty + rs->nr_writeback > thresh) {
 		/* balance_dirty_pages: pause for the excess to drain, at most MAX_PAUSE. */
 		sim_ns_t pause = writeback_transfer_ns(&rs->disk, rs->nr_dirty + rs->nr_writeback - thresh);
@@ -411,7 +456,10 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 }
 
 /* wb_workfn for_kupdate: every dirty_writeback_centisecs (5 s) the flusher writes the
- * pages dirtied more than dirty_expire_centisecs (30 s) ago. */
+ * pages dirtied more than dirty_expire_centisecs (30 s) ago (wb_check_old_data_flush),
+ * then, as every flusher wake does, a background work while above the background
+ * threshold (wb_do_writeback -> wb_check_background_flush, 6.18): with no writer
+ * dirtying, that is the only way dirty pages over the threshold are written. */
 static void kupdate_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 {
 	struct mm *mm = ctx;
@@ -425,6 +473,10 @@ static void kupdate_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		if (writable(mm, e.id, &pfn))
 			writeback_start_page(mm, pfn, e.id);
 	}
+	uint64_t bg_thresh, thresh;
+	dirty_thresholds(mm, &bg_thresh, &thresh);
+	if (rs->nr_dirty > bg_thresh)
+		writeback_background(mm, bg_thresh, thresh);
 	if (rs->nr_dirty) {
 		engine_schedule(mm->engine, now_ns + DIRTY_WRITEBACK_INTERVAL_NS, rs->kupdate_handler, 0);
 		rs->kupdate_pending = true;

@@ -121,6 +121,13 @@ const struct trace_header *trace_reader_header(const struct trace_reader *r);
 /* Returns 1 with *rec filled, 0 at a clean end of trace, -1 on error (err filled).
  * Truncation, unknown kinds, out-of-range fields and time going backwards are errors. */
 int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+/* The next records in place: 1 with *v the first of *n >= 1 records, good until the next
+ * call (or trace_close); 0 at a clean end; -1 on error (err filled).  The same records, end
+ * and error as trace_read gives one by one (the records before an error first), which it
+ * may be mixed with.  With the reader thread a run is the rest of a decoded batch, handed
+ * over without a copy; without, up to TRACE_RUN_MAX records decoded into the reader. */
+int trace_read_run(struct trace_reader *r, const struct trace_record **v, size_t *n, struct sim_error *err);
+#define TRACE_RUN_MAX 4096u
 uint64_t trace_reader_records(const struct trace_reader *r); /* records returned so far */
 void trace_close(struct trace_reader *r);
 

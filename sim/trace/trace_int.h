@@ -79,6 +79,7 @@ struct trace_reader {
 	bool gz_cut; /* the gzip stream ended without its trailer (CRC unchecked) */
 
 	uint64_t nr_records; /* records returned so far */
+	struct trace_record *run; /* trace_read_run's records without the reader thread */
 	bool done;           /* clean end reached: trace_read returns 0 from now on */
 	bool failed;         /* an error was returned: repeat it */
 	struct sim_error saved;
@@ -185,6 +186,7 @@ int trace_read_direct(struct trace_reader *r, struct trace_record *rec, struct s
  * before it); trace_pipe_stop ends and joins the thread. */
 int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_error *err);
 int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+int trace_pipe_read_run(struct trace_reader *r, const struct trace_record **v, size_t *n, struct sim_error *err);
 uint64_t trace_pipe_records(const struct trace_reader *r);
 void trace_pipe_stop(struct trace_reader *r);
 

@@ -96,16 +96,14 @@ int trace_pipe_start(struct trace_reader *r, unsigned inflaters, struct sim_erro
 	return 0;
 }
 
-int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+/* Make cur a published batch with records left at pos: 1, or 0 at the end, -1 on the error
+ * (err filled), the batch before them given back to the thread. */
+static int pipe_cur(struct trace_pipe *p, struct sim_error *err)
 {
-	struct trace_pipe *p = r->pipe;
 	for (;;) {
 		if (__builtin_expect(p->cur != NULL, 1)) {
-			if (__builtin_expect(p->pos < p->cur->n, 1)) {
-				*rec = p->cur->rec[p->pos++];
-				p->nr_records++;
+			if (__builtin_expect(p->pos < p->cur->n, 1))
 				return 1;
-			}
 			if (p->cur->status == 0) {
 				p->done = true;
 			} else if (p->cur->status < 0) {
@@ -134,6 +132,32 @@ int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim
 		pthread_mutex_unlock(&p->rt.mu);
 		p->pos = 0;
 	}
+}
+
+int trace_pipe_read(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
+	struct trace_pipe *p = r->pipe;
+	int rc = pipe_cur(p, err);
+	if (__builtin_expect(rc == 1, 1)) {
+		*rec = p->cur->rec[p->pos++];
+		p->nr_records++;
+	}
+	return rc;
+}
+
+/* The rest of the current batch, in the ring slot: the slot goes back to the thread only
+ * at the next call, so the records stay put until then. */
+int trace_pipe_read_run(struct trace_reader *r, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	struct trace_pipe *p = r->pipe;
+	int rc = pipe_cur(p, err);
+	if (rc == 1) {
+		*v = &p->cur->rec[p->pos];
+		*n = p->cur->n - p->pos;
+		p->pos = p->cur->n;
+		p->nr_records += *n;
+	}
+	return rc;
 }
 
 uint64_t trace_pipe_records(const struct trace_reader *r)
