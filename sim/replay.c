@@ -781,22 +781,46 @@ static int check_not_warmup(const struct trace_record *rec, struct sim_error *er
  * it is read READ_AHEAD records ahead, its head page (and, for a free, the buddy) half-way.
  * Records are applied in the same order as without it; a read error is returned once the
  * records before it are used up.
- * A source with next_run (a trace file: the reader thread's decoded batches; a trace held
- * in memory, the source of `bench simulate`) is read in place: its records already lie in
- * order, a run at a time, so the read-ahead looks into the run itself instead of copying
- * each record through the source's call into the ring (the run's last READ_AHEAD records
- * are applied without the prefetches for the next run's first). */
+ * Records are read in place, a run at a time (record_source.next_run: a trace file's
+ * decoded batches, a trace held in memory); a source with only `next` (an in-process
+ * generator, the tests' arrays) is read into a run of RUNS_FROM_NEXT records first
+ * (runs_from_next).  The read-ahead looks into the run itself (the run's last READ_AHEAD
+ * records are applied without the prefetches for the next run's first). */
 #define READ_AHEAD 16
 struct read_ahead {
 	struct record_source *src;
 	const struct mm *mm;
-	/* in place (src->next_run): win[win_pos .. win_n) the current run's records left */
+	/* win[win_pos .. win_n) the current run's records left */
 	const struct trace_record *win;
 	size_t win_n, win_pos;
-	struct trace_record r[READ_AHEAD];
-	unsigned head, n;
 	int rc; /* the source's last answer: 1 while it may have more */
 };
+
+/* A source with only `next`, read a run at a time: what it gives is made into run[], and
+ * an error after some records is kept and given at the next call, after them. */
+#define RUNS_FROM_NEXT 1024u
+struct runs_from_next {
+	const struct record_source *src;
+	int rc; /* 1 while it may have more; else its end (0) or error (-1, err) */
+	struct sim_error err;
+	struct trace_record run[RUNS_FROM_NEXT];
+};
+
+static int runs_from_next(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	struct runs_from_next *rn = ctx;
+	size_t k = 0;
+	while (rn->rc == 1 && k < RUNS_FROM_NEXT && (rn->rc = rn->src->next(rn->src->ctx, &rn->run[k], &rn->err)) == 1)
+		k++;
+	if (k) {
+		*v = rn->run;
+		*n = k;
+		return 1;
+	}
+	if (rn->rc < 0 && err)
+		*err = rn->err;
+	return rn->rc;
+}
 
 /* The source's next run as the window: true, or false with *rc its answer (0 at the end,
  * -1 on a read error). */
@@ -819,44 +843,22 @@ static __attribute__((noinline)) bool window_refill(struct read_ahead *ra, int *
 /* The next record, in place (good until the next call), or NULL with *rc the source's last
  * answer (0 at the end, -1 on a read error). */
 static inline __attribute__((always_inline)) const struct trace_record *
-read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err, bool in_memory)
+read_ahead_next(struct read_ahead *ra, int *rc, struct sim_error *err)
 {
-	if (in_memory) {
-		/* The ring's distances: the slot of the record READ_AHEAD - 1 on, the pages of
-		 * the one READ_AHEAD / 2 on; the run itself 32 on (read once, front to back). */
-		if (ra->win_pos == ra->win_n && !window_refill(ra, rc, err))
-			return NULL;
-		const struct trace_record *v = ra->win;
-		size_t k = ra->win_pos++, n = ra->win_n;
-		__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
-		if (k + READ_AHEAD - 1 < n)
-			obj_prefetch_slot(&ra->mm->objs, v[k + READ_AHEAD - 1].id);
-		if (k + READ_AHEAD / 2 < n) {
-			const struct trace_record *r = &v[k + READ_AHEAD / 2];
-			obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
-		}
-		return &v[k];
-	}
-	while (ra->rc == 1 && ra->n < READ_AHEAD) {
-		struct trace_record *r = &ra->r[(ra->head + ra->n) % READ_AHEAD];
-		ra->rc = ra->src->next(ra->src->ctx, r, err);
-		if (ra->rc != 1)
-			break;
-		obj_prefetch_slot(&ra->mm->objs, r->id);
-		ra->n++;
-	}
-	if (!ra->n) {
-		*rc = ra->rc;
+	/* The distances: the slot of the record READ_AHEAD - 1 on, the pages of the one
+	 * READ_AHEAD / 2 on; the run itself 32 on (read once, front to back). */
+	if (ra->win_pos == ra->win_n && !window_refill(ra, rc, err))
 		return NULL;
-	}
-	const struct trace_record *rec = &ra->r[ra->head];
-	ra->head = (ra->head + 1) % READ_AHEAD;
-	ra->n--;
-	if (ra->n >= READ_AHEAD / 2) {
-		const struct trace_record *r = &ra->r[(ra->head + READ_AHEAD / 2 - 1) % READ_AHEAD];
+	const struct trace_record *v = ra->win;
+	size_t k = ra->win_pos++, n = ra->win_n;
+	__builtin_prefetch(&v[k + 32], 0, 0); /* past the end is harmless */
+	if (k + READ_AHEAD - 1 < n)
+		obj_prefetch_slot(&ra->mm->objs, v[k + READ_AHEAD - 1].id);
+	if (k + READ_AHEAD / 2 < n) {
+		const struct trace_record *r = &v[k + READ_AHEAD / 2];
 		obj_prefetch_pages(ra->mm, r->id, r->kind == TR_FREE);
 	}
-	return rec;
+	return &v[k];
 }
 
 /* The open loop over records in place (a trace file's runs, or `bench simulate`'s array)
@@ -911,12 +913,8 @@ static inline __attribute__((always_inline)) int run_quiet(struct sim *s, struct
 	return rc < 0 ? -1 : 0;
 }
 
-/* sim_run with its read-ahead, on records in place (src->next_run) or from the source's call:
- * one copy of the record path for each, so the source's path carries nothing of the
- * array's. */
-static inline __attribute__((always_inline)) int run(struct sim *s, struct read_ahead *ra,
-						     struct record_source *src_in, struct sim_error *err,
-						     bool in_memory)
+/* sim_run with its read-ahead. */
+static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_in, struct sim_error *err)
 {
 	const struct trace_record *next;
 	struct trace_record rec;
@@ -934,25 +932,22 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 		pcp_set_fixed(&s->mm, true);
 	/* The open loop applies each record in place (no copy), in a loop of its own: the
 	 * checks of the other modes are answered once here, not per record. */
-	if (in_memory && !closed && !aged && !nr_prefill && !s->on_issue && !s->on_complete && !s->check_every) {
+	if (!closed && !aged && !nr_prefill && !s->on_issue && !s->on_complete && !s->check_every) {
 		if (run_quiet(s, ra, err))
 			return -1;
 		rc = 0;
 	} else if (!closed && !aged) {
-		while ((next = read_ahead_next(ra, &rc, err, in_memory))) {
+		while ((next = read_ahead_next(ra, &rc, err))) {
 			if (nr_prefill && nr_read++ == nr_prefill)
 				end_prefill(s, next->time_ns); /* the first record of the capture itself */
 			if (s->stop && *s->stop)
 				return sim_error_set(err, EX_SOFTWARE_, "interrupted by signal %d", (int)*s->stop);
-			if (in_memory) /* run_quiet's case aside: the path out of line */
-				sim_apply(s, next);
-			else
-				apply_inline(s, next, false, KIND_ANY);
+			sim_apply(s, next); /* run_quiet's case aside: the path out of line */
 			if (s->out_err.code)
 				break;
 		}
 	}
-	while (!(!closed && !aged) && (next = read_ahead_next(ra, &rc, err, in_memory))) {
+	while (!(!closed && !aged) && (next = read_ahead_next(ra, &rc, err))) {
 		/* A copy where the replay changes it (an aged machine's shift, the closed loop's
 		 * backlog). */
 		rec = *next;
@@ -1010,32 +1005,29 @@ static inline __attribute__((always_inline)) int run(struct sim *s, struct read_
 	return 0;
 }
 
-static __attribute__((noinline)) int run_source(struct sim *s, struct read_ahead *ra, struct record_source *src_in,
-						 struct sim_error *err)
-{
-	return run(s, ra, src_in, err, false);
-}
-
-static __attribute__((noinline)) int run_in_memory(struct sim *s, struct read_ahead *ra,
-						   struct record_source *src_in, struct sim_error *err)
-{
-	return run(s, ra, src_in, err, true);
-}
-
 int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 {
-	/* The ring in an allocation of its own, on cache lines of its own: on sim_run's stack,
-	 * among the locals the inlined per-record path spills, the replay of churn-10m took
-	 * 5-10 % longer (bench/README.md). */
+	/* The read-ahead in an allocation of its own, on cache lines of its own: on sim_run's
+	 * stack, among the locals the inlined per-record path spills, the replay of churn-10m
+	 * took 5-10 % longer (bench/README.md). */
 	struct read_ahead *ra = aligned_alloc(64, (sizeof(*ra) + 63) / 64 * 64);
 	if (!ra)
 		abort();
-	/* an array given as sim_record_array_next is read in place all the same */
 	struct record_source src = *src_in;
-	if (!src.next_run && src.next == sim_record_array_next)
-		src.next_run = sim_record_array_run;
+	struct runs_from_next *rn = NULL;
+	if (!src.next_run && src.next == sim_record_array_next) {
+		src.next_run = sim_record_array_run; /* an array is read in place all the same */
+	} else if (!src.next_run) {
+		if (!(rn = malloc(sizeof(*rn))))
+			abort();
+		rn->src = src_in;
+		rn->rc = 1;
+		src.next_run = runs_from_next;
+		src.ctx = rn;
+	}
 	*ra = (struct read_ahead){ .src = &src, .mm = &s->mm, .rc = 1 };
-	int rc = src.next_run ? run_in_memory(s, ra, &src, err) : run_source(s, ra, &src, err);
+	int rc = run(s, ra, &src, err);
+	free(rn);
 	free(ra);
 	return rc;
 }

@@ -18,7 +18,8 @@
 /* A stream of trace records: a trace file or an in-process generator.  next_run, where the
  * source has one, hands the records over in place, a run at a time (trace_read_run's
  * contract: 1 with *v the first of *n >= 1 records, good until the next call; 0 at the end;
- * -1 on error), and the replay then reads them where they lie instead of copying each. */
+ * -1 on error), and the replay then reads them where they lie; a source with only `next` is
+ * read into runs of the replay's own (replay.c runs_from_next). */
 struct record_source {
 	int (*next)(void *ctx, struct trace_record *rec, struct sim_error *err); /* 1, 0 (end), -1 */
 	int (*next_run)(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err);

@@ -820,7 +820,8 @@ static void test_overcommit_finishes(void)
 }
 
 /* Records handed over in place (record_source.next_run, a trace file's decoded batches)
- * replay exactly as records copied one by one (next): workloads/kbuild.yaml, 0.2 s, seed
+ * replay exactly as records given one by one (next, which sim_run reads into runs of its
+ * own): workloads/kbuild.yaml, 0.2 s, seed
  * 5, on the overcommitted DMA32-only machine of test_overcommit_finishes (reclaim, swap,
  * writeback, task chains), read (a) through next, (b) in runs of 7 records (each run's last
  * READ_AHEAD records cross into the next run), (c) as one run; every vm event, outcome and

@@ -47,37 +47,9 @@ static int next_trace_run(void *ctx, const struct trace_record **v, size_t *n, s
 	return trace_read_run(((struct trace_src *)ctx)->r, v, n, err);
 }
 
-/* An in-process generator, read a run at a time (record_source.next_run): its records are
- * made into run[] and replayed in place, as a trace file's are.  A generator does not look
- * at the simulation, so making them ahead changes nothing; an error after some records
- * is kept and given at the next call, after them. */
-#define WORKLOAD_RUN 1024u
-struct workload_src {
-	struct workload *w;
-	int rc; /* 1 while it may have more; else its end (0) or error (-1, err) */
-	struct sim_error err;
-	struct trace_record run[WORKLOAD_RUN];
-};
-
 static int next_workload(void *ctx, struct trace_record *rec, struct sim_error *err)
 {
-	return workload_next(((struct workload_src *)ctx)->w, rec, err);
-}
-
-static int next_workload_run(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
-{
-	struct workload_src *ws = ctx;
-	size_t k = 0;
-	while (ws->rc == 1 && k < WORKLOAD_RUN && (ws->rc = workload_next(ws->w, &ws->run[k], &ws->err)) == 1)
-		k++;
-	if (k) {
-		*v = ws->run;
-		*n = k;
-		return 1;
-	}
-	if (ws->rc < 0 && err)
-		*err = ws->err;
-	return ws->rc;
+	return workload_next(ctx, rec, err);
 }
 
 int cmd_run(int argc, char **argv)
@@ -112,10 +84,9 @@ int cmd_run(int argc, char **argv)
 	struct sim *s = NULL;
 	struct trace_src tsrc = { 0 };
 	struct workload *w = NULL;
-	struct workload_src *wsrc = calloc(1, sizeof(*wsrc));
 	struct trace_header *hdr = calloc(1, sizeof(*hdr));
 	int rc = 0;
-	if (!wsrc || !hdr) {
+	if (!hdr) {
 		sim_error_set(&err, EX_SOFTWARE_, "out of memory");
 		goto fail;
 	}
@@ -145,10 +116,7 @@ int cmd_run(int argc, char **argv)
 			goto fail;
 		hdr->version = TRACE_VERSION;
 		workload_fill_header(w, hdr);
-		wsrc->w = w;
-		wsrc->rc = 1;
-		src = (struct record_source){ .next = next_workload, .next_run = next_workload_run, .ctx = wsrc,
-					      .header = hdr };
+		src = (struct record_source){ .next = next_workload, .ctx = w, .header = hdr };
 	} else {
 		sim_error_set(&err, EX_CONFIG_, "%s: no workload: set workload.trace or workload.generator", cfg_path);
 		goto fail;
@@ -184,7 +152,6 @@ out:
 		trace_close(tsrc.r);
 	if (w)
 		workload_close(w);
-	free(wsrc);
 	free(hdr);
 	cli_free(&spec, &pos);
 	return rc;
