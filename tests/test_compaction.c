@@ -357,6 +357,23 @@ static void test_scanners_meet(void)
 	shutdown();
 }
 
+/* The layout of the folio tests below: a zone of `pages`, an order-2 page-cache folio
+ * (id 1) at pfns 0..3, order-0 pages everywhere else; every page of [4, all_free) freed and
+ * the odd pfns above it. */
+static void folio_over_holes(pfn_t pages, pfn_t all_free)
+{
+	start_zone(pages);
+	boot();
+	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2), 0);
+	id_at[0] = 1;
+	fill(GFP_HIGHUSER_MOVABLE, 2);
+	for (pfn_t pfn = 4; pfn < pages; pfn++)
+		if (id_at[pfn] && (pfn < all_free || (pfn & 1))) {
+			CHECK(mm_free(&mm, id_at[pfn]));
+			id_at[pfn] = 0;
+		}
+}
+
 /* One isolate_freepages call per target, then a split.  1024 pages (B0, B1): an order-2
  * page-cache folio (id 1) at pfns 0..3, order-0 pages everywhere else; free every page of
  * [4, 512) and the odd pfns of B1.  Whole-zone sync compaction: the migrate scanner
@@ -370,17 +387,7 @@ static void test_scanners_meet(void)
  * folio stays at pfn 0.  The scanners then meet in B1.  Free-scanned: 7. */
 static void test_free_scanner_once_then_split(void)
 {
-	start_zone(1024);
-	boot();
-	pfn_t head = mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
-	CHECK_EQ(head, 0);
-	id_at[0] = 1;
-	fill(GFP_HIGHUSER_MOVABLE, 2);
-	for (pfn_t pfn = 4; pfn < 1024; pfn++)
-		if (id_at[pfn] && (pfn < 512 || (pfn & 1))) {
-			CHECK(mm_free(&mm, id_at[pfn]));
-			id_at[pfn] = 0;
-		}
+	folio_over_holes(1024, 512);
 	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_COMPLETE);
 	CHECK_EQ(mm.vm_events[VM_COMPACT_FREE_SCANNED], 7);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_SPLIT], 1);
@@ -402,16 +409,7 @@ static void test_free_scanner_once_then_split(void)
  * met, so the run ends COMPACT_CONTENDED (compact_zone on -ENOMEM). */
 static void test_dirty_folio_nomem_contended(void)
 {
-	start_zone(2048);
-	boot();
-	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2), 0);
-	id_at[0] = 1;
-	fill(GFP_HIGHUSER_MOVABLE, 2);
-	for (pfn_t pfn = 4; pfn < 2048; pfn++)
-		if (id_at[pfn] && (pfn < 1536 || (pfn & 1))) {
-			CHECK(mm_free(&mm, id_at[pfn]));
-			id_at[pfn] = 0;
-		}
+	folio_over_holes(2048, 1536);
 	CHECK(!(mm.pages[0].flags & PF_SWAPBACKED));
 	mm.pages[0].flags |= PF_DIRTY;
 	CHECK_EQ(run_cc(-1, MIGRATE_SYNC, true), COMPACT_CONTENDED);
@@ -435,16 +433,7 @@ static void test_dirty_folio_nomem_contended(void)
  * The folio moves to 1024: pgmigrate_success 4, no split. */
 static void test_split_folio_moves_whole(void)
 {
-	start_zone(2048);
-	boot();
-	CHECK_EQ(mm_alloc(&mm, 1, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2), 0);
-	id_at[0] = 1;
-	fill(GFP_HIGHUSER_MOVABLE, 2);
-	for (pfn_t pfn = 4; pfn < 2048; pfn++)
-		if (id_at[pfn] && (pfn < 1536 || (pfn & 1))) {
-			CHECK(mm_free(&mm, id_at[pfn]));
-			id_at[pfn] = 0;
-		}
+	folio_over_holes(2048, 1536);
 	run_cc(-1, MIGRATE_SYNC, true);
 	CHECK_EQ(mm.vm_events[VM_MMSIM_MIGRATE_SPLIT], 0);
 	CHECK_EQ(mm.vm_events[VM_PGMIGRATE_FAIL], 0);
