@@ -290,12 +290,14 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
  * active pages accessed twice, page cache, reclaimable slab, other kernel memory), and,
  * with fo, the free memory's shape: holes allocated between pages in use and freed at
  * the end reproduce fo's free blocks per order, except the largest, which stay in the
- * never-allocated tail while the zone may not go below its low watermark (import.c
+ * never-allocated tail while the zone may not go below its low watermark (prefill.c
  * explains the layout; docs/import.md "Starting memory").  Anon and page cache come in
  * folios of the sizes zi gives (file_thp_pages, anon_thp_pages: PMD-sized;
  * file_folio_pages: the rest of the page cache); all 0: order-0 pages.  emit_fn NULL
  * only counts. */
 #define IMPORT_PREFILL_ID_BIT (1ull << 62)
+#define PF_PMD_ORDER 9 /* HPAGE_PMD_ORDER on x86-64: the folios FileHugePages / AnonHugePages count */
+
 struct import_prefill_stats {
 	uint64_t nr_pages;                  /* pages in use when the prefill ends */
 	uint64_t nr_records;                /* records it emits */

@@ -67,13 +67,13 @@ struct zoneinfo {
 	 * pages the capture allocated before anything freed them (so free, or on a per-cpu
 	 * list, when it began), Σ c and Σ c² of c, the pages so taken in a block (orders below
 	 * the pageblock's).  free_sq / free_sum is the free page's typical block: how many
-	 * free pages its block held (import.c pf_emit_zone clusters the holes so).  Zero when
+	 * free pages its block held (prefill.c pf_emit_zone clusters the holes so).  Zero when
 	 * the capture allocated nothing.  Filled by import_prefill_evictions. */
 	uint64_t free_sum[MAX_NR_ZONES], free_sq[MAX_NR_ZONES];
 	/* Pageblocks whose first event in the capture allocated the whole block (order >=
 	 * ZONEINFO_BLOCK_ORDER, counted in pageblocks): free blocks no traced free had made.
 	 * Beyond the buddy's free blocks of that size at the start they came from the per-cpu
-	 * lists' pages, drained (untraced) into whole blocks (import.c pf_plan_zone).  Filled
+	 * lists' pages, drained (untraced) into whole blocks (prefill.c pf_plan_zone).  Filled
 	 * by import_prefill_evictions. */
 	uint64_t whole_first[MAX_NR_ZONES];
 	/* The first zone block that lacks one of the lines zoneinfo_show_print() always prints
