@@ -5,6 +5,7 @@
 #include "trace/import_skip.h"
 #include "config/config.h"
 #include "mm/mm.h"
+#include "mm/vmscan.h"
 #include "sim.h"
 
 #include <sys/stat.h>
@@ -2184,6 +2185,52 @@ static void test_prefill_lump_mlocked(void)
 	free(rs.r);
 }
 
+/* The dirty marks come last, once the zone is laid out as at the capture's start: the zone
+ * of test_prefill_lump with its 8152 LRU pages inactive file, 800 of them write_pending:
+ * in use 8151 (one page short), 8151 x 800 / 8152 = 799 dirty marks.  The prefill's last
+ * 799 records are those marks, after the lump's allocation and the holes' frees.  Replayed:
+ * at the last mark the zone has its 41 free pages (all under totalreserve, high 48), and
+ * the file LRU is the 8151 - 1024 = 7127 pages the lump (anon) does not stand for, so the
+ * background threshold is 7127 x 10 / 100 = 712: the 713th mark goes over it and starts a
+ * background work (balance_dirty_pages), a chunk of 7127 x 20 / 100 / 8 = 178 pages
+ * rounded to (178 + 1024) / 1024 = 1 x 1024, which writes all 713; the last 86 marks stay
+ * dirty (86 < 712).  Marked before the lump and the holes (free 1 + 1024 = 1025, dirtyable
+ * 1025 - 48 + 7127 = 8104, threshold 810), none was written. */
+static void test_prefill_dirty_last(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     40\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_file 8152\n      nr_zone_write_pending 800\n";
+	static const char bi_text[] = "Node 0, zone   Normal     20      0      5      0      0      0"
+				      "      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 21, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct import_prefill_stats st;
+	struct recs rs = { 0 };
+	struct sim *s = prefill_sim(zi_text, NULL, bi_text, want, -1, -1, &st, &rs);
+	size_t first_dirty = rs.nr, nr_dirty = 0, last_other = 0;
+	for (size_t i = 0; i < rs.nr; i++) {
+		if (rs.r[i].kind == TR_DIRTY) {
+			nr_dirty++;
+			first_dirty = MIN(first_dirty, i);
+		} else {
+			last_other = i;
+		}
+	}
+	CHECK_EQ(nr_dirty, 799);
+	CHECK_EQ(first_dirty, rs.nr - 799);
+	CHECK(last_other < first_dirty);
+	if (s) {
+		CHECK_EQ(s->mm.lruvec.nr_pages[LRU_INACTIVE_FILE] + s->mm.lruvec.nr_pages[LRU_ACTIVE_FILE], 7127);
+		CHECK_EQ(s->mm.vm_events[VM_NR_DIRTIED], 799);
+		CHECK_EQ(reclaim_nr_dirty(&s->mm), 86);
+		CHECK_EQ(reclaim_nr_writeback(&s->mm) + s->mm.vm_events[VM_NR_WRITTEN], 713);
+		sim_destroy(s);
+		free(s);
+	}
+	free(rs.r);
+}
+
 /* The movable ALLOC records of the prefill's layout (before the LRU settling frees
  * anything), by order; *first9 is the index of the first order-9 one. */
 static void layout_orders(const struct recs *rs, uint64_t nr[NR_PAGE_ORDERS], size_t *first9)
@@ -3105,6 +3152,7 @@ int main(int argc, char **argv)
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
 	RUN(test_prefill_dirty);
+	RUN(test_prefill_dirty_last);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);
 	RUN(test_dat_equals_report);
