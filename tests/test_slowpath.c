@@ -287,6 +287,80 @@ static void test_full_swap_queue_direct_reclaim_goes_on(void)
 	stop();
 }
 
+/* A direct reclaimer whose swap writes found the queue full sleeps off the work of its pass
+ * first, and only then looks at the queue: the writes that ended while it slept woke
+ * nobody, so a wait begun on the queue they emptied would last for ever (the model did
+ * that: the capture anon-swap's writer never ran again).  blk_mq_get_tag (6.18) tests for
+ * a free tag after queueing itself.
+ *
+ * The machine of test_full_swap_queue_direct_reclaim_goes_on (ids 1..16128 anon, free 256
+ * = min, no file, swap 10 us a page + 100 us), but queue depth 1 and each page written
+ * costs its reclaimer 1 ms (swap_write_page); every other cost 0, an attempt at the free
+ * lists 1000 ns.  A batch's writes take far less than its cost, so the queue is always
+ * empty when the reclaimer wakes, and it never waits for a tag.  Pages freed at a priority
+ * are the ones written at the one before, rotated to the tail by then:
+ *   prio 12 at 0: 3 pages, 1..3 written (2 finds the queue full: the slot wait after the
+ *     batch); 3 ms + the attempts' 2000 ns slept: 3,002 us.
+ *   prio 11 at 3,002 us: 7 pages, 1..3 freed, 4..7 written (4 ms): 7,002 us.
+ *   prio 10: 15 pages, 4 freed (7 in all), 11 written (11 ms): 18,002 us.
+ *   prio 9: 31 pages, 11 freed (18), 20 written (20 ms): 38,002 us.
+ *   prio 8: 62 pages in batches of 32 and 30: 20 freed (38), 12 written (12 ms) to
+ *     50,002 us; 20 < 32 for this lruvec, so on: 12 freed (50; 32 here), 18 written (18 ms)
+ *     to 68,002 us.  50 >= 32 ends the reclaim; the attempt after it (1000 ns) succeeds:
+ *     done at 68,003 us, free 256 + 50 - 1 = 305.
+ * pswpout 3 + 4 + 11 + 20 + 12 + 18 = 68, all ended (pgrotated 68); pgscan 118; no throttle. */
+static void test_swap_queue_drained_while_reclaimer_slept(void)
+{
+	setup();
+	cfg.costs.scan_page_ns = 0;
+	cfg.costs.reclaim_page_ns = 0;
+	cfg.costs.reclaim_anon_page_ns = 0;
+	cfg.costs.swap_write_page_ns = 1000000;
+	cfg.costs.alloc_fast_ns = 1000;
+	cfg.devices.swap_pages = 32768;
+	cfg.devices.swap_bandwidth_bps = 409600000;
+	cfg.devices.swap_latency_ns = 100000;
+	cfg.devices.swap_queue_depth = 1;
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, ANON_GFP, 0), 16128);
+	for (uint64_t id = 1; id <= 16128; id++)
+		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
+
+	struct mmtest_alloc a = {
+		.mm = &mm,
+		.req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
+		.id = 100000,
+		.gfp = ANON_GFP,
+		.order = 0,
+	};
+	CHECK(!actor_run(&eng, mmtest_alloc_body, &a)); /* it sleeps */
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 3);
+	engine_run_until(&eng, 3001999);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 3);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 3);
+	engine_run_until(&eng, 3002000);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 7);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 3);
+	engine_run_until(&eng, 38001999);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 38);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 18);
+	engine_run_until(&eng, 68002999);
+	CHECK(!a.done);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 68);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_DIRECT], 50);
+	engine_run_until(&eng, 68003000);
+	CHECK(a.done);
+	CHECK(a.pfn != PFN_NONE);
+	CHECK_EQ(a.req.stall_ns, 68003000);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_DIRECT], 3 + 7 + 15 + 31 + 62);
+	CHECK_EQ(mm.vm_events[VM_PGROTATED], 68);
+	CHECK_EQ(mm.reclaim->stall_throttle_ns, 0);
+	CHECK_EQ(mm.reclaim->swap.wait.nr, 0);
+	CHECK_EQ(normal()->nr_free_pages, 305);
+	CHECK(mm_check_full(&mm));
+	stop();
+}
+
 /* GFP_ATOMIC never enters reclaim and uses the reserves its flags allow.  At free 256
  * (min): ALLOC_MIN_RESERVE halves min to 128 and ALLOC_NON_BLOCK takes a quarter off:
  * 96.  Order-0 requests pass while free > 96: 256 - 96 = 160 succeed, the 161st fails
@@ -544,6 +618,7 @@ int main(int argc, char **argv)
 	RUN(test_blocks_until_writeback_completes);
 	RUN(test_progress_wakes_noprogress_sleepers);
 	RUN(test_full_swap_queue_direct_reclaim_goes_on);
+	RUN(test_swap_queue_drained_while_reclaimer_slept);
 	RUN(test_atomic_never_reclaims);
 	RUN(test_costly_fails_after_retries);
 	RUN(test_thp_fault_two_attempts);

@@ -1268,6 +1268,11 @@ static void direct_write_slot_wait(struct mm *mm, struct scan_control *sc, struc
 	sim_ns_t cost = vmscan_work_cost_since(mm, sc, w0);
 	mm_request_charge(sc->req, cost);
 	rs->stall_direct_ns += cost;
+	/* The work is slept before the queue is looked at again: writes that end meanwhile
+	 * wake nobody, and a wait begun on a queue they emptied would never be woken (no
+	 * completion is left to come).  The kernel's sbitmap waiter tests for a free tag
+	 * after queueing itself (blk_mq_get_tag). */
+	mm_request_yield(mm, sc->req);
 	while (writeback_queue_full(dev))
 		reclaim_throttle(mm, sc->req, &dev->wait, ACTOR_NO_TIMEOUT);
 	vmscan_work_mark(mm, sc, w0);
