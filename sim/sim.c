@@ -108,6 +108,7 @@ int sim_finish(struct sim *s, const struct trace_header *h, struct sim_error *er
 		.elapsed_ns = sim_elapsed_ns(s),
 		.records = s->nr_records,
 		.records_skipped_killed = s->records_skipped_killed,
+		.records_unissued = s->records_unissued,
 		.latency = &s->latency,
 		.trace = h,
 		.ts = s->ts_open ? &s->ts : NULL,

@@ -2,7 +2,8 @@
  * tests/data/runs/ (make-fixtures.py: migrate_cma and zone_cma, 3 repeats each; the p99
  * movable latency is 1000 +- 22 ns against 1200 ns, a +20% difference significant at 1%;
  * atomic requests fail 3, 5, 7 times under migrate_cma, and zone_cma's third repeat, seed
- * 102, has one OOM kill that took 4 movable requests and 37 records with it).
+ * 102, has one OOM kill that took 4 movable requests and 37 records with it; its second,
+ * seed 101, ended with 210 records of a blocked task never issued).
  * Without gnuplot the pages keep every section and reference no figure; with gnuplot
  * (when installed) every figure kind is rendered. */
 #include "report/report.h"
@@ -150,6 +151,12 @@ static void test_outcome_table(void)
 	CHECK(has(md, "| `alloc_outcome.movable.killed` | 0 | 0 (+0.0%) |"));
 	CHECK(has(md, "| `daemons.kswapd_cpu_share` | 0.0025 |"));
 	CHECK(has(md, "| `records_skipped_killed` | 0 | 0 (+0.0%) |"));
+	/* zone_cma's seed 101 ended with 210 records unissued: flagged under the table, and
+	 * only for that group */
+	CHECK(has(md, "**zone_cma: 1 of 3 runs ended with records never issued** (a task still blocked; "
+		      "median 0 [0–210]): their figures cover part of the workload.\n"));
+	CHECK(has(html, "<p class=\"warn\">zone_cma: 1 of 3 runs ended with records never issued"));
+	CHECK(md && !strstr(md, "migrate_cma: 1 of 3 runs ended") && !strstr(md, "migrate_cma: 0 of"));
 	free(html);
 	free(md);
 

@@ -307,6 +307,7 @@ static void test_score(void)
 	CHECK(strstr(buf, "direct_reclaim                        -            4         -      not in the capture") != NULL);
 	CHECK(strstr(buf, "Normal                    3.0            99.0% / 99.7%") != NULL);
 	CHECK(strstr(buf, "cap                    6/11           1.00  Normal 3.0") != NULL);
+	CHECK(strstr(buf, "incomplete") == NULL); /* summary.json without records_unissued: complete */
 	free(buf);
 	buf = NULL;
 	fp = open_memstream(&buf, &len);
@@ -314,6 +315,44 @@ static void test_score(void)
 	fclose(fp);
 	CHECK(strstr(buf, "\"within_2x\": 6") != NULL);
 	CHECK(strstr(buf, "\"name\": \"direct_reclaim\", \"key\": true, \"observed\": null, \"simulated\": 4") != NULL);
+	free(buf);
+	free(c);
+}
+
+/* A replay that ended with records still in a blocked task's backlog (summary.json
+ * records_unissued) is marked in the table, the scoreboard line and the JSON: its figures
+ * cover part of the workload only. */
+static void test_score_incomplete(void)
+{
+	char cap[4096], run[4096];
+	snprintf(cap, sizeof(cap), "%s/capi", tl_tmpdir());
+	snprintf(run, sizeof(run), "%s/runi", tl_tmpdir());
+	mkdir(cap, 0755);
+	mkdir(run, 0755);
+	put(cap, "before.vmstat", "pgscan_kswapd 1000\n");
+	put(cap, "after.vmstat", "pgscan_kswapd 1400\n");
+	put(run, "summary.json", "{\"records\": 104035, \"records_unissued\": 210719,\n"
+				 " \"counters\": {\"pgscan_kswapd\": 400}}\n");
+	struct validate_capture *c = calloc(1, sizeof(*c));
+	struct sim_error err = { 0 };
+	CHECK_EQ(validate_score(cap, run, c, &err), 0);
+	CHECK(c->records == 104035 && c->records_unissued == 210719);
+	snprintf(c->name, sizeof(c->name), "capi");
+	struct validate_result res = { .nr = 1, .cap = c };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	validate_write_text(&res, fp);
+	fclose(fp);
+	CHECK(strstr(buf, "replay incomplete: 210719 records never issued (their task was still blocked when the "
+			  "replay ended): the figures cover the 104035 issued") != NULL);
+	CHECK(strstr(buf, "(incomplete: 210719 records never issued)") != NULL);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	validate_write_json(&res, fp);
+	fclose(fp);
+	CHECK(strstr(buf, "\"records_unissued\": 210719") != NULL);
 	free(buf);
 	free(c);
 }
@@ -417,6 +456,7 @@ int main(int argc, char **argv)
 	RUN(test_cpu_data_slice);
 	RUN(test_capture_memcgs);
 	RUN(test_score);
+	RUN(test_score_incomplete);
 	RUN(test_counter_slack);
 	RUN(test_capture_files);
 	return TEST_END();

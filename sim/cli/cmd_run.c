@@ -132,6 +132,12 @@ int cmd_run(int argc, char **argv)
 		goto fail;
 	if (sim_finish(s, hdr, &err))
 		goto fail;
+	if (s->records_unissued) /* a result that silently covers part of the trace is worse than none */
+		fprintf(stderr,
+			"mmsim run: warning: %llu records were never issued: their task was still blocked "
+			"when the run ended (a wait nothing would end); the results cover the %llu issued "
+			"(summary.json records_unissued)\n",
+			(unsigned long long)s->records_unissued, (unsigned long long)s->nr_records);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "mmsim run: %llu records, %.3f s simulated -> %s\n",
 			(unsigned long long)s->nr_records, (double)sim_elapsed_ns(s) / 1e9, outdir);

@@ -104,6 +104,25 @@ void report_section_outcomes(struct report_state *rc)
 	}
 	fprintf(rc->html, "</table>\n");
 	fprintf(rc->md, "\n");
+	/* Runs that ended with a task still blocked and records of it never issued
+	 * (summary.json records_unissued): their figures cover part of the workload. */
+	for (size_t g = 0; g < rc->rs.nr_groups; g++) {
+		const struct runset_group *grp = &rc->rs.groups[g];
+		size_t n = report_run_values(grp, "records_unissued", v), some = 0;
+		for (size_t k = 0; k < n; k++)
+			some += v[k] > 0;
+		if (!some)
+			continue;
+		char lbl[256], buf[128];
+		report_short_label(grp->label, lbl, sizeof(lbl));
+		report_fmt_spread(v, n, buf, sizeof(buf));
+		fprintf(rc->html, "<p class=\"warn\">%s: %zu of %zu runs ended with records never issued "
+				  "(a task still blocked; median %s): their figures cover part of the "
+				  "workload.</p>\n", lbl, some, n, buf);
+		fprintf(rc->md, "**%s: %zu of %zu runs ended with records never issued** (a task still "
+				"blocked; median %s): their figures cover part of the workload.\n\n",
+			lbl, some, n, buf);
+	}
 	free(v);
 }
 

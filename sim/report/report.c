@@ -584,7 +584,7 @@ static const char css[] =
 	"details{margin:1em 0}summary{cursor:pointer;font-weight:bold}"
 	".wide{overflow-x:auto}ul.constant{columns:3;font-size:85%}"
 	"figure{display:inline-block;margin:0.5em;vertical-align:top}img{max-width:100%;height:auto}"
-	"figcaption{font-size:85%;color:#444;max-width:600px}.note{font-size:85%;color:#444}";
+	"figcaption{font-size:85%;color:#444;max-width:600px}.note{font-size:85%;color:#444}.warn{color:#a00;font-weight:bold}";
 
 static int write_report(struct report_state *rc, struct sim_error *err)
 {

@@ -156,6 +156,7 @@ int rundir_write(const struct rundir_output *out, struct sim_error *err)
 		.elapsed_ns = out->elapsed_ns,
 		.records = out->records,
 		.records_skipped_killed = out->records_skipped_killed,
+		.records_unissued = out->records_unissued,
 		.oom_victims = victims,
 		.nr_oom_victims = nr_victims,
 		.latency = out->latency,

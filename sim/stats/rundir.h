@@ -35,6 +35,7 @@ struct rundir_output {
 	sim_ns_t elapsed_ns;
 	uint64_t records;
 	uint64_t records_skipped_killed;     /* records dropped because their task was OOM-killed */
+	uint64_t records_unissued;           /* records a task never issued: it was still blocked at the end */
 	const struct alloc_latency *latency; /* NULL: empty latency.tsv and zero latencies */
 	const struct trace_header *trace;    /* observed.* figures for summary.json */
 	/* Open sampler (rundir_timeseries_open): committed here.  NULL: timeseries.tsv gets

@@ -125,7 +125,7 @@ static void group_collect(struct runset_group *g)
 	for (size_t r = 0; r < g->nr_runs; r++) {
 		const struct json_value *s = g->runs[r].summary;
 		static const char *const sections[] = { "counters", "latency", "alloc_outcome", "daemons" };
-		static const char *const scalars[] = { "elapsed_ns", "records_skipped_killed" };
+		static const char *const scalars[] = { "elapsed_ns", "records_skipped_killed", "records_unissued" };
 		for (size_t k = 0; k < ARRAY_SIZE(sections); k++)
 			json_each_number(json_get(s, sections[k]), sections[k], add_value, g);
 		json_each_number(json_get(s, "observed_vs_simulated"), COMPARE_OBSERVED_PREFIX, add_value, g);

@@ -339,6 +339,8 @@ void summary_write(FILE *fp, const struct summary_input *in)
 	jsonw_u64(&w, in->records);
 	jsonw_key(&w, "records_skipped_killed");
 	jsonw_u64(&w, in->records_skipped_killed);
+	jsonw_key(&w, "records_unissued");
+	jsonw_u64(&w, in->records_unissued);
 	jsonw_key(&w, "counters");
 	jsonw_object(&w);
 	procfs_visit_stats(mm, PROCFS_STATS_ALL, NULL, counter, &w);

@@ -3,7 +3,7 @@
  * {
  *   "mmsim_version": "0.1.0", "seed": 42,
  *   "config": { ...config_write_json... },
- *   "elapsed_ns": N, "records": N, "records_skipped_killed": N,
+ *   "elapsed_ns": N, "records": N, "records_skipped_killed": N, "records_unissued": N,
  *   "counters": { every vm_event (mmsim_* included) and every vmstat state item, node-wide },
  *   "alloc_outcome": { "<class>": {"requests", "failed", then every alloc_outcome_names
  *                      entry}, ... }  with requests == satisfied + failed + killed + unfinished
@@ -43,6 +43,8 @@ struct summary_input {
 	sim_ns_t elapsed_ns;                 /* simulated time at the end of the run */
 	uint64_t records;                    /* trace records replayed */
 	uint64_t records_skipped_killed;     /* records not replayed: their task was OOM-killed */
+	uint64_t records_unissued;           /* records not replayed: their task was still blocked when
+	                                      * the run ended (a wait nothing would end) */
 	const struct oom_victim *oom_victims; /* nr_oom_victims kills, time order (oom_victims()) */
 	size_t nr_oom_victims;
 	const struct alloc_latency *latency; /* NULL: every class empty */

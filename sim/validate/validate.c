@@ -350,6 +350,9 @@ int validate_score(const char *cap_dir, const char *run_dir, struct validate_cap
 		free(zi);
 	}
 
+	vc->records = vc->records_unissued = 0;
+	json_number_at(sum, "records", &vc->records);
+	json_number_at(sum, "records_unissued", &vc->records_unissued);
 	vc->nr_figures = 0;
 	double logs[VALIDATE_MAX_FIGURES];
 	unsigned nr_logs = 0;
@@ -718,6 +721,11 @@ void validate_write_text(const struct validate_result *res, FILE *fp)
 			fprintf(fp, "; median |log2 sim/obs| -\n");
 		else
 			fprintf(fp, "; median |log2 sim/obs| %.2f (%.2gx)\n", c->median_log2, exp2(c->median_log2));
+		if (c->records_unissued > 0)
+			fprintf(fp,
+				"replay incomplete: %.0f records never issued (their task was still blocked when the "
+				"replay ended): the figures cover the %.0f issued\n",
+				c->records_unissued, c->records);
 		if (c->nr_zones) {
 			fprintf(fp, "%-10s %18s %24s\n", "zone", "buddyinfo distance", "free at order>=9 obs/sim");
 			for (unsigned z = 0; z < c->nr_zones; z++) {
@@ -752,6 +760,8 @@ void validate_write_text(const struct validate_result *res, FILE *fp)
 		for (unsigned z = 0; z < c->nr_zones; z++)
 			if (c->zone[z].have_obs && c->zone[z].have_sim)
 				fprintf(fp, " %s %.1f", c->zone[z].name, c->zone[z].distance);
+		if (c->records_unissued > 0)
+			fprintf(fp, "  (incomplete: %.0f records never issued)", c->records_unissued);
 		fputc('\n', fp);
 	}
 }
@@ -800,6 +810,8 @@ void validate_write_json(const struct validate_result *res, FILE *fp)
 		jsonw_u64(&w, c->nr_within);
 		jsonw_key(&w, "median_abs_log2");
 		json_num_or_null(&w, true, c->median_log2);
+		jsonw_key(&w, "records_unissued");
+		jsonw_u64(&w, (uint64_t)c->records_unissued);
 		jsonw_key(&w, "figures");
 		jsonw_array(&w);
 		for (unsigned k = 0; k < c->nr_figures; k++) {

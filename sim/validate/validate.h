@@ -60,6 +60,10 @@ struct validate_capture {
 	char error[512];           /* non-empty: the replay failed, nothing else is set */
 	char kernel[128];          /* from capture.json, when there is one */
 	double seconds;            /* replay wall time (import + run) */
+	/* summary.json records and records_unissued: records left in a task's backlog when the
+	 * replay ended (it was blocked in a wait nothing would end).  Non-zero: the figures cover
+	 * only the records issued, and the table says so. */
+	double records, records_unissued;
 	unsigned nr_figures;
 	struct validate_figure fig[VALIDATE_MAX_FIGURES];
 	unsigned nr_key, nr_key_known, nr_within;
