@@ -31,39 +31,49 @@ struct lruvec *lru_lruvec_memcg(struct mm *mm, const struct page_frame *p, enum 
 	return page_lruvec(mm, p);
 }
 
+/* The heads of ring r move down, in order, to consecutive positions from first (each moved
+ * head's position rewritten in its frame: the copy reads the ring in order, so the frames
+ * are prefetched ahead of their writes), and end follows the last.  In place: a head only
+ * ever moves to a lower or the same position. */
+static void ring_compact(struct lru_ring *r, struct page_frame *pages)
+{
+	uint32_t m = r->cap - 1, x = r->first, w = x;
+	for (uint32_t i = x; i != r->end; i++) {
+		pfn_t pfn = r->slot[i & m];
+		if (pfn == PFN_NONE)
+			continue;
+		uint32_t ahead = (i + 8) & m;
+		if (i + 8 - x < r->end - x && r->slot[ahead] != PFN_NONE)
+			__builtin_prefetch(&pages[r->slot[ahead]], 1);
+		if (w != i) {
+			r->slot[w & m] = pfn;
+			pages[pfn].prev = w & LRU_POS_MASK;
+		}
+		w++;
+	}
+	r->end = w;
+}
+
 /* A full ring (mm.h struct lru_ring).  Holes at least half of it: the heads, in order, to
- * consecutive positions from first in a new ring of the same size, each head's position
- * rewritten (the copy reads the ring in order, so the frames are prefetched ahead of their
- * writes; amortised over the cap / 2 removals that made the holes).  Otherwise twice the
- * size, every slot at its position modulo the new size: the heads keep their positions. */
+ * consecutive positions from first, in place (ring_compact: amortised over the
+ * cap / 2 removals that made the holes).  Otherwise twice the size, every slot at its
+ * position modulo the new size: the heads keep their positions.  (Until session 17 the
+ * compaction copied the ring into a newly allocated one of the same size.) */
 void lru_ring_grow(struct lru_ring *r, struct page_frame *pages)
 {
-	bool compact = r->cap && r->nr <= r->cap / 2;
-	uint32_t cap = !r->cap ? 64 : compact ? r->cap : r->cap * 2;
+	if (r->cap && r->nr <= r->cap / 2) {
+		ring_compact(r, pages);
+		sim_assert(r->end - r->first == r->nr);
+		return;
+	}
+	uint32_t cap = !r->cap ? 64 : r->cap * 2;
 	sim_assert(cap <= LRU_POS_MASK / 2 + 1);
 	pfn_t *slot = malloc((size_t)cap * sizeof(*slot));
 	if (!slot)
 		abort(); /* out of host memory inside a simulation step, as the other tables */
-	uint32_t m = r->cap - 1, nm = cap - 1, end = r->first;
-	for (uint32_t i = r->first; i != r->end; i++) {
-		pfn_t pfn = r->slot[i & m];
-		if (!compact) {
-			slot[i & nm] = pfn;
-			continue;
-		}
-		if (pfn == PFN_NONE)
-			continue;
-		uint32_t ahead = (i + 8) & m;
-		if (i + 8 - r->first < r->end - r->first && r->slot[ahead] != PFN_NONE)
-			__builtin_prefetch(&pages[r->slot[ahead]], 1);
-		slot[end & nm] = pfn;
-		pages[pfn].prev = end & LRU_POS_MASK;
-		end++;
-	}
-	if (compact) {
-		sim_assert(end - r->first == r->nr);
-		r->end = end;
-	}
+	uint32_t m = r->cap - 1, nm = cap - 1;
+	for (uint32_t i = r->first; i != r->end; i++)
+		slot[i & nm] = r->slot[i & m];
 	free(r->slot);
 	r->slot = slot;
 	r->cap = cap;

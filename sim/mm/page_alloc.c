@@ -169,10 +169,14 @@ static void expand(struct mm *mm, struct zone *z, pfn_t pfn, unsigned low, unsig
 	}
 }
 
+/* pfn is the buddy of a block of z at order < MAX_PAGE_ORDER, or the buddy of its parent
+ * (free_one_page's only two questions), so it lies in the same 2^MAX_PAGE_ORDER-aligned
+ * block as that block: inside z, whose span starts on such a boundary and covers whole
+ * such blocks (mm.h; a trailing hole is PF_RESERVED, never PF_BUDDY).  No bounds test. */
 static inline bool page_is_buddy(const struct mm *mm, const struct zone *z, pfn_t pfn, unsigned order)
 {
-	if (pfn < z->start_pfn || pfn >= zone_end_pfn(z))
-		return false;
+	sim_assert2(pfn >= z->start_pfn && pfn < zone_end_pfn(z) && order < MAX_PAGE_ORDER);
+	(void)z;
 	const struct page_frame *p = &mm->pages[pfn];
 	return (p->flags & PF_BUDDY) && p->order == order;
 }
