@@ -18,8 +18,9 @@
  * zone_watermark_ok(order, high incl. boost, highest_zoneidx, flags 0) — flags 0 means free
  * CMA pages do NOT count, the mainline-CMA effect of model.md §3.4); nr_to_reclaim is
  * Σ max(high, 32) over eligible zones; the priority drops unless the round scanned that
- * much, and always after a round that reclaimed nothing; order falls to 0 once
- * compact_gap(order) = 2 << order pages were reclaimed.  Boost (§3.5): the run starts with
+ * much, and always after a round that reclaimed nothing; a round at a reclaim/compaction
+ * order is as many passes over the node as should_continue_reclaim asks for; order falls
+ * to 0 once compact_gap(order) = 2 << order pages were reclaimed.  Boost (§3.5): the run starts with
  * nr_boost_reclaim = Σ boosts; while boosting, no writeback and no swap and the priority
  * stops at DEF_PRIORITY − 2; an unbalanced node drops the boost goal and restarts; a
  * boosted round that reclaims nothing ends the run; at the end each zone's boost is
