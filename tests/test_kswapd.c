@@ -119,12 +119,19 @@ static void test_high_order_wake_reclaims(void)
  *   12: 16064 >> 12 = 3   11: 16061 >> 11 = 7   10: 16054 >> 10 = 15   9: 16039 >> 9 = 31
  *   8: 16008 >> 8 = 62: 118 pages, free 438 > 384: balanced at order 0, the run ends.
  * Its order did not fall, so kswapd tries to sleep at order 9: pfns 0..117 are no order-9
- * block, so not balanced: kswapd_high_wmark_hit_quickly, and run 2 at order 9:
- *   12: 15946 >> 12 = 3   11: 15943 >> 11 = 7   10: 15936 >> 10 = 15   9: 15921 >> 9 = 31
- *   8: 15890 >> 8 = 62   7: 15828 >> 7 = 123   6: 15705 >> 6 = 245: 486 pages, ids up to
- *   604 freed, pfns 0..511 are an order-9 block: balanced at order 9 (486 < compact_gap(9)
- *   = 1024, the order stays 9).  Nobody asked for anything during run 2: kswapd sleeps at
- *   order 0 after its nap, and kcompactd is not asked for anything.
+ * block, so not balanced: kswapd_high_wmark_hit_quickly, and run 2 at order 9.  Order 9 is
+ * a reclaim/compaction order (should_continue_reclaim, test_reclaim_compaction_continues):
+ * while the zone has no order-9 block and free < min + compact_gap = 256 + 1024, every
+ * pass at priority 12 that reclaims is followed by another: 15946 >> 12 = 3 pages a pass
+ * (the list stays above 12288), 132 passes = 396 pages (ids 119..514) make pfns 0..511 an
+ * order-9 block, free 438 + 396 = 834: the min watermark passes at order 9 (834 − 511 =
+ * 323 > 256), the pass loop ends; 396 scanned >= nr_to_reclaim 384, so the priority stays.
+ * The node is not balanced at order 9 until 834 − 511 passes high (384); one pass a round:
+ *   12: 15550 >> 12 = 3   11: 15547 >> 11 = 7   10: 15540 >> 10 = 15   9: 15525 >> 9 = 30
+ *   8: 15495 >> 8 = 60: free 949, 949 − 511 = 438 > 384: balanced at order 9.
+ * Run 2 reclaims 396 + 115 = 511 (< compact_gap(9) = 1024, the order stays 9).  Nobody
+ * asked for anything during run 2: kswapd sleeps at order 0 after its nap, and kcompactd is
+ * not asked for anything.
  * Trying to sleep at the order run 1 reclaimed for, kswapd would nap after run 1 and sleep
  * with the order-9 request unserved (pageoutrun 1, pgsteal_kswapd 118). */
 static void test_wake_while_running(void)
@@ -141,13 +148,55 @@ static void test_wake_while_running(void)
 	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 2);
 	CHECK_EQ(mm.vm_events[VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY], 1);
 	CHECK_EQ(mm.vm_events[VM_KSWAPD_LOW_WMARK_HIT_QUICKLY], 0);
-	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 118 + 486);
-	CHECK_EQ(normal()->nr_free_pages, 320 + 118 + 486);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 118 + 511);
+	CHECK_EQ(normal()->nr_free_pages, 320 + 118 + 511);
 	CHECK_EQ(mm.reclaim->kswapd.alloc_order, 9);
 	CHECK_EQ(mm.reclaim->kswapd.order, 9);
 	CHECK_EQ(mm.reclaim->kswapd.sleep_order, 0);
 	CHECK_EQ(mm.compact->kcompactd_max_order, 0);
 	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_SLEEPING);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
+/* shrink_node's reclaim/compaction loop for kswapd (should_continue_reclaim, 6.18): at a
+ * costly order a pass that reclaimed something is followed by another at the same priority
+ * while no zone passes its min watermark at that order nor is suitable for compaction.
+ *
+ * Ids 1..16064 are file pages: free 320 (pfns 16064..16383, blocks of order 6 and 8), no
+ * free block of order >= 9, L = 16064 on the inactive file list, no swap (SCAN_FILE).
+ * kswapd is woken at order 9 (nr_to_reclaim = max(high, 32) = 384):
+ *   round 1, priority 12: a pass takes L >> 12 = 3 pages, oldest ids first (pfn = id − 1),
+ *     while L >= 12288.  After each pass: no order-9 block (min fails at order 9) and free
+ *     320 + 3n < min + compact_gap(9) = 256 + 1024 (not suitable), inactive > 1024: again.
+ *     Pass 171 frees ids 511..513: pfns 0..511 are an order-9 block, free 833, and
+ *     833 − 511 = 322 > min 256: the loop ends.  Scanned 513 >= 384: the priority stays.
+ *   The node is balanced at order 9 only once free − 511 > high 384; one pass a round now
+ *   (the min watermark passes after each):
+ *     12: 15551 >> 12 = 3   11: 15548 >> 11 = 7   10: 15541 >> 10 = 15   9: 15526 >> 9 = 30
+ *     8: 15496 >> 8 = 60: free 948, 948 − 511 = 437 > 384: balanced, the run ends.
+ *   513 + 115 = 628 pages (< compact_gap(9) = 1024: the order stays 9); kswapd naps.
+ * With one pass per round kswapd would drop a priority after each round (3, 7, 15, 31, 62,
+ * 123, 245 pages: 486, no block yet; then priority 5 stops once past the goal of 384):
+ * 873 pages, ending at priority 5. */
+static void test_reclaim_compaction_continues(void)
+{
+	setup();
+	boot();
+	CHECK_EQ(alloc_range(1, 16064, FILE_GFP), 16064);
+	CHECK_EQ(normal()->nr_free_pages, 320);
+	CHECK_EQ(free_blocks_from(9), 0);
+	kswapd_wakeup(&mm, 9, ZONE_NORMAL);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_RUNNING);
+	mmtest_run_until(&mm, mm.engine->now_ns + 50 * NSEC_PER_MSEC);
+	CHECK_EQ(mm.vm_events[VM_PAGEOUTRUN], 1);
+	CHECK_EQ(mm.vm_events[VM_PGSCAN_KSWAPD], 628);
+	CHECK_EQ(mm.vm_events[VM_PGSTEAL_KSWAPD], 628);
+	CHECK_EQ(normal()->nr_free_pages, 320 + 628);
+	CHECK(free_blocks_from(9) >= 1);
+	CHECK_EQ(mm.reclaim->kswapd.order, 9);
+	CHECK_EQ(mm.reclaim->kswapd.priority, 7);
+	CHECK_EQ(mm.reclaim->kswapd.state, KSWAPD_NAPPING);
 	CHECK(mm_check_full(&mm));
 	mmtest_mm_destroy(&mm);
 }
@@ -308,6 +357,7 @@ int main(int argc, char **argv)
 	TEST_INIT(argc, argv);
 	RUN(test_high_order_wake_reclaims);
 	RUN(test_wake_while_running);
+	RUN(test_reclaim_compaction_continues);
 	RUN(test_faulted_anon_kept_first_trip);
 	RUN(test_balanced_run_no_failure);
 	RUN(test_cache_trim_failed_restarts);

@@ -18,8 +18,9 @@
  * zone_watermark_ok(order, high incl. boost, highest_zoneidx, flags 0) — flags 0 means free
  * CMA pages do NOT count, the mainline-CMA effect of model.md §3.4); nr_to_reclaim is
  * Σ max(high, 32) over eligible zones; the priority drops unless the round scanned that
- * much, and always after a round that reclaimed nothing; order falls to 0 once
- * compact_gap(order) = 2 << order pages were reclaimed.  Boost (§3.5): the run starts with
+ * much, and always after a round that reclaimed nothing; a round at a reclaim/compaction
+ * order is as many passes over the node as should_continue_reclaim asks for; order falls
+ * to 0 once compact_gap(order) = 2 << order pages were reclaimed.  Boost (§3.5): the run starts with
  * nr_boost_reclaim = Σ boosts; while boosting, no writeback and no swap and the priority
  * stops at DEF_PRIORITY − 2; an unbalanced node drops the boost goal and restarts; a
  * boosted round that reclaims nothing ends the run; at the end each zone's boost is
@@ -215,6 +216,7 @@ static void begin_round(struct mm *mm)
 		if (zone_populated(z))
 			sc->nr_to_reclaim += MAX(zone_wmark(z, WMARK_HIGH), (uint64_t)SWAP_CLUSTER_MAX);
 	}
+	k->round_reclaimed0 = 0;
 	vmscan_plan(mm, sc, &k->plan);
 }
 
@@ -228,6 +230,53 @@ static sim_ns_t write_slot_wait(const struct mm *mm, const struct wb_device *dev
 	sim_ns_t now = mm->engine->now_ns;
 	sim_ns_t done = dev->q[(dev->head + dev->len - dev->depth) % dev->cap].done_ns;
 	return done > now + cost_ns ? MIN(KSWAPD_NAP_NS, done - now - cost_ns) : 0;
+}
+
+/* should_continue_reclaim (6.18), asked by shrink_node after each pass over the node: for a
+ * reclaim/compaction order (order > PAGE_ALLOC_COSTLY_ORDER, or any order once the priority
+ * is below DEF_PRIORITY - 2) whose pass reclaimed something, shrink_node scans the node
+ * again at the same priority while no eligible zone could take the allocation at its min
+ * watermark nor is suitable for compaction, and the inactive lists (anon only with swap
+ * free) hold more than compact_gap(order) = 2 << order pages.  kswapd's round (one
+ * kswapd_shrink_node) is then several passes: its scanned total weighs against
+ * nr_to_reclaim, and the order falls to 0 only after the round.  "Suitable" is 6.18's
+ * compaction_suitable at the watermark this caller passes, min: order-0 free (free CMA
+ * counted, ALLOC_CMA) above min + compact_gap(order) + the lowmem reserve, and for a costly
+ * order a fragmentation index above extfrag_threshold (or -1000).  (compaction.c's
+ * compaction_suitable picks its own watermark, low for costly orders, as its callers'.) */
+static bool suitable_at_min(const struct mm *mm, const struct zone *z, unsigned order, enum zone_type reclaim_idx)
+{
+	uint64_t mark = zone_wmark(z, WMARK_MIN) + (2ull << order);
+	if (!zone_watermark_ok(z, 0, mark, reclaim_idx, z->cma_ops->suitability_flags(ALLOC_CMA), z->nr_free_pages))
+		return false;
+	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fragindex = compaction_fragmentation_index(z, order);
+		if (fragindex >= 0 && fragindex <= (int)mm->cfg->policy.extfrag_threshold)
+			return false;
+	}
+	return true;
+}
+
+static bool should_continue_reclaim(struct mm *mm, const struct scan_control *sc, uint64_t pass_reclaimed)
+{
+	if (!sc->order || (sc->order <= PAGE_ALLOC_COSTLY_ORDER && sc->priority >= DEF_PRIORITY - 2))
+		return false; /* not in_reclaim_compaction */
+	if (!pass_reclaimed)
+		return false;
+	for (unsigned zi = 0; zi <= (unsigned)sc->reclaim_idx && zi < MAX_NR_ZONES; zi++) {
+		const struct zone *z = &mm->zones[zi];
+		if (!zone_populated(z))
+			continue;
+		if (zone_watermark_ok(z, sc->order, zone_wmark(z, WMARK_MIN), sc->reclaim_idx, 0, z->nr_free_pages))
+			return false;
+		if (suitable_at_min(mm, z, sc->order, sc->reclaim_idx))
+			return false;
+	}
+	const struct lruvec *v = &mm->lruvec;
+	uint64_t inactive = v->nr_pages[LRU_INACTIVE_FILE];
+	if (vmscan_can_swap(mm))
+		inactive += v->nr_pages[LRU_INACTIVE_ANON];
+	return inactive > (2ull << sc->order);
 }
 
 /* One engine event of kswapd's work. */
@@ -270,8 +319,30 @@ static void kswapd_slice(struct mm *mm)
 		return;
 	}
 
-	/* End of the round (kswapd_shrink_node returned). */
+	/* End of one pass over the node (shrink_node's body). */
 	vmscan_finish_node(mm, sc, &k->plan);
+	sim_ns_t delay = cost;
+	if (sc->write_blocked) {
+		/* The pass's last batch found a full queue: the tag first. */
+		delay += write_slot_wait(mm, sc->write_blocked, cost);
+		sc->write_blocked = NULL;
+	} else if (sc->nr.nr_immediate) {
+		/* shrink_node (6.18): reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK), kswapd the one
+		 * sleeper in global reclaim: until more than SWAP_CLUSTER_MAX pages' writeback
+		 * has ended, at most HZ/10. */
+		delay += writeback_throttle_wait_ns(mm, mm->engine->now_ns + cost, SWAP_CLUSTER_MAX, KSWAPD_NAP_NS);
+	}
+	if (should_continue_reclaim(mm, sc, sc->nr_reclaimed - k->round_reclaimed0)) {
+		/* shrink_node's `goto again`: a fresh pass (its per-pass counts from zero, the
+		 * scan control prepared again), the round's totals going on. */
+		k->round_reclaimed0 = sc->nr_reclaimed;
+		memset(&sc->nr, 0, sizeof(sc->nr));
+		vmscan_plan(mm, sc, &k->plan);
+		schedule_slice(mm, delay);
+		return;
+	}
+
+	/* End of the round (kswapd_shrink_node returned). */
 	k->nr_reclaimed += sc->nr_reclaimed;
 	k->cache_trim_mode_failed |= sc->cache_trim_mode_failed;
 	if (k->order && k->nr_reclaimed >= (2ull << k->order))
@@ -297,17 +368,6 @@ static void kswapd_slice(struct mm *mm)
 		}
 		finish_balance(mm, cost, false);
 		return;
-	}
-	sim_ns_t delay = cost;
-	if (sc->write_blocked) {
-		/* The round's last batch found a full queue: the tag first. */
-		delay += write_slot_wait(mm, sc->write_blocked, cost);
-		sc->write_blocked = NULL;
-	} else if (sc->nr.nr_immediate) {
-		/* shrink_node (6.18): reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK), kswapd the one
-		 * sleeper in global reclaim: until more than SWAP_CLUSTER_MAX pages' writeback
-		 * has ended, at most HZ/10. */
-		delay += writeback_throttle_wait_ns(mm, mm->engine->now_ns + cost, SWAP_CLUSTER_MAX, KSWAPD_NAP_NS);
 	}
 	schedule_slice(mm, delay);
 }
