@@ -801,10 +801,12 @@ static void test_writeback_rate(void)
  * both (swapped out: effects, A and B stay in the native trace).  The task faults at
  * 0x7000 again: an ACCESS of A at once.  The page swapin_readahead allocates for it
  * (pfn 0x300, GFP_HIGHUSER_MOVABLE) is no new object: it stands for A, so the task's
- * next fault at 0x7000 is an ACCESS of A and its exit's free of 0x300 frees A.  A fault
- * on 0x9000 (never touched) binds its zeroed page as a new object C.  B, never faulted
- * again, stays live.  Records: ALLOC A, ALLOC B, ACCESS A (t 5), ACCESS A (t 7),
- * ALLOC C (t 9), FREE A (t 10). */
+ * next fault at 0x7000 is an ACCESS of A and its exit's free of 0x300 frees A.  The
+ * task's write fault on 0x8000 (error_code 6: user, write) swaps B in as a DIRTY of B,
+ * which in the replay drops B's slot (do_swap_page's write case); its page 0x301 stands
+ * for B.  A fault on 0x9000 (never touched) binds its zeroed page as a new object C.
+ * Records: ALLOC A, ALLOC B, ACCESS A (t 5), ACCESS A (t 7), DIRTY B (t 8), ALLOC C (t 9),
+ * FREE A (t 10). */
 static void test_swapin(void)
 {
 	struct recs rs;
@@ -819,26 +821,31 @@ static void test_swapin(void)
 		fev(5, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
 		fev(6, FEV_PAGE_ALLOC, "app", 10, 0x300, 0, 0),
 		fev(7, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(8, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
+		fev(8, FEV_PAGE_ALLOC, "app", 10, 0x301, 0, 0),
 		fev(9, FEV_PAGE_FAULT_USER, "app", 10, 0, 0, 0),
 		fev(9, FEV_PAGE_ALLOC, "app", 10, 0x400, 0, 0),
 		fev(10, FEV_PAGE_FREE, "app", 10, 0x300, 0, 0),
 	};
-	const uint64_t addr[] = { 0x7000, 0, 0x8000, 0, 0, 0, 0x7000, 0, 0x7000, 0x9000, 0, 0 };
+	const uint64_t addr[] = { 0x7000, 0, 0x8000, 0, 0, 0, 0x7000, 0, 0x7000, 0x8000, 0, 0x9000, 0, 0 };
 	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
 		in[i].line = i + 1;
 		in[i].addr = addr[i];
-		if (in[i].id == FEV_PAGE_ALLOC && in[i].pfn != 0x300)
+		if (in[i].id == FEV_PAGE_FAULT_USER && in[i].time_ns == 8)
+			in[i].nr[0] = 6; /* X86_PF_USER | X86_PF_WRITE */
+		if (in[i].id == FEV_PAGE_ALLOC && in[i].pfn != 0x300 && in[i].pfn != 0x301)
 			in[i].gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO;
 	}
 	struct import *im = import_events(in, ARRAY_SIZE(in), &rs);
 	const struct want_rec want[] = {
 		{ 1, TR_ALLOC, A }, { 2, TR_ALLOC, B }, { 5, TR_ACCESS, A },
-		{ 7, TR_ACCESS, A }, { 9, TR_ALLOC, C }, { 10, TR_FREE, A },
+		{ 7, TR_ACCESS, A }, { 8, TR_DIRTY, B }, { 9, TR_ALLOC, C }, { 10, TR_FREE, A },
 	};
 	check_recs(&rs, want, ARRAY_SIZE(want));
 	const struct import_stats *st = import_get_stats(im);
-	CHECK_EQ(st->swapin, 1);
-	CHECK_EQ(st->swapin_alloc, 1);
+	CHECK_EQ(st->swapin, 2);
+	CHECK_EQ(st->swapin_write, 1);
+	CHECK_EQ(st->swapin_alloc, 2);
 	CHECK_EQ(st->swapin_unclaimed, 0);
 	CHECK_EQ(st->fault_first_touch, 3);
 	CHECK_EQ(st->free_effect[EFFECT_KSWAPD], 2);

@@ -1468,7 +1468,15 @@ static int handle_fault(struct import *im, const struct ftrace_event *ev, struct
 	t->val &= ~(TS_FAULT | TS_FAULT_COUNTED | TS_VPAGE_MASK);
 	swapin_push(im, ev->pid, vpage, id);
 	im->st.swapin++;
-	struct trace_record r = { .time_ns = ev->time_ns, .kind = TR_ACCESS, .task = ev->pid, .id = id };
+	/* A write fault (x86 error_code bit 1, X86_PF_WRITE; the page_fault_user tracepoint is
+	 * x86's) maps the page writable, and do_swap_page frees the slot of a folio only this
+	 * task maps (should_try_to_free_swap's FAULT_FLAG_WRITE case, 6.18): a `dirty` record,
+	 * which faults the object in and drops its slot (swap.c), where a read keeps the slot
+	 * while swap is at most half full. */
+	bool write = ev->nr[0] & 2;
+	im->st.swapin_write += write;
+	struct trace_record r = { .time_ns = ev->time_ns, .kind = write ? TR_DIRTY : TR_ACCESS, .task = ev->pid,
+				  .id = id };
 	return emit(im, ev, &r, err);
 }
 
@@ -2527,8 +2535,9 @@ void import_print_summary(const struct import_stats *s, const struct ftrace_read
 		"(%" PRIu64 " ACCESS of the others they bring back); "
 		"%" PRIu64 " activated refaults of pages evicted before the capture (HINT refault, from its counters)\n",
 		s->refault, s->refault_part, s->refault_merged, s->refault_companion, s->refault_seeded);
-	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object); "
-		"%" PRIu64 " whose page allocation never came\n", s->swapin, s->swapin_unclaimed);
+	fprintf(fp, "swap-ins: %" PRIu64 " faults on an anonymous page reclaim had freed (ACCESS of its object, "
+		"DIRTY for the %" PRIu64 " write faults); %" PRIu64 " whose page allocation never came\n",
+		s->swapin, s->swapin_write, s->swapin_unclaimed);
 	fprintf(fp, "failed allocations replayed as an attempt freed at once (implied ALLOC + FREE): %" PRIu64
 		" (THP faults apart)\n", s->failed_attempts);
 	fprintf(fp, "THP faults that fell back: %" PRIu64 " replayed as an attempt (implied ALLOC): %" PRIu64

@@ -132,7 +132,9 @@ struct import_stats {
 	                                          * implied FREE of the new page's object and
 	                                          * ACCESS of the evicted one */
 	uint64_t swapin;                         /* faults on an anonymous page reclaim had freed
-	                                          * (swapped out): ACCESS of its object */
+	                                          * (swapped out): ACCESS of its object, DIRTY
+	                                          * for a write fault */
+	uint64_t swapin_write;                   /* of those, write faults (DIRTY) */
 	uint64_t swapin_unclaimed;               /* swap-ins whose page allocation never came
 	                                          * within SWAPIN_WAIT later swap-ins */
 	uint64_t refault_part;                   /* of those, a further part of a folio already back */
