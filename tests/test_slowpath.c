@@ -182,6 +182,36 @@ static void test_progress_wakes_noprogress_sleepers(void)
 	stop();
 }
 
+/* The machine of the two swap-queue tests: ids 1..16128 anon (unreferenced) fill the zone to
+ * free 256 (min), swap of 32768 pages at 409.6 MB/s and 100 us per request with queue_depth
+ * requests in flight, each written page costing write_ns of the reclaimer's CPU; task 2's
+ * order-0 anon allocation is `a`, to run as an actor. */
+static void swap_queue_machine(uint64_t write_ns, unsigned queue_depth, struct mmtest_alloc *a)
+{
+	setup();
+	cfg.costs.scan_page_ns = 0;
+	cfg.costs.reclaim_page_ns = 0;
+	cfg.costs.reclaim_anon_page_ns = 0;
+	cfg.costs.swap_write_page_ns = write_ns;
+	cfg.costs.alloc_fast_ns = 1000;
+	cfg.devices.swap_pages = 32768;
+	cfg.devices.swap_bandwidth_bps = 409600000;
+	cfg.devices.swap_latency_ns = 100000;
+	cfg.devices.swap_queue_depth = queue_depth;
+	start();
+	CHECK_EQ(alloc_task(1, 1, 16128, ANON_GFP, 0), 16128);
+	CHECK_EQ(normal()->nr_free_pages, 256);
+	for (uint64_t id = 1; id <= 16128; id++)
+		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
+	*a = (struct mmtest_alloc){
+		.mm = &mm,
+		.req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
+		.id = 100000,
+		.gfp = ANON_GFP,
+		.order = 0,
+	};
+}
+
 /* A direct reclaimer whose swap write finds the device's request queue full sleeps for a
  * tag and goes on with the same pass (6.18: swap_writeout -> submit_bio sleeps in
  * blk_mq_get_tag inside shrink_folio_list; no rescan of the priority).
@@ -221,29 +251,8 @@ static void test_progress_wakes_noprogress_sleepers(void)
  * stall is 1061 us; writes 1..68 have ended, each rotated (pgrotated 68). */
 static void test_full_swap_queue_direct_reclaim_goes_on(void)
 {
-	setup();
-	cfg.costs.scan_page_ns = 0;
-	cfg.costs.reclaim_page_ns = 0;
-	cfg.costs.reclaim_anon_page_ns = 0;
-	cfg.costs.swap_write_page_ns = 0;
-	cfg.costs.alloc_fast_ns = 1000;
-	cfg.devices.swap_pages = 32768;
-	cfg.devices.swap_bandwidth_bps = 409600000;
-	cfg.devices.swap_latency_ns = 100000;
-	cfg.devices.swap_queue_depth = 4;
-	start();
-	CHECK_EQ(alloc_task(1, 1, 16128, ANON_GFP, 0), 16128);
-	CHECK_EQ(normal()->nr_free_pages, 256);
-	for (uint64_t id = 1; id <= 16128; id++)
-		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
-
-	struct mmtest_alloc a = {
-		.mm = &mm,
-		.req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
-		.id = 100000,
-		.gfp = ANON_GFP,
-		.order = 0,
-	};
+	struct mmtest_alloc a;
+	swap_queue_machine(0, 4, &a);
 	CHECK(!actor_run(&eng, mmtest_alloc_body, &a)); /* it sleeps */
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 3);
 	engine_run_until(&eng, 2000);
@@ -311,28 +320,8 @@ static void test_full_swap_queue_direct_reclaim_goes_on(void)
  * pswpout 3 + 4 + 11 + 20 + 12 + 18 = 68, all ended (pgrotated 68); pgscan 118; no throttle. */
 static void test_swap_queue_drained_while_reclaimer_slept(void)
 {
-	setup();
-	cfg.costs.scan_page_ns = 0;
-	cfg.costs.reclaim_page_ns = 0;
-	cfg.costs.reclaim_anon_page_ns = 0;
-	cfg.costs.swap_write_page_ns = 1000000;
-	cfg.costs.alloc_fast_ns = 1000;
-	cfg.devices.swap_pages = 32768;
-	cfg.devices.swap_bandwidth_bps = 409600000;
-	cfg.devices.swap_latency_ns = 100000;
-	cfg.devices.swap_queue_depth = 1;
-	start();
-	CHECK_EQ(alloc_task(1, 1, 16128, ANON_GFP, 0), 16128);
-	for (uint64_t id = 1; id <= 16128; id++)
-		mm.pages[obj_lookup(&mm.objs, id)->pfn].flags &= (uint16_t)~PF_REFERENCED;
-
-	struct mmtest_alloc a = {
-		.mm = &mm,
-		.req = { .task = 2, .mode = REQ_ACTOR, .alloc_class = -1 },
-		.id = 100000,
-		.gfp = ANON_GFP,
-		.order = 0,
-	};
+	struct mmtest_alloc a;
+	swap_queue_machine(1000000, 1, &a);
 	CHECK(!actor_run(&eng, mmtest_alloc_body, &a)); /* it sleeps */
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 3);
 	engine_run_until(&eng, 3001999);
