@@ -206,6 +206,23 @@ static void test_capture_memcgs(void)
  *   distance |log2(2/4)| + |log2(1/2)| + |log2(2/1)| = 3;
  *   free at order >= 9: obs 512 / (3 + 2 + 512) = 0.99033, sim 1024 / (1 + 2 + 1024) = 0.99708.
  * DMA is in the capture only: not simulated. */
+/* The scoreboard of res as validate_write_text (json false) or validate_write_json writes
+ * it; the caller frees it. */
+static char *render(const struct validate_result *res, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	if (!fp)
+		return NULL;
+	if (json)
+		validate_write_json(res, fp);
+	else
+		validate_write_text(res, fp);
+	fclose(fp);
+	return buf;
+}
+
 static void test_score(void)
 {
 	char cap[4096], run[4096];
@@ -297,11 +314,7 @@ static void test_score(void)
 	struct validate_result res = { .nr = 1, .cap = c };
 	snprintf(c->name, sizeof(c->name), "cap");
 	snprintf(c->dir, sizeof(c->dir), "%s", cap);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	validate_write_text(&res, fp);
-	fclose(fp);
+	char *buf = render(&res, false);
 	CHECK(strstr(buf, "key figures within 2x: 6 of 11 (2 more the capture or the simulator cannot tell); "
 			  "median |log2 sim/obs| 1.00") != NULL);
 	CHECK(strstr(buf, "direct_reclaim                        -            4         -      not in the capture") != NULL);
@@ -309,10 +322,7 @@ static void test_score(void)
 	CHECK(strstr(buf, "cap                    6/11           1.00  Normal 3.0") != NULL);
 	CHECK(strstr(buf, "incomplete") == NULL); /* summary.json without records_unissued: complete */
 	free(buf);
-	buf = NULL;
-	fp = open_memstream(&buf, &len);
-	validate_write_json(&res, fp);
-	fclose(fp);
+	buf = render(&res, true);
 	CHECK(strstr(buf, "\"within_2x\": 6") != NULL);
 	CHECK(strstr(buf, "\"name\": \"direct_reclaim\", \"key\": true, \"observed\": null, \"simulated\": 4") != NULL);
 	free(buf);
@@ -339,19 +349,12 @@ static void test_score_incomplete(void)
 	CHECK(c->records == 104035 && c->records_unissued == 210719);
 	snprintf(c->name, sizeof(c->name), "capi");
 	struct validate_result res = { .nr = 1, .cap = c };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	validate_write_text(&res, fp);
-	fclose(fp);
+	char *buf = render(&res, false);
 	CHECK(strstr(buf, "replay incomplete: 210719 records never issued (their task was still blocked when the "
 			  "replay ended): the figures cover the 104035 issued") != NULL);
 	CHECK(strstr(buf, "(incomplete: 210719 records never issued)") != NULL);
 	free(buf);
-	buf = NULL;
-	fp = open_memstream(&buf, &len);
-	validate_write_json(&res, fp);
-	fclose(fp);
+	buf = render(&res, true);
 	CHECK(strstr(buf, "\"records_unissued\": 210719") != NULL);
 	free(buf);
 	free(c);
@@ -429,11 +432,7 @@ static void test_counter_slack(void)
 	CHECK_EQ(c->nr_key_known, 3);
 	CHECK_EQ(c->nr_within, 2);
 	struct validate_result res = { .nr = 1, .cap = c };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	validate_write_text(&res, fp);
-	fclose(fp);
+	char *buf = render(&res, false);
 	/* the note only where the slack decided: the refault figure, not nr_written (within 2x) */
 	static const char slack_172[] = "within the per-CPU counters' slack of 172";
 	const char *note = strstr(buf, slack_172);
