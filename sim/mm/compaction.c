@@ -124,23 +124,32 @@ static unsigned score_wmark(const struct mm *mm, bool low)
 /* ---- suitability (model.md §5.3) ---------------------------------------------------- */
 
 /* __compaction_suitable with free_pages as the order-0 free count: order-0 free above the
- * watermark (low for costly orders, min otherwise) plus compact_gap = 2 << order, counting
- * free CMA (ALLOC_CMA; the policy's suitability_flags: sticky accounted counts its area only
- * for requests that may use it). */
-static bool watermark_suitable(const struct zone *z, int order, enum zone_type highest_zoneidx,
-			       unsigned alloc_flags, uint64_t free_pages)
+ * watermark wm plus compact_gap = 2 << order, counting free CMA (ALLOC_CMA; the policy's
+ * suitability_flags: sticky accounted counts its area only for requests that may use it). */
+static bool watermark_suitable_at(const struct zone *z, int order, enum zone_watermark wm,
+				  enum zone_type highest_zoneidx, unsigned alloc_flags, uint64_t free_pages)
 {
-	uint64_t mark = zone_wmark(z, order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN);
-	mark += 2ull << order;
+	uint64_t mark = zone_wmark(z, wm) + (2ull << order);
 	return zone_watermark_ok(z, 0, mark, highest_zoneidx, z->cma_ops->suitability_flags(alloc_flags), free_pages);
 }
 
-/* compaction_suitable: the watermark above, and for costly orders a fragmentation index
- * above extfrag_threshold (a low index means the failure is lack of memory). */
-bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
-			 enum zone_type highest_zoneidx, unsigned alloc_flags)
+/* The watermark compaction's own callers check against: low for costly orders, min
+ * otherwise. */
+static enum zone_watermark compaction_wmark(int order)
 {
-	if (!watermark_suitable(z, order, highest_zoneidx, alloc_flags, z->nr_free_pages))
+	return order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN;
+}
+
+static bool watermark_suitable(const struct zone *z, int order, enum zone_type highest_zoneidx,
+			       unsigned alloc_flags, uint64_t free_pages)
+{
+	return watermark_suitable_at(z, order, compaction_wmark(order), highest_zoneidx, alloc_flags, free_pages);
+}
+
+bool compaction_suitable_at(const struct mm *mm, const struct zone *z, int order, enum zone_watermark wm,
+			    enum zone_type highest_zoneidx, unsigned alloc_flags)
+{
+	if (!watermark_suitable_at(z, order, wm, highest_zoneidx, alloc_flags, z->nr_free_pages))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = compaction_fragmentation_index(z, (unsigned)order);
@@ -148,6 +157,14 @@ bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
 			return false;
 	}
 	return true;
+}
+
+/* compaction_suitable: the watermark above, and for costly orders a fragmentation index
+ * above extfrag_threshold (a low index means the failure is lack of memory). */
+bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
+			 enum zone_type highest_zoneidx, unsigned alloc_flags)
+{
+	return compaction_suitable_at(mm, z, order, compaction_wmark(order), highest_zoneidx, alloc_flags);
 }
 
 /* compaction_zonelist_suitable (6.18): __compaction_suitable alone, no fragmentation index,

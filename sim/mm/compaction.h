@@ -144,6 +144,10 @@ enum compact_result compact_zone(struct mm *mm, struct compact_control *cc);
  * are the request's (the policy decides whether its ALLOC_CMA matters here). */
 bool compaction_suitable(const struct mm *mm, const struct zone *z, int order,
 			 enum zone_type highest_zoneidx, unsigned alloc_flags);
+/* The same at the watermark wm a caller passes (6.18 passes it in: should_continue_reclaim
+ * asks at min whatever the order, where compaction's own callers use low for costly ones). */
+bool compaction_suitable_at(const struct mm *mm, const struct zone *z, int order, enum zone_watermark wm,
+			    enum zone_type highest_zoneidx, unsigned alloc_flags);
 /* SUCCESS (already satisfiable at the request's watermark), SKIPPED, or CONTINUE. */
 enum compact_result compaction_suit_allocation_order(const struct mm *mm, const struct zone *z,
 						     int order, enum zone_type highest_zoneidx,

@@ -240,22 +240,9 @@ static sim_ns_t write_slot_wait(const struct mm *mm, const struct wb_device *dev
  * free) hold more than compact_gap(order) = 2 << order pages.  kswapd's round (one
  * kswapd_shrink_node) is then several passes: its scanned total weighs against
  * nr_to_reclaim, and the order falls to 0 only after the round.  "Suitable" is 6.18's
- * compaction_suitable at the watermark this caller passes, min: order-0 free (free CMA
- * counted, ALLOC_CMA) above min + compact_gap(order) + the lowmem reserve, and for a costly
- * order a fragmentation index above extfrag_threshold (or -1000).  (compaction.c's
- * compaction_suitable picks its own watermark, low for costly orders, as its callers'.) */
-static bool suitable_at_min(const struct mm *mm, const struct zone *z, unsigned order, enum zone_type reclaim_idx)
-{
-	uint64_t mark = zone_wmark(z, WMARK_MIN) + (2ull << order);
-	if (!zone_watermark_ok(z, 0, mark, reclaim_idx, z->cma_ops->suitability_flags(ALLOC_CMA), z->nr_free_pages))
-		return false;
-	if (order > PAGE_ALLOC_COSTLY_ORDER) {
-		int fragindex = compaction_fragmentation_index(z, order);
-		if (fragindex >= 0 && fragindex <= (int)mm->cfg->policy.extfrag_threshold)
-			return false;
-	}
-	return true;
-}
+ * compaction_suitable at the watermark this caller passes, min (compaction_suitable_at):
+ * order-0 free (free CMA counted, ALLOC_CMA) above min + compact_gap(order) + the lowmem
+ * reserve, and for a costly order a fragmentation index above extfrag_threshold (or -1000). */
 
 static bool should_continue_reclaim(struct mm *mm, const struct scan_control *sc, uint64_t pass_reclaimed)
 {
@@ -269,7 +256,7 @@ static bool should_continue_reclaim(struct mm *mm, const struct scan_control *sc
 			continue;
 		if (zone_watermark_ok(z, sc->order, zone_wmark(z, WMARK_MIN), sc->reclaim_idx, 0, z->nr_free_pages))
 			return false;
-		if (suitable_at_min(mm, z, sc->order, sc->reclaim_idx))
+		if (compaction_suitable_at(mm, z, (int)sc->order, WMARK_MIN, sc->reclaim_idx, ALLOC_CMA))
 			return false;
 	}
 	const struct lruvec *v = &mm->lruvec;
