@@ -643,7 +643,10 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 
 /* ---- shrink_folio_list ----------------------------------------------------------- */
 
-enum folio_fate { FATE_KEEP, FATE_ACTIVATE, FATE_ROTATE_KEEP, FATE_FREED };
+/* FATE_ACTIVATE_NOCACHE: activate_locked for an anon folio the swap cache does not hold
+ * (no slot was added), so activate_locked's swap-cache check has nothing to free: the
+ * common exit under overcommit (swap full), which then costs no call. */
+enum folio_fate { FATE_KEEP, FATE_ACTIVATE, FATE_ACTIVATE_NOCACHE, FATE_ROTATE_KEEP, FATE_FREED };
 
 static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t pfn, bool easy,
 				  uint64_t *nr_writes)
@@ -712,7 +715,8 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			/* Swap full (folio_alloc_swap fails): activate_locked.  Tested here, not
 			 * only in swap_writeout: under overcommit most anon pages met end so. */
 			if (rs->swap_used + nr > rs->swap_pages || !swap_writeout(mm, pfn, id, e))
-				return FATE_ACTIVATE;
+				return FATE_ACTIVATE_NOCACHE; /* e holds no NONRES_SWAPCACHE: swap_writeout
+								 * fails before setting it */
 			(*nr_writes) += nr;
 			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
 		}
@@ -779,6 +783,8 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		if (anon)
 			scanned_anon += nr;
 		enum folio_fate fate = shrink_one(mm, sc, pfn, easy, &writes);
+		sim_assert2(fate != FATE_ACTIVATE_NOCACHE || !mm->objs.slots[p->owner].nonres ||
+			    !(mm->objs.slots[p->owner].ws.flags & NONRES_SWAPCACHE));
 		if (fate == FATE_FREED) {
 			reclaimed += nr;
 			if (anon)
@@ -793,6 +799,8 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		p->flags &= (uint16_t)~PF_ISOLATED;
 		if (fate == FATE_ACTIVATE && anon)
 			swap_activate_locked(mm, pfn);
+		if (fate == FATE_ACTIVATE_NOCACHE)
+			fate = FATE_ACTIVATE;
 		if (fate == FATE_ACTIVATE && !easy && !(p->flags & PF_UNEVICTABLE)) {
 			p->flags = (uint16_t)((p->flags | PF_ACTIVE) & ~PF_REFERENCED);
 			count_vm_events(mm, VM_PGACTIVATE, nr);
