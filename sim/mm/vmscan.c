@@ -561,11 +561,9 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 	while (i != lo && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX) {
 		pfn_t pfn = r->slot[--i & m];
 		if (i - lo > ISOLATE_PREFETCH) {
-			/* a hole prefetches frame 0 instead (a select, not a branch: holes lie
-			 * at random, so a branch on them mispredicts) */
 			pfn_t ahead = r->slot[(i - ISOLATE_PREFETCH - 1) & m];
-			ahead = ahead == PFN_NONE ? 0 : ahead;
-			__builtin_prefetch(&mm->pages[ahead]);
+			if (ahead != PFN_NONE)
+				__builtin_prefetch(&mm->pages[ahead]);
 		}
 		if (pfn == PFN_NONE)
 			continue; /* a hole: a head that left from inside the list */
