@@ -494,10 +494,62 @@ static void test_cost_split(void)
 	mmtest_mm_destroy(&mm);
 }
 
+/* shrink_active_list deactivates every page it takes (session 17: the walk moves each
+ * head to the inactive list itself).  40 file pages, ids 1..40, each activated by a
+ * refault hint in id order (each to the active head), so the active list from head to
+ * tail is 40..1; ids 5 and 20 also carry PG_referenced.  One batch of 32 takes ids 1..32
+ * from the tail, in that order, and each goes to the inactive head: the inactive list
+ * from head to tail reads 32, 31, ..., 1; the active list keeps 40..33 (8 pages).  Every
+ * moved page is on its list without PF_ACTIVE, PF_REFERENCED or PF_ISOLATED;
+ * pgdeactivate and pgrefill count 32; the pageblocks' nr_movable is unchanged
+ * (mm_check_full recounts it). */
+static void test_shrink_active_moves_batch(void)
+{
+	start(1024);
+	uint64_t ina0 = mm.lruvec.nr_pages[LRU_INACTIVE_FILE];
+	alloc_range(1, 40, FILE_GFP);
+	pfn_t pfn[41];
+	for (uint64_t id = 1; id <= 40; id++) {
+		pfn[id] = obj_lookup(&mm.objs, id)->pfn;
+		CHECK(mm_hint(&mm, id, HINT_REFAULT));
+	}
+	mm.pages[pfn[5]].flags |= PF_REFERENCED;
+	mm.pages[pfn[20]].flags |= PF_REFERENCED;
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_FILE], 40);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], ina0);
+	uint64_t deact0 = mm.vm_events[VM_PGDEACTIVATE], refill0 = mm.vm_events[VM_PGREFILL];
+	struct scan_control sc = kswapd_sc(DEF_PRIORITY);
+	vmscan_set_eligible(&mm, &sc);
+	vmscan_shrink_active(&mm, &sc, &mm.lruvec, LRU_ACTIVE_FILE, 32);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_ACTIVE_FILE], 8);
+	CHECK_EQ(mm.lruvec.nr_pages[LRU_INACTIVE_FILE], ina0 + 32);
+	CHECK_EQ(mm.lruvec.nr_zone_pages[ZONE_NORMAL][LRU_ACTIVE_FILE], 8);
+	CHECK_EQ(mm.vm_events[VM_PGDEACTIVATE] - deact0, 32);
+	CHECK_EQ(mm.vm_events[VM_PGREFILL] - refill0, 32);
+	pfn_t at = mm.lruvec.lists[LRU_INACTIVE_FILE].head;
+	for (uint64_t id = 32; id >= 1; id--) {
+		CHECK_EQ(at, pfn[id]);
+		uint16_t f = mm.pages[at].flags;
+		CHECK((f & PF_LRU) && !(f & (PF_ACTIVE | PF_REFERENCED | PF_ISOLATED)));
+		at = lru_next(&mm, &mm.lruvec, LRU_INACTIVE_FILE, at);
+	}
+	at = mm.lruvec.lists[LRU_ACTIVE_FILE].head;
+	for (uint64_t id = 40; id >= 33; id--) {
+		CHECK_EQ(at, pfn[id]);
+		CHECK(mm.pages[at].flags & PF_ACTIVE);
+		at = lru_next(&mm, &mm.lruvec, LRU_ACTIVE_FILE, at);
+	}
+	CHECK_EQ(at, PFN_NONE);
+	CHECK_EQ(mm.lruvec.lists[LRU_ACTIVE_FILE].tail, pfn[33]);
+	CHECK(mm_check_full(&mm));
+	mmtest_mm_destroy(&mm);
+}
+
 int main(int argc, char **argv)
 {
 	TEST_INIT(argc, argv);
 	RUN(test_fract_rounds_down);
+	RUN(test_shrink_active_moves_batch);
 	RUN(test_file_is_tiny);
 	RUN(test_direct_snapshot_at_end);
 	RUN(test_stats_view_as_flushed);

@@ -534,10 +534,18 @@ static const enum vm_event_item pgskip_items[MAX_NR_ZONES] = {
  * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads); slots: the
  * caller reads the heads' objects (prefetch_object).  The walk
  * reads the list's ring (mm.h struct lru_ring) from its tail down to where its head was
- * at the start: a removal only leaves a hole, nothing is added until the walk ends. */
+ * at the start: a removal only leaves a hole, nothing is added to lru until the walk ends.
+ *
+ * to != NR_LRU_LISTS (shrink_active_list's deactivation, whose every taken head goes to
+ * the head of inactive list `to` with PF_ACTIVE and PF_REFERENCED cleared and nothing
+ * between the take and the putback that could look at it): each head moves there as it is
+ * taken, its frame touched once, PF_LRU and its pageblock's nr_movable never dropped and
+ * restored, the counts of both lists settled once per batch.  The end state is that of
+ * the take-all-then-put-back-in-order sequence: the heads reach `to`'s ring in the same
+ * order, and the two rings are distinct (out[] is not written). */
 static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struct scan_control *sc, struct lruvec *v,
 							     enum lru_list lru, uint64_t nr_to_scan, pfn_t *out,
-							     uint64_t *nr_scanned, bool slots)
+							     uint64_t *nr_scanned, bool slots, enum lru_list to)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct lru_ring *r = &v->rings[lru];
@@ -582,14 +590,23 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 			sim_assert2((f & PF_LRU) && lru_list_inline(f) == lru && page_lruvec(mm, p) == v);
 			r->slot[i & m] = PFN_NONE;
 			r->nr--;
+			zone_taken[mm->zone_of_block[blk]] += nr;
+			scanned += nr;
+			n++;
+			if (to != NR_LRU_LISTS) {
+				/* deactivated: straight to the head of `to` (lru_ring_add sets the
+				 * position; the counts follow after the walk) */
+				p->flags = (uint16_t)(f & ~(PF_ACTIVE | PF_REFERENCED));
+				sim_assert2(lru_list_inline(p->flags) == to);
+				lru_ring_add(v, to, mm->pages, pfn, false);
+				continue;
+			}
 			p->prev = PFN_NONE;
 			p->flags = (uint16_t)((f & ~PF_LRU) | PF_ISOLATED);
 			lru_movable_adjust(mm, f, blk, nr, false);
-			zone_taken[mm->zone_of_block[blk]] += nr;
 			if (slots)
 				prefetch_object(mm, p);
-			out[n++] = pfn;
-			scanned += nr;
+			out[n - 1] = pfn;
 		}
 	}
 	if (scanned) {
@@ -607,6 +624,16 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 			for (int z = 0; z < MAX_NR_ZONES; z++)
 				mm->lruvec.nr_zone_pages[z][lru] -= zone_taken[z];
 		}
+		if (to != NR_LRU_LISTS) {
+			v->nr_pages[to] += scanned;
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				v->nr_zone_pages[z][to] += zone_taken[z];
+			if (v != &mm->lruvec) {
+				mm->lruvec.nr_pages[to] += scanned;
+				for (int z = 0; z < MAX_NR_ZONES; z++)
+					mm->lruvec.nr_zone_pages[z][to] += zone_taken[z];
+			}
+		}
 	}
 	for (size_t k = nr_skipped; k-- > 0;)
 		lru_add(mm, rs->scratch[k], false); /* skipped pages go back to the head */
@@ -616,7 +643,10 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 
 /* ---- shrink_folio_list ----------------------------------------------------------- */
 
-enum folio_fate { FATE_KEEP, FATE_ACTIVATE, FATE_ROTATE_KEEP, FATE_FREED };
+/* FATE_ACTIVATE_NOCACHE: activate_locked for an anon folio the swap cache does not hold
+ * (no slot was added), so activate_locked's swap-cache check has nothing to free: the
+ * common exit under overcommit (swap full), which then costs no call. */
+enum folio_fate { FATE_KEEP, FATE_ACTIVATE, FATE_ACTIVATE_NOCACHE, FATE_ROTATE_KEEP, FATE_FREED };
 
 static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t pfn, bool easy,
 				  uint64_t *nr_writes)
@@ -685,7 +715,8 @@ static enum folio_fate shrink_one(struct mm *mm, struct scan_control *sc, pfn_t 
 			/* Swap full (folio_alloc_swap fails): activate_locked.  Tested here, not
 			 * only in swap_writeout: under overcommit most anon pages met end so. */
 			if (rs->swap_used + nr > rs->swap_pages || !swap_writeout(mm, pfn, id, e))
-				return FATE_ACTIVATE;
+				return FATE_ACTIVATE_NOCACHE; /* e holds no NONRES_SWAPCACHE: swap_writeout
+								 * fails before setting it */
 			(*nr_writes) += nr;
 			return FATE_KEEP; /* under writeback: stays inactive, rotated at the end */
 		}
@@ -752,6 +783,8 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		if (anon)
 			scanned_anon += nr;
 		enum folio_fate fate = shrink_one(mm, sc, pfn, easy, &writes);
+		sim_assert2(fate != FATE_ACTIVATE_NOCACHE || !mm->objs.slots[p->owner].nonres ||
+			    !(mm->objs.slots[p->owner].ws.flags & NONRES_SWAPCACHE));
 		if (fate == FATE_FREED) {
 			reclaimed += nr;
 			if (anon)
@@ -766,6 +799,8 @@ static uint64_t shrink_inactive(struct mm *mm, struct scan_control *sc, enum lru
 		p->flags &= (uint16_t)~PF_ISOLATED;
 		if (fate == FATE_ACTIVATE && anon)
 			swap_activate_locked(mm, pfn);
+		if (fate == FATE_ACTIVATE_NOCACHE)
+			fate = FATE_ACTIVATE;
 		if (fate == FATE_ACTIVATE && !easy && !(p->flags & PF_UNEVICTABLE)) {
 			p->flags = (uint16_t)((p->flags | PF_ACTIVE) & ~PF_REFERENCED);
 			count_vm_events(mm, VM_PGACTIVATE, nr);
@@ -809,7 +844,7 @@ static uint64_t shrink_inactive_list(struct mm *mm, struct scan_control *sc, str
 {
 	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, true);
+	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, true, NR_LRU_LISTS);
 	return shrink_inactive(mm, sc, lru, nr_to_scan, taken, n, scanned);
 }
 
@@ -851,14 +886,11 @@ static uint64_t shrink_cflru_window(struct mm *mm, struct scan_control *sc, stru
 void vmscan_shrink_active(struct mm *mm, struct scan_control *sc, struct lruvec *v, enum lru_list lru,
 			  uint64_t nr_to_scan)
 {
-	pfn_t taken[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	size_t n = isolate(mm, sc, v, lru, nr_to_scan, taken, &scanned, false);
-	for (size_t i = 0; i < n; i++) {
-		struct page_frame *p = &mm->pages[taken[i]];
-		p->flags &= (uint16_t)~(PF_ISOLATED | PF_ACTIVE | PF_REFERENCED);
-		lru_add_inline(mm, taken[i], false);
-	}
+	sim_assert(lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE);
+	/* every head taken goes to the inactive list's head, moved by the walk itself */
+	isolate(mm, sc, v, lru, nr_to_scan, NULL, &scanned, false,
+		lru == LRU_ACTIVE_ANON ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
 	count_vm_events(mm, VM_PGDEACTIVATE, scanned); /* every page taken is deactivated */
 	/* Costed by the callers from the pgrefill delta (not part of sc->nr_scanned, which
 	 * is the inactive-list figure behind pgscan_*). */
