@@ -243,7 +243,6 @@ static sim_ns_t write_slot_wait(const struct mm *mm, const struct wb_device *dev
  * compaction_suitable at the watermark this caller passes, min (compaction_suitable_at):
  * order-0 free (free CMA counted, ALLOC_CMA) above min + compact_gap(order) + the lowmem
  * reserve, and for a costly order a fragmentation index above extfrag_threshold (or -1000). */
-
 static bool should_continue_reclaim(struct mm *mm, const struct scan_control *sc, uint64_t pass_reclaimed)
 {
 	if (!sc->order || (sc->order <= PAGE_ALLOC_COSTLY_ORDER && sc->priority >= DEF_PRIORITY - 2))

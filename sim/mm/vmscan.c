@@ -529,6 +529,26 @@ static const enum vm_event_item pgskip_items[MAX_NR_ZONES] = {
  * order, so the next heads are known before the current one is looked at. */
 #define ISOLATE_PREFETCH 8
 
+/* The lists' counts after a walk took `scanned` pages (zone_taken by zone) off list lru of
+ * v, and moved them to list `to` (NR_LRU_LISTS: to none), in v and, for a memcg's lruvec,
+ * in the node lruvec, which keeps the memcgs' totals. */
+static void isolate_counts(struct mm *mm, struct lruvec *v, enum lru_list lru, enum lru_list to,
+			   uint64_t scanned, const uint64_t zone_taken[MAX_NR_ZONES])
+{
+	struct lruvec *vs[2] = { v, &mm->lruvec };
+	for (int k = 0; k < (v != &mm->lruvec ? 2 : 1); k++) {
+		struct lruvec *x = vs[k];
+		x->nr_pages[lru] -= scanned;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			x->nr_zone_pages[z][lru] -= zone_taken[z];
+		if (to == NR_LRU_LISTS)
+			continue;
+		x->nr_pages[to] += scanned;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			x->nr_zone_pages[z][to] += zone_taken[z];
+	}
+}
+
 /* isolate_lru_folios: take heads from the tail of lru until nr_to_scan pages are taken.
  * Heads in zones above reclaim_idx are skipped (pgskip_*), put back at the head and not
  * counted toward the target.  Fills out[] (at most SWAP_CLUSTER_MAX heads); slots: the
@@ -616,24 +636,7 @@ static inline __attribute__((always_inline)) size_t isolate(struct mm *mm, struc
 		if (!kept && r->nr)
 			r->end = i;
 		lru_ring_settle(v, lru);
-		v->nr_pages[lru] -= scanned;
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			v->nr_zone_pages[z][lru] -= zone_taken[z];
-		if (v != &mm->lruvec) { /* the node lruvec keeps the memcgs' totals */
-			mm->lruvec.nr_pages[lru] -= scanned;
-			for (int z = 0; z < MAX_NR_ZONES; z++)
-				mm->lruvec.nr_zone_pages[z][lru] -= zone_taken[z];
-		}
-		if (to != NR_LRU_LISTS) {
-			v->nr_pages[to] += scanned;
-			for (int z = 0; z < MAX_NR_ZONES; z++)
-				v->nr_zone_pages[z][to] += zone_taken[z];
-			if (v != &mm->lruvec) {
-				mm->lruvec.nr_pages[to] += scanned;
-				for (int z = 0; z < MAX_NR_ZONES; z++)
-					mm->lruvec.nr_zone_pages[z][to] += zone_taken[z];
-			}
-		}
+		isolate_counts(mm, v, lru, to, scanned, zone_taken);
 	}
 	for (size_t k = nr_skipped; k-- > 0;)
 		lru_add(mm, rs->scratch[k], false); /* skipped pages go back to the head */
