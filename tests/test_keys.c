@@ -125,6 +125,7 @@ static const struct key_change changes[] = {
 	{ "devices.swap.bandwidth", "devices.swap.bandwidth=1MB/s", SWAP_ENV },
 	{ "devices.swap.latency", "devices.swap.latency=50ms", SWAP_ENV },
 	{ "devices.swap.queue_depth", "devices.swap.queue_depth=1", SWAP_ENV },
+	{ "devices.swap.page_cluster", "devices.swap.page_cluster=0", SWAP_ENV },
 	{ "costs.alloc_fast", "costs.alloc_fast=1us", NULL },
 	{ "machine.cpu_contention", "machine.cpu_contention=true", SWAP_ENV " --set machine.nr_cpus=1" },
 	{ "costs.scan_page", "costs.scan_page=1us", NULL },

@@ -335,11 +335,13 @@ static void test_swap_none_anon_stays(void)
 
 /* Working set 1.5 × memory with swap: anon pages are swapped out (pswpout), a second pass
  * over the set swaps them back in (pswpin, pgmajfault, workingset_refault_anon), and
- * every swap-in is charged latency 100 us + 4 KiB / (409.6 MB/s) = 10 us. */
+ * every swap-in is charged latency 100 us + 4 KiB / (409.6 MB/s) = 10 us.  Readahead off
+ * (page_cluster 0): every swap-in is its own fault. */
 static void test_swap_out_and_refault(void)
 {
 	setup(true);
 	cfg.devices.swap_pages = 32768;
+	cfg.devices.swap_page_cluster = 0;
 	start();
 	const uint64_t n = NORMAL_PAGES * 3 / 2;
 	sim_ns_t t = 0;
@@ -438,11 +440,13 @@ static sim_ns_t swap_out(uint64_t first, uint64_t last, sim_ns_t t)
  * Reclaimed again (young bits cleared, priority 0): 1 and 3 are clean swap cache, freed
  * without a write; 2 has no slot: add_to_swap + pageout, pswpout 4 -> 5, used 4.
  * With swap 6 instead, after the four: free 2, 2 × 2 < 6: half full, and the read fault of
- * id 1 frees its slot (used 4 -> 3). */
+ * id 1 frees its slot (used 4 -> 3).  Readahead off (page_cluster 0): each fault reads
+ * only its own page (test_swapin_readahead has the window). */
 static void test_swapin_keeps_slot_until_half_full(void)
 {
 	setup(true);
 	cfg.devices.swap_pages = 8;
+	cfg.devices.swap_page_cluster = 0;
 	start();
 	sim_ns_t t = swap_out(1, 4, 0);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 4);
@@ -474,6 +478,7 @@ static void test_swapin_keeps_slot_until_half_full(void)
 
 	setup(true);
 	cfg.devices.swap_pages = 6;
+	cfg.devices.swap_page_cluster = 0;
 	start();
 	swap_out(1, 4, 0);
 	CHECK_EQ(reclaim_swap_used(&mm), 4);
@@ -482,6 +487,76 @@ static void test_swapin_keeps_slot_until_half_full(void)
 	CHECK(resident(1) && !in_swap_cache(1));
 	CHECK_EQ(reclaim_swap_used(&mm), 3);
 	CHECK(check_ok());
+	stop();
+}
+
+/* Swap-in readahead (swap_cluster_readahead, swapin_nr_pages, 6.18).  Swap 64 slots: one
+ * cluster (slots 0..64, the header in 0), on the nonfull list, so slots are taken from 1
+ * on; ids 1..16 written oldest first land in slots 1..16.  page_cluster 3: windows of at
+ * most 8.  The readahead state starts at prev_offset 0, no hits, last window 0:
+ *   fault 1:  no hits, 1 == 0 + 1: 2 pages, window [0,1], slot 0 the header: reads 1 only;
+ *             prev 1.  Latency 100 us + 1 × 10 us.
+ *   fault 2:  no hits, adjacent: 2, window [2,3]: reads 2 and 3 (swap_ra 1); prev 2; 120 us.
+ *   id 3:     a swap-cache hit (swap_ra_hit 1, hits 1); no read.
+ *   fault 4:  hits 1: 3 -> 4 pages, window [4,7]: reads 4..7 (swap_ra 4); prev stays 2.
+ *   ids 5..7: hits 3 (swap_ra_hit 4).
+ *   fault 8:  hits 3: 5 -> 8, window [8,15]: reads 8..15 (swap_ra 11); 100 + 80 = 180 us.
+ *   fault 16: no hits, 16 is not next to 2: 1 page, but never below half the last window:
+ *             4, window [16,19]: slots 17..19 are free, reads 16 only; prev 16.
+ * pswpin 16, workingset_refault_anon 16 (every page had a shadow), pgmajfault 5.  A write
+ * fault on id 9 (read ahead) is a hit too (swap_ra_hit 5) and frees its slot.  Reclaimed
+ * unused, the read-ahead pages 10..15 are freed without a write (pswpout stays 16) and
+ * are swapped out again, their mark gone. */
+static void test_swapin_readahead(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 64;
+	cfg.devices.swap_page_cluster = 3;
+	start();
+	sim_ns_t t = swap_out(1, 16, 0);
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 16);
+	for (uint64_t k = 1; k <= 16; k++)
+		CHECK_EQ(mm.reclaim->slots.owner[k], k + 1); /* id k + 1 stored: id k in slot k */
+	CHECK_EQ(mm.reclaim->slots.owner[17], 0);
+	uint64_t majflt0 = mm.vm_events[VM_PGMAJFAULT];
+	static const struct {
+		uint64_t id;
+		uint64_t pswpin, swap_ra, hits;
+		sim_ns_t stall_us;
+	} steps[] = {
+		{ 1, 1, 0, 0, 110 }, { 2, 3, 1, 0, 120 }, { 3, 3, 1, 1, 0 },   { 4, 7, 4, 1, 140 },
+		{ 5, 7, 4, 2, 0 },   { 6, 7, 4, 3, 0 },   { 7, 7, 4, 4, 0 },   { 8, 15, 11, 4, 180 },
+		{ 16, 16, 11, 4, 110 },
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		sim_ns_t stall0 = mm.reclaim->stall_swapin_ns;
+		CHECK(mm_access(&mm, steps[i].id));
+		CHECK_EQ(mm.vm_events[VM_PSWPIN], steps[i].pswpin);
+		CHECK_EQ(mm.vm_events[VM_SWAP_RA], steps[i].swap_ra);
+		CHECK_EQ(mm.vm_events[VM_SWAP_RA_HIT], steps[i].hits);
+		CHECK_EQ(mm.reclaim->stall_swapin_ns - stall0, steps[i].stall_us * 1000);
+	}
+	CHECK_EQ(mm.vm_events[VM_PGMAJFAULT] - majflt0, 5);
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_ANON], 16);
+	CHECK_EQ(count_resident(1, 16), 16);
+	CHECK(in_swap_cache(9) && (entry_of(9)->flags & NONRES_READAHEAD));
+	CHECK(!(entry_of(8)->flags & NONRES_READAHEAD));
+	CHECK_EQ(reclaim_swap_used(&mm), 16); /* swap 1/4 full: every slot kept */
+	CHECK(check_ok());
+	CHECK(mm_dirty(&mm, 9));
+	CHECK_EQ(mm.vm_events[VM_SWAP_RA_HIT], 5);
+	CHECK_EQ(reclaim_swap_used(&mm), 15);
+	CHECK_EQ(mm.reclaim->slots.owner[9], 0);
+	CHECK(check_ok());
+	set_young(10, 15, false);
+	shrink_all();
+	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 16);
+	for (uint64_t id = 10; id <= 15; id++) {
+		CHECK(!resident(id));
+		CHECK(!(entry_of(id)->flags & NONRES_READAHEAD));
+	}
+	CHECK(check_ok());
+	(void)t;
 	stop();
 }
 
@@ -1242,6 +1317,7 @@ int main(int argc, char **argv)
 	RUN(test_swap_out_and_refault);
 	RUN(test_swapin_keeps_slot_until_half_full);
 	RUN(test_swap_cache_fault);
+	RUN(test_swapin_readahead);
 	RUN(test_activate_frees_swap_when_half_full);
 	RUN(test_full_device_frees_cache_only_slots);
 	RUN(test_anon_aged_with_swap_full);

@@ -385,6 +385,9 @@ static const struct config_key keys[] = {
 	K_UINT("devices.swap.queue_depth", devices.swap_queue_depth, 0, 65536, "256", "requests", "nr_requests",
 	       "swap writes in flight at most (block-layer request tags): reclaim that finds the queue full "
 	       "waits for a completion after its batch and goes on; 0 = unbounded"),
+	K_UINT("devices.swap.page_cluster", devices.swap_page_cluster, 0, 9, "3", "", "/proc/sys/vm/page-cluster",
+	       "swap-in readahead: a fault on a swapped-out page reads up to 2^page_cluster slots around its "
+	       "own, the window growing with readahead hits (swap_cluster_readahead); 0 = no readahead"),
 
 	K_DUR("costs.alloc_fast", costs.alloc_fast_ns, 0, MAX_DUR, "200ns", "get_page_from_freelist",
 	      "simulated time of a fast-path allocation"),

@@ -199,6 +199,8 @@ struct device_config {
 	/* Writes in flight on a device at most (the block layer's request tags, nr_requests);
 	 * a writer that finds the queue full waits for a completion.  0 = unbounded. */
 	unsigned swap_queue_depth;
+	/* Swap-in readahead reads at most 2^swap_page_cluster slots (vm.page-cluster). */
+	unsigned swap_page_cluster;
 };
 
 struct cost_config {

@@ -71,6 +71,8 @@
 	X(CMA_ALLOC_FAIL, "cma_alloc_fail")                                         \
 	X(THP_FAULT_ALLOC, "thp_fault_alloc")                                       \
 	X(THP_FAULT_FALLBACK, "thp_fault_fallback")                                 \
+	X(SWAP_RA, "swap_ra")                                                       \
+	X(SWAP_RA_HIT, "swap_ra_hit")                                               \
 	X(MMSIM_FIRST_PRIVATE, "mmsim_first_private")                               \
 	X(MMSIM_ALLOC_FAIL, "mmsim_alloc_fail")                                     \
 	X(MMSIM_EXTFRAG, "mmsim_extfrag_events")                                    \

@@ -22,10 +22,376 @@
  * fills frees the slots the swap cache alone holds (swap_reclaim_cache_only).  Not
  * modelled: large-folio slot allocation by clusters (a large folio fails only when fewer
  * slots than its pages are free; vmscan.c).
+ *
+ * Slots (struct swap_slots, vmscan.h).  Each page written takes a slot of the device, as
+ * 6.18's cluster allocator hands them out for a swap file on a rotational disk (the
+ * captures' machines: vda has rotational=1): one cluster of 512 slots shared by every
+ * CPU (si->global_cluster), taken next-fit; when it has no free slot left, the first
+ * wholly free cluster, else the first on the nonfull list (cluster_alloc_swap_entry).
+ * Cluster 0 holds the header in slot 0, so it starts on the nonfull list (setup_clusters).
+ * A cluster whose last slot is freed goes back to the free list, a full one that frees a
+ * slot to the nonfull list (partial_free_cluster).  Simplified: no discard, no per-order
+ * clusters (a large object takes nr slots one by one, next-fit, not an aligned run), no
+ * reclaim of full clusters' cache-only slots (swap_reclaim_cache_only stands for it).
+ *
+ * Readahead (swapin_readahead -> swap_cluster_readahead, 6.18: a rotational swap device
+ * counts in nr_rotate_swap, so swap_use_vma_readahead() is false and the window is slot
+ * based).  A fault on a swapped-out order-0 page asks swapin_nr_pages for a window of
+ * 2^k <= 2^page_cluster slots (readahead hits since the last fault + 2, rounded up to a
+ * power of two >= 4; no hits: 2 for a fault next to the last hitless one, else 1; never
+ * below half the last window) and reads the aligned window around its slot: every slot
+ * that holds a swapped-out order-0 page gets a page (the fault's gfp), a read, pswpin,
+ * swap_ra, and the workingset refault test of its shadow; it enters the swap cache
+ * unmapped (NONRES_SWAPCACHE without NONRES_SWAPMAPPED) with NONRES_READAHEAD on the
+ * inactive anon list (active when the refault test says so).  A later fault on it is a
+ * swap-cache hit: no read, no pgmajfault, swap_ra_hit and a hit for the next window.
+ * The model reads the window's other pages first and the faulting page last (the kernel
+ * goes in slot order), so a fault whose allocation must sleep and be run again finds the
+ * pages it already read in the swap cache; the fault waits for one read of all the
+ * window's pages (the plugged, adjacent reads merge).
  */
 #include "vmscan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+/* ---- slots ------------------------------------------------------------------------ */
+
+struct slot_of_entry {
+	uint64_t id;
+	uint64_t slot;
+};
+static const struct u64map_type slot_of_type = { .slot_size = sizeof(struct slot_of_entry), .key_words = 1,
+						 .min_cap = 64 };
+
+static struct pfn_links cluster_links(struct swap_slots *sl)
+{
+	return (struct pfn_links){ .base = (char *)sl->clusters, .stride = sizeof(*sl->clusters) };
+}
+
+static uint64_t cluster_first(uint32_t c)
+{
+	return c ? (uint64_t)c * SWAP_CLUSTER_SLOTS : 1; /* slot 0: the header */
+}
+
+static uint64_t cluster_end(const struct swap_slots *sl, uint32_t c)
+{
+	return MIN((uint64_t)(c + 1) * SWAP_CLUSTER_SLOTS, sl->nr_slots);
+}
+
+static uint32_t cluster_size(const struct swap_slots *sl, uint32_t c)
+{
+	return (uint32_t)(cluster_end(sl, c) - (uint64_t)c * SWAP_CLUSTER_SLOTS);
+}
+
+int swap_slots_init(struct reclaim_state *rs, uint64_t swap_pages, unsigned page_cluster)
+{
+	struct swap_slots *sl = &rs->slots;
+	*sl = (struct swap_slots){ .current = PFN_NONE, .ra_max_pages = 1u << page_cluster };
+	pfn_list_init(&sl->free);
+	pfn_list_init(&sl->nonfull);
+	if (!swap_pages)
+		return 0;
+	sl->nr_slots = swap_pages + 1;
+	sl->nr_clusters = (uint32_t)((sl->nr_slots + SWAP_CLUSTER_SLOTS - 1) / SWAP_CLUSTER_SLOTS);
+	sl->owner = calloc(sl->nr_slots, sizeof(*sl->owner));
+	sl->clusters = calloc(sl->nr_clusters, sizeof(*sl->clusters));
+	if (!sl->owner || !sl->clusters)
+		return -1;
+	struct pfn_links a = cluster_links(sl);
+	for (uint32_t c = 0; c < sl->nr_clusters; c++) {
+		struct swap_cluster *ci = &sl->clusters[c];
+		ci->used = c == 0; /* the header */
+		ci->state = ci->used && ci->used < cluster_size(sl, c) ? SCL_NONFULL : ci->used ? SCL_FULL : SCL_FREE;
+		if (ci->state != SCL_FULL)
+			pfn_list_add_tail(ci->state == SCL_FREE ? &sl->free : &sl->nonfull, a, c);
+		else
+			ci->next = ci->prev = PFN_NONE;
+	}
+	return 0;
+}
+
+void swap_slots_destroy(struct reclaim_state *rs)
+{
+	struct swap_slots *sl = &rs->slots;
+	free(sl->owner);
+	free(sl->clusters);
+	u64map_destroy(&sl->slot_of);
+	sl->owner = NULL;
+	sl->clusters = NULL;
+}
+
+/* The cluster allocation takes slots from: the first wholly free one, else the first
+ * nonfull one (cluster_alloc_swap_entry's order for order 0). */
+static bool take_cluster(struct swap_slots *sl)
+{
+	struct pfn_links a = cluster_links(sl);
+	struct pfn_list *l = !pfn_list_empty(&sl->free) ? &sl->free : &sl->nonfull;
+	if (pfn_list_empty(l))
+		return false;
+	uint32_t c = l->head;
+	pfn_list_del(l, a, c);
+	sl->clusters[c].state = SCL_CURRENT;
+	sl->current = c;
+	sl->cursor = cluster_first(c);
+	return true;
+}
+
+/* The allocation cluster has no free slot from its cursor on: it goes to the list its
+ * count says (relocate_cluster). */
+static void drop_current(struct swap_slots *sl)
+{
+	uint32_t c = sl->current;
+	struct swap_cluster *ci = &sl->clusters[c];
+	sl->current = PFN_NONE;
+	if (ci->used == cluster_size(sl, c)) {
+		ci->state = SCL_FULL;
+		return;
+	}
+	ci->state = ci->used ? SCL_NONFULL : SCL_FREE;
+	pfn_list_add_tail(ci->used ? &sl->nonfull : &sl->free, cluster_links(sl), c);
+}
+
+/* One free slot for object id, next-fit in the allocation cluster; UINT64_MAX when the
+ * device is full. */
+static uint64_t slot_alloc(struct swap_slots *sl, uint64_t id)
+{
+	for (;;) {
+		if (sl->current == PFN_NONE && !take_cluster(sl))
+			return UINT64_MAX;
+		uint32_t c = sl->current;
+		uint64_t end = cluster_end(sl, c);
+		for (uint64_t o = sl->cursor; o < end; o++) {
+			if (sl->owner[o])
+				continue;
+			sl->owner[o] = id + 1;
+			sl->clusters[c].used++;
+			sl->cursor = o + 1;
+			if (sl->cursor == end)
+				drop_current(sl);
+			return o;
+		}
+		drop_current(sl);
+	}
+}
+
+static void slot_free(struct swap_slots *sl, uint64_t o)
+{
+	uint32_t c = (uint32_t)(o / SWAP_CLUSTER_SLOTS);
+	struct swap_cluster *ci = &sl->clusters[c];
+	struct pfn_links a = cluster_links(sl);
+	sim_assert(sl->owner[o] && ci->used);
+	sl->owner[o] = 0;
+	bool was_full = ci->used-- == cluster_size(sl, c);
+	if (ci->state == SCL_CURRENT) {
+		if (!ci->used)
+			sl->cursor = cluster_first(c); /* an empty cluster is taken from its start */
+	} else if (was_full) {
+		ci->state = ci->used ? SCL_NONFULL : SCL_FREE;
+		pfn_list_add_tail(ci->used ? &sl->nonfull : &sl->free, a, c);
+	} else if (!ci->used) {
+		pfn_list_del(&sl->nonfull, a, c);
+		ci->state = SCL_FREE;
+		pfn_list_add_tail(&sl->free, a, c);
+	}
+}
+
+/* The first slot of object id (it holds one). */
+static uint64_t slot_first(const struct swap_slots *sl, uint64_t id)
+{
+	uint32_t i = u64map_find(&sl->slot_of, &slot_of_type, id);
+	sim_assert(i != U64MAP_NONE);
+	return ((const struct slot_of_entry *)u64map_slot(&sl->slot_of, &slot_of_type, i))->slot;
+}
+
+/* nr slots for object id (the caller checked that nr are free). */
+static void slots_take(struct swap_slots *sl, uint64_t id, uint64_t nr)
+{
+	bool added;
+	uint32_t i = u64map_get(&sl->slot_of, &slot_of_type, id, &added, NULL);
+	if (i == U64MAP_NONE)
+		abort();
+	sim_assert(added);
+	struct slot_of_entry *e = u64map_slot(&sl->slot_of, &slot_of_type, i);
+	for (uint64_t k = 0; k < nr; k++) {
+		uint64_t o = slot_alloc(sl, id);
+		sim_assert(o != UINT64_MAX);
+		if (!k)
+			e->slot = o;
+	}
+}
+
+/* Free object id's nr slots: its first, and the next nr - 1 it owns after it. */
+static void slots_release(struct swap_slots *sl, uint64_t id, uint64_t nr)
+{
+	uint32_t i = u64map_find(&sl->slot_of, &slot_of_type, id);
+	sim_assert(i != U64MAP_NONE);
+	uint64_t o = ((struct slot_of_entry *)u64map_slot(&sl->slot_of, &slot_of_type, i))->slot;
+	u64map_remove(&sl->slot_of, &slot_of_type, i, NULL);
+	for (uint64_t k = 0; k < nr; o = (o + 1) % sl->nr_slots) {
+		if (sl->owner[o] != id + 1)
+			continue;
+		slot_free(sl, o);
+		k++;
+	}
+}
+
+#define SLOTS_FAIL(...)                             \
+	do {                                        \
+		snprintf(buf, len, __VA_ARGS__);    \
+		return false;                       \
+	} while (0)
+
+bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
+{
+	const struct reclaim_state *rs = mm->reclaim;
+	const struct swap_slots *sl = &rs->slots;
+	if (!sl->nr_slots)
+		return true;
+	uint64_t total = 0, owned = 0;
+	for (uint32_t c = 0; c < sl->nr_clusters; c++) {
+		const struct swap_cluster *ci = &sl->clusters[c];
+		uint32_t used = c == 0;
+		for (uint64_t o = cluster_first(c); o < cluster_end(sl, c); o++) {
+			uint64_t v = sl->owner[o];
+			if (!v)
+				continue;
+			used++;
+			const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, v - 1);
+			if (!s || !s->nonres || !(s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)))
+				SLOTS_FAIL("swap slot %llu: object %llu holds no slot", (unsigned long long)o,
+					   (unsigned long long)(v - 1));
+			if (u64map_find(&sl->slot_of, &slot_of_type, v - 1) == U64MAP_NONE)
+				SLOTS_FAIL("swap slot %llu: object %llu has no first slot", (unsigned long long)o,
+					   (unsigned long long)(v - 1));
+		}
+		if (used != ci->used)
+			SLOTS_FAIL("swap cluster %u: %u slots taken, counted %u", c, used, ci->used);
+		total += used;
+		uint32_t size = cluster_size(sl, c);
+		bool ok = ci->state == SCL_CURRENT ? sl->current == c
+			: ci->state == SCL_FREE	   ? used == 0
+			: ci->state == SCL_NONFULL ? used > 0 && used < size
+						   : used == size;
+		if (!ok || (ci->state != SCL_CURRENT && sl->current == c))
+			SLOTS_FAIL("swap cluster %u: state %u with %u of %u slots taken", c, ci->state, used, size);
+	}
+	for (uint32_t i = 0; i < sl->slot_of.cap; i++) {
+		if (!u64map_live(&sl->slot_of, &slot_of_type, i))
+			continue;
+		const struct slot_of_entry *e = u64map_slot(&sl->slot_of, &slot_of_type, i);
+		if (e->slot >= sl->nr_slots || sl->owner[e->slot] != e->id + 1)
+			SLOTS_FAIL("object %llu: first slot %llu not its own", (unsigned long long)e->id,
+				   (unsigned long long)e->slot);
+		owned++;
+	}
+	if (owned != sl->slot_of.nr_live)
+		SLOTS_FAIL("slot_of: %llu live of %u", (unsigned long long)owned, sl->slot_of.nr_live);
+	if (total != rs->swap_used + 1)
+		SLOTS_FAIL("%llu swap slots taken, swap_used %llu + the header", (unsigned long long)total,
+			   (unsigned long long)rs->swap_used);
+	/* Every slot holder is listed once: on the lists, each cluster by its state. */
+	uint32_t listed = 0;
+	for (int k = 0; k < 2; k++) {
+		const struct pfn_list *l = k ? &sl->nonfull : &sl->free;
+		for (pfn_t c = l->head; c != PFN_NONE; c = sl->clusters[c].next, listed++)
+			if (c >= sl->nr_clusters || sl->clusters[c].state != (k ? SCL_NONFULL : SCL_FREE) ||
+			    listed > sl->nr_clusters)
+				SLOTS_FAIL("swap cluster list %s: cluster %u out of place", k ? "nonfull" : "free", c);
+	}
+	uint32_t want = 0;
+	for (uint32_t c = 0; c < sl->nr_clusters; c++)
+		want += sl->clusters[c].state == SCL_FREE || sl->clusters[c].state == SCL_NONFULL;
+	if (listed != want)
+		SLOTS_FAIL("swap cluster lists hold %u clusters, %u free or nonfull", listed, want);
+	return true;
+}
+
+/* ---- readahead -------------------------------------------------------------------- */
+
+/* swapin_nr_pages / __swapin_nr_pages (6.18): the readahead window for a fault at slot
+ * offset. */
+static unsigned swapin_nr_pages(struct swap_slots *sl, uint64_t offset)
+{
+	if (sl->ra_max_pages <= 1)
+		return 1;
+	unsigned hits = sl->ra_hits, pages = hits + 2;
+	sl->ra_hits = 0;
+	if (pages == 2) {
+		if (offset != sl->ra_prev_offset + 1 && offset + 1 != sl->ra_prev_offset)
+			pages = 1;
+	} else {
+		unsigned up = 4;
+		while (up < pages)
+			up <<= 1;
+		pages = up;
+	}
+	pages = MIN(pages, sl->ra_max_pages);
+	pages = MAX(pages, sl->ra_last_pages / 2); /* do not shrink too fast */
+	if (!hits)
+		sl->ra_prev_offset = offset;
+	sl->ra_last_pages = pages;
+	return pages;
+}
+
+/* __read_swap_cache_async for readahead: object id2 (swapped out, order 0) gets a page and
+ * a read; false when the allocation failed or must sleep (req->deferred). */
+static bool read_ahead_one(struct mm *mm, struct mm_request *req, uint64_t id2, gfp_t gfp)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	struct nonres_entry *e = workingset_find(rs, id2);
+	bool shadow = e->flags & NONRES_SHADOW;
+	bool activate = shadow && workingset_test_recent(mm, e, false);
+	if (mm_alloc_slot(mm, req, id2, gfp, 0, activate) == PFN_NONE)
+		return false;
+	count_vm_event(mm, VM_PSWPIN);
+	count_vm_event(mm, VM_SWAP_RA);
+	count_vm_events(mm, VM_PGPGIN, PAGE_SIZE / 1024);
+	if (shadow)
+		workingset_count_refault(mm, true, 1, activate);
+	e = workingset_find(rs, id2); /* the map may have moved */
+	e->flags = (uint8_t)((e->flags & ~(NONRES_SWAPPED | NONRES_SHADOW)) | NONRES_SWAPCACHE | NONRES_READAHEAD);
+	if (e->flags & NONRES_GFP && e->gfp == workingset_default_gfp(true, 0))
+		e->flags &= (uint8_t)~NONRES_GFP;
+	return true;
+}
+
+/* swap_cluster_readahead (6.18) for a fault on object id: the other swapped-out order-0
+ * pages of the window around its slot are read.  Returns the pages read, or -1 when an
+ * allocation must sleep first (req->deferred). */
+static int read_ahead(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp)
+{
+	struct swap_slots *sl = &mm->reclaim->slots;
+	uint64_t o = slot_first(sl, id);
+	uint64_t mask = swapin_nr_pages(sl, o) - 1;
+	if (!mask)
+		return 0;
+	uint64_t start = MAX(o & ~mask, 1), end = MIN(o | mask, sl->nr_slots - 1);
+	int nr = 0;
+	for (uint64_t k = start; k <= end; k++) {
+		uint64_t v = sl->owner[k];
+		if (!v || k == o || v == id + 1)
+			continue;
+		const struct obj_slot *s2 = obj_lookup(&mm->objs, v - 1);
+		if (!s2 || s2->kind != OBJ_SWAPPED || s2->order)
+			continue; /* in the swap cache already, or a large folio's */
+		if (read_ahead_one(mm, req, v - 1, gfp))
+			nr++;
+		else if (req && req->deferred)
+			return -1;
+	}
+	return nr;
+}
+
+/* do_swap_page's swap-cache hit on a page readahead read (swap_update_readahead, 6.18). */
+static void readahead_hit(struct mm *mm, struct nonres_entry *e)
+{
+	if (!(e->flags & NONRES_READAHEAD))
+		return;
+	e->flags &= (uint8_t)~NONRES_READAHEAD;
+	count_vm_event(mm, VM_SWAP_RA_HIT);
+	mm->reclaim->slots.ra_hits++;
+}
 
 /* vm_swap_full (6.18): nr_swap_pages * 2 < total_swap_pages, free slots counted. */
 bool swap_vm_full(const struct reclaim_state *rs)
@@ -39,12 +405,13 @@ void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages)
 	if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)) {
 		sim_assert(rs->swap_used >= pages);
 		rs->swap_used -= pages;
+		slots_release(&rs->slots, e->id, pages);
 	}
 	if (e->flags & NONRES_SWAPMAPPED) {
 		sim_assert(rs->swap_cache_only >= pages);
 		rs->swap_cache_only -= pages;
 	}
-	e->flags &= (uint8_t)~(NONRES_SWAPCACHE | NONRES_SWAPPED | NONRES_SWAPMAPPED);
+	e->flags &= (uint8_t)~(NONRES_SWAPCACHE | NONRES_SWAPPED | NONRES_SWAPMAPPED | NONRES_READAHEAD);
 }
 
 static void free_swap_cache(struct mm *mm, pfn_t head, struct nonres_entry *e);
@@ -161,6 +528,7 @@ void swap_access(struct mm *mm, pfn_t head, struct nonres_entry *e)
 {
 	if ((e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) != NONRES_SWAPCACHE)
 		return; /* mapped: no fault */
+	readahead_hit(mm, e);
 	/* do_swap_page on a swap-cache hit (6.18): mapped again; should_try_to_free_swap
 	 * frees the slot when swap is more than half full (a read fault otherwise keeps it). */
 	swap_mapped(mm->reclaim, e, 1ull << mm->pages[head].order);
@@ -193,6 +561,7 @@ bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *
 	if (!e)
 		e = workingset_get(rs, id);
 	e->flags |= NONRES_SWAPCACHE;
+	slots_take(&rs->slots, id, nr);
 	rs->swap_used += nr;
 	if (rs->swap_used == rs->swap_pages && rs->swap_cache_only)
 		swap_reclaim_cache_only(mm);
@@ -215,15 +584,31 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	bool anon = kind == OBJ_SWAPPED;
 	struct nonres_entry *e = workingset_find(rs, id);
 	gfp_t gfp = e && (e->flags & NONRES_GFP) ? e->gfp : workingset_default_gfp(anon, order);
-	bool shadow = e && (e->flags & NONRES_SHADOW);
-	bool activate = shadow && workingset_test_recent(mm, e, !anon);
-
-	pfn_t pfn = mm_alloc_slot(mm, req, id, gfp, order, activate);
-	if (pfn == PFN_NONE)
-		return false; /* still not resident; the failure was counted */
+	/* A fault run again as an actor (an allocation had to sleep) asks for the window it
+	 * asked for the first time: the readahead state is put back. */
+	struct swap_slots *sl = &rs->slots;
+	uint64_t ra_prev_offset = sl->ra_prev_offset;
+	unsigned ra_hits = sl->ra_hits, ra_last_pages = sl->ra_last_pages;
+	int nr_ahead = anon && !order ? read_ahead(mm, req, id, gfp) : 0;
+	pfn_t pfn = PFN_NONE;
+	bool shadow = false, activate = false;
+	if (nr_ahead >= 0) {
+		e = workingset_find(rs, id); /* the map may have moved */
+		shadow = e && (e->flags & NONRES_SHADOW);
+		activate = shadow && workingset_test_recent(mm, e, !anon);
+		pfn = mm_alloc_slot(mm, req, id, gfp, order, activate);
+	}
+	if (pfn == PFN_NONE) {
+		if (req && req->deferred) {
+			sl->ra_prev_offset = ra_prev_offset;
+			sl->ra_hits = ra_hits;
+			sl->ra_last_pages = ra_last_pages;
+		}
+		return false; /* still not resident; a failure was counted */
+	}
 
 	struct wb_device *dev = anon ? &rs->swap : &rs->disk;
-	sim_ns_t lat = dev->latency_ns + writeback_transfer_ns(dev, nr);
+	sim_ns_t lat = dev->latency_ns + writeback_transfer_ns(dev, nr + (uint64_t)nr_ahead);
 	mm_request_charge_io(req, lat);
 	count_vm_event(mm, VM_PGMAJFAULT);
 	count_vm_events(mm, VM_PGPGIN, nr * (PAGE_SIZE / 1024));

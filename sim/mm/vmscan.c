@@ -1445,6 +1445,10 @@ bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id)
 	}
 	if (s->kind != OBJ_PAGES)
 		return true;
+	/* A write fault on a swap-cache page reclaim unmapped or readahead read is
+	 * do_swap_page's swap-cache hit too; writeback_dirty_page then frees the slot. */
+	if (s->nonres && (s->ws.flags & NONRES_SWAPCACHE))
+		swap_access(mm, s->pfn, &s->ws);
 	writeback_dirty_page(mm, req, s->pfn, id);
 	return true;
 }
@@ -1655,6 +1659,10 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 	rs->mm = mm;
 	const struct config *cfg = mm->cfg;
 	rs->swap_pages = cfg->devices.swap_pages;
+	if (swap_slots_init(rs, rs->swap_pages, cfg->devices.swap_page_cluster)) {
+		reclaim_destroy(mm);
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	}
 	rs->dirty_background_ratio = cfg->policy.dirty_background_ratio ? cfg->policy.dirty_background_ratio : 10;
 	rs->dirty_ratio = cfg->policy.dirty_ratio ? cfg->policy.dirty_ratio : 20;
 	rs->notify_threshold_pages = cfg->policy.ereclaimable.notify_threshold;
@@ -1702,6 +1710,7 @@ void reclaim_destroy(struct mm *mm)
 	workingset_map_destroy(rs);
 	free(rs->scratch);
 	free(rs->cache_only_ids);
+	swap_slots_destroy(rs);
 	free(mm->lruvec.touched_us);
 	mm->lruvec.touched_us = NULL;
 	free(rs->memcg_lruvecs);
@@ -1903,7 +1912,7 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		CHECK_FAIL("in-flight writes hold %llu pages, nr_writeback %llu", (unsigned long long)inflight,
 			   (unsigned long long)rs->nr_writeback);
 	/* Swap slots and shadows. */
-	uint64_t swap = 0, entries = 0, cache_only = 0;
+	uint64_t swap = 0, entries = 0, cache_only = 0, slot_holders = 0;
 	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct nonres_entry *e = workingset_at(rs, i);
 		if (!e)
@@ -1927,6 +1936,10 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		} else if (e->flags & NONRES_SWAPMAPPED) {
 			CHECK_FAIL("object %llu: mapped swap cache without a slot", (unsigned long long)e->id);
 		}
+		if ((e->flags & NONRES_READAHEAD) &&
+		    (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) != NONRES_SWAPCACHE)
+			CHECK_FAIL("object %llu: readahead mark outside the unmapped swap cache", (unsigned long long)e->id);
+		slot_holders += !!(e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED));
 	}
 	if (entries != rs->nr_nonres)
 		CHECK_FAIL("%llu side entries, nr_nonres %llu", (unsigned long long)entries,
@@ -1937,6 +1950,12 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 	if (swap != rs->swap_used || rs->swap_used > rs->swap_pages)
 		CHECK_FAIL("swap_used %llu of %llu, slots held %llu", (unsigned long long)rs->swap_used,
 			   (unsigned long long)rs->swap_pages, (unsigned long long)swap);
+	if (slot_holders != rs->slots.slot_of.nr_live)
+		CHECK_FAIL("%llu objects hold swap slots, slot_of has %u", (unsigned long long)slot_holders,
+			   rs->slots.slot_of.nr_live);
+	char slots_msg[160];
+	if (!swap_slots_check(mm, slots_msg, sizeof(slots_msg)))
+		CHECK_FAIL("%s", slots_msg);
 	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct obj_slot *s = &mm->objs.slots[i];
 		if (s->id == OBJ_EMPTY || (s->kind != OBJ_SWAPPED && s->kind != OBJ_EVICTED))

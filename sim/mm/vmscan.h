@@ -103,6 +103,9 @@ enum nonres_flags {
 	 * (swap count 0, SWAP_HAS_CACHE).  Without it, a swap-cache page is one reclaim
 	 * unmapped and wrote: its page tables hold the swap entry (folio_swapped). */
 	NONRES_SWAPMAPPED = 1u << 4,
+	/* With NONRES_SWAPCACHE and not NONRES_SWAPMAPPED: swap-in readahead read the page
+	 * and no fault has met it since (PG_readahead on a swap-cache folio). */
+	NONRES_READAHEAD = 1u << 5,
 };
 
 /* An entry (struct nonres_entry, mm.h: inside the object's slot) exists for every
@@ -145,6 +148,45 @@ static inline bool writeback_queue_full(const struct wb_device *dev)
 {
 	return dev->depth && dev->len >= dev->depth;
 }
+
+/* ---- swap slots and swap-in readahead (swap.c) ------------------------------------ */
+
+#define SWAP_CLUSTER_SLOTS 512u /* SWAPFILE_CLUSTER: HPAGE_PMD_NR on x86-64 */
+
+/* Where a cluster of SWAP_CLUSTER_SLOTS slots is: on the free list (nothing taken), on the
+ * nonfull list, full (on no list), or the one allocation takes slots from. */
+enum swap_cluster_state { SCL_FREE, SCL_NONFULL, SCL_FULL, SCL_CURRENT };
+struct swap_cluster {
+	pfn_t next, prev; /* links of the free or the nonfull list (lib/pfnlist.h) */
+	uint32_t used;    /* slots taken, the header's included */
+	uint32_t state;   /* enum swap_cluster_state */
+};
+
+/* The swap device's slots, as a swap file's: slot 0 is its header, slots 1..swap_pages
+ * hold pages.  For a cluster c of size(c) slots (the last may be short):
+ *   owner[o] == id + 1 of the object holding slot o; 0 when free, and for slot 0
+ *   clusters[c].used == #{o in c : owner[o] != 0} + (c == 0: the header)
+ *   Σ_c clusters[c].used == swap_used + 1
+ *   state SCL_FREE <=> on the free list, used == 0 (or c is current, any used)
+ *   state SCL_NONFULL <=> on the nonfull list, 0 < used < size(c)
+ *   state SCL_FULL => used == size(c);  state SCL_CURRENT <=> c == current
+ *   slot_of holds (id, its first slot) for every object with NONRES_SWAPCACHE or
+ *   NONRES_SWAPPED; a large object's slots are the first nr free ones allocation met. */
+struct swap_slots {
+	uint64_t *owner; /* [nr_slots] */
+	uint64_t nr_slots; /* swap_pages + 1 */
+	struct swap_cluster *clusters;
+	uint32_t nr_clusters;
+	struct pfn_list free, nonfull;
+	uint32_t current; /* PFN_NONE: none */
+	uint64_t cursor;  /* the next slot of current to try */
+	struct u64map slot_of;
+	/* swapin_nr_pages (6.18): the faulting offset it last saw without readahead hits,
+	 * the hits since the last fault (swapin_readahead_hits), the last window. */
+	uint64_t ra_prev_offset;
+	unsigned ra_hits, ra_last_pages;
+	unsigned ra_max_pages; /* 1 << devices.swap.page_cluster */
+};
 
 /* ---- kswapd ---------------------------------------------------------------------- */
 
@@ -192,6 +234,7 @@ struct reclaim_state {
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t swap_pages, swap_used;
 	uint64_t swap_cache_only; /* pages of heads with NONRES_SWAPCACHE | NONRES_SWAPMAPPED */
+	struct swap_slots slots;
 	/* Ids of the objects that became swap-cache-only (swap_mapped) since the last walk,
 	 * a superset of those that still are (swap.c): what swap_reclaim_cache_only visits
 	 * instead of the whole object table. */
@@ -398,6 +441,13 @@ bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool fi
 void workingset_count_refault(struct mm *mm, bool anon, uint64_t nr, bool activate);
 gfp_t workingset_default_gfp(bool anon, unsigned order);
 
+/* The swap device's slot table (devices.swap.size slots; none without swap): -1 when
+ * memory runs out. */
+int swap_slots_init(struct reclaim_state *rs, uint64_t swap_pages, unsigned page_cluster);
+void swap_slots_destroy(struct reclaim_state *rs);
+/* The slot table's invariants (struct swap_slots) against the side entries; false with a
+ * message in buf when one fails. */
+bool swap_slots_check(const struct mm *mm, char *buf, size_t len);
 /* Swap: allocate a slot for a resident anon head and start its write. */
 bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *e /* or NULL */);
 /* Major fault on a non-resident object (swap-in or file refault). */

@@ -138,7 +138,8 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct 
 		/* The clean swap-cache copy is all that remains: the slot stays allocated. */
 		if (e->flags & NONRES_SWAPMAPPED) /* try_to_unmap: the page tables hold the entry */
 			rs->swap_cache_only -= 1ull << order;
-		e->flags = (uint8_t)((e->flags & ~(NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) | NONRES_SWAPPED);
+		e->flags = (uint8_t)((e->flags & ~(NONRES_SWAPCACHE | NONRES_SWAPMAPPED | NONRES_READAHEAD)) |
+				     NONRES_SWAPPED);
 		s->kind = OBJ_SWAPPED;
 	} else {
 		s->kind = OBJ_EVICTED;

@@ -67,6 +67,8 @@ static const struct figure_def {
 	{ "workingset_refault_anon", false, { "vmstat:workingset_refault_anon" }, "workingset_refault_anon", NULL, NULL,
 	  true },
 	{ "pgmajfault", false, { "vmstat:pgmajfault" }, "pgmajfault" },
+	{ "swap_ra", false, { "vmstat:swap_ra" }, "swap_ra" },
+	{ "swap_ra_hit", false, { "vmstat:swap_ra_hit" }, "swap_ra_hit" },
 	{ "nr_dirtied", false, { "vmstat:nr_dirtied" }, "nr_dirtied", NULL, NULL, true },
 	{ "compact_success", false, { "vmstat:compact_success" }, "compact_success" },
 	{ "compact_fail", false, { "vmstat:compact_fail" }, "compact_fail" },
