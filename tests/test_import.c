@@ -1121,7 +1121,9 @@ static void test_prefill_evictions_tail(void)
  * whole_first): block 10 (its order-9 allocation is its first event), blocks 12 and 13
  * (one order-10 allocation at 0x1800), not block 11 (0x1600: a page freed in it first, then
  * the block allocated) nor block 8 (0x1000: the order-9 allocation at 0x1000 comes after
- * the order-2 one): Normal 3; DMA32 0. */
+ * the order-2 one), and block 14 (0x1c00), whose two order-8 halves are its pages' first
+ * allocations (all 512 were free at the start; they count in free_sum too: Σ c = 7 + 512
+ * = 519, Σ c² = 37 + 262144 = 262181): Normal 4; DMA32 0. */
 static void test_prefill_free_start(void)
 {
 	char path[] = "/tmp/mmsim-test-freestart.XXXXXX";
@@ -1143,6 +1145,8 @@ static void test_prefill_free_start(void)
 		"a-10 [000] ..... 10.000015: mm_page_free: page=0x1010 pfn=0x1010 order=0",
 		"a-10 [000] ..... 10.000016: mm_page_free: page=0x1011 pfn=0x1011 order=0",
 		"a-10 [000] ..... 10.000017: mm_page_alloc: page=0x1000 pfn=0x1000 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE",
+		"a-10 [000] ..... 10.000018: mm_page_alloc: page=0x1c00 pfn=0x1c00 order=8 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"a-10 [000] ..... 10.000019: mm_page_alloc: page=0x1d00 pfn=0x1d00 order=8 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
 	};
 	write_capture(path, lines, ARRAY_SIZE(lines));
 	struct sim_error err = { 0 };
@@ -1151,11 +1155,11 @@ static void test_prefill_free_start(void)
 	two_zones(&zi);
 	struct import_refault_census census = { 0 };
 	CHECK_EQ(import_prefill_evictions(path, &ro, &zi, &census, &err), 0);
-	CHECK_EQ(zi.free_sum[ZONE_NORMAL], 7);
-	CHECK_EQ(zi.free_sq[ZONE_NORMAL], 37);
+	CHECK_EQ(zi.free_sum[ZONE_NORMAL], 519);
+	CHECK_EQ(zi.free_sq[ZONE_NORMAL], 262181);
 	CHECK_EQ(zi.free_sum[ZONE_DMA32], 1);
 	CHECK_EQ(zi.free_sq[ZONE_DMA32], 1);
-	CHECK_EQ(zi.whole_first[ZONE_NORMAL], 3);
+	CHECK_EQ(zi.whole_first[ZONE_NORMAL], 4);
 	CHECK_EQ(zi.whole_first[ZONE_DMA32], 0);
 	zoneinfo_release(&zi);
 	unlink(path);

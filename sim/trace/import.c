@@ -2629,15 +2629,21 @@ struct pf_evictions {
 #define PE_WRITE 2u
 
 /* A page the capture allocated before anything freed it was free when the capture began
- * (or on a per-cpu list): counted for its pageblock. */
+ * (or on a per-cpu list): counted for its pageblock.  A pageblock all of whose pages were
+ * so counted was wholly free at the start (the two order-8 halves dd's page cache takes,
+ * say): a whole block too (zoneinfo whole_first), as one allocation of the whole block
+ * as its first event is (whole_first_count). */
 static int free_start_count(struct pf_evictions *pe, const struct ftrace_event *ev)
 {
-	if (zoneinfo_zone_of(pe->zi, ev->pfn) < 0)
+	int z = zoneinfo_zone_of(pe->zi, ev->pfn);
+	if (z < 0)
 		return 0;
 	size_t blk = (size_t)(ev->pfn >> ZONEINFO_BLOCK_ORDER);
 	if (sim_grow(&pe->free_start, &pe->nr_free_start, blk + 1, sizeof(*pe->free_start), 1024))
 		return -1; /* the new counts start at 0 */
 	pe->free_start[blk] += 1u << ev->order;
+	if (pe->free_start[blk] == 1u << ZONEINFO_BLOCK_ORDER)
+		pe->zi->whole_first[z]++;
 	return 0;
 }
 
