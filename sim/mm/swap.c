@@ -592,6 +592,17 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	int nr_ahead = anon && !order ? read_ahead(mm, req, id, gfp) : 0;
 	pfn_t pfn = PFN_NONE;
 	bool shadow = false, activate = false;
+	if (anon && !order && nr_ahead >= 0) {
+		/* The readahead's allocations may have slept (even those that read nothing),
+		 * and meanwhile another task's fault read this page ahead (it is in the swap
+		 * cache: this fault is a hit) or its owner freed it. */
+		struct obj_slot *t = obj_lookup(&mm->objs, id);
+		if (!t || t->kind != kind) {
+			if (t && t->kind == OBJ_PAGES && t->nonres && (t->ws.flags & NONRES_SWAPCACHE))
+				swap_access(mm, t->pfn, &t->ws);
+			return t && t->kind == OBJ_PAGES;
+		}
+	}
 	if (nr_ahead >= 0) {
 		e = workingset_find(rs, id); /* the map may have moved */
 		shadow = e && (e->flags & NONRES_SHADOW);
