@@ -144,9 +144,13 @@ static inline __attribute__((always_inline)) int
 trace_run_fill(struct trace_run_fill *f, int (*next)(void *ctx, struct trace_record *rec, struct sim_error *err),
 	       void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
 {
-	size_t k = 0;
-	while (f->rc == 1 && k < f->cap && (f->rc = next(ctx, &f->run[k], &f->err)) == 1)
+	/* in locals across the calls of next, which could otherwise change *f */
+	struct trace_record *run = f->run;
+	size_t k = 0, cap = f->cap;
+	int rc = f->rc;
+	while (rc == 1 && k < cap && (rc = next(ctx, &run[k], &f->err)) == 1)
 		k++;
+	f->rc = rc;
 	if (k) {
 		*v = f->run;
 		*n = k;
