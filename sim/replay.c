@@ -796,30 +796,19 @@ struct read_ahead {
 	int rc; /* the source's last answer: 1 while it may have more */
 };
 
-/* A source with only `next`, read a run at a time: what it gives is made into run[], and
- * an error after some records is kept and given at the next call, after them. */
+/* A source with only `next`, read a run at a time into run[] (trace_run_fill: an error
+ * after some records is kept and given at the next call, after them). */
 #define RUNS_FROM_NEXT 1024u
 struct runs_from_next {
 	const struct record_source *src;
-	int rc; /* 1 while it may have more; else its end (0) or error (-1, err) */
-	struct sim_error err;
+	struct trace_run_fill fill; /* its run is run[] */
 	struct trace_record run[RUNS_FROM_NEXT];
 };
 
 static int runs_from_next(void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
 {
 	struct runs_from_next *rn = ctx;
-	size_t k = 0;
-	while (rn->rc == 1 && k < RUNS_FROM_NEXT && (rn->rc = rn->src->next(rn->src->ctx, &rn->run[k], &rn->err)) == 1)
-		k++;
-	if (k) {
-		*v = rn->run;
-		*n = k;
-		return 1;
-	}
-	if (rn->rc < 0 && err)
-		*err = rn->err;
-	return rn->rc;
+	return trace_run_fill(&rn->fill, rn->src->next, rn->src->ctx, v, n, err);
 }
 
 /* The source's next run as the window: true, or false with *rc its answer (0 at the end,
@@ -1021,7 +1010,7 @@ int sim_run(struct sim *s, struct record_source *src_in, struct sim_error *err)
 		if (!(rn = malloc(sizeof(*rn))))
 			abort();
 		rn->src = src_in;
-		rn->rc = 1;
+		rn->fill = (struct trace_run_fill){ .run = rn->run, .cap = RUNS_FROM_NEXT, .rc = 1 };
 		src.next_run = runs_from_next;
 		src.ctx = rn;
 	}

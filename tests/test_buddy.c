@@ -576,6 +576,9 @@ static void test_alloc_desc(void)
 	CHECK_EQ(d->cls, ACLASS_UNMOVABLE);
 	CHECK(d->no_cma && !d->thp);
 	CHECK_EQ(d->fast_flags, ALLOC_WMARK_LOW | ALLOC_KSWAPD | ALLOC_NOFRAGMENT);
+	/* Reclaim's page_allocated decode (mm_hooks.page_alloc_decode, vmscan.c): unmovable,
+	 * so no LRU and no call. */
+	CHECK_EQ(d->hook, 0);
 	/* GFP_HIGHUSER_MOVABLE order 0: MOVABLE, gfp_zone Movable (HIGHMEM|MOVABLE; its zonelist
 	 * starts at Normal), class movable, the same flags (CMA vetoed). */
 	CHECK(mm_alloc(&mm, 2, GFP_HIGHUSER_MOVABLE, 0) != PFN_NONE);
@@ -586,6 +589,10 @@ static void test_alloc_desc(void)
 	CHECK_EQ(d->cls, ACLASS_MOVABLE);
 	CHECK(d->no_cma && !d->thp);
 	CHECK_EQ(d->fast_flags, ALLOC_WMARK_LOW | ALLOC_KSWAPD | ALLOC_NOFRAGMENT);
+	/* movable page cache (no __GFP_ZERO), the default gfp of its kind: an LRU page with
+	 * nothing else (no side entry, the bits above the page flags 0), and the head so */
+	CHECK_EQ(d->hook, PF_LRU);
+	CHECK_EQ(mm.pages[obj_lookup(&mm.objs, 2)->pfn].flags, PF_HEAD | PF_LRU);
 	/* A THP fault (GFP_TRANSHUGE at the pageblock order): no __GFP_KSWAPD_RECLAIM, so
 	 * low mark | NOFRAGMENT; order 9 > PAGE_ALLOC_COSTLY_ORDER: class highorder. */
 	CHECK(mm_alloc(&mm, 3, GFP_TRANSHUGE, 9) != PFN_NONE);
@@ -596,6 +603,12 @@ static void test_alloc_desc(void)
 	CHECK(d->thp);
 	CHECK_EQ(d->fast_flags, ALLOC_WMARK_LOW | ALLOC_NOFRAGMENT);
 	CHECK_EQ(mm.vm_events[VM_THP_FAULT_ALLOC], 1);
+	/* anon (__GFP_NOMEMALLOC at order > 0): swap-backed and referenced; not the default
+	 * anon gfp (GFP_HIGHUSER_MOVABLE | __GFP_ZERO), so the object keeps its gfp (a bit
+	 * above the page flags) */
+	CHECK_EQ(d->hook & 0xffffu, PF_LRU | PF_SWAPBACKED | PF_REFERENCED);
+	CHECK(d->hook >> 16);
+	CHECK_EQ(mm.pages[obj_lookup(&mm.objs, 3)->pfn].flags, PF_HEAD | PF_LRU | PF_SWAPBACKED | PF_REFERENCED);
 	/* The same mask at another order is another entry; the first is unchanged. */
 	CHECK(mm_alloc(&mm, 4, GFP_KERNEL, 1) != PFN_NONE);
 	CHECK(desc_of(GFP_KERNEL, 1) != NULL && desc_of(GFP_KERNEL, 0) != NULL);

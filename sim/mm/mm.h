@@ -443,7 +443,8 @@ struct alloc_latency; /* stats side, filled through hooks */
 /* What an allocation decodes from its gfp and order alone, the same for the whole run:
  * the request's migratetype, its highest zone and CMA veto once the CMA policy's prepare
  * has shaped it (prepare depends on the request and the configuration only), its latency
- * class, whether it is a THP fault (thp_fault_mpol) and the fast path's alloc flags.  The
+ * class, whether it is a THP fault (thp_fault_mpol), the fast path's alloc flags and what
+ * the page_allocated hook does with the new head (mm_hooks.page_alloc_decode).  The
  * node keeps one per (gfp, order) in a small direct-mapped table (mm->alloc_descs), so the
  * few masks of a replay are decoded once each instead of at every allocation.
  *   key == gfp | order << ALLOC_DESC_ORDER_SHIFT (gfp below bit 25, order <= MAX_PAGE_ORDER),
@@ -456,6 +457,7 @@ struct alloc_desc {
 	uint8_t cls;         /* enum alloc_class */
 	bool no_cma;
 	bool thp;
+	uint32_t hook;       /* page_alloc_decode(gfp, order); 0: page_allocated is not called */
 };
 #define ALLOC_DESC_ORDER_SHIFT 25
 #define ALLOC_DESC_EMPTY UINT32_MAX
@@ -474,8 +476,12 @@ struct mm_hooks {
 	uint64_t (*direct_reclaim)(struct mm *mm, struct alloc_context *ac);
 	/* A new object's pages were allocated (LRU insertion: sets PF_LRU etc.; activate: a
 	 * refault within the workingset). When NULL, movable allocations are simply flagged
-	 * PF_LRU. */
-	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activate);
+	 * PF_LRU.  decoded: page_alloc_decode(mm, gfp, order), worked out once per (gfp,
+	 * order) with the allocation's struct alloc_desc; when it is 0 the hook is not called
+	 * (the hook's own test of gfp and order, moved to where they are decoded anyway).
+	 * Both are set together, or neither. */
+	uint32_t (*page_alloc_decode)(const struct mm *mm, gfp_t gfp, unsigned order);
+	void (*page_allocated)(struct mm *mm, pfn_t pfn, gfp_t gfp, uint32_t decoded, bool activate);
 	/* freed-page notification (LRU removal etc.), called before the pages go to buddy. */
 	void (*page_freed)(struct mm *mm, struct mm_request *req, pfn_t pfn, unsigned order);
 	/* An object that is not resident (swapped / evicted) is freed: drop its swap slot or
@@ -855,22 +861,29 @@ static inline __attribute__((always_inline)) void lru_ring_del(struct lruvec *v,
 		ends->tail = r->slot[(r->end - 1) & m];
 	}
 }
-static inline __attribute__((always_inline)) void lru_add_inline(struct mm *mm, pfn_t pfn, bool tail)
+/* lru_add_inline of the head at pfn whose flags become f | PF_LRU (f: its flags, or what
+ * its caller is setting them to, which then need not be written first and read back): a
+ * caller that knows f's bits (a new head: PF_HEAD, no PF_BUDDY or PF_MOVABLE_OPS) has
+ * lru_movable_adjust's test folded away. */
+static inline __attribute__((always_inline)) void lru_add_flags(struct mm *mm, pfn_t pfn, uint16_t f, bool tail)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	uint16_t f = p->flags;
 	unsigned nr = 1u << p->order;
 	enum lru_list l = lru_list_inline(f);
 	sim_assert(pfn < mm->nr_pages);
-	sim_assert2(!(f & PF_LRU));
+	sim_assert2(!(f & PF_LRU) && !(p->flags & PF_LRU));
 	size_t blk = pfn >> mm->pageblock_order;
 	unsigned z = mm->zone_of_block[blk];
-	struct lruvec *v = lru_lruvec_of(mm, p, l, z, (int64_t)nr);
 	p->flags = (uint16_t)(f | PF_LRU);
+	struct lruvec *v = lru_lruvec_of(mm, p, l, z, (int64_t)nr);
 	lru_movable_adjust(mm, f, blk, nr, true);
 	lru_ring_add(v, l, mm->pages, pfn, tail);
 	v->nr_pages[l] += nr;
 	v->nr_zone_pages[z][l] += nr;
+}
+static inline __attribute__((always_inline)) void lru_add_inline(struct mm *mm, pfn_t pfn, bool tail)
+{
+	lru_add_flags(mm, pfn, mm->pages[pfn].flags, tail);
 }
 static inline __attribute__((always_inline)) void lru_del_inline(struct mm *mm, pfn_t pfn)
 {

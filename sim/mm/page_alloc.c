@@ -1108,6 +1108,8 @@ static __attribute__((noinline)) void alloc_desc_fill(struct mm *mm, gfp_t gfp, 
 	d->zone = (uint8_t)ac.highest_zoneidx;
 	d->no_cma = ac.no_cma;
 	d->fast_flags = (uint16_t)alloc_fast_flags(mm, &ac);
+	sim_assert(!mm->hooks.page_allocated == !mm->hooks.page_alloc_decode);
+	d->hook = mm->hooks.page_alloc_decode ? mm->hooks.page_alloc_decode(mm, gfp, order) : 0;
 }
 
 /* The node's alloc_desc of (gfp, order), filled at its first use; a gfp with bits above
@@ -1254,9 +1256,10 @@ static inline __attribute__((always_inline)) pfn_t alloc_slot(struct mm *mm, str
 		.order = (uint8_t)order,
 		.mt = (uint8_t)ac.mt,
 	};
-	if (mm->hooks.page_allocated)
-		mm->hooks.page_allocated(mm, pfn, gfp, activate);
-	else if (ac.mt == MIGRATE_MOVABLE)
+	if (mm->hooks.page_allocated) {
+		if (d.hook) /* what the hook does with (gfp, order), decoded with d */
+			mm->hooks.page_allocated(mm, pfn, gfp, d.hook, activate);
+	} else if (ac.mt == MIGRATE_MOVABLE)
 		mm_page_set_flags(mm, pfn, p->flags | PF_LRU); /* user and page-cache memory: "movable" for the claim rule */
 	if (kind0 == OBJ_PENDING) /* a new object (a fault-in was counted when it was new) */
 		oom_account(mm, s, true);

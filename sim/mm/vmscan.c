@@ -392,6 +392,46 @@ static void page_set_memcg(struct mm *mm, struct page_frame *p)
 				      (vmscan_task_memcg(mm, mm->objs.slots[p->owner].task) << PFX_MEMCG_SHIFT));
 }
 
+/* What hook_page_allocated does with a new head of (gfp, order), worked out once per
+ * (gfp, order) with the allocation's struct alloc_desc (mm_hooks.page_alloc_decode) instead
+ * of at every allocation: 0 for a page no LRU takes (not movable: the hook is not called),
+ * else the flags the head gets besides PF_HEAD (PF_LRU always among them, so never 0), and
+ * whether the rare part runs and with a side entry. */
+#define HOOK_ALLOC_FLAGS (PF_LRU | PF_SWAPBACKED | PF_REFERENCED | PF_UNEVICTABLE)
+#define HOOK_ALLOC_SIDE (1u << 16) /* the object remembers its gfp (page_allocated_rare) */
+#define HOOK_ALLOC_RARE (1u << 17) /* page_allocated_rare runs */
+static uint32_t hook_page_alloc_decode(const struct mm *mm, gfp_t gfp, unsigned order)
+{
+	if (gfp_migratetype(gfp) != MIGRATE_MOVABLE)
+		return 0;
+	/* THP faults (GFP_TRANSHUGE*: __GFP_NOMEMALLOC) are anon without __GFP_ZERO (the
+	 * kernel clears them itself); hugetlbfs pool pages (mmtests' GFP_ALLOC_LIKE_HUGETLBFS:
+	 * __GFP_RETRY_MAYFAIL|__GFP_COMP) are never reclaimed but migrate: the unevictable
+	 * list gives them exactly that. */
+	bool hugetlb = order && (gfp & (__GFP_RETRY_MAYFAIL | __GFP_COMP)) == (__GFP_RETRY_MAYFAIL | __GFP_COMP) &&
+		       !(gfp & (__GFP_ZERO | __GFP_NOMEMALLOC));
+	bool anon = (gfp & __GFP_ZERO) || (order && (gfp & __GFP_NOMEMALLOC));
+	/* An anon page is mapped by the fault that allocates it, and the access the fault
+	 * retries sets its PTE young: folio_check_references (6.12) keeps it at its first
+	 * trip round the inactive list (FOLIOREF_KEEP, nr_ref_keep) and reclaims it at the
+	 * second if it was not used in between.  Page cache is taken as unmapped (read()
+	 * marks it accessed, which reclaims it clean at the first trip). */
+	uint32_t d = PF_LRU;
+	if (anon)
+		d |= PF_SWAPBACKED | PF_REFERENCED;
+	if (hugetlb)
+		d |= PF_UNEVICTABLE;
+	/* Bits that do not change how the allocator serves a request are not kept. */
+	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
+			      __GFP_NO_OBJ_EXT;
+	bool side = !hugetlb && (gfp & ~ignored) != (default_gfp(anon, order) & ~ignored);
+	if (side)
+		d |= HOOK_ALLOC_SIDE;
+	if (side || mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE)
+		d |= HOOK_ALLOC_RARE;
+	return d;
+}
+
 /* The parts of hook_page_allocated few allocations need (a gfp the object's refault must
  * remember, the easily-reclaimable policy's low-memory sample), out of line and last, so
  * the common path keeps few registers across calls and the call is a tail call. */
@@ -406,39 +446,20 @@ static __attribute__((noinline)) void page_allocated_rare(struct mm *mm, pfn_t p
 		vmscan_sample_lowmem(mm);
 }
 
-static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, bool activate)
+/* A movable allocation's new head (decoded: hook_page_alloc_decode's answer, not 0): its
+ * flags (the head's are PF_HEAD alone, as mm_alloc_req wrote the frame), its memcg, the
+ * head of its LRU list. */
+static void hook_page_allocated(struct mm *mm, pfn_t pfn, gfp_t gfp, uint32_t decoded, bool activate)
 {
 	struct page_frame *p = &mm->pages[pfn];
-	if (gfp_migratetype(gfp) != MIGRATE_MOVABLE)
-		return;
-	/* THP faults (GFP_TRANSHUGE*: __GFP_NOMEMALLOC) are anon without __GFP_ZERO (the
-	 * kernel clears them itself); hugetlbfs pool pages (mmtests' GFP_ALLOC_LIKE_HUGETLBFS:
-	 * __GFP_RETRY_MAYFAIL|__GFP_COMP) are never reclaimed but migrate: the unevictable
-	 * list gives them exactly that. */
-	bool hugetlb = p->order && (gfp & (__GFP_RETRY_MAYFAIL | __GFP_COMP)) == (__GFP_RETRY_MAYFAIL | __GFP_COMP) &&
-		       !(gfp & (__GFP_ZERO | __GFP_NOMEMALLOC));
-	bool anon = (gfp & __GFP_ZERO) || (p->order && (gfp & __GFP_NOMEMALLOC));
-	/* An anon page is mapped by the fault that allocates it, and the access the fault
-	 * retries sets its PTE young: folio_check_references (6.12) keeps it at its first
-	 * trip round the inactive list (FOLIOREF_KEEP, nr_ref_keep) and reclaims it at the
-	 * second if it was not used in between.  Page cache is taken as unmapped (read()
-	 * marks it accessed, which reclaims it clean at the first trip). */
-	if (anon)
-		p->flags |= PF_SWAPBACKED | PF_REFERENCED;
-	if (hugetlb)
-		p->flags |= PF_UNEVICTABLE;
-	if (activate)
-		p->flags |= PF_ACTIVE;
+	sim_assert2(decoded && p->flags == PF_HEAD);
+	uint16_t f = (uint16_t)(PF_HEAD | (decoded & (HOOK_ALLOC_FLAGS & ~PF_LRU)) | (activate ? PF_ACTIVE : 0));
 	page_set_memcg(mm, p);
-	/* Bits that do not change how the allocator serves a request are not kept. */
-	const gfp_t ignored = __GFP_COMP | __GFP_WRITE | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZEROTAGS |
-			      __GFP_NO_OBJ_EXT;
-	bool side = !hugetlb && (gfp & ~ignored) != (default_gfp(anon, p->order) & ~ignored);
 	/* The list first, then the side entry (the object's slot: neither reads the other). */
-	lru_add_inline(mm, pfn, false);
+	lru_add_flags(mm, pfn, f, false);
 	note_touched(mm, pfn);
-	if (__builtin_expect(side || mm->cfg->policy.reclaim == RECLAIM_EASILY_RECLAIMABLE, 0))
-		page_allocated_rare(mm, pfn, gfp, side);
+	if (__builtin_expect(decoded & HOOK_ALLOC_RARE, 0))
+		page_allocated_rare(mm, pfn, gfp, decoded & HOOK_ALLOC_SIDE);
 }
 
 /* hook_page_freed's dirty page or page under writeback, out of line: truncate waits on
@@ -1691,6 +1712,7 @@ int reclaim_init(struct mm *mm, struct sim_error *err)
 	}
 	mm->hooks.wakeup_kswapd = kswapd_wakeup;
 	mm->hooks.direct_reclaim = hook_direct_reclaim;
+	mm->hooks.page_alloc_decode = hook_page_alloc_decode;
 	mm->hooks.page_allocated = hook_page_allocated;
 	mm->hooks.page_freed = hook_page_freed;
 	mm->hooks.free_nonresident = hook_free_nonresident;

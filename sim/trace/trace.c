@@ -719,23 +719,24 @@ int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_erro
 	return trace_read_direct(r, rec, err);
 }
 
+static int read_direct_next(void *ctx, struct trace_record *rec, struct sim_error *err)
+{
+	return trace_read_direct(ctx, rec, err);
+}
+
 int trace_read_run(struct trace_reader *r, const struct trace_record **v, size_t *n, struct sim_error *err)
 {
 	if (r->pipe)
 		return trace_pipe_read_run(r, v, n, err);
-	if (!r->run && !(r->run = malloc(TRACE_RUN_MAX * sizeof(*r->run))))
-		return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
-	size_t k = 0;
-	int rc;
-	while (k < TRACE_RUN_MAX && (rc = trace_read_direct(r, &r->run[k], err)) == 1)
-		k++;
-	if (!k)
-		return rc; /* the end, or the error, with no record before it */
-	/* an error after some records: they go first, and the reader repeats the error
-	 * (r->failed) at the next call */
-	*v = r->run;
-	*n = k;
-	return 1;
+	if (!r->run.run) {
+		if (!(r->run.run = malloc(TRACE_RUN_MAX * sizeof(*r->run.run))))
+			return trace_reader_fail(r, err, EX_SOFTWARE_, "out of memory");
+		r->run.cap = TRACE_RUN_MAX;
+		r->run.rc = 1;
+	}
+	/* decoded straight into the run (read_direct_next, inline); the reader repeats its
+	 * end and its error (r->done, r->failed) as the run's kept answer does */
+	return trace_run_fill(&r->run, read_direct_next, r, v, n, err);
 }
 
 int trace_read_direct(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
@@ -766,7 +767,7 @@ void trace_close(struct trace_reader *r)
 	trace_zpool_free(r->zpool);
 	trace_inflater_free(r->inf);
 	free(r->blk_buf);
-	free(r->run);
+	free(r->run.run);
 	if (r->zs_init)
 		inflateEnd(&r->zs);
 	if (r->fd >= 0)

@@ -128,6 +128,38 @@ int trace_read(struct trace_reader *r, struct trace_record *rec, struct sim_erro
  * over without a copy; without, up to TRACE_RUN_MAX records decoded into the reader. */
 int trace_read_run(struct trace_reader *r, const struct trace_record **v, size_t *n, struct sim_error *err);
 #define TRACE_RUN_MAX 4096u
+/* Runs made of records read one at a time: next(ctx, ...) fills run[0 .. cap) until it has
+ * no more, and the records go out as one run (as trace_read_run's answer); an error after
+ * some records is kept and given at the next call, after them.  The one loop behind
+ * trace_read_run without the reader thread and the replay's runs from a source with only
+ * `next` (replay.c runs_from_next).  Inline, so a caller with a known next calls it directly.
+ *   rc == 1 while next may have more, else its end (0) or its error (-1, err) */
+struct trace_run_fill {
+	struct trace_record *run;
+	size_t cap;
+	int rc;
+	struct sim_error err;
+};
+static inline __attribute__((always_inline)) int
+trace_run_fill(struct trace_run_fill *f, int (*next)(void *ctx, struct trace_record *rec, struct sim_error *err),
+	       void *ctx, const struct trace_record **v, size_t *n, struct sim_error *err)
+{
+	/* in locals across the calls of next, which could otherwise change *f */
+	struct trace_record *run = f->run;
+	size_t k = 0, cap = f->cap;
+	int rc = f->rc;
+	while (rc == 1 && k < cap && (rc = next(ctx, &run[k], &f->err)) == 1)
+		k++;
+	f->rc = rc;
+	if (k) {
+		*v = f->run;
+		*n = k;
+		return 1;
+	}
+	if (f->rc < 0 && err)
+		*err = f->err;
+	return f->rc;
+}
 uint64_t trace_reader_records(const struct trace_reader *r); /* records returned so far */
 void trace_close(struct trace_reader *r);
 

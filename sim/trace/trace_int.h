@@ -79,7 +79,7 @@ struct trace_reader {
 	bool gz_cut; /* the gzip stream ended without its trailer (CRC unchecked) */
 
 	uint64_t nr_records; /* records returned so far */
-	struct trace_record *run; /* trace_read_run's records without the reader thread */
+	struct trace_run_fill run; /* trace_read_run's records without the reader thread (run.run NULL until then) */
 	bool done;           /* clean end reached: trace_read returns 0 from now on */
 	bool failed;         /* an error was returned: repeat it */
 	struct sim_error saved;
