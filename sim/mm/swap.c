@@ -95,8 +95,9 @@ int swap_slots_init(struct reclaim_state *rs, uint64_t swap_pages, unsigned page
 	sl->nr_slots = swap_pages + 1;
 	sl->nr_clusters = (uint32_t)((sl->nr_slots + SWAP_CLUSTER_SLOTS - 1) / SWAP_CLUSTER_SLOTS);
 	sl->owner = calloc(sl->nr_slots, sizeof(*sl->owner));
+	sl->next = malloc(sl->nr_slots * sizeof(*sl->next));
 	sl->clusters = calloc(sl->nr_clusters, sizeof(*sl->clusters));
-	if (!sl->owner || !sl->clusters)
+	if (!sl->owner || !sl->next || !sl->clusters)
 		return -1;
 	struct pfn_links a = cluster_links(sl);
 	for (uint32_t c = 0; c < sl->nr_clusters; c++) {
@@ -115,9 +116,11 @@ void swap_slots_destroy(struct reclaim_state *rs)
 {
 	struct swap_slots *sl = &rs->slots;
 	free(sl->owner);
+	free(sl->next);
 	free(sl->clusters);
 	u64map_destroy(&sl->slot_of);
 	sl->owner = NULL;
+	sl->next = NULL;
 	sl->clusters = NULL;
 }
 
@@ -213,27 +216,33 @@ static void slots_take(struct swap_slots *sl, uint64_t id, uint64_t nr)
 		abort();
 	sim_assert(added);
 	struct slot_of_entry *e = u64map_slot(&sl->slot_of, &slot_of_type, i);
+	uint64_t prev = UINT64_MAX;
 	for (uint64_t k = 0; k < nr; k++) {
 		uint64_t o = slot_alloc(sl, id);
 		sim_assert(o != UINT64_MAX);
-		if (!k)
+		sl->next[o] = UINT32_MAX;
+		if (k)
+			sl->next[prev] = (uint32_t)o;
+		else
 			e->slot = o;
+		prev = o;
 	}
 }
 
-/* Free object id's nr slots: its first, and the next nr - 1 it owns after it. */
+/* Free object id's nr slots: its first and those chained after it. */
 static void slots_release(struct swap_slots *sl, uint64_t id, uint64_t nr)
 {
 	uint32_t i = u64map_find(&sl->slot_of, &slot_of_type, id);
 	sim_assert(i != U64MAP_NONE);
 	uint64_t o = ((struct slot_of_entry *)u64map_slot(&sl->slot_of, &slot_of_type, i))->slot;
 	u64map_remove(&sl->slot_of, &slot_of_type, i, NULL);
-	for (uint64_t k = 0; k < nr; o = (o + 1) % sl->nr_slots) {
-		if (sl->owner[o] != id + 1)
-			continue;
+	for (uint64_t k = 0; k < nr; k++) {
+		sim_assert(o < sl->nr_slots && sl->owner[o] == id + 1);
+		uint32_t n = sl->next[o];
 		slot_free(sl, o);
-		k++;
+		o = n;
 	}
+	sim_assert(o == UINT32_MAX);
 }
 
 #define SLOTS_FAIL(...)                             \
@@ -283,6 +292,15 @@ bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
 		if (e->slot >= sl->nr_slots || sl->owner[e->slot] != e->id + 1)
 			SLOTS_FAIL("object %llu: first slot %llu not its own", (unsigned long long)e->id,
 				   (unsigned long long)e->slot);
+		const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, e->id);
+		uint64_t want = s ? 1ull << s->order : 0, n = 0;
+		for (uint64_t o = e->slot; o != UINT32_MAX && n <= want; o = sl->next[o], n++)
+			if (o >= sl->nr_slots || sl->owner[o] != e->id + 1)
+				SLOTS_FAIL("object %llu: slot %llu in its chain not its own", (unsigned long long)e->id,
+					   (unsigned long long)o);
+		if (n != want)
+			SLOTS_FAIL("object %llu: %llu slots chained, %llu pages", (unsigned long long)e->id,
+				   (unsigned long long)n, (unsigned long long)want);
 		owned++;
 	}
 	if (owned != sl->slot_of.nr_live)
@@ -423,28 +441,30 @@ static bool swap_cache_only(const struct nonres_entry *e)
 	return (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) == (NONRES_SWAPCACHE | NONRES_SWAPMAPPED);
 }
 
-/* The slot of object id if its entry is swap-cache-only now, else NULL. */
-static struct obj_slot *cache_only_slot(struct reclaim_state *rs, uint64_t id)
+/* Object id's slot while its entry is listed (NONRES_LISTED), else NULL. */
+static struct obj_slot *listed_slot(struct reclaim_state *rs, uint64_t id)
 {
 	struct obj_slot *s = obj_lookup(&rs->mm->objs, id);
-	return s && s->nonres && swap_cache_only(&s->ws) ? s : NULL;
+	return s && s->nonres && (s->ws.flags & NONRES_LISTED) ? s : NULL;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* rs->cache_only_ids without the ids that are no longer swap-cache-only, each id once. */
+/* rs->cache_only_ids without the ids that are no longer swap-cache-only, each id once:
+ * the first of an id's copies clears its mark, so the others (an entry dropped and made
+ * again while its old copy stayed listed) find none; the kept ids get it back. */
 static void cache_only_prune(struct reclaim_state *rs)
 {
 	uint64_t *ids = rs->cache_only_ids;
-	qsort(ids, rs->nr_cache_only_ids, sizeof(*ids), cmp_id);
 	size_t n = 0;
-	for (size_t i = 0; i < rs->nr_cache_only_ids; i++)
-		if ((!n || ids[n - 1] != ids[i]) && cache_only_slot(rs, ids[i]))
+	for (size_t i = 0; i < rs->nr_cache_only_ids; i++) {
+		struct obj_slot *s = listed_slot(rs, ids[i]);
+		if (!s)
+			continue; /* gone, or a copy already seen */
+		s->ws.flags &= (uint8_t)~NONRES_LISTED;
+		if (swap_cache_only(&s->ws))
 			ids[n++] = ids[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		obj_lookup(&rs->mm->objs, ids[i])->ws.flags |= NONRES_LISTED;
 	rs->nr_cache_only_ids = n;
 }
 
@@ -473,7 +493,10 @@ static void swap_mapped(struct reclaim_state *rs, struct nonres_entry *e, uint64
 {
 	e->flags = (uint8_t)((e->flags & ~NONRES_SWAPPED) | NONRES_SWAPCACHE | NONRES_SWAPMAPPED);
 	rs->swap_cache_only += pages;
-	cache_only_note(rs, e->id);
+	if (!(e->flags & NONRES_LISTED)) {
+		e->flags |= NONRES_LISTED;
+		cache_only_note(rs, e->id);
+	}
 }
 
 /* After swap_reclaim_cache_only: no slot of the table is swap-cache-only outside
@@ -503,14 +526,19 @@ static void swap_reclaim_cache_only(struct mm *mm)
 	 * counts, never the table).  What stays listed: the entries a write still holds. */
 	uint64_t *ids = rs->cache_only_ids;
 	size_t n = 0;
-	for (size_t i = 0; i < rs->nr_cache_only_ids && rs->swap_cache_only; i++) {
-		struct obj_slot *s = cache_only_slot(rs, ids[i]);
+	for (size_t i = 0; i < rs->nr_cache_only_ids; i++) {
+		struct obj_slot *s = listed_slot(rs, ids[i]);
 		if (!s)
-			continue; /* no longer cache-only (or gone): a stale id */
+			continue; /* gone, or a copy already seen */
+		s->ws.flags &= (uint8_t)~NONRES_LISTED;
+		if (!swap_cache_only(&s->ws))
+			continue; /* no longer cache-only: a stale id */
 		free_swap_cache(mm, s->pfn, &s->ws);
 		if (swap_cache_only(&s->ws))
 			ids[n++] = ids[i]; /* under writeback: kept */
 	}
+	for (size_t i = 0; i < n; i++)
+		obj_lookup(&mm->objs, ids[i])->ws.flags |= NONRES_LISTED;
 	rs->nr_cache_only_ids = n;
 	sim_assert2(swap_cache_only_check(mm));
 }

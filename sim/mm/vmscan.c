@@ -1953,8 +1953,11 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 			if (s->kind != OBJ_PAGES)
 				CHECK_FAIL("object %llu: swap cache but not resident", (unsigned long long)e->id);
 			swap += 1ull << s->order;
-			if (e->flags & NONRES_SWAPMAPPED)
+			if (e->flags & NONRES_SWAPMAPPED) {
 				cache_only += 1ull << s->order;
+				if (!(e->flags & NONRES_LISTED))
+					CHECK_FAIL("object %llu: swap-cache-only but not listed", (unsigned long long)e->id);
+			}
 		} else if (e->flags & NONRES_SWAPMAPPED) {
 			CHECK_FAIL("object %llu: mapped swap cache without a slot", (unsigned long long)e->id);
 		}

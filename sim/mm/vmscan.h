@@ -106,6 +106,9 @@ enum nonres_flags {
 	/* With NONRES_SWAPCACHE and not NONRES_SWAPMAPPED: swap-in readahead read the page
 	 * and no fault has met it since (PG_readahead on a swap-cache folio). */
 	NONRES_READAHEAD = 1u << 5,
+	/* The id is on rs->cache_only_ids (once): set by swap_mapped, cleared by the list's
+	 * pruning and by swap_reclaim_cache_only for the ids they drop. */
+	NONRES_LISTED = 1u << 6,
 };
 
 /* An entry (struct nonres_entry, mm.h: inside the object's slot) exists for every
@@ -171,9 +174,11 @@ struct swap_cluster {
  *   state SCL_NONFULL <=> on the nonfull list, 0 < used < size(c)
  *   state SCL_FULL => used == size(c);  state SCL_CURRENT <=> c == current
  *   slot_of holds (id, its first slot) for every object with NONRES_SWAPCACHE or
- *   NONRES_SWAPPED; a large object's slots are the first nr free ones allocation met. */
+ *   NONRES_SWAPPED; a large object's slots are the first nr free ones allocation met,
+ *   chained from the first by next[]. */
 struct swap_slots {
 	uint64_t *owner; /* [nr_slots] */
+	uint32_t *next;  /* [nr_slots]: the object's next slot after o, UINT32_MAX after its last */
 	uint64_t nr_slots; /* swap_pages + 1 */
 	struct swap_cluster *clusters;
 	uint32_t nr_clusters;
