@@ -136,6 +136,12 @@ json.dump(j, open(sys.argv[1], "w"))
 PY
 "$mmsim" import cap -o imp/s.mmt.gz > out_s.txt 2> err_s.txt || fail "import DIR (memcg swappiness): $(cat err_s.txt)"
 grep -q "swappiness: 37  # the command's memcg memory.swappiness" imp/s.yaml || fail "memcg swappiness: $(cat imp/s.yaml)"
+# vm.page-cluster as the capture recorded it (this machine's), for swap-in readahead
+pc=$(cat /proc/sys/vm/page-cluster 2>/dev/null || true)
+if [ -n "$pc" ] && [ "$pc" -le 9 ]; then
+	grep -q "^devices.swap.page_cluster: $pc  # vm.page-cluster of capture.json" imp/s.yaml ||
+		fail "page_cluster $pc not in the replay config: $(cat imp/s.yaml)"
+fi
 # cgroup v1: the rest of the machine at the value of the memcg the capture ran in (the
 # command memcg's parent, where what ran beside it lives)
 grep -q "machine.memcg.rest_swappiness: 37  # memory.swappiness of the memcg mmsim capture ran in" imp/s.yaml ||

@@ -115,6 +115,20 @@ static int capture_swappiness(const struct json_value *j, bool *memcg)
 	return r >= 0 && r <= 200 ? r : -1;
 }
 
+/* vm.page-cluster of the captured machine (capture.json machine.page_cluster: swap-in
+ * readahead reads up to 2^N slots), or -1 when not recorded (captures before it was) or out
+ * of the key's range. */
+static int capture_page_cluster(const struct json_value *j)
+{
+	const struct json_value *v = j ? json_path(j, "machine.page_cluster") : NULL;
+	int r = -1;
+	if (v && v->type == JSON_NUMBER)
+		r = (int)v->number;
+	else if (v && v->type == JSON_STRING && v->string && v->string[0] >= '0' && v->string[0] <= '9')
+		r = atoi(v->string);
+	return r >= 0 && r <= 9 ? r : -1;
+}
+
 /* The captured command's pid (capture.json command_pid) when the command ran in a memcg
  * of its own (command_memcg: mmsim capture made one for it, empty at the start), else 0:
  * the replay then charges the command's tasks apart from the rest of the machine
@@ -365,6 +379,7 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	struct json_value *cj = capture_json(cf);
 	bool memcg_swappiness = false;
 	int swappiness = capture_swappiness(cj, &memcg_swappiness);
+	int page_cluster = capture_page_cluster(cj);
 	char release[128];
 	int autotune = capture_pcp_autotune(cj, release, sizeof(release));
 	uint64_t slice_kb = capture_data_slice_kb(cj);
@@ -389,6 +404,9 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 	if (zoneinfo_write_yaml(&zi, &m, import_meta_text(src, sizeof(src), zoneinfo), fp) ||
 	    (swap_pages && fprintf(fp, "devices:\n  swap:\n    size: %" PRIu64 "  # pages: SwapTotal of before.meminfo\n",
 				   swap_pages) < 0) ||
+	    (page_cluster >= 0 &&
+	     fprintf(fp, "devices.swap.page_cluster: %d  # vm.page-cluster of capture.json (swap-in readahead)\n",
+		     page_cluster) < 0) ||
 	    (s->wb_ns &&
 	     fprintf(fp, "%sdevices.disk.bandwidth: %" PRIu64 "MB/s  # the flusher's measured write rate: %" PRIu64
 			 " pages in %" PRIu64 " us over %" PRIu64 " works%s (docs/import.md \"Device speed\")\n",

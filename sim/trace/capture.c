@@ -924,6 +924,7 @@ static int write_json(struct cap *c, const struct capture_result *res, struct si
 		{ "min_free_kbytes", "/proc/sys/vm/min_free_kbytes" },
 		{ "watermark_scale_factor", "/proc/sys/vm/watermark_scale_factor" },
 		{ "swappiness", "/proc/sys/vm/swappiness" },
+		{ "page_cluster", "/proc/sys/vm/page-cluster" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++) {
 		read_line(knobs[i].path, line, sizeof(line));
