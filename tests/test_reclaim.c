@@ -560,6 +560,50 @@ static void test_swapin_readahead(void)
 	stop();
 }
 
+/* The slot allocator (6.18 cluster_alloc_swap_entry for a rotational device, one global
+ * cluster).  Swap 1100 pages: 1101 slots, clusters 0 (slots 0..511, the header in 0: on the
+ * nonfull list), 1 (512..1023, free) and 2 (1024..1100, 77 slots, free).  Writing ids
+ * 1..1100 oldest first takes the free clusters first: ids 1..512 slots 512..1023, ids
+ * 513..589 slots 1024..1100, then cluster 0: ids 590..1100 slots 1..511; every cluster is
+ * full.  Freeing id 600 (slot 11) puts cluster 0 on the nonfull list; freeing ids 513..589
+ * puts cluster 2 on the nonfull list, then, empty, on the free list.  The next page written
+ * takes the first free cluster: slot 1024, not slot 11. */
+static void test_swap_slot_clusters(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 1100;
+	start();
+	swap_out(1, 1100, 0);
+	CHECK_EQ(reclaim_swap_used(&mm), 1100);
+	const struct swap_slots *sl = &mm.reclaim->slots;
+	CHECK_EQ(sl->nr_clusters, 3);
+	CHECK_EQ(sl->owner[512], 1 + 1);
+	CHECK_EQ(sl->owner[1023], 512 + 1);
+	CHECK_EQ(sl->owner[1024], 513 + 1);
+	CHECK_EQ(sl->owner[1100], 589 + 1);
+	CHECK_EQ(sl->owner[1], 590 + 1);
+	CHECK_EQ(sl->owner[511], 1100 + 1);
+	CHECK_EQ(sl->owner[0], 0);
+	for (uint32_t c = 0; c < 3; c++)
+		CHECK_EQ(sl->clusters[c].state, SCL_FULL);
+	CHECK(mm_free(&mm, 600));
+	CHECK_EQ(sl->owner[11], 0);
+	CHECK_EQ(sl->clusters[0].state, SCL_NONFULL);
+	for (uint64_t id = 513; id <= 589; id++)
+		CHECK(mm_free(&mm, id));
+	CHECK_EQ(sl->clusters[2].state, SCL_FREE);
+	CHECK_EQ(sl->clusters[2].used, 0);
+	CHECK(check_ok());
+	CHECK_EQ(mm_alloc(&mm, 1101, ANON_GFP, 0) != PFN_NONE, true);
+	set_young(1101, 1101, false);
+	shrink_all();
+	CHECK_EQ(sl->owner[1024], 1101 + 1);
+	CHECK_EQ(sl->owner[11], 0);
+	CHECK_EQ(sl->clusters[2].state, SCL_CURRENT);
+	CHECK(check_ok());
+	stop();
+}
+
 /* A fault on a page reclaim unmapped and wrote but has not freed yet finds it in the swap
  * cache (a minor fault: no read, no pswpin): the same rule, except that folio_free_swap
  * leaves the slot while the write is in flight.  Swap 6; ids 1..4 anon, unreferenced, one
@@ -1318,6 +1362,7 @@ int main(int argc, char **argv)
 	RUN(test_swapin_keeps_slot_until_half_full);
 	RUN(test_swap_cache_fault);
 	RUN(test_swapin_readahead);
+	RUN(test_swap_slot_clusters);
 	RUN(test_activate_frees_swap_when_half_full);
 	RUN(test_full_device_frees_cache_only_slots);
 	RUN(test_anon_aged_with_swap_full);
