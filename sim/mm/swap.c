@@ -325,6 +325,44 @@ bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
 	return true;
 }
 
+/* ---- reading a page back ------------------------------------------------------------ */
+
+/* What a swap-in, a readahead page and a file refault share: the object's page allocated
+ * again (mm_alloc_slot, which may sleep or fail), active when its shadow's refault test says
+ * so (workingset_refault, 6.18), the read counted (pgpgin, pswpin for anon) with the
+ * refault's counts; the shadow is gone and a gfp the default now gives is forgotten.
+ * Returns the object's side entry when the page was allocated and the object keeps one
+ * (an anon object always does: its slot), NULL otherwise; *pfn (if not NULL) gets the page
+ * or PFN_NONE.  workingset_refault (6.12) bills the read to the type's cost
+ * (lru_note_cost_refault) only when the page was in the workingset before its eviction (a
+ * restore), which the model does not track (workingset_restore_* stay 0): no cost is noted. */
+static struct nonres_entry *read_in(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp,
+				    unsigned order, bool anon, pfn_t *pfn)
+{
+	struct reclaim_state *rs = mm->reclaim;
+	uint64_t nr = 1ull << order;
+	struct nonres_entry *e = workingset_find(rs, id);
+	bool shadow = e && (e->flags & NONRES_SHADOW);
+	bool activate = shadow && workingset_test_recent(mm, e, !anon);
+	pfn_t p = mm_alloc_slot(mm, req, id, gfp, order, activate);
+	if (pfn)
+		*pfn = p;
+	if (p == PFN_NONE)
+		return NULL;
+	count_vm_events(mm, VM_PGPGIN, nr * (PAGE_SIZE / 1024));
+	if (anon)
+		count_vm_events(mm, VM_PSWPIN, nr);
+	if (shadow)
+		workingset_count_refault(mm, anon, nr, activate);
+	e = workingset_find(rs, id); /* the map may have moved */
+	if (e) {
+		e->flags &= (uint8_t)~NONRES_SHADOW;
+		if (e->flags & NONRES_GFP && e->gfp == workingset_default_gfp(anon, order))
+			e->flags &= (uint8_t)~NONRES_GFP;
+	}
+	return e;
+}
+
 /* ---- readahead -------------------------------------------------------------------- */
 
 /* swapin_nr_pages / __swapin_nr_pages (6.18): the readahead window for a fault at slot
@@ -333,10 +371,10 @@ static unsigned swapin_nr_pages(struct swap_slots *sl, uint64_t offset)
 {
 	if (sl->ra_max_pages <= 1)
 		return 1;
-	unsigned hits = sl->ra_hits, pages = hits + 2;
-	sl->ra_hits = 0;
+	unsigned hits = sl->ra.hits, pages = hits + 2;
+	sl->ra.hits = 0;
 	if (pages == 2) {
-		if (offset != sl->ra_prev_offset + 1 && offset + 1 != sl->ra_prev_offset)
+		if (offset != sl->ra.prev_offset + 1 && offset + 1 != sl->ra.prev_offset)
 			pages = 1;
 	} else {
 		unsigned up = 4;
@@ -345,10 +383,10 @@ static unsigned swapin_nr_pages(struct swap_slots *sl, uint64_t offset)
 		pages = up;
 	}
 	pages = MIN(pages, sl->ra_max_pages);
-	pages = MAX(pages, sl->ra_last_pages / 2); /* do not shrink too fast */
+	pages = MAX(pages, sl->ra.last_pages / 2); /* do not shrink too fast */
 	if (!hits)
-		sl->ra_prev_offset = offset;
-	sl->ra_last_pages = pages;
+		sl->ra.prev_offset = offset;
+	sl->ra.last_pages = pages;
 	return pages;
 }
 
@@ -356,21 +394,11 @@ static unsigned swapin_nr_pages(struct swap_slots *sl, uint64_t offset)
  * a read; false when the allocation failed or must sleep (req->deferred). */
 static bool read_ahead_one(struct mm *mm, struct mm_request *req, uint64_t id2, gfp_t gfp)
 {
-	struct reclaim_state *rs = mm->reclaim;
-	struct nonres_entry *e = workingset_find(rs, id2);
-	bool shadow = e->flags & NONRES_SHADOW;
-	bool activate = shadow && workingset_test_recent(mm, e, false);
-	if (mm_alloc_slot(mm, req, id2, gfp, 0, activate) == PFN_NONE)
+	struct nonres_entry *e = read_in(mm, req, id2, gfp, 0, true, NULL);
+	if (!e)
 		return false;
-	count_vm_event(mm, VM_PSWPIN);
 	count_vm_event(mm, VM_SWAP_RA);
-	count_vm_events(mm, VM_PGPGIN, PAGE_SIZE / 1024);
-	if (shadow)
-		workingset_count_refault(mm, true, 1, activate);
-	e = workingset_find(rs, id2); /* the map may have moved */
-	e->flags = (uint8_t)((e->flags & ~(NONRES_SWAPPED | NONRES_SHADOW)) | NONRES_SWAPCACHE | NONRES_READAHEAD);
-	if (e->flags & NONRES_GFP && e->gfp == workingset_default_gfp(true, 0))
-		e->flags &= (uint8_t)~NONRES_GFP;
+	e->flags = (uint8_t)((e->flags & ~NONRES_SWAPPED) | NONRES_SWAPCACHE | NONRES_READAHEAD);
 	return true;
 }
 
@@ -408,7 +436,7 @@ static void readahead_hit(struct mm *mm, struct nonres_entry *e)
 		return;
 	e->flags &= (uint8_t)~NONRES_READAHEAD;
 	count_vm_event(mm, VM_SWAP_RA_HIT);
-	mm->reclaim->slots.ra_hits++;
+	mm->reclaim->slots.ra.hits++;
 }
 
 /* vm_swap_full (6.18): nr_swap_pages * 2 < total_swap_pages, free slots counted. */
@@ -615,11 +643,9 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	/* A fault run again as an actor (an allocation had to sleep) asks for the window it
 	 * asked for the first time: the readahead state is put back. */
 	struct swap_slots *sl = &rs->slots;
-	uint64_t ra_prev_offset = sl->ra_prev_offset;
-	unsigned ra_hits = sl->ra_hits, ra_last_pages = sl->ra_last_pages;
+	const struct swap_ra ra0 = sl->ra;
 	int nr_ahead = anon && !order ? read_ahead(mm, req, id, gfp) : 0;
 	pfn_t pfn = PFN_NONE;
-	bool shadow = false, activate = false;
 	if (anon && !order && nr_ahead >= 0) {
 		/* The readahead's allocations may have slept (even those that read nothing),
 		 * and meanwhile another task's fault read this page ahead (it is in the swap
@@ -631,18 +657,11 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 			return t && t->kind == OBJ_PAGES;
 		}
 	}
-	if (nr_ahead >= 0) {
-		e = workingset_find(rs, id); /* the map may have moved */
-		shadow = e && (e->flags & NONRES_SHADOW);
-		activate = shadow && workingset_test_recent(mm, e, !anon);
-		pfn = mm_alloc_slot(mm, req, id, gfp, order, activate);
-	}
+	if (nr_ahead >= 0)
+		e = read_in(mm, req, id, gfp, order, anon, &pfn);
 	if (pfn == PFN_NONE) {
-		if (req && req->deferred) {
-			sl->ra_prev_offset = ra_prev_offset;
-			sl->ra_hits = ra_hits;
-			sl->ra_last_pages = ra_last_pages;
-		}
+		if (req && req->deferred)
+			sl->ra = ra0;
 		return false; /* still not resident; a failure was counted */
 	}
 
@@ -650,19 +669,10 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	sim_ns_t lat = dev->latency_ns + writeback_transfer_ns(dev, nr + (uint64_t)nr_ahead);
 	mm_request_charge_io(req, lat);
 	count_vm_event(mm, VM_PGMAJFAULT);
-	count_vm_events(mm, VM_PGPGIN, nr * (PAGE_SIZE / 1024));
-	if (anon) {
+	if (anon)
 		rs->stall_swapin_ns += lat;
-		count_vm_events(mm, VM_PSWPIN, nr);
-	} else {
+	else
 		rs->stall_refault_ns += lat;
-	}
-	/* workingset_refault (6.12) bills the read to the type's cost (lru_note_cost_refault)
-	 * only when the page was in the workingset before its eviction (a restore), which the
-	 * model does not track (workingset_restore_* stay 0): no cost is noted. */
-	if (shadow)
-		workingset_count_refault(mm, anon, nr, activate);
-	e = workingset_find(rs, id); /* the map may have grown */
 	if (e) {
 		/* should_try_to_free_swap (do_swap_page, 6.18): this is a read fault (a write
 		 * is a `dirty` record, whose writeback_dirty_page frees the slot next); the slot
@@ -672,9 +682,6 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 			swap_mapped(rs, e, nr);
 		else
 			swap_drop_slot(mm, e, nr);
-		e->flags &= (uint8_t)~NONRES_SHADOW;
-		if (e->flags & NONRES_GFP && e->gfp == workingset_default_gfp(anon, order))
-			e->flags &= (uint8_t)~NONRES_GFP;
 		if (!(e->flags & (NONRES_GFP | NONRES_SWAPCACHE)))
 			workingset_del(rs, id);
 	}

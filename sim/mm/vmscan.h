@@ -188,8 +188,10 @@ struct swap_slots {
 	struct u64map slot_of;
 	/* swapin_nr_pages (6.18): the faulting offset it last saw without readahead hits,
 	 * the hits since the last fault (swapin_readahead_hits), the last window. */
-	uint64_t ra_prev_offset;
-	unsigned ra_hits, ra_last_pages;
+	struct swap_ra {
+		uint64_t prev_offset;
+		unsigned hits, last_pages;
+	} ra;
 	unsigned ra_max_pages; /* 1 << devices.swap.page_cluster */
 };
 
