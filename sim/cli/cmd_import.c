@@ -97,6 +97,18 @@ static struct json_value *capture_json(const struct capture_files *cf)
 	return cf->json[0] ? json_load(cf->json, NULL) : NULL;
 }
 
+/* A capture.json knob read from /proc as text (or written as a number): its value when it
+ * is a whole number in lo..hi, else -1. */
+static int capture_knob(const struct json_value *v, int lo, int hi)
+{
+	long r = -1;
+	if (v && v->type == JSON_NUMBER)
+		r = (long)v->number;
+	else if (v && v->type == JSON_STRING && v->string && v->string[0] >= '0' && v->string[0] <= '9')
+		r = atol(v->string);
+	return r >= lo && r <= hi ? (int)r : -1;
+}
+
 /* The swappiness the captured command was reclaimed with, from its capture.json (a
  * number or its text), or -1: its cgroup v1 memcg's memory.swappiness when recorded
  * (machine.memcg_swappiness; a v1 memcg other than the root uses its own), else
@@ -107,12 +119,7 @@ static int capture_swappiness(const struct json_value *j, bool *memcg)
 	*memcg = v != NULL;
 	if (j && !v)
 		v = json_path(j, "machine.swappiness");
-	int r = -1;
-	if (v && v->type == JSON_NUMBER)
-		r = (int)v->number;
-	else if (v && v->type == JSON_STRING && v->string)
-		r = atoi(v->string);
-	return r >= 0 && r <= 200 ? r : -1;
+	return capture_knob(v, 0, 200);
 }
 
 /* vm.page-cluster of the captured machine (capture.json machine.page_cluster: swap-in
@@ -120,13 +127,7 @@ static int capture_swappiness(const struct json_value *j, bool *memcg)
  * of the key's range. */
 static int capture_page_cluster(const struct json_value *j)
 {
-	const struct json_value *v = j ? json_path(j, "machine.page_cluster") : NULL;
-	int r = -1;
-	if (v && v->type == JSON_NUMBER)
-		r = (int)v->number;
-	else if (v && v->type == JSON_STRING && v->string && v->string[0] >= '0' && v->string[0] <= '9')
-		r = atoi(v->string);
-	return r >= 0 && r <= 9 ? r : -1;
+	return capture_knob(j ? json_path(j, "machine.page_cluster") : NULL, 0, 9);
 }
 
 /* The captured command's pid (capture.json command_pid) when the command ran in a memcg
