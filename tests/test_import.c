@@ -1714,6 +1714,39 @@ static void test_prefill(void)
 	free(rs.r);
 }
 
+/* The movable order-0 pages' kinds come in runs of one per-cpu refill (pf_next_kind):
+ * 12 inactive anon and 4 inactive file pages in use, batch 4.  By hand, the kind furthest
+ * behind its share at each run's start (lag = (done + 1) x share - done of the kind):
+ *   at 0: anon 1 x 12/16 = 0.75, file 0.25                -> anon x 4
+ *   at 4: anon 5 x 0.75 - 4 = -0.25, file 5 x 0.25 = 1.25 -> file x 4
+ *   at 8: anon 9 x 0.75 - 4 = 2.75, file 2.25 - 4         -> anon x 4
+ *   at 12: file is done                                   -> anon x 4
+ * so the layout is AAAA FFFF AAAA AAAA (the page-by-page mix gave AAFA AAFA AAFA AAFA). */
+static void test_prefill_kind_runs(void)
+{
+	static const char zi_text[] = "Node 0, zone   Normal\n  pages free     1008\n        min      2\n"
+				      "        present  1024\n        managed  1024\n"
+				      "      nr_zone_inactive_anon 12\n      nr_zone_inactive_file 4\n"
+				      "  pagesets\n    cpu: 0\n              count:    0\n              batch:    4\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	struct recs rs = { 0 };
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+	char got[17] = { 0 };
+	unsigned n = 0;
+	for (size_t i = 0; i < rs.nr && rs.r[i].kind == TR_ALLOC && n < 16; i++)
+		got[n++] = rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO) ? 'A'
+			   : rs.r[i].gfp == GFP_HIGHUSER_MOVABLE		 ? 'F'
+									 : '?';
+	CHECK_EQ(n, 16);
+	if (strcmp(got, "AAAAFFFFAAAAAAAA"))
+		fprintf(stderr, "layout kinds %s\n", got);
+	CHECK(!strcmp(got, "AAAAFFFFAAAAAAAA"));
+	free(rs.r);
+}
+
 struct rec_src {
 	const struct recs *rs;
 	size_t i;
@@ -3141,6 +3174,7 @@ int main(int argc, char **argv)
 	RUN(test_invalid);
 	RUN(test_zoneinfo_pagesets);
 	RUN(test_prefill);
+	RUN(test_prefill_kind_runs);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_holes_cluster);
 	RUN(test_prefill_holes_orders_spread);
