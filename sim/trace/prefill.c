@@ -319,6 +319,7 @@ struct pf_emit {
 	import_emit_fn fn;
 	void *arg;
 	sim_ns_t time_ns;
+	uint64_t seed; /* the LRU order's shuffle (pf_shuffle) */
 	uint64_t next_id;
 	struct import_prefill_stats *st;
 };
@@ -545,9 +546,10 @@ static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, struct p
  * neighbours are all in use, holes included), so the layout stays and the LRU is in the
  * shuffled order.  The object keeps its id (the frees of pre-capture pages find it by its
  * place in the layout); active ones are then accessed twice. */
-static void pf_shuffle(int z, struct pf_slots *sl)
+static void pf_shuffle(int z, uint64_t seed, struct pf_slots *sl)
 {
-	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z; /* splitmix64 over a fixed seed */
+	/* splitmix64 over a fixed stream per zone and seed (import --prefill-seed) */
+	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z ^ seed * 0xd1b54a32d192ed03ull;
 	for (uint64_t i = sl->n; i > 1; i--) {
 		uint64_t r = (rs += 0x9e3779b97f4a7c15ull);
 		r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -672,7 +674,7 @@ static int pf_settle_lru(struct pf_emit *pe, const struct zoneinfo *zi, struct p
 {
 	uint64_t total[MAX_NR_ZONES] = { 0 }, done[MAX_NR_ZONES] = { 0 }, next[MAX_NR_ZONES] = { 0 };
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		pf_shuffle(z, &sl[z]);
+		pf_shuffle(z, pe->seed, &sl[z]);
 	uint8_t *tail_zone;
 	size_t n_tail;
 	if (pf_lru_tail(zi, sl, &tail_zone, &n_tail, err))
@@ -990,7 +992,8 @@ static int pf_finish_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, c
 }
 
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
-		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err)
+		   uint64_t seed, import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st,
+		   struct sim_error *err)
 {
 	memset(st, 0, sizeof(*st));
 	struct pf_plan plan[MAX_NR_ZONES];
@@ -1014,7 +1017,7 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 	}
 	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
 	 * which stay there while it is above its floor. */
-	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .st = st };
+	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .seed = seed, .st = st };
 	struct pf_zone_out zo[MAX_NR_ZONES] = { 0 };
 	struct pf_slots sl[MAX_NR_ZONES] = { 0 };
 	int rc = -1;
