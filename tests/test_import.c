@@ -1669,10 +1669,10 @@ static void test_prefill(void)
 	CHECK_EQ(zi.zone[ZONE_NORMAL].pcp_count, 20);
 	struct recs rs = { 0 };
 	struct import_prefill_stats st;
-	CHECK_EQ(import_prefill(&zi, NULL, 77, NULL, NULL, &st, &err), 0); /* counting pass */
+	CHECK_EQ(import_prefill(&zi, NULL, 77, 0, NULL, NULL, &st, &err), 0); /* counting pass */
 	CHECK_EQ(st.nr_pages, 150);
 	CHECK_EQ(st.nr_records, 310);
-	CHECK_EQ(import_prefill(&zi, NULL, 77, collect, &rs, &st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 77, 0, collect, &rs, &st, &err), 0);
 	CHECK_EQ(rs.nr, 310);
 	CHECK(rs.nr && rs.r[0].kind == TR_ALLOC && rs.r[0].time_ns == 77 && rs.r[0].task == 0 &&
 	      rs.r[0].order == 0 && rs.r[0].gfp == (GFP_KERNEL | __GFP_DMA));
@@ -1714,6 +1714,39 @@ static void test_prefill(void)
 	free(rs.r);
 }
 
+/* The movable order-0 pages' kinds come in runs of one per-cpu refill (pf_next_kind):
+ * 12 inactive anon and 4 inactive file pages in use, batch 4.  By hand, the kind furthest
+ * behind its share at each run's start (lag = (done + 1) x share - done of the kind):
+ *   at 0: anon 1 x 12/16 = 0.75, file 0.25                -> anon x 4
+ *   at 4: anon 5 x 0.75 - 4 = -0.25, file 5 x 0.25 = 1.25 -> file x 4
+ *   at 8: anon 9 x 0.75 - 4 = 2.75, file 2.25 - 4         -> anon x 4
+ *   at 12: file is done                                   -> anon x 4
+ * so the layout is AAAA FFFF AAAA AAAA (the page-by-page mix gave AAFA AAFA AAFA AAFA). */
+static void test_prefill_kind_runs(void)
+{
+	static const char zi_text[] = "Node 0, zone   Normal\n  pages free     1008\n        min      2\n"
+				      "        present  1024\n        managed  1024\n"
+				      "      nr_zone_inactive_anon 12\n      nr_zone_inactive_file 4\n"
+				      "  pagesets\n    cpu: 0\n              count:    0\n              batch:    4\n";
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
+	struct recs rs = { 0 };
+	struct import_prefill_stats st;
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &rs, &st, &err), 0);
+	char got[17] = { 0 };
+	unsigned n = 0;
+	for (size_t i = 0; i < rs.nr && rs.r[i].kind == TR_ALLOC && n < 16; i++)
+		got[n++] = rs.r[i].gfp == (GFP_HIGHUSER_MOVABLE | __GFP_ZERO) ? 'A'
+			   : rs.r[i].gfp == GFP_HIGHUSER_MOVABLE		 ? 'F'
+									 : '?';
+	CHECK_EQ(n, 16);
+	if (strcmp(got, "AAAAFFFFAAAAAAAA"))
+		fprintf(stderr, "layout kinds %s\n", got);
+	CHECK(!strcmp(got, "AAAAFFFFAAAAAAAA"));
+	free(rs.r);
+}
+
 struct rec_src {
 	const struct recs *rs;
 	size_t i;
@@ -1752,7 +1785,7 @@ static struct sim *prefill_sim(const char *zi_text, const struct zoneinfo *folio
 	if (bi_text)
 		CHECK_EQ(zoneinfo_parse_free_orders_buf(bi_text, strlen(bi_text), "bi", &fo, &err), 0);
 	struct recs rs = { 0 };
-	CHECK_EQ(import_prefill(&zi, bi_text ? &fo : NULL, 0, collect, &rs, st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, bi_text ? &fo : NULL, 0, 0, collect, &rs, st, &err), 0);
 	if (free_order >= 0) { /* then every folio of that order laid out is freed */
 		size_t n = rs.nr;
 		for (size_t i = 0; i < n && rs.r[i].kind != TR_FREE; i++)
@@ -1888,14 +1921,14 @@ static void test_prefill_pcp_blocks(void)
 	struct import_prefill_stats st;
 	for (int i = 0; i < 3; i++) {
 		zi.whole_first[ZONE_NORMAL] = whole[i];
-		CHECK_EQ(import_prefill(&zi, &fo, 0, NULL, NULL, &st, &err), 0);
+		CHECK_EQ(import_prefill(&zi, &fo, 0, 0, NULL, NULL, &st, &err), 0);
 		CHECK_EQ(st.pcp_blocks[ZONE_NORMAL], want_blocks[i]);
 		CHECK_EQ(st.nr_hole_pages, want_holes[i]);
 		CHECK_EQ(st.nr_pages, 5120);
 	}
 	zi.whole_first[ZONE_NORMAL] = 5;
 	struct recs rs = { 0 };
-	CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, &st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, &fo, 0, 0, collect, &rs, &st, &err), 0);
 	struct config c;
 	config_defaults(&c);
 	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
@@ -2010,7 +2043,7 @@ static void test_prefill_holes_cluster(void)
 			zi.free_sum[ZONE_NORMAL] = 64, zi.free_sq[ZONE_NORMAL] = 2048;
 		struct recs rs = { 0 };
 		struct import_prefill_stats st;
-		CHECK_EQ(import_prefill(&zi, &fo, 0, collect, &rs, &st, &err), 0);
+		CHECK_EQ(import_prefill(&zi, &fo, 0, 0, collect, &rs, &st, &err), 0);
 		struct config c;
 		config_defaults(&c);
 		memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
@@ -2479,7 +2512,7 @@ static void test_prefill_file_thp_zones(void)
 			zi.file_pmd_removed[ZONE_NORMAL] = 512;
 		struct recs rs = { 0 };
 		struct import_prefill_stats st;
-		CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+		CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &rs, &st, &err), 0);
 		unsigned dma32 = 0, normal = 0;
 		for (size_t i = 0; i < rs.nr; i++) /* each laid out, then allocated again (LRU) */
 			if (rs.r[i].kind == TR_ALLOC && rs.r[i].order == 9)
@@ -2513,7 +2546,7 @@ static void test_prefill_lru_zones(void)
 	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
 	struct recs rs = { 0 };
 	struct import_prefill_stats st;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &rs, &st, &err), 0);
 	/* a settle is a free followed by the allocation of the same id */
 	unsigned settled = 0, dma32 = 0, dma32_first402 = 0;
 	bool pattern = true;
@@ -2562,7 +2595,7 @@ static void test_prefill_lru_tail(void)
 	zi.lru_tail_len = ARRAY_SIZE(tail);
 	struct recs rs = { 0 };
 	struct import_prefill_stats st;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &rs, &st, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &rs, &st, &err), 0);
 	/* a settle is a free followed by the allocation of the same id */
 	const unsigned want_order[] = { 2, 0, 2 };
 	unsigned settled = 0, file_o2 = 0, file_o0 = 0;
@@ -2664,7 +2697,7 @@ static void test_free_prefill_kind(void)
 	/* the prefill's objects by kind, in layout order */
 	struct recs pf = { 0 };
 	struct import_prefill_stats pst;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &pf, &pst, &err), 0);
 	uint64_t kern[30], slab[10], anon[60];
 	size_t nk = 0, ns = 0, na = 0;
 	for (size_t i = 0; i < pf.nr; i++) {
@@ -2768,7 +2801,7 @@ static void test_evict_prefill_file(void)
 	/* the prefill's own records: layout order and LRU order */
 	struct recs pf = { 0 };
 	struct import_prefill_stats pst;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &pf, &pst, &err), 0);
 	struct pf_view v;
 	pf_read(&pf, &v);
 	const uint64_t *layout = v.layout, *lru = v.lru, nr_layout = v.nr_layout, nr_lru = v.nr_lru;
@@ -2848,7 +2881,7 @@ static void test_prefill_dirty(void)
 	CHECK_EQ(zi.zone[ZONE_NORMAL].write_pending, 4);
 	struct recs pf = { 0 };
 	struct import_prefill_stats pst;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, collect, &pf, &pst, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &pf, &pst, &err), 0);
 	CHECK_EQ(pst.nr_records, pf.nr);
 	struct pf_view v;
 	pf_read(&pf, &v);
@@ -3141,6 +3174,7 @@ int main(int argc, char **argv)
 	RUN(test_invalid);
 	RUN(test_zoneinfo_pagesets);
 	RUN(test_prefill);
+	RUN(test_prefill_kind_runs);
 	RUN(test_prefill_buddyinfo_exact);
 	RUN(test_prefill_holes_cluster);
 	RUN(test_prefill_holes_orders_spread);

@@ -326,6 +326,48 @@ static void test_score(void)
 	CHECK(strstr(buf, "\"within_2x\": 6") != NULL);
 	CHECK(strstr(buf, "\"name\": \"direct_reclaim\", \"key\": true, \"observed\": null, \"simulated\": 4") != NULL);
 	free(buf);
+
+	/* Three prefill seeds merged (validate_merge_seeds).  Seed 0 is the replay above;
+	 * seed 1 woke kswapd 9 times and wrote 600 pages, seed 2 woke it once and wrote 900,
+	 * and ended with 5 and 3 free order-0 blocks in Normal (seed 0: 1).  By hand:
+	 *   kswapd_wake  medians of 3, 9, 1 = 3 (min 1, max 9), obs 2: within
+	 *   nr_written   medians of 250, 600, 900 = 600, obs 1000: now within
+	 * so 7 of 11 within (seed 0 alone 6; seed 1: kswapd 9/2 out, nr_written in: 6;
+	 * seed 2: both in, 7); Normal order 0: median of 1, 5, 3 = 3 = obs, so the distance
+	 * is 3 - |log2(2/4)| = 2. */
+	struct validate_capture *seeds = calloc(3, sizeof(*seeds)), *m = calloc(1, sizeof(*m));
+	for (int k = 0; k < 3; k++)
+		seeds[k] = *c;
+	struct validate_figure *kw1 = (struct validate_figure *)fig(&seeds[1], "kswapd_wake"),
+			       *kw2 = (struct validate_figure *)fig(&seeds[2], "kswapd_wake"),
+			       *nw1 = (struct validate_figure *)fig(&seeds[1], "nr_written"),
+			       *nw2 = (struct validate_figure *)fig(&seeds[2], "nr_written");
+	kw1->sim = 9, kw2->sim = 1, nw1->sim = 600, nw2->sim = 900;
+	seeds[1].nr_within = 6, seeds[2].nr_within = 7;
+	seeds[1].zone[1].sim[0] = 5, seeds[2].zone[1].sim[0] = 3;
+	validate_merge_seeds(m, seeds, 3);
+	CHECK_EQ(m->nr_seeds, 3);
+	f = fig(m, "kswapd_wake");
+	CHECK(f && f->sim == 3 && f->sim_min == 1 && f->sim_max == 9);
+	f = fig(m, "nr_written");
+	CHECK(f && f->sim == 600 && f->sim_min == 250 && f->sim_max == 900 && validate_figure_within(f));
+	CHECK_EQ(m->nr_within, 7);
+	CHECK_EQ(m->nr_key_known, 11);
+	CHECK_EQ(m->within_min, 6);
+	CHECK_EQ(m->within_max, 7);
+	CHECK(m->zone[1].sim[0] == 3 && fabs(m->zone[1].distance - 2) < 1e-9);
+	res.cap = m;
+	buf = render(&res, false);
+	CHECK(strstr(buf, "key figures within 2x: 7 of 11 (one seed alone: 6..7)") != NULL);
+	CHECK(strstr(buf, "seeds 1..9; observed: trace events") != NULL);
+	free(buf);
+	buf = render(&res, true);
+	CHECK(strstr(buf, "\"seeds\": 3, \"within_2x_min\": 6, \"within_2x_max\": 7") != NULL ||
+	      (strstr(buf, "\"within_2x_min\": 6") && strstr(buf, "\"within_2x_max\": 7")));
+	CHECK(strstr(buf, "\"simulated\": 600, \"simulated_min\": 250, \"simulated_max\": 900") != NULL);
+	free(buf);
+	free(seeds);
+	free(m);
 	free(c);
 }
 

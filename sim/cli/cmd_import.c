@@ -566,6 +566,9 @@ int cmd_import(int argc, char **argv)
 		{ "prefill", 0, CLI_STR, &prefill, "ZONEINFO",
 		  "start the trace with the memory in use at capture start:\n"
 		  "managed - free pages of each zone, by kind (docs/import.md)" },
+		{ "prefill-seed", 0, CLI_U64, &io.prefill_seed, "N",
+		  "with --prefill or a capture DIR: the seed of the starting LRU order\n"
+		  "(default 0; the capture does not tell the kernel's)" },
 		{ "buddyinfo", 0, CLI_STR, &io.buddyinfo_path, "FILE",
 		  "with --prefill: /proc/buddyinfo before the capture (free memory's shape)" },
 		{ "pagetypeinfo", 0, CLI_STR, &io.pagetypeinfo_path, "FILE",
@@ -702,7 +705,7 @@ int cmd_import(int argc, char **argv)
 			io.refault_seeded = import_untraced_refaults(&census, (uint64_t)d[0], (uint64_t)d[1],
 								     &refault_untraced);
 		}
-		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, NULL, NULL, &pst, &err))
+		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, io.prefill_seed, NULL, NULL, &pst, &err))
 			goto err;
 		io.prefill_zi = &zi;
 		io.prefill_fo = have_fo ? &fo : NULL;
@@ -760,7 +763,7 @@ int cmd_import(int argc, char **argv)
 	w = trace_create(out, trace_encoding_for(out), h, &err);
 	if (!w)
 		goto err;
-	if (prefill && import_prefill(&zi, have_fo ? &fo : NULL, buf.nr ? buf.rec[0].time_ns : s->first_ns,
+	if (prefill && import_prefill(&zi, have_fo ? &fo : NULL, buf.nr ? buf.rec[0].time_ns : s->first_ns, io.prefill_seed,
 				      write_rec, w, &pst, &err))
 		goto err;
 	for (size_t i = 0; i < buf.nr; i++)

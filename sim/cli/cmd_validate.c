@@ -14,11 +14,16 @@
 int cmd_validate(int argc, char **argv)
 {
 	const char *out = NULL, *keep = NULL;
+	uint64_t seeds = 1;
 	bool json = false;
 	struct cli_opt opts[] = {
 		{ "json", 0, CLI_FLAG, &json, NULL, "write the result as JSON (`mmsim report` renders it)" },
 		{ "output", 'o', CLI_STR, &out, "FILE", "write the result to FILE (atomically) instead of stdout" },
 		{ "keep", 0, CLI_STR, &keep, "DIR", "keep each replay (trace, config, run) as DIR/<capture>/" },
+		{ "seeds", 0, CLI_U64, &seeds, "N",
+		  "replay each capture under prefill seeds 0..N-1 (import --prefill-seed):\n"
+		  "the median of each figure, its spread beside it (default 1, at most 64)",
+		  .min = 1, .max = VALIDATE_MAX_SEEDS },
 		{ 0 },
 	};
 	struct cli_spec spec = {
@@ -43,6 +48,7 @@ int cmd_validate(int argc, char **argv)
 		.nr_paths = pos.nr ? pos.nr : 1,
 		.keep = keep,
 		.log = stderr,
+		.seeds = (unsigned)seeds,
 	};
 	struct validate_result res;
 	struct sim_error err = { 0 };

@@ -77,11 +77,20 @@ static void svg_figures(FILE *fp, const struct json_value *figs)
 		else
 			fprintf(fp, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#888\">not in the capture</text>\n", label_w,
 				y + 9);
+		double lo, hi;
+		bool spread = hs && num(f, "simulated_min", &lo) && num(f, "simulated_max", &hi);
 		if (hs)
 			fprintf(fp, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"10\" fill=\"#36c\"/>"
 				    "<text x=\"%.1f\" y=\"%.0f\">%.0f</text>\n",
-				label_w, y + 11, bar_len(s, max, bar_w), label_w + bar_len(s, max, bar_w) + 4, y + 20, s);
-		else
+				label_w, y + 11, bar_len(s, max, bar_w),
+				label_w + bar_len(spread ? hi : s, max, bar_w) + 4, y + 20, s);
+		if (spread) /* the seeds' spread: a whisker from the least to the most simulated */
+			fprintf(fp, "<path class=\"spread\" d=\"M%.1f %.0fH%.1fM%.1f %.0fV%.0fM%.1f %.0fV%.0f\" "
+				    "stroke=\"#024\" fill=\"none\"/>\n",
+				label_w + bar_len(lo, max, bar_w), y + 16, label_w + bar_len(hi, max, bar_w),
+				label_w + bar_len(lo, max, bar_w), y + 13, y + 19, label_w + bar_len(hi, max, bar_w),
+				y + 13, y + 19);
+		if (!hs)
 			fprintf(fp, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#36c\">not simulated</text>\n", label_w, y + 20);
 	}
 	fprintf(fp, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#888\">observed (kernel)</text>"
@@ -122,6 +131,16 @@ static void write_capture(FILE *html, FILE *md, const struct json_value *c)
 	fprintf(html, "<p>key figures within 2&times;: <b>%.0f of %.0f</b>; median |log2 sim/obs|: <b>%s</b></p>\n",
 		within, known, med);
 	fprintf(md, "Key figures within 2×: **%.0f of %.0f**; median |log2 sim/obs|: **%s**\n\n", within, known, med);
+	double seeds = 1, wmin, wmax;
+	num(c, "seeds", &seeds);
+	if (seeds > 1 && num(c, "within_2x_min", &wmin) && num(c, "within_2x_max", &wmax)) {
+		fprintf(html, "<p>simulated: the median over %.0f prefill seeds, the whisker their spread; one seed "
+			      "alone had %.0f to %.0f within 2&times;</p>\n",
+			seeds, wmin, wmax);
+		fprintf(md, "Simulated: the median over %.0f prefill seeds (their spread in brackets); one seed alone had "
+			    "%.0f to %.0f within 2×.\n\n",
+			seeds, wmin, wmax);
+	}
 	const struct json_value *figs = json_get(c, "figures");
 	if (figs && figs->type == JSON_ARRAY) {
 		svg_figures(html, figs);
@@ -138,7 +157,10 @@ static void write_capture(FILE *html, FILE *md, const struct json_value *c)
 				fprintf(md, "%.0f | ", o);
 			else
 				fprintf(md, "not in the capture | ");
-			if (hs)
+			double lo, hi;
+			if (hs && num(f, "simulated_min", &lo) && num(f, "simulated_max", &hi))
+				fprintf(md, "%.0f (%.0f–%.0f) | ", s, lo, hi);
+			else if (hs)
 				fprintf(md, "%.0f | ", s);
 			else
 				fprintf(md, "not simulated | ");

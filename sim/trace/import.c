@@ -575,7 +575,7 @@ static int pf_order_lru(struct pf_list *l, const uint8_t *state, struct sim_erro
 static int pf_index(struct import *im, struct sim_error *err)
 {
 	struct import_prefill_stats pst;
-	if (import_prefill(im->opts.prefill_zi, im->opts.prefill_fo, 0, pf_collect, im, &pst, err))
+	if (import_prefill(im->opts.prefill_zi, im->opts.prefill_fo, 0, im->opts.prefill_seed, pf_collect, im, &pst, err))
 		return -1;
 	for (int b = 0; b < 3; b++) {
 		for (int o = 0; o < MAX_PAGE_ORDER; o++) {

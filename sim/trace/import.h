@@ -246,6 +246,10 @@ struct import_opts {
 	 * objects of its zone, tied by the pfn's place in the zone. */
 	const struct zoneinfo *prefill_zi;
 	const struct zoneinfo_free_orders *prefill_fo;
+	/* The seed of the prefill's LRU order (import_prefill; 0: the default order).  A
+	 * replay's figures move with it where the capture does not say what the kernel's LRU
+	 * held in which order (validate --seeds). */
+	uint64_t prefill_seed;
 	/* Refaults of pages evicted before the capture (import_untraced_refaults): of the
 	 * refault_candidates pages a read added at offsets the capture names nowhere before,
 	 * about refault_seeded pages' folios, spread evenly, are written as HINT refault.
@@ -311,7 +315,8 @@ struct import_prefill_stats {
 	                                     * (machine.pcp_start[].blocks) */
 };
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
-		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err);
+		   uint64_t seed, import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st,
+		   struct sim_error *err);
 
 /* Parse the files named by o->zoneinfo_path (required), buddyinfo_path or
  * pagetypeinfo_path (*have_fo: fo filled) and meminfo_path (slab when zoneinfo lacks

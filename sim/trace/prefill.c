@@ -270,29 +270,56 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 				(singles - MIN(singles, 2 * (holes_pages + 1))) / PF_BLOCK);
 }
 
-/* The next movable kind, keeping the kinds in proportion along the zone (Bresenham). */
-static enum pf_kind pf_next_kind(const uint64_t total[NR_PF_MOVABLE], uint64_t done[NR_PF_MOVABLE])
+/* The kinds of a zone's movable order-0 pages in use, in layout order (pf_next_kind).
+ * Σ_k done[k] <= Σ_k total[k];  left < run. */
+struct pf_kinds {
+	uint64_t total[NR_PF_MOVABLE], done[NR_PF_MOVABLE];
+	uint64_t run;  /* pages of one kind in a row: one per-cpu refill */
+	uint64_t left; /* of the current run, still to come */
+	enum pf_kind cur;
+};
+
+/* The next movable order-0 page's kind.  Anonymous memory and page cache are both
+ * MOVABLE and share a CPU's per-cpu list, whose refill (rmqueue_bulk: batch pages split
+ * off one free block, 6.18) the task running there then takes page by page: a task
+ * faulting in anonymous memory or reading a file takes a run of neighbours of its kind.
+ * So the kinds come in runs of one refill, the run's kind the one furthest behind its
+ * share at the run's start (Bresenham), which keeps them in proportion along the zone.
+ * A page-by-page mix had put a file page among the first few of every pageblock, so an
+ * async direct compaction, which gives up an order-aligned block at its first page that
+ * cannot move (a dirty or writeback file page; any file page under GFP_NOFS), failed in
+ * every block: the writeback capture's 12 order-9 GFP_NOFS compactions walked the whole
+ * zone, 1.35 M pages migrate-scanned where the kernel's 24 scanned 63 k. */
+static enum pf_kind pf_next_kind(struct pf_kinds *kd)
 {
+	if (kd->left && kd->done[kd->cur] < kd->total[kd->cur]) {
+		kd->left--;
+		kd->done[kd->cur]++;
+		return kd->cur;
+	}
 	uint64_t all = 0, all_done = 0;
 	for (int k = 0; k < NR_PF_MOVABLE; k++)
-		all += total[k], all_done += done[k];
+		all += kd->total[k], all_done += kd->done[k];
 	int best = 0;
 	double lag_best = -1e300;
 	for (int k = 0; k < NR_PF_MOVABLE; k++) {
-		if (done[k] >= total[k])
+		if (kd->done[k] >= kd->total[k])
 			continue;
-		double lag = (double)(all_done + 1) * (double)total[k] / (double)all - (double)done[k];
+		double lag = (double)(all_done + 1) * (double)kd->total[k] / (double)all - (double)kd->done[k];
 		if (lag > lag_best)
 			lag_best = lag, best = k;
 	}
-	done[best]++;
-	return (enum pf_kind)best;
+	kd->done[best]++;
+	kd->cur = (enum pf_kind)best;
+	kd->left = kd->run - 1;
+	return kd->cur;
 }
 
 struct pf_emit {
 	import_emit_fn fn;
 	void *arg;
 	sim_ns_t time_ns;
+	uint64_t seed; /* the LRU order's shuffle (pf_shuffle) */
 	uint64_t next_id;
 	struct import_prefill_stats *st;
 };
@@ -362,12 +389,11 @@ struct pf_slots {
 	uint64_t n;
 };
 
-/* The next movable order-0 page in use (kinds in proportion to total[]): its place is
- * taken now (the layout), its object is settled by pf_settle_lru. */
-static int pf_movable(struct pf_emit *pe, int z, const uint64_t total[NR_PF_MOVABLE], uint64_t done[NR_PF_MOVABLE],
-		      struct pf_slots *sl, struct sim_error *err)
+/* The next movable order-0 page in use (its kind from pf_next_kind): its place is taken
+ * now (the layout), its object is settled by pf_settle_lru. */
+static int pf_movable(struct pf_emit *pe, int z, struct pf_kinds *kd, struct pf_slots *sl, struct sim_error *err)
 {
-	enum pf_kind k = pf_next_kind(total, done);
+	enum pf_kind k = pf_next_kind(kd);
 	sl->kind[sl->n] = (uint8_t)k;
 	sl->order[sl->n] = 0;
 	return pf_alloc(pe, pf_movable_gfp(z, k, 0), false, &sl->id[sl->n++], err);
@@ -502,13 +528,13 @@ static int pf_mix_point(struct pf_emit *pe, int z, struct pf_mix *mx, struct pf_
 }
 
 /* An order-0 page in use, after the folio groups due. */
-static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, const uint64_t total[NR_PF_MOVABLE],
-			  uint64_t done[NR_PF_MOVABLE], struct pf_slots *sl, struct sim_error *err)
+static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, struct pf_kinds *kd, struct pf_slots *sl,
+			  struct sim_error *err)
 {
 	if (pf_mix_point(pe, z, mx, sl, err))
 		return -1;
 	pf_mix_zero(mx);
-	return pf_movable(pe, z, total, done, sl, err);
+	return pf_movable(pe, z, kd, sl, err);
 }
 
 /* The LRU order of a machine that has run for a while has nothing to do with where the
@@ -520,9 +546,10 @@ static int pf_mix_movable(struct pf_emit *pe, int z, struct pf_mix *mx, const ui
  * neighbours are all in use, holes included), so the layout stays and the LRU is in the
  * shuffled order.  The object keeps its id (the frees of pre-capture pages find it by its
  * place in the layout); active ones are then accessed twice. */
-static void pf_shuffle(int z, struct pf_slots *sl)
+static void pf_shuffle(int z, uint64_t seed, struct pf_slots *sl)
 {
-	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z; /* splitmix64 over a fixed seed */
+	/* splitmix64 over a fixed stream per zone and seed (import --prefill-seed) */
+	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z ^ seed * 0xd1b54a32d192ed03ull;
 	for (uint64_t i = sl->n; i > 1; i--) {
 		uint64_t r = (rs += 0x9e3779b97f4a7c15ull);
 		r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -647,7 +674,7 @@ static int pf_settle_lru(struct pf_emit *pe, const struct zoneinfo *zi, struct p
 {
 	uint64_t total[MAX_NR_ZONES] = { 0 }, done[MAX_NR_ZONES] = { 0 }, next[MAX_NR_ZONES] = { 0 };
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		pf_shuffle(z, &sl[z]);
+		pf_shuffle(z, pe->seed, &sl[z]);
 	uint8_t *tail_zone;
 	size_t n_tail;
 	if (pf_lru_tail(zi, sl, &tail_zone, &n_tail, err))
@@ -799,7 +826,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	nr_holes = pl->pcp_singles;
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
 		nr_holes += left[o];
-	uint64_t done[NR_PF_MOVABLE] = { 0 }, pcp_left = pl->pcp_singles;
+	uint64_t pcp_left = pl->pcp_singles;
 	uint64_t nr_folios = 0;
 	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
 		nr_folios += pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o];
@@ -817,12 +844,13 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	}
 	/* The folios' sequence first; the order-0 pages' kinds then make up the rest of each
 	 * kind. */
-	uint64_t fpages[NR_PF_MOVABLE] = { 0 }, single[NR_PF_MOVABLE];
+	uint64_t fpages[NR_PF_MOVABLE] = { 0 };
+	struct pf_kinds kd = { .run = MAX(pl->pcp_batch, 1) };
 	mx.nr_grp = pf_folio_seq(pl, pl->pcp_batch, mx.kind, mx.order, mx.grp, fpages);
 	for (int in = PF_ANON_INACTIVE; in < NR_PF_MOVABLE; in += 2) {
 		uint64_t cls = pl->movable[in] + pl->movable[in + 1] - fpages[in] - fpages[in + 1];
-		single[in] = MIN(pl->movable[in] - MIN(fpages[in], pl->movable[in]), cls);
-		single[in + 1] = cls - single[in];
+		kd.total[in] = MIN(pl->movable[in] - MIN(fpages[in], pl->movable[in]), cls);
+		kd.total[in + 1] = cls - kd.total[in];
 	}
 	mx.folio_all = pl->folio_pages;
 	mx.refill0 = MAX(pl->pcp_batch, 2);
@@ -842,7 +870,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	mx.gap = pl->managed & (PF_BLOCK - 1);
 	uint64_t tail_bits = MIN(mx.gap, mv_left);
 	for (uint64_t i = 0; i < tail_bits; i++)
-		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
+		if (pf_mix_movable(pe, z, &mx, &kd, &sl, err))
 			goto out;
 	mv_left -= tail_bits;
 	/* Where the free pages lie: a real zone's are not spread evenly over its movable
@@ -874,13 +902,13 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		if (gap > mv_left)
 			break;
 		for (uint64_t i = 0; i < gap; i++)
-			if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
+			if (pf_mix_movable(pe, z, &mx, &kd, &sl, err))
 				goto out;
 		mv_left -= gap;
 		while (mx.gap && mv_left) {
 			pf_mix_zero(&mx);
 			mv_left--;
-			if (pf_movable(pe, z, single, done, &sl, err))
+			if (pf_movable(pe, z, &kd, &sl, err))
 				goto out;
 		}
 		uint64_t pad = (uint64_t)(-(int64_t)mx.x) & ((1ull << ho) - 1);
@@ -888,7 +916,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 			break; /* no pages in use left to separate it: the rest stays in the tail */
 		for (uint64_t i = 0; i < pad; i++) {
 			pf_mix_zero(&mx);
-			if (pf_movable(pe, z, single, done, &sl, err))
+			if (pf_movable(pe, z, &kd, &sl, err))
 				goto out;
 		}
 		mv_left -= pad;
@@ -910,7 +938,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 		nr_holes--;
 	}
 	while (mv_left--)
-		if (pf_mix_movable(pe, z, &mx, single, done, &sl, err))
+		if (pf_mix_movable(pe, z, &mx, &kd, &sl, err))
 			goto out;
 	/* Groups not yet placed (too few order-0 pages to spread them over) go last. */
 	while (mx.next_grp < mx.nr_grp)
@@ -964,7 +992,8 @@ static int pf_finish_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, c
 }
 
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
-		   import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st, struct sim_error *err)
+		   uint64_t seed, import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st,
+		   struct sim_error *err)
 {
 	memset(st, 0, sizeof(*st));
 	struct pf_plan plan[MAX_NR_ZONES];
@@ -988,7 +1017,7 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 	}
 	/* Lowest zone first: each zone is filled by allocations aimed at it (zone gfp bits),
 	 * which stay there while it is above its floor. */
-	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .st = st };
+	struct pf_emit pe = { .fn = emit_fn, .arg = arg, .time_ns = time_ns, .seed = seed, .st = st };
 	struct pf_zone_out zo[MAX_NR_ZONES] = { 0 };
 	struct pf_slots sl[MAX_NR_ZONES] = { 0 };
 	int rc = -1;

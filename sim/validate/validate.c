@@ -6,10 +6,10 @@
 #include "../stats/runset.h"
 #include "../trace/capture.h"
 #include "../trace/zoneinfo.h"
-#include <inttypes.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
@@ -323,6 +323,76 @@ bool validate_figure_within(const struct validate_figure *f)
 	return within_2x(f) || within_slack_only(f);
 }
 
+/* The capture's scores from its figures and zones as they stand (validate.h). */
+static void score(struct validate_capture *vc)
+{
+	double logs[VALIDATE_MAX_FIGURES];
+	unsigned nr_logs = 0;
+	vc->nr_key = vc->nr_key_known = vc->nr_within = 0;
+	for (unsigned i = 0; i < vc->nr_figures; i++) {
+		const struct validate_figure *f = &vc->fig[i];
+		if (!f->key)
+			continue;
+		vc->nr_key++;
+		if (!f->have_obs || !f->have_sim)
+			continue;
+		vc->nr_key_known++;
+		vc->nr_within += validate_figure_within(f);
+		logs[nr_logs++] = fabs(log2((f->sim + 1) / (f->obs + 1)));
+	}
+	if (nr_logs) {
+		qsort(logs, nr_logs, sizeof(logs[0]), cmp_double);
+		vc->median_log2 = nr_logs % 2 ? logs[nr_logs / 2] : (logs[nr_logs / 2 - 1] + logs[nr_logs / 2]) / 2;
+	} else {
+		vc->median_log2 = NAN;
+	}
+	for (unsigned z = 0; z < vc->nr_zones; z++) {
+		struct validate_zone *vz = &vc->zone[z];
+		vz->distance = 0;
+		for (unsigned o = 0; o < VALIDATE_ORDERS; o++)
+			vz->distance += fabs(log2((vz->sim[o] + 1) / (vz->obs[o] + 1)));
+		vz->obs_free_hi = free_hi(vz->obs);
+		vz->sim_free_hi = free_hi(vz->sim);
+	}
+}
+
+static double median_of(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void validate_merge_seeds(struct validate_capture *vc, const struct validate_capture *seed, unsigned n)
+{
+	*vc = seed[0];
+	vc->nr_seeds = n;
+	double v[VALIDATE_MAX_SEEDS];
+	for (unsigned i = 0; i < vc->nr_figures; i++) {
+		struct validate_figure *f = &vc->fig[i];
+		if (!f->have_sim)
+			continue;
+		for (unsigned k = 0; k < n; k++)
+			v[k] = seed[k].fig[i].sim;
+		f->sim = median_of(v, n);
+		f->sim_min = v[0];
+		f->sim_max = v[n - 1];
+	}
+	for (unsigned z = 0; z < vc->nr_zones; z++)
+		for (unsigned o = 0; o < VALIDATE_ORDERS; o++) {
+			for (unsigned k = 0; k < n; k++)
+				v[k] = seed[k].zone[z].sim[o];
+			vc->zone[z].sim[o] = median_of(v, n);
+		}
+	vc->seconds = 0;
+	vc->within_min = vc->within_max = seed[0].nr_within;
+	for (unsigned k = 0; k < n; k++) {
+		vc->seconds += seed[k].seconds;
+		vc->within_min = MIN(vc->within_min, seed[k].nr_within);
+		vc->within_max = MAX(vc->within_max, seed[k].nr_within);
+	}
+	score(vc);
+}
+
 int validate_score(const char *cap_dir, const char *run_dir, struct validate_capture *vc,
 		   struct sim_error *err)
 {
@@ -356,9 +426,7 @@ int validate_score(const char *cap_dir, const char *run_dir, struct validate_cap
 	json_number_at(sum, "records", &vc->records);
 	json_number_at(sum, "records_unissued", &vc->records_unissued);
 	vc->nr_figures = 0;
-	double logs[VALIDATE_MAX_FIGURES];
-	unsigned nr_logs = 0;
-	vc->nr_key = vc->nr_key_known = vc->nr_within = 0;
+	vc->nr_seeds = 1;
 	for (size_t i = 0; i < ARRAY_SIZE(figure_defs); i++) {
 		const struct figure_def *d = &figure_defs[i];
 		struct validate_figure *f = &vc->fig[vc->nr_figures];
@@ -396,21 +464,8 @@ int validate_score(const char *cap_dir, const char *run_dir, struct validate_cap
 		/* an extra figure the capture cannot tell is left out, a key one is listed */
 		if (!d->key && !f->have_obs)
 			continue;
+		f->sim_min = f->sim_max = f->sim;
 		vc->nr_figures++;
-		if (!d->key)
-			continue;
-		vc->nr_key++;
-		if (!f->have_obs || !f->have_sim)
-			continue;
-		vc->nr_key_known++;
-		vc->nr_within += validate_figure_within(f);
-		logs[nr_logs++] = fabs(log2((f->sim + 1) / (f->obs + 1)));
-	}
-	if (nr_logs) {
-		qsort(logs, nr_logs, sizeof(logs[0]), cmp_double);
-		vc->median_log2 = nr_logs % 2 ? logs[nr_logs / 2] : (logs[nr_logs / 2 - 1] + logs[nr_logs / 2]) / 2;
-	} else {
-		vc->median_log2 = NAN;
 	}
 
 	/* buddyinfo: the zones of both, in the capture's order */
@@ -428,14 +483,7 @@ int validate_score(const char *cap_dir, const char *run_dir, struct validate_cap
 	if (text)
 		vc->nr_zones = validate_parse_buddyinfo(text, vc->zone, VALIDATE_MAX_ZONES, true);
 	free(text);
-	for (unsigned z = 0; z < vc->nr_zones; z++) {
-		struct validate_zone *vz = &vc->zone[z];
-		vz->distance = 0;
-		for (unsigned o = 0; o < VALIDATE_ORDERS; o++)
-			vz->distance += fabs(log2((vz->sim[o] + 1) / (vz->obs[o] + 1)));
-		vz->obs_free_hi = free_hi(vz->obs);
-		vz->sim_free_hi = free_hi(vz->sim);
-	}
+	score(vc);
 	free(vm_before);
 	free(vm_after);
 	json_free(capture);
@@ -502,9 +550,11 @@ static void read_kernel(const char *dir, char *buf, size_t n)
 	json_free(j);
 }
 
-static void replay_one(const struct validate_control *vc, const char *dir, const char *work,
+static void replay_one(const struct validate_control *vc, const char *dir, const char *work, uint64_t seed,
 		       struct validate_capture *cap)
 {
+	char seed_arg[24];
+	snprintf(seed_arg, sizeof(seed_arg), "%" PRIu64, seed);
 	char trace[4500], cfg[4500], run[4500], log[4500];
 	snprintf(trace, sizeof(trace), "%s/trace.mmt.gz", work);
 	snprintf(cfg, sizeof(cfg), "%s/trace.yaml", work);
@@ -513,7 +563,7 @@ static void replay_one(const struct validate_control *vc, const char *dir, const
 	int status;
 	read_kernel(dir, cap->kernel, sizeof(cap->kernel));
 	snprintf(log, sizeof(log), "%s/import.log", work);
-	char *imp[] = { (char *)vc->mmsim, "import", (char *)dir, "-o", trace, NULL };
+	char *imp[] = { (char *)vc->mmsim, "import", (char *)dir, "-o", trace, "--prefill-seed", seed_arg, NULL };
 	if (spawn(imp, log, &status)) {
 		char l[400];
 		last_line(log, l, sizeof(l));
@@ -532,6 +582,40 @@ static void replay_one(const struct validate_control *vc, const char *dir, const
 	struct sim_error err = { 0 };
 	if (validate_score(dir, run, cap, &err))
 		snprintf(cap->error, sizeof(cap->error), "%s", err.msg);
+}
+
+/* Replay capture c once per seed (vc->seeds; work/seed-K/ each when more than one) and
+ * merge the replays: the median of each simulated figure, its spread beside it.  A seed
+ * whose replay fails fails the capture. */
+static int replay_seeds(const struct validate_control *vc, struct validate_capture *c, const char *work,
+			struct sim_error *err)
+{
+	unsigned n = vc->seeds ? vc->seeds : 1;
+	if (n == 1) {
+		replay_one(vc, c->dir, work, 0, c);
+		return 0;
+	}
+	struct validate_capture *seed = calloc(n, sizeof(*seed));
+	if (!seed)
+		return sim_error_set(err, EX_SOFTWARE_, "out of memory");
+	for (unsigned k = 0; k < n; k++) {
+		char sub[4500];
+		snprintf(sub, sizeof(sub), "%s/seed-%u", work, k);
+		if (runset_mkdir_p(sub, err)) {
+			free(seed);
+			return -1;
+		}
+		seed[k] = *c;
+		replay_one(vc, c->dir, sub, k, &seed[k]);
+		if (seed[k].error[0]) {
+			snprintf(c->error, sizeof(c->error), "seed %u: %.480s", k, seed[k].error);
+			free(seed);
+			return 0;
+		}
+	}
+	validate_merge_seeds(c, seed, n);
+	free(seed);
+	return 0;
 }
 
 static int add_capture(struct validate_result *res, const char *dir, struct sim_error *err)
@@ -636,7 +720,11 @@ int validate_run(const struct validate_control *vc, struct validate_result *res,
 			fprintf(vc->log, "mmsim validate: replaying %s ...\n", c->dir);
 			fflush(vc->log);
 		}
-		replay_one(vc, c->dir, work, c);
+		if (replay_seeds(vc, c, work, err)) {
+			if (!vc->keep)
+				runset_rm_rf(tmpl);
+			return -1;
+		}
 		if (vc->log && c->error[0])
 			fprintf(vc->log, "mmsim validate: %s: %s\n", c->name, c->error);
 	}
@@ -713,10 +801,17 @@ void validate_write_text(const struct validate_result *res, FILE *fp)
 				note = notes;
 			else if (!strcmp(f->obs_source, "trace"))
 				note = "observed: trace events";
-			fprintf(fp, "%s%-*s %12s %12s %9s  %-3s %s\n", f->key ? "" : "  ", f->key ? 26 : 24, f->name, o,
-				s, r, f->key ? w : "", note);
+			char spread[64] = "";
+			if (c->nr_seeds > 1 && f->have_sim)
+				snprintf(spread, sizeof(spread), "seeds %.0f..%.0f%s", f->sim_min, f->sim_max, *note ? "; " : "");
+			fprintf(fp, "%s%-*s %12s %12s %9s  %-3s %s%s\n", f->key ? "" : "  ", f->key ? 26 : 24, f->name, o,
+				s, r, f->key ? w : "", spread, note);
 		}
+		if (c->nr_seeds > 1)
+			fprintf(fp, "simulated: the median over %u prefill seeds (their spread in the note)\n", c->nr_seeds);
 		fprintf(fp, "key figures within 2x: %u of %u", c->nr_within, c->nr_key_known);
+		if (c->nr_seeds > 1)
+			fprintf(fp, " (one seed alone: %u..%u)", c->within_min, c->within_max);
 		if (c->nr_key_known < c->nr_key)
 			fprintf(fp, " (%u more the capture or the simulator cannot tell)", c->nr_key - c->nr_key_known);
 		if (isnan(c->median_log2))
@@ -814,6 +909,14 @@ void validate_write_json(const struct validate_result *res, FILE *fp)
 		json_num_or_null(&w, true, c->median_log2);
 		jsonw_key(&w, "records_unissued");
 		jsonw_u64(&w, (uint64_t)c->records_unissued);
+		jsonw_key(&w, "seeds");
+		jsonw_u64(&w, c->nr_seeds);
+		if (c->nr_seeds > 1) {
+			jsonw_key(&w, "within_2x_min");
+			jsonw_u64(&w, c->within_min);
+			jsonw_key(&w, "within_2x_max");
+			jsonw_u64(&w, c->within_max);
+		}
 		jsonw_key(&w, "figures");
 		jsonw_array(&w);
 		for (unsigned k = 0; k < c->nr_figures; k++) {
@@ -827,6 +930,12 @@ void validate_write_json(const struct validate_result *res, FILE *fp)
 			json_num_or_null(&w, f->have_obs, f->obs);
 			jsonw_key(&w, "simulated");
 			json_num_or_null(&w, f->have_sim, f->sim);
+			if (c->nr_seeds > 1 && f->have_sim) {
+				jsonw_key(&w, "simulated_min");
+				json_num_or_null(&w, true, f->sim_min);
+				jsonw_key(&w, "simulated_max");
+				json_num_or_null(&w, true, f->sim_max);
+			}
 			jsonw_key(&w, "source");
 			if (f->obs_source)
 				jsonw_string(&w, f->obs_source);

@@ -44,6 +44,9 @@ struct validate_figure {
 	/* A node counter's observed delta is uncertain by up to slack pages or events (the
 	 * per-CPU diffs /proc/vmstat does not show, validate_counter_slack); 0: exact */
 	double slack;
+	/* With several prefill seeds (validate --seeds): sim is the median over the seeds'
+	 * replays, sim_min..sim_max their spread; one seed: all three the same. */
+	double sim_min, sim_max;
 };
 
 struct validate_zone {
@@ -68,6 +71,8 @@ struct validate_capture {
 	struct validate_figure fig[VALIDATE_MAX_FIGURES];
 	unsigned nr_key, nr_key_known, nr_within;
 	double median_log2;        /* NAN when no key figure is known */
+	unsigned nr_seeds;         /* replays merged (validate_merge_seeds); 1: one replay */
+	unsigned within_min, within_max; /* nr_within of the single seeds' replays (nr_seeds > 1) */
 	unsigned nr_zones;
 	struct validate_zone zone[VALIDATE_MAX_ZONES];
 };
@@ -84,7 +89,15 @@ struct validate_control {
 	const char *keep;          /* NULL: replays in a temporary directory, removed after;
 				    * else kept as KEEP/<name>/ */
 	FILE *log;                 /* one progress line per capture; NULL: none */
+	unsigned seeds;            /* replays per capture, prefill seeds 0..seeds-1 (0 or 1: one) */
 };
+
+#define VALIDATE_MAX_SEEDS 64
+
+/* Merge one capture's replays under n prefill seeds (n <= VALIDATE_MAX_SEEDS, each scored
+ * by validate_score) into vc: per simulated figure and buddyinfo order the median over the
+ * seeds, the figure's min and max beside it, the scores taken again on the medians. */
+void validate_merge_seeds(struct validate_capture *vc, const struct validate_capture *seed, unsigned n);
 
 /* Replay every capture.  A capture whose replay fails is reported (error) and the others
  * still run; err only for a path that is no capture at all (EX_NOINPUT_) or no room. */
