@@ -293,7 +293,7 @@ static inline __attribute__((always_inline)) void apply_record(struct sim *s, co
 		known = mm_access_req(mm, req, rec->id);
 		break;
 	case TR_DIRTY:
-		known = mm_dirty_req(mm, req, rec->id);
+		known = mm_dirty_req(mm, req, rec->id, (sim_ns_t)rec->arg * NSEC_PER_MSEC);
 		break;
 	case TR_PIN:
 		known = mm_pin_req(mm, req, rec->id, rec->arg);

@@ -2899,6 +2899,50 @@ static void test_prefill_dirty(void)
 		CHECK_EQ(dirty[i], want[i]);
 	CHECK(active[want[3]] && !active[want[2]]);
 	free(pf.r);
+	/* Dated over the last 32 s (zi.dirty_age_span_ms): four pages, each at the middle of
+	 * its quarter, oldest first: 32000 x (1 - 1/8, 3/8, 5/8, 7/8) = 28000, 20000, 12000,
+	 * 4000 ms, the same pages in the same order. */
+	zi.dirty_age_span_ms = 32000;
+	pf = (struct recs){ 0 };
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &pf, &pst, &err), 0);
+	CHECK_EQ(pst.nr_dirty_pages, 4);
+	static const int32_t ages[4] = { 28000, 20000, 12000, 4000 };
+	unsigned nd = 0;
+	for (size_t i = 0; i < pf.nr; i++)
+		if (pf.r[i].kind == TR_DIRTY) {
+			CHECK(nd < 4 && pf.r[i].arg == ages[nd] && (pf.r[i].id & ~IMPORT_PREFILL_ID_BIT) == want[nd]);
+			nd++;
+		}
+	CHECK_EQ(nd, 4);
+	free(pf.r);
+}
+
+/* The flusher's phase at the start (import_prefill_flusher), by hand: a 5-s period, 30-s
+ * expiry. */
+static void test_prefill_flusher(void)
+{
+	struct zoneinfo zi = { 0 };
+	/* the first periodic work 2.607 s after the first event: 5000 - 2607 = 2393 ms in */
+	zi.first_event_ns = 665039307000ull, zi.last_event_ns = 669023000000ull;
+	zi.first_kupdate_ns = 667646716000ull;
+	CHECK_EQ(import_prefill_flusher(&zi, 0, 1), 2393);
+	CHECK_EQ(zi.dirty_age_span_ms, 32393);
+	CHECK_EQ(import_prefill_flusher(&zi, 7, -1), 2393); /* the capture says: no seed */
+	/* none in a 2.016-s capture that traced the flusher: the phase was below 5000 - 2016 =
+	 * 2984 ms; seed 0 takes the middle, 1492 */
+	zi.first_kupdate_ns = 0;
+	zi.last_event_ns = zi.first_event_ns + 2016000000ull;
+	CHECK_EQ(import_prefill_flusher(&zi, 0, 1), 1492);
+	CHECK_EQ(zi.dirty_age_span_ms, 31492);
+	/* not traced (or no capture.json): the whole period, 2500 */
+	CHECK_EQ(import_prefill_flusher(&zi, 0, -1), 2500);
+	CHECK_EQ(import_prefill_flusher(&zi, 0, 0), 2500);
+	/* other seeds stay inside the room */
+	for (uint64_t seed = 1; seed < 200; seed++)
+		CHECK(import_prefill_flusher(&zi, seed, 1) < 2984);
+	/* a capture longer than the period that saw none: the whole period again */
+	zi.last_event_ns = zi.first_event_ns + 6000000000ull;
+	CHECK_EQ(import_prefill_flusher(&zi, 0, 1), 2500);
 }
 
 static void test_meta_text(void)
@@ -3197,6 +3241,7 @@ int main(int argc, char **argv)
 	RUN(test_free_prefill_folio);
 	RUN(test_evict_prefill_file);
 	RUN(test_prefill_dirty);
+	RUN(test_prefill_flusher);
 	RUN(test_prefill_dirty_last);
 	RUN(test_meta_text);
 	RUN(test_compile_thp);

@@ -143,6 +143,7 @@ static const struct {
 } exempt[] = {
 	{ "machine.lowmem_reserve_ratio.cma", "ZONE_CMA is the highest zone: no higher zone's request is held back by it" },
 	{ "policy.cma.regions[].name", "a label in outputs, no behaviour" },
+	{ "devices.disk.kupdate_phase", "acts at the first periodic writeback, 0.1-5 s after the first dirtying, past this trace's end; test_writeback (test_aged_dirty_kupdate_phase) pins it" },
 	{ "machine.cpu_data_slice_kb", "acts only on a run of order 1..3 frees reaching batch + high_min / 2 on a list holding less than a batch, which this trace lacks; test_pcp (test_free_high_batch) pins it" },
 	/* test_pcp (test_list_started_as_captured) pins them */
 	{ "machine.pcp_start[].zone", "acts where an imported trace's prefill ends (import.prefill_records), which this trace lacks" },

@@ -550,6 +550,82 @@ static void test_task_golden(void)
 	remove(t);
 }
 
+/* A dirty record with an age by hand (version 4): the golden stream, then
+ *   1000 alloc id=7 order=2 gfp=0xcc0 task=12 → 30 | e8 07 | 0c | 0e | 02 | c0 19
+ *   2000 dirty id=7 age=27000 task=12        → 03 | e8 07 | 00 | f8 d2 01
+ *        kind 3, task 12 as the last; Δt 1000; id 7 - last id 7 = 0; age 27000 =
+ *        120 + 82 x 128 + 1 x 16384: 0x78 | 0x80, 0x52 | 0x80, 1
+ *   2000 dirty id=7 task=12                  → 03 | 00 | 00 | 00   (age 0)
+ *   end marker                               → 0f 03
+ */
+static const unsigned char golden_dirty_age[] = {
+	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 4, 0, 0, 0, 1, 0, 0, 0,
+	4, 's', 'e', 'e', 'd', 2, '4', '2',
+	0x30, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19,
+	0x03, 0xe8, 0x07, 0x00, 0xf8, 0xd2, 0x01, /* offset 32 */
+	0x03, 0x00, 0x00, 0x00,                   /* offset 39 */
+	0x0f, 0x03,
+};
+
+static void test_dirty_age_golden(void)
+{
+	const char *p = tpath("age.mmt.gz"), *t = tpath("age.mmt.txt"), *b = tpath("age2.mmt.gz");
+	struct sim_error err = { 0 };
+	const struct trace_record recs[] = {
+		{ .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 },
+		{ .time_ns = 2000, .kind = TR_DIRTY, .id = 7, .task = 12, .arg = 27000 },
+		{ .time_ns = 2000, .kind = TR_DIRTY, .id = 7, .task = 12 },
+	};
+	if (!write_golden(p, 4, recs, ARRAY_SIZE(recs), golden_dirty_age, sizeof(golden_dirty_age)))
+		return;
+	char line[TRACE_TEXT_LINE_MAX];
+	trace_record_format(&recs[1], line, sizeof(line));
+	CHECK_STR(line, "2000 dirty id=7 age=27000 task=12");
+	trace_record_format(&recs[2], line, sizeof(line));
+	CHECK_STR(line, "2000 dirty id=7 task=12");
+	size_t n;
+	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
+	char *text = tl_read_file(t, &n);
+	CHECK(text && !strncmp(text, "# mmsim-trace v4\n", 17));
+	free(text);
+	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
+	unsigned char *d = gunzip(b, &n);
+	CHECK(n == sizeof(golden_dirty_age) && !memcmp(d, golden_dirty_age, n));
+	free(d);
+	/* A writer of the default version (2) refuses the age: it would need version 4. */
+	struct trace_header h2 = { .version = TRACE_VERSION };
+	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h2, &err);
+	CHECK(w != NULL);
+	if (w) {
+		CHECK_EQ(trace_write(w, &recs[0], &err), 0);
+		CHECK_EQ(trace_write(w, &recs[2], &err), 0);
+		CHECK_EQ(trace_write(w, &recs[1], &err), -1);
+		CHECK(strstr(err.msg, "record 3: dirty record with an age in a version 2 trace") != NULL);
+		trace_abort(w);
+	}
+	/* the same bytes read as version 3: no age field, so its first byte is a kind byte */
+	const struct corruption cases[] = {
+		{ 8, 3, "record 3: reserved bits in kind byte 0xf8" },
+	};
+	expect_corruptions(p, golden_dirty_age, sizeof(golden_dirty_age), cases, ARRAY_SIZE(cases));
+	/* an age over a day: 86400001 = 81 b8 99 29 */
+	unsigned char big[sizeof(golden_dirty_age) + 1];
+	memcpy(big, golden_dirty_age, 36);
+	memcpy(big + 36, (const unsigned char[]){ 0x81, 0xb8, 0x99, 0x29, 0x0f, 0x02 }, 6);
+	write_file(p, big, 42);
+	expect_error(p, "record 2: age 86400001 out of range");
+	/* text: age= in a version 3 trace, and out of range */
+	write_file(t, (const unsigned char *)"# mmsim-trace v3\n1000 alloc id=7 order=0 gfp=0xcc0\n2000 dirty id=7 age=5\n",
+		   strlen("# mmsim-trace v3\n1000 alloc id=7 order=0 gfp=0xcc0\n2000 dirty id=7 age=5\n"));
+	expect_error(t, "dirty has age= from version 4 (this trace: 3)");
+	write_file(t, (const unsigned char *)"# mmsim-trace v4\n2000 dirty id=7 age=86400001\n",
+		   strlen("# mmsim-trace v4\n2000 dirty id=7 age=86400001\n"));
+	expect_error(t, "age '86400001' not in 0..86400000 ms");
+	remove(p);
+	remove(t);
+	remove(b);
+}
+
 /* A cpu record by hand (FORMAT.md §3): the golden stream in version 3, then
  *   3000 cpu cpu=1 task=13    → 1c | e8 07 | 0d | 01
  *        kind 12 + TASK bit (13 is not the last task, 12); Δt 1000; task 13; cpu 1
@@ -1129,18 +1205,18 @@ static void test_version_magic(void)
 	const char *p = tpath("v.mmt.gz");
 	unsigned char g[sizeof(golden)];
 	memcpy(g, golden, sizeof(g));
-	g[8] = 4;
+	g[8] = 5;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 4, this mmsim reads 1 to 3");
+	expect_error(p, "version 5, this mmsim reads 1 to 4");
 	g[8] = 0;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 0, this mmsim reads 1 to 3");
-	g[8] = 4;
+	expect_error(p, "version 0, this mmsim reads 1 to 4");
+	g[8] = 5;
 	/* The same inside gzip. */
 	gzFile gz = gzopen(p, "wb");
 	gzwrite(gz, g, sizeof(g));
 	gzclose(gz);
-	expect_error(p, "version 4, this mmsim reads 1 to 3");
+	expect_error(p, "version 5, this mmsim reads 1 to 4");
 	memcpy(g, golden, sizeof(g));
 	g[0] = 'X';
 	write_file(p, g, sizeof(g));
@@ -1150,9 +1226,9 @@ static void test_version_magic(void)
 	write_file(p, "MMSIM", 5);
 	expect_error(p, "truncated in the header");
 	write_file(p, "# mmsim-trace v7\n", 17);
-	expect_error(p, "version 7, this mmsim reads 1 to 3");
+	expect_error(p, "version 7, this mmsim reads 1 to 4");
 	write_file(p, "# mmsim-trace v0\n", 17);
-	expect_error(p, "version 0, this mmsim reads 1 to 3");
+	expect_error(p, "version 0, this mmsim reads 1 to 4");
 	write_file(p, "# some other file\n", 18);
 	expect_error(p, "not an mmsim trace");
 	write_file(p, "\x1f\x8b\x08\x00garbage", 11);
@@ -1550,6 +1626,7 @@ int main(int argc, char **argv)
 	RUN(test_corruption);
 	RUN(test_version_magic);
 	RUN(test_cpu_golden);
+	RUN(test_dirty_age_golden);
 	RUN(test_text_errors);
 	RUN(test_writer_atomic);
 	RUN(test_pipe);

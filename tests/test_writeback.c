@@ -86,7 +86,7 @@ static void test_streaming_write(void)
 			continue;
 		}
 		if (id <= nw)
-			mm_dirty_req(&mm, &req, id);
+			mm_dirty_req(&mm, &req, id, 0);
 		t += req.stall_ns;
 		max_writeback = MAX(max_writeback, reclaim_nr_writeback(&mm));
 		if (id % 1000 == 0 && ok)
@@ -235,6 +235,39 @@ static void test_periodic_writeback(void)
 	engine_run_until(&eng, 30 * NSEC_PER_SEC + 110000);
 	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 1);
 	CHECK(!mm.reclaim->kupdate_pending); /* nothing dirty: the timer stops */
+	CHECK(check_ok());
+	stop();
+}
+
+/* Pages dirtied before the replay (a DIRTY record with an age) and the flusher's phase
+ * (devices.disk.kupdate_phase 2 s).  At t = 100 s, page 1 is dirtied 27 s ago (at 73 s),
+ * page 2 20 s ago (80 s), page 3 "40 s ago" but after page 2, so no earlier than page 2
+ * (the flusher's list stays in dirtying order: 80 s).  The first dirtying arms the
+ * periodic writeback a period less the phase later, at 103 s, then every 5 s.  By hand:
+ * at 103 s page 1 has been dirty 30 s (dirty_expire): written; pages 2 and 3 expire at
+ * 110 s and are written by the kupdate of 113 s, none at 108 s. */
+static void test_aged_dirty_kupdate_phase(void)
+{
+	setup();
+	cfg.devices.disk_kupdate_phase_ns = 2 * NSEC_PER_SEC;
+	start();
+	engine_run_until(&eng, 100 * NSEC_PER_SEC);
+	for (uint64_t id = 1; id <= 3; id++)
+		mm_alloc(&mm, id, FILE_GFP, 0);
+	CHECK(mm_dirty_aged(&mm, 1, 27 * NSEC_PER_SEC));
+	CHECK(mm_dirty_aged(&mm, 2, 20 * NSEC_PER_SEC));
+	CHECK(mm_dirty_aged(&mm, 3, 40 * NSEC_PER_SEC));
+	engine_run_until(&eng, 103 * NSEC_PER_SEC - 1);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 3);
+	engine_run_until(&eng, 103 * NSEC_PER_SEC);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 2);
+	CHECK_EQ(reclaim_nr_dirty(&mm) + reclaim_nr_writeback(&mm) + mm.vm_events[VM_NR_WRITTEN], 3);
+	engine_run_until(&eng, 113 * NSEC_PER_SEC - 1);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 2);
+	engine_run_until(&eng, 113 * NSEC_PER_SEC);
+	CHECK_EQ(reclaim_nr_dirty(&mm), 0);
+	engine_run_until(&eng, 114 * NSEC_PER_SEC);
+	CHECK_EQ(mm.vm_events[VM_NR_WRITTEN], 3);
 	CHECK(check_ok());
 	stop();
 }
@@ -477,6 +510,7 @@ int main(int argc, char **argv)
 	RUN(test_device_timing);
 	RUN(test_writeback_throttle_wait);
 	RUN(test_periodic_writeback);
+	RUN(test_aged_dirty_kupdate_phase);
 	RUN(test_background_writes_chunks);
 	RUN(test_periodic_wake_background);
 	RUN(test_sync_hint_writes_dirty);

@@ -135,6 +135,19 @@ static int capture_page_cluster(const struct json_value *j)
  * the replay then charges the command's tasks apart from the rest of the machine
  * (machine.memcg.split_prefill), and a capture without both cannot tell which pages were
  * whose (every page one memcg). */
+/* Whether the capture traced the flusher's works (capture.json "events_enabled" has
+ * writeback:writeback_start): 1, 0, or -1 when there is no capture.json to say. */
+static int capture_wb_events(const struct capture_files *cf)
+{
+	struct json_value *j = cf ? capture_json(cf) : NULL;
+	const struct json_value *en = j ? json_get(j, "events_enabled") : NULL;
+	int on = en && en->type == JSON_ARRAY ? 0 : -1;
+	for (size_t k = 0; on == 0 && k < en->nr_children; k++)
+		on = en->children[k].type == JSON_STRING && !strcmp(en->children[k].string, "writeback:writeback_start");
+	json_free(j);
+	return on;
+}
+
 static uint32_t capture_command_pid(const struct json_value *j)
 {
 	const struct json_value *v = j ? json_path(j, "command_pid") : NULL;
@@ -372,8 +385,8 @@ static int write_memcgs_comment(const struct capture_files *cf, FILE *fp)
 }
 
 static int write_replay_config(const struct capture_files *cf, const struct import_stats *s,
-			       const struct import_skip *sk, const uint64_t *pcp_blocks, const char *trace,
-			       const char *out, struct sim_error *err)
+			       const struct import_skip *sk, const uint64_t *pcp_blocks, int64_t kupdate_phase_ms,
+			       bool phase_seen, const char *trace, const char *out, struct sim_error *err)
 {
 	const char *zoneinfo = cf->before[CAPTURE_ZONEINFO];
 	uint64_t swap_pages = meminfo_swap_pages(cf->before[CAPTURE_MEMINFO]);
@@ -413,6 +426,12 @@ static int write_replay_config(const struct capture_files *cf, const struct impo
 			 " pages in %" PRIu64 " us over %" PRIu64 " works%s (docs/import.md \"Device speed\")\n",
 		     import_wb_measured(s) ? "" : "# ", import_wb_bandwidth(s) / 1000000, s->wb_pages, s->wb_ns / 1000,
 		     s->wb_works, import_wb_measured(s) ? "" : "; too short a time to tell the device, not applied") < 0) ||
+	    (kupdate_phase_ms >= 0 &&
+	     fprintf(fp, "devices.disk.kupdate_phase: %" PRId64 "ms  # the flusher's phase at the start: %s "
+			 "(docs/import.md \"Dirty pages at the start\")\n",
+		     kupdate_phase_ms,
+		     phase_seen ? "its first periodic writeback came a 5-s period less this after it"
+				      : "the capture shows no periodic writeback, drawn from the prefill seed") < 0) ||
 	    (swappiness >= 0 && fprintf(fp, "policy:\n  swappiness: %d  # %s of capture.json\n", swappiness,
 					memcg_swappiness ? "the command's memcg memory.swappiness" : "vm.swappiness") < 0) ||
 	    (thp_built &&
@@ -676,6 +695,7 @@ int cmd_import(int argc, char **argv)
 	struct import_prefill_stats pst = { 0 };
 	bool have_fo = false;
 	int64_t nr_evicted = -1; /* pre-capture page cache folios seen removed; -1: not looked */
+	int64_t kupdate_phase_ms = -1; /* the flusher's phase at the start (-1: not known) */
 	uint64_t refault_untraced = 0; /* the capture's refaults of pages evicted before it */
 	io.zoneinfo_path = prefill;
 	if (ftrace_input_kind(in, &kind, &err))
@@ -705,6 +725,9 @@ int cmd_import(int argc, char **argv)
 			io.refault_seeded = import_untraced_refaults(&census, (uint64_t)d[0], (uint64_t)d[1],
 								     &refault_untraced);
 		}
+		/* The dirty pages' ages and the flusher's phase, from the first pass (none without it). */
+		if (nr_evicted >= 0)
+			kupdate_phase_ms = import_prefill_flusher(&zi, io.prefill_seed, capture_wb_events(cf));
 		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, io.prefill_seed, NULL, NULL, &pst, &err))
 			goto err;
 		io.prefill_zi = &zi;
@@ -721,9 +744,9 @@ int cmd_import(int argc, char **argv)
 		sim_error_set(&err, EX_SOFTWARE_, "out of memory");
 		goto err;
 	}
-	/* Version 3 only for a trace that says on which CPU its tasks ran: the rest stays
-	 * readable by readers of version 2. */
-	h->version = s->by_kind[TR_CPU] ? 3 : TRACE_VERSION;
+	/* Version 3 only for a trace that says on which CPU its tasks ran, 4 for dirty pages
+	 * dated before the start: the rest stays readable by readers of version 2. */
+	h->version = zi.dirty_age_span_ms && pst.nr_dirty_pages ? 4 : s->by_kind[TR_CPU] ? 3 : TRACE_VERSION;
 	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
 	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
 		goto err;
@@ -827,7 +850,9 @@ int cmd_import(int argc, char **argv)
 			config_path_for(out, cfg, sizeof(cfg));
 			config_out = cfg;
 		}
-		rc = write_replay_config(cf, s, import_get_skip(im), prefill ? pst.pcp_blocks : NULL, out, config_out, &err);
+		rc = write_replay_config(cf, s, import_get_skip(im), prefill ? pst.pcp_blocks : NULL,
+					 prefill && pst.nr_dirty_pages ? kupdate_phase_ms : -1, zi.first_kupdate_ns != 0, out,
+					 config_out, &err);
 		if (!rc)
 			fprintf(to_stdout ? stdout : stderr, "wrote the replay config %s (mmsim run %s -o DIR)\n",
 				config_out, config_out);

@@ -376,6 +376,10 @@ static const struct config_key keys[] = {
 	     "writeback and page-cache read bandwidth"),
 	K_DUR("devices.disk.latency", devices.disk_latency_ns, 0, MAX_DUR, "100us", "block device",
 	      "per-I/O latency of the disk"),
+	K_DUR("devices.disk.kupdate_phase", devices.disk_kupdate_phase_ns, 0, 5 * NSEC_PER_SEC - 1, "0",
+	      "dirty_writeback_centisecs",
+	      "how far into its 5-s period the disk's flusher is at the first dirtying: the first periodic "
+	      "writeback comes 5 s less this after it (mmsim import sets it from the capture)"),
 	K_PAGES("devices.swap.size", devices.swap_pages, 0, MAX_PAGES, "0", "swapon",
 		"swap space; 0 = no swap"),
 	K_BW("devices.swap.bandwidth", devices.swap_bandwidth_bps, 1, MAX_BW, "500MB/s", "swap device",

@@ -193,6 +193,10 @@ struct policy_config {
 struct device_config {
 	uint64_t disk_bandwidth_bps;  /* bytes per second */
 	sim_ns_t disk_latency_ns;
+	/* How far into its dirty_writeback_centisecs period the disk's flusher is when the
+	 * replay's first page is dirtied: the first periodic (kupdate) writeback comes the
+	 * period less this after it.  0: a whole period, as after a first dirtying. */
+	sim_ns_t disk_kupdate_phase_ns;
 	uint64_t swap_pages;          /* 0: no swap */
 	uint64_t swap_bandwidth_bps;
 	sim_ns_t swap_latency_ns;

@@ -1077,7 +1077,8 @@ void buddy_putback_isolated(struct mm *mm, struct zone *z, pfn_t pfn, unsigned o
  * compaction and CMA modules implement them; each runs on behalf of req (see struct
  * mm_request) and returns false when the id is unknown (counted by the caller). */
 bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id);
-bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id);
+/* age_ns: the page was dirtied that long before now (a DIRTY record's age; 0: now). */
+bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id, sim_ns_t age_ns);
 bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_kind);
 /* thp_part.c: `hint id=attempt kind=thp_part` (mm_hint_req passes it on): req's task's next
  * allocation is a base page of the range of THP attempt; mm_thp_part_take, at that
@@ -1103,7 +1104,9 @@ static inline bool mm_free(struct mm *mm, uint64_t id)
 static inline bool mm_access(struct mm *mm, uint64_t id)
 { return mm_access_req(mm, NULL, id); }
 static inline bool mm_dirty(struct mm *mm, uint64_t id)
-{ return mm_dirty_req(mm, NULL, id); }
+{ return mm_dirty_req(mm, NULL, id, 0); }
+static inline bool mm_dirty_aged(struct mm *mm, uint64_t id, sim_ns_t age_ns)
+{ return mm_dirty_req(mm, NULL, id, age_ns); }
 static inline bool mm_hint(struct mm *mm, uint64_t id, int hint_kind)
 { return mm_hint_req(mm, NULL, id, hint_kind); }
 static inline bool mm_pin(struct mm *mm, uint64_t id, int pin_kind)

@@ -1453,7 +1453,7 @@ bool mm_access_req(struct mm *mm, struct mm_request *req, uint64_t id)
 	return true;
 }
 
-bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id)
+bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id, sim_ns_t age_ns)
 {
 	struct obj_slot *s = obj_lookup(&mm->objs, id);
 	if (!s)
@@ -1470,7 +1470,7 @@ bool mm_dirty_req(struct mm *mm, struct mm_request *req, uint64_t id)
 	 * do_swap_page's swap-cache hit too; writeback_dirty_page then frees the slot. */
 	if (s->nonres && (s->ws.flags & NONRES_SWAPCACHE))
 		swap_access(mm, s->pfn, &s->ws);
-	writeback_dirty_page(mm, req, s->pfn, id);
+	writeback_dirty_page(mm, req, s->pfn, id, age_ns);
 	return true;
 }
 
@@ -1615,7 +1615,7 @@ bool reclaim_writeback_object(struct mm *mm, uint64_t id)
 	if (p->flags & PF_WRITEBACK)
 		return true;
 	if (!(p->flags & PF_DIRTY))
-		writeback_dirty_page(mm, NULL, s->pfn, id);
+		writeback_dirty_page(mm, NULL, s->pfn, id, 0);
 	writeback_start_page(mm, s->pfn, id);
 	return (p->flags & PF_WRITEBACK) != 0;
 }

@@ -301,6 +301,7 @@ struct reclaim_state {
 	size_t dirty_head, dirty_len, dirty_cap;
 	unsigned kupdate_handler; /* periodic writeback of expired dirty pages */
 	bool kupdate_pending;
+	bool kupdate_armed;       /* once armed, devices.disk.kupdate_phase is spent */
 	unsigned dirty_background_ratio, dirty_ratio; /* percent of dirtyable memory */
 
 
@@ -421,7 +422,10 @@ int writeback_init(struct mm *mm, struct sim_error *err);
 void writeback_destroy(struct mm *mm);
 /* Queue a write of object id (pages) on dev; the head must already carry PF_WRITEBACK. */
 void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_t pages);
-void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id);
+/* Mark a resident page dirty, dirtied age_ns before now (a trace's DIRTY record with an
+ * age; 0: now), no earlier than the newest page already waiting for the flusher: its FIFO
+ * stays in dirtying order. */
+void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id, sim_ns_t age_ns);
 /* Start writeback of one dirty file head (flusher or kswapd pageout). */
 void writeback_start_page(struct mm *mm, pfn_t head, uint64_t id);
 void writeback_wake_flusher(struct mm *mm, uint64_t nr_pages);

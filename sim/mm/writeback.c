@@ -408,7 +408,7 @@ static void dirty_thresholds(const struct mm *mm, uint64_t *bg_thresh, uint64_t 
 	*thresh = dirtyable * mm->reclaim->dirty_ratio / 100;
 }
 
-void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id)
+void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uint64_t id, sim_ns_t age_ns)
 {
 	struct reclaim_state *rs = mm->reclaim;
 	struct page_frame *p = &mm->pages[head];
@@ -424,10 +424,21 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 		p->flags |= PF_DIRTY;
 		rs->nr_dirty += head_pages(p);
 		count_vm_events(mm, VM_NR_DIRTIED, head_pages(p));
-		fifo_push(rs, id, vmscan_now(mm));
+		sim_ns_t now = vmscan_now(mm), dirtied = now - MIN(age_ns, now);
+		if (rs->dirty_len) {
+			sim_ns_t newest = rs->dirty_fifo[(rs->dirty_head + rs->dirty_len - 1) % rs->dirty_cap].dirtied_ns;
+			dirtied = MAX(dirtied, newest);
+		}
+		fifo_push(rs, id, dirtied);
 		if (!rs->kupdate_pending) {
-			engine_schedule(mm->engine, mm->engine->now_ns + DIRTY_WRITEBACK_INTERVAL_NS,
-					rs->kupdate_handler, 0);
+			/* wb_wakeup_delayed (6.18): a period after the first dirty inode; the
+			 * replay's first may find the flusher's period under way (a capture's
+			 * dirty pages at its start: devices.disk.kupdate_phase). */
+			sim_ns_t delay = DIRTY_WRITEBACK_INTERVAL_NS;
+			if (!rs->kupdate_armed)
+				delay -= MIN(mm->cfg->devices.disk_kupdate_phase_ns, delay - 1);
+			rs->kupdate_armed = true;
+			engine_schedule(mm->engine, mm->engine->now_ns + delay, rs->kupdate_handler, 0);
 			rs->kupdate_pending = true;
 		}
 	}

@@ -160,7 +160,8 @@ struct ftrace_event {
 	uint16_t id;           /* enum ftrace_event_id */
 	int16_t order;
 	int8_t migratetype;    /* -1 when the event has none */
-	uint8_t result;        /* compaction status/ret or migrate reason index */
+	uint8_t result;        /* compaction status/ret, migrate reason index, or
+	                        * writeback_start/_written: 1 for a periodic (kupdate) work */
 	char comm[FTRACE_COMM_LEN];
 };
 

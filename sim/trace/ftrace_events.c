@@ -575,6 +575,11 @@ int ftrace_parse_payload_cached(struct ftrace_gfp_cache *gc, struct ftrace_event
 			if (at && snum(&p, at, &n, "nr_pages"))
 				return -1;
 			ev->nr[0] = n > 0 ? (uint64_t)n : 0;
+			/* "kupdate=%d": a periodic work (wb_check_old_data_flush) */
+			uint64_t kupdate = 0;
+			if (opt_u(&p, "kupdate=", 0, &kupdate))
+				return -1;
+			ev->result = kupdate != 0;
 			return 0;
 		}
 	case FEV_KSWAPD_WAKE:

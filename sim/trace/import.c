@@ -2671,7 +2671,14 @@ static int whole_first_count(struct pf_evictions *pe, const struct ftrace_event 
 static int pf_eviction_event(void *arg, const struct ftrace_event *ev, struct sim_error *err)
 {
 	struct pf_evictions *pe = arg;
+	if (!pe->zi->first_event_ns)
+		pe->zi->first_event_ns = MAX(ev->time_ns, 1);
+	pe->zi->last_event_ns = MAX(pe->zi->last_event_ns, ev->time_ns);
 	switch ((enum ftrace_event_id)ev->id) {
+	case FEV_WRITEBACK_START:
+		if (ev->result && !pe->zi->first_kupdate_ns)
+			pe->zi->first_kupdate_ns = MAX(ev->time_ns, 1);
+		return 0;
 	case FEV_DIRECT_RECLAIM_BEGIN:
 	case FEV_MEMCG_RECLAIM_BEGIN:
 	case FEV_NODE_RECLAIM_BEGIN:

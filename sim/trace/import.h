@@ -313,7 +313,17 @@ struct import_prefill_stats {
 	                                     * below the floor a replayed allocation may reach */
 	uint64_t pcp_blocks[MAX_NR_ZONES];  /* pageblocks of the per-cpu lists' pages left whole
 	                                     * (machine.pcp_start[].blocks) */
+	uint64_t nr_dirty_pages;            /* page cache marked dirty (dated: zi->dirty_age_span_ms) */
 };
+/* The flusher at the capture's start (docs/import.md "Dirty pages at the start"): how far
+ * into its dirty_writeback period (5 s) it was, returned in ms, and so the span the dirty
+ * pages' ages lie in, zi->dirty_age_span_ms = dirty_expire (30 s) + that.  From the
+ * capture's first periodic writeback when it shows one (zi->first_kupdate_ns: it came a
+ * period less the phase after the start); else drawn from seed (import_prefill's; seed 0:
+ * the middle) over [0, period - the capture's length) when its writeback events were on
+ * and none came (wb_events 1), over the whole period when that is unknown (-1) or they
+ * were off (0). */
+uint32_t import_prefill_flusher(struct zoneinfo *zi, uint64_t seed, int wb_events);
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
 		   uint64_t seed, import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st,
 		   struct sim_error *err);

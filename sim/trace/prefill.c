@@ -706,27 +706,6 @@ static int pf_settle_lru(struct pf_emit *pe, const struct zoneinfo *zi, struct p
 	}
 }
 
-/* The zone's dirty page cache: the file folios put on the LRU last (the most recently
- * written are the newest), inactive ones first, then active ones, until `dirty` pages
- * are marked.  The flusher then writes them as the kernel's did during the capture: at
- * once above dirty_background_ratio, else when they expire (their age before the capture
- * is unknown: they count as dirtied at its start).  Each zone holds its own count (its
- * nr_zone_write_pending): with the zones interleaved on the LRU (pf_settle_lru), its newest
- * file pages are among the node's newest. */
-static int pf_settle_dirty(struct pf_emit *pe, const struct pf_slots *sl, uint64_t dirty, struct sim_error *err)
-{
-	for (unsigned pass = 0; pass < 2 && dirty; pass++)
-		for (uint64_t i = sl->n; i-- > 0 && dirty;) {
-			enum pf_kind k = (enum pf_kind)sl->kind[i];
-			if (k != (pass ? PF_FILE_ACTIVE : PF_FILE_INACTIVE))
-				continue;
-			dirty -= MIN(dirty, 1ull << sl->order[i]);
-			if (pf_rec(pe, TR_DIRTY, sl->id[i], 0, err))
-				return -1;
-		}
-	return 0;
-}
-
 /* A zone's layout, waiting for pf_settle_lru: its movable slots and its holes' ids. */
 struct pf_zone_out {
 	struct pf_slots sl;
@@ -991,6 +970,113 @@ static int pf_finish_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, c
 	return 0;
 }
 
+/* The zones' dirty page cache: in each zone the file folios put on the LRU last (the
+ * most recently written are the newest), inactive ones first, then active ones, until the
+ * zone's `dirty` pages are marked.  The flusher then writes them as the kernel's did during
+ * the capture: at once above dirty_background_ratio, else when they expire.  Their ages
+ * are not in the capture: a machine whose flusher has run for a while holds dirty pages of
+ * every age up to dirty_expire (30 s) and the time since its last periodic writeback, so
+ * the marks are dated evenly over the last zi->dirty_age_span_ms (import_prefill_flusher),
+ * oldest first (the flusher's list is in dirtying order), the zones interleaved by their
+ * shares: the replay's first periodic writeback takes the share the kernel's would.  With
+ * no span every mark is dated at the start.  Each zone holds its own count (its
+ * nr_zone_write_pending): with the zones interleaved on the LRU (pf_settle_lru), its newest
+ * file pages are among the node's newest. */
+struct pf_dirty_cursor {
+	const struct pf_slots *sl;
+	uint64_t left; /* pages still to mark */
+	uint64_t i;    /* slots below i not yet looked at in this pass */
+	unsigned pass; /* 0: inactive, 1: active */
+};
+
+/* The next slot of the zone to mark, or -1. */
+static int64_t pf_dirty_next(struct pf_dirty_cursor *c)
+{
+	while (c->left && c->pass < 2) {
+		while (c->i > 0) {
+			uint64_t i = --c->i;
+			if (c->sl->kind[i] == (c->pass ? PF_FILE_ACTIVE : PF_FILE_INACTIVE)) {
+				c->left -= MIN(c->left, 1ull << c->sl->order[i]);
+				return (int64_t)i;
+			}
+		}
+		c->pass++;
+		c->i = c->sl->n;
+	}
+	c->left = 0;
+	return -1;
+}
+
+static int pf_settle_dirty(struct pf_emit *pe, const struct zoneinfo *zi, const struct pf_plan plan[MAX_NR_ZONES],
+			   const struct pf_zone_out zo[MAX_NR_ZONES], struct sim_error *err)
+{
+	struct pf_dirty_cursor cur[MAX_NR_ZONES];
+	uint64_t total = 0, share[MAX_NR_ZONES], done[MAX_NR_ZONES] = { 0 }, all_done = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		share[z] = plan[z].managed ? plan[z].dirty : 0;
+		cur[z] = (struct pf_dirty_cursor){ .sl = &zo[z].sl, .left = share[z], .i = zo[z].sl.n };
+		total += share[z];
+	}
+	for (;;) {
+		int best = -1;
+		double lag_best = -1e300;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			if (!cur[z].left)
+				continue;
+			double lag = (double)(all_done + 1) * (double)share[z] / (double)total - (double)done[z];
+			if (lag > lag_best)
+				lag_best = lag, best = z;
+		}
+		if (best < 0)
+			return 0;
+		int64_t i = pf_dirty_next(&cur[best]);
+		if (i < 0)
+			continue;
+		uint64_t n = 1ull << zo[best].sl.order[i];
+		/* dated at the middle of its share of the span: age = span x (1 - (c + n/2) / total) */
+		double mid = ((double)all_done + (double)n / 2) / (double)total;
+		int32_t age = mid < 1 ? (int32_t)((double)zi->dirty_age_span_ms * (1 - mid)) : 0;
+		done[best] += n;
+		all_done += n;
+		pe->st->nr_dirty_pages += n;
+		if (pf_put(pe, (struct trace_record){ .kind = TR_DIRTY, .id = zo[best].sl.id[i], .arg = age }, err))
+			return -1;
+	}
+}
+
+#define PF_WB_PERIOD_MS 5000  /* dirty_writeback_centisecs 500 */
+#define PF_WB_EXPIRE_MS 30000  /* dirty_expire_centisecs 3000 */
+
+/* A point in [0, 1) from the seed: the middle for seed 0 (the default replay), else
+ * splitmix64 of the seed. */
+static double pf_seed_unit(uint64_t seed)
+{
+	if (!seed)
+		return 0.5;
+	uint64_t r = seed + 0x9e3779b97f4a7c15ull;
+	r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ull;
+	r = (r ^ (r >> 27)) * 0x94d049bb133111ebull;
+	r ^= r >> 31;
+	return (double)(r >> 11) / (double)(1ull << 53);
+}
+
+uint32_t import_prefill_flusher(struct zoneinfo *zi, uint64_t seed, int wb_events)
+{
+	uint64_t phase;
+	if (zi->first_kupdate_ns && zi->first_event_ns && zi->first_kupdate_ns >= zi->first_event_ns) {
+		uint64_t at = (zi->first_kupdate_ns - zi->first_event_ns) / NSEC_PER_MSEC % PF_WB_PERIOD_MS;
+		phase = PF_WB_PERIOD_MS - MAX(at, 1);
+	} else {
+		uint64_t len = zi->last_event_ns > zi->first_event_ns && zi->first_event_ns
+				       ? (zi->last_event_ns - zi->first_event_ns) / NSEC_PER_MSEC
+				       : 0;
+		uint64_t room = wb_events > 0 && len < PF_WB_PERIOD_MS ? PF_WB_PERIOD_MS - len : PF_WB_PERIOD_MS;
+		phase = (uint64_t)(pf_seed_unit(seed) * (double)room);
+	}
+	zi->dirty_age_span_ms = (uint32_t)(PF_WB_EXPIRE_MS + phase);
+	return (uint32_t)phase;
+}
+
 int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders *fo, sim_ns_t time_ns,
 		   uint64_t seed, import_emit_fn emit_fn, void *arg, struct import_prefill_stats *st,
 		   struct sim_error *err)
@@ -1045,9 +1131,8 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 	 * (wb_start_background_writeback, 6.18): the kernel's flusher wrote within 61 ms of the
 	 * start in all four captures that began above it (refault 15 ms, held-out anon-swap 56,
 	 * refault 35, thp-compact 61). */
-	for (int z = 0; z <= ZONE_MOVABLE; z++)
-		if (plan[z].managed && pf_settle_dirty(&pe, &zo[z].sl, plan[z].dirty, err))
-			goto out;
+	if (pf_settle_dirty(&pe, zi, plan, zo, err))
+		goto out;
 	rc = 0;
 out:
 	for (int z = 0; z < MAX_NR_ZONES; z++)

@@ -60,7 +60,7 @@ const uint8_t trace_kind_fields[NR_TRACE_KINDS] = {
 	[TR_ALLOC] = TRF_TASK | TRF_ID | TRF_ORDER | TRF_GFP,
 	[TR_FREE] = TRF_TASK | TRF_ID,
 	[TR_ACCESS] = TRF_TASK | TRF_ID,
-	[TR_DIRTY] = TRF_TASK | TRF_ID,
+	[TR_DIRTY] = TRF_TASK | TRF_ID | TRF_ARG,
 	[TR_PIN] = TRF_TASK | TRF_ID | TRF_ARG,
 	[TR_UNPIN] = TRF_TASK | TRF_ID,
 	[TR_HINT] = TRF_TASK | TRF_ID | TRF_ARG,
@@ -76,6 +76,11 @@ const uint8_t trace_kind_fields[NR_TRACE_KINDS] = {
 unsigned trace_kind_since(enum trace_kind kind)
 {
 	return kind == TR_CPU ? 3 : kind == TR_TASK ? 2 : 1;
+}
+
+unsigned trace_record_since(const struct trace_record *rec)
+{
+	return rec->kind == TR_DIRTY && rec->arg ? 4 : trace_kind_since((enum trace_kind)rec->kind);
 }
 
 /* ---- header meta ---------------------------------------------------------------- */
@@ -203,6 +208,11 @@ int trace_record_check(const struct trace_record *rec, struct sim_error *err)
 			return sim_error_set(err, EX_DATAERR_, "alloc order %u > %d", rec->order,
 					     MAX_PAGE_ORDER);
 		break;
+	case TR_DIRTY:
+		if (rec->arg < 0 || rec->arg > TRACE_DIRTY_AGE_MAX_MS)
+			return sim_error_set(err, EX_DATAERR_, "dirty age %d ms not in 0..%d", rec->arg,
+					     TRACE_DIRTY_AGE_MAX_MS);
+		break;
 	case TR_PIN:
 		if (rec->arg < 0 || rec->arg >= NR_PIN_KINDS)
 			return sim_error_set(err, EX_DATAERR_, "pin kind %d unknown", rec->arg);
@@ -287,6 +297,10 @@ int trace_record_format(const struct trace_record *rec, char *buf, size_t len)
 		break;
 	case TR_CPU:
 		PUT(" cpu=%" PRId32, rec->arg);
+		break;
+	case TR_DIRTY:
+		if (rec->arg)
+			PUT(" age=%" PRId32, rec->arg);
 		break;
 	default:
 		break;
@@ -917,11 +931,11 @@ int trace_write(struct trace_writer *w, const struct trace_record *rec, struct s
 		return sim_error_set(err, EX_DATAERR_, "%s: record %" PRIu64 ": %s", w->af.path,
 				     w->nr_records + 1, why.msg);
 	}
-	if (trace_kind_since(rec->kind) > w->version) {
+	if (trace_record_since(rec) > w->version) {
 		w->failed = true;
-		return sim_error_set(err, EX_SOFTWARE_, "%s: record %" PRIu64 ": %s record in a version %" PRIu32
+		return sim_error_set(err, EX_SOFTWARE_, "%s: record %" PRIu64 ": %s record%s in a version %" PRIu32
 				     " trace", w->af.path, w->nr_records + 1, trace_kind_names[rec->kind],
-				     w->version);
+				     rec->kind == TR_DIRTY ? " with an age" : "", w->version);
 	}
 	if (rec->time_ns < w->last_time_ns) {
 		w->failed = true;

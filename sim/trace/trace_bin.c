@@ -302,6 +302,14 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 			goto bad_field;
 		rec->arg = (int32_t)v;
 		break;
+	case TR_DIRTY:
+		if (r->hdr.version >= 4) {
+			GET("age");
+			if (v > TRACE_DIRTY_AGE_MAX_MS)
+				goto bad_field;
+			rec->arg = (int32_t)v;
+		}
+		break;
 	default:
 		break;
 	}
@@ -403,6 +411,10 @@ int trace_bin_write(struct trace_writer *w, const struct trace_record *rec, stru
 		break;
 	case TR_CPU:
 		p = put_uvarint(p, (uint64_t)rec->arg);
+		break;
+	case TR_DIRTY:
+		if (w->version >= 4)
+			p = put_uvarint(p, (uint64_t)rec->arg);
 		break;
 	default:
 		break;

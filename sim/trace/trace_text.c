@@ -269,13 +269,14 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 
 	/* Field names: task, id, order, gfp, count as named; the kind-specific argument is
 	 * spelt kind= (pin, hint), align= (cma_alloc), zone= (compact), tag= (snapshot),
-	 * after= (task). */
+	 * after= (task), cpu= (cpu), age= (dirty, from version 4). */
 	const char *arg_name = kind == TR_PIN || kind == TR_HINT ? "kind"
 			       : kind == TR_CMA_ALLOC		  ? "align"
 			       : kind == TR_COMPACT		  ? "zone"
 			       : kind == TR_SNAPSHOT		  ? "tag"
 			       : kind == TR_TASK		  ? "after"
 			       : kind == TR_CPU			  ? "cpu"
+			       : kind == TR_DIRTY		  ? "age"
 								  : NULL;
 	unsigned seen = 0;
 	size_t arg_col = tok[1].col, task_col = tok[1].col; /* their values' columns, once given */
@@ -376,6 +377,14 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 				if (!parse_u64(v, vlen, UINT32_MAX, &u))
 					goto bad_value;
 				rec->arg = (int32_t)(uint32_t)u;
+			} else if (kind == TR_DIRTY) {
+				if (r->hdr.version < 4)
+					return text_fail(r, err, t->col, "dirty has age= from version 4 (this trace: %" PRIu32 ")",
+							 r->hdr.version);
+				if (!parse_u64(v, vlen, TRACE_DIRTY_AGE_MAX_MS, &u))
+					return text_fail(r, err, vcol, "age '%.*s' not in 0..%d ms", (int)vlen, v,
+							 TRACE_DIRTY_AGE_MAX_MS);
+				rec->arg = (int32_t)u;
 			} else if (kind == TR_CPU) {
 				if (!parse_u64(v, vlen, TRACE_CPU_MAX, &u))
 					return text_fail(r, err, vcol, "cpu '%.*s' not in 0..%d", (int)vlen, v,
@@ -398,7 +407,7 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 	 * record is about its task), cma_alloc's align, snapshot's tag and task's after
 	 * (default 0: no predecessor). */
 	unsigned required = used & ~(unsigned)TRF_TASK;
-	if (kind == TR_CMA_ALLOC || kind == TR_SNAPSHOT || kind == TR_TASK)
+	if (kind == TR_CMA_ALLOC || kind == TR_SNAPSHOT || kind == TR_TASK || kind == TR_DIRTY)
 		required &= ~(unsigned)TRF_ARG;
 	if (kind == TR_TASK)
 		required |= TRF_TASK;

@@ -56,6 +56,14 @@ struct zoneinfo {
 	 * seen.  Filled by import_prefill_evictions, freed by zoneinfo_release. */
 	uint8_t *lru_tail;
 	size_t lru_tail_len, lru_tail_cap;
+	/* The capture's span (its first and last event) and its first periodic writeback
+	 * (writeback_start with kupdate=1: wb_check_old_data_flush), 0 when none was seen.
+	 * Filled by import_prefill_evictions. */
+	uint64_t first_event_ns, last_event_ns, first_kupdate_ns;
+	/* The dirty page cache's ages at the start (import_prefill): the dirty marks are
+	 * dated evenly over the last dirty_age_span_ms, oldest first; 0: all at the start.
+	 * Set by the importer (import_dirty_ages). */
+	uint32_t dirty_age_span_ms;
 	/* The pages the capture allocated in each pageblock (pfn >> ZONEINFO_BLOCK_ORDER) by
 	 * the migratetype the kernel traced, unmovable, movable and reclaimable in turn, each
 	 * saturating at ZONEINFO_VOTE_MAX (ZONEINFO_VOTE): what the block's type most likely
