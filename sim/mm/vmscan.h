@@ -136,7 +136,8 @@ struct wb_device {
 	size_t head, len, cap;
 	/* Where each object's writes are (writeback.c): id -> the queue position of its
 	 * latest write, counted from the first write ever submitted (q[head] is number
-	 * head_seq), and how many of its writes are queued; only ids with one or more.
+	 * head_seq), and how many of its writes are queued; only ids with one or more.  Kept
+	 * only while depth == 0 (writeback.c where_kept; empty otherwise):
 	 *   Σ nr over the map == entries of q that are not tombstones */
 	struct u64map where;
 	uint64_t head_seq;
