@@ -131,6 +131,7 @@ struct wb_device {
 	const char *name;
 	uint64_t bandwidth_bps;
 	sim_ns_t latency_ns;
+	sim_ns_t page_ns;   /* writeback_transfer_ns(dev, 1), set by writeback_init */
 	sim_ns_t busy_until_ns;
 	struct wb_io *q; /* ring */
 	size_t head, len, cap;

@@ -37,7 +37,7 @@
 static inline uint64_t head_pages(const struct page_frame *p) { return 1ull << p->order; }
 static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns);
 
-sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
+static sim_ns_t transfer_ns(const struct wb_device *dev, uint64_t pages)
 {
 	if (!dev->bandwidth_bps)
 		return 0;
@@ -45,6 +45,12 @@ sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
 	uint64_t bytes = pages * PAGE_SIZE;
 	uint64_t secs = bytes / dev->bandwidth_bps, rest = bytes % dev->bandwidth_bps;
 	return secs * NSEC_PER_SEC + (sim_ns_t)((double)rest * (double)NSEC_PER_SEC / (double)dev->bandwidth_bps);
+}
+
+/* Every swap-out is a write of one page: its time is worked out once (writeback_init). */
+sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
+{
+	return pages == 1 ? dev->page_ns : transfer_ns(dev, pages);
 }
 
 /* ---- completion --------------------------------------------------------------------- */
@@ -508,6 +514,8 @@ int writeback_init(struct mm *mm, struct sim_error *err)
 	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
 				       .latency_ns = d->swap_latency_ns, .is_swap = true,
 				       .depth = d->swap_queue_depth };
+	rs->disk.page_ns = transfer_ns(&rs->disk, 1);
+	rs->swap.page_ns = transfer_ns(&rs->swap, 1);
 	if (mm->engine->nr_handlers + 3 > ENGINE_MAX_HANDLERS)
 		return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
 	rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
