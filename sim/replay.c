@@ -129,7 +129,10 @@ static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
  *   else:                 bl_len == (BACKLOG_CHUNK - bl_head) + BACKLOG_CHUNK × (chunks
  *                         strictly between) + bl_tail
  *   bl_len == 0  =>  bl_head == bl_tail == 0 and bl_first == bl_last (NULL before the
- *                    first push) */
+ *                    first push)
+ * A chunk whose last record was taken becomes the spare, bl_last->next (at most one; the
+ * one before is freed then): the record handle_wake took stays readable while it is
+ * issued (backlog_take), and the next chunk the backlog needs is the spare. */
 #define BACKLOG_CHUNK 128
 struct backlog_chunk {
 	struct backlog_chunk *next;
@@ -138,10 +141,13 @@ struct backlog_chunk {
 
 static __attribute__((noinline)) void backlog_add_chunk(struct sim_task *t)
 {
-	struct backlog_chunk *c = malloc(sizeof(*c));
-	if (!c)
-		abort();
-	c->next = NULL;
+	struct backlog_chunk *c = t->bl_last ? t->bl_last->next : NULL; /* the spare */
+	if (!c) {
+		c = malloc(sizeof(*c));
+		if (!c)
+			abort();
+		c->next = NULL;
+	}
 	if (t->bl_last)
 		t->bl_last->next = c;
 	else
@@ -164,21 +170,34 @@ static inline const struct trace_record *backlog_peek(const struct sim_task *t)
 	return &t->bl_first->r[t->bl_head];
 }
 
+/* A used-up first chunk c (records follow in the next) becomes the spare. */
+static __attribute__((noinline)) void backlog_retire(struct sim_task *t, struct backlog_chunk *c)
+{
+	t->bl_first = c->next;
+	t->bl_head = 0;
+	free(t->bl_last->next);
+	t->bl_last->next = c;
+	c->next = NULL;
+}
+
+/* The oldest record of the (non-empty) backlog, taken: it stays readable until the next
+ * record of t is taken (its chunk is kept as the spare) or pushed. */
+static inline const struct trace_record *backlog_take(struct sim_task *t)
+{
+	struct backlog_chunk *c = t->bl_first;
+	const struct trace_record *rec = &c->r[t->bl_head++];
+	if (!--t->bl_len) /* empty: the one chunk left is kept for the next push */
+		t->bl_head = t->bl_tail = 0;
+	else if (t->bl_head == BACKLOG_CHUNK) /* used up, with records after it: they are in the next chunk */
+		backlog_retire(t, c);
+	return rec;
+}
+
 static bool backlog_pop(struct sim_task *t, struct trace_record *rec)
 {
 	if (!t->bl_len)
 		return false;
-	struct backlog_chunk *c = t->bl_first;
-	*rec = c->r[t->bl_head++];
-	if (!--t->bl_len) {
-		/* Empty: the one chunk left is kept for the next push. */
-		t->bl_head = t->bl_tail = 0;
-	} else if (t->bl_head == BACKLOG_CHUNK) {
-		/* Used up, with records after it: they are in the next chunk. */
-		t->bl_first = c->next;
-		t->bl_head = 0;
-		free(c);
-	}
+	*rec = *backlog_take(t);
 	return true;
 }
 
@@ -199,13 +218,10 @@ static void backlog_skip_killed(struct sim *s, struct sim_task *t)
 				skipped++;
 		}
 		t->bl_len -= end - t->bl_head;
-		if (c == t->bl_last) {
+		if (c == t->bl_last)
 			t->bl_head = t->bl_tail = 0;
-		} else {
-			t->bl_first = c->next;
-			t->bl_head = 0;
-			free(c);
-		}
+		else
+			backlog_retire(t, c);
 	}
 	s->records_skipped_killed += skipped;
 	for (; skipped; skipped--)
@@ -516,7 +532,6 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		backlog_skip_killed(s, t);
 		return;
 	}
-	struct trace_record rec;
 	while (!t->blocked && t->bl_len) {
 		/* The backlog's records arrived long ago: they and their objects are cold.  The
 		 * records are fetched well before they are read (an issue reads the one
@@ -530,8 +545,7 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 			const struct trace_record *r = &t->bl_first->r[t->bl_head + WAKE_AHEAD / 2];
 			obj_prefetch_pages(&s->mm, r->id, r->kind == TR_FREE);
 		}
-		backlog_pop(t, &rec);
-		issue(s, t, &rec);
+		issue(s, t, backlog_take(t)); /* read in place: nothing pushes to t meanwhile */
 	}
 }
 

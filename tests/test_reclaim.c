@@ -432,6 +432,50 @@ static sim_ns_t swap_out(uint64_t first, uint64_t last, sim_ns_t t)
 	return t;
 }
 
+/* A swapped-out anon page's shadow is kept beside its swap slot (struct swap_slots: the
+ * side entry's word holds the first slot while the object has one) and read back by the
+ * refault test.  Swap 64 slots, readahead off; ids 1..4 swapped out by swap_out: the first
+ * pass writes 1..4 in list order (oldest first), the writes end in that order and each
+ * rotates its page to the inactive tail, so 4 ends at the tail and the second pass evicts
+ * 4, 3, 2, 1: shadows a0, a0 + 1, a0 + 2, a0 + 3 with a0 = age - 4 after the pass.  Three
+ * file pages then make the anon refault's workingset 3 (inactive file; nothing active):
+ *   access 1: distance (a0 + 4) - (a0 + 3) = 1 <= 3: activated (age + 1);
+ *   access 4: distance (a0 + 5) - a0 = 5 > 3 + 1 (1 is active anon now): not activated.
+ * Each keeps its slot (swap not half full), the first slot owned by it; freeing 1 frees it. */
+static void test_anon_shadow_beside_slot(void)
+{
+	setup(true);
+	cfg.devices.swap_pages = 64;
+	cfg.devices.swap_page_cluster = 0;
+	start();
+	swap_out(1, 4, 0);
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	uint32_t a0 = (uint32_t)mm.reclaim->nonresident_age - 4;
+	for (uint64_t id = 1; id <= 4; id++) {
+		const struct nonres_entry *e = entry_of(id);
+		CHECK(e && (e->flags & NONRES_SWAPPED) && (e->flags & NONRES_SHADOW));
+		CHECK_EQ(mm.reclaim->slots.owner[e->shadow_age], id + 1); /* its first slot */
+		CHECK_EQ(workingset_shadow(mm.reclaim, e), a0 + (uint32_t)(4 - id));
+	}
+	CHECK_EQ(alloc_range(100, 102, FILE_GFP), 3);
+	CHECK(mm_access(&mm, 1));
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_ANON], 1);
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_ANON], 1);
+	CHECK(mm_access(&mm, 4));
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_REFAULT_ANON], 2);
+	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_ANON], 1);
+	CHECK(in_swap_cache(1) && in_swap_cache(4));
+	CHECK_EQ(reclaim_swap_used(&mm), 4);
+	CHECK_EQ(mm.reclaim->slots.owner[entry_of(1)->shadow_age], 2);
+	/* 2 and 3 still read their shadows from the slot table. */
+	CHECK_EQ(workingset_shadow(mm.reclaim, entry_of(2)), a0 + 2);
+	CHECK_EQ(workingset_shadow(mm.reclaim, entry_of(3)), a0 + 1);
+	mm_free(&mm, 1);
+	CHECK_EQ(reclaim_swap_used(&mm), 3);
+	CHECK(check_ok());
+	stop();
+}
+
 /* do_swap_page's should_try_to_free_swap (6.18) after a swap-in.  Swap 8 slots; ids 1..4
  * swapped out (pswpout 4, 4 used, 4 free: 4 × 2 < 8 is false, swap not half full).
  *   access 1 (a read fault): the slot stays, the page in the swap cache; used 4;
@@ -1380,6 +1424,7 @@ int main(int argc, char **argv)
 	RUN(test_pgsteal_cma_area);
 	RUN(test_lowmem_crowding_counters);
 	RUN(test_churn_invariants);
+	RUN(test_anon_shadow_beside_slot);
 	RUN(test_end_to_end_anon_ws);
 	return TEST_END();
 }

@@ -238,7 +238,8 @@ static inline uint64_t zone_wmark(const struct zone *z, enum zone_watermark w)
  * bits: refault distances are computed modulo 2^32 pages. */
 struct nonres_entry {
 	uint64_t id;         /* the object's id (the same word as obj_slot.id) */
-	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits */
+	uint32_t shadow_age; /* rs->nonresident_age at eviction, low 32 bits; while the object
+			      * holds a swap slot, its first slot (vmscan.h struct swap_slots) */
 	uint32_t gfp : 25;   /* gfp_t: every flag bit is below bit 25 (gfp.h) */
 	uint32_t flags : 7;  /* enum nonres_flags */
 };

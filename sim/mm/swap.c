@@ -57,13 +57,6 @@
 
 /* ---- slots ------------------------------------------------------------------------ */
 
-struct slot_of_entry {
-	uint64_t id;
-	uint64_t slot;
-};
-static const struct u64map_type slot_of_type = { .slot_size = sizeof(struct slot_of_entry), .key_words = 1,
-						 .min_cap = 64 };
-
 static struct pfn_links cluster_links(struct swap_slots *sl)
 {
 	return (struct pfn_links){ .base = (char *)sl->clusters, .stride = sizeof(*sl->clusters) };
@@ -92,12 +85,13 @@ int swap_slots_init(struct reclaim_state *rs, uint64_t swap_pages, unsigned page
 	pfn_list_init(&sl->nonfull);
 	if (!swap_pages)
 		return 0;
-	sl->nr_slots = swap_pages + 1;
+	sl->nr_slots = swap_pages + 1; /* <= PFN_NONE (config: devices.swap.size): slots fit 32 bits */
 	sl->nr_clusters = (uint32_t)((sl->nr_slots + SWAP_CLUSTER_SLOTS - 1) / SWAP_CLUSTER_SLOTS);
 	sl->owner = calloc(sl->nr_slots, sizeof(*sl->owner));
 	sl->next = malloc(sl->nr_slots * sizeof(*sl->next));
+	sl->shadow = malloc(sl->nr_slots * sizeof(*sl->shadow));
 	sl->clusters = calloc(sl->nr_clusters, sizeof(*sl->clusters));
-	if (!sl->owner || !sl->next || !sl->clusters)
+	if (!sl->owner || !sl->next || !sl->shadow || !sl->clusters)
 		return -1;
 	struct pfn_links a = cluster_links(sl);
 	for (uint32_t c = 0; c < sl->nr_clusters; c++) {
@@ -117,10 +111,11 @@ void swap_slots_destroy(struct reclaim_state *rs)
 	struct swap_slots *sl = &rs->slots;
 	free(sl->owner);
 	free(sl->next);
+	free(sl->shadow);
 	free(sl->clusters);
-	u64map_destroy(&sl->slot_of);
 	sl->owner = NULL;
 	sl->next = NULL;
+	sl->shadow = NULL;
 	sl->clusters = NULL;
 }
 
@@ -199,43 +194,33 @@ static void slot_free(struct swap_slots *sl, uint64_t o)
 	}
 }
 
-/* The first slot of object id (it holds one). */
-static uint64_t slot_first(const struct swap_slots *sl, uint64_t id)
+/* nr slots for the object of side entry e, which holds none yet (the caller checked that nr
+ * are free): the first goes in e's shadow_age word, and a shadow e has moves beside it
+ * (struct swap_slots). */
+static void slots_take(struct swap_slots *sl, struct nonres_entry *e, uint64_t nr)
 {
-	uint32_t i = u64map_find(&sl->slot_of, &slot_of_type, id);
-	sim_assert(i != U64MAP_NONE);
-	return ((const struct slot_of_entry *)u64map_slot(&sl->slot_of, &slot_of_type, i))->slot;
-}
-
-/* nr slots for object id (the caller checked that nr are free). */
-static void slots_take(struct swap_slots *sl, uint64_t id, uint64_t nr)
-{
-	bool added;
-	uint32_t i = u64map_get(&sl->slot_of, &slot_of_type, id, &added, NULL);
-	if (i == U64MAP_NONE)
-		abort();
-	sim_assert(added);
-	struct slot_of_entry *e = u64map_slot(&sl->slot_of, &slot_of_type, i);
-	uint64_t prev = UINT64_MAX;
+	sim_assert(!(e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)));
+	uint64_t id = e->id, prev = UINT64_MAX;
 	for (uint64_t k = 0; k < nr; k++) {
 		uint64_t o = slot_alloc(sl, id);
 		sim_assert(o != UINT64_MAX);
 		sl->next[o] = UINT32_MAX;
-		if (k)
+		if (k) {
 			sl->next[prev] = (uint32_t)o;
-		else
-			e->slot = o;
+		} else {
+			sl->shadow[o] = e->shadow_age;
+			e->shadow_age = (uint32_t)o;
+		}
 		prev = o;
 	}
 }
 
-/* Free object id's nr slots: its first and those chained after it. */
-static void slots_release(struct swap_slots *sl, uint64_t id, uint64_t nr)
+/* Free the nr slots of the object of side entry e (it holds them): its first and those
+ * chained after it; its shadow goes back into the entry. */
+static void slots_release(struct swap_slots *sl, struct nonres_entry *e, uint64_t nr)
 {
-	uint32_t i = u64map_find(&sl->slot_of, &slot_of_type, id);
-	sim_assert(i != U64MAP_NONE);
-	uint64_t o = ((struct slot_of_entry *)u64map_slot(&sl->slot_of, &slot_of_type, i))->slot;
-	u64map_remove(&sl->slot_of, &slot_of_type, i, NULL);
+	uint64_t id = e->id, o = e->shadow_age;
+	e->shadow_age = sl->shadow[o];
 	for (uint64_t k = 0; k < nr; k++) {
 		sim_assert(o < sl->nr_slots && sl->owner[o] == id + 1);
 		uint32_t n = sl->next[o];
@@ -270,9 +255,6 @@ bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
 			if (!s || !s->nonres || !(s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)))
 				SLOTS_FAIL("swap slot %llu: object %llu holds no slot", (unsigned long long)o,
 					   (unsigned long long)(v - 1));
-			if (u64map_find(&sl->slot_of, &slot_of_type, v - 1) == U64MAP_NONE)
-				SLOTS_FAIL("swap slot %llu: object %llu has no first slot", (unsigned long long)o,
-					   (unsigned long long)(v - 1));
 		}
 		if (used != ci->used)
 			SLOTS_FAIL("swap cluster %u: %u slots taken, counted %u", c, used, ci->used);
@@ -285,26 +267,29 @@ bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
 		if (!ok || (ci->state != SCL_CURRENT && sl->current == c))
 			SLOTS_FAIL("swap cluster %u: state %u with %u of %u slots taken", c, ci->state, used, size);
 	}
-	for (uint32_t i = 0; i < sl->slot_of.cap; i++) {
-		if (!u64map_live(&sl->slot_of, &slot_of_type, i))
+	/* Every slot holder's chain, from the first slot its entry names, is its own and as
+	 * long as its pages; the chains together cover every taken slot, so no slot is
+	 * taken by an object that does not reach it. */
+	for (uint32_t i = 0; i < mm->objs.cap; i++) {
+		const struct obj_slot *s = &mm->objs.slots[i];
+		if (s->id == OBJ_EMPTY || !s->nonres || !(s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)))
 			continue;
-		const struct slot_of_entry *e = u64map_slot(&sl->slot_of, &slot_of_type, i);
-		if (e->slot >= sl->nr_slots || sl->owner[e->slot] != e->id + 1)
-			SLOTS_FAIL("object %llu: first slot %llu not its own", (unsigned long long)e->id,
-				   (unsigned long long)e->slot);
-		const struct obj_slot *s = obj_lookup((struct obj_table *)&mm->objs, e->id);
-		uint64_t want = s ? 1ull << s->order : 0, n = 0;
-		for (uint64_t o = e->slot; o != UINT32_MAX && n <= want; o = sl->next[o], n++)
-			if (o >= sl->nr_slots || sl->owner[o] != e->id + 1)
-				SLOTS_FAIL("object %llu: slot %llu in its chain not its own", (unsigned long long)e->id,
+		uint64_t first = s->ws.shadow_age, want = 1ull << s->order, n = 0;
+		if (first >= sl->nr_slots || sl->owner[first] != s->id + 1)
+			SLOTS_FAIL("object %llu: first slot %llu not its own", (unsigned long long)s->id,
+				   (unsigned long long)first);
+		for (uint64_t o = first; o != UINT32_MAX && n <= want; o = sl->next[o], n++)
+			if (o >= sl->nr_slots || sl->owner[o] != s->id + 1)
+				SLOTS_FAIL("object %llu: slot %llu in its chain not its own", (unsigned long long)s->id,
 					   (unsigned long long)o);
 		if (n != want)
-			SLOTS_FAIL("object %llu: %llu slots chained, %llu pages", (unsigned long long)e->id,
+			SLOTS_FAIL("object %llu: %llu slots chained, %llu pages", (unsigned long long)s->id,
 				   (unsigned long long)n, (unsigned long long)want);
-		owned++;
+		owned += n;
 	}
-	if (owned != sl->slot_of.nr_live)
-		SLOTS_FAIL("slot_of: %llu live of %u", (unsigned long long)owned, sl->slot_of.nr_live);
+	if (owned + 1 != total)
+		SLOTS_FAIL("%llu slots chained from their holders' first, %llu taken", (unsigned long long)owned,
+			   (unsigned long long)(total - 1));
 	if (total != rs->swap_used + 1)
 		SLOTS_FAIL("%llu swap slots taken, swap_used %llu + the header", (unsigned long long)total,
 			   (unsigned long long)rs->swap_used);
@@ -405,10 +390,9 @@ static bool read_ahead_one(struct mm *mm, struct mm_request *req, uint64_t id2, 
 /* swap_cluster_readahead (6.18) for a fault on object id: the other swapped-out order-0
  * pages of the window around its slot are read.  Returns the pages read, or -1 when an
  * allocation must sleep first (req->deferred). */
-static int read_ahead(struct mm *mm, struct mm_request *req, uint64_t id, gfp_t gfp)
+static int read_ahead(struct mm *mm, struct mm_request *req, uint64_t id, uint64_t o, gfp_t gfp)
 {
 	struct swap_slots *sl = &mm->reclaim->slots;
-	uint64_t o = slot_first(sl, id);
 	uint64_t mask = swapin_nr_pages(sl, o) - 1;
 	if (!mask)
 		return 0;
@@ -451,7 +435,7 @@ void swap_drop_slot(struct mm *mm, struct nonres_entry *e, uint64_t pages)
 	if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)) {
 		sim_assert(rs->swap_used >= pages);
 		rs->swap_used -= pages;
-		slots_release(&rs->slots, e->id, pages);
+		slots_release(&rs->slots, e, pages);
 	}
 	if (e->flags & NONRES_SWAPMAPPED) {
 		sim_assert(rs->swap_cache_only >= pages);
@@ -616,8 +600,8 @@ bool swap_writeout(struct mm *mm, pfn_t head, uint64_t id, struct nonres_entry *
 		return false;
 	if (!e)
 		e = workingset_get(rs, id);
+	slots_take(&rs->slots, e, nr);
 	e->flags |= NONRES_SWAPCACHE;
-	slots_take(&rs->slots, id, nr);
 	rs->swap_used += nr;
 	if (rs->swap_used == rs->swap_pages && rs->swap_cache_only)
 		swap_reclaim_cache_only(mm);
@@ -644,7 +628,8 @@ bool swap_fault_in(struct mm *mm, struct mm_request *req, struct obj_slot *s)
 	 * asked for the first time: the readahead state is put back. */
 	struct swap_slots *sl = &rs->slots;
 	const struct swap_ra ra0 = sl->ra;
-	int nr_ahead = anon && !order ? read_ahead(mm, req, id, gfp) : 0;
+	sim_assert(!anon || (e && (e->flags & NONRES_SWAPPED)));
+	int nr_ahead = anon && !order ? read_ahead(mm, req, id, e->shadow_age /* its first slot */, gfp) : 0;
 	pfn_t pfn = PFN_NONE;
 	if (anon && !order && nr_ahead >= 0) {
 		/* The readahead's allocations may have slept (even those that read nothing),

@@ -1934,7 +1934,7 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		CHECK_FAIL("in-flight writes hold %llu pages, nr_writeback %llu", (unsigned long long)inflight,
 			   (unsigned long long)rs->nr_writeback);
 	/* Swap slots and shadows. */
-	uint64_t swap = 0, entries = 0, cache_only = 0, slot_holders = 0;
+	uint64_t swap = 0, entries = 0, cache_only = 0;
 	for (uint32_t i = 0; i < mm->objs.cap; i++) {
 		const struct nonres_entry *e = workingset_at(rs, i);
 		if (!e)
@@ -1964,7 +1964,6 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 		if ((e->flags & NONRES_READAHEAD) &&
 		    (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPMAPPED)) != NONRES_SWAPCACHE)
 			CHECK_FAIL("object %llu: readahead mark outside the unmapped swap cache", (unsigned long long)e->id);
-		slot_holders += !!(e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED));
 	}
 	if (entries != rs->nr_nonres)
 		CHECK_FAIL("%llu side entries, nr_nonres %llu", (unsigned long long)entries,
@@ -1975,9 +1974,6 @@ bool reclaim_check(const struct mm *mm, char *msg, size_t msg_size)
 	if (swap != rs->swap_used || rs->swap_used > rs->swap_pages)
 		CHECK_FAIL("swap_used %llu of %llu, slots held %llu", (unsigned long long)rs->swap_used,
 			   (unsigned long long)rs->swap_pages, (unsigned long long)swap);
-	if (slot_holders != rs->slots.slot_of.nr_live)
-		CHECK_FAIL("%llu objects hold swap slots, slot_of has %u", (unsigned long long)slot_holders,
-			   rs->slots.slot_of.nr_live);
 	char slots_msg[160];
 	if (!swap_slots_check(mm, slots_msg, sizeof(slots_msg)))
 		CHECK_FAIL("%s", slots_msg);

@@ -131,12 +131,14 @@ struct wb_device {
 	const char *name;
 	uint64_t bandwidth_bps;
 	sim_ns_t latency_ns;
+	sim_ns_t page_ns;   /* writeback_transfer_ns(dev, 1), set by writeback_init */
 	sim_ns_t busy_until_ns;
 	struct wb_io *q; /* ring */
 	size_t head, len, cap;
 	/* Where each object's writes are (writeback.c): id -> the queue position of its
 	 * latest write, counted from the first write ever submitted (q[head] is number
-	 * head_seq), and how many of its writes are queued; only ids with one or more.
+	 * head_seq), and how many of its writes are queued; only ids with one or more.  Kept
+	 * only while depth == 0 (writeback.c where_kept; empty otherwise):
 	 *   Σ nr over the map == entries of q that are not tombstones */
 	struct u64map where;
 	uint64_t head_seq;
@@ -173,19 +175,22 @@ struct swap_cluster {
  *   state SCL_FREE <=> on the free list, used == 0 (or c is current, any used)
  *   state SCL_NONFULL <=> on the nonfull list, 0 < used < size(c)
  *   state SCL_FULL => used == size(c);  state SCL_CURRENT <=> c == current
- *   slot_of holds (id, its first slot) for every object with NONRES_SWAPCACHE or
- *   NONRES_SWAPPED; a large object's slots are the first nr free ones allocation met,
- *   chained from the first by next[]. */
+ *   an object with NONRES_SWAPCACHE or NONRES_SWAPPED keeps its first slot in its side
+ *   entry's shadow_age word (no id -> slot map: the entry is in the object's own table
+ *   slot); its shadow, while it has one (NONRES_SHADOW), is shadow[first slot] (6.18
+ *   keeps a swapped-out page's shadow in the swap table's entry for its slot too);
+ *   a large object's slots are the first nr free ones allocation met, chained from the
+ *   first by next[]. */
 struct swap_slots {
 	uint64_t *owner; /* [nr_slots] */
 	uint32_t *next;  /* [nr_slots]: the object's next slot after o, UINT32_MAX after its last */
+	uint32_t *shadow; /* [nr_slots]: the shadow of the object whose first slot is o */
 	uint64_t nr_slots; /* swap_pages + 1 */
 	struct swap_cluster *clusters;
 	uint32_t nr_clusters;
 	struct pfn_list free, nonfull;
 	uint32_t current; /* PFN_NONE: none */
 	uint64_t cursor;  /* the next slot of current to try */
-	struct u64map slot_of;
 	/* swapin_nr_pages (6.18): the faulting offset it last saw without readahead hits,
 	 * the hits since the last fault (swapin_readahead_hits), the last window. */
 	struct swap_ra {
@@ -328,6 +333,22 @@ struct reclaim_state {
 	pfn_t *scratch;
 	size_t scratch_cap;
 };
+
+/* The shadow of side entry e (valid with NONRES_SHADOW): in the entry, or, while it holds
+ * a swap slot (its shadow_age word names the first), in the slot table (struct
+ * swap_slots). */
+static inline uint32_t workingset_shadow(const struct reclaim_state *rs, const struct nonres_entry *e)
+{
+	return (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)) ? rs->slots.shadow[e->shadow_age] : e->shadow_age;
+}
+
+static inline void workingset_set_shadow(struct reclaim_state *rs, struct nonres_entry *e, uint32_t age)
+{
+	if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
+		rs->slots.shadow[e->shadow_age] = age;
+	else
+		e->shadow_age = age;
+}
 
 /* ---- accessors for the outputs (stats writers) ----------------------------------- */
 

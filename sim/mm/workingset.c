@@ -133,7 +133,7 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct 
 	if (!(e->flags & NONRES_GFP))
 		e->gfp = workingset_default_gfp(anon, order);
 	e->flags |= NONRES_GFP | NONRES_SHADOW;
-	e->shadow_age = (uint32_t)rs->nonresident_age;
+	workingset_set_shadow(rs, e, (uint32_t)rs->nonresident_age); /* anon: beside its slot */
 	if (anon) {
 		/* The clean swap-cache copy is all that remains: the slot stays allocated. */
 		if (e->flags & NONRES_SWAPMAPPED) /* try_to_unmap: the page tables hold the entry */
@@ -143,7 +143,7 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct 
 		s->kind = OBJ_SWAPPED;
 	} else {
 		s->kind = OBJ_EVICTED;
-		shadow_push(rs, s->id, e->shadow_age);
+		shadow_push(rs, s->id, e->shadow_age); /* a file object holds no swap slot */
 	}
 	s->pfn = PFN_NONE;
 	rs->nonresident_age += 1ull << order;
@@ -156,7 +156,7 @@ void workingset_evict(struct mm *mm, struct mm_request *req, pfn_t head, struct 
 bool workingset_test_recent(struct mm *mm, const struct nonres_entry *e, bool file)
 {
 	const struct lruvec *v = &mm->lruvec;
-	uint32_t distance = (uint32_t)mm->reclaim->nonresident_age - e->shadow_age;
+	uint32_t distance = (uint32_t)mm->reclaim->nonresident_age - workingset_shadow(mm->reclaim, e);
 	uint64_t ws = v->nr_pages[LRU_ACTIVE_FILE];
 	if (!file)
 		ws += v->nr_pages[LRU_INACTIVE_FILE];

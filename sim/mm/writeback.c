@@ -37,7 +37,7 @@
 static inline uint64_t head_pages(const struct page_frame *p) { return 1ull << p->order; }
 static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns);
 
-sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
+static sim_ns_t transfer_ns(const struct wb_device *dev, uint64_t pages)
 {
 	if (!dev->bandwidth_bps)
 		return 0;
@@ -45,6 +45,12 @@ sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
 	uint64_t bytes = pages * PAGE_SIZE;
 	uint64_t secs = bytes / dev->bandwidth_bps, rest = bytes % dev->bandwidth_bps;
 	return secs * NSEC_PER_SEC + (sim_ns_t)((double)rest * (double)NSEC_PER_SEC / (double)dev->bandwidth_bps);
+}
+
+/* Every swap-out is a write of one page: its time is worked out once (writeback_init). */
+sim_ns_t writeback_transfer_ns(const struct wb_device *dev, uint64_t pages)
+{
+	return pages == 1 ? dev->page_ns : transfer_ns(dev, pages);
 }
 
 /* ---- completion --------------------------------------------------------------------- */
@@ -95,9 +101,20 @@ static const struct u64map_type where_type = {
 };
 _Static_assert(offsetof(struct wb_where, id) == 0 && OBJ_EMPTY == U64MAP_EMPTY, "wb_where is keyed by id");
 
+/* The map is kept for a device whose queue has no bound (the disk): a bounded one (the
+ * swap device's request tags, queue_depth) holds about depth writes, which a truncate
+ * walks for less than the map costs every write (a lookup at its completion, an insertion
+ * at its submission); kswapd's writes can queue past the bound, truncates are rare. */
+static bool where_kept(const struct wb_device *dev)
+{
+	return !dev->depth;
+}
+
 /* One queued write of id fewer (it completed, or it became a tombstone). */
 static void where_put(struct wb_device *dev, uint64_t id)
 {
+	if (!where_kept(dev))
+		return;
 	uint32_t k = u64map_find(&dev->where, &where_type, id);
 	sim_assert(k != U64MAP_NONE);
 	struct wb_where *w = u64map_slot(&dev->where, &where_type, k);
@@ -173,13 +190,15 @@ void writeback_submit(struct mm *mm, struct wb_device *dev, uint64_t id, uint64_
 		.done_ns = dev->busy_until_ns + dev->latency_ns,
 		.pages = pages,
 	};
-	bool added;
-	uint32_t k = u64map_get(&dev->where, &where_type, id, &added, NULL);
-	if (k == U64MAP_NONE)
-		abort();
-	struct wb_where *w = u64map_slot(&dev->where, &where_type, k);
-	w->seq = dev->head_seq + dev->len;
-	w->nr++;
+	if (where_kept(dev)) {
+		bool added;
+		uint32_t k = u64map_get(&dev->where, &where_type, id, &added, NULL);
+		if (k == U64MAP_NONE)
+			abort();
+		struct wb_where *w = u64map_slot(&dev->where, &where_type, k);
+		w->seq = dev->head_seq + dev->len;
+		w->nr++;
+	}
 	dev->len++;
 	schedule_head(mm, dev);
 }
@@ -194,10 +213,11 @@ void writeback_truncate(struct mm *mm, struct mm_request *req, pfn_t head, uint6
 	struct wb_device *dev = (p->flags & PF_SWAPBACKED) ? &rs->swap : &rs->disk;
 	sim_ns_t now = vmscan_now(mm);
 	/* Its write is found through the map; the queue is walked only for an id with more
-	 * than one write queued (charging each, in queue order). */
-	uint32_t k = u64map_find(&dev->where, &where_type, id);
+	 * than one write queued (charging each, in queue order), or on a device without the
+	 * map (where_kept). */
+	uint32_t k = where_kept(dev) ? u64map_find(&dev->where, &where_type, id) : U64MAP_NONE;
 	const struct wb_where *w = k == U64MAP_NONE ? NULL : u64map_slot(&dev->where, &where_type, k);
-	size_t from = 0, to = 0;
+	size_t from = 0, to = where_kept(dev) ? 0 : dev->len;
 	if (w && w->nr == 1) {
 		from = (size_t)(w->seq - dev->head_seq);
 		to = from + 1;
@@ -505,6 +525,8 @@ int writeback_init(struct mm *mm, struct sim_error *err)
 	rs->swap = (struct wb_device){ .name = "swap", .bandwidth_bps = d->swap_bandwidth_bps,
 				       .latency_ns = d->swap_latency_ns, .is_swap = true,
 				       .depth = d->swap_queue_depth };
+	rs->disk.page_ns = transfer_ns(&rs->disk, 1);
+	rs->swap.page_ns = transfer_ns(&rs->swap, 1);
 	if (mm->engine->nr_handlers + 3 > ENGINE_MAX_HANDLERS)
 		return sim_error_set(err, EX_SOFTWARE_, "engine: no handler slot for writeback");
 	rs->disk.handler = engine_register(mm->engine, "writeback_disk", io_event, mm);
