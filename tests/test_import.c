@@ -74,6 +74,15 @@ static int collect(void *arg, const struct trace_record *rec, struct sim_error *
 	return collect_all(arg, rec, err);
 }
 
+/* The prefill's records (seed 0, time 0) of a zoneinfo text, into *rs. */
+static void prefill_text(const char *zi_text, struct recs *rs, struct import_prefill_stats *st)
+{
+	struct zoneinfo zi;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_buf(zi_text, strlen(zi_text), "t", &zi, &err), 0);
+	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, rs, st, &err), 0);
+}
+
 /* Import path into recs; returns the import (caller frees) or NULL. */
 static struct import *run_import(const char *path, struct recs *out, struct ftrace_read_stats *rs,
 				 bool lenient)
@@ -1728,12 +1737,9 @@ static void test_prefill_kind_runs(void)
 				      "        present  1024\n        managed  1024\n"
 				      "      nr_zone_inactive_anon 12\n      nr_zone_inactive_file 4\n"
 				      "  pagesets\n    cpu: 0\n              count:    0\n              batch:    4\n";
-	struct zoneinfo zi;
-	struct sim_error err = { 0 };
-	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
 	struct recs rs = { 0 };
 	struct import_prefill_stats st;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &rs, &st, &err), 0);
+	prefill_text(zi_text, &rs, &st);
 	char got[17] = { 0 };
 	unsigned n = 0;
 	for (size_t i = 0; i < rs.nr && rs.r[i].kind == TR_ALLOC && n < 16; i++)
@@ -2541,12 +2547,9 @@ static void test_prefill_lru_zones(void)
 		"Node 0, zone   Normal\n  pages free     5192\n        min      1\n"
 		"        spanned  8192\n        present  8192\n        managed  8192\n"
 		"      nr_zone_inactive_file 3000\n  start_pfn:           8192\n";
-	struct zoneinfo zi;
-	struct sim_error err = { 0 };
-	CHECK_EQ(zoneinfo_parse_buf(zi_text, sizeof(zi_text) - 1, "t", &zi, &err), 0);
 	struct recs rs = { 0 };
 	struct import_prefill_stats st;
-	CHECK_EQ(import_prefill(&zi, NULL, 0, 0, collect, &rs, &st, &err), 0);
+	prefill_text(zi_text, &rs, &st);
 	/* a settle is a free followed by the allocation of the same id */
 	unsigned settled = 0, dma32 = 0, dma32_first402 = 0;
 	bool pattern = true;
