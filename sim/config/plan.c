@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "yamlutil.h"
+#include "../lib/splitmix.h"
 
 /* Parsing context: the loaded YAML document and the name used in messages. */
 struct plan_parse_ctx {
@@ -663,12 +664,12 @@ static int expand(struct plan *plan, struct sim_error *err)
 	for (unsigned p = 0, u = 0; p < plan->nr_points; p++) {
 		/* plan_seed() with the per-point hash taken once */
 		const char *canon = plan->common_seeds ? "" : plan->points[p].canon;
-		uint64_t x = plan_splitmix64(plan->seed ^ plan_fnv1a64(canon));
+		uint64_t x = splitmix64_mix(plan->seed ^ plan_fnv1a64(canon));
 		for (unsigned r = 0; r < plan->repeat; r++, u++)
 			plan->units[u] = (struct plan_unit){
 				.point = p,
 				.repeat = r,
-				.seed = plan_splitmix64(x + r) & ((1ull << 53) - 1),
+				.seed = splitmix64_mix(x + r) & ((1ull << 53) - 1),
 			};
 	}
 	return 0;
@@ -922,18 +923,10 @@ uint64_t plan_fnv1a64(const char *s)
 	return h;
 }
 
-uint64_t plan_splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 uint64_t plan_seed(uint64_t seed, const char *canon, unsigned repeat)
 {
-	uint64_t x = plan_splitmix64(seed ^ plan_fnv1a64(canon));
-	return plan_splitmix64(x + repeat) & ((1ull << 53) - 1);
+	uint64_t x = splitmix64_mix(seed ^ plan_fnv1a64(canon));
+	return splitmix64_mix(x + repeat) & ((1ull << 53) - 1);
 }
 
 bool plan_unit_in_shard(unsigned unit, unsigned shard_i, unsigned shard_n)

@@ -151,7 +151,6 @@ void plan_free(struct plan *plan);
  * seeds the plan passes canon "" for every point. */
 uint64_t plan_seed(uint64_t plan_seed, const char *canon, unsigned repeat);
 uint64_t plan_fnv1a64(const char *s);
-uint64_t plan_splitmix64(uint64_t x);
 
 /* Shard selection: unit u belongs to shard i of n (1-based) when u % n == i - 1
  * (round-robin, so shards get similar mixes of points). */

@@ -15,16 +15,9 @@
  * from the run's seed, so a run is reproducible and two seeds shuffle differently.
  */
 #include "mm.h"
+#include "../lib/splitmix.h"
 
 #define SHUFFLE_RETRY 10
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 static inline uint64_t rotl(uint64_t x, int k)
 {
@@ -51,7 +44,7 @@ void shuffle_init(struct mm *mm)
 	 * shuffle does not share numbers with the workload generators' streams. */
 	uint64_t x = mm->cfg->seed ^ 0x73687566666c65ull;
 	for (int i = 0; i < 4; i++)
-		mm->shuffle.s[i] = splitmix64(&x);
+		mm->shuffle.s[i] = splitmix64_next(&x);
 	mm->shuffle.nr_bits = 0;
 	mm->shuffle.enabled = mm->cfg->machine.shuffle;
 }

@@ -8,6 +8,7 @@
  */
 #include "import.h"
 #include "trace.h"
+#include "../lib/splitmix.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -551,11 +552,7 @@ static void pf_shuffle(int z, uint64_t seed, struct pf_slots *sl)
 	/* splitmix64 over a fixed stream per zone and seed (import --prefill-seed) */
 	uint64_t rs = 0x6d6d73696d2d6c72ull ^ (uint64_t)z ^ seed * 0xd1b54a32d192ed03ull;
 	for (uint64_t i = sl->n; i > 1; i--) {
-		uint64_t r = (rs += 0x9e3779b97f4a7c15ull);
-		r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ull;
-		r = (r ^ (r >> 27)) * 0x94d049bb133111ebull;
-		r ^= r >> 31;
-		uint64_t j = r % i;
+		uint64_t j = splitmix64_next(&rs) % i;
 		uint64_t id = sl->id[i - 1];
 		uint8_t k = sl->kind[i - 1], o = sl->order[i - 1];
 		sl->id[i - 1] = sl->id[j], sl->kind[i - 1] = sl->kind[j], sl->order[i - 1] = sl->order[j];
@@ -1053,11 +1050,7 @@ static double pf_seed_unit(uint64_t seed)
 {
 	if (!seed)
 		return 0.5;
-	uint64_t r = seed + 0x9e3779b97f4a7c15ull;
-	r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ull;
-	r = (r ^ (r >> 27)) * 0x94d049bb133111ebull;
-	r ^= r >> 31;
-	return (double)(r >> 11) / (double)(1ull << 53);
+	return (double)(splitmix64_mix(seed) >> 11) / (double)(1ull << 53);
 }
 
 uint32_t import_prefill_flusher(struct zoneinfo *zi, uint64_t seed, int wb_events)

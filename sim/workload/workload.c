@@ -3,6 +3,7 @@
 #include "workload.h"
 
 #include "wl_internal.h"
+#include "../lib/splitmix.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -126,20 +127,12 @@ void wl_count_throttled(struct workload *w)
 	w->throttled_run++;
 }
 
-static uint64_t splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 gsl_rng *wl_rng_named(uint64_t seed, const char *component)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the name */
 	for (const char *p = component; *p; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
-	uint64_t s = splitmix64(seed ^ splitmix64(h));
+	uint64_t s = splitmix64_mix(seed ^ splitmix64_mix(h));
 	unsigned long s32 = (unsigned long)(s & 0xffffffffu);
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!r)
