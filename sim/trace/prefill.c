@@ -271,6 +271,24 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 				(singles - MIN(singles, 2 * (holes_pages + 1))) / PF_BLOCK);
 }
 
+/* Bresenham over n shares: the index k in mask with done[k] < total[k] that is furthest
+ * behind its share once one more unit is placed, (all_done + 1) x total[k] / all -
+ * done[k], the first of equals; -1 when there is none.  all == Σ total, all_done == Σ done. */
+static int pf_behind(const uint64_t *total, const uint64_t *done, int n, uint64_t all, uint64_t all_done,
+		     unsigned mask)
+{
+	int best = -1;
+	double lag_best = -1e300;
+	for (int k = 0; k < n; k++) {
+		if (!(mask >> k & 1) || done[k] >= total[k])
+			continue;
+		double lag = (double)(all_done + 1) * (double)total[k] / (double)all - (double)done[k];
+		if (lag > lag_best)
+			lag_best = lag, best = k;
+	}
+	return best;
+}
+
 /* The kinds of a zone's movable order-0 pages in use, in layout order (pf_next_kind).
  * Σ_k done[k] <= Σ_k total[k];  left < run. */
 struct pf_kinds {
@@ -301,15 +319,7 @@ static enum pf_kind pf_next_kind(struct pf_kinds *kd)
 	uint64_t all = 0, all_done = 0;
 	for (int k = 0; k < NR_PF_MOVABLE; k++)
 		all += kd->total[k], all_done += kd->done[k];
-	int best = 0;
-	double lag_best = -1e300;
-	for (int k = 0; k < NR_PF_MOVABLE; k++) {
-		if (kd->done[k] >= kd->total[k])
-			continue;
-		double lag = (double)(all_done + 1) * (double)kd->total[k] / (double)all - (double)kd->done[k];
-		if (lag > lag_best)
-			lag_best = lag, best = k;
-	}
+	int best = MAX(pf_behind(kd->total, kd->done, NR_PF_MOVABLE, all, all_done, ~0u), 0);
 	kd->done[best]++;
 	kd->cur = (enum pf_kind)best;
 	kd->left = kd->run - 1;
@@ -419,15 +429,8 @@ static uint64_t pf_folio_seq(const struct pf_plan *pl, uint64_t batch, uint8_t *
 	}
 	uint64_t n = 0, ng = 0;
 	while (all_done < all) {
-		unsigned o = 0;
-		double lag_best = -1e300;
-		for (unsigned q = 1; q < NR_PAGE_ORDERS; q++) {
-			if (done_pages[q] >= tot[q])
-				continue;
-			double lag = (double)(all_done + 1) * (double)tot[q] / (double)all - (double)done_pages[q];
-			if (lag > lag_best)
-				lag_best = lag, o = q;
-		}
+		/* tot[0] is 0: order 0 is never picked */
+		unsigned o = (unsigned)MAX(pf_behind(tot, done_pages, NR_PAGE_ORDERS, all, all_done, ~0u), 0);
 		const uint64_t *want = (const uint64_t[NR_PF_CLASSES]){ pl->folios[PF_ANON][o], pl->folios[PF_FILE][o] };
 		uint64_t left = want[PF_ANON] + want[PF_FILE] - done[o][PF_ANON] - done[o][PF_FILE];
 		uint64_t g = o <= PAGE_ALLOC_COSTLY_ORDER ? MAX(batch >> o, 2) : 1;
@@ -981,26 +984,19 @@ static int pf_finish_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, c
  * file pages are among the node's newest. */
 struct pf_dirty_cursor {
 	const struct pf_slots *sl;
-	uint64_t left; /* pages still to mark */
 	uint64_t i;    /* slots below i not yet looked at in this pass */
-	unsigned pass; /* 0: inactive, 1: active */
+	unsigned pass; /* 0: inactive, 1: active, 2: no file slot left */
 };
 
-/* The next slot of the zone to mark, or -1. */
+/* The zone's next file slot to mark, newest first, or -1 once there is none. */
 static int64_t pf_dirty_next(struct pf_dirty_cursor *c)
 {
-	while (c->left && c->pass < 2) {
+	for (; c->pass < 2; c->pass++, c->i = c->sl->n)
 		while (c->i > 0) {
 			uint64_t i = --c->i;
-			if (c->sl->kind[i] == (c->pass ? PF_FILE_ACTIVE : PF_FILE_INACTIVE)) {
-				c->left -= MIN(c->left, 1ull << c->sl->order[i]);
+			if (c->sl->kind[i] == (c->pass ? PF_FILE_ACTIVE : PF_FILE_INACTIVE))
 				return (int64_t)i;
-			}
 		}
-		c->pass++;
-		c->i = c->sl->n;
-	}
-	c->left = 0;
 	return -1;
 }
 
@@ -1009,26 +1005,22 @@ static int pf_settle_dirty(struct pf_emit *pe, const struct zoneinfo *zi, const 
 {
 	struct pf_dirty_cursor cur[MAX_NR_ZONES];
 	uint64_t total = 0, share[MAX_NR_ZONES], done[MAX_NR_ZONES] = { 0 }, all_done = 0;
+	unsigned live = 0; /* zones with file slots left */
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		share[z] = plan[z].managed ? plan[z].dirty : 0;
-		cur[z] = (struct pf_dirty_cursor){ .sl = &zo[z].sl, .left = share[z], .i = zo[z].sl.n };
+		cur[z] = (struct pf_dirty_cursor){ .sl = &zo[z].sl, .i = zo[z].sl.n };
 		total += share[z];
+		live |= 1u << z;
 	}
 	for (;;) {
-		int best = -1;
-		double lag_best = -1e300;
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			if (!cur[z].left)
-				continue;
-			double lag = (double)(all_done + 1) * (double)share[z] / (double)total - (double)done[z];
-			if (lag > lag_best)
-				lag_best = lag, best = z;
-		}
+		int best = pf_behind(share, done, MAX_NR_ZONES, total, all_done, live);
 		if (best < 0)
 			return 0;
 		int64_t i = pf_dirty_next(&cur[best]);
-		if (i < 0)
+		if (i < 0) {
+			live &= ~(1u << best);
 			continue;
+		}
 		uint64_t n = 1ull << zo[best].sl.order[i];
 		/* dated at the middle of its share of the span: age = span x (1 - (c + n/2) / total) */
 		double mid = ((double)all_done + (double)n / 2) / (double)total;

@@ -62,7 +62,7 @@ struct zoneinfo {
 	uint64_t first_event_ns, last_event_ns, first_kupdate_ns;
 	/* The dirty page cache's ages at the start (import_prefill): the dirty marks are
 	 * dated evenly over the last dirty_age_span_ms, oldest first; 0: all at the start.
-	 * Set by the importer (import_dirty_ages). */
+	 * Set by the importer (import_prefill_flusher). */
 	uint32_t dirty_age_span_ms;
 	/* The pages the capture allocated in each pageblock (pfn >> ZONEINFO_BLOCK_ORDER) by
 	 * the migratetype the kernel traced, unmovable, movable and reclaimable in turn, each
