@@ -296,8 +296,12 @@ sim_ns_t writeback_throttle_wait_ns(const struct mm *mm, sim_ns_t from_ns, uint6
 
 /* ---- dirtying and the flusher --------------------------------------------------------- */
 
+/* The flusher's list stays in dirtying order (the kupdate scan stops at the first page
+ * not yet expired): an entry is dated no earlier than the newest already on it. */
 static void fifo_push(struct reclaim_state *rs, uint64_t id, sim_ns_t dirtied_ns)
 {
+	if (rs->dirty_len)
+		dirtied_ns = MAX(dirtied_ns, rs->dirty_fifo[(rs->dirty_head + rs->dirty_len - 1) % rs->dirty_cap].dirtied_ns);
 	if (rs->dirty_len == rs->dirty_cap) {
 		size_t cap = rs->dirty_cap ? rs->dirty_cap * 2 : 1024;
 		struct dirty_entry *q = malloc(cap * sizeof(*q));
@@ -444,12 +448,8 @@ void writeback_dirty_page(struct mm *mm, struct mm_request *req, pfn_t head, uin
 		p->flags |= PF_DIRTY;
 		rs->nr_dirty += head_pages(p);
 		count_vm_events(mm, VM_NR_DIRTIED, head_pages(p));
-		sim_ns_t now = vmscan_now(mm), dirtied = now - MIN(age_ns, now);
-		if (rs->dirty_len) {
-			sim_ns_t newest = rs->dirty_fifo[(rs->dirty_head + rs->dirty_len - 1) % rs->dirty_cap].dirtied_ns;
-			dirtied = MAX(dirtied, newest);
-		}
-		fifo_push(rs, id, dirtied);
+		sim_ns_t now = vmscan_now(mm);
+		fifo_push(rs, id, now - MIN(age_ns, now));
 		if (!rs->kupdate_pending) {
 			/* wb_wakeup_delayed (6.18): a period after the first dirty inode; the
 			 * replay's first may find the flusher's period under way (a capture's
