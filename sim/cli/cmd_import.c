@@ -130,24 +130,21 @@ static int capture_page_cluster(const struct json_value *j)
 	return capture_knob(j ? json_path(j, "machine.page_cluster") : NULL, 0, 9);
 }
 
+/* Whether the capture traced the flusher's works (capture.json j's "events_enabled" has
+ * writeback:writeback_start): 1, 0, or -1 when there is no list to say. */
+static int capture_wb_events(const struct json_value *j)
+{
+	const struct json_value *en = j ? json_get(j, "events_enabled") : NULL;
+	if (!en || en->type != JSON_ARRAY)
+		return -1;
+	return json_array_has_string(en, "writeback:writeback_start");
+}
+
 /* The captured command's pid (capture.json command_pid) when the command ran in a memcg
  * of its own (command_memcg: mmsim capture made one for it, empty at the start), else 0:
  * the replay then charges the command's tasks apart from the rest of the machine
  * (machine.memcg.split_prefill), and a capture without both cannot tell which pages were
  * whose (every page one memcg). */
-/* Whether the capture traced the flusher's works (capture.json "events_enabled" has
- * writeback:writeback_start): 1, 0, or -1 when there is no capture.json to say. */
-static int capture_wb_events(const struct capture_files *cf)
-{
-	struct json_value *j = cf ? capture_json(cf) : NULL;
-	const struct json_value *en = j ? json_get(j, "events_enabled") : NULL;
-	int on = en && en->type == JSON_ARRAY ? 0 : -1;
-	for (size_t k = 0; on == 0 && k < en->nr_children; k++)
-		on = en->children[k].type == JSON_STRING && !strcmp(en->children[k].string, "writeback:writeback_start");
-	json_free(j);
-	return on;
-}
-
 static uint32_t capture_command_pid(const struct json_value *j)
 {
 	const struct json_value *v = j ? json_path(j, "command_pid") : NULL;
@@ -639,6 +636,7 @@ int cmd_import(int argc, char **argv)
 	/* A capture directory supplies the inputs the flags would name. */
 	struct capture_files *cf = NULL;
 	struct capture_prefill_sources ps = { .zoneinfo = prefill };
+	int wb_events = -1; /* capture_wb_events: -1 without a capture.json */
 	if (capture_is_dir(in)) {
 		struct sim_error derr = { 0 };
 		cf = calloc(1, sizeof(*cf));
@@ -664,6 +662,7 @@ int cmd_import(int argc, char **argv)
 		capture_prefill_sources_from(cf, &ps);
 		struct json_value *cj = capture_json(cf);
 		io.command_pid = capture_command_pid(cj);
+		wb_events = capture_wb_events(cj);
 		json_free(cj);
 		prefill = ps.zoneinfo;
 		io.buddyinfo_path = ps.buddyinfo;
@@ -727,7 +726,7 @@ int cmd_import(int argc, char **argv)
 		}
 		/* The dirty pages' ages and the flusher's phase, from the first pass (none without it). */
 		if (nr_evicted >= 0)
-			kupdate_phase_ms = import_prefill_flusher(&zi, io.prefill_seed, capture_wb_events(cf));
+			kupdate_phase_ms = import_prefill_flusher(&zi, io.prefill_seed, wb_events);
 		if (import_prefill(&zi, have_fo ? &fo : NULL, 0, io.prefill_seed, NULL, NULL, &pst, &err))
 			goto err;
 		io.prefill_zi = &zi;

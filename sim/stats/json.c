@@ -353,6 +353,16 @@ const struct json_value *json_get(const struct json_value *v, const char *key)
 	return NULL;
 }
 
+bool json_array_has_string(const struct json_value *v, const char *s)
+{
+	if (!v || v->type != JSON_ARRAY)
+		return false;
+	for (size_t i = 0; i < v->nr_children; i++)
+		if (v->children[i].type == JSON_STRING && !strcmp(v->children[i].string, s))
+			return true;
+	return false;
+}
+
 const struct json_value *json_path(const struct json_value *v, const char *dotted)
 {
 	char part[256];

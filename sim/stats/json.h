@@ -40,6 +40,8 @@ const char *json_type_name(enum json_type t);
 const struct json_value *json_get(const struct json_value *v, const char *key);
 /* Follow a dotted path ("latency.movable.mean_ns"), or NULL. */
 const struct json_value *json_path(const struct json_value *v, const char *dotted);
+/* Whether V is an array holding the string S. */
+bool json_array_has_string(const struct json_value *v, const char *s);
 
 /* Call FN for every numeric leaf under V with its dotted path (PREFIX prepended, then
  * ".": "counters.pgalloc_normal"). Arrays are not descended: summary metrics are scalars. */

@@ -105,16 +105,9 @@ static const struct {
 static bool event_enabled(const struct json_value *capture, const char *key)
 {
 	const struct json_value *en = capture ? json_get(capture, "events_enabled") : NULL;
-	if (!en || en->type != JSON_ARRAY)
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(trace_sources); i++) {
-		if (strcmp(trace_sources[i].key, key))
-			continue;
-		for (size_t k = 0; k < en->nr_children; k++)
-			if (en->children[k].type == JSON_STRING &&
-			    !strcmp(en->children[k].string, trace_sources[i].event))
-				return true;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(trace_sources); i++)
+		if (!strcmp(trace_sources[i].key, key) && json_array_has_string(en, trace_sources[i].event))
+			return true;
 	return false;
 }
 
@@ -323,6 +316,12 @@ bool validate_figure_within(const struct validate_figure *f)
 	return within_2x(f) || within_slack_only(f);
 }
 
+static double median_of(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* The capture's scores from its figures and zones as they stand (validate.h). */
 static void score(struct validate_capture *vc)
 {
@@ -340,12 +339,7 @@ static void score(struct validate_capture *vc)
 		vc->nr_within += validate_figure_within(f);
 		logs[nr_logs++] = fabs(log2((f->sim + 1) / (f->obs + 1)));
 	}
-	if (nr_logs) {
-		qsort(logs, nr_logs, sizeof(logs[0]), cmp_double);
-		vc->median_log2 = nr_logs % 2 ? logs[nr_logs / 2] : (logs[nr_logs / 2 - 1] + logs[nr_logs / 2]) / 2;
-	} else {
-		vc->median_log2 = NAN;
-	}
+	vc->median_log2 = nr_logs ? median_of(logs, nr_logs) : NAN;
 	for (unsigned z = 0; z < vc->nr_zones; z++) {
 		struct validate_zone *vz = &vc->zone[z];
 		vz->distance = 0;
@@ -354,12 +348,6 @@ static void score(struct validate_capture *vc)
 		vz->obs_free_hi = free_hi(vz->obs);
 		vz->sim_free_hi = free_hi(vz->sim);
 	}
-}
-
-static double median_of(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 void validate_merge_seeds(struct validate_capture *vc, const struct validate_capture *seed, unsigned n)
