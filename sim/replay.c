@@ -120,87 +120,6 @@ static uint32_t task_idx(const struct sim *s, const struct sim_task *t)
 	return (uint32_t)((const struct task_key *)u64map_slot(&s->task_index, &task_key_type, i))->index;
 }
 
-/* A task's backlog is a list of fixed chunks: a record is written once when it arrives and
- * read once when it is issued, however long the backlog grows (an open-loop task asleep in
- * reclaim for a simulated second gathers hundreds of thousands), and a chunk is freed when
- * its last record is taken (an emptied backlog keeps its one chunk), so memory follows the
- * records waiting, not the longest wait.
- *   bl_first == bl_last:  bl_len == bl_tail - bl_head
- *   else:                 bl_len == (BACKLOG_CHUNK - bl_head) + BACKLOG_CHUNK × (chunks
- *                         strictly between) + bl_tail
- *   bl_len == 0  =>  bl_head == bl_tail == 0 and bl_first == bl_last (NULL before the
- *                    first push)
- * A chunk whose last record was taken becomes the spare, bl_last->next (at most one; the
- * one before is freed then): the record handle_wake took stays readable while it is
- * issued (backlog_take), and the next chunk the backlog needs is the spare. */
-#define BACKLOG_CHUNK 128
-struct backlog_chunk {
-	struct backlog_chunk *next;
-	struct trace_record r[BACKLOG_CHUNK];
-};
-
-static __attribute__((noinline)) void backlog_add_chunk(struct sim_task *t)
-{
-	struct backlog_chunk *c = t->bl_last ? t->bl_last->next : NULL; /* the spare */
-	if (!c) {
-		c = malloc(sizeof(*c));
-		if (!c)
-			abort();
-		c->next = NULL;
-	}
-	if (t->bl_last)
-		t->bl_last->next = c;
-	else
-		t->bl_first = c;
-	t->bl_last = c;
-	t->bl_tail = 0;
-}
-
-static void backlog_push(struct sim_task *t, const struct trace_record *rec)
-{
-	if (!t->bl_last || t->bl_tail == BACKLOG_CHUNK)
-		backlog_add_chunk(t);
-	t->bl_last->r[t->bl_tail++] = *rec;
-	t->bl_len++;
-}
-
-/* The oldest record of the backlog (which is not empty). */
-static inline const struct trace_record *backlog_peek(const struct sim_task *t)
-{
-	return &t->bl_first->r[t->bl_head];
-}
-
-/* A used-up first chunk c (records follow in the next) becomes the spare. */
-static __attribute__((noinline)) void backlog_retire(struct sim_task *t, struct backlog_chunk *c)
-{
-	t->bl_first = c->next;
-	t->bl_head = 0;
-	free(t->bl_last->next);
-	t->bl_last->next = c;
-	c->next = NULL;
-}
-
-/* The oldest record of the (non-empty) backlog, taken: it stays readable until the next
- * record of t is taken (its chunk is kept as the spare) or pushed. */
-static inline const struct trace_record *backlog_take(struct sim_task *t)
-{
-	struct backlog_chunk *c = t->bl_first;
-	const struct trace_record *rec = &c->r[t->bl_head++];
-	if (!--t->bl_len) /* empty: the one chunk left is kept for the next push */
-		t->bl_head = t->bl_tail = 0;
-	else if (t->bl_head == BACKLOG_CHUNK) /* used up, with records after it: they are in the next chunk */
-		backlog_retire(t, c);
-	return rec;
-}
-
-static bool backlog_pop(struct sim_task *t, struct trace_record *rec)
-{
-	if (!t->bl_len)
-		return false;
-	*rec = *backlog_take(t);
-	return true;
-}
-
 /* A killed task's whole backlog, taken as issue_inline would take it record by record
  * (t is not blocked, and a killed task's records never block it): a `cpu` record moves its
  * CPU, every other is skipped and counted for the victim. */
@@ -208,35 +127,17 @@ static void backlog_skip_killed(struct sim *s, struct sim_task *t)
 {
 	uint64_t skipped = 0;
 	unsigned nr_cpus = MAX(s->cfg.machine.nr_cpus, 1u);
-	while (t->bl_len) {
-		struct backlog_chunk *c = t->bl_first;
-		uint32_t end = c == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
-		for (uint32_t i = t->bl_head; i < end; i++) {
-			if (c->r[i].kind == TR_CPU)
-				t->cpu = t->req.cpu = (unsigned)c->r[i].arg % nr_cpus;
-			else
-				skipped++;
-		}
-		t->bl_len -= end - t->bl_head;
-		if (c == t->bl_last)
-			t->bl_head = t->bl_tail = 0;
+	while (t->bl.len) {
+		struct trace_record rec;
+		backlog_take(&t->bl, t->task, &rec);
+		if (rec.kind == TR_CPU)
+			t->cpu = t->req.cpu = (unsigned)rec.arg % nr_cpus;
 		else
-			backlog_retire(t, c);
+			skipped++;
 	}
 	s->records_skipped_killed += skipped;
 	for (; skipped; skipped--)
 		oom_note_skipped(&s->mm, t->task);
-}
-
-static void backlog_free(struct sim_task *t)
-{
-	while (t->bl_first) {
-		struct backlog_chunk *c = t->bl_first;
-		t->bl_first = c->next;
-		free(c);
-	}
-	t->bl_last = NULL;
-	t->bl_head = t->bl_tail = t->bl_len = 0;
 }
 
 /* Closed loop: the shift of t's records — its own, plus, until it starts, that of the
@@ -477,26 +378,16 @@ static void issue(struct sim *s, struct sim_task *t, const struct trace_record *
 /* Closed loop: queue t's next record (its backlog head) at raw time + t's shift. */
 static void queue_head(struct sim *s, struct sim_task *t)
 {
-	if (t->queued || t->blocked || t->waiting || !t->bl_len)
+	if (t->queued || t->blocked || t->waiting || !t->bl.len)
 		return;
-	const struct trace_record *rec = backlog_peek(t);
-	pqueue_push_payload(&s->pending, time_add_sat(rec->time_ns, task_delay(s, t)), rec);
+	struct trace_record rec;
+	backlog_peek(&t->bl, t->task, &rec);
+	pqueue_push_payload(&s->pending, time_add_sat(rec.time_ns, task_delay(s, t)), &rec);
 	t->queued = true;
 }
 
 #define WAKE_AHEAD 8 /* handle_wake's prefetch distance in backlog records */
 #define BACKLOG_AHEAD 32 /* ... and of the backlog's own records (address only) */
-
-/* The backlog record n places after t's head, to be read soon: fetched by its address
- * alone (no load), in the head's chunk or the next. */
-static inline __attribute__((always_inline)) void backlog_prefetch(const struct sim_task *t, uint32_t n)
-{
-	uint32_t i = t->bl_head + n;
-	if (i < BACKLOG_CHUNK)
-		__builtin_prefetch(&t->bl_first->r[i]);
-	else if (t->bl_first->next)
-		__builtin_prefetch(&t->bl_first->next->r[i - BACKLOG_CHUNK]);
-}
 
 /* Engine handler: t's record in progress is over (its stall served, or its actor done);
  * the task takes up its backlog. */
@@ -506,12 +397,12 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 	struct sim_task *t = s->tasks[(uint32_t)arg];
 	/* The backlog was written when its records arrived, long before: its head is fetched
 	 * while the record in progress completes, then its object slot. */
-	if (t->bl_len)
-		__builtin_prefetch(backlog_peek(t));
+	if (t->bl.len)
+		__builtin_prefetch(backlog_head_slot(&t->bl));
 	if (arg & WAKE_STALL)
 		complete(s, t, &t->cur, now_ns);
-	if (t->bl_len)
-		obj_prefetch_slot(&s->mm.objs, backlog_peek(t)->id);
+	if (t->bl.len)
+		obj_prefetch_slot(&s->mm.objs, backlog_slot_id(backlog_head_slot(&t->bl)));
 	t->blocked = false;
 	task_req_reset(t);
 	s->nr_blocked--;
@@ -528,24 +419,28 @@ static void handle_wake(void *ctx, sim_ns_t now_ns, uint64_t arg)
 		}
 		return;
 	}
-	if (t->bl_len && s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, t->task)) {
+	if (t->bl.len && s->mm.vm_events[VM_OOM_KILL] && mm_task_killed(&s->mm, t->task)) {
 		backlog_skip_killed(s, t);
 		return;
 	}
-	while (!t->blocked && t->bl_len) {
+	while (!t->blocked && t->bl.len) {
 		/* The backlog's records arrived long ago: they and their objects are cold.  The
 		 * records are fetched well before they are read (an issue reads the one
 		 * WAKE_AHEAD on), and, as the read-ahead does for arriving records, a record's
 		 * slot a few issues before it, then (half-way) its head page. */
-		uint32_t end = t->bl_first == t->bl_last ? t->bl_tail : BACKLOG_CHUNK;
-		backlog_prefetch(t, BACKLOG_AHEAD);
-		if (t->bl_head + WAKE_AHEAD < end)
-			obj_prefetch_slot(&s->mm.objs, t->bl_first->r[t->bl_head + WAKE_AHEAD].id);
-		if (t->bl_head + WAKE_AHEAD / 2 < end) {
-			const struct trace_record *r = &t->bl_first->r[t->bl_head + WAKE_AHEAD / 2];
-			obj_prefetch_pages(&s->mm, r->id, r->kind == TR_FREE);
-		}
-		issue(s, t, backlog_take(t)); /* read in place: nothing pushes to t meanwhile */
+		const void *ahead = backlog_addr_ahead(&t->bl, BACKLOG_AHEAD);
+		if (ahead)
+			__builtin_prefetch(ahead);
+		uint32_t nr_ahead = backlog_nr_ahead(&t->bl);
+		const struct backlog_slot *head = backlog_head_slot(&t->bl);
+		if (WAKE_AHEAD <= nr_ahead)
+			obj_prefetch_slot(&s->mm.objs, backlog_slot_id(&head[WAKE_AHEAD]));
+		if (WAKE_AHEAD / 2 <= nr_ahead)
+			obj_prefetch_pages(&s->mm, backlog_slot_id(&head[WAKE_AHEAD / 2]),
+					   backlog_slot_kind(&head[WAKE_AHEAD / 2]) == TR_FREE);
+		struct trace_record rec;
+		backlog_take(&t->bl, t->task, &rec);
+		issue(s, t, &rec);
 	}
 }
 
@@ -557,7 +452,7 @@ void replay_init(struct sim *s)
 void replay_destroy(struct sim *s)
 {
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
-		backlog_free(s->tasks[i]);
+		backlog_free(&s->tasks[i]->bl);
 		free(s->tasks[i]);
 	}
 	free(s->tasks);
@@ -609,7 +504,7 @@ static inline __attribute__((always_inline)) void apply_inline(struct sim *s, co
 		s->last_ns = rec->time_ns;
 	struct sim_task *t = task_get(s, rec->task);
 	if (t->blocked)
-		backlog_push(t, rec);
+		backlog_push(&t->bl, t->task, rec);
 	else
 		issue_inline(s, t, rec, quiet, kind_known);
 }
@@ -653,7 +548,7 @@ static void drain_pending(struct sim *s, sim_ns_t horizon_ns)
 		}
 		start_run(s, due);
 		engine_run_until(&s->engine, due);
-		backlog_pop(t, &rec);
+		backlog_take(&t->bl, t->task, &rec);
 		rec.time_ns = due;
 		if (due > s->last_ns)
 			s->last_ns = due;
@@ -687,7 +582,7 @@ static void count_unfinished(struct sim *s)
 		struct sim_task *t = s->tasks[i];
 		if (t->blocked && t->in_actor && t->req.alloc_class >= 0)
 			s->mm.alloc_outcome[t->req.alloc_class][AOUT_UNFINISHED]++;
-		s->records_unissued += t->bl_len;
+		s->records_unissued += t->bl.len;
 	}
 }
 
@@ -983,7 +878,7 @@ static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_i
 			continue;
 		}
 		struct sim_task *t = task_get(s, rec.task);
-		backlog_push(t, &rec);
+		backlog_push(&t->bl, t->task, &rec);
 		queue_head(s, t);
 		if (s->out_err.code)
 			break;

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 
+#include "backlog.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "lib/pqueue.h"
@@ -60,11 +61,9 @@ struct sim_task {
 	sim_ns_t issue_ns;       /* when the record in progress was issued */
 	struct trace_record cur; /* the record in progress */
 	struct mm_request req;   /* its request */
-	/* FIFO of records not yet issued (replay.c): chunks from bl_first to bl_last, from
-	 * index bl_head of the first; closed replay keeps every read record of the task here
-	 * until issued */
-	struct backlog_chunk *bl_first, *bl_last;
-	uint32_t bl_head, bl_tail, bl_len;
+	/* FIFO of records not yet issued (backlog.h); closed replay keeps every read record
+	 * of the task here until issued */
+	struct backlog bl;
 };
 
 struct sim {

@@ -266,17 +266,17 @@ static void test_open_vs_closed_stall(void)
  * stall_trace without task 2's page): task 1's 512 file pages are dirtied at 1000 ns;
  * free = 16384 - 512 = 15872, dirtyable = 15872 - 384 reserve + 512 file = 16000, thresh =
  * 160, so balance_dirty_pages pauses for 512 - 160 = 352 pages × 10 us = 3,520,000 ns and
- * the dirty record completes at 3,521,000.  300 accesses arrive meanwhile, at 2000 + i ns,
- * so the backlog spans three chunks of 128; then two more at 5,000,000 and 5,000,001 find
- * it empty again.  Open: the 300 are issued in their order at 3,521,000 (each completes
- * at once), the last two at their trace times.  Closed: each is shifted by the stall:
+ * the dirty record completes at 3,521,000.  600 accesses arrive meanwhile, at 2000 + i ns,
+ * so the backlog spans three chunks of 254 (backlog.h); then two more at 5,000,000 and
+ * 5,000,001 find it empty again.  Open: the 600 are issued in their order at 3,521,000
+ * (each completes at once), the last two at their trace times.  Closed: each is shifted by the stall:
  * issued at 3,522,000 + i, and 8,520,000 and 8,520,001. */
 static void test_long_backlog(void)
 {
 	struct recs r = { 0 };
 	recs_push(&r, 0, 1, TR_ALLOC, 1, 9, FILE_GFP | __GFP_COMP, 0);
 	recs_push(&r, 1000, 1, TR_DIRTY, 1, 0, 0, 0);
-	for (int i = 0; i < 300; i++)
+	for (int i = 0; i < 600; i++)
 		recs_push(&r, 2000 + (sim_ns_t)i, 1, TR_ACCESS, 1, 0, 0, 0);
 	recs_push(&r, 5000000, 1, TR_ACCESS, 1, 0, 0, 0);
 	recs_push(&r, 5000001, 1, TR_ACCESS, 1, 0, 0, 0);
@@ -288,10 +288,10 @@ static void test_long_backlog(void)
 		struct obs o = { .keep = true };
 		if (!OK(run_records(&s, &c, r.v, r.n, &o, 0)))
 			continue;
-		CHECK_EQ(o.nr_issued, 304);
+		CHECK_EQ(o.nr_issued, 604);
 		CHECK_EQ(completed_at(&o, 1, TR_DIRTY, 1, 0), 3521000);
 		unsigned bad = 0;
-		for (unsigned i = 0; i < 300; i++) {
+		for (unsigned i = 0; i < 600; i++) {
 			sim_ns_t want = mode == REPLAY_OPEN ? 3521000 : 3522000 + (sim_ns_t)i;
 			bad += issued_at(&o, 1, TR_ACCESS, 1, i) != want;
 		}
@@ -306,8 +306,8 @@ static void test_long_backlog(void)
 			last = o.issued[k].rec.time_ns;
 		}
 		CHECK_EQ(out_of_order, 0);
-		CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 300), mode == REPLAY_OPEN ? 5000000 : 8520000);
-		CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 301), mode == REPLAY_OPEN ? 5000001 : 8520001);
+		CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 600), mode == REPLAY_OPEN ? 5000000 : 8520000);
+		CHECK_EQ(issued_at(&o, 1, TR_ACCESS, 1, 601), mode == REPLAY_OPEN ? 5000001 : 8520001);
 		CHECK_EQ(s.records_unissued, 0);
 		obs_free(&o);
 		sim_destroy(&s);
