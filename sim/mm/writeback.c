@@ -155,6 +155,9 @@ static void schedule_head(struct mm *mm, struct wb_device *dev)
 		return;
 	engine_schedule(mm->engine, dev->q[dev->head].done_ns, dev->handler, dev->is_swap);
 	dev->event_pending = true;
+	/* Its completion looks its object up first (end_page_writeback): the slot is fetched
+	 * now, while the other events before it run. */
+	obj_prefetch_slot(&mm->objs, dev->q[dev->head].id);
 }
 
 static void io_event(void *ctx, sim_ns_t now_ns, uint64_t arg)
