@@ -397,6 +397,11 @@ static int read_ahead(struct mm *mm, struct mm_request *req, uint64_t id, uint64
 	if (!mask)
 		return 0;
 	uint64_t start = MAX(o & ~mask, 1), end = MIN(o | mask, sl->nr_slots - 1);
+	/* The window's owners are looked up one by one, each lookup a miss, with a page
+	 * allocated between two: their slots are all fetched first. */
+	for (uint64_t k = start; k <= end; k++)
+		if (sl->owner[k])
+			obj_prefetch_slot(&mm->objs, sl->owner[k] - 1);
 	int nr = 0;
 	for (uint64_t k = start; k <= end; k++) {
 		uint64_t v = sl->owner[k];
