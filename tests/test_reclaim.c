@@ -454,7 +454,7 @@ static void test_anon_shadow_beside_slot(void)
 	for (uint64_t id = 1; id <= 4; id++) {
 		const struct nonres_entry *e = entry_of(id);
 		CHECK(e && (e->flags & NONRES_SWAPPED) && (e->flags & NONRES_SHADOW));
-		CHECK_EQ(mm.reclaim->slots.owner[e->shadow_age], id + 1); /* its first slot */
+		CHECK_EQ(mm.reclaim->slots.slot[e->shadow_age].owner, id + 1); /* its first slot */
 		CHECK_EQ(workingset_shadow(mm.reclaim, e), a0 + (uint32_t)(4 - id));
 	}
 	CHECK_EQ(alloc_range(100, 102, FILE_GFP), 3);
@@ -466,7 +466,7 @@ static void test_anon_shadow_beside_slot(void)
 	CHECK_EQ(mm.vm_events[VM_WORKINGSET_ACTIVATE_ANON], 1);
 	CHECK(in_swap_cache(1) && in_swap_cache(4));
 	CHECK_EQ(reclaim_swap_used(&mm), 4);
-	CHECK_EQ(mm.reclaim->slots.owner[entry_of(1)->shadow_age], 2);
+	CHECK_EQ(mm.reclaim->slots.slot[entry_of(1)->shadow_age].owner, 2);
 	/* 2 and 3 still read their shadows from the slot table. */
 	CHECK_EQ(workingset_shadow(mm.reclaim, entry_of(2)), a0 + 2);
 	CHECK_EQ(workingset_shadow(mm.reclaim, entry_of(3)), a0 + 1);
@@ -560,8 +560,8 @@ static void test_swapin_readahead(void)
 	sim_ns_t t = swap_out(1, 16, 0);
 	CHECK_EQ(mm.vm_events[VM_PSWPOUT], 16);
 	for (uint64_t k = 1; k <= 16; k++)
-		CHECK_EQ(mm.reclaim->slots.owner[k], k + 1); /* id k + 1 stored: id k in slot k */
-	CHECK_EQ(mm.reclaim->slots.owner[17], 0);
+		CHECK_EQ(mm.reclaim->slots.slot[k].owner, k + 1); /* id k + 1 stored: id k in slot k */
+	CHECK_EQ(mm.reclaim->slots.slot[17].owner, 0);
 	uint64_t majflt0 = mm.vm_events[VM_PGMAJFAULT];
 	static const struct {
 		uint64_t id;
@@ -590,7 +590,7 @@ static void test_swapin_readahead(void)
 	CHECK(mm_dirty(&mm, 9));
 	CHECK_EQ(mm.vm_events[VM_SWAP_RA_HIT], 5);
 	CHECK_EQ(reclaim_swap_used(&mm), 15);
-	CHECK_EQ(mm.reclaim->slots.owner[9], 0);
+	CHECK_EQ(mm.reclaim->slots.slot[9].owner, 0);
 	CHECK(check_ok());
 	set_young(10, 15, false);
 	shrink_all();
@@ -621,17 +621,17 @@ static void test_swap_slot_clusters(void)
 	CHECK_EQ(reclaim_swap_used(&mm), 1100);
 	const struct swap_slots *sl = &mm.reclaim->slots;
 	CHECK_EQ(sl->nr_clusters, 3);
-	CHECK_EQ(sl->owner[512], 1 + 1);
-	CHECK_EQ(sl->owner[1023], 512 + 1);
-	CHECK_EQ(sl->owner[1024], 513 + 1);
-	CHECK_EQ(sl->owner[1100], 589 + 1);
-	CHECK_EQ(sl->owner[1], 590 + 1);
-	CHECK_EQ(sl->owner[511], 1100 + 1);
-	CHECK_EQ(sl->owner[0], 0);
+	CHECK_EQ(sl->slot[512].owner, 1 + 1);
+	CHECK_EQ(sl->slot[1023].owner, 512 + 1);
+	CHECK_EQ(sl->slot[1024].owner, 513 + 1);
+	CHECK_EQ(sl->slot[1100].owner, 589 + 1);
+	CHECK_EQ(sl->slot[1].owner, 590 + 1);
+	CHECK_EQ(sl->slot[511].owner, 1100 + 1);
+	CHECK_EQ(sl->slot[0].owner, 0);
 	for (uint32_t c = 0; c < 3; c++)
 		CHECK_EQ(sl->clusters[c].state, SCL_FULL);
 	CHECK(mm_free(&mm, 600));
-	CHECK_EQ(sl->owner[11], 0);
+	CHECK_EQ(sl->slot[11].owner, 0);
 	CHECK_EQ(sl->clusters[0].state, SCL_NONFULL);
 	for (uint64_t id = 513; id <= 589; id++)
 		CHECK(mm_free(&mm, id));
@@ -641,8 +641,8 @@ static void test_swap_slot_clusters(void)
 	CHECK_EQ(mm_alloc(&mm, 1101, ANON_GFP, 0) != PFN_NONE, true);
 	set_young(1101, 1101, false);
 	shrink_all();
-	CHECK_EQ(sl->owner[1024], 1101 + 1);
-	CHECK_EQ(sl->owner[11], 0);
+	CHECK_EQ(sl->slot[1024].owner, 1101 + 1);
+	CHECK_EQ(sl->slot[11].owner, 0);
 	CHECK_EQ(sl->clusters[2].state, SCL_CURRENT);
 	CHECK(check_ok());
 	stop();

@@ -87,11 +87,9 @@ int swap_slots_init(struct reclaim_state *rs, uint64_t swap_pages, unsigned page
 		return 0;
 	sl->nr_slots = swap_pages + 1; /* <= PFN_NONE (config: devices.swap.size): slots fit 32 bits */
 	sl->nr_clusters = (uint32_t)((sl->nr_slots + SWAP_CLUSTER_SLOTS - 1) / SWAP_CLUSTER_SLOTS);
-	sl->owner = calloc(sl->nr_slots, sizeof(*sl->owner));
-	sl->next = malloc(sl->nr_slots * sizeof(*sl->next));
-	sl->shadow = malloc(sl->nr_slots * sizeof(*sl->shadow));
+	sl->slot = calloc(sl->nr_slots, sizeof(*sl->slot));
 	sl->clusters = calloc(sl->nr_clusters, sizeof(*sl->clusters));
-	if (!sl->owner || !sl->next || !sl->shadow || !sl->clusters)
+	if (!sl->slot || !sl->clusters)
 		return -1;
 	struct pfn_links a = cluster_links(sl);
 	for (uint32_t c = 0; c < sl->nr_clusters; c++) {
@@ -109,13 +107,9 @@ int swap_slots_init(struct reclaim_state *rs, uint64_t swap_pages, unsigned page
 void swap_slots_destroy(struct reclaim_state *rs)
 {
 	struct swap_slots *sl = &rs->slots;
-	free(sl->owner);
-	free(sl->next);
-	free(sl->shadow);
+	free(sl->slot);
 	free(sl->clusters);
-	sl->owner = NULL;
-	sl->next = NULL;
-	sl->shadow = NULL;
+	sl->slot = NULL;
 	sl->clusters = NULL;
 }
 
@@ -160,9 +154,9 @@ static uint64_t slot_alloc(struct swap_slots *sl, uint64_t id)
 		uint32_t c = sl->current;
 		uint64_t end = cluster_end(sl, c);
 		for (uint64_t o = sl->cursor; o < end; o++) {
-			if (sl->owner[o])
+			if (sl->slot[o].owner)
 				continue;
-			sl->owner[o] = id + 1;
+			sl->slot[o].owner = id + 1;
 			sl->clusters[c].used++;
 			sl->cursor = o + 1;
 			if (sl->cursor == end)
@@ -178,8 +172,8 @@ static void slot_free(struct swap_slots *sl, uint64_t o)
 	uint32_t c = (uint32_t)(o / SWAP_CLUSTER_SLOTS);
 	struct swap_cluster *ci = &sl->clusters[c];
 	struct pfn_links a = cluster_links(sl);
-	sim_assert(sl->owner[o] && ci->used);
-	sl->owner[o] = 0;
+	sim_assert(sl->slot[o].owner && ci->used);
+	sl->slot[o].owner = 0;
 	bool was_full = ci->used-- == cluster_size(sl, c);
 	if (ci->state == SCL_CURRENT) {
 		if (!ci->used)
@@ -204,11 +198,11 @@ static void slots_take(struct swap_slots *sl, struct nonres_entry *e, uint64_t n
 	for (uint64_t k = 0; k < nr; k++) {
 		uint64_t o = slot_alloc(sl, id);
 		sim_assert(o != UINT64_MAX);
-		sl->next[o] = UINT32_MAX;
+		sl->slot[o].next = UINT32_MAX;
 		if (k) {
-			sl->next[prev] = (uint32_t)o;
+			sl->slot[prev].next = (uint32_t)o;
 		} else {
-			sl->shadow[o] = e->shadow_age;
+			sl->slot[o].shadow = e->shadow_age;
 			e->shadow_age = (uint32_t)o;
 		}
 		prev = o;
@@ -220,10 +214,10 @@ static void slots_take(struct swap_slots *sl, struct nonres_entry *e, uint64_t n
 static void slots_release(struct swap_slots *sl, struct nonres_entry *e, uint64_t nr)
 {
 	uint64_t id = e->id, o = e->shadow_age;
-	e->shadow_age = sl->shadow[o];
+	e->shadow_age = sl->slot[o].shadow;
 	for (uint64_t k = 0; k < nr; k++) {
-		sim_assert(o < sl->nr_slots && sl->owner[o] == id + 1);
-		uint32_t n = sl->next[o];
+		sim_assert(o < sl->nr_slots && sl->slot[o].owner == id + 1);
+		uint32_t n = sl->slot[o].next;
 		slot_free(sl, o);
 		o = n;
 	}
@@ -247,7 +241,7 @@ bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
 		const struct swap_cluster *ci = &sl->clusters[c];
 		uint32_t used = c == 0;
 		for (uint64_t o = cluster_first(c); o < cluster_end(sl, c); o++) {
-			uint64_t v = sl->owner[o];
+			uint64_t v = sl->slot[o].owner;
 			if (!v)
 				continue;
 			used++;
@@ -275,11 +269,11 @@ bool swap_slots_check(const struct mm *mm, char *buf, size_t len)
 		if (s->id == OBJ_EMPTY || !s->nonres || !(s->ws.flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)))
 			continue;
 		uint64_t first = s->ws.shadow_age, want = 1ull << s->order, n = 0;
-		if (first >= sl->nr_slots || sl->owner[first] != s->id + 1)
+		if (first >= sl->nr_slots || sl->slot[first].owner != s->id + 1)
 			SLOTS_FAIL("object %llu: first slot %llu not its own", (unsigned long long)s->id,
 				   (unsigned long long)first);
-		for (uint64_t o = first; o != UINT32_MAX && n <= want; o = sl->next[o], n++)
-			if (o >= sl->nr_slots || sl->owner[o] != s->id + 1)
+		for (uint64_t o = first; o != UINT32_MAX && n <= want; o = sl->slot[o].next, n++)
+			if (o >= sl->nr_slots || sl->slot[o].owner != s->id + 1)
 				SLOTS_FAIL("object %llu: slot %llu in its chain not its own", (unsigned long long)s->id,
 					   (unsigned long long)o);
 		if (n != want)
@@ -400,11 +394,11 @@ static int read_ahead(struct mm *mm, struct mm_request *req, uint64_t id, uint64
 	/* The window's owners are looked up one by one, each lookup a miss, with a page
 	 * allocated between two: their slots are all fetched first. */
 	for (uint64_t k = start; k <= end; k++)
-		if (sl->owner[k])
-			obj_prefetch_slot(&mm->objs, sl->owner[k] - 1);
+		if (sl->slot[k].owner)
+			obj_prefetch_slot(&mm->objs, sl->slot[k].owner - 1);
 	int nr = 0;
 	for (uint64_t k = start; k <= end; k++) {
-		uint64_t v = sl->owner[k];
+		uint64_t v = sl->slot[k].owner;
 		if (!v || k == o || v == id + 1)
 			continue;
 		const struct obj_slot *s2 = obj_lookup(&mm->objs, v - 1);

@@ -169,22 +169,27 @@ struct swap_cluster {
 
 /* The swap device's slots, as a swap file's: slot 0 is its header, slots 1..swap_pages
  * hold pages.  For a cluster c of size(c) slots (the last may be short):
- *   owner[o] == id + 1 of the object holding slot o; 0 when free, and for slot 0
- *   clusters[c].used == #{o in c : owner[o] != 0} + (c == 0: the header)
+ *   slot[o].owner == id + 1 of the object holding slot o; 0 when free, and for slot 0
+ *   clusters[c].used == #{o in c : slot[o].owner != 0} + (c == 0: the header)
  *   Σ_c clusters[c].used == swap_used + 1
  *   state SCL_FREE <=> on the free list, used == 0 (or c is current, any used)
  *   state SCL_NONFULL <=> on the nonfull list, 0 < used < size(c)
  *   state SCL_FULL => used == size(c);  state SCL_CURRENT <=> c == current
  *   an object with NONRES_SWAPCACHE or NONRES_SWAPPED keeps its first slot in its side
  *   entry's shadow_age word (no id -> slot map: the entry is in the object's own table
- *   slot); its shadow, while it has one (NONRES_SHADOW), is shadow[first slot] (6.18
+ *   slot); its shadow, while it has one (NONRES_SHADOW), is slot[first].shadow (6.18
  *   keeps a swapped-out page's shadow in the swap table's entry for its slot too);
  *   a large object's slots are the first nr free ones allocation met, chained from the
- *   first by next[]. */
+ *   first by slot[].next.
+ * A slot's three words are one 16-byte entry: releasing a slot reads them all, and as
+ * three arrays that was three misses. */
+struct swap_slot {
+	uint64_t owner;  /* id + 1, or 0 */
+	uint32_t next;   /* the object's next slot after this one, UINT32_MAX after its last */
+	uint32_t shadow; /* the shadow of the object whose first slot this is */
+};
 struct swap_slots {
-	uint64_t *owner; /* [nr_slots] */
-	uint32_t *next;  /* [nr_slots]: the object's next slot after o, UINT32_MAX after its last */
-	uint32_t *shadow; /* [nr_slots]: the shadow of the object whose first slot is o */
+	struct swap_slot *slot; /* [nr_slots] */
 	uint64_t nr_slots; /* swap_pages + 1 */
 	struct swap_cluster *clusters;
 	uint32_t nr_clusters;
@@ -339,13 +344,13 @@ struct reclaim_state {
  * swap_slots). */
 static inline uint32_t workingset_shadow(const struct reclaim_state *rs, const struct nonres_entry *e)
 {
-	return (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)) ? rs->slots.shadow[e->shadow_age] : e->shadow_age;
+	return (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED)) ? rs->slots.slot[e->shadow_age].shadow : e->shadow_age;
 }
 
 static inline void workingset_set_shadow(struct reclaim_state *rs, struct nonres_entry *e, uint32_t age)
 {
 	if (e->flags & (NONRES_SWAPCACHE | NONRES_SWAPPED))
-		rs->slots.shadow[e->shadow_age] = age;
+		rs->slots.slot[e->shadow_age].shadow = age;
 	else
 		e->shadow_age = age;
 }
