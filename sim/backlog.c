@@ -62,5 +62,5 @@ void backlog_free(struct backlog *b)
 		free(c);
 	}
 	free(b->esc);
-	*b = (struct backlog){ 0 };
+	backlog_init(b);
 }

@@ -7,8 +7,8 @@
  * its chunk's first record), its id (48 bits), its kind and order, and its gfp (an
  * allocation) or its arg (any other kind); its task is the backlog's.  A record that does
  * not fit (an id of 2^48 or more, a count, an offset of 2^32 ns or more, a gfp on a kind
- * other than an allocation, an arg on an allocation, another task) is kept whole in a side
- * ring, its slot marked BACKLOG_ESC, so every record comes back exactly as pushed.
+ * other than an allocation, an arg on an allocation) is kept whole in a side ring, its
+ * slot marked BACKLOG_ESC, so every record comes back exactly as pushed.
  *
  * The slots are a list of fixed chunks: a record is written once when it arrives and read
  * once when it is issued, however long the backlog grows, and a chunk is freed when its
@@ -17,7 +17,9 @@
  *   first == last:  len == tail - head
  *   else:           len == (BACKLOG_CHUNK - head) + BACKLOG_CHUNK × (chunks strictly
  *                   between) + tail
- *   len == 0  =>  head == tail == 0 and first == last (NULL before the first push)
+ *   len == 0  =>  head == tail == 0 and first == last, or, before the first push,
+ *                 first == last == NULL and tail == BACKLOG_CHUNK (backlog_init: the
+ *                 push's one test for a full chunk asks for the first)
  *   esc_len == the slots from head to tail marked BACKLOG_ESC; esc_cap is 0 or a power of
  *   two; esc[(esc_head + i) & (esc_cap - 1)], i < esc_len, are theirs in order
  *   a chunk's base_ns == the time of the record pushed into its slot 0
@@ -62,6 +64,11 @@ void backlog_push_whole(struct backlog *b, const struct trace_record *rec);
 const struct trace_record *backlog_esc_head(const struct backlog *b);
 void backlog_free(struct backlog *b);
 
+static inline void backlog_init(struct backlog *b)
+{
+	*b = (struct backlog){ .tail = BACKLOG_CHUNK };
+}
+
 static inline uint64_t backlog_slot_id(const struct backlog_slot *x)
 {
 	return x->id_kind & ((1ull << BACKLOG_ID_BITS) - 1);
@@ -72,10 +79,10 @@ static inline unsigned backlog_slot_kind(const struct backlog_slot *x)
 	return (unsigned)(x->id_kind >> BACKLOG_ID_BITS) & 0xff;
 }
 
-/* Append rec, a record of task. */
-static inline void backlog_push(struct backlog *b, uint32_t task, const struct trace_record *rec)
+/* Append rec, a record of the backlog's task. */
+static inline void backlog_push(struct backlog *b, const struct trace_record *rec)
 {
-	if (!b->last || b->tail == BACKLOG_CHUNK)
+	if (b->tail == BACKLOG_CHUNK)
 		backlog_add_chunk(b);
 	struct backlog_chunk *c = b->last;
 	if (!b->tail)
@@ -86,8 +93,7 @@ static inline void backlog_push(struct backlog *b, uint32_t task, const struct t
 	uint32_t other = alloc ? (uint32_t)rec->arg : rec->gfp;
 	struct backlog_slot *x = &c->r[b->tail++];
 	b->len++;
-	if (__builtin_expect(((dt >> 32) | (rec->id >> BACKLOG_ID_BITS) | rec->count | other | (rec->task ^ task)) != 0,
-			     0)) {
+	if (__builtin_expect(((dt >> 32) | (rec->id >> BACKLOG_ID_BITS) | rec->count | other) != 0, 0)) {
 		*x = (struct backlog_slot){ .id_kind = (uint64_t)BACKLOG_ESC << BACKLOG_ID_BITS };
 		backlog_push_whole(b, rec);
 		return;

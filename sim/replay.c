@@ -109,6 +109,7 @@ static struct sim_task *task_add(struct sim *s, uint32_t task)
 	t->task = task;
 	t->cpu = task % MAX(s->cfg.machine.nr_cpus, 1u);
 	task_req_reset(t);
+	backlog_init(&t->bl);
 	k->index = s->nr_tasks;
 	s->tasks[s->nr_tasks++] = t;
 	return t;
@@ -514,7 +515,7 @@ static inline __attribute__((always_inline)) void apply_inline(struct sim *s, co
 		s->last_ns = rec->time_ns;
 	struct sim_task *t = task_get(s, rec->task);
 	if (t->blocked)
-		backlog_push(&t->bl, t->task, rec);
+		backlog_push(&t->bl, rec);
 	else
 		issue_inline(s, t, rec, quiet, kind_known);
 }
@@ -905,7 +906,7 @@ static int run(struct sim *s, struct read_ahead *ra, struct record_source *src_i
 			continue;
 		}
 		struct sim_task *t = task_get(s, rec.task);
-		backlog_push(&t->bl, t->task, &rec);
+		backlog_push(&t->bl, &rec);
 		queue_head(s, t);
 		if (s->out_err.code)
 			break;

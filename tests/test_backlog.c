@@ -28,12 +28,12 @@ static struct trace_record rec_at(sim_ns_t t, enum trace_kind kind, uint64_t id)
  *   5  cma_alloc id 9, count 64, arg 2           whole: a count
  *   6  free id 6 with a gfp                      whole: a gfp on a kind other than alloc
  *   7  alloc id 8 with arg 3                     whole: an arg on an alloc
- *   8  access id 5 of task 8                     whole: another task
+ *   8  dirty id 5 with an age of 500 ms (arg)     fits (arg in the word)
  *   9  access id 5, 2^32 ns after record 0       whole: the offset from the chunk's first
  *                                                record (record 0, at 1000) needs 33 bits
  *   10 access id 5, 2^32 - 1 ns after record 0   fits (the largest offset)
  *   11 snapshot arg -5 (a negative tag)          fits (arg's bits in the word)
- * so 6 are kept whole (3, 5, 6, 7, 8, 9). */
+ * so 5 are kept whole (3, 5, 6, 7, 9). */
 static void test_round_trip_and_escapes(void)
 {
 	struct trace_record v[12];
@@ -52,17 +52,18 @@ static void test_round_trip_and_escapes(void)
 	v[6].gfp = 0xcc0;
 	v[7] = rec_at(1006, TR_ALLOC, 8);
 	v[7].arg = 3;
-	v[8] = rec_at(1007, TR_ACCESS, 5);
-	v[8].task = 8;
+	v[8] = rec_at(1007, TR_DIRTY, 5);
+	v[8].arg = 500;
 	v[9] = rec_at(1000 + (1ull << 32), TR_ACCESS, 5);
 	v[10] = rec_at(1000 + (1ull << 32) - 1, TR_ACCESS, 5);
 	v[11] = rec_at(1000 + (1ull << 32) - 1, TR_SNAPSHOT, 0);
 	v[11].arg = -5;
-	struct backlog b = { 0 };
+	struct backlog b;
+	backlog_init(&b);
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
-		backlog_push(&b, TASK, &v[i]);
+		backlog_push(&b, &v[i]);
 	CHECK_EQ(b.len, 12);
-	CHECK_EQ(b.esc_len, 6);
+	CHECK_EQ(b.esc_len, 5);
 	unsigned bad = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		struct trace_record peeked, taken;
@@ -76,6 +77,7 @@ static void test_round_trip_and_escapes(void)
 	CHECK_EQ(b.head, 0);
 	CHECK_EQ(b.tail, 0);
 	backlog_free(&b);
+	CHECK_EQ(b.tail, BACKLOG_CHUNK); /* as new: the next push takes a chunk */
 }
 
 /* A long backlog taken while it grows: 3 × BACKLOG_CHUNK + 5 records (four chunks), every
@@ -97,12 +99,13 @@ static void test_long_interleaved(void)
 	}
 	for (uint32_t i = N; i < N + 20; i++)
 		v[i] = rec_at(10 + i, TR_FREE, 100 + i);
-	struct backlog b = { 0 };
+	struct backlog b;
+	backlog_init(&b);
 	uint32_t pushed = 0, taken = 0, max_esc = 0;
 	unsigned bad = 0;
 	while (pushed < N) {
 		for (int k = 0; k < 3 && pushed < N; k++)
-			backlog_push(&b, TASK, &v[pushed++]);
+			backlog_push(&b, &v[pushed++]);
 		max_esc = MAX(max_esc, b.esc_len);
 		for (int k = 0; k < 2; k++) {
 			struct trace_record r;
@@ -119,7 +122,7 @@ static void test_long_interleaved(void)
 	CHECK(max_esc > 16);
 	CHECK_EQ(b.esc_len, 0);
 	for (uint32_t i = N; i < N + 20; i++)
-		backlog_push(&b, TASK, &v[i]);
+		backlog_push(&b, &v[i]);
 	CHECK_EQ(b.esc_len, 0);
 	while (b.len) {
 		struct trace_record r;
