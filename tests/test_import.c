@@ -1803,7 +1803,7 @@ static struct sim *prefill_sim(const char *zi_text, const struct zoneinfo *folio
 	struct config c;
 	config_defaults(&c);
 	memset(c.machine.zone_pages, 0, sizeof(c.machine.zone_pages));
-	c.machine.zone_pages[ZONE_NORMAL] = 8192;
+	c.machine.zone_pages[ZONE_NORMAL] = zi.zone[ZONE_NORMAL].managed; /* 8192 but in test_prefill_highatomic */
 	c.machine.min_free_kbytes = 128;
 	c.machine.pcp = pcp_pages >= 0;
 	c.machine.nr_cpus = 1;
@@ -1821,7 +1821,7 @@ static struct sim *prefill_sim(const char *zi_text, const struct zoneinfo *folio
 	pcp_set_fixed(&s->mm, true); /* as the replay runs a prefill (import.prefill_records) */
 	CHECK_EQ(sim_run(s, &src, &err), 0);
 	const struct zone *z = &s->mm.zones[ZONE_NORMAL];
-	CHECK_EQ(z->watermark[WMARK_LOW], 40);
+	CHECK_EQ(z->watermark[WMARK_LOW], zi.zone[ZONE_NORMAL].low); /* the floor the prefill planned with */
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
 		if (z->free_area[o].nr_free != want[o])
 			fprintf(stderr, "order %u: %" PRIu64 " free blocks, want %" PRIu64 "\n", o,
@@ -2168,6 +2168,103 @@ static void test_prefill_pagetypeinfo_exact(void)
 		CHECK_EQ(pages[base + 4].order, 2);
 		CHECK(pages[base + 1024 + 2].flags & PF_BUDDY);
 		CHECK_EQ(pages[base + 1024 + 2].order, 1);
+	}
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
+}
+
+/* The kernel region ends on an order-10 boundary (pf_plan_zone): pagetypeinfo counts every
+ * free unmovable page, so the rest of its last block was in use.  Capture: Unmovable
+ * 1 x o0 + 1 x o2, Movable 2 x o0 + 1 x o1 + 1 x o3 + 1 x o5 + 2 x o10: free 2097; in use
+ * 6095 = 5345 inactive anon + 50 active file + 700 kernel (no reclaimable slab).  The
+ * kernel pages and their 5 hole pages end at 705; no per-cpu lists (a batch of 1), so the
+ * region is padded to 1024 with 319 of the movable pages in use: 1019 kernel pages.  The
+ * free unmovable blocks are then the capture's alone, where the 319 pages left free had
+ * made 2 x o0, 1 x o1, 2 x o2 and one each of o3, o4, o5 and o8 (705..1023) more.  The
+ * kernel region packed: a page in use at 0, the o0 hole at 1, pages at 2 and 3, the o2
+ * hole at 4..7, in use 8..1023. */
+static void test_prefill_region_end(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2097\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 5345\n      nr_zone_active_file 50\n"
+		"      nr_slab_unreclaimable 700\n";
+	static const char pt_text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone   Normal, type    Unmovable      1      0      1      0      0      0      0      0      0      0      0 \n"
+		"Node    0, zone   Normal, type      Movable      2      1      0      1      0      1      0      0      0      0      2 \n"
+		"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 1, 1, 1, 0, 1, 0, 0, 0, 0, 2 };
+	struct import_prefill_stats st;
+	const struct zone *z = NULL;
+	struct sim *s = prefill_replay_sim(zi_text, pt_text, want, &st, &z);
+	CHECK_EQ(st.nr_pages, 6095);
+	static const uint64_t want_mt[MIGRATE_PCPTYPES][NR_PAGE_ORDERS] = {
+		[MIGRATE_UNMOVABLE] = { 1, 0, 1 },
+		[MIGRATE_MOVABLE] = { 2, 1, 0, 1, 0, 1, 0, 0, 0, 0, 2 },
+	};
+	for (unsigned mt = 0; z && mt < MIGRATE_PCPTYPES; mt++)
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+			CHECK_EQ(z->free_area[o].nr_free_mt[mt], want_mt[mt][o]);
+	if (z) {
+		const struct page_frame *pages = s->mm.pages;
+		pfn_t base = z->start_pfn;
+		CHECK(pages[base + 1].flags & PF_BUDDY);
+		CHECK(pages[base + 4].flags & PF_BUDDY);
+		CHECK_EQ(pages[base + 4].order, 2);
+		CHECK(!(pages[base + 705].flags & PF_BUDDY));
+		CHECK(!(pages[base + 1023].flags & PF_BUDDY));
+		CHECK_EQ(mm_zone_pageblock(&s->mm, z, base + 512)->mt, MIGRATE_UNMOVABLE);
+	}
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
+}
+
+/* A free highatomic reserve (pf_plan_zone, hint highatomic).  Capture: a 65536-page zone
+ * (1 % of it, 655 pages, allows one reserved pageblock; low 32 + 65536 x 10 / 10000 = 97
+ * with min_free_kbytes 128), Movable 2 x o0 + 1 x o1 + 1 x o3 +
+ * 1 x o5 + 2 x o10 and HighAtomic 1 x o9: free 2604; in use 62932 = 62882 inactive anon +
+ * 50 active file.  Every block below order 10 is a hole, the o9 one reserved while
+ * allocated: 44 + 512 = 556 hole pages; its pages return to the HighAtomic list and stay
+ * one o9 block (a highatomic block merges with no other type), the zone reserves 512
+ * pages, and the buddyinfo is the capture's. */
+static void test_prefill_highatomic(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     2604\n        min      32\n        low      97\n"
+		"        high     162\n        spanned  65536\n        present  65536\n        managed  65536\n"
+		"      nr_zone_inactive_anon 62882\n      nr_zone_active_file 50\n";
+	static const char pt_text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0      0      0      0      0 \n"
+		"Node    0, zone   Normal, type      Movable      2      1      0      1      0      1      0      0      0      0      2 \n"
+		"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0      0      0      0      0 \n"
+		"Node    0, zone   Normal, type   HighAtomic      0      0      0      0      0      0      0      0      0      1      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 2, 1, 0, 1, 0, 1, 0, 0, 0, 1, 2 };
+	struct zoneinfo_free_orders fo;
+	struct sim_error err = { 0 };
+	CHECK_EQ(zoneinfo_parse_free_orders_buf(pt_text, strlen(pt_text), "pt", &fo, &err), 0);
+	CHECK_EQ(fo.nr_free_highatomic[ZONE_NORMAL][9], 1);
+	CHECK_EQ(fo.nr_free[ZONE_NORMAL][9], 1);
+	struct import_prefill_stats st;
+	const struct zone *z = NULL;
+	struct sim *s = prefill_replay_sim(zi_text, pt_text, want, &st, &z);
+	CHECK_EQ(st.nr_pages, 62932);
+	CHECK_EQ(st.nr_hole_pages, 556);
+	CHECK_EQ(st.highatomic_blocks[ZONE_NORMAL], 1);
+	if (z) {
+		CHECK_EQ(z->free_area[9].nr_free_mt[MIGRATE_HIGHATOMIC], 1);
+		CHECK_EQ(z->free_area[9].nr_free_mt[MIGRATE_MOVABLE], 0);
+		CHECK_EQ(z->nr_reserved_highatomic, 512);
+		CHECK_EQ(z->nr_free_highatomic, 512);
+		CHECK_EQ(z->nr_blocks_mt[MIGRATE_HIGHATOMIC], 1);
 	}
 	if (s) {
 		sim_destroy(s);
@@ -3229,6 +3326,8 @@ int main(int argc, char **argv)
 	RUN(test_pcp_blocks_split);
 	RUN(test_prefill_free_start);
 	RUN(test_prefill_pagetypeinfo_exact);
+	RUN(test_prefill_region_end);
+	RUN(test_prefill_highatomic);
 	RUN(test_free_prefill_kind);
 	RUN(test_prefill_lump);
 	RUN(test_prefill_lump_mlocked);

@@ -626,6 +626,68 @@ static void test_dirty_age_golden(void)
 	remove(b);
 }
 
+/* A hint of kind highatomic by hand (version 5): the golden stream, then
+ *   1000 alloc id=7 order=2 gfp=0xcc0 task=12 → 30 | e8 07 | 0c | 0e | 02 | c0 19
+ *   2000 hint id=7 kind=highatomic task=12   → 06 | e8 07 | 00 | 0a
+ *        kind 6, task 12 as the last; Δt 1000; id 7 - last id 7 = 0; hint kind 10
+ *   end marker                               → 0f 02
+ */
+static const unsigned char golden_highatomic[] = {
+	'M', 'M', 'S', 'I', 'M', 'T', 'R', 'C', 5, 0, 0, 0, 1, 0, 0, 0,
+	4, 's', 'e', 'e', 'd', 2, '4', '2',
+	0x30, 0xe8, 0x07, 0x0c, 0x0e, 0x02, 0xc0, 0x19,
+	0x06, 0xe8, 0x07, 0x00, 0x0a, /* offset 32 */
+	0x0f, 0x02,
+};
+
+static void test_highatomic_golden(void)
+{
+	const char *p = tpath("ha.mmt.gz"), *t = tpath("ha.mmt.txt"), *b = tpath("ha2.mmt.gz");
+	struct sim_error err = { 0 };
+	const struct trace_record recs[] = {
+		{ .time_ns = 1000, .kind = TR_ALLOC, .id = 7, .order = 2, .gfp = 0xcc0, .task = 12 },
+		{ .time_ns = 2000, .kind = TR_HINT, .id = 7, .task = 12, .arg = HINT_HIGHATOMIC },
+	};
+	CHECK_EQ(trace_record_since(&recs[1]), 5);
+	if (!write_golden(p, 5, recs, ARRAY_SIZE(recs), golden_highatomic, sizeof(golden_highatomic)))
+		return;
+	char line[TRACE_TEXT_LINE_MAX];
+	trace_record_format(&recs[1], line, sizeof(line));
+	CHECK_STR(line, "2000 hint id=7 kind=highatomic task=12");
+	size_t n;
+	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
+	char *text = tl_read_file(t, &n);
+	CHECK(text && !strncmp(text, "# mmsim-trace v5\n", 17));
+	free(text);
+	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
+	unsigned char *d = gunzip(b, &n);
+	CHECK(n == sizeof(golden_highatomic) && !memcmp(d, golden_highatomic, n));
+	free(d);
+	/* A writer of version 4 refuses it. */
+	struct trace_header h4 = { .version = 4 };
+	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h4, &err);
+	CHECK(w != NULL);
+	if (w) {
+		CHECK_EQ(trace_write(w, &recs[0], &err), 0);
+		CHECK_EQ(trace_write(w, &recs[1], &err), -1);
+		CHECK(strstr(err.msg, "record 2: hint record of kind highatomic in a version 4 trace") != NULL);
+		trace_abort(w);
+	}
+	/* the same bytes read as version 4, and a kind past the last */
+	const struct corruption cases[] = {
+		{ 8, 4, "record 2: hint kind 10 in a version 4 trace (from version 5)" },
+		{ 36, 11, "record 2: hint kind 11 unknown" },
+	};
+	expect_corruptions(p, golden_highatomic, sizeof(golden_highatomic), cases, ARRAY_SIZE(cases));
+	/* text: the kind in a version 4 trace */
+	static const char v4[] = "# mmsim-trace v4\n1000 alloc id=7 order=0 gfp=0xcc0\n2000 hint id=7 kind=highatomic\n";
+	write_file(t, (const unsigned char *)v4, strlen(v4));
+	expect_error(t, "hint kind highatomic from version 5 (this trace: 4)");
+	remove(p);
+	remove(t);
+	remove(b);
+}
+
 /* A cpu record by hand (FORMAT.md §3): the golden stream in version 3, then
  *   3000 cpu cpu=1 task=13    → 1c | e8 07 | 0d | 01
  *        kind 12 + TASK bit (13 is not the last task, 12); Δt 1000; task 13; cpu 1
@@ -1205,18 +1267,18 @@ static void test_version_magic(void)
 	const char *p = tpath("v.mmt.gz");
 	unsigned char g[sizeof(golden)];
 	memcpy(g, golden, sizeof(g));
-	g[8] = 5;
+	g[8] = 6;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 5, this mmsim reads 1 to 4");
+	expect_error(p, "version 6, this mmsim reads 1 to 5");
 	g[8] = 0;
 	write_file(p, g, sizeof(g));
-	expect_error(p, "version 0, this mmsim reads 1 to 4");
-	g[8] = 5;
+	expect_error(p, "version 0, this mmsim reads 1 to 5");
+	g[8] = 6;
 	/* The same inside gzip. */
 	gzFile gz = gzopen(p, "wb");
 	gzwrite(gz, g, sizeof(g));
 	gzclose(gz);
-	expect_error(p, "version 5, this mmsim reads 1 to 4");
+	expect_error(p, "version 6, this mmsim reads 1 to 5");
 	memcpy(g, golden, sizeof(g));
 	g[0] = 'X';
 	write_file(p, g, sizeof(g));
@@ -1226,9 +1288,9 @@ static void test_version_magic(void)
 	write_file(p, "MMSIM", 5);
 	expect_error(p, "truncated in the header");
 	write_file(p, "# mmsim-trace v7\n", 17);
-	expect_error(p, "version 7, this mmsim reads 1 to 4");
+	expect_error(p, "version 7, this mmsim reads 1 to 5");
 	write_file(p, "# mmsim-trace v0\n", 17);
-	expect_error(p, "version 0, this mmsim reads 1 to 4");
+	expect_error(p, "version 0, this mmsim reads 1 to 5");
 	write_file(p, "# some other file\n", 18);
 	expect_error(p, "not an mmsim trace");
 	write_file(p, "\x1f\x8b\x08\x00garbage", 11);
@@ -1627,6 +1689,7 @@ int main(int argc, char **argv)
 	RUN(test_version_magic);
 	RUN(test_cpu_golden);
 	RUN(test_dirty_age_golden);
+	RUN(test_highatomic_golden);
 	RUN(test_text_errors);
 	RUN(test_writer_atomic);
 	RUN(test_pipe);

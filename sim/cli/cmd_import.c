@@ -744,8 +744,15 @@ int cmd_import(int argc, char **argv)
 		goto err;
 	}
 	/* Version 3 only for a trace that says on which CPU its tasks ran, 4 for dirty pages
-	 * dated before the start: the rest stays readable by readers of version 2. */
-	h->version = zi.dirty_age_span_ms && pst.nr_dirty_pages ? 4 : s->by_kind[TR_CPU] ? 3 : TRACE_VERSION;
+	 * dated before the start, 5 for highatomic reserves: the rest stays readable by readers
+	 * of version 2. */
+	uint64_t highatomic = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		highatomic += pst.highatomic_blocks[z];
+	h->version = highatomic				       ? 5
+		     : zi.dirty_age_span_ms && pst.nr_dirty_pages ? 4
+		     : s->by_kind[TR_CPU]			       ? 3
+								       : TRACE_VERSION;
 	if (header_keys(h, in, kind, &io, s, &rs, &err) ||
 	    (vm_before && import_vmstat_meta(vm_before, vm_after, h, &err)))
 		goto err;
@@ -835,6 +842,11 @@ int cmd_import(int argc, char **argv)
 					" pageblocks of its per-cpu lists' pages left whole (machine.pcp_start blocks)\n",
 					zone_names[z], zi.whole_first[z],
 					pst.pcp_blocks[z]);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (pst.highatomic_blocks[z])
+				fprintf(o, "prefill: zone %s: %" PRIu64 " free pageblocks reserved highatomic "
+					"(pagetypeinfo's HighAtomic free blocks; hint highatomic)\n",
+					zone_names[z], pst.highatomic_blocks[z]);
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (zi.zone[z].present != zi.zone[z].managed && zi.zone[z].managed)
 				fprintf(o, "prefill: zone %s: present %" PRIu64 ", managed %" PRIu64

@@ -27,7 +27,11 @@ enum trace_pin_kind { PIN_LONGTERM, PIN_SHORT, PIN_OWNER, NR_PIN_KINDS };
  * capture's counters: docs/import.md "Refaults from before the capture"); and pagecache: the
  * object's pages, allocated without __GFP_MOVABLE (a block device's metadata, a mapping
  * whose gfp lacks it), were added to the page cache, so they join the file LRU as
- * filemap_add_folio's folio_add_lru puts every page cache folio there. */
+ * filemap_add_folio's folio_add_lru puts every page cache folio there; and highatomic
+ * (trace version 5): the object's pageblock is a MIGRATE_HIGHATOMIC reserve, as
+ * reserve_highatomic_pageblock() (6.18) makes one for a high-order atomic allocation, so
+ * its free pages go to the highatomic lists (the importer's prefill reproduces a capture's
+ * reserves with it). */
 enum trace_hint_kind {
 	HINT_NOREUSE,
 	HINT_VOLATILE,
@@ -39,6 +43,7 @@ enum trace_hint_kind {
 	HINT_REFAULT,
 	HINT_PAGECACHE,
 	HINT_THP_PART,
+	HINT_HIGHATOMIC,
 	NR_HINT_KINDS
 };
 

@@ -1065,6 +1065,10 @@ void mm_reset_stats(struct mm *mm);
 
 /* Buddy internals shared with pcp.c. */
 pfn_t buddy_rmqueue(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt, unsigned alloc_flags);
+/* The pageblock of the allocated block at pfn (order) becomes a highatomic reserve, as
+ * reserve_highatomic_pageblock() makes one for a high-order atomic allocation that
+ * succeeded (its limits apply: 1 % of the zone, a mergeable block).  A HINT highatomic. */
+void buddy_reserve_highatomic(struct mm *mm, pfn_t pfn, unsigned order);
 /* rmqueue_bulk (6.12): up to nr blocks, each as buddy_rmqueue takes it, onto the tail of
  * list idx of pcp; returns how many (fewer when the buddy lists run out). */
 unsigned buddy_rmqueue_bulk(struct mm *mm, struct zone *z, unsigned order, enum migratetype mt,

@@ -639,6 +639,11 @@ static void reserve_highatomic_pageblock(struct mm *mm, struct zone *z, pfn_t pf
 	count_vm_event(mm, VM_MMSIM_HIGHATOMIC_RESERVED);
 }
 
+void buddy_reserve_highatomic(struct mm *mm, pfn_t pfn, unsigned order)
+{
+	reserve_highatomic_pageblock(mm, mm_pfn_zone(mm, pfn), pfn, order);
+}
+
 /* ---- watermarks ------------------------------------------------------------------ */
 
 /* zone_watermark_ok, inline in get_page_from_freelist's check of every allocation. */

@@ -1510,6 +1510,10 @@ bool mm_hint_req(struct mm *mm, struct mm_request *req, uint64_t id, int hint_ki
 		return false;
 	if (s->kind != OBJ_PAGES)
 		return true;
+	if (hint_kind == HINT_HIGHATOMIC) {
+		buddy_reserve_highatomic(mm, s->pfn, mm->pages[s->pfn].order);
+		return true;
+	}
 	if (hint_kind == HINT_MOVABLE_OPS) { /* drivers do it for __GFP_MOVABLE allocations only */
 		if (mm->pages[s->pfn].mt == MIGRATE_MOVABLE)
 			migrate_mark_nonlru_movable(mm, id);

@@ -314,6 +314,7 @@ struct import_prefill_stats {
 	uint64_t pcp_blocks[MAX_NR_ZONES];  /* pageblocks of the per-cpu lists' pages left whole
 	                                     * (machine.pcp_start[].blocks) */
 	uint64_t nr_dirty_pages;            /* page cache marked dirty (dated: zi->dirty_age_span_ms) */
+	uint64_t highatomic_blocks[MAX_NR_ZONES]; /* free pageblocks reserved highatomic (hint highatomic) */
 };
 /* The flusher at the capture's start (docs/import.md "Dirty pages at the start"): how far
  * into its dirty_writeback period (5 s) it was, returned in ms, and so the span the dirty

@@ -39,10 +39,14 @@ enum pf_class { PF_ANON, PF_FILE, NR_PF_CLASSES };
  * slow path would wake kswapd), so the largest free blocks are left to the tail. */
 struct pf_plan {
 	uint64_t managed, in_use, kernel, sreclaim, movable[NR_PF_MOVABLE];
+	uint64_t region_pad; /* of kernel + sreclaim, movable pages that fill their regions' ends */
 	uint64_t holes[NR_PAGE_ORDERS];  /* movable hole blocks by order (pcp singles not included) */
 	/* Unmovable and reclaimable hole blocks by order, among the kernel and the slab pages
 	 * (pagetypeinfo's free blocks of those types; none without it). */
 	uint64_t holes_mt[2][NR_PAGE_ORDERS];
+	/* Of holes[PAGEBLOCK order], those that are highatomic reserves, wholly free
+	 * (pagetypeinfo's HighAtomic free blocks of that order; a hint highatomic each). */
+	uint64_t highatomic;
 	uint64_t pcp_singles;            /* order-0 holes standing for the per-cpu list pages */
 	uint64_t pcp_blocks;             /* per-cpu list pages left whole: pageblocks in the tail */
 	uint64_t lumps;                  /* MAX_PAGE_ORDER blocks in use, taken from the tail last */
@@ -141,6 +145,35 @@ static unsigned pf_max_folio_order(const struct zoneinfo *zi)
 	return 0;
 }
 
+/* Take up to n of the movable pages in use (order-0 ones: the folios keep theirs) for
+ * another kind, from the largest kind first; returns how many were taken.  The mlocked
+ * and dirty marks stay within what is left of their kinds. */
+static uint64_t pf_take_movable(struct pf_plan *pl, uint64_t n)
+{
+	uint64_t taken = 0;
+	while (taken < n) {
+		int best = -1;
+		uint64_t room_best = 0;
+		for (int k = 0; k < NR_PF_MOVABLE; k++) {
+			enum pf_class c = k < PF_FILE_INACTIVE ? PF_ANON : PF_FILE;
+			uint64_t cls = pl->movable[c * 2] + pl->movable[c * 2 + 1], folio = 0;
+			for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
+				folio += pl->folios[c][o] << o;
+			uint64_t room = MIN(pl->movable[k], cls > folio ? cls - folio : 0);
+			if (room > room_best)
+				room_best = room, best = k;
+		}
+		if (best < 0)
+			break;
+		uint64_t t = MIN(n - taken, room_best);
+		pl->movable[best] -= t;
+		taken += t;
+	}
+	pl->unevictable = MIN(pl->unevictable, pl->movable[PF_ANON_INACTIVE]);
+	pl->dirty = MIN(pl->dirty, pl->movable[PF_FILE_INACTIVE] + pl->movable[PF_FILE_ACTIVE]);
+	return taken;
+}
+
 static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo_free_orders *fo,
 			 uint64_t rest_all, struct pf_plan *pl)
 {
@@ -209,6 +242,32 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 			}
 		}
 	}
+	/* The kernel and slab regions end on a MAX_PAGE_ORDER boundary.  Each claimed whole
+	 * blocks by fallback, and pagetypeinfo counts every free page of its type: those are
+	 * the typed holes, so the rest of the region's last block was in use as well (in the
+	 * kernel, by pages of the type or by movable pages a steal put there).  Left free, it
+	 * gave the replay up to 1,023 free pages of the type the capture did not have, in
+	 * blocks of order 3 to 9 the capture had none of, which delayed the unmovable
+	 * fallbacks (and their watermark boosts) the capture logged (anon-swap: 1,242 free
+	 * unmovable pages at the start of Normal where pagetypeinfo counts 366).  The pages
+	 * come from the movable ones in use.  The region's pages come through the per-cpu
+	 * list a refill of one batch at a time (while the prefill runs, struct pf_plan
+	 * pcp_batch): a refill that crossed the block's end would claim another whole block,
+	 * so the region ends where its last refill still fits, and what the list holds past
+	 * it (less than a batch) is the only free end left. */
+	if (fo->seen_mt[z]) {
+		uint64_t *used[2] = { &pl->kernel, &pl->sreclaim };
+		const uint64_t batch = MAX(pl->pcp_batch, 1);
+		for (int t = 0; t < 2; t++) {
+			uint64_t end = *used[t] + typed_pages[t], fits = pf_roundup(end) / batch * batch;
+			if (!*used[t] || fits <= end)
+				continue;
+			uint64_t pad = pf_take_movable(pl, fits - end);
+			*used[t] += pad;
+			pl->region_pad += pad;
+			rest += pad;
+		}
+	}
 	/* Target blocks, less the typed holes and what the kernel and slab blocks leave free. */
 	uint64_t target[NR_PAGE_ORDERS], left[NR_PAGE_ORDERS] = { 0 };
 	memcpy(target, fo->nr_free[z], sizeof(target));
@@ -237,6 +296,12 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		room -= n;
 		holes_pages += n << o;
 	}
+	/* A free highatomic block of the pageblock order is one of those holes, reserved
+	 * while allocated (buddy_reserve_highatomic), so its pages return to the HighAtomic
+	 * lists and do not merge across its pageblock (__free_one_page, 6.18).  Partly used
+	 * reserves and free ones of MAX_PAGE_ORDER (two reserves merged) are not reproduced:
+	 * their pages stay movable (docs/import.md). */
+	pl->highatomic = MIN(fo->nr_free_highatomic[z][ZONEINFO_BLOCK_ORDER], pl->holes[ZONEINFO_BLOCK_ORDER]);
 	/* Where the per-cpu pages lie.  The capture's whole-block allocations in blocks nothing
 	 * had freed into (zoneinfo whole_first) beyond the buddy's free blocks of that size
 	 * were blocks that became free while no traced free touched them: pages of the per-cpu
@@ -805,7 +870,7 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 	nr_holes = pl->pcp_singles;
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
 		nr_holes += left[o];
-	uint64_t pcp_left = pl->pcp_singles;
+	uint64_t pcp_left = pl->pcp_singles, ha_left = pl->highatomic;
 	uint64_t nr_folios = 0;
 	for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
 		nr_folios += pl->folios[PF_ANON][o] + pl->folios[PF_FILE][o];
@@ -906,6 +971,12 @@ static int pf_emit_zone(struct pf_emit *pe, int z, const struct pf_plan *pl, str
 			pf_mix_zero(&mx);
 			if (pf_alloc(pe, hole_gfp, false, &ids[nids++], err))
 				goto out;
+		}
+		if (ho == ZONEINFO_BLOCK_ORDER && ha_left) {
+			if (pf_hint(pe, ids[nids - (1ull << ho)], HINT_HIGHATOMIC, err))
+				goto out;
+			ha_left--;
+			pe->st->highatomic_blocks[z]++;
 		}
 		pe->st->nr_hole_pages += 1ull << ho;
 		cl_pages += 1ull << ho;
@@ -1078,7 +1149,7 @@ int import_prefill(const struct zoneinfo *zi, const struct zoneinfo_free_orders 
 			}
 			pf_plan_zone(zi, z, fo, rest_all, &plan[z]);
 			if (!pass)
-				rest_all += plan[z].kernel + plan[z].sreclaim;
+				rest_all += plan[z].kernel + plan[z].sreclaim - plan[z].region_pad;
 		}
 	}
 	for (int z = 0; z <= ZONE_MOVABLE; z++) {
@@ -1147,6 +1218,7 @@ int import_prefill_load(const struct import_opts *o, struct zoneinfo *zi, struct
 			return -1;
 		}
 		memcpy(fo->nr_free_mt, pt->nr_free_mt, sizeof(fo->nr_free_mt));
+		memcpy(fo->nr_free_highatomic, pt->nr_free_highatomic, sizeof(fo->nr_free_highatomic));
 		memcpy(fo->seen_mt, pt->seen_mt, sizeof(fo->seen_mt));
 		free(pt);
 	}

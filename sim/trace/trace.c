@@ -53,6 +53,7 @@ const char *const trace_hint_names[NR_HINT_KINDS] = {
 	[HINT_REFAULT] = "refault",
 	[HINT_PAGECACHE] = "pagecache",
 	[HINT_THP_PART] = "thp_part",
+	[HINT_HIGHATOMIC] = "highatomic",
 };
 _Static_assert(ARRAY_SIZE(trace_hint_names) == NR_HINT_KINDS, "trace_hint_names");
 
@@ -78,8 +79,16 @@ unsigned trace_kind_since(enum trace_kind kind)
 	return kind == TR_CPU ? 3 : kind == TR_TASK ? 2 : 1;
 }
 
+/* Version 5 added the hint kind highatomic. */
+unsigned trace_hint_since(int hint_kind)
+{
+	return hint_kind == HINT_HIGHATOMIC ? 5 : 1;
+}
+
 unsigned trace_record_since(const struct trace_record *rec)
 {
+	if (rec->kind == TR_HINT)
+		return trace_hint_since(rec->arg);
 	return rec->kind == TR_DIRTY && rec->arg ? 4 : trace_kind_since((enum trace_kind)rec->kind);
 }
 
@@ -935,7 +944,8 @@ int trace_write(struct trace_writer *w, const struct trace_record *rec, struct s
 		w->failed = true;
 		return sim_error_set(err, EX_SOFTWARE_, "%s: record %" PRIu64 ": %s record%s in a version %" PRIu32
 				     " trace", w->af.path, w->nr_records + 1, trace_kind_names[rec->kind],
-				     rec->kind == TR_DIRTY ? " with an age" : "", w->version);
+				     rec->kind == TR_DIRTY ? " with an age" : rec->kind == TR_HINT ? " of kind highatomic" : "",
+				     w->version);
 	}
 	if (rec->time_ns < w->last_time_ns) {
 		w->failed = true;

@@ -33,10 +33,11 @@
  * holding a CPU record is version 3); readers accept TRACE_VERSION_MIN..TRACE_VERSION_MAX.
  * Each version fixes the record vocabulary: version 1 has every kind but TASK and CPU,
  * version 2 adds TASK, version 3 CPU, version 4 a DIRTY record's age (arg: the page was
- * dirtied that many ms before the record's time; 0, or before version 4: at it). */
+ * dirtied that many ms before the record's time; 0, or before version 4: at it), version
+ * 5 the hint kind highatomic. */
 #define TRACE_VERSION 2
 #define TRACE_VERSION_MIN 1
-#define TRACE_VERSION_MAX 4
+#define TRACE_VERSION_MAX 5
 #define TRACE_DIRTY_AGE_MAX_MS 86400000 /* a day: a DIRTY record's age is 0..this */
 #define TRACE_CPU_MAX 65535 /* CPU records name CPUs 0..TRACE_CPU_MAX */
 #define TRACE_MAGIC "MMSIMTRC"
@@ -89,6 +90,8 @@ static inline uint32_t trace_task_after(const struct trace_record *rec)
 unsigned trace_kind_since(enum trace_kind kind);
 /* The trace version a record needs: its kind's, or 4 for a DIRTY record with an age. */
 unsigned trace_record_since(const struct trace_record *rec);
+/* The first version with a hint of this kind (1; 5 for highatomic). */
+unsigned trace_hint_since(int hint_kind);
 
 /* One header key/value, e.g. provenance ("generator", "churn"), ("seed", "42"),
  * ("importer", "ftrace"), ("source_sha256", ...), or observed kernel figures

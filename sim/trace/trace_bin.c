@@ -267,6 +267,10 @@ int trace_bin_read(struct trace_reader *r, struct trace_record *rec, struct sim_
 	case TR_HINT:
 		GET_BYTE("kind");
 		rec->arg = (int32_t)v;
+		if (kind == TR_HINT && trace_hint_since(rec->arg) > r->hdr.version)
+			return trace_reader_fail(r, err, EX_DATAERR_, "record %" PRIu64 ": hint kind %" PRIu64
+						 " in a version %" PRIu32 " trace (from version %u)", recno, v,
+						 r->hdr.version, trace_hint_since(rec->arg));
 		goto check;
 	case TR_CMA_ALLOC:
 		GET("count");

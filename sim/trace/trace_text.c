@@ -359,6 +359,9 @@ static int parse_record(struct trace_reader *r, const struct text_line *l, struc
 				int k = name_index(names, nr, v, vlen);
 				if (k < 0)
 					return text_fail(r, err, vcol, "unknown %s kind '%.*s'", kn, (int)vlen, v);
+				if (kind == TR_HINT && trace_hint_since(k) > r->hdr.version)
+					return text_fail(r, err, vcol, "hint kind %.*s from version %u (this trace: %" PRIu32 ")",
+							 (int)vlen, v, trace_hint_since(k), r->hdr.version);
 				rec->arg = k;
 			} else if (kind == TR_CMA_ALLOC) {
 				if (!parse_i64(v, vlen, 0, 31, &s))

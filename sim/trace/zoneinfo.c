@@ -321,6 +321,7 @@ int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name
 			continue;
 		const char *rest = ln + off;
 		int mt = -1;
+		bool highatomic = false;
 		if (*rest == ',') { /* pagetypeinfo: ", type NAME counts" */
 			char tname[32];
 			int toff = 0;
@@ -331,6 +332,7 @@ int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name
 			     : !strcmp(tname, "Movable")     ? MIGRATE_MOVABLE
 			     : !strcmp(tname, "Reclaimable") ? MIGRATE_RECLAIMABLE
 							     : -1;
+			highatomic = !strcmp(tname, "HighAtomic");
 		}
 		uint64_t v[NR_PAGE_ORDERS] = { 0 };
 		unsigned k = order_counts(rest, v);
@@ -350,6 +352,8 @@ int zoneinfo_parse_free_orders_buf(const char *buf, size_t len, const char *name
 				fo->nr_free_mt[z][mt][o] += v[o];
 			fo->seen_mt[z] = true;
 		}
+		for (unsigned o = 0; highatomic && o < NR_PAGE_ORDERS; o++)
+			fo->nr_free_highatomic[z][o] += v[o];
 		any = true;
 	}
 	if (!any)

@@ -133,6 +133,9 @@ struct zoneinfo_free_orders {
 	 * reclaimable); Σ_mt nr_free_mt[z][mt][o] <= nr_free[z][o] of the same file (the rest
 	 * HighAtomic, CMA, Isolate). */
 	uint64_t nr_free_mt[MAX_NR_ZONES][MIGRATE_PCPTYPES][NR_PAGE_ORDERS];
+	/* pagetypeinfo only: the free blocks of the HighAtomic type (the reserves'
+	 * free pages: reserve_highatomic_pageblock) */
+	uint64_t nr_free_highatomic[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	bool seen_mt[MAX_NR_ZONES];
 };
 int zoneinfo_parse_free_orders(const char *path, struct zoneinfo_free_orders *fo, struct sim_error *err);
