@@ -1308,6 +1308,9 @@ static void test_failed_attempt(void)
 	const struct import_stats *st = import_get_stats(im);
 	CHECK_EQ(st->failed_attempts, 1);
 	CHECK_EQ(st->alloc_failed, 2);
+	/* dd's failure is the workload's; kswapd's (its own page, an effect) is counted apart */
+	CHECK_EQ(st->obs[OBS_ALLOC_FAIL], 1);
+	CHECK_EQ(st->obs[OBS_ALLOC_FAIL_EFFECT], 1);
 	CHECK_RECONCILED(st);
 	import_free(im);
 	free(rs.r);

@@ -69,6 +69,7 @@ const char *const import_obs_names[NR_IMPORT_OBS] = {
 	[OBS_THP_MIGRATION_FAIL] = "thp_migration_fail",
 	[OBS_THP_MIGRATION_SPLIT] = "thp_migration_split",
 	[OBS_ALLOC_FAIL] = "alloc_fail",
+	[OBS_ALLOC_FAIL_EFFECT] = "alloc_fail_effect",
 	[OBS_ALLOC_ZONE_LOCKED] = "alloc_zone_locked",
 	[OBS_PCPU_DRAIN] = "pcpu_drain",
 	[OBS_SETUP_WMARKS] = "setup_per_zone_wmarks",
@@ -126,6 +127,7 @@ static const uint8_t obs_source[NR_IMPORT_OBS] = {
 	[OBS_THP_MIGRATION_FAIL] = FEV_MIGRATE_PAGES,
 	[OBS_THP_MIGRATION_SPLIT] = FEV_MIGRATE_PAGES,
 	[OBS_ALLOC_FAIL] = FEV_PAGE_ALLOC,
+	[OBS_ALLOC_FAIL_EFFECT] = FEV_PAGE_ALLOC,
 	[OBS_ALLOC_ZONE_LOCKED] = FEV_PAGE_ALLOC_ZONE_LOCKED,
 	[OBS_PCPU_DRAIN] = FEV_PAGE_PCPU_DRAIN,
 	[OBS_SETUP_WMARKS] = FEV_SETUP_PER_ZONE_WMARKS,
@@ -1146,7 +1148,11 @@ static int handle_alloc(struct import *im, const struct ftrace_event *ev, struct
 		/* A failed request leaves nothing to free; the fallback that follows (e.g.
 		 * order 0 after a failed THP) is traced as its own allocation. */
 		st->alloc_failed++;
-		st->obs[OBS_ALLOC_FAIL]++;
+		/* The failures of reclaim's and compaction's own allocations (kswapd's and a
+		 * direct reclaimer's pages for swap I/O, say), which the replay drops with the
+		 * allocations as effects and the model does not make, are counted apart: the
+		 * replay's mmsim_alloc_fail counts its own requests' failures. */
+		st->obs[cause >= 0 ? OBS_ALLOC_FAIL_EFFECT : OBS_ALLOC_FAIL]++;
 		if (cause >= 0 || ev->order < 0 || ev->order > MAX_PAGE_ORDER)
 			return 0;
 		if (thp_fault_gfp(ev->gfp, ev->order)) {
