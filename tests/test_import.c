@@ -2229,6 +2229,52 @@ static void test_prefill_region_end(void)
 	}
 }
 
+/* A region with few pages of its type in use and many free blocks of it (pf_plan_zone,
+ * pf_region_holes): 20 kernel pages, Unmovable 2 x o0 + 4 x o8 free (1,026 pages, 6
+ * holes), Movable 2 x o10; free 3074, in use 5118 = 5098 inactive anon + 20 kernel.  The
+ * region needs max(20, 2 x 6) + 1026 = 1046 pages: two order-10 blocks (2048), so all six
+ * holes fit and 2048 - 20 - 1026 = 1002 anon pages pad it (1022 kernel pages).  Packed:
+ * in use at 0, o0 hole at 1, in use at 2, o0 hole at 3, in use 4..255, o8 holes at 256,
+ * 768, 1280 and 1792, each after 256 pages in use (512.., 1024.., 1536..): 1022 pages in
+ * use in all.  With the old rule (one hole per two pages in use, 20 pages) the o8 holes
+ * had no room: the 20 pages reach no 256-aligned place. */
+static void test_prefill_region_holes(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     3074\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 5098\n      nr_slab_unreclaimable 20\n";
+	static const char pt_text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone   Normal, type    Unmovable      2      0      0      0      0      0      0      0      4      0      0 \n"
+		"Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0      0      0      0      2 \n"
+		"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 2, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2 };
+	struct import_prefill_stats st;
+	const struct zone *z = NULL;
+	struct sim *s = prefill_replay_sim(zi_text, pt_text, want, &st, &z);
+	CHECK_EQ(st.nr_pages, 5118);
+	if (z) {
+		CHECK_EQ(z->free_area[8].nr_free_mt[MIGRATE_UNMOVABLE], 4);
+		CHECK_EQ(z->free_area[0].nr_free_mt[MIGRATE_UNMOVABLE], 2);
+		CHECK_EQ(z->free_area[10].nr_free_mt[MIGRATE_MOVABLE], 2);
+		const struct page_frame *pages = s->mm.pages;
+		pfn_t base = z->start_pfn;
+		for (unsigned k = 0; k < 4; k++) {
+			CHECK(pages[base + 256 + 512 * k].flags & PF_BUDDY);
+			CHECK_EQ(pages[base + 256 + 512 * k].order, 8);
+			CHECK_EQ(mm_zone_pageblock(&s->mm, z, base + 512 * k)->mt, MIGRATE_UNMOVABLE);
+		}
+		CHECK(pages[base + 3].flags & PF_BUDDY);
+		CHECK(!(pages[base + 2047 - 256].flags & PF_BUDDY));
+	}
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
+}
+
 /* A free highatomic reserve (pf_plan_zone, hint highatomic).  Capture: a 65536-page zone
  * (1 % of it, 655 pages, allows one reserved pageblock; low 32 + 65536 x 10 / 10000 = 97
  * with min_free_kbytes 128), Movable 2 x o0 + 1 x o1 + 1 x o3 +
@@ -3330,6 +3376,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_free_start);
 	RUN(test_prefill_pagetypeinfo_exact);
 	RUN(test_prefill_region_end);
+	RUN(test_prefill_region_holes);
 	RUN(test_prefill_highatomic);
 	RUN(test_free_prefill_kind);
 	RUN(test_prefill_lump);

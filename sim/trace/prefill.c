@@ -145,6 +145,22 @@ static unsigned pf_max_folio_order(const struct zoneinfo *zi)
 	return 0;
 }
 
+/* The holes of a region of `region` pages with at least `used` of them in use: the free
+ * blocks of its type (want, pagetypeinfo), smallest first, while the pages in use stay at
+ * least used and two to a hole (one before it: pf_typed).  Returns the holes' pages. */
+static uint64_t pf_region_holes(const uint64_t want[NR_PAGE_ORDERS], uint64_t region, uint64_t used,
+				uint64_t holes[NR_PAGE_ORDERS])
+{
+	uint64_t pages = 0, count = 0;
+	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
+		holes[o] = 0;
+		while (holes[o] < want[o] && region >= used + pages + (1ull << o) &&
+		       2 * (count + 1) <= region - pages - (1ull << o))
+			holes[o]++, count++, pages += 1ull << o;
+	}
+	return pages;
+}
+
 /* Take up to n of the movable pages in use (order-0 ones: the folios keep theirs) for
  * another kind, from the largest kind first; returns how many were taken.  The mlocked
  * and dirty marks stay within what is left of their kinds. */
@@ -226,43 +242,40 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	if (!fo || !fo->seen[z])
 		return; /* no shape given: all free memory in the tail */
 	/* The free blocks of the unmovable and reclaimable types (pagetypeinfo) are holes
-	 * among the kernel and the slab pages, at most one per two pages in use there (each
-	 * needs a page in use before it); the rest of the target is movable. */
+	 * among the kernel and the slab pages (pf_typed), and each of the two regions ends on
+	 * a MAX_PAGE_ORDER boundary.  Each claimed whole blocks by fallback, and pagetypeinfo
+	 * counts every free page of its type: those are the holes, so the rest of the
+	 * region's last block was in use as well (in the kernel, by pages of the type or by
+	 * movable pages a steal put there).  Left free, it gave the replay up to 1,023 free
+	 * pages of the type the capture did not have, in blocks of order 3 to 9 the capture
+	 * had none of, which delayed the unmovable fallbacks (and their watermark boosts) the
+	 * capture logged (anon-swap: 1,242 free unmovable pages at the start of Normal where
+	 * pagetypeinfo counts 366).  So a region is as many blocks as its pages in use and all
+	 * its holes need, two pages in use to a hole (one before it), and what its pages in
+	 * use and holes leave of them is padded with pages in use taken from the movable ones
+	 * (a DMA32 with a few dozen kernel pages among 1,517 free unmovable ones, corpus
+	 * mixed-memcg, gets its holes and the blocks they need).  The region's pages come
+	 * through the per-cpu list a refill of one batch at a time (while the prefill runs,
+	 * struct pf_plan pcp_batch): a refill that crossed the block's end would claim
+	 * another whole block, so the region ends where its last refill still fits, and what
+	 * the list holds past it (less than a batch) is the only free end left. */
 	uint64_t typed_pages[2] = { 0, 0 };
 	if (fo->seen_mt[z]) {
-		const uint64_t used[2] = { pl->kernel, pl->sreclaim };
-		const enum migratetype mts[2] = { MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE };
-		for (int t = 0; t < 2; t++) {
-			uint64_t room = used[t] / 2;
-			for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
-				uint64_t n = MIN(fo->nr_free_mt[z][mts[t]][o], room);
-				pl->holes_mt[t][o] = n;
-				room -= n;
-				typed_pages[t] += n << o;
-			}
-		}
-	}
-	/* The kernel and slab regions end on a MAX_PAGE_ORDER boundary.  Each claimed whole
-	 * blocks by fallback, and pagetypeinfo counts every free page of its type: those are
-	 * the typed holes, so the rest of the region's last block was in use as well (in the
-	 * kernel, by pages of the type or by movable pages a steal put there).  Left free, it
-	 * gave the replay up to 1,023 free pages of the type the capture did not have, in
-	 * blocks of order 3 to 9 the capture had none of, which delayed the unmovable
-	 * fallbacks (and their watermark boosts) the capture logged (anon-swap: 1,242 free
-	 * unmovable pages at the start of Normal where pagetypeinfo counts 366).  The pages
-	 * come from the movable ones in use.  The region's pages come through the per-cpu
-	 * list a refill of one batch at a time (while the prefill runs, struct pf_plan
-	 * pcp_batch): a refill that crossed the block's end would claim another whole block,
-	 * so the region ends where its last refill still fits, and what the list holds past
-	 * it (less than a batch) is the only free end left. */
-	if (fo->seen_mt[z]) {
 		uint64_t *used[2] = { &pl->kernel, &pl->sreclaim };
+		const enum migratetype mts[2] = { MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE };
 		const uint64_t batch = MAX(pl->pcp_batch, 1);
 		for (int t = 0; t < 2; t++) {
-			uint64_t end = *used[t] + typed_pages[t], fits = pf_roundup(end) / batch * batch;
-			if (!*used[t] || fits <= end)
+			if (!*used[t])
 				continue;
-			uint64_t pad = pf_take_movable(pl, fits - end);
+			uint64_t hole_pages = 0, holes = 0;
+			for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
+				hole_pages += fo->nr_free_mt[z][mts[t]][o] << o, holes += fo->nr_free_mt[z][mts[t]][o];
+			uint64_t need = MAX(*used[t], 2 * holes) + hole_pages;
+			uint64_t region = MAX(pf_roundup(need) / batch * batch, *used[t]);
+			typed_pages[t] = pf_region_holes(fo->nr_free_mt[z][mts[t]], region, *used[t], pl->holes_mt[t]);
+			uint64_t pad = region > *used[t] + typed_pages[t]
+					       ? pf_take_movable(pl, region - *used[t] - typed_pages[t])
+					       : 0;
 			*used[t] += pad;
 			pl->region_pad += pad;
 			rest += pad;
