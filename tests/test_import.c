@@ -2268,6 +2268,46 @@ static void test_prefill_region_holes(void)
 		}
 		CHECK(pages[base + 3].flags & PF_BUDDY);
 		CHECK(!(pages[base + 2047 - 256].flags & PF_BUDDY));
+		CHECK_EQ(mm_zone_pageblock(&s->mm, z, base + 2048)->mt, MIGRATE_MOVABLE); /* two blocks */
+	}
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
+}
+
+/* A region that must grow past the blocks its pages fill (pf_region_holes): 20 kernel
+ * pages and Unmovable 8 x o8 free (2,048 pages); Movable 2 x o10; free 4096, in use 4096
+ * = 4076 inactive anon + 20 kernel.  Pages in use and holes fill 2068 pages, three blocks,
+ * but then only 3072 - 2048 = 1024 pages are in use, and an o8 hole needs the 256 pages of
+ * its buddy in use (a page before it, and no free buddy to merge with): the packing places
+ * 4.  So the region grows to four blocks, 2048 pages in use (20 kernel, 2028 pad), the o8
+ * holes at 256, 768, ..., 3840, and the movable pages begin at 4096. */
+static void test_prefill_region_grows(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     4096\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4076\n      nr_slab_unreclaimable 20\n";
+	static const char pt_text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone   Normal, type    Unmovable      0      0      0      0      0      0      0      0      8      0      0 \n"
+		"Node    0, zone   Normal, type      Movable      0      0      0      0      0      0      0      0      0      0      2 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 2 };
+	struct import_prefill_stats st;
+	const struct zone *z = NULL;
+	struct sim *s = prefill_replay_sim(zi_text, pt_text, want, &st, &z);
+	CHECK_EQ(st.nr_pages, 4096);
+	if (z) {
+		CHECK_EQ(z->free_area[8].nr_free_mt[MIGRATE_UNMOVABLE], 8);
+		const struct page_frame *pages = s->mm.pages;
+		pfn_t base = z->start_pfn;
+		for (unsigned k = 0; k < 8; k++) {
+			CHECK(pages[base + 256 + 512 * k].flags & PF_BUDDY);
+			CHECK_EQ(mm_zone_pageblock(&s->mm, z, base + 512 * k)->mt, MIGRATE_UNMOVABLE);
+		}
+		CHECK_EQ(mm_zone_pageblock(&s->mm, z, base + 4096)->mt, MIGRATE_MOVABLE);
 	}
 	if (s) {
 		sim_destroy(s);
@@ -3377,6 +3417,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_pagetypeinfo_exact);
 	RUN(test_prefill_region_end);
 	RUN(test_prefill_region_holes);
+	RUN(test_prefill_region_grows);
 	RUN(test_prefill_highatomic);
 	RUN(test_free_prefill_kind);
 	RUN(test_prefill_lump);

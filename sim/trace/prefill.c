@@ -145,18 +145,77 @@ static unsigned pf_max_folio_order(const struct zoneinfo *zi)
 	return 0;
 }
 
-/* The holes of a region of `region` pages with at least `used` of them in use: the free
- * blocks of its type (want, pagetypeinfo), smallest first, while the pages in use stay at
- * least used and two to a hole (one before it: pf_typed).  Returns the holes' pages. */
-static uint64_t pf_region_holes(const uint64_t want[NR_PAGE_ORDERS], uint64_t region, uint64_t used,
-				uint64_t holes[NR_PAGE_ORDERS])
+/* The packing of a typed region (pf_typed): a page in use, then the largest hole left
+ * whose order the position is aligned to (none: another page in use), and so on while
+ * holes and pages in use are left; the rest of the pages in use follow.  A hole so placed
+ * follows a page in use and is followed by one, so it is one free block of its order.
+ *   Σ_o left[o] == nr;  x == the pages laid out so far */
+struct pf_pack {
+	uint64_t left[NR_PAGE_ORDERS], nr, used, x;
+};
+#define PF_PACK_DONE (-2)
+
+static void pf_pack_init(struct pf_pack *pk, uint64_t used, const uint64_t holes[NR_PAGE_ORDERS])
 {
-	uint64_t pages = 0, count = 0;
-	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) {
-		holes[o] = 0;
-		while (holes[o] < want[o] && region >= used + pages + (1ull << o) &&
-		       2 * (count + 1) <= region - pages - (1ull << o))
-			holes[o]++, count++, pages += 1ull << o;
+	*pk = (struct pf_pack){ .used = used };
+	memcpy(pk->left, holes, sizeof(pk->left));
+	pk->left[MAX_PAGE_ORDER] = 0; /* a hole is below MAX_PAGE_ORDER */
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		pk->nr += pk->left[o];
+}
+
+/* The next page in use, and the order of the hole after it (-1: none); PF_PACK_DONE once
+ * the holes or the pages in use are used up (the pages left: pk->used). */
+static int pf_pack_next(struct pf_pack *pk)
+{
+	if (!pk->nr || !pk->used)
+		return PF_PACK_DONE;
+	pk->used--;
+	pk->x++;
+	int o = MAX_PAGE_ORDER - 1;
+	while (o >= 0 && (!pk->left[o] || (pk->x & ((1ull << o) - 1))))
+		o--;
+	if (o >= 0) {
+		pk->x += 1ull << o;
+		pk->left[o]--;
+		pk->nr--;
+	}
+	return o;
+}
+
+/* The holes of a typed region: the free blocks of its type (want, pagetypeinfo) and as
+ * many whole blocks (less what the last per-cpu refill of `batch` would take past the
+ * end) as the pages in use (at least used) and the holes need, as pf_typed packs them.
+ * Each hole needs a page in use before it and its buddy not wholly free, so the region
+ * starts at the blocks the pages in use and the holes fill and grows a block at a time,
+ * up to PF_REGION_GROW blocks, until the packing places them all; placed gets the holes placed, *region the
+ * pages (in use and holes).  Returns the holes' pages. */
+#define PF_REGION_GROW 16
+static uint64_t pf_region_holes(const uint64_t want[NR_PAGE_ORDERS], uint64_t used, uint64_t batch,
+				uint64_t placed[NR_PAGE_ORDERS], uint64_t *region)
+{
+	uint64_t all = 0;
+	memset(placed, 0, NR_PAGE_ORDERS * sizeof(*placed));
+	*region = 0;
+	for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
+		all += want[o] << o;
+	uint64_t blocks = pf_roundup(used + all), pages = 0;
+	for (unsigned grow = 0; grow <= PF_REGION_GROW; grow++, blocks += PF_BLOCK) {
+		uint64_t fits = blocks / batch * batch;
+		if (fits < used + all)
+			continue;
+		struct pf_pack pk;
+		pf_pack_init(&pk, fits - all, want);
+		while (pf_pack_next(&pk) != PF_PACK_DONE)
+			;
+		pages = 0;
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+			placed[o] = want[o] - pk.left[o];
+			pages += placed[o] << o;
+		}
+		*region = fits;
+		if (!pk.nr)
+			break;
 	}
 	return pages;
 }
@@ -267,12 +326,8 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 		for (int t = 0; t < 2; t++) {
 			if (!*used[t])
 				continue;
-			uint64_t hole_pages = 0, holes = 0;
-			for (unsigned o = 0; o < MAX_PAGE_ORDER; o++)
-				hole_pages += fo->nr_free_mt[z][mts[t]][o] << o, holes += fo->nr_free_mt[z][mts[t]][o];
-			uint64_t need = MAX(*used[t], 2 * holes) + hole_pages;
-			uint64_t region = MAX(pf_roundup(need) / batch * batch, *used[t]);
-			typed_pages[t] = pf_region_holes(fo->nr_free_mt[z][mts[t]], region, *used[t], pl->holes_mt[t]);
+			uint64_t region = 0;
+			typed_pages[t] = pf_region_holes(fo->nr_free_mt[z][mts[t]], *used[t], batch, pl->holes_mt[t], &region);
 			uint64_t pad = region > *used[t] + typed_pages[t]
 					       ? pf_take_movable(pl, region - *used[t] - typed_pages[t])
 					       : 0;
@@ -812,29 +867,20 @@ static void pf_zone_out_free(struct pf_zone_out *zo)
 static int pf_typed(struct pf_emit *pe, gfp_t gfp, uint64_t used, const uint64_t holes[NR_PAGE_ORDERS],
 		    uint64_t *ids, uint64_t *nids, struct sim_error *err)
 {
-	uint64_t left[NR_PAGE_ORDERS], nr = 0, x = 0, id;
-	memcpy(left, holes, sizeof(left));
-	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
-		nr += left[o];
-	while (nr && used) {
+	struct pf_pack pk;
+	pf_pack_init(&pk, used, holes);
+	uint64_t id;
+	for (int o; (o = pf_pack_next(&pk)) != PF_PACK_DONE;) {
 		if (pf_alloc(pe, gfp, false, &id, err))
 			return -1;
-		used--;
-		x++;
-		int o = MAX_PAGE_ORDER - 1;
-		while (o >= 0 && (!left[o] || (x & ((1ull << o) - 1))))
-			o--;
 		if (o < 0)
 			continue;
 		for (uint64_t i = 0; i < (1ull << o); i++)
 			if (pf_alloc(pe, gfp, false, &ids[(*nids)++], err))
 				return -1;
 		pe->st->nr_hole_pages += 1ull << o;
-		x += 1ull << o;
-		left[o]--;
-		nr--;
 	}
-	while (used--)
+	while (pk.used--)
 		if (pf_alloc(pe, gfp, false, &id, err))
 			return -1;
 	return 0;
