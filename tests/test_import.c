@@ -2229,6 +2229,42 @@ static void test_prefill_region_end(void)
 	}
 }
 
+/* The same zone with one of its free order-10 blocks Unmovable (pagetypeinfo): a hole is
+ * below MAX_PAGE_ORDER, so that block is left to the movable tail as the other two are
+ * (free 3121 = 5 unmovable + 2092 movable + 1024; in use 6095 - 1024 = 5071 = 4321
+ * inactive anon + 50 active file + 700 kernel), and the kernel region is padded to 1024
+ * as in test_prefill_region_end: its free unmovable blocks are the o0 and the o2 alone.
+ * Counted among the region's holes, the order-10 block had left the region 1024 pages
+ * short of its pad, the 319 past 705 free again. */
+static void test_prefill_region_end_max_order(void)
+{
+	static const char zi_text[] =
+		"Node 0, zone   Normal\n  pages free     3121\n        min      32\n        low      40\n"
+		"        high     48\n        spanned  8192\n        present  8192\n        managed  8192\n"
+		"      nr_zone_inactive_anon 4321\n      nr_zone_active_file 50\n"
+		"      nr_slab_unreclaimable 700\n";
+	static const char pt_text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone   Normal, type    Unmovable      1      0      1      0      0      0      0      0      0      0      1 \n"
+		"Node    0, zone   Normal, type      Movable      2      1      0      1      0      1      0      0      0      0      2 \n"
+		"Node    0, zone   Normal, type  Reclaimable      0      0      0      0      0      0      0      0      0      0      0 \n";
+	static const uint64_t want[NR_PAGE_ORDERS] = { 3, 1, 1, 1, 0, 1, 0, 0, 0, 0, 3 };
+	struct import_prefill_stats st;
+	const struct zone *z = NULL;
+	struct sim *s = prefill_replay_sim(zi_text, pt_text, want, &st, &z);
+	CHECK_EQ(st.nr_pages, 5071);
+	static const uint64_t want_unmovable[NR_PAGE_ORDERS] = { 1, 0, 1 };
+	for (unsigned o = 0; z && o < NR_PAGE_ORDERS; o++)
+		CHECK_EQ(z->free_area[o].nr_free_mt[MIGRATE_UNMOVABLE], want_unmovable[o]);
+	if (z)
+		CHECK(!(s->mm.pages[z->start_pfn + 1023].flags & PF_BUDDY));
+	if (s) {
+		sim_destroy(s);
+		free(s);
+	}
+}
+
 /* A region with few pages of its type in use and many free blocks of it (pf_plan_zone,
  * pf_region_holes): 20 kernel pages, Unmovable 2 x o0 + 4 x o8 free (1,026 pages, 6
  * holes), Movable 2 x o10; free 3074, in use 5118 = 5098 inactive anon + 20 kernel.  The
@@ -3416,6 +3452,7 @@ int main(int argc, char **argv)
 	RUN(test_prefill_free_start);
 	RUN(test_prefill_pagetypeinfo_exact);
 	RUN(test_prefill_region_end);
+	RUN(test_prefill_region_end_max_order);
 	RUN(test_prefill_region_holes);
 	RUN(test_prefill_region_grows);
 	RUN(test_prefill_highatomic);

@@ -209,7 +209,7 @@ static uint64_t pf_region_holes(const uint64_t want[NR_PAGE_ORDERS], uint64_t us
 		while (pf_pack_next(&pk) != PF_PACK_DONE)
 			;
 		pages = 0;
-		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		for (unsigned o = 0; o < MAX_PAGE_ORDER; o++) { /* placed[MAX_PAGE_ORDER] stays 0 */
 			placed[o] = want[o] - pk.left[o];
 			pages += placed[o] << o;
 		}
