@@ -188,8 +188,8 @@ static int pf_pack_next(struct pf_pack *pk)
  * end) as the pages in use (at least used) and the holes need, as pf_typed packs them.
  * Each hole needs a page in use before it and its buddy not wholly free, so the region
  * starts at the blocks the pages in use and the holes fill and grows a block at a time,
- * up to PF_REGION_GROW blocks, until the packing places them all; placed gets the holes placed, *region the
- * pages (in use and holes).  Returns the holes' pages. */
+ * up to PF_REGION_GROW blocks, until the packing places them all; placed gets the holes
+ * placed, *region the pages (in use and holes).  Returns the holes' pages. */
 #define PF_REGION_GROW 16
 static uint64_t pf_region_holes(const uint64_t want[NR_PAGE_ORDERS], uint64_t used, uint64_t batch,
 				uint64_t placed[NR_PAGE_ORDERS], uint64_t *region)
@@ -225,16 +225,17 @@ static uint64_t pf_region_holes(const uint64_t want[NR_PAGE_ORDERS], uint64_t us
  * and dirty marks stay within what is left of their kinds. */
 static uint64_t pf_take_movable(struct pf_plan *pl, uint64_t n)
 {
-	uint64_t taken = 0;
+	uint64_t taken = 0, folio[NR_PF_CLASSES] = { 0 };
+	for (int c = 0; c < NR_PF_CLASSES; c++)
+		for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
+			folio[c] += pl->folios[c][o] << o;
 	while (taken < n) {
 		int best = -1;
 		uint64_t room_best = 0;
 		for (int k = 0; k < NR_PF_MOVABLE; k++) {
 			enum pf_class c = k < PF_FILE_INACTIVE ? PF_ANON : PF_FILE;
-			uint64_t cls = pl->movable[c * 2] + pl->movable[c * 2 + 1], folio = 0;
-			for (unsigned o = 1; o < NR_PAGE_ORDERS; o++)
-				folio += pl->folios[c][o] << o;
-			uint64_t room = MIN(pl->movable[k], cls > folio ? cls - folio : 0);
+			uint64_t cls = pl->movable[c * 2] + pl->movable[c * 2 + 1];
+			uint64_t room = MIN(pl->movable[k], cls > folio[c] ? cls - folio[c] : 0);
 			if (room > room_best)
 				room_best = room, best = k;
 		}
@@ -310,9 +311,9 @@ static void pf_plan_zone(const struct zoneinfo *zi, int z, const struct zoneinfo
 	 * had none of, which delayed the unmovable fallbacks (and their watermark boosts) the
 	 * capture logged (anon-swap: 1,242 free unmovable pages at the start of Normal where
 	 * pagetypeinfo counts 366).  So a region is as many blocks as its pages in use and all
-	 * its holes need, two pages in use to a hole (one before it), and what its pages in
-	 * use and holes leave of them is padded with pages in use taken from the movable ones
-	 * (a DMA32 with a few dozen kernel pages among 1,517 free unmovable ones, corpus
+	 * its holes need as pf_typed packs them (pf_region_holes), and what its pages in use
+	 * and holes leave of them is padded with pages in use taken from the movable ones (a
+	 * DMA32 with a few dozen kernel pages among 1,517 free unmovable ones, corpus
 	 * mixed-memcg, gets its holes and the blocks they need).  The region's pages come
 	 * through the per-cpu list a refill of one batch at a time (while the prefill runs,
 	 * struct pf_plan pcp_batch): a refill that crossed the block's end would claim

@@ -942,9 +942,15 @@ int trace_write(struct trace_writer *w, const struct trace_record *rec, struct s
 	}
 	if (trace_record_since(rec) > w->version) {
 		w->failed = true;
+		/* what is newer than the version: the kind, a dirty record's age, a hint's kind
+		 * (trace_record_since; trace_record_check vetted the hint kind) */
+		char what[48] = "";
+		if (rec->kind == TR_DIRTY)
+			snprintf(what, sizeof(what), " with an age");
+		else if (rec->kind == TR_HINT)
+			snprintf(what, sizeof(what), " of kind %s", trace_hint_names[rec->arg]);
 		return sim_error_set(err, EX_SOFTWARE_, "%s: record %" PRIu64 ": %s record%s in a version %" PRIu32
-				     " trace", w->af.path, w->nr_records + 1, trace_kind_names[rec->kind],
-				     rec->kind == TR_DIRTY ? " with an age" : rec->kind == TR_HINT ? " of kind highatomic" : "",
+				     " trace", w->af.path, w->nr_records + 1, trace_kind_names[rec->kind], what,
 				     w->version);
 	}
 	if (rec->time_ns < w->last_time_ns) {
