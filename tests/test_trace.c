@@ -479,6 +479,22 @@ static bool write_golden(const char *p, uint32_t v, const struct trace_record *r
 	return true;
 }
 
+/* The golden stream p through text and back: the text t (returned, the caller frees it)
+ * begins with first_line, and its binary b holds stream[0..len) again. */
+static char *golden_via_text(const char *p, const char *t, const char *b, const unsigned char *stream,
+			     size_t len, const char *first_line)
+{
+	size_t n;
+	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
+	char *text = tl_read_file(t, &n);
+	CHECK(text && !strncmp(text, first_line, strlen(first_line)));
+	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
+	unsigned char *d = gunzip(b, &n);
+	CHECK(n == len && !memcmp(d, stream, n));
+	free(d);
+	return text;
+}
+
 /* One byte of a golden stream changed, and the error its reader must give. */
 struct corruption {
 	size_t off;
@@ -583,15 +599,7 @@ static void test_dirty_age_golden(void)
 	CHECK_STR(line, "2000 dirty id=7 age=27000 task=12");
 	trace_record_format(&recs[2], line, sizeof(line));
 	CHECK_STR(line, "2000 dirty id=7 task=12");
-	size_t n;
-	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
-	char *text = tl_read_file(t, &n);
-	CHECK(text && !strncmp(text, "# mmsim-trace v4\n", 17));
-	free(text);
-	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
-	unsigned char *d = gunzip(b, &n);
-	CHECK(n == sizeof(golden_dirty_age) && !memcmp(d, golden_dirty_age, n));
-	free(d);
+	free(golden_via_text(p, t, b, golden_dirty_age, sizeof(golden_dirty_age), "# mmsim-trace v4\n"));
 	/* A writer of the default version (2) refuses the age: it would need version 4. */
 	struct trace_header h2 = { .version = TRACE_VERSION };
 	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h2, &err);
@@ -654,15 +662,7 @@ static void test_highatomic_golden(void)
 	char line[TRACE_TEXT_LINE_MAX];
 	trace_record_format(&recs[1], line, sizeof(line));
 	CHECK_STR(line, "2000 hint id=7 kind=highatomic task=12");
-	size_t n;
-	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
-	char *text = tl_read_file(t, &n);
-	CHECK(text && !strncmp(text, "# mmsim-trace v5\n", 17));
-	free(text);
-	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
-	unsigned char *d = gunzip(b, &n);
-	CHECK(n == sizeof(golden_highatomic) && !memcmp(d, golden_highatomic, n));
-	free(d);
+	free(golden_via_text(p, t, b, golden_highatomic, sizeof(golden_highatomic), "# mmsim-trace v5\n"));
 	/* A writer of version 4 refuses it. */
 	struct trace_header h4 = { .version = 4 };
 	struct trace_writer *w = trace_create(p, TRACE_BINARY_GZ, &h4, &err);
@@ -719,22 +719,14 @@ static void test_cpu_golden(void)
 	};
 	if (!write_golden(p, 3, recs, ARRAY_SIZE(recs), golden_cpu, sizeof(golden_cpu)))
 		return;
-	size_t n;
-	unsigned char *d;
 	struct trace_writer *w;
 	/* the text lines; text and back to binary give the same bytes */
 	char line[TRACE_TEXT_LINE_MAX];
 	trace_record_format(&recs[3], line, sizeof(line));
 	CHECK_STR(line, "3000 cpu cpu=1 task=13");
-	CHECK_EQ(convert(p, t, TRACE_TEXT), 0);
-	char *text = tl_read_file(t, &n);
-	CHECK(text && !strncmp(text, "# mmsim-trace v3\n", 17));
+	char *text = golden_via_text(p, t, b, golden_cpu, sizeof(golden_cpu), "# mmsim-trace v3\n");
 	CHECK(text && strstr(text, "\n3000 cpu cpu=300 task=13\n") != NULL);
 	free(text);
-	CHECK_EQ(convert(t, b, TRACE_BINARY_GZ), 0);
-	d = gunzip(b, &n);
-	CHECK(n == sizeof(golden_cpu) && !memcmp(d, golden_cpu, n));
-	free(d);
 	struct trace_reader *r = trace_open(t, &err);
 	CHECK(r != NULL);
 	struct trace_record rec;
